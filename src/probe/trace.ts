@@ -1,0 +1,215 @@
+/**
+ * The trace: everything the service did during one probe session, as data, with no judgement.
+ *
+ * Times `t` are milliseconds since the session started (monotonic clock, sub-millisecond resolution).
+ * Audio is kept as bytes per turn (`outputAudio`, `promptAudio`); the event log keeps byte counts and
+ * offsets into those buffers instead of a second, base64 copy.
+ *
+ * On disk: `events.jsonl` (the meta line, then one entry per line) plus `turn-<n>.wav` (output audio)
+ * and `prompt-<n>.wav` (what was sent). See traceFile.ts.
+ */
+import type { Dialect, Flavour } from '../realtime/flavours.js';
+import type { OutputModality, TurnDetection } from '../realtime/events.js';
+
+export const TRACE_FORMAT_VERSION = 1;
+
+export interface TraceTarget {
+  name: string;
+  flavour: Flavour;
+  dialect: Dialect;
+  /** The WebSocket URL with secrets removed. */
+  url: string;
+  host: string;
+  deployment: string | undefined;
+  /** Where the canary ran (e.g. an Azure region), if known. */
+  region: string | undefined;
+}
+
+export interface TracePrompt {
+  turn: number;
+  id: string;
+  text: string | undefined;
+  /** Words or phrases a correct answer must contain. */
+  expect: string[];
+  /** Length of the prompt audio that was sent, in bytes (PCM16 24 kHz mono). */
+  bytes: number;
+}
+
+export interface TraceOptions {
+  turns: number;
+  turnDetection: TurnDetection;
+  modality: OutputModality;
+  chunkMs: number;
+  turnTimeoutMs: number;
+  sessionTimeoutMs: number;
+  connectTimeoutMs: number;
+  /** How long the probe keeps listening after `response.done` before it starts the next turn. */
+  settleMs: number;
+}
+
+export interface TraceMeta {
+  kind: 'meta';
+  formatVersion: typeof TRACE_FORMAT_VERSION;
+  runId: string;
+  tool: { name: string; version: string };
+  target: TraceTarget;
+  /** Wall-clock UTC time of t = 0. */
+  startedAt: string;
+  /** Epoch milliseconds of t = 0, with sub-millisecond precision (performance.timeOrigin + now()). */
+  startEpochMs: number;
+  options: TraceOptions;
+  prompts: TracePrompt[];
+}
+
+/** Where an audio delta's decoded bytes sit in the turn's output audio. */
+export interface AudioRef {
+  /** Byte offset in the turn's output audio (`turn-<n>.wav`). */
+  offset: number;
+  bytes: number;
+  responseId: string | undefined;
+  itemId: string | undefined;
+}
+
+interface Base {
+  /** ms since the session started. */
+  t: number;
+  /** 1-based turn the entry belongs to; 0 before the first turn started. */
+  turn: number;
+}
+
+export interface UpgradeRequestEntry extends Base {
+  kind: 'upgrade-request';
+  url: string;
+  /** Request headers, secrets masked. */
+  headers: Record<string, string>;
+}
+
+export interface UpgradeResponseEntry extends Base {
+  kind: 'upgrade-response';
+  status: number;
+  statusText: string;
+  headers: Record<string, string>;
+  /** Response body of a rejected upgrade (truncated to 64 KiB, secrets scrubbed). */
+  body?: string;
+}
+
+export interface SendEntry extends Base {
+  kind: 'send';
+  type: string;
+  /** The client event as sent; for `input_audio_buffer.append` the `audio` field is replaced by `audioRef`. */
+  event: Record<string, unknown>;
+  /** For appends: which slice of the prompt audio was sent. */
+  audioRef?: { offset: number; bytes: number };
+  /** Set when the probe itself sent a `response.cancel` (e.g. after a turn deadline). */
+  byProbe?: 'turn-timeout';
+}
+
+export interface RecvEntry extends Base {
+  kind: 'recv';
+  /** Normalized (GA) event type. */
+  type: string;
+  /** The type as it came on the wire. */
+  wireType: string;
+  /** Frame size in bytes. */
+  size: number;
+  /** The event as received, except that audio deltas lose their base64 `delta` (see `audio`). */
+  event: Record<string, unknown>;
+  audio?: AudioRef;
+}
+
+export type InvalidFrameProblem = 'binary-frame' | 'malformed-json' | 'not-an-object' | 'missing-type' | 'oversize-frame' | 'bad-audio';
+
+export interface InvalidFrameEntry extends Base {
+  kind: 'recv-invalid';
+  problem: InvalidFrameProblem;
+  size: number;
+  /** The first characters of the frame (secrets scrubbed), for the human reading the trace. */
+  preview: string;
+}
+
+export type TimeoutScope = 'connect' | 'session-created' | 'session-updated' | 'turn' | 'cancel' | 'session' | 'close';
+
+export interface TimeoutEntry extends Base {
+  kind: 'timeout';
+  scope: TimeoutScope;
+  /** What the probe was waiting for, e.g. `response.done`. */
+  waitingFor: string;
+  afterMs: number;
+}
+
+export type SocketErrorClass = 'dns' | 'refused' | 'tls' | 'reset' | 'timeout' | 'protocol' | 'auth' | 'other';
+
+export interface SocketErrorEntry extends Base {
+  kind: 'socket-error';
+  errorClass: SocketErrorClass;
+  code: string | undefined;
+  message: string;
+}
+
+export interface CloseEntry extends Base {
+  kind: 'close';
+  /** WebSocket close code; 1006 when the connection dropped without a close frame, 1005 when the frame had no code. */
+  code: number;
+  reason: string;
+  /** Who started the closing handshake, as far as the probe can tell. */
+  initiatedBy: 'server' | 'client';
+}
+
+export interface TurnStartEntry extends Base {
+  kind: 'turn-start';
+  promptId: string;
+}
+
+export type TurnOutcome = 'response-done' | 'timeout' | 'closed' | 'skipped';
+
+export interface TurnEndEntry extends Base {
+  kind: 'turn-end';
+  outcome: TurnOutcome;
+}
+
+export interface SessionEndEntry extends Base {
+  kind: 'session-end';
+  /** Why the session ended: completed all turns, rejected, closed by the server, deadline, … */
+  reason: 'completed' | 'rejected' | 'connect-failed' | 'closed-by-server' | 'session-timeout' | 'stalled' | 'aborted';
+}
+
+export type TraceEntry =
+  | UpgradeRequestEntry
+  | UpgradeResponseEntry
+  | SendEntry
+  | RecvEntry
+  | InvalidFrameEntry
+  | TimeoutEntry
+  | SocketErrorEntry
+  | CloseEntry
+  | TurnStartEntry
+  | TurnEndEntry
+  | SessionEndEntry;
+
+export interface Trace {
+  meta: TraceMeta;
+  entries: TraceEntry[];
+  /** Output audio per turn (1-based), concatenated in arrival order: PCM16 24 kHz mono. */
+  outputAudio: Map<number, Buffer>;
+  /** Prompt audio sent per turn. */
+  promptAudio: Map<number, Buffer>;
+}
+
+/** The entries of one kind, typed. */
+export function entriesOfKind<K extends TraceEntry['kind']>(trace: Trace, kind: K): Extract<TraceEntry, { kind: K }>[] {
+  return trace.entries.filter((e): e is Extract<TraceEntry, { kind: K }> => e.kind === kind);
+}
+
+/** Received events of one normalized type. */
+export function received(trace: Trace, type: string, turn?: number): RecvEntry[] {
+  return trace.entries.filter((e): e is RecvEntry => e.kind === 'recv' && e.type === type && (turn === undefined || e.turn === turn));
+}
+
+/** The output audio of one item, rebuilt from the audio refs of the turn. */
+export function itemAudio(trace: Trace, turn: number, itemId: string): Buffer {
+  const audio = trace.outputAudio.get(turn) ?? Buffer.alloc(0);
+  const parts = trace.entries
+    .filter((e): e is RecvEntry & { audio: AudioRef } => e.kind === 'recv' && e.turn === turn && e.audio?.itemId === itemId)
+    .map((e) => audio.subarray(e.audio.offset, e.audio.offset + e.audio.bytes));
+  return Buffer.concat(parts);
+}
