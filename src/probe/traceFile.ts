@@ -1,0 +1,81 @@
+/**
+ * The trace on disk: `events.jsonl` (meta line first, then one entry per line), `turn-<n>.wav` (output
+ * audio) and `prompt-<n>.wav` (prompt audio). Reading them back gives the same Trace, so analysis and reports
+ * work from these files alone. Known secret values are scrubbed from every line written.
+ */
+import { mkdir, readFile, writeFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { encodeWav, parseWav } from '../audio/wav.js';
+import { InputError } from '../errors.js';
+import { scrub } from '../realtime/redact.js';
+import { TRACE_FORMAT_VERSION, type Trace, type TraceEntry, type TraceMeta } from './trace.js';
+
+export const EVENTS_FILE = 'events.jsonl';
+export const turnWavName = (turn: number): string => `turn-${turn}.wav`;
+export const promptWavName = (turn: number): string => `prompt-${turn}.wav`;
+
+/** The events.jsonl text of a trace. */
+export function serializeEvents(trace: Trace, secrets: readonly string[] = []): string {
+  const lines = [trace.meta, ...trace.entries].map((e) => scrub(JSON.stringify(e), secrets));
+  return lines.join('\n') + '\n';
+}
+
+/** Parses events.jsonl text. Throws InputError naming the source and line. */
+export function parseEvents(text: string, source = EVENTS_FILE): { meta: TraceMeta; entries: TraceEntry[] } {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  if (lines.length === 0) throw new InputError(source, 'is empty');
+  const parsed = lines.map((line, i) => {
+    try {
+      return JSON.parse(line) as { kind?: unknown };
+    } catch {
+      throw new InputError(`${source}:${i + 1}`, 'is not valid JSON');
+    }
+  });
+  const meta = parsed[0] as TraceMeta;
+  if (meta.kind !== 'meta') throw new InputError(`${source}:1`, 'must be the meta line ({"kind":"meta",…})');
+  if (meta.formatVersion !== TRACE_FORMAT_VERSION) {
+    throw new InputError(`${source}:1`, `has trace format version ${String(meta.formatVersion)}; this build reads version ${TRACE_FORMAT_VERSION}`);
+  }
+  parsed.slice(1).forEach((e, i) => {
+    if (typeof e.kind !== 'string') throw new InputError(`${source}:${i + 2}`, 'has no "kind"');
+  });
+  return { meta, entries: parsed.slice(1) as TraceEntry[] };
+}
+
+/** Writes the trace files into `dir` (created if needed). Returns the file names written. */
+export async function writeTrace(dir: string, trace: Trace, secrets: readonly string[] = []): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const files: string[] = [EVENTS_FILE];
+  await writeFile(join(dir, EVENTS_FILE), serializeEvents(trace, secrets));
+  for (const [turn, pcm] of trace.outputAudio) {
+    files.push(turnWavName(turn));
+    await writeFile(join(dir, turnWavName(turn)), encodeWav(pcm));
+  }
+  for (const [turn, pcm] of trace.promptAudio) {
+    files.push(promptWavName(turn));
+    await writeFile(join(dir, promptWavName(turn)), encodeWav(pcm));
+  }
+  return files;
+}
+
+/** Reads a trace back from a run folder. */
+export async function readTrace(dir: string): Promise<Trace> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, EVENTS_FILE), 'utf8');
+  } catch {
+    throw new InputError(dir, `has no ${EVENTS_FILE}; is it a run folder written by "realtime-canary probe"?`);
+  }
+  const { meta, entries } = parseEvents(text, join(dir, EVENTS_FILE));
+  const names = new Set(await readdir(dir));
+  const readWavs = async (name: (turn: number) => string): Promise<Map<number, Buffer>> => {
+    const out = new Map<number, Buffer>();
+    for (let turn = 0; turn <= meta.options.turns; turn++) {
+      if (!names.has(name(turn))) continue;
+      const path = join(dir, name(turn));
+      out.set(turn, Buffer.from(parseWav(await readFile(path), path).data));
+    }
+    return out;
+  };
+  return { meta, entries, outputAudio: await readWavs(turnWavName), promptAudio: await readWavs(promptWavName) };
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { resolveEndpoint, inferFlavour } from '../../src/realtime/flavours.js';
+import { normalizeEventType, wireEventType, sessionUpdateEvent } from '../../src/realtime/events.js';
+import { authHeaders } from '../../src/realtime/auth.js';
+import { ConfigError } from '../../src/errors.js';
+
+describe('endpoint flavours', () => {
+  it('builds the Azure GA URL with model= and no api-version', () => {
+    const r = resolveEndpoint({ resource: 'contoso', deployment: 'gpt-realtime', flavour: 'azure-ga' });
+    expect(r.url.toString()).toBe('wss://contoso.openai.azure.com/openai/v1/realtime?model=gpt-realtime');
+    expect(r.dialect).toBe('ga');
+    expect(r.headers).toEqual({});
+  });
+
+  it('builds the Azure preview URL with api-version and deployment, beta dialect', () => {
+    const r = resolveEndpoint({ resource: 'contoso', deployment: 'rt', flavour: 'azure-preview' });
+    expect(r.url.toString()).toBe('wss://contoso.openai.azure.com/openai/realtime?api-version=2025-04-01-preview&deployment=rt');
+    expect(r.dialect).toBe('beta');
+  });
+
+  it('builds OpenAI GA and beta; beta adds the OpenAI-Beta header', () => {
+    const ga = resolveEndpoint({ deployment: 'gpt-realtime', flavour: 'openai-ga' });
+    expect(ga.url.toString()).toBe('wss://api.openai.com/v1/realtime?model=gpt-realtime');
+    expect(ga.headers).toEqual({});
+    const beta = resolveEndpoint({ deployment: 'gpt-realtime', flavour: 'openai-beta' });
+    expect(beta.headers).toEqual({ 'OpenAI-Beta': 'realtime=v1' });
+    expect(beta.dialect).toBe('beta');
+  });
+
+  it('infers the flavour of a full URL from its path and lets --dialect override it', () => {
+    expect(inferFlavour(new URL('ws://127.0.0.1:1/openai/v1/realtime?model=x'))).toBe('azure-ga');
+    expect(inferFlavour(new URL('wss://gw.example/openai/realtime?api-version=1&deployment=x'))).toBe('azure-preview');
+    expect(inferFlavour(new URL('wss://proxy.example/v1/realtime?model=x'))).toBe('openai-ga');
+    const beta = resolveEndpoint({ endpoint: 'ws://127.0.0.1:9/v1/realtime?model=m', dialect: 'beta' });
+    expect(beta.flavour).toBe('openai-beta');
+    expect(beta.headers['OpenAI-Beta']).toBe('realtime=v1');
+  });
+
+  it('rejects bad endpoints with errors naming the field', () => {
+    expect(() => resolveEndpoint({ endpoint: 'ftp://x/v1/realtime' })).toThrow(/endpoint: must be a ws/);
+    expect(() => resolveEndpoint({ endpoint: 'ws://x/somewhere' })).toThrow(ConfigError);
+    expect(() => resolveEndpoint({ endpoint: 'wss://x.openai.azure.com/openai/v1/realtime?model=m&api-version=2025-04-01-preview' })).toThrow(/401/);
+    expect(() => resolveEndpoint({ flavour: 'azure-ga', deployment: 'd' })).toThrow(/resource: is required/);
+  });
+});
+
+describe('dialect mapping', () => {
+  it('normalizes beta names to GA names and maps back', () => {
+    expect(normalizeEventType('response.audio.delta', 'beta')).toBe('response.output_audio.delta');
+    expect(normalizeEventType('response.audio_transcript.done', 'beta')).toBe('response.output_audio_transcript.done');
+    expect(normalizeEventType('conversation.item.created', 'beta')).toBe('conversation.item.added');
+    expect(normalizeEventType('response.done', 'beta')).toBe('response.done');
+    expect(wireEventType('response.output_audio.done', 'beta')).toBe('response.audio.done');
+    expect(wireEventType('conversation.item.done', 'beta')).toBeNull();
+    expect(wireEventType('response.output_audio.done', 'ga')).toBe('response.output_audio.done');
+  });
+
+  it('shapes session.update per dialect', () => {
+    const ga = sessionUpdateEvent('ga', { instructions: 'i', voice: 'alloy', turnDetection: 'manual', modality: 'audio' }) as { session: Record<string, unknown> };
+    expect(ga.session.type).toBe('realtime');
+    expect(ga.session.output_modalities).toEqual(['audio']);
+    expect(ga.session.audio).toMatchObject({ input: { format: { type: 'audio/pcm', rate: 24000 }, turn_detection: null }, output: { voice: 'alloy' } });
+    const beta = sessionUpdateEvent('beta', { instructions: 'i', voice: 'alloy', turnDetection: 'server_vad', modality: 'audio' }) as { session: Record<string, unknown> };
+    expect(beta.session).toMatchObject({ input_audio_format: 'pcm16', output_audio_format: 'pcm16', voice: 'alloy', modalities: ['text', 'audio'] });
+    expect(beta.session.type).toBeUndefined();
+    expect(beta.session.turn_detection).toMatchObject({ type: 'server_vad' });
+  });
+});
+
+describe('auth', () => {
+  it('puts Azure keys in api-key and OpenAI keys in Authorization', async () => {
+    expect(await authHeaders({ mode: 'api-key', key: 'k1' }, 'azure-ga')).toEqual({ 'api-key': 'k1' });
+    expect(await authHeaders({ mode: 'api-key', key: 'k1' }, 'openai-ga')).toEqual({ Authorization: 'Bearer k1' });
+  });
+
+  it('asks the Entra credential for the configured scope', async () => {
+    const scopes: string[] = [];
+    const credential = { getToken: async (s: string | string[]) => (scopes.push(String(s)), { token: 'tok', expiresOnTimestamp: Date.now() + 60_000 }) };
+    expect(await authHeaders({ mode: 'entra', credential }, 'azure-ga')).toEqual({ Authorization: 'Bearer tok' });
+    await authHeaders({ mode: 'entra', credential, scope: 'https://ai.azure.com/.default' }, 'azure-ga');
+    expect(scopes).toEqual(['https://cognitiveservices.azure.com/.default', 'https://ai.azure.com/.default']);
+  });
+});
