@@ -1,0 +1,62 @@
+/**
+ * The simulator's built-in scenarios. Names are stable: the CLI's `--scenario`, `npm start` and the
+ * benchmarks use them. Fault scenarios put their fault in turn 1 (later turns are healthy), except
+ * `gap-in-turn-2`. Offsets suit the catalogue's answers, which last 20–22 s of audio.
+ */
+import type { Delivery, Fault, Scenario } from './scenario.js';
+
+/** The real service's style: a burst of ~0.5 s of audio at a time, well faster than playback. */
+const BURSTY: Delivery = { speed: 4, burstMs: 500, jitterMs: 5 };
+
+function faulty(name: string, description: string, ...faults: Fault[]): Scenario {
+  return { name, description, delivery: BURSTY, turns: [{ faults }] };
+}
+
+function reject(status: 401 | 403 | 429 | 503, description: string): Scenario {
+  return { name: `reject-${status}`, description, upgrade: { status } };
+}
+
+const list: Scenario[] = [
+  { name: 'healthy', description: 'Every turn completes: bursts of audio 4x faster than real time, transcript aligned to it.', delivery: BURSTY },
+  {
+    name: 'healthy-bursty',
+    description: 'Healthy, with large jittery bursts (1.5 s of audio at 3x, up to 80 ms of jitter) and the natural pauses of the answer.',
+    delivery: { speed: 3, burstMs: 1500, jitterMs: 80 },
+  },
+  {
+    name: 'multi-item',
+    description: 'Healthy: every answer comes as two audio items; the first item\'s audio .done arrives after the second item\'s first deltas.',
+    delivery: BURSTY,
+    multiItem: true,
+  },
+  faulty('late-deltas', 'Healthy variant, turn 1: the last 2 audio deltas arrive 200 ms after audio .done (and after response.done).', { kind: 'late-deltas', count: 2, afterMs: 200 }),
+  faulty('silent-gap', 'Turn 1: 2 s of digital silence inserted into the output audio at 4 s; the transcript goes on.', { kind: 'silent-gap', atMs: 4000, durationMs: 2000 }),
+  faulty('silent-gap-noise', 'Turn 1: 2 s of low-level noise (-60 dBFS) inserted into the output audio at 4 s.', { kind: 'silent-gap', atMs: 4000, durationMs: 2000, noiseDbfs: -60 }),
+  faulty('truncated', 'Turn 1: audio deltas stop at 12 s (about 60 % of the answer); the transcript completes and response.done says completed with full usage.', { kind: 'truncate-audio', atMs: 12000 }),
+  faulty('no-audio-done', 'Turn 1: the audio .done event never comes; everything else does.', { kind: 'no-audio-done' }),
+  faulty('no-response-done', 'Turn 1: after the last delta nothing more is sent (no .done events, no response.done); the socket stays open.', { kind: 'no-response-done' }),
+  faulty('stall', 'Turn 1: delivery pauses for 3 s at 5 s of audio, then resumes.', { kind: 'stall', atMs: 5000, durationMs: 3000 }),
+  faulty('drop', 'Turn 1: the TCP connection is destroyed at 3 s of audio, without a close frame (the client sees 1006).', { kind: 'drop', atMs: 3000 }),
+  faulty('close-1001', 'Turn 1: the server closes with 1001 (going away) at 3 s of audio.', { kind: 'close', atMs: 3000, code: 1001, reason: 'Your session hit the maximum duration of 60 minutes.' }),
+  faulty('close-1011', 'Turn 1: the server closes with 1011 (internal error) at 3 s of audio.', { kind: 'close', atMs: 3000, code: 1011, reason: 'Internal server error' }),
+  faulty('failed', 'Turn 1: response.done with status failed (server_error, naming the session id) at 3 s of audio.', { kind: 'status', status: 'failed', atMs: 3000 }),
+  faulty('incomplete', 'Turn 1: response.done with status incomplete (max_output_tokens) at 6 s of audio.', { kind: 'status', status: 'incomplete', reason: 'max_output_tokens', atMs: 6000 }),
+  faulty('cancelled', 'Turn 1: response.done with status cancelled (turn_detected) at 5 s of audio.', { kind: 'status', status: 'cancelled', reason: 'turn_detected', atMs: 5000 }),
+  faulty('error-event', 'Turn 1: an error event (server_error) at 2 s of audio; the response goes on and completes.', { kind: 'error-event', atMs: 2000 }),
+  faulty('slow-delivery', 'Turn 1: audio is delivered at 0.7x real time, slower than playback.', { kind: 'slow-delivery', speed: 0.7 }),
+  faulty('text-only', 'Turn 1: transcript deltas but no audio deltas; audio .done and response.done still come.', { kind: 'text-only' }),
+  faulty('slow-first-audio', 'Turn 1: the first audio delta arrives 4 s after response.create.', { kind: 'slow-first-audio', delayMs: 4000 }),
+  reject(401, 'The upgrade is refused with HTTP 401, whatever the key.'),
+  reject(403, 'The upgrade is refused with HTTP 403.'),
+  reject(429, 'The upgrade is refused with HTTP 429 and retry-after.'),
+  reject(503, 'The upgrade is refused with HTTP 503.'),
+  {
+    name: 'gap-in-turn-2',
+    description: 'Turn 2 only: 2 s of digital silence at 4 s of audio; turns 1 and 3+ are healthy.',
+    delivery: BURSTY,
+    turns: [{ faults: [] }, { faults: [{ kind: 'silent-gap', atMs: 4000, durationMs: 2000 }] }],
+  },
+];
+
+/** Built-in scenarios by name. */
+export const BUILTIN_SCENARIOS: Readonly<Record<string, Scenario>> = Object.freeze(Object.fromEntries(list.map((s) => [s.name, s])));

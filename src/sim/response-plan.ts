@@ -1,0 +1,209 @@
+/**
+ * Plans one response as a timeline of steps (pure and deterministic): the answer's audio is cut into
+ * 100–200 ms deltas, each word's transcript delta is placed right before the delta that holds the start of
+ * that word's voice, delivery times follow the scenario's speed and bursts, and faults are applied.
+ *
+ * Step times `at` are milliseconds after `response.create`. The runner turns steps into wire events.
+ */
+import { BYTES_PER_MS } from '../audio/wav.js';
+import type { Rng } from './random.js';
+import type { Delivery, Fault } from './scenario.js';
+import { fillerPcm, type SpokenAnswer, type SpokenToken } from './speech.js';
+
+export type EndStatus = 'failed' | 'incomplete' | 'cancelled';
+
+/** One thing the runner does at time `at`. */
+export type Step =
+  | { at: number; kind: 'open-item'; item: number }
+  | { at: number; kind: 'text'; item: number; text: string }
+  | { at: number; kind: 'audio'; item: number; pcm: Buffer }
+  | { at: number; kind: 'audio-done'; item: number }
+  | { at: number; kind: 'close-item'; item: number }
+  | { at: number; kind: 'error'; code: string; message: string }
+  | { at: number; kind: 'drop' }
+  | { at: number; kind: 'close'; code: number; reason: string }
+  | { at: number; kind: 'end'; status: EndStatus; reason: string | undefined }
+  | { at: number; kind: 'halt' }
+  | { at: number; kind: 'response-done' };
+
+/** What an output item will hold if the response completes. */
+export interface PlannedItem {
+  transcript: string;
+  /** Audio the model generated for this item (what `usage` reports), in bytes. */
+  audioBytes: number;
+}
+
+export interface ResponsePlan {
+  steps: Step[];
+  items: PlannedItem[];
+  /** The generated audio (gaps included), concatenated: what a perfect delivery would play. */
+  pcm: Buffer;
+}
+
+export interface PlanInput {
+  spoken: SpokenAnswer;
+  faults: readonly Fault[];
+  delivery: Delivery | undefined;
+  modality: 'audio' | 'text';
+  rng: Rng;
+}
+
+/** Default generation speed, × real time. */
+export const DEFAULT_SPEED = 4;
+const MIN_CHUNK_MS = 100;
+const MAX_CHUNK_MS = 200;
+
+interface Chunk {
+  item: number;
+  start: number;
+  end: number;
+  firstOfItem: boolean;
+  lastOfItem: boolean;
+}
+
+/** A fault that happens at an audio time: `step(at)` makes its step once the delivery time is known. */
+type Marker = { atMs: number; step: (at: number) => Step };
+
+function find<K extends Fault['kind']>(faults: readonly Fault[], kind: K): Extract<Fault, { kind: K }> | undefined {
+  return faults.find((f): f is Extract<Fault, { kind: K }> => f.kind === kind);
+}
+
+function findAll<K extends Fault['kind']>(faults: readonly Fault[], kind: K): Extract<Fault, { kind: K }>[] {
+  return faults.filter((f): f is Extract<Fault, { kind: K }> => f.kind === kind);
+}
+
+const toBytes = (ms: number): number => Math.floor(ms * BYTES_PER_MS / 2) * 2;
+
+/** Inserts silent gaps (sample-exact at `atMs * 48`), shifting the voice of later tokens. */
+function applyGaps(spoken: SpokenAnswer, faults: readonly Fault[], rng: Rng): { pcm: Buffer; tokens: SpokenToken[] } {
+  let pcm = spoken.pcm;
+  let tokens = spoken.tokens.map((t) => ({ ...t }));
+  for (const gap of findAll(faults, 'silent-gap').sort((a, b) => a.atMs - b.atMs)) {
+    const at = Math.min(toBytes(gap.atMs), pcm.length);
+    const filler = fillerPcm(toBytes(gap.durationMs), gap.noiseDbfs, rng);
+    pcm = Buffer.concat([pcm.subarray(0, at), filler, pcm.subarray(at)]);
+    tokens = tokens.map((t) => ({
+      text: t.text,
+      startByte: t.startByte >= at ? t.startByte + filler.length : t.startByte,
+      endByte: t.endByte > at ? t.endByte + filler.length : t.endByte,
+    }));
+  }
+  return { pcm, tokens };
+}
+
+/** Where the answer splits into two items: before the sentence start nearest the middle of the audio. */
+function splitToken(tokens: readonly SpokenToken[], bytes: number): number {
+  let best = -1;
+  let bestDist = Infinity;
+  for (let k = 1; k < tokens.length; k++) {
+    const sentenceStart = /[.!?]$/.test(tokens[k - 1]?.text ?? '');
+    const dist = Math.abs((tokens[k]?.startByte ?? 0) - bytes / 2) * (sentenceStart ? 1 : 3);
+    if (dist < bestDist) [best, bestDist] = [k, dist];
+  }
+  return best;
+}
+
+function cutChunks(bounds: readonly number[], rng: Rng): Chunk[] {
+  const chunks: Chunk[] = [];
+  for (let item = 0; item + 1 < bounds.length; item++) {
+    const [from, to] = [bounds[item] ?? 0, bounds[item + 1] ?? 0];
+    for (let start = from; start < to; ) {
+      const end = Math.min(to, start + toBytes(rng.int(MIN_CHUNK_MS, MAX_CHUNK_MS)));
+      chunks.push({ item, start, end, firstOfItem: start === from, lastOfItem: end === to });
+      start = end;
+    }
+  }
+  return chunks;
+}
+
+function markersOf(faults: readonly Fault[]): Marker[] {
+  const markers: Marker[] = [];
+  for (const f of faults) {
+    if (f.kind === 'error-event') {
+      const code = f.code ?? 'server_error';
+      const message = f.message ?? 'The server had an error while processing your request. Sorry about that!';
+      markers.push({ atMs: f.atMs, step: (at) => ({ at, kind: 'error', code, message }) });
+    } else if (f.kind === 'drop') markers.push({ atMs: f.atMs, step: (at) => ({ at, kind: 'drop' }) });
+    else if (f.kind === 'close') markers.push({ atMs: f.atMs, step: (at) => ({ at, kind: 'close', code: f.code, reason: f.reason }) });
+    else if (f.kind === 'status' && f.atMs !== undefined) markers.push({ atMs: f.atMs, step: (at) => ({ at, kind: 'end', status: f.status, reason: f.reason }) });
+  }
+  return markers.sort((a, b) => a.atMs - b.atMs);
+}
+
+/** Builds the timeline of one response. */
+export function planResponse(input: PlanInput): ResponsePlan {
+  const { faults, rng, modality } = input;
+  const { pcm, tokens } = applyGaps(input.spoken, faults, rng);
+  const split = find(faults, 'two-items') && tokens.length >= 2 ? splitToken(tokens, pcm.length) : -1;
+  const bounds = split > 0 ? [0, tokens[split]?.startByte ?? 0, pcm.length] : [0, pcm.length];
+  const itemTokens = bounds.slice(1).map((_, i) => tokens.filter((_t, k) => (split > 0 ? (i === 0 ? k < split : k >= split) : true)));
+  itemTokens.forEach((list) => {
+    if (list[0]) list[0] = { ...list[0], text: list[0].text.trimStart() };
+  });
+  const items: PlannedItem[] = itemTokens.map((list, i) => ({ transcript: list.map((t) => t.text).join(''), audioBytes: (bounds[i + 1] ?? 0) - (bounds[i] ?? 0) }));
+
+  const speed = find(faults, 'slow-delivery')?.speed ?? input.delivery?.speed ?? DEFAULT_SPEED;
+  const burstMs = input.delivery?.burstMs ?? 0;
+  const jitterMs = input.delivery?.jitterMs ?? 0;
+  const firstAudio = find(faults, 'slow-first-audio')?.delayMs ?? rng.range(150, 400);
+  const stalls = findAll(faults, 'stall');
+  const truncateAt = find(faults, 'truncate-audio');
+  const truncBytes = truncateAt ? toBytes(truncateAt.atMs) : Infinity;
+  const sendAudio = modality === 'audio' && !find(faults, 'text-only');
+  const markers = markersOf(faults);
+
+  const chunks = cutChunks(bounds, rng);
+  const steps: Step[] = [{ at: Math.min(firstAudio * 0.7, 150), kind: 'open-item', item: 0 }];
+  const burstOf = (c: Chunk, i: number): number => (burstMs > 0 ? Math.floor(c.start / toBytes(burstMs)) : i);
+  const burstEnd = new Map<number, number>();
+  chunks.forEach((c, i) => burstEnd.set(burstOf(c, i), c.end));
+  const firstEnd = chunks[0] ? (burstEnd.get(burstOf(chunks[0], 0)) ?? 0) : 0;
+  const jitter = new Map<number, number>();
+  let t = firstAudio;
+  let secondItemDeltas = 0;
+  let mi = 0;
+  chunks.forEach((c, i) => {
+    const b = burstOf(c, i);
+    if (!jitter.has(b)) jitter.set(b, jitterMs > 0 ? rng.range(0, jitterMs) : 0);
+    const startMs = c.start / BYTES_PER_MS;
+    const stall = stalls.filter((s) => s.atMs <= startMs).reduce((sum, s) => sum + s.durationMs, 0);
+    t = Math.max(t, firstAudio + ((burstEnd.get(b) ?? 0) - firstEnd) / BYTES_PER_MS / speed + (jitter.get(b) ?? 0) + stall);
+    for (; mi < markers.length && (markers[mi]?.atMs ?? 0) <= startMs; mi++) steps.push((markers[mi] as Marker).step(t));
+    if (c.firstOfItem && c.item > 0) steps.push({ at: t, kind: 'open-item', item: c.item });
+    for (const tok of itemTokens[c.item] ?? []) {
+      if (tok.startByte >= c.start && (tok.startByte < c.end || c.lastOfItem)) steps.push({ at: t, kind: 'text', item: c.item, text: tok.text });
+    }
+    if (sendAudio && c.start < truncBytes) steps.push({ at: t, kind: 'audio', item: c.item, pcm: pcm.subarray(c.start, Math.min(c.end, truncBytes)) });
+    if (c.item === 1 && ++secondItemDeltas === 2) closeItem(steps, t, 0, faults, modality);
+  });
+  if (split > 0 && secondItemDeltas < 2) closeItem(steps, t, 0, faults, modality);
+  const last = items.length - 1;
+  t += 1;
+  for (; mi < markers.length; mi++) steps.push((markers[mi] as Marker).step(t));
+
+  const noDone = find(faults, 'no-response-done');
+  if (noDone) {
+    if (noDone.afterAudioDone && modality === 'audio') steps.push({ at: t, kind: 'audio-done', item: last });
+    steps.push({ at: t, kind: 'halt' });
+    return { steps, items, pcm };
+  }
+  const late = find(faults, 'late-deltas');
+  let doneAt = t;
+  if (late) {
+    const moved = new Set<Step>(steps.filter((s) => s.kind === 'audio').slice(-late.count));
+    const kept = steps.filter((s) => !moved.has(s));
+    steps.length = 0;
+    steps.push(...kept, ...[...moved].map((s) => ({ ...s, at: t + late.afterMs })));
+    if (late.holdResponseDone) doneAt = t + late.afterMs + 1;
+  }
+  closeItem(steps, t, last, faults, modality);
+  const status = faults.find((f): f is Extract<Fault, { kind: 'status' }> => f.kind === 'status' && f.atMs === undefined);
+  steps.push(status ? { at: doneAt, kind: 'end', status: status.status, reason: status.reason } : { at: doneAt, kind: 'response-done' });
+  steps.sort((a, b) => a.at - b.at); // stable: equal times keep their planned order
+  return { steps, items, pcm };
+}
+
+function closeItem(steps: Step[], at: number, item: number, faults: readonly Fault[], modality: 'audio' | 'text'): void {
+  if (modality === 'audio' && !find(faults, 'no-audio-done')) steps.push({ at, kind: 'audio-done', item });
+  steps.push({ at, kind: 'close-item', item });
+}

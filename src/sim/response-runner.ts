@@ -1,0 +1,252 @@
+/**
+ * Plays a planned response on a connection: sends `response.created` and `rate_limits.updated`, then each
+ * step at its time, tracking what was actually sent so that early ends (cancel, `status` faults, VAD
+ * interruption) close open items truthfully. One timer at a time; `dispose()` clears it.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Dialect } from '../realtime/flavours.js';
+import { EV } from '../realtime/events.js';
+import {
+  assistantItem,
+  contentPart,
+  rateLimits,
+  responseObject,
+  statusDetails,
+  usage,
+  type ResponseStatus,
+  type SessionConfig,
+} from './payloads.js';
+import type { EndStatus, ResponsePlan, Step } from './response-plan.js';
+import { BYTES_PER_MS } from '../audio/wav.js';
+
+/** Where a runner's output goes (the connection). */
+export interface ResponseSink {
+  /** Sends a server event given its normalized (GA) type; the sink maps the name to the dialect. */
+  emit(normalizedType: string, payload: Record<string, unknown>): void;
+  /** Destroys the TCP socket without a close frame. */
+  drop(): void;
+  /** Sends a close frame. */
+  close(code: number, reason: string): void;
+  /** Reports a failure of the simulator itself. */
+  log(line: string): void;
+}
+
+/** Fixed facts about the response being played. */
+export interface ResponseContext {
+  dialect: Dialect;
+  session: SessionConfig;
+  responseId: string;
+  conversationId: string;
+  /** The item the first output item follows (the user's item). */
+  previousItemId: string | null;
+  /** 1-based count of responses on this connection. */
+  ordinal: number;
+  inputAudioMs: number;
+  inputText: string;
+  mintId: (prefix: string) => string;
+}
+
+interface ItemProgress {
+  id: string;
+  audioBytes: number;
+  text: string;
+  audioDone: boolean;
+  closed: 'completed' | 'incomplete' | undefined;
+}
+
+/** Plays one response; `active` until `response.done` is sent (a `halt` keeps it active forever). */
+export class ResponseRunner {
+  #timer: NodeJS.Timeout | undefined;
+  #next = 0;
+  #t0 = 0;
+  #active = true;
+  #stopped = false;
+  readonly #items: ItemProgress[] = [];
+
+  constructor(
+    private readonly plan: ResponsePlan,
+    private readonly ctx: ResponseContext,
+    private readonly sink: ResponseSink,
+    private readonly onFinished: (lastItemId: string | null) => void,
+  ) {}
+
+  get active(): boolean {
+    return this.#active;
+  }
+
+  /** Finished and nothing left to send (late deltas may follow `response.done`). */
+  get settled(): boolean {
+    return !this.#active && this.#timer === undefined;
+  }
+
+  get id(): string {
+    return this.ctx.responseId;
+  }
+
+  /** Sends `response.created` and `rate_limits.updated`, then plays the plan. */
+  start(): void {
+    this.#t0 = performance.now();
+    this.sink.emit(EV.responseCreated, { response: this.#response('in_progress', undefined, [], null) });
+    this.sink.emit(EV.rateLimits, { rate_limits: rateLimits(this.ctx.ordinal) });
+    this.#pump();
+  }
+
+  /** Ends the response early: open items are closed as `incomplete`, then `response.done` with `status`. */
+  end(status: EndStatus, reason: string | undefined): void {
+    if (!this.#active) return;
+    this.#stop();
+    if (status !== 'failed') {
+      this.#items.forEach((it, i) => {
+        if (it.closed) return;
+        if (this.ctx.session.modality === 'audio' && !it.audioDone) this.#exec({ at: 0, kind: 'audio-done', item: i });
+        this.#closeItem(i, 'incomplete');
+      });
+    }
+    this.#finish(status, reason);
+  }
+
+  /** Stops all timers without sending anything (the connection is going away). */
+  dispose(): void {
+    this.#stop();
+    this.#active = false;
+  }
+
+  #stop(): void {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #pump = (): void => {
+    this.#timer = undefined;
+    const steps = this.plan.steps;
+    while (!this.#stopped && this.#next < steps.length) {
+      const step = steps[this.#next] as Step;
+      const wait = step.at - (performance.now() - this.#t0);
+      if (wait > 0.5) {
+        this.#timer = setTimeout(this.#pump, wait);
+        return;
+      }
+      this.#next++;
+      try {
+        if (!this.#exec(step)) return;
+      } catch (err) {
+        // A timer callback must never throw: that would take the whole simulator down.
+        this.sink.log(`response ${this.ctx.responseId} stopped: ${(err as Error).stack ?? String(err)}`);
+        this.dispose();
+        return;
+      }
+    }
+  };
+
+  #base(i: number): Record<string, unknown> {
+    return { response_id: this.ctx.responseId, item_id: this.#items[i]?.id, output_index: i, content_index: 0 };
+  }
+
+  /** Runs one step; false stops the pump. */
+  #exec(step: Step): boolean {
+    const { modality } = this.ctx.session;
+    switch (step.kind) {
+      case 'open-item': {
+        const id = this.ctx.mintId('item');
+        const previous = step.item === 0 ? this.ctx.previousItemId : (this.#items[step.item - 1]?.id ?? null);
+        this.#items[step.item] = { id, audioBytes: 0, text: '', audioDone: false, closed: undefined };
+        const item = assistantItem(this.ctx.dialect, { id, status: 'in_progress', modality, transcript: '' });
+        this.sink.emit(EV.outputItemAdded, { response_id: this.ctx.responseId, output_index: step.item, item });
+        this.sink.emit(EV.itemAdded, { previous_item_id: previous, item });
+        this.sink.emit(EV.contentPartAdded, { ...this.#base(step.item), part: contentPart(modality, '') });
+        return true;
+      }
+      case 'text': {
+        const it = this.#items[step.item];
+        if (!it) return true;
+        it.text += step.text;
+        this.sink.emit(modality === 'audio' ? EV.transcriptDelta : EV.textDelta, { ...this.#base(step.item), delta: step.text });
+        return true;
+      }
+      case 'audio': {
+        const it = this.#items[step.item];
+        if (!it) return true;
+        it.audioBytes += step.pcm.length;
+        this.sink.emit(EV.audioDelta, { ...this.#base(step.item), delta: step.pcm.toString('base64') });
+        return true;
+      }
+      case 'audio-done': {
+        const it = this.#items[step.item];
+        if (!it || it.audioDone) return true;
+        it.audioDone = true;
+        this.sink.emit(EV.audioDone, this.#base(step.item));
+        return true;
+      }
+      case 'close-item':
+        this.#closeItem(step.item, 'completed');
+        return true;
+      case 'error':
+        this.sink.emit(EV.error, { error: { type: 'server_error', code: step.code, message: step.message, param: null, event_id: null } });
+        return true;
+      case 'drop':
+        this.dispose();
+        this.sink.drop();
+        return false;
+      case 'close':
+        this.dispose();
+        this.sink.close(step.code, step.reason);
+        return false;
+      case 'end':
+        this.end(step.status, step.reason);
+        return false;
+      case 'halt':
+        this.#stop();
+        return false;
+      case 'response-done':
+        this.#finish('completed', undefined);
+        return true; // late deltas may still follow
+    }
+  }
+
+  #closeItem(i: number, status: 'completed' | 'incomplete'): void {
+    const it = this.#items[i];
+    if (!it || it.closed) return;
+    it.closed = status;
+    const { modality } = this.ctx.session;
+    if (modality === 'audio') this.sink.emit(EV.transcriptDone, { ...this.#base(i), transcript: it.text });
+    else this.sink.emit(EV.textDone, { ...this.#base(i), text: it.text });
+    this.sink.emit(EV.contentPartDone, { ...this.#base(i), part: contentPart(modality, it.text) });
+    const item = assistantItem(this.ctx.dialect, { id: it.id, status, modality, transcript: it.text });
+    this.sink.emit(EV.outputItemDone, { response_id: this.ctx.responseId, output_index: i, item });
+    const previous = i === 0 ? this.ctx.previousItemId : (this.#items[i - 1]?.id ?? null);
+    this.sink.emit(EV.itemDone, { previous_item_id: previous, item });
+  }
+
+  #finish(status: ResponseStatus, reason: string | undefined): void {
+    this.#active = false;
+    const { modality } = this.ctx.session;
+    const output =
+      status === 'failed'
+        ? []
+        : this.#items.map((it) => assistantItem(this.ctx.dialect, { id: it.id, status: it.closed ?? 'incomplete', modality, transcript: it.text }));
+    const complete = status === 'completed';
+    const audioBytes = complete ? this.plan.items.reduce((s, it) => s + it.audioBytes, 0) : this.#items.reduce((s, it) => s + it.audioBytes, 0);
+    const text = complete ? this.plan.items.map((it) => it.transcript).join(' ') : this.#items.map((it) => it.text).join(' ');
+    const u = usage({
+      inputAudioMs: this.ctx.inputAudioMs,
+      inputText: this.ctx.session.instructions + this.ctx.inputText,
+      outputAudioMs: modality === 'audio' ? audioBytes / BYTES_PER_MS : 0,
+      outputText: text,
+    });
+    this.sink.emit(EV.responseDone, { response: this.#response(status, reason, output, u) });
+    this.onFinished(this.#items.at(-1)?.id ?? null);
+  }
+
+  #response(status: ResponseStatus, reason: string | undefined, output: unknown[], u: unknown): Record<string, unknown> {
+    return responseObject(this.ctx.dialect, {
+      id: this.ctx.responseId,
+      status,
+      statusDetails: statusDetails(status, reason, this.ctx.session.id),
+      output,
+      conversationId: this.ctx.conversationId,
+      session: this.ctx.session,
+      usage: u,
+    });
+  }
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { BUILTIN_SCENARIOS, faultsForTurn, scenarioFromJson } from '../../src/sim/index.js';
+
+const NAMES = [
+  'healthy', 'healthy-bursty', 'multi-item', 'late-deltas', 'silent-gap', 'silent-gap-noise', 'truncated', 'no-audio-done',
+  'no-response-done', 'stall', 'drop', 'close-1001', 'close-1011', 'failed', 'incomplete', 'cancelled', 'error-event',
+  'slow-delivery', 'text-only', 'slow-first-audio', 'reject-401', 'reject-403', 'reject-429', 'reject-503', 'gap-in-turn-2',
+];
+
+describe('BUILTIN_SCENARIOS', () => {
+  it('has the stable names', () => {
+    expect(Object.keys(BUILTIN_SCENARIOS).sort()).toEqual([...NAMES].sort());
+  });
+
+  it.each(NAMES)('%s is valid data that round-trips through scenarioFromJson', (name) => {
+    const s = BUILTIN_SCENARIOS[name]!;
+    expect(s.name).toBe(name);
+    expect(s.description.length).toBeGreaterThan(10);
+    expect(scenarioFromJson(JSON.stringify(s))).toEqual(s);
+  });
+
+  it('gap-in-turn-2 has its fault in turn 2 only; multi-item adds two-items to every turn', () => {
+    const g = BUILTIN_SCENARIOS['gap-in-turn-2']!;
+    expect([1, 2, 3].map((t) => faultsForTurn(g, t).length)).toEqual([0, 1, 0]);
+    expect(faultsForTurn(BUILTIN_SCENARIOS['multi-item']!, 5)).toEqual([{ kind: 'two-items' }]);
+    expect(faultsForTurn(BUILTIN_SCENARIOS['silent-gap']!, 2)).toEqual([]);
+  });
+});
+
+describe('scenarioFromJson', () => {
+  const bad: [string, unknown, RegExp][] = [
+    ['not JSON', '{', /^scenario: is not valid JSON/],
+    ['not an object', [], /^scenario: must be a JSON object/],
+    ['no name', { turns: [] }, /^scenario\.name: is required/],
+    ['a bad name', { name: 'a b' }, /^scenario\.name: may only hold/],
+    ['an unknown field', { name: 'x', speed: 2 }, /^scenario\.speed: is not a known field/],
+    ['an unknown fault kind', { name: 'x', turns: [{ faults: [{ kind: 'explode' }] }] }, /^scenario\.turns\[0\]\.faults\[0\]\.kind: must be one of .*silent-gap/],
+    ['a missing atMs', { name: 'x', turns: [{ faults: [{ kind: 'drop' }] }] }, /^scenario\.turns\[0\]\.faults\[0\]\.atMs: is required/],
+    ['a string atMs', { name: 'x', turns: [{}, { faults: [{ kind: 'stall', atMs: '1', durationMs: 5 }] }] }, /^scenario\.turns\[1\]\.faults\[0\]\.atMs: must be a number/],
+    ['late deltas beyond 300 ms', { name: 'x', turns: [{ faults: [{ kind: 'late-deltas', count: 1, afterMs: 500 }] }] }, /afterMs: must be between 0 and 300/],
+    ['a bad close code', { name: 'x', turns: [{ faults: [{ kind: 'close', atMs: 1, code: 4000, reason: '' }] }] }, /code: must be one of 1000, 1001, 1011/],
+    ['a bad status', { name: 'x', turns: [{ faults: [{ kind: 'status', status: 'weird' }] }] }, /status: must be one of failed, incomplete, cancelled/],
+    ['an extra fault field', { name: 'x', turns: [{ faults: [{ kind: 'no-audio-done', atMs: 3 }] }] }, /faults\[0\]\.atMs: is not a known field/],
+    ['a bad upgrade status', { name: 'x', upgrade: { status: 500 } }, /^scenario\.upgrade\.status: must be one of 401, 403, 429, 503/],
+    ['a negative speed', { name: 'x', delivery: { speed: -1 } }, /^scenario\.delivery\.speed: must be between/],
+    ['turns not an array', { name: 'x', turns: {} }, /^scenario\.turns: must be an array/],
+  ];
+  it.each(bad)('rejects %s, naming the field', (_what, value, message) => {
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    expect(() => scenarioFromJson(text)).toThrow(message);
+  });
+
+  it('accepts a user scenario', () => {
+    const s = scenarioFromJson(
+      JSON.stringify({ name: 'mine', delivery: { speed: 2 }, turns: [{ faults: [] }, { faults: [{ kind: 'silent-gap', atMs: 100, durationMs: 1500, noiseDbfs: -60 }] }] }),
+    );
+    expect(s.description).toBe('');
+    expect(faultsForTurn(s, 2)).toEqual([{ kind: 'silent-gap', atMs: 100, durationMs: 1500, noiseDbfs: -60 }]);
+  });
+});
