@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+/**
+ * realtime-canary command line. Exit codes: 0 every turn healthy, 1 findings, 2 usage or configuration
+ * errors and sessions that could not start.
+ */
+import { ConfigError, InputError } from './errors.js';
+import { TOOL_VERSION } from './version.js';
+
+const HELP = `realtime-canary ${TOOL_VERSION} — finds Realtime API deployments that stop emitting audio
+
+Usage:
+  realtime-canary probe --endpoint <url> [options]   probe one deployment, write events, audio and report.json
+  realtime-canary sim [--port N] [--scenario NAME]   serve the built-in Realtime simulator
+  realtime-canary demo [--out DIR]                   simulator + healthy and faulty probes (what npm start runs)
+  realtime-canary report <run-dir>                   render report.html for a local run folder
+  realtime-canary --help | --version
+
+Run "realtime-canary <command> --help" for the options of a command.`;
+
+type Command = (argv: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  probe: async () => (await import('./cli/probeCommand.js')).probeCommand,
+  sim: async () => (await import('./cli/simCommand.js')).simCommand,
+  demo: async () => (await import('./cli/demoCommand.js')).demoCommand,
+  report: async () => (await import('./cli/reportCommand.js')).reportCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(HELP);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    console.log(TOOL_VERSION);
+    return 0;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    console.error(`realtime-canary: unknown command "${name}"\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await (await load())(rest);
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof InputError) {
+      console.error(`realtime-canary ${name}: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(`realtime-canary: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exitCode = 3;
+  },
+);

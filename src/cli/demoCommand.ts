@@ -1,0 +1,76 @@
+/**
+ * `realtime-canary demo` (what `npm start` runs): the built-in simulator, then two scheduled rounds over
+ * healthy and faulty simulator targets through the same code the Azure Function runs, written to a local
+ * folder — reports, audio, the daily index, alert state and the alerts it would send.
+ */
+import { resolve } from 'node:path';
+import { startSimulator } from '../sim/index.js';
+import { loadSettings } from '../config/settings.js';
+import type { TargetConfig } from '../config/targets.js';
+import { runRound, type RoundLog, type RoundResult } from '../runner/round.js';
+import { createNotifier, createStore } from '../runner/roundDeps.js';
+import { intFlag, parse } from './args.js';
+import { printRoundTable } from './roundTable.js';
+
+const HELP = `realtime-canary demo [--out DIR] [--rounds N] [--quiet]
+
+Starts the simulator on a free loopback port and runs N rounds (default 2: alerts open after 2 failing
+runs of the last 3) over simulator targets with injected faults. Everything lands in DIR (default ./canary-output).`;
+
+const SIM_KEY = 'demo-sim-key';
+
+/** The demo's targets: one group, OpenAI direct as the baseline, each Azure flavour with a fault. */
+export function demoTargets(url: (flavour: 'azure-ga' | 'azure-preview' | 'openai-ga' | 'openai-beta', scenario: string) => string): TargetConfig[] {
+  const t = (name: string, flavour: Parameters<typeof url>[0], scenario: string, extra: Partial<TargetConfig> = {}): TargetConfig => ({
+    name, endpoint: url(flavour, scenario), auth: 'api-key', secretSetting: 'DEMO_SIM_KEY', group: 'demo', ...extra,
+  });
+  return [
+    t('openai-baseline', 'openai-ga', 'healthy', { baseline: true }),
+    t('azure-ga-healthy', 'azure-ga', 'healthy-bursty'),
+    t('azure-ga-silent-gap', 'azure-ga', 'silent-gap'),
+    t('azure-preview-truncated', 'azure-preview', 'truncated'),
+    t('azure-ga-stall', 'azure-ga', 'stall'),
+    t('azure-ga-no-response-done', 'azure-ga', 'no-response-done'),
+    t('openai-beta-drop', 'openai-beta', 'drop'),
+    t('azure-ga-wrong-key', 'azure-ga', 'healthy', { secretSetting: 'DEMO_WRONG_KEY' }),
+  ];
+}
+
+export async function demoCommand(argv: string[]): Promise<number> {
+  const { values: f } = parse(argv, { help: { type: 'boolean', short: 'h' }, out: { type: 'string' }, rounds: { type: 'string' }, quiet: { type: 'boolean' } });
+  if (f.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const out = resolve(f.out ?? 'canary-output');
+  const rounds = intFlag('rounds', f.rounds, 2, 1);
+  const sim = await startSimulator({ port: 0, apiKey: SIM_KEY });
+  console.log(`simulator listening on ${sim.baseUrl}`);
+  try {
+    const targets = demoTargets((flavour, scenario) => sim.url(flavour, { scenario }));
+    const env = {
+      DEMO_SIM_KEY: SIM_KEY, DEMO_WRONG_KEY: 'not-the-key', CANARY_REGION: 'local', CANARY_OUTPUT_DIR: out,
+      CANARY_TARGETS: JSON.stringify(targets), CANARY_TURNS: '2', CANARY_PROMPTS: 'count-to-twenty,nato-alphabet',
+      CANARY_TURN_TIMEOUT_MS: '6000', CANARY_CONCURRENCY: '8', CANARY_SPOOL_DIR: resolve(out, '.spool'),
+    };
+    const settings = loadSettings(env);
+    const log: RoundLog = f.quiet
+      ? { info: () => undefined, warn: () => undefined, error: (m) => console.error(m) }
+      : { info: (m) => console.log(`  ${m}`), warn: (m) => console.warn(`  warning: ${m}`), error: (m) => console.error(`  error: ${m}`) };
+    const store = createStore(settings, log);
+    let last: RoundResult | undefined;
+    for (let r = 1; r <= rounds; r++) {
+      console.log(`\nround ${r} of ${rounds}: ${targets.length} targets`);
+      last = await runRound(settings, settings.targets!, {
+        store, env, log, notify: createNotifier(settings, store, log), onProgress: (line) => console.log(`  ${line}`),
+      });
+    }
+    if (last) printRoundTable(last);
+    console.log(`\nreports, audio and event logs: ${out}/runs/`);
+    console.log(`alerts it would send (Teams cards): ${out}/alerts/`);
+    console.log(`daily index: ${out}/index/   alert state: ${out}/state/`);
+    return 0;
+  } finally {
+    await sim.close();
+  }
+}

@@ -1,0 +1,23 @@
+/** A plain-text table of a round's outcomes for the terminal. */
+import type { RoundResult } from '../runner/round.js';
+
+export function roundTable(r: RoundResult): string {
+  const rows = r.outcomes.map(({ summary: s }) => [
+    s.target,
+    s.flavour,
+    s.verdict.toUpperCase(),
+    `${s.failingTurns}/${s.turns}`,
+    s.longestGapMs > 0 ? `${(s.longestGapMs / 1000).toFixed(1)} s` : '-',
+    s.timeToFirstAudioMs !== undefined ? `${Math.round(s.timeToFirstAudioMs)} ms` : '-',
+    s.findingCodes.join(', ') || '-',
+  ]);
+  const head = ['target', 'flavour', 'verdict', 'failing', 'longest gap', 'first audio', 'findings'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ...r.notProbed.map((n) => `${n.target}: not probed (${n.reason})`)].join('\n');
+}
+
+export function printRoundTable(r: RoundResult): void {
+  console.log(`\n${roundTable(r)}`);
+  for (const { summary: s } of r.outcomes) if (s.comparison) console.log(`  ${s.comparison}`);
+}

@@ -1,0 +1,42 @@
+/** `realtime-canary sim`: serve the built-in Realtime simulator until stopped. */
+import { readFileSync } from 'node:fs';
+import { BUILTIN_SCENARIOS, scenarioFromJson, startSimulator } from '../sim/index.js';
+import { FLAVOURS } from '../realtime/flavours.js';
+import { intFlag, parse, UsageError } from './args.js';
+
+const HELP = `realtime-canary sim [--port N] [--host H] [--scenario NAME|FILE.json] [--api-key KEY] [--tls] [--list]
+
+Serves the four flavours at their real paths (/openai/v1/realtime, /openai/realtime, /v1/realtime).
+A connection may pick a scenario with ?scenario=NAME on its URL; --scenario sets the default.
+  --port N        port (default 8765; 0 = any free port)
+  --api-key KEY   the key clients must send (default sim-key)
+  --tls           serve wss:// with a self-signed certificate (needs openssl)
+  --list          list the built-in scenarios and exit`;
+
+export async function simCommand(argv: string[]): Promise<number> {
+  const { values: f } = parse(argv, {
+    help: { type: 'boolean', short: 'h' }, port: { type: 'string' }, host: { type: 'string' },
+    scenario: { type: 'string' }, 'api-key': { type: 'string' }, tls: { type: 'boolean' }, list: { type: 'boolean' },
+  });
+  if (f.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (f.list) {
+    for (const [name, s] of Object.entries(BUILTIN_SCENARIOS)) console.log(`${name.padEnd(20)} ${s.description}`);
+    return 0;
+  }
+  let scenario: string | ReturnType<typeof scenarioFromJson> | undefined = f.scenario;
+  if (f.scenario?.endsWith('.json')) scenario = scenarioFromJson(readFileSync(f.scenario, 'utf8'));
+  else if (f.scenario && !BUILTIN_SCENARIOS[f.scenario]) throw new UsageError('--scenario', `unknown scenario "${f.scenario}" (see --list)`);
+  const sim = await startSimulator({ port: intFlag('port', f.port, 8765), host: f.host, scenario, apiKey: f['api-key'], tls: f.tls });
+  console.log(`realtime simulator listening on ${sim.baseUrl} (key: ${f['api-key'] ? 'as given' : 'sim-key'})`);
+  for (const flavour of FLAVOURS) console.log(`  ${flavour.padEnd(14)} ${sim.url(flavour)}`);
+  console.log('press Ctrl+C to stop');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await sim.close();
+  return 0;
+}

@@ -1,0 +1,141 @@
+/**
+ * App settings of the scheduled canary (Functions app settings, or the environment locally). Parsed once,
+ * validated at start, passed down — nothing reads process.env after this. Every setting is documented in
+ * local.settings.example.json and the README.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { parseTargets, type TargetConfig } from './targets.js';
+
+export const DEFAULT_SCHEDULE = '0 */10 * * * *';
+
+export type StorageSettings =
+  | { kind: 'connection-string'; connectionString: string; container: string }
+  | { kind: 'account-url'; accountUrl: string; clientId: string | undefined; container: string }
+  | { kind: 'local'; dir: string };
+
+export interface AlertRule {
+  /** Open an alert after `k` failing runs of the last `n`. */
+  k: number;
+  n: number;
+  reminderHours: number;
+}
+
+export interface CanarySettings {
+  region: string;
+  schedule: string;
+  /** Inline targets (CANARY_TARGETS); when absent, `configBlob` names a JSON blob holding them. */
+  targets: TargetConfig[] | undefined;
+  configBlob: string | undefined;
+  prompts: string[];
+  turns: number;
+  turnTimeoutMs: number;
+  sessionTimeoutMs: number;
+  /** The round writes what it has by this deadline (keep it below the function timeout). */
+  roundDeadlineMs: number;
+  concurrency: number;
+  /** Overrides of the detection thresholds (CANARY_THRESHOLDS JSON). */
+  thresholds: Record<string, unknown>;
+  alertRule: AlertRule;
+  storage: StorageSettings;
+  spoolDir: string;
+  webhook: { url: string; format: 'teams' | 'json' } | undefined;
+  /** Minutes a report link in an alert stays valid. */
+  linkTtlMinutes: number;
+  appInsightsConnectionString: string | undefined;
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadSettings(env: Env): CanarySettings {
+  const schedule = env.CANARY_SCHEDULE?.trim() || DEFAULT_SCHEDULE;
+  validateNcrontab(schedule);
+  const targetsJson = env.CANARY_TARGETS?.trim();
+  const configBlob = env.CANARY_CONFIG_BLOB?.trim() || undefined;
+  if (!targetsJson && !configBlob) throw new ConfigError('CANARY_TARGETS', 'is required (a JSON array of targets), or set CANARY_CONFIG_BLOB to a config blob path');
+  const webhookUrl = env.CANARY_WEBHOOK_URL?.trim();
+  if (webhookUrl && !/^https?:\/\//.test(webhookUrl)) throw new ConfigError('CANARY_WEBHOOK_URL', 'must be an http(s) URL (the value is not shown: it is a secret)');
+  const format = env.CANARY_WEBHOOK_FORMAT?.trim() || 'teams';
+  if (format !== 'teams' && format !== 'json') throw new ConfigError('CANARY_WEBHOOK_FORMAT', 'must be "teams" or "json"');
+  const [k, n] = parseRule(env.CANARY_ALERT_RULE);
+  return {
+    region: env.CANARY_REGION?.trim() || 'local',
+    schedule,
+    targets: targetsJson ? parseTargets(targetsJson) : undefined,
+    configBlob,
+    prompts: (env.CANARY_PROMPTS?.trim() || 'count-to-twenty,nato-alphabet,days-of-week').split(',').map((p) => p.trim()).filter(Boolean),
+    turns: int(env, 'CANARY_TURNS', 3, 1, 20),
+    turnTimeoutMs: int(env, 'CANARY_TURN_TIMEOUT_MS', 30_000, 1000, 600_000),
+    sessionTimeoutMs: int(env, 'CANARY_SESSION_TIMEOUT_MS', 180_000, 1000, 1_800_000),
+    roundDeadlineMs: int(env, 'CANARY_ROUND_DEADLINE_MS', 540_000, 5000, 3_600_000),
+    concurrency: int(env, 'CANARY_CONCURRENCY', 8, 1, 200),
+    thresholds: json(env, 'CANARY_THRESHOLDS'),
+    alertRule: { k, n, reminderHours: int(env, 'CANARY_REMINDER_HOURS', 6, 1, 24 * 14) },
+    storage: storage(env),
+    spoolDir: env.CANARY_SPOOL_DIR?.trim() || join(tmpdir(), 'realtime-canary-spool'),
+    webhook: webhookUrl ? { url: webhookUrl, format } : undefined,
+    linkTtlMinutes: int(env, 'CANARY_LINK_TTL_MINUTES', 24 * 60, 5, 7 * 24 * 60),
+    appInsightsConnectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING?.trim() || undefined,
+  };
+}
+
+function storage(env: Env): StorageSettings {
+  const container = env.CANARY_CONTAINER?.trim() || 'reports';
+  if (!/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/.test(container)) throw new ConfigError('CANARY_CONTAINER', 'must be a valid container name (3–63 lowercase letters, digits and hyphens)');
+  const cs = env.CANARY_STORAGE_CONNECTION_STRING?.trim();
+  if (cs) return { kind: 'connection-string', connectionString: cs, container };
+  const url = env.CANARY_STORAGE_ACCOUNT_URL?.trim();
+  if (url) {
+    if (!/^https?:\/\//.test(url)) throw new ConfigError('CANARY_STORAGE_ACCOUNT_URL', 'must be the blob endpoint URL, e.g. https://<account>.blob.core.windows.net/');
+    return { kind: 'account-url', accountUrl: url, clientId: env.AZURE_CLIENT_ID?.trim() || undefined, container };
+  }
+  const dir = env.CANARY_OUTPUT_DIR?.trim();
+  if (dir) return { kind: 'local', dir };
+  throw new ConfigError('CANARY_STORAGE_ACCOUNT_URL', 'is required in Azure (or CANARY_STORAGE_CONNECTION_STRING for Azurite, or CANARY_OUTPUT_DIR for a local folder)');
+}
+
+/** Six-field NCRONTAB: {second} {minute} {hour} {day} {month} {day-of-week}, only `* , - /` as specials. */
+export function validateNcrontab(schedule: string): void {
+  const fields = schedule.split(/\s+/);
+  if (fields.length !== 6) throw new ConfigError('CANARY_SCHEDULE', `must have six fields (second minute hour day month day-of-week), got ${fields.length}: "${schedule}"`);
+  const bad = fields.find((f) => !/^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/.test(f) && !/^[A-Za-z]{3}(-[A-Za-z]{3})?$/.test(f));
+  if (bad) throw new ConfigError('CANARY_SCHEDULE', `field "${bad}" is not valid NCRONTAB (use digits and * , - /)`);
+}
+
+function parseRule(raw: string | undefined): [number, number] {
+  const m = /^\s*(\d+)\s*(?:of|\/)\s*(\d+)\s*$/.exec(raw ?? '2/3');
+  if (!m) throw new ConfigError('CANARY_ALERT_RULE', 'must look like "2/3" (open after 2 failing runs of the last 3)');
+  const k = Number(m[1]);
+  const n = Number(m[2]);
+  if (k < 1 || n < k || n > 50) throw new ConfigError('CANARY_ALERT_RULE', 'needs 1 ≤ K ≤ N ≤ 50');
+  return [k, n];
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+  return n;
+}
+
+function json(env: Env, name: string): Record<string, unknown> {
+  const raw = env[name]?.trim();
+  if (!raw) return {};
+  try {
+    const v = JSON.parse(raw) as unknown;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
+    return v as Record<string, unknown>;
+  } catch (err) {
+    throw new ConfigError(name, `must be a JSON object (${(err as Error).message})`);
+  }
+}
+
+/** Reads the secret a target refers to. The error names the setting, never the value. */
+export function resolveSecret(setting: string, env: Env, at: string): string {
+  const value = env[setting]?.trim();
+  if (!value) throw new ConfigError(`${at}.secretSetting`, `app setting "${setting}" is not set or empty`);
+  if (value.startsWith('@Microsoft.KeyVault(')) throw new ConfigError(`${at}.secretSetting`, `app setting "${setting}" is an unresolved Key Vault reference: grant the app's identity "Key Vault Secrets User" and set keyVaultReferenceIdentity`);
+  return value;
+}

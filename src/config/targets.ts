@@ -1,0 +1,109 @@
+/**
+ * Target configuration for scheduled rounds (`CANARY_TARGETS` JSON or a config blob). Secrets only by
+ * reference: `secretSetting` names an app setting (which Azure may back with a Key Vault reference).
+ */
+import { ConfigError } from '../errors.js';
+import { FLAVOURS, type Dialect, type Flavour } from '../realtime/flavours.js';
+
+export type AuthMode = 'api-key' | 'entra' | 'bearer' | 'none';
+
+export interface TargetConfig {
+  /** Unique name; used in blob paths, alerts and the dashboard. */
+  name: string;
+  endpoint?: string;
+  resource?: string;
+  deployment?: string;
+  flavour?: Flavour;
+  dialect?: Dialect;
+  apiVersion?: string;
+  auth: AuthMode;
+  /** Name of the app setting that holds the key or token (api-key / bearer). */
+  secretSetting?: string;
+  /** Entra token scope (default https://cognitiveservices.azure.com/.default). */
+  scope?: string;
+  /** Targets in one group are compared in each round. */
+  group?: string;
+  /** The reference target of its group (e.g. OpenAI direct). */
+  baseline?: boolean;
+  /** Prompt ids for this target (default: the round's prompts). */
+  prompts?: string[];
+  turns?: number;
+  /** Accept a self-signed certificate (the simulator with --tls). */
+  insecureTls?: boolean;
+}
+
+const INLINE_SECRET_FIELDS = ['apiKey', 'api_key', 'api-key', 'key', 'token', 'secret', 'password', 'bearer'];
+const KNOWN = new Set(['name', 'endpoint', 'resource', 'deployment', 'flavour', 'dialect', 'apiVersion', 'auth', 'secretSetting', 'scope', 'group', 'baseline', 'prompts', 'turns', 'insecureTls']);
+const AUTH_MODES: readonly AuthMode[] = ['api-key', 'entra', 'bearer', 'none'];
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+/** Parses and validates the targets JSON. Errors name the field, e.g. `CANARY_TARGETS[1].deployment`. */
+export function parseTargets(json: string, source = 'CANARY_TARGETS'): TargetConfig[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (err) {
+    throw new ConfigError(source, `is not valid JSON (${(err as Error).message})`);
+  }
+  if (!Array.isArray(raw) || raw.length === 0) throw new ConfigError(source, 'must be a non-empty JSON array of targets');
+  const targets = raw.map((t, i) => parseTarget(t, `${source}[${i}]`));
+  const seen = new Set<string>();
+  targets.forEach((t, i) => {
+    if (seen.has(t.name)) throw new ConfigError(`${source}[${i}].name`, `"${t.name}" is used by more than one target`);
+    seen.add(t.name);
+  });
+  return targets;
+}
+
+function parseTarget(raw: unknown, at: string): TargetConfig {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(at, 'must be an object');
+  const o = raw as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (INLINE_SECRET_FIELDS.includes(key)) {
+      throw new ConfigError(`${at}.${key}`, 'secrets are not allowed inline: put the value in an app setting (or Key Vault reference) and name that setting in "secretSetting"');
+    }
+    if (!KNOWN.has(key)) throw new ConfigError(`${at}.${key}`, `is not a known field (known: ${[...KNOWN].join(', ')})`);
+  }
+  const name = str(o, 'name', at, true)!;
+  if (!SAFE_NAME.test(name)) throw new ConfigError(`${at}.name`, 'must be 1–63 letters, digits, ".", "_" or "-", starting with a letter or digit');
+  const auth = (str(o, 'auth', at) ?? 'api-key') as AuthMode;
+  if (!AUTH_MODES.includes(auth)) throw new ConfigError(`${at}.auth`, `must be one of ${AUTH_MODES.join(', ')}`);
+  const flavour = str(o, 'flavour', at) as Flavour | undefined;
+  if (flavour && !FLAVOURS.includes(flavour)) throw new ConfigError(`${at}.flavour`, `must be one of ${FLAVOURS.join(', ')}`);
+  const dialect = str(o, 'dialect', at) as Dialect | undefined;
+  if (dialect && dialect !== 'ga' && dialect !== 'beta') throw new ConfigError(`${at}.dialect`, 'must be "ga" or "beta"');
+  const t: TargetConfig = {
+    name, auth, flavour, dialect,
+    endpoint: str(o, 'endpoint', at), resource: str(o, 'resource', at), deployment: str(o, 'deployment', at),
+    apiVersion: str(o, 'apiVersion', at), secretSetting: str(o, 'secretSetting', at), scope: str(o, 'scope', at), group: str(o, 'group', at),
+    baseline: bool(o, 'baseline', at), insecureTls: bool(o, 'insecureTls', at),
+  };
+  if (!t.endpoint && !t.deployment) throw new ConfigError(`${at}.endpoint`, 'is required (or give resource + deployment)');
+  if ((auth === 'api-key' || auth === 'bearer') && !t.secretSetting) throw new ConfigError(`${at}.secretSetting`, `is required for auth "${auth}": name the app setting that holds the secret`);
+  if (o.prompts !== undefined) {
+    if (!Array.isArray(o.prompts) || o.prompts.some((p) => typeof p !== 'string')) throw new ConfigError(`${at}.prompts`, 'must be an array of prompt ids');
+    t.prompts = o.prompts as string[];
+  }
+  if (o.turns !== undefined) {
+    if (!Number.isInteger(o.turns) || (o.turns as number) < 1 || (o.turns as number) > 20) throw new ConfigError(`${at}.turns`, 'must be a whole number from 1 to 20');
+    t.turns = o.turns as number;
+  }
+  return t;
+}
+
+function str(o: Record<string, unknown>, key: string, at: string, required = false): string | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) {
+    if (required) throw new ConfigError(`${at}.${key}`, 'is required');
+    return undefined;
+  }
+  if (typeof v !== 'string' || v.trim() === '') throw new ConfigError(`${at}.${key}`, 'must be a non-empty string');
+  return v;
+}
+
+function bool(o: Record<string, unknown>, key: string, at: string): boolean | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'boolean') throw new ConfigError(`${at}.${key}`, 'must be true or false');
+  return v;
+}

@@ -1,0 +1,93 @@
+/**
+ * Compares the targets of one group with the group's baseline (e.g. Azure francecentral and swedencentral
+ * against OpenAI direct, same prompts, same minute): "francecentral: 3 of 6 turns with silent gaps (max 3.1 s);
+ * baseline openai: 0 of 6 — the hosting layer is the likely cause". Pure.
+ */
+import type { Report, ReportComparison } from '../analysis/report.js';
+import { isFailing, type FindingCode } from '../analysis/findings.js';
+
+export interface GroupMember {
+  name: string;
+  group: string | undefined;
+  baseline: boolean;
+  report: Report;
+}
+
+/** Human names of the finding codes, plural, for comparison sentences. */
+const PROBLEM: Partial<Record<FindingCode, string>> = {
+  silent_gap: 'silent gaps',
+  audio_truncated: 'truncated audio',
+  no_audio: 'no audio',
+  delivery_stall: 'delivery stalls',
+  playback_underrun: 'playback underruns',
+  missing_audio_done: 'a missing audio .done',
+  missing_response_done: 'a missing response.done',
+  response_not_completed: 'responses not completed',
+  server_error_event: 'server error events',
+  slow_first_audio: 'slow first audio',
+  expected_content_missing: 'expected content missing',
+};
+
+interface TurnTally {
+  turns: number;
+  failing: number;
+  byCode: Map<FindingCode, number>;
+  maxGapMs: number;
+}
+
+function tally(report: Report): TurnTally {
+  const byCode = new Map<FindingCode, number>();
+  let failing = 0;
+  let maxGapMs = 0;
+  for (const t of report.turns) {
+    if (t.verdict !== 'pass') failing++;
+    const failingFindings = t.findings.filter((f) => isFailing(f.severity));
+    for (const code of new Set(failingFindings.map((f) => f.code))) byCode.set(code, (byCode.get(code) ?? 0) + 1);
+    for (const f of failingFindings) if (f.code === 'silent_gap') maxGapMs = Math.max(maxGapMs, f.durationMs ?? 0);
+  }
+  return { turns: report.turns.length, failing, byCode, maxGapMs };
+}
+
+function describe(name: string, t: TurnTally, code: FindingCode | undefined): string {
+  if (!code) return `${name}: ${t.failing} of ${t.turns} turns failing`;
+  const gap = code === 'silent_gap' && t.maxGapMs > 0 ? ` (max ${(t.maxGapMs / 1000).toFixed(1)} s)` : '';
+  return `${name}: ${t.byCode.get(code) ?? 0} of ${t.turns} turns with ${PROBLEM[code] ?? code}${gap}`;
+}
+
+/** One comparison per non-baseline member of a group that has a baseline in this round. */
+export function compareGroups(members: readonly GroupMember[]): Map<string, ReportComparison> {
+  const out = new Map<string, ReportComparison>();
+  const groups = new Map<string, GroupMember[]>();
+  for (const m of members) if (m.group) groups.set(m.group, [...(groups.get(m.group) ?? []), m]);
+  for (const [group, list] of groups) {
+    const baseline = list.find((m) => m.baseline);
+    if (!baseline) continue;
+    const b = tally(baseline.report);
+    for (const m of list) {
+      if (m === baseline) continue;
+      const t = tally(m.report);
+      // the problem to compare on: the target's most frequent turn finding, else the baseline's
+      const code = mostFrequent(t.byCode) ?? mostFrequent(b.byCode);
+      const baseCount = code ? (b.byCode.get(code) ?? 0) : b.failing;
+      const cause = verdictCause(m.report.verdict, baseline.report.verdict, t, b);
+      const message = `${describe(m.name, t, code)}; baseline ${baseline.name}: ${baseCount} of ${b.turns} — ${cause}`;
+      out.set(m.name, { group, baseline: baseline.name, message });
+    }
+  }
+  return out;
+}
+
+function mostFrequent(byCode: Map<FindingCode, number>): FindingCode | undefined {
+  return [...byCode].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+function verdictCause(target: Report['verdict'], baseline: Report['verdict'], t: TurnTally, b: TurnTally): string {
+  if (baseline === 'error') return 'the baseline could not be probed, so no conclusion';
+  if (target === 'error') return 'the target could not be probed while the baseline could';
+  const targetBad = t.failing > 0;
+  const baselineBad = b.failing > 0;
+  if (targetBad && !baselineBad) return 'the hosting layer is the likely cause';
+  if (targetBad && baselineBad) return 'the baseline fails too, so the model or the prompt is the likely cause';
+  if (!targetBad && baselineBad) return 'only the baseline fails';
+  return 'both healthy';
+}

@@ -1,0 +1,43 @@
+/**
+ * One probe run end to end on the local side: probe → trace → analysis → report, written into a run folder
+ * (`events.jsonl`, `turn-<n>.wav`, `prompt-<n>.wav`, `report.json`). Used by the CLI and the scheduled round.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { analyzeTrace, type DetectionConfig, type TargetHistory } from '../analysis/index.js';
+import { buildReport, type Report } from '../analysis/report.js';
+import { authSecrets } from '../realtime/auth.js';
+import { scrub } from '../realtime/redact.js';
+import { runProbe, type ProbeOptions, type ProbeTarget } from '../probe/session.js';
+import type { Trace } from '../probe/trace.js';
+import { writeTrace } from '../probe/traceFile.js';
+
+export const REPORT_FILE = 'report.json';
+
+export interface RunResult {
+  trace: Trace;
+  report: Report;
+  /** The run folder, when one was written. */
+  dir: string | undefined;
+}
+
+export interface RunOneOptions {
+  probe: ProbeOptions;
+  detection?: Partial<DetectionConfig>;
+  history?: TargetHistory;
+  /** Write the run folder here (omit to keep everything in memory). */
+  outDir?: string;
+}
+
+export async function runOne(target: ProbeTarget, o: RunOneOptions): Promise<RunResult> {
+  const trace = await runProbe(target, o.probe);
+  const analysis = analyzeTrace(trace, o.detection, o.history);
+  const report = buildReport(trace, analysis);
+  if (o.outDir) await writeRunFolder(o.outDir, trace, report, authSecrets(target.auth));
+  return { trace, report, dir: o.outDir };
+}
+
+export async function writeRunFolder(dir: string, trace: Trace, report: Report, secrets: readonly string[]): Promise<void> {
+  await writeTrace(dir, trace, secrets);
+  await writeFile(join(dir, REPORT_FILE), scrub(JSON.stringify(report, null, 2), secrets) + '\n');
+}
