@@ -185,6 +185,7 @@ class ScriptedSession {
     for (let off = 0; off < prompt.pcm.length && !this.waiter.closed; off += chunk) {
       const slice = prompt.pcm.subarray(off, Math.min(off + chunk, prompt.pcm.length));
       this.#send({ type: 'input_audio_buffer.append', audio: slice.toString('base64') }, { audioRef: { offset: off, bytes: slice.length } });
+      await yieldToIncoming();
     }
     if (this.o.turnDetection === 'manual') {
       this.#send({ type: 'input_audio_buffer.commit' });
@@ -193,6 +194,7 @@ class ScriptedSession {
       const silence = Buffer.alloc(VAD_TRAILING_SILENCE_MS * BYTES_PER_MS);
       for (let off = 0; off < silence.length && !this.waiter.closed; off += chunk) {
         this.#send({ type: 'input_audio_buffer.append', audio: silence.subarray(off, off + chunk).toString('base64') }, { audioRef: { offset: prompt.pcm.length + off, bytes: Math.min(chunk, silence.length - off) } });
+        await yieldToIncoming();
       }
     }
     const done = await this.waiter.waitFor((e) => e.type === EV.responseDone, this.o.turnTimeoutMs, since);
@@ -243,6 +245,14 @@ class ScriptedSession {
       clearTimeout(t);
     }
   }
+}
+
+/**
+ * Lets the event loop deliver incoming frames between two appends: with many sessions in one process, a
+ * prompt streamed in one synchronous burst would delay other sessions' receive times by tens of ms.
+ */
+function yieldToIncoming(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function isCancelNotActive(event: Record<string, unknown>): boolean {
