@@ -1,0 +1,237 @@
+// realtime-canary: timer-triggered Azure Functions (Node 22, Flex Consumption) that probe OpenAI
+// Realtime deployments from several regions, write reports to a private Blob container and post
+// alerts to a Teams Workflows webhook.
+//
+// Shared: reports storage (+ lifecycle policy), Log Analytics + Application Insights (Entra-only
+// ingestion), Key Vault (RBAC) with the secrets, and one user-assigned identity with its roles.
+// Per region in `regions`: a Flex Consumption plan, a function app and its own host storage.
+// No keys or connection strings anywhere: every data-plane call is made as the identity.
+targetScope = 'resourceGroup'
+
+import { keyVaultReference, retention, secretNameFor, target } from 'modules/common.bicep'
+
+@description('Name of the environment (azd sets it); seeds resource names and the azd-env-name tag.')
+@minLength(1)
+@maxLength(64)
+param environmentName string
+
+@description('Location of the shared resources (identity, reports storage, Key Vault, monitoring).')
+param location string = resourceGroup().location
+
+@description('Azure regions to run a canary from, one function app each, e.g. [\'swedencentral\', \'francecentral\', \'eastus2\']. Each must offer Flex Consumption.')
+@minLength(1)
+param regions string[]
+
+@description('Probe targets, serialized into the CANARY_TARGETS app setting. Keys are referenced by app setting name (secretSetting), never inline.')
+@minLength(1)
+param targets target[]
+
+@description('Six-field NCRONTAB schedule in UTC ({second} {minute} {hour} {day} {month} {day-of-week}).')
+param schedule string = '0 */10 * * * *'
+
+@description('Blob container for reports and the dashboard.')
+@minLength(3)
+@maxLength(63)
+param reportsContainerName string = 'reports'
+
+@description('Report retention: Cool after coolAfter days, deleted after deleteAfter days (since last modification).')
+param retentionDays retention = {
+  coolAfter: 30
+  deleteAfter: 90
+}
+
+@description('Payload format of the alert webhook: a Teams Adaptive Card envelope, or plain JSON for other receivers.')
+@allowed(['teams', 'json'])
+param webhookFormat string = 'teams'
+
+@description('Teams Workflows "When a Teams webhook request is received" URL (or another webhook). Stored in Key Vault; alerts are off when empty.')
+@secure()
+param webhookUrl string = ''
+
+@description('OpenAI API key for openai-* targets; stored in Key Vault and exposed as the OPENAI_API_KEY setting. Omit when unused.')
+@secure()
+param openAiApiKey string = ''
+
+@description('Azure OpenAI keys for api-key targets that cannot use Entra: app setting name (e.g. AZURE_OPENAI_KEY_SWEDEN) -> key. Each becomes a Key Vault secret and a Key Vault reference setting of that name.')
+@secure()
+param azureOpenAiKeys { *: string } = {}
+
+@description('Resource ids of the Azure OpenAI accounts the identity may call with Entra auth (Cognitive Services OpenAI User). Any resource group or subscription of this tenant.')
+param openAiAccountIds string[] = []
+
+@description('Optional object id of a user or group that may read the reports and create user-delegation SAS links (azd passes the signed-in user).')
+param reportReaderPrincipalId string = ''
+
+@description('Type of reportReaderPrincipalId.')
+@allowed(['User', 'Group', 'ServicePrincipal'])
+param reportReaderPrincipalType string = 'User'
+
+@description('Memory per function instance, MB.')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+
+@description('Maximum instances per regional app (the timer runs as a singleton; a small bound caps cost).')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('Further non-secret app settings for every region, e.g. { CANARY_ALERT_RULE: \'2/3\', CANARY_TURNS: \'3\' }. The settings above take precedence; put secrets in azureOpenAiKeys instead.')
+param extraAppSettings { *: string } = {}
+
+@description('Extra tags for every resource.')
+param tags object = {}
+
+var allTags = union(tags, { 'azd-env-name': environmentName })
+var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
+var names = {
+  identity: 'id-canary-${token}'
+  logAnalytics: 'log-canary-${token}'
+  appInsights: 'appi-canary-${token}'
+  keyVault: 'kv-canary-${take(token, 12)}'
+  reports: 'streports${token}'
+}
+
+// Per region: seeds the app, plan and host storage names.
+var regionTokens = [for region in regions: uniqueString(token, region)]
+
+var reportsAccountUrl = 'https://${names.reports}.blob.${environment().suffixes.storage}/'
+
+// App setting names whose values live in Key Vault.
+var webhookSetting = 'CANARY_WEBHOOK_URL'
+var openAiKeySetting = 'OPENAI_API_KEY'
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
+  name: names.identity
+  location: location
+  tags: allTags
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'canary-monitoring'
+  params: {
+    location: location
+    logAnalyticsName: names.logAnalytics
+    appInsightsName: names.appInsights
+    tags: allTags
+  }
+}
+
+module reports 'modules/reports-storage.bicep' = {
+  name: 'canary-reports'
+  params: {
+    location: location
+    name: names.reports
+    containerName: reportsContainerName
+    retentionDays: retentionDays
+    tags: allTags
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'canary-keyvault'
+  params: {
+    location: location
+    name: names.keyVault
+    webhookUrl: webhookUrl
+    webhookSecretName: secretNameFor(webhookSetting)
+    openAiApiKey: openAiApiKey
+    openAiApiKeySecretName: secretNameFor(openAiKeySetting)
+    azureOpenAiKeys: azureOpenAiKeys
+    tags: allTags
+  }
+}
+
+// Names known before deployment (not module outputs) keep role assignment ids predictable in What-If.
+module identityRoles 'modules/identity-roles.bicep' = {
+  name: 'canary-identity-roles'
+  params: {
+    principalId: identity.properties.principalId
+    reportsAccountName: names.reports
+    keyVaultName: names.keyVault
+    appInsightsName: names.appInsights
+    readerPrincipalId: reportReaderPrincipalId
+    readerPrincipalType: reportReaderPrincipalType
+  }
+  dependsOn: [
+    reports
+    keyVault
+    monitoring
+  ]
+}
+
+// Resource id: /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.CognitiveServices/accounts/{name}
+module openAiAccess 'modules/openai-access.bicep' = [
+  for accountId in openAiAccountIds: {
+    name: take('canary-openai-${uniqueString(accountId, identity.id)}', 64)
+    scope: resourceGroup(split(accountId, '/')[2], split(accountId, '/')[4])
+    params: {
+      accountName: last(split(accountId, '/'))
+      principalId: identity.properties.principalId
+    }
+  }
+]
+
+// Secrets reach the apps only as Key Vault references resolved by the identity.
+var secretSettings = union(
+  empty(webhookUrl)
+    ? {}
+    : { '${webhookSetting}': keyVaultReference(keyVault.outputs.vaultUri, secretNameFor(webhookSetting)) },
+  empty(openAiApiKey)
+    ? {}
+    : { '${openAiKeySetting}': keyVaultReference(keyVault.outputs.vaultUri, secretNameFor(openAiKeySetting)) },
+  toObject(
+    objectKeys(azureOpenAiKeys),
+    name => name,
+    name => keyVaultReference(keyVault.outputs.vaultUri, secretNameFor(name))
+  )
+)
+
+var sharedSettings = union(extraAppSettings, secretSettings, {
+  CANARY_SCHEDULE: schedule
+  CANARY_TARGETS: string(targets)
+  CANARY_CONTAINER: reportsContainerName
+  CANARY_STORAGE_ACCOUNT_URL: reportsAccountUrl
+  CANARY_WEBHOOK_FORMAT: webhookFormat
+  AZURE_CLIENT_ID: identity.properties.clientId
+  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
+})
+
+module regional 'modules/region.bicep' = [
+  for (region, i) in regions: {
+    name: 'canary-region-${region}'
+    params: {
+      location: region
+      // A region-specific hash early in the name keeps the first 32 characters (the host id) distinct.
+      appName: 'func-canary-${take(regionTokens[i], 8)}-${region}'
+      planName: 'plan-canary-${take(regionTokens[i], 8)}-${region}'
+      hostStorageName: 'sthost${regionTokens[i]}'
+      identityId: identity.id
+      identityClientId: identity.properties.clientId
+      identityPrincipalId: identity.properties.principalId
+      appSettings: sharedSettings
+      instanceMemoryMB: instanceMemoryMB
+      maximumInstanceCount: maximumInstanceCount
+      tags: allTags
+      // azd deploys the service to the app tagged with its name: the first region's app.
+      appTags: i == 0 ? { 'azd-service-name': 'canary' } : {}
+    }
+    dependsOn: [
+      identityRoles
+    ]
+  }
+]
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = resourceGroup().name
+output SERVICE_CANARY_NAME string = regional[0].outputs.appName
+output CANARY_REGIONS string[] = regions
+output CANARY_FUNCTION_APP_NAMES string[] = [for (region, i) in regions: regional[i].outputs.appName]
+output CANARY_IDENTITY_NAME string = identity.name
+output CANARY_IDENTITY_CLIENT_ID string = identity.properties.clientId
+output CANARY_REPORTS_ACCOUNT string = reports.outputs.name
+output CANARY_CONTAINER string = reports.outputs.containerName
+output CANARY_STORAGE_ACCOUNT_URL string = reportsAccountUrl
+output CANARY_KEY_VAULT_NAME string = keyVault.outputs.name
+output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.connectionString

@@ -1,0 +1,72 @@
+// Example parameters for `az deployment group create --parameters infra/main.bicepparam` and for
+// `azd up` (azd evaluates this file with its environment's values in the process environment).
+// Secrets are read from environment variables at deployment time and are never committed:
+//   export CANARY_WEBHOOK_URL='https://…'                      # Teams Workflows webhook
+//   export CANARY_OPENAI_API_KEY='sk-…'                        # only for openai-* targets
+//   export CANARY_AZURE_OPENAI_KEYS='{"AZURE_OPENAI_KEY_FRANCE":"…"}'  # only for api-key Azure targets
+// With azd, `azd env set CANARY_WEBHOOK_URL '…'` stores them in the environment instead.
+using 'main.bicep'
+
+param environmentName = readEnvironmentVariable('AZURE_ENV_NAME', 'canary')
+// location (of the shared resources) defaults to the resource group's.
+
+// One Flex Consumption function app per region.
+param regions = [
+  'swedencentral'
+  'francecentral'
+  'eastus2'
+]
+
+// CANARY_TARGETS. Azure targets with auth 'entra' need their account in openAiAccountIds;
+// 'api-key' targets name the app setting holding their key (a key of CANARY_AZURE_OPENAI_KEYS,
+// or OPENAI_API_KEY, filled from CANARY_OPENAI_API_KEY).
+param targets = [
+  {
+    name: 'aoai-swedencentral'
+    resource: 'my-aoai-swedencentral'
+    deployment: 'gpt-realtime'
+    flavour: 'azure-ga'
+    auth: 'entra'
+    group: 'gpt-realtime'
+  }
+  {
+    name: 'aoai-francecentral'
+    resource: 'my-aoai-francecentral'
+    deployment: 'gpt-realtime'
+    flavour: 'azure-ga'
+    auth: 'api-key'
+    secretSetting: 'AZURE_OPENAI_KEY_FRANCE'
+    group: 'gpt-realtime'
+  }
+  {
+    name: 'openai'
+    endpoint: 'wss://api.openai.com/v1/realtime?model=gpt-realtime'
+    flavour: 'openai-ga'
+    auth: 'bearer'
+    secretSetting: 'OPENAI_API_KEY'
+    group: 'gpt-realtime'
+    baseline: true
+  }
+]
+
+// Every 10 minutes, UTC.
+param schedule = '0 */10 * * * *'
+
+param reportsContainerName = 'reports'
+
+param retentionDays = {
+  coolAfter: 30
+  deleteAfter: 90
+}
+
+// Resource ids of the accounts behind the 'entra' targets (any resource group of this tenant),
+// e.g. '/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.CognitiveServices/accounts/my-aoai-swedencentral'.
+param openAiAccountIds = []
+
+param webhookFormat = 'teams'
+param webhookUrl = readEnvironmentVariable('CANARY_WEBHOOK_URL', '')
+param openAiApiKey = readEnvironmentVariable('CANARY_OPENAI_API_KEY', '')
+param azureOpenAiKeys = json(readEnvironmentVariable('CANARY_AZURE_OPENAI_KEYS', '{}'))
+
+// azd sets AZURE_PRINCIPAL_ID to the signed-in user: they may read the reports.
+param reportReaderPrincipalId = readEnvironmentVariable('AZURE_PRINCIPAL_ID', '')

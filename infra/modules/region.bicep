@@ -1,0 +1,207 @@
+// One canary region: a Flex Consumption (FC1) plan and function app, with its own host storage
+// account (so the timer's blob-lease singleton and host id never collide with another region's)
+// reached through the user-assigned identity. The app settings passed in are shared by every
+// region; this module adds the region label and the identity-based AzureWebJobsStorage settings.
+import { roleIds } from 'common.bicep'
+
+@description('Azure region of this canary; also its CANARY_REGION label.')
+param location string
+
+@description('Function app name (globally unique; the host id is its first 32 characters).')
+param appName string
+
+@description('Flex Consumption plan name.')
+param planName string
+
+@description('Host storage account name (3-24 lower-case letters and digits).')
+@minLength(3)
+@maxLength(24)
+param hostStorageName string
+
+@description('Resource id of the user-assigned identity the app runs as.')
+param identityId string
+
+@description('Client id of the user-assigned identity.')
+param identityClientId string
+
+@description('Principal (object) id of the user-assigned identity.')
+param identityPrincipalId string
+
+@description('App settings shared by every region (name -> value); secrets only as Key Vault references.')
+param appSettings object
+
+@description('Node.js major version for the Flex runtime.')
+@allowed(['20', '22'])
+param nodeVersion string = '22'
+
+@description('Memory per instance, MB.')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+
+@description('Upper bound on instances (Flex allows 40-1000).')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('Tags for every resource; the app also gets appTags.')
+param tags object = {}
+
+@description('Extra tags for the function app only (e.g. azd-service-name on the primary region).')
+param appTags object = {}
+
+var deploymentContainerName = 'app-package'
+var storageSuffix = environment().suffixes.storage
+var hostBlobUri = 'https://${hostStorageName}.blob.${storageSuffix}/'
+
+resource hostStorage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
+  name: hostStorageName
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: { name: 'Standard_LRS' }
+  properties: {
+    accessTier: 'Hot'
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+    allowCrossTenantReplication: false
+    defaultToOAuthAuthentication: true
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      defaultAction: 'Allow'
+      bypass: 'AzureServices'
+    }
+  }
+}
+
+resource hostBlobs 'Microsoft.Storage/storageAccounts/blobServices@2025-06-01' = {
+  parent: hostStorage
+  name: 'default'
+}
+
+// Flex Consumption pulls the app package from this container, authenticated as the identity.
+resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-06-01' = {
+  parent: hostBlobs
+  name: deploymentContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// The Functions host's own storage, as the identity: Storage Blob Data Owner (leases, timer
+// status, the package container) and, since the queue and table service URIs are set, Storage
+// Queue Data Contributor and Storage Table Data Contributor (diagnostic events).
+var hostStorageRoles = [
+  roleIds.storageBlobDataOwner
+  roleIds.storageQueueDataContributor
+  roleIds.storageTableDataContributor
+]
+
+resource hostRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for roleId in hostStorageRoles: {
+    name: guid(hostStorage.id, identityPrincipalId, roleId)
+    scope: hostStorage
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
+      principalId: identityPrincipalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true // Linux
+  }
+}
+
+// Identity-based host storage: no connection string, no account key.
+var hostStorageSettings = {
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  AzureWebJobsStorage__blobServiceUri: hostBlobUri
+  AzureWebJobsStorage__queueServiceUri: 'https://${hostStorageName}.queue.${storageSuffix}/'
+  AzureWebJobsStorage__tableServiceUri: 'https://${hostStorageName}.table.${storageSuffix}/'
+}
+
+var settings = union(appSettings, hostStorageSettings, { CANARY_REGION: location })
+
+resource site 'Microsoft.Web/sites@2025-03-01' = {
+  name: appName
+  location: location
+  tags: union(tags, appTags)
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    // Key Vault references in app settings resolve as the user-assigned identity.
+    keyVaultReferenceIdentity: identityId
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${hostBlobUri}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: {
+        name: 'node'
+        version: nodeVersion
+      }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      appSettings: [for setting in items(settings): { name: setting.key, value: setting.value }]
+    }
+  }
+  // The host needs its storage roles before it first starts.
+  dependsOn: [
+    deploymentContainer
+    hostRoles
+  ]
+}
+
+// No basic-auth (publishing profile) deployments: azd, az and Core Tools publish with Entra tokens.
+resource ftpPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+output appName string = site.name
+output appId string = site.id
+output defaultHostName string = site.properties.defaultHostName
+output hostStorageName string = hostStorage.name
