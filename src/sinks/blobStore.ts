@@ -1,0 +1,219 @@
+/**
+ * ArtifactStore on Azure Blob Storage (or Azurite). In Azure it authenticates with an Entra TokenCredential
+ * (managed identity) against the account URL; locally with a connection string. The container is created on
+ * first use. Every operation is retried twice over: the SDK's own per-request retry policy (`sdkRetry`), and
+ * around it our bounded retry on transient failures (network errors, 408, 429, 5xx), after which the store
+ * throws StoreUnavailableError (the spool wrapper then keeps the write locally).
+ */
+import type { TokenCredential } from '@azure/identity';
+import { BlobServiceClient, type ContainerClient, type StorageRetryOptions } from '@azure/storage-blob';
+import { asLine, StoreUnavailableError, toBuffer, type ArtifactStore, type Body } from './artifactStore.js';
+import { retrying, type Sleep } from './backoff.js';
+import { contentTypeFor } from './layout.js';
+import { parseJson, updateJsonOptimistically, type VersionedAccess } from './optimisticUpdate.js';
+import { isNotFound, isPreconditionFailure, isTransient } from './storageErrors.js';
+import { userDelegationLinks, type LinkMaker } from './userDelegationLink.js';
+
+/** How to reach the account: a connection string (Azurite, local dev) or the account URL plus an Entra credential (Azure). */
+export type BlobConnection = { connectionString: string } | { accountUrl: string; credential: TokenCredential };
+
+/** Container and retry tuning of {@link createBlobStore}. */
+export interface BlobStoreOptions {
+  container: string;
+  /** Per-request retry inside the SDK. Default {@link DEFAULT_SDK_RETRY}. */
+  sdkRetry?: StorageRetryOptions;
+  /** Our attempts per operation around the SDK's retries (default 2). */
+  attempts?: number;
+  /** Backoff between our attempts (default 500 ms base, 4 s cap, full jitter). */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  sleep?: Sleep;
+  random?: () => number;
+  now?: () => Date;
+}
+
+/**
+ * SDK retry: 3 tries per request, 15 s per try, 0.5 s → 4 s exponential delays. With our 2 attempts around
+ * it, a refused connection fails in ~4 s and a black-holed endpoint in at most ~95 s; the spool wrapper then
+ * stops calling the store for the rest of the run.
+ */
+export const DEFAULT_SDK_RETRY: StorageRetryOptions = { maxTries: 3, tryTimeoutInMs: 15_000, retryDelayInMs: 500, maxRetryDelayInMs: 4_000 };
+
+/** Append blocks are limited to 4 MiB. */
+const MAX_APPEND_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Creates the store. No I/O happens until the first operation.
+ *
+ * `readLink` returns a user-delegation SAS URL (read-only) when the connection uses a TokenCredential, and
+ * `undefined` with a connection string: this store never signs with the account key, so Azurite and local
+ * development get no report links (the report path is shown instead).
+ */
+export function createBlobStore(connection: BlobConnection, options: BlobStoreOptions): ArtifactStore {
+  const retryOptions = { ...DEFAULT_SDK_RETRY, ...options.sdkRetry };
+  const service =
+    'connectionString' in connection
+      ? BlobServiceClient.fromConnectionString(connection.connectionString, { retryOptions })
+      : new BlobServiceClient(connection.accountUrl, connection.credential, { retryOptions });
+  const container = service.getContainerClient(options.container);
+  const links: LinkMaker | undefined = 'credential' in connection ? userDelegationLinks(service, options.container, options.now) : undefined;
+  return new BlobStore(container, `blob:${service.accountName}/${options.container}`, links, options);
+}
+
+class BlobStore implements ArtifactStore, VersionedAccess {
+  #container: ContainerClient;
+  #links: LinkMaker | undefined;
+  #options: BlobStoreOptions;
+  #containerReady: Promise<void> | undefined;
+  #appendBlobs = new Set<string>();
+
+  constructor(
+    container: ContainerClient,
+    readonly description: string,
+    links: LinkMaker | undefined,
+    options: BlobStoreOptions,
+  ) {
+    this.#container = container;
+    this.#links = links;
+    this.#options = options;
+  }
+
+  async put(path: string, body: Body, contentType: string): Promise<void> {
+    const bytes = toBuffer(body);
+    await this.#op('put', path, () =>
+      this.#container.getBlockBlobClient(path).upload(bytes, bytes.length, { blobHTTPHeaders: { blobContentType: contentType } }),
+    );
+  }
+
+  async get(path: string): Promise<Buffer | undefined> {
+    return this.#op('get', path, async () => {
+      try {
+        return await this.#container.getBlobClient(path).downloadToBuffer();
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  async appendLine(path: string, line: string): Promise<void> {
+    const bytes = Buffer.from(asLine(line), 'utf8');
+    if (bytes.length > MAX_APPEND_BYTES) throw new RangeError(`${path}: a line of ${bytes.length} bytes exceeds the 4 MiB append block limit`);
+    await this.#op('appendLine', path, async () => {
+      const blob = this.#container.getAppendBlobClient(path);
+      const create = async (): Promise<void> => {
+        await blob.createIfNotExists({ blobHTTPHeaders: { blobContentType: contentTypeFor(path) } });
+        this.#appendBlobs.add(path);
+      };
+      if (!this.#appendBlobs.has(path)) await create();
+      try {
+        await blob.appendBlock(bytes, bytes.length);
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+        // Deleted since we created it (e.g. by lifecycle management): create it again.
+        await create();
+        await blob.appendBlock(bytes, bytes.length);
+      }
+    });
+  }
+
+  async readJson<T>(path: string): Promise<T | undefined> {
+    const body = await this.get(path);
+    return body === undefined ? undefined : parseJson<T>(body, path);
+  }
+
+  updateJson<T>(path: string, fn: (current: T | undefined) => T): Promise<T> {
+    return updateJsonOptimistically(this, path, fn, { sleep: this.#options.sleep, random: this.#options.random });
+  }
+
+  async readVersioned(path: string): Promise<{ body: Buffer; etag: string } | undefined> {
+    return this.#op('read', path, async () => {
+      try {
+        const response = await this.#container.getBlobClient(path).download();
+        const body = await readAll(response.readableStreamBody);
+        if (!response.etag) throw new Error(`${path}: the service returned no ETag`);
+        return { body, etag: response.etag };
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  async writeIfVersion(path: string, body: Buffer, contentType: string, expected: string | undefined): Promise<boolean> {
+    return this.#op('conditional put', path, async () => {
+      try {
+        await this.#container.getBlockBlobClient(path).upload(body, body.length, {
+          blobHTTPHeaders: { blobContentType: contentType },
+          conditions: expected === undefined ? { ifNoneMatch: '*' } : { ifMatch: expected },
+        });
+        return true;
+      } catch (error) {
+        if (isPreconditionFailure(error)) return false;
+        throw error;
+      }
+    });
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    return this.#op('list', prefix, async () => {
+      const names: string[] = [];
+      try {
+        for await (const item of this.#container.listBlobsFlat({ prefix })) names.push(item.name);
+      } catch (error) {
+        if (isNotFound(error)) return [];
+        throw error;
+      }
+      return names.sort();
+    });
+  }
+
+  async readLink(path: string, ttlMinutes: number): Promise<string | undefined> {
+    if (!this.#links) return undefined;
+    const links = this.#links;
+    return this.#op('readLink', path, () => links(path, ttlMinutes));
+  }
+
+  /** Runs one operation with the container ensured, retrying transient failures; wraps the final failure. */
+  async #op<T>(operation: string, path: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await retrying(
+        async () => {
+          await this.#ensureContainer();
+          return fn();
+        },
+        {
+          attempts: this.#options.attempts ?? 2,
+          baseDelayMs: this.#options.baseDelayMs ?? 500,
+          maxDelayMs: this.#options.maxDelayMs ?? 4_000,
+          isRetryable: isTransient,
+          sleep: this.#options.sleep,
+          random: this.#options.random,
+        },
+      );
+    } catch (error) {
+      if (isTransient(error)) throw new StoreUnavailableError(operation, path, { cause: error });
+      throw error;
+    }
+  }
+
+  /** Creates the container once per store. A refusal other than a transient one (e.g. 403 for an identity without container rights) is taken to mean the infrastructure created it. */
+  #ensureContainer(): Promise<void> {
+    this.#containerReady ??= this.#container.createIfNotExists().then(
+      () => undefined,
+      (error: unknown) => {
+        if (!isTransient(error)) return; // e.g. 403: no right to create containers, so it was provisioned
+        this.#containerReady = undefined; // try again on the next operation
+        throw error;
+      },
+    );
+    return this.#containerReady;
+  }
+}
+
+async function readAll(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {
+  if (!stream) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks);
+}

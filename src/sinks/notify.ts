@@ -1,0 +1,40 @@
+/**
+ * Sending one notification: make the report link (a short-lived read-only URL from the store, when it can
+ * make one), render the payload in the configured format and post it. A link that cannot be made (no
+ * delegation rights, Azurite) is not a reason to hold the alert back: the card then names the report path.
+ */
+import type { Notification } from './alertState.js';
+import type { ArtifactStore } from './artifactStore.js';
+import { jsonPayload } from './jsonPayload.js';
+import { teamsCard } from './teamsCard.js';
+import { postJson, type DeliveryResult, type WebhookOptions } from './webhook.js';
+
+/** `teams`: Adaptive Card envelope for a Workflows webhook; `json`: {@link ./jsonPayload.ts}. */
+export type WebhookFormat = 'teams' | 'json';
+
+/** Report links in notifications live this long by default. */
+export const DEFAULT_LINK_TTL_MINUTES = 24 * 60;
+
+/** Where and how {@link sendNotification} delivers. */
+export interface NotifyOptions {
+  /** The webhook URL (a secret; never logged). */
+  webhookUrl: string;
+  format: WebhookFormat;
+  linkTtlMinutes?: number;
+  /** Shown instead of a link when there is none, e.g. `storage account x, container canary`. */
+  storageLabel?: string;
+  webhook?: WebhookOptions;
+}
+
+/** The payload for a notification in a format. */
+export function renderPayload(format: WebhookFormat, n: Notification, reportUrl: string | undefined, storageLabel?: string): unknown {
+  if (format === 'json') return jsonPayload(n, reportUrl);
+  const reportLocation = storageLabel ? `${storageLabel}: ${n.summary.reportHtmlPath}` : undefined;
+  return teamsCard(n, { reportUrl, reportLocation });
+}
+
+/** Links, renders and posts one notification. Never throws for remote failures. */
+export async function sendNotification(n: Notification, store: ArtifactStore, options: NotifyOptions): Promise<DeliveryResult> {
+  const reportUrl = await store.readLink(n.summary.reportHtmlPath, options.linkTtlMinutes ?? DEFAULT_LINK_TTL_MINUTES).catch(() => undefined);
+  return postJson(options.webhookUrl, renderPayload(options.format, n, reportUrl, options.storageLabel), options.webhook);
+}

@@ -1,0 +1,59 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtemp as makeTemp, rm, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLocalStore } from '../../src/sinks/localStore.js';
+import { openStore } from '../../src/sinks/openStore.js';
+
+const temps: string[] = [];
+/** A temp folder removed after the file's tests. */
+async function mkdtemp(prefix: string): Promise<string> {
+  const dir = await makeTemp(prefix);
+  temps.push(dir);
+  return dir;
+}
+afterAll(async () => Promise.all(temps.map((d) => rm(d, { recursive: true, force: true }))));
+
+const fresh = async () => createLocalStore(await mkdtemp(join(tmpdir(), 'local-store-')));
+
+describe('local store', () => {
+  it('puts, gets, lists and appends like the blob store', async () => {
+    const store = await fresh();
+    await store.put('runs/a/report.json', '{"x":1}', 'application/json');
+    await store.put('runs/a/turn-1.wav', Buffer.from([9, 8]), 'audio/wav');
+    await store.put('latest/r/t.json', '{}', 'application/json');
+    expect(await store.readJson('runs/a/report.json')).toEqual({ x: 1 });
+    expect(await store.get('runs/a/missing')).toBeUndefined();
+    expect(await store.list('runs/')).toEqual(['runs/a/report.json', 'runs/a/turn-1.wav']);
+    expect(await store.list('nope/')).toEqual([]);
+    await Promise.all(Array.from({ length: 30 }, (_, i) => store.appendLine('index/d.jsonl', `{"i":${i}}`)));
+    const lines = (await store.get('index/d.jsonl'))!.toString().trimEnd().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as { i: number }).i).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+  });
+
+  it('updateJson: concurrent in-process updaters lose nothing, and leave no lock or temp files', async () => {
+    const store = await fresh();
+    await Promise.all(Array.from({ length: 25 }, (_, i) => store.updateJson<number[]>('state/r/t.json', (cur) => [...(cur ?? []), i])));
+    const final = await store.readJson<number[]>('state/r/t.json');
+    expect([...final!].sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    const root = fileURLToPath((await store.readLink('state', 1))!);
+    expect(await readdir(join(root, 'r'))).toEqual(['t.json']);
+  });
+
+  it('refuses paths that escape the folder; links are file URLs (not SAS)', async () => {
+    const store = await fresh();
+    await expect(store.put('../outside.json', '{}', 'application/json')).rejects.toThrow(RangeError);
+    await expect(store.get('/etc/passwd')).rejects.toThrow(RangeError);
+    expect(await store.readLink('runs/a/report.html', 60)).toMatch(/^file:\/\/.*\/runs\/a\/report\.html$/);
+  });
+
+  it('openStore gives the same spooling interface for a local folder', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'open-store-'));
+    const store = openStore({ kind: 'local', dir: join(dir, 'out'), spoolDir: join(dir, 'spool') });
+    expect(await store.flush()).toEqual({ uploaded: 0, remaining: 0, deadLettered: 0 });
+    await store.put('latest/r/t.json', '{"ok":true}', 'application/json');
+    expect(await createLocalStore(join(dir, 'out')).readJson('latest/r/t.json')).toEqual({ ok: true });
+    expect(store.degraded).toBe(false);
+  });
+});
