@@ -1,0 +1,94 @@
+/**
+ * Detection thresholds, in one place, with their defaults and the reasoning behind them.
+ *
+ * Every number a detector compares against lives here, so a report can carry the exact configuration
+ * it was judged with, and a target with unusual speech can be tuned without touching code.
+ */
+
+/** Thresholds for the detectors. All durations in milliseconds. */
+export interface DetectionConfig {
+  /** RMS frame length for the silence analysis. Default 20 ms. */
+  frameMs: number;
+  /** A frame whose RMS is below this level (dBFS) is silent; low-level noise counts as silence. Default −50 dBFS. */
+  silenceDbfs: number;
+  /** Silent runs inside the speech are reported (`silent_gap`) from this length. Default 1000 ms (natural pauses stay below ~800 ms). */
+  minSilentGapMs: number;
+  /** The modelled listener starts playing this long after the first audio delta. Default 100 ms. */
+  jitterBufferMs: number;
+  /** A turn whose longest playback underrun reaches this gets a `playback_underrun` finding (minor). Default 200 ms. */
+  underrunReportMs: number;
+  /** The finding is `major` (fails the turn) when the longest underrun, or all of the turn's together, reach this. Default 1000 ms. */
+  underrunMajorMs: number;
+  /**
+   * A gap between audio deltas of at least this, while the response is open, is a `delivery_stall`: minor when the
+   * audio already buffered covered it, major when it made the listener's buffer run dry (an underrun of at least
+   * `underrunReportMs`). Default 1000 ms.
+   */
+  stallMinMs: number;
+  /** Gaps between audio deltas from this long are major stalls regardless, and so is any stretch this long with no server event at all while a response is open. Default 3000 ms. */
+  stallMaxMs: number;
+  /** `slow_first_audio` from this time to first audio. Default 3000 ms. */
+  slowFirstAudioMs: number;
+  /** Audio deltas up to this long after their item's audio `.done` are tolerated; later ones rule `audio_truncated`. Default 500 ms. */
+  audioDoneGraceMs: number;
+  /**
+   * Default speaking rate, in transcript characters per second (whitespace collapsed, punctuation counted).
+   * 15 ≈ 160 words per minute, the fast end of conversational TTS; used until history supplies a learned rate.
+   */
+  speechCharsPerSecond: number;
+  /** Default usage ratio: output audio tokens per second of audio. The simulator uses 10; see docs/report-schema.md. Default 10. */
+  audioTokensPerSecond: number;
+  /** `audio_truncated` when audio < this fraction of the transcript-implied duration at the default rate. Default 0.7. */
+  transcriptCoverageMin: number;
+  /** The same, when the speaking rate was learned from the target's history. Default 0.8. */
+  learnedTranscriptCoverageMin: number;
+  /** The transcript comparison only applies when the transcript implies at least this much speech. Default 2000 ms. */
+  minImpliedSpeechMs: number;
+  /** Usage shortfall (usage-implied − received audio) must reach this many ms … Default 500 ms. */
+  usageShortfallMinMs: number;
+  /** … and this fraction of the usage-implied duration to rule `audio_truncated`. Default 0.04. */
+  usageShortfallFraction: number;
+  /**
+   * With the default (unlearned) token ratio, a usage coverage below this floor is more likely a wrong ratio
+   * than a cut, so it counts only together with a trailing transcript. Default 0.6.
+   */
+  defaultUsageCoverageFloor: number;
+  /** Transcript text that arrived after the last audio delta and implies at least this much speech rules `audio_truncated`. Default 700 ms. */
+  trailingTranscriptMinMs: number;
+  /** Healthy samples needed before a learned rate replaces a default. Default 5. */
+  historyMinSamples: number;
+}
+
+/** The defaults; see each field's documentation. */
+export const DEFAULT_DETECTION_CONFIG: Readonly<DetectionConfig> = Object.freeze({
+  frameMs: 20,
+  silenceDbfs: -50,
+  minSilentGapMs: 1000,
+  jitterBufferMs: 100,
+  underrunReportMs: 200,
+  underrunMajorMs: 1000,
+  stallMinMs: 1000,
+  stallMaxMs: 3000,
+  slowFirstAudioMs: 3000,
+  audioDoneGraceMs: 500,
+  speechCharsPerSecond: 15,
+  audioTokensPerSecond: 10,
+  transcriptCoverageMin: 0.7,
+  learnedTranscriptCoverageMin: 0.8,
+  minImpliedSpeechMs: 2000,
+  usageShortfallMinMs: 500,
+  usageShortfallFraction: 0.04,
+  defaultUsageCoverageFloor: 0.6,
+  trailingTranscriptMinMs: 700,
+  historyMinSamples: 5,
+});
+
+/** The defaults with `overrides` applied; undefined overrides are ignored. */
+export function resolveConfig(overrides: Partial<DetectionConfig> = {}): DetectionConfig {
+  const out: DetectionConfig = { ...DEFAULT_DETECTION_CONFIG };
+  for (const key of Object.keys(overrides) as (keyof DetectionConfig)[]) {
+    const value = overrides[key];
+    if (typeof value === 'number' && Number.isFinite(value)) out[key] = value;
+  }
+  return out;
+}

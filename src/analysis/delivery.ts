@@ -1,0 +1,63 @@
+/**
+ * Delivery timing on the wall clock: gaps between consecutive audio deltas of a response, and stretches with no
+ * server event at all while a response is open.
+ */
+import type { TraceEntry } from '../probe/trace.js';
+import { ms1 } from './fields.js';
+import type { DeliveryMetrics } from './metrics.js';
+import type { ResponseView } from './turnView.js';
+
+/** A wall-clock stretch without audio (or without any event). */
+export interface WallGap {
+  /** Trace time the gap started (the previous delta or event). */
+  fromMs: number;
+  toMs: number;
+  durationMs: number;
+  /** Index of the delta after the gap in the response's deltas; -1 for the tail of an unfinished response. */
+  nextDelta: number;
+}
+
+/** Gaps between consecutive audio deltas of one response. */
+export function audioGaps(r: ResponseView): WallGap[] {
+  const gaps: WallGap[] = [];
+  for (let i = 1; i < r.deltas.length; i++) {
+    const from = r.deltas[i - 1]!.t;
+    const to = r.deltas[i]!.t;
+    gaps.push({ fromMs: from, toMs: to, durationMs: to - from, nextDelta: i });
+  }
+  return gaps;
+}
+
+/**
+ * Stretches with no server event while `r` was open, from `from` (default: the response's open start) to its open end.
+ * Every received entry of the turn counts, whatever response or type it belongs to.
+ */
+export function eventGaps(r: ResponseView, turnEntries: readonly TraceEntry[], from = r.openStart): WallGap[] {
+  const gaps: WallGap[] = [];
+  let prev = from;
+  for (const e of turnEntries) {
+    if ((e.kind !== 'recv' && e.kind !== 'recv-invalid') || e.t < from) continue;
+    if (e.t > r.openEnd) break;
+    if (e.t > prev) gaps.push({ fromMs: prev, toMs: e.t, durationMs: e.t - prev, nextDelta: -1 });
+    prev = e.t;
+  }
+  if (r.openEnd > prev) gaps.push({ fromMs: prev, toMs: r.openEnd, durationMs: r.openEnd - prev, nextDelta: -1 });
+  return gaps;
+}
+
+/** Nearest-rank percentile (p in 0..100) of `values`; null when empty. */
+export function percentile(values: readonly number[], p: number): number | null {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1]!;
+}
+
+/** Delivery metrics of a turn. */
+export function deliveryMetrics(responses: readonly ResponseView[], turnEntries: readonly TraceEntry[]): DeliveryMetrics {
+  const audio = responses.flatMap((r) => audioGaps(r).map((g) => g.durationMs));
+  const events = responses.flatMap((r) => eventGaps(r, turnEntries).map((g) => g.durationMs));
+  const max = (xs: number[]): number | null => (xs.length ? ms1(xs.reduce((m, x) => Math.max(m, x), -Infinity)) : null);
+  const p95 = percentile(audio, 95);
+  return { audioGapMaxMs: max(audio), audioGapP95Ms: p95 === null ? null : ms1(p95), eventGapMaxMs: max(events) };
+}

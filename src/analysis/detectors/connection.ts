@@ -1,0 +1,95 @@
+/**
+ * Run-level detectors: the connection could not be made, it dropped, the session never got going, and error
+ * events outside any turn. A drop during a turn is attributed to that turn.
+ */
+import type { SocketErrorEntry, TimeoutEntry, UpgradeResponseEntry } from '../../probe/trace.js';
+import { closeDuringTurn, isAbnormalClose } from '../connection.js';
+import type { Finding } from '../findings.js';
+import { ms1 } from '../fields.js';
+import { clip, dur, quote, sec } from '../format.js';
+import type { TurnView } from '../turnView.js';
+import { errorFindings } from './serverErrors.js';
+import type { RunDetector } from './types.js';
+
+/** A turn that never ran: skipped, or not started at all. */
+export function neverRan(view: TurnView): boolean {
+  return !view.start || view.end?.outcome === 'skipped';
+}
+
+/** `connection_rejected`: the upgrade was answered with something other than 101, or no connection could be made. */
+export const connectionRejected: RunDetector = {
+  name: 'connection_rejected',
+  detect({ trace, connection }): Finding[] {
+    if (connection.established) return [];
+    const upgrade = trace.entries.find((e): e is UpgradeResponseEntry => e.kind === 'upgrade-response');
+    if (upgrade && upgrade.status !== 101) {
+      const body = upgrade.body?.trim() ? `: ${quote(clip(upgrade.body, 120))}` : '';
+      return [rejected(upgrade.t, `The WebSocket upgrade was rejected with HTTP ${upgrade.status} ${upgrade.statusText}${body}.`)];
+    }
+    if (upgrade) return [];
+    const err = trace.entries.find((e): e is SocketErrorEntry => e.kind === 'socket-error');
+    const timeout = trace.entries.find((e): e is TimeoutEntry => e.kind === 'timeout' && e.scope === 'connect');
+    const end = connection.sessionEnd;
+    if (err) return [rejected(err.t, `Could not connect: ${err.errorClass}${err.code ? ` ${err.code}` : ''} (${clip(err.message, 120)}).`)];
+    if (timeout) return [rejected(timeout.t, `Could not connect: no upgrade response within ${dur(timeout.afterMs)}.`)];
+    if (end && (end.reason === 'rejected' || end.reason === 'connect-failed')) return [rejected(end.traceMs, `Could not connect (session ended: ${end.reason}).`)];
+    return [];
+  },
+};
+
+function rejected(t: number, message: string): Finding {
+  return { code: 'connection_rejected', severity: 'critical', turn: null, traceMs: ms1(t), message };
+}
+
+/**
+ * `connection_dropped`: the server closed the socket (or it died, 1006) abnormally or before the probe was done.
+ * Critical when a turn was in progress (attributed to it) or later turns were skipped; major otherwise.
+ */
+export const connectionDropped: RunDetector = {
+  name: 'connection_dropped',
+  detect({ views, connection, close }): Finding[] {
+    if (!close || !(connection.established || connection.upgradeStatus === 101)) return [];
+    if (close.code !== 1006 && close.initiatedBy !== 'server') return [];
+    const during = views.find((v) => closeDuringTurn(v, close));
+    const skipped = views.filter((v) => neverRan(v) && v.turn > (during?.turn ?? 0) && v.fromMs >= close.t - 1e-6).length;
+    const early = connection.sessionEnd?.reason === 'closed-by-server';
+    if (!isAbnormalClose(close) && !during && !skipped && !early) return [];
+    const how = close.code === 1006 ? '1006, no close frame' : `${close.code}${close.reason ? ` ${quote(clip(close.reason, 120))}` : ''}`;
+    const err = connection.socketErrors.find((e) => e.traceMs <= close.t + 1e-6);
+    const cause = err ? ` after a socket error (${err.errorClass}${err.code ? ` ${err.code}` : ''})` : '';
+    const where = during ? ` during turn ${during.turn}, ${sec(close.t - during.fromMs)} into the turn` : ` at ${sec(close.t)} into the session`;
+    const rest = skipped ? `; ${skipped} later turn${skipped > 1 ? 's were' : ' was'} skipped` : '';
+    return [
+      {
+        code: 'connection_dropped',
+        severity: during || skipped ? 'critical' : 'major',
+        turn: during?.turn ?? null,
+        traceMs: ms1(close.t),
+        message: `The connection closed (${how})${cause}${where}${rest}.`,
+      },
+    ];
+  },
+};
+
+/** `delivery_stall` at setup: the upgrade succeeded but `session.created` / `session.updated` never came. */
+export const sessionSetupStall: RunDetector = {
+  name: 'delivery_stall',
+  detect({ trace }): Finding[] {
+    return trace.entries
+      .filter((e): e is TimeoutEntry => e.kind === 'timeout' && (e.scope === 'session-created' || e.scope === 'session-updated'))
+      .map((e) => ({
+        code: 'delivery_stall' as const,
+        severity: 'critical' as const,
+        turn: null,
+        durationMs: ms1(e.afterMs),
+        traceMs: ms1(e.t),
+        message: `${e.waitingFor || (e.scope === 'session-created' ? 'session.created' : 'session.updated')} did not arrive within ${dur(e.afterMs)}; no turn could start.`,
+      }));
+  },
+};
+
+/** `server_error_event` outside any turn (e.g. the session.update was refused). */
+export const setupErrors: RunDetector = {
+  name: 'server_error_event',
+  detect: ({ trace }) => errorFindings(trace.entries.filter((e) => e.turn <= 0), null),
+};

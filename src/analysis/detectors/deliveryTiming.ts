@@ -1,0 +1,113 @@
+/**
+ * Delivery on the wall clock: stalls, the underruns a listener hears because of them, and slow first audio.
+ */
+import { BYTES_PER_MS } from '../../audio/wav.js';
+import { audioGaps, eventGaps, type WallGap } from '../delivery.js';
+import type { Finding } from '../findings.js';
+import { ms1 } from '../fields.js';
+import { dur, sec } from '../format.js';
+import { modelPlayback } from '../playback.js';
+import type { ResponseView } from '../turnView.js';
+import type { TurnDetector } from './types.js';
+
+/** Audio received (ms) from `r` up to trace time `t`. */
+function audioBefore(r: ResponseView, t: number): number {
+  let bytes = 0;
+  for (const d of r.deltas) if (d.t <= t) bytes += d.audio.bytes;
+  return bytes / BYTES_PER_MS;
+}
+
+function overlaps(a: WallGap, b: WallGap): boolean {
+  return a.fromMs < b.toMs && b.fromMs < a.toMs;
+}
+
+/**
+ * `delivery_stall`: while a response is open, a gap between audio deltas of at least `stallMinMs` — major when it
+ * makes the listener's buffer run dry (underrun ≥ `underrunReportMs`) or lasts `stallMaxMs`, minor when the audio
+ * already buffered covered it; or a stretch of `stallMaxMs` with no server event at all (major; counted from the
+ * first audio delta, so slow first audio is not also a stall).
+ */
+export const deliveryStall: TurnDetector = {
+  name: 'delivery_stall',
+  detect({ view, config }): Finding[] {
+    const out: Finding[] = [];
+    for (const r of view.responses) {
+      const underruns = modelPlayback(r.deltas, config.jitterBufferMs);
+      const stalls: WallGap[] = [];
+      for (const g of audioGaps(r)) {
+        if (g.durationMs < config.stallMinMs) continue;
+        const u = underruns.find((x) => x.delta === g.nextDelta);
+        const starved = u !== undefined && u.durationMs >= config.underrunReportMs;
+        stalls.push(g);
+        const at = r.deltas[g.nextDelta]!.audio.offset / BYTES_PER_MS;
+        const effect = starved ? `the listener's buffer ran dry for ${dur(u.durationMs)}` : 'the buffered audio covered it';
+        out.push({
+          code: 'delivery_stall',
+          severity: starved || g.durationMs >= config.stallMaxMs ? 'major' : 'minor',
+          turn: view.turn,
+          atMs: ms1(at),
+          durationMs: ms1(g.durationMs),
+          traceMs: ms1(g.fromMs),
+          message: `No audio for ${dur(g.durationMs)} after ${sec(at)} of the answer had arrived; ${effect}.`,
+        });
+      }
+      const from = r.deltas[0]?.t ?? r.openStart;
+      for (const g of eventGaps(r, view.entries, from)) {
+        if (g.durationMs < config.stallMaxMs || stalls.some((s) => overlaps(s, g))) continue;
+        const received = audioBefore(r, g.fromMs);
+        const until = r.done && r.done.t <= g.toMs ? 'until response.done' : 'while the response stayed open';
+        out.push({
+          code: 'delivery_stall',
+          severity: 'major',
+          turn: view.turn,
+          atMs: ms1(received),
+          durationMs: ms1(g.durationMs),
+          traceMs: ms1(g.fromMs),
+          message: `No server event at all for ${dur(g.durationMs)} ${until}, after ${sec(received)} of audio.`,
+        });
+      }
+    }
+    return out;
+  },
+};
+
+/**
+ * `playback_underrun`: one finding per turn in which the modelled listener ran out of audio — when the longest
+ * dropout reaches `underrunReportMs` or all of them together reach `underrunMajorMs` (stutter from slow delivery).
+ * Major when the longest or the total reaches `underrunMajorMs`, else minor. Every underrun is in the metrics.
+ */
+export const playbackUnderrun: TurnDetector = {
+  name: 'playback_underrun',
+  detect({ view, metrics, config }): Finding[] {
+    const { underruns, totalUnderrunMs: total } = metrics.playback;
+    const longest = underruns.reduce<(typeof underruns)[number] | undefined>((m, u) => (!m || u.durationMs > m.durationMs ? u : m), undefined);
+    if (!longest || (longest.durationMs < config.underrunReportMs && total < config.underrunMajorMs)) return [];
+    const major = longest.durationMs >= config.underrunMajorMs || total >= config.underrunMajorMs;
+    const listener = `A listener with a ${dur(config.jitterBufferMs)} jitter buffer would hear`;
+    const message =
+      underruns.length === 1
+        ? `${listener} a ${dur(longest.durationMs)} dropout at ${sec(longest.atMs)} into the answer, waiting for audio.`
+        : `${listener} ${underruns.length} dropouts waiting for audio, ${dur(total)} in all; the longest ${dur(longest.durationMs)} at ${sec(longest.atMs)} into the answer.`;
+    return [{ code: 'playback_underrun', severity: major ? 'major' : 'minor', turn: view.turn, atMs: longest.atMs, durationMs: total, traceMs: longest.traceMs, message }];
+  },
+};
+
+/** `slow_first_audio`: time to first audio of at least `slowFirstAudioMs`. */
+export const slowFirstAudio: TurnDetector = {
+  name: 'slow_first_audio',
+  detect({ view, metrics, config }): Finding[] {
+    const t = metrics.timing;
+    if (t.firstAudioMs === null || t.firstAudioMs < config.slowFirstAudioMs) return [];
+    const from = t.anchor === 'response.create' ? 'response.create' : t.anchor === 'speech_stopped' ? 'the end of speech (speech_stopped)' : 'the last audio sent';
+    return [
+      {
+        code: 'slow_first_audio',
+        severity: 'major',
+        turn: view.turn,
+        durationMs: t.firstAudioMs,
+        traceMs: ms1(view.deltas[0]!.t),
+        message: `First audio arrived ${sec(t.firstAudioMs)} after ${from} (threshold ${sec(config.slowFirstAudioMs)}).`,
+      },
+    ];
+  },
+};

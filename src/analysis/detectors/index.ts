@@ -1,0 +1,29 @@
+/**
+ * The detector registry: every turn detector and every run detector, in report order.
+ */
+import { noAudio, silentGap } from './audioContent.js';
+import { connectionDropped, connectionRejected, sessionSetupStall, setupErrors } from './connection.js';
+import { expectedContentMissing } from './content.js';
+import { deliveryStall, playbackUnderrun, slowFirstAudio } from './deliveryTiming.js';
+import { serverErrorEvent } from './serverErrors.js';
+import { missingAudioDone, missingResponseDone, responseNotCompleted } from './terminalEvents.js';
+import { audioTruncated } from './truncation.js';
+import type { RunDetector, TurnDetector } from './types.js';
+
+export type { RunContext, RunDetector, TurnContext, TurnDetector } from './types.js';
+
+export const TURN_DETECTORS: readonly TurnDetector[] = [
+  serverErrorEvent,
+  missingResponseDone,
+  responseNotCompleted,
+  noAudio,
+  missingAudioDone,
+  audioTruncated,
+  silentGap,
+  deliveryStall,
+  playbackUnderrun,
+  slowFirstAudio,
+  expectedContentMissing,
+];
+
+export const RUN_DETECTORS: readonly RunDetector[] = [connectionRejected, connectionDropped, sessionSetupStall, setupErrors];

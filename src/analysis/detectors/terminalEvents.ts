@@ -1,0 +1,95 @@
+/**
+ * Terminal events: `response.done` and audio `.done` must arrive, and the response must complete.
+ * A response the probe cancelled itself (after its own deadline) is not a service fault — the missing
+ * `response.done` that made it cancel is.
+ */
+import { BYTES_PER_MS } from '../../audio/wav.js';
+import type { Finding } from '../findings.js';
+import { ms1 } from '../fields.js';
+import { clip, dur, quote } from '../format.js';
+import { cancelledByProbe, statusDetails } from '../terminal.js';
+import { strAt } from '../fields.js';
+import type { TurnDetector } from './types.js';
+
+/** `missing_audio_done`: an item carried audio, its response finished (and did not fail), but its audio `.done` never came. */
+export const missingAudioDone: TurnDetector = {
+  name: 'missing_audio_done',
+  detect({ view }): Finding[] {
+    const out: Finding[] = [];
+    for (const r of view.responses) {
+      // A failed response's missing .done events follow from the failure (response_not_completed says so).
+      if (!r.done || cancelledByProbe(r) || strAt(r.done.event, 'response', 'status') === 'failed') continue;
+      for (const item of r.items) {
+        if (!item.deltas.length || item.done) continue;
+        const ms = item.deltas.reduce((s, d) => s + d.audio.bytes, 0) / BYTES_PER_MS;
+        out.push({
+          code: 'missing_audio_done',
+          severity: 'major',
+          turn: view.turn,
+          traceMs: ms1(r.done.t),
+          message: `Item ${item.id ?? '(no id)'} carried ${dur(ms)} of audio but its audio .done never arrived before response.done.`,
+        });
+      }
+    }
+    return out;
+  },
+};
+
+/** `missing_response_done`: a response that never got `response.done` (or only after the probe cancelled it). */
+export const missingResponseDone: TurnDetector = {
+  name: 'missing_response_done',
+  detect({ view }): Finding[] {
+    const out: Finding[] = [];
+    for (const r of view.responses) {
+      if (r.done && !cancelledByProbe(r)) continue;
+      const openFor = r.openEnd - r.openStart;
+      const from = r.requestedAt !== undefined ? 'response.create' : 'response.created';
+      const how = cancelledByProbe(r) ? 'the probe cancelled the response' : view.end?.outcome === 'closed' ? 'the connection closed' : 'the turn ended';
+      out.push({
+        code: 'missing_response_done',
+        severity: 'critical',
+        turn: view.turn,
+        durationMs: ms1(openFor),
+        traceMs: ms1(r.openEnd),
+        message: `response.done did not arrive within ${dur(openFor)} of ${from}; ${how}.`,
+      });
+    }
+    const timedOut = view.end?.outcome === 'timeout' || view.entries.some((e) => e.kind === 'timeout' && e.scope === 'turn');
+    if (!view.responses.length && view.start && timedOut) {
+      const waited = (view.end?.t ?? view.toMs) - view.start.t;
+      out.push({
+        code: 'missing_response_done',
+        severity: 'critical',
+        turn: view.turn,
+        durationMs: ms1(waited),
+        traceMs: ms1(view.end?.t ?? view.toMs),
+        message: `No response was created within ${dur(waited)} of the turn's start.`,
+      });
+    }
+    return out;
+  },
+};
+
+/** `response_not_completed`: `response.done` with a status other than `completed` (failed: critical; else major). */
+export const responseNotCompleted: TurnDetector = {
+  name: 'response_not_completed',
+  detect({ view }): Finding[] {
+    const out: Finding[] = [];
+    for (const r of view.responses) {
+      if (!r.done || cancelledByProbe(r)) continue;
+      const status = strAt(r.done.event, 'response', 'status') ?? '(none)';
+      if (status === 'completed') continue;
+      const sd = statusDetails(r.done);
+      const why = [sd?.reason, sd?.errorType, sd?.errorCode].filter((x): x is string => !!x).join(', ');
+      const text = sd?.errorMessage ? `: ${quote(clip(sd.errorMessage))}` : '';
+      out.push({
+        code: 'response_not_completed',
+        severity: status === 'failed' ? 'critical' : 'major',
+        turn: view.turn,
+        traceMs: ms1(r.done.t),
+        message: `response.done reported status ${status}${why ? ` (${why})` : ''}${text}.`,
+      });
+    }
+    return out;
+  },
+};

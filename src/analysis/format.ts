@@ -1,0 +1,38 @@
+/**
+ * Number formatting for finding messages and summaries: durations under a second in ms, longer ones in seconds
+ * with one decimal, ratios as whole percent.
+ */
+
+/** "740 ms" or "2.3 s". */
+export function dur(ms: number): string {
+  return Math.abs(ms) < 999.5 ? `${Math.round(ms)} ms` : sec(ms);
+}
+
+/** Always seconds with one decimal: "0.4 s", "12.0 s" (for positions in the audio). */
+export function sec(ms: number): string {
+  return `${(Math.round(ms / 100) / 10).toFixed(1)} s`;
+}
+
+/** "80 %". */
+export function pct(ratio: number): string {
+  return `${Math.round(ratio * 100)} %`;
+}
+
+/** Shortens a server-provided string for a one-sentence message. */
+export function clip(text: string, max = 160): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+/** “quoted” text. */
+export function quote(text: string): string {
+  return `“${text}”`;
+}
+
+/** The end of `text`, at most about `max` characters, starting at a word: "…Eighteen. Nineteen." */
+export function tail(text: string, max = 60): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(-max);
+  const space = cut.indexOf(' ');
+  return `…${space >= 0 ? cut.slice(space + 1) : cut}`;
+}

@@ -1,0 +1,241 @@
+/**
+ * The measured facts of one turn, before any judgement. Durations are ms rounded to 0.1 ms; ratios to 0.001.
+ * Absent values are `null` (never undefined), so every report has the same keys.
+ */
+import type { TurnOutcome } from '../probe/trace.js';
+import type { DetectionConfig } from './config.js';
+import type { Finding, Verdict } from './findings.js';
+
+/** What the latencies are measured from: `response.create` sent (manual turns), or the end of speech (server VAD). */
+export type TimingAnchor = 'response.create' | 'speech_stopped' | 'last_append';
+
+export interface TimingMetrics {
+  anchor: TimingAnchor | null;
+  /** Trace time of the anchor. */
+  anchorTraceMs: number | null;
+  /** Anchor → first audio delta. */
+  firstAudioMs: number | null;
+  /** Anchor → `response.done` (the last one of the turn). */
+  responseDoneMs: number | null;
+}
+
+export interface AudioMetrics {
+  /** Output audio in ms (bytes / 48). */
+  totalMs: number;
+  bytes: number;
+  deltas: number;
+  /** Deltas with an odd byte count (half a sample). */
+  oddLengthDeltas: number;
+  /** Distinct audio items that carried audio. */
+  items: number;
+}
+
+export type TranscriptSource = 'audio_transcript' | 'output_text' | 'none';
+
+export interface TranscriptMetrics {
+  text: string;
+  /** Characters with whitespace runs collapsed and ends trimmed (the unit of the speaking rate). */
+  length: number;
+  source: TranscriptSource;
+}
+
+export interface UsageMetrics {
+  /** `usage.output_token_details.audio_tokens`, summed over the turn's responses. */
+  outputAudioTokens: number | null;
+  outputTextTokens: number | null;
+}
+
+/** A silent stretch inside the speech: offset and length in the output audio. */
+export interface SilentRun {
+  atMs: number;
+  durationMs: number;
+}
+
+export interface SilenceMetrics {
+  thresholdDbfs: number;
+  frameMs: number;
+  /** First and last non-silent audio (ms into the output audio); null when the audio is all silence. */
+  speechStartMs: number | null;
+  speechEndMs: number | null;
+  /** Silent runs inside the speech of at least `minSilentGapMs`. */
+  gaps: SilentRun[];
+  /** Longest silent run inside the speech, of any length (natural pauses included). */
+  longestSilentRunMs: number;
+}
+
+export interface DeliveryMetrics {
+  /** Wall-clock gaps between consecutive audio deltas of a response. */
+  audioGapMaxMs: number | null;
+  /** Nearest-rank 95th percentile of those gaps. */
+  audioGapP95Ms: number | null;
+  /** Longest wall-clock stretch with no server event at all while a response was open. */
+  eventGapMaxMs: number | null;
+}
+
+/** A stretch where the modelled listener had nothing to play. */
+export interface Underrun {
+  /** Position in the output audio where playback stopped. */
+  atMs: number;
+  /** Trace time when the buffer ran dry. */
+  traceMs: number;
+  durationMs: number;
+}
+
+export interface PlaybackMetrics {
+  jitterBufferMs: number;
+  underruns: Underrun[];
+  totalUnderrunMs: number;
+}
+
+/** Where a rate came from: the default, or learned from the target's history (for this prompt, or any prompt). */
+export type RateSource = 'default' | 'learned-prompt' | 'learned-target';
+
+export interface CoverageMetrics {
+  charsPerSecond: number;
+  charsPerSecondSource: RateSource;
+  /** Speech the transcript implies at that rate; null without a transcript. */
+  transcriptImpliedMs: number | null;
+  /** Audio ms / transcript-implied ms. */
+  transcriptRatio: number | null;
+  audioTokensPerSecond: number;
+  audioTokensSource: RateSource;
+  /** Audio the usage tokens imply; null without usage. */
+  usageImpliedMs: number | null;
+  usageRatio: number | null;
+  /** Transcript characters received after the response's last audio delta, and the speech they imply. */
+  trailingTranscriptChars: number;
+  trailingTranscriptMs: number;
+}
+
+export interface ExpectedContentMetrics {
+  terms: string[];
+  found: string[];
+  missing: string[];
+}
+
+export interface StatusDetails {
+  type: string | null;
+  reason: string | null;
+  errorType: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
+export interface ItemTerminal {
+  itemId: string | null;
+  audioMs: number;
+  deltas: number;
+  audioDone: boolean;
+  /** Deltas of this item received after its audio `.done`. */
+  deltasAfterDone: number;
+  audioAfterDoneMs: number;
+  /** Latest of those deltas, ms after `.done`. */
+  maxLatenessMs: number | null;
+}
+
+export interface ResponseTerminal {
+  responseId: string | null;
+  responseDone: boolean;
+  status: string | null;
+  statusDetails: StatusDetails | null;
+  /** The probe sent `response.cancel` itself (turn deadline) before `response.done`. */
+  cancelledByProbe: boolean;
+  lastDeltaToDoneMs: number | null;
+  items: ItemTerminal[];
+}
+
+export interface TerminalMetrics {
+  /** Every item that carried audio got its audio `.done`; null when no item carried audio. */
+  audioDone: boolean | null;
+  /** Every response got `response.done` (before any cancel by the probe); false when no response was created. */
+  responseDone: boolean;
+  /** Of the turn's last response. */
+  status: string | null;
+  statusDetails: StatusDetails | null;
+  lastDeltaToDoneMs: number | null;
+  deltasAfterAudioDone: number;
+  audioAfterDoneMs: number;
+  responses: ResponseTerminal[];
+}
+
+export interface ErrorEventSummary {
+  traceMs: number;
+  type: string | null;
+  code: string | null;
+  message: string | null;
+}
+
+export interface TurnConnectionMetrics {
+  errorEvents: ErrorEventSummary[];
+  invalidFrames: number;
+  /** The WebSocket closed while this turn was in progress. */
+  closedDuringTurn: boolean;
+}
+
+export interface TurnMetrics {
+  timing: TimingMetrics;
+  audio: AudioMetrics;
+  transcript: TranscriptMetrics;
+  usage: UsageMetrics;
+  silence: SilenceMetrics;
+  delivery: DeliveryMetrics;
+  playback: PlaybackMetrics;
+  coverage: CoverageMetrics;
+  /** Null when the prompt names nothing to expect. */
+  expected: ExpectedContentMetrics | null;
+  terminal: TerminalMetrics;
+  connection: TurnConnectionMetrics;
+}
+
+/** How a turn went, as far as the probe got: the trace's outcome, or `not-started` when it never began. */
+export type TurnStatus = TurnOutcome | 'not-started' | 'unfinished';
+
+export interface TurnAnalysis {
+  turn: number;
+  promptId: string | null;
+  outcome: TurnStatus;
+  responseIds: string[];
+  itemIds: string[];
+  /** Null for a turn that never ran (skipped after the session ended). */
+  metrics: TurnMetrics | null;
+  findings: Finding[];
+  verdict: Verdict;
+}
+
+export interface CloseSummary {
+  traceMs: number;
+  code: number;
+  reason: string;
+  initiatedBy: 'server' | 'client';
+}
+
+export interface SocketErrorSummary {
+  traceMs: number;
+  errorClass: string;
+  code: string | null;
+  message: string;
+}
+
+/** The connection as a whole. */
+export interface ConnectionMetrics {
+  upgradeStatus: number | null;
+  /** A session was established (`session.created` received). */
+  established: boolean;
+  close: CloseSummary | null;
+  /** Close other than 1000 (or 1005 sent by the probe itself): 1006 drops, 1001 / 1011 from the server, … */
+  abnormalClose: boolean;
+  socketErrors: SocketErrorSummary[];
+  sessionEnd: { traceMs: number; reason: string } | null;
+  errorEvents: number;
+}
+
+/** The analysis of one probe session. */
+export interface RunAnalysis {
+  turns: TurnAnalysis[];
+  /** Run-level findings (`turn: null`); turn findings are in `turns[].findings`. */
+  findings: Finding[];
+  verdict: Verdict;
+  connection: ConnectionMetrics;
+  /** The thresholds the run was judged with. */
+  config: DetectionConfig;
+}

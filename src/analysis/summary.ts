@@ -1,0 +1,53 @@
+/**
+ * A short human-readable summary of a report for the CLI: a headline, then a few lines per turn (the key numbers
+ * and each finding), then run-level findings.
+ */
+import type { Finding } from './findings.js';
+import { dur, pct, sec, tail } from './format.js';
+import type { TurnMetrics } from './metrics.js';
+import type { Report, ReportTurn } from './report.js';
+
+const MARK: Record<Finding['severity'], string> = { critical: '✗', major: '✗', minor: '!', info: 'i' };
+
+/** The summary as lines of text (no trailing newline). */
+export function summarizeReport(report: Report): string {
+  const t = report.target;
+  const where = [t.flavour, t.host, t.deployment, t.region].filter((x): x is string => !!x).join(', ');
+  const lines = [
+    `${report.verdict.toUpperCase()}  ${t.name} (${where})  ${report.summary.turns} turn(s), ${report.summary.failingTurns} failing` +
+      (report.correlation.sessionId ? `  session ${report.correlation.sessionId}` : ''),
+  ];
+  for (const turn of report.turns) lines.push(...turnLines(turn));
+  if (report.findings.length) {
+    lines.push('  run:');
+    lines.push(...report.findings.map(findingLine));
+  }
+  for (const c of report.comparison ?? []) lines.push(`  compared with ${c.baseline} (${c.group}): ${c.message}`);
+  return lines.join('\n');
+}
+
+function turnLines(turn: ReportTurn): string[] {
+  const head = `  turn ${turn.turn}${turn.promptId ? ` ${turn.promptId}` : ''}: ${turn.verdict.toUpperCase()}`;
+  const m = turn.metrics;
+  const lines = [m ? `${head}  ${keyNumbers(m)}` : `${head}  (${turn.outcome}: the turn did not run)`];
+  if (m?.transcript.text) lines.push(`      “${tail(m.transcript.text, 90)}”`);
+  lines.push(...turn.findings.map(findingLine));
+  return lines;
+}
+
+function keyNumbers(m: TurnMetrics): string {
+  const parts: string[] = [];
+  if (m.timing.firstAudioMs !== null) parts.push(`first audio ${dur(m.timing.firstAudioMs)}`);
+  parts.push(`audio ${sec(m.audio.totalMs)}`);
+  if (m.silence.gaps.length) parts.push(`longest gap ${sec(Math.max(...m.silence.gaps.map((g) => g.durationMs)))}`);
+  const coverage = m.coverage.usageRatio ?? m.coverage.transcriptRatio;
+  if (coverage !== null && m.audio.bytes > 0) parts.push(`coverage ${pct(coverage)}`);
+  if (m.delivery.audioGapMaxMs !== null) parts.push(`max delivery gap ${dur(m.delivery.audioGapMaxMs)}`);
+  if (m.terminal.status) parts.push(`status ${m.terminal.status}`);
+  else parts.push('no response.done');
+  return parts.join(' · ');
+}
+
+function findingLine(f: Finding): string {
+  return `    ${MARK[f.severity]} ${f.code} (${f.severity}): ${f.message}`;
+}

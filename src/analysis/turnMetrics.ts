@@ -1,0 +1,57 @@
+/**
+ * All metrics of one turn, composed from the measuring modules. Pure: the trace and the configuration in,
+ * numbers out.
+ */
+import { BYTES_PER_MS } from '../audio/wav.js';
+import type { CloseEntry, Trace } from '../probe/trace.js';
+import type { DetectionConfig } from './config.js';
+import { turnConnectionMetrics } from './connection.js';
+import { coverageMetrics } from './coverage.js';
+import { deliveryMetrics } from './delivery.js';
+import { expectedContent } from './expectedContent.js';
+import { ms1 } from './fields.js';
+import type { Rates } from './history.js';
+import type { PlaybackMetrics, TurnMetrics } from './metrics.js';
+import { modelPlayback } from './playback.js';
+import { analyzeSilence } from './silence.js';
+import { terminalMetrics, usageMetrics } from './terminal.js';
+import { timingMetrics } from './timing.js';
+import { trailingTranscriptChars, transcriptMetrics } from './transcript.js';
+import type { TurnView } from './turnView.js';
+
+/** Everything measured about one turn. */
+export function measureTurn(trace: Trace, view: TurnView, config: DetectionConfig, rates: Rates, close: CloseEntry | undefined): TurnMetrics {
+  const bytes = view.deltas.reduce((s, d) => s + d.audio.bytes, 0);
+  const audioMs = bytes / BYTES_PER_MS;
+  const transcript = transcriptMetrics(view.responses);
+  const usage = usageMetrics(view.responses);
+  const prompt = trace.meta.prompts.find((p) => p.turn === view.turn);
+  const audioItems = new Set(view.deltas.map((d) => `${d.audio.responseId ?? ''}/${d.audio.itemId ?? ''}`));
+  return {
+    timing: timingMetrics(view, trace.meta.options.turnDetection),
+    audio: {
+      totalMs: ms1(audioMs),
+      bytes,
+      deltas: view.deltas.length,
+      oddLengthDeltas: view.deltas.filter((d) => d.audio.bytes % 2 !== 0).length,
+      items: audioItems.size,
+    },
+    transcript,
+    usage,
+    silence: analyzeSilence(view.audio, config),
+    delivery: deliveryMetrics(view.responses, view.entries),
+    playback: playbackMetrics(view, config.jitterBufferMs),
+    coverage: coverageMetrics(
+      { audioMs, transcriptChars: transcript.length, outputAudioTokens: usage.outputAudioTokens, trailingTranscriptChars: trailingTranscriptChars(view.responses) },
+      rates,
+    ),
+    expected: expectedContent(transcript.text, prompt?.expect ?? []),
+    terminal: terminalMetrics(view.responses),
+    connection: turnConnectionMetrics(view, close),
+  };
+}
+
+function playbackMetrics(view: TurnView, jitterBufferMs: number): PlaybackMetrics {
+  const underruns = view.responses.flatMap((r) => modelPlayback(r.deltas, jitterBufferMs)).map(({ delta: _delta, ...u }) => u);
+  return { jitterBufferMs, underruns, totalUnderrunMs: ms1(underruns.reduce((s, u) => s + u.durationMs, 0)) };
+}

@@ -1,0 +1,203 @@
+/**
+ * One turn of a trace, regrouped for analysis: its responses, their audio items, deltas and terminal events.
+ * Pure bookkeeping, no judgement.
+ */
+import { EV } from '../realtime/events.js';
+import type { AudioRef, RecvEntry, Trace, TraceEntry, TurnEndEntry, TurnStartEntry } from '../probe/trace.js';
+import { strAt } from './fields.js';
+
+/** A received audio delta (its bytes are in the turn's output audio). */
+export type AudioDelta = RecvEntry & { audio: AudioRef };
+
+/** A transcript or text delta. */
+export interface TextDelta {
+  t: number;
+  itemId: string | undefined;
+  text: string;
+}
+
+/** One output item that carried audio. */
+export interface ItemView {
+  id: string | undefined;
+  deltas: AudioDelta[];
+  /** The item's audio `.done`. */
+  done: RecvEntry | undefined;
+}
+
+export interface ResponseView {
+  id: string | undefined;
+  /** When the probe sent the `response.create` this response answers, if it did. */
+  requestedAt: number | undefined;
+  created: RecvEntry | undefined;
+  done: RecvEntry | undefined;
+  /** When the probe sent `response.cancel` itself (deadline), if it did. */
+  cancelByProbeAt: number | undefined;
+  deltas: AudioDelta[];
+  items: ItemView[];
+  transcriptDeltas: TextDelta[];
+  textDeltas: TextDelta[];
+  /** Audio transcript / text `.done` payloads, in arrival order. */
+  transcriptDone: TextDelta[];
+  textDone: TextDelta[];
+  /** The response counts as open from its request (or creation) … */
+  openStart: number;
+  /** … until `response.done`, the probe's own cancel, or the end of the turn, whichever came first. */
+  openEnd: number;
+}
+
+export interface TurnView {
+  turn: number;
+  promptId: string | undefined;
+  start: TurnStartEntry | undefined;
+  end: TurnEndEntry | undefined;
+  /** Entries tagged with this turn, in trace order. */
+  entries: TraceEntry[];
+  fromMs: number;
+  toMs: number;
+  audio: Buffer;
+  deltas: AudioDelta[];
+  responses: ResponseView[];
+}
+
+/** Turns of the trace: every prompted turn and every turn that has entries, in order. */
+export function buildTurnViews(trace: Trace): TurnView[] {
+  const byTurn = new Map<number, TraceEntry[]>();
+  for (const e of trace.entries) {
+    if (e.turn <= 0) continue;
+    let list = byTurn.get(e.turn);
+    if (!list) byTurn.set(e.turn, (list = []));
+    list.push(e);
+  }
+  for (const p of trace.meta.prompts) if (!byTurn.has(p.turn)) byTurn.set(p.turn, []);
+  const lastT = trace.entries.length ? trace.entries[trace.entries.length - 1]!.t : 0;
+  const close = trace.entries.find((e) => e.kind === 'close');
+  return [...byTurn.keys()]
+    .sort((a, b) => a - b)
+    .map((turn) => buildTurnView(trace, turn, byTurn.get(turn) ?? [], close?.t, lastT));
+}
+
+function buildTurnView(trace: Trace, turn: number, entries: TraceEntry[], closeAt: number | undefined, lastT: number): TurnView {
+  const start = entries.find((e): e is TurnStartEntry => e.kind === 'turn-start');
+  const end = entries.find((e): e is TurnEndEntry => e.kind === 'turn-end');
+  const fromMs = start?.t ?? entries[0]?.t ?? lastT;
+  const toMs = end?.t ?? entries[entries.length - 1]?.t ?? fromMs;
+  const prompt = trace.meta.prompts.find((p) => p.turn === turn);
+  const responses = groupResponses(entries);
+  const turnTimeout = entries.find((e) => e.kind === 'timeout' && e.scope === 'turn')?.t;
+  const giveUp = [turnTimeout, closeAt, end?.t].filter((t): t is number => t !== undefined);
+  for (const r of responses) {
+    const stops = [r.done?.t, r.cancelByProbeAt, ...giveUp.filter((t) => t >= r.openStart)].filter((t): t is number => t !== undefined);
+    r.openEnd = stops.length ? Math.min(...stops) : Math.max(toMs, lastEventAt(r));
+  }
+  return {
+    turn,
+    promptId: start?.promptId ?? prompt?.id,
+    start,
+    end,
+    entries,
+    fromMs,
+    toMs,
+    audio: trace.outputAudio.get(turn) ?? Buffer.alloc(0),
+    deltas: responses.flatMap((r) => r.deltas).sort((a, b) => a.t - b.t),
+    responses,
+  };
+}
+
+function lastEventAt(r: ResponseView): number {
+  return Math.max(r.openStart, r.deltas[r.deltas.length - 1]?.t ?? 0, r.transcriptDeltas[r.transcriptDeltas.length - 1]?.t ?? 0);
+}
+
+function groupResponses(entries: TraceEntry[]): ResponseView[] {
+  const responses: ResponseView[] = [];
+  const byId = new Map<string, ResponseView>();
+  const pendingCreates: number[] = [];
+  let current: ResponseView | undefined;
+
+  const get = (id: string | undefined, t: number): ResponseView => {
+    if (id === undefined && current) return current;
+    const known = id === undefined ? undefined : byId.get(id);
+    if (known) return known;
+    const r = newResponse(id, t, pendingCreates.shift());
+    responses.push(r);
+    if (id !== undefined) byId.set(id, r);
+    current = r;
+    return r;
+  };
+
+  for (const e of entries) {
+    if (e.kind === 'send') {
+      if (e.type === 'response.create') pendingCreates.push(e.t);
+      if (e.type === 'response.cancel' && e.byProbe) {
+        // The probe's cancel names no response: it hits the open one, or the one its response.create asked for.
+        const id = strAt(e.event, 'response_id');
+        if (id !== undefined || current || pendingCreates.length) get(id, e.t).cancelByProbeAt ??= e.t;
+      }
+      continue;
+    }
+    if (e.kind !== 'recv') continue;
+    const ev = e.event;
+    switch (e.type) {
+      case EV.responseCreated:
+        get(strAt(ev, 'response', 'id'), e.t).created ??= e;
+        break;
+      case EV.audioDelta:
+        if (e.audio) addDelta(get(e.audio.responseId ?? strAt(ev, 'response_id'), e.t), { ...e, audio: e.audio });
+        break;
+      case EV.audioDone:
+        audioItem(get(strAt(ev, 'response_id'), e.t), strAt(ev, 'item_id')).done ??= e;
+        break;
+      case EV.transcriptDelta:
+      case EV.textDelta:
+      case EV.transcriptDone:
+      case EV.textDone:
+        addText(get(strAt(ev, 'response_id'), e.t), e);
+        break;
+      case EV.responseDone: {
+        const r = get(strAt(ev, 'response', 'id'), e.t);
+        r.done ??= e;
+        if (current === r) current = undefined;
+        break;
+      }
+    }
+  }
+  // A response.create that never got an answer still opened a response.
+  for (const t of pendingCreates) responses.push(newResponse(undefined, t, t));
+  return responses;
+}
+
+function newResponse(id: string | undefined, t: number, requestedAt: number | undefined): ResponseView {
+  return {
+    id,
+    requestedAt,
+    created: undefined,
+    done: undefined,
+    cancelByProbeAt: undefined,
+    deltas: [],
+    items: [],
+    transcriptDeltas: [],
+    textDeltas: [],
+    transcriptDone: [],
+    textDone: [],
+    openStart: Math.min(t, requestedAt ?? t),
+    openEnd: t,
+  };
+}
+
+function audioItem(r: ResponseView, itemId: string | undefined): ItemView {
+  let item = r.items.find((i) => i.id === itemId);
+  if (!item) r.items.push((item = { id: itemId, deltas: [], done: undefined }));
+  return item;
+}
+
+function addDelta(r: ResponseView, d: AudioDelta): void {
+  r.deltas.push(d);
+  audioItem(r, d.audio.itemId ?? strAt(d.event, 'item_id')).deltas.push(d);
+}
+
+function addText(r: ResponseView, e: RecvEntry): void {
+  const itemId = strAt(e.event, 'item_id');
+  if (e.type === EV.transcriptDelta) r.transcriptDeltas.push({ t: e.t, itemId, text: strAt(e.event, 'delta') ?? '' });
+  else if (e.type === EV.textDelta) r.textDeltas.push({ t: e.t, itemId, text: strAt(e.event, 'delta') ?? '' });
+  else if (e.type === EV.transcriptDone) r.transcriptDone.push({ t: e.t, itemId, text: strAt(e.event, 'transcript') ?? '' });
+  else r.textDone.push({ t: e.t, itemId, text: strAt(e.event, 'text') ?? '' });
+}
