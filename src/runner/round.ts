@@ -72,7 +72,8 @@ export async function runRound(settings: CanarySettings, targets: readonly Targe
   const now = deps.now ?? (() => new Date());
   const started = now();
   const runId = newRunId(started);
-  const deadlineAt = started.getTime() + settings.roundDeadlineMs;
+  // the deadline runs on the real clock; `now` (injectable) only stamps runs and drives the alert rules
+  const deadlineAt = Date.now() + settings.roundDeadlineMs;
   const { log } = deps;
   const telemetry = deps.telemetry ?? noTelemetry;
   log.info(`round ${runId}: ${targets.length} target(s) from ${settings.region}, concurrency ${settings.concurrency}`);

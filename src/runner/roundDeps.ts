@@ -8,21 +8,21 @@ import type { TokenCredential } from '@azure/identity';
 import type { CanarySettings } from '../config/settings.js';
 import type { Notification } from '../sinks/alertState.js';
 import { azureCredential } from '../sinks/azureCredential.js';
-import { createBlobStore } from '../sinks/blobStore.js';
-import { createLocalStore } from '../sinks/localStore.js';
+import { openStore, type StoreSettings } from '../sinks/openStore.js';
 import { renderPayload, sendNotification } from '../sinks/notify.js';
-import { withSpool, type SpoolingStore } from '../sinks/spool.js';
+import type { SpoolingStore } from '../sinks/spool.js';
 import { createTelemetry, type Telemetry } from '../sinks/telemetry.js';
 import type { ArtifactStore } from '../sinks/artifactStore.js';
 import type { RoundLog } from './round.js';
 
 export function createStore(settings: CanarySettings, log: RoundLog): SpoolingStore {
   const s = settings.storage;
-  let inner: ArtifactStore;
-  if (s.kind === 'local') inner = createLocalStore(s.dir);
-  else if (s.kind === 'connection-string') inner = createBlobStore({ connectionString: s.connectionString }, { container: s.container });
-  else inner = createBlobStore({ accountUrl: s.accountUrl, credential: azureCredential(s.clientId) }, { container: s.container });
-  return withSpool(inner, settings.spoolDir, {
+  const spoolDir = settings.spoolDir;
+  const stored: StoreSettings =
+    s.kind === 'local' ? { kind: 'local', dir: s.dir, spoolDir }
+    : s.kind === 'connection-string' ? { kind: 'blob-connection-string', connectionString: s.connectionString, container: s.container, spoolDir }
+    : { kind: 'blob-entra', accountUrl: s.accountUrl, credential: azureCredential(s.clientId), container: s.container, spoolDir };
+  return openStore(stored, {
     log: (e) => (e.event === 'uploaded' ? log.info(`spool: uploaded ${e.path}`) : log.warn(`spool: ${e.event} ${e.path}${'reason' in e ? ` (${e.reason})` : ''}`)),
   });
 }

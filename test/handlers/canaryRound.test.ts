@@ -1,0 +1,126 @@
+/**
+ * The scheduled canary end to end: the timer handler with a real InvocationContext, simulator targets,
+ * real Azurite for artifacts and alert state, a real HTTP receiver for the Teams webhook.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { startAzurite, deadStorageConnectionString, type Azurite } from '../helpers/azurite.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhookReceiver.js';
+import type { RunningSimulator } from '../../src/sim/index.js';
+import type { RunSummary } from '../../src/sinks/runSummary.js';
+import type { AlertState } from '../../src/sinks/alertState.js';
+import { parseEvents } from '../../src/probe/traceFile.js';
+import { allBlobs, invoke, SIM_KEY, startShortSim } from './roundFixture.js';
+
+let azurite: Azurite;
+let hook: WebhookReceiver;
+let sim: RunningSimulator;
+beforeAll(async () => {
+  [azurite, hook, sim] = await Promise.all([startAzurite(), startWebhookReceiver(), startShortSim()]);
+});
+afterAll(async () => Promise.all([azurite?.stop(), hook?.close(), sim?.close()]));
+
+function targets(badScenario: string): string {
+  return JSON.stringify([
+    { name: 'openai-direct', endpoint: sim.url('openai-ga', { scenario: 'fast' }), auth: 'api-key', secretSetting: 'SIM_KEY', group: 'g', baseline: true },
+    { name: 'azure-fc', endpoint: sim.url('azure-ga', { scenario: badScenario }), auth: 'api-key', secretSetting: 'SIM_KEY', group: 'g' },
+  ]);
+}
+
+async function env(over: Record<string, string> = {}): Promise<Record<string, string>> {
+  return {
+    SIM_KEY, CANARY_REGION: 'swedencentral', CANARY_STORAGE_CONNECTION_STRING: azurite.connectionString, CANARY_TURNS: '1',
+    CANARY_PROMPTS: 'count-to-twenty', CANARY_TURN_TIMEOUT_MS: '15000', CANARY_WEBHOOK_URL: hook.url,
+    CANARY_SPOOL_DIR: await mkdtemp(join(tmpdir(), 'rc-spool-')), ...over,
+  };
+}
+
+const at = (iso: string) => () => new Date(iso);
+type Card = { attachments: { content: { body: { text?: string }[] } }[] };
+const cardText = (body: string): string => JSON.stringify((JSON.parse(body) as Card).attachments[0]!.content);
+
+describe('scheduled canary round', () => {
+  it('alerts once after 2 failing runs of 3, reminds after 6 h, recovers with a reference to the opening alert', async () => {
+    const e = await env();
+    const r1 = await invoke({ ...e, CANARY_TARGETS: targets('gap') }, { now: at('2026-11-24T08:00:00Z') });
+    expect(r1.result.outcomes.map((o) => [o.summary.target, o.summary.verdict])).toEqual([['openai-direct', 'pass'], ['azure-fc', 'fail']]);
+    expect(hook.requests).toHaveLength(0); // 1 of 3 failing: no alert yet
+
+    const blobs = await allBlobs(azurite.connectionString);
+    const dir = [...blobs.keys()].find((k) => k.endsWith('/azure-fc/report.json'))!.replace('report.json', '');
+    expect(dir).toMatch(/^runs\/2026\/11\/24\/[^/]+\/swedencentral\/azure-fc\/$/);
+    for (const f of ['events.jsonl.gz', 'turn-1.wav', 'prompt-1.wav', 'report.json']) expect(blobs.has(dir + f)).toBe(true);
+    const events = parseEvents(gunzipSync(blobs.get(dir + 'events.jsonl.gz')!).toString('utf8'));
+    expect(events.meta.target.name).toBe('azure-fc');
+    const report = JSON.parse(blobs.get(dir + 'report.json')!.toString()) as { verdict: string; comparison: { message: string }[] };
+    expect(report.comparison[0]!.message).toMatch(/azure-fc: 1 of 1 turns with silent gaps \(max 2\.\d s\); baseline openai-direct: 0 of 1 — the hosting layer is the likely cause/);
+    const index = blobs.get('index/2026-11-24.jsonl')!.toString().trim().split('\n').map((l) => JSON.parse(l) as RunSummary);
+    expect(index.map((s) => s.target).sort()).toEqual(['azure-fc', 'openai-direct']);
+    expect(JSON.parse(blobs.get('latest/swedencentral/azure-fc.json')!.toString()).verdict).toBe('fail');
+
+    await invoke({ ...e, CANARY_TARGETS: targets('gap') }, { now: at('2026-11-24T08:10:00Z') });
+    expect(hook.requests).toHaveLength(1);
+    const alert = cardText(hook.requests[0]!.body);
+    expect(alert).toContain('swedencentral');
+    expect(alert).toContain('silent_gap');
+    expect(alert).toContain('hosting layer');
+
+    await invoke({ ...e, CANARY_TARGETS: targets('gap') }, { now: at('2026-11-24T08:20:00Z') });
+    expect(hook.requests).toHaveLength(1); // still open: no duplicate
+
+    await invoke({ ...e, CANARY_TARGETS: targets('gap') }, { now: at('2026-11-24T14:30:00Z') });
+    expect(hook.requests).toHaveLength(2);
+    expect(cardText(hook.requests[1]!.body).toLowerCase()).toContain('still');
+
+    for (const t of ['14:40', '14:50', '15:00']) await invoke({ ...e, CANARY_TARGETS: targets('fast') }, { now: at(`2026-11-24T${t}:00Z`) });
+    expect(hook.requests).toHaveLength(3);
+    const recovery = cardText(hook.requests[2]!.body);
+    expect(recovery.toLowerCase()).toContain('recover');
+    expect(recovery).toContain('08:10'); // refers to the opening alert
+
+    // no secret in any blob or card: the simulator key, the webhook URL and its signature
+    const everything = [...(await allBlobs(azurite.connectionString)).values()].map((b) => (b[0] === 0x1f ? gunzipSync(b) : b).toString('latin1')).join('\n') + hook.requests.map((r) => r.body).join('\n');
+    for (const secret of [SIM_KEY, hook.url, hook.secret]) expect(everything).not.toContain(secret);
+  }, 120_000);
+
+  it('spools artifacts while storage is down and uploads them on the next run', async () => {
+    const e = await env({ CANARY_ALERT_RULE: '1/1', CANARY_REGION: 'francecentral' });
+    const down = await invoke({ ...e, CANARY_TARGETS: targets('fast'), CANARY_STORAGE_CONNECTION_STRING: deadStorageConnectionString(1) });
+    expect(down.logs.join('\n')).toMatch(/spool/);
+    const before = await allBlobs(azurite.connectionString);
+    expect([...before.keys()].some((k) => k.includes('/francecentral/'))).toBe(false);
+    const up = await invoke({ ...e, CANARY_TARGETS: targets('fast') });
+    const after = await allBlobs(azurite.connectionString);
+    const firstRun = down.result.runId;
+    expect([...after.keys()].filter((k) => k.includes(`/${firstRun}/francecentral/`) && k.endsWith('report.json'))).toHaveLength(2);
+    expect(up.logs.join('\n')).toMatch(/uploaded/);
+  }, 120_000);
+
+  it('retries a webhook answering 429 and delivers on the next attempt', async () => {
+    const e = await env({ CANARY_ALERT_RULE: '1/1', CANARY_REGION: 'eastus2' });
+    const before = hook.requests.length;
+    hook.reply({ status: 429, headers: { 'retry-after': '1' } }, { status: 202 });
+    const r = await invoke({ ...e, CANARY_TARGETS: targets('gap') });
+    expect(hook.requests.length - before).toBe(2);
+    expect(r.result.notificationsDelivered).toBe(1);
+    expect(r.result.notificationsPending).toBe(0);
+  }, 60_000);
+
+  it('two overlapping handlers updating the same alert state lose nothing', async () => {
+    const e = await env({ CANARY_REGION: 'westus3' });
+    const [a, b] = await Promise.all([invoke({ ...e, CANARY_TARGETS: targets('gap') }), invoke({ ...e, CANARY_TARGETS: targets('gap') })]);
+    const blobs = await allBlobs(azurite.connectionString);
+    const state = JSON.parse(blobs.get('state/westus3/azure-fc.json')!.toString()) as AlertState;
+    expect(state.recent.map((r) => r.runId).sort()).toEqual([a.result.runId, b.result.runId].sort());
+    expect(state.open).toBeDefined(); // 2 of 3 failing across the two concurrent runs
+  }, 60_000);
+
+  it('names the field of a bad configuration', async () => {
+    const e = await env();
+    await expect(invoke({ ...e, CANARY_TARGETS: '[{"name":"x","endpoint":"ws://h/v1/realtime","auth":"api-key","apiKey":"sk-inline"}]' })).rejects.toThrow(/CANARY_TARGETS\[0\]\.apiKey: secrets are not allowed inline/);
+    await expect(invoke({ ...e, CANARY_TARGETS: targets('fast'), CANARY_SCHEDULE: '*/5 * * * *' })).rejects.toThrow(/CANARY_SCHEDULE: must have six fields/);
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * Shared parts for the scheduled-canary tests: real Azurite, a real webhook receiver, the simulator with a
+ * short answer (so rounds take seconds), and a handler invoked with a real InvocationContext.
+ */
+import { InvocationContext, type Timer } from '@azure/functions';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
+import { loadCatalog, type PromptSpec } from '../../src/probe/prompts.js';
+import { makeCanaryHandler, type HandlerOverrides } from '../../src/handlers/canaryRound.js';
+import type { RoundResult } from '../../src/runner/round.js';
+
+export const SIM_KEY = 'sim-secret-key-7c41d2';
+export const CONTAINER = 'reports';
+
+/** One catalogue prompt with a ~7 s answer; the `gap` scenario silences 2 s of it at 2.5 s. */
+export function shortCatalog(): PromptSpec[] {
+  const p = loadCatalog()[0]!;
+  return [{ ...p, answer: 'Sure. One. Two. Three. Four. Five. Six. Seven. Eight. Nine. Ten.', expect: ['ten'] }];
+}
+
+export async function startShortSim(): Promise<RunningSimulator> {
+  return startSimulator({
+    port: 0,
+    apiKey: SIM_KEY,
+    catalog: shortCatalog(),
+    scenarios: {
+      gap: { name: 'gap', description: '2 s gap at 2.5 s in every turn', delivery: { speed: 6, burstMs: 500 }, turns: [{ faults: [{ kind: 'silent-gap', atMs: 2500, durationMs: 2000 }] }] },
+      fast: { name: 'fast', description: 'healthy, fast', delivery: { speed: 6, burstMs: 500 } },
+    },
+  });
+}
+
+export function timer(isPastDue = false): Timer {
+  return { isPastDue, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+}
+
+export interface Invocation {
+  result: RoundResult;
+  logs: string[];
+}
+
+/** Calls the real handler with a real InvocationContext and collects its log lines. */
+export async function invoke(env: Record<string, string | undefined>, overrides: HandlerOverrides = {}): Promise<Invocation> {
+  const logs: string[] = [];
+  const context = new InvocationContext({ functionName: 'canaryRound', invocationId: `t-${Math.random()}`, logHandler: (level, ...args) => logs.push(`${level}: ${args.join(' ')}`) });
+  const handler = makeCanaryHandler(() => env, { catalog: shortCatalog(), ...overrides });
+  const result = await handler(timer(), context);
+  return { result, logs };
+}
+
+/** Every blob in the container with its bytes. */
+export async function allBlobs(connectionString: string): Promise<Map<string, Buffer>> {
+  const container = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(CONTAINER);
+  const out = new Map<string, Buffer>();
+  for await (const b of container.listBlobsFlat()) out.set(b.name, await container.getBlobClient(b.name).downloadToBuffer());
+  return out;
+}
