@@ -31,7 +31,7 @@ export function demoTargets(url: (flavour: 'azure-ga' | 'azure-preview' | 'opena
     t('azure-preview-truncated', 'azure-preview', 'truncated'),
     t('azure-ga-stall', 'azure-ga', 'stall'),
     t('azure-ga-no-response-done', 'azure-ga', 'no-response-done'),
-    t('openai-beta-drop', 'openai-beta', 'drop'),
+    t('openai-beta-drop', 'openai-beta', 'drop', { flavour: 'openai-beta' }),
     t('azure-ga-wrong-key', 'azure-ga', 'healthy', { secretSetting: 'DEMO_WRONG_KEY' }),
   ];
 }
@@ -51,7 +51,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     const env = {
       DEMO_SIM_KEY: SIM_KEY, DEMO_WRONG_KEY: 'not-the-key', CANARY_REGION: 'local', CANARY_OUTPUT_DIR: out,
       CANARY_TARGETS: JSON.stringify(targets), CANARY_TURNS: '2', CANARY_PROMPTS: 'count-to-twenty,nato-alphabet',
-      CANARY_TURN_TIMEOUT_MS: '6000', CANARY_CONCURRENCY: '8', CANARY_SPOOL_DIR: resolve(out, '.spool'),
+      CANARY_TURN_TIMEOUT_MS: '12000', CANARY_CONCURRENCY: '8', CANARY_SPOOL_DIR: resolve(out, '.spool'),
     };
     const settings = loadSettings(env);
     const log: RoundLog = f.quiet

@@ -26,6 +26,7 @@ const PROBLEM: Partial<Record<FindingCode, string>> = {
   server_error_event: 'server error events',
   slow_first_audio: 'slow first audio',
   expected_content_missing: 'expected content missing',
+  connection_dropped: 'a dropped connection',
 };
 
 interface TurnTally {
@@ -70,7 +71,8 @@ export function compareGroups(members: readonly GroupMember[]): Map<string, Repo
       const code = mostFrequent(t.byCode) ?? mostFrequent(b.byCode);
       const baseCount = code ? (b.byCode.get(code) ?? 0) : b.failing;
       const cause = verdictCause(m.report.verdict, baseline.report.verdict, t, b);
-      const message = `${describe(m.name, t, code)}; baseline ${baseline.name}: ${baseCount} of ${b.turns} — ${cause}`;
+      const subject = m.report.verdict === 'error' ? `${m.name}: could not be probed (${m.report.summary.findingCodes.join(', ') || 'no session'})` : describe(m.name, t, code);
+      const message = `${subject}; baseline ${baseline.name}: ${baseCount} of ${b.turns} — ${cause}`;
       out.set(m.name, { group, baseline: baseline.name, message });
     }
   }

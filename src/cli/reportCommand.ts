@@ -1,0 +1,82 @@
+/**
+ * `realtime-canary report <run-dir> [--out FILE]`: renders report.html from a local run folder (events.jsonl, the
+ * WAVs and report.json; without report.json the trace is analysed again with the default thresholds).
+ */
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { analyzeTrace } from '../analysis/index.js';
+import { REPORT_SCHEMA_VERSION, buildReport, type Report } from '../analysis/report.js';
+import { InputError } from '../errors.js';
+import { readTrace } from '../probe/traceFile.js';
+import { encodePath } from '../report/escape.js';
+import { renderRunHtml } from '../report/runHtml.js';
+import { UsageError, parse } from './args.js';
+
+const HELP = `realtime-canary report <run-dir> [--out FILE]
+
+Renders the run folder's report as a self-contained HTML page (default <run-dir>/report.html) and prints its path.
+The run folder is what "realtime-canary probe" writes: events.jsonl, turn-<n>.wav, prompt-<n>.wav, report.json.
+Without report.json the trace is analysed with the default detection thresholds.
+
+  --out FILE   where to write the page; its audio players point at the WAVs in <run-dir>
+Exit codes: 0 written, 2 usage error or unreadable run folder.`;
+
+export async function reportCommand(argv: string[]): Promise<number> {
+  const { values: f, positionals } = parse(argv, { help: { type: 'boolean', short: 'h' }, out: { type: 'string' } });
+  if (f.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError('run-dir', positionals.length ? `expects one run folder, got ${positionals.length}` : 'is required: realtime-canary report <run-dir>');
+  }
+  const dir = resolve(positionals[0]!);
+  if (!(await exists(join(dir, 'events.jsonl'))) && (await exists(join(dir, 'events.jsonl.gz')))) {
+    throw new InputError(dir, 'has events.jsonl.gz (as stored in Blob Storage) but no events.jsonl; unpack it first: gunzip -k events.jsonl.gz');
+  }
+  const trace = await readTrace(dir);
+  const report = (await readReport(join(dir, 'report.json'))) ?? buildReport(trace, analyzeTrace(trace));
+  if (report.runId !== trace.meta.runId) {
+    throw new InputError(join(dir, 'report.json'), `belongs to run ${report.runId}, but events.jsonl to run ${trace.meta.runId}`);
+  }
+  const out = resolve(f.out ?? join(dir, 'report.html'));
+  const toRunDir = relative(dirname(out), dir).split(sep).join('/');
+  const html = renderRunHtml(report, trace, {
+    audioHref: (kind, turn) => encodePath(toRunDir ? `${toRunDir}/${kind}-${turn}.wav` : `${kind}-${turn}.wav`),
+  });
+  try {
+    await writeFile(out, html);
+  } catch (err) {
+    throw new InputError(out, `cannot be written: ${(err as Error).message}`);
+  }
+  console.log(out);
+  return 0;
+}
+
+/** report.json of the folder, undefined when there is none; InputError when it is unreadable or of another version. */
+async function readReport(path: string): Promise<Report | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new InputError(path, 'is not valid JSON');
+  }
+  const version = parsed !== null && typeof parsed === 'object' ? (parsed as { schemaVersion?: unknown }).schemaVersion : undefined;
+  if (version !== REPORT_SCHEMA_VERSION) {
+    throw new InputError(path, `has report schema version ${String(version)}; this build renders version ${REPORT_SCHEMA_VERSION}`);
+  }
+  return parsed as Report;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
