@@ -1,0 +1,118 @@
+/**
+ * `realtime-canary probe` as a user runs it (the built CLI in a child process) against the simulator: the
+ * finding codes land in report.json, the report validates against the shipped schema, the exit code follows
+ * the verdict, and the key appears in no file and no output.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
+import { shortCatalog } from '../handlers/roundFixture.js';
+import { encodeWav } from '../../src/audio/wav.js';
+
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, '../../dist/src/cli.js');
+const KEY = 'sk-cli-SECRET-0a9b8c7d6e';
+let sim: RunningSimulator;
+/** The catalogue's prompt audio as a user WAV (no expectation), so the simulator's short answer is not judged against "twenty". */
+let promptWav: string;
+beforeAll(async () => {
+  promptWav = join(await mkdtemp(join(tmpdir(), 'rc-cli-prompt-')), 'my-prompt.wav');
+  await writeFile(promptWav, encodeWav(shortCatalog()[0]!.pcm));
+  sim = await startSimulator({
+    port: 0, apiKey: KEY, catalog: shortCatalog(),
+    scenarios: {
+      gap: { name: 'gap', description: 'gap', delivery: { speed: 6, burstMs: 500 }, turns: [{ faults: [] }, { faults: [{ kind: 'silent-gap', atMs: 2500, durationMs: 2000 }] }] },
+      cut: { name: 'cut', description: 'cut', delivery: { speed: 6, burstMs: 500 }, turns: [{ faults: [{ kind: 'truncate-audio', atMs: 4000 }] }] },
+    },
+  });
+});
+afterAll(async () => sim?.close());
+
+interface CliRun { code: number; out: string; dir: string }
+
+async function probe(args: string[], env: Record<string, string> = { RC_KEY: KEY }): Promise<CliRun> {
+  const dir = await mkdtemp(join(tmpdir(), 'rc-cli-'));
+  try {
+    const r = await run(process.execPath, [CLI, 'probe', '--out', dir, '--prompt', promptWav, ...args], { env: { ...process.env, ...env } });
+    return { code: 0, out: r.stdout + r.stderr, dir };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, out: e.stdout + e.stderr, dir };
+  }
+}
+
+async function reportOf(dir: string): Promise<{ verdict: string; turns: { findings: { code: string }[] }[]; findings: { code: string }[] }> {
+  return JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
+}
+const codes = (r: Awaited<ReturnType<typeof reportOf>>): string[] => [...new Set([...r.findings, ...r.turns.flatMap((t) => t.findings)].map((f) => f.code))].sort();
+
+describe('realtime-canary probe', () => {
+  const runs = new Map<string, Promise<CliRun>>();
+  beforeAll(() => {
+    const url = (flavour: 'azure-ga' | 'azure-preview', scenario?: string) => sim.url(flavour, { scenario });
+    runs.set('healthy', probe(['--endpoint', url('azure-ga'), '--api-key-env', 'RC_KEY', '--turns', '2']));
+    runs.set('gap', probe(['--endpoint', url('azure-preview', 'gap'), '--api-key-env', 'RC_KEY', '--turns', '2']));
+    runs.set('cut', probe(['--endpoint', url('azure-ga', 'cut'), '--api-key-env', 'RC_KEY', '--turns', '1']));
+    runs.set('no-done', probe(['--endpoint', url('azure-ga', 'no-response-done'), '--api-key-env', 'RC_KEY', '--turns', '1', '--timeout-ms', '4000']));
+    runs.set('rejected', probe(['--endpoint', url('azure-ga', 'reject-403'), '--api-key-env', 'RC_KEY']));
+    runs.set('wrong-key', probe(['--endpoint', url('azure-ga'), '--api-key-env', 'RC_KEY'], { RC_KEY: 'not-the-key' }));
+  });
+
+  it('exits 0 on a healthy session and writes events, audio and report', async () => {
+    const r = await runs.get('healthy')!;
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/turn 2 of 2/);
+    expect((await readdir(r.dir)).sort()).toEqual(['events.jsonl', 'prompt-1.wav', 'prompt-2.wav', 'report.json', 'turn-1.wav', 'turn-2.wav']);
+    expect((await reportOf(r.dir)).verdict).toBe('pass');
+  });
+
+  it('exits 1 with the right finding codes for injected faults', async () => {
+    const gap = await runs.get('gap')!;
+    expect(gap.code).toBe(1);
+    const report = await reportOf(gap.dir);
+    expect(report.turns[0]!.findings).toEqual([]);
+    expect(report.turns[1]!.findings.map((f) => f.code)).toContain('silent_gap');
+    const cut = await runs.get('cut')!;
+    expect(cut.code).toBe(1);
+    expect(codes(await reportOf(cut.dir))).toContain('audio_truncated');
+    const noDone = await runs.get('no-done')!;
+    expect(noDone.code).toBe(1);
+    expect(codes(await reportOf(noDone.dir))).toContain('missing_response_done');
+  });
+
+  it('exits 2 when the session cannot start, with the status in the report and a one-line error', async () => {
+    for (const name of ['rejected', 'wrong-key']) {
+      const r = await runs.get(name)!;
+      expect(r.code).toBe(2);
+      expect(codes(await reportOf(r.dir))).toEqual(['connection_rejected']);
+      expect(r.out).not.toMatch(/\n\s+at /); // no stack trace
+    }
+    expect((await runs.get('wrong-key')!).out).toMatch(/401/);
+  });
+
+  it('exits 2 on usage errors, naming the problem', async () => {
+    const missing = await probe(['--endpoint', sim.url('azure-ga'), '--api-key-env', 'NOPE_NOT_SET']);
+    expect(missing.code).toBe(2);
+    expect(missing.out).toMatch(/--api-key-env: environment variable NOPE_NOT_SET is not set/);
+    const bad = await probe(['--endpoint', 'http://example/somewhere']);
+    expect(bad.code).toBe(2);
+    expect(bad.out).toMatch(/endpoint: cannot infer the flavour/);
+  });
+
+  it('every report validates against schema/report.schema.json, and no file or output contains the key', async () => {
+    const schema = JSON.parse(await readFile(join(import.meta.dirname, '../../schema/report.schema.json'), 'utf8')) as object;
+    const validate = new Ajv2020({ strict: false, allErrors: true }).compile(schema);
+    for (const [name, p] of runs) {
+      const r = await p;
+      const report = await reportOf(r.dir);
+      expect(validate(report), `${name}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      expect(r.out).not.toContain(KEY);
+      for (const f of await readdir(r.dir)) expect((await readFile(join(r.dir, f))).toString('latin1'), `${name}/${f}`).not.toContain(KEY);
+    }
+  });
+});
