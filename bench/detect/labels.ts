@@ -1,0 +1,49 @@
+/**
+ * Checks that a run's labels describe what the simulator actually did — independent of the analysis under test:
+ * every turn that ran was answered with the planned answer (its transcript is the answer, or a prefix of it when
+ * the fault ends the response early), and every injected gap sits in the received audio where the label says
+ * (digital zeros, or noise near −60 dBFS), with the turn's audio as long as the plan plus the gaps.
+ */
+import type { RecvEntry, Trace } from '../../src/probe/trace.js';
+import type { SpokenAnswer } from '../../src/sim/index.js';
+import { BYTES_PER_MS, type Case } from './corpus.js';
+
+const squash = (s: string): string => s.replace(/\s+/g, '');
+
+export function checkLabels(c: Case, trace: Trace, spoken: ReadonlyMap<string, SpokenAnswer>): string[] {
+  const problems: string[] = [];
+  c.prompts.forEach((p, i) => {
+    const turn = i + 1;
+    const ran = trace.entries.some((e) => e.kind === 'turn-start' && e.turn === turn);
+    if (!ran) return;
+    const text = squash(
+      trace.entries
+        .filter((e): e is RecvEntry => e.kind === 'recv' && e.turn === turn && e.type === 'response.output_audio_transcript.delta')
+        .map((e) => String(e.event.delta ?? ''))
+        .join(''),
+    );
+    const answer = squash(p.answer ?? '');
+    const endsEarly = c.expect?.turn === turn && /^(drop|close-|status-|no-response-done)/.test(c.kind);
+    if (endsEarly ? !answer.startsWith(text) : text !== answer) problems.push(`turn ${turn}: transcript "${text.slice(0, 40)}…" is not the planned answer to ${p.id}`);
+  });
+  const gapTurn = c.gaps[0]?.turn;
+  if (gapTurn !== undefined) {
+    const pcm = trace.outputAudio.get(gapTurn) ?? Buffer.alloc(0);
+    const planned = spoken.get(c.prompts[gapTurn - 1]!.id)!.pcm.length + c.gaps.reduce((s, g) => s + Math.round(g.injectedMs * BYTES_PER_MS), 0);
+    if (pcm.length !== planned) problems.push(`turn ${gapTurn}: ${pcm.length} bytes of audio, planned ${planned}`);
+    for (const g of c.gaps) {
+      const from = Math.round(g.injectedAtMs * BYTES_PER_MS);
+      const to = from + Math.round(g.injectedMs * BYTES_PER_MS);
+      if (to > pcm.length) {
+        problems.push(`gap at ${g.injectedAtMs} ms lies beyond the received audio`);
+        continue;
+      }
+      let sum = 0;
+      for (let o = from; o + 1 < to; o += 2) sum += pcm.readInt16LE(o) ** 2;
+      const db = sum ? 10 * Math.log10(sum / ((to - from) / 2) / 32768 ** 2) : -Infinity;
+      const ok = g.noise ? db > -63 && db < -57 : db === -Infinity;
+      if (!ok) problems.push(`gap at ${g.injectedAtMs} ms: ${db.toFixed(1)} dBFS in the received audio, expected ${g.noise ? '≈ −60' : 'digital silence'}`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,108 @@
+/**
+ * Scoring of one labeled run: did the analysis find the primary code in the faulty turn (with a failing
+ * severity), what it measured for each true gap, failing findings on healthy turns — and the naive baseline,
+ * which only checks that each turn's `response.done` says `completed`.
+ */
+import { isFailing, type Finding, type RunAnalysis } from '../../src/analysis/index.js';
+import type { RecvEntry, Trace } from '../../src/probe/trace.js';
+import type { Case, TruthGap } from './corpus.js';
+
+export interface GapMeasure {
+  truth: TruthGap;
+  /** The silent_gap finding that overlaps the true run most; undefined when none does. */
+  found: { atMs: number; durationMs: number } | undefined;
+}
+
+export interface RunScore {
+  case: Case;
+  /** The probe or the analysis threw (counts as a miss / a false positive). */
+  crashed: string | undefined;
+  /** Faulty runs: the primary code was found in the faulty turn with a failing severity (and every true gap was found). */
+  detected: boolean;
+  /** The primary code was present in the right turn but only as minor/info. */
+  foundNonFailing: boolean;
+  /** Codes of failing findings in the faulty turn (diagnostics). */
+  faultyTurnCodes: string[];
+  /** Failing findings in turns that should be healthy (all turns of a healthy run; other ran turns of a faulty run; run-level findings of healthy runs). */
+  healthyTurnFailures: Finding[];
+  gaps: GapMeasure[];
+  baselineDetected: boolean;
+  baselineFalsePositive: boolean;
+  /** Output audio of the run, ms. */
+  audioMs: number;
+}
+
+function overlap(a0: number, a1: number, b0: number, b1: number): number {
+  return Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
+}
+
+/** The naive detector: a turn is bad when it has no `response.done` or its status is not `completed`. */
+export function baselineFlags(trace: Trace, turns: number): Map<number, boolean> {
+  const flags = new Map<number, boolean>();
+  for (let turn = 1; turn <= turns; turn++) {
+    const dones = trace.entries.filter((e): e is RecvEntry => e.kind === 'recv' && e.type === 'response.done' && e.turn === turn);
+    const ok = dones.length > 0 && dones.every((e) => (e.event.response as { status?: unknown } | undefined)?.status === 'completed');
+    flags.set(turn, !ok);
+  }
+  return flags;
+}
+
+export function scoreRun(c: Case, trace: Trace | undefined, analysis: RunAnalysis | undefined, crashed?: string): RunScore {
+  const audioMs = trace ? [...trace.outputAudio.values()].reduce((s, b) => s + b.length, 0) / 48 : 0;
+  const base: RunScore = {
+    case: c,
+    crashed,
+    detected: false,
+    foundNonFailing: false,
+    faultyTurnCodes: [],
+    healthyTurnFailures: [],
+    gaps: c.gaps.map((truth) => ({ truth, found: undefined })),
+    baselineDetected: false,
+    baselineFalsePositive: c.healthy,
+    audioMs,
+  };
+  if (!trace || !analysis) return base;
+
+  const faultTurn = c.expect?.turn;
+  const healthyTurnFailures: Finding[] = [];
+  if (c.healthy) healthyTurnFailures.push(...analysis.findings.filter((f) => isFailing(f.severity)));
+  for (const t of analysis.turns) {
+    if (t.turn === faultTurn || t.metrics === null) continue;
+    healthyTurnFailures.push(...t.findings.filter((f) => isFailing(f.severity)));
+  }
+
+  let detected = false;
+  let foundNonFailing = false;
+  let faultyTurnCodes: string[] = [];
+  const gaps: GapMeasure[] = base.gaps;
+  if (c.expect) {
+    const findings = analysis.turns.find((t) => t.turn === c.expect!.turn)?.findings ?? [];
+    faultyTurnCodes = [...new Set(findings.filter((f) => isFailing(f.severity)).map((f) => f.code))];
+    const primary = findings.filter((f) => f.code === c.expect!.code);
+    detected = primary.some((f) => isFailing(f.severity));
+    foundNonFailing = !detected && primary.length > 0;
+    for (const g of gaps) {
+      const cands = findings.filter((f) => f.code === 'silent_gap' && f.atMs !== undefined && f.durationMs !== undefined);
+      let best: Finding | undefined;
+      let bestOverlap = 0;
+      for (const f of cands) {
+        const o = overlap(f.atMs!, f.atMs! + f.durationMs!, g.truth.atMs, g.truth.atMs + g.truth.durationMs);
+        if (o > bestOverlap) [best, bestOverlap] = [f, o];
+      }
+      g.found = best ? { atMs: best.atMs!, durationMs: best.durationMs! } : undefined;
+    }
+    if (gaps.some((g) => g.found === undefined)) detected = false;
+  }
+
+  const flags = baselineFlags(trace, c.prompts.length);
+  return {
+    ...base,
+    detected,
+    foundNonFailing,
+    faultyTurnCodes,
+    healthyTurnFailures,
+    gaps,
+    baselineDetected: faultTurn !== undefined && flags.get(faultTurn) === true,
+    baselineFalsePositive: c.healthy && [...flags.values()].some(Boolean),
+  };
+}
