@@ -3,19 +3,14 @@
  * reference: `secretSetting` names an app setting (which Azure may back with a Key Vault reference).
  */
 import { ConfigError } from '../errors.js';
-import { FLAVOURS, type Dialect, type Flavour } from '../realtime/flavours.js';
+import { FLAVOURS, type Dialect, type EndpointSpec, type Flavour } from '../realtime/flavours.js';
 
 export type AuthMode = 'api-key' | 'entra' | 'bearer' | 'none';
 
-export interface TargetConfig {
+/** A target: where it is (the endpoint fields of {@link EndpointSpec}) plus how to authenticate and how to judge it. */
+export interface TargetConfig extends EndpointSpec {
   /** Unique name; used in blob paths, alerts and the dashboard. */
   name: string;
-  endpoint?: string;
-  resource?: string;
-  deployment?: string;
-  flavour?: Flavour;
-  dialect?: Dialect;
-  apiVersion?: string;
   auth: AuthMode;
   /** Name of the app setting that holds the key or token (api-key / bearer). */
   secretSetting?: string;

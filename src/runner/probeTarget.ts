@@ -11,7 +11,7 @@ export function probeTarget(t: TargetConfig, index: number, env: Record<string, 
   const at = `CANARY_TARGETS[${index}]`;
   let endpoint;
   try {
-    endpoint = resolveEndpoint({ endpoint: t.endpoint, resource: t.resource, deployment: t.deployment, flavour: t.flavour, dialect: t.dialect, apiVersion: t.apiVersion });
+    endpoint = resolveEndpoint(t);
   } catch (err) {
     if (err instanceof ConfigError) throw new ConfigError(`${at}.${err.field}`, err.message.slice(err.field.length + 2));
     throw err;
