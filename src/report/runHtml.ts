@@ -1,0 +1,48 @@
+/**
+ * `report.html`: one run for people — what went wrong, where in the audio, what it sounded like, and every id
+ * support asks for. Pure: a report and its trace in, one self-contained HTML string out (inline CSS, SVG and
+ * script; the only requests the page makes are for the WAV files next to it, see {@link RunHtmlOptions.audioHref}).
+ * Everything that came from the service is escaped.
+ */
+import type { Report } from '../analysis/report.js';
+import type { Trace } from '../probe/trace.js';
+import { correlationOf } from './correlation.js';
+import { escapeText } from './escape.js';
+import { EVENT_TABLE_CSS, eventTable } from './eventTable.js';
+import { htmlPage } from './page.js';
+import { RUN_SCRIPT } from './runScript.js';
+import { SECTIONS_CSS, correlationHtml, findingsHtml, headerHtml } from './runSections.js';
+import { supportSummary } from './supportSummary.js';
+import { TIMELINE_CSS } from './timelineSvg.js';
+import { TURN_CSS, defaultAudioHref, turnHtml, type AudioHref } from './turnHtml.js';
+
+export type { AudioHref } from './turnHtml.js';
+
+export interface RunHtmlOptions {
+  /**
+   * URL of a turn's answer (`'turn'`) or prompt (`'prompt'`) WAV. Default: `turn-<n>.wav` / `prompt-<n>.wav`,
+   * relative to the report (the layout stores them side by side). Relative URLs get the page's query string
+   * (a SAS token) appended by the page script; absolute URLs are used as they are.
+   */
+  audioHref?: AudioHref;
+}
+
+/** The HTML report of one run. */
+export function renderRunHtml(report: Report, trace: Trace, opts: RunHtmlOptions = {}): string {
+  const audioHref = opts.audioHref ?? defaultAudioHref;
+  const correlation = correlationOf(report, trace);
+  const body = [
+    headerHtml(report),
+    findingsHtml(report),
+    `<section id="turns"><h2>Turns</h2>${report.turns.map((t) => turnHtml(trace, t, audioHref)).join('\n')}</section>`,
+    correlationHtml(correlation, supportSummary(report, correlation)),
+    `<section id="events"><h2>Events</h2>${eventTable(trace)}</section>`,
+    `<footer class="muted"><p>${escapeText(report.tool.name)} ${escapeText(report.tool.version)} · run ${escapeText(report.runId)} · report schema ${report.schemaVersion}. The same data is in report.json and events.jsonl next to this page.</p></footer>`,
+  ].join('\n');
+  return htmlPage({
+    title: `${report.verdict.toUpperCase()} · ${report.target.name} · ${report.times.startedAt.slice(0, 16).replace('T', ' ')} UTC`,
+    css: SECTIONS_CSS + TURN_CSS + TIMELINE_CSS + EVENT_TABLE_CSS + 'footer{margin-top:32px;font-size:12px}',
+    body,
+    script: RUN_SCRIPT,
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * The run report's header, findings and correlation sections. Everything from the service or the configuration
+ * is escaped here.
+ *
+ * DOM hooks: `[data-testid=header]` with `data-verdict`, `[data-testid=findings]` with `li[data-code]`,
+ * `[data-testid=correlation]`, `textarea[data-testid=support-summary]`, `button[data-testid=copy-support]`.
+ */
+import type { Report } from '../analysis/report.js';
+import { escapeAttr, escapeText } from './escape.js';
+import { duration, utc } from './format.js';
+import type { Correlation } from './correlation.js';
+import { FINDING_HELP } from './findingHelp.js';
+
+/** The header: verdict, target, flavour, region, deployment, UTC time, duration and the headline. */
+export function headerHtml(report: Report): string {
+  const t = report.target;
+  const facts: [string, string][] = [
+    ['target', t.name],
+    ['flavour', `${t.flavour} (${t.dialect})`],
+    ['region', t.region ?? '—'],
+    ['deployment', t.deployment ?? '—'],
+    ['started', utc(report.times.startedAt)],
+    ['duration', duration(report.times.durationMs)],
+    ['turns', `${report.summary.turns} (${report.summary.failingTurns} failing)`],
+  ];
+  return `<header data-testid="header" data-verdict="${escapeAttr(report.verdict)}">
+<h1><span class="badge v-${escapeAttr(report.verdict)}">${escapeText(report.verdict)}</span> ${escapeText(t.name)} <span class="muted">· ${escapeText(t.host)}</span></h1>
+<p class="headline">${escapeText(report.summary.headline ?? (report.verdict === 'pass' ? 'Every turn healthy.' : 'No failing finding.'))}</p>
+<dl class="facts">${facts.map(([k, v]) => `<div><dt>${escapeText(k)}</dt><dd>${escapeText(v)}</dd></div>`).join('')}</dl>
+<nav class="muted"><a href="#findings">Findings</a> · ${report.turns.map((x) => `<a href="#turn-${escapeAttr(x.turn)}">Turn ${escapeText(x.turn)}</a>`).join(' · ')} · <a href="#correlation">Ids for support</a> · <a href="#events">Events</a></nav>
+</header>`;
+}
+
+/** Every finding with its explanation, run-level first, then by turn. */
+export function findingsHtml(report: Report): string {
+  const findings = [...report.findings, ...report.turns.flatMap((t) => t.findings)];
+  if (!findings.length) return '<section id="findings" data-testid="findings"><h2>Findings</h2><p class="muted">None: every turn was healthy.</p></section>';
+  const items = findings.map((f) => {
+    const help = FINDING_HELP[f.code];
+    const where = f.turn === null ? 'session' : `<a href="#turn-${escapeAttr(f.turn)}">turn ${escapeText(f.turn)}</a>`;
+    return `<li data-code="${escapeAttr(f.code)}" data-turn="${escapeAttr(f.turn)}"><details><summary><span class="sev sev-${escapeAttr(f.severity)}">${escapeText(f.severity)}</span> <b>${escapeText(help?.title ?? f.code)}</b> <span class="muted">(${where}, <code>${escapeText(f.code)}</code>)</span> — ${escapeText(f.message)}</summary><p class="explain">${escapeText(help?.explanation ?? '')}</p></details></li>`;
+  });
+  return `<section id="findings" data-testid="findings"><h2>Findings</h2><ul class="findings">${items.join('')}</ul></section>`;
+}
+
+/** The ids support asks for, and the ready-to-paste case summary with a copy button. */
+export function correlationHtml(c: Correlation, summary: string): string {
+  const facts: [string, string][] = [
+    ['Session id', c.sessionId ?? '—'],
+    ['Conversation ids', c.conversationIds.join(', ') || '—'],
+    ['Response ids', c.turns.flatMap((t) => t.responses.map((r) => r.id)).join(', ') || '—'],
+    ...c.requestIds.map(([k, v]): [string, string] => [`Request id (${k})`, v]),
+    ['Started (UTC)', c.startedAt],
+    ['Ended (UTC)', c.endedAt],
+    ['Endpoint host', c.endpointHost],
+    ['Endpoint', c.endpoint],
+    ['Deployment', c.deployment ?? '—'],
+    ['Model', c.model ?? '—'],
+    ['API version', c.apiVersion ?? '—'],
+    ['Client region', c.region ?? '—'],
+    ['Run id', c.runId],
+  ];
+  const rows = c.turns.flatMap((t) =>
+    t.responses.map(
+      (r) =>
+        `<tr><td>${escapeText(t.turn)}</td><td class="mono">${escapeText(r.id)}</td><td class="mono">${escapeText(r.createdAt ?? '—')}</td><td class="mono">${escapeText(r.doneAt ?? 'never')}</td><td>${escapeText(r.status ?? '—')}${r.statusDetails ? ` <code>${escapeText(r.statusDetails)}</code>` : ''}</td></tr>`,
+    ),
+  );
+  return `<section id="correlation" data-testid="correlation"><h2>Ids for support</h2>
+<dl class="ids">${facts.map(([k, v]) => `<div><dt>${escapeText(k)}</dt><dd class="mono">${escapeText(v)}</dd></div>`).join('')}</dl>
+${rows.length ? `<table class="responses"><thead><tr><th>turn</th><th>response id</th><th>created (UTC)</th><th>done (UTC)</th><th>status</th></tr></thead><tbody>${rows.join('')}</tbody></table>` : ''}
+<h3>Support case summary <button type="button" data-testid="copy-support">Copy</button> <span class="muted" data-testid="copy-status" aria-live="polite"></span></h3>
+<textarea data-testid="support-summary" readonly rows="${Math.min(30, summary.split('\n').length + 1)}" spellcheck="false">${escapeText(summary)}</textarea>
+</section>`;
+}
+
+/** CSS for the header, findings and correlation sections. */
+export const SECTIONS_CSS = `
+.headline{font-size:15px;margin:4px 0 8px}.facts,.ids{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:6px 18px;margin:8px 0}
+.facts dt,.ids dt{color:var(--muted);font-size:12px}.facts dd,.ids dd{margin:0;font-weight:600;overflow-wrap:anywhere}
+.ids{grid-template-columns:repeat(auto-fill,minmax(300px,1fr))}.findings{list-style:none;padding:0}.findings li{margin:4px 0}
+.findings summary{cursor:pointer}.explain{margin:4px 0 8px 18px;color:var(--muted);max-width:900px}
+textarea{width:100%;field-sizing:content;max-height:80vh;font:12.5px/1.4 ui-monospace,Menlo,Consolas,monospace;background:var(--panel);color:var(--fg);border:1px solid var(--line);border-radius:6px;padding:8px}
+.responses{margin:8px 0;font-size:12.5px}
+`;

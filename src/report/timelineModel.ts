@@ -1,0 +1,149 @@
+/**
+ * What a turn's timeline shows, as data: the audio (envelope, silent gaps, underruns, missing or late audio) on
+ * the playback-position axis, and the delivery (delta arrivals, the modelled listener, `.done` events, stalls)
+ * on the wall-clock axis. Pure: computed from the report's turn and the trace, nothing is measured twice
+ * differently — gaps, underruns and stalls come from the report; arrivals and terminal events from the trace.
+ */
+import { BYTES_PER_MS } from '../audio/wav.js';
+import type { ReportTurn } from '../analysis/report.js';
+import type { RecvEntry, Trace } from '../probe/trace.js';
+import { EV } from '../realtime/events.js';
+import { peakEnvelope } from './envelope.js';
+
+/** Envelope bucket: one bar of the waveform per 40 ms of audio. */
+export const BUCKET_MS = 40;
+
+/** A stretch on one of the axes (ms), with what to call it. */
+export interface Span {
+  fromMs: number;
+  durationMs: number;
+}
+
+export interface TerminalMark {
+  /** ms on the wall-clock axis (since the anchor). */
+  atMs: number;
+  label: string;
+}
+
+export interface TimelineModel {
+  turn: number;
+  audioMs: number;
+  bucketMs: number;
+  /** Peak |sample| per bucket (0 … 32768). */
+  envelope: Uint16Array;
+  /** Silent gaps inside the speech (report: `metrics.silence.gaps`), audio axis. */
+  gaps: Span[];
+  /** Playback underruns: where playback stopped (audio axis) and for how long / when (wall-clock axis). */
+  underruns: { atMs: number; wallMs: number; durationMs: number }[];
+  /** Audio the answer should have had after the end of what arrived (`audio_truncated`), audio axis. */
+  missing: Span | undefined;
+  /** Audio that arrived after its item's `.done`, beyond the grace period, audio axis. */
+  late: Span[];
+  /** What the wall-clock axis starts at (e.g. `response.create`), and its trace time. */
+  anchor: { label: string; traceMs: number };
+  /** Delta arrivals: wall-clock ms since the anchor, and the audio position (ms) received by then. */
+  arrivals: { atMs: number; untilMs: number }[];
+  /** The modelled listener's playback position over wall-clock time, one polyline per response. */
+  playback: [wallMs: number, audioMs: number][][];
+  /** Delivery stalls (report findings), wall-clock axis. */
+  stalls: Span[];
+  audioDone: TerminalMark[];
+  /** Some item that carried audio never got its audio `.done` (report: `terminal.audioDone === false`). */
+  audioDoneMissing: boolean;
+  responseDone: TerminalMark[];
+  responseDoneMissing: boolean;
+  /** Where the wall-clock axis ends (ms since the anchor). */
+  wallEndMs: number;
+}
+
+/** A finite number, or 0: report.json is read from disk, so its numbers are not trusted to be numbers. */
+const fin = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+
+/** The timeline of one turn; undefined for a turn that never ran. */
+export function timelineModel(trace: Trace, turn: ReportTurn): TimelineModel | undefined {
+  const m = turn.metrics;
+  if (!m) return undefined;
+  const entries = trace.entries.filter((e) => e.turn === turn.turn);
+  const recv = (type: string): RecvEntry[] => entries.filter((e): e is RecvEntry => e.kind === 'recv' && e.type === type);
+  const deltas = recv(EV.audioDelta).filter((e): e is RecvEntry & { audio: NonNullable<RecvEntry['audio']> } => e.audio !== undefined);
+  const anchorMs = fin(m.timing.anchorTraceMs ?? entries.find((e) => e.kind === 'turn-start')?.t ?? entries[0]?.t ?? 0);
+  const wall = (t: number): number => t - anchorMs;
+  const audio = trace.outputAudio.get(turn.turn) ?? Buffer.alloc(0);
+  const audioMs = fin(m.audio.totalMs);
+  const truncated = turn.findings.filter((f) => f.code === 'audio_truncated' && f.atMs !== undefined && f.durationMs !== undefined);
+  const missing = truncated.find((f) => fin(f.atMs) >= audioMs - 1);
+  const playback = playbackLines(deltas, fin(m.playback.jitterBufferMs)).map((line) => line.map(([t, pos]): [number, number] => [wall(t), pos]));
+  const audioDone = recv(EV.audioDone).map((e) => ({ atMs: wall(e.t), label: 'audio .done' }));
+  const responseDone = recv(EV.responseDone).map((e) => ({ atMs: wall(e.t), label: `response.done${statusOf(e)}` }));
+  const turnEnd = entries.find((e) => e.kind === 'turn-end')?.t;
+  const ends = [
+    ...deltas.map((d) => wall(d.t)),
+    ...playback.flatMap((l) => l.map(([t]) => t)),
+    ...audioDone.map((d) => d.atMs),
+    ...responseDone.map((d) => d.atMs),
+    turnEnd === undefined ? 0 : wall(turnEnd),
+  ];
+  return {
+    turn: fin(turn.turn),
+    audioMs,
+    bucketMs: BUCKET_MS,
+    envelope: peakEnvelope(audio, BUCKET_MS),
+    gaps: m.silence.gaps.map((g) => ({ fromMs: fin(g.atMs), durationMs: fin(g.durationMs) })),
+    underruns: m.playback.underruns.map((u) => ({ atMs: fin(u.atMs), wallMs: wall(fin(u.traceMs)), durationMs: fin(u.durationMs) })),
+    missing: missing ? { fromMs: audioMs, durationMs: fin(missing.durationMs) } : undefined,
+    late: truncated.filter((f) => f !== missing).map((f) => ({ fromMs: fin(f.atMs), durationMs: fin(f.durationMs) })),
+    anchor: { label: m.timing.anchor ?? 'turn start', traceMs: anchorMs },
+    arrivals: deltas.map((d) => ({ atMs: wall(d.t), untilMs: (d.audio.offset + d.audio.bytes) / BYTES_PER_MS })),
+    playback,
+    stalls: turn.findings
+      .filter((f) => f.code === 'delivery_stall' && f.traceMs !== undefined && f.durationMs !== undefined)
+      .map((f) => ({ fromMs: wall(fin(f.traceMs)), durationMs: fin(f.durationMs) })),
+    audioDone,
+    audioDoneMissing: m.terminal.audioDone === false,
+    responseDone,
+    responseDoneMissing: !m.terminal.responseDone,
+    wallEndMs: Math.max(0, ...ends),
+  };
+}
+
+function statusOf(e: RecvEntry): string {
+  const response = e.event.response;
+  const status = response && typeof response === 'object' ? (response as Record<string, unknown>).status : undefined;
+  return typeof status === 'string' && status !== 'completed' ? ` (${status})` : '';
+}
+
+type Delta = RecvEntry & { audio: NonNullable<RecvEntry['audio']> };
+
+/**
+ * The listener of the analysis' playback model (src/analysis/playback.ts), as points: it starts at a response's
+ * first delta plus the jitter buffer, plays in real time, and waits whenever the next delta has not arrived.
+ * Points are trace times and audio positions (ms), one line per response.
+ */
+export function playbackLines(deltas: readonly Delta[], jitterBufferMs: number): [number, number][][] {
+  const byResponse = new Map<string, Delta[]>();
+  for (const d of deltas) {
+    const key = d.audio.responseId ?? '';
+    const list = byResponse.get(key) ?? [];
+    list.push(d);
+    byResponse.set(key, list);
+  }
+  const lines: [number, number][][] = [];
+  for (const list of byResponse.values()) {
+    const first = list[0]!;
+    let wall = first.t + jitterBufferMs;
+    let pos = first.audio.offset / BYTES_PER_MS;
+    const line: [number, number][] = [[wall, pos]];
+    for (const d of list) {
+      if (d.t > wall + 1e-6) {
+        line.push([wall, pos], [d.t, pos]);
+        wall = d.t;
+      }
+      const durationMs = d.audio.bytes / BYTES_PER_MS;
+      wall += durationMs;
+      pos = d.audio.offset / BYTES_PER_MS + durationMs;
+    }
+    line.push([wall, pos]);
+    lines.push(line);
+  }
+  return lines;
+}
