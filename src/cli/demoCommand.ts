@@ -8,7 +8,7 @@ import { startSimulator } from '../sim/index.js';
 import { loadSettings } from '../config/settings.js';
 import type { TargetConfig } from '../config/targets.js';
 import { runRound, type RoundLog, type RoundResult } from '../runner/round.js';
-import { createNotifier, createStore } from '../runner/roundDeps.js';
+import { createNotifier, createStore, reportRendering } from '../runner/roundDeps.js';
 import { intFlag, parse } from './args.js';
 import { printRoundTable } from './roundTable.js';
 
@@ -63,10 +63,12 @@ export async function demoCommand(argv: string[]): Promise<number> {
       console.log(`\nround ${r} of ${rounds}: ${targets.length} targets`);
       last = await runRound(settings, settings.targets!, {
         store, env, log, notify: createNotifier(settings, store, log), onProgress: (line) => console.log(`  ${line}`),
+        ...reportRendering(store),
       });
     }
     if (last) printRoundTable(last);
-    console.log(`\nreports, audio and event logs: ${out}/runs/`);
+    console.log(`\nfleet dashboard: ${out}/index.html`);
+    console.log(`reports (report.html), audio and event logs: ${out}/runs/`);
     console.log(`alerts it would send (Teams cards): ${out}/alerts/`);
     console.log(`daily index: ${out}/index/   alert state: ${out}/state/`);
     return 0;

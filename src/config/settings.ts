@@ -43,6 +43,8 @@ export interface CanarySettings {
   webhook: { url: string; format: 'teams' | 'json' } | undefined;
   /** Minutes a report link in an alert stays valid. */
   linkTtlMinutes: number;
+  /** What a report link authorizes: `container` (read-only; the report's audio plays) or just the `blob`. */
+  linkScope: 'container' | 'blob';
   appInsightsConnectionString: string | undefined;
 }
 
@@ -76,6 +78,7 @@ export function loadSettings(env: Env): CanarySettings {
     spoolDir: env.CANARY_SPOOL_DIR?.trim() || join(tmpdir(), 'realtime-canary-spool'),
     webhook: webhookUrl ? { url: webhookUrl, format } : undefined,
     linkTtlMinutes: int(env, 'CANARY_LINK_TTL_MINUTES', 24 * 60, 5, 7 * 24 * 60),
+    linkScope: linkScope(env.CANARY_LINK_SCOPE),
     appInsightsConnectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING?.trim() || undefined,
   };
 }
@@ -101,6 +104,12 @@ export function validateNcrontab(schedule: string): void {
   if (fields.length !== 6) throw new ConfigError('CANARY_SCHEDULE', `must have six fields (second minute hour day month day-of-week), got ${fields.length}: "${schedule}"`);
   const bad = fields.find((f) => !/^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/.test(f) && !/^[A-Za-z]{3}(-[A-Za-z]{3})?$/.test(f));
   if (bad) throw new ConfigError('CANARY_SCHEDULE', `field "${bad}" is not valid NCRONTAB (use digits and * , - /)`);
+}
+
+function linkScope(raw: string | undefined): 'container' | 'blob' {
+  const v = raw?.trim() || 'container';
+  if (v !== 'container' && v !== 'blob') throw new ConfigError('CANARY_LINK_SCOPE', 'must be "container" or "blob"');
+  return v;
 }
 
 function parseRule(raw: string | undefined): [number, number] {

@@ -7,7 +7,7 @@ import { loadSettings, type CanarySettings } from '../config/settings.js';
 import { parseTargets, type TargetConfig } from '../config/targets.js';
 import { ConfigError } from '../errors.js';
 import { runRound, type RoundDeps, type RoundLog, type RoundResult } from '../runner/round.js';
-import { createNotifier, createRoundTelemetry, createStore, entraCredential } from '../runner/roundDeps.js';
+import { createNotifier, createRoundTelemetry, createStore, entraCredential, reportRendering } from '../runner/roundDeps.js';
 import type { ArtifactStore } from '../sinks/artifactStore.js';
 
 type Env = Record<string, string | undefined>;
@@ -34,6 +34,7 @@ export function makeCanaryHandler(env: () => Env = () => process.env, overrides:
         env: env(),
         log,
         credential: entraCredential(settings),
+        ...reportRendering(store, overrides.now),
         ...overrides,
         store,
         telemetry,

@@ -13,7 +13,9 @@ import { renderPayload, sendNotification } from '../sinks/notify.js';
 import type { SpoolingStore } from '../sinks/spool.js';
 import { createTelemetry, type Telemetry } from '../sinks/telemetry.js';
 import type { ArtifactStore } from '../sinks/artifactStore.js';
-import type { RoundLog } from './round.js';
+import type { RoundDeps, RoundLog } from './round.js';
+import { renderRunHtml } from '../report/runHtml.js';
+import { writeDashboard } from '../report/fleetData.js';
 
 export function createStore(settings: CanarySettings, log: RoundLog): SpoolingStore {
   const s = settings.storage;
@@ -23,6 +25,7 @@ export function createStore(settings: CanarySettings, log: RoundLog): SpoolingSt
     : s.kind === 'connection-string' ? { kind: 'blob-connection-string', connectionString: s.connectionString, container: s.container, spoolDir }
     : { kind: 'blob-entra', accountUrl: s.accountUrl, credential: azureCredential(s.clientId), container: s.container, spoolDir };
   return openStore(stored, {
+    linkScope: settings.linkScope,
     log: (e) => (e.event === 'uploaded' ? log.info(`spool: uploaded ${e.path}`) : log.warn(`spool: ${e.event} ${e.path}${'reason' in e ? ` (${e.reason})` : ''}`)),
   });
 }
@@ -43,6 +46,16 @@ export function createNotifier(settings: CanarySettings, store: ArtifactStore, l
     if (r.delivered) log.info(`${n.kind} for ${n.summary.target} delivered to the webhook (${r.attempts} attempt(s))`);
     else log.warn(`${n.kind} for ${n.summary.target} not delivered (${r.reason}, status ${r.status ?? 'none'}${r.error ? `, ${r.error}` : ''}, ${r.attempts} attempt(s)); it stays pending for the next run`);
     return r.delivered;
+  };
+}
+
+/** The report page and the fleet dashboard: report.html for each run, index.html regenerated after each round. */
+export function reportRendering(store: ArtifactStore, now: () => Date = () => new Date()): Pick<RoundDeps, 'renderReportHtml' | 'afterRound'> {
+  return {
+    renderReportHtml: (report, trace) => renderRunHtml(report, trace),
+    afterRound: async () => {
+      await writeDashboard(store, now());
+    },
   };
 }
 

@@ -12,7 +12,7 @@ import { retrying, type Sleep } from './backoff.js';
 import { contentTypeFor } from './layout.js';
 import { parseJson, updateJsonOptimistically, type VersionedAccess } from './optimisticUpdate.js';
 import { isNotFound, isPreconditionFailure, isTransient } from './storageErrors.js';
-import { userDelegationLinks, type LinkMaker } from './userDelegationLink.js';
+import { userDelegationLinks, type LinkMaker, type LinkScope } from './userDelegationLink.js';
 
 /** How to reach the account: a connection string (Azurite, local dev) or the account URL plus an Entra credential (Azure). */
 export type BlobConnection = { connectionString: string } | { accountUrl: string; credential: TokenCredential };
@@ -30,6 +30,8 @@ export interface BlobStoreOptions {
   sleep?: Sleep;
   random?: () => number;
   now?: () => Date;
+  /** What report links authorize (default `container`, so the report's audio plays; see userDelegationLink.ts). */
+  linkScope?: LinkScope;
 }
 
 /**
@@ -56,7 +58,7 @@ export function createBlobStore(connection: BlobConnection, options: BlobStoreOp
       ? BlobServiceClient.fromConnectionString(connection.connectionString, { retryOptions })
       : new BlobServiceClient(connection.accountUrl, connection.credential, { retryOptions });
   const container = service.getContainerClient(options.container);
-  const links: LinkMaker | undefined = 'credential' in connection ? userDelegationLinks(service, options.container, options.now) : undefined;
+  const links: LinkMaker | undefined = 'credential' in connection ? userDelegationLinks(service, options.container, options.now, options.linkScope) : undefined;
   return new BlobStore(container, `blob:${service.accountName}/${options.container}`, links, options);
 }
 

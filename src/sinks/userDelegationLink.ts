@@ -2,9 +2,15 @@
  * Read-only report links for an Entra-authenticated blob store: a user-delegation SAS (signed with a key the
  * service derives from the caller's Entra identity, never the account key) with permission `r` only. The
  * delegation key is cached and reused while it outlives the link being made.
+ *
+ * Scope: a blob SAS authorizes one blob, so report.html opened through it cannot play the turn WAVs stored
+ * next to it (the page passes its query string on to them). The default `container` scope signs the same
+ * read-only, short-lived SAS for the container, so the report's audio plays; `blob` is the stricter choice
+ * for teams that accept a report without playable audio (the page then says why).
  */
 import {
   BlobSASPermissions,
+  ContainerSASPermissions,
   SASProtocol,
   generateBlobSASQueryParameters,
   type BlobServiceClient,
@@ -21,8 +27,11 @@ const SKEW_MS = 5 * 60_000;
 /** Makes a read-only SAS URL for a blob path, valid for `ttlMinutes` (clamped to 1 … {@link MAX_LINK_MINUTES}). */
 export type LinkMaker = (path: string, ttlMinutes: number) => Promise<string>;
 
+/** What a report link authorizes: the one blob, or (read-only) the container, so sibling WAVs play. */
+export type LinkScope = 'container' | 'blob';
+
 /** A link maker over a BlobServiceClient that was built with a TokenCredential. */
-export function userDelegationLinks(service: BlobServiceClient, container: string, now: () => Date = () => new Date()): LinkMaker {
+export function userDelegationLinks(service: BlobServiceClient, container: string, now: () => Date = () => new Date(), scope: LinkScope = 'container'): LinkMaker {
   let cached: { key: UserDelegationKey; expiresOn: Date } | undefined;
   let pending: Promise<{ key: UserDelegationKey; expiresOn: Date }> | undefined;
 
@@ -50,8 +59,7 @@ export function userDelegationLinks(service: BlobServiceClient, container: strin
     const sas = generateBlobSASQueryParameters(
       {
         containerName: container,
-        blobName: path,
-        permissions: BlobSASPermissions.parse('r'),
+        ...(scope === 'blob' ? { blobName: path, permissions: BlobSASPermissions.parse('r') } : { permissions: ContainerSASPermissions.parse('r') }),
         startsOn,
         expiresOn,
         protocol: https ? SASProtocol.Https : SASProtocol.HttpsAndHttp,

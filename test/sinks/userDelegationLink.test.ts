@@ -60,6 +60,26 @@ describe('user-delegation report links', () => {
     expect((await store.get(path))!.toString()).toBe('<h1>report</h1>');
   });
 
+  it('lets the report page play the WAVs beside it (container scope) but only the report with blob scope', async (ctx) => {
+    if (!azurite) return ctx.skip();
+    const dir = 'runs/2026/11/02/run-2/swedencentral/aoai/';
+    await store.put(`${dir}report.html`, '<h1>r</h1>', 'text/html; charset=utf-8');
+    await store.put(`${dir}turn-1.wav`, Buffer.from('RIFFwav'), 'audio/wav');
+    const query = new URL((await store.readLink(`${dir}report.html`, 30))!).search;
+    const sibling = await request(`${azurite.accountUrl}/canary/${dir}turn-1.wav${query}`);
+    expect(sibling.statusCode).toBe(200);
+    await sibling.body.dump();
+    const write = await request(`${azurite.accountUrl}/canary/${dir}new.wav${query}`, { method: 'PUT', body: 'x', headers: { 'x-ms-blob-type': 'BlockBlob' } });
+    await write.body.dump();
+    expect(write.statusCode).toBe(403);
+
+    const strict = createBlobStore({ accountUrl: azurite.accountUrl, credential }, { container: 'canary', now: () => now, linkScope: 'blob' });
+    const strictQuery = new URL((await strict.readLink(`${dir}report.html`, 30))!).search;
+    const refused = await request(`${azurite.accountUrl}/canary/${dir}turn-1.wav${strictQuery}`);
+    await refused.body.dump();
+    expect(refused.statusCode).toBe(403);
+  });
+
   it('reuses one delegation key for many links and clamps the lifetime to 7 days', async (ctx) => {
     if (!azurite) return ctx.skip();
     const tokensBefore = credential.scopes.length;
