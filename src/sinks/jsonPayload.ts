@@ -20,27 +20,17 @@
  * }
  * ```
  */
-import type { Notification, NotificationKind, OpeningAlert } from './alertState.js';
+import type { Notification } from './alertState.js';
 import { notificationPlainText, notificationTitle } from './notificationText.js';
-import type { RunSummary } from './runSummary.js';
 
 /** The `schema` value of the current payload version. */
 export const JSON_PAYLOAD_SCHEMA = 'realtime-canary.notification/1';
 
 /** The generic JSON webhook body (see the module comment). */
-export interface JsonNotificationPayload {
+export interface JsonNotificationPayload extends Notification {
   schema: typeof JSON_PAYLOAD_SCHEMA;
-  id: string;
-  kind: NotificationKind;
-  createdAt: string;
-  region: string;
-  target: string;
   title: string;
   text: string;
-  opening: OpeningAlert;
-  window: { failing: number; of: number };
-  sinceOpen: { runs: number; failing: number };
-  summary: RunSummary;
   reportUrl: string | null;
   reportPath: string;
 }
@@ -49,17 +39,9 @@ export interface JsonNotificationPayload {
 export function jsonPayload(n: Notification, reportUrl?: string): JsonNotificationPayload {
   return {
     schema: JSON_PAYLOAD_SCHEMA,
-    id: n.id,
-    kind: n.kind,
-    createdAt: n.createdAt,
-    region: n.region,
-    target: n.target,
+    ...n,
     title: notificationTitle(n),
     text: notificationPlainText(n),
-    opening: n.opening,
-    window: n.window,
-    sinceOpen: n.sinceOpen,
-    summary: n.summary,
     reportUrl: reportUrl ?? null,
     reportPath: n.summary.reportHtmlPath,
   };

@@ -1,21 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtemp as makeTemp, rm, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { cleanupTempDirs, tempDir } from '../helpers/tempDirs.js';
 import { fileURLToPath } from 'node:url';
 import { createLocalStore } from '../../src/sinks/localStore.js';
 import { openStore } from '../../src/sinks/openStore.js';
 
-const temps: string[] = [];
-/** A temp folder removed after the file's tests. */
-async function mkdtemp(prefix: string): Promise<string> {
-  const dir = await makeTemp(prefix);
-  temps.push(dir);
-  return dir;
-}
-afterAll(async () => Promise.all(temps.map((d) => rm(d, { recursive: true, force: true }))));
+afterAll(cleanupTempDirs);
 
-const fresh = async () => createLocalStore(await mkdtemp(join(tmpdir(), 'local-store-')));
+const fresh = async () => createLocalStore(await tempDir('local-store-'));
 
 describe('local store', () => {
   it('puts, gets, lists and appends like the blob store', async () => {
@@ -49,7 +42,7 @@ describe('local store', () => {
   });
 
   it('openStore gives the same spooling interface for a local folder', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'open-store-'));
+    const dir = await tempDir('open-store-');
     const store = openStore({ kind: 'local', dir: join(dir, 'out'), spoolDir: join(dir, 'spool') });
     expect(await store.flush()).toEqual({ uploaded: 0, remaining: 0, deadLettered: 0 });
     await store.put('latest/r/t.json', '{"ok":true}', 'application/json');

@@ -1,22 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp as makeTemp, rm, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cleanupTempDirs, tempDir } from '../helpers/tempDirs.js';
 import { StoreUnavailableError, type ArtifactStore } from '../../src/sinks/artifactStore.js';
 import { createBlobStore, type BlobStoreOptions } from '../../src/sinks/blobStore.js';
 import { createLocalStore } from '../../src/sinks/localStore.js';
 import { withSpool, type SpoolEvent } from '../../src/sinks/spool.js';
 import { deadStorageConnectionString, startAzurite, type Azurite } from '../helpers/azurite.js';
 
-const temps: string[] = [];
-/** A temp folder removed after the file's tests. */
-async function mkdtemp(prefix: string): Promise<string> {
-  const dir = await makeTemp(prefix);
-  temps.push(dir);
-  return dir;
-}
-afterAll(async () => Promise.all(temps.map((d) => rm(d, { recursive: true, force: true }))));
+afterAll(cleanupTempDirs);
 
 /** Fast retries so a dead store gives up in milliseconds, not the production ~10 s. */
 const FAST: Partial<BlobStoreOptions> = { sdkRetry: { maxTries: 2, retryDelayInMs: 5, maxRetryDelayInMs: 10, tryTimeoutInMs: 2_000 }, attempts: 2, baseDelayMs: 5, maxDelayMs: 10 };
@@ -37,7 +30,7 @@ afterAll(async () => azurite?.stop());
 
 describe('spool', () => {
   it('keeps writes locally while storage is down and uploads them, oldest first, on the next run', async () => {
-    const spoolDir = await mkdtemp(join(tmpdir(), 'spool-'));
+    const spoolDir = await tempDir('spool-');
     const dead = createBlobStore({ connectionString: deadStorageConnectionString(await deadPort()) }, { container: 'canary', ...FAST });
     const events: SpoolEvent[] = [];
     let clock = Date.parse('2026-11-02T10:00:00Z');
@@ -68,7 +61,7 @@ describe('spool', () => {
   });
 
   it('a flush that hits a down store stops, keeps the rest, and trips the wrapper', async () => {
-    const spoolDir = await mkdtemp(join(tmpdir(), 'spool-'));
+    const spoolDir = await tempDir('spool-');
     const dead = createBlobStore({ connectionString: deadStorageConnectionString(await deadPort()) }, { container: 'canary', ...FAST });
     const first = withSpool(dead, spoolDir);
     await first.put('a.json', '1', 'application/json');
@@ -81,8 +74,8 @@ describe('spool', () => {
   });
 
   it('moves an entry the store rejects for good aside instead of blocking the queue', async () => {
-    const spoolDir = await mkdtemp(join(tmpdir(), 'spool-'));
-    const target = createLocalStore(await mkdtemp(join(tmpdir(), 'spool-target-')));
+    const spoolDir = await tempDir('spool-');
+    const target = createLocalStore(await tempDir('spool-target-'));
     const withPut = (put: ArtifactStore['put']): ArtifactStore => ({
       description: 'test',
       put,
