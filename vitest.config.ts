@@ -7,6 +7,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // The machine has two cores; the loopback timing tests are sensitive to oversubscription.
     maxWorkers: 2,
-    reporters: process.env.CI ? ['default'] : ['default'],
+    // CI also writes a JSON summary; .ci/run prints its plain "N passed, N failed" line from it.
+    reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-artifacts/vitest-results.json' }]] : ['default'],
   },
 });
