@@ -13,7 +13,10 @@ import type { RunningSimulator } from '../../src/sim/index.js';
 import type { RunSummary } from '../../src/sinks/runSummary.js';
 import type { AlertState } from '../../src/sinks/alertState.js';
 import { parseEvents } from '../../src/probe/traceFile.js';
-import { allBlobs, invoke, SIM_KEY, startShortSim } from './roundFixture.js';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { allBlobs, CONTAINER, invoke, SIM_KEY, startShortSim } from './roundFixture.js';
+
+const body = (text: string): [string, number] => [text, Buffer.byteLength(text)];
 
 let azurite: Azurite;
 let hook: WebhookReceiver;
@@ -116,6 +119,18 @@ describe('scheduled canary round', () => {
     const state = JSON.parse(blobs.get('state/westus3/azure-fc.json')!.toString()) as AlertState;
     expect(state.recent.map((r) => r.runId).sort()).toEqual([a.result.runId, b.result.runId].sort());
     expect(state.open).toBeDefined(); // 2 of 3 failing across the two concurrent runs
+  }, 60_000);
+
+  it('reads the targets from a config blob when CANARY_CONFIG_BLOB is set, naming the blob when it is bad', async () => {
+    const e = await env({ CANARY_REGION: 'norwayeast' });
+    const store = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(CONTAINER);
+    await store.createIfNotExists();
+    await store.getBlockBlobClient('config/canary.json').upload(...body(JSON.stringify({ targets: JSON.parse(targets('fast')) })));
+    const r = await invoke({ ...e, CANARY_TARGETS: '', CANARY_CONFIG_BLOB: 'config/canary.json' });
+    expect(r.result.outcomes.map((o) => o.summary.target)).toEqual(['openai-direct', 'azure-fc']);
+    await store.getBlockBlobClient('config/bad.json').upload(...body('{"targets": [{"name": "x"}]}'));
+    await expect(invoke({ ...e, CANARY_TARGETS: '', CANARY_CONFIG_BLOB: 'config/bad.json' })).rejects.toThrow(/config\/bad\.json targets\[0\]\.auth|config\/bad\.json targets\[0\]\.endpoint/);
+    await expect(invoke({ ...e, CANARY_TARGETS: '', CANARY_CONFIG_BLOB: 'config/missing.json' })).rejects.toThrow(/CANARY_CONFIG_BLOB: no blob at "config\/missing\.json"/);
   }, 60_000);
 
   it('names the field of a bad configuration', async () => {

@@ -182,3 +182,25 @@ describe('probe against the simulator: slow delivery', () => {
     }
   });
 });
+
+describe('probe against the simulator: VAD turns and Entra ID', () => {
+  it('server VAD: the service ends the turn by itself and the trace has speech_stopped before the response', async () => {
+    const trace = await probe('azure-ga', undefined, { turnDetection: 'server_vad', turns: 1 });
+    expect(entriesOfKind(trace, 'send').some((s) => s.type === 'response.create')).toBe(false);
+    const stopped = received(trace, 'input_audio_buffer.speech_stopped', 1)[0]!;
+    const created = received(trace, 'response.created', 1)[0]!;
+    expect(stopped.t).toBeLessThan(created.t);
+    expect(entriesOfKind(trace, 'turn-end')[0]!.outcome).toBe('response-done');
+    expect(trace.outputAudio.get(1)!.length).toBeGreaterThan(10_000 * 48);
+  });
+
+  it('Entra ID: the token from the credential goes in Authorization: Bearer and never into the trace', async () => {
+    const scopes: string[] = [];
+    const credential = { getToken: async (scope: string | string[]) => (scopes.push(String(scope)), { token: KEY, expiresOnTimestamp: Date.now() + 3_600_000 }) };
+    const endpoint = resolveEndpoint({ endpoint: sim.url('azure-ga') });
+    const trace = await runProbe({ name: 'entra', endpoint, auth: { mode: 'entra', credential } }, { prompts: [catalog[0]!], turns: 1 });
+    expect(scopes).toEqual(['https://cognitiveservices.azure.com/.default']);
+    expect(entriesOfKind(trace, 'upgrade-request')[0]!.headers.authorization).toBe('[redacted]');
+    expect(entriesOfKind(trace, 'session-end')[0]!.reason).toBe('completed');
+  });
+});
