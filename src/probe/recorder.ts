@@ -25,6 +25,7 @@ export class TraceRecorder {
   readonly #audio = new Map<number, Buffer[]>();
   readonly #audioBytes = new Map<number, number>();
   readonly #prompts = new Map<number, Buffer>();
+  readonly #responseTurn = new Map<string, number>();
 
   constructor(
     private readonly clock: Clock,
@@ -40,8 +41,8 @@ export class TraceRecorder {
     return round3(this.clock() - this.#start);
   }
 
-  add<E extends NewEntry>(entry: E, t = this.now()): E & { t: number; turn: number } {
-    const full = { t, turn: this.turn, ...entry } as E & { t: number; turn: number };
+  add<E extends NewEntry>(entry: E, t = this.now(), turn = this.turn): E & { t: number; turn: number } {
+    const full = { t, turn, ...entry } as E & { t: number; turn: number };
     this.entries.push(full as unknown as TraceEntry);
     return full;
   }
@@ -75,21 +76,33 @@ export class TraceRecorder {
     const event = parsed as Record<string, unknown>;
     if (typeof event.type !== 'string') return void this.add({ kind: 'recv-invalid', problem: 'missing-type', size, preview: this.#preview(text) }, t);
     const type = normalizeEventType(event.type, this.dialect);
-    if (type !== EV.audioDelta) return this.add({ kind: 'recv', type, wireType: event.type, size, event }, t);
+    const turn = this.#turnOf(type, event);
+    if (type !== EV.audioDelta) return this.add({ kind: 'recv', type, wireType: event.type, size, event }, t, turn);
 
     const { delta, ...rest } = event;
     if (typeof delta !== 'string') {
-      this.add({ kind: 'recv-invalid', problem: 'bad-audio', size, preview: `delta is ${typeof delta}` }, t);
-      return this.add({ kind: 'recv', type, wireType: event.type, size, event: rest }, t);
+      this.add({ kind: 'recv-invalid', problem: 'bad-audio', size, preview: `delta is ${typeof delta}` }, t, turn);
+      return this.add({ kind: 'recv', type, wireType: event.type, size, event: rest }, t, turn);
     }
     const pcm = Buffer.from(delta, 'base64');
-    const offset = this.#audioBytes.get(this.turn) ?? 0;
-    const chunks = this.#audio.get(this.turn) ?? [];
+    const offset = this.#audioBytes.get(turn) ?? 0;
+    const chunks = this.#audio.get(turn) ?? [];
     chunks.push(pcm);
-    this.#audio.set(this.turn, chunks);
-    this.#audioBytes.set(this.turn, offset + pcm.length);
+    this.#audio.set(turn, chunks);
+    this.#audioBytes.set(turn, offset + pcm.length);
     const audio = { offset, bytes: pcm.length, responseId: str(event.response_id), itemId: str(event.item_id) };
-    return this.add({ kind: 'recv', type, wireType: event.type, size, event: rest, audio }, t);
+    return this.add({ kind: 'recv', type, wireType: event.type, size, event: rest, audio }, t, turn);
+  }
+
+  /**
+   * The turn an event belongs to: the turn in which its response was created (so a late delta of turn 1
+   * that arrives after turn 2 started still counts for turn 1), else the current turn.
+   */
+  #turnOf(type: string, event: Record<string, unknown>): number {
+    const responseId = str(event.response_id) ?? str((event.response as { id?: unknown } | undefined)?.id);
+    if (responseId === undefined) return this.turn;
+    if (type === EV.responseCreated && !this.#responseTurn.has(responseId)) this.#responseTurn.set(responseId, this.turn);
+    return this.#responseTurn.get(responseId) ?? this.turn;
   }
 
   #preview(text: string): string {

@@ -8,7 +8,7 @@ import type WebSocket from 'ws';
 import { authHeaders, authSecrets, type AuthSpec } from '../realtime/auth.js';
 import { EV, sessionUpdateEvent, type OutputModality, type TurnDetection } from '../realtime/events.js';
 import type { Dialect, ResolvedEndpoint } from '../realtime/flavours.js';
-import { redactUrl } from '../realtime/redact.js';
+import { redactUrl, urlSecrets } from '../realtime/redact.js';
 import { BYTES_PER_MS } from '../audio/wav.js';
 import { classifySocketError, connect } from './connect.js';
 import type { PromptSpec } from './prompts.js';
@@ -62,6 +62,11 @@ export const PROBE_DEFAULTS = {
 /** Silence appended after the prompt in server-VAD mode, so the service detects the end of speech. */
 const VAD_TRAILING_SILENCE_MS = 1_200;
 
+/** Every secret value a target carries (its key or token, secret query parameters of its URL): scrubbed from anything written. */
+export function targetSecrets(target: ProbeTarget): string[] {
+  return [...authSecrets(target.auth), ...urlSecrets(target.endpoint.url)];
+}
+
 export function newRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomUUID().slice(0, 8)}`;
 }
@@ -69,8 +74,8 @@ export function newRunId(now = new Date()): string {
 export async function runProbe(target: ProbeTarget, options: ProbeOptions): Promise<Trace> {
   const o: Resolved = { ...PROBE_DEFAULTS, ...stripUndefined(options), prompts: options.prompts };
   if (o.prompts.length === 0) throw new Error('runProbe needs at least one prompt');
-  const secrets = authSecrets(target.auth);
   const { endpoint } = target;
+  const secrets = targetSecrets(target);
   const rec = new TraceRecorder(() => performance.now(), endpoint.dialect, secrets);
   const startEpochMs = performance.timeOrigin + performance.now();
   const startedAt = new Date(startEpochMs).toISOString();

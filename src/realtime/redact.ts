@@ -21,6 +21,11 @@ export function redactUrl(raw: string | URL): string {
   return url.toString().replaceAll(encodeURIComponent(REDACTED), REDACTED);
 }
 
+/** Values of secret query parameters in a URL (e.g. an Azure `api-key`), so they can be scrubbed like keys. */
+export function urlSecrets(url: URL): string[] {
+  return [...url.searchParams.entries()].filter(([name, value]) => SECRET_QUERY.test(name) && value.length > 0).map(([, value]) => value);
+}
+
 export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {

@@ -6,9 +6,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyzeTrace, type DetectionConfig, type TargetHistory } from '../analysis/index.js';
 import { buildReport, type Report } from '../analysis/report.js';
-import { authSecrets } from '../realtime/auth.js';
 import { scrub } from '../realtime/redact.js';
-import { runProbe, type ProbeOptions, type ProbeTarget } from '../probe/session.js';
+import { runProbe, targetSecrets, type ProbeOptions, type ProbeTarget } from '../probe/session.js';
 import type { Trace } from '../probe/trace.js';
 import { writeTrace } from '../probe/traceFile.js';
 
@@ -33,7 +32,7 @@ export async function runOne(target: ProbeTarget, o: RunOneOptions): Promise<Run
   const trace = await runProbe(target, o.probe);
   const analysis = analyzeTrace(trace, o.detection, o.history);
   const report = buildReport(trace, analysis);
-  if (o.outDir) await writeRunFolder(o.outDir, trace, report, authSecrets(target.auth));
+  if (o.outDir) await writeRunFolder(o.outDir, trace, report, targetSecrets(target));
   return { trace, report, dir: o.outDir };
 }
 

@@ -90,3 +90,42 @@ describe('probe robustness', () => {
     expect(entriesOfKind(trace, 'session-end')).toHaveLength(1);
   });
 });
+
+describe('attribution and secrets in URLs', () => {
+  it('keeps a late audio delta with the turn whose response it belongs to', async () => {
+    server = await hostileServer({
+      onConnection: (ws) => {
+        ws.send(JSON.stringify({ type: 'session.created', session: { id: 'sess_late' } }));
+        let n = 0;
+        ws.on('message', (m) => {
+          const ev = JSON.parse(String(m)) as { type: string };
+          if (ev.type === 'session.update') ws.send(JSON.stringify({ type: 'session.updated', session: {} }));
+          if (ev.type !== 'response.create') return;
+          const id = `resp_${++n}`;
+          const delta = (bytes: number) => JSON.stringify({ type: 'response.output_audio.delta', response_id: id, item_id: `item_${n}`, delta: Buffer.alloc(bytes, n).toString('base64') });
+          ws.send(JSON.stringify({ type: 'response.created', response: { id } }));
+          ws.send(delta(4800));
+          const done = () => ws.send(JSON.stringify({ type: 'response.done', response: { id, status: 'completed' } }));
+          if (n === 1) {
+            done();
+            setTimeout(() => ws.send(JSON.stringify({ type: 'response.output_audio.delta', response_id: 'resp_1', item_id: 'item_1', delta: Buffer.alloc(960, 1).toString('base64') })), 250); // turn 2 has begun
+          } else setTimeout(done, 600);
+        });
+      },
+    });
+    const trace = await runProbe(target(server.url), { ...fast, settleMs: 20, turnTimeoutMs: 2000 });
+    expect(trace.outputAudio.get(1)!.length).toBe(4800 + 960);
+    expect(trace.outputAudio.get(2)!.length).toBe(4800);
+    const late = trace.entries.filter((e) => e.kind === 'recv' && e.audio?.bytes === 960);
+    expect(late.map((e) => e.turn)).toEqual([1]);
+  });
+
+  it('scrubs a key given as api-key query parameter from everything recorded', async () => {
+    const secret = 'query-secret-3e2d1c';
+    server = await hostileServer({ reject: { status: 401, body: `bad key ${secret}` } });
+    const url = `${server.url}&api-key=${secret}`;
+    const trace = await runProbe({ name: 't', endpoint: resolveEndpoint({ endpoint: url }), auth: { mode: 'none' } }, fast);
+    expect(entriesOfKind(trace, 'upgrade-response')[0]!.body).toBe('bad key [redacted]');
+    expect(JSON.stringify(trace)).not.toContain(secret);
+  });
+});
