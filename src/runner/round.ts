@@ -89,7 +89,9 @@ export async function runRound(settings: CanarySettings, targets: readonly Targe
     const target = probeTarget(t, i, deps.env, settings.region, credential);
     const prompts = resolvePrompts(t.prompts ?? settings.prompts, catalog);
     const history = await readHistory(deps.store, settings.region, t.name).catch(() => undefined);
-    const remaining = Math.max(1000, deadlineAt - Date.now());
+    const remaining = deadlineAt - Date.now();
+    // a session squeezed below one turn's deadline would fail by our own doing: skip it, and say so
+    if (remaining < settings.turnTimeoutMs) throw new Error(`only ${Math.round(remaining / 1000)} s of the round deadline left, less than one turn's deadline`);
     const trace = await runProbe(target, {
       prompts, turns: t.turns ?? settings.turns, runId, insecureTls: t.insecureTls,
       turnTimeoutMs: Math.min(settings.turnTimeoutMs, remaining), sessionTimeoutMs: Math.min(settings.sessionTimeoutMs, remaining),
