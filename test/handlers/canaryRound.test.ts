@@ -133,6 +133,15 @@ describe('scheduled canary round', () => {
     await expect(invoke({ ...e, CANARY_TARGETS: '', CANARY_CONFIG_BLOB: 'config/missing.json' })).rejects.toThrow(/CANARY_CONFIG_BLOB: no blob at "config\/missing\.json"/);
   }, 60_000);
 
+  it('does not start sessions the round deadline cannot fit, and reports them as not probed', async () => {
+    const e = await env({ CANARY_REGION: 'brazilsouth', CANARY_ROUND_DEADLINE_MS: '5000', CANARY_TURN_TIMEOUT_MS: '15000' });
+    const r = await invoke({ ...e, CANARY_TARGETS: targets('fast') });
+    expect(r.result.outcomes).toHaveLength(0);
+    expect(r.result.notProbed.map((n) => n.target)).toEqual(['openai-direct', 'azure-fc']);
+    expect(r.result.notProbed[0]!.reason).toMatch(/less than one turn's deadline/);
+    expect(r.logs.join('\n')).toMatch(/error: target openai-direct not probed/);
+  });
+
   it('names the field of a bad configuration', async () => {
     const e = await env();
     await expect(invoke({ ...e, CANARY_TARGETS: '[{"name":"x","endpoint":"ws://h/v1/realtime","auth":"api-key","apiKey":"sk-inline"}]' })).rejects.toThrow(/CANARY_TARGETS\[0\]\.apiKey: secrets are not allowed inline/);
