@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyze, COUNT, oneTurn, turnFindings } from './helpers.js';
+import { analyze, COUNT, gapInTurn2Of3, oneTurn, turnFindings } from './helpers.js';
 import { answer, concat, healthySession, noise, silence, speech, TraceBuilder } from './traceBuilder.js';
 
 const MS = 48; // bytes per ms
@@ -34,13 +34,7 @@ describe('healthy speech stays quiet', () => {
 
 describe('silent_gap', () => {
   it('reports offset and length of a 2.3 s gap at 4.1 s in turn 2 of 3 only', () => {
-    const b = new TraceBuilder().connect();
-    let at = 100;
-    for (let turn = 1; turn <= 3; turn++) {
-      const pcm = turn === 2 ? concat(speech(4100), silence(2300), speech(3600)) : speech(10_000);
-      at = answer(b, { turn, at, pcm, transcript: COUNT }).endAt + 1;
-    }
-    const a = analyze(b.close(at, 1000, '', 'client'));
+    const a = analyze(gapInTurn2Of3());
     expect(a.turns.map((t) => t.verdict)).toEqual(['pass', 'fail', 'pass']);
     expect(turnFindings(a, 2)).toEqual([
       { code: 'silent_gap', severity: 'major', turn: 2, atMs: 4100, durationMs: 2300, message: '2.3 s of silence (below -50 dBFS) at 4.1 s into the answer; speech resumes after it.' },

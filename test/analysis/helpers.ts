@@ -3,7 +3,7 @@ import { analyzeTrace, type DetectionConfig, type DetectionHistory } from '../..
 import type { RunAnalysis } from '../../src/analysis/metrics.js';
 import { buildReport } from '../../src/analysis/report.js';
 import { reportErrors } from './schema.js';
-import { answer, TraceBuilder, type AnswerSpec, type BuilderOptions, type Played } from './traceBuilder.js';
+import { answer, concat, silence, speech, TraceBuilder, type AnswerSpec, type BuilderOptions, type Played } from './traceBuilder.js';
 
 /** The reference answer to count-to-twenty: 151 characters. */
 export const COUNT =
@@ -29,4 +29,15 @@ export function analyze(b: TraceBuilder, config: Partial<DetectionConfig> = {}, 
 /** The findings of turn `n` (1-based). */
 export function turnFindings(a: RunAnalysis, n = 1) {
   return a.turns[n - 1]!.findings;
+}
+
+/** Three 10 s answers; the second has a 2.3 s silent gap at 4.1 s. */
+export function gapInTurn2Of3(): TraceBuilder {
+  const b = new TraceBuilder().connect();
+  let at = 100;
+  for (let turn = 1; turn <= 3; turn++) {
+    const pcm = turn === 2 ? concat(speech(4100), silence(2300), speech(3600)) : speech(10_000);
+    at = answer(b, { turn, at, pcm, transcript: COUNT }).endAt + 1;
+  }
+  return b.close(at, 1000, '', 'client');
 }

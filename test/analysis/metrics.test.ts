@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TurnMetrics } from '../../src/analysis/metrics.js';
 import { answer, concat, healthySession, silence, speech, TraceBuilder } from './traceBuilder.js';
-import { analyze, COUNT, oneTurn } from './helpers.js';
+import { analyze, COUNT, gapInTurn2Of3, oneTurn } from './helpers.js';
 
 const oneTurn1 = (spec: Parameters<typeof oneTurn>[0]): TraceBuilder => oneTurn(spec).b;
 
@@ -144,13 +144,7 @@ describe('coverage with a learned rate', () => {
 
 describe('a silent gap shows in the metrics of its turn only', () => {
   it('turn 2 of 3', () => {
-    const b = new TraceBuilder().connect();
-    let at = 100;
-    for (let turn = 1; turn <= 3; turn++) {
-      const pcm = turn === 2 ? concat(speech(4100), silence(2300), speech(3600)) : speech(10_000);
-      at = answer(b, { turn, at, pcm, transcript: COUNT }).endAt + 1;
-    }
-    const a = analyze(b.close(at, 1000, '', 'client'));
+    const a = analyze(gapInTurn2Of3());
     expect(a.turns.map((t) => t.metrics!.silence.gaps)).toEqual([[], [{ atMs: 4100, durationMs: 2300 }], []]);
   });
 });
