@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyze, COUNT, gapInTurn2Of3, oneTurn, turnFindings } from './helpers.js';
-import { answer, concat, healthySession, noise, silence, speech, TraceBuilder } from './traceBuilder.js';
+import { answer, concat, healthySession, noise, silence, speech } from './traceBuilder.js';
 
 const MS = 48; // bytes per ms
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TurnMetrics } from '../../src/analysis/metrics.js';
-import { answer, concat, healthySession, silence, speech, TraceBuilder } from './traceBuilder.js';
+import { healthySession, silence, speech, TraceBuilder } from './traceBuilder.js';
 import { analyze, COUNT, gapInTurn2Of3, oneTurn } from './helpers.js';
 
 const oneTurn1 = (spec: Parameters<typeof oneTurn>[0]): TraceBuilder => oneTurn(spec).b;
