@@ -4,7 +4,7 @@
  * healthy turns replaces the default; per prompt when there are enough samples of that prompt, else per target.
  */
 import type { DetectionConfig } from './config.js';
-import type { RateSource } from './metrics.js';
+import type { CoverageMetrics, RateSource } from './metrics.js';
 
 /** One healthy turn of the target, as remembered by the caller (e.g. from earlier reports). */
 export interface HistorySample {
@@ -81,20 +81,49 @@ export interface ReportLike {
   turns: {
     promptId: string | null;
     verdict: string;
-    metrics: { audio: { totalMs: number }; transcript: { length: number }; usage: { outputAudioTokens: number | null } } | null;
+    findings?: { code: string; severity: string }[];
+    metrics: {
+      audio: { totalMs: number };
+      transcript: { length: number };
+      usage: { outputAudioTokens: number | null };
+      coverage?: Pick<CoverageMetrics, 'audioTokensSource' | 'transcriptRatio' | 'trailingTranscriptMs'>;
+      terminal?: { deltasAfterAudioDone: number };
+    } | null;
   }[];
+  detection?: { config: SampleRules };
 }
 
-/** Healthy samples from a report: its passing turns that carried audio. */
+type SampleRules = Pick<DetectionConfig, 'trailingTranscriptMinMs' | 'transcriptCoverageMin'>;
+type ReportTurnLike = ReportLike['turns'][number];
+
+/**
+ * Samples to learn a target's rates from: its passing turns that carried audio — and, while the token rate is
+ * still the default, turns whose only failure is `audio_truncated` with no transcript evidence (the transcript
+ * matches the audio, nothing trailed, nothing came after .done). Such a failure says more about a default rate
+ * that does not fit this deployment than about the audio; learning from it lets the target correct the rate
+ * instead of failing every turn forever. The median of the samples tolerates the occasional real cut.
+ */
 export function historySamples(report: ReportLike): HistorySample[] {
   return report.turns
-    .filter((t) => t.verdict === 'pass' && t.metrics !== null && t.metrics.audio.totalMs > 0)
+    .filter((t) => t.metrics !== null && t.metrics.audio.totalMs > 0 && (t.verdict === 'pass' || failsOnDefaultUsageAlone(t, report.detection?.config)))
     .map((t) => ({
       promptId: t.promptId,
       audioMs: t.metrics!.audio.totalMs,
       transcriptChars: t.metrics!.transcript.length,
       outputAudioTokens: t.metrics!.usage.outputAudioTokens,
     }));
+}
+
+function failsOnDefaultUsageAlone(t: ReportTurnLike, config: SampleRules | undefined): boolean {
+  const c = t.metrics?.coverage;
+  if (!config || !c || c.audioTokensSource !== 'default' || (t.metrics?.terminal?.deltasAfterAudioDone ?? 1) > 0) return false;
+  const failing = (t.findings ?? []).filter((f) => f.severity === 'critical' || f.severity === 'major');
+  return (
+    failing.length > 0 &&
+    failing.every((f) => f.code === 'audio_truncated') &&
+    c.trailingTranscriptMs < config.trailingTranscriptMinMs &&
+    (c.transcriptRatio === null || c.transcriptRatio >= config.transcriptCoverageMin)
+  );
 }
 
 /** Alias used by the runner: the history of the target being probed. */

@@ -44,3 +44,34 @@ describe('learned rates', () => {
     expect(turnFindings(analyze(b, {}, history)).map((f) => [f.code, f.durationMs])).toEqual([['audio_truncated', 1000]]);
   });
 });
+
+describe('a deployment whose token rate differs from the default', () => {
+  // 12.5 tokens/s: every healthy 10 s answer reports 125 tokens, 80 % "coverage" at the default 10 tokens/s.
+  const run = (history?: { samples: ReturnType<typeof historySamples> }) => {
+    const trace = oneTurn({ pcm: speech(10_000), transcript: COUNT, audioTokens: 125 }).b.build();
+    const analysis = analyzeTrace(trace, {}, history);
+    return { analysis, report: buildReport(trace, analysis) };
+  };
+
+  it('fails on usage alone at first, but those turns teach the rate, and then the target passes', () => {
+    const first = run();
+    expect(first.analysis.turns[0]!.findings.map((f) => f.code)).toEqual(['audio_truncated']);
+    const samples = historySamples(JSON.parse(JSON.stringify(first.report)));
+    expect(samples).toEqual([{ promptId: first.report.turns[0]!.promptId, audioMs: 10_000, transcriptChars: COUNT.length, outputAudioTokens: 125 }]);
+    const learned = run({ samples: Array.from({ length: 5 }, () => samples[0]!) });
+    expect(learned.analysis.turns[0]!.metrics!.coverage.audioTokensSource).not.toBe('default');
+    expect(learned.analysis.turns[0]!.findings).toEqual([]);
+  });
+
+  it('does not learn from a turn with transcript evidence of a cut, nor from a usage shortfall judged with a learned rate', () => {
+    const cut = oneTurn({ pcm: speech(12_000), transcript: COUNT, keepBytes: 10_500 * 48 }).b.build();
+    const cutReport = buildReport(cut, analyzeTrace(cut));
+    expect(cutReport.turns[0]!.verdict).toBe('fail');
+    expect(historySamples(cutReport)).toEqual([]);
+    const healthy10 = Array.from({ length: 5 }, () => sample('count-to-twenty', 10_000, COUNT.length, 100));
+    const shortOfLearned = oneTurn({ pcm: speech(9000), transcript: COUNT, audioTokens: 100 }).b.build();
+    const report = buildReport(shortOfLearned, analyzeTrace(shortOfLearned, {}, { samples: healthy10 }));
+    expect(report.turns[0]!.findings.map((f) => f.code)).toEqual(['audio_truncated']);
+    expect(historySamples(report)).toEqual([]);
+  });
+});
