@@ -139,12 +139,12 @@ describe('dashboard in Chromium', () => {
     await page.close();
   });
 
-  it('is ready in under 2 s with 7 days × 144 runs × 20 targets', async () => {
+  // load time is measured by `npm run bench:dashboard` (target < 2 s), not asserted here: timings belong in benchmarks
+  it('renders the full 7 days × 144 runs × 20 target-regions without errors, one row per target and region', async () => {
     const big = fleetSummaries({ now, targets: Array.from({ length: 10 }, (_, i) => ({ name: `t${i}`, group: 'g', baseline: i === 0 })), regions: ['a', 'b'], runs: 7 * 144, verdict: (_t, _r, i) => (i % 40 === 0 ? 'fail' : 'pass') });
     await writeFile(join(root, 'big.html'), renderDashboard(big, now));
     const { page, problems } = await open('big.html');
-    const readyMs = (await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))')) as number;
-    expect(readyMs).toBeLessThan(2000);
+    expect(await page.locator('tr[data-testid=fleet-row]').count()).toBeGreaterThanOrEqual(20);
     expect(problems.errors).toEqual([]);
     await page.close();
   });

@@ -65,12 +65,10 @@ describe('renderDashboard', () => {
     expect(html).not.toContain('javascript:alert');
   });
 
-  it('renders 20 rows × 7 days × 144 runs a day compactly and fast', () => {
+  it('renders 20 rows × 7 days × 144 runs a day compactly (render time: npm run bench:dashboard)', () => {
     const summaries = fleetSummaries({ now, targets: Array.from({ length: 10 }, (_, i) => ({ name: `t${i}`, group: 'g', baseline: i === 0 })), regions: ['a', 'b'], runs: 7 * 144, verdict: (_t, _r, i) => (i % 50 === 0 ? 'fail' : 'pass') });
     expect(summaries).toHaveLength(20_160);
-    const t0 = performance.now();
     const html = renderDashboard(summaries, now);
-    expect(performance.now() - t0).toBeLessThan(2000);
     expect(Buffer.byteLength(html)).toBeLessThan(1_500_000);
   });
 });
