@@ -19,19 +19,20 @@ export function makeCanaryHandler(env: () => Env = () => process.env, overrides:
   return async function canaryRoundHandler(timer: Timer, context: InvocationContext): Promise<RoundResult> {
     const log: RoundLog = { info: (m) => context.log(m), warn: (m) => context.warn(m), error: (m) => context.error(m) };
     if (timer.isPastDue) context.warn('the timer is running late (isPastDue); running the round now');
+    const currentEnv = env();
     let settings: CanarySettings;
     try {
-      settings = loadSettings(env());
+      settings = loadSettings(currentEnv);
     } catch (err) {
       context.error(`configuration error: ${(err as Error).message}`);
       throw err;
     }
     const store = overrides.store ?? createStore(settings, log);
     const targets = settings.targets ?? (await targetsFromBlob(store, settings.configBlob!));
-    const telemetry = overrides.telemetry ?? (await createRoundTelemetry(settings, env(), log));
+    const telemetry = overrides.telemetry ?? (await createRoundTelemetry(settings, currentEnv, log));
     try {
       return await runRound(settings, targets, {
-        env: env(),
+        env: currentEnv,
         log,
         credential: entraCredential(settings),
         ...reportRendering(store, overrides.now),

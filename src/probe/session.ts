@@ -186,21 +186,12 @@ class ScriptedSession {
     this.rec.setPrompt(turn, prompt.pcm);
     this.rec.add({ kind: 'turn-start', promptId: prompt.id });
     const since = this.waiter.mark();
-    const chunk = this.o.chunkMs * BYTES_PER_MS;
-    for (let off = 0; off < prompt.pcm.length && !this.waiter.closed; off += chunk) {
-      const slice = prompt.pcm.subarray(off, Math.min(off + chunk, prompt.pcm.length));
-      this.#send({ type: 'input_audio_buffer.append', audio: slice.toString('base64') }, { audioRef: { offset: off, bytes: slice.length } });
-      await yieldToIncoming();
-    }
+    await this.#streamAudio(prompt.pcm, 0);
     if (this.o.turnDetection === 'manual') {
       this.#send({ type: 'input_audio_buffer.commit' });
       this.#send({ type: 'response.create' });
     } else {
-      const silence = Buffer.alloc(VAD_TRAILING_SILENCE_MS * BYTES_PER_MS);
-      for (let off = 0; off < silence.length && !this.waiter.closed; off += chunk) {
-        this.#send({ type: 'input_audio_buffer.append', audio: silence.subarray(off, off + chunk).toString('base64') }, { audioRef: { offset: prompt.pcm.length + off, bytes: Math.min(chunk, silence.length - off) } });
-        await yieldToIncoming();
-      }
+      await this.#streamAudio(Buffer.alloc(VAD_TRAILING_SILENCE_MS * BYTES_PER_MS), prompt.pcm.length);
     }
     const done = await this.waiter.waitFor((e) => e.type === EV.responseDone, this.o.turnTimeoutMs, since);
     if (done.kind === 'closed') return 'closed';
@@ -208,8 +199,18 @@ class ScriptedSession {
       this.rec.add({ kind: 'timeout', scope: 'turn', waitingFor: EV.responseDone, afterMs: this.o.turnTimeoutMs });
       return 'timeout';
     }
-    await this.waiter.sleep(this.o.settleMs); // late deltas still belong to this turn
+    await this.waiter.sleep(this.o.settleMs); // let trailing events land before the next turn's appends
     return this.waiter.closed ? 'closed' : 'response-done';
+  }
+
+  /** Appends `pcm` in `chunkMs` chunks; `baseOffset` places them in the turn's sent audio. Stops if the socket closes. */
+  async #streamAudio(pcm: Buffer, baseOffset: number): Promise<void> {
+    const chunk = this.o.chunkMs * BYTES_PER_MS;
+    for (let off = 0; off < pcm.length && !this.waiter.closed; off += chunk) {
+      const slice = pcm.subarray(off, off + chunk);
+      this.#send({ type: 'input_audio_buffer.append', audio: slice.toString('base64') }, { audioRef: { offset: baseOffset + off, bytes: slice.length } });
+      await yieldToIncoming();
+    }
   }
 
   /** After a turn deadline: cancel whatever is open. False when the service does not answer even that. */

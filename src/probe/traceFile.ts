@@ -42,20 +42,21 @@ export function parseEvents(text: string, source = EVENTS_FILE): { meta: TraceMe
   return { meta, entries: parsed.slice(1) as TraceEntry[] };
 }
 
+/** The WAV files of a trace, by file name: `turn-<n>.wav` (output audio), then `prompt-<n>.wav`. */
+export function traceWavs(trace: Trace): [name: string, wav: Buffer][] {
+  return [
+    ...[...trace.outputAudio].map(([turn, pcm]): [string, Buffer] => [turnWavName(turn), encodeWav(pcm)]),
+    ...[...trace.promptAudio].map(([turn, pcm]): [string, Buffer] => [promptWavName(turn), encodeWav(pcm)]),
+  ];
+}
+
 /** Writes the trace files into `dir` (created if needed). Returns the file names written. */
 export async function writeTrace(dir: string, trace: Trace, secrets: readonly string[] = []): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const files: string[] = [EVENTS_FILE];
   await writeFile(join(dir, EVENTS_FILE), serializeEvents(trace, secrets));
-  for (const [turn, pcm] of trace.outputAudio) {
-    files.push(turnWavName(turn));
-    await writeFile(join(dir, turnWavName(turn)), encodeWav(pcm));
-  }
-  for (const [turn, pcm] of trace.promptAudio) {
-    files.push(promptWavName(turn));
-    await writeFile(join(dir, promptWavName(turn)), encodeWav(pcm));
-  }
-  return files;
+  const wavs = traceWavs(trace);
+  for (const [name, wav] of wavs) await writeFile(join(dir, name), wav);
+  return [EVENTS_FILE, ...wavs.map(([name]) => name)];
 }
 
 /** Reads a trace back from a run folder. */

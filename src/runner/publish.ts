@@ -2,9 +2,8 @@
  * Writes one target's run into the artifact store, in the documented layout: the gzip'd event log, the
  * audio, report.json and report.html, then its line in the daily index and its `latest` summary.
  */
-import { encodeWav } from '../audio/wav.js';
 import type { Report } from '../analysis/report.js';
-import { serializeEvents } from '../probe/traceFile.js';
+import { serializeEvents, traceWavs } from '../probe/traceFile.js';
 import type { Trace } from '../probe/trace.js';
 import type { ArtifactStore } from '../sinks/artifactStore.js';
 import { gzipText } from '../sinks/gzip.js';
@@ -25,8 +24,7 @@ export interface PublishInput {
 
 export async function publishRun(store: ArtifactStore, p: PublishInput): Promise<void> {
   await store.put(p.paths.events, await gzipText(serializeEvents(p.trace, p.secrets)), 'application/gzip');
-  for (const [turn, pcm] of p.trace.outputAudio) await store.put(p.paths.turnWav(turn), encodeWav(pcm), 'audio/wav');
-  for (const [turn, pcm] of p.trace.promptAudio) await store.put(p.paths.promptWav(turn), encodeWav(pcm), 'audio/wav');
+  for (const [name, wav] of traceWavs(p.trace)) await store.put(p.paths.dir + name, wav, 'audio/wav');
   await store.put(p.paths.reportJson, scrub(JSON.stringify(p.report, null, 2), p.secrets), 'application/json');
   if (p.html !== undefined) await store.put(p.paths.reportHtml, scrub(p.html, p.secrets), 'text/html; charset=utf-8');
   const line = scrub(JSON.stringify(p.summary), p.secrets);

@@ -10,7 +10,7 @@ import type { CanarySettings } from '../config/settings.js';
 import type { TargetConfig } from '../config/targets.js';
 import { ConfigError } from '../errors.js';
 import { loadCatalog, resolvePrompts, type PromptSpec } from '../probe/prompts.js';
-import { newRunId, runProbe, targetSecrets, type ProbeOptions, type ProbeTarget } from '../probe/session.js';
+import { newRunId, runProbe, targetSecrets, type ProbeOptions } from '../probe/session.js';
 import type { Trace } from '../probe/trace.js';
 import { applyRun, deliverPending } from '../sinks/alertStore.js';
 import type { Notification } from '../sinks/alertState.js';
@@ -162,4 +162,3 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export type { ProbeTarget };

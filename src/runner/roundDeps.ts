@@ -3,7 +3,6 @@
  * Azurite by connection string, or a local folder) behind a spool, the notifier (webhook, or files next to
  * the reports when no webhook is configured), telemetry and the credential for Entra targets.
  */
-import { join } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import type { CanarySettings } from '../config/settings.js';
 import type { Notification } from '../sinks/alertState.js';
@@ -35,7 +34,7 @@ export function createNotifier(settings: CanarySettings, store: ArtifactStore, l
   const hook = settings.webhook;
   if (!hook) {
     return async (n) => {
-      const path = join('alerts', `${n.createdAt.replace(/[:.]/g, '-')}-${n.summary.target}-${n.kind}.json`).replaceAll('\\', '/');
+      const path = `alerts/${n.createdAt.replace(/[:.]/g, '-')}-${n.summary.target}-${n.kind}.json`;
       await store.put(path, JSON.stringify(renderPayload('teams', n, undefined, store.description), null, 2), 'application/json');
       log.info(`${n.kind} for ${n.summary.target} written to ${path} (no CANARY_WEBHOOK_URL set)`);
       return true;
