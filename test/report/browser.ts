@@ -92,6 +92,14 @@ export function watch(page: Page): PageProblems {
 }
 
 /** Saves a full-page screenshot under test-artifacts/ (git-ignored). */
+/** A new page at `url` with its problems watched from the first request on. */
+export async function openWatched(browser: Browser, url: string, viewport: { width: number; height: number }): Promise<{ page: Page; problems: PageProblems }> {
+  const page = await browser.newPage({ viewport });
+  const problems = watch(page);
+  await page.goto(url);
+  return { page, problems };
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });

@@ -17,7 +17,7 @@ import { renderRunHtml } from '../../src/report/runHtml.js';
 import { dailyIndexPath } from '../../src/sinks/layout.js';
 import { createLocalStore } from '../../src/sinks/localStore.js';
 import type { RunSummary } from '../../src/sinks/runSummary.js';
-import { launchChromium, screenshot, serveDir, watch, type StaticServer } from './browser.js';
+import { launchChromium, openWatched, screenshot, serveDir, type StaticServer } from './browser.js';
 import { syntheticRun } from './fixtures.js';
 import { fleetSummaries } from './fleetFixtures.js';
 
@@ -69,12 +69,7 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-async function open(path: string): Promise<{ page: Page; problems: ReturnType<typeof watch> }> {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
-  const problems = watch(page);
-  await page.goto(server.url(path));
-  return { page, problems };
-}
+const open = (path: string) => openWatched(browser, server.url(path), { width: 1500, height: 1000 });
 
 async function reportShown(page: Page): Promise<{ target: string; runId: string; path: string }> {
   await page.waitForSelector('[data-testid=header]');

@@ -18,7 +18,7 @@ import { resolveEndpoint } from '../../src/realtime/flavours.js';
 import { renderRunHtml } from '../../src/report/runHtml.js';
 import { runOne } from '../../src/runner/runOne.js';
 import { BUILTIN_SCENARIOS, startSimulator } from '../../src/sim/index.js';
-import { launchChromium, screenshot, serveDir, watch, type StaticServer } from './browser.js';
+import { launchChromium, openWatched, screenshot, serveDir, type StaticServer } from './browser.js';
 import { HOSTILE, syntheticRun } from './fixtures.js';
 
 const INJECTED = BUILTIN_SCENARIOS['silent-gap']!.turns![0]!.faults[0] as { atMs: number; durationMs: number };
@@ -56,12 +56,7 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-async function open(url: string): Promise<{ page: Page; problems: ReturnType<typeof watch> }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const problems = watch(page);
-  await page.goto(url);
-  return { page, problems };
-}
+const open = (url: string) => openWatched(browser, url, { width: 1280, height: 900 });
 
 /** The players fetch nothing until played (preload="none"); make them load their metadata. */
 async function audioLoaded(page: Page): Promise<void> {
