@@ -51,7 +51,8 @@ describe('probe robustness', () => {
         ws.send(JSON.stringify({ type: 'brand.new.event', n: 1 }));
       },
     });
-    const trace = await runProbe(target(server.url), fast);
+    // a 17 MiB frame follows the upgrade: give the handshake room on a loaded CI machine
+    const trace = await runProbe(target(server.url), { ...fast, connectTimeoutMs: 3000 });
     const problems = entriesOfKind(trace, 'recv-invalid').map((e) => e.problem);
     expect(problems).toEqual(['binary-frame', 'malformed-json', 'not-an-object', 'missing-type', 'oversize-frame']);
     expect(trace.entries.some((e) => e.kind === 'recv' && e.type === 'brand.new.event')).toBe(true);
