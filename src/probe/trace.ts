@@ -13,10 +13,15 @@ import type { OutputModality, TurnDetection } from '../realtime/events.js';
 
 export const TRACE_FORMAT_VERSION = 1;
 
+/** How the probe reached the service: a WebSocket, or WebRTC (Opus RTP + the `oai-events` data channel). */
+export type TransportKind = 'websocket' | 'webrtc';
+
 export interface TraceTarget {
   name: string;
   flavour: Flavour;
   dialect: Dialect;
+  /** Absent in traces written before the transport seam: read as `websocket`. */
+  transport?: TransportKind;
   /** The WebSocket URL with secrets removed. */
   url: string;
   host: string;
@@ -45,6 +50,23 @@ export interface TraceOptions {
   connectTimeoutMs: number;
   /** How long the probe keeps listening after `response.done` before it starts the next turn. */
   settleMs: number;
+  /**
+   * How prompt audio was sent: `realtime` (absolute-clock pacing, as a microphone would) or `burst` (as fast as
+   * the event loop allows). Absent in older traces: read as `burst`.
+   */
+  pace?: 'realtime' | 'burst';
+  /** The per-session caps in force (see LimitExceededEntry). Absent in older traces. */
+  limits?: SessionLimits;
+}
+
+/** Per-session bounds: past one, the probe stops reading, records a `limit-exceeded` entry and ends the session. */
+export interface SessionLimits {
+  /** Received events (recv + recv-invalid entries). */
+  maxEvents: number;
+  /** Bytes of received frames, summed. */
+  maxEventBytes: number;
+  /** Decoded output audio bytes, all turns together. */
+  maxAudioBytes: number;
 }
 
 export interface TraceMeta {
@@ -112,12 +134,29 @@ export interface RecvEntry extends Base {
   wireType: string;
   /** Frame size in bytes. */
   size: number;
+  /**
+   * The response this event belongs to (`response_id`, or `response.id` on response.created/done), worked out
+   * once by the recorder; analysis and reports read this instead of digging in `event`. Absent when none.
+   */
+  responseId?: string;
+  /** The item this event names (`item_id`, or `item.id`), worked out once by the recorder. Absent when none. */
+  itemId?: string;
   /** The event as received, except that audio deltas lose their base64 `delta` (see `audio`). */
   event: Record<string, unknown>;
   audio?: AudioRef;
 }
 
-export type InvalidFrameProblem = 'binary-frame' | 'malformed-json' | 'not-an-object' | 'missing-type' | 'oversize-frame' | 'bad-audio';
+export type InvalidFrameProblem =
+  | 'binary-frame'
+  | 'malformed-json'
+  | 'not-an-object'
+  | 'missing-type'
+  | 'oversize-frame'
+  | 'bad-audio'
+  /** The audio delta's `delta` is not valid base64 (or not whole PCM16 samples); nothing was decoded. */
+  | 'invalid-base64'
+  /** JSON nested deeper than the recorder accepts; kept as a preview only, never parsed into the trace. */
+  | 'too-deep';
 
 export interface InvalidFrameEntry extends Base {
   kind: 'recv-invalid';
@@ -127,7 +166,7 @@ export interface InvalidFrameEntry extends Base {
   preview: string;
 }
 
-export type TimeoutScope = 'connect' | 'session-created' | 'session-updated' | 'turn' | 'cancel' | 'session' | 'close';
+export type TimeoutScope = 'connect' | 'session-created' | 'session-updated' | 'turn' | 'cancel' | 'session' | 'close' | 'media';
 
 export interface TimeoutEntry extends Base {
   kind: 'timeout';
@@ -155,6 +194,62 @@ export interface CloseEntry extends Base {
   initiatedBy: 'server' | 'client';
 }
 
+/** A WebSocket ping or pong frame (time only): shows whether the transport was alive during a stall. */
+export interface KeepaliveEntry extends Base {
+  kind: 'ping' | 'pong';
+  /** Who sent the frame. */
+  from: 'server' | 'client';
+}
+
+/**
+ * The probe's own event loop was blocked: a high-resolution ticker woke `durationMs` later than scheduled.
+ * The blocked interval is [t − durationMs, t]. Only delays above the recorder's floor (e.g. 50 ms) are recorded.
+ */
+export interface ProbeStallEntry extends Base {
+  kind: 'probe-stall';
+  durationMs: number;
+}
+
+/** The probe's event-loop delay over one turn (recorded at the turn's end), so a report can show the canary was healthy. */
+export interface LoopDelayEntry extends Base {
+  kind: 'loop-delay';
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/** A per-session cap was reached (see SessionLimits): the probe stopped reading and ended the session. */
+export interface LimitExceededEntry extends Base {
+  kind: 'limit-exceeded';
+  limit: keyof SessionLimits;
+  /** The value that crossed the cap. */
+  value: number;
+  max: number;
+}
+
+/**
+ * One HTTP exchange of a handshake that is not a WebSocket upgrade (WebRTC: the ephemeral key, the SDP offer).
+ * Recorded like the upgrade: request headers secrets-masked, all response headers, the body on error.
+ */
+export interface HttpExchangeEntry extends Base {
+  kind: 'http-exchange';
+  /** What the exchange was for, e.g. `client-secret`, `call`. */
+  stage: string;
+  method: string;
+  url: string;
+  requestHeaders: Record<string, string>;
+  /** 0 when no response came (see `error`). */
+  status: number;
+  statusText: string;
+  headers: Record<string, string>;
+  /** Response body on error (truncated to 64 KiB, secrets scrubbed). */
+  body?: string;
+  /** Network failure or deadline, when there was no response. */
+  error?: string;
+  /** How long the exchange took, ms. */
+  durationMs: number;
+}
+
 export interface TurnStartEntry extends Base {
   kind: 'turn-start';
   promptId: string;
@@ -170,7 +265,7 @@ export interface TurnEndEntry extends Base {
 export interface SessionEndEntry extends Base {
   kind: 'session-end';
   /** Why the session ended: completed all turns, rejected, closed by the server, deadline, … */
-  reason: 'completed' | 'rejected' | 'connect-failed' | 'closed-by-server' | 'session-timeout' | 'stalled' | 'aborted';
+  reason: 'completed' | 'rejected' | 'connect-failed' | 'closed-by-server' | 'session-timeout' | 'stalled' | 'aborted' | 'limit-exceeded';
 }
 
 export type TraceEntry =
@@ -182,6 +277,11 @@ export type TraceEntry =
   | TimeoutEntry
   | SocketErrorEntry
   | CloseEntry
+  | KeepaliveEntry
+  | ProbeStallEntry
+  | LoopDelayEntry
+  | LimitExceededEntry
+  | HttpExchangeEntry
   | TurnStartEntry
   | TurnEndEntry
   | SessionEndEntry;

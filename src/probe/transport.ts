@@ -1,0 +1,44 @@
+/**
+ * The transport seam: how the scripted session reaches the service. The session (turns, deadlines, pacing,
+ * the recorder) is the same for every transport; a transport only knows its wire.
+ *
+ * - WebSocket: the upgrade is the handshake; client events are JSON text frames; prompt audio goes as
+ *   `input_audio_buffer.append` events; output audio arrives as base64 `…audio.delta` events.
+ * - WebRTC: the handshake is HTTP (ephemeral key, SDP offer → answer) plus ICE/DTLS; client and server events
+ *   travel on the `oai-events` data channel; prompt audio goes as paced Opus RTP; output audio arrives as RTP.
+ *
+ * Contract, for every implementation:
+ * - `connect` records its handshake into the recorder (upgrade entries, or `http-exchange` entries and stage
+ *   failures) and never throws for anything the network or the service does; it resolves within its deadline.
+ * - Every server event is recorded (`rec.recordFrame` or equivalent) the moment it arrives, and every usable one
+ *   is delivered to the waiter, from the first byte on.
+ * - When the connection ends for any reason, a `close` entry is recorded once and `waiter.close()` is called.
+ * - `close` is bounded: it resolves within a few seconds even if the peer never answers.
+ */
+import type { TransportKind } from './trace.js';
+
+export type ConnectOutcome = { ok: true } | { ok: false; reason: 'rejected' | 'connect-failed' };
+
+/** Where a slice of prompt audio sits in the turn's sent audio (`prompt-<n>.wav`). */
+export interface PromptSlice {
+  pcm: Buffer;
+  /** Byte offset of `pcm` in the turn's sent audio. */
+  offset: number;
+}
+
+export interface Transport {
+  readonly kind: TransportKind;
+  /** Opens the connection and records the handshake. */
+  connect(): Promise<ConnectOutcome>;
+  /** True while client events can be sent. */
+  readonly isOpen: boolean;
+  /** Sends one client event (the session has already recorded it). False when the transport is not open. */
+  send(event: Record<string, unknown>): boolean;
+  /**
+   * Sends one slice of prompt audio, already paced by the session. The WebSocket sends (and records) an
+   * `input_audio_buffer.append`; WebRTC encodes Opus and sends RTP.
+   */
+  sendAudio(slice: PromptSlice): void;
+  /** Closes (client-initiated) and resolves once the close is recorded; bounded. */
+  close(): Promise<void>;
+}
