@@ -72,6 +72,11 @@ export interface Notification {
   /** Stable id, `<kind>:<region>/<target>:<runId>`, so receivers can de-duplicate redeliveries. */
   id: string;
   kind: NotificationKind;
+  /**
+   * What the notification is about: a service `incident`, a `configuration` problem of the canary itself, or the
+   * spend `budget` (80 % / 100 % of the daily budget). Absent in older state: read as `incident`.
+   */
+  category?: 'incident' | 'configuration' | 'budget';
   createdAt: string;
   region: string;
   target: string;

@@ -5,6 +5,8 @@
  */
 export type Verdict = 'pass' | 'fail' | 'error';
 
+export type RunCategory = 'incident' | 'configuration';
+
 export interface RunSummary {
   runId: string;
   /** ISO UTC time the probe started. */
@@ -19,6 +21,13 @@ export interface RunSummary {
   group: string | undefined;
   baseline: boolean;
   verdict: Verdict;
+  /**
+   * What kind of problem a non-passing run is: `incident` (the service misbehaved) or `configuration` (the canary
+   * could not authenticate or was misconfigured: 401/403, bad key or model, expired token, missing secret, unknown
+   * prompt). Configuration problems are alerted with their own title and text and never as a service outage.
+   * Absent in older summaries: read as `incident`.
+   */
+  category?: RunCategory;
   /** Distinct finding codes, most severe first (e.g. ["silent_gap", "playback_underrun"]). */
   findingCodes: string[];
   /** One-line human description of the worst problem, e.g. "2.3 s of silence at 4.1 s into the answer". */
