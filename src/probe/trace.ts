@@ -28,6 +28,8 @@ export interface TraceTarget {
   deployment: string | undefined;
   /** Where the canary ran (e.g. an Azure region), if known. */
   region: string | undefined;
+  /** A deprecation notice for the flavour (e.g. Azure preview), from the flavour table. Absent when none. */
+  notice?: string;
 }
 
 export interface TracePrompt {
