@@ -104,14 +104,18 @@ export class TraceRecorder {
 
   /** Records a WebSocket ping or pong (time only). Counts as an event towards the cap. */
   recordKeepalive(kind: 'ping' | 'pong', from: 'server' | 'client', t = this.now()): void {
-    if (this.#admit(0, t)) this.add({ kind, from }, t);
+    if (this.#admit(t)) this.add({ kind, from }, t);
   }
 
-  /** Records one incoming frame. Returns the recv entry when the frame was a usable event. */
+  /**
+   * Records one incoming frame. Returns the recv entry when the frame was a usable event. Frame bytes count
+   * against `maxEventBytes`, except an audio delta's base64, which is not kept (its decoded audio counts
+   * against `maxAudioBytes`).
+   */
   recordFrame(data: Buffer, isBinary: boolean, t = this.now()): RecvEntry | undefined {
     const size = data.length;
-    if (!this.#admit(size, t)) return undefined;
-    if (isBinary) return void this.add({ kind: 'recv-invalid', problem: 'binary-frame', size, preview: data.subarray(0, 32).toString('hex') }, t);
+    if (!this.#admit(t)) return undefined;
+    if (isBinary) return this.#invalid('binary-frame', size, data.subarray(0, 32).toString('hex'), t, false);
     if (size > this.#oversizeBytes) return this.#invalid('oversize-frame', size, data.subarray(0, PREVIEW_CHARS).toString('utf8'), t);
     const text = data.toString('utf8');
     if (jsonDepthExceeds(text)) return this.#invalid('too-deep', size, text, t);
@@ -128,9 +132,11 @@ export class TraceRecorder {
     const type = normalizeEventType(wireType, this.dialect);
     const turn = this.#turnOf(type, event);
     const ids = idFields(event);
-    if (type !== EV.audioDelta) return this.add({ kind: 'recv', type, wireType, size, ...ids, event }, t, turn);
-
     const { delta, ...rest } = event;
+    const isAudio = type === EV.audioDelta;
+    if (!this.#admitBytes(isAudio && typeof delta === 'string' ? size - delta.length : size, t)) return undefined;
+    if (!isAudio) return this.add({ kind: 'recv', type, wireType, size, ...ids, event }, t, turn);
+
     const recvRest = (): RecvEntry => this.add({ kind: 'recv', type, wireType, size, ...ids, event: rest }, t, turn);
     if (typeof delta !== 'string') {
       this.add({ kind: 'recv-invalid', problem: 'bad-audio', size, preview: `delta is ${typeof delta}` }, t, turn);
@@ -171,13 +177,19 @@ export class TraceRecorder {
     return { offset, bytes: pcm.length, ...ids };
   }
 
-  /** Counts a frame against the caps; false (and nothing recorded) once a cap is crossed. */
-  #admit(size: number, t: number): boolean {
+  /** Counts one received frame against the event cap; false (nothing to record) once a cap is crossed. */
+  #admit(t: number): boolean {
     if (this.#limit) return false;
     if (this.#events + 1 > this.limits.maxEvents) return this.#exceed('maxEvents', this.#events + 1, this.limits.maxEvents, t);
-    if (this.#eventBytes + size > this.limits.maxEventBytes) return this.#exceed('maxEventBytes', this.#eventBytes + size, this.limits.maxEventBytes, t);
     this.#events++;
-    this.#eventBytes += size;
+    return true;
+  }
+
+  /** Counts bytes of a frame that the event log keeps against the frame-byte cap. */
+  #admitBytes(bytes: number, t: number): boolean {
+    if (this.#limit) return false;
+    if (this.#eventBytes + bytes > this.limits.maxEventBytes) return this.#exceed('maxEventBytes', this.#eventBytes + bytes, this.limits.maxEventBytes, t);
+    this.#eventBytes += bytes;
     return true;
   }
 
@@ -186,8 +198,8 @@ export class TraceRecorder {
     return false;
   }
 
-  #invalid(problem: InvalidFrameProblem, size: number, text: string, t: number): undefined {
-    this.add({ kind: 'recv-invalid', problem, size, preview: this.#preview(text) }, t);
+  #invalid(problem: InvalidFrameProblem, size: number, text: string, t: number, scrubbed = true): undefined {
+    if (this.#admitBytes(size, t)) this.add({ kind: 'recv-invalid', problem, size, preview: scrubbed ? this.#preview(text) : text }, t);
     return undefined;
   }
 
