@@ -112,8 +112,9 @@ export class ScriptedSession {
     const chunk = this.o.chunkMs * BYTES_PER_MS;
     for (let off = 0; off < pcm.length && !this.waiter.closed; off += chunk) {
       if (this.o.pace === 'realtime') {
-        const wait = clock.t0 + clock.k * this.o.chunkMs - performance.now();
-        if (wait > 0.5) await this.waiter.sleep(wait);
+        // timers may fire up to a millisecond early: wait again until the slice is due, never send ahead of the clock
+        const due = clock.t0 + clock.k * this.o.chunkMs;
+        for (let wait = due - performance.now(); wait > 0 && !this.waiter.closed; wait = due - performance.now()) await this.waiter.sleep(Math.ceil(wait));
         if (this.waiter.closed) return;
       }
       clock.k++;
