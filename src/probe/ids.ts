@@ -3,7 +3,7 @@
  * response.created / response.done) and `item_id` (or `item.id`). The recorder stores them on each recv entry
  * once (`RecvEntry.responseId` / `itemId`); `readTrace` fills them for traces written before that.
  */
-import type { RecvEntry } from './trace.js';
+import type { RecvEntry, SendEntry, TraceEntry } from './trace.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const field = (v: unknown, key: string): unknown => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>)[key] : undefined);
@@ -33,4 +33,9 @@ export function responseIdOf(entry: RecvEntry): string | undefined {
 /** The item a recv entry names (its stored id, else worked out from the event). */
 export function itemIdOf(entry: RecvEntry): string | undefined {
   return entry.itemId ?? eventItemId(entry.event);
+}
+
+/** The client event an `error.event_id` (or any echoed client event id) names: the send entry that carried it. */
+export function sendForEventId(entries: readonly TraceEntry[], eventId: string): SendEntry | undefined {
+  return entries.find((e): e is SendEntry => e.kind === 'send' && e.event.event_id === eventId);
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TraceRecorder } from '../../src/probe/recorder.js';
 import { jsonDepthExceeds, safeStringify } from '../../src/probe/safeJson.js';
-import { responseIdOf, itemIdOf } from '../../src/probe/ids.js';
+import { responseIdOf, itemIdOf, sendForEventId } from '../../src/probe/ids.js';
 import { parseEvents, readTrace, serializeEvents, writeTrace } from '../../src/probe/traceFile.js';
 import { TRACE_FORMAT_VERSION, itemAudio, type TraceMeta } from '../../src/probe/trace.js';
 
@@ -34,6 +34,10 @@ describe('recorder', () => {
     const sends = rec.entries.filter((e) => e.kind === 'send');
     expect(sends.map((s) => s.kind === 'send' && s.event.event_id)).toEqual(['evt_abcd1234_1', 'evt_abcd1234_2', 'mine']);
     expect(sends[1]!.kind === 'send' && 'audio' in sends[1]!.event).toBe(false);
+    // an error echoing a client event id is tied to the send that caused it
+    const err = rec.recordFrame(frame({ type: 'error', error: { code: 'invalid_value', event_id: 'evt_abcd1234_2' } }), false)!;
+    const cause = sendForEventId(rec.entries, String((err.event.error as { event_id: string }).event_id));
+    expect(cause?.type).toBe('input_audio_buffer.append');
   });
 
   it('stores normalized response and item ids once, from either shape', () => {
