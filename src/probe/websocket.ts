@@ -74,6 +74,7 @@ class WebSocketTransport implements Transport {
         const t = rec.now();
         const chunks: Buffer[] = [];
         let size = 0;
+        let bodyTimer: NodeJS.Timeout | undefined;
         const finish = (complete: boolean): void => {
           if (settled) return;
           clearTimeout(bodyTimer);
@@ -84,7 +85,7 @@ class WebSocketTransport implements Transport {
           done({ ok: false, reason: 'rejected' });
         };
         rejecting = () => finish(false);
-        const bodyTimer = setTimeout(() => finish(false), bodyWaitMs);
+        bodyTimer = setTimeout(() => finish(false), bodyWaitMs);
         res.on('data', (c: Buffer) => {
           if (size < MAX_BODY) chunks.push(c);
           size += c.length;

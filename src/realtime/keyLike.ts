@@ -5,7 +5,7 @@
  * belongs. Ids that support needs stay readable: UUIDs, `sess_`/`resp_`/`item_`/`event_`/`req_` ids, cf-ray.
  */
 
-/** Each pattern masks the credential part only; `keep` is a prefix left readable (e.g. `Bearer `). */
+/** A named pattern; in ASSIGNMENTS the first group is the name part left readable (e.g. `Bearer `, `sig=`). */
 interface KeyPattern {
   name: string;
   re: RegExp;
