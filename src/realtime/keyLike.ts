@@ -23,8 +23,9 @@ const PATTERNS: readonly KeyPattern[] = [
   { name: 'jwt', re: /(?<![\w-])eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*/g },
   // Azure keys: 32 hex characters standing alone (not part of a UUID or a longer id).
   { name: 'azure-key', re: /(?<![\w-])[0-9a-fA-F]{32}(?![\w-])/g },
-  // Azure's newer 84-character keys.
-  { name: 'azure-key-84', re: /(?<![\w-])[A-Za-z0-9]{84}(?![\w-])/g },
+  // Azure's newer 84-character keys carry fixed markers (`JQQJ99` at 52, a 4-letter service signature such as
+  // `ACOG` at 76), so base64 audio or hashes never match by chance.
+  { name: 'azure-key-84', re: /(?<![\w-])[A-Za-z0-9]{52}JQQJ99[A-Za-z0-9]{18}[A-Z]{4}[A-Za-z0-9]{4}(?![\w-])/g },
 ];
 
 /** Name=value credentials: the value is masked, the name kept. */

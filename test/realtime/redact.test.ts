@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { looksLikeSecret, redactHeaders, redactUrl, scrub } from '../../src/realtime/redact.js';
 
 describe('redaction', () => {
@@ -23,7 +24,7 @@ describe('redaction', () => {
 describe('key-like text the service sent', () => {
   const mask = (s: string): string => scrub(s, []);
   const azure32 = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
-  const azure84 = 'Fq3kT9xZ2mB7vN4cL8pR1sW6yH0jD5gK3aE9uI2oP7tY4rQ8wZ1xC6vB3nM0lK9jH2gF5dS8aQ3wE7rT1yU6';
+  const azure84 = 'u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8dKLzdocJ2isAjIhKtJQQJ99J0RlgLKOmxgJTeKdNnACOGFRIB'; // synthetic, in the 84-character layout
   const jwt = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL2NvZ25pdGl2ZXNlcnZpY2VzIn0.c2lnbmF0dXJlLXBhcnQtaGVyZQ';
 
   it.each([
@@ -58,6 +59,8 @@ describe('key-like text the service sent', () => {
       'req_6f9a0c1d2e3b4a5f6e7d8c9b0a1f2e3d', 'traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
       '{"obfuscation":"A5Nj2cC01aseXj"}', 'evt_1a2b3c4d_17', 'risk-free task-list sk-learn', 'Bearer <OPENAI_API_KEY>',
       'The Realtime Beta API is no longer supported. Please use /v1/realtime for the GA API.',
+      'script-src \'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\'', // a CSP hash
+      randomBytes(300_000).toString('base64'), // base64 audio
     ];
     for (const id of ids) expect(mask(id)).toBe(id);
   });
