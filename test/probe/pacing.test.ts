@@ -46,10 +46,12 @@ describe('prompt pacing', () => {
     const t0 = entriesOfKind(trace, 'turn-start')[0]!.t; // the turn's audio clock starts here
     const errors = sent.map((s, k) => s.t - t0 - k * 20);
     expect(Math.min(...errors)).toBeGreaterThanOrEqual(-0.5); // never early
-    expect(Math.max(...errors)).toBeLessThan(15); // a late tick under load, not a drift
-    // no drift: the last chunks are as close to their due time as the first ones
+    expect(Math.max(...errors)).toBeLessThan(30); // one late tick on a loaded machine is noise, not drift
+    const median = [...errors].sort((a, b) => a - b)[Math.floor(errors.length / 2)]!;
+    expect(median).toBeLessThan(5);
+    // no drift: the last chunks are as close to their due time as the rest (relative sleeps would be ~80 ms late here)
     const tail = errors.slice(-10).reduce((a, b) => a + b, 0) / 10;
-    expect(tail).toBeLessThan(8);
+    expect(tail).toBeLessThan(10);
     console.log(`real-time pacing, 75 × 20 ms: max lateness ${Math.max(...errors).toFixed(2)} ms, mean of the last 10 ${tail.toFixed(2)} ms`);
     expect(sent.map((s) => s.audioRef!.offset)).toEqual(sent.map((_, k) => k * 20 * 48));
   });
@@ -73,7 +75,7 @@ describe('prompt pacing', () => {
     const sent = appends(trace);
     expect(sent).toHaveLength(16);
     const t0 = sent[0]!.t;
-    sent.forEach((s, k) => expect(s.t - t0 - k * 100).toBeLessThan(15));
+    sent.forEach((s, k) => expect(s.t - t0 - k * 100).toBeLessThan(30));
     expect(sent[15]!.t - t0).toBeGreaterThanOrEqual(1499);
     expect(entriesOfKind(trace, 'turn-end')[0]!.outcome).toBe('response-done');
   });
