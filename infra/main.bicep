@@ -54,7 +54,7 @@ param alertsEnabled bool = true
 @description('Client id of the Microsoft Entra app registration that signs people in to the reports site (https://<app>/dashboard, /reports/...). Empty: no sign-in and the reports site stays off; alerts then link to short-lived SAS URLs.')
 param reportsAuthClientId string = ''
 
-@description('Client secret of that app registration; stored in Key Vault. Needed for the authorization-code flow (sign-in with group claims).')
+@description('Client secret of that app registration, stored in Key Vault (App Service Authentication reads it through a Key Vault reference). Empty on a redeploy: the secret stored before is kept.')
 @secure()
 param reportsAuthClientSecret string = ''
 
@@ -195,7 +195,7 @@ var secretSettings = union(
   alertsEnabled
     ? { '${webhookSetting}': keyVaultReference(keyVault.outputs.vaultUri, secretNameFor(webhookSetting)) }
     : {},
-  reportsSignIn && !empty(reportsAuthClientSecret)
+  reportsSignIn
     ? { '${authSecretSetting}': keyVaultReference(keyVault.outputs.vaultUri, secretNameFor(authSecretSetting)) }
     : {},
   empty(openAiApiKey)
@@ -236,7 +236,7 @@ module regional 'modules/region.bicep' = [
       maximumInstanceCount: maximumInstanceCount
       reportsAuth: {
         clientId: reportsAuthClientId
-        clientSecretSettingName: empty(reportsAuthClientSecret) ? '' : authSecretSetting
+        clientSecretSettingName: authSecretSetting
         allowedGroupId: reportsAllowedGroupId
       }
       tags: allTags

@@ -47,7 +47,7 @@ param maximumInstanceCount int = 40
 param reportsAuth {
   @description('Client id of the Entra app registration.')
   clientId: string
-  @description('App setting holding its client secret (a Key Vault reference), or empty.')
+  @description('App setting holding its client secret (a Key Vault reference).')
   clientSecretSettingName: string
   @description('Object id of the group allowed in, or empty for every user of the tenant.')
   allowedGroupId: string
@@ -221,7 +221,7 @@ resource auth 'Microsoft.Web/sites/config@2025-03-01' = if (signIn) {
         registration: {
           openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
           clientId: reportsAuth.clientId
-          clientSecretSettingName: empty(reportsAuth.clientSecretSettingName) ? null : reportsAuth.clientSecretSettingName
+          clientSecretSettingName: reportsAuth.clientSecretSettingName
         }
         validation: {
           allowedAudiences: [
