@@ -415,8 +415,8 @@ describe.skipIf(!dotnet.available)(`infra/main.bicep compiled with the Bicep CLI
         expect(a.properties.globalValidation.requireAuthentication).toBe(true);
       }
       // (app settings stay unevaluated in the snapshot: they carry Key Vault module outputs; the compiled-JSON tests pin them)
-      expect(snap.outputs.CANARY_DASHBOARD_URLS).toHaveLength(3);
-      for (const url of snap.outputs.CANARY_DASHBOARD_URLS) expect(url).toMatch(/^https:\/\/.+\/dashboard$/);
+      // the output stays an expression here (each app's host name is only known once deployed)
+      expect(snap.outputs.CANARY_DASHBOARD_URLS).toMatch(/^\[createArray\(format\('https:\/\/\{0\}\/dashboard'/);
     });
 
     it('gives every region its own host storage and a distinct host id', () => {
