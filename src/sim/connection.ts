@@ -6,10 +6,10 @@
 import { performance } from 'node:perf_hooks';
 import type { WebSocket } from 'ws';
 import { BYTES_PER_MS } from '../audio/wav.js';
-import type { Dialect, Flavour } from '../realtime/flavours.js';
+import { isAzure, type Dialect, type Flavour } from '../realtime/flavours.js';
 import { EV, wireEventType } from '../realtime/events.js';
 import type { AnswerBook, TurnInput } from './answers.js';
-import { DEFAULT_VAD, sessionObject, userItem, type ErrorBody, type SessionConfig } from './payloads.js';
+import { DEFAULT_VAD, INPUT_AUDIO_TOKENS_PER_SECOND, sessionObject, textTokens, userItem, type ErrorBody, type SessionConfig } from './payloads.js';
 import { createIdMinter, createRng, mixSeed } from './random.js';
 import { planResponse } from './response-plan.js';
 import { ResponseRunner } from './response-runner.js';
@@ -45,6 +45,14 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 type Raw = Record<string, unknown>;
 const isRecord = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Input transcription usage: whisper-1 bills by duration, the gpt-4o-*-transcribe models by tokens (LLMGW). */
+function transcriptionUsage(model: string, audioMs: number, transcript: string): Record<string, unknown> {
+  if (model === 'whisper-1') return { type: 'duration', seconds: Math.ceil(audioMs / 1000) };
+  const audio = Math.round((audioMs / 1000) * INPUT_AUDIO_TOKENS_PER_SECOND);
+  const out = textTokens(transcript);
+  return { type: 'tokens', total_tokens: audio + out, input_tokens: audio, input_token_details: { text_tokens: 0, audio_tokens: audio }, output_tokens: out };
+}
 
 /** A simulated session bound to one socket. */
 export class SimConnection {
@@ -219,7 +227,7 @@ export class SimConnection {
     this.#pendingItemId = undefined;
     const previous = this.#lastItemId;
     this.#emit(EV.committed, { previous_item_id: previous, item_id: itemId });
-    this.#addUserItem(userItem(itemId, undefined), previous);
+    this.#addUserItem(userItem(this.deps.dialect, itemId), previous);
     this.#inputAudioMs = bytes / BYTES_PER_MS;
     this.#lastInput = vadInput && 'speechMs' in vadInput ? { ...vadInput, bytes } : { bytes };
     if (this.#session.transcriptionModel) {
@@ -229,7 +237,7 @@ export class SimConnection {
         item_id: itemId,
         content_index: 0,
         transcript,
-        usage: { type: 'duration', seconds: Math.ceil(bytes / BYTES_PER_MS / 1000) },
+        usage: transcriptionUsage(this.#session.transcriptionModel, bytes / BYTES_PER_MS, transcript),
       });
     }
   }
@@ -246,7 +254,7 @@ export class SimConnection {
     const content = Array.isArray(item['content']) ? item['content'] : [];
     const text = content.map((c: unknown) => (isRecord(c) && typeof c['text'] === 'string' ? c['text'] : '')).join(' ').trim();
     const id = typeof item['id'] === 'string' ? item['id'] : this.#mint('item');
-    this.#addUserItem({ ...item, id, object: 'realtime.item', status: 'completed' }, this.#lastItemId);
+    this.#addUserItem(userItem(this.deps.dialect, id, content), this.#lastItemId);
     if (text) this.#lastInput = { text };
   }
 
@@ -258,7 +266,8 @@ export class SimConnection {
   #startResponse(modalityOverride: 'audio' | 'text' | undefined): void {
     const turn = ++this.#responses;
     const session = modalityOverride ? { ...this.#session, modality: modalityOverride } : this.#session;
-    const answer = this.deps.answers.answer(this.#lastInput);
+    const fixed = this.deps.scenario.answer;
+    const answer = fixed !== undefined ? { promptId: undefined, text: fixed } : this.deps.answers.answer(this.#lastInput);
     const plan = planResponse({
       spoken: this.deps.speak(answer.text),
       faults: faultsForTurn(this.deps.scenario, turn),
@@ -271,6 +280,7 @@ export class SimConnection {
       plan,
       {
         dialect: this.deps.dialect,
+        azure: isAzure(this.deps.flavour),
         session,
         responseId: this.#mint('resp'),
         conversationId: this.#conversationId,
