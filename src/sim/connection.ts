@@ -39,6 +39,8 @@ export interface ConnectionDeps {
 }
 
 const MIN_COMMIT_BYTES = 100 * BYTES_PER_MS;
+/** Items kept for `conversation.item.retrieve` (the oldest are forgotten beyond this). */
+const MAX_KEPT_ITEMS = 256;
 /** The WebSocket protocol's limit on a close reason. */
 const MAX_CLOSE_REASON_BYTES = 123;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -60,6 +62,7 @@ export class SimConnection {
   #session: SessionConfig;
   readonly #conversationId: string;
   #lastItemId: string | null = null;
+  readonly #items = new Map<string, Raw>();
   #totalBytes = 0;
   #bufferStart = 0;
   #vad: EnergyVad | undefined;
@@ -181,8 +184,15 @@ export class SimConnection {
       case 'conversation.item.create':
         return this.#createItem(msg, fail);
       case 'conversation.item.delete':
+        if (typeof msg['item_id'] === 'string') this.#items.delete(msg['item_id']);
         this.#emit('conversation.item.deleted', { item_id: msg['item_id'] ?? null });
         return;
+      case 'conversation.item.retrieve': {
+        const item = typeof msg['item_id'] === 'string' ? this.#items.get(msg['item_id']) : undefined;
+        if (!item) return fail(E.itemNotFound(msg['item_id']));
+        this.#emit('conversation.item.retrieved', { item });
+        return;
+      }
       case 'conversation.item.truncate':
         this.#emit('conversation.item.truncated', { item_id: msg['item_id'] ?? null, content_index: msg['content_index'] ?? 0, audio_end_ms: msg['audio_end_ms'] ?? 0 });
         return;
@@ -227,12 +237,14 @@ export class SimConnection {
     this.#pendingItemId = undefined;
     const previous = this.#lastItemId;
     this.#emit(EV.committed, { previous_item_id: previous, item_id: itemId });
-    this.#addUserItem(userItem(this.deps.dialect, itemId), previous);
+    const item = userItem(this.deps.dialect, itemId);
+    this.#addUserItem(item, previous);
     this.#inputAudioMs = bytes / BYTES_PER_MS;
     this.#lastInput = vadInput && 'speechMs' in vadInput ? { ...vadInput, bytes } : { bytes };
     if (this.#session.transcriptionModel) {
       const answer = this.deps.answers.answer(this.#lastInput);
       const transcript = this.deps.answers.promptText(answer.promptId) ?? '';
+      this.#keep({ ...item, content: [{ type: 'input_audio', transcript }] });
       this.#emit('conversation.item.input_audio_transcription.completed', {
         item_id: itemId,
         content_index: 0,
@@ -242,8 +254,16 @@ export class SimConnection {
     }
   }
 
+  #keep(item: Raw): void {
+    const id = item['id'] as string;
+    this.#items.delete(id);
+    this.#items.set(id, item);
+    if (this.#items.size > MAX_KEPT_ITEMS) this.#items.delete(this.#items.keys().next().value as string);
+  }
+
   #addUserItem(item: Raw, previous: string | null): void {
     this.#lastItemId = item['id'] as string;
+    this.#keep(item);
     this.#emit(EV.itemAdded, { previous_item_id: previous, item });
     this.#emit(EV.itemDone, { previous_item_id: previous, item });
   }
@@ -296,8 +316,9 @@ export class SimConnection {
         close: (code, reason) => this.deps.ws.close(code, Buffer.from(reason).subarray(0, MAX_CLOSE_REASON_BYTES).toString()),
         log: this.deps.log,
       },
-      (lastItemId) => {
+      (lastItemId, output) => {
         if (lastItemId) this.#lastItemId = lastItemId;
+        for (const item of output) this.#keep(item);
         if (this.#runner === runner) this.#runner = undefined;
       },
     );

@@ -76,7 +76,7 @@ export class ResponseRunner {
     private readonly plan: ResponsePlan,
     private readonly ctx: ResponseContext,
     private readonly sink: ResponseSink,
-    private readonly onFinished: (lastItemId: string | null) => void,
+    private readonly onFinished: (lastItemId: string | null, output: Record<string, unknown>[]) => void,
   ) {
     this.#pad = createRng(mixSeed('obfuscation', ctx.responseId));
   }
@@ -268,7 +268,7 @@ export class ResponseRunner {
         this.sink.emit(EV.rateLimits, { rate_limits: rateLimits('ga', this.ctx.ordinal) });
       }, GA_RATE_LIMITS_AFTER_DONE_MS);
     }
-    this.onFinished(this.#items.at(-1)?.id ?? null);
+    this.onFinished(this.#items.at(-1)?.id ?? null, output);
   }
 
   #response(status: ResponseStatus, reason: string | undefined, output: unknown[], u: unknown): Record<string, unknown> {
