@@ -145,7 +145,7 @@ describe('a healthy GA turn replayed from the real-wire fixture', () => {
   it('the probe records every frame, the audio and the 101 headers; nothing is unparsed or lost', () => {
     const recv = trace.entries.filter((e): e is RecvEntry => e.kind === 'recv');
     expect(recv.map((e) => e.type)).toEqual(sentTypes);
-    expect(trace.entries.filter((e) => e.kind === 'invalid-frame')).toEqual([]);
+    expect(trace.entries.filter((e) => e.kind === 'recv-invalid')).toEqual([]);
     expect(trace.outputAudio.get(1)?.equals(spoken.pcm)).toBe(true);
     const upgrade = trace.entries.find((e) => e.kind === 'upgrade-response') as { status: number; headers: Record<string, string> } | undefined;
     expect(upgrade?.status).toBe(101);
