@@ -9,7 +9,7 @@ import { BYTES_PER_MS } from '../audio/wav.js';
 import { isAzure, type Dialect, type Flavour } from '../realtime/flavours.js';
 import { EV, wireEventType } from '../realtime/events.js';
 import type { AnswerBook, TurnInput } from './answers.js';
-import { DEFAULT_VAD, INPUT_AUDIO_TOKENS_PER_SECOND, sessionObject, textTokens, userItem, type ErrorBody, type SessionConfig } from './payloads.js';
+import { DEFAULT_VAD, sessionObject, transcriptionUsage, userItem, type ErrorBody, type SessionConfig } from './payloads.js';
 import { createIdMinter, createRng, mixSeed } from './random.js';
 import { planResponse } from './response-plan.js';
 import { ResponseRunner } from './response-runner.js';
@@ -47,14 +47,6 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 type Raw = Record<string, unknown>;
 const isRecord = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Input transcription usage: whisper-1 bills by duration, the gpt-4o-*-transcribe models by tokens (LLMGW). */
-function transcriptionUsage(model: string, audioMs: number, transcript: string): Record<string, unknown> {
-  if (model === 'whisper-1') return { type: 'duration', seconds: Math.ceil(audioMs / 1000) };
-  const audio = Math.round((audioMs / 1000) * INPUT_AUDIO_TOKENS_PER_SECOND);
-  const out = textTokens(transcript);
-  return { type: 'tokens', total_tokens: audio + out, input_tokens: audio, input_token_details: { text_tokens: 0, audio_tokens: audio }, output_tokens: out };
-}
 
 /** A simulated session bound to one socket. */
 export class SimConnection {

@@ -160,6 +160,14 @@ export function outputAudioTokens(audioMs: number, items: number): number {
   return audioMs > 0 ? Math.round((audioMs / 1000) * OUTPUT_AUDIO_TOKENS_PER_SECOND) + AUDIO_TOKEN_OVERHEAD_PER_ITEM * items : 0;
 }
 
+/** Input transcription usage: whisper-1 bills by duration, the gpt-4o-*-transcribe models by tokens (LLMGW). */
+export function transcriptionUsage(model: string, audioMs: number, transcript: string): Record<string, unknown> {
+  if (model === 'whisper-1') return { type: 'duration', seconds: Math.ceil(audioMs / 1000) };
+  const audio = Math.round((audioMs / 1000) * INPUT_AUDIO_TOKENS_PER_SECOND);
+  const out = textTokens(transcript);
+  return { type: 'tokens', total_tokens: audio + out, input_tokens: audio, input_token_details: { text_tokens: 0, audio_tokens: audio }, output_tokens: out };
+}
+
 /** `usage` of `response.done`: audio tokens at 10/s in, 20/s out, plus a few tokens per audio item. */
 export function usage(u: { inputAudioMs: number; inputText: string; outputAudioMs: number; outputAudioItems: number; outputText: string }): Record<string, unknown> {
   const inAudio = u.inputAudioMs > 0 ? Math.round((u.inputAudioMs / 1000) * INPUT_AUDIO_TOKENS_PER_SECOND) + AUDIO_TOKEN_OVERHEAD_PER_ITEM : 0;

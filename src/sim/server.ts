@@ -52,6 +52,8 @@ export interface RunningSimulator {
   baseUrl: string;
   /** PEM of the self-signed certificate when `tls` is on (pass it as `ca` to trust it). */
   tlsCert: string | undefined;
+  /** Resolves once every known answer has been rendered (turns after it start without a synthesis pause). */
+  warmed: Promise<void>;
   /**
    * The URL for a flavour. `openai-beta` shares the `openai-ga` URL: as on the real service, the client
    * asks for beta with the `OpenAI-Beta: realtime=v1` header (or the `openai-beta.realtime-v1` subprotocol),
@@ -193,13 +195,18 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<RunningS
     });
   });
   server.on('error', (err) => log(`server error: ${err.message}`));
-  // Render the catalogue's answers ahead of the first turn, one per tick, so turns start without a synthesis pause.
-  const warm = answers.knownAnswers();
+  // Render the answers of the caller's own scenarios, then the catalogue's, ahead of the first turn, one per tick,
+  // so turns start without a synthesis pause (a built-in scenario's long answer renders when first used).
+  const own = [...Object.values(o.scenarios ?? {}), ...(typeof o.scenario === 'object' ? [o.scenario] : [])];
+  const warm = [...new Set([...own.flatMap((s) => (s.answer !== undefined ? [s.answer] : [])), ...answers.knownAnswers()])];
   let warmTimer: NodeJS.Immediate | undefined;
+  let warmDone: () => void = () => {};
+  const warmed = new Promise<void>((resolve) => (warmDone = resolve));
   const warmNext = (): void => {
     const text = warm.shift();
     if (text !== undefined) speakCached(text);
     warmTimer = warm.length ? setImmediate(warmNext) : undefined;
+    if (!warmTimer) warmDone();
   };
   warmTimer = setImmediate(warmNext);
   const address = server.address();
@@ -211,6 +218,7 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<RunningS
     port,
     baseUrl,
     tlsCert: cert?.cert,
+    warmed,
     url(flavour, opts = {}) {
       const deployment = opts.deployment ?? 'gpt-realtime';
       const u =
@@ -224,6 +232,7 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<RunningS
     },
     async close() {
       if (warmTimer) clearImmediate(warmTimer);
+      warmDone();
       for (const ws of sockets) ws.terminate();
       sockets.clear();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
