@@ -14,7 +14,8 @@
  *
  * Targets: recall 100 %, zero false positives, gap duration error ≤ 50 ms, analysis ≥ 1000× real time.
  *
- * Usage: npm run bench:detect [-- --corpus original|real-wire|both --concurrency N --verbose]
+ * Usage: npm run bench:detect [-- --corpus original|real-wire|both --concurrency N --verbose --audio-tokens-per-second N]
+ * (`--audio-tokens-per-second` overrides the analysis's default output audio token rate, e.g. 20 as documented.)
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -27,8 +28,16 @@ import { problemLines, runCorpus, summarize, type CorpusRun, type CorpusSummary 
 import { startSimThread } from './simWorker.js';
 
 const { values } = parseArgs({
-  options: { concurrency: { type: 'string', default: '6' }, verbose: { type: 'boolean', default: false }, corpus: { type: 'string', default: 'both' } },
+  options: {
+    concurrency: { type: 'string', default: '6' },
+    verbose: { type: 'boolean', default: false },
+    corpus: { type: 'string', default: 'both' },
+    'audio-tokens-per-second': { type: 'string' },
+  },
 });
+const tps = values['audio-tokens-per-second'] === undefined ? undefined : Number(values['audio-tokens-per-second']);
+if (tps !== undefined && !(tps > 0)) throw new Error(`--audio-tokens-per-second must be a positive number, got "${values['audio-tokens-per-second']}"`);
+const config = tps === undefined ? {} : { audioTokensPerSecond: tps };
 const concurrency = Math.max(1, Number(values.concurrency));
 if (!['original', 'real-wire', 'both'].includes(values.corpus ?? '')) throw new Error(`--corpus must be original, real-wire or both, got "${values.corpus}"`);
 const KEY = 'bench-detect-key';
@@ -48,7 +57,8 @@ for (const [name, c] of corpora) {
 
 const sim = await startSimThread(KEY, { scenarios: Object.assign({}, ...corpora.map(([, c]) => c.scenarios)), catalog: corpora[0]![1].catalog, seed: SEED, recordSends: false });
 const runs: CorpusRun[] = [];
-for (const [name, c] of corpora) runs.push(await runCorpus(name, c, sim, KEY, concurrency));
+for (const [name, c] of corpora) runs.push(await runCorpus(name, c, sim, KEY, concurrency, config));
+if (tps !== undefined) console.log(`analysis with audioTokensPerSecond = ${tps} (overriding the default)`);
 await sim.stop();
 for (const r of runs) console.log(`probed ${r.name}: ${r.corpus.cases.length} runs in ${r.probeWallS.toFixed(1)} s (concurrency ${concurrency}, simulator on its own thread, seed ${SEED})`);
 const sums: CorpusSummary[] = runs.map(summarize);
@@ -56,12 +66,12 @@ const sums: CorpusSummary[] = runs.map(summarize);
 // --- Analysis speed: analyzeTrace alone over every trace, repeated for a stable figure (this thread's CPU time).
 const allTraces = runs.flatMap((r) => [...r.traces.values()]);
 const audioMsPerPass = allTraces.reduce((s, t) => s + [...t.outputAudio.values()].reduce((x, b) => x + b.length, 0) / 48, 0);
-for (const t of allTraces) analyzeTrace(t);
+for (const t of allTraces) analyzeTrace(t, config);
 let passes = 0;
 let cpuMs = 0;
 const cpu0 = process.threadCpuUsage();
 while (passes < 3 || (cpuMs < 3000 && passes < 200)) {
-  for (const t of allTraces) analyzeTrace(t);
+  for (const t of allTraces) analyzeTrace(t, config);
   passes++;
   const d = process.threadCpuUsage(cpu0);
   cpuMs = (d.user + d.system) / 1000;

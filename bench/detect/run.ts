@@ -3,7 +3,7 @@
  * longest first), analyses each trace, scores it against its labels, and checks the labels against the traces.
  * Also the per-corpus summary the report prints: recall per kind, false positives, gap measurement error.
  */
-import { analyzeTrace, type RunAnalysis } from '../../src/analysis/index.js';
+import { analyzeTrace, type DetectionConfig, type RunAnalysis } from '../../src/analysis/index.js';
 import { runProbe } from '../../src/probe/session.js';
 import type { Trace } from '../../src/probe/trace.js';
 import { resolveEndpoint } from '../../src/realtime/flavours.js';
@@ -24,7 +24,7 @@ export interface CorpusRun {
 
 const SETTLE_MS = 400;
 
-export async function runCorpus(name: string, corpus: Corpus, sim: SimThread, key: string, concurrency: number): Promise<CorpusRun> {
+export async function runCorpus(name: string, corpus: Corpus, sim: SimThread, key: string, concurrency: number, config: Partial<DetectionConfig> = {}): Promise<CorpusRun> {
   const { cases } = corpus;
   const traces = new Map<string, Trace>();
   const probeErrors = new Map<string, string>();
@@ -55,7 +55,7 @@ export async function runCorpus(name: string, corpus: Corpus, sim: SimThread, ke
     const trace = traces.get(c.id);
     if (!trace) return scoreRun(c, undefined, undefined, probeErrors.get(c.id) ?? 'no trace');
     try {
-      const a = analyzeTrace(trace);
+      const a = analyzeTrace(trace, config);
       analyses.set(c.id, a);
       return scoreRun(c, trace, a);
     } catch (err) {
