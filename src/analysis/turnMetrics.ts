@@ -13,6 +13,7 @@ import { ms1 } from './fields.js';
 import type { Rates } from './history.js';
 import type { PlaybackMetrics, TurnMetrics } from './metrics.js';
 import { modelPlayback } from './playback.js';
+import { probeMetrics, probeStalls } from './probeHealth.js';
 import { analyzeSilence } from './silence.js';
 import { terminalMetrics, usageMetrics } from './terminal.js';
 import { timingMetrics } from './timing.js';
@@ -42,12 +43,20 @@ export function measureTurn(trace: Trace, view: TurnView, config: DetectionConfi
     delivery: deliveryMetrics(view.responses, view.entries),
     playback: playbackMetrics(view, config.jitterBufferMs),
     coverage: coverageMetrics(
-      { audioMs, transcriptChars: transcript.length, outputAudioTokens: usage.outputAudioTokens, trailingTranscriptChars: trailingTranscriptChars(view.responses) },
+      {
+        audioMs,
+        transcriptChars: transcript.length,
+        outputAudioTokens: usage.outputAudioTokens,
+        trailingTranscriptChars: trailingTranscriptChars(view.responses),
+        audioItems: audioItems.size,
+        overheadTokensPerItem: config.audioTokenOverheadPerItem,
+      },
       rates,
     ),
     expected: expectedContent(transcript.text, prompt?.expect ?? []),
     terminal: terminalMetrics(view.responses),
     connection: turnConnectionMetrics(view, close),
+    probe: probeMetrics(trace, view, probeStalls(trace)),
   };
 }
 

@@ -8,6 +8,7 @@ import type { Finding } from '../findings.js';
 import { ms1 } from '../fields.js';
 import { clip, dur, quote, sec } from '../format.js';
 import type { TurnView } from '../turnView.js';
+import { refusalAfterUpgrade } from '../refusal.js';
 import { errorFindings } from './serverErrors.js';
 import type { RunDetector } from './types.js';
 
@@ -16,17 +17,25 @@ export function neverRan(view: TurnView): boolean {
   return !view.start || view.end?.outcome === 'skipped';
 }
 
-/** `connection_rejected`: the upgrade was answered with something other than 101, or no connection could be made. */
+/**
+ * `connection_rejected`: the upgrade was answered with something other than 101, no connection could be made, or
+ * the service refused the session right after a 101 (see refusal.ts).
+ */
 export const connectionRejected: RunDetector = {
   name: 'connection_rejected',
   detect({ trace, connection }): Finding[] {
+    const refusal = refusalAfterUpgrade(trace);
+    if (refusal) return [rejected(refusal.t, refusal.message)];
     if (connection.established) return [];
     const upgrade = trace.entries.find((e): e is UpgradeResponseEntry => e.kind === 'upgrade-response');
     if (upgrade && upgrade.status !== 101) {
       const body = upgrade.body?.trim() ? `: ${quote(clip(upgrade.body, 120))}` : '';
       return [rejected(upgrade.t, `The WebSocket upgrade was rejected with HTTP ${upgrade.status} ${upgrade.statusText}${body}.`)];
     }
-    if (upgrade) return [];
+    if (upgrade) {
+      const end = connection.sessionEnd;
+      return end?.reason === 'rejected' ? [rejected(end.traceMs, 'The upgrade was answered 101 but the session was refused before it started (session ended: rejected).')] : [];
+    }
     const err = trace.entries.find((e): e is SocketErrorEntry => e.kind === 'socket-error');
     const timeout = trace.entries.find((e): e is TimeoutEntry => e.kind === 'timeout' && e.scope === 'connect');
     const end = connection.sessionEnd;
@@ -47,8 +56,9 @@ function rejected(t: number, message: string): Finding {
  */
 export const connectionDropped: RunDetector = {
   name: 'connection_dropped',
-  detect({ views, connection, close }): Finding[] {
+  detect({ trace, views, connection, close }): Finding[] {
     if (!close || !(connection.established || connection.upgradeStatus === 101)) return [];
+    if (refusalAfterUpgrade(trace)) return []; // a refusal, not a drop: connection_rejected says so
     if (close.code !== 1006 && close.initiatedBy !== 'server') return [];
     const during = views.find((v) => closeDuringTurn(v, close));
     const skipped = views.filter((v) => neverRan(v) && v.turn > (during?.turn ?? 0) && v.fromMs >= close.t - 1e-6).length;
@@ -88,8 +98,11 @@ export const sessionSetupStall: RunDetector = {
   },
 };
 
-/** `server_error_event` outside any turn (e.g. the session.update was refused). */
+/** `server_error_event` outside any turn (e.g. the session.update was refused); not the error a refusal quotes. */
 export const setupErrors: RunDetector = {
   name: 'server_error_event',
-  detect: ({ trace }) => errorFindings(trace.entries.filter((e) => e.turn <= 0), null),
+  detect({ trace }): Finding[] {
+    const quoted = refusalAfterUpgrade(trace)?.error;
+    return errorFindings(trace.entries.filter((e) => e.turn <= 0 && e !== quoted), null);
+  },
 };
