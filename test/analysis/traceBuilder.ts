@@ -100,6 +100,14 @@ export class TraceBuilder {
   }
 }
 
+/** Tokens of per-item overhead the builder's default usage carries (the "special tokens" of the costs guide). */
+export const AUDIO_TOKEN_OVERHEAD = 3;
+
+/** Output audio tokens the real service reports for `pcm`: 1 per 50 ms, plus the per-item overhead. */
+export function realAudioTokens(pcm: Buffer, overhead = AUDIO_TOKEN_OVERHEAD): number {
+  return Math.round(pcm.length / BYTES_PER_MS / 50) + overhead;
+}
+
 export interface AnswerSpec {
   turn: number;
   /** Turn start. The prompt is appended at +0, committed at +5, `response.create` sent at +10. */
@@ -117,7 +125,10 @@ export interface AnswerSpec {
   times?: number[];
   /** Deliver only the first `keepBytes` of the audio; transcript and usage stay complete. */
   keepBytes?: number;
-  /** Audio tokens in usage; default the audio at 10 tokens per second. Null: no usage. */
+  /**
+   * Audio tokens in usage; default as the real service counts: the generated audio at 20 tokens per second (1 per
+   * 50 ms) plus {@link AUDIO_TOKEN_OVERHEAD} tokens of per-item overhead. Null: no usage.
+   */
   audioTokens?: number | null;
   status?: 'completed' | 'failed' | 'incomplete' | 'cancelled';
   statusDetails?: Record<string, unknown>;
@@ -173,7 +184,7 @@ export function answer(b: TraceBuilder, s: AnswerSpec): Played {
   let doneAt: number | undefined;
   if (!s.omitResponseDone) {
     doneAt = last + (s.doneAfterMs ?? 3);
-    const tokens = s.audioTokens === undefined ? Math.round((s.pcm.length / BYTES_PER_MS / 1000) * 10) : s.audioTokens;
+    const tokens = s.audioTokens === undefined ? realAudioTokens(s.pcm) : s.audioTokens;
     const status = s.status ?? 'completed';
     b.recv(doneAt, 'response.done', {
       response: {
