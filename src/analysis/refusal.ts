@@ -31,6 +31,11 @@ export interface Refusal {
   error: RecvEntry | undefined;
 }
 
+/** Ends a sentence with a full stop unless it already ends with one. */
+function stop(text: string): string {
+  return /[.!?…]$/.test(text) ? text : `${text}.`;
+}
+
 /** Who refused, in words. */
 function serviceName(flavour: Flavour | string): string {
   try {
@@ -59,7 +64,7 @@ export function refusalAfterUpgrade(trace: Trace): Refusal | undefined {
     return {
       t: err?.t ?? close!.t,
       error: err,
-      message: `${who} refused the session: ${clip(maskKeys(code), 80)}${text ? ` — ${clip(maskKeys(text), 200)}` : ''}.${closed} This is a configuration problem (key, model or API shape), not an outage.`,
+      message: `${stop(`${who} refused the session: ${clip(maskKeys(code), 80)}${text ? ` — ${clip(maskKeys(text), 200)}` : ''}`)}${closed} This is a configuration problem (key, model or API shape), not an outage.`,
     };
   }
   if (created) return undefined;
