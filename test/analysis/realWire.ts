@@ -47,6 +47,8 @@ export interface RealTurn {
   burst?: { count: number; withinMs: number; pauseMs: number };
   /** Explicit delta arrival times, relative to `response.create` (override `burst`). */
   times?: number[];
+  /** The transcript is spread over the deltas of the first `spokenMs` of audio (default: all of it). */
+  spokenMs?: number;
   /** The last N deltas never arrive (transcript and usage stay complete). */
   dropLast?: number;
   /** Output audio tokens; default the generated audio at 20/s + 3 tokens of overhead. */
@@ -91,12 +93,13 @@ export function realTurn(b: TraceBuilder, s: RealTurn): { doneAt: number; endAt:
   const rel = s.times ?? burstTimes(n, s.burst);
   const words = s.transcript.match(/\s*\S+/g) ?? [];
   const keep = n - (s.dropLast ?? 0);
+  const spoken = Math.min(n, Math.ceil(((s.spokenMs ?? Infinity) * BYTES_PER_MS) / chunk));
   const deltaTimes: number[] = [];
   let w = 0;
   for (let i = 0; i < n; i++) {
     const t = first + rel[i]!;
     // The transcript runs slightly ahead: the words of the next delta go out with this one.
-    for (; w < words.length && w < Math.ceil(((i + 2) * words.length) / n); w++) {
+    for (; w < words.length && w < Math.ceil(((i + 2) * words.length) / spoken); w++) {
       b.recv(t - 0.4, 'response.output_audio_transcript.delta', { ...ids, delta: words[w], obfuscation: 'LBqdwEYsSEHbF' });
     }
     if (i < keep) {
