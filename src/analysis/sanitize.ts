@@ -14,6 +14,10 @@ const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : 
 const optStr = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
 const count = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const int = (v: unknown, fallback: number): number => (count(v) ? (v as number) : fallback);
+const oneOf = <T extends string>(v: unknown, allowed: readonly T[], fallback: T): T => (allowed.includes(v as T) ? (v as T) : fallback);
+
+const OUTCOMES = ['response-done', 'timeout', 'closed', 'skipped'] as const;
 
 function headers(v: unknown): Record<string, string> {
   if (!isObj(v)) return {};
@@ -25,7 +29,7 @@ function headers(v: unknown): Record<string, string> {
 /** One entry, coerced; undefined when it cannot be an entry at all. */
 function entry(raw: unknown): TraceEntry | undefined {
   if (!isObj(raw) || typeof raw.kind !== 'string' || typeof raw.t !== 'number' || !Number.isFinite(raw.t)) return undefined;
-  const e: Loose = { ...raw, turn: num(raw.turn, 0) };
+  const e: Loose = { ...raw, turn: int(raw.turn, 0) };
   switch (raw.kind) {
     case 'recv': {
       if (typeof raw.type !== 'string') return undefined;
@@ -52,13 +56,13 @@ function entry(raw: unknown): TraceEntry | undefined {
       e.headers = headers(raw.headers);
       break;
     case 'upgrade-response':
-      e.status = num(raw.status, 0);
+      e.status = int(raw.status, 0);
       e.statusText = str(raw.statusText);
       e.headers = headers(raw.headers);
       if (raw.body !== undefined) e.body = str(raw.body);
       break;
     case 'close':
-      e.code = num(raw.code, 1006);
+      e.code = int(raw.code, 1006);
       e.reason = str(raw.reason);
       e.initiatedBy = raw.initiatedBy === 'client' ? 'client' : 'server';
       break;
@@ -76,7 +80,7 @@ function entry(raw: unknown): TraceEntry | undefined {
       e.promptId = str(raw.promptId);
       break;
     case 'turn-end':
-      e.outcome = str(raw.outcome, 'closed');
+      e.outcome = oneOf(raw.outcome, OUTCOMES, 'closed');
       break;
     case 'session-end':
       e.reason = str(raw.reason, 'aborted');

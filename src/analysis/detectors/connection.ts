@@ -6,7 +6,7 @@ import type { SocketErrorEntry, TimeoutEntry, UpgradeResponseEntry } from '../..
 import { closeDuringTurn, isAbnormalClose } from '../connection.js';
 import type { Finding } from '../findings.js';
 import { ms1 } from '../fields.js';
-import { clip, dur, quote, sec } from '../format.js';
+import { clip, dur, maskKeys, quote, sec } from '../format.js';
 import type { TurnView } from '../turnView.js';
 import { refusalAfterUpgrade } from '../refusal.js';
 import { errorFindings } from './serverErrors.js';
@@ -29,7 +29,7 @@ export const connectionRejected: RunDetector = {
     if (connection.established) return [];
     const upgrade = trace.entries.find((e): e is UpgradeResponseEntry => e.kind === 'upgrade-response');
     if (upgrade && upgrade.status !== 101) {
-      const body = upgrade.body?.trim() ? `: ${quote(clip(upgrade.body, 120))}` : '';
+      const body = upgrade.body?.trim() ? `: ${quote(clip(maskKeys(upgrade.body), 120))}` : '';
       return [rejected(upgrade.t, `The WebSocket upgrade was rejected with HTTP ${upgrade.status} ${upgrade.statusText}${body}.`)];
     }
     if (upgrade) {
@@ -39,7 +39,7 @@ export const connectionRejected: RunDetector = {
     const err = trace.entries.find((e): e is SocketErrorEntry => e.kind === 'socket-error');
     const timeout = trace.entries.find((e): e is TimeoutEntry => e.kind === 'timeout' && e.scope === 'connect');
     const end = connection.sessionEnd;
-    if (err) return [rejected(err.t, `Could not connect: ${err.errorClass}${err.code ? ` ${err.code}` : ''} (${clip(err.message, 120)}).`)];
+    if (err) return [rejected(err.t, `Could not connect: ${err.errorClass}${err.code ? ` ${err.code}` : ''} (${clip(maskKeys(err.message), 120)}).`)];
     if (timeout) return [rejected(timeout.t, `Could not connect: no upgrade response within ${dur(timeout.afterMs)}.`)];
     if (end && (end.reason === 'rejected' || end.reason === 'connect-failed')) return [rejected(end.traceMs, `Could not connect (session ended: ${end.reason}).`)];
     return [];
@@ -64,7 +64,7 @@ export const connectionDropped: RunDetector = {
     const skipped = views.filter((v) => neverRan(v) && v.turn > (during?.turn ?? 0) && v.fromMs >= close.t - 1e-6).length;
     const early = connection.sessionEnd?.reason === 'closed-by-server';
     if (!isAbnormalClose(close) && !during && !skipped && !early) return [];
-    const how = close.code === 1006 ? '1006, no close frame' : `${close.code}${close.reason ? ` ${quote(clip(close.reason, 120))}` : ''}`;
+    const how = close.code === 1006 ? '1006, no close frame' : `${close.code}${close.reason ? ` ${quote(clip(maskKeys(close.reason), 120))}` : ''}`;
     const err = connection.socketErrors.find((e) => e.traceMs <= close.t + 1e-6);
     const cause = err ? ` after a socket error (${err.errorClass}${err.code ? ` ${err.code}` : ''})` : '';
     const where = during ? ` during turn ${during.turn}, ${sec(close.t - during.fromMs)} into the turn` : ` at ${sec(close.t)} into the session`;

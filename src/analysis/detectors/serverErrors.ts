@@ -6,7 +6,7 @@ import type { InvalidFrameEntry, InvalidFrameProblem, RecvEntry, TraceEntry } fr
 import { EV } from '../../realtime/events.js';
 import type { Finding, Severity } from '../findings.js';
 import { ms1, strAt } from '../fields.js';
-import { clip, quote } from '../format.js';
+import { clip, maskKeys, quote } from '../format.js';
 import type { TurnDetector } from './types.js';
 
 /** Findings for the `error` events and invalid frames among `entries`, attributed to `turn`. */
@@ -24,7 +24,7 @@ export function errorFindings(entries: readonly TraceEntry[], turn: number | nul
         severity,
         turn,
         traceMs: ms1(e.t),
-        message: `The service sent an error event ${type}${code ? `/${code}` : ''}${message ? `: ${quote(clip(message))}` : ''}.`,
+        message: `The service sent an error event ${type}${code ? `/${code}` : ''}${message ? `: ${quote(clip(maskKeys(message)))}` : ''}.`,
       };
     });
   out.push(...invalidFrameFindings(entries, turn));
