@@ -20,6 +20,8 @@ export { DEFAULT_DETECTION_CONFIG, resolveConfig, type DetectionConfig } from '.
 export { FINDING_CODES, SEVERITIES, findingCodes, isFailing, type Finding, type FindingCode, type Severity, type Verdict } from './findings.js';
 export { historySamples, learnRates, type DetectionHistory, type HistorySample, type TargetHistory } from './history.js';
 export type * from './metrics.js';
+export { runCategory } from './category.js';
+export { FATAL_SESSION_ERROR_CODES, REFUSAL_CLOSE_CODES } from './refusal.js';
 
 /**
  * Analyses a trace: per-turn metrics and findings, run-level findings, verdicts.

@@ -176,3 +176,18 @@ describe('maskKeys: the last line of defence in finding messages', () => {
     expect(maskKeys('invalid_request_error.beta_api_shape_disabled')).toBe('invalid_request_error.beta_api_shape_disabled');
   });
 });
+
+describe('runCategory for an answer longer than the output cap', () => {
+  it('incomplete / max_output_tokens alone is configuration; with a silent gap elsewhere it is an incident; a pass is null', async () => {
+    const { runCategory } = await import('../../src/analysis/index.js');
+    const capped = { status: 'incomplete' as const, statusDetails: { type: 'incomplete', reason: 'max_output_tokens' } };
+    const cat = (b: TraceBuilder) => {
+      const trace = b.build();
+      return runCategory(trace, analyzeTrace(trace));
+    };
+    expect(cat(realSession([{ pcm: speech(8000), transcript: COUNT, ...capped }, { pcm: speech(8000), transcript: COUNT }]))).toBe('configuration');
+    const { concat, silence } = await import('./traceBuilder.js');
+    expect(cat(realSession([{ pcm: speech(8000), transcript: COUNT, ...capped }, { pcm: concat(speech(4000), silence(2000), speech(4000)), transcript: COUNT }]))).toBe('incident');
+    expect(cat(realSession([{ pcm: speech(8000), transcript: COUNT }]))).toBeNull();
+  });
+});

@@ -117,3 +117,25 @@ describe('an invalid upgrade', () => {
     expect(a.verdict).toBe('error');
   });
 });
+
+describe('runCategory: a configuration problem or a service incident', () => {
+  it('refusals after the 101, HTTP 401/404 and DNS are configuration; HTTP 429 / 503 and a 1011 drop are incidents', async () => {
+    const { runCategory } = await import('../../src/analysis/index.js');
+    const { analyzeTrace } = await import('../../src/analysis/index.js');
+    const { TraceBuilder } = await import('./traceBuilder.js');
+    const cat = (b: TraceBuilder) => {
+      const trace = b.build(1);
+      return runCategory(trace, analyzeTrace(trace));
+    };
+    expect(cat(refused('invalid_api_key', KEY_MESSAGE, 3000, 'invalid_request_error.invalid_api_key'))).toBe('configuration');
+    expect(cat(refused('beta_api_shape_disabled', 'The Realtime Beta API is no longer supported.', 4000, 'invalid_request_error.beta_api_shape_disabled'))).toBe('configuration');
+    for (const status of [401, 404]) expect(cat(new TraceBuilder().connect({ status }).sessionEnd(41, 'rejected'))).toBe('configuration');
+    for (const status of [429, 503]) expect(cat(new TraceBuilder().connect({ status }).sessionEnd(41, 'rejected'))).toBe('incident');
+    const dns = new TraceBuilder();
+    dns.add(0, { kind: 'upgrade-request', url: 'wss://nowhere.invalid/', headers: {} }).add(5, { kind: 'socket-error', errorClass: 'dns', code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND' }).sessionEnd(6, 'connect-failed');
+    expect(cat(dns)).toBe('configuration');
+    const drop = openAiUpgrade();
+    drop.close(900, 1011, 'internal error', 'server').sessionEnd(901, 'closed-by-server');
+    expect(cat(drop)).toBe('incident');
+  });
+});
