@@ -9,7 +9,7 @@ import { turnConnectionMetrics } from './connection.js';
 import { coverageMetrics } from './coverage.js';
 import { deliveryMetrics } from './delivery.js';
 import { expectedContent } from './expectedContent.js';
-import { ms1 } from './fields.js';
+import { itemIdOf, ms1, responseIdOf } from './fields.js';
 import type { Rates } from './history.js';
 import type { PlaybackMetrics, TurnMetrics } from './metrics.js';
 import { modelPlayback } from './playback.js';
@@ -27,7 +27,7 @@ export function measureTurn(trace: Trace, view: TurnView, config: DetectionConfi
   const transcript = transcriptMetrics(view.responses);
   const usage = usageMetrics(view.responses);
   const prompt = trace.meta.prompts.find((p) => p.turn === view.turn);
-  const audioItems = new Set(view.deltas.map((d) => `${d.audio.responseId ?? ''}/${d.audio.itemId ?? ''}`));
+  const audioItems = new Set(view.deltas.map((d) => `${responseIdOf(d) ?? ''}/${itemIdOf(d) ?? ''}`));
   return {
     timing: timingMetrics(view, trace.meta.options.turnDetection),
     audio: {
