@@ -81,3 +81,19 @@ describe('probe_stall: the canary blocked itself', () => {
     expect(analyze(gapTurn(1510)).turns[0]!.metrics!.probe).toEqual({ loopDelay: null, stalls: [], serverPings: 0 });
   });
 });
+
+describe('keepalive during a setup stall', () => {
+  it('session.updated never comes but the server kept pinging: said so', async () => {
+    const { TraceBuilder } = await import('./traceBuilder.js');
+    const b = new TraceBuilder().connect();
+    b.send(70, 'session.update');
+    b.add(20_300, { kind: 'ping', from: 'server' });
+    b.add(10_070, { kind: 'pong', from: 'client' });
+    b.add(30_070, { kind: 'timeout', scope: 'session-updated', waitingFor: 'session.updated', afterMs: 30_000 });
+    b.turn = 1;
+    b.endTurn(30_071, 'skipped').sessionEnd(30_072, 'stalled');
+    expect(analyze(b).findings.map((f) => f.message)).toEqual([
+      'session.updated did not arrive within 30.0 s; no turn could start; server pings kept arriving (1): the service was alive but silent.',
+    ]);
+  });
+});

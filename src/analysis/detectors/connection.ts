@@ -8,6 +8,7 @@ import type { Finding } from '../findings.js';
 import { ms1 } from '../fields.js';
 import { clip, dur, maskKeys, quote, sec } from '../format.js';
 import type { TurnView } from '../turnView.js';
+import { keepaliveClause } from '../probeHealth.js';
 import { refusalAfterUpgrade } from '../refusal.js';
 import { errorFindings } from './serverErrors.js';
 import type { RunDetector } from './types.js';
@@ -93,7 +94,7 @@ export const sessionSetupStall: RunDetector = {
         turn: null,
         durationMs: ms1(e.afterMs),
         traceMs: ms1(e.t),
-        message: `${e.waitingFor || (e.scope === 'session-created' ? 'session.created' : 'session.updated')} did not arrive within ${dur(e.afterMs)}; no turn could start.`,
+        message: `${e.waitingFor || (e.scope === 'session-created' ? 'session.created' : 'session.updated')} did not arrive within ${dur(e.afterMs)}; no turn could start${keepaliveClause(trace.entries, e.t - e.afterMs, e.t)}.`,
       }));
   },
 };
