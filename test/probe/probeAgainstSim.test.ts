@@ -150,7 +150,8 @@ describe('probe against the simulator: every fault kind is in the trace as injec
 
   it('failed, incomplete and cancelled responses carry their status and details', () => {
     expect(status(t('failed'))).toBe('failed');
-    expect(JSON.stringify(received(t('failed'), 'response.done')[0]!.event)).toMatch(/server_error.*sess_/);
+    // Azure's 2026 wording (MS Q&A 5821653): the short form, no session id in the message
+    expect(JSON.stringify(received(t('failed'), 'response.done')[0]!.event)).toMatch(/server_error.*The server had an error while processing your request\./);
     expect(status(t('incomplete'))).toBe('incomplete');
     expect(JSON.stringify(received(t('incomplete'), 'response.done')[0]!.event)).toContain('max_output_tokens');
     expect(status(t('cancelled'))).toBe('cancelled');
