@@ -12,7 +12,7 @@
 import type { RunSummary } from '../sinks/runSummary.js';
 import { DASHBOARD_SCRIPT } from './dashboardScript.js';
 import { escapeAttr, escapeText, jsonForScript } from './escape.js';
-import { aggregateFleet, type Fleet, type FleetRow, type WindowStats } from './fleetAggregate.js';
+import { aggregateFleet, median, type Fleet, type FleetRow, type WindowStats } from './fleetAggregate.js';
 import { ms, percent, utc } from './format.js';
 import { htmlPage } from './page.js';
 import { reportLinkAttrs, stripAxis, stripPayload, stripSvg } from './fleetStrips.js';
@@ -120,8 +120,7 @@ function baselines(fleet: Fleet): string {
 function median24(r: FleetRow, what: 'first' | 'gap'): number | null {
   const cells = r.day.filter((c) => c !== undefined);
   if (what === 'gap') return cells.length ? Math.max(...cells.map((c) => c.longestGapMs)) : null;
-  const xs = cells.map((c) => c.firstAudioMs).filter((v): v is number => v !== null).sort((a, b) => a - b);
-  return xs.length ? xs[xs.length >> 1]! : null;
+  return median(cells.map((c) => c.firstAudioMs).filter((v): v is number => v !== null));
 }
 
 const DASHBOARD_CSS = `
