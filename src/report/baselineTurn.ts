@@ -46,9 +46,9 @@ export function baselineTurnHtml(b: BaselineRun, t: ReportTurn, attribution: str
     : '<p class="muted">The baseline\'s answer had no audio.</p>';
   const timeline = b.trace ? timelineBlock(b.trace, bt, 'baseline-timeline', false) : '';
   const runRel = isRelative(b.runHref) ? ' data-rel="1"' : '';
-  return `<section class="baseline" data-testid="baseline-turn" data-turn="${escapeAttr(t.turn)}">
+  return `<section class="baseline-box" data-testid="baseline-turn" data-turn="${escapeAttr(t.turn)}">
 <h4>Baseline at the same minute: ${escapeText(name)} <span class="badge v-${escapeAttr(bt.verdict)}">${escapeText(bt.verdict)}</span> <a data-testid="baseline-run" data-href="${escapeAttr(b.runHref)}"${runRel}>open its run</a></h4>
-${attribution ? `<p class="attribution" data-testid="attribution">${escapeText(attribution)}</p>` : ''}
+${attribution && t.verdict !== 'pass' ? `<p class="attribution" data-testid="attribution">${escapeText(attribution)}</p>` : ''}
 <div class="compare"><table data-testid="baseline-compare"><thead><tr><th></th><th>this target</th><th>baseline ${escapeText(name)}</th></tr></thead><tbody>${rows.join('')}</tbody></table>
 <div class="players">${player}</div></div>
 ${timeline ? `<p class="muted small">The baseline's turn ${escapeText(bt.turn)} on the same scale:</p>${timeline}` : ''}
@@ -57,7 +57,7 @@ ${timeline ? `<p class="muted small">The baseline's turn ${escapeText(bt.turn)} 
 
 /** CSS for the baseline block. */
 export const BASELINE_CSS = `
-.baseline{margin:12px 0 4px;padding:8px 12px;border-left:3px solid var(--accent);background:var(--panel);border-radius:0 6px 6px 0}
-.baseline h4{margin:2px 0 6px}.baseline .compare{display:flex;flex-wrap:wrap;gap:8px 32px;align-items:flex-start}
-.baseline table{font-size:12.5px}.baseline td{font-variant-numeric:tabular-nums}.attribution{font-weight:600;margin:4px 0 8px}
+.baseline-box{margin:14px 0 4px;padding:6px 0 2px;border-top:3px solid var(--accent)}
+.baseline-box h4{margin:2px 0 6px}.baseline-box .compare{display:flex;flex-wrap:wrap;gap:8px 32px;align-items:flex-start}
+.baseline-box table{font-size:12.5px}.baseline-box th,.baseline-box td{padding:1px 10px;vertical-align:middle}.baseline-box td.baseline{color:var(--muted)}.baseline td{font-variant-numeric:tabular-nums}.attribution{font-weight:600;margin:4px 0 8px}
 `;

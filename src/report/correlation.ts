@@ -61,8 +61,8 @@ const KNOWN: Record<string, [label: string, lookup: boolean]> = {
   'apim-request-id': ['APIM request id', true],
   'x-request-id': ['Request id', true],
   'x-ms-request-id': ['Azure request id', true],
-  'x-ms-client-request-id': ['Client request id (sent by the probe)', true],
-  'x-client-request-id': ['Client request id (sent by the probe)', true],
+  'x-ms-client-request-id': ['Client request id, sent by the probe', true],
+  'x-client-request-id': ['Client request id, sent by the probe', true],
   'cf-ray': ['Cloudflare ray id', true],
   'x-azure-ref': ['Azure Front Door reference', true],
   'x-ms-region': ['Serving region', false],
@@ -71,7 +71,7 @@ const KNOWN: Record<string, [label: string, lookup: boolean]> = {
   'openai-organization': ['OpenAI organization', false],
   'openai-project': ['OpenAI project', false],
   'x-envoy-upstream-service-time': ['Upstream service time (ms)', false],
-  traceparent: ['W3C trace context (sent by the probe)', true],
+  traceparent: ['W3C trace context, sent by the probe', true],
 };
 
 /** The label of an upgrade header, e.g. `apim-request-id` → "APIM request id". */

@@ -48,7 +48,7 @@ export function headerHtml(report: Report, links: RunLinks = {}, config?: Config
     ['turns', turnsText(report)],
   ];
   const headline = config
-    ? `<div class="config-problem" data-testid="configuration-problem"><p><b>Configuration problem, not a service incident.</b> ${escapeText(config.what)} The canary could not authenticate or is misconfigured; no support case is needed.</p><p><b>What to fix:</b> ${escapeText(config.fix)}</p></div>`
+    ? `<div class="config-problem" data-testid="configuration-problem"><p><b>Configuration problem, not a service incident.</b> ${escapeText(config.what)} Nothing is wrong with the service that a support case could fix.</p><p><b>What to fix:</b> ${escapeText(config.fix)}</p></div>`
     : `<p class="headline">${escapeText(report.summary.headline ?? (report.verdict === 'pass' ? 'Every turn healthy.' : 'No failing finding.'))}</p>`;
   return `<header data-testid="header" data-verdict="${escapeAttr(report.verdict)}" data-kind="${config ? 'configuration' : 'incident'}">
 <h1><span class="badge v-${config ? 'config' : escapeAttr(report.verdict)}">${config ? 'configuration' : escapeText(report.verdict)}</span> ${escapeText(t.name)} <span class="muted">· ${escapeText(t.host)}</span></h1>
@@ -108,7 +108,7 @@ export function correlationHtml(c: Correlation, summary: string | undefined): st
         `<tr><td>${escapeText(t.turn)}</td><td class="mono">${escapeText(r.id)}</td><td class="mono">${escapeText(r.createdAt ?? '—')}</td><td class="mono">${escapeText(r.doneAt ?? 'never')}</td><td>${escapeText(r.status ?? '—')}${r.statusDetails ? ` <code>${escapeText(r.statusDetails)}</code>` : ''}</td></tr>`,
     ),
   );
-  return `<section id="correlation" data-testid="correlation"><h2>Ids for support</h2>
+  return `<section id="correlation" data-testid="correlation"><h2>${summary === undefined ? 'Ids' : 'Ids for support'}</h2>
 <dl class="ids">${facts.map(([k, v]) => `<div><dt>${escapeText(k)}</dt><dd class="mono">${escapeText(v)}</dd></div>`).join('')}</dl>
 ${rows.length ? `<table class="responses"><thead><tr><th>turn</th><th>response id</th><th>created (UTC)</th><th>done (UTC)</th><th>status</th></tr></thead><tbody>${rows.join('')}</tbody></table>` : ''}
 ${summary === undefined ? '<p class="muted" data-testid="no-support-summary">No support case summary: this is a configuration problem of the canary, not a service incident.</p>' : `<h3>Support case summary <button type="button" data-testid="copy-support">Copy</button> <span class="muted" data-testid="copy-status" aria-live="polite"></span></h3>
