@@ -17,6 +17,7 @@ import { ms, percent, utc } from './format.js';
 import { htmlPage } from './page.js';
 import { reportLinkAttrs, stripAxis, stripPayload, stripSvg } from './fleetStrips.js';
 import { sparkline } from './sparkline.js';
+import { HEAT_CSS, heatMaps } from './heatMap.js';
 
 export interface DashboardOptions {
   /** Page title (default "Realtime canary"). */
@@ -34,15 +35,16 @@ export function renderDashboard(summaries: readonly RunSummary[], now: Date, opt
   const body = [
     `<header><h1>${escapeText(title)}</h1><p class="muted">As of ${escapeText(utc(now.getTime()))} · ${fleet.targets.length} target(s) · ${fleet.regions.length} region(s) · ${fleet.runs} run(s) in 7 days</p>${failingNow(fleet)}</header>`,
     matrix(fleet, now, opts.staleAfterMs ?? 30 * 60_000),
+    heatMaps(fleet),
     `<section><h2>Last 24 hours <span class="muted small">(10-minute slots, oldest left)</span></h2>${rowsTable(fleet, 'day')}</section>`,
     `<section><h2>Last 7 days <span class="muted small">(hourly slots; sparklines: hourly median time to first audio, hourly longest gap)</span></h2>${rowsTable(fleet, 'week')}</section>`,
     baselines(fleet),
     `<footer class="muted small"><p><span class="key c-p"></span> pass <span class="key c-fx"></span> some failing <span class="key c-f"></span> fail <span class="key c-e"></span> error (probe could not run) <span class="key c-none"></span> no run. Hover a cell for its numbers, click it for the run's report.</p>` +
-      `<p>${fleet.duplicates} duplicate index line(s) ignored${opts.skippedLines ? `; ${opts.skippedLines} unreadable index line(s) skipped` : ''}.</p></footer>`,
+      `${opts.skippedLines ? `<p>${opts.skippedLines} index line(s) could not be read and are not shown.</p>` : ''}</footer>`,
     `<div data-testid="tooltip" class="tooltip" hidden></div>`,
     `<script type="application/json" id="fleet-data">${jsonForScript(stripPayload(fleet))}</script>`,
   ].join('\n');
-  return htmlPage({ title: `${title} · dashboard`, css: DASHBOARD_CSS, body, script: DASHBOARD_SCRIPT });
+  return htmlPage({ title: `${title} · dashboard`, css: DASHBOARD_CSS + HEAT_CSS, body, script: DASHBOARD_SCRIPT });
 }
 
 function failingNow(fleet: Fleet): string {
@@ -86,7 +88,7 @@ function matrix(fleet: Fleet, now: Date, staleAfterMs: number): string {
 
 function label(r: FleetRow): string {
   const tags = [r.flavour, r.baseline ? 'baseline' : ''].filter(Boolean).join(', ');
-  return `<th class="label"><a ${reportLinkAttrs(r.latest.reportHtmlPath)}>${escapeText(r.target)}</a> <span class="muted">@ ${escapeText(r.region)}</span><div class="small muted">${escapeText(tags)}</div></th>`;
+  return `<th class="label"><a ${reportLinkAttrs(r.latest.reportHtmlPath)}>${escapeText(r.target)}</a><div class="small muted">@ ${escapeText(r.region)}${tags ? ` · ${escapeText(tags)}` : ''}</div></th>`;
 }
 
 function rowsTable(fleet: Fleet, kind: 'day' | 'week'): string {
@@ -96,8 +98,8 @@ function rowsTable(fleet: Fleet, kind: 'day' | 'week'): string {
     const stats = kind === 'day' ? r.last24h : r.last7d;
     const sparks =
       kind === 'week'
-        ? `<td>${sparkline(r.firstAudioSeries, { width: 126, height: 22, testId: 'spark-first-audio', label: `${r.target} time to first audio` })}</td>` +
-          `<td>${sparkline(r.gapSeries, { width: 126, height: 22, testId: 'spark-gap', label: `${r.target} longest gap` })}</td>`
+        ? `<td>${sparkline(r.firstAudioSeries, { width: 104, height: 22, testId: 'spark-first-audio', label: `${r.target} time to first audio` })}</td>` +
+          `<td>${sparkline(r.gapSeries, { width: 104, height: 22, testId: 'spark-gap', label: `${r.target} longest gap` })}</td>`
         : '';
     return `<tr data-testid="fleet-row" data-target="${escapeAttr(r.target)}" data-region="${escapeAttr(r.region)}">${label(r)}<td>${stripSvg(r, i, kind)}</td><td class="num">${escapeText(rate(stats))}</td>${sparks}</tr>`;
   });
@@ -126,12 +128,12 @@ function median24(r: FleetRow, what: 'first' | 'gap'): number | null {
 const DASHBOARD_CSS = `
 body{max-width:1560px}.small{font-size:12px}.ok{color:var(--pass);font-weight:600}.bad{color:var(--fail);font-weight:600}
 .matrix td,.matrix th{text-align:center}.matrix tbody th{text-align:left}.mx{display:inline-block;min-width:64px;padding:2px 8px;border-radius:10px;color:#fff;font-weight:600;text-decoration:none;text-transform:uppercase;font-size:12px}
-.mx.stale{opacity:.55;outline:2px dashed var(--muted)}.scroll{overflow-x:auto}.rows td,.rows th{padding:2px 8px;vertical-align:middle}.rows .label{white-space:nowrap;text-align:left}
+.mx.stale{opacity:.55;outline:2px dashed var(--muted)}.scroll{overflow-x:auto}.rows td,.rows th{padding:2px 8px;vertical-align:middle}.rows .label{white-space:nowrap;text-align:left}.rows .label div{white-space:normal;max-width:210px}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}.strip{display:block;cursor:pointer}
 .c-p{fill:var(--pass);background:var(--pass)}.c-fx{fill:var(--fail);opacity:.45;background:var(--fail)}.c-f{fill:var(--fail);background:var(--fail)}
 .c-e{fill:var(--error);background:var(--error)}.c-ex{fill:var(--error);opacity:.45;background:var(--error)}.c-none{fill:var(--none);background:var(--none)}
 .axis{display:block;overflow:visible}.axis text{fill:var(--muted);font-size:10px}.axis path{stroke:var(--muted)}
-.spark{display:inline-flex;flex-direction:column;white-space:nowrap}.spark path{fill:none;stroke:var(--accent);stroke-width:1.3}.spark-text{font-size:11px;color:var(--muted)}
+.spark{display:inline-flex;flex-direction:column;white-space:nowrap}.spark path{fill:none;stroke:var(--accent);stroke-width:1.3}.spark-text{font-size:11px;color:var(--muted);white-space:normal;max-width:120px;line-height:1.2}
 .key{display:inline-block;width:12px;height:12px;vertical-align:middle;margin-left:10px;border-radius:2px}
 .tooltip{position:fixed;z-index:10;pointer-events:none;background:var(--panel);color:var(--fg);border:1px solid var(--line);border-radius:6px;padding:6px 8px;font-size:12px;white-space:pre-line;max-width:420px;box-shadow:0 2px 8px rgba(0,0,0,.25)}
 `;
