@@ -56,21 +56,21 @@ interface Outcome {
 
 /** What a synthetic run of `target` in `region` at `at` looked like. */
 function outcome(target: HistoryTarget, region: string, at: number, now: number, r: () => number): Outcome {
-  const ok: Outcome = { verdict: 'pass', codes: [], gapMs: Math.round(80 + r() * 600), failingTurns: 0 };
+  const ok: Outcome = { verdict: 'pass', codes: [], gapMs: 0, failingTurns: 0 };
   const n = target.name;
   if (/wrong-key/.test(n)) return { verdict: 'error', codes: ['connection_rejected'], headline: 'The WebSocket upgrade was rejected with HTTP 401 Unauthorized.', gapMs: 0, failingTurns: 0, category: 'configuration' };
   const incident = region === 'francecentral' && target.flavour.startsWith('azure') && at > now - 2 * DAY_MS && at < now - 2 * DAY_MS + 3 * 3_600_000;
-  if (incident && r() < 0.8) return { verdict: 'fail', codes: ['audio_truncated'], headline: 'Turn 1: the last 0.9 s of audio never arrived; usage and transcript are complete.', gapMs: ok.gapMs, failingTurns: 1 + Math.floor(r() * 2) };
+  if (incident && r() < 0.8) return { verdict: 'fail', codes: ['audio_truncated'], headline: 'Turn 1: the last 0.9 s of audio never arrived; usage and transcript are complete.', gapMs: 0, failingTurns: 1 + Math.floor(r() * 2) };
   const p = /silent-gap/.test(n) ? 0.3 : /stall/.test(n) ? 0.2 : /truncated/.test(n) ? 0.25 : /no-response-done/.test(n) ? 0.15 : /drop/.test(n) ? 0.4 : 0.01;
   if (r() >= p) return ok;
   if (/silent-gap/.test(n)) {
     const gapMs = Math.round(1200 + r() * 2000);
     return { verdict: 'fail', codes: ['silent_gap'], headline: `Turn 1: ${(gapMs / 1000).toFixed(1)} s of silence at 4.0 s into the answer.`, gapMs, failingTurns: 1 };
   }
-  if (/stall/.test(n)) return { verdict: 'fail', codes: ['delivery_stall', 'playback_underrun'], headline: 'Turn 2: no audio for 3.1 s while the response was open.', gapMs: ok.gapMs, failingTurns: 1 };
+  if (/stall/.test(n)) return { verdict: 'fail', codes: ['delivery_stall', 'playback_underrun'], headline: 'Turn 2: no audio for 3.1 s while the response was open.', gapMs: 0, failingTurns: 1 };
   if (/drop/.test(n)) return { verdict: 'fail', codes: ['connection_dropped'], headline: 'The connection closed (1006, no close frame) during turn 1.', gapMs: 0, failingTurns: 2 };
-  if (/no-response-done/.test(n)) return { verdict: 'fail', codes: ['missing_response_done'], headline: 'Turn 2: response.done never arrived.', gapMs: ok.gapMs, failingTurns: 1 };
-  return { verdict: 'fail', codes: ['audio_truncated'], headline: 'Turn 1: the audio stops 1.2 s before the transcript does.', gapMs: ok.gapMs, failingTurns: 1 };
+  if (/no-response-done/.test(n)) return { verdict: 'fail', codes: ['missing_response_done'], headline: 'Turn 2: response.done never arrived.', gapMs: 0, failingTurns: 1 };
+  return { verdict: 'fail', codes: ['audio_truncated'], headline: 'Turn 1: the audio stops 1.2 s before the transcript does.', gapMs: 0, failingTurns: 1 };
 }
 
 /** The synthetic summaries of `spanMs` before `now`, oldest first. */

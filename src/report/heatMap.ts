@@ -1,10 +1,10 @@
 /**
- * The dashboard's heat maps: region × target, each cell a 7-day grid (one row per UTC day, one column per UTC hour)
- * of the hourly failing-turn rate, and a second map of the hourly worst silent gap — an incident shows as a block
+ * The dashboard's heat map: region × target, each cell two 7-day grids (one row per UTC day, one column per UTC
+ * hour): the hourly failing-turn rate and the hourly worst silent gap — an incident shows as a block
  * of hot cells in one region while the others stay cool. Drawn as one `<path>` per colour class per grid; hover and
  * click are the page script's (hourly cells come from the payload's `week` cells, see ./fleetStrips.ts).
  *
- * DOM hooks: `section[data-testid=heat-maps]`, `table[data-testid=heat-map][data-metric]` (`fail` | `gap`),
+ * DOM hooks: `section[data-testid=heat-maps]`, `table[data-testid=heat-map]` (two grids per region),
  * `svg[data-testid=heat]` with `data-metric`, `data-row` (index into the payload's rows), `data-start-hour` (the
  * grid cell of slot 0, counted from the first row's 00:00 UTC), `data-cell` (px per cell), `data-days`.
  */
@@ -19,7 +19,9 @@ const DAY_MS = 86_400_000;
 
 /** The colour class of an hourly cell for a metric. */
 export function heatClass(c: Cell, metric: HeatMetric): string {
+  if (metric === 'gap' && c.errors === c.runs) return 'hn';
   if (metric === 'fail') {
+    if (c.errors === c.runs) return 'he';
     const r = c.turns ? c.failingTurns / c.turns : 0;
     return r === 0 ? 'h0' : r <= 0.1 ? 'h1' : r <= 0.25 ? 'h2' : r <= 0.5 ? 'h3' : 'h4';
   }
@@ -59,7 +61,7 @@ function gridPath(g: ReturnType<typeof grid>): string {
 
 function dayLabels(g: ReturnType<typeof grid>): string {
   const labels = Array.from({ length: g.days }, (_, i) => `<text x="0" y="${i * CELL + CELL - 0.5}">${new Date(g.firstDayMs + i * DAY_MS).toISOString().slice(5, 10)}</text>`);
-  return `<svg class="heat-days" width="34" height="${g.days * CELL}" viewBox="0 0 34 ${g.days * CELL}">${labels.join('')}</svg>`;
+  return `<svg class="heat-days" width="26" height="${g.days * CELL}" viewBox="0 0 26 ${g.days * CELL}">${labels.join('')}</svg>`;
 }
 
 function hourAxis(): string {
@@ -67,36 +69,38 @@ function hourAxis(): string {
   return `<svg class="heat-axis" width="${24 * CELL}" height="11" viewBox="0 0 ${24 * CELL} 11">${ticks}</svg>`;
 }
 
-function table(fleet: Fleet, metric: HeatMetric): string {
+function table(fleet: Fleet): string {
   const g = grid(fleet);
   const index = new Map(fleet.rows.map((r, i) => [`${r.target}\u0000${r.region}`, i]));
-  const head = fleet.regions.map((r) => `<th>${escapeText(r)}<br>${hourAxis()}</th>`).join('');
+  const head = fleet.regions.map((r) => `<th colspan="2" class="region">${escapeText(r)}</th>`).join('');
+  const sub = fleet.regions.map(() => `<th>failing turns<br>${hourAxis()}</th><th>worst gap<br>${hourAxis()}</th>`).join('');
   const rows = fleet.targets.map((target) => {
     const cells = fleet.regions.map((region) => {
       const i = index.get(`${target}\u0000${region}`);
-      return i === undefined ? '<td class="muted">—</td>' : `<td>${heatSvg(fleet.rows[i]!, i, metric, g)}</td>`;
+      return i === undefined ? '<td colspan="2" class="muted">—</td>' : `<td>${heatSvg(fleet.rows[i]!, i, 'fail', g)}</td><td class="gap-col">${heatSvg(fleet.rows[i]!, i, 'gap', g)}</td>`;
     });
     return `<tr><th class="label">${escapeText(target)}</th><td>${dayLabels(g)}</td>${cells.join('')}</tr>`;
   });
-  return `<table data-testid="heat-map" data-metric="${metric}" class="heat-table"><thead><tr><th>target \\ region</th><th class="small muted">UTC day</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<div class="scroll"><table data-testid="heat-map" class="heat-table"><thead><tr><th rowspan="2">target \\ region</th><th rowspan="2" class="small muted">UTC<br>day</th>${head}</tr><tr>${sub}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
-/** Both heat maps with their legends. */
+/** The heat map with its legend. */
 export function heatMaps(fleet: Fleet): string {
   if (!fleet.rows.length) return '';
   const key = (cls: string, text: string): string => `<span class="hk ${cls}"></span>${escapeText(text)}`;
-  return `<section data-testid="heat-maps"><h2>Last 7 days by hour <span class="muted small">(one row per UTC day, one column per UTC hour; hover for the numbers, click for the worst run)</span></h2>
-<div class="heat-pair"><div><h3>Failing-turn rate</h3>${table(fleet, 'fail')}<p class="small muted legend">${key('h0', '0 %')} ${key('h1', '≤ 10 %')} ${key('h2', '≤ 25 %')} ${key('h3', '≤ 50 %')} ${key('h4', '> 50 %')} ${key('hn', 'no run')}</p></div>
-<div><h3>Worst silent gap</h3>${table(fleet, 'gap')}<p class="small muted legend">${key('g0', '< 0.5 s')} ${key('g1', '< 1 s')} ${key('g2', '< 2 s')} ${key('g3', '≥ 2 s')} ${key('hn', 'no run')}</p></div></div></section>`;
+  return `<section data-testid="heat-maps"><h2>Last 7 days by hour <span class="muted small">(each grid: one row per UTC day, one column per UTC hour; hover for the numbers, click for the worst run)</span></h2>
+${table(fleet)}
+<p class="small muted legend">Failing turns: ${key('h0', '0 %')} ${key('h1', '≤ 10 %')} ${key('h2', '≤ 25 %')} ${key('h3', '≤ 50 %')} ${key('h4', '> 50 %')} ${key('he', 'could not run')} · Worst gap: ${key('g0', '< 0.5 s')} ${key('g1', '< 1 s')} ${key('g2', '< 2 s')} ${key('g3', '≥ 2 s')} · ${key('hn', 'no run')}</p></section>`;
 }
 
 export const HEAT_CSS = `
-.heat-pair{display:flex;flex-wrap:wrap;gap:8px 40px}.heat-pair h3{margin:6px 0}.heat-table td,.heat-table th{padding:2px 6px;border:0;vertical-align:top}
-.heat-table th{font-size:12px;text-align:left}.heat{display:block;cursor:pointer}.heat-days text,.heat-axis text{fill:var(--muted);font-size:8px}
-.hn{fill:var(--none);opacity:.45}.h0{fill:var(--pass);opacity:.55}.h1{fill:#e3b341}.h2{fill:#f0883e}.h3{fill:#e5534b}.h4{fill:#a40e26}
+.heat-table td,.heat-table th{padding:2px 4px;border:0;vertical-align:top}.heat-table td.gap-col{padding-right:14px}
+.heat-table th{font-size:11px;text-align:left;font-weight:600}.heat-table th.region{font-size:13px;color:var(--fg);border-bottom:1px solid var(--line)}.heat-table tbody th.label{font-size:12px;white-space:nowrap}
+.heat{display:block;cursor:pointer}.heat-days text{fill:var(--muted);font-size:6.5px}.heat-axis text{fill:var(--muted);font-size:8px}
+.hn{fill:var(--none);opacity:.45}.he{fill:var(--error);opacity:.8}.h0{fill:var(--pass);opacity:.55}.h1{fill:#e3b341}.h2{fill:#f0883e}.h3{fill:#e5534b}.h4{fill:#a40e26}
 .g0{fill:var(--pass);opacity:.55}.g1{fill:#9ecae1}.g2{fill:#4292c6}.g3{fill:#08306b}
 @media (prefers-color-scheme:dark){.g3{fill:#c6dbef}.h4{fill:#ff7b72}}
 .hk{display:inline-block;width:10px;height:10px;margin:0 3px 0 10px;vertical-align:middle;border-radius:2px}
-.hk.hn{background:var(--none)}.hk.h0,.hk.g0{background:var(--pass);opacity:.55}.hk.h1{background:#e3b341}.hk.h2{background:#f0883e}.hk.h3{background:#e5534b}.hk.h4{background:#a40e26}
+.hk.hn{background:var(--none)}.hk.he{background:var(--error)}.hk.h0,.hk.g0{background:var(--pass);opacity:.55}.hk.h1{background:#e3b341}.hk.h2{background:#f0883e}.hk.h3{background:#e5534b}.hk.h4{background:#a40e26}
 .hk.g1{background:#9ecae1}.hk.g2{background:#4292c6}.hk.g3{background:#08306b}
 `;
