@@ -1,12 +1,15 @@
 /**
  * The links of a report that sits in the store layout (src/sinks/layout.ts), as paths relative to its report.html:
  * the dashboard at the container root, the baseline's run of the same round (a sibling target folder), this
- * target's previous run, and `evidence.zip` next to it. Pure; the round passes the result as
- * `renderRunHtml(…, { links })`.
+ * target's previous run, and `evidence.zip` next to it; {@link storedRunOptions} adds the baseline's run. Pure; the
+ * round passes the result to `renderRunHtml`.
  */
 import { DASHBOARD_PATH, REPORT_HTML, safeSegment } from '../sinks/layout.js';
 import { encodePath } from './escape.js';
 import { EVIDENCE_ZIP } from './evidence.js';
+import type { Report } from '../analysis/report.js';
+import type { Trace } from '../probe/trace.js';
+import type { RunHtmlOptions } from './runHtml.js';
 import type { RunLinks } from './runSections.js';
 
 export interface StoreLinkInput {
@@ -38,4 +41,28 @@ export function storeLinks(o: StoreLinkInput): RunLinks {
     ...(o.previousReportHtmlPath ? { previousRun: relativeTo(o.reportHtmlPath, o.previousReportHtmlPath) } : {}),
     ...(o.evidence === false ? {} : { evidence: EVIDENCE_ZIP }),
   };
+}
+
+/** What the round knows about one published run, for its report page. */
+export interface StoredRun {
+  report: Report;
+  trace: Trace;
+  /** Its report.html path in the store (`runPaths(…).reportHtml`). */
+  reportHtmlPath: string;
+}
+
+/**
+ * The `renderRunHtml` options of a run stored at `run.reportHtmlPath`: its links (dashboard, previous run,
+ * evidence.zip) and, when the report has a comparison and the round has the baseline's run, the baseline's
+ * same-minute turns side by side. The round calls `renderRunHtml(report, trace, storedRunOptions(…))`.
+ */
+export function storedRunOptions(run: StoredRun, o: { baseline?: StoredRun; previousReportHtmlPath?: string; evidence?: boolean } = {}): RunHtmlOptions {
+  const links = storeLinks({
+    reportHtmlPath: run.reportHtmlPath,
+    ...(o.baseline ? { baseline: o.baseline.report.target.name } : {}),
+    ...(o.previousReportHtmlPath ? { previousReportHtmlPath: o.previousReportHtmlPath } : {}),
+    ...(o.evidence === undefined ? {} : { evidence: o.evidence }),
+  });
+  if (o.baseline) links.baseline = relativeTo(run.reportHtmlPath, o.baseline.reportHtmlPath);
+  return { links, ...(o.baseline ? { baseline: { report: o.baseline.report, trace: o.baseline.trace, runHref: links.baseline! } } : {}) };
 }

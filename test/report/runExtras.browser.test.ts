@@ -17,7 +17,7 @@ import { writeTrace } from '../../src/probe/traceFile.js';
 import type { Trace } from '../../src/probe/trace.js';
 import { buildEvidenceZip } from '../../src/report/evidence.js';
 import { renderRunHtml } from '../../src/report/runHtml.js';
-import { storeLinks } from '../../src/report/runLinks.js';
+import { storeLinks, storedRunOptions } from '../../src/report/runLinks.js';
 import { runPaths } from '../../src/sinks/layout.js';
 import { TraceBuilder } from '../analysis/traceBuilder.js';
 import { ARTIFACTS, launchChromium, openWatched, screenshot, serveDir, type StaticServer } from './browser.js';
@@ -47,9 +47,12 @@ beforeAll(async () => {
   const run = syntheticRun({ targetName: 'azure-target' });
   target = { report: { ...run.report, comparison: [{ group: 'g', baseline: 'openai-baseline', message: ATTRIBUTION }] }, trace: run.trace };
   const previous = paths('azure-target', 'run-test-0', new Date('2025-12-31T23:50:00Z'));
-  const links = storeLinks({ reportHtmlPath: paths('azure-target').reportHtml, baseline: 'openai-baseline', previousReportHtmlPath: previous.reportHtml });
+  const opts = storedRunOptions(
+    { ...target, reportHtmlPath: paths('azure-target').reportHtml },
+    { baseline: { ...base, reportHtmlPath: paths('openai-baseline').reportHtml }, previousReportHtmlPath: previous.reportHtml },
+  );
   await publish(join(root, paths('openai-baseline').dir), base.report, base.trace, renderRunHtml(base.report, base.trace));
-  const html = renderRunHtml(target.report, target.trace, { baseline: { report: base.report, trace: base.trace, runHref: links.baseline! }, links });
+  const html = renderRunHtml(target.report, target.trace, opts);
   await publish(join(root, paths('azure-target').dir), target.report, target.trace, html);
   await mkdir(join(root, previous.dir), { recursive: true });
   await writeFile(join(root, previous.reportHtml), '<!doctype html><title>previous run</title><h1>previous</h1>');
