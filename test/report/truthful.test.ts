@@ -7,6 +7,7 @@ import { analyzeTrace } from '../../src/analysis/index.js';
 import { buildReport } from '../../src/analysis/report.js';
 import { coverageFigure } from '../../src/report/figures.js';
 import { renderRunHtml } from '../../src/report/runHtml.js';
+import { timelineModel } from '../../src/report/timelineModel.js';
 import { gapWords } from '../../src/report/turnText.js';
 import { oneTurn } from '../analysis/helpers.js';
 import { speech, TraceBuilder } from '../analysis/traceBuilder.js';
@@ -89,5 +90,26 @@ describe('truthful figures', () => {
     expect(html).toMatch(/data-testid="play-gap" data-turn="1" data-seek-ms="(\d+)"/);
     const seek = Number(html.match(/data-seek-ms="(\d+)"/)![1]);
     expect(seek).toBe(Math.round(run.report.turns[0]!.metrics!.silence.gaps[0]!.atMs - 1000));
+  });
+
+  it('draws the listener from the analysis: its line pauses exactly at the underruns the verdict counts', () => {
+    // 10 deltas of 200 ms, delivered in real time, with a 1.5 s hole after the 4th: the listener runs dry.
+    const times = Array.from({ length: 10 }, (_, i) => 510 + i * 200 + (i >= 4 ? 1500 : 0));
+    const { b } = oneTurn({ pcm: speech(2000), transcript: 'One. Two. Three.', chunkBytes: 9600, times });
+    const trace = b.build();
+    const report = buildReport(trace, analyzeTrace(trace));
+    const turn = report.turns[0]!;
+    const underruns = turn.metrics!.playback.underruns;
+    expect(underruns.length).toBe(1);
+    const [line] = timelineModel(trace, turn)!.playback;
+    const anchor = turn.metrics!.timing.anchorTraceMs!;
+    const u = underruns[0]!;
+    // a horizontal stretch of the dashed line: from when the buffer ran dry, for as long as the analysis says
+    const flat = line!.findIndex(([t, pos], i) => i > 0 && pos === line![i - 1]![1] && Math.abs(t - line![i - 1]![0] - u.durationMs) < 0.2);
+    expect(flat).toBeGreaterThan(0);
+    expect(line![flat - 1]![0]).toBeCloseTo(u.traceMs - anchor, 1);
+    expect(line![flat]![1]).toBeCloseTo(u.atMs, 1);
+    // and it ends where the audio ends
+    expect(line!.at(-1)![1]).toBeCloseTo(turn.metrics!.audio.totalMs, 1);
   });
 });
