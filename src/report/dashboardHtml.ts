@@ -48,10 +48,15 @@ export function renderDashboard(summaries: readonly RunSummary[], now: Date, opt
 }
 
 function failingNow(fleet: Fleet): string {
-  const bad = fleet.rows.filter((r) => r.latest.verdict !== 'pass');
   if (!fleet.rows.length) return '<p>No runs in the last 7 days.</p>';
-  if (!bad.length) return '<p class="ok">Every target passed its latest run.</p>';
-  return `<p class="bad">Failing now: ${bad.map((r) => `<a ${reportLinkAttrs(r.latest.reportHtmlPath)}>${escapeText(r.target)} @ ${escapeText(r.region)}</a>`).join(', ')}</p>`;
+  const config = fleet.rows.filter((r) => r.latest.verdict !== 'pass' && r.latest.category === 'configuration');
+  const bad = fleet.rows.filter((r) => r.latest.verdict !== 'pass' && r.latest.category !== 'configuration');
+  const list = (rows: FleetRow[]): string => rows.map((r) => `<a ${reportLinkAttrs(r.latest.reportHtmlPath)}>${escapeText(r.target)} @ ${escapeText(r.region)}</a>`).join(', ');
+  const parts = [
+    bad.length ? `<p class="bad" data-testid="failing-now">Failing now: ${list(bad)}</p>` : '<p class="ok">Every correctly configured target passed its latest run.</p>',
+    config.length ? `<p class="cfg" data-testid="misconfigured">Misconfigured (the canary could not authenticate or is set up wrong — not a service incident): ${list(config)}</p>` : '',
+  ];
+  return !bad.length && !config.length ? '<p class="ok">Every target passed its latest run.</p>' : parts.join('');
 }
 
 function rate(s: WindowStats): string {
@@ -73,13 +78,14 @@ function matrix(fleet: Fleet, now: Date, staleAfterMs: number): string {
       const ageMs = now.getTime() - Date.parse(s.startedAt);
       const stale = ageMs > staleAfterMs ? ' stale' : '';
       const tip = [
-        `${s.target} @ ${s.region}: latest run ${s.verdict.toUpperCase()} at ${utc(s.startedAt)} (${Math.round(ageMs / 60_000)} min ago)`,
+        `${s.target} @ ${s.region}: latest run ${s.verdict.toUpperCase()}${s.verdict !== 'pass' && s.category === 'configuration' ? ' (configuration problem, not a service incident)' : ''} at ${utc(s.startedAt)} (${Math.round(ageMs / 60_000)} min ago)`,
         s.headline ?? '',
         `first audio ${ms(s.timeToFirstAudioMs ?? null)} · longest gap ${ms(s.longestGapMs)} · coverage ${percent(s.coverage ?? null)}`,
         `passing: 24 h ${rate(r.last24h)} · 7 d ${rate(r.last7d)}`,
         `run ${s.runId}`,
       ].filter(Boolean).join('\n');
-      return `<td><a data-testid="matrix-cell" class="mx v-${escapeAttr(s.verdict)}${stale}" ${reportLinkAttrs(s.reportHtmlPath)} title="${escapeAttr(tip)}" data-target="${escapeAttr(s.target)}" data-region="${escapeAttr(s.region)}" data-run-id="${escapeAttr(s.runId)}" data-verdict="${escapeAttr(s.verdict)}">${escapeText(s.verdict)}${stale ? ' · stale' : ''}</a><div class="small muted">24 h ${escapeText(rate(r.last24h))}<br>7 d ${escapeText(rate(r.last7d))}</div></td>`;
+      const config = s.verdict !== 'pass' && s.category === 'configuration';
+      return `<td><a data-testid="matrix-cell" class="mx v-${config ? 'config' : escapeAttr(s.verdict)}${stale}" ${reportLinkAttrs(s.reportHtmlPath)} title="${escapeAttr(tip)}" data-target="${escapeAttr(s.target)}" data-region="${escapeAttr(s.region)}" data-run-id="${escapeAttr(s.runId)}" data-verdict="${escapeAttr(s.verdict)}"${config ? ' data-kind="configuration"' : ''}>${config ? 'config' : escapeText(s.verdict)}${stale ? ' · stale' : ''}</a><div class="small muted">24 h ${escapeText(rate(r.last24h))}<br>7 d ${escapeText(rate(r.last7d))}</div></td>`;
     });
     return `<tr><th>${escapeText(target)}</th>${cells.join('')}</tr>`;
   });
@@ -126,7 +132,7 @@ function median24(r: FleetRow, what: 'first' | 'gap'): number | null {
 }
 
 const DASHBOARD_CSS = `
-body{max-width:1560px}.small{font-size:12px}.ok{color:var(--pass);font-weight:600}.bad{color:var(--fail);font-weight:600}
+body{max-width:1560px}.small{font-size:12px}.ok{color:var(--pass);font-weight:600}.bad{color:var(--fail);font-weight:600}.cfg{color:var(--error);font-weight:600}.v-config{background:var(--error)}
 .matrix td,.matrix th{text-align:center}.matrix tbody th{text-align:left}.mx{display:inline-block;min-width:64px;padding:2px 8px;border-radius:10px;color:#fff;font-weight:600;text-decoration:none;text-transform:uppercase;font-size:12px}
 .mx.stale{opacity:.55;outline:2px dashed var(--muted)}.scroll{overflow-x:auto}.rows td,.rows th{padding:2px 8px;vertical-align:middle}.rows .label{white-space:nowrap;text-align:left}.rows .label div{white-space:normal;max-width:210px}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}.strip{display:block;cursor:pointer}

@@ -78,7 +78,12 @@ describe('dashboard with 7 days of history', () => {
     }));
     expect(overflow).toEqual({ page: 0, boxes: [] });
     expect(await page.locator('body').textContent()).not.toMatch(/duplicate|index line/i);
+    // The wrong key is a configuration problem, said apart from the incidents.
+    expect(await page.locator('[data-testid=misconfigured]').textContent()).toContain('azure-ga-wrong-key @ eastus2');
+    expect(await page.locator('[data-testid=failing-now]').textContent()).not.toContain('wrong-key');
+    expect(await page.locator('a[data-testid=matrix-cell][data-target=azure-ga-wrong-key][data-region=eastus2]').textContent()).toBe('config');
     await screenshot(page, 'dashboard-history-7d');
+    await page.screenshot({ path: join(process.cwd(), 'test-artifacts', 'dashboard-history-top.png') });
     await page.locator('[data-testid=heat-maps]').screenshot({ path: join(process.cwd(), 'test-artifacts', 'dashboard-heat-maps.png') });
     expect(problems.errors).toEqual([]);
     await page.close();
