@@ -71,7 +71,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
       });
     }
     if (historyMs !== undefined) {
-      const n = await writeDemoHistory(store, targets.map((t) => ({ name: t.name, flavour: t.flavour ?? (t.name.startsWith('openai') ? 'openai-ga' : 'azure-ga'), group: t.group, baseline: t.baseline })), new Date(), historyMs);
+      const n = await writeDemoHistory(store, targets.map((t) => ({ name: t.name, flavour: t.flavour ?? (t.name.startsWith('openai') ? 'openai-ga' : 'azure-ga'), group: t.group, baseline: t.baseline })), new Date(), historyMs, [settings.region, 'swedencentral', 'francecentral']);
       await writeDashboard(store, new Date());
       console.log(`\nhistory: ${n} synthetic run(s) over ${f.history} added to the daily index; dashboard regenerated`);
     }

@@ -1,6 +1,7 @@
 /**
  * `npm start -- --history 7d`: a week of synthetic rounds in the demo's store, so the dashboard looks like
- * production — every 20 minutes, each demo target in three regions, with the failures its name promises (the
+ * production — every 20 minutes, each demo target in three regions (the demo's own among them, so its real rounds
+ * continue the week), with the failures its name promises (the
  * silent-gap target has gaps, the wrong key never authenticates, …) and one regional incident (francecentral,
  * two days ago, three hours of truncated audio on the Azure targets). Lines go into the daily index files of the
  * store layout (src/sinks/layout.ts), before the real demo rounds' lines. Deterministic (a seeded generator), and
@@ -99,9 +100,9 @@ export function historySummaries(targets: readonly HistoryTarget[], now: Date, s
 }
 
 /** Writes the history into the store's daily index files (before lines already there) and the placeholder page. */
-export async function writeDemoHistory(store: ArtifactStore, targets: readonly HistoryTarget[], now: Date, spanMs: number): Promise<number> {
+export async function writeDemoHistory(store: ArtifactStore, targets: readonly HistoryTarget[], now: Date, spanMs: number, regions = HISTORY_REGIONS): Promise<number> {
   const byDay = new Map<string, string[]>();
-  const summaries = historySummaries(targets, now, spanMs);
+  const summaries = historySummaries(targets, now, spanMs, regions);
   for (const s of summaries) {
     const path = dailyIndexPath(s.startedAt);
     byDay.set(path, [...(byDay.get(path) ?? []), JSON.stringify(s)]);
