@@ -21,15 +21,15 @@ import { startSimThread } from './simWorker.js';
 
 const { values } = parseArgs({ options: { targets: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '16' } } });
 const count = Number(values.targets);
-const flavours = ['azure-ga', 'azure-preview', 'openai-ga', 'openai-beta'] as const;
+const flavours = ['azure-ga', 'azure-preview', 'openai-ga'] as const;
 const faults = ['silent-gap', 'truncated', 'stall'];
 
 const sim = await startSimThread('bench-key');
 const out = await mkdtemp(join(tmpdir(), 'rc-bench-round-'));
 const targets = Array.from({ length: count }, (_, i) => ({
   name: `target-${String(i).padStart(2, '0')}`,
-  endpoint: sim.url(flavours[i % 4]!, i % 10 === 9 ? faults[(i / 10) % faults.length | 0] : undefined),
-  flavour: flavours[i % 4],
+  endpoint: sim.url(flavours[i % flavours.length]!, i % 10 === 9 ? faults[(i / 10) % faults.length | 0] : undefined),
+  flavour: flavours[i % flavours.length],
   auth: 'api-key',
   secretSetting: 'BENCH_KEY',
   group: `g${i % 5}`,
