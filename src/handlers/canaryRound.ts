@@ -8,7 +8,7 @@ import { parseTargets, type TargetConfig } from '../config/targets.js';
 import { ConfigError } from '../errors.js';
 import { runRound, type RoundDeps, type RoundLog, type RoundResult } from '../runner/round.js';
 import { createNotifier, createRoundTelemetry, createStore, entraCredential, reportRendering } from '../runner/roundDeps.js';
-import type { ArtifactStore } from '../sinks/artifactStore.js';
+import type { ArtifactStore } from '../store/artifactStore.js';
 
 type Env = Record<string, string | undefined>;
 

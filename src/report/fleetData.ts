@@ -3,9 +3,9 @@
  * last days from an ArtifactStore, and writes the rendered dashboard to `index.html` at the store's root.
  * Unreadable lines (a torn append, a foreign line) are skipped and counted, never fatal.
  */
-import type { ArtifactStore } from '../sinks/artifactStore.js';
-import { DASHBOARD_PATH, contentTypeFor, dailyIndexPath } from '../sinks/layout.js';
-import type { RunSummary } from '../sinks/runSummary.js';
+import type { ArtifactStore } from '../store/artifactStore.js';
+import { DASHBOARD_PATH, contentTypeFor, dailyIndexPath } from '../store/layout.js';
+import type { RunSummary } from '../runSummary.js';
 import { renderDashboard, type DashboardOptions } from './dashboardHtml.js';
 
 const DAY_MS = 86_400_000;

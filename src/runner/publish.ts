@@ -5,10 +5,10 @@
 import type { Report } from '../analysis/report.js';
 import { serializeEvents, traceWavs } from '../probe/traceFile.js';
 import type { Trace } from '../probe/trace.js';
-import type { ArtifactStore } from '../sinks/artifactStore.js';
-import { gzipText } from '../sinks/gzip.js';
-import { dailyIndexPath, latestPath, type RunPaths } from '../sinks/layout.js';
-import type { RunSummary } from '../sinks/runSummary.js';
+import type { ArtifactStore } from '../store/artifactStore.js';
+import { gzipText } from '../store/gzip.js';
+import { dailyIndexPath, latestPath, type RunPaths } from '../store/layout.js';
+import type { RunSummary } from '../runSummary.js';
 import { scrub } from '../realtime/redact.js';
 
 export interface PublishInput {

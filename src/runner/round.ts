@@ -14,9 +14,9 @@ import { newRunId, runProbe, targetSecrets, type ProbeOptions } from '../probe/s
 import type { Trace } from '../probe/trace.js';
 import { applyRun, deliverPending } from '../sinks/alertStore.js';
 import type { Notification } from '../sinks/alertState.js';
-import type { ArtifactStore } from '../sinks/artifactStore.js';
-import { runPaths, safeSegment } from '../sinks/layout.js';
-import type { RunSummary } from '../sinks/runSummary.js';
+import type { ArtifactStore } from '../store/artifactStore.js';
+import { runPaths, safeSegment } from '../store/layout.js';
+import type { RunSummary } from '../runSummary.js';
 import { noTelemetry, type Telemetry } from '../sinks/telemetry.js';
 import { compareGroups } from './comparison.js';
 import { runPool } from './pool.js';

@@ -19,7 +19,7 @@
  * - **Pending**: new notifications are queued in `pending` until delivered; a newer reminder or a recovery
  *   supersedes undelivered reminders of the same alert; at most {@link MAX_PENDING} are kept (oldest dropped).
  */
-import type { RunSummary, Verdict } from './runSummary.js';
+import type { RunSummary, Verdict } from '../runSummary.js';
 
 /** Thresholds of the alert rules (see the module comment). */
 export interface AlertRules {

@@ -3,10 +3,10 @@
  * conditions), so two regions or two overlapping runs never overwrite each other's verdicts or pending
  * notifications. The rules themselves are in {@link ./alertState.ts}.
  */
-import type { ArtifactStore } from './artifactStore.js';
+import type { ArtifactStore } from '../store/artifactStore.js';
 import { nextAlertState, withoutDelivered, type AlertRules, type AlertState, type AlertStep, type Notification } from './alertState.js';
-import { alertStatePath } from './layout.js';
-import type { RunSummary } from './runSummary.js';
+import { alertStatePath } from '../store/layout.js';
+import type { RunSummary } from '../runSummary.js';
 
 /** Pending notifications older than this are dropped by {@link deliverPending} (stale, or rejected for good). */
 export const MAX_PENDING_AGE_HOURS = 48;

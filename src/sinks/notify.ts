@@ -4,7 +4,7 @@
  * delegation rights, Azurite) is not a reason to hold the alert back: the card then names the report path.
  */
 import type { Notification } from './alertState.js';
-import type { ArtifactStore } from './artifactStore.js';
+import type { ArtifactStore } from '../store/artifactStore.js';
 import { jsonPayload } from './jsonPayload.js';
 import { teamsCard } from './teamsCard.js';
 import { postJson, type DeliveryResult, type WebhookOptions } from './webhook.js';

@@ -9,7 +9,7 @@
  */
 import { request, type Dispatcher } from 'undici';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
-import { fullJitterDelay, realSleep, type Sleep } from './backoff.js';
+import { fullJitterDelay, realSleep, type Sleep } from '../store/backoff.js';
 
 /** Retry, timeout and test hooks of {@link postJson}; defaults in parentheses. */
 export interface WebhookOptions {
