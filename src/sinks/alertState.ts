@@ -102,6 +102,14 @@ export interface AlertState {
   pending: Notification[];
   lastRecovery?: { at: string; runId: string; opening: OpeningAlert };
   lastDeliveredAt?: string;
+  /**
+   * Pending notifications a round has claimed for delivery, by id (who, when). Claims are written under the
+   * state's ETag before anything is posted, so two overlapping rounds (or regions) never post the same one;
+   * a claim older than its lease is taken to be abandoned. See ./alertDelivery.ts.
+   */
+  claims?: Record<string, { by: string; at: string }>;
+  /** Deliveries the receiver rejected for good (4xx other than 408/429), by notification id. */
+  rejections?: Record<string, number>;
   updatedAt: string;
 }
 

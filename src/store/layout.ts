@@ -11,6 +11,9 @@
  * latest/<region>/<target>.json                                     RunSummary of the newest run
  * index/<yyyy-mm-dd>.jsonl                                          one RunSummary per line (append blob)
  * state/<region>/<target>.json                                      AlertState (ETag-guarded)
+ * state/<region>/<target>.corrupt-<time>.json                        a state blob that could not be read, moved aside
+ * history/<region>/<target>.json                                     healthy turns the analysis learns rates from
+ * alerts/<time>-<target>-<kind>.json                                 notifications, when no webhook is configured
  * index.html                                                        the dashboard (written elsewhere)
  * ```
  *
@@ -102,6 +105,21 @@ export function dailyIndexPath(at: Date | string): string {
 /** The alert state blob of a (region, target) pair. */
 export function alertStatePath(region: string, target: string): string {
   return `state/${safeSegment(region)}/${safeSegment(target)}.json`;
+}
+
+/** Where an unreadable alert state blob is moved before it is rebuilt. */
+export function corruptStatePath(region: string, target: string, at: Date): string {
+  return `state/${safeSegment(region)}/${safeSegment(target)}.corrupt-${at.toISOString().replace(/[:.]/g, '-')}.json`;
+}
+
+/** The healthy-turn history of a (region, target) pair. */
+export function historyPath(region: string, target: string): string {
+  return `history/${safeSegment(region)}/${safeSegment(target)}.json`;
+}
+
+/** A notification written to the store because no webhook is configured. */
+export function notificationFilePath(createdAt: string, target: string, kind: string): string {
+  return `alerts/${createdAt.replace(/[:.]/g, '-')}-${safeSegment(target)}-${safeSegment(kind)}.json`;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
