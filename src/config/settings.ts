@@ -44,6 +44,8 @@ export interface CanarySettings {
   /** The host's function timeout the deadline was derived from (host.json or CANARY_FUNCTION_TIMEOUT). */
   functionTimeoutMs: number | undefined;
   concurrency: number;
+  /** Client-side budget of one storage operation, retries included (CANARY_STORAGE_TIMEOUT_MS). */
+  storageTimeoutMs: number;
   /** Overrides of the detection thresholds (CANARY_THRESHOLDS JSON, validated by src/config/thresholds.ts). */
   thresholds: Partial<DetectionConfig>;
   alertRule: AlertRule;
@@ -108,6 +110,7 @@ export function loadSettings(env: Env, context: SettingsContext = {}): CanarySet
     roundDeadlineMs: roundDeadline(env, functionTimeoutMs),
     functionTimeoutMs,
     concurrency: int(env, 'CANARY_CONCURRENCY', 8, 1, 200),
+    storageTimeoutMs: int(env, 'CANARY_STORAGE_TIMEOUT_MS', 20_000, 500, 120_000),
     thresholds: parseThresholds(env.CANARY_THRESHOLDS),
     alertRule: { k, n, reminderHours: int(env, 'CANARY_REMINDER_HOURS', 6, 1, 24 * 14) },
     storage: storage(env),

@@ -33,7 +33,7 @@ export function makeCanaryHandler(env: () => Env = () => process.env, overrides:
     const hard = new AbortController();
     const hardTimer = setTimeout(() => hard.abort(), settings.roundDeadlineMs);
     hardTimer.unref();
-    const store = overrides.store ?? createStore(settings, log, { signal: hard.signal });
+    const store = overrides.store ?? createStore(settings, log, { signal: hard.signal, operationTimeoutMs: settings.storageTimeoutMs });
     const telemetry = overrides.telemetry ?? (await createRoundTelemetry(settings, currentEnv, log));
     try {
       const targets = settings.targets ?? (await withDeadline('reading CANARY_CONFIG_BLOB', 30_000, () => targetsFromBlob(store, settings.configBlob!)));

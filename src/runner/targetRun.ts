@@ -82,7 +82,7 @@ export async function runTarget(cfg: TargetConfig, index: number, c: TargetRunCo
   const remaining = c.probeEndAt - Date.now();
   // a session squeezed below one turn's deadline would fail by our own doing: skip it, and say so
   if (remaining < settings.turnTimeoutMs) throw new TooLateError(`only ${Math.round(remaining / 1000)} s of the round deadline left, less than one turn's deadline`);
-  const history = await readHistory(c.store, settings.region, cfg.name);
+  const history = await readHistory(c.store, settings.region, cfg.name, Math.min(10_000, settings.storageTimeoutMs ?? 10_000));
   const left = Math.max(1_000, c.probeEndAt - Date.now());
   let trace: Trace;
   try {
@@ -122,9 +122,9 @@ export async function runTarget(cfg: TargetConfig, index: number, c: TargetRunCo
 }
 
 /** The target's healthy history, or none when the store cannot say (a degraded store answers at once). */
-async function readHistory(store: ArtifactStore, region: string, target: string): Promise<DetectionHistory | undefined> {
+async function readHistory(store: ArtifactStore, region: string, target: string, budgetMs: number): Promise<DetectionHistory | undefined> {
   try {
-    const samples = await withDeadline(`history of ${target}`, 10_000, () => store.readJson<HistorySample[]>(historyPath(region, target)));
+    const samples = await withDeadline(`history of ${target}`, budgetMs, () => store.readJson<HistorySample[]>(historyPath(region, target)));
     return Array.isArray(samples) ? { target, samples } : undefined;
   } catch {
     return undefined;

@@ -141,6 +141,7 @@ export function nextAlertState(prev: AlertState | undefined, run: RunSummary, no
   const make = (kind: NotificationKind, opening: OpeningAlert, sinceOpen: Notification['sinceOpen']): Notification => ({
     id: `${kind}:${run.region}/${run.target}:${run.runId}`,
     kind,
+    ...(run.category ? { category: run.category } : {}),
     createdAt: nowIso,
     region: run.region,
     target: run.target,
