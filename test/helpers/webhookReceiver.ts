@@ -29,6 +29,8 @@ export interface RecordedRequest {
   at: number;
   /** The body parsed as JSON (throws if it is not). */
   json<T = unknown>(): T;
+  /** The status answered (undefined while hanging). */
+  status?: number;
 }
 
 export interface WebhookReceiver {
@@ -40,7 +42,7 @@ export interface WebhookReceiver {
   reply(...replies: ReceiverReply[]): void;
   /** Answer every request from `fn` (queued replies still go first); `undefined` restores the default. */
   script(fn: ((req: RecordedRequest) => ReceiverReply) | undefined): void;
-  /** Posted notifications by id (JSON payload `id`, else the card's first text block). */
+  /** Notifications the receiver accepted (answered 2xx), by id (JSON payload `id`, else the card's first text block). */
   countById(): Map<string, number>;
   close(): Promise<void>;
 }
@@ -66,6 +68,7 @@ export async function startWebhookReceiver(options: { defaultReply?: ReceiverRep
       requests.push(recorded);
       const reply = queue.shift() ?? scripted?.(recorded) ?? options.defaultReply ?? { status: 202 };
       if ('hang' in reply) return; // keep the socket open, never answer
+      recorded.status = reply.status;
       res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers });
       res.end(reply.body ?? '');
     });
@@ -82,6 +85,7 @@ export async function startWebhookReceiver(options: { defaultReply?: ReceiverRep
     countById: () => {
       const out = new Map<string, number>();
       for (const r of requests) {
+        if (r.status === undefined || r.status < 200 || r.status > 299) continue;
         const id = notificationKey(r.body);
         out.set(id, (out.get(id) ?? 0) + 1);
       }
