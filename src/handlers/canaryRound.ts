@@ -42,7 +42,7 @@ export function makeCanaryHandler(env: () => Env = () => process.env, overrides:
         log,
         credential: entraCredential(settings),
         ...reportRendering(),
-        secrets: settingSecrets(settings),
+        secrets: settingSecrets(settings, currentEnv),
         signal: hard.signal,
         ...overrides,
         store,

@@ -61,9 +61,18 @@ export function entraCredential(settings: CanarySettings): () => TokenCredential
   return () => (cached ??= azureCredential(settings.storage.kind === 'account-url' ? settings.storage.clientId : undefined));
 }
 
-/** Secret values held by the settings themselves: the webhook URL and its signature, account keys, SAS tokens, instrumentation keys. */
-export function settingSecrets(settings: CanarySettings): string[] {
+/**
+ * Secret values held by the settings themselves: the webhook URL and its signature, account keys, SAS tokens,
+ * instrumentation keys, and the value of every app setting whose name says it is a secret (`…KEY…`,
+ * `…SECRET…`, `…TOKEN…`, `…PASSWORD…`, connection strings).
+ */
+export function settingSecrets(settings: CanarySettings, env: Record<string, string | undefined> = {}): string[] {
   const out: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    const v = value?.trim() ?? '';
+    // long, non-trivial values only: scrubbing "true" or a port number would corrupt every JSON document
+    if (/KEY|SECRET|TOKEN|PASSWORD|CONNECTION_STRING|WEBHOOK_URL/i.test(name) && v.length >= 8 && !/^(true|false|\d+)$/i.test(v)) out.push(v);
+  }
   if (settings.webhook) {
     out.push(settings.webhook.url);
     try {
