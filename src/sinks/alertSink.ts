@@ -25,7 +25,7 @@ export interface AlertSinkOptions {
   rules: AlertRules;
   verdicts: VerdictSpool;
   /** Posts one notification; undefined = delivery disabled (notifications stay pending). */
-  send: ((n: Notification) => Promise<SendOutcome | boolean>) | undefined;
+  send: ((n: Notification, signal?: AbortSignal) => Promise<SendOutcome | boolean>) | undefined;
   stats: AlertStats;
   budgetMs?: number;
 }

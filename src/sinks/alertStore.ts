@@ -107,7 +107,7 @@ export async function deliverPending(
   store: ArtifactStore,
   region: string,
   target: string,
-  send: (notification: Notification) => Promise<SendOutcome | boolean>,
+  send: (notification: Notification, signal?: AbortSignal) => Promise<SendOutcome | boolean>,
   now: () => Date = () => new Date(),
   options: DeliverOptions = {},
 ): Promise<PendingDelivery> {
@@ -132,7 +132,7 @@ export async function deliverPending(
   let stopped = false;
   for (const n of claimed) {
     if (stopped || options.signal?.aborted) break;
-    const outcome = asOutcome(await send(n));
+    const outcome = asOutcome(await send(n, options.signal));
     outcomes.set(n.id, outcome);
     if (outcome === 'retry') stopped = true;
   }

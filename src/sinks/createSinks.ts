@@ -22,7 +22,8 @@ import type { WebhookOptions } from './webhook.js';
 /** Webhook timing inside the alert sink's budget: a receiver that never answers costs ≤ 25 s per notification. */
 export const ROUND_WEBHOOK: WebhookOptions = { attempts: 3, attemptTimeoutMs: 10_000, totalTimeoutMs: 25_000, maxRetryAfterMs: 10_000 };
 
-export type Notifier = (n: Notification) => Promise<SendOutcome | boolean>;
+/** Delivers one notification; stops retrying once `signal` is aborted (the alert budget is spent). */
+export type Notifier = (n: Notification, signal?: AbortSignal) => Promise<SendOutcome | boolean>;
 
 /**
  * Where notifications go: the webhook, or (no webhook configured) `alerts/<time>-<target>-<kind>.json` in the
@@ -40,8 +41,8 @@ export function createNotifier(settings: CanarySettings, store: ArtifactStore, l
       return 'delivered';
     };
   }
-  return async (n) => {
-    const r = await sendNotification(n, store, { webhookUrl: hook.url, format: hook.format, linkTtlMinutes: settings.linkTtlMinutes, storageLabel: store.description, webhook, secrets: secrets() });
+  return async (n, signal) => {
+    const r = await sendNotification(n, store, { webhookUrl: hook.url, format: hook.format, linkTtlMinutes: settings.linkTtlMinutes, storageLabel: store.description, webhook: { ...webhook, signal }, secrets: secrets() });
     const outcome = outcomeOf(r);
     if (r.delivered) log.info(`${n.kind} for ${n.summary.target} delivered to the webhook (${r.attempts} attempt(s))`);
     else log.warn(`${n.kind} for ${n.summary.target} not delivered (${r.reason}, status ${r.status ?? 'none'}${r.error ? `, ${r.error}` : ''}, ${r.attempts} attempt(s)); ${outcome === 'rejected' ? 'the receiver refused it: it is retried a bounded number of times, then dropped' : 'it stays pending for the next run'}`);
