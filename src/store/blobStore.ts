@@ -207,20 +207,20 @@ class BlobStore implements ArtifactStore, VersionedAccess {
 
   #retried<T>(signal: AbortSignal, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     return retrying(
-        async () => {
-          if (signal.aborted) throw new DeadlineError('storage', 0);
-          await this.#ensureContainer(signal);
-          return fn(signal);
-        },
-        {
-          attempts: this.#options.attempts ?? 2,
-          baseDelayMs: this.#options.baseDelayMs ?? 500,
-          maxDelayMs: this.#options.maxDelayMs ?? 4_000,
-          isRetryable: isTransient,
-          sleep: this.#options.sleep,
-          random: this.#options.random,
-        },
-      );
+      async () => {
+        if (signal.aborted) throw new DeadlineError('storage', 0);
+        await this.#ensureContainer(signal);
+        return fn(signal);
+      },
+      {
+        attempts: this.#options.attempts ?? 2,
+        baseDelayMs: this.#options.baseDelayMs ?? 500,
+        maxDelayMs: this.#options.maxDelayMs ?? 4_000,
+        isRetryable: isTransient,
+        sleep: this.#options.sleep,
+        random: this.#options.random,
+      },
+    );
   }
 
   /** Creates the container once per store. A refusal other than a transient one (e.g. 403 for an identity without container rights) is taken to mean the infrastructure created it. */
