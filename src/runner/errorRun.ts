@@ -83,13 +83,14 @@ export function runError(stage: RunError['stage'], err: unknown): RunError {
 }
 
 /**
- * `configuration` for runs the service refused for auth or configuration reasons (401/403 on the upgrade, an
- * auth error before connecting, OpenAI's close codes 3000/4000), `incident` for other non-passing runs.
+ * `configuration` for runs the service refused for auth or configuration reasons (401/403 on the upgrade, 400/404
+ * — a wrong api-version or deployment name —, an auth error before connecting, OpenAI's close codes 3000/4000),
+ * `incident` for other non-passing runs (429 quota, 5xx, drops, bad audio).
  */
 export function categoryOf(report: Report): RunCategory | undefined {
   if (report.verdict === 'pass') return undefined;
   const c = report.connection;
-  const rejected = c.upgradeStatus === 401 || c.upgradeStatus === 403;
+  const rejected = c.upgradeStatus === 400 || c.upgradeStatus === 401 || c.upgradeStatus === 403 || c.upgradeStatus === 404;
   const closed = c.close?.initiatedBy === 'server' && (c.close.code === 3000 || c.close.code === 4000);
   const auth = c.socketErrors.some((e) => e.errorClass === 'auth');
   return rejected || closed || auth ? 'configuration' : 'incident';

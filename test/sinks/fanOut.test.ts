@@ -53,6 +53,8 @@ describe('run category', () => {
     expect(categoryOf(report({ close: { traceMs: 1, code: 4000, reason: 'invalid_api_key', initiatedBy: 'server' } }))).toBe('configuration');
     expect(categoryOf(report({ close: { traceMs: 1, code: 3000, reason: 'invalid_request_error', initiatedBy: 'server' } }))).toBe('configuration');
     expect(categoryOf(report({ socketErrors: [{ traceMs: 0, errorClass: 'auth', code: null, message: 'no token' }] }))).toBe('configuration');
+    expect(categoryOf(report({ upgradeStatus: 404 }))).toBe('configuration');
+    expect(categoryOf(report({ upgradeStatus: 429 }))).toBe('incident');
     expect(categoryOf(report({ upgradeStatus: 500 }))).toBe('incident');
     expect(categoryOf(report({ close: { traceMs: 1, code: 1011, reason: '', initiatedBy: 'server' } }, 'fail'))).toBe('incident');
     expect(categoryOf(report({}, 'pass'))).toBeUndefined();
