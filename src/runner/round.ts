@@ -112,7 +112,7 @@ export async function runRound(settings: CanarySettings, targets: readonly Targe
     );
   }
 
-  const plan = deps.hooks?.plan ? await deps.hooks.plan(targets) : { probe: [...targets], skipped: [] };
+  const plan = await planRound(targets, deps.hooks, log);
   const catalog = deps.catalog ?? loadCatalog();
   const credential = deps.credential ?? (() => { throw new ConfigError('auth', 'entra targets need a credential'); });
   const barrier = new GroupBarrier(plan.probe);
@@ -156,4 +156,15 @@ export async function runRound(settings: CanarySettings, targets: readonly Targe
   if (afterRound) await withDeadline('after-round step', msUntil(deadlineAt), () => afterRound(result)).catch((err: unknown) => log.warn(`after-round step failed: ${errorText(err)}`));
   log.info(`round ${runId} done in ${(result.durationMs / 1000).toFixed(1)} s: ${outcomes.filter((o) => o.summary.verdict === 'pass').length} pass, ${outcomes.filter((o) => o.summary.verdict !== 'pass').length} not passing, ${notProbed.length} not probed; ${stats.delivered} notification(s) delivered, ${stats.pending} pending`);
   return result;
+}
+
+/** The plan step, if any; a plan that fails probes everything (and says so) rather than nothing. */
+async function planRound(targets: readonly TargetConfig[], hooks: RoundHooks | undefined, log: RoundLog): Promise<{ probe: TargetConfig[]; skipped: { target: string; reason: string }[] }> {
+  if (!hooks?.plan) return { probe: [...targets], skipped: [] };
+  try {
+    return await hooks.plan(targets);
+  } catch (err) {
+    log.error(`the round's plan step failed (${errorText(err)}); probing every target`);
+    return { probe: [...targets], skipped: [] };
+  }
 }
