@@ -1,7 +1,7 @@
 /**
  * bench:dashboard — the fleet dashboard at full size: 7 days × 144 runs a day × T targets × R regions of synthetic
  * RunSummaries (default 10 × 2 = 20 rows, 20,160 runs). Prints the render time in TypeScript, the page size, and
- * the page's load-to-ready time in headless Chromium (Debian's /usr/bin/chromium via playwright-core): navigation
+ * the page's load-to-ready time in headless Chromium (see bench/chromium.ts, via playwright-core): navigation
  * start → two animation frames after the load event, i.e. parsed, scripted, laid out and painted. Target: < 2 s.
  *
  * Usage: npm run bench:dashboard [-- --targets T --regions R --loads N --chromium PATH]; KEEP=1 keeps the page and prints its folder.
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumPath } from './chromium.js';
 import { renderDashboard } from '../src/report/dashboardHtml.js';
 import { runPaths } from '../src/sinks/layout.js';
 import type { RunSummary } from '../src/sinks/runSummary.js';
@@ -22,7 +23,7 @@ const { values } = parseArgs({
     targets: { type: 'string', default: '10' },
     regions: { type: 'string', default: '2' },
     loads: { type: 'string', default: '5' },
-    chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
+    chromium: { type: 'string' },
   },
 });
 const TARGETS = Number(values.targets);
@@ -105,10 +106,7 @@ const server = createServer((req, res) => {
 });
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const port = (server.address() as { port: number }).port;
-const browser = await chromium.launch({
-  executablePath: values.chromium,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await chromium.launch({ executablePath: values.chromium ?? (await chromiumPath()), args: CHROMIUM_ARGS });
 const ready: number[] = [];
 const loads: number[] = [];
 const errors: string[] = [];

@@ -18,13 +18,13 @@ const turns = Number(values.turns);
 
 const sim = await startSimThread('bench-key');
 const prompts = loadCatalog();
-const flavours = ['azure-ga', 'azure-preview', 'openai-ga', 'openai-beta'] as const;
+const flavours = ['azure-ga', 'azure-preview', 'openai-ga'] as const;
 console.log(`bench:probe — ${sessions} concurrent sessions × ${turns} turns against the simulator (${flavours.length} flavours), node ${process.version}`);
 const started = performance.now();
 const traces = await Promise.all(
   Array.from({ length: sessions }, (_, i) => {
     const flavour = flavours[i % flavours.length]!;
-    const endpoint = resolveEndpoint({ endpoint: sim.url(flavour), dialect: flavour === 'openai-beta' ? 'beta' : undefined });
+    const endpoint = resolveEndpoint({ endpoint: sim.url(flavour) });
     return runProbe({ name: `s${i}`, endpoint, auth: { mode: 'api-key', key: 'bench-key' } }, { prompts: [prompts[i % prompts.length]!], turns, settleMs: 50 });
   }),
 );

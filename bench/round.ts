@@ -50,7 +50,7 @@ if (!values.scenario) {
 const flood = values.scenario === 'flood';
 const count = Number(values.targets);
 const capMb = Number(values['cap-mb']);
-const flavours = ['azure-ga', 'azure-preview', 'openai-ga', 'openai-beta'] as const;
+const flavours = ['azure-ga', 'azure-preview', 'openai-ga'] as const;
 const faults = ['silent-gap', 'truncated', 'stall'];
 
 const sim = await startSimThread('bench-key');
@@ -58,8 +58,8 @@ const flooder: FloodThread | undefined = flood ? await startFloodThread(Number(v
 const out = await mkdtemp(join(tmpdir(), 'rc-bench-round-'));
 const targets = Array.from({ length: count }, (_, i) => ({
   name: `target-${String(i).padStart(2, '0')}`,
-  endpoint: flooder && i === 7 ? flooder.url : sim.url(flavours[i % 4]!, i % 10 === 9 ? faults[(i / 10) % faults.length | 0] : undefined),
-  flavour: flooder && i === 7 ? 'azure-ga' : flavours[i % 4],
+  endpoint: flooder && i === 7 ? flooder.url : sim.url(flavours[i % flavours.length]!, i % 10 === 9 ? faults[(i / 10) % faults.length | 0] : undefined),
+  flavour: flooder && i === 7 ? 'azure-ga' : flavours[i % flavours.length],
   auth: 'api-key',
   secretSetting: 'BENCH_KEY',
   group: `g${i % 5}`,

@@ -4,15 +4,16 @@
  * names of secret app settings (a key pasted where its setting's *name* belongs is refused).
  */
 import { ConfigError } from '../errors.js';
+import { looksLikeSecret as keyLike } from '../realtime/redact.js';
 
 /**
- * Whether a value looks like a key or token rather than a setting name. Local stand-in for
- * `looksLikeSecret` of src/realtime/redact.ts (being added in parallel): switch to it when it lands.
- * Setting names are identifiers (`AOAI_KEY_SWEDEN`); keys are long runs mixing letters and digits
- * (32-hex Azure keys, 84-char Azure keys, `sk-…`, JWTs `eyJ…`).
+ * Whether a value looks like a key or token rather than a setting name: the scrubber's own key patterns
+ * (src/realtime/redact.ts), plus what no identifier looks like — setting names are identifiers
+ * (`AOAI_KEY_SWEDEN`); keys are long runs mixing letters and digits (32-hex Azure keys, `sk-…`, JWTs `eyJ…`).
  */
 export function looksLikeSecret(value: string): boolean {
   const v = value.trim();
+  if (keyLike(v)) return true;
   if (/^(sk-|sk_|eyJ|Bearer\s)/.test(v)) return true;
   if (/^[0-9a-f]{32,}$/i.test(v)) return true;
   if (v.length >= 24 && /\d/.test(v) && /[A-Za-z]/.test(v) && !/_/.test(v)) return true;

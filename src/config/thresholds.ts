@@ -28,6 +28,7 @@ export const THRESHOLD_RANGES: Readonly<Record<keyof DetectionConfig, ThresholdR
   audioDoneGraceMs: { min: 0, max: 30_000 },
   speechCharsPerSecond: { min: 1, max: 100 },
   audioTokensPerSecond: { min: 0.1, max: 1_000 },
+  audioTokenOverheadPerItem: { min: 0, max: 100, integer: true },
   transcriptCoverageMin: { min: 0, max: 1 },
   learnedTranscriptCoverageMin: { min: 0, max: 1 },
   minImpliedSpeechMs: { min: 0, max: 600_000 },
@@ -36,6 +37,8 @@ export const THRESHOLD_RANGES: Readonly<Record<keyof DetectionConfig, ThresholdR
   defaultUsageCoverageFloor: { min: 0, max: 1 },
   trailingTranscriptMinMs: { min: 0, max: 600_000 },
   historyMinSamples: { min: 1, max: 1_000, integer: true },
+  silentTailMinMs: { min: 100, max: 60_000 },
+  silentTailSpeechMs: { min: 0, max: 60_000 },
 });
 
 const SETTING = 'CANARY_THRESHOLDS';

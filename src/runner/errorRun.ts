@@ -2,9 +2,8 @@
  * Runs that have no analysis — a target whose configuration cannot be used (missing secret, unknown prompt),
  * a probe that did not end, analysis or rendering that threw on a hostile trace — still become a run: an
  * `error` summary (index line, alert, dashboard cell), report.json as an error document saying what to fix,
- * and a small report.html. Never a silent skip. Also the category rule for analysed runs.
+ * and a small report.html. Never a silent skip. (Analysed runs get their category from src/analysis/category.ts.)
  */
-import type { Report } from '../analysis/report.js';
 import type { TargetConfig } from '../config/targets.js';
 import { ConfigError } from '../errors.js';
 import { escapeText } from '../report/escape.js';
@@ -80,18 +79,4 @@ export function errorRun(cfg: TargetConfig, e: RunError, at: { runId: string; st
 /** The error of a thrown value, as a stage and a message (a ConfigError's names its field). */
 export function runError(stage: RunError['stage'], err: unknown): RunError {
   return { stage, message: err instanceof ConfigError ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
-}
-
-/**
- * `configuration` for runs the service refused for auth or configuration reasons (401/403 on the upgrade, 400/404
- * — a wrong api-version or deployment name —, an auth error before connecting, OpenAI's close codes 3000/4000),
- * `incident` for other non-passing runs (429 quota, 5xx, drops, bad audio).
- */
-export function categoryOf(report: Report): RunCategory | undefined {
-  if (report.verdict === 'pass') return undefined;
-  const c = report.connection;
-  const rejected = c.upgradeStatus === 400 || c.upgradeStatus === 401 || c.upgradeStatus === 403 || c.upgradeStatus === 404;
-  const closed = c.close?.initiatedBy === 'server' && (c.close.code === 3000 || c.close.code === 4000);
-  const auth = c.socketErrors.some((e) => e.errorClass === 'auth');
-  return rejected || closed || auth ? 'configuration' : 'incident';
 }

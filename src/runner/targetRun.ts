@@ -5,6 +5,7 @@
  * one). Only "too late to start" is thrown (the round reports it as not probed).
  */
 import type { TokenCredential } from '@azure/identity';
+import { runCategory } from '../analysis/category.js';
 import { analyzeTrace, historySamples, type DetectionHistory, type HistorySample } from '../analysis/index.js';
 import { buildReport, type Report } from '../analysis/report.js';
 import type { CanarySettings } from '../config/settings.js';
@@ -18,7 +19,7 @@ import { scrubValue } from '../sinks/scrubValue.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { historyPath, runPaths } from '../store/layout.js';
 import { errorTally, tallyOf, type RunTally } from './comparison.js';
-import { categoryOf, errorRun, runError, type RunError } from './errorRun.js';
+import { errorRun, runError, type RunError } from './errorRun.js';
 import { probeTarget } from './probeTarget.js';
 import { summarize } from './summarize.js';
 
@@ -98,8 +99,11 @@ export async function runTarget(cfg: TargetConfig, index: number, c: TargetRunCo
   }
 
   let report: Report;
+  let category: 'incident' | 'configuration' | undefined;
   try {
-    report = buildReport(trace, analyzeTrace(trace, settings.thresholds, history));
+    const analysis = analyzeTrace(trace, settings.thresholds, history);
+    report = buildReport(trace, analysis);
+    category = runCategory(trace, analysis) ?? undefined;
   } catch (err) {
     return fail(runError('analysis', err), { trace, target });
   }
@@ -110,7 +114,7 @@ export async function runTarget(cfg: TargetConfig, index: number, c: TargetRunCo
     return fail(runError('rendering', err), { trace, target });
   }
   const secrets = [...c.secrets];
-  const summary = scrubValue({ ...summarize(report, settings.region, cfg, paths), category: categoryOf(report) }, secrets);
+  const summary = scrubValue({ ...summarize(report, settings.region, cfg, paths), category }, secrets);
   if (summary.category === undefined) delete summary.category;
   let samples: HistorySample[] = [];
   try {

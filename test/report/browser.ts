@@ -1,21 +1,19 @@
 /**
- * Browser-test plumbing: Debian's Chromium driven by playwright-core (no browser download), a static file server
+ * Browser-test plumbing: headless Chromium (the system's, or the one inside the @sparticuz/chromium package — see
+ * bench/chromium.ts) driven by playwright-core (no browser download), a static file server
  * on 127.0.0.1, and a watcher that collects console errors, page errors and failed requests.
  */
 import { createServer, type Server } from 'node:http';
 import { mkdir, readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumPath } from '../../bench/chromium.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 
 /** Headless Chromium with networking side channels off. */
 export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  return chromium.launch({ executablePath: await chromiumPath(), args: CHROMIUM_ARGS });
 }
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.wav': 'audio/wav', '.json': 'application/json' };

@@ -2,8 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import { fanOut } from '../../src/sinks/fanOut.js';
 import type { RunSink } from '../../src/sinks/runSink.js';
-import { categoryOf } from '../../src/runner/errorRun.js';
-import type { Report } from '../../src/analysis/report.js';
 
 const sink = (name: string, stage: RunSink['stage'], budgetMs: number, run: (signal: AbortSignal) => Promise<void>): RunSink => ({ name, stage, budgetMs, onRoundEnd: (_e, ctx) => run(ctx.signal) });
 
@@ -41,22 +39,5 @@ describe('fan-out', () => {
       deadlineAt: Date.now() + 200,
     });
     expect(failures[0]!.reason).toMatch(/no answer within 2\d\d ms|no answer within 1\d\d ms/);
-  });
-});
-
-describe('run category', () => {
-  const report = (connection: Partial<Report['connection']>, verdict: Report['verdict'] = 'error'): Report =>
-    ({ verdict, connection: { upgradeStatus: 101, established: false, close: null, abnormalClose: false, socketErrors: [], sessionEnd: null, errorEvents: 0, ...connection } }) as unknown as Report;
-  it('is configuration for 401/403, auth errors and OpenAI close codes 3000/4000; incident otherwise', () => {
-    expect(categoryOf(report({ upgradeStatus: 401 }))).toBe('configuration');
-    expect(categoryOf(report({ upgradeStatus: 403 }))).toBe('configuration');
-    expect(categoryOf(report({ close: { traceMs: 1, code: 4000, reason: 'invalid_api_key', initiatedBy: 'server' } }))).toBe('configuration');
-    expect(categoryOf(report({ close: { traceMs: 1, code: 3000, reason: 'invalid_request_error', initiatedBy: 'server' } }))).toBe('configuration');
-    expect(categoryOf(report({ socketErrors: [{ traceMs: 0, errorClass: 'auth', code: null, message: 'no token' }] }))).toBe('configuration');
-    expect(categoryOf(report({ upgradeStatus: 404 }))).toBe('configuration');
-    expect(categoryOf(report({ upgradeStatus: 429 }))).toBe('incident');
-    expect(categoryOf(report({ upgradeStatus: 500 }))).toBe('incident');
-    expect(categoryOf(report({ close: { traceMs: 1, code: 1011, reason: '', initiatedBy: 'server' } }, 'fail'))).toBe('incident');
-    expect(categoryOf(report({}, 'pass'))).toBeUndefined();
   });
 });
