@@ -52,7 +52,11 @@ export interface DetectionConfig {
   learnedTranscriptCoverageMin: number;
   /** The transcript comparison only applies when the transcript implies at least this much speech. Default 2000 ms. */
   minImpliedSpeechMs: number;
-  /** Usage shortfall (usage-implied − received audio) must reach this many ms … Default 500 ms. */
+  /**
+   * Usage shortfall (usage-implied − received audio) must reach this many ms … Default 350 ms: two real-sized deltas
+   * (≈ 2 × 250 ms at the short end) must show, while an overhead anywhere from 0 to 8 tokens per item (± 250 ms around
+   * the modelled 3) must not.
+   */
   usageShortfallMinMs: number;
   /** … and this fraction of the usage-implied duration to rule `audio_truncated`. Default 0.015. */
   usageShortfallFraction: number;
@@ -90,7 +94,7 @@ export const DEFAULT_DETECTION_CONFIG: Readonly<DetectionConfig> = Object.freeze
   transcriptCoverageMin: 0.7,
   learnedTranscriptCoverageMin: 0.8,
   minImpliedSpeechMs: 2000,
-  usageShortfallMinMs: 500,
+  usageShortfallMinMs: 350,
   usageShortfallFraction: 0.015,
   defaultUsageCoverageFloor: 0.3,
   trailingTranscriptMinMs: 700,

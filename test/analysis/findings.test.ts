@@ -39,8 +39,9 @@ describe('healthy speech stays quiet', () => {
     for (const audioTokens of [200, 208]) expect(turnFindings(analyze(oneTurn({ pcm: speech(10_000), transcript: COUNT, audioTokens }).b))).toEqual([]);
   });
 
-  it('usage nine tokens (450 ms) over the audio is not truncation', () => {
-    expect(turnFindings(analyze(oneTurn({ pcm: speech(10_000), transcript: COUNT, audioTokens: 212 }).b))).toEqual([]);
+  it('usage six tokens (300 ms) over the audio is not truncation, ten tokens (500 ms: two short real deltas lost) is', () => {
+    expect(turnFindings(analyze(oneTurn({ pcm: speech(10_000), transcript: COUNT, audioTokens: 209 }).b))).toEqual([]);
+    expect(turnFindings(analyze(oneTurn({ pcm: speech(10_000), transcript: COUNT, audioTokens: 213 }).b)).map((f) => f.code)).toEqual(['audio_truncated']);
   });
 });
 
