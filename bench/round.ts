@@ -42,7 +42,8 @@ if (!values.scenario) {
   let code = 0;
   for (const scenario of scenarios) {
     const args = ['--scenario', scenario, '--targets', values.targets!, '--concurrency', values.concurrency!, '--flood-seconds', values['flood-seconds']!, '--cap-mb', values['cap-mb']!];
-    code ||= await new Promise<number>((resolve) => fork(fileURLToPath(import.meta.url), args, { stdio: 'inherit' }).on('exit', (c) => resolve(c ?? 1)));
+    const exit = await new Promise<number>((resolve) => fork(fileURLToPath(import.meta.url), args, { stdio: 'inherit' }).on('exit', (c) => resolve(c ?? 1)));
+    code = code || exit; // every scenario runs, whatever the first one's outcome
   }
   process.exit(code);
 }
