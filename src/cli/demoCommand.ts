@@ -12,7 +12,7 @@ import { createNotifier, createStore, reportRendering } from '../runner/roundDep
 import { intFlag, parse } from './args.js';
 import { printRoundTable } from './roundTable.js';
 import { parseHistory, writeDemoHistory } from './demoHistory.js';
-import { writeDashboard } from '../report/fleetData.js';
+import { writeDashboard } from '../sinks/dashboardSink.js';
 
 const HELP = `realtime-canary demo [--out DIR] [--rounds N] [--history 7d] [--quiet]
 

@@ -5,8 +5,15 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DetectionConfig } from '../analysis/config.js';
 import { ConfigError } from '../errors.js';
+import { DEFAULT_FUNCTION_TIMEOUT_MS, parseTimeSpan, safetyMarginMs } from './hostTimeout.js';
+import { validateNcrontab } from './ncrontab.js';
+import { checkAppInsightsConnectionString, checkStorageConnectionString, checkWebhookUrl } from './settingChecks.js';
+import { parseThresholds } from './thresholds.js';
 import { parseTargets, type TargetConfig } from './targets.js';
+
+export { validateNcrontab } from './ncrontab.js';
 
 export const DEFAULT_SCHEDULE = '0 */10 * * * *';
 
@@ -32,11 +39,15 @@ export interface CanarySettings {
   turns: number;
   turnTimeoutMs: number;
   sessionTimeoutMs: number;
-  /** The round writes what it has by this deadline (keep it below the function timeout). */
+  /** The round writes what it has by this deadline: below the function timeout by a safety margin. */
   roundDeadlineMs: number;
+  /** The host's function timeout the deadline was derived from (host.json or CANARY_FUNCTION_TIMEOUT). */
+  functionTimeoutMs: number | undefined;
   concurrency: number;
-  /** Overrides of the detection thresholds (CANARY_THRESHOLDS JSON). */
-  thresholds: Record<string, unknown>;
+  /** Client-side budget of one storage operation, retries included (CANARY_STORAGE_TIMEOUT_MS). */
+  storageTimeoutMs: number;
+  /** Overrides of the detection thresholds (CANARY_THRESHOLDS JSON, validated by src/config/thresholds.ts). */
+  thresholds: Partial<DetectionConfig>;
   alertRule: AlertRule;
   storage: StorageSettings;
   spoolDir: string;
@@ -46,21 +57,47 @@ export interface CanarySettings {
   /** What a report link authorizes: `container` (read-only; the report's audio plays) or just the `blob`. */
   linkScope: 'container' | 'blob';
   appInsightsConnectionString: string | undefined;
+  /**
+   * Problems that disable one sink but not the round (a bad webhook URL disables alert delivery, a bad App
+   * Insights connection string disables telemetry): logged as errors at the start of every round.
+   */
+  problems: ConfigError[];
+}
+
+/** What the handler knows besides the app settings. */
+export interface SettingsContext {
+  /** host.json's functionTimeout, if the app has one. */
+  functionTimeoutMs?: number;
 }
 
 type Env = Record<string, string | undefined>;
 
-export function loadSettings(env: Env): CanarySettings {
+export function loadSettings(env: Env, context: SettingsContext = {}): CanarySettings {
+  const problems: ConfigError[] = [];
   const schedule = env.CANARY_SCHEDULE?.trim() || DEFAULT_SCHEDULE;
-  validateNcrontab(schedule);
+  validateNcrontab(schedule, { allowEverySecond: flag(env, 'CANARY_ALLOW_EVERY_SECOND') });
   const targetsJson = env.CANARY_TARGETS?.trim();
   const configBlob = env.CANARY_CONFIG_BLOB?.trim() || undefined;
   if (!targetsJson && !configBlob) throw new ConfigError('CANARY_TARGETS', 'is required (a JSON array of targets), or set CANARY_CONFIG_BLOB to a config blob path');
-  const webhookUrl = env.CANARY_WEBHOOK_URL?.trim();
-  if (webhookUrl && !/^https?:\/\//.test(webhookUrl)) throw new ConfigError('CANARY_WEBHOOK_URL', 'must be an http(s) URL (the value is not shown: it is a secret)');
+  const webhookRaw = env.CANARY_WEBHOOK_URL?.trim();
+  let webhookUrl: string | undefined;
+  try {
+    webhookUrl = webhookRaw ? checkWebhookUrl(webhookRaw) : undefined;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(new ConfigError(err.field, `${err.message.slice(err.field.length + 2)}; alert delivery is disabled until it is fixed (probing, reports and alert state go on)`));
+  }
   const format = env.CANARY_WEBHOOK_FORMAT?.trim() || 'teams';
   if (format !== 'teams' && format !== 'json') throw new ConfigError('CANARY_WEBHOOK_FORMAT', 'must be "teams" or "json"');
   const [k, n] = parseRule(env.CANARY_ALERT_RULE);
+  const appInsights = env.APPLICATIONINSIGHTS_CONNECTION_STRING?.trim() || undefined;
+  try {
+    if (appInsights) checkAppInsightsConnectionString(appInsights);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(new ConfigError(err.field, `${err.message.slice(err.field.length + 2)}; telemetry is disabled until it is fixed`));
+  }
+  const functionTimeoutMs = functionTimeout(env, context);
   return {
     region: env.CANARY_REGION?.trim() || 'local',
     schedule,
@@ -70,17 +107,50 @@ export function loadSettings(env: Env): CanarySettings {
     turns: int(env, 'CANARY_TURNS', 3, 1, 20),
     turnTimeoutMs: int(env, 'CANARY_TURN_TIMEOUT_MS', 30_000, 1000, 600_000),
     sessionTimeoutMs: int(env, 'CANARY_SESSION_TIMEOUT_MS', 180_000, 1000, 1_800_000),
-    roundDeadlineMs: int(env, 'CANARY_ROUND_DEADLINE_MS', 540_000, 5000, 3_600_000),
+    roundDeadlineMs: roundDeadline(env, functionTimeoutMs),
+    functionTimeoutMs,
     concurrency: int(env, 'CANARY_CONCURRENCY', 8, 1, 200),
-    thresholds: json(env, 'CANARY_THRESHOLDS'),
+    storageTimeoutMs: int(env, 'CANARY_STORAGE_TIMEOUT_MS', 20_000, 500, 120_000),
+    thresholds: parseThresholds(env.CANARY_THRESHOLDS),
     alertRule: { k, n, reminderHours: int(env, 'CANARY_REMINDER_HOURS', 6, 1, 24 * 14) },
     storage: loadStorageSettings(env),
     spoolDir: env.CANARY_SPOOL_DIR?.trim() || join(tmpdir(), 'realtime-canary-spool'),
-    webhook: webhookUrl ? { url: webhookUrl, format } : undefined,
+    webhook: webhookUrl ? { url: webhookRaw!, format } : undefined,
     linkTtlMinutes: int(env, 'CANARY_LINK_TTL_MINUTES', 24 * 60, 5, 7 * 24 * 60),
     linkScope: linkScope(env.CANARY_LINK_SCOPE),
-    appInsightsConnectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING?.trim() || undefined,
+    appInsightsConnectionString: problems.some((p) => p.field === 'APPLICATIONINSIGHTS_CONNECTION_STRING') ? undefined : appInsights,
+    problems,
   };
+}
+
+/** The function timeout: CANARY_FUNCTION_TIMEOUT (hh:mm:ss) wins over host.json; Flex's default otherwise. */
+function functionTimeout(env: Env, context: SettingsContext): number | undefined {
+  const raw = env.CANARY_FUNCTION_TIMEOUT?.trim();
+  if (raw) return parseTimeSpan(raw, 'CANARY_FUNCTION_TIMEOUT');
+  return context.functionTimeoutMs;
+}
+
+/**
+ * The round deadline: CANARY_ROUND_DEADLINE_MS, which must leave the safety margin below the function timeout;
+ * by default 9 min or the function timeout minus the margin, whichever is shorter.
+ */
+function roundDeadline(env: Env, functionTimeoutMs: number | undefined): number {
+  const ceiling = (functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS) - safetyMarginMs(functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS);
+  const max = Math.min(3_600_000, Math.max(5_000, ceiling));
+  const raw = env.CANARY_ROUND_DEADLINE_MS?.trim();
+  if (!raw) return Math.min(540_000, max);
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 5000) throw new ConfigError('CANARY_ROUND_DEADLINE_MS', `must be a whole number from 5000 to ${max}, got "${raw}"`);
+  if (n > max) throw new ConfigError('CANARY_ROUND_DEADLINE_MS', `${n} ms leaves no safety margin below the function timeout (${functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS} ms): at most ${max}`);
+  return n;
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return false;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(name, `must be true or false, got "${env[name]}"`);
 }
 
 /** Where the artifacts live (also read on its own by the reports HTTP function, which needs no targets). */
@@ -88,7 +158,10 @@ export function loadStorageSettings(env: Env): StorageSettings {
   const container = env.CANARY_CONTAINER?.trim() || 'reports';
   if (!/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/.test(container)) throw new ConfigError('CANARY_CONTAINER', 'must be a valid container name (3–63 lowercase letters, digits and hyphens)');
   const cs = env.CANARY_STORAGE_CONNECTION_STRING?.trim();
-  if (cs) return { kind: 'connection-string', connectionString: cs, container };
+  if (cs) {
+    checkStorageConnectionString(cs);
+    return { kind: 'connection-string', connectionString: cs, container };
+  }
   const url = env.CANARY_STORAGE_ACCOUNT_URL?.trim();
   if (url) {
     if (!/^https?:\/\//.test(url)) throw new ConfigError('CANARY_STORAGE_ACCOUNT_URL', 'must be the blob endpoint URL, e.g. https://<account>.blob.core.windows.net/');
@@ -97,14 +170,6 @@ export function loadStorageSettings(env: Env): StorageSettings {
   const dir = env.CANARY_OUTPUT_DIR?.trim();
   if (dir) return { kind: 'local', dir };
   throw new ConfigError('CANARY_STORAGE_ACCOUNT_URL', 'is required in Azure (or CANARY_STORAGE_CONNECTION_STRING for Azurite, or CANARY_OUTPUT_DIR for a local folder)');
-}
-
-/** Six-field NCRONTAB: {second} {minute} {hour} {day} {month} {day-of-week}, only `* , - /` as specials. */
-export function validateNcrontab(schedule: string): void {
-  const fields = schedule.split(/\s+/);
-  if (fields.length !== 6) throw new ConfigError('CANARY_SCHEDULE', `must have six fields (second minute hour day month day-of-week), got ${fields.length}: "${schedule}"`);
-  const bad = fields.find((f) => !/^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/.test(f) && !/^[A-Za-z]{3}(-[A-Za-z]{3})?$/.test(f));
-  if (bad) throw new ConfigError('CANARY_SCHEDULE', `field "${bad}" is not valid NCRONTAB (use digits and * , - /)`);
 }
 
 function linkScope(raw: string | undefined): 'container' | 'blob' {
@@ -128,18 +193,6 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
   return n;
-}
-
-function json(env: Env, name: string): Record<string, unknown> {
-  const raw = env[name]?.trim();
-  if (!raw) return {};
-  try {
-    const v = JSON.parse(raw) as unknown;
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
-    return v as Record<string, unknown>;
-  } catch (err) {
-    throw new ConfigError(name, `must be a JSON object (${(err as Error).message})`);
-  }
 }
 
 /** Reads the secret a target refers to. The error names the setting, never the value. */

@@ -3,6 +3,7 @@
  * reference: `secretSetting` names an app setting (which Azure may back with a Key Vault reference).
  */
 import { ConfigError } from '../errors.js';
+import { checkSettingName } from './settingChecks.js';
 import { FLAVOURS, type Dialect, type EndpointSpec, type Flavour } from '../realtime/flavours.js';
 
 export type AuthMode = 'api-key' | 'entra' | 'bearer' | 'none';
@@ -74,6 +75,7 @@ function parseTarget(raw: unknown, at: string): TargetConfig {
     baseline: bool(o, 'baseline', at), insecureTls: bool(o, 'insecureTls', at),
   };
   if (!t.endpoint && !t.deployment) throw new ConfigError(`${at}.endpoint`, 'is required (or give resource + deployment)');
+  if (t.secretSetting !== undefined) checkSettingName(t.secretSetting, `${at}.secretSetting`);
   if ((auth === 'api-key' || auth === 'bearer') && !t.secretSetting) throw new ConfigError(`${at}.secretSetting`, `is required for auth "${auth}": name the app setting that holds the secret`);
   if (o.prompts !== undefined) {
     if (!Array.isArray(o.prompts) || o.prompts.some((p) => typeof p !== 'string')) throw new ConfigError(`${at}.prompts`, 'must be an array of prompt ids');

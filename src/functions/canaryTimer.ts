@@ -3,8 +3,16 @@
  * side effect there), so tests call it directly with an InvocationContext.
  */
 import { app } from '@azure/functions';
-import { DEFAULT_SCHEDULE } from '../config/settings.js';
+import { DEFAULT_SCHEDULE, validateNcrontab } from '../config/settings.js';
 import { canaryRound } from '../handlers/canaryRound.js';
+
+// A schedule the host cannot run (or one that fires every second) is said loudly at start, naming the setting;
+// the handler refuses it again at each invocation.
+try {
+  if (process.env.CANARY_SCHEDULE?.trim()) validateNcrontab(process.env.CANARY_SCHEDULE.trim(), { allowEverySecond: /^(true|1)$/i.test(process.env.CANARY_ALLOW_EVERY_SECOND?.trim() ?? '') });
+} catch (err) {
+  console.error(`realtime-canary: configuration error: ${(err as Error).message}`);
+}
 
 app.timer('canaryRound', {
   // Six-field NCRONTAB in UTC from the CANARY_SCHEDULE app setting; every 10 minutes when it is not set.

@@ -3,12 +3,14 @@
  * effect here (see ../functions/canaryTimer.ts), so tests call it with `new InvocationContext(...)`.
  */
 import type { InvocationContext, Timer } from '@azure/functions';
+import { readHostFunctionTimeout } from '../config/hostTimeout.js';
 import { loadSettings, type CanarySettings } from '../config/settings.js';
+import { withDeadline } from '../deadline.js';
 import { parseTargets, type TargetConfig } from '../config/targets.js';
 import { ConfigError } from '../errors.js';
 import { runRound, type RoundDeps, type RoundLog, type RoundResult } from '../runner/round.js';
-import { createNotifier, createRoundTelemetry, createStore, entraCredential, reportRendering } from '../runner/roundDeps.js';
-import type { ArtifactStore } from '../sinks/artifactStore.js';
+import { createRoundTelemetry, createStore, entraCredential, reportRendering, settingSecrets } from '../runner/roundDeps.js';
+import type { ArtifactStore } from '../store/artifactStore.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -22,27 +24,33 @@ export function makeCanaryHandler(env: () => Env = () => process.env, overrides:
     const currentEnv = env();
     let settings: CanarySettings;
     try {
-      settings = loadSettings(currentEnv);
+      settings = loadSettings(currentEnv, { functionTimeoutMs: readHostFunctionTimeout() });
     } catch (err) {
       context.error(`configuration error: ${(err as Error).message}`);
       throw err;
     }
-    const store = overrides.store ?? createStore(settings, log);
-    const targets = settings.targets ?? (await targetsFromBlob(store, settings.configBlob!));
+    // the round's hard deadline: storage calls still in flight then are aborted (their writes spooled)
+    const hard = new AbortController();
+    const hardTimer = setTimeout(() => hard.abort(), settings.roundDeadlineMs);
+    hardTimer.unref();
+    const store = overrides.store ?? createStore(settings, log, { signal: hard.signal, operationTimeoutMs: settings.storageTimeoutMs });
     const telemetry = overrides.telemetry ?? (await createRoundTelemetry(settings, currentEnv, log));
     try {
+      const targets = settings.targets ?? (await withDeadline('reading CANARY_CONFIG_BLOB', 30_000, () => targetsFromBlob(store, settings.configBlob!)));
       return await runRound(settings, targets, {
         env: currentEnv,
         log,
         credential: entraCredential(settings),
-        ...reportRendering(store, overrides.now),
+        ...reportRendering(),
+        secrets: settingSecrets(settings, currentEnv),
+        signal: hard.signal,
         ...overrides,
         store,
         telemetry,
-        notify: overrides.notify ?? createNotifier(settings, store, log),
       });
     } finally {
-      await telemetry.close?.();
+      clearTimeout(hardTimer);
+      await withDeadline('telemetry close', 5_000, () => telemetry.close()).catch(() => undefined);
     }
   };
 }

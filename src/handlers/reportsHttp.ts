@@ -14,7 +14,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { loadStorageSettings, type StorageSettings } from '../config/settings.js';
 import { azureCredential } from '../sinks/azureCredential.js';
-import { contentTypeFor, DASHBOARD_PATH } from '../sinks/layout.js';
+import { contentTypeFor, DASHBOARD_PATH } from '../store/layout.js';
 
 type Env = Record<string, string | undefined>;
 

@@ -1,14 +1,11 @@
 /**
- * The dashboard's I/O: reads the daily index blobs (`index/<yyyy-mm-dd>.jsonl`, one RunSummary per line) of the
- * last days from an ArtifactStore, and writes the rendered dashboard to `index.html` at the store's root.
- * Unreadable lines (a torn append, a foreign line) are skipped and counted, never fatal.
+ * The dashboard's input, pure: daily index texts (`index/<yyyy-mm-dd>.jsonl`, one RunSummary per line) in, the
+ * summaries of a time window out. Unreadable lines (a torn append, a foreign line) are skipped and counted,
+ * never fatal. Reading the index from the store and writing `index.html` is the dashboard sink's job
+ * (src/sinks/dashboardSink.ts).
  */
-import type { ArtifactStore } from '../sinks/artifactStore.js';
-import { DASHBOARD_PATH, contentTypeFor, dailyIndexPath } from '../sinks/layout.js';
-import type { RunSummary } from '../sinks/runSummary.js';
-import { renderDashboard, type DashboardOptions } from './dashboardHtml.js';
+import type { RunSummary } from '../runSummary.js';
 
-const DAY_MS = 86_400_000;
 const VERDICTS = new Set(['pass', 'fail', 'error']);
 
 export interface FleetLoad {
@@ -20,17 +17,13 @@ export interface FleetLoad {
   files: number;
 }
 
-/** Reads the index files covering `[now − days, now]` and returns their summaries with what was skipped. */
-export async function loadFleet(store: ArtifactStore, now: Date, days = 7): Promise<FleetLoad> {
-  const from = now.getTime() - days * DAY_MS;
-  const paths = new Set<string>();
-  for (let t = from; t < now.getTime() + DAY_MS; t += DAY_MS) paths.add(dailyIndexPath(new Date(Math.min(t, now.getTime()))));
-  const bodies = await Promise.all([...paths].map((p) => store.get(p)));
+/** The summaries in `texts` (index file contents; undefined = no file that day) that started within `[fromMs, toMs]`. */
+export function summariesFromIndex(texts: readonly (string | undefined)[], fromMs: number, toMs: number): FleetLoad {
   const out: FleetLoad = { summaries: [], skippedLines: 0, files: 0 };
-  for (const body of bodies) {
-    if (!body) continue;
+  for (const text of texts) {
+    if (text === undefined) continue;
     out.files++;
-    for (const line of body.toString('utf8').split('\n')) {
+    for (const line of text.split('\n')) {
       if (!line.trim()) continue;
       const s = parseSummary(line);
       if (!s) {
@@ -38,15 +31,10 @@ export async function loadFleet(store: ArtifactStore, now: Date, days = 7): Prom
         continue;
       }
       const at = Date.parse(s.startedAt);
-      if (at >= from && at <= now.getTime()) out.summaries.push(s);
+      if (at >= fromMs && at <= toMs) out.summaries.push(s);
     }
   }
   return out;
-}
-
-/** The RunSummaries of the last `days` days (bad index lines skipped; see {@link loadFleet} for the count). */
-export async function loadFleetSummaries(store: ArtifactStore, now: Date, days = 7): Promise<RunSummary[]> {
-  return (await loadFleet(store, now, days)).summaries;
 }
 
 /** One index line as a RunSummary, or undefined when it is not one (the fields the dashboard relies on are checked). */
@@ -66,19 +54,4 @@ export function parseSummary(line: string): RunSummary | undefined {
   if (typeof s.baseline !== 'boolean') s.baseline = false;
   if (!Array.isArray(s.findingCodes)) s.findingCodes = [];
   return s as unknown as RunSummary;
-}
-
-export interface DashboardWritten {
-  path: string;
-  runs: number;
-  skippedLines: number;
-  bytes: number;
-}
-
-/** Renders the dashboard from the store's index of the last 7 days and writes it to `index.html`. */
-export async function writeDashboard(store: ArtifactStore, now: Date, opts: Omit<DashboardOptions, 'skippedLines'> = {}): Promise<DashboardWritten> {
-  const load = await loadFleet(store, now);
-  const html = renderDashboard(load.summaries, now, { ...opts, skippedLines: load.skippedLines });
-  await store.put(DASHBOARD_PATH, html, contentTypeFor(DASHBOARD_PATH));
-  return { path: DASHBOARD_PATH, runs: load.summaries.length, skippedLines: load.skippedLines, bytes: Buffer.byteLength(html) };
 }

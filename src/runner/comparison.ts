@@ -1,16 +1,30 @@
 /**
  * Compares the targets of one group with the group's baseline (e.g. Azure francecentral and swedencentral
  * against OpenAI direct, same prompts, same minute): "francecentral: 3 of 6 turns with silent gaps (max 3.1 s);
- * baseline openai: 0 of 6 — the hosting layer is the likely cause". Pure.
+ * baseline openai: 0 of 6 — the hosting layer is the likely cause". Pure, and it works from compact per-run
+ * tallies ({@link tallyOf}), so a round can publish each run's heavy artifacts as soon as it ends and compare
+ * once the group is complete.
  */
 import type { Report, ReportComparison } from '../analysis/report.js';
 import { isFailing, type FindingCode } from '../analysis/findings.js';
+import type { Verdict } from '../runSummary.js';
 
 export interface GroupMember {
   name: string;
   group: string | undefined;
   baseline: boolean;
-  report: Report;
+  tally: RunTally;
+}
+
+/** What a comparison needs of one run: a few numbers, not the report. */
+export interface RunTally {
+  verdict: Verdict;
+  turns: number;
+  failing: number;
+  /** Turns with a failing finding, by code. */
+  byCode: Map<FindingCode, number>;
+  maxGapMs: number;
+  findingCodes: string[];
 }
 
 /** Human names of the finding codes, plural, for comparison sentences. */
@@ -29,14 +43,10 @@ const PROBLEM: Partial<Record<FindingCode, string>> = {
   connection_dropped: 'a dropped connection',
 };
 
-interface TurnTally {
-  turns: number;
-  failing: number;
-  byCode: Map<FindingCode, number>;
-  maxGapMs: number;
-}
+type TurnTally = RunTally;
 
-function tally(report: Report): TurnTally {
+/** The tally of a report. */
+export function tallyOf(report: Report): RunTally {
   const byCode = new Map<FindingCode, number>();
   let failing = 0;
   let maxGapMs = 0;
@@ -46,7 +56,12 @@ function tally(report: Report): TurnTally {
     for (const code of new Set(failingFindings.map((f) => f.code))) byCode.set(code, (byCode.get(code) ?? 0) + 1);
     for (const f of failingFindings) if (f.code === 'silent_gap') maxGapMs = Math.max(maxGapMs, f.durationMs ?? 0);
   }
-  return { turns: report.turns.length, failing, byCode, maxGapMs };
+  return { verdict: report.verdict, turns: report.turns.length, failing, byCode, maxGapMs, findingCodes: report.summary.findingCodes };
+}
+
+/** The tally of a run that has no analysis (configuration error, failed analysis). */
+export function errorTally(findingCodes: string[] = []): RunTally {
+  return { verdict: 'error', turns: 0, failing: 0, byCode: new Map(), maxGapMs: 0, findingCodes };
 }
 
 function describe(name: string, t: TurnTally, code: FindingCode | undefined): string {
@@ -63,15 +78,15 @@ export function compareGroups(members: readonly GroupMember[]): Map<string, Repo
   for (const [group, list] of groups) {
     const baseline = list.find((m) => m.baseline);
     if (!baseline) continue;
-    const b = tally(baseline.report);
+    const b = baseline.tally;
     for (const m of list) {
       if (m === baseline) continue;
-      const t = tally(m.report);
+      const t = m.tally;
       // the problem to compare on: the target's most frequent turn finding, else the baseline's
       const code = mostFrequent(t.byCode) ?? mostFrequent(b.byCode);
       const baseCount = code ? (b.byCode.get(code) ?? 0) : b.failing;
-      const cause = verdictCause(m.report.verdict, baseline.report.verdict, t, b);
-      const subject = m.report.verdict === 'error' ? `${m.name}: could not be probed (${m.report.summary.findingCodes.join(', ') || 'no session'})` : describe(m.name, t, code);
+      const cause = verdictCause(t.verdict, b.verdict, t, b);
+      const subject = t.verdict === 'error' ? `${m.name}: could not be probed (${t.findingCodes.join(', ') || 'no session'})` : describe(m.name, t, code);
       const message = `${subject}; baseline ${baseline.name}: ${baseCount} of ${b.turns} — ${cause}`;
       out.set(m.name, { group, baseline: baseline.name, message });
     }
@@ -83,7 +98,7 @@ function mostFrequent(byCode: Map<FindingCode, number>): FindingCode | undefined
   return [...byCode].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
-function verdictCause(target: Report['verdict'], baseline: Report['verdict'], t: TurnTally, b: TurnTally): string {
+function verdictCause(target: Verdict, baseline: Verdict, t: TurnTally, b: TurnTally): string {
   if (baseline === 'error') return 'the baseline could not be probed, so no conclusion';
   if (target === 'error') return 'the target could not be probed while the baseline could';
   const targetBad = t.failing > 0;

@@ -1,28 +1,31 @@
 /**
- * One scheduled round: every target probed concurrently (bounded), within an overall deadline; each run
- * analysed, compared with its group's baseline, written to the artifact store, then alert state updated and
- * notifications delivered, then telemetry. Artifacts are written before any alert goes out.
+ * One scheduled round: every target probed concurrently (bounded) and each run published as soon as its probe
+ * ends (streaming: artifacts first, then — once its group's comparison is known — index, alerts, telemetry),
+ * through one fan-out over the sinks (../sinks/fanOut.ts): a failing or hanging sink, or a hostile target,
+ * never stops the others. Time is bounded end to end: probes must end by `probeEndAt`, every sink call has its
+ * own budget, and the round returns by its deadline (derived from the Functions timeout, see ../config).
  */
 import type { TokenCredential } from '@azure/identity';
-import { analyzeTrace, type DetectionConfig, type DetectionHistory, historySamples, type HistorySample } from '../analysis/index.js';
-import { buildReport, type Report } from '../analysis/report.js';
+import type { Report } from '../analysis/report.js';
 import type { CanarySettings } from '../config/settings.js';
 import type { TargetConfig } from '../config/targets.js';
+import { msUntil, withDeadline } from '../deadline.js';
 import { ConfigError } from '../errors.js';
-import { loadCatalog, resolvePrompts, type PromptSpec } from '../probe/prompts.js';
-import { newRunId, runProbe, targetSecrets, type ProbeOptions } from '../probe/session.js';
+import { loadCatalog, type PromptSpec } from '../probe/prompts.js';
+import { newRunId, type ProbeOptions } from '../probe/session.js';
 import type { Trace } from '../probe/trace.js';
-import { applyRun, deliverPending } from '../sinks/alertStore.js';
-import type { Notification } from '../sinks/alertState.js';
-import type { ArtifactStore } from '../sinks/artifactStore.js';
-import { runPaths, safeSegment } from '../sinks/layout.js';
-import type { RunSummary } from '../sinks/runSummary.js';
+import type { RunSummary } from '../runSummary.js';
+import type { AlertStats } from '../sinks/alertSink.js';
+import { createSinks, type Notifier } from '../sinks/createSinks.js';
+import { errorText, fanOut, type FanOutContext } from '../sinks/fanOut.js';
+import type { RunFinal, RunSink } from '../sinks/runSink.js';
+import { scrubbingLog } from '../sinks/scrubValue.js';
 import { noTelemetry, type Telemetry } from '../sinks/telemetry.js';
-import { compareGroups } from './comparison.js';
+import type { ArtifactStore } from '../store/artifactStore.js';
+import { GroupBarrier } from './groups.js';
+import type { RoundHooks } from './hooks.js';
 import { runPool } from './pool.js';
-import { probeTarget } from './probeTarget.js';
-import { publishRun } from './publish.js';
-import { summarize } from './summarize.js';
+import { runTarget, type TargetRun } from './targetRun.js';
 
 export interface RoundLog {
   info(message: string): void;
@@ -30,28 +33,43 @@ export interface RoundLog {
   error(message: string): void;
 }
 
+/** The store a round reads history from and writes through (the spool wrapper adds flush and markUnavailable). */
+export type RoundStore = ArtifactStore & {
+  flush?: () => Promise<{ uploaded: number; remaining: number }>;
+  markUnavailable?: (reason: string) => void;
+};
+
 export interface RoundDeps {
-  store: ArtifactStore & { flush?: () => Promise<{ uploaded: number; remaining: number }> };
+  store: RoundStore;
   env: Record<string, string | undefined>;
   log: RoundLog;
-  /** Delivers one notification; resolves true when delivered. Never throws for remote failures. */
-  notify: (n: Notification) => Promise<boolean>;
+  /** The sinks to publish to; default: {@link createSinks} from the settings, the store, `notify` and `telemetry`. */
+  sinks?: RunSink[];
+  /** Alert counters the given `sinks` update (with `sinks`). */
+  stats?: AlertStats;
+  /** Delivers one notification (used when `sinks` is not given). Never throws for remote failures. */
+  notify?: Notifier;
   telemetry?: Telemetry;
   credential?: () => TokenCredential;
   now?: () => Date;
   catalog?: PromptSpec[];
   renderReportHtml?: (report: Report, trace: Trace) => string;
-  /** Called at the end of the round, e.g. to regenerate the dashboard. */
+  /** Called at the end of the round (bounded like a sink). */
   afterRound?: (result: RoundResult) => Promise<void>;
+  /** Plan and after-run steps (budgets, confirm-retry). */
+  hooks?: RoundHooks;
   /** Extra probe options (tests, the local demo). */
   probe?: Partial<ProbeOptions>;
   /** Progress lines (target m of M). */
   onProgress?: (line: string) => void;
+  /** Secret values from the settings (webhook URL, connection strings) to scrub from every exit. */
+  secrets?: readonly string[];
+  /** Aborted at the round's hard deadline (the store's operations listen to it). */
+  signal?: AbortSignal;
 }
 
 export interface TargetOutcome {
   summary: RunSummary;
-  report: Report;
 }
 
 export interface RoundResult {
@@ -59,106 +77,94 @@ export interface RoundResult {
   startedAt: string;
   durationMs: number;
   outcomes: TargetOutcome[];
-  /** Targets that could not be probed before the deadline or whose configuration failed. */
+  /** Targets that could not be probed before the deadline, or that the plan held back. */
   notProbed: { target: string; reason: string }[];
   notificationsDelivered: number;
   notificationsPending: number;
 }
 
-const HISTORY_KEEP = 50;
+/** Time kept after the last probe for publishing, alerting, telemetry and the dashboard. */
+export function publishReserveMs(roundDeadlineMs: number): number {
+  return Math.min(90_000, Math.max(3_000, Math.round(roundDeadlineMs * 0.2)));
+}
 
 export async function runRound(settings: CanarySettings, targets: readonly TargetConfig[], deps: RoundDeps): Promise<RoundResult> {
   const now = deps.now ?? (() => new Date());
   const started = now();
+  const startedMs = Date.now();
   const runId = newRunId(started);
   // the deadline runs on the real clock; `now` (injectable) only stamps runs and drives the alert rules
-  const deadlineAt = Date.now() + settings.roundDeadlineMs;
-  const { log } = deps;
+  const deadlineAt = startedMs + settings.roundDeadlineMs;
+  const probeEndAt = deadlineAt - publishReserveMs(settings.roundDeadlineMs);
+  const secrets = new Set<string>((deps.secrets ?? []).filter((s) => s.length >= 4));
+  const log = scrubbingLog(deps.log, () => [...secrets]);
   const telemetry = deps.telemetry ?? noTelemetry;
-  log.info(`round ${runId}: ${targets.length} target(s) from ${settings.region}, concurrency ${settings.concurrency}`);
+  const built = deps.sinks ? { sinks: deps.sinks, stats: deps.stats ?? { delivered: 0, pending: 0 } } : createSinks(settings, { store: deps.store, telemetry, log, notify: deps.notify, secrets: () => [...secrets] });
+  const fc: FanOutContext = { log, now, roundStartedAt: started, deadlineAt, signal: deps.signal };
+  log.info(`round ${runId}: ${targets.length} target(s) from ${settings.region}, concurrency ${settings.concurrency}, deadline ${Math.round(settings.roundDeadlineMs / 1000)} s`);
+  for (const p of settings.problems ?? []) log.error(`configuration error: ${p.message}`);
 
-  if (deps.store.flush) {
-    const f = await deps.store.flush();
-    if (f.uploaded > 0 || f.remaining > 0) log.info(`spool: uploaded ${f.uploaded} artifact(s) from earlier runs, ${f.remaining} still waiting`);
+  const flush = deps.store.flush;
+  if (flush) {
+    await withDeadline('spool upload', Math.min(60_000, Math.max(1_000, probeEndAt - Date.now() - settings.turnTimeoutMs)), () => flush()).then(
+      (f) => (f.uploaded > 0 || f.remaining > 0) && log.info(`spool: uploaded ${f.uploaded} artifact(s) from earlier runs, ${f.remaining} still waiting`),
+      (err: unknown) => log.warn(`spool upload stopped: ${errorText(err)}; the rest waits for the next round`),
+    );
   }
 
+  const plan = await planRound(targets, deps.hooks, log);
   const catalog = deps.catalog ?? loadCatalog();
   const credential = deps.credential ?? (() => { throw new ConfigError('auth', 'entra targets need a credential'); });
+  const barrier = new GroupBarrier(plan.probe);
+  const outcomes: TargetOutcome[] = [];
+  const publish = async (finals: RunFinal[]): Promise<void> => {
+    for (const f of finals) {
+      await fanOut(built.sinks, `summary of ${f.summary.target}`, (s, ctx) => s.onSummary?.(f, ctx), fc);
+      outcomes.push({ summary: f.summary });
+      log.info(`${f.summary.target}: ${f.summary.verdict}${f.summary.headline ? ` — ${f.summary.headline}` : ''}`);
+    }
+  };
   let finished = 0;
-  const results = await runPool(targets, settings.concurrency, deadlineAt, async (t, i) => {
-    const target = probeTarget(t, i, deps.env, settings.region, credential);
-    const prompts = resolvePrompts(t.prompts ?? settings.prompts, catalog);
-    const history = await readHistory(deps.store, settings.region, t.name).catch(() => undefined);
-    const remaining = deadlineAt - Date.now();
-    // a session squeezed below one turn's deadline would fail by our own doing: skip it, and say so
-    if (remaining < settings.turnTimeoutMs) throw new Error(`only ${Math.round(remaining / 1000)} s of the round deadline left, less than one turn's deadline`);
-    const trace = await runProbe(target, {
-      prompts, turns: t.turns ?? settings.turns, runId, insecureTls: t.insecureTls,
-      turnTimeoutMs: Math.min(settings.turnTimeoutMs, remaining), sessionTimeoutMs: Math.min(settings.sessionTimeoutMs, remaining),
-      ...deps.probe,
-    });
-    const analysis = analyzeTrace(trace, settings.thresholds as Partial<DetectionConfig>, history);
-    deps.onProgress?.(`target ${++finished} of ${targets.length}: ${t.name} → ${analysis.verdict}`);
-    return { target, trace, analysis };
+  const context = { settings, env: deps.env, catalog, credential, store: deps.store, runId, roundStartedAt: started, probeEndAt, secrets, renderReportHtml: deps.renderReportHtml, probe: deps.probe };
+  const results = await runPool(plan.probe, settings.concurrency, probeEndAt, async (t, i) => {
+    let run: TargetRun;
+    try {
+      run = await withDeadline(`target ${t.name}`, msUntil(deadlineAt), () => runTarget(t, i, context));
+      if (deps.hooks?.afterRun) run = await deps.hooks.afterRun(run, t);
+    } catch (err) {
+      await publish(barrier.abandon(t));
+      throw err;
+    }
+    deps.onProgress?.(`target ${++finished} of ${plan.probe.length}: ${t.name} → ${run.artifacts.summary.verdict}`);
+    await fanOut(built.sinks, `artifacts of ${t.name}`, (s, ctx) => s.onArtifacts?.(run.artifacts, ctx), fc);
+    run.artifacts.trace = undefined; // published: let the trace and its audio go
+    run.artifacts.html = undefined;
+    await publish(barrier.arrive(t, run));
   });
+  await publish(barrier.drain());
 
-  // comparison needs every report of the round, so reports are built first, then published
-  const done = results.flatMap((r, i) => (r.status === 'done' ? [{ cfg: targets[i]!, ...r.value, report: buildReport(r.value.trace, r.value.analysis) }] : []));
-  const comparisons = compareGroups(done.map((d) => ({ name: d.cfg.name, group: d.cfg.group, baseline: d.cfg.baseline ?? false, report: d.report })));
-  const notProbed = results.flatMap((r, i) =>
-    r.status === 'done' ? [] : [{ target: targets[i]!.name, reason: r.status === 'not-started' ? 'round deadline reached before it started' : errorText(r.error) }],
-  );
+  const notProbed = [
+    ...plan.skipped,
+    ...results.flatMap((r, i) => (r.status === 'done' ? [] : [{ target: plan.probe[i]!.name, reason: r.status === 'not-started' ? 'round deadline reached before it started' : errorText(r.error) }])),
+  ];
   for (const n of notProbed) log.error(`target ${n.target} not probed: ${n.reason}`);
 
-  const outcomes: TargetOutcome[] = [];
-  for (const d of done) {
-    const comparison = comparisons.get(d.cfg.name);
-    const report = comparison ? { ...d.report, comparison: [comparison] } : d.report;
-    const paths = runPaths(runId, started, settings.region, d.cfg.name);
-    const summary = summarize(report, settings.region, d.cfg, paths);
-    const secrets = targetSecrets(d.target);
-    await publishRun(deps.store, { trace: d.trace, report, summary, paths, roundStartedAt: started, secrets, html: deps.renderReportHtml?.(report, d.trace) });
-    await rememberHealthy(deps.store, settings.region, d.cfg.name, historySamples(report)).catch((err: unknown) => log.warn(`history for ${d.cfg.name} not updated: ${errorText(err)}`));
-    outcomes.push({ summary, report });
-    log.info(`${d.cfg.name}: ${summary.verdict}${summary.headline ? ` — ${summary.headline}` : ''}`);
-  }
-
-  let delivered = 0;
-  let pending = 0;
-  for (const { summary } of outcomes) {
-    try {
-      await applyRun(deps.store, summary, now(), { k: settings.alertRule.k, n: settings.alertRule.n, reminderHours: settings.alertRule.reminderHours });
-      const r = await deliverPending(deps.store, settings.region, summary.target, deps.notify, now);
-      delivered += r.delivered.length;
-      pending += r.pending.length;
-    } catch (err) {
-      log.error(`alert state for ${summary.target} not updated: ${errorText(err)}`);
-    }
-    telemetry.trackRun(summary);
-  }
-  await telemetry.flush().catch((err: unknown) => log.warn(`telemetry flush failed: ${errorText(err)}`));
-
-  const result: RoundResult = { runId, startedAt: started.toISOString(), durationMs: now().getTime() - started.getTime(), outcomes, notProbed, notificationsDelivered: delivered, notificationsPending: pending };
-  if (deps.afterRound) await deps.afterRound(result).catch((err: unknown) => log.warn(`after-round step failed: ${errorText(err)}`));
-  log.info(`round ${runId} done in ${(result.durationMs / 1000).toFixed(1)} s: ${outcomes.filter((o) => o.summary.verdict === 'pass').length} pass, ${outcomes.filter((o) => o.summary.verdict !== 'pass').length} not passing, ${notProbed.length} not probed; ${delivered} notification(s) delivered, ${pending} pending`);
+  await fanOut(built.sinks, 'end of round', (s, ctx) => s.onRoundEnd?.({ runId, summaries: outcomes.map((o) => o.summary) }, ctx), fc);
+  const stats = built.stats;
+  const result: RoundResult = { runId, startedAt: started.toISOString(), durationMs: Date.now() - startedMs, outcomes, notProbed, notificationsDelivered: stats.delivered, notificationsPending: stats.pending };
+  const afterRound = deps.afterRound;
+  if (afterRound) await withDeadline('after-round step', msUntil(deadlineAt), () => afterRound(result)).catch((err: unknown) => log.warn(`after-round step failed: ${errorText(err)}`));
+  log.info(`round ${runId} done in ${(result.durationMs / 1000).toFixed(1)} s: ${outcomes.filter((o) => o.summary.verdict === 'pass').length} pass, ${outcomes.filter((o) => o.summary.verdict !== 'pass').length} not passing, ${notProbed.length} not probed; ${stats.delivered} notification(s) delivered, ${stats.pending} pending`);
   return result;
 }
 
-export function historyPath(region: string, target: string): string {
-  return `history/${safeSegment(region)}/${safeSegment(target)}.json`;
+/** The plan step, if any; a plan that fails probes everything (and says so) rather than nothing. */
+async function planRound(targets: readonly TargetConfig[], hooks: RoundHooks | undefined, log: RoundLog): Promise<{ probe: TargetConfig[]; skipped: { target: string; reason: string }[] }> {
+  if (!hooks?.plan) return { probe: [...targets], skipped: [] };
+  try {
+    return await hooks.plan(targets);
+  } catch (err) {
+    log.error(`the round's plan step failed (${errorText(err)}); probing every target`);
+    return { probe: [...targets], skipped: [] };
+  }
 }
-
-async function readHistory(store: ArtifactStore, region: string, target: string): Promise<DetectionHistory | undefined> {
-  const samples = await store.readJson<HistorySample[]>(historyPath(region, target));
-  return samples ? { target, samples } : undefined;
-}
-
-async function rememberHealthy(store: ArtifactStore, region: string, target: string, samples: HistorySample[]): Promise<void> {
-  if (samples.length === 0) return;
-  await store.updateJson<HistorySample[]>(historyPath(region, target), (cur) => [...(cur ?? []), ...samples].slice(-HISTORY_KEEP));
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-

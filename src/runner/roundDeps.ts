@@ -1,22 +1,30 @@
 /**
  * Builds a round's dependencies from the settings: the artifact store (Blob Storage with managed identity,
- * Azurite by connection string, or a local folder) behind a spool, the notifier (webhook, or files next to
- * the reports when no webhook is configured), telemetry and the credential for Entra targets.
+ * Azurite by connection string, or a local folder) behind a spool, with client-side timeouts and the round's
+ * abort signal; telemetry; the credential for Entra targets; report rendering; and the secrets of the settings
+ * themselves, which every exit scrubs. The sinks come from ../sinks/createSinks.ts.
  */
 import type { TokenCredential } from '@azure/identity';
 import type { CanarySettings } from '../config/settings.js';
-import type { Notification } from '../sinks/alertState.js';
 import { azureCredential } from '../sinks/azureCredential.js';
-import { openStore, type StoreSettings } from '../sinks/openStore.js';
-import { renderPayload, sendNotification } from '../sinks/notify.js';
-import type { SpoolingStore } from '../sinks/spool.js';
+import { createNotifier as notifierFromSettings, type Notifier } from '../sinks/createSinks.js';
+import type { SinkLog } from '../sinks/runSink.js';
 import { createTelemetry, type Telemetry } from '../sinks/telemetry.js';
-import type { ArtifactStore } from '../sinks/artifactStore.js';
+import type { ArtifactStore } from '../store/artifactStore.js';
+import { openStore, type StoreSettings } from '../store/openStore.js';
+import type { SpoolingStore } from '../store/spool.js';
 import type { RoundDeps, RoundLog } from './round.js';
 import { renderRunHtml } from '../report/runHtml.js';
-import { writeDashboard } from '../report/fleetData.js';
 
-export function createStore(settings: CanarySettings, log: RoundLog): SpoolingStore {
+/** Store tuning a round uses (tests shorten it). */
+export interface StoreTuning {
+  /** Client-side budget of one storage operation, retries included. */
+  operationTimeoutMs?: number;
+  /** Aborts every storage operation (the round's hard deadline). */
+  signal?: AbortSignal;
+}
+
+export function createStore(settings: CanarySettings, log: RoundLog, tuning: StoreTuning = {}): SpoolingStore {
   const s = settings.storage;
   const spoolDir = settings.spoolDir;
   const stored: StoreSettings =
@@ -25,37 +33,19 @@ export function createStore(settings: CanarySettings, log: RoundLog): SpoolingSt
     : { kind: 'blob-entra', accountUrl: s.accountUrl, credential: azureCredential(s.clientId), container: s.container, spoolDir };
   return openStore(stored, {
     linkScope: settings.linkScope,
+    ...tuning,
     log: (e) => (e.event === 'uploaded' ? log.info(`spool: uploaded ${e.path}`) : log.warn(`spool: ${e.event} ${e.path}${'reason' in e ? ` (${e.reason})` : ''}`)),
   });
 }
 
-/** Where notifications go: the webhook, or (no webhook configured) `alerts/<time>-<target>-<kind>.json` in the store. */
-export function createNotifier(settings: CanarySettings, store: ArtifactStore, log: RoundLog): (n: Notification) => Promise<boolean> {
-  const hook = settings.webhook;
-  if (!hook) {
-    return async (n) => {
-      const path = `alerts/${n.createdAt.replace(/[:.]/g, '-')}-${n.summary.target}-${n.kind}.json`;
-      await store.put(path, JSON.stringify(renderPayload('teams', n, undefined, store.description), null, 2), 'application/json');
-      log.info(`${n.kind} for ${n.summary.target} written to ${path} (no CANARY_WEBHOOK_URL set)`);
-      return true;
-    };
-  }
-  return async (n) => {
-    const r = await sendNotification(n, store, { webhookUrl: hook.url, format: hook.format, linkTtlMinutes: settings.linkTtlMinutes, storageLabel: store.description });
-    if (r.delivered) log.info(`${n.kind} for ${n.summary.target} delivered to the webhook (${r.attempts} attempt(s))`);
-    else log.warn(`${n.kind} for ${n.summary.target} not delivered (${r.reason}, status ${r.status ?? 'none'}${r.error ? `, ${r.error}` : ''}, ${r.attempts} attempt(s)); it stays pending for the next run`);
-    return r.delivered;
-  };
+/** Where notifications go (see ../sinks/createSinks.ts); `undefined` when the webhook setting is invalid. */
+export function createNotifier(settings: CanarySettings, store: ArtifactStore, log: SinkLog): Notifier | undefined {
+  return notifierFromSettings(settings, store, log, () => settingSecrets(settings));
 }
 
-/** The report page and the fleet dashboard: report.html for each run, index.html regenerated after each round. */
-export function reportRendering(store: ArtifactStore, now: () => Date = () => new Date()): Pick<RoundDeps, 'renderReportHtml' | 'afterRound'> {
-  return {
-    renderReportHtml: (report, trace) => renderRunHtml(report, trace),
-    afterRound: async () => {
-      await writeDashboard(store, now());
-    },
-  };
+/** report.html for each run (the dashboard is a sink of its own now). */
+export function reportRendering(_store?: ArtifactStore, _now?: () => Date): Pick<RoundDeps, 'renderReportHtml' | 'afterRound'> {
+  return { renderReportHtml: (report, trace) => renderRunHtml(report, trace) };
 }
 
 export async function createRoundTelemetry(settings: CanarySettings, env: Record<string, string | undefined>, log: RoundLog): Promise<Telemetry> {
@@ -69,4 +59,35 @@ export async function createRoundTelemetry(settings: CanarySettings, env: Record
 export function entraCredential(settings: CanarySettings): () => TokenCredential {
   let cached: TokenCredential | undefined;
   return () => (cached ??= azureCredential(settings.storage.kind === 'account-url' ? settings.storage.clientId : undefined));
+}
+
+/**
+ * Secret values held by the settings themselves: the webhook URL and its signature, account keys, SAS tokens,
+ * instrumentation keys, and the value of every app setting whose name says it is a secret (`…KEY…`,
+ * `…SECRET…`, `…TOKEN…`, `…PASSWORD…`, connection strings).
+ */
+export function settingSecrets(settings: CanarySettings, env: Record<string, string | undefined> = {}): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    const v = value?.trim() ?? '';
+    // long, non-trivial values only: scrubbing "true" or a port number would corrupt every JSON document
+    if (/KEY|SECRET|TOKEN|PASSWORD|CONNECTION_STRING|WEBHOOK_URL/i.test(name) && v.length >= 8 && !/^(true|false|\d+)$/i.test(v)) out.push(v);
+  }
+  if (settings.webhook) {
+    out.push(settings.webhook.url);
+    try {
+      for (const [name, value] of new URL(settings.webhook.url).searchParams) if (/^(sig|code|token|key)$/i.test(name) && value) out.push(value);
+    } catch {
+      // validated at start; nothing more to collect
+    }
+  }
+  if (settings.storage.kind === 'connection-string') {
+    out.push(settings.storage.connectionString);
+    for (const m of settings.storage.connectionString.matchAll(/(?:AccountKey|SharedAccessSignature)=([^;]+)/gi)) out.push(m[1]!);
+  }
+  if (settings.appInsightsConnectionString) {
+    const key = /InstrumentationKey=([^;]+)/i.exec(settings.appInsightsConnectionString)?.[1];
+    if (key) out.push(key);
+  }
+  return out.filter((s) => s.length >= 4);
 }

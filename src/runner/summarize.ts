@@ -1,7 +1,7 @@
 /** A report's key numbers as the RunSummary the sinks consume (alerts, cards, index, telemetry). */
 import type { Report } from '../analysis/report.js';
-import type { RunPaths } from '../sinks/layout.js';
-import type { RunSummary } from '../sinks/runSummary.js';
+import type { RunPaths } from '../store/layout.js';
+import type { RunSummary } from '../runSummary.js';
 
 export function summarize(report: Report, region: string, target: { group?: string; baseline?: boolean }, paths: Pick<RunPaths, 'reportJson' | 'reportHtml'>): RunSummary {
   const s = report.summary;

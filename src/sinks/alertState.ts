@@ -19,7 +19,7 @@
  * - **Pending**: new notifications are queued in `pending` until delivered; a newer reminder or a recovery
  *   supersedes undelivered reminders of the same alert; at most {@link MAX_PENDING} are kept (oldest dropped).
  */
-import type { RunSummary, Verdict } from './runSummary.js';
+import type { RunSummary, Verdict } from '../runSummary.js';
 
 /** Thresholds of the alert rules (see the module comment). */
 export interface AlertRules {
@@ -102,6 +102,14 @@ export interface AlertState {
   pending: Notification[];
   lastRecovery?: { at: string; runId: string; opening: OpeningAlert };
   lastDeliveredAt?: string;
+  /**
+   * Pending notifications a round has claimed for delivery, by id (who, when). Claims are written under the
+   * state's ETag before anything is posted, so two overlapping rounds (or regions) never post the same one;
+   * a claim older than its lease is taken to be abandoned. See ./alertDelivery.ts.
+   */
+  claims?: Record<string, { by: string; at: string }>;
+  /** Deliveries the receiver rejected for good (4xx other than 408/429), by notification id. */
+  rejections?: Record<string, number>;
   updatedAt: string;
 }
 
@@ -133,6 +141,7 @@ export function nextAlertState(prev: AlertState | undefined, run: RunSummary, no
   const make = (kind: NotificationKind, opening: OpeningAlert, sinceOpen: Notification['sinceOpen']): Notification => ({
     id: `${kind}:${run.region}/${run.target}:${run.runId}`,
     kind,
+    ...(run.category ? { category: run.category } : {}),
     createdAt: nowIso,
     region: run.region,
     target: run.target,

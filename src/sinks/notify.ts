@@ -3,8 +3,10 @@
  * make one), render the payload in the configured format and post it. A link that cannot be made (no
  * delegation rights, Azurite) is not a reason to hold the alert back: the card then names the report path.
  */
+import type { SendOutcome } from './alertDelivery.js';
 import type { Notification } from './alertState.js';
-import type { ArtifactStore } from './artifactStore.js';
+import type { ArtifactStore } from '../store/artifactStore.js';
+import { scrubValue } from './scrubValue.js';
 import { jsonPayload } from './jsonPayload.js';
 import { teamsCard } from './teamsCard.js';
 import { postJson, type DeliveryResult, type WebhookOptions } from './webhook.js';
@@ -24,6 +26,8 @@ export interface NotifyOptions {
   /** Shown instead of a link when there is none, e.g. `storage account x, container canary`. */
   storageLabel?: string;
   webhook?: WebhookOptions;
+  /** Scrubbed from the payload before it is posted (keys the service echoed into a headline, …). */
+  secrets?: readonly string[];
 }
 
 /** The payload for a notification in a format. */
@@ -36,5 +40,15 @@ export function renderPayload(format: WebhookFormat, n: Notification, reportUrl:
 /** Links, renders and posts one notification. Never throws for remote failures. */
 export async function sendNotification(n: Notification, store: ArtifactStore, options: NotifyOptions): Promise<DeliveryResult> {
   const reportUrl = await store.readLink(n.summary.reportHtmlPath, options.linkTtlMinutes ?? DEFAULT_LINK_TTL_MINUTES).catch(() => undefined);
-  return postJson(options.webhookUrl, renderPayload(options.format, n, reportUrl, options.storageLabel), options.webhook);
+  return postJson(options.webhookUrl, scrubValue(renderPayload(options.format, n, reportUrl, options.storageLabel), options.secrets ?? []), options.webhook);
+}
+
+/**
+ * What a delivery result means for the notification: a final refusal (4xx other than 408/429, a redirect, an
+ * unusable URL) is `rejected` — retried a bounded number of times, then dropped; everything else that did not
+ * deliver (timeouts, 408, 429, 5xx, network errors) is `retry`.
+ */
+export function outcomeOf(r: DeliveryResult): SendOutcome {
+  if (r.delivered) return 'delivered';
+  return r.reason === 'rejected' || r.reason === 'invalid-url' ? 'rejected' : 'retry';
 }

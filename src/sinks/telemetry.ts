@@ -12,7 +12,7 @@
  */
 import type { TokenCredential } from '@azure/identity';
 import { credentialFromAuthenticationString } from './azureCredential.js';
-import type { RunSummary } from './runSummary.js';
+import type { RunSummary } from '../runSummary.js';
 
 /** What the round uses; tests substitute their own. */
 export interface Telemetry {

@@ -9,7 +9,7 @@
  */
 import { request, type Dispatcher } from 'undici';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
-import { fullJitterDelay, realSleep, type Sleep } from './backoff.js';
+import { fullJitterDelay, realSleep, type Sleep } from '../store/backoff.js';
 
 /** Retry, timeout and test hooks of {@link postJson}; defaults in parentheses. */
 export interface WebhookOptions {
@@ -30,6 +30,8 @@ export interface WebhookOptions {
   now?: () => number;
   log?: (event: WebhookLogEvent) => void;
   dispatcher?: Dispatcher;
+  /** Gives up (reason `deadline`) once aborted: the caller's budget is spent; no attempt starts after it. */
+  signal?: AbortSignal;
 }
 
 /** What gets logged: never the URL. */
@@ -74,8 +76,8 @@ export async function postJson(url: string, payload: unknown, options: WebhookOp
   let last: Attempt = { error: 'not_attempted' };
   for (let attempt = 1; attempt <= o.attempts; attempt++) {
     const remaining = o.totalTimeoutMs - elapsed();
-    if (remaining <= 0) return failed('deadline', last, attempt - 1);
-    last = await attemptOnce(url, body, Math.min(o.attemptTimeoutMs, remaining), options.dispatcher);
+    if (remaining <= 0 || options.signal?.aborted) return failed('deadline', last, attempt - 1);
+    last = await attemptOnce(url, body, Math.min(o.attemptTimeoutMs, remaining), options.dispatcher, options.signal);
     const status = 'status' in last ? last.status : undefined;
     if (status !== undefined && status >= 200 && status < 300) {
       log({ sink: 'webhook', attempt, outcome: 'delivered', status });
@@ -95,6 +97,7 @@ export async function postJson(url: string, payload: unknown, options: WebhookOp
     }
     log({ sink: 'webhook', attempt, outcome: 'retrying', status, error, delayMs });
     await sleep(delayMs);
+    if (options.signal?.aborted) return failed('deadline', last, attempt);
   }
   log({ sink: 'webhook', attempt: o.attempts, outcome: 'failed', ...statusOrError(last) });
   return failed('exhausted', last, o.attempts);
@@ -121,9 +124,11 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
   return Number.isNaN(at) || !/[a-z]/i.test(v) ? undefined : Math.max(0, at - nowMs);
 }
 
-async function attemptOnce(url: string, body: string, timeoutMs: number, dispatcher: Dispatcher | undefined): Promise<Attempt> {
+async function attemptOnce(url: string, body: string, timeoutMs: number, dispatcher: Dispatcher | undefined, outer?: AbortSignal): Promise<Attempt> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
+  const onOuter = (): void => abort.abort();
+  outer?.addEventListener('abort', onOuter, { once: true });
   try {
     const res = await request(url, {
       method: 'POST',
@@ -141,6 +146,7 @@ async function attemptOnce(url: string, body: string, timeoutMs: number, dispatc
     return { error: abort.signal.aborted ? 'timeout' : errorCode(error) };
   } finally {
     clearTimeout(timer);
+    outer?.removeEventListener('abort', onOuter);
   }
 }
 

@@ -10,7 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import { startAzurite, deadStorageConnectionString, type Azurite } from '../helpers/azurite.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhookReceiver.js';
 import type { RunningSimulator } from '../../src/sim/index.js';
-import type { RunSummary } from '../../src/sinks/runSummary.js';
+import type { RunSummary } from '../../src/runSummary.js';
 import type { AlertState } from '../../src/sinks/alertState.js';
 import { parseEvents } from '../../src/probe/traceFile.js';
 import { BlobServiceClient } from '@azure/storage-blob';

@@ -1,5 +1,5 @@
 /** A complete RunSummary for tests; override what matters. */
-import type { RunSummary } from '../../src/sinks/runSummary.js';
+import type { RunSummary } from '../../src/runSummary.js';
 
 export function makeRunSummary(overrides: Partial<RunSummary> = {}): RunSummary {
   const verdict = overrides.verdict ?? 'pass';

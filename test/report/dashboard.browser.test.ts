@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTrace } from '../../src/probe/traceFile.js';
 import { renderDashboard } from '../../src/report/dashboardHtml.js';
-import { writeDashboard } from '../../src/report/fleetData.js';
+import { writeDashboard } from '../../src/sinks/dashboardSink.js';
 import type { StripPayload } from '../../src/report/fleetStrips.js';
 import { renderRunHtml } from '../../src/report/runHtml.js';
 import { dailyIndexPath } from '../../src/sinks/layout.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HISTORY_PAGE, HISTORY_REGIONS, historySummaries, parseHistory, writeDemoHistory } from '../../src/cli/demoHistory.js';
-import { writeDashboard } from '../../src/report/fleetData.js';
+import { writeDashboard } from '../../src/sinks/dashboardSink.js';
 import type { StripPayload } from '../../src/report/fleetStrips.js';
 import { createLocalStore } from '../../src/sinks/localStore.js';
 import { launchChromium, openWatched, screenshot, serveDir, type StaticServer } from './browser.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareGroups, type GroupMember } from '../../src/runner/comparison.js';
+import { compareGroups, tallyOf, type GroupMember } from '../../src/runner/comparison.js';
 import type { Report } from '../../src/analysis/report.js';
 import type { Finding } from '../../src/analysis/findings.js';
 import { runPool } from '../../src/runner/pool.js';
@@ -14,7 +14,7 @@ function report(verdict: Report['verdict'], turns: Finding[][], codes: string[] 
   } as unknown as Report;
 }
 
-const member = (name: string, r: Report, baseline = false, group: string | undefined = 'g'): GroupMember => ({ name, group, baseline, report: r });
+const member = (name: string, r: Report, baseline = false, group: string | undefined = 'g'): GroupMember => ({ name, group, baseline, tally: tallyOf(r) });
 
 describe('group comparison', () => {
   it('blames the hosting layer when only the Azure target fails', () => {

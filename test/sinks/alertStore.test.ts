@@ -5,9 +5,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { applyRun, deliverPending, markDelivered, readAlertState } from '../../src/sinks/alertStore.js';
-import type { ArtifactStore } from '../../src/sinks/artifactStore.js';
-import { createBlobStore } from '../../src/sinks/blobStore.js';
-import { alertStatePath } from '../../src/sinks/layout.js';
+import type { ArtifactStore } from '../../src/store/artifactStore.js';
+import { createBlobStore } from '../../src/store/blobStore.js';
+import { alertStatePath } from '../../src/store/layout.js';
 import { sendNotification } from '../../src/sinks/notify.js';
 import type { TeamsEnvelope } from '../../src/sinks/teamsCard.js';
 import { startAzurite, type Azurite } from '../helpers/azurite.js';

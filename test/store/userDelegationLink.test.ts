@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { createBlobStore } from '../../src/sinks/blobStore.js';
-import type { ArtifactStore } from '../../src/sinks/artifactStore.js';
+import { createBlobStore } from '../../src/store/blobStore.js';
+import type { ArtifactStore } from '../../src/store/artifactStore.js';
 import { startAzurite, type Azurite } from '../helpers/azurite.js';
 import { fakeEntraCredential, type FakeCredential } from '../helpers/entraToken.js';
 import { selfSignedCert, trustCertificate, type TestCert } from '../helpers/tlsCert.js';

@@ -3,8 +3,8 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cleanupTempDirs, tempDir } from '../helpers/tempDirs.js';
 import { fileURLToPath } from 'node:url';
-import { createLocalStore } from '../../src/sinks/localStore.js';
-import { openStore } from '../../src/sinks/openStore.js';
+import { createLocalStore } from '../../src/store/localStore.js';
+import { openStore } from '../../src/store/openStore.js';
 
 afterAll(cleanupTempDirs);
 

@@ -4,9 +4,15 @@
  * first use. Every operation is retried twice over: the SDK's own per-request retry policy (`sdkRetry`), and
  * around it our bounded retry on transient failures (network errors, 408, 429, 5xx), after which the store
  * throws StoreUnavailableError (the spool wrapper then keeps the write locally).
+ *
+ * Time is bounded on the client: each operation (all its tries together) runs under an AbortSignal that fires
+ * after `operationTimeoutMs` or when the round's `signal` fires, whichever is first. The SDK's `tryTimeoutInMs`
+ * only sets the server-side `timeout=` parameter, so without this a store that accepts connections and never
+ * answers would hang the round.
  */
 import type { TokenCredential } from '@azure/identity';
 import { BlobServiceClient, type ContainerClient, type StorageRetryOptions } from '@azure/storage-blob';
+import { DeadlineError, withDeadline } from '../deadline.js';
 import { asLine, StoreUnavailableError, toBuffer, type ArtifactStore, type Body } from './artifactStore.js';
 import { retrying, type Sleep } from './backoff.js';
 import { contentTypeFor } from './layout.js';
@@ -32,7 +38,14 @@ export interface BlobStoreOptions {
   now?: () => Date;
   /** What report links authorize (default `container`, so the report's audio plays; see userDelegationLink.ts). */
   linkScope?: LinkScope;
+  /** Client-side budget of one operation, all tries included (default {@link DEFAULT_OPERATION_TIMEOUT_MS}). */
+  operationTimeoutMs?: number;
+  /** Aborts every operation in flight and fails new ones at once (the round's hard deadline). */
+  signal?: AbortSignal;
 }
+
+/** One storage operation, all retries included, gives up after this long on the client. */
+export const DEFAULT_OPERATION_TIMEOUT_MS = 20_000;
 
 /**
  * SDK retry: 3 tries per request, 15 s per try, 0.5 s → 4 s exponential delays. With our 2 attempts around
@@ -82,15 +95,15 @@ class BlobStore implements ArtifactStore, VersionedAccess {
 
   async put(path: string, body: Body, contentType: string): Promise<void> {
     const bytes = toBuffer(body);
-    await this.#op('put', path, () =>
-      this.#container.getBlockBlobClient(path).upload(bytes, bytes.length, { blobHTTPHeaders: { blobContentType: contentType } }),
+    await this.#op('put', path, (abortSignal) =>
+      this.#container.getBlockBlobClient(path).upload(bytes, bytes.length, { blobHTTPHeaders: { blobContentType: contentType }, abortSignal }),
     );
   }
 
   async get(path: string): Promise<Buffer | undefined> {
-    return this.#op('get', path, async () => {
+    return this.#op('get', path, async (abortSignal) => {
       try {
-        return await this.#container.getBlobClient(path).downloadToBuffer();
+        return await this.#container.getBlobClient(path).downloadToBuffer(0, undefined, { abortSignal });
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;
@@ -101,20 +114,20 @@ class BlobStore implements ArtifactStore, VersionedAccess {
   async appendLine(path: string, line: string): Promise<void> {
     const bytes = Buffer.from(asLine(line), 'utf8');
     if (bytes.length > MAX_APPEND_BYTES) throw new RangeError(`${path}: a line of ${bytes.length} bytes exceeds the 4 MiB append block limit`);
-    await this.#op('appendLine', path, async () => {
+    await this.#op('appendLine', path, async (abortSignal) => {
       const blob = this.#container.getAppendBlobClient(path);
       const create = async (): Promise<void> => {
-        await blob.createIfNotExists({ blobHTTPHeaders: { blobContentType: contentTypeFor(path) } });
+        await blob.createIfNotExists({ blobHTTPHeaders: { blobContentType: contentTypeFor(path) }, abortSignal });
         this.#appendBlobs.add(path);
       };
       if (!this.#appendBlobs.has(path)) await create();
       try {
-        await blob.appendBlock(bytes, bytes.length);
+        await blob.appendBlock(bytes, bytes.length, { abortSignal });
       } catch (error) {
         if (!isNotFound(error)) throw error;
         // Deleted since we created it (e.g. by lifecycle management): create it again.
         await create();
-        await blob.appendBlock(bytes, bytes.length);
+        await blob.appendBlock(bytes, bytes.length, { abortSignal });
       }
     });
   }
@@ -129,9 +142,9 @@ class BlobStore implements ArtifactStore, VersionedAccess {
   }
 
   async readVersioned(path: string): Promise<{ body: Buffer; etag: string } | undefined> {
-    return this.#op('read', path, async () => {
+    return this.#op('read', path, async (abortSignal) => {
       try {
-        const response = await this.#container.getBlobClient(path).download();
+        const response = await this.#container.getBlobClient(path).download(0, undefined, { abortSignal });
         const body = await readAll(response.readableStreamBody);
         if (!response.etag) throw new Error(`${path}: the service returned no ETag`);
         return { body, etag: response.etag };
@@ -143,9 +156,10 @@ class BlobStore implements ArtifactStore, VersionedAccess {
   }
 
   async writeIfVersion(path: string, body: Buffer, contentType: string, expected: string | undefined): Promise<boolean> {
-    return this.#op('conditional put', path, async () => {
+    return this.#op('conditional put', path, async (abortSignal) => {
       try {
         await this.#container.getBlockBlobClient(path).upload(body, body.length, {
+          abortSignal,
           blobHTTPHeaders: { blobContentType: contentType },
           conditions: expected === undefined ? { ifNoneMatch: '*' } : { ifMatch: expected },
         });
@@ -158,10 +172,10 @@ class BlobStore implements ArtifactStore, VersionedAccess {
   }
 
   async list(prefix: string): Promise<string[]> {
-    return this.#op('list', prefix, async () => {
+    return this.#op('list', prefix, async (abortSignal) => {
       const names: string[] = [];
       try {
-        for await (const item of this.#container.listBlobsFlat({ prefix })) names.push(item.name);
+        for await (const item of this.#container.listBlobsFlat({ prefix, abortSignal })) names.push(item.name);
       } catch (error) {
         if (isNotFound(error)) return [];
         throw error;
@@ -176,32 +190,42 @@ class BlobStore implements ArtifactStore, VersionedAccess {
     return this.#op('readLink', path, () => links(path, ttlMinutes));
   }
 
-  /** Runs one operation with the container ensured, retrying transient failures; wraps the final failure. */
-  async #op<T>(operation: string, path: string, fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one operation with the container ensured, retrying transient failures, all under one client-side
+   * deadline; wraps the final failure (a timeout counts as the store being unavailable).
+   */
+  async #op<T>(operation: string, path: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const budget = this.#options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
     try {
-      return await retrying(
-        async () => {
-          await this.#ensureContainer();
-          return fn();
-        },
-        {
-          attempts: this.#options.attempts ?? 2,
-          baseDelayMs: this.#options.baseDelayMs ?? 500,
-          maxDelayMs: this.#options.maxDelayMs ?? 4_000,
-          isRetryable: isTransient,
-          sleep: this.#options.sleep,
-          random: this.#options.random,
-        },
-      );
+      return await withDeadline(`storage ${operation}`, budget, (signal) => this.#retried(signal, fn), this.#options.signal);
     } catch (error) {
+      if (error instanceof DeadlineError) throw new StoreUnavailableError(operation, path, { cause: error });
       if (isTransient(error)) throw new StoreUnavailableError(operation, path, { cause: error });
       throw error;
     }
   }
 
+  #retried<T>(signal: AbortSignal, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return retrying(
+      async () => {
+        if (signal.aborted) throw new DeadlineError('storage', 0);
+        await this.#ensureContainer(signal);
+        return fn(signal);
+      },
+      {
+        attempts: this.#options.attempts ?? 2,
+        baseDelayMs: this.#options.baseDelayMs ?? 500,
+        maxDelayMs: this.#options.maxDelayMs ?? 4_000,
+        isRetryable: isTransient,
+        sleep: this.#options.sleep,
+        random: this.#options.random,
+      },
+    );
+  }
+
   /** Creates the container once per store. A refusal other than a transient one (e.g. 403 for an identity without container rights) is taken to mean the infrastructure created it. */
-  #ensureContainer(): Promise<void> {
-    this.#containerReady ??= this.#container.createIfNotExists().then(
+  #ensureContainer(abortSignal: AbortSignal): Promise<void> {
+    this.#containerReady ??= this.#container.createIfNotExists({ abortSignal }).then(
       () => undefined,
       (error: unknown) => {
         if (!isTransient(error)) return; // e.g. 403: no right to create containers, so it was provisioned

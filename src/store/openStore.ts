@@ -19,7 +19,7 @@ export type StoreSettings =
 
 /** Opens the store for a round. No I/O until first use. */
 export function openStore(settings: StoreSettings, tuning: Omit<BlobStoreOptions, 'container'> & SpoolOptions = {}): SpoolingStore {
-  const { tripAfter, log, ...blob } = tuning;
+  const { tripAfter, log, slowWriteMs, ...blob } = tuning;
   const inner =
     settings.kind === 'local'
       ? createLocalStore(settings.dir)
@@ -27,5 +27,5 @@ export function openStore(settings: StoreSettings, tuning: Omit<BlobStoreOptions
           settings.kind === 'blob-entra' ? { accountUrl: settings.accountUrl, credential: settings.credential } : { connectionString: settings.connectionString },
           { ...blob, container: settings.container },
         );
-  return withSpool(inner, settings.spoolDir, { tripAfter, log, now: tuning.now });
+  return withSpool(inner, settings.spoolDir, { tripAfter, log, slowWriteMs, now: tuning.now });
 }

@@ -11,11 +11,19 @@
  * it too, which also keeps new writes behind older spooled ones. Reads, `updateJson` and `readLink` go to the
  * inner store unchanged (they throw when it is down: the caller decides).
  *
+ * Reads and `updateJson` of a degraded wrapper fail at once with StoreUnavailableError (no network wait), and a
+ * read that times out or finds the store unavailable trips the wrapper too: one black-holed store costs the
+ * round one operation budget, not one per call.
+ *
+ * Several processes may share one spool folder (overlapping rounds on one machine): `flush()` claims each entry
+ * by renaming its metadata file (atomic; only one process wins) before uploading it, so no entry is uploaded
+ * twice. A claim left by a process that died is released after {@link STALE_CLAIM_MS}.
+ *
  * Order caveat: a spooled `appendLine` uploaded by `flush()` lands after lines appended since; index readers
  * must not rely on line order. A flush interrupted between upload and removal uploads that entry again.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StoreUnavailableError, toBuffer, type ArtifactStore, type Body } from './artifactStore.js';
 
@@ -34,7 +42,8 @@ export type SpoolEvent =
   | { event: 'spooled'; op: SpoolEntry['op']; path: string; reason: string }
   | { event: 'uploaded'; path: string }
   | { event: 'flush-stopped'; path: string; reason: string }
-  | { event: 'dead-lettered'; path: string; reason: string };
+  | { event: 'dead-lettered'; path: string; reason: string }
+  | { event: 'unavailable'; path: string; reason: string };
 
 /** What {@link SpoolingStore.flush} did. */
 export interface FlushResult {
@@ -49,6 +58,8 @@ export interface FlushResult {
 export interface SpoolOptions {
   /** Consecutive failed writes after which writes go straight to the spool (default 1). */
   tripAfter?: number;
+  /** A write that succeeds but takes longer than this marks the store unavailable too (default 15 s). */
+  slowWriteMs?: number;
   log?: (event: SpoolEvent) => void;
   now?: () => Date;
 }
@@ -61,7 +72,13 @@ export interface SpoolingStore extends ArtifactStore {
   pending(): Promise<number>;
   /** True once writes go straight to the spool. */
   readonly degraded: boolean;
+  /** Stop calling the inner store for the rest of this run (it is too slow or out of budget). */
+  markUnavailable(reason: string): void;
 }
+
+/** A claimed entry whose claimer has not finished within this long is given back to the queue. */
+export const STALE_CLAIM_MS = 10 * 60_000;
+const CLAIM_MARK = '.claimed-';
 
 /** Wraps `inner` with a spool in `spoolDir` (created when first needed). */
 export function withSpool(inner: ArtifactStore, spoolDir: string, options: SpoolOptions = {}): SpoolingStore {
@@ -70,6 +87,13 @@ export function withSpool(inner: ArtifactStore, spoolDir: string, options: Spool
   const log = options.log ?? (() => undefined);
   let failures = 0;
   let degraded = false;
+  let unavailableReason = 'store marked unavailable earlier in this run';
+  const slowWriteMs = options.slowWriteMs ?? 15_000;
+  const markUnavailable = (reason: string): void => {
+    if (!degraded) log({ event: 'unavailable', path: '', reason });
+    degraded = true;
+    unavailableReason = `store marked unavailable earlier in this run: ${reason}`;
+  };
   let seq = 0;
 
   async function spool(op: SpoolEntry['op'], path: string, body: Buffer, contentType: string, reason: string): Promise<void> {
@@ -83,14 +107,27 @@ export function withSpool(inner: ArtifactStore, spoolDir: string, options: Spool
   }
 
   async function write(op: SpoolEntry['op'], path: string, body: Buffer, contentType: string, send: () => Promise<void>): Promise<void> {
-    if (degraded) return spool(op, path, body, contentType, 'store marked unavailable earlier in this run');
+    if (degraded) return spool(op, path, body, contentType, unavailableReason);
+    const started = Date.now();
     try {
       await send();
       failures = 0;
+      if (Date.now() - started > slowWriteMs) markUnavailable(`a write took ${Date.now() - started} ms (slow storage)`);
     } catch (error) {
       if (error instanceof RangeError || error instanceof TypeError) throw error; // our bug, not an outage
       if (++failures >= tripAfter) degraded = true;
       await spool(op, path, body, contentType, describe(error));
+    }
+  }
+
+  /** A read (or state update) through the wrapper: fails fast once degraded, and an outage it meets trips it. */
+  async function read<T>(operation: string, path: string, fn: () => Promise<T>): Promise<T> {
+    if (degraded) throw new StoreUnavailableError(operation, path, { cause: new Error('store marked unavailable earlier in this run') });
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) degraded = true;
+      throw error;
     }
   }
 
@@ -107,23 +144,54 @@ export function withSpool(inner: ArtifactStore, spoolDir: string, options: Spool
   async function deadLetter(stamp: string, name: string, reason: string, path = name): Promise<void> {
     await mkdir(join(spoolDir, 'dead'), { recursive: true });
     await rename(join(spoolDir, `${stamp}.body`), join(spoolDir, 'dead', `${stamp}.body`)).catch(() => undefined);
-    await rename(join(spoolDir, name), join(spoolDir, 'dead', name)).catch(() => undefined);
+    await rename(join(spoolDir, name), join(spoolDir, 'dead', `${stamp}.json`)).catch(() => undefined);
     log({ event: 'dead-lettered', path, reason });
+  }
+
+  /** Takes an entry for this process (atomic rename); undefined when another process took it first. */
+  async function claim(name: string): Promise<string | undefined> {
+    const claimed = `${name}${CLAIM_MARK}${process.pid}-${randomBytes(4).toString('hex')}`;
+    try {
+      await rename(join(spoolDir, name), join(spoolDir, claimed));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    const t = new Date();
+    await utimes(join(spoolDir, claimed), t, t).catch(() => undefined);
+    return claimed;
+  }
+
+  /** Gives back claims older than STALE_CLAIM_MS (their process died between claim and upload). */
+  async function releaseStaleClaims(): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(spoolDir);
+    } catch {
+      return;
+    }
+    for (const claimed of names.filter((n) => n.includes(CLAIM_MARK))) {
+      const age = await stat(join(spoolDir, claimed)).then((s) => Date.now() - s.mtimeMs, () => 0);
+      if (age > STALE_CLAIM_MS) await rename(join(spoolDir, claimed), join(spoolDir, claimed.slice(0, claimed.indexOf(CLAIM_MARK)))).catch(() => undefined);
+    }
   }
 
   async function flush(): Promise<FlushResult> {
     const result: FlushResult = { uploaded: 0, remaining: 0, deadLettered: 0 };
+    await releaseStaleClaims();
     const names = await entries();
     for (const [i, name] of names.entries()) {
       const stamp = name.slice(0, -'.json'.length);
+      const claimed = await claim(name);
+      if (claimed === undefined) continue; // another process is uploading it
       let entry: SpoolEntry;
       let body: Buffer;
       try {
-        entry = JSON.parse(await readFile(join(spoolDir, name), 'utf8')) as SpoolEntry;
+        entry = JSON.parse(await readFile(join(spoolDir, claimed), 'utf8')) as SpoolEntry;
         body = await readFile(join(spoolDir, `${stamp}.body`));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // flushed meanwhile by an overlapping run
-        await deadLetter(stamp, name, describe(error));
+        await deadLetter(stamp, claimed, describe(error));
         result.deadLettered++;
         continue;
       }
@@ -133,15 +201,16 @@ export function withSpool(inner: ArtifactStore, spoolDir: string, options: Spool
       } catch (error) {
         if (error instanceof StoreUnavailableError) {
           degraded = true;
+          await rename(join(spoolDir, claimed), join(spoolDir, name)).catch(() => undefined);
           log({ event: 'flush-stopped', path: entry.path, reason: describe(error) });
           result.remaining = names.length - i;
           return result;
         }
-        await deadLetter(stamp, name, describe(error), entry.path);
+        await deadLetter(stamp, claimed, describe(error), entry.path);
         result.deadLettered++;
         continue;
       }
-      await unlink(join(spoolDir, name)).catch(() => undefined);
+      await unlink(join(spoolDir, claimed)).catch(() => undefined);
       await unlink(join(spoolDir, `${stamp}.body`)).catch(() => undefined);
       log({ event: 'uploaded', path: entry.path });
       result.uploaded++;
@@ -160,16 +229,17 @@ export function withSpool(inner: ArtifactStore, spoolDir: string, options: Spool
     },
     appendLine: (path: string, line: string) =>
       write('append', path, Buffer.from(line, 'utf8'), 'application/x-ndjson', () => inner.appendLine(path, line)),
-    get: (path) => inner.get(path),
+    get: (path) => read('get', path, () => inner.get(path)),
     readJson<T>(path: string) {
-      return inner.readJson<T>(path);
+      return read('readJson', path, () => inner.readJson<T>(path));
     },
     updateJson<T>(path: string, fn: (current: T | undefined) => T) {
-      return inner.updateJson<T>(path, fn);
+      return read('updateJson', path, () => inner.updateJson<T>(path, fn));
     },
-    list: (prefix) => inner.list(prefix),
+    list: (prefix) => read('list', prefix, () => inner.list(prefix)),
     readLink: (path, ttl) => inner.readLink(path, ttl),
     flush,
+    markUnavailable,
     pending: async () => (await entries()).length,
   };
 }

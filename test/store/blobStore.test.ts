@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBlobStore } from '../../src/sinks/blobStore.js';
-import type { ArtifactStore } from '../../src/sinks/artifactStore.js';
-import { gunzipText, gzipText } from '../../src/sinks/gzip.js';
-import { dailyIndexPath, runPaths } from '../../src/sinks/layout.js';
+import { createBlobStore } from '../../src/store/blobStore.js';
+import type { ArtifactStore } from '../../src/store/artifactStore.js';
+import { gunzipText, gzipText } from '../../src/store/gzip.js';
+import { dailyIndexPath, runPaths } from '../../src/store/layout.js';
 import { startAzurite, type Azurite } from '../helpers/azurite.js';
 
 let azurite: Azurite;

@@ -3,10 +3,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { cleanupTempDirs, tempDir } from '../helpers/tempDirs.js';
-import { StoreUnavailableError, type ArtifactStore } from '../../src/sinks/artifactStore.js';
-import { createBlobStore, type BlobStoreOptions } from '../../src/sinks/blobStore.js';
-import { createLocalStore } from '../../src/sinks/localStore.js';
-import { withSpool, type SpoolEvent } from '../../src/sinks/spool.js';
+import { StoreUnavailableError, type ArtifactStore } from '../../src/store/artifactStore.js';
+import { createBlobStore, type BlobStoreOptions } from '../../src/store/blobStore.js';
+import { createLocalStore } from '../../src/store/localStore.js';
+import { withSpool, type SpoolEvent } from '../../src/store/spool.js';
 import { deadStorageConnectionString, startAzurite, type Azurite } from '../helpers/azurite.js';
 
 afterAll(cleanupTempDirs);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertStatePath, contentTypeFor, dailyIndexPath, latestPath, runPaths, safeSegment } from '../../src/sinks/layout.js';
+import { alertStatePath, contentTypeFor, dailyIndexPath, latestPath, runPaths, safeSegment } from '../../src/store/layout.js';
 
 describe('blob layout', () => {
   it('lays out one run of one target under the round’s UTC day', () => {

@@ -1,0 +1,78 @@
+/**
+ * Checks of individual setting values that name the setting and never print the value when it may be a
+ * secret: webhook URLs (parsed, host required, https), storage and App Insights connection strings, and the
+ * names of secret app settings (a key pasted where its setting's *name* belongs is refused).
+ */
+import { ConfigError } from '../errors.js';
+import { looksLikeSecret as keyLike } from '../realtime/redact.js';
+
+/**
+ * Whether a value looks like a key or token rather than a setting name: the scrubber's own key patterns
+ * (src/realtime/redact.ts), plus what no identifier looks like — setting names are identifiers
+ * (`AOAI_KEY_SWEDEN`); keys are long runs mixing letters and digits (32-hex Azure keys, `sk-…`, JWTs `eyJ…`).
+ */
+export function looksLikeSecret(value: string): boolean {
+  const v = value.trim();
+  if (keyLike(v)) return true;
+  if (/^(sk-|sk_|eyJ|Bearer\s)/.test(v)) return true;
+  if (/^[0-9a-f]{32,}$/i.test(v)) return true;
+  if (v.length >= 24 && /\d/.test(v) && /[A-Za-z]/.test(v) && !/_/.test(v)) return true;
+  return v.length >= 40 && /[+/=]/.test(v);
+}
+
+/** An app setting name: what `secretSetting` must hold. Refuses a pasted key without echoing it. */
+export function checkSettingName(name: string, field: string): void {
+  if (looksLikeSecret(name)) {
+    throw new ConfigError(field, 'looks like a key or token, not the name of an app setting: put the secret in an app setting (or a Key Vault reference) and name that setting here (the value is not shown)');
+  }
+  if (!/^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/.test(name)) throw new ConfigError(field, 'must be the name of an app setting (letters, digits and _; the value is not shown)');
+}
+
+/** Loopback hosts may use http (local receivers in tests and development); anything else must be https. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** CANARY_WEBHOOK_URL: a full https URL with a host. Throws ConfigError without the value (it carries a signature). */
+export function checkWebhookUrl(raw: string, setting = 'CANARY_WEBHOOK_URL'): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(setting, 'is not a URL (the value is not shown: it is a secret)');
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) throw new ConfigError(setting, `must be an https URL, got a ${url.protocol.replace(':', '')} URL (the value is not shown: it is a secret)`);
+  if (!url.hostname) throw new ConfigError(setting, 'has no host (the value is not shown: it is a secret)');
+  return url.toString();
+}
+
+function fields(raw: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const pair of raw.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0) out.set(pair.slice(0, eq).trim().toLowerCase(), pair.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+/** CANARY_STORAGE_CONNECTION_STRING: `UseDevelopmentStorage=true`, or an account with a key or SAS and a valid endpoint. */
+export function checkStorageConnectionString(raw: string, setting = 'CANARY_STORAGE_CONNECTION_STRING'): void {
+  const f = fields(raw);
+  if (f.get('usedevelopmentstorage')?.toLowerCase() === 'true') return;
+  const hint = 'expected "AccountName=…;AccountKey=…;BlobEndpoint=…" (or "UseDevelopmentStorage=true"); the value is not shown';
+  if (f.size === 0) throw new ConfigError(setting, `is not a storage connection string: ${hint}`);
+  if (!f.get('accountname') && !f.get('blobendpoint')) throw new ConfigError(setting, `has neither AccountName nor BlobEndpoint: ${hint}`);
+  if (!f.get('accountkey') && !f.get('sharedaccesssignature')) throw new ConfigError(setting, `has neither AccountKey nor SharedAccessSignature: ${hint}`);
+  const endpoint = f.get('blobendpoint');
+  if (endpoint !== undefined && !/^https?:\/\/[^/\s]+/.test(endpoint)) throw new ConfigError(setting, `has a BlobEndpoint that is not an http(s) URL: ${hint}`);
+  const protocol = f.get('defaultendpointsprotocol');
+  if (protocol !== undefined && protocol !== 'http' && protocol !== 'https') throw new ConfigError(setting, `has DefaultEndpointsProtocol "${protocol}" (must be http or https)`);
+}
+
+/** APPLICATIONINSIGHTS_CONNECTION_STRING: needs an InstrumentationKey and a valid IngestionEndpoint if given. */
+export function checkAppInsightsConnectionString(raw: string, setting = 'APPLICATIONINSIGHTS_CONNECTION_STRING'): void {
+  const f = fields(raw);
+  if (!f.get('instrumentationkey')) throw new ConfigError(setting, 'has no InstrumentationKey (copy the connection string from the Application Insights resource; the value is not shown)');
+  const ingestion = f.get('ingestionendpoint');
+  if (ingestion !== undefined && !/^https:\/\/[^/\s]+/.test(ingestion)) throw new ConfigError(setting, 'has an IngestionEndpoint that is not an https URL (the value is not shown)');
+}

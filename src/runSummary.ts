@@ -1,0 +1,51 @@
+/**
+ * What the sinks need to know about one target's run: the verdict and the key numbers, without the trace.
+ * The round builds one per target from its report.json; alert state, cards, webhooks, telemetry and the
+ * daily index all consume this shape (one line of `index/<yyyy-mm-dd>.jsonl` is exactly one RunSummary).
+ */
+export type Verdict = 'pass' | 'fail' | 'error';
+
+export type RunCategory = 'incident' | 'configuration';
+
+export interface RunSummary {
+  runId: string;
+  /** ISO UTC time the probe started. */
+  startedAt: string;
+  durationMs: number;
+  /** Where the canary ran (CANARY_REGION). */
+  region: string;
+  target: string;
+  flavour: string;
+  host: string;
+  deployment: string | undefined;
+  group: string | undefined;
+  baseline: boolean;
+  verdict: Verdict;
+  /**
+   * What kind of problem a non-passing run is: `incident` (the service misbehaved) or `configuration` (the canary
+   * could not authenticate or was misconfigured: 401/403, bad key or model, expired token, missing secret, unknown
+   * prompt). Configuration problems are alerted with their own title and text and never as a service outage.
+   * Absent in older summaries: read as `incident`.
+   */
+  category?: RunCategory;
+  /** Distinct finding codes, most severe first (e.g. ["silent_gap", "playback_underrun"]). */
+  findingCodes: string[];
+  /** One-line human description of the worst problem, e.g. "2.3 s of silence at 4.1 s into the answer". */
+  headline: string | undefined;
+  turns: number;
+  failingTurns: number;
+  /** Longest silent gap inside the answer audio, ms (0 when none). */
+  longestGapMs: number;
+  /** Worst audio coverage of a turn: received audio ÷ audio the transcript implies (1 = complete). */
+  coverage: number | undefined;
+  /** Median time to first audio over the turns, ms. */
+  timeToFirstAudioMs: number | undefined;
+  sessionId: string | undefined;
+  /** Request / correlation ids from the upgrade response headers (apim-request-id, x-request-id, …). */
+  requestIds: Record<string, string>;
+  /** The comparison of this target with its group's baseline in the same round, if any. */
+  comparison: string | undefined;
+  /** Blob path (or local relative path) of the run's report.json and report.html. */
+  reportPath: string;
+  reportHtmlPath: string;
+}

@@ -1,0 +1,144 @@
+/**
+ * One target within a round, from its configuration to a publishable run, never throwing for anything the
+ * target or its data did: a configuration that cannot be used, a probe that does not end, analysis or rendering
+ * that throws on a hostile trace — each becomes an `error` run with the reason (the trace kept when there is
+ * one). Only "too late to start" is thrown (the round reports it as not probed).
+ */
+import type { TokenCredential } from '@azure/identity';
+import { runCategory } from '../analysis/category.js';
+import { analyzeTrace, historySamples, type DetectionHistory, type HistorySample } from '../analysis/index.js';
+import { buildReport, type Report } from '../analysis/report.js';
+import type { CanarySettings } from '../config/settings.js';
+import type { TargetConfig } from '../config/targets.js';
+import { withDeadline } from '../deadline.js';
+import { resolvePrompts, type PromptSpec } from '../probe/prompts.js';
+import { runProbe, targetSecrets, type ProbeOptions, type ProbeTarget } from '../probe/session.js';
+import type { Trace } from '../probe/trace.js';
+import type { RunArtifacts } from '../sinks/runSink.js';
+import { scrubValue } from '../sinks/scrubValue.js';
+import type { ArtifactStore } from '../store/artifactStore.js';
+import { historyPath, runPaths } from '../store/layout.js';
+import { errorTally, tallyOf, type RunTally } from './comparison.js';
+import { errorRun, runError, type RunError } from './errorRun.js';
+import { probeTarget } from './probeTarget.js';
+import { summarize } from './summarize.js';
+
+/** A run ready to publish, with what its group's comparison needs. */
+export interface TargetRun {
+  artifacts: RunArtifacts;
+  tally: RunTally;
+  /** The analysis report (absent for error runs), kept only while its group's comparison is pending. */
+  report?: Report;
+}
+
+/** The round's view a target run needs. */
+export interface TargetRunContext {
+  settings: CanarySettings;
+  env: Record<string, string | undefined>;
+  catalog: PromptSpec[];
+  credential: () => TokenCredential;
+  store: ArtifactStore;
+  runId: string;
+  roundStartedAt: Date;
+  /** Epoch ms by which the probe must have ended (the rest of the round is for publishing). */
+  probeEndAt: number;
+  /** Every secret the round learns is added here (the log and all exits scrub them). */
+  secrets: Set<string>;
+  renderReportHtml?: (report: Report, trace: Trace) => string;
+  probe?: Partial<ProbeOptions>;
+}
+
+/** Thrown when too little of the round is left to give a session one turn. */
+export class TooLateError extends Error {
+  override readonly name = 'TooLateError';
+}
+
+/** A session is given this long past its own timeout to return before it is abandoned. */
+const PROBE_GRACE_MS = 5_000;
+
+export async function runTarget(cfg: TargetConfig, index: number, c: TargetRunContext): Promise<TargetRun> {
+  const { settings } = c;
+  const paths = runPaths(c.runId, c.roundStartedAt, settings.region, cfg.name);
+  const started = new Date();
+  const fail = (e: RunError, extra: { trace?: Trace; target?: ProbeTarget } = {}): TargetRun => {
+    const meta = extra.trace?.meta;
+    const host = meta?.target.host ?? extra.target?.endpoint.url.host ?? hostOf(cfg.endpoint);
+    const flavour = meta?.target.flavour ?? extra.target?.endpoint.flavour ?? cfg.flavour ?? 'unknown';
+    const startedAt = meta?.startedAt ?? started.toISOString();
+    const r = errorRun(cfg, e, { runId: c.runId, startedAt, durationMs: Date.now() - started.getTime(), region: settings.region, host, flavour }, paths);
+    const secrets = [...c.secrets];
+    return { artifacts: { summary: scrubValue(r.summary, secrets), paths, trace: extra.trace, report: scrubValue(r.report, secrets), html: r.html, secrets, history: [] }, tally: errorTally() };
+  };
+
+  let target: ProbeTarget;
+  let prompts: PromptSpec[];
+  try {
+    target = probeTarget(cfg, index, c.env, settings.region, c.credential);
+    prompts = resolvePrompts(cfg.prompts ?? settings.prompts, c.catalog);
+  } catch (err) {
+    return fail(runError('configuration', err));
+  }
+  for (const s of targetSecrets(target)) c.secrets.add(s);
+
+  const remaining = c.probeEndAt - Date.now();
+  // a session squeezed below one turn's deadline would fail by our own doing: skip it, and say so
+  if (remaining < settings.turnTimeoutMs) throw new TooLateError(`only ${Math.round(remaining / 1000)} s of the round deadline left, less than one turn's deadline`);
+  const history = await readHistory(c.store, settings.region, cfg.name, Math.min(10_000, settings.storageTimeoutMs ?? 10_000));
+  const left = Math.max(1_000, c.probeEndAt - Date.now());
+  let trace: Trace;
+  try {
+    trace = await withDeadline(`probe of ${cfg.name}`, Math.min(settings.sessionTimeoutMs, left) + PROBE_GRACE_MS, () =>
+      runProbe(target, {
+        prompts, turns: cfg.turns ?? settings.turns, runId: c.runId, insecureTls: cfg.insecureTls,
+        turnTimeoutMs: Math.min(settings.turnTimeoutMs, left), sessionTimeoutMs: Math.min(settings.sessionTimeoutMs, left),
+        ...c.probe,
+      }),
+    );
+  } catch (err) {
+    return fail(runError('probe', err), { target });
+  }
+
+  let report: Report;
+  let category: 'incident' | 'configuration' | undefined;
+  try {
+    const analysis = analyzeTrace(trace, settings.thresholds, history);
+    report = buildReport(trace, analysis);
+    category = runCategory(trace, analysis) ?? undefined;
+  } catch (err) {
+    return fail(runError('analysis', err), { trace, target });
+  }
+  let html: string | undefined;
+  try {
+    html = c.renderReportHtml?.(report, trace);
+  } catch (err) {
+    return fail(runError('rendering', err), { trace, target });
+  }
+  const secrets = [...c.secrets];
+  const summary = scrubValue({ ...summarize(report, settings.region, cfg, paths), category }, secrets);
+  if (summary.category === undefined) delete summary.category;
+  let samples: HistorySample[] = [];
+  try {
+    samples = historySamples(report);
+  } catch {
+    samples = [];
+  }
+  return { artifacts: { summary, paths, trace, report, html, secrets, history: samples }, tally: tallyOf(report), report };
+}
+
+/** The target's healthy history, or none when the store cannot say (a degraded store answers at once). */
+async function readHistory(store: ArtifactStore, region: string, target: string, budgetMs: number): Promise<DetectionHistory | undefined> {
+  try {
+    const samples = await withDeadline(`history of ${target}`, budgetMs, () => store.readJson<HistorySample[]>(historyPath(region, target)));
+    return Array.isArray(samples) ? { target, samples } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function hostOf(endpoint: string | undefined): string {
+  try {
+    return endpoint ? new URL(endpoint).host : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}

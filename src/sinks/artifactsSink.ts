@@ -1,0 +1,84 @@
+/**
+ * The artifacts sink: one target's run folder in the store — the gzip'd event log, the audio, report.json and
+ * report.html — written as soon as that probe ended, plus the healthy-turn history the analysis learns from.
+ * Every artifact is written on its own (one that cannot be serialized does not stop the others), every text
+ * is scrubbed, and an entry that cannot be serialized (e.g. nesting deeper than JSON.stringify can follow) is
+ * replaced by a placeholder line naming its kind, so the rest of the event log is kept.
+ */
+import type { HistorySample } from '../analysis/history.js';
+import { traceWavs } from '../probe/traceFile.js';
+import type { Trace } from '../probe/trace.js';
+import { scrub } from '../realtime/redact.js';
+import type { ArtifactStore } from '../store/artifactStore.js';
+import { gzipText } from '../store/gzip.js';
+import { historyPath } from '../store/layout.js';
+import { errorText } from './fanOut.js';
+import type { RunSink } from './runSink.js';
+
+/** Turns kept per target in `history/`. */
+export const HISTORY_KEEP = 50;
+
+/** A store that can be told to stop trying (the spool wrapper): writes after that go to the local spool. */
+export type DivertableStore = ArtifactStore & { markUnavailable?: (reason: string) => void };
+
+export function artifactsSink(store: DivertableStore, budgetMs = 90_000): RunSink {
+  return {
+    name: 'artifacts',
+    budgetMs,
+    stage: 'record',
+    async onArtifacts(run, ctx) {
+      // past this sink's budget the store is too slow: the remaining writes go to the local spool, not lost
+      const onAbort = (): void => store.markUnavailable?.('artifact writes ran out of their budget (slow storage)');
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      const failed: string[] = [];
+      const attempt = async (what: string, write: () => Promise<void>): Promise<void> => {
+        try {
+          await write();
+        } catch (err) {
+          failed.push(`${what}: ${errorText(err)}`);
+        }
+      };
+      const { paths, secrets, trace } = run;
+      try {
+        if (trace) {
+          await attempt('events', async () => store.put(paths.events, await gzipText(safeEventLog(trace, secrets)), 'application/gzip'));
+          await attempt('audio', async () => {
+            for (const [name, wav] of traceWavs(trace)) await store.put(paths.dir + name, wav, 'audio/wav');
+          });
+        }
+        await attempt('report.json', () => store.put(paths.reportJson, scrub(JSON.stringify(run.report, null, 2), secrets), 'application/json'));
+        if (run.html !== undefined) {
+          const html = run.html;
+          await attempt('report.html', () => store.put(paths.reportHtml, scrub(html, secrets), 'text/html; charset=utf-8'));
+        }
+        if (run.history.length > 0) await attempt('history', () => rememberHealthy(store, run.summary.region, run.summary.target, run.history));
+      } finally {
+        ctx.signal.removeEventListener('abort', onAbort);
+      }
+      if (failed.length) throw new Error(`${run.summary.target}: ${failed.join('; ')}`);
+    },
+    async onSummary(run) {
+      if (run.report) await store.put(run.paths.reportJson, scrub(JSON.stringify(run.report, null, 2), run.secrets), 'application/json');
+    },
+  };
+}
+
+/** events.jsonl text that cannot throw: an entry JSON.stringify cannot handle becomes a placeholder line. */
+export function safeEventLog(trace: Trace, secrets: readonly string[]): string {
+  const lines: string[] = [];
+  for (const e of [trace.meta, ...trace.entries]) {
+    let line: string;
+    try {
+      line = JSON.stringify(e);
+    } catch (err) {
+      const t = 't' in e && typeof e.t === 'number' ? e.t : 0;
+      line = JSON.stringify({ kind: 'unserializable', t, entryKind: e.kind, reason: errorText(err).slice(0, 200) });
+    }
+    lines.push(scrub(line, secrets));
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function rememberHealthy(store: ArtifactStore, region: string, target: string, samples: HistorySample[]): Promise<void> {
+  await store.updateJson<HistorySample[]>(historyPath(region, target), (cur) => [...(Array.isArray(cur) ? cur : []), ...samples].slice(-HISTORY_KEEP));
+}

@@ -1,0 +1,18 @@
+/** The index sink: a run's summary as one line of the daily index (`index/<yyyy-mm-dd>.jsonl`) and as `latest/<region>/<target>.json`. */
+import { scrub } from '../realtime/redact.js';
+import type { ArtifactStore } from '../store/artifactStore.js';
+import { dailyIndexPath, latestPath } from '../store/layout.js';
+import type { RunSink } from './runSink.js';
+
+export function indexSink(store: ArtifactStore, budgetMs = 30_000): RunSink {
+  return {
+    name: 'index',
+    budgetMs,
+    stage: 'record',
+    async onSummary(run, ctx) {
+      const line = scrub(JSON.stringify(run.summary), run.secrets);
+      await store.appendLine(dailyIndexPath(ctx.roundStartedAt), line);
+      await store.put(latestPath(run.summary.region, run.summary.target), line, 'application/json');
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Scrubbing at the exits that take structured data (alert-state blobs, webhook payloads, telemetry, index
+ * lines): every string inside a JSON-like value goes through the one scrubber of src/realtime/redact.ts, and
+ * the round's log lines go through it too ({@link scrubbingLog}), so a key the service echoed back in an error
+ * message or a header never leaves the process.
+ */
+import { scrub } from '../realtime/redact.js';
+import type { SinkLog } from './runSink.js';
+
+/** A copy of `value` with every string scrubbed (object keys included). Plain data only (JSON-like). */
+export function scrubValue<T>(value: T, secrets: readonly string[]): T {
+  return walk(value, secrets) as T;
+}
+
+function walk(v: unknown, secrets: readonly string[]): unknown {
+  if (typeof v === 'string') return scrub(v, secrets);
+  if (Array.isArray(v)) return v.map((x) => walk(x, secrets));
+  if (v !== null && typeof v === 'object' && !(v instanceof Date) && !Buffer.isBuffer(v)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[scrub(k, secrets)] = walk(x, secrets);
+    return out;
+  }
+  return v;
+}
+
+/** A log whose every line is scrubbed with the secrets known at the time it is written. */
+export function scrubbingLog(log: SinkLog, secrets: () => readonly string[]): SinkLog {
+  return {
+    info: (m) => log.info(scrub(m, secrets())),
+    warn: (m) => log.warn(scrub(m, secrets())),
+    error: (m) => log.error(scrub(m, secrets())),
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * The documented layout of everything the canary stores, as pure functions of names and times. The same
+ * relative paths are used in Blob Storage (inside the configured container) and in a local folder:
+ *
+ * ```text
+ * runs/<yyyy>/<mm>/<dd>/<runId>/<region>/<target>/events.jsonl.gz   every frame of the run, gzip-compressed
+ * runs/<yyyy>/<mm>/<dd>/<runId>/<region>/<target>/turn-<n>.wav      answer audio of turn n
+ * runs/<yyyy>/<mm>/<dd>/<runId>/<region>/<target>/prompt-<n>.wav    prompt audio of turn n
+ * runs/<yyyy>/<mm>/<dd>/<runId>/<region>/<target>/report.json       the analysis report
+ * runs/<yyyy>/<mm>/<dd>/<runId>/<region>/<target>/report.html       the same report for people
+ * latest/<region>/<target>.json                                     RunSummary of the newest run
+ * index/<yyyy-mm-dd>.jsonl                                          one RunSummary per line (append blob)
+ * state/<region>/<target>.json                                      AlertState (ETag-guarded)
+ * state/<region>/<target>.corrupt-<time>.json                        a state blob that could not be read, moved aside
+ * history/<region>/<target>.json                                     healthy turns the analysis learns rates from
+ * alerts/<time>-<target>-<kind>.json                                 notifications, when no webhook is configured
+ * index.html                                                        the dashboard (written elsewhere)
+ * ```
+ *
+ * Dates are UTC and come from the round's start time, so every target of one round lands in one day folder
+ * and one index file even when the round crosses midnight. Region, target and run id are made safe with
+ * {@link safeSegment}.
+ */
+import { createHash } from 'node:crypto';
+
+/** The dashboard page at the root of the container. */
+export const DASHBOARD_PATH = 'index.html';
+/** File names inside a run folder. */
+export const EVENTS_GZ = 'events.jsonl.gz';
+export const REPORT_JSON = 'report.json';
+export const REPORT_HTML = 'report.html';
+
+const MAX_SEGMENT = 80;
+
+/**
+ * Turns a free-form name (target, region, run id) into one safe path segment: letters, digits, `.`, `_`
+ * and `-` only, no leading/trailing dots or dashes, at most 80 characters, never `.`/`..`/empty. A name that
+ * had to change gets a short hash of the original appended, so two different names never share a folder
+ * (`"gpt realtime"` and `"gpt/realtime"` differ). Names that are already safe are returned unchanged.
+ */
+export function safeSegment(name: string): string {
+  const cleaned = name
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '');
+  if (cleaned === name && name.length > 0 && name.length <= MAX_SEGMENT) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  const head = cleaned.slice(0, MAX_SEGMENT - hash.length - 1).replace(/[-.]+$/g, '');
+  return head === '' ? `_${hash}` : `${head}-${hash}`;
+}
+
+/** `yyyy`, `mm`, `dd` of a UTC time. Throws RangeError on an invalid date. */
+function utcParts(at: Date | string): [string, string, string] {
+  const d = typeof at === 'string' ? new Date(at) : at;
+  if (Number.isNaN(d.getTime())) throw new RangeError(`not a valid time: ${String(at)}`);
+  const iso = d.toISOString();
+  return [iso.slice(0, 4), iso.slice(5, 7), iso.slice(8, 10)];
+}
+
+/** Where one target's artifacts of one run go. */
+export interface RunPaths {
+  /** The folder, with a trailing slash (usable as a `list` prefix). */
+  dir: string;
+  events: string;
+  reportJson: string;
+  reportHtml: string;
+  turnWav(turn: number): string;
+  promptWav(turn: number): string;
+}
+
+/**
+ * Paths of one target's run artifacts.
+ * @param roundStartedAt the start of the round (not of the single probe), so a round stays in one day folder.
+ */
+export function runPaths(runId: string, roundStartedAt: Date | string, region: string, target: string): RunPaths {
+  const [y, m, d] = utcParts(roundStartedAt);
+  const dir = `runs/${y}/${m}/${d}/${safeSegment(runId)}/${safeSegment(region)}/${safeSegment(target)}/`;
+  return {
+    dir,
+    events: dir + EVENTS_GZ,
+    reportJson: dir + REPORT_JSON,
+    reportHtml: dir + REPORT_HTML,
+    turnWav: (turn) => `${dir}turn-${turnNumber(turn)}.wav`,
+    promptWav: (turn) => `${dir}prompt-${turnNumber(turn)}.wav`,
+  };
+}
+
+function turnNumber(turn: number): number {
+  if (!Number.isInteger(turn) || turn < 0) throw new RangeError(`turn must be a non-negative integer, got ${turn}`);
+  return turn;
+}
+
+/** The RunSummary of the newest run of a target as seen from a region. */
+export function latestPath(region: string, target: string): string {
+  return `latest/${safeSegment(region)}/${safeSegment(target)}.json`;
+}
+
+/** The daily index: one RunSummary per line, for the UTC day of `at`. */
+export function dailyIndexPath(at: Date | string): string {
+  const [y, m, d] = utcParts(at);
+  return `index/${y}-${m}-${d}.jsonl`;
+}
+
+/** The alert state blob of a (region, target) pair. */
+export function alertStatePath(region: string, target: string): string {
+  return `state/${safeSegment(region)}/${safeSegment(target)}.json`;
+}
+
+/** Where an unreadable alert state blob is moved before it is rebuilt. */
+export function corruptStatePath(region: string, target: string, at: Date): string {
+  return `state/${safeSegment(region)}/${safeSegment(target)}.corrupt-${at.toISOString().replace(/[:.]/g, '-')}.json`;
+}
+
+/** The healthy-turn history of a (region, target) pair. */
+export function historyPath(region: string, target: string): string {
+  return `history/${safeSegment(region)}/${safeSegment(target)}.json`;
+}
+
+/** A notification written to the store because no webhook is configured. */
+export function notificationFilePath(createdAt: string, target: string, kind: string): string {
+  return `alerts/${createdAt.replace(/[:.]/g, '-')}-${safeSegment(target)}-${safeSegment(kind)}.json`;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.json': 'application/json',
+  '.jsonl': 'application/x-ndjson',
+  '.gz': 'application/gzip',
+  '.wav': 'audio/wav',
+  '.html': 'text/html; charset=utf-8',
+  '.zip': 'application/zip',
+};
+
+/** The content type the layout uses for a path (by extension); `application/octet-stream` otherwise. */
+export function contentTypeFor(path: string): string {
+  const dot = path.lastIndexOf('.');
+  return (dot >= 0 ? CONTENT_TYPES[path.slice(dot).toLowerCase()] : undefined) ?? 'application/octet-stream';
+}

@@ -1,0 +1,59 @@
+/**
+ * The round's seams on real parts (the simulator, a local store, the real sinks): the plan step can hold a
+ * target back (reported, never silent), the after-run step sees every analysed run before it is published and
+ * can replace it, and a sink that throws stops no other sink and no other target.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSettings } from '../../src/config/settings.js';
+import { runRound } from '../../src/runner/round.js';
+import { createStore } from '../../src/runner/roundDeps.js';
+import type { RunSink } from '../../src/sinks/runSink.js';
+import { createSinks } from '../../src/sinks/createSinks.js';
+import { noTelemetry } from '../../src/sinks/telemetry.js';
+import type { RunningSimulator } from '../../src/sim/index.js';
+import { cleanupTempDirs, tempDir } from '../helpers/tempDirs.js';
+import { shortCatalog, SIM_KEY, startShortSim } from '../handlers/roundFixture.js';
+
+let sim: RunningSimulator;
+beforeAll(async () => {
+  sim = await startShortSim();
+});
+afterAll(async () => Promise.all([sim?.close(), cleanupTempDirs()]));
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+describe('round seams', () => {
+  it('plan and after-run hooks, and a throwing sink that stops nothing else', async () => {
+    const out = await tempDir('rc-round-');
+    const targets = ['a', 'b', 'c'].map((name) => ({ name, endpoint: sim.url('azure-ga', { scenario: 'fast' }), auth: 'api-key', secretSetting: 'SIM_KEY' }));
+    const env = { SIM_KEY, CANARY_OUTPUT_DIR: out, CANARY_SPOOL_DIR: await tempDir('rc-round-spool-'), CANARY_TARGETS: JSON.stringify(targets), CANARY_TURNS: '1', CANARY_PROMPTS: 'count-to-twenty', CANARY_TURN_TIMEOUT_MS: '15000' };
+    const settings = loadSettings(env);
+    const lines: string[] = [];
+    const log = { ...quiet, error: (m: string) => lines.push(m) };
+    const store = createStore(settings, log);
+    const { sinks, stats } = createSinks(settings, { store, telemetry: noTelemetry, log });
+    const broken: RunSink = { name: 'broken', stage: 'record', budgetMs: 5_000, onSummary: async () => Promise.reject(new Error('broken on purpose')) };
+    const seen: string[] = [];
+    const result = await runRound(settings, settings.targets!, {
+      store, env, log, sinks: [broken, ...sinks], stats, catalog: shortCatalog(),
+      hooks: {
+        plan: async (ts) => ({ probe: ts.filter((t) => t.name !== 'c'), skipped: [{ target: 'c', reason: 'over the daily budget' }] }),
+        afterRun: async (run, t) => {
+          seen.push(`${t.name}:${run.artifacts.summary.verdict}`);
+          return t.name === 'b' ? { ...run, artifacts: { ...run.artifacts, summary: { ...run.artifacts.summary, headline: 'confirmed by a retry' } } } : run;
+        },
+      },
+    });
+    expect(seen.sort()).toEqual(['a:pass', 'b:pass']);
+    expect(result.outcomes.map((o) => o.summary.target).sort()).toEqual(['a', 'b']);
+    expect(result.outcomes.find((o) => o.summary.target === 'b')!.summary.headline).toBe('confirmed by a retry');
+    expect(result.notProbed).toEqual([{ target: 'c', reason: 'over the daily budget' }]);
+    expect(lines.join('\n')).toMatch(/broken sink failed \(summary of a\): broken on purpose/);
+    expect(lines.join('\n')).toMatch(/target c not probed: over the daily budget/);
+    const index = (await store.list('index/'))[0]!;
+    const indexed = (await store.get(index))!.toString().trim().split('\n').map((l) => (JSON.parse(l) as { target: string; headline?: string }));
+    expect(indexed.map((s) => s.target).sort()).toEqual(['a', 'b']); // the broken sink stopped nothing
+    expect(indexed.find((s) => s.target === 'b')!.headline).toBe('confirmed by a retry');
+    expect(await store.get('index.html')).toBeDefined();
+  }, 60_000);
+});
