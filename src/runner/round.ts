@@ -142,6 +142,9 @@ export async function runRound(settings: CanarySettings, targets: readonly Targe
     await publish(barrier.arrive(t, run));
   });
   await publish(barrier.drain());
+  // published as each probe ended; reported in the configured order, so tables and results read the same every round
+  const order = new Map(targets.map((t, i) => [t.name, i]));
+  outcomes.sort((a, b) => (order.get(a.summary.target) ?? 0) - (order.get(b.summary.target) ?? 0));
 
   const notProbed = [
     ...plan.skipped,

@@ -46,7 +46,7 @@ describe('prompt pacing', () => {
     const t0 = entriesOfKind(trace, 'turn-start')[0]!.t; // the turn's audio clock starts here
     const errors = sent.map((s, k) => s.t - t0 - k * 20);
     expect(Math.min(...errors)).toBeGreaterThanOrEqual(-0.5); // never early
-    expect(Math.max(...errors)).toBeLessThan(30); // one late tick on a loaded machine is noise, not drift
+    expect(Math.max(...errors)).toBeLessThan(100); // one late tick on a loaded machine is noise, not drift (median and tail below catch drift)
     const median = [...errors].sort((a, b) => a - b)[Math.floor(errors.length / 2)]!;
     expect(median).toBeLessThan(5);
     // no drift: the last chunks are as close to their due time as the rest (relative sleeps would be ~80 ms late here)
