@@ -5,6 +5,7 @@
  */
 import type { Notification } from './alertState.js';
 import type { ArtifactStore } from './artifactStore.js';
+import { notificationLinks, type NotificationLinks } from './cardLinks.js';
 import { jsonPayload } from './jsonPayload.js';
 import { teamsCard } from './teamsCard.js';
 import { postJson, type DeliveryResult, type WebhookOptions } from './webhook.js';
@@ -27,14 +28,14 @@ export interface NotifyOptions {
 }
 
 /** The payload for a notification in a format. */
-export function renderPayload(format: WebhookFormat, n: Notification, reportUrl: string | undefined, storageLabel?: string): unknown {
-  if (format === 'json') return jsonPayload(n, reportUrl);
+export function renderPayload(format: WebhookFormat, n: Notification, reportUrl: string | undefined, storageLabel?: string, links: NotificationLinks = {}): unknown {
+  if (format === 'json') return jsonPayload(n, reportUrl, links);
   const reportLocation = storageLabel ? `${storageLabel}: ${n.summary.reportHtmlPath}` : undefined;
-  return teamsCard(n, { reportUrl, reportLocation });
+  return teamsCard(n, { ...links, reportUrl, reportLocation });
 }
 
 /** Links, renders and posts one notification. Never throws for remote failures. */
 export async function sendNotification(n: Notification, store: ArtifactStore, options: NotifyOptions): Promise<DeliveryResult> {
-  const reportUrl = await store.readLink(n.summary.reportHtmlPath, options.linkTtlMinutes ?? DEFAULT_LINK_TTL_MINUTES).catch(() => undefined);
-  return postJson(options.webhookUrl, renderPayload(options.format, n, reportUrl, options.storageLabel), options.webhook);
+  const links = await notificationLinks(n, store, options.linkTtlMinutes ?? DEFAULT_LINK_TTL_MINUTES);
+  return postJson(options.webhookUrl, renderPayload(options.format, n, links.reportUrl, options.storageLabel, links), options.webhook);
 }

@@ -1,0 +1,36 @@
+/**
+ * The links a notification's buttons open: the run's report.html, the evidence zip next to it (`evidence.zip`)
+ * and the fleet dashboard at the container root (`index.html`). Each is made the way the report link always was
+ * (the store's read-only link), independently: a link the store cannot make is left out, never a reason to hold
+ * the notification back.
+ */
+import type { Notification } from './alertState.js';
+
+/** The store capability the links need (ArtifactStore.readLink). */
+export interface LinkMaker {
+  readLink(path: string, ttlMinutes: number): Promise<string | undefined>;
+}
+
+export const EVIDENCE_FILE = 'evidence.zip';
+export const DASHBOARD_PATH = 'index.html';
+
+export interface NotificationLinks {
+  reportUrl?: string;
+  dashboardUrl?: string;
+  evidenceUrl?: string;
+}
+
+/** Store paths of the report, the evidence zip and the dashboard of a notification. */
+export function linkPaths(n: Notification): { report: string; evidence: string; dashboard: string } {
+  const report = n.summary.reportHtmlPath;
+  const slash = report.lastIndexOf('/');
+  return { report, evidence: slash >= 0 ? `${report.slice(0, slash)}/${EVIDENCE_FILE}` : EVIDENCE_FILE, dashboard: DASHBOARD_PATH };
+}
+
+/** The links the store can make, each independently (a failure leaves that one out). */
+export async function notificationLinks(n: Notification, store: LinkMaker, ttlMinutes: number): Promise<NotificationLinks> {
+  const paths = linkPaths(n);
+  const link = (path: string): Promise<string | undefined> => store.readLink(path, ttlMinutes).catch(() => undefined);
+  const [reportUrl, evidenceUrl, dashboardUrl] = await Promise.all([link(paths.report), link(paths.evidence), link(paths.dashboard)]);
+  return { ...(reportUrl ? { reportUrl } : {}), ...(evidenceUrl ? { evidenceUrl } : {}), ...(dashboardUrl ? { dashboardUrl } : {}) };
+}
