@@ -24,6 +24,14 @@ export function notificationCategory(n: Notification): NotificationCategory {
   return n.category ?? n.summary.category ?? 'incident';
 }
 
+/** Notifications whose id starts with this are samples sent by `realtime-canary test-alert`. */
+export const TEST_ID_PREFIX = 'test:';
+export const TEST_TITLE = 'TEST — realtime-canary test alert, no action needed';
+
+export function isTestNotification(n: Notification): boolean {
+  return n.id.startsWith(TEST_ID_PREFIX);
+}
+
 const ICONS = { alert: '🔴', reminder: '🟠', recovery: '✅', configuration: '⚙️', budget: '💰' } as const;
 
 /** What a run probed, for the line under the title: the deployment if known, else the target name. */
@@ -38,6 +46,7 @@ export function probedName(s: RunSummary): string {
 export function notificationTitle(n: Notification): string {
   const where = `${n.target} @ ${n.region}`;
   const category = notificationCategory(n);
+  if (isTestNotification(n)) return `🧪 ${TEST_TITLE} (${n.region})`;
   if (category === 'budget') return `${ICONS.budget} Budget @ ${n.region}: ${firstClause(n.summary.headline ?? n.opening.headline ?? 'spend budget reached')}`;
   if (n.kind === 'recovery') return `${ICONS.recovery} ${where}: recovered`;
   const what = category === 'configuration' ? configurationProblem(n.summary) : whatWentWrong(n.summary);
@@ -58,6 +67,7 @@ export function leadText(n: Notification, secretSetting?: string): string {
   const o = n.opening;
   const category = notificationCategory(n);
   const opened = `opened ${shortTime(o.openedAt)} by run ${o.runId}${o.headline ? `: ${o.headline}` : ''}`;
+  if (isTestNotification(n)) return 'A sample card sent by "realtime-canary test-alert" to check that alerts reach this channel. Nothing is wrong; the figures below are made up.';
   if (category === 'budget') return n.summary.headline ?? o.headline ?? 'The spend budget was reached.';
   if (n.kind === 'recovery') return `Recovered after ${duration(Date.parse(n.createdAt) - Date.parse(o.openedAt))} (${n.window.of} passing runs in a row). The alert was ${opened}`;
   const latest = category === 'configuration' ? configurationAdvice(n.summary, secretSetting) : (n.summary.headline ?? `Verdict ${n.summary.verdict} (${n.summary.findingCodes.join(', ') || 'no finding codes'}).`);

@@ -11,7 +11,7 @@
  */
 import type { Notification } from './alertState.js';
 import { cardPlain } from './cardText.js';
-import { clip, comparisonText, CORE_FACTS, leadText, notificationCategory, notificationFacts, notificationTitle, targetLine } from './notificationText.js';
+import { clip, comparisonText, CORE_FACTS, isTestNotification, leadText, notificationCategory, notificationFacts, notificationTitle, targetLine } from './notificationText.js';
 
 /** Cap of the serialized envelope (Teams rejects ~28 KB; 20 KB leaves margin). */
 export const MAX_ENVELOPE_BYTES = 20_000;
@@ -88,6 +88,7 @@ const LOOK: Record<'alert' | 'reminder' | 'recovery' | 'configuration' | 'budget
 
 function lookOf(n: Notification): (typeof LOOK)[keyof typeof LOOK] {
   const category = notificationCategory(n);
+  if (isTestNotification(n)) return LOOK.configuration;
   if (n.kind === 'recovery') return LOOK.recovery;
   return category === 'incident' ? LOOK[n.kind] : LOOK[category];
 }

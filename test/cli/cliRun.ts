@@ -1,4 +1,4 @@
-/** Runs the built CLI (dist/src/cli.js) in a child process, as a user does; never throws for a non-zero exit. */
+/** Runs the built CLI (dist/src/cli.js) in a child process, as a user does; never throws for a non-zero exit. An `undefined` in `env` removes that variable. */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -14,7 +14,9 @@ export interface CliResult {
 
 export function runCli(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 60_000): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: timeoutMs }, (err, stdout, stderr) => {
+    const merged: Record<string, string> = {};
+    for (const [k, v] of Object.entries({ ...process.env, ...env })) if (v !== undefined && !(k in env && env[k] === undefined)) merged[k] = v;
+    execFile(process.execPath, [CLI, ...args], { env: merged, timeout: timeoutMs }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
       resolve({ code, stdout, stderr, out: stdout + stderr });
     });
