@@ -51,7 +51,7 @@ export function notificationTitle(n: Notification): string {
   if (n.kind === 'recovery') return `${ICONS.recovery} ${where}: recovered`;
   const what = category === 'configuration' ? configurationProblem(n.summary) : whatWentWrong(n.summary);
   if (category === 'configuration') return `${ICONS.configuration} ${where}: ${n.kind === 'reminder' ? 'still ' : ''}${what}`;
-  return n.kind === 'reminder' ? `${ICONS.reminder} ${where}: still failing: ${what}` : `${ICONS.alert} ${where}: ${what}`;
+  return n.kind === 'reminder' ? `${ICONS.reminder} ${where}: still failing — ${what}` : `${ICONS.alert} ${where}: ${what}`;
 }
 
 /** One line under the title: which deployment, flavour and host. */

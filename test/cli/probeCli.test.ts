@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +91,14 @@ describe('realtime-canary probe', () => {
     // The same page as the probe wrote from the uncompressed folder (the audio is read back from the WAVs).
     expect(html.length).toBeGreaterThan(original.length * 0.9);
     expect(html).toContain('turn-2.wav');
+    // A container downloaded whole: the run folders are found below it and named.
+    const container = await mkdtemp(join(tmpdir(), 'rc-cli-container-'));
+    const nested = join(container, 'runs', '2026', '11', '02', 'run-x', 'local', 'gap');
+    await mkdir(nested, { recursive: true });
+    await copyFile(join(blob, 'events.jsonl.gz'), join(nested, 'events.jsonl.gz'));
+    const top = await run(process.execPath, [CLI, 'report', container]).catch((e: { code: number; stderr: string }) => e);
+    expect(top).toMatchObject({ code: 2 });
+    expect((top as { stderr: string }).stderr).toContain('is not a run folder, but has 1 below it (runs/2026/11/02/run-x/local/gap); pass one of them');
     await writeFile(join(blob, 'events.jsonl.gz'), 'not gzip');
     const broken = await run(process.execPath, [CLI, 'report', blob]).catch((e: { code: number; stderr: string }) => e);
     expect(broken).toMatchObject({ code: 2 });

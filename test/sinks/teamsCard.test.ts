@@ -72,7 +72,7 @@ describe('Teams card', () => {
   it('has reminder and recovery variants that refer to the opening alert', () => {
     const { reminder, recovery } = lifecycle();
     const r = texts(teamsCard(reminder));
-    expect(r[0]).toBe('🟠 aoai-sweden @ swedencentral: still failing: 3.1 s silent gap in 3 of 6 turns');
+    expect(r[0]).toBe('🟠 aoai-sweden @ swedencentral: still failing — 3.1 s silent gap in 3 of 6 turns');
     expect(r).toContain('Open since: 2026-11-02 10:10 UTC (run run-1)');
     expect(r.join('\n')).toContain('Still failing: 37 of 37 runs since the alert opened 2026-11-02 10:10 UTC by run run-1: 2.3 s of silence');
     const envelope = teamsCard(recovery, { reportUrl: SAS });
