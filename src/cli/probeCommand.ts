@@ -62,7 +62,8 @@ export async function probeCommand(argv: string[]): Promise<number> {
   const mode = oneOf('mode', f.mode, ['manual', 'vad'], 'manual');
   const pace = f.pace === undefined ? undefined : oneOf<NonNullable<TraceOptions['pace']>>('pace', f.pace, ['realtime', 'burst'], 'realtime');
   const outDir = resolve(f.out ?? `canary-output/probe-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-  console.log(`probing ${target.endpoint.url.host} (${target.endpoint.flavour}, ${target.endpoint.dialect} dialect), ${turns} turn(s)`);
+  const auth = f.entra ? 'Entra ID' : f['no-auth'] ? 'no credentials' : f['api-key-env'] ? `key from $${f['api-key-env']}` : `token from $${f['bearer-env']}`;
+  console.log(`probing ${target.endpoint.url.host} (${target.endpoint.flavour}, ${target.endpoint.dialect} dialect, ${auth}), ${turns} turn(s)`);
   // `pace` is ProbeOptions.pace once the probe's pacing lands; passed through typed until then.
   const probe: ProbeOptions & Pick<TraceOptions, 'pace'> = {
     prompts, turns, ...(pace ? { pace } : {}), turnDetection: mode === 'vad' ? 'server_vad' : 'manual', modality: f.text ? 'text' : 'audio',
