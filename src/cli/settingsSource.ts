@@ -1,7 +1,7 @@
 /**
  * The settings the operator commands (`validate`, `test-alert`) read, exactly as the Function would see them: the
- * environment, with the `Values` of a `local.settings.json` (`--settings FILE`) laid over it (what `func start`
- * does). Key Vault references (`@Microsoft.KeyVault(...)`) are resolved only in Azure; they are listed by setting
+ * environment, plus the `Values` of a `local.settings.json` (`--settings FILE`) for every setting the environment
+ * does not already set (what `func start` does: it skips local settings already defined in the environment). Key Vault references (`@Microsoft.KeyVault(...)`) are resolved only in Azure; they are listed by setting
  * and secret name so the operator knows what could not be checked here. No value is ever printed.
  */
 import { readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { InputError } from '../errors.js';
 
 export type Env = Record<string, string | undefined>;
 
-/** The environment with the file's `Values` over it (or the environment alone without a file). */
+/** The environment plus the file's `Values` where the environment has no (or an empty) value. */
 export function operatorEnv(settingsFile: string | undefined, env: Env = process.env): Env {
   if (!settingsFile) return { ...env };
   const path = resolve(settingsFile);
@@ -27,7 +27,7 @@ export function operatorEnv(settingsFile: string | undefined, env: Env = process
   const out: Env = { ...env };
   for (const [name, value] of Object.entries(values as Record<string, unknown>)) {
     if (typeof value !== 'string') throw new InputError(settingsFile, `Values.${name} must be a string`);
-    out[name] = value;
+    if (!out[name]) out[name] = value;
   }
   return out;
 }

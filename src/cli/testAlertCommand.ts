@@ -20,7 +20,7 @@ Sends a sample card marked "${TEST_TITLE}" to the webhook in CANARY_WEBHOOK_URL 
 teams or json), with the retries real alerts get, and prints the HTTP status and the number of attempts. The URL is
 never printed, only its host.
 
-  --settings FILE   read app settings from a local.settings.json ("Values" over the environment)
+  --settings FILE   read app settings from a local.settings.json (its "Values" where the environment sets none, as func start does)
 Exit codes: 0 delivered, 1 the webhook did not take it, 2 no or unusable webhook setting.`;
 
 export async function testAlertCommand(argv: string[], webhook: WebhookOptions = {}): Promise<number> {

@@ -21,7 +21,7 @@ import { buildPlan, ESTIMATE_OUTPUT_AUDIO_TOKENS_PER_SECOND, type Plan } from '.
 const HELP = `realtime-canary validate [--settings FILE] [--connect] [--timeout-ms N]
 
 Loads settings and targets the way the Function does and prints the plan; probes nothing unless --connect.
-  --settings FILE   read app settings from a local.settings.json ("Values" over the environment)
+  --settings FILE   read app settings from a local.settings.json (its "Values" where the environment sets none, as func start does)
   --connect         open one short connection per target (upgrade + session.created) and report OK or refused
   --timeout-ms N    deadline per connection and for reading CANARY_CONFIG_BLOB (default 15000)
 Exit codes: 0 valid (and, with --connect, every target connected), 2 a problem, named on its line.`;
@@ -85,7 +85,7 @@ async function loadTargets(settings: CanarySettings, timeoutMs: number): Promise
 function printPlan(s: CanarySettings, env: Env, plan: Plan, source: string, settingsFile: string | undefined): void {
   const storage = s.storage.kind === 'local' ? `local folder ${s.storage.dir}` : s.storage.kind === 'connection-string' ? `Blob Storage by connection string, container ${s.storage.container}` : `${hostOf(s.storage.accountUrl)}, container ${s.storage.container}`;
   const webhook = isKeyVaultReference(env.CANARY_WEBHOOK_URL) ? 'a Key Vault reference (resolved in Azure)' : s.webhook ? `${s.webhook.format} webhook at ${hostOf(s.webhook.url)}` : 'none: cards are written to alerts/ in the store';
-  console.log(`settings: ${settingsFile ? `${settingsFile} over the environment` : 'the environment'}; region ${s.region}`);
+  console.log(`settings: ${settingsFile ? `the environment, then ${settingsFile}` : 'the environment'}; region ${s.region}`);
   console.log(`schedule: ${s.schedule} (UTC); next runs ${nextRuns(s.schedule, new Date(), 3).map((d) => d.toISOString().replace('.000Z', 'Z')).join(', ')}`);
   console.log(`storage:  ${storage}`);
   console.log(`alerts:   ${webhook}; open after ${s.alertRule.k} failing of the last ${s.alertRule.n} runs, remind every ${s.alertRule.reminderHours} h`);

@@ -133,3 +133,14 @@ describe('schedule and estimate', () => {
     expect(one.inputAudioTokens).toBeGreaterThan(0);
   });
 });
+
+describe('settings precedence', () => {
+  it('like func start, the environment wins over local.settings.json; the file fills what the environment lacks', async () => {
+    const { operatorEnv } = await import('../../src/cli/settingsSource.js');
+    const path = await settingsFile({ CANARY_REGION: 'from-file', CANARY_TURNS: '2', EMPTY_IN_ENV: 'file' });
+    expect(operatorEnv(path, { CANARY_REGION: 'from-env', EMPTY_IN_ENV: '' })).toMatchObject({ CANARY_REGION: 'from-env', CANARY_TURNS: '2', EMPTY_IN_ENV: 'file' });
+    expect(() => operatorEnv(join(dir, 'missing.json'), {})).toThrow(/missing\.json: does not exist/);
+    await writeFile(join(dir, 'bad.json'), JSON.stringify({ Values: { N: 3 } }));
+    expect(() => operatorEnv(join(dir, 'bad.json'), {})).toThrow(/Values\.N must be a string/);
+  });
+});
