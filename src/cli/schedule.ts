@@ -2,6 +2,7 @@
  * The next run times of a six-field NCRONTAB schedule (`{second} {minute} {hour} {day} {month} {day-of-week}`,
  * UTC, as the Functions timer reads CANARY_SCHEDULE), for `validate`'s plan. Pure: the start time is given.
  * Supports `*`, lists, ranges, steps and three-letter month/day names; day and day-of-week must both match.
+ * (Integrator: `fieldValues` has the signature of the cost helper's src/cost/schedule.ts one — keep one of them.)
  */
 import { validateNcrontab } from '../config/settings.js';
 import { ConfigError } from '../errors.js';
@@ -9,44 +10,28 @@ import { ConfigError } from '../errors.js';
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
-interface Field {
-  min: number;
-  max: number;
-  names?: string[];
-  /** Value of the first name (1 for months, 0 for days). */
-  nameBase?: number;
-}
-
-const FIELDS: Field[] = [
-  { min: 0, max: 59 },
-  { min: 0, max: 59 },
-  { min: 0, max: 23 },
-  { min: 1, max: 31 },
-  { min: 1, max: 12, names: MONTHS, nameBase: 1 },
-  { min: 0, max: 6, names: DAYS, nameBase: 0 },
-];
-
-/** The values a field allows. */
-function expand(text: string, f: Field, index: number): Set<number> {
+/** The values of one NCRONTAB field in [min, max]. */
+export function fieldValues(field: string, min: number, max: number, names: readonly string[] = [], nameBase = min): Set<number> {
   const out = new Set<number>();
-  const value = (v: string): number => {
-    const named = f.names?.indexOf(v.toLowerCase()) ?? -1;
-    const n = named >= 0 ? named + (f.nameBase ?? 0) : Number(v);
-    const max = f.max === 6 && n === 7 ? 7 : f.max; // 7 is Sunday too
-    if (!Number.isInteger(n) || n < f.min || n > max) throw new ConfigError('CANARY_SCHEDULE', `field ${index + 1} value "${v}" is outside ${f.min}–${f.max}`);
-    return f.max === 6 ? n % 7 : n;
+  const value = (s: string): number => {
+    const i = names.indexOf(s.toLowerCase());
+    const n = i >= 0 ? i + nameBase : Number(s);
+    if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError('CANARY_SCHEDULE', `value "${s}" is outside ${min}–${max}`);
+    return n;
   };
-  for (const part of text.split(',')) {
+  for (const part of field.split(',')) {
     const [range, stepText] = part.split('/');
     const step = stepText === undefined ? 1 : Number(stepText);
-    if (!Number.isInteger(step) || step < 1) throw new ConfigError('CANARY_SCHEDULE', `field ${index + 1} step "${stepText}" must be a whole number ≥ 1`);
-    let lo: number;
-    let hi: number;
-    if (range === '*') [lo, hi] = [f.min, f.max];
-    else if (range!.includes('-')) [lo, hi] = range!.split('-').map(value) as [number, number];
-    else [lo, hi] = [value(range!), stepText === undefined ? value(range!) : f.max];
-    if (hi < lo) throw new ConfigError('CANARY_SCHEDULE', `field ${index + 1} range "${range}" runs backwards`);
-    for (let v = lo; v <= hi; v += step) out.add(v);
+    if (!Number.isInteger(step) || step < 1) throw new ConfigError('CANARY_SCHEDULE', `step "${stepText}" must be a whole number ≥ 1`);
+    let from = min;
+    let to = max;
+    if (range !== '*') {
+      const [a, b] = range!.split('-');
+      from = value(a!);
+      to = b === undefined ? (stepText === undefined ? from : max) : value(b);
+    }
+    if (to < from) throw new ConfigError('CANARY_SCHEDULE', `range "${range}" runs backwards`);
+    for (let v = from; v <= to; v += step) out.add(v);
   }
   return out;
 }
@@ -54,15 +39,20 @@ function expand(text: string, f: Field, index: number): Set<number> {
 /** The next `count` times strictly after `from` that match the schedule (searched up to 5 years ahead). */
 export function nextRuns(schedule: string, from: Date, count: number): Date[] {
   validateNcrontab(schedule);
-  const [sec, min, hour, day, month, dow] = schedule.trim().split(/\s+/).map((t, i) => expand(t, FIELDS[i]!, i)) as Set<number>[];
+  const [sec, min, hour, dom, month, dow] = schedule.trim().split(/\s+/) as [string, string, string, string, string, string];
+  const sorted = (s: Set<number>): number[] => [...s].sort((a, b) => a - b);
+  const secs = sorted(fieldValues(sec, 0, 59));
+  const mins = sorted(fieldValues(min, 0, 59));
+  const hours = sorted(fieldValues(hour, 0, 23));
+  const days = fieldValues(dom, 1, 31);
+  const months = fieldValues(month, 1, 12, MONTHS, 1);
+  const weekdays = new Set([...fieldValues(dow, 0, 7, DAYS, 0)].map((d) => d % 7));
   const out: Date[] = [];
   const start = Math.floor(from.getTime() / 1000) * 1000 + 1000;
   const startDay = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
-  const sorted = (s: Set<number>): number[] => [...s].sort((a, b) => a - b);
-  const [secs, mins, hours] = [sorted(sec!), sorted(min!), sorted(hour!)];
   for (let d = 0; d < 366 * 5 && out.length < count; d++) {
     const date = new Date(startDay + d * 86_400_000);
-    if (!month!.has(date.getUTCMonth() + 1) || !day!.has(date.getUTCDate()) || !dow!.has(date.getUTCDay())) continue;
+    if (!months.has(date.getUTCMonth() + 1) || !days.has(date.getUTCDate()) || !weekdays.has(date.getUTCDay())) continue;
     for (const h of hours) {
       for (const m of mins) {
         for (const s of secs) {
