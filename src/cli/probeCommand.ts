@@ -75,6 +75,8 @@ export async function probeCommand(argv: string[]): Promise<number> {
   const { report, trace } = await runOne(target, { outDir, probe });
   await writeFile(join(outDir, 'report.html'), scrub(renderRunHtml(report, trace), targetSecrets(target)));
   console.log(summarizeReport(report));
+  const refused = report.findings.find((x) => x.code === 'connection_rejected' && /\bHTTP 40[13]\b/.test(x.message));
+  if (refused) console.log(`configuration: the endpoint refused the credentials (${/HTTP 40[13]/.exec(refused.message)![0]}): check ${auth}${f.entra ? ' and its role assignment on the resource' : ''}`);
   console.log(`run folder: ${outDir}`);
   console.log(`report: ${join(outDir, 'report.html')}`);
   return report.verdict === 'pass' ? 0 : report.verdict === 'fail' ? 1 : 2;

@@ -127,6 +127,8 @@ describe('realtime-canary probe', () => {
       expect(r.out).not.toMatch(/\n\s+at /); // no stack trace
     }
     expect((await runs.get('wrong-key')!).out).toMatch(/401/);
+    expect((await runs.get('wrong-key')!).out).toContain('configuration: the endpoint refused the credentials (HTTP 401): check key from $RC_KEY');
+    expect((await runs.get('rejected')!).out).toContain('configuration: the endpoint refused the credentials (HTTP 403)');
   });
 
   it('exits 2 on usage errors, naming the problem', async () => {
