@@ -73,6 +73,7 @@ if (!isMainThread && parentPort) {
     ...(input.seed !== undefined ? { seed: input.seed } : {}),
     ...(record ? { onServerSend: ({ eventId, epochMs }: { eventId: string; epochMs: number }) => void sent.push([eventId, epochMs]) } : {}),
   });
+  await sim.warmed; // a long answer renders once here, not in the middle of someone's turn
   port.postMessage({ port: sim.port });
   port.on('message', async () => {
     await sim.close();

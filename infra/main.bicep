@@ -44,9 +44,22 @@ param retentionDays retention = {
 @allowed(['teams', 'json'])
 param webhookFormat string = 'teams'
 
-@description('Teams Workflows "When a Teams webhook request is received" URL (or another webhook). Stored in Key Vault; alerts are off when empty.')
+@description('Teams Workflows "When a Teams webhook request is received" URL (or another webhook), stored in Key Vault. Empty: the webhook already in Key Vault is kept, so a redeploy without it never wipes alerting.')
 @secure()
 param webhookUrl string = ''
+
+@description('Post alerts to the webhook stored in Key Vault. false: no webhook (the canary writes its cards to alerts/ in the reports container). With true and no webhook ever stored, the canary logs a configuration error naming the missing secret and keeps probing.')
+param alertsEnabled bool = true
+
+@description('Client id of the Microsoft Entra app registration that signs people in to the reports site (https://<app>/dashboard, /reports/...). Empty: no sign-in and the reports site stays off; alerts then link to short-lived SAS URLs.')
+param reportsAuthClientId string = ''
+
+@description('Client secret of that app registration, stored in Key Vault (App Service Authentication reads it through a Key Vault reference). Empty on a redeploy: the secret stored before is kept.')
+@secure()
+param reportsAuthClientSecret string = ''
+
+@description('Object id of an Entra group whose members may open the reports site. Empty: every user of this tenant.')
+param reportsAllowedGroupId string = ''
 
 @description('OpenAI API key for openai-* targets; stored in Key Vault and exposed as the OPENAI_API_KEY setting. Omit when unused.')
 @secure()
@@ -99,6 +112,9 @@ var reportsAccountUrl = 'https://${names.reports}.blob.${environment().suffixes.
 // App setting names whose values live in Key Vault.
 var webhookSetting = 'CANARY_WEBHOOK_URL'
 var openAiKeySetting = 'OPENAI_API_KEY'
+// App Service Authentication reads the sign-in client secret from this setting.
+var authSecretSetting = 'MICROSOFT_PROVIDER_AUTHENTICATION_SECRET'
+var reportsSignIn = !empty(reportsAuthClientId)
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
   name: names.identity
@@ -137,6 +153,8 @@ module keyVault 'modules/keyvault.bicep' = {
     openAiApiKey: openAiApiKey
     openAiApiKeySecretName: secretNameFor(openAiKeySetting)
     azureOpenAiKeys: azureOpenAiKeys
+    authClientSecret: reportsAuthClientSecret
+    authClientSecretName: secretNameFor(authSecretSetting)
     tags: allTags
   }
 }
@@ -171,11 +189,15 @@ module openAiAccess 'modules/openai-access.bicep' = [
   }
 ]
 
-// Secrets reach the apps only as Key Vault references resolved by the identity.
+// Secrets reach the apps only as Key Vault references resolved by the identity. The webhook reference
+// does not depend on webhookUrl being given now: an empty parameter keeps the secret stored before.
 var secretSettings = union(
-  empty(webhookUrl)
-    ? {}
-    : { '${webhookSetting}': keyVaultReference(keyVault.outputs.vaultUri, secretNameFor(webhookSetting)) },
+  alertsEnabled
+    ? { '${webhookSetting}': keyVaultReference(keyVault.outputs.vaultUri, secretNameFor(webhookSetting)) }
+    : {},
+  reportsSignIn
+    ? { '${authSecretSetting}': keyVaultReference(keyVault.outputs.vaultUri, secretNameFor(authSecretSetting)) }
+    : {},
   empty(openAiApiKey)
     ? {}
     : { '${openAiKeySetting}': keyVaultReference(keyVault.outputs.vaultUri, secretNameFor(openAiKeySetting)) },
@@ -212,6 +234,11 @@ module regional 'modules/region.bicep' = [
       appSettings: sharedSettings
       instanceMemoryMB: instanceMemoryMB
       maximumInstanceCount: maximumInstanceCount
+      reportsAuth: {
+        clientId: reportsAuthClientId
+        clientSecretSettingName: authSecretSetting
+        allowedGroupId: reportsAllowedGroupId
+      }
       tags: allTags
       // azd deploys the service to the app tagged with its name: the first region's app.
       appTags: i == 0 ? { 'azd-service-name': 'canary' } : {}
@@ -228,6 +255,8 @@ output AZURE_RESOURCE_GROUP string = resourceGroup().name
 output SERVICE_CANARY_NAME string = regional[0].outputs.appName
 output CANARY_REGIONS string[] = regions
 output CANARY_FUNCTION_APP_NAMES string[] = [for (region, i) in regions: regional[i].outputs.appName]
+@description('Stable dashboard links (behind Entra sign-in); empty when reportsAuthClientId is not set.')
+output CANARY_DASHBOARD_URLS string[] = [for (region, i) in regions: reportsSignIn ? 'https://${regional[i].outputs.defaultHostName}/dashboard' : '']
 output CANARY_IDENTITY_NAME string = identity.name
 output CANARY_IDENTITY_CLIENT_ID string = identity.properties.clientId
 output CANARY_REPORTS_ACCOUNT string = reports.outputs.name

@@ -64,9 +64,17 @@ param retentionDays = {
 param openAiAccountIds = []
 
 param webhookFormat = 'teams'
+// Empty keeps the webhook already stored in Key Vault (a redeploy never wipes alerting); alertsEnabled = false turns it off.
 param webhookUrl = readEnvironmentVariable('CANARY_WEBHOOK_URL', '')
+param alertsEnabled = true
 param openAiApiKey = readEnvironmentVariable('CANARY_OPENAI_API_KEY', '')
 param azureOpenAiKeys = json(readEnvironmentVariable('CANARY_AZURE_OPENAI_KEYS', '{}'))
+
+// Stable, signed-in links to the dashboard and reports (https://<app>/dashboard): the Entra app registration
+// (see docs/deploy.md, "Reports one click from Teams"). Empty: no reports site, alerts carry SAS links.
+param reportsAuthClientId = readEnvironmentVariable('CANARY_REPORTS_AUTH_CLIENT_ID', '')
+param reportsAuthClientSecret = readEnvironmentVariable('CANARY_REPORTS_AUTH_CLIENT_SECRET', '')
+param reportsAllowedGroupId = readEnvironmentVariable('CANARY_REPORTS_GROUP_ID', '')
 
 // azd sets AZURE_PRINCIPAL_ID to the signed-in user: they may read the reports.
 param reportReaderPrincipalId = readEnvironmentVariable('AZURE_PRINCIPAL_ID', '')

@@ -1,6 +1,11 @@
 /**
- * The labeled corpus of bench:detect: simulator scenarios with, per run, the expected (primary) finding code of
- * the faulty turn and, for silent gaps, the true gap position and length in that turn's output audio.
+ * The original labeled corpus of bench:detect (the simulator's old beliefs: 100–200 ms deltas): simulator
+ * scenarios with, per run, the expected finding codes of the faulty turn (bench/detect/expected.ts) and, for
+ * silent gaps, the true gap position and length in that turn's output audio. The real-wire corpus beside it is
+ * in realWire.ts; both share the case builder here.
+ *
+ * Since the simulator refuses OpenAI's beta interface as the service does (May 2026), the beta dialect is
+ * covered by Azure preview here (the fourth flavour of the rotation was `openai-beta`).
  *
  * Answers are shortened (8–10 s of speech each, sentence pauses of 500–800 ms) through a custom catalogue: the
  * four catalogue prompts keep their audio (the simulator matches a turn to its prompt by byte length) and get a
@@ -15,34 +20,25 @@
  */
 import { speak, type Fault, type Scenario, type SpokenAnswer } from '../../src/sim/index.js';
 import type { PromptSpec } from '../../src/probe/prompts.js';
-import type { FindingCode } from '../../src/analysis/index.js';
+import { dialectOf as flavourDialect, type Flavour } from '../../src/realtime/flavours.js';
+import { expectationOf, type Expectation } from './expected.js';
 
 export const SEED = 7;
 export const BYTES_PER_MS = 48;
 
-export type Flavour = 'azure-ga' | 'azure-preview' | 'openai-ga' | 'openai-beta';
-export const FLAVOURS: readonly Flavour[] = ['azure-ga', 'azure-preview', 'openai-ga', 'openai-beta'];
-export const dialectOf = (f: Flavour): 'ga' | 'beta' => (f === 'azure-ga' || f === 'openai-ga' ? 'ga' : 'beta');
+export type { Flavour };
+/** Flavour rotation of the original corpus (beta dialect through Azure preview). */
+export const FLAVOURS: readonly Flavour[] = ['azure-ga', 'azure-preview', 'openai-ga', 'azure-preview'];
+export const dialectOf = (f: Flavour): 'ga' | 'beta' => flavourDialect(f);
 
-/** Fault kinds of the corpus (labels), with the primary finding code each must produce in its turn. */
-export const PRIMARY: Readonly<Record<string, FindingCode>> = {
-  'silent-gap': 'silent_gap',
-  'silent-gap-noise': 'silent_gap',
-  'truncate-audio': 'audio_truncated',
-  'no-audio-done': 'missing_audio_done',
-  'no-response-done': 'missing_response_done',
-  stall: 'delivery_stall',
-  drop: 'connection_dropped',
-  'close-1001': 'connection_dropped',
-  'close-1011': 'connection_dropped',
-  'status-failed': 'response_not_completed',
-  'status-incomplete': 'response_not_completed',
-  'error-event': 'server_error_event',
-  'slow-delivery': 'playback_underrun',
-  'text-only': 'no_audio',
-  'slow-first-audio': 'slow_first_audio',
-};
-export const FAULT_KINDS = Object.keys(PRIMARY);
+/** The old simulator's delta size, kept for this corpus so it measures what it always measured. */
+export const OLD_DELTAS = { min: 100, max: 200 } as const;
+
+/** Fault kinds of the original corpus. */
+export const FAULT_KINDS = [
+  'silent-gap', 'silent-gap-noise', 'truncate-audio', 'no-audio-done', 'no-response-done', 'stall', 'drop', 'close-1001', 'close-1011',
+  'status-failed', 'status-incomplete', 'error-event', 'slow-delivery', 'text-only', 'slow-first-audio',
+];
 
 /** Shorter answers for the four catalogue prompts (ids must exist in prompts/catalog.json). */
 const ANSWERS: readonly { id: string; answer: string; expect: string[] }[] = [
@@ -73,15 +69,17 @@ export interface TruthGap {
 
 export interface Case {
   id: string;
-  /** A key of PRIMARY, or 'healthy'. */
+  /** A key of EXPECTED (expected.ts), or 'healthy'. */
   kind: string;
   healthy: boolean;
   flavour: Flavour;
   /** One prompt per turn. */
   prompts: PromptSpec[];
   scenario: Scenario;
-  /** The faulty turn and its primary code (none for healthy runs). */
-  expect: { turn: number; code: FindingCode } | undefined;
+  /** The faulty turn and the codes it must produce (none for healthy runs). */
+  expect: ({ turn: number } & Expectation) | undefined;
+  /** Silent tails: where the tail starts in the faulty turn's audio, and its noise level (undefined = digital). */
+  tail?: { atMs: number; noiseDbfs: number | undefined };
   gaps: TruthGap[];
   turnTimeoutMs: number;
   /** Rough wall time, for scheduling the longest runs first. */
@@ -101,7 +99,7 @@ const BURSTY = { speed: 4, burstMs: 500, jitterMs: 5 };
 const toBytes = (ms: number): number => Math.floor((ms * BYTES_PER_MS) / 2) * 2;
 
 /** Where a gap goes, on the answer's original (gap-free) timeline, in whole ms. */
-function placeGap(s: SpokenAnswer, placement: GapPlacement, token: number): number {
+export function placeGap(s: SpokenAnswer, placement: GapPlacement, token: number): number {
   const tok = s.tokens[token];
   const next = s.tokens[token + 1];
   if (!tok || !next) throw new Error(`token ${token} has no successor in "${s.text}"`);
@@ -143,44 +141,64 @@ export function naturalPauses(s: SpokenAnswer): number[] {
   return v.slice(1).map((t, i) => (t.startByte - v[i]!.endByte) / BYTES_PER_MS);
 }
 
-export function buildCorpus(baseCatalog: readonly PromptSpec[]): Corpus {
+/** The four catalogue prompts with the corpus's shorter answers, and their speech plans. */
+export function corpusCatalog(baseCatalog: readonly PromptSpec[]): { catalog: PromptSpec[]; spoken: Map<string, SpokenAnswer> } {
   const catalog: PromptSpec[] = ANSWERS.map((a) => {
     const p = baseCatalog.find((q) => q.id === a.id);
     if (!p) throw new Error(`prompt ${a.id} is not in the catalogue`);
     return { ...p, answer: a.answer, expect: a.expect };
   });
-  const spoken = new Map(catalog.map((p) => [p.id, speak(p.answer!, SEED)]));
-  const lenMs = (p: number): number => spoken.get(catalog[p % 4]!.id)!.pcm.length / BYTES_PER_MS;
+  return { catalog, spoken: new Map(catalog.map((p) => [p.id, speak(p.answer!, SEED)])) };
+}
+
+/** One case to add. */
+export interface Spec {
+  kind: string;
+  /** Prompt index (0–3) of the faulty turn. */
+  prompt: number;
+  turn: number;
+  turns: number;
+  faults: Fault[];
+  delivery?: Scenario['delivery'];
+  multiItem?: boolean;
+  gaps?: TruthGap[];
+  turnTimeoutMs?: number;
+  note: string;
+  extraMs?: number;
+  /** Overrides the flavour rotation. */
+  flavour?: Flavour;
+  /** Scenario extras (refusal, answer, …). */
+  scenario?: Partial<Scenario>;
+  tail?: Case['tail'];
+}
+
+/** A case builder over `catalog`: ids are `<prefix><nn>-<kind>`, flavours rotate through `flavours`. */
+export function caseBuilder(o: {
+  prefix: string;
+  catalog: PromptSpec[];
+  spoken: Map<string, SpokenAnswer>;
+  flavours: readonly Flavour[];
+  defaultDelivery: NonNullable<Scenario['delivery']>;
+  /** Delta size for every delivery that names none (undefined: the simulator's default, 200–500 ms). */
+  deltaMs?: { min: number; max: number };
+}) {
   const scenarios: Record<string, Scenario> = {};
   const cases: Case[] = [];
   let n = 0;
-
-  interface Spec {
-    kind: string;
-    /** Prompt index (0–3) of the faulty turn. */
-    prompt: number;
-    turn: number;
-    turns: number;
-    faults: Fault[];
-    delivery?: Scenario['delivery'];
-    multiItem?: boolean;
-    gaps?: TruthGap[];
-    turnTimeoutMs?: number;
-    note: string;
-    extraMs?: number;
-  }
   const add = (s: Spec): void => {
     const i = n++;
-    const id = `${String(i).padStart(2, '0')}-${s.kind}`;
-    const flavour = FLAVOURS[i % FLAVOURS.length]!;
-    const prompts = Array.from({ length: s.turns }, (_, t) => catalog[(s.prompt + t - (s.turn - 1) + 8) % 4]!);
+    const id = `${o.prefix}${String(i).padStart(2, '0')}-${s.kind}`;
+    const flavour = s.flavour ?? o.flavours[i % o.flavours.length]!;
+    const prompts = Array.from({ length: s.turns }, (_, t) => o.catalog[(s.prompt + t - (s.turn - 1) + 8) % 4]!);
     const healthy = s.kind === 'healthy';
     const turnPlans = Array.from({ length: s.turns }, (_, t) => ({ faults: t === s.turn - 1 ? s.faults : [] }));
-    const scenario: Scenario = { name: `detect-${id}`, description: s.note, delivery: s.delivery ?? BURSTY, turns: turnPlans };
+    const delivery = { ...(s.delivery ?? o.defaultDelivery) };
+    if (o.deltaMs && !delivery.deltaMs) delivery.deltaMs = o.deltaMs;
+    const scenario: Scenario = { name: `detect-${id}`, description: s.note, delivery, turns: turnPlans, ...(s.scenario ?? {}) };
     if (s.multiItem) scenario.multiItem = true;
     scenarios[scenario.name] = scenario;
     const speed = scenario.delivery?.speed ?? 4;
-    const perTurn = prompts.reduce((sum, p) => sum + (spoken.get(p.id)!.pcm.length / BYTES_PER_MS) / speed + 900, 0);
+    const perTurn = prompts.reduce((sum, p) => sum + (o.spoken.get(p.id)!.pcm.length / BYTES_PER_MS) / speed + 900, 0);
     cases.push({
       id,
       kind: s.kind,
@@ -188,13 +206,21 @@ export function buildCorpus(baseCatalog: readonly PromptSpec[]): Corpus {
       flavour,
       prompts,
       scenario,
-      expect: healthy ? undefined : { turn: s.turn, code: PRIMARY[s.kind]! },
+      expect: healthy ? undefined : { turn: s.turn, ...expectationOf(s.kind) },
+      ...(s.tail ? { tail: s.tail } : {}),
       gaps: s.gaps ?? [],
       turnTimeoutMs: s.turnTimeoutMs ?? 30_000,
       estimateMs: perTurn + (s.extraMs ?? 0),
       note: `${s.note}${s.turns > 1 ? (healthy ? ` — ${s.turns} turns` : ` — turn ${s.turn} of ${s.turns}`) : ''}`,
     });
   };
+  return { add, scenarios, cases };
+}
+
+export function buildCorpus(baseCatalog: readonly PromptSpec[]): Corpus {
+  const { catalog, spoken } = corpusCatalog(baseCatalog);
+  const lenMs = (p: number): number => spoken.get(catalog[p % 4]!.id)!.pcm.length / BYTES_PER_MS;
+  const { add, scenarios, cases } = caseBuilder({ prefix: '', catalog, spoken, flavours: FLAVOURS, defaultDelivery: BURSTY, deltaMs: OLD_DELTAS });
 
   // --- Silent gaps: digital silence and −60 dBFS noise, 1.0–4.0 s, inside words, in pauses, at word ends.
   type GapSpec = [prompt: number, turn: number, turns: number, gaps: [GapPlacement, number, number][]];

@@ -2,7 +2,9 @@
  * Checks that a run's labels describe what the simulator actually did — independent of the analysis under test:
  * every turn that ran was answered with the planned answer (its transcript is the answer, or a prefix of it when
  * the fault ends the response early), and every injected gap sits in the received audio where the label says
- * (digital zeros, or noise near −60 dBFS), with the turn's audio as long as the plan plus the gaps.
+ * (digital zeros, or noise near −60 dBFS), with the turn's audio as long as the plan plus the gaps; a silent tail
+ * is silent (or noise) from its start to the end at full length; lost last deltas leave the audio short of the
+ * plan; a refused connection ran no turn.
  */
 import type { RecvEntry, Trace } from '../../src/probe/trace.js';
 import type { SpokenAnswer } from '../../src/sim/index.js';
@@ -22,10 +24,26 @@ export function checkLabels(c: Case, trace: Trace, spoken: ReadonlyMap<string, S
         .map((e) => String(e.event.delta ?? ''))
         .join(''),
     );
-    const answer = squash(p.answer ?? '');
-    const endsEarly = c.expect?.turn === turn && /^(drop|close-|status-|no-response-done)/.test(c.kind);
+    const answer = squash(c.scenario.answer ?? p.answer ?? '');
+    const endsEarly = c.expect?.turn === turn && /^(drop|close-|status-|no-response-done|failed-after-partial|output-cap)/.test(c.kind);
     if (endsEarly ? !answer.startsWith(text) : text !== answer) problems.push(`turn ${turn}: transcript "${text.slice(0, 40)}…" is not the planned answer to ${p.id}`);
   });
+  if (c.scenario.refusal && trace.entries.some((e) => e.kind === 'recv' && e.type === 'session.created')) problems.push('a refused connection got session.created');
+  const faultTurn = c.expect?.turn;
+  if (faultTurn !== undefined && (c.tail || c.kind === 'lose-last-deltas')) {
+    const pcm = trace.outputAudio.get(faultTurn) ?? Buffer.alloc(0);
+    const planned = spoken.get(c.prompts[faultTurn - 1]!.id)!.pcm.length;
+    if (c.kind === 'lose-last-deltas' && !(pcm.length < planned - 100 * BYTES_PER_MS)) problems.push(`turn ${faultTurn}: ${pcm.length} bytes of audio, expected well short of the planned ${planned}`);
+    if (c.tail) {
+      if (pcm.length !== planned) problems.push(`turn ${faultTurn}: ${pcm.length} bytes of audio with a silent tail, planned ${planned}`);
+      const from = Math.floor((c.tail.atMs * BYTES_PER_MS) / 2) * 2;
+      let sum = 0;
+      for (let o = from; o + 1 < pcm.length; o += 2) sum += pcm.readInt16LE(o) ** 2;
+      const db = sum ? 10 * Math.log10(sum / ((pcm.length - from) / 2) / 32768 ** 2) : -Infinity;
+      const ok = c.tail.noiseDbfs === undefined ? db === -Infinity : Math.abs(db - c.tail.noiseDbfs) < 3;
+      if (!ok) problems.push(`tail from ${c.tail.atMs} ms: ${db.toFixed(1)} dBFS, expected ${c.tail.noiseDbfs ?? 'digital silence'}`);
+    }
+  }
   const gapTurn = c.gaps[0]?.turn;
   if (gapTurn !== undefined) {
     const pcm = trace.outputAudio.get(gapTurn) ?? Buffer.alloc(0);

@@ -1,7 +1,8 @@
 /**
- * Scoring of one labeled run: did the analysis find the primary code in the faulty turn (with a failing
- * severity), what it measured for each true gap, failing findings on healthy turns — and the naive baseline,
- * which only checks that each turn's `response.done` says `completed`.
+ * Scoring of one labeled run: did the analysis find one of the expected codes (expected.ts) with a failing
+ * severity — in the faulty turn, or among the run-level findings for refusals — what it measured for each true
+ * gap, failing findings on healthy turns, and the naive baseline, which only checks that each turn's
+ * `response.done` says `completed` (a run that never got a turn counts as flagged).
  */
 import { isFailing, type Finding, type RunAnalysis } from '../../src/analysis/index.js';
 import type { RecvEntry, Trace } from '../../src/probe/trace.js';
@@ -17,11 +18,11 @@ export interface RunScore {
   case: Case;
   /** The probe or the analysis threw (counts as a miss / a false positive). */
   crashed: string | undefined;
-  /** Faulty runs: the primary code was found in the faulty turn with a failing severity (and every true gap was found). */
+  /** Faulty runs: an expected code was found where expected with a failing severity (and every true gap was found). */
   detected: boolean;
-  /** The primary code was present in the right turn but only as minor/info. */
+  /** An expected code was present but only as minor/info. */
   foundNonFailing: boolean;
-  /** Codes of failing findings in the faulty turn (diagnostics). */
+  /** Codes of failing findings in the faulty turn, or of the run for run-level expectations (diagnostics). */
   faultyTurnCodes: string[];
   /** Failing findings in turns that should be healthy (all turns of a healthy run; other ran turns of a faulty run; run-level findings of healthy runs). */
   healthyTurnFailures: Finding[];
@@ -76,9 +77,10 @@ export function scoreRun(c: Case, trace: Trace | undefined, analysis: RunAnalysi
   let faultyTurnCodes: string[] = [];
   const gaps: GapMeasure[] = base.gaps;
   if (c.expect) {
-    const findings = analysis.turns.find((t) => t.turn === c.expect!.turn)?.findings ?? [];
+    const findings = c.expect.scope === 'run' ? analysis.findings : (analysis.turns.find((t) => t.turn === c.expect!.turn)?.findings ?? []);
     faultyTurnCodes = [...new Set(findings.filter((f) => isFailing(f.severity)).map((f) => f.code))];
-    const primary = findings.filter((f) => f.code === c.expect!.code);
+    const codes: readonly string[] = c.expect.codes;
+    const primary = findings.filter((f) => codes.includes(f.code));
     detected = primary.some((f) => isFailing(f.severity));
     foundNonFailing = !detected && primary.length > 0;
     for (const g of gaps) {

@@ -33,8 +33,8 @@ type target = {
   @description('Deployment (Azure) or model (OpenAI) name.')
   deployment: string?
 
-  @description('Which service and API generation the endpoint speaks.')
-  flavour: ('azure-ga' | 'azure-preview' | 'openai-ga' | 'openai-beta')?
+  @description('Which service and API generation the endpoint speaks (OpenAI retired its beta interface in May 2026; Azure deprecated the preview API on 2026-04-30).')
+  flavour: ('azure-ga' | 'azure-preview' | 'openai-ga')?
 
   @description('Wire dialect, when it cannot be told from the flavour.')
   dialect: ('ga' | 'beta')?

@@ -23,6 +23,13 @@ param openAiApiKey string = ''
 @secure()
 param azureOpenAiKeys { *: string } = {}
 
+@description('Client secret of the reports site\'s Entra app registration; no secret is created when empty.')
+@secure()
+param authClientSecret string = ''
+
+@description('Secret name used for authClientSecret.')
+param authClientSecretName string
+
 @description('Secret name used for webhookUrl.')
 param webhookSecretName string
 
@@ -56,6 +63,15 @@ resource webhookSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!emp
   properties: {
     value: webhookUrl
     contentType: 'text/uri-list'
+  }
+}
+
+resource authSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(authClientSecret)) {
+  parent: vault
+  name: authClientSecretName
+  properties: {
+    value: authClientSecret
+    contentType: 'text/plain'
   }
 }
 

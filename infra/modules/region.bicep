@@ -43,6 +43,16 @@ param instanceMemoryMB int = 2048
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
+@description('Sign-in for the reports site (App Service Authentication with Microsoft Entra ID). Empty clientId: no sign-in, and the reports site stays off.')
+param reportsAuth {
+  @description('Client id of the Entra app registration.')
+  clientId: string
+  @description('App setting holding its client secret (a Key Vault reference).')
+  clientSecretSettingName: string
+  @description('Object id of the group allowed in, or empty for every user of the tenant.')
+  allowedGroupId: string
+} = { clientId: '', clientSecretSettingName: '', allowedGroupId: '' }
+
 @description('Tags for every resource; the app also gets appTags.')
 param tags object = {}
 
@@ -133,7 +143,10 @@ var hostStorageSettings = {
   AzureWebJobsStorage__tableServiceUri: 'https://${hostStorageName}.table.${storageSuffix}/'
 }
 
-var settings = union(appSettings, hostStorageSettings, { CANARY_REGION: location })
+var signIn = !empty(reportsAuth.clientId)
+
+// The reports HTTP function answers only behind the sign-in configured below.
+var settings = union(appSettings, hostStorageSettings, { CANARY_REGION: location, CANARY_REPORTS_HTTP: signIn ? 'on' : 'off' })
 
 resource site 'Microsoft.Web/sites@2025-03-01' = {
   name: appName
@@ -182,6 +195,51 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
     deploymentContainer
     hostRoles
   ]
+}
+
+// The reports site (/dashboard, /reports/...) behind Microsoft Entra ID: only this tenant's users (the issuer),
+// optionally only one group's members; everyone else is sent to the sign-in page. Timer runs are not HTTP
+// requests, so the canary itself is unaffected.
+resource auth 'Microsoft.Web/sites/config@2025-03-01' = if (signIn) {
+  parent: site
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'RedirectToLoginPage'
+      redirectToProvider: 'azureactivedirectory'
+    }
+    httpSettings: {
+      requireHttps: true
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+          clientId: reportsAuth.clientId
+          clientSecretSettingName: reportsAuth.clientSecretSettingName
+        }
+        validation: {
+          allowedAudiences: [
+            reportsAuth.clientId
+            'api://${reportsAuth.clientId}'
+          ]
+          defaultAuthorizationPolicy: {
+            allowedPrincipals: empty(reportsAuth.allowedGroupId) ? {} : { groups: [reportsAuth.allowedGroupId] }
+          }
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: false
+      }
+    }
+  }
 }
 
 // No basic-auth (publishing profile) deployments: azd, az and Core Tools publish with Entra tokens.

@@ -36,8 +36,16 @@ export interface DetectionConfig {
    * 15 ≈ 160 words per minute, the fast end of conversational TTS; used until history supplies a learned rate.
    */
   speechCharsPerSecond: number;
-  /** Default usage ratio: output audio tokens per second of audio. The simulator uses 10; see docs/report-schema.md. Default 10. */
+  /**
+   * Default usage ratio: output audio tokens per second of assistant audio. OpenAI documents 1 token per 50 ms of
+   * assistant audio (20/s; user audio is 1 per 100 ms); see docs/report-schema.md. Default 20.
+   */
   audioTokensPerSecond: number;
+  /**
+   * Tokens per audio item that count in `usage` without being audio ("special tokens"); subtracted before the
+   * usage-implied duration is computed. Default 3.
+   */
+  audioTokenOverheadPerItem: number;
   /** `audio_truncated` when audio < this fraction of the transcript-implied duration at the default rate. Default 0.7. */
   transcriptCoverageMin: number;
   /** The same, when the speaking rate was learned from the target's history. Default 0.8. */
@@ -46,17 +54,22 @@ export interface DetectionConfig {
   minImpliedSpeechMs: number;
   /** Usage shortfall (usage-implied − received audio) must reach this many ms … Default 500 ms. */
   usageShortfallMinMs: number;
-  /** … and this fraction of the usage-implied duration to rule `audio_truncated`. Default 0.04. */
+  /** … and this fraction of the usage-implied duration to rule `audio_truncated`. Default 0.015. */
   usageShortfallFraction: number;
   /**
    * With the default (unlearned) token ratio, a usage coverage below this floor is more likely a wrong ratio
-   * than a cut, so it counts only together with a trailing transcript. Default 0.6.
+   * than a cut, so it counts only together with a trailing transcript. Default 0.3 (the documented rate makes
+   * a healthy answer ≈ 1.0; only a deployment counting 3× the documented rate would sit below it).
    */
   defaultUsageCoverageFloor: number;
   /** Transcript text that arrived after the last audio delta and implies at least this much speech rules `audio_truncated`. Default 700 ms. */
   trailingTranscriptMinMs: number;
   /** Healthy samples needed before a learned rate replaces a default. Default 5. */
   historyMinSamples: number;
+  /** Trailing silence (after the last non-silent audio, to the end of the audio) judged as a `silent_tail` from this long. Default 1000 ms. */
+  silentTailMinMs: number;
+  /** … when the transcript implies at least this much speech after the audio went silent. Default 1000 ms. */
+  silentTailSpeechMs: number;
 }
 
 /** The defaults; see each field's documentation. */
@@ -72,15 +85,18 @@ export const DEFAULT_DETECTION_CONFIG: Readonly<DetectionConfig> = Object.freeze
   slowFirstAudioMs: 3000,
   audioDoneGraceMs: 500,
   speechCharsPerSecond: 15,
-  audioTokensPerSecond: 10,
+  audioTokensPerSecond: 20,
+  audioTokenOverheadPerItem: 3,
   transcriptCoverageMin: 0.7,
   learnedTranscriptCoverageMin: 0.8,
   minImpliedSpeechMs: 2000,
   usageShortfallMinMs: 500,
-  usageShortfallFraction: 0.04,
-  defaultUsageCoverageFloor: 0.6,
+  usageShortfallFraction: 0.015,
+  defaultUsageCoverageFloor: 0.3,
   trailingTranscriptMinMs: 700,
   historyMinSamples: 5,
+  silentTailMinMs: 1000,
+  silentTailSpeechMs: 1000,
 });
 
 /** The defaults with `overrides` applied; undefined overrides are ignored. */

@@ -5,6 +5,7 @@
 import type { CloseEntry, RecvEntry, Trace, UpgradeResponseEntry } from '../probe/trace.js';
 import { EV } from '../realtime/events.js';
 import { ms1, strAt } from './fields.js';
+import { maskKeys } from './format.js';
 import type { ConnectionMetrics, ErrorEventSummary, TurnConnectionMetrics } from './metrics.js';
 import type { TurnView } from './turnView.js';
 
@@ -21,23 +22,27 @@ export function connectionMetrics(trace: Trace): ConnectionMetrics {
   return {
     upgradeStatus: upgrade?.status ?? null,
     established: trace.entries.some((e) => e.kind === 'recv' && e.type === EV.sessionCreated),
-    close: close ? { traceMs: ms1(close.t), code: close.code, reason: close.reason, initiatedBy: close.initiatedBy } : null,
+    close: close ? { traceMs: ms1(close.t), code: close.code, reason: maskKeys(close.reason), initiatedBy: close.initiatedBy } : null,
     abnormalClose: close ? isAbnormalClose(close) : false,
     socketErrors: trace.entries.flatMap((e) =>
-      e.kind === 'socket-error' ? [{ traceMs: ms1(e.t), errorClass: e.errorClass, code: e.code ?? null, message: e.message }] : [],
+      e.kind === 'socket-error' ? [{ traceMs: ms1(e.t), errorClass: e.errorClass, code: e.code ?? null, message: maskKeys(e.message) }] : [],
     ),
     sessionEnd: end?.kind === 'session-end' ? { traceMs: ms1(end.t), reason: end.reason } : null,
     errorEvents: trace.entries.filter((e) => e.kind === 'recv' && e.type === EV.error).length,
   };
 }
 
-/** An `error` event, summarized. */
+function maskOrNull(text: string | undefined): string | null {
+  return text === undefined ? null : maskKeys(text);
+}
+
+/** An `error` event, summarized (anything key-like in its message masked). */
 export function errorSummary(e: RecvEntry): ErrorEventSummary {
   return {
     traceMs: ms1(e.t),
     type: strAt(e.event, 'error', 'type') ?? null,
     code: strAt(e.event, 'error', 'code') ?? null,
-    message: strAt(e.event, 'error', 'message') ?? null,
+    message: maskOrNull(strAt(e.event, 'error', 'message')),
   };
 }
 

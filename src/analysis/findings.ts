@@ -18,6 +18,10 @@ export const FINDING_CODES = [
   'playback_underrun',
   'slow_first_audio',
   'expected_content_missing',
+  'silent_tail',
+  'probe_stall',
+  'session_limit_exceeded',
+  'implausible_usage',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

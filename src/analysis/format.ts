@@ -36,3 +36,17 @@ export function tail(text: string, max = 60): string {
   const space = cut.indexOf(' ');
   return `…${space >= 0 ? cut.slice(space + 1) : cut}`;
 }
+
+/** Request and correlation ids are UUIDs: kept, they are what support asks for. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Masks anything in service text that looks like a key or bearer token (`sk-…`, `Bearer …`, long runs of key
+ * characters), as a last line of defence: the recorder already scrubs the configured secrets.
+ */
+export function maskKeys(text: string): string {
+  return text
+    .replace(/\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1[redacted]')
+    .replace(/\bsk-[A-Za-z0-9_-]{6,}/g, 'sk-[redacted]')
+    .replace(/\b[A-Za-z0-9+/_-]{32,}={0,2}/g, (run) => (UUID.test(run) ? run : '[redacted]'));
+}

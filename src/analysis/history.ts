@@ -39,12 +39,14 @@ export function learnRates(
   history: DetectionHistory | undefined,
   target: string,
   promptId: string | null,
-  config: Pick<DetectionConfig, 'speechCharsPerSecond' | 'audioTokensPerSecond' | 'historyMinSamples'>,
+  config: Pick<DetectionConfig, 'speechCharsPerSecond' | 'audioTokensPerSecond' | 'historyMinSamples'> & Partial<Pick<DetectionConfig, 'audioTokenOverheadPerItem'>>,
 ): Rates {
   const samples = history && (history.target === undefined || history.target === target) ? history.samples : [];
   const usable = samples.filter((s) => s.audioMs >= MIN_SAMPLE_AUDIO_MS);
   const chars = (s: HistorySample): number | undefined => (s.transcriptChars >= MIN_SAMPLE_CHARS ? (s.transcriptChars * 1000) / s.audioMs : undefined);
-  const tokens = (s: HistorySample): number | undefined => (s.outputAudioTokens ? (s.outputAudioTokens * 1000) / s.audioMs : undefined);
+  // The same per-item overhead the coverage subtracts (one item per sample: most answers have one).
+  const overhead = config.audioTokenOverheadPerItem ?? 0;
+  const tokens = (s: HistorySample): number | undefined => (s.outputAudioTokens && s.outputAudioTokens > overhead ? ((s.outputAudioTokens - overhead) * 1000) / s.audioMs : undefined);
   return {
     charsPerSecond: learn(usable, promptId, chars, config.speechCharsPerSecond, config.historyMinSamples),
     audioTokensPerSecond: learn(usable, promptId, tokens, config.audioTokensPerSecond, config.historyMinSamples),

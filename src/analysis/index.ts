@@ -7,8 +7,9 @@ import { resolveConfig, type DetectionConfig } from './config.js';
 import { connectionMetrics } from './connection.js';
 import { RUN_DETECTORS, TURN_DETECTORS } from './detectors/index.js';
 import { neverRan } from './detectors/connection.js';
-import { strAt } from './fields.js';
+import { itemIdOf } from './fields.js';
 import { sortFindings, type Finding } from './findings.js';
+import { sanitizeTrace } from './sanitize.js';
 import { learnRates, type DetectionHistory } from './history.js';
 import type { RunAnalysis, TurnAnalysis } from './metrics.js';
 import { measureTurn } from './turnMetrics.js';
@@ -19,13 +20,16 @@ export { DEFAULT_DETECTION_CONFIG, resolveConfig, type DetectionConfig } from '.
 export { FINDING_CODES, SEVERITIES, findingCodes, isFailing, type Finding, type FindingCode, type Severity, type Verdict } from './findings.js';
 export { historySamples, learnRates, type DetectionHistory, type HistorySample, type TargetHistory } from './history.js';
 export type * from './metrics.js';
+export { runCategory } from './category.js';
+export { FATAL_SESSION_ERROR_CODES, REFUSAL_CLOSE_CODES } from './refusal.js';
 
 /**
  * Analyses a trace: per-turn metrics and findings, run-level findings, verdicts.
  * @param config overrides of {@link DEFAULT_DETECTION_CONFIG}
  * @param history the target's healthy past turns, to learn its speaking rate and usage ratio
  */
-export function analyzeTrace(trace: Trace, config: Partial<DetectionConfig> = {}, history?: DetectionHistory): RunAnalysis {
+export function analyzeTrace(input: Trace, config: Partial<DetectionConfig> = {}, history?: DetectionHistory): RunAnalysis {
+  const trace = sanitizeTrace(input);
   const cfg = resolveConfig(config);
   const views = buildTurnViews(trace);
   const close = trace.entries.find((e): e is CloseEntry => e.kind === 'close');
@@ -62,7 +66,7 @@ function analyzeTurn(
 /** The output item a `response.*` event names, if any. */
 function outputItemId(e: TraceEntry): string | undefined {
   if (e.kind !== 'recv' || !e.type.startsWith('response.')) return undefined;
-  return e.audio?.itemId ?? strAt(e.event, 'item_id') ?? strAt(e.event, 'item', 'id');
+  return itemIdOf(e);
 }
 
 function unique(ids: (string | undefined)[]): string[] {

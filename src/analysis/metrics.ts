@@ -40,9 +40,20 @@ export interface TranscriptMetrics {
 }
 
 export interface UsageMetrics {
-  /** `usage.output_token_details.audio_tokens`, summed over the turn's responses. */
+  /** `usage.output_token_details.audio_tokens`, summed over the turn's responses; null when absent or implausible. */
   outputAudioTokens: number | null;
   outputTextTokens: number | null;
+  /** Usage numbers not taken at face value (negative, fractional, above 1e7, not a number). */
+  ignored: IgnoredUsage[];
+}
+
+/** A usage count the analysis refused to believe. */
+export interface IgnoredUsage {
+  responseId: string | null;
+  /** e.g. `output_token_details.audio_tokens`. */
+  field: string;
+  /** The value as text (e.g. `-5`, `1e+300`, `"100"`). */
+  value: string;
 }
 
 /** A silent stretch inside the speech: offset and length in the output audio. */
@@ -57,6 +68,8 @@ export interface SilenceMetrics {
   /** First and last non-silent audio (ms into the output audio); null when the audio is all silence. */
   speechStartMs: number | null;
   speechEndMs: number | null;
+  /** Silence after the last non-silent audio, to the end of the audio; null when the audio is all silence. */
+  trailingSilenceMs: number | null;
   /** Silent runs inside the speech of at least `minSilentGapMs`. */
   gaps: SilentRun[];
   /** Longest silent run inside the speech, of any length (natural pauses included). */
@@ -172,6 +185,16 @@ export interface TurnConnectionMetrics {
   closedDuringTurn: boolean;
 }
 
+/** The canary's own health over the turn (it must not report its own stalls as the service's). */
+export interface ProbeMetrics {
+  /** The probe's event-loop delay over the turn (`loop-delay` entry); null when not recorded. */
+  loopDelay: { p50Ms: number | null; p99Ms: number | null; maxMs: number | null } | null;
+  /** Intervals in which the probe's event loop was blocked (`probe-stall`): ending at `traceMs`, `durationMs` long. */
+  stalls: { traceMs: number; durationMs: number }[];
+  /** WebSocket pings (or pongs) from the server during the turn. */
+  serverPings: number;
+}
+
 export interface TurnMetrics {
   timing: TimingMetrics;
   audio: AudioMetrics;
@@ -185,6 +208,7 @@ export interface TurnMetrics {
   expected: ExpectedContentMetrics | null;
   terminal: TerminalMetrics;
   connection: TurnConnectionMetrics;
+  probe: ProbeMetrics;
 }
 
 /** How a turn went, as far as the probe got: the trace's outcome, or `not-started` when it never began. */

@@ -8,10 +8,11 @@ import type { Dialect, Flavour } from '../realtime/flavours.js';
 import type { OutputModality, TurnDetection } from '../realtime/events.js';
 import { EV } from '../realtime/events.js';
 import type { DetectionConfig } from './config.js';
-import { ms1, strAt } from './fields.js';
+import { itemIdOf, ms1, responseIdOf, strAt } from './fields.js';
 import type { Finding, Verdict } from './findings.js';
 import type { ConnectionMetrics, RunAnalysis, TurnMetrics, TurnStatus } from './metrics.js';
 import { reportSummary, type ReportSummary } from './reportSummary.js';
+import { sanitizeTrace } from './sanitize.js';
 
 /** Bumped on any incompatible change of the report's shape. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -84,9 +85,11 @@ export interface ReportExtras {
 }
 
 /** The report of one run. */
-export function buildReport(trace: Trace, analysis: RunAnalysis, extras: ReportExtras = {}): Report {
+export function buildReport(input: Trace, analysis: RunAnalysis, extras: ReportExtras = {}): Report {
+  const trace = sanitizeTrace(input);
   const { meta } = trace;
   const durationMs = ms1(trace.entries.reduce((m, e) => Math.max(m, e.t), 0));
+  const end = new Date(meta.startEpochMs + durationMs);
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     runId: meta.runId,
@@ -100,7 +103,7 @@ export function buildReport(trace: Trace, analysis: RunAnalysis, extras: ReportE
       deployment: meta.target.deployment ?? null,
       region: meta.target.region ?? null,
     },
-    times: { startedAt: meta.startedAt, endedAt: new Date(meta.startEpochMs + durationMs).toISOString(), durationMs },
+    times: { startedAt: meta.startedAt, endedAt: Number.isFinite(end.getTime()) ? end.toISOString() : meta.startedAt, durationMs },
     options: {
       turns: meta.options.turns,
       turnDetection: meta.options.turnDetection,
@@ -154,9 +157,9 @@ function correlation(trace: Trace, analysis: RunAnalysis): ReportCorrelation {
     if (e.type === EV.sessionCreated) sessionId ??= strAt(ev, 'session', 'id') ?? null;
     const conv = strAt(ev, 'response', 'conversation_id') ?? strAt(ev, 'conversation', 'id');
     if (conv) conversations.add(conv);
-    const resp = strAt(ev, 'response', 'id') ?? strAt(ev, 'response_id');
+    const resp = responseIdOf(e);
     if (resp) responses.add(resp);
-    const item = strAt(ev, 'item_id') ?? strAt(ev, 'item', 'id');
+    const item = itemIdOf(e);
     if (item) items.add(item);
   }
   return { sessionId, conversationIds: [...conversations], responseIds: [...responses], itemIds: [...items], requestIds };

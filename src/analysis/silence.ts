@@ -1,7 +1,8 @@
 /**
  * Silence inside the speech: RMS per frame (default 20 ms) against a dBFS threshold; silent runs between the first
  * and the last non-silent frame, their edges refined to 1 ms so a gap's length is measured to the millisecond.
- * Leading and trailing silence are not gaps. Low-level noise below the threshold is silence.
+ * Leading and trailing silence are not gaps (the trailing one is measured: `silent_tail` judges it). Low-level noise
+ * below the threshold is silence.
  */
 import type { DetectionConfig } from './config.js';
 import { ms1 } from './fields.js';
@@ -13,11 +14,12 @@ export function analyzeSilence(pcm: Uint8Array, config: Pick<DetectionConfig, 'f
   const energy = windowEnergy(pcm);
   const base = { thresholdDbfs: config.silenceDbfs, frameMs: config.frameMs };
   const runs = silentRuns(energy, config.frameMs, powerOfDbfs(config.silenceDbfs));
-  if (!runs) return { ...base, speechStartMs: null, speechEndMs: null, gaps: [], longestSilentRunMs: 0 };
+  if (!runs) return { ...base, speechStartMs: null, speechEndMs: null, trailingSilenceMs: null, gaps: [], longestSilentRunMs: 0 };
   return {
     ...base,
     speechStartMs: ms1(runs.speechStart),
     speechEndMs: ms1(runs.speechEnd),
+    trailingSilenceMs: ms1(energy.samples / SAMPLES_PER_MS - runs.speechEnd),
     gaps: runs.inside.filter((r) => r.durationMs >= config.minSilentGapMs),
     longestSilentRunMs: runs.inside.reduce((m, r) => Math.max(m, r.durationMs), 0),
   };

@@ -4,8 +4,8 @@
  */
 import { BYTES_PER_MS } from '../audio/wav.js';
 import type { RecvEntry } from '../probe/trace.js';
-import { ms1, numAt, objAt, strAt } from './fields.js';
-import type { ItemTerminal, ResponseTerminal, StatusDetails, TerminalMetrics, UsageMetrics } from './metrics.js';
+import { ms1, objAt, strAt } from './fields.js';
+import type { IgnoredUsage, ItemTerminal, ResponseTerminal, StatusDetails, TerminalMetrics, UsageMetrics } from './metrics.js';
 import type { ItemView, ResponseView } from './turnView.js';
 
 /** `response.status_details`, flattened. */
@@ -71,16 +71,43 @@ export function terminalMetrics(responses: readonly ResponseView[]): TerminalMet
   };
 }
 
-/** Output token usage summed over the turn's `response.done` events; null when none reported usage. */
+/** Usage numbers above this are not taken at face value (no single response carries ten million tokens). */
+export const MAX_PLAUSIBLE_TOKENS = 1e7;
+
+/**
+ * Output token usage summed over the turn's `response.done` events; null when none reported usage. A count that is
+ * not a whole number between 0 and {@link MAX_PLAUSIBLE_TOKENS} (negative, fractional, 1e300, a string …) is never
+ * taken at face value: it is listed in `ignored`, and the turn's sum of that field becomes null.
+ */
 export function usageMetrics(responses: readonly ResponseView[]): UsageMetrics {
   let audio: number | null = null;
   let text: number | null = null;
+  let audioBad = false;
+  let textBad = false;
+  const ignored: IgnoredUsage[] = [];
   for (const r of responses) {
     const details = r.done ? objAt(r.done.event, 'response', 'usage', 'output_token_details') : undefined;
-    const a = numAt(details, 'audio_tokens');
-    const t = numAt(details, 'text_tokens');
-    if (a !== undefined) audio = (audio ?? 0) + a;
-    if (t !== undefined) text = (text ?? 0) + t;
+    if (!details) continue;
+    const a = plausibleCount(details, 'audio_tokens', r, ignored);
+    const t = plausibleCount(details, 'text_tokens', r, ignored);
+    if (a === 'bad') audioBad = true;
+    else if (a !== undefined) audio = (audio ?? 0) + a;
+    if (t === 'bad') textBad = true;
+    else if (t !== undefined) text = (text ?? 0) + t;
   }
-  return { outputAudioTokens: audio, outputTextTokens: text };
+  return { outputAudioTokens: audioBad ? null : audio, outputTextTokens: textBad ? null : text, ignored };
+}
+
+function plausibleCount(details: Record<string, unknown>, field: string, r: ResponseView, ignored: IgnoredUsage[]): number | 'bad' | undefined {
+  const v = details[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_PLAUSIBLE_TOKENS) return v;
+  ignored.push({ responseId: r.id ?? null, field: `output_token_details.${field}`, value: describeValue(v) });
+  return 'bad';
+}
+
+function describeValue(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 39)}…` : v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : typeof v;
 }

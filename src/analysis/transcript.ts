@@ -2,8 +2,9 @@
  * What the response said, in text: the audio transcript (or, for text-only responses, the output text), and how
  * much of it arrived after the audio had stopped.
  */
+import { BYTES_PER_MS } from '../audio/wav.js';
 import type { TranscriptMetrics } from './metrics.js';
-import type { ResponseView, TextDelta } from './turnView.js';
+import type { AudioDelta, ResponseView, TextDelta } from './turnView.js';
 
 /** Collapses whitespace runs and trims: the form the speaking rate is measured on. */
 export function normalizeText(text: string): string {
@@ -40,4 +41,24 @@ export function trailingTranscriptChars(responses: readonly ResponseView[]): num
     chars += normalizeText(after).length;
   }
   return chars;
+}
+
+/**
+ * Transcript characters (whitespace collapsed) that arrived after the audio had gone past `positionMs` of the turn's
+ * output audio: after the first delta that starts at or beyond that position. Text the service sent while the audio
+ * it sent beside it was already past that point (e.g. silent).
+ */
+export function transcriptCharsAfterPosition(responses: readonly ResponseView[], deltas: readonly AudioDelta[], positionMs: number): number {
+  let bytes = 0;
+  let passedAt: number | undefined;
+  for (const d of deltas) {
+    if (bytes / BYTES_PER_MS >= positionMs) {
+      passedAt = d.t;
+      break;
+    }
+    bytes += d.audio.bytes;
+  }
+  if (passedAt === undefined) return 0;
+  const after = responses.flatMap((r) => r.transcriptDeltas.filter((d) => d.t > passedAt!)).map((d) => d.text).join('');
+  return normalizeText(after).length;
 }

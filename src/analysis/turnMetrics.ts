@@ -9,10 +9,11 @@ import { turnConnectionMetrics } from './connection.js';
 import { coverageMetrics } from './coverage.js';
 import { deliveryMetrics } from './delivery.js';
 import { expectedContent } from './expectedContent.js';
-import { ms1 } from './fields.js';
+import { itemIdOf, ms1, responseIdOf } from './fields.js';
 import type { Rates } from './history.js';
 import type { PlaybackMetrics, TurnMetrics } from './metrics.js';
 import { modelPlayback } from './playback.js';
+import { probeMetrics, probeStalls } from './probeHealth.js';
 import { analyzeSilence } from './silence.js';
 import { terminalMetrics, usageMetrics } from './terminal.js';
 import { timingMetrics } from './timing.js';
@@ -26,7 +27,7 @@ export function measureTurn(trace: Trace, view: TurnView, config: DetectionConfi
   const transcript = transcriptMetrics(view.responses);
   const usage = usageMetrics(view.responses);
   const prompt = trace.meta.prompts.find((p) => p.turn === view.turn);
-  const audioItems = new Set(view.deltas.map((d) => `${d.audio.responseId ?? ''}/${d.audio.itemId ?? ''}`));
+  const audioItems = new Set(view.deltas.map((d) => `${responseIdOf(d) ?? ''}/${itemIdOf(d) ?? ''}`));
   return {
     timing: timingMetrics(view, trace.meta.options.turnDetection),
     audio: {
@@ -42,12 +43,20 @@ export function measureTurn(trace: Trace, view: TurnView, config: DetectionConfi
     delivery: deliveryMetrics(view.responses, view.entries),
     playback: playbackMetrics(view, config.jitterBufferMs),
     coverage: coverageMetrics(
-      { audioMs, transcriptChars: transcript.length, outputAudioTokens: usage.outputAudioTokens, trailingTranscriptChars: trailingTranscriptChars(view.responses) },
+      {
+        audioMs,
+        transcriptChars: transcript.length,
+        outputAudioTokens: usage.outputAudioTokens,
+        trailingTranscriptChars: trailingTranscriptChars(view.responses),
+        audioItems: audioItems.size,
+        overheadTokensPerItem: config.audioTokenOverheadPerItem,
+      },
       rates,
     ),
     expected: expectedContent(transcript.text, prompt?.expect ?? []),
     terminal: terminalMetrics(view.responses),
     connection: turnConnectionMetrics(view, close),
+    probe: probeMetrics(trace, view, probeStalls(trace)),
   };
 }
 

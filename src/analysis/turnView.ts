@@ -4,7 +4,7 @@
  */
 import { EV } from '../realtime/events.js';
 import type { AudioRef, RecvEntry, Trace, TraceEntry, TurnEndEntry, TurnStartEntry } from '../probe/trace.js';
-import { strAt } from './fields.js';
+import { itemIdOf, responseIdOf, strAt } from './fields.js';
 
 /** A received audio delta (its bytes are in the turn's output audio). */
 export type AudioDelta = RecvEntry & { audio: AudioRef };
@@ -135,25 +135,24 @@ function groupResponses(entries: TraceEntry[]): ResponseView[] {
       continue;
     }
     if (e.kind !== 'recv') continue;
-    const ev = e.event;
     switch (e.type) {
       case EV.responseCreated:
-        get(strAt(ev, 'response', 'id'), e.t).created ??= e;
+        get(responseIdOf(e), e.t).created ??= e;
         break;
       case EV.audioDelta:
-        if (e.audio) addDelta(get(e.audio.responseId ?? strAt(ev, 'response_id'), e.t), { ...e, audio: e.audio });
+        if (isAudioRef(e.audio)) addDelta(get(responseIdOf(e), e.t), { ...e, audio: e.audio });
         break;
       case EV.audioDone:
-        audioItem(get(strAt(ev, 'response_id'), e.t), strAt(ev, 'item_id')).done ??= e;
+        audioItem(get(responseIdOf(e), e.t), itemIdOf(e)).done ??= e;
         break;
       case EV.transcriptDelta:
       case EV.textDelta:
       case EV.transcriptDone:
       case EV.textDone:
-        addText(get(strAt(ev, 'response_id'), e.t), e);
+        addText(get(responseIdOf(e), e.t), e);
         break;
       case EV.responseDone: {
-        const r = get(strAt(ev, 'response', 'id'), e.t);
+        const r = get(responseIdOf(e), e.t);
         r.done ??= e;
         if (current === r) current = undefined;
         break;
@@ -163,6 +162,11 @@ function groupResponses(entries: TraceEntry[]): ResponseView[] {
   // A response.create that never got an answer still opened a response.
   for (const t of pendingCreates) responses.push(newResponse(undefined, t, t));
   return responses;
+}
+
+/** An audio ref with usable numbers (a hostile or hand-edited trace may hold anything). */
+function isAudioRef(a: AudioRef | undefined): a is AudioRef {
+  return a !== undefined && a !== null && typeof a === 'object' && Number.isSafeInteger(a.offset) && Number.isSafeInteger(a.bytes) && a.offset >= 0 && a.bytes >= 0;
 }
 
 function newResponse(id: string | undefined, t: number, requestedAt: number | undefined): ResponseView {
@@ -191,11 +195,11 @@ function audioItem(r: ResponseView, itemId: string | undefined): ItemView {
 
 function addDelta(r: ResponseView, d: AudioDelta): void {
   r.deltas.push(d);
-  audioItem(r, d.audio.itemId ?? strAt(d.event, 'item_id')).deltas.push(d);
+  audioItem(r, itemIdOf(d)).deltas.push(d);
 }
 
 function addText(r: ResponseView, e: RecvEntry): void {
-  const itemId = strAt(e.event, 'item_id');
+  const itemId = itemIdOf(e);
   if (e.type === EV.transcriptDelta) r.transcriptDeltas.push({ t: e.t, itemId, text: strAt(e.event, 'delta') ?? '' });
   else if (e.type === EV.textDelta) r.textDeltas.push({ t: e.t, itemId, text: strAt(e.event, 'delta') ?? '' });
   else if (e.type === EV.transcriptDone) r.transcriptDone.push({ t: e.t, itemId, text: strAt(e.event, 'transcript') ?? '' });

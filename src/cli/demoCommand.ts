@@ -11,11 +11,14 @@ import { runRound, type RoundLog, type RoundResult } from '../runner/round.js';
 import { createNotifier, createStore, reportRendering } from '../runner/roundDeps.js';
 import { intFlag, parse } from './args.js';
 import { printRoundTable } from './roundTable.js';
+import { parseHistory, writeDemoHistory } from './demoHistory.js';
+import { writeDashboard } from '../report/fleetData.js';
 
-const HELP = `realtime-canary demo [--out DIR] [--rounds N] [--quiet]
+const HELP = `realtime-canary demo [--out DIR] [--rounds N] [--history 7d] [--quiet]
 
 Starts the simulator on a free loopback port and runs N rounds (default 2: alerts open after 2 failing
-runs of the last 3) over simulator targets with injected faults. Everything lands in DIR (default ./canary-output).`;
+runs of the last 3) over simulator targets with injected faults. Everything lands in DIR (default ./canary-output).
+--history 7d also fills the dashboard with a week of synthetic rounds (run ids hist-…), so it looks like production.`;
 
 const SIM_KEY = 'demo-sim-key';
 
@@ -38,13 +41,14 @@ export function demoTargets(url: (flavour: 'azure-ga' | 'azure-preview' | 'opena
 }
 
 export async function demoCommand(argv: string[]): Promise<number> {
-  const { values: f } = parse(argv, { help: { type: 'boolean', short: 'h' }, out: { type: 'string' }, rounds: { type: 'string' }, quiet: { type: 'boolean' } });
+  const { values: f } = parse(argv, { help: { type: 'boolean', short: 'h' }, out: { type: 'string' }, rounds: { type: 'string' }, quiet: { type: 'boolean' }, history: { type: 'string' } });
   if (f.help) {
     console.log(HELP);
     return 0;
   }
   const out = resolve(f.out ?? 'canary-output');
   const rounds = intFlag('rounds', f.rounds, 2, 1);
+  const historyMs = f.history === undefined ? undefined : parseHistory(f.history);
   const sim = await startSimulator({ port: 0, apiKey: SIM_KEY });
   console.log(`simulator listening on ${sim.baseUrl}`);
   try {
@@ -66,6 +70,11 @@ export async function demoCommand(argv: string[]): Promise<number> {
         store, env, log, notify: createNotifier(settings, store, log), onProgress: (line) => console.log(`  ${line}`),
         ...reportRendering(store),
       });
+    }
+    if (historyMs !== undefined) {
+      const n = await writeDemoHistory(store, targets.map((t) => ({ name: t.name, flavour: t.flavour ?? (t.name.startsWith('openai') ? 'openai-ga' : 'azure-ga'), group: t.group, baseline: t.baseline })), new Date(), historyMs, [settings.region, 'swedencentral', 'francecentral']);
+      await writeDashboard(store, new Date());
+      console.log(`\nhistory: ${n} synthetic run(s) over ${f.history} added to the daily index; dashboard regenerated`);
     }
     if (last) printRoundTable(last);
     console.log(`\nfleet dashboard: ${out}/index.html`);

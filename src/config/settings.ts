@@ -74,7 +74,7 @@ export function loadSettings(env: Env): CanarySettings {
     concurrency: int(env, 'CANARY_CONCURRENCY', 8, 1, 200),
     thresholds: json(env, 'CANARY_THRESHOLDS'),
     alertRule: { k, n, reminderHours: int(env, 'CANARY_REMINDER_HOURS', 6, 1, 24 * 14) },
-    storage: storage(env),
+    storage: loadStorageSettings(env),
     spoolDir: env.CANARY_SPOOL_DIR?.trim() || join(tmpdir(), 'realtime-canary-spool'),
     webhook: webhookUrl ? { url: webhookUrl, format } : undefined,
     linkTtlMinutes: int(env, 'CANARY_LINK_TTL_MINUTES', 24 * 60, 5, 7 * 24 * 60),
@@ -83,7 +83,8 @@ export function loadSettings(env: Env): CanarySettings {
   };
 }
 
-function storage(env: Env): StorageSettings {
+/** Where the artifacts live (also read on its own by the reports HTTP function, which needs no targets). */
+export function loadStorageSettings(env: Env): StorageSettings {
   const container = env.CANARY_CONTAINER?.trim() || 'reports';
   if (!/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/.test(container)) throw new ConfigError('CANARY_CONTAINER', 'must be a valid container name (3–63 lowercase letters, digits and hyphens)');
   const cs = env.CANARY_STORAGE_CONNECTION_STRING?.trim();

@@ -1,11 +1,15 @@
 /**
  * The ids and times support asks for, gathered from the report and the trace: session, conversation, response
- * and item ids, request ids of the upgrade, endpoint host, deployment, model, API version, region and the UTC
- * time of every response's start and end. Pure data; {@link ./supportSummary.ts} and the page render it.
+ * and item ids, the upgrade's headers each labelled by what it is (`apim-request-id`, `x-request-id`, `cf-ray`,
+ * `x-ms-client-request-id`, …), the client event ids the probe sent, endpoint host, deployment, model, API
+ * version, region and the UTC time of every response's start and end. Pure data; {@link ./supportSummary.ts}, the
+ * page and the evidence zip render it.
  */
+import { objAt, strAt } from '../analysis/fields.js';
 import type { Report } from '../analysis/report.js';
-import type { RecvEntry, Trace } from '../probe/trace.js';
+import type { RecvEntry, SendEntry, Trace } from '../probe/trace.js';
 import { EV } from '../realtime/events.js';
+import { responseIdOf } from './entryIds.js';
 import { iso } from './format.js';
 
 export interface TurnCorrelation {
@@ -13,7 +17,20 @@ export interface TurnCorrelation {
   verdict: string;
   responses: { id: string; createdAt: string | null; doneAt: string | null; status: string | null; statusDetails: string | null }[];
   itemIds: string[];
+  /** `event_id`s of the client events the probe sent in this turn (the service quotes them in `error.event_id`). */
+  clientEventIds: string[];
   findings: string[];
+}
+
+/** One header of the upgrade, with what it is. */
+export interface LabelledId {
+  /** The header name, lower-cased. */
+  header: string;
+  /** What the value is, e.g. "APIM request id" or "Cloudflare ray id". */
+  label: string;
+  value: string;
+  /** Whether support can look the request up by it (a request / trace id, not a version or a region). */
+  lookup: boolean;
 }
 
 export interface Correlation {
@@ -31,19 +48,47 @@ export interface Correlation {
   region: string | null;
   sessionId: string | null;
   conversationIds: string[];
-  requestIds: [header: string, value: string][];
+  /** The upgrade's id-like headers, labelled. */
+  ids: LabelledId[];
   startedAt: string;
   endedAt: string;
   turns: TurnCorrelation[];
   tool: string;
 }
 
+/** What a header of the upgrade is, by name; unknown headers are called by their name. */
+const KNOWN: Record<string, [label: string, lookup: boolean]> = {
+  'apim-request-id': ['APIM request id', true],
+  'x-request-id': ['Request id', true],
+  'x-ms-request-id': ['Azure request id', true],
+  'x-ms-client-request-id': ['Client request id, sent by the probe', true],
+  'x-client-request-id': ['Client request id, sent by the probe', true],
+  'cf-ray': ['Cloudflare ray id', true],
+  'x-azure-ref': ['Azure Front Door reference', true],
+  'x-ms-region': ['Serving region', false],
+  'openai-version': ['OpenAI API version', false],
+  'openai-processing-ms': ['OpenAI processing time (ms)', false],
+  'openai-organization': ['OpenAI organization', false],
+  'openai-project': ['OpenAI project', false],
+  'x-envoy-upstream-service-time': ['Upstream service time (ms)', false],
+  traceparent: ['W3C trace context, sent by the probe', true],
+};
+
+/** The label of an upgrade header, e.g. `apim-request-id` → "APIM request id". */
+export function labelId(header: string, value: string): LabelledId {
+  const h = header.toLowerCase();
+  const known = KNOWN[h];
+  if (known) return { header: h, label: known[0], value, lookup: known[1] };
+  const lookup = /request-?id|correlation|trace/.test(h);
+  return { header: h, label: lookup ? 'Request id' : 'Header', value, lookup };
+}
+
 /** Everything support asks for, from one run. */
 export function correlationOf(report: Report, trace: Trace): Correlation {
   const at = (t: number | undefined): string | null => (t === undefined ? null : iso(trace.meta.startEpochMs + t));
   const recv = trace.entries.filter((e): e is RecvEntry => e.kind === 'recv');
+  const sent = trace.entries.filter((e): e is SendEntry => e.kind === 'send');
   const created = recv.find((e) => e.type === EV.sessionCreated);
-  const model = created && isRecord(created.event.session) && typeof created.event.session.model === 'string' ? created.event.session.model : null;
   return {
     runId: report.runId,
     target: report.target.name,
@@ -52,12 +97,12 @@ export function correlationOf(report: Report, trace: Trace): Correlation {
     endpointHost: report.target.host,
     endpoint: report.target.endpoint,
     deployment: report.target.deployment,
-    model,
+    model: (created && strAt(created.event, 'session', 'model')) ?? null,
     apiVersion: queryParam(report.target.endpoint, 'api-version'),
     region: report.target.region,
     sessionId: report.correlation.sessionId,
     conversationIds: report.correlation.conversationIds,
-    requestIds: Object.entries(report.correlation.requestIds),
+    ids: Object.entries(report.correlation.requestIds).map(([k, v]) => labelId(k, v)),
     startedAt: report.times.startedAt,
     endedAt: report.times.endedAt,
     tool: `${report.tool.name} ${report.tool.version}`,
@@ -65,32 +110,23 @@ export function correlationOf(report: Report, trace: Trace): Correlation {
       turn: t.turn,
       verdict: t.verdict,
       itemIds: t.itemIds,
+      clientEventIds: sent.filter((e) => e.turn === t.turn && e.type !== 'input_audio_buffer.append').flatMap((e) => strAt(e.event, 'event_id') ?? []),
       findings: t.findings.map((f) => `${f.code} (${f.severity}): ${f.message}`),
       responses: t.responseIds.map((id) => {
         const mine = recv.filter((e) => e.turn === t.turn && responseIdOf(e) === id);
         const done = mine.find((e) => e.type === EV.responseDone);
-        const response = done && isRecord(done.event.response) ? done.event.response : undefined;
+        const response = done && objAt(done.event, 'response');
+        const details = objAt(response, 'status_details');
         return {
           id,
           createdAt: at(mine.find((e) => e.type === EV.responseCreated)?.t),
           doneAt: at(done?.t),
-          status: typeof response?.status === 'string' ? response.status : null,
-          statusDetails: response?.status_details ? JSON.stringify(response.status_details) : null,
+          status: strAt(response, 'status') ?? null,
+          statusDetails: details ? JSON.stringify(details) : null,
         };
       }),
     })),
   };
-}
-
-function responseIdOf(e: RecvEntry): string | undefined {
-  const r = e.event.response;
-  if (isRecord(r) && typeof r.id === 'string') return r.id;
-  if (typeof e.event.response_id === 'string') return e.event.response_id;
-  return e.audio?.responseId;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function queryParam(url: string, name: string): string | null {

@@ -12,11 +12,12 @@
 import type { RunSummary } from '../sinks/runSummary.js';
 import { DASHBOARD_SCRIPT } from './dashboardScript.js';
 import { escapeAttr, escapeText, jsonForScript } from './escape.js';
-import { aggregateFleet, type Fleet, type FleetRow, type WindowStats } from './fleetAggregate.js';
+import { aggregateFleet, median, type Fleet, type FleetRow, type WindowStats } from './fleetAggregate.js';
 import { ms, percent, utc } from './format.js';
 import { htmlPage } from './page.js';
 import { reportLinkAttrs, stripAxis, stripPayload, stripSvg } from './fleetStrips.js';
 import { sparkline } from './sparkline.js';
+import { HEAT_CSS, heatMaps } from './heatMap.js';
 
 export interface DashboardOptions {
   /** Page title (default "Realtime canary"). */
@@ -34,22 +35,28 @@ export function renderDashboard(summaries: readonly RunSummary[], now: Date, opt
   const body = [
     `<header><h1>${escapeText(title)}</h1><p class="muted">As of ${escapeText(utc(now.getTime()))} · ${fleet.targets.length} target(s) · ${fleet.regions.length} region(s) · ${fleet.runs} run(s) in 7 days</p>${failingNow(fleet)}</header>`,
     matrix(fleet, now, opts.staleAfterMs ?? 30 * 60_000),
+    heatMaps(fleet),
     `<section><h2>Last 24 hours <span class="muted small">(10-minute slots, oldest left)</span></h2>${rowsTable(fleet, 'day')}</section>`,
     `<section><h2>Last 7 days <span class="muted small">(hourly slots; sparklines: hourly median time to first audio, hourly longest gap)</span></h2>${rowsTable(fleet, 'week')}</section>`,
     baselines(fleet),
     `<footer class="muted small"><p><span class="key c-p"></span> pass <span class="key c-fx"></span> some failing <span class="key c-f"></span> fail <span class="key c-e"></span> error (probe could not run) <span class="key c-none"></span> no run. Hover a cell for its numbers, click it for the run's report.</p>` +
-      `<p>${fleet.duplicates} duplicate index line(s) ignored${opts.skippedLines ? `; ${opts.skippedLines} unreadable index line(s) skipped` : ''}.</p></footer>`,
+      `${opts.skippedLines ? `<p>${opts.skippedLines} index line(s) could not be read and are not shown.</p>` : ''}</footer>`,
     `<div data-testid="tooltip" class="tooltip" hidden></div>`,
     `<script type="application/json" id="fleet-data">${jsonForScript(stripPayload(fleet))}</script>`,
   ].join('\n');
-  return htmlPage({ title: `${title} · dashboard`, css: DASHBOARD_CSS, body, script: DASHBOARD_SCRIPT });
+  return htmlPage({ title: `${title} · dashboard`, css: DASHBOARD_CSS + HEAT_CSS, body, script: DASHBOARD_SCRIPT });
 }
 
 function failingNow(fleet: Fleet): string {
-  const bad = fleet.rows.filter((r) => r.latest.verdict !== 'pass');
   if (!fleet.rows.length) return '<p>No runs in the last 7 days.</p>';
-  if (!bad.length) return '<p class="ok">Every target passed its latest run.</p>';
-  return `<p class="bad">Failing now: ${bad.map((r) => `<a ${reportLinkAttrs(r.latest.reportHtmlPath)}>${escapeText(r.target)} @ ${escapeText(r.region)}</a>`).join(', ')}</p>`;
+  const config = fleet.rows.filter((r) => r.latest.verdict !== 'pass' && r.latest.category === 'configuration');
+  const bad = fleet.rows.filter((r) => r.latest.verdict !== 'pass' && r.latest.category !== 'configuration');
+  const list = (rows: FleetRow[]): string => rows.map((r) => `<a ${reportLinkAttrs(r.latest.reportHtmlPath)}>${escapeText(r.target)} @ ${escapeText(r.region)}</a>`).join(', ');
+  const parts = [
+    bad.length ? `<p class="bad" data-testid="failing-now">Failing now: ${list(bad)}</p>` : '<p class="ok">Every correctly configured target passed its latest run.</p>',
+    config.length ? `<p class="cfg" data-testid="misconfigured">Misconfigured (the canary could not authenticate or is set up wrong — not a service incident): ${list(config)}</p>` : '',
+  ];
+  return !bad.length && !config.length ? '<p class="ok">Every target passed its latest run.</p>' : parts.join('');
 }
 
 function rate(s: WindowStats): string {
@@ -71,13 +78,14 @@ function matrix(fleet: Fleet, now: Date, staleAfterMs: number): string {
       const ageMs = now.getTime() - Date.parse(s.startedAt);
       const stale = ageMs > staleAfterMs ? ' stale' : '';
       const tip = [
-        `${s.target} @ ${s.region}: latest run ${s.verdict.toUpperCase()} at ${utc(s.startedAt)} (${Math.round(ageMs / 60_000)} min ago)`,
+        `${s.target} @ ${s.region}: latest run ${s.verdict.toUpperCase()}${s.verdict !== 'pass' && s.category === 'configuration' ? ' (configuration problem, not a service incident)' : ''} at ${utc(s.startedAt)} (${Math.round(ageMs / 60_000)} min ago)`,
         s.headline ?? '',
         `first audio ${ms(s.timeToFirstAudioMs ?? null)} · longest gap ${ms(s.longestGapMs)} · coverage ${percent(s.coverage ?? null)}`,
         `passing: 24 h ${rate(r.last24h)} · 7 d ${rate(r.last7d)}`,
         `run ${s.runId}`,
       ].filter(Boolean).join('\n');
-      return `<td><a data-testid="matrix-cell" class="mx v-${escapeAttr(s.verdict)}${stale}" ${reportLinkAttrs(s.reportHtmlPath)} title="${escapeAttr(tip)}" data-target="${escapeAttr(s.target)}" data-region="${escapeAttr(s.region)}" data-run-id="${escapeAttr(s.runId)}" data-verdict="${escapeAttr(s.verdict)}">${escapeText(s.verdict)}${stale ? ' · stale' : ''}</a><div class="small muted">24 h ${escapeText(rate(r.last24h))}<br>7 d ${escapeText(rate(r.last7d))}</div></td>`;
+      const config = s.verdict !== 'pass' && s.category === 'configuration';
+      return `<td><a data-testid="matrix-cell" class="mx v-${config ? 'config' : escapeAttr(s.verdict)}${stale}" ${reportLinkAttrs(s.reportHtmlPath)} title="${escapeAttr(tip)}" data-target="${escapeAttr(s.target)}" data-region="${escapeAttr(s.region)}" data-run-id="${escapeAttr(s.runId)}" data-verdict="${escapeAttr(s.verdict)}"${config ? ' data-kind="configuration"' : ''}>${config ? 'config' : escapeText(s.verdict)}${stale ? ' · stale' : ''}</a><div class="small muted">24 h ${escapeText(rate(r.last24h))}<br>7 d ${escapeText(rate(r.last7d))}</div></td>`;
     });
     return `<tr><th>${escapeText(target)}</th>${cells.join('')}</tr>`;
   });
@@ -86,7 +94,7 @@ function matrix(fleet: Fleet, now: Date, staleAfterMs: number): string {
 
 function label(r: FleetRow): string {
   const tags = [r.flavour, r.baseline ? 'baseline' : ''].filter(Boolean).join(', ');
-  return `<th class="label"><a ${reportLinkAttrs(r.latest.reportHtmlPath)}>${escapeText(r.target)}</a> <span class="muted">@ ${escapeText(r.region)}</span><div class="small muted">${escapeText(tags)}</div></th>`;
+  return `<th class="label"><a ${reportLinkAttrs(r.latest.reportHtmlPath)}>${escapeText(r.target)}</a><div class="small muted">@ ${escapeText(r.region)}${tags ? ` · ${escapeText(tags)}` : ''}</div></th>`;
 }
 
 function rowsTable(fleet: Fleet, kind: 'day' | 'week'): string {
@@ -96,8 +104,8 @@ function rowsTable(fleet: Fleet, kind: 'day' | 'week'): string {
     const stats = kind === 'day' ? r.last24h : r.last7d;
     const sparks =
       kind === 'week'
-        ? `<td>${sparkline(r.firstAudioSeries, { width: 126, height: 22, testId: 'spark-first-audio', label: `${r.target} time to first audio` })}</td>` +
-          `<td>${sparkline(r.gapSeries, { width: 126, height: 22, testId: 'spark-gap', label: `${r.target} longest gap` })}</td>`
+        ? `<td>${sparkline(r.firstAudioSeries, { width: 104, height: 22, testId: 'spark-first-audio', label: `${r.target} time to first audio` })}</td>` +
+          `<td>${sparkline(r.gapSeries, { width: 104, height: 22, testId: 'spark-gap', label: `${r.target} longest gap` })}</td>`
         : '';
     return `<tr data-testid="fleet-row" data-target="${escapeAttr(r.target)}" data-region="${escapeAttr(r.region)}">${label(r)}<td>${stripSvg(r, i, kind)}</td><td class="num">${escapeText(rate(stats))}</td>${sparks}</tr>`;
   });
@@ -120,19 +128,18 @@ function baselines(fleet: Fleet): string {
 function median24(r: FleetRow, what: 'first' | 'gap'): number | null {
   const cells = r.day.filter((c) => c !== undefined);
   if (what === 'gap') return cells.length ? Math.max(...cells.map((c) => c.longestGapMs)) : null;
-  const xs = cells.map((c) => c.firstAudioMs).filter((v): v is number => v !== null).sort((a, b) => a - b);
-  return xs.length ? xs[xs.length >> 1]! : null;
+  return median(cells.map((c) => c.firstAudioMs).filter((v): v is number => v !== null));
 }
 
 const DASHBOARD_CSS = `
-body{max-width:1560px}.small{font-size:12px}.ok{color:var(--pass);font-weight:600}.bad{color:var(--fail);font-weight:600}
+body{max-width:1560px}.small{font-size:12px}.ok{color:var(--pass);font-weight:600}.bad{color:var(--fail);font-weight:600}.cfg{color:var(--error);font-weight:600}.v-config{background:var(--error)}
 .matrix td,.matrix th{text-align:center}.matrix tbody th{text-align:left}.mx{display:inline-block;min-width:64px;padding:2px 8px;border-radius:10px;color:#fff;font-weight:600;text-decoration:none;text-transform:uppercase;font-size:12px}
-.mx.stale{opacity:.55;outline:2px dashed var(--muted)}.scroll{overflow-x:auto}.rows td,.rows th{padding:2px 8px;vertical-align:middle}.rows .label{white-space:nowrap;text-align:left}
+.mx.stale{opacity:.55;outline:2px dashed var(--muted)}.scroll{overflow-x:auto}.rows td,.rows th{padding:2px 8px;vertical-align:middle}.rows .label{white-space:nowrap;text-align:left}.rows .label div{white-space:normal;max-width:210px}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}.strip{display:block;cursor:pointer}
 .c-p{fill:var(--pass);background:var(--pass)}.c-fx{fill:var(--fail);opacity:.45;background:var(--fail)}.c-f{fill:var(--fail);background:var(--fail)}
 .c-e{fill:var(--error);background:var(--error)}.c-ex{fill:var(--error);opacity:.45;background:var(--error)}.c-none{fill:var(--none);background:var(--none)}
 .axis{display:block;overflow:visible}.axis text{fill:var(--muted);font-size:10px}.axis path{stroke:var(--muted)}
-.spark{display:inline-flex;flex-direction:column;white-space:nowrap}.spark path{fill:none;stroke:var(--accent);stroke-width:1.3}.spark-text{font-size:11px;color:var(--muted)}
+.spark{display:inline-flex;flex-direction:column;white-space:nowrap}.spark path{fill:none;stroke:var(--accent);stroke-width:1.3}.spark-text{font-size:11px;color:var(--muted);white-space:normal;max-width:120px;line-height:1.2}
 .key{display:inline-block;width:12px;height:12px;vertical-align:middle;margin-left:10px;border-radius:2px}
 .tooltip{position:fixed;z-index:10;pointer-events:none;background:var(--panel);color:var(--fg);border:1px solid var(--line);border-radius:6px;padding:6px 8px;font-size:12px;white-space:pre-line;max-width:420px;box-shadow:0 2px 8px rgba(0,0,0,.25)}
 `;

@@ -1,7 +1,7 @@
 /**
  * The dashboard's only script (inline, hashed into the CSP; it holds no data — it reads the JSON payload in
- * `script#fleet-data`). It shows a tooltip with a strip cell's numbers on hover, opens the cell's run report on
- * click, and — when the page was opened with a query string (a Blob Storage SAS link) — appends that query to
+ * `script#fleet-data`). It shows a tooltip with a strip or heat-map cell's numbers on hover, opens the cell's run
+ * report on click, and — when the page was opened with a query string (a Blob Storage SAS link) — appends that query to
  * the relative report links, as the run report does for its audio (see ./runScript.ts for when a SAS covers them).
  */
 export const DASHBOARD_SCRIPT = `(() => {
@@ -48,13 +48,55 @@ const describe = (hit) => {
   lines.push((failing ? 'click: worst run ' : 'click: run ') + run.runId + ' (' + hm(run.startedAt) + ' UTC)');
   return lines.join('\\n');
 };
+const heatAt = (svg, ev) => {
+  const row = Number(svg.dataset.row), size = Number(svg.dataset.cell), start = Number(svg.dataset.startHour);
+  const box = svg.getBoundingClientRect();
+  const col = Math.floor((ev.clientX - box.left) / size), line = Math.floor((ev.clientY - box.top) / size);
+  const slot = line * 24 + col - start;
+  const key = 'week' + row;
+  let cells = index.get(key);
+  if (!cells) {
+    cells = new Map();
+    for (const c of data.rows[row].week) cells.set(c[0], c);
+    index.set(key, cells);
+  }
+  return { row: data.rows[row], kind: 'week', slot, cell: slot >= 0 && slot < 168 ? cells.get(slot) : undefined, inside: slot >= 0 && slot < 168 && col >= 0 && col < 24 };
+};
+const describeHeat = (hit) => {
+  const w = data.week, from = w.start + hit.slot * w.slotMs;
+  const head = hit.row.target + ' @ ' + hit.row.region + ' · ' + day(from) + ' ' + hm(from) + '–' + hm(from + w.slotMs) + ' UTC';
+  const c = hit.cell;
+  if (!c) return head + '\\nno run';
+  const rate = c[8] ? Math.round((c[9] / c[8]) * 100) : 0;
+  const lines = [head, c[1] + ' run(s) · failing turns ' + c[9] + ' of ' + c[8] + ' (' + rate + ' %)', 'worst gap ' + msText(c[6]) + ' · first audio ' + msText(c[5])];
+  const run = runOf(c);
+  if (run.headline) lines.push(run.headline);
+  lines.push((c[2] + c[3] ? 'click: worst run ' : 'click: run ') + run.runId);
+  return lines.join('\\n');
+};
+const showTip = (text, ev) => {
+  tip.textContent = text;
+  tip.hidden = false;
+  tip.style.left = Math.min(ev.clientX + 14, window.innerWidth - tip.offsetWidth - 8) + 'px';
+  tip.style.top = (ev.clientY + 16) + 'px';
+};
+for (const svg of document.querySelectorAll('svg[data-testid="heat"]')) {
+  svg.addEventListener('mousemove', (ev) => {
+    const hit = heatAt(svg, ev);
+    if (!hit.inside) { tip.hidden = true; return; }
+    showTip(describeHeat(hit), ev);
+  });
+  svg.addEventListener('mouseleave', () => { tip.hidden = true; });
+  svg.addEventListener('click', (ev) => {
+    const hit = heatAt(svg, ev);
+    if (!hit.cell) return;
+    const href = runOf(hit.cell).href;
+    if (href) location.href = withQuery(href);
+  });
+}
 for (const svg of document.querySelectorAll('svg[data-testid="strip"]')) {
   svg.addEventListener('mousemove', (ev) => {
-    tip.textContent = describe(cellAt(svg, ev));
-    tip.hidden = false;
-    const x = Math.min(ev.clientX + 14, window.innerWidth - tip.offsetWidth - 8);
-    tip.style.left = x + 'px';
-    tip.style.top = (ev.clientY + 16) + 'px';
+    showTip(describe(cellAt(svg, ev)), ev);
   });
   svg.addEventListener('mouseleave', () => { tip.hidden = true; });
   svg.addEventListener('click', (ev) => {

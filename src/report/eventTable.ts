@@ -8,6 +8,7 @@
  */
 import { BYTES_PER_MS } from '../audio/wav.js';
 import type { Trace, TraceEntry } from '../probe/trace.js';
+import { itemIdOf, responseIdOf } from './entryIds.js';
 import { escapeAttr, escapeText } from './escape.js';
 import { num, utc } from './format.js';
 
@@ -64,7 +65,7 @@ function details(e: TraceEntry): string {
     case 'recv':
       if (e.audio) {
         const a = e.audio;
-        return `<span class="mono">offset ${escapeText(a.offset)} · ${escapeText(a.bytes)} B (${num(a.bytes / BYTES_PER_MS)} ms at ${num(a.offset / BYTES_PER_MS)} ms) · ${escapeText(a.responseId ?? '—')} / ${escapeText(a.itemId ?? '—')}</span>`;
+        return `<span class="mono">offset ${escapeText(a.offset)} · ${escapeText(a.bytes)} B (${num(a.bytes / BYTES_PER_MS)} ms at ${num(a.offset / BYTES_PER_MS)} ms) · ${escapeText(responseIdOf(e) ?? '—')} / ${escapeText(itemIdOf(e) ?? '—')}</span>`;
       }
       return payload(e.event, `${e.size} B`);
     case 'send':

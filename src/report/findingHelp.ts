@@ -72,4 +72,24 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
     title: 'Expected content missing',
     explanation: 'The transcript lacks words the prompt\'s answer must contain, e.g. the answer stopped early or answered something else.',
   },
+  silent_tail: {
+    title: 'Audio went silent before the answer ended',
+    explanation:
+      'The audio kept arriving but was silent for the rest of the answer (a second or more), while the transcript says the answer went on. The listener hears the voice simply stop talking; deltas, `.done` events and usage can all look complete.',
+  },
+  probe_stall: {
+    title: 'The canary itself was blocked',
+    explanation:
+      'The probe\'s own event loop was blocked (measured by its ticker) over the interval where audio seemed late. That part of the gap or underrun is the canary\'s doing, not the service\'s, so it does not fail the turn. Frequent ones mean the canary\'s host is overloaded.',
+  },
+  session_limit_exceeded: {
+    title: 'Session limit exceeded',
+    explanation:
+      'The service sent more than the canary\'s per-session cap (events, event-log bytes or audio bytes), so the probe stopped reading and ended the session to protect the rest of the round. The finding names the cap and the value that crossed it.',
+  },
+  implausible_usage: {
+    title: 'Implausible usage numbers',
+    explanation:
+      'The token counts in `response.done` `usage` were not whole numbers in a plausible range (negative, fractional, astronomically large, or not numbers). They were ignored for the audio-coverage check; the audio itself was still judged.',
+  },
 };

@@ -23,6 +23,9 @@ export interface Cell {
   firstAudioMs: number | null;
   longestGapMs: number;
   minCoverage: number | null;
+  /** Turns of the slot's runs, and how many of them failed (the heat map's failing-turn rate). */
+  turns: number;
+  failingTurns: number;
 }
 
 export interface WindowStats {
@@ -148,17 +151,23 @@ function cell(runs: RunSummary[]): Cell {
   let errors = 0;
   let longestGapMs = 0;
   let minCoverage: number | null = null;
+  let turns = 0;
+  let failingTurns = 0;
   const firstAudio: number[] = [];
   for (const s of runs) {
     if (s.verdict === 'fail') fails++;
     else if (s.verdict === 'error') errors++;
     longestGapMs = Math.max(longestGapMs, s.longestGapMs || 0);
+    // A run that could not probe (error) counts all its turns as failing; a missing count as one turn.
+    const n = typeof s.turns === 'number' && s.turns > 0 ? s.turns : 1;
+    turns += n;
+    failingTurns += s.verdict === 'error' ? n : Math.min(n, Math.max(0, typeof s.failingTurns === 'number' ? s.failingTurns : s.verdict === 'fail' ? 1 : 0));
     if (typeof s.coverage === 'number') minCoverage = minCoverage === null ? s.coverage : Math.min(minCoverage, s.coverage);
     if (typeof s.timeToFirstAudioMs === 'number') firstAudio.push(s.timeToFirstAudioMs);
     const worse = (RANK[s.verdict] ?? 0) - (RANK[run.verdict] ?? 0);
     if (worse > 0 || (worse === 0 && s.startedAt > run.startedAt)) run = s;
   }
-  return { runs: runs.length, fails, errors, run, firstAudioMs: median(firstAudio), longestGapMs, minCoverage };
+  return { runs: runs.length, fails, errors, run, firstAudioMs: median(firstAudio), longestGapMs, minCoverage, turns, failingTurns };
 }
 
 /** Median of a list; null when empty. */

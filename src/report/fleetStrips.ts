@@ -56,8 +56,8 @@ export function stripAxis(fleet: Fleet, kind: WindowKind): string {
   return `<svg class="axis" width="${width}" height="16" viewBox="0 0 ${width} 16">${labels.join('')}</svg>`;
 }
 
-/** A cell in the payload: `[slot, runs, fails, errors, runIndex, firstAudioMs, longestGapMs, minCoverage]`. */
-export type PayloadCell = [number, number, number, number, number, number | null, number, number | null];
+/** A cell in the payload: `[slot, runs, fails, errors, runIndex, firstAudioMs, longestGapMs, minCoverage, turns, failingTurns]`. */
+export type PayloadCell = [number, number, number, number, number, number | null, number, number | null, number, number];
 /**
  * A run in the payload, strings as indexes into `strings`: `[hrefSegments, runId, startedAtSec, headline]` — the
  * report link is `hrefSegments.map(i => strings[i]).join('/')` (URL-encoded segments; empty: no link), the start
@@ -98,7 +98,7 @@ export function stripPayload(fleet: Fleet): StripPayload {
   };
   const cells = (list: (Cell | undefined)[]): PayloadCell[] =>
     list.flatMap((c, slot) =>
-      c ? [[slot, c.runs, c.fails, c.errors, runIndex(c), round(c.firstAudioMs), Math.round(c.longestGapMs), c.minCoverage === null ? null : Math.round(c.minCoverage * 1000) / 1000] as PayloadCell] : [],
+      c ? [[slot, c.runs, c.fails, c.errors, runIndex(c), round(c.firstAudioMs), Math.round(c.longestGapMs), c.minCoverage === null ? null : Math.round(Math.min(1, c.minCoverage) * 1000) / 1000, c.turns, c.failingTurns] as PayloadCell] : [],
     );
   const rows = fleet.rows.map((r) => ({ target: r.target, region: r.region, day: cells(r.day), week: cells(r.week) }));
   return { day: { start: fleet.dayStartMs, slotMs: DAY_SLOT_MS }, week: { start: fleet.weekStartMs, slotMs: WEEK_SLOT_MS }, rows, runs, strings };

@@ -1,4 +1,5 @@
-/** Number and time formatting shared by the report pages. */
+/** Number and time formatting shared by the report pages (durations and ratios as analysis writes them, see ../analysis/format.ts). */
+import { dur, pct } from '../analysis/format.js';
 
 /** `2026-11-24 02:20:13 UTC` (seconds precision) from an ISO time or epoch ms; `—` when invalid. */
 export function utc(at: string | number): string {
@@ -15,8 +16,7 @@ export function iso(epochMs: number): string {
 
 /** "740 ms" under a second, "2.3 s" above; `—` for null. */
 export function ms(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  return Math.abs(value) < 999.5 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(1)} s`;
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : dur(value);
 }
 
 /** "18.6 s" or "2 min 05 s" for a run's duration. */
@@ -26,9 +26,9 @@ export function duration(value: number): string {
   return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
 }
 
-/** "98 %" from a ratio; `—` for null. */
+/** "98 %" from a ratio, bounded to 0 … 100 %; `—` for null. */
 export function percent(ratio: number | null | undefined): string {
-  return ratio === null || ratio === undefined || !Number.isFinite(ratio) ? '—' : `${Math.round(ratio * 100)} %`;
+  return ratio === null || ratio === undefined || !Number.isFinite(ratio) ? '—' : pct(Math.min(1, Math.max(0, ratio)));
 }
 
 /** A number rounded to at most `digits` decimals, without trailing zeros (for compact SVG coordinates). */

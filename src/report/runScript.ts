@@ -8,7 +8,8 @@
  *   the SAS covers the run folder (a container SAS, or a directory SAS on a hierarchical-namespace account); a
  *   blob SAS for report.html alone does not authorize its siblings, and the player then shows a note saying so.
  *   Renderers can avoid the problem by passing absolute, individually signed URLs as `audioHref`;
- * - draws a playback cursor on the turn's timeline and seeks when the audio lane is clicked;
+ * - draws a playback cursor on the turn's timeline (and the baseline's) and seeks when the audio lane is clicked;
+ * - "▶ play from 1 s before the gap" seeks the turn's answer player to the button's `data-seek-ms` and plays;
  * - copies the support case summary;
  * - filters the event table by type and text, and expands a payload on click.
  */
@@ -29,8 +30,8 @@ for (const el of document.querySelectorAll('[data-src],[data-href]')) {
     el.href = url;
   }
 }
-for (const audio of document.querySelectorAll('audio[data-testid="audio-turn"]')) {
-  const svg = document.querySelector('svg[data-testid="timeline"][data-turn="' + audio.dataset.turn + '"]');
+for (const [player, lane] of [['audio-turn', 'timeline'], ['audio-baseline', 'baseline-timeline']]) for (const audio of document.querySelectorAll('audio[data-testid="' + player + '"]')) {
+  const svg = document.querySelector('svg[data-testid="' + lane + '"][data-turn="' + audio.dataset.turn + '"]');
   if (!svg) continue;
   const scale = Number(svg.dataset.pxPerMs), x0 = Number(svg.dataset.originX), laneBottom = Number(svg.dataset.audioLaneBottom);
   const cursor = svg.querySelector('[data-testid="cursor"]');
@@ -52,6 +53,14 @@ for (const audio of document.querySelectorAll('audio[data-testid="audio-turn"]')
     if (py > laneBottom || px < x0) return;
     const t = (px - x0) / scale / 1000;
     audio.currentTime = Number.isFinite(audio.duration) ? Math.min(t, audio.duration) : t;
+    audio.play().catch(() => undefined);
+  });
+}
+for (const button of document.querySelectorAll('button[data-testid="play-gap"]')) {
+  button.addEventListener('click', () => {
+    const audio = document.querySelector('audio[data-testid="audio-turn"][data-turn="' + button.dataset.turn + '"]');
+    if (!audio) return;
+    audio.currentTime = Number(button.dataset.seekMs) / 1000;
     audio.play().catch(() => undefined);
   });
 }

@@ -2,17 +2,41 @@
  * The run report's header, findings and correlation sections. Everything from the service or the configuration
  * is escaped here.
  *
- * DOM hooks: `[data-testid=header]` with `data-verdict`, `[data-testid=findings]` with `li[data-code]`,
- * `[data-testid=correlation]`, `textarea[data-testid=support-summary]`, `button[data-testid=copy-support]`.
+ * DOM hooks: `[data-testid=header]` with `data-verdict` and `data-kind` (`incident` | `configuration`),
+ * `[data-testid=configuration-problem]`, `nav[data-testid=run-links]` with `a[data-testid=link-baseline]`,
+ * `a[data-testid=link-previous]`, `a[data-testid=link-dashboard]`, `a[data-testid=download-evidence]`,
+ * `[data-testid=findings]` with `li[data-code]`, `[data-testid=correlation]` (ids `div[data-header]`),
+ * `textarea[data-testid=support-summary]`, `button[data-testid=copy-support]`.
  */
 import type { Report } from '../analysis/report.js';
 import { escapeAttr, escapeText } from './escape.js';
+import { isRelative } from './turnHtml.js';
 import { duration, utc } from './format.js';
+import type { ConfigurationProblem } from './configuration.js';
 import type { Correlation } from './correlation.js';
 import { FINDING_HELP } from './findingHelp.js';
 
-/** The header: verdict, target, flavour, region, deployment, UTC time, duration and the headline. */
-export function headerHtml(report: Report): string {
+/** Links from a run's report to the pages around it; relative ones resolve against the report. */
+export interface RunLinks {
+  /** The baseline's run of the same round. */
+  baseline?: string;
+  /** This target's previous run. */
+  previousRun?: string;
+  /** The fleet dashboard. */
+  dashboard?: string;
+  /** `evidence.zip` next to report.html (event log, WAVs, report.json, support summary). */
+  evidence?: string;
+}
+
+/** "3 (1 failing)", "2, neither could run", "3 (1 failing, 1 could not run)". */
+export function turnsText(report: Report): string {
+  const { turns, failingTurns, errorTurns } = report.summary;
+  if (turns > 0 && errorTurns === turns) return `${turns}, ${turns === 2 ? 'neither' : turns === 1 ? 'it' : 'none'} could run`;
+  return `${turns} (${failingTurns} failing${errorTurns ? `, ${errorTurns} could not run` : ''})`;
+}
+
+/** The header: verdict, target, flavour, region, deployment, UTC time, duration, the headline and the links. */
+export function headerHtml(report: Report, links: RunLinks = {}, config?: ConfigurationProblem): string {
   const t = report.target;
   const facts: [string, string][] = [
     ['target', t.name],
@@ -21,14 +45,30 @@ export function headerHtml(report: Report): string {
     ['deployment', t.deployment ?? '—'],
     ['started', utc(report.times.startedAt)],
     ['duration', duration(report.times.durationMs)],
-    ['turns', `${report.summary.turns} (${report.summary.failingTurns} failing)`],
+    ['turns', turnsText(report)],
   ];
-  return `<header data-testid="header" data-verdict="${escapeAttr(report.verdict)}">
-<h1><span class="badge v-${escapeAttr(report.verdict)}">${escapeText(report.verdict)}</span> ${escapeText(t.name)} <span class="muted">· ${escapeText(t.host)}</span></h1>
-<p class="headline">${escapeText(report.summary.headline ?? (report.verdict === 'pass' ? 'Every turn healthy.' : 'No failing finding.'))}</p>
+  const headline = config
+    ? `<div class="config-problem" data-testid="configuration-problem"><p><b>Configuration problem, not a service incident.</b> ${escapeText(config.what)} Nothing is wrong with the service that a support case could fix.</p><p><b>What to fix:</b> ${escapeText(config.fix)}</p></div>`
+    : `<p class="headline">${escapeText(report.summary.headline ?? (report.verdict === 'pass' ? 'Every turn healthy.' : 'No failing finding.'))}</p>`;
+  return `<header data-testid="header" data-verdict="${escapeAttr(report.verdict)}" data-kind="${config ? 'configuration' : 'incident'}">
+<h1><span class="badge v-${config ? 'config' : escapeAttr(report.verdict)}">${config ? 'configuration' : escapeText(report.verdict)}</span> ${escapeText(t.name)} <span class="muted">· ${escapeText(t.host)}</span></h1>
+${headline}
+${linksHtml(links)}
 <dl class="facts">${facts.map(([k, v]) => `<div><dt>${escapeText(k)}</dt><dd>${escapeText(v)}</dd></div>`).join('')}</dl>
-<nav class="muted"><a href="#findings">Findings</a> · ${report.turns.map((x) => `<a href="#turn-${escapeAttr(x.turn)}">Turn ${escapeText(x.turn)}</a>`).join(' · ')} · <a href="#correlation">Ids for support</a> · <a href="#events">Events</a></nav>
+<nav class="muted"><a href="#findings">Findings</a> · ${report.turns.map((x) => `<a href="#turn-${escapeAttr(x.turn)}">Turn ${escapeText(x.turn)}</a>`).join(' · ')} · <a href="#correlation">${config ? 'Ids' : 'Ids for support'}</a> · <a href="#events">Events</a></nav>
 </header>`;
+}
+
+function linksHtml(links: RunLinks): string {
+  const a = (id: string, href: string | undefined, text: string, extra = ''): string =>
+    href ? `<a class="btn" data-testid="${id}" data-href="${escapeAttr(href)}"${isRelative(href) ? ' data-rel="1"' : ''}${extra}>${text}</a>` : '';
+  const parts = [
+    a('download-evidence', links.evidence, '⬇ Download evidence', ' download="evidence.zip"'),
+    a('link-baseline', links.baseline, 'Baseline’s run, same minute'),
+    a('link-previous', links.previousRun, 'Previous run of this target'),
+    a('link-dashboard', links.dashboard, 'Dashboard'),
+  ].filter(Boolean);
+  return parts.length ? `<nav class="run-links" data-testid="run-links">${parts.join('')}</nav>` : '';
 }
 
 /** Every finding with its explanation, run-level first, then by turn. */
@@ -43,13 +83,15 @@ export function findingsHtml(report: Report): string {
   return `<section id="findings" data-testid="findings"><h2>Findings</h2><ul class="findings">${items.join('')}</ul></section>`;
 }
 
-/** The ids support asks for, and the ready-to-paste case summary with a copy button. */
-export function correlationHtml(c: Correlation, summary: string): string {
+/** The ids support asks for, and (for an incident, not a configuration problem) the ready-to-paste case summary. */
+export function correlationHtml(c: Correlation, summary: string | undefined): string {
   const facts: [string, string][] = [
     ['Session id', c.sessionId ?? '—'],
     ['Conversation ids', c.conversationIds.join(', ') || '—'],
     ['Response ids', c.turns.flatMap((t) => t.responses.map((r) => r.id)).join(', ') || '—'],
-    ...c.requestIds.map(([k, v]): [string, string] => [`Request id (${k})`, v]),
+    ['Item ids', c.turns.flatMap((t) => t.itemIds).join(', ') || '—'],
+    ...c.ids.map((id): [string, string] => [`${id.label} (${id.header})`, id.value]),
+    ['Client event ids', c.turns.flatMap((t) => t.clientEventIds).join(', ') || '— (the probe sent none)'],
     ['Started (UTC)', c.startedAt],
     ['Ended (UTC)', c.endedAt],
     ['Endpoint host', c.endpointHost],
@@ -66,11 +108,11 @@ export function correlationHtml(c: Correlation, summary: string): string {
         `<tr><td>${escapeText(t.turn)}</td><td class="mono">${escapeText(r.id)}</td><td class="mono">${escapeText(r.createdAt ?? '—')}</td><td class="mono">${escapeText(r.doneAt ?? 'never')}</td><td>${escapeText(r.status ?? '—')}${r.statusDetails ? ` <code>${escapeText(r.statusDetails)}</code>` : ''}</td></tr>`,
     ),
   );
-  return `<section id="correlation" data-testid="correlation"><h2>Ids for support</h2>
+  return `<section id="correlation" data-testid="correlation"><h2>${summary === undefined ? 'Ids' : 'Ids for support'}</h2>
 <dl class="ids">${facts.map(([k, v]) => `<div><dt>${escapeText(k)}</dt><dd class="mono">${escapeText(v)}</dd></div>`).join('')}</dl>
 ${rows.length ? `<table class="responses"><thead><tr><th>turn</th><th>response id</th><th>created (UTC)</th><th>done (UTC)</th><th>status</th></tr></thead><tbody>${rows.join('')}</tbody></table>` : ''}
-<h3>Support case summary <button type="button" data-testid="copy-support">Copy</button> <span class="muted" data-testid="copy-status" aria-live="polite"></span></h3>
-<textarea data-testid="support-summary" readonly rows="${Math.min(30, summary.split('\n').length + 1)}" spellcheck="false">${escapeText(summary)}</textarea>
+${summary === undefined ? '<p class="muted" data-testid="no-support-summary">No support case summary: this is a configuration problem of the canary, not a service incident.</p>' : `<h3>Support case summary <button type="button" data-testid="copy-support">Copy</button> <span class="muted" data-testid="copy-status" aria-live="polite"></span></h3>
+<textarea data-testid="support-summary" readonly rows="${Math.min(30, summary.split('\n').length + 1)}" spellcheck="false">${escapeText(summary)}</textarea>`}
 </section>`;
 }
 
@@ -82,4 +124,6 @@ export const SECTIONS_CSS = `
 .findings summary{cursor:pointer}.explain{margin:4px 0 8px 18px;color:var(--muted);max-width:900px}
 textarea{width:100%;field-sizing:content;max-height:80vh;font:12.5px/1.4 ui-monospace,Menlo,Consolas,monospace;background:var(--panel);color:var(--fg);border:1px solid var(--line);border-radius:6px;padding:8px}
 .responses{margin:8px 0;font-size:12.5px}
+.run-links{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}.btn{display:inline-block;padding:3px 10px;border:1px solid var(--line);border-radius:6px;background:var(--panel);text-decoration:none;font-size:13px}
+.v-config{background:var(--error)}.config-problem{border-left:4px solid var(--error);background:var(--panel);padding:6px 12px;margin:8px 0;border-radius:0 6px 6px 0}.config-problem p{margin:4px 0}
 `;

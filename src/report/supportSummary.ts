@@ -25,7 +25,9 @@ export function supportSummary(report: Report, c: Correlation): string {
     `Session id: ${c.sessionId ?? '— (no session.created)'}`,
   ];
   if (c.conversationIds.length) lines.push(`Conversation id(s): ${c.conversationIds.join(', ')}`);
-  lines.push(`Request ids: ${c.requestIds.length ? c.requestIds.map(([k, v]) => `${k}=${v}`).join(', ') : '— (none in the upgrade headers)'}`);
+  const lookup = c.ids.filter((id) => id.lookup);
+  lines.push(`Request ids: ${lookup.length ? lookup.map((id) => `${id.label} (${id.header}) ${id.value}`).join('; ') : '— (none in the upgrade headers)'}`);
+  for (const id of c.ids.filter((x) => !x.lookup)) lines.push(`${id.label} (${id.header}): ${id.value}`);
   lines.push('', 'Turns:');
   for (const t of c.turns) {
     lines.push(`- Turn ${t.turn}: ${t.verdict.toUpperCase()}`);
@@ -34,12 +36,14 @@ export function supportSummary(report: Report, c: Correlation): string {
       lines.push(`  response ${r.id}: created ${r.createdAt ?? '—'}, done ${r.doneAt ?? 'never'}${status}`);
     }
     if (!t.responses.length) lines.push('  no response');
+    if (t.itemIds.length) lines.push(`  item ids: ${t.itemIds.join(', ')}`);
+    if (t.clientEventIds.length) lines.push(`  client event ids: ${t.clientEventIds.join(', ')}`);
     for (const f of t.findings) lines.push(`  ${f}`);
   }
   for (const f of report.findings) lines.push(`- Session: ${f.code} (${f.severity}): ${f.message}`);
   lines.push(
     '',
-    'Evidence available: events.jsonl (every client and server event with receive times), turn-<n>.wav (the audio as received, PCM16 24 kHz mono), report.json / report.html.',
+    'Evidence attached (evidence.zip): events.jsonl (every client and server event with receive times), turn-<n>.wav (the audio as received, PCM16 24 kHz mono), report.json.',
     `Captured by ${c.tool}, run ${c.runId}.`,
   );
   return lines.join('\n');

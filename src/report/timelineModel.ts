@@ -2,12 +2,15 @@
  * What a turn's timeline shows, as data: the audio (envelope, silent gaps, underruns, missing or late audio) on
  * the playback-position axis, and the delivery (delta arrivals, the modelled listener, `.done` events, stalls)
  * on the wall-clock axis. Pure: computed from the report's turn and the trace, nothing is measured twice
- * differently — gaps, underruns and stalls come from the report; arrivals and terminal events from the trace.
+ * differently — gaps, underruns, the listener and stalls come from the report; arrivals and terminal events from the trace.
  */
 import { BYTES_PER_MS } from '../audio/wav.js';
 import type { ReportTurn } from '../analysis/report.js';
 import type { RecvEntry, Trace } from '../probe/trace.js';
 import { EV } from '../realtime/events.js';
+import type { Underrun } from '../analysis/metrics.js';
+import { objAt, strAt } from '../analysis/fields.js';
+import { responseIdOf } from './entryIds.js';
 import { peakEnvelope } from './envelope.js';
 
 /** Envelope bucket: one bar of the waveform per 40 ms of audio. */
@@ -72,7 +75,7 @@ export function timelineModel(trace: Trace, turn: ReportTurn): TimelineModel | u
   const audioMs = fin(m.audio.totalMs);
   const truncated = turn.findings.filter((f) => f.code === 'audio_truncated' && f.atMs !== undefined && f.durationMs !== undefined);
   const missing = truncated.find((f) => fin(f.atMs) >= audioMs - 1);
-  const playback = playbackLines(deltas, fin(m.playback.jitterBufferMs)).map((line) => line.map(([t, pos]): [number, number] => [wall(t), pos]));
+  const playback = playbackLines(deltas, fin(m.playback.jitterBufferMs), m.playback.underruns).map((line) => line.map(([t, pos]): [number, number] => [wall(t), pos]));
   const audioDone = recv(EV.audioDone).map((e) => ({ atMs: wall(e.t), label: 'audio .done' }));
   const responseDone = recv(EV.responseDone).map((e) => ({ atMs: wall(e.t), label: `response.done${statusOf(e)}` }));
   const turnEnd = entries.find((e) => e.kind === 'turn-end')?.t;
@@ -107,22 +110,23 @@ export function timelineModel(trace: Trace, turn: ReportTurn): TimelineModel | u
 }
 
 function statusOf(e: RecvEntry): string {
-  const response = e.event.response;
-  const status = response && typeof response === 'object' ? (response as Record<string, unknown>).status : undefined;
-  return typeof status === 'string' && status !== 'completed' ? ` (${status})` : '';
+  const status = strAt(objAt(e.event, 'response'), 'status');
+  return status !== undefined && status !== 'completed' ? ` (${status})` : '';
 }
 
 type Delta = RecvEntry & { audio: NonNullable<RecvEntry['audio']> };
 
 /**
- * The listener of the analysis' playback model (src/analysis/playback.ts), as points: it starts at a response's
- * first delta plus the jitter buffer, plays in real time, and waits whenever the next delta has not arrived.
- * Points are trace times and audio positions (ms), one line per response.
+ * The listener of the analysis (src/analysis/playback.ts), drawn from what it computed: per response, playback
+ * starts at the first delta plus the jitter buffer and runs at real time, pausing at each underrun of
+ * `metrics.playback.underruns` (where it stopped, when, for how long). Nothing is modelled again here, so the dashed
+ * line pauses exactly where the verdict says the listener heard a pause. Points are trace times and audio positions
+ * (ms), one line per response.
  */
-export function playbackLines(deltas: readonly Delta[], jitterBufferMs: number): [number, number][][] {
+export function playbackLines(deltas: readonly Delta[], jitterBufferMs: number, underruns: readonly Underrun[]): [number, number][][] {
   const byResponse = new Map<string, Delta[]>();
   for (const d of deltas) {
-    const key = d.audio.responseId ?? '';
+    const key = responseIdOf(d) ?? '';
     const list = byResponse.get(key) ?? [];
     list.push(d);
     byResponse.set(key, list);
@@ -130,19 +134,19 @@ export function playbackLines(deltas: readonly Delta[], jitterBufferMs: number):
   const lines: [number, number][][] = [];
   for (const list of byResponse.values()) {
     const first = list[0]!;
+    const from = first.audio.offset / BYTES_PER_MS;
+    const to = Math.max(...list.map((d) => (d.audio.offset + d.audio.bytes) / BYTES_PER_MS));
     let wall = first.t + jitterBufferMs;
-    let pos = first.audio.offset / BYTES_PER_MS;
+    let pos = from;
     const line: [number, number][] = [[wall, pos]];
-    for (const d of list) {
-      if (d.t > wall + 1e-6) {
-        line.push([wall, pos], [d.t, pos]);
-        wall = d.t;
-      }
-      const durationMs = d.audio.bytes / BYTES_PER_MS;
-      wall += durationMs;
-      pos = d.audio.offset / BYTES_PER_MS + durationMs;
+    for (const u of underruns.filter((x) => fin(x.atMs) > from && fin(x.atMs) <= to + 1e-6).sort((a, b) => a.atMs - b.atMs)) {
+      wall = fin(u.traceMs);
+      pos = fin(u.atMs);
+      line.push([wall, pos]);
+      wall += fin(u.durationMs);
+      line.push([wall, pos]);
     }
-    line.push([wall, pos]);
+    line.push([wall + (to - pos), to]);
     lines.push(line);
   }
   return lines;

@@ -38,11 +38,11 @@ const x = (msValue: number): string => num(ORIGIN_X + msValue * PX_PER_MS, 2);
 const w = (msValue: number): string => num(Math.max(msValue * PX_PER_MS, 0.5), 2);
 
 /** The SVG of one turn's timeline. */
-export function timelineSvg(m: TimelineModel): string {
+export function timelineSvg(m: TimelineModel, testId = 'timeline'): string {
   const extentMs = Math.max(m.audioMs + (m.missing?.durationMs ?? 0), m.wallEndMs, 1000);
   const width = Math.ceil(ORIGIN_X + extentMs * PX_PER_MS + RIGHT);
   const parts = [
-    `<svg data-testid="timeline" class="timeline" data-turn="${m.turn}" data-px-per-ms="${PX_PER_MS}" data-origin-x="${ORIGIN_X}" data-bucket-ms="${m.bucketMs}" data-audio-ms="${m.audioMs}" data-audio-lane-bottom="${AUDIO_LANE_BOTTOM}" width="${width}" height="${HEIGHT}" viewBox="0 0 ${width} ${HEIGHT}" role="img" aria-label="Turn ${m.turn} timeline">`,
+    `<svg data-testid="${testId}" class="timeline" data-turn="${m.turn}" data-px-per-ms="${PX_PER_MS}" data-origin-x="${ORIGIN_X}" data-bucket-ms="${m.bucketMs}" data-audio-ms="${m.audioMs}" data-audio-lane-bottom="${AUDIO_LANE_BOTTOM}" width="${width}" height="${HEIGHT}" viewBox="0 0 ${width} ${HEIGHT}" role="img" aria-label="Turn ${m.turn} timeline">`,
     `<text class="lane" x="4" y="${AUDIO.mid + 4}">audio</text><text class="lane" x="4" y="${(ARRIVAL.top + ARRIVAL.bottom) / 2 + 4}">arrival</text>`,
     axis(m.audioMs + (m.missing?.durationMs ?? 0), 12, 'top'),
     axis(m.wallEndMs, HEIGHT - 6, 'bottom'),

@@ -1,19 +1,23 @@
 /**
- * One turn of the run report: verdict and key numbers, players for the answer and the prompt, the timeline, the
- * transcript (the part said after the audio stopped marked) and the turn's findings.
+ * One turn of the run report: verdict and key numbers, players for the answer and the prompt, the timeline, each
+ * silent gap with the words around it and a button that plays from 1 s before it, the transcript (the part said
+ * after the audio stopped marked) and the turn's findings; with a baseline, its same-minute turn below on the same
+ * scale (./baselineTurn.ts).
  *
  * DOM hooks: `article[data-testid=turn][data-turn]`, `audio[data-testid=audio-turn]`, `audio[data-testid=audio-prompt]`
  * (the URL is in `data-src`; the page script sets `src`), `[data-testid=transcript]`,
- * `mark[data-testid=transcript-after-audio]`.
+ * `mark[data-testid=transcript-after-audio]`, `li[data-testid=gap-words]` with `button[data-testid=play-gap]`
+ * (`data-turn`, `data-seek-ms` = gap − 1000 ms, at least 0), `[data-testid=kpi-coverage]` (`title` says why n/a).
  */
 import type { ReportTurn } from '../analysis/report.js';
 import { BYTES_PER_MS } from '../audio/wav.js';
 import type { Trace } from '../probe/trace.js';
 import { escapeAttr, escapeText } from './escape.js';
-import { ms, percent } from './format.js';
+import { coverageFigure } from './figures.js';
+import { ms } from './format.js';
 import { timelineModel } from './timelineModel.js';
 import { PX_PER_MS, timelineSvg } from './timelineSvg.js';
-import { transcriptParts } from './transcriptSplit.js';
+import { gapWords, transcriptParts } from './turnText.js';
 
 /** Where the page finds a turn's WAV files. */
 export type AudioHref = (kind: 'turn' | 'prompt', turn: number) => string;
@@ -21,43 +25,76 @@ export type AudioHref = (kind: 'turn' | 'prompt', turn: number) => string;
 /** The default: `turn-<n>.wav` and `prompt-<n>.wav` next to the report. */
 export const defaultAudioHref: AudioHref = (kind, turn) => `${kind}-${turn}.wav`;
 
-/** The markup of one turn. */
-export function turnHtml(trace: Trace, t: ReportTurn, audioHref: AudioHref): string {
+/** The markup of one turn; `extra` (the baseline's same-minute turn) goes after the transcript. */
+export function turnHtml(trace: Trace, t: ReportTurn, audioHref: AudioHref, extra = ''): string {
   const prompt = t.promptText ? ` <span class="muted">${escapeText(t.promptId ?? '')}: “${escapeText(t.promptText)}”</span>` : '';
-  const model = timelineModel(trace, t);
-  const timeline = model
-    ? `<div class="tl-wrap">${timelineSvg(model)}</div><p class="legend muted">Top: the answer audio by position (${PX_PER_MS * 1000} px per second) — waveform, silent gaps shaded, underruns marked where playback stopped. Bottom: the same audio by arrival on the wall clock since ${escapeText(model.anchor.label)} — received audio (solid), a listener playing it with a ${t.metrics?.playback.jitterBufferMs ?? 0} ms buffer (dashed), <code>.done</code> events. Click the audio lane to play from there.</p>`
-    : '<p class="muted">This turn did not run.</p>';
+  const timeline = timelineBlock(trace, t);
   const n = escapeAttr(t.turn);
   return `<article class="turn" id="turn-${n}" data-testid="turn" data-turn="${n}">
 <h3>Turn ${n} <span class="badge v-${escapeAttr(t.verdict)}">${escapeText(t.verdict)}</span>${prompt}</h3>
 ${kpis(t)}
 <div class="players">${player(trace, t.turn, 'turn', audioHref)}${player(trace, t.turn, 'prompt', audioHref)}</div>
 ${timeline}
-${transcript(trace, t)}
+${gapList(t)}
+${transcript(t)}
 ${t.findings.length ? `<ul class="turn-findings">${t.findings.map((f) => `<li><span class="sev sev-${escapeAttr(f.severity)}">${escapeText(f.severity)}</span> <code>${escapeText(f.code)}</code> ${escapeText(f.message)}</li>`).join('')}</ul>` : ''}
+${extra}
 </article>`;
 }
 
-function kpis(t: ReportTurn): string {
+/** The timeline of a turn with its legend, or a note that it did not run. */
+export function timelineBlock(trace: Trace, t: ReportTurn, testId = 'timeline', legend = true): string {
+  const model = timelineModel(trace, t);
+  if (model && !legend) return `<div class="tl-wrap">${timelineSvg(model, testId)}</div>`;
+  return model
+    ? `<div class="tl-wrap">${timelineSvg(model, testId)}</div><p class="legend muted">Top: the answer audio by position (${PX_PER_MS * 1000} px per second) — waveform, silent gaps shaded, underruns marked where playback stopped. Bottom: the same audio by arrival on the wall clock since ${escapeText(model.anchor.label)} — received audio (solid), a listener playing it with a ${t.metrics?.playback.jitterBufferMs ?? 0} ms buffer (dashed), <code>.done</code> events. Click the audio lane to play from there.</p>`
+    : '<p class="muted">This turn did not run.</p>';
+}
+
+/** Each silent gap: where, how long, the words around it, and a button that plays from 1 s before it. */
+function gapList(t: ReportTurn): string {
+  const gaps = gapWords(t);
+  const all = t.metrics?.silence.gaps ?? [];
+  if (!all.length) return '';
+  const items = all.map((g) => {
+    const w = gaps.find((x) => x.atMs === g.atMs);
+    const words = w && (w.before || w.after) ? ` — ≈ after ‘${escapeText(w.before || '…')}’, before ‘${escapeText(w.after || '…')}’` : '';
+    const seek = Math.max(0, Math.round(g.atMs - 1000));
+    return `<li data-testid="gap-words" data-gap-at-ms="${escapeAttr(g.atMs)}"><b>${escapeText(ms(g.durationMs))} silent</b> at ${escapeText(ms(g.atMs))} into the answer${words} <button type="button" data-testid="play-gap" data-turn="${escapeAttr(t.turn)}" data-seek-ms="${seek}">▶ play from 1 s before the gap</button></li>`;
+  });
+  return `<ul class="gaps">${items.join('')}</ul>`;
+}
+
+/** One key number of a turn: label, value and (for figures that can be n/a) what it is measured against. */
+export type TurnFact = [label: string, value: string, why?: string];
+
+/** The key numbers of a turn (the baseline comparison lists the same ones); empty for a turn that did not run. */
+export function turnFacts(t: ReportTurn): TurnFact[] {
   const m = t.metrics;
-  if (!m) return `<p class="kpis muted">outcome: ${escapeText(t.outcome)}</p>`;
-  const coverage = m.coverage.usageRatio ?? m.coverage.transcriptRatio;
+  if (!m) return [];
+  const coverage = coverageFigure(m);
   const status = m.terminal.status ?? (m.terminal.responseDone ? '—' : 'no response.done');
-  const items: [string, string][] = [
+  return [
     ['first audio', ms(m.timing.firstAudioMs)],
     ['audio', `${ms(m.audio.totalMs)} in ${m.audio.deltas} deltas`],
     ['longest silence', ms(m.silence.longestSilentRunMs)],
+    ['silent gaps', m.silence.gaps.length ? `${m.silence.gaps.length} (longest ${ms(Math.max(...m.silence.gaps.map((g) => g.durationMs)))})` : 'none'],
     ['underruns', m.playback.underruns.length ? `${m.playback.underruns.length} (${ms(m.playback.totalUnderrunMs)})` : 'none'],
     ['max delta gap', ms(m.delivery.audioGapMaxMs)],
-    ['coverage', percent(coverage)],
+    ['coverage', coverage.text, coverage.why],
     ['response', status],
     ['audio .done', m.terminal.audioDone === null ? '—' : m.terminal.audioDone ? 'yes' : 'missing'],
   ];
-  return `<dl class="kpis">${items.map(([k, v]) => `<div><dt>${k}</dt><dd>${escapeText(v)}</dd></div>`).join('')}</dl>`;
 }
 
-function player(trace: Trace, turn: number, kind: 'turn' | 'prompt', audioHref: AudioHref): string {
+function kpis(t: ReportTurn): string {
+  if (!t.metrics) return `<p class="kpis muted">outcome: ${escapeText(t.outcome)}</p>`;
+  const items = turnFacts(t);
+  return `<dl class="kpis">${items.map(([k, v, why]) => `<div${why ? ` data-testid="kpi-${k}" title="${escapeAttr(why)}"` : ''}><dt>${k}</dt><dd>${escapeText(v)}${why && v === 'n/a' ? ` <span class="muted small">(${escapeText(why)})</span>` : ''}</dd></div>`).join('')}</dl>`;
+}
+
+/** A player for a turn's answer or prompt WAV (nothing when the trace has no such audio). */
+export function player(trace: Trace, turn: number, kind: 'turn' | 'prompt', audioHref: AudioHref, testId = `audio-${kind}`): string {
   const pcm = (kind === 'turn' ? trace.outputAudio : trace.promptAudio).get(turn);
   if (!pcm || pcm.length === 0) return '';
   const href = audioHref(kind, turn);
@@ -65,7 +102,7 @@ function player(trace: Trace, turn: number, kind: 'turn' | 'prompt', audioHref: 
   const label = `${kind === 'turn' ? 'Answer (as received)' : 'Prompt (as sent)'}, ${ms(pcm.length / BYTES_PER_MS)}`;
   // preload="none": nothing is fetched (or decoded) until someone presses play, so the page is ready at once.
   return `<figure><figcaption>${label} · <a data-testid="download-${kind}" data-href="${escapeAttr(href)}"${rel} download>${escapeText(href.split('/').pop()?.split('?')[0] ?? href)}</a></figcaption>` +
-    `<audio data-testid="audio-${kind}" data-turn="${turn}" controls preload="none" data-src="${escapeAttr(href)}"${rel}></audio>` +
+    `<audio data-testid="${testId}" data-turn="${turn}" controls preload="none" data-src="${escapeAttr(href)}"${rel}></audio>` +
     `<p class="audio-error" hidden>The audio could not be loaded. Opened through a SAS link? A link to report.html alone does not authorize the WAV files next to it: use a link for the run folder (or container), or download ${escapeText(href)} from the storage account.</p></figure>`;
 }
 
@@ -74,9 +111,9 @@ export function isRelative(href: string): boolean {
   return !/^[a-z][a-z0-9+.-]*:/i.test(href) && !href.startsWith('/');
 }
 
-function transcript(trace: Trace, t: ReportTurn): string {
+function transcript(t: ReportTurn): string {
   if (!t.metrics) return '';
-  const parts = transcriptParts(trace, t);
+  const parts = transcriptParts(t);
   const source = t.metrics.transcript.source === 'output_text' ? ' (output text)' : '';
   if (!parts.heard && !parts.afterAudio) return `<h4>Transcript${source}</h4><p data-testid="transcript" class="transcript muted">(none)</p>`;
   const after = parts.afterAudio
@@ -99,6 +136,7 @@ export const TURN_CSS = `
 .legend{font-size:12px;margin:2px 0 8px}.transcript{background:var(--panel);padding:8px 10px;border-radius:6px;margin:4px 0}
 mark.after{background:var(--mark);color:inherit;border-bottom:2px dashed var(--fail)}
 mark.after[data-testid]::before{content:"not heard → ";font-size:11px;font-weight:600;color:var(--fail)}.small{font-size:12px}
-.turn-findings{margin:6px 0;padding-left:18px}.sev{font-size:11px;font-weight:600;text-transform:uppercase}
+.turn-findings{margin:6px 0;padding-left:18px}.gaps{margin:4px 0;padding-left:18px}.gaps button{margin-left:8px;font-size:12px;padding:1px 8px}
+.kpis dd .small{font-weight:400}.sev{font-size:11px;font-weight:600;text-transform:uppercase}
 .sev-critical,.sev-major{color:var(--fail)}.sev-minor{color:var(--error)}.sev-info{color:var(--muted)}
 `;

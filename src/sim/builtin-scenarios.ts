@@ -3,7 +3,7 @@
  * benchmarks use them. Fault scenarios put their fault in turn 1 (later turns are healthy), except
  * `gap-in-turn-2`. Offsets suit the catalogue's answers, which last 20–22 s of audio.
  */
-import type { Delivery, Fault, Scenario } from './scenario.js';
+import type { Delivery, Fault, OpenAIRefusal, Scenario } from './scenario.js';
 
 /** The real service's style: a burst of ~0.5 s of audio at a time, well faster than playback. */
 const BURSTY: Delivery = { speed: 4, burstMs: 500, jitterMs: 5 };
@@ -14,6 +14,24 @@ function faulty(name: string, description: string, ...faults: Fault[]): Scenario
 
 function reject(status: 401 | 403 | 429 | 503, description: string): Scenario {
   return { name: `reject-${status}`, description, upgrade: { status } };
+}
+
+function openaiRefusal(name: string, refusal: OpenAIRefusal, description: string): Scenario {
+  return { name, description, refusal };
+}
+
+const STORY = [
+  'Once upon a time a lighthouse keeper kept a careful log of every ship that passed the rocky point.',
+  'Each evening she climbed the spiral stairs, polished the great lens, and lit the lamp before the sun went down.',
+  'In winter the storms came in from the west, and the waves threw spray high over the gallery rail.',
+  'She wrote down the wind, the swell, the colour of the sky, and the name of every vessel she could read.',
+  'One night a small fishing boat lost its way in the fog, and she rang the bell until her arms were sore.',
+  'By morning the boat was safe in the harbour, and the crew walked up the hill to thank her with fresh bread.',
+];
+
+/** A long answer (about four minutes of speech, well over 4096 output tokens) for the `output-cap` scenario. */
+export function longAnswer(chapters = 4): string {
+  return Array.from({ length: chapters }, (_, i) => `Chapter ${i + 1}. ${STORY.join(' ')}`).join(' ');
 }
 
 const list: Scenario[] = [
@@ -46,6 +64,23 @@ const list: Scenario[] = [
   faulty('slow-delivery', 'Turn 1: audio is delivered at 0.7x real time, slower than playback.', { kind: 'slow-delivery', speed: 0.7 }),
   faulty('text-only', 'Turn 1: transcript deltas but no audio deltas; audio .done and response.done still come.', { kind: 'text-only' }),
   faulty('slow-first-audio', 'Turn 1: the first audio delta arrives 4 s after response.create.', { kind: 'slow-first-audio', delayMs: 4000 }),
+  faulty('lose-last-deltas', 'Turn 1: the last 2 audio deltas never arrive; the transcript, audio .done and response.done completed with full usage do.', { kind: 'lose-last-deltas', count: 2 }),
+  faulty('silent-tail', 'Turn 1: from 12 s the audio goes on as digital silence to the end of the turn while the transcript continues.', { kind: 'silent-tail', atMs: 12000 }),
+  faulty('silent-tail-noise', 'Turn 1: from 12 s the audio goes on as low-level noise (-60 dBFS) to the end of the turn while the transcript continues.', { kind: 'silent-tail', atMs: 12000, noiseDbfs: -60 }),
+  faulty('failed-after-partial', 'Turn 1: at 3 s the item is closed as completed and response.done says failed (server_error), listing it in output.', { kind: 'failed-after-partial', atMs: 3000 }),
+  {
+    name: 'output-cap',
+    description: 'Every turn: a long answer (about 4 minutes) that stops with response.done incomplete / max_output_tokens once it passes 4096 output tokens (Azure gpt-realtime-2).',
+    delivery: { speed: 10, burstMs: 1000, jitterMs: 5 },
+    answer: longAnswer(),
+    turns: [{ faults: [{ kind: 'output-cap', maxOutputTokens: 4096 }] }, { faults: [{ kind: 'output-cap', maxOutputTokens: 4096 }] }, { faults: [{ kind: 'output-cap', maxOutputTokens: 4096 }] }],
+  },
+  faulty('close-4000', 'Turn 1: the server closes with 4000 (OpenAI request-shape close) at 3 s of audio.', { kind: 'close', atMs: 3000, code: 4000, reason: 'invalid_request_error' }),
+  openaiRefusal('openai-bad-key', 'invalid_api_key', 'OpenAI paths: 101, then error invalid_api_key and close 3000 in the same millisecond, whatever the key (Azure paths: HTTP 401).'),
+  openaiRefusal('openai-missing-key', 'missing_key', 'OpenAI paths: 101, then error "Missing bearer or basic authentication in header" and close 3000 (Azure paths: HTTP 401).'),
+  openaiRefusal('openai-bad-model', 'invalid_model', 'OpenAI paths: 101, then error invalid_model and close 4000 (Azure paths: HTTP 404 DeploymentNotFound).'),
+  openaiRefusal('openai-missing-model', 'missing_model', 'OpenAI paths: 101, then error missing_model and close 4000 (Azure paths: HTTP 404 DeploymentNotFound).'),
+  openaiRefusal('openai-beta-header', 'beta_api_shape_disabled', 'OpenAI paths: 101, then error beta_api_shape_disabled and close 4000, as for every beta request since May 2026 (Azure paths: served).'),
   reject(401, 'The upgrade is refused with HTTP 401, whatever the key.'),
   reject(403, 'The upgrade is refused with HTTP 403.'),
   reject(429, 'The upgrade is refused with HTTP 429 and retry-after.'),

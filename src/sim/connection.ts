@@ -6,10 +6,10 @@
 import { performance } from 'node:perf_hooks';
 import type { WebSocket } from 'ws';
 import { BYTES_PER_MS } from '../audio/wav.js';
-import type { Dialect, Flavour } from '../realtime/flavours.js';
+import { isAzure, type Dialect, type Flavour } from '../realtime/flavours.js';
 import { EV, wireEventType } from '../realtime/events.js';
 import type { AnswerBook, TurnInput } from './answers.js';
-import { DEFAULT_VAD, sessionObject, userItem, type ErrorBody, type SessionConfig } from './payloads.js';
+import { DEFAULT_VAD, sessionObject, transcriptionUsage, userItem, type ErrorBody, type SessionConfig } from './payloads.js';
 import { createIdMinter, createRng, mixSeed } from './random.js';
 import { planResponse } from './response-plan.js';
 import { ResponseRunner } from './response-runner.js';
@@ -39,6 +39,8 @@ export interface ConnectionDeps {
 }
 
 const MIN_COMMIT_BYTES = 100 * BYTES_PER_MS;
+/** Items kept for `conversation.item.retrieve` (the oldest are forgotten beyond this). */
+const MAX_KEPT_ITEMS = 256;
 /** The WebSocket protocol's limit on a close reason. */
 const MAX_CLOSE_REASON_BYTES = 123;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -52,6 +54,7 @@ export class SimConnection {
   #session: SessionConfig;
   readonly #conversationId: string;
   #lastItemId: string | null = null;
+  readonly #items = new Map<string, Raw>();
   #totalBytes = 0;
   #bufferStart = 0;
   #vad: EnergyVad | undefined;
@@ -173,8 +176,15 @@ export class SimConnection {
       case 'conversation.item.create':
         return this.#createItem(msg, fail);
       case 'conversation.item.delete':
+        if (typeof msg['item_id'] === 'string') this.#items.delete(msg['item_id']);
         this.#emit('conversation.item.deleted', { item_id: msg['item_id'] ?? null });
         return;
+      case 'conversation.item.retrieve': {
+        const item = typeof msg['item_id'] === 'string' ? this.#items.get(msg['item_id']) : undefined;
+        if (!item) return fail(E.itemNotFound(msg['item_id']));
+        this.#emit('conversation.item.retrieved', { item });
+        return;
+      }
       case 'conversation.item.truncate':
         this.#emit('conversation.item.truncated', { item_id: msg['item_id'] ?? null, content_index: msg['content_index'] ?? 0, audio_end_ms: msg['audio_end_ms'] ?? 0 });
         return;
@@ -219,23 +229,33 @@ export class SimConnection {
     this.#pendingItemId = undefined;
     const previous = this.#lastItemId;
     this.#emit(EV.committed, { previous_item_id: previous, item_id: itemId });
-    this.#addUserItem(userItem(itemId, undefined), previous);
+    const item = userItem(this.deps.dialect, itemId);
+    this.#addUserItem(item, previous);
     this.#inputAudioMs = bytes / BYTES_PER_MS;
     this.#lastInput = vadInput && 'speechMs' in vadInput ? { ...vadInput, bytes } : { bytes };
     if (this.#session.transcriptionModel) {
       const answer = this.deps.answers.answer(this.#lastInput);
       const transcript = this.deps.answers.promptText(answer.promptId) ?? '';
+      this.#keep({ ...item, content: [{ type: 'input_audio', transcript }] });
       this.#emit('conversation.item.input_audio_transcription.completed', {
         item_id: itemId,
         content_index: 0,
         transcript,
-        usage: { type: 'duration', seconds: Math.ceil(bytes / BYTES_PER_MS / 1000) },
+        usage: transcriptionUsage(this.#session.transcriptionModel, bytes / BYTES_PER_MS, transcript),
       });
     }
   }
 
+  #keep(item: Raw): void {
+    const id = item['id'] as string;
+    this.#items.delete(id);
+    this.#items.set(id, item);
+    if (this.#items.size > MAX_KEPT_ITEMS) this.#items.delete(this.#items.keys().next().value as string);
+  }
+
   #addUserItem(item: Raw, previous: string | null): void {
     this.#lastItemId = item['id'] as string;
+    this.#keep(item);
     this.#emit(EV.itemAdded, { previous_item_id: previous, item });
     this.#emit(EV.itemDone, { previous_item_id: previous, item });
   }
@@ -246,7 +266,7 @@ export class SimConnection {
     const content = Array.isArray(item['content']) ? item['content'] : [];
     const text = content.map((c: unknown) => (isRecord(c) && typeof c['text'] === 'string' ? c['text'] : '')).join(' ').trim();
     const id = typeof item['id'] === 'string' ? item['id'] : this.#mint('item');
-    this.#addUserItem({ ...item, id, object: 'realtime.item', status: 'completed' }, this.#lastItemId);
+    this.#addUserItem(userItem(this.deps.dialect, id, content), this.#lastItemId);
     if (text) this.#lastInput = { text };
   }
 
@@ -258,7 +278,8 @@ export class SimConnection {
   #startResponse(modalityOverride: 'audio' | 'text' | undefined): void {
     const turn = ++this.#responses;
     const session = modalityOverride ? { ...this.#session, modality: modalityOverride } : this.#session;
-    const answer = this.deps.answers.answer(this.#lastInput);
+    const fixed = this.deps.scenario.answer;
+    const answer = fixed !== undefined ? { promptId: undefined, text: fixed } : this.deps.answers.answer(this.#lastInput);
     const plan = planResponse({
       spoken: this.deps.speak(answer.text),
       faults: faultsForTurn(this.deps.scenario, turn),
@@ -271,6 +292,7 @@ export class SimConnection {
       plan,
       {
         dialect: this.deps.dialect,
+        azure: isAzure(this.deps.flavour),
         session,
         responseId: this.#mint('resp'),
         conversationId: this.#conversationId,
@@ -286,8 +308,9 @@ export class SimConnection {
         close: (code, reason) => this.deps.ws.close(code, Buffer.from(reason).subarray(0, MAX_CLOSE_REASON_BYTES).toString()),
         log: this.deps.log,
       },
-      (lastItemId) => {
+      (lastItemId, output) => {
         if (lastItemId) this.#lastItemId = lastItemId;
+        for (const item of output) this.#keep(item);
         if (this.#runner === runner) this.#runner = undefined;
       },
     );

@@ -1,12 +1,33 @@
 /**
- * The built-in Realtime simulator: a local WebSocket server that speaks all four flavours (Azure GA,
- * Azure preview, OpenAI GA, OpenAI beta) at their real paths, with deterministic, per-turn fault injection.
+ * The built-in Realtime simulator: a local WebSocket server that serves every flavour at its real path as the
+ * 2026 service does (OpenAI's beta refused after the 101, Azure preview in the beta dialect), with deterministic,
+ * per-turn fault injection.
  * See src/sim/README.md.
  */
 export { startSimulator, type RunningSimulator, type SimulatorOptions } from './server.js';
 export { BUILTIN_SCENARIOS } from './builtin-scenarios.js';
-export { scenarioFromJson, validateScenario, faultsForTurn, type Scenario, type TurnPlan, type Fault, type FaultKind, type Delivery, type UpgradeReject } from './scenario.js';
-export { AUDIO_TOKENS_PER_SECOND } from './payloads.js';
+export {
+  scenarioFromJson,
+  validateScenario,
+  faultsForTurn,
+  CLOSE_CODES,
+  OPENAI_REFUSALS,
+  type Scenario,
+  type TurnPlan,
+  type Fault,
+  type FaultKind,
+  type Delivery,
+  type UpgradeReject,
+  type OpenAIRefusal,
+} from './scenario.js';
+export {
+  AUDIO_TOKENS_PER_SECOND,
+  OUTPUT_AUDIO_TOKENS_PER_SECOND,
+  INPUT_AUDIO_TOKENS_PER_SECOND,
+  AUDIO_TOKEN_OVERHEAD_PER_ITEM,
+} from './payloads.js';
+export { DEFAULT_DELTA_MS } from './response-plan.js';
+export { DEFAULT_PING_INTERVAL_MS } from './server.js';
 export { createAnswerBook, DEFAULT_ANSWER, type Answer, type AnswerBook } from './answers.js';
 export { speak, type SpokenAnswer, type SpokenToken } from './speech.js';
 export { planResponse, type ResponsePlan, type Step } from './response-plan.js';

@@ -4,7 +4,12 @@
  */
 import type { Dialect } from '../realtime/flavours.js';
 
-/** Server VAD settings as the session reports them. */
+export type Eagerness = 'low' | 'medium' | 'high' | 'auto';
+
+/**
+ * Turn detection as the simulator tracks it. `threshold` and `silence_duration_ms` drive the energy VAD for
+ * both types; a `semantic_vad` session reports only `eagerness` (its silence comes from `eagerness`).
+ */
 export interface VadConfig {
   type: 'server_vad' | 'semantic_vad';
   threshold: number;
@@ -12,6 +17,7 @@ export interface VadConfig {
   silence_duration_ms: number;
   create_response: boolean;
   interrupt_response: boolean;
+  eagerness?: Eagerness;
 }
 
 /** The session as the simulator tracks it (dialect-neutral). */
@@ -26,19 +32,40 @@ export interface SessionConfig {
   expiresAt: number;
 }
 
-/** The service's default: server VAD on. */
+/** The service's default: server VAD on, 0.5 / 300 / 200 ms (BRAVE and LLMGW `session.created`). */
 export const DEFAULT_VAD: VadConfig = {
   type: 'server_vad',
   threshold: 0.5,
   prefix_padding_ms: 300,
-  silence_duration_ms: 500,
+  silence_duration_ms: 200,
   create_response: true,
   interrupt_response: true,
 };
 
-/** Output audio tokens per second of audio (the simulator's accounting; the service does not document one). */
-export const AUDIO_TOKENS_PER_SECOND = 10;
+/** The silence the energy VAD waits for under `semantic_vad`, by eagerness (our model; the service's is semantic). */
+export const EAGERNESS_SILENCE_MS: Readonly<Record<Eagerness, number>> = { low: 1000, medium: 500, high: 200, auto: 500 };
+
+/**
+ * Audio tokens (OpenAI "Managing costs" guide): 1 token per 50 ms of assistant audio, 1 per 100 ms of user audio,
+ * plus a few special tokens per item ("a user message with 10 text tokens of content may count as 12 tokens").
+ */
+export const OUTPUT_AUDIO_TOKENS_PER_SECOND = 20;
+export const INPUT_AUDIO_TOKENS_PER_SECOND = 10;
+/** Special tokens the simulator adds per audio item (output: per assistant item; input: per user turn). */
+export const AUDIO_TOKEN_OVERHEAD_PER_ITEM = 3;
+/** @deprecated the output rate; use OUTPUT_AUDIO_TOKENS_PER_SECOND / INPUT_AUDIO_TOKENS_PER_SECOND. */
+export const AUDIO_TOKENS_PER_SECOND = OUTPUT_AUDIO_TOKENS_PER_SECOND;
 const PCM_FORMAT = { type: 'audio/pcm', rate: 24000 };
+
+/** `turn_detection` as a session reports it: GA key order for server VAD, `eagerness` only for semantic VAD. */
+export function turnDetectionObject(dialect: Dialect, td: VadConfig | null): Record<string, unknown> | null {
+  if (!td) return null;
+  if (td.type === 'semantic_vad') return { type: 'semantic_vad', eagerness: td.eagerness ?? 'auto', create_response: td.create_response, interrupt_response: td.interrupt_response };
+  const common = { type: td.type, threshold: td.threshold, prefix_padding_ms: td.prefix_padding_ms, silence_duration_ms: td.silence_duration_ms };
+  return dialect === 'ga'
+    ? { ...common, idle_timeout_ms: null, create_response: td.create_response, interrupt_response: td.interrupt_response }
+    : { ...common, create_response: td.create_response, interrupt_response: td.interrupt_response };
+}
 
 /** The `session` object of `session.created` / `session.updated`. */
 export function sessionObject(dialect: Dialect, s: SessionConfig): Record<string, unknown> {
@@ -62,7 +89,7 @@ export function sessionObject(dialect: Dialect, s: SessionConfig): Record<string
           format: PCM_FORMAT,
           transcription: s.transcriptionModel ? { model: s.transcriptionModel } : null,
           noise_reduction: null,
-          turn_detection: s.turnDetection ? { ...s.turnDetection, idle_timeout_ms: null } : null,
+          turn_detection: turnDetectionObject('ga', s.turnDetection),
         },
         output: { format: PCM_FORMAT, voice: s.voice, speed: 1 },
       },
@@ -74,7 +101,7 @@ export function sessionObject(dialect: Dialect, s: SessionConfig): Record<string
     object: 'realtime.session',
     expires_at: s.expiresAt,
     input_audio_noise_reduction: null,
-    turn_detection: s.turnDetection,
+    turn_detection: turnDetectionObject('beta', s.turnDetection),
     input_audio_format: 'pcm16',
     input_audio_transcription: s.transcriptionModel ? { model: s.transcriptionModel } : null,
     client_secret: null,
@@ -93,6 +120,12 @@ export function sessionObject(dialect: Dialect, s: SessionConfig): Record<string
   };
 }
 
+/** GA wire items carry no `object` key (BRAVE, LLMGW); beta items carry `object: "realtime.item"`. */
+function item(dialect: Dialect, fields: { id: string; status: string; role: string; content: unknown[] }): Record<string, unknown> {
+  const { id, ...rest } = fields;
+  return dialect === 'ga' ? { id, type: 'message', ...rest } : { id, object: 'realtime.item', type: 'message', ...rest };
+}
+
 /** An assistant message item; `content` is empty while in progress. */
 export function assistantItem(
   dialect: Dialect,
@@ -104,13 +137,12 @@ export function assistantItem(
       : it.modality === 'audio'
         ? [{ type: dialect === 'ga' ? 'output_audio' : 'audio', transcript: it.transcript }]
         : [{ type: dialect === 'ga' ? 'output_text' : 'text', text: it.transcript }];
-  return { id: it.id, object: 'realtime.item', type: 'message', status: it.status, role: 'assistant', content };
+  return item(dialect, { id: it.id, status: it.status, role: 'assistant', content });
 }
 
-/** A user item made from committed input audio or from `conversation.item.create`. */
-export function userItem(id: string, text: string | undefined): Record<string, unknown> {
-  const content = text === undefined ? [{ type: 'input_audio', transcript: null }] : [{ type: 'input_text', text }];
-  return { id, object: 'realtime.item', type: 'message', status: 'completed', role: 'user', content };
+/** A user item made from committed input audio or from `conversation.item.create` (its content as given). */
+export function userItem(dialect: Dialect, id: string, content: unknown[] = [{ type: 'input_audio', transcript: null }]): Record<string, unknown> {
+  return item(dialect, { id, status: 'completed', role: 'user', content });
 }
 
 /** The content part of `response.content_part.added` / `.done`. */
@@ -123,11 +155,24 @@ export function textTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-/** `usage` of `response.done`: audio tokens follow the audio at AUDIO_TOKENS_PER_SECOND. */
-export function usage(u: { inputAudioMs: number; inputText: string; outputAudioMs: number; outputText: string }): Record<string, unknown> {
-  const inAudio = Math.round((u.inputAudioMs / 1000) * AUDIO_TOKENS_PER_SECOND);
+/** Output audio tokens for `audioMs` of assistant audio in `items` items (20/s plus the per-item overhead). */
+export function outputAudioTokens(audioMs: number, items: number): number {
+  return audioMs > 0 ? Math.round((audioMs / 1000) * OUTPUT_AUDIO_TOKENS_PER_SECOND) + AUDIO_TOKEN_OVERHEAD_PER_ITEM * items : 0;
+}
+
+/** Input transcription usage: whisper-1 bills by duration, the gpt-4o-*-transcribe models by tokens (LLMGW). */
+export function transcriptionUsage(model: string, audioMs: number, transcript: string): Record<string, unknown> {
+  if (model === 'whisper-1') return { type: 'duration', seconds: Math.ceil(audioMs / 1000) };
+  const audio = Math.round((audioMs / 1000) * INPUT_AUDIO_TOKENS_PER_SECOND);
+  const out = textTokens(transcript);
+  return { type: 'tokens', total_tokens: audio + out, input_tokens: audio, input_token_details: { text_tokens: 0, audio_tokens: audio }, output_tokens: out };
+}
+
+/** `usage` of `response.done`: audio tokens at 10/s in, 20/s out, plus a few tokens per audio item. */
+export function usage(u: { inputAudioMs: number; inputText: string; outputAudioMs: number; outputAudioItems: number; outputText: string }): Record<string, unknown> {
+  const inAudio = u.inputAudioMs > 0 ? Math.round((u.inputAudioMs / 1000) * INPUT_AUDIO_TOKENS_PER_SECOND) + AUDIO_TOKEN_OVERHEAD_PER_ITEM : 0;
   const inText = textTokens(u.inputText);
-  const outAudio = Math.round((u.outputAudioMs / 1000) * AUDIO_TOKENS_PER_SECOND);
+  const outAudio = outputAudioTokens(u.outputAudioMs, u.outputAudioItems);
   const outText = textTokens(u.outputText);
   return {
     total_tokens: inAudio + inText + outAudio + outText,
@@ -146,8 +191,16 @@ export function usage(u: { inputAudioMs: number; inputText: string; outputAudioM
 
 export type ResponseStatus = 'in_progress' | 'completed' | 'cancelled' | 'failed' | 'incomplete';
 
+/** The `failed` message: Azure GA's short form (MS Q&A 5821653), OpenAI's 2025+ wording (openai-realtime-api-beta#116). */
+export function failedMessage(azure: boolean, sessionId: string): string {
+  return azure
+    ? 'The server had an error while processing your request.'
+    : 'The server had an error while processing your request. Sorry about that! Please contact us through our help center at help.openai.com if the error persists. ' +
+        `(include session ID in your message: ${sessionId}). We recommend you retry your request.`;
+}
+
 /** `status_details` for a final status, as the service words it. */
-export function statusDetails(status: ResponseStatus, reason: string | undefined, sessionId: string): Record<string, unknown> | null {
+export function statusDetails(status: ResponseStatus, reason: string | undefined, sessionId: string, azure: boolean): Record<string, unknown> | null {
   switch (status) {
     case 'in_progress':
     case 'completed':
@@ -162,9 +215,7 @@ export function statusDetails(status: ResponseStatus, reason: string | undefined
         error: {
           type: 'server_error',
           code: reason ?? null,
-          message:
-            'The server had an error while processing your request. Sorry about that! You can retry your request, or contact us through our help center at help.openai.com if the error persists. ' +
-            `(Please include the session ID ${sessionId} in your message.)`,
+          message: failedMessage(azure, sessionId),
         },
       };
   }
@@ -184,13 +235,14 @@ export function responseObject(
     conversation_id: r.conversationId,
   };
   if (dialect === 'ga') {
+    // Wire order (BRAVE): …, output_modalities, max_output_tokens, audio, usage, metadata.
     return {
       ...common,
       output_modalities: [r.session.modality],
-      audio: { output: { format: PCM_FORMAT, voice: r.session.voice } },
       max_output_tokens: 'inf',
-      metadata: null,
+      audio: { output: { format: PCM_FORMAT, voice: r.session.voice } },
       usage: r.usage,
+      metadata: null,
     };
   }
   return {
@@ -205,12 +257,14 @@ export function responseObject(
   };
 }
 
-/** `rate_limits.updated` limits after `responses` responses. */
-export function rateLimits(responses: number): unknown[] {
-  return [
-    { name: 'requests', limit: 20000, remaining: Math.max(0, 20000 - responses), reset_seconds: 0.003 },
-    { name: 'tokens', limit: 10_000_000, remaining: Math.max(0, 10_000_000 - 4096 * responses), reset_seconds: 0.052 },
-  ];
+/**
+ * `rate_limits.updated` limits after `responses` responses: GA has a `tokens` entry only (BRAVE, LLMGW); beta
+ * had `requests` and `tokens` (community thread 1094267).
+ */
+export function rateLimits(dialect: Dialect, responses: number): unknown[] {
+  const tokens = { name: 'tokens', limit: 10_000_000, remaining: Math.max(0, 10_000_000 - 4096 * responses), reset_seconds: 0.052 };
+  if (dialect === 'ga') return [tokens];
+  return [{ name: 'requests', limit: 20000, remaining: Math.max(0, 20000 - responses), reset_seconds: 0.003 }, tokens];
 }
 
 /** The body of an `error` event. */

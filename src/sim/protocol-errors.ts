@@ -13,7 +13,7 @@ const invalid = (code: string, message: string, param: string | null = null): Re
 /** Client event types the simulator understands (the rest get `invalid_value`). */
 export const CLIENT_EVENTS = [
   'session.update', 'input_audio_buffer.append', 'input_audio_buffer.commit', 'input_audio_buffer.clear',
-  'conversation.item.create', 'conversation.item.delete', 'conversation.item.truncate', 'response.create', 'response.cancel',
+  'conversation.item.create', 'conversation.item.delete', 'conversation.item.truncate', 'conversation.item.retrieve', 'response.create', 'response.cancel',
 ];
 
 export const protocolErrors = {
@@ -31,5 +31,7 @@ export const protocolErrors = {
   unknownType: (type: string): RequestError =>
     invalid('invalid_value', `Invalid value: '${type.slice(0, 100)}'. Supported values are: ${CLIENT_EVENTS.map((t) => `'${t}'`).join(', ')}.`, 'type'),
   badAudio: (): RequestError => invalid('invalid_value', "Invalid 'audio'. Expected base64-encoded audio bytes.", 'audio'),
+  itemNotFound: (id: unknown): RequestError =>
+    invalid('item_not_found', `Item with item_id '${String(id).slice(0, 100)}' not found.`, 'item_id'),
   internal: (): RequestError => ({ type: 'server_error', code: null, message: 'The simulator failed to handle this event.', param: null }),
 };

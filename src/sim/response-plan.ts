@@ -1,6 +1,6 @@
 /**
  * Plans one response as a timeline of steps (pure and deterministic): the answer's audio is cut into
- * 100–200 ms deltas, each word's transcript delta is placed right before the delta that holds the start of
+ * deltas of 200–500 ms (the real service's size; `delivery.deltaMs` changes it), each word's transcript delta is placed right before the delta that holds the start of
  * that word's voice, delivery times follow the scenario's speed and bursts, and faults are applied.
  *
  * Step times `at` are milliseconds after `response.create`. The runner turns steps into wire events.
@@ -8,6 +8,7 @@
 import { BYTES_PER_MS } from '../audio/wav.js';
 import type { Rng } from './random.js';
 import type { Delivery, Fault } from './scenario.js';
+import { outputAudioTokens } from './payloads.js';
 import { fillerPcm, type SpokenAnswer, type SpokenToken } from './speech.js';
 
 export type EndStatus = 'failed' | 'incomplete' | 'cancelled';
@@ -22,7 +23,8 @@ export type Step =
   | { at: number; kind: 'error'; code: string; message: string }
   | { at: number; kind: 'drop' }
   | { at: number; kind: 'close'; code: number; reason: string }
-  | { at: number; kind: 'end'; status: EndStatus; reason: string | undefined }
+  /** Ends the response; `closeOpen: 'completed'` first closes the open items as completed (a failed response listing them). */
+  | { at: number; kind: 'end'; status: EndStatus; reason: string | undefined; closeOpen?: 'completed' }
   | { at: number; kind: 'halt' }
   | { at: number; kind: 'response-done' };
 
@@ -50,8 +52,8 @@ export interface PlanInput {
 
 /** Default generation speed, × real time. */
 export const DEFAULT_SPEED = 4;
-const MIN_CHUNK_MS = 100;
-const MAX_CHUNK_MS = 200;
+/** Default audio per delta, ms (real gpt-realtime-2: ~370 ms on average, openclaw#80505). */
+export const DEFAULT_DELTA_MS = { min: 200, max: 500 } as const;
 
 interface Chunk {
   item: number;
@@ -91,6 +93,27 @@ function applyGaps(spoken: SpokenAnswer, faults: readonly Fault[], rng: Rng): { 
   return { pcm, tokens };
 }
 
+/** From `atMs` to the end the audio is silence or noise (the voice stops; the tokens keep their positions). */
+function applySilentTail(pcm: Buffer, faults: readonly Fault[], rng: Rng): Buffer {
+  const tail = find(faults, 'silent-tail');
+  if (!tail) return pcm;
+  const at = Math.min(toBytes(tail.atMs), pcm.length);
+  return Buffer.concat([pcm.subarray(0, at), fillerPcm(pcm.length - at, tail.noiseDbfs, rng)]);
+}
+
+/**
+ * Where the output passes `maxOutputTokens` (audio at 20 tokens/s plus per-item overhead, text at 4 characters a
+ * token), in audio ms on a 50 ms grid; undefined when the whole answer fits.
+ */
+export function outputCapMs(pcmBytes: number, tokens: readonly SpokenToken[], maxOutputTokens: number): number | undefined {
+  const audioMs = pcmBytes / BYTES_PER_MS;
+  for (let ms = 50; ms <= audioMs; ms += 50) {
+    const chars = tokens.filter((t) => t.startByte < ms * BYTES_PER_MS).reduce((n, t) => n + t.text.length, 0);
+    if (outputAudioTokens(ms, 1) + Math.ceil(chars / 4) > maxOutputTokens) return ms - 50;
+  }
+  return undefined;
+}
+
 /** Where the answer splits into two items: before the sentence start nearest the middle of the audio. */
 function splitToken(tokens: readonly SpokenToken[], bytes: number): number {
   let best = -1;
@@ -103,12 +126,12 @@ function splitToken(tokens: readonly SpokenToken[], bytes: number): number {
   return best;
 }
 
-function cutChunks(bounds: readonly number[], rng: Rng): Chunk[] {
+function cutChunks(bounds: readonly number[], rng: Rng, size: { min: number; max: number }): Chunk[] {
   const chunks: Chunk[] = [];
   for (let item = 0; item + 1 < bounds.length; item++) {
     const [from, to] = [bounds[item] ?? 0, bounds[item + 1] ?? 0];
     for (let start = from; start < to; ) {
-      const end = Math.min(to, start + toBytes(rng.int(MIN_CHUNK_MS, MAX_CHUNK_MS)));
+      const end = Math.min(to, start + Math.max(2, toBytes(rng.int(Math.round(size.min), Math.round(size.max)))));
       chunks.push({ item, start, end, firstOfItem: start === from, lastOfItem: end === to });
       start = end;
     }
@@ -126,6 +149,7 @@ function markersOf(faults: readonly Fault[]): Marker[] {
     } else if (f.kind === 'drop') markers.push({ atMs: f.atMs, step: (at) => ({ at, kind: 'drop' }) });
     else if (f.kind === 'close') markers.push({ atMs: f.atMs, step: (at) => ({ at, kind: 'close', code: f.code, reason: f.reason }) });
     else if (f.kind === 'status' && f.atMs !== undefined) markers.push({ atMs: f.atMs, step: (at) => ({ at, kind: 'end', status: f.status, reason: f.reason }) });
+    else if (f.kind === 'failed-after-partial') markers.push({ atMs: f.atMs, step: (at) => ({ at, kind: 'end', status: 'failed', reason: undefined, closeOpen: 'completed' }) });
   }
   return markers.sort((a, b) => a.atMs - b.atMs);
 }
@@ -133,7 +157,9 @@ function markersOf(faults: readonly Fault[]): Marker[] {
 /** Builds the timeline of one response. */
 export function planResponse(input: PlanInput): ResponsePlan {
   const { faults, rng, modality } = input;
-  const { pcm, tokens } = applyGaps(input.spoken, faults, rng);
+  const gapped = applyGaps(input.spoken, faults, rng);
+  const { tokens } = gapped;
+  const pcm = applySilentTail(gapped.pcm, faults, rng);
   const split = find(faults, 'two-items') && tokens.length >= 2 ? splitToken(tokens, pcm.length) : -1;
   const bounds = split > 0 ? [0, tokens[split]?.startByte ?? 0, pcm.length] : [0, pcm.length];
   const itemTokens = bounds.slice(1).map((_, i) => tokens.filter((_t, k) => (split > 0 ? (i === 0 ? k < split : k >= split) : true)));
@@ -151,8 +177,14 @@ export function planResponse(input: PlanInput): ResponsePlan {
   const truncBytes = truncateAt ? toBytes(truncateAt.atMs) : Infinity;
   const sendAudio = modality === 'audio' && !find(faults, 'text-only');
   const markers = markersOf(faults);
+  const cap = find(faults, 'output-cap');
+  const capMs = cap ? outputCapMs(pcm.length, tokens, cap.maxOutputTokens ?? 4096) : undefined;
+  if (capMs !== undefined) {
+    markers.push({ atMs: capMs, step: (at) => ({ at, kind: 'end', status: 'incomplete', reason: 'max_output_tokens' }) });
+    markers.sort((a, b) => a.atMs - b.atMs);
+  }
 
-  const chunks = cutChunks(bounds, rng);
+  const chunks = cutChunks(bounds, rng, input.delivery?.deltaMs ?? DEFAULT_DELTA_MS);
   const steps: Step[] = [{ at: Math.min(firstAudio * 0.7, 150), kind: 'open-item', item: 0 }];
   const burstOf = (c: Chunk, i: number): number => (burstMs > 0 ? Math.floor(c.start / toBytes(burstMs)) : i);
   const burstEnd = new Map<number, number>();
@@ -186,6 +218,13 @@ export function planResponse(input: PlanInput): ResponsePlan {
     if (noDone.afterAudioDone && modality === 'audio') steps.push({ at: t, kind: 'audio-done', item: last });
     steps.push({ at: t, kind: 'halt' });
     return { steps, items, pcm };
+  }
+  const lose = find(faults, 'lose-last-deltas');
+  if (lose) {
+    const lost = new Set<Step>(steps.filter((s) => s.kind === 'audio').slice(-lose.count));
+    const kept = steps.filter((s) => !lost.has(s));
+    steps.length = 0;
+    steps.push(...kept);
   }
   const late = find(faults, 'late-deltas');
   let doneAt = t;

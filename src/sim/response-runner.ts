@@ -1,10 +1,11 @@
 /**
- * Plays a planned response on a connection: sends `response.created` and `rate_limits.updated`, then each
- * step at its time, tracking what was actually sent so that early ends (cancel, `status` faults, VAD
+ * Plays a planned response on a connection: sends `response.created` (and, in beta, `rate_limits.updated`),
+ * then each step at its time; GA sends `rate_limits.updated` ~40 ms after `response.done` (LLMGW: +43 ms), tracking what was actually sent so that early ends (cancel, `status` faults, VAD
  * interruption) close open items truthfully. One timer at a time; `dispose()` clears it.
  */
 import { performance } from 'node:perf_hooks';
 import type { Dialect } from '../realtime/flavours.js';
+import { createRng, mixSeed, type Rng } from './random.js';
 import { EV } from '../realtime/events.js';
 import {
   assistantItem,
@@ -18,6 +19,10 @@ import {
 } from './payloads.js';
 import type { EndStatus, ResponsePlan, Step } from './response-plan.js';
 import { BYTES_PER_MS } from '../audio/wav.js';
+
+/** GA sends `rate_limits.updated` this long after `response.done` (LLMGW: 43 ms). */
+export const GA_RATE_LIMITS_AFTER_DONE_MS = 40;
+const PAD_CHARS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** Where a runner's output goes (the connection). */
 export interface ResponseSink {
@@ -34,6 +39,8 @@ export interface ResponseSink {
 /** Fixed facts about the response being played. */
 export interface ResponseContext {
   dialect: Dialect;
+  /** Azure words its failures differently. */
+  azure: boolean;
   session: SessionConfig;
   responseId: string;
   conversationId: string;
@@ -61,14 +68,18 @@ export class ResponseRunner {
   #t0 = 0;
   #active = true;
   #stopped = false;
+  #tail: NodeJS.Timeout | undefined;
   readonly #items: ItemProgress[] = [];
+  readonly #pad: Rng;
 
   constructor(
     private readonly plan: ResponsePlan,
     private readonly ctx: ResponseContext,
     private readonly sink: ResponseSink,
-    private readonly onFinished: (lastItemId: string | null) => void,
-  ) {}
+    private readonly onFinished: (lastItemId: string | null, output: Record<string, unknown>[]) => void,
+  ) {
+    this.#pad = createRng(mixSeed('obfuscation', ctx.responseId));
+  }
 
   get active(): boolean {
     return this.#active;
@@ -76,30 +87,33 @@ export class ResponseRunner {
 
   /** Finished and nothing left to send (late deltas may follow `response.done`). */
   get settled(): boolean {
-    return !this.#active && this.#timer === undefined;
+    return !this.#active && this.#timer === undefined && this.#tail === undefined;
   }
 
   get id(): string {
     return this.ctx.responseId;
   }
 
-  /** Sends `response.created` and `rate_limits.updated`, then plays the plan. */
+  /** Sends `response.created` (beta: and `rate_limits.updated`), then plays the plan. */
   start(): void {
     this.#t0 = performance.now();
     this.sink.emit(EV.responseCreated, { response: this.#response('in_progress', undefined, [], null) });
-    this.sink.emit(EV.rateLimits, { rate_limits: rateLimits(this.ctx.ordinal) });
+    if (this.ctx.dialect === 'beta') this.sink.emit(EV.rateLimits, { rate_limits: rateLimits('beta', this.ctx.ordinal) });
     this.#pump();
   }
 
-  /** Ends the response early: open items are closed as `incomplete`, then `response.done` with `status`. */
-  end(status: EndStatus, reason: string | undefined): void {
+  /**
+   * Ends the response early: open items are closed as `incomplete` (or, with `closeOpen: 'completed'` on a failed
+   * response, as completed and listed in its output), then `response.done` with `status`.
+   */
+  end(status: EndStatus, reason: string | undefined, closeOpen?: 'completed'): void {
     if (!this.#active) return;
     this.#stop();
-    if (status !== 'failed') {
+    if (status !== 'failed' || closeOpen) {
       this.#items.forEach((it, i) => {
         if (it.closed) return;
         if (this.ctx.session.modality === 'audio' && !it.audioDone) this.#exec({ at: 0, kind: 'audio-done', item: i });
-        this.#closeItem(i, 'incomplete');
+        this.#closeItem(i, closeOpen ?? 'incomplete');
       });
     }
     this.#finish(status, reason);
@@ -108,7 +122,17 @@ export class ResponseRunner {
   /** Stops all timers without sending anything (the connection is going away). */
   dispose(): void {
     this.#stop();
+    if (this.#tail) clearTimeout(this.#tail);
+    this.#tail = undefined;
     this.#active = false;
+  }
+
+  /** Obfuscation padding of a text delta: `delta + obfuscation` fills 16 characters (the captured deltas: "The" + 13, "Hi" + 14, "Hello" + 11), at least 4 beyond that. */
+  #obfuscation(delta: string): string {
+    const n = Math.max(4, 16 - delta.length);
+    let out = '';
+    for (let i = 0; i < n; i++) out += PAD_CHARS[Math.floor(this.#pad.next() * PAD_CHARS.length)];
+    return out;
   }
 
   #stop(): void {
@@ -161,7 +185,8 @@ export class ResponseRunner {
         const it = this.#items[step.item];
         if (!it) return true;
         it.text += step.text;
-        this.sink.emit(modality === 'audio' ? EV.transcriptDelta : EV.textDelta, { ...this.#base(step.item), delta: step.text });
+        const pad = this.ctx.dialect === 'ga' ? { obfuscation: this.#obfuscation(step.text) } : {};
+        this.sink.emit(modality === 'audio' ? EV.transcriptDelta : EV.textDelta, { ...this.#base(step.item), delta: step.text, ...pad });
         return true;
       }
       case 'audio': {
@@ -193,7 +218,7 @@ export class ResponseRunner {
         this.sink.close(step.code, step.reason);
         return false;
       case 'end':
-        this.end(step.status, step.reason);
+        this.end(step.status, step.reason, step.closeOpen);
         return false;
       case 'halt':
         this.#stop();
@@ -213,36 +238,44 @@ export class ResponseRunner {
     else this.sink.emit(EV.textDone, { ...this.#base(i), text: it.text });
     this.sink.emit(EV.contentPartDone, { ...this.#base(i), part: contentPart(modality, it.text) });
     const item = assistantItem(this.ctx.dialect, { id: it.id, status, modality, transcript: it.text });
-    this.sink.emit(EV.outputItemDone, { response_id: this.ctx.responseId, output_index: i, item });
+    // GA order (LLMGW): conversation.item.done before response.output_item.done; beta has no conversation.item.done.
     const previous = i === 0 ? this.ctx.previousItemId : (this.#items[i - 1]?.id ?? null);
     this.sink.emit(EV.itemDone, { previous_item_id: previous, item });
+    this.sink.emit(EV.outputItemDone, { response_id: this.ctx.responseId, output_index: i, item });
   }
 
   #finish(status: ResponseStatus, reason: string | undefined): void {
     this.#active = false;
     const { modality } = this.ctx.session;
-    const output =
-      status === 'failed'
-        ? []
-        : this.#items.map((it) => assistantItem(this.ctx.dialect, { id: it.id, status: it.closed ?? 'incomplete', modality, transcript: it.text }));
+    // A failed response lists only the items it completed (openai-realtime-api-beta#116); usually none.
+    const listed = status === 'failed' ? this.#items.filter((it) => it.closed === 'completed') : this.#items;
+    const output = listed.map((it) => assistantItem(this.ctx.dialect, { id: it.id, status: it.closed ?? 'incomplete', modality, transcript: it.text }));
     const complete = status === 'completed';
     const audioBytes = complete ? this.plan.items.reduce((s, it) => s + it.audioBytes, 0) : this.#items.reduce((s, it) => s + it.audioBytes, 0);
     const text = complete ? this.plan.items.map((it) => it.transcript).join(' ') : this.#items.map((it) => it.text).join(' ');
+    const audioItems = complete ? this.plan.items.filter((it) => it.audioBytes > 0).length : this.#items.filter((it) => it.audioBytes > 0).length;
     const u = usage({
       inputAudioMs: this.ctx.inputAudioMs,
       inputText: this.ctx.session.instructions + this.ctx.inputText,
       outputAudioMs: modality === 'audio' ? audioBytes / BYTES_PER_MS : 0,
+      outputAudioItems: modality === 'audio' ? audioItems : 0,
       outputText: text,
     });
     this.sink.emit(EV.responseDone, { response: this.#response(status, reason, output, u) });
-    this.onFinished(this.#items.at(-1)?.id ?? null);
+    if (this.ctx.dialect === 'ga') {
+      this.#tail = setTimeout(() => {
+        this.#tail = undefined;
+        this.sink.emit(EV.rateLimits, { rate_limits: rateLimits('ga', this.ctx.ordinal) });
+      }, GA_RATE_LIMITS_AFTER_DONE_MS);
+    }
+    this.onFinished(this.#items.at(-1)?.id ?? null, output);
   }
 
   #response(status: ResponseStatus, reason: string | undefined, output: unknown[], u: unknown): Record<string, unknown> {
     return responseObject(this.ctx.dialect, {
       id: this.ctx.responseId,
       status,
-      statusDetails: statusDetails(status, reason, this.ctx.session.id),
+      statusDetails: statusDetails(status, reason, this.ctx.session.id, this.ctx.azure),
       output,
       conversationId: this.ctx.conversationId,
       session: this.ctx.session,

@@ -22,8 +22,8 @@ export type Fault =
   | { kind: 'stall'; atMs: number; durationMs: number }
   /** The TCP socket is destroyed (no close frame) at audio time `atMs`: the client sees 1006. */
   | { kind: 'drop'; atMs: number }
-  /** A close frame with `code` and `reason` at audio time `atMs`. */
-  | { kind: 'close'; atMs: number; code: 1000 | 1001 | 1011; reason: string }
+  /** A close frame with `code` and `reason` at audio time `atMs` (3000 / 4000: OpenAI's auth / request-shape closes). */
+  | { kind: 'close'; atMs: number; code: CloseCode; reason: string }
   /** The response ends at `atMs` (or after all deltas) with this status and matching `status_details`. */
   | { kind: 'status'; status: 'failed' | 'incomplete' | 'cancelled'; reason?: string; atMs?: number }
   /** An `error` event at audio time `atMs`; the response goes on. */
@@ -40,7 +40,38 @@ export type Fault =
    */
   | { kind: 'late-deltas'; count: number; afterMs: number; holdResponseDone?: boolean }
   /** The answer is split into two audio items; the first item's audio `.done` follows the second item's first deltas. */
-  | { kind: 'two-items' };
+  | { kind: 'two-items' }
+  /**
+   * The last `count` audio deltas are never sent; the transcript, audio `.done`, and `response.done` `completed`
+   * with full usage still come (the community report of "the last one or two audio.delta packets").
+   */
+  | { kind: 'lose-last-deltas'; count: number }
+  /**
+   * From audio time `atMs` to the end of the turn the audio goes on as digital silence (or noise at `noiseDbfs`)
+   * while the transcript continues; delta sizes, usage and `response.done` `completed` stay as healthy.
+   */
+  | { kind: 'silent-tail'; atMs: number; noiseDbfs?: number }
+  /**
+   * At audio time `atMs` the open item is closed as `completed` with the transcript so far, then
+   * `response.done` `failed` (server_error) lists it in `output` (openai-realtime-api-beta#116).
+   */
+  | { kind: 'failed-after-partial'; atMs: number }
+  /**
+   * Azure's output cap: once the answer's output tokens (audio at 20/s plus text) exceed `maxOutputTokens`
+   * (default 4096, reported for Azure gpt-realtime-2), `response.done` `incomplete` / `max_output_tokens`.
+   */
+  | { kind: 'output-cap'; maxOutputTokens?: number };
+
+/** Close codes a `close` fault may send. */
+export const CLOSE_CODES = [1000, 1001, 1011, 3000, 4000] as const;
+export type CloseCode = (typeof CLOSE_CODES)[number];
+
+/**
+ * OpenAI's refusals after the 101 (LLMGW capture): `error` then close 3000 (auth) / 4000 (request shape) in the
+ * same millisecond. On Azure paths the same problem is refused at HTTP level instead (401 / 404).
+ */
+export const OPENAI_REFUSALS = ['invalid_api_key', 'missing_key', 'invalid_model', 'missing_model', 'beta_api_shape_disabled'] as const;
+export type OpenAIRefusal = (typeof OPENAI_REFUSALS)[number];
 
 export type FaultKind = Fault['kind'];
 
@@ -57,6 +88,11 @@ export interface Delivery {
   jitterMs?: number;
   /** Audio per burst in ms; deltas of a burst go out back to back (default 0: one delta at a time). */
   burstMs?: number;
+  /**
+   * Audio per delta, ms, uniform in [min, max] (default 200–500, as the real service: gpt-realtime-2 averages
+   * ~370 ms). `{ min: 100, max: 200 }` gives the simulator's old small deltas.
+   */
+  deltaMs?: { min: number; max: number };
 }
 
 /** The upgrade is refused with this HTTP status. */
@@ -77,6 +113,12 @@ export interface Scenario {
   delivery?: Delivery;
   /** Every response carries two audio items (as `two-items` on every turn). */
   multiItem?: boolean;
+  /** Refuse the connection as OpenAI does after the 101 (Azure paths: the HTTP refusal for the same problem). */
+  refusal?: OpenAIRefusal;
+  /** Answer every turn with this text instead of the catalogue's (e.g. a long answer for `output-cap`). */
+  answer?: string;
+  /** WebSocket ping interval for this scenario's connections, ms (0 = none; default: the simulator's, ~20 s). */
+  pingIntervalMs?: number;
 }
 
 /** The faults planned for `turn` (1-based). */
@@ -103,7 +145,7 @@ const FAULT_FIELDS: { readonly [K in FaultKind]: Readonly<Record<string, FieldSp
   'no-response-done': { afterAudioDone: { type: 'boolean', optional: true } },
   stall: { atMs: MS, durationMs: MS },
   drop: { atMs: MS },
-  close: { atMs: MS, code: { type: 'code', values: [1000, 1001, 1011] }, reason: { type: 'string', maxBytes: 123 } },
+  close: { atMs: MS, code: { type: 'code', values: CLOSE_CODES }, reason: { type: 'string', maxBytes: 123 } },
   status: {
     status: { type: 'string', oneOf: ['failed', 'incomplete', 'cancelled'] },
     reason: { type: 'string', optional: true },
@@ -115,6 +157,10 @@ const FAULT_FIELDS: { readonly [K in FaultKind]: Readonly<Record<string, FieldSp
   'slow-first-audio': { delayMs: MS },
   'late-deltas': { count: { type: 'number', min: 1, max: 1000 }, afterMs: { type: 'number', min: 0, max: 300 }, holdResponseDone: { type: 'boolean', optional: true } },
   'two-items': {},
+  'lose-last-deltas': { count: { type: 'number', min: 1, max: 1000 } },
+  'silent-tail': { atMs: MS, noiseDbfs: { type: 'number', min: -120, max: 0, optional: true } },
+  'failed-after-partial': { atMs: MS },
+  'output-cap': { maxOutputTokens: { type: 'number', min: 1, max: 1_000_000, optional: true } },
 };
 
 const FAULT_KINDS = Object.keys(FAULT_FIELDS) as FaultKind[];
@@ -167,7 +213,7 @@ function validateFault(path: string, raw: unknown): Fault {
 /** Validates a scenario object (e.g. parsed from a user's JSON file). Errors name the offending field. */
 export function validateScenario(raw: unknown, path = 'scenario'): Scenario {
   if (!isRecord(raw)) throw new ConfigError(path, 'must be a JSON object');
-  checkKeys(path, raw, ['name', 'description', 'upgrade', 'turns', 'delivery', 'multiItem']);
+  checkKeys(path, raw, ['name', 'description', 'upgrade', 'turns', 'delivery', 'multiItem', 'refusal', 'answer', 'pingIntervalMs']);
   checkField(`${path}.name`, raw['name'], { type: 'string' });
   if (!/^[A-Za-z0-9._-]+$/.test(raw['name'] as string)) throw new ConfigError(`${path}.name`, 'may only hold letters, digits, ".", "_" and "-"');
   checkField(`${path}.description`, raw['description'], { type: 'string', optional: true });
@@ -175,13 +221,30 @@ export function validateScenario(raw: unknown, path = 'scenario'): Scenario {
   const out: Scenario = { name: raw['name'] as string, description: (raw['description'] as string | undefined) ?? '' };
   if (raw['multiItem'] !== undefined) out.multiItem = raw['multiItem'] as boolean;
   if (raw['upgrade'] !== undefined) out.upgrade = validateUpgrade(`${path}.upgrade`, raw['upgrade']);
+  checkField(`${path}.refusal`, raw['refusal'], { type: 'string', optional: true, oneOf: OPENAI_REFUSALS });
+  if (raw['refusal'] !== undefined) out.refusal = raw['refusal'] as OpenAIRefusal;
+  checkField(`${path}.answer`, raw['answer'], { type: 'string', optional: true, maxBytes: 200_000 });
+  if (raw['answer'] !== undefined) {
+    if (!/[\p{L}\p{N}]/u.test(raw['answer'] as string)) throw new ConfigError(`${path}.answer`, 'must hold at least one word');
+    out.answer = raw['answer'] as string;
+  }
+  checkField(`${path}.pingIntervalMs`, raw['pingIntervalMs'], { ...OPT_MS, max: 600_000 });
+  if (raw['pingIntervalMs'] !== undefined) out.pingIntervalMs = raw['pingIntervalMs'] as number;
   if (raw['delivery'] !== undefined) {
     const d = raw['delivery'];
     if (!isRecord(d)) throw new ConfigError(`${path}.delivery`, 'must be an object');
-    checkKeys(`${path}.delivery`, d, ['speed', 'jitterMs', 'burstMs']);
+    checkKeys(`${path}.delivery`, d, ['speed', 'jitterMs', 'burstMs', 'deltaMs']);
     checkField(`${path}.delivery.speed`, d['speed'], { type: 'number', min: 0.01, max: 1000, optional: true });
     checkField(`${path}.delivery.jitterMs`, d['jitterMs'], { ...OPT_MS, max: 60_000 });
     checkField(`${path}.delivery.burstMs`, d['burstMs'], { ...OPT_MS, max: 60_000 });
+    const sizes = d['deltaMs'];
+    if (sizes !== undefined) {
+      if (!isRecord(sizes)) throw new ConfigError(`${path}.delivery.deltaMs`, 'must be an object { "min": ms, "max": ms }');
+      checkKeys(`${path}.delivery.deltaMs`, sizes, ['min', 'max']);
+      checkField(`${path}.delivery.deltaMs.min`, sizes['min'], { type: 'number', min: 10, max: 10_000 });
+      checkField(`${path}.delivery.deltaMs.max`, sizes['max'], { type: 'number', min: 10, max: 10_000 });
+      if ((sizes['max'] as number) < (sizes['min'] as number)) throw new ConfigError(`${path}.delivery.deltaMs.max`, 'must be at least deltaMs.min');
+    }
     out.delivery = d as Delivery;
   }
   if (raw['turns'] !== undefined) {

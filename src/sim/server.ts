@@ -1,6 +1,7 @@
 /**
  * The simulator's server: an HTTP(S) listener whose upgrade handler judges each request (upgrade.ts) and
- * hands accepted sockets to a SimConnection. Every flavour is served at its real path.
+ * hands accepted sockets to a SimConnection, or, for OpenAI's refusals after the 101, sends the `error` and
+ * the close frame together. Every flavour is served at its real path, with its provider's upgrade headers.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -16,7 +17,8 @@ import { createIdMinter, createRng, mixSeed } from './random.js';
 import type { Scenario } from './scenario.js';
 import { speak, type SpokenAnswer } from './speech.js';
 import { createSelfSignedCert } from './tls.js';
-import { judgeUpgrade, offeredProtocols, writeRefusal, type UpgradeTarget } from './upgrade.js';
+import { upgradeHeaders } from './upgrade-headers.js';
+import { judgeUpgrade, offeredProtocols, writeRefusal, type AfterUpgradeRefusal, type UpgradeTarget } from './upgrade.js';
 
 export interface SimulatorOptions {
   /** 0 = any free port (default 0). */
@@ -40,6 +42,8 @@ export interface SimulatorOptions {
   catalog?: readonly PromptSpec[];
   /** Answer for input that matches no prompt (default: the count-to-twenty answer). */
   defaultAnswer?: string;
+  /** WebSocket ping interval, ms (default 20 260, as OpenAI; 0 = none). A scenario's `pingIntervalMs` wins. */
+  pingIntervalMs?: number;
 }
 
 export interface RunningSimulator {
@@ -48,9 +52,12 @@ export interface RunningSimulator {
   baseUrl: string;
   /** PEM of the self-signed certificate when `tls` is on (pass it as `ca` to trust it). */
   tlsCert: string | undefined;
+  /** Resolves once every known answer has been rendered (turns after it start without a synthesis pause). */
+  warmed: Promise<void>;
   /**
    * The URL for a flavour. `openai-beta` shares the `openai-ga` URL: as on the real service, the client
-   * selects beta with the `OpenAI-Beta: realtime=v1` header (or the `openai-beta.realtime-v1` subprotocol).
+   * asks for beta with the `OpenAI-Beta: realtime=v1` header (or the `openai-beta.realtime-v1` subprotocol),
+   * and is refused (`beta_api_shape_disabled`, close 4000).
    */
   url(flavour: Flavour, opts?: { scenario?: string; deployment?: string }): string;
   close(): Promise<void>;
@@ -58,6 +65,8 @@ export interface RunningSimulator {
 
 const MAX_PAYLOAD = 32 * 1024 * 1024;
 const SPEECH_CACHE = 64;
+/** OpenAI's server PING cadence (LLMGW probe 9: every 20.26 s). */
+export const DEFAULT_PING_INTERVAL_MS = 20_260;
 
 function resolveScenarios(o: SimulatorOptions): { all: Map<string, Scenario>; fallback: Scenario } {
   const all = new Map<string, Scenario>(Object.entries({ ...BUILTIN_SCENARIOS, ...(o.scenarios ?? {}) }));
@@ -109,11 +118,10 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<RunningS
     handleProtocols: (protocols) =>
       protocols.has('realtime') ? 'realtime' : ([...protocols].find((p) => !p.startsWith('openai-insecure-api-key.')) ?? false),
   });
-  const mintRequestId = createIdMinter(createRng(mixSeed('requests', seed)));
-  const responseHeaders = (azure: boolean): Record<string, string> => {
-    const id = mintRequestId('req');
-    return azure ? { 'apim-request-id': id, 'x-request-id': id, 'x-ms-region': 'Simulator' } : { 'x-request-id': id, 'openai-version': '2020-10-01' };
-  };
+  const headerRng = createRng(mixSeed('requests', seed));
+  const mintRequestId = createIdMinter(headerRng);
+  const mintEventId = createIdMinter(createRng(mixSeed('refusal-events', seed)));
+  const responseHeaders = (azure: boolean, req: IncomingMessage): Record<string, string> => upgradeHeaders(azure, req, mintRequestId, headerRng);
   const extraHeaders = new WeakMap<IncomingMessage, Record<string, string>>();
   wss.on('headers', (headers, req) => headers.push(...Object.entries(extraHeaders.get(req) ?? {}).map(([k, v]) => `${k}: ${v}`)));
   const sockets = new Set<WebSocket>();
@@ -126,21 +134,42 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<RunningS
       const verdict = judgeUpgrade(req, { apiKey, scenarios: all, defaultScenario: fallback });
       if (!verdict.ok) {
         log(`refused ${req.url?.split('?')[0]} with ${verdict.refusal.status}`);
-        writeRefusal(socket, verdict.refusal, responseHeaders(/^\/openai\//.test(req.url ?? '')));
+        writeRefusal(socket, verdict.refusal, responseHeaders(verdict.azure, req));
         return;
       }
-      extraHeaders.set(req, responseHeaders(isAzure(verdict.target.flavour)));
-      wss.handleUpgrade(req, socket, head, (ws, request) => accept(ws, verdict.target, offeredProtocols(request)));
+      const { target } = verdict;
+      extraHeaders.set(req, responseHeaders(isAzure(target.flavour), req));
+      wss.handleUpgrade(req, socket, head, (ws, request) => {
+        if (target.refusal) refuseAfterUpgrade(ws, target, target.refusal);
+        else accept(ws, target, offeredProtocols(request));
+      });
     } catch (err) {
       log(`upgrade failed: ${(err as Error).stack ?? String(err)}`);
       writeRefusal(socket, { status: 500, body: { error: { code: '500', message: 'Internal simulator error.' } }, headers: {} }, {});
     }
   });
 
+  /** OpenAI's refusal: the `error` and the close frame in the same millisecond, no `session.created`. */
+  const refuseAfterUpgrade = (ws: WebSocket, target: UpgradeTarget, r: AfterUpgradeRefusal): void => {
+    sockets.add(ws);
+    ws.on('close', () => sockets.delete(ws));
+    ws.on('error', (err) => log(`refused socket error: ${err.message}`));
+    log(`[${target.flavour}] refused after the 101: ${r.error.code ?? r.error.message} → close ${r.closeCode}`);
+    ws.send(JSON.stringify({ type: 'error', event_id: mintEventId('event'), error: r.error }));
+    ws.close(r.closeCode, r.closeReason);
+  };
+
   const accept = (ws: WebSocket, target: UpgradeTarget, protocols: string[]): void => {
     const n = ++ordinal;
     sockets.add(ws);
     ws.on('close', () => sockets.delete(ws));
+    const pingMs = target.scenario.pingIntervalMs ?? o.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
+    if (pingMs > 0) {
+      const pinger = setInterval(() => {
+        if (ws.readyState === ws.OPEN) ws.ping(Buffer.from([0, 1, 2, 3].map(() => Math.floor(headerRng.next() * 256))));
+      }, pingMs);
+      ws.on('close', () => clearInterval(pinger));
+    }
     const conn = new SimConnection({
       ws,
       flavour: target.flavour,
@@ -166,13 +195,18 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<RunningS
     });
   });
   server.on('error', (err) => log(`server error: ${err.message}`));
-  // Render the catalogue's answers ahead of the first turn, one per tick, so turns start without a synthesis pause.
-  const warm = answers.knownAnswers();
+  // Render the answers of the caller's own scenarios, then the catalogue's, ahead of the first turn, one per tick,
+  // so turns start without a synthesis pause (a built-in scenario's long answer renders when first used).
+  const own = [...Object.values(o.scenarios ?? {}), ...(typeof o.scenario === 'object' ? [o.scenario] : [])];
+  const warm = [...new Set([...own.flatMap((s) => (s.answer !== undefined ? [s.answer] : [])), ...answers.knownAnswers()])];
   let warmTimer: NodeJS.Immediate | undefined;
+  let warmDone: () => void = () => {};
+  const warmed = new Promise<void>((resolve) => (warmDone = resolve));
   const warmNext = (): void => {
     const text = warm.shift();
     if (text !== undefined) speakCached(text);
     warmTimer = warm.length ? setImmediate(warmNext) : undefined;
+    if (!warmTimer) warmDone();
   };
   warmTimer = setImmediate(warmNext);
   const address = server.address();
@@ -184,6 +218,7 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<RunningS
     port,
     baseUrl,
     tlsCert: cert?.cert,
+    warmed,
     url(flavour, opts = {}) {
       const deployment = opts.deployment ?? 'gpt-realtime';
       const u =
@@ -197,6 +232,7 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<RunningS
     },
     async close() {
       if (warmTimer) clearImmediate(warmTimer);
+      warmDone();
       for (const ws of sockets) ws.terminate();
       sockets.clear();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

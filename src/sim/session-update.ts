@@ -4,7 +4,7 @@
  * `unknown_parameter`, and GA rejects beta fields the same way. Returns the merged session or the error.
  */
 import type { Dialect } from '../realtime/flavours.js';
-import { DEFAULT_VAD, type SessionConfig, type VadConfig } from './payloads.js';
+import { DEFAULT_VAD, EAGERNESS_SILENCE_MS, type Eagerness, type SessionConfig, type VadConfig } from './payloads.js';
 import type { RequestError } from './protocol-errors.js';
 
 export type UpdateResult = { ok: true; session: SessionConfig } | { ok: false; error: RequestError };
@@ -42,17 +42,35 @@ function turnDetection(raw: unknown, current: VadConfig | null, param: string): 
   const pick = <T>(key: keyof VadConfig, ok: (v: unknown) => boolean): T | undefined => (ok(raw[key]) ? (raw[key] as T) : undefined);
   const num = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0;
   const bool = (v: unknown): boolean => typeof v === 'boolean';
+  const create_response = pick<boolean>('create_response', bool) ?? base.create_response;
+  const interrupt_response = pick<boolean>('interrupt_response', bool) ?? base.interrupt_response;
+  if (raw['type'] === 'semantic_vad') {
+    // semantic_vad has `eagerness` and no threshold / prefix / silence (NODE types).
+    const stray = ['threshold', 'prefix_padding_ms', 'silence_duration_ms'].find((k) => raw[k] !== undefined);
+    if (stray) return invalid('unknown_parameter', `Unknown parameter: '${param}.${stray}'.`, `${param}.${stray}`);
+    const eagerness = raw['eagerness'] ?? 'auto';
+    if (!(eagerness === 'low' || eagerness === 'medium' || eagerness === 'high' || eagerness === 'auto')) {
+      return invalidValue(`${param}.eagerness`, eagerness, "'low', 'medium', 'high' and 'auto'");
+    }
+    const e: Eagerness = eagerness;
+    return {
+      ok: true,
+      value: { type: 'semantic_vad', threshold: DEFAULT_VAD.threshold, prefix_padding_ms: DEFAULT_VAD.prefix_padding_ms, silence_duration_ms: EAGERNESS_SILENCE_MS[e], create_response, interrupt_response, eagerness: e },
+    };
+  }
+  if (raw['eagerness'] !== undefined) return invalid('unknown_parameter', `Unknown parameter: '${param}.eagerness'.`, `${param}.eagerness`);
+  const serverBase = base.type === 'server_vad' ? base : DEFAULT_VAD;
   const threshold = pick<number>('threshold', num);
   if (threshold !== undefined && threshold > 1) return invalid('decimal_above_max_value', `Invalid '${param}.threshold': decimal above maximum value. Expected a value <= 1, but got ${threshold} instead.`, `${param}.threshold`);
   return {
     ok: true,
     value: {
-      type: raw['type'],
-      threshold: threshold ?? base.threshold,
-      prefix_padding_ms: pick<number>('prefix_padding_ms', num) ?? base.prefix_padding_ms,
-      silence_duration_ms: pick<number>('silence_duration_ms', num) ?? base.silence_duration_ms,
-      create_response: pick<boolean>('create_response', bool) ?? base.create_response,
-      interrupt_response: pick<boolean>('interrupt_response', bool) ?? base.interrupt_response,
+      type: 'server_vad',
+      threshold: threshold ?? serverBase.threshold,
+      prefix_padding_ms: pick<number>('prefix_padding_ms', num) ?? serverBase.prefix_padding_ms,
+      silence_duration_ms: pick<number>('silence_duration_ms', num) ?? serverBase.silence_duration_ms,
+      create_response,
+      interrupt_response,
     },
   };
 }

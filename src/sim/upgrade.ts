@@ -1,21 +1,31 @@
 /**
  * The upgrade request, judged as the services judge it: path → flavour and dialect, required query
  * parameters, the key, then the scenario (a `scenario=<name>` query parameter, simulator-only) and its
- * possible refusal. Refusals carry the HTTP status, headers and JSON body the real service would send.
+ * possible refusal. Azure refuses at HTTP level (status, headers, JSON body). OpenAI accepts the upgrade and
+ * then refuses with an `error` event and a close 3000 (auth) / 4000 (request shape) in the same millisecond
+ * (LLMGW capture 2026-09-18); since May 2026 that includes every beta request (`beta_api_shape_disabled`).
  */
 import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Dialect, Flavour } from '../realtime/flavours.js';
-import type { Scenario } from './scenario.js';
+import { dialectOf, inferFlavour, isAzure, type Dialect, type Flavour } from '../realtime/flavours.js';
+import type { OpenAIRefusal, Scenario } from './scenario.js';
 
-/** An accepted upgrade. */
+/** OpenAI's refusal after the 101: the `error` body, then a close frame. */
+export interface AfterUpgradeRefusal {
+  error: { type: 'invalid_request_error'; code: string | null; message: string; param: null; event_id: null };
+  closeCode: 3000 | 4000;
+  closeReason: string;
+}
+
+/** An accepted upgrade (possibly one OpenAI refuses right after the 101). */
 export interface UpgradeTarget {
   flavour: Flavour;
   dialect: Dialect;
   /** Model or deployment named in the URL. */
   model: string;
   scenario: Scenario;
+  refusal?: AfterUpgradeRefusal;
 }
 
 /** A refused upgrade: what goes back on the wire. */
@@ -25,7 +35,7 @@ export interface Refusal {
   headers: Record<string, string>;
 }
 
-export type UpgradeVerdict = { ok: true; target: UpgradeTarget } | { ok: false; refusal: Refusal };
+export type UpgradeVerdict = { ok: true; target: UpgradeTarget } | { ok: false; refusal: Refusal; azure: boolean };
 
 export interface UpgradeRules {
   apiKey: string;
@@ -59,9 +69,43 @@ export function defaultRefusalBody(status: number, azure: boolean): unknown {
   return { error: { ...e, param: null } };
 }
 
-function refuse(status: number, body: unknown, headers: Record<string, string> = {}): UpgradeVerdict {
-  return { ok: false, refusal: { status, body, headers: { ...(status === 429 ? { 'retry-after': '10' } : {}), ...headers } } };
+function refuse(status: number, body: unknown, headers: Record<string, string> = {}, azure = false): UpgradeVerdict {
+  return { ok: false, azure, refusal: { status, body, headers: { ...(status === 429 ? { 'retry-after': '10' } : {}), ...headers } } };
 }
+
+const AZURE_DEPLOYMENT_NOT_FOUND =
+  'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.';
+
+/** OpenAI's `error` + close for a problem found after the 101, worded as captured (LLMGW probes 7c, 8b, 10–11b). */
+export function openaiRefusal(kind: OpenAIRefusal, model: string): AfterUpgradeRefusal {
+  const make = (code: string | null, message: string, closeCode: 3000 | 4000): AfterUpgradeRefusal => ({
+    error: { type: 'invalid_request_error', code, message, param: null, event_id: null },
+    closeCode,
+    closeReason: code ? `invalid_request_error.${code}` : 'invalid_request_error',
+  });
+  switch (kind) {
+    case 'invalid_api_key':
+      // The service quotes a masked key; the simulator quotes none of it (keys never reach a trace).
+      return make('invalid_api_key', 'Incorrect API key provided: sk-***…***. You can find your API key at https://platform.openai.com/account/api-keys.', 3000);
+    case 'missing_key':
+      return make(null, 'Missing bearer or basic authentication in header', 3000);
+    case 'invalid_model':
+      return make('invalid_model', `Model "${model.slice(0, 100)}" is not supported in realtime mode.`, 4000);
+    case 'missing_model':
+      return make('missing_model', 'You must provide a model parameter, for example wss://api.openai.com/v1/realtime?model=gpt-realtime-1.5', 4000);
+    case 'beta_api_shape_disabled':
+      return make('beta_api_shape_disabled', 'The Realtime Beta API is no longer supported. Please use /v1/realtime for the GA API.', 4000);
+  }
+}
+
+/** Azure's HTTP refusal for the same problem (beta is not an Azure problem: undefined). */
+function azureRefusal(kind: OpenAIRefusal): UpgradeVerdict | undefined {
+  if (kind === 'invalid_api_key' || kind === 'missing_key') return refuse(401, defaultRefusalBody(401, true), {}, true);
+  if (kind === 'invalid_model' || kind === 'missing_model') return refuse(404, { error: { code: 'DeploymentNotFound', message: AZURE_DEPLOYMENT_NOT_FOUND } }, {}, true);
+  return undefined;
+}
+
+const SERVED_PATHS = ['/openai/v1/realtime', '/openai/realtime', '/v1/realtime'];
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
@@ -88,9 +132,8 @@ function presentedKeys(req: IncomingMessage, url: URL, azure: boolean): string[]
   return keys;
 }
 
-function missingParam(name: string, azure: boolean): UpgradeVerdict {
-  if (azure) return refuse(400, { error: { code: 'BadRequest', message: `Missing required query parameter: '${name}'.` } });
-  return refuse(400, { error: { message: `Missing required parameter: '${name}'.`, type: 'invalid_request_error', param: name, code: 'missing_required_parameter' } });
+function missingParam(name: string): UpgradeVerdict {
+  return refuse(400, { error: { code: 'BadRequest', message: `Missing required query parameter: '${name}'.` } }, {}, true);
 }
 
 /** Decides what to do with an upgrade request. Never throws. */
@@ -102,54 +145,56 @@ export function judgeUpgrade(req: IncomingMessage, rules: UpgradeRules): Upgrade
     return refuse(400, { error: { code: 'BadRequest', message: 'Malformed request URL.' } });
   }
   const path = url.pathname.replace(/\/+$/, '');
-  let flavour: Flavour;
-  if (path === '/openai/v1/realtime') flavour = 'azure-ga';
-  else if (path === '/openai/realtime') flavour = 'azure-preview';
-  else if (path === '/v1/realtime') {
-    const beta = /realtime=v1/i.test(header(req, 'openai-beta') ?? '') || offeredProtocols(req).includes('openai-beta.realtime-v1');
-    flavour = beta ? 'openai-beta' : 'openai-ga';
-  } else {
-    return refuse(404, { error: { code: '404', message: 'Resource not found' } });
-  }
-  const azure = flavour === 'azure-ga' || flavour === 'azure-preview';
+  if (!SERVED_PATHS.includes(path)) return refuse(404, { error: { code: '404', message: 'Resource not found' } });
+  let flavour: Flavour = inferFlavour(url);
+  const azure = isAzure(flavour);
+  const betaAsked = /realtime=v1/i.test(header(req, 'openai-beta') ?? '') || offeredProtocols(req).includes('openai-beta.realtime-v1');
+  if (!azure && betaAsked) flavour = 'openai-beta';
+  const dialect = dialectOf(flavour);
+  const scenarioName = url.searchParams.get('scenario');
+  const scenario = scenarioName === null ? rules.defaultScenario : rules.scenarios.get(scenarioName);
   if (flavour === 'azure-ga' && url.searchParams.has('api-version')) {
-    return refuse(401, { error: { code: '401', message: `${AZURE_401} (The api-version query parameter is not supported on /openai/v1 endpoints.)` } });
+    return refuse(401, { error: { code: '401', message: `${AZURE_401} (The api-version query parameter is not supported on /openai/v1 endpoints.)` } }, {}, true);
   }
   const keys = presentedKeys(req, url, azure);
+  const model = url.searchParams.get(flavour === 'azure-preview' ? 'deployment' : 'model') ?? '';
+  // OpenAI: every problem of the request is an error + close after the 101, auth first (close 3000).
+  const accept = (refusal?: AfterUpgradeRefusal): UpgradeVerdict => ({
+    ok: true,
+    target: { flavour, dialect, model, scenario: scenario ?? rules.defaultScenario, ...(refusal ? { refusal } : {}) },
+  });
   if (!keys.includes(rules.apiKey)) {
-    if (keys.length === 0 && !azure) {
-      return refuse(401, {
-        error: {
-          message: "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
-          type: 'invalid_request_error',
-          param: null,
-          code: null,
-        },
-      });
-    }
-    return refuse(401, defaultRefusalBody(401, azure));
+    if (!azure) return accept(openaiRefusal(keys.length === 0 ? 'missing_key' : 'invalid_api_key', model));
+    return refuse(401, defaultRefusalBody(401, true), {}, true);
   }
-  let model: string | null;
-  if (flavour === 'azure-preview') {
-    if (!url.searchParams.get('api-version')) return refuse(404, defaultRefusalBody(404, true));
-    model = url.searchParams.get('deployment');
-    if (!model) return missingParam('deployment', true);
-  } else {
-    model = url.searchParams.get('model');
-    if (!model) return missingParam('model', azure);
+  if (!azure) {
+    if (betaAsked) return accept(openaiRefusal('beta_api_shape_disabled', model));
+    if (!model) return accept(openaiRefusal('missing_model', model));
+    if (!/realtime/i.test(model)) return accept(openaiRefusal('invalid_model', model));
+  } else if (flavour === 'azure-preview') {
+    if (!url.searchParams.get('api-version')) return refuse(404, defaultRefusalBody(404, true), {}, true);
+    if (!model) return missingParam('deployment');
+  } else if (!model) {
+    return missingParam('model');
   }
-  const name = url.searchParams.get('scenario');
-  const scenario = name === null ? rules.defaultScenario : rules.scenarios.get(name);
   if (!scenario) {
-    return refuse(400, {
-      error: { message: `Unknown simulator scenario '${name}'. Known: ${[...rules.scenarios.keys()].join(', ')}.`, type: 'invalid_request_error', param: 'scenario', code: 'unknown_scenario' },
-    });
+    return refuse(
+      400,
+      { error: { message: `Unknown simulator scenario '${scenarioName}'. Known: ${[...rules.scenarios.keys()].join(', ')}.`, type: 'invalid_request_error', param: 'scenario', code: 'unknown_scenario' } },
+      {},
+      azure,
+    );
+  }
+  if (scenario.refusal) {
+    if (!azure) return accept(openaiRefusal(scenario.refusal, model));
+    const http = azureRefusal(scenario.refusal);
+    if (http) return http;
   }
   if (scenario.upgrade) {
     const { status, body, headers } = scenario.upgrade;
-    return refuse(status, body ?? defaultRefusalBody(status, azure), headers);
+    return refuse(status, body ?? defaultRefusalBody(status, azure), headers, azure);
   }
-  return { ok: true, target: { flavour, dialect: flavour === 'azure-ga' || flavour === 'openai-ga' ? 'ga' : 'beta', model, scenario } };
+  return accept();
 }
 
 /** Writes a refusal as a plain HTTP response on the raw upgrade socket and closes it. */

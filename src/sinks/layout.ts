@@ -110,6 +110,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.gz': 'application/gzip',
   '.wav': 'audio/wav',
   '.html': 'text/html; charset=utf-8',
+  '.zip': 'application/zip',
 };
 
 /** The content type the layout uses for a path (by extension); `application/octet-stream` otherwise. */

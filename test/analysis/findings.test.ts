@@ -21,14 +21,26 @@ describe('healthy speech stays quiet', () => {
     expect(a.turns[0]!.findings).toEqual([]);
   });
 
-  it('a usage ratio off by 2× (20 tokens/s against the default 10) is not truncation without a trailing transcript', () => {
-    const a = analyze(oneTurn({ pcm: speech(10_000), transcript: COUNT, audioTokens: 200 }).b);
-    expect(a.turns[0]!.metrics!.coverage.usageRatio).toBe(0.5);
+  it('a deployment that counts half the documented rate (10 tokens/s) is not truncation: more audio than usage never is', () => {
+    // The old simulator's accounting: 100 tokens for 10 s. Coverage 2.0 (less the 3 overhead tokens: 97 tokens ≈ 4.85 s).
+    const a = analyze(oneTurn({ pcm: speech(10_000), transcript: COUNT, audioTokens: 100 }).b);
+    expect(a.turns[0]!.metrics!.coverage).toMatchObject({ audioTokensPerSecond: 20, usageImpliedMs: 4850, usageRatio: 2.062 });
     expect(a.turns[0]!.findings).toEqual([]);
   });
 
-  it('usage one token over the audio is not truncation', () => {
-    expect(turnFindings(analyze(oneTurn({ pcm: speech(10_000), transcript: COUNT, audioTokens: 104 }).b))).toEqual([]);
+  it('a healthy real-shaped answer (20 tokens/s + 3 overhead tokens) covers 100 %', () => {
+    const a = analyze(oneTurn({ pcm: speech(10_000), transcript: COUNT }).b);
+    expect(a.turns[0]!.metrics!.usage.outputAudioTokens).toBe(203);
+    expect(a.turns[0]!.metrics!.coverage).toMatchObject({ usageImpliedMs: 10_000, usageRatio: 1 });
+    expect(a.turns[0]!.findings).toEqual([]);
+  });
+
+  it('overhead of 0 or 8 tokens instead of the assumed 3 is not truncation', () => {
+    for (const audioTokens of [200, 208]) expect(turnFindings(analyze(oneTurn({ pcm: speech(10_000), transcript: COUNT, audioTokens }).b))).toEqual([]);
+  });
+
+  it('usage nine tokens (450 ms) over the audio is not truncation', () => {
+    expect(turnFindings(analyze(oneTurn({ pcm: speech(10_000), transcript: COUNT, audioTokens: 212 }).b))).toEqual([]);
   });
 });
 
@@ -60,16 +72,16 @@ describe('audio_truncated', () => {
         atMs: 10_500,
         durationMs: 1500,
         message:
-          'The audio ends at 10.5 s, about 1.5 s short: usage reports 120 audio tokens ≈ 12.0 s (received 88 %); 17 characters of transcript (≈ 1.1 s) arrived after the last audio delta.',
+          'The audio ends at 10.5 s, about 1.5 s short: usage reports 243 audio tokens ≈ 12.0 s (received 88 %); 17 characters of transcript (≈ 1.1 s) arrived after the last audio delta.',
       },
     ]);
     expect(a.verdict).toBe('fail');
   });
 
   it('the final 1 s of a 10 s answer, on usage alone', () => {
-    const a = analyze(oneTurn({ pcm: speech(9000), transcript: COUNT, audioTokens: 100 }).b);
+    const a = analyze(oneTurn({ pcm: speech(9000), transcript: COUNT, audioTokens: 203 }).b);
     expect(turnFindings(a)).toEqual([
-      { code: 'audio_truncated', severity: 'major', turn: 1, atMs: 9000, durationMs: 1000, message: 'The audio ends at 9.0 s, about 1.0 s short: usage reports 100 audio tokens ≈ 10.0 s (received 90 %).' },
+      { code: 'audio_truncated', severity: 'major', turn: 1, atMs: 9000, durationMs: 1000, message: 'The audio ends at 9.0 s, about 1.0 s short: usage reports 203 audio tokens ≈ 10.0 s (received 90 %).' },
     ]);
   });
 
@@ -88,10 +100,10 @@ describe('audio_truncated', () => {
   });
 
   it('a usage coverage below the floor still counts when the transcript went on after the audio', () => {
-    // 20 tokens/s would be a mis-calibration, but here the transcript kept coming after the audio stopped.
-    const a = analyze(oneTurn({ pcm: speech(10_000), transcript: COUNT, keepBytes: 5000 * MS }).b);
-    expect(a.turns[0]!.metrics!.coverage.usageRatio).toBe(0.5);
-    expect(turnFindings(a).map((f) => [f.code, f.durationMs])).toEqual([['audio_truncated', 5000]]);
+    // 25 % coverage would look like a mis-calibrated rate, but here the transcript kept coming after the audio stopped.
+    const a = analyze(oneTurn({ pcm: speech(10_000), transcript: COUNT, keepBytes: 2500 * MS }).b);
+    expect(a.turns[0]!.metrics!.coverage.usageRatio).toBe(0.25);
+    expect(turnFindings(a).map((f) => [f.code, f.durationMs])).toEqual([['audio_truncated', 7500]]);
   });
 });
 
@@ -201,9 +213,16 @@ describe('expected_content_missing', () => {
 });
 
 describe('audio_truncated does not fire on a mis-calibrated default ratio with fast speech', () => {
-  it('20 tokens/s, 17 characters/s, complete audio: no finding', () => {
-    const a = analyze(oneTurn({ pcm: speech(8900), transcript: COUNT, audioTokens: 178 }).b);
-    expect(a.turns[0]!.metrics!.coverage).toMatchObject({ usageRatio: 0.5, transcriptRatio: 0.884, trailingTranscriptChars: 0 });
+  it('10 tokens/s (half the documented rate), 17 characters/s, complete audio: no finding', () => {
+    const a = analyze(oneTurn({ pcm: speech(8900), transcript: COUNT, audioTokens: 89 }).b);
+    expect(a.turns[0]!.metrics!.coverage).toMatchObject({ usageRatio: 2.07, transcriptRatio: 0.884, trailingTranscriptChars: 0 });
+    expect(turnFindings(a)).toEqual([]);
+  });
+
+  it('a deployment counting 3.5× the documented rate sits below the floor: believed only with a trailing transcript', () => {
+    // 70 tokens/s: coverage 0.29, under defaultUsageCoverageFloor 0.3 — more likely a wrong rate than 71 % of the audio lost.
+    const a = analyze(oneTurn({ pcm: speech(8900), transcript: COUNT, audioTokens: 626 }).b);
+    expect(a.turns[0]!.metrics!.coverage.usageRatio).toBe(0.286);
     expect(turnFindings(a)).toEqual([]);
   });
 });

@@ -9,7 +9,8 @@ const sample = (promptId: string, audioMs: number, transcriptChars: number, outp
 
 describe('learned rates', () => {
   it('median per prompt from 5 samples; per target otherwise; defaults below 5', () => {
-    const samples = [10, 11, 12, 13, 30].map((cps) => sample('count', 10_000, cps * 10, cps * 2 * 10));
+    // Usage as reported: the audio at 2 × cps tokens/s plus the 3 tokens of per-item overhead the learner takes off.
+    const samples = [10, 11, 12, 13, 30].map((cps) => sample('count', 10_000, cps * 10, cps * 2 * 10 + 3));
     const cfg = DEFAULT_DETECTION_CONFIG;
     expect(learnRates({ samples }, 't', 'count', cfg)).toEqual({
       charsPerSecond: { value: 12, source: 'learned-prompt' },
@@ -24,31 +25,31 @@ describe('learned rates', () => {
     const samples = [...Array.from({ length: 5 }, () => sample('p', 1500, 40, 15)), ...Array.from({ length: 5 }, () => sample('p', 10_000, 150, null))];
     expect(learnRates({ samples }, 't', 'p', DEFAULT_DETECTION_CONFIG)).toEqual({
       charsPerSecond: { value: 15, source: 'learned-prompt' },
-      audioTokensPerSecond: { value: 10, source: 'default' },
+      audioTokensPerSecond: { value: 20, source: 'default' },
     });
   });
 
   it('historySamples takes the passing turns of a report', () => {
     const trace = healthySession(speech(10_000), COUNT, 2).b.build();
     expect(historySamples(buildReport(trace, analyzeTrace(trace)))).toEqual([
-      sample('count-to-twenty', 10_000, 151, 100),
-      sample('count-to-twenty', 10_000, 151, 100),
+      sample('count-to-twenty', 10_000, 151, 203),
+      sample('count-to-twenty', 10_000, 151, 203),
     ]);
   });
 
-  it('a learned 20 tokens/s makes a 10 % usage shortfall visible that the default ratio would call healthy', () => {
-    // Service at 20 tokens/s: 10 s of audio is reported as 200 tokens; 9 s arrived.
-    const { b } = oneTurn({ pcm: speech(9000), transcript: COUNT, audioTokens: 200 });
+  it('a learned 10 tokens/s makes a 10 % usage shortfall visible that the default ratio would call healthy', () => {
+    // A deployment counting half the documented rate: 10 s of audio is reported as 103 tokens; 9 s arrived.
+    const { b } = oneTurn({ pcm: speech(9000), transcript: COUNT, audioTokens: 103 });
     expect(turnFindings(analyze(b))).toEqual([]);
-    const history = { samples: Array.from({ length: 5 }, () => sample('count-to-twenty', 10_000, 151, 200)) };
+    const history = { samples: Array.from({ length: 5 }, () => sample('count-to-twenty', 10_000, 151, 103)) };
     expect(turnFindings(analyze(b, {}, history)).map((f) => [f.code, f.durationMs])).toEqual([['audio_truncated', 1000]]);
   });
 });
 
 describe('a deployment whose token rate differs from the default', () => {
-  // 12.5 tokens/s: every healthy 10 s answer reports 125 tokens, 80 % "coverage" at the default 10 tokens/s.
+  // 25 tokens/s: every healthy 10 s answer reports 253 tokens, 80 % "coverage" at the default 20 tokens/s.
   const run = (history?: { samples: ReturnType<typeof historySamples> }) => {
-    const trace = oneTurn({ pcm: speech(10_000), transcript: COUNT, audioTokens: 125 }).b.build();
+    const trace = oneTurn({ pcm: speech(10_000), transcript: COUNT, audioTokens: 253 }).b.build();
     const analysis = analyzeTrace(trace, {}, history);
     return { analysis, report: buildReport(trace, analysis) };
   };
@@ -57,7 +58,7 @@ describe('a deployment whose token rate differs from the default', () => {
     const first = run();
     expect(first.analysis.turns[0]!.findings.map((f) => f.code)).toEqual(['audio_truncated']);
     const samples = historySamples(JSON.parse(JSON.stringify(first.report)));
-    expect(samples).toEqual([{ promptId: first.report.turns[0]!.promptId, audioMs: 10_000, transcriptChars: COUNT.length, outputAudioTokens: 125 }]);
+    expect(samples).toEqual([{ promptId: first.report.turns[0]!.promptId, audioMs: 10_000, transcriptChars: COUNT.length, outputAudioTokens: 253 }]);
     const learned = run({ samples: Array.from({ length: 5 }, () => samples[0]!) });
     expect(learned.analysis.turns[0]!.metrics!.coverage.audioTokensSource).not.toBe('default');
     expect(learned.analysis.turns[0]!.findings).toEqual([]);
@@ -68,9 +69,9 @@ describe('a deployment whose token rate differs from the default', () => {
     const cutReport = buildReport(cut, analyzeTrace(cut));
     expect(cutReport.turns[0]!.verdict).toBe('fail');
     expect(historySamples(cutReport)).toEqual([]);
-    const healthy10 = Array.from({ length: 5 }, () => sample('count-to-twenty', 10_000, COUNT.length, 100));
-    const shortOfLearned = oneTurn({ pcm: speech(9000), transcript: COUNT, audioTokens: 100 }).b.build();
-    const report = buildReport(shortOfLearned, analyzeTrace(shortOfLearned, {}, { samples: healthy10 }));
+    const healthy20 = Array.from({ length: 5 }, () => sample('count-to-twenty', 10_000, COUNT.length, 203));
+    const shortOfLearned = oneTurn({ pcm: speech(9000), transcript: COUNT, audioTokens: 203 }).b.build();
+    const report = buildReport(shortOfLearned, analyzeTrace(shortOfLearned, {}, { samples: healthy20 }));
     expect(report.turns[0]!.findings.map((f) => f.code)).toEqual(['audio_truncated']);
     expect(historySamples(report)).toEqual([]);
   });

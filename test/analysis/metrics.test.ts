@@ -23,11 +23,11 @@ describe('metrics of a healthy turn (10 s of speech in 50 deltas of 200 ms, ever
   it('audio, transcript and usage', () => {
     expect(m.audio).toEqual({ totalMs: 10_000, bytes: 480_000, deltas: 50, oddLengthDeltas: 0, items: 1 });
     expect(m.transcript).toEqual({ text: COUNT, length: 151, source: 'audio_transcript' });
-    expect(m.usage).toEqual({ outputAudioTokens: 100, outputTextTokens: 20 });
+    expect(m.usage).toEqual({ outputAudioTokens: 203, outputTextTokens: 20, ignored: [] });
   });
 
   it('silence: natural pauses only', () => {
-    expect(m.silence).toEqual({ thresholdDbfs: -50, frameMs: 20, speechStartMs: 0, speechEndMs: 10_000, gaps: [], longestSilentRunMs: 800 });
+    expect(m.silence).toEqual({ thresholdDbfs: -50, frameMs: 20, speechStartMs: 0, speechEndMs: 10_000, trailingSilenceMs: 0, gaps: [], longestSilentRunMs: 800 });
   });
 
   it('delivery, playback', () => {
@@ -36,13 +36,13 @@ describe('metrics of a healthy turn (10 s of speech in 50 deltas of 200 ms, ever
     expect(m.playback).toEqual({ jitterBufferMs: 100, underruns: [], totalUnderrunMs: 0 });
   });
 
-  it('coverage at the default rates (15 characters/s, 10 audio tokens/s)', () => {
+  it('coverage at the default rates (15 characters/s, 20 audio tokens/s less 3 tokens of overhead)', () => {
     expect(m.coverage).toEqual({
       charsPerSecond: 15,
       charsPerSecondSource: 'default',
       transcriptImpliedMs: 10_066.7,
       transcriptRatio: 0.993,
-      audioTokensPerSecond: 10,
+      audioTokensPerSecond: 20,
       audioTokensSource: 'default',
       usageImpliedMs: 10_000,
       usageRatio: 1,
@@ -124,14 +124,16 @@ describe('time to first audio in server-VAD mode', () => {
 
 describe('coverage with a learned rate', () => {
   const history = (cps: number, tps: number, promptId = 'count-to-twenty', n = 5) => ({
-    samples: Array.from({ length: n }, () => ({ promptId, audioMs: 10_000, transcriptChars: cps * 10, outputAudioTokens: tps * 10 })),
+    // Usage as the service reports it: the audio at `tps` plus the 3 tokens of per-item overhead.
+    samples: Array.from({ length: n }, () => ({ promptId, audioMs: 10_000, transcriptChars: cps * 10, outputAudioTokens: tps * 10 + 3 })),
   });
 
   it('uses the rates learned from the target history, per prompt first', () => {
     const b = healthySession(speech(10_000), COUNT).b;
-    const c = analyze(b, {}, history(12, 20)).turns[0]!.metrics!.coverage;
+    // A deployment that counts 25 tokens/s: the 200 audio tokens of this answer imply 8 s.
+    const c = analyze(b, {}, history(12, 25)).turns[0]!.metrics!.coverage;
     expect(c).toMatchObject({ charsPerSecond: 12, charsPerSecondSource: 'learned-prompt', transcriptImpliedMs: 12_583.3, transcriptRatio: 0.795 });
-    expect(c).toMatchObject({ audioTokensPerSecond: 20, audioTokensSource: 'learned-prompt', usageImpliedMs: 5000, usageRatio: 2 });
+    expect(c).toMatchObject({ audioTokensPerSecond: 25, audioTokensSource: 'learned-prompt', usageImpliedMs: 8000, usageRatio: 1.25 });
   });
 
   it('falls back to the whole target, then to the defaults', () => {

@@ -82,7 +82,13 @@ describe('response_not_completed', () => {
 
   it('incomplete (max_output_tokens) and cancelled (turn_detected) are major', () => {
     const inc = analyze(oneTurn({ pcm: speech(10_000), transcript: COUNT, status: 'incomplete', statusDetails: { type: 'incomplete', reason: 'max_output_tokens' } }).b);
-    expect(turnFindings(inc).map((f) => [f.code, f.severity, f.message])).toEqual([['response_not_completed', 'major', 'response.done reported status incomplete (max_output_tokens).']]);
+    expect(turnFindings(inc).map((f) => [f.code, f.severity, f.message])).toEqual([
+      [
+        'response_not_completed',
+        'major',
+        "response.done reported status incomplete (max_output_tokens): the answer hit the deployment's output cap — the prompt's answer is longer than this deployment allows (Azure caps gpt-realtime-2 at 4096 output tokens); a configuration or prompt issue, not an outage.",
+      ],
+    ]);
     const can = analyze(oneTurn({ pcm: speech(10_000), transcript: COUNT, status: 'cancelled', statusDetails: { type: 'cancelled', reason: 'turn_detected' } }).b);
     expect(turnFindings(can).map((f) => [f.code, f.severity, f.message])).toEqual([['response_not_completed', 'major', 'response.done reported status cancelled (turn_detected).']]);
   });

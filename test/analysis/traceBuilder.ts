@@ -5,6 +5,7 @@
  */
 import type { Trace, TraceEntry, TracePrompt, TurnOutcome, SessionEndEntry } from '../../src/probe/trace.js';
 import type { OutputModality, TurnDetection } from '../../src/realtime/events.js';
+import type { Flavour } from '../../src/realtime/flavours.js';
 import { BYTES_PER_MS } from './synthPcm.js';
 
 export * from './synthPcm.js';
@@ -16,6 +17,8 @@ export interface BuilderOptions {
   turnDetection?: TurnDetection;
   prompts?: { id: string; expect?: string[]; text?: string }[];
   targetName?: string;
+  /** Default `azure-ga`; an `openai-*` flavour also gets the OpenAI endpoint. */
+  flavour?: Flavour;
 }
 
 export class TraceBuilder {
@@ -72,6 +75,14 @@ export class TraceBuilder {
     return this.add(t, { kind: 'session-end', reason });
   }
 
+  target(): Trace['meta']['target'] {
+    const name = this.o.targetName ?? 'test-target';
+    if (this.o.flavour?.startsWith('openai')) {
+      return { name, flavour: this.o.flavour, dialect: 'ga', url: 'wss://api.openai.com/v1/realtime?model=gpt-realtime', host: 'api.openai.com', deployment: undefined, region: undefined };
+    }
+    return { name, flavour: this.o.flavour ?? 'azure-ga', dialect: 'ga', url: 'wss://example.openai.azure.com/openai/v1/realtime?model=gpt-realtime', host: 'example.openai.azure.com', deployment: 'gpt-realtime', region: 'swedencentral' };
+  }
+
   promptId(turn: number): string {
     return this.o.prompts?.[(turn - 1) % this.o.prompts.length]?.id ?? 'count-to-twenty';
   }
@@ -87,7 +98,7 @@ export class TraceBuilder {
         formatVersion: 1,
         runId: 'run-test-1',
         tool: { name: 'realtime-canary', version: '0.1.0' },
-        target: { name: this.o.targetName ?? 'test-target', flavour: 'azure-ga', dialect: 'ga', url: 'wss://example.openai.azure.com/openai/v1/realtime?model=gpt-realtime', host: 'example.openai.azure.com', deployment: 'gpt-realtime', region: 'swedencentral' },
+        target: this.target(),
         startedAt: '2026-01-01T00:00:00.000Z',
         startEpochMs: Date.UTC(2026, 0, 1),
         options: { turns, turnDetection: this.o.turnDetection ?? 'manual', modality: this.o.modality ?? 'audio', chunkMs: 100, turnTimeoutMs: 30_000, sessionTimeoutMs: 180_000, connectTimeoutMs: 10_000, settleMs: 300 },
@@ -98,6 +109,14 @@ export class TraceBuilder {
       promptAudio: new Map(),
     };
   }
+}
+
+/** Tokens of per-item overhead the builder's default usage carries (the "special tokens" of the costs guide). */
+export const AUDIO_TOKEN_OVERHEAD = 3;
+
+/** Output audio tokens the real service reports for `pcm`: 1 per 50 ms, plus the per-item overhead. */
+export function realAudioTokens(pcm: Buffer, overhead = AUDIO_TOKEN_OVERHEAD): number {
+  return Math.round(pcm.length / BYTES_PER_MS / 50) + overhead;
 }
 
 export interface AnswerSpec {
@@ -117,7 +136,10 @@ export interface AnswerSpec {
   times?: number[];
   /** Deliver only the first `keepBytes` of the audio; transcript and usage stay complete. */
   keepBytes?: number;
-  /** Audio tokens in usage; default the audio at 10 tokens per second. Null: no usage. */
+  /**
+   * Audio tokens in usage; default as the real service counts: the generated audio at 20 tokens per second (1 per
+   * 50 ms) plus {@link AUDIO_TOKEN_OVERHEAD} tokens of per-item overhead. Null: no usage.
+   */
   audioTokens?: number | null;
   status?: 'completed' | 'failed' | 'incomplete' | 'cancelled';
   statusDetails?: Record<string, unknown>;
@@ -173,7 +195,7 @@ export function answer(b: TraceBuilder, s: AnswerSpec): Played {
   let doneAt: number | undefined;
   if (!s.omitResponseDone) {
     doneAt = last + (s.doneAfterMs ?? 3);
-    const tokens = s.audioTokens === undefined ? Math.round((s.pcm.length / BYTES_PER_MS / 1000) * 10) : s.audioTokens;
+    const tokens = s.audioTokens === undefined ? realAudioTokens(s.pcm) : s.audioTokens;
     const status = s.status ?? 'completed';
     b.recv(doneAt, 'response.done', {
       response: {

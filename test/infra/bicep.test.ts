@@ -35,7 +35,9 @@ const OPENAI_ACCOUNTS = [
   '/subscriptions/44444444-4444-4444-4444-444444444444/resourceGroups/rg-other/providers/Microsoft.CognitiveServices/accounts/aoai-elsewhere',
 ];
 // Recognisable secret values: none may show up outside the parameters file.
-const SECRETS = ['SENTINEL-WEBHOOK-7f3a', 'SENTINEL-OPENAI-KEY-91c2', 'SENTINEL-AZURE-KEY-55d0'];
+const SECRETS = ['SENTINEL-WEBHOOK-7f3a', 'SENTINEL-OPENAI-KEY-91c2', 'SENTINEL-AZURE-KEY-55d0', 'SENTINEL-AUTH-SECRET-0b9e'];
+const AUTH_CLIENT_ID = '66666666-6666-6666-6666-666666666666';
+const AUTH_GROUP = '77777777-7777-7777-7777-777777777777';
 
 const TEST_DIR = join(TOOLS_DIR, '..', 'infra-test');
 
@@ -61,6 +63,9 @@ param reportReaderPrincipalId = '${READER}'
 param webhookUrl = 'https://example.invalid/workflows/${SECRETS[0]}'
 param openAiApiKey = '${SECRETS[1]}'
 param azureOpenAiKeys = { AZURE_OPENAI_KEY_FRANCE: '${SECRETS[2]}' }
+param reportsAuthClientId = '${AUTH_CLIENT_ID}'
+param reportsAuthClientSecret = '${SECRETS[3]}'
+param reportsAllowedGroupId = '${AUTH_GROUP}'
 `,
   );
   return file;
@@ -191,6 +196,7 @@ describe.skipIf(!dotnet.available)(`infra/main.bicep compiled with the Bicep CLI
         .map((r) => r.properties.value);
       expect(secretValues.sort()).toEqual([
         "[items(parameters('azureOpenAiKeys'))[copyIndex()].value]",
+        "[parameters('authClientSecret')]",
         "[parameters('openAiApiKey')]",
         "[parameters('webhookUrl')]",
       ]);
@@ -202,8 +208,8 @@ describe.skipIf(!dotnet.available)(`infra/main.bicep compiled with the Bicep CLI
       expect(main.variables.webhookSetting).toBe('CANARY_WEBHOOK_URL');
       expect(main.variables.openAiKeySetting).toBe('OPENAI_API_KEY');
       const settings: string = main.resources.regional.properties.parameters.appSettings.value;
-      // CANARY_WEBHOOK_URL, OPENAI_API_KEY and one per azureOpenAiKeys entry, all via the vault's URI
-      expect(settings.match(/__bicep\.keyVaultReference\(reference\('keyVault'\)\.outputs\.vaultUri\.value, /g)).toHaveLength(3);
+      // CANARY_WEBHOOK_URL, the sign-in secret, OPENAI_API_KEY and one per azureOpenAiKeys entry, all via the vault's URI
+      expect(settings.match(/__bicep\.keyVaultReference\(reference\('keyVault'\)\.outputs\.vaultUri\.value, /g)).toHaveLength(4);
       expect(settings).toContain("createObject(format('{0}', variables('webhookSetting')), __bicep.keyVaultReference(");
       expect(settings).toContain("createObject(format('{0}', variables('openAiKeySetting')), __bicep.keyVaultReference(");
       expect(settings).toContain("toObject(objectKeys(parameters('azureOpenAiKeys')), lambda('name', lambdaVariables('name')), lambda('name', __bicep.keyVaultReference(");
@@ -232,7 +238,7 @@ describe.skipIf(!dotnet.available)(`infra/main.bicep compiled with the Bicep CLI
 
       const region = main.resources.regional.properties.template;
       expect(region.variables.settings).toBe(
-        "[union(parameters('appSettings'), variables('hostStorageSettings'), createObject('CANARY_REGION', parameters('location')))]",
+        "[union(parameters('appSettings'), variables('hostStorageSettings'), createObject('CANARY_REGION', parameters('location'), 'CANARY_REPORTS_HTTP', if(variables('signIn'), 'on', 'off')))]",
       );
       expect(region.variables.hostStorageSettings).toEqual({
         AzureWebJobsStorage__credential: 'managedidentity',
@@ -245,6 +251,27 @@ describe.skipIf(!dotnet.available)(`infra/main.bicep compiled with the Bicep CLI
         name: 'appSettings',
         count: "[length(items(variables('settings')))]",
       });
+    });
+
+    it('keeps the webhook already in Key Vault when a redeploy does not pass it, unless alerts are turned off', () => {
+      const settings: string = main.resources.regional.properties.parameters.appSettings.value;
+      // the app setting depends on alertsEnabled only, never on webhookUrl being given this time …
+      expect(settings).toContain("if(parameters('alertsEnabled'), createObject(format('{0}', variables('webhookSetting')), __bicep.keyVaultReference(");
+      expect(settings).not.toMatch(/empty\(parameters\('webhookUrl'\)\)/);
+      // … while the secret itself is written only when a value is given, so an empty parameter leaves it alone
+      const vault = main.resources.keyVault.properties.template;
+      expect(vault.resources.webhookSecret.condition).toBe("[not(empty(parameters('webhookUrl')))]");
+      expect(main.parameters.alertsEnabled).toMatchObject({ type: 'bool', defaultValue: true });
+    });
+
+    it('puts the reports site behind Entra sign-in (this tenant, optionally one group) and turns it on only then', () => {
+      const region = main.resources.regional.properties.template;
+      const auth = region.resources.auth;
+      expect(auth).toMatchObject({ type: 'Microsoft.Web/sites/config', name: "[format('{0}/{1}', parameters('appName'), 'authsettingsV2')]", condition: "[variables('signIn')]" });
+      expect(auth.properties.globalValidation).toEqual({ requireAuthentication: true, unauthenticatedClientAction: 'RedirectToLoginPage', redirectToProvider: 'azureactivedirectory' });
+      expect(auth.properties.identityProviders.azureActiveDirectory.registration.openIdIssuer).toBe("[format('{0}{1}/v2.0', environment().authentication.loginEndpoint, tenant().tenantId)]");
+      expect(region.variables.signIn).toBe("[not(empty(parameters('reportsAuth').clientId))]");
+      expect(main.parameters.reportsAuthClientSecret).toMatchObject({ type: 'securestring', defaultValue: '' });
     });
 
     it('uses no account keys, connection strings or list*() calls anywhere', () => {
@@ -373,6 +400,23 @@ describe.skipIf(!dotnet.available)(`infra/main.bicep compiled with the Bicep CLI
       expect(snap.outputs.CANARY_FUNCTION_APP_NAMES).toEqual(sites.map((s) => s.name));
       expect(snap.outputs.SERVICE_CANARY_NAME).toBe(sites[0].name);
       expect(sites.map((s) => s.tags['azd-service-name'])).toEqual(['canary', undefined, undefined]);
+    });
+
+    it('signs people in with Entra ID in every region and serves the reports only there', () => {
+      const auths = ofType('Microsoft.Web/sites/config').filter((c) => c.name.endsWith('/authsettingsV2'));
+      expect(auths).toHaveLength(3);
+      for (const a of auths) {
+        const aad = a.properties.identityProviders.azureActiveDirectory;
+        expect(aad.registration.clientId).toBe(AUTH_CLIENT_ID);
+        // the snapshot leaves environment() unevaluated; the tenant is this deployment's
+        expect(aad.registration.openIdIssuer).toBe("[format('{0}{1}/v2.0', environment().authentication.loginEndpoint, '55555555-5555-5555-5555-555555555555')]");
+        expect(aad.registration.clientSecretSettingName).toBe('MICROSOFT_PROVIDER_AUTHENTICATION_SECRET');
+        expect(aad.validation.defaultAuthorizationPolicy.allowedPrincipals).toEqual({ groups: [AUTH_GROUP] });
+        expect(a.properties.globalValidation.requireAuthentication).toBe(true);
+      }
+      // (app settings stay unevaluated in the snapshot: they carry Key Vault module outputs; the compiled-JSON tests pin them)
+      // the output stays an expression here (each app's host name is only known once deployed)
+      expect(snap.outputs.CANARY_DASHBOARD_URLS).toMatch(/^\[createArray\(format\('https:\/\/\{0\}\/dashboard'/);
     });
 
     it('gives every region its own host storage and a distinct host id', () => {

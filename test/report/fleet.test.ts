@@ -93,7 +93,7 @@ describe('fleet data', () => {
     const written = await writeDashboard(store, now);
     expect(written).toMatchObject({ path: 'index.html', runs: 400, skippedLines: 3 });
     const html = await readFile(join(dir, 'index.html'), 'utf8');
-    expect(html).toContain('3 unreadable index line(s) skipped');
+    expect(html).toContain('3 index line(s) could not be read');
     expect(html).toContain('data-testid="matrix-cell"');
   });
 

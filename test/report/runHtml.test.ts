@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderRunHtml } from '../../src/report/runHtml.js';
 import { peakEnvelope } from '../../src/report/envelope.js';
 import { PX_PER_MS, ORIGIN_X } from '../../src/report/timelineSvg.js';
-import { transcriptParts } from '../../src/report/transcriptSplit.js';
+import { transcriptParts } from '../../src/report/turnText.js';
 import { FINDING_CODES } from '../../src/analysis/findings.js';
 import { FINDING_HELP } from '../../src/report/findingHelp.js';
 import { analyzeTrace } from '../../src/analysis/index.js';
@@ -43,14 +43,14 @@ describe('renderRunHtml', () => {
   it('marks the transcript said after the audio stopped when the audio was cut short', () => {
     const turn2 = run.report.turns[1]!;
     expect(turn2.findings.map((f) => f.code)).toContain('audio_truncated');
-    const parts = transcriptParts(run.trace, turn2);
+    const parts = transcriptParts(turn2);
     expect(parts.cutShort).toBe(true);
     expect(parts.heard.length).toBeGreaterThan(10);
     expect(parts.afterAudio).toMatch(/Twenty\.$/);
     expect(html).toContain('data-testid="transcript-after-audio"');
     expect(html).toContain('data-testid="missing-audio"');
     // healthy turns are not marked
-    expect(transcriptParts(run.trace, run.report.turns[2]!).afterAudio).toBe('');
+    expect(transcriptParts(run.report.turns[2]!).afterAudio).toBe('');
   });
 
   it('explains every finding code', () => {
@@ -59,7 +59,7 @@ describe('renderRunHtml', () => {
 
   it('lists the ids support asks for in the correlation block and the case summary', () => {
     const summary = html.match(/<textarea data-testid="support-summary"[^>]*>([\s\S]*?)<\/textarea>/)![1]!;
-    for (const id of ['sess_SYNTH', 'apim-request-id=apim-123', 'x-request-id=req-456', 'resp_1', 'resp_2', 'resp_3', 'example.openai.azure.com', 'gpt-realtime', 'swedencentral']) {
+    for (const id of ['sess_SYNTH', 'APIM request id (apim-request-id) apim-123', 'Request id (x-request-id) req-456', 'resp_1', 'resp_2', 'resp_3', 'example.openai.azure.com', 'gpt-realtime', 'swedencentral']) {
       expect(summary).toContain(id);
     }
     expect(summary).toMatch(/Time window \(UTC\): 2026-01-01T00:00:00\.000Z – 2026-01-01T/);

@@ -61,7 +61,7 @@ describe('onServerSend', () => {
   it('reports every event right before it is sent, with its id, wire type and epoch time', async () => {
     const seen: { eventId: string; type: string; epochMs: number }[] = [];
     const sim = await startSimulator({ catalog: testCatalog(), onServerSend: (i) => seen.push(i), scenario: { name: 'f', description: '', delivery: { speed: 20 } } });
-    const c = await TestClient.open(sim.url('openai-beta'), { headers: { Authorization: `Bearer ${KEY}`, 'OpenAI-Beta': 'realtime=v1' } });
+    const c = await TestClient.open(sim.url('azure-preview'), { headers: { 'api-key': KEY } });
     c.send(sessionUpdateEvent('beta', { instructions: '', voice: 'alloy', turnDetection: 'manual', modality: 'audio' }));
     c.appendPcm(testCatalog()[0]!.pcm);
     c.send({ type: 'input_audio_buffer.commit' });

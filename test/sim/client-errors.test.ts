@@ -46,7 +46,7 @@ describe('errors with the real codes', () => {
   });
 
   it('response.create during a response: conversation_already_has_active_response; cancel ends it', async () => {
-    const c = await open('openai-beta');
+    const c = await open('azure-preview');
     c.appendPcm(catalog[1]!.pcm);
     c.send({ type: 'input_audio_buffer.commit' });
     c.send({ type: 'response.create' });

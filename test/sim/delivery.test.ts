@@ -157,7 +157,7 @@ describe('server VAD', () => {
     const started = await c.next('input_audio_buffer.speech_started');
     expect(started['audio_start_ms']).toBe(300);
     const stopped = await c.next('input_audio_buffer.speech_stopped');
-    expect(stopped['audio_end_ms']).toBe(300 + 1500 + 500);
+    expect(stopped['audio_end_ms']).toBe(300 + 1500 + 500); // the probe's session.update asks for 500 ms
     expect(stopped['item_id']).toBe(started['item_id']);
     const committed = await c.next('input_audio_buffer.committed');
     expect(committed['item_id']).toBe(started['item_id']);

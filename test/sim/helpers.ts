@@ -23,6 +23,10 @@ export interface Received {
 export class TestClient {
   readonly received: Received[] = [];
   closed: { code: number; reason: string } | undefined;
+  /** performance.now() when the close arrived. */
+  closedAt: number | undefined;
+  /** Server pings received (performance.now() of each). */
+  readonly pings: number[] = [];
   /** Headers of the 101 response. */
   upgradeHeaders: Record<string, unknown> = {};
   #cursor = 0;
@@ -33,8 +37,10 @@ export class TestClient {
       this.received.push({ event: JSON.parse(data.toString()) as ServerEvent, at: performance.now() });
       this.#notify();
     });
+    ws.on('ping', () => this.pings.push(performance.now()));
     ws.on('close', (code, reason) => {
       this.closed = { code, reason: reason.toString() };
+      this.closedAt = performance.now();
       this.#notify();
     });
     ws.on('error', () => {});

@@ -6,8 +6,10 @@ import type { SocketErrorEntry, TimeoutEntry, UpgradeResponseEntry } from '../..
 import { closeDuringTurn, isAbnormalClose } from '../connection.js';
 import type { Finding } from '../findings.js';
 import { ms1 } from '../fields.js';
-import { clip, dur, quote, sec } from '../format.js';
+import { clip, dur, maskKeys, quote, sec } from '../format.js';
 import type { TurnView } from '../turnView.js';
+import { keepaliveClause } from '../probeHealth.js';
+import { refusalAfterUpgrade } from '../refusal.js';
 import { errorFindings } from './serverErrors.js';
 import type { RunDetector } from './types.js';
 
@@ -16,21 +18,29 @@ export function neverRan(view: TurnView): boolean {
   return !view.start || view.end?.outcome === 'skipped';
 }
 
-/** `connection_rejected`: the upgrade was answered with something other than 101, or no connection could be made. */
+/**
+ * `connection_rejected`: the upgrade was answered with something other than 101, no connection could be made, or
+ * the service refused the session right after a 101 (see refusal.ts).
+ */
 export const connectionRejected: RunDetector = {
   name: 'connection_rejected',
   detect({ trace, connection }): Finding[] {
+    const refusal = refusalAfterUpgrade(trace);
+    if (refusal) return [rejected(refusal.t, refusal.message)];
     if (connection.established) return [];
     const upgrade = trace.entries.find((e): e is UpgradeResponseEntry => e.kind === 'upgrade-response');
     if (upgrade && upgrade.status !== 101) {
-      const body = upgrade.body?.trim() ? `: ${quote(clip(upgrade.body, 120))}` : '';
+      const body = upgrade.body?.trim() ? `: ${quote(clip(maskKeys(upgrade.body), 120))}` : '';
       return [rejected(upgrade.t, `The WebSocket upgrade was rejected with HTTP ${upgrade.status} ${upgrade.statusText}${body}.`)];
     }
-    if (upgrade) return [];
+    if (upgrade) {
+      const end = connection.sessionEnd;
+      return end?.reason === 'rejected' ? [rejected(end.traceMs, 'The upgrade was answered 101 but the session was refused before it started (session ended: rejected).')] : [];
+    }
     const err = trace.entries.find((e): e is SocketErrorEntry => e.kind === 'socket-error');
     const timeout = trace.entries.find((e): e is TimeoutEntry => e.kind === 'timeout' && e.scope === 'connect');
     const end = connection.sessionEnd;
-    if (err) return [rejected(err.t, `Could not connect: ${err.errorClass}${err.code ? ` ${err.code}` : ''} (${clip(err.message, 120)}).`)];
+    if (err) return [rejected(err.t, `Could not connect: ${err.errorClass}${err.code ? ` ${err.code}` : ''} (${clip(maskKeys(err.message), 120)}).`)];
     if (timeout) return [rejected(timeout.t, `Could not connect: no upgrade response within ${dur(timeout.afterMs)}.`)];
     if (end && (end.reason === 'rejected' || end.reason === 'connect-failed')) return [rejected(end.traceMs, `Could not connect (session ended: ${end.reason}).`)];
     return [];
@@ -47,14 +57,15 @@ function rejected(t: number, message: string): Finding {
  */
 export const connectionDropped: RunDetector = {
   name: 'connection_dropped',
-  detect({ views, connection, close }): Finding[] {
+  detect({ trace, views, connection, close }): Finding[] {
     if (!close || !(connection.established || connection.upgradeStatus === 101)) return [];
+    if (refusalAfterUpgrade(trace)) return []; // a refusal, not a drop: connection_rejected says so
     if (close.code !== 1006 && close.initiatedBy !== 'server') return [];
     const during = views.find((v) => closeDuringTurn(v, close));
     const skipped = views.filter((v) => neverRan(v) && v.turn > (during?.turn ?? 0) && v.fromMs >= close.t - 1e-6).length;
     const early = connection.sessionEnd?.reason === 'closed-by-server';
     if (!isAbnormalClose(close) && !during && !skipped && !early) return [];
-    const how = close.code === 1006 ? '1006, no close frame' : `${close.code}${close.reason ? ` ${quote(clip(close.reason, 120))}` : ''}`;
+    const how = close.code === 1006 ? '1006, no close frame' : `${close.code}${close.reason ? ` ${quote(clip(maskKeys(close.reason), 120))}` : ''}`;
     const err = connection.socketErrors.find((e) => e.traceMs <= close.t + 1e-6);
     const cause = err ? ` after a socket error (${err.errorClass}${err.code ? ` ${err.code}` : ''})` : '';
     const where = during ? ` during turn ${during.turn}, ${sec(close.t - during.fromMs)} into the turn` : ` at ${sec(close.t)} into the session`;
@@ -83,13 +94,16 @@ export const sessionSetupStall: RunDetector = {
         turn: null,
         durationMs: ms1(e.afterMs),
         traceMs: ms1(e.t),
-        message: `${e.waitingFor || (e.scope === 'session-created' ? 'session.created' : 'session.updated')} did not arrive within ${dur(e.afterMs)}; no turn could start.`,
+        message: `${e.waitingFor || (e.scope === 'session-created' ? 'session.created' : 'session.updated')} did not arrive within ${dur(e.afterMs)}; no turn could start${keepaliveClause(trace.entries, e.t - e.afterMs, e.t)}.`,
       }));
   },
 };
 
-/** `server_error_event` outside any turn (e.g. the session.update was refused). */
+/** `server_error_event` outside any turn (e.g. the session.update was refused); not the error a refusal quotes. */
 export const setupErrors: RunDetector = {
   name: 'server_error_event',
-  detect: ({ trace }) => errorFindings(trace.entries.filter((e) => e.turn <= 0), null),
+  detect({ trace }): Finding[] {
+    const quoted = refusalAfterUpgrade(trace)?.error;
+    return errorFindings(trace.entries.filter((e) => e.turn <= 0 && e !== quoted), null);
+  },
 };

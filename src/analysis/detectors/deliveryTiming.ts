@@ -1,12 +1,15 @@
 /**
  * Delivery on the wall clock: stalls, the underruns a listener hears because of them, and slow first audio.
+ * Time the probe's own event loop was blocked (`probe-stall`) is taken out of every gap and underrun first: what it
+ * explains is the canary's doing, reported as `probe_stall` (detectors/probeStall.ts), not the service's.
  */
 import { BYTES_PER_MS } from '../../audio/wav.js';
 import { audioGaps, eventGaps, type WallGap } from '../delivery.js';
 import type { Finding } from '../findings.js';
 import { ms1 } from '../fields.js';
 import { dur, sec } from '../format.js';
-import { modelPlayback } from '../playback.js';
+import { modelPlayback, type ModelledUnderrun } from '../playback.js';
+import { blockedWithin, keepaliveClause, probeStalls, type BlockedInterval } from '../probeHealth.js';
 import type { ResponseView } from '../turnView.js';
 import type { TurnDetector } from './types.js';
 
@@ -21,6 +24,16 @@ function overlaps(a: WallGap, b: WallGap): boolean {
   return a.fromMs < b.toMs && b.fromMs < a.toMs;
 }
 
+/** A wall-clock gap less the time the probe was blocked within it. */
+export function serviceGapMs(g: WallGap, stalls: readonly BlockedInterval[]): number {
+  return g.durationMs - blockedWithin(stalls, g.fromMs, g.toMs);
+}
+
+/** An underrun less the time the probe was blocked while the listener waited. */
+export function serviceUnderrunMs(u: ModelledUnderrun | { traceMs: number; durationMs: number }, stalls: readonly BlockedInterval[]): number {
+  return u.durationMs - blockedWithin(stalls, u.traceMs, u.traceMs + u.durationMs);
+}
+
 /**
  * `delivery_stall`: while a response is open, a gap between audio deltas of at least `stallMinMs` — major when it
  * makes the listener's buffer run dry (underrun ≥ `underrunReportMs`) or lasts `stallMaxMs`, minor when the audio
@@ -29,31 +42,36 @@ function overlaps(a: WallGap, b: WallGap): boolean {
  */
 export const deliveryStall: TurnDetector = {
   name: 'delivery_stall',
-  detect({ view, config }): Finding[] {
+  detect({ trace, view, config }): Finding[] {
     const out: Finding[] = [];
+    const blocked = probeStalls(trace);
     for (const r of view.responses) {
       const underruns = modelPlayback(r.deltas, config.jitterBufferMs);
       const stalls: WallGap[] = [];
       for (const g of audioGaps(r)) {
         if (g.durationMs < config.stallMinMs) continue;
-        const u = underruns.find((x) => x.delta === g.nextDelta);
-        const starved = u !== undefined && u.durationMs >= config.underrunReportMs;
         stalls.push(g);
+        const gapMs = serviceGapMs(g, blocked);
+        if (gapMs < config.stallMinMs) continue; // the canary's own stall: see probe_stall
+        const u = underruns.find((x) => x.delta === g.nextDelta);
+        const starvedMs = u === undefined ? 0 : serviceUnderrunMs(u, blocked);
+        const starved = starvedMs >= config.underrunReportMs;
         const at = r.deltas[g.nextDelta]!.audio.offset / BYTES_PER_MS;
-        const effect = starved ? `the listener's buffer ran dry for ${dur(u.durationMs)}` : 'the buffered audio covered it';
+        const effect = starved ? `the listener's buffer ran dry for ${dur(starvedMs)}` : 'the buffered audio covered it';
+        const own = gapMs < g.durationMs ? ` (${dur(g.durationMs - gapMs)} of it the canary itself was blocked)` : '';
         out.push({
           code: 'delivery_stall',
-          severity: starved || g.durationMs >= config.stallMaxMs ? 'major' : 'minor',
+          severity: starved || gapMs >= config.stallMaxMs ? 'major' : 'minor',
           turn: view.turn,
           atMs: ms1(at),
-          durationMs: ms1(g.durationMs),
+          durationMs: ms1(gapMs),
           traceMs: ms1(g.fromMs),
-          message: `No audio for ${dur(g.durationMs)} after ${sec(at)} of the answer had arrived; ${effect}.`,
+          message: `No audio for ${dur(gapMs)}${own} after ${sec(at)} of the answer had arrived; ${effect}${keepaliveClause(trace.entries, g.fromMs, g.toMs)}.`,
         });
       }
       const from = r.deltas[0]?.t ?? r.openStart;
       for (const g of eventGaps(r, view.entries, from)) {
-        if (g.durationMs < config.stallMaxMs || stalls.some((s) => overlaps(s, g))) continue;
+        if (g.durationMs < config.stallMaxMs || stalls.some((s) => overlaps(s, g)) || serviceGapMs(g, blocked) < config.stallMaxMs) continue;
         const received = audioBefore(r, g.fromMs);
         const until = r.done && r.done.t <= g.toMs ? 'until response.done' : 'while the response stayed open';
         out.push({
@@ -63,7 +81,7 @@ export const deliveryStall: TurnDetector = {
           atMs: ms1(received),
           durationMs: ms1(g.durationMs),
           traceMs: ms1(g.fromMs),
-          message: `No server event at all for ${dur(g.durationMs)} ${until}, after ${sec(received)} of audio.`,
+          message: `No server event at all for ${dur(g.durationMs)} ${until}, after ${sec(received)} of audio${keepaliveClause(trace.entries, g.fromMs, g.toMs)}.`,
         });
       }
     }
@@ -78,8 +96,13 @@ export const deliveryStall: TurnDetector = {
  */
 export const playbackUnderrun: TurnDetector = {
   name: 'playback_underrun',
-  detect({ view, metrics, config }): Finding[] {
-    const { underruns, totalUnderrunMs: total } = metrics.playback;
+  detect({ trace, view, metrics, config }): Finding[] {
+    const blocked = probeStalls(trace);
+    // Judged on the service's share of each underrun: the time the canary itself was blocked is not the service's.
+    const underruns = metrics.playback.underruns
+      .map((u) => ({ ...u, durationMs: ms1(serviceUnderrunMs(u, blocked)) }))
+      .filter((u) => u.durationMs >= 1);
+    const total = ms1(underruns.reduce((s, u) => s + u.durationMs, 0));
     const longest = underruns.reduce<(typeof underruns)[number] | undefined>((m, u) => (!m || u.durationMs > m.durationMs ? u : m), undefined);
     if (!longest || (longest.durationMs < config.underrunReportMs && total < config.underrunMajorMs)) return [];
     const major = longest.durationMs >= config.underrunMajorMs || total >= config.underrunMajorMs;

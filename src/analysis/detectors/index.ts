@@ -7,6 +7,9 @@ import { expectedContentMissing } from './content.js';
 import { deliveryStall, playbackUnderrun, slowFirstAudio } from './deliveryTiming.js';
 import { serverErrorEvent } from './serverErrors.js';
 import { missingAudioDone, missingResponseDone, responseNotCompleted } from './terminalEvents.js';
+import { probeStall } from './probeStall.js';
+import { silentTail } from './silentTail.js';
+import { implausibleUsage, sessionLimitExceeded } from './traceIntegrity.js';
 import { audioTruncated } from './truncation.js';
 import type { RunDetector, TurnDetector } from './types.js';
 
@@ -24,6 +27,9 @@ export const TURN_DETECTORS: readonly TurnDetector[] = [
   playbackUnderrun,
   slowFirstAudio,
   expectedContentMissing,
+  silentTail,
+  probeStall,
+  implausibleUsage,
 ];
 
-export const RUN_DETECTORS: readonly RunDetector[] = [connectionRejected, connectionDropped, sessionSetupStall, setupErrors];
+export const RUN_DETECTORS: readonly RunDetector[] = [connectionRejected, connectionDropped, sessionSetupStall, setupErrors, sessionLimitExceeded];

@@ -2,11 +2,11 @@
  * `server_error_event`: `error` events and frames that could not be read. A `server_error` is critical; a
  * `response_cancel_not_active` right after the probe's own cancel is a harmless race (info); the rest are major.
  */
-import type { RecvEntry, TraceEntry } from '../../probe/trace.js';
+import type { InvalidFrameEntry, InvalidFrameProblem, RecvEntry, TraceEntry } from '../../probe/trace.js';
 import { EV } from '../../realtime/events.js';
 import type { Finding, Severity } from '../findings.js';
 import { ms1, strAt } from '../fields.js';
-import { clip, quote } from '../format.js';
+import { clip, maskKeys, quote } from '../format.js';
 import type { TurnDetector } from './types.js';
 
 /** Findings for the `error` events and invalid frames among `entries`, attributed to `turn`. */
@@ -24,21 +24,41 @@ export function errorFindings(entries: readonly TraceEntry[], turn: number | nul
         severity,
         turn,
         traceMs: ms1(e.t),
-        message: `The service sent an error event ${type}${code ? `/${code}` : ''}${message ? `: ${quote(clip(message))}` : ''}.`,
+        message: `The service sent an error event ${type}${code ? `/${code}` : ''}${message ? `: ${quote(clip(maskKeys(message)))}` : ''}.`,
       };
     });
-  const invalid = entries.filter((e) => e.kind === 'recv-invalid');
-  if (invalid.length) {
-    const kinds = [...new Set(invalid.map((e) => (e.kind === 'recv-invalid' ? e.problem : '')))].join(', ');
+  out.push(...invalidFrameFindings(entries, turn));
+  return out;
+}
+
+/** What each special kind of unreadable frame means for the reader. */
+const PROBLEM_TEXT: Partial<Record<InvalidFrameProblem, (n: number) => string>> = {
+  'invalid-base64': (n) =>
+    `${n} audio delta${n > 1 ? 's' : ''} carried a delta that is not valid base64 PCM16; nothing was decoded, so ${n > 1 ? 'their' : 'its'} audio is missing from the turn`,
+  'too-deep': (n) => `${n} frame${n > 1 ? 's were' : ' was'} JSON nested deeper than the canary reads; kept as a preview only, not parsed`,
+};
+
+/** Unreadable frames: one finding for each special problem (invalid base64, too deep), one for all the others. */
+function invalidFrameFindings(entries: readonly TraceEntry[], turn: number | null): Finding[] {
+  const invalid = entries.filter((e): e is InvalidFrameEntry => e.kind === 'recv-invalid');
+  const out: Finding[] = [];
+  const rest: InvalidFrameEntry[] = [];
+  for (const [problem, text] of Object.entries(PROBLEM_TEXT) as [InvalidFrameProblem, (n: number) => string][]) {
+    const these = invalid.filter((e) => e.problem === problem);
+    if (these.length) out.push({ code: 'server_error_event', severity: 'major', turn, traceMs: ms1(these[0]!.t), message: `The service sent frames the canary could not use: ${text(these.length)}.` });
+  }
+  for (const e of invalid) if (!(e.problem in PROBLEM_TEXT)) rest.push(e);
+  if (rest.length) {
+    const kinds = [...new Set(rest.map((e) => String(e.problem)))].join(', ');
     out.push({
       code: 'server_error_event',
       severity: 'major',
       turn,
-      traceMs: ms1(invalid[0]!.t),
-      message: `The service sent ${invalid.length} frame${invalid.length > 1 ? 's' : ''} that could not be read (${kinds}).`,
+      traceMs: ms1(rest[0]!.t),
+      message: `The service sent ${rest.length} frame${rest.length > 1 ? 's' : ''} that could not be read (${kinds}).`,
     });
   }
-  return out;
+  return out.sort((a, b) => (a.traceMs ?? 0) - (b.traceMs ?? 0));
 }
 
 export const serverErrorEvent: TurnDetector = {

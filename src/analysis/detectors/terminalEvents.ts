@@ -6,9 +6,9 @@
 import { BYTES_PER_MS } from '../../audio/wav.js';
 import type { Finding } from '../findings.js';
 import { ms1 } from '../fields.js';
-import { clip, dur, quote } from '../format.js';
+import { clip, dur, maskKeys, quote } from '../format.js';
 import { cancelledByProbe, statusDetails } from '../terminal.js';
-import { strAt } from '../fields.js';
+import { numAt, strAt } from '../fields.js';
 import type { TurnDetector } from './types.js';
 
 /** `missing_audio_done`: an item carried audio, its response finished (and did not fail), but its audio `.done` never came. */
@@ -70,7 +70,23 @@ export const missingResponseDone: TurnDetector = {
   },
 };
 
-/** `response_not_completed`: `response.done` with a status other than `completed` (failed: critical; else major). */
+/**
+ * The answer hit the deployment's output cap: say so with the numbers, as a prompt/configuration issue (Azure
+ * reportedly caps gpt-realtime-2 at 4096 output tokens per response, OpenAI at 32 000).
+ */
+function outputCapClause(done: Record<string, unknown>): string {
+  const used = numAt(done, 'response', 'usage', 'output_tokens');
+  const max = numAt(done, 'response', 'max_output_tokens');
+  const usedText = used !== undefined && Number.isInteger(used) && used >= 0 && used <= 1e7 ? ` after ${used} output tokens` : '';
+  const maxText = max !== undefined ? ` (max_output_tokens ${max})` : '';
+  return `: the answer hit the deployment's output cap${usedText}${maxText} — the prompt's answer is longer than this deployment allows (Azure caps gpt-realtime-2 at 4096 output tokens); a configuration or prompt issue, not an outage`;
+}
+
+/**
+ * `response_not_completed`: `response.done` with a status other than `completed` (failed: critical; else major).
+ * `incomplete` / `max_output_tokens` stays major — the listener does not hear the whole answer — but says that the
+ * answer is longer than the deployment's output cap rather than suggesting an outage.
+ */
 export const responseNotCompleted: TurnDetector = {
   name: 'response_not_completed',
   detect({ view }): Finding[] {
@@ -81,13 +97,14 @@ export const responseNotCompleted: TurnDetector = {
       if (status === 'completed') continue;
       const sd = statusDetails(r.done);
       const why = [sd?.reason, sd?.errorType, sd?.errorCode].filter((x): x is string => !!x).join(', ');
-      const text = sd?.errorMessage ? `: ${quote(clip(sd.errorMessage))}` : '';
+      const text = sd?.errorMessage ? `: ${quote(clip(maskKeys(sd.errorMessage)))}` : '';
+      const cap = status === 'incomplete' && sd?.reason === 'max_output_tokens' ? outputCapClause(r.done.event) : '';
       out.push({
         code: 'response_not_completed',
         severity: status === 'failed' ? 'critical' : 'major',
         turn: view.turn,
         traceMs: ms1(r.done.t),
-        message: `response.done reported status ${status}${why ? ` (${why})` : ''}${text}.`,
+        message: `response.done reported status ${status}${why ? ` (${why})` : ''}${text}${cap}.`,
       });
     }
     return out;

@@ -2,10 +2,11 @@
  * `audio_truncated`: the answer's audio ends before the answer does.
  *
  * Evidence, any one of which rules truncation (for a response the service finished, and not one it cancelled):
- * - usage: the output audio tokens imply more audio than arrived, by at least `usageShortfallMinMs` and
- *   `usageShortfallFraction` of the implied length (a cut of 1 s of a 10–20 s answer). With the default, unlearned
- *   ratio, a coverage below `defaultUsageCoverageFloor` is believed only together with a trailing transcript — a
- *   ratio off by 2× looks like that and must not fail every turn;
+ * - usage: the output audio tokens (less a few per item of overhead) imply more audio than arrived, at the documented
+ *   20 tokens/s, by at least `usageShortfallMinMs` and `usageShortfallFraction` of the implied length (the last ~0.7 s
+ *   of an answer of up to ~40 s). With the default, unlearned ratio, a coverage below `defaultUsageCoverageFloor` is
+ *   believed only together with a trailing transcript — a deployment counting several times the documented rate
+ *   looks like that and must not fail every turn;
  * - trailing transcript: transcript deltas implying at least `trailingTranscriptMinMs` of speech arrived after
  *   the last audio delta — the text went on, the audio did not;
  * - transcript coverage: audio below `transcriptCoverageMin` (learned rate: `learnedTranscriptCoverageMin`) of the
