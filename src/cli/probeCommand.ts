@@ -2,9 +2,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadCatalog, resolvePrompts } from '../probe/prompts.js';
-import { PROBE_DEFAULTS, targetSecrets, type ProbeOptions } from '../probe/session.js';
-import type { TraceOptions } from '../probe/trace.js';
+import { PROBE_DEFAULTS, targetSecrets, type Pace, type ProbeOptions } from '../probe/session.js';
 import { scrub } from '../realtime/redact.js';
+import { configurationProblem } from '../report/configuration.js';
 import { renderRunHtml } from '../report/runHtml.js';
 import { summarizeReport } from '../analysis/summary.js';
 import { runOne } from '../runner/runOne.js';
@@ -33,7 +33,7 @@ Session:
   --prompt ID|FILE.wav    repeatable; catalogue ids: see prompts/catalog.json (default: count-to-twenty)
   --turns N               turns in the session (default ${PROBE_DEFAULTS.turns}); prompts are cycled
   --mode manual|vad       manual commit + response.create (default) or server VAD
-  --pace realtime|burst   stream prompt audio at speaking speed (realtime) or as fast as possible (burst)
+  --pace realtime|burst   stream prompt audio at speaking speed (realtime, default) or as fast as possible (burst)
   --text                  ask for text-only answers
   --timeout-ms N          per-turn deadline for response.done (default ${PROBE_DEFAULTS.turnTimeoutMs})
   --session-timeout-ms N  whole-session deadline (default ${PROBE_DEFAULTS.sessionTimeoutMs})
@@ -60,12 +60,11 @@ export async function probeCommand(argv: string[]): Promise<number> {
   const prompts = resolvePrompts(f.prompt ?? ['count-to-twenty'], catalog);
   const turns = intFlag('turns', f.turns, PROBE_DEFAULTS.turns, 1);
   const mode = oneOf('mode', f.mode, ['manual', 'vad'], 'manual');
-  const pace = f.pace === undefined ? undefined : oneOf<NonNullable<TraceOptions['pace']>>('pace', f.pace, ['realtime', 'burst'], 'realtime');
+  const pace = f.pace === undefined ? undefined : oneOf<Pace>('pace', f.pace, ['realtime', 'burst'], 'realtime');
   const outDir = resolve(f.out ?? `canary-output/probe-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   const auth = f.entra ? 'Entra ID' : f['no-auth'] ? 'no credentials' : f['api-key-env'] ? `key from $${f['api-key-env']}` : `token from $${f['bearer-env']}`;
   console.log(`probing ${target.endpoint.url.host} (${target.endpoint.flavour}, ${target.endpoint.dialect} dialect, ${auth}), ${turns} turn(s)`);
-  // `pace` is ProbeOptions.pace once the probe's pacing lands; passed through typed until then.
-  const probe: ProbeOptions & Pick<TraceOptions, 'pace'> = {
+  const probe: ProbeOptions = {
     prompts, turns, ...(pace ? { pace } : {}), turnDetection: mode === 'vad' ? 'server_vad' : 'manual', modality: f.text ? 'text' : 'audio',
     turnTimeoutMs: intFlag('timeout-ms', f['timeout-ms'], PROBE_DEFAULTS.turnTimeoutMs, 1),
     sessionTimeoutMs: intFlag('session-timeout-ms', f['session-timeout-ms'], PROBE_DEFAULTS.sessionTimeoutMs, 1),
@@ -75,8 +74,8 @@ export async function probeCommand(argv: string[]): Promise<number> {
   const { report, trace } = await runOne(target, { outDir, probe });
   await writeFile(join(outDir, 'report.html'), scrub(renderRunHtml(report, trace), targetSecrets(target)));
   console.log(summarizeReport(report));
-  const refused = report.findings.find((x) => x.code === 'connection_rejected' && /\bHTTP 40[13]\b/.test(x.message));
-  if (refused) console.log(`configuration: the endpoint refused the credentials (${/HTTP 40[13]/.exec(refused.message)![0]}): check ${auth}${f.entra ? ' and its role assignment on the resource' : ''}`);
+  const problem = configurationProblem(report);
+  if (problem) console.log(`configuration problem (credentials: ${auth}): ${problem.what} ${problem.fix}`);
   console.log(`run folder: ${outDir}`);
   console.log(`report: ${join(outDir, 'report.html')}`);
   return report.verdict === 'pass' ? 0 : report.verdict === 'fail' ? 1 : 2;

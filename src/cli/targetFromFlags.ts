@@ -7,6 +7,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import type { AuthSpec } from '../realtime/auth.js';
 import { resolveEndpoint, type Dialect, type Flavour, FLAVOURS } from '../realtime/flavours.js';
 import type { ProbeTarget } from '../probe/session.js';
+import { looksLikeSecret } from '../realtime/redact.js';
 import { oneOf, UsageError } from './args.js';
 
 export interface TargetFlags {
@@ -59,12 +60,11 @@ function secretFromEnv(flag: string, name: string, env: NodeJS.ProcessEnv): stri
 
 /**
  * An environment variable name, not a key pasted by mistake: letters, digits and `_`, not starting with a digit,
- * and not key-shaped (32+ hex characters like an Azure key, or a long run of mixed-case letters and digits).
- * TODO(integrator): replace the key-shape part with looksLikeSecret() from src/realtime/redact.ts once it is on main.
+ * and nothing key-shaped (looksLikeSecret: OpenAI keys, 32-hex Azure keys, JWTs, …; or a long run of mixed-case
+ * letters and digits without an underscore, which no one names a variable).
  */
 export function isVariableName(value: string): boolean {
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(value)) return false;
-  if (/^[0-9a-f]{32,}$/i.test(value) && /\d/.test(value)) return false;
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(value) || looksLikeSecret(value)) return false;
   const keyish = value.length >= 32 && !value.includes('_') && /[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value);
   return !keyish;
 }

@@ -126,19 +126,51 @@ function rejectedStatus(s: RunSummary): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** What kind of configuration problem a run's headline describes: the HTTP status or the service's refusal code. */
+function refusalKind(s: RunSummary): 'auth' | 'access' | 'model' | 'beta' | 'other' {
+  const status = rejectedStatus(s);
+  const code = /\b(invalid_api_key|unauthorized|forbidden|invalid_model|missing_model|model_not_found|beta_api_shape_disabled)\b/i.exec(s.headline ?? '')?.[1]?.toLowerCase();
+  if (status === 401 || code === 'invalid_api_key' || code === 'unauthorized' || /\bauthenticat/i.test(s.headline ?? '')) return 'auth';
+  if (status === 403 || code === 'forbidden') return 'access';
+  if (status === 404 || code === 'invalid_model' || code === 'missing_model' || code === 'model_not_found') return 'model';
+  if (code === 'beta_api_shape_disabled') return 'beta';
+  return 'other';
+}
+
 /** The short "what" of a configuration problem, for the title. */
 export function configurationProblem(s: RunSummary): string {
-  const status = rejectedStatus(s);
-  if (status === 401 || status === 403) return `the canary could not authenticate to ${s.host || 'the endpoint'}`;
-  return `the canary's configuration for ${s.host || s.target} needs fixing`;
+  const host = s.host || 'the endpoint';
+  switch (refusalKind(s)) {
+    case 'auth':
+      return `the canary could not authenticate to ${host}`;
+    case 'access':
+      return `the canary is not allowed to use ${host}`;
+    case 'model':
+      return `the canary could not find the deployment at ${host}`;
+    case 'beta':
+      return `the target uses the retired beta interface of ${host}`;
+    case 'other':
+      return `the canary's configuration for ${s.host || s.target} needs fixing`;
+  }
 }
 
 /** What to do about a configuration problem (no support case: this is ours to fix). */
 export function configurationAdvice(s: RunSummary, secretSetting?: string): string {
+  const host = s.host || 'the endpoint';
   const status = rejectedStatus(s);
-  const secret = secretSetting ? `rotate the key in Key Vault secret ${secretSetting}` : "rotate the target's key (or check its role assignment for Entra ID)";
-  if (status === 401 || status === 403) return `The canary could not authenticate to ${s.host || 'the endpoint'} (HTTP ${status}): ${secret}.`;
-  return `Fix the target's configuration: ${s.headline ?? 'the probe could not start'}`;
+  const http = status ? ` (HTTP ${status})` : '';
+  switch (refusalKind(s)) {
+    case 'auth':
+      return `The canary could not authenticate to ${host}${http}: ${secretSetting ? `rotate the key in Key Vault secret ${secretSetting}` : "rotate the key in the Key Vault secret (or app setting) the target's secretSetting names, or, with Entra ID, check the identity's token and role"}.`;
+    case 'access':
+      return `The credential was accepted but not allowed${http}: assign the identity the "Cognitive Services OpenAI User" role on the resource, or let the canary through its network rules.`;
+    case 'model':
+      return `Fix the target's configuration: the deployment or model${s.deployment ? ` "${s.deployment}"` : ''} was not found at ${host}${http}; check its name, the endpoint path and the api-version.`;
+    case 'beta':
+      return "Fix the target's configuration: OpenAI turned off the beta Realtime interface; set the target's flavour to openai-ga.";
+    case 'other':
+      return `Fix the target's configuration: ${s.headline ?? 'the probe could not start'}`;
+  }
 }
 
 const WHAT: Record<FindingCode, (s: RunSummary) => string> = {
@@ -155,6 +187,10 @@ const WHAT: Record<FindingCode, (s: RunSummary) => string> = {
   playback_underrun: (s) => `playback underrun${inTurns(s)}`,
   slow_first_audio: (s) => `slow first audio${s.timeToFirstAudioMs !== undefined ? ` (${Math.round(s.timeToFirstAudioMs)} ms)` : ''}`,
   expected_content_missing: (s) => `answer missing expected words${inTurns(s)}`,
+  silent_tail: (s) => `audio went silent before the answer ended${inTurns(s)}`,
+  probe_stall: () => "the canary's own event loop stalled",
+  session_limit_exceeded: () => 'session limit exceeded',
+  implausible_usage: (s) => `implausible usage numbers${inTurns(s)}`,
 };
 
 /** The short "what went wrong" of an incident, from the most severe finding, e.g. `2.6 s silent gap in 2 of 3 turns`. */

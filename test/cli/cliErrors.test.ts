@@ -97,7 +97,8 @@ describe('probe auth flags', () => {
     expect(bearer.code).toBe(0);
     const none = await runCli(['probe', '--endpoint', sim.url('openai-ga'), '--no-auth', '--out', await outDir()]);
     expect(none.code).toBe(2); // the simulator wants a key: no credentials were sent
-    expect(none.out).toMatch(/401/);
+    expect(none.out).toMatch(/Missing bearer or basic authentication/);
+    expect(none.out).toMatch(/configuration problem \(credentials: no credentials\): The canary could not /);
     const pace = await runCli(['probe', '--endpoint', sim.url('openai-ga'), '--no-auth', '--pace', 'slow']);
     expect(pace.code).toBe(2);
     expect(pace.stderr).toMatch(/--pace: expects one of realtime, burst, got "slow"/);

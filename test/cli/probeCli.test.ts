@@ -127,8 +127,9 @@ describe('realtime-canary probe', () => {
       expect(r.out).not.toMatch(/\n\s+at /); // no stack trace
     }
     expect((await runs.get('wrong-key')!).out).toMatch(/401/);
-    expect((await runs.get('wrong-key')!).out).toContain('configuration: the endpoint refused the credentials (HTTP 401): check key from $RC_KEY');
-    expect((await runs.get('rejected')!).out).toContain('configuration: the endpoint refused the credentials (HTTP 403)');
+    expect((await runs.get('wrong-key')!).out).toMatch(/configuration problem \(credentials: key from \$RC_KEY\): The canary could not authenticate to 127\.0\.0\.1:\d+\. The key or token was refused \(HTTP 401\)/);
+    expect((await runs.get('rejected')!).out).toMatch(/configuration problem \(credentials: key from \$RC_KEY\): The canary could not get access to/);
+    expect((await runs.get('healthy')!).out).not.toContain('configuration problem');
   });
 
   it('exits 2 on usage errors, naming the problem', async () => {

@@ -101,7 +101,7 @@ describe('configuration cards', () => {
     expect(buttons(env)).toEqual(['Open report', 'Dashboard']);
     expect(adaptiveCardProblems(env.attachments[0].content)).toEqual([]);
     // Without the secret's name it still says what to do.
-    expect(texts(teamsCard(n)).join('\n')).toMatch(/\(HTTP 401\): rotate the target's key/);
+    expect(texts(teamsCard(n)).join('\n')).toMatch(/\(HTTP 401\): rotate the key in the Key Vault secret \(or app setting\) the target's secretSetting names/);
     // The plain-text rendering (JSON payload) tells the same story.
     const p = jsonPayload(n, LINKS.reportUrl, LINKS);
     expect(p.title).toBe(t[0]);
@@ -109,12 +109,25 @@ describe('configuration cards', () => {
     expect(p).toMatchObject({ category: 'configuration', summary: { category: 'configuration' }, dashboardUrl: LINKS.dashboardUrl, evidenceUrl: LINKS.evidenceUrl });
   });
 
-  it('are chosen by the notification category too, and other configuration problems say "fix the target\'s configuration"', () => {
-    const n: Notification = { ...alertOf({ ...CONFIG, category: undefined, headline: 'The WebSocket upgrade was rejected with HTTP 404 Not Found: DeploymentNotFound.' }), category: 'configuration' };
-    const t = texts(teamsCard(n));
-    expect(t[0]).toBe("⚙️ aoai-sweden @ swedencentral: the canary's configuration for canary-swe.openai.azure.com needs fixing");
-    expect(t).toContain("Fix the target's configuration: The WebSocket upgrade was rejected with HTTP 404 Not Found: DeploymentNotFound.");
-    expect(adaptiveCardProblems(teamsCard(n).attachments[0].content)).toEqual([]);
+  it('are chosen by the notification category too, and name what to fix for each kind of refusal', () => {
+    const card = (headline: string, extra: Partial<Notification> = {}) => {
+      const n: Notification = { ...alertOf({ ...CONFIG, category: undefined, headline }), category: 'configuration', ...extra };
+      const env = teamsCard(n);
+      expect(adaptiveCardProblems(env.attachments[0].content)).toEqual([]);
+      return texts(env);
+    };
+    const notFound = card('The WebSocket upgrade was rejected with HTTP 404 Not Found: DeploymentNotFound.');
+    expect(notFound[0]).toBe('⚙️ aoai-sweden @ swedencentral: the canary could not find the deployment at canary-swe.openai.azure.com');
+    expect(notFound).toContain('Fix the target\'s configuration: the deployment or model "gpt-realtime" was not found at canary-swe.openai.azure.com (HTTP 404); check its name, the endpoint path and the api-version.');
+    const openai = card('OpenAI refused the session after the upgrade: error invalid_api_key “Incorrect API key provided.” and close 3000.');
+    expect(openai[0]).toBe('⚙️ aoai-sweden @ swedencentral: the canary could not authenticate to canary-swe.openai.azure.com');
+    const forbidden = card('The WebSocket upgrade was rejected with HTTP 403 Forbidden.');
+    expect(forbidden.join('\n')).toMatch(/not allowed \(HTTP 403\): assign the identity the "Cognitive Services OpenAI User" role/);
+    const beta = card('OpenAI refused the session: error beta_api_shape_disabled.');
+    expect(beta.join('\n')).toContain("set the target's flavour to openai-ga");
+    const missing = card('CANARY_TARGETS[2].secretSetting: app setting "AOAI_KEY" is not set or empty');
+    expect(missing[0]).toBe("⚙️ aoai-sweden @ swedencentral: the canary's configuration for canary-swe.openai.azure.com needs fixing");
+    expect(missing).toContain('Fix the target\'s configuration: CANARY_TARGETS\\[2\\].secretSetting: app setting "AOAI_KEY" is not set or empty');
   });
 });
 
