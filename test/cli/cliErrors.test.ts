@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
@@ -92,9 +92,12 @@ describe('probe auth flags', () => {
   });
 
   it('--bearer-env, --no-auth and --pace reach the session', async () => {
-    const bearer = await runCli(['probe', '--endpoint', sim.url('openai-ga', { scenario: 'fast' }), '--bearer-env', 'RC_TOKEN', '--turns', '1', '--pace', 'burst', '--prompt', promptWav, '--out', await outDir()], { RC_TOKEN: KEY });
+    const out = await outDir();
+    const bearer = await runCli(['probe', '--endpoint', sim.url('openai-ga', { scenario: 'fast' }), '--bearer-env', 'RC_TOKEN', '--turns', '1', '--pace', 'burst', '--prompt', promptWav, '--out', out], { RC_TOKEN: KEY });
     expect(bearer.out).toMatch(/turn 1 of 1/);
     expect(bearer.code).toBe(0);
+    const meta = JSON.parse((await readFile(join(out, 'events.jsonl'), 'utf8')).split('\n')[0]!) as { options: { pace?: string } };
+    expect(meta.options.pace).toBe('burst');
     const none = await runCli(['probe', '--endpoint', sim.url('openai-ga'), '--no-auth', '--out', await outDir()]);
     expect(none.code).toBe(2); // the simulator wants a key: no credentials were sent
     expect(none.out).toMatch(/Missing bearer or basic authentication/);
