@@ -121,6 +121,7 @@ async function connectAll(s: CanarySettings, env: Env, plan: Plan, timeoutMs: nu
   const results = await Promise.all(
     plan.targets.map(async (t, i) => {
       if (!t.endpoint) return { name: t.config.name, line: 'skipped: endpoint not usable', ok: false };
+      if (t.transport !== 'websocket') return { name: t.config.name, line: `not checked: --connect opens WebSocket sessions, this target uses ${t.transport}`, ok: true };
       if (!t.secretResolved && t.config.auth !== 'entra') return { name: t.config.name, line: 'skipped: its secret cannot be resolved here', ok: false };
       let target;
       try {
