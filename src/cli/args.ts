@@ -1,6 +1,7 @@
 /** Command-line parsing shared by the commands: typed options, one-line usage errors that name the flag. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../errors.js';
+import { looksLikeSecret } from '../realtime/redact.js';
 
 export class UsageError extends ConfigError {}
 
@@ -53,6 +54,14 @@ export function editDistance(a: string, b: string): number {
     }
   }
   return d[a.length]![b.length]!;
+}
+
+/** Refuses stray arguments (a command that takes none); one that looks like a key is not echoed. */
+export function noPositionals(positionals: readonly string[]): void {
+  const first = positionals[0];
+  if (first === undefined) return;
+  const shown = looksLikeSecret(first) ? 'a value that looks like a secret (not shown)' : `"${first.slice(0, 80)}"`;
+  throw new UsageError('arguments', `unexpected argument ${shown}${positionals.length > 1 ? ` and ${positionals.length - 1} more` : ''}; flags start with -- (see --help)`);
 }
 
 /** A whole number from a flag, with a clear error. */

@@ -9,7 +9,7 @@ import { loadSettings } from '../config/settings.js';
 import type { TargetConfig } from '../config/targets.js';
 import { runRound, type RoundLog, type RoundResult } from '../runner/round.js';
 import { createNotifier, createStore, reportRendering } from '../runner/roundDeps.js';
-import { intFlag, parse } from './args.js';
+import { intFlag, noPositionals, parse } from './args.js';
 import { printRoundTable } from './roundTable.js';
 import { parseHistory, writeDemoHistory } from './demoHistory.js';
 import { writeDashboard } from '../report/fleetData.js';
@@ -41,7 +41,8 @@ export function demoTargets(url: (flavour: 'azure-ga' | 'azure-preview' | 'opena
 }
 
 export async function demoCommand(argv: string[]): Promise<number> {
-  const { values: f } = parse(argv, { help: { type: 'boolean', short: 'h' }, out: { type: 'string' }, rounds: { type: 'string' }, quiet: { type: 'boolean' }, history: { type: 'string' } });
+  const { values: f, positionals } = parse(argv, { help: { type: 'boolean', short: 'h' }, out: { type: 'string' }, rounds: { type: 'string' }, quiet: { type: 'boolean' }, history: { type: 'string' } });
+  noPositionals(positionals);
   if (f.help) {
     console.log(HELP);
     return 0;

@@ -8,7 +8,7 @@ import { configurationProblem } from '../report/configuration.js';
 import { renderRunHtml } from '../report/runHtml.js';
 import { summarizeReport } from '../analysis/summary.js';
 import { runOne } from '../runner/runOne.js';
-import { intFlag, oneOf, parse } from './args.js';
+import { intFlag, noPositionals, oneOf, parse } from './args.js';
 import { targetFromFlags } from './targetFromFlags.js';
 
 const HELP = `realtime-canary probe --endpoint <url> [options]
@@ -41,7 +41,7 @@ Session:
 Exit codes: 0 healthy, 1 findings, 2 usage/configuration error or the session could not start.`;
 
 export async function probeCommand(argv: string[]): Promise<number> {
-  const { values: f } = parse(argv, {
+  const { values: f, positionals } = parse(argv, {
     help: { type: 'boolean', short: 'h' },
     endpoint: { type: 'string' }, resource: { type: 'string' }, deployment: { type: 'string' },
     flavour: { type: 'string' }, dialect: { type: 'string' }, 'api-version': { type: 'string' },
@@ -51,6 +51,7 @@ export async function probeCommand(argv: string[]): Promise<number> {
     prompt: { type: 'string', multiple: true }, turns: { type: 'string' }, mode: { type: 'string' }, text: { type: 'boolean' },
     'timeout-ms': { type: 'string' }, 'session-timeout-ms': { type: 'string' }, out: { type: 'string' },
   });
+  noPositionals(positionals);
   if (f.help) {
     console.log(HELP);
     return 0;

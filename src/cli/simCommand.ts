@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { BUILTIN_SCENARIOS, scenarioFromJson, startSimulator } from '../sim/index.js';
 import { FLAVOURS } from '../realtime/flavours.js';
-import { intFlag, parse, UsageError } from './args.js';
+import { intFlag, noPositionals, parse, UsageError } from './args.js';
 
 const HELP = `realtime-canary sim [--port N] [--host H] [--scenario NAME|FILE.json] [--api-key KEY] [--tls] [--list]
 
@@ -14,10 +14,11 @@ A connection may pick a scenario with ?scenario=NAME on its URL; --scenario sets
   --list          list the built-in scenarios and exit`;
 
 export async function simCommand(argv: string[]): Promise<number> {
-  const { values: f } = parse(argv, {
+  const { values: f, positionals } = parse(argv, {
     help: { type: 'boolean', short: 'h' }, port: { type: 'string' }, host: { type: 'string' },
     scenario: { type: 'string' }, 'api-key': { type: 'string' }, tls: { type: 'boolean' }, list: { type: 'boolean' },
   });
+  noPositionals(positionals);
   if (f.help) {
     console.log(HELP);
     return 0;

@@ -11,7 +11,7 @@ import type { RunSummary } from '../sinks/runSummary.js';
 import { postJson, type WebhookOptions } from '../sinks/webhook.js';
 import { scrub, urlSecrets } from '../realtime/redact.js';
 import { ConfigError } from '../errors.js';
-import { parse } from './args.js';
+import { noPositionals, parse } from './args.js';
 import { hostOf, isKeyVaultReference, keyVaultReferences, operatorEnv, type Env } from './settingsSource.js';
 
 const HELP = `realtime-canary test-alert [--settings FILE]
@@ -24,7 +24,8 @@ never printed, only its host.
 Exit codes: 0 delivered, 1 the webhook did not take it, 2 no or unusable webhook setting.`;
 
 export async function testAlertCommand(argv: string[], webhook: WebhookOptions = {}): Promise<number> {
-  const { values: f } = parse(argv, { help: { type: 'boolean', short: 'h' }, settings: { type: 'string' } });
+  const { values: f, positionals } = parse(argv, { help: { type: 'boolean', short: 'h' }, settings: { type: 'string' } });
+  noPositionals(positionals);
   if (f.help) {
     console.log(HELP);
     return 0;

@@ -13,7 +13,7 @@ import { redactUrl } from '../realtime/redact.js';
 import { probeTarget } from '../runner/probeTarget.js';
 import { createStore, entraCredential } from '../runner/roundDeps.js';
 import { connectCheck } from './connectCheck.js';
-import { intFlag, parse } from './args.js';
+import { intFlag, noPositionals, parse } from './args.js';
 import { nextRuns } from './schedule.js';
 import { hostOf, isKeyVaultReference, keyVaultReferences, operatorEnv, type Env } from './settingsSource.js';
 import { buildPlan, ESTIMATE_OUTPUT_AUDIO_TOKENS_PER_SECOND, type Plan } from './validatePlan.js';
@@ -30,7 +30,8 @@ Exit codes: 0 valid (and, with --connect, every target connected), 2 a problem, 
 const KV_PLACEHOLDER_URL = 'https://key-vault-reference.invalid/';
 
 export async function validateCommand(argv: string[]): Promise<number> {
-  const { values: f } = parse(argv, { help: { type: 'boolean', short: 'h' }, settings: { type: 'string' }, connect: { type: 'boolean' }, 'timeout-ms': { type: 'string' } });
+  const { values: f, positionals } = parse(argv, { help: { type: 'boolean', short: 'h' }, settings: { type: 'string' }, connect: { type: 'boolean' }, 'timeout-ms': { type: 'string' } });
+  noPositionals(positionals);
   if (f.help) {
     console.log(HELP);
     return 0;

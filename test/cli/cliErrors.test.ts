@@ -88,6 +88,11 @@ describe('probe auth flags', () => {
       expect(r.out).not.toContain(value);
       expect(r.out).not.toContain(value.slice(0, 12));
     }
+    const stray = await runCli(['probe', '--endpoint', sim.url('openai-ga'), '--api-key-env', 'RC_KEY', KEY], { RC_KEY: KEY });
+    expect(stray.code).toBe(2);
+    expect(stray.stderr.trim()).toBe('realtime-canary probe: arguments: unexpected argument a value that looks like a secret (not shown); flags start with -- (see --help)');
+    const typo = await runCli(['validate', 'connect']);
+    expect(typo.stderr).toContain('unexpected argument "connect"');
     for (const name of ['AZURE_OPENAI_KEY', 'OPENAI_API_KEY', 'RC_KEY', 'my_key', 'KEY_0123456789ABCDEF0123456789ABCDEF0']) expect(isVariableName(name), name).toBe(true);
   });
 
