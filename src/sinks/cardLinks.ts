@@ -4,15 +4,14 @@
  * (the store's read-only link), independently: a link the store cannot make is left out, never a reason to hold
  * the notification back.
  */
+import { EVIDENCE_ZIP } from '../report/evidence.js';
 import type { Notification } from './alertState.js';
+import { DASHBOARD_PATH } from './layout.js';
 
 /** The store capability the links need (ArtifactStore.readLink). */
 export interface LinkMaker {
   readLink(path: string, ttlMinutes: number): Promise<string | undefined>;
 }
-
-export const EVIDENCE_FILE = 'evidence.zip';
-export const DASHBOARD_PATH = 'index.html';
 
 export interface NotificationLinks {
   reportUrl?: string;
@@ -24,7 +23,7 @@ export interface NotificationLinks {
 export function linkPaths(n: Notification): { report: string; evidence: string; dashboard: string } {
   const report = n.summary.reportHtmlPath;
   const slash = report.lastIndexOf('/');
-  return { report, evidence: slash >= 0 ? `${report.slice(0, slash)}/${EVIDENCE_FILE}` : EVIDENCE_FILE, dashboard: DASHBOARD_PATH };
+  return { report, evidence: slash >= 0 ? `${report.slice(0, slash)}/${EVIDENCE_ZIP}` : EVIDENCE_ZIP, dashboard: DASHBOARD_PATH };
 }
 
 /** The links the store can make, each independently (a failure leaves that one out). */

@@ -152,8 +152,8 @@ function linkPart(n: Notification, options: TeamsCardOptions, limits: Limits, bo
   if (options.reportUrl) actions.push({ type: 'Action.OpenUrl', title: 'Open report', url: options.reportUrl });
   else body.push(text(`Report: ${options.reportLocation ?? n.summary.reportHtmlPath}`, limits.text, { size: 'Small', isSubtle: true }));
   if (options.dashboardUrl) actions.push({ type: 'Action.OpenUrl', title: 'Dashboard', url: options.dashboardUrl });
-  // The evidence zip is what a support request needs; a configuration problem is not one.
-  if (options.evidenceUrl && category === 'incident' && n.kind !== 'recovery') actions.push({ type: 'Action.OpenUrl', title: 'Download evidence', url: options.evidenceUrl });
+  // The evidence zip: a support request's attachments, or for a configuration problem the event log and what to fix.
+  if (options.evidenceUrl && n.kind !== 'recovery') actions.push({ type: 'Action.OpenUrl', title: 'Download evidence', url: options.evidenceUrl });
   return actions.length ? actions : undefined;
 }
 

@@ -87,7 +87,7 @@ describe('incident cards', () => {
 });
 
 describe('configuration cards', () => {
-  it('say what to fix, in their own colour, without a comparison, the hosting layer or an evidence zip', () => {
+  it('say what to fix, in their own colour, without a comparison or the hosting layer', () => {
     const n = alertOf(CONFIG);
     const env = teamsCard(n, { ...LINKS, secretSetting: 'AOAI_SWEDEN_KEY' });
     const t = texts(env);
@@ -98,7 +98,7 @@ describe('configuration cards', () => {
     expect(all).not.toMatch(/hosting layer|Comparison|support/i);
     expect(all).not.toMatch(/Longest gap|Coverage|Time to first audio/);
     expect(all).toContain('Access denied due to invalid subscription key');
-    expect(buttons(env)).toEqual(['Open report', 'Dashboard']);
+    expect(buttons(env)).toEqual(['Open report', 'Dashboard', 'Download evidence']);
     expect(adaptiveCardProblems(env.attachments[0].content)).toEqual([]);
     // Without the secret's name it still says what to do.
     expect(texts(teamsCard(n)).join('\n')).toMatch(/\(HTTP 401\): rotate the key in the Key Vault secret \(or app setting\) the target's secretSetting names/);
