@@ -7,7 +7,8 @@
  */
 import { loadSettings, type CanarySettings } from '../config/settings.js';
 import { parseTargets, type TargetConfig } from '../config/targets.js';
-import { ConfigError } from '../errors.js';
+import { readFileSync } from 'node:fs';
+import { ConfigError, InputError } from '../errors.js';
 import { loadCatalog } from '../probe/prompts.js';
 import { redactUrl } from '../realtime/redact.js';
 import { probeTarget } from '../runner/probeTarget.js';
@@ -18,10 +19,12 @@ import { nextRuns } from './schedule.js';
 import { hostOf, isKeyVaultReference, keyVaultReferences, operatorEnv, type Env } from './settingsSource.js';
 import { buildPlan, ESTIMATE_OUTPUT_AUDIO_TOKENS_PER_SECOND, type Plan } from './validatePlan.js';
 
-const HELP = `realtime-canary validate [--settings FILE] [--connect] [--timeout-ms N]
+const HELP = `realtime-canary validate [--settings FILE] [--targets FILE] [--connect] [--timeout-ms N]
 
 Loads settings and targets the way the Function does and prints the plan; probes nothing unless --connect.
   --settings FILE   read app settings from a local.settings.json (its "Values" where the environment sets none, as func start does)
+  --targets FILE    check a targets file (a JSON array, or { "targets": [...] } as in CANARY_CONFIG_BLOB) before
+                    uploading it; secrets it names that are not set here are noted, not errors (they live in Azure)
   --connect         open one short connection per target (upgrade + session.created) and report OK or refused
   --timeout-ms N    deadline per connection and for reading CANARY_CONFIG_BLOB (default 15000)
 Exit codes: 0 valid (and, with --connect, every target connected), 2 a problem, named on its line.`;
@@ -30,7 +33,9 @@ Exit codes: 0 valid (and, with --connect, every target connected), 2 a problem, 
 const KV_PLACEHOLDER_URL = 'https://key-vault-reference.invalid/';
 
 export async function validateCommand(argv: string[]): Promise<number> {
-  const { values: f, positionals } = parse(argv, { help: { type: 'boolean', short: 'h' }, settings: { type: 'string' }, connect: { type: 'boolean' }, 'timeout-ms': { type: 'string' } });
+  const { values: f, positionals } = parse(argv, {
+    help: { type: 'boolean', short: 'h' }, settings: { type: 'string' }, targets: { type: 'string' }, connect: { type: 'boolean' }, 'timeout-ms': { type: 'string' },
+  });
   noPositionals(positionals);
   if (f.help) {
     console.log(HELP);
@@ -38,9 +43,15 @@ export async function validateCommand(argv: string[]): Promise<number> {
   }
   const timeoutMs = intFlag('timeout-ms', f['timeout-ms'], 15_000, 100);
   const env = operatorEnv(f.settings);
-  const settings = loadSettings(isKeyVaultReference(env.CANARY_WEBHOOK_URL) ? { ...env, CANARY_WEBHOOK_URL: KV_PLACEHOLDER_URL } : env);
-  const { targets, source } = await loadTargets(settings, timeoutMs);
-  const plan = buildPlan(settings, targets, env, loadCatalog(), source);
+  const file = f.targets ? targetsFile(f.targets) : undefined;
+  const settings = loadSettings({
+    ...env,
+    ...(isKeyVaultReference(env.CANARY_WEBHOOK_URL) ? { CANARY_WEBHOOK_URL: KV_PLACEHOLDER_URL } : {}),
+    // A targets file is checked on its own: the Function's storage is not needed for that.
+    ...(file ? { CANARY_TARGETS: undefined, CANARY_CONFIG_BLOB: f.targets, ...(hasStorage(env) ? {} : { CANARY_OUTPUT_DIR: NO_STORAGE }) } : {}),
+  });
+  const { targets, source } = file ?? (await loadTargets(settings, timeoutMs));
+  const plan = buildPlan(settings, targets, env, loadCatalog(), source, { secretsElsewhere: file !== undefined });
   printPlan(settings, env, plan, source, f.settings);
   let failed = plan.problems.length > 0;
   if (f.connect) failed = !(await connectAll(settings, env, plan, timeoutMs)) || failed;
@@ -51,6 +62,35 @@ export async function validateCommand(argv: string[]): Promise<number> {
   }
   console.log(`\nvalid: ${targets.length} target(s)${f.connect ? ', all connected' : ' (nothing probed; --connect opens one connection per target)'}`);
   return 0;
+}
+
+const NO_STORAGE = '(not configured: not needed to check a targets file)';
+
+function hasStorage(env: Env): boolean {
+  return Boolean(env.CANARY_STORAGE_CONNECTION_STRING?.trim() || env.CANARY_STORAGE_ACCOUNT_URL?.trim() || env.CANARY_OUTPUT_DIR?.trim());
+}
+
+/** A targets file as `--targets` gives it: the config blob's shape (an array, or an object with `targets`). */
+function targetsFile(path: string): { targets: TargetConfig[]; source: string } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new InputError(path, (err as { code?: unknown }).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(err as Error).message})`);
+  }
+  return { targets: targetsOfConfig(text, path), source: path };
+}
+
+/** The targets of a config blob's text, validated; errors name the source and the field. */
+function targetsOfConfig(text: string, source: string): TargetConfig[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(source, `is not valid JSON (${(err as Error).message})`);
+  }
+  const list = Array.isArray(parsed) ? parsed : (parsed as { targets?: unknown } | null)?.targets;
+  return parseTargets(JSON.stringify(list ?? null), source);
 }
 
 /** Inline targets, or the config blob from the configured store (as the handler reads it). */
@@ -72,19 +112,12 @@ async function loadTargets(settings: CanarySettings, timeoutMs: number): Promise
     clearTimeout(timer);
   }
   if (!body) throw new ConfigError('CANARY_CONFIG_BLOB', `no blob at "${path}" in ${store.description}`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch (err) {
-    throw new ConfigError('CANARY_CONFIG_BLOB', `"${path}" is not valid JSON (${(err as Error).message})`);
-  }
-  const list = Array.isArray(parsed) ? parsed : (parsed as { targets?: unknown } | null)?.targets;
   const source = `${path} targets`;
-  return { targets: parseTargets(JSON.stringify(list ?? null), source), source };
+  return { targets: targetsOfConfig(body.toString('utf8'), source), source };
 }
 
 function printPlan(s: CanarySettings, env: Env, plan: Plan, source: string, settingsFile: string | undefined): void {
-  const storage = s.storage.kind === 'local' ? `local folder ${s.storage.dir}` : s.storage.kind === 'connection-string' ? `Blob Storage by connection string, container ${s.storage.container}` : `${hostOf(s.storage.accountUrl)}, container ${s.storage.container}`;
+  const storage = s.storage.kind === 'local' ? (s.storage.dir === NO_STORAGE ? NO_STORAGE : `local folder ${s.storage.dir}`) : s.storage.kind === 'connection-string' ? `Blob Storage by connection string, container ${s.storage.container}` : `${hostOf(s.storage.accountUrl)}, container ${s.storage.container}`;
   const webhook = isKeyVaultReference(env.CANARY_WEBHOOK_URL) ? 'a Key Vault reference (resolved in Azure)' : s.webhook ? `${s.webhook.format} webhook at ${hostOf(s.webhook.url)}` : 'none: cards are written to alerts/ in the store';
   console.log(`settings: ${settingsFile ? `the environment, then ${settingsFile}` : 'the environment'}; region ${s.region}`);
   console.log(`schedule: ${s.schedule} (UTC); next runs ${nextRuns(s.schedule, new Date(), 3).map((d) => d.toISOString().replace('.000Z', 'Z')).join(', ')}`);

@@ -75,7 +75,12 @@ function transportOf(t: TargetConfig): string {
   return typeof kind === 'string' ? kind : 'websocket';
 }
 
-export function buildPlan(settings: CanarySettings, targets: readonly TargetConfig[], env: Env, catalog: readonly PromptSpec[], source: string): Plan {
+export interface PlanOptions {
+  /** The secrets live elsewhere (a targets file checked before upload): a secret setting not set here is a note. */
+  secretsElsewhere?: boolean;
+}
+
+export function buildPlan(settings: CanarySettings, targets: readonly TargetConfig[], env: Env, catalog: readonly PromptSpec[], source: string, options: PlanOptions = {}): Plan {
   const problems: string[] = [];
   const notes: string[] = [];
   const plans = targets.map((t, i): TargetPlan => {
@@ -86,7 +91,7 @@ export function buildPlan(settings: CanarySettings, targets: readonly TargetConf
     } catch (err) {
       problems.push(err instanceof ConfigError ? `${at}.${err.message}` : `${at}: ${(err as Error).message}`);
     }
-    const { auth, resolved } = authOf(t, env, at, problems, notes);
+    const { auth, resolved } = authOf(t, env, at, options.secretsElsewhere ? notes : problems, notes);
     let prompts: PromptSpec[] = [];
     try {
       prompts = resolvePrompts(t.prompts ?? settings.prompts, catalog);
@@ -108,7 +113,8 @@ export function buildPlan(settings: CanarySettings, targets: readonly TargetConf
   return { targets: plans, problems, notes };
 }
 
-function authOf(t: TargetConfig, env: Env, at: string, problems: string[], notes: string[]): { auth: string; resolved: boolean } {
+/** The target's auth in words; a missing secret goes to `missing` (the problems, or the notes for a file checked before upload). */
+function authOf(t: TargetConfig, env: Env, at: string, missing: string[], notes: string[]): { auth: string; resolved: boolean } {
   if (t.auth === 'none') return { auth: 'none (no credentials sent)', resolved: true };
   if (t.auth === 'entra') {
     notes.push(`${t.name}: Entra ID token (scope ${t.scope ?? 'https://cognitiveservices.azure.com/.default'}) is fetched by the Function's identity at run time`);
@@ -117,7 +123,7 @@ function authOf(t: TargetConfig, env: Env, at: string, problems: string[], notes
   const setting = t.secretSetting!;
   const value = env[setting]?.trim();
   if (!value) {
-    problems.push(`${at}.secretSetting: app setting "${setting}" is not set or empty`);
+    missing.push(`${at}.secretSetting: app setting "${setting}" is not set or empty${missing === notes ? ' here (it must be an app setting or Key Vault reference of the Function app)' : ''}`);
     return { auth: `${t.auth} from app setting ${setting} (missing)`, resolved: false };
   }
   if (isKeyVaultReference(value)) {

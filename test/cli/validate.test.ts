@@ -144,3 +144,21 @@ describe('settings precedence', () => {
     expect(() => operatorEnv(join(dir, 'bad.json'), {})).toThrow(/Values\.N must be a string/);
   });
 });
+
+describe('validate --targets', () => {
+  it('checks a targets file before upload (as docs/deploy.md does), noting secrets that live in Azure', async () => {
+    const file = join(dir, 'targets.json');
+    await writeFile(file, JSON.stringify({ targets: JSON.parse(targets()) }));
+    const r = await runCli(['validate', '--targets', file], { CANARY_TARGETS: undefined, CANARY_OUTPUT_DIR: undefined, CANARY_STORAGE_CONNECTION_STRING: undefined, CANARY_STORAGE_ACCOUNT_URL: undefined, SIM_KEY: undefined });
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain(`targets (${file}): 3`);
+    expect(r.out).toContain('storage:  (not configured: not needed to check a targets file)');
+    expect(r.out).toMatch(/\[0\]\.secretSetting: app setting "SIM_KEY" is not set or empty here \(it must be an app setting or Key Vault reference of the Function app\)/);
+    const bad = join(dir, 'bad-targets.json');
+    await writeFile(bad, JSON.stringify([{ name: 'x', endpoint: 'wss://h/v1/realtime', auth: 'api-key', apiKey: 'sk-inline-0123456789abcdef' }]));
+    const b = await runCli(['validate', '--targets', bad], { CANARY_TARGETS: undefined, CANARY_OUTPUT_DIR: undefined });
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/bad-targets\.json\[0\]\.apiKey: secrets are not allowed inline/);
+    expect(b.out).not.toContain('sk-inline-0123456789abcdef');
+  });
+});
