@@ -1,9 +1,11 @@
 /**
  * The links a notification's buttons open: the run's report.html, the evidence zip next to it (`evidence.zip`)
- * and the fleet dashboard at the container root (`index.html`). Each is made the way the report link always was
- * (the store's read-only link), independently: a link the store cannot make is left out, never a reason to hold
- * the notification back.
+ * and the fleet dashboard at the container root (`index.html`). With the function app's reports site on (Entra
+ * sign-in, `CANARY_REPORTS_HTTP=on`) they are its stable URLs (`https://<app>/reports/<path>`, `/dashboard`),
+ * which never expire; otherwise each is made the way the report link always was (the store's read-only link),
+ * independently: a link the store cannot make is left out, never a reason to hold the notification back.
  */
+import { encodePath } from '../report/escape.js';
 import { EVIDENCE_ZIP } from '../report/evidence.js';
 import type { Notification } from './alertState.js';
 import { DASHBOARD_PATH } from './layout.js';
@@ -26,8 +28,25 @@ export function linkPaths(n: Notification): { report: string; evidence: string; 
   return { report, evidence: slash >= 0 ? `${report.slice(0, slash)}/${EVIDENCE_ZIP}` : EVIDENCE_ZIP, dashboard: DASHBOARD_PATH };
 }
 
-/** The links the store can make, each independently (a failure leaves that one out). */
-export async function notificationLinks(n: Notification, store: LinkMaker, ttlMinutes: number): Promise<NotificationLinks> {
+/**
+ * The base URL of the function app's reports site when it serves the reports (`CANARY_REPORTS_HTTP=on`, which the
+ * Bicep sets only together with Entra sign-in) and the platform names the app's host (`WEBSITE_HOSTNAME`).
+ */
+export function reportsSiteUrl(env: Record<string, string | undefined>): string | undefined {
+  const host = env.WEBSITE_HOSTNAME?.trim();
+  return env.CANARY_REPORTS_HTTP?.trim() === 'on' && host && /^[A-Za-z0-9.-]+(:\d+)?$/.test(host) ? `https://${host}` : undefined;
+}
+
+/** Stable links through the reports site at `siteUrl` (see {@link reportsSiteUrl}). */
+export function siteLinks(n: Notification, siteUrl: string): NotificationLinks {
+  const base = siteUrl.replace(/\/+$/, '');
+  const paths = linkPaths(n);
+  return { reportUrl: `${base}/reports/${encodePath(paths.report)}`, evidenceUrl: `${base}/reports/${encodePath(paths.evidence)}`, dashboardUrl: `${base}/dashboard` };
+}
+
+/** The reports site's links when there is one, else the links the store can make, each independently (a failure leaves that one out). */
+export async function notificationLinks(n: Notification, store: LinkMaker, ttlMinutes: number, siteUrl?: string): Promise<NotificationLinks> {
+  if (siteUrl) return siteLinks(n, siteUrl);
   const paths = linkPaths(n);
   const link = (path: string): Promise<string | undefined> => store.readLink(path, ttlMinutes).catch(() => undefined);
   const [reportUrl, evidenceUrl, dashboardUrl] = await Promise.all([link(paths.report), link(paths.evidence), link(paths.dashboard)]);

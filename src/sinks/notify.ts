@@ -25,6 +25,8 @@ export interface NotifyOptions {
   /** Shown instead of a link when there is none, e.g. `storage account x, container canary`. */
   storageLabel?: string;
   webhook?: WebhookOptions;
+  /** The function app's reports site (cardLinks.reportsSiteUrl): stable links instead of the store's expiring ones. */
+  siteUrl?: string;
 }
 
 /** The payload for a notification in a format. */
@@ -36,6 +38,6 @@ export function renderPayload(format: WebhookFormat, n: Notification, reportUrl:
 
 /** Links, renders and posts one notification. Never throws for remote failures. */
 export async function sendNotification(n: Notification, store: ArtifactStore, options: NotifyOptions): Promise<DeliveryResult> {
-  const links = await notificationLinks(n, store, options.linkTtlMinutes ?? DEFAULT_LINK_TTL_MINUTES);
+  const links = await notificationLinks(n, store, options.linkTtlMinutes ?? DEFAULT_LINK_TTL_MINUTES, options.siteUrl);
   return postJson(options.webhookUrl, renderPayload(options.format, n, links.reportUrl, options.storageLabel, links), options.webhook);
 }

@@ -7,11 +7,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { nextAlertState, type AlertState, type Notification } from '../../src/sinks/alertState.js';
-import { linkPaths, notificationLinks, type LinkMaker } from '../../src/sinks/cardLinks.js';
+import { linkPaths, notificationLinks, reportsSiteUrl, type LinkMaker } from '../../src/sinks/cardLinks.js';
 import { cardPlain } from '../../src/sinks/cardText.js';
 import { jsonPayload } from '../../src/sinks/jsonPayload.js';
 import { clip } from '../../src/sinks/notificationText.js';
-import { renderPayload } from '../../src/sinks/notify.js';
+import { renderPayload, sendNotification } from '../../src/sinks/notify.js';
+import type { ArtifactStore } from '../../src/sinks/artifactStore.js';
+import { startWebhookReceiver } from '../helpers/webhookReceiver.js';
 import type { RunSummary } from '../../src/sinks/runSummary.js';
 import { envelopeBytes, MAX_ENVELOPE_BYTES, teamsCard, type CardElement, type TeamsEnvelope } from '../../src/sinks/teamsCard.js';
 import { adaptiveCardProblems, parsedVersion } from '../helpers/adaptiveCards.js';
@@ -232,5 +234,35 @@ describe('links', () => {
     expect(asked.sort()).toEqual([`${linkPaths(n).evidence}@60`, `${n.summary.reportHtmlPath}@60`, 'index.html@60'].sort());
     const env = renderPayload('teams', n, links.reportUrl, undefined, links) as TeamsEnvelope;
     expect(buttons(env)).toEqual(['Open report', 'Dashboard']);
+  });
+});
+
+describe('stable links through the reports site', () => {
+  it('are used when the function app serves the reports (CANARY_REPORTS_HTTP=on), never the expiring store links', async () => {
+    expect(reportsSiteUrl({ CANARY_REPORTS_HTTP: 'on', WEBSITE_HOSTNAME: 'canary-swe.azurewebsites.net' })).toBe('https://canary-swe.azurewebsites.net');
+    expect(reportsSiteUrl({ CANARY_REPORTS_HTTP: 'off', WEBSITE_HOSTNAME: 'canary-swe.azurewebsites.net' })).toBeUndefined();
+    expect(reportsSiteUrl({ CANARY_REPORTS_HTTP: 'on' })).toBeUndefined();
+    expect(reportsSiteUrl({ CANARY_REPORTS_HTTP: 'on', WEBSITE_HOSTNAME: 'evil.example/x?' })).toBeUndefined();
+    const n = alertOf({ reportHtmlPath: 'runs/2026/11/02/run 1/swedencentral/aoai-sweden/report.html' });
+    let asked = 0;
+    const store = { readLink: async () => { asked++; return 'https://acct.blob.core.windows.net/x?sig=EXPIRING'; } } as unknown as ArtifactStore;
+    const hook = await startWebhookReceiver();
+    try {
+      const r = await sendNotification(n, store, { webhookUrl: hook.url, format: 'teams', siteUrl: 'https://canary-swe.azurewebsites.net' });
+      expect(r.delivered).toBe(true);
+      const env = hook.requests[0]!.json<TeamsEnvelope>();
+      expect(env.attachments[0].content.actions).toEqual([
+        { type: 'Action.OpenUrl', title: 'Open report', url: 'https://canary-swe.azurewebsites.net/reports/runs/2026/11/02/run%201/swedencentral/aoai-sweden/report.html' },
+        { type: 'Action.OpenUrl', title: 'Dashboard', url: 'https://canary-swe.azurewebsites.net/dashboard' },
+        { type: 'Action.OpenUrl', title: 'Download evidence', url: 'https://canary-swe.azurewebsites.net/reports/runs/2026/11/02/run%201/swedencentral/aoai-sweden/evidence.zip' },
+      ]);
+      expect(asked).toBe(0);
+      // Without the site, the store's links as before.
+      await sendNotification(n, store, { webhookUrl: hook.url, format: 'teams' });
+      expect(asked).toBe(3);
+      expect(JSON.stringify(hook.requests[1]!.json())).toContain('sig=EXPIRING');
+    } finally {
+      await hook.close();
+    }
   });
 });
