@@ -9,6 +9,7 @@ import { ConfigError } from '../errors.js';
 import { runRound, type RoundDeps, type RoundLog, type RoundResult } from '../runner/round.js';
 import { createNotifier, createRoundTelemetry, createStore, entraCredential, reportRendering } from '../runner/roundDeps.js';
 import type { ArtifactStore } from '../sinks/artifactStore.js';
+import { reportsSiteUrl } from '../sinks/cardLinks.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -39,7 +40,7 @@ export function makeCanaryHandler(env: () => Env = () => process.env, overrides:
         ...overrides,
         store,
         telemetry,
-        notify: overrides.notify ?? createNotifier(settings, store, log),
+        notify: overrides.notify ?? createNotifier(settings, store, log, reportsSiteUrl(currentEnv)),
       });
     } finally {
       await telemetry.close?.();

@@ -30,7 +30,8 @@ export function createStore(settings: CanarySettings, log: RoundLog): SpoolingSt
 }
 
 /** Where notifications go: the webhook, or (no webhook configured) `alerts/<time>-<target>-<kind>.json` in the store. */
-export function createNotifier(settings: CanarySettings, store: ArtifactStore, log: RoundLog): (n: Notification) => Promise<boolean> {
+/** `siteUrl`: the function app's reports site (src/sinks/cardLinks.ts reportsSiteUrl), for links that do not expire. */
+export function createNotifier(settings: CanarySettings, store: ArtifactStore, log: RoundLog, siteUrl?: string): (n: Notification) => Promise<boolean> {
   const hook = settings.webhook;
   if (!hook) {
     return async (n) => {
@@ -41,7 +42,7 @@ export function createNotifier(settings: CanarySettings, store: ArtifactStore, l
     };
   }
   return async (n) => {
-    const r = await sendNotification(n, store, { webhookUrl: hook.url, format: hook.format, linkTtlMinutes: settings.linkTtlMinutes, storageLabel: store.description });
+    const r = await sendNotification(n, store, { webhookUrl: hook.url, format: hook.format, linkTtlMinutes: settings.linkTtlMinutes, storageLabel: store.description, siteUrl });
     if (r.delivered) log.info(`${n.kind} for ${n.summary.target} delivered to the webhook (${r.attempts} attempt(s))`);
     else log.warn(`${n.kind} for ${n.summary.target} not delivered (${r.reason}, status ${r.status ?? 'none'}${r.error ? `, ${r.error}` : ''}, ${r.attempts} attempt(s)); it stays pending for the next run`);
     return r.delivered;
