@@ -41,7 +41,7 @@ export function probedName(s: RunSummary): string {
 
 /**
  * `<state> <target> @ <region>: <what>`, e.g. `🔴 azure-francecentral @ swedencentral: 2.6 s silent gap in 2 of 3
- * turns`, `🟠 … still failing: …`, `✅ … recovered`, `⚙️ … the canary could not authenticate to host`.
+ * turns`, `🟠 … still failing — …`, `✅ … recovered`, `⚙️ … the canary could not authenticate to host`.
  */
 export function notificationTitle(n: Notification): string {
   const where = `${n.target} @ ${n.region}`;
