@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * realtime-canary command line. Exit codes: 0 every turn healthy, 1 findings, 2 usage or configuration
- * errors and sessions that could not start.
+ * realtime-canary command line. Exit codes: 0 every turn healthy (or the command succeeded), 1 findings (or the
+ * webhook refused the test alert), 2 usage or configuration errors and sessions that could not start.
  */
+import { closestFlag } from './cli/args.js';
 import { ConfigError, InputError } from './errors.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -12,7 +13,9 @@ Usage:
   realtime-canary probe --endpoint <url> [options]   probe one deployment, write events, audio and report.json
   realtime-canary sim [--port N] [--scenario NAME]   serve the built-in Realtime simulator
   realtime-canary demo [--out DIR]                   simulator + healthy and faulty probes (what npm start runs)
-  realtime-canary report <run-dir>                   render report.html for a local run folder
+  realtime-canary report <run-dir>                   render report.html for a run folder (local or from Blob Storage)
+  realtime-canary validate [--settings FILE]         check settings and targets as the Function loads them; print the plan
+  realtime-canary test-alert [--settings FILE]       send a marked sample card to the configured webhook
   realtime-canary --help | --version
 
 Run "realtime-canary <command> --help" for the options of a command.`;
@@ -24,6 +27,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sim: async () => (await import('./cli/simCommand.js')).simCommand,
   demo: async () => (await import('./cli/demoCommand.js')).demoCommand,
   report: async () => (await import('./cli/reportCommand.js')).reportCommand,
+  validate: async () => (await import('./cli/validateCommand.js')).validateCommand,
+  'test-alert': async () => (await import('./cli/testAlertCommand.js')).testAlertCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -38,7 +43,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const load = COMMANDS[name];
   if (!load) {
-    console.error(`realtime-canary: unknown command "${name}"\n\n${HELP}`);
+    const guess = closestFlag(name, Object.keys(COMMANDS));
+    console.error(`realtime-canary: unknown command "${name}"${guess ? `; did you mean ${guess}?` : ''}\n\n${HELP}`);
     return 2;
   }
   try {

@@ -9,7 +9,7 @@ import { loadSettings } from '../config/settings.js';
 import type { TargetConfig } from '../config/targets.js';
 import { runRound, type RoundLog, type RoundResult } from '../runner/round.js';
 import { createNotifier, createStore, reportRendering } from '../runner/roundDeps.js';
-import { intFlag, parse } from './args.js';
+import { intFlag, noPositionals, parse } from './args.js';
 import { printRoundTable } from './roundTable.js';
 import { parseHistory, writeDemoHistory } from './demoHistory.js';
 import { writeDashboard } from '../sinks/dashboardSink.js';
@@ -23,7 +23,7 @@ runs of the last 3) over simulator targets with injected faults. Everything land
 const SIM_KEY = 'demo-sim-key';
 
 /** The demo's targets: one group, OpenAI direct as the baseline, each Azure flavour with a fault. */
-export function demoTargets(url: (flavour: 'azure-ga' | 'azure-preview' | 'openai-ga' | 'openai-beta', scenario: string) => string): TargetConfig[] {
+export function demoTargets(url: (flavour: 'azure-ga' | 'azure-preview' | 'openai-ga', scenario: string) => string): TargetConfig[] {
   const t = (name: string, flavour: Parameters<typeof url>[0], scenario: string, extra: Partial<TargetConfig> = {}): TargetConfig => ({
     name, endpoint: url(flavour, scenario), auth: 'api-key', secretSetting: 'DEMO_SIM_KEY', group: 'demo', ...extra,
   });
@@ -34,13 +34,15 @@ export function demoTargets(url: (flavour: 'azure-ga' | 'azure-preview' | 'opena
     t('azure-preview-truncated', 'azure-preview', 'truncated'),
     t('azure-ga-stall', 'azure-ga', 'stall'),
     t('azure-ga-no-response-done', 'azure-ga', 'no-response-done'),
-    t('openai-beta-drop', 'openai-beta', 'drop', { flavour: 'openai-beta' }),
+    t('azure-ga-drop', 'azure-ga', 'drop'),
+    t('openai-wrong-key', 'openai-ga', 'healthy', { secretSetting: 'DEMO_WRONG_KEY' }), // OpenAI retired the beta interface; a wrong key is what can still go wrong there
     t('azure-ga-wrong-key', 'azure-ga', 'healthy', { secretSetting: 'DEMO_WRONG_KEY' }),
   ];
 }
 
 export async function demoCommand(argv: string[]): Promise<number> {
-  const { values: f } = parse(argv, { help: { type: 'boolean', short: 'h' }, out: { type: 'string' }, rounds: { type: 'string' }, quiet: { type: 'boolean' }, history: { type: 'string' } });
+  const { values: f, positionals } = parse(argv, { help: { type: 'boolean', short: 'h' }, out: { type: 'string' }, rounds: { type: 'string' }, quiet: { type: 'boolean' }, history: { type: 'string' } });
+  noPositionals(positionals);
   if (f.help) {
     console.log(HELP);
     return 0;
@@ -55,7 +57,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     const env = {
       DEMO_SIM_KEY: SIM_KEY, DEMO_WRONG_KEY: 'not-the-key', CANARY_REGION: 'local', CANARY_OUTPUT_DIR: out,
       CANARY_TARGETS: JSON.stringify(targets), CANARY_TURNS: '2', CANARY_PROMPTS: 'count-to-twenty,nato-alphabet',
-      CANARY_TURN_TIMEOUT_MS: '12000', CANARY_CONCURRENCY: '8', CANARY_SPOOL_DIR: resolve(out, '.spool'),
+      CANARY_TURN_TIMEOUT_MS: '12000', CANARY_CONCURRENCY: '10', CANARY_SPOOL_DIR: resolve(out, '.spool'),
     };
     const settings = loadSettings(env);
     const log: RoundLog = f.quiet

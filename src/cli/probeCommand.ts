@@ -1,10 +1,14 @@
-/** `realtime-canary probe`: one session against one endpoint; writes the run folder and prints a summary. */
-import { resolve } from 'node:path';
+/** `realtime-canary probe`: one session against one endpoint; writes the run folder (with report.html) and prints a summary. */
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { loadCatalog, resolvePrompts } from '../probe/prompts.js';
-import { PROBE_DEFAULTS } from '../probe/session.js';
+import { PROBE_DEFAULTS, targetSecrets, type Pace, type ProbeOptions } from '../probe/session.js';
+import { scrub } from '../realtime/redact.js';
+import { configurationProblem } from '../report/configuration.js';
+import { renderRunHtml } from '../report/runHtml.js';
 import { summarizeReport } from '../analysis/summary.js';
 import { runOne } from '../runner/runOne.js';
-import { intFlag, oneOf, parse } from './args.js';
+import { intFlag, noPositionals, oneOf, parse } from './args.js';
 import { targetFromFlags } from './targetFromFlags.js';
 
 const HELP = `realtime-canary probe --endpoint <url> [options]
@@ -14,11 +18,14 @@ Target:
                           (/openai/v1/realtime Azure GA, /openai/realtime Azure preview, /v1/realtime OpenAI)
   --resource NAME         Azure OpenAI resource (instead of --endpoint), with --deployment
   --deployment NAME       Azure deployment or OpenAI model
-  --flavour F             azure-ga | azure-preview | openai-ga | openai-beta
-  --dialect ga|beta       override the dialect (OpenAI beta adds OpenAI-Beta: realtime=v1)
+  --flavour F             azure-ga | azure-preview | openai-ga (OpenAI's beta interface is retired)
+  --dialect ga|beta       override the dialect (beta: Azure preview event names)
   --api-version V         Azure preview api-version (default 2025-04-01-preview)
+Auth (exactly one):
   --api-key-env NAME      read the key from environment variable NAME (Azure: api-key header; OpenAI: Bearer)
+  --bearer-env NAME       read a bearer token (e.g. an ephemeral key) from environment variable NAME
   --entra                 Microsoft Entra ID via DefaultAzureCredential (managed identity, az login, …)
+  --no-auth               send no credentials (an endpoint that needs none)
   --scope S               token scope (default https://cognitiveservices.azure.com/.default)
   --name N, --region R    labels in the report
   --insecure-tls          accept a self-signed certificate (the simulator's --tls)
@@ -26,22 +33,25 @@ Session:
   --prompt ID|FILE.wav    repeatable; catalogue ids: see prompts/catalog.json (default: count-to-twenty)
   --turns N               turns in the session (default ${PROBE_DEFAULTS.turns}); prompts are cycled
   --mode manual|vad       manual commit + response.create (default) or server VAD
+  --pace realtime|burst   stream prompt audio at speaking speed (realtime, default) or as fast as possible (burst)
   --text                  ask for text-only answers
   --timeout-ms N          per-turn deadline for response.done (default ${PROBE_DEFAULTS.turnTimeoutMs})
   --session-timeout-ms N  whole-session deadline (default ${PROBE_DEFAULTS.sessionTimeoutMs})
-  --out DIR               run folder (default ./canary-output/probe-<time>)
+  --out DIR               run folder (default ./canary-output/probe-<time>): events.jsonl, WAVs, report.json, report.html
 Exit codes: 0 healthy, 1 findings, 2 usage/configuration error or the session could not start.`;
 
 export async function probeCommand(argv: string[]): Promise<number> {
-  const { values: f } = parse(argv, {
+  const { values: f, positionals } = parse(argv, {
     help: { type: 'boolean', short: 'h' },
     endpoint: { type: 'string' }, resource: { type: 'string' }, deployment: { type: 'string' },
     flavour: { type: 'string' }, dialect: { type: 'string' }, 'api-version': { type: 'string' },
-    'api-key-env': { type: 'string' }, entra: { type: 'boolean' }, scope: { type: 'string' },
+    'api-key-env': { type: 'string' }, 'bearer-env': { type: 'string' }, entra: { type: 'boolean' }, 'no-auth': { type: 'boolean' },
+    scope: { type: 'string' }, pace: { type: 'string' },
     name: { type: 'string' }, region: { type: 'string' }, 'insecure-tls': { type: 'boolean' },
     prompt: { type: 'string', multiple: true }, turns: { type: 'string' }, mode: { type: 'string' }, text: { type: 'boolean' },
     'timeout-ms': { type: 'string' }, 'session-timeout-ms': { type: 'string' }, out: { type: 'string' },
   });
+  noPositionals(positionals);
   if (f.help) {
     console.log(HELP);
     return 0;
@@ -51,19 +61,23 @@ export async function probeCommand(argv: string[]): Promise<number> {
   const prompts = resolvePrompts(f.prompt ?? ['count-to-twenty'], catalog);
   const turns = intFlag('turns', f.turns, PROBE_DEFAULTS.turns, 1);
   const mode = oneOf('mode', f.mode, ['manual', 'vad'], 'manual');
+  const pace = f.pace === undefined ? undefined : oneOf<Pace>('pace', f.pace, ['realtime', 'burst'], 'realtime');
   const outDir = resolve(f.out ?? `canary-output/probe-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-  console.log(`probing ${target.endpoint.url.host} (${target.endpoint.flavour}, ${target.endpoint.dialect} dialect), ${turns} turn(s)`);
-  const { report } = await runOne(target, {
-    outDir,
-    probe: {
-      prompts, turns, turnDetection: mode === 'vad' ? 'server_vad' : 'manual', modality: f.text ? 'text' : 'audio',
-      turnTimeoutMs: intFlag('timeout-ms', f['timeout-ms'], PROBE_DEFAULTS.turnTimeoutMs, 1),
-      sessionTimeoutMs: intFlag('session-timeout-ms', f['session-timeout-ms'], PROBE_DEFAULTS.sessionTimeoutMs, 1),
-      insecureTls: f['insecure-tls'],
-      onProgress: (line) => console.log(`  ${line}`),
-    },
-  });
+  const auth = f.entra ? 'Entra ID' : f['no-auth'] ? 'no credentials' : f['api-key-env'] ? `key from $${f['api-key-env']}` : `token from $${f['bearer-env']}`;
+  console.log(`probing ${target.endpoint.url.host} (${target.endpoint.flavour}, ${target.endpoint.dialect} dialect, ${auth}), ${turns} turn(s)`);
+  const probe: ProbeOptions = {
+    prompts, turns, ...(pace ? { pace } : {}), turnDetection: mode === 'vad' ? 'server_vad' : 'manual', modality: f.text ? 'text' : 'audio',
+    turnTimeoutMs: intFlag('timeout-ms', f['timeout-ms'], PROBE_DEFAULTS.turnTimeoutMs, 1),
+    sessionTimeoutMs: intFlag('session-timeout-ms', f['session-timeout-ms'], PROBE_DEFAULTS.sessionTimeoutMs, 1),
+    insecureTls: f['insecure-tls'],
+    onProgress: (line) => console.log(`  ${line}`),
+  };
+  const { report, trace } = await runOne(target, { outDir, probe });
+  await writeFile(join(outDir, 'report.html'), scrub(renderRunHtml(report, trace), targetSecrets(target)));
   console.log(summarizeReport(report));
+  const problem = configurationProblem(report);
+  if (problem) console.log(`configuration problem (credentials: ${auth}): ${problem.what} ${problem.fix}`);
   console.log(`run folder: ${outDir}`);
+  console.log(`report: ${join(outDir, 'report.html')}`);
   return report.verdict === 'pass' ? 0 : report.verdict === 'fail' ? 1 : 2;
 }

@@ -1,21 +1,23 @@
 /**
- * `realtime-canary report <run-dir> [--out FILE]`: renders report.html from a local run folder (events.jsonl, the
- * WAVs and report.json; without report.json the trace is analysed again with the default thresholds).
+ * `realtime-canary report <run-dir> [--out FILE]`: renders report.html from a run folder (events.jsonl or, as
+ * downloaded from Blob Storage, events.jsonl.gz; the WAVs and report.json; without report.json the trace is
+ * analysed again with the default thresholds).
  */
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { analyzeTrace } from '../analysis/index.js';
 import { REPORT_SCHEMA_VERSION, buildReport, type Report } from '../analysis/report.js';
 import { InputError } from '../errors.js';
-import { readTrace } from '../probe/traceFile.js';
 import { encodePath } from '../report/escape.js';
 import { renderRunHtml } from '../report/runHtml.js';
 import { UsageError, parse } from './args.js';
+import { readRunFolder } from './runFolder.js';
 
 const HELP = `realtime-canary report <run-dir> [--out FILE]
 
 Renders the run folder's report as a self-contained HTML page (default <run-dir>/report.html) and prints its path.
-The run folder is what "realtime-canary probe" writes: events.jsonl, turn-<n>.wav, prompt-<n>.wav, report.json.
+The run folder is what "realtime-canary probe" writes (events.jsonl, turn-<n>.wav, prompt-<n>.wav, report.json)
+or a run folder downloaded from Blob Storage (events.jsonl.gz instead of events.jsonl).
 Without report.json the trace is analysed with the default detection thresholds.
 
   --out FILE   where to write the page; its audio players point at the WAVs in <run-dir>
@@ -31,10 +33,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
     throw new UsageError('run-dir', positionals.length ? `expects one run folder, got ${positionals.length}` : 'is required: realtime-canary report <run-dir>');
   }
   const dir = resolve(positionals[0]!);
-  if (!(await exists(join(dir, 'events.jsonl'))) && (await exists(join(dir, 'events.jsonl.gz')))) {
-    throw new InputError(dir, 'has events.jsonl.gz (as stored in Blob Storage) but no events.jsonl; unpack it first: gunzip -k events.jsonl.gz');
-  }
-  const trace = await readTrace(dir);
+  const trace = await readRunFolder(dir);
   const report = (await readReport(join(dir, 'report.json'))) ?? buildReport(trace, analyzeTrace(trace));
   if (report.runId !== trace.meta.runId) {
     throw new InputError(join(dir, 'report.json'), `belongs to run ${report.runId}, but events.jsonl to run ${trace.meta.runId}`);
@@ -72,11 +71,4 @@ async function readReport(path: string): Promise<Report | undefined> {
     throw new InputError(path, `has report schema version ${String(version)}; this build renders version ${REPORT_SCHEMA_VERSION}`);
   }
   return parsed as Report;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }

@@ -6,7 +6,7 @@ export function roundTable(r: RoundResult): string {
     s.target,
     s.flavour,
     s.verdict.toUpperCase(),
-    `${s.failingTurns}/${s.turns}`,
+    s.verdict === 'error' && s.failingTurns === 0 ? 'not run' : `${s.failingTurns}/${s.turns}`, // "0/2" next to ERROR would read as healthy
     s.longestGapMs > 0 ? `${(s.longestGapMs / 1000).toFixed(1)} s` : '-',
     s.timeToFirstAudioMs !== undefined ? `${Math.round(s.timeToFirstAudioMs)} ms` : '-',
     s.findingCodes.join(', ') || '-',

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { BUILTIN_SCENARIOS, scenarioFromJson, startSimulator } from '../sim/index.js';
 import { FLAVOURS } from '../realtime/flavours.js';
-import { intFlag, parse, UsageError } from './args.js';
+import { intFlag, noPositionals, parse, UsageError } from './args.js';
 
 const HELP = `realtime-canary sim [--port N] [--host H] [--scenario NAME|FILE.json] [--api-key KEY] [--tls] [--list]
 
@@ -14,10 +14,11 @@ A connection may pick a scenario with ?scenario=NAME on its URL; --scenario sets
   --list          list the built-in scenarios and exit`;
 
 export async function simCommand(argv: string[]): Promise<number> {
-  const { values: f } = parse(argv, {
+  const { values: f, positionals } = parse(argv, {
     help: { type: 'boolean', short: 'h' }, port: { type: 'string' }, host: { type: 'string' },
     scenario: { type: 'string' }, 'api-key': { type: 'string' }, tls: { type: 'boolean' }, list: { type: 'boolean' },
   });
+  noPositionals(positionals);
   if (f.help) {
     console.log(HELP);
     return 0;
@@ -29,7 +30,10 @@ export async function simCommand(argv: string[]): Promise<number> {
   let scenario: string | ReturnType<typeof scenarioFromJson> | undefined = f.scenario;
   if (f.scenario?.endsWith('.json')) scenario = scenarioFromJson(readFileSync(f.scenario, 'utf8'));
   else if (f.scenario && !BUILTIN_SCENARIOS[f.scenario]) throw new UsageError('--scenario', `unknown scenario "${f.scenario}" (see --list)`);
-  const sim = await startSimulator({ port: intFlag('port', f.port, 8765), host: f.host, scenario, apiKey: f['api-key'], tls: f.tls });
+  const port = intFlag('port', f.port, 8765);
+  const sim = await startSimulator({ port, host: f.host, scenario, apiKey: f['api-key'], tls: f.tls }).catch((err: unknown) => {
+    throw listenError(err, port, f.host);
+  });
   console.log(`realtime simulator listening on ${sim.baseUrl} (key: ${f['api-key'] ? 'as given' : 'sim-key'})`);
   for (const flavour of FLAVOURS) console.log(`  ${flavour.padEnd(14)} ${sim.url(flavour)}`);
   console.log('press Ctrl+C to stop');
@@ -39,4 +43,14 @@ export async function simCommand(argv: string[]): Promise<number> {
   });
   await sim.close();
   return 0;
+}
+
+/** A failure to listen as a one-line usage error (busy port, no permission, unknown host); anything else unchanged. */
+function listenError(err: unknown, port: number, host: string | undefined): unknown {
+  const code = (err as { code?: unknown }).code;
+  const where = `${host ?? 'the default host'}:${port}`;
+  if (code === 'EADDRINUSE') return new UsageError('--port', `${port} is already in use on ${host ?? 'this machine'}; stop what is listening there or pick another port (--port 0 takes any free one)`);
+  if (code === 'EACCES') return new UsageError('--port', `not allowed to listen on ${where} (ports below 1024 need privileges); pick another port`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new UsageError('--host', `cannot listen on ${where}: the address is not on this machine`);
+  return err;
 }

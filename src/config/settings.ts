@@ -57,6 +57,8 @@ export interface CanarySettings {
   /** What a report link authorizes: `container` (read-only; the report's audio plays) or just the `blob`. */
   linkScope: 'container' | 'blob';
   appInsightsConnectionString: string | undefined;
+  /** The function app's own reports site (`https://<WEBSITE_HOSTNAME>` when CANARY_REPORTS_HTTP=on): links in alerts that do not expire. */
+  reportsSiteUrl: string | undefined;
   /**
    * Problems that disable one sink but not the round (a bad webhook URL disables alert delivery, a bad App
    * Insights connection string disables telemetry): logged as errors at the start of every round.
@@ -119,6 +121,7 @@ export function loadSettings(env: Env, context: SettingsContext = {}): CanarySet
     linkTtlMinutes: int(env, 'CANARY_LINK_TTL_MINUTES', 24 * 60, 5, 7 * 24 * 60),
     linkScope: linkScope(env.CANARY_LINK_SCOPE),
     appInsightsConnectionString: problems.some((p) => p.field === 'APPLICATIONINSIGHTS_CONNECTION_STRING') ? undefined : appInsights,
+    reportsSiteUrl: reportsSiteUrl(env),
     problems,
   };
 }
@@ -201,4 +204,13 @@ export function resolveSecret(setting: string, env: Env, at: string): string {
   if (!value) throw new ConfigError(`${at}.secretSetting`, `app setting "${setting}" is not set or empty`);
   if (value.startsWith('@Microsoft.KeyVault(')) throw new ConfigError(`${at}.secretSetting`, `app setting "${setting}" is an unresolved Key Vault reference: grant the app's identity "Key Vault Secrets User" and set keyVaultReferenceIdentity`);
   return value;
+}
+
+/**
+ * The base URL of the function app's reports site when it serves the reports (`CANARY_REPORTS_HTTP=on`, which the
+ * Bicep sets only together with Entra sign-in) and the platform names the app's host (`WEBSITE_HOSTNAME`).
+ */
+export function reportsSiteUrl(env: Record<string, string | undefined>): string | undefined {
+  const host = env.WEBSITE_HOSTNAME?.trim();
+  return env.CANARY_REPORTS_HTTP?.trim() === 'on' && host && /^[A-Za-z0-9.-]+(:\d+)?$/.test(host) ? `https://${host}` : undefined;
 }

@@ -42,7 +42,7 @@ export function createNotifier(settings: CanarySettings, store: ArtifactStore, l
     };
   }
   return async (n, signal) => {
-    const r = await sendNotification(n, store, { webhookUrl: hook.url, format: hook.format, linkTtlMinutes: settings.linkTtlMinutes, storageLabel: store.description, webhook: { ...webhook, signal }, secrets: secrets() });
+    const r = await sendNotification(n, store, { webhookUrl: hook.url, format: hook.format, linkTtlMinutes: settings.linkTtlMinutes, storageLabel: store.description, webhook: { ...webhook, signal }, secrets: secrets(), siteUrl: settings.reportsSiteUrl });
     const outcome = outcomeOf(r);
     if (r.delivered) log.info(`${n.kind} for ${n.summary.target} delivered to the webhook (${r.attempts} attempt(s))`);
     else log.warn(`${n.kind} for ${n.summary.target} not delivered (${r.reason}, status ${r.status ?? 'none'}${r.error ? `, ${r.error}` : ''}, ${r.attempts} attempt(s)); ${outcome === 'rejected' ? 'the receiver refused it: it is retried a bounded number of times, then dropped' : 'it stays pending for the next run'}`);

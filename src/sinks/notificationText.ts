@@ -1,8 +1,13 @@
 /**
  * The words of a notification, shared by the Teams card and the JSON payload: the title, the facts (label and
- * value) and a plain-text summary. Plain text only: no markdown, no HTML, no escaping (the payloads are built
- * with JSON.stringify).
+ * value) and a plain-text summary. Plain text only: no markdown, no HTML, no escaping here (the card escapes what
+ * Teams would read as markdown, see ./cardText.ts; the payloads are built with JSON.stringify).
+ *
+ * Three kinds of problem read differently: a service `incident` (what went wrong, in how many turns), a
+ * `configuration` problem of the canary itself (what to fix: rotate the key, fix the target — never a support
+ * case, never "the hosting layer"), and the spend `budget`.
  */
+import type { FindingCode } from '../analysis/findings.js';
 import type { Notification } from './alertState.js';
 import type { RunSummary } from './runSummary.js';
 
@@ -12,79 +17,217 @@ export interface Fact {
   value: string;
 }
 
-const ICONS = { alert: '🔴', reminder: '🟠', recovery: '✅' } as const;
+/** What a notification is about; older state without a category reads as an incident. */
+export type NotificationCategory = NonNullable<Notification['category']>;
 
-/** What a run probed, for titles: the deployment if known, else the target name. */
+export function notificationCategory(n: Notification): NotificationCategory {
+  return n.category ?? n.summary.category ?? 'incident';
+}
+
+/** Notifications whose id starts with this are samples sent by `realtime-canary test-alert`. */
+export const TEST_ID_PREFIX = 'test:';
+export const TEST_TITLE = 'TEST — realtime-canary test alert, no action needed';
+
+export function isTestNotification(n: Notification): boolean {
+  return n.id.startsWith(TEST_ID_PREFIX);
+}
+
+const ICONS = { alert: '🔴', reminder: '🟠', recovery: '✅', configuration: '⚙️', budget: '💰' } as const;
+
+/** What a run probed, for the line under the title: the deployment if known, else the target name. */
 export function probedName(s: RunSummary): string {
   return s.deployment ?? s.target;
 }
 
-/** E.g. `🔴 swedencentral · gpt-realtime · silent_gap`, `🟠 Still failing: …`, `✅ Recovered: swedencentral · gpt-realtime`. */
+/**
+ * `<state> <target> @ <region>: <what>`, e.g. `🔴 azure-francecentral @ swedencentral: 2.6 s silent gap in 2 of 3
+ * turns`, `🟠 … still failing — …`, `✅ … recovered`, `⚙️ … the canary could not authenticate to host`.
+ */
 export function notificationTitle(n: Notification): string {
-  const where = `${n.region} · ${probedName(n.summary)}`;
-  switch (n.kind) {
-    case 'alert':
-      return `${ICONS.alert} ${where} · ${n.opening.failureClass}`;
-    case 'reminder':
-      return `${ICONS.reminder} Still failing: ${where} · ${n.opening.failureClass}`;
-    case 'recovery':
-      return `${ICONS.recovery} Recovered: ${where}`;
-  }
+  const where = `${n.target} @ ${n.region}`;
+  const category = notificationCategory(n);
+  if (isTestNotification(n)) return `🧪 ${TEST_TITLE} (${n.region})`;
+  if (category === 'budget') return `${ICONS.budget} Budget @ ${n.region}: ${firstClause(n.summary.headline ?? n.opening.headline ?? 'spend budget reached')}`;
+  if (n.kind === 'recovery') return `${ICONS.recovery} ${where}: recovered`;
+  const what = category === 'configuration' ? configurationProblem(n.summary) : whatWentWrong(n.summary);
+  if (category === 'configuration') return `${ICONS.configuration} ${where}: ${n.kind === 'reminder' ? 'still ' : ''}${what}`;
+  return n.kind === 'reminder' ? `${ICONS.reminder} ${where}: still failing — ${what}` : `${ICONS.alert} ${where}: ${what}`;
 }
 
-/** One line under the title: which target, flavour and host. */
+/** One line under the title: which deployment, flavour and host. */
 export function targetLine(s: RunSummary): string {
-  return [`target ${s.target}`, s.flavour, s.host, s.group ? `group ${s.group}` : undefined].filter(Boolean).join(' · ');
+  return [probedName(s) !== s.target ? s.deployment : undefined, s.flavour, s.host, s.group ? `group ${s.group}` : undefined].filter(Boolean).join(' · ');
 }
 
-/** The main sentence: the headline for alerts and reminders, a reference to the opening alert for recoveries. */
-export function leadText(n: Notification): string {
+/**
+ * The main sentence: the headline for alerts and reminders (for configuration problems, what to fix), a reference
+ * to the opening alert for recoveries. `secretSetting` names the app setting / Key Vault secret of the target's key.
+ */
+export function leadText(n: Notification, secretSetting?: string): string {
   const o = n.opening;
+  const category = notificationCategory(n);
   const opened = `opened ${shortTime(o.openedAt)} by run ${o.runId}${o.headline ? `: ${o.headline}` : ''}`;
-  switch (n.kind) {
-    case 'alert':
-      return n.summary.headline ?? `Verdict ${n.summary.verdict} (${n.summary.findingCodes.join(', ') || 'no finding codes'}).`;
-    case 'reminder':
-      return `Still failing: ${n.sinceOpen.failing} of ${n.sinceOpen.runs} runs since the alert ${opened}. Latest: ${n.summary.headline ?? n.summary.verdict}`;
-    case 'recovery':
-      return `Recovered after ${duration(Date.parse(n.createdAt) - Date.parse(o.openedAt))} (${n.window.of} passing runs in a row). The alert was ${opened}`;
-  }
+  if (isTestNotification(n)) return 'A sample card sent by "realtime-canary test-alert" to check that alerts reach this channel. Nothing is wrong; the figures below are made up.';
+  if (category === 'budget') return n.summary.headline ?? o.headline ?? 'The spend budget was reached.';
+  if (n.kind === 'recovery') return `Recovered after ${duration(Date.parse(n.createdAt) - Date.parse(o.openedAt))} (${n.window.of} passing runs in a row). The alert was ${opened}`;
+  const latest = category === 'configuration' ? configurationAdvice(n.summary, secretSetting) : (n.summary.headline ?? `Verdict ${n.summary.verdict} (${n.summary.findingCodes.join(', ') || 'no finding codes'}).`);
+  return n.kind === 'reminder' ? `Still failing: ${n.sinceOpen.failing} of ${n.sinceOpen.runs} runs since the alert ${opened}. Latest: ${latest}` : latest;
 }
 
-/** Core facts, in display order; the ones after {@link CORE_FACTS} are dropped first when space is short. */
+/** Core facts, in display order; the ones not in {@link CORE_FACTS} are dropped first when space is short. */
 export function notificationFacts(n: Notification): Fact[] {
   const s = n.summary;
-  const facts: Fact[] = [
-    { title: 'Verdict', value: s.findingCodes.length ? `${s.verdict} (${s.findingCodes.join(', ')})` : s.verdict },
-    { title: 'Failing turns', value: `${s.failingTurns} of ${s.turns}` },
-    { title: 'Longest gap', value: s.longestGapMs > 0 ? seconds(s.longestGapMs) : 'none' },
-    { title: 'Coverage', value: s.coverage === undefined ? 'n/a' : `${Math.round(s.coverage * 100)} %` },
-    { title: 'Time to first audio', value: s.timeToFirstAudioMs === undefined ? 'n/a' : `${Math.round(s.timeToFirstAudioMs)} ms` },
+  const category = notificationCategory(n);
+  if (category === 'budget') return [{ title: 'Run', value: `${s.runId} · ${shortTime(s.startedAt)}` }];
+  const facts: Fact[] =
+    category === 'configuration'
+      ? [
+          { title: 'Verdict', value: `${s.verdict} (configuration)` },
+          { title: 'Host', value: s.host || 'n/a' },
+          ...(s.headline && n.kind !== 'recovery' ? [{ title: 'Service said', value: s.headline }] : []),
+        ]
+      : [
+          { title: 'Verdict', value: s.findingCodes.length ? `${s.verdict} (${s.findingCodes.join(', ')})` : s.verdict },
+          { title: 'Failing turns', value: `${s.failingTurns} of ${s.turns}` },
+          { title: 'Longest gap', value: s.longestGapMs > 0 ? seconds(s.longestGapMs) : 'none' },
+          { title: 'Coverage', value: s.coverage === undefined ? 'n/a' : `${Math.round(Math.min(1, Math.max(0, s.coverage)) * 100)} %` },
+          { title: 'Time to first audio', value: s.timeToFirstAudioMs === undefined ? 'n/a' : `${Math.round(s.timeToFirstAudioMs)} ms` },
+        ];
+  facts.push(
     { title: 'Failing runs', value: `${n.window.failing} of the last ${n.window.of}` },
     { title: 'Session id', value: s.sessionId ?? 'n/a' },
     { title: 'Request ids', value: requestIds(s.requestIds) },
     { title: 'Run', value: `${s.runId} · ${shortTime(s.startedAt)}` },
-  ];
+  );
   if (n.kind !== 'alert') facts.push({ title: 'Open since', value: `${shortTime(n.opening.openedAt)} (run ${n.opening.runId})` });
   return facts;
 }
 
 /** Facts that survive any shrinking. */
-export const CORE_FACTS = new Set(['Verdict', 'Failing turns', 'Longest gap', 'Coverage', 'Time to first audio']);
+export const CORE_FACTS = new Set(['Verdict', 'Failing turns', 'Longest gap', 'Coverage', 'Time to first audio', 'Host']);
 
-/** A plain-text rendering of the whole notification (for receivers that show text only). */
-export function notificationPlainText(n: Notification): string {
-  const lines = [notificationTitle(n), targetLine(n.summary), leadText(n)];
-  if (n.summary.comparison) lines.push(`Comparison: ${n.summary.comparison}`);
-  for (const f of notificationFacts(n)) lines.push(`${f.title}: ${f.value}`);
-  return lines.join('\n');
+/** The comparison with the baseline, for incidents only (a configuration problem is never the hosting layer's). */
+export function comparisonText(n: Notification): string | undefined {
+  return notificationCategory(n) === 'incident' && n.summary.comparison ? `Comparison: ${n.summary.comparison}` : undefined;
 }
 
-/** Removes control characters (keeps newlines) and cuts at `max` code points, marking the cut with `…`. */
+/** A plain-text rendering of the whole notification (for receivers that show text only). */
+export function notificationPlainText(n: Notification, secretSetting?: string): string {
+  const lines = [notificationTitle(n), targetLine(n.summary), leadText(n, secretSetting)];
+  const comparison = comparisonText(n);
+  if (comparison) lines.push(comparison);
+  for (const f of notificationFacts(n)) lines.push(`${f.title}: ${f.value}`);
+  return lines.filter(Boolean).join('\n');
+}
+
+/** The HTTP status a rejected upgrade's headline quotes, if any. */
+function rejectedStatus(s: RunSummary): number | undefined {
+  const m = /\bHTTP (\d{3})\b/.exec(s.headline ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+/** What kind of configuration problem a run's headline describes: the HTTP status or the service's refusal code. */
+function refusalKind(s: RunSummary): 'auth' | 'access' | 'model' | 'beta' | 'other' {
+  const status = rejectedStatus(s);
+  const code = /\b(invalid_api_key|unauthorized|forbidden|invalid_model|missing_model|model_not_found|beta_api_shape_disabled)\b/i.exec(s.headline ?? '')?.[1]?.toLowerCase();
+  if (status === 401 || code === 'invalid_api_key' || code === 'unauthorized' || /\bauthenticat/i.test(s.headline ?? '')) return 'auth';
+  if (status === 403 || code === 'forbidden') return 'access';
+  if (status === 404 || code === 'invalid_model' || code === 'missing_model' || code === 'model_not_found') return 'model';
+  if (code === 'beta_api_shape_disabled') return 'beta';
+  return 'other';
+}
+
+/** The short "what" of a configuration problem, for the title. */
+export function configurationProblem(s: RunSummary): string {
+  const host = s.host || 'the endpoint';
+  switch (refusalKind(s)) {
+    case 'auth':
+      return `the canary could not authenticate to ${host}`;
+    case 'access':
+      return `the canary is not allowed to use ${host}`;
+    case 'model':
+      return `the canary could not find the deployment at ${host}`;
+    case 'beta':
+      return `the target uses the retired beta interface of ${host}`;
+    case 'other':
+      return `the canary's configuration for ${s.host || s.target} needs fixing`;
+  }
+}
+
+/** What to do about a configuration problem (no support case: this is ours to fix). */
+export function configurationAdvice(s: RunSummary, secretSetting?: string): string {
+  const host = s.host || 'the endpoint';
+  const status = rejectedStatus(s);
+  const http = status ? ` (HTTP ${status})` : '';
+  switch (refusalKind(s)) {
+    case 'auth':
+      return `The canary could not authenticate to ${host}${http}: ${secretSetting ? `rotate the key in Key Vault secret ${secretSetting}` : "rotate the key in the Key Vault secret (or app setting) the target's secretSetting names, or, with Entra ID, check the identity's token and role"}.`;
+    case 'access':
+      return `The credential was accepted but not allowed${http}: assign the identity the "Cognitive Services OpenAI User" role on the resource, or let the canary through its network rules.`;
+    case 'model':
+      return `Fix the target's configuration: the deployment or model${s.deployment ? ` "${s.deployment}"` : ''} was not found at ${host}${http}; check its name, the endpoint path and the api-version.`;
+    case 'beta':
+      return "Fix the target's configuration: OpenAI turned off the beta Realtime interface; set the target's flavour to openai-ga.";
+    case 'other':
+      return `Fix the target's configuration: ${s.headline ?? 'the probe could not start'}`;
+  }
+}
+
+const WHAT: Record<FindingCode, (s: RunSummary) => string> = {
+  connection_rejected: (s) => `connection refused${rejectedStatus(s) ? ` (HTTP ${rejectedStatus(s)})` : ''}`,
+  connection_dropped: () => 'connection dropped',
+  server_error_event: (s) => `server error event${inTurns(s)}`,
+  missing_response_done: (s) => `response.done missing${inTurns(s)}`,
+  response_not_completed: (s) => `response not completed${inTurns(s)}`,
+  no_audio: (s) => `no audio${inTurns(s)}`,
+  missing_audio_done: (s) => `audio .done event missing${inTurns(s)}`,
+  audio_truncated: (s) => `audio cut short${inTurns(s)}`,
+  silent_gap: (s) => `${s.longestGapMs > 0 ? `${seconds(s.longestGapMs)} ` : ''}silent gap${inTurns(s)}`,
+  delivery_stall: (s) => `audio delivery stalled${inTurns(s)}`,
+  playback_underrun: (s) => `playback underrun${inTurns(s)}`,
+  slow_first_audio: (s) => `slow first audio${s.timeToFirstAudioMs !== undefined ? ` (${Math.round(s.timeToFirstAudioMs)} ms)` : ''}`,
+  expected_content_missing: (s) => `answer missing expected words${inTurns(s)}`,
+  silent_tail: (s) => `audio went silent before the answer ended${inTurns(s)}`,
+  probe_stall: () => "the canary's own event loop stalled",
+  session_limit_exceeded: () => 'session limit exceeded',
+  implausible_usage: (s) => `implausible usage numbers${inTurns(s)}`,
+};
+
+/** The short "what went wrong" of an incident, from the most severe finding, e.g. `2.6 s silent gap in 2 of 3 turns`. */
+export function whatWentWrong(s: RunSummary): string {
+  const code = s.findingCodes[0];
+  if (code && code in WHAT) return WHAT[code as FindingCode](s);
+  if (code) return `${code}${inTurns(s)}`;
+  if (s.verdict === 'error') return 'the probe could not run';
+  return s.headline ?? s.verdict;
+}
+
+function inTurns(s: RunSummary): string {
+  return s.failingTurns > 0 && s.turns > 0 ? ` in ${s.failingTurns} of ${s.turns} turn${s.turns === 1 ? '' : 's'}` : '';
+}
+
+/** The text up to the first `: ` or `; ` (e.g. a budget headline's "80 % of the daily budget reached"). */
+function firstClause(text: string): string {
+  return text.split(/[:;] /)[0]!.replace(/\.$/, '');
+}
+
+/**
+ * Removes control characters (keeps newlines) and cuts at `max` code points, marking the cut with `…`. The cut
+ * falls on a word boundary when one is in the second half of the allowed length, so words are never split.
+ */
 export function clip(text: string, max: number): string {
   const clean = text.replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, ' ');
   const chars = Array.from(clean);
-  return chars.length <= max ? clean : chars.slice(0, Math.max(0, max - 1)).join('') + '…';
+  if (chars.length <= max) return clean;
+  const room = Math.max(0, max - 1);
+  let cut = room;
+  for (let i = room; i > Math.floor(room / 2); i--) {
+    if (/\s/.test(chars[i]!)) {
+      cut = i;
+      break;
+    }
+  }
+  return chars.slice(0, cut).join('').trimEnd() + '…';
 }
 
 function requestIds(ids: Record<string, string>): string {

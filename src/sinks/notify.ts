@@ -6,6 +6,7 @@
 import type { SendOutcome } from './alertDelivery.js';
 import type { Notification } from './alertState.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
+import { notificationLinks, type NotificationLinks } from './cardLinks.js';
 import { scrubValue } from './scrubValue.js';
 import { jsonPayload } from './jsonPayload.js';
 import { teamsCard } from './teamsCard.js';
@@ -28,19 +29,21 @@ export interface NotifyOptions {
   webhook?: WebhookOptions;
   /** Scrubbed from the payload before it is posted (keys the service echoed into a headline, …). */
   secrets?: readonly string[];
+  /** The function app's reports site (cardLinks.reportsSiteUrl): stable links instead of the store's expiring ones. */
+  siteUrl?: string;
 }
 
 /** The payload for a notification in a format. */
-export function renderPayload(format: WebhookFormat, n: Notification, reportUrl: string | undefined, storageLabel?: string): unknown {
-  if (format === 'json') return jsonPayload(n, reportUrl);
+export function renderPayload(format: WebhookFormat, n: Notification, reportUrl: string | undefined, storageLabel?: string, links: NotificationLinks = {}): unknown {
+  if (format === 'json') return jsonPayload(n, reportUrl, links);
   const reportLocation = storageLabel ? `${storageLabel}: ${n.summary.reportHtmlPath}` : undefined;
-  return teamsCard(n, { reportUrl, reportLocation });
+  return teamsCard(n, { ...links, reportUrl, reportLocation });
 }
 
 /** Links, renders and posts one notification. Never throws for remote failures. */
 export async function sendNotification(n: Notification, store: ArtifactStore, options: NotifyOptions): Promise<DeliveryResult> {
-  const reportUrl = await store.readLink(n.summary.reportHtmlPath, options.linkTtlMinutes ?? DEFAULT_LINK_TTL_MINUTES).catch(() => undefined);
-  return postJson(options.webhookUrl, scrubValue(renderPayload(options.format, n, reportUrl, options.storageLabel), options.secrets ?? []), options.webhook);
+  const links = await notificationLinks(n, store, options.linkTtlMinutes ?? DEFAULT_LINK_TTL_MINUTES, options.siteUrl);
+  return postJson(options.webhookUrl, scrubValue(renderPayload(options.format, n, links.reportUrl, options.storageLabel, links), options.secrets ?? []), options.webhook);
 }
 
 /**

@@ -1,12 +1,17 @@
 /**
  * The Teams message for a notification: an Adaptive Card 1.4 (what the Workflows "post card" path renders
- * reliably) in the envelope the "When a Teams webhook request is received" trigger accepts. The serialized
- * envelope is kept within {@link MAX_ENVELOPE_BYTES} (Teams rejects ~28 KB): long texts are cut, then the
- * optional facts and the comparison are dropped, then, as a last resort, everything but the title and a
- * pointer to the report.
+ * reliably) in the envelope the "When a Teams webhook request is received" trigger accepts. Each kind looks like
+ * itself: incidents red (reminders amber, recoveries green), configuration problems blue with what to fix and no
+ * baseline comparison, budget notices amber. All text is shown as plain text (./cardText.ts). Buttons open the
+ * report, the dashboard and the evidence zip when the delivery side could link them.
+ *
+ * The serialized envelope is kept within {@link MAX_ENVELOPE_BYTES} (Teams rejects ~28 KB): long texts are cut at
+ * word boundaries, then the optional facts and the comparison are dropped, then, as a last resort, everything but
+ * the title and a pointer to the report.
  */
 import type { Notification } from './alertState.js';
-import { clip, CORE_FACTS, leadText, notificationFacts, notificationTitle, targetLine } from './notificationText.js';
+import { cardPlain } from './cardText.js';
+import { clip, comparisonText, CORE_FACTS, isTestNotification, leadText, notificationCategory, notificationFacts, notificationTitle, targetLine } from './notificationText.js';
 
 /** Cap of the serialized envelope (Teams rejects ~28 KB; 20 KB leaves margin). */
 export const MAX_ENVELOPE_BYTES = 20_000;
@@ -19,6 +24,8 @@ export interface TeamsEnvelope {
   attachments: [{ contentType: typeof CARD_CONTENT_TYPE; contentUrl: null; content: AdaptiveCard }];
 }
 
+type OpenUrl = { type: 'Action.OpenUrl'; title: string; url: string };
+
 /** The Adaptive Card 1.4 this module produces. */
 export interface AdaptiveCard {
   $schema: string;
@@ -26,21 +33,30 @@ export interface AdaptiveCard {
   version: '1.4';
   msteams: { width: 'Full' };
   body: CardElement[];
-  actions?: Array<{ type: 'Action.OpenUrl'; title: string; url: string }>;
+  actions?: OpenUrl[];
 }
+
+type Style = 'attention' | 'warning' | 'good' | 'accent';
+type Color = 'Attention' | 'Warning' | 'Good' | 'Accent';
 
 /** The subset of Adaptive Card elements this card uses. */
 export type CardElement =
-  | { type: 'Container'; style: 'attention' | 'warning' | 'good'; bleed: boolean; items: CardElement[] }
-  | { type: 'TextBlock'; text: string; wrap: true; size?: 'Small' | 'Medium' | 'Large'; weight?: 'Bolder'; isSubtle?: boolean; color?: 'Attention' | 'Warning' | 'Good' }
+  | { type: 'Container'; style: Style; bleed: boolean; items: CardElement[] }
+  | { type: 'TextBlock'; text: string; wrap: true; size?: 'Small' | 'Medium' | 'Large'; weight?: 'Bolder'; isSubtle?: boolean; color?: Color }
   | { type: 'FactSet'; facts: Array<{ title: string; value: string }> };
 
 /** Link and size options of {@link teamsCard}. */
 export interface TeamsCardOptions {
-  /** The short-lived report link (a read-only SAS URL). Without it the card names `reportLocation` instead. */
+  /** The report link (a read-only SAS URL, or the function app's stable URL). Without it the card names `reportLocation` instead. */
   reportUrl?: string;
+  /** The fleet dashboard (`index.html` at the container root), when it could be linked. */
+  dashboardUrl?: string;
+  /** The evidence zip next to report.html (`evidence.zip`), when it could be linked. */
+  evidenceUrl?: string;
   /** Where the report is when there is no link, e.g. `container canary, runs/2026/…/report.html`. Default: the summary's reportHtmlPath. */
   reportLocation?: string;
+  /** The app setting (Key Vault secret) that holds the target's key: named in configuration alerts. Not a secret itself. */
+  secretSetting?: string;
   /** Default {@link MAX_ENVELOPE_BYTES}. */
   maxBytes?: number;
 }
@@ -61,8 +77,21 @@ const LEVELS: Limits[] = [
   { title: 100, text: 160, fact: 60, allFacts: false, comparison: false },
 ];
 
-const STYLE = { alert: 'attention', reminder: 'warning', recovery: 'good' } as const;
-const COLOR = { alert: 'Attention', reminder: 'Warning', recovery: 'Good' } as const;
+/** Container style and title colour of each look. */
+const LOOK: Record<'alert' | 'reminder' | 'recovery' | 'configuration' | 'budget', { style: Style; color: Color }> = {
+  alert: { style: 'attention', color: 'Attention' },
+  reminder: { style: 'warning', color: 'Warning' },
+  recovery: { style: 'good', color: 'Good' },
+  configuration: { style: 'accent', color: 'Accent' },
+  budget: { style: 'warning', color: 'Warning' },
+};
+
+function lookOf(n: Notification): (typeof LOOK)[keyof typeof LOOK] {
+  const category = notificationCategory(n);
+  if (isTestNotification(n)) return LOOK.configuration;
+  if (n.kind === 'recovery') return LOOK.recovery;
+  return category === 'incident' ? LOOK[n.kind] : LOOK[category];
+}
 
 /** Builds the Teams envelope for a notification, never larger than `maxBytes` once JSON-serialized. */
 export function teamsCard(n: Notification, options: TeamsCardOptions = {}): TeamsEnvelope {
@@ -79,48 +108,66 @@ export function envelopeBytes(envelope: TeamsEnvelope): number {
   return Buffer.byteLength(JSON.stringify(envelope), 'utf8');
 }
 
+/** A TextBlock of plain text, cut at `max` code points. */
+function text(value: string, max: number, extra: Omit<Extract<CardElement, { type: 'TextBlock' }>, 'type' | 'text' | 'wrap'> = {}): CardElement {
+  return { type: 'TextBlock', text: cardPlain(clip(value, max)), wrap: true, ...extra };
+}
+
 function render(n: Notification, options: TeamsCardOptions, limits: Limits): TeamsEnvelope {
+  const look = lookOf(n);
   const facts = notificationFacts(n)
     .filter((f) => limits.allFacts || CORE_FACTS.has(f.title))
-    .map((f) => ({ title: f.title, value: clip(f.value, limits.fact) }));
+    .map((f) => ({ title: cardPlain(f.title), value: cardPlain(clip(f.value, limits.fact)) }));
+  const subtitle = targetLine(n.summary);
   const body: CardElement[] = [
     {
       type: 'Container',
-      style: STYLE[n.kind],
+      style: look.style,
       bleed: true,
       items: [
-        { type: 'TextBlock', text: clip(notificationTitle(n), limits.title), wrap: true, size: 'Large', weight: 'Bolder', color: COLOR[n.kind] },
-        { type: 'TextBlock', text: clip(targetLine(n.summary), limits.title), wrap: true, size: 'Small', isSubtle: true },
+        text(notificationTitle(n), limits.title, { size: 'Large', weight: 'Bolder', color: look.color }),
+        ...(subtitle ? [text(subtitle, limits.title, { size: 'Small', isSubtle: true })] : []),
       ],
     },
-    { type: 'TextBlock', text: clip(leadText(n), limits.text), wrap: true },
-    { type: 'FactSet', facts },
+    text(leadText(n, options.secretSetting), limits.text),
   ];
-  if (limits.comparison && n.summary.comparison) {
-    body.push({ type: 'TextBlock', text: clip(`Comparison: ${n.summary.comparison}`, limits.text), wrap: true });
+  if (facts.length) body.push({ type: 'FactSet', facts });
+  const comparison = comparisonText(n);
+  if (limits.comparison && comparison) {
+    body.push(text(comparison, limits.text));
   }
-  return envelopeOf(body, reportPart(n, options, limits, body));
+  return envelopeOf(body, linkPart(n, options, limits, body));
 }
 
-/** Adds the "where is the report" text when there is no link; returns the actions. */
-function reportPart(n: Notification, options: TeamsCardOptions, limits: Limits, body: CardElement[]): AdaptiveCard['actions'] {
-  if (options.reportUrl) return [{ type: 'Action.OpenUrl', title: 'Open report', url: options.reportUrl }];
-  const where = options.reportLocation ?? n.summary.reportHtmlPath;
-  body.push({ type: 'TextBlock', text: clip(`Report: ${where}`, limits.text), wrap: true, size: 'Small', isSubtle: true });
-  return undefined;
+/** The buttons the delivery side could link; the "where is the report" text when the report itself has no link. */
+function linkPart(n: Notification, options: TeamsCardOptions, limits: Limits, body: CardElement[]): OpenUrl[] | undefined {
+  const category = notificationCategory(n);
+  const actions: OpenUrl[] = [];
+  if (category === 'budget') {
+    const dashboard = options.dashboardUrl ?? options.reportUrl;
+    if (dashboard) actions.push({ type: 'Action.OpenUrl', title: 'Open dashboard', url: dashboard });
+    else body.push(text(`Dashboard: ${options.reportLocation ?? n.summary.reportHtmlPath}`, limits.text, { size: 'Small', isSubtle: true }));
+    return actions.length ? actions : undefined;
+  }
+  if (options.reportUrl) actions.push({ type: 'Action.OpenUrl', title: 'Open report', url: options.reportUrl });
+  else body.push(text(`Report: ${options.reportLocation ?? n.summary.reportHtmlPath}`, limits.text, { size: 'Small', isSubtle: true }));
+  if (options.dashboardUrl) actions.push({ type: 'Action.OpenUrl', title: 'Dashboard', url: options.dashboardUrl });
+  // The evidence zip: a support request's attachments, or for a configuration problem the event log and what to fix.
+  if (options.evidenceUrl && n.kind !== 'recovery') actions.push({ type: 'Action.OpenUrl', title: 'Download evidence', url: options.evidenceUrl });
+  return actions.length ? actions : undefined;
 }
 
-/** Title and report pointer only; the link is kept only if it fits. */
+/** Title and report pointer only; the report link is kept only if it fits. */
 function minimal(n: Notification, options: TeamsCardOptions, maxBytes: number): TeamsEnvelope {
   const body: CardElement[] = [
-    { type: 'TextBlock', text: clip(notificationTitle(n), 100), wrap: true, size: 'Large', weight: 'Bolder', color: COLOR[n.kind] },
-    { type: 'TextBlock', text: clip(`Details did not fit in a Teams card. Report: ${n.summary.reportHtmlPath}`, 400), wrap: true },
+    text(notificationTitle(n), 100, { size: 'Large', weight: 'Bolder', color: lookOf(n).color }),
+    text(`Details did not fit in a Teams card. Report: ${n.summary.reportHtmlPath}`, 400),
   ];
   const withLink = options.reportUrl ? envelopeOf(body, [{ type: 'Action.OpenUrl', title: 'Open report', url: options.reportUrl }]) : undefined;
   return withLink && envelopeBytes(withLink) <= maxBytes ? withLink : envelopeOf(body, undefined);
 }
 
-function envelopeOf(body: CardElement[], actions: AdaptiveCard['actions']): TeamsEnvelope {
+function envelopeOf(body: CardElement[], actions: OpenUrl[] | undefined): TeamsEnvelope {
   const content: AdaptiveCard = {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     type: 'AdaptiveCard',

@@ -1,11 +1,13 @@
 /**
  * `realtime-canary probe` as a user runs it (the built CLI in a child process) against the simulator: the
  * finding codes land in report.json, the report validates against the shipped schema, the exit code follows
- * the verdict, and the key appears in no file and no output.
+ * the verdict, report.html is written next to them, `report` renders a folder as Blob Storage holds it
+ * (events.jsonl.gz), and the key appears in no file and no output.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -67,8 +69,40 @@ describe('realtime-canary probe', () => {
     const r = await runs.get('healthy')!;
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/turn 2 of 2/);
-    expect((await readdir(r.dir)).sort()).toEqual(['events.jsonl', 'prompt-1.wav', 'prompt-2.wav', 'report.json', 'turn-1.wav', 'turn-2.wav']);
+    expect((await readdir(r.dir)).sort()).toEqual(['events.jsonl', 'prompt-1.wav', 'prompt-2.wav', 'report.html', 'report.json', 'turn-1.wav', 'turn-2.wav']);
     expect((await reportOf(r.dir)).verdict).toBe('pass');
+    const html = await readFile(join(r.dir, 'report.html'), 'utf8');
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).toContain(JSON.parse(await readFile(join(r.dir, 'report.json'), 'utf8')).runId);
+    expect(html).toContain('turn-2.wav');
+    expect(r.out).toContain(`report: ${join(r.dir, 'report.html')}`);
+  });
+
+  it('report renders a run folder as downloaded from Blob Storage (events.jsonl.gz and the WAVs)', async () => {
+    const r = await runs.get('gap')!;
+    const blob = await mkdtemp(join(tmpdir(), 'rc-cli-blob-'));
+    await writeFile(join(blob, 'events.jsonl.gz'), gzipSync(await readFile(join(r.dir, 'events.jsonl'))));
+    for (const f of await readdir(r.dir)) if (f.endsWith('.wav') || f === 'report.json') await copyFile(join(r.dir, f), join(blob, f));
+    const rendered = await run(process.execPath, [CLI, 'report', blob]);
+    expect(rendered.stdout.trim()).toBe(join(blob, 'report.html'));
+    const html = await readFile(join(blob, 'report.html'), 'utf8');
+    const original = await readFile(join(r.dir, 'report.html'), 'utf8');
+    expect(html).toContain('silent_gap');
+    // The same page as the probe wrote from the uncompressed folder (the audio is read back from the WAVs).
+    expect(html.length).toBeGreaterThan(original.length * 0.9);
+    expect(html).toContain('turn-2.wav');
+    // A container downloaded whole: the run folders are found below it and named.
+    const container = await mkdtemp(join(tmpdir(), 'rc-cli-container-'));
+    const nested = join(container, 'runs', '2026', '11', '02', 'run-x', 'local', 'gap');
+    await mkdir(nested, { recursive: true });
+    await copyFile(join(blob, 'events.jsonl.gz'), join(nested, 'events.jsonl.gz'));
+    const top = await run(process.execPath, [CLI, 'report', container]).catch((e: { code: number; stderr: string }) => e);
+    expect(top).toMatchObject({ code: 2 });
+    expect((top as { stderr: string }).stderr).toContain('is not a run folder, but has 1 below it (runs/2026/11/02/run-x/local/gap); pass one of them');
+    await writeFile(join(blob, 'events.jsonl.gz'), 'not gzip');
+    const broken = await run(process.execPath, [CLI, 'report', blob]).catch((e: { code: number; stderr: string }) => e);
+    expect(broken).toMatchObject({ code: 2 });
+    expect((broken as { stderr: string }).stderr).toMatch(/events\.jsonl\.gz: is not a readable gzip file/);
   });
 
   it('exits 1 with the right finding codes for injected faults', async () => {
@@ -93,6 +127,9 @@ describe('realtime-canary probe', () => {
       expect(r.out).not.toMatch(/\n\s+at /); // no stack trace
     }
     expect((await runs.get('wrong-key')!).out).toMatch(/401/);
+    expect((await runs.get('wrong-key')!).out).toMatch(/configuration problem \(credentials: key from \$RC_KEY\): The canary could not authenticate to 127\.0\.0\.1:\d+\. The key or token was refused \(HTTP 401\)/);
+    expect((await runs.get('rejected')!).out).toMatch(/configuration problem \(credentials: key from \$RC_KEY\): The canary could not get access to/);
+    expect((await runs.get('healthy')!).out).not.toContain('configuration problem');
   });
 
   it('exits 2 on usage errors, naming the problem', async () => {

@@ -64,7 +64,7 @@ describe('alert state in blob storage', () => {
     expect(await deliverPending(store, 'swedencentral', target, send, () => at(21))).toEqual({ delivered: [step.notifications[0]!.id], pending: [], expired: [] });
     expect(hook.requests).toHaveLength(3);
     const card = hook.requests[2]!.json<TeamsEnvelope>();
-    expect(JSON.stringify(card)).toContain('🔴 swedencentral · gpt-realtime · silent_gap');
+    expect(JSON.stringify(card)).toContain('🔴 aoai-pending @ swedencentral: 3.1 s silent gap in 3 of 6 turns');
 
     const state = await readAlertState(store, 'swedencentral', target);
     expect(state!.pending).toEqual([]);

@@ -5,6 +5,7 @@ import { renderPayload } from '../../src/sinks/notify.js';
 import type { RunSummary } from '../../src/sinks/runSummary.js';
 import { envelopeBytes, MAX_ENVELOPE_BYTES, teamsCard, type CardElement, type TeamsEnvelope } from '../../src/sinks/teamsCard.js';
 import { makeRunSummary } from '../helpers/runSummary.js';
+import { adaptiveCardProblems } from '../helpers/adaptiveCards.js';
 
 const SAS = 'https://acct.blob.core.windows.net/canary/runs/r/report.html?sv=2025-01-05&sp=r&skoid=x&sig=SECRETSIGNATURE%3D';
 
@@ -30,7 +31,7 @@ function texts(envelope: TeamsEnvelope): string[] {
 }
 
 describe('Teams card', () => {
-  it('is an Adaptive Card 1.4 in the Workflows envelope, titled region · deployment · failure class, with the facts', () => {
+  it('is an Adaptive Card 1.4 in the Workflows envelope, titled "<state> <target> @ <region>: <what>", with the facts', () => {
     const { alert } = lifecycle({ comparison: 'francecentral: 3 of 6 turns with silent gaps (max 3.1 s); baseline openai: 0 of 6 — the hosting layer is the likely cause' });
     const env = teamsCard(alert, { reportUrl: SAS });
     expect(env.type).toBe('message');
@@ -38,7 +39,8 @@ describe('Teams card', () => {
     expect(env.attachments[0]).toMatchObject({ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null });
     expect(env.attachments[0].content).toMatchObject({ type: 'AdaptiveCard', version: '1.4', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json' });
     const t = texts(env);
-    expect(t[0]).toBe('🔴 swedencentral · gpt-realtime · silent_gap');
+    expect(t[0]).toBe('🔴 aoai-sweden @ swedencentral: 3.1 s silent gap in 3 of 6 turns');
+    expect(t[1]).toBe('gpt-realtime · azure-ga · canary-swe.openai.azure.com · group gpt-realtime');
     expect(t).toEqual(
       expect.arrayContaining([
         '2.3 s of silence at 4.1 s into the answer',
@@ -70,12 +72,12 @@ describe('Teams card', () => {
   it('has reminder and recovery variants that refer to the opening alert', () => {
     const { reminder, recovery } = lifecycle();
     const r = texts(teamsCard(reminder));
-    expect(r[0]).toBe('🟠 Still failing: swedencentral · gpt-realtime · silent_gap');
+    expect(r[0]).toBe('🟠 aoai-sweden @ swedencentral: still failing — 3.1 s silent gap in 3 of 6 turns');
     expect(r).toContain('Open since: 2026-11-02 10:10 UTC (run run-1)');
     expect(r.join('\n')).toContain('Still failing: 37 of 37 runs since the alert opened 2026-11-02 10:10 UTC by run run-1: 2.3 s of silence');
     const envelope = teamsCard(recovery, { reportUrl: SAS });
     const c = texts(envelope);
-    expect(c[0]).toBe('✅ Recovered: swedencentral · gpt-realtime');
+    expect(c[0]).toBe('✅ aoai-sweden @ swedencentral: recovered');
     expect(c.join('\n')).toContain('The alert was opened 2026-11-02 10:10 UTC by run run-1: 2.3 s of silence at 4.1 s into the answer');
     expect(c).toContain('Verdict: pass');
     expect(envelope.attachments[0].content.body[0]).toMatchObject({ type: 'Container', style: 'good' });
@@ -97,14 +99,17 @@ describe('Teams card', () => {
     expect(envelopeBytes(env)).toBeLessThanOrEqual(MAX_ENVELOPE_BYTES);
     expect(Buffer.byteLength(JSON.stringify(env))).toBeLessThanOrEqual(20_000);
     const t = texts(env);
-    expect(t[0]!.startsWith('🔴 swedencentral · d-éé')).toBe(true);
+    expect(t[0]!.startsWith('🔴 t-xxxx')).toBe(true);
     expect(t[0]!.endsWith('…')).toBe(true);
+    expect(adaptiveCardProblems(env.attachments[0].content)).toEqual([]);
     for (const fact of ['Failing turns: 3 of 6', 'Longest gap: 3.1 s', 'Coverage: 82 %', 'Time to first audio: 640 ms']) expect(t).toContain(fact);
     expect(env.attachments[0].content.actions?.[0]?.url).toBe(SAS);
     // No broken surrogate pairs from cutting inside an emoji.
     expect(JSON.stringify(env)).not.toMatch(/\\ud[89a-f][0-9a-f]{2}/i); // JSON.stringify escapes only lone surrogates
     // Even a tiny budget is honoured (minimal card).
-    expect(envelopeBytes(teamsCard(alert, { reportUrl: SAS, maxBytes: 2_000 }))).toBeLessThanOrEqual(2_000);
+    const tiny = teamsCard(alert, { reportUrl: SAS, maxBytes: 2_000 });
+    expect(envelopeBytes(tiny)).toBeLessThanOrEqual(2_000);
+    expect(adaptiveCardProblems(tiny.attachments[0].content)).toEqual([]);
   });
 });
 
@@ -118,7 +123,7 @@ describe('generic JSON payload', () => {
       id: 'alert:swedencentral/aoai-sweden:run-1',
       region: 'swedencentral',
       target: 'aoai-sweden',
-      title: '🔴 swedencentral · gpt-realtime · silent_gap',
+      title: '🔴 aoai-sweden @ swedencentral: 3.1 s silent gap in 3 of 6 turns',
       reportUrl: SAS,
       reportPath: alert.summary.reportHtmlPath,
       window: { failing: 2, of: 2 },
