@@ -16,14 +16,32 @@ const FIELDS = [
   { name: 'day-of-week', min: 0, max: 6, names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'], base: 0 },
 ] as const;
 
-/** Validates a schedule; throws ConfigError naming the field and the bad value. */
-export function validateNcrontab(schedule: string, options: { allowEverySecond?: boolean } = {}): void {
+/** The values each field of a schedule matches (day-of-week 0 = Sunday), for what runs when and how often. */
+export interface NcrontabFields {
+  second: Set<number>;
+  minute: Set<number>;
+  hour: Set<number>;
+  day: Set<number>;
+  month: Set<number>;
+  dayOfWeek: Set<number>;
+  /** Which of day and day-of-week were restricted (not `*`). */
+  restricted: { day: boolean; month: boolean; dayOfWeek: boolean };
+}
+
+/** Parses and validates a schedule; throws ConfigError naming the field and the bad value. */
+export function ncrontabFields(schedule: string, options: { allowEverySecond?: boolean } = {}): NcrontabFields {
   const fields = schedule.trim().split(/\s+/);
   if (fields.length !== 6) throw new ConfigError(SETTING, `must have six fields (second minute hour day month day-of-week), got ${fields.length}: "${schedule}"`);
-  const seconds = fields.map((f, i) => expand(f, FIELDS[i]!))[0]!;
-  if (seconds.size === 60 && !options.allowEverySecond) {
+  const [second, minute, hour, day, month, dayOfWeek] = fields.map((f, i) => expand(f, FIELDS[i]!)) as [Set<number>, Set<number>, Set<number>, Set<number>, Set<number>, Set<number>];
+  if (second.size === 60 && !options.allowEverySecond) {
     throw new ConfigError(SETTING, `"${schedule}" fires every second; a round cannot finish in a second (use e.g. "0 */10 * * * *"), or set CANARY_ALLOW_EVERY_SECOND=true if you really mean it`);
   }
+  return { second, minute, hour, day, month, dayOfWeek, restricted: { day: fields[3] !== '*', month: fields[4] !== '*', dayOfWeek: fields[5] !== '*' } };
+}
+
+/** Validates a schedule; throws ConfigError naming the field and the bad value. */
+export function validateNcrontab(schedule: string, options: { allowEverySecond?: boolean } = {}): void {
+  ncrontabFields(schedule, options);
 }
 
 type Field = (typeof FIELDS)[number];

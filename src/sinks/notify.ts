@@ -43,7 +43,8 @@ export function renderPayload(format: WebhookFormat, n: Notification, reportUrl:
 /** Links, renders and posts one notification. Never throws for remote failures. */
 export async function sendNotification(n: Notification, store: ArtifactStore, options: NotifyOptions): Promise<DeliveryResult> {
   const links = await notificationLinks(n, store, options.linkTtlMinutes ?? DEFAULT_LINK_TTL_MINUTES, options.siteUrl);
-  return postJson(options.webhookUrl, scrubValue(renderPayload(options.format, n, links.reportUrl, options.storageLabel, links), options.secrets ?? []), options.webhook);
+  // the notification's text is scrubbed, not the links: they are the read-only links made for this card on purpose
+  return postJson(options.webhookUrl, renderPayload(options.format, scrubValue(n, options.secrets ?? []), links.reportUrl, options.storageLabel, links), options.webhook);
 }
 
 /**

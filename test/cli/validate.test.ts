@@ -120,7 +120,7 @@ describe('schedule and estimate', () => {
     expect(nextRuns('0 */10 * * * *', from, 3).map((d) => d.toISOString())).toEqual(['2026-12-01T14:00:00.000Z', '2026-12-01T14:10:00.000Z', '2026-12-01T14:20:00.000Z']);
     expect(nextRuns('0 30 9 * * Mon-Fri', new Date('2026-12-04T10:00:00Z'), 2).map((d) => d.toISOString())).toEqual(['2026-12-07T09:30:00.000Z', '2026-12-08T09:30:00.000Z']);
     expect(nextRuns('15,45 0 0 1 Jan *', from, 2).map((d) => d.toISOString())).toEqual(['2027-01-01T00:00:15.000Z', '2027-01-01T00:00:45.000Z']);
-    expect(() => nextRuns('0 61 * * * *', from, 1)).toThrow(/outside 0–59/);
+    expect(() => nextRuns('0 61 * * * *', from, 1)).toThrow(/minute must be from 0 to 59, got 61/);
   });
 
   it('estimates audio tokens from the catalogue answers at 20 output tokens per second', () => {
