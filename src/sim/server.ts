@@ -17,6 +17,7 @@ import type { Scenario } from './scenario.js';
 import { speak, type SpokenAnswer } from './speech.js';
 import { createSelfSignedCert } from './tls.js';
 import { judgeUpgrade, offeredProtocols, writeRefusal, type UpgradeTarget } from './upgrade.js';
+import { createWebRtcHandler, type WebRtcSimOptions } from './webrtc/handler.js';
 
 export interface SimulatorOptions {
   /** 0 = any free port (default 0). */
@@ -40,6 +41,8 @@ export interface SimulatorOptions {
   catalog?: readonly PromptSpec[];
   /** Answer for input that matches no prompt (default: the count-to-twenty answer). */
   defaultAnswer?: string;
+  /** WebRTC side: extra media scenarios, an RTP send observer (see src/sim/webrtc). */
+  webrtc?: WebRtcSimOptions;
 }
 
 export interface RunningSimulator {
@@ -95,7 +98,11 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<RunningS
     return s;
   };
   const cert = o.tls ? await createSelfSignedCert() : undefined;
+  const webrtc = createWebRtcHandler({
+    apiKey, host, scenarios: all, defaultScenario: fallback, answers, speak: speakCached, seed, log, options: o.webrtc, nextOrdinal: () => ++ordinal,
+  });
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (webrtc.handle(req, res)) return;
     const realtime = /\/realtime\/?$/.test((req.url ?? '').split('?')[0] ?? '');
     res.writeHead(realtime ? 426 : 404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: { code: realtime ? '426' : '404', message: realtime ? 'Upgrade Required: connect with a WebSocket.' : 'Resource not found' } }));
@@ -123,6 +130,7 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<RunningS
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', (err) => log(`upgrade socket error: ${err.message}`));
     try {
+      if (webrtc.upgrade(req, socket, head)) return;
       const verdict = judgeUpgrade(req, { apiKey, scenarios: all, defaultScenario: fallback });
       if (!verdict.ok) {
         log(`refused ${req.url?.split('?')[0]} with ${verdict.refusal.status}`);
@@ -197,6 +205,7 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<RunningS
     },
     async close() {
       if (warmTimer) clearImmediate(warmTimer);
+      webrtc.close();
       for (const ws of sockets) ws.terminate();
       sockets.clear();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
