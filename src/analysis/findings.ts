@@ -18,6 +18,13 @@ export const FINDING_CODES = [
   'playback_underrun',
   'slow_first_audio',
   'expected_content_missing',
+  // WebRTC (src/analysis/media): the media path, told apart by cause.
+  'media_setup_failed',
+  'no_media',
+  'media_stall',
+  'media_loss',
+  'media_dtx',
+  'media_jitter',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

@@ -10,6 +10,7 @@ import { neverRan } from './detectors/connection.js';
 import { strAt } from './fields.js';
 import { sortFindings, type Finding } from './findings.js';
 import { learnRates, type DetectionHistory } from './history.js';
+import { analyzeWebRtc, isWebRtcTrace } from './media/index.js';
 import type { RunAnalysis, TurnAnalysis } from './metrics.js';
 import { measureTurn } from './turnMetrics.js';
 import { buildTurnViews, type TurnView } from './turnView.js';
@@ -27,6 +28,7 @@ export type * from './metrics.js';
  */
 export function analyzeTrace(trace: Trace, config: Partial<DetectionConfig> = {}, history?: DetectionHistory): RunAnalysis {
   const cfg = resolveConfig(config);
+  if (isWebRtcTrace(trace)) return analyzeWebRtc(trace, cfg, (heard) => analyzeTrace(heard, config, history));
   const views = buildTurnViews(trace);
   const close = trace.entries.find((e): e is CloseEntry => e.kind === 'close');
   const connection = connectionMetrics(trace);
