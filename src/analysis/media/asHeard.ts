@@ -62,10 +62,10 @@ function speakers(trace: Trace, turn: number): { responseId: string | undefined;
   const recv = trace.entries.filter((e): e is RecvEntry => e.kind === 'recv' && e.turn === turn);
   const started = recv.filter((e) => e.type === 'output_audio_buffer.started').map((e) => e.responseId ?? strAt(e.event, 'response_id'));
   const ids = started.length ? started : recv.filter((e) => e.type === EV.responseCreated).map((e) => e.responseId);
-  return ids.map((responseId) => ({
-    responseId,
-    itemId: recv.find((e) => e.type === EV.outputItemAdded && e.responseId === responseId)?.itemId ?? strAt(recv.find((e) => e.type === EV.outputItemAdded && e.responseId === responseId)?.event, 'item', 'id'),
-  }));
+  return ids.map((responseId) => {
+    const added = recv.find((e) => e.type === EV.outputItemAdded && (e.responseId ?? strAt(e.event, 'response_id')) === responseId);
+    return { responseId, itemId: added?.itemId ?? strAt(added?.event, 'item', 'id') };
+  });
 }
 
 /** Merges two time-ordered entry lists (stable: at equal times the original entry comes first). */

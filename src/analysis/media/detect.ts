@@ -25,11 +25,21 @@ const EXCURSION_MS = 20;
 const JITTER_CLUSTER_MS = 2_000;
 const FRAME_MS = 20;
 
-export function detectMedia(turn: number, spurts: readonly Talkspurt[], config: DetectionConfig): Finding[] {
+/** An interval in which the probe's own event loop was blocked (a `probe-stall` entry). */
+export interface Blocked {
+  from: number;
+  to: number;
+}
+
+/**
+ * Media findings of one turn. Arrival gaps mostly covered by `blocked` (the probe itself was not running) are
+ * not blamed on the path.
+ */
+export function detectMedia(turn: number, spurts: readonly Talkspurt[], config: DetectionConfig, blocked: readonly Blocked[] = []): Finding[] {
   const out: Finding[] = [];
   let heardBase = 0;
   for (const s of spurts) {
-    out.push(...detectSpurt(turn, s, config, heardBase));
+    out.push(...detectSpurt(turn, s, config, heardBase, blocked));
     heardBase += s.heardMs;
   }
   return out;
@@ -41,7 +51,7 @@ function silenceStart(ps: readonly MediaPacket[], i: number): number {
   return prev ? prev.heardMs + FRAME_MS : 0;
 }
 
-function detectSpurt(turn: number, s: Talkspurt, c: DetectionConfig, base: number): Finding[] {
+function detectSpurt(turn: number, s: Talkspurt, c: DetectionConfig, base: number, blocked: readonly Blocked[]): Finding[] {
   const out: Finding[] = [];
   const ps = s.packets;
   let best = Infinity; // the path's best delay (arrival − media time) so far
@@ -74,7 +84,7 @@ function detectSpurt(turn: number, s: Talkspurt, c: DetectionConfig, base: numbe
         message: `The stream carried ${dur(p.dtxBeforeMs)} of silence (not sent, DTX) at ${sec(base + at)} of the answer as heard: the RTP timestamp jumped with no packet missing.`,
       });
     }
-    if (p.underrunMs > 0 && i > 0) {
+    if (p.underrunMs > 0 && i > 0 && !probeWasBlocked(blocked, ps[i - 1]!.t, p.t, p.excessMs)) {
       const recovers = ps.slice(i + 1).find((q) => q.mediaMs - p.mediaMs <= RECOVERY_WINDOW_MS && q.t - q.mediaMs - best < (late - best) / 2);
       if (recovers) {
         const start = ps[Math.min(excursionStart, i)]!;
@@ -99,4 +109,11 @@ function detectSpurt(turn: number, s: Talkspurt, c: DetectionConfig, base: numbe
   }
   flushJitter();
   return out;
+}
+
+/** Whether the probe's loop was blocked for at least half of the gap's excess within [from, to]. */
+function probeWasBlocked(blocked: readonly Blocked[], from: number, to: number, excessMs: number): boolean {
+  let covered = 0;
+  for (const b of blocked) covered += Math.max(0, Math.min(to, b.to) - Math.max(from, b.from));
+  return excessMs > 0 && covered >= excessMs / 2;
 }

@@ -35,7 +35,8 @@ export function analyzeWebRtc(trace: Trace, config: DetectionConfig, base: (t: T
   const spurts = turnTalkspurts(trace, config.jitterBufferMs);
   const run = base(asHeardTrace(trace, spurts));
   const runFindings = [...setupFindings(trace), ...run.findings.filter((f) => !(f.code === 'connection_rejected' && setupFailed(trace)))];
-  const turns = run.turns.map((t) => mediaTurn(trace, t, detectMedia(t.turn, spurts.get(t.turn) ?? [], config)));
+  const blocked = trace.entries.flatMap((e) => (e.kind === 'probe-stall' ? [{ from: e.t - e.durationMs, to: e.t }] : []));
+  const turns = run.turns.map((t) => mediaTurn(trace, t, detectMedia(t.turn, spurts.get(t.turn) ?? [], config, blocked)));
   const findings = sortFindings(runFindings);
   const mediaError = findings.some((f) => f.code === 'media_setup_failed') || turns.some((t) => t.findings.some((f) => f.code === 'no_media'));
   return { ...run, turns, findings, verdict: mediaError ? 'error' : runVerdict(turns, findings) };
@@ -53,10 +54,19 @@ function mediaTurn(trace: Trace, t: TurnAnalysis, media: Finding[]): TurnAnalysi
   }
   const drop = noMedia ? NEEDS_MEDIA : DELIVERY;
   const dtxOrLoss = media.filter((f) => f.code === 'media_dtx' || f.code === 'media_loss');
-  const kept = t.findings.filter((f) => !drop.has(f.code) && !(f.code === 'silent_gap' && dtxOrLoss.length > 0 && explainedSilence(f, dtxOrLoss)));
+  const kept = t.findings.filter((f) => !drop.has(f.code) && !lateDeltaRule(f) && !(f.code === 'silent_gap' && dtxOrLoss.length > 0 && explainedSilence(f, dtxOrLoss)));
   const findings = sortFindings([...kept, ...extra]);
   const verdict = extra.some((f) => f.code === 'no_media') ? 'error' : findings.some((f) => isFailing(f.severity)) ? 'fail' : t.verdict === 'error' ? 'error' : 'pass';
   return { ...t, findings, verdict };
+}
+
+/**
+ * The WebSocket rule "audio deltas after the item's audio .done are lost by a client that stops there" (an
+ * `audio_truncated` finding timed at the .done): on WebRTC the audio plays out in real time after the events,
+ * and `output_audio_buffer.stopped` marks its end, so it does not apply.
+ */
+function lateDeltaRule(f: Finding): boolean {
+  return f.code === 'audio_truncated' && f.traceMs !== undefined;
 }
 
 /** A silent gap the media detectors already explain (a DTX hole or a loss of about its length). */

@@ -66,8 +66,10 @@ export async function runWebRtcProbe(target: ProbeTarget, options: WebRtcProbeOp
     }
   };
 
+  const monitor = watchLoop(rec);
   const conn = await transport.connect();
   if (!conn.ok) {
+    monitor.stop();
     skipFrom(1);
     return finish(conn.reason);
   }
@@ -98,6 +100,7 @@ export async function runWebRtcProbe(target: ProbeTarget, options: WebRtcProbeOp
     }
   } finally {
     clearTimeout(deadline);
+    monitor.stop();
     await transport.close();
   }
   return finish(waiter.closed && reason === 'completed' && rec.entries.some((e) => e.kind === 'timeout' && e.scope === 'session') ? 'session-timeout' : reason);
@@ -108,6 +111,7 @@ export async function runWebRtcProbe(target: ProbeTarget, options: WebRtcProbeOp
     rec.add({ kind: 'turn-start', promptId: prompt.id });
     const since = waiter.mark();
     transport.sendAudio({ pcm: prompt.pcm, offset: 0 });
+    await transport.drained(prompt.pcm.length / 48 + 5_000);
     send({ type: 'input_audio_buffer.commit' });
     send({ type: 'response.create' });
     const done = await waiter.waitFor((e) => e.type === EV.responseDone, o.turnTimeoutMs + prompt.pcm.length / 48, since);
@@ -127,4 +131,18 @@ export async function runWebRtcProbe(target: ProbeTarget, options: WebRtcProbeOp
     await waiter.sleep(o.settleMs);
     return waiter.closed ? 'closed' : 'response-done';
   }
+}
+
+/** Records `probe-stall` entries when the probe's own event loop is blocked ≥ 50 ms (its gaps are not the path's). */
+function watchLoop(rec: TraceRecorder): { stop(): void } {
+  const every = 10;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const late = now - last - every;
+    last = now;
+    if (late >= 50) rec.add({ kind: 'probe-stall', durationMs: Math.round(late * 10) / 10 });
+  }, every);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }

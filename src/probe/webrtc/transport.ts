@@ -171,6 +171,12 @@ export class WebRtcTransport implements Transport {
     this.#pacer.start();
   }
 
+  /** Resolves once the queued prompt audio has been sent (or after `maxMs`). */
+  async drained(maxMs: number): Promise<void> {
+    const until = Date.now() + maxMs;
+    while (this.#framesSent < this.#framesQueued && !this.#closed && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#clientClosing = true;
