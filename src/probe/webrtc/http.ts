@@ -12,7 +12,7 @@ export interface HttpRequest {
   stage: string;
   url: URL;
   headers: Record<string, string>;
-  body: string | Buffer;
+  body: string;
   timeoutMs: number;
 }
 
