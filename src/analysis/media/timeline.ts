@@ -58,27 +58,37 @@ export function buildTalkspurts(records: readonly RtpRecord[], jitterBufferMs: n
   return spurts.map((s) => model(s, jitterBufferMs));
 }
 
-function model(records: RtpRecord[], jitterBufferMs: number): Talkspurt {
-  const packets: MediaPacket[] = [];
-  const first = records[0]!;
-  const playStart = first.t + jitterBufferMs;
+/** Unwraps 16-bit sequence numbers and 32-bit timestamps (nearest to the previous), then puts packets in sequence order. */
+function unwrap(records: readonly RtpRecord[]): { r: RtpRecord; seq: number; ticks: number }[] {
+  const out: { r: RtpRecord; seq: number; ticks: number }[] = [];
   let seq = 0;
   let ticks = 0;
-  let prev: MediaPacket | undefined;
-  let prevRec = first;
+  let prev = records[0]!;
   for (const r of records) {
-    let lostBefore = 0;
-    let dtxBeforeMs = 0;
-    if (prev) {
-      const dSeq = (r.seq - prevRec.seq + 0x10000) % 0x10000;
-      const dTicks = (r.timestamp - prevRec.timestamp + 0x100000000) % 0x100000000;
-      if (dSeq === 0 || dSeq > 0x8000) continue; // duplicate or reordered-late: the listener drops it
-      seq += dSeq;
-      ticks += dTicks;
-      lostBefore = dSeq - 1;
-      dtxBeforeMs = Math.max(0, dTicks / TICKS_PER_MS - dSeq * FRAME_MS);
-    }
-    const mediaMs = ticks / TICKS_PER_MS;
+    const dSeq = ((r.seq - prev.seq + 0x8000) & 0xffff) - 0x8000;
+    const dTicks = ((r.timestamp - prev.timestamp + 0x80000000) >>> 0) - 0x80000000;
+    seq += dSeq;
+    ticks += dTicks;
+    out.push({ r, seq, ticks });
+    prev = r;
+  }
+  const seen = new Set<number>();
+  return out.sort((a, b) => a.seq - b.seq).filter((x) => (seen.has(x.seq) ? false : (seen.add(x.seq), true)));
+}
+
+function model(records: RtpRecord[], jitterBufferMs: number): Talkspurt {
+  const packets: MediaPacket[] = [];
+  const ordered = unwrap(records);
+  const seq0 = ordered[0]!.seq;
+  const ticks0 = ordered[0]!.ticks;
+  const playStart = Math.min(...records.map((r) => r.t)) + jitterBufferMs;
+  let prev: MediaPacket | undefined;
+  for (const { r, seq: rawSeq, ticks } of ordered) {
+    const seq = rawSeq - seq0;
+    const mediaMs = (ticks - ticks0) / TICKS_PER_MS;
+    const dSeq = prev ? seq - prev.seq : 0;
+    const lostBefore = prev ? dSeq - 1 : 0;
+    const dtxBeforeMs = prev ? Math.max(0, mediaMs - prev.mediaMs - dSeq * FRAME_MS) : 0;
     const due = prev ? prev.playAt + (mediaMs - prev.mediaMs) : playStart;
     const playAt = Math.max(due, r.t);
     const underrunMs = prev ? Math.max(0, r.t - due) : 0;
@@ -86,7 +96,6 @@ function model(records: RtpRecord[], jitterBufferMs: number): Talkspurt {
     const p: MediaPacket = { t: r.t, seq, mediaMs, lostBefore, dtxBeforeMs, excessMs, playAt, heardMs: playAt - playStart, underrunMs, pcmOffset: r.pcmOffset, pcmBytes: r.pcmBytes };
     packets.push(p);
     prev = p;
-    prevRec = r;
   }
   const last = packets[packets.length - 1]!;
   const lastMs = last.pcmBytes / BYTES_PER_MS || FRAME_MS;

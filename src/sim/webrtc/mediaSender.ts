@@ -44,7 +44,8 @@ export class MediaSender {
   readonly #pacer = new FramePacer(() => this.#tick());
   #queue: Playout[] = [];
   #lastJitterSend = 0;
-  #pendingTimers = new Set<NodeJS.Timeout>();
+  #late: { at: number; packet: RtpPacket }[] = [];
+  #lateTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(
@@ -84,8 +85,8 @@ export class MediaSender {
   close(): void {
     this.#closed = true;
     this.#pacer.stop();
-    for (const t of this.#pendingTimers) clearTimeout(t);
-    this.#pendingTimers.clear();
+    if (this.#lateTimer) clearTimeout(this.#lateTimer);
+    this.#late = [];
     this.#codec.dispose();
   }
 
@@ -126,7 +127,7 @@ export class MediaSender {
     this.#skipSeq = 0;
     const jitter = p.faults.find((f) => f.kind === 'rtp-jitter' && audioMs >= f.atMs && audioMs < f.atMs + f.durationMs);
     if (jitter && jitter.kind === 'rtp-jitter') this.#sendLate(packet, jitter.jitterMs);
-    else if (this.#pendingTimers.size) this.#sendLate(packet, 0);
+    else if (this.#late.length) this.#sendLate(packet, 0);
     else this.#send(packet);
     if (!p.started) {
       p.started = true;
@@ -138,17 +139,21 @@ export class MediaSender {
   #skipTs = 0;
   #skipSeq = 0;
 
-  /** Sends after a random delay up to `jitterMs`, never before an earlier late packet (order kept). */
+  /** Sends after a random delay up to `jitterMs`, never before an earlier late packet (one queue, order kept). */
   #sendLate(packet: RtpPacket, jitterMs: number): void {
     const now = performance.now();
     const at = Math.min(now + JITTER_SEND_BOUND_MS, Math.max(this.#lastJitterSend, now + this.deps.rnd() * jitterMs));
     this.#lastJitterSend = at;
-    const t = setTimeout(() => {
-      this.#pendingTimers.delete(t);
-      if (!this.#closed) this.#send(packet);
-    }, at - now);
-    this.#pendingTimers.add(t);
+    this.#late.push({ at, packet });
+    if (!this.#lateTimer) this.#drainLate();
   }
+
+  #drainLate = (): void => {
+    this.#lateTimer = undefined;
+    const now = performance.now();
+    while (this.#late[0] && this.#late[0].at <= now + 0.5 && !this.#closed) this.#send(this.#late.shift()!.packet);
+    if (this.#late[0] && !this.#closed) this.#lateTimer = setTimeout(this.#drainLate, Math.max(1, this.#late[0].at - now));
+  };
 
   #send(packet: RtpPacket): void {
     this.deps.onRtpSend?.({ callId: this.deps.callId, seq: packet.header.sequenceNumber, timestamp: packet.header.timestamp, epochMs: performance.timeOrigin + performance.now() });
