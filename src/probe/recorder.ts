@@ -1,11 +1,15 @@
 /**
  * Records what the service does, as it happens: every frame with its receive time, audio decoded into
- * per-turn buffers, sends with their send time. No judgement: odd frames become explicit entries.
+ * per-turn buffers, sends with their send time and their `event_id`. No judgement: odd frames become explicit
+ * entries. Bounded: past a per-session cap (SessionLimits) it records one `limit-exceeded` entry and ignores
+ * everything after it; the transport then stops reading (`limitExceeded`).
  */
 import { normalizeEventType, EV } from '../realtime/events.js';
 import type { Dialect } from '../realtime/flavours.js';
 import { scrub } from '../realtime/redact.js';
-import type { RecvEntry, Trace, TraceEntry, TraceMeta, SendEntry } from './trace.js';
+import { eventItemId, eventResponseId, idFields } from './ids.js';
+import { decodePcmBase64, jsonDepthExceeds } from './safeJson.js';
+import type { AudioRef, InvalidFrameProblem, LimitExceededEntry, RecvEntry, SendEntry, SessionLimits, Trace, TraceEntry, TraceMeta } from './trace.js';
 
 type Clock = () => number;
 type DistributiveOmit<T, K extends keyof TraceEntry> = T extends unknown ? Omit<T, K> : never;
@@ -15,25 +19,55 @@ export type NewEntry = DistributiveOmit<TraceEntry, 't' | 'turn'>;
 export const DEFAULT_OVERSIZE_BYTES = 16 * 1024 * 1024;
 const PREVIEW_CHARS = 200;
 
+/**
+ * Per-session caps. Sized for a 2 GB Flex Consumption instance (≈ 1.5 GB of heap) probing 8 targets at once:
+ * 8 × (64 MiB of frames + 48 MiB of audio) ≈ 900 MiB even if every session hit both caps, leaving room for the
+ * runtime and the round. A healthy 3-turn session uses ~1 500 events, ~5 MiB of frames and ~3 MiB of audio, so the
+ * caps are 20–60 times what a real answer needs; 48 MiB of PCM16 24 kHz is 17 minutes of speech.
+ */
+export const DEFAULT_SESSION_LIMITS: SessionLimits = {
+  maxEvents: 100_000,
+  maxEventBytes: 64 * 1024 * 1024,
+  maxAudioBytes: 48 * 1024 * 1024,
+};
+
+export interface RecorderOptions {
+  oversizeBytes?: number;
+  limits?: SessionLimits;
+  /** Prefix of the client `event_id`s (`evt_<prefix>_<n>`), e.g. 8 hex characters of the run id. */
+  eventIdPrefix?: string;
+}
+
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 export class TraceRecorder {
   readonly entries: TraceEntry[] = [];
   /** The turn new entries belong to (0 before the first turn). */
   turn = 0;
+  readonly limits: SessionLimits;
   readonly #start: number;
+  readonly #oversizeBytes: number;
+  readonly #eventIdPrefix: string;
   readonly #audio = new Map<number, Buffer[]>();
   readonly #audioBytes = new Map<number, number>();
   readonly #prompts = new Map<number, Buffer>();
   readonly #responseTurn = new Map<string, number>();
+  #sent = 0;
+  #events = 0;
+  #eventBytes = 0;
+  #totalAudio = 0;
+  #limit: LimitExceededEntry | undefined;
 
   constructor(
     private readonly clock: Clock,
     private readonly dialect: Dialect,
     private readonly secrets: readonly string[],
-    private readonly oversizeBytes = DEFAULT_OVERSIZE_BYTES,
+    o: RecorderOptions = {},
   ) {
     this.#start = clock();
+    this.#oversizeBytes = o.oversizeBytes ?? DEFAULT_OVERSIZE_BYTES;
+    this.limits = o.limits ?? DEFAULT_SESSION_LIMITS;
+    this.#eventIdPrefix = o.eventIdPrefix ?? 'probe';
   }
 
   /** ms since the session started, to the microsecond. */
@@ -47,51 +81,126 @@ export class TraceRecorder {
     return full;
   }
 
-  /** Records a client event; appends keep a reference into the prompt audio instead of base64. */
-  recordSend(event: Record<string, unknown>, extra: Pick<SendEntry, 'audioRef' | 'byProbe'> = {}): void {
-    const stored = { ...event };
+  /** The `limit-exceeded` entry once a cap was crossed: the transport must stop reading and close. */
+  get limitExceeded(): LimitExceededEntry | undefined {
+    return this.#limit;
+  }
+
+  /**
+   * Records a client event and returns it as it must be sent: with an `event_id` (`evt_<prefix>_<n>`, unique in
+   * the session) unless it has one. Appends keep a reference into the prompt audio instead of base64.
+   */
+  recordSend(event: Record<string, unknown>, extra: Pick<SendEntry, 'audioRef' | 'byProbe'> = {}): Record<string, unknown> {
+    const withId = typeof event.event_id === 'string' ? event : { event_id: `evt_${this.#eventIdPrefix}_${++this.#sent}`, ...event };
+    const stored = { ...withId };
     if (extra.audioRef) delete stored.audio;
     this.add({ kind: 'send', type: String(event.type), event: stored, ...extra });
+    return withId;
   }
 
   setPrompt(turn: number, pcm: Buffer): void {
     this.#prompts.set(turn, pcm);
   }
 
-  /** Records one incoming frame. Returns the recv entry when the frame was a usable event. */
+  /** Records a WebSocket ping or pong (time only). Counts as an event towards the cap. */
+  recordKeepalive(kind: 'ping' | 'pong', from: 'server' | 'client', t = this.now()): void {
+    if (this.#admit(t)) this.add({ kind, from }, t);
+  }
+
+  /**
+   * Records one incoming frame. Returns the recv entry when the frame was a usable event. Frame bytes count
+   * against `maxEventBytes`, except an audio delta's base64, which is not kept (its decoded audio counts
+   * against `maxAudioBytes`).
+   */
   recordFrame(data: Buffer, isBinary: boolean, t = this.now()): RecvEntry | undefined {
     const size = data.length;
-    if (isBinary) return void this.add({ kind: 'recv-invalid', problem: 'binary-frame', size, preview: data.subarray(0, 32).toString('hex') }, t);
-    if (size > this.oversizeBytes) return void this.add({ kind: 'recv-invalid', problem: 'oversize-frame', size, preview: this.#preview(data.subarray(0, PREVIEW_CHARS).toString('utf8')) }, t);
+    if (!this.#admit(t)) return undefined;
+    if (isBinary) return this.#invalid('binary-frame', size, data.subarray(0, 32).toString('hex'), t, false);
+    if (size > this.#oversizeBytes) return this.#invalid('oversize-frame', size, data.subarray(0, PREVIEW_CHARS).toString('utf8'), t);
     const text = data.toString('utf8');
+    if (jsonDepthExceeds(text)) return this.#invalid('too-deep', size, text, t);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
-      return void this.add({ kind: 'recv-invalid', problem: 'malformed-json', size, preview: this.#preview(text) }, t);
+      return this.#invalid('malformed-json', size, text, t);
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      return void this.add({ kind: 'recv-invalid', problem: 'not-an-object', size, preview: this.#preview(text) }, t);
-    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return this.#invalid('not-an-object', size, text, t);
     const event = parsed as Record<string, unknown>;
-    if (typeof event.type !== 'string') return void this.add({ kind: 'recv-invalid', problem: 'missing-type', size, preview: this.#preview(text) }, t);
-    const type = normalizeEventType(event.type, this.dialect);
+    if (typeof event.type !== 'string') return this.#invalid('missing-type', size, text, t);
+    const wireType = event.type;
+    const type = normalizeEventType(wireType, this.dialect);
     const turn = this.#turnOf(type, event);
-    if (type !== EV.audioDelta) return this.add({ kind: 'recv', type, wireType: event.type, size, event }, t, turn);
-
+    const ids = idFields(event);
     const { delta, ...rest } = event;
+    const isAudio = type === EV.audioDelta;
+    if (!this.#admitBytes(isAudio && typeof delta === 'string' ? size - delta.length : size, t)) return undefined;
+    if (!isAudio) return this.add({ kind: 'recv', type, wireType, size, ...ids, event }, t, turn);
+
+    const recvRest = (): RecvEntry => this.add({ kind: 'recv', type, wireType, size, ...ids, event: rest }, t, turn);
     if (typeof delta !== 'string') {
       this.add({ kind: 'recv-invalid', problem: 'bad-audio', size, preview: `delta is ${typeof delta}` }, t, turn);
-      return this.add({ kind: 'recv', type, wireType: event.type, size, event: rest }, t, turn);
+      return recvRest();
     }
-    const pcm = Buffer.from(delta, 'base64');
+    const pcm = decodePcmBase64(delta);
+    if (!pcm) {
+      const why = delta.length % 4 !== 0 ? `${delta.length} characters, not a multiple of 4` : 'not whole PCM16 samples or not base64';
+      this.add({ kind: 'recv-invalid', problem: 'invalid-base64', size, preview: this.#preview(`${why}: ${delta.slice(0, 60)}`) }, t, turn);
+      return recvRest();
+    }
+    const audio = this.#appendAudio(turn, pcm, { responseId: eventResponseId(event), itemId: eventItemId(event) }, t);
+    if (!audio) return undefined;
+    return this.add({ kind: 'recv', type, wireType, size, ...ids, event: rest, audio }, t, turn);
+  }
+
+  /**
+   * Appends decoded output PCM (PCM16 24 kHz mono) to a turn's output audio and returns where it sits — for a
+   * transport whose audio is not base64 deltas (WebRTC decodes RTP itself and puts the ref on its own entries).
+   * Undefined once the audio cap is crossed (the `limit-exceeded` entry is recorded).
+   */
+  recordOutputPcm(turn: number, pcm: Buffer, meta: { responseId?: string; itemId?: string } = {}, t = this.now()): AudioRef | undefined {
+    if (this.#limit) return undefined;
+    return this.#appendAudio(turn, pcm, { responseId: meta.responseId, itemId: meta.itemId }, t);
+  }
+
+  #appendAudio(turn: number, pcm: Buffer, ids: Pick<AudioRef, 'responseId' | 'itemId'>, t: number): AudioRef | undefined {
+    if (this.#totalAudio + pcm.length > this.limits.maxAudioBytes) {
+      this.#exceed('maxAudioBytes', this.#totalAudio + pcm.length, this.limits.maxAudioBytes, t);
+      return undefined;
+    }
+    this.#totalAudio += pcm.length;
     const offset = this.#audioBytes.get(turn) ?? 0;
     const chunks = this.#audio.get(turn) ?? [];
     chunks.push(pcm);
     this.#audio.set(turn, chunks);
     this.#audioBytes.set(turn, offset + pcm.length);
-    const audio = { offset, bytes: pcm.length, responseId: str(event.response_id), itemId: str(event.item_id) };
-    return this.add({ kind: 'recv', type, wireType: event.type, size, event: rest, audio }, t, turn);
+    return { offset, bytes: pcm.length, ...ids };
+  }
+
+  /** Counts one received frame against the event cap; false (nothing to record) once a cap is crossed. */
+  #admit(t: number): boolean {
+    if (this.#limit) return false;
+    if (this.#events + 1 > this.limits.maxEvents) return this.#exceed('maxEvents', this.#events + 1, this.limits.maxEvents, t);
+    this.#events++;
+    return true;
+  }
+
+  /** Counts bytes of a frame that the event log keeps against the frame-byte cap. */
+  #admitBytes(bytes: number, t: number): boolean {
+    if (this.#limit) return false;
+    if (this.#eventBytes + bytes > this.limits.maxEventBytes) return this.#exceed('maxEventBytes', this.#eventBytes + bytes, this.limits.maxEventBytes, t);
+    this.#eventBytes += bytes;
+    return true;
+  }
+
+  #exceed(limit: keyof SessionLimits, value: number, max: number, t: number): false {
+    if (!this.#limit) this.#limit = this.add({ kind: 'limit-exceeded', limit, value, max }, t);
+    return false;
+  }
+
+  #invalid(problem: InvalidFrameProblem, size: number, text: string, t: number, scrubbed = true): undefined {
+    if (this.#admitBytes(size, t)) this.add({ kind: 'recv-invalid', problem, size, preview: scrubbed ? this.#preview(text) : text }, t);
+    return undefined;
   }
 
   /**
@@ -99,7 +208,7 @@ export class TraceRecorder {
    * that arrives after turn 2 started still counts for turn 1), else the current turn.
    */
   #turnOf(type: string, event: Record<string, unknown>): number {
-    const responseId = str(event.response_id) ?? str((event.response as { id?: unknown } | undefined)?.id);
+    const responseId = eventResponseId(event);
     if (responseId === undefined) return this.turn;
     if (type === EV.responseCreated && !this.#responseTurn.has(responseId)) this.#responseTurn.set(responseId, this.turn);
     return this.#responseTurn.get(responseId) ?? this.turn;
@@ -114,8 +223,4 @@ export class TraceRecorder {
     for (const [turn, chunks] of this.#audio) outputAudio.set(turn, Buffer.concat(chunks));
     return { meta, entries: this.entries, outputAudio, promptAudio: new Map(this.#prompts) };
   }
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
 }

@@ -28,6 +28,8 @@ export interface TraceTarget {
   deployment: string | undefined;
   /** Where the canary ran (e.g. an Azure region), if known. */
   region: string | undefined;
+  /** A deprecation notice for the flavour (e.g. Azure preview), from the flavour table. Absent when none. */
+  notice?: string;
 }
 
 export interface TracePrompt {
@@ -63,7 +65,7 @@ export interface TraceOptions {
 export interface SessionLimits {
   /** Received events (recv + recv-invalid entries). */
   maxEvents: number;
-  /** Bytes of received frames, summed. */
+  /** Bytes of received frames, summed; an audio delta's base64 is left out (its decoded audio counts against maxAudioBytes). */
   maxEventBytes: number;
   /** Decoded output audio bytes, all turns together. */
   maxAudioBytes: number;
@@ -326,9 +328,12 @@ export interface Trace {
   rtp?: Map<number, Buffer>;
 }
 
+/** The entry type of one kind; works for entry types that carry several kinds (`ping` | `pong`). */
+export type EntryOfKind<K extends TraceEntry['kind']> = TraceEntry extends infer E ? (E extends { kind: infer EK } ? (K extends EK ? E & { kind: K } : never) : never) : never;
+
 /** The entries of one kind, typed. */
-export function entriesOfKind<K extends TraceEntry['kind']>(trace: Trace, kind: K): Extract<TraceEntry, { kind: K }>[] {
-  return trace.entries.filter((e): e is Extract<TraceEntry, { kind: K }> => e.kind === kind);
+export function entriesOfKind<K extends TraceEntry['kind']>(trace: Trace, kind: K): EntryOfKind<K>[] {
+  return trace.entries.filter((e): e is EntryOfKind<K> => e.kind === kind);
 }
 
 /** Received events of one normalized type. */

@@ -1,15 +1,18 @@
 /**
  * The trace on disk: `events.jsonl` (meta line first, then one entry per line), `turn-<n>.wav` (output
  * audio) and `prompt-<n>.wav` (prompt audio). Reading them back gives the same Trace, so analysis and reports
- * work from these files alone. Known secret values are scrubbed from every line written.
+ * work from these files alone. Known secret values (and key-like text) are scrubbed from every line written.
+ * Writing never throws on what a trace holds: an entry that cannot be serialized is written degraded (safeJson.ts).
  */
 import { mkdir, readFile, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeWav, parseWav } from '../audio/wav.js';
 import { InputError } from '../errors.js';
 import { scrub } from '../realtime/redact.js';
+import { idFields } from './ids.js';
+import { safeStringify } from './safeJson.js';
 import { rtpLogName } from './webrtc/rtpLog.js';
-import { TRACE_FORMAT_VERSION, type Trace, type TraceEntry, type TraceMeta } from './trace.js';
+import { TRACE_FORMAT_VERSION, type RecvEntry, type Trace, type TraceEntry, type TraceMeta } from './trace.js';
 
 export const EVENTS_FILE = 'events.jsonl';
 export const turnWavName = (turn: number): string => `turn-${turn}.wav`;
@@ -17,7 +20,7 @@ export const promptWavName = (turn: number): string => `prompt-${turn}.wav`;
 
 /** The events.jsonl text of a trace. */
 export function serializeEvents(trace: Trace, secrets: readonly string[] = []): string {
-  const lines = [trace.meta, ...trace.entries].map((e) => scrub(JSON.stringify(e), secrets));
+  const lines = [trace.meta, ...trace.entries].map((e) => scrub(safeStringify(e), secrets));
   return lines.join('\n') + '\n';
 }
 
@@ -40,7 +43,15 @@ export function parseEvents(text: string, source = EVENTS_FILE): { meta: TraceMe
   parsed.slice(1).forEach((e, i) => {
     if (typeof e.kind !== 'string') throw new InputError(`${source}:${i + 2}`, 'has no "kind"');
   });
-  return { meta, entries: parsed.slice(1) as TraceEntry[] };
+  const entries = parsed.slice(1) as TraceEntry[];
+  for (const e of entries) if (e.kind === 'recv') fillIds(e);
+  return { meta, entries };
+}
+
+/** Traces written before the recorder stored normalized ids get them here (the one place). */
+function fillIds(e: RecvEntry): void {
+  if ('responseId' in e || 'itemId' in e || typeof e.event !== 'object' || e.event === null) return;
+  Object.assign(e, idFields(e.event));
 }
 
 /** The WAV files of a trace, by file name: `turn-<n>.wav` (output audio), then `prompt-<n>.wav`. */

@@ -14,8 +14,17 @@
  *   is delivered to the waiter, from the first byte on.
  * - When the connection ends for any reason, a `close` entry is recorded once and `waiter.close()` is called.
  * - `close` is bounded: it resolves within a few seconds even if the peer never answers.
+ * - Caps: after each recorded frame (or decoded audio) the transport checks `rec.limitExceeded`; once set it
+ *   stops reading at once (pause, then close) and ends the connection, so a flooding peer cannot grow memory.
+ * - Client events: `rec.recordSend` gives each its `event_id`; the transport sends exactly what it returned.
+ *
+ * Extension (additive, for the session to stay transport-agnostic): `TransportContext` is what every factory
+ * gets, `TransportFactory` makes one transport per session; `transports.ts` maps a TransportKind to its factory.
  */
+import type { ResolvedEndpoint } from '../realtime/flavours.js';
+import type { TraceRecorder } from './recorder.js';
 import type { TransportKind } from './trace.js';
+import type { EventWaiter } from './waiter.js';
 
 export type ConnectOutcome = { ok: true } | { ok: false; reason: 'rejected' | 'connect-failed' };
 
@@ -42,3 +51,19 @@ export interface Transport {
   /** Closes (client-initiated) and resolves once the close is recorded; bounded. */
   close(): Promise<void>;
 }
+
+/** What a transport is given for one session. */
+export interface TransportContext {
+  endpoint: ResolvedEndpoint;
+  /** Flavour, auth and correlation headers for the handshake (auth included: mask before recording). */
+  headers: Record<string, string>;
+  rec: TraceRecorder;
+  waiter: EventWaiter;
+  /** Secret values to scrub from anything the transport records. */
+  secrets: readonly string[];
+  connectTimeoutMs: number;
+  /** Accept self-signed certificates (the simulator's `--tls`). */
+  insecureTls?: boolean;
+}
+
+export type TransportFactory = (ctx: TransportContext) => Transport;

@@ -1,25 +1,82 @@
 /**
- * Endpoint flavours: where a Realtime deployment lives and which dialect it speaks.
+ * Endpoint flavours: where a Realtime deployment lives, which dialect it speaks, and whether it still works.
+ * The table below is the only place that knows flavours; the simulator, the reports and the benchmarks ask it.
  *
  * - `azure-ga`      wss://<resource>.openai.azure.com/openai/v1/realtime?model=<deployment>   (GA event names, no api-version)
- * - `azure-preview` wss://<resource>.openai.azure.com/openai/realtime?api-version=<v>&deployment=<d> (beta event names)
+ * - `azure-preview` wss://<resource>.openai.azure.com/openai/realtime?api-version=<v>&deployment=<d> (beta event names;
+ *                   deprecated by Azure on 2026-04-30, still served)
  * - `openai-ga`     wss://api.openai.com/v1/realtime?model=<model>
- * - `openai-beta`   same URL, header `OpenAI-Beta: realtime=v1`
+ * - `openai-beta`   same URL, header `OpenAI-Beta: realtime=v1` — retired by OpenAI in May 2026 (the service answers
+ *                   101, `error` `beta_api_shape_disabled`, close 4000), so it is refused before connecting.
  */
 import { ConfigError } from '../errors.js';
 
 export type Flavour = 'azure-ga' | 'azure-preview' | 'openai-ga' | 'openai-beta';
 export type Dialect = 'ga' | 'beta';
+export type Service = 'azure' | 'openai';
+export type FlavourStatus = 'ga' | 'deprecated' | 'retired';
+
+export interface FlavourInfo {
+  service: Service;
+  dialect: Dialect;
+  /** The URL path of the WebSocket endpoint. */
+  path: string;
+  status: FlavourStatus;
+  /** What to tell the user about a deprecated or retired flavour. */
+  message?: string;
+  /** Correlation headers a response of this service is expected to carry (lower case), for the ids for support. */
+  idHeaders: readonly string[];
+}
+
+const AZURE_ID_HEADERS = ['apim-request-id', 'x-request-id', 'x-ms-region', 'x-ms-client-request-id'] as const;
+const OPENAI_ID_HEADERS = ['cf-ray'] as const;
+
+export const OPENAI_BETA_RETIRED = 'OpenAI turned off the beta Realtime interface in May 2026; use openai-ga';
+export const AZURE_PREVIEW_DEPRECATED = 'Azure deprecated the preview Realtime API on 2026-04-30; move to /openai/v1/realtime';
+
+export const FLAVOUR_TABLE: Readonly<Record<Flavour, FlavourInfo>> = {
+  'azure-ga': { service: 'azure', dialect: 'ga', path: '/openai/v1/realtime', status: 'ga', idHeaders: AZURE_ID_HEADERS },
+  'azure-preview': { service: 'azure', dialect: 'beta', path: '/openai/realtime', status: 'deprecated', message: AZURE_PREVIEW_DEPRECATED, idHeaders: AZURE_ID_HEADERS },
+  'openai-ga': { service: 'openai', dialect: 'ga', path: '/v1/realtime', status: 'ga', idHeaders: OPENAI_ID_HEADERS },
+  'openai-beta': { service: 'openai', dialect: 'beta', path: '/v1/realtime', status: 'retired', message: OPENAI_BETA_RETIRED, idHeaders: OPENAI_ID_HEADERS },
+};
 
 export const FLAVOURS: readonly Flavour[] = ['azure-ga', 'azure-preview', 'openai-ga', 'openai-beta'];
 export const DEFAULT_AZURE_PREVIEW_API_VERSION = '2025-04-01-preview';
 
+export function flavourInfo(flavour: Flavour): FlavourInfo {
+  return FLAVOUR_TABLE[flavour];
+}
+
+export function isFlavour(value: string): value is Flavour {
+  return (FLAVOURS as readonly string[]).includes(value);
+}
+
 export function dialectOf(flavour: Flavour): Dialect {
-  return flavour === 'azure-ga' || flavour === 'openai-ga' ? 'ga' : 'beta';
+  return FLAVOUR_TABLE[flavour].dialect;
+}
+
+export function serviceOf(flavour: Flavour): Service {
+  return FLAVOUR_TABLE[flavour].service;
 }
 
 export function isAzure(flavour: Flavour): boolean {
-  return flavour === 'azure-ga' || flavour === 'azure-preview';
+  return serviceOf(flavour) === 'azure';
+}
+
+/** The flavours a probe can still use (not retired). */
+export function usableFlavours(): Flavour[] {
+  return FLAVOURS.filter((f) => FLAVOUR_TABLE[f].status !== 'retired');
+}
+
+/** The deprecation notice to show for a flavour, if it is deprecated (undefined for GA flavours). */
+export function flavourNotice(flavour: Flavour): string | undefined {
+  return FLAVOUR_TABLE[flavour].status === 'deprecated' ? FLAVOUR_TABLE[flavour].message : undefined;
+}
+
+/** The correlation headers a flavour's responses are expected to carry. */
+export function idHeadersOf(flavour: Flavour): readonly string[] {
+  return FLAVOUR_TABLE[flavour].idHeaders;
 }
 
 /** How a target names its endpoint: a full URL, or an Azure resource / OpenAI model plus a flavour. */
@@ -44,14 +101,16 @@ export interface ResolvedEndpoint {
   deployment: string | undefined;
   /** Extra headers the flavour needs (never auth). */
   headers: Record<string, string>;
+  /** A deprecation notice to show the user (e.g. Azure preview), absent for GA flavours. */
+  notice?: string;
 }
 
-/** Infers the flavour of a full URL from its path; `/v1/realtime` on a non-Azure host is OpenAI. */
+/** Infers the flavour of a full URL from its path (longest table path first); `/v1/realtime` on a non-Azure host is OpenAI. */
 export function inferFlavour(url: URL): Flavour {
   const path = url.pathname.replace(/\/+$/, '');
-  if (path.endsWith('/openai/v1/realtime')) return 'azure-ga';
-  if (path.endsWith('/openai/realtime')) return 'azure-preview';
-  if (path.endsWith('/v1/realtime')) return 'openai-ga';
+  const byPath = usableFlavours().sort((a, b) => FLAVOUR_TABLE[b].path.length - FLAVOUR_TABLE[a].path.length);
+  const found = byPath.find((f) => path.endsWith(FLAVOUR_TABLE[f].path));
+  if (found) return found;
   throw new ConfigError(
     'endpoint',
     `cannot infer the flavour from path "${url.pathname}": expected /openai/v1/realtime, /openai/realtime or /v1/realtime (or pass a flavour)`,
@@ -95,19 +154,19 @@ export function resolveEndpoint(spec: EndpointSpec): ResolvedEndpoint {
   } else {
     flavour = spec.flavour ?? (spec.resource ? 'azure-ga' : 'openai-ga');
     if (!spec.deployment) throw new ConfigError('deployment', 'is required when no endpoint URL is given');
-    if (flavour === 'azure-ga' || flavour === 'azure-preview') {
+    if (isAzure(flavour)) {
       if (!spec.resource) throw new ConfigError('resource', `is required for flavour ${flavour}`);
       const host = azureHost(spec.resource);
       if (flavour === 'azure-ga') {
-        url = new URL(`wss://${host}/openai/v1/realtime`);
+        url = new URL(`wss://${host}${FLAVOUR_TABLE[flavour].path}`);
         url.searchParams.set('model', spec.deployment);
       } else {
-        url = new URL(`wss://${host}/openai/realtime`);
+        url = new URL(`wss://${host}${FLAVOUR_TABLE[flavour].path}`);
         url.searchParams.set('api-version', spec.apiVersion ?? DEFAULT_AZURE_PREVIEW_API_VERSION);
         url.searchParams.set('deployment', spec.deployment);
       }
     } else {
-      url = new URL('wss://api.openai.com/v1/realtime');
+      url = new URL(`wss://api.openai.com${FLAVOUR_TABLE[flavour].path}`);
       url.searchParams.set('model', spec.deployment);
     }
   }
@@ -115,10 +174,12 @@ export function resolveEndpoint(spec: EndpointSpec): ResolvedEndpoint {
     throw new ConfigError('endpoint', 'Azure GA (/openai/v1/realtime) URLs must not carry api-version: the service answers 401');
   }
   const dialect = spec.dialect ?? dialectOf(flavour);
+  // OpenAI + beta dialect is the retired beta interface, however it was asked for (flavour or --dialect beta).
+  if (!isAzure(flavour) && dialect === 'beta') flavour = 'openai-beta';
+  const info = FLAVOUR_TABLE[flavour];
+  if (info.status === 'retired') throw new ConfigError(spec.dialect === 'beta' && spec.flavour !== 'openai-beta' ? 'dialect' : 'flavour', info.message ?? `${flavour} is retired`);
   const headers: Record<string, string> = {};
-  if (dialect === 'beta' && !isAzure(flavour)) headers['OpenAI-Beta'] = 'realtime=v1';
-  if (flavour === 'openai-ga' && dialect === 'beta') flavour = 'openai-beta';
-  if (flavour === 'openai-beta' && dialect === 'beta') headers['OpenAI-Beta'] = 'realtime=v1';
   const deployment = url.searchParams.get('deployment') ?? url.searchParams.get('model') ?? spec.deployment;
-  return { url, flavour, dialect, deployment: deployment ?? undefined, headers };
+  const notice = flavourNotice(flavour);
+  return { url, flavour, dialect, deployment: deployment ?? undefined, headers, ...(notice ? { notice } : {}) };
 }

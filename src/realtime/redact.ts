@@ -1,7 +1,11 @@
 /**
  * Secret hygiene. Keys, bearer tokens, SAS signatures and webhook URLs never reach a file or a log:
- * URLs lose secret query parameters, sensitive headers are masked, and known secret values are scrubbed.
+ * URLs lose secret query parameters, sensitive headers are masked, known secret values are scrubbed, and so is
+ * anything that looks like a key even when nobody configured it (keyLike.ts).
  */
+import { maskKeyLike } from './keyLike.js';
+
+export { looksLikeSecret } from './keyLike.js';
 const SECRET_QUERY = /^(api-key|api_key|key|sig|token|access_token|code|client_secret|se|sp|sv|skoid|sktid|skt|ske|sks|skv|signature)$/i;
 const SECRET_HEADERS = new Set(['authorization', 'api-key', 'ocp-apim-subscription-key', 'cookie', 'set-cookie', 'proxy-authorization', 'x-api-key']);
 export const REDACTED = '[redacted]';
@@ -35,7 +39,10 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
   return out;
 }
 
-/** Replaces every occurrence of the given secret values (and their URL-encoded forms) in `text`. */
+/**
+ * Replaces every occurrence of the given secret values (and their URL-encoded forms) in `text`, then masks
+ * anything else that looks like a key or a bearer token (an OpenAI key the service echoed, a JWT, a SAS `sig=`).
+ */
 export function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) {
@@ -44,5 +51,5 @@ export function scrub(text: string, secrets: readonly string[]): string {
     const enc = encodeURIComponent(s);
     if (enc !== s) out = out.split(enc).join(REDACTED);
   }
-  return out;
+  return maskKeyLike(out, REDACTED);
 }

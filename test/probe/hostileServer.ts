@@ -1,5 +1,6 @@
 /** A deliberately misbehaving server for probe robustness tests (the simulator is well-behaved on purpose). */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
@@ -14,6 +15,8 @@ export async function hostileServer(opts: {
   reject?: { status: number; body: string; headers?: Record<string, string> };
   onConnection?: (ws: WebSocket, req: IncomingMessage) => void;
   upgradeHeaders?: Record<string, string>;
+  /** Answers the upgrade by hand on the raw socket (e.g. a 101 with a wrong Sec-WebSocket-Accept). */
+  rawUpgrade?: (req: IncomingMessage, socket: Duplex) => void;
 }): Promise<Hostile> {
   let last: IncomingMessage['headers'] | undefined;
   const http = createServer((_req, res: ServerResponse) => res.writeHead(404).end());
@@ -21,8 +24,11 @@ export async function hostileServer(opts: {
   wss.on('headers', (headers) => {
     for (const [k, v] of Object.entries(opts.upgradeHeaders ?? {})) headers.push(`${k}: ${v}`);
   });
+  const raw = new Set<Duplex>();
   http.on('upgrade', (req, socket, head) => {
+    raw.add(socket);
     last = req.headers;
+    if (opts.rawUpgrade) return opts.rawUpgrade(req, socket);
     if (opts.reject) {
       const h = Object.entries({ 'content-type': 'application/json', ...opts.reject.headers }).map(([k, v]) => `${k}: ${v}\r\n`).join('');
       socket.end(`HTTP/1.1 ${opts.reject.status} Nope\r\n${h}content-length: ${Buffer.byteLength(opts.reject.body)}\r\n\r\n${opts.reject.body}`);
@@ -38,6 +44,7 @@ export async function hostileServer(opts: {
     close: () =>
       new Promise((r) => {
         for (const c of wss.clients) c.terminate();
+        for (const s of raw) s.destroy();
         wss.close();
         http.close(() => r());
         http.closeAllConnections();

@@ -19,8 +19,9 @@ beforeAll(async () => {
 afterAll(async () => sim?.close());
 
 function probe(flavour: Flavour, scenario: string | undefined, o: Partial<ProbeOptions> = {}): Promise<Trace> {
-  const endpoint = resolveEndpoint({ endpoint: sim.url(flavour, { scenario }), dialect: flavour === 'openai-beta' ? 'beta' : undefined });
-  return runProbe({ name: `${flavour}-${scenario ?? 'healthy'}`, endpoint, auth: { mode: 'api-key', key: KEY } }, { prompts: [catalog[0]!], turns: 1, turnTimeoutMs: 15_000, settleMs: 400, ...o });
+  const endpoint = resolveEndpoint({ endpoint: sim.url(flavour, { scenario }) });
+  // burst pace keeps the suite fast; the flavour test and the pacing test below run at real time
+  return runProbe({ name: `${flavour}-${scenario ?? 'healthy'}`, endpoint, auth: { mode: 'api-key', key: KEY } }, { prompts: [catalog[0]!], turns: 1, turnTimeoutMs: 15_000, settleMs: 400, pace: 'burst', ...o });
 }
 
 /** RMS in dBFS of PCM16 bytes [from, to). */
@@ -40,13 +41,12 @@ const audioDeltas = (t: Trace, turn = 1): RecvEntry[] => received(t, 'response.o
 describe('probe against the simulator: flavours', () => {
   const flavourTraces = new Map<Flavour, Promise<Trace>>();
   beforeAll(() => {
-    for (const f of ['azure-ga', 'azure-preview', 'openai-ga', 'openai-beta'] as const) flavourTraces.set(f, probe(f, undefined, { prompts: catalog.slice(0, 3), turns: 3 }));
+    for (const f of ['azure-ga', 'azure-preview', 'openai-ga'] as const) flavourTraces.set(f, probe(f, undefined, { prompts: catalog.slice(0, 3), turns: 3, pace: f === 'azure-ga' ? 'realtime' : 'burst' }));
   });
   it.each([
     ['azure-ga', 'response.output_audio.delta'],
     ['azure-preview', 'response.audio.delta'],
     ['openai-ga', 'response.output_audio.delta'],
-    ['openai-beta', 'response.audio.delta'],
   ] as const)('%s completes three turns with its own event names', async (flavour, wireAudio) => {
     const trace = await flavourTraces.get(flavour)!;
     expect(entriesOfKind(trace, 'turn-end').map((e) => e.outcome)).toEqual(['response-done', 'response-done', 'response-done']);
@@ -61,6 +61,26 @@ describe('probe against the simulator: flavours', () => {
     const itemEvents = trace.entries.filter((e): e is RecvEntry => e.kind === 'recv' && e.wireType.startsWith('conversation.item.'));
     expect(itemEvents.some((e) => e.wireType === (flavour.endsWith('ga') ? 'conversation.item.added' : 'conversation.item.created'))).toBe(true);
     expect(entriesOfKind(trace, 'close')[0]).toMatchObject({ code: 1000, initiatedBy: 'client' });
+    expect(trace.meta.target.transport).toBe('websocket');
+    expect(trace.meta.target.notice).toBe(flavour === 'azure-preview' ? 'Azure deprecated the preview Realtime API on 2026-04-30; move to /openai/v1/realtime' : undefined);
+    // every client event carries a session-unique event_id; Azure upgrades carry a client request id
+    const ids = entriesOfKind(trace, 'send').map((s) => String(s.event.event_id));
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^evt_[0-9a-f]{8}_\d+$/);
+    const clientRequestId = entriesOfKind(trace, 'upgrade-request')[0]!.headers['x-ms-client-request-id'];
+    if (flavour.startsWith('azure')) expect(clientRequestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    else expect(clientRequestId).toBeUndefined();
+    // normalized ids on received events
+    const done = received(trace, 'response.done', 1)[0]!;
+    expect(done.responseId).toBe((done.event.response as { id: string }).id);
+    const delta = audioDeltas(trace, 1)[0]!;
+    expect(delta.itemId).toBe(delta.audio!.itemId);
+    expect(delta.responseId).toBe(done.responseId);
+    expect(entriesOfKind(trace, 'loop-delay').map((e) => e.turn)).toEqual([1, 2, 3]);
+  });
+
+  it('the retired openai-beta flavour is refused before connecting', () => {
+    expect(() => resolveEndpoint({ endpoint: sim.url('openai-ga'), dialect: 'beta' })).toThrow('OpenAI turned off the beta Realtime interface in May 2026; use openai-ga');
   });
 });
 
@@ -173,7 +193,7 @@ describe('probe against the simulator: slow delivery', () => {
     const slowSim = await startSimulator({ port: 0, apiKey: KEY, catalog: [short], scenario: 'slow-delivery' });
     try {
       const endpoint = resolveEndpoint({ endpoint: slowSim.url('azure-ga') });
-      const trace = await runProbe({ name: 'slow', endpoint, auth: { mode: 'api-key', key: KEY } }, { prompts: [short], turns: 1, turnTimeoutMs: 20_000 });
+      const trace = await runProbe({ name: 'slow', endpoint, auth: { mode: 'api-key', key: KEY } }, { prompts: [short], turns: 1, turnTimeoutMs: 20_000, pace: 'burst' });
       const ts = received(trace, 'response.output_audio.delta', 1).map((e) => e.t);
       const audioMs = trace.outputAudio.get(1)!.length / 48;
       expect(ts[ts.length - 1]! - ts[0]!).toBeGreaterThan(audioMs * 1.2);
@@ -198,7 +218,7 @@ describe('probe against the simulator: VAD turns and Entra ID', () => {
     const scopes: string[] = [];
     const credential = { getToken: async (scope: string | string[]) => (scopes.push(String(scope)), { token: KEY, expiresOnTimestamp: Date.now() + 3_600_000 }) };
     const endpoint = resolveEndpoint({ endpoint: sim.url('azure-ga') });
-    const trace = await runProbe({ name: 'entra', endpoint, auth: { mode: 'entra', credential } }, { prompts: [catalog[0]!], turns: 1 });
+    const trace = await runProbe({ name: 'entra', endpoint, auth: { mode: 'entra', credential } }, { prompts: [catalog[0]!], turns: 1, pace: 'burst' });
     expect(scopes).toEqual(['https://cognitiveservices.azure.com/.default']);
     expect(entriesOfKind(trace, 'upgrade-request')[0]!.headers.authorization).toBe('[redacted]');
     expect(entriesOfKind(trace, 'session-end')[0]!.reason).toBe('completed');

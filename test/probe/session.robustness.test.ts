@@ -6,7 +6,7 @@ import { entriesOfKind } from '../../src/probe/trace.js';
 import { hostileServer, type Hostile } from './hostileServer.js';
 
 const prompt = { id: 'p', text: 'p', answer: undefined, expect: [], pcm: Buffer.alloc(48 * 300) };
-const fast: ProbeOptions = { prompts: [prompt], turns: 2, turnTimeoutMs: 400, cancelWaitMs: 300, connectTimeoutMs: 1000, settleMs: 20, sessionTimeoutMs: 5000 };
+const fast: ProbeOptions = { prompts: [prompt], turns: 2, turnTimeoutMs: 400, cancelWaitMs: 300, connectTimeoutMs: 1000, settleMs: 20, sessionTimeoutMs: 5000, pace: 'burst' };
 const KEY = 'sk-test-SECRET-9f8e7d6c';
 let server: Hostile | undefined;
 afterEach(async () => server?.close());

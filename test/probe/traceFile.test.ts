@@ -11,7 +11,7 @@ import { hostileServer, type Hostile } from './hostileServer.js';
 let server: Hostile | undefined;
 afterEach(async () => server?.close());
 
-/** A minimal beta-dialect server answering every response.create with three audio deltas (one odd-length). */
+/** A minimal beta-dialect server answering every response.create with three audio deltas. */
 async function tinyServer(): Promise<Hostile> {
   return hostileServer({
     onConnection: (ws) => {
@@ -24,7 +24,7 @@ async function tinyServer(): Promise<Hostile> {
         n++;
         const ids = { response_id: `resp_${n}`, item_id: `item_${n}`, output_index: 0, content_index: 0 };
         ws.send(JSON.stringify({ type: 'response.created', response: { id: `resp_${n}`, status: 'in_progress' } }));
-        for (const bytes of [4800, 4801, 960]) {
+        for (const bytes of [4800, 4802, 960]) {
           ws.send(JSON.stringify({ type: 'response.audio.delta', ...ids, delta: Buffer.alloc(bytes, n).toString('base64') }));
         }
         ws.send(JSON.stringify({ type: 'response.audio_transcript.done', ...ids, transcript: 'héllo <b>' }));
@@ -40,13 +40,13 @@ describe('trace files', () => {
     server = await tinyServer();
     const endpoint = resolveEndpoint({ endpoint: server.url.replace('/openai/v1/realtime?model=test', '/openai/realtime?api-version=x&deployment=d') });
     const prompt = { id: 'p', text: 't', answer: undefined, expect: ['hello'], pcm: Buffer.alloc(48 * 250, 3) };
-    const trace = await runProbe({ name: 'rt', endpoint, auth: { mode: 'none' } }, { prompts: [prompt], turns: 2, settleMs: 30 });
+    const trace = await runProbe({ name: 'rt', endpoint, auth: { mode: 'none' } }, { prompts: [prompt], turns: 2, settleMs: 30, pace: 'burst' });
 
     expect(trace.meta.target.dialect).toBe('beta');
     const deltas = trace.entries.filter((e) => e.kind === 'recv' && e.type === 'response.output_audio.delta');
     expect(deltas).toHaveLength(6);
-    expect(trace.outputAudio.get(1)!.length).toBe(4800 + 4801 + 960);
-    expect(itemAudio(trace, 2, 'item_2').equals(Buffer.alloc(10561, 2))).toBe(true);
+    expect(trace.outputAudio.get(1)!.length).toBe(4800 + 4802 + 960);
+    expect(itemAudio(trace, 2, 'item_2').equals(Buffer.alloc(10562, 2))).toBe(true);
     expect(JSON.stringify(trace.entries)).not.toMatch(/"delta":"AQEB/); // audio is kept as bytes, not base64
 
     const dir = await mkdtemp(join(tmpdir(), 'rc-trace-'));

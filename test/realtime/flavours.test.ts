@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveEndpoint, inferFlavour } from '../../src/realtime/flavours.js';
+import { resolveEndpoint, inferFlavour, FLAVOURS, flavourInfo, dialectOf, isAzure, idHeadersOf, flavourNotice } from '../../src/realtime/flavours.js';
 import { normalizeEventType, wireEventType, sessionUpdateEvent } from '../../src/realtime/events.js';
 import { authHeaders } from '../../src/realtime/auth.js';
 import { ConfigError } from '../../src/errors.js';
@@ -18,22 +18,45 @@ describe('endpoint flavours', () => {
     expect(r.dialect).toBe('beta');
   });
 
-  it('builds OpenAI GA and beta; beta adds the OpenAI-Beta header', () => {
+  it('builds OpenAI GA with no extra headers and no notice', () => {
     const ga = resolveEndpoint({ deployment: 'gpt-realtime', flavour: 'openai-ga' });
     expect(ga.url.toString()).toBe('wss://api.openai.com/v1/realtime?model=gpt-realtime');
     expect(ga.headers).toEqual({});
-    const beta = resolveEndpoint({ deployment: 'gpt-realtime', flavour: 'openai-beta' });
-    expect(beta.headers).toEqual({ 'OpenAI-Beta': 'realtime=v1' });
-    expect(beta.dialect).toBe('beta');
+    expect(ga.notice).toBeUndefined();
   });
 
-  it('infers the flavour of a full URL from its path and lets --dialect override it', () => {
+  it('refuses the retired OpenAI beta interface before connecting, by flavour or by --dialect beta', () => {
+    const msg = 'OpenAI turned off the beta Realtime interface in May 2026; use openai-ga';
+    expect(() => resolveEndpoint({ deployment: 'gpt-realtime', flavour: 'openai-beta' })).toThrow(msg);
+    expect(() => resolveEndpoint({ deployment: 'gpt-realtime', flavour: 'openai-beta' })).toThrow(ConfigError);
+    expect(() => resolveEndpoint({ endpoint: 'ws://127.0.0.1:9/v1/realtime?model=m', dialect: 'beta' })).toThrow(/^dialect: OpenAI turned off/);
+    expect(() => resolveEndpoint({ endpoint: 'wss://api.openai.com/v1/realtime?model=m', flavour: 'openai-beta' })).toThrow(/^flavour: OpenAI turned off/);
+  });
+
+  it('keeps Azure preview working, with its deprecation notice', () => {
+    const r = resolveEndpoint({ endpoint: 'wss://x.openai.azure.com/openai/realtime?deployment=d' });
+    expect(r.flavour).toBe('azure-preview');
+    expect(r.notice).toBe('Azure deprecated the preview Realtime API on 2026-04-30; move to /openai/v1/realtime');
+    expect(resolveEndpoint({ resource: 'contoso', deployment: 'rt', flavour: 'azure-ga' }).notice).toBeUndefined();
+  });
+
+  it('infers the flavour of a full URL from its path and lets --dialect override it on Azure', () => {
     expect(inferFlavour(new URL('ws://127.0.0.1:1/openai/v1/realtime?model=x'))).toBe('azure-ga');
     expect(inferFlavour(new URL('wss://gw.example/openai/realtime?api-version=1&deployment=x'))).toBe('azure-preview');
     expect(inferFlavour(new URL('wss://proxy.example/v1/realtime?model=x'))).toBe('openai-ga');
-    const beta = resolveEndpoint({ endpoint: 'ws://127.0.0.1:9/v1/realtime?model=m', dialect: 'beta' });
-    expect(beta.flavour).toBe('openai-beta');
-    expect(beta.headers['OpenAI-Beta']).toBe('realtime=v1');
+    const beta = resolveEndpoint({ endpoint: 'ws://127.0.0.1:9/openai/v1/realtime?model=m', dialect: 'beta' });
+    expect(beta).toMatchObject({ flavour: 'azure-ga', dialect: 'beta', headers: {} });
+  });
+
+  it('answers flavour questions from one table', () => {
+    expect(FLAVOURS.map((f) => [f, flavourInfo(f).service, dialectOf(f), flavourInfo(f).status])).toEqual([
+      ['azure-ga', 'azure', 'ga', 'ga'], ['azure-preview', 'azure', 'beta', 'deprecated'],
+      ['openai-ga', 'openai', 'ga', 'ga'], ['openai-beta', 'openai', 'beta', 'retired'],
+    ]);
+    expect(FLAVOURS.filter(isAzure)).toEqual(['azure-ga', 'azure-preview']);
+    expect(idHeadersOf('azure-ga')).toContain('x-ms-client-request-id');
+    expect(idHeadersOf('openai-ga')).toEqual(['cf-ray']);
+    expect(flavourNotice('openai-beta')).toBeUndefined(); // retired: refused, not noticed
   });
 
   it('rejects bad endpoints with errors naming the field', () => {
