@@ -3,7 +3,9 @@
  * real-time RTP) and WebRTC scenarios that put each RTP fault on turn 1, and a probe over loopback.
  */
 import { loadCatalog, type PromptSpec } from '../../src/probe/prompts.js';
-import { runWebRtcProbe, type WebRtcProbeOptions } from '../../src/probe/webrtc/driver.js';
+import { runProbe, type ProbeOptions } from '../../src/probe/session.js';
+import { webrtcTransportWith } from '../../src/probe/webrtc/factory.js';
+import type { WebRtcOptions } from '../../src/probe/webrtc/transport.js';
 import type { Trace } from '../../src/probe/trace.js';
 import { resolveEndpoint } from '../../src/realtime/flavours.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
@@ -30,10 +32,11 @@ export async function startWebRtcSim(): Promise<RunningSimulator> {
   return sim;
 }
 
-export function probeWebRtc(sim: RunningSimulator, flavour: 'openai-ga' | 'azure-ga', scenario: string | undefined, o: Partial<WebRtcProbeOptions> = {}): Promise<Trace> {
+/** One probe session over WebRTC through the shared scripted session (the `webrtc` transport). */
+export function probeWebRtc(sim: RunningSimulator, flavour: 'openai-ga' | 'azure-ga', scenario: string | undefined, o: Partial<ProbeOptions> = {}, webrtc: WebRtcOptions = {}): Promise<Trace> {
   const endpoint = resolveEndpoint({ endpoint: sim.url(flavour, { scenario }) });
-  return runWebRtcProbe(
+  return runProbe(
     { name: `${flavour}-webrtc-${scenario ?? 'healthy'}`, endpoint, auth: { mode: 'api-key', key: KEY } },
-    { prompts: shortCatalog(), turns: 1, turnTimeoutMs: 20_000, settleMs: 200, ...o, webrtc: { ice: { bindAddress: '127.0.0.1' }, mediaTimeoutMs: 3_000, ...o.webrtc } },
+    { prompts: shortCatalog(), turns: 1, turnTimeoutMs: 20_000, settleMs: 200, ...o, transport: webrtcTransportWith({ mediaTimeoutMs: 3_000, ...webrtc }) },
   );
 }

@@ -11,16 +11,22 @@ import { EV } from '../../realtime/events.js';
 import type { RecvEntry, Trace, TraceEntry } from '../../probe/trace.js';
 import { readRtpLog } from '../../probe/webrtc/rtpLog.js';
 import { strAt } from '../fields.js';
-import { buildTalkspurts, mediaTimelinePcm, type Talkspurt } from './timeline.js';
+import { buildTalkspurts, mediaTimelinePcm, type Blocked, type Talkspurt } from './timeline.js';
 
 /** The talkspurts of every turn that has an RTP log. */
 export function turnTalkspurts(trace: Trace, jitterBufferMs: number): Map<number, Talkspurt[]> {
   const out = new Map<number, Talkspurt[]>();
+  const blocked = probeBlocked(trace);
   for (const [turn, log] of trace.rtp ?? []) {
     const records = readRtpLog(log, `rtp log of turn ${turn}`);
-    if (records.length) out.set(turn, buildTalkspurts(records, jitterBufferMs));
+    if (records.length) out.set(turn, buildTalkspurts(records, jitterBufferMs, blocked));
   }
   return out;
+}
+
+/** The intervals the probe's own event loop was blocked (`probe-stall` entries). */
+export function probeBlocked(trace: Trace): Blocked[] {
+  return trace.entries.flatMap((e) => (e.kind === 'probe-stall' ? [{ from: e.t - e.durationMs, to: e.t }] : []));
 }
 
 export function asHeardTrace(trace: Trace, spurts: Map<number, Talkspurt[]>): Trace {

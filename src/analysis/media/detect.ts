@@ -11,7 +11,7 @@ import type { DetectionConfig } from '../config.js';
 import type { Finding } from '../findings.js';
 import { ms1 } from '../fields.js';
 import { dur, sec } from '../format.js';
-import type { MediaPacket, Talkspurt } from './timeline.js';
+import { covered, type Blocked, type MediaPacket, type Talkspurt } from './timeline.js';
 
 /** A loss shorter than this many packets is counted, not reported. */
 const MIN_LOST_PACKETS = 3;
@@ -24,12 +24,6 @@ const EXCURSION_MS = 20;
 /** Underruns of one jitter burst closer than this (heard ms) are one finding. */
 const JITTER_CLUSTER_MS = 2_000;
 const FRAME_MS = 20;
-
-/** An interval in which the probe's own event loop was blocked (a `probe-stall` entry). */
-export interface Blocked {
-  from: number;
-  to: number;
-}
 
 /**
  * Media findings of one turn. Arrival gaps mostly covered by `blocked` (the probe itself was not running) are
@@ -113,7 +107,5 @@ function detectSpurt(turn: number, s: Talkspurt, c: DetectionConfig, base: numbe
 
 /** Whether the probe's loop was blocked for at least half of the gap's excess within [from, to]. */
 function probeWasBlocked(blocked: readonly Blocked[], from: number, to: number, excessMs: number): boolean {
-  let covered = 0;
-  for (const b of blocked) covered += Math.max(0, Math.min(to, b.to) - Math.max(from, b.from));
-  return excessMs > 0 && covered >= excessMs / 2;
+  return excessMs > 0 && covered(blocked, from, to) >= excessMs / 2;
 }

@@ -14,7 +14,7 @@ import { isFailing, sortFindings, type Finding, type FindingCode } from '../find
 import { clip, dur, quote } from '../format.js';
 import type { RunAnalysis, TurnAnalysis } from '../metrics.js';
 import { runVerdict } from '../verdict.js';
-import { asHeardTrace, turnTalkspurts } from './asHeard.js';
+import { asHeardTrace, probeBlocked, turnTalkspurts } from './asHeard.js';
 import { detectMedia } from './detect.js';
 
 export { asHeardTrace, mediaTimelineTrace, turnTalkspurts } from './asHeard.js';
@@ -35,7 +35,7 @@ export function analyzeWebRtc(trace: Trace, config: DetectionConfig, base: (t: T
   const spurts = turnTalkspurts(trace, config.jitterBufferMs);
   const run = base(asHeardTrace(trace, spurts));
   const runFindings = [...setupFindings(trace), ...run.findings.filter((f) => !(f.code === 'connection_rejected' && setupFailed(trace)))];
-  const blocked = trace.entries.flatMap((e) => (e.kind === 'probe-stall' ? [{ from: e.t - e.durationMs, to: e.t }] : []));
+  const blocked = probeBlocked(trace);
   const turns = run.turns.map((t) => mediaTurn(trace, t, detectMedia(t.turn, spurts.get(t.turn) ?? [], config, blocked)));
   const findings = sortFindings(runFindings);
   const mediaError = findings.some((f) => f.code === 'media_setup_failed') || turns.some((t) => t.findings.some((f) => f.code === 'no_media'));

@@ -48,14 +48,23 @@ export interface Talkspurt {
 const TICKS_PER_MS = 48;
 const FRAME_MS = 20;
 
-/** Splits the log into talkspurts (at marker bits) and models both timelines. */
-export function buildTalkspurts(records: readonly RtpRecord[], jitterBufferMs: number): Talkspurt[] {
+/** An interval in which the probe's own event loop was blocked (a `probe-stall` entry), trace clock. */
+export interface Blocked {
+  from: number;
+  to: number;
+}
+
+/**
+ * Splits the log into talkspurts (at marker bits) and models both timelines. Arrival delay that falls inside
+ * `blocked` is the probe's own, not the path's: the listener model does not hear it.
+ */
+export function buildTalkspurts(records: readonly RtpRecord[], jitterBufferMs: number, blocked: readonly Blocked[] = []): Talkspurt[] {
   const spurts: RtpRecord[][] = [];
   for (const r of records) {
     if (r.marker || spurts.length === 0) spurts.push([]);
     spurts[spurts.length - 1]!.push(r);
   }
-  return spurts.map((s) => model(s, jitterBufferMs));
+  return spurts.map((s) => model(s, jitterBufferMs, blocked));
 }
 
 /** Unwraps 16-bit sequence numbers and 32-bit timestamps (nearest to the previous), then puts packets in sequence order. */
@@ -76,7 +85,7 @@ function unwrap(records: readonly RtpRecord[]): { r: RtpRecord; seq: number; tic
   return out.sort((a, b) => a.seq - b.seq).filter((x) => (seen.has(x.seq) ? false : (seen.add(x.seq), true)));
 }
 
-function model(records: RtpRecord[], jitterBufferMs: number): Talkspurt {
+function model(records: RtpRecord[], jitterBufferMs: number, blocked: readonly Blocked[]): Talkspurt {
   const packets: MediaPacket[] = [];
   const ordered = unwrap(records);
   const seq0 = ordered[0]!.seq;
@@ -90,8 +99,9 @@ function model(records: RtpRecord[], jitterBufferMs: number): Talkspurt {
     const lostBefore = prev ? dSeq - 1 : 0;
     const dtxBeforeMs = prev ? Math.max(0, mediaMs - prev.mediaMs - dSeq * FRAME_MS) : 0;
     const due = prev ? prev.playAt + (mediaMs - prev.mediaMs) : playStart;
-    const playAt = Math.max(due, r.t);
-    const underrunMs = prev ? Math.max(0, r.t - due) : 0;
+    const arrived = prev ? r.t - Math.min(Math.max(0, r.t - due), covered(blocked, prev.t, r.t)) : r.t;
+    const playAt = Math.max(due, arrived);
+    const underrunMs = prev ? Math.max(0, arrived - due) : 0;
     const excessMs = prev ? r.t - prev.t - (mediaMs - prev.mediaMs) : 0;
     const p: MediaPacket = { t: r.t, seq, mediaMs, lostBefore, dtxBeforeMs, excessMs, playAt, heardMs: playAt - playStart, underrunMs, pcmOffset: r.pcmOffset, pcmBytes: r.pcmBytes };
     packets.push(p);
@@ -100,6 +110,13 @@ function model(records: RtpRecord[], jitterBufferMs: number): Talkspurt {
   const last = packets[packets.length - 1]!;
   const lastMs = last.pcmBytes / BYTES_PER_MS || FRAME_MS;
   return { packets, playStart, mediaMs: last.mediaMs + lastMs, heardMs: last.heardMs + lastMs };
+}
+
+/** How much of [from, to] the probe's loop was blocked. */
+export function covered(blocked: readonly Blocked[], from: number, to: number): number {
+  let sum = 0;
+  for (const b of blocked) sum += Math.max(0, Math.min(to, b.to) - Math.max(from, b.from));
+  return sum;
 }
 
 /** RFC 3550 interarrival jitter of a talkspurt, ms. */

@@ -9,8 +9,8 @@ import { RtpLogWriter } from './rtpLog.js';
 
 /** Where decoded output audio goes (the recorder's per-turn output audio). */
 export interface MediaSink {
-  /** Appends decoded PCM to `turn`'s output audio; returns the byte offset it starts at. */
-  appendPcm(turn: number, pcm: Buffer): number;
+  /** Appends decoded PCM to `turn`'s output audio; returns the byte offset it starts at, undefined past the audio cap. */
+  appendPcm(turn: number, pcm: Buffer, t: number): number | undefined;
 }
 
 export class RtpReceiver {
@@ -38,7 +38,8 @@ export class RtpReceiver {
     } catch {
       pcm = undefined;
     }
-    const pcmOffset = pcm ? this.sink.appendPcm(turn, pcm) : 0;
+    const pcmOffset = pcm ? this.sink.appendPcm(turn, pcm, t) : 0;
+    if (pcmOffset === undefined) return false;
     let log = this.#logs.get(turn);
     if (!log) this.#logs.set(turn, (log = new RtpLogWriter()));
     const h = rtp.header;

@@ -5,11 +5,10 @@
  * packet and decoded into the turn's output audio. See src/probe/transport.ts for the contract.
  */
 import type { RTCDataChannel, RTCPeerConnection, RTCRtpTransceiver } from 'werift';
-import { authHeaders, type AuthSpec } from '../../realtime/auth.js';
 import { EV } from '../../realtime/events.js';
 import type { ResolvedEndpoint } from '../../realtime/flavours.js';
 import type { TraceRecorder } from '../recorder.js';
-import type { TransportKind, WebRtcStage } from '../trace.js';
+import type { RecvEntry, Trace, TransportKind, WebRtcStage } from '../trace.js';
 import type { ConnectOutcome, PromptSlice, Transport } from '../transport.js';
 import type { EventWaiter } from '../waiter.js';
 import { recordedPost } from './http.js';
@@ -29,7 +28,8 @@ export interface WebRtcOptions {
 
 export interface WebRtcTransportDeps {
   endpoint: ResolvedEndpoint;
-  auth: AuthSpec;
+  /** The standard-key (or Entra) headers of the target: `api-key` or `Authorization: Bearer`, plus flavour headers. */
+  headers: Record<string, string>;
   rec: TraceRecorder;
   waiter: EventWaiter;
   /** Secret values to scrub; the ephemeral key is appended once minted. */
@@ -43,6 +43,10 @@ export interface WebRtcTransportDeps {
 
 const GATHER_DEADLINE_MS = 3_000;
 const CLOSE_DEADLINE_MS = 2_000;
+/** Longest hold of `response.done` while the answer is still playing out. */
+const PLAYOUT_HOLD_MAX_MS = 30_000;
+/** Empty 20 ms frame slots before the prompt pacer stops (a talkspurt ends). */
+const IDLE_TICKS = 8;
 
 export class WebRtcTransport implements Transport {
   readonly kind: TransportKind = 'webrtc';
@@ -63,6 +67,9 @@ export class WebRtcTransport implements Transport {
   #mediaTimer: NodeJS.Timeout | undefined;
   #responseTurn = 0;
   #sawMedia = false;
+  readonly #playing = new Set<string>();
+  readonly #held = new Map<string, { entry: RecvEntry; timer: NodeJS.Timeout }>();
+  #emptyTicks = 0;
   #released = false;
 
   constructor(private readonly d: WebRtcTransportDeps) {
@@ -77,14 +84,8 @@ export class WebRtcTransport implements Transport {
     const { rec, endpoint } = this.d;
     const o = this.d.options ?? {};
     const urls = webrtcUrls(endpoint, { filter: o.filter });
-    let standard: Record<string, string>;
-    try {
-      standard = await authHeaders(this.d.auth, endpoint.flavour);
-    } catch (err) {
-      rec.add({ kind: 'socket-error', errorClass: 'auth', code: undefined, message: (err as Error).message });
-      return { ok: false, reason: 'connect-failed' };
-    }
-    for (const v of Object.values(standard)) this.d.secrets.push(v.replace(/^Bearer\s+/i, ''));
+    const standard = this.d.headers;
+    for (const [k, v] of Object.entries(standard)) if (/^(authorization|api-key)$/i.test(k)) this.d.secrets.push(v.replace(/^Bearer\s+/i, ''));
     const secrets = (): readonly string[] => this.d.secrets;
     const session = { type: 'realtime', model: endpoint.deployment ?? 'gpt-realtime' };
     let callAuth = standard;
@@ -171,6 +172,11 @@ export class WebRtcTransport implements Transport {
     this.#pacer.start();
   }
 
+  /** The RTP logs go into the trace beside the output audio. */
+  complete(trace: Trace): void {
+    trace.rtp = this.receiver.logs();
+  }
+
   /** Resolves once the queued prompt audio has been sent (or after `maxMs`). */
   async drained(maxMs: number): Promise<void> {
     const until = Date.now() + maxMs;
@@ -188,9 +194,13 @@ export class WebRtcTransport implements Transport {
   #sendFrame(): boolean {
     const frame = takeFrame(this.#outAudio);
     if (!frame || !this.#stream || !this.#audio || this.#closed) {
+      // Slices paced by the session arrive every chunk; a few empty frame slots keep the clock running between them.
+      if (++this.#emptyTicks < IDLE_TICKS && !this.#closed) return true;
+      this.#emptyTicks = 0;
       this.#burstStart = true;
       return false;
     }
+    this.#emptyTicks = 0;
     const packet = this.#stream.packet(this.#encoder.encode(frame), { marker: this.#burstStart });
     this.#burstStart = false;
     void this.#audio.sender.sendRtp(packet).catch(() => undefined);
@@ -204,13 +214,43 @@ export class WebRtcTransport implements Transport {
 
   #onEvent(data: string | Buffer): void {
     const t = this.d.rec.now();
+    if (this.#closed) return;
     const entry = this.d.rec.recordFrame(typeof data === 'string' ? Buffer.from(data, 'utf8') : data, typeof data !== 'string', t);
+    if (this.d.rec.limitExceeded) return void this.#stopForLimit();
     if (!entry) return;
     if (entry.type === EV.responseCreated) {
       this.#responseTurn = entry.turn;
       this.#armMediaDeadline(entry.event);
     }
+    const responseId = entry.responseId ?? str(entry.event.response_id) ?? str((entry.event.response as { id?: unknown } | undefined)?.id);
+    if (entry.type === 'output_audio_buffer.started' && responseId) this.#playing.add(responseId);
+    if ((entry.type === 'output_audio_buffer.stopped' || entry.type === 'output_audio_buffer.cleared') && responseId) {
+      this.#playing.delete(responseId);
+      this.d.waiter.deliver(entry);
+      return this.#release(responseId);
+    }
+    // Still playing, or no RTP yet although the response speaks: hold until it stops (or the media deadline passes).
+    if (entry.type === EV.responseDone && responseId && (this.#playing.has(responseId) || this.#mediaTimer)) return this.#hold(responseId, entry);
     this.d.waiter.deliver(entry);
+  }
+
+  /**
+   * WebRTC: `response.done` comes before the audio has played out; the end of the answer is
+   * `output_audio_buffer.stopped`. The session's wait for `response.done` is released then (bounded), so the next
+   * turn does not talk over this one's audio. The trace keeps the true arrival time.
+   */
+  #hold(responseId: string, entry: RecvEntry): void {
+    const timer = setTimeout(() => this.#release(responseId), PLAYOUT_HOLD_MAX_MS);
+    this.#held.set(responseId, { entry, timer });
+  }
+
+  #release(responseId?: string): void {
+    for (const [id, h] of [...this.#held]) {
+      if (responseId !== undefined && id !== responseId) continue;
+      clearTimeout(h.timer);
+      this.#held.delete(id);
+      this.d.waiter.deliver(h.entry);
+    }
   }
 
   #onRtp(rtp: Parameters<RtpReceiver['receive']>[0]): void {
@@ -221,7 +261,7 @@ export class WebRtcTransport implements Transport {
       this.#sawMedia = true;
       this.d.rec.add({ kind: 'webrtc-stage', stage: 'media', ok: true, durationMs: 0, detail: `first RTP packet (payload type ${rtp.header.payloadType})` }, t);
     }
-    this.receiver.receive(rtp, t, this.#responseTurn || this.d.rec.turn);
+    if (!this.receiver.receive(rtp, t, this.#responseTurn || this.d.rec.turn) || this.d.rec.limitExceeded) void this.#stopForLimit();
   }
 
   /** A response with audio must bring RTP within the deadline; else a `media` timeout names the stage. */
@@ -236,7 +276,19 @@ export class WebRtcTransport implements Transport {
       if (this.#closed) return;
       this.d.rec.add({ kind: 'timeout', scope: 'media', waitingFor: 'RTP audio', afterMs }, this.d.rec.now(), turn);
       this.d.rec.add({ kind: 'webrtc-stage', stage: 'media', ok: false, durationMs: afterMs, detail: `no RTP packet within ${afterMs} ms of response.created` }, this.d.rec.now(), turn);
+      this.#release();
     }, afterMs);
+  }
+
+  /** A session cap was crossed: stop reading at once and end the call. */
+  async #stopForLimit(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#releaseAll();
+    this.#clientClosing = true;
+    await Promise.race([this.#pc?.close().catch(() => undefined), new Promise((r) => setTimeout(r, CLOSE_DEADLINE_MS))]);
+    this.#closed = false;
+    this.#onClosed(1009, 'session limit exceeded');
   }
 
   #watchPeer(pc: RTCPeerConnection): void {
@@ -262,7 +314,7 @@ export class WebRtcTransport implements Transport {
   #fail(reason: 'rejected' | 'connect-failed'): ConnectOutcome {
     this.#clientClosing = true;
     void this.#pc?.close().catch(() => undefined);
-    this.#release();
+    this.#releaseAll();
     this.#closed = true;
     return { ok: false, reason };
   }
@@ -270,12 +322,13 @@ export class WebRtcTransport implements Transport {
   #onClosed(code: number, reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#release();
+    this.#releaseAll();
     this.d.rec.add({ kind: 'close', code, reason, initiatedBy: this.#clientClosing ? 'client' : 'server' });
     this.d.waiter.close();
   }
 
-  #release(): void {
+  #releaseAll(): void {
+    this.#release();
     this.#pacer.stop();
     if (this.#mediaTimer) clearTimeout(this.#mediaTimer);
     this.#mediaTimer = undefined;
@@ -283,6 +336,10 @@ export class WebRtcTransport implements Transport {
     this.#released = true;
     this.receiver.dispose();
   }
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
 }
 
 function parseValue(text: string): string | undefined {
