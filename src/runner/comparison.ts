@@ -27,6 +27,12 @@ const PROBLEM: Partial<Record<FindingCode, string>> = {
   slow_first_audio: 'slow first audio',
   expected_content_missing: 'expected content missing',
   connection_dropped: 'a dropped connection',
+  media_setup_failed: 'a failed WebRTC setup',
+  no_media: 'no media',
+  media_stall: 'media stalls',
+  media_loss: 'packet loss',
+  media_dtx: 'silence not sent',
+  media_jitter: 'jitter',
 };
 
 interface TurnTally {
@@ -61,11 +67,12 @@ export function compareGroups(members: readonly GroupMember[]): Map<string, Repo
   const groups = new Map<string, GroupMember[]>();
   for (const m of members) if (m.group) groups.set(m.group, [...(groups.get(m.group) ?? []), m]);
   for (const [group, list] of groups) {
+    const paired = compareTransports(group, list, out);
     const baseline = list.find((m) => m.baseline);
     if (!baseline) continue;
     const b = tally(baseline.report);
     for (const m of list) {
-      if (m === baseline) continue;
+      if (m === baseline || paired.has(m)) continue;
       const t = tally(m.report);
       // the problem to compare on: the target's most frequent turn finding, else the baseline's
       const code = mostFrequent(t.byCode) ?? mostFrequent(b.byCode);
@@ -92,4 +99,44 @@ function verdictCause(target: Report['verdict'], baseline: Report['verdict'], t:
   if (targetBad && baselineBad) return 'the baseline fails too, so the model or the prompt is the likely cause';
   if (!targetBad && baselineBad) return 'only the baseline fails';
   return 'both healthy';
+}
+
+const TRANSPORT_NAME = { websocket: 'WebSocket', webrtc: 'WebRTC' } as const;
+
+/**
+ * Same deployment, both transports, same round: says whether a fault is transport-specific ("WebRTC clean,
+ * WebSocket 2.6 s silent gap: the WebSocket path"). Fills `out` for both members; returns the members it paired.
+ */
+function compareTransports(group: string, list: readonly GroupMember[], out: Map<string, ReportComparison>): Set<GroupMember> {
+  const paired = new Set<GroupMember>();
+  const key = (m: GroupMember): string => `${m.report.target?.host}/${m.report.target?.deployment ?? ''}`;
+  for (const ws of list.filter((m) => (m.report.target?.transport ?? 'websocket') === 'websocket')) {
+    const rtc = list.find((m) => m.report.target?.transport === 'webrtc' && key(m) === key(ws) && !paired.has(m));
+    if (!rtc || paired.has(ws)) continue;
+    paired.add(ws).add(rtc);
+    const message = transportSentence(ws.report, rtc.report);
+    out.set(ws.name, { group, baseline: rtc.name, message });
+    out.set(rtc.name, { group, baseline: ws.name, message });
+  }
+  return paired;
+}
+
+function transportSentence(ws: Report, rtc: Report): string {
+  const wsBad = ws.verdict !== 'pass';
+  const rtcBad = rtc.verdict !== 'pass';
+  const w = `${TRANSPORT_NAME.websocket} ${problem(ws)}`;
+  const r = `${TRANSPORT_NAME.webrtc} ${problem(rtc)}`;
+  if (wsBad && !rtcBad) return `WebRTC clean, ${w}: the WebSocket path`;
+  if (rtcBad && !wsBad) return `WebSocket clean, ${r}: the ${rtc.verdict === 'error' ? 'media path (UDP, TURN or DTLS)' : 'media path'}`;
+  if (wsBad && rtcBad) return `both transports fail (${w}; ${r}): the model or the service, not a transport`;
+  return 'WebSocket and WebRTC both clean';
+}
+
+/** The worst failing finding of a report, with its length: "2.6 s silent gap". */
+function problem(report: Report): string {
+  const findings = [...report.findings, ...report.turns.flatMap((t) => t.findings)].filter((f) => isFailing(f.severity));
+  const worst = findings.sort((a, b) => (b.durationMs ?? 0) - (a.durationMs ?? 0))[0];
+  if (!worst) return report.verdict === 'error' ? 'could not be probed' : 'failing';
+  const what = (PROBLEM[worst.code] ?? worst.code).replace(/s$/, '');
+  return worst.durationMs ? `${(worst.durationMs / 1000).toFixed(1)} s ${what}` : what;
 }

@@ -11,6 +11,7 @@ import type { TargetConfig } from '../config/targets.js';
 import { ConfigError } from '../errors.js';
 import { loadCatalog, resolvePrompts, type PromptSpec } from '../probe/prompts.js';
 import { newRunId, runProbe, targetSecrets, type ProbeOptions } from '../probe/session.js';
+import { targetTransport } from '../probe/webrtc/factory.js';
 import type { Trace } from '../probe/trace.js';
 import { applyRun, deliverPending } from '../sinks/alertStore.js';
 import type { Notification } from '../sinks/alertState.js';
@@ -95,6 +96,7 @@ export async function runRound(settings: CanarySettings, targets: readonly Targe
     const trace = await runProbe(target, {
       prompts, turns: t.turns ?? settings.turns, runId, insecureTls: t.insecureTls,
       turnTimeoutMs: Math.min(settings.turnTimeoutMs, remaining), sessionTimeoutMs: Math.min(settings.sessionTimeoutMs, remaining),
+      transport: targetTransport(t),
       ...deps.probe,
     });
     const analysis = analyzeTrace(trace, settings.thresholds as Partial<DetectionConfig>, history);

@@ -3,6 +3,7 @@
  * Decoded output audio goes to the recorder's per-turn output audio. Offline defaults: no STUN server, and for a
  * loopback endpoint (the simulator) host candidates on 127.0.0.1 only.
  */
+import type { TransportKind } from '../trace.js';
 import type { TransportFactory } from '../transport.js';
 import type { IceConfig } from './media.js';
 import { WebRtcTransport, type WebRtcOptions } from './transport.js';
@@ -29,3 +30,9 @@ export function webrtcTransportWith(options: WebRtcOptions = {}): TransportFacto
 }
 
 export const webrtcTransport: TransportFactory = webrtcTransportWith();
+
+/** The transport a configured target asks for (`both` has been expanded into two targets by parseTargets). */
+export function targetTransport(t: { transport?: 'websocket' | 'webrtc' | 'both'; iceServers?: string[] }): TransportKind | TransportFactory {
+  if (t.transport !== 'webrtc') return 'websocket';
+  return t.iceServers?.length ? webrtcTransportWith({ ice: { iceServers: t.iceServers.map((urls) => ({ urls })) } }) : 'webrtc';
+}
