@@ -8,7 +8,7 @@ import type { RTCDataChannel, RTCPeerConnection, RTCRtpTransceiver } from 'werif
 import { EV } from '../../realtime/events.js';
 import type { ResolvedEndpoint } from '../../realtime/flavours.js';
 import type { TraceRecorder } from '../recorder.js';
-import type { RecvEntry, Trace, TransportKind, WebRtcStage } from '../trace.js';
+import type { Trace, TransportKind, WebRtcStage } from '../trace.js';
 import type { ConnectOutcome, PromptSlice, Transport } from '../transport.js';
 import type { EventWaiter } from '../waiter.js';
 import { recordedPost } from './http.js';
@@ -43,8 +43,10 @@ export interface WebRtcTransportDeps {
 
 const GATHER_DEADLINE_MS = 3_000;
 const CLOSE_DEADLINE_MS = 2_000;
-/** Longest hold of `response.done` while the answer is still playing out. */
-const PLAYOUT_HOLD_MAX_MS = 30_000;
+/** Longest wait at close for answers still playing out. */
+const PLAYOUT_DRAIN_MAX_MS = 30_000;
+/** An arrival gap after which the next packet starts another answer's talkspurt when one is due. */
+const TALKSPURT_GAP_MS = 300;
 /** Empty 20 ms frame slots before the prompt pacer stops (a talkspurt ends). */
 const IDLE_TICKS = 8;
 
@@ -65,10 +67,11 @@ export class WebRtcTransport implements Transport {
   #closed = false;
   #clientClosing = false;
   #mediaTimer: NodeJS.Timeout | undefined;
-  #responseTurn = 0;
+  #queued: number[] = [];
+  #playTurn: number | undefined;
+  #lastRtpAt = 0;
   #sawMedia = false;
   readonly #playing = new Set<string>();
-  readonly #held = new Map<string, { entry: RecvEntry; timer: NodeJS.Timeout }>();
   #emptyTicks = 0;
   #released = false;
 
@@ -183,7 +186,11 @@ export class WebRtcTransport implements Transport {
     while (this.#framesSent < this.#framesQueued && !this.#closed && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
   }
 
+  /** Closes after the answers still playing out have ended (`output_audio_buffer.stopped`, bounded). */
   async close(): Promise<void> {
+    if (this.#closed) return;
+    const until = Date.now() + PLAYOUT_DRAIN_MAX_MS;
+    while (!this.#closed && (this.#playing.size > 0 || this.#queued.length > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     if (this.#closed) return;
     this.#clientClosing = true;
     const pc = this.#pc;
@@ -218,65 +225,52 @@ export class WebRtcTransport implements Transport {
     const entry = this.d.rec.recordFrame(typeof data === 'string' ? Buffer.from(data, 'utf8') : data, typeof data !== 'string', t);
     if (this.d.rec.limitExceeded) return void this.#stopForLimit();
     if (!entry) return;
-    if (entry.type === EV.responseCreated) {
-      this.#responseTurn = entry.turn;
-      this.#armMediaDeadline(entry.event);
-    }
     const responseId = entry.responseId ?? str(entry.event.response_id) ?? str((entry.event.response as { id?: unknown } | undefined)?.id);
+    if (entry.type === EV.responseCreated && speaks(entry.event)) {
+      this.#queued.push(entry.turn);
+      if (this.#playing.size === 0) this.#armMediaDeadline();
+    }
     if (entry.type === 'output_audio_buffer.started' && responseId) this.#playing.add(responseId);
     if ((entry.type === 'output_audio_buffer.stopped' || entry.type === 'output_audio_buffer.cleared') && responseId) {
       this.#playing.delete(responseId);
-      this.d.waiter.deliver(entry);
-      return this.#release(responseId);
+      if (this.#queued.length && this.#playing.size === 0) this.#armMediaDeadline();
     }
-    // Still playing, or no RTP yet although the response speaks: hold until it stops (or the media deadline passes).
-    if (entry.type === EV.responseDone && responseId && (this.#playing.has(responseId) || this.#mediaTimer)) return this.#hold(responseId, entry);
     this.d.waiter.deliver(entry);
   }
 
   /**
-   * WebRTC: `response.done` comes before the audio has played out; the end of the answer is
-   * `output_audio_buffer.stopped`. The session's wait for `response.done` is released then (bounded), so the next
-   * turn does not talk over this one's audio. The trace keeps the true arrival time.
+   * WebRTC plays each answer out in real time after its events, so one answer's audio may still be arriving when
+   * the next turn's response is created. A talkspurt (marker bit, or a gap after which another answer is due)
+   * belongs to the oldest created answer that has not started playing.
    */
-  #hold(responseId: string, entry: RecvEntry): void {
-    const timer = setTimeout(() => this.#release(responseId), PLAYOUT_HOLD_MAX_MS);
-    this.#held.set(responseId, { entry, timer });
-  }
-
-  #release(responseId?: string): void {
-    for (const [id, h] of [...this.#held]) {
-      if (responseId !== undefined && id !== responseId) continue;
-      clearTimeout(h.timer);
-      this.#held.delete(id);
-      this.d.waiter.deliver(h.entry);
-    }
-  }
-
   #onRtp(rtp: Parameters<RtpReceiver['receive']>[0]): void {
     const t = this.d.rec.now();
-    if (this.#mediaTimer) clearTimeout(this.#mediaTimer);
-    this.#mediaTimer = undefined;
+    if (this.#closed) return;
     if (!this.#sawMedia) {
       this.#sawMedia = true;
       this.d.rec.add({ kind: 'webrtc-stage', stage: 'media', ok: true, durationMs: 0, detail: `first RTP packet (payload type ${rtp.header.payloadType})` }, t);
     }
-    if (!this.receiver.receive(rtp, t, this.#responseTurn || this.d.rec.turn) || this.d.rec.limitExceeded) void this.#stopForLimit();
+    const newSpurt = this.#playTurn === undefined || rtp.header.marker || (this.#queued.length > 0 && t - this.#lastRtpAt > TALKSPURT_GAP_MS);
+    if (newSpurt) {
+      this.#playTurn = this.#queued.shift() ?? this.#playTurn ?? this.d.rec.turn;
+      if (this.#mediaTimer) clearTimeout(this.#mediaTimer);
+      this.#mediaTimer = undefined;
+    }
+    this.#lastRtpAt = t;
+    if (!this.receiver.receive(rtp, t, this.#playTurn ?? this.d.rec.turn) || this.d.rec.limitExceeded) void this.#stopForLimit();
   }
 
   /** A response with audio must bring RTP within the deadline; else a `media` timeout names the stage. */
-  #armMediaDeadline(event: Record<string, unknown>): void {
-    const modalities = (event.response as { output_modalities?: unknown; modalities?: unknown } | undefined)?.output_modalities;
-    if (Array.isArray(modalities) && !modalities.includes('audio')) return;
+  #armMediaDeadline(): void {
     if (this.#mediaTimer) clearTimeout(this.#mediaTimer);
     const afterMs = this.d.options?.mediaTimeoutMs ?? 5_000;
-    const turn = this.d.rec.turn;
+    const turn = this.#queued[0] ?? this.d.rec.turn;
     this.#mediaTimer = setTimeout(() => {
       this.#mediaTimer = undefined;
       if (this.#closed) return;
       this.d.rec.add({ kind: 'timeout', scope: 'media', waitingFor: 'RTP audio', afterMs }, this.d.rec.now(), turn);
       this.d.rec.add({ kind: 'webrtc-stage', stage: 'media', ok: false, durationMs: afterMs, detail: `no RTP packet within ${afterMs} ms of response.created` }, this.d.rec.now(), turn);
-      this.#release();
+      this.#queued = []; // the answers that never started will not
     }, afterMs);
   }
 
@@ -328,7 +322,6 @@ export class WebRtcTransport implements Transport {
   }
 
   #releaseAll(): void {
-    this.#release();
     this.#pacer.stop();
     if (this.#mediaTimer) clearTimeout(this.#mediaTimer);
     this.#mediaTimer = undefined;
@@ -336,6 +329,12 @@ export class WebRtcTransport implements Transport {
     this.#released = true;
     this.receiver.dispose();
   }
+}
+
+/** Whether a `response.created` announces audio (absent modalities: the session's, audio by default). */
+function speaks(event: Record<string, unknown>): boolean {
+  const m = (event.response as { output_modalities?: unknown } | undefined)?.output_modalities;
+  return !Array.isArray(m) || m.includes('audio');
 }
 
 function str(v: unknown): string | undefined {
