@@ -33,6 +33,8 @@ export function demoTargets(url: (flavour: 'azure-ga' | 'azure-preview' | 'opena
     t('azure-ga-no-response-done', 'azure-ga', 'no-response-done'),
     t('openai-beta-drop', 'openai-beta', 'drop', { flavour: 'openai-beta' }),
     t('azure-ga-wrong-key', 'azure-ga', 'healthy', { secretSetting: 'DEMO_WRONG_KEY' }),
+    // a deployment over WebRTC (Opus RTP + the oai-events data channel), compared with the same one over WebSocket
+    t('azure-ga-webrtc', 'azure-ga', 'healthy', { transport: 'webrtc', turns: 1 }),
   ];
 }
 

@@ -109,7 +109,7 @@ const TRANSPORT_NAME = { websocket: 'WebSocket', webrtc: 'WebRTC' } as const;
  */
 function compareTransports(group: string, list: readonly GroupMember[], out: Map<string, ReportComparison>): Set<GroupMember> {
   const paired = new Set<GroupMember>();
-  const key = (m: GroupMember): string => `${m.report.target?.host}/${m.report.target?.deployment ?? ''}`;
+  const key = (m: GroupMember): string => `${m.report.target?.flavour}/${m.report.target?.host}/${m.report.target?.deployment ?? ''}`;
   for (const ws of list.filter((m) => (m.report.target?.transport ?? 'websocket') === 'websocket')) {
     const rtc = list.find((m) => m.report.target?.transport === 'webrtc' && key(m) === key(ws) && !paired.has(m));
     if (!rtc || paired.has(ws)) continue;
