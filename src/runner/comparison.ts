@@ -114,7 +114,7 @@ function compareTransports(group: string, list: readonly GroupMember[], out: Map
     const rtc = list.find((m) => m.report.target?.transport === 'webrtc' && key(m) === key(ws) && !paired.has(m));
     if (!rtc || paired.has(ws)) continue;
     paired.add(ws).add(rtc);
-    const message = transportSentence(ws.report, rtc.report);
+    const message = `${ws.name} (WebSocket) / ${rtc.name} (WebRTC): ${transportSentence(ws.report, rtc.report)}`;
     out.set(ws.name, { group, baseline: rtc.name, message });
     out.set(rtc.name, { group, baseline: ws.name, message });
   }

@@ -36,13 +36,13 @@ describe('transport: both', () => {
 
   it('attributes a WebSocket-only gap to the WebSocket path and a WebRTC-only stall to the media path', () => {
     const wsGap = compareGroups([member('eu', report('websocket', [finding('silent_gap', 2600)]), true), member('eu-webrtc', report('webrtc', []))]);
-    expect(wsGap.get('eu-webrtc')!.message).toBe('WebRTC clean, WebSocket 2.6 s silent gap: the WebSocket path');
+    expect(wsGap.get('eu-webrtc')!.message).toBe('eu (WebSocket) / eu-webrtc (WebRTC): WebRTC clean, WebSocket 2.6 s silent gap: the WebSocket path');
     expect(wsGap.get('eu')!.baseline).toBe('eu-webrtc');
     const rtcStall = compareGroups([member('eu', report('websocket', []), true), member('eu-webrtc', report('webrtc', [finding('media_stall', 1500)]))]);
-    expect(rtcStall.get('eu-webrtc')!.message).toBe('WebSocket clean, WebRTC 1.5 s media stall: the media path');
+    expect(rtcStall.get('eu-webrtc')!.message).toMatch(/: WebSocket clean, WebRTC 1\.5 s media stall: the media path$/);
     const both = compareGroups([member('eu', report('websocket', [finding('silent_gap', 2000)]), true), member('eu-webrtc', report('webrtc', [finding('silent_gap', 2100)]))]);
-    expect(both.get('eu')!.message).toMatch(/^both transports fail .*: the model or the service, not a transport$/);
+    expect(both.get('eu')!.message).toMatch(/: both transports fail .*: the model or the service, not a transport$/);
     const blocked = compareGroups([member('eu', report('websocket', []), true), member('eu-webrtc', report('webrtc', [], 'error'))]);
-    expect(blocked.get('eu-webrtc')!.message).toBe('WebSocket clean, WebRTC could not be probed: the media path (UDP, TURN or DTLS)');
+    expect(blocked.get('eu-webrtc')!.message).toMatch(/: WebSocket clean, WebRTC could not be probed: the media path \(UDP, TURN or DTLS\)$/);
   });
 });
