@@ -14,6 +14,7 @@ import type { EventWaiter } from '../waiter.js';
 import { recordedPost } from './http.js';
 import { createPeer, FRAME_BYTES, FramePacer, negotiatedOpusPt, OpusCodec, RtpStream, type IceConfig } from './media.js';
 import { RtpReceiver, type MediaSink } from './receiver.js';
+import { parseValue, speaks, str, takeFrame, unifiedForm, waitFor } from './wire.js';
 import { webrtcUrls } from './urls.js';
 
 export interface WebRtcOptions {
@@ -118,7 +119,7 @@ export class WebRtcTransport implements Transport {
     const offer = pc.localDescription?.sdp ?? '';
 
     const res = o.unified
-      ? await this.#postUnified(urls.calls, standard, offer, session, secrets)
+      ? await recordedPost(rec, { stage: 'call', url: urls.calls, ...unifiedForm(standard, offer, session), timeoutMs: this.d.connectTimeoutMs }, secrets)
       : await recordedPost(rec, { stage: 'call', url: urls.calls, headers: { ...callAuth, 'content-type': 'application/sdp' }, body: offer, timeoutMs: this.d.connectTimeoutMs }, secrets);
     if (!res) return this.#fail('connect-failed');
     if (res.status !== 201 && res.status !== 200) return this.#fail('rejected');
@@ -298,13 +299,6 @@ export class WebRtcTransport implements Transport {
     this.d.rec.add({ kind: 'webrtc-stage', stage, ok, durationMs: Math.round((this.d.rec.now() - since) * 10) / 10, ...(detail ? { detail } : {}) });
   }
 
-  async #postUnified(url: URL, standard: Record<string, string>, offer: string, session: object, secrets: () => readonly string[]): ReturnType<typeof recordedPost> {
-    const boundary = `----canary${Math.random().toString(16).slice(2)}`;
-    const part = (name: string, type: string, body: string): string => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\nContent-Type: ${type}\r\n\r\n${body}\r\n`;
-    const body = part('sdp', 'application/sdp', offer) + part('session', 'application/json', JSON.stringify(session)) + `--${boundary}--\r\n`;
-    return recordedPost(this.d.rec, { stage: 'call', url, headers: { ...standard, 'content-type': `multipart/form-data; boundary=${boundary}` }, body, timeoutMs: this.d.connectTimeoutMs }, secrets);
-  }
-
   #fail(reason: 'rejected' | 'connect-failed'): ConnectOutcome {
     this.#clientClosing = true;
     void this.#pc?.close().catch(() => undefined);
@@ -328,61 +322,5 @@ export class WebRtcTransport implements Transport {
     if (!this.#released) this.#encoder.dispose();
     this.#released = true;
     this.receiver.dispose();
-  }
-}
-
-/** Whether a `response.created` announces audio (absent modalities: the session's, audio by default). */
-function speaks(event: Record<string, unknown>): boolean {
-  const m = (event.response as { output_modalities?: unknown } | undefined)?.output_modalities;
-  return !Array.isArray(m) || m.includes('audio');
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
-function parseValue(text: string): string | undefined {
-  try {
-    const v = (JSON.parse(text) as { value?: unknown; client_secret?: { value?: unknown } }).value ?? (JSON.parse(text) as { client_secret?: { value?: unknown } }).client_secret?.value;
-    return typeof v === 'string' && v.length > 0 ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** One 20 ms frame from the head of `queue` (consumed in place); undefined when empty. */
-function takeFrame(queue: Buffer[]): Buffer | undefined {
-  if (!queue.length) return undefined;
-  const parts: Buffer[] = [];
-  let need = FRAME_BYTES;
-  while (need > 0 && queue.length) {
-    const head = queue[0]!;
-    if (head.length <= need) {
-      parts.push(head);
-      queue.shift();
-      need -= head.length;
-    } else {
-      parts.push(head.subarray(0, need));
-      queue[0] = head.subarray(need);
-      need = 0;
-    }
-  }
-  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
-}
-
-interface Watchable<T> {
-  watch(cb: (v: T) => boolean, timeLimit?: number): Promise<[T]>;
-}
-
-/** Resolves true when `already`, or when the event matches `until` within `ms`; false on the deadline. */
-async function waitFor<T>(already: boolean, ev: Watchable<T>, until: (v: T) => boolean, ms: number): Promise<boolean> {
-  if (already) return true;
-  if (ms <= 0) return false;
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
-  try {
-    return await Promise.race([ev.watch((v) => until(v)).then(() => true), deadline]);
-  } finally {
-    clearTimeout(timer);
   }
 }
