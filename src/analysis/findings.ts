@@ -22,6 +22,13 @@ export const FINDING_CODES = [
   'probe_stall',
   'session_limit_exceeded',
   'implausible_usage',
+  // WebRTC (src/analysis/media): the media path, told apart by cause.
+  'media_setup_failed',
+  'no_media',
+  'media_stall',
+  'media_loss',
+  'media_dtx',
+  'media_jitter',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

@@ -11,6 +11,7 @@ import { itemIdOf } from './fields.js';
 import { sortFindings, type Finding } from './findings.js';
 import { sanitizeTrace } from './sanitize.js';
 import { learnRates, type DetectionHistory } from './history.js';
+import { analyzeWebRtc, isWebRtcTrace } from './media/index.js';
 import type { RunAnalysis, TurnAnalysis } from './metrics.js';
 import { measureTurn } from './turnMetrics.js';
 import { buildTurnViews, type TurnView } from './turnView.js';
@@ -31,6 +32,7 @@ export { FATAL_SESSION_ERROR_CODES, REFUSAL_CLOSE_CODES } from './refusal.js';
 export function analyzeTrace(input: Trace, config: Partial<DetectionConfig> = {}, history?: DetectionHistory): RunAnalysis {
   const trace = sanitizeTrace(input);
   const cfg = resolveConfig(config);
+  if (isWebRtcTrace(trace)) return analyzeWebRtc(trace, cfg, (heard) => analyzeTrace(heard, config, history));
   const views = buildTurnViews(trace);
   const close = trace.entries.find((e): e is CloseEntry => e.kind === 'close');
   const connection = connectionMetrics(trace);

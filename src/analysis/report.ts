@@ -3,7 +3,7 @@
  * docs/report-schema.md). Pure: built from the trace and its analysis, no clock — the same inputs give the same
  * bytes.
  */
-import type { Trace, UpgradeRequestEntry, UpgradeResponseEntry } from '../probe/trace.js';
+import type { Trace, TransportKind, UpgradeRequestEntry, UpgradeResponseEntry } from '../probe/trace.js';
 import type { Dialect, Flavour } from '../realtime/flavours.js';
 import type { OutputModality, TurnDetection } from '../realtime/events.js';
 import { EV } from '../realtime/events.js';
@@ -27,11 +27,15 @@ export interface ReportTarget {
   deployment: string | null;
   /** Where the canary ran (e.g. an Azure region), if known. */
   region: string | null;
+  /** How the probe reached the service; absent for the WebSocket (the default). */
+  transport?: TransportKind;
 }
 
 export interface ReportCorrelation {
   /** `sess_…` from `session.created`: what support asks for. */
   sessionId: string | null;
+  /** WebRTC: the call id `rtc_…` from the call's `Location` header; support asks for it too. */
+  callId?: string;
   conversationIds: string[];
   responseIds: string[];
   itemIds: string[];
@@ -102,6 +106,7 @@ export function buildReport(input: Trace, analysis: RunAnalysis, extras: ReportE
       host: meta.target.host,
       deployment: meta.target.deployment ?? null,
       region: meta.target.region ?? null,
+      ...(meta.target.transport === 'webrtc' ? { transport: meta.target.transport } : {}),
     },
     times: { startedAt: meta.startedAt, endedAt: Number.isFinite(end.getTime()) ? end.toISOString() : meta.startedAt, durationMs },
     options: {
@@ -146,6 +151,10 @@ function correlation(trace: Trace, analysis: RunAnalysis): ReportCorrelation {
   for (const [k, v] of Object.entries(request?.headers ?? {})) if (CLIENT_REQUEST_ID_HEADER.test(k)) requestIds[k.toLowerCase()] = String(v);
   const response = trace.entries.find((e): e is UpgradeResponseEntry => e.kind === 'upgrade-response');
   for (const [k, v] of Object.entries(response?.headers ?? {})) if (REQUEST_ID_HEADER.test(k)) requestIds[k.toLowerCase()] = String(v);
+  // WebRTC: the ids of the call request (the SDP offer), and the call id the service gave it
+  const call = trace.entries.find((e) => e.kind === 'http-exchange' && e.stage === 'call');
+  if (call?.kind === 'http-exchange') for (const [k, v] of Object.entries(call.headers)) if (REQUEST_ID_HEADER.test(k)) requestIds[k.toLowerCase()] = String(v);
+  const callId = trace.entries.find((e) => e.kind === 'webrtc-call');
 
   let sessionId: string | null = null;
   const conversations = new Set<string>();
@@ -162,5 +171,8 @@ function correlation(trace: Trace, analysis: RunAnalysis): ReportCorrelation {
     const item = itemIdOf(e);
     if (item) items.add(item);
   }
-  return { sessionId, conversationIds: [...conversations], responseIds: [...responses], itemIds: [...items], requestIds };
+  return {
+    sessionId, conversationIds: [...conversations], responseIds: [...responses], itemIds: [...items], requestIds,
+    ...(callId?.kind === 'webrtc-call' ? { callId: callId.callId } : {}),
+  };
 }

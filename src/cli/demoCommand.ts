@@ -37,6 +37,8 @@ export function demoTargets(url: (flavour: 'azure-ga' | 'azure-preview' | 'opena
     t('azure-ga-drop', 'azure-ga', 'drop'),
     t('openai-wrong-key', 'openai-ga', 'healthy', { secretSetting: 'DEMO_WRONG_KEY' }), // OpenAI retired the beta interface; a wrong key is what can still go wrong there
     t('azure-ga-wrong-key', 'azure-ga', 'healthy', { secretSetting: 'DEMO_WRONG_KEY' }),
+    // a deployment over WebRTC (Opus RTP + the oai-events data channel), compared with the same one over WebSocket
+    t('azure-ga-webrtc', 'azure-ga', 'healthy', { transport: 'webrtc', turns: 1 }),
   ];
 }
 

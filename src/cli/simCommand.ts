@@ -6,7 +6,8 @@ import { intFlag, noPositionals, parse, UsageError } from './args.js';
 
 const HELP = `realtime-canary sim [--port N] [--host H] [--scenario NAME|FILE.json] [--api-key KEY] [--tls] [--list]
 
-Serves the four flavours at their real paths (/openai/v1/realtime, /openai/realtime, /v1/realtime).
+Serves the four flavours at their real paths (/openai/v1/realtime, /openai/realtime, /v1/realtime), and WebRTC
+(…/realtime/client_secrets, …/realtime/calls; scenarios rtp-stall, rtp-loss, rtp-dtx, rtp-jitter, rtp-no-media, dtls-fail).
 A connection may pick a scenario with ?scenario=NAME on its URL; --scenario sets the default.
   --port N        port (default 8765; 0 = any free port)
   --api-key KEY   the key clients must send (default sim-key)
@@ -36,6 +37,11 @@ export async function simCommand(argv: string[]): Promise<number> {
   });
   console.log(`realtime simulator listening on ${sim.baseUrl} (key: ${f['api-key'] ? 'as given' : 'sim-key'})`);
   for (const flavour of FLAVOURS) console.log(`  ${flavour.padEnd(14)} ${sim.url(flavour)}`);
+  const http = sim.baseUrl.replace(/^ws/, 'http');
+  console.log('WebRTC (ephemeral key, then POST the SDP offer; sideband: the WebSocket URL with ?call_id=rtc_…):');
+  for (const [flavour, path] of [['openai-ga', '/v1/realtime'], ['azure-ga', '/openai/v1/realtime']] as const) {
+    console.log(`  ${flavour.padEnd(14)} ${http}${path}/client_secrets   ${http}${path}/calls${flavour === 'azure-ga' ? '[?webrtcfilter=on]' : ''}`);
+  }
   console.log('press Ctrl+C to stop');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

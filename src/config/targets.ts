@@ -26,10 +26,17 @@ export interface TargetConfig extends EndpointSpec {
   turns?: number;
   /** Accept a self-signed certificate (the simulator with --tls). */
   insecureTls?: boolean;
+  /**
+   * How to reach the deployment: `websocket` (default), `webrtc`, or `both` — which parseTargets expands into
+   * two targets in one group (`<name>` over WebSocket, `<name>-webrtc`), so each round compares the transports.
+   */
+  transport?: 'websocket' | 'webrtc' | 'both';
+  /** WebRTC only: STUN/TURN server URLs (none by default: no public STUN server is contacted). */
+  iceServers?: string[];
 }
 
 const INLINE_SECRET_FIELDS = ['apiKey', 'api_key', 'api-key', 'key', 'token', 'secret', 'password', 'bearer'];
-const KNOWN = new Set(['name', 'endpoint', 'resource', 'deployment', 'flavour', 'dialect', 'apiVersion', 'auth', 'secretSetting', 'scope', 'group', 'baseline', 'prompts', 'turns', 'insecureTls']);
+const KNOWN = new Set(['name', 'endpoint', 'resource', 'deployment', 'flavour', 'dialect', 'apiVersion', 'auth', 'secretSetting', 'scope', 'group', 'baseline', 'prompts', 'turns', 'insecureTls', 'transport', 'iceServers']);
 const AUTH_MODES: readonly AuthMode[] = ['api-key', 'entra', 'bearer', 'none'];
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
@@ -42,13 +49,28 @@ export function parseTargets(json: string, source = 'CANARY_TARGETS'): TargetCon
     throw new ConfigError(source, `is not valid JSON (${(err as Error).message})`);
   }
   if (!Array.isArray(raw) || raw.length === 0) throw new ConfigError(source, 'must be a non-empty JSON array of targets');
-  const targets = raw.map((t, i) => parseTarget(t, `${source}[${i}]`));
+  const parsed = raw.map((t, i) => parseTarget(t, `${source}[${i}]`));
   const seen = new Set<string>();
-  targets.forEach((t, i) => {
-    if (seen.has(t.name)) throw new ConfigError(`${source}[${i}].name`, `"${t.name}" is used by more than one target`);
-    seen.add(t.name);
+  const targets = parsed.flatMap((t, i) => expandTransports(t).map((x) => ({ x, i })));
+  targets.forEach(({ x, i }) => {
+    if (seen.has(x.name)) throw new ConfigError(`${source}[${i}].name`, `"${x.name}" is used by more than one target`);
+    seen.add(x.name);
   });
-  return targets;
+  return targets.map(({ x }) => x);
+}
+
+/**
+ * `transport: "both"` becomes two targets on the same deployment in one group: `<name>` over WebSocket (the
+ * group's baseline unless the group has its own) and `<name>-webrtc`, so the round's comparison tells a
+ * transport-specific fault from the model's.
+ */
+function expandTransports(t: TargetConfig): TargetConfig[] {
+  if (t.transport !== 'both') return [t];
+  const group = t.group ?? t.name;
+  return [
+    { ...t, transport: 'websocket', group, baseline: t.baseline ?? t.group === undefined },
+    { ...t, name: `${t.name}-webrtc`, transport: 'webrtc', group, baseline: false },
+  ];
 }
 
 function parseTarget(raw: unknown, at: string): TargetConfig {
@@ -80,6 +102,17 @@ function parseTarget(raw: unknown, at: string): TargetConfig {
   if (o.prompts !== undefined) {
     if (!Array.isArray(o.prompts) || o.prompts.some((p) => typeof p !== 'string')) throw new ConfigError(`${at}.prompts`, 'must be an array of prompt ids');
     t.prompts = o.prompts as string[];
+  }
+  const transport = str(o, 'transport', at);
+  if (transport !== undefined) {
+    if (transport !== 'websocket' && transport !== 'webrtc' && transport !== 'both') throw new ConfigError(`${at}.transport`, 'must be "websocket", "webrtc" or "both"');
+    t.transport = transport;
+  }
+  if (o.iceServers !== undefined) {
+    if (!Array.isArray(o.iceServers) || o.iceServers.some((u) => typeof u !== 'string' || !/^(stun|stuns|turn|turns):/.test(u))) {
+      throw new ConfigError(`${at}.iceServers`, 'must be an array of stun:, stuns:, turn: or turns: URLs');
+    }
+    t.iceServers = o.iceServers as string[];
   }
   if (o.turns !== undefined) {
     if (!Number.isInteger(o.turns) || (o.turns as number) < 1 || (o.turns as number) > 20) throw new ConfigError(`${at}.turns`, 'must be a whole number from 1 to 20');

@@ -114,9 +114,12 @@ export async function runProbe(target: ProbeTarget, options: ProbeOptions): Prom
       startedAt, startEpochMs, options: traceOptions,
       prompts: prompts.map((p, i) => ({ turn: i + 1, id: p.id, text: p.text, expect: p.expect, bytes: p.pcm.length })),
     });
+  let completeTrace: ((trace: Trace) => void) | undefined;
   const end = (reason: SessionEndEntry['reason']): Trace => {
     rec.add({ kind: 'session-end', reason: rec.limitExceeded ? 'limit-exceeded' : reason });
-    return finish();
+    const trace = finish();
+    completeTrace?.(trace);
+    return trace;
   };
 
   let headers: Record<string, string>;
@@ -131,6 +134,7 @@ export async function runProbe(target: ProbeTarget, options: ProbeOptions): Prom
   const waiter = new EventWaiter();
   const transport = factory({ endpoint, headers, rec, waiter, secrets, connectTimeoutMs: o.connectTimeoutMs, insecureTls: o.insecureTls });
   transportKind = transport.kind;
+  completeTrace = transport.complete?.bind(transport);
   const monitor = new LoopMonitor(rec);
   monitor.start();
   try {

@@ -252,6 +252,30 @@ export interface HttpExchangeEntry extends Base {
   durationMs: number;
 }
 
+/** WebRTC: the call the service created (`Location: …/rtc_…`); its id is what support asks for. */
+export interface WebRtcCallEntry extends Base {
+  kind: 'webrtc-call';
+  callId: string;
+  /** The `Location` header as received. */
+  location: string;
+}
+
+/** The WebRTC connection stages, in the order they happen. */
+export type WebRtcStage = 'gather' | 'ice' | 'dtls' | 'datachannel' | 'media';
+
+/**
+ * WebRTC: one connection stage finished (`ok`) or failed. A failure names the stage, so a blocked media path
+ * (UDP blocked, no ICE connectivity, a DTLS/SRTP failure, no RTP within the deadline) is never read as a model outage.
+ */
+export interface WebRtcStageEntry extends Base {
+  kind: 'webrtc-stage';
+  stage: WebRtcStage;
+  ok: boolean;
+  /** Time since the stage started (for `ice`, since the SDP answer was applied). */
+  durationMs: number;
+  detail?: string;
+}
+
 export interface TurnStartEntry extends Base {
   kind: 'turn-start';
   promptId: string;
@@ -284,6 +308,8 @@ export type TraceEntry =
   | LoopDelayEntry
   | LimitExceededEntry
   | HttpExchangeEntry
+  | WebRtcCallEntry
+  | WebRtcStageEntry
   | TurnStartEntry
   | TurnEndEntry
   | SessionEndEntry;
@@ -295,6 +321,11 @@ export interface Trace {
   outputAudio: Map<number, Buffer>;
   /** Prompt audio sent per turn. */
   promptAudio: Map<number, Buffer>;
+  /**
+   * WebRTC: the output RTP packets per turn, as fixed-size binary records (`rtp-<n>.bin`; read them with
+   * readRtpLog in src/probe/webrtc/rtpLog.ts). Absent for WebSocket traces.
+   */
+  rtp?: Map<number, Buffer>;
 }
 
 /** The entry type of one kind; works for entry types that carry several kinds (`ping` | `pong`). */

@@ -11,6 +11,7 @@ import { InputError } from '../errors.js';
 import { scrub } from '../realtime/redact.js';
 import { idFields } from './ids.js';
 import { safeStringify } from './safeJson.js';
+import { rtpLogName } from './webrtc/rtpLog.js';
 import { TRACE_FORMAT_VERSION, type RecvEntry, type Trace, type TraceEntry, type TraceMeta } from './trace.js';
 
 export const EVENTS_FILE = 'events.jsonl';
@@ -67,7 +68,9 @@ export async function writeTrace(dir: string, trace: Trace, secrets: readonly st
   await writeFile(join(dir, EVENTS_FILE), serializeEvents(trace, secrets));
   const wavs = traceWavs(trace);
   for (const [name, wav] of wavs) await writeFile(join(dir, name), wav);
-  return [EVENTS_FILE, ...wavs.map(([name]) => name)];
+  const rtp = [...(trace.rtp ?? [])].map(([turn, log]): [string, Buffer] => [rtpLogName(turn), log]);
+  for (const [name, log] of rtp) await writeFile(join(dir, name), log);
+  return [EVENTS_FILE, ...wavs.map(([name]) => name), ...rtp.map(([name]) => name)];
 }
 
 /** Reads a trace back from a run folder. */
@@ -89,5 +92,10 @@ export async function readTrace(dir: string): Promise<Trace> {
     }
     return out;
   };
-  return { meta, entries, outputAudio: await readWavs(turnWavName), promptAudio: await readWavs(promptWavName) };
+  const trace: Trace = { meta, entries, outputAudio: await readWavs(turnWavName), promptAudio: await readWavs(promptWavName) };
+  if (meta.target.transport === 'webrtc') {
+    trace.rtp = new Map();
+    for (let turn = 0; turn <= meta.options.turns; turn++) if (names.has(rtpLogName(turn))) trace.rtp.set(turn, await readFile(join(dir, rtpLogName(turn))));
+  }
+  return trace;
 }

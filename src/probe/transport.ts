@@ -23,7 +23,7 @@
  */
 import type { ResolvedEndpoint } from '../realtime/flavours.js';
 import type { TraceRecorder } from './recorder.js';
-import type { TransportKind } from './trace.js';
+import type { Trace, TransportKind } from './trace.js';
 import type { EventWaiter } from './waiter.js';
 
 export type ConnectOutcome = { ok: true } | { ok: false; reason: 'rejected' | 'connect-failed' };
@@ -50,6 +50,8 @@ export interface Transport {
   sendAudio(slice: PromptSlice): void;
   /** Closes (client-initiated) and resolves once the close is recorded; bounded. */
   close(): Promise<void>;
+  /** Optional: adds what the transport kept outside the recorder to the finished trace (WebRTC: `trace.rtp`). */
+  complete?(trace: Trace): void;
 }
 
 /** What a transport is given for one session. */

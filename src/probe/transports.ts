@@ -5,10 +5,12 @@
 import { ConfigError } from '../errors.js';
 import type { TransportKind } from './trace.js';
 import type { TransportFactory } from './transport.js';
+import { webrtcTransport } from './webrtc/factory.js';
 import { webSocketTransport } from './websocket.js';
 
 const FACTORIES: Partial<Record<TransportKind, TransportFactory>> = {
   websocket: webSocketTransport,
+  webrtc: webrtcTransport,
 };
 
 /** The factory of a transport kind; ConfigError when this build has none for it. */

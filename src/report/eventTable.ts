@@ -49,6 +49,8 @@ const DIRECTION: Record<TraceEntry['kind'], string> = {
   'loop-delay': '•',
   'limit-exceeded': '•',
   'http-exchange': '↕',
+  'webrtc-call': '•',
+  'webrtc-stage': '•',
   'turn-start': '•',
   'turn-end': '•',
   'session-end': '•',

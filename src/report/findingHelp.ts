@@ -91,5 +91,34 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
     title: 'Implausible usage numbers',
     explanation:
       'The token counts in `response.done` `usage` were not whole numbers in a plausible range (negative, fractional, astronomically large, or not numbers). They were ignored for the audio-coverage check; the audio itself was still judged.',
+    },
+  media_setup_failed: {
+    title: 'WebRTC media path could not be set up',
+    explanation:
+      'The WebRTC connection failed at the stage named (ICE gathering, ICE connectivity, DTLS, data channel). This is the network path between the canary and the service — outbound UDP blocked, no TURN relay, a firewall or a certificate mismatch — not the model. The probe could not run, so the verdict is error.',
+  },
+  no_media: {
+    title: 'No media (no RTP audio)',
+    explanation:
+      'Events arrived on the data channel but no RTP audio came within the deadline after the response started. The media path (UDP, SRTP) is broken while signalling works; it is not a model outage, so the verdict is error.',
+  },
+  media_stall: {
+    title: 'Media stall (RTP)',
+    explanation:
+      'RTP packets stopped arriving for a while and then resumed with contiguous timestamps and sequence numbers: the sender or the network paused. The audio itself is complete (the media timeline shows no hole), but the listener heard a pause (the as-heard timeline).',
+  },
+  media_loss: {
+    title: 'Packet loss (RTP)',
+    explanation: 'RTP sequence numbers jumped: packets were lost on the way, and their audio is missing from what the listener heard (a hole on both timelines).',
+  },
+  media_dtx: {
+    title: 'Silence not sent (DTX)',
+    explanation:
+      'The RTP timestamp jumped without a sequence gap: the sender chose not to send audio for a stretch (discontinuous transmission — silence). No packet was lost; the stream itself carried silence there.',
+  },
+  media_jitter: {
+    title: 'Jitter beyond the playout buffer (RTP)',
+    explanation:
+      'Packets arrived late by more than the playout buffer holds and then caught up: the listener ran out of audio for a moment although nothing was lost and the sender did not stop.',
   },
 };

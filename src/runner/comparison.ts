@@ -25,6 +25,11 @@ export interface RunTally {
   byCode: Map<FindingCode, number>;
   maxGapMs: number;
   findingCodes: string[];
+  /** Which deployment was probed (flavour/host/deployment) and over which transport, to pair the two transports. */
+  endpoint?: string;
+  transport?: 'websocket' | 'webrtc';
+  /** The worst failing finding with its length ("2.6 s silent gap"), for the transport sentence. */
+  worst?: string;
 }
 
 /** Human names of the finding codes, plural, for comparison sentences. */
@@ -41,6 +46,12 @@ const PROBLEM: Partial<Record<FindingCode, string>> = {
   slow_first_audio: 'slow first audio',
   expected_content_missing: 'expected content missing',
   connection_dropped: 'a dropped connection',
+  media_setup_failed: 'a failed WebRTC setup',
+  no_media: 'no media',
+  media_stall: 'media stalls',
+  media_loss: 'packet loss',
+  media_dtx: 'silence not sent',
+  media_jitter: 'jitter',
 };
 
 type TurnTally = RunTally;
@@ -56,7 +67,11 @@ export function tallyOf(report: Report): RunTally {
     for (const code of new Set(failingFindings.map((f) => f.code))) byCode.set(code, (byCode.get(code) ?? 0) + 1);
     for (const f of failingFindings) if (f.code === 'silent_gap') maxGapMs = Math.max(maxGapMs, f.durationMs ?? 0);
   }
-  return { verdict: report.verdict, turns: report.turns.length, failing, byCode, maxGapMs, findingCodes: report.summary.findingCodes };
+  const target = report.target;
+  return {
+    verdict: report.verdict, turns: report.turns.length, failing, byCode, maxGapMs, findingCodes: report.summary.findingCodes,
+    endpoint: `${target?.flavour}/${target?.host}/${target?.deployment ?? ''}`, transport: target?.transport ?? 'websocket', worst: problem(report),
+  };
 }
 
 /** The tally of a run that has no analysis (configuration error, failed analysis). */
@@ -76,11 +91,12 @@ export function compareGroups(members: readonly GroupMember[]): Map<string, Repo
   const groups = new Map<string, GroupMember[]>();
   for (const m of members) if (m.group) groups.set(m.group, [...(groups.get(m.group) ?? []), m]);
   for (const [group, list] of groups) {
+    const paired = compareTransports(group, list, out);
     const baseline = list.find((m) => m.baseline);
     if (!baseline) continue;
     const b = baseline.tally;
     for (const m of list) {
-      if (m === baseline) continue;
+      if (m === baseline || paired.has(m)) continue;
       const t = m.tally;
       // the problem to compare on: the target's most frequent turn finding, else the baseline's
       const code = mostFrequent(t.byCode) ?? mostFrequent(b.byCode);
@@ -107,4 +123,43 @@ function verdictCause(target: Verdict, baseline: Verdict, t: TurnTally, b: TurnT
   if (targetBad && baselineBad) return 'the baseline fails too, so the model or the prompt is the likely cause';
   if (!targetBad && baselineBad) return 'only the baseline fails';
   return 'both healthy';
+}
+
+const TRANSPORT_NAME = { websocket: 'WebSocket', webrtc: 'WebRTC' } as const;
+
+/**
+ * Same deployment, both transports, same round: says whether a fault is transport-specific ("WebRTC clean,
+ * WebSocket 2.6 s silent gap: the WebSocket path"). Fills `out` for both members; returns the members it paired.
+ */
+function compareTransports(group: string, list: readonly GroupMember[], out: Map<string, ReportComparison>): Set<GroupMember> {
+  const paired = new Set<GroupMember>();
+  for (const ws of list.filter((m) => m.tally.endpoint && (m.tally.transport ?? 'websocket') === 'websocket')) {
+    const rtc = list.find((m) => m.tally.transport === 'webrtc' && m.tally.endpoint === ws.tally.endpoint && !paired.has(m));
+    if (!rtc || paired.has(ws)) continue;
+    paired.add(ws).add(rtc);
+    const message = `${ws.name} (WebSocket) / ${rtc.name} (WebRTC): ${transportSentence(ws.tally, rtc.tally)}`;
+    out.set(ws.name, { group, baseline: rtc.name, message });
+    out.set(rtc.name, { group, baseline: ws.name, message });
+  }
+  return paired;
+}
+
+function transportSentence(ws: RunTally, rtc: RunTally): string {
+  const wsBad = ws.verdict !== 'pass';
+  const rtcBad = rtc.verdict !== 'pass';
+  const w = `${TRANSPORT_NAME.websocket} ${ws.worst ?? 'failing'}`;
+  const r = `${TRANSPORT_NAME.webrtc} ${rtc.worst ?? 'failing'}`;
+  if (wsBad && !rtcBad) return `WebRTC clean, ${w}: the WebSocket path`;
+  if (rtcBad && !wsBad) return `WebSocket clean, ${r}: the ${rtc.verdict === 'error' ? 'media path (UDP, TURN or DTLS)' : 'media path'}`;
+  if (wsBad && rtcBad) return `both transports fail (${w}; ${r}): the model or the service, not a transport`;
+  return 'WebSocket and WebRTC both clean';
+}
+
+/** The worst failing finding of a report, with its length: "2.6 s silent gap". */
+function problem(report: Report): string {
+  const findings = [...report.findings, ...report.turns.flatMap((t) => t.findings)].filter((f) => isFailing(f.severity));
+  const worst = findings.sort((a, b) => (b.durationMs ?? 0) - (a.durationMs ?? 0))[0];
+  if (!worst) return report.verdict === 'error' ? 'could not be probed' : 'failing';
+  const what = (PROBLEM[worst.code] ?? worst.code).replace(/s$/, '');
+  return worst.durationMs ? `${(worst.durationMs / 1000).toFixed(1)} s ${what}` : what;
 }

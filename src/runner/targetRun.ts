@@ -13,6 +13,7 @@ import type { TargetConfig } from '../config/targets.js';
 import { withDeadline } from '../deadline.js';
 import { resolvePrompts, type PromptSpec } from '../probe/prompts.js';
 import { runProbe, targetSecrets, type ProbeOptions, type ProbeTarget } from '../probe/session.js';
+import { targetTransport } from '../probe/webrtc/factory.js';
 import type { Trace } from '../probe/trace.js';
 import type { RunArtifacts } from '../sinks/runSink.js';
 import { scrubValue } from '../sinks/scrubValue.js';
@@ -89,7 +90,7 @@ export async function runTarget(cfg: TargetConfig, index: number, c: TargetRunCo
   try {
     trace = await withDeadline(`probe of ${cfg.name}`, Math.min(settings.sessionTimeoutMs, left) + PROBE_GRACE_MS, () =>
       runProbe(target, {
-        prompts, turns: cfg.turns ?? settings.turns, runId: c.runId, insecureTls: cfg.insecureTls,
+        prompts, turns: cfg.turns ?? settings.turns, runId: c.runId, insecureTls: cfg.insecureTls, transport: targetTransport(cfg),
         turnTimeoutMs: Math.min(settings.turnTimeoutMs, left), sessionTimeoutMs: Math.min(settings.sessionTimeoutMs, left),
         ...c.probe,
       }),

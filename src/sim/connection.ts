@@ -22,9 +22,21 @@ import { EnergyVad } from './vad.js';
 /** Observer of every server event, called right before `ws.send` (used by the timing benchmark). */
 export type ServerSendObserver = (info: { eventId: string; type: string; epochMs: number }) => void;
 
+/**
+ * What a connection needs of its socket: a ws WebSocket, or the WebRTC call's data-channel adapter
+ * (src/sim/webrtc/channelSocket.ts), so the same session machinery serves both transports.
+ */
+export type SimSocket = Pick<WebSocket, 'readyState' | 'OPEN' | 'terminate'> & {
+  send(text: string): void;
+  close(code: number, reason: string): void;
+  on(event: 'message', fn: (data: Buffer | string, isBinary: boolean) => void): unknown;
+  on(event: 'close', fn: () => void): unknown;
+  on(event: 'error', fn: (err: Error) => void): unknown;
+};
+
 /** Everything a connection needs, passed in by the server. */
 export interface ConnectionDeps {
-  ws: WebSocket;
+  ws: SimSocket;
   flavour: Flavour;
   dialect: Dialect;
   model: string;

@@ -19,6 +19,7 @@ import { speak, type SpokenAnswer } from './speech.js';
 import { createSelfSignedCert } from './tls.js';
 import { upgradeHeaders } from './upgrade-headers.js';
 import { judgeUpgrade, offeredProtocols, writeRefusal, type AfterUpgradeRefusal, type UpgradeTarget } from './upgrade.js';
+import { createWebRtcHandler, type WebRtcSimOptions } from './webrtc/handler.js';
 
 export interface SimulatorOptions {
   /** 0 = any free port (default 0). */
@@ -44,6 +45,8 @@ export interface SimulatorOptions {
   defaultAnswer?: string;
   /** WebSocket ping interval, ms (default 20 260, as OpenAI; 0 = none). A scenario's `pingIntervalMs` wins. */
   pingIntervalMs?: number;
+  /** WebRTC side: extra media scenarios, an RTP send observer (see src/sim/webrtc). */
+  webrtc?: WebRtcSimOptions;
 }
 
 export interface RunningSimulator {
@@ -104,7 +107,11 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<RunningS
     return s;
   };
   const cert = o.tls ? await createSelfSignedCert() : undefined;
+  const webrtc = createWebRtcHandler({
+    apiKey, host, scenarios: all, defaultScenario: fallback, answers, speak: speakCached, seed, log, options: o.webrtc, nextOrdinal: () => ++ordinal,
+  });
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (webrtc.handle(req, res)) return;
     const realtime = /\/realtime\/?$/.test((req.url ?? '').split('?')[0] ?? '');
     res.writeHead(realtime ? 426 : 404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: { code: realtime ? '426' : '404', message: realtime ? 'Upgrade Required: connect with a WebSocket.' : 'Resource not found' } }));
@@ -131,6 +138,7 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<RunningS
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', (err) => log(`upgrade socket error: ${err.message}`));
     try {
+      if (webrtc.upgrade(req, socket, head)) return;
       const verdict = judgeUpgrade(req, { apiKey, scenarios: all, defaultScenario: fallback });
       if (!verdict.ok) {
         log(`refused ${req.url?.split('?')[0]} with ${verdict.refusal.status}`);
@@ -233,6 +241,7 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<RunningS
     async close() {
       if (warmTimer) clearImmediate(warmTimer);
       warmDone();
+      webrtc.close();
       for (const ws of sockets) ws.terminate();
       sockets.clear();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -191,6 +191,12 @@ const WHAT: Record<FindingCode, (s: RunSummary) => string> = {
   probe_stall: () => "the canary's own event loop stalled",
   session_limit_exceeded: () => 'session limit exceeded',
   implausible_usage: (s) => `implausible usage numbers${inTurns(s)}`,
+  media_setup_failed: () => 'WebRTC media path could not be set up',
+  no_media: (s) => `no RTP audio${inTurns(s)}`,
+  media_stall: (s) => `media (RTP) stalled${inTurns(s)}`,
+  media_loss: (s) => `packet loss${inTurns(s)}`,
+  media_dtx: (s) => `silence not sent (DTX)${inTurns(s)}`,
+  media_jitter: (s) => `jitter beyond the playout buffer${inTurns(s)}`,
 };
 
 /** The short "what went wrong" of an incident, from the most severe finding, e.g. `2.6 s silent gap in 2 of 3 turns`. */

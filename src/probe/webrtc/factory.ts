@@ -1,0 +1,38 @@
+/**
+ * The WebRTC transport as the session's TransportFactory (registered as `webrtc` in src/probe/transports.ts).
+ * Decoded output audio goes to the recorder's per-turn output audio. Offline defaults: no STUN server, and for a
+ * loopback endpoint (the simulator) host candidates on 127.0.0.1 only.
+ */
+import type { TransportKind } from '../trace.js';
+import type { TransportFactory } from '../transport.js';
+import type { IceConfig } from './media.js';
+import { WebRtcTransport, type WebRtcOptions } from './transport.js';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** The ICE configuration for an endpoint when the target sets none. */
+export function defaultIce(host: string): IceConfig {
+  return LOOPBACK.has(host) ? { bindAddress: '127.0.0.1' } : {};
+}
+
+export function webrtcTransportWith(options: WebRtcOptions = {}): TransportFactory {
+  return (ctx) =>
+    new WebRtcTransport({
+      endpoint: ctx.endpoint,
+      headers: ctx.headers,
+      rec: ctx.rec,
+      waiter: ctx.waiter,
+      secrets: [...ctx.secrets],
+      connectTimeoutMs: ctx.connectTimeoutMs,
+      sink: { appendPcm: (turn, pcm, t) => ctx.rec.recordOutputPcm(turn, pcm, {}, t)?.offset },
+      options: { ...options, ice: options.ice ?? defaultIce(ctx.endpoint.url.hostname) },
+    });
+}
+
+export const webrtcTransport: TransportFactory = webrtcTransportWith();
+
+/** The transport a configured target asks for (`both` has been expanded into two targets by parseTargets). */
+export function targetTransport(t: { transport?: 'websocket' | 'webrtc' | 'both'; iceServers?: string[] }): TransportKind | TransportFactory {
+  if (t.transport !== 'webrtc') return 'websocket';
+  return t.iceServers?.length ? webrtcTransportWith({ ice: { iceServers: t.iceServers.map((urls) => ({ urls })) } }) : 'webrtc';
+}
