@@ -70,7 +70,7 @@ export function tallyOf(report: Report): RunTally {
   const target = report.target;
   return {
     verdict: report.verdict, turns: report.turns.length, failing, byCode, maxGapMs, findingCodes: report.summary.findingCodes,
-    endpoint: `${target?.flavour}/${target?.host}/${target?.deployment ?? ''}`, transport: target?.transport ?? 'websocket', worst: problem(report),
+    endpoint: target ? `${target.flavour}/${target.host}/${target.deployment ?? ''}` : undefined, transport: target?.transport ?? 'websocket', worst: problem(report),
   };
 }
 
@@ -157,7 +157,7 @@ function transportSentence(ws: RunTally, rtc: RunTally): string {
 
 /** The worst failing finding of a report, with its length: "2.6 s silent gap". */
 function problem(report: Report): string {
-  const findings = [...report.findings, ...report.turns.flatMap((t) => t.findings)].filter((f) => isFailing(f.severity));
+  const findings = [...(report.findings ?? []), ...report.turns.flatMap((t) => t.findings)].filter((f) => isFailing(f.severity));
   const worst = findings.sort((a, b) => (b.durationMs ?? 0) - (a.durationMs ?? 0))[0];
   if (!worst) return report.verdict === 'error' ? 'could not be probed' : 'failing';
   const what = (PROBLEM[worst.code] ?? worst.code).replace(/s$/, '');
