@@ -14,6 +14,7 @@ import { ConfigError } from '../errors.js';
 import { loadCatalog, type PromptSpec } from '../probe/prompts.js';
 import { newRunId, type ProbeOptions } from '../probe/session.js';
 import type { Trace } from '../probe/trace.js';
+import type { RunHtmlOptions } from '../report/runHtml.js';
 import type { RunSummary } from '../runSummary.js';
 import type { AlertStats } from '../sinks/alertSink.js';
 import { createSinks, type Notifier } from '../sinks/createSinks.js';
@@ -53,7 +54,8 @@ export interface RoundDeps {
   credential?: () => TokenCredential;
   now?: () => Date;
   catalog?: PromptSpec[];
-  renderReportHtml?: (report: Report, trace: Trace) => string;
+  /** report.html of a run; `options` carries its links and the same-round baseline (see ../report/runLinks.ts). */
+  renderReportHtml?: (report: Report, trace: Trace, options?: RunHtmlOptions) => string;
   /** Called at the end of the round (bounded like a sink). */
   afterRound?: (result: RoundResult) => Promise<void>;
   /** Plan and after-run steps (budgets, confirm-retry). */
@@ -125,7 +127,7 @@ export async function runRound(settings: CanarySettings, targets: readonly Targe
     }
   };
   let finished = 0;
-  const context = { settings, env: deps.env, catalog, credential, store: deps.store, runId, roundStartedAt: started, probeEndAt, secrets, renderReportHtml: deps.renderReportHtml, probe: deps.probe };
+  const context = { settings, env: deps.env, catalog, credential, store: deps.store, runId, roundStartedAt: started, probeEndAt, secrets, renderReportHtml: deps.renderReportHtml, probe: deps.probe, baselines: new Map() };
   const results = await runPool(plan.probe, settings.concurrency, probeEndAt, async (t, i) => {
     let run: TargetRun;
     try {

@@ -45,7 +45,7 @@ export function createNotifier(settings: CanarySettings, store: ArtifactStore, l
 
 /** report.html for each run (the dashboard is a sink of its own now). */
 export function reportRendering(_store?: ArtifactStore, _now?: () => Date): Pick<RoundDeps, 'renderReportHtml' | 'afterRound'> {
-  return { renderReportHtml: (report, trace) => renderRunHtml(report, trace) };
+  return { renderReportHtml: (report, trace, options) => renderRunHtml(report, trace, options) };
 }
 
 export async function createRoundTelemetry(settings: CanarySettings, env: Record<string, string | undefined>, log: RoundLog): Promise<Telemetry> {

@@ -15,10 +15,12 @@ import { resolvePrompts, type PromptSpec } from '../probe/prompts.js';
 import { runProbe, targetSecrets, type ProbeOptions, type ProbeTarget } from '../probe/session.js';
 import { targetTransport } from '../probe/webrtc/factory.js';
 import type { Trace } from '../probe/trace.js';
+import type { RunHtmlOptions } from '../report/runHtml.js';
+import { storedRunOptions, type StoredRun } from '../report/runLinks.js';
 import type { RunArtifacts } from '../sinks/runSink.js';
 import { scrubValue } from '../sinks/scrubValue.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
-import { historyPath, runPaths } from '../store/layout.js';
+import { historyPath, latestPath, runPaths } from '../store/layout.js';
 import { errorTally, tallyOf, type RunTally } from './comparison.js';
 import { errorRun, runError, type RunError } from './errorRun.js';
 import { probeTarget } from './probeTarget.js';
@@ -45,8 +47,13 @@ export interface TargetRunContext {
   probeEndAt: number;
   /** Every secret the round learns is added here (the log and all exits scrub them). */
   secrets: Set<string>;
-  renderReportHtml?: (report: Report, trace: Trace) => string;
+  renderReportHtml?: (report: Report, trace: Trace, options?: RunHtmlOptions) => string;
   probe?: Partial<ProbeOptions>;
+  /**
+   * The baselines of this round that have finished, by group: a target that ends after its baseline shows the
+   * baseline's same-minute turns side by side (one small run per group is kept until the round ends).
+   */
+  baselines: Map<string, StoredRun>;
 }
 
 /** Thrown when too little of the round is left to give a session one turn. */
@@ -108,9 +115,16 @@ export async function runTarget(cfg: TargetConfig, index: number, c: TargetRunCo
   } catch (err) {
     return fail(runError('analysis', err), { trace, target });
   }
+  const stored: StoredRun = { report, trace, reportHtmlPath: paths.reportHtml };
+  if (cfg.baseline && cfg.group) c.baselines.set(cfg.group, stored);
   let html: string | undefined;
   try {
-    html = c.renderReportHtml?.(report, trace);
+    if (c.renderReportHtml) {
+      const baseline = cfg.group && !cfg.baseline ? c.baselines.get(cfg.group) : undefined;
+      const previousReportHtmlPath = await previousReport(c.store, settings.region, cfg.name);
+      const options = storedRunOptions(stored, { ...(baseline ? { baseline } : {}), ...(previousReportHtmlPath ? { previousReportHtmlPath } : {}) });
+      html = c.renderReportHtml(report, trace, options);
+    }
   } catch (err) {
     return fail(runError('rendering', err), { trace, target });
   }
@@ -124,6 +138,16 @@ export async function runTarget(cfg: TargetConfig, index: number, c: TargetRunCo
     samples = [];
   }
   return { artifacts: { summary, paths, trace, report, html, secrets, history: samples }, tally: tallyOf(report), report };
+}
+
+/** The report.html of the target's previous run (its `latest/` summary), for the report's "previous run" link. */
+async function previousReport(store: ArtifactStore, region: string, target: string): Promise<string | undefined> {
+  try {
+    const latest = await withDeadline(`latest run of ${target}`, 5_000, () => store.readJson<{ reportHtmlPath?: unknown }>(latestPath(region, target)));
+    return typeof latest?.reportHtmlPath === 'string' ? latest.reportHtmlPath : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The target's healthy history, or none when the store cannot say (a degraded store answers at once). */

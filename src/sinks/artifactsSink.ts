@@ -1,11 +1,15 @@
 /**
  * The artifacts sink: one target's run folder in the store — the gzip'd event log, the audio, report.json and
- * report.html — written as soon as that probe ended, plus the healthy-turn history the analysis learns from.
+ * report.html, evidence.zip (the event log, WAVs, report.json and a support summary in one download) and, for
+ * WebRTC, the RTP logs — written as soon as that probe ended, plus the healthy-turn history the analysis learns from.
  * Every artifact is written on its own (one that cannot be serialized does not stop the others), every text
  * is scrubbed, and an entry that cannot be serialized (e.g. nesting deeper than JSON.stringify can follow) is
  * replaced by a placeholder line naming its kind, so the rest of the event log is kept.
  */
 import type { HistorySample } from '../analysis/history.js';
+import type { Report } from '../analysis/report.js';
+import { rtpLogName } from '../probe/webrtc/rtpLog.js';
+import { buildEvidenceZip, EVIDENCE_ZIP } from '../report/evidence.js';
 import { traceWavs } from '../probe/traceFile.js';
 import type { Trace } from '../probe/trace.js';
 import { scrub } from '../realtime/redact.js';
@@ -13,7 +17,7 @@ import type { ArtifactStore } from '../store/artifactStore.js';
 import { gzipText } from '../store/gzip.js';
 import { historyPath } from '../store/layout.js';
 import { errorText } from './fanOut.js';
-import type { RunSink } from './runSink.js';
+import type { RunArtifacts, RunSink } from './runSink.js';
 
 /** Turns kept per target in `history/`. */
 export const HISTORY_KEEP = 50;
@@ -44,9 +48,12 @@ export function artifactsSink(store: DivertableStore, budgetMs = 90_000): RunSin
           await attempt('events', async () => store.put(paths.events, await gzipText(safeEventLog(trace, secrets)), 'application/gzip'));
           await attempt('audio', async () => {
             for (const [name, wav] of traceWavs(trace)) await store.put(paths.dir + name, wav, 'audio/wav');
+            for (const [turn, log] of trace.rtp ?? []) await store.put(paths.dir + rtpLogName(turn), log, 'application/octet-stream');
           });
         }
         await attempt('report.json', () => store.put(paths.reportJson, scrub(JSON.stringify(run.report, null, 2), secrets), 'application/json'));
+        const report = run.report;
+        if (trace && isAnalysisReport(report)) await attempt('evidence.zip', async () => store.put(paths.dir + EVIDENCE_ZIP, buildEvidenceZip({ report, trace, secrets }), 'application/zip'));
         if (run.html !== undefined) {
           const html = run.html;
           await attempt('report.html', () => store.put(paths.reportHtml, scrub(html, secrets), 'text/html; charset=utf-8'));
@@ -61,6 +68,11 @@ export function artifactsSink(store: DivertableStore, budgetMs = 90_000): RunSin
       if (run.report) await store.put(run.paths.reportJson, scrub(JSON.stringify(run.report, null, 2), run.secrets), 'application/json');
     },
   };
+}
+
+/** An analysis report (not the error document of a run that could not be analysed). */
+function isAnalysisReport(r: RunArtifacts['report']): r is Report {
+  return 'turns' in r && Array.isArray(r.turns);
 }
 
 /** events.jsonl text that cannot throw: an entry JSON.stringify cannot handle becomes a placeholder line. */

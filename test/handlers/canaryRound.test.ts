@@ -2,6 +2,7 @@
  * The scheduled canary end to end: the timer handler with a real InvocationContext, simulator targets,
  * real Azurite for artifacts and alert state, a real HTTP receiver for the Teams webhook.
  */
+import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -55,7 +56,14 @@ describe('scheduled canary round', () => {
     const blobs = await allBlobs(azurite.connectionString);
     const dir = [...blobs.keys()].find((k) => k.endsWith('/azure-fc/report.json'))!.replace('report.json', '');
     expect(dir).toMatch(/^runs\/2026\/11\/24\/[^/]+\/swedencentral\/azure-fc\/$/);
-    for (const f of ['events.jsonl.gz', 'turn-1.wav', 'prompt-1.wav', 'report.json']) expect(blobs.has(dir + f)).toBe(true);
+    for (const f of ['events.jsonl.gz', 'turn-1.wav', 'prompt-1.wav', 'report.json', 'report.html', 'evidence.zip']) expect(blobs.has(dir + f)).toBe(true);
+    // the evidence download is published beside the report, ready for a support case
+    const zip = unzipSync(new Uint8Array(blobs.get(dir + 'evidence.zip')!));
+    expect(Object.keys(zip).sort()).toEqual(['events.jsonl', 'prompt-1.wav', 'report.json', 'support-summary.txt', 'turn-1.wav']);
+    expect(strFromU8(zip['support-summary.txt']!)).toMatch(/sess_/);
+    const html1 = blobs.get(dir + 'report.html')!.toString();
+    expect(html1).toContain('href="evidence.zip"');
+    expect(html1).toContain('../../../../../../../index.html'); // the dashboard at the container root
     const events = parseEvents(gunzipSync(blobs.get(dir + 'events.jsonl.gz')!).toString('utf8'));
     expect(events.meta.target.name).toBe('azure-fc');
     const report = JSON.parse(blobs.get(dir + 'report.json')!.toString()) as { verdict: string; comparison: { message: string }[] };
@@ -66,6 +74,11 @@ describe('scheduled canary round', () => {
 
     await invoke({ ...e, CANARY_TARGETS: targets('gap') }, { now: at('2026-11-24T08:10:00Z') });
     expect(hook.requests).toHaveLength(1);
+    // the second run's report links to the first one (its `latest/` summary before this run)
+    const firstRun = dir.split('/')[4]!;
+    const blobs2 = await allBlobs(azurite.connectionString);
+    const second = [...blobs2.keys()].find((k) => k.endsWith('/azure-fc/report.html') && !k.startsWith(dir))!;
+    expect(blobs2.get(second)!.toString()).toContain(`../../${firstRun}/swedencentral/azure-fc/report.html`);
     const alert = cardText(hook.requests[0]!.body);
     expect(alert).toContain('swedencentral');
     expect(alert).toContain('silent_gap');
