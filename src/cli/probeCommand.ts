@@ -7,9 +7,11 @@ import { scrub } from '../realtime/redact.js';
 import { configurationProblem } from '../report/configuration.js';
 import { renderRunHtml } from '../report/runHtml.js';
 import { summarizeReport } from '../analysis/summary.js';
+import { ConfigError } from '../errors.js';
 import { runOne } from '../runner/runOne.js';
 import { intFlag, noPositionals, oneOf, parse } from './args.js';
 import { targetFromFlags } from './targetFromFlags.js';
+import { targetTransport } from '../probe/webrtc/factory.js';
 
 const HELP = `realtime-canary probe --endpoint <url> [options]
 
@@ -33,6 +35,8 @@ Session:
   --prompt ID|FILE.wav    repeatable; catalogue ids: see prompts/catalog.json (default: count-to-twenty)
   --turns N               turns in the session (default ${PROBE_DEFAULTS.turns}); prompts are cycled
   --mode manual|vad       manual commit + response.create (default) or server VAD
+  --transport T           websocket (default) or webrtc (Opus RTP + the oai-events data channel, as browsers connect)
+  --ice-server URL        repeatable, webrtc only: a stun:/turn:/turns: server (default none: direct UDP)
   --pace realtime|burst   stream prompt audio at speaking speed (realtime, default) or as fast as possible (burst)
   --text                  ask for text-only answers
   --timeout-ms N          per-turn deadline for response.done (default ${PROBE_DEFAULTS.turnTimeoutMs})
@@ -46,7 +50,7 @@ export async function probeCommand(argv: string[]): Promise<number> {
     endpoint: { type: 'string' }, resource: { type: 'string' }, deployment: { type: 'string' },
     flavour: { type: 'string' }, dialect: { type: 'string' }, 'api-version': { type: 'string' },
     'api-key-env': { type: 'string' }, 'bearer-env': { type: 'string' }, entra: { type: 'boolean' }, 'no-auth': { type: 'boolean' },
-    scope: { type: 'string' }, pace: { type: 'string' },
+    scope: { type: 'string' }, pace: { type: 'string' }, transport: { type: 'string' }, 'ice-server': { type: 'string', multiple: true },
     name: { type: 'string' }, region: { type: 'string' }, 'insecure-tls': { type: 'boolean' },
     prompt: { type: 'string', multiple: true }, turns: { type: 'string' }, mode: { type: 'string' }, text: { type: 'boolean' },
     'timeout-ms': { type: 'string' }, 'session-timeout-ms': { type: 'string' }, out: { type: 'string' },
@@ -62,11 +66,13 @@ export async function probeCommand(argv: string[]): Promise<number> {
   const turns = intFlag('turns', f.turns, PROBE_DEFAULTS.turns, 1);
   const mode = oneOf('mode', f.mode, ['manual', 'vad'], 'manual');
   const pace = f.pace === undefined ? undefined : oneOf<Pace>('pace', f.pace, ['realtime', 'burst'], 'realtime');
+  const transport = oneOf('transport', f.transport, ['websocket', 'webrtc'], 'websocket');
+  if (f['ice-server'] && transport !== 'webrtc') throw new ConfigError('--ice-server', 'only applies with --transport webrtc');
   const outDir = resolve(f.out ?? `canary-output/probe-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   const auth = f.entra ? 'Entra ID' : f['no-auth'] ? 'no credentials' : f['api-key-env'] ? `key from $${f['api-key-env']}` : `token from $${f['bearer-env']}`;
-  console.log(`probing ${target.endpoint.url.host} (${target.endpoint.flavour}, ${target.endpoint.dialect} dialect, ${auth}), ${turns} turn(s)`);
+  console.log(`probing ${target.endpoint.url.host} (${target.endpoint.flavour}, ${target.endpoint.dialect} dialect, ${transport}, ${auth}), ${turns} turn(s)`);
   const probe: ProbeOptions = {
-    prompts, turns, ...(pace ? { pace } : {}), turnDetection: mode === 'vad' ? 'server_vad' : 'manual', modality: f.text ? 'text' : 'audio',
+    prompts, turns, ...(pace ? { pace } : {}), transport: targetTransport({ transport, ...(f['ice-server'] ? { iceServers: f['ice-server'] } : {}) }), turnDetection: mode === 'vad' ? 'server_vad' : 'manual', modality: f.text ? 'text' : 'audio',
     turnTimeoutMs: intFlag('timeout-ms', f['timeout-ms'], PROBE_DEFAULTS.turnTimeoutMs, 1),
     sessionTimeoutMs: intFlag('session-timeout-ms', f['session-timeout-ms'], PROBE_DEFAULTS.sessionTimeoutMs, 1),
     insecureTls: f['insecure-tls'],

@@ -1,7 +1,7 @@
 /** `realtime-canary sim`: serve the built-in Realtime simulator until stopped. */
 import { readFileSync } from 'node:fs';
 import { BUILTIN_SCENARIOS, scenarioFromJson, startSimulator } from '../sim/index.js';
-import { FLAVOURS } from '../realtime/flavours.js';
+import { flavourNotice, usableFlavours } from '../realtime/flavours.js';
 import { intFlag, noPositionals, parse, UsageError } from './args.js';
 
 const HELP = `realtime-canary sim [--port N] [--host H] [--scenario NAME|FILE.json] [--api-key KEY] [--tls] [--list]
@@ -36,7 +36,7 @@ export async function simCommand(argv: string[]): Promise<number> {
     throw listenError(err, port, f.host);
   });
   console.log(`realtime simulator listening on ${sim.baseUrl} (key: ${f['api-key'] ? 'as given' : 'sim-key'})`);
-  for (const flavour of FLAVOURS) console.log(`  ${flavour.padEnd(14)} ${sim.url(flavour)}`);
+  for (const flavour of usableFlavours()) console.log(`  ${flavour.padEnd(14)} ${sim.url(flavour)}${flavourNotice(flavour) ? `   (${flavourNotice(flavour)})` : ''}`);
   const http = sim.baseUrl.replace(/^ws/, 'http');
   console.log('WebRTC (ephemeral key, then POST the SDP offer; sideband: the WebSocket URL with ?call_id=rtc_…):');
   for (const [flavour, path] of [['openai-ga', '/v1/realtime'], ['azure-ga', '/openai/v1/realtime']] as const) {

@@ -65,6 +65,17 @@ describe('realtime-canary probe', () => {
     runs.set('wrong-key', probe(['--endpoint', url('azure-ga'), '--api-key-env', 'RC_KEY'], { RC_KEY: 'not-the-key' }));
   });
 
+  it('--transport webrtc probes the same deployment over WebRTC: call id, RTP log, decoded audio, healthy', async () => {
+    // WebRTC audio plays out at real time (a ~20 s answer), so this run takes longer than the WebSocket ones
+    const r = await probe(['--endpoint', sim.url('azure-ga'), '--api-key-env', 'RC_KEY', '--turns', '1', '--transport', 'webrtc']);
+    expect(r.out).toContain('webrtc');
+    expect(r.code).toBe(0);
+    expect(await readdir(r.dir)).toEqual(expect.arrayContaining(['rtp-1.bin', 'turn-1.wav', 'report.html']));
+    const report = JSON.parse(await readFile(join(r.dir, 'report.json'), 'utf8')) as { target: { transport?: string }; correlation: { callId?: string } };
+    expect(report.target.transport).toBe('webrtc');
+    expect(report.correlation.callId).toMatch(/^rtc_/);
+  }, 150_000);
+
   it('exits 0 on a healthy session and writes events, audio and report', async () => {
     const r = await runs.get('healthy')!;
     expect(r.code).toBe(0);
