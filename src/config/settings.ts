@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { parseTargets, type TargetConfig } from './targets.js';
+import { DEFAULT_PRICES, parsePrices, type PriceTable } from '../analysis/prices.js';
 
 export const DEFAULT_SCHEDULE = '0 */10 * * * *';
 
@@ -46,6 +47,14 @@ export interface CanarySettings {
   /** What a report link authorizes: `container` (read-only; the report's audio plays) or just the `blob`. */
   linkScope: 'container' | 'blob';
   appInsightsConnectionString: string | undefined;
+  /** Prices for the cost of each run: the shipped table with CANARY_PRICES merged over it. */
+  prices: PriceTable;
+  /** A blob (path in the store) with more prices, merged over `prices` at the start of each round (CANARY_PRICES_BLOB). */
+  pricesBlob: string | undefined;
+  /** Spend cap per UTC day for this canary's store, all regions together (CANARY_DAILY_BUDGET_USD); none when absent. */
+  dailyBudgetUsd: number | undefined;
+  /** Confirmation probes after a failing one before it counts (CANARY_CONFIRM_RETRIES, default 1; 0 = off). */
+  confirmRetries: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -80,6 +89,10 @@ export function loadSettings(env: Env): CanarySettings {
     linkTtlMinutes: int(env, 'CANARY_LINK_TTL_MINUTES', 24 * 60, 5, 7 * 24 * 60),
     linkScope: linkScope(env.CANARY_LINK_SCOPE),
     appInsightsConnectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING?.trim() || undefined,
+    prices: env.CANARY_PRICES?.trim() ? parsePrices(env.CANARY_PRICES, 'CANARY_PRICES') : DEFAULT_PRICES,
+    pricesBlob: env.CANARY_PRICES_BLOB?.trim() || undefined,
+    dailyBudgetUsd: usd(env, 'CANARY_DAILY_BUDGET_USD'),
+    confirmRetries: int(env, 'CANARY_CONFIRM_RETRIES', 1, 0, 3),
   };
 }
 
@@ -126,6 +139,14 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   if (!raw) return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+  return n;
+}
+
+function usd(env: Env, name: string): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(name, `must be an amount in USD greater than 0, e.g. "25", got "${raw}"`);
   return n;
 }
 

@@ -23,6 +23,7 @@ import { runPool } from './pool.js';
 import { probeTarget } from './probeTarget.js';
 import { publishRun } from './publish.js';
 import { summarize } from './summarize.js';
+import { roundPrices } from '../cost/roundPrices.js';
 
 export interface RoundLog {
   info(message: string): void;
@@ -83,6 +84,7 @@ export async function runRound(settings: CanarySettings, targets: readonly Targe
   }
 
   const catalog = deps.catalog ?? loadCatalog();
+  const prices = await roundPrices(deps.store, settings, (m) => log.warn(m));
   const credential = deps.credential ?? (() => { throw new ConfigError('auth', 'entra targets need a credential'); });
   let finished = 0;
   const results = await runPool(targets, settings.concurrency, deadlineAt, async (t, i) => {
@@ -103,7 +105,7 @@ export async function runRound(settings: CanarySettings, targets: readonly Targe
   });
 
   // comparison needs every report of the round, so reports are built first, then published
-  const done = results.flatMap((r, i) => (r.status === 'done' ? [{ cfg: targets[i]!, ...r.value, report: buildReport(r.value.trace, r.value.analysis) }] : []));
+  const done = results.flatMap((r, i) => (r.status === 'done' ? [{ cfg: targets[i]!, ...r.value, report: buildReport(r.value.trace, r.value.analysis, { prices }) }] : []));
   const comparisons = compareGroups(done.map((d) => ({ name: d.cfg.name, group: d.cfg.group, baseline: d.cfg.baseline ?? false, report: d.report })));
   const notProbed = results.flatMap((r, i) =>
     r.status === 'done' ? [] : [{ target: targets[i]!.name, reason: r.status === 'not-started' ? 'round deadline reached before it started' : errorText(r.error) }],
