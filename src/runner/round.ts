@@ -24,6 +24,8 @@ import { probeTarget } from './probeTarget.js';
 import { publishRun } from './publish.js';
 import { summarize } from './summarize.js';
 import { roundPrices } from '../cost/roundPrices.js';
+import { isBudgetRefusal, planRoundBudget, recordNotProbed } from './budget.js';
+import { attemptCosts, probeConfirmed, publishConfirmations, withConfirmation, type Attempt } from './confirm.js';
 
 export interface RoundLog {
   info(message: string): void;
@@ -87,30 +89,39 @@ export async function runRound(settings: CanarySettings, targets: readonly Targe
   const prices = await roundPrices(deps.store, settings, (m) => log.warn(m));
   const credential = deps.credential ?? (() => { throw new ConfigError('auth', 'entra targets need a credential'); });
   let finished = 0;
+  const budget = await planRoundBudget({ store: deps.store, settings, targets, runId, now, prices, catalog, notify: deps.notify, warn: (m) => log.warn(m) });
   const results = await runPool(targets, settings.concurrency, deadlineAt, async (t, i) => {
+    const refused = budget.refusal(t.name);
+    if (refused) throw new Error(refused);
     const target = probeTarget(t, i, deps.env, settings.region, credential);
     const prompts = resolvePrompts(t.prompts ?? settings.prompts, catalog);
     const history = await readHistory(deps.store, settings.region, t.name).catch(() => undefined);
-    const remaining = deadlineAt - Date.now();
-    // a session squeezed below one turn's deadline would fail by our own doing: skip it, and say so
-    if (remaining < settings.turnTimeoutMs) throw new Error(`only ${Math.round(remaining / 1000)} s of the round deadline left, less than one turn's deadline`);
-    const trace = await runProbe(target, {
-      prompts, turns: t.turns ?? settings.turns, runId, insecureTls: t.insecureTls,
-      turnTimeoutMs: Math.min(settings.turnTimeoutMs, remaining), sessionTimeoutMs: Math.min(settings.sessionTimeoutMs, remaining),
-      ...deps.probe,
-    });
-    const analysis = analyzeTrace(trace, settings.thresholds as Partial<DetectionConfig>, history);
-    deps.onProgress?.(`target ${++finished} of ${targets.length}: ${t.name} → ${analysis.verdict}`);
-    return { target, trace, analysis };
+    const once = async (): Promise<Attempt> => {
+      const remaining = deadlineAt - Date.now();
+      // a session squeezed below one turn's deadline would fail by our own doing: skip it, and say so
+      if (remaining < settings.turnTimeoutMs) throw new Error(`only ${Math.round(remaining / 1000)} s of the round deadline left, less than one turn's deadline`);
+      const trace = await runProbe(target, {
+        prompts, turns: t.turns ?? settings.turns, runId, insecureTls: t.insecureTls,
+        turnTimeoutMs: Math.min(settings.turnTimeoutMs, remaining), sessionTimeoutMs: Math.min(settings.sessionTimeoutMs, remaining),
+        ...deps.probe,
+      });
+      return { trace, analysis: analyzeTrace(trace, settings.thresholds as Partial<DetectionConfig>, history) };
+    };
+    // a failing probe is confirmed before it counts, within the deadline and the budget
+    const attempts = await probeConfirmed(once, settings.confirmRetries, async (n) => deadlineAt - Date.now() >= settings.turnTimeoutMs && (await budget.reserveConfirmation(t.name, n)));
+    const { trace, analysis } = attempts[0]!;
+    deps.onProgress?.(`target ${++finished} of ${targets.length}: ${t.name} → ${attempts.at(-1)!.analysis.verdict}`);
+    return { target, trace, analysis, attempts };
   });
 
   // comparison needs every report of the round, so reports are built first, then published
-  const done = results.flatMap((r, i) => (r.status === 'done' ? [{ cfg: targets[i]!, ...r.value, report: buildReport(r.value.trace, r.value.analysis, { prices }) }] : []));
+  const done = results.flatMap((r, i) => (r.status === 'done' ? [{ cfg: targets[i]!, ...r.value, report: withConfirmation(buildReport(r.value.trace, r.value.analysis, { prices }), r.value.attempts, prices) }] : []));
   const comparisons = compareGroups(done.map((d) => ({ name: d.cfg.name, group: d.cfg.group, baseline: d.cfg.baseline ?? false, report: d.report })));
   const notProbed = results.flatMap((r, i) =>
     r.status === 'done' ? [] : [{ target: targets[i]!.name, reason: r.status === 'not-started' ? 'round deadline reached before it started' : errorText(r.error) }],
   );
   for (const n of notProbed) log.error(`target ${n.target} not probed: ${n.reason}`);
+  for (const [i, r] of results.entries()) if (r.status === 'failed' && isBudgetRefusal(errorText(r.error))) await recordNotProbed(deps.store, started, runId, settings.region, targets[i]!, errorText(r.error)).catch((err: unknown) => log.warn(`index line for ${targets[i]!.name} not written: ${errorText(err)}`));
 
   const outcomes: TargetOutcome[] = [];
   for (const d of done) {
@@ -120,10 +131,13 @@ export async function runRound(settings: CanarySettings, targets: readonly Targe
     const summary = summarize(report, settings.region, d.cfg, paths);
     const secrets = targetSecrets(d.target);
     await publishRun(deps.store, { trace: d.trace, report, summary, paths, roundStartedAt: started, secrets, html: deps.renderReportHtml?.(report, d.trace) });
+    await publishConfirmations(deps.store, paths, d.attempts, d.attempts.map((a) => buildReport(a.trace, a.analysis, { prices })), secrets);
     await rememberHealthy(deps.store, settings.region, d.cfg.name, historySamples(report)).catch((err: unknown) => log.warn(`history for ${d.cfg.name} not updated: ${errorText(err)}`));
     outcomes.push({ summary, report });
     log.info(`${d.cfg.name}: ${summary.verdict}${summary.headline ? ` — ${summary.headline}` : ''}`);
   }
+
+  await budget.settle(done.flatMap((d) => attemptCosts(d.cfg.name, d.attempts, prices)));
 
   let delivered = 0;
   let pending = 0;
