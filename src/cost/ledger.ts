@@ -29,6 +29,11 @@ export interface Ledger {
   updatedAt: string;
 }
 
+/** Spend per UTC day (YYYY-MM-DD → USD) of one month, read from the ledgers: what the dashboard's month total uses. */
+export interface MonthSpend {
+  days: Record<string, number>;
+}
+
 export interface Caps {
   /** The daily budget of everything (CANARY_DAILY_BUDGET_USD). */
   dailyUsd?: number;

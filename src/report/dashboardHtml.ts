@@ -17,6 +17,8 @@ import { ms, percent, utc } from './format.js';
 import { htmlPage } from './page.js';
 import { reportLinkAttrs, stripAxis, stripPayload, stripSvg } from './fleetStrips.js';
 import { sparkline } from './sparkline.js';
+import { dashboardCostHtml } from './costSection.js';
+import type { MonthSpend } from '../cost/ledger.js';
 
 export interface DashboardOptions {
   /** Page title (default "Realtime canary"). */
@@ -25,11 +27,13 @@ export interface DashboardOptions {
   skippedLines?: number;
   /** A latest run older than this is flagged stale (default 30 min). */
   staleAfterMs?: number;
+  /** Spend per UTC day of this month from the ledgers, for the month-to-date total and projection. */
+  monthSpend?: MonthSpend;
 }
 
 /** The dashboard page for `summaries` as of `now`. */
 export function renderDashboard(summaries: readonly RunSummary[], now: Date, opts: DashboardOptions = {}): string {
-  const fleet = aggregateFleet(summaries, now);
+  const fleet = aggregateFleet(summaries.filter((s) => !s.notProbed), now);
   const title = opts.title ?? 'Realtime canary';
   const body = [
     `<header><h1>${escapeText(title)}</h1><p class="muted">As of ${escapeText(utc(now.getTime()))} · ${fleet.targets.length} target(s) · ${fleet.regions.length} region(s) · ${fleet.runs} run(s) in 7 days</p>${failingNow(fleet)}</header>`,
@@ -37,6 +41,7 @@ export function renderDashboard(summaries: readonly RunSummary[], now: Date, opt
     `<section><h2>Last 24 hours <span class="muted small">(10-minute slots, oldest left)</span></h2>${rowsTable(fleet, 'day')}</section>`,
     `<section><h2>Last 7 days <span class="muted small">(hourly slots; sparklines: hourly median time to first audio, hourly longest gap)</span></h2>${rowsTable(fleet, 'week')}</section>`,
     baselines(fleet),
+    dashboardCostHtml(summaries, now, opts.monthSpend?.days),
     `<footer class="muted small"><p><span class="key c-p"></span> pass <span class="key c-fx"></span> some failing <span class="key c-f"></span> fail <span class="key c-e"></span> error (probe could not run) <span class="key c-none"></span> no run. Hover a cell for its numbers, click it for the run's report.</p>` +
       `<p>${fleet.duplicates} duplicate index line(s) ignored${opts.skippedLines ? `; ${opts.skippedLines} unreadable index line(s) skipped` : ''}.</p></footer>`,
     `<div data-testid="tooltip" class="tooltip" hidden></div>`,

@@ -7,6 +7,7 @@ import type { ArtifactStore } from '../sinks/artifactStore.js';
 import { DASHBOARD_PATH, contentTypeFor, dailyIndexPath } from '../sinks/layout.js';
 import type { RunSummary } from '../sinks/runSummary.js';
 import { renderDashboard, type DashboardOptions } from './dashboardHtml.js';
+import { loadMonthSpend } from '../sinks/budgetLedger.js';
 
 const DAY_MS = 86_400_000;
 const VERDICTS = new Set(['pass', 'fail', 'error']);
@@ -78,7 +79,8 @@ export interface DashboardWritten {
 /** Renders the dashboard from the store's index of the last 7 days and writes it to `index.html`. */
 export async function writeDashboard(store: ArtifactStore, now: Date, opts: Omit<DashboardOptions, 'skippedLines'> = {}): Promise<DashboardWritten> {
   const load = await loadFleet(store, now);
-  const html = renderDashboard(load.summaries, now, { ...opts, skippedLines: load.skippedLines });
+  const monthSpend = opts.monthSpend ?? (await loadMonthSpend(store, now).catch(() => undefined));
+  const html = renderDashboard(load.summaries, now, { ...opts, skippedLines: load.skippedLines, monthSpend: monthSpend && Object.keys(monthSpend.days).length ? monthSpend : undefined });
   await store.put(DASHBOARD_PATH, html, contentTypeFor(DASHBOARD_PATH));
   return { path: DASHBOARD_PATH, runs: load.summaries.length, skippedLines: load.skippedLines, bytes: Buffer.byteLength(html) };
 }

@@ -2,7 +2,7 @@
  * The spend ledger in the store: `ledger/<yyyy-mm-dd>.json` (UTC day), changed only through `updateJson` (ETag
  * conditions) so every region and overlapping round sees one ledger. The rules are in {@link ../cost/ledger.ts}.
  */
-import { emptyLedger, markBudget, reserve, settle, type Caps, type Ledger, type ReservationRequest } from '../cost/ledger.js';
+import { emptyLedger, markBudget, reserve, settle, spentUsd, type Caps, type Ledger, type MonthSpend, type ReservationRequest } from '../cost/ledger.js';
 import type { ArtifactStore } from './artifactStore.js';
 
 export const ledgerDay = (at: Date): string => at.toISOString().slice(0, 10);
@@ -39,4 +39,17 @@ export async function settleInLedger(store: ArtifactStore, day: string, actual: 
     return step.ledger;
   });
   return { ledger, reached };
+}
+
+/** Spend per UTC day of the month of `now` so far (days without a ledger are absent), from the ledgers. */
+export async function loadMonthSpend(store: ArtifactStore, now: Date): Promise<MonthSpend> {
+  const first = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+  const days: string[] = [];
+  for (let t = first; t <= now.getTime(); t += 86_400_000) days.push(ledgerDay(new Date(t)));
+  const ledgers = await Promise.all(days.map((d) => readLedger(store, d).catch(() => undefined)));
+  const out: MonthSpend = { days: {} };
+  ledgers.forEach((l, i) => {
+    if (l) out.days[days[i]!] = spentUsd(l);
+  });
+  return out;
 }
