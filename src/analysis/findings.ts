@@ -18,6 +18,8 @@ export const FINDING_CODES = [
   'playback_underrun',
   'slow_first_audio',
   'expected_content_missing',
+  'model_changed',
+  'behaviour_changed',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

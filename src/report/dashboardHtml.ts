@@ -18,6 +18,7 @@ import { htmlPage } from './page.js';
 import { reportLinkAttrs, stripAxis, stripPayload, stripSvg } from './fleetStrips.js';
 import { sparkline } from './sparkline.js';
 import { dashboardCostHtml } from './costSection.js';
+import { driftMarkersHtml } from './driftSection.js';
 import type { MonthSpend } from '../cost/ledger.js';
 
 export interface DashboardOptions {
@@ -42,6 +43,7 @@ export function renderDashboard(summaries: readonly RunSummary[], now: Date, opt
     `<section><h2>Last 7 days <span class="muted small">(hourly slots; sparklines: hourly median time to first audio, hourly longest gap)</span></h2>${rowsTable(fleet, 'week')}</section>`,
     baselines(fleet),
     dashboardCostHtml(summaries, now, opts.monthSpend?.days),
+    driftMarkersHtml(summaries),
     `<footer class="muted small"><p><span class="key c-p"></span> pass <span class="key c-fx"></span> some failing <span class="key c-f"></span> fail <span class="key c-e"></span> error (probe could not run) <span class="key c-none"></span> no run. Hover a cell for its numbers, click it for the run's report.</p>` +
       `<p>${fleet.duplicates} duplicate index line(s) ignored${opts.skippedLines ? `; ${opts.skippedLines} unreadable index line(s) skipped` : ''}.</p></footer>`,
     `<div data-testid="tooltip" class="tooltip" hidden></div>`,

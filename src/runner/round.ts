@@ -25,6 +25,7 @@ import { publishRun } from './publish.js';
 import { summarize } from './summarize.js';
 import { roundPrices } from '../cost/roundPrices.js';
 import { isBudgetRefusal, planRoundBudget, recordNotProbed } from './budget.js';
+import { assessDrift, withDrift } from './driftStep.js';
 import { attemptCosts, probeConfirmed, publishConfirmations, withConfirmation, type Attempt } from './confirm.js';
 
 export interface RoundLog {
@@ -123,10 +124,11 @@ export async function runRound(settings: CanarySettings, targets: readonly Targe
   for (const n of notProbed) log.error(`target ${n.target} not probed: ${n.reason}`);
   for (const [i, r] of results.entries()) if (r.status === 'failed' && isBudgetRefusal(errorText(r.error))) await recordNotProbed(deps.store, started, runId, settings.region, targets[i]!, errorText(r.error)).catch((err: unknown) => log.warn(`index line for ${targets[i]!.name} not written: ${errorText(err)}`));
 
+  const drift = await assessDrift(deps.store, settings.region, done.map((d) => ({ name: d.cfg.name, group: d.cfg.group, baseline: d.cfg.baseline, trace: d.trace, report: d.report })), (m) => log.warn(m));
   const outcomes: TargetOutcome[] = [];
   for (const d of done) {
     const comparison = comparisons.get(d.cfg.name);
-    const report = comparison ? { ...d.report, comparison: [comparison] } : d.report;
+    const report = withDrift(comparison ? { ...d.report, comparison: [comparison] } : d.report, drift.get(d.cfg.name));
     const paths = runPaths(runId, started, settings.region, d.cfg.name);
     const summary = summarize(report, settings.region, d.cfg, paths);
     const secrets = targetSecrets(d.target);
