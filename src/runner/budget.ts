@@ -111,7 +111,7 @@ async function announce(c: BudgetContext, reached: readonly ('80' | '100')[], sp
 
 function budgetSummary(c: BudgetContext, at: string, headline: string, path: string): RunSummary {
   return {
-    runId: c.runId, startedAt: at, durationMs: 0, region: c.settings.region, target: 'budget', flavour: 'budget', host: '', deployment: undefined, group: undefined,
+    runId: c.runId, startedAt: at, durationMs: 0, region: c.settings.region, target: 'budget', flavour: 'budget', host: '', deployment: 'daily budget', group: undefined,
     baseline: false, verdict: 'error', findingCodes: [], headline, turns: 0, failingTurns: 0, longestGapMs: 0, coverage: undefined, timeToFirstAudioMs: undefined,
     sessionId: undefined, requestIds: {}, comparison: undefined, reportPath: path, reportHtmlPath: 'index.html',
   };

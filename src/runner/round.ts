@@ -139,7 +139,9 @@ export async function runRound(settings: CanarySettings, targets: readonly Targe
     log.info(`${d.cfg.name}: ${summary.verdict}${summary.headline ? ` — ${summary.headline}` : ''}`);
   }
 
-  await budget.settle(done.flatMap((d) => attemptCosts(d.cfg.name, d.attempts, prices)));
+  // targets that never reached the service (configuration, deadline) cost nothing: release their reservation
+  const unspent = results.flatMap((r, i) => (r.status !== 'done' && !(r.status === 'failed' && isBudgetRefusal(errorText(r.error))) ? [{ target: targets[i]!.name, attempt: 1, usd: 0 }] : []));
+  await budget.settle([...done.flatMap((d) => attemptCosts(d.cfg.name, d.attempts, prices)), ...unspent]);
 
   let delivered = 0;
   let pending = 0;
