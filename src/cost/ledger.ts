@@ -3,7 +3,8 @@
  * the actual cost after, and the 80 % / 100 % marks of the daily budget. Stored by {@link ../sinks/budgetLedger.ts}
  * in `ledger/<yyyy-mm-dd>.json` under ETag conditions, so regions and overlapping rounds share one ledger. Spend is
  * the sum of the settled costs and of the still-open reservations: a round that died after reserving keeps its
- * reservation counted, so the budget errs on the side of not spending.
+ * reservation counted, so the budget errs on the side of not spending. Settled entries are folded into per-target
+ * totals, so the ledger holds only the probes in flight and stays small however many runs a day has.
  */
 
 export interface LedgerEntry {
@@ -13,17 +14,25 @@ export interface LedgerEntry {
   /** 1 = the run's probe, 2+ = confirmation probes. */
   attempt: number;
   reservedUsd: number;
-  /** The actual cost once settled; absent while the probe runs. */
-  actualUsd?: number;
   at: string;
+}
+
+export interface SettledTotal {
+  usd: number;
+  probes: number;
+  /** The runs' first probes only (confirmations excluded): the planner's estimate of a run. */
+  runUsd: number;
+  runs: number;
 }
 
 export interface Ledger {
   version: 1;
   /** UTC day, YYYY-MM-DD. */
   day: string;
-  /** By {@link entryKey}. */
+  /** Open reservations (probes in flight, or of a round that died), by {@link entryKey}. */
   entries: Record<string, LedgerEntry>;
+  /** Settled spend per target (absent in a new ledger). */
+  settled?: Record<string, SettledTotal>;
   /** When each mark of the daily budget was first reached (ISO). */
   marks: { '80'?: string; '100'?: string };
   updatedAt: string;
@@ -59,7 +68,8 @@ export function emptyLedger(day: string, nowIso: string): Ledger {
 /** USD spent (settled + reserved), in total or for one target. */
 export function spentUsd(ledger: Ledger, target?: string): number {
   let sum = 0;
-  for (const e of Object.values(ledger.entries)) if (target === undefined || e.target === target) sum += e.actualUsd ?? e.reservedUsd;
+  for (const e of Object.values(ledger.entries)) if (target === undefined || e.target === target) sum += e.reservedUsd;
+  for (const [t, v] of Object.entries(ledger.settled ?? {})) if (target === undefined || t === target) sum += v.usd;
   return sum;
 }
 
@@ -92,14 +102,22 @@ export function reserve(ledger: Ledger, requests: readonly ReservationRequest[],
   return { ledger: next, refused };
 }
 
-/** Replaces reservations with actual costs (a cost without a price settles at its reservation). */
+/**
+ * Replaces reservations with actual costs (a cost without a price settles at its reservation) and folds them into
+ * the per-target totals. Idempotent: a key already settled is no longer an entry and is ignored.
+ */
 export function settle(ledger: Ledger, actual: ReadonlyMap<string, number | null>, nowIso: string): Ledger {
   const entries = { ...ledger.entries };
+  const settled: Record<string, SettledTotal> = { ...(ledger.settled ?? {}) };
   for (const [key, usd] of actual) {
     const e = entries[key];
-    if (e) entries[key] = { ...e, actualUsd: usd ?? e.reservedUsd };
+    if (!e) continue;
+    const cost = usd ?? e.reservedUsd;
+    const t = settled[e.target] ?? { usd: 0, probes: 0, runUsd: 0, runs: 0 };
+    settled[e.target] = { usd: t.usd + cost, probes: t.probes + 1, runUsd: t.runUsd + (e.attempt === 1 ? cost : 0), runs: t.runs + (e.attempt === 1 ? 1 : 0) };
+    delete entries[key];
   }
-  return { ...ledger, entries, updatedAt: nowIso };
+  return { ...ledger, entries, settled, updatedAt: nowIso };
 }
 
 /**
@@ -118,6 +136,6 @@ export function markBudget(ledger: Ledger, dailyUsd: number | undefined, nowIso:
 
 /** The mean actual cost of a target's settled runs (first attempts) in a ledger, or undefined. */
 export function meanActualUsd(ledger: Ledger | undefined, target: string): number | undefined {
-  const xs = Object.values(ledger?.entries ?? {}).filter((e) => e.target === target && e.attempt === 1 && e.actualUsd !== undefined).map((e) => e.actualUsd!);
-  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined;
+  const t = ledger?.settled?.[target];
+  return t && t.runs > 0 ? t.runUsd / t.runs : undefined;
 }

@@ -28,6 +28,8 @@ describe('ledger', () => {
     l = settle(l, new Map([['run1/r/a/1', 0.3], ['run1/r/b/1', 0.55]]), T);
     expect(spentUsd(l)).toBeCloseTo(0.85, 9);
     expect(meanActualUsd(l, 'a')).toBeCloseTo(0.3, 9);
+    expect(l.entries).toEqual({});
+    expect(settle(l, new Map([['run1/r/a/1', 9]]), T)).toEqual(l); // settled once
     const m = markBudget(l, 1, T);
     expect(m.reached).toEqual(['80']);
     expect(markBudget(m.ledger, 1, T).reached).toEqual([]);

@@ -67,8 +67,10 @@ describe('budget', () => {
 
     const blobs = await allBlobs(azurite.connectionString);
     const ledger = JSON.parse(blobs.get('ledger/2026-11-25.json')!.toString()) as Ledger;
-    expect(Object.keys(ledger.entries)).toHaveLength(2);
-    expect(Object.values(ledger.entries).every((e) => e.actualUsd !== undefined && e.actualUsd > 0)).toBe(true);
+    // both probes settled (nothing left in flight) with their actual, non-zero cost
+    expect(Object.keys(ledger.entries)).toHaveLength(0);
+    expect(Object.values(ledger.settled!).reduce((n, t) => n + t.probes, 0)).toBe(2);
+    expect(Object.values(ledger.settled!).every((t) => t.usd > 0)).toBe(true);
     expect(spentUsd(ledger)).toBeLessThanOrEqual(budget);
     const index = indexOf(blobs, '2026-11-25');
     expect(index.filter((s) => s.notProbed === 'budget').map((s) => `${s.region}/${s.target}`).sort()).toEqual(skipped.map((s) => s.target).map((t) => index.find((x) => x.notProbed && x.target === t)!.region + '/' + t).sort());
@@ -137,7 +139,7 @@ describe('confirm before paging', () => {
       expect(state.recent.map((x) => x.verdict)).toEqual(['pass']);
       // the ledger counted both probes
       const ledger = JSON.parse(blobs.get('ledger/2026-11-26.json')!.toString()) as Ledger;
-      expect(Object.values(ledger.entries).map((x) => x.attempt).sort()).toEqual([1, 2]);
+      expect(ledger.settled!.flaky).toMatchObject({ probes: 2, runs: 1 });
     } finally {
       await proxy.close();
     }
