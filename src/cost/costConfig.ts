@@ -8,12 +8,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type TokenCounts } from '../analysis/cost.js';
 import type { Report } from '../analysis/report.js';
-import { DEFAULT_SCHEDULE, loadSettings } from '../config/settings.js';
+import { DEFAULT_SCHEDULE, loadSettings, type CanarySettings } from '../config/settings.js';
 import { parseTargets, type TargetConfig } from '../config/targets.js';
 import { ConfigError, InputError } from '../errors.js';
-import { loadCatalog } from '../probe/prompts.js';
+import { loadCatalog, type PromptSpec } from '../probe/prompts.js';
 import { bicepParams } from './bicepparam.js';
-import type { ProjectionInput } from './projection.js';
+import { projectCost, type Projection, type ProjectionInput } from './projection.js';
 
 export interface CostSources {
   env?: Record<string, string | undefined>;
@@ -72,6 +72,15 @@ export async function costInput(src: CostSources): Promise<ProjectionInput> {
     prices: settings.prices,
     history,
   };
+}
+
+/**
+ * The projection of already-loaded settings (what `validate` prints): every region in `regions` (default the
+ * settings' own) probes every target; the catalogue defaults to the shipped prompts.
+ */
+export function projectSettings(settings: CanarySettings, targets: readonly TargetConfig[], o: { regions?: string[]; catalog?: readonly PromptSpec[]; history?: ReadonlyMap<string, readonly TokenCounts[]> } = {}): Projection {
+  const catalog = (o.catalog ?? loadCatalog()).map((p) => ({ id: p.id, promptMs: p.pcm.length / 48, answer: p.answer }));
+  return projectCost({ targets, regions: o.regions ?? [settings.region], schedule: settings.schedule, turns: settings.turns, prompts: settings.prompts, catalog, prices: settings.prices, history: o.history });
 }
 
 /** Token totals of the last `n` runs per target name, from every report.json under `dir` (newest last). */

@@ -89,4 +89,14 @@ describe('projection', () => {
     const text = formatProjection(p);
     expect(text).toMatch(/^total\s.*\$[\d,]+\.\d\d\s+\$[\d,]+\.\d\d\s+[\d.]+ GB$/m);
   });
+
+  it('docs/deploy.md shows what the command prints for the shipped bicepparam, and validate gets the same numbers', async () => {
+    const input = await costInput({ bicepparamFile: 'infra/main.bicepparam' });
+    const text = formatProjection(projectCost(input));
+    expect(readFileSync('docs/deploy.md', 'utf8')).toContain(text);
+    const { projectSettings } = await import('../../src/cost/costConfig.js');
+    const { loadSettings } = await import('../../src/config/settings.js');
+    const settings = loadSettings({ CANARY_OUTPUT_DIR: '.', CANARY_TARGETS: JSON.stringify(input.targets) });
+    expect(projectSettings(settings, input.targets, { regions: [...input.regions] }).total.usdPerMonth).toBeCloseTo(projectCost(input).total.usdPerMonth, 9);
+  });
 });
