@@ -13,6 +13,7 @@ Usage:
   realtime-canary sim [--port N] [--scenario NAME]   serve the built-in Realtime simulator
   realtime-canary demo [--out DIR]                   simulator + healthy and faulty probes (what npm start runs)
   realtime-canary report <run-dir>                   render report.html for a local run folder
+  realtime-canary cost [--bicepparam FILE]           what a configuration costs per run, day and month
   realtime-canary --help | --version
 
 Run "realtime-canary <command> --help" for the options of a command.`;
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sim: async () => (await import('./cli/simCommand.js')).simCommand,
   demo: async () => (await import('./cli/demoCommand.js')).demoCommand,
   report: async () => (await import('./cli/reportCommand.js')).reportCommand,
+  cost: async () => (await import('./cli/costCommand.js')).costCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

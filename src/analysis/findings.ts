@@ -22,6 +22,8 @@ export const FINDING_CODES = [
   'probe_stall',
   'session_limit_exceeded',
   'implausible_usage',
+  'model_changed',
+  'behaviour_changed',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

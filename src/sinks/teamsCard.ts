@@ -5,6 +5,7 @@
  * optional facts and the comparison are dropped, then, as a last resort, everything but the title and a
  * pointer to the report.
  */
+import { cardCostFooter } from '../cost/text.js';
 import type { Notification } from './alertState.js';
 import { clip, CORE_FACTS, leadText, notificationFacts, notificationTitle, targetLine } from './notificationText.js';
 
@@ -99,6 +100,8 @@ function render(n: Notification, options: TeamsCardOptions, limits: Limits): Tea
   if (limits.comparison && n.summary.comparison) {
     body.push({ type: 'TextBlock', text: clip(`Comparison: ${n.summary.comparison}`, limits.text), wrap: true });
   }
+  const cost = cardCostFooter(n.summary);
+  if (cost) body.push({ type: 'TextBlock', text: cost, wrap: true, size: 'Small', isSubtle: true });
   return envelopeOf(body, reportPart(n, options, limits, body));
 }
 
