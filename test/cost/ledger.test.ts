@@ -45,6 +45,10 @@ describe('budget settings', () => {
     expect(() => loadSettings({ ...base, CANARY_DAILY_BUDGET_USD: 'lots' })).toThrow(/CANARY_DAILY_BUDGET_USD: must be an amount in USD greater than 0/);
     expect(() => loadSettings({ ...base, CANARY_CONFIRM_RETRIES: '9' })).toThrow(/CANARY_CONFIRM_RETRIES: must be a whole number from 0 to 3/);
     expect(() => loadSettings({ ...base, CANARY_PRICES: '{"m":{}}' })).toThrow(/CANARY_PRICES\.m\.textIn/);
+    expect(loadSettings({ ...base, CANARY_PRICES_BLOB: 'config/prices.json' }).pricesBlob).toBe('config/prices.json');
+    for (const bad of ['/prices.json', '../prices.json', 'https://x.blob.core.windows.net/c/p.json', 'config//p.json']) {
+      expect(() => loadSettings({ ...base, CANARY_PRICES_BLOB: bad })).toThrow(/CANARY_PRICES_BLOB: must be a blob path inside the container/);
+    }
     expect(parseTargets('[{"name":"t","endpoint":"wss://x","auth":"none","dailyBudgetUsd":2}]')[0]!.dailyBudgetUsd).toBe(2);
     expect(() => parseTargets('[{"name":"t","endpoint":"wss://x","auth":"none","dailyBudgetUsd":0}]')).toThrow(/CANARY_TARGETS\[0\]\.dailyBudgetUsd/);
   });

@@ -172,4 +172,19 @@ describe('confirm before paging', () => {
     expect(state.recent.map((x) => x.verdict)).toEqual(['fail']);
     expect(summary.costUsd).toBeCloseTo(report.confirmation!.attempts.reduce((s, x) => s + x.costUsd!, 0), 6);
   }, 90_000);
+
+  it('a configuration error (a refused key) is not re-probed: another attempt cannot fix it', async () => {
+    const e = await env({ CANARY_REGION: 'northeurope', WRONG_KEY: 'not-the-simulator-key-42', CANARY_TARGETS: JSON.stringify([{ name: 'badkey', endpoint: sim.url('azure-ga', { scenario: 'fast' }), auth: 'api-key', secretSetting: 'WRONG_KEY' }]) });
+    const r = await invoke(e, { now: at('2026-11-26T11:00:00Z'), probe: { pace: 'burst' } });
+    const { summary } = r.result.outcomes[0]!;
+    expect(summary).toMatchObject({ verdict: 'error', category: 'configuration' });
+    expect(summary.attempts).toBeUndefined();
+    const report = await storedReport(summary);
+    expect(report.confirmation).toBeUndefined();
+    const blobs = await allBlobs(azurite.connectionString);
+    const dir = summary.reportPath.replace(/report\.json$/, '');
+    expect([...blobs.keys()].filter((k) => k.startsWith(dir + 'confirm-'))).toEqual([]);
+    const ledger = JSON.parse(blobs.get('ledger/2026-11-26.json')!.toString()) as Ledger;
+    expect(ledger.settled!.badkey).toMatchObject({ probes: 1, runs: 1 });
+  }, 90_000);
 });
