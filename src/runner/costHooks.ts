@@ -60,7 +60,9 @@ export function costHooks(settings: Settings, deps: CostHookDeps): RoundHooks {
           return undefined;
         }
       };
-      const attempts = await probeConfirmed(run, next, settings.confirmRetries, async (n) => (budget ? budget.reserveConfirmation(target.name, n) : true));
+      // a run without an analysis (the probe hung, the analysis threw) has no report to carry the confirmation
+      const retries = run.report ? settings.confirmRetries : 0;
+      const attempts = await probeConfirmed(run, next, retries, async (n) => (budget ? budget.reserveConfirmation(target.name, n) : true));
       attempts.forEach((a, i) => costs.push({ target: target.name, attempt: i + 1, usd: attemptUsd(a) }));
       const render = deps.renderReportHtml;
       const confirmed = withConfirmation(attempts, render ? (report, first) => (first.artifacts.trace ? render(report, first.artifacts.trace) : undefined) : undefined);
