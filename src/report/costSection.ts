@@ -77,7 +77,7 @@ export function dashboardCostHtml(summaries: readonly RunSummary[], now: Date, m
     return `<tr><th class="label">${escapeText(t)}</th>${cells.join('')}</tr>`;
   });
   const m = monthProjection(monthDays ?? fromIndex, now);
-  const source = monthDays ? 'from the spend ledgers' : 'from the index lines of the last 7 days only (no ledger found)';
+  const source = monthDays ? 'from the spend ledgers' : 'from the runs of the last 7 days only (no spend ledger yet)';
   const month = `<p data-testid="cost-month">Month to date: <b data-testid="cost-mtd" data-usd="${m.mtdUsd.toFixed(6)}">${escapeText(formatUsd(m.mtdUsd))}</b> · projected for the month: <b data-testid="cost-projection" data-usd="${m.projectedUsd.toFixed(6)}">${escapeText(formatUsd(m.projectedUsd))}</b> <span class="muted small">(${escapeText(source)}; spend so far ÷ days elapsed × ${m.daysInMonth} days)</span></p>`;
   const table = targets.length
     ? `<div class="scroll"><table data-testid="cost-table" class="rows"><thead><tr><th>target</th>${days.map((d) => `<th>${d.slice(5)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`
