@@ -16,6 +16,7 @@ Usage:
   realtime-canary report <run-dir>                   render report.html for a run folder (local or from Blob Storage)
   realtime-canary validate [--settings FILE]         check settings and targets as the Function loads them; print the plan
   realtime-canary test-alert [--settings FILE]       send a marked sample card to the configured webhook
+  realtime-canary cost [--bicepparam FILE]           what a configuration costs per run, day and month
   realtime-canary --help | --version
 
 Run "realtime-canary <command> --help" for the options of a command.`;
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   report: async () => (await import('./cli/reportCommand.js')).reportCommand,
   validate: async () => (await import('./cli/validateCommand.js')).validateCommand,
   'test-alert': async () => (await import('./cli/testAlertCommand.js')).testAlertCommand,
+  cost: async () => (await import('./cli/costCommand.js')).costCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

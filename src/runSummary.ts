@@ -48,4 +48,14 @@ export interface RunSummary {
   /** Blob path (or local relative path) of the run's report.json and report.html. */
   reportPath: string;
   reportHtmlPath: string;
+  /** What the run cost in USD (its `usage` at the price table's prices; confirmation probes included); absent when the model has no price. */
+  costUsd?: number;
+  /** The model the run talked to (session.created `session.model`, else the deployment). */
+  model?: string;
+  /** `budget`: the target was not probed because the daily budget was spent (an index line says so; no alert state). */
+  notProbed?: 'budget';
+  /** Probes of this run: 1, or 2+ when a failure was re-probed to confirm it (CANARY_CONFIRM_RETRIES). */
+  attempts?: number;
+  /** The first probe failed and its confirmation passed: the verdict is `pass`, the first failure's evidence is kept. */
+  intermittent?: boolean;
 }

@@ -29,6 +29,8 @@ export const FINDING_CODES = [
   'media_loss',
   'media_dtx',
   'media_jitter',
+  'model_changed',
+  'behaviour_changed',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

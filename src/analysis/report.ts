@@ -13,6 +13,8 @@ import type { Finding, Verdict } from './findings.js';
 import type { ConnectionMetrics, RunAnalysis, TurnMetrics, TurnStatus } from './metrics.js';
 import { reportSummary, type ReportSummary } from './reportSummary.js';
 import { sanitizeTrace } from './sanitize.js';
+import { runCost, type RunCost } from './cost.js';
+import { DEFAULT_PRICES, type PriceTable } from './prices.js';
 
 /** Bumped on any incompatible change of the report's shape. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -81,9 +83,35 @@ export interface Report {
   comparison?: ReportComparison[];
   /** Names of the run's files (e.g. `events` → `events.jsonl`), relative to the report. */
   artifacts?: Record<string, string>;
+  /** What the run cost, from its `usage` and the price table (or why it has no price). */
+  cost?: RunCost;
+  /** Set when a failing probe was re-probed before it counted (CANARY_CONFIRM_RETRIES); this report is the first attempt's. */
+  confirmation?: ReportConfirmation;
+}
+
+/** The attempts of a confirmed (or not) failure: `intermittent` when a confirmation passed, `confirmed` when all failed. */
+export interface ReportConfirmation {
+  outcome: 'intermittent' | 'confirmed';
+  /** The verdict of the first attempt, whose evidence this report shows (the run's verdict is the confirmation's). */
+  firstVerdict: Verdict;
+  attempts: ConfirmationAttempt[];
+}
+
+export interface ConfirmationAttempt {
+  attempt: number;
+  sessionId: string | null;
+  startedAt: string;
+  verdict: Verdict;
+  findingCodes: string[];
+  headline: string | null;
+  costUsd: number | null;
+  /** The attempt's report.json, relative to this report (absent for the first attempt: this report). */
+  report?: string;
 }
 
 export interface ReportExtras {
+  /** Prices for the cost block (default: the shipped table). */
+  prices?: PriceTable;
   comparison?: ReportComparison[];
   artifacts?: Record<string, string>;
 }
@@ -136,6 +164,7 @@ export function buildReport(input: Trace, analysis: RunAnalysis, extras: ReportE
       };
     }),
     detection: { config: { ...analysis.config } },
+    cost: runCost(trace, extras.prices ?? DEFAULT_PRICES),
   };
   if (extras.comparison) report.comparison = extras.comparison;
   if (extras.artifacts) report.artifacts = { ...extras.artifacts };

@@ -12,6 +12,7 @@ import { validateNcrontab } from './ncrontab.js';
 import { checkAppInsightsConnectionString, checkStorageConnectionString, checkWebhookUrl } from './settingChecks.js';
 import { parseThresholds } from './thresholds.js';
 import { parseTargets, type TargetConfig } from './targets.js';
+import { DEFAULT_PRICES, parsePrices, type PriceTable } from '../analysis/prices.js';
 
 export { validateNcrontab } from './ncrontab.js';
 
@@ -59,6 +60,14 @@ export interface CanarySettings {
   appInsightsConnectionString: string | undefined;
   /** The function app's own reports site (`https://<WEBSITE_HOSTNAME>` when CANARY_REPORTS_HTTP=on): links in alerts that do not expire. */
   reportsSiteUrl: string | undefined;
+  /** Prices for the cost of each run: the shipped table with CANARY_PRICES merged over it. */
+  prices: PriceTable;
+  /** A blob (path in the store) with more prices, merged over `prices` at the start of each round (CANARY_PRICES_BLOB). */
+  pricesBlob: string | undefined;
+  /** Spend cap per UTC day for this canary's store, all regions together (CANARY_DAILY_BUDGET_USD); none when absent. */
+  dailyBudgetUsd: number | undefined;
+  /** Confirmation probes after a failing one before it counts (CANARY_CONFIRM_RETRIES, default 1; 0 = off). */
+  confirmRetries: number;
   /**
    * Problems that disable one sink but not the round (a bad webhook URL disables alert delivery, a bad App
    * Insights connection string disables telemetry): logged as errors at the start of every round.
@@ -122,6 +131,10 @@ export function loadSettings(env: Env, context: SettingsContext = {}): CanarySet
     linkScope: linkScope(env.CANARY_LINK_SCOPE),
     appInsightsConnectionString: problems.some((p) => p.field === 'APPLICATIONINSIGHTS_CONNECTION_STRING') ? undefined : appInsights,
     reportsSiteUrl: reportsSiteUrl(env),
+    prices: env.CANARY_PRICES?.trim() ? parsePrices(env.CANARY_PRICES, 'CANARY_PRICES') : DEFAULT_PRICES,
+    pricesBlob: blobPath(env, 'CANARY_PRICES_BLOB'),
+    dailyBudgetUsd: usd(env, 'CANARY_DAILY_BUDGET_USD'),
+    confirmRetries: int(env, 'CANARY_CONFIRM_RETRIES', 1, 0, 3),
     problems,
   };
 }
@@ -196,6 +209,24 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
   return n;
+}
+
+function usd(env: Env, name: string): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(name, `must be an amount in USD greater than 0, e.g. "25", got "${raw}"`);
+  return n;
+}
+
+/** A blob path inside the canary's container (no leading slash, no `..`, no URL). */
+function blobPath(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  if (raw.length > 1024 || raw.startsWith('/') || raw.includes('\\') || /^[a-z]+:\/\//i.test(raw) || raw.split('/').some((seg) => seg === '..' || seg === '')) {
+    throw new ConfigError(name, `must be a blob path inside the container, e.g. "config/prices.json", got "${raw.slice(0, 80)}"`);
+  }
+  return raw;
 }
 
 /** Reads the secret a target refers to. The error names the setting, never the value. */

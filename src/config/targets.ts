@@ -33,10 +33,12 @@ export interface TargetConfig extends EndpointSpec {
   transport?: 'websocket' | 'webrtc' | 'both';
   /** WebRTC only: STUN/TURN server URLs (none by default: no public STUN server is contacted). */
   iceServers?: string[];
+  /** Spend cap of this target per UTC day in USD, all regions together (on top of CANARY_DAILY_BUDGET_USD). */
+  dailyBudgetUsd?: number;
 }
 
 const INLINE_SECRET_FIELDS = ['apiKey', 'api_key', 'api-key', 'key', 'token', 'secret', 'password', 'bearer'];
-const KNOWN = new Set(['name', 'endpoint', 'resource', 'deployment', 'flavour', 'dialect', 'apiVersion', 'auth', 'secretSetting', 'scope', 'group', 'baseline', 'prompts', 'turns', 'insecureTls', 'transport', 'iceServers']);
+const KNOWN = new Set(['name', 'endpoint', 'resource', 'deployment', 'flavour', 'dialect', 'apiVersion', 'auth', 'secretSetting', 'scope', 'group', 'baseline', 'prompts', 'turns', 'insecureTls', 'transport', 'iceServers', 'dailyBudgetUsd']);
 const AUTH_MODES: readonly AuthMode[] = ['api-key', 'entra', 'bearer', 'none'];
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
@@ -117,6 +119,10 @@ function parseTarget(raw: unknown, at: string): TargetConfig {
   if (o.turns !== undefined) {
     if (!Number.isInteger(o.turns) || (o.turns as number) < 1 || (o.turns as number) > 20) throw new ConfigError(`${at}.turns`, 'must be a whole number from 1 to 20');
     t.turns = o.turns as number;
+  }
+  if (o.dailyBudgetUsd !== undefined) {
+    if (typeof o.dailyBudgetUsd !== 'number' || !Number.isFinite(o.dailyBudgetUsd) || o.dailyBudgetUsd <= 0) throw new ConfigError(`${at}.dailyBudgetUsd`, 'must be an amount in USD greater than 0');
+    t.dailyBudgetUsd = o.dailyBudgetUsd;
   }
   return t;
 }

@@ -9,7 +9,10 @@ import { withDeadline } from '../deadline.js';
 import { parseTargets, type TargetConfig } from '../config/targets.js';
 import { ConfigError } from '../errors.js';
 import { runRound, type RoundDeps, type RoundLog, type RoundResult } from '../runner/round.js';
-import { createRoundTelemetry, createStore, entraCredential, reportRendering, settingSecrets } from '../runner/roundDeps.js';
+import { costHooks } from '../runner/costHooks.js';
+import type { RoundHooks } from '../runner/hooks.js';
+import { createNotifier, createRoundTelemetry, createStore, entraCredential, reportRendering, settingSecrets } from '../runner/roundDeps.js';
+import { loadCatalog } from '../probe/prompts.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 
 type Env = Record<string, string | undefined>;
@@ -37,22 +40,34 @@ export function makeCanaryHandler(env: () => Env = () => process.env, overrides:
     const telemetry = overrides.telemetry ?? (await createRoundTelemetry(settings, currentEnv, log));
     try {
       const targets = settings.targets ?? (await withDeadline('reading CANARY_CONFIG_BLOB', 30_000, () => targetsFromBlob(store, settings.configBlob!)));
+      const rendering = { ...reportRendering(), ...(overrides.renderReportHtml ? { renderReportHtml: overrides.renderReportHtml } : {}) };
+      const hooks = overrides.hooks ?? roundCostHooks(settings, store, log, overrides, rendering.renderReportHtml);
       return await runRound(settings, targets, {
         env: currentEnv,
         log,
         credential: entraCredential(settings),
-        ...reportRendering(),
+        ...rendering,
         secrets: settingSecrets(settings, currentEnv),
         signal: hard.signal,
         ...overrides,
         store,
         telemetry,
+        hooks,
       });
     } finally {
       clearTimeout(hardTimer);
       await withDeadline('telemetry close', 5_000, () => telemetry.close()).catch(() => undefined);
     }
   };
+}
+
+/** Budget, confirmation and drift (../runner/costHooks.ts); budget notices go where the round's alerts go. */
+function roundCostHooks(settings: CanarySettings, store: ArtifactStore, log: RoundLog, o: HandlerOverrides, render: RoundDeps['renderReportHtml']): RoundHooks {
+  const send = o.notify ?? createNotifier(settings, store, log);
+  return costHooks(settings, {
+    store, catalog: o.catalog ?? loadCatalog(), warn: (m) => log.warn(m), now: o.now, renderReportHtml: render,
+    notify: async (n) => (send ? [true, 'delivered'].includes(await send(n)) : false),
+  });
 }
 
 async function targetsFromBlob(store: ArtifactStore, path: string): Promise<TargetConfig[]> {

@@ -18,6 +18,9 @@ import { htmlPage } from './page.js';
 import { reportLinkAttrs, stripAxis, stripPayload, stripSvg } from './fleetStrips.js';
 import { sparkline } from './sparkline.js';
 import { HEAT_CSS, heatMaps } from './heatMap.js';
+import { dashboardCostHtml } from './costSection.js';
+import { driftMarkersHtml } from './driftSection.js';
+import type { MonthSpend } from '../cost/ledger.js';
 
 export interface DashboardOptions {
   /** Page title (default "Realtime canary"). */
@@ -26,11 +29,13 @@ export interface DashboardOptions {
   skippedLines?: number;
   /** A latest run older than this is flagged stale (default 30 min). */
   staleAfterMs?: number;
+  /** Spend per UTC day of this month from the ledgers, for the month-to-date total and projection. */
+  monthSpend?: MonthSpend;
 }
 
 /** The dashboard page for `summaries` as of `now`. */
 export function renderDashboard(summaries: readonly RunSummary[], now: Date, opts: DashboardOptions = {}): string {
-  const fleet = aggregateFleet(summaries, now);
+  const fleet = aggregateFleet(summaries.filter((s) => !s.notProbed), now);
   const title = opts.title ?? 'Realtime canary';
   const body = [
     `<header><h1>${escapeText(title)}</h1><p class="muted">As of ${escapeText(utc(now.getTime()))} · ${fleet.targets.length} target(s) · ${fleet.regions.length} region(s) · ${fleet.runs} run(s) in 7 days</p>${failingNow(fleet)}</header>`,
@@ -39,6 +44,8 @@ export function renderDashboard(summaries: readonly RunSummary[], now: Date, opt
     `<section><h2>Last 24 hours <span class="muted small">(10-minute slots, oldest left)</span></h2>${rowsTable(fleet, 'day')}</section>`,
     `<section><h2>Last 7 days <span class="muted small">(hourly slots; sparklines: hourly median time to first audio, hourly longest gap)</span></h2>${rowsTable(fleet, 'week')}</section>`,
     baselines(fleet),
+    dashboardCostHtml(summaries, now, opts.monthSpend?.days),
+    driftMarkersHtml(summaries),
     `<footer class="muted small"><p><span class="key c-p"></span> pass <span class="key c-fx"></span> some failing <span class="key c-f"></span> fail <span class="key c-e"></span> error (probe could not run) <span class="key c-none"></span> no run. Hover a cell for its numbers, click it for the run's report.</p>` +
       `${opts.skippedLines ? `<p>${opts.skippedLines} index line(s) could not be read and are not shown.</p>` : ''}</footer>`,
     `<div data-testid="tooltip" class="tooltip" hidden></div>`,

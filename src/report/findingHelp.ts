@@ -121,4 +121,12 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
     explanation:
       'Packets arrived late by more than the playout buffer holds and then caught up: the listener ran out of audio for a moment although nothing was lost and the sender did not stop.',
   },
+  model_changed: {
+    title: 'Model changed',
+    explanation: 'The model string in `session.created` differs from the last healthy run: the deployment (or the service behind it) moved to another model version. Reported once; compare behaviour before and after.',
+  },
+  behaviour_changed: {
+    title: 'Behaviour changed',
+    explanation: 'The service declared other defaults (voice, VAD, output cap, audio format) than at the last healthy run, or its p50 time to first audio or speaking rate over the last day moved well away from the reference. Reported once per change.',
+  },
 };

@@ -12,6 +12,7 @@ import { correlationOf } from './correlation.js';
 import { escapeText } from './escape.js';
 import { EVENT_TABLE_CSS, eventTable } from './eventTable.js';
 import { htmlPage } from './page.js';
+import { runCostHtml } from './costSection.js';
 import { RUN_SCRIPT } from './runScript.js';
 import { SECTIONS_CSS, correlationHtml, findingsHtml, headerHtml, type RunLinks } from './runSections.js';
 import { supportSummary } from './supportSummary.js';
@@ -54,6 +55,7 @@ export function renderRunHtml(report: Report, trace: Trace, opts: RunHtmlOptions
     findingsHtml(report),
     `<section id="turns"><h2>Turns</h2>${report.turns.map((t) => turnHtml(trace, t, audioHref, opts.baseline ? baselineTurnHtml(opts.baseline, t, attribution) : '')).join('\n')}</section>`,
     correlationHtml(correlation, config ? undefined : supportSummary(report, correlation)),
+    runCostHtml(report),
     `<section id="events"><h2>Events</h2>${eventTable(trace)}</section>`,
     `<footer class="muted"><p>${escapeText(report.tool.name)} ${escapeText(report.tool.version)} · run ${escapeText(report.runId)} · report schema ${report.schemaVersion}. The same data is in report.json and events.jsonl next to this page.</p></footer>`,
   ].join('\n');

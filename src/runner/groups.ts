@@ -5,7 +5,9 @@
  */
 import type { TargetConfig } from '../config/targets.js';
 import type { RunFinal } from '../sinks/runSink.js';
+import type { ReportComparison } from '../analysis/report.js';
 import { compareGroups, type GroupMember } from './comparison.js';
+import { modelComparisons } from './driftStep.js';
 import type { TargetRun } from './targetRun.js';
 
 interface Held {
@@ -55,11 +57,12 @@ export class GroupBarrier {
     this.#waiting.delete(group);
     const members: GroupMember[] = held.map((h) => ({ name: h.cfg.name, group, baseline: h.cfg.baseline ?? false, tally: h.run.tally }));
     const comparisons = compareGroups(members);
+    const models = modelComparisons(held.map((h) => ({ name: h.cfg.name, group, baseline: h.cfg.baseline ?? false, model: h.run.model })));
     return held.map(({ cfg, run }) => {
-      const c = comparisons.get(cfg.name);
-      if (!c) return final(run);
-      const summary = { ...run.artifacts.summary, comparison: c.message };
-      const report = run.report ? { ...run.report, comparison: [c] } : undefined;
+      const list = [comparisons.get(cfg.name), models.get(cfg.name)].filter((c): c is ReportComparison => c !== undefined);
+      if (!list.length) return final(run);
+      const summary = { ...run.artifacts.summary, comparison: list.map((c) => c.message).join(' ') };
+      const report = run.report ? { ...run.report, comparison: [...(run.report.comparison ?? []), ...list] } : undefined;
       return { summary, paths: run.artifacts.paths, secrets: run.artifacts.secrets, report };
     });
   }

@@ -24,7 +24,7 @@ import { scrubbingLog } from '../sinks/scrubValue.js';
 import { noTelemetry, type Telemetry } from '../sinks/telemetry.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { GroupBarrier } from './groups.js';
-import type { RoundHooks } from './hooks.js';
+import type { RoundHooks, RoundInfo, RoundPlan } from './hooks.js';
 import { runPool } from './pool.js';
 import { runTarget, type TargetRun } from './targetRun.js';
 
@@ -114,7 +114,7 @@ export async function runRound(settings: CanarySettings, targets: readonly Targe
     );
   }
 
-  const plan = await planRound(targets, deps.hooks, log);
+  const plan = await planRound(targets, deps.hooks, log, { runId, startedAt: started });
   const catalog = deps.catalog ?? loadCatalog();
   const credential = deps.credential ?? (() => { throw new ConfigError('auth', 'entra targets need a credential'); });
   const barrier = new GroupBarrier(plan.probe);
@@ -127,12 +127,17 @@ export async function runRound(settings: CanarySettings, targets: readonly Targe
     }
   };
   let finished = 0;
-  const context = { settings, env: deps.env, catalog, credential, store: deps.store, runId, roundStartedAt: started, probeEndAt, secrets, renderReportHtml: deps.renderReportHtml, probe: deps.probe, baselines: new Map() };
+  const context = { settings, env: deps.env, catalog, credential, store: deps.store, runId, roundStartedAt: started, probeEndAt, secrets, renderReportHtml: deps.renderReportHtml, probe: deps.probe, prices: plan.prices, baselines: new Map() };
+  for (const s of plan.skipped) {
+    const line = s.summary;
+    if (line) await fanOut(built.sinks, `not-probed line of ${s.target}`, (k, ctx) => k.onNotProbed?.(line, ctx), fc);
+  }
   const results = await runPool(plan.probe, settings.concurrency, probeEndAt, async (t, i) => {
     let run: TargetRun;
     try {
       run = await withDeadline(`target ${t.name}`, msUntil(deadlineAt), () => runTarget(t, i, context));
-      if (deps.hooks?.afterRun) run = await deps.hooks.afterRun(run, t);
+      const afterRun = deps.hooks?.afterRun;
+      if (afterRun) run = await afterRun(run, t, () => withDeadline(`target ${t.name}`, msUntil(deadlineAt), () => runTarget(t, i, context)));
     } catch (err) {
       await publish(barrier.abandon(t));
       throw err;
@@ -141,15 +146,18 @@ export async function runRound(settings: CanarySettings, targets: readonly Targe
     await fanOut(built.sinks, `artifacts of ${t.name}`, (s, ctx) => s.onArtifacts?.(run.artifacts, ctx), fc);
     run.artifacts.trace = undefined; // published: let the trace and its audio go
     run.artifacts.html = undefined;
+    run.artifacts.confirmations = undefined;
     await publish(barrier.arrive(t, run));
   });
   await publish(barrier.drain());
   // published as each probe ended; reported in the configured order, so tables and results read the same every round
   const order = new Map(targets.map((t, i) => [t.name, i]));
   outcomes.sort((a, b) => (order.get(a.summary.target) ?? 0) - (order.get(b.summary.target) ?? 0));
+  const end = deps.hooks?.end;
+  if (end) await withDeadline('end-of-round step', msUntil(deadlineAt), () => end(outcomes.map((o) => o.summary))).catch((err: unknown) => log.warn(`end-of-round step failed: ${errorText(err)}`));
 
   const notProbed = [
-    ...plan.skipped,
+    ...plan.skipped.map((s) => ({ target: s.target, reason: s.reason })),
     ...results.flatMap((r, i) => (r.status === 'done' ? [] : [{ target: plan.probe[i]!.name, reason: r.status === 'not-started' ? 'round deadline reached before it started' : errorText(r.error) }])),
   ];
   for (const n of notProbed) log.error(`target ${n.target} not probed: ${n.reason}`);
@@ -164,10 +172,10 @@ export async function runRound(settings: CanarySettings, targets: readonly Targe
 }
 
 /** The plan step, if any; a plan that fails probes everything (and says so) rather than nothing. */
-async function planRound(targets: readonly TargetConfig[], hooks: RoundHooks | undefined, log: RoundLog): Promise<{ probe: TargetConfig[]; skipped: { target: string; reason: string }[] }> {
+async function planRound(targets: readonly TargetConfig[], hooks: RoundHooks | undefined, log: RoundLog, round: RoundInfo): Promise<RoundPlan> {
   if (!hooks?.plan) return { probe: [...targets], skipped: [] };
   try {
-    return await hooks.plan(targets);
+    return await hooks.plan(targets, round);
   } catch (err) {
     log.error(`the round's plan step failed (${errorText(err)}); probing every target`);
     return { probe: [...targets], skipped: [] };

@@ -2,6 +2,7 @@
 import type { Report } from '../analysis/report.js';
 import type { RunPaths } from '../store/layout.js';
 import type { RunSummary } from '../runSummary.js';
+import { costFields } from '../cost/summaryFields.js';
 
 export function summarize(report: Report, region: string, target: { group?: string; baseline?: boolean }, paths: Pick<RunPaths, 'reportJson' | 'reportHtml'>): RunSummary {
   const s = report.summary;
@@ -29,5 +30,6 @@ export function summarize(report: Report, region: string, target: { group?: stri
     comparison: report.comparison?.map((c) => c.message).join(' ') || undefined,
     reportPath: paths.reportJson,
     reportHtmlPath: paths.reportHtml,
+    ...costFields(report),
   };
 }

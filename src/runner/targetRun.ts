@@ -8,6 +8,7 @@ import type { TokenCredential } from '@azure/identity';
 import { runCategory } from '../analysis/category.js';
 import { analyzeTrace, historySamples, type DetectionHistory, type HistorySample } from '../analysis/index.js';
 import { buildReport, type Report } from '../analysis/report.js';
+import type { PriceTable } from '../analysis/prices.js';
 import type { CanarySettings } from '../config/settings.js';
 import type { TargetConfig } from '../config/targets.js';
 import { withDeadline } from '../deadline.js';
@@ -32,6 +33,8 @@ export interface TargetRun {
   tally: RunTally;
   /** The analysis report (absent for error runs), kept only while its group's comparison is pending. */
   report?: Report;
+  /** The model `session.created` declared (set by the drift step), for the group's same-round model comparison. */
+  model?: string;
 }
 
 /** The round's view a target run needs. */
@@ -54,6 +57,8 @@ export interface TargetRunContext {
    * baseline's same-minute turns side by side (one small run per group is kept until the round ends).
    */
   baselines: Map<string, StoredRun>;
+  /** Prices of the run's cost (default: the shipped table). */
+  prices?: PriceTable;
 }
 
 /** Thrown when too little of the round is left to give a session one turn. */
@@ -110,7 +115,7 @@ export async function runTarget(cfg: TargetConfig, index: number, c: TargetRunCo
   let category: 'incident' | 'configuration' | undefined;
   try {
     const analysis = analyzeTrace(trace, settings.thresholds, history);
-    report = buildReport(trace, analysis);
+    report = buildReport(trace, analysis, { prices: c.prices });
     category = runCategory(trace, analysis) ?? undefined;
   } catch (err) {
     return fail(runError('analysis', err), { trace, target });

@@ -1,7 +1,8 @@
 /**
  * The artifacts sink: one target's run folder in the store — the gzip'd event log, the audio, report.json and
- * report.html, evidence.zip (the event log, WAVs, report.json and a support summary in one download) and, for
- * WebRTC, the RTP logs — written as soon as that probe ended, plus the healthy-turn history the analysis learns from.
+ * report.html, evidence.zip (the event log, WAVs, report.json and a support summary in one download), for WebRTC
+ * the RTP logs, and its confirmation probes in `confirm-<n>/` — written as soon as that probe ended, plus the
+ * healthy-turn history the analysis learns from.
  * Every artifact is written on its own (one that cannot be serialized does not stop the others), every text
  * is scrubbed, and an entry that cannot be serialized (e.g. nesting deeper than JSON.stringify can follow) is
  * replaced by a placeholder line naming its kind, so the rest of the event log is kept.
@@ -15,7 +16,7 @@ import type { Trace } from '../probe/trace.js';
 import { scrub } from '../realtime/redact.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { gzipText } from '../store/gzip.js';
-import { historyPath } from '../store/layout.js';
+import { EVENTS_GZ, REPORT_JSON, historyPath } from '../store/layout.js';
 import { errorText } from './fanOut.js';
 import type { RunArtifacts, RunSink } from './runSink.js';
 
@@ -57,6 +58,17 @@ export function artifactsSink(store: DivertableStore, budgetMs = 90_000): RunSin
         if (run.html !== undefined) {
           const html = run.html;
           await attempt('report.html', () => store.put(paths.reportHtml, scrub(html, secrets), 'text/html; charset=utf-8'));
+        }
+        for (const c of run.confirmations ?? []) {
+          const dir = paths.dir + c.dir;
+          const ct = c.trace;
+          if (ct) {
+            await attempt(`${c.dir}events`, async () => store.put(dir + EVENTS_GZ, await gzipText(safeEventLog(ct, secrets)), 'application/gzip'));
+            await attempt(`${c.dir}audio`, async () => {
+              for (const [name, wav] of traceWavs(ct)) await store.put(dir + name, wav, 'audio/wav');
+            });
+          }
+          await attempt(`${c.dir}report.json`, () => store.put(dir + REPORT_JSON, scrub(JSON.stringify(c.report, null, 2), secrets), 'application/json'));
         }
         if (run.history.length > 0) await attempt('history', () => rememberHealthy(store, run.summary.region, run.summary.target, run.history));
       } finally {

@@ -8,6 +8,7 @@ import { summariesFromIndex, type FleetLoad } from '../report/fleetData.js';
 import type { RunSummary } from '../runSummary.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { DASHBOARD_PATH, contentTypeFor, dailyIndexPath } from '../store/layout.js';
+import { loadMonthSpend } from './budgetLedger.js';
 import type { RunSink } from './runSink.js';
 
 const DAY_MS = 86_400_000;
@@ -36,7 +37,8 @@ export interface DashboardWritten {
 /** Renders the dashboard from the store's index of the last 7 days and writes it to `index.html`. */
 export async function writeDashboard(store: ArtifactStore, now: Date, opts: Omit<DashboardOptions, 'skippedLines'> = {}): Promise<DashboardWritten> {
   const load = await loadFleet(store, now);
-  const html = renderDashboard(load.summaries, now, { ...opts, skippedLines: load.skippedLines });
+  const monthSpend = opts.monthSpend ?? (await loadMonthSpend(store, now).catch(() => undefined));
+  const html = renderDashboard(load.summaries, now, { ...opts, skippedLines: load.skippedLines, monthSpend: monthSpend && Object.keys(monthSpend.days).length ? monthSpend : undefined });
   await store.put(DASHBOARD_PATH, html, contentTypeFor(DASHBOARD_PATH));
   return { path: DASHBOARD_PATH, runs: load.summaries.length, skippedLines: load.skippedLines, bytes: Buffer.byteLength(html) };
 }

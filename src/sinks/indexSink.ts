@@ -1,4 +1,7 @@
-/** The index sink: a run's summary as one line of the daily index (`index/<yyyy-mm-dd>.jsonl`) and as `latest/<region>/<target>.json`. */
+/**
+ * The index sink: a run's summary as one line of the daily index (`index/<yyyy-mm-dd>.jsonl`) and as
+ * `latest/<region>/<target>.json`; a target the plan held back (budget) as an index line only.
+ */
 import { scrub } from '../realtime/redact.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { dailyIndexPath, latestPath } from '../store/layout.js';
@@ -13,6 +16,10 @@ export function indexSink(store: ArtifactStore, budgetMs = 30_000): RunSink {
       const line = scrub(JSON.stringify(run.summary), run.secrets);
       await store.appendLine(dailyIndexPath(ctx.roundStartedAt), line);
       await store.put(latestPath(run.summary.region, run.summary.target), line, 'application/json');
+    },
+    // an index line (a dashboard cell) only: `latest/` keeps the target's last real run
+    async onNotProbed(summary, ctx) {
+      await store.appendLine(dailyIndexPath(ctx.roundStartedAt), JSON.stringify(summary));
     },
   };
 }

@@ -197,6 +197,8 @@ const WHAT: Record<FindingCode, (s: RunSummary) => string> = {
   media_loss: (s) => `packet loss${inTurns(s)}`,
   media_dtx: (s) => `silence not sent (DTX)${inTurns(s)}`,
   media_jitter: (s) => `jitter beyond the playout buffer${inTurns(s)}`,
+  model_changed: (s) => `the deployment now runs another model${s.model ? ` (${s.model})` : ''}`,
+  behaviour_changed: () => "the service's declared defaults or typical latency changed",
 };
 
 /** The short "what went wrong" of an incident, from the most severe finding, e.g. `2.6 s silent gap in 2 of 3 turns`. */

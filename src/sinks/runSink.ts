@@ -45,6 +45,8 @@ export interface RunArtifacts {
   secrets: readonly string[];
   /** Healthy turns the analysis may learn from next time. */
   history: HistorySample[];
+  /** Confirmation probes of a failing run (CANARY_CONFIRM_RETRIES), stored in `dir` (e.g. `confirm-2/`) of the run folder. */
+  confirmations?: { dir: string; trace?: Trace; report: Report | ErrorReport }[];
 }
 
 /** A final summary for {@link RunSink.onSummary}; `report` when report.json changed (comparison added). */
@@ -88,4 +90,6 @@ export interface RunSink {
   onArtifacts?(run: RunArtifacts, ctx: SinkContext): Promise<void>;
   onSummary?(run: RunFinal, ctx: SinkContext): Promise<void>;
   onRoundEnd?(end: RoundEnd, ctx: SinkContext): Promise<void>;
+  /** A target the round's plan held back (e.g. "not probed: budget"): its line, with no run, alert or telemetry. */
+  onNotProbed?(summary: RunSummary, ctx: SinkContext): Promise<void>;
 }

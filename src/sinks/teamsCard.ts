@@ -9,6 +9,7 @@
  * word boundaries, then the optional facts and the comparison are dropped, then, as a last resort, everything but
  * the title and a pointer to the report.
  */
+import { cardCostFooter } from '../cost/text.js';
 import type { Notification } from './alertState.js';
 import { cardPlain } from './cardText.js';
 import { clip, comparisonText, CORE_FACTS, isTestNotification, leadText, notificationCategory, notificationFacts, notificationTitle, targetLine } from './notificationText.js';
@@ -136,6 +137,8 @@ function render(n: Notification, options: TeamsCardOptions, limits: Limits): Tea
   if (limits.comparison && comparison) {
     body.push(text(comparison, limits.text));
   }
+  const cost = cardCostFooter(n.summary);
+  if (cost) body.push({ type: 'TextBlock', text: cost, wrap: true, size: 'Small', isSubtle: true });
   return envelopeOf(body, linkPart(n, options, limits, body));
 }
 

@@ -63,6 +63,7 @@ export const noTelemetry: Telemetry = { trackRun: () => undefined, flush: async 
 export function runMetrics(s: RunSummary): Record<string, number> {
   const m: Record<string, number> = { failingTurns: s.failingTurns, longestGapMs: s.longestGapMs };
   if (s.timeToFirstAudioMs !== undefined) m.timeToFirstAudioMs = s.timeToFirstAudioMs;
+  if (s.costUsd !== undefined) m.costUsd = s.costUsd;
   return m;
 }
 

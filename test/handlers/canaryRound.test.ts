@@ -140,7 +140,7 @@ describe('scheduled canary round', () => {
     await store.createIfNotExists();
     await store.getBlockBlobClient('config/canary.json').upload(...body(JSON.stringify({ targets: JSON.parse(targets('fast')) })));
     const r = await invoke({ ...e, CANARY_TARGETS: '', CANARY_CONFIG_BLOB: 'config/canary.json' });
-    expect(r.result.outcomes.map((o) => o.summary.target)).toEqual(['openai-direct', 'azure-fc']);
+    expect(r.result.outcomes.map((o) => o.summary.target).sort()).toEqual(['azure-fc', 'openai-direct']); // published in the order the probes end
     await store.getBlockBlobClient('config/bad.json').upload(...body('{"targets": [{"name": "x"}]}'));
     await expect(invoke({ ...e, CANARY_TARGETS: '', CANARY_CONFIG_BLOB: 'config/bad.json' })).rejects.toThrow(/config\/bad\.json targets\[0\]\.auth|config\/bad\.json targets\[0\]\.endpoint/);
     await expect(invoke({ ...e, CANARY_TARGETS: '', CANARY_CONFIG_BLOB: 'config/missing.json' })).rejects.toThrow(/CANARY_CONFIG_BLOB: no blob at "config\/missing\.json"/);

@@ -43,7 +43,8 @@ export interface Invocation {
 export async function invoke(env: Record<string, string | undefined>, overrides: HandlerOverrides = {}): Promise<Invocation> {
   const logs: string[] = [];
   const context = new InvocationContext({ functionName: 'canaryRound', invocationId: `t-${Math.random()}`, logHandler: (level, ...args) => logs.push(`${level}: ${args.join(' ')}`) });
-  const handler = makeCanaryHandler(() => env, { catalog: shortCatalog(), ...overrides });
+  // burst pace: these rounds need the probe's speed, not real-time prompt audio (a test that needs pacing says so)
+  const handler = makeCanaryHandler(() => env, { catalog: shortCatalog(), probe: { pace: 'burst' }, ...overrides });
   const result = await handler(timer(), context);
   return { result, logs };
 }

@@ -35,7 +35,7 @@ describe('round seams', () => {
     const broken: RunSink = { name: 'broken', stage: 'record', budgetMs: 5_000, onSummary: async () => Promise.reject(new Error('broken on purpose')) };
     const seen: string[] = [];
     const result = await runRound(settings, settings.targets!, {
-      store, env, log, sinks: [broken, ...sinks], stats, catalog: shortCatalog(),
+      store, env, log, sinks: [broken, ...sinks], stats, catalog: shortCatalog(), probe: { pace: 'burst' },
       hooks: {
         plan: async (ts) => ({ probe: ts.filter((t) => t.name !== 'c'), skipped: [{ target: 'c', reason: 'over the daily budget' }] }),
         afterRun: async (run, t) => {

@@ -1,0 +1,50 @@
+/**
+ * `realtime-canary cost`: what a configuration costs per run, per day and per month, per target and in total,
+ * plus storage growth — from the settings the Function reads, the shipped bicepparam, or a targets file, and
+ * the last runs' real usage when a folder of reports is given.
+ */
+import { resolve } from 'node:path';
+import { costInput } from '../cost/costConfig.js';
+import { projectCost } from '../cost/projection.js';
+import { formatProjection } from '../cost/projectionText.js';
+import { intFlag, parse } from './args.js';
+
+const HELP = `realtime-canary cost [--bicepparam FILE] [--settings local.settings.json] [--targets FILE] [options]
+
+Prints tokens and dollars per run, per day and per month for every target and in total, and the storage the
+runs add per month. Settings come from the environment (CANARY_TARGETS, CANARY_SCHEDULE, CANARY_TURNS,
+CANARY_PROMPTS, CANARY_PRICES), a Functions settings file, or the bicepparam (regions, targets, schedule,
+extraAppSettings).
+
+  --bicepparam FILE   e.g. infra/main.bicepparam
+  --settings FILE     local.settings.json (its "Values") or a flat JSON object of settings
+  --targets FILE      a CANARY_TARGETS JSON file
+  --regions a,b,…     regions that each probe every target (default: the bicepparam's, else CANARY_REGION)
+  --history DIR       a folder with report.json files (an output folder, a downloaded container): the last runs'
+                      real usage replaces the catalogue estimate
+  --last N            runs per target to average from the history (default 20)
+  --json              print the projection as JSON
+Exit codes: 0 printed, 2 usage or configuration error.`;
+
+export async function costCommand(argv: string[]): Promise<number> {
+  const { values: f } = parse(argv, {
+    help: { type: 'boolean', short: 'h' }, bicepparam: { type: 'string' }, settings: { type: 'string' }, targets: { type: 'string' },
+    regions: { type: 'string' }, history: { type: 'string' }, last: { type: 'string' }, json: { type: 'boolean' },
+  });
+  if (f.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const input = await costInput({
+    env: process.env,
+    bicepparamFile: f.bicepparam && resolve(f.bicepparam),
+    settingsFile: f.settings && resolve(f.settings),
+    targetsFile: f.targets && resolve(f.targets),
+    regions: f.regions?.split(',').map((r) => r.trim()).filter(Boolean),
+    historyDir: f.history && resolve(f.history),
+    lastRuns: intFlag('last', f.last, 20, 1),
+  });
+  const p = projectCost(input);
+  console.log(f.json ? JSON.stringify(p, null, 2) : formatProjection(p));
+  return 0;
+}

@@ -1,0 +1,106 @@
+/**
+ * The inputs of a cost projection, gathered the way the Function reads its configuration: app settings from the
+ * environment and/or a `local.settings.json` (its `Values`), the shipped `infra/main.bicepparam` (regions,
+ * targets, schedule, extraAppSettings), or a targets JSON file; history from report.json files under a folder.
+ * Exported for `realtime-canary cost` and `validate`.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type TokenCounts } from '../analysis/cost.js';
+import type { Report } from '../analysis/report.js';
+import { DEFAULT_SCHEDULE, loadSettings, type CanarySettings } from '../config/settings.js';
+import { parseTargets, type TargetConfig } from '../config/targets.js';
+import { ConfigError, InputError } from '../errors.js';
+import { loadCatalog, type PromptSpec } from '../probe/prompts.js';
+import { bicepParams } from './bicepparam.js';
+import { projectCost, type Projection, type ProjectionInput } from './projection.js';
+
+export interface CostSources {
+  env?: Record<string, string | undefined>;
+  settingsFile?: string;
+  bicepparamFile?: string;
+  targetsFile?: string;
+  /** Overrides the regions (a count of regions matters, not their names). */
+  regions?: string[];
+  /** A folder with report.json files (a local output folder or a downloaded container). */
+  historyDir?: string;
+  /** Last runs per target averaged (default 20). */
+  lastRuns?: number;
+}
+
+async function readText(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new InputError(path, `(${what}) cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/** Everything {@link projectCost} needs, from the sources. */
+export async function costInput(src: CostSources): Promise<ProjectionInput> {
+  const env: Record<string, string | undefined> = { ...(src.env ?? {}) };
+  if (src.settingsFile) {
+    const raw = JSON.parse(await readText(src.settingsFile, 'settings')) as { Values?: Record<string, string> } & Record<string, unknown>;
+    const values = raw.Values ?? (raw as Record<string, string>);
+    for (const [k, v] of Object.entries(values)) if (typeof v === 'string') env[k] = v;
+  }
+  let regions: string[] = [];
+  let targets: TargetConfig[] | undefined;
+  if (src.bicepparamFile) {
+    const p = bicepParams(await readText(src.bicepparamFile, 'bicepparam'), src.bicepparamFile);
+    if (Array.isArray(p.regions)) regions = p.regions.map(String);
+    if (Array.isArray(p.targets)) targets = parseTargets(JSON.stringify(p.targets), `${src.bicepparamFile} targets`);
+    if (typeof p.schedule === 'string') env.CANARY_SCHEDULE = p.schedule;
+    const extra = p.extraAppSettings;
+    if (extra && typeof extra === 'object' && !Array.isArray(extra)) for (const [k, v] of Object.entries(extra)) if (typeof v === 'string') env[k] = v;
+  }
+  if (src.targetsFile) targets = parseTargets(await readText(src.targetsFile, 'targets'), src.targetsFile);
+  if (!targets && !env.CANARY_TARGETS?.trim()) throw new ConfigError('targets', 'none given: pass --bicepparam, --targets FILE, --settings local.settings.json or set CANARY_TARGETS');
+  // storage does not matter for a projection; the rest is validated exactly as the Function validates it
+  const settings = loadSettings({ CANARY_OUTPUT_DIR: '.', ...env, ...(targets ? { CANARY_TARGETS: JSON.stringify(targets) } : {}) });
+  if (!regions.length) regions = src.regions ?? [settings.region];
+  if (src.regions) regions = src.regions;
+  const catalog = loadCatalog().map((p) => ({ id: p.id, promptMs: p.pcm.length / 48, answer: p.answer }));
+  const history = src.historyDir ? await readHistory(src.historyDir, src.lastRuns ?? 20) : undefined;
+  return {
+    targets: settings.targets ?? [],
+    regions,
+    schedule: settings.schedule || DEFAULT_SCHEDULE,
+    turns: settings.turns,
+    prompts: settings.prompts,
+    catalog,
+    prices: settings.prices,
+    history,
+  };
+}
+
+/**
+ * The projection of already-loaded settings (what `validate` prints): every region in `regions` (default the
+ * settings' own) probes every target; the catalogue defaults to the shipped prompts.
+ */
+export function projectSettings(settings: CanarySettings, targets: readonly TargetConfig[], o: { regions?: string[]; catalog?: readonly PromptSpec[]; history?: ReadonlyMap<string, readonly TokenCounts[]> } = {}): Projection {
+  const catalog = (o.catalog ?? loadCatalog()).map((p) => ({ id: p.id, promptMs: p.pcm.length / 48, answer: p.answer }));
+  return projectCost({ targets, regions: o.regions ?? [settings.region], schedule: settings.schedule, turns: settings.turns, prompts: settings.prompts, catalog, prices: settings.prices, history: o.history });
+}
+
+/** Token totals of the last `n` runs per target name, from every report.json under `dir` (newest last). */
+export async function readHistory(dir: string, n: number): Promise<Map<string, TokenCounts[]>> {
+  let files: string[];
+  try {
+    files = (await readdir(dir, { recursive: true })).filter((f) => f === 'report.json' || f.endsWith('/report.json'));
+  } catch (err) {
+    throw new InputError(dir, `(history) cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const runs: { target: string; at: string; tokens: TokenCounts }[] = [];
+  for (const f of files) {
+    try {
+      const r = JSON.parse(await readFile(join(dir, f), 'utf8')) as Partial<Report>;
+      if (r.cost?.tokens && r.target?.name && r.times?.startedAt && r.cost.perTurn.length > 0) runs.push({ target: r.target.name, at: r.times.startedAt, tokens: r.cost.tokens });
+    } catch {
+      // not a report of this tool: skipped
+    }
+  }
+  const out = new Map<string, TokenCounts[]>();
+  for (const r of runs.sort((a, b) => a.at.localeCompare(b.at))) out.set(r.target, [...(out.get(r.target) ?? []), r.tokens].slice(-n));
+  return out;
+}

@@ -1,0 +1,130 @@
+/**
+ * The budget of one round: before probing, reserve each target's estimated cost in the day's ledger (baselines
+ * first; the estimate is the mean actual cost of the target's runs today, else the catalogue projection); targets
+ * the caps cannot cover are "not probed: budget". Confirmation probes reserve their own share. After the round the
+ * reservations are settled with the actual costs, and the 80 % / 100 % marks are announced once each per day as
+ * `budget` notifications. Without any cap the ledger still records the spend (the dashboard reads it).
+ */
+import type { PriceTable } from '../analysis/prices.js';
+import type { CanarySettings } from '../config/settings.js';
+import type { TargetConfig } from '../config/targets.js';
+import { entryKey, meanActualUsd, spentUsd, type Caps, type ReservationRequest } from '../cost/ledger.js';
+import { projectCost } from '../cost/projection.js';
+import type { PromptSpec } from '../probe/prompts.js';
+import type { Notification } from '../sinks/alertState.js';
+import type { RunSummary } from '../runSummary.js';
+import { ledgerDay, ledgerPath, readLedger, reserveInLedger, settleInLedger } from '../sinks/budgetLedger.js';
+import type { ArtifactStore } from '../store/artifactStore.js';
+
+export interface BudgetContext {
+  store: ArtifactStore;
+  settings: Pick<CanarySettings, 'dailyBudgetUsd' | 'schedule' | 'turns' | 'prompts' | 'region'>;
+  targets: readonly TargetConfig[];
+  runId: string;
+  now: () => Date;
+  prices: PriceTable;
+  catalog: readonly PromptSpec[];
+  notify: (n: Notification) => Promise<boolean>;
+  warn: (m: string) => void;
+}
+
+export interface RoundBudget {
+  /** Why a target is not probed this round, or undefined when it may be. */
+  refusal(target: string): string | undefined;
+  /** Reserves a confirmation probe (attempt ≥ 2); false when the budget cannot cover it. */
+  reserveConfirmation(target: string, attempt: number): Promise<boolean>;
+  /** Settles the attempts' actual costs (null: no price) and announces budget marks. */
+  settle(costs: readonly { target: string; attempt: number; usd: number | null }[]): Promise<void>;
+}
+
+const NOT_PROBED = 'not probed: budget';
+
+export async function planRoundBudget(c: BudgetContext): Promise<RoundBudget> {
+  const day = ledgerDay(c.now());
+  const region = c.settings.region;
+  const caps: Caps = { dailyUsd: c.settings.dailyBudgetUsd, perTarget: Object.fromEntries(c.targets.map((t) => [t.name, t.dailyBudgetUsd])) };
+  const capped = caps.dailyUsd !== undefined || c.targets.some((t) => t.dailyBudgetUsd !== undefined);
+  const estimates = new Map<string, number | null>();
+  let refused = new Map<string, string>();
+  try {
+    const today = await readLedger(c.store, day);
+    const catalog = c.catalog.map((p) => ({ id: p.id, promptMs: p.pcm.length / 48, answer: p.answer }));
+    const projection = projectCost({ targets: c.targets, regions: [region], schedule: c.settings.schedule, turns: c.settings.turns, prompts: c.settings.prompts, catalog, prices: c.prices });
+    for (const row of projection.rows) estimates.set(row.target, meanActualUsd(today, row.target) ?? row.usdPerRun);
+    const order = [...c.targets].sort((a, b) => Number(b.baseline ?? false) - Number(a.baseline ?? false));
+    const requests: ReservationRequest[] = order.map((t) => ({ target: t.name, region, runId: c.runId, attempt: 1, estimateUsd: estimates.get(t.name) ?? null }));
+    const r = await reserveInLedger(c.store, day, requests, caps, c.now());
+    refused = r.refused;
+    await announce(c, r.reached, spentUsd(r.ledger), day);
+  } catch (err) {
+    const why = `the spend ledger ${ledgerPath(day)} is unavailable (${err instanceof Error ? err.message : String(err)})`;
+    if (!capped) c.warn(`${why}; probing without recording the spend`);
+    else for (const t of c.targets) refused.set(entryKey({ runId: c.runId, region, target: t.name, attempt: 1 }), why);
+  }
+  return {
+    refusal(target) {
+      const why = refused.get(entryKey({ runId: c.runId, region, target, attempt: 1 }));
+      return why === undefined ? undefined : `${NOT_PROBED} (${why})`;
+    },
+    async reserveConfirmation(target, attempt) {
+      try {
+        const r = await reserveInLedger(c.store, day, [{ target, region, runId: c.runId, attempt, estimateUsd: estimates.get(target) ?? null }], caps, c.now());
+        await announce(c, r.reached, spentUsd(r.ledger), day);
+        return r.refused.size === 0;
+      } catch (err) {
+        c.warn(`confirmation of ${target} not reserved: ${err instanceof Error ? err.message : String(err)}`);
+        return !capped;
+      }
+    },
+    async settle(costs) {
+      if (!costs.length) return;
+      try {
+        const actual = new Map(costs.map((x) => [entryKey({ runId: c.runId, region, target: x.target, attempt: x.attempt }), x.usd]));
+        const r = await settleInLedger(c.store, day, actual, caps.dailyUsd, c.now());
+        await announce(c, r.reached, spentUsd(r.ledger), day);
+      } catch (err) {
+        c.warn(`spend ledger not settled: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    },
+  };
+}
+
+/** One `budget` notification per mark reached (the ledger made sure each mark is reached once per day). */
+async function announce(c: BudgetContext, reached: readonly ('80' | '100')[], spent: number, day: string): Promise<void> {
+  const budget = c.settings.dailyBudgetUsd;
+  if (budget === undefined) return;
+  for (const mark of reached) {
+    const at = c.now().toISOString();
+    const headline = mark === '100'
+      ? `Daily budget used up: $${spent.toFixed(2)} of $${budget.toFixed(2)} on ${day}; targets it cannot cover are not probed until 00:00 UTC.`
+      : `80 % of the daily budget reached: $${spent.toFixed(2)} of $${budget.toFixed(2)} on ${day}.`;
+    const summary = budgetSummary(c, at, headline, ledgerPath(day));
+    const n: Notification = {
+      id: `budget:${c.settings.region}/${day}:${mark}`, kind: 'alert', category: 'budget', createdAt: at, region: c.settings.region, target: 'budget', summary,
+      opening: { openedAt: at, runId: c.runId, runStartedAt: at, headline, failureClass: `budget_${mark}` },
+      window: { failing: 0, of: 0 }, sinceOpen: { runs: 0, failing: 0 },
+    };
+    if (!(await c.notify(n).catch(() => false))) c.warn(`budget notification ${n.id} not delivered`);
+  }
+}
+
+function budgetSummary(c: BudgetContext, at: string, headline: string, path: string): RunSummary {
+  return {
+    runId: c.runId, startedAt: at, durationMs: 0, region: c.settings.region, target: 'budget', flavour: 'budget', host: '', deployment: 'daily budget', group: undefined,
+    baseline: false, verdict: 'error', findingCodes: [], headline, turns: 0, failingTurns: 0, longestGapMs: 0, coverage: undefined, timeToFirstAudioMs: undefined,
+    sessionId: undefined, requestIds: {}, comparison: undefined, reportPath: path, reportHtmlPath: 'index.html',
+  };
+}
+
+/** The index line of a target the budget did not cover: a line, not silence (no alert state, no telemetry). */
+export function notProbedSummary(roundStartedAt: Date, runId: string, region: string, t: TargetConfig, reason: string): RunSummary {
+  return {
+    runId, startedAt: roundStartedAt.toISOString(), durationMs: 0, region, target: t.name, flavour: t.flavour ?? 'unknown', host: '', deployment: t.deployment, group: t.group,
+    baseline: t.baseline ?? false, verdict: 'error', findingCodes: [], headline: reason, turns: 0, failingTurns: 0, longestGapMs: 0, coverage: undefined,
+    timeToFirstAudioMs: undefined, sessionId: undefined, requestIds: {}, comparison: undefined, reportPath: '', reportHtmlPath: 'index.html', notProbed: 'budget',
+  };
+}
+
+export function isBudgetRefusal(reason: string): boolean {
+  return reason.startsWith(NOT_PROBED);
+}

@@ -1,0 +1,74 @@
+/**
+ * The round's drift step: each run is compared with its target's stored fingerprint (info findings
+ * `model_changed` / `behaviour_changed`, once per change), and within a group the same-round comparison says when
+ * a target and its baseline declare different models (applied by ./groups.ts when the group is complete).
+ * Failures to read or write a fingerprint only warn.
+ */
+import { declaredOf } from '../analysis/drift.js';
+import { findingCodes, sortFindings, type Finding } from '../analysis/findings.js';
+import type { Report, ReportComparison } from '../analysis/report.js';
+import type { Trace } from '../probe/trace.js';
+import type { ArtifactStore } from '../store/artifactStore.js';
+import { updateFingerprint } from '../sinks/fingerprintStore.js';
+import type { TargetRun } from './targetRun.js';
+
+export interface DriftOutcome {
+  findings: Finding[];
+  comparison?: ReportComparison;
+}
+
+/** The drift findings of one run (its fingerprint updated in the store). */
+export async function driftFindings(store: ArtifactStore, region: string, report: Report, trace: Trace, warn: (m: string) => void): Promise<Finding[]> {
+  try {
+    return (await updateFingerprint(store, region, report, trace)).findings;
+  } catch (err) {
+    warn(`fingerprint of ${report.target.name} not updated: ${err instanceof Error ? err.message : String(err)}`);
+    return [];
+  }
+}
+
+/** A run with its drift findings (report, summary codes, tally) and its declared model for the group comparison. */
+export async function withRunDrift(run: TargetRun, store: ArtifactStore, region: string, warn: (m: string) => void): Promise<TargetRun> {
+  const { report, trace } = run.artifacts;
+  if (!trace || !run.report || !('turns' in report)) return run;
+  const model = declaredOf(trace)?.model;
+  const drifted = withDrift(run.report, { findings: await driftFindings(store, region, run.report, trace, warn) });
+  const out: TargetRun = drifted === run.report ? { ...run } : {
+    ...run, report: drifted, tally: { ...run.tally, findingCodes: drifted.summary.findingCodes },
+    artifacts: { ...run.artifacts, report: drifted, summary: { ...run.artifacts.summary, findingCodes: drifted.summary.findingCodes } },
+  };
+  if (model) out.model = model;
+  return out;
+}
+
+export interface ModelMember {
+  name: string;
+  group: string;
+  baseline: boolean;
+  model?: string;
+}
+
+/** Same-round comparisons of group members whose declared model differs from their baseline's. */
+export function modelComparisons(members: readonly ModelMember[]): Map<string, ReportComparison> {
+  const out = new Map<string, ReportComparison>();
+  for (const base of members.filter((m) => m.baseline)) {
+    for (const r of members.filter((x) => x.group === base.group && x !== base)) {
+      if (!r.model || !base.model || r.model === base.model) continue;
+      out.set(r.name, { group: base.group, baseline: base.name, message: `${r.name} runs model “${r.model}”, baseline ${base.name} runs “${base.model}” in the same round: differences may be the model's, not the hosting layer's.` });
+    }
+  }
+  return out;
+}
+
+/** The report with the drift findings (run-level, info) and the model comparison added. */
+export function withDrift(report: Report, d: DriftOutcome | undefined): Report {
+  if (!d || (!d.findings.length && !d.comparison)) return report;
+  const findings = sortFindings([...report.findings, ...d.findings]);
+  const all = [...findings, ...report.turns.flatMap((t) => t.findings)];
+  return {
+    ...report,
+    findings,
+    summary: { ...report.summary, findingCodes: findingCodes(all) },
+    ...(d.comparison ? { comparison: [...(report.comparison ?? []), d.comparison] } : {}),
+  };
+}
