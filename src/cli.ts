@@ -60,9 +60,15 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Commands that serve until stopped; every other command is done when its promise settles. */
+const LONG_RUNNING = new Set(['sim']);
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // a finished one-shot command exits even if a library left a handle open (werift keeps a UDP socket pair per
+    // WebRTC call after close); stdout and stderr are flushed by then
+    if (!LONG_RUNNING.has(process.argv[2] ?? '')) setImmediate(() => process.exit(code));
   },
   (err: unknown) => {
     console.error(`realtime-canary: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

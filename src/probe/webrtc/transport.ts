@@ -311,6 +311,8 @@ export class WebRtcTransport implements Transport {
     if (this.#closed) return;
     this.#closed = true;
     this.#releaseAll();
+    // however the call ended (the service hung up first, too), the peer connection is closed with it
+    void this.#pc?.close().catch(() => undefined);
     this.d.rec.add({ kind: 'close', code, reason, initiatedBy: this.#clientClosing ? 'client' : 'server' });
     this.d.waiter.close();
   }
