@@ -5,6 +5,7 @@
  * it (./confirm.ts, each confirmation reserved too) and applies the drift step (./driftStep.ts); `end` settles
  * the ledger with the actual cost of every probe and announces the 80 % / 100 % marks.
  */
+import type { RunHtmlOptions } from '../report/runHtml.js';
 import type { Report } from '../analysis/report.js';
 import type { CanarySettings } from '../config/settings.js';
 import { roundPrices } from '../cost/roundPrices.js';
@@ -26,7 +27,7 @@ export interface CostHookDeps {
   warn: (m: string) => void;
   now?: () => Date;
   /** Re-renders report.html of a confirmed run. */
-  renderReportHtml?: (report: Report, trace: Trace) => string;
+  renderReportHtml?: (report: Report, trace: Trace, options?: RunHtmlOptions) => string;
 }
 
 type Settings = Pick<CanarySettings, 'prices' | 'pricesBlob' | 'dailyBudgetUsd' | 'confirmRetries' | 'schedule' | 'turns' | 'prompts' | 'region'>;
@@ -65,7 +66,7 @@ export function costHooks(settings: Settings, deps: CostHookDeps): RoundHooks {
       const attempts = await probeConfirmed(run, next, retries, async (n) => (budget ? budget.reserveConfirmation(target.name, n) : true));
       attempts.forEach((a, i) => costs.push({ target: target.name, attempt: i + 1, usd: attemptUsd(a) }));
       const render = deps.renderReportHtml;
-      const confirmed = withConfirmation(attempts, render ? (report, first) => (first.artifacts.trace ? render(report, first.artifacts.trace) : undefined) : undefined);
+      const confirmed = withConfirmation(attempts, render ? (report, first) => (first.artifacts.trace ? render(report, first.artifacts.trace, first.htmlOptions) : undefined) : undefined);
       return withRunDrift(confirmed, deps.store, settings.region, deps.warn);
     },
     async end() {

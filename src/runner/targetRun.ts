@@ -35,6 +35,8 @@ export interface TargetRun {
   report?: Report;
   /** The model `session.created` declared (set by the drift step), for the group's same-round model comparison. */
   model?: string;
+  /** How report.html was rendered (its links, the baseline beside it), so a re-render (confirmation) keeps them. */
+  htmlOptions?: RunHtmlOptions;
 }
 
 /** The round's view a target run needs. */
@@ -123,12 +125,13 @@ export async function runTarget(cfg: TargetConfig, index: number, c: TargetRunCo
   const stored: StoredRun = { report, trace, reportHtmlPath: paths.reportHtml };
   if (cfg.baseline && cfg.group) c.baselines.set(cfg.group, stored);
   let html: string | undefined;
+  let htmlOptions: RunHtmlOptions | undefined;
   try {
     if (c.renderReportHtml) {
       const baseline = cfg.group && !cfg.baseline ? c.baselines.get(cfg.group) : undefined;
       const previousReportHtmlPath = await previousReport(c.store, settings.region, cfg.name);
-      const options = storedRunOptions(stored, { ...(baseline ? { baseline } : {}), ...(previousReportHtmlPath ? { previousReportHtmlPath } : {}) });
-      html = c.renderReportHtml(report, trace, options);
+      htmlOptions = storedRunOptions(stored, { ...(baseline ? { baseline } : {}), ...(previousReportHtmlPath ? { previousReportHtmlPath } : {}) });
+      html = c.renderReportHtml(report, trace, htmlOptions);
     }
   } catch (err) {
     return fail(runError('rendering', err), { trace, target });
@@ -142,7 +145,7 @@ export async function runTarget(cfg: TargetConfig, index: number, c: TargetRunCo
   } catch {
     samples = [];
   }
-  return { artifacts: { summary, paths, trace, report, html, secrets, history: samples }, tally: tallyOf(report), report };
+  return { artifacts: { summary, paths, trace, report, html, secrets, history: samples }, tally: tallyOf(report), report, ...(htmlOptions ? { htmlOptions } : {}) };
 }
 
 /** The report.html of the target's previous run (its `latest/` summary), for the report's "previous run" link. */
