@@ -18,6 +18,8 @@ import { intFlag, noPositionals, parse } from './args.js';
 import { nextRuns } from './schedule.js';
 import { hostOf, isKeyVaultReference, keyVaultReferences, operatorEnv, type Env } from './settingsSource.js';
 import { buildPlan, ESTIMATE_OUTPUT_AUDIO_TOKENS_PER_SECOND, type Plan } from './validatePlan.js';
+import { projectSettings } from '../cost/costConfig.js';
+import { formatProjection } from '../cost/projectionText.js';
 
 const HELP = `realtime-canary validate [--settings FILE] [--targets FILE] [--connect] [--timeout-ms N]
 
@@ -140,6 +142,8 @@ function printPlan(s: CanarySettings, env: Env, plan: Plan, source: string, sett
     }
   }
   console.log(`\nper round: ≈ ${tokens} audio tokens over ${plan.targets.length} target(s)`);
+  // what it costs: the same projection `realtime-canary cost` prints (prices, text tokens, the schedule)
+  console.log(`\ncost (as realtime-canary cost computes it; catalogue answers, no history):\n${formatProjection(projectSettings(s, plan.targets.map((t) => t.config)))}`);
   const refs = keyVaultReferences(env).filter((r) => !plan.targets.some((t) => t.config.secretSetting === r.setting));
   for (const r of refs) plan.notes.push(`${r.setting} is a Key Vault reference (${r.secret}); it cannot be resolved locally`);
   if (plan.notes.length) {

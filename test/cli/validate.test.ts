@@ -56,6 +56,8 @@ describe('realtime-canary validate', () => {
     expect(runs[2]! - runs[1]!).toBe(300_000);
     expect(new Date(runs[0]!).getUTCMinutes() % 5).toBe(0);
     expect(r.out).toMatch(/output audio tokens \(at 20\/s\)/);
+    // the cost section is the projection `realtime-canary cost` prints: a row per target, dollars per run/day/month
+    expect(r.out).toMatch(/cost \(as realtime-canary cost computes it[\s\S]*?sim-ga[\s\S]*?\$\d/);
     expect(r.out).toMatch(/AOAI_SWEDEN_KEY is a Key Vault reference \(canary-kv\/aoai-sweden-key\); it cannot be resolved locally/);
     expect(r.out).toMatch(/alerts:\s+a Key Vault reference \(resolved in Azure\)/);
     expect(r.out).toMatch(/CANARY_WEBHOOK_URL is a Key Vault reference \(canary-kv\/aoai-sweden-key\)/);
