@@ -19,5 +19,6 @@ export function roundTable(r: RoundResult): string {
 
 export function printRoundTable(r: RoundResult): void {
   console.log(`\n${roundTable(r)}`);
-  for (const { summary: s } of r.outcomes) if (s.comparison) console.log(`  ${s.comparison}`);
+  // both members of a transport pair carry the same sentence: print each once
+  for (const line of new Set(r.outcomes.flatMap(({ summary: s }) => (s.comparison ? [s.comparison] : [])))) console.log(`  ${line}`);
 }

@@ -134,7 +134,12 @@ const TRANSPORT_NAME = { websocket: 'WebSocket', webrtc: 'WebRTC' } as const;
 function compareTransports(group: string, list: readonly GroupMember[], out: Map<string, ReportComparison>): Set<GroupMember> {
   const paired = new Set<GroupMember>();
   for (const ws of list.filter((m) => m.tally.endpoint && (m.tally.transport ?? 'websocket') === 'websocket')) {
-    const rtc = list.find((m) => m.tally.transport === 'webrtc' && m.tally.endpoint === ws.tally.endpoint && !paired.has(m));
+    // the two halves of one `transport: "both"` target (`<name>` and `<name>-webrtc`, see config/targets.ts), or the
+    // only WebSocket and the only WebRTC target of a deployment in the group; with several on one deployment (other
+    // keys, scenarios or prompts) which pairs belong together is not known, so none is paired
+    const same = list.filter((m) => m.tally.endpoint === ws.tally.endpoint);
+    const unambiguous = same.length === 2;
+    const rtc = same.find((m) => m.tally.transport === 'webrtc' && (m.name === `${ws.name}-webrtc` || unambiguous) && !paired.has(m));
     if (!rtc || paired.has(ws)) continue;
     paired.add(ws).add(rtc);
     const message = `${ws.name} (WebSocket) / ${rtc.name} (WebRTC): ${transportSentence(ws.tally, rtc.tally)}`;
