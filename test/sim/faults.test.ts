@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionUpdateEvent } from '../../src/realtime/events.js';
 import { speak, startSimulator, type Fault, type RunningSimulator, type Scenario } from '../../src/sim/index.js';
-import { KEY, TestClient, decodeAudio, rmsFrames, sleep, testCatalog } from './helpers.js';
+import { KEY, TestClient, decodeAudio, manualTurn, rmsFrames, sleep, testCatalog } from './helpers.js';
 
 const catalog = testCatalog();
 const prompt = catalog[2]!; // "Hello there. Nice to meet you."
@@ -32,18 +31,7 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-/** One manual turn on Azure GA (or OpenAI GA) with `scenario`; returns the client once `response.created` arrived. */
-async function turn(scenario: string, flavour: 'azure-ga' | 'openai-ga' = 'azure-ga'): Promise<TestClient> {
-  const headers: Record<string, string> = flavour === 'azure-ga' ? { 'api-key': KEY } : { Authorization: `Bearer ${KEY}` };
-  const c = await TestClient.open(sim.url(flavour, { scenario }), { headers });
-  c.send(sessionUpdateEvent('ga', { instructions: '', voice: 'alloy', turnDetection: 'manual', modality: 'audio' }));
-  await c.next('session.updated');
-  c.appendPcm(prompt.pcm);
-  c.send({ type: 'input_audio_buffer.commit' });
-  c.send({ type: 'response.create' });
-  await c.next('response.created');
-  return c;
-}
+const turn = (scenario: string, flavour: 'azure-ga' | 'openai-ga' = 'azure-ga'): Promise<TestClient> => manualTurn(sim, scenario, flavour, prompt.pcm);
 
 const audioOf = (c: TestClient): Buffer => decodeAudio(c.events, 'response.output_audio.delta');
 const transcriptOf = (c: TestClient): unknown => c.events.find((e) => e.type === 'response.output_audio_transcript.done')?.['transcript'];

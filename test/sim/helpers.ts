@@ -4,6 +4,8 @@
  */
 import WebSocket from 'ws';
 import type { PromptSpec } from '../../src/probe/prompts.js';
+import { sessionUpdateEvent } from '../../src/realtime/events.js';
+import type { RunningSimulator } from '../../src/sim/index.js';
 
 export const KEY = 'sim-key';
 
@@ -175,4 +177,20 @@ export function decodeAudio(events: readonly ServerEvent[], deltaType: string): 
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * One manual GA turn against `sim` with `scenario` (the prompt's audio appended, committed, response requested);
+ * resolves with the client once `response.created` arrived.
+ */
+export async function manualTurn(sim: RunningSimulator, scenario: string, flavour: 'azure-ga' | 'openai-ga', pcm: Buffer): Promise<TestClient> {
+  const headers: Record<string, string> = flavour === 'azure-ga' ? { 'api-key': KEY } : { Authorization: `Bearer ${KEY}` };
+  const c = await TestClient.open(sim.url(flavour, { scenario }), { headers });
+  c.send(sessionUpdateEvent('ga', { instructions: '', voice: 'alloy', turnDetection: 'manual', modality: 'audio' }));
+  await c.next('session.updated');
+  c.appendPcm(pcm);
+  c.send({ type: 'input_audio_buffer.commit' });
+  c.send({ type: 'response.create' });
+  await c.next('response.created');
+  return c;
 }

@@ -4,10 +4,9 @@
  * output cap, OpenAI's 3000/4000 closes mid-session, semantic VAD, WebSocket pings and `error.event_id`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionUpdateEvent } from '../../src/realtime/events.js';
 import { planResponse, speak, startSimulator, type Fault, type RunningSimulator, type Scenario } from '../../src/sim/index.js';
 import { createRng, mixSeed } from '../../src/sim/random.js';
-import { KEY, TestClient, decodeAudio, rmsFrames, sleep, testCatalog } from './helpers.js';
+import { KEY, TestClient, decodeAudio, manualTurn, rmsFrames, sleep, testCatalog } from './helpers.js';
 
 const catalog = testCatalog();
 const prompt = catalog[2]!; // "Hello there. Nice to meet you."
@@ -36,17 +35,7 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-async function turn(scenario: string, flavour: 'azure-ga' | 'openai-ga' = 'openai-ga'): Promise<TestClient> {
-  const headers: Record<string, string> = flavour === 'azure-ga' ? { 'api-key': KEY } : { Authorization: `Bearer ${KEY}` };
-  const c = await TestClient.open(sim.url(flavour, { scenario }), { headers });
-  c.send(sessionUpdateEvent('ga', { instructions: '', voice: 'alloy', turnDetection: 'manual', modality: 'audio' }));
-  await c.next('session.updated');
-  c.appendPcm(prompt.pcm);
-  c.send({ type: 'input_audio_buffer.commit' });
-  c.send({ type: 'response.create' });
-  await c.next('response.created');
-  return c;
-}
+const turn = (scenario: string, flavour: 'azure-ga' | 'openai-ga' = 'openai-ga'): Promise<TestClient> => manualTurn(sim, scenario, flavour, prompt.pcm);
 
 const deltas = (c: TestClient): Buffer[] => c.events.filter((e) => e.type === AUDIO).map((e) => Buffer.from(e['delta'] as string, 'base64'));
 const transcriptOf = (c: TestClient): unknown => c.events.find((e) => e.type === 'response.output_audio_transcript.done')?.['transcript'];
