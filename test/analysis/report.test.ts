@@ -130,6 +130,13 @@ describe('a rejected run', () => {
 });
 
 describe('summarizeReport', () => {
+  it('says turns that could not run as such, never "0 failing" (a refused key)', () => {
+    const trace = new TraceBuilder().connect({ status: 401, body: 'Access denied' }).sessionEnd(41, 'rejected').build(2);
+    const head = summarizeReport(buildReport(trace, analyzeTrace(trace))).split('\n')[0]!;
+    expect(head).toMatch(/^ERROR .* 2 turn\(s\), none could run$/);
+    expect(head).not.toContain('0 failing');
+  });
+
   it('a few lines per turn, with the findings', () => {
     const trace = twoTurnTrace();
     const text = summarizeReport(buildReport(trace, analyzeTrace(trace)));
