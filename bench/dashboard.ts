@@ -15,8 +15,8 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.js';
 import { renderDashboard } from '../src/report/dashboardHtml.js';
-import { runPaths } from '../src/sinks/layout.js';
-import type { RunSummary } from '../src/sinks/runSummary.js';
+import { runPaths } from '../src/store/layout.js';
+import type { RunSummary } from '../src/runSummary.js';
 
 const { values } = parseArgs({
   options: {

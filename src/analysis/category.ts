@@ -1,7 +1,7 @@
 /**
  * What kind of problem a non-passing run is, for alerting: a service `incident`, or a `configuration` problem of
  * the canary itself (key, model, API shape, endpoint, a prompt longer than the deployment's output cap). One place,
- * from the analysis, so alerts never call a rotated key an outage (see RunSummary.category in src/sinks/runSummary.ts).
+ * from the analysis, so alerts never call a rotated key an outage (see RunSummary.category in src/runSummary.ts).
  */
 import type { Trace, UpgradeResponseEntry } from '../probe/trace.js';
 import { isFailing } from './findings.js';

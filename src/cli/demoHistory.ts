@@ -4,12 +4,12 @@
  * continue the week), with the failures its name promises (the
  * silent-gap target has gaps, the wrong key never authenticates, …) and one regional incident (francecentral,
  * two days ago, three hours of truncated audio on the Azure targets). Lines go into the daily index files of the
- * store layout (src/sinks/layout.ts), before the real demo rounds' lines. Deterministic (a seeded generator), and
+ * store layout (src/store/layout.ts), before the real demo rounds' lines. Deterministic (a seeded generator), and
  * marked: every synthetic run id starts with `hist-` and links to one page that says it has no report.
  */
-import type { ArtifactStore } from '../sinks/artifactStore.js';
-import { dailyIndexPath } from '../sinks/layout.js';
-import type { RunSummary, Verdict } from '../sinks/runSummary.js';
+import type { ArtifactStore } from '../store/artifactStore.js';
+import { dailyIndexPath } from '../store/layout.js';
+import type { RunSummary, Verdict } from '../runSummary.js';
 import { htmlPage } from '../report/page.js';
 import { UsageError } from './args.js';
 

@@ -7,7 +7,7 @@
 import type { Notification } from '../sinks/alertState.js';
 import { renderPayload } from '../sinks/notify.js';
 import { TEST_ID_PREFIX, TEST_TITLE } from '../sinks/notificationText.js';
-import type { RunSummary } from '../sinks/runSummary.js';
+import type { RunSummary } from '../runSummary.js';
 import { postJson, type WebhookOptions } from '../sinks/webhook.js';
 import { scrub, urlSecrets } from '../realtime/redact.js';
 import { ConfigError } from '../errors.js';

@@ -9,7 +9,7 @@
  * ./fleetStrips.ts); `[data-testid=spark-first-audio]`, `[data-testid=spark-gap]`; `table[data-testid=baselines]`;
  * `script#fleet-data` (the JSON payload); `[data-testid=tooltip]`.
  */
-import type { RunSummary } from '../sinks/runSummary.js';
+import type { RunSummary } from '../runSummary.js';
 import { DASHBOARD_SCRIPT } from './dashboardScript.js';
 import { escapeAttr, escapeText, jsonForScript } from './escape.js';
 import { aggregateFleet, median, type Fleet, type FleetRow, type WindowStats } from './fleetAggregate.js';

@@ -5,7 +5,7 @@
  * baseline. Pure and linear in the number of summaries; duplicates (same run id, region and target — a retried
  * append) are counted once.
  */
-import type { RunSummary, Verdict } from '../sinks/runSummary.js';
+import type { RunSummary, Verdict } from '../runSummary.js';
 
 export const DAY_SLOT_MS = 10 * 60_000;
 export const DAY_SLOTS = 144;

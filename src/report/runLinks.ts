@@ -1,10 +1,10 @@
 /**
- * The links of a report that sits in the store layout (src/sinks/layout.ts), as paths relative to its report.html:
+ * The links of a report that sits in the store layout (src/store/layout.ts), as paths relative to its report.html:
  * the dashboard at the container root, the baseline's run of the same round (a sibling target folder), this
  * target's previous run, and `evidence.zip` next to it; {@link storedRunOptions} adds the baseline's run. Pure; the
  * round passes the result to `renderRunHtml`.
  */
-import { DASHBOARD_PATH, REPORT_HTML, safeSegment } from '../sinks/layout.js';
+import { DASHBOARD_PATH, REPORT_HTML, safeSegment } from '../store/layout.js';
 import { encodePath } from './escape.js';
 import { EVIDENCE_ZIP } from './evidence.js';
 import type { Report } from '../analysis/report.js';

@@ -8,7 +8,7 @@
 import { encodePath } from '../report/escape.js';
 import { EVIDENCE_ZIP } from '../report/evidence.js';
 import type { Notification } from './alertState.js';
-import { DASHBOARD_PATH } from './layout.js';
+import { DASHBOARD_PATH } from '../store/layout.js';
 export { reportsSiteUrl } from '../config/settings.js';
 
 /** The store capability the links need (ArtifactStore.readLink). */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { roundTable } from '../../src/cli/roundTable.js';
 import type { Report } from '../../src/analysis/report.js';
 import type { RoundResult } from '../../src/runner/round.js';
-import type { RunSummary } from '../../src/sinks/runSummary.js';
+import type { RunSummary } from '../../src/runSummary.js';
 import { makeRunSummary } from '../helpers/runSummary.js';
 
 const round = (summaries: RunSummary[]): RoundResult => ({

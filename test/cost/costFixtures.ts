@@ -6,7 +6,7 @@ import { emptyLedger, reserve, settle } from '../../src/cost/ledger.js';
 import { writeDashboard } from '../../src/sinks/dashboardSink.js';
 import { ledgerPath } from '../../src/sinks/budgetLedger.js';
 import { dailyIndexPath } from '../../src/store/layout.js';
-import { createLocalStore } from '../../src/sinks/localStore.js';
+import { createLocalStore } from '../../src/store/localStore.js';
 import { makeRunSummary } from '../helpers/runSummary.js';
 
 export const NOW = new Date('2026-11-10T12:00:00.000Z');

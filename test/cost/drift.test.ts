@@ -12,7 +12,7 @@ import { nextFingerprint, type FingerprintState } from '../../src/analysis/drift
 import { analyzeTrace } from '../../src/analysis/index.js';
 import { buildReport, type Report } from '../../src/analysis/report.js';
 import type { RunningSimulator } from '../../src/sim/index.js';
-import { createLocalStore } from '../../src/sinks/localStore.js';
+import { createLocalStore } from '../../src/store/localStore.js';
 import { TraceBuilder } from '../analysis/traceBuilder.js';
 import { reportErrors } from '../analysis/schema.js';
 import { invoke, SIM_KEY, startShortSim } from '../handlers/roundFixture.js';

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HISTORY_PAGE, HISTORY_REGIONS, historySummaries, parseHistory, writeDemoHistory } from '../../src/cli/demoHistory.js';
 import { writeDashboard } from '../../src/sinks/dashboardSink.js';
 import type { StripPayload } from '../../src/report/fleetStrips.js';
-import { createLocalStore } from '../../src/sinks/localStore.js';
+import { createLocalStore } from '../../src/store/localStore.js';
 import { launchChromium, openWatched, screenshot, serveDir, type StaticServer } from './browser.js';
 
 const now = new Date('2026-11-24T12:07:00.000Z');

@@ -5,7 +5,7 @@ import { analyzeTrace } from '../../src/analysis/index.js';
 import { buildReport } from '../../src/analysis/report.js';
 import { buildEvidenceZip } from '../../src/report/evidence.js';
 import { storeLinks } from '../../src/report/runLinks.js';
-import { runPaths } from '../../src/sinks/layout.js';
+import { runPaths } from '../../src/store/layout.js';
 import { TraceBuilder } from '../analysis/traceBuilder.js';
 import { syntheticRun } from './fixtures.js';
 

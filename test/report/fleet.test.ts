@@ -7,8 +7,8 @@ import { DAY_SLOTS, WEEK_SLOTS, aggregateFleet } from '../../src/report/fleetAgg
 import { parseSummary } from '../../src/report/fleetData.js';
 import { loadFleet, loadFleetSummaries, writeDashboard } from '../../src/sinks/dashboardSink.js';
 import { cellClass, stripPayload } from '../../src/report/fleetStrips.js';
-import { createLocalStore } from '../../src/sinks/localStore.js';
-import { dailyIndexPath } from '../../src/sinks/layout.js';
+import { createLocalStore } from '../../src/store/localStore.js';
+import { dailyIndexPath } from '../../src/store/layout.js';
 import { HOSTILE } from './fixtures.js';
 import { fleetSummaries } from './fleetFixtures.js';
 

@@ -3,7 +3,7 @@
  * The run report's ten-second answers in real Chromium: the baseline's same-minute turn side by side with its
  * links, "▶ play from 1 s before the gap", the evidence zip behind "Download evidence", and a configuration-kind
  * report with no support summary. The runs are synthetic traces analysed for real and laid out as the store does
- * (src/sinks/layout.ts), so the relative links resolve as they would in Blob Storage.
+ * (src/store/layout.ts), so the relative links resolve as they would in Blob Storage.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -18,7 +18,7 @@ import type { Trace } from '../../src/probe/trace.js';
 import { buildEvidenceZip } from '../../src/report/evidence.js';
 import { renderRunHtml } from '../../src/report/runHtml.js';
 import { storeLinks, storedRunOptions } from '../../src/report/runLinks.js';
-import { runPaths } from '../../src/sinks/layout.js';
+import { runPaths } from '../../src/store/layout.js';
 import { TraceBuilder } from '../analysis/traceBuilder.js';
 import { ARTIFACTS, launchChromium, openWatched, screenshot, serveDir, type StaticServer } from './browser.js';
 import { syntheticRun } from './fixtures.js';

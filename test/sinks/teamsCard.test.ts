@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nextAlertState, type AlertState, type Notification } from '../../src/sinks/alertState.js';
 import { JSON_PAYLOAD_SCHEMA, jsonPayload } from '../../src/sinks/jsonPayload.js';
 import { renderPayload } from '../../src/sinks/notify.js';
-import type { RunSummary } from '../../src/sinks/runSummary.js';
+import type { RunSummary } from '../../src/runSummary.js';
 import { envelopeBytes, MAX_ENVELOPE_BYTES, teamsCard, type CardElement, type TeamsEnvelope } from '../../src/sinks/teamsCard.js';
 import { makeRunSummary } from '../helpers/runSummary.js';
 import { adaptiveCardProblems } from '../helpers/adaptiveCards.js';
