@@ -16,7 +16,10 @@ import { KEY, probeWebRtc, startWebRtcSim } from './helpers.js';
 
 let sim: RunningSimulator;
 const traces = new Map<string, Promise<Trace>>();
+const udpSockets = (): number => process.getActiveResourcesInfo().filter((r) => r === 'UDPWrap').length;
+let udpBefore = 0;
 beforeAll(async () => {
+  udpBefore = udpSockets();
   sim = await startWebRtcSim();
   traces.set('openai-ga', probeWebRtc(sim, 'openai-ga', undefined, { turns: 3 }));
   traces.set('azure-ga', probeWebRtc(sim, 'azure-ga', undefined, { turns: 3 }));
@@ -82,6 +85,13 @@ describe('WebRTC against the simulator', () => {
       expect(text).not.toContain(KEY);
       expect(text).not.toMatch(/ek_[A-Za-z0-9]{10,}/);
     }
+  });
+  it('hanging up frees every UDP socket of the call, on the probe and the simulator side', async () => {
+    await Promise.all(traces.values());
+    const until = Date.now() + 5_000;
+    while (udpSockets() > udpBefore && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    // A long-lived Functions host runs thousands of calls: none may leave a bound socket behind.
+    expect(udpSockets()).toBe(udpBefore);
   });
 });
 

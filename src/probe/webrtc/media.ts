@@ -34,6 +34,10 @@ export interface IceConfig {
 export function createPeer(ice: IceConfig, opts: { iceLite?: boolean } = {}): RTCPeerConnection {
   return new RTCPeerConnection({
     codecs: { audio: [useOPUS()], video: [] },
+    // One ICE/DTLS transport for every m-line, as browsers and the service do. With werift's default (max-compat) each
+    // m-line gathers its own transport first, and those left over after BUNDLE are never closed: their UDP sockets
+    // would outlive the call in a long-lived Functions host.
+    bundlePolicy: 'max-bundle',
     iceServers: ice.iceServers ?? [],
     iceUseIpv6: false,
     iceUseTcp: false,
