@@ -1,6 +1,6 @@
 /**
  * bench:detect — the labeled detection benchmark (issues 3 and 9). Two corpora, generated with the simulator on
- * its own thread and judged side by side:
+ * its own process and judged side by side:
  *   - original: the simulator's old beliefs (100–200 ms deltas, bursts at 4×): every original fault kind at
  *     several positions and sizes, in later turns of multi-turn sessions and in both dialects, and healthy runs
  *     with natural pauses, bursty / jittery delivery, two-item answers and late deltas (detect/corpus.ts);
@@ -25,7 +25,7 @@ import { SEED, buildCorpus, type Corpus } from './detect/corpus.js';
 import { expectationOf } from './detect/expected.js';
 import { buildRealWireCorpus } from './detect/realWire.js';
 import { problemLines, runCorpus, summarize, type CorpusRun, type CorpusSummary } from './detect/run.js';
-import { startSimThread } from './simWorker.js';
+import { startSimProcess } from './simProcess.js';
 
 const { values } = parseArgs({
   options: {
@@ -55,12 +55,12 @@ for (const [name, c] of corpora) {
   console.log(`  ${name}: ${faulty.length} faulty runs (${kinds} kinds, ${faulty.filter((x) => x.prompts.length > 1).length} in multi-turn sessions) + ${c.cases.length - faulty.length} healthy runs; ${turns} turns`);
 }
 
-const sim = await startSimThread(KEY, { scenarios: Object.assign({}, ...corpora.map(([, c]) => c.scenarios)), catalog: corpora[0]![1].catalog, seed: SEED, recordSends: false });
+const sim = await startSimProcess(KEY, { scenarios: Object.assign({}, ...corpora.map(([, c]) => c.scenarios)), catalog: corpora[0]![1].catalog, seed: SEED, recordSends: false });
 const runs: CorpusRun[] = [];
 for (const [name, c] of corpora) runs.push(await runCorpus(name, c, sim, KEY, concurrency, config));
 if (tps !== undefined) console.log(`analysis with audioTokensPerSecond = ${tps} (overriding the default)`);
 await sim.stop();
-for (const r of runs) console.log(`probed ${r.name}: ${r.corpus.cases.length} runs in ${r.probeWallS.toFixed(1)} s (concurrency ${concurrency}, simulator on its own thread, seed ${SEED})`);
+for (const r of runs) console.log(`probed ${r.name}: ${r.corpus.cases.length} runs in ${r.probeWallS.toFixed(1)} s (concurrency ${concurrency}, simulator in its own process, seed ${SEED})`);
 const sums: CorpusSummary[] = runs.map(summarize);
 
 // --- Analysis speed: analyzeTrace alone over every trace, repeated for a stable figure (this thread's CPU time).

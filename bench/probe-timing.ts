@@ -1,5 +1,5 @@
 /**
- * bench:probe — 20 concurrent probe sessions against the simulator (on its own thread). Prints p50 / p99 / max of
+ * bench:probe — 20 concurrent probe sessions against the simulator (in its own process). Prints p50 / p99 / max of
  * (probe receive time − simulator send time) for audio deltas: the error the recorder itself adds to every
  * gap it measures. Target: p99 ≤ 10 ms.
  *
@@ -10,13 +10,13 @@ import { runProbe } from '../src/probe/session.js';
 import { loadCatalog } from '../src/probe/prompts.js';
 import { resolveEndpoint } from '../src/realtime/flavours.js';
 import { lagStats, type LagStats } from './lag.js';
-import { startSimThread } from './simWorker.js';
+import { startSimProcess } from './simProcess.js';
 
 const { values } = parseArgs({ options: { sessions: { type: 'string', default: '20' }, turns: { type: 'string', default: '2' } } });
 const sessions = Number(values.sessions);
 const turns = Number(values.turns);
 
-const sim = await startSimThread('bench-key');
+const sim = await startSimProcess('bench-key');
 const prompts = loadCatalog();
 const flavours = ['azure-ga', 'azure-preview', 'openai-ga'] as const;
 console.log(`bench:probe — ${sessions} concurrent sessions × ${turns} turns against the simulator (${flavours.length} flavours), node ${process.version}`);

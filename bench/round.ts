@@ -1,6 +1,6 @@
 /**
- * bench:round — one scheduled round over 50 simulator targets × 3 turns in one process (the simulator on its
- * own thread, as a remote service), through the real sinks (local store, spool, index, alert state, dashboard).
+ * bench:round — one scheduled round over 50 simulator targets × 3 turns in one process (the simulator in its
+ * own process, as a remote service), through the real sinks (local store, spool, index, alert state, dashboard).
  * Prints wall time, peak memory and the recorder's timing error (p99 of receive − simulator send for audio
  * deltas); then, in a fresh process, the same round with one flooding target among the 50 (it must fail itself
  * only: the round completes and peak RSS stays under the cap). Targets: round ≤ 5 min, p99 ≤ 20 ms, memory ≤ 217 MB
@@ -21,9 +21,9 @@ import { runRound } from '../src/runner/round.js';
 import { createStore } from '../src/runner/roundDeps.js';
 import { parseEvents } from '../src/probe/traceFile.js';
 import type { Trace } from '../src/probe/trace.js';
-import { startFloodThread, type FloodThread } from './floodWorker.js';
+import { startFloodProcess, type FloodProcess } from './floodProcess.js';
 import { lagStats } from './lag.js';
-import { startSimThread } from './simWorker.js';
+import { startSimProcess } from './simProcess.js';
 
 const { values } = parseArgs({
   options: {
@@ -54,8 +54,8 @@ const capMb = Number(values['cap-mb']);
 const flavours = ['azure-ga', 'azure-preview', 'openai-ga'] as const;
 const faults = ['silent-gap', 'truncated', 'stall'];
 
-const sim = await startSimThread('bench-key');
-const flooder: FloodThread | undefined = flood ? await startFloodThread(Number(values['flood-seconds'])) : undefined;
+const sim = await startSimProcess('bench-key');
+const flooder: FloodProcess | undefined = flood ? await startFloodProcess(Number(values['flood-seconds'])) : undefined;
 const out = await mkdtemp(join(tmpdir(), 'rc-bench-round-'));
 const targets = Array.from({ length: count }, (_, i) => ({
   name: `target-${String(i).padStart(2, '0')}`,
@@ -77,7 +77,11 @@ const store = createStore(settings, quiet);
 const loop = monitorEventLoopDelay({ resolution: 5 });
 loop.enable();
 let peakRss = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+let atPeak: NodeJS.MemoryUsage | undefined;
+const sampler = setInterval(() => {
+  const m = process.memoryUsage();
+  if (m.rss > peakRss) [peakRss, atPeak] = [m.rss, m];
+}, 100);
 console.log(`bench:round (${flood ? 'one flooding target among them' : 'plain'}) — ${count} targets × 3 turns, concurrency ${values.concurrency}, node ${process.version}`);
 const started = performance.now();
 const result = await runRound(settings, settings.targets!, { store, env, log: quiet, onProgress: (l) => process.stdout.write(`\r  ${l.padEnd(60)}`) });
@@ -100,6 +104,7 @@ const mb = peakRss / 1024 / 1024;
 const memoryTarget = flood ? capMb : 217;
 console.log(`\nround wall time:   ${wallS.toFixed(1)} s   (target ≤ 300 s)`);
 console.log(`peak memory (RSS): ${mb.toFixed(0)} MB   (target ≤ ${memoryTarget} MB${flood ? ', the configured cap' : '; half of the 434 MB before streaming publish'})`);
+if (atPeak) console.log(`  at the peak:      heap ${mib(atPeak.heapUsed)} of ${mib(atPeak.heapTotal)} MB, buffers ${mib(atPeak.arrayBuffers)} MB, other external ${mib(atPeak.external - atPeak.arrayBuffers)} MB`);
 console.log(`timing error:      p50 ${lag.p50.toFixed(2)} ms   p99 ${lag.p99.toFixed(2)} ms   max ${lag.max.toFixed(2)} ms over ${lag.count} audio deltas   (target p99 ≤ 20 ms)`);
 console.log(`event-loop delay:  p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms   max ${(loop.max / 1e6).toFixed(1)} ms (probe process)`);
 console.log(`verdicts:          ${JSON.stringify(verdicts)} (every 10th target has an injected fault${flood ? '; target-07 floods' : ''}); published ${result.outcomes.length} of ${count}; not probed: ${result.notProbed.length}`);
@@ -110,3 +115,7 @@ if (flood) {
 await rm(out, { recursive: true, force: true });
 const complete = result.outcomes.length === count;
 process.exitCode = complete && wallS <= 300 && mb <= memoryTarget && lag.p99 <= 20 ? 0 : 1;
+
+function mib(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(0);
+}

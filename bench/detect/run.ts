@@ -7,7 +7,7 @@ import { analyzeTrace, type DetectionConfig, type RunAnalysis } from '../../src/
 import { runProbe } from '../../src/probe/session.js';
 import type { Trace } from '../../src/probe/trace.js';
 import { resolveEndpoint } from '../../src/realtime/flavours.js';
-import type { SimThread } from '../simWorker.js';
+import type { SimProcess } from '../simProcess.js';
 import type { Case, Corpus } from './corpus.js';
 import { checkLabels } from './labels.js';
 import { scoreRun, type RunScore } from './score.js';
@@ -24,7 +24,7 @@ export interface CorpusRun {
 
 const SETTLE_MS = 400;
 
-export async function runCorpus(name: string, corpus: Corpus, sim: SimThread, key: string, concurrency: number, config: Partial<DetectionConfig> = {}): Promise<CorpusRun> {
+export async function runCorpus(name: string, corpus: Corpus, sim: SimProcess, key: string, concurrency: number, config: Partial<DetectionConfig> = {}): Promise<CorpusRun> {
   const { cases } = corpus;
   const traces = new Map<string, Trace>();
   const probeErrors = new Map<string, string>();

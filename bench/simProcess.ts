@@ -1,24 +1,25 @@
 /**
- * The simulator on its own thread (its own event loop), as a remote service would be: the benchmarks measure
- * the recorder's timing error, not the time a shared event loop spends generating audio. Epoch times
- * (performance.timeOrigin + now()) agree across threads to well under 0.1 ms.
+ * The simulator in its own process, as a remote service would be: the benchmarks measure the recorder's timing
+ * error, not the time a shared event loop spends generating audio, and the probe process's memory, not the
+ * simulator's. Epoch times (performance.timeOrigin + now()) agree across processes to well under 0.1 ms.
  */
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { startSimulator, type Scenario } from '../src/sim/index.js';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Scenario } from '../src/sim/index.js';
 import type { PromptSpec } from '../src/probe/prompts.js';
 
-export interface SimThread {
+export interface SimProcess {
   port: number;
   url(flavour: 'azure-ga' | 'azure-preview' | 'openai-ga' | 'openai-beta', scenario?: string): string;
   /** Stops the simulator and returns its send times by event id (empty when `recordSends` was off). */
   stop(): Promise<Map<string, number>>;
 }
 
-/** Optional simulator settings passed to the thread (everything must survive structured cloning). */
-export interface SimThreadOptions {
+/** Optional simulator settings passed to the simulator process (everything must survive structured cloning). */
+export interface SimProcessOptions {
   /** Extra named scenarios (plain data). */
   scenarios?: Record<string, Scenario>;
-  /** Prompt catalogue to answer from (the PCM is rebuilt as a Buffer on the simulator's thread). */
+  /** Prompt catalogue to answer from (the PCM is rebuilt as a Buffer in the simulator process). */
   catalog?: readonly PromptSpec[];
   /** Seed for everything random (the simulator's default is 1). */
   seed?: number;
@@ -26,7 +27,7 @@ export interface SimThreadOptions {
   recordSends?: boolean;
 }
 
-interface WorkerInput {
+interface ProcessInput {
   apiKey: string;
   scenarios?: Record<string, Scenario>;
   catalog?: (Omit<PromptSpec, 'pcm'> & { pcm: Uint8Array })[];
@@ -34,16 +35,19 @@ interface WorkerInput {
   recordSends?: boolean;
 }
 
-export async function startSimThread(apiKey: string, options: SimThreadOptions = {}): Promise<SimThread> {
-  const data: WorkerInput = { apiKey };
+export async function startSimProcess(apiKey: string, options: SimProcessOptions = {}): Promise<SimProcess> {
+  const data: ProcessInput = { apiKey };
   if (options.scenarios) data.scenarios = options.scenarios;
   if (options.catalog) data.catalog = options.catalog.map((p) => ({ ...p, pcm: new Uint8Array(p.pcm) }));
   if (options.seed !== undefined) data.seed = options.seed;
   if (options.recordSends !== undefined) data.recordSends = options.recordSends;
-  const worker = new Worker(new URL(import.meta.url), { workerData: data });
+  // 'advanced' serialization carries the catalogue's Uint8Arrays as they are (structured clone)
+  const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
-    worker.once('message', (m: { port: number }) => resolve(m.port));
-    worker.once('error', reject);
+    child.once('message', (m: { port: number }) => resolve(m.port));
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the simulator process exited (code ${code}) before listening`)));
+    child.send(data);
   });
   const paths = { 'azure-ga': '/openai/v1/realtime?model=gpt-realtime', 'azure-preview': '/openai/realtime?api-version=2025-04-01-preview&deployment=gpt-realtime', 'openai-ga': '/v1/realtime?model=gpt-realtime', 'openai-beta': '/v1/realtime?model=gpt-realtime' };
   return {
@@ -51,18 +55,21 @@ export async function startSimThread(apiKey: string, options: SimThreadOptions =
     url: (flavour, scenario) => `ws://127.0.0.1:${port}${paths[flavour]}${scenario ? `&scenario=${scenario}` : ''}`,
     stop: () =>
       new Promise((resolve) => {
-        worker.once('message', (m: { sent: [string, number][] }) => {
-          void worker.terminate();
+        child.once('message', (m: { sent: [string, number][] }) => {
+          child.kill();
           resolve(new Map(m.sent));
         });
-        worker.postMessage('stop');
+        child.send('stop');
       }),
   };
 }
 
-if (!isMainThread && parentPort) {
-  const port = parentPort;
-  const input = workerData as WorkerInput;
+const CHILD_FLAG = '--rc-sim-process';
+
+if (process.argv[2] === CHILD_FLAG) {
+  const input = await new Promise<ProcessInput>((resolve) => process.once('message', (m) => resolve(m as ProcessInput)));
+  // loaded here only: the benchmark's own process never holds the simulator's code (nor werift)
+  const { startSimulator } = await import('../src/sim/index.js');
   const sent: [string, number][] = [];
   const record = input.recordSends !== false;
   const sim = await startSimulator({
@@ -74,9 +81,9 @@ if (!isMainThread && parentPort) {
     ...(record ? { onServerSend: ({ eventId, epochMs }: { eventId: string; epochMs: number }) => void sent.push([eventId, epochMs]) } : {}),
   });
   await sim.warmed; // a long answer renders once here, not in the middle of someone's turn
-  port.postMessage({ port: sim.port });
-  port.on('message', async () => {
+  process.send!({ port: sim.port });
+  process.once('message', async () => {
     await sim.close();
-    port.postMessage({ sent });
+    process.send!({ sent });
   });
 }
