@@ -15,7 +15,7 @@ import type { PromptSpec } from './prompts.js';
 import { DEFAULT_SESSION_LIMITS, TraceRecorder } from './recorder.js';
 import { ScriptedSession } from './script.js';
 import { TRACE_FORMAT_VERSION, type SessionEndEntry, type SessionLimits, type Trace, type TraceOptions, type TransportKind } from './trace.js';
-import type { TransportFactory } from './transport.js';
+import type { Transport, TransportFactory } from './transport.js';
 import { transportFactory } from './transports.js';
 import { EventWaiter } from './waiter.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -132,7 +132,13 @@ export async function runProbe(target: ProbeTarget, options: ProbeOptions): Prom
   // a client request id on Azure handshakes, so an Azure support case can find this connection
   if (isAzure(endpoint.flavour)) headers['x-ms-client-request-id'] = randomUUID();
   const waiter = new EventWaiter();
-  const transport = factory({ endpoint, headers, rec, waiter, secrets, connectTimeoutMs: o.connectTimeoutMs, insecureTls: o.insecureTls });
+  let transport: Transport;
+  try {
+    transport = await factory({ endpoint, headers, rec, waiter, secrets, connectTimeoutMs: o.connectTimeoutMs, insecureTls: o.insecureTls });
+  } catch (err) {
+    rec.add({ kind: 'socket-error', errorClass: 'other', code: undefined, message: `the transport could not be loaded: ${(err as Error).message}` });
+    return end('connect-failed');
+  }
   transportKind = transport.kind;
   completeTrace = transport.complete?.bind(transport);
   const monitor = new LoopMonitor(rec);

@@ -68,4 +68,5 @@ export interface TransportContext {
   insecureTls?: boolean;
 }
 
-export type TransportFactory = (ctx: TransportContext) => Transport;
+/** Makes one session's transport; may load the transport's code on first use (WebRTC loads werift only then). */
+export type TransportFactory = (ctx: TransportContext) => Transport | Promise<Transport>;

@@ -6,7 +6,7 @@
 import type { TransportKind } from '../trace.js';
 import type { TransportFactory } from '../transport.js';
 import type { IceConfig } from './media.js';
-import { WebRtcTransport, type WebRtcOptions } from './transport.js';
+import type { WebRtcOptions } from './transport.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -16,8 +16,10 @@ export function defaultIce(host: string): IceConfig {
 }
 
 export function webrtcTransportWith(options: WebRtcOptions = {}): TransportFactory {
-  return (ctx) =>
-    new WebRtcTransport({
+  // werift and the Opus codec load on the first WebRTC session only: a WebSocket-only round never pays their ~40 MB
+  return async (ctx) => {
+    const { WebRtcTransport } = await import('./transport.js');
+    return new WebRtcTransport({
       endpoint: ctx.endpoint,
       headers: ctx.headers,
       rec: ctx.rec,
@@ -27,6 +29,7 @@ export function webrtcTransportWith(options: WebRtcOptions = {}): TransportFacto
       sink: { appendPcm: (turn, pcm, t) => ctx.rec.recordOutputPcm(turn, pcm, {}, t)?.offset },
       options: { ...options, ice: options.ice ?? defaultIce(ctx.endpoint.url.hostname) },
     });
+  };
 }
 
 export const webrtcTransport: TransportFactory = webrtcTransportWith();
