@@ -28,3 +28,29 @@ export async function runPool<I, T>(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
   return results;
 }
+
+/**
+ * At most `n` callers inside `run` at a time; the others wait their turn in arrival order. The round uses it to
+ * bound how many finished probes build and write their artifacts at once (each holds its WAVs, evidence.zip and
+ * report while it does), so a round's memory does not scale with the probe concurrency when probes end together.
+ */
+export class Slots {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(n: number) {
+    this.#free = Math.max(1, Math.floor(n));
+  }
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free--;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#free++;
+    }
+  }
+}

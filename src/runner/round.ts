@@ -25,7 +25,7 @@ import { noTelemetry, type Telemetry } from '../sinks/telemetry.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { GroupBarrier } from './groups.js';
 import type { RoundHooks, RoundInfo, RoundPlan } from './hooks.js';
-import { runPool } from './pool.js';
+import { runPool, Slots } from './pool.js';
 import { runTarget, type TargetRun } from './targetRun.js';
 
 export interface RoundLog {
@@ -85,6 +85,11 @@ export interface RoundResult {
   notificationsPending: number;
 }
 
+/** How many finished probes may write their artifacts at once: a quarter of the probe concurrency, at least 2. */
+export function publishConcurrency(concurrency: number): number {
+  return Math.max(2, Math.ceil(concurrency / 4));
+}
+
 /** Time kept after the last probe for publishing, alerting, telemetry and the dashboard. */
 export function publishReserveMs(roundDeadlineMs: number): number {
   return Math.min(90_000, Math.max(3_000, Math.round(roundDeadlineMs * 0.2)));
@@ -127,6 +132,7 @@ export async function runRound(settings: CanarySettings, targets: readonly Targe
     }
   };
   let finished = 0;
+  const publishing = new Slots(publishConcurrency(settings.concurrency));
   const context = { settings, env: deps.env, catalog, credential, store: deps.store, runId, roundStartedAt: started, probeEndAt, secrets, renderReportHtml: deps.renderReportHtml, probe: deps.probe, prices: plan.prices, baselines: new Map() };
   for (const s of plan.skipped) {
     const line = s.summary;
@@ -143,7 +149,8 @@ export async function runRound(settings: CanarySettings, targets: readonly Targe
       throw err;
     }
     deps.onProgress?.(`target ${++finished} of ${plan.probe.length}: ${t.name} → ${run.artifacts.summary.verdict}`);
-    await fanOut(built.sinks, `artifacts of ${t.name}`, (s, ctx) => s.onArtifacts?.(run.artifacts, ctx), fc);
+    // each sink's budget starts when the run's turn to write comes; the round deadline bounds the wait
+    await publishing.run(() => fanOut(built.sinks, `artifacts of ${t.name}`, (s, ctx) => s.onArtifacts?.(run.artifacts, ctx), fc));
     run.artifacts.trace = undefined; // published: let the trace and its audio go
     run.artifacts.html = undefined;
     run.artifacts.confirmations = undefined;
