@@ -14,23 +14,30 @@ export function pcmDurationMs(bytes: number): number {
 
 /** Encodes PCM16LE mono 24 kHz bytes as a WAV file. An odd byte count is kept exact (the RIFF pad byte follows). */
 export function encodeWav(pcm: Uint8Array, sampleRate = SAMPLE_RATE): Buffer {
+  return Buffer.concat(wavParts(pcm, sampleRate));
+}
+
+/**
+ * The WAV file of `pcm` as parts to write one after the other — header, the PCM itself (not copied), and the RIFF
+ * pad byte when the count is odd — for writers that need not hold a second copy of the audio (evidence.zip).
+ */
+export function wavParts(pcm: Uint8Array, sampleRate = SAMPLE_RATE): Uint8Array[] {
   const pad = pcm.length % 2;
-  const out = Buffer.alloc(44 + pcm.length + pad);
-  out.write('RIFF', 0, 'ascii');
-  out.writeUInt32LE(36 + pcm.length + pad, 4);
-  out.write('WAVE', 8, 'ascii');
-  out.write('fmt ', 12, 'ascii');
-  out.writeUInt32LE(16, 16);
-  out.writeUInt16LE(1, 20); // PCM
-  out.writeUInt16LE(1, 22); // mono
-  out.writeUInt32LE(sampleRate, 24);
-  out.writeUInt32LE(sampleRate * 2, 28);
-  out.writeUInt16LE(2, 32);
-  out.writeUInt16LE(16, 34);
-  out.write('data', 36, 'ascii');
-  out.writeUInt32LE(pcm.length, 40);
-  out.set(pcm, 44);
-  return out;
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'ascii');
+  header.writeUInt32LE(36 + pcm.length + pad, 4);
+  header.write('WAVE', 8, 'ascii');
+  header.write('fmt ', 12, 'ascii');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt32LE(sampleRate, 24);
+  header.writeUInt32LE(sampleRate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'ascii');
+  header.writeUInt32LE(pcm.length, 40);
+  return pad ? [header, pcm, new Uint8Array(1)] : [header, pcm];
 }
 
 export interface WavInfo {

@@ -54,23 +54,32 @@ function fillIds(e: RecvEntry): void {
   Object.assign(e, idFields(e.event));
 }
 
-/** The WAV files of a trace, by file name: `turn-<n>.wav` (output audio), then `prompt-<n>.wav`. */
-export function traceWavs(trace: Trace): [name: string, wav: Buffer][] {
-  return [
-    ...[...trace.outputAudio].map(([turn, pcm]): [string, Buffer] => [turnWavName(turn), encodeWav(pcm)]),
-    ...[...trace.promptAudio].map(([turn, pcm]): [string, Buffer] => [promptWavName(turn), encodeWav(pcm)]),
-  ];
+/**
+ * The WAV files of a trace, by file name: `turn-<n>.wav` (output audio), then `prompt-<n>.wav`. Each WAV is
+ * encoded when the caller reaches it, so a writer holds one copy of the audio at a time, not all of them.
+ */
+export function* traceWavs(trace: Trace): Generator<[name: string, wav: Buffer]> {
+  for (const [name, pcm] of traceAudio(trace)) yield [name, encodeWav(pcm)];
+}
+
+/** The PCM of each of a trace's WAV files, by file name (same names and order as {@link traceWavs}). */
+export function* traceAudio(trace: Trace): Generator<[name: string, pcm: Buffer]> {
+  for (const [turn, pcm] of trace.outputAudio) yield [turnWavName(turn), pcm];
+  for (const [turn, pcm] of trace.promptAudio) yield [promptWavName(turn), pcm];
 }
 
 /** Writes the trace files into `dir` (created if needed). Returns the file names written. */
 export async function writeTrace(dir: string, trace: Trace, secrets: readonly string[] = []): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, EVENTS_FILE), serializeEvents(trace, secrets));
-  const wavs = traceWavs(trace);
-  for (const [name, wav] of wavs) await writeFile(join(dir, name), wav);
+  const wavs: string[] = [];
+  for (const [name, wav] of traceWavs(trace)) {
+    await writeFile(join(dir, name), wav);
+    wavs.push(name);
+  }
   const rtp = [...(trace.rtp ?? [])].map(([turn, log]): [string, Buffer] => [rtpLogName(turn), log]);
   for (const [name, log] of rtp) await writeFile(join(dir, name), log);
-  return [EVENTS_FILE, ...wavs.map(([name]) => name), ...rtp.map(([name]) => name)];
+  return [EVENTS_FILE, ...wavs, ...rtp.map(([name]) => name)];
 }
 
 /** Reads a trace back from a run folder. */

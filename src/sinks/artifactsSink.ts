@@ -4,14 +4,14 @@
  * the RTP logs, and its confirmation probes in `confirm-<n>/` — written as soon as that probe ended, plus the
  * healthy-turn history the analysis learns from.
  * Every artifact is written on its own (one that cannot be serialized does not stop the others), every text
- * is scrubbed, and an entry that cannot be serialized (e.g. nesting deeper than JSON.stringify can follow) is
- * replaced by a placeholder line naming its kind, so the rest of the event log is kept.
+ * is scrubbed, and the event log is serialized by `serializeEvents`, which cannot throw (an entry nested deeper
+ * than JSON.stringify can follow keeps its top-level fields), so the rest of the event log is kept.
  */
 import type { HistorySample } from '../analysis/history.js';
 import type { Report } from '../analysis/report.js';
 import { rtpLogName } from '../probe/webrtc/rtpLog.js';
 import { buildEvidenceZip, EVIDENCE_ZIP } from '../report/evidence.js';
-import { traceWavs } from '../probe/traceFile.js';
+import { serializeEvents, traceWavs } from '../probe/traceFile.js';
 import type { Trace } from '../probe/trace.js';
 import { scrub } from '../realtime/redact.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
@@ -45,8 +45,10 @@ export function artifactsSink(store: DivertableStore, budgetMs = 90_000): RunSin
       };
       const { paths, secrets, trace } = run;
       try {
+        // serialized once, for events.jsonl.gz and evidence.zip
+        const events = trace ? serializeEvents(trace, secrets) : '';
         if (trace) {
-          await attempt('events', async () => store.put(paths.events, await gzipText(safeEventLog(trace, secrets)), 'application/gzip'));
+          await attempt('events', async () => store.put(paths.events, await gzipText(events), 'application/gzip'));
           await attempt('audio', async () => {
             for (const [name, wav] of traceWavs(trace)) await store.put(paths.dir + name, wav, 'audio/wav');
             for (const [turn, log] of trace.rtp ?? []) await store.put(paths.dir + rtpLogName(turn), log, 'application/octet-stream');
@@ -54,7 +56,7 @@ export function artifactsSink(store: DivertableStore, budgetMs = 90_000): RunSin
         }
         await attempt('report.json', () => store.put(paths.reportJson, scrub(JSON.stringify(run.report, null, 2), secrets), 'application/json'));
         const report = run.report;
-        if (trace && isAnalysisReport(report)) await attempt('evidence.zip', async () => store.put(paths.dir + EVIDENCE_ZIP, buildEvidenceZip({ report, trace, secrets }), 'application/zip'));
+        if (trace && isAnalysisReport(report)) await attempt('evidence.zip', async () => store.put(paths.dir + EVIDENCE_ZIP, buildEvidenceZip({ report, trace, secrets, events }), 'application/zip'));
         if (run.html !== undefined) {
           const html = run.html;
           await attempt('report.html', () => store.put(paths.reportHtml, scrub(html, secrets), 'text/html; charset=utf-8'));
@@ -63,7 +65,7 @@ export function artifactsSink(store: DivertableStore, budgetMs = 90_000): RunSin
           const dir = paths.dir + c.dir;
           const ct = c.trace;
           if (ct) {
-            await attempt(`${c.dir}events`, async () => store.put(dir + EVENTS_GZ, await gzipText(safeEventLog(ct, secrets)), 'application/gzip'));
+            await attempt(`${c.dir}events`, async () => store.put(dir + EVENTS_GZ, await gzipText(serializeEvents(ct, secrets)), 'application/gzip'));
             await attempt(`${c.dir}audio`, async () => {
               for (const [name, wav] of traceWavs(ct)) await store.put(dir + name, wav, 'audio/wav');
             });
@@ -85,22 +87,6 @@ export function artifactsSink(store: DivertableStore, budgetMs = 90_000): RunSin
 /** An analysis report (not the error document of a run that could not be analysed). */
 function isAnalysisReport(r: RunArtifacts['report']): r is Report {
   return 'turns' in r && Array.isArray(r.turns);
-}
-
-/** events.jsonl text that cannot throw: an entry JSON.stringify cannot handle becomes a placeholder line. */
-export function safeEventLog(trace: Trace, secrets: readonly string[]): string {
-  const lines: string[] = [];
-  for (const e of [trace.meta, ...trace.entries]) {
-    let line: string;
-    try {
-      line = JSON.stringify(e);
-    } catch (err) {
-      const t = 't' in e && typeof e.t === 'number' ? e.t : 0;
-      line = JSON.stringify({ kind: 'unserializable', t, entryKind: e.kind, reason: errorText(err).slice(0, 200) });
-    }
-    lines.push(scrub(line, secrets));
-  }
-  return lines.join('\n') + '\n';
 }
 
 async function rememberHealthy(store: ArtifactStore, region: string, target: string, samples: HistorySample[]): Promise<void> {
