@@ -1,7 +1,7 @@
 /**
  * The baseline's same-minute turn, shown inside each turn of a report that has a comparison: the attribution
- * sentence the round wrote, the key numbers of both side by side, the baseline's player and (when its trace is at
- * hand) its timeline on the same scale right under the target's, and a link to the baseline's run. Pure.
+ * sentence the round wrote, the key numbers of both side by side, the baseline's player and (when the round drew
+ * them) its timelines on the same scale right under the target's, and a link to the baseline's run. Pure.
  *
  * DOM hooks: `section[data-testid=baseline-turn][data-turn]`, `table[data-testid=baseline-compare]` (rows
  * `tr[data-fact]`, cells `td.target` / `td.baseline`), `audio[data-testid=audio-baseline]`,
@@ -16,12 +16,20 @@ import { isRelative, timelineBlock, turnFacts } from './turnHtml.js';
 /** The baseline's run of the same round, as the round knows it. */
 export interface BaselineRun {
   report: Report;
-  /** Its trace, for the waveform; without it the comparison shows numbers and the player only. */
-  trace?: Trace;
+  /**
+   * Its timeline blocks by turn ({@link baselineTimelines}), drawn once when the baseline finished so the round
+   * need not keep its trace and audio; without them the comparison shows numbers and the player only.
+   */
+  timelines?: ReadonlyMap<number, string>;
   /** Its report.html, relative to this report (e.g. `../openai-baseline/report.html`) or absolute. */
   runHref: string;
   /** Its answer WAV of a turn; default `turn-<n>.wav` next to `runHref`. */
   audioHref?: (turn: number) => string;
+}
+
+/** The baseline's timeline of each of its turns, for {@link BaselineRun.timelines}. */
+export function baselineTimelines(report: Report, trace: Trace): Map<number, string> {
+  return new Map(report.turns.map((t) => [t.turn, timelineBlock(trace, t, 'baseline-timeline', false)]));
 }
 
 /** The baseline's turn matching `t` (same prompt, else the same turn number). */
@@ -44,7 +52,7 @@ export function baselineTurnHtml(b: BaselineRun, t: ReportTurn, attribution: str
   const player = audioMs > 0
     ? `<figure><figcaption>Baseline answer, ${escapeText(ms(audioMs))}</figcaption><audio data-testid="audio-baseline" data-turn="${escapeAttr(t.turn)}" controls preload="none" data-src="${escapeAttr(href)}"${rel}></audio><p class="audio-error" hidden>The baseline's audio could not be loaded (its WAV is next to its report).</p></figure>`
     : '<p class="muted">The baseline\'s answer had no audio.</p>';
-  const timeline = b.trace ? timelineBlock(b.trace, bt, 'baseline-timeline', false) : '';
+  const timeline = b.timelines?.get(bt.turn) ?? '';
   const runRel = isRelative(b.runHref) ? ' data-rel="1"' : '';
   return `<section class="baseline-box" data-testid="baseline-turn" data-turn="${escapeAttr(t.turn)}">
 <h4>Baseline at the same minute: ${escapeText(name)} <span class="badge v-${escapeAttr(bt.verdict)}">${escapeText(bt.verdict)}</span> <a data-testid="baseline-run" data-href="${escapeAttr(b.runHref)}"${runRel}>open its run</a></h4>

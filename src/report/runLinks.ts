@@ -5,6 +5,7 @@
  * round passes the result to `renderRunHtml`.
  */
 import { DASHBOARD_PATH, REPORT_HTML, safeSegment } from '../store/layout.js';
+import { baselineTimelines } from './baselineTurn.js';
 import { encodePath } from './escape.js';
 import { EVIDENCE_ZIP } from './evidence.js';
 import type { Report } from '../analysis/report.js';
@@ -51,12 +52,24 @@ export interface StoredRun {
   reportHtmlPath: string;
 }
 
+/** A baseline's run as the round keeps it for the rest of the round: its report and drawn timelines, not its audio. */
+export interface StoredBaseline {
+  report: Report;
+  reportHtmlPath: string;
+  timelines: ReadonlyMap<number, string>;
+}
+
+/** What the round keeps of a baseline's run ({@link StoredBaseline}): its timelines drawn now, its trace let go. */
+export function storedBaseline(run: StoredRun): StoredBaseline {
+  return { report: run.report, reportHtmlPath: run.reportHtmlPath, timelines: baselineTimelines(run.report, run.trace) };
+}
+
 /**
  * The `renderRunHtml` options of a run stored at `run.reportHtmlPath`: its links (dashboard, previous run,
  * evidence.zip) and, when the report has a comparison and the round has the baseline's run, the baseline's
  * same-minute turns side by side. The round calls `renderRunHtml(report, trace, storedRunOptions(…))`.
  */
-export function storedRunOptions(run: StoredRun, o: { baseline?: StoredRun; previousReportHtmlPath?: string; evidence?: boolean } = {}): RunHtmlOptions {
+export function storedRunOptions(run: StoredRun, o: { baseline?: StoredBaseline; previousReportHtmlPath?: string; evidence?: boolean } = {}): RunHtmlOptions {
   const links = storeLinks({
     reportHtmlPath: run.reportHtmlPath,
     ...(o.baseline ? { baseline: o.baseline.report.target.name } : {}),
@@ -64,5 +77,5 @@ export function storedRunOptions(run: StoredRun, o: { baseline?: StoredRun; prev
     ...(o.evidence === undefined ? {} : { evidence: o.evidence }),
   });
   if (o.baseline) links.baseline = relativeTo(run.reportHtmlPath, o.baseline.reportHtmlPath);
-  return { links, ...(o.baseline ? { baseline: { report: o.baseline.report, trace: o.baseline.trace, runHref: links.baseline! } } : {}) };
+  return { links, ...(o.baseline ? { baseline: { report: o.baseline.report, timelines: o.baseline.timelines, runHref: links.baseline! } } : {}) };
 }

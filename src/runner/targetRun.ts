@@ -17,7 +17,7 @@ import { runProbe, targetSecrets, type ProbeOptions, type ProbeTarget } from '..
 import { targetTransport } from '../probe/webrtc/factory.js';
 import type { Trace } from '../probe/trace.js';
 import type { RunHtmlOptions } from '../report/runHtml.js';
-import { storedRunOptions, type StoredRun } from '../report/runLinks.js';
+import { storedBaseline, storedRunOptions, type StoredBaseline, type StoredRun } from '../report/runLinks.js';
 import type { RunArtifacts } from '../sinks/runSink.js';
 import { scrubValue } from '../sinks/scrubValue.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
@@ -58,7 +58,7 @@ export interface TargetRunContext {
    * The baselines of this round that have finished, by group: a target that ends after its baseline shows the
    * baseline's same-minute turns side by side (one small run per group is kept until the round ends).
    */
-  baselines: Map<string, StoredRun>;
+  baselines: Map<string, StoredBaseline>;
   /** Prices of the run's cost (default: the shipped table). */
   prices?: PriceTable;
 }
@@ -123,10 +123,11 @@ export async function runTarget(cfg: TargetConfig, index: number, c: TargetRunCo
     return fail(runError('analysis', err), { trace, target });
   }
   const stored: StoredRun = { report, trace, reportHtmlPath: paths.reportHtml };
-  if (cfg.baseline && cfg.group) c.baselines.set(cfg.group, stored);
   let html: string | undefined;
   let htmlOptions: RunHtmlOptions | undefined;
   try {
+    // kept for the rest of the round: the report and its drawn timelines, never the audio
+    if (cfg.baseline && cfg.group) c.baselines.set(cfg.group, storedBaseline(stored));
     if (c.renderReportHtml) {
       const baseline = cfg.group && !cfg.baseline ? c.baselines.get(cfg.group) : undefined;
       const previousReportHtmlPath = await previousReport(c.store, settings.region, cfg.name);

@@ -17,7 +17,7 @@ import { writeTrace } from '../../src/probe/traceFile.js';
 import type { Trace } from '../../src/probe/trace.js';
 import { buildEvidenceZip } from '../../src/report/evidence.js';
 import { renderRunHtml } from '../../src/report/runHtml.js';
-import { storeLinks, storedRunOptions } from '../../src/report/runLinks.js';
+import { storeLinks, storedBaseline, storedRunOptions } from '../../src/report/runLinks.js';
 import { runPaths } from '../../src/store/layout.js';
 import { TraceBuilder } from '../analysis/traceBuilder.js';
 import { ARTIFACTS, launchChromium, openWatched, screenshot, serveDir, type StaticServer } from './browser.js';
@@ -49,7 +49,7 @@ beforeAll(async () => {
   const previous = paths('azure-target', 'run-test-0', new Date('2025-12-31T23:50:00Z'));
   const opts = storedRunOptions(
     { ...target, reportHtmlPath: paths('azure-target').reportHtml },
-    { baseline: { ...base, reportHtmlPath: paths('openai-baseline').reportHtml }, previousReportHtmlPath: previous.reportHtml },
+    { baseline: storedBaseline({ ...base, reportHtmlPath: paths('openai-baseline').reportHtml }), previousReportHtmlPath: previous.reportHtml },
   );
   await publish(join(root, paths('openai-baseline').dir), base.report, base.trace, renderRunHtml(base.report, base.trace));
   const html = renderRunHtml(target.report, target.trace, opts);
