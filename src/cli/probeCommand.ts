@@ -37,6 +37,8 @@ Session:
   --mode manual|vad       manual commit + response.create (default) or server VAD
   --transport T           websocket (default) or webrtc (Opus RTP + the oai-events data channel, as browsers connect)
   --ice-server URL        repeatable, webrtc only: a stun:/turn:/turns: server (default none: direct UDP)
+  --webrtc-filter         webrtc, Azure only: webrtcfilter=on (the data channel carries ~11 event types; implies --sideband)
+  --sideband              webrtc only: also receive every event on the sideband WebSocket (?call_id=)
   --pace realtime|burst   stream prompt audio at speaking speed (realtime, default) or as fast as possible (burst)
   --text                  ask for text-only answers
   --timeout-ms N          per-turn deadline for response.done (default ${PROBE_DEFAULTS.turnTimeoutMs})
@@ -51,6 +53,7 @@ export async function probeCommand(argv: string[]): Promise<number> {
     flavour: { type: 'string' }, dialect: { type: 'string' }, 'api-version': { type: 'string' },
     'api-key-env': { type: 'string' }, 'bearer-env': { type: 'string' }, entra: { type: 'boolean' }, 'no-auth': { type: 'boolean' },
     scope: { type: 'string' }, pace: { type: 'string' }, transport: { type: 'string' }, 'ice-server': { type: 'string', multiple: true },
+    'webrtc-filter': { type: 'boolean' }, sideband: { type: 'boolean' },
     name: { type: 'string' }, region: { type: 'string' }, 'insecure-tls': { type: 'boolean' },
     prompt: { type: 'string', multiple: true }, turns: { type: 'string' }, mode: { type: 'string' }, text: { type: 'boolean' },
     'timeout-ms': { type: 'string' }, 'session-timeout-ms': { type: 'string' }, out: { type: 'string' },
@@ -67,12 +70,13 @@ export async function probeCommand(argv: string[]): Promise<number> {
   const mode = oneOf('mode', f.mode, ['manual', 'vad'], 'manual');
   const pace = f.pace === undefined ? undefined : oneOf<Pace>('pace', f.pace, ['realtime', 'burst'], 'realtime');
   const transport = oneOf('transport', f.transport, ['websocket', 'webrtc'], 'websocket');
-  if (f['ice-server'] && transport !== 'webrtc') throw new ConfigError('--ice-server', 'only applies with --transport webrtc');
+  for (const flag of ['ice-server', 'webrtc-filter', 'sideband'] as const) if (f[flag] && transport !== 'webrtc') throw new ConfigError(`--${flag}`, 'only applies with --transport webrtc');
+  if (f['webrtc-filter'] && !target.endpoint.flavour.startsWith('azure')) throw new ConfigError('--webrtc-filter', `is Azure's data-channel filter; ${target.endpoint.flavour} has none`);
   const outDir = resolve(f.out ?? `canary-output/probe-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   const auth = f.entra ? 'Entra ID' : f['no-auth'] ? 'no credentials' : f['api-key-env'] ? `key from $${f['api-key-env']}` : `token from $${f['bearer-env']}`;
   console.log(`probing ${target.endpoint.url.host} (${target.endpoint.flavour}, ${target.endpoint.dialect} dialect, ${transport}, ${auth}), ${turns} turn(s)`);
   const probe: ProbeOptions = {
-    prompts, turns, ...(pace ? { pace } : {}), transport: targetTransport({ transport, ...(f['ice-server'] ? { iceServers: f['ice-server'] } : {}) }), turnDetection: mode === 'vad' ? 'server_vad' : 'manual', modality: f.text ? 'text' : 'audio',
+    prompts, turns, ...(pace ? { pace } : {}), transport: targetTransport({ transport, ...(f['ice-server'] ? { iceServers: f['ice-server'] } : {}), webrtcFilter: f['webrtc-filter'], sideband: f.sideband }), turnDetection: mode === 'vad' ? 'server_vad' : 'manual', modality: f.text ? 'text' : 'audio',
     turnTimeoutMs: intFlag('timeout-ms', f['timeout-ms'], PROBE_DEFAULTS.turnTimeoutMs, 1),
     sessionTimeoutMs: intFlag('session-timeout-ms', f['session-timeout-ms'], PROBE_DEFAULTS.sessionTimeoutMs, 1),
     insecureTls: f['insecure-tls'],

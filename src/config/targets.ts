@@ -33,12 +33,16 @@ export interface TargetConfig extends EndpointSpec {
   transport?: 'websocket' | 'webrtc' | 'both';
   /** WebRTC only: STUN/TURN server URLs (none by default: no public STUN server is contacted). */
   iceServers?: string[];
+  /** WebRTC, Azure only: `webrtcfilter=on` on the call (the data channel then carries ~11 event types; the sideband brings the rest). */
+  webrtcFilter?: boolean;
+  /** WebRTC only: also receive every event on the sideband WebSocket (`?call_id=`); implied by `webrtcFilter`. */
+  sideband?: boolean;
   /** Spend cap of this target per UTC day in USD, all regions together (on top of CANARY_DAILY_BUDGET_USD). */
   dailyBudgetUsd?: number;
 }
 
 const INLINE_SECRET_FIELDS = ['apiKey', 'api_key', 'api-key', 'key', 'token', 'secret', 'password', 'bearer'];
-const KNOWN = new Set(['name', 'endpoint', 'resource', 'deployment', 'flavour', 'dialect', 'apiVersion', 'auth', 'secretSetting', 'scope', 'group', 'baseline', 'prompts', 'turns', 'insecureTls', 'transport', 'iceServers', 'dailyBudgetUsd']);
+const KNOWN = new Set(['name', 'endpoint', 'resource', 'deployment', 'flavour', 'dialect', 'apiVersion', 'auth', 'secretSetting', 'scope', 'group', 'baseline', 'prompts', 'turns', 'insecureTls', 'transport', 'iceServers', 'webrtcFilter', 'sideband', 'dailyBudgetUsd']);
 const AUTH_MODES: readonly AuthMode[] = ['api-key', 'entra', 'bearer', 'none'];
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
@@ -116,6 +120,12 @@ function parseTarget(raw: unknown, at: string): TargetConfig {
     }
     t.iceServers = o.iceServers as string[];
   }
+  const webrtcFilter = bool(o, 'webrtcFilter', at);
+  const sideband = bool(o, 'sideband', at);
+  if ((webrtcFilter || sideband) && t.transport !== 'webrtc' && t.transport !== 'both') throw new ConfigError(`${at}.${webrtcFilter ? 'webrtcFilter' : 'sideband'}`, 'applies to WebRTC only: set "transport": "webrtc" or "both"');
+  if (webrtcFilter && flavour !== undefined && !flavour.startsWith('azure')) throw new ConfigError(`${at}.webrtcFilter`, `is Azure's data-channel filter; flavour "${flavour}" has none`);
+  if (webrtcFilter) t.webrtcFilter = true;
+  if (sideband) t.sideband = true;
   if (o.turns !== undefined) {
     if (!Number.isInteger(o.turns) || (o.turns as number) < 1 || (o.turns as number) > 20) throw new ConfigError(`${at}.turns`, 'must be a whole number from 1 to 20');
     t.turns = o.turns as number;

@@ -35,7 +35,12 @@ export function webrtcTransportWith(options: WebRtcOptions = {}): TransportFacto
 export const webrtcTransport: TransportFactory = webrtcTransportWith();
 
 /** The transport a configured target asks for (`both` has been expanded into two targets by parseTargets). */
-export function targetTransport(t: { transport?: 'websocket' | 'webrtc' | 'both'; iceServers?: string[] }): TransportKind | TransportFactory {
+export function targetTransport(t: { transport?: 'websocket' | 'webrtc' | 'both'; iceServers?: string[]; webrtcFilter?: boolean; sideband?: boolean }): TransportKind | TransportFactory {
   if (t.transport !== 'webrtc') return 'websocket';
-  return t.iceServers?.length ? webrtcTransportWith({ ice: { iceServers: t.iceServers.map((urls) => ({ urls })) } }) : 'webrtc';
+  const options: WebRtcOptions = {
+    ...(t.iceServers?.length ? { ice: { iceServers: t.iceServers.map((urls) => ({ urls })) } } : {}),
+    ...(t.webrtcFilter ? { filter: true } : {}),
+    ...(t.sideband ? { sideband: true } : {}),
+  };
+  return Object.keys(options).length ? webrtcTransportWith(options) : 'webrtc';
 }

@@ -5,6 +5,7 @@
  * packet and decoded into the turn's output audio. See src/probe/transport.ts for the contract.
  */
 import type { RTCDataChannel, RTCPeerConnection, RTCRtpTransceiver } from 'werift';
+import type WebSocket from 'ws';
 import { EV } from '../../realtime/events.js';
 import type { ResolvedEndpoint } from '../../realtime/flavours.js';
 import type { TraceRecorder } from '../recorder.js';
@@ -14,6 +15,7 @@ import type { EventWaiter } from '../waiter.js';
 import { recordedPost } from './http.js';
 import { createPeer, FRAME_BYTES, FramePacer, negotiatedOpusPt, OpusCodec, RtpStream, type IceConfig } from './media.js';
 import { RtpReceiver, type MediaSink } from './receiver.js';
+import { EventDedup, isAudioDelta, openSideband } from './sideband.js';
 import { parseValue, speaks, str, takeFrame, unifiedForm, waitFor } from './wire.js';
 import { webrtcUrls } from './urls.js';
 
@@ -21,8 +23,10 @@ export interface WebRtcOptions {
   ice?: IceConfig;
   /** POST the unified multipart form (`sdp` + `session`) with the standard key instead of minting an ephemeral key. */
   unified?: boolean;
-  /** Azure `webrtcfilter=on`. */
+  /** Azure `webrtcfilter=on`: the data channel carries only ~11 event types, so the sideband is opened too. */
   filter?: boolean;
+  /** Also receive every event of the call on the sideband WebSocket (`?call_id=`); on whenever `filter` is. */
+  sideband?: boolean;
   /** Deadline for the first RTP packet after a response is created (default 5000 ms). */
   mediaTimeoutMs?: number;
 }
@@ -75,6 +79,9 @@ export class WebRtcTransport implements Transport {
   readonly #playing = new Set<string>();
   #emptyTicks = 0;
   #released = false;
+  #sideband: WebSocket | undefined;
+  /** Each event once, whether the data channel or the sideband brought it first. */
+  readonly #dedup = new EventDedup();
 
   constructor(private readonly d: WebRtcTransportDeps) {
     this.receiver = new RtpReceiver(d.sink, d.maxPackets ?? 360_000);
@@ -109,7 +116,7 @@ export class WebRtcTransport implements Transport {
     const pc = (this.#pc = createPeer(o.ice ?? {}));
     this.#watchPeer(pc);
     const dc = (this.#dc = pc.createDataChannel('oai-events'));
-    dc.onMessage.subscribe((data) => this.#onEvent(data));
+    dc.onMessage.subscribe((data) => this.#dedup.first(data) && this.#onEvent(data));
     this.#audio = pc.addTransceiver('audio', { direction: 'sendrecv' });
     this.#audio.onTrack.subscribe((track) => track.onReceiveRtp.subscribe((rtp) => this.#onRtp(rtp)));
     const g0 = rec.now();
@@ -126,6 +133,8 @@ export class WebRtcTransport implements Transport {
     const location = res.headers.get('location') ?? '';
     const callId = location.split('/').pop() ?? '';
     if (callId) rec.add({ kind: 'webrtc-call', callId, location });
+    // attached now, while ICE runs, so it hears the call's first events (which the filter keeps off the data channel)
+    const sideband = o.sideband || o.filter ? this.#openSideband(urls.sideband(callId), callId) : undefined;
 
     const a0 = rec.now();
     try {
@@ -156,6 +165,10 @@ export class WebRtcTransport implements Transport {
       return this.#fail('connect-failed');
     }
     this.#stage('datachannel', true, c0);
+    if (sideband) {
+      const outcome = await sideband;
+      if (outcome !== 'open') return this.#fail(outcome);
+    }
     this.#stream = new RtpStream(negotiatedOpusPt(this.#audio) ?? 111);
     return { ok: true };
   }
@@ -295,6 +308,28 @@ export class WebRtcTransport implements Transport {
     });
   }
 
+  /** Opens the sideband with the target's standard headers; what the connect outcome is when it does not open. */
+  async #openSideband(url: URL, callId: string): Promise<'open' | 'rejected' | 'connect-failed'> {
+    const { rec } = this.d;
+    if (!callId) {
+      rec.add({ kind: 'socket-error', errorClass: 'protocol', code: undefined, message: 'the call answer has no Location with a call id: the sideband (?call_id=) cannot be opened' });
+      return 'rejected';
+    }
+    const { ws, status } = await openSideband(rec, url, this.d.headers, this.d.connectTimeoutMs, () => this.d.secrets, {
+      onMessage: (data) => !isAudioDelta(data) && this.#dedup.first(data) && this.#onEvent(data.toString('utf8')), // text frames
+      onClose: (code, reason) => {
+        if (this.#closed || this.#clientClosing) return;
+        rec.add({ kind: 'socket-error', errorClass: 'reset', code: undefined, message: `the sideband WebSocket closed during the call (${code}${reason ? ` ${reason}` : ''})` });
+        // with the filter on, the sideband is the only path for most events: the session cannot go on without it
+        if (this.d.options?.filter) this.#onClosed(1006, 'sideband closed');
+      },
+    });
+    if (!ws) return status >= 400 ? 'rejected' : 'connect-failed';
+    if (this.#closed) ws.close(1000);
+    else this.#sideband = ws;
+    return 'open';
+  }
+
   #stage(stage: WebRtcStage, ok: boolean, since: number, detail?: string): void {
     this.d.rec.add({ kind: 'webrtc-stage', stage, ok, durationMs: Math.round((this.d.rec.now() - since) * 10) / 10, ...(detail ? { detail } : {}) });
   }
@@ -319,6 +354,8 @@ export class WebRtcTransport implements Transport {
 
   #releaseAll(): void {
     this.#pacer.stop();
+    this.#sideband?.close(1000, 'call ended');
+    this.#sideband = undefined;
     if (this.#mediaTimer) clearTimeout(this.#mediaTimer);
     this.#mediaTimer = undefined;
     if (!this.#released) this.#encoder.dispose();
