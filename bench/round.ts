@@ -11,7 +11,7 @@
 import { fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -82,7 +82,7 @@ const sampler = setInterval(() => {
   const m = process.memoryUsage();
   if (m.rss > peakRss) [peakRss, atPeak] = [m.rss, m];
 }, 100);
-console.log(`bench:round (${flood ? 'one flooding target among them' : 'plain'}) — ${count} targets × 3 turns, concurrency ${values.concurrency}, node ${process.version}`);
+console.log(`bench:round (${flood ? 'one flooding target among them' : 'plain'}) — ${count} targets × 3 turns, concurrency ${values.concurrency}, node ${process.version}, load average ${loadavg()[0]!.toFixed(2)}`);
 const started = performance.now();
 const result = await runRound(settings, settings.targets!, { store, env, log: quiet, onProgress: (l) => process.stdout.write(`\r  ${l.padEnd(60)}`) });
 const wallS = (performance.now() - started) / 1000;

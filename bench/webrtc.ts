@@ -7,6 +7,7 @@
  * Usage: npm run bench:webrtc [-- --sessions N --turns N]
  */
 import { fork } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadCatalog } from '../src/probe/prompts.js';
@@ -41,7 +42,8 @@ async function main(): Promise<void> {
   const { port } = (await next()) as { port: number };
   await new Promise((r) => setTimeout(r, 2_000)); // the simulator renders its answers first
   console.log(`bench:webrtc — ${sessions} concurrent WebRTC sessions × ${turns} turn(s), simulator in its own process, node ${process.version}`);
-  console.log('note: the machine is shared (2 cores, other work running); figures are an upper bound');
+  const [load1] = loadavg();
+  console.log(`machine: ${cpus().length} cores, load average ${load1!.toFixed(2)} at the start (a busy machine inflates the arrival tail)`);
   const prompts = loadCatalog();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
