@@ -108,6 +108,8 @@ if (atPeak) console.log(`  at the peak:      heap ${mib(atPeak.heapUsed)} of ${m
 console.log(`timing error:      p50 ${lag.p50.toFixed(2)} ms   p99 ${lag.p99.toFixed(2)} ms   max ${lag.max.toFixed(2)} ms over ${lag.count} audio deltas   (target p99 ≤ 20 ms)`);
 console.log(`event-loop delay:  p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms   max ${(loop.max / 1e6).toFixed(1)} ms (probe process)`);
 console.log(`verdicts:          ${JSON.stringify(verdicts)} (every 10th target has an injected fault${flood ? '; target-07 floods' : ''}); published ${result.outcomes.length} of ${count}; not probed: ${result.notProbed.length}`);
+const notPassing = result.outcomes.filter((o) => o.summary.verdict !== 'pass').map((o) => `${o.summary.target} ${o.summary.verdict} (${o.summary.findingCodes.join(', ') || 'no finding'})`);
+console.log(`not passing:       ${notPassing.join('; ') || 'none'}`);
 if (flood) {
   const f = result.outcomes.find((o) => o.summary.target === 'target-07')?.summary;
   console.log(`flooding target:   ${f ? `${f.verdict} (${f.findingCodes.join(', ') || f.headline || 'no finding'})` : 'not published'}`);
