@@ -17,7 +17,11 @@ export function entryType(e: TraceEntry): string {
   return e.kind === 'recv' || e.kind === 'send' ? e.type : e.kind;
 }
 
-/** The event table of a trace. */
+/** Rows the page draws at most: the first {@link HEAD_ROWS} and the last ones (a flooded trace has 100 000). */
+export const MAX_EVENT_ROWS = 5000;
+const HEAD_ROWS = 4000;
+
+/** The event table of a trace (bounded: past {@link MAX_EVENT_ROWS}, its middle is left to events.jsonl). */
 export function eventTable(trace: Trace): string {
   const counts = new Map<string, number>();
   for (const e of trace.entries) counts.set(entryType(e), (counts.get(entryType(e)) ?? 0) + 1);
@@ -25,7 +29,15 @@ export function eventTable(trace: Trace): string {
     .sort((a, b) => a[0].localeCompare(b[0]))
     .map(([type, n]) => `<option value="${escapeAttr(type)}">${escapeText(type)} (${n})</option>`)
     .join('');
-  const rows = trace.entries.map(row).join('\n');
+  const all = trace.entries;
+  const hidden = Math.max(0, all.length - MAX_EVENT_ROWS);
+  const rows = hidden === 0
+    ? all.map(row).join('\n')
+    : [
+        ...all.slice(0, HEAD_ROWS).map(row),
+        `<tr data-testid="events-omitted"><td colspan="5" class="muted">… ${hidden} events not drawn here — every event is in events.jsonl (and evidence.zip)</td></tr>`,
+        ...all.slice(all.length - (MAX_EVENT_ROWS - HEAD_ROWS)).map(row),
+      ].join('\n');
   return `<details data-testid="event-table" class="events"><summary>All ${trace.entries.length} events <span class="muted">(t = ms since ${escapeText(utc(trace.meta.startEpochMs))}; click a payload to expand it)</span></summary>
 <div class="filters"><label>Type <select data-testid="event-filter"><option value="">all types</option>${options}</select></label>
 <label>Contains <input type="search" data-testid="event-search" placeholder="id, text, code…"></label> <span class="muted" data-testid="event-count"></span></div>

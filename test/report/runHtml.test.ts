@@ -126,4 +126,18 @@ describe('renderRunHtml on broken runs', () => {
     expect(html).toContain('no audio received');
     expect(html).toContain('(output text)');
   });
+
+  it("draws a flooded trace's first and last events only, and says where the rest are", () => {
+    const b = new TraceBuilder().connect().startTurn(10, 1);
+    for (let i = 0; i < 20_000; i++) b.recv(20 + i * 0.01, 'response.output_audio_transcript.delta', { response_id: 'resp_1', delta: `w${i} ` });
+    b.add(300, { kind: 'limit-exceeded', limit: 'maxEvents', value: 20_001, max: 20_000 }).sessionEnd(301, 'limit-exceeded');
+    const trace = b.build(1);
+    const page = renderRunHtml(buildReport(trace, analyzeTrace(trace)), trace);
+    const rows = page.match(/<tr data-type=/g)?.length ?? 0;
+    expect(page).toMatch(/data-testid="events-omitted"[^]*?… 15\d{3} events not drawn here/);
+    expect(page).toContain('w0 ');
+    expect(page).toContain('limit-exceeded'); // the end of the session is drawn
+    expect(Buffer.byteLength(page)).toBeLessThan(5_000_000);
+    expect(rows).toBe(5000);
+  });
 });
