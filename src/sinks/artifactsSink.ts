@@ -46,7 +46,7 @@ export function artifactsSink(store: DivertableStore, budgetMs = 90_000): RunSin
       const { paths, secrets, trace } = run;
       try {
         // serialized once, for events.jsonl.gz and evidence.zip
-        const events = trace ? serializeEvents(trace, secrets) : '';
+        const events = trace ? await serializeEvents(trace, secrets) : '';
         if (trace) {
           await attempt('events', async () => store.put(paths.events, await gzipText(events), 'application/gzip'));
           await attempt('audio', async () => {
@@ -56,7 +56,7 @@ export function artifactsSink(store: DivertableStore, budgetMs = 90_000): RunSin
         }
         await attempt('report.json', () => store.put(paths.reportJson, scrub(JSON.stringify(run.report, null, 2), secrets), 'application/json'));
         const report = run.report;
-        if (trace && isAnalysisReport(report)) await attempt('evidence.zip', async () => store.put(paths.dir + EVIDENCE_ZIP, buildEvidenceZip({ report, trace, secrets, events }), 'application/zip'));
+        if (trace && isAnalysisReport(report)) await attempt('evidence.zip', async () => store.put(paths.dir + EVIDENCE_ZIP, await buildEvidenceZip({ report, trace, secrets, events }), 'application/zip'));
         if (run.html !== undefined) {
           const html = run.html;
           await attempt('report.html', () => store.put(paths.reportHtml, scrub(html, secrets), 'text/html; charset=utf-8'));
@@ -65,7 +65,7 @@ export function artifactsSink(store: DivertableStore, budgetMs = 90_000): RunSin
           const dir = paths.dir + c.dir;
           const ct = c.trace;
           if (ct) {
-            await attempt(`${c.dir}events`, async () => store.put(dir + EVENTS_GZ, await gzipText(serializeEvents(ct, secrets)), 'application/gzip'));
+            await attempt(`${c.dir}events`, async () => store.put(dir + EVENTS_GZ, await gzipText(await serializeEvents(ct, secrets)), 'application/gzip'));
             await attempt(`${c.dir}audio`, async () => {
               for (const [name, wav] of traceWavs(ct)) await store.put(dir + name, wav, 'audio/wav');
             });

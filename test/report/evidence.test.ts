@@ -12,9 +12,9 @@ import { syntheticRun } from './fixtures.js';
 describe('buildEvidenceZip', () => {
   const run = syntheticRun({ turns: 2, headers: { 'x-ms-region': 'Sweden Central' } });
 
-  it('packs the event log, the WAVs, report.json and a paste-ready support summary, the same bytes every time', () => {
-    const zip = buildEvidenceZip({ report: run.report, trace: run.trace });
-    expect(buildEvidenceZip({ report: run.report, trace: run.trace }).equals(zip)).toBe(true);
+  it('packs the event log, the WAVs, report.json and a paste-ready support summary, the same bytes every time', async () => {
+    const zip = await buildEvidenceZip({ report: run.report, trace: run.trace });
+    expect((await buildEvidenceZip({ report: run.report, trace: run.trace })).equals(zip)).toBe(true);
     const files = unzipSync(zip);
     expect(Object.keys(files).sort()).toEqual(['events.jsonl', 'prompt-1.wav', 'prompt-2.wav', 'report.json', 'support-summary.txt', 'turn-1.wav', 'turn-2.wav']);
     expect(JSON.parse(strFromU8(files['report.json']!))).toEqual(JSON.parse(JSON.stringify(run.report)));
@@ -25,18 +25,18 @@ describe('buildEvidenceZip', () => {
     for (const s of ['Session id: sess_SYNTH', 'response resp_1: created 2026-01-01T', 'APIM request id (apim-request-id) apim-123', 'Serving region (x-ms-region): Sweden Central', 'Client region: swedencentral', 'Time window (UTC)']) expect(summary).toContain(s);
   });
 
-  it('scrubs secrets from every text file', () => {
+  it('scrubs secrets from every text file', async () => {
     const secret = 'sk-THIS-IS-A-SECRET-KEY-123';
     const leaky = syntheticRun({ turns: 1, transcript: `Your key is ${secret}.`, headers: { 'x-request-id': secret } });
-    const files = unzipSync(buildEvidenceZip({ report: leaky.report, trace: leaky.trace, secrets: [secret] }));
+    const files = unzipSync(await buildEvidenceZip({ report: leaky.report, trace: leaky.trace, secrets: [secret] }));
     for (const [name, bytes] of Object.entries(files)) if (!name.endsWith('.wav')) expect(strFromU8(bytes)).not.toContain(secret);
   });
 
-  it('a configuration problem carries what to fix instead of a support summary', () => {
+  it('a configuration problem carries what to fix instead of a support summary', async () => {
     const b = new TraceBuilder().connect({ status: 404, body: 'DeploymentNotFound' });
     b.close(50, 1006, '', 'server').sessionEnd(51, 'rejected');
     const trace = b.build(2);
-    const files = unzipSync(buildEvidenceZip({ report: buildReport(trace, analyzeTrace(trace)), trace }));
+    const files = unzipSync(await buildEvidenceZip({ report: buildReport(trace, analyzeTrace(trace)), trace }));
     expect(Object.keys(files).sort()).toEqual(['events.jsonl', 'report.json', 'what-to-fix.txt']);
     expect(strFromU8(files['what-to-fix.txt']!)).toMatch(/could not find the deployment or model at example\.openai\.azure\.com[\s\S]*“gpt-realtime”/);
   });

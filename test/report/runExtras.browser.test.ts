@@ -37,7 +37,7 @@ async function publish(dir: string, report: Report, trace: Trace, html: string):
   await writeTrace(dir, trace);
   await writeFile(join(dir, 'report.json'), JSON.stringify(report, null, 2));
   await writeFile(join(dir, 'report.html'), html);
-  await writeFile(join(dir, 'evidence.zip'), buildEvidenceZip({ report, trace }));
+  await writeFile(join(dir, 'evidence.zip'), await buildEvidenceZip({ report, trace }));
 }
 
 beforeAll(async () => {
