@@ -18,9 +18,21 @@ export const EVENTS_FILE = 'events.jsonl';
 export const turnWavName = (turn: number): string => `turn-${turn}.wav`;
 export const promptWavName = (turn: number): string => `prompt-${turn}.wav`;
 
-/** The events.jsonl text of a trace. */
-export function serializeEvents(trace: Trace, secrets: readonly string[] = []): string {
-  const lines = [trace.meta, ...trace.entries].map((e) => scrub(safeStringify(e), secrets));
+/** Entries serialized between two yields to the event loop. */
+const SERIALIZE_SLICE = 2000;
+
+/**
+ * The events.jsonl text of a trace, every line scrubbed. It yields to the event loop every
+ * {@link SERIALIZE_SLICE} entries: a flooded trace (100 000 entries) takes about a second to scrub, and other
+ * sessions of the round must go on receiving meanwhile.
+ */
+export async function serializeEvents(trace: Trace, secrets: readonly string[] = []): Promise<string> {
+  const entries = [trace.meta, ...trace.entries];
+  const lines: string[] = [];
+  for (let i = 0; i < entries.length; i += SERIALIZE_SLICE) {
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    for (const e of entries.slice(i, i + SERIALIZE_SLICE)) lines.push(scrub(safeStringify(e), secrets));
+  }
   return lines.join('\n') + '\n';
 }
 
@@ -71,7 +83,7 @@ export function* traceAudio(trace: Trace): Generator<[name: string, pcm: Buffer]
 /** Writes the trace files into `dir` (created if needed). Returns the file names written. */
 export async function writeTrace(dir: string, trace: Trace, secrets: readonly string[] = []): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, EVENTS_FILE), serializeEvents(trace, secrets));
+  await writeFile(join(dir, EVENTS_FILE), await serializeEvents(trace, secrets));
   const wavs: string[] = [];
   for (const [name, wav] of traceWavs(trace)) {
     await writeFile(join(dir, name), wav);

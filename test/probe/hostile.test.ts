@@ -49,7 +49,7 @@ describe('hostile frames', () => {
     expect(bad[0]!.preview).toContain('x.deep');
     expect(bad[0]!.preview).not.toContain(KEY);
     expect(entriesOfKind(trace, 'turn-end')[0]!.outcome).toBe('response-done'); // the session went on
-    const text = serializeEvents(trace, [KEY]);
+    const text = await serializeEvents(trace, [KEY]);
     expect(text).not.toContain(KEY);
     const dir = await mkdtemp(join(tmpdir(), 'rc-deep-'));
     await writeTrace(dir, trace, [KEY]);

@@ -99,7 +99,7 @@ describe('serializers on any trace', () => {
     rec.add({ kind: 'recv', type: 'x', wireType: 'x', size: 1, event: circular });
     rec.add({ kind: 'recv', type: 'x.big', wireType: 'x.big', size: 1, event: { type: 'x.big', n: 10n } as unknown as Record<string, unknown> });
     const trace = rec.finish(meta);
-    const text = serializeEvents(trace);
+    const text = await serializeEvents(trace);
     const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; type?: string; event?: { unserializable?: string } });
     expect(lines.map((l) => l.type)).toEqual([undefined, 'x.deep', 'x', 'x.big']);
     for (const l of lines.slice(1)) expect(l.event?.unserializable).toBeTruthy();
