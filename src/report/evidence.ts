@@ -9,8 +9,6 @@
  * for seconds); each WAV's PCM goes in as it sits in the trace (no second copy of the audio, stored: PCM barely
  * compresses), and the archive is one allocation.
  */
-
-const deflateRawAsync = promisify(deflateRaw);
 import { promisify } from 'node:util';
 import { crc32, deflateRaw } from 'node:zlib';
 import { Zip, ZipPassThrough, type ZipInputFile } from 'fflate';
@@ -22,6 +20,8 @@ import { scrub } from '../realtime/redact.js';
 import { configurationProblem } from './configuration.js';
 import { correlationOf } from './correlation.js';
 import { supportSummary } from './supportSummary.js';
+
+const deflateRawAsync = promisify(deflateRaw);
 
 /** The file name the report links to (next to report.html). */
 export const EVIDENCE_ZIP = 'evidence.zip';
@@ -43,16 +43,17 @@ export async function buildEvidenceZip(input: EvidenceInput): Promise<Buffer> {
   const secrets = input.secrets ?? [];
   const mtime = Number.isNaN(Date.parse(report.times.startedAt)) ? 0 : Date.parse(report.times.startedAt);
   const config = configurationProblem(report);
+  // the event log comes scrubbed line by line (serializeEvents); the other texts are scrubbed here
   const texts: [name: string, text: string][] = [
     config
-      ? [WHAT_TO_FIX_FILE, `${config.what}\n\nWhat to fix: ${config.fix}\n\nThis is a configuration problem of the canary, not a service incident: no support case is needed.\n`]
-      : [SUPPORT_SUMMARY_FILE, `${supportSummary(report, correlationOf(report, trace))}\n`],
-    ['report.json', JSON.stringify(report, null, 2)],
+      ? [WHAT_TO_FIX_FILE, scrub(`${config.what}\n\nWhat to fix: ${config.fix}\n\nThis is a configuration problem of the canary, not a service incident: no support case is needed.\n`, secrets)]
+      : [SUPPORT_SUMMARY_FILE, scrub(`${supportSummary(report, correlationOf(report, trace))}\n`, secrets)],
+    ['report.json', scrub(JSON.stringify(report, null, 2), secrets)],
     [EVENTS_FILE, input.events ?? (await serializeEvents(trace, secrets))],
   ];
   const deflated = await Promise.all(
     texts.map(async ([name, text]) => {
-      const bytes = Buffer.from(scrub(text, secrets), 'utf8');
+      const bytes = Buffer.from(text, 'utf8');
       return { name, size: bytes.length, crc: crc32(bytes), data: await deflateRawAsync(bytes, { level: 6 }) };
     }),
   );
