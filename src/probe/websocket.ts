@@ -7,12 +7,10 @@
 import WebSocket from 'ws';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { redactHeaders, redactUrl, scrub } from '../realtime/redact.js';
+import { MAX_BODY_WAIT_MS, readRefusalBody } from './refusalBody.js';
 import { classifySocketError } from './socketErrors.js';
 import type { ConnectOutcome, PromptSlice, Transport, TransportContext } from './transport.js';
 
-const MAX_BODY = 64 * 1024;
-/** Longest wait for the body of a rejected upgrade; what arrived by then is recorded. */
-const MAX_BODY_WAIT_MS = 2_000;
 const CLOSE_WAIT_MS = 2_000;
 /** Close code the probe sends when it stops reading at a session cap (policy violation). */
 const LIMIT_CLOSE_CODE = 1008;
@@ -72,27 +70,12 @@ class WebSocketTransport implements Transport {
       });
       ws.on('unexpected-response', (req: ClientRequest, res: IncomingMessage) => {
         const t = rec.now();
-        const chunks: Buffer[] = [];
-        let size = 0;
-        let bodyTimer: NodeJS.Timeout | undefined;
-        const finish = (complete: boolean): void => {
+        rejecting = readRefusalBody(res, bodyWaitMs, (text) => {
           if (settled) return;
-          clearTimeout(bodyTimer);
-          const text = Buffer.concat(chunks).toString('utf8').slice(0, MAX_BODY);
-          const body = scrub(complete ? text : `${text}…[body incomplete after ${bodyWaitMs} ms]`, secrets);
-          rec.add({ kind: 'upgrade-response', status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: redactHeaders(res.headers), body }, t);
+          rec.add({ kind: 'upgrade-response', status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: redactHeaders(res.headers), body: scrub(text, secrets) }, t);
           req.destroy();
           done({ ok: false, reason: 'rejected' });
-        };
-        rejecting = () => finish(false);
-        bodyTimer = setTimeout(() => finish(false), bodyWaitMs);
-        res.on('data', (c: Buffer) => {
-          if (size < MAX_BODY) chunks.push(c);
-          size += c.length;
         });
-        res.on('end', () => finish(true));
-        res.on('error', () => finish(false));
-        res.on('aborted', () => finish(false));
       });
       ws.on('message', (data: Buffer, isBinary: boolean) => {
         if (this.#limitStopped) return;
