@@ -11,6 +11,7 @@ import { openSideband } from '../../src/probe/webrtc/sideband.js';
 const KEY = 'sideband-key-5f1a9c';
 let refusing: Server;
 let silent: TcpServer;
+let stalling: Server;
 const held: Socket[] = [];
 const port = (s: Server | TcpServer): number => (s.address() as { port: number }).port;
 
@@ -21,15 +22,21 @@ beforeAll(async () => {
     socket.end(`HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\napim-request-id: apim-sb-1\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   });
   silent = createTcpServer((s) => void held.push(s)); // accepts, never answers
-  await Promise.all([new Promise<void>((r) => refusing.listen(0, '127.0.0.1', r)), new Promise<void>((r) => silent.listen(0, '127.0.0.1', r))]);
+  stalling = createServer((_req, res) => res.end());
+  stalling.on('upgrade', (_req, socket) => {
+    held.push(socket);
+    socket.write('HTTP/1.1 403 Forbidden\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"error":{"code":"Forbid'); // and never the rest
+  });
+  await Promise.all([refusing, stalling].map((srv) => new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))).concat(new Promise<void>((r) => silent.listen(0, '127.0.0.1', r))));
 });
 afterAll(async () => {
   held.forEach((s) => s.destroy());
-  await Promise.all([new Promise((r) => refusing.close(r)), new Promise((r) => silent.close(r))]);
+  await Promise.all([new Promise((r) => refusing.close(r)), new Promise((r) => stalling.close(r)), new Promise((r) => silent.close(r))]);
 });
 
 const recorder = (): TraceRecorder => new TraceRecorder(() => performance.now(), 'ga', [KEY]);
-const noop = { onMessage: () => undefined, onClose: () => undefined };
+const closes: number[] = [];
+const noop = { onMessage: () => undefined, onClose: (code: number) => void closes.push(code) };
 
 describe('openSideband', () => {
   it('records a refusal with its status, headers and scrubbed body, and opens nothing', async () => {
@@ -55,5 +62,16 @@ describe('openSideband', () => {
     expect(entry).toMatchObject({ stage: 'sideband', status: 0 });
     expect(entry!.kind === 'http-exchange' && entry!.error).toMatch(/did not open within 400 ms|timeout/i);
     expect(JSON.stringify(rec.entries)).not.toContain(KEY);
+  });
+
+  it('records a refusal whose body never completes once, with what arrived, at its bound', async () => {
+    const rec = recorder();
+    const { ws, status } = await openSideband(rec, new URL(`ws://127.0.0.1:${port(stalling)}/v1/realtime?call_id=rtc_y`), { 'api-key': KEY }, 600, () => [KEY], noop);
+    expect(ws).toBeUndefined();
+    expect(status).toBe(403);
+    const entries = rec.entries.filter((e) => e.kind === 'http-exchange');
+    expect(entries).toHaveLength(1); // not also a "did not open" entry when the deadline passes mid-body
+    expect(closes).toEqual([]); // onClose is for a sideband that was open: none of these was
+    expect(entries[0]!.kind === 'http-exchange' && entries[0]!.body).toMatch(/^\{"error":\{"code":"Forbid…\[body incomplete after 600 ms\]$/);
   });
 });

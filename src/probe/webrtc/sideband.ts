@@ -10,8 +10,8 @@
 import WebSocket from 'ws';
 import { redactHeaders, redactUrl, scrub } from '../../realtime/redact.js';
 import type { TraceRecorder } from '../recorder.js';
+import { MAX_BODY_WAIT_MS, readRefusalBody } from '../refusalBody.js';
 
-const MAX_BODY = 64 * 1024;
 /** Frames larger than this end the sideband (the recorder's own oversize rule applies below it). */
 const MAX_FRAME = 32 * 1024 * 1024;
 
@@ -28,7 +28,7 @@ export function openSideband(rec: TraceRecorder, url: URL, headers: Record<strin
   const t0 = rec.now();
   const base = { stage: 'sideband', method: 'GET', url: redactUrl(url), requestHeaders: redactHeaders(headers) };
   let status = 0;
-  const record = (r: { status: number; statusText: string; headers: Record<string, string>; body?: string; error?: string }): void => {
+  const record = (r: { status: number; statusText: string; headers: Record<string, string | string[] | undefined>; body?: string; error?: string }): void => {
     status = r.status;
     const { body, error, ...rest } = r;
     rec.add(
@@ -49,34 +49,29 @@ export function openSideband(rec: TraceRecorder, url: URL, headers: Record<strin
       resolve(ws ? { ws, status } : { status });
     };
     const ws = new WebSocket(url, { headers, handshakeTimeout: timeoutMs, maxPayload: MAX_FRAME, perMessageDeflate: false });
+    let refusing = false;
     const timer = setTimeout(() => {
+      if (refusing) return; // a refusal is being read, under its own bound
       record({ status: 0, statusText: '', headers: {}, error: `the sideband did not open within ${timeoutMs} ms` });
       ws.terminate();
       settle(undefined);
     }, timeoutMs);
-    ws.on('upgrade', (res) => {
-      record({ status: res.statusCode ?? 101, statusText: res.statusMessage ?? '', headers: flatHeaders(res.headers) });
-    });
-    ws.on('unexpected-response', (_req, res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const done = (): void => {
-        record({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: flatHeaders(res.headers), body: Buffer.concat(chunks).toString('utf8') });
-        res.destroy();
-        ws.terminate();
+    ws.on('upgrade', (res) => record({ status: res.statusCode ?? 101, statusText: res.statusMessage ?? '', headers: res.headers }));
+    ws.on('unexpected-response', (req, res) => {
+      refusing = true;
+      readRefusalBody(res, Math.min(MAX_BODY_WAIT_MS, timeoutMs), (body) => {
+        record({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers, body });
+        req.destroy();
         settle(undefined);
-      };
-      res.on('data', (c: Buffer) => {
-        if (size < MAX_BODY) chunks.push(c.subarray(0, MAX_BODY - size));
-        size += c.length;
-        if (size >= MAX_BODY) done();
       });
-      res.on('end', done);
-      res.on('error', done);
     });
-    ws.on('open', () => settle(ws));
+    let opened = false;
+    ws.on('open', () => {
+      opened = true;
+      settle(ws);
+    });
     ws.on('error', (err) => {
-      if (!settled) {
+      if (!settled && !refusing) {
         const e = err as Error & { code?: string };
         record({ status: 0, statusText: '', headers: {}, error: `${e.code ?? e.name}: ${e.message}` });
         settle(undefined);
@@ -86,8 +81,8 @@ export function openSideband(rec: TraceRecorder, url: URL, headers: Record<strin
       if (!isBinary) on.onMessage(data);
     });
     ws.on('close', (code, reason) => {
-      settle(undefined);
-      on.onClose(code, reason.toString('utf8'));
+      if (!refusing) settle(undefined); // a refusal settles once its body is recorded
+      if (opened) on.onClose(code, reason.toString('utf8')); // a sideband that never opened is recorded above
     });
   });
 }
@@ -115,10 +110,4 @@ export class EventDedup {
 /** An audio delta on the sideband: the call's audio of record is its RTP, so such a copy is not recorded. */
 export function isAudioDelta(data: Buffer): boolean {
   return /"type"\s*:\s*"response\.(output_)?audio\.delta"/.test(data.subarray(0, 256).toString('utf8'));
-}
-
-function flatHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
-  return out;
 }
