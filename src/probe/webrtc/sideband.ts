@@ -8,9 +8,9 @@
  * `event_id`, so the trace holds every event once whichever path brought it.
  */
 import WebSocket from 'ws';
-import { redactHeaders, redactUrl, scrub } from '../../realtime/redact.js';
 import type { TraceRecorder } from '../recorder.js';
 import { MAX_BODY_WAIT_MS, readRefusalBody } from '../refusalBody.js';
+import { recordExchange, type ExchangeResult } from './http.js';
 
 /** Frames larger than this end the sideband (the recorder's own oversize rule applies below it). */
 const MAX_FRAME = 32 * 1024 * 1024;
@@ -26,19 +26,10 @@ export interface SidebandHandlers {
  */
 export function openSideband(rec: TraceRecorder, url: URL, headers: Record<string, string>, timeoutMs: number, secrets: () => readonly string[], on: SidebandHandlers): Promise<{ ws?: WebSocket; status: number }> {
   const t0 = rec.now();
-  const base = { stage: 'sideband', method: 'GET', url: redactUrl(url), requestHeaders: redactHeaders(headers) };
   let status = 0;
-  const record = (r: { status: number; statusText: string; headers: Record<string, string | string[] | undefined>; body?: string; error?: string }): void => {
+  const record = (r: ExchangeResult): void => {
     status = r.status;
-    const { body, error, ...rest } = r;
-    rec.add(
-      {
-        kind: 'http-exchange', ...base, ...rest, headers: redactHeaders(r.headers),
-        ...(body !== undefined ? { body: scrub(body, secrets()) } : {}), ...(error !== undefined ? { error: scrub(error, secrets()) } : {}),
-        durationMs: Math.round((rec.now() - t0) * 10) / 10,
-      },
-      t0,
-    );
+    recordExchange(rec, { stage: 'sideband', method: 'GET', url, headers }, t0, r, secrets());
   };
   return new Promise((resolve) => {
     let settled = false;
