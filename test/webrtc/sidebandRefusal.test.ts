@@ -3,7 +3,7 @@
  * that accepts the connection and never answers (bounded by the deadline), against real loopback servers.
  */
 import { createServer, type Server } from 'node:http';
-import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
+import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TraceRecorder } from '../../src/probe/recorder.js';
 import { openSideband } from '../../src/probe/webrtc/sideband.js';
@@ -12,7 +12,7 @@ const KEY = 'sideband-key-5f1a9c';
 let refusing: Server;
 let silent: TcpServer;
 let stalling: Server;
-const held: Socket[] = [];
+const held: { destroy(): unknown }[] = []; // sockets kept open until the end
 const port = (s: Server | TcpServer): number => (s.address() as { port: number }).port;
 
 beforeAll(async () => {
