@@ -8,6 +8,7 @@ import { normalizeEventType, EV } from '../realtime/events.js';
 import type { Dialect } from '../realtime/flavours.js';
 import { scrub } from '../realtime/redact.js';
 import { eventItemId, eventResponseId, idFields } from './ids.js';
+import type { AudioSpill } from './audioSpill.js';
 import { decodePcmBase64, jsonDepthExceeds } from './safeJson.js';
 import type { AudioRef, InvalidFrameProblem, LimitExceededEntry, RecvEntry, SendEntry, SessionLimits, Trace, TraceEntry, TraceMeta } from './trace.js';
 
@@ -36,6 +37,8 @@ export interface RecorderOptions {
   limits?: SessionLimits;
   /** Prefix of the client `event_id`s (`evt_<prefix>_<n>`), e.g. 8 hex characters of the run id. */
   eventIdPrefix?: string;
+  /** Keep the output audio in this file instead of memory (the trace then carries `spilledAudio`). */
+  spill?: AudioSpill;
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
@@ -48,6 +51,7 @@ export class TraceRecorder {
   readonly #start: number;
   readonly #oversizeBytes: number;
   readonly #eventIdPrefix: string;
+  readonly #spill: AudioSpill | undefined;
   readonly #audio = new Map<number, Buffer[]>();
   readonly #audioBytes = new Map<number, number>();
   readonly #prompts = new Map<number, Buffer>();
@@ -68,6 +72,7 @@ export class TraceRecorder {
     this.#oversizeBytes = o.oversizeBytes ?? DEFAULT_OVERSIZE_BYTES;
     this.limits = o.limits ?? DEFAULT_SESSION_LIMITS;
     this.#eventIdPrefix = o.eventIdPrefix ?? 'probe';
+    this.#spill = o.spill;
   }
 
   /** ms since the session started, to the microsecond. */
@@ -170,10 +175,14 @@ export class TraceRecorder {
     }
     this.#totalAudio += pcm.length;
     const offset = this.#audioBytes.get(turn) ?? 0;
-    const chunks = this.#audio.get(turn) ?? [];
-    chunks.push(pcm);
-    this.#audio.set(turn, chunks);
     this.#audioBytes.set(turn, offset + pcm.length);
+    if (this.#spill) {
+      this.#spill.append(turn, pcm);
+    } else {
+      const chunks = this.#audio.get(turn) ?? [];
+      chunks.push(pcm);
+      this.#audio.set(turn, chunks);
+    }
     return { offset, bytes: pcm.length, ...ids };
   }
 
@@ -221,6 +230,8 @@ export class TraceRecorder {
   finish(meta: TraceMeta): Trace {
     const outputAudio = new Map<number, Buffer>();
     for (const [turn, chunks] of this.#audio) outputAudio.set(turn, Buffer.concat(chunks));
-    return { meta, entries: this.entries, outputAudio, promptAudio: new Map(this.#prompts) };
+    const trace: Trace = { meta, entries: this.entries, outputAudio, promptAudio: new Map(this.#prompts) };
+    if (this.#spill) trace.spilledAudio = this.#spill.finish();
+    return trace;
   }
 }

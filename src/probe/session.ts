@@ -5,11 +5,13 @@
  * entries in the trace. Only misuse (bad options) throws.
  */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { authHeaders, authSecrets, type AuthSpec } from '../realtime/auth.js';
 import { EV, sessionUpdateEvent, type OutputModality, type TurnDetection } from '../realtime/events.js';
 import { isAzure, type ResolvedEndpoint } from '../realtime/flavours.js';
 import { redactUrl, urlSecrets } from '../realtime/redact.js';
+import { AudioSpill } from './audioSpill.js';
 import { LoopMonitor } from './loopMonitor.js';
 import type { PromptSpec } from './prompts.js';
 import { DEFAULT_SESSION_LIMITS, TraceRecorder } from './recorder.js';
@@ -55,6 +57,11 @@ export interface ProbeOptions {
   transport?: TransportKind | TransportFactory;
   /** Progress lines (turn n of N). */
   onProgress?: (line: string) => void;
+  /**
+   * Keep the output audio in a file in this folder while the session runs (a round's memory then does not grow
+   * with the sessions in flight); the trace comes back with `spilledAudio`, read with loadTraceAudio.
+   */
+  audioSpillDir?: string;
 }
 
 export const PROBE_DEFAULTS = {
@@ -94,7 +101,8 @@ export async function runProbe(target: ProbeTarget, options: ProbeOptions): Prom
   const runId = o.runId ?? newRunId(new Date(startEpochMs));
   const limits: SessionLimits = { ...DEFAULT_SESSION_LIMITS, ...stripUndefined(o.limits ?? {}) };
   const eventIdPrefix = /([0-9a-f]{8})$/.exec(runId)?.[1] ?? randomUUID().slice(0, 8);
-  const rec = new TraceRecorder(() => performance.now(), endpoint.dialect, secrets, { limits, eventIdPrefix });
+  const spill = o.audioSpillDir ? new AudioSpill(join(o.audioSpillDir, `${eventIdPrefix}-${randomUUID()}.pcm`)) : undefined;
+  const rec = new TraceRecorder(() => performance.now(), endpoint.dialect, secrets, { limits, eventIdPrefix, spill });
   const startedAt = new Date(startEpochMs).toISOString();
   const prompts = Array.from({ length: o.turns }, (_, i) => o.prompts[i % o.prompts.length]!);
   const traceOptions: TraceOptions = {

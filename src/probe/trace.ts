@@ -10,6 +10,7 @@
  */
 import type { Dialect, Flavour } from '../realtime/flavours.js';
 import type { OutputModality, TurnDetection } from '../realtime/events.js';
+import type { SpilledAudio } from './audioSpill.js';
 
 export const TRACE_FORMAT_VERSION = 1;
 
@@ -326,6 +327,11 @@ export interface Trace {
    * readRtpLog in src/probe/webrtc/rtpLog.ts). Absent for WebSocket traces.
    */
   rtp?: Map<number, Buffer>;
+  /**
+   * A round's probe keeps the output audio on disk while sessions run: until `loadTraceAudio` (./audioSpill.ts)
+   * reads it back, `outputAudio` is empty and this says where the audio is.
+   */
+  spilledAudio?: SpilledAudio;
 }
 
 /** The entry type of one kind; works for entry types that carry several kinds (`ping` | `pong`). */

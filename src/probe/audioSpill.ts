@@ -1,0 +1,156 @@
+/**
+ * A session's output audio kept on disk while the session runs, so a round's memory does not grow with the
+ * sessions in flight (16 sessions hold about 50 MB of answer audio in memory). Chunks are appended to one file
+ * per session in writes of {@link SPILL_WRITE_BYTES}, and read back per turn when the trace is analysed
+ * ({@link loadSpilledAudio}). The disk never fails a recording: if the file cannot be opened or written, the
+ * audio from that chunk on stays in memory and `problem` says why.
+ */
+import { closeSync, openSync, writevSync } from 'node:fs';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
+import type { Trace } from './trace.js';
+
+/** Audio is written once this much is waiting (about 5 s of 24 kHz PCM16). */
+export const SPILL_WRITE_BYTES = 256 * 1024;
+
+/** One appended chunk: where it sits in the file, or (not written yet, or the disk refused it) its bytes. */
+interface Part {
+  pos: number;
+  len: number;
+  buf?: Buffer;
+}
+
+/** The audio of a finished session: its file and where each turn's chunks are. */
+export interface SpilledAudio {
+  path: string;
+  turns: Map<number, Part[]>;
+  /** Whether the file was created (and is ours to remove). */
+  created: boolean;
+  /** Why some or all of the audio stayed in memory (the file could not be opened or written). */
+  problem?: string;
+}
+
+export class AudioSpill {
+  readonly #path: string;
+  readonly #turns = new Map<number, Part[]>();
+  #fd: number | undefined;
+  /** File position of the next chunk. */
+  #pos = 0;
+  #created = false;
+  #pending: Part[] = [];
+  #pendingBytes = 0;
+  #problem: string | undefined;
+  readonly #writev: typeof writevSync;
+
+  /** `writev` is the file write (tests hand in one that fails). */
+  constructor(path: string, o: { writev?: typeof writevSync } = {}) {
+    this.#path = path;
+    this.#writev = o.writev ?? writevSync;
+    try {
+      // a new file of our own ('wx'): never an existing one
+      this.#fd = openSync(path, 'wx', 0o600);
+      this.#created = true;
+    } catch (err) {
+      this.#problem = `could not create ${path}: ${(err as Error).message}`;
+    }
+  }
+
+  append(turn: number, pcm: Buffer): void {
+    const part: Part = { pos: this.#pos, len: pcm.length, buf: pcm };
+    this.#pos += pcm.length;
+    const parts = this.#turns.get(turn);
+    if (parts) parts.push(part);
+    else this.#turns.set(turn, [part]);
+    if (this.#fd === undefined) return;
+    this.#pending.push(part);
+    this.#pendingBytes += pcm.length;
+    if (this.#pendingBytes >= SPILL_WRITE_BYTES) this.#write();
+  }
+
+  /** Writes what is waiting and closes the file; the audio is then read with {@link loadSpilledAudio}. */
+  finish(): SpilledAudio {
+    this.#write();
+    this.#close();
+    return { path: this.#path, turns: this.#turns, created: this.#created, ...(this.#problem ? { problem: this.#problem } : {}) };
+  }
+
+  #write(): void {
+    const pending = this.#pending;
+    if (this.#fd === undefined || pending.length === 0) return;
+    this.#pending = [];
+    const bytes = this.#pendingBytes;
+    this.#pendingBytes = 0;
+    try {
+      // synchronous: a few hundred KiB into the page cache takes microseconds, and the order of writes stays the order of chunks
+      const written = this.#writev(this.#fd, pending.map((p) => p.buf!), pending[0]!.pos);
+      if (written !== bytes) throw new Error(`short write (${written} of ${bytes} bytes)`);
+      for (const p of pending) delete p.buf;
+    } catch (err) {
+      // the chunks keep their bytes; everything after this stays in memory too
+      this.#problem = `could not write ${this.#path}: ${(err as Error).message}`;
+      this.#close();
+    }
+  }
+
+  #close(): void {
+    if (this.#fd === undefined) return;
+    try {
+      closeSync(this.#fd);
+    } catch {
+      // nothing left to lose: what was written is read back, what was not is in memory
+    }
+    this.#fd = undefined;
+  }
+}
+
+/** Each turn's output audio, read back from the spill file (which is then removed). */
+export async function loadSpilledAudio(s: SpilledAudio): Promise<Map<number, Buffer>> {
+  const out = new Map<number, Buffer>();
+  const onDisk = [...s.turns.values()].some((parts) => parts.some((p) => !p.buf));
+  const file = onDisk ? await open(s.path, 'r') : undefined;
+  try {
+    for (const [turn, parts] of s.turns) {
+      const audio = Buffer.allocUnsafe(parts.reduce((n, p) => n + p.len, 0));
+      let at = 0;
+      for (let i = 0; i < parts.length; ) {
+        const p = parts[i]!;
+        if (p.buf) {
+          p.buf.copy(audio, at);
+          at += p.len;
+          i++;
+          continue;
+        }
+        // chunks of a turn that follow each other in the file are read at once
+        let len = p.len;
+        for (i++; i < parts.length && !parts[i]!.buf && parts[i]!.pos === p.pos + len; i++) len += parts[i]!.len;
+        await readFully(file!, audio, at, len, p.pos, s.path);
+        at += len;
+      }
+      out.set(turn, audio);
+    }
+  } finally {
+    await file?.close();
+  }
+  await discardSpilledAudio(s);
+  return out;
+}
+
+/** Reads a trace's spilled output audio back into `outputAudio` (nothing to do for a trace kept in memory). */
+export async function loadTraceAudio(trace: Trace): Promise<void> {
+  const s = trace.spilledAudio;
+  if (!s) return;
+  trace.outputAudio = await loadSpilledAudio(s);
+  delete trace.spilledAudio;
+}
+
+/** Removes the spill file (a session whose trace is never analysed, or one already read back). */
+export async function discardSpilledAudio(s: SpilledAudio): Promise<void> {
+  if (s.created) await unlink(s.path).catch(() => undefined);
+}
+
+async function readFully(file: FileHandle, into: Buffer, at: number, len: number, pos: number, path: string): Promise<void> {
+  for (let done = 0; done < len; ) {
+    const { bytesRead } = await file.read(into, at + done, len - done, pos + done);
+    if (bytesRead === 0) throw new Error(`${path} ends at byte ${pos + done}, ${len - done} bytes of recorded audio are missing`);
+    done += bytesRead;
+  }
+}
