@@ -29,10 +29,17 @@ export async function runPool<I, T>(
   return results;
 }
 
+/** What a caller holding a slot can do: step out of it while it waits on something long (e.g. a re-probe). */
+export interface SlotLease {
+  /** Gives the slot up while `fn` runs and takes one again (waiting its turn) before returning. */
+  outside<U>(fn: () => Promise<U>): Promise<U>;
+}
+
 /**
  * At most `n` callers inside `run` at a time; the others wait their turn in arrival order. The round uses it to
- * bound how many finished probes build and write their artifacts at once (each holds its WAVs, evidence.zip and
- * report while it does), so a round's memory does not scale with the probe concurrency when probes end together.
+ * bound how many finished probes load their audio, analyse, render and write their artifacts at once (each holds
+ * its audio, WAVs, evidence.zip and report while it does), so a round's memory does not scale with the probe
+ * concurrency when probes end together.
  */
 export class Slots {
   #free: number;
@@ -42,15 +49,33 @@ export class Slots {
     this.#free = Math.max(1, Math.floor(n));
   }
 
-  async run<T>(fn: () => Promise<T>): Promise<T> {
+  async run<T>(fn: (lease: SlotLease) => Promise<T>): Promise<T> {
+    await this.#acquire();
+    const lease: SlotLease = {
+      outside: async (inner) => {
+        this.#release();
+        try {
+          return await inner();
+        } finally {
+          await this.#acquire();
+        }
+      },
+    };
+    try {
+      return await fn(lease);
+    } finally {
+      this.#release();
+    }
+  }
+
+  async #acquire(): Promise<void> {
     if (this.#free > 0) this.#free--;
     else await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    try {
-      return await fn();
-    } finally {
-      const next = this.#waiting.shift();
-      if (next) next();
-      else this.#free++;
-    }
+  }
+
+  #release(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#free++;
   }
 }

@@ -5,6 +5,9 @@
  * never stops the others. Time is bounded end to end: probes must end by `probeEndAt`, every sink call has its
  * own budget, and the round returns by its deadline (derived from the Functions timeout, see ../config).
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import type { Report } from '../analysis/report.js';
 import type { CanarySettings } from '../config/settings.js';
@@ -26,7 +29,7 @@ import type { ArtifactStore } from '../store/artifactStore.js';
 import { GroupBarrier } from './groups.js';
 import type { RoundHooks, RoundInfo, RoundPlan } from './hooks.js';
 import { runPool, Slots } from './pool.js';
-import { runTarget, type TargetRun } from './targetRun.js';
+import { finishTarget, probeTargetRun, runTarget, type TargetRun } from './targetRun.js';
 
 export interface RoundLog {
   info(message: string): void;
@@ -68,6 +71,11 @@ export interface RoundDeps {
   secrets?: readonly string[];
   /** Aborted at the round's hard deadline (the store's operations listen to it). */
   signal?: AbortSignal;
+  /**
+   * Where the round keeps answer audio while sessions run, in a folder of its own that it removes at the end
+   * (see ../probe/audioSpill.ts). Default: the OS temporary folder (`TMPDIR`).
+   */
+  tempDir?: string;
 }
 
 export interface TargetOutcome {
@@ -138,24 +146,38 @@ export async function runRound(settings: CanarySettings, targets: readonly Targe
     const line = s.summary;
     if (line) await fanOut(built.sinks, `not-probed line of ${s.target}`, (k, ctx) => k.onNotProbed?.(line, ctx), fc);
   }
+  const spillDir = await mkdtemp(join(deps.tempDir ?? tmpdir(), 'realtime-canary-audio-')).catch((err: unknown) => {
+    log.warn(`answer audio stays in memory this round: no temporary folder (${errorText(err)})`);
+    return undefined;
+  });
+  // first probes keep their answer audio on disk until their turn to publish; confirmation re-probes keep it in memory
+  const spilling = spillDir ? { ...context, audioSpillDir: spillDir } : context;
   const results = await runPool(plan.probe, settings.concurrency, probeEndAt, async (t, i) => {
     let run: TargetRun;
     try {
-      run = await withDeadline(`target ${t.name}`, msUntil(deadlineAt), () => runTarget(t, i, context));
-      const afterRun = deps.hooks?.afterRun;
-      if (afterRun) run = await afterRun(run, t, () => withDeadline(`target ${t.name}`, msUntil(deadlineAt), () => runTarget(t, i, context)));
+      const probed = await withDeadline(`target ${t.name}`, msUntil(deadlineAt), () => probeTargetRun(t, i, spilling));
+      // from its analysis to its artifacts written a run holds its audio, WAVs, zip and report: a few at a time.
+      // Each sink's budget starts when the run's turn comes; the round deadline bounds the wait.
+      run = await publishing.run(async (lease) => {
+        let r = 'artifacts' in probed ? probed : await withDeadline(`target ${t.name}`, msUntil(deadlineAt), () => finishTarget(probed, spilling));
+        const afterRun = deps.hooks?.afterRun;
+        // a confirmation re-probe gives the slot up while it runs, so re-probes never wait on each other's slots
+        if (afterRun) r = await afterRun(r, t, () => lease.outside(() => withDeadline(`target ${t.name}`, msUntil(deadlineAt), () => runTarget(t, i, context))));
+        deps.onProgress?.(`target ${++finished} of ${plan.probe.length}: ${t.name} → ${r.artifacts.summary.verdict}`);
+        await fanOut(built.sinks, `artifacts of ${t.name}`, (s, ctx) => s.onArtifacts?.(r.artifacts, ctx), fc);
+        return r;
+      });
     } catch (err) {
       await publish(barrier.abandon(t));
       throw err;
     }
-    deps.onProgress?.(`target ${++finished} of ${plan.probe.length}: ${t.name} → ${run.artifacts.summary.verdict}`);
-    // each sink's budget starts when the run's turn to write comes; the round deadline bounds the wait
-    await publishing.run(() => fanOut(built.sinks, `artifacts of ${t.name}`, (s, ctx) => s.onArtifacts?.(run.artifacts, ctx), fc));
     run.artifacts.trace = undefined; // published: let the trace and its audio go
     run.artifacts.html = undefined;
     run.artifacts.confirmations = undefined;
     await publish(barrier.arrive(t, run));
   });
+  // sessions abandoned at a deadline leave their spill files behind
+  if (spillDir) await rm(spillDir, { recursive: true, force: true }).catch(() => undefined);
   await publish(barrier.drain());
   // published as each probe ended; reported in the configured order, so tables and results read the same every round
   const order = new Map(targets.map((t, i) => [t.name, i]));

@@ -12,6 +12,7 @@ import type { PriceTable } from '../analysis/prices.js';
 import type { CanarySettings } from '../config/settings.js';
 import type { TargetConfig } from '../config/targets.js';
 import { withDeadline } from '../deadline.js';
+import { loadTraceAudio } from '../probe/audioSpill.js';
 import { resolvePrompts, type PromptSpec } from '../probe/prompts.js';
 import { runProbe, targetSecrets, type ProbeOptions, type ProbeTarget } from '../probe/session.js';
 import { targetTransport } from '../probe/webrtc/factory.js';
@@ -21,7 +22,7 @@ import { storedBaseline, storedRunOptions, type StoredBaseline, type StoredRun }
 import type { RunArtifacts } from '../sinks/runSink.js';
 import { scrubValue } from '../sinks/scrubValue.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
-import { historyPath, latestPath, runPaths } from '../store/layout.js';
+import { historyPath, latestPath, runPaths, type RunPaths } from '../store/layout.js';
 import { errorTally, tallyOf, type RunTally } from './comparison.js';
 import { errorRun, runError, type RunError } from './errorRun.js';
 import { probeTarget } from './probeTarget.js';
@@ -61,6 +62,8 @@ export interface TargetRunContext {
   baselines: Map<string, StoredBaseline>;
   /** Prices of the run's cost (default: the shipped table). */
   prices?: PriceTable;
+  /** Keep each session's output audio in a file here until its analysis (see ../probe/audioSpill.ts). */
+  audioSpillDir?: string;
 }
 
 /** Thrown when too little of the round is left to give a session one turn. */
@@ -71,27 +74,38 @@ export class TooLateError extends Error {
 /** A session is given this long past its own timeout to return before it is abandoned. */
 const PROBE_GRACE_MS = 5_000;
 
+/** A target whose probe ended, before its analysis: what {@link finishTarget} needs. */
+export interface ProbedTarget {
+  cfg: TargetConfig;
+  paths: RunPaths;
+  started: Date;
+  target: ProbeTarget;
+  trace: Trace;
+  history: DetectionHistory | undefined;
+}
+
+/** A target's configuration, history and probe, then its analysis and rendering (one call). */
 export async function runTarget(cfg: TargetConfig, index: number, c: TargetRunContext): Promise<TargetRun> {
+  const probed = await probeTargetRun(cfg, index, c);
+  return 'artifacts' in probed ? probed : finishTarget(probed, c);
+}
+
+/**
+ * The first half of {@link runTarget}: configuration, history and the probe. A configuration or probe failure
+ * is already a finished (error) run; otherwise the probed target, its audio still on disk when the context
+ * spills it (`audioSpillDir`).
+ */
+export async function probeTargetRun(cfg: TargetConfig, index: number, c: TargetRunContext): Promise<TargetRun | ProbedTarget> {
   const { settings } = c;
   const paths = runPaths(c.runId, c.roundStartedAt, settings.region, cfg.name);
   const started = new Date();
-  const fail = (e: RunError, extra: { trace?: Trace; target?: ProbeTarget } = {}): TargetRun => {
-    const meta = extra.trace?.meta;
-    const host = meta?.target.host ?? extra.target?.endpoint.url.host ?? hostOf(cfg.endpoint);
-    const flavour = meta?.target.flavour ?? extra.target?.endpoint.flavour ?? cfg.flavour ?? 'unknown';
-    const startedAt = meta?.startedAt ?? started.toISOString();
-    const r = errorRun(cfg, e, { runId: c.runId, startedAt, durationMs: Date.now() - started.getTime(), region: settings.region, host, flavour }, paths);
-    const secrets = [...c.secrets];
-    return { artifacts: { summary: scrubValue(r.summary, secrets), paths, trace: extra.trace, report: scrubValue(r.report, secrets), html: r.html, secrets, history: [] }, tally: errorTally() };
-  };
-
   let target: ProbeTarget;
   let prompts: PromptSpec[];
   try {
     target = probeTarget(cfg, index, c.env, settings.region, c.credential);
     prompts = resolvePrompts(cfg.prompts ?? settings.prompts, c.catalog);
   } catch (err) {
-    return fail(runError('configuration', err));
+    return failedRun(cfg, paths, started, c, runError('configuration', err));
   }
   for (const s of targetSecrets(target)) c.secrets.add(s);
 
@@ -106,21 +120,35 @@ export async function runTarget(cfg: TargetConfig, index: number, c: TargetRunCo
       runProbe(target, {
         prompts, turns: cfg.turns ?? settings.turns, runId: c.runId, insecureTls: cfg.insecureTls, transport: targetTransport(cfg),
         turnTimeoutMs: Math.min(settings.turnTimeoutMs, left), sessionTimeoutMs: Math.min(settings.sessionTimeoutMs, left),
+        ...(c.audioSpillDir ? { audioSpillDir: c.audioSpillDir } : {}),
         ...c.probe,
       }),
     );
   } catch (err) {
-    return fail(runError('probe', err), { target });
+    return failedRun(cfg, paths, started, c, runError('probe', err), { target });
   }
+  return { cfg, paths, started, target, trace, history };
+}
 
+/** The second half of {@link runTarget}: the trace's audio read back, analysis, report.html, the summary. */
+export async function finishTarget(p: ProbedTarget, c: TargetRunContext): Promise<TargetRun> {
+  const { settings } = c;
+  const { cfg, paths, trace, target } = p;
+  const fail = (e: RunError): TargetRun => failedRun(cfg, paths, p.started, c, e, { trace, target });
+  try {
+    await loadTraceAudio(trace);
+  } catch (err) {
+    delete trace.spilledAudio;
+    return fail({ stage: 'probe', message: `the recorded answer audio could not be read back: ${(err as Error).message}` });
+  }
   let report: Report;
   let category: 'incident' | 'configuration' | undefined;
   try {
-    const analysis = analyzeTrace(trace, settings.thresholds, history);
+    const analysis = analyzeTrace(trace, settings.thresholds, p.history);
     report = buildReport(trace, analysis, { prices: c.prices });
     category = runCategory(trace, analysis) ?? undefined;
   } catch (err) {
-    return fail(runError('analysis', err), { trace, target });
+    return fail(runError('analysis', err));
   }
   const stored: StoredRun = { report, trace, reportHtmlPath: paths.reportHtml };
   let html: string | undefined;
@@ -135,7 +163,7 @@ export async function runTarget(cfg: TargetConfig, index: number, c: TargetRunCo
       html = c.renderReportHtml(report, trace, htmlOptions);
     }
   } catch (err) {
-    return fail(runError('rendering', err), { trace, target });
+    return fail(runError('rendering', err));
   }
   const secrets = [...c.secrets];
   const summary = scrubValue({ ...summarize(report, settings.region, cfg, paths), category }, secrets);
@@ -147,6 +175,17 @@ export async function runTarget(cfg: TargetConfig, index: number, c: TargetRunCo
     samples = [];
   }
   return { artifacts: { summary, paths, trace, report, html, secrets, history: samples }, tally: tallyOf(report), report, ...(htmlOptions ? { htmlOptions } : {}) };
+}
+
+/** An `error` run for the target, its trace kept when there is one. */
+function failedRun(cfg: TargetConfig, paths: RunPaths, started: Date, c: TargetRunContext, e: RunError, extra: { trace?: Trace; target?: ProbeTarget } = {}): TargetRun {
+  const meta = extra.trace?.meta;
+  const host = meta?.target.host ?? extra.target?.endpoint.url.host ?? hostOf(cfg.endpoint);
+  const flavour = meta?.target.flavour ?? extra.target?.endpoint.flavour ?? cfg.flavour ?? 'unknown';
+  const startedAt = meta?.startedAt ?? started.toISOString();
+  const r = errorRun(cfg, e, { runId: c.runId, startedAt, durationMs: Date.now() - started.getTime(), region: c.settings.region, host, flavour }, paths);
+  const secrets = [...c.secrets];
+  return { artifacts: { summary: scrubValue(r.summary, secrets), paths, trace: extra.trace, report: scrubValue(r.report, secrets), html: r.html, secrets, history: [] }, tally: errorTally() };
 }
 
 /** The report.html of the target's previous run (its `latest/` summary), for the report's "previous run" link. */

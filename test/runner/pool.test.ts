@@ -31,6 +31,31 @@ describe('Slots', () => {
     expect(results).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
   });
 
+  it('a caller that steps outside gives its slot to the next in line, and waits its turn to come back', async () => {
+    const slots = new Slots(1);
+    const order: string[] = [];
+    let releaseB!: () => void;
+    const a = slots.run(async (lease) => {
+      order.push('a in');
+      await lease.outside(async () => {
+        order.push('a outside');
+        await new Promise((r) => setTimeout(r, 20)); // b takes the slot meanwhile
+        order.push('a done outside');
+      });
+      order.push('a back');
+    });
+    const b = slots.run(async () => {
+      order.push('b in');
+      await new Promise<void>((r) => (releaseB = r));
+      order.push('b out');
+    });
+    await new Promise((r) => setTimeout(r, 40));
+    expect(order).toEqual(['a in', 'a outside', 'b in', 'a done outside']); // a waits: b holds the only slot
+    releaseB();
+    await Promise.all([a, b]);
+    expect(order.slice(4)).toEqual(['b out', 'a back']);
+  });
+
   it('publishing gets a quarter of the probe concurrency, at least 2', () => {
     expect([1, 8, 16, 50].map(publishConcurrency)).toEqual([2, 2, 4, 13]);
   });

@@ -4,6 +4,11 @@
  * can replace it, and a sink that throws stops no other sink and no other target.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseWav } from '../../src/audio/wav.js';
+import type { Report } from '../../src/analysis/report.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { runRound } from '../../src/runner/round.js';
 import { createStore } from '../../src/runner/roundDeps.js';
@@ -55,5 +60,50 @@ describe('round seams', () => {
     expect(indexed.map((s) => s.target).sort()).toEqual(['a', 'b']); // the broken sink stopped nothing
     expect(indexed.find((s) => s.target === 'b')!.headline).toBe('confirmed by a retry');
     expect(await store.get('index.html')).toBeDefined();
+  }, 60_000);
+
+  it('keeps answer audio on disk until each run\'s turn to publish, gives the slot up during a re-probe, and leaves no file behind', async () => {
+    const out = await tempDir('rc-round-');
+    const spillRoot = await tempDir('rc-round-tmp-');
+    const targets = ['a', 'b', 'c', 'd'].map((name) => ({ name, endpoint: sim.url('azure-ga', { scenario: 'fast' }), auth: 'api-key', secretSetting: 'SIM_KEY' }));
+    // concurrency 4: two publishing slots for four runs that end together
+    const env = { SIM_KEY, CANARY_OUTPUT_DIR: out, CANARY_SPOOL_DIR: await tempDir('rc-round-spool-'), CANARY_TARGETS: JSON.stringify(targets), CANARY_TURNS: '2', CANARY_CONCURRENCY: '4', CANARY_PROMPTS: 'count-to-twenty', CANARY_TURN_TIMEOUT_MS: '15000' };
+    const settings = loadSettings(env);
+    const store = createStore(settings, quiet);
+    const spillFiles = new Set<string>();
+    let reprobing = 0;
+    let mostReprobing = 0;
+    const result = await runRound(settings, settings.targets!, {
+      store, env, log: quiet, catalog: shortCatalog(), tempDir: spillRoot,
+      probe: {
+        pace: 'burst',
+        // at the start of turn 2 each first probe's audio of turn 1 is in its file under tempDir
+        onProgress: () => {
+          for (const d of readdirSync(spillRoot)) for (const f of readdirSync(join(spillRoot, d))) spillFiles.add(f);
+        },
+      },
+      hooks: {
+        afterRun: async (run, _t, again) => {
+          expect(run.artifacts.trace!.outputAudio.size).toBeGreaterThan(0); // read back before analysis
+          reprobing++;
+          mostReprobing = Math.max(mostReprobing, reprobing);
+          const second = await again();
+          reprobing--;
+          return { ...run, artifacts: { ...run.artifacts, summary: { ...run.artifacts.summary, headline: `re-probed: ${second.artifacts.summary.verdict}` } } };
+        },
+      },
+    });
+    expect(result.outcomes.map((o) => [o.summary.target, o.summary.headline])).toEqual(['a', 'b', 'c', 'd'].map((t) => [t, 're-probed: pass']));
+    expect([...spillFiles].filter((f) => f.endsWith('.pcm')).length).toBeGreaterThanOrEqual(4);
+    expect(mostReprobing).toBeGreaterThan(2); // more re-probes at once than slots: a re-probe does not hold one
+    expect(await readdir(spillRoot)).toEqual([]);
+    for (const o of result.outcomes) {
+      const report = JSON.parse((await store.get(o.summary.reportPath))!.toString()) as Report;
+      for (const turn of report.turns) {
+        const wav = parseWav((await store.get(o.summary.reportPath.replace('report.json', `turn-${turn.turn}.wav`)))!, 'turn wav');
+        expect(wav.data.length).toBeGreaterThan(0);
+        expect(wav.data.length).toBe(turn.metrics!.audio.bytes);
+      }
+    }
   }, 60_000);
 });
