@@ -6,7 +6,7 @@
  */
 import { mkdir, readFile, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { encodeWav, parseWav } from '../audio/wav.js';
+import { parseWav, wavParts } from '../audio/wav.js';
 import { InputError } from '../errors.js';
 import { scrub } from '../realtime/redact.js';
 import { idFields } from './ids.js';
@@ -67,14 +67,9 @@ function fillIds(e: RecvEntry): void {
 }
 
 /**
- * The WAV files of a trace, by file name: `turn-<n>.wav` (output audio), then `prompt-<n>.wav`. Each WAV is
- * encoded when the caller reaches it, so a writer holds one copy of the audio at a time, not all of them.
+ * The PCM of each of a trace's WAV files, by file name: `turn-<n>.wav` (output audio), then `prompt-<n>.wav`.
+ * Writers write each as `wavParts(pcm)` (header, then the PCM as it sits), so the audio is never copied.
  */
-export function* traceWavs(trace: Trace): Generator<[name: string, wav: Buffer]> {
-  for (const [name, pcm] of traceAudio(trace)) yield [name, encodeWav(pcm)];
-}
-
-/** The PCM of each of a trace's WAV files, by file name (same names and order as {@link traceWavs}). */
 export function* traceAudio(trace: Trace): Generator<[name: string, pcm: Buffer]> {
   for (const [turn, pcm] of trace.outputAudio) yield [turnWavName(turn), pcm];
   for (const [turn, pcm] of trace.promptAudio) yield [promptWavName(turn), pcm];
@@ -85,8 +80,8 @@ export async function writeTrace(dir: string, trace: Trace, secrets: readonly st
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, EVENTS_FILE), await serializeEvents(trace, secrets));
   const wavs: string[] = [];
-  for (const [name, wav] of traceWavs(trace)) {
-    await writeFile(join(dir, name), wav);
+  for (const [name, pcm] of traceAudio(trace)) {
+    await writeFile(join(dir, name), wavParts(pcm));
     wavs.push(name);
   }
   const rtp = [...(trace.rtp ?? [])].map(([turn, log]): [string, Buffer] => [rtpLogName(turn), log]);

@@ -6,8 +6,8 @@
  * there is nothing to send to support. Pure: the same inputs give the same bytes (entries are stamped with the
  * run's start time, not the clock). Secrets are scrubbed from every text file. The text files are deflated on
  * zlib's thread pool (a flooded event log is 30 MB: deflating it on the event loop stalled every other session
- * for seconds); each WAV's PCM goes in as it sits in the trace (no second copy of the audio, stored: PCM barely
- * compresses), and the archive is one allocation.
+ * for seconds); each WAV's PCM goes in as it sits in the trace (stored: PCM barely compresses), and the archive
+ * is handed to the store as parts, so the audio is never copied to be zipped.
  */
 import { promisify } from 'node:util';
 import { crc32, deflateRaw } from 'node:zlib';
@@ -37,8 +37,16 @@ export interface EvidenceInput {
   events?: string;
 }
 
-/** The zip of one run's evidence. */
+/** The zip of one run's evidence, as one buffer. */
 export async function buildEvidenceZip(input: EvidenceInput): Promise<Buffer> {
+  return Buffer.concat(await evidenceZipParts(input));
+}
+
+/**
+ * The zip of one run's evidence as the parts to write one after the other; the WAV entries' data parts are the
+ * trace's own PCM (a store writes them from where they sit: no copy of the audio, see ../store/artifactStore.ts).
+ */
+export async function evidenceZipParts(input: EvidenceInput): Promise<Uint8Array[]> {
   const { report, trace } = input;
   const secrets = input.secrets ?? [];
   const mtime = Number.isNaN(Date.parse(report.times.startedAt)) ? 0 : Date.parse(report.times.startedAt);
@@ -75,5 +83,5 @@ export async function buildEvidenceZip(input: EvidenceInput): Promise<Buffer> {
     wavParts(pcm).forEach((part, i, parts) => file.push(part, i === parts.length - 1));
   }
   zip.end();
-  return Buffer.concat(chunks);
+  return chunks;
 }

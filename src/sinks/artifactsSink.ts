@@ -10,8 +10,9 @@
 import type { HistorySample } from '../analysis/history.js';
 import type { Report } from '../analysis/report.js';
 import { rtpLogName } from '../probe/webrtc/rtpLog.js';
-import { buildEvidenceZip, EVIDENCE_ZIP } from '../report/evidence.js';
-import { serializeEvents, traceWavs } from '../probe/traceFile.js';
+import { wavParts } from '../audio/wav.js';
+import { EVIDENCE_ZIP, evidenceZipParts } from '../report/evidence.js';
+import { serializeEvents, traceAudio } from '../probe/traceFile.js';
 import type { Trace } from '../probe/trace.js';
 import { scrub } from '../realtime/redact.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
@@ -50,13 +51,14 @@ export function artifactsSink(store: DivertableStore, budgetMs = 90_000): RunSin
         if (trace) {
           await attempt('events', async () => store.put(paths.events, await gzipText(events), 'application/gzip'));
           await attempt('audio', async () => {
-            for (const [name, wav] of traceWavs(trace)) await store.put(paths.dir + name, wav, 'audio/wav');
+            // each WAV is its header and the trace's PCM as it sits, written in parts: the audio is not copied
+            for (const [name, pcm] of traceAudio(trace)) await store.put(paths.dir + name, wavParts(pcm), 'audio/wav');
             for (const [turn, log] of trace.rtp ?? []) await store.put(paths.dir + rtpLogName(turn), log, 'application/octet-stream');
           });
         }
         await attempt('report.json', () => store.put(paths.reportJson, scrub(JSON.stringify(run.report, null, 2), secrets), 'application/json'));
         const report = run.report;
-        if (trace && isAnalysisReport(report)) await attempt('evidence.zip', async () => store.put(paths.dir + EVIDENCE_ZIP, await buildEvidenceZip({ report, trace, secrets, events }), 'application/zip'));
+        if (trace && isAnalysisReport(report)) await attempt('evidence.zip', async () => store.put(paths.dir + EVIDENCE_ZIP, await evidenceZipParts({ report, trace, secrets, events }), 'application/zip'));
         if (run.html !== undefined) {
           const html = run.html;
           await attempt('report.html', () => store.put(paths.reportHtml, scrub(html, secrets), 'text/html; charset=utf-8'));
@@ -67,7 +69,7 @@ export function artifactsSink(store: DivertableStore, budgetMs = 90_000): RunSin
           if (ct) {
             await attempt(`${c.dir}events`, async () => store.put(dir + EVENTS_GZ, await gzipText(await serializeEvents(ct, secrets)), 'application/gzip'));
             await attempt(`${c.dir}audio`, async () => {
-              for (const [name, wav] of traceWavs(ct)) await store.put(dir + name, wav, 'audio/wav');
+              for (const [name, pcm] of traceAudio(ct)) await store.put(dir + name, wavParts(pcm), 'audio/wav');
             });
           }
           await attempt(`${c.dir}report.json`, () => store.put(dir + REPORT_JSON, scrub(JSON.stringify(c.report, null, 2), secrets), 'application/json'));

@@ -5,8 +5,11 @@
  * {@link ./layout.ts}.
  */
 
-/** Raw bytes or UTF-8 text. */
-export type Body = Buffer | string;
+/**
+ * Raw bytes, UTF-8 text, or bytes in parts written one after the other (a WAV's header and the trace's own PCM,
+ * evidence.zip's entries): a writer need not copy the audio into one more buffer to store it.
+ */
+export type Body = Buffer | string | readonly Uint8Array[];
 
 /** Where artifacts, the index, `latest/` and alert state live. */
 export interface ArtifactStore {
@@ -73,9 +76,19 @@ export class ConcurrencyError extends Error {
   }
 }
 
-/** Text or bytes as a Buffer (UTF-8 for text). */
+/** Text or bytes as a Buffer (UTF-8 for text); parts are copied into one. */
 export function toBuffer(body: Body): Buffer {
-  return typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  return typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.isBuffer(body) ? body : Buffer.concat(body);
+}
+
+/** A body as bytes to write in order, without copying: the Buffer or each part (UTF-8 for text). */
+export function bodyParts(body: Body): readonly Uint8Array[] {
+  return typeof body === 'string' ? [Buffer.from(body, 'utf8')] : Buffer.isBuffer(body) ? [body] : body;
+}
+
+/** The byte length of a body. */
+export function bodyLength(body: Body): number {
+  return bodyParts(body).reduce((n, p) => n + p.byteLength, 0);
 }
 
 /** A line terminated by exactly one `\n`. */

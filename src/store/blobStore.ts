@@ -13,7 +13,8 @@
 import type { TokenCredential } from '@azure/identity';
 import { BlobServiceClient, type ContainerClient, type StorageRetryOptions } from '@azure/storage-blob';
 import { DeadlineError, withDeadline } from '../deadline.js';
-import { asLine, StoreUnavailableError, toBuffer, type ArtifactStore, type Body } from './artifactStore.js';
+import { Readable } from 'node:stream';
+import { asLine, bodyLength, bodyParts, StoreUnavailableError, type ArtifactStore, type Body } from './artifactStore.js';
 import { retrying, type Sleep } from './backoff.js';
 import { contentTypeFor } from './layout.js';
 import { parseJson, updateJsonOptimistically, type VersionedAccess } from './optimisticUpdate.js';
@@ -94,9 +95,11 @@ class BlobStore implements ArtifactStore, VersionedAccess {
   }
 
   async put(path: string, body: Body, contentType: string): Promise<void> {
-    const bytes = toBuffer(body);
+    const parts = bodyParts(body);
+    // one part goes as it is; several are streamed in order from where they sit (a factory, so a retry starts over)
+    const data = parts.length === 1 ? parts[0]! : () => Readable.from(parts, { objectMode: false });
     await this.#op('put', path, (abortSignal) =>
-      this.#container.getBlockBlobClient(path).upload(bytes, bytes.length, { blobHTTPHeaders: { blobContentType: contentType }, abortSignal }),
+      this.#container.getBlockBlobClient(path).upload(data, bodyLength(body), { blobHTTPHeaders: { blobContentType: contentType }, abortSignal }),
     );
   }
 

@@ -10,7 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { appendFile, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { asLine, toBuffer, type ArtifactStore, type Body } from './artifactStore.js';
+import { asLine, bodyParts, type ArtifactStore, type Body } from './artifactStore.js';
 import { fullJitterDelay, realSleep, type Sleep } from './backoff.js';
 import { parseJson, updateJsonOptimistically, type Versioned, type VersionedAccess } from './optimisticUpdate.js';
 
@@ -43,7 +43,7 @@ class LocalStore implements ArtifactStore, VersionedAccess {
   }
 
   async put(path: string, body: Body, _contentType: string): Promise<void> {
-    await this.#writeAtomic(this.#file(path), toBuffer(body));
+    await this.#writeAtomic(this.#file(path), bodyParts(body));
   }
 
   async get(path: string): Promise<Buffer | undefined> {
@@ -117,7 +117,7 @@ class LocalStore implements ArtifactStore, VersionedAccess {
     return file;
   }
 
-  async #writeAtomic(file: string, bytes: Buffer): Promise<void> {
+  async #writeAtomic(file: string, bytes: Buffer | readonly Uint8Array[]): Promise<void> {
     await mkdir(dirname(file), { recursive: true });
     const temp = `${file}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`;
     try {

@@ -31,6 +31,14 @@ describe('blob store on Azurite', () => {
     expect(await store.list('no-such-prefix/')).toEqual([]);
   });
 
+  it('writes a body given in parts (a WAV header and its PCM) as one blob, byte for byte', async () => {
+    const pcm = Buffer.alloc(300_000);
+    for (let i = 0; i < pcm.length; i++) pcm[i] = (i * 7) & 0xff;
+    const parts = [Buffer.from('header--'), pcm, new Uint8Array([1, 2, 3])];
+    await store.put('parts/a.wav', parts, 'audio/wav');
+    expect((await store.get('parts/a.wav'))!.equals(Buffer.concat(parts))).toBe(true);
+  });
+
   it('appendLine creates the append blob once and keeps every line of concurrent appenders', async () => {
     const index = dailyIndexPath('2026-11-02T10:00:00Z');
     const other = createBlobStore({ connectionString: azurite.connectionString }, { container: 'canary' });

@@ -16,9 +16,11 @@ describe('local store', () => {
     await store.put('runs/a/report.json', '{"x":1}', 'application/json');
     await store.put('runs/a/turn-1.wav', Buffer.from([9, 8]), 'audio/wav');
     await store.put('latest/r/t.json', '{}', 'application/json');
+    await store.put('runs/a/parts.wav', [Buffer.from('RIFF'), new Uint8Array([1, 2]), Buffer.from([3])], 'audio/wav');
+    expect([...(await store.get('runs/a/parts.wav'))!]).toEqual([...Buffer.from('RIFF'), 1, 2, 3]);
     expect(await store.readJson('runs/a/report.json')).toEqual({ x: 1 });
     expect(await store.get('runs/a/missing')).toBeUndefined();
-    expect(await store.list('runs/')).toEqual(['runs/a/report.json', 'runs/a/turn-1.wav']);
+    expect(await store.list('runs/')).toEqual(['runs/a/parts.wav', 'runs/a/report.json', 'runs/a/turn-1.wav']);
     expect(await store.list('nope/')).toEqual([]);
     await Promise.all(Array.from({ length: 30 }, (_, i) => store.appendLine('index/d.jsonl', `{"i":${i}}`)));
     const lines = (await store.get('index/d.jsonl'))!.toString().trimEnd().split('\n');

@@ -38,7 +38,7 @@ describe('spool', () => {
 
     await run1.put('runs/a/report.json', '{"n":1}', 'application/json');
     expect(run1.degraded).toBe(true); // the first failure trips it: later writes don't wait for retries again
-    await run1.put('runs/a/turn-1.wav', Buffer.from([1, 2, 3]), 'audio/wav');
+    await run1.put('runs/a/turn-1.wav', [Buffer.from([1]), new Uint8Array([2, 3])], 'audio/wav'); // a body in parts, spooled whole
     await run1.appendLine('index/2026-11-02.jsonl', '{"runId":"a"}');
     await run1.put('latest/r/t.json', '{"v":1}', 'application/json');
     await run1.put('latest/r/t.json', '{"v":2}', 'application/json');
