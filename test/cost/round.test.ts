@@ -6,50 +6,33 @@
  * - a fault that only hits the first connection (a TCP proxy that drops it) becomes an intermittent pass with the
  *   first failure kept as evidence; a persistent fault becomes a confirmed failure.
  */
-import { mkdtemp } from 'node:fs/promises';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_PRICES } from '../../src/analysis/prices.js';
 import type { Report } from '../../src/analysis/report.js';
 import { parseTargets } from '../../src/config/targets.js';
 import type { Ledger } from '../../src/cost/ledger.js';
 import { meanActualUsd, spentUsd } from '../../src/cost/ledger.js';
 import { projectCost } from '../../src/cost/projection.js';
-import type { RunningSimulator } from '../../src/sim/index.js';
 import type { AlertState } from '../../src/sinks/alertState.js';
 import type { RunSummary } from '../../src/runSummary.js';
-import { startAzurite, type Azurite } from '../helpers/azurite.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhookReceiver.js';
-import { allBlobs, invoke, shortCatalog, SIM_KEY, startShortSim } from '../handlers/roundFixture.js';
+import { allBlobs, invoke, shortCatalog, useRoundWorld } from '../handlers/roundFixture.js';
 
-let azurite: Azurite;
-let hook: WebhookReceiver;
-let sim: RunningSimulator;
-beforeAll(async () => {
-  [azurite, hook, sim] = await Promise.all([startAzurite(), startWebhookReceiver(), startShortSim()]);
-});
-afterAll(async () => Promise.all([azurite?.stop(), hook?.close(), sim?.close()]));
+const world = useRoundWorld();
 
-async function env(over: Record<string, string>): Promise<Record<string, string>> {
-  return {
-    SIM_KEY, CANARY_STORAGE_CONNECTION_STRING: azurite.connectionString, CANARY_TURNS: '1', CANARY_PROMPTS: 'count-to-twenty',
-    CANARY_TURN_TIMEOUT_MS: '15000', CANARY_WEBHOOK_URL: hook.url, CANARY_SPOOL_DIR: await mkdtemp(join(tmpdir(), 'rc-spool-')), ...over,
-  };
-}
+const env = (over: Record<string, string>): Promise<Record<string, string>> => world.env(over);
 const at = (iso: string) => () => new Date(iso);
 /** The run's report.json as the round stored it (the round's outcomes carry only summaries). */
 async function storedReport(s: RunSummary): Promise<Report> {
-  return JSON.parse((await allBlobs(azurite.connectionString)).get(s.reportPath)!.toString()) as Report;
+  return JSON.parse((await allBlobs(world.azurite.connectionString)).get(s.reportPath)!.toString()) as Report;
 }
 const indexOf = (blobs: Map<string, Buffer>, day: string): RunSummary[] => (blobs.get(`index/${day}.jsonl`)?.toString().trim().split('\n') ?? []).map((l) => JSON.parse(l) as RunSummary);
 
 describe('budget', () => {
   it('two overlapping rounds sharing a ledger never exceed the cap and report what they skipped', async () => {
     const targets = JSON.stringify([
-      { name: 'azure-a', endpoint: sim.url('azure-ga', { scenario: 'fast' }), auth: 'api-key', secretSetting: 'SIM_KEY', group: 'g' },
-      { name: 'openai-base', endpoint: sim.url('openai-ga', { scenario: 'fast' }), auth: 'api-key', secretSetting: 'SIM_KEY', group: 'g', baseline: true },
+      { name: 'azure-a', endpoint: world.sim.url('azure-ga', { scenario: 'fast' }), auth: 'api-key', secretSetting: 'SIM_KEY', group: 'g' },
+      { name: 'openai-base', endpoint: world.sim.url('openai-ga', { scenario: 'fast' }), auth: 'api-key', secretSetting: 'SIM_KEY', group: 'g', baseline: true },
     ]);
     // the catalogue's estimate of a run is the real service's (14.5 chars/s of speech); the simulator speaks this
     // short answer more slowly, so its runs cost about twice that. A first, uncapped round the same day gives the
@@ -57,14 +40,14 @@ describe('budget', () => {
     const catalog = shortCatalog().map((p) => ({ id: p.id, promptMs: p.pcm.length / 48, answer: p.answer }));
     const estimate = projectCost({ targets: parseTargets(targets), regions: ['x'], schedule: '0 */10 * * * *', turns: 1, prompts: ['count-to-twenty'], catalog, prices: DEFAULT_PRICES }).rows[0]!.usdPerRun!;
     await invoke({ ...(await env({ CANARY_TARGETS: targets, CANARY_CONFIRM_RETRIES: '0' })), CANARY_REGION: 'westus' }, { now: at('2026-11-25T07:50:00Z'), probe: { pace: 'burst' } });
-    const calibrated = JSON.parse((await allBlobs(azurite.connectionString)).get('ledger/2026-11-25.json')!.toString()) as Ledger;
+    const calibrated = JSON.parse((await allBlobs(world.azurite.connectionString)).get('ledger/2026-11-25.json')!.toString()) as Ledger;
     const means = ['azure-a', 'openai-base'].map((t) => meanActualUsd(calibrated, t)!);
     expect(Math.min(...means)).toBeGreaterThan(estimate); // the simulator's runs really are dearer than the catalogue says
     expect(Math.max(...means) / Math.min(...means)).toBeLessThan(1.15);
     // the budget covers what is spent so far and two of the four probes the overlapping rounds want
     const budget = spentUsd(calibrated) + Math.max(...means) * 2.5;
     const base = await env({ CANARY_TARGETS: targets, CANARY_DAILY_BUDGET_USD: String(budget), CANARY_CONFIRM_RETRIES: '0' });
-    const before = hook.requests.length;
+    const before = world.hook.requests.length;
     const [a, b] = await Promise.all([
       invoke({ ...base, CANARY_REGION: 'swedencentral' }, { now: at('2026-11-25T08:00:00Z'), probe: { pace: 'burst' } }),
       invoke({ ...base, CANARY_REGION: 'eastus2' }, { now: at('2026-11-25T08:00:00Z'), probe: { pace: 'burst' } }),
@@ -77,7 +60,7 @@ describe('budget', () => {
     // baselines first: every round that probed only one target probed its baseline
     for (const r of [a, b]) if (r.result.outcomes.length === 1) expect(r.result.outcomes[0]!.summary.target).toBe('openai-base');
 
-    const blobs = await allBlobs(azurite.connectionString);
+    const blobs = await allBlobs(world.azurite.connectionString);
     const ledger = JSON.parse(blobs.get('ledger/2026-11-25.json')!.toString()) as Ledger;
     // both probes settled (nothing left in flight) with their actual, non-zero cost
     expect(Object.keys(ledger.entries)).toHaveLength(0);
@@ -91,7 +74,7 @@ describe('budget', () => {
     for (const s of index.filter((x) => x.notProbed)) expect(blobs.has(`state/${s.region}/${s.target}.json`) && (JSON.parse(blobs.get(`state/${s.region}/${s.target}.json`)!.toString()) as AlertState).recent.some((r) => r.runId === s.runId)).toBe(false);
 
     // 80 % (two reservations of 2.5) and 100 % (a probe refused): once each, not once per round
-    const budgetCards = hook.requests.slice(before).map((r) => r.body).filter((body) => /budget/i.test(body));
+    const budgetCards = world.hook.requests.slice(before).map((r) => r.body).filter((body) => /budget/i.test(body));
     expect(budgetCards).toHaveLength(2);
     expect(ledger.marks['80']).toBeDefined();
     expect(ledger.marks['100']).toBeDefined();
@@ -100,8 +83,8 @@ describe('budget', () => {
     const later = await invoke({ ...base, CANARY_REGION: 'swedencentral' }, { now: at('2026-11-25T08:10:00Z'), probe: { pace: 'burst' } });
     expect(later.result.outcomes).toHaveLength(0);
     expect(later.result.notProbed).toHaveLength(2);
-    expect(hook.requests.slice(before).filter((r) => /budget/i.test(r.body))).toHaveLength(2);
-    const after = JSON.parse((await allBlobs(azurite.connectionString)).get('ledger/2026-11-25.json')!.toString()) as Ledger;
+    expect(world.hook.requests.slice(before).filter((r) => /budget/i.test(r.body))).toHaveLength(2);
+    const after = JSON.parse((await allBlobs(world.azurite.connectionString)).get('ledger/2026-11-25.json')!.toString()) as Ledger;
     expect(spentUsd(after)).toBeLessThanOrEqual(budget);
   }, 120_000);
 });
@@ -129,9 +112,9 @@ async function flakyProxy(targetPort: number, drop: number): Promise<{ port: num
 
 describe('confirm before paging', () => {
   it('a fault on the first connection only: an intermittent pass that keeps the first failure as evidence', async () => {
-    const proxy = await flakyProxy(sim.port, 1);
+    const proxy = await flakyProxy(world.sim.port, 1);
     try {
-      const url = sim.url('azure-ga', { scenario: 'fast' }).replace(`:${sim.port}/`, `:${proxy.port}/`);
+      const url = world.sim.url('azure-ga', { scenario: 'fast' }).replace(`:${world.sim.port}/`, `:${proxy.port}/`);
       const e = await env({ CANARY_REGION: 'westeurope', CANARY_TARGETS: JSON.stringify([{ name: 'flaky', endpoint: url, auth: 'api-key', secretSetting: 'SIM_KEY' }]) });
       const r = await invoke(e, { now: at('2026-11-26T09:00:00Z'), probe: { pace: 'burst' } });
       const { summary } = r.result.outcomes[0]!;
@@ -142,7 +125,7 @@ describe('confirm before paging', () => {
       // the first failure's evidence is still in the report
       expect(report.findings.map((f) => f.code).join()).toMatch(/connection_(rejected|dropped)/);
       expect(report.summary.headline).toBeTruthy();
-      const blobs = await allBlobs(azurite.connectionString);
+      const blobs = await allBlobs(world.azurite.connectionString);
       const dir = summary.reportPath.replace(/report\.json$/, '');
       expect(blobs.has(dir + 'confirm-2/report.json')).toBe(true);
       expect((JSON.parse(blobs.get(dir + 'confirm-2/report.json')!.toString()) as Report).verdict).toBe('pass');
@@ -159,7 +142,7 @@ describe('confirm before paging', () => {
   }, 90_000);
 
   it('a persistent fault: a confirmed failure, counted once by the alert rules', async () => {
-    const e = await env({ CANARY_REGION: 'westeurope', CANARY_TARGETS: JSON.stringify([{ name: 'broken', endpoint: sim.url('azure-ga', { scenario: 'gap' }), auth: 'api-key', secretSetting: 'SIM_KEY' }]) });
+    const e = await env({ CANARY_REGION: 'westeurope', CANARY_TARGETS: JSON.stringify([{ name: 'broken', endpoint: world.sim.url('azure-ga', { scenario: 'gap' }), auth: 'api-key', secretSetting: 'SIM_KEY' }]) });
     const r = await invoke(e, { now: at('2026-11-26T10:00:00Z'), probe: { pace: 'burst' } });
     const { summary } = r.result.outcomes[0]!;
     const report = await storedReport(summary);
@@ -167,21 +150,21 @@ describe('confirm before paging', () => {
     expect(summary.intermittent).toBeUndefined();
     expect(report.confirmation).toMatchObject({ outcome: 'confirmed', firstVerdict: 'fail' });
     expect(report.confirmation!.attempts.map((x) => x.findingCodes[0])).toEqual(['silent_gap', 'silent_gap']);
-    const blobs = await allBlobs(azurite.connectionString);
+    const blobs = await allBlobs(world.azurite.connectionString);
     const state = JSON.parse(blobs.get('state/westeurope/broken.json')!.toString()) as AlertState;
     expect(state.recent.map((x) => x.verdict)).toEqual(['fail']);
     expect(summary.costUsd).toBeCloseTo(report.confirmation!.attempts.reduce((s, x) => s + x.costUsd!, 0), 6);
   }, 90_000);
 
   it('a configuration error (a refused key) is not re-probed: another attempt cannot fix it', async () => {
-    const e = await env({ CANARY_REGION: 'northeurope', WRONG_KEY: 'not-the-simulator-key-42', CANARY_TARGETS: JSON.stringify([{ name: 'badkey', endpoint: sim.url('azure-ga', { scenario: 'fast' }), auth: 'api-key', secretSetting: 'WRONG_KEY' }]) });
+    const e = await env({ CANARY_REGION: 'northeurope', WRONG_KEY: 'not-the-simulator-key-42', CANARY_TARGETS: JSON.stringify([{ name: 'badkey', endpoint: world.sim.url('azure-ga', { scenario: 'fast' }), auth: 'api-key', secretSetting: 'WRONG_KEY' }]) });
     const r = await invoke(e, { now: at('2026-11-26T11:00:00Z'), probe: { pace: 'burst' } });
     const { summary } = r.result.outcomes[0]!;
     expect(summary).toMatchObject({ verdict: 'error', category: 'configuration' });
     expect(summary.attempts).toBeUndefined();
     const report = await storedReport(summary);
     expect(report.confirmation).toBeUndefined();
-    const blobs = await allBlobs(azurite.connectionString);
+    const blobs = await allBlobs(world.azurite.connectionString);
     const dir = summary.reportPath.replace(/report\.json$/, '');
     expect([...blobs.keys()].filter((k) => k.startsWith(dir + 'confirm-'))).toEqual([]);
     const ledger = JSON.parse(blobs.get('ledger/2026-11-26.json')!.toString()) as Ledger;

@@ -3,44 +3,27 @@
  * real Azurite for artifacts and alert state, a real HTTP receiver for the Teams webhook.
  */
 import { strFromU8, unzipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { gunzipSync } from 'node:zlib';
-import { startAzurite, deadStorageConnectionString, type Azurite } from '../helpers/azurite.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhookReceiver.js';
-import type { RunningSimulator } from '../../src/sim/index.js';
+import { deadStorageConnectionString } from '../helpers/azurite.js';
 import type { RunSummary } from '../../src/runSummary.js';
 import type { AlertState } from '../../src/sinks/alertState.js';
 import { parseEvents } from '../../src/probe/traceFile.js';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { allBlobs, CONTAINER, invoke, SIM_KEY, startShortSim } from './roundFixture.js';
+import { allBlobs, CONTAINER, invoke, SIM_KEY, useRoundWorld } from './roundFixture.js';
 
 const body = (text: string): [string, number] => [text, Buffer.byteLength(text)];
 
-let azurite: Azurite;
-let hook: WebhookReceiver;
-let sim: RunningSimulator;
-beforeAll(async () => {
-  [azurite, hook, sim] = await Promise.all([startAzurite(), startWebhookReceiver(), startShortSim()]);
-});
-afterAll(async () => Promise.all([azurite?.stop(), hook?.close(), sim?.close()]));
+const world = useRoundWorld();
 
 function targets(badScenario: string): string {
   return JSON.stringify([
-    { name: 'openai-direct', endpoint: sim.url('openai-ga', { scenario: 'fast' }), auth: 'api-key', secretSetting: 'SIM_KEY', group: 'g', baseline: true },
-    { name: 'azure-fc', endpoint: sim.url('azure-ga', { scenario: badScenario }), auth: 'api-key', secretSetting: 'SIM_KEY', group: 'g' },
+    { name: 'openai-direct', endpoint: world.sim.url('openai-ga', { scenario: 'fast' }), auth: 'api-key', secretSetting: 'SIM_KEY', group: 'g', baseline: true },
+    { name: 'azure-fc', endpoint: world.sim.url('azure-ga', { scenario: badScenario }), auth: 'api-key', secretSetting: 'SIM_KEY', group: 'g' },
   ]);
 }
 
-async function env(over: Record<string, string> = {}): Promise<Record<string, string>> {
-  return {
-    SIM_KEY, CANARY_REGION: 'swedencentral', CANARY_STORAGE_CONNECTION_STRING: azurite.connectionString, CANARY_TURNS: '1',
-    CANARY_PROMPTS: 'count-to-twenty', CANARY_TURN_TIMEOUT_MS: '15000', CANARY_WEBHOOK_URL: hook.url,
-    CANARY_SPOOL_DIR: await mkdtemp(join(tmpdir(), 'rc-spool-')), ...over,
-  };
-}
+const env = (over: Record<string, string> = {}): Promise<Record<string, string>> => world.env({ CANARY_REGION: 'swedencentral', ...over });
 
 const at = (iso: string) => () => new Date(iso);
 type Card = { attachments: { content: { body: { text?: string }[] } }[] };
@@ -51,9 +34,9 @@ describe('scheduled canary round', () => {
     const e = await env();
     const r1 = await invoke({ ...e, CANARY_TARGETS: targets('gap') }, { now: at('2026-11-24T08:00:00Z') });
     expect(r1.result.outcomes.map((o) => [o.summary.target, o.summary.verdict])).toEqual([['openai-direct', 'pass'], ['azure-fc', 'fail']]);
-    expect(hook.requests).toHaveLength(0); // 1 of 3 failing: no alert yet
+    expect(world.hook.requests).toHaveLength(0); // 1 of 3 failing: no alert yet
 
-    const blobs = await allBlobs(azurite.connectionString);
+    const blobs = await allBlobs(world.azurite.connectionString);
     const dir = [...blobs.keys()].find((k) => k.endsWith('/azure-fc/report.json'))!.replace('report.json', '');
     expect(dir).toMatch(/^runs\/2026\/11\/24\/[^/]+\/swedencentral\/azure-fc\/$/);
     for (const f of ['events.jsonl.gz', 'turn-1.wav', 'prompt-1.wav', 'report.json', 'report.html', 'evidence.zip']) expect(blobs.has(dir + f)).toBe(true);
@@ -73,43 +56,43 @@ describe('scheduled canary round', () => {
     expect(JSON.parse(blobs.get('latest/swedencentral/azure-fc.json')!.toString()).verdict).toBe('fail');
 
     await invoke({ ...e, CANARY_TARGETS: targets('gap') }, { now: at('2026-11-24T08:10:00Z') });
-    expect(hook.requests).toHaveLength(1);
+    expect(world.hook.requests).toHaveLength(1);
     // the second run's report links to the first one (its `latest/` summary before this run)
     const firstRun = dir.split('/')[4]!;
-    const blobs2 = await allBlobs(azurite.connectionString);
+    const blobs2 = await allBlobs(world.azurite.connectionString);
     const second = [...blobs2.keys()].find((k) => k.endsWith('/azure-fc/report.html') && !k.startsWith(dir))!;
     expect(blobs2.get(second)!.toString()).toContain(`../../${firstRun}/swedencentral/azure-fc/report.html`);
-    const alert = cardText(hook.requests[0]!.body);
+    const alert = cardText(world.hook.requests[0]!.body);
     expect(alert).toContain('swedencentral');
     expect(alert).toContain('silent_gap');
     expect(alert).toContain('hosting layer');
 
     await invoke({ ...e, CANARY_TARGETS: targets('gap') }, { now: at('2026-11-24T08:20:00Z') });
-    expect(hook.requests).toHaveLength(1); // still open: no duplicate
+    expect(world.hook.requests).toHaveLength(1); // still open: no duplicate
 
     await invoke({ ...e, CANARY_TARGETS: targets('gap') }, { now: at('2026-11-24T14:30:00Z') });
-    expect(hook.requests).toHaveLength(2);
-    expect(cardText(hook.requests[1]!.body).toLowerCase()).toContain('still');
+    expect(world.hook.requests).toHaveLength(2);
+    expect(cardText(world.hook.requests[1]!.body).toLowerCase()).toContain('still');
 
     for (const t of ['14:40', '14:50', '15:00']) await invoke({ ...e, CANARY_TARGETS: targets('fast') }, { now: at(`2026-11-24T${t}:00Z`) });
-    expect(hook.requests).toHaveLength(3);
-    const recovery = cardText(hook.requests[2]!.body);
+    expect(world.hook.requests).toHaveLength(3);
+    const recovery = cardText(world.hook.requests[2]!.body);
     expect(recovery.toLowerCase()).toContain('recover');
     expect(recovery).toContain('08:10'); // refers to the opening alert
 
     // no secret in any blob or card: the simulator key, the webhook URL and its signature
-    const everything = [...(await allBlobs(azurite.connectionString)).values()].map((b) => (b[0] === 0x1f ? gunzipSync(b) : b).toString('latin1')).join('\n') + hook.requests.map((r) => r.body).join('\n');
-    for (const secret of [SIM_KEY, hook.url, hook.secret]) expect(everything).not.toContain(secret);
+    const everything = [...(await allBlobs(world.azurite.connectionString)).values()].map((b) => (b[0] === 0x1f ? gunzipSync(b) : b).toString('latin1')).join('\n') + world.hook.requests.map((r) => r.body).join('\n');
+    for (const secret of [SIM_KEY, world.hook.url, world.hook.secret]) expect(everything).not.toContain(secret);
   }, 120_000);
 
   it('spools artifacts while storage is down and uploads them on the next run', async () => {
     const e = await env({ CANARY_ALERT_RULE: '1/1', CANARY_REGION: 'francecentral' });
     const down = await invoke({ ...e, CANARY_TARGETS: targets('fast'), CANARY_STORAGE_CONNECTION_STRING: deadStorageConnectionString(1) });
     expect(down.logs.join('\n')).toMatch(/spool/);
-    const before = await allBlobs(azurite.connectionString);
+    const before = await allBlobs(world.azurite.connectionString);
     expect([...before.keys()].some((k) => k.includes('/francecentral/'))).toBe(false);
     const up = await invoke({ ...e, CANARY_TARGETS: targets('fast') });
-    const after = await allBlobs(azurite.connectionString);
+    const after = await allBlobs(world.azurite.connectionString);
     const firstRun = down.result.runId;
     expect([...after.keys()].filter((k) => k.includes(`/${firstRun}/francecentral/`) && k.endsWith('report.json'))).toHaveLength(2);
     expect(up.logs.join('\n')).toMatch(/uploaded/);
@@ -117,10 +100,10 @@ describe('scheduled canary round', () => {
 
   it('retries a webhook answering 429 and delivers on the next attempt', async () => {
     const e = await env({ CANARY_ALERT_RULE: '1/1', CANARY_REGION: 'eastus2' });
-    const before = hook.requests.length;
-    hook.reply({ status: 429, headers: { 'retry-after': '1' } }, { status: 202 });
+    const before = world.hook.requests.length;
+    world.hook.reply({ status: 429, headers: { 'retry-after': '1' } }, { status: 202 });
     const r = await invoke({ ...e, CANARY_TARGETS: targets('gap') });
-    expect(hook.requests.length - before).toBe(2);
+    expect(world.hook.requests.length - before).toBe(2);
     expect(r.result.notificationsDelivered).toBe(1);
     expect(r.result.notificationsPending).toBe(0);
   }, 60_000);
@@ -128,7 +111,7 @@ describe('scheduled canary round', () => {
   it('two overlapping handlers updating the same alert state lose nothing', async () => {
     const e = await env({ CANARY_REGION: 'westus3' });
     const [a, b] = await Promise.all([invoke({ ...e, CANARY_TARGETS: targets('gap') }), invoke({ ...e, CANARY_TARGETS: targets('gap') })]);
-    const blobs = await allBlobs(azurite.connectionString);
+    const blobs = await allBlobs(world.azurite.connectionString);
     const state = JSON.parse(blobs.get('state/westus3/azure-fc.json')!.toString()) as AlertState;
     expect(state.recent.map((r) => r.runId).sort()).toEqual([a.result.runId, b.result.runId].sort());
     expect(state.open).toBeDefined(); // 2 of 3 failing across the two concurrent runs
@@ -136,7 +119,7 @@ describe('scheduled canary round', () => {
 
   it('reads the targets from a config blob when CANARY_CONFIG_BLOB is set, naming the blob when it is bad', async () => {
     const e = await env({ CANARY_REGION: 'norwayeast' });
-    const store = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(CONTAINER);
+    const store = BlobServiceClient.fromConnectionString(world.azurite.connectionString).getContainerClient(CONTAINER);
     await store.createIfNotExists();
     await store.getBlockBlobClient('config/canary.json').upload(...body(JSON.stringify({ targets: JSON.parse(targets('fast')) })));
     const r = await invoke({ ...e, CANARY_TARGETS: '', CANARY_CONFIG_BLOB: 'config/canary.json' });

@@ -11,15 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AudioSpill, loadTraceAudio, SPILL_WRITE_BYTES } from '../../src/probe/audioSpill.js';
 import { TraceRecorder } from '../../src/probe/recorder.js';
-import { TRACE_FORMAT_VERSION, type Trace, type TraceMeta } from '../../src/probe/trace.js';
+import type { Trace } from '../../src/probe/trace.js';
+import { testMeta } from '../helpers/traceMeta.js';
 
-const meta: TraceMeta = {
-  kind: 'meta', formatVersion: TRACE_FORMAT_VERSION, runId: 'r', tool: { name: 't', version: '0' },
-  target: { name: 'x', flavour: 'azure-ga', dialect: 'ga', url: 'ws://x', host: 'x', deployment: undefined, region: undefined },
-  startedAt: '2026-01-01T00:00:00.000Z', startEpochMs: 0,
-  options: { turns: 2, turnDetection: 'manual', modality: 'audio', chunkMs: 100, turnTimeoutMs: 1, sessionTimeoutMs: 1, connectTimeoutMs: 1, settleMs: 1 },
-  prompts: [],
-};
+const meta = testMeta(2);
 
 /** A 2-turn session's audio deltas (distinct bytes in every chunk), a late turn-1 delta after turn 2 began. */
 function record(rec: TraceRecorder): void {

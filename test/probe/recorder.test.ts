@@ -10,18 +10,13 @@ import { TraceRecorder } from '../../src/probe/recorder.js';
 import { jsonDepthExceeds, safeStringify } from '../../src/probe/safeJson.js';
 import { responseIdOf, itemIdOf, sendForEventId } from '../../src/probe/ids.js';
 import { parseEvents, readTrace, serializeEvents, writeTrace } from '../../src/probe/traceFile.js';
-import { TRACE_FORMAT_VERSION, itemAudio, type TraceMeta } from '../../src/probe/trace.js';
+import { itemAudio } from '../../src/probe/trace.js';
+import { testMeta } from '../helpers/traceMeta.js';
 
 let now = 0;
 const recorder = (limits?: ConstructorParameters<typeof TraceRecorder>[3]) => new TraceRecorder(() => now, 'ga', ['s3cret-value'], { eventIdPrefix: 'abcd1234', ...limits });
 const frame = (o: unknown): Buffer => Buffer.from(JSON.stringify(o));
-const meta: TraceMeta = {
-  kind: 'meta', formatVersion: TRACE_FORMAT_VERSION, runId: 'r', tool: { name: 't', version: '0' },
-  target: { name: 'x', flavour: 'azure-ga', dialect: 'ga', url: 'ws://x', host: 'x', deployment: undefined, region: undefined },
-  startedAt: '2026-01-01T00:00:00.000Z', startEpochMs: 0,
-  options: { turns: 1, turnDetection: 'manual', modality: 'audio', chunkMs: 100, turnTimeoutMs: 1, sessionTimeoutMs: 1, connectTimeoutMs: 1, settleMs: 1 },
-  prompts: [],
-};
+const meta = testMeta();
 
 describe('recorder', () => {
   it('gives each client event a session-unique event_id, keeps one that is set, and records it in the send entry', () => {
