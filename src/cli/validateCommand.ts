@@ -17,8 +17,9 @@ import { connectCheck } from './connectCheck.js';
 import { intFlag, noPositionals, parse } from './args.js';
 import { nextRuns } from './schedule.js';
 import { hostOf, isKeyVaultReference, keyVaultReferences, operatorEnv, type Env } from './settingsSource.js';
-import { buildPlan, ESTIMATE_OUTPUT_AUDIO_TOKENS_PER_SECOND, type Plan } from './validatePlan.js';
+import { buildPlan, type Plan } from './validatePlan.js';
 import { projectSettings } from '../cost/costConfig.js';
+import { OUTPUT_AUDIO_TOKENS_PER_S } from '../cost/projection.js';
 import { formatProjection } from '../cost/projectionText.js';
 
 const HELP = `realtime-canary validate [--settings FILE] [--targets FILE] [--connect] [--timeout-ms N]
@@ -126,8 +127,10 @@ function printPlan(s: CanarySettings, env: Env, plan: Plan, source: string, sett
   console.log(`storage:  ${storage}`);
   console.log(`alerts:   ${webhook}; open after ${s.alertRule.k} failing of the last ${s.alertRule.n} runs, remind every ${s.alertRule.reminderHours} h`);
   console.log(`targets (${source}): ${plan.targets.length}, ${s.concurrency} at a time, round deadline ${s.roundDeadlineMs / 1000} s`);
+  // what a run uses and costs: the projection `realtime-canary cost` prints (prices, text tokens, the schedule)
+  const projection = projectSettings(s, plan.targets.map((t) => t.config));
   let tokens = 0;
-  for (const t of plan.targets) {
+  plan.targets.forEach((t, i) => {
     const c = t.config;
     const e = t.endpoint;
     const role = [c.group ? `group ${c.group}` : undefined, c.baseline ? 'baseline' : undefined].filter(Boolean).join(', ');
@@ -136,14 +139,16 @@ function printPlan(s: CanarySettings, env: Env, plan: Plan, source: string, sett
     console.log(`    transport: ${t.transport}`);
     console.log(`    auth:      ${t.auth}`);
     console.log(`    prompts:   ${t.prompts.map((p) => p.id).join(', ') || '-'}; ${t.turns} turn(s), ${s.turnTimeoutMs / 1000} s per turn`);
-    if (t.estimate) {
-      tokens += t.estimate.outputAudioTokens + t.estimate.inputAudioTokens;
-      console.log(`    per run:   ≈ ${t.estimate.answerSeconds.toFixed(0)} s of answer audio ≈ ${t.estimate.outputAudioTokens} output audio tokens (at ${ESTIMATE_OUTPUT_AUDIO_TOKENS_PER_SECOND}/s), ${t.estimate.inputAudioTokens} input audio tokens${t.estimate.usd !== undefined ? `, ≈ $${t.estimate.usd.toFixed(4)}` : ''}`);
+    const row = projection.rows[i];
+    if (row && t.prompts.length) {
+      const { audioOut, audioIn } = row.tokensPerRun;
+      tokens += audioOut + audioIn;
+      const usd = row.usdPerRun !== null ? `, ≈ $${row.usdPerRun.toFixed(4)}` : '';
+      console.log(`    per run:   ≈ ${(audioOut / OUTPUT_AUDIO_TOKENS_PER_S).toFixed(0)} s of answer audio ≈ ${Math.round(audioOut)} output audio tokens (at ${OUTPUT_AUDIO_TOKENS_PER_S}/s), ${Math.round(audioIn)} input audio tokens (the conversation is re-sent each turn)${usd}`);
     }
-  }
-  console.log(`\nper round: ≈ ${tokens} audio tokens over ${plan.targets.length} target(s)`);
-  // what it costs: the same projection `realtime-canary cost` prints (prices, text tokens, the schedule)
-  console.log(`\ncost (as realtime-canary cost computes it; catalogue answers, no history):\n${formatProjection(projectSettings(s, plan.targets.map((t) => t.config)))}`);
+  });
+  console.log(`\nper round: ≈ ${Math.round(tokens)} audio tokens over ${plan.targets.length} target(s)`);
+  console.log(`\ncost (as realtime-canary cost computes it; catalogue answers, no history):\n${formatProjection(projection)}`);
   const refs = keyVaultReferences(env).filter((r) => !plan.targets.some((t) => t.config.secretSetting === r.setting));
   for (const r of refs) plan.notes.push(`${r.setting} is a Key Vault reference (${r.secret}); it cannot be resolved locally`);
   if (plan.notes.length) {

@@ -1,52 +1,15 @@
 /**
  * What `realtime-canary validate` checks and prints, without I/O: for each configured target its endpoint,
- * flavour, transport, auth and secret (by setting name, never the value), prompts, turns and an estimate of what
- * one run uses; the problems that would stop the Function (each naming its field); and what cannot be checked
- * locally (Key Vault references, Entra tokens).
+ * flavour, transport, auth and secret (by setting name, never the value), prompts and turns; the problems that
+ * would stop the Function (each naming its field); and what cannot be checked locally (Key Vault references,
+ * Entra tokens). What a run uses is the cost projection's (../cost/projection.ts), printed by the command.
  */
 import type { CanarySettings } from '../config/settings.js';
 import type { TargetConfig } from '../config/targets.js';
-import { DEFAULT_DETECTION_CONFIG } from '../analysis/config.js';
-import { BYTES_PER_MS } from '../audio/wav.js';
 import { ConfigError, InputError } from '../errors.js';
 import { resolvePrompts, type PromptSpec } from '../probe/prompts.js';
 import { resolveEndpoint, type ResolvedEndpoint } from '../realtime/flavours.js';
 import { isKeyVaultReference, keyVaultReferences, type Env } from './settingsSource.js';
-
-/** Output audio tokens per second of answer audio assumed by the estimate (gpt-realtime is close to 20). */
-export const ESTIMATE_OUTPUT_AUDIO_TOKENS_PER_SECOND = 20;
-/** Input audio tokens per second of prompt audio assumed by the estimate. */
-export const ESTIMATE_INPUT_AUDIO_TOKENS_PER_SECOND = 10;
-
-/** One run's expected usage. `usd` stays undefined until a price table is plugged in (see {@link estimateRunCost}). */
-export interface RunEstimate {
-  answerSeconds: number;
-  promptSeconds: number;
-  outputAudioTokens: number;
-  inputAudioTokens: number;
-  usd?: number;
-}
-
-/**
- * Hook for the cost estimator: what one run of a target is expected to use. Today it counts audio tokens from the
- * catalogue's expected answers (their length at the detection's default speaking rate) and the prompt audio; the
- * cost estimator replaces or extends this (prices, text tokens, the conversation context each turn re-sends).
- */
-export function estimateRunCost(prompts: readonly PromptSpec[], turns: number, charsPerSecond = DEFAULT_DETECTION_CONFIG.speechCharsPerSecond): RunEstimate {
-  let answerSeconds = 0;
-  let promptSeconds = 0;
-  for (let i = 0; i < turns; i++) {
-    const p = prompts[i % prompts.length]!;
-    answerSeconds += (p.answer ?? '').replace(/\s+/g, ' ').trim().length / charsPerSecond;
-    promptSeconds += p.pcm.length / BYTES_PER_MS / 1000;
-  }
-  return {
-    answerSeconds,
-    promptSeconds,
-    outputAudioTokens: Math.round(answerSeconds * ESTIMATE_OUTPUT_AUDIO_TOKENS_PER_SECOND),
-    inputAudioTokens: Math.round(promptSeconds * ESTIMATE_INPUT_AUDIO_TOKENS_PER_SECOND),
-  };
-}
 
 export interface TargetPlan {
   config: TargetConfig;
@@ -58,7 +21,6 @@ export interface TargetPlan {
   secretResolved: boolean;
   prompts: PromptSpec[];
   turns: number;
-  estimate: RunEstimate | undefined;
 }
 
 export interface Plan {
@@ -100,8 +62,7 @@ export function buildPlan(settings: CanarySettings, targets: readonly TargetConf
       problems.push(`${at}.prompts: ${err.message}`);
     }
     const turns = t.turns ?? settings.turns;
-    const estimate = prompts.length ? estimateRunCost(prompts, turns, numberOr(settings.thresholds.speechCharsPerSecond, undefined)) : undefined;
-    return { config: t, endpoint, transport: transportOf(t), auth, secretResolved: resolved, prompts, turns, estimate };
+    return { config: t, endpoint, transport: transportOf(t), auth, secretResolved: resolved, prompts, turns };
   });
   const groups = new Map<string, TargetConfig[]>();
   for (const t of targets) if (t.group) groups.set(t.group, [...(groups.get(t.group) ?? []), t]);
@@ -132,8 +93,4 @@ function authOf(t: TargetConfig, env: Env, at: string, missing: string[], notes:
     return { auth: `${t.auth} from app setting ${setting} (Key Vault reference, not resolvable here)`, resolved: false };
   }
   return { auth: `${t.auth} from app setting ${setting} (set)`, resolved: true };
-}
-
-function numberOr(v: unknown, fallback: number | undefined): number | undefined {
-  return typeof v === 'number' && v > 0 ? v : fallback;
 }

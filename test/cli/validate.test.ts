@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import { nextRuns } from '../../src/cli/schedule.js';
-import { estimateRunCost } from '../../src/cli/validatePlan.js';
-import { loadCatalog } from '../../src/probe/prompts.js';
+import { loadSettings } from '../../src/config/settings.js';
+import { projectSettings } from '../../src/cost/costConfig.js';
 import { runCli } from './cliRun.js';
 
 const KEY = 'sim-validate-SECRET-5f4e3d2c1b';
@@ -55,7 +55,13 @@ describe('realtime-canary validate', () => {
     expect(runs[1]! - runs[0]!).toBe(300_000);
     expect(runs[2]! - runs[1]!).toBe(300_000);
     expect(new Date(runs[0]!).getUTCMinutes() % 5).toBe(0);
-    expect(r.out).toMatch(/output audio tokens \(at 20\/s\)/);
+    // each target's per-run line is the cost projection's row: one estimate, whichever command prints it
+    const projected = projectSettings(loadSettings({ CANARY_TARGETS: targets(), CANARY_TURNS: '3', CANARY_OUTPUT_DIR: join(dir, 'out') }), JSON.parse(targets()) as Parameters<typeof projectSettings>[1]);
+    for (const row of projected.rows) {
+      const line = new RegExp(`${row.target}[^\\n]*\\n(?:\\s+\\w+:[^\\n]*\\n)*?\\s+per run:[^\\n]*≈ (\\d+) output audio tokens \\(at 20/s\\), (\\d+) input audio tokens`).exec(r.out);
+      expect(line, row.target).not.toBeNull();
+      expect([Number(line![1]), Number(line![2])]).toEqual([Math.round(row.tokensPerRun.audioOut), Math.round(row.tokensPerRun.audioIn)]);
+    }
     // the cost section is the projection `realtime-canary cost` prints: a row per target, dollars per run/day/month
     expect(r.out).toMatch(/cost \(as realtime-canary cost computes it[\s\S]*?sim-ga[\s\S]*?\$\d/);
     expect(r.out).toMatch(/AOAI_SWEDEN_KEY is a Key Vault reference \(canary-kv\/aoai-sweden-key\); it cannot be resolved locally/);
@@ -116,23 +122,13 @@ describe('realtime-canary validate', () => {
   });
 });
 
-describe('schedule and estimate', () => {
+describe('schedule', () => {
   it('computes the next NCRONTAB runs in UTC', () => {
     const from = new Date('2026-12-01T13:57:12.500Z');
     expect(nextRuns('0 */10 * * * *', from, 3).map((d) => d.toISOString())).toEqual(['2026-12-01T14:00:00.000Z', '2026-12-01T14:10:00.000Z', '2026-12-01T14:20:00.000Z']);
     expect(nextRuns('0 30 9 * * Mon-Fri', new Date('2026-12-04T10:00:00Z'), 2).map((d) => d.toISOString())).toEqual(['2026-12-07T09:30:00.000Z', '2026-12-08T09:30:00.000Z']);
     expect(nextRuns('15,45 0 0 1 Jan *', from, 2).map((d) => d.toISOString())).toEqual(['2027-01-01T00:00:15.000Z', '2027-01-01T00:00:45.000Z']);
     expect(() => nextRuns('0 61 * * * *', from, 1)).toThrow(/minute must be from 0 to 59, got 61/);
-  });
-
-  it('estimates audio tokens from the catalogue answers at 20 output tokens per second', () => {
-    const catalog = loadCatalog();
-    const count = catalog.find((p) => p.id === 'count-to-twenty')!;
-    const one = estimateRunCost([count], 1);
-    expect(one.answerSeconds).toBeCloseTo(count.answer!.length / 15, 5);
-    expect(one.outputAudioTokens).toBe(Math.round(one.answerSeconds * 20));
-    expect(estimateRunCost([count], 3).outputAudioTokens).toBe(Math.round(one.answerSeconds * 3 * 20));
-    expect(one.inputAudioTokens).toBeGreaterThan(0);
   });
 });
 
