@@ -1,7 +1,7 @@
 /**
  * A session's output audio kept on disk while the session runs, so a round's memory does not grow with the
  * sessions in flight (16 sessions hold about 50 MB of answer audio in memory). Chunks are appended to one file
- * per session in writes of {@link SPILL_WRITE_BYTES}, and read back per turn when the trace is analysed
+ * per session in writes of {@link SPILL_WRITE_BYTES} or {@link SPILL_WRITE_CHUNKS}, and read back per turn when the trace is analysed
  * ({@link loadSpilledAudio}). The disk never fails a recording: if the file cannot be opened or written, the
  * audio from that chunk on stays in memory and `problem` says why.
  */
@@ -9,8 +9,10 @@ import { closeSync, openSync, writevSync } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import type { Trace } from './trace.js';
 
-/** Audio is written once this much is waiting (about 5 s of 24 kHz PCM16). */
+/** Audio is written once this much is waiting (about 5 s of 24 kHz PCM16) … */
 export const SPILL_WRITE_BYTES = 256 * 1024;
+/** … or this many chunks (a flood of tiny deltas must not pile up chunk objects; also the usual IOV_MAX). */
+export const SPILL_WRITE_CHUNKS = 1024;
 
 /** One appended chunk: where it sits in the file, or (not written yet, or the disk refused it) its bytes. */
 interface Part {
@@ -63,7 +65,7 @@ export class AudioSpill {
     if (this.#fd === undefined) return;
     this.#pending.push(part);
     this.#pendingBytes += pcm.length;
-    if (this.#pendingBytes >= SPILL_WRITE_BYTES) this.#write();
+    if (this.#pendingBytes >= SPILL_WRITE_BYTES || this.#pending.length >= SPILL_WRITE_CHUNKS) this.#write();
   }
 
   /** Writes what is waiting and closes the file; the audio is then read with {@link loadSpilledAudio}. */

@@ -9,7 +9,7 @@ import { writevSync } from 'node:fs';
 import { mkdtemp, readdir, stat, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AudioSpill, loadTraceAudio, SPILL_WRITE_BYTES } from '../../src/probe/audioSpill.js';
+import { AudioSpill, loadTraceAudio, SPILL_WRITE_BYTES, SPILL_WRITE_CHUNKS } from '../../src/probe/audioSpill.js';
 import { TraceRecorder } from '../../src/probe/recorder.js';
 import type { Trace } from '../../src/probe/trace.js';
 import { testMeta } from '../helpers/traceMeta.js';
@@ -58,6 +58,27 @@ describe('answer audio spilled to disk', () => {
     expect(trace.outputAudio.get(1)!.length).toBe(60 * 4800 + 960);
     expect(trace.spilledAudio).toBeUndefined();
     expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('writes a flood of tiny chunks in bounded writes and reads every byte back', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rc-spill-'));
+    const writes: number[] = [];
+    const counting: typeof writevSync = (fd, buffers, position) => {
+      writes.push(buffers.length);
+      return writevSync(fd, buffers, position);
+    };
+    const spill = new AudioSpill(join(dir, 's.pcm'), { writev: counting });
+    const expected = Buffer.alloc(10_000 * 2);
+    for (let n = 0; n < 10_000; n++) {
+      const chunk = Buffer.from([n & 0xff, (n >> 8) & 0xff]);
+      chunk.copy(expected, n * 2);
+      spill.append(1, chunk);
+    }
+    const trace = { ...inMemory(), outputAudio: new Map(), spilledAudio: spill.finish() };
+    expect(writes.length).toBe(10); // 1024 chunks a write, never 10 000 waiting at once
+    expect(Math.max(...writes)).toBe(SPILL_WRITE_CHUNKS);
+    await loadTraceAudio(trace);
+    expect(trace.outputAudio.get(1)!.equals(expected)).toBe(true);
   });
 
   it('keeps the audio in memory when the folder is not there, and says why', async () => {
