@@ -15,7 +15,7 @@ export const SPILL_WRITE_BYTES = 256 * 1024;
 export const SPILL_WRITE_CHUNKS = 1024;
 
 /** One appended chunk: where it sits in the file, or (not written yet, or the disk refused it) its bytes. */
-interface Part {
+export interface SpillPart {
   pos: number;
   len: number;
   buf?: Buffer;
@@ -24,7 +24,7 @@ interface Part {
 /** The audio of a finished session: its file and where each turn's chunks are. */
 export interface SpilledAudio {
   path: string;
-  turns: Map<number, Part[]>;
+  turns: Map<number, SpillPart[]>;
   /** Whether the file was created (and is ours to remove). */
   created: boolean;
   /** Why some or all of the audio stayed in memory (the file could not be opened or written). */
@@ -33,12 +33,12 @@ export interface SpilledAudio {
 
 export class AudioSpill {
   readonly #path: string;
-  readonly #turns = new Map<number, Part[]>();
+  readonly #turns = new Map<number, SpillPart[]>();
   #fd: number | undefined;
   /** File position of the next chunk. */
   #pos = 0;
   #created = false;
-  #pending: Part[] = [];
+  #pending: SpillPart[] = [];
   #pendingBytes = 0;
   #problem: string | undefined;
   readonly #writev: typeof writevSync;
@@ -57,7 +57,7 @@ export class AudioSpill {
   }
 
   append(turn: number, pcm: Buffer): void {
-    const part: Part = { pos: this.#pos, len: pcm.length, buf: pcm };
+    const part: SpillPart = { pos: this.#pos, len: pcm.length, buf: pcm };
     this.#pos += pcm.length;
     const parts = this.#turns.get(turn);
     if (parts) parts.push(part);
