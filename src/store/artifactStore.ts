@@ -76,19 +76,9 @@ export class ConcurrencyError extends Error {
   }
 }
 
-/** Text or bytes as a Buffer (UTF-8 for text); parts are copied into one. */
-export function toBuffer(body: Body): Buffer {
-  return typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.isBuffer(body) ? body : Buffer.concat(body);
-}
-
 /** A body as bytes to write in order, without copying: the Buffer or each part (UTF-8 for text). */
 export function bodyParts(body: Body): readonly Uint8Array[] {
   return typeof body === 'string' ? [Buffer.from(body, 'utf8')] : Buffer.isBuffer(body) ? [body] : body;
-}
-
-/** The byte length of a body. */
-export function bodyLength(body: Body): number {
-  return bodyParts(body).reduce((n, p) => n + p.byteLength, 0);
 }
 
 /** A line terminated by exactly one `\n`. */

@@ -14,7 +14,7 @@ import type { TokenCredential } from '@azure/identity';
 import { BlobServiceClient, type ContainerClient, type StorageRetryOptions } from '@azure/storage-blob';
 import { DeadlineError, withDeadline } from '../deadline.js';
 import { Readable } from 'node:stream';
-import { asLine, bodyLength, bodyParts, StoreUnavailableError, type ArtifactStore, type Body } from './artifactStore.js';
+import { asLine, bodyParts, StoreUnavailableError, type ArtifactStore, type Body } from './artifactStore.js';
 import { retrying, type Sleep } from './backoff.js';
 import { contentTypeFor } from './layout.js';
 import { parseJson, updateJsonOptimistically, type VersionedAccess } from './optimisticUpdate.js';
@@ -99,7 +99,7 @@ class BlobStore implements ArtifactStore, VersionedAccess {
     // one part goes as it is; several are streamed in order from where they sit (a factory, so a retry starts over)
     const data = parts.length === 1 ? parts[0]! : () => Readable.from(parts, { objectMode: false });
     await this.#op('put', path, (abortSignal) =>
-      this.#container.getBlockBlobClient(path).upload(data, bodyLength(body), { blobHTTPHeaders: { blobContentType: contentType }, abortSignal }),
+      this.#container.getBlockBlobClient(path).upload(data, parts.reduce((n, p) => n + p.byteLength, 0), { blobHTTPHeaders: { blobContentType: contentType }, abortSignal }),
     );
   }
 

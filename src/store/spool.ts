@@ -25,7 +25,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StoreUnavailableError, type ArtifactStore, type Body } from './artifactStore.js';
+import { bodyParts, StoreUnavailableError, type ArtifactStore, type Body } from './artifactStore.js';
 
 /** The metadata file of one spooled write. */
 export interface SpoolEntry {
@@ -96,7 +96,7 @@ export function withSpool(inner: ArtifactStore, spoolDir: string, options: Spool
   };
   let seq = 0;
 
-  async function spool(op: SpoolEntry['op'], path: string, body: Buffer | readonly Uint8Array[], contentType: string, reason: string): Promise<void> {
+  async function spool(op: SpoolEntry['op'], path: string, body: readonly Uint8Array[], contentType: string, reason: string): Promise<void> {
     await mkdir(spoolDir, { recursive: true });
     const stamp = `${String(now().getTime()).padStart(15, '0')}-${String(seq++).padStart(6, '0')}-${randomBytes(4).toString('hex')}`;
     await writeFile(join(spoolDir, `${stamp}.body`), body);
@@ -106,7 +106,7 @@ export function withSpool(inner: ArtifactStore, spoolDir: string, options: Spool
     log({ event: 'spooled', op, path, reason });
   }
 
-  async function write(op: SpoolEntry['op'], path: string, body: Buffer | readonly Uint8Array[], contentType: string, send: () => Promise<void>): Promise<void> {
+  async function write(op: SpoolEntry['op'], path: string, body: readonly Uint8Array[], contentType: string, send: () => Promise<void>): Promise<void> {
     if (degraded) return spool(op, path, body, contentType, unavailableReason);
     const started = Date.now();
     try {
@@ -224,11 +224,11 @@ export function withSpool(inner: ArtifactStore, spoolDir: string, options: Spool
       return degraded;
     },
     put: (path: string, body: Body, contentType: string) => {
-      const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-      return write('put', path, bytes, contentType, () => inner.put(path, bytes, contentType));
+      const parts = bodyParts(body);
+      return write('put', path, parts, contentType, () => inner.put(path, parts, contentType));
     },
     appendLine: (path: string, line: string) =>
-      write('append', path, Buffer.from(line, 'utf8'), 'application/x-ndjson', () => inner.appendLine(path, line)),
+      write('append', path, bodyParts(line), 'application/x-ndjson', () => inner.appendLine(path, line)),
     get: (path) => read('get', path, () => inner.get(path)),
     readJson<T>(path: string) {
       return read('readJson', path, () => inner.readJson<T>(path));
