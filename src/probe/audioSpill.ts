@@ -2,7 +2,7 @@
  * A session's output audio kept on disk while the session runs, so a round's memory does not grow with the
  * sessions in flight (16 sessions hold about 50 MB of answer audio in memory). Chunks are appended to one file
  * per session in writes of {@link SPILL_WRITE_BYTES} or {@link SPILL_WRITE_CHUNKS}, and read back per turn when the trace is analysed
- * ({@link loadSpilledAudio}). The disk never fails a recording: if the file cannot be opened or written, the
+ * ({@link loadTraceAudio}). The disk never fails a recording: if the file cannot be opened or written, the
  * audio from that chunk on stays in memory and `problem` says why.
  */
 import { closeSync, openSync, writevSync } from 'node:fs';
@@ -68,7 +68,7 @@ export class AudioSpill {
     if (this.#pendingBytes >= SPILL_WRITE_BYTES || this.#pending.length >= SPILL_WRITE_CHUNKS) this.#write();
   }
 
-  /** Writes what is waiting and closes the file; the audio is then read with {@link loadSpilledAudio}. */
+  /** Writes what is waiting and closes the file; the audio is then read with {@link loadTraceAudio}. */
   finish(): SpilledAudio {
     this.#write();
     this.#close();
@@ -104,8 +104,8 @@ export class AudioSpill {
   }
 }
 
-/** Each turn's output audio, read back from the spill file (which is then removed). */
-export async function loadSpilledAudio(s: SpilledAudio): Promise<Map<number, Buffer>> {
+/** Each turn's output audio, read back from the spill file (which is then removed: the round removes its folder anyway). */
+async function loadSpilledAudio(s: SpilledAudio): Promise<Map<number, Buffer>> {
   const out = new Map<number, Buffer>();
   const onDisk = [...s.turns.values()].some((parts) => parts.some((p) => !p.buf));
   const file = onDisk ? await open(s.path, 'r') : undefined;
@@ -132,7 +132,7 @@ export async function loadSpilledAudio(s: SpilledAudio): Promise<Map<number, Buf
   } finally {
     await file?.close();
   }
-  await discardSpilledAudio(s);
+  if (s.created) await unlink(s.path).catch(() => undefined);
   return out;
 }
 
@@ -142,11 +142,6 @@ export async function loadTraceAudio(trace: Trace): Promise<void> {
   if (!s) return;
   trace.outputAudio = await loadSpilledAudio(s);
   delete trace.spilledAudio;
-}
-
-/** Removes the spill file (a session whose trace is never analysed, or one already read back). */
-export async function discardSpilledAudio(s: SpilledAudio): Promise<void> {
-  if (s.created) await unlink(s.path).catch(() => undefined);
 }
 
 async function readFully(file: FileHandle, into: Buffer, at: number, len: number, pos: number, path: string): Promise<void> {
