@@ -159,9 +159,13 @@ export async function runRound(settings: CanarySettings, targets: readonly Targe
       // from its analysis to its artifacts written a run holds its audio, WAVs, zip and report: a few at a time.
       // Each sink's budget starts when the run's turn comes; the round deadline bounds the wait.
       run = await publishing.run(async (lease) => {
-        const spillProblem = 'artifacts' in probed ? undefined : probed.trace.spilledAudio?.problem;
-        if (spillProblem) log.warn(`${t.name}: its answer audio was kept in memory instead of on disk (${spillProblem})`);
-        let r = 'artifacts' in probed ? probed : await withDeadline(`target ${t.name}`, msUntil(deadlineAt), () => finishTarget(probed, spilling));
+        let r: TargetRun;
+        if ('artifacts' in probed) r = probed;
+        else {
+          const spillProblem = probed.trace.spilledAudio?.problem;
+          if (spillProblem) log.warn(`${t.name}: its answer audio was kept in memory instead of on disk (${spillProblem})`);
+          r = await withDeadline(`target ${t.name}`, msUntil(deadlineAt), () => finishTarget(probed, context));
+        }
         const afterRun = deps.hooks?.afterRun;
         // a confirmation re-probe gives the slot up while it runs, so re-probes never wait on each other's slots
         if (afterRun) r = await afterRun(r, t, () => lease.outside(() => withDeadline(`target ${t.name}`, msUntil(deadlineAt), () => runTarget(t, i, context))));
