@@ -34,6 +34,8 @@ export type Pace = 'realtime' | 'burst';
 export interface ProbeOptions {
   /** One prompt per turn; cycled when shorter than `turns`. */
   prompts: PromptSpec[];
+  /** The wall clock that stamps the session's start (`startedAt`); the round passes its own. Default: the system clock. */
+  now?: () => Date;
   turns?: number;
   turnDetection?: TurnDetection;
   modality?: OutputModality;
@@ -97,7 +99,7 @@ export async function runProbe(target: ProbeTarget, options: ProbeOptions): Prom
   const factory = typeof o.transport === 'function' ? o.transport : transportFactory(o.transport ?? 'websocket');
   const { endpoint } = target;
   const secrets = targetSecrets(target);
-  const startEpochMs = performance.timeOrigin + performance.now();
+  const startEpochMs = o.now ? o.now().getTime() : performance.timeOrigin + performance.now();
   const runId = o.runId ?? newRunId(new Date(startEpochMs));
   const limits: SessionLimits = { ...DEFAULT_SESSION_LIMITS, ...stripUndefined(o.limits ?? {}) };
   const eventIdPrefix = /([0-9a-f]{8})$/.exec(runId)?.[1] ?? randomUUID().slice(0, 8);

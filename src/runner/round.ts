@@ -141,7 +141,7 @@ export async function runRound(settings: CanarySettings, targets: readonly Targe
   };
   let finished = 0;
   const publishing = new Slots(publishConcurrency(settings.concurrency));
-  const context = { settings, env: deps.env, catalog, credential, store: deps.store, runId, roundStartedAt: started, probeEndAt, secrets, renderReportHtml: deps.renderReportHtml, probe: deps.probe, prices: plan.prices, baselines: new Map() };
+  const context = { settings, env: deps.env, catalog, credential, store: deps.store, runId, roundStartedAt: started, probeEndAt, secrets, renderReportHtml: deps.renderReportHtml, probe: { now, ...deps.probe }, prices: plan.prices, baselines: new Map() };
   for (const s of plan.skipped) {
     const line = s.summary;
     if (line) await fanOut(built.sinks, `not-probed line of ${s.target}`, (k, ctx) => k.onNotProbed?.(line, ctx), fc);

@@ -62,8 +62,8 @@ describe('model drift across simulator runs', () => {
     const stored = await createLocalStore(dir).readJson<FingerprintState>('fingerprint/swedencentral/aoai.json');
     expect(stored!.healthy!.declared.model).toBe('gpt-realtime-2');
     // the dashboard marks the change once
-    await writeDashboard(createLocalStore(dir), new Date()); // index lines carry the probes' real start times
-    const html = await readFile(join(dir, "index.html"), "utf8");
+    await writeDashboard(createLocalStore(dir), new Date('2026-11-27T08:30:00Z')); // the round's clock stamps the probes too
+    const html = await readFile(join(dir, 'index.html'), 'utf8');
     expect(html.match(/data-testid="drift-marker"/g)).toHaveLength(1);
     expect(html).toMatch(/data-testid="drift-marker" data-target="aoai" data-region="swedencentral"[^>]*data-code="model_changed"/);
   }, 90_000);
