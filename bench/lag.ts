@@ -1,5 +1,5 @@
 /** Recorder timing error: probe receive time (epoch) minus the simulator's send time for each audio delta. */
-import type { Trace } from '../src/probe/trace.js';
+import type { Trace } from '../src/trace/trace.js';
 
 export interface LagStats {
   count: number;

@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadCatalog } from '../src/probe/prompts.js';
 import { runProbe } from '../src/probe/session.js';
-import { entriesOfKind, type Trace } from '../src/probe/trace.js';
-import { readRtpLog } from '../src/probe/webrtc/rtpLog.js';
+import { entriesOfKind, type Trace } from '../src/trace/trace.js';
+import { readRtpLog } from '../src/trace/rtpLog.js';
 import { resolveEndpoint } from '../src/realtime/flavours.js';
 import { startSimulator } from '../src/sim/index.js';
 

@@ -6,7 +6,7 @@
  * is silent (or noise) from its start to the end at full length; lost last deltas leave the audio short of the
  * plan; a refused connection ran no turn.
  */
-import type { RecvEntry, Trace } from '../../src/probe/trace.js';
+import type { RecvEntry, Trace } from '../../src/trace/trace.js';
 import type { SpokenAnswer } from '../../src/sim/index.js';
 import { BYTES_PER_MS, type Case } from './corpus.js';
 

@@ -5,7 +5,7 @@
  */
 import { analyzeTrace, type DetectionConfig, type RunAnalysis } from '../../src/analysis/index.js';
 import { runProbe } from '../../src/probe/session.js';
-import type { Trace } from '../../src/probe/trace.js';
+import type { Trace } from '../../src/trace/trace.js';
 import { resolveEndpoint } from '../../src/realtime/flavours.js';
 import type { SimProcess } from '../simProcess.js';
 import type { Case, Corpus } from './corpus.js';

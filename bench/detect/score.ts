@@ -5,7 +5,7 @@
  * `response.done` says `completed` (a run that never got a turn counts as flagged).
  */
 import { isFailing, type Finding, type RunAnalysis } from '../../src/analysis/index.js';
-import type { RecvEntry, Trace } from '../../src/probe/trace.js';
+import type { RecvEntry, Trace } from '../../src/trace/trace.js';
 import type { Case, TruthGap } from './corpus.js';
 
 export interface GapMeasure {

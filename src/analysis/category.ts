@@ -3,7 +3,7 @@
  * the canary itself (key, model, API shape, endpoint, a prompt longer than the deployment's output cap). One place,
  * from the analysis, so alerts never call a rotated key an outage (see RunSummary.category in src/runSummary.ts).
  */
-import type { Trace, UpgradeResponseEntry } from '../probe/trace.js';
+import type { Trace, UpgradeResponseEntry } from '../trace/trace.js';
 import { isFailing } from './findings.js';
 import type { RunAnalysis } from './metrics.js';
 import { refusalAfterUpgrade } from './refusal.js';

@@ -2,7 +2,7 @@
  * The connection: upgrade status, whether a session was established, how the socket closed, socket errors,
  * `error` events and invalid frames — for the run, and per turn.
  */
-import type { CloseEntry, RecvEntry, Trace, UpgradeResponseEntry } from '../probe/trace.js';
+import type { CloseEntry, RecvEntry, Trace, UpgradeResponseEntry } from '../trace/trace.js';
 import { EV } from '../realtime/events.js';
 import { ms1, strAt } from './fields.js';
 import { maskKeys } from './format.js';

@@ -4,7 +4,7 @@
  * rate instead of the input rate. Pure: a trace and a table in, numbers out. An unknown model gives
  * `{noPrice}` with the tokens still counted — never a cost of zero.
  */
-import type { RecvEntry, Trace } from '../probe/trace.js';
+import type { RecvEntry, Trace } from '../trace/trace.js';
 import { EV } from '../realtime/events.js';
 import { numAt, objAt, strAt } from './fields.js';
 import { lookupPrice, type ModelPrice, type PriceTable } from './prices.js';

@@ -2,7 +2,7 @@
  * Delivery timing on the wall clock: gaps between consecutive audio deltas of a response, and stretches with no
  * server event at all while a response is open.
  */
-import type { TraceEntry } from '../probe/trace.js';
+import type { TraceEntry } from '../trace/trace.js';
 import { ms1 } from './fields.js';
 import type { DeliveryMetrics } from './metrics.js';
 import type { ResponseView } from './turnView.js';

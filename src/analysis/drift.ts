@@ -5,7 +5,7 @@
  * info finding — `model_changed` for the model string, `behaviour_changed` for the rest — reported once: the
  * state remembers what was announced. Pure: the state in, the next state and the findings out; no clock.
  */
-import type { Trace } from '../probe/trace.js';
+import type { Trace } from '../trace/trace.js';
 import type { Report } from './report.js';
 import { numAt, objAt, strAt } from './fields.js';
 import type { Finding } from './findings.js';

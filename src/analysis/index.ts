@@ -2,7 +2,7 @@
  * Detection: a trace in, metrics, findings and verdicts out. Pure — no I/O, no clock, no randomness — so the
  * same trace always gives the same analysis, in production, in the benchmark and in tests.
  */
-import type { CloseEntry, Trace, TraceEntry } from '../probe/trace.js';
+import type { CloseEntry, Trace, TraceEntry } from '../trace/trace.js';
 import { resolveConfig, type DetectionConfig } from './config.js';
 import { connectionMetrics } from './connection.js';
 import { RUN_DETECTORS, TURN_DETECTORS } from './detectors/index.js';

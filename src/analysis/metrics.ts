@@ -2,7 +2,7 @@
  * The measured facts of one turn, before any judgement. Durations are ms rounded to 0.1 ms; ratios to 0.001.
  * Absent values are `null` (never undefined), so every report has the same keys.
  */
-import type { TurnOutcome } from '../probe/trace.js';
+import type { TurnOutcome } from '../trace/trace.js';
 import type { DetectionConfig } from './config.js';
 import type { Finding, Verdict } from './findings.js';
 

@@ -4,7 +4,7 @@
  * delivery gap the probe's own blocking explains is not a service fault; a stall during which server pings kept
  * arriving means the service was alive but silent.
  */
-import type { Trace, TraceEntry } from '../probe/trace.js';
+import type { Trace, TraceEntry } from '../trace/trace.js';
 import { ms1 } from './fields.js';
 import type { ProbeMetrics } from './metrics.js';
 import type { TurnView } from './turnView.js';

@@ -5,7 +5,7 @@
  * ends in a protocol error right after it. Either way no session ever existed: a configuration problem (or a broken
  * endpoint), never a dropped connection.
  */
-import type { CloseEntry, RecvEntry, SocketErrorEntry, Trace, UpgradeResponseEntry } from '../probe/trace.js';
+import type { CloseEntry, RecvEntry, SocketErrorEntry, Trace, UpgradeResponseEntry } from '../trace/trace.js';
 import { EV } from '../realtime/events.js';
 import { isAzure, type Flavour } from '../realtime/flavours.js';
 import { strAt } from './fields.js';

@@ -3,7 +3,7 @@
  * docs/report-schema.md). Pure: built from the trace and its analysis, no clock — the same inputs give the same
  * bytes.
  */
-import type { Trace, TransportKind, UpgradeRequestEntry, UpgradeResponseEntry } from '../probe/trace.js';
+import type { Trace, TransportKind, UpgradeRequestEntry, UpgradeResponseEntry } from '../trace/trace.js';
 import type { Dialect, Flavour } from '../realtime/flavours.js';
 import type { OutputModality, TurnDetection } from '../realtime/events.js';
 import { EV } from '../realtime/events.js';

@@ -5,7 +5,7 @@
  * string belongs, a plain object for payloads, audio refs only when their numbers are usable). Pure: the input is
  * not modified.
  */
-import type { Trace, TraceEntry, TraceMeta, TracePrompt } from '../probe/trace.js';
+import type { Trace, TraceEntry, TraceMeta, TracePrompt } from '../trace/trace.js';
 
 type Loose = Record<string, unknown>;
 

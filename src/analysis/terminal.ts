@@ -3,7 +3,7 @@
  * status; how long after the last delta; and which deltas arrived after their item's `.done`.
  */
 import { BYTES_PER_MS } from '../audio/wav.js';
-import type { RecvEntry } from '../probe/trace.js';
+import type { RecvEntry } from '../trace/trace.js';
 import { ms1, objAt, strAt } from './fields.js';
 import type { IgnoredUsage, ItemTerminal, ResponseTerminal, StatusDetails, TerminalMetrics, UsageMetrics } from './metrics.js';
 import type { ItemView, ResponseView } from './turnView.js';

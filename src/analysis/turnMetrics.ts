@@ -3,7 +3,7 @@
  * numbers out.
  */
 import { BYTES_PER_MS } from '../audio/wav.js';
-import type { CloseEntry, Trace } from '../probe/trace.js';
+import type { CloseEntry, Trace } from '../trace/trace.js';
 import type { DetectionConfig } from './config.js';
 import { turnConnectionMetrics } from './connection.js';
 import { coverageMetrics } from './coverage.js';

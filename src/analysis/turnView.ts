@@ -3,7 +3,7 @@
  * Pure bookkeeping, no judgement.
  */
 import { EV } from '../realtime/events.js';
-import type { AudioRef, RecvEntry, Trace, TraceEntry, TurnEndEntry, TurnStartEntry } from '../probe/trace.js';
+import type { AudioRef, RecvEntry, Trace, TraceEntry, TurnEndEntry, TurnStartEntry } from '../trace/trace.js';
 import { itemIdOf, responseIdOf, strAt } from './fields.js';
 
 /** A received audio delta (its bytes are in the turn's output audio). */

@@ -6,8 +6,8 @@ import { access, readFile, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { parseWav } from '../audio/wav.js';
 import { InputError } from '../errors.js';
-import type { Trace } from '../probe/trace.js';
-import { EVENTS_FILE, parseEvents, promptWavName, readTrace, turnWavName } from '../probe/traceFile.js';
+import type { Trace } from '../trace/trace.js';
+import { EVENTS_FILE, parseEvents, promptWavName, readTrace, turnWavName } from '../trace/traceFile.js';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 

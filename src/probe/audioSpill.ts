@@ -7,7 +7,7 @@
  */
 import { closeSync, openSync, writevSync } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
-import type { Trace } from './trace.js';
+import type { Trace } from '../trace/trace.js';
 
 /** Audio is written once this much is waiting (about 5 s of 24 kHz PCM16) … */
 export const SPILL_WRITE_BYTES = 256 * 1024;

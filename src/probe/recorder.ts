@@ -7,10 +7,10 @@
 import { normalizeEventType, EV } from '../realtime/events.js';
 import type { Dialect } from '../realtime/flavours.js';
 import { scrub } from '../realtime/redact.js';
-import { eventItemId, eventResponseId, idFields } from './ids.js';
+import { eventItemId, eventResponseId, idFields } from '../trace/ids.js';
 import type { AudioSpill } from './audioSpill.js';
 import { decodePcmBase64, jsonDepthExceeds } from './safeJson.js';
-import type { AudioRef, InvalidFrameProblem, LimitExceededEntry, RecvEntry, SendEntry, SessionLimits, Trace, TraceEntry, TraceMeta } from './trace.js';
+import type { AudioRef, InvalidFrameProblem, LimitExceededEntry, RecvEntry, SendEntry, SessionLimits, Trace, TraceEntry, TraceMeta } from '../trace/trace.js';
 
 type Clock = () => number;
 type DistributiveOmit<T, K extends keyof TraceEntry> = T extends unknown ? Omit<T, K> : never;

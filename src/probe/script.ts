@@ -13,7 +13,7 @@ import type { LoopMonitor } from './loopMonitor.js';
 import type { PromptSpec } from './prompts.js';
 import type { TraceRecorder } from './recorder.js';
 import type { ResolvedProbeOptions } from './session.js';
-import type { SessionEndEntry, TurnOutcome } from './trace.js';
+import type { SessionEndEntry, TurnOutcome } from '../trace/trace.js';
 import type { Transport } from './transport.js';
 import type { EventWaiter } from './waiter.js';
 

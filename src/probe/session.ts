@@ -16,7 +16,7 @@ import { LoopMonitor } from './loopMonitor.js';
 import type { PromptSpec } from './prompts.js';
 import { DEFAULT_SESSION_LIMITS, TraceRecorder } from './recorder.js';
 import { ScriptedSession } from './script.js';
-import { TRACE_FORMAT_VERSION, type SessionEndEntry, type SessionLimits, type Trace, type TraceOptions, type TransportKind } from './trace.js';
+import { TRACE_FORMAT_VERSION, type SessionEndEntry, type SessionLimits, type Trace, type TraceOptions, type TransportKind } from '../trace/trace.js';
 import type { Transport, TransportFactory } from './transport.js';
 import { transportFactory } from './transports.js';
 import { EventWaiter } from './waiter.js';

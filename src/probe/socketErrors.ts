@@ -1,6 +1,6 @@
 /** Puts a network or handshake error into a class a human (and the analysis) can act on. Never throws. */
 import { scrub } from '../realtime/redact.js';
-import type { SocketErrorClass } from './trace.js';
+import type { SocketErrorClass } from '../trace/trace.js';
 
 export function classifySocketError(err: NodeJS.ErrnoException, secrets: readonly string[] = []): { errorClass: SocketErrorClass; code: string | undefined; message: string } {
   const code = err.code ?? (err.cause as NodeJS.ErrnoException | undefined)?.code;

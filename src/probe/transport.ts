@@ -23,7 +23,7 @@
  */
 import type { ResolvedEndpoint } from '../realtime/flavours.js';
 import type { TraceRecorder } from './recorder.js';
-import type { Trace, TransportKind } from './trace.js';
+import type { Trace, TransportKind } from '../trace/trace.js';
 import type { EventWaiter } from './waiter.js';
 
 export type ConnectOutcome = { ok: true } | { ok: false; reason: 'rejected' | 'connect-failed' };

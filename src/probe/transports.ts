@@ -3,7 +3,7 @@
  * `ProbeOptions.transport` here, so a new transport plugs in without touching the session.
  */
 import { ConfigError } from '../errors.js';
-import type { TransportKind } from './trace.js';
+import type { TransportKind } from '../trace/trace.js';
 import type { TransportFactory } from './transport.js';
 import { webrtcTransport } from './webrtc/factory.js';
 import { webSocketTransport } from './websocket.js';

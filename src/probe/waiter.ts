@@ -3,7 +3,7 @@
  * socket closes — so nothing a server does (or fails to do) can hang the probe. Waits look back to a mark,
  * so an event that arrived before the wait began (e.g. in the same packet as the upgrade) is not missed.
  */
-import type { RecvEntry } from './trace.js';
+import type { RecvEntry } from '../trace/trace.js';
 
 export type WaitResult = { kind: 'event'; entry: RecvEntry } | { kind: 'timeout' } | { kind: 'closed' };
 

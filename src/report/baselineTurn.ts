@@ -8,7 +8,7 @@
  * `svg[data-testid=baseline-timeline]`, `a[data-testid=baseline-run]`.
  */
 import type { Report, ReportTurn } from '../analysis/report.js';
-import type { Trace } from '../probe/trace.js';
+import type { Trace } from '../trace/trace.js';
 import { escapeAttr, escapeText } from './escape.js';
 import { ms } from './format.js';
 import { isRelative, timelineBlock, turnFacts } from './turnHtml.js';

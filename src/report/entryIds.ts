@@ -4,7 +4,7 @@
  * helper falls back to the event's own fields. Nothing else in src/report works the ids out.
  */
 import { strAt } from '../analysis/fields.js';
-import type { RecvEntry } from '../probe/trace.js';
+import type { RecvEntry } from '../trace/trace.js';
 
 /** The response of a received event, or undefined. */
 export function responseIdOf(e: RecvEntry): string | undefined {

@@ -5,7 +5,7 @@
  * Everything that came from the service is escaped.
  */
 import type { Report } from '../analysis/report.js';
-import type { Trace } from '../probe/trace.js';
+import type { Trace } from '../trace/trace.js';
 import { BASELINE_CSS, baselineTurnHtml, type BaselineRun } from './baselineTurn.js';
 import { configurationProblem } from './configuration.js';
 import { correlationOf } from './correlation.js';

@@ -9,7 +9,7 @@ import { baselineTimelines } from './baselineTurn.js';
 import { encodePath } from './escape.js';
 import { EVIDENCE_ZIP } from './evidence.js';
 import type { Report } from '../analysis/report.js';
-import type { Trace } from '../probe/trace.js';
+import type { Trace } from '../trace/trace.js';
 import type { RunHtmlOptions } from './runHtml.js';
 import type { RunLinks } from './runSections.js';
 

@@ -6,7 +6,7 @@
  */
 import { BYTES_PER_MS } from '../audio/wav.js';
 import type { ReportTurn } from '../analysis/report.js';
-import type { RecvEntry, Trace } from '../probe/trace.js';
+import type { RecvEntry, Trace } from '../trace/trace.js';
 import { EV } from '../realtime/events.js';
 import type { Underrun } from '../analysis/metrics.js';
 import { objAt, strAt } from '../analysis/fields.js';

@@ -11,7 +11,7 @@
  */
 import type { ReportTurn } from '../analysis/report.js';
 import { BYTES_PER_MS } from '../audio/wav.js';
-import type { Trace } from '../probe/trace.js';
+import type { Trace } from '../trace/trace.js';
 import { escapeAttr, escapeText } from './escape.js';
 import { coverageFigure } from './figures.js';
 import { ms } from './format.js';

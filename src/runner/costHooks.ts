@@ -10,7 +10,7 @@ import type { Report } from '../analysis/report.js';
 import type { CanarySettings } from '../config/settings.js';
 import { roundPrices } from '../cost/roundPrices.js';
 import type { PromptSpec } from '../probe/prompts.js';
-import type { Trace } from '../probe/trace.js';
+import type { Trace } from '../trace/trace.js';
 import type { Notification } from '../sinks/alertState.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { notProbedSummary, planRoundBudget, type RoundBudget } from './budget.js';

@@ -7,7 +7,7 @@
 import { declaredOf } from '../analysis/drift.js';
 import { findingCodes, sortFindings, type Finding } from '../analysis/findings.js';
 import type { Report, ReportComparison } from '../analysis/report.js';
-import type { Trace } from '../probe/trace.js';
+import type { Trace } from '../trace/trace.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { updateFingerprint } from '../sinks/fingerprintStore.js';
 import type { TargetRun } from './targetRun.js';

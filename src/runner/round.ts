@@ -16,7 +16,7 @@ import { msUntil, withDeadline } from '../deadline.js';
 import { ConfigError } from '../errors.js';
 import { loadCatalog, type PromptSpec } from '../probe/prompts.js';
 import { newRunId, type ProbeOptions } from '../probe/session.js';
-import type { Trace } from '../probe/trace.js';
+import type { Trace } from '../trace/trace.js';
 import type { RunHtmlOptions } from '../report/runHtml.js';
 import type { RunSummary } from '../runSummary.js';
 import type { AlertStats } from '../sinks/alertSink.js';

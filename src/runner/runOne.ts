@@ -8,8 +8,8 @@ import { analyzeTrace, type DetectionConfig, type TargetHistory } from '../analy
 import { buildReport, type Report } from '../analysis/report.js';
 import { scrub } from '../realtime/redact.js';
 import { runProbe, targetSecrets, type ProbeOptions, type ProbeTarget } from '../probe/session.js';
-import type { Trace } from '../probe/trace.js';
-import { writeTrace } from '../probe/traceFile.js';
+import type { Trace } from '../trace/trace.js';
+import { writeTrace } from '../trace/traceFile.js';
 
 export const REPORT_FILE = 'report.json';
 

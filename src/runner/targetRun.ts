@@ -16,7 +16,7 @@ import { loadTraceAudio } from '../probe/audioSpill.js';
 import { resolvePrompts, type PromptSpec } from '../probe/prompts.js';
 import { runProbe, targetSecrets, type ProbeOptions, type ProbeTarget } from '../probe/session.js';
 import { targetTransport } from '../probe/webrtc/factory.js';
-import type { Trace } from '../probe/trace.js';
+import type { Trace } from '../trace/trace.js';
 import type { RunHtmlOptions } from '../report/runHtml.js';
 import { storedBaseline, storedRunOptions, type StoredBaseline, type StoredRun } from '../report/runLinks.js';
 import type { RunArtifacts } from '../sinks/runSink.js';

@@ -9,11 +9,11 @@
  */
 import type { HistorySample } from '../analysis/history.js';
 import type { Report } from '../analysis/report.js';
-import { rtpLogName } from '../probe/webrtc/rtpLog.js';
+import { rtpLogName } from '../trace/rtpLog.js';
 import { wavParts } from '../audio/wav.js';
 import { EVIDENCE_ZIP, evidenceZipParts } from '../report/evidence.js';
-import { serializeEvents, traceAudio } from '../probe/traceFile.js';
-import type { Trace } from '../probe/trace.js';
+import { serializeEvents, traceAudio } from '../trace/traceFile.js';
+import type { Trace } from '../trace/trace.js';
 import { scrub } from '../realtime/redact.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { gzipText } from '../store/gzip.js';

@@ -4,7 +4,7 @@
  */
 import { nextFingerprint, type DriftStep, type FingerprintState } from '../analysis/drift.js';
 import type { Report } from '../analysis/report.js';
-import type { Trace } from '../probe/trace.js';
+import type { Trace } from '../trace/trace.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { safeSegment } from '../store/layout.js';
 

@@ -10,7 +10,7 @@
  */
 import type { HistorySample } from '../analysis/history.js';
 import type { Report } from '../analysis/report.js';
-import type { Trace } from '../probe/trace.js';
+import type { Trace } from '../trace/trace.js';
 import type { RunSummary } from '../runSummary.js';
 import type { RunPaths } from '../store/layout.js';
 

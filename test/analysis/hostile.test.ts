@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../src/analysis/index.js';
 import { buildReport } from '../../src/analysis/report.js';
 import { summarizeReport } from '../../src/analysis/summary.js';
-import type { Trace } from '../../src/probe/trace.js';
+import type { Trace } from '../../src/trace/trace.js';
 import { analyze, COUNT, oneTurn, turnFindings } from './helpers.js';
 import { realSession } from './realWire.js';
 import { reportErrors } from './schema.js';

@@ -3,7 +3,7 @@
  * whole turn — prompt appends, `response.create`, audio deltas with aligned transcript deltas, terminal events,
  * usage — with knobs for every fault the analysis must catch.
  */
-import type { Trace, TraceEntry, TracePrompt, TurnOutcome, SessionEndEntry } from '../../src/probe/trace.js';
+import type { Trace, TraceEntry, TracePrompt, TurnOutcome, SessionEndEntry } from '../../src/trace/trace.js';
 import type { OutputModality, TurnDetection } from '../../src/realtime/events.js';
 import type { Flavour } from '../../src/realtime/flavours.js';
 import { BYTES_PER_MS } from './synthPcm.js';

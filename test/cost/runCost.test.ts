@@ -13,7 +13,7 @@ import { runCost, usageTokens } from '../../src/analysis/cost.js';
 import { DEFAULT_PRICES, lookupPrice, parsePrices, type PriceTable } from '../../src/analysis/prices.js';
 import { buildReport } from '../../src/analysis/report.js';
 import { loadCatalog } from '../../src/probe/prompts.js';
-import { readTrace } from '../../src/probe/traceFile.js';
+import { readTrace } from '../../src/trace/traceFile.js';
 import { runOne } from '../../src/runner/runOne.js';
 import { resolveEndpoint } from '../../src/realtime/flavours.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';

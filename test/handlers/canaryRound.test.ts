@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { deadStorageConnectionString } from '../helpers/azurite.js';
 import type { RunSummary } from '../../src/runSummary.js';
 import type { AlertState } from '../../src/sinks/alertState.js';
-import { parseEvents } from '../../src/probe/traceFile.js';
+import { parseEvents } from '../../src/trace/traceFile.js';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { allBlobs, CONTAINER, invoke, SIM_KEY, useRoundWorld } from './roundFixture.js';
 

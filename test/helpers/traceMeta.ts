@@ -1,5 +1,5 @@
 /** A minimal trace meta line for tests that record frames by hand (the recorder and its audio spill). */
-import { TRACE_FORMAT_VERSION, type TraceMeta } from '../../src/probe/trace.js';
+import { TRACE_FORMAT_VERSION, type TraceMeta } from '../../src/trace/trace.js';
 
 export function testMeta(turns = 1): TraceMeta {
   return {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AudioSpill, loadTraceAudio, SPILL_WRITE_BYTES, SPILL_WRITE_CHUNKS } from '../../src/probe/audioSpill.js';
 import { TraceRecorder } from '../../src/probe/recorder.js';
-import type { Trace } from '../../src/probe/trace.js';
+import type { Trace } from '../../src/trace/trace.js';
 import { testMeta } from '../helpers/traceMeta.js';
 
 const meta = testMeta(2);

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import type { WebSocket } from 'ws';
 import { resolveEndpoint } from '../../src/realtime/flavours.js';
 import { runProbe, type ProbeOptions } from '../../src/probe/session.js';
-import { entriesOfKind } from '../../src/probe/trace.js';
-import { readTrace, serializeEvents, writeTrace } from '../../src/probe/traceFile.js';
+import { entriesOfKind } from '../../src/trace/trace.js';
+import { readTrace, serializeEvents, writeTrace } from '../../src/trace/traceFile.js';
 import { hostileServer, type Hostile } from './hostileServer.js';
 
 const prompt = { id: 'p', text: 'p', answer: undefined, expect: [], pcm: Buffer.alloc(48 * 200) };

@@ -8,7 +8,7 @@ import { WebSocket } from 'ws';
 import { resolveEndpoint } from '../../src/realtime/flavours.js';
 import { runProbe, type ProbeOptions } from '../../src/probe/session.js';
 import { DEFAULT_SESSION_LIMITS } from '../../src/probe/recorder.js';
-import { entriesOfKind, type Trace } from '../../src/probe/trace.js';
+import { entriesOfKind, type Trace } from '../../src/trace/trace.js';
 import { hostileServer, type Hostile } from './hostileServer.js';
 
 const prompt = { id: 'p', text: 'p', answer: undefined, expect: [], pcm: Buffer.alloc(48 * 200) };

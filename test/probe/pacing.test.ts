@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { resolveEndpoint } from '../../src/realtime/flavours.js';
 import { runProbe, type ProbeOptions } from '../../src/probe/session.js';
-import { entriesOfKind, type SendEntry, type Trace } from '../../src/probe/trace.js';
+import { entriesOfKind, type SendEntry, type Trace } from '../../src/trace/trace.js';
 import { hostileServer, type Hostile } from './hostileServer.js';
 
 let server: Hostile | undefined;

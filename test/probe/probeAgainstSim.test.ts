@@ -7,7 +7,7 @@ import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import { runProbe, type ProbeOptions } from '../../src/probe/session.js';
 import { loadCatalog, type PromptSpec } from '../../src/probe/prompts.js';
 import { resolveEndpoint, type Flavour } from '../../src/realtime/flavours.js';
-import { entriesOfKind, received, type RecvEntry, type Trace } from '../../src/probe/trace.js';
+import { entriesOfKind, received, type RecvEntry, type Trace } from '../../src/trace/trace.js';
 
 const KEY = 'probe-test-key-5b1f';
 let sim: RunningSimulator;

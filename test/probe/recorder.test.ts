@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TraceRecorder } from '../../src/probe/recorder.js';
 import { jsonDepthExceeds, safeStringify } from '../../src/probe/safeJson.js';
-import { responseIdOf, itemIdOf, sendForEventId } from '../../src/probe/ids.js';
-import { parseEvents, readTrace, serializeEvents, writeTrace } from '../../src/probe/traceFile.js';
-import { itemAudio } from '../../src/probe/trace.js';
+import { responseIdOf, itemIdOf, sendForEventId } from '../../src/trace/ids.js';
+import { parseEvents, readTrace, serializeEvents, writeTrace } from '../../src/trace/traceFile.js';
+import { itemAudio } from '../../src/trace/trace.js';
 import { testMeta } from '../helpers/traceMeta.js';
 
 let now = 0;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import { resolveEndpoint } from '../../src/realtime/flavours.js';
 import { runProbe, type ProbeOptions } from '../../src/probe/session.js';
-import { entriesOfKind } from '../../src/probe/trace.js';
+import { entriesOfKind } from '../../src/trace/trace.js';
 import { hostileServer, type Hostile } from './hostileServer.js';
 
 const prompt = { id: 'p', text: 'p', answer: undefined, expect: [], pcm: Buffer.alloc(48 * 300) };

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveEndpoint } from '../../src/realtime/flavours.js';
 import { runProbe } from '../../src/probe/session.js';
-import { entriesOfKind } from '../../src/probe/trace.js';
+import { entriesOfKind } from '../../src/trace/trace.js';
 import { transportFactory } from '../../src/probe/transports.js';
 import type { PromptSlice, Transport, TransportContext } from '../../src/probe/transport.js';
 

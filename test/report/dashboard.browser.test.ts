@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeTrace } from '../../src/probe/traceFile.js';
+import { writeTrace } from '../../src/trace/traceFile.js';
 import { renderDashboard } from '../../src/report/dashboardHtml.js';
 import { writeDashboard } from '../../src/sinks/dashboardSink.js';
 import type { StripPayload } from '../../src/report/fleetStrips.js';

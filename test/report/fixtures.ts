@@ -1,7 +1,7 @@
 /** Synthetic runs for the report tests: real PCM and a trace shaped like the probe's, analysed for real. */
 import { analyzeTrace } from '../../src/analysis/index.js';
 import { buildReport, type Report } from '../../src/analysis/report.js';
-import type { Trace } from '../../src/probe/trace.js';
+import type { Trace } from '../../src/trace/trace.js';
 import { answer, concat, silence, speech, TraceBuilder } from '../analysis/traceBuilder.js';
 
 export const COUNT =

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { reportCommand } from '../../src/cli/reportCommand.js';
 import { ConfigError, InputError } from '../../src/errors.js';
-import { writeTrace } from '../../src/probe/traceFile.js';
+import { writeTrace } from '../../src/trace/traceFile.js';
 import { syntheticRun } from './fixtures.js';
 
 let dir: string;

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Report } from '../../src/analysis/report.js';
 import { reportCommand } from '../../src/cli/reportCommand.js';
 import { loadCatalog } from '../../src/probe/prompts.js';
-import { writeTrace } from '../../src/probe/traceFile.js';
+import { writeTrace } from '../../src/trace/traceFile.js';
 import { resolveEndpoint } from '../../src/realtime/flavours.js';
 import { renderRunHtml } from '../../src/report/runHtml.js';
 import { runOne } from '../../src/runner/runOne.js';

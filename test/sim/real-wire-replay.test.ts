@@ -13,7 +13,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { analyzeTrace, isFailing } from '../../src/analysis/index.js';
 import type { PromptSpec } from '../../src/probe/prompts.js';
 import { runProbe } from '../../src/probe/session.js';
-import type { RecvEntry, Trace } from '../../src/probe/trace.js';
+import type { RecvEntry, Trace } from '../../src/trace/trace.js';
 import { resolveEndpoint } from '../../src/realtime/flavours.js';
 import { speak } from '../../src/sim/index.js';
 import { tonePrompt } from './helpers.js';

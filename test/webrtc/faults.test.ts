@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeTrace, type Finding, type FindingCode } from '../../src/analysis/index.js';
-import { entriesOfKind, type Trace } from '../../src/probe/trace.js';
+import { entriesOfKind, type Trace } from '../../src/trace/trace.js';
 import type { RunningSimulator } from '../../src/sim/index.js';
 import { FAULT_AT_MS, probeWebRtc, startWebRtcSim } from './helpers.js';
 

@@ -6,7 +6,7 @@ import { loadCatalog, type PromptSpec } from '../../src/probe/prompts.js';
 import { runProbe, type ProbeOptions } from '../../src/probe/session.js';
 import { webrtcTransportWith } from '../../src/probe/webrtc/factory.js';
 import type { WebRtcOptions } from '../../src/probe/webrtc/transport.js';
-import type { Trace } from '../../src/probe/trace.js';
+import type { Trace } from '../../src/trace/trace.js';
 import { resolveEndpoint } from '../../src/realtime/flavours.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import type { WebRtcScenario } from '../../src/sim/webrtc/mediaFaults.js';

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTargets } from '../../src/config/targets.js';
-import { entriesOfKind, received, type Trace } from '../../src/probe/trace.js';
+import { entriesOfKind, received, type Trace } from '../../src/trace/trace.js';
 import type { RunningSimulator } from '../../src/sim/index.js';
 import { KEY, probeWebRtc, startWebRtcSim } from './helpers.js';
 

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { received } from '../../src/probe/trace.js';
+import { received } from '../../src/trace/trace.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import { KEY, probeWebRtc, shortCatalog } from './helpers.js';
 

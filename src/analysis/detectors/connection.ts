@@ -2,7 +2,7 @@
  * Run-level detectors: the connection could not be made, it dropped, the session never got going, and error
  * events outside any turn. A drop during a turn is attributed to that turn.
  */
-import type { SocketErrorEntry, TimeoutEntry, UpgradeResponseEntry } from '../../probe/trace.js';
+import type { SocketErrorEntry, TimeoutEntry, UpgradeResponseEntry } from '../../trace/trace.js';
 import { closeDuringTurn, isAbnormalClose } from '../connection.js';
 import type { Finding } from '../findings.js';
 import { ms1 } from '../fields.js';

@@ -2,7 +2,7 @@
  * `server_error_event`: `error` events and frames that could not be read. A `server_error` is critical; a
  * `response_cancel_not_active` right after the probe's own cancel is a harmless race (info); the rest are major.
  */
-import type { InvalidFrameEntry, InvalidFrameProblem, RecvEntry, TraceEntry } from '../../probe/trace.js';
+import type { InvalidFrameEntry, InvalidFrameProblem, RecvEntry, TraceEntry } from '../../trace/trace.js';
 import { EV } from '../../realtime/events.js';
 import type { Finding, Severity } from '../findings.js';
 import { ms1, strAt } from '../fields.js';

@@ -3,7 +3,7 @@
  * (`session_limit_exceeded`, from `limit-exceeded` entries), and usage numbers that cannot be right
  * (`implausible_usage`: ignored for the coverage check, see terminal.ts).
  */
-import type { LimitExceededEntry, SessionLimits } from '../../probe/trace.js';
+import type { LimitExceededEntry, SessionLimits } from '../../trace/trace.js';
 import { BYTES_PER_MS } from '../../audio/wav.js';
 import type { Finding } from '../findings.js';
 import { ms1 } from '../fields.js';

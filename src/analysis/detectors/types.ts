@@ -1,7 +1,7 @@
 /**
  * The detector contract: a named pure function from a turn (or the whole run) to findings.
  */
-import type { CloseEntry, Trace } from '../../probe/trace.js';
+import type { CloseEntry, Trace } from '../../trace/trace.js';
 import type { OutputModality } from '../../realtime/events.js';
 import type { DetectionConfig } from '../config.js';
 import type { Finding, FindingCode } from '../findings.js';

@@ -8,8 +8,8 @@
  */
 import { BYTES_PER_MS } from '../../audio/wav.js';
 import { EV } from '../../realtime/events.js';
-import type { RecvEntry, Trace, TraceEntry } from '../../probe/trace.js';
-import { readRtpLog } from '../../probe/webrtc/rtpLog.js';
+import type { RecvEntry, Trace, TraceEntry } from '../../trace/trace.js';
+import { readRtpLog } from '../../trace/rtpLog.js';
 import { strAt } from '../fields.js';
 import { buildTalkspurts, mediaTimelinePcm, type Blocked, type Talkspurt } from './timeline.js';
 

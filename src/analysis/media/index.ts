@@ -7,7 +7,7 @@
  * WebRTC rules: `response.done` before the audio ends is normal (`output_audio_buffer.stopped` marks the end).
  * Pure.
  */
-import type { HttpExchangeEntry, Trace, WebRtcStageEntry } from '../../probe/trace.js';
+import type { HttpExchangeEntry, Trace, WebRtcStageEntry } from '../../trace/trace.js';
 import type { DetectionConfig } from '../config.js';
 import { ms1 } from '../fields.js';
 import { isFailing, sortFindings, type Finding, type FindingCode } from '../findings.js';

@@ -8,7 +8,7 @@
  * Pure: records in, numbers out.
  */
 import { BYTES_PER_MS } from '../../audio/wav.js';
-import type { RtpRecord } from '../../probe/webrtc/rtpLog.js';
+import type { RtpRecord } from '../../trace/rtpLog.js';
 
 /** One packet on both timelines. */
 export interface MediaPacket {

@@ -3,7 +3,7 @@
  * Decoded output audio goes to the recorder's per-turn output audio. Offline defaults: no STUN server, and for a
  * loopback endpoint (the simulator) host candidates on 127.0.0.1 only.
  */
-import type { TransportKind } from '../trace.js';
+import type { TransportKind } from '../../trace/trace.js';
 import type { TransportFactory } from '../transport.js';
 import type { IceConfig } from './media.js';
 import type { WebRtcOptions } from './transport.js';

@@ -5,7 +5,7 @@
  */
 import type { RtpPacket } from 'werift';
 import { OpusCodec } from './media.js';
-import { RtpLogWriter } from './rtpLog.js';
+import { RtpLogWriter } from '../../trace/rtpLog.js';
 
 /** Where decoded output audio goes (the recorder's per-turn output audio). */
 export interface MediaSink {

@@ -9,7 +9,7 @@ import type WebSocket from 'ws';
 import { EV } from '../../realtime/events.js';
 import type { ResolvedEndpoint } from '../../realtime/flavours.js';
 import type { TraceRecorder } from '../recorder.js';
-import type { Trace, TransportKind, WebRtcStage } from '../trace.js';
+import type { Trace, TransportKind, WebRtcStage } from '../../trace/trace.js';
 import type { ConnectOutcome, PromptSlice, Transport } from '../transport.js';
 import type { EventWaiter } from '../waiter.js';
 import { recordedPost } from './http.js';

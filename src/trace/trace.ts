@@ -10,7 +10,7 @@
  */
 import type { Dialect, Flavour } from '../realtime/flavours.js';
 import type { OutputModality, TurnDetection } from '../realtime/events.js';
-import type { SpilledAudio } from './audioSpill.js';
+import type { SpilledAudio } from '../probe/audioSpill.js';
 
 export const TRACE_FORMAT_VERSION = 1;
 
@@ -324,7 +324,7 @@ export interface Trace {
   promptAudio: Map<number, Buffer>;
   /**
    * WebRTC: the output RTP packets per turn, as fixed-size binary records (`rtp-<n>.bin`; read them with
-   * readRtpLog in src/probe/webrtc/rtpLog.ts). Absent for WebSocket traces.
+   * readRtpLog in ./rtpLog.ts). Absent for WebSocket traces.
    */
   rtp?: Map<number, Buffer>;
   /**

@@ -5,7 +5,7 @@
  * Record: t f64 (ms since session start) · RTP timestamp u32 · PCM offset u32 (bytes into `turn-<n>.wav`) ·
  * sequence number u16 · payload size u16 · decoded PCM bytes u16 · flags u8 (1 marker, 2 undecodable) · payload type u8.
  */
-import { InputError } from '../../errors.js';
+import { InputError } from '../errors.js';
 
 export const RTP_LOG_MAGIC = 'RTPL';
 export const RTP_LOG_VERSION = 1;

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveEndpoint } from '../../src/realtime/flavours.js';
 import { runProbe } from '../../src/probe/session.js';
-import { readTrace, writeTrace } from '../../src/probe/traceFile.js';
-import { itemAudio } from '../../src/probe/trace.js';
-import { hostileServer, type Hostile } from './hostileServer.js';
+import { readTrace, writeTrace } from '../../src/trace/traceFile.js';
+import { itemAudio } from '../../src/trace/trace.js';
+import { hostileServer, type Hostile } from '../probe/hostileServer.js';
 
 let server: Hostile | undefined;
 afterEach(async () => server?.close());

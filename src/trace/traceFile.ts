@@ -10,8 +10,8 @@ import { parseWav, wavParts } from '../audio/wav.js';
 import { InputError } from '../errors.js';
 import { scrub } from '../realtime/redact.js';
 import { idFields } from './ids.js';
-import { safeStringify } from './safeJson.js';
-import { rtpLogName } from './webrtc/rtpLog.js';
+import { safeStringify } from '../probe/safeJson.js';
+import { rtpLogName } from './rtpLog.js';
 import { TRACE_FORMAT_VERSION, type RecvEntry, type Trace, type TraceEntry, type TraceMeta } from './trace.js';
 
 export const EVENTS_FILE = 'events.jsonl';

@@ -1,7 +1,7 @@
 /** The binary RTP log: fixed-size records that round-trip exactly, and clear errors for anything else. */
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { readRtpLog, RTP_RECORD_BYTES, RtpLogWriter, type RtpRecord } from '../../src/probe/webrtc/rtpLog.js';
+import { readRtpLog, RTP_RECORD_BYTES, RtpLogWriter, type RtpRecord } from '../../src/trace/rtpLog.js';
 
 const rec = (i: number): RtpRecord => ({ t: 1000.125 + i * 20.001, seq: (65530 + i) & 0xffff, timestamp: (0xfffffc00 + i * 960) >>> 0, size: 60 + (i % 7), marker: i === 0, payloadType: 111, pcmOffset: i * 960, pcmBytes: 960, undecodable: i === 3 });
 
