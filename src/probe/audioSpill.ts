@@ -1,35 +1,18 @@
 /**
  * A session's output audio kept on disk while the session runs, so a round's memory does not grow with the
  * sessions in flight (16 sessions hold about 50 MB of answer audio in memory). Chunks are appended to one file
- * per session in writes of {@link SPILL_WRITE_BYTES} or {@link SPILL_WRITE_CHUNKS}, and read back per turn when the trace is analysed
- * ({@link loadTraceAudio}). The disk never fails a recording: if the file cannot be opened or written, the
- * audio from that chunk on stays in memory and `problem` says why.
+ * per session in writes of {@link SPILL_WRITE_BYTES} or {@link SPILL_WRITE_CHUNKS}; the recorder writes, and the
+ * trace's `loadTraceAudio` (src/trace/spilledAudio.ts) reads each turn back when the trace is analysed. The disk
+ * never fails a recording: if the file cannot be opened or written, the audio from that chunk on stays in memory
+ * and `problem` says why.
  */
 import { closeSync, openSync, writevSync } from 'node:fs';
-import { open, unlink, type FileHandle } from 'node:fs/promises';
-import type { Trace } from '../trace/trace.js';
+import type { SpilledAudio, SpillPart } from '../trace/spilledAudio.js';
 
 /** Audio is written once this much is waiting (about 5 s of 24 kHz PCM16) … */
 export const SPILL_WRITE_BYTES = 256 * 1024;
 /** … or this many chunks (a flood of tiny deltas must not pile up chunk objects; also the usual IOV_MAX). */
 export const SPILL_WRITE_CHUNKS = 1024;
-
-/** One appended chunk: where it sits in the file, or (not written yet, or the disk refused it) its bytes. */
-export interface SpillPart {
-  pos: number;
-  len: number;
-  buf?: Buffer;
-}
-
-/** The audio of a finished session: its file and where each turn's chunks are. */
-export interface SpilledAudio {
-  path: string;
-  turns: Map<number, SpillPart[]>;
-  /** Whether the file was created (and is ours to remove). */
-  created: boolean;
-  /** Why some or all of the audio stayed in memory (the file could not be opened or written). */
-  problem?: string;
-}
 
 export class AudioSpill {
   readonly #path: string;
@@ -68,7 +51,7 @@ export class AudioSpill {
     if (this.#pendingBytes >= SPILL_WRITE_BYTES || this.#pending.length >= SPILL_WRITE_CHUNKS) this.#write();
   }
 
-  /** Writes what is waiting and closes the file; the audio is then read with {@link loadTraceAudio}. */
+  /** Writes what is waiting and closes the file; the audio is then read with `loadTraceAudio` (src/trace/spilledAudio.ts). */
   finish(): SpilledAudio {
     this.#write();
     this.#close();
@@ -101,53 +84,5 @@ export class AudioSpill {
       // nothing left to lose: what was written is read back, what was not is in memory
     }
     this.#fd = undefined;
-  }
-}
-
-/** Each turn's output audio, read back from the spill file (which is then removed: the round removes its folder anyway). */
-async function loadSpilledAudio(s: SpilledAudio): Promise<Map<number, Buffer>> {
-  const out = new Map<number, Buffer>();
-  const onDisk = [...s.turns.values()].some((parts) => parts.some((p) => !p.buf));
-  const file = onDisk ? await open(s.path, 'r') : undefined;
-  try {
-    for (const [turn, parts] of s.turns) {
-      const audio = Buffer.allocUnsafe(parts.reduce((n, p) => n + p.len, 0));
-      let at = 0;
-      for (let i = 0; i < parts.length; ) {
-        const p = parts[i]!;
-        if (p.buf) {
-          p.buf.copy(audio, at);
-          at += p.len;
-          i++;
-          continue;
-        }
-        // chunks of a turn that follow each other in the file are read at once
-        let len = p.len;
-        for (i++; i < parts.length && !parts[i]!.buf && parts[i]!.pos === p.pos + len; i++) len += parts[i]!.len;
-        await readFully(file!, audio, at, len, p.pos, s.path);
-        at += len;
-      }
-      out.set(turn, audio);
-    }
-  } finally {
-    await file?.close();
-  }
-  if (s.created) await unlink(s.path).catch(() => undefined);
-  return out;
-}
-
-/** Reads a trace's spilled output audio back into `outputAudio` (nothing to do for a trace kept in memory). */
-export async function loadTraceAudio(trace: Trace): Promise<void> {
-  const s = trace.spilledAudio;
-  if (!s) return;
-  trace.outputAudio = await loadSpilledAudio(s);
-  delete trace.spilledAudio;
-}
-
-async function readFully(file: FileHandle, into: Buffer, at: number, len: number, pos: number, path: string): Promise<void> {
-  for (let done = 0; done < len; ) {
-    const { bytesRead } = await file.read(into, at + done, len - done, pos + done);
-    if (bytesRead === 0) throw new Error(`${path} ends at byte ${pos + done}, ${len - done} bytes of recorded audio are missing`);
-    done += bytesRead;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * JSON that cannot hurt the probe: a depth check that runs before `JSON.parse` (a 10 KB frame nested 10 000
- * levels deep must never reach the parser or, later, `JSON.stringify`), strict base64 for audio deltas, and a
- * stringify that degrades a value it cannot serialize instead of throwing.
+ * levels deep must never reach the parser or, later, `JSON.stringify`) and strict base64 for audio deltas. The
+ * trace file's stringify, which degrades a value it cannot serialize instead of throwing, is `safeStringify` in
+ * src/trace/traceFile.ts.
  */
 
 /** Deepest nesting the recorder parses; real Realtime events stay under 10 levels. */
@@ -42,27 +43,4 @@ export function decodePcmBase64(s: string): Buffer | undefined {
   if (s.length % 4 !== 0 || !BASE64.test(s)) return undefined;
   const pcm = Buffer.from(s, 'base64');
   return pcm.length % 2 === 0 ? pcm : undefined;
-}
-
-/**
- * JSON.stringify that never throws: a value that cannot be serialized (too deep, circular, BigInt) keeps its
- * primitive top-level fields, and each field that fails alone is replaced by `{ "unserializable": reason }`.
- */
-export function safeStringify(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? 'null';
-  } catch (err) {
-    const reason = String((err as Error).message ?? err).slice(0, 200);
-    if (typeof value !== 'object' || value === null) return JSON.stringify({ unserializable: reason });
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      try {
-        JSON.stringify(v);
-        out[k] = v;
-      } catch (e) {
-        out[k] = { unserializable: String((e as Error).message ?? e).slice(0, 200) };
-      }
-    }
-    return JSON.stringify(out);
-  }
 }

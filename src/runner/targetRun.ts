@@ -12,7 +12,7 @@ import type { PriceTable } from '../analysis/prices.js';
 import type { CanarySettings } from '../config/settings.js';
 import type { TargetConfig } from '../config/targets.js';
 import { withDeadline } from '../deadline.js';
-import { loadTraceAudio } from '../probe/audioSpill.js';
+import { loadTraceAudio } from '../trace/spilledAudio.js';
 import { resolvePrompts, type PromptSpec } from '../probe/prompts.js';
 import { runProbe, targetSecrets, type ProbeOptions, type ProbeTarget } from '../probe/session.js';
 import { targetTransport } from '../probe/webrtc/factory.js';

@@ -10,7 +10,7 @@
  */
 import type { Dialect, Flavour } from '../realtime/flavours.js';
 import type { OutputModality, TurnDetection } from '../realtime/events.js';
-import type { SpilledAudio } from '../probe/audioSpill.js';
+import type { SpilledAudio } from './spilledAudio.js';
 
 export const TRACE_FORMAT_VERSION = 1;
 
@@ -328,7 +328,7 @@ export interface Trace {
    */
   rtp?: Map<number, Buffer>;
   /**
-   * A round's probe keeps the output audio on disk while sessions run: until `loadTraceAudio` (./audioSpill.ts)
+   * A round's probe keeps the output audio on disk while sessions run: until `loadTraceAudio` (./spilledAudio.ts)
    * reads it back, `outputAudio` is empty and this says where the audio is.
    */
   spilledAudio?: SpilledAudio;

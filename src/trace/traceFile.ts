@@ -2,7 +2,7 @@
  * The trace on disk: `events.jsonl` (meta line first, then one entry per line), `turn-<n>.wav` (output
  * audio) and `prompt-<n>.wav` (prompt audio). Reading them back gives the same Trace, so analysis and reports
  * work from these files alone. Known secret values (and key-like text) are scrubbed from every line written.
- * Writing never throws on what a trace holds: an entry that cannot be serialized is written degraded (safeJson.ts).
+ * Writing never throws on what a trace holds: an entry that cannot be serialized is written degraded ({@link safeStringify}).
  */
 import { mkdir, readFile, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,7 +10,6 @@ import { parseWav, wavParts } from '../audio/wav.js';
 import { InputError } from '../errors.js';
 import { scrub } from '../realtime/redact.js';
 import { idFields } from './ids.js';
-import { safeStringify } from '../probe/safeJson.js';
 import { rtpLogName } from './rtpLog.js';
 import { TRACE_FORMAT_VERSION, type RecvEntry, type Trace, type TraceEntry, type TraceMeta } from './trace.js';
 
@@ -114,4 +113,27 @@ export async function readTrace(dir: string): Promise<Trace> {
     for (let turn = 0; turn <= meta.options.turns; turn++) if (names.has(rtpLogName(turn))) trace.rtp.set(turn, await readFile(join(dir, rtpLogName(turn))));
   }
   return trace;
+}
+
+/**
+ * JSON.stringify that never throws: a value that cannot be serialized (too deep, circular, BigInt) keeps its
+ * primitive top-level fields, and each field that fails alone is replaced by `{ "unserializable": reason }`.
+ */
+export function safeStringify(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch (err) {
+    const reason = String((err as Error).message ?? err).slice(0, 200);
+    if (typeof value !== 'object' || value === null) return JSON.stringify({ unserializable: reason });
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      try {
+        JSON.stringify(v);
+        out[k] = v;
+      } catch (e) {
+        out[k] = { unserializable: String((e as Error).message ?? e).slice(0, 200) };
+      }
+    }
+    return JSON.stringify(out);
+  }
 }

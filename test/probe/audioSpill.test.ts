@@ -1,5 +1,5 @@
 /**
- * Answer audio kept on disk while a session runs (src/probe/audioSpill.ts): what comes back is byte for byte
+ * Answer audio kept on disk while a session runs (src/probe/audioSpill.ts, read back by src/trace/spilledAudio.ts): what comes back is byte for byte
  * what a recorder keeping it in memory holds, turns interleaved (a late delta of turn 1 after turn 2 began), and
  * the disk never loses a recording: a folder that is not there, or writes that start failing, keep the audio in
  * memory and say why.
@@ -9,7 +9,8 @@ import { writevSync } from 'node:fs';
 import { mkdtemp, readdir, stat, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AudioSpill, loadTraceAudio, SPILL_WRITE_BYTES, SPILL_WRITE_CHUNKS } from '../../src/probe/audioSpill.js';
+import { AudioSpill, SPILL_WRITE_BYTES, SPILL_WRITE_CHUNKS } from '../../src/probe/audioSpill.js';
+import { loadTraceAudio } from '../../src/trace/spilledAudio.js';
 import { TraceRecorder } from '../../src/probe/recorder.js';
 import type { Trace } from '../../src/trace/trace.js';
 import { testMeta } from '../helpers/traceMeta.js';

@@ -7,9 +7,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TraceRecorder } from '../../src/probe/recorder.js';
-import { jsonDepthExceeds, safeStringify } from '../../src/probe/safeJson.js';
+import { jsonDepthExceeds } from '../../src/probe/safeJson.js';
 import { responseIdOf, itemIdOf, sendForEventId } from '../../src/trace/ids.js';
-import { parseEvents, readTrace, serializeEvents, writeTrace } from '../../src/trace/traceFile.js';
+import { parseEvents, readTrace, safeStringify, serializeEvents, writeTrace } from '../../src/trace/traceFile.js';
 import { itemAudio } from '../../src/trace/trace.js';
 import { testMeta } from '../helpers/traceMeta.js';
 
