@@ -39,29 +39,3 @@ export function ms1(x: number): number {
 export function ratio3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
-
-/** The fields of a received entry that say which response and item it belongs to. */
-interface RecvIds {
-  responseId?: string | undefined;
-  itemId?: string | undefined;
-  event: Record<string, unknown>;
-  audio?: { responseId: string | undefined; itemId: string | undefined } | undefined;
-}
-
-/**
- * The response a received event belongs to: the id the recorder normalized (`RecvEntry.responseId`), else — for
- * traces written before it did, or built by hand — the audio ref's, `response_id`, or `response.id`.
- * The one place analysis works this out.
- */
-export function responseIdOf(e: RecvIds): string | undefined {
-  return nonEmpty(e.responseId) ?? nonEmpty(e.audio?.responseId) ?? nonEmpty(strAt(e.event, 'response_id')) ?? nonEmpty(strAt(e.event, 'response', 'id'));
-}
-
-/** The item a received event names: `RecvEntry.itemId`, else the audio ref's, `item_id`, or `item.id`. */
-export function itemIdOf(e: RecvIds): string | undefined {
-  return nonEmpty(e.itemId) ?? nonEmpty(e.audio?.itemId) ?? nonEmpty(strAt(e.event, 'item_id')) ?? nonEmpty(strAt(e.event, 'item', 'id'));
-}
-
-function nonEmpty(s: string | undefined): string | undefined {
-  return typeof s === 'string' && s !== '' ? s : undefined;
-}

@@ -2,12 +2,12 @@
  * Detection: a trace in, metrics, findings and verdicts out. Pure — no I/O, no clock, no randomness — so the
  * same trace always gives the same analysis, in production, in the benchmark and in tests.
  */
+import { itemIdOf } from '../trace/ids.js';
 import type { CloseEntry, Trace, TraceEntry } from '../trace/trace.js';
 import { resolveConfig, type DetectionConfig } from './config.js';
 import { connectionMetrics } from './connection.js';
 import { RUN_DETECTORS, TURN_DETECTORS } from './detectors/index.js';
 import { neverRan } from './detectors/connection.js';
-import { itemIdOf } from './fields.js';
 import { sortFindings, type Finding } from './findings.js';
 import { sanitizeTrace } from './sanitize.js';
 import { learnRates, type DetectionHistory } from './history.js';

@@ -3,12 +3,13 @@
  * docs/report-schema.md). Pure: built from the trace and its analysis, no clock — the same inputs give the same
  * bytes.
  */
+import { itemIdOf, responseIdOf } from '../trace/ids.js';
 import type { Trace, TransportKind, UpgradeRequestEntry, UpgradeResponseEntry } from '../trace/trace.js';
 import type { Dialect, Flavour } from '../realtime/flavours.js';
 import type { OutputModality, TurnDetection } from '../realtime/events.js';
 import { EV } from '../realtime/events.js';
 import type { DetectionConfig } from './config.js';
-import { itemIdOf, ms1, responseIdOf, strAt } from './fields.js';
+import { ms1, strAt } from './fields.js';
 import type { Finding, Verdict } from './findings.js';
 import type { ConnectionMetrics, RunAnalysis, TurnMetrics, TurnStatus } from './metrics.js';
 import { reportSummary, type ReportSummary } from './reportSummary.js';

@@ -3,13 +3,14 @@
  * numbers out.
  */
 import { BYTES_PER_MS } from '../audio/wav.js';
+import { itemIdOf, responseIdOf } from '../trace/ids.js';
 import type { CloseEntry, Trace } from '../trace/trace.js';
 import type { DetectionConfig } from './config.js';
 import { turnConnectionMetrics } from './connection.js';
 import { coverageMetrics } from './coverage.js';
 import { deliveryMetrics } from './delivery.js';
 import { expectedContent } from './expectedContent.js';
-import { itemIdOf, ms1, responseIdOf } from './fields.js';
+import { ms1 } from './fields.js';
 import type { Rates } from './history.js';
 import type { PlaybackMetrics, TurnMetrics } from './metrics.js';
 import { modelPlayback } from './playback.js';

@@ -3,8 +3,9 @@
  * Pure bookkeeping, no judgement.
  */
 import { EV } from '../realtime/events.js';
+import { itemIdOf, responseIdOf } from '../trace/ids.js';
 import type { AudioRef, RecvEntry, Trace, TraceEntry, TurnEndEntry, TurnStartEntry } from '../trace/trace.js';
-import { itemIdOf, responseIdOf, strAt } from './fields.js';
+import { strAt } from './fields.js';
 
 /** A received audio delta (its bytes are in the turn's output audio). */
 export type AudioDelta = RecvEntry & { audio: AudioRef };

@@ -7,9 +7,9 @@
  */
 import { objAt, strAt } from '../analysis/fields.js';
 import type { Report } from '../analysis/report.js';
+import { responseIdOf } from '../trace/ids.js';
 import type { RecvEntry, SendEntry, Trace } from '../trace/trace.js';
 import { EV } from '../realtime/events.js';
-import { responseIdOf } from './entryIds.js';
 import { iso } from './format.js';
 
 export interface TurnCorrelation {

@@ -7,8 +7,8 @@
  * types), `input[data-testid=event-search]`, rows `tr[data-type]`.
  */
 import { BYTES_PER_MS } from '../audio/wav.js';
+import { itemIdOf, responseIdOf } from '../trace/ids.js';
 import type { Trace, TraceEntry } from '../trace/trace.js';
-import { itemIdOf, responseIdOf } from './entryIds.js';
 import { escapeAttr, escapeText } from './escape.js';
 import { num, utc } from './format.js';
 

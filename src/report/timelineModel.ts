@@ -6,11 +6,11 @@
  */
 import { BYTES_PER_MS } from '../audio/wav.js';
 import type { ReportTurn } from '../analysis/report.js';
+import { responseIdOf } from '../trace/ids.js';
 import type { RecvEntry, Trace } from '../trace/trace.js';
 import { EV } from '../realtime/events.js';
 import type { Underrun } from '../analysis/metrics.js';
 import { objAt, strAt } from '../analysis/fields.js';
-import { responseIdOf } from './entryIds.js';
 import { peakEnvelope } from './envelope.js';
 
 /** Envelope bucket: one bar of the waveform per 40 ms of audio. */

@@ -1,21 +1,24 @@
 /**
- * The response and item an event names, worked out in one place: `response_id` (or `response.id` on
- * response.created / response.done) and `item_id` (or `item.id`). The recorder stores them on each recv entry
- * once (`RecvEntry.responseId` / `itemId`); `readTrace` fills them for traces written before that.
+ * The response and item an event belongs to, for the whole product (probe, analysis, reports): `response_id`
+ * (or `response.id` on response.created / response.done) and `item_id` (or `item.id`). An id is a non-empty
+ * string; an empty string names nothing. The recorder works both out once per received event and stores them on
+ * the entry (`RecvEntry.responseId` / `itemId`, via {@link idFields}); `readTrace` fills them for traces written
+ * before that. Readers of a trace use {@link responseIdOf} / {@link itemIdOf}, which fall back, for entries without
+ * a stored id (synthetic or hand-built ones), to the audio ref's id, then to the event's own fields.
  */
-import type { RecvEntry, SendEntry, TraceEntry } from './trace.js';
+import type { AudioRef, RecvEntry, SendEntry, TraceEntry } from './trace.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const field = (v: unknown, key: string): unknown => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>)[key] : undefined);
 
 /** The response id a raw server event names, if any. */
 export function eventResponseId(event: Record<string, unknown>): string | undefined {
-  return str(event.response_id) ?? str(field(event.response, 'id'));
+  return str(field(event, 'response_id')) ?? str(field(field(event, 'response'), 'id'));
 }
 
 /** The item id a raw server event names, if any. */
 export function eventItemId(event: Record<string, unknown>): string | undefined {
-  return str(event.item_id) ?? str(field(event.item, 'id'));
+  return str(field(event, 'item_id')) ?? str(field(field(event, 'item'), 'id'));
 }
 
 /** The normalized ids of an event, as properties to spread into a recv entry (absent when none). */
@@ -25,14 +28,22 @@ export function idFields(event: Record<string, unknown>): Pick<RecvEntry, 'respo
   return { ...(responseId !== undefined ? { responseId } : {}), ...(itemId !== undefined ? { itemId } : {}) };
 }
 
-/** The response a recv entry belongs to (its stored id, else worked out from the event). */
-export function responseIdOf(entry: RecvEntry): string | undefined {
-  return entry.responseId ?? eventResponseId(entry.event);
+/** What a received entry (recorded, read back, or made by analysis) carries that names its response and item. */
+export interface RecvIds {
+  responseId?: string | undefined;
+  itemId?: string | undefined;
+  event: Record<string, unknown>;
+  audio?: Pick<AudioRef, 'responseId' | 'itemId'> | undefined;
 }
 
-/** The item a recv entry names (its stored id, else worked out from the event). */
-export function itemIdOf(entry: RecvEntry): string | undefined {
-  return entry.itemId ?? eventItemId(entry.event);
+/** The response a received entry belongs to: its stored id, else its audio ref's, else the event's. */
+export function responseIdOf(e: RecvIds): string | undefined {
+  return str(e.responseId) ?? str(e.audio?.responseId) ?? eventResponseId(e.event);
+}
+
+/** The item a received entry names: its stored id, else its audio ref's, else the event's. */
+export function itemIdOf(e: RecvIds): string | undefined {
+  return str(e.itemId) ?? str(e.audio?.itemId) ?? eventItemId(e.event);
 }
 
 /** The client event an `error.event_id` (or any echoed client event id) names: the send entry that carried it. */

@@ -139,10 +139,11 @@ export interface RecvEntry extends Base {
   size: number;
   /**
    * The response this event belongs to (`response_id`, or `response.id` on response.created/done), worked out
-   * once by the recorder; analysis and reports read this instead of digging in `event`. Absent when none.
+   * once by the recorder; everyone reads it through `responseIdOf` (./ids.ts) instead of digging in `event`.
+   * Absent when none.
    */
   responseId?: string;
-  /** The item this event names (`item_id`, or `item.id`), worked out once by the recorder. Absent when none. */
+  /** The item this event names (`item_id`, or `item.id`), worked out once by the recorder; read with `itemIdOf`. Absent when none. */
   itemId?: string;
   /** The event as received, except that audio deltas lose their base64 `delta` (see `audio`). */
   event: Record<string, unknown>;

@@ -59,7 +59,7 @@ export function parseEvents(text: string, source = EVENTS_FILE): { meta: TraceMe
   return { meta, entries };
 }
 
-/** Traces written before the recorder stored normalized ids get them here (the one place). */
+/** Traces written before the recorder stored normalized ids get them here (read with idFields, ./ids.ts). */
 function fillIds(e: RecvEntry): void {
   if ('responseId' in e || 'itemId' in e || typeof e.event !== 'object' || e.event === null) return;
   Object.assign(e, idFields(e.event));

@@ -8,9 +8,9 @@
  */
 import { BYTES_PER_MS } from '../../audio/wav.js';
 import { EV } from '../../realtime/events.js';
+import { itemIdOf, responseIdOf } from '../../trace/ids.js';
 import type { RecvEntry, Trace, TraceEntry } from '../../trace/trace.js';
 import { readRtpLog } from '../../trace/rtpLog.js';
-import { strAt } from '../fields.js';
 import { buildTalkspurts, mediaTimelinePcm, type Blocked, type Talkspurt } from './timeline.js';
 
 /** The talkspurts of every turn that has an RTP log. */
@@ -66,11 +66,11 @@ function synthesize(trace: Trace, spurts: Map<number, Talkspurt[]>, timeOf: (p: 
 /** Which response (and its first output item) each talkspurt of a turn belongs to, in order. */
 function speakers(trace: Trace, turn: number): { responseId: string | undefined; itemId: string | undefined }[] {
   const recv = trace.entries.filter((e): e is RecvEntry => e.kind === 'recv' && e.turn === turn);
-  const started = recv.filter((e) => e.type === 'output_audio_buffer.started').map((e) => e.responseId ?? strAt(e.event, 'response_id'));
-  const ids = started.length ? started : recv.filter((e) => e.type === EV.responseCreated).map((e) => e.responseId);
+  const started = recv.filter((e) => e.type === 'output_audio_buffer.started').map(responseIdOf);
+  const ids = started.length ? started : recv.filter((e) => e.type === EV.responseCreated).map(responseIdOf);
   return ids.map((responseId) => {
-    const added = recv.find((e) => e.type === EV.outputItemAdded && (e.responseId ?? strAt(e.event, 'response_id')) === responseId);
-    return { responseId, itemId: added?.itemId ?? strAt(added?.event, 'item', 'id') };
+    const added = recv.find((e) => e.type === EV.outputItemAdded && responseIdOf(e) === responseId);
+    return { responseId, itemId: added && itemIdOf(added) };
   });
 }
 

@@ -9,6 +9,7 @@ import type WebSocket from 'ws';
 import { EV } from '../../realtime/events.js';
 import type { ResolvedEndpoint } from '../../realtime/flavours.js';
 import type { TraceRecorder } from '../recorder.js';
+import { responseIdOf } from '../../trace/ids.js';
 import type { Trace, TransportKind, WebRtcStage } from '../../trace/trace.js';
 import type { ConnectOutcome, PromptSlice, Transport } from '../transport.js';
 import type { EventWaiter } from '../waiter.js';
@@ -16,7 +17,7 @@ import { recordedPost } from './http.js';
 import { createPeer, FRAME_BYTES, FramePacer, negotiatedOpusPt, OpusCodec, RtpStream, type IceConfig } from './media.js';
 import { RtpReceiver, type MediaSink } from './receiver.js';
 import { EventDedup, isAudioDelta, openSideband } from './sideband.js';
-import { parseValue, speaks, str, takeFrame, unifiedForm, waitFor } from './wire.js';
+import { parseValue, speaks, takeFrame, unifiedForm, waitFor } from './wire.js';
 import { webrtcUrls } from './urls.js';
 
 export interface WebRtcOptions {
@@ -239,7 +240,7 @@ export class WebRtcTransport implements Transport {
     const entry = this.d.rec.recordFrame(typeof data === 'string' ? Buffer.from(data, 'utf8') : data, typeof data !== 'string', t);
     if (this.d.rec.limitExceeded) return void this.#stopForLimit();
     if (!entry) return;
-    const responseId = entry.responseId ?? str(entry.event.response_id) ?? str((entry.event.response as { id?: unknown } | undefined)?.id);
+    const responseId = responseIdOf(entry);
     if (entry.type === EV.responseCreated && speaks(entry.event)) {
       this.#queued.push(entry.turn);
       if (this.#playing.size === 0) this.#armMediaDeadline();

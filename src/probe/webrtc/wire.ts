@@ -18,10 +18,6 @@ export function speaks(event: Record<string, unknown>): boolean {
   return !Array.isArray(m) || m.includes('audio');
 }
 
-export function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
 export function parseValue(text: string): string | undefined {
   try {
     const v = (JSON.parse(text) as { value?: unknown; client_secret?: { value?: unknown } }).value ?? (JSON.parse(text) as { client_secret?: { value?: unknown } }).client_secret?.value;
