@@ -7,24 +7,23 @@ import { join, relative } from 'node:path';
 import { parseWav } from '../audio/wav.js';
 import { InputError } from '../errors.js';
 import type { Trace } from '../trace/trace.js';
-import { EVENTS_FILE, parseEvents, promptWavName, readTrace, turnWavName } from '../trace/traceFile.js';
+import { EVENTS_GZ, EVENTS_JSONL, promptWavName, turnWavName } from '../store/layout.js';
+import { parseEvents, readTrace } from '../trace/traceFile.js';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 
-export const GZ_EVENTS_FILE = `${EVENTS_FILE}.gz`;
-
 /** The trace of a run folder; events.jsonl wins when both it and events.jsonl.gz are present. */
 export async function readRunFolder(dir: string): Promise<Trace> {
-  const plain = await exists(join(dir, EVENTS_FILE));
-  if (!plain && !(await exists(join(dir, GZ_EVENTS_FILE)))) {
+  const plain = await exists(join(dir, EVENTS_JSONL));
+  if (!plain && !(await exists(join(dir, EVENTS_GZ)))) {
     const below = await runFoldersBelow(dir);
     if (below.length) {
       const shown = below.slice(0, 5).map((d) => relative(dir, d) || '.').join(', ');
       throw new InputError(dir, `is not a run folder, but has ${below.length} below it (${shown}${below.length > 5 ? ', …' : ''}); pass one of them`);
     }
   }
-  if (plain || !(await exists(join(dir, GZ_EVENTS_FILE)))) return readTrace(dir);
-  const path = join(dir, GZ_EVENTS_FILE);
+  if (plain || !(await exists(join(dir, EVENTS_GZ)))) return readTrace(dir);
+  const path = join(dir, EVENTS_GZ);
   let text: string;
   try {
     text = (await promisify(gunzip)(await readFile(path))).toString('utf8');
@@ -50,7 +49,7 @@ export async function runFoldersBelow(dir: string, depth = 8, limit = 200): Prom
   const walk = async (d: string, left: number): Promise<void> => {
     if (left < 0 || found.length >= limit) return;
     const entries = await readdir(d, { withFileTypes: true }).catch(() => []);
-    if (entries.some((e) => e.isFile() && (e.name === EVENTS_FILE || e.name === GZ_EVENTS_FILE))) {
+    if (entries.some((e) => e.isFile() && (e.name === EVENTS_JSONL || e.name === EVENTS_GZ))) {
       found.push(d);
       return;
     }

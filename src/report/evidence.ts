@@ -14,7 +14,8 @@ import { crc32, deflateRaw } from 'node:zlib';
 import { Zip, ZipPassThrough, type ZipInputFile } from 'fflate';
 import { wavParts } from '../audio/wav.js';
 import type { Report } from '../analysis/report.js';
-import { EVENTS_FILE, serializeEvents, traceAudio } from '../trace/traceFile.js';
+import { EVENTS_JSONL } from '../store/layout.js';
+import { serializeEvents, traceAudio } from '../trace/traceFile.js';
 import type { Trace } from '../trace/trace.js';
 import { scrub } from '../realtime/redact.js';
 import { configurationProblem } from './configuration.js';
@@ -57,7 +58,7 @@ export async function evidenceZipParts(input: EvidenceInput): Promise<Uint8Array
       ? [WHAT_TO_FIX_FILE, scrub(`${config.what}\n\nWhat to fix: ${config.fix}\n\nThis is a configuration problem of the canary, not a service incident: no support case is needed.\n`, secrets)]
       : [SUPPORT_SUMMARY_FILE, scrub(`${supportSummary(report, correlationOf(report, trace))}\n`, secrets)],
     ['report.json', scrub(JSON.stringify(report, null, 2), secrets)],
-    [EVENTS_FILE, input.events ?? (await serializeEvents(trace, secrets))],
+    [EVENTS_JSONL, input.events ?? (await serializeEvents(trace, secrets))],
   ];
   const deflated = await Promise.all(
     texts.map(async ([name, text]) => {

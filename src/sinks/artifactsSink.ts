@@ -9,7 +9,6 @@
  */
 import type { HistorySample } from '../analysis/history.js';
 import type { Report } from '../analysis/report.js';
-import { rtpLogName } from '../trace/rtpLog.js';
 import { wavParts } from '../audio/wav.js';
 import { EVIDENCE_ZIP, evidenceZipParts } from '../report/evidence.js';
 import { serializeEvents, traceAudio } from '../trace/traceFile.js';
@@ -17,7 +16,7 @@ import type { Trace } from '../trace/trace.js';
 import { scrub } from '../realtime/redact.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { gzipText } from '../store/gzip.js';
-import { EVENTS_GZ, REPORT_JSON, historyPath } from '../store/layout.js';
+import { EVENTS_GZ, REPORT_JSON, historyPath, rtpLogName } from '../store/layout.js';
 import { errorText } from './fanOut.js';
 import type { RunArtifacts, RunSink } from './runSink.js';
 

@@ -6,6 +6,7 @@
  * runs/<yyyy>/<mm>/<dd>/<runId>/<region>/<target>/events.jsonl.gz   every frame of the run, gzip-compressed
  * runs/<yyyy>/<mm>/<dd>/<runId>/<region>/<target>/turn-<n>.wav      answer audio of turn n
  * runs/<yyyy>/<mm>/<dd>/<runId>/<region>/<target>/prompt-<n>.wav    prompt audio of turn n
+ * runs/<yyyy>/<mm>/<dd>/<runId>/<region>/<target>/rtp-<n>.bin       WebRTC: the received RTP packets of turn n
  * runs/<yyyy>/<mm>/<dd>/<runId>/<region>/<target>/report.json       the analysis report
  * runs/<yyyy>/<mm>/<dd>/<runId>/<region>/<target>/report.html       the same report for people
  * latest/<region>/<target>.json                                     RunSummary of the newest run
@@ -25,10 +26,15 @@ import { createHash } from 'node:crypto';
 
 /** The dashboard page at the root of the container. */
 export const DASHBOARD_PATH = 'index.html';
-/** File names inside a run folder. */
-export const EVENTS_GZ = 'events.jsonl.gz';
+/** File names inside a run folder. The event log is written plain (`events.jsonl`) by `probe --out`, compressed in the store. */
+export const EVENTS_JSONL = 'events.jsonl';
+export const EVENTS_GZ = `${EVENTS_JSONL}.gz`;
 export const REPORT_JSON = 'report.json';
 export const REPORT_HTML = 'report.html';
+/** The answer audio, the prompt audio and (WebRTC) the RTP log of turn n. */
+export const turnWavName = (turn: number): string => `turn-${turnNumber(turn)}.wav`;
+export const promptWavName = (turn: number): string => `prompt-${turnNumber(turn)}.wav`;
+export const rtpLogName = (turn: number): string => `rtp-${turnNumber(turn)}.bin`;
 
 const MAX_SEGMENT = 80;
 
@@ -65,8 +71,6 @@ export interface RunPaths {
   events: string;
   reportJson: string;
   reportHtml: string;
-  turnWav(turn: number): string;
-  promptWav(turn: number): string;
 }
 
 /**
@@ -81,8 +85,6 @@ export function runPaths(runId: string, roundStartedAt: Date | string, region: s
     events: dir + EVENTS_GZ,
     reportJson: dir + REPORT_JSON,
     reportHtml: dir + REPORT_HTML,
-    turnWav: (turn) => `${dir}turn-${turnNumber(turn)}.wav`,
-    promptWav: (turn) => `${dir}prompt-${turnNumber(turn)}.wav`,
   };
 }
 

@@ -12,8 +12,6 @@ export const RTP_LOG_VERSION = 1;
 export const RTP_RECORD_BYTES = 24;
 const HEADER_BYTES = 8;
 
-export const rtpLogName = (turn: number): string => `rtp-${turn}.bin`;
-
 export interface RtpRecord {
   /** Receive time, ms since the session started. */
   t: number;

@@ -1,7 +1,8 @@
 /**
  * The trace on disk: `events.jsonl` (meta line first, then one entry per line), `turn-<n>.wav` (output
- * audio) and `prompt-<n>.wav` (prompt audio). Reading them back gives the same Trace, so analysis and reports
- * work from these files alone. Known secret values (and key-like text) are scrubbed from every line written.
+ * audio), `prompt-<n>.wav` (prompt audio) and, for WebRTC, `rtp-<n>.bin` (./rtpLog.ts); the names are the
+ * layout's (src/store/layout.ts). Reading them back gives the same Trace, so analysis and reports work from
+ * these files alone. Known secret values (and key-like text) are scrubbed from every line written.
  * Writing never throws on what a trace holds: an entry that cannot be serialized is written degraded ({@link safeStringify}).
  */
 import { mkdir, readFile, writeFile, readdir } from 'node:fs/promises';
@@ -9,13 +10,9 @@ import { join } from 'node:path';
 import { parseWav, wavParts } from '../audio/wav.js';
 import { InputError } from '../errors.js';
 import { scrub } from '../realtime/redact.js';
+import { EVENTS_JSONL, promptWavName, rtpLogName, turnWavName } from '../store/layout.js';
 import { idFields } from './ids.js';
-import { rtpLogName } from './rtpLog.js';
 import { TRACE_FORMAT_VERSION, type RecvEntry, type Trace, type TraceEntry, type TraceMeta } from './trace.js';
-
-export const EVENTS_FILE = 'events.jsonl';
-export const turnWavName = (turn: number): string => `turn-${turn}.wav`;
-export const promptWavName = (turn: number): string => `prompt-${turn}.wav`;
 
 /** Entries serialized between two yields to the event loop. */
 const SERIALIZE_SLICE = 2000;
@@ -36,7 +33,7 @@ export async function serializeEvents(trace: Trace, secrets: readonly string[] =
 }
 
 /** Parses events.jsonl text. Throws InputError naming the source and line. */
-export function parseEvents(text: string, source = EVENTS_FILE): { meta: TraceMeta; entries: TraceEntry[] } {
+export function parseEvents(text: string, source = EVENTS_JSONL): { meta: TraceMeta; entries: TraceEntry[] } {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   if (lines.length === 0) throw new InputError(source, 'is empty');
   const parsed = lines.map((line, i) => {
@@ -77,7 +74,7 @@ export function* traceAudio(trace: Trace): Generator<[name: string, pcm: Buffer]
 /** Writes the trace files into `dir` (created if needed). Returns the file names written. */
 export async function writeTrace(dir: string, trace: Trace, secrets: readonly string[] = []): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, EVENTS_FILE), await serializeEvents(trace, secrets));
+  await writeFile(join(dir, EVENTS_JSONL), await serializeEvents(trace, secrets));
   const wavs: string[] = [];
   for (const [name, pcm] of traceAudio(trace)) {
     await writeFile(join(dir, name), wavParts(pcm));
@@ -85,18 +82,18 @@ export async function writeTrace(dir: string, trace: Trace, secrets: readonly st
   }
   const rtp = [...(trace.rtp ?? [])].map(([turn, log]): [string, Buffer] => [rtpLogName(turn), log]);
   for (const [name, log] of rtp) await writeFile(join(dir, name), log);
-  return [EVENTS_FILE, ...wavs, ...rtp.map(([name]) => name)];
+  return [EVENTS_JSONL, ...wavs, ...rtp.map(([name]) => name)];
 }
 
 /** Reads a trace back from a run folder. */
 export async function readTrace(dir: string): Promise<Trace> {
   let text: string;
   try {
-    text = await readFile(join(dir, EVENTS_FILE), 'utf8');
+    text = await readFile(join(dir, EVENTS_JSONL), 'utf8');
   } catch {
-    throw new InputError(dir, `has no ${EVENTS_FILE}; is it a run folder written by "realtime-canary probe"?`);
+    throw new InputError(dir, `has no ${EVENTS_JSONL}; is it a run folder written by "realtime-canary probe"?`);
   }
-  const { meta, entries } = parseEvents(text, join(dir, EVENTS_FILE));
+  const { meta, entries } = parseEvents(text, join(dir, EVENTS_JSONL));
   const names = new Set(await readdir(dir));
   const readWavs = async (name: (turn: number) => string): Promise<Map<number, Buffer>> => {
     const out = new Map<number, Buffer>();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBlobStore } from '../../src/store/blobStore.js';
 import type { ArtifactStore } from '../../src/store/artifactStore.js';
 import { gunzipText, gzipText } from '../../src/store/gzip.js';
-import { dailyIndexPath, runPaths } from '../../src/store/layout.js';
+import { dailyIndexPath, runPaths, turnWavName } from '../../src/store/layout.js';
 import { startAzurite, type Azurite } from '../helpers/azurite.js';
 
 let azurite: Azurite;
@@ -20,14 +20,14 @@ describe('blob store on Azurite', () => {
     const events = '{"kind":"meta"}\n{"kind":"frame","n":1}\n';
     await store.put(paths.events, await gzipText(events), 'application/gzip');
     await store.put(paths.reportJson, JSON.stringify({ ok: true }), 'application/json');
-    await store.put(paths.turnWav(1), Buffer.from([0, 1, 2, 255]), 'audio/wav');
+    await store.put(paths.dir + turnWavName(1), Buffer.from([0, 1, 2, 255]), 'audio/wav');
 
     expect(await gunzipText((await store.get(paths.events))!)).toBe(events);
     expect(await store.readJson(paths.reportJson)).toEqual({ ok: true });
-    expect([...(await store.get(paths.turnWav(1)))!]).toEqual([0, 1, 2, 255]);
+    expect([...(await store.get(paths.dir + turnWavName(1)))!]).toEqual([0, 1, 2, 255]);
     expect(await store.get(`${paths.dir}missing.json`)).toBeUndefined();
     expect(await store.readJson('nothing/here.json')).toBeUndefined();
-    expect(await store.list(paths.dir)).toEqual([paths.events, paths.reportJson, paths.turnWav(1)].sort());
+    expect(await store.list(paths.dir)).toEqual([paths.events, paths.reportJson, paths.dir + turnWavName(1)].sort());
     expect(await store.list('no-such-prefix/')).toEqual([]);
   });
 

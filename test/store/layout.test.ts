@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { alertStatePath, contentTypeFor, dailyIndexPath, latestPath, runPaths, safeSegment } from '../../src/store/layout.js';
+import { alertStatePath, contentTypeFor, dailyIndexPath, latestPath, promptWavName, rtpLogName, runPaths, safeSegment, turnWavName } from '../../src/store/layout.js';
 
 describe('blob layout', () => {
   it('lays out one run of one target under the round’s UTC day', () => {
     const p = runPaths('20261102T235930Z-ab12', '2026-11-02T23:59:30Z', 'swedencentral', 'aoai-sweden');
     expect(p.dir).toBe('runs/2026/11/02/20261102T235930Z-ab12/swedencentral/aoai-sweden/');
     expect(p.events).toBe(`${p.dir}events.jsonl.gz`);
-    expect(p.turnWav(3)).toBe(`${p.dir}turn-3.wav`);
-    expect(p.promptWav(0)).toBe(`${p.dir}prompt-0.wav`);
+    expect(p.dir + turnWavName(3)).toBe(`${p.dir}turn-3.wav`);
+    expect(p.dir + promptWavName(0)).toBe(`${p.dir}prompt-0.wav`);
+    expect(p.dir + rtpLogName(2)).toBe(`${p.dir}rtp-2.bin`);
     expect(p.reportJson).toBe(`${p.dir}report.json`);
     expect(p.reportHtml).toBe(`${p.dir}report.html`);
-    expect(() => p.turnWav(-1)).toThrow(RangeError);
+    expect(() => turnWavName(-1)).toThrow(RangeError);
     // A time with an offset is converted to UTC: still 2 November in UTC.
     expect(runPaths('r', '2026-11-03T01:00:00+02:00', 'x', 'y').dir).toBe('runs/2026/11/02/r/x/y/');
   });
