@@ -20,7 +20,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { analyzeTrace } from '../src/analysis/index.js';
-import { loadCatalog } from '../src/probe/prompts.js';
+import { loadCatalog } from '../src/prompts/catalog.js';
 import { SEED, buildCorpus, type Corpus } from './detect/corpus.js';
 import { expectationOf } from './detect/expected.js';
 import { buildRealWireCorpus } from './detect/realWire.js';

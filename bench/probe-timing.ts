@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { runProbe } from '../src/probe/session.js';
-import { loadCatalog } from '../src/probe/prompts.js';
+import { loadCatalog } from '../src/prompts/catalog.js';
 import { resolveEndpoint } from '../src/realtime/flavours.js';
 import { lagStats, type LagStats } from './lag.js';
 import { startSimProcess } from './simProcess.js';

@@ -6,7 +6,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Scenario } from '../src/sim/index.js';
-import type { PromptSpec } from '../src/probe/prompts.js';
+import type { PromptSpec } from '../src/prompts/catalog.js';
 
 export interface SimProcess {
   port: number;

@@ -10,7 +10,7 @@ import { fork } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadCatalog } from '../src/probe/prompts.js';
+import { loadCatalog } from '../src/prompts/catalog.js';
 import { runProbe } from '../src/probe/session.js';
 import { entriesOfKind, type Trace } from '../src/trace/trace.js';
 import { readRtpLog } from '../src/trace/rtpLog.js';

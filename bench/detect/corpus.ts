@@ -19,7 +19,7 @@
  * some are placed in a natural pause or at a word's end, where the truth is the merged run.
  */
 import { speak, type Fault, type Scenario, type SpokenAnswer } from '../../src/sim/index.js';
-import type { PromptSpec } from '../../src/probe/prompts.js';
+import type { PromptSpec } from '../../src/prompts/catalog.js';
 import { dialectOf as flavourDialect, type Flavour } from '../../src/realtime/flavours.js';
 import { expectationOf, type Expectation } from './expected.js';
 

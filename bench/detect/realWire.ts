@@ -9,7 +9,7 @@
  * Expected codes per kind live in expected.ts.
  */
 import { longAnswer } from '../../src/sim/builtin-scenarios.js';
-import type { PromptSpec } from '../../src/probe/prompts.js';
+import type { PromptSpec } from '../../src/prompts/catalog.js';
 import type { Fault, OpenAIRefusal, Scenario } from '../../src/sim/index.js';
 import { BYTES_PER_MS, caseBuilder, corpusCatalog, placeGap, trueGaps, type Corpus, type Flavour, type TruthGap } from './corpus.js';
 

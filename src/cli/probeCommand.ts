@@ -1,7 +1,7 @@
 /** `realtime-canary probe`: one session against one endpoint; writes the run folder (with report.html) and prints a summary. */
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { loadCatalog, resolvePrompts } from '../probe/prompts.js';
+import { loadCatalog, resolvePrompts } from '../prompts/catalog.js';
 import { PROBE_DEFAULTS, targetSecrets, type Pace, type ProbeOptions } from '../probe/session.js';
 import { scrub } from '../realtime/redact.js';
 import { configurationProblem } from '../report/configuration.js';

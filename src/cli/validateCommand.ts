@@ -9,7 +9,7 @@ import { loadSettings, type CanarySettings } from '../config/settings.js';
 import { parseTargets, type TargetConfig } from '../config/targets.js';
 import { readFileSync } from 'node:fs';
 import { ConfigError, InputError } from '../errors.js';
-import { loadCatalog } from '../probe/prompts.js';
+import { loadCatalog } from '../prompts/catalog.js';
 import { redactUrl } from '../realtime/redact.js';
 import { probeTarget } from '../runner/probeTarget.js';
 import { createStore, entraCredential } from '../runner/roundDeps.js';

@@ -7,7 +7,7 @@
 import type { CanarySettings } from '../config/settings.js';
 import type { TargetConfig } from '../config/targets.js';
 import { ConfigError, InputError } from '../errors.js';
-import { resolvePrompts, type PromptSpec } from '../probe/prompts.js';
+import { resolvePrompts, type PromptSpec } from '../prompts/catalog.js';
 import { resolveEndpoint, type ResolvedEndpoint } from '../realtime/flavours.js';
 import { isKeyVaultReference, keyVaultReferences, type Env } from './settingsSource.js';
 

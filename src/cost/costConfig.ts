@@ -11,7 +11,7 @@ import type { Report } from '../analysis/report.js';
 import { DEFAULT_SCHEDULE, loadSettings, type CanarySettings } from '../config/settings.js';
 import { parseTargets, type TargetConfig } from '../config/targets.js';
 import { ConfigError, InputError } from '../errors.js';
-import { loadCatalog, type PromptSpec } from '../probe/prompts.js';
+import { loadCatalog, type PromptSpec } from '../prompts/catalog.js';
 import { bicepParams } from './bicepparam.js';
 import { projectCost, type Projection, type ProjectionInput } from './projection.js';
 

@@ -12,7 +12,7 @@ import { runRound, type RoundDeps, type RoundLog, type RoundResult } from '../ru
 import { costHooks } from '../runner/costHooks.js';
 import type { RoundHooks } from '../runner/hooks.js';
 import { createNotifier, createRoundTelemetry, createStore, entraCredential, reportRendering, settingSecrets } from '../runner/roundDeps.js';
-import { loadCatalog } from '../probe/prompts.js';
+import { loadCatalog } from '../prompts/catalog.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 
 type Env = Record<string, string | undefined>;

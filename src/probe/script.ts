@@ -10,7 +10,7 @@ import { sessionUpdateEvent } from '../realtime/events.js';
 import type { Dialect } from '../realtime/flavours.js';
 import { BYTES_PER_MS } from '../audio/wav.js';
 import type { LoopMonitor } from './loopMonitor.js';
-import type { PromptSpec } from './prompts.js';
+import type { PromptSpec } from '../prompts/catalog.js';
 import type { TraceRecorder } from './recorder.js';
 import type { ResolvedProbeOptions } from './session.js';
 import type { SessionEndEntry, TurnOutcome } from '../trace/trace.js';

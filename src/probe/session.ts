@@ -13,7 +13,7 @@ import { isAzure, type ResolvedEndpoint } from '../realtime/flavours.js';
 import { redactUrl, urlSecrets } from '../realtime/redact.js';
 import { AudioSpill } from './audioSpill.js';
 import { LoopMonitor } from './loopMonitor.js';
-import type { PromptSpec } from './prompts.js';
+import type { PromptSpec } from '../prompts/catalog.js';
 import { DEFAULT_SESSION_LIMITS, TraceRecorder } from './recorder.js';
 import { ScriptedSession } from './script.js';
 import { TRACE_FORMAT_VERSION, type SessionEndEntry, type SessionLimits, type Trace, type TraceOptions, type TransportKind } from '../trace/trace.js';

@@ -9,7 +9,7 @@ import type { RunHtmlOptions } from '../report/runHtml.js';
 import type { Report } from '../analysis/report.js';
 import type { CanarySettings } from '../config/settings.js';
 import { roundPrices } from '../cost/roundPrices.js';
-import type { PromptSpec } from '../probe/prompts.js';
+import type { PromptSpec } from '../prompts/catalog.js';
 import type { Trace } from '../trace/trace.js';
 import type { Notification } from '../sinks/alertState.js';
 import type { ArtifactStore } from '../store/artifactStore.js';

@@ -14,7 +14,7 @@ import type { CanarySettings } from '../config/settings.js';
 import type { TargetConfig } from '../config/targets.js';
 import { msUntil, withDeadline } from '../deadline.js';
 import { ConfigError } from '../errors.js';
-import { loadCatalog, type PromptSpec } from '../probe/prompts.js';
+import { loadCatalog, type PromptSpec } from '../prompts/catalog.js';
 import { newRunId, type ProbeOptions } from '../probe/session.js';
 import type { Trace } from '../trace/trace.js';
 import type { RunHtmlOptions } from '../report/runHtml.js';

@@ -13,7 +13,7 @@ import type { CanarySettings } from '../config/settings.js';
 import type { TargetConfig } from '../config/targets.js';
 import { withDeadline } from '../deadline.js';
 import { loadTraceAudio } from '../trace/spilledAudio.js';
-import { resolvePrompts, type PromptSpec } from '../probe/prompts.js';
+import { resolvePrompts, type PromptSpec } from '../prompts/catalog.js';
 import { runProbe, targetSecrets, type ProbeOptions, type ProbeTarget } from '../probe/session.js';
 import { targetTransport } from '../probe/webrtc/factory.js';
 import type { Trace } from '../trace/trace.js';

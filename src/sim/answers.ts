@@ -5,7 +5,7 @@
  * prompt's text. Anything else gets the default answer (the count-to-twenty answer).
  */
 import { BYTES_PER_MS } from '../audio/wav.js';
-import type { PromptSpec } from '../probe/prompts.js';
+import type { PromptSpec } from '../prompts/catalog.js';
 import { firstSpeechMs, type VadSettings } from './vad.js';
 
 /** Used when the catalogue has no `count-to-twenty` entry. */

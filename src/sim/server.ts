@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_AZURE_PREVIEW_API_VERSION, isAzure, type Flavour } from '../realtime/flavours.js';
-import { loadCatalog, type PromptSpec } from '../probe/prompts.js';
+import { loadCatalog, type PromptSpec } from '../prompts/catalog.js';
 import { createAnswerBook } from './answers.js';
 import { BUILTIN_SCENARIOS } from './builtin-scenarios.js';
 import { SimConnection, type ServerSendObserver } from './connection.js';

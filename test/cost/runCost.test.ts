@@ -12,7 +12,7 @@ import { analyzeTrace } from '../../src/analysis/index.js';
 import { runCost, usageTokens } from '../../src/analysis/cost.js';
 import { DEFAULT_PRICES, lookupPrice, parsePrices, type PriceTable } from '../../src/analysis/prices.js';
 import { buildReport } from '../../src/analysis/report.js';
-import { loadCatalog } from '../../src/probe/prompts.js';
+import { loadCatalog } from '../../src/prompts/catalog.js';
 import { readTrace } from '../../src/trace/traceFile.js';
 import { runOne } from '../../src/runner/runOne.js';
 import { resolveEndpoint } from '../../src/realtime/flavours.js';

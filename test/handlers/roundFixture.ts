@@ -9,7 +9,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { InvocationContext, type Timer } from '@azure/functions';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
-import { loadCatalog, type PromptSpec } from '../../src/probe/prompts.js';
+import { loadCatalog, type PromptSpec } from '../../src/prompts/catalog.js';
 import { makeCanaryHandler, type HandlerOverrides } from '../../src/handlers/canaryRound.js';
 import type { RoundResult } from '../../src/runner/round.js';
 import { startAzurite, type Azurite } from '../helpers/azurite.js';

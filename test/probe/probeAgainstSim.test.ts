@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import { runProbe, type ProbeOptions } from '../../src/probe/session.js';
-import { loadCatalog, type PromptSpec } from '../../src/probe/prompts.js';
+import { loadCatalog, type PromptSpec } from '../../src/prompts/catalog.js';
 import { resolveEndpoint, type Flavour } from '../../src/realtime/flavours.js';
 import { entriesOfKind, received, type RecvEntry, type Trace } from '../../src/trace/trace.js';
 

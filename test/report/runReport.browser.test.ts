@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Report } from '../../src/analysis/report.js';
 import { reportCommand } from '../../src/cli/reportCommand.js';
-import { loadCatalog } from '../../src/probe/prompts.js';
+import { loadCatalog } from '../../src/prompts/catalog.js';
 import { writeTrace } from '../../src/trace/traceFile.js';
 import { resolveEndpoint } from '../../src/realtime/flavours.js';
 import { renderRunHtml } from '../../src/report/runHtml.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../src/probe/prompts.js';
+import { loadCatalog } from '../../src/prompts/catalog.js';
 import { sessionUpdateEvent } from '../../src/realtime/events.js';
 import { createAnswerBook, DEFAULT_ANSWER, startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import { KEY, TestClient, testCatalog } from './helpers.js';

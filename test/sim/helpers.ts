@@ -3,7 +3,7 @@
  * probe, synthetic prompts and audio measurements. Deliberately independent of src/probe.
  */
 import WebSocket from 'ws';
-import type { PromptSpec } from '../../src/probe/prompts.js';
+import type { PromptSpec } from '../../src/prompts/catalog.js';
 import { sessionUpdateEvent } from '../../src/realtime/events.js';
 import type { RunningSimulator } from '../../src/sim/index.js';
 

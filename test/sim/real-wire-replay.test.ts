@@ -11,7 +11,7 @@ import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { analyzeTrace, isFailing } from '../../src/analysis/index.js';
-import type { PromptSpec } from '../../src/probe/prompts.js';
+import type { PromptSpec } from '../../src/prompts/catalog.js';
 import { runProbe } from '../../src/probe/session.js';
 import type { RecvEntry, Trace } from '../../src/trace/trace.js';
 import { resolveEndpoint } from '../../src/realtime/flavours.js';

@@ -2,7 +2,7 @@
  * Shared set-up of the WebRTC tests: the simulator with short answers (so a turn plays out in seconds over
  * real-time RTP) and WebRTC scenarios that put each RTP fault on turn 1, and a probe over loopback.
  */
-import { loadCatalog, type PromptSpec } from '../../src/probe/prompts.js';
+import { loadCatalog, type PromptSpec } from '../../src/prompts/catalog.js';
 import { runProbe, type ProbeOptions } from '../../src/probe/session.js';
 import { webrtcTransportWith } from '../../src/probe/webrtc/factory.js';
 import type { WebRtcOptions } from '../../src/probe/webrtc/transport.js';

@@ -1,13 +1,14 @@
 /**
- * Fixed spoken prompts. The catalogue (`prompts/catalog.json`) lists each prompt's id, its text, a reference
- * answer (what the simulator says) and what a correct answer must contain. Users may add their own WAV files;
- * a WAV that is not PCM16 / 24 kHz / mono is converted, or rejected with an error naming the file.
+ * The prompt catalogue, in its own folder because both the probe (what it says) and the simulator (what it
+ * answers) read it. The catalogue (`prompts/catalog.json`) lists the fixed spoken prompts: each one's id, its
+ * text, a reference answer (what the simulator says) and what a correct answer must contain. Users may add their
+ * own WAV files; a WAV that is not PCM16 / 24 kHz / mono is converted, or rejected with an error naming the file.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InputError, ConfigError } from '../errors.js';
 import { wavToPcm16, BYTES_PER_MS } from '../audio/wav.js';
+import { packageFile } from '../version.js';
 
 export interface PromptSpec {
   id: string;
@@ -28,15 +29,11 @@ interface CatalogEntry {
   file: string;
 }
 
-/** The repository's prompts folder, found relative to this module (works from src/ and dist/src/). */
+/** The repository's prompts folder (`prompts/`, next to package.json), found from the installed package. */
 export function defaultPromptsDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const candidate = join(dir, 'prompts', 'catalog.json');
-    if (existsSync(candidate)) return join(dir, 'prompts');
-    dir = dirname(dir);
-  }
-  throw new ConfigError('prompts', 'cannot find prompts/catalog.json next to the installed package');
+  const catalog = packageFile(join('prompts', 'catalog.json'));
+  if (catalog === undefined) throw new ConfigError('prompts', 'cannot find prompts/catalog.json next to the installed package');
+  return dirname(catalog);
 }
 
 const MIN_PROMPT_MS = 100;

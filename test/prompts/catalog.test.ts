@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCatalog, resolvePrompts } from '../../src/probe/prompts.js';
+import { loadCatalog, resolvePrompts } from '../../src/prompts/catalog.js';
 import { encodeWav } from '../../src/audio/wav.js';
 
 describe('prompts', () => {
