@@ -7,6 +7,7 @@
  * Positions (`atMs`) are on the as-heard timeline of the talkspurt (ms of playout, underruns included), where the
  * listener's silence starts. Pure.
  */
+import { FRAME_MS } from '../../media/frames.js';
 import type { DetectionConfig } from '../config.js';
 import type { Finding } from '../findings.js';
 import { ms1 } from '../fields.js';
@@ -23,7 +24,6 @@ const RECOVERY_WINDOW_MS = 1_500;
 const EXCURSION_MS = 20;
 /** Underruns of one jitter burst closer than this (heard ms) are one finding. */
 const JITTER_CLUSTER_MS = 2_000;
-const FRAME_MS = 20;
 
 /**
  * Media findings of one turn. Arrival gaps mostly covered by `blocked` (the probe itself was not running) are

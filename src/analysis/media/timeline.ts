@@ -8,6 +8,7 @@
  * Pure: records in, numbers out.
  */
 import { BYTES_PER_MS } from '../../audio/wav.js';
+import { FRAME_MS, TICKS_PER_MS } from '../../media/frames.js';
 import type { RtpRecord } from '../../trace/rtpLog.js';
 
 /** One packet on both timelines. */
@@ -44,9 +45,6 @@ export interface Talkspurt {
   /** Length of what the listener heard, underruns included, ms. */
   heardMs: number;
 }
-
-const TICKS_PER_MS = 48;
-const FRAME_MS = 20;
 
 /** An interval in which the probe's own event loop was blocked (a `probe-stall` entry), trace clock. */
 export interface Blocked {

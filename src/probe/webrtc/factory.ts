@@ -5,7 +5,7 @@
  */
 import type { TransportKind } from '../../trace/trace.js';
 import type { TransportFactory } from '../transport.js';
-import type { IceConfig } from './media.js';
+import type { IceConfig } from '../../media/webrtc.js';
 import type { WebRtcOptions } from './transport.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);

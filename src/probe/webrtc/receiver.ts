@@ -4,7 +4,7 @@
  * audio. The first packet after a response starts clears that response's media deadline.
  */
 import type { RtpPacket } from 'werift';
-import { OpusCodec } from './media.js';
+import { OpusCodec } from '../../media/webrtc.js';
 import { RtpLogWriter } from '../../trace/rtpLog.js';
 
 /** Where decoded output audio goes (the recorder's per-turn output audio). */

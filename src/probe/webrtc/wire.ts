@@ -2,7 +2,7 @@
  * Small pure pieces of the WebRTC transport: reading the ephemeral key, the unified multipart form, cutting prompt
  * audio into 20 ms frames, and waiting on a werift event with a deadline.
  */
-import { FRAME_BYTES } from './media.js';
+import { FRAME_BYTES } from '../../media/frames.js';
 
 /** The unified `/realtime/calls` form: the SDP offer and the session, posted with the standard key. */
 export function unifiedForm(standard: Record<string, string>, offer: string, session: object): { headers: Record<string, string>; body: string } {

@@ -9,7 +9,7 @@ import type { WebSocket } from 'ws';
 import type { RTCDataChannel, RTCPeerConnection, RTCRtpTransceiver } from 'werift';
 import { EV } from '../../realtime/events.js';
 import type { Dialect, Flavour } from '../../realtime/flavours.js';
-import { createPeer, negotiatedOpusPt, OpusCodec } from '../../probe/webrtc/media.js';
+import { createPeer, negotiatedOpusPt, OpusCodec } from '../../media/webrtc.js';
 import type { AnswerBook } from '../answers.js';
 import { SimConnection } from '../connection.js';
 import { createIdMinter, createRng, mixSeed } from '../random.js';

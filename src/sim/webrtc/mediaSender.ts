@@ -6,7 +6,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { RtpPacket } from 'werift';
-import { FRAME_BYTES, FRAME_MS, FramePacer, OpusCodec, RtpStream } from '../../probe/webrtc/media.js';
+import { FRAME_BYTES, FRAME_MS } from '../../media/frames.js';
+import { FramePacer, OpusCodec, RtpStream } from '../../media/webrtc.js';
 import type { MediaFault } from './mediaFaults.js';
 
 /** Observer of every RTP packet the simulator sends (the benchmark compares arrival times against it). */

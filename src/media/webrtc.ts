@@ -1,19 +1,14 @@
 /**
- * What both ends of a WebRTC call share: Opus at 24 kHz in 20 ms frames on a 48 kHz RTP clock, the peer
- * configuration (no public STUN by default; loopback-only for tests; STUN/TURN servers when configured),
- * reading the negotiated Opus payload type, and an absolute-clock frame pacer.
+ * What both ends of a WebRTC call share, the probe and the simulator (hence src/media/, outside both): Opus at
+ * 24 kHz in 20 ms frames on a 48 kHz RTP clock (./frames.ts), the peer configuration (no public STUN by default;
+ * loopback-only for tests; STUN/TURN servers when configured), reading the negotiated Opus payload type, outgoing
+ * RTP packets, and an absolute-clock frame pacer.
  */
 import { performance } from 'node:perf_hooks';
 import OpusScript from 'opusscript';
 import { RTCPeerConnection, RtpHeader, RtpPacket, useOPUS, type RTCRtpTransceiver } from 'werift';
-import { BYTES_PER_MS } from '../../audio/wav.js';
+import { FRAME_BYTES, FRAME_MS, TICKS_PER_FRAME } from './frames.js';
 
-export const FRAME_MS = 20;
-/** RTP ticks per 20 ms frame on the 48 kHz Opus clock. */
-export const TICKS_PER_FRAME = 960;
-export const TICKS_PER_MS = 48;
-/** PCM16 24 kHz mono bytes per 20 ms frame. */
-export const FRAME_BYTES = FRAME_MS * BYTES_PER_MS;
 const SAMPLES_PER_FRAME = FRAME_BYTES / 2;
 const OPUS_SET_BITRATE = 4002;
 const OPUS_SET_COMPLEXITY = 4010;
