@@ -2,7 +2,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadCatalog, resolvePrompts } from '../prompts/catalog.js';
-import { PROBE_DEFAULTS, targetSecrets, type Pace, type ProbeOptions } from '../probe/session.js';
+import { PROBE_DEFAULTS, type Pace, type ProbeOptions } from '../probe/options.js';
+import { targetSecrets } from '../probe/session.js';
 import { scrub } from '../realtime/redact.js';
 import { configurationProblem } from '../report/configuration.js';
 import { renderRunHtml } from '../report/runHtml.js';

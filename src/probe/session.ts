@@ -8,16 +8,15 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { authHeaders, authSecrets, type AuthSpec } from '../realtime/auth.js';
-import { EV, sessionUpdateEvent, type OutputModality, type TurnDetection } from '../realtime/events.js';
 import { isAzure, type ResolvedEndpoint } from '../realtime/flavours.js';
 import { redactUrl, urlSecrets } from '../realtime/redact.js';
 import { AudioSpill } from './audioSpill.js';
 import { LoopMonitor } from './loopMonitor.js';
-import type { PromptSpec } from '../prompts/catalog.js';
+import { PROBE_DEFAULTS, type ProbeOptions, type ResolvedProbeOptions } from './options.js';
 import { DEFAULT_SESSION_LIMITS, TraceRecorder } from './recorder.js';
 import { ScriptedSession } from './script.js';
 import { TRACE_FORMAT_VERSION, type SessionEndEntry, type SessionLimits, type Trace, type TraceOptions, type TransportKind } from '../trace/trace.js';
-import type { Transport, TransportFactory } from './transport.js';
+import type { Transport } from './transport.js';
 import { transportFactory } from './transports.js';
 import { EventWaiter } from './waiter.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -28,60 +27,6 @@ export interface ProbeTarget {
   auth: AuthSpec;
   region?: string;
 }
-
-export type Pace = 'realtime' | 'burst';
-
-export interface ProbeOptions {
-  /** One prompt per turn; cycled when shorter than `turns`. */
-  prompts: PromptSpec[];
-  /** The wall clock that stamps the session's start (`startedAt`); the round passes its own. Default: the system clock. */
-  now?: () => Date;
-  turns?: number;
-  turnDetection?: TurnDetection;
-  modality?: OutputModality;
-  instructions?: string;
-  voice?: string;
-  /** Prompt audio chunk length, 20–100 ms. */
-  chunkMs?: number;
-  /** `realtime` (default): chunk k goes out at t0 + k·chunkMs, as a microphone sends; `burst`: as fast as possible. */
-  pace?: Pace;
-  turnTimeoutMs?: number;
-  sessionTimeoutMs?: number;
-  connectTimeoutMs?: number;
-  settleMs?: number;
-  /** Wait for `response.done` after the probe's own `response.cancel`. */
-  cancelWaitMs?: number;
-  insecureTls?: boolean;
-  runId?: string;
-  /** Per-session caps; any field left out keeps its default (DEFAULT_SESSION_LIMITS). */
-  limits?: Partial<SessionLimits>;
-  /** The wire: a transport kind (resolved in transports.ts) or a factory. Default `websocket`. */
-  transport?: TransportKind | TransportFactory;
-  /** Progress lines (turn n of N). */
-  onProgress?: (line: string) => void;
-  /**
-   * Keep the output audio in a file in this folder while the session runs (a round's memory then does not grow
-   * with the sessions in flight); the trace comes back with `spilledAudio`, read with loadTraceAudio.
-   */
-  audioSpillDir?: string;
-}
-
-export const PROBE_DEFAULTS = {
-  turns: 3,
-  turnDetection: 'manual' as TurnDetection,
-  modality: 'audio' as OutputModality,
-  instructions: 'You are a test voice. Answer the request fully, speaking clearly, without asking questions.',
-  voice: 'alloy',
-  chunkMs: 100,
-  pace: 'realtime' as Pace,
-  turnTimeoutMs: 30_000,
-  sessionTimeoutMs: 180_000,
-  connectTimeoutMs: 10_000,
-  settleMs: 300,
-  cancelWaitMs: 2_000,
-};
-
-export type ResolvedProbeOptions = typeof PROBE_DEFAULTS & ProbeOptions;
 
 /** Every secret value a target carries (its key or token, secret query parameters of its URL): scrubbed from anything written. */
 export function targetSecrets(target: ProbeTarget): string[] {

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { analyzeTrace, type DetectionConfig, type TargetHistory } from '../analysis/index.js';
 import { buildReport, type Report } from '../analysis/report.js';
 import { scrub } from '../realtime/redact.js';
-import { runProbe, targetSecrets, type ProbeOptions, type ProbeTarget } from '../probe/session.js';
+import type { ProbeOptions } from '../probe/options.js';
+import { runProbe, targetSecrets, type ProbeTarget } from '../probe/session.js';
 import type { Trace } from '../trace/trace.js';
 import { writeTrace } from '../trace/traceFile.js';
 

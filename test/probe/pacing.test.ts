@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { resolveEndpoint } from '../../src/realtime/flavours.js';
-import { runProbe, type ProbeOptions } from '../../src/probe/session.js';
+import type { ProbeOptions } from '../../src/probe/options.js';
+import { runProbe } from '../../src/probe/session.js';
 import { entriesOfKind, type SendEntry, type Trace } from '../../src/trace/trace.js';
 import { hostileServer, type Hostile } from './hostileServer.js';
 

@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
-import { runProbe, type ProbeOptions } from '../../src/probe/session.js';
+import type { ProbeOptions } from '../../src/probe/options.js';
+import { runProbe } from '../../src/probe/session.js';
 import { loadCatalog, type PromptSpec } from '../../src/prompts/catalog.js';
 import { resolveEndpoint, type Flavour } from '../../src/realtime/flavours.js';
 import { entriesOfKind, received, type RecvEntry, type Trace } from '../../src/trace/trace.js';

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import { resolveEndpoint } from '../../src/realtime/flavours.js';
-import { runProbe, type ProbeOptions } from '../../src/probe/session.js';
+import type { ProbeOptions } from '../../src/probe/options.js';
+import { runProbe } from '../../src/probe/session.js';
 import { entriesOfKind } from '../../src/trace/trace.js';
 import { hostileServer, type Hostile } from './hostileServer.js';
 

@@ -3,7 +3,8 @@
  * real-time RTP) and WebRTC scenarios that put each RTP fault on turn 1, and a probe over loopback.
  */
 import { loadCatalog, type PromptSpec } from '../../src/prompts/catalog.js';
-import { runProbe, type ProbeOptions } from '../../src/probe/session.js';
+import type { ProbeOptions } from '../../src/probe/options.js';
+import { runProbe } from '../../src/probe/session.js';
 import { webrtcTransportWith } from '../../src/probe/webrtc/factory.js';
 import type { WebRtcOptions } from '../../src/probe/webrtc/transport.js';
 import type { Trace } from '../../src/trace/trace.js';
