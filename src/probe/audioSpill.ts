@@ -7,7 +7,7 @@
  * and `problem` says why.
  */
 import { closeSync, openSync, writevSync } from 'node:fs';
-import type { SpilledAudio, SpillPart } from '../trace/spilledAudio.js';
+import type { SpilledAudio, SpillPart } from '../trace/trace.js';
 
 /** Audio is written once this much is waiting (about 5 s of 24 kHz PCM16) … */
 export const SPILL_WRITE_BYTES = 256 * 1024;

@@ -1,27 +1,10 @@
 /**
- * A trace's answer audio kept on disk while its session ran (written by the probe's AudioSpill,
- * src/probe/audioSpill.ts): where each turn's chunks sit in the file, and the read-back that puts them into
- * `outputAudio` when the trace is analysed.
+ * The read-back of a trace's answer audio kept on disk while its session ran (written by the probe's AudioSpill,
+ * src/probe/audioSpill.ts; `Trace.spilledAudio` says where each turn's chunks sit in the file): it puts them
+ * into `outputAudio` when the trace is analysed.
  */
 import { open, unlink, type FileHandle } from 'node:fs/promises';
-import type { Trace } from './trace.js';
-
-/** One appended chunk: where it sits in the file, or (not written yet, or the disk refused it) its bytes. */
-export interface SpillPart {
-  pos: number;
-  len: number;
-  buf?: Buffer;
-}
-
-/** The audio of a finished session: its file and where each turn's chunks are. */
-export interface SpilledAudio {
-  path: string;
-  turns: Map<number, SpillPart[]>;
-  /** Whether the file was created (and is ours to remove). */
-  created: boolean;
-  /** Why some or all of the audio stayed in memory (the file could not be opened or written). */
-  problem?: string;
-}
+import type { SpilledAudio, Trace } from './trace.js';
 
 /** Each turn's output audio, read back from the spill file (which is then removed: the round removes its folder anyway). */
 async function loadSpilledAudio(s: SpilledAudio): Promise<Map<number, Buffer>> {

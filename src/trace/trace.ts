@@ -10,7 +10,6 @@
  */
 import type { Dialect, Flavour } from '../realtime/flavours.js';
 import type { OutputModality, TurnDetection } from '../realtime/events.js';
-import type { SpilledAudio } from './spilledAudio.js';
 
 export const TRACE_FORMAT_VERSION = 1;
 
@@ -333,6 +332,23 @@ export interface Trace {
    * reads it back, `outputAudio` is empty and this says where the audio is.
    */
   spilledAudio?: SpilledAudio;
+}
+
+/** One appended chunk: where it sits in the file, or (not written yet, or the disk refused it) its bytes. */
+export interface SpillPart {
+  pos: number;
+  len: number;
+  buf?: Buffer;
+}
+
+/** The answer audio of a finished session kept on disk (probe/audioSpill.ts): its file and where each turn's chunks are. */
+export interface SpilledAudio {
+  path: string;
+  turns: Map<number, SpillPart[]>;
+  /** Whether the file was created (and is ours to remove). */
+  created: boolean;
+  /** Why some or all of the audio stayed in memory (the file could not be opened or written). */
+  problem?: string;
 }
 
 /** The entry type of one kind; works for entry types that carry several kinds (`ping` | `pong`). */
