@@ -9,7 +9,8 @@
 import type { AudioRef, RecvEntry, SendEntry, TraceEntry } from './trace.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const field = (v: unknown, key: string): unknown => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>)[key] : undefined);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const field = (v: unknown, key: string): unknown => (isObject(v) ? v[key] : undefined);
 
 /** The response id a raw server event names, if any. */
 export function eventResponseId(event: Record<string, unknown>): string | undefined {

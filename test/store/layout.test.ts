@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { alertStatePath, contentTypeFor, dailyIndexPath, latestPath, promptWavName, rtpLogName, runPaths, safeSegment, turnWavName } from '../../src/store/layout.js';
+import {
+  alertStatePath,
+  contentTypeFor,
+  dailyIndexPath,
+  latestPath,
+  promptWavName,
+  rtpLogName,
+  runPaths,
+  safeSegment,
+  turnWavName,
+} from '../../src/store/layout.js';
 
 describe('blob layout', () => {
   it('lays out one run of one target under the round’s UTC day', () => {
