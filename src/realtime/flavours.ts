@@ -1,6 +1,8 @@
 /**
- * Endpoint flavours: where a Realtime deployment lives, which dialect it speaks, and whether it still works.
- * The table below is the only place that knows flavours; the simulator, the reports and the benchmarks ask it.
+ * Endpoint flavours: where a Realtime deployment lives, which dialect it speaks, how its URL names the model, what it
+ * can do and whether it still works. The table below is the only place that knows flavours — their names, paths and
+ * query parameters; the probe, the simulator, the reports, the CLI and the benchmarks ask it (a new flavour is one row,
+ * plus the docs and the report schema's enum, which test/realtime/flavours.test.ts holds to the table).
  *
  * - `azure-ga`      wss://<resource>.openai.azure.com/openai/v1/realtime?model=<deployment>   (GA event names, no api-version)
  * - `azure-preview` wss://<resource>.openai.azure.com/openai/realtime?api-version=<v>&deployment=<d> (beta event names;
@@ -11,16 +13,28 @@
  */
 import { ConfigError } from '../errors.js';
 
-export type Flavour = 'azure-ga' | 'azure-preview' | 'openai-ga' | 'openai-beta';
 export type Dialect = 'ga' | 'beta';
 export type Service = 'azure' | 'openai';
 export type FlavourStatus = 'ga' | 'deprecated' | 'retired';
 
 export interface FlavourInfo {
+  /** Azure: the `api-key` auth header, an `x-ms-client-request-id` on the upgrade, Azure's id headers and refusals. */
   service: Service;
   dialect: Dialect;
+  /** How help text and messages name the endpoint (`Azure GA`). */
+  label: string;
   /** The URL path of the WebSocket endpoint. */
   path: string;
+  /** The query parameter that names the model (or the Azure deployment). */
+  modelParam: 'model' | 'deployment';
+  /** The flavour needs `api-version`: this one is added when the URL has none. */
+  defaultApiVersion?: string;
+  /** The service answers 401 to a URL that carries `api-version`. */
+  refusesApiVersion?: true;
+  /** WebRTC: `<path>/client_secrets`, `<path>/calls` and the sideband WebSocket `<path>?call_id=`. */
+  webrtc: boolean;
+  /** Azure's data-channel filter: `webrtcfilter=on` on the calls URL. */
+  webrtcFilter: boolean;
   status: FlavourStatus;
   /** What to tell the user about a deprecated or retired flavour. */
   message?: string;
@@ -30,19 +44,35 @@ export interface FlavourInfo {
 
 const AZURE_ID_HEADERS = ['apim-request-id', 'x-request-id', 'x-ms-region', 'x-ms-client-request-id'] as const;
 const OPENAI_ID_HEADERS = ['cf-ray'] as const;
+const AZURE = { service: 'azure', idHeaders: AZURE_ID_HEADERS } as const;
+const OPENAI = { service: 'openai', idHeaders: OPENAI_ID_HEADERS, webrtcFilter: false } as const;
 
 export const OPENAI_BETA_RETIRED = 'OpenAI turned off the beta Realtime interface in May 2026; use openai-ga';
 export const AZURE_PREVIEW_DEPRECATED = 'Azure deprecated the preview Realtime API on 2026-04-30; move to /openai/v1/realtime';
 
-export const FLAVOUR_TABLE: Readonly<Record<Flavour, FlavourInfo>> = {
-  'azure-ga': { service: 'azure', dialect: 'ga', path: '/openai/v1/realtime', status: 'ga', idHeaders: AZURE_ID_HEADERS },
-  'azure-preview': { service: 'azure', dialect: 'beta', path: '/openai/realtime', status: 'deprecated', message: AZURE_PREVIEW_DEPRECATED, idHeaders: AZURE_ID_HEADERS },
-  'openai-ga': { service: 'openai', dialect: 'ga', path: '/v1/realtime', status: 'ga', idHeaders: OPENAI_ID_HEADERS },
-  'openai-beta': { service: 'openai', dialect: 'beta', path: '/v1/realtime', status: 'retired', message: OPENAI_BETA_RETIRED, idHeaders: OPENAI_ID_HEADERS },
-};
+const ROWS = {
+  'azure-ga': {
+    ...AZURE, dialect: 'ga', label: 'Azure GA', path: '/openai/v1/realtime', modelParam: 'model', refusesApiVersion: true,
+    webrtc: true, webrtcFilter: true, status: 'ga',
+  },
+  'azure-preview': {
+    ...AZURE, dialect: 'beta', label: 'Azure preview', path: '/openai/realtime', modelParam: 'deployment', defaultApiVersion: '2025-04-01-preview',
+    webrtc: false, webrtcFilter: false, status: 'deprecated', message: AZURE_PREVIEW_DEPRECATED,
+  },
+  'openai-ga': { ...OPENAI, dialect: 'ga', label: 'OpenAI', path: '/v1/realtime', modelParam: 'model', webrtc: true, status: 'ga' },
+  'openai-beta': {
+    ...OPENAI, dialect: 'beta', label: "OpenAI's beta interface", path: '/v1/realtime', modelParam: 'model', webrtc: false,
+    status: 'retired', message: OPENAI_BETA_RETIRED,
+  },
+} satisfies Record<string, FlavourInfo>;
 
-export const FLAVOURS: readonly Flavour[] = ['azure-ga', 'azure-preview', 'openai-ga', 'openai-beta'];
-export const DEFAULT_AZURE_PREVIEW_API_VERSION = '2025-04-01-preview';
+export type Flavour = keyof typeof ROWS;
+export const FLAVOUR_TABLE: Readonly<Record<Flavour, FlavourInfo>> = ROWS;
+/** Every flavour, in the table's order. */
+export const FLAVOURS = Object.keys(FLAVOUR_TABLE) as readonly Flavour[];
+/** The flavour a target gets when it names a resource (Azure) or only a model (OpenAI) and no flavour. */
+const DEFAULT_FLAVOUR: Readonly<Record<Service, Flavour>> = { azure: 'azure-ga', openai: 'openai-ga' };
+const OPENAI_HOST = 'api.openai.com';
 
 export function flavourInfo(flavour: Flavour): FlavourInfo {
   return FLAVOUR_TABLE[flavour];
@@ -60,13 +90,19 @@ export function serviceOf(flavour: Flavour): Service {
   return FLAVOUR_TABLE[flavour].service;
 }
 
-export function isAzure(flavour: Flavour): boolean {
-  return serviceOf(flavour) === 'azure';
+/** Whether a flavour is Azure's; a name read back from stored data (a report, the fleet index) that the table does not know is not. */
+export function isAzure(flavour: string): boolean {
+  return isFlavour(flavour) && serviceOf(flavour) === 'azure';
 }
 
 /** The flavours a probe can still use (not retired). */
 export function usableFlavours(): Flavour[] {
   return FLAVOURS.filter((f) => FLAVOUR_TABLE[f].status !== 'retired');
+}
+
+/** The flavours a probe can reach over WebRTC. */
+export function webrtcFlavours(): Flavour[] {
+  return FLAVOURS.filter((f) => FLAVOUR_TABLE[f].webrtc);
 }
 
 /** The deprecation notice to show for a flavour, if it is deprecated (undefined for GA flavours). */
@@ -77,6 +113,61 @@ export function flavourNotice(flavour: Flavour): string | undefined {
 /** The correlation headers a flavour's responses are expected to carry. */
 export function idHeadersOf(flavour: Flavour): readonly string[] {
   return FLAVOUR_TABLE[flavour].idHeaders;
+}
+
+/** The paths the usable flavours are served at (each once, in the table's order). */
+export function servedPaths(): string[] {
+  return [...new Set(usableFlavours().map((f) => FLAVOUR_TABLE[f].path))];
+}
+
+/** The usable flavour served at exactly `path` (no prefix, no trailing slash), if any. */
+export function flavourAtPath(path: string): Flavour | undefined {
+  return usableFlavours().find((f) => FLAVOUR_TABLE[f].path === path);
+}
+
+/**
+ * The flavour a request to `flavour`'s endpoint is when it asks for the beta dialect (`--dialect beta`, or the
+ * `OpenAI-Beta: realtime=v1` header): OpenAI serves both dialects at one path, so it is the same path's beta flavour
+ * (`openai-beta`, retired); an Azure path fixes its dialect, so an Azure flavour stays itself.
+ */
+export function betaFlavourOf(flavour: Flavour): Flavour {
+  const row = FLAVOUR_TABLE[flavour];
+  if (row.service === 'azure') return flavour;
+  const beta = (f: Flavour): boolean => FLAVOUR_TABLE[f].service === row.service && FLAVOUR_TABLE[f].path === row.path && FLAVOUR_TABLE[f].dialect === 'beta';
+  return FLAVOURS.find(beta) ?? flavour;
+}
+
+/**
+ * The WebSocket URL of `flavour` at `origin` (`wss://host[:port]`) naming `model` in the flavour's parameter, after the
+ * `api-version` (`apiVersion`, else the flavour's default) when the flavour needs one. The simulator and the benches
+ * build their URLs here too.
+ */
+export function flavourUrl(flavour: Flavour, origin: string, model: string, apiVersion?: string): URL {
+  const row = FLAVOUR_TABLE[flavour];
+  const url = new URL(`${origin}${row.path}`);
+  if (row.defaultApiVersion) url.searchParams.set('api-version', apiVersion ?? row.defaultApiVersion);
+  url.searchParams.set(row.modelParam, model);
+  return url;
+}
+
+/** The `Location` of an answered WebRTC call, as OpenAI writes it (the simulator: for every flavour; the probe reads the call id). */
+export function callLocation(callId: string): string {
+  return `${FLAVOUR_TABLE['openai-ga'].path}/calls/${callId}`;
+}
+
+/**
+ * The model or deployment a URL names: its `deployment` parameter (Azure preview), else its `model` parameter; null
+ * when it names neither or is not a URL. The one reader for the endpoint, the run's model and the cost projection.
+ */
+export function modelOf(url: string | URL | undefined): string | null {
+  if (url === undefined) return null;
+  let u: URL;
+  try {
+    u = typeof url === 'string' ? new URL(url) : url;
+  } catch {
+    return null;
+  }
+  return u.searchParams.get('deployment') ?? u.searchParams.get('model');
 }
 
 /** How a target names its endpoint: a full URL, or an Azure resource / OpenAI model plus a flavour. */
@@ -111,9 +202,10 @@ export function inferFlavour(url: URL): Flavour {
   const byPath = usableFlavours().sort((a, b) => FLAVOUR_TABLE[b].path.length - FLAVOUR_TABLE[a].path.length);
   const found = byPath.find((f) => path.endsWith(FLAVOUR_TABLE[f].path));
   if (found) return found;
+  const paths = servedPaths();
   throw new ConfigError(
     'endpoint',
-    `cannot infer the flavour from path "${url.pathname}": expected /openai/v1/realtime, /openai/realtime or /v1/realtime (or pass a flavour)`,
+    `cannot infer the flavour from path "${url.pathname}": expected ${paths.slice(0, -1).join(', ')} or ${paths.at(-1)} (or pass a flavour)`,
   );
 }
 
@@ -144,42 +236,29 @@ export function resolveEndpoint(spec: EndpointSpec): ResolvedEndpoint {
   if (spec.endpoint) {
     url = parseWsUrl(spec.endpoint);
     flavour = spec.flavour ?? inferFlavour(url);
-    if (spec.deployment) {
-      if (flavour === 'azure-preview' && !url.searchParams.has('deployment')) url.searchParams.set('deployment', spec.deployment);
-      if (flavour !== 'azure-preview' && !url.searchParams.has('model')) url.searchParams.set('model', spec.deployment);
-    }
-    if (flavour === 'azure-preview' && !url.searchParams.has('api-version')) {
-      url.searchParams.set('api-version', spec.apiVersion ?? DEFAULT_AZURE_PREVIEW_API_VERSION);
-    }
+    const row = FLAVOUR_TABLE[flavour];
+    if (spec.deployment && !url.searchParams.has(row.modelParam)) url.searchParams.set(row.modelParam, spec.deployment);
+    if (row.defaultApiVersion && !url.searchParams.has('api-version')) url.searchParams.set('api-version', spec.apiVersion ?? row.defaultApiVersion);
   } else {
-    flavour = spec.flavour ?? (spec.resource ? 'azure-ga' : 'openai-ga');
+    flavour = spec.flavour ?? DEFAULT_FLAVOUR[spec.resource ? 'azure' : 'openai'];
     if (!spec.deployment) throw new ConfigError('deployment', 'is required when no endpoint URL is given');
-    if (isAzure(flavour)) {
-      if (!spec.resource) throw new ConfigError('resource', `is required for flavour ${flavour}`);
-      const host = azureHost(spec.resource);
-      if (flavour === 'azure-ga') {
-        url = new URL(`wss://${host}${FLAVOUR_TABLE[flavour].path}`);
-        url.searchParams.set('model', spec.deployment);
-      } else {
-        url = new URL(`wss://${host}${FLAVOUR_TABLE[flavour].path}`);
-        url.searchParams.set('api-version', spec.apiVersion ?? DEFAULT_AZURE_PREVIEW_API_VERSION);
-        url.searchParams.set('deployment', spec.deployment);
-      }
-    } else {
-      url = new URL(`wss://api.openai.com${FLAVOUR_TABLE[flavour].path}`);
-      url.searchParams.set('model', spec.deployment);
-    }
+    if (isAzure(flavour) && !spec.resource) throw new ConfigError('resource', `is required for flavour ${flavour}`);
+    const host = isAzure(flavour) ? azureHost(spec.resource!) : OPENAI_HOST;
+    url = flavourUrl(flavour, `wss://${host}`, spec.deployment, spec.apiVersion);
   }
-  if (flavour === 'azure-ga' && url.searchParams.has('api-version')) {
-    throw new ConfigError('endpoint', 'Azure GA (/openai/v1/realtime) URLs must not carry api-version: the service answers 401');
+  const asked = FLAVOUR_TABLE[flavour];
+  if (asked.refusesApiVersion && url.searchParams.has('api-version')) {
+    throw new ConfigError('endpoint', `${asked.label} (${asked.path}) URLs must not carry api-version: the service answers 401`);
   }
   const dialect = spec.dialect ?? dialectOf(flavour);
   // OpenAI + beta dialect is the retired beta interface, however it was asked for (flavour or --dialect beta).
-  if (!isAzure(flavour) && dialect === 'beta') flavour = 'openai-beta';
+  if (dialect === 'beta') flavour = betaFlavourOf(flavour);
   const info = FLAVOUR_TABLE[flavour];
-  if (info.status === 'retired') throw new ConfigError(spec.dialect === 'beta' && spec.flavour !== 'openai-beta' ? 'dialect' : 'flavour', info.message ?? `${flavour} is retired`);
+  if (info.status === 'retired') {
+    throw new ConfigError(spec.dialect === 'beta' && spec.flavour !== flavour ? 'dialect' : 'flavour', info.message ?? `${flavour} is retired`);
+  }
   const headers: Record<string, string> = {};
-  const deployment = url.searchParams.get('deployment') ?? url.searchParams.get('model') ?? spec.deployment;
+  const deployment = modelOf(url) ?? spec.deployment;
   const notice = flavourNotice(flavour);
   return { url, flavour, dialect, deployment: deployment ?? undefined, headers, ...(notice ? { notice } : {}) };
 }

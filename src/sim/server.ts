@@ -8,7 +8,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ConfigError } from '../errors.js';
-import { DEFAULT_AZURE_PREVIEW_API_VERSION, isAzure, type Flavour } from '../realtime/flavours.js';
+import { flavourUrl, isAzure, type Flavour } from '../realtime/flavours.js';
 import { loadCatalog, type PromptSpec } from '../prompts/catalog.js';
 import { createAnswerBook } from './answers.js';
 import { BUILTIN_SCENARIOS } from './builtin-scenarios.js';
@@ -228,13 +228,7 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<RunningS
     tlsCert: cert?.cert,
     warmed,
     url(flavour, opts = {}) {
-      const deployment = opts.deployment ?? 'gpt-realtime';
-      const u =
-        flavour === 'azure-ga'
-          ? new URL(`${baseUrl}/openai/v1/realtime?model=${encodeURIComponent(deployment)}`)
-          : flavour === 'azure-preview'
-            ? new URL(`${baseUrl}/openai/realtime?api-version=${DEFAULT_AZURE_PREVIEW_API_VERSION}&deployment=${encodeURIComponent(deployment)}`)
-            : new URL(`${baseUrl}/v1/realtime?model=${encodeURIComponent(deployment)}`);
+      const u = flavourUrl(flavour, baseUrl, opts.deployment ?? 'gpt-realtime');
       if (opts.scenario) u.searchParams.set('scenario', opts.scenario);
       return u.toString();
     },

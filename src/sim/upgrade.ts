@@ -1,14 +1,15 @@
 /**
  * The upgrade request, judged as the services judge it: path → flavour and dialect, required query
- * parameters, the key, then the scenario (a `scenario=<name>` query parameter, simulator-only) and its
- * possible refusal. Azure refuses at HTTP level (status, headers, JSON body). OpenAI accepts the upgrade and
- * then refuses with an `error` event and a close 3000 (auth) / 4000 (request shape) in the same millisecond
- * (LLMGW capture 2026-09-18); since May 2026 that includes every beta request (`beta_api_shape_disabled`).
+ * parameters (the flavour table's model parameter and api-version rules), the key, then the scenario (a
+ * `scenario=<name>` query parameter, simulator-only) and its possible refusal. Azure refuses at HTTP level
+ * (status, headers, JSON body). OpenAI accepts the upgrade and then refuses with an `error` event and a close
+ * 3000 (auth) / 4000 (request shape) in the same millisecond (LLMGW capture 2026-09-18); since May 2026 that
+ * includes every beta request (`beta_api_shape_disabled`).
  */
 import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { dialectOf, inferFlavour, isAzure, type Dialect, type Flavour } from '../realtime/flavours.js';
+import { betaFlavourOf, dialectOf, flavourAtPath, flavourInfo, isAzure, type Dialect, type Flavour } from '../realtime/flavours.js';
 import type { OpenAIRefusal, Scenario } from './scenario.js';
 
 /** OpenAI's refusal after the 101: the `error` body, then a close frame. */
@@ -105,8 +106,6 @@ function azureRefusal(kind: OpenAIRefusal): UpgradeVerdict | undefined {
   return undefined;
 }
 
-const SERVED_PATHS = ['/openai/v1/realtime', '/openai/realtime', '/v1/realtime'];
-
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
@@ -144,20 +143,20 @@ export function judgeUpgrade(req: IncomingMessage, rules: UpgradeRules): Upgrade
   } catch {
     return refuse(400, { error: { code: 'BadRequest', message: 'Malformed request URL.' } });
   }
-  const path = url.pathname.replace(/\/+$/, '');
-  if (!SERVED_PATHS.includes(path)) return refuse(404, { error: { code: '404', message: 'Resource not found' } });
-  let flavour: Flavour = inferFlavour(url);
-  const azure = isAzure(flavour);
+  const served = flavourAtPath(url.pathname.replace(/\/+$/, ''));
+  if (!served) return refuse(404, { error: { code: '404', message: 'Resource not found' } });
+  const azure = isAzure(served);
   const betaAsked = /realtime=v1/i.test(header(req, 'openai-beta') ?? '') || offeredProtocols(req).includes('openai-beta.realtime-v1');
-  if (!azure && betaAsked) flavour = 'openai-beta';
+  const flavour: Flavour = betaAsked ? betaFlavourOf(served) : served;
+  const row = flavourInfo(flavour);
   const dialect = dialectOf(flavour);
   const scenarioName = url.searchParams.get('scenario');
   const scenario = scenarioName === null ? rules.defaultScenario : rules.scenarios.get(scenarioName);
-  if (flavour === 'azure-ga' && url.searchParams.has('api-version')) {
+  if (row.refusesApiVersion && url.searchParams.has('api-version')) {
     return refuse(401, { error: { code: '401', message: `${AZURE_401} (The api-version query parameter is not supported on /openai/v1 endpoints.)` } }, {}, true);
   }
   const keys = presentedKeys(req, url, azure);
-  const model = url.searchParams.get(flavour === 'azure-preview' ? 'deployment' : 'model') ?? '';
+  const model = url.searchParams.get(row.modelParam) ?? '';
   // OpenAI: every problem of the request is an error + close after the 101, auth first (close 3000).
   const accept = (refusal?: AfterUpgradeRefusal): UpgradeVerdict => ({
     ok: true,
@@ -171,11 +170,9 @@ export function judgeUpgrade(req: IncomingMessage, rules: UpgradeRules): Upgrade
     if (betaAsked) return accept(openaiRefusal('beta_api_shape_disabled', model));
     if (!model) return accept(openaiRefusal('missing_model', model));
     if (!/realtime/i.test(model)) return accept(openaiRefusal('invalid_model', model));
-  } else if (flavour === 'azure-preview') {
-    if (!url.searchParams.get('api-version')) return refuse(404, defaultRefusalBody(404, true), {}, true);
-    if (!model) return missingParam('deployment');
-  } else if (!model) {
-    return missingParam('model');
+  } else {
+    if (row.defaultApiVersion && !url.searchParams.get('api-version')) return refuse(404, defaultRefusalBody(404, true), {}, true);
+    if (!model) return missingParam(row.modelParam);
   }
   if (!scenario) {
     return refuse(

@@ -1,10 +1,10 @@
 /**
- * Where a target's WebRTC endpoints are, worked out from its (WebSocket) endpoint: OpenAI
- * `https://api.openai.com/v1/realtime/{client_secrets,calls}`, Azure GA `https://<res>/openai/v1/realtime/…`,
- * and the sideband `wss://…/realtime?call_id=`. `ws:` maps to `http:` (the simulator).
+ * Where a target's WebRTC endpoints are, worked out from its (WebSocket) endpoint, for a flavour the table marks as
+ * WebRTC-capable: `https://<host><path>/{client_secrets,calls}` and the sideband `wss://<host><path>?call_id=`.
+ * `ws:` maps to `http:` (the simulator).
  */
 import { ConfigError } from '../../errors.js';
-import type { ResolvedEndpoint } from '../../realtime/flavours.js';
+import { flavourInfo, webrtcFlavours, type ResolvedEndpoint } from '../../realtime/flavours.js';
 
 export interface WebRtcUrls {
   clientSecrets: URL;
@@ -16,8 +16,8 @@ export interface WebRtcUrls {
 const CARRIED = ['scenario'];
 
 export function webrtcUrls(endpoint: ResolvedEndpoint, o: { filter?: boolean } = {}): WebRtcUrls {
-  if (endpoint.flavour !== 'openai-ga' && endpoint.flavour !== 'azure-ga') {
-    throw new ConfigError('transport', `WebRTC needs a GA endpoint (openai-ga or azure-ga), not ${endpoint.flavour}`);
+  if (!flavourInfo(endpoint.flavour).webrtc) {
+    throw new ConfigError('transport', `WebRTC needs a GA endpoint (${webrtcFlavours().join(' or ')}), not ${endpoint.flavour}`);
   }
   const http = endpoint.url.protocol === 'ws:' ? 'http:' : 'https:';
   const prefix = endpoint.url.pathname.replace(/\/realtime\/?$/, '/realtime');

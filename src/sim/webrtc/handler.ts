@@ -1,14 +1,15 @@
 /**
- * The simulator's WebRTC endpoints, at the real paths: `POST …/realtime/client_secrets` (ephemeral key),
- * `POST …/realtime/calls` (SDP offer with `Bearer ek_…`, or the unified multipart form with the standard key)
- * → 201 + `Location: /v1/realtime/calls/rtc_…` + the SDP answer, and the sideband WebSocket
+ * The simulator's WebRTC endpoints, at the real paths of the flavours the table marks WebRTC-capable:
+ * `POST …/realtime/client_secrets` (ephemeral key), `POST …/realtime/calls` (SDP offer with `Bearer ek_…`, or the
+ * unified multipart form with the standard key) → 201 + OpenAI's `Location: …/realtime/calls/rtc_…` + the SDP
+ * answer, and the sideband WebSocket
  * (`…/realtime?call_id=rtc_…`). `?scenario=` picks an event scenario or a WebRTC scenario (mediaFaults.ts);
  * Azure's `?webrtcfilter=on` narrows the data channel to the filter's events.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import type { Flavour } from '../../realtime/flavours.js';
+import { callLocation, flavourAtPath, flavourInfo, isAzure, type Flavour } from '../../realtime/flavours.js';
 import type { AnswerBook } from '../answers.js';
 import { createIdMinter, createRng, mixSeed } from '../random.js';
 import type { Scenario } from '../scenario.js';
@@ -51,7 +52,13 @@ export interface WebRtcHandler {
 
 const MAX_BODY = 256 * 1024;
 const EK_TTL_DEFAULT_S = 600;
-const ROUTE = /^(\/openai)?\/v1\/realtime\/(client_secrets|calls)$/;
+
+/** The WebRTC flavour and endpoint a request path names: `<path>/client_secrets` or `<path>/calls` of a WebRTC flavour. */
+function webrtcRoute(pathname: string): { flavour: Flavour; endpoint: string } | undefined {
+  const m = /^(.*)\/(client_secrets|calls)$/.exec(pathname.replace(/\/+$/, ''));
+  const flavour = m ? flavourAtPath(m[1]!) : undefined;
+  return m && flavour && flavourInfo(flavour).webrtc ? { flavour, endpoint: m[2]! } : undefined;
+}
 
 interface Ephemeral {
   expiresAt: number;
@@ -114,7 +121,8 @@ export function createWebRtcHandler(d: WebRtcHandlerDeps): WebRtcHandler {
     return { status: 200, body: { value, expires_at: expiresAt, session: { ...session, id: mint('sess') } } };
   };
 
-  const call = async (req: IncomingMessage, url: URL, azure: boolean, body: Buffer): Promise<Reply> => {
+  const call = async (req: IncomingMessage, url: URL, flavour: Flavour, body: Buffer): Promise<Reply> => {
+    const azure = isAzure(flavour);
     const type = String(req.headers['content-type'] ?? '');
     let offer: string;
     let model: string;
@@ -141,11 +149,10 @@ export function createWebRtcHandler(d: WebRtcHandlerDeps): WebRtcHandler {
     if ('status' in picked) return picked;
     if (picked.scenario.upgrade) return { status: picked.scenario.upgrade.status, body: (picked.scenario.upgrade.body ?? defaultRefusalBody(picked.scenario.upgrade.status, azure)) as object };
     const callId = `rtc_${mint('call').slice(5)}`;
-    const flavour: Flavour = azure ? 'azure-ga' : 'openai-ga';
     const n = d.nextOrdinal();
     const sim = new SimCall({
       callId, flavour, dialect: 'ga', model, scenario: picked.scenario, media: picked.media,
-      filter: azure && url.searchParams.get('webrtcfilter') === 'on',
+      filter: flavourInfo(flavour).webrtcFilter && url.searchParams.get('webrtcfilter') === 'on',
       answers: d.answers, speak: d.speak, seed: d.seed, ordinal: n, bindAddress: d.host,
       onRtpSend: d.options?.onRtpSend, onEnded: () => calls.delete(callId),
       log: (line) => d.log(`[${flavour}/webrtc#${n}] ${line}`),
@@ -154,7 +161,7 @@ export function createWebRtcHandler(d: WebRtcHandlerDeps): WebRtcHandler {
     try {
       const answer = await sim.answer(offer);
       d.log(`[${flavour}/webrtc#${n}] call ${callId}: scenario ${picked.media?.name ?? picked.scenario.name}`);
-      return { status: 201, headers: { location: `/v1/realtime/calls/${callId}` }, body: answer };
+      return { status: 201, headers: { location: callLocation(callId) }, body: answer };
     } catch (err) {
       sim.end(`offer refused: ${(err as Error).message}`);
       return { status: 400, body: { error: { message: `The SDP offer could not be applied: ${(err as Error).message}`, type: 'invalid_request_error', param: 'sdp', code: 'invalid_offer' } } };
@@ -164,9 +171,9 @@ export function createWebRtcHandler(d: WebRtcHandlerDeps): WebRtcHandler {
   return {
     handle(req, res) {
       const url = new URL(req.url ?? '/', 'http://simulator');
-      const m = ROUTE.exec(url.pathname.replace(/\/+$/, ''));
-      if (!m) return false;
-      const azure = m[1] === '/openai';
+      const route = webrtcRoute(url.pathname);
+      if (!route) return false;
+      const azure = isAzure(route.flavour);
       if (req.method !== 'POST') {
         send(res, azure, { status: 405, headers: { allow: 'POST' }, body: { error: { message: `Method ${req.method} not allowed; use POST.`, type: 'invalid_request_error', param: null, code: null } } });
         return true;
@@ -174,7 +181,7 @@ export function createWebRtcHandler(d: WebRtcHandlerDeps): WebRtcHandler {
       readBody(req).then(
         async (body) => {
           if (!body) return send(res, azure, { status: 413, body: { error: { message: `Body larger than ${MAX_BODY} bytes.`, type: 'invalid_request_error', param: null, code: null } } });
-          send(res, azure, m[2] === 'calls' ? await call(req, url, azure, body) : clientSecret(req, url, azure, body));
+          send(res, azure, route.endpoint === 'calls' ? await call(req, url, route.flavour, body) : clientSecret(req, url, azure, body));
         },
         () => res.destroy(),
       ).catch((err: unknown) => {
@@ -186,8 +193,9 @@ export function createWebRtcHandler(d: WebRtcHandlerDeps): WebRtcHandler {
     upgrade(req, socket, head) {
       const url = new URL(req.url ?? '/', 'http://simulator');
       const callId = url.searchParams.get('call_id');
-      if (callId === null || !/^(\/openai)?\/v1\/realtime$/.test(url.pathname.replace(/\/+$/, ''))) return false;
-      const azure = url.pathname.startsWith('/openai/');
+      const flavour = flavourAtPath(url.pathname.replace(/\/+$/, ''));
+      if (callId === null || !flavour || !flavourInfo(flavour).webrtc) return false;
+      const azure = isAzure(flavour);
       const target = calls.get(callId);
       if (standardKey(req, azure) !== d.apiKey) writeRefusal(socket, { status: 401, body: defaultRefusalBody(401, azure), headers: {} }, {});
       else if (!target) writeRefusal(socket, { status: 404, body: { error: { message: `No call '${callId}'.`, type: 'invalid_request_error', param: 'call_id', code: 'call_not_found' } }, headers: {} }, {});
