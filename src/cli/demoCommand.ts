@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { startSimulator } from '../sim/index.js';
 import { loadSettings } from '../config/settings.js';
 import type { TargetConfig } from '../config/targets.js';
+import { resolveEndpoint, type Flavour } from '../realtime/flavours.js';
 import { runRound, type RoundLog, type RoundResult } from '../runner/round.js';
 import { createNotifier, createStore, reportRendering } from '../runner/roundDeps.js';
 import { intFlag, noPositionals, parse } from './args.js';
@@ -23,7 +24,7 @@ runs of the last 3) over simulator targets with injected faults. Everything land
 const SIM_KEY = 'demo-sim-key';
 
 /** The demo's targets: one group, OpenAI direct as the baseline, each Azure flavour with a fault. */
-export function demoTargets(url: (flavour: 'azure-ga' | 'azure-preview' | 'openai-ga', scenario: string) => string): TargetConfig[] {
+export function demoTargets(url: (flavour: Flavour, scenario: string) => string): TargetConfig[] {
   const t = (name: string, flavour: Parameters<typeof url>[0], scenario: string, extra: Partial<TargetConfig> = {}): TargetConfig => ({
     name, endpoint: url(flavour, scenario), auth: 'api-key', secretSetting: 'DEMO_SIM_KEY', group: 'demo', ...extra,
   });
@@ -75,7 +76,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
       });
     }
     if (historyMs !== undefined) {
-      const n = await writeDemoHistory(store, targets.map((t) => ({ name: t.name, flavour: t.flavour ?? (t.name.startsWith('openai') ? 'openai-ga' : 'azure-ga'), group: t.group, baseline: t.baseline })), new Date(), historyMs, [settings.region, 'swedencentral', 'francecentral']);
+      const n = await writeDemoHistory(store, targets.map((t) => ({ name: t.name, flavour: resolveEndpoint(t).flavour, group: t.group, baseline: t.baseline })), new Date(), historyMs, [settings.region, 'swedencentral', 'francecentral']);
       await writeDashboard(store, new Date());
       console.log(`\nhistory: ${n} synthetic run(s) over ${f.history} added to the daily index; dashboard regenerated`);
     }

@@ -7,6 +7,7 @@
  * store layout (src/store/layout.ts), before the real demo rounds' lines. Deterministic (a seeded generator), and
  * marked: every synthetic run id starts with `hist-` and links to one page that says it has no report.
  */
+import { isAzure } from '../realtime/flavours.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { dailyIndexPath } from '../store/layout.js';
 import type { RunSummary, Verdict } from '../runSummary.js';
@@ -60,7 +61,7 @@ function outcome(target: HistoryTarget, region: string, at: number, now: number,
   const ok: Outcome = { verdict: 'pass', codes: [], gapMs: 0, failingTurns: 0 };
   const n = target.name;
   if (/wrong-key/.test(n)) return { verdict: 'error', codes: ['connection_rejected'], headline: 'The WebSocket upgrade was rejected with HTTP 401 Unauthorized.', gapMs: 0, failingTurns: 0, category: 'configuration' };
-  const incident = region === 'francecentral' && target.flavour.startsWith('azure') && at > now - 2 * DAY_MS && at < now - 2 * DAY_MS + 3 * 3_600_000;
+  const incident = region === 'francecentral' && isAzure(target.flavour) && at > now - 2 * DAY_MS && at < now - 2 * DAY_MS + 3 * 3_600_000;
   if (incident && r() < 0.8) return { verdict: 'fail', codes: ['audio_truncated'], headline: 'Turn 1: the last 0.9 s of audio never arrived; usage and transcript are complete.', gapMs: 0, failingTurns: 1 + Math.floor(r() * 2) };
   const p = /silent-gap/.test(n) ? 0.3 : /stall/.test(n) ? 0.2 : /truncated/.test(n) ? 0.25 : /no-response-done/.test(n) ? 0.15 : /drop/.test(n) ? 0.4 : 0.01;
   if (r() >= p) return ok;
@@ -90,7 +91,7 @@ export function historySummaries(targets: readonly HistoryTarget[], now: Date, s
           deployment: 'gpt-realtime', group: t.group, baseline: t.baseline ?? false, verdict: o.verdict, ...(o.category ? { category: o.category } : {}),
           findingCodes: o.codes, headline: o.headline, turns: 2, failingTurns: o.failingTurns, longestGapMs: o.gapMs,
           coverage: o.verdict === 'error' ? undefined : o.codes.includes('audio_truncated') ? 0.9 : 1,
-          timeToFirstAudioMs: o.verdict === 'error' ? undefined : Math.round((t.flavour.startsWith('azure') ? 520 : 430) + r() * 260 + (region === 'eastus2' ? 60 : 0)),
+          timeToFirstAudioMs: o.verdict === 'error' ? undefined : Math.round((isAzure(t.flavour) ? 520 : 430) + r() * 260 + (region === 'eastus2' ? 60 : 0)),
           sessionId: undefined, requestIds: {}, comparison: undefined, reportPath: HISTORY_PAGE, reportHtmlPath: HISTORY_PAGE,
         });
       }

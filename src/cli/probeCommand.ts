@@ -13,17 +13,26 @@ import { runOne } from '../runner/runOne.js';
 import { intFlag, noPositionals, oneOf, parse } from './args.js';
 import { targetFromFlags } from './targetFromFlags.js';
 import { targetTransport } from '../probe/webrtc/factory.js';
+import { FLAVOURS, flavourInfo, isAzure } from '../realtime/flavours.js';
+
+// The flavour lines of the help, from the flavour table: the paths, the choices (and the retired), the api-version default.
+const ROWS = FLAVOURS.map((name) => ({ name, ...flavourInfo(name) }));
+const USABLE = ROWS.filter((r) => r.status !== 'retired');
+const RETIRED = ROWS.filter((r) => r.status === 'retired').map((r) => r.label);
+const FLAVOUR_PATHS = USABLE.map((r) => `${r.path} ${r.label}`).join(', ');
+const FLAVOUR_CHOICES = `${USABLE.map((r) => r.name).join(' | ')}${RETIRED.length ? ` (${RETIRED.join(' and ')} ${RETIRED.length > 1 ? 'are' : 'is'} retired)` : ''}`;
+const API_VERSIONS = ROWS.flatMap((r) => (r.defaultApiVersion ? [`${r.label} api-version (default ${r.defaultApiVersion})`] : [])).join('; ');
 
 const HELP = `realtime-canary probe --endpoint <url> [options]
 
 Target:
   --endpoint URL          ws:// or wss:// URL; flavour inferred from the path
-                          (/openai/v1/realtime Azure GA, /openai/realtime Azure preview, /v1/realtime OpenAI)
+                          (${FLAVOUR_PATHS})
   --resource NAME         Azure OpenAI resource (instead of --endpoint), with --deployment
   --deployment NAME       Azure deployment or OpenAI model
-  --flavour F             azure-ga | azure-preview | openai-ga (OpenAI's beta interface is retired)
+  --flavour F             ${FLAVOUR_CHOICES}
   --dialect ga|beta       override the dialect (beta: Azure preview event names)
-  --api-version V         Azure preview api-version (default 2025-04-01-preview)
+  --api-version V         ${API_VERSIONS}
 Auth (exactly one):
   --api-key-env NAME      read the key from environment variable NAME (Azure: api-key header; OpenAI: Bearer)
   --bearer-env NAME       read a bearer token (e.g. an ephemeral key) from environment variable NAME
@@ -72,7 +81,7 @@ export async function probeCommand(argv: string[]): Promise<number> {
   const pace = f.pace === undefined ? undefined : oneOf<Pace>('pace', f.pace, ['realtime', 'burst'], 'realtime');
   const transport = oneOf('transport', f.transport, ['websocket', 'webrtc'], 'websocket');
   for (const flag of ['ice-server', 'webrtc-filter', 'sideband'] as const) if (f[flag] && transport !== 'webrtc') throw new ConfigError(`--${flag}`, 'only applies with --transport webrtc');
-  if (f['webrtc-filter'] && !target.endpoint.flavour.startsWith('azure')) throw new ConfigError('--webrtc-filter', `is Azure's data-channel filter; ${target.endpoint.flavour} has none`);
+  if (f['webrtc-filter'] && !isAzure(target.endpoint.flavour)) throw new ConfigError('--webrtc-filter', `is Azure's data-channel filter; ${target.endpoint.flavour} has none`);
   const outDir = resolve(f.out ?? `canary-output/probe-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   const auth = f.entra ? 'Entra ID' : f['no-auth'] ? 'no credentials' : f['api-key-env'] ? `key from $${f['api-key-env']}` : `token from $${f['bearer-env']}`;
   console.log(`probing ${target.endpoint.url.host} (${target.endpoint.flavour}, ${target.endpoint.dialect} dialect, ${transport}, ${auth}), ${turns} turn(s)`);

@@ -1,12 +1,12 @@
 /** `realtime-canary sim`: serve the built-in Realtime simulator until stopped. */
 import { readFileSync } from 'node:fs';
 import { BUILTIN_SCENARIOS, scenarioFromJson, startSimulator } from '../sim/index.js';
-import { flavourNotice, usableFlavours } from '../realtime/flavours.js';
+import { flavourInfo, flavourNotice, servedPaths, usableFlavours, webrtcFlavours } from '../realtime/flavours.js';
 import { intFlag, noPositionals, parse, UsageError } from './args.js';
 
 const HELP = `realtime-canary sim [--port N] [--host H] [--scenario NAME|FILE.json] [--api-key KEY] [--tls] [--list]
 
-Serves the four flavours at their real paths (/openai/v1/realtime, /openai/realtime, /v1/realtime), and WebRTC
+Serves every flavour at its real path (${servedPaths().join(', ')}), and WebRTC
 (…/realtime/client_secrets, …/realtime/calls; scenarios rtp-stall, rtp-loss, rtp-dtx, rtp-jitter, rtp-no-media, dtls-fail).
 A connection may pick a scenario with ?scenario=NAME on its URL; --scenario sets the default.
   --port N        port (default 8765; 0 = any free port)
@@ -39,8 +39,9 @@ export async function simCommand(argv: string[]): Promise<number> {
   for (const flavour of usableFlavours()) console.log(`  ${flavour.padEnd(14)} ${sim.url(flavour)}${flavourNotice(flavour) ? `   (${flavourNotice(flavour)})` : ''}`);
   const http = sim.baseUrl.replace(/^ws/, 'http');
   console.log('WebRTC (ephemeral key, then POST the SDP offer; sideband: the WebSocket URL with ?call_id=rtc_…):');
-  for (const [flavour, path] of [['openai-ga', '/v1/realtime'], ['azure-ga', '/openai/v1/realtime']] as const) {
-    console.log(`  ${flavour.padEnd(14)} ${http}${path}/client_secrets   ${http}${path}/calls${flavour === 'azure-ga' ? '[?webrtcfilter=on]' : ''}`);
+  for (const flavour of webrtcFlavours()) {
+    const { path, webrtcFilter } = flavourInfo(flavour);
+    console.log(`  ${flavour.padEnd(14)} ${http}${path}/client_secrets   ${http}${path}/calls${webrtcFilter ? '[?webrtcfilter=on]' : ''}`);
   }
   console.log('press Ctrl+C to stop');
   await new Promise<void>((resolve) => {

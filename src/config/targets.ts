@@ -4,7 +4,7 @@
  */
 import { ConfigError } from '../errors.js';
 import { checkSettingName } from './settingChecks.js';
-import { FLAVOURS, type Dialect, type EndpointSpec, type Flavour } from '../realtime/flavours.js';
+import { FLAVOURS, isAzure, type Dialect, type EndpointSpec, type Flavour } from '../realtime/flavours.js';
 
 export type AuthMode = 'api-key' | 'entra' | 'bearer' | 'none';
 
@@ -123,7 +123,7 @@ function parseTarget(raw: unknown, at: string): TargetConfig {
   const webrtcFilter = bool(o, 'webrtcFilter', at);
   const sideband = bool(o, 'sideband', at);
   if ((webrtcFilter || sideband) && t.transport !== 'webrtc' && t.transport !== 'both') throw new ConfigError(`${at}.${webrtcFilter ? 'webrtcFilter' : 'sideband'}`, 'applies to WebRTC only: set "transport": "webrtc" or "both"');
-  if (webrtcFilter && flavour !== undefined && !flavour.startsWith('azure')) throw new ConfigError(`${at}.webrtcFilter`, `is Azure's data-channel filter; flavour "${flavour}" has none`);
+  if (webrtcFilter && flavour !== undefined && !isAzure(flavour)) throw new ConfigError(`${at}.webrtcFilter`, `is Azure's data-channel filter; flavour "${flavour}" has none`);
   if (webrtcFilter) t.webrtcFilter = true;
   if (sideband) t.sideband = true;
   if (o.turns !== undefined) {

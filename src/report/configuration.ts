@@ -4,6 +4,7 @@
  * case summary: there is nothing to send to Azure. Pure, from the report.
  */
 import type { Report } from '../analysis/report.js';
+import { isAzure } from '../realtime/flavours.js';
 
 export interface ConfigurationProblem {
   /** One sentence: what the canary could not do. */
@@ -25,7 +26,7 @@ export function configurationProblem(report: Report): ConfigurationProblem | und
   const host = report.target.host;
   const message = rejected?.message ?? report.summary.headline ?? '';
   const code = REFUSAL_CODES.exec(message)?.[1];
-  const azure = report.target.flavour.startsWith('azure');
+  const azure = isAzure(report.target.flavour);
   const what = (x: string): string => `The canary could not ${x} ${host}.`;
   if (status === 401 || code === 'invalid_api_key' || code === 'unauthorized') {
     return {

@@ -5,6 +5,7 @@
  * baseline. Pure and linear in the number of summaries; duplicates (same run id, region and target — a retried
  * append) are counted once.
  */
+import { isAzure } from '../realtime/flavours.js';
 import type { RunSummary, Verdict } from '../runSummary.js';
 
 export const DAY_SLOT_MS = 10 * 60_000;
@@ -180,7 +181,7 @@ export function median(xs: number[]): number | null {
 
 function baselinePairs(rows: FleetRow[]): BaselinePair[] {
   return rows
-    .filter((r) => r.flavour.startsWith('azure') && !r.baseline && r.group !== undefined)
+    .filter((r) => isAzure(r.flavour) && !r.baseline && r.group !== undefined)
     .map((row) => {
       const candidates = rows.filter((b) => b.baseline && b.group === row.group && b !== row);
       const baseline = candidates.find((b) => b.region === row.region) ?? candidates[0];

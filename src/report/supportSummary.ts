@@ -3,12 +3,13 @@
  * where, and every id the support engineer will ask for, turn by turn. Pure.
  */
 import type { Report } from '../analysis/report.js';
+import { isAzure } from '../realtime/flavours.js';
 import type { Correlation } from './correlation.js';
 import { duration } from './format.js';
 
 /** The ready-to-paste summary of a run. */
 export function supportSummary(report: Report, c: Correlation): string {
-  const azure = c.flavour.startsWith('azure');
+  const azure = isAzure(c.flavour);
   const product = azure ? 'Azure OpenAI Realtime API' : 'OpenAI Realtime API';
   const what = report.summary.findingCodes.length ? report.summary.findingCodes.join(', ') : 'no findings';
   const lines = [
