@@ -13,6 +13,7 @@ import { runOne } from '../runner/runOne.js';
 import { intFlag, noPositionals, oneOf, parse } from './args.js';
 import { targetFromFlags } from './targetFromFlags.js';
 import { targetTransport } from '../probe/webrtc/factory.js';
+import type { TransportKind } from '../trace/trace.js';
 import { FLAVOURS, flavourInfo, isAzure } from '../realtime/flavours.js';
 
 // The flavour lines of the help, from the flavour table: the paths, the choices (and the retired), the api-version default.
@@ -79,7 +80,7 @@ export async function probeCommand(argv: string[]): Promise<number> {
   const turns = intFlag('turns', f.turns, PROBE_DEFAULTS.turns, 1);
   const mode = oneOf('mode', f.mode, ['manual', 'vad'], 'manual');
   const pace = f.pace === undefined ? undefined : oneOf<Pace>('pace', f.pace, ['realtime', 'burst'], 'realtime');
-  const transport = oneOf('transport', f.transport, ['websocket', 'webrtc'], 'websocket');
+  const transport = oneOf<TransportKind>('transport', f.transport, ['websocket', 'webrtc'], 'websocket');
   for (const flag of ['ice-server', 'webrtc-filter', 'sideband'] as const) if (f[flag] && transport !== 'webrtc') throw new ConfigError(`--${flag}`, 'only applies with --transport webrtc');
   if (f['webrtc-filter'] && !isAzure(target.endpoint.flavour)) throw new ConfigError('--webrtc-filter', `is Azure's data-channel filter; ${target.endpoint.flavour} has none`);
   const outDir = resolve(f.out ?? `canary-output/probe-${new Date().toISOString().replace(/[:.]/g, '-')}`);

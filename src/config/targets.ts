@@ -5,6 +5,7 @@
 import { ConfigError } from '../errors.js';
 import { checkSettingName } from './settingChecks.js';
 import { FLAVOURS, isAzure, type Dialect, type EndpointSpec, type Flavour } from '../realtime/flavours.js';
+import type { TransportKind } from '../trace/trace.js';
 
 export type AuthMode = 'api-key' | 'entra' | 'bearer' | 'none';
 
@@ -30,7 +31,7 @@ export interface TargetConfig extends EndpointSpec {
    * How to reach the deployment: `websocket` (default), `webrtc`, or `both` — which parseTargets expands into
    * two targets in one group (`<name>` over WebSocket, `<name>-webrtc`), so each round compares the transports.
    */
-  transport?: 'websocket' | 'webrtc' | 'both';
+  transport?: TransportKind | 'both';
   /** WebRTC only: STUN/TURN server URLs (none by default: no public STUN server is contacted). */
   iceServers?: string[];
   /** WebRTC, Azure only: `webrtcfilter=on` on the call (the data channel then carries ~11 event types; the sideband brings the rest). */
@@ -44,6 +45,9 @@ export interface TargetConfig extends EndpointSpec {
 const INLINE_SECRET_FIELDS = ['apiKey', 'api_key', 'api-key', 'key', 'token', 'secret', 'password', 'bearer'];
 const KNOWN = new Set(['name', 'endpoint', 'resource', 'deployment', 'flavour', 'dialect', 'apiVersion', 'auth', 'secretSetting', 'scope', 'group', 'baseline', 'prompts', 'turns', 'insecureTls', 'transport', 'iceServers', 'webrtcFilter', 'sideband', 'dailyBudgetUsd']);
 const AUTH_MODES: readonly AuthMode[] = ['api-key', 'entra', 'bearer', 'none'];
+/** The transports a target may name: every TransportKind (the compiler asks for a new one here) and `both`. */
+const TRANSPORTS: Readonly<Record<TransportKind | 'both', true>> = { websocket: true, webrtc: true, both: true };
+const TRANSPORT_NAMES = Object.keys(TRANSPORTS).map((k) => `"${k}"`);
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 /** Parses and validates the targets JSON. Errors name the field, e.g. `CANARY_TARGETS[1].deployment`. */
@@ -111,8 +115,8 @@ function parseTarget(raw: unknown, at: string): TargetConfig {
   }
   const transport = str(o, 'transport', at);
   if (transport !== undefined) {
-    if (transport !== 'websocket' && transport !== 'webrtc' && transport !== 'both') throw new ConfigError(`${at}.transport`, 'must be "websocket", "webrtc" or "both"');
-    t.transport = transport;
+    if (!Object.hasOwn(TRANSPORTS, transport)) throw new ConfigError(`${at}.transport`, `must be ${TRANSPORT_NAMES.slice(0, -1).join(', ')} or ${TRANSPORT_NAMES.at(-1)}`);
+    t.transport = transport as TransportKind | 'both';
   }
   if (o.iceServers !== undefined) {
     if (!Array.isArray(o.iceServers) || o.iceServers.some((u) => typeof u !== 'string' || !/^(stun|stuns|turn|turns):/.test(u))) {

@@ -8,6 +8,7 @@
 import type { Report, ReportComparison } from '../analysis/report.js';
 import { isFailing, type FindingCode } from '../analysis/findings.js';
 import type { Verdict } from '../runSummary.js';
+import type { TransportKind } from '../trace/trace.js';
 
 export interface GroupMember {
   name: string;
@@ -27,7 +28,7 @@ export interface RunTally {
   findingCodes: string[];
   /** Which deployment was probed (flavour/host/deployment) and over which transport, to pair the two transports. */
   endpoint?: string;
-  transport?: 'websocket' | 'webrtc';
+  transport?: TransportKind;
   /** The worst failing finding with its length ("2.6 s silent gap"), for the transport sentence. */
   worst?: string;
 }
