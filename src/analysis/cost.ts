@@ -6,6 +6,7 @@
  */
 import type { RecvEntry, Trace } from '../trace/trace.js';
 import { EV } from '../realtime/events.js';
+import { modelOf } from '../realtime/flavours.js';
 import { numAt, objAt, strAt } from './fields.js';
 import { lookupPrice, type ModelPrice, type PriceTable } from './prices.js';
 
@@ -80,18 +81,13 @@ export function priceTokens(tokens: TokenCounts, price: ModelPrice): number {
   return perM / 1_000_000;
 }
 
-/** The model the run talked to: `session.created`'s `session.model`, else the target's deployment (or `?model=`). */
+/** The model the run talked to: `session.created`'s `session.model`, else the target's deployment (or the one its URL names). */
 export function runModel(trace: Trace): string | null {
   for (const e of trace.entries) if (e.kind === 'recv' && e.type === EV.sessionCreated) {
     const m = strAt(e.event, 'session', 'model');
     if (m) return m;
   }
-  if (trace.meta.target.deployment) return trace.meta.target.deployment;
-  try {
-    return new URL(trace.meta.target.url).searchParams.get('model');
-  } catch {
-    return null;
-  }
+  return trace.meta.target.deployment || modelOf(trace.meta.target.url);
 }
 
 /** Tokens per turn from the trace's `response.done` events (turns without one are absent). */

@@ -10,6 +10,7 @@
 import { addTokens, priceTokens, zeroTokens, type TokenCounts } from '../analysis/cost.js';
 import { lookupPrice, type PriceTable } from '../analysis/prices.js';
 import type { TargetConfig } from '../config/targets.js';
+import { modelOf } from '../realtime/flavours.js';
 import { runsPerDay } from './schedule.js';
 
 export const SPEECH_CHARS_PER_S = 14.5;
@@ -71,16 +72,9 @@ export interface Projection {
   total: { runsPerDay: number; usdPerDay: number; usdPerMonth: number; storageBytesPerMonth: number; unpriced: string[] };
 }
 
-/** The model a configured target will report: its deployment, or the endpoint's `model` / `deployment` parameter. */
+/** The model a configured target will report: its deployment, or the one its endpoint URL names. */
 export function targetModel(t: TargetConfig): string | null {
-  if (t.deployment) return t.deployment;
-  if (!t.endpoint) return null;
-  try {
-    const u = new URL(t.endpoint);
-    return u.searchParams.get('model') ?? u.searchParams.get('deployment');
-  } catch {
-    return null;
-  }
+  return t.deployment || modelOf(t.endpoint);
 }
 
 /** Tokens of one run of `turns` turns over `prompts`, from the catalogue (see the module comment). */

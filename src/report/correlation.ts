@@ -6,6 +6,7 @@
  * page and the evidence zip render it.
  */
 import { objAt, strAt } from '../analysis/fields.js';
+import { declaredOf } from '../analysis/drift.js';
 import type { Report } from '../analysis/report.js';
 import { responseIdOf } from '../trace/ids.js';
 import type { RecvEntry, SendEntry, Trace } from '../trace/trace.js';
@@ -88,7 +89,6 @@ export function correlationOf(report: Report, trace: Trace): Correlation {
   const at = (t: number | undefined): string | null => (t === undefined ? null : iso(trace.meta.startEpochMs + t));
   const recv = trace.entries.filter((e): e is RecvEntry => e.kind === 'recv');
   const sent = trace.entries.filter((e): e is SendEntry => e.kind === 'send');
-  const created = recv.find((e) => e.type === EV.sessionCreated);
   return {
     runId: report.runId,
     target: report.target.name,
@@ -97,7 +97,7 @@ export function correlationOf(report: Report, trace: Trace): Correlation {
     endpointHost: report.target.host,
     endpoint: report.target.endpoint,
     deployment: report.target.deployment,
-    model: (created && strAt(created.event, 'session', 'model')) ?? null,
+    model: declaredOf(trace)?.model ?? null,
     apiVersion: queryParam(report.target.endpoint, 'api-version'),
     region: report.target.region,
     sessionId: report.correlation.sessionId,
