@@ -7,13 +7,17 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
+import { flavourUrl, type Flavour } from '../src/realtime/flavours.js';
 
 export interface FloodProcess {
   url: string;
+  /** The flavour its URL pretends to be. */
+  flavour: Flavour;
   stop(): Promise<void>;
 }
 
 const CHILD_FLAG = '--rc-flood-process';
+const FLAVOUR: Flavour = 'azure-ga';
 
 export async function startFloodProcess(seconds: number): Promise<FloodProcess> {
   const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG, String(seconds)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -23,7 +27,8 @@ export async function startFloodProcess(seconds: number): Promise<FloodProcess> 
     child.once('exit', (code) => reject(new Error(`the flooding endpoint exited (code ${code}) before listening`)));
   });
   return {
-    url: `ws://127.0.0.1:${port}/openai/v1/realtime?model=flood`,
+    url: flavourUrl(FLAVOUR, `ws://127.0.0.1:${port}`, 'flood').toString(),
+    flavour: FLAVOUR,
     stop: () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill()))),
   };
 }

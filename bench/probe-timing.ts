@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { runProbe } from '../src/probe/session.js';
 import { loadCatalog } from '../src/prompts/catalog.js';
-import { resolveEndpoint } from '../src/realtime/flavours.js';
+import { resolveEndpoint, usableFlavours } from '../src/realtime/flavours.js';
 import { lagStats, type LagStats } from './lag.js';
 import { startSimProcess } from './simProcess.js';
 
@@ -18,7 +18,7 @@ const turns = Number(values.turns);
 
 const sim = await startSimProcess('bench-key');
 const prompts = loadCatalog();
-const flavours = ['azure-ga', 'azure-preview', 'openai-ga'] as const;
+const flavours = usableFlavours();
 console.log(`bench:probe — ${sessions} concurrent sessions × ${turns} turns against the simulator (${flavours.length} flavours), node ${process.version}`);
 const started = performance.now();
 const traces = await Promise.all(

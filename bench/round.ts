@@ -19,6 +19,7 @@ import { gunzipSync } from 'node:zlib';
 import { loadSettings } from '../src/config/settings.js';
 import { runRound } from '../src/runner/round.js';
 import { createStore } from '../src/runner/roundDeps.js';
+import { usableFlavours } from '../src/realtime/flavours.js';
 import { parseEvents } from '../src/trace/traceFile.js';
 import type { Trace } from '../src/trace/trace.js';
 import { startFloodProcess, type FloodProcess } from './floodProcess.js';
@@ -51,7 +52,7 @@ if (!values.scenario) {
 const flood = values.scenario === 'flood';
 const count = Number(values.targets);
 const capMb = Number(values['cap-mb']);
-const flavours = ['azure-ga', 'azure-preview', 'openai-ga'] as const;
+const flavours = usableFlavours();
 const faults = ['silent-gap', 'truncated', 'stall'];
 
 const sim = await startSimProcess('bench-key');
@@ -60,7 +61,7 @@ const out = await mkdtemp(join(tmpdir(), 'rc-bench-round-'));
 const targets = Array.from({ length: count }, (_, i) => ({
   name: `target-${String(i).padStart(2, '0')}`,
   endpoint: flooder && i === 7 ? flooder.url : sim.url(flavours[i % flavours.length]!, i % 10 === 9 ? faults[(i / 10) % faults.length | 0] : undefined),
-  flavour: flooder && i === 7 ? 'azure-ga' : flavours[i % flavours.length],
+  flavour: flooder && i === 7 ? flooder.flavour : flavours[i % flavours.length],
   auth: 'api-key',
   secretSetting: 'BENCH_KEY',
   group: `g${i % 5}`,

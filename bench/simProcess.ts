@@ -7,10 +7,11 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Scenario } from '../src/sim/index.js';
 import type { PromptSpec } from '../src/prompts/catalog.js';
+import { flavourUrl, type Flavour } from '../src/realtime/flavours.js';
 
 export interface SimProcess {
   port: number;
-  url(flavour: 'azure-ga' | 'azure-preview' | 'openai-ga' | 'openai-beta', scenario?: string): string;
+  url(flavour: Flavour, scenario?: string): string;
   /** Stops the simulator and returns its send times by event id (empty when `recordSends` was off). */
   stop(): Promise<Map<string, number>>;
 }
@@ -49,10 +50,13 @@ export async function startSimProcess(apiKey: string, options: SimProcessOptions
     child.once('exit', (code) => reject(new Error(`the simulator process exited (code ${code}) before listening`)));
     child.send(data);
   });
-  const paths = { 'azure-ga': '/openai/v1/realtime?model=gpt-realtime', 'azure-preview': '/openai/realtime?api-version=2025-04-01-preview&deployment=gpt-realtime', 'openai-ga': '/v1/realtime?model=gpt-realtime', 'openai-beta': '/v1/realtime?model=gpt-realtime' };
   return {
     port,
-    url: (flavour, scenario) => `ws://127.0.0.1:${port}${paths[flavour]}${scenario ? `&scenario=${scenario}` : ''}`,
+    url: (flavour, scenario) => {
+      const url = flavourUrl(flavour, `ws://127.0.0.1:${port}`, 'gpt-realtime');
+      if (scenario) url.searchParams.set('scenario', scenario);
+      return url.toString();
+    },
     stop: () =>
       new Promise((resolve) => {
         child.once('message', (m: { sent: [string, number][] }) => {

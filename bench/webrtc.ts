@@ -14,7 +14,7 @@ import { loadCatalog } from '../src/prompts/catalog.js';
 import { runProbe } from '../src/probe/session.js';
 import { entriesOfKind, type Trace } from '../src/trace/trace.js';
 import { readRtpLog } from '../src/trace/rtpLog.js';
-import { resolveEndpoint } from '../src/realtime/flavours.js';
+import { flavourUrl, resolveEndpoint, webrtcFlavours } from '../src/realtime/flavours.js';
 import { startSimulator } from '../src/sim/index.js';
 
 const KEY = 'bench-webrtc-key';
@@ -45,13 +45,13 @@ async function main(): Promise<void> {
   const [load1] = loadavg();
   console.log(`machine: ${cpus().length} cores, load average ${load1!.toFixed(2)} at the start (a busy machine inflates the arrival tail)`);
   const prompts = loadCatalog();
+  const flavours = webrtcFlavours();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const traces = await Promise.all(
     Array.from({ length: sessions }, (_, i) => {
-      const flavour = i % 2 ? 'azure-ga' : 'openai-ga';
-      const path = flavour === 'azure-ga' ? '/openai/v1/realtime' : '/v1/realtime';
-      const endpoint = resolveEndpoint({ endpoint: `ws://127.0.0.1:${port}${path}?model=gpt-realtime` });
+      const flavour = flavours[i % flavours.length]!;
+      const endpoint = resolveEndpoint({ endpoint: flavourUrl(flavour, `ws://127.0.0.1:${port}`, 'gpt-realtime').toString() });
       return runProbe({ name: `s${i}`, endpoint, auth: { mode: 'api-key', key: KEY } }, { prompts: [prompts[i % prompts.length]!], turns, transport: 'webrtc' });
     }),
   );

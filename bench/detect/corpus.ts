@@ -20,16 +20,18 @@
  */
 import { speak, type Fault, type Scenario, type SpokenAnswer } from '../../src/sim/index.js';
 import type { PromptSpec } from '../../src/prompts/catalog.js';
-import { dialectOf as flavourDialect, type Flavour } from '../../src/realtime/flavours.js';
+import type { Flavour } from '../../src/realtime/flavours.js';
 import { expectationOf, type Expectation } from './expected.js';
 
 export const SEED = 7;
 export const BYTES_PER_MS = 48;
 
 export type { Flavour };
-/** Flavour rotation of the original corpus (beta dialect through Azure preview). */
-export const FLAVOURS: readonly Flavour[] = ['azure-ga', 'azure-preview', 'openai-ga', 'azure-preview'];
-export const dialectOf = (f: Flavour): 'ga' | 'beta' => flavourDialect(f);
+/**
+ * Which flavour each case of the original corpus runs on, in turn (beta dialect through Azure preview): corpus data,
+ * fixed so the corpus measures what it always measured; what a flavour is comes from the flavour table.
+ */
+const ROTATION: readonly Flavour[] = ['azure-ga', 'azure-preview', 'openai-ga', 'azure-preview'];
 
 /** The old simulator's delta size, kept for this corpus so it measures what it always measured. */
 export const OLD_DELTAS = { min: 100, max: 200 } as const;
@@ -220,7 +222,7 @@ export function caseBuilder(o: {
 export function buildCorpus(baseCatalog: readonly PromptSpec[]): Corpus {
   const { catalog, spoken } = corpusCatalog(baseCatalog);
   const lenMs = (p: number): number => spoken.get(catalog[p % 4]!.id)!.pcm.length / BYTES_PER_MS;
-  const { add, scenarios, cases } = caseBuilder({ prefix: '', catalog, spoken, flavours: FLAVOURS, defaultDelivery: BURSTY, deltaMs: OLD_DELTAS });
+  const { add, scenarios, cases } = caseBuilder({ prefix: '', catalog, spoken, flavours: ROTATION, defaultDelivery: BURSTY, deltaMs: OLD_DELTAS });
 
   // --- Silent gaps: digital silence and −60 dBFS noise, 1.0–4.0 s, inside words, in pauses, at word ends.
   type GapSpec = [prompt: number, turn: number, turns: number, gaps: [GapPlacement, number, number][]];

@@ -13,8 +13,8 @@ import type { PromptSpec } from '../../src/prompts/catalog.js';
 import type { Fault, OpenAIRefusal, Scenario } from '../../src/sim/index.js';
 import { BYTES_PER_MS, caseBuilder, corpusCatalog, placeGap, trueGaps, type Corpus, type Flavour, type TruthGap } from './corpus.js';
 
-/** Flavour rotation: GA-heavy, as real targets are; the beta dialect through Azure preview. */
-const FLAVOURS: readonly Flavour[] = ['openai-ga', 'azure-ga', 'openai-ga', 'azure-preview'];
+/** Which flavour each case runs on, in turn (corpus data): GA-heavy, as real targets are; the beta dialect through Azure preview. */
+const ROTATION: readonly Flavour[] = ['openai-ga', 'azure-ga', 'openai-ga', 'azure-preview'];
 /** Real-style delivery: 1–2 s bursts at 5–8× real time. */
 const REAL: NonNullable<Scenario['delivery']> = { speed: 6, burstMs: 1500, jitterMs: 20 };
 
@@ -28,7 +28,7 @@ export const REAL_WIRE_KINDS = [
 export function buildRealWireCorpus(baseCatalog: readonly PromptSpec[]): Corpus {
   const { catalog, spoken } = corpusCatalog(baseCatalog);
   const lenMs = (p: number): number => spoken.get(catalog[p % 4]!.id)!.pcm.length / BYTES_PER_MS;
-  const { add, scenarios, cases } = caseBuilder({ prefix: 'rw', catalog, spoken, flavours: FLAVOURS, defaultDelivery: REAL });
+  const { add, scenarios, cases } = caseBuilder({ prefix: 'rw', catalog, spoken, flavours: ROTATION, defaultDelivery: REAL });
 
   // --- Lost last deltas (the community report): 2–4 real-sized deltas, i.e. roughly 0.4–1.6 s of the tail. The
   // usage evidence sees a loss from 350 ms (7 tokens; below that it cannot be told from per-item token overhead), so
