@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { resolveEndpoint, inferFlavour, FLAVOURS, flavourInfo, dialectOf, isAzure, idHeadersOf, flavourNotice } from '../../src/realtime/flavours.js';
+import { betaFlavourOf, flavourAtPath, flavourUrl, modelOf, servedPaths, usableFlavours, webrtcFlavours } from '../../src/realtime/flavours.js';
 import { normalizeEventType, wireEventType, sessionUpdateEvent } from '../../src/realtime/events.js';
 import { authHeaders } from '../../src/realtime/auth.js';
 import { ConfigError } from '../../src/errors.js';
@@ -64,6 +66,63 @@ describe('endpoint flavours', () => {
     expect(() => resolveEndpoint({ endpoint: 'ws://x/somewhere' })).toThrow(ConfigError);
     expect(() => resolveEndpoint({ endpoint: 'wss://x.openai.azure.com/openai/v1/realtime?model=m&api-version=2025-04-01-preview' })).toThrow(/401/);
     expect(() => resolveEndpoint({ flavour: 'azure-ga', deployment: 'd' })).toThrow(/resource: is required/);
+  });
+});
+
+describe('the flavour table answers every flavour question', () => {
+  it('carries each flavour\'s path, model parameter, api-version rule and WebRTC capabilities', () => {
+    const row = (f: (typeof FLAVOURS)[number]) => {
+      const i = flavourInfo(f);
+      return [f, i.path, i.modelParam, i.defaultApiVersion ?? (i.refusesApiVersion ? 'refused' : '-'), i.webrtc, i.webrtcFilter];
+    };
+    expect(FLAVOURS.map(row)).toEqual([
+      ['azure-ga', '/openai/v1/realtime', 'model', 'refused', true, true],
+      ['azure-preview', '/openai/realtime', 'deployment', '2025-04-01-preview', false, false],
+      ['openai-ga', '/v1/realtime', 'model', '-', true, false],
+      ['openai-beta', '/v1/realtime', 'model', '-', false, false],
+    ]);
+    expect(usableFlavours()).toEqual(['azure-ga', 'azure-preview', 'openai-ga']);
+    expect(webrtcFlavours()).toEqual(['azure-ga', 'openai-ga']);
+    expect(servedPaths()).toEqual(['/openai/v1/realtime', '/openai/realtime', '/v1/realtime']);
+    expect(servedPaths().map(flavourAtPath)).toEqual(['azure-ga', 'azure-preview', 'openai-ga']);
+    expect(flavourAtPath('/x/v1/realtime')).toBeUndefined(); // exact paths only (the simulator's routes)
+    expect(isAzure('azure-unknown')).toBe(false); // a name read back from storage that the table does not know
+  });
+
+  it('builds every flavour\'s URL the way resolveEndpoint does', () => {
+    expect(flavourUrl('azure-ga', 'ws://127.0.0.1:9', 'gpt-realtime').toString()).toBe('ws://127.0.0.1:9/openai/v1/realtime?model=gpt-realtime');
+    const preview = flavourUrl('azure-preview', 'ws://127.0.0.1:9', 'rt').toString();
+    expect(preview).toBe('ws://127.0.0.1:9/openai/realtime?api-version=2025-04-01-preview&deployment=rt');
+    expect(flavourUrl('azure-preview', 'wss://h', 'rt', '2024-10-01-preview').searchParams.get('api-version')).toBe('2024-10-01-preview');
+    expect(flavourUrl('openai-beta', 'wss://api.openai.com', 'm').toString()).toBe('wss://api.openai.com/v1/realtime?model=m');
+    for (const flavour of usableFlavours()) {
+      const url = flavourUrl(flavour, 'wss://contoso.openai.azure.com', 'd').toString();
+      expect(resolveEndpoint({ endpoint: url })).toMatchObject({ flavour, deployment: 'd' });
+    }
+  });
+
+  it('reads the model or deployment a URL names in one place', () => {
+    expect(modelOf('wss://x/openai/realtime?api-version=1&deployment=d')).toBe('d');
+    expect(modelOf(new URL('wss://x/v1/realtime?model=m'))).toBe('m');
+    expect(modelOf('wss://x/v1/realtime?model=m&deployment=d')).toBe('d'); // as resolveEndpoint has always reported it
+    expect(modelOf('wss://x/v1/realtime')).toBeNull();
+    expect(modelOf('not a url')).toBeNull();
+    expect(modelOf(undefined)).toBeNull();
+  });
+
+  it('asks for the beta dialect on OpenAI\'s path as the retired openai-beta; an Azure path keeps its flavour', () => {
+    expect(FLAVOURS.map(betaFlavourOf)).toEqual(['azure-ga', 'azure-preview', 'openai-beta', 'openai-beta']);
+  });
+
+  it('the report schema, the README and docs/deploy.md name the flavours of the table', () => {
+    const read = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+    const schema = JSON.parse(read('schema/report.schema.json')) as { properties: { target: { properties: { flavour: { enum: string[] } } } } };
+    expect(schema.properties.target.properties.flavour.enum).toEqual([...FLAVOURS]);
+    const readmeRows = read('README.md').split('\n').filter((l) => /^\| `[a-z0-9-]+` \| `\//.test(l)).map((l) => l.split(' | '));
+    expect(readmeRows.map((cells) => cells[0])).toEqual(FLAVOURS.map((f) => `| \`${f}\``));
+    readmeRows.forEach((cells, i) => expect(cells[1]!.startsWith(`\`${flavourInfo(FLAVOURS[i]!).path}\``)).toBe(true));
+    const deploy = read('docs/deploy.md');
+    for (const f of FLAVOURS) expect(deploy).toContain(`\`${f}\``);
   });
 });
 
