@@ -76,7 +76,8 @@ export async function demoCommand(argv: string[]): Promise<number> {
       });
     }
     if (historyMs !== undefined) {
-      const n = await writeDemoHistory(store, targets.map((t) => ({ name: t.name, flavour: resolveEndpoint(t).flavour, group: t.group, baseline: t.baseline })), new Date(), historyMs, [settings.region, 'swedencentral', 'francecentral']);
+      const historyTargets = targets.map((t) => ({ name: t.name, flavour: resolveEndpoint(t).flavour, group: t.group, baseline: t.baseline }));
+      const n = await writeDemoHistory(store, historyTargets, new Date(), historyMs, [settings.region, 'swedencentral', 'francecentral']);
       await writeDashboard(store, new Date());
       console.log(`\nhistory: ${n} synthetic run(s) over ${f.history} added to the daily index; dashboard regenerated`);
     }

@@ -21,7 +21,8 @@ const ROWS = FLAVOURS.map((name) => ({ name, ...flavourInfo(name) }));
 const USABLE = ROWS.filter((r) => r.status !== 'retired');
 const RETIRED = ROWS.filter((r) => r.status === 'retired').map((r) => r.label);
 const FLAVOUR_PATHS = USABLE.map((r) => `${r.path} ${r.label}`).join(', ');
-const FLAVOUR_CHOICES = `${USABLE.map((r) => r.name).join(' | ')}${RETIRED.length ? ` (${RETIRED.join(' and ')} ${RETIRED.length > 1 ? 'are' : 'is'} retired)` : ''}`;
+const RETIRED_NOTE = RETIRED.length ? ` (${RETIRED.join(' and ')} ${RETIRED.length > 1 ? 'are' : 'is'} retired)` : '';
+const FLAVOUR_CHOICES = `${USABLE.map((r) => r.name).join(' | ')}${RETIRED_NOTE}`;
 const API_VERSIONS = ROWS.flatMap((r) => (r.defaultApiVersion ? [`${r.label} api-version (default ${r.defaultApiVersion})`] : [])).join('; ');
 
 const HELP = `realtime-canary probe --endpoint <url> [options]
@@ -82,7 +83,9 @@ export async function probeCommand(argv: string[]): Promise<number> {
   const pace = f.pace === undefined ? undefined : oneOf<Pace>('pace', f.pace, ['realtime', 'burst'], 'realtime');
   const transport = oneOf<TransportKind>('transport', f.transport, ['websocket', 'webrtc'], 'websocket');
   for (const flag of ['ice-server', 'webrtc-filter', 'sideband'] as const) if (f[flag] && transport !== 'webrtc') throw new ConfigError(`--${flag}`, 'only applies with --transport webrtc');
-  if (f['webrtc-filter'] && !isAzure(target.endpoint.flavour)) throw new ConfigError('--webrtc-filter', `is Azure's data-channel filter; ${target.endpoint.flavour} has none`);
+  if (f['webrtc-filter'] && !isAzure(target.endpoint.flavour)) {
+    throw new ConfigError('--webrtc-filter', `is Azure's data-channel filter; ${target.endpoint.flavour} has none`);
+  }
   const outDir = resolve(f.out ?? `canary-output/probe-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   const auth = f.entra ? 'Entra ID' : f['no-auth'] ? 'no credentials' : f['api-key-env'] ? `key from $${f['api-key-env']}` : `token from $${f['bearer-env']}`;
   console.log(`probing ${target.endpoint.url.host} (${target.endpoint.flavour}, ${target.endpoint.dialect} dialect, ${transport}, ${auth}), ${turns} turn(s)`);

@@ -115,7 +115,9 @@ function parseTarget(raw: unknown, at: string): TargetConfig {
   }
   const transport = str(o, 'transport', at);
   if (transport !== undefined) {
-    if (!Object.hasOwn(TRANSPORTS, transport)) throw new ConfigError(`${at}.transport`, `must be ${TRANSPORT_NAMES.slice(0, -1).join(', ')} or ${TRANSPORT_NAMES.at(-1)}`);
+    if (!Object.hasOwn(TRANSPORTS, transport)) {
+      throw new ConfigError(`${at}.transport`, `must be ${TRANSPORT_NAMES.slice(0, -1).join(', ')} or ${TRANSPORT_NAMES.at(-1)}`);
+    }
     t.transport = transport as TransportKind | 'both';
   }
   if (o.iceServers !== undefined) {
@@ -127,7 +129,9 @@ function parseTarget(raw: unknown, at: string): TargetConfig {
   const webrtcFilter = bool(o, 'webrtcFilter', at);
   const sideband = bool(o, 'sideband', at);
   if ((webrtcFilter || sideband) && t.transport !== 'webrtc' && t.transport !== 'both') throw new ConfigError(`${at}.${webrtcFilter ? 'webrtcFilter' : 'sideband'}`, 'applies to WebRTC only: set "transport": "webrtc" or "both"');
-  if (webrtcFilter && flavour !== undefined && !isAzure(flavour)) throw new ConfigError(`${at}.webrtcFilter`, `is Azure's data-channel filter; flavour "${flavour}" has none`);
+  if (webrtcFilter && flavour !== undefined && !isAzure(flavour)) {
+    throw new ConfigError(`${at}.webrtcFilter`, `is Azure's data-channel filter; flavour "${flavour}" has none`);
+  }
   if (webrtcFilter) t.webrtcFilter = true;
   if (sideband) t.sideband = true;
   if (o.turns !== undefined) {

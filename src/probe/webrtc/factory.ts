@@ -35,7 +35,12 @@ export function webrtcTransportWith(options: WebRtcOptions = {}): TransportFacto
 export const webrtcTransport: TransportFactory = webrtcTransportWith();
 
 /** The transport a configured target asks for (`both` has been expanded into two targets by parseTargets). */
-export function targetTransport(t: { transport?: TransportKind | 'both'; iceServers?: string[]; webrtcFilter?: boolean; sideband?: boolean }): TransportKind | TransportFactory {
+export function targetTransport(t: {
+  transport?: TransportKind | 'both';
+  iceServers?: string[];
+  webrtcFilter?: boolean;
+  sideband?: boolean;
+}): TransportKind | TransportFactory {
   if (t.transport !== 'webrtc') return 'websocket';
   const options: WebRtcOptions = {
     ...(t.iceServers?.length ? { ice: { iceServers: t.iceServers.map((urls) => ({ urls })) } } : {}),
