@@ -3,9 +3,8 @@
  * The round builds one per target from its report.json; alert state, cards, webhooks, telemetry and the
  * daily index all consume this shape (one line of `index/<yyyy-mm-dd>.jsonl` is exactly one RunSummary).
  */
-export type Verdict = 'pass' | 'fail' | 'error';
-
-export type RunCategory = 'incident' | 'configuration';
+import type { RunCategory } from './analysis/category.js';
+import type { FindingCode, Verdict } from './analysis/findings.js';
 
 export interface RunSummary {
   runId: string;
@@ -29,7 +28,7 @@ export interface RunSummary {
    */
   category?: RunCategory;
   /** Distinct finding codes, most severe first (e.g. ["silent_gap", "playback_underrun"]). */
-  findingCodes: string[];
+  findingCodes: FindingCode[];
   /** One-line human description of the worst problem, e.g. "2.3 s of silence at 4.1 s into the answer". */
   headline: string | undefined;
   turns: number;

@@ -12,8 +12,11 @@ import { sanitizeTrace } from './sanitize.js';
 /** HTTP statuses of a refused upgrade that mean the canary is misconfigured (auth, role, path, request). */
 const CONFIG_STATUSES = new Set([400, 401, 403, 404]);
 
+/** What kind of problem a non-passing run is (RunSummary.category, the error report's `category`). */
+export type RunCategory = 'incident' | 'configuration';
+
 /** `configuration` or `incident` for a run that did not pass; null for a pass. */
-export function runCategory(input: Trace, analysis: RunAnalysis): 'incident' | 'configuration' | null {
+export function runCategory(input: Trace, analysis: RunAnalysis): RunCategory | null {
   if (analysis.verdict === 'pass') return null;
   const trace = sanitizeTrace(input);
   const all = [...analysis.findings, ...analysis.turns.flatMap((t) => t.findings)];

@@ -10,7 +10,8 @@
 import { isAzure } from '../realtime/flavours.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { dailyIndexPath } from '../store/layout.js';
-import type { RunSummary, Verdict } from '../runSummary.js';
+import type { FindingCode, Verdict } from '../analysis/findings.js';
+import type { RunSummary } from '../runSummary.js';
 import { htmlPage } from '../report/page.js';
 import { UsageError } from './args.js';
 
@@ -49,7 +50,7 @@ function rng(seed: number): () => number {
 
 interface Outcome {
   verdict: Verdict;
-  codes: string[];
+  codes: FindingCode[];
   headline?: string;
   gapMs: number;
   failingTurns: number;

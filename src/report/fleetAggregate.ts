@@ -5,8 +5,9 @@
  * baseline. Pure and linear in the number of summaries; duplicates (same run id, region and target — a retried
  * append) are counted once.
  */
+import type { Verdict } from '../analysis/findings.js';
 import { isAzure } from '../realtime/flavours.js';
-import type { RunSummary, Verdict } from '../runSummary.js';
+import type { RunSummary } from '../runSummary.js';
 
 export const DAY_SLOT_MS = 10 * 60_000;
 export const DAY_SLOTS = 144;

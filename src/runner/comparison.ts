@@ -6,8 +6,7 @@
  * once the group is complete.
  */
 import type { Report, ReportComparison } from '../analysis/report.js';
-import { isFailing, type FindingCode } from '../analysis/findings.js';
-import type { Verdict } from '../runSummary.js';
+import { isFailing, type FindingCode, type Verdict } from '../analysis/findings.js';
 import type { TransportKind } from '../trace/trace.js';
 
 export interface GroupMember {
@@ -25,7 +24,7 @@ export interface RunTally {
   /** Turns with a failing finding, by code. */
   byCode: Map<FindingCode, number>;
   maxGapMs: number;
-  findingCodes: string[];
+  findingCodes: FindingCode[];
   /** Which deployment was probed (flavour/host/deployment) and over which transport, to pair the two transports. */
   endpoint?: string;
   transport?: TransportKind;
@@ -76,7 +75,7 @@ export function tallyOf(report: Report): RunTally {
 }
 
 /** The tally of a run that has no analysis (configuration error, failed analysis). */
-export function errorTally(findingCodes: string[] = []): RunTally {
+export function errorTally(findingCodes: FindingCode[] = []): RunTally {
   return { verdict: 'error', turns: 0, failing: 0, byCode: new Map(), maxGapMs: 0, findingCodes };
 }
 

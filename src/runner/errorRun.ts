@@ -7,7 +7,8 @@
 import type { TargetConfig } from '../config/targets.js';
 import { ConfigError } from '../errors.js';
 import { escapeText } from '../report/escape.js';
-import type { RunCategory, RunSummary } from '../runSummary.js';
+import type { RunCategory } from '../analysis/category.js';
+import type { RunSummary } from '../runSummary.js';
 import type { ErrorReport } from '../sinks/runSink.js';
 import type { RunPaths } from '../store/layout.js';
 

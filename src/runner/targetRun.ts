@@ -5,7 +5,7 @@
  * one). Only "too late to start" is thrown (the round reports it as not probed).
  */
 import type { TokenCredential } from '@azure/identity';
-import { runCategory } from '../analysis/category.js';
+import { runCategory, type RunCategory } from '../analysis/category.js';
 import { analyzeTrace, historySamples, type DetectionHistory, type HistorySample } from '../analysis/index.js';
 import { buildReport, type Report } from '../analysis/report.js';
 import type { PriceTable } from '../analysis/prices.js';
@@ -143,7 +143,7 @@ export async function finishTarget(p: ProbedTarget, c: TargetRunContext): Promis
     return fail({ stage: 'probe', message: `the recorded answer audio could not be read back: ${(err as Error).message}` });
   }
   let report: Report;
-  let category: 'incident' | 'configuration' | undefined;
+  let category: RunCategory | undefined;
   try {
     const analysis = analyzeTrace(trace, settings.thresholds, p.history);
     report = buildReport(trace, analysis, { prices: c.prices });

@@ -19,7 +19,9 @@
  * - **Pending**: new notifications are queued in `pending` until delivered; a newer reminder or a recovery
  *   supersedes undelivered reminders of the same alert; at most {@link MAX_PENDING} are kept (oldest dropped).
  */
-import type { RunSummary, Verdict } from '../runSummary.js';
+import type { RunCategory } from '../analysis/category.js';
+import type { Verdict } from '../analysis/findings.js';
+import type { RunSummary } from '../runSummary.js';
 
 /** Thresholds of the alert rules (see the module comment). */
 export interface AlertRules {
@@ -76,7 +78,7 @@ export interface Notification {
    * What the notification is about: a service `incident`, a `configuration` problem of the canary itself, or the
    * spend `budget` (80 % / 100 % of the daily budget). Absent in older state: read as `incident`.
    */
-  category?: 'incident' | 'configuration' | 'budget';
+  category?: RunCategory | 'budget';
   createdAt: string;
   region: string;
   target: string;

@@ -8,6 +8,7 @@
  *    telemetry. `record` sinks run before `notify` sinks, so the artifacts an alert links to exist first.
  * 3. `onRoundEnd` — after every target: flushes, the dashboard.
  */
+import type { RunCategory } from '../analysis/category.js';
 import type { HistorySample } from '../analysis/history.js';
 import type { Report } from '../analysis/report.js';
 import type { Trace } from '../trace/trace.js';
@@ -70,7 +71,7 @@ export interface ErrorReport {
   runId: string;
   target: { name: string; flavour: string; host: string; deployment: string | null; region: string };
   verdict: 'error';
-  category: 'configuration' | 'incident';
+  category: RunCategory;
   error: {
     /** Where it failed: the target's configuration, the analysis of its trace, or rendering its report. */
     stage: 'configuration' | 'analysis' | 'rendering' | 'probe';

@@ -1,6 +1,7 @@
 /** Synthetic fleets for the dashboard tests: RunSummaries every 10 minutes with the layout's paths. */
 import { runPaths } from '../../src/store/layout.js';
-import type { RunSummary, Verdict } from '../../src/runSummary.js';
+import type { Verdict } from '../../src/analysis/findings.js';
+import type { RunSummary } from '../../src/runSummary.js';
 import { makeRunSummary } from '../helpers/runSummary.js';
 
 export interface FleetSpec {

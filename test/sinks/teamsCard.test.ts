@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nextAlertState, type AlertState, type Notification } from '../../src/sinks/alertState.js';
 import { JSON_PAYLOAD_SCHEMA, jsonPayload } from '../../src/sinks/jsonPayload.js';
 import { renderPayload } from '../../src/sinks/notify.js';
+import type { FindingCode } from '../../src/analysis/findings.js';
 import type { RunSummary } from '../../src/runSummary.js';
 import { envelopeBytes, MAX_ENVELOPE_BYTES, teamsCard, type CardElement, type TeamsEnvelope } from '../../src/sinks/teamsCard.js';
 import { makeRunSummary } from '../helpers/runSummary.js';
@@ -90,7 +91,7 @@ describe('Teams card', () => {
       deployment: `d-${'é'.repeat(5000)}`,
       headline: `h-${'🔥'.repeat(20_000)}`,
       comparison: huge,
-      findingCodes: Array.from({ length: 2000 }, (_, i) => `code_${i}`),
+      findingCodes: Array.from({ length: 2000 }, (_, i) => `code_${i}` as FindingCode), // codes this version does not know
       requestIds: Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`x-id-${i}`, huge.slice(0, 100)])),
       sessionId: huge,
       host: huge,
