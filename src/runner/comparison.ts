@@ -3,7 +3,7 @@
  * against OpenAI direct, same prompts, same minute): "francecentral: 3 of 6 turns with silent gaps (max 3.1 s);
  * baseline openai: 0 of 6 — the hosting layer is the likely cause". Pure, and it works from compact per-run
  * tallies ({@link tallyOf}), so a round can publish each run's heavy artifacts as soon as it ends and compare
- * once the group is complete.
+ * once the group is complete; {@link withComparison} then adds each member's comparisons to its report.
  */
 import type { Report, ReportComparison } from '../analysis/report.js';
 import { isFailing, type FindingCode, type Verdict } from '../analysis/findings.js';
@@ -83,6 +83,11 @@ function describe(name: string, t: TurnTally, code: FindingCode | undefined): st
   if (!code) return `${name}: ${t.failing} of ${t.turns} turns failing`;
   const gap = code === 'silent_gap' && t.maxGapMs > 0 ? ` (max ${(t.maxGapMs / 1000).toFixed(1)} s)` : '';
   return `${name}: ${t.byCode.get(code) ?? 0} of ${t.turns} turns with ${PROBLEM[code] ?? code}${gap}`;
+}
+
+/** The report with this round's comparisons of its target added. Pure. */
+export function withComparison(report: Report, comparisons: readonly ReportComparison[]): Report {
+  return comparisons.length ? { ...report, comparison: [...(report.comparison ?? []), ...comparisons] } : report;
 }
 
 /** One comparison per non-baseline member of a group that has a baseline in this round. */

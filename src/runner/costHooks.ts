@@ -12,6 +12,7 @@ import { roundPrices } from '../cost/roundPrices.js';
 import type { PromptSpec } from '../prompts/catalog.js';
 import type { Trace } from '../trace/trace.js';
 import type { Notification } from '../sinks/alertState.js';
+import { isAnalysisReport } from '../sinks/runSink.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { notProbedSummary, planRoundBudget, type RoundBudget } from './budget.js';
 import { attemptUsd, probeConfirmed, withConfirmation } from './confirm.js';
@@ -62,7 +63,7 @@ export function costHooks(settings: Settings, deps: CostHookDeps): RoundHooks {
         }
       };
       // a run without an analysis (the probe hung, the analysis threw) has no report to carry the confirmation
-      const retries = run.report ? settings.confirmRetries : 0;
+      const retries = isAnalysisReport(run.artifacts.report) ? settings.confirmRetries : 0;
       const attempts = await probeConfirmed(run, next, retries, async (n) => (budget ? budget.reserveConfirmation(target.name, n) : true));
       attempts.forEach((a, i) => costs.push({ target: target.name, attempt: i + 1, usd: attemptUsd(a) }));
       const render = deps.renderReportHtml;

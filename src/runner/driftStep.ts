@@ -1,8 +1,8 @@
 /**
  * The round's drift step: each run is compared with its target's stored fingerprint (info findings
- * `model_changed` / `behaviour_changed`, once per change), and within a group the same-round comparison says when
- * a target and its baseline declare different models (applied by ./groups.ts when the group is complete).
- * Failures to read or write a fingerprint only warn.
+ * `model_changed` / `behaviour_changed`, once per change, added to its report by the pure {@link withDrift}), and
+ * within a group the same-round comparison says when a target and its baseline declare different models (added
+ * by ./groups.ts when the group is complete). Failures to read or write a fingerprint only warn.
  */
 import { declaredOf } from '../analysis/drift.js';
 import { findingCodes, sortFindings, type Finding } from '../analysis/findings.js';
@@ -10,12 +10,8 @@ import type { Report, ReportComparison } from '../analysis/report.js';
 import type { Trace } from '../trace/trace.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { updateFingerprint } from '../sinks/fingerprintStore.js';
+import { isAnalysisReport } from '../sinks/runSink.js';
 import type { TargetRun } from './targetRun.js';
-
-export interface DriftOutcome {
-  findings: Finding[];
-  comparison?: ReportComparison;
-}
 
 /** The drift findings of one run (its fingerprint updated in the store). */
 export async function driftFindings(store: ArtifactStore, region: string, report: Report, trace: Trace, warn: (m: string) => void): Promise<Finding[]> {
@@ -27,16 +23,13 @@ export async function driftFindings(store: ArtifactStore, region: string, report
   }
 }
 
-/** A run with its drift findings (report, summary codes, tally) and its declared model for the group comparison. */
+/** A run with its drift findings in its report, and its declared model for the group's model comparison. */
 export async function withRunDrift(run: TargetRun, store: ArtifactStore, region: string, warn: (m: string) => void): Promise<TargetRun> {
   const { report, trace } = run.artifacts;
-  if (!trace || !run.report || !('turns' in report)) return run;
+  if (!trace || !isAnalysisReport(report)) return run;
   const model = declaredOf(trace)?.model;
-  const drifted = withDrift(run.report, { findings: await driftFindings(store, region, run.report, trace, warn) });
-  const out: TargetRun = drifted === run.report ? { ...run } : {
-    ...run, report: drifted, tally: { ...run.tally, findingCodes: drifted.summary.findingCodes },
-    artifacts: { ...run.artifacts, report: drifted, summary: { ...run.artifacts.summary, findingCodes: drifted.summary.findingCodes } },
-  };
+  const drifted = withDrift(report, await driftFindings(store, region, report, trace, warn));
+  const out: TargetRun = drifted === report ? { ...run } : { ...run, artifacts: { ...run.artifacts, report: drifted } };
   if (model) out.model = model;
   return out;
 }
@@ -60,15 +53,10 @@ export function modelComparisons(members: readonly ModelMember[]): Map<string, R
   return out;
 }
 
-/** The report with the drift findings (run-level, info) and the model comparison added. */
-export function withDrift(report: Report, d: DriftOutcome | undefined): Report {
-  if (!d || (!d.findings.length && !d.comparison)) return report;
-  const findings = sortFindings([...report.findings, ...d.findings]);
+/** The report with the drift findings (run-level, info) added, its finding codes following them. Pure. */
+export function withDrift(report: Report, drift: readonly Finding[]): Report {
+  if (!drift.length) return report;
+  const findings = sortFindings([...report.findings, ...drift]);
   const all = [...findings, ...report.turns.flatMap((t) => t.findings)];
-  return {
-    ...report,
-    findings,
-    summary: { ...report.summary, findingCodes: findingCodes(all) },
-    ...(d.comparison ? { comparison: [...(report.comparison ?? []), d.comparison] } : {}),
-  };
+  return { ...report, findings, summary: { ...report.summary, findingCodes: findingCodes(all) } };
 }

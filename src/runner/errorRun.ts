@@ -1,16 +1,15 @@
 /**
  * Runs that have no analysis — a target whose configuration cannot be used (missing secret, unknown prompt),
- * a probe that did not end, analysis or rendering that threw on a hostile trace — still become a run: an
- * `error` summary (index line, alert, dashboard cell), report.json as an error document saying what to fix,
- * and a small report.html. Never a silent skip. (Analysed runs get their category from src/analysis/category.ts.)
+ * a probe that did not end, analysis or rendering that threw on a hostile trace — still become a run:
+ * report.json as an error document saying what to fix, and a small report.html; ./summarize.ts makes its
+ * `error` summary (index line, alert, dashboard cell) from that document. Never a silent skip. (Analysed runs get
+ * their category from src/analysis/category.ts.)
  */
 import type { TargetConfig } from '../config/targets.js';
 import { ConfigError } from '../errors.js';
 import { escapeText } from '../report/escape.js';
 import type { RunCategory } from '../analysis/category.js';
-import type { RunSummary } from '../runSummary.js';
 import type { ErrorReport } from '../sinks/runSink.js';
-import type { RunPaths } from '../store/layout.js';
 
 /** What went wrong and where. */
 export interface RunError {
@@ -29,8 +28,14 @@ export function fixFor(e: RunError): string {
   return 'The trace is kept next to this report (events.jsonl.gz): the service sent data the canary could not analyse or render. Report it with this run id.';
 }
 
-/** The summary, report.json and report.html of an error run. */
-export function errorRun(cfg: TargetConfig, e: RunError, at: { runId: string; startedAt: string; durationMs: number; region: string; host: string; flavour: string }, paths: RunPaths): { summary: RunSummary; report: ErrorReport; html: string } {
+/** report.json and report.html of an error run. */
+export interface ErrorRun {
+  report: ErrorReport;
+  html: string;
+}
+
+/** The {@link ErrorRun} of a target that failed at stage `e`. */
+export function errorRun(cfg: TargetConfig, e: RunError, at: { runId: string; startedAt: string; region: string; host: string; flavour: string }): ErrorRun {
   const category: RunCategory = e.stage === 'configuration' ? 'configuration' : 'incident';
   const fix = fixFor(e);
   const report: ErrorReport = {
@@ -43,38 +48,12 @@ export function errorRun(cfg: TargetConfig, e: RunError, at: { runId: string; st
     error: { stage: e.stage, message: e.message, fix },
     times: { startedAt: at.startedAt },
   };
-  const summary: RunSummary = {
-    runId: at.runId,
-    startedAt: at.startedAt,
-    durationMs: at.durationMs,
-    region: at.region,
-    target: cfg.name,
-    flavour: at.flavour,
-    host: at.host,
-    deployment: cfg.deployment,
-    group: cfg.group,
-    baseline: cfg.baseline ?? false,
-    verdict: 'error',
-    category,
-    findingCodes: [],
-    headline: `${e.stage === 'configuration' ? 'configuration error' : `${e.stage} failed`}: ${e.message}`.slice(0, 400),
-    turns: 0,
-    failingTurns: 0,
-    longestGapMs: 0,
-    coverage: undefined,
-    timeToFirstAudioMs: undefined,
-    sessionId: undefined,
-    requestIds: {},
-    comparison: undefined,
-    reportPath: paths.reportJson,
-    reportHtmlPath: paths.reportHtml,
-  };
   const html = `<!doctype html><html lang="en"><meta charset="utf-8"><title>ERROR · ${escapeText(cfg.name)}</title>
 <body style="font-family:system-ui,sans-serif;max-width:760px;margin:24px auto"><h1>ERROR · ${escapeText(cfg.name)}</h1>
 <p>Run ${escapeText(at.runId)} · ${escapeText(at.startedAt)} · ${escapeText(at.region)}</p>
 <h2>${escapeText(e.stage === 'configuration' ? 'Configuration problem' : `The ${e.stage} failed`)}</h2><pre style="white-space:pre-wrap">${escapeText(e.message)}</pre>
 <h2>What to do</h2><p>${escapeText(fix)}</p></body></html>`;
-  return { summary, report, html };
+  return { report, html };
 }
 
 /** The error of a thrown value, as a stage and a message (a ConfigError's names its field). */

@@ -1,13 +1,15 @@
 /**
  * Holds the final publishing of a group's runs until every member of the group has a result (or never will),
- * then adds each member's comparison with the baseline. Runs of targets outside a compared group pass straight
- * through. Only compact tallies and the (small) reports are held — the traces are already published and gone.
+ * then adds each member's comparison with the baseline to its report. Runs of targets outside a compared group
+ * pass straight through. Every run's summary is built here, once, from its final report (./summarize.ts). Only
+ * the (small) reports are held — the traces are already published and gone.
  */
 import type { TargetConfig } from '../config/targets.js';
-import type { RunFinal } from '../sinks/runSink.js';
+import { isAnalysisReport, type RunFinal } from '../sinks/runSink.js';
 import type { ReportComparison } from '../analysis/report.js';
-import { compareGroups, type GroupMember } from './comparison.js';
+import { compareGroups, errorTally, tallyOf, withComparison, type GroupMember } from './comparison.js';
 import { modelComparisons } from './driftStep.js';
+import { summarize } from './summarize.js';
 import type { TargetRun } from './targetRun.js';
 
 interface Held {
@@ -55,19 +57,28 @@ export class GroupBarrier {
     const held = this.#held.get(group) ?? [];
     this.#held.delete(group);
     this.#waiting.delete(group);
-    const members: GroupMember[] = held.map((h) => ({ name: h.cfg.name, group, baseline: h.cfg.baseline ?? false, tally: h.run.tally }));
+    const members: GroupMember[] = held.map((h) => ({ name: h.cfg.name, group, baseline: h.cfg.baseline ?? false, tally: tally(h.run) }));
     const comparisons = compareGroups(members);
     const models = modelComparisons(held.map((h) => ({ name: h.cfg.name, group, baseline: h.cfg.baseline ?? false, model: h.run.model })));
     return held.map(({ cfg, run }) => {
       const list = [comparisons.get(cfg.name), models.get(cfg.name)].filter((c): c is ReportComparison => c !== undefined);
+      const report = run.artifacts.report;
       if (!list.length) return final(run);
-      const summary = { ...run.artifacts.summary, comparison: list.map((c) => c.message).join(' ') };
-      const report = run.report ? { ...run.report, comparison: [...(run.report.comparison ?? []), ...list] } : undefined;
-      return { summary, paths: run.artifacts.paths, secrets: run.artifacts.secrets, report };
+      // an error run's report.json has no comparison: only its summary carries it
+      if (!isAnalysisReport(report)) return final(run, list);
+      const compared = withComparison(report, list);
+      return { ...final({ ...run, artifacts: { ...run.artifacts, report: compared } }), report: compared };
     });
   }
 }
 
-function final(run: TargetRun): RunFinal {
-  return { summary: run.artifacts.summary, paths: run.artifacts.paths, secrets: run.artifacts.secrets };
+/** What the comparison needs of a run, from its report. */
+function tally(run: TargetRun): GroupMember['tally'] {
+  const report = run.artifacts.report;
+  return isAnalysisReport(report) ? tallyOf(report) : errorTally();
+}
+
+/** A run's final summary, built once from its final report (./summarize.ts). */
+function final(run: TargetRun, errorComparison?: readonly ReportComparison[]): RunFinal {
+  return { summary: summarize(run.artifacts.report, run.facts, errorComparison), paths: run.artifacts.paths, secrets: run.artifacts.secrets };
 }

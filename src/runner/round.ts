@@ -170,7 +170,7 @@ export async function runRound(settings: CanarySettings, targets: readonly Targe
         const afterRun = deps.hooks?.afterRun;
         // a confirmation re-probe gives the slot up while it runs, so re-probes never wait on each other's slots
         if (afterRun) r = await afterRun(r, t, () => lease.outside(() => withDeadline(`target ${t.name}`, msUntil(deadlineAt), () => runTarget(t, i, context))));
-        deps.onProgress?.(`target ${++finished} of ${plan.probe.length}: ${t.name} → ${r.artifacts.summary.verdict}`);
+        deps.onProgress?.(`target ${++finished} of ${plan.probe.length}: ${t.name} → ${r.artifacts.report.verdict}`);
         await fanOut(built.sinks, `artifacts of ${t.name}`, (s, ctx) => s.onArtifacts?.(r.artifacts, ctx), fc);
         return r;
       });

@@ -1,22 +1,55 @@
-/** A report's key numbers as the RunSummary the sinks consume (alerts, cards, index, telemetry). */
-import type { Report } from '../analysis/report.js';
-import type { RunPaths } from '../store/layout.js';
-import type { RunSummary } from '../runSummary.js';
+/**
+ * The one builder of a run's RunSummary (what the sinks consume: alerts, cards, index, telemetry): built once,
+ * from the run's final report — after the drift, confirmation and group-comparison steps, which change the
+ * report, never a summary — and the facts of the round the report does not hold.
+ */
+import type { RunCategory } from '../analysis/category.js';
+import type { Report, ReportComparison } from '../analysis/report.js';
 import { costFields } from '../cost/summaryFields.js';
+import type { RunSummary } from '../runSummary.js';
+import { isAnalysisReport, type ErrorReport } from '../sinks/runSink.js';
+import { scrubValue } from '../sinks/scrubValue.js';
+import type { RunPaths } from '../store/layout.js';
 
-export function summarize(report: Report, region: string, target: { group?: string; baseline?: boolean }, paths: Pick<RunPaths, 'reportJson' | 'reportHtml'>): RunSummary {
+/** What a run's summary takes besides its report. */
+export interface SummaryFacts {
+  /** Where the canary ran (CANARY_REGION). */
+  region: string;
+  group?: string;
+  baseline?: boolean;
+  paths: Pick<RunPaths, 'reportJson' | 'reportHtml'>;
+  /** Of an analysis report: its first probe's category (left out once the run passes); an error report has its own. */
+  category?: RunCategory;
+  /** Of an error report: how long the attempt took (an analysis report has `times.durationMs`). */
+  durationMs?: number;
+  /** Scrubbed from every string of the summary. */
+  secrets?: readonly string[];
+}
+
+/**
+ * The summary of `report`. `errorComparison`: an error run's same-round comparisons with its group (an error
+ * report has no `comparison` of its own; an analysis report carries its comparisons, see ./comparison.ts).
+ */
+export function summarize(report: Report | ErrorReport, facts: SummaryFacts, errorComparison?: readonly ReportComparison[]): RunSummary {
+  const summary = isAnalysisReport(report) ? analysisSummary(report, facts) : errorSummary(report, facts, errorComparison);
+  return scrubValue(summary, facts.secrets ?? []);
+}
+
+function analysisSummary(report: Report, f: SummaryFacts): RunSummary {
   const s = report.summary;
+  const { attempts, intermittent, ...cost } = costFields(report);
+  const category = report.verdict === 'pass' ? undefined : f.category;
   return {
     runId: report.runId,
     startedAt: report.times.startedAt,
     durationMs: report.times.durationMs,
-    region,
+    region: f.region,
     target: report.target.name,
     flavour: report.target.flavour,
     host: report.target.host,
     deployment: report.target.deployment ?? undefined,
-    group: target.group,
-    baseline: target.baseline ?? false,
+    group: f.group,
+    baseline: f.baseline ?? false,
     verdict: report.verdict,
     findingCodes: s.findingCodes,
     headline: s.headline ?? undefined,
@@ -27,9 +60,48 @@ export function summarize(report: Report, region: string, target: { group?: stri
     timeToFirstAudioMs: s.medianFirstAudioMs ?? undefined,
     sessionId: report.correlation.sessionId ?? undefined,
     requestIds: report.correlation.requestIds,
-    comparison: report.comparison?.map((c) => c.message).join(' ') || undefined,
-    reportPath: paths.reportJson,
-    reportHtmlPath: paths.reportHtml,
-    ...costFields(report),
+    comparison: messages(report.comparison),
+    reportPath: f.paths.reportJson,
+    reportHtmlPath: f.paths.reportHtml,
+    ...cost,
+    // the category, then the confirmation: the order of an index line's fields stays what it always was
+    ...(category ? { category } : {}),
+    ...(attempts !== undefined ? { attempts } : {}),
+    ...(intermittent ? { intermittent } : {}),
   };
+}
+
+/** The summary of a run that has no analysis (see ./errorRun.ts): an `error` line that says what failed. */
+function errorSummary(report: ErrorReport, f: SummaryFacts, comparison: readonly ReportComparison[] | undefined): RunSummary {
+  const e = report.error;
+  return {
+    runId: report.runId,
+    startedAt: report.times.startedAt,
+    durationMs: f.durationMs ?? 0,
+    region: f.region,
+    target: report.target.name,
+    flavour: report.target.flavour,
+    host: report.target.host,
+    deployment: report.target.deployment ?? undefined,
+    group: f.group,
+    baseline: f.baseline ?? false,
+    verdict: 'error',
+    category: report.category,
+    findingCodes: [],
+    headline: `${e.stage === 'configuration' ? 'configuration error' : `${e.stage} failed`}: ${e.message}`.slice(0, 400),
+    turns: 0,
+    failingTurns: 0,
+    longestGapMs: 0,
+    coverage: undefined,
+    timeToFirstAudioMs: undefined,
+    sessionId: undefined,
+    requestIds: {},
+    comparison: messages(comparison),
+    reportPath: f.paths.reportJson,
+    reportHtmlPath: f.paths.reportHtml,
+  };
+}
+
+function messages(comparison: readonly ReportComparison[] | undefined): string | undefined {
+  return comparison?.map((c) => c.message).join(' ') || undefined;
 }

@@ -24,17 +24,18 @@ import type { RunArtifacts } from '../sinks/runSink.js';
 import { scrubValue } from '../sinks/scrubValue.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { historyPath, latestPath, runPaths, type RunPaths } from '../store/layout.js';
-import { errorTally, tallyOf, type RunTally } from './comparison.js';
 import { errorRun, runError, type RunError } from './errorRun.js';
 import { probeTarget } from './probeTarget.js';
-import { summarize } from './summarize.js';
+import type { SummaryFacts } from './summarize.js';
 
-/** A run ready to publish, with what its group's comparison needs. */
+/**
+ * A run ready to publish: its artifacts (report.json's content among them, changed by the steps after the analysis:
+ * confirmation, drift, the group comparison) and what its summary takes besides the report. The summary is built
+ * once, from the final report (./summarize.ts).
+ */
 export interface TargetRun {
   artifacts: RunArtifacts;
-  tally: RunTally;
-  /** The analysis report (absent for error runs), kept only while its group's comparison is pending. */
-  report?: Report;
+  facts: SummaryFacts;
   /** The model `session.created` declared (set by the drift step), for the group's same-round model comparison. */
   model?: string;
   /** How report.html was rendered (its links, the baseline beside it), so a re-render (confirmation) keeps them. */
@@ -131,7 +132,7 @@ export async function probeTargetRun(cfg: TargetConfig, index: number, c: Target
   return { cfg, paths, started, target, trace, history };
 }
 
-/** The second half of {@link runTarget}: the trace's audio read back, analysis, report.html, the summary. */
+/** The second half of {@link runTarget}: the trace's audio read back, analysis, report.html. */
 export async function finishTarget(p: ProbedTarget, c: TargetRunContext): Promise<TargetRun> {
   const { settings } = c;
   const { cfg, paths, trace, target } = p;
@@ -167,15 +168,17 @@ export async function finishTarget(p: ProbedTarget, c: TargetRunContext): Promis
     return fail(runError('rendering', err));
   }
   const secrets = [...c.secrets];
-  const summary = scrubValue({ ...summarize(report, settings.region, cfg, paths), category }, secrets);
-  if (summary.category === undefined) delete summary.category;
   let samples: HistorySample[] = [];
   try {
     samples = historySamples(report);
   } catch {
     samples = [];
   }
-  return { artifacts: { summary, paths, trace, report, html, secrets, history: samples }, tally: tallyOf(report), report, ...(htmlOptions ? { htmlOptions } : {}) };
+  return {
+    artifacts: { target: cfg.name, region: settings.region, paths, trace, report, html, secrets, history: samples },
+    facts: { region: settings.region, group: cfg.group, baseline: cfg.baseline ?? false, paths, ...(category ? { category } : {}), secrets },
+    ...(htmlOptions ? { htmlOptions } : {}),
+  };
 }
 
 /** An `error` run for the target, its trace kept when there is one. */
@@ -184,9 +187,13 @@ function failedRun(cfg: TargetConfig, paths: RunPaths, started: Date, c: TargetR
   const host = meta?.target.host ?? extra.target?.endpoint.url.host ?? hostOf(cfg.endpoint);
   const flavour = meta?.target.flavour ?? extra.target?.endpoint.flavour ?? cfg.flavour ?? 'unknown';
   const startedAt = meta?.startedAt ?? started.toISOString();
-  const r = errorRun(cfg, e, { runId: c.runId, startedAt, durationMs: Date.now() - started.getTime(), region: c.settings.region, host, flavour }, paths);
+  const region = c.settings.region;
+  const r = errorRun(cfg, e, { runId: c.runId, startedAt, region, host, flavour });
   const secrets = [...c.secrets];
-  return { artifacts: { summary: scrubValue(r.summary, secrets), paths, trace: extra.trace, report: scrubValue(r.report, secrets), html: r.html, secrets, history: [] }, tally: errorTally() };
+  return {
+    artifacts: { target: cfg.name, region, paths, trace: extra.trace, report: scrubValue(r.report, secrets), html: r.html, secrets, history: [] },
+    facts: { region, group: cfg.group, baseline: cfg.baseline ?? false, paths, durationMs: Date.now() - started.getTime(), secrets },
+  };
 }
 
 /** The report.html of the target's previous run (its `latest/` summary), for the report's "previous run" link. */

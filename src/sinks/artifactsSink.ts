@@ -8,7 +8,6 @@
  * than JSON.stringify can follow keeps its top-level fields), so the rest of the event log is kept.
  */
 import type { HistorySample } from '../analysis/history.js';
-import type { Report } from '../analysis/report.js';
 import { wavParts } from '../audio/wav.js';
 import { EVIDENCE_ZIP, evidenceZipParts } from '../report/evidence.js';
 import { serializeEvents, traceAudio } from '../trace/traceFile.js';
@@ -18,7 +17,7 @@ import type { ArtifactStore } from '../store/artifactStore.js';
 import { gzipText } from '../store/gzip.js';
 import { EVENTS_GZ, REPORT_JSON, historyPath, rtpLogName } from '../store/layout.js';
 import { errorText } from './fanOut.js';
-import type { RunArtifacts, RunSink } from './runSink.js';
+import { isAnalysisReport, type RunSink } from './runSink.js';
 
 /** Turns kept per target in `history/`. */
 export const HISTORY_KEEP = 50;
@@ -73,21 +72,16 @@ export function artifactsSink(store: DivertableStore, budgetMs = 90_000): RunSin
           }
           await attempt(`${c.dir}report.json`, () => store.put(dir + REPORT_JSON, scrub(JSON.stringify(c.report, null, 2), secrets), 'application/json'));
         }
-        if (run.history.length > 0) await attempt('history', () => rememberHealthy(store, run.summary.region, run.summary.target, run.history));
+        if (run.history.length > 0) await attempt('history', () => rememberHealthy(store, run.region, run.target, run.history));
       } finally {
         ctx.signal.removeEventListener('abort', onAbort);
       }
-      if (failed.length) throw new Error(`${run.summary.target}: ${failed.join('; ')}`);
+      if (failed.length) throw new Error(`${run.target}: ${failed.join('; ')}`);
     },
     async onSummary(run) {
       if (run.report) await store.put(run.paths.reportJson, scrub(JSON.stringify(run.report, null, 2), run.secrets), 'application/json');
     },
   };
-}
-
-/** An analysis report (not the error document of a run that could not be analysed). */
-function isAnalysisReport(r: RunArtifacts['report']): r is Report {
-  return 'turns' in r && Array.isArray(r.turns);
 }
 
 async function rememberHealthy(store: ArtifactStore, region: string, target: string, samples: HistorySample[]): Promise<void> {

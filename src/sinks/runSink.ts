@@ -34,7 +34,9 @@ export interface SinkContext {
 
 /** A target's run for {@link RunSink.onArtifacts}. */
 export interface RunArtifacts {
-  summary: RunSummary;
+  /** The target's name, and the region the canary ran in (its summary comes later, with {@link RunSink.onSummary}). */
+  target: string;
+  region: string;
   paths: RunPaths;
   /** Absent when the target never ran (a configuration error). */
   trace?: Trace;
@@ -80,6 +82,11 @@ export interface ErrorReport {
     fix: string;
   };
   times: { startedAt: string };
+}
+
+/** An analysis report (not the error document of a run that could not be analysed). */
+export function isAnalysisReport(r: Report | ErrorReport): r is Report {
+  return !('kind' in r && r.kind === 'error-report');
 }
 
 export interface RunSink {

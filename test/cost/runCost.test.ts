@@ -131,7 +131,7 @@ describe('cost in the sinks', () => {
     const { renderRunHtml } = await import('../../src/report/runHtml.js');
     const trace = tracedRun('gpt-realtime-2');
     const report = buildReport(trace, analyzeTrace(trace), { prices: TABLE });
-    const summary = summarize(report, 'swedencentral', {}, { reportJson: 'r.json', reportHtml: 'r.html' });
+    const summary = summarize(report, { region: 'swedencentral', paths: { reportJson: 'r.json', reportHtml: 'r.html' } });
     expect(summary.costUsd).toBeCloseTo(0.188735, 6);
     expect(summary.model).toBe('gpt-realtime-2');
     expect(runMetrics(summary).costUsd).toBeCloseTo(0.188735, 6);

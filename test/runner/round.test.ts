@@ -12,6 +12,7 @@ import type { Report } from '../../src/analysis/report.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { runRound } from '../../src/runner/round.js';
 import { createStore } from '../../src/runner/roundDeps.js';
+import type { TargetRun } from '../../src/runner/targetRun.js';
 import type { RunSink } from '../../src/sinks/runSink.js';
 import { createSinks } from '../../src/sinks/createSinks.js';
 import { noTelemetry } from '../../src/sinks/telemetry.js';
@@ -26,6 +27,12 @@ beforeAll(async () => {
 afterAll(async () => Promise.all([sim?.close(), cleanupTempDirs()]));
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** The run with another headline in its report (the summary is built from the report once the run is final). */
+function withHeadline(run: TargetRun, headline: string): TargetRun {
+  const report = run.artifacts.report as Report;
+  return { ...run, artifacts: { ...run.artifacts, report: { ...report, summary: { ...report.summary, headline } } } };
+}
 
 describe('round seams', () => {
   it('plan and after-run hooks, and a throwing sink that stops nothing else', async () => {
@@ -44,8 +51,8 @@ describe('round seams', () => {
       hooks: {
         plan: async (ts) => ({ probe: ts.filter((t) => t.name !== 'c'), skipped: [{ target: 'c', reason: 'over the daily budget' }] }),
         afterRun: async (run, t) => {
-          seen.push(`${t.name}:${run.artifacts.summary.verdict}`);
-          return t.name === 'b' ? { ...run, artifacts: { ...run.artifacts, summary: { ...run.artifacts.summary, headline: 'confirmed by a retry' } } } : run;
+          seen.push(`${t.name}:${run.artifacts.report.verdict}`);
+          return t.name === 'b' ? withHeadline(run, 'confirmed by a retry') : run;
         },
       },
     });
@@ -89,7 +96,7 @@ describe('round seams', () => {
           mostReprobing = Math.max(mostReprobing, reprobing);
           const second = await again();
           reprobing--;
-          return { ...run, artifacts: { ...run.artifacts, summary: { ...run.artifacts.summary, headline: `re-probed: ${second.artifacts.summary.verdict}` } } };
+          return withHeadline(run, `re-probed: ${second.artifacts.report.verdict}`);
         },
       },
     });
