@@ -11,7 +11,7 @@ import { ConfigError } from '../errors.js';
 import { runRound, type RoundDeps, type RoundLog, type RoundResult } from '../runner/round.js';
 import { costHooks } from '../runner/costHooks.js';
 import type { RoundHooks } from '../runner/hooks.js';
-import { createNotifier, createRoundTelemetry, createStore, entraCredential, reportRendering, settingSecrets } from '../runner/roundDeps.js';
+import { createNotifier, createStore, entraCredential, reportRendering, settingSecrets } from '../runner/roundDeps.js';
 import { loadCatalog } from '../prompts/catalog.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 
@@ -37,7 +37,6 @@ export function makeCanaryHandler(env: () => Env = () => process.env, overrides:
     const hardTimer = setTimeout(() => hard.abort(), settings.roundDeadlineMs);
     hardTimer.unref();
     const store = overrides.store ?? createStore(settings, log, { signal: hard.signal, operationTimeoutMs: settings.storageTimeoutMs });
-    const telemetry = overrides.telemetry ?? (await createRoundTelemetry(settings, currentEnv, log));
     try {
       const targets = settings.targets ?? (await withDeadline('reading CANARY_CONFIG_BLOB', 30_000, () => targetsFromBlob(store, settings.configBlob!)));
       const rendering = { ...reportRendering(), ...(overrides.renderReportHtml ? { renderReportHtml: overrides.renderReportHtml } : {}) };
@@ -51,12 +50,10 @@ export function makeCanaryHandler(env: () => Env = () => process.env, overrides:
         signal: hard.signal,
         ...overrides,
         store,
-        telemetry,
         hooks,
       });
     } finally {
       clearTimeout(hardTimer);
-      await withDeadline('telemetry close', 5_000, () => telemetry.close()).catch(() => undefined);
     }
   };
 }

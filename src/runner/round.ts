@@ -3,7 +3,8 @@
  * ends (streaming: artifacts first, then — once its group's comparison is known — index, alerts, telemetry),
  * through one fan-out over the sinks (../sinks/fanOut.ts): a failing or hanging sink, or a hostile target,
  * never stops the others. Time is bounded end to end: probes must end by `probeEndAt`, every sink call has its
- * own budget, and the round returns by its deadline (derived from the Functions timeout, see ../config).
+ * own budget, and the round returns by its deadline (derived from the Functions timeout, see ../config). When it
+ * is over, whatever happened, it closes its sinks (a sink may own a client, like telemetry's).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,7 +26,7 @@ import { createSinks, type Notifier } from '../sinks/createSinks.js';
 import { errorText, fanOut, type FanOutContext } from '../sinks/fanOut.js';
 import type { RunFinal, RunSink } from '../sinks/runSink.js';
 import { scrubbingLog } from '../sinks/scrubValue.js';
-import { noTelemetry, type Telemetry } from '../sinks/telemetry.js';
+import type { Telemetry } from '../sinks/telemetry.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { GroupBarrier } from './groups.js';
 import type { RoundHooks, RoundInfo, RoundPlan } from './hooks.js';
@@ -48,12 +49,13 @@ export interface RoundDeps {
   store: RoundStore;
   env: Record<string, string | undefined>;
   log: RoundLog;
-  /** The sinks to publish to; default: {@link createSinks} from the settings, the store, `notify` and `telemetry`. */
+  /** The sinks to publish to (the round closes them when it is over); default: {@link createSinks} from the settings, the store, `notify` and `telemetry`. */
   sinks?: RunSink[];
   /** Alert counters the given `sinks` update (with `sinks`). */
   stats?: AlertStats;
   /** Delivers one notification (used when `sinks` is not given). Never throws for remote failures. */
   notify?: Notifier;
+  /** Replaces the telemetry client the settings would make (used when `sinks` is not given). */
   telemetry?: Telemetry;
   credential?: () => TokenCredential;
   now?: () => Date;
@@ -105,6 +107,29 @@ export function publishReserveMs(roundDeadlineMs: number): number {
 }
 
 export async function runRound(settings: CanarySettings, targets: readonly TargetConfig[], deps: RoundDeps): Promise<RoundResult> {
+  const secrets = new Set<string>((deps.secrets ?? []).filter((s) => s.length >= 4));
+  const log = scrubbingLog(deps.log, () => [...secrets]);
+  const built = deps.sinks
+    ? { sinks: deps.sinks, stats: deps.stats ?? { delivered: 0, pending: 0 } }
+    : createSinks(settings, { store: deps.store, env: deps.env, telemetry: deps.telemetry, log, notify: deps.notify, secrets: () => [...secrets] });
+  try {
+    return await round(settings, targets, deps, { secrets, log, built });
+  } finally {
+    const close = async (s: RunSink): Promise<void> => {
+      if (s.close) await withDeadline(`closing the ${s.name} sink`, 5_000, () => s.close!()).catch((err: unknown) => log.warn(errorText(err)));
+    };
+    await Promise.all(built.sinks.map(close));
+  }
+}
+
+/** What a round publishes through: its sinks, its log and the secrets both scrub. */
+interface Publishing {
+  secrets: Set<string>;
+  log: RoundLog;
+  built: { sinks: RunSink[]; stats: AlertStats };
+}
+
+async function round(settings: CanarySettings, targets: readonly TargetConfig[], deps: RoundDeps, { secrets, log, built }: Publishing): Promise<RoundResult> {
   const now = deps.now ?? (() => new Date());
   const started = now();
   const startedMs = Date.now();
@@ -112,10 +137,6 @@ export async function runRound(settings: CanarySettings, targets: readonly Targe
   // the deadline runs on the real clock; `now` (injectable) only stamps runs and drives the alert rules
   const deadlineAt = startedMs + settings.roundDeadlineMs;
   const probeEndAt = deadlineAt - publishReserveMs(settings.roundDeadlineMs);
-  const secrets = new Set<string>((deps.secrets ?? []).filter((s) => s.length >= 4));
-  const log = scrubbingLog(deps.log, () => [...secrets]);
-  const telemetry = deps.telemetry ?? noTelemetry;
-  const built = deps.sinks ? { sinks: deps.sinks, stats: deps.stats ?? { delivered: 0, pending: 0 } } : createSinks(settings, { store: deps.store, telemetry, log, notify: deps.notify, secrets: () => [...secrets] });
   const fc: FanOutContext = { log, now, roundStartedAt: started, deadlineAt, signal: deps.signal };
   log.info(`round ${runId}: ${targets.length} target(s) from ${settings.region}, concurrency ${settings.concurrency}, deadline ${Math.round(settings.roundDeadlineMs / 1000)} s`);
   for (const p of settings.problems ?? []) log.error(`configuration error: ${p.message}`);

@@ -1,15 +1,14 @@
 /**
  * Builds a round's dependencies from the settings: the artifact store (Blob Storage with managed identity,
  * Azurite by connection string, or a local folder) behind a spool, with client-side timeouts and the round's
- * abort signal; telemetry; the credential for Entra targets; report rendering; and the secrets of the settings
- * themselves, which every exit scrubs. The sinks come from ../sinks/createSinks.ts.
+ * abort signal; the credential for Entra targets; report rendering; and the secrets of the settings themselves,
+ * which every exit scrubs. The sinks (telemetry among them) come from ../sinks/createSinks.ts.
  */
 import type { TokenCredential } from '@azure/identity';
 import type { CanarySettings } from '../config/settings.js';
 import { azureCredential } from '../sinks/azureCredential.js';
 import { createNotifier as notifierFromSettings, type Notifier } from '../sinks/createSinks.js';
 import type { SinkLog } from '../sinks/runSink.js';
-import { createTelemetry, type Telemetry } from '../sinks/telemetry.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { openStore, type StoreSettings } from '../store/openStore.js';
 import type { SpoolingStore } from '../store/spool.js';
@@ -46,14 +45,6 @@ export function createNotifier(settings: CanarySettings, store: ArtifactStore, l
 /** report.html for each run (the dashboard is a sink of its own now). */
 export function reportRendering(_store?: ArtifactStore, _now?: () => Date): Pick<RoundDeps, 'renderReportHtml' | 'afterRound'> {
   return { renderReportHtml: (report, trace, options) => renderRunHtml(report, trace, options) };
-}
-
-export async function createRoundTelemetry(settings: CanarySettings, env: Record<string, string | undefined>, log: RoundLog): Promise<Telemetry> {
-  return createTelemetry({
-    connectionString: settings.appInsightsConnectionString,
-    authenticationString: env.APPLICATIONINSIGHTS_AUTHENTICATION_STRING,
-    onError: (err: unknown) => log.warn(`telemetry: ${err instanceof Error ? err.message : String(err)}`),
-  });
 }
 
 export function entraCredential(settings: CanarySettings): () => TokenCredential {

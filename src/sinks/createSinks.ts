@@ -1,6 +1,7 @@
 /**
  * The one factory from settings to the sinks a round publishes to (cloudprober's surfacer registry): artifacts,
- * index, alerts, telemetry, dashboard. Adding a sink = one file plus one line here (and its setting).
+ * index, alerts, telemetry, dashboard. Adding a sink = one file plus one line here (and its setting); a sink that
+ * owns a client makes it here too and releases it in its `close`, which the round calls.
  */
 import type { CanarySettings } from '../config/settings.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
@@ -15,7 +16,7 @@ import { indexSink } from './indexSink.js';
 import { outcomeOf, renderPayload, sendNotification } from './notify.js';
 import type { RunSink, SinkLog } from './runSink.js';
 import { scrubValue } from './scrubValue.js';
-import { telemetrySink } from './telemetrySink.js';
+import { settingsTelemetry, telemetrySink } from './telemetrySink.js';
 import type { Telemetry } from './telemetry.js';
 import type { WebhookOptions } from './webhook.js';
 
@@ -53,7 +54,10 @@ export function createNotifier(settings: CanarySettings, store: ArtifactStore, l
 /** Everything {@link createSinks} needs besides the settings. */
 export interface SinkInputs {
   store: DivertableStore;
-  telemetry: Telemetry;
+  /** The app settings the sinks read besides CanarySettings (APPLICATIONINSIGHTS_AUTHENTICATION_STRING). */
+  env?: Record<string, string | undefined>;
+  /** Replaces the telemetry client the settings would make (tests). */
+  telemetry?: Telemetry;
   log: SinkLog;
   /** Replaces the notifier the settings would build (tests, the demo). */
   notify?: Notifier;
@@ -69,7 +73,7 @@ export function createSinks(settings: CanarySettings, inputs: SinkInputs): { sin
     artifactsSink(inputs.store),
     indexSink(inputs.store),
     alertSink({ store: inputs.store, rules: settings.alertRule, verdicts: verdictSpool(settings.spoolDir), send, stats }),
-    telemetrySink(inputs.telemetry),
+    telemetrySink(inputs.telemetry ?? settingsTelemetry(settings, inputs.env ?? {}, inputs.log)),
     dashboardSink(inputs.store),
   ];
   return { sinks, stats };

@@ -7,6 +7,8 @@
  * 2. `onSummary` — once the run's summary is final (after its group's comparison): index, latest, alerts,
  *    telemetry. `record` sinks run before `notify` sinks, so the artifacts an alert links to exist first.
  * 3. `onRoundEnd` — after every target: flushes, the dashboard.
+ * 4. `close` — once, when the round is over (whatever happened): a sink that owns a client (telemetry) releases it,
+ *    so a sink is created in ./createSinks.ts and closed by the round, with nothing to add anywhere else.
  */
 import type { RunCategory } from '../analysis/category.js';
 import type { HistorySample } from '../analysis/history.js';
@@ -100,4 +102,6 @@ export interface RunSink {
   onRoundEnd?(end: RoundEnd, ctx: SinkContext): Promise<void>;
   /** A target the round's plan held back (e.g. "not probed: budget"): its line, with no run, alert or telemetry. */
   onNotProbed?(summary: RunSummary, ctx: SinkContext): Promise<void>;
+  /** Releases what the sink owns (timers, sockets); called once when the round is over, bounded, never by a sink call. */
+  close?(): Promise<void>;
 }
