@@ -1,15 +1,16 @@
 /**
  * `realtime-canary demo` (what `npm start` runs): the built-in simulator, then two scheduled rounds over
- * healthy and faulty simulator targets through the same code the Azure Function runs, written to a local
- * folder — reports, audio, the daily index, alert state and the alerts it would send.
+ * healthy and faulty simulator targets, composed as the Azure Function composes them (../runner/createRound.ts:
+ * confirmation probes, the spend ledger and drift fingerprints included), written to a local folder — reports,
+ * audio, the daily index, alert state, the ledger, the fingerprints and the alerts it would send.
  */
 import { resolve } from 'node:path';
 import { startSimulator } from '../sim/index.js';
 import { loadSettings } from '../config/settings.js';
 import type { TargetConfig } from '../config/targets.js';
 import { resolveEndpoint, type Flavour } from '../realtime/flavours.js';
-import { runRound, type RoundLog, type RoundResult } from '../runner/round.js';
-import { createNotifier, createStore, reportRendering } from '../runner/roundDeps.js';
+import { createRound } from '../runner/createRound.js';
+import type { RoundLog, RoundResult, RoundStore } from '../runner/round.js';
 import { intFlag, noPositionals, parse } from './args.js';
 import { printRoundTable } from './roundTable.js';
 import { parseHistory, writeDemoHistory } from './demoHistory.js';
@@ -18,7 +19,9 @@ import { writeDashboard } from '../sinks/dashboardSink.js';
 const HELP = `realtime-canary demo [--out DIR] [--rounds N] [--history 7d] [--quiet]
 
 Starts the simulator on a free loopback port and runs N rounds (default 2: alerts open after 2 failing
-runs of the last 3) over simulator targets with injected faults. Everything lands in DIR (default ./canary-output).
+runs of the last 3) over simulator targets with injected faults, as the Azure Function runs them: a failing
+target is probed once more to confirm it, the spend goes to the day's ledger, each target's model fingerprint
+is kept. Everything lands in DIR (default ./canary-output).
 --history 7d also fills the dashboard with a week of synthetic rounds (run ids hist-…), so it looks like production.`;
 
 const SIM_KEY = 'demo-sim-key';
@@ -66,22 +69,25 @@ export async function demoCommand(argv: string[]): Promise<number> {
     const log: RoundLog = f.quiet
       ? { info: () => undefined, warn: () => undefined, error: (m) => console.error(m) }
       : { info: (m) => console.log(`  ${m}`), warn: (m) => console.warn(`  warning: ${m}`), error: (m) => console.error(`  error: ${m}`) };
-    const store = createStore(settings, log);
-    let last: RoundResult | undefined;
+    let last: { result: RoundResult; store: RoundStore } | undefined;
     for (let r = 1; r <= rounds; r++) {
       console.log(`\nround ${r} of ${rounds}: ${targets.length} targets`);
-      last = await runRound(settings, settings.targets!, {
-        store, env, log, notify: createNotifier(settings, store, log), onProgress: (line) => console.log(`  ${line}`),
-        ...reportRendering(store),
-      });
+      // the round the Function runs, hooks included: budget ledger, confirmation of failures, drift
+      const round = createRound(settings, env, { log, onProgress: (line) => console.log(`  ${line}`) });
+      try {
+        last = { result: await round.run(settings.targets!), store: round.store };
+      } finally {
+        round.close();
+      }
     }
-    if (historyMs !== undefined) {
+    if (historyMs !== undefined && last) {
+      const { store } = last;
       const historyTargets = targets.map((t) => ({ name: t.name, flavour: resolveEndpoint(t).flavour, group: t.group, baseline: t.baseline }));
       const n = await writeDemoHistory(store, historyTargets, new Date(), historyMs, [settings.region, 'swedencentral', 'francecentral']);
       await writeDashboard(store, new Date());
       console.log(`\nhistory: ${n} synthetic run(s) over ${f.history} added to the daily index; dashboard regenerated`);
     }
-    if (last) printRoundTable(last);
+    if (last) printRoundTable(last.result);
     console.log(`\nfleet dashboard: ${out}/index.html`);
     console.log(`reports (report.html), audio and event logs: ${out}/runs/`);
     console.log(`alerts it would send (Teams cards): ${out}/alerts/`);

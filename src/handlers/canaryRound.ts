@@ -1,6 +1,7 @@
 /**
- * The scheduled canary's handler: settings → round → artifacts, alerts, telemetry. No registration side
- * effect here (see ../functions/canaryTimer.ts), so tests call it with `new InvocationContext(...)`.
+ * The scheduled canary's handler: settings → the round (composed by ../runner/createRound.ts) → artifacts, alerts,
+ * telemetry. No registration side effect here (see ../functions/canaryTimer.ts), so tests call it with
+ * `new InvocationContext(...)`.
  */
 import type { InvocationContext, Timer } from '@azure/functions';
 import { readHostFunctionTimeout } from '../config/hostTimeout.js';
@@ -8,17 +9,14 @@ import { loadSettings, type CanarySettings } from '../config/settings.js';
 import { withDeadline } from '../deadline.js';
 import { parseTargets, type TargetConfig } from '../config/targets.js';
 import { ConfigError } from '../errors.js';
-import { runRound, type RoundDeps, type RoundLog, type RoundResult } from '../runner/round.js';
-import { costHooks } from '../runner/costHooks.js';
-import type { RoundHooks } from '../runner/hooks.js';
-import { createNotifier, createStore, entraCredential, reportRendering, settingSecrets } from '../runner/roundDeps.js';
-import { loadCatalog } from '../prompts/catalog.js';
+import { createRound, type RoundOverrides } from '../runner/createRound.js';
+import type { RoundLog, RoundResult } from '../runner/round.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 
 type Env = Record<string, string | undefined>;
 
 /** Test and local hooks: anything given here replaces what the settings would build. */
-export type HandlerOverrides = Partial<Omit<RoundDeps, 'env' | 'log'>>;
+export type HandlerOverrides = Omit<RoundOverrides, 'log'>;
 
 export function makeCanaryHandler(env: () => Env = () => process.env, overrides: HandlerOverrides = {}) {
   return async function canaryRoundHandler(timer: Timer, context: InvocationContext): Promise<RoundResult> {
@@ -32,39 +30,14 @@ export function makeCanaryHandler(env: () => Env = () => process.env, overrides:
       context.error(`configuration error: ${(err as Error).message}`);
       throw err;
     }
-    // the round's hard deadline: storage calls still in flight then are aborted (their writes spooled)
-    const hard = new AbortController();
-    const hardTimer = setTimeout(() => hard.abort(), settings.roundDeadlineMs);
-    hardTimer.unref();
-    const store = overrides.store ?? createStore(settings, log, { signal: hard.signal, operationTimeoutMs: settings.storageTimeoutMs });
+    const round = createRound(settings, currentEnv, { ...overrides, log });
     try {
-      const targets = settings.targets ?? (await withDeadline('reading CANARY_CONFIG_BLOB', 30_000, () => targetsFromBlob(store, settings.configBlob!)));
-      const rendering = { ...reportRendering(), ...(overrides.renderReportHtml ? { renderReportHtml: overrides.renderReportHtml } : {}) };
-      const hooks = overrides.hooks ?? roundCostHooks(settings, store, log, overrides, rendering.renderReportHtml);
-      return await runRound(settings, targets, {
-        env: currentEnv,
-        log,
-        credential: entraCredential(settings),
-        ...rendering,
-        secrets: settingSecrets(settings, currentEnv),
-        signal: hard.signal,
-        ...overrides,
-        store,
-        hooks,
-      });
+      const targets = settings.targets ?? (await withDeadline('reading CANARY_CONFIG_BLOB', 30_000, () => targetsFromBlob(round.store, settings.configBlob!)));
+      return await round.run(targets);
     } finally {
-      clearTimeout(hardTimer);
+      round.close();
     }
   };
-}
-
-/** Budget, confirmation and drift (../runner/costHooks.ts); budget notices go where the round's alerts go. */
-function roundCostHooks(settings: CanarySettings, store: ArtifactStore, log: RoundLog, o: HandlerOverrides, render: RoundDeps['renderReportHtml']): RoundHooks {
-  const send = o.notify ?? createNotifier(settings, store, log);
-  return costHooks(settings, {
-    store, catalog: o.catalog ?? loadCatalog(), warn: (m) => log.warn(m), now: o.now, renderReportHtml: render,
-    notify: async (n) => (send ? [true, 'delivered'].includes(await send(n)) : false),
-  });
 }
 
 async function targetsFromBlob(store: ArtifactStore, path: string): Promise<TargetConfig[]> {

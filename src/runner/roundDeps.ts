@@ -1,8 +1,9 @@
 /**
- * Builds a round's dependencies from the settings: the artifact store (Blob Storage with managed identity,
- * Azurite by connection string, or a local folder) behind a spool, with client-side timeouts and the round's
- * abort signal; the credential for Entra targets; report rendering; and the secrets of the settings themselves,
- * which every exit scrubs. The sinks (telemetry among them) come from ../sinks/createSinks.ts.
+ * The parts of a round that come from the settings, which ./createRound.ts puts together: the artifact store
+ * (Blob Storage with managed identity, Azurite by connection string, or a local folder) behind a spool, with
+ * client-side timeouts and the round's abort signal; where budget notices go; the credential for Entra targets;
+ * and the secrets of the settings themselves, which every exit scrubs. The sinks (telemetry among them) come from
+ * ../sinks/createSinks.ts.
  */
 import type { TokenCredential } from '@azure/identity';
 import type { CanarySettings } from '../config/settings.js';
@@ -12,8 +13,7 @@ import type { SinkLog } from '../sinks/runSink.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { openStore, type StoreSettings } from '../store/openStore.js';
 import type { SpoolingStore } from '../store/spool.js';
-import type { RoundDeps, RoundLog } from './round.js';
-import { renderRunHtml } from '../report/runHtml.js';
+import type { RoundLog } from './round.js';
 
 /** Store tuning a round uses (tests shorten it). */
 export interface StoreTuning {
@@ -40,11 +40,6 @@ export function createStore(settings: CanarySettings, log: RoundLog, tuning: Sto
 /** Where notifications go (see ../sinks/createSinks.ts); `undefined` when the webhook setting is invalid. */
 export function createNotifier(settings: CanarySettings, store: ArtifactStore, log: SinkLog): Notifier | undefined {
   return notifierFromSettings(settings, store, log, () => settingSecrets(settings));
-}
-
-/** report.html for each run (the dashboard is a sink of its own now). */
-export function reportRendering(_store?: ArtifactStore, _now?: () => Date): Pick<RoundDeps, 'renderReportHtml' | 'afterRound'> {
-  return { renderReportHtml: (report, trace, options) => renderRunHtml(report, trace, options) };
 }
 
 export function entraCredential(settings: CanarySettings): () => TokenCredential {

@@ -1,0 +1,64 @@
+/**
+ * The one composition of a scheduled round, used by the Azure Function's handler, `realtime-canary demo` and
+ * bench:round: the store behind its spool (aborted at the round's hard deadline), the prompt catalogue (loaded
+ * once, for the probes and the budget), report rendering, the credential for Entra targets, the secrets every exit
+ * scrubs, and the hooks — budget, confirmation, drift (./costHooks.ts). The sinks, telemetry among them, come
+ * from ../sinks/createSinks.ts inside the round. Anything given in `overrides` replaces what the settings build.
+ */
+import type { CanarySettings } from '../config/settings.js';
+import type { TargetConfig } from '../config/targets.js';
+import { loadCatalog, type PromptSpec } from '../prompts/catalog.js';
+import { renderRunHtml } from '../report/runHtml.js';
+import { costHooks } from './costHooks.js';
+import type { RoundHooks } from './hooks.js';
+import { runRound, type RoundDeps, type RoundLog, type RoundResult, type RoundStore } from './round.js';
+import { createNotifier, createStore, entraCredential, settingSecrets } from './roundDeps.js';
+
+/**
+ * The caller's log, and what it replaces (tests). bench:round leaves parts out: `renderReportHtml: undefined` (no
+ * report.html) and `hooks: {}` (no budget, confirmation or drift).
+ */
+export type RoundOverrides = Partial<Omit<RoundDeps, 'env' | 'log'>> & { log: RoundLog };
+
+/** One round, composed: read the targets through its store if need be, `run` it once, then `close` it. */
+export interface Round {
+  store: RoundStore;
+  run(targets: readonly TargetConfig[]): Promise<RoundResult>;
+  /** Stops the hard-deadline timer (after `run`, or when the round never ran). */
+  close(): void;
+}
+
+export function createRound(settings: CanarySettings, env: Record<string, string | undefined>, overrides: RoundOverrides): Round {
+  const { log } = overrides;
+  const catalog = overrides.catalog ?? loadCatalog();
+  // the round's hard deadline: storage calls still in flight then are aborted (their writes spooled)
+  const hard = new AbortController();
+  const hardTimer = setTimeout(() => hard.abort(), settings.roundDeadlineMs);
+  hardTimer.unref();
+  const store = overrides.store ?? createStore(settings, log, { signal: hard.signal, operationTimeoutMs: settings.storageTimeoutMs });
+  const deps: RoundDeps = {
+    env,
+    credential: entraCredential(settings),
+    renderReportHtml: (report, trace, options) => renderRunHtml(report, trace, options),
+    secrets: settingSecrets(settings, env),
+    signal: hard.signal,
+    ...overrides,
+    catalog,
+    store,
+  };
+  return {
+    store,
+    run: (targets) => runRound(settings, targets, { ...deps, hooks: overrides.hooks ?? roundHooks(settings, catalog, deps) }),
+    close: () => clearTimeout(hardTimer),
+  };
+}
+
+/** Budget, confirmation and drift (./costHooks.ts); budget notices go where the round's alerts go. */
+function roundHooks(settings: CanarySettings, catalog: readonly PromptSpec[], deps: RoundDeps): RoundHooks {
+  const { store } = deps;
+  const send = deps.notify ?? createNotifier(settings, store, deps.log);
+  return costHooks(settings, {
+    store, catalog, warn: (m) => deps.log.warn(m), now: deps.now, renderReportHtml: deps.renderReportHtml,
+    notify: async (n) => (send ? [true, 'delivered'].includes(await send(n)) : false),
+  });
+}
