@@ -12,6 +12,7 @@ import { resolveEndpoint, type Flavour } from '../realtime/flavours.js';
 import { createRound } from '../runner/createRound.js';
 import type { RoundLog, RoundResult, RoundStore } from '../runner/round.js';
 import { intFlag, noPositionals, parse } from './args.js';
+import { hookLines } from './demoHooks.js';
 import { printRoundTable } from './roundTable.js';
 import { parseHistory, writeDemoHistory } from './demoHistory.js';
 import { writeDashboard } from '../sinks/dashboardSink.js';
@@ -87,7 +88,11 @@ export async function demoCommand(argv: string[]): Promise<number> {
       await writeDashboard(store, new Date());
       console.log(`\nhistory: ${n} synthetic run(s) over ${f.history} added to the daily index; dashboard regenerated`);
     }
-    if (last) printRoundTable(last.result);
+    if (last) {
+      printRoundTable(last.result);
+      console.log(`\nthe Function's steps around the probes, in the last round:`);
+      for (const line of await hookLines(last.result, last.store, settings.region, settings.dailyBudgetUsd)) console.log(`  ${line}`);
+    }
     console.log(`\nfleet dashboard: ${out}/index.html`);
     console.log(`reports (report.html), audio and event logs: ${out}/runs/`);
     console.log(`alerts it would send (Teams cards): ${out}/alerts/`);

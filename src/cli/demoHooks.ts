@@ -1,0 +1,36 @@
+/**
+ * The demo's account of the steps the Function runs around each probe (../runner/costHooks.ts), read from the last
+ * round and the store: which failures a confirmation probe confirmed or found intermittent, the spend the day's
+ * ledger recorded, and the drift fingerprints kept per target.
+ */
+import { spentUsd } from '../cost/ledger.js';
+import type { RoundResult } from '../runner/round.js';
+import type { RunSummary } from '../runSummary.js';
+import { ledgerDay, ledgerPath, readLedger } from '../sinks/budgetLedger.js';
+import { fingerprintPath } from '../sinks/fingerprintStore.js';
+import type { ArtifactStore } from '../store/artifactStore.js';
+
+const DRIFT = new Set<string>(['model_changed', 'behaviour_changed']);
+
+/** One line per step: confirmation, budget, drift. */
+export async function hookLines(r: RoundResult, store: ArtifactStore, region: string, budgetUsd: number | undefined, now = new Date()): Promise<string[]> {
+  const summaries = r.outcomes.map((o) => o.summary);
+  const again = summaries.filter((s) => (s.attempts ?? 1) > 1);
+  const listed = (what: string, list: RunSummary[]): string[] => (list.length ? [`${what} ${list.map((s) => s.target).join(', ')}`] : []);
+  const outcomes = [
+    ...listed('confirmed:', again.filter((s) => !s.intermittent)),
+    ...listed('intermittent (the confirmation passed):', again.filter((s) => s.intermittent)),
+  ];
+  const day = ledgerDay(now);
+  const ledger = await readLedger(store, day).catch(() => undefined);
+  const probes = Object.values(ledger?.settled ?? {}).reduce((n, t) => n + t.probes, 0);
+  const kept = await Promise.all(summaries.map(async (s) => (await store.readJson(fingerprintPath(region, s.target)).catch(() => undefined)) !== undefined));
+  const drifted = summaries.filter((s) => s.findingCodes.some((c) => DRIFT.has(c))).map((s) => s.target);
+  const change = drifted.length ? `changed: ${drifted.join(', ')}` : 'no model or behaviour change';
+  const spend = ledger ? `$${spentUsd(ledger).toFixed(4)} spent today over ${probes} probe(s), in ${ledgerPath(day)}` : `no spend ledger for ${day}`;
+  return [
+    `confirmation: ${again.length ? `${again.length} failure(s) probed again before counting; ${outcomes.join('; ')}` : 'no failure to probe again'}`,
+    `budget: ${spend}; ${budgetUsd === undefined ? 'no daily budget set (CANARY_DAILY_BUDGET_USD)' : `daily budget $${budgetUsd.toFixed(2)}`}`,
+    `drift: ${kept.filter(Boolean).length} of ${summaries.length} targets have a model fingerprint; ${change}`,
+  ];
+}
