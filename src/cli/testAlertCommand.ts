@@ -4,11 +4,11 @@
  * CANARY_WEBHOOK_FORMAT) through the same delivery code as real alerts, and reports the HTTP result. The webhook URL
  * is a secret: only its host is printed.
  */
-import type { Notification } from '../sinks/alertState.js';
-import { renderPayload } from '../sinks/notify.js';
-import { TEST_ID_PREFIX, TEST_TITLE } from '../sinks/notificationText.js';
+import type { Notification } from '../sinks/alerts/alertState.js';
+import { renderPayload } from '../sinks/alerts/notify.js';
+import { TEST_ID_PREFIX, TEST_TITLE } from '../sinks/alerts/notificationText.js';
 import type { RunSummary } from '../runSummary.js';
-import { postJson, type WebhookOptions } from '../sinks/webhook.js';
+import { postJson, type WebhookOptions } from '../sinks/alerts/webhook.js';
 import { scrub, urlSecrets } from '../realtime/redact.js';
 import { ConfigError } from '../errors.js';
 import { noPositionals, parse } from './args.js';

@@ -11,7 +11,7 @@ import type { TargetConfig } from '../config/targets.js';
 import { entryKey, meanActualUsd, spentUsd, type Caps, type ReservationRequest } from '../cost/ledger.js';
 import { projectCost } from '../cost/projection.js';
 import type { PromptSpec } from '../prompts/catalog.js';
-import type { Notification } from '../sinks/alertState.js';
+import type { Notification } from '../sinks/alerts/alertState.js';
 import type { RunSummary } from '../runSummary.js';
 import { ledgerDay, ledgerPath, readLedger, reserveInLedger, settleInLedger } from '../sinks/budgetLedger.js';
 import type { ArtifactStore } from '../store/artifactStore.js';

@@ -11,7 +11,7 @@ import type { CanarySettings } from '../config/settings.js';
 import { roundPrices } from '../cost/roundPrices.js';
 import type { PromptSpec } from '../prompts/catalog.js';
 import type { Trace } from '../trace/trace.js';
-import type { Notification } from '../sinks/alertState.js';
+import type { Notification } from '../sinks/alerts/alertState.js';
 import { isAnalysisReport } from '../sinks/runSink.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { notProbedSummary, planRoundBudget, type RoundBudget } from './budget.js';

@@ -21,7 +21,7 @@ import { newRunId } from '../probe/session.js';
 import type { Trace } from '../trace/trace.js';
 import type { RunHtmlOptions } from '../report/runHtml.js';
 import type { RunSummary } from '../runSummary.js';
-import type { AlertStats } from '../sinks/alertSink.js';
+import type { AlertStats } from '../sinks/alerts/alertSink.js';
 import { createSinks, type Notifier } from '../sinks/createSinks.js';
 import { errorText, fanOut, type FanOutContext } from '../sinks/fanOut.js';
 import type { RunFinal, RunSink } from '../sinks/runSink.js';

@@ -7,18 +7,18 @@ import type { CanarySettings } from '../config/settings.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { notificationFilePath } from '../store/layout.js';
 import { verdictSpool } from '../store/verdictSpool.js';
-import type { SendOutcome } from './alertDelivery.js';
-import type { Notification } from './alertState.js';
-import { alertSink, type AlertStats } from './alertSink.js';
+import type { SendOutcome } from './alerts/alertDelivery.js';
+import type { Notification } from './alerts/alertState.js';
+import { alertSink, type AlertStats } from './alerts/alertSink.js';
 import { artifactsSink, type DivertableStore } from './artifactsSink.js';
 import { dashboardSink } from './dashboardSink.js';
 import { indexSink } from './indexSink.js';
-import { outcomeOf, renderPayload, sendNotification } from './notify.js';
+import { outcomeOf, renderPayload, sendNotification } from './alerts/notify.js';
 import type { RunSink, SinkLog } from './runSink.js';
 import { scrubValue } from './scrubValue.js';
 import { settingsTelemetry, telemetrySink } from './telemetrySink.js';
 import type { Telemetry } from './telemetry.js';
-import type { WebhookOptions } from './webhook.js';
+import type { WebhookOptions } from './alerts/webhook.js';
 
 /** Webhook timing inside the alert sink's budget: a receiver that never answers costs ≤ 25 s per notification. */
 export const ROUND_WEBHOOK: WebhookOptions = { attempts: 3, attemptTimeoutMs: 10_000, totalTimeoutMs: 25_000, maxRetryAfterMs: 10_000 };

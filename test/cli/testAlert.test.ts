@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhookReceiver.js';
 import { adaptiveCardProblems } from '../helpers/adaptiveCards.js';
-import type { TeamsEnvelope } from '../../src/sinks/teamsCard.js';
-import type { JsonNotificationPayload } from '../../src/sinks/jsonPayload.js';
+import type { TeamsEnvelope } from '../../src/sinks/alerts/teamsCard.js';
+import type { JsonNotificationPayload } from '../../src/sinks/alerts/jsonPayload.js';
 import { runCli } from './cliRun.js';
 
 let hook: WebhookReceiver;

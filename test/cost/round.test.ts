@@ -14,7 +14,7 @@ import { parseTargets } from '../../src/config/targets.js';
 import type { Ledger } from '../../src/cost/ledger.js';
 import { meanActualUsd, spentUsd } from '../../src/cost/ledger.js';
 import { projectCost } from '../../src/cost/projection.js';
-import type { AlertState } from '../../src/sinks/alertState.js';
+import type { AlertState } from '../../src/sinks/alerts/alertState.js';
 import type { RunSummary } from '../../src/runSummary.js';
 import { allBlobs, invoke, shortCatalog, useRoundWorld } from '../handlers/roundFixture.js';
 

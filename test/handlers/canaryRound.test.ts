@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { gunzipSync } from 'node:zlib';
 import { deadStorageConnectionString } from '../helpers/azurite.js';
 import type { RunSummary } from '../../src/runSummary.js';
-import type { AlertState } from '../../src/sinks/alertState.js';
+import type { AlertState } from '../../src/sinks/alerts/alertState.js';
 import { parseEvents } from '../../src/trace/traceFile.js';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { allBlobs, CONTAINER, invoke, SIM_KEY, useRoundWorld } from './roundFixture.js';

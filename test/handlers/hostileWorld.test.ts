@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { RunningSimulator } from '../../src/sim/index.js';
 import type { RunSummary } from '../../src/runSummary.js';
-import type { AlertState } from '../../src/sinks/alertState.js';
+import type { AlertState } from '../../src/sinks/alerts/alertState.js';
 import { roundTable } from '../../src/cli/roundTable.js';
 import { renderRunHtml } from '../../src/report/runHtml.js';
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type Azurite } from '../helpers/azurite.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PENDING, nextAlertState, withoutDelivered, type AlertState, type Notification } from '../../src/sinks/alertState.js';
-import type { Verdict } from '../../src/analysis/findings.js';
-import { makeRunSummary } from '../helpers/runSummary.js';
+import { MAX_PENDING, nextAlertState, withoutDelivered, type AlertState, type Notification } from '../../../src/sinks/alerts/alertState.js';
+import type { Verdict } from '../../../src/analysis/findings.js';
+import { makeRunSummary } from '../../helpers/runSummary.js';
 
 const T0 = Date.parse('2026-11-02T10:00:00Z');
 const MIN = 60_000;

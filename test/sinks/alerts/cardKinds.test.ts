@@ -6,18 +6,18 @@
  * card passes the Adaptive Cards parser of the `adaptivecards` package with no error or warning.
  */
 import { describe, expect, it } from 'vitest';
-import { nextAlertState, type AlertState, type Notification } from '../../src/sinks/alertState.js';
-import { linkPaths, notificationLinks, reportsSiteUrl, type LinkMaker } from '../../src/sinks/cardLinks.js';
-import { cardPlain } from '../../src/sinks/cardText.js';
-import { jsonPayload } from '../../src/sinks/jsonPayload.js';
-import { clip } from '../../src/sinks/notificationText.js';
-import { renderPayload, sendNotification } from '../../src/sinks/notify.js';
-import type { ArtifactStore } from '../../src/store/artifactStore.js';
-import { startWebhookReceiver } from '../helpers/webhookReceiver.js';
-import type { RunSummary } from '../../src/runSummary.js';
-import { envelopeBytes, MAX_ENVELOPE_BYTES, teamsCard, type CardElement, type TeamsEnvelope } from '../../src/sinks/teamsCard.js';
-import { adaptiveCardProblems, parsedVersion } from '../helpers/adaptiveCards.js';
-import { makeRunSummary } from '../helpers/runSummary.js';
+import { nextAlertState, type AlertState, type Notification } from '../../../src/sinks/alerts/alertState.js';
+import { linkPaths, notificationLinks, reportsSiteUrl, type LinkMaker } from '../../../src/sinks/alerts/cardLinks.js';
+import { cardPlain } from '../../../src/sinks/alerts/cardText.js';
+import { jsonPayload } from '../../../src/sinks/alerts/jsonPayload.js';
+import { clip } from '../../../src/sinks/alerts/notificationText.js';
+import { renderPayload, sendNotification } from '../../../src/sinks/alerts/notify.js';
+import type { ArtifactStore } from '../../../src/store/artifactStore.js';
+import { startWebhookReceiver } from '../../helpers/webhookReceiver.js';
+import type { RunSummary } from '../../../src/runSummary.js';
+import { envelopeBytes, MAX_ENVELOPE_BYTES, teamsCard, type CardElement, type TeamsEnvelope } from '../../../src/sinks/alerts/teamsCard.js';
+import { adaptiveCardProblems, parsedVersion } from '../../helpers/adaptiveCards.js';
+import { makeRunSummary } from '../../helpers/runSummary.js';
 
 const LINKS = {
   reportUrl: 'https://canary-app.azurewebsites.net/reports/runs/r/report.html',

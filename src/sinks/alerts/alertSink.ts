@@ -5,14 +5,14 @@
  * during an outage still count towards K-of-N. Delivery has its own budget; `send` undefined (a bad webhook
  * setting) keeps notifications pending without posting.
  */
-import { DeadlineError } from '../deadline.js';
-import type { RunSummary } from '../runSummary.js';
-import { StoreUnavailableError, type ArtifactStore } from '../store/artifactStore.js';
-import type { VerdictSpool } from '../store/verdictSpool.js';
+import { DeadlineError } from '../../deadline.js';
+import type { RunSummary } from '../../runSummary.js';
+import { StoreUnavailableError, type ArtifactStore } from '../../store/artifactStore.js';
+import type { VerdictSpool } from '../../store/verdictSpool.js';
 import type { SendOutcome } from './alertDelivery.js';
 import type { AlertRules, Notification } from './alertState.js';
 import { applyRun, deliverPending } from './alertStore.js';
-import type { RunSink, SinkContext } from './runSink.js';
+import type { RunSink, SinkContext } from '../runSink.js';
 
 /** Counts a round reports at its end. */
 export interface AlertStats {

@@ -5,19 +5,19 @@
  * Plus the spool shared by two processes: every entry uploaded exactly once.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_REJECTIONS } from '../../src/sinks/alertDelivery.js';
-import { applyRun, deliverPending, readAlertState } from '../../src/sinks/alertStore.js';
-import { outcomeOf, sendNotification } from '../../src/sinks/notify.js';
-import type { Notification } from '../../src/sinks/alertState.js';
-import type { ArtifactStore } from '../../src/store/artifactStore.js';
-import { createBlobStore } from '../../src/store/blobStore.js';
-import { alertStatePath } from '../../src/store/layout.js';
-import { createLocalStore } from '../../src/store/localStore.js';
-import { withSpool } from '../../src/store/spool.js';
-import { startAzurite, type Azurite } from '../helpers/azurite.js';
-import { makeRunSummary } from '../helpers/runSummary.js';
-import { cleanupTempDirs, tempDir } from '../helpers/tempDirs.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhookReceiver.js';
+import { MAX_REJECTIONS } from '../../../src/sinks/alerts/alertDelivery.js';
+import { applyRun, deliverPending, readAlertState } from '../../../src/sinks/alerts/alertStore.js';
+import { outcomeOf, sendNotification } from '../../../src/sinks/alerts/notify.js';
+import type { Notification } from '../../../src/sinks/alerts/alertState.js';
+import type { ArtifactStore } from '../../../src/store/artifactStore.js';
+import { createBlobStore } from '../../../src/store/blobStore.js';
+import { alertStatePath } from '../../../src/store/layout.js';
+import { createLocalStore } from '../../../src/store/localStore.js';
+import { withSpool } from '../../../src/store/spool.js';
+import { startAzurite, type Azurite } from '../../helpers/azurite.js';
+import { makeRunSummary } from '../../helpers/runSummary.js';
+import { cleanupTempDirs, tempDir } from '../../helpers/tempDirs.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhookReceiver.js';
 
 let azurite: Azurite;
 let hook: WebhookReceiver;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { nextAlertState, type AlertState, type Notification } from '../../src/sinks/alertState.js';
-import { JSON_PAYLOAD_SCHEMA, jsonPayload } from '../../src/sinks/jsonPayload.js';
-import { renderPayload } from '../../src/sinks/notify.js';
-import type { FindingCode } from '../../src/analysis/findings.js';
-import type { RunSummary } from '../../src/runSummary.js';
-import { envelopeBytes, MAX_ENVELOPE_BYTES, teamsCard, type CardElement, type TeamsEnvelope } from '../../src/sinks/teamsCard.js';
-import { makeRunSummary } from '../helpers/runSummary.js';
-import { adaptiveCardProblems } from '../helpers/adaptiveCards.js';
+import { nextAlertState, type AlertState, type Notification } from '../../../src/sinks/alerts/alertState.js';
+import { JSON_PAYLOAD_SCHEMA, jsonPayload } from '../../../src/sinks/alerts/jsonPayload.js';
+import { renderPayload } from '../../../src/sinks/alerts/notify.js';
+import type { FindingCode } from '../../../src/analysis/findings.js';
+import type { RunSummary } from '../../../src/runSummary.js';
+import { envelopeBytes, MAX_ENVELOPE_BYTES, teamsCard, type CardElement, type TeamsEnvelope } from '../../../src/sinks/alerts/teamsCard.js';
+import { makeRunSummary } from '../../helpers/runSummary.js';
+import { adaptiveCardProblems } from '../../helpers/adaptiveCards.js';
 
 const SAS = 'https://acct.blob.core.windows.net/canary/runs/r/report.html?sv=2025-01-05&sp=r&skoid=x&sig=SECRETSIGNATURE%3D';
 

@@ -9,7 +9,7 @@
  * word boundaries, then the optional facts and the comparison are dropped, then, as a last resort, everything but
  * the title and a pointer to the report.
  */
-import { cardCostFooter } from '../cost/text.js';
+import { cardCostFooter } from '../../cost/text.js';
 import type { Notification } from './alertState.js';
 import { cardPlain } from './cardText.js';
 import { clip, comparisonText, CORE_FACTS, isTestNotification, leadText, notificationCategory, notificationFacts, notificationTitle, targetLine } from './notificationText.js';

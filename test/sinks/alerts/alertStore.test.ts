@@ -4,15 +4,15 @@
  * (the webhook URL or its signature) ends up in the state blob.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { applyRun, deliverPending, markDelivered, readAlertState } from '../../src/sinks/alertStore.js';
-import type { ArtifactStore } from '../../src/store/artifactStore.js';
-import { createBlobStore } from '../../src/store/blobStore.js';
-import { alertStatePath } from '../../src/store/layout.js';
-import { sendNotification } from '../../src/sinks/notify.js';
-import type { TeamsEnvelope } from '../../src/sinks/teamsCard.js';
-import { startAzurite, type Azurite } from '../helpers/azurite.js';
-import { makeRunSummary } from '../helpers/runSummary.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhookReceiver.js';
+import { applyRun, deliverPending, markDelivered, readAlertState } from '../../../src/sinks/alerts/alertStore.js';
+import type { ArtifactStore } from '../../../src/store/artifactStore.js';
+import { createBlobStore } from '../../../src/store/blobStore.js';
+import { alertStatePath } from '../../../src/store/layout.js';
+import { sendNotification } from '../../../src/sinks/alerts/notify.js';
+import type { TeamsEnvelope } from '../../../src/sinks/alerts/teamsCard.js';
+import { startAzurite, type Azurite } from '../../helpers/azurite.js';
+import { makeRunSummary } from '../../helpers/runSummary.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhookReceiver.js';
 
 let azurite: Azurite;
 let hook: WebhookReceiver | undefined;

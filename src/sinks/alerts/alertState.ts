@@ -19,9 +19,9 @@
  * - **Pending**: new notifications are queued in `pending` until delivered; a newer reminder or a recovery
  *   supersedes undelivered reminders of the same alert; at most {@link MAX_PENDING} are kept (oldest dropped).
  */
-import type { RunCategory } from '../analysis/category.js';
-import type { Verdict } from '../analysis/findings.js';
-import type { RunSummary } from '../runSummary.js';
+import type { RunCategory } from '../../analysis/category.js';
+import type { Verdict } from '../../analysis/findings.js';
+import type { RunSummary } from '../../runSummary.js';
 
 /** Thresholds of the alert rules (see the module comment). */
 export interface AlertRules {

@@ -6,10 +6,10 @@
  * rebuilt, so one bad blob never disables a target's alerts. The rules themselves are in ./alertState.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { InputError } from '../errors.js';
-import type { ArtifactStore } from '../store/artifactStore.js';
-import { alertStatePath, corruptStatePath } from '../store/layout.js';
-import type { RunSummary } from '../runSummary.js';
+import { InputError } from '../../errors.js';
+import type { ArtifactStore } from '../../store/artifactStore.js';
+import { alertStatePath, corruptStatePath } from '../../store/layout.js';
+import type { RunSummary } from '../../runSummary.js';
 import { asOutcome, claimPending, MAX_REJECTIONS, settleDeliveries, type SendOutcome } from './alertDelivery.js';
 import { nextAlertState, withoutDelivered, type AlertRules, type AlertState, type AlertStep, type Notification } from './alertState.js';
 

@@ -7,9 +7,9 @@
  * `configuration` problem of the canary itself (what to fix: rotate the key, fix the target — never a support
  * case, never "the hosting layer"), and the spend `budget`.
  */
-import type { FindingCode } from '../analysis/findings.js';
+import type { FindingCode } from '../../analysis/findings.js';
 import type { Notification } from './alertState.js';
-import type { RunSummary } from '../runSummary.js';
+import type { RunSummary } from '../../runSummary.js';
 
 /** One label/value row of a card FactSet (and of the plain text). */
 export interface Fact {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
-import { parseRetryAfter, postJson, type DeliveryResult, type WebhookLogEvent, type WebhookOptions } from '../../src/sinks/webhook.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhookReceiver.js';
+import { parseRetryAfter, postJson, type DeliveryResult, type WebhookLogEvent, type WebhookOptions } from '../../../src/sinks/alerts/webhook.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhookReceiver.js';
 
 let hook: WebhookReceiver | undefined;
 afterEach(async () => hook?.close());

@@ -5,11 +5,11 @@
  * which never expire; otherwise each is made the way the report link always was (the store's read-only link),
  * independently: a link the store cannot make is left out, never a reason to hold the notification back.
  */
-import { encodePath } from '../report/escape.js';
-import { EVIDENCE_ZIP } from '../report/evidence.js';
+import { encodePath } from '../../report/escape.js';
+import { EVIDENCE_ZIP } from '../../report/evidence.js';
 import type { Notification } from './alertState.js';
-import { DASHBOARD_PATH } from '../store/layout.js';
-export { reportsSiteUrl } from '../config/settings.js';
+import { DASHBOARD_PATH } from '../../store/layout.js';
+export { reportsSiteUrl } from '../../config/settings.js';
 
 /** The store capability the links need (ArtifactStore.readLink). */
 export interface LinkMaker {

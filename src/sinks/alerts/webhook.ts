@@ -8,8 +8,8 @@
  * error text. Logs say "webhook", the attempt and the status; errors are reduced to their code.
  */
 import { request, type Dispatcher } from 'undici';
-import { TOOL_NAME, TOOL_VERSION } from '../version.js';
-import { fullJitterDelay, realSleep, type Sleep } from '../store/backoff.js';
+import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
+import { fullJitterDelay, realSleep, type Sleep } from '../../store/backoff.js';
 
 /** Retry, timeout and test hooks of {@link postJson}; defaults in parentheses. */
 export interface WebhookOptions {
