@@ -25,7 +25,7 @@ import type { AlertStats } from '../sinks/alerts/alertSink.js';
 import { createSinks, type Notifier } from '../sinks/createSinks.js';
 import { errorText, fanOut, type FanOutContext } from '../sinks/fanOut.js';
 import type { RunFinal, RunSink } from '../sinks/runSink.js';
-import { scrubbingLog } from '../sinks/scrubValue.js';
+import { scrubbingLog } from '../realtime/scrubValue.js';
 import type { Telemetry } from '../sinks/telemetry.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { GroupBarrier } from './groups.js';

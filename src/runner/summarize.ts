@@ -8,7 +8,7 @@ import type { Report, ReportComparison } from '../analysis/report.js';
 import { costFields } from '../cost/summaryFields.js';
 import type { RunSummary } from '../runSummary.js';
 import { isAnalysisReport, type ErrorReport } from '../sinks/runSink.js';
-import { scrubValue } from '../sinks/scrubValue.js';
+import { scrubValue } from '../realtime/scrubValue.js';
 import type { RunPaths } from '../store/layout.js';
 
 /** What a run's summary takes besides its report. */

@@ -21,7 +21,7 @@ import type { Trace } from '../trace/trace.js';
 import type { RunHtmlOptions } from '../report/runHtml.js';
 import { storedBaseline, storedRunOptions, type StoredBaseline, type StoredRun } from '../report/runLinks.js';
 import type { RunArtifacts } from '../sinks/runSink.js';
-import { scrubValue } from '../sinks/scrubValue.js';
+import { scrubValue } from '../realtime/scrubValue.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { historyPath, latestPath, runPaths, type RunPaths } from '../store/layout.js';
 import { errorRun, runError, type RunError } from './errorRun.js';

@@ -15,7 +15,7 @@ import { dashboardSink } from './dashboardSink.js';
 import { indexSink } from './indexSink.js';
 import { outcomeOf, renderPayload, sendNotification } from './alerts/notify.js';
 import type { RunSink, SinkLog } from './runSink.js';
-import { scrubValue } from './scrubValue.js';
+import { scrubValue } from '../realtime/scrubValue.js';
 import { settingsTelemetry, telemetrySink } from './telemetrySink.js';
 import type { Telemetry } from './telemetry.js';
 import type { WebhookOptions } from './alerts/webhook.js';

@@ -15,14 +15,11 @@ import type { HistorySample } from '../analysis/history.js';
 import type { Report } from '../analysis/report.js';
 import type { Trace } from '../trace/trace.js';
 import type { RunSummary } from '../runSummary.js';
+import type { LineLog } from '../realtime/scrubValue.js';
 import type { RunPaths } from '../store/layout.js';
 
-/** Log lines of a round (already scrubbed by the round's logger). */
-export interface SinkLog {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
+/** Log lines of a round (already scrubbed by the round's logger, ../realtime/scrubValue.ts). */
+export type SinkLog = LineLog;
 
 /** What every call gets besides its data. */
 export interface SinkContext {

@@ -5,7 +5,7 @@
 import type { CanarySettings } from '../config/settings.js';
 import type { RunSink, SinkLog } from './runSink.js';
 import { createTelemetry, noTelemetry, type Telemetry } from './telemetry.js';
-import { scrubValue } from './scrubValue.js';
+import { scrubValue } from '../realtime/scrubValue.js';
 
 type Env = Record<string, string | undefined>;
 

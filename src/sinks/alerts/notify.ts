@@ -7,7 +7,7 @@ import type { SendOutcome } from './alertDelivery.js';
 import type { Notification } from './alertState.js';
 import type { ArtifactStore } from '../../store/artifactStore.js';
 import { notificationLinks, type NotificationLinks } from './cardLinks.js';
-import { scrubValue } from '../scrubValue.js';
+import { scrubValue } from '../../realtime/scrubValue.js';
 import { jsonPayload } from './jsonPayload.js';
 import { teamsCard } from './teamsCard.js';
 import { postJson, type DeliveryResult, type WebhookOptions } from './webhook.js';

@@ -1,11 +1,17 @@
 /**
  * Scrubbing at the exits that take structured data (alert-state blobs, webhook payloads, telemetry, index
- * lines): every string inside a JSON-like value goes through the one scrubber of src/realtime/redact.ts, and
+ * lines): every string inside a JSON-like value goes through the one scrubber beside it (./redact.ts), and
  * the round's log lines go through it too ({@link scrubbingLog}), so a key the service echoed back in an error
  * message or a header never leaves the process.
  */
-import { scrub } from '../realtime/redact.js';
-import type { SinkLog } from './runSink.js';
+import { scrub } from './redact.js';
+
+/** A logger of plain lines (the round's log, a sink's log). */
+export interface LineLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
 
 /** A copy of `value` with every string scrubbed (object keys included). Plain data only (JSON-like). */
 export function scrubValue<T>(value: T, secrets: readonly string[]): T {
@@ -24,7 +30,7 @@ function walk(v: unknown, secrets: readonly string[]): unknown {
 }
 
 /** A log whose every line is scrubbed with the secrets known at the time it is written. */
-export function scrubbingLog(log: SinkLog, secrets: () => readonly string[]): SinkLog {
+export function scrubbingLog(log: LineLog, secrets: () => readonly string[]): LineLog {
   return {
     info: (m) => log.info(scrub(m, secrets())),
     warn: (m) => log.warn(scrub(m, secrets())),
