@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { loadStorageSettings, type StorageSettings } from '../config/settings.js';
-import { azureCredential } from '../sinks/azureCredential.js';
+import { azureCredential } from '../azure/credential.js';
 import { contentTypeFor, DASHBOARD_PATH } from '../store/layout.js';
 
 type Env = Record<string, string | undefined>;

@@ -7,7 +7,7 @@
  */
 import type { TokenCredential } from '@azure/identity';
 import type { CanarySettings } from '../config/settings.js';
-import { azureCredential } from '../sinks/azureCredential.js';
+import { azureCredential } from '../azure/credential.js';
 import { createNotifier as notifierFromSettings, type Notifier } from '../sinks/createSinks.js';
 import type { SinkLog } from '../sinks/runSink.js';
 import type { ArtifactStore } from '../store/artifactStore.js';

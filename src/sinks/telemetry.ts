@@ -11,7 +11,7 @@
  * before the Functions invocation returns.
  */
 import type { TokenCredential } from '@azure/identity';
-import { credentialFromAuthenticationString } from './azureCredential.js';
+import { credentialFromAuthenticationString } from '../azure/credential.js';
 import type { RunSummary } from '../runSummary.js';
 
 /** What the round uses; tests substitute their own. */

@@ -1,6 +1,7 @@
 /**
- * Entra ID credentials for the sinks. Nothing is created at import time: callers build a credential once and
- * pass it to the stores and telemetry.
+ * Entra ID credentials for the Azure services the canary talks to: Blob Storage (the store), Application
+ * Insights (telemetry) and Entra-authenticated targets (the round). Depends on nothing of ours, so every layer may
+ * import it. Nothing is created at import time: callers build a credential once and pass it on.
  */
 import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 
