@@ -4,19 +4,20 @@
  * within a group the same-round comparison says when a target and its baseline declare different models (added
  * by ./groups.ts when the group is complete). Failures to read or write a fingerprint only warn.
  */
-import { declaredOf } from '../analysis/drift.js';
+import { declaredOf, nextFingerprint, type DriftStep, type FingerprintState } from '../analysis/drift.js';
 import { findingCodes, sortFindings, type Finding } from '../analysis/findings.js';
 import type { Report, ReportComparison } from '../analysis/report.js';
 import type { Trace } from '../trace/trace.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
-import { updateFingerprint } from '../sinks/fingerprintStore.js';
+import { updateFingerprint } from '../store/fingerprintStore.js';
 import { isAnalysisReport } from '../sinks/runSink.js';
 import type { TargetRun } from './targetRun.js';
 
 /** The drift findings of one run (its fingerprint updated in the store). */
 export async function driftFindings(store: ArtifactStore, region: string, report: Report, trace: Trace, warn: (m: string) => void): Promise<Finding[]> {
   try {
-    return (await updateFingerprint(store, region, report, trace)).findings;
+    const step = (cur: FingerprintState | undefined): DriftStep => nextFingerprint(cur, report, trace);
+    return (await updateFingerprint(store, region, report.target.name, step)).findings;
   } catch (err) {
     warn(`fingerprint of ${report.target.name} not updated: ${err instanceof Error ? err.message : String(err)}`);
     return [];

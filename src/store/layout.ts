@@ -14,6 +14,7 @@
  * state/<region>/<target>.json                                      AlertState (ETag-guarded)
  * state/<region>/<target>.corrupt-<time>.json                        a state blob that could not be read, moved aside
  * history/<region>/<target>.json                                     healthy turns the analysis learns rates from
+ * fingerprint/<region>/<target>.json                                 the model and defaults last seen (drift)
  * alerts/<time>-<target>-<kind>.json                                 notifications, when no webhook is configured
  * index.html                                                        the dashboard (written elsewhere)
  * ```
@@ -117,6 +118,11 @@ export function corruptStatePath(region: string, target: string, at: Date): stri
 /** The healthy-turn history of a (region, target) pair. */
 export function historyPath(region: string, target: string): string {
   return `history/${safeSegment(region)}/${safeSegment(target)}.json`;
+}
+
+/** The drift fingerprint of a (region, target) pair. */
+export function fingerprintPath(region: string, target: string): string {
+  return `fingerprint/${safeSegment(region)}/${safeSegment(target)}.json`;
 }
 
 /** A notification written to the store because no webhook is configured. */

@@ -3,6 +3,7 @@ import {
   alertStatePath,
   contentTypeFor,
   dailyIndexPath,
+  fingerprintPath,
   latestPath,
   promptWavName,
   rtpLogName,
@@ -30,6 +31,7 @@ describe('blob layout', () => {
     expect(latestPath('swedencentral', 'openai')).toBe('latest/swedencentral/openai.json');
     expect(dailyIndexPath(new Date('2026-01-05T00:00:00Z'))).toBe('index/2026-01-05.jsonl');
     expect(alertStatePath('francecentral', 'aoai-fr')).toBe('state/francecentral/aoai-fr.json');
+    expect(fingerprintPath('francecentral', 'aoai-fr')).toBe('fingerprint/francecentral/aoai-fr.json');
     expect(() => dailyIndexPath('not a date')).toThrow(RangeError);
   });
 
