@@ -13,15 +13,12 @@ import { checkAppInsightsConnectionString, checkStorageConnectionString, checkWe
 import { parseThresholds } from './thresholds.js';
 import { parseTargets, type TargetConfig } from './targets.js';
 import { DEFAULT_PRICES, parsePrices, type PriceTable } from '../analysis/prices.js';
+import type { StorageSettings } from '../store/storageSettings.js';
+import type { LinkScope } from '../store/userDelegationLink.js';
 
 export { validateNcrontab } from './ncrontab.js';
 
 export const DEFAULT_SCHEDULE = '0 */10 * * * *';
-
-export type StorageSettings =
-  | { kind: 'connection-string'; connectionString: string; container: string }
-  | { kind: 'account-url'; accountUrl: string; clientId: string | undefined; container: string }
-  | { kind: 'local'; dir: string };
 
 export interface AlertRule {
   /** Open an alert after `k` failing runs of the last `n`. */
@@ -56,7 +53,7 @@ export interface CanarySettings {
   /** Minutes a report link in an alert stays valid. */
   linkTtlMinutes: number;
   /** What a report link authorizes: `container` (read-only; the report's audio plays) or just the `blob`. */
-  linkScope: 'container' | 'blob';
+  linkScope: LinkScope;
   appInsightsConnectionString: string | undefined;
   /** The function app's own reports site (`https://<WEBSITE_HOSTNAME>` when CANARY_REPORTS_HTTP=on): links in alerts that do not expire. */
   reportsSiteUrl: string | undefined;
@@ -188,7 +185,7 @@ export function loadStorageSettings(env: Env): StorageSettings {
   throw new ConfigError('CANARY_STORAGE_ACCOUNT_URL', 'is required in Azure (or CANARY_STORAGE_CONNECTION_STRING for Azurite, or CANARY_OUTPUT_DIR for a local folder)');
 }
 
-function linkScope(raw: string | undefined): 'container' | 'blob' {
+function linkScope(raw: string | undefined): LinkScope {
   const v = raw?.trim() || 'container';
   if (v !== 'container' && v !== 'blob') throw new ConfigError('CANARY_LINK_SCOPE', 'must be "container" or "blob"');
   return v;

@@ -8,12 +8,9 @@
  * and the handler answers only when `CANARY_REPORTS_HTTP=on` (which the Bicep sets only together with that auth),
  * so the reports are never public by accident. No registration side effect here (see ../functions/reportsHttp.ts).
  */
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
-import { loadStorageSettings, type StorageSettings } from '../config/settings.js';
-import { azureCredential } from '../azure/credential.js';
+import { loadStorageSettings } from '../config/settings.js';
+import { openReader, type ArtifactReader } from '../store/artifactReader.js';
 import { contentTypeFor, DASHBOARD_PATH } from '../store/layout.js';
 
 type Env = Record<string, string | undefined>;
@@ -57,48 +54,6 @@ export function byteRange(header: string | null, size: number): [number, number]
   return start <= end && start < size ? [start, end] : null;
 }
 
-interface Artifact {
-  size: number;
-  etag: string | undefined;
-  /** The bytes [start, end] (inclusive). */
-  read(start: number, end: number): Promise<Buffer | NodeJS.ReadableStream>;
-}
-
-/** Where the artifacts are read from: the reports container, or the local output folder. Read-only. */
-export type ArtifactReader = (path: string) => Promise<Artifact | undefined>;
-
-export function readerFor(storage: StorageSettings): ArtifactReader {
-  if (storage.kind === 'local') {
-    return async (path) => {
-      const file = join(storage.dir, ...path.split('/'));
-      const info = await stat(file).catch(() => undefined);
-      if (!info?.isFile()) return undefined;
-      return { size: info.size, etag: `"${info.size}-${info.mtimeMs}"`, read: async (s, e) => (await readFile(file)).subarray(s, e + 1) };
-    };
-  }
-  const container: ContainerClient = (
-    storage.kind === 'connection-string'
-      ? BlobServiceClient.fromConnectionString(storage.connectionString, { retryOptions: { maxTries: 2, tryTimeoutInMs: 10_000 } })
-      : new BlobServiceClient(storage.accountUrl, azureCredential(storage.clientId), { retryOptions: { maxTries: 2, tryTimeoutInMs: 10_000 } })
-  ).getContainerClient(storage.container);
-  return async (path) => {
-    const blob = container.getBlobClient(path);
-    const props = await blob.getProperties({ abortSignal: AbortSignal.timeout(15_000) }).catch((err: { statusCode?: number }) => {
-      if (err.statusCode === 404) return undefined;
-      throw err;
-    });
-    if (!props) return undefined;
-    return {
-      size: props.contentLength ?? 0,
-      etag: props.etag,
-      read: async (s, e) => {
-        const res = await blob.download(s, e - s + 1, { abortSignal: AbortSignal.timeout(60_000) });
-        return res.readableStreamBody ?? Buffer.alloc(0);
-      },
-    };
-  };
-}
-
 const SECURITY_HEADERS = {
   'content-security-policy': REPORTS_CSP,
   'x-content-type-options': 'nosniff',
@@ -119,7 +74,7 @@ export function makeReportsHandler(env: () => Env = () => process.env, reader?: 
     const checked = checkedPath(request.params.path);
     if ('refused' in checked) return plain(404, `Not served: ${checked.refused}.`);
     try {
-      cached ??= readerFor(loadStorageSettings(e));
+      cached ??= openReader(loadStorageSettings(e));
       const artifact = await cached(checked.path);
       if (!artifact) return plain(404, 'No such report artifact.');
       const range = byteRange(request.headers.get('range'), artifact.size);

@@ -11,7 +11,7 @@ import { azureCredential } from '../azure/credential.js';
 import { createNotifier as notifierFromSettings, type Notifier } from '../sinks/createSinks.js';
 import type { SinkLog } from '../sinks/runSink.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
-import { openStore, type StoreSettings } from '../store/openStore.js';
+import { openStore } from '../store/openStore.js';
 import type { SpoolingStore } from '../store/spool.js';
 import type { RoundLog } from './round.js';
 
@@ -24,13 +24,7 @@ export interface StoreTuning {
 }
 
 export function createStore(settings: CanarySettings, log: RoundLog, tuning: StoreTuning = {}): SpoolingStore {
-  const s = settings.storage;
-  const spoolDir = settings.spoolDir;
-  const stored: StoreSettings =
-    s.kind === 'local' ? { kind: 'local', dir: s.dir, spoolDir }
-    : s.kind === 'connection-string' ? { kind: 'blob-connection-string', connectionString: s.connectionString, container: s.container, spoolDir }
-    : { kind: 'blob-entra', accountUrl: s.accountUrl, credential: azureCredential(s.clientId), container: s.container, spoolDir };
-  return openStore(stored, {
+  return openStore(settings.storage, settings.spoolDir, {
     linkScope: settings.linkScope,
     ...tuning,
     log: (e) => (e.event === 'uploaded' ? log.info(`spool: uploaded ${e.path}`) : log.warn(`spool: ${e.event} ${e.path}${'reason' in e ? ` (${e.reason})` : ''}`)),

@@ -12,6 +12,7 @@
  */
 import type { TokenCredential } from '@azure/identity';
 import { BlobServiceClient, type ContainerClient, type StorageRetryOptions } from '@azure/storage-blob';
+import { azureCredential } from '../azure/credential.js';
 import { DeadlineError, withDeadline } from '../deadline.js';
 import { Readable } from 'node:stream';
 import { asLine, bodyParts, StoreUnavailableError, type ArtifactStore, type Body } from './artifactStore.js';
@@ -19,14 +20,13 @@ import { retrying, type Sleep } from './backoff.js';
 import { contentTypeFor } from './layout.js';
 import { parseJson, updateJsonOptimistically, type VersionedAccess } from './optimisticUpdate.js';
 import { isNotFound, isPreconditionFailure, isTransient } from './storageErrors.js';
+import type { BlobSettings } from './storageSettings.js';
 import { userDelegationLinks, type LinkMaker, type LinkScope } from './userDelegationLink.js';
 
-/** How to reach the account: a connection string (Azurite, local dev) or the account URL plus an Entra credential (Azure). */
-export type BlobConnection = { connectionString: string } | { accountUrl: string; credential: TokenCredential };
-
-/** Container and retry tuning of {@link createBlobStore}. */
+/** Retry tuning of {@link createBlobStore} (the account and container are in its settings). */
 export interface BlobStoreOptions {
-  container: string;
+  /** The Entra credential of an `account-url` store (default: {@link azureCredential} of its `clientId`; tests inject one). */
+  credential?: TokenCredential;
   /** Per-request retry inside the SDK. Default {@link DEFAULT_SDK_RETRY}. */
   sdkRetry?: StorageRetryOptions;
   /** Our attempts per operation around the SDK's retries (default 2). */
@@ -65,15 +65,18 @@ const MAX_APPEND_BYTES = 4 * 1024 * 1024;
  * `undefined` with a connection string: this store never signs with the account key, so Azurite and local
  * development get no report links (the report path is shown instead).
  */
-export function createBlobStore(connection: BlobConnection, options: BlobStoreOptions): ArtifactStore {
-  const retryOptions = { ...DEFAULT_SDK_RETRY, ...options.sdkRetry };
-  const service =
-    'connectionString' in connection
-      ? BlobServiceClient.fromConnectionString(connection.connectionString, { retryOptions })
-      : new BlobServiceClient(connection.accountUrl, connection.credential, { retryOptions });
-  const container = service.getContainerClient(options.container);
-  const links: LinkMaker | undefined = 'credential' in connection ? userDelegationLinks(service, options.container, options.now, options.linkScope) : undefined;
-  return new BlobStore(container, `blob:${service.accountName}/${options.container}`, links, options);
+export function createBlobStore(settings: BlobSettings, options: BlobStoreOptions = {}): ArtifactStore {
+  const service = blobService(settings, { ...DEFAULT_SDK_RETRY, ...options.sdkRetry }, options.credential);
+  const container = service.getContainerClient(settings.container);
+  const links: LinkMaker | undefined = settings.kind === 'account-url' ? userDelegationLinks(service, settings.container, options.now, options.linkScope) : undefined;
+  return new BlobStore(container, `blob:${service.accountName}/${settings.container}`, links, options);
+}
+
+/** The one place a BlobServiceClient is made: from a connection string, or the account URL with an Entra credential. */
+export function blobService(settings: BlobSettings, retryOptions: StorageRetryOptions, credential?: TokenCredential): BlobServiceClient {
+  return settings.kind === 'connection-string'
+    ? BlobServiceClient.fromConnectionString(settings.connectionString, { retryOptions })
+    : new BlobServiceClient(settings.accountUrl, credential ?? azureCredential(settings.clientId), { retryOptions });
 }
 
 class BlobStore implements ArtifactStore, VersionedAccess {

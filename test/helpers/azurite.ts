@@ -5,7 +5,7 @@
  * any unsigned JWT with the storage audience (see ./entraToken.ts) and enables user-delegation keys.
  *
  *   const azurite = await startAzurite();
- *   const store = createBlobStore({ connectionString: azurite.connectionString }, { container: 'c' });
+ *   const store = createBlobStore({ kind: 'connection-string', connectionString: azurite.connectionString, container: 'c' });
  *   …
  *   await azurite.stop();
  */

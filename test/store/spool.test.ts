@@ -31,7 +31,7 @@ afterAll(async () => azurite?.stop());
 describe('spool', () => {
   it('keeps writes locally while storage is down and uploads them, oldest first, on the next run', async () => {
     const spoolDir = await tempDir('spool-');
-    const dead = createBlobStore({ connectionString: deadStorageConnectionString(await deadPort()) }, { container: 'canary', ...FAST });
+    const dead = createBlobStore({ kind: 'connection-string', connectionString: deadStorageConnectionString(await deadPort()), container: 'canary' }, FAST);
     const events: SpoolEvent[] = [];
     let clock = Date.parse('2026-11-02T10:00:00Z');
     const run1 = withSpool(dead, spoolDir, { log: (e) => events.push(e), now: () => new Date(clock++) });
@@ -47,7 +47,7 @@ describe('spool', () => {
     // Reads and state updates are not spooled: they report the outage.
     await expect(run1.get('latest/r/t.json')).rejects.toBeInstanceOf(StoreUnavailableError);
 
-    const live = createBlobStore({ connectionString: azurite.connectionString }, { container: 'canary' });
+    const live = createBlobStore({ kind: 'connection-string', connectionString: azurite.connectionString, container: 'canary' });
     await live.appendLine('index/2026-11-02.jsonl', '{"runId":"earlier"}');
     const run2 = withSpool(live, spoolDir);
     expect(await run2.flush()).toEqual({ uploaded: 5, remaining: 0, deadLettered: 0 });
@@ -62,7 +62,7 @@ describe('spool', () => {
 
   it('a flush that hits a down store stops, keeps the rest, and trips the wrapper', async () => {
     const spoolDir = await tempDir('spool-');
-    const dead = createBlobStore({ connectionString: deadStorageConnectionString(await deadPort()) }, { container: 'canary', ...FAST });
+    const dead = createBlobStore({ kind: 'connection-string', connectionString: deadStorageConnectionString(await deadPort()), container: 'canary' }, FAST);
     const first = withSpool(dead, spoolDir);
     await first.put('a.json', '1', 'application/json');
     await first.put('b.json', '2', 'application/json');

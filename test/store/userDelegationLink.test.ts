@@ -24,7 +24,7 @@ beforeAll(async () => {
   trustCertificate(cert.cert);
   azurite = await startAzurite({ https: cert, oauth: true });
   credential = fakeEntraCredential({ oid: 'aaaaaaaa-1111-2222-3333-bbbbbbbbbbbb' });
-  store = createBlobStore({ accountUrl: azurite.accountUrl, credential }, { container: 'canary', now: () => now });
+  store = createBlobStore({ kind: 'account-url', accountUrl: azurite.accountUrl, clientId: undefined, container: 'canary' }, { credential, now: () => now });
 });
 afterAll(async () => {
   await azurite?.stop();
@@ -73,7 +73,7 @@ describe('user-delegation report links', () => {
     await write.body.dump();
     expect(write.statusCode).toBe(403);
 
-    const strict = createBlobStore({ accountUrl: azurite.accountUrl, credential }, { container: 'canary', now: () => now, linkScope: 'blob' });
+    const strict = createBlobStore({ kind: 'account-url', accountUrl: azurite.accountUrl, clientId: undefined, container: 'canary' }, { credential, now: () => now, linkScope: 'blob' });
     const strictQuery = new URL((await strict.readLink(`${dir}report.html`, 30))!).search;
     const refused = await request(`${azurite.accountUrl}/canary/${dir}turn-1.wav${strictQuery}`);
     await refused.body.dump();

@@ -23,7 +23,7 @@ let azurite: Azurite;
 let hook: WebhookReceiver;
 const T0 = Date.parse('2026-11-02T10:00:00Z');
 const at = (min: number) => new Date(T0 + min * 60_000);
-const open = (): ArtifactStore => createBlobStore({ connectionString: azurite.connectionString }, { container: 'delivery' });
+const open = (): ArtifactStore => createBlobStore({ kind: 'connection-string', connectionString: azurite.connectionString, container: 'delivery' });
 const FAST = { attempts: 1, attemptTimeoutMs: 3_000, totalTimeoutMs: 3_000 };
 
 beforeAll(async () => {

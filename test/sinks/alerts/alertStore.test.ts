@@ -18,7 +18,7 @@ let azurite: Azurite;
 let hook: WebhookReceiver | undefined;
 const T0 = Date.parse('2026-11-02T10:00:00Z');
 const at = (min: number) => new Date(T0 + min * 60_000);
-const open = (): ArtifactStore => createBlobStore({ connectionString: azurite.connectionString }, { container: 'alerts' });
+const open = (): ArtifactStore => createBlobStore({ kind: 'connection-string', connectionString: azurite.connectionString, container: 'alerts' });
 
 beforeAll(async () => {
   azurite = await startAzurite();
