@@ -9,15 +9,13 @@
  */
 import { isAzure } from '../realtime/flavours.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
-import { dailyIndexPath } from '../store/layout.js';
+import { contentTypeFor, dailyIndexPath, DEMO_HISTORY_PAGE } from '../store/layout.js';
 import type { FindingCode, Verdict } from '../analysis/findings.js';
 import type { RunSummary } from '../runSummary.js';
 import { htmlPage } from '../report/page.js';
 import { UsageError } from './args.js';
 
 export const HISTORY_REGIONS = ['swedencentral', 'francecentral', 'eastus2'];
-/** The page every synthetic run links to. */
-export const HISTORY_PAGE = 'runs/demo-history.html';
 const STEP_MS = 20 * 60_000;
 const DAY_MS = 86_400_000;
 
@@ -93,7 +91,7 @@ export function historySummaries(targets: readonly HistoryTarget[], now: Date, s
           findingCodes: o.codes, headline: o.headline, turns: 2, failingTurns: o.failingTurns, longestGapMs: o.gapMs,
           coverage: o.verdict === 'error' ? undefined : o.codes.includes('audio_truncated') ? 0.9 : 1,
           timeToFirstAudioMs: o.verdict === 'error' ? undefined : Math.round((isAzure(t.flavour) ? 520 : 430) + r() * 260 + (region === 'eastus2' ? 60 : 0)),
-          sessionId: undefined, requestIds: {}, comparison: undefined, reportPath: HISTORY_PAGE, reportHtmlPath: HISTORY_PAGE,
+          sessionId: undefined, requestIds: {}, comparison: undefined, reportPath: DEMO_HISTORY_PAGE, reportHtmlPath: DEMO_HISTORY_PAGE,
         });
       }
     }
@@ -111,9 +109,9 @@ export async function writeDemoHistory(store: ArtifactStore, targets: readonly H
   }
   for (const [path, lines] of byDay) {
     const existing = (await store.get(path))?.toString('utf8') ?? '';
-    await store.put(path, `${lines.join('\n')}\n${existing}`, 'application/x-ndjson');
+    await store.put(path, `${lines.join('\n')}\n${existing}`, contentTypeFor(path));
   }
   const body = '<h1>Synthetic history</h1><p>This run was made up by <code>npm start -- --history</code> so the dashboard looks like a week of production. It has no report; the real demo rounds (run ids starting with <code>run-</code>) do.</p><p><a href="../index.html">Back to the dashboard</a></p>';
-  await store.put(HISTORY_PAGE, htmlPage({ title: 'Synthetic history', css: '', body, script: '' }), 'text/html; charset=utf-8');
+  await store.put(DEMO_HISTORY_PAGE, htmlPage({ title: 'Synthetic history', css: '', body, script: '' }), contentTypeFor(DEMO_HISTORY_PAGE));
   return summaries.length;
 }

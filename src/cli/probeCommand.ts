@@ -10,6 +10,7 @@ import { renderRunHtml } from '../report/runHtml.js';
 import { summarizeReport } from '../analysis/summary.js';
 import { ConfigError } from '../errors.js';
 import { runOne } from '../runner/runOne.js';
+import { REPORT_HTML } from '../store/layout.js';
 import { intFlag, noPositionals, oneOf, parse } from './args.js';
 import { targetFromFlags } from './targetFromFlags.js';
 import { targetTransport } from '../probe/webrtc/factory.js';
@@ -97,11 +98,11 @@ export async function probeCommand(argv: string[]): Promise<number> {
     onProgress: (line) => console.log(`  ${line}`),
   };
   const { report, trace } = await runOne(target, { outDir, probe });
-  await writeFile(join(outDir, 'report.html'), scrub(renderRunHtml(report, trace), targetSecrets(target)));
+  await writeFile(join(outDir, REPORT_HTML), scrub(renderRunHtml(report, trace), targetSecrets(target)));
   console.log(summarizeReport(report));
   const problem = configurationProblem(report);
   if (problem) console.log(`configuration problem (credentials: ${auth}): ${problem.what} ${problem.fix}`);
   console.log(`run folder: ${outDir}`);
-  console.log(`report: ${join(outDir, 'report.html')}`);
+  console.log(`report: ${join(outDir, REPORT_HTML)}`);
   return report.verdict === 'pass' ? 0 : report.verdict === 'fail' ? 1 : 2;
 }

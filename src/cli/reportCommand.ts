@@ -10,6 +10,7 @@ import { REPORT_SCHEMA_VERSION, buildReport, type Report } from '../analysis/rep
 import { InputError } from '../errors.js';
 import { encodePath } from '../report/escape.js';
 import { renderRunHtml } from '../report/runHtml.js';
+import { REPORT_HTML, REPORT_JSON } from '../store/layout.js';
 import { UsageError, parse } from './args.js';
 import { readRunFolder } from './runFolder.js';
 
@@ -34,11 +35,11 @@ export async function reportCommand(argv: string[]): Promise<number> {
   }
   const dir = resolve(positionals[0]!);
   const trace = await readRunFolder(dir);
-  const report = (await readReport(join(dir, 'report.json'))) ?? buildReport(trace, analyzeTrace(trace));
+  const report = (await readReport(join(dir, REPORT_JSON))) ?? buildReport(trace, analyzeTrace(trace));
   if (report.runId !== trace.meta.runId) {
-    throw new InputError(join(dir, 'report.json'), `belongs to run ${report.runId}, but events.jsonl to run ${trace.meta.runId}`);
+    throw new InputError(join(dir, REPORT_JSON), `belongs to run ${report.runId}, but events.jsonl to run ${trace.meta.runId}`);
   }
-  const out = resolve(f.out ?? join(dir, 'report.html'));
+  const out = resolve(f.out ?? join(dir, REPORT_HTML));
   const toRunDir = relative(dirname(out), dir).split(sep).join('/');
   const html = renderRunHtml(report, trace, {
     audioHref: (kind, turn) => encodePath(toRunDir ? `${toRunDir}/${kind}-${turn}.wav` : `${kind}-${turn}.wav`),

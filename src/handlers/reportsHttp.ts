@@ -11,7 +11,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { loadStorageSettings } from '../config/settings.js';
 import { openReader, type ArtifactReader } from '../store/artifactReader.js';
-import { contentTypeFor, DASHBOARD_PATH } from '../store/layout.js';
+import { contentTypeFor, DASHBOARD_PATH, RUNS_ROOT } from '../store/layout.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -39,7 +39,7 @@ export function checkedPath(raw: string | undefined): { path: string } | { refus
   if (path.length > MAX_PATH) return { refused: 'path too long' };
   if (path === DASHBOARD_PATH) return { path };
   const segments = path.split('/');
-  if (segments[0] !== 'runs') return { refused: 'only the dashboard and runs/… are served' };
+  if (segments[0] !== RUNS_ROOT) return { refused: `only the dashboard and ${RUNS_ROOT}/… are served` };
   if (!segments.every((s) => SEGMENT.test(s) && s !== '.' && s !== '..')) return { refused: 'path segments must be plain names' };
   if (!SERVED.test(path)) return { refused: 'not a report artifact' };
   return { path };

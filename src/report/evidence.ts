@@ -14,7 +14,7 @@ import { crc32, deflateRaw } from 'node:zlib';
 import { Zip, ZipPassThrough, type ZipInputFile } from 'fflate';
 import { wavParts } from '../audio/wav.js';
 import type { Report } from '../analysis/report.js';
-import { EVENTS_JSONL } from '../store/layout.js';
+import { EVENTS_JSONL, REPORT_JSON } from '../store/layout.js';
 import { serializeEvents, traceAudio } from '../trace/traceFile.js';
 import type { Trace } from '../trace/trace.js';
 import { scrub } from '../realtime/redact.js';
@@ -24,8 +24,7 @@ import { supportSummary } from './supportSummary.js';
 
 const deflateRawAsync = promisify(deflateRaw);
 
-/** The file name the report links to (next to report.html). */
-export const EVIDENCE_ZIP = 'evidence.zip';
+/** The zip's own entries besides the run folder's files (the zip itself is layout.ts's EVIDENCE_ZIP). */
 export const SUPPORT_SUMMARY_FILE = 'support-summary.txt';
 export const WHAT_TO_FIX_FILE = 'what-to-fix.txt';
 
@@ -57,7 +56,7 @@ export async function evidenceZipParts(input: EvidenceInput): Promise<Uint8Array
     config
       ? [WHAT_TO_FIX_FILE, scrub(`${config.what}\n\nWhat to fix: ${config.fix}\n\nThis is a configuration problem of the canary, not a service incident: no support case is needed.\n`, secrets)]
       : [SUPPORT_SUMMARY_FILE, scrub(`${supportSummary(report, correlationOf(report, trace))}\n`, secrets)],
-    ['report.json', scrub(JSON.stringify(report, null, 2), secrets)],
+    [REPORT_JSON, scrub(JSON.stringify(report, null, 2), secrets)],
     [EVENTS_JSONL, input.events ?? (await serializeEvents(trace, secrets))],
   ];
   const deflated = await Promise.all(

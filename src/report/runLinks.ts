@@ -4,10 +4,9 @@
  * target's previous run, and `evidence.zip` next to it; {@link storedRunOptions} adds the baseline's run. Pure; the
  * round passes the result to `renderRunHtml`.
  */
-import { DASHBOARD_PATH, REPORT_HTML, safeSegment } from '../store/layout.js';
+import { DASHBOARD_PATH, EVIDENCE_ZIP, REPORT_HTML, safeSegment } from '../store/layout.js';
 import { baselineTimelines } from './baselineTurn.js';
 import { encodePath } from './escape.js';
-import { EVIDENCE_ZIP } from './evidence.js';
 import type { Report } from '../analysis/report.js';
 import type { Trace } from '../trace/trace.js';
 import type { RunHtmlOptions } from './runHtml.js';

@@ -15,6 +15,7 @@ import type { Notification } from '../sinks/alerts/alertState.js';
 import type { RunSummary } from '../runSummary.js';
 import { ledgerDay, ledgerPath, readLedger, reserveInLedger, settleInLedger } from '../sinks/budgetLedger.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
+import { DASHBOARD_PATH } from '../store/layout.js';
 
 export interface BudgetContext {
   store: ArtifactStore;
@@ -112,7 +113,7 @@ function budgetSummary(c: BudgetContext, at: string, headline: string, path: str
   return {
     runId: c.runId, startedAt: at, durationMs: 0, region: c.settings.region, target: 'budget', flavour: 'budget', host: '', deployment: 'daily budget', group: undefined,
     baseline: false, verdict: 'error', findingCodes: [], headline, turns: 0, failingTurns: 0, longestGapMs: 0, coverage: undefined, timeToFirstAudioMs: undefined,
-    sessionId: undefined, requestIds: {}, comparison: undefined, reportPath: path, reportHtmlPath: 'index.html',
+    sessionId: undefined, requestIds: {}, comparison: undefined, reportPath: path, reportHtmlPath: DASHBOARD_PATH,
   };
 }
 
@@ -121,7 +122,7 @@ export function notProbedSummary(roundStartedAt: Date, runId: string, region: st
   return {
     runId, startedAt: roundStartedAt.toISOString(), durationMs: 0, region, target: t.name, flavour: t.flavour ?? 'unknown', host: '', deployment: t.deployment, group: t.group,
     baseline: t.baseline ?? false, verdict: 'error', findingCodes: [], headline: reason, turns: 0, failingTurns: 0, longestGapMs: 0, coverage: undefined,
-    timeToFirstAudioMs: undefined, sessionId: undefined, requestIds: {}, comparison: undefined, reportPath: '', reportHtmlPath: 'index.html', notProbed: 'budget',
+    timeToFirstAudioMs: undefined, sessionId: undefined, requestIds: {}, comparison: undefined, reportPath: '', reportHtmlPath: DASHBOARD_PATH, notProbed: 'budget',
   };
 }
 

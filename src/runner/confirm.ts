@@ -10,7 +10,7 @@
 import { costUsd } from '../analysis/cost.js';
 import type { ConfirmationAttempt, Report, ReportConfirmation } from '../analysis/report.js';
 import { isAnalysisReport } from '../sinks/runSink.js';
-import { REPORT_JSON } from '../store/layout.js';
+import { confirmDir, REPORT_JSON } from '../store/layout.js';
 import { summarize } from './summarize.js';
 import type { TargetRun } from './targetRun.js';
 
@@ -33,8 +33,6 @@ export async function probeConfirmed(first: TargetRun, again: (attempt: number) 
   }
   return attempts;
 }
-
-export const confirmDir = (attempt: number): string => `confirm-${attempt}/`;
 
 /** The actual cost of an attempt (null: no price; 0: it never reached the service). */
 export function attemptUsd(run: TargetRun): number | null {

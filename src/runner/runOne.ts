@@ -11,8 +11,7 @@ import type { ProbeOptions } from '../probe/options.js';
 import { runProbe, targetSecrets, type ProbeTarget } from '../probe/session.js';
 import type { Trace } from '../trace/trace.js';
 import { writeTrace } from '../trace/traceFile.js';
-
-export const REPORT_FILE = 'report.json';
+import { REPORT_JSON } from '../store/layout.js';
 
 export interface RunResult {
   trace: Trace;
@@ -39,5 +38,5 @@ export async function runOne(target: ProbeTarget, o: RunOneOptions): Promise<Run
 
 export async function writeRunFolder(dir: string, trace: Trace, report: Report, secrets: readonly string[]): Promise<void> {
   await writeTrace(dir, trace, secrets);
-  await writeFile(join(dir, REPORT_FILE), scrub(JSON.stringify(report, null, 2), secrets) + '\n');
+  await writeFile(join(dir, REPORT_JSON), scrub(JSON.stringify(report, null, 2), secrets) + '\n');
 }

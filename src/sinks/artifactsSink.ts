@@ -9,13 +9,13 @@
  */
 import type { HistorySample } from '../analysis/history.js';
 import { wavParts } from '../audio/wav.js';
-import { EVIDENCE_ZIP, evidenceZipParts } from '../report/evidence.js';
+import { evidenceZipParts } from '../report/evidence.js';
 import { serializeEvents, traceAudio } from '../trace/traceFile.js';
 import type { Trace } from '../trace/trace.js';
 import { scrub } from '../realtime/redact.js';
-import type { ArtifactStore } from '../store/artifactStore.js';
+import type { ArtifactStore, Body } from '../store/artifactStore.js';
 import { gzipText } from '../store/gzip.js';
-import { EVENTS_GZ, REPORT_JSON, historyPath, rtpLogName } from '../store/layout.js';
+import { contentTypeFor, EVENTS_GZ, EVIDENCE_ZIP, REPORT_HTML, REPORT_JSON, historyPath, rtpLogName } from '../store/layout.js';
 import { errorText } from './fanOut.js';
 import { isAnalysisReport, type RunSink } from './runSink.js';
 
@@ -26,6 +26,8 @@ export const HISTORY_KEEP = 50;
 export type DivertableStore = ArtifactStore & { markUnavailable?: (reason: string) => void };
 
 export function artifactsSink(store: DivertableStore, budgetMs = 90_000): RunSink {
+  /** Every artifact is stored with the layout's content type for its path. */
+  const put = (path: string, body: Body): Promise<void> => store.put(path, body, contentTypeFor(path));
   return {
     name: 'artifacts',
     budgetMs,
@@ -47,30 +49,30 @@ export function artifactsSink(store: DivertableStore, budgetMs = 90_000): RunSin
         // serialized once, for events.jsonl.gz and evidence.zip
         const events = trace ? await serializeEvents(trace, secrets) : '';
         if (trace) {
-          await attempt('events', async () => store.put(paths.events, await gzipText(events), 'application/gzip'));
+          await attempt('events', async () => put(paths.events, await gzipText(events)));
           await attempt('audio', async () => {
             // each WAV is its header and the trace's PCM as it sits, written in parts: the audio is not copied
-            for (const [name, pcm] of traceAudio(trace)) await store.put(paths.dir + name, wavParts(pcm), 'audio/wav');
-            for (const [turn, log] of trace.rtp ?? []) await store.put(paths.dir + rtpLogName(turn), log, 'application/octet-stream');
+            for (const [name, pcm] of traceAudio(trace)) await put(paths.dir + name, wavParts(pcm));
+            for (const [turn, log] of trace.rtp ?? []) await put(paths.dir + rtpLogName(turn), log);
           });
         }
-        await attempt('report.json', () => store.put(paths.reportJson, scrub(JSON.stringify(run.report, null, 2), secrets), 'application/json'));
+        await attempt(REPORT_JSON, () => put(paths.reportJson, scrub(JSON.stringify(run.report, null, 2), secrets)));
         const report = run.report;
-        if (trace && isAnalysisReport(report)) await attempt('evidence.zip', async () => store.put(paths.dir + EVIDENCE_ZIP, await evidenceZipParts({ report, trace, secrets, events }), 'application/zip'));
+        if (trace && isAnalysisReport(report)) await attempt(EVIDENCE_ZIP, async () => put(paths.dir + EVIDENCE_ZIP, await evidenceZipParts({ report, trace, secrets, events })));
         if (run.html !== undefined) {
           const html = run.html;
-          await attempt('report.html', () => store.put(paths.reportHtml, scrub(html, secrets), 'text/html; charset=utf-8'));
+          await attempt(REPORT_HTML, () => put(paths.reportHtml, scrub(html, secrets)));
         }
         for (const c of run.confirmations ?? []) {
           const dir = paths.dir + c.dir;
           const ct = c.trace;
           if (ct) {
-            await attempt(`${c.dir}events`, async () => store.put(dir + EVENTS_GZ, await gzipText(await serializeEvents(ct, secrets)), 'application/gzip'));
+            await attempt(`${c.dir}events`, async () => put(dir + EVENTS_GZ, await gzipText(await serializeEvents(ct, secrets))));
             await attempt(`${c.dir}audio`, async () => {
-              for (const [name, pcm] of traceAudio(ct)) await store.put(dir + name, wavParts(pcm), 'audio/wav');
+              for (const [name, pcm] of traceAudio(ct)) await put(dir + name, wavParts(pcm));
             });
           }
-          await attempt(`${c.dir}report.json`, () => store.put(dir + REPORT_JSON, scrub(JSON.stringify(c.report, null, 2), secrets), 'application/json'));
+          await attempt(c.dir + REPORT_JSON, () => put(dir + REPORT_JSON, scrub(JSON.stringify(c.report, null, 2), secrets)));
         }
         if (run.history.length > 0) await attempt('history', () => rememberHealthy(store, run.region, run.target, run.history));
       } finally {
@@ -79,7 +81,7 @@ export function artifactsSink(store: DivertableStore, budgetMs = 90_000): RunSin
       if (failed.length) throw new Error(`${run.target}: ${failed.join('; ')}`);
     },
     async onSummary(run) {
-      if (run.report) await store.put(run.paths.reportJson, scrub(JSON.stringify(run.report, null, 2), run.secrets), 'application/json');
+      if (run.report) await put(run.paths.reportJson, scrub(JSON.stringify(run.report, null, 2), run.secrets));
     },
   };
 }

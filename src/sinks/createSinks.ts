@@ -5,7 +5,7 @@
  */
 import type { CanarySettings } from '../config/settings.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
-import { notificationFilePath } from '../store/layout.js';
+import { contentTypeFor, notificationFilePath } from '../store/layout.js';
 import { verdictSpool } from '../store/verdictSpool.js';
 import type { SendOutcome } from './alerts/alertDelivery.js';
 import type { Notification } from './alerts/alertState.js';
@@ -37,7 +37,7 @@ export function createNotifier(settings: CanarySettings, store: ArtifactStore, l
     if (settings.problems?.some((p) => p.field === 'CANARY_WEBHOOK_URL')) return undefined;
     return async (n) => {
       const path = notificationFilePath(n.createdAt, n.summary.target, n.kind);
-      await store.put(path, JSON.stringify(scrubValue(renderPayload('teams', n, undefined, store.description), secrets()), null, 2), 'application/json');
+      await store.put(path, JSON.stringify(scrubValue(renderPayload('teams', n, undefined, store.description), secrets()), null, 2), contentTypeFor(path));
       log.info(`${n.kind} for ${n.summary.target} written to ${path} (no CANARY_WEBHOOK_URL set)`);
       return 'delivered';
     };

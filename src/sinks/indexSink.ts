@@ -4,7 +4,7 @@
  */
 import { scrub } from '../realtime/redact.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
-import { dailyIndexPath, latestPath } from '../store/layout.js';
+import { contentTypeFor, dailyIndexPath, latestPath } from '../store/layout.js';
 import type { RunSink } from './runSink.js';
 
 export function indexSink(store: ArtifactStore, budgetMs = 30_000): RunSink {
@@ -15,7 +15,8 @@ export function indexSink(store: ArtifactStore, budgetMs = 30_000): RunSink {
     async onSummary(run, ctx) {
       const line = scrub(JSON.stringify(run.summary), run.secrets);
       await store.appendLine(dailyIndexPath(ctx.roundStartedAt), line);
-      await store.put(latestPath(run.summary.region, run.summary.target), line, 'application/json');
+      const latest = latestPath(run.summary.region, run.summary.target);
+      await store.put(latest, line, contentTypeFor(latest));
     },
     // an index line (a dashboard cell) only: `latest/` keeps the target's last real run
     async onNotProbed(summary, ctx) {

@@ -9,6 +9,9 @@
  * runs/<yyyy>/<mm>/<dd>/<runId>/<region>/<target>/rtp-<n>.bin       WebRTC: the received RTP packets of turn n
  * runs/<yyyy>/<mm>/<dd>/<runId>/<region>/<target>/report.json       the analysis report
  * runs/<yyyy>/<mm>/<dd>/<runId>/<region>/<target>/report.html       the same report for people
+ * runs/<yyyy>/<mm>/<dd>/<runId>/<region>/<target>/evidence.zip      the event log, WAVs, report.json and a support summary
+ * runs/<yyyy>/<mm>/<dd>/<runId>/<region>/<target>/confirm-<n>/      confirmation probe n: its events, audio and report.json
+ * runs/demo-history.html                                            the page the demo's synthetic history links to
  * latest/<region>/<target>.json                                     RunSummary of the newest run
  * index/<yyyy-mm-dd>.jsonl                                          one RunSummary per line (append blob)
  * state/<region>/<target>.json                                      AlertState (ETag-guarded)
@@ -16,7 +19,7 @@
  * history/<region>/<target>.json                                     healthy turns the analysis learns rates from
  * fingerprint/<region>/<target>.json                                 the model and defaults last seen (drift)
  * alerts/<time>-<target>-<kind>.json                                 notifications, when no webhook is configured
- * index.html                                                        the dashboard (written elsewhere)
+ * index.html                                                        the dashboard
  * ```
  *
  * Dates are UTC and come from the round's start time, so every target of one round lands in one day folder
@@ -27,6 +30,10 @@ import { createHash } from 'node:crypto';
 
 /** The dashboard page at the root of the container. */
 export const DASHBOARD_PATH = 'index.html';
+/** The folder of every run's artifacts (the only one the reports site serves besides the dashboard). */
+export const RUNS_ROOT = 'runs';
+/** The demo's synthetic history (`npm start -- --history`): its made-up runs all link to this one page. */
+export const DEMO_HISTORY_PAGE = `${RUNS_ROOT}/demo-history.html`;
 /** File names inside a run folder. The event log is written plain (`events.jsonl`) by `probe --out`, compressed in the store. */
 export const EVENTS_JSONL = 'events.jsonl';
 export const EVENTS_GZ = `${EVENTS_JSONL}.gz`;
@@ -36,6 +43,10 @@ export const REPORT_HTML = 'report.html';
 export const turnWavName = (turn: number): string => `turn-${turnNumber(turn)}.wav`;
 export const promptWavName = (turn: number): string => `prompt-${turnNumber(turn)}.wav`;
 export const rtpLogName = (turn: number): string => `rtp-${turnNumber(turn)}.bin`;
+/** Next to report.html: the run's evidence in one download (see ../report/evidence.ts). */
+export const EVIDENCE_ZIP = 'evidence.zip';
+/** The folder of confirmation probe `attempt` inside its run folder (`confirm-2/`), with a trailing slash. */
+export const confirmDir = (attempt: number): string => `confirm-${attempt}/`;
 
 const MAX_SEGMENT = 80;
 
@@ -80,7 +91,7 @@ export interface RunPaths {
  */
 export function runPaths(runId: string, roundStartedAt: Date | string, region: string, target: string): RunPaths {
   const [y, m, d] = utcParts(roundStartedAt);
-  const dir = `runs/${y}/${m}/${d}/${safeSegment(runId)}/${safeSegment(region)}/${safeSegment(target)}/`;
+  const dir = `${RUNS_ROOT}/${y}/${m}/${d}/${safeSegment(runId)}/${safeSegment(region)}/${safeSegment(target)}/`;
   return {
     dir,
     events: dir + EVENTS_GZ,

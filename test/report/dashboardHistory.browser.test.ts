@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HISTORY_PAGE, HISTORY_REGIONS, historySummaries, parseHistory, writeDemoHistory } from '../../src/cli/demoHistory.js';
+import { HISTORY_REGIONS, historySummaries, parseHistory, writeDemoHistory } from '../../src/cli/demoHistory.js';
+import { DEMO_HISTORY_PAGE } from '../../src/store/layout.js';
 import { writeDashboard } from '../../src/sinks/dashboardSink.js';
 import type { StripPayload } from '../../src/report/fleetStrips.js';
 import { createLocalStore } from '../../src/store/localStore.js';
@@ -104,7 +105,7 @@ describe('dashboard with 7 days of history', () => {
     const tip = await page.locator('[data-testid=tooltip]').textContent();
     expect(tip).toContain(`${hit.target} @ ${hit.region}`);
     expect(tip).toContain(`failing turns ${hit.failing} of ${hit.turns}`);
-    await Promise.all([page.waitForURL((u) => u.pathname.endsWith(`/${HISTORY_PAGE}`)), heat.click({ position: { x: hit.x, y: hit.y } })]);
+    await Promise.all([page.waitForURL((u) => u.pathname.endsWith(`/${DEMO_HISTORY_PAGE}`)), heat.click({ position: { x: hit.x, y: hit.y } })]);
     expect(await page.locator('h1').textContent()).toBe('Synthetic history');
     expect(problems.errors).toEqual([]);
     await page.close();

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { InputError } from '../../errors.js';
 import type { ArtifactStore } from '../../store/artifactStore.js';
-import { alertStatePath, corruptStatePath } from '../../store/layout.js';
+import { alertStatePath, contentTypeFor, corruptStatePath } from '../../store/layout.js';
 import type { RunSummary } from '../../runSummary.js';
 import { asOutcome, claimPending, MAX_REJECTIONS, settleDeliveries, type SendOutcome } from './alertDelivery.js';
 import { nextAlertState, withoutDelivered, type AlertRules, type AlertState, type AlertStep, type Notification } from './alertState.js';
@@ -45,8 +45,8 @@ async function updateState(store: ArtifactStore, region: string, target: string,
     if (!(error instanceof InputError) && !(error instanceof CorruptStateError)) throw error;
     const aside = corruptStatePath(region, target, now);
     const body = await store.get(path);
-    if (body) await store.put(aside, body, 'application/json');
-    await store.put(path, JSON.stringify(emptyState(region, target, now), null, 2) + '\n', 'application/json');
+    if (body) await store.put(aside, body, contentTypeFor(aside));
+    await store.put(path, JSON.stringify(emptyState(region, target, now), null, 2) + '\n', contentTypeFor(path));
     log.error(`alert state of ${region}/${target} could not be read (${error.message}); moved aside to ${aside} and rebuilt`);
     return store.updateJson<AlertState>(path, (current) => fn(checked(current)));
   }

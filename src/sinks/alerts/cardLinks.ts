@@ -6,9 +6,8 @@
  * independently: a link the store cannot make is left out, never a reason to hold the notification back.
  */
 import { encodePath } from '../../report/escape.js';
-import { EVIDENCE_ZIP } from '../../report/evidence.js';
 import type { Notification } from './alertState.js';
-import { DASHBOARD_PATH } from '../../store/layout.js';
+import { DASHBOARD_PATH, EVIDENCE_ZIP } from '../../store/layout.js';
 export { reportsSiteUrl } from '../../config/settings.js';
 
 /** The store capability the links need (ArtifactStore.readLink). */
