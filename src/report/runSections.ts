@@ -8,13 +8,13 @@
  * `[data-testid=findings]` with `li[data-code]`, `[data-testid=correlation]` (ids `div[data-header]`),
  * `textarea[data-testid=support-summary]`, `button[data-testid=copy-support]`.
  */
+import { FINDING_WORDS } from '../analysis/findings.js';
 import type { Report } from '../analysis/report.js';
 import { escapeAttr, escapeText } from './escape.js';
 import { isRelative } from './turnHtml.js';
 import { duration, utc } from './format.js';
 import type { ConfigurationProblem } from './configuration.js';
 import type { Correlation } from './correlation.js';
-import { FINDING_HELP } from './findingHelp.js';
 
 /** Links from a run's report to the pages around it; relative ones resolve against the report. */
 export interface RunLinks {
@@ -76,7 +76,7 @@ export function findingsHtml(report: Report): string {
   const findings = [...report.findings, ...report.turns.flatMap((t) => t.findings)];
   if (!findings.length) return '<section id="findings" data-testid="findings"><h2>Findings</h2><p class="muted">None: every turn was healthy.</p></section>';
   const items = findings.map((f) => {
-    const help = FINDING_HELP[f.code];
+    const help = FINDING_WORDS[f.code];
     const where = f.turn === null ? 'session' : `<a href="#turn-${escapeAttr(f.turn)}">turn ${escapeText(f.turn)}</a>`;
     return `<li data-code="${escapeAttr(f.code)}" data-turn="${escapeAttr(f.turn)}"><details><summary><span class="sev sev-${escapeAttr(f.severity)}">${escapeText(f.severity)}</span> <b>${escapeText(help?.title ?? f.code)}</b> <span class="muted">(${where}, <code>${escapeText(f.code)}</code>)</span> — ${escapeText(f.message)}</summary><p class="explain">${escapeText(help?.explanation ?? '')}</p></details></li>`;
   });

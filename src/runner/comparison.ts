@@ -6,7 +6,7 @@
  * once the group is complete; {@link withComparison} then adds each member's comparisons to its report.
  */
 import type { Report, ReportComparison } from '../analysis/report.js';
-import { isFailing, type FindingCode, type Verdict } from '../analysis/findings.js';
+import { FINDING_WORDS, isFailing, type FindingCode, type Verdict } from '../analysis/findings.js';
 import type { TransportKind } from '../trace/trace.js';
 
 export interface GroupMember {
@@ -31,28 +31,6 @@ export interface RunTally {
   /** The worst failing finding with its length ("2.6 s silent gap"), for the transport sentence. */
   worst?: string;
 }
-
-/** Human names of the finding codes, plural, for comparison sentences. */
-const PROBLEM: Partial<Record<FindingCode, string>> = {
-  silent_gap: 'silent gaps',
-  audio_truncated: 'truncated audio',
-  no_audio: 'no audio',
-  delivery_stall: 'delivery stalls',
-  playback_underrun: 'playback underruns',
-  missing_audio_done: 'a missing audio .done',
-  missing_response_done: 'a missing response.done',
-  response_not_completed: 'responses not completed',
-  server_error_event: 'server error events',
-  slow_first_audio: 'slow first audio',
-  expected_content_missing: 'expected content missing',
-  connection_dropped: 'a dropped connection',
-  media_setup_failed: 'a failed WebRTC setup',
-  no_media: 'no media',
-  media_stall: 'media stalls',
-  media_loss: 'packet loss',
-  media_dtx: 'silence not sent',
-  media_jitter: 'jitter',
-};
 
 type TurnTally = RunTally;
 
@@ -82,7 +60,7 @@ export function errorTally(findingCodes: FindingCode[] = []): RunTally {
 function describe(name: string, t: TurnTally, code: FindingCode | undefined): string {
   if (!code) return `${name}: ${t.failing} of ${t.turns} turns failing`;
   const gap = code === 'silent_gap' && t.maxGapMs > 0 ? ` (max ${(t.maxGapMs / 1000).toFixed(1)} s)` : '';
-  return `${name}: ${t.byCode.get(code) ?? 0} of ${t.turns} turns with ${PROBLEM[code] ?? code}${gap}`;
+  return `${name}: ${t.byCode.get(code) ?? 0} of ${t.turns} turns with ${FINDING_WORDS[code].plural}${gap}`;
 }
 
 /** The report with this round's comparisons of its target added. Pure. */
@@ -170,6 +148,6 @@ function problem(report: Report): string {
   const findings = [...(report.findings ?? []), ...report.turns.flatMap((t) => t.findings)].filter((f) => isFailing(f.severity));
   const worst = findings.sort((a, b) => (b.durationMs ?? 0) - (a.durationMs ?? 0))[0];
   if (!worst) return report.verdict === 'error' ? 'could not be probed' : 'failing';
-  const what = (PROBLEM[worst.code] ?? worst.code).replace(/s$/, '');
+  const what = FINDING_WORDS[worst.code].plural.replace(/s$/, '');
   return worst.durationMs ? `${(worst.durationMs / 1000).toFixed(1)} s ${what}` : what;
 }

@@ -3,8 +3,7 @@ import { renderRunHtml } from '../../src/report/runHtml.js';
 import { peakEnvelope } from '../../src/report/envelope.js';
 import { PX_PER_MS, ORIGIN_X } from '../../src/report/timelineSvg.js';
 import { transcriptParts } from '../../src/report/turnText.js';
-import { FINDING_CODES } from '../../src/analysis/findings.js';
-import { FINDING_HELP } from '../../src/report/findingHelp.js';
+import { FINDING_CODES, FINDING_WORDS } from '../../src/analysis/findings.js';
 import { analyzeTrace } from '../../src/analysis/index.js';
 import { buildReport } from '../../src/analysis/report.js';
 import { oneTurn } from '../analysis/helpers.js';
@@ -54,7 +53,7 @@ describe('renderRunHtml', () => {
   });
 
   it('explains every finding code', () => {
-    for (const code of FINDING_CODES) expect(FINDING_HELP[code].explanation.length).toBeGreaterThan(40);
+    for (const code of FINDING_CODES) expect(FINDING_WORDS[code].explanation.length).toBeGreaterThan(40);
   });
 
   it('lists the ids support asks for in the correlation block and the case summary', () => {

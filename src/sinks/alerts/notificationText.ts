@@ -7,7 +7,7 @@
  * `configuration` problem of the canary itself (what to fix: rotate the key, fix the target — never a support
  * case, never "the hosting layer"), and the spend `budget`.
  */
-import type { FindingCode } from '../../analysis/findings.js';
+import { FINDING_WORDS, type FindingCode, type FindingWords } from '../../analysis/findings.js';
 import type { Notification } from './alertState.js';
 import type { RunSummary } from '../../runSummary.js';
 
@@ -173,41 +173,31 @@ export function configurationAdvice(s: RunSummary, secretSetting?: string): stri
   }
 }
 
-const WHAT: Record<FindingCode, (s: RunSummary) => string> = {
-  connection_rejected: (s) => `connection refused${rejectedStatus(s) ? ` (HTTP ${rejectedStatus(s)})` : ''}`,
-  connection_dropped: () => 'connection dropped',
-  server_error_event: (s) => `server error event${inTurns(s)}`,
-  missing_response_done: (s) => `response.done missing${inTurns(s)}`,
-  response_not_completed: (s) => `response not completed${inTurns(s)}`,
-  no_audio: (s) => `no audio${inTurns(s)}`,
-  missing_audio_done: (s) => `audio .done event missing${inTurns(s)}`,
-  audio_truncated: (s) => `audio cut short${inTurns(s)}`,
-  silent_gap: (s) => `${s.longestGapMs > 0 ? `${seconds(s.longestGapMs)} ` : ''}silent gap${inTurns(s)}`,
-  delivery_stall: (s) => `audio delivery stalled${inTurns(s)}`,
-  playback_underrun: (s) => `playback underrun${inTurns(s)}`,
-  slow_first_audio: (s) => `slow first audio${s.timeToFirstAudioMs !== undefined ? ` (${Math.round(s.timeToFirstAudioMs)} ms)` : ''}`,
-  expected_content_missing: (s) => `answer missing expected words${inTurns(s)}`,
-  silent_tail: (s) => `audio went silent before the answer ended${inTurns(s)}`,
-  probe_stall: () => "the canary's own event loop stalled",
-  session_limit_exceeded: () => 'session limit exceeded',
-  implausible_usage: (s) => `implausible usage numbers${inTurns(s)}`,
-  media_setup_failed: () => 'WebRTC media path could not be set up',
-  no_media: (s) => `no RTP audio${inTurns(s)}`,
-  media_stall: (s) => `media (RTP) stalled${inTurns(s)}`,
-  media_loss: (s) => `packet loss${inTurns(s)}`,
-  media_dtx: (s) => `silence not sent (DTX)${inTurns(s)}`,
-  media_jitter: (s) => `jitter beyond the playout buffer${inTurns(s)}`,
-  model_changed: (s) => `the deployment now runs another model${s.model ? ` (${s.model})` : ''}`,
-  behaviour_changed: () => "the service's declared defaults or typical latency changed",
-};
-
 /** The short "what went wrong" of an incident, from the most severe finding, e.g. `2.6 s silent gap in 2 of 3 turns`. */
 export function whatWentWrong(s: RunSummary): string {
   const code = s.findingCodes[0];
-  if (code && code in WHAT) return WHAT[code as FindingCode](s);
+  if (code && code in FINDING_WORDS) return withDetail(FINDING_WORDS[code as FindingCode], s);
   if (code) return `${code}${inTurns(s)}`;
   if (s.verdict === 'error') return 'the probe could not run';
   return s.headline ?? s.verdict;
+}
+
+/** A finding's alert words with the run's numbers its row asks for. */
+function withDetail(words: FindingWords, s: RunSummary): string {
+  switch (words.alertDetail) {
+    case 'turns':
+      return `${words.alert}${inTurns(s)}`;
+    case 'http-status':
+      return `${words.alert}${rejectedStatus(s) ? ` (HTTP ${rejectedStatus(s)})` : ''}`;
+    case 'gap-length':
+      return `${s.longestGapMs > 0 ? `${seconds(s.longestGapMs)} ` : ''}${words.alert}${inTurns(s)}`;
+    case 'first-audio':
+      return `${words.alert}${s.timeToFirstAudioMs !== undefined ? ` (${Math.round(s.timeToFirstAudioMs)} ms)` : ''}`;
+    case 'model':
+      return `${words.alert}${s.model ? ` (${s.model})` : ''}`;
+    case 'none':
+      return words.alert;
+  }
 }
 
 function inTurns(s: RunSummary): string {
