@@ -293,8 +293,12 @@ export function sortFindings(findings: Finding[]): Finding[] {
   );
 }
 
+/** A finding's rank: most severe first, then in code order (lower is worse). */
+export function findingRank(f: Finding): number {
+  return SEVERITIES.indexOf(f.severity) * 100 + FINDING_CODES.indexOf(f.code);
+}
+
 /** Distinct codes of `findings`, most severe first, then in code order. */
 export function findingCodes(findings: readonly Finding[]): FindingCode[] {
-  const rank = (f: Finding): number => SEVERITIES.indexOf(f.severity) * 100 + FINDING_CODES.indexOf(f.code);
-  return [...new Set([...findings].sort((a, b) => rank(a) - rank(b)).map((f) => f.code))];
+  return [...new Set([...findings].sort((a, b) => findingRank(a) - findingRank(b)).map((f) => f.code))];
 }
