@@ -4,7 +4,7 @@
  * gap, failing findings on healthy turns, and the naive baseline, which only checks that each turn's
  * `response.done` says `completed` (a run that never got a turn counts as flagged).
  */
-import { isFailing, type Finding, type RunAnalysis } from '../../src/analysis/index.js';
+import { isFailingSeverity, type Finding, type RunAnalysis } from '../../src/analysis/index.js';
 import type { RecvEntry, Trace } from '../../src/trace/trace.js';
 import type { Case, TruthGap } from './corpus.js';
 
@@ -66,10 +66,10 @@ export function scoreRun(c: Case, trace: Trace | undefined, analysis: RunAnalysi
 
   const faultTurn = c.expect?.turn;
   const healthyTurnFailures: Finding[] = [];
-  if (c.healthy) healthyTurnFailures.push(...analysis.findings.filter((f) => isFailing(f.severity)));
+  if (c.healthy) healthyTurnFailures.push(...analysis.findings.filter((f) => isFailingSeverity(f.severity)));
   for (const t of analysis.turns) {
     if (t.turn === faultTurn || t.metrics === null) continue;
-    healthyTurnFailures.push(...t.findings.filter((f) => isFailing(f.severity)));
+    healthyTurnFailures.push(...t.findings.filter((f) => isFailingSeverity(f.severity)));
   }
 
   let detected = false;
@@ -78,10 +78,10 @@ export function scoreRun(c: Case, trace: Trace | undefined, analysis: RunAnalysi
   const gaps: GapMeasure[] = base.gaps;
   if (c.expect) {
     const findings = c.expect.scope === 'run' ? analysis.findings : (analysis.turns.find((t) => t.turn === c.expect!.turn)?.findings ?? []);
-    faultyTurnCodes = [...new Set(findings.filter((f) => isFailing(f.severity)).map((f) => f.code))];
+    faultyTurnCodes = [...new Set(findings.filter((f) => isFailingSeverity(f.severity)).map((f) => f.code))];
     const codes: readonly string[] = c.expect.codes;
     const primary = findings.filter((f) => codes.includes(f.code));
-    detected = primary.some((f) => isFailing(f.severity));
+    detected = primary.some((f) => isFailingSeverity(f.severity));
     foundNonFailing = !detected && primary.length > 0;
     for (const g of gaps) {
       const cands = findings.filter((f) => f.code === 'silent_gap' && f.atMs !== undefined && f.durationMs !== undefined);

@@ -4,7 +4,7 @@
  * from the analysis, so alerts never call a rotated key an outage (see RunSummary.category in src/runSummary.ts).
  */
 import type { Trace, UpgradeResponseEntry } from '../trace/trace.js';
-import { isFailing } from './findings.js';
+import { isFailingSeverity } from './findings.js';
 import type { RunAnalysis } from './metrics.js';
 import { refusalAfterUpgrade } from './refusal.js';
 import { sanitizeTrace } from './sanitize.js';
@@ -28,7 +28,7 @@ export function runCategory(input: Trace, analysis: RunAnalysis): RunCategory | 
     return 'incident';
   }
   // The only failures are answers longer than the deployment's output cap: the prompt does not fit the deployment.
-  const failing = all.filter((f) => isFailing(f.severity));
+  const failing = all.filter((f) => isFailingSeverity(f.severity));
   const capped = (t: RunAnalysis['turns'][number]): boolean =>
     (t.metrics?.terminal.responses ?? []).some((r) => r.status === 'incomplete' && r.statusDetails?.reason === 'max_output_tokens');
   const cappedTurns = new Set(analysis.turns.filter(capped).map((t) => t.turn));

@@ -277,7 +277,7 @@ export interface Finding {
 }
 
 /** Whether a finding of this severity fails its turn and the run. */
-export function isFailing(severity: Severity): boolean {
+export function isFailingSeverity(severity: Severity): boolean {
   return severity === 'critical' || severity === 'major';
 }
 

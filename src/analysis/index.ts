@@ -18,7 +18,7 @@ import { buildTurnViews, type TurnView } from './turnView.js';
 import { runVerdict, turnVerdict } from './verdict.js';
 
 export { DEFAULT_DETECTION_CONFIG, resolveConfig, type DetectionConfig } from './config.js';
-export { FINDING_CODES, SEVERITIES, findingCodes, isFailing, type Finding, type FindingCode, type Severity, type Verdict } from './findings.js';
+export { FINDING_CODES, SEVERITIES, findingCodes, isFailingSeverity, type Finding, type FindingCode, type Severity, type Verdict } from './findings.js';
 export { historySamples, learnRates, type DetectionHistory, type HistorySample, type TargetHistory } from './history.js';
 export type * from './metrics.js';
 export { runCategory } from './category.js';

@@ -2,7 +2,7 @@
  * The key numbers of a run, for alerts, cards and the daily index: failing turns, finding codes, a headline,
  * the longest silent gap, the worst coverage and the typical time to first audio.
  */
-import { findingCodes, findingRank, isFailing, type Finding, type FindingCode } from './findings.js';
+import { findingCodes, findingRank, isFailingSeverity, type Finding, type FindingCode } from './findings.js';
 import type { RunAnalysis } from './metrics.js';
 
 export interface ReportSummary {
@@ -25,7 +25,7 @@ export interface ReportSummary {
 /** The summary of an analysis. */
 export function reportSummary(analysis: RunAnalysis): ReportSummary {
   const all: Finding[] = [...analysis.findings, ...analysis.turns.flatMap((t) => t.findings)];
-  const worst = all.filter((f) => isFailing(f.severity)).sort((a, b) => findingRank(a) - findingRank(b) || (a.turn ?? 0) - (b.turn ?? 0))[0];
+  const worst = all.filter((f) => isFailingSeverity(f.severity)).sort((a, b) => findingRank(a) - findingRank(b) || (a.turn ?? 0) - (b.turn ?? 0))[0];
   const metrics = analysis.turns.flatMap((t) => (t.metrics ? [t.metrics] : []));
   const coverage = metrics
     .filter((m) => m.audio.bytes > 0)

@@ -9,12 +9,12 @@
  * when any turn or run-level finding is critical or major; else `error` when a turn is `error` (e.g. the run was
  * aborted); else `pass`. Minor and info findings never fail a verdict.
  */
-import { isFailing, type Finding, type Verdict } from './findings.js';
+import { isFailingSeverity, type Finding, type Verdict } from './findings.js';
 import type { TurnAnalysis } from './metrics.js';
 
 /** The verdict of one turn. `ran`: the turn started and produced (or awaited) a response. */
 export function turnVerdict(findings: readonly Finding[], ran: boolean): Verdict {
-  if (findings.some((f) => isFailing(f.severity))) return 'fail';
+  if (findings.some((f) => isFailingSeverity(f.severity))) return 'fail';
   return ran ? 'pass' : 'error';
 }
 
@@ -22,7 +22,7 @@ export function turnVerdict(findings: readonly Finding[], ran: boolean): Verdict
 export function runVerdict(turns: readonly TurnAnalysis[], runFindings: readonly Finding[]): Verdict {
   const started = turns.some((t) => t.outcome !== 'not-started' && t.outcome !== 'skipped');
   if (!started || runFindings.some((f) => f.code === 'connection_rejected')) return 'error';
-  const failing = [...runFindings, ...turns.flatMap((t) => t.findings)].some((f) => isFailing(f.severity));
+  const failing = [...runFindings, ...turns.flatMap((t) => t.findings)].some((f) => isFailingSeverity(f.severity));
   if (failing) return 'fail';
   return turns.some((t) => t.verdict === 'error') ? 'error' : 'pass';
 }

@@ -6,7 +6,7 @@
  * once the group is complete; {@link withComparison} then adds each member's comparisons to its report.
  */
 import type { Report, ReportComparison } from '../analysis/report.js';
-import { FINDING_WORDS, isFailing, type FindingCode, type Verdict } from '../analysis/findings.js';
+import { FINDING_WORDS, isFailingSeverity, type FindingCode, type Verdict } from '../analysis/findings.js';
 import type { TransportKind } from '../trace/trace.js';
 
 export interface GroupMember {
@@ -41,7 +41,7 @@ export function tallyOf(report: Report): RunTally {
   let maxGapMs = 0;
   for (const t of report.turns) {
     if (t.verdict !== 'pass') failing++;
-    const failingFindings = t.findings.filter((f) => isFailing(f.severity));
+    const failingFindings = t.findings.filter((f) => isFailingSeverity(f.severity));
     for (const code of new Set(failingFindings.map((f) => f.code))) byCode.set(code, (byCode.get(code) ?? 0) + 1);
     for (const f of failingFindings) if (f.code === 'silent_gap') maxGapMs = Math.max(maxGapMs, f.durationMs ?? 0);
   }
@@ -145,7 +145,7 @@ function transportSentence(ws: RunTally, rtc: RunTally): string {
 
 /** The worst failing finding of a report, with its length: "2.6 s silent gap". */
 function problem(report: Report): string {
-  const findings = [...(report.findings ?? []), ...report.turns.flatMap((t) => t.findings)].filter((f) => isFailing(f.severity));
+  const findings = [...(report.findings ?? []), ...report.turns.flatMap((t) => t.findings)].filter((f) => isFailingSeverity(f.severity));
   const worst = findings.sort((a, b) => (b.durationMs ?? 0) - (a.durationMs ?? 0))[0];
   if (!worst) return report.verdict === 'error' ? 'could not be probed' : 'failing';
   const what = FINDING_WORDS[worst.code].plural.replace(/s$/, '');

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { analyzeTrace, isFailing } from '../../src/analysis/index.js';
+import { analyzeTrace, isFailingSeverity } from '../../src/analysis/index.js';
 import type { PromptSpec } from '../../src/prompts/catalog.js';
 import { runProbe } from '../../src/probe/session.js';
 import type { RecvEntry, Trace } from '../../src/trace/trace.js';
@@ -156,7 +156,7 @@ describe('a healthy GA turn replayed from the real-wire fixture', () => {
 
   it('the analysis judges it healthy', () => {
     const a = analyzeTrace(trace);
-    const failing = [...a.findings, ...a.turns.flatMap((t) => t.findings)].filter((f) => isFailing(f.severity));
+    const failing = [...a.findings, ...a.turns.flatMap((t) => t.findings)].filter((f) => isFailingSeverity(f.severity));
     expect(failing.map((f) => `${f.code}: ${f.message}`)).toEqual([]);
     expect(a.turns[0]?.verdict).toBe('pass');
     const m = a.turns[0]!.metrics!;

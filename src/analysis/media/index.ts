@@ -10,7 +10,7 @@
 import type { HttpExchangeEntry, Trace, WebRtcStageEntry } from '../../trace/trace.js';
 import type { DetectionConfig } from '../config.js';
 import { ms1 } from '../fields.js';
-import { isFailing, sortFindings, type Finding, type FindingCode } from '../findings.js';
+import { isFailingSeverity, sortFindings, type Finding, type FindingCode } from '../findings.js';
 import { clip, dur, quote } from '../format.js';
 import type { RunAnalysis, TurnAnalysis } from '../metrics.js';
 import { runVerdict } from '../verdict.js';
@@ -56,7 +56,7 @@ function mediaTurn(trace: Trace, t: TurnAnalysis, media: Finding[]): TurnAnalysi
   const dtxOrLoss = media.filter((f) => f.code === 'media_dtx' || f.code === 'media_loss');
   const kept = t.findings.filter((f) => !drop.has(f.code) && !lateDeltaRule(f) && !(f.code === 'silent_gap' && dtxOrLoss.length > 0 && explainedSilence(f, dtxOrLoss)));
   const findings = sortFindings([...kept, ...extra]);
-  const verdict = extra.some((f) => f.code === 'no_media') ? 'error' : findings.some((f) => isFailing(f.severity)) ? 'fail' : t.verdict === 'error' ? 'error' : 'pass';
+  const verdict = extra.some((f) => f.code === 'no_media') ? 'error' : findings.some((f) => isFailingSeverity(f.severity)) ? 'fail' : t.verdict === 'error' ? 'error' : 'pass';
   return { ...t, findings, verdict };
 }
 

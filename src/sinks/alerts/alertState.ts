@@ -123,7 +123,7 @@ export interface AlertStep {
 }
 
 /** `fail` and `error` count as failing. */
-export function isFailing(verdict: Verdict): boolean {
+export function isFailingVerdict(verdict: Verdict): boolean {
   return verdict !== 'pass';
 }
 
@@ -137,8 +137,8 @@ export function nextAlertState(prev: AlertState | undefined, run: RunSummary, no
   const recent = [...base.recent, { runId: run.runId, at: run.startedAt, verdict: run.verdict }]
     .sort((a, b) => timeOf(a.at, now) - timeOf(b.at, now))
     .slice(-rules.n);
-  const window = { failing: recent.filter((r) => isFailing(r.verdict)).length, of: recent.length };
-  const failing = isFailing(run.verdict);
+  const window = { failing: recent.filter((r) => isFailingVerdict(r.verdict)).length, of: recent.length };
+  const failing = isFailingVerdict(run.verdict);
   const state: AlertState = { ...base, recent, updatedAt: nowIso, open: base.open ? { ...base.open } : undefined };
   const make = (kind: NotificationKind, opening: OpeningAlert, sinceOpen: Notification['sinceOpen']): Notification => ({
     id: `${kind}:${run.region}/${run.target}:${run.runId}`,
