@@ -10,7 +10,7 @@ import { REPORT_SCHEMA_VERSION, buildReport, type Report } from '../analysis/rep
 import { InputError } from '../errors.js';
 import { encodePath } from '../report/escape.js';
 import { renderRunHtml } from '../report/runHtml.js';
-import { REPORT_HTML, REPORT_JSON } from '../store/layout.js';
+import { REPORT_HTML, REPORT_JSON, wavName } from '../store/layout.js';
 import { UsageError, parse } from './args.js';
 import { readRunFolder } from './runFolder.js';
 
@@ -42,7 +42,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const out = resolve(f.out ?? join(dir, REPORT_HTML));
   const toRunDir = relative(dirname(out), dir).split(sep).join('/');
   const html = renderRunHtml(report, trace, {
-    audioHref: (kind, turn) => encodePath(toRunDir ? `${toRunDir}/${kind}-${turn}.wav` : `${kind}-${turn}.wav`),
+    audioHref: (kind, turn) => encodePath(toRunDir ? `${toRunDir}/${wavName(kind, turn)}` : wavName(kind, turn)),
   });
   try {
     await writeFile(out, html);

@@ -9,6 +9,7 @@
  */
 import type { Report, ReportTurn } from '../analysis/report.js';
 import type { Trace } from '../trace/trace.js';
+import { wavName } from '../store/layout.js';
 import { escapeAttr, escapeText } from './escape.js';
 import { ms } from './format.js';
 import { isRelative, timelineBlock, turnFacts } from './turnHtml.js';
@@ -46,7 +47,7 @@ export function baselineTurnHtml(b: BaselineRun, t: ReportTurn, attribution: str
   const theirs = new Map(turnFacts(bt).map(([k, v]) => [k, v]));
   const labels = [...new Set([...mine.keys(), ...theirs.keys()])];
   const rows = labels.map((k) => `<tr data-fact="${escapeAttr(k)}"><th>${escapeText(k)}</th><td class="target">${escapeText(mine.get(k) ?? '—')}</td><td class="baseline">${escapeText(theirs.get(k) ?? '—')}</td></tr>`);
-  const href = b.audioHref?.(bt.turn) ?? `${b.runHref.replace(/[^/]*$/, '')}turn-${bt.turn}.wav`;
+  const href = b.audioHref?.(bt.turn) ?? `${b.runHref.replace(/[^/]*$/, '')}${wavName('turn', bt.turn)}`;
   const rel = isRelative(href) ? ' data-rel="1"' : '';
   const audioMs = bt.metrics?.audio.totalMs ?? 0;
   const player = audioMs > 0

@@ -11,6 +11,7 @@
  */
 import type { ReportTurn } from '../analysis/report.js';
 import { BYTES_PER_MS } from '../audio/wav.js';
+import { wavName } from '../store/layout.js';
 import type { Trace } from '../trace/trace.js';
 import { escapeAttr, escapeText } from './escape.js';
 import { coverageFigure } from './figures.js';
@@ -23,7 +24,7 @@ import { gapWords, transcriptParts } from './turnText.js';
 export type AudioHref = (kind: 'turn' | 'prompt', turn: number) => string;
 
 /** The default: `turn-<n>.wav` and `prompt-<n>.wav` next to the report. */
-export const defaultAudioHref: AudioHref = (kind, turn) => `${kind}-${turn}.wav`;
+export const defaultAudioHref: AudioHref = wavName;
 
 /** The markup of one turn; `extra` (the baseline's same-minute turn) goes after the transcript. */
 export function turnHtml(trace: Trace, t: ReportTurn, audioHref: AudioHref, extra = ''): string {

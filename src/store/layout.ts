@@ -39,9 +39,11 @@ export const EVENTS_JSONL = 'events.jsonl';
 export const EVENTS_GZ = `${EVENTS_JSONL}.gz`;
 export const REPORT_JSON = 'report.json';
 export const REPORT_HTML = 'report.html';
+/** A turn's answer (`turn`) or prompt audio as a report links it: unchecked, a report.json read from disk is not trusted. */
+export const wavName = (kind: 'turn' | 'prompt', turn: number): string => `${kind}-${turn}.wav`;
 /** The answer audio, the prompt audio and (WebRTC) the RTP log of turn n. */
-export const turnWavName = (turn: number): string => `turn-${turnNumber(turn)}.wav`;
-export const promptWavName = (turn: number): string => `prompt-${turnNumber(turn)}.wav`;
+export const turnWavName = (turn: number): string => wavName('turn', turnNumber(turn));
+export const promptWavName = (turn: number): string => wavName('prompt', turnNumber(turn));
 export const rtpLogName = (turn: number): string => `rtp-${turnNumber(turn)}.bin`;
 /** Next to report.html: the run's evidence in one download (see ../report/evidence.ts). */
 export const EVIDENCE_ZIP = 'evidence.zip';
