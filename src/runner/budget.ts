@@ -122,7 +122,8 @@ export function notProbedSummary(roundStartedAt: Date, runId: string, region: st
   return {
     runId, startedAt: roundStartedAt.toISOString(), durationMs: 0, region, target: t.name, flavour: t.flavour ?? 'unknown', host: '', deployment: t.deployment, group: t.group,
     baseline: t.baseline ?? false, verdict: 'error', findingCodes: [], headline: reason, turns: 0, failingTurns: 0, longestGapMs: 0, coverage: undefined,
-    timeToFirstAudioMs: undefined, sessionId: undefined, requestIds: {}, comparison: undefined, reportPath: '', reportHtmlPath: DASHBOARD_PATH, notProbed: 'budget',
+    timeToFirstAudioMs: undefined, sessionId: undefined, requestIds: {}, comparison: undefined, reportPath: '', reportHtmlPath: DASHBOARD_PATH,
+    notProbed: 'budget',
   };
 }
 

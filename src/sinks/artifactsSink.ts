@@ -58,7 +58,9 @@ export function artifactsSink(store: DivertableStore, budgetMs = 90_000): RunSin
         }
         await attempt(REPORT_JSON, () => put(paths.reportJson, scrub(JSON.stringify(run.report, null, 2), secrets)));
         const report = run.report;
-        if (trace && isAnalysisReport(report)) await attempt(EVIDENCE_ZIP, async () => put(paths.dir + EVIDENCE_ZIP, await evidenceZipParts({ report, trace, secrets, events })));
+        if (trace && isAnalysisReport(report)) {
+          await attempt(EVIDENCE_ZIP, async () => put(paths.dir + EVIDENCE_ZIP, await evidenceZipParts({ report, trace, secrets, events })));
+        }
         if (run.html !== undefined) {
           const html = run.html;
           await attempt(REPORT_HTML, () => put(paths.reportHtml, scrub(html, secrets)));

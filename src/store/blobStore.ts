@@ -68,7 +68,8 @@ const MAX_APPEND_BYTES = 4 * 1024 * 1024;
 export function createBlobStore(settings: BlobSettings, options: BlobStoreOptions = {}): ArtifactStore {
   const service = blobService(settings, { ...DEFAULT_SDK_RETRY, ...options.sdkRetry }, options.credential);
   const container = service.getContainerClient(settings.container);
-  const links: LinkMaker | undefined = settings.kind === 'account-url' ? userDelegationLinks(service, settings.container, options.now, options.linkScope) : undefined;
+  const links: LinkMaker | undefined =
+    settings.kind === 'account-url' ? userDelegationLinks(service, settings.container, options.now, options.linkScope) : undefined;
   return new BlobStore(container, `blob:${service.accountName}/${settings.container}`, links, options);
 }
 

@@ -19,7 +19,10 @@ beforeAll(async () => {
 });
 afterAll(async () => Promise.all([azurite?.stop(), proxy?.close(), cleanupTempDirs()]));
 
-const viaProxy = () => createBlobStore({ kind: 'connection-string', connectionString: `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=http://127.0.0.1:${proxy.port}/${AZURITE_ACCOUNT};`, container: 'timeouts' }, { operationTimeoutMs: 800 });
+const viaProxyConnection = (): string =>
+  `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=http://127.0.0.1:${proxy.port}/${AZURITE_ACCOUNT};`;
+const viaProxy = () =>
+  createBlobStore({ kind: 'connection-string', connectionString: viaProxyConnection(), container: 'timeouts' }, { operationTimeoutMs: 800 });
 
 describe('storage time bounds', () => {
   it('a black-holed store fails each operation within its budget; the spool takes writes and fails reads at once', async () => {

@@ -73,7 +73,8 @@ describe('user-delegation report links', () => {
     await write.body.dump();
     expect(write.statusCode).toBe(403);
 
-    const strict = createBlobStore({ kind: 'account-url', accountUrl: azurite.accountUrl, clientId: undefined, container: 'canary' }, { credential, now: () => now, linkScope: 'blob' });
+    const settings = { kind: 'account-url', accountUrl: azurite.accountUrl, clientId: undefined, container: 'canary' } as const;
+    const strict = createBlobStore(settings, { credential, now: () => now, linkScope: 'blob' });
     const strictQuery = new URL((await strict.readLink(`${dir}report.html`, 30))!).search;
     const refused = await request(`${azurite.accountUrl}/canary/${dir}turn-1.wav${strictQuery}`);
     await refused.body.dump();

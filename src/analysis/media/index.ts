@@ -56,7 +56,8 @@ function mediaTurn(trace: Trace, t: TurnAnalysis, media: Finding[]): TurnAnalysi
   const dtxOrLoss = media.filter((f) => f.code === 'media_dtx' || f.code === 'media_loss');
   const kept = t.findings.filter((f) => !drop.has(f.code) && !lateDeltaRule(f) && !(f.code === 'silent_gap' && dtxOrLoss.length > 0 && explainedSilence(f, dtxOrLoss)));
   const findings = sortFindings([...kept, ...extra]);
-  const verdict = extra.some((f) => f.code === 'no_media') ? 'error' : findings.some((f) => isFailingSeverity(f.severity)) ? 'fail' : t.verdict === 'error' ? 'error' : 'pass';
+  const failing = findings.some((f) => isFailingSeverity(f.severity));
+  const verdict = extra.some((f) => f.code === 'no_media') ? 'error' : failing ? 'fail' : t.verdict === 'error' ? 'error' : 'pass';
   return { ...t, findings, verdict };
 }
 
