@@ -14,8 +14,8 @@ import type { Finding, Verdict } from './findings.js';
 import type { ConnectionMetrics, RunAnalysis, TurnMetrics, TurnStatus } from './metrics.js';
 import { reportSummary, type ReportSummary } from './reportSummary.js';
 import { sanitizeTrace } from './sanitize.js';
-import { runCost, type RunCost } from './cost.js';
-import { DEFAULT_PRICES, type PriceTable } from './prices.js';
+import { runCost, type RunCost } from '../cost/runCost.js';
+import { DEFAULT_PRICES, type PriceTable } from '../cost/prices.js';
 
 /** Bumped on any incompatible change of the report's shape. */
 export const REPORT_SCHEMA_VERSION = 1;

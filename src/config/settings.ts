@@ -12,7 +12,7 @@ import { validateNcrontab } from './ncrontab.js';
 import { checkAppInsightsConnectionString, checkStorageConnectionString, checkWebhookUrl } from './settingChecks.js';
 import { parseThresholds } from './thresholds.js';
 import { parseTargets, type TargetConfig } from './targets.js';
-import { DEFAULT_PRICES, parsePrices, type PriceTable } from '../analysis/prices.js';
+import { DEFAULT_PRICES, parsePrices, type PriceTable } from '../cost/prices.js';
 import type { StorageSettings } from '../store/storageSettings.js';
 import type { LinkScope } from '../store/userDelegationLink.js';
 

@@ -6,7 +6,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type TokenCounts } from '../analysis/cost.js';
+import { type TokenCounts } from './runCost.js';
 import type { Report } from '../analysis/report.js';
 import { DEFAULT_SCHEDULE, loadSettings, type CanarySettings } from '../config/settings.js';
 import { parseTargets, type TargetConfig } from '../config/targets.js';

@@ -7,8 +7,8 @@
  * (uncached: an upper bound; cached prefixes make real runs cheaper). Pure: used by `realtime-canary cost`, the
  * budget planner and `validate`.
  */
-import { addTokens, priceTokens, zeroTokens, type TokenCounts } from '../analysis/cost.js';
-import { lookupPrice, type PriceTable } from '../analysis/prices.js';
+import { addTokens, priceTokens, zeroTokens, type TokenCounts } from './runCost.js';
+import { lookupPrice, type PriceTable } from './prices.js';
 import type { TargetConfig } from '../config/targets.js';
 import { modelOf } from '../realtime/flavours.js';
 import { runsPerDay } from './schedule.js';

@@ -5,7 +5,7 @@
  * reservations are settled with the actual costs, and the 80 % / 100 % marks are announced once each per day as
  * `budget` notifications. Without any cap the ledger still records the spend (the dashboard reads it).
  */
-import type { PriceTable } from '../analysis/prices.js';
+import type { PriceTable } from '../cost/prices.js';
 import type { CanarySettings } from '../config/settings.js';
 import type { TargetConfig } from '../config/targets.js';
 import { entryKey, meanActualUsd, spentUsd, type Caps, type ReservationRequest } from '../cost/ledger.js';

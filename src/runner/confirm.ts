@@ -7,8 +7,8 @@
  * are not re-probed: another attempt cannot fix them. Confirmation probes are stored next to the run's report in
  * `confirm-<n>/` (by the artifacts sink).
  */
-import { costUsd } from '../analysis/cost.js';
 import type { ConfirmationAttempt, Report, ReportConfirmation } from '../analysis/report.js';
+import { costUsd } from '../cost/runCost.js';
 import { isAnalysisReport } from '../sinks/runSink.js';
 import { confirmDir, REPORT_JSON } from '../store/layout.js';
 import { summarize } from './summarize.js';

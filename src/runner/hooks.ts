@@ -4,7 +4,7 @@
  * confirm-retry that re-probes a failing target and returns the run to publish instead), and an `end` step once
  * every run is published, before the round-end sinks (e.g. settling the spend ledger).
  */
-import type { PriceTable } from '../analysis/prices.js';
+import type { PriceTable } from '../cost/prices.js';
 import type { TargetConfig } from '../config/targets.js';
 import type { RunSummary } from '../runSummary.js';
 import type { TargetRun } from './targetRun.js';

@@ -8,7 +8,7 @@ import type { TokenCredential } from '@azure/identity';
 import { runCategory, type RunCategory } from '../analysis/category.js';
 import { analyzeTrace, historySamples, type DetectionHistory, type HistorySample } from '../analysis/index.js';
 import { buildReport, type Report } from '../analysis/report.js';
-import type { PriceTable } from '../analysis/prices.js';
+import type { PriceTable } from '../cost/prices.js';
 import type { CanarySettings } from '../config/settings.js';
 import type { TargetConfig } from '../config/targets.js';
 import { withDeadline } from '../deadline.js';

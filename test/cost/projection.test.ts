@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PRICES } from '../../src/analysis/prices.js';
+import { DEFAULT_PRICES } from '../../src/cost/prices.js';
 import { bicepParams } from '../../src/cost/bicepparam.js';
 import { costInput } from '../../src/cost/costConfig.js';
 import { catalogueRunTokens, projectCost } from '../../src/cost/projection.js';

@@ -8,7 +8,7 @@
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PRICES } from '../../src/analysis/prices.js';
+import { DEFAULT_PRICES } from '../../src/cost/prices.js';
 import type { Report } from '../../src/analysis/report.js';
 import { parseTargets } from '../../src/config/targets.js';
 import type { Ledger } from '../../src/cost/ledger.js';

@@ -6,8 +6,8 @@
  */
 import type { RecvEntry, Trace } from '../trace/trace.js';
 import { EV } from '../realtime/events.js';
+import { numAt, objAt, strAt } from '../analysis/fields.js';
 import { modelOf } from '../realtime/flavours.js';
-import { numAt, objAt, strAt } from './fields.js';
 import { lookupPrice, type ModelPrice, type PriceTable } from './prices.js';
 
 /** Token counts; `cached*` are part of `*In`. */
