@@ -21,6 +21,7 @@ import { buildPlan, type Plan } from './validatePlan.js';
 import { projectSettings } from '../cost/costConfig.js';
 import { OUTPUT_AUDIO_TOKENS_PER_S } from '../cost/projection.js';
 import { formatProjection } from '../cost/projectionText.js';
+import { formatUsd } from '../cost/usd.js';
 
 const HELP = `realtime-canary validate [--settings FILE] [--targets FILE] [--connect] [--timeout-ms N]
 
@@ -143,7 +144,7 @@ function printPlan(s: CanarySettings, env: Env, plan: Plan, source: string, sett
     if (row && t.prompts.length) {
       const { audioOut, audioIn } = row.tokensPerRun;
       tokens += audioOut + audioIn;
-      const usd = row.usdPerRun !== null ? `, ≈ $${row.usdPerRun.toFixed(4)}` : '';
+      const usd = row.usdPerRun !== null ? `, ≈ ${formatUsd(row.usdPerRun, { digits: 4, grouping: false })}` : '';
       console.log(`    per run:   ≈ ${(audioOut / OUTPUT_AUDIO_TOKENS_PER_S).toFixed(0)} s of answer audio ≈ ${Math.round(audioOut)} output audio tokens (at ${OUTPUT_AUDIO_TOKENS_PER_S}/s), ${Math.round(audioIn)} input audio tokens (the conversation is re-sent each turn)${usd}`);
     }
   });

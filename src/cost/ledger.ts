@@ -6,6 +6,7 @@
  * reservation counted, so the budget errs on the side of not spending. Settled entries are folded into per-target
  * totals, so the ledger holds only the probes in flight and stays small however many runs a day has.
  */
+import { formatUsd, type UsdStyle } from './usd.js';
 
 export interface LedgerEntry {
   target: string;
@@ -73,14 +74,22 @@ export function spentUsd(ledger: Ledger, target?: string): number {
   return sum;
 }
 
+const PLAIN2: UsdStyle = { digits: 2, grouping: false };
+const PLAIN4: UsdStyle = { digits: 4, grouping: false };
+
 /** Why a reservation cannot be granted under `caps`, or undefined when it can. */
 export function refusal(ledger: Ledger, r: ReservationRequest, caps: Caps): string | undefined {
   const targetCap = caps.perTarget?.[r.target];
   if (caps.dailyUsd === undefined && targetCap === undefined) return undefined;
   if (r.estimateUsd === null) return 'no price for its model, so the budget cannot be kept';
   const total = spentUsd(ledger) + r.estimateUsd;
-  if (caps.dailyUsd !== undefined && total > caps.dailyUsd + 1e-9) return `today's budget $${caps.dailyUsd.toFixed(2)} would be exceeded ($${spentUsd(ledger).toFixed(4)} spent, about $${r.estimateUsd.toFixed(4)} a run)`;
-  if (targetCap !== undefined && spentUsd(ledger, r.target) + r.estimateUsd > targetCap + 1e-9) return `its daily budget $${targetCap.toFixed(2)} would be exceeded`;
+  if (caps.dailyUsd !== undefined && total > caps.dailyUsd + 1e-9) {
+    const [cap, spent, run] = [formatUsd(caps.dailyUsd, PLAIN2), formatUsd(spentUsd(ledger), PLAIN4), formatUsd(r.estimateUsd, PLAIN4)];
+    return `today's budget ${cap} would be exceeded (${spent} spent, about ${run} a run)`;
+  }
+  if (targetCap !== undefined && spentUsd(ledger, r.target) + r.estimateUsd > targetCap + 1e-9) {
+    return `its daily budget ${formatUsd(targetCap, PLAIN2)} would be exceeded`;
+  }
   return undefined;
 }
 

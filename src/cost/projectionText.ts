@@ -1,7 +1,8 @@
 /** The projection as the text `realtime-canary cost` (and `validate`) prints. */
 import type { Projection } from './projection.js';
+import { formatUsd } from './usd.js';
 
-const usd = (x: number | null, digits = 2): string => (x === null ? 'no price' : `$${x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`);
+const usd = (x: number | null, digits = 2): string => (x === null ? 'no price' : formatUsd(x, { digits }));
 const int = (x: number): string => Math.round(x).toLocaleString('en-US');
 const gb = (bytes: number): string => `${(bytes / 1e9).toFixed(1)} GB`;
 

@@ -9,6 +9,7 @@ import { EV } from '../realtime/events.js';
 import { numAt, objAt, strAt } from '../analysis/fields.js';
 import { modelOf } from '../realtime/flavours.js';
 import { lookupPrice, type ModelPrice, type PriceTable } from './prices.js';
+import { roundUsd } from './usd.js';
 
 /** Token counts; `cached*` are part of `*In`. */
 export interface TokenCounts {
@@ -109,22 +110,13 @@ export function runCost(trace: Trace, table: PriceTable): RunCost {
   const tokens = turns.reduce((acc, [, t]) => addTokens(acc, t), zeroTokens());
   const found = lookupPrice(table, model);
   if (!found.ok) return { noPrice: found.reason, model, perTurn: turns.map(([turn, t]) => ({ turn, usd: null, tokens: t })), tokens };
-  const perTurn = turns.map(([turn, t]) => ({ turn, usd: usd6(priceTokens(t, found.price)), tokens: t }));
-  return { usd: usd6(priceTokens(tokens, found.price)), currency: 'USD', pricesAsOf: table.asOf, model: model!, priceKey: found.key, perTurn, tokens };
+  const perTurn = turns.map(([turn, t]) => ({ turn, usd: roundUsd(priceTokens(t, found.price)), tokens: t }));
+  return { usd: roundUsd(priceTokens(tokens, found.price)), currency: 'USD', pricesAsOf: table.asOf, model: model!, priceKey: found.key, perTurn, tokens };
 }
 
 /** The dollars of a cost, or undefined when it has no price. */
 export function costUsd(cost: RunCost | undefined): number | undefined {
   return cost && 'usd' in cost ? cost.usd : undefined;
-}
-
-/** Dollars as people read them: `$0.1234` below a dollar, `$12.34` above. */
-export function formatUsd(usd: number): string {
-  return usd < 1 ? `$${usd.toFixed(4)}` : `$${usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
-
-function usd6(x: number): number {
-  return Math.round(x * 1e6) / 1e6;
 }
 
 function nat(x: number | undefined): number {

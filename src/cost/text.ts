@@ -1,5 +1,5 @@
 /** Cost and confirmation in words, for the Teams card footer and log lines. */
-import { formatUsd } from './runCost.js';
+import { formatUsd } from './usd.js';
 import type { RunSummary } from '../runSummary.js';
 
 /** "Run cost $0.1123 (2 probes: intermittent)" — or undefined when there is nothing to say. */

@@ -2,7 +2,8 @@
  * Cost in the HTML pages: the run report's cost table (tokens and dollars per turn, with the price date) and
  * the confirmation note. Pure: a report in, an HTML fragment out; everything from the service is escaped.
  */
-import { formatUsd, type TokenCounts } from '../cost/runCost.js';
+import type { TokenCounts } from '../cost/runCost.js';
+import { formatUsd } from '../cost/usd.js';
 import type { Report } from '../analysis/report.js';
 import type { RunSummary } from '../runSummary.js';
 import { escapeAttr, escapeText } from './escape.js';

@@ -10,6 +10,7 @@ import type { CanarySettings } from '../config/settings.js';
 import type { TargetConfig } from '../config/targets.js';
 import { entryKey, meanActualUsd, spentUsd, type Caps, type ReservationRequest } from '../cost/ledger.js';
 import { projectCost } from '../cost/projection.js';
+import { formatUsd } from '../cost/usd.js';
 import type { PromptSpec } from '../prompts/catalog.js';
 import type { Notification } from '../sinks/alerts/alertState.js';
 import type { RunSummary } from '../runSummary.js';
@@ -96,9 +97,10 @@ async function announce(c: BudgetContext, reached: readonly ('80' | '100')[], sp
   if (budget === undefined) return;
   for (const mark of reached) {
     const at = c.now().toISOString();
+    const amounts = `${formatUsd(spent, { digits: 2, grouping: false })} of ${formatUsd(budget, { digits: 2, grouping: false })} on ${day}`;
     const headline = mark === '100'
-      ? `Daily budget used up: $${spent.toFixed(2)} of $${budget.toFixed(2)} on ${day}; targets it cannot cover are not probed until 00:00 UTC.`
-      : `80 % of the daily budget reached: $${spent.toFixed(2)} of $${budget.toFixed(2)} on ${day}.`;
+      ? `Daily budget used up: ${amounts}; targets it cannot cover are not probed until 00:00 UTC.`
+      : `80 % of the daily budget reached: ${amounts}.`;
     const summary = budgetSummary(c, at, headline, ledgerPath(day));
     const n: Notification = {
       id: `budget:${c.settings.region}/${day}:${mark}`, kind: 'alert', category: 'budget', createdAt: at, region: c.settings.region, target: 'budget', summary,
