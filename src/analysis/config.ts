@@ -2,8 +2,11 @@
  * Detection thresholds, in one place, with their defaults and the reasoning behind them.
  *
  * Every number a detector compares against lives here, so a report can carry the exact configuration
- * it was judged with, and a target with unusual speech can be tuned without touching code.
+ * it was judged with, and a target with unusual speech can be tuned without touching code. The speaking rate and the
+ * audio token rates are facts money is computed from too: their defaults come from the one rates table
+ * (../cost/rates.ts).
  */
+import { AUDIO_TOKEN_OVERHEAD_PER_ITEM, OUTPUT_AUDIO_TOKENS_PER_S, SPEECH_CHARS_PER_S } from '../cost/rates.js';
 
 /** Thresholds for the detectors. All durations in milliseconds. */
 export interface DetectionConfig {
@@ -88,9 +91,9 @@ export const DEFAULT_DETECTION_CONFIG: Readonly<DetectionConfig> = Object.freeze
   stallMaxMs: 3000,
   slowFirstAudioMs: 3000,
   audioDoneGraceMs: 500,
-  speechCharsPerSecond: 15,
-  audioTokensPerSecond: 20,
-  audioTokenOverheadPerItem: 3,
+  speechCharsPerSecond: SPEECH_CHARS_PER_S,
+  audioTokensPerSecond: OUTPUT_AUDIO_TOKENS_PER_S,
+  audioTokenOverheadPerItem: AUDIO_TOKEN_OVERHEAD_PER_ITEM,
   transcriptCoverageMin: 0.7,
   learnedTranscriptCoverageMin: 0.8,
   minImpliedSpeechMs: 2000,

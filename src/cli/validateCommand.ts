@@ -19,7 +19,7 @@ import { nextRuns } from './schedule.js';
 import { hostOf, isKeyVaultReference, keyVaultReferences, operatorEnv, type Env } from './settingsSource.js';
 import { buildPlan, type Plan } from './validatePlan.js';
 import { projectSettings } from '../cost/costConfig.js';
-import { OUTPUT_AUDIO_TOKENS_PER_S } from '../cost/projection.js';
+import { OUTPUT_AUDIO_TOKENS_PER_S } from '../cost/rates.js';
 import { formatProjection } from '../cost/projectionText.js';
 import { formatUsd } from '../cost/usd.js';
 

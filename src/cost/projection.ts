@@ -1,27 +1,24 @@
 /**
  * What a configuration will cost before it runs: tokens and dollars per run, per day and per month, per target
  * and in total, plus storage growth. A target's run is estimated from its last runs' real usage when there is
- * history, else from the prompt catalogue: prompt audio at 10 tokens/s (OpenAI: 1 token per 100 ms of user
- * audio), answers at the catalogue's reference length spoken at {@link SPEECH_CHARS_PER_S} and 20 audio
- * tokens/s (1 per 50 ms of assistant audio), and the conversation so far re-sent as input on every turn
- * (uncached: an upper bound; cached prefixes make real runs cheaper). Pure: used by `realtime-canary cost`, the
- * budget planner and `validate`.
+ * history, else from the prompt catalogue: prompt audio at {@link INPUT_AUDIO_TOKENS_PER_S} (OpenAI: 1 token per
+ * 100 ms of user audio), answers at the catalogue's reference length spoken at {@link SPEECH_CHARS_PER_S} and
+ * {@link OUTPUT_AUDIO_TOKENS_PER_S} (1 per 50 ms of assistant audio), and the conversation so far re-sent as input
+ * on every turn (uncached: an upper bound; cached prefixes make real runs cheaper). The rates are the one table's
+ * (./rates.ts). Pure: used by `realtime-canary cost`, the budget planner and `validate`.
  */
 import { addTokens, priceTokens, zeroTokens, type TokenCounts } from './runCost.js';
 import { lookupPrice, type PriceTable } from './prices.js';
 import type { TargetConfig } from '../config/targets.js';
 import { modelOf } from '../realtime/flavours.js';
+import { DAYS_PER_MONTH, INPUT_AUDIO_TOKENS_PER_S, OUTPUT_AUDIO_TOKENS_PER_S, PCM_BYTES_PER_MS, SPEECH_CHARS_PER_S } from './rates.js';
 import { runsPerDay } from './schedule.js';
 
-export const SPEECH_CHARS_PER_S = 14.5;
-export const INPUT_AUDIO_TOKENS_PER_S = 10;
-export const OUTPUT_AUDIO_TOKENS_PER_S = 20;
 /** Instructions and session text re-read on every response (the captured GA session: 59). */
 export const TEXT_INPUT_TOKENS_PER_RESPONSE = 60;
-export const WAV_BYTES_PER_S = 48_000;
+const WAV_BYTES_PER_S = PCM_BYTES_PER_MS * 1000;
 /** events.jsonl.gz + report.json + report.html per turn: measured 110 KB on a 3-turn simulator run (27 KB + 14 KB + 289 KB). */
 export const LOG_BYTES_PER_TURN = 110_000;
-export const DAYS_PER_MONTH = 30.44;
 
 /** What the estimator needs of a catalogue prompt. */
 export interface PromptLength {
@@ -113,7 +110,7 @@ export function projectCost(input: ProjectionInput): Projection {
     const cat = catalogueRunTokens(turns, prompts, input.catalog);
     const past = input.history?.get(t.name) ?? [];
     const tokensPerRun = past.length ? mean(past) : cat.tokens;
-    // storage: prompt audio from the catalogue, answer audio from the tokens (20 per second)
+    // storage: prompt audio from the catalogue, answer audio from the tokens (OUTPUT_AUDIO_TOKENS_PER_S)
     const promptMs = cat.audioMs - (cat.tokens.audioOut / OUTPUT_AUDIO_TOKENS_PER_S) * 1000;
     const wavBytes = ((promptMs + (tokensPerRun.audioOut / OUTPUT_AUDIO_TOKENS_PER_S) * 1000) / 1000) * WAV_BYTES_PER_S;
     const runsDay = perRegion * regions;

@@ -1,5 +1,6 @@
 /** The projection as the text `realtime-canary cost` (and `validate`) prints. */
 import type { Projection } from './projection.js';
+import { DAYS_PER_MONTH } from './rates.js';
 import { formatUsd } from './usd.js';
 
 const usd = (x: number | null, digits = 2): string => (x === null ? 'no price' : formatUsd(x, { digits }));
@@ -29,7 +30,7 @@ export function formatProjection(p: Projection): string {
   const total = ['total', '', '', '', '', '', int(t.runsPerDay), usd(t.usdPerDay), usd(t.usdPerMonth), gb(t.storageBytesPerMonth)];
   const lines = [
     `Schedule ${p.schedule}: ${int(p.runsPerDayPerRegion)} run(s) per target per region per day, ${p.regions} region(s).`,
-    `Prices of ${p.pricesAsOf} (USD per 1M tokens; check the provider's page, they change). Tokens per run; a month is 30.44 days.`,
+    `Prices of ${p.pricesAsOf} (USD per 1M tokens; check the provider's page, they change). Tokens per run; a month is ${DAYS_PER_MONTH} days.`,
     '',
     ...pad([head, ...rows, total]),
   ];

@@ -4,12 +4,13 @@
  * by the one NCRONTAB parser in ../config/ncrontab.ts.
  */
 import { ncrontabFields } from '../config/ncrontab.js';
+import { DAYS_PER_MONTH } from './rates.js';
 
 /** Average runs per day of a schedule. */
 export function runsPerDay(schedule: string): number {
   const f = ncrontabFields(schedule, { allowEverySecond: true });
   const perDay = f.second.size * f.minute.size * f.hour.size;
-  const days = f.restricted.day ? f.day.size / 30.44 : 1;
+  const days = f.restricted.day ? f.day.size / DAYS_PER_MONTH : 1;
   const months = f.restricted.month ? f.month.size / 12 : 1;
   const weekdays = f.restricted.dayOfWeek ? f.dayOfWeek.size / 7 : 1;
   return perDay * Math.min(1, days) * months * weekdays;

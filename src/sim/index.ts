@@ -20,12 +20,14 @@ export {
   type UpgradeReject,
   type OpenAIRefusal,
 } from './scenario.js';
+// The simulator's usage accounting reads the one rates table; its names here are kept for existing importers.
 export {
-  AUDIO_TOKENS_PER_SECOND,
-  OUTPUT_AUDIO_TOKENS_PER_SECOND,
-  INPUT_AUDIO_TOKENS_PER_SECOND,
+  /** @deprecated the output rate; use OUTPUT_AUDIO_TOKENS_PER_SECOND / INPUT_AUDIO_TOKENS_PER_SECOND. */
+  OUTPUT_AUDIO_TOKENS_PER_S as AUDIO_TOKENS_PER_SECOND,
+  OUTPUT_AUDIO_TOKENS_PER_S as OUTPUT_AUDIO_TOKENS_PER_SECOND,
+  INPUT_AUDIO_TOKENS_PER_S as INPUT_AUDIO_TOKENS_PER_SECOND,
   AUDIO_TOKEN_OVERHEAD_PER_ITEM,
-} from './payloads.js';
+} from '../cost/rates.js';
 export { DEFAULT_DELTA_MS } from './response-plan.js';
 export { DEFAULT_PING_INTERVAL_MS } from './server.js';
 export { createAnswerBook, DEFAULT_ANSWER, type Answer, type AnswerBook } from './answers.js';

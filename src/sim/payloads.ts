@@ -2,6 +2,7 @@
  * Payload shapes of the simulator's server events, per dialect (protocol brief §3.2–3.4). Event *names* are
  * never decided here: callers pass normalized names to `wireEventType` (src/realtime/events.ts).
  */
+import { AUDIO_TOKEN_OVERHEAD_PER_ITEM, INPUT_AUDIO_TOKENS_PER_S, OUTPUT_AUDIO_TOKENS_PER_S } from '../cost/rates.js';
 import type { Dialect } from '../realtime/flavours.js';
 
 export type Eagerness = 'low' | 'medium' | 'high' | 'auto';
@@ -45,16 +46,6 @@ export const DEFAULT_VAD: VadConfig = {
 /** The silence the energy VAD waits for under `semantic_vad`, by eagerness (our model; the service's is semantic). */
 export const EAGERNESS_SILENCE_MS: Readonly<Record<Eagerness, number>> = { low: 1000, medium: 500, high: 200, auto: 500 };
 
-/**
- * Audio tokens (OpenAI "Managing costs" guide): 1 token per 50 ms of assistant audio, 1 per 100 ms of user audio,
- * plus a few special tokens per item ("a user message with 10 text tokens of content may count as 12 tokens").
- */
-export const OUTPUT_AUDIO_TOKENS_PER_SECOND = 20;
-export const INPUT_AUDIO_TOKENS_PER_SECOND = 10;
-/** Special tokens the simulator adds per audio item (output: per assistant item; input: per user turn). */
-export const AUDIO_TOKEN_OVERHEAD_PER_ITEM = 3;
-/** @deprecated the output rate; use OUTPUT_AUDIO_TOKENS_PER_SECOND / INPUT_AUDIO_TOKENS_PER_SECOND. */
-export const AUDIO_TOKENS_PER_SECOND = OUTPUT_AUDIO_TOKENS_PER_SECOND;
 const PCM_FORMAT = { type: 'audio/pcm', rate: 24000 };
 
 /** `turn_detection` as a session reports it: GA key order for server VAD, `eagerness` only for semantic VAD. */
@@ -155,22 +146,26 @@ export function textTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-/** Output audio tokens for `audioMs` of assistant audio in `items` items (20/s plus the per-item overhead). */
+/**
+ * Output audio tokens for `audioMs` of assistant audio in `items` items, at the rates table's audio token rates
+ * (../cost/rates.ts, OpenAI's "Managing costs" guide) plus its special tokens per audio item (output: per assistant
+ * item; input: per user turn).
+ */
 export function outputAudioTokens(audioMs: number, items: number): number {
-  return audioMs > 0 ? Math.round((audioMs / 1000) * OUTPUT_AUDIO_TOKENS_PER_SECOND) + AUDIO_TOKEN_OVERHEAD_PER_ITEM * items : 0;
+  return audioMs > 0 ? Math.round((audioMs / 1000) * OUTPUT_AUDIO_TOKENS_PER_S) + AUDIO_TOKEN_OVERHEAD_PER_ITEM * items : 0;
 }
 
 /** Input transcription usage: whisper-1 bills by duration, the gpt-4o-*-transcribe models by tokens (LLMGW). */
 export function transcriptionUsage(model: string, audioMs: number, transcript: string): Record<string, unknown> {
   if (model === 'whisper-1') return { type: 'duration', seconds: Math.ceil(audioMs / 1000) };
-  const audio = Math.round((audioMs / 1000) * INPUT_AUDIO_TOKENS_PER_SECOND);
+  const audio = Math.round((audioMs / 1000) * INPUT_AUDIO_TOKENS_PER_S);
   const out = textTokens(transcript);
   return { type: 'tokens', total_tokens: audio + out, input_tokens: audio, input_token_details: { text_tokens: 0, audio_tokens: audio }, output_tokens: out };
 }
 
-/** `usage` of `response.done`: audio tokens at 10/s in, 20/s out, plus a few tokens per audio item. */
+/** `usage` of `response.done`: input and output audio tokens at the rates table's rates, plus its special tokens per audio item. */
 export function usage(u: { inputAudioMs: number; inputText: string; outputAudioMs: number; outputAudioItems: number; outputText: string }): Record<string, unknown> {
-  const inAudio = u.inputAudioMs > 0 ? Math.round((u.inputAudioMs / 1000) * INPUT_AUDIO_TOKENS_PER_SECOND) + AUDIO_TOKEN_OVERHEAD_PER_ITEM : 0;
+  const inAudio = u.inputAudioMs > 0 ? Math.round((u.inputAudioMs / 1000) * INPUT_AUDIO_TOKENS_PER_S) + AUDIO_TOKEN_OVERHEAD_PER_ITEM : 0;
   const inText = textTokens(u.inputText);
   const outAudio = outputAudioTokens(u.outputAudioMs, u.outputAudioItems);
   const outText = textTokens(u.outputText);

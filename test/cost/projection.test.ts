@@ -39,19 +39,19 @@ describe('bicepparam', () => {
 });
 
 describe('projection', () => {
-  const catalog = [{ id: 'a', promptMs: 4000, answer: 'x'.repeat(290) }];
+  const catalog = [{ id: 'a', promptMs: 4000, answer: 'x'.repeat(300) }];
 
   it('estimates a run from the catalogue, re-sending the conversation each turn', () => {
-    // prompt 4 s → 40 tokens; answer 290 chars / 14.5 = 20 s → 400 audio tokens, 73 text tokens
+    // prompt 4 s → 40 tokens; answer 300 chars / 15 = 20 s → 400 audio tokens, 75 text tokens
     // turn 1 input audio 40, turn 2: 40 + 400 + 40 = 480 → 520 in total
     const { tokens } = catalogueRunTokens(2, ['a'], catalog);
-    expect(tokens).toEqual({ textIn: 120, cachedTextIn: 0, audioIn: 520, cachedAudioIn: 0, textOut: 146, audioOut: 800 });
+    expect(tokens).toEqual({ textIn: 120, cachedTextIn: 0, audioIn: 520, cachedAudioIn: 0, textOut: 150, audioOut: 800 });
     const p = projectCost({ targets: [{ name: 't', auth: 'none', endpoint: 'wss://x/v1/realtime?model=gpt-realtime-2' }], regions: ['r1', 'r2'], schedule: '0 0 * * * *', turns: 2, prompts: ['a'], catalog, prices: DEFAULT_PRICES });
-    // 120×4 + 520×32 + 146×24 + 800×64 = 480 + 16 640 + 3 504 + 51 200 = 71 824 per 1M
-    expect(p.rows[0]!.usdPerRun).toBeCloseTo(0.071824, 6);
+    // 120×4 + 520×32 + 150×24 + 800×64 = 480 + 16 640 + 3 600 + 51 200 = 71 920 per 1M
+    expect(p.rows[0]!.usdPerRun).toBeCloseTo(0.07192, 6);
     expect(p.rows[0]!.runsPerDay).toBe(48);
-    expect(p.total.usdPerDay).toBeCloseTo(0.071824 * 48, 6);
-    expect(p.total.usdPerMonth).toBeCloseTo(0.071824 * 48 * 30.44, 4);
+    expect(p.total.usdPerDay).toBeCloseTo(0.07192 * 48, 6);
+    expect(p.total.usdPerMonth).toBeCloseTo(0.07192 * 48 * 30.44, 4);
     // WAVs: (2 × 4 s + 2 × 20 s) × 48 000 B/s + 2 × 110 KB logs, per run
     expect(p.rows[0]!.storageBytesPerMonth).toBeCloseTo((48 * 48_000 + 2 * 110_000) * 48 * 30.44, 0);
   });

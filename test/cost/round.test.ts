@@ -34,7 +34,7 @@ describe('budget', () => {
       { name: 'azure-a', endpoint: world.sim.url('azure-ga', { scenario: 'fast' }), auth: 'api-key', secretSetting: 'SIM_KEY', group: 'g' },
       { name: 'openai-base', endpoint: world.sim.url('openai-ga', { scenario: 'fast' }), auth: 'api-key', secretSetting: 'SIM_KEY', group: 'g', baseline: true },
     ]);
-    // the catalogue's estimate of a run is the real service's (14.5 chars/s of speech); the simulator speaks this
+    // the catalogue's estimate of a run is the real service's (15 chars/s of speech); the simulator speaks this
     // short answer more slowly, so its runs cost about twice that. A first, uncapped round the same day gives the
     // planner each target's actual cost (the mean of today's runs), which it then reserves.
     const catalog = shortCatalog().map((p) => ({ id: p.id, promptMs: p.pcm.length / 48, answer: p.answer }));
