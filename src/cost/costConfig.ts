@@ -13,7 +13,7 @@ import { parseTargets, type TargetConfig } from '../config/targets.js';
 import { ConfigError, InputError } from '../errors.js';
 import { loadCatalog, type PromptSpec } from '../prompts/catalog.js';
 import { bicepParams } from './bicepparam.js';
-import { projectCost, type Projection, type ProjectionInput } from './projection.js';
+import { projectCost, promptLengths, type Projection, type ProjectionInput } from './projection.js';
 
 export interface CostSources {
   env?: Record<string, string | undefined>;
@@ -60,7 +60,7 @@ export async function costInput(src: CostSources): Promise<ProjectionInput> {
   const settings = loadSettings({ CANARY_OUTPUT_DIR: '.', ...env, ...(targets ? { CANARY_TARGETS: JSON.stringify(targets) } : {}) });
   if (!regions.length) regions = src.regions ?? [settings.region];
   if (src.regions) regions = src.regions;
-  const catalog = loadCatalog().map((p) => ({ id: p.id, promptMs: p.pcm.length / 48, answer: p.answer }));
+  const catalog = promptLengths(loadCatalog());
   const history = src.historyDir ? await readHistory(src.historyDir, src.lastRuns ?? 20) : undefined;
   return {
     targets: settings.targets ?? [],
@@ -79,7 +79,7 @@ export async function costInput(src: CostSources): Promise<ProjectionInput> {
  * settings' own) probes every target; the catalogue defaults to the shipped prompts.
  */
 export function projectSettings(settings: CanarySettings, targets: readonly TargetConfig[], o: { regions?: string[]; catalog?: readonly PromptSpec[]; history?: ReadonlyMap<string, readonly TokenCounts[]> } = {}): Projection {
-  const catalog = (o.catalog ?? loadCatalog()).map((p) => ({ id: p.id, promptMs: p.pcm.length / 48, answer: p.answer }));
+  const catalog = promptLengths(o.catalog ?? loadCatalog());
   return projectCost({ targets, regions: o.regions ?? [settings.region], schedule: settings.schedule, turns: settings.turns, prompts: settings.prompts, catalog, prices: settings.prices, history: o.history });
 }
 

@@ -31,6 +31,19 @@ export interface PromptLength {
 
 export const DEFAULT_ANSWER_CHARS = 290;
 
+/** What the estimator reads of a prompt of the catalogue (the probe's PromptSpec has these fields). */
+export interface CataloguePrompt {
+  id: string;
+  /** PCM16 / 24 kHz / mono bytes. */
+  pcm: { length: number };
+  answer: string | undefined;
+}
+
+/** The catalogue's prompts as the estimator needs them: prompt audio in ms from its PCM bytes. */
+export function promptLengths(catalog: readonly CataloguePrompt[]): PromptLength[] {
+  return catalog.map((p) => ({ id: p.id, promptMs: p.pcm.length / PCM_BYTES_PER_MS, answer: p.answer }));
+}
+
 export interface ProjectionInput {
   targets: readonly TargetConfig[];
   /** Every region's app probes every target. */

@@ -9,7 +9,7 @@ import type { PriceTable } from '../cost/prices.js';
 import type { CanarySettings } from '../config/settings.js';
 import type { TargetConfig } from '../config/targets.js';
 import { entryKey, meanActualUsd, spentUsd, type Caps, type ReservationRequest } from '../cost/ledger.js';
-import { projectCost } from '../cost/projection.js';
+import { projectCost, promptLengths } from '../cost/projection.js';
 import { formatUsd } from '../cost/usd.js';
 import type { PromptSpec } from '../prompts/catalog.js';
 import type { Notification } from '../sinks/alerts/alertState.js';
@@ -50,8 +50,8 @@ export async function planRoundBudget(c: BudgetContext): Promise<RoundBudget> {
   let refused = new Map<string, string>();
   try {
     const today = await readLedger(c.store, day);
-    const catalog = c.catalog.map((p) => ({ id: p.id, promptMs: p.pcm.length / 48, answer: p.answer }));
-    const projection = projectCost({ targets: c.targets, regions: [region], schedule: c.settings.schedule, turns: c.settings.turns, prompts: c.settings.prompts, catalog, prices: c.prices });
+    const { schedule, turns, prompts } = c.settings;
+    const projection = projectCost({ targets: c.targets, regions: [region], schedule, turns, prompts, catalog: promptLengths(c.catalog), prices: c.prices });
     for (const row of projection.rows) estimates.set(row.target, meanActualUsd(today, row.target) ?? row.usdPerRun);
     const order = [...c.targets].sort((a, b) => Number(b.baseline ?? false) - Number(a.baseline ?? false));
     const requests: ReservationRequest[] = order.map((t) => ({ target: t.name, region, runId: c.runId, attempt: 1, estimateUsd: estimates.get(t.name) ?? null }));

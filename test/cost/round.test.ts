@@ -13,7 +13,7 @@ import type { Report } from '../../src/analysis/report.js';
 import { parseTargets } from '../../src/config/targets.js';
 import type { Ledger } from '../../src/cost/ledger.js';
 import { meanActualUsd, spentUsd } from '../../src/cost/ledger.js';
-import { projectCost } from '../../src/cost/projection.js';
+import { projectCost, promptLengths } from '../../src/cost/projection.js';
 import type { AlertState } from '../../src/sinks/alerts/alertState.js';
 import type { RunSummary } from '../../src/runSummary.js';
 import { allBlobs, invoke, shortCatalog, useRoundWorld } from '../handlers/roundFixture.js';
@@ -37,7 +37,7 @@ describe('budget', () => {
     // the catalogue's estimate of a run is the real service's (15 chars/s of speech); the simulator speaks this
     // short answer more slowly, so its runs cost about twice that. A first, uncapped round the same day gives the
     // planner each target's actual cost (the mean of today's runs), which it then reserves.
-    const catalog = shortCatalog().map((p) => ({ id: p.id, promptMs: p.pcm.length / 48, answer: p.answer }));
+    const catalog = promptLengths(shortCatalog());
     const estimate = projectCost({ targets: parseTargets(targets), regions: ['x'], schedule: '0 */10 * * * *', turns: 1, prompts: ['count-to-twenty'], catalog, prices: DEFAULT_PRICES }).rows[0]!.usdPerRun!;
     await invoke({ ...(await env({ CANARY_TARGETS: targets, CANARY_CONFIRM_RETRIES: '0' })), CANARY_REGION: 'westus' }, { now: at('2026-11-25T07:50:00Z'), probe: { pace: 'burst' } });
     const calibrated = JSON.parse((await allBlobs(world.azurite.connectionString)).get('ledger/2026-11-25.json')!.toString()) as Ledger;
