@@ -6,9 +6,9 @@
 import { spentUsd } from '../cost/ledger.js';
 import type { RoundResult } from '../runner/round.js';
 import type { RunSummary } from '../runSummary.js';
-import { ledgerDay, ledgerPath, readLedger } from '../sinks/budgetLedger.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
-import { fingerprintPath } from '../store/layout.js';
+import { ledgerDay, readLedger } from '../store/budgetLedger.js';
+import { fingerprintPath, ledgerPath } from '../store/layout.js';
 
 const DRIFT = new Set<string>(['model_changed', 'behaviour_changed']);
 

@@ -1,6 +1,6 @@
 /**
  * The daily spend ledger as pure functions: reservations made before a probe (its estimated cost), settled with
- * the actual cost after, and the 80 % / 100 % marks of the daily budget. Stored by {@link ../sinks/budgetLedger.ts}
+ * the actual cost after, and the 80 % / 100 % marks of the daily budget. Stored by {@link ../store/budgetLedger.ts}
  * in `ledger/<yyyy-mm-dd>.json` under ETag conditions, so regions and overlapping rounds share one ledger. Spend is
  * the sum of the settled costs and of the still-open reservations: a round that died after reserving keeps its
  * reservation counted, so the budget errs on the side of not spending. Settled entries are folded into per-target

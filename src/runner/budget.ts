@@ -14,9 +14,9 @@ import { formatUsd } from '../cost/usd.js';
 import type { PromptSpec } from '../prompts/catalog.js';
 import type { Notification } from '../sinks/alerts/alertState.js';
 import type { RunSummary } from '../runSummary.js';
-import { ledgerDay, ledgerPath, readLedger, reserveInLedger, settleInLedger } from '../sinks/budgetLedger.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
-import { DASHBOARD_PATH } from '../store/layout.js';
+import { ledgerDay, readLedger, reserveInLedger, settleInLedger } from '../store/budgetLedger.js';
+import { DASHBOARD_PATH, ledgerPath } from '../store/layout.js';
 
 export interface BudgetContext {
   store: ArtifactStore;

@@ -8,7 +8,7 @@ import { summariesFromIndex, type FleetLoad } from '../report/fleetData.js';
 import type { RunSummary } from '../runSummary.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { DASHBOARD_PATH, contentTypeFor, dailyIndexPath } from '../store/layout.js';
-import { loadMonthSpend } from './budgetLedger.js';
+import { loadMonthSpend } from '../store/budgetLedger.js';
 import type { RunSink } from './runSink.js';
 
 const DAY_MS = 86_400_000;

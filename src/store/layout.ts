@@ -19,6 +19,7 @@
  * history/<region>/<target>.json                                     healthy turns the analysis learns rates from
  * fingerprint/<region>/<target>.json                                 the model and defaults last seen (drift)
  * alerts/<time>-<target>-<kind>.json                                 notifications, when no webhook is configured
+ * ledger/<yyyy-mm-dd>.json                                           the day's spend ledger (ETag-guarded)
  * index.html                                                        the dashboard
  * ```
  *
@@ -141,6 +142,11 @@ export function fingerprintPath(region: string, target: string): string {
 /** A notification written to the store because no webhook is configured. */
 export function notificationFilePath(createdAt: string, target: string, kind: string): string {
   return `alerts/${createdAt.replace(/[:.]/g, '-')}-${safeSegment(target)}-${safeSegment(kind)}.json`;
+}
+
+/** The spend ledger of a UTC day (`yyyy-mm-dd`). */
+export function ledgerPath(day: string): string {
+  return `ledger/${day}.json`;
 }
 
 const CONTENT_TYPES: Record<string, string> = {

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emptyLedger, reserve, settle } from '../../src/cost/ledger.js';
 import { writeDashboard } from '../../src/sinks/dashboardSink.js';
-import { ledgerPath } from '../../src/sinks/budgetLedger.js';
-import { dailyIndexPath } from '../../src/store/layout.js';
+import { dailyIndexPath, ledgerPath } from '../../src/store/layout.js';
 import { createLocalStore } from '../../src/store/localStore.js';
 import { makeRunSummary } from '../helpers/runSummary.js';
 

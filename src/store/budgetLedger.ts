@@ -1,12 +1,13 @@
 /**
- * The spend ledger in the store: `ledger/<yyyy-mm-dd>.json` (UTC day), changed only through `updateJson` (ETag
- * conditions) so every region and overlapping round sees one ledger. The rules are in {@link ../cost/ledger.ts}.
+ * The spend ledger in the store: one blob per UTC day ({@link ledgerPath} in ./layout.ts), changed only through
+ * `updateJson` (ETag conditions) so every region and overlapping round sees one ledger. The rules are in
+ * {@link ../cost/ledger.ts}.
  */
 import { emptyLedger, markBudget, reserve, settle, spentUsd, type Caps, type Ledger, type MonthSpend, type ReservationRequest } from '../cost/ledger.js';
-import type { ArtifactStore } from '../store/artifactStore.js';
+import type { ArtifactStore } from './artifactStore.js';
+import { ledgerPath } from './layout.js';
 
 export const ledgerDay = (at: Date): string => at.toISOString().slice(0, 10);
-export const ledgerPath = (day: string): string => `ledger/${day}.json`;
 
 export function readLedger(store: ArtifactStore, day: string): Promise<Ledger | undefined> {
   return store.readJson<Ledger>(ledgerPath(day));
