@@ -8,7 +8,6 @@
 import type { RunHtmlOptions } from '../report/runHtml.js';
 import type { Report } from '../analysis/report.js';
 import type { CanarySettings } from '../config/settings.js';
-import { roundPrices } from '../cost/roundPrices.js';
 import type { PromptSpec } from '../prompts/catalog.js';
 import type { Trace } from '../trace/trace.js';
 import type { Notification } from '../sinks/alerts/alertState.js';
@@ -18,6 +17,7 @@ import { notProbedSummary, planRoundBudget, type RoundBudget } from './budget.js
 import { attemptUsd, probeConfirmed, withConfirmation } from './confirm.js';
 import { withRunDrift } from './driftStep.js';
 import type { RoundHooks } from './hooks.js';
+import { roundPrices } from './roundPrices.js';
 import { TooLateError, type TargetRun } from './targetRun.js';
 
 export interface CostHookDeps {

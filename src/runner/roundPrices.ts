@@ -1,5 +1,5 @@
 /** The prices a round uses: the settings' table, with the CANARY_PRICES_BLOB merged over it when one is configured. */
-import { parsePrices, type PriceTable } from './prices.js';
+import { parsePrices, type PriceTable } from '../cost/prices.js';
 import type { CanarySettings } from '../config/settings.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 
