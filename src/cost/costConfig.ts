@@ -8,6 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type TokenCounts } from './runCost.js';
 import type { Report } from '../analysis/report.js';
+import { runsPerDay } from '../config/runsPerDay.js';
 import { DEFAULT_SCHEDULE, loadSettings, type CanarySettings } from '../config/settings.js';
 import { parseTargets, type TargetConfig } from '../config/targets.js';
 import { ConfigError, InputError } from '../errors.js';
@@ -62,10 +63,12 @@ export async function costInput(src: CostSources): Promise<ProjectionInput> {
   if (src.regions) regions = src.regions;
   const catalog = promptLengths(loadCatalog());
   const history = src.historyDir ? await readHistory(src.historyDir, src.lastRuns ?? 20) : undefined;
+  const schedule = settings.schedule || DEFAULT_SCHEDULE;
   return {
     targets: settings.targets ?? [],
     regions,
-    schedule: settings.schedule || DEFAULT_SCHEDULE,
+    schedule,
+    runsPerDayPerRegion: runsPerDay(schedule),
     turns: settings.turns,
     prompts: settings.prompts,
     catalog,
@@ -80,7 +83,9 @@ export async function costInput(src: CostSources): Promise<ProjectionInput> {
  */
 export function projectSettings(settings: CanarySettings, targets: readonly TargetConfig[], o: { regions?: string[]; catalog?: readonly PromptSpec[]; history?: ReadonlyMap<string, readonly TokenCounts[]> } = {}): Projection {
   const catalog = promptLengths(o.catalog ?? loadCatalog());
-  return projectCost({ targets, regions: o.regions ?? [settings.region], schedule: settings.schedule, turns: settings.turns, prompts: settings.prompts, catalog, prices: settings.prices, history: o.history });
+  const { schedule, turns, prompts, prices } = settings;
+  const regions = o.regions ?? [settings.region];
+  return projectCost({ targets, regions, schedule, runsPerDayPerRegion: runsPerDay(schedule), turns, prompts, catalog, prices, history: o.history });
 }
 
 /** Token totals of the last `n` runs per target name, from every report.json under `dir` (newest last). */

@@ -12,7 +12,6 @@ import { lookupPrice, type PriceTable } from './prices.js';
 import type { TargetConfig } from '../config/targets.js';
 import { modelOf } from '../realtime/flavours.js';
 import { DAYS_PER_MONTH, INPUT_AUDIO_TOKENS_PER_S, OUTPUT_AUDIO_TOKENS_PER_S, PCM_BYTES_PER_MS, SPEECH_CHARS_PER_S } from './rates.js';
-import { runsPerDay } from './schedule.js';
 
 /** Instructions and session text re-read on every response (the captured GA session: 59). */
 export const TEXT_INPUT_TOKENS_PER_RESPONSE = 60;
@@ -48,7 +47,9 @@ export interface ProjectionInput {
   targets: readonly TargetConfig[];
   /** Every region's app probes every target. */
   regions: readonly string[];
+  /** The schedule as configured (shown), and how often it fires per day on average (config/runsPerDay.ts). */
   schedule: string;
+  runsPerDayPerRegion: number;
   turns: number;
   prompts: readonly string[];
   catalog: readonly PromptLength[];
@@ -115,7 +116,7 @@ function mean(runs: readonly TokenCounts[]): TokenCounts {
 
 /** The projection of a configuration. */
 export function projectCost(input: ProjectionInput): Projection {
-  const perRegion = runsPerDay(input.schedule);
+  const perRegion = input.runsPerDayPerRegion;
   const regions = Math.max(1, input.regions.length);
   const rows = input.targets.map((t): TargetProjection => {
     const turns = t.turns ?? input.turns;

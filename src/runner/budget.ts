@@ -6,6 +6,7 @@
  * `budget` notifications. Without any cap the ledger still records the spend (the dashboard reads it).
  */
 import type { PriceTable } from '../cost/prices.js';
+import { runsPerDay } from '../config/runsPerDay.js';
 import type { CanarySettings } from '../config/settings.js';
 import type { TargetConfig } from '../config/targets.js';
 import { entryKey, meanActualUsd, spentUsd, type Caps, type ReservationRequest } from '../cost/ledger.js';
@@ -51,7 +52,10 @@ export async function planRoundBudget(c: BudgetContext): Promise<RoundBudget> {
   try {
     const today = await readLedger(c.store, day);
     const { schedule, turns, prompts } = c.settings;
-    const projection = projectCost({ targets: c.targets, regions: [region], schedule, turns, prompts, catalog: promptLengths(c.catalog), prices: c.prices });
+    const catalog = promptLengths(c.catalog);
+    const projection = projectCost({
+      targets: c.targets, regions: [region], schedule, runsPerDayPerRegion: runsPerDay(schedule), turns, prompts, catalog, prices: c.prices,
+    });
     for (const row of projection.rows) estimates.set(row.target, meanActualUsd(today, row.target) ?? row.usdPerRun);
     const order = [...c.targets].sort((a, b) => Number(b.baseline ?? false) - Number(a.baseline ?? false));
     const requests: ReservationRequest[] = order.map((t) => ({ target: t.name, region, runId: c.runId, attempt: 1, estimateUsd: estimates.get(t.name) ?? null }));

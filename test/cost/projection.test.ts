@@ -1,5 +1,5 @@
 /**
- * The cost projection: schedules counted per day, the shipped bicepparam read as the deployment would read it,
+ * The cost projection: the shipped bicepparam read as the deployment would read it,
  * per-run tokens from the catalogue (hand-checked) or from real report.json history, and the CLI's output.
  */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
@@ -11,19 +11,7 @@ import { bicepParams } from '../../src/cost/bicepparam.js';
 import { costInput } from '../../src/cost/costConfig.js';
 import { catalogueRunTokens, projectCost } from '../../src/cost/projection.js';
 import { formatProjection } from '../../src/cost/projectionText.js';
-import { runsPerDay } from '../../src/cost/schedule.js';
 import { readFileSync } from 'node:fs';
-
-describe('schedule', () => {
-  it('counts runs per day of NCRONTAB schedules', () => {
-    expect(runsPerDay('0 */10 * * * *')).toBe(144);
-    expect(runsPerDay('0 */5 * * * *')).toBe(288);
-    expect(runsPerDay('0 0 * * * *')).toBe(24);
-    expect(runsPerDay('0 0,30 8-17 * * *')).toBe(20);
-    expect(runsPerDay('0 0 9 * * Mon-Fri')).toBeCloseTo(5 / 7, 6);
-    expect(runsPerDay('*/30 * * * * *')).toBe(2880);
-  });
-});
 
 describe('bicepparam', () => {
   it('reads the shipped example: regions, targets (with URLs containing //) and schedule; skips expressions', () => {
@@ -46,7 +34,10 @@ describe('projection', () => {
     // turn 1 input audio 40, turn 2: 40 + 400 + 40 = 480 → 520 in total
     const { tokens } = catalogueRunTokens(2, ['a'], catalog);
     expect(tokens).toEqual({ textIn: 120, cachedTextIn: 0, audioIn: 520, cachedAudioIn: 0, textOut: 150, audioOut: 800 });
-    const p = projectCost({ targets: [{ name: 't', auth: 'none', endpoint: 'wss://x/v1/realtime?model=gpt-realtime-2' }], regions: ['r1', 'r2'], schedule: '0 0 * * * *', turns: 2, prompts: ['a'], catalog, prices: DEFAULT_PRICES });
+    const p = projectCost({
+      targets: [{ name: 't', auth: 'none', endpoint: 'wss://x/v1/realtime?model=gpt-realtime-2' }], regions: ['r1', 'r2'],
+      schedule: '0 0 * * * *', runsPerDayPerRegion: 24, turns: 2, prompts: ['a'], catalog, prices: DEFAULT_PRICES,
+    });
     // 120×4 + 520×32 + 150×24 + 800×64 = 480 + 16 640 + 3 600 + 51 200 = 71 920 per 1M
     expect(p.rows[0]!.usdPerRun).toBeCloseTo(0.07192, 6);
     expect(p.rows[0]!.runsPerDay).toBe(48);
@@ -57,7 +48,10 @@ describe('projection', () => {
   });
 
   it('an unknown model is listed as no price and left out of the total', () => {
-    const p = projectCost({ targets: [{ name: 'u', auth: 'none', deployment: 'my-custom-rt', resource: 'r' }], regions: ['r'], schedule: '0 */10 * * * *', turns: 1, prompts: ['a'], catalog, prices: DEFAULT_PRICES });
+    const p = projectCost({
+      targets: [{ name: 'u', auth: 'none', deployment: 'my-custom-rt', resource: 'r' }], regions: ['r'],
+      schedule: '0 */10 * * * *', runsPerDayPerRegion: 144, turns: 1, prompts: ['a'], catalog, prices: DEFAULT_PRICES,
+    });
     expect(p.rows[0]!.usdPerRun).toBeNull();
     expect(p.total.unpriced).toEqual(['u']);
     expect(formatProjection(p)).toContain('no price for model "my-custom-rt"');

@@ -38,7 +38,10 @@ describe('budget', () => {
     // short answer more slowly, so its runs cost about twice that. A first, uncapped round the same day gives the
     // planner each target's actual cost (the mean of today's runs), which it then reserves.
     const catalog = promptLengths(shortCatalog());
-    const estimate = projectCost({ targets: parseTargets(targets), regions: ['x'], schedule: '0 */10 * * * *', turns: 1, prompts: ['count-to-twenty'], catalog, prices: DEFAULT_PRICES }).rows[0]!.usdPerRun!;
+    const estimate = projectCost({
+      targets: parseTargets(targets), regions: ['x'], schedule: '0 */10 * * * *', runsPerDayPerRegion: 144,
+      turns: 1, prompts: ['count-to-twenty'], catalog, prices: DEFAULT_PRICES,
+    }).rows[0]!.usdPerRun!;
     await invoke({ ...(await env({ CANARY_TARGETS: targets, CANARY_CONFIRM_RETRIES: '0' })), CANARY_REGION: 'westus' }, { now: at('2026-11-25T07:50:00Z'), probe: { pace: 'burst' } });
     const calibrated = JSON.parse((await allBlobs(world.azurite.connectionString)).get('ledger/2026-11-25.json')!.toString()) as Ledger;
     const means = ['azure-a', 'openai-base'].map((t) => meanActualUsd(calibrated, t)!);

@@ -1,10 +1,11 @@
 /**
  * How often a six-field NCRONTAB schedule fires, on average, per day: the count of matching seconds × minutes ×
- * hours, times the share of days the day-of-month, month and day-of-week fields allow. Pure; the schedule is read
- * by the one NCRONTAB parser in ../config/ncrontab.ts.
+ * hours, times the share of days the day-of-month, month and day-of-week fields allow (a month of the rates
+ * table's average length). Pure; the schedule is read by the one NCRONTAB parser in ./ncrontab.ts. What the cost
+ * projection multiplies a run by (it takes the number, so cost/ needs no schedule parser).
  */
-import { ncrontabFields } from '../config/ncrontab.js';
-import { DAYS_PER_MONTH } from './rates.js';
+import { DAYS_PER_MONTH } from '../cost/rates.js';
+import { ncrontabFields } from './ncrontab.js';
 
 /** Average runs per day of a schedule. */
 export function runsPerDay(schedule: string): number {
