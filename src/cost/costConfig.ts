@@ -14,7 +14,7 @@ import { parseTargets, type TargetConfig } from '../config/targets.js';
 import { ConfigError, InputError } from '../errors.js';
 import { loadCatalog, type PromptSpec } from '../prompts/catalog.js';
 import { bicepParams } from './bicepparam.js';
-import { projectCost, promptLengths, type Projection, type ProjectionInput } from './projection.js';
+import { projectCost, promptLengths, type CostTarget, type Projection, type ProjectionInput } from './projection.js';
 
 export interface CostSources {
   env?: Record<string, string | undefined>;
@@ -81,7 +81,7 @@ export async function costInput(src: CostSources): Promise<ProjectionInput> {
  * The projection of already-loaded settings (what `validate` prints): every region in `regions` (default the
  * settings' own) probes every target; the catalogue defaults to the shipped prompts.
  */
-export function projectSettings(settings: CanarySettings, targets: readonly TargetConfig[], o: { regions?: string[]; catalog?: readonly PromptSpec[]; history?: ReadonlyMap<string, readonly TokenCounts[]> } = {}): Projection {
+export function projectSettings(settings: CanarySettings, targets: readonly CostTarget[], o: { regions?: string[]; catalog?: readonly PromptSpec[]; history?: ReadonlyMap<string, readonly TokenCounts[]> } = {}): Projection {
   const catalog = promptLengths(o.catalog ?? loadCatalog());
   const { schedule, turns, prompts, prices } = settings;
   const regions = o.regions ?? [settings.region];

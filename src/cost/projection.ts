@@ -9,7 +9,6 @@
  */
 import { addTokens, priceTokens, zeroTokens, type TokenCounts } from './runCost.js';
 import { lookupPrice, type PriceTable } from './prices.js';
-import type { TargetConfig } from '../config/targets.js';
 import { modelOf } from '../realtime/flavours.js';
 import { DAYS_PER_MONTH, INPUT_AUDIO_TOKENS_PER_S, OUTPUT_AUDIO_TOKENS_PER_S, PCM_BYTES_PER_MS, SPEECH_CHARS_PER_S } from './rates.js';
 
@@ -43,8 +42,19 @@ export function promptLengths(catalog: readonly CataloguePrompt[]): PromptLength
   return catalog.map((p) => ({ id: p.id, promptMs: p.pcm.length / PCM_BYTES_PER_MS, answer: p.answer }));
 }
 
+/** What the projection reads of a configured target (config's TargetConfig has these fields). */
+export interface CostTarget {
+  name: string;
+  /** The target's own turns and prompts, when they differ from the round's. */
+  turns?: number;
+  prompts?: readonly string[];
+  /** Azure deployment name or OpenAI model, and the endpoint URL: where the model's name is read from. */
+  deployment?: string;
+  endpoint?: string;
+}
+
 export interface ProjectionInput {
-  targets: readonly TargetConfig[];
+  targets: readonly CostTarget[];
   /** Every region's app probes every target. */
   regions: readonly string[];
   /** The schedule as configured (shown), and how often it fires per day on average (config/runsPerDay.ts). */
@@ -84,7 +94,7 @@ export interface Projection {
 }
 
 /** The model a configured target will report: its deployment, or the one its endpoint URL names. */
-export function targetModel(t: TargetConfig): string | null {
+export function targetModel(t: CostTarget): string | null {
   return t.deployment || modelOf(t.endpoint);
 }
 

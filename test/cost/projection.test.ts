@@ -35,7 +35,7 @@ describe('projection', () => {
     const { tokens } = catalogueRunTokens(2, ['a'], catalog);
     expect(tokens).toEqual({ textIn: 120, cachedTextIn: 0, audioIn: 520, cachedAudioIn: 0, textOut: 150, audioOut: 800 });
     const p = projectCost({
-      targets: [{ name: 't', auth: 'none', endpoint: 'wss://x/v1/realtime?model=gpt-realtime-2' }], regions: ['r1', 'r2'],
+      targets: [{ name: 't', endpoint: 'wss://x/v1/realtime?model=gpt-realtime-2' }], regions: ['r1', 'r2'],
       schedule: '0 0 * * * *', runsPerDayPerRegion: 24, turns: 2, prompts: ['a'], catalog, prices: DEFAULT_PRICES,
     });
     // 120×4 + 520×32 + 150×24 + 800×64 = 480 + 16 640 + 3 600 + 51 200 = 71 920 per 1M
@@ -49,7 +49,7 @@ describe('projection', () => {
 
   it('an unknown model is listed as no price and left out of the total', () => {
     const p = projectCost({
-      targets: [{ name: 'u', auth: 'none', deployment: 'my-custom-rt', resource: 'r' }], regions: ['r'],
+      targets: [{ name: 'u', deployment: 'my-custom-rt' }], regions: ['r'],
       schedule: '0 */10 * * * *', runsPerDayPerRegion: 144, turns: 1, prompts: ['a'], catalog, prices: DEFAULT_PRICES,
     });
     expect(p.rows[0]!.usdPerRun).toBeNull();
