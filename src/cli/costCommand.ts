@@ -4,7 +4,7 @@
  * the last runs' real usage when a folder of reports is given.
  */
 import { resolve } from 'node:path';
-import { costInput } from '../cost/costConfig.js';
+import { costInput } from './costConfig.js';
 import { projectCost } from '../cost/projection.js';
 import { formatProjection } from '../cost/projectionText.js';
 import { intFlag, parse } from './args.js';

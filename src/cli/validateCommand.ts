@@ -18,7 +18,7 @@ import { intFlag, noPositionals, parse } from './args.js';
 import { nextRuns } from './schedule.js';
 import { hostOf, isKeyVaultReference, keyVaultReferences, operatorEnv, type Env } from './settingsSource.js';
 import { buildPlan, type Plan } from './validatePlan.js';
-import { projectSettings } from '../cost/costConfig.js';
+import { projectSettings } from './costConfig.js';
 import { OUTPUT_AUDIO_TOKENS_PER_S } from '../cost/rates.js';
 import { formatProjection } from '../cost/projectionText.js';
 import { formatUsd } from '../cost/usd.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import { nextRuns } from '../../src/cli/schedule.js';
 import { loadSettings } from '../../src/config/settings.js';
-import { projectSettings } from '../../src/cost/costConfig.js';
+import { projectSettings } from '../../src/cli/costConfig.js';
 import { runCli } from './cliRun.js';
 
 const KEY = 'sim-validate-SECRET-5f4e3d2c1b';

@@ -2,19 +2,20 @@
  * The inputs of a cost projection, gathered the way the Function reads its configuration: app settings from the
  * environment and/or a `local.settings.json` (its `Values`), the shipped `infra/main.bicepparam` (regions,
  * targets, schedule, extraAppSettings), or a targets JSON file; history from report.json files under a folder.
- * Exported for `realtime-canary cost` and `validate`.
+ * The CLI side of the projection (../cost/projection.ts is pure): exported for `realtime-canary cost` and `validate`.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type TokenCounts } from './runCost.js';
 import type { Report } from '../analysis/report.js';
 import { runsPerDay } from '../config/runsPerDay.js';
 import { DEFAULT_SCHEDULE, loadSettings, type CanarySettings } from '../config/settings.js';
 import { parseTargets, type TargetConfig } from '../config/targets.js';
+import { projectCost, promptLengths, type CostTarget, type Projection, type ProjectionInput } from '../cost/projection.js';
+import type { TokenCounts } from '../cost/runCost.js';
 import { ConfigError, InputError } from '../errors.js';
 import { loadCatalog, type PromptSpec } from '../prompts/catalog.js';
+import { REPORT_JSON } from '../store/layout.js';
 import { bicepParams } from './bicepparam.js';
-import { projectCost, promptLengths, type CostTarget, type Projection, type ProjectionInput } from './projection.js';
 
 export interface CostSources {
   env?: Record<string, string | undefined>;
@@ -92,7 +93,7 @@ export function projectSettings(settings: CanarySettings, targets: readonly Cost
 export async function readHistory(dir: string, n: number): Promise<Map<string, TokenCounts[]>> {
   let files: string[];
   try {
-    files = (await readdir(dir, { recursive: true })).filter((f) => f === 'report.json' || f.endsWith('/report.json'));
+    files = (await readdir(dir, { recursive: true })).filter((f) => f === REPORT_JSON || f.endsWith(`/${REPORT_JSON}`));
   } catch (err) {
     throw new InputError(dir, `(history) cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
