@@ -17,7 +17,7 @@ CANARY_PROMPTS, CANARY_PRICES), a Functions settings file, or the bicepparam (re
 extraAppSettings).
 
   --bicepparam FILE   e.g. infra/main.bicepparam
-  --settings FILE     local.settings.json (its "Values") or a flat JSON object of settings
+  --settings FILE     local.settings.json: its "Values" where the environment sets none (as func start does)
   --targets FILE      a CANARY_TARGETS JSON file
   --regions a,b,…     regions that each probe every target (default: the bicepparam's, else CANARY_REGION)
   --history DIR       a folder with report.json files (an output folder, a downloaded container): the last runs'

@@ -1,7 +1,8 @@
 /**
  * The inputs of a cost projection, gathered the way the Function reads its configuration: app settings from the
- * environment and/or a `local.settings.json` (its `Values`), the shipped `infra/main.bicepparam` (regions,
- * targets, schedule, extraAppSettings), or a targets JSON file; history from report.json files under a folder.
+ * environment plus a `local.settings.json`'s `Values` where the environment sets none (the one reader,
+ * ./settingsSource.ts, as `validate` reads them), the shipped `infra/main.bicepparam` (regions, targets, schedule,
+ * extraAppSettings), or a targets JSON file; history from report.json files under a folder.
  * The CLI side of the projection (../cost/projection.ts is pure): exported for `realtime-canary cost` and `validate`.
  */
 import { readdir, readFile } from 'node:fs/promises';
@@ -16,9 +17,12 @@ import { ConfigError, InputError } from '../errors.js';
 import { loadCatalog, type PromptSpec } from '../prompts/catalog.js';
 import { REPORT_JSON } from '../store/layout.js';
 import { bicepParams } from './bicepparam.js';
+import { operatorEnv, type Env } from './settingsSource.js';
 
 export interface CostSources {
-  env?: Record<string, string | undefined>;
+  /** The environment: it wins over the settings file, as under `func start`. */
+  env?: Env;
+  /** A local.settings.json: its `Values` fill in what `env` does not set. */
   settingsFile?: string;
   bicepparamFile?: string;
   targetsFile?: string;
@@ -40,12 +44,7 @@ async function readText(path: string, what: string): Promise<string> {
 
 /** Everything {@link projectCost} needs, from the sources. */
 export async function costInput(src: CostSources): Promise<ProjectionInput> {
-  const env: Record<string, string | undefined> = { ...(src.env ?? {}) };
-  if (src.settingsFile) {
-    const raw = JSON.parse(await readText(src.settingsFile, 'settings')) as { Values?: Record<string, string> } & Record<string, unknown>;
-    const values = raw.Values ?? (raw as Record<string, string>);
-    for (const [k, v] of Object.entries(values)) if (typeof v === 'string') env[k] = v;
-  }
+  const env = operatorEnv(src.settingsFile, src.env ?? {});
   let regions: string[] = [];
   let targets: TargetConfig[] | undefined;
   if (src.bicepparamFile) {

@@ -45,6 +45,18 @@ describe('cost inputs', () => {
     expect(p.regions).toBe(3);
   });
 
+  it('reads --settings like validate: the environment wins, the file fills in what it does not set', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rc-cost-settings-'));
+    const file = join(dir, 'local.settings.json');
+    const targets = JSON.stringify([{ name: 't', endpoint: 'wss://x/v1/realtime?model=gpt-realtime', auth: 'none' }]);
+    await writeFile(file, JSON.stringify({ IsEncrypted: false, Values: { CANARY_TARGETS: targets, CANARY_TURNS: '2', CANARY_SCHEDULE: '0 0 * * * *' } }));
+    const input = await costInput({ env: { CANARY_TURNS: '1' }, settingsFile: file });
+    expect(input).toMatchObject({ turns: 1, schedule: '0 0 * * * *', runsPerDayPerRegion: 24 });
+    expect(input.targets.map((t) => t.name)).toEqual(['t']);
+    await writeFile(file, JSON.stringify({ CANARY_TARGETS: targets }));
+    await expect(costInput({ settingsFile: file })).rejects.toThrow(/has no "Values" object/);
+  });
+
   it('the shipped bicepparam: 3 targets × 3 regions every 10 minutes', async () => {
     const p = projectCost(await costInput({ bicepparamFile: 'infra/main.bicepparam' }));
     expect(p.total.runsPerDay).toBe(3 * 3 * 144);
