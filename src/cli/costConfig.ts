@@ -81,7 +81,11 @@ export async function costInput(src: CostSources): Promise<ProjectionInput> {
  * The projection of already-loaded settings (what `validate` prints): every region in `regions` (default the
  * settings' own) probes every target; the catalogue defaults to the shipped prompts.
  */
-export function projectSettings(settings: CanarySettings, targets: readonly CostTarget[], o: { regions?: string[]; catalog?: readonly PromptSpec[]; history?: ReadonlyMap<string, readonly TokenCounts[]> } = {}): Projection {
+export function projectSettings(
+  settings: CanarySettings,
+  targets: readonly CostTarget[],
+  o: { regions?: string[]; catalog?: readonly PromptSpec[]; history?: ReadonlyMap<string, readonly TokenCounts[]> } = {},
+): Projection {
   const catalog = promptLengths(o.catalog ?? loadCatalog());
   const { schedule, turns, prompts, prices } = settings;
   const regions = o.regions ?? [settings.region];
