@@ -29,7 +29,7 @@ export interface PromptLength {
 
 export const DEFAULT_ANSWER_CHARS = 290;
 
-/** What the estimator reads of a prompt of the catalogue (the probe's PromptSpec has these fields). */
+/** What the estimator reads of a prompt of the catalogue (the prompt catalogue's PromptSpec has these fields). */
 export interface CataloguePrompt {
   id: string;
   /** PCM16 / 24 kHz / mono bytes. */
