@@ -4,6 +4,7 @@
  * ledger recorded, and the drift fingerprints kept per target.
  */
 import { spentUsd } from '../cost/ledger.js';
+import { formatUsd } from '../cost/usd.js';
 import type { RoundResult } from '../runner/round.js';
 import type { RunSummary } from '../runSummary.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
@@ -27,10 +28,14 @@ export async function hookLines(r: RoundResult, store: ArtifactStore, region: st
   const kept = await Promise.all(summaries.map(async (s) => (await store.readJson(fingerprintPath(region, s.target)).catch(() => undefined)) !== undefined));
   const drifted = summaries.filter((s) => s.findingCodes.some((c) => DRIFT.has(c))).map((s) => s.target);
   const change = drifted.length ? `changed: ${drifted.join(', ')}` : 'no model or behaviour change';
-  const spend = ledger ? `$${spentUsd(ledger).toFixed(4)} spent today over ${probes} probe(s), in ${ledgerPath(day)}` : `no spend ledger for ${day}`;
+  const spent = ledger && formatUsd(spentUsd(ledger), { digits: 4, grouping: false });
+  const spend = spent ? `${spent} spent today over ${probes} probe(s), in ${ledgerPath(day)}` : `no spend ledger for ${day}`;
+  const cap = budgetUsd === undefined
+    ? 'no daily budget set (CANARY_DAILY_BUDGET_USD)'
+    : `daily budget ${formatUsd(budgetUsd, { digits: 2, grouping: false })}`;
   return [
     `confirmation: ${again.length ? `${again.length} failure(s) probed again before counting; ${outcomes.join('; ')}` : 'no failure to probe again'}`,
-    `budget: ${spend}; ${budgetUsd === undefined ? 'no daily budget set (CANARY_DAILY_BUDGET_USD)' : `daily budget $${budgetUsd.toFixed(2)}`}`,
+    `budget: ${spend}; ${cap}`,
     `drift: ${kept.filter(Boolean).length} of ${summaries.length} targets have a model fingerprint; ${change}`,
   ];
 }
