@@ -9,6 +9,8 @@ export default defineConfig({
     // The machine has two cores; the loopback timing tests are sensitive to oversubscription.
     maxWorkers: 2,
     // CI also writes a JSON summary; .ci/run prints its plain "N passed, N failed" line from it.
-    reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-artifacts/vitest-results.json' }]] : ['default'],
+    reporters: process.env.CI
+      ? ['default', ['json', { outputFile: 'test-artifacts/vitest-results.json' }]]
+      : ['default'],
   },
 });

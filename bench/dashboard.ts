@@ -34,7 +34,7 @@ const REGION_NAMES = ['swedencentral', 'eastus2', 'westeurope', 'japaneast', 'au
 /** Deterministic synthetic summaries: every 10 minutes for 7 days, ~3 % failing, ~1 % error, a bad hour now and then. */
 function synthesize(now: Date): RunSummary[] {
   let seed = 42;
-  const rnd = (): number => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rnd = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const out: RunSummary[] = [];
   const start = now.getTime() - 7 * 86_400_000;
   for (let slot = 0; slot < 7 * 144; slot++) {
@@ -63,7 +63,12 @@ function synthesize(now: Date): RunSummary[] {
           baseline,
           verdict,
           findingCodes: verdict === 'fail' ? ['silent_gap'] : verdict === 'error' ? ['connection_rejected'] : [],
-          headline: verdict === 'fail' ? `Turn 2: ${(gap / 1000).toFixed(1)} s of silence at 4.1 s into the answer` : verdict === 'error' ? 'The upgrade was refused with HTTP 429' : undefined,
+          headline:
+            verdict === 'fail'
+              ? `Turn 2: ${(gap / 1000).toFixed(1)} s of silence at 4.1 s into the answer`
+              : verdict === 'error'
+                ? 'The upgrade was refused with HTTP 429'
+                : undefined,
           turns: 3,
           failingTurns: verdict === 'pass' ? 0 : 1,
           longestGapMs: gap,
@@ -71,7 +76,9 @@ function synthesize(now: Date): RunSummary[] {
           timeToFirstAudioMs: 350 + Math.round(rnd() * 500) + (badHour ? 1500 : 0),
           sessionId: `sess_${slot}_${t}`,
           requestIds: { 'apim-request-id': `req-${slot}-${r}-${t}` },
-          comparison: baseline ? undefined : `First audio ${Math.round(rnd() * 300)} ms slower than the baseline; no gaps on either.`,
+          comparison: baseline
+            ? undefined
+            : `First audio ${Math.round(rnd() * 300)} ms slower than the baseline; no gaps on either.`,
           reportPath: paths.reportJson,
           reportHtmlPath: paths.reportHtml,
         });
@@ -85,7 +92,9 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length
 
 const now = new Date('2026-11-24T12:00:00.000Z');
 const summaries = synthesize(now);
-console.log(`bench:dashboard — ${summaries.length.toLocaleString('en')} RunSummaries (7 days × 144 runs × ${TARGETS} targets × ${REGIONS} regions), node ${process.version}`);
+console.log(
+  `bench:dashboard — ${summaries.length.toLocaleString('en')} RunSummaries (7 days × 144 runs × ${TARGETS} targets × ${REGIONS} regions), node ${process.version}`,
+);
 
 const renders: number[] = [];
 let html = '';
@@ -102,11 +111,16 @@ const dir = await mkdtemp(join(tmpdir(), 'rc-bench-dashboard-'));
 await writeFile(join(dir, 'index.html'), html);
 const server = createServer((req, res) => {
   if (req.url !== '/index.html') return void res.writeHead(404).end();
-  void readFile(join(dir, 'index.html')).then((body) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body));
+  void readFile(join(dir, 'index.html')).then((body) =>
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body),
+  );
 });
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const port = (server.address() as { port: number }).port;
-const browser = await chromium.launch({ executablePath: values.chromium ?? (await chromiumPath()), args: CHROMIUM_ARGS });
+const browser = await chromium.launch({
+  executablePath: values.chromium ?? (await chromiumPath()),
+  args: CHROMIUM_ARGS,
+});
 const ready: number[] = [];
 const loads: number[] = [];
 const errors: string[] = [];
@@ -118,7 +132,10 @@ try {
     await page.goto(`http://127.0.0.1:${port}/index.html`, { waitUntil: 'load' });
     // A string, so this file needs no DOM types: two frames after the load event, in ms since navigation start.
     const t = (await page.evaluate(`new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() =>
-      resolve({ ready: performance.now(), load: performance.getEntriesByType('navigation')[0].loadEventEnd }))))`)) as { ready: number; load: number };
+      resolve({ ready: performance.now(), load: performance.getEntriesByType('navigation')[0].loadEventEnd }))))`)) as {
+      ready: number;
+      load: number;
+    };
     ready.push(t.ready);
     loads.push(t.load);
     await page.close();
@@ -126,9 +143,12 @@ try {
 } finally {
   await browser.close();
   server.close();
-  if (!process.env.KEEP) await rm(dir, { recursive: true, force: true }); else console.log(dir);
+  if (!process.env.KEEP) await rm(dir, { recursive: true, force: true });
+  else console.log(dir);
 }
 const readyMs = median(ready);
-console.log(`browser (Chromium ${browser.version()}), ${LOADS} loads: load event median ${median(loads).toFixed(0)} ms; load-to-ready median ${readyMs.toFixed(0)} ms, max ${Math.max(...ready).toFixed(0)} ms (target < 2000 ms)`);
+console.log(
+  `browser (Chromium ${browser.version()}), ${LOADS} loads: load event median ${median(loads).toFixed(0)} ms; load-to-ready median ${readyMs.toFixed(0)} ms, max ${Math.max(...ready).toFixed(0)} ms (target < 2000 ms)`,
+);
 if (errors.length) console.log(`console errors: ${errors.join(' | ')}`);
 process.exitCode = readyMs < 2000 && errors.length === 0 ? 0 : 1;

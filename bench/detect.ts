@@ -36,10 +36,12 @@ const { values } = parseArgs({
   },
 });
 const tps = values['audio-tokens-per-second'] === undefined ? undefined : Number(values['audio-tokens-per-second']);
-if (tps !== undefined && !(tps > 0)) throw new Error(`--audio-tokens-per-second must be a positive number, got "${values['audio-tokens-per-second']}"`);
+if (tps !== undefined && !(tps > 0))
+  throw new Error(`--audio-tokens-per-second must be a positive number, got "${values['audio-tokens-per-second']}"`);
 const config = tps === undefined ? {} : { audioTokensPerSecond: tps };
 const concurrency = Math.max(1, Number(values.concurrency));
-if (!['original', 'real-wire', 'both'].includes(values.corpus ?? '')) throw new Error(`--corpus must be original, real-wire or both, got "${values.corpus}"`);
+if (!['original', 'real-wire', 'both'].includes(values.corpus ?? ''))
+  throw new Error(`--corpus must be original, real-wire or both, got "${values.corpus}"`);
 const KEY = 'bench-detect-key';
 
 const base = loadCatalog();
@@ -52,20 +54,33 @@ for (const [name, c] of corpora) {
   const faulty = c.cases.filter((x) => !x.healthy);
   const kinds = new Set(faulty.map((x) => x.kind)).size;
   const turns = c.cases.reduce((s, x) => s + x.prompts.length, 0);
-  console.log(`  ${name}: ${faulty.length} faulty runs (${kinds} kinds, ${faulty.filter((x) => x.prompts.length > 1).length} in multi-turn sessions) + ${c.cases.length - faulty.length} healthy runs; ${turns} turns`);
+  console.log(
+    `  ${name}: ${faulty.length} faulty runs (${kinds} kinds, ${faulty.filter((x) => x.prompts.length > 1).length} in multi-turn sessions) + ${c.cases.length - faulty.length} healthy runs; ${turns} turns`,
+  );
 }
 
-const sim = await startSimProcess(KEY, { scenarios: Object.assign({}, ...corpora.map(([, c]) => c.scenarios)), catalog: corpora[0]![1].catalog, seed: SEED, recordSends: false });
+const sim = await startSimProcess(KEY, {
+  scenarios: Object.assign({}, ...corpora.map(([, c]) => c.scenarios)),
+  catalog: corpora[0]![1].catalog,
+  seed: SEED,
+  recordSends: false,
+});
 const runs: CorpusRun[] = [];
 for (const [name, c] of corpora) runs.push(await runCorpus(name, c, sim, KEY, concurrency, config));
 if (tps !== undefined) console.log(`analysis with audioTokensPerSecond = ${tps} (overriding the default)`);
 await sim.stop();
-for (const r of runs) console.log(`probed ${r.name}: ${r.corpus.cases.length} runs in ${r.probeWallS.toFixed(1)} s (concurrency ${concurrency}, simulator in its own process, seed ${SEED})`);
+for (const r of runs)
+  console.log(
+    `probed ${r.name}: ${r.corpus.cases.length} runs in ${r.probeWallS.toFixed(1)} s (concurrency ${concurrency}, simulator in its own process, seed ${SEED})`,
+  );
 const sums: CorpusSummary[] = runs.map(summarize);
 
 // --- Analysis speed: analyzeTrace alone over every trace, repeated for a stable figure (this thread's CPU time).
 const allTraces = runs.flatMap((r) => [...r.traces.values()]);
-const audioMsPerPass = allTraces.reduce((s, t) => s + [...t.outputAudio.values()].reduce((x, b) => x + b.length, 0) / 48, 0);
+const audioMsPerPass = allTraces.reduce(
+  (s, t) => s + [...t.outputAudio.values()].reduce((x, b) => x + b.length, 0) / 48,
+  0,
+);
 for (const t of allTraces) analyzeTrace(t, config);
 let passes = 0;
 let cpuMs = 0;
@@ -85,25 +100,54 @@ const lpad = (s: string | number, n: number): string => String(s).padStart(n);
 const cell = (a: number, b: number): string => (b ? `${lpad(`${a}/${b}`, 5)} ${lpad(pct(a, b), 5)}` : lpad('—', 11));
 const W = 26;
 console.log('');
-console.log(`${pad('recall per fault kind (failing, where expected)', 62)}${runs.map((r) => lpad(r.name, W)).join('')}${runs.map((r) => lpad(`baseline ${r.name}`, W)).join('')}`);
+console.log(
+  `${pad('recall per fault kind (failing, where expected)', 62)}${runs.map((r) => lpad(r.name, W)).join('')}${runs.map((r) => lpad(`baseline ${r.name}`, W)).join('')}`,
+);
 const kinds = [...new Set(sums.flatMap((s) => [...s.perKind.keys()]))];
 for (const kind of kinds) {
   const e = expectationOf(kind);
   const label = `  ${pad(kind, 21)} → ${e.codes.join(' | ')}${e.scope === 'run' ? ' (run)' : ''}`;
   const k = sums.map((s) => s.perKind.get(kind));
-  console.log(`${pad(label, 62)}${k.map((x) => lpad(x ? cell(x.hits, x.runs) : '—', W)).join('')}${k.map((x) => lpad(x ? cell(x.baselineHits, x.runs) : '—', W)).join('')}`);
+  console.log(
+    `${pad(label, 62)}${k.map((x) => lpad(x ? cell(x.hits, x.runs) : '—', W)).join('')}${k.map((x) => lpad(x ? cell(x.baselineHits, x.runs) : '—', W)).join('')}`,
+  );
 }
-console.log(`${pad('  all fault kinds', 62)}${sums.map((s) => lpad(cell(s.hits, s.faulty), W)).join('')}${sums.map((s) => lpad(cell(s.baselineHits, s.faulty), W)).join('')}`);
-console.log(`${pad('false positives on healthy runs (any failing finding)', 62)}${sums.map((s) => lpad(`${s.falsePositives.length}/${s.healthy}`, W)).join('')}${sums.map((s) => lpad(`${s.baselineFalsePositives}/${s.healthy}`, W)).join('')}`);
-console.log(`${pad('failing findings on the healthy turns of faulty runs', 62)}${sums.map((s) => lpad(s.collateral.reduce((n, x) => n + x.healthyTurnFailures.length, 0), W)).join('')}`);
-console.log(`${pad('longest silent run measured on a healthy run', 62)}${sums.map((s) => lpad(`${s.longestHealthySilenceMs.toFixed(0)} ms`, W)).join('')}`);
+console.log(
+  `${pad('  all fault kinds', 62)}${sums.map((s) => lpad(cell(s.hits, s.faulty), W)).join('')}${sums.map((s) => lpad(cell(s.baselineHits, s.faulty), W)).join('')}`,
+);
+console.log(
+  `${pad('false positives on healthy runs (any failing finding)', 62)}${sums.map((s) => lpad(`${s.falsePositives.length}/${s.healthy}`, W)).join('')}${sums.map((s) => lpad(`${s.baselineFalsePositives}/${s.healthy}`, W)).join('')}`,
+);
+console.log(
+  `${pad('failing findings on the healthy turns of faulty runs', 62)}${sums
+    .map((s) =>
+      lpad(
+        s.collateral.reduce((n, x) => n + x.healthyTurnFailures.length, 0),
+        W,
+      ),
+    )
+    .join('')}`,
+);
+console.log(
+  `${pad('longest silent run measured on a healthy run', 62)}${sums.map((s) => lpad(`${s.longestHealthySilenceMs.toFixed(0)} ms`, W)).join('')}`,
+);
 const f1 = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : '∞');
-console.log(`${pad('silent gaps measured', 62)}${sums.map((s) => lpad(`${s.gaps.measured}/${s.gaps.total}`, W)).join('')}`);
-console.log(`${pad('  gap duration error, mean / max (ms)', 62)}${sums.map((s) => lpad(`${f1(s.gaps.meanDurErr)} / ${f1(s.gaps.maxDurErr)}`, W)).join('')}`);
-console.log(`${pad('  gap position error, mean / max (ms)', 62)}${sums.map((s) => lpad(`${f1(s.gaps.meanPosErr)} / ${f1(s.gaps.maxPosErr)}`, W)).join('')}`);
-console.log(`${pad('label check: runs whose labels match their trace', 62)}${runs.map((r) => lpad(`${r.traces.size - new Set(r.labelProblems.map((p) => p.split(':')[0])).size}/${r.corpus.cases.length}`, W)).join('')}`);
+console.log(
+  `${pad('silent gaps measured', 62)}${sums.map((s) => lpad(`${s.gaps.measured}/${s.gaps.total}`, W)).join('')}`,
+);
+console.log(
+  `${pad('  gap duration error, mean / max (ms)', 62)}${sums.map((s) => lpad(`${f1(s.gaps.meanDurErr)} / ${f1(s.gaps.maxDurErr)}`, W)).join('')}`,
+);
+console.log(
+  `${pad('  gap position error, mean / max (ms)', 62)}${sums.map((s) => lpad(`${f1(s.gaps.meanPosErr)} / ${f1(s.gaps.maxPosErr)}`, W)).join('')}`,
+);
+console.log(
+  `${pad('label check: runs whose labels match their trace', 62)}${runs.map((r) => lpad(`${r.traces.size - new Set(r.labelProblems.map((p) => p.split(':')[0])).size}/${r.corpus.cases.length}`, W)).join('')}`,
+);
 console.log('');
-console.log(`analysis speed: ${passes} passes over ${allTraces.length} traces (${(audioMsPerPass / 60_000).toFixed(1)} min of audio each) in ${(cpuMs / 1000).toFixed(2)} s CPU → ${speedX.toFixed(0)}× real time`);
+console.log(
+  `analysis speed: ${passes} passes over ${allTraces.length} traces (${(audioMsPerPass / 60_000).toFixed(1)} min of audio each) in ${(cpuMs / 1000).toFixed(2)} s CPU → ${speedX.toFixed(0)}× real time`,
+);
 
 for (const r of runs) {
   const lines = [...problemLines(r), ...r.labelProblems.map((p) => `LABEL MISMATCH ${p}`)];
@@ -112,9 +156,18 @@ for (const r of runs) {
   if (values.verbose) {
     for (const s of r.scores) {
       const a = r.analyses.get(s.case.id);
-      const turns = a?.turns.map((t) => `${t.turn}:${t.verdict}[${t.findings.map((f) => `${f.code}/${f.severity}`).join(' ')}]`).join(' ') ?? '-';
-      const run = a?.findings.filter((f) => f.turn === null).map((f) => `${f.code}/${f.severity}`).join(' ') ?? '';
-      console.log(`    ${pad(s.case.id, 26)} ${pad(s.case.flavour, 13)} ${pad(s.case.note, 70)} ${turns}${run ? ` run[${run}]` : ''}`);
+      const turns =
+        a?.turns
+          .map((t) => `${t.turn}:${t.verdict}[${t.findings.map((f) => `${f.code}/${f.severity}`).join(' ')}]`)
+          .join(' ') ?? '-';
+      const run =
+        a?.findings
+          .filter((f) => f.turn === null)
+          .map((f) => `${f.code}/${f.severity}`)
+          .join(' ') ?? '';
+      console.log(
+        `    ${pad(s.case.id, 26)} ${pad(s.case.flavour, 13)} ${pad(s.case.note, 70)} ${turns}${run ? ` run[${run}]` : ''}`,
+      );
     }
   }
 }
@@ -127,14 +180,24 @@ runs.forEach((r, i) => {
   const targets: [string, string, boolean][] = [
     ['recall 100 %', `${pct(s.hits, s.faulty)} (${s.hits}/${s.faulty})`, s.hits === s.faulty],
     ['zero false positives', `${s.falsePositives.length} of ${s.healthy} healthy runs`, s.falsePositives.length === 0],
-    ['gap duration error ≤ 50 ms', `max ${f1(s.gaps.maxDurErr)} ms, mean ${f1(s.gaps.meanDurErr)} ms`, s.gaps.maxDurErr <= 50],
-    ['labels match the traces', `${r.labelProblems.length} problems, ${r.corpus.cases.length - r.traces.size} runs without a trace`, r.labelProblems.length === 0 && r.traces.size === r.corpus.cases.length],
+    [
+      'gap duration error ≤ 50 ms',
+      `max ${f1(s.gaps.maxDurErr)} ms, mean ${f1(s.gaps.meanDurErr)} ms`,
+      s.gaps.maxDurErr <= 50,
+    ],
+    [
+      'labels match the traces',
+      `${r.labelProblems.length} problems, ${r.corpus.cases.length - r.traces.size} runs without a trace`,
+      r.labelProblems.length === 0 && r.traces.size === r.corpus.cases.length,
+    ],
   ];
   for (const [name, got, pass] of targets) {
     console.log(`  ${pass ? 'PASS' : 'FAIL'}  ${pad(r.name, 10)} ${pad(name, 28)} ${got}`);
     ok &&= pass;
   }
 });
-console.log(`  ${speedX >= 1000 ? 'PASS' : 'FAIL'}  ${pad('both', 10)} ${pad('analysis ≥ 1000× real time', 28)} ${speedX.toFixed(0)}×`);
+console.log(
+  `  ${speedX >= 1000 ? 'PASS' : 'FAIL'}  ${pad('both', 10)} ${pad('analysis ≥ 1000× real time', 28)} ${speedX.toFixed(0)}×`,
+);
 ok &&= speedX >= 1000;
 process.exitCode = ok ? 0 : 1;

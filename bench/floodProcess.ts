@@ -20,7 +20,9 @@ const CHILD_FLAG = '--rc-flood-process';
 const FLAVOUR: Flavour = 'azure-ga';
 
 export async function startFloodProcess(seconds: number): Promise<FloodProcess> {
-  const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG, String(seconds)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG, String(seconds)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve(m.port));
     child.once('error', reject);
@@ -29,7 +31,10 @@ export async function startFloodProcess(seconds: number): Promise<FloodProcess> 
   return {
     url: flavourUrl(FLAVOUR, `ws://127.0.0.1:${port}`, 'flood').toString(),
     flavour: FLAVOUR,
-    stop: () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill()))),
+    stop: () =>
+      new Promise((resolve) =>
+        child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill()),
+      ),
   };
 }
 
@@ -42,7 +47,9 @@ if (process.argv[2] === CHILD_FLAG) {
     let n = 0;
     const blast = (): void => {
       while (ws.readyState === ws.OPEN && ws.bufferedAmount < 4 * 1024 * 1024 && Date.now() < until) {
-        ws.send(`{"type":"response.output_audio_transcript.delta","event_id":"f${n++}","response_id":"resp_f","item_id":"item_f","delta":"flood "}`);
+        ws.send(
+          `{"type":"response.output_audio_transcript.delta","event_id":"f${n++}","response_id":"resp_f","item_id":"item_f","delta":"flood "}`,
+        );
       }
       if (Date.now() >= until) return void ws.close(1000);
       if (ws.readyState === ws.OPEN) setImmediate(blast);

@@ -12,27 +12,38 @@ import { resolveEndpoint, usableFlavours } from '../src/realtime/flavours.js';
 import { lagStats, type LagStats } from './lag.js';
 import { startSimProcess } from './simProcess.js';
 
-const { values } = parseArgs({ options: { sessions: { type: 'string', default: '20' }, turns: { type: 'string', default: '2' } } });
+const { values } = parseArgs({
+  options: { sessions: { type: 'string', default: '20' }, turns: { type: 'string', default: '2' } },
+});
 const sessions = Number(values.sessions);
 const turns = Number(values.turns);
 
 const sim = await startSimProcess('bench-key');
 const prompts = loadCatalog();
 const flavours = usableFlavours();
-console.log(`bench:probe — ${sessions} concurrent sessions × ${turns} turns against the simulator (${flavours.length} flavours), node ${process.version}`);
+console.log(
+  `bench:probe — ${sessions} concurrent sessions × ${turns} turns against the simulator (${flavours.length} flavours), node ${process.version}`,
+);
 const started = performance.now();
 const traces = await Promise.all(
   Array.from({ length: sessions }, (_, i) => {
     const flavour = flavours[i % flavours.length]!;
     const endpoint = resolveEndpoint({ endpoint: sim.url(flavour) });
-    return runProbe({ name: `s${i}`, endpoint, auth: { mode: 'api-key', key: 'bench-key' } }, { prompts: [prompts[i % prompts.length]!], turns, settleMs: 50 });
+    return runProbe(
+      { name: `s${i}`, endpoint, auth: { mode: 'api-key', key: 'bench-key' } },
+      { prompts: [prompts[i % prompts.length]!], turns, settleMs: 50 },
+    );
   }),
 );
 const wallS = (performance.now() - started) / 1000;
 const sent = await sim.stop();
 
 const stats: LagStats = lagStats(traces, sent);
-console.log(`sessions completed: ${traces.filter((t) => t.entries.some((e) => e.kind === 'session-end' && e.reason === 'completed')).length}/${sessions} in ${wallS.toFixed(1)} s`);
+console.log(
+  `sessions completed: ${traces.filter((t) => t.entries.some((e) => e.kind === 'session-end' && e.reason === 'completed')).length}/${sessions} in ${wallS.toFixed(1)} s`,
+);
 console.log(`audio deltas matched: ${stats.count}`);
-console.log(`receive − send lag:  p50 ${stats.p50.toFixed(2)} ms   p99 ${stats.p99.toFixed(2)} ms   max ${stats.max.toFixed(2)} ms   (target p99 ≤ 10 ms)`);
+console.log(
+  `receive − send lag:  p50 ${stats.p50.toFixed(2)} ms   p99 ${stats.p99.toFixed(2)} ms   max ${stats.max.toFixed(2)} ms   (target p99 ≤ 10 ms)`,
+);
 process.exitCode = stats.p99 <= 10 ? 0 : 1;

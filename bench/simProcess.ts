@@ -43,7 +43,10 @@ export async function startSimProcess(apiKey: string, options: SimProcessOptions
   if (options.seed !== undefined) data.seed = options.seed;
   if (options.recordSends !== undefined) data.recordSends = options.recordSends;
   // 'advanced' serialization carries the catalogue's Uint8Arrays as they are (structured clone)
-  const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG], {
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve(m.port));
     child.once('error', reject);
@@ -71,7 +74,9 @@ export async function startSimProcess(apiKey: string, options: SimProcessOptions
 const CHILD_FLAG = '--rc-sim-process';
 
 if (process.argv[2] === CHILD_FLAG) {
-  const input = await new Promise<ProcessInput>((resolve) => process.once('message', (m) => resolve(m as ProcessInput)));
+  const input = await new Promise<ProcessInput>((resolve) =>
+    process.once('message', (m) => resolve(m as ProcessInput)),
+  );
   // loaded here only: the benchmark's own process never holds the simulator's code (nor werift)
   const { startSimulator } = await import('../src/sim/index.js');
   const sent: [string, number][] = [];
@@ -80,9 +85,21 @@ if (process.argv[2] === CHILD_FLAG) {
     port: 0,
     apiKey: input.apiKey,
     ...(input.scenarios ? { scenarios: input.scenarios } : {}),
-    ...(input.catalog ? { catalog: input.catalog.map((p) => ({ ...p, pcm: Buffer.from(p.pcm.buffer, p.pcm.byteOffset, p.pcm.byteLength) })) } : {}),
+    ...(input.catalog
+      ? {
+          catalog: input.catalog.map((p) => ({
+            ...p,
+            pcm: Buffer.from(p.pcm.buffer, p.pcm.byteOffset, p.pcm.byteLength),
+          })),
+        }
+      : {}),
     ...(input.seed !== undefined ? { seed: input.seed } : {}),
-    ...(record ? { onServerSend: ({ eventId, epochMs }: { eventId: string; epochMs: number }) => void sent.push([eventId, epochMs]) } : {}),
+    ...(record
+      ? {
+          onServerSend: ({ eventId, epochMs }: { eventId: string; epochMs: number }) =>
+            void sent.push([eventId, epochMs]),
+        }
+      : {}),
   });
   await sim.warmed; // a long answer renders once here, not in the middle of someone's turn
   process.send!({ port: sim.port });

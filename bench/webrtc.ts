@@ -23,7 +23,11 @@ type SimMessage = { port: number } | { sent: [string, number][] };
 
 if (process.argv[2] === '--sim-process') {
   const sent: [string, number][] = [];
-  const sim = await startSimulator({ port: 0, apiKey: KEY, webrtc: { onRtpSend: ({ callId, seq, epochMs }) => void sent.push([`${callId}/${seq}`, epochMs]) } });
+  const sim = await startSimulator({
+    port: 0,
+    apiKey: KEY,
+    webrtc: { onRtpSend: ({ callId, seq, epochMs }) => void sent.push([`${callId}/${seq}`, epochMs]) },
+  });
   process.send?.({ port: sim.port });
   process.on('message', async () => {
     await sim.close();
@@ -34,16 +38,25 @@ if (process.argv[2] === '--sim-process') {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { sessions: { type: 'string', default: '8' }, turns: { type: 'string', default: '1' } } });
+  const { values } = parseArgs({
+    options: { sessions: { type: 'string', default: '8' }, turns: { type: 'string', default: '1' } },
+  });
   const sessions = Number(values.sessions);
   const turns = Number(values.turns);
-  const child = fork(fileURLToPath(import.meta.url), ['--sim-process'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const next = (): Promise<SimMessage> => new Promise((resolve) => child.once('message', (m) => resolve(m as SimMessage)));
+  const child = fork(fileURLToPath(import.meta.url), ['--sim-process'], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = (): Promise<SimMessage> =>
+    new Promise((resolve) => child.once('message', (m) => resolve(m as SimMessage)));
   const { port } = (await next()) as { port: number };
   await new Promise((r) => setTimeout(r, 2_000)); // the simulator renders its answers first
-  console.log(`bench:webrtc — ${sessions} concurrent WebRTC sessions × ${turns} turn(s), simulator in its own process, node ${process.version}`);
+  console.log(
+    `bench:webrtc — ${sessions} concurrent WebRTC sessions × ${turns} turn(s), simulator in its own process, node ${process.version}`,
+  );
   const [load1] = loadavg();
-  console.log(`machine: ${cpus().length} cores, load average ${load1!.toFixed(2)} at the start (a busy machine inflates the arrival tail)`);
+  console.log(
+    `machine: ${cpus().length} cores, load average ${load1!.toFixed(2)} at the start (a busy machine inflates the arrival tail)`,
+  );
   const prompts = loadCatalog();
   const flavours = webrtcFlavours();
   const cpu0 = process.cpuUsage();
@@ -51,8 +64,13 @@ async function main(): Promise<void> {
   const traces = await Promise.all(
     Array.from({ length: sessions }, (_, i) => {
       const flavour = flavours[i % flavours.length]!;
-      const endpoint = resolveEndpoint({ endpoint: flavourUrl(flavour, `ws://127.0.0.1:${port}`, 'gpt-realtime').toString() });
-      return runProbe({ name: `s${i}`, endpoint, auth: { mode: 'api-key', key: KEY } }, { prompts: [prompts[i % prompts.length]!], turns, transport: 'webrtc' });
+      const endpoint = resolveEndpoint({
+        endpoint: flavourUrl(flavour, `ws://127.0.0.1:${port}`, 'gpt-realtime').toString(),
+      });
+      return runProbe(
+        { name: `s${i}`, endpoint, auth: { mode: 'api-key', key: KEY } },
+        { prompts: [prompts[i % prompts.length]!], turns, transport: 'webrtc' },
+      );
     }),
   );
   const wallMs = performance.now() - t0;
@@ -63,14 +81,27 @@ async function main(): Promise<void> {
   const sendAt = new Map(sent);
 
   const completed = traces.filter((t) => entriesOfKind(t, 'session-end')[0]?.reason === 'completed').length;
-  const setup = traces.flatMap((t) => entriesOfKind(t, 'webrtc-stage').filter((e) => e.stage === 'datachannel' && e.ok).map((e) => e.t));
+  const setup = traces.flatMap((t) =>
+    entriesOfKind(t, 'webrtc-stage')
+      .filter((e) => e.stage === 'datachannel' && e.ok)
+      .map((e) => e.t),
+  );
   const errors = traces.flatMap(arrivalErrors(sendAt));
-  const packets = traces.reduce((s, t) => s + [...(t.rtp ?? new Map<number, Buffer>()).values()].reduce((n, b) => n + readRtpLog(b).length, 0), 0);
+  const packets = traces.reduce(
+    (s, t) => s + [...(t.rtp ?? new Map<number, Buffer>()).values()].reduce((n, b) => n + readRtpLog(b).length, 0),
+    0,
+  );
   const cpuPct = ((cpu.user + cpu.system) / 1000 / wallMs) * 100;
-  console.log(`sessions completed: ${completed}/${sessions} in ${(wallMs / 1000).toFixed(1)} s; RTP packets received: ${packets}, matched to a send: ${errors.length}`);
+  console.log(
+    `sessions completed: ${completed}/${sessions} in ${(wallMs / 1000).toFixed(1)} s; RTP packets received: ${packets}, matched to a send: ${errors.length}`,
+  );
   console.log(`setup (start → data channel open): p50 ${fmt(pct(setup, 50))} ms   max ${fmt(Math.max(...setup))} ms`);
-  console.log(`RTP arrival − send:  p50 ${fmt(pct(errors, 50))} ms   p99 ${fmt(pct(errors, 99))} ms   max ${fmt(Math.max(...errors))} ms   (target p99 ≤ ${TARGET_P99_MS} ms)`);
-  console.log(`probe CPU: ${cpuPct.toFixed(1)} % of one core in all, ${(cpuPct / sessions).toFixed(1)} % per session; peak RSS ${maxRssMiB.toFixed(0)} MiB`);
+  console.log(
+    `RTP arrival − send:  p50 ${fmt(pct(errors, 50))} ms   p99 ${fmt(pct(errors, 99))} ms   max ${fmt(Math.max(...errors))} ms   (target p99 ≤ ${TARGET_P99_MS} ms)`,
+  );
+  console.log(
+    `probe CPU: ${cpuPct.toFixed(1)} % of one core in all, ${(cpuPct / sessions).toFixed(1)} % per session; peak RSS ${maxRssMiB.toFixed(0)} MiB`,
+  );
   process.exitCode = completed === sessions && pct(errors, 99) <= TARGET_P99_MS ? 0 : 1;
 }
 

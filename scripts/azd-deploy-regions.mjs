@@ -43,7 +43,9 @@ function main() {
   const shell = process.platform === 'win32';
   const probe = spawnSync('func', ['--version'], { encoding: 'utf8', shell });
   if (probe.status !== 0) {
-    console.error('azd-deploy-regions: Azure Functions Core Tools (func) not found; azd deployed the first region only.');
+    console.error(
+      'azd-deploy-regions: Azure Functions Core Tools (func) not found; azd deployed the first region only.',
+    );
     console.error('Publish the other regions with (after `az login`):');
     for (const app of apps) console.error(`  ${publishCommand(app).flat().join(' ')}`);
     return 1;

@@ -28,10 +28,16 @@ export declare function findDotnet(): { available: true; version: string } | { a
 export declare function bicepPath(version?: string): string;
 export declare function ensureBicep(options?: { log?: (message: string) => void }): BicepTool;
 export declare function parseDiagnostics(text: string): Diagnostic[];
-export declare function buildArm(file: string, options?: { outDir?: string }): BicepRun & { outFile: string; template: any };
+export declare function buildArm(
+  file: string,
+  options?: { outDir?: string },
+): BicepRun & { outFile: string; template: any };
 export declare function buildAll(pattern?: string, options?: { outDir?: string }): BicepRun;
 export declare function lintAll(pattern?: string): BicepRun;
-export declare function buildParams(file: string, options?: { outDir?: string }): BicepRun & { outFile: string; parameters: any };
+export declare function buildParams(
+  file: string,
+  options?: { outDir?: string },
+): BicepRun & { outFile: string; parameters: any };
 export declare function lint(file: string, options?: { config?: string }): BicepRun;
 export declare function snapshot(
   paramsFile: string,

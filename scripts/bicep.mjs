@@ -15,7 +15,14 @@ export const ARM_OUT_DIR = join(ROOT, '.tools', 'arm');
 /** A version NuGet serves here (0.47.16, 0.48.1 and 0.49.2 were listed); BICEP_VERSION overrides it. */
 export const BICEP_VERSION = process.env.BICEP_VERSION || '0.49.2';
 
-const RIDS = { 'linux-x64': 'linux-x64', 'linux-arm64': 'linux-arm64', 'darwin-x64': 'osx-x64', 'darwin-arm64': 'osx-arm64', 'win32-x64': 'win-x64', 'win32-arm64': 'win-arm64' };
+const RIDS = {
+  'linux-x64': 'linux-x64',
+  'linux-arm64': 'linux-arm64',
+  'darwin-x64': 'osx-x64',
+  'darwin-arm64': 'osx-arm64',
+  'win32-x64': 'win-x64',
+  'win32-arm64': 'win-arm64',
+};
 
 /** @typedef {{ file: string, line: number, column: number, level: 'Error' | 'Warning' | 'Info', code: string, message: string }} Diagnostic */
 /** @typedef {{ ok: boolean, status: number | null, diagnostics: Diagnostic[], stdout: string, stderr: string }} BicepRun */
@@ -24,7 +31,12 @@ function run(cmd, args, opts = {}) {
   const res = spawnSync(cmd, args, {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1', DOTNET_SKIP_FIRST_TIME_EXPERIENCE: '1' },
+    env: {
+      ...process.env,
+      DOTNET_CLI_TELEMETRY_OPTOUT: '1',
+      DOTNET_NOLOGO: '1',
+      DOTNET_SKIP_FIRST_TIME_EXPERIENCE: '1',
+    },
     ...opts,
   });
   return { status: res.status, stdout: res.stdout ?? '', stderr: res.stderr ?? '', error: res.error };
@@ -89,10 +101,14 @@ export function ensureBicep({ log = () => {} } = {}) {
       mkdirSync(TOOLS_DIR, { recursive: true });
       const proj = join(TOOLS_DIR, 'bicep-restore.csproj');
       writeFileSync(proj, restoreProject(BICEP_VERSION, `net${major}.0`));
-      log(`restoring ${id} ${BICEP_VERSION} from NuGet with dotnet ${dotnet.version} into ${relative(ROOT, TOOLS_DIR)}/`);
+      log(
+        `restoring ${id} ${BICEP_VERSION} from NuGet with dotnet ${dotnet.version} into ${relative(ROOT, TOOLS_DIR)}/`,
+      );
       const res = run('dotnet', ['restore', proj, '--packages', join(TOOLS_DIR, 'packages')], { cwd: TOOLS_DIR });
       if (res.status !== 0 || !existsSync(path)) {
-        throw new Error(`dotnet restore of ${id} ${BICEP_VERSION} failed (exit ${res.status}):\n${res.stdout}${res.stderr}`);
+        throw new Error(
+          `dotnet restore of ${id} ${BICEP_VERSION} failed (exit ${res.status}):\n${res.stdout}${res.stderr}`,
+        );
       }
     }
   }
@@ -101,7 +117,9 @@ export function ensureBicep({ log = () => {} } = {}) {
   const res = run(path, ['--version']);
   const version = /version\s+(\S+)/i.exec(res.stdout)?.[1];
   if (res.status !== 0 || !version) {
-    throw new Error(`${path} --version failed (delete ${relative(ROOT, TOOLS_DIR)}/ to restore it again): ${res.stdout}${res.stderr}`);
+    throw new Error(
+      `${path} --version failed (delete ${relative(ROOT, TOOLS_DIR)}/ to restore it again): ${res.stdout}${res.stderr}`,
+    );
   }
   cached = { available: true, path, version };
   return cached;

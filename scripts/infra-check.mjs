@@ -6,7 +6,15 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import {
-  ARM_OUT_DIR, INFRA_DIR, ROOT, buildAll, buildParams, ensureBicep, formatDiagnostic, lintAll, listFiles,
+  ARM_OUT_DIR,
+  INFRA_DIR,
+  ROOT,
+  buildAll,
+  buildParams,
+  ensureBicep,
+  formatDiagnostic,
+  lintAll,
+  listFiles,
 } from './bicep.mjs';
 
 const rel = (p) => relative(ROOT, p);
@@ -19,7 +27,9 @@ try {
   process.exit(1);
 }
 if (!tool.available) {
-  console.log(`infra:check skipped: dotnet not found (${tool.reason}); the Bicep CLI comes from NuGet through dotnet restore.`);
+  console.log(
+    `infra:check skipped: dotnet not found (${tool.reason}); the Bicep CLI comes from NuGet through dotnet restore.`,
+  );
   process.exit(0);
 }
 console.log(`infra:check: Bicep CLI ${tool.version} (${rel(tool.path)})`);
@@ -50,7 +60,9 @@ function record(what, files, res, produced = () => true) {
     const mine = bad.filter((d) => resolve(d.file) === resolve(file));
     const ok = mine.length === 0 && produced(file);
     if (!produced(file)) problems.add(`${rel(file)}: bicep ${what} wrote no output`);
-    console.log(`infra:check: ${(ok ? 'ok' : 'FAIL').padEnd(4)} ${what.padEnd(12)} ${rel(file)}${mine.length ? ` — ${mine.length} diagnostic(s)` : ''}`);
+    console.log(
+      `infra:check: ${(ok ? 'ok' : 'FAIL').padEnd(4)} ${what.padEnd(12)} ${rel(file)}${mine.length ? ` — ${mine.length} diagnostic(s)` : ''}`,
+    );
   }
 }
 

@@ -11,5 +11,9 @@ for (const p of catalog) {
   execFileSync('espeak-ng', ['-v', 'en-us', '-s', '150', '-w', raw, p.text]);
   execFileSync('sox', [raw, '-r', '24000', '-c', '1', '-b', '16', '-e', 'signed-integer', join(dir, p.file)]);
   execFileSync('rm', [raw]);
-  console.log(`${p.file}: ${execFileSync('soxi', ['-d', join(dir, p.file)]).toString().trim()}`);
+  console.log(
+    `${p.file}: ${execFileSync('soxi', ['-d', join(dir, p.file)])
+      .toString()
+      .trim()}`,
+  );
 }

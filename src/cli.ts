@@ -50,7 +50,9 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await (await load())(rest);
+    return await (
+      await load()
+    )(rest);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof InputError) {
       console.error(`realtime-canary ${name}: ${err.message}`);
@@ -71,7 +73,9 @@ main(process.argv.slice(2)).then(
     if (!LONG_RUNNING.has(process.argv[2] ?? '')) setImmediate(() => process.exit(code));
   },
   (err: unknown) => {
-    console.error(`realtime-canary: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    console.error(
+      `realtime-canary: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
     process.exitCode = 3;
   },
 );

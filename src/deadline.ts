@@ -19,7 +19,12 @@ export class DeadlineError extends Error {
  * Resolves like `work(signal)`, or rejects with DeadlineError after `budgetMs` (the signal is aborted then, so
  * cancellable work stops). A budget ≤ 0 rejects at once without starting the work.
  */
-export async function withDeadline<T>(label: string, budgetMs: number, work: (signal: AbortSignal) => Promise<T>, outer?: AbortSignal): Promise<T> {
+export async function withDeadline<T>(
+  label: string,
+  budgetMs: number,
+  work: (signal: AbortSignal) => Promise<T>,
+  outer?: AbortSignal,
+): Promise<T> {
   if (!(budgetMs > 0)) throw new DeadlineError(label, 0);
   if (outer?.aborted) throw new DeadlineError(label, 0);
   const abort = new AbortController();

@@ -19,7 +19,9 @@ export function packageFile(relPath: string): string | undefined {
 
 function findPackageJson(): { name: string; version: string } {
   const p = packageFile('package.json');
-  return p ? (JSON.parse(readFileSync(p, 'utf8')) as { name: string; version: string }) : { name: 'realtime-canary', version: '0.0.0' };
+  return p
+    ? (JSON.parse(readFileSync(p, 'utf8')) as { name: string; version: string })
+    : { name: 'realtime-canary', version: '0.0.0' };
 }
 
 const pkg = findPackageJson();

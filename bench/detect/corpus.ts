@@ -38,20 +38,45 @@ export const OLD_DELTAS = { min: 100, max: 200 } as const;
 
 /** Fault kinds of the original corpus. */
 export const FAULT_KINDS = [
-  'silent-gap', 'silent-gap-noise', 'truncate-audio', 'no-audio-done', 'no-response-done', 'stall', 'drop', 'close-1001', 'close-1011',
-  'status-failed', 'status-incomplete', 'error-event', 'slow-delivery', 'text-only', 'slow-first-audio',
+  'silent-gap',
+  'silent-gap-noise',
+  'truncate-audio',
+  'no-audio-done',
+  'no-response-done',
+  'stall',
+  'drop',
+  'close-1001',
+  'close-1011',
+  'status-failed',
+  'status-incomplete',
+  'error-event',
+  'slow-delivery',
+  'text-only',
+  'slow-first-audio',
 ];
 
 /** Shorter answers for the four catalogue prompts (ids must exist in prompts/catalog.json). */
 const ANSWERS: readonly { id: string; answer: string; expect: string[] }[] = [
-  { id: 'count-to-twenty', answer: 'Sure. One. Two. Three. Four. Five. Six. Seven. Eight. Nine. Ten.', expect: ['ten'] },
-  { id: 'nato-alphabet', answer: 'Alpha, bravo, charlie, delta, echo, foxtrot, golf, hotel, india, juliett, kilo, lima.', expect: ['lima'] },
+  {
+    id: 'count-to-twenty',
+    answer: 'Sure. One. Two. Three. Four. Five. Six. Seven. Eight. Nine. Ten.',
+    expect: ['ten'],
+  },
+  {
+    id: 'nato-alphabet',
+    answer: 'Alpha, bravo, charlie, delta, echo, foxtrot, golf, hotel, india, juliett, kilo, lima.',
+    expect: ['lima'],
+  },
   {
     id: 'days-of-week',
     answer: 'Monday starts the working week. Wednesday is the middle of the week. Sunday closes the week quietly.',
     expect: ['sunday'],
   },
-  { id: 'planets', answer: 'Mercury is the smallest planet. Earth is our home. Jupiter is the largest. Neptune is the farthest.', expect: ['neptune'] },
+  {
+    id: 'planets',
+    answer: 'Mercury is the smallest planet. Earth is our home. Jupiter is the largest. Neptune is the farthest.',
+    expect: ['neptune'],
+  },
 ];
 
 export type GapPlacement = 'in-word' | 'in-pause' | 'at-word-end';
@@ -115,14 +140,26 @@ export function placeGap(s: SpokenAnswer, placement: GapPlacement, token: number
  * each in output-audio coordinates, inserted at `toBytes(atMs)`, shifting later audio), from the voiced spans of
  * the speech plan.
  */
-export function trueGaps(s: SpokenAnswer, gaps: readonly { atMs: number; durationMs: number }[]): { atMs: number; durationMs: number; injectedAtMs: number; injectedMs: number }[] {
+export function trueGaps(
+  s: SpokenAnswer,
+  gaps: readonly { atMs: number; durationMs: number }[],
+): { atMs: number; durationMs: number; injectedAtMs: number; injectedMs: number }[] {
   let total = s.pcm.length;
   let voiced: [number, number][] = s.tokens.filter((t) => t.endByte > t.startByte).map((t) => [t.startByte, t.endByte]);
   let injected: [number, number][] = [];
   for (const g of [...gaps].sort((a, b) => a.atMs - b.atMs)) {
     const at = Math.min(toBytes(g.atMs), total);
     const len = toBytes(g.durationMs);
-    voiced = voiced.flatMap(([a, b]): [number, number][] => (b <= at ? [[a, b]] : a >= at ? [[a + len, b + len]] : [[a, at], [at + len, b + len]]));
+    voiced = voiced.flatMap(([a, b]): [number, number][] =>
+      b <= at
+        ? [[a, b]]
+        : a >= at
+          ? [[a + len, b + len]]
+          : [
+              [a, at],
+              [at + len, b + len],
+            ],
+    );
     injected = injected.map(([a, b]): [number, number] => (a >= at ? [a + len, b + len] : [a, b]));
     injected.push([at, at + len]);
     total += len;
@@ -133,7 +170,12 @@ export function trueGaps(s: SpokenAnswer, gaps: readonly { atMs: number; duratio
       const left = Math.max(...voiced.filter(([, e]) => e <= a).map(([, e]) => e));
       const right = Math.min(...voiced.filter(([st]) => st >= b).map(([st]) => st));
       if (!Number.isFinite(left) || !Number.isFinite(right)) throw new Error('a gap must lie inside the speech');
-      return { atMs: left / BYTES_PER_MS, durationMs: (right - left) / BYTES_PER_MS, injectedAtMs: a / BYTES_PER_MS, injectedMs: (b - a) / BYTES_PER_MS };
+      return {
+        atMs: left / BYTES_PER_MS,
+        durationMs: (right - left) / BYTES_PER_MS,
+        injectedAtMs: a / BYTES_PER_MS,
+        injectedMs: (b - a) / BYTES_PER_MS,
+      };
     });
 }
 
@@ -144,7 +186,10 @@ export function naturalPauses(s: SpokenAnswer): number[] {
 }
 
 /** The four catalogue prompts with the corpus's shorter answers, and their speech plans. */
-export function corpusCatalog(baseCatalog: readonly PromptSpec[]): { catalog: PromptSpec[]; spoken: Map<string, SpokenAnswer> } {
+export function corpusCatalog(baseCatalog: readonly PromptSpec[]): {
+  catalog: PromptSpec[];
+  spoken: Map<string, SpokenAnswer>;
+} {
   const catalog: PromptSpec[] = ANSWERS.map((a) => {
     const p = baseCatalog.find((q) => q.id === a.id);
     if (!p) throw new Error(`prompt ${a.id} is not in the catalogue`);
@@ -196,11 +241,17 @@ export function caseBuilder(o: {
     const turnPlans = Array.from({ length: s.turns }, (_, t) => ({ faults: t === s.turn - 1 ? s.faults : [] }));
     const delivery = { ...(s.delivery ?? o.defaultDelivery) };
     if (o.deltaMs && !delivery.deltaMs) delivery.deltaMs = o.deltaMs;
-    const scenario: Scenario = { name: `detect-${id}`, description: s.note, delivery, turns: turnPlans, ...(s.scenario ?? {}) };
+    const scenario: Scenario = {
+      name: `detect-${id}`,
+      description: s.note,
+      delivery,
+      turns: turnPlans,
+      ...(s.scenario ?? {}),
+    };
     if (s.multiItem) scenario.multiItem = true;
     scenarios[scenario.name] = scenario;
     const speed = scenario.delivery?.speed ?? 4;
-    const perTurn = prompts.reduce((sum, p) => sum + (o.spoken.get(p.id)!.pcm.length / BYTES_PER_MS) / speed + 900, 0);
+    const perTurn = prompts.reduce((sum, p) => sum + o.spoken.get(p.id)!.pcm.length / BYTES_PER_MS / speed + 900, 0);
     cases.push({
       id,
       kind: s.kind,
@@ -222,7 +273,14 @@ export function caseBuilder(o: {
 export function buildCorpus(baseCatalog: readonly PromptSpec[]): Corpus {
   const { catalog, spoken } = corpusCatalog(baseCatalog);
   const lenMs = (p: number): number => spoken.get(catalog[p % 4]!.id)!.pcm.length / BYTES_PER_MS;
-  const { add, scenarios, cases } = caseBuilder({ prefix: '', catalog, spoken, flavours: ROTATION, defaultDelivery: BURSTY, deltaMs: OLD_DELTAS });
+  const { add, scenarios, cases } = caseBuilder({
+    prefix: '',
+    catalog,
+    spoken,
+    flavours: ROTATION,
+    defaultDelivery: BURSTY,
+    deltaMs: OLD_DELTAS,
+  });
 
   // --- Silent gaps: digital silence and −60 dBFS noise, 1.0–4.0 s, inside words, in pauses, at word ends.
   type GapSpec = [prompt: number, turn: number, turns: number, gaps: [GapPlacement, number, number][]];
@@ -230,7 +288,9 @@ export function buildCorpus(baseCatalog: readonly PromptSpec[]): Corpus {
     for (const [prompt, turn, turns, gs] of list) {
       const s = spoken.get(catalog[prompt]!.id)!;
       // Positions on the original timeline → output-audio coordinates (each earlier gap shifts the later ones).
-      const placed = gs.map(([placement, token, durationMs]) => ({ placement, durationMs, orig: placeGap(s, placement, token) })).sort((a, b) => a.orig - b.orig);
+      const placed = gs
+        .map(([placement, token, durationMs]) => ({ placement, durationMs, orig: placeGap(s, placement, token) }))
+        .sort((a, b) => a.orig - b.orig);
       let shift = 0;
       const injected = placed.map((g) => {
         const atMs = g.orig + shift;
@@ -240,8 +300,17 @@ export function buildCorpus(baseCatalog: readonly PromptSpec[]): Corpus {
       const noise = kind === 'silent-gap-noise';
       const truth = trueGaps(s, injected);
       const gaps: TruthGap[] = truth.map((t, k) => ({ turn, placement: injected[k]!.placement, noise, ...t }));
-      const faults: Fault[] = injected.map((g) => (noise ? { kind: 'silent-gap', atMs: g.atMs, durationMs: g.durationMs, noiseDbfs: -60 } : { kind: 'silent-gap', atMs: g.atMs, durationMs: g.durationMs }));
-      const what = injected.map((g) => `${(g.durationMs / 1000).toFixed(1)} s ${noise ? '−60 dBFS noise' : 'digital silence'} ${g.placement} at ${(g.atMs / 1000).toFixed(2)} s`).join(' + ');
+      const faults: Fault[] = injected.map((g) =>
+        noise
+          ? { kind: 'silent-gap', atMs: g.atMs, durationMs: g.durationMs, noiseDbfs: -60 }
+          : { kind: 'silent-gap', atMs: g.atMs, durationMs: g.durationMs },
+      );
+      const what = injected
+        .map(
+          (g) =>
+            `${(g.durationMs / 1000).toFixed(1)} s ${noise ? '−60 dBFS noise' : 'digital silence'} ${g.placement} at ${(g.atMs / 1000).toFixed(2)} s`,
+        )
+        .join(' + ');
       add({ kind, prompt, turn, turns, faults, gaps, note: what, extraMs: shift / 4 });
     }
   };
@@ -254,7 +323,15 @@ export function buildCorpus(baseCatalog: readonly PromptSpec[]): Corpus {
     [1, 1, 1, [['in-pause', 6, 3000]]],
     [2, 3, 3, [['in-word', 10, 3500]]],
     [3, 1, 1, [['in-word', 1, 4000]]],
-    [2, 1, 1, [['in-word', 2, 1200], ['in-pause', 11, 2200]]],
+    [
+      2,
+      1,
+      1,
+      [
+        ['in-word', 2, 1200],
+        ['in-pause', 11, 2200],
+      ],
+    ],
     [0, 1, 2, [['at-word-end', 8, 1800]]],
   ]);
   gapCases('silent-gap-noise', [
@@ -267,16 +344,48 @@ export function buildCorpus(baseCatalog: readonly PromptSpec[]): Corpus {
   ]);
 
   // --- Truncation at several points of the answer (fraction of its audio).
-  for (const [prompt, turn, turns, frac] of [[0, 1, 1, 0.25], [1, 1, 1, 0.4], [2, 1, 2, 0.55], [3, 2, 2, 0.7], [0, 1, 1, 0.85], [1, 3, 3, 0.5]] as const) {
+  for (const [prompt, turn, turns, frac] of [
+    [0, 1, 1, 0.25],
+    [1, 1, 1, 0.4],
+    [2, 1, 2, 0.55],
+    [3, 2, 2, 0.7],
+    [0, 1, 1, 0.85],
+    [1, 3, 3, 0.5],
+  ] as const) {
     const atMs = Math.round(lenMs(prompt) * frac);
-    add({ kind: 'truncate-audio', prompt, turn, turns, faults: [{ kind: 'truncate-audio', atMs }], note: `audio stops at ${(atMs / 1000).toFixed(2)} s (${Math.round(frac * 100)} %)` });
+    add({
+      kind: 'truncate-audio',
+      prompt,
+      turn,
+      turns,
+      faults: [{ kind: 'truncate-audio', atMs }],
+      note: `audio stops at ${(atMs / 1000).toFixed(2)} s (${Math.round(frac * 100)} %)`,
+    });
   }
 
   // --- Terminal events.
-  for (const [prompt, turn, turns, multiItem] of [[2, 1, 1, false], [3, 2, 2, false], [0, 3, 3, false], [2, 1, 1, true]] as const) {
-    add({ kind: 'no-audio-done', prompt, turn, turns, faults: [{ kind: 'no-audio-done' }], multiItem, note: `no audio .done${multiItem ? ' (two audio items)' : ''}` });
+  for (const [prompt, turn, turns, multiItem] of [
+    [2, 1, 1, false],
+    [3, 2, 2, false],
+    [0, 3, 3, false],
+    [2, 1, 1, true],
+  ] as const) {
+    add({
+      kind: 'no-audio-done',
+      prompt,
+      turn,
+      turns,
+      faults: [{ kind: 'no-audio-done' }],
+      multiItem,
+      note: `no audio .done${multiItem ? ' (two audio items)' : ''}`,
+    });
   }
-  for (const [prompt, turn, turns, afterAudioDone] of [[1, 1, 1, false], [2, 2, 2, true], [3, 1, 2, true], [0, 3, 3, false]] as const) {
+  for (const [prompt, turn, turns, afterAudioDone] of [
+    [1, 1, 1, false],
+    [2, 2, 2, true],
+    [3, 1, 2, true],
+    [0, 3, 3, false],
+  ] as const) {
     add({
       kind: 'no-response-done',
       prompt,
@@ -290,45 +399,131 @@ export function buildCorpus(baseCatalog: readonly PromptSpec[]): Corpus {
   }
 
   // --- Stalls of several lengths.
-  for (const [prompt, turn, turns, atMs, durationMs] of [[0, 1, 1, 500, 1500], [1, 1, 1, 1000, 2000], [2, 2, 2, 4000, 3000], [3, 1, 1, 2000, 4000], [0, 2, 3, 6000, 6000]] as const) {
-    add({ kind: 'stall', prompt, turn, turns, faults: [{ kind: 'stall', atMs, durationMs }], extraMs: durationMs, note: `delivery stalls ${(durationMs / 1000).toFixed(1)} s at ${(atMs / 1000).toFixed(1)} s of audio` });
+  for (const [prompt, turn, turns, atMs, durationMs] of [
+    [0, 1, 1, 500, 1500],
+    [1, 1, 1, 1000, 2000],
+    [2, 2, 2, 4000, 3000],
+    [3, 1, 1, 2000, 4000],
+    [0, 2, 3, 6000, 6000],
+  ] as const) {
+    add({
+      kind: 'stall',
+      prompt,
+      turn,
+      turns,
+      faults: [{ kind: 'stall', atMs, durationMs }],
+      extraMs: durationMs,
+      note: `delivery stalls ${(durationMs / 1000).toFixed(1)} s at ${(atMs / 1000).toFixed(1)} s of audio`,
+    });
   }
 
   // --- Connection ends.
-  for (const [prompt, turn, turns, atMs] of [[1, 1, 1, 1000], [2, 2, 2, 3000], [3, 2, 3, 6000], [0, 3, 3, 500]] as const) {
-    add({ kind: 'drop', prompt, turn, turns, faults: [{ kind: 'drop', atMs }], note: `TCP drop (1006) at ${(atMs / 1000).toFixed(1)} s of audio` });
+  for (const [prompt, turn, turns, atMs] of [
+    [1, 1, 1, 1000],
+    [2, 2, 2, 3000],
+    [3, 2, 3, 6000],
+    [0, 3, 3, 500],
+  ] as const) {
+    add({
+      kind: 'drop',
+      prompt,
+      turn,
+      turns,
+      faults: [{ kind: 'drop', atMs }],
+      note: `TCP drop (1006) at ${(atMs / 1000).toFixed(1)} s of audio`,
+    });
   }
   for (const [code, list] of [
-    [1001, [[2, 1, 1, 2000], [3, 2, 3, 4000], [0, 1, 2, 7000]]],
-    [1011, [[1, 1, 1, 1500], [2, 2, 2, 3000], [3, 3, 3, 5000]]],
+    [
+      1001,
+      [
+        [2, 1, 1, 2000],
+        [3, 2, 3, 4000],
+        [0, 1, 2, 7000],
+      ],
+    ],
+    [
+      1011,
+      [
+        [1, 1, 1, 1500],
+        [2, 2, 2, 3000],
+        [3, 3, 3, 5000],
+      ],
+    ],
   ] as const) {
     for (const [prompt, turn, turns, atMs] of list) {
       const reason = code === 1001 ? 'Your session hit the maximum duration of 60 minutes.' : 'Internal server error';
-      add({ kind: `close-${code}`, prompt, turn, turns, faults: [{ kind: 'close', atMs, code, reason }], note: `close ${code} at ${(atMs / 1000).toFixed(1)} s of audio` });
+      add({
+        kind: `close-${code}`,
+        prompt,
+        turn,
+        turns,
+        faults: [{ kind: 'close', atMs, code, reason }],
+        note: `close ${code} at ${(atMs / 1000).toFixed(1)} s of audio`,
+      });
     }
   }
 
   // --- Response status.
   for (const [status, list] of [
-    ['failed', [[0, 1, 1, 2000], [1, 2, 2, 5000], [2, 1, 2, undefined]]],
-    ['incomplete', [[3, 1, 1, 4000], [0, 2, 3, undefined], [1, 3, 3, 1000]]],
+    [
+      'failed',
+      [
+        [0, 1, 1, 2000],
+        [1, 2, 2, 5000],
+        [2, 1, 2, undefined],
+      ],
+    ],
+    [
+      'incomplete',
+      [
+        [3, 1, 1, 4000],
+        [0, 2, 3, undefined],
+        [1, 3, 3, 1000],
+      ],
+    ],
   ] as const) {
     for (const [prompt, turn, turns, atMs] of list) {
-      const fault: Fault = status === 'failed' ? { kind: 'status', status } : { kind: 'status', status, reason: 'max_output_tokens' };
+      const fault: Fault =
+        status === 'failed' ? { kind: 'status', status } : { kind: 'status', status, reason: 'max_output_tokens' };
       if (atMs !== undefined) fault.atMs = atMs;
-      add({ kind: `status-${status}`, prompt, turn, turns, faults: [fault], note: `response.done ${status} ${atMs === undefined ? 'after all audio' : `at ${(atMs / 1000).toFixed(1)} s`}` });
+      add({
+        kind: `status-${status}`,
+        prompt,
+        turn,
+        turns,
+        faults: [fault],
+        note: `response.done ${status} ${atMs === undefined ? 'after all audio' : `at ${(atMs / 1000).toFixed(1)} s`}`,
+      });
     }
   }
 
   // --- Error events mid-response.
-  for (const [prompt, turn, turns, atMs, code] of [[2, 1, 1, 500, undefined], [3, 2, 2, 3000, undefined], [0, 1, 1, 7000, 'rate_limit_exceeded'], [1, 3, 3, 2000, undefined]] as const) {
+  for (const [prompt, turn, turns, atMs, code] of [
+    [2, 1, 1, 500, undefined],
+    [3, 2, 2, 3000, undefined],
+    [0, 1, 1, 7000, 'rate_limit_exceeded'],
+    [1, 3, 3, 2000, undefined],
+  ] as const) {
     const fault: Fault = { kind: 'error-event', atMs };
     if (code) fault.code = code;
-    add({ kind: 'error-event', prompt, turn, turns, faults: [fault], note: `error event${code ? ` ${code}` : ''} at ${(atMs / 1000).toFixed(1)} s of audio` });
+    add({
+      kind: 'error-event',
+      prompt,
+      turn,
+      turns,
+      faults: [fault],
+      note: `error event${code ? ` ${code}` : ''} at ${(atMs / 1000).toFixed(1)} s of audio`,
+    });
   }
 
   // --- Delivery: slower than real time, and a late first audio delta.
-  for (const [prompt, turn, turns, speed] of [[1, 1, 1, 0.5], [2, 2, 2, 0.65], [3, 1, 1, 0.75], [0, 3, 3, 0.8]] as const) {
+  for (const [prompt, turn, turns, speed] of [
+    [1, 1, 1, 0.5],
+    [2, 2, 2, 0.65],
+    [3, 1, 1, 0.75],
+    [0, 3, 3, 0.8],
+  ] as const) {
     add({
       kind: 'slow-delivery',
       prompt,
@@ -340,29 +535,74 @@ export function buildCorpus(baseCatalog: readonly PromptSpec[]): Corpus {
       note: `delivery at ${speed}× real time`,
     });
   }
-  for (const [prompt, turn, turns] of [[0, 1, 1], [2, 2, 2], [3, 2, 3]] as const) {
-    add({ kind: 'text-only', prompt, turn, turns, faults: [{ kind: 'text-only' }], note: 'transcript but no audio (audio expected)' });
+  for (const [prompt, turn, turns] of [
+    [0, 1, 1],
+    [2, 2, 2],
+    [3, 2, 3],
+  ] as const) {
+    add({
+      kind: 'text-only',
+      prompt,
+      turn,
+      turns,
+      faults: [{ kind: 'text-only' }],
+      note: 'transcript but no audio (audio expected)',
+    });
   }
-  for (const [prompt, turn, turns, delayMs] of [[1, 1, 1, 3500], [3, 2, 2, 5000], [0, 1, 2, 8000]] as const) {
-    add({ kind: 'slow-first-audio', prompt, turn, turns, faults: [{ kind: 'slow-first-audio', delayMs }], extraMs: delayMs, note: `first audio ${(delayMs / 1000).toFixed(1)} s after response.create` });
+  for (const [prompt, turn, turns, delayMs] of [
+    [1, 1, 1, 3500],
+    [3, 2, 2, 5000],
+    [0, 1, 2, 8000],
+  ] as const) {
+    add({
+      kind: 'slow-first-audio',
+      prompt,
+      turn,
+      turns,
+      faults: [{ kind: 'slow-first-audio', delayMs }],
+      extraMs: delayMs,
+      note: `first audio ${(delayMs / 1000).toFixed(1)} s after response.create`,
+    });
   }
 
   // --- Healthy runs: natural pauses up to ~800 ms, several delivery shapes, two-item answers, late deltas within the grace period.
-  const healthy = (prompt: number, turns: number, delivery: Scenario['delivery'] | undefined, note: string, faults: Fault[] = [], multiItem = false, lateTurn = 1): void =>
-    add({ kind: 'healthy', prompt, turn: lateTurn, turns, faults, delivery, multiItem, note });
+  const healthy = (
+    prompt: number,
+    turns: number,
+    delivery: Scenario['delivery'] | undefined,
+    note: string,
+    faults: Fault[] = [],
+    multiItem = false,
+    lateTurn = 1,
+  ): void => add({ kind: 'healthy', prompt, turn: lateTurn, turns, faults, delivery, multiItem, note });
   for (let p = 0; p < 4; p++) healthy(p, 1, BURSTY, 'bursts of 0.5 s at 4×, 5 ms jitter');
   for (let p = 0; p < 4; p++) healthy(p, 2, { speed: 4 }, 'one delta at a time at 4×');
-  for (let p = 0; p < 3; p++) healthy(p + 1, p === 0 ? 2 : 1, { speed: 3, burstMs: 1500, jitterMs: 80 }, 'bursts of 1.5 s at 3×, 80 ms jitter');
-  for (let p = 0; p < 3; p++) healthy(p, p === 2 ? 2 : 1, { speed: 2, burstMs: 1000, jitterMs: 150 }, 'bursts of 1 s at 2×, 150 ms jitter');
-  for (let p = 0; p < 2; p++) healthy(p + 2, 3, { speed: 6, burstMs: 250, jitterMs: 40 }, 'bursts of 0.25 s at 6×, 40 ms jitter');
+  for (let p = 0; p < 3; p++)
+    healthy(p + 1, p === 0 ? 2 : 1, { speed: 3, burstMs: 1500, jitterMs: 80 }, 'bursts of 1.5 s at 3×, 80 ms jitter');
+  for (let p = 0; p < 3; p++)
+    healthy(p, p === 2 ? 2 : 1, { speed: 2, burstMs: 1000, jitterMs: 150 }, 'bursts of 1 s at 2×, 150 ms jitter');
+  for (let p = 0; p < 2; p++)
+    healthy(p + 2, 3, { speed: 6, burstMs: 250, jitterMs: 40 }, 'bursts of 0.25 s at 6×, 40 ms jitter');
   healthy(0, 1, BURSTY, 'two audio items', [], true);
   healthy(1, 2, BURSTY, 'two audio items', [], true);
   healthy(2, 1, { speed: 3, burstMs: 1500, jitterMs: 80 }, 'two audio items, 1.5 s bursts, 80 ms jitter', [], true);
   healthy(3, 3, { speed: 4 }, 'two audio items, one delta at a time', [], true);
   healthy(0, 1, BURSTY, 'last audio delta 100 ms after audio .done', [{ kind: 'late-deltas', count: 1, afterMs: 100 }]);
-  healthy(1, 2, BURSTY, 'last 2 audio deltas 200 ms after audio .done', [{ kind: 'late-deltas', count: 2, afterMs: 200 }], false, 2);
-  healthy(2, 1, BURSTY, 'last 3 audio deltas 300 ms after audio .done', [{ kind: 'late-deltas', count: 3, afterMs: 300 }]);
-  healthy(3, 1, BURSTY, 'last 2 audio deltas 250 ms after audio .done, response.done held back', [{ kind: 'late-deltas', count: 2, afterMs: 250, holdResponseDone: true }]);
+  healthy(
+    1,
+    2,
+    BURSTY,
+    'last 2 audio deltas 200 ms after audio .done',
+    [{ kind: 'late-deltas', count: 2, afterMs: 200 }],
+    false,
+    2,
+  );
+  healthy(2, 1, BURSTY, 'last 3 audio deltas 300 ms after audio .done', [
+    { kind: 'late-deltas', count: 3, afterMs: 300 },
+  ]);
+  healthy(3, 1, BURSTY, 'last 2 audio deltas 250 ms after audio .done, response.done held back', [
+    { kind: 'late-deltas', count: 2, afterMs: 250, holdResponseDone: true },
+  ]);
 
   return { catalog, scenarios, cases, spoken };
 }

@@ -52,6 +52,7 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
 /** The expectation of a kind (throws on a kind nobody labeled). */
 export function expectationOf(kind: string): Expectation {
   const e = EXPECTED[kind];
-  if (!e) throw new Error(`bench:detect: no expected finding for fault kind "${kind}" (add it to bench/detect/expected.ts)`);
+  if (!e)
+    throw new Error(`bench:detect: no expected finding for fault kind "${kind}" (add it to bench/detect/expected.ts)`);
   return e;
 }

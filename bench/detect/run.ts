@@ -24,7 +24,14 @@ export interface CorpusRun {
 
 const SETTLE_MS = 400;
 
-export async function runCorpus(name: string, corpus: Corpus, sim: SimProcess, key: string, concurrency: number, config: Partial<DetectionConfig> = {}): Promise<CorpusRun> {
+export async function runCorpus(
+  name: string,
+  corpus: Corpus,
+  sim: SimProcess,
+  key: string,
+  concurrency: number,
+  config: Partial<DetectionConfig> = {},
+): Promise<CorpusRun> {
   const { cases } = corpus;
   const traces = new Map<string, Trace>();
   const probeErrors = new Map<string, string>();
@@ -44,7 +51,10 @@ export async function runCorpus(name: string, corpus: Corpus, sim: SimProcess, k
         probeErrors.set(c.id, (err as Error).stack ?? String(err));
       }
       done++;
-      if (done % 10 === 0 || done === cases.length) process.stdout.write(`  ${name}: probed ${done}/${cases.length} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+      if (done % 10 === 0 || done === cases.length)
+        process.stdout.write(
+          `  ${name}: probed ${done}/${cases.length} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
+        );
     }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
@@ -86,7 +96,14 @@ export interface CorpusSummary {
   falsePositives: RunScore[];
   baselineFalsePositives: number;
   collateral: RunScore[];
-  gaps: { measured: number; total: number; meanDurErr: number; maxDurErr: number; meanPosErr: number; maxPosErr: number };
+  gaps: {
+    measured: number;
+    total: number;
+    meanDurErr: number;
+    maxDurErr: number;
+    meanPosErr: number;
+    maxPosErr: number;
+  };
   longestHealthySilenceMs: number;
 }
 
@@ -130,7 +147,12 @@ export function summarize(r: CorpusRun): CorpusSummary {
       meanPosErr: mean(posErr),
       maxPosErr: max(posErr),
     },
-    longestHealthySilenceMs: Math.max(0, ...healthyScores.flatMap((s) => r.analyses.get(s.case.id)?.turns.map((t) => t.metrics?.silence.longestSilentRunMs ?? 0) ?? [0])),
+    longestHealthySilenceMs: Math.max(
+      0,
+      ...healthyScores.flatMap(
+        (s) => r.analyses.get(s.case.id)?.turns.map((t) => t.metrics?.silence.longestSilentRunMs ?? 0) ?? [0],
+      ),
+    ),
   };
 }
 
@@ -139,13 +161,26 @@ export function problemLines(r: CorpusRun): string[] {
   const lines: string[] = [];
   for (const s of r.scores.filter((x) => !x.case.healthy && !x.detected)) {
     const c: Case = s.case;
-    const why = s.crashed ? `crashed: ${s.crashed.split('\n')[0]}` : s.foundNonFailing ? `${c.expect!.codes.join('|')} found but not failing` : `expected ${c.expect!.codes.join(' or ')}${c.expect!.scope === 'run' ? ' (run level)' : ''}, got [${s.faultyTurnCodes.join(', ')}]`;
-    const gapInfo = s.gaps.map((g) => ` truth ${g.truth.atMs.toFixed(0)}+${g.truth.durationMs.toFixed(0)} ms, found ${g.found ? `${g.found.atMs}+${g.found.durationMs} ms` : 'none'}`).join(';');
+    const why = s.crashed
+      ? `crashed: ${s.crashed.split('\n')[0]}`
+      : s.foundNonFailing
+        ? `${c.expect!.codes.join('|')} found but not failing`
+        : `expected ${c.expect!.codes.join(' or ')}${c.expect!.scope === 'run' ? ' (run level)' : ''}, got [${s.faultyTurnCodes.join(', ')}]`;
+    const gapInfo = s.gaps
+      .map(
+        (g) =>
+          ` truth ${g.truth.atMs.toFixed(0)}+${g.truth.durationMs.toFixed(0)} ms, found ${g.found ? `${g.found.atMs}+${g.found.durationMs} ms` : 'none'}`,
+      )
+      .join(';');
     lines.push(`MISS ${c.id} (${c.flavour}, ${c.note}): ${why}${gapInfo}`);
   }
   for (const s of r.scores.filter((x) => x.healthyTurnFailures.length > 0 || (x.case.healthy && x.crashed))) {
-    const f = s.healthyTurnFailures.map((x) => `turn ${x.turn ?? '-'} ${x.code}/${x.severity}: ${x.message}`).join(' | ');
-    lines.push(`${s.case.healthy ? 'FALSE POSITIVE' : 'HEALTHY-TURN FAILURE'} ${s.case.id} (${s.case.flavour}, ${s.case.note}): ${s.crashed ?? f}`);
+    const f = s.healthyTurnFailures
+      .map((x) => `turn ${x.turn ?? '-'} ${x.code}/${x.severity}: ${x.message}`)
+      .join(' | ');
+    lines.push(
+      `${s.case.healthy ? 'FALSE POSITIVE' : 'HEALTHY-TURN FAILURE'} ${s.case.id} (${s.case.flavour}, ${s.case.note}): ${s.crashed ?? f}`,
+    );
   }
   return lines;
 }

@@ -41,14 +41,23 @@ function overlap(a0: number, a1: number, b0: number, b1: number): number {
 export function baselineFlags(trace: Trace, turns: number): Map<number, boolean> {
   const flags = new Map<number, boolean>();
   for (let turn = 1; turn <= turns; turn++) {
-    const dones = trace.entries.filter((e): e is RecvEntry => e.kind === 'recv' && e.type === 'response.done' && e.turn === turn);
-    const ok = dones.length > 0 && dones.every((e) => (e.event.response as { status?: unknown } | undefined)?.status === 'completed');
+    const dones = trace.entries.filter(
+      (e): e is RecvEntry => e.kind === 'recv' && e.type === 'response.done' && e.turn === turn,
+    );
+    const ok =
+      dones.length > 0 &&
+      dones.every((e) => (e.event.response as { status?: unknown } | undefined)?.status === 'completed');
     flags.set(turn, !ok);
   }
   return flags;
 }
 
-export function scoreRun(c: Case, trace: Trace | undefined, analysis: RunAnalysis | undefined, crashed?: string): RunScore {
+export function scoreRun(
+  c: Case,
+  trace: Trace | undefined,
+  analysis: RunAnalysis | undefined,
+  crashed?: string,
+): RunScore {
   const audioMs = trace ? [...trace.outputAudio.values()].reduce((s, b) => s + b.length, 0) / 48 : 0;
   const base: RunScore = {
     case: c,
@@ -77,14 +86,19 @@ export function scoreRun(c: Case, trace: Trace | undefined, analysis: RunAnalysi
   let faultyTurnCodes: string[] = [];
   const gaps: GapMeasure[] = base.gaps;
   if (c.expect) {
-    const findings = c.expect.scope === 'run' ? analysis.findings : (analysis.turns.find((t) => t.turn === c.expect!.turn)?.findings ?? []);
+    const findings =
+      c.expect.scope === 'run'
+        ? analysis.findings
+        : (analysis.turns.find((t) => t.turn === c.expect!.turn)?.findings ?? []);
     faultyTurnCodes = [...new Set(findings.filter((f) => isFailingSeverity(f.severity)).map((f) => f.code))];
     const codes: readonly string[] = c.expect.codes;
     const primary = findings.filter((f) => codes.includes(f.code));
     detected = primary.some((f) => isFailingSeverity(f.severity));
     foundNonFailing = !detected && primary.length > 0;
     for (const g of gaps) {
-      const cands = findings.filter((f) => f.code === 'silent_gap' && f.atMs !== undefined && f.durationMs !== undefined);
+      const cands = findings.filter(
+        (f) => f.code === 'silent_gap' && f.atMs !== undefined && f.durationMs !== undefined,
+      );
       let best: Finding | undefined;
       let bestOverlap = 0;
       for (const f of cands) {

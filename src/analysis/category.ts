@@ -24,13 +24,16 @@ export function runCategory(input: Trace, analysis: RunAnalysis): RunCategory | 
     if (refusalAfterUpgrade(trace)) return 'configuration';
     const upgrade = trace.entries.find((e): e is UpgradeResponseEntry => e.kind === 'upgrade-response');
     if (upgrade && CONFIG_STATUSES.has(upgrade.status)) return 'configuration';
-    if (trace.entries.some((e) => e.kind === 'socket-error' && (e.errorClass === 'dns' || e.errorClass === 'auth'))) return 'configuration';
+    if (trace.entries.some((e) => e.kind === 'socket-error' && (e.errorClass === 'dns' || e.errorClass === 'auth')))
+      return 'configuration';
     return 'incident';
   }
   // The only failures are answers longer than the deployment's output cap: the prompt does not fit the deployment.
   const failing = all.filter((f) => isFailingSeverity(f.severity));
   const capped = (t: RunAnalysis['turns'][number]): boolean =>
-    (t.metrics?.terminal.responses ?? []).some((r) => r.status === 'incomplete' && r.statusDetails?.reason === 'max_output_tokens');
+    (t.metrics?.terminal.responses ?? []).some(
+      (r) => r.status === 'incomplete' && r.statusDetails?.reason === 'max_output_tokens',
+    );
   const cappedTurns = new Set(analysis.turns.filter(capped).map((t) => t.turn));
   if (failing.length && failing.every((f) => f.turn !== null && cappedTurns.has(f.turn))) return 'configuration';
   return 'incident';

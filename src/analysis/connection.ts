@@ -22,10 +22,14 @@ export function connectionMetrics(trace: Trace): ConnectionMetrics {
   return {
     upgradeStatus: upgrade?.status ?? null,
     established: trace.entries.some((e) => e.kind === 'recv' && e.type === EV.sessionCreated),
-    close: close ? { traceMs: ms1(close.t), code: close.code, reason: maskKeys(close.reason), initiatedBy: close.initiatedBy } : null,
+    close: close
+      ? { traceMs: ms1(close.t), code: close.code, reason: maskKeys(close.reason), initiatedBy: close.initiatedBy }
+      : null,
     abnormalClose: close ? isAbnormalClose(close) : false,
     socketErrors: trace.entries.flatMap((e) =>
-      e.kind === 'socket-error' ? [{ traceMs: ms1(e.t), errorClass: e.errorClass, code: e.code ?? null, message: maskKeys(e.message) }] : [],
+      e.kind === 'socket-error'
+        ? [{ traceMs: ms1(e.t), errorClass: e.errorClass, code: e.code ?? null, message: maskKeys(e.message) }]
+        : [],
     ),
     sessionEnd: end?.kind === 'session-end' ? { traceMs: ms1(end.t), reason: end.reason } : null,
     errorEvents: trace.entries.filter((e) => e.kind === 'recv' && e.type === EV.error).length,

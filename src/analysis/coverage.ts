@@ -22,7 +22,9 @@ export function coverageMetrics(input: CoverageInput, rates: Rates): CoverageMet
   const cps = rates.charsPerSecond.value;
   const tps = rates.audioTokensPerSecond.value;
   const transcriptImpliedMs = input.transcriptChars > 0 && cps > 0 ? (input.transcriptChars * 1000) / cps : null;
-  const audioTokens = input.outputAudioTokens ? input.outputAudioTokens - input.overheadTokensPerItem * Math.max(1, input.audioItems) : 0;
+  const audioTokens = input.outputAudioTokens
+    ? input.outputAudioTokens - input.overheadTokensPerItem * Math.max(1, input.audioItems)
+    : 0;
   const usageImpliedMs = audioTokens > 0 && tps > 0 ? (audioTokens * 1000) / tps : null;
   return {
     charsPerSecond: cps,

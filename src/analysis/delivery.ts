@@ -54,7 +54,10 @@ export function percentile(values: readonly number[], p: number): number | null 
 }
 
 /** Delivery metrics of a turn. */
-export function deliveryMetrics(responses: readonly ResponseView[], turnEntries: readonly TraceEntry[]): DeliveryMetrics {
+export function deliveryMetrics(
+  responses: readonly ResponseView[],
+  turnEntries: readonly TraceEntry[],
+): DeliveryMetrics {
   const audio = responses.flatMap((r) => audioGaps(r).map((g) => g.durationMs));
   const events = responses.flatMap((r) => eventGaps(r, turnEntries).map((g) => g.durationMs));
   const max = (xs: number[]): number | null => (xs.length ? ms1(xs.reduce((m, x) => Math.max(m, x), -Infinity)) : null);

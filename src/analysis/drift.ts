@@ -59,7 +59,11 @@ export function declaredOf(trace: Trace): Declared | undefined {
   if (!e || e.kind !== 'recv') return undefined;
   const s = objAt(e.event, 'session');
   const td = objAt(s, 'audio', 'input', 'turn_detection') ?? objAt(s, 'turn_detection');
-  const vad = td ? `${strAt(td, 'type') ?? '?'} ${numAt(td, 'threshold') ?? '?'}/${numAt(td, 'prefix_padding_ms') ?? '?'}/${numAt(td, 'silence_duration_ms') ?? '?'}` : s ? 'none' : null;
+  const vad = td
+    ? `${strAt(td, 'type') ?? '?'} ${numAt(td, 'threshold') ?? '?'}/${numAt(td, 'prefix_padding_ms') ?? '?'}/${numAt(td, 'silence_duration_ms') ?? '?'}`
+    : s
+      ? 'none'
+      : null;
   const cap = s?.max_output_tokens ?? s?.max_response_output_tokens;
   const fmt = objAt(s, 'audio', 'output', 'format');
   return {
@@ -67,20 +71,32 @@ export function declaredOf(trace: Trace): Declared | undefined {
     voice: strAt(s, 'audio', 'output', 'voice') ?? strAt(s, 'voice') ?? null,
     vad,
     maxOutputTokens: typeof cap === 'number' || typeof cap === 'string' ? String(cap) : null,
-    outputFormat: fmt ? `${strAt(fmt, 'type') ?? '?'}@${numAt(fmt, 'rate') ?? '?'}` : (strAt(s, 'output_audio_format') ?? null),
+    outputFormat: fmt
+      ? `${strAt(fmt, 'type') ?? '?'}@${numAt(fmt, 'rate') ?? '?'}`
+      : (strAt(s, 'output_audio_format') ?? null),
   };
 }
 
 export function behaviourSample(report: Report): BehaviourSample {
-  const m = report.turns.flatMap((t) => (t.metrics && t.metrics.audio.totalMs > 0 && t.metrics.transcript.length > 0 ? [t.metrics] : []));
+  const m = report.turns.flatMap((t) =>
+    t.metrics && t.metrics.audio.totalMs > 0 && t.metrics.transcript.length > 0 ? [t.metrics] : [],
+  );
   const rates = m.map((x) => x.transcript.length / (x.audio.totalMs / 1000));
-  return { at: report.times.startedAt, firstAudioMs: report.summary.medianFirstAudioMs, charsPerSecond: rates.length ? p50(rates) : null };
+  return {
+    at: report.times.startedAt,
+    firstAudioMs: report.summary.medianFirstAudioMs,
+    charsPerSecond: rates.length ? p50(rates) : null,
+  };
 }
 
 export function behaviourOf(samples: readonly BehaviourSample[]): Behaviour {
   const fa = samples.map((s) => s.firstAudioMs).filter((x): x is number => x !== null);
   const cps = samples.map((s) => s.charsPerSecond).filter((x): x is number => x !== null);
-  return { firstAudioP50Ms: fa.length ? p50(fa) : null, charsPerSecondP50: cps.length ? round3(p50(cps)) : null, samples: samples.length };
+  return {
+    firstAudioP50Ms: fa.length ? p50(fa) : null,
+    charsPerSecondP50: cps.length ? round3(p50(cps)) : null,
+    samples: samples.length,
+  };
 }
 
 const keyOf = (d: Declared): string => JSON.stringify([d.model, d.voice, d.vad, d.maxOutputTokens, d.outputFormat]);
@@ -93,27 +109,49 @@ export interface DriftStep {
 
 /** Compares one run with the stored fingerprint; `healthy` runs update the reference. */
 export function nextFingerprint(prev: FingerprintState | undefined, report: Report, trace: Trace): DriftStep {
-  const state: FingerprintState = prev ? { ...prev, samples: [...prev.samples], announced: [...prev.announced] } : { version: 1, samples: [], announced: [] };
+  const state: FingerprintState = prev
+    ? { ...prev, samples: [...prev.samples], announced: [...prev.announced] }
+    : { version: 1, samples: [], announced: [] };
   const declared = declaredOf(trace);
   const findings: Finding[] = [];
   const healthy = report.verdict === 'pass' && report.confirmation?.outcome !== 'intermittent';
   const ref = state.healthy?.declared;
   if (declared && ref && keyOf(declared) !== keyOf(ref) && !state.announced.includes(keyOf(declared))) {
-    if (declared.model !== ref.model) findings.push(info('model_changed', `The service now declares model “${declared.model ?? 'none'}”; the last healthy run (${state.healthy!.runId}) declared “${ref.model ?? 'none'}”.`));
+    if (declared.model !== ref.model)
+      findings.push(
+        info(
+          'model_changed',
+          `The service now declares model “${declared.model ?? 'none'}”; the last healthy run (${state.healthy!.runId}) declared “${ref.model ?? 'none'}”.`,
+        ),
+      );
     const rest = (['voice', 'vad', 'maxOutputTokens', 'outputFormat'] as const).filter((k) => declared[k] !== ref[k]);
-    if (rest.length) findings.push(info('behaviour_changed', `The service's declared defaults changed since the last healthy run: ${rest.map((k) => `${k} ${ref[k] ?? 'none'} → ${declared[k] ?? 'none'}`).join(', ')}.`));
+    if (rest.length)
+      findings.push(
+        info(
+          'behaviour_changed',
+          `The service's declared defaults changed since the last healthy run: ${rest.map((k) => `${k} ${ref[k] ?? 'none'} → ${declared[k] ?? 'none'}`).join(', ')}.`,
+        ),
+      );
     state.announced = [...state.announced, keyOf(declared)].slice(-20);
   }
   if (healthy) {
     if (declared) state.healthy = { declared, runId: report.runId, at: report.times.startedAt };
     const now = Date.parse(report.times.startedAt);
-    state.samples = [...state.samples.filter((s) => now - Date.parse(s.at) < DAY_MS && s.at !== report.times.startedAt), behaviourSample(report)];
+    state.samples = [
+      ...state.samples.filter((s) => now - Date.parse(s.at) < DAY_MS && s.at !== report.times.startedAt),
+      behaviourSample(report),
+    ];
     const day = behaviourOf(state.samples);
     if (!state.reference && day.samples >= MIN_SAMPLES) state.reference = { ...day, at: report.times.startedAt };
     else if (state.reference && day.samples >= MIN_SAMPLES) {
       const moved = changes(state.reference, day);
       if (moved.length) {
-        findings.push(info('behaviour_changed', `Over the last day the service behaves differently from ${state.reference.at.slice(0, 16)}Z: ${moved.join(', ')}.`));
+        findings.push(
+          info(
+            'behaviour_changed',
+            `Over the last day the service behaves differently from ${state.reference.at.slice(0, 16)}Z: ${moved.join(', ')}.`,
+          ),
+        );
         state.reference = { ...day, at: report.times.startedAt };
       }
     }
@@ -124,8 +162,10 @@ export function nextFingerprint(prev: FingerprintState | undefined, report: Repo
 function changes(ref: Behaviour, day: Behaviour): string[] {
   const out: string[] = [];
   const rel = (a: number | null, b: number | null): number => (a && b ? Math.abs(b - a) / a : 0);
-  if (rel(ref.firstAudioP50Ms, day.firstAudioP50Ms) > DRIFT_LIMITS.firstAudio) out.push(`p50 time to first audio ${Math.round(ref.firstAudioP50Ms!)} → ${Math.round(day.firstAudioP50Ms!)} ms`);
-  if (rel(ref.charsPerSecondP50, day.charsPerSecondP50) > DRIFT_LIMITS.charsPerSecond) out.push(`speaking rate ${ref.charsPerSecondP50} → ${day.charsPerSecondP50} characters/s`);
+  if (rel(ref.firstAudioP50Ms, day.firstAudioP50Ms) > DRIFT_LIMITS.firstAudio)
+    out.push(`p50 time to first audio ${Math.round(ref.firstAudioP50Ms!)} → ${Math.round(day.firstAudioP50Ms!)} ms`);
+  if (rel(ref.charsPerSecondP50, day.charsPerSecondP50) > DRIFT_LIMITS.charsPerSecond)
+    out.push(`speaking rate ${ref.charsPerSecondP50} → ${day.charsPerSecondP50} characters/s`);
   return out;
 }
 

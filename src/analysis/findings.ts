@@ -72,7 +72,8 @@ export const FINDING_WORDS: Readonly<Record<FindingCode, FindingWords>> = {
   },
   server_error_event: {
     title: 'Server error event',
-    explanation: 'The service sent an `error` event. Its type, code and message are quoted verbatim; the event table has the full payload and its time.',
+    explanation:
+      'The service sent an `error` event. Its type, code and message are quoted verbatim; the event table has the full payload and its time.',
     plural: 'server error events',
     alert: 'server error event',
     alertDetail: 'turns',
@@ -95,7 +96,8 @@ export const FINDING_WORDS: Readonly<Record<FindingCode, FindingWords>> = {
   },
   no_audio: {
     title: 'No audio',
-    explanation: 'An audio answer was requested but no audio delta arrived for the turn, although the response went on (or ended) without it.',
+    explanation:
+      'An audio answer was requested but no audio delta arrived for the turn, although the response went on (or ended) without it.',
     plural: 'no audio',
     alert: 'no audio',
     alertDetail: 'turns',
@@ -111,7 +113,7 @@ export const FINDING_WORDS: Readonly<Record<FindingCode, FindingWords>> = {
   audio_truncated: {
     title: 'Audio cut short',
     explanation:
-      'The answer\'s audio ends before the answer does: the usage tokens or the transcript imply more speech than arrived, transcript text kept coming after the last audio delta, or audio arrived after its `.done` (lost by clients that stop at `.done`). The listener hears the answer stop mid-way; the transcript below marks what was never heard.',
+      "The answer's audio ends before the answer does: the usage tokens or the transcript imply more speech than arrived, transcript text kept coming after the last audio delta, or audio arrived after its `.done` (lost by clients that stop at `.done`). The listener hears the answer stop mid-way; the transcript below marks what was never heard.",
     plural: 'truncated audio',
     alert: 'audio cut short',
     alertDetail: 'turns',
@@ -142,14 +144,16 @@ export const FINDING_WORDS: Readonly<Record<FindingCode, FindingWords>> = {
   },
   slow_first_audio: {
     title: 'Slow first audio',
-    explanation: 'The first audio delta came later than the threshold after `response.create` (or the end of speech in VAD mode): the listener waits in silence before the answer starts.',
+    explanation:
+      'The first audio delta came later than the threshold after `response.create` (or the end of speech in VAD mode): the listener waits in silence before the answer starts.',
     plural: 'slow first audio',
     alert: 'slow first audio',
     alertDetail: 'first-audio',
   },
   expected_content_missing: {
     title: 'Expected content missing',
-    explanation: 'The transcript lacks words the prompt\'s answer must contain, e.g. the answer stopped early or answered something else.',
+    explanation:
+      "The transcript lacks words the prompt's answer must contain, e.g. the answer stopped early or answered something else.",
     plural: 'expected content missing',
     alert: 'answer missing expected words',
     alertDetail: 'turns',
@@ -165,7 +169,7 @@ export const FINDING_WORDS: Readonly<Record<FindingCode, FindingWords>> = {
   probe_stall: {
     title: 'The canary itself was blocked',
     explanation:
-      'The probe\'s own event loop was blocked (measured by its ticker) over the interval where audio seemed late. That part of the gap or underrun is the canary\'s doing, not the service\'s, so it does not fail the turn. Frequent ones mean the canary\'s host is overloaded.',
+      "The probe's own event loop was blocked (measured by its ticker) over the interval where audio seemed late. That part of the gap or underrun is the canary's doing, not the service's, so it does not fail the turn. Frequent ones mean the canary's host is overloaded.",
     plural: 'probe_stall',
     alert: "the canary's own event loop stalled",
     alertDetail: 'none',
@@ -173,7 +177,7 @@ export const FINDING_WORDS: Readonly<Record<FindingCode, FindingWords>> = {
   session_limit_exceeded: {
     title: 'Session limit exceeded',
     explanation:
-      'The service sent more than the canary\'s per-session cap (events, event-log bytes or audio bytes), so the probe stopped reading and ended the session to protect the rest of the round. The finding names the cap and the value that crossed it.',
+      "The service sent more than the canary's per-session cap (events, event-log bytes or audio bytes), so the probe stopped reading and ended the session to protect the rest of the round. The finding names the cap and the value that crossed it.",
     plural: 'session_limit_exceeded',
     alert: 'session limit exceeded',
     alertDetail: 'none',
@@ -212,7 +216,8 @@ export const FINDING_WORDS: Readonly<Record<FindingCode, FindingWords>> = {
   },
   media_loss: {
     title: 'Packet loss (RTP)',
-    explanation: 'RTP sequence numbers jumped: packets were lost on the way, and their audio is missing from what the listener heard (a hole on both timelines).',
+    explanation:
+      'RTP sequence numbers jumped: packets were lost on the way, and their audio is missing from what the listener heard (a hole on both timelines).',
     plural: 'packet loss',
     alert: 'packet loss',
     alertDetail: 'turns',
@@ -235,14 +240,16 @@ export const FINDING_WORDS: Readonly<Record<FindingCode, FindingWords>> = {
   },
   model_changed: {
     title: 'Model changed',
-    explanation: 'The model string in `session.created` differs from the last healthy run: the deployment (or the service behind it) moved to another model version. Reported once; compare behaviour before and after.',
+    explanation:
+      'The model string in `session.created` differs from the last healthy run: the deployment (or the service behind it) moved to another model version. Reported once; compare behaviour before and after.',
     plural: 'model_changed',
     alert: 'the deployment now runs another model',
     alertDetail: 'model',
   },
   behaviour_changed: {
     title: 'Behaviour changed',
-    explanation: 'The service declared other defaults (voice, VAD, output cap, audio format) than at the last healthy run, or its p50 time to first audio or speaking rate over the last day moved well away from the reference. Reported once per change.',
+    explanation:
+      'The service declared other defaults (voice, VAD, output cap, audio format) than at the last healthy run, or its p50 time to first audio or speaking rate over the last day moved well away from the reference. Reported once per change.',
     plural: 'behaviour_changed',
     alert: "the service's declared defaults or typical latency changed",
     alertDetail: 'none',

@@ -39,14 +39,19 @@ export function learnRates(
   history: DetectionHistory | undefined,
   target: string,
   promptId: string | null,
-  config: Pick<DetectionConfig, 'speechCharsPerSecond' | 'audioTokensPerSecond' | 'historyMinSamples'> & Partial<Pick<DetectionConfig, 'audioTokenOverheadPerItem'>>,
+  config: Pick<DetectionConfig, 'speechCharsPerSecond' | 'audioTokensPerSecond' | 'historyMinSamples'> &
+    Partial<Pick<DetectionConfig, 'audioTokenOverheadPerItem'>>,
 ): Rates {
   const samples = history && (history.target === undefined || history.target === target) ? history.samples : [];
   const usable = samples.filter((s) => s.audioMs >= MIN_SAMPLE_AUDIO_MS);
-  const chars = (s: HistorySample): number | undefined => (s.transcriptChars >= MIN_SAMPLE_CHARS ? (s.transcriptChars * 1000) / s.audioMs : undefined);
+  const chars = (s: HistorySample): number | undefined =>
+    s.transcriptChars >= MIN_SAMPLE_CHARS ? (s.transcriptChars * 1000) / s.audioMs : undefined;
   // The same per-item overhead the coverage subtracts (one item per sample: most answers have one).
   const overhead = config.audioTokenOverheadPerItem ?? 0;
-  const tokens = (s: HistorySample): number | undefined => (s.outputAudioTokens && s.outputAudioTokens > overhead ? ((s.outputAudioTokens - overhead) * 1000) / s.audioMs : undefined);
+  const tokens = (s: HistorySample): number | undefined =>
+    s.outputAudioTokens && s.outputAudioTokens > overhead
+      ? ((s.outputAudioTokens - overhead) * 1000) / s.audioMs
+      : undefined;
   return {
     charsPerSecond: learn(usable, promptId, chars, config.speechCharsPerSecond, config.historyMinSamples),
     audioTokensPerSecond: learn(usable, promptId, tokens, config.audioTokensPerSecond, config.historyMinSamples),
@@ -60,7 +65,8 @@ function learn(
   fallback: number,
   minSamples: number,
 ): Rate {
-  const rates = (list: HistorySample[]): number[] => list.map(rateOf).filter((r): r is number => r !== undefined && r > 0);
+  const rates = (list: HistorySample[]): number[] =>
+    list.map(rateOf).filter((r): r is number => r !== undefined && r > 0);
   const forPrompt = promptId === null ? [] : rates(samples.filter((s) => s.promptId === promptId));
   if (forPrompt.length >= minSamples) return { value: round3(median(forPrompt)), source: 'learned-prompt' };
   const all = rates(samples);
@@ -107,7 +113,12 @@ type ReportTurnLike = ReportLike['turns'][number];
  */
 export function historySamples(report: ReportLike): HistorySample[] {
   return report.turns
-    .filter((t) => t.metrics !== null && t.metrics.audio.totalMs > 0 && (t.verdict === 'pass' || failsOnDefaultUsageAlone(t, report.detection?.config)))
+    .filter(
+      (t) =>
+        t.metrics !== null &&
+        t.metrics.audio.totalMs > 0 &&
+        (t.verdict === 'pass' || failsOnDefaultUsageAlone(t, report.detection?.config)),
+    )
     .map((t) => ({
       promptId: t.promptId,
       audioMs: t.metrics!.audio.totalMs,
@@ -118,7 +129,8 @@ export function historySamples(report: ReportLike): HistorySample[] {
 
 function failsOnDefaultUsageAlone(t: ReportTurnLike, config: SampleRules | undefined): boolean {
   const c = t.metrics?.coverage;
-  if (!config || !c || c.audioTokensSource !== 'default' || (t.metrics?.terminal?.deltasAfterAudioDone ?? 1) > 0) return false;
+  if (!config || !c || c.audioTokensSource !== 'default' || (t.metrics?.terminal?.deltasAfterAudioDone ?? 1) > 0)
+    return false;
   const failing = (t.findings ?? []).filter((f) => f.severity === 'critical' || f.severity === 'major');
   return (
     failing.length > 0 &&

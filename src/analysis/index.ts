@@ -18,8 +18,23 @@ import { buildTurnViews, type TurnView } from './turnView.js';
 import { runVerdict, turnVerdict } from './verdict.js';
 
 export { DEFAULT_DETECTION_CONFIG, resolveConfig, type DetectionConfig } from './config.js';
-export { FINDING_CODES, SEVERITIES, findingCodes, isFailingSeverity, type Finding, type FindingCode, type Severity, type Verdict } from './findings.js';
-export { historySamples, learnRates, type DetectionHistory, type HistorySample, type TargetHistory } from './history.js';
+export {
+  FINDING_CODES,
+  SEVERITIES,
+  findingCodes,
+  isFailingSeverity,
+  type Finding,
+  type FindingCode,
+  type Severity,
+  type Verdict,
+} from './findings.js';
+export {
+  historySamples,
+  learnRates,
+  type DetectionHistory,
+  type HistorySample,
+  type TargetHistory,
+} from './history.js';
 export type * from './metrics.js';
 export { runCategory } from './category.js';
 export { FATAL_SESSION_ERROR_CODES, REFUSAL_CLOSE_CODES } from './refusal.js';
@@ -29,7 +44,11 @@ export { FATAL_SESSION_ERROR_CODES, REFUSAL_CLOSE_CODES } from './refusal.js';
  * @param config overrides of {@link DEFAULT_DETECTION_CONFIG}
  * @param history the target's healthy past turns, to learn its speaking rate and usage ratio
  */
-export function analyzeTrace(input: Trace, config: Partial<DetectionConfig> = {}, history?: DetectionHistory): RunAnalysis {
+export function analyzeTrace(
+  input: Trace,
+  config: Partial<DetectionConfig> = {},
+  history?: DetectionHistory,
+): RunAnalysis {
   const trace = sanitizeTrace(input);
   const cfg = resolveConfig(config);
   if (isWebRtcTrace(trace)) return analyzeWebRtc(trace, cfg, (heard) => analyzeTrace(heard, config, history));
@@ -37,7 +56,16 @@ export function analyzeTrace(input: Trace, config: Partial<DetectionConfig> = {}
   const close = trace.entries.find((e): e is CloseEntry => e.kind === 'close');
   const connection = connectionMetrics(trace);
   const runFound = RUN_DETECTORS.flatMap((d) => d.detect({ trace, views, connection, close, config: cfg }));
-  const turns = views.map((view) => analyzeTurn(trace, view, cfg, history, close, runFound.filter((f) => f.turn === view.turn)));
+  const turns = views.map((view) =>
+    analyzeTurn(
+      trace,
+      view,
+      cfg,
+      history,
+      close,
+      runFound.filter((f) => f.turn === view.turn),
+    ),
+  );
   const findings = sortFindings(runFound.filter((f) => f.turn === null));
   return { turns, findings, verdict: runVerdict(turns, findings), connection, config: cfg };
 }

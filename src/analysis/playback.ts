@@ -25,7 +25,12 @@ export function modelPlayback(deltas: readonly AudioDelta[], jitterBufferMs: num
     const d = deltas[i]!;
     const durationMs = d.audio.bytes / BYTES_PER_MS;
     if (d.t > playedUntil + 1e-6) {
-      underruns.push({ atMs: ms1(d.audio.offset / BYTES_PER_MS), traceMs: ms1(playedUntil), durationMs: ms1(d.t - playedUntil), delta: i });
+      underruns.push({
+        atMs: ms1(d.audio.offset / BYTES_PER_MS),
+        traceMs: ms1(playedUntil),
+        durationMs: ms1(d.t - playedUntil),
+        delta: i,
+      });
       playedUntil = d.t + durationMs;
     } else {
       playedUntil += durationMs;

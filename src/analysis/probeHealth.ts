@@ -43,7 +43,8 @@ export function stallsWithin(stalls: readonly BlockedInterval[], from: number, t
 /** WebSocket pings (or pongs) the server sent within (from, to]. */
 export function serverKeepalivesWithin(entries: readonly TraceEntry[], from: number, to: number): number {
   let n = 0;
-  for (const e of entries) if ((e.kind === 'ping' || e.kind === 'pong') && e.from === 'server' && e.t > from && e.t <= to) n++;
+  for (const e of entries)
+    if ((e.kind === 'ping' || e.kind === 'pong') && e.from === 'server' && e.t > from && e.t <= to) n++;
   return n;
 }
 
@@ -62,7 +63,8 @@ export function probeMetrics(trace: Trace, view: TurnView, stalls: readonly Bloc
   const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? ms1(x) : null);
   const within = stallsWithin(stalls, view.fromMs, view.toMs);
   return {
-    loopDelay: loop?.kind === 'loop-delay' ? { p50Ms: num(loop.p50Ms), p99Ms: num(loop.p99Ms), maxMs: num(loop.maxMs) } : null,
+    loopDelay:
+      loop?.kind === 'loop-delay' ? { p50Ms: num(loop.p50Ms), p99Ms: num(loop.p99Ms), maxMs: num(loop.maxMs) } : null,
     stalls: within.map((s) => ({ traceMs: ms1(s.toMs), durationMs: ms1(s.durationMs) })),
     serverPings: serverKeepalivesWithin(trace.entries, view.fromMs, view.toMs),
   };

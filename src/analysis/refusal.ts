@@ -58,9 +58,13 @@ export function refusalAfterUpgrade(trace: Trace): Refusal | undefined {
   const who = serviceName(trace.meta.target.flavour);
   if (fatal || refusedByClose) {
     const err = fatal ?? errors[errors.length - 1];
-    const code = (err && (strAt(err.event, 'error', 'code') ?? strAt(err.event, 'error', 'type'))) || (close?.reason ? close.reason : `close ${close?.code ?? '?'}`);
+    const code =
+      (err && (strAt(err.event, 'error', 'code') ?? strAt(err.event, 'error', 'type'))) ||
+      (close?.reason ? close.reason : `close ${close?.code ?? '?'}`);
     const text = err ? strAt(err.event, 'error', 'message') : undefined;
-    const closed = close ? ` The service closed with ${close.code}${close.reason ? ` ${quote(clip(maskKeys(close.reason), 80))}` : ''}.` : '';
+    const closed = close
+      ? ` The service closed with ${close.code}${close.reason ? ` ${quote(clip(maskKeys(close.reason), 80))}` : ''}.`
+      : '';
     return {
       t: err?.t ?? close!.t,
       error: err,
@@ -68,7 +72,9 @@ export function refusalAfterUpgrade(trace: Trace): Refusal | undefined {
     };
   }
   if (created) return undefined;
-  const broken = trace.entries.find((e): e is SocketErrorEntry => e.kind === 'socket-error' && (e.errorClass === 'protocol' || e.errorClass === 'auth'));
+  const broken = trace.entries.find(
+    (e): e is SocketErrorEntry => e.kind === 'socket-error' && (e.errorClass === 'protocol' || e.errorClass === 'auth'),
+  );
   if (broken) {
     return {
       t: broken.t,

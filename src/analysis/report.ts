@@ -137,7 +137,11 @@ export function buildReport(input: Trace, analysis: RunAnalysis, extras: ReportE
       region: meta.target.region ?? null,
       ...(meta.target.transport === 'webrtc' ? { transport: meta.target.transport } : {}),
     },
-    times: { startedAt: meta.startedAt, endedAt: Number.isFinite(end.getTime()) ? end.toISOString() : meta.startedAt, durationMs },
+    times: {
+      startedAt: meta.startedAt,
+      endedAt: Number.isFinite(end.getTime()) ? end.toISOString() : meta.startedAt,
+      durationMs,
+    },
     options: {
       turns: meta.options.turns,
       turnDetection: meta.options.turnDetection,
@@ -172,18 +176,23 @@ export function buildReport(input: Trace, analysis: RunAnalysis, extras: ReportE
   return report;
 }
 
-const REQUEST_ID_HEADER = /request-?id|correlation|trace|^apim-|^x-ms-|^openai-|^x-azure-ref|^x-envoy-upstream-service-time$|^cf-ray$/i;
+const REQUEST_ID_HEADER =
+  /request-?id|correlation|trace|^apim-|^x-ms-|^openai-|^x-azure-ref|^x-envoy-upstream-service-time$|^cf-ray$/i;
 const CLIENT_REQUEST_ID_HEADER = /client-request-id|^x-request-id$|correlation|traceparent/i;
 
 function correlation(trace: Trace, analysis: RunAnalysis): ReportCorrelation {
   const requestIds: Record<string, string> = {};
   const request = trace.entries.find((e): e is UpgradeRequestEntry => e.kind === 'upgrade-request');
-  for (const [k, v] of Object.entries(request?.headers ?? {})) if (CLIENT_REQUEST_ID_HEADER.test(k)) requestIds[k.toLowerCase()] = String(v);
+  for (const [k, v] of Object.entries(request?.headers ?? {}))
+    if (CLIENT_REQUEST_ID_HEADER.test(k)) requestIds[k.toLowerCase()] = String(v);
   const response = trace.entries.find((e): e is UpgradeResponseEntry => e.kind === 'upgrade-response');
-  for (const [k, v] of Object.entries(response?.headers ?? {})) if (REQUEST_ID_HEADER.test(k)) requestIds[k.toLowerCase()] = String(v);
+  for (const [k, v] of Object.entries(response?.headers ?? {}))
+    if (REQUEST_ID_HEADER.test(k)) requestIds[k.toLowerCase()] = String(v);
   // WebRTC: the ids of the call request (the SDP offer), and the call id the service gave it
   const call = trace.entries.find((e) => e.kind === 'http-exchange' && e.stage === 'call');
-  if (call?.kind === 'http-exchange') for (const [k, v] of Object.entries(call.headers)) if (REQUEST_ID_HEADER.test(k)) requestIds[k.toLowerCase()] = String(v);
+  if (call?.kind === 'http-exchange')
+    for (const [k, v] of Object.entries(call.headers))
+      if (REQUEST_ID_HEADER.test(k)) requestIds[k.toLowerCase()] = String(v);
   const callId = trace.entries.find((e) => e.kind === 'webrtc-call');
 
   let sessionId: string | null = null;
@@ -202,7 +211,11 @@ function correlation(trace: Trace, analysis: RunAnalysis): ReportCorrelation {
     if (item) items.add(item);
   }
   return {
-    sessionId, conversationIds: [...conversations], responseIds: [...responses], itemIds: [...items], requestIds,
+    sessionId,
+    conversationIds: [...conversations],
+    responseIds: [...responses],
+    itemIds: [...items],
+    requestIds,
     ...(callId?.kind === 'webrtc-call' ? { callId: callId.callId } : {}),
   };
 }

@@ -25,7 +25,9 @@ export interface ReportSummary {
 /** The summary of an analysis. */
 export function reportSummary(analysis: RunAnalysis): ReportSummary {
   const all: Finding[] = [...analysis.findings, ...analysis.turns.flatMap((t) => t.findings)];
-  const worst = all.filter((f) => isFailingSeverity(f.severity)).sort((a, b) => findingRank(a) - findingRank(b) || (a.turn ?? 0) - (b.turn ?? 0))[0];
+  const worst = all
+    .filter((f) => isFailingSeverity(f.severity))
+    .sort((a, b) => findingRank(a) - findingRank(b) || (a.turn ?? 0) - (b.turn ?? 0))[0];
   const metrics = analysis.turns.flatMap((t) => (t.metrics ? [t.metrics] : []));
   const coverage = metrics
     .filter((m) => m.audio.bytes > 0)

@@ -15,7 +15,8 @@ const optStr = (v: unknown): string | undefined => (typeof v === 'string' ? v : 
 const num = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
 const count = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const int = (v: unknown, fallback: number): number => (count(v) ? (v as number) : fallback);
-const oneOf = <T extends string>(v: unknown, allowed: readonly T[], fallback: T): T => (allowed.includes(v as T) ? (v as T) : fallback);
+const oneOf = <T extends string>(v: unknown, allowed: readonly T[], fallback: T): T =>
+  allowed.includes(v as T) ? (v as T) : fallback;
 
 const OUTCOMES = ['response-done', 'timeout', 'closed', 'skipped'] as const;
 
@@ -28,7 +29,8 @@ function headers(v: unknown): Record<string, string> {
 
 /** One entry, coerced; undefined when it cannot be an entry at all. */
 function entry(raw: unknown): TraceEntry | undefined {
-  if (!isObj(raw) || typeof raw.kind !== 'string' || typeof raw.t !== 'number' || !Number.isFinite(raw.t)) return undefined;
+  if (!isObj(raw) || typeof raw.kind !== 'string' || typeof raw.t !== 'number' || !Number.isFinite(raw.t))
+    return undefined;
   const e: Loose = { ...raw, turn: int(raw.turn, 0) };
   switch (raw.kind) {
     case 'recv': {
@@ -38,7 +40,8 @@ function entry(raw: unknown): TraceEntry | undefined {
       e.event = isObj(raw.event) ? raw.event : {};
       for (const k of ['responseId', 'itemId'] as const) if (typeof raw[k] !== 'string') delete e[k];
       const a = raw.audio;
-      if (isObj(a) && count(a.offset) && count(a.bytes)) e.audio = { offset: a.offset, bytes: a.bytes, responseId: optStr(a.responseId), itemId: optStr(a.itemId) };
+      if (isObj(a) && count(a.offset) && count(a.bytes))
+        e.audio = { offset: a.offset, bytes: a.bytes, responseId: optStr(a.responseId), itemId: optStr(a.itemId) };
       else delete e.audio;
       break;
     }
@@ -105,14 +108,25 @@ function meta(raw: TraceMeta): TraceMeta {
   const m: Loose = isObj(raw) ? raw : {};
   const prompts: TracePrompt[] = (Array.isArray(m.prompts) ? m.prompts : []).flatMap((p: unknown) =>
     isObj(p) && typeof p.turn === 'number' && Number.isFinite(p.turn)
-      ? [{ ...(p as unknown as TracePrompt), id: str(p.id), text: optStr(p.text), expect: Array.isArray(p.expect) ? p.expect.filter((x): x is string => typeof x === 'string') : [] }]
+      ? [
+          {
+            ...(p as unknown as TracePrompt),
+            id: str(p.id),
+            text: optStr(p.text),
+            expect: Array.isArray(p.expect) ? p.expect.filter((x): x is string => typeof x === 'string') : [],
+          },
+        ]
       : [],
   );
   const options = isObj(m.options) ? m.options : {};
   const target = isObj(m.target) ? m.target : {};
   return {
     ...(m as unknown as TraceMeta),
-    target: { ...(target as unknown as TraceMeta['target']), name: str(target.name), flavour: str(target.flavour, 'openai-ga') as TraceMeta['target']['flavour'] },
+    target: {
+      ...(target as unknown as TraceMeta['target']),
+      name: str(target.name),
+      flavour: str(target.flavour, 'openai-ga') as TraceMeta['target']['flavour'],
+    },
     options: {
       ...(options as unknown as TraceMeta['options']),
       modality: options.modality === 'text' ? 'text' : 'audio',

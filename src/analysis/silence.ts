@@ -10,11 +10,22 @@ import type { SilenceMetrics, SilentRun } from './metrics.js';
 import { SAMPLES_PER_MS, powerOfDbfs, windowEnergy, type WindowEnergy } from './pcm.js';
 
 /** Silence analysis of PCM16LE 24 kHz mono audio. */
-export function analyzeSilence(pcm: Uint8Array, config: Pick<DetectionConfig, 'frameMs' | 'silenceDbfs' | 'minSilentGapMs'>): SilenceMetrics {
+export function analyzeSilence(
+  pcm: Uint8Array,
+  config: Pick<DetectionConfig, 'frameMs' | 'silenceDbfs' | 'minSilentGapMs'>,
+): SilenceMetrics {
   const energy = windowEnergy(pcm);
   const base = { thresholdDbfs: config.silenceDbfs, frameMs: config.frameMs };
   const runs = silentRuns(energy, config.frameMs, powerOfDbfs(config.silenceDbfs));
-  if (!runs) return { ...base, speechStartMs: null, speechEndMs: null, trailingSilenceMs: null, gaps: [], longestSilentRunMs: 0 };
+  if (!runs)
+    return {
+      ...base,
+      speechStartMs: null,
+      speechEndMs: null,
+      trailingSilenceMs: null,
+      gaps: [],
+      longestSilentRunMs: 0,
+    };
   return {
     ...base,
     speechStartMs: ms1(runs.speechStart),

@@ -15,7 +15,10 @@ export function summarizeReport(report: Report): string {
   const where = [t.flavour, t.host, t.deployment, t.region].filter((x): x is string => !!x).join(', ');
   const notRun = report.turns.filter((x) => x.verdict === 'error').length;
   // turns that could not run are said as such, not counted as "0 failing"
-  const counts = notRun === report.turns.length && notRun > 0 ? `${notRun} turn(s), none could run` : `${report.summary.turns} turn(s), ${report.summary.failingTurns} failing${notRun ? `, ${notRun} could not run` : ''}`;
+  const counts =
+    notRun === report.turns.length && notRun > 0
+      ? `${notRun} turn(s), none could run`
+      : `${report.summary.turns} turn(s), ${report.summary.failingTurns} failing${notRun ? `, ${notRun} could not run` : ''}`;
   const lines = [
     `${report.verdict.toUpperCase()}  ${t.name} (${where})  ${counts}` +
       (report.correlation.sessionId ? `  session ${report.correlation.sessionId}` : ''),

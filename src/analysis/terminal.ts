@@ -5,7 +5,14 @@
 import { BYTES_PER_MS } from '../audio/wav.js';
 import type { RecvEntry } from '../trace/trace.js';
 import { ms1, objAt, strAt } from './fields.js';
-import type { IgnoredUsage, ItemTerminal, ResponseTerminal, StatusDetails, TerminalMetrics, UsageMetrics } from './metrics.js';
+import type {
+  IgnoredUsage,
+  ItemTerminal,
+  ResponseTerminal,
+  StatusDetails,
+  TerminalMetrics,
+  UsageMetrics,
+} from './metrics.js';
 import type { ItemView, ResponseView } from './turnView.js';
 
 /** `response.status_details`, flattened. */
@@ -98,7 +105,12 @@ export function usageMetrics(responses: readonly ResponseView[]): UsageMetrics {
   return { outputAudioTokens: audioBad ? null : audio, outputTextTokens: textBad ? null : text, ignored };
 }
 
-function plausibleCount(details: Record<string, unknown>, field: string, r: ResponseView, ignored: IgnoredUsage[]): number | 'bad' | undefined {
+function plausibleCount(
+  details: Record<string, unknown>,
+  field: string,
+  r: ResponseView,
+  ignored: IgnoredUsage[],
+): number | 'bad' | undefined {
   const v = details[field];
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_PLAUSIBLE_TOKENS) return v;

@@ -26,7 +26,12 @@ function joinItems(deltas: readonly TextDelta[], done: readonly TextDelta[]): st
   return order
     .map((itemId) => {
       const final = done.find((d) => d.itemId === itemId && d.text.trim() !== '');
-      return final ? final.text : deltas.filter((d) => d.itemId === itemId).map((d) => d.text).join('');
+      return final
+        ? final.text
+        : deltas
+            .filter((d) => d.itemId === itemId)
+            .map((d) => d.text)
+            .join('');
     })
     .join(' ');
 }
@@ -37,7 +42,10 @@ export function trailingTranscriptChars(responses: readonly ResponseView[]): num
   for (const r of responses) {
     const last = r.deltas[r.deltas.length - 1];
     if (!last) continue;
-    const after = r.transcriptDeltas.filter((d) => d.t > last.t).map((d) => d.text).join('');
+    const after = r.transcriptDeltas
+      .filter((d) => d.t > last.t)
+      .map((d) => d.text)
+      .join('');
     chars += normalizeText(after).length;
   }
   return chars;
@@ -48,7 +56,11 @@ export function trailingTranscriptChars(responses: readonly ResponseView[]): num
  * output audio: after the first delta that starts at or beyond that position. Text the service sent while the audio
  * it sent beside it was already past that point (e.g. silent).
  */
-export function transcriptCharsAfterPosition(responses: readonly ResponseView[], deltas: readonly AudioDelta[], positionMs: number): number {
+export function transcriptCharsAfterPosition(
+  responses: readonly ResponseView[],
+  deltas: readonly AudioDelta[],
+  positionMs: number,
+): number {
   let bytes = 0;
   let passedAt: number | undefined;
   for (const d of deltas) {
@@ -59,6 +71,9 @@ export function transcriptCharsAfterPosition(responses: readonly ResponseView[],
     bytes += d.audio.bytes;
   }
   if (passedAt === undefined) return 0;
-  const after = responses.flatMap((r) => r.transcriptDeltas.filter((d) => d.t > passedAt!)).map((d) => d.text).join('');
+  const after = responses
+    .flatMap((r) => r.transcriptDeltas.filter((d) => d.t > passedAt!))
+    .map((d) => d.text)
+    .join('');
   return normalizeText(after).length;
 }

@@ -22,7 +22,13 @@ import { trailingTranscriptChars, transcriptMetrics } from './transcript.js';
 import type { TurnView } from './turnView.js';
 
 /** Everything measured about one turn. */
-export function measureTurn(trace: Trace, view: TurnView, config: DetectionConfig, rates: Rates, close: CloseEntry | undefined): TurnMetrics {
+export function measureTurn(
+  trace: Trace,
+  view: TurnView,
+  config: DetectionConfig,
+  rates: Rates,
+  close: CloseEntry | undefined,
+): TurnMetrics {
   const bytes = view.deltas.reduce((s, d) => s + d.audio.bytes, 0);
   const audioMs = bytes / BYTES_PER_MS;
   const transcript = transcriptMetrics(view.responses);
@@ -62,6 +68,8 @@ export function measureTurn(trace: Trace, view: TurnView, config: DetectionConfi
 }
 
 function playbackMetrics(view: TurnView, jitterBufferMs: number): PlaybackMetrics {
-  const underruns = view.responses.flatMap((r) => modelPlayback(r.deltas, jitterBufferMs)).map(({ delta: _delta, ...u }) => u);
+  const underruns = view.responses
+    .flatMap((r) => modelPlayback(r.deltas, jitterBufferMs))
+    .map(({ delta: _delta, ...u }) => u);
   return { jitterBufferMs, underruns, totalUnderrunMs: ms1(underruns.reduce((s, u) => s + u.durationMs, 0)) };
 }

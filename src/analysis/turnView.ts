@@ -77,7 +77,13 @@ export function buildTurnViews(trace: Trace): TurnView[] {
     .map((turn) => buildTurnView(trace, turn, byTurn.get(turn) ?? [], close?.t, lastT));
 }
 
-function buildTurnView(trace: Trace, turn: number, entries: TraceEntry[], closeAt: number | undefined, lastT: number): TurnView {
+function buildTurnView(
+  trace: Trace,
+  turn: number,
+  entries: TraceEntry[],
+  closeAt: number | undefined,
+  lastT: number,
+): TurnView {
   const start = entries.find((e): e is TurnStartEntry => e.kind === 'turn-start');
   const end = entries.find((e): e is TurnEndEntry => e.kind === 'turn-end');
   const fromMs = start?.t ?? entries[0]?.t ?? lastT;
@@ -87,7 +93,9 @@ function buildTurnView(trace: Trace, turn: number, entries: TraceEntry[], closeA
   const turnTimeout = entries.find((e) => e.kind === 'timeout' && e.scope === 'turn')?.t;
   const giveUp = [turnTimeout, closeAt, end?.t].filter((t): t is number => t !== undefined);
   for (const r of responses) {
-    const stops = [r.done?.t, r.cancelByProbeAt, ...giveUp.filter((t) => t >= r.openStart)].filter((t): t is number => t !== undefined);
+    const stops = [r.done?.t, r.cancelByProbeAt, ...giveUp.filter((t) => t >= r.openStart)].filter(
+      (t): t is number => t !== undefined,
+    );
     r.openEnd = stops.length ? Math.min(...stops) : Math.max(toMs, lastEventAt(r));
   }
   return {
@@ -105,7 +113,11 @@ function buildTurnView(trace: Trace, turn: number, entries: TraceEntry[], closeA
 }
 
 function lastEventAt(r: ResponseView): number {
-  return Math.max(r.openStart, r.deltas[r.deltas.length - 1]?.t ?? 0, r.transcriptDeltas[r.transcriptDeltas.length - 1]?.t ?? 0);
+  return Math.max(
+    r.openStart,
+    r.deltas[r.deltas.length - 1]?.t ?? 0,
+    r.transcriptDeltas[r.transcriptDeltas.length - 1]?.t ?? 0,
+  );
 }
 
 function groupResponses(entries: TraceEntry[]): ResponseView[] {
@@ -167,7 +179,15 @@ function groupResponses(entries: TraceEntry[]): ResponseView[] {
 
 /** An audio ref with usable numbers (a hostile or hand-edited trace may hold anything). */
 function isAudioRef(a: AudioRef | undefined): a is AudioRef {
-  return a !== undefined && a !== null && typeof a === 'object' && Number.isSafeInteger(a.offset) && Number.isSafeInteger(a.bytes) && a.offset >= 0 && a.bytes >= 0;
+  return (
+    a !== undefined &&
+    a !== null &&
+    typeof a === 'object' &&
+    Number.isSafeInteger(a.offset) &&
+    Number.isSafeInteger(a.bytes) &&
+    a.offset >= 0 &&
+    a.bytes >= 0
+  );
 }
 
 function newResponse(id: string | undefined, t: number, requestedAt: number | undefined): ResponseView {
@@ -203,6 +223,7 @@ function addText(r: ResponseView, e: RecvEntry): void {
   const itemId = itemIdOf(e);
   if (e.type === EV.transcriptDelta) r.transcriptDeltas.push({ t: e.t, itemId, text: strAt(e.event, 'delta') ?? '' });
   else if (e.type === EV.textDelta) r.textDeltas.push({ t: e.t, itemId, text: strAt(e.event, 'delta') ?? '' });
-  else if (e.type === EV.transcriptDone) r.transcriptDone.push({ t: e.t, itemId, text: strAt(e.event, 'transcript') ?? '' });
+  else if (e.type === EV.transcriptDone)
+    r.transcriptDone.push({ t: e.t, itemId, text: strAt(e.event, 'transcript') ?? '' });
   else r.textDone.push({ t: e.t, itemId, text: strAt(e.event, 'text') ?? '' });
 }

@@ -68,7 +68,12 @@ export function parseWav(buf: Buffer, source = 'WAV'): WavInfo {
       if (size < 16) throw new InputError(source, 'has a truncated fmt chunk');
       let format = buf.readUInt16LE(body);
       if (format === WAVE_FORMAT_EXTENSIBLE && size >= 26) format = buf.readUInt16LE(body + 24);
-      fmt = { format, channels: buf.readUInt16LE(body + 2), sampleRate: buf.readUInt32LE(body + 4), bitsPerSample: buf.readUInt16LE(body + 14) };
+      fmt = {
+        format,
+        channels: buf.readUInt16LE(body + 2),
+        sampleRate: buf.readUInt32LE(body + 4),
+        bitsPerSample: buf.readUInt16LE(body + 14),
+      };
     } else if (id === 'data') {
       if (!fmt) throw new InputError(source, 'has a data chunk before its fmt chunk');
       const end = Math.min(body + size, buf.length);
@@ -82,12 +87,17 @@ export function parseWav(buf: Buffer, source = 'WAV'): WavInfo {
 /** Reads a WAV as PCM16 / 24 kHz / mono bytes, converting other PCM layouts. */
 export function wavToPcm16(buf: Buffer, source = 'WAV'): Buffer {
   const w = parseWav(buf, source);
-  if (w.format === WAVE_FORMAT_PCM && w.channels === 1 && w.sampleRate === SAMPLE_RATE && w.bitsPerSample === 16) return Buffer.from(w.data);
+  if (w.format === WAVE_FORMAT_PCM && w.channels === 1 && w.sampleRate === SAMPLE_RATE && w.bitsPerSample === 16)
+    return Buffer.from(w.data);
   if (w.format !== WAVE_FORMAT_PCM && w.format !== WAVE_FORMAT_FLOAT) {
-    throw new InputError(source, `uses WAV format code ${w.format}; only PCM integer or float samples can be converted`);
+    throw new InputError(
+      source,
+      `uses WAV format code ${w.format}; only PCM integer or float samples can be converted`,
+    );
   }
   if (w.channels < 1) throw new InputError(source, 'declares zero channels');
-  if (w.sampleRate < 8000 || w.sampleRate > 192_000) throw new InputError(source, `has an unsupported sample rate of ${w.sampleRate} Hz`);
+  if (w.sampleRate < 8000 || w.sampleRate > 192_000)
+    throw new InputError(source, `has an unsupported sample rate of ${w.sampleRate} Hz`);
   const mono = toMonoFloat(w, source);
   return floatToPcm16(resample(mono, w.sampleRate, SAMPLE_RATE));
 }

@@ -45,12 +45,15 @@ export function closestFlag(typed: string, known: readonly string[]): string | u
 
 /** Levenshtein distance (insertions, deletions, substitutions; an adjacent swap counts as one). */
 export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
     }
   }
   return d[a.length]![b.length]!;
@@ -61,19 +64,24 @@ export function noPositionals(positionals: readonly string[]): void {
   const first = positionals[0];
   if (first === undefined) return;
   const shown = looksLikeSecret(first) ? 'a value that looks like a secret (not shown)' : `"${first.slice(0, 80)}"`;
-  throw new UsageError('arguments', `unexpected argument ${shown}${positionals.length > 1 ? ` and ${positionals.length - 1} more` : ''}; flags start with -- (see --help)`);
+  throw new UsageError(
+    'arguments',
+    `unexpected argument ${shown}${positionals.length > 1 ? ` and ${positionals.length - 1} more` : ''}; flags start with -- (see --help)`,
+  );
 }
 
 /** A whole number from a flag, with a clear error. */
 export function intFlag(name: string, raw: string | undefined, fallback: number, min = 0): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name}`, `expects a whole number ≥ ${min}, got "${raw}"`);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`--${name}`, `expects a whole number ≥ ${min}, got "${raw}"`);
   return n;
 }
 
 export function oneOf<T extends string>(name: string, raw: string | undefined, allowed: readonly T[], fallback: T): T {
   if (raw === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) throw new UsageError(`--${name}`, `expects one of ${allowed.join(', ')}, got "${raw}"`);
+  if (!(allowed as readonly string[]).includes(raw))
+    throw new UsageError(`--${name}`, `expects one of ${allowed.join(', ')}, got "${raw}"`);
   return raw as T;
 }

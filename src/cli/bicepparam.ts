@@ -47,7 +47,11 @@ function stripComments(text: string): string {
 }
 
 class Parser {
-  constructor(private readonly s: string, private i: number, private readonly where: string) {}
+  constructor(
+    private readonly s: string,
+    private i: number,
+    private readonly where: string,
+  ) {}
 
   /** A literal, or undefined when the value is an expression. */
   value(): BicepValue | undefined {
@@ -64,7 +68,8 @@ class Parser {
 
   private need(): BicepValue {
     const v = this.value();
-    if (v === undefined) throw new InputError(this.where, `has a value that is not a literal near "${this.s.slice(this.i, this.i + 30)}"`);
+    if (v === undefined)
+      throw new InputError(this.where, `has a value that is not a literal near "${this.s.slice(this.i, this.i + 30)}"`);
     return v;
   }
 
@@ -86,7 +91,7 @@ class Parser {
     this.i++;
     for (;;) {
       this.sep();
-      if (this.s[this.i] === ']') return void this.i++, out;
+      if (this.s[this.i] === ']') return (void this.i++, out);
       if (this.i >= this.s.length) throw new InputError(this.where, 'has an unterminated array');
       out.push(this.need());
     }
@@ -97,10 +102,14 @@ class Parser {
     this.i++;
     for (;;) {
       this.sep();
-      if (this.s[this.i] === '}') return void this.i++, out;
+      if (this.s[this.i] === '}') return (void this.i++, out);
       const quoted = this.s[this.i] === "'";
       const key = quoted ? this.str() : /^[A-Za-z_][\w]*/.exec(this.s.slice(this.i))?.[0];
-      if (!key) throw new InputError(this.where, `has an object key that is not a name near "${this.s.slice(this.i, this.i + 30)}"`);
+      if (!key)
+        throw new InputError(
+          this.where,
+          `has an object key that is not a name near "${this.s.slice(this.i, this.i + 30)}"`,
+        );
       if (!quoted) this.i += key.length;
       this.ws();
       if (this.s[this.i++] !== ':') throw new InputError(this.where, `expects ":" after "${key}"`);

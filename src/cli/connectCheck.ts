@@ -19,7 +19,13 @@ export async function connectCheck(target: ProbeTarget, timeoutMs: number, insec
   const started = Date.now();
   return new Promise<ConnectCheck>((resolve) => {
     let settled = false;
-    const ws = new WebSocket(target.endpoint.url, { headers, handshakeTimeout: timeoutMs, perMessageDeflate: false, rejectUnauthorized: !insecureTls, maxPayload: 16 * 1024 * 1024 });
+    const ws = new WebSocket(target.endpoint.url, {
+      headers,
+      handshakeTimeout: timeoutMs,
+      perMessageDeflate: false,
+      rejectUnauthorized: !insecureTls,
+      maxPayload: 16 * 1024 * 1024,
+    });
     const finish = (r: ConnectCheck): void => {
       if (settled) return;
       settled = true;
@@ -29,7 +35,10 @@ export async function connectCheck(target: ProbeTarget, timeoutMs: number, insec
       ws.terminate();
       resolve(r);
     };
-    const timer = setTimeout(() => finish({ ok: false, problem: `no session.created within ${timeoutMs} ms` }), timeoutMs);
+    const timer = setTimeout(
+      () => finish({ ok: false, problem: `no session.created within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
     ws.on('unexpected-response', (_req, res) => {
       res.resume();
       finish({ ok: false, problem: `refused: HTTP ${res.statusCode ?? '?'} ${res.statusMessage ?? ''}`.trimEnd() });
@@ -42,9 +51,15 @@ export async function connectCheck(target: ProbeTarget, timeoutMs: number, insec
         type = undefined;
       }
       if (type === 'session.created') finish({ ok: true, ms: Date.now() - started });
-      else finish({ ok: false, problem: `first event was ${typeof type === 'string' ? type.slice(0, 60) : 'not a JSON event'}, not session.created` });
+      else
+        finish({
+          ok: false,
+          problem: `first event was ${typeof type === 'string' ? type.slice(0, 60) : 'not a JSON event'}, not session.created`,
+        });
     });
     ws.on('close', (code: number) => finish({ ok: false, problem: `closed with code ${code} before session.created` }));
-    ws.on('error', (err: Error & { code?: string }) => finish({ ok: false, problem: `connection failed: ${err.code ?? err.message.slice(0, 80)}` }));
+    ws.on('error', (err: Error & { code?: string }) =>
+      finish({ ok: false, problem: `connection failed: ${err.code ?? err.message.slice(0, 80)}` }),
+    );
   });
 }

@@ -28,8 +28,14 @@ Exit codes: 0 printed, 2 usage or configuration error.`;
 
 export async function costCommand(argv: string[]): Promise<number> {
   const { values: f } = parse(argv, {
-    help: { type: 'boolean', short: 'h' }, bicepparam: { type: 'string' }, settings: { type: 'string' }, targets: { type: 'string' },
-    regions: { type: 'string' }, history: { type: 'string' }, last: { type: 'string' }, json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    bicepparam: { type: 'string' },
+    settings: { type: 'string' },
+    targets: { type: 'string' },
+    regions: { type: 'string' },
+    history: { type: 'string' },
+    last: { type: 'string' },
+    json: { type: 'boolean' },
   });
   if (f.help) {
     console.log(HELP);
@@ -40,7 +46,10 @@ export async function costCommand(argv: string[]): Promise<number> {
     bicepparamFile: f.bicepparam && resolve(f.bicepparam),
     settingsFile: f.settings && resolve(f.settings),
     targetsFile: f.targets && resolve(f.targets),
-    regions: f.regions?.split(',').map((r) => r.trim()).filter(Boolean),
+    regions: f.regions
+      ?.split(',')
+      .map((r) => r.trim())
+      .filter(Boolean),
     historyDir: f.history && resolve(f.history),
     lastRuns: intFlag('last', f.last, 20, 1),
   });

@@ -11,7 +11,13 @@ import type { Report } from '../analysis/report.js';
 import { runsPerDay } from '../config/runsPerDay.js';
 import { DEFAULT_SCHEDULE, loadSettings, type CanarySettings } from '../config/settings.js';
 import { parseTargets, type TargetConfig } from '../config/targets.js';
-import { projectCost, promptLengths, type CostTarget, type Projection, type ProjectionInput } from '../cost/projection.js';
+import {
+  projectCost,
+  promptLengths,
+  type CostTarget,
+  type Projection,
+  type ProjectionInput,
+} from '../cost/projection.js';
 import type { TokenCounts } from '../cost/runCost.js';
 import { ConfigError, InputError } from '../errors.js';
 import { loadCatalog, type PromptSpec } from '../prompts/catalog.js';
@@ -38,7 +44,10 @@ async function readText(path: string, what: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
-    throw new InputError(path, `(${what}) cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new InputError(
+      path,
+      `(${what}) cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
 }
 
@@ -53,12 +62,21 @@ export async function costInput(src: CostSources): Promise<ProjectionInput> {
     if (Array.isArray(p.targets)) targets = parseTargets(JSON.stringify(p.targets), `${src.bicepparamFile} targets`);
     if (typeof p.schedule === 'string') env.CANARY_SCHEDULE = p.schedule;
     const extra = p.extraAppSettings;
-    if (extra && typeof extra === 'object' && !Array.isArray(extra)) for (const [k, v] of Object.entries(extra)) if (typeof v === 'string') env[k] = v;
+    if (extra && typeof extra === 'object' && !Array.isArray(extra))
+      for (const [k, v] of Object.entries(extra)) if (typeof v === 'string') env[k] = v;
   }
   if (src.targetsFile) targets = parseTargets(await readText(src.targetsFile, 'targets'), src.targetsFile);
-  if (!targets && !env.CANARY_TARGETS?.trim()) throw new ConfigError('targets', 'none given: pass --bicepparam, --targets FILE, --settings local.settings.json or set CANARY_TARGETS');
+  if (!targets && !env.CANARY_TARGETS?.trim())
+    throw new ConfigError(
+      'targets',
+      'none given: pass --bicepparam, --targets FILE, --settings local.settings.json or set CANARY_TARGETS',
+    );
   // storage does not matter for a projection; the rest is validated exactly as the Function validates it
-  const settings = loadSettings({ CANARY_OUTPUT_DIR: '.', ...env, ...(targets ? { CANARY_TARGETS: JSON.stringify(targets) } : {}) });
+  const settings = loadSettings({
+    CANARY_OUTPUT_DIR: '.',
+    ...env,
+    ...(targets ? { CANARY_TARGETS: JSON.stringify(targets) } : {}),
+  });
   if (!regions.length) regions = src.regions ?? [settings.region];
   if (src.regions) regions = src.regions;
   const catalog = promptLengths(loadCatalog());
@@ -84,12 +102,26 @@ export async function costInput(src: CostSources): Promise<ProjectionInput> {
 export function projectSettings(
   settings: CanarySettings,
   targets: readonly CostTarget[],
-  o: { regions?: string[]; catalog?: readonly PromptSpec[]; history?: ReadonlyMap<string, readonly TokenCounts[]> } = {},
+  o: {
+    regions?: string[];
+    catalog?: readonly PromptSpec[];
+    history?: ReadonlyMap<string, readonly TokenCounts[]>;
+  } = {},
 ): Projection {
   const catalog = promptLengths(o.catalog ?? loadCatalog());
   const { schedule, turns, prompts, prices } = settings;
   const regions = o.regions ?? [settings.region];
-  return projectCost({ targets, regions, schedule, runsPerDayPerRegion: runsPerDay(schedule), turns, prompts, catalog, prices, history: o.history });
+  return projectCost({
+    targets,
+    regions,
+    schedule,
+    runsPerDayPerRegion: runsPerDay(schedule),
+    turns,
+    prompts,
+    catalog,
+    prices,
+    history: o.history,
+  });
 }
 
 /** Token totals of the last `n` runs per target name, from every report.json under `dir` (newest last). */
@@ -98,18 +130,23 @@ export async function readHistory(dir: string, n: number): Promise<Map<string, T
   try {
     files = (await readdir(dir, { recursive: true })).filter((f) => f === REPORT_JSON || f.endsWith(`/${REPORT_JSON}`));
   } catch (err) {
-    throw new InputError(dir, `(history) cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new InputError(
+      dir,
+      `(history) cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   const runs: { target: string; at: string; tokens: TokenCounts }[] = [];
   for (const f of files) {
     try {
       const r = JSON.parse(await readFile(join(dir, f), 'utf8')) as Partial<Report>;
-      if (r.cost?.tokens && r.target?.name && r.times?.startedAt && r.cost.perTurn.length > 0) runs.push({ target: r.target.name, at: r.times.startedAt, tokens: r.cost.tokens });
+      if (r.cost?.tokens && r.target?.name && r.times?.startedAt && r.cost.perTurn.length > 0)
+        runs.push({ target: r.target.name, at: r.times.startedAt, tokens: r.cost.tokens });
     } catch {
       // not a report of this tool: skipped
     }
   }
   const out = new Map<string, TokenCounts[]>();
-  for (const r of runs.sort((a, b) => a.at.localeCompare(b.at))) out.set(r.target, [...(out.get(r.target) ?? []), r.tokens].slice(-n));
+  for (const r of runs.sort((a, b) => a.at.localeCompare(b.at)))
+    out.set(r.target, [...(out.get(r.target) ?? []), r.tokens].slice(-n));
   return out;
 }

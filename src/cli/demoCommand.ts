@@ -29,8 +29,18 @@ const SIM_KEY = 'demo-sim-key';
 
 /** The demo's targets: one group, OpenAI direct as the baseline, each Azure flavour with a fault. */
 export function demoTargets(url: (flavour: Flavour, scenario: string) => string): TargetConfig[] {
-  const t = (name: string, flavour: Parameters<typeof url>[0], scenario: string, extra: Partial<TargetConfig> = {}): TargetConfig => ({
-    name, endpoint: url(flavour, scenario), auth: 'api-key', secretSetting: 'DEMO_SIM_KEY', group: 'demo', ...extra,
+  const t = (
+    name: string,
+    flavour: Parameters<typeof url>[0],
+    scenario: string,
+    extra: Partial<TargetConfig> = {},
+  ): TargetConfig => ({
+    name,
+    endpoint: url(flavour, scenario),
+    auth: 'api-key',
+    secretSetting: 'DEMO_SIM_KEY',
+    group: 'demo',
+    ...extra,
   });
   return [
     t('openai-baseline', 'openai-ga', 'healthy', { baseline: true }),
@@ -48,7 +58,13 @@ export function demoTargets(url: (flavour: Flavour, scenario: string) => string)
 }
 
 export async function demoCommand(argv: string[]): Promise<number> {
-  const { values: f, positionals } = parse(argv, { help: { type: 'boolean', short: 'h' }, out: { type: 'string' }, rounds: { type: 'string' }, quiet: { type: 'boolean' }, history: { type: 'string' } });
+  const { values: f, positionals } = parse(argv, {
+    help: { type: 'boolean', short: 'h' },
+    out: { type: 'string' },
+    rounds: { type: 'string' },
+    quiet: { type: 'boolean' },
+    history: { type: 'string' },
+  });
   noPositionals(positionals);
   if (f.help) {
     console.log(HELP);
@@ -62,14 +78,25 @@ export async function demoCommand(argv: string[]): Promise<number> {
   try {
     const targets = demoTargets((flavour, scenario) => sim.url(flavour, { scenario }));
     const env = {
-      DEMO_SIM_KEY: SIM_KEY, DEMO_WRONG_KEY: 'not-the-key', CANARY_REGION: 'local', CANARY_OUTPUT_DIR: out,
-      CANARY_TARGETS: JSON.stringify(targets), CANARY_TURNS: '2', CANARY_PROMPTS: 'count-to-twenty,nato-alphabet',
-      CANARY_TURN_TIMEOUT_MS: '12000', CANARY_CONCURRENCY: '10', CANARY_SPOOL_DIR: resolve(out, '.spool'),
+      DEMO_SIM_KEY: SIM_KEY,
+      DEMO_WRONG_KEY: 'not-the-key',
+      CANARY_REGION: 'local',
+      CANARY_OUTPUT_DIR: out,
+      CANARY_TARGETS: JSON.stringify(targets),
+      CANARY_TURNS: '2',
+      CANARY_PROMPTS: 'count-to-twenty,nato-alphabet',
+      CANARY_TURN_TIMEOUT_MS: '12000',
+      CANARY_CONCURRENCY: '10',
+      CANARY_SPOOL_DIR: resolve(out, '.spool'),
     };
     const settings = loadSettings(env);
     const log: RoundLog = f.quiet
       ? { info: () => undefined, warn: () => undefined, error: (m) => console.error(m) }
-      : { info: (m) => console.log(`  ${m}`), warn: (m) => console.warn(`  warning: ${m}`), error: (m) => console.error(`  error: ${m}`) };
+      : {
+          info: (m) => console.log(`  ${m}`),
+          warn: (m) => console.warn(`  warning: ${m}`),
+          error: (m) => console.error(`  error: ${m}`),
+        };
     let last: { result: RoundResult; store: RoundStore } | undefined;
     for (let r = 1; r <= rounds; r++) {
       console.log(`\nround ${r} of ${rounds}: ${targets.length} targets`);
@@ -83,15 +110,25 @@ export async function demoCommand(argv: string[]): Promise<number> {
     }
     if (historyMs !== undefined && last) {
       const { store } = last;
-      const historyTargets = targets.map((t) => ({ name: t.name, flavour: resolveEndpoint(t).flavour, group: t.group, baseline: t.baseline }));
-      const n = await writeDemoHistory(store, historyTargets, new Date(), historyMs, [settings.region, 'swedencentral', 'francecentral']);
+      const historyTargets = targets.map((t) => ({
+        name: t.name,
+        flavour: resolveEndpoint(t).flavour,
+        group: t.group,
+        baseline: t.baseline,
+      }));
+      const n = await writeDemoHistory(store, historyTargets, new Date(), historyMs, [
+        settings.region,
+        'swedencentral',
+        'francecentral',
+      ]);
       await writeDashboard(store, new Date());
       console.log(`\nhistory: ${n} synthetic run(s) over ${f.history} added to the daily index; dashboard regenerated`);
     }
     if (last) {
       printRoundTable(last.result);
       console.log(`\nthe Function's steps around the probes, in the last round:`);
-      for (const line of await hookLines(last.result, last.store, settings.region, settings.dailyBudgetUsd)) console.log(`  ${line}`);
+      for (const line of await hookLines(last.result, last.store, settings.region, settings.dailyBudgetUsd))
+        console.log(`  ${line}`);
     }
     console.log(`\nfleet dashboard: ${out}/index.html`);
     console.log(`reports (report.html), audio and event logs: ${out}/runs/`);

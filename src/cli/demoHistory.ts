@@ -30,7 +30,8 @@ export interface HistoryTarget {
 export function parseHistory(raw: string): number {
   const m = /^(\d+)\s*(d|h)$/.exec(raw.trim());
   const ms = m ? Number(m[1]) * (m[2] === 'd' ? DAY_MS : 3_600_000) : NaN;
-  if (!(ms > 0) || ms > 7 * DAY_MS) throw new UsageError('--history', `expects a span like 7d or 12h, at most 7d; got "${raw}"`);
+  if (!(ms > 0) || ms > 7 * DAY_MS)
+    throw new UsageError('--history', `expects a span like 7d or 12h, at most 7d; got "${raw}"`);
   return ms;
 }
 
@@ -59,23 +60,90 @@ interface Outcome {
 function outcome(target: HistoryTarget, region: string, at: number, now: number, r: () => number): Outcome {
   const ok: Outcome = { verdict: 'pass', codes: [], gapMs: 0, failingTurns: 0 };
   const n = target.name;
-  if (/wrong-key/.test(n)) return { verdict: 'error', codes: ['connection_rejected'], headline: 'The WebSocket upgrade was rejected with HTTP 401 Unauthorized.', gapMs: 0, failingTurns: 0, category: 'configuration' };
-  const incident = region === 'francecentral' && isAzure(target.flavour) && at > now - 2 * DAY_MS && at < now - 2 * DAY_MS + 3 * 3_600_000;
-  if (incident && r() < 0.8) return { verdict: 'fail', codes: ['audio_truncated'], headline: 'Turn 1: the last 0.9 s of audio never arrived; usage and transcript are complete.', gapMs: 0, failingTurns: 1 + Math.floor(r() * 2) };
-  const p = /silent-gap/.test(n) ? 0.3 : /stall/.test(n) ? 0.2 : /truncated/.test(n) ? 0.25 : /no-response-done/.test(n) ? 0.15 : /drop/.test(n) ? 0.4 : 0.01;
+  if (/wrong-key/.test(n))
+    return {
+      verdict: 'error',
+      codes: ['connection_rejected'],
+      headline: 'The WebSocket upgrade was rejected with HTTP 401 Unauthorized.',
+      gapMs: 0,
+      failingTurns: 0,
+      category: 'configuration',
+    };
+  const incident =
+    region === 'francecentral' &&
+    isAzure(target.flavour) &&
+    at > now - 2 * DAY_MS &&
+    at < now - 2 * DAY_MS + 3 * 3_600_000;
+  if (incident && r() < 0.8)
+    return {
+      verdict: 'fail',
+      codes: ['audio_truncated'],
+      headline: 'Turn 1: the last 0.9 s of audio never arrived; usage and transcript are complete.',
+      gapMs: 0,
+      failingTurns: 1 + Math.floor(r() * 2),
+    };
+  const p = /silent-gap/.test(n)
+    ? 0.3
+    : /stall/.test(n)
+      ? 0.2
+      : /truncated/.test(n)
+        ? 0.25
+        : /no-response-done/.test(n)
+          ? 0.15
+          : /drop/.test(n)
+            ? 0.4
+            : 0.01;
   if (r() >= p) return ok;
   if (/silent-gap/.test(n)) {
     const gapMs = Math.round(1200 + r() * 2000);
-    return { verdict: 'fail', codes: ['silent_gap'], headline: `Turn 1: ${(gapMs / 1000).toFixed(1)} s of silence at 4.0 s into the answer.`, gapMs, failingTurns: 1 };
+    return {
+      verdict: 'fail',
+      codes: ['silent_gap'],
+      headline: `Turn 1: ${(gapMs / 1000).toFixed(1)} s of silence at 4.0 s into the answer.`,
+      gapMs,
+      failingTurns: 1,
+    };
   }
-  if (/stall/.test(n)) return { verdict: 'fail', codes: ['delivery_stall', 'playback_underrun'], headline: 'Turn 2: no audio for 3.1 s while the response was open.', gapMs: 0, failingTurns: 1 };
-  if (/drop/.test(n)) return { verdict: 'fail', codes: ['connection_dropped'], headline: 'The connection closed (1006, no close frame) during turn 1.', gapMs: 0, failingTurns: 2 };
-  if (/no-response-done/.test(n)) return { verdict: 'fail', codes: ['missing_response_done'], headline: 'Turn 2: response.done never arrived.', gapMs: 0, failingTurns: 1 };
-  return { verdict: 'fail', codes: ['audio_truncated'], headline: 'Turn 1: the audio stops 1.2 s before the transcript does.', gapMs: 0, failingTurns: 1 };
+  if (/stall/.test(n))
+    return {
+      verdict: 'fail',
+      codes: ['delivery_stall', 'playback_underrun'],
+      headline: 'Turn 2: no audio for 3.1 s while the response was open.',
+      gapMs: 0,
+      failingTurns: 1,
+    };
+  if (/drop/.test(n))
+    return {
+      verdict: 'fail',
+      codes: ['connection_dropped'],
+      headline: 'The connection closed (1006, no close frame) during turn 1.',
+      gapMs: 0,
+      failingTurns: 2,
+    };
+  if (/no-response-done/.test(n))
+    return {
+      verdict: 'fail',
+      codes: ['missing_response_done'],
+      headline: 'Turn 2: response.done never arrived.',
+      gapMs: 0,
+      failingTurns: 1,
+    };
+  return {
+    verdict: 'fail',
+    codes: ['audio_truncated'],
+    headline: 'Turn 1: the audio stops 1.2 s before the transcript does.',
+    gapMs: 0,
+    failingTurns: 1,
+  };
 }
 
 /** The synthetic summaries of `spanMs` before `now`, oldest first. */
-export function historySummaries(targets: readonly HistoryTarget[], now: Date, spanMs: number, regions = HISTORY_REGIONS): RunSummary[] {
+export function historySummaries(
+  targets: readonly HistoryTarget[],
+  now: Date,
+  spanMs: number,
+  regions = HISTORY_REGIONS,
+): RunSummary[] {
   const r = rng(Math.floor(now.getTime() / STEP_MS));
   const out: RunSummary[] = [];
   const end = now.getTime() - STEP_MS;
@@ -86,12 +154,33 @@ export function historySummaries(targets: readonly HistoryTarget[], now: Date, s
       for (const t of targets) {
         const o = outcome(t, region, at, now.getTime(), r);
         out.push({
-          runId, startedAt, durationMs: Math.round(14_000 + r() * 6000), region, target: t.name, flavour: t.flavour, host: `${region}.example.invalid`,
-          deployment: 'gpt-realtime', group: t.group, baseline: t.baseline ?? false, verdict: o.verdict, ...(o.category ? { category: o.category } : {}),
-          findingCodes: o.codes, headline: o.headline, turns: 2, failingTurns: o.failingTurns, longestGapMs: o.gapMs,
+          runId,
+          startedAt,
+          durationMs: Math.round(14_000 + r() * 6000),
+          region,
+          target: t.name,
+          flavour: t.flavour,
+          host: `${region}.example.invalid`,
+          deployment: 'gpt-realtime',
+          group: t.group,
+          baseline: t.baseline ?? false,
+          verdict: o.verdict,
+          ...(o.category ? { category: o.category } : {}),
+          findingCodes: o.codes,
+          headline: o.headline,
+          turns: 2,
+          failingTurns: o.failingTurns,
+          longestGapMs: o.gapMs,
           coverage: o.verdict === 'error' ? undefined : o.codes.includes('audio_truncated') ? 0.9 : 1,
-          timeToFirstAudioMs: o.verdict === 'error' ? undefined : Math.round((isAzure(t.flavour) ? 520 : 430) + r() * 260 + (region === 'eastus2' ? 60 : 0)),
-          sessionId: undefined, requestIds: {}, comparison: undefined, reportPath: DEMO_HISTORY_PAGE, reportHtmlPath: DEMO_HISTORY_PAGE,
+          timeToFirstAudioMs:
+            o.verdict === 'error'
+              ? undefined
+              : Math.round((isAzure(t.flavour) ? 520 : 430) + r() * 260 + (region === 'eastus2' ? 60 : 0)),
+          sessionId: undefined,
+          requestIds: {},
+          comparison: undefined,
+          reportPath: DEMO_HISTORY_PAGE,
+          reportHtmlPath: DEMO_HISTORY_PAGE,
         });
       }
     }
@@ -100,7 +189,13 @@ export function historySummaries(targets: readonly HistoryTarget[], now: Date, s
 }
 
 /** Writes the history into the store's daily index files (before lines already there) and the placeholder page. */
-export async function writeDemoHistory(store: ArtifactStore, targets: readonly HistoryTarget[], now: Date, spanMs: number, regions = HISTORY_REGIONS): Promise<number> {
+export async function writeDemoHistory(
+  store: ArtifactStore,
+  targets: readonly HistoryTarget[],
+  now: Date,
+  spanMs: number,
+  regions = HISTORY_REGIONS,
+): Promise<number> {
   const byDay = new Map<string, string[]>();
   const summaries = historySummaries(targets, now, spanMs, regions);
   for (const s of summaries) {
@@ -111,7 +206,12 @@ export async function writeDemoHistory(store: ArtifactStore, targets: readonly H
     const existing = (await store.get(path))?.toString('utf8') ?? '';
     await store.put(path, `${lines.join('\n')}\n${existing}`, contentTypeFor(path));
   }
-  const body = '<h1>Synthetic history</h1><p>This run was made up by <code>npm start -- --history</code> so the dashboard looks like a week of production. It has no report; the real demo rounds (run ids starting with <code>run-</code>) do.</p><p><a href="../index.html">Back to the dashboard</a></p>';
-  await store.put(DEMO_HISTORY_PAGE, htmlPage({ title: 'Synthetic history', css: '', body, script: '' }), contentTypeFor(DEMO_HISTORY_PAGE));
+  const body =
+    '<h1>Synthetic history</h1><p>This run was made up by <code>npm start -- --history</code> so the dashboard looks like a week of production. It has no report; the real demo rounds (run ids starting with <code>run-</code>) do.</p><p><a href="../index.html">Back to the dashboard</a></p>';
+  await store.put(
+    DEMO_HISTORY_PAGE,
+    htmlPage({ title: 'Synthetic history', css: '', body, script: '' }),
+    contentTypeFor(DEMO_HISTORY_PAGE),
+  );
   return summaries.length;
 }

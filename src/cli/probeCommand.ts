@@ -24,7 +24,9 @@ const RETIRED = ROWS.filter((r) => r.status === 'retired').map((r) => r.label);
 const FLAVOUR_PATHS = USABLE.map((r) => `${r.path} ${r.label}`).join(', ');
 const RETIRED_NOTE = RETIRED.length ? ` (${RETIRED.join(' and ')} ${RETIRED.length > 1 ? 'are' : 'is'} retired)` : '';
 const FLAVOUR_CHOICES = `${USABLE.map((r) => r.name).join(' | ')}${RETIRED_NOTE}`;
-const API_VERSIONS = ROWS.flatMap((r) => (r.defaultApiVersion ? [`${r.label} api-version (default ${r.defaultApiVersion})`] : [])).join('; ');
+const API_VERSIONS = ROWS.flatMap((r) =>
+  r.defaultApiVersion ? [`${r.label} api-version (default ${r.defaultApiVersion})`] : [],
+).join('; ');
 
 const HELP = `realtime-canary probe --endpoint <url> [options]
 
@@ -62,14 +64,32 @@ Exit codes: 0 healthy, 1 findings, 2 usage/configuration error or the session co
 export async function probeCommand(argv: string[]): Promise<number> {
   const { values: f, positionals } = parse(argv, {
     help: { type: 'boolean', short: 'h' },
-    endpoint: { type: 'string' }, resource: { type: 'string' }, deployment: { type: 'string' },
-    flavour: { type: 'string' }, dialect: { type: 'string' }, 'api-version': { type: 'string' },
-    'api-key-env': { type: 'string' }, 'bearer-env': { type: 'string' }, entra: { type: 'boolean' }, 'no-auth': { type: 'boolean' },
-    scope: { type: 'string' }, pace: { type: 'string' }, transport: { type: 'string' }, 'ice-server': { type: 'string', multiple: true },
-    'webrtc-filter': { type: 'boolean' }, sideband: { type: 'boolean' },
-    name: { type: 'string' }, region: { type: 'string' }, 'insecure-tls': { type: 'boolean' },
-    prompt: { type: 'string', multiple: true }, turns: { type: 'string' }, mode: { type: 'string' }, text: { type: 'boolean' },
-    'timeout-ms': { type: 'string' }, 'session-timeout-ms': { type: 'string' }, out: { type: 'string' },
+    endpoint: { type: 'string' },
+    resource: { type: 'string' },
+    deployment: { type: 'string' },
+    flavour: { type: 'string' },
+    dialect: { type: 'string' },
+    'api-version': { type: 'string' },
+    'api-key-env': { type: 'string' },
+    'bearer-env': { type: 'string' },
+    entra: { type: 'boolean' },
+    'no-auth': { type: 'boolean' },
+    scope: { type: 'string' },
+    pace: { type: 'string' },
+    transport: { type: 'string' },
+    'ice-server': { type: 'string', multiple: true },
+    'webrtc-filter': { type: 'boolean' },
+    sideband: { type: 'boolean' },
+    name: { type: 'string' },
+    region: { type: 'string' },
+    'insecure-tls': { type: 'boolean' },
+    prompt: { type: 'string', multiple: true },
+    turns: { type: 'string' },
+    mode: { type: 'string' },
+    text: { type: 'boolean' },
+    'timeout-ms': { type: 'string' },
+    'session-timeout-ms': { type: 'string' },
+    out: { type: 'string' },
   });
   noPositionals(positionals);
   if (f.help) {
@@ -83,15 +103,34 @@ export async function probeCommand(argv: string[]): Promise<number> {
   const mode = oneOf('mode', f.mode, ['manual', 'vad'], 'manual');
   const pace = f.pace === undefined ? undefined : oneOf<Pace>('pace', f.pace, ['realtime', 'burst'], 'realtime');
   const transport = oneOf<TransportKind>('transport', f.transport, ['websocket', 'webrtc'], 'websocket');
-  for (const flag of ['ice-server', 'webrtc-filter', 'sideband'] as const) if (f[flag] && transport !== 'webrtc') throw new ConfigError(`--${flag}`, 'only applies with --transport webrtc');
+  for (const flag of ['ice-server', 'webrtc-filter', 'sideband'] as const)
+    if (f[flag] && transport !== 'webrtc') throw new ConfigError(`--${flag}`, 'only applies with --transport webrtc');
   if (f['webrtc-filter'] && !isAzure(target.endpoint.flavour)) {
     throw new ConfigError('--webrtc-filter', `is Azure's data-channel filter; ${target.endpoint.flavour} has none`);
   }
   const outDir = resolve(f.out ?? `canary-output/probe-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-  const auth = f.entra ? 'Entra ID' : f['no-auth'] ? 'no credentials' : f['api-key-env'] ? `key from $${f['api-key-env']}` : `token from $${f['bearer-env']}`;
-  console.log(`probing ${target.endpoint.url.host} (${target.endpoint.flavour}, ${target.endpoint.dialect} dialect, ${transport}, ${auth}), ${turns} turn(s)`);
+  const auth = f.entra
+    ? 'Entra ID'
+    : f['no-auth']
+      ? 'no credentials'
+      : f['api-key-env']
+        ? `key from $${f['api-key-env']}`
+        : `token from $${f['bearer-env']}`;
+  console.log(
+    `probing ${target.endpoint.url.host} (${target.endpoint.flavour}, ${target.endpoint.dialect} dialect, ${transport}, ${auth}), ${turns} turn(s)`,
+  );
   const probe: ProbeOptions = {
-    prompts, turns, ...(pace ? { pace } : {}), transport: targetTransport({ transport, ...(f['ice-server'] ? { iceServers: f['ice-server'] } : {}), webrtcFilter: f['webrtc-filter'], sideband: f.sideband }), turnDetection: mode === 'vad' ? 'server_vad' : 'manual', modality: f.text ? 'text' : 'audio',
+    prompts,
+    turns,
+    ...(pace ? { pace } : {}),
+    transport: targetTransport({
+      transport,
+      ...(f['ice-server'] ? { iceServers: f['ice-server'] } : {}),
+      webrtcFilter: f['webrtc-filter'],
+      sideband: f.sideband,
+    }),
+    turnDetection: mode === 'vad' ? 'server_vad' : 'manual',
+    modality: f.text ? 'text' : 'audio',
     turnTimeoutMs: intFlag('timeout-ms', f['timeout-ms'], PROBE_DEFAULTS.turnTimeoutMs, 1),
     sessionTimeoutMs: intFlag('session-timeout-ms', f['session-timeout-ms'], PROBE_DEFAULTS.sessionTimeoutMs, 1),
     insecureTls: f['insecure-tls'],

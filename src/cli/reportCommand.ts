@@ -31,13 +31,21 @@ export async function reportCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) {
-    throw new UsageError('run-dir', positionals.length ? `expects one run folder, got ${positionals.length}` : 'is required: realtime-canary report <run-dir>');
+    throw new UsageError(
+      'run-dir',
+      positionals.length
+        ? `expects one run folder, got ${positionals.length}`
+        : 'is required: realtime-canary report <run-dir>',
+    );
   }
   const dir = resolve(positionals[0]!);
   const trace = await readRunFolder(dir);
   const report = (await readReport(join(dir, REPORT_JSON))) ?? buildReport(trace, analyzeTrace(trace));
   if (report.runId !== trace.meta.runId) {
-    throw new InputError(join(dir, REPORT_JSON), `belongs to run ${report.runId}, but events.jsonl to run ${trace.meta.runId}`);
+    throw new InputError(
+      join(dir, REPORT_JSON),
+      `belongs to run ${report.runId}, but events.jsonl to run ${trace.meta.runId}`,
+    );
   }
   const out = resolve(f.out ?? join(dir, REPORT_HTML));
   const toRunDir = relative(dirname(out), dir).split(sep).join('/');
@@ -67,9 +75,13 @@ async function readReport(path: string): Promise<Report | undefined> {
   } catch {
     throw new InputError(path, 'is not valid JSON');
   }
-  const version = parsed !== null && typeof parsed === 'object' ? (parsed as { schemaVersion?: unknown }).schemaVersion : undefined;
+  const version =
+    parsed !== null && typeof parsed === 'object' ? (parsed as { schemaVersion?: unknown }).schemaVersion : undefined;
   if (version !== REPORT_SCHEMA_VERSION) {
-    throw new InputError(path, `has report schema version ${String(version)}; this build renders version ${REPORT_SCHEMA_VERSION}`);
+    throw new InputError(
+      path,
+      `has report schema version ${String(version)}; this build renders version ${REPORT_SCHEMA_VERSION}`,
+    );
   }
   return parsed as Report;
 }

@@ -13,12 +13,22 @@ export function roundTable(r: RoundResult): string {
   ]);
   const head = ['target', 'flavour', 'verdict', 'failing', 'longest gap', 'first audio', 'findings'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ...r.notProbed.map((n) => `${n.target}: not probed (${n.reason})`)].join('\n');
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(head),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    ...r.notProbed.map((n) => `${n.target}: not probed (${n.reason})`),
+  ].join('\n');
 }
 
 export function printRoundTable(r: RoundResult): void {
   console.log(`\n${roundTable(r)}`);
   // both members of a transport pair carry the same sentence: print each once
-  for (const line of new Set(r.outcomes.flatMap(({ summary: s }) => (s.comparison ? [s.comparison] : [])))) console.log(`  ${line}`);
+  for (const line of new Set(r.outcomes.flatMap(({ summary: s }) => (s.comparison ? [s.comparison] : []))))
+    console.log(`  ${line}`);
 }

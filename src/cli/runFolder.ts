@@ -18,8 +18,14 @@ export async function readRunFolder(dir: string): Promise<Trace> {
   if (!plain && !(await exists(join(dir, EVENTS_GZ)))) {
     const below = await runFoldersBelow(dir);
     if (below.length) {
-      const shown = below.slice(0, 5).map((d) => relative(dir, d) || '.').join(', ');
-      throw new InputError(dir, `is not a run folder, but has ${below.length} below it (${shown}${below.length > 5 ? ', …' : ''}); pass one of them`);
+      const shown = below
+        .slice(0, 5)
+        .map((d) => relative(dir, d) || '.')
+        .join(', ');
+      throw new InputError(
+        dir,
+        `is not a run folder, but has ${below.length} below it (${shown}${below.length > 5 ? ', …' : ''}); pass one of them`,
+      );
     }
   }
   if (plain || !(await exists(join(dir, EVENTS_GZ)))) return readTrace(dir);

@@ -16,7 +16,8 @@ export function nextRuns(schedule: string, from: Date, count: number): Date[] {
   const startDay = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
   for (let d = 0; d < 366 * 5 && out.length < count; d++) {
     const date = new Date(startDay + d * 86_400_000);
-    if (!f.month.has(date.getUTCMonth() + 1) || !f.day.has(date.getUTCDate()) || !f.dayOfWeek.has(date.getUTCDay())) continue;
+    if (!f.month.has(date.getUTCMonth() + 1) || !f.day.has(date.getUTCDate()) || !f.dayOfWeek.has(date.getUTCDay()))
+      continue;
     for (const h of hours) {
       for (const m of mins) {
         for (const s of secs) {

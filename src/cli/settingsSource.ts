@@ -19,11 +19,19 @@ export function operatorEnv(settingsFile: string | undefined, env: Env = process
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     const code = (err as { code?: unknown }).code;
-    throw new InputError(settingsFile, code === 'ENOENT' ? 'does not exist' : `is not readable JSON (${(err as Error).message})`);
+    throw new InputError(
+      settingsFile,
+      code === 'ENOENT' ? 'does not exist' : `is not readable JSON (${(err as Error).message})`,
+    );
   }
   const values = parsed !== null && typeof parsed === 'object' ? (parsed as { Values?: unknown }).Values : undefined;
-  if (values === null || typeof values !== 'object' || Array.isArray(values)) throw new InputError(settingsFile, 'has no "Values" object (the shape of local.settings.json)');
-  if ((parsed as { IsEncrypted?: unknown }).IsEncrypted === true) throw new InputError(settingsFile, 'is encrypted (IsEncrypted: true); decrypt it with "func settings decrypt" first');
+  if (values === null || typeof values !== 'object' || Array.isArray(values))
+    throw new InputError(settingsFile, 'has no "Values" object (the shape of local.settings.json)');
+  if ((parsed as { IsEncrypted?: unknown }).IsEncrypted === true)
+    throw new InputError(
+      settingsFile,
+      'is encrypted (IsEncrypted: true); decrypt it with "func settings decrypt" first',
+    );
   const out: Env = { ...env };
   for (const [name, value] of Object.entries(values as Record<string, unknown>)) {
     if (typeof value !== 'string') throw new InputError(settingsFile, `Values.${name} must be a string`);
@@ -47,7 +55,9 @@ export function isKeyVaultReference(value: string | undefined): boolean {
 
 /** The Key Vault references among the given settings (all of them by default). */
 export function keyVaultReferences(env: Env, names: readonly string[] = Object.keys(env)): KeyVaultReference[] {
-  return names.filter((n) => isKeyVaultReference(env[n])).map((setting) => ({ setting, secret: referencedSecret(env[setting]!.trim()) }));
+  return names
+    .filter((n) => isKeyVaultReference(env[n]))
+    .map((setting) => ({ setting, secret: referencedSecret(env[setting]!.trim()) }));
 }
 
 function referencedSecret(ref: string): string {

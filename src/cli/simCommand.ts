@@ -16,8 +16,13 @@ A connection may pick a scenario with ?scenario=NAME on its URL; --scenario sets
 
 export async function simCommand(argv: string[]): Promise<number> {
   const { values: f, positionals } = parse(argv, {
-    help: { type: 'boolean', short: 'h' }, port: { type: 'string' }, host: { type: 'string' },
-    scenario: { type: 'string' }, 'api-key': { type: 'string' }, tls: { type: 'boolean' }, list: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    scenario: { type: 'string' },
+    'api-key': { type: 'string' },
+    tls: { type: 'boolean' },
+    list: { type: 'boolean' },
   });
   noPositionals(positionals);
   if (f.help) {
@@ -30,18 +35,26 @@ export async function simCommand(argv: string[]): Promise<number> {
   }
   let scenario: string | ReturnType<typeof scenarioFromJson> | undefined = f.scenario;
   if (f.scenario?.endsWith('.json')) scenario = scenarioFromJson(readFileSync(f.scenario, 'utf8'));
-  else if (f.scenario && !BUILTIN_SCENARIOS[f.scenario]) throw new UsageError('--scenario', `unknown scenario "${f.scenario}" (see --list)`);
+  else if (f.scenario && !BUILTIN_SCENARIOS[f.scenario])
+    throw new UsageError('--scenario', `unknown scenario "${f.scenario}" (see --list)`);
   const port = intFlag('port', f.port, 8765);
-  const sim = await startSimulator({ port, host: f.host, scenario, apiKey: f['api-key'], tls: f.tls }).catch((err: unknown) => {
-    throw listenError(err, port, f.host);
-  });
+  const sim = await startSimulator({ port, host: f.host, scenario, apiKey: f['api-key'], tls: f.tls }).catch(
+    (err: unknown) => {
+      throw listenError(err, port, f.host);
+    },
+  );
   console.log(`realtime simulator listening on ${sim.baseUrl} (key: ${f['api-key'] ? 'as given' : 'sim-key'})`);
-  for (const flavour of usableFlavours()) console.log(`  ${flavour.padEnd(14)} ${sim.url(flavour)}${flavourNotice(flavour) ? `   (${flavourNotice(flavour)})` : ''}`);
+  for (const flavour of usableFlavours())
+    console.log(
+      `  ${flavour.padEnd(14)} ${sim.url(flavour)}${flavourNotice(flavour) ? `   (${flavourNotice(flavour)})` : ''}`,
+    );
   const http = sim.baseUrl.replace(/^ws/, 'http');
   console.log('WebRTC (ephemeral key, then POST the SDP offer; sideband: the WebSocket URL with ?call_id=rtc_…):');
   for (const flavour of webrtcFlavours()) {
     const { path, webrtcFilter } = flavourInfo(flavour);
-    console.log(`  ${flavour.padEnd(14)} ${http}${path}/client_secrets   ${http}${path}/calls${webrtcFilter ? '[?webrtcfilter=on]' : ''}`);
+    console.log(
+      `  ${flavour.padEnd(14)} ${http}${path}/client_secrets   ${http}${path}/calls${webrtcFilter ? '[?webrtcfilter=on]' : ''}`,
+    );
   }
   console.log('press Ctrl+C to stop');
   await new Promise<void>((resolve) => {
@@ -56,8 +69,17 @@ export async function simCommand(argv: string[]): Promise<number> {
 function listenError(err: unknown, port: number, host: string | undefined): unknown {
   const code = (err as { code?: unknown }).code;
   const where = `${host ?? 'the default host'}:${port}`;
-  if (code === 'EADDRINUSE') return new UsageError('--port', `${port} is already in use on ${host ?? 'this machine'}; stop what is listening there or pick another port (--port 0 takes any free one)`);
-  if (code === 'EACCES') return new UsageError('--port', `not allowed to listen on ${where} (ports below 1024 need privileges); pick another port`);
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new UsageError('--host', `cannot listen on ${where}: the address is not on this machine`);
+  if (code === 'EADDRINUSE')
+    return new UsageError(
+      '--port',
+      `${port} is already in use on ${host ?? 'this machine'}; stop what is listening there or pick another port (--port 0 takes any free one)`,
+    );
+  if (code === 'EACCES')
+    return new UsageError(
+      '--port',
+      `not allowed to listen on ${where} (ports below 1024 need privileges); pick another port`,
+    );
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return new UsageError('--host', `cannot listen on ${where}: the address is not on this machine`);
   return err;
 }

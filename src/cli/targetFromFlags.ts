@@ -27,11 +27,24 @@ export interface TargetFlags {
 }
 
 export function targetFromFlags(f: TargetFlags, env: NodeJS.ProcessEnv = process.env): ProbeTarget {
-  if (!f.endpoint && !f.resource && !f.deployment) throw new UsageError('--endpoint', 'is required (a ws:// or wss:// URL), or give --resource and --deployment');
+  if (!f.endpoint && !f.resource && !f.deployment)
+    throw new UsageError('--endpoint', 'is required (a ws:// or wss:// URL), or give --resource and --deployment');
   const flavour = f.flavour === undefined ? undefined : oneOf<Flavour>('flavour', f.flavour, FLAVOURS, 'azure-ga');
   const dialect = f.dialect === undefined ? undefined : oneOf<Dialect>('dialect', f.dialect, ['ga', 'beta'], 'ga');
-  const endpoint = resolveEndpoint({ endpoint: f.endpoint, resource: f.resource, deployment: f.deployment, flavour, dialect, apiVersion: f['api-version'] });
-  return { name: f.name ?? endpoint.deployment ?? endpoint.url.host, endpoint, auth: authFromFlags(f, env), region: f.region };
+  const endpoint = resolveEndpoint({
+    endpoint: f.endpoint,
+    resource: f.resource,
+    deployment: f.deployment,
+    flavour,
+    dialect,
+    apiVersion: f['api-version'],
+  });
+  return {
+    name: f.name ?? endpoint.deployment ?? endpoint.url.host,
+    endpoint,
+    auth: authFromFlags(f, env),
+    region: f.region,
+  };
 }
 
 const AUTH_FLAGS = ['api-key-env', 'bearer-env', 'entra', 'no-auth'] as const;
@@ -39,19 +52,27 @@ const AUTH_FLAGS = ['api-key-env', 'bearer-env', 'entra', 'no-auth'] as const;
 function authFromFlags(f: TargetFlags, env: NodeJS.ProcessEnv): AuthSpec {
   const given = AUTH_FLAGS.filter((k) => f[k] !== undefined && f[k] !== false);
   if (given.length === 0) {
-    throw new UsageError('auth', 'no auth flag given: add --api-key-env NAME (key in environment variable NAME), --bearer-env NAME (a token), --entra (Microsoft Entra ID), or --no-auth for an unauthenticated endpoint');
+    throw new UsageError(
+      'auth',
+      'no auth flag given: add --api-key-env NAME (key in environment variable NAME), --bearer-env NAME (a token), --entra (Microsoft Entra ID), or --no-auth for an unauthenticated endpoint',
+    );
   }
-  if (given.length > 1) throw new UsageError(`--${given[0]}`, `cannot be combined with --${given[1]}: choose one way to authenticate`);
+  if (given.length > 1)
+    throw new UsageError(`--${given[0]}`, `cannot be combined with --${given[1]}: choose one way to authenticate`);
   if (f.entra) return { mode: 'entra', credential: new DefaultAzureCredential(), scope: f.scope };
   if (f['no-auth']) return { mode: 'none' };
-  if (f['api-key-env'] !== undefined) return { mode: 'api-key', key: secretFromEnv('api-key-env', f['api-key-env'], env) };
+  if (f['api-key-env'] !== undefined)
+    return { mode: 'api-key', key: secretFromEnv('api-key-env', f['api-key-env'], env) };
   return { mode: 'bearer', token: secretFromEnv('bearer-env', f['bearer-env']!, env) };
 }
 
 /** The value of the environment variable a flag names; the flag's own value is never echoed when it is not a name. */
 function secretFromEnv(flag: string, name: string, env: NodeJS.ProcessEnv): string {
   if (!isVariableName(name)) {
-    throw new UsageError(`--${flag}`, 'expects the NAME of an environment variable holding the secret, but the value given looks like a secret itself (not shown); put it in a variable, e.g. export AZURE_OPENAI_KEY=…, and pass its name');
+    throw new UsageError(
+      `--${flag}`,
+      'expects the NAME of an environment variable holding the secret, but the value given looks like a secret itself (not shown); put it in a variable, e.g. export AZURE_OPENAI_KEY=…, and pass its name',
+    );
   }
   const value = env[name];
   if (!value) throw new UsageError(`--${flag}`, `environment variable ${name} is not set or empty`);
@@ -65,6 +86,7 @@ function secretFromEnv(flag: string, name: string, env: NodeJS.ProcessEnv): stri
  */
 export function isVariableName(value: string): boolean {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(value) || looksLikeSecret(value)) return false;
-  const keyish = value.length >= 32 && !value.includes('_') && /[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value);
+  const keyish =
+    value.length >= 32 && !value.includes('_') && /[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value);
   return !keyish;
 }

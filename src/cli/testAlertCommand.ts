@@ -24,7 +24,10 @@ never printed, only its host.
 Exit codes: 0 delivered, 1 the webhook did not take it, 2 no or unusable webhook setting.`;
 
 export async function testAlertCommand(argv: string[], webhook: WebhookOptions = {}): Promise<number> {
-  const { values: f, positionals } = parse(argv, { help: { type: 'boolean', short: 'h' }, settings: { type: 'string' } });
+  const { values: f, positionals } = parse(argv, {
+    help: { type: 'boolean', short: 'h' },
+    settings: { type: 'string' },
+  });
   noPositionals(positionals);
   if (f.help) {
     console.log(HELP);
@@ -42,28 +45,42 @@ export async function testAlertCommand(argv: string[], webhook: WebhookOptions =
     console.log(`delivered: HTTP ${r.status} from ${host} (${attempts}, ${Math.round(r.elapsedMs)} ms)`);
     return 0;
   }
-  const detail = [r.status !== undefined ? `HTTP ${r.status}` : 'no HTTP answer', r.error, attempts].filter(Boolean).join(', ');
-  console.error(scrub(`not delivered to ${host}: ${r.reason} (${detail})${hint(r.status)}`, [url, ...urlSecrets(safeUrl(url))]));
+  const detail = [r.status !== undefined ? `HTTP ${r.status}` : 'no HTTP answer', r.error, attempts]
+    .filter(Boolean)
+    .join(', ');
+  console.error(
+    scrub(`not delivered to ${host}: ${r.reason} (${detail})${hint(r.status)}`, [url, ...urlSecrets(safeUrl(url))]),
+  );
   return 1;
 }
 
 /** The webhook URL and format from the settings, or a ConfigError naming the setting (never its value). */
 export function webhookSetting(env: Env): { url: string; format: 'teams' | 'json' } {
   const raw = env.CANARY_WEBHOOK_URL?.trim();
-  if (!raw) throw new ConfigError('CANARY_WEBHOOK_URL', 'is not set: nothing to send to (export it, or pass --settings local.settings.json)');
+  if (!raw)
+    throw new ConfigError(
+      'CANARY_WEBHOOK_URL',
+      'is not set: nothing to send to (export it, or pass --settings local.settings.json)',
+    );
   if (isKeyVaultReference(raw)) {
     const [ref] = keyVaultReferences({ CANARY_WEBHOOK_URL: raw });
-    throw new ConfigError('CANARY_WEBHOOK_URL', `is a Key Vault reference (${ref!.secret}), which only the Function app resolves; run test-alert with the URL itself in the environment`);
+    throw new ConfigError(
+      'CANARY_WEBHOOK_URL',
+      `is a Key Vault reference (${ref!.secret}), which only the Function app resolves; run test-alert with the URL itself in the environment`,
+    );
   }
-  if (!/^https?:\/\//i.test(raw) || hostOf(raw) === 'an unparsable URL') throw new ConfigError('CANARY_WEBHOOK_URL', 'must be an http(s) URL (the value is not shown: it is a secret)');
+  if (!/^https?:\/\//i.test(raw) || hostOf(raw) === 'an unparsable URL')
+    throw new ConfigError('CANARY_WEBHOOK_URL', 'must be an http(s) URL (the value is not shown: it is a secret)');
   const format = env.CANARY_WEBHOOK_FORMAT?.trim() || 'teams';
-  if (format !== 'teams' && format !== 'json') throw new ConfigError('CANARY_WEBHOOK_FORMAT', 'must be "teams" or "json"');
+  if (format !== 'teams' && format !== 'json')
+    throw new ConfigError('CANARY_WEBHOOK_FORMAT', 'must be "teams" or "json"');
   return { url: raw, format };
 }
 
 function hint(status: number | undefined): string {
-  if (status === 401 || status === 403) return '; the URL\'s signature may be wrong or the flow turned off';
-  if (status === 404) return '; the workflow may have been deleted: create the Teams workflow again and update CANARY_WEBHOOK_URL';
+  if (status === 401 || status === 403) return "; the URL's signature may be wrong or the flow turned off";
+  if (status === 404)
+    return '; the workflow may have been deleted: create the Teams workflow again and update CANARY_WEBHOOK_URL';
   if (status === 400) return '; the receiver refused the payload: check CANARY_WEBHOOK_FORMAT';
   return '';
 }
@@ -81,14 +98,40 @@ export function sampleNotification(region: string, now: Date): Notification {
   const at = now.toISOString();
   const runId = `test-${at.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
   const summary: RunSummary = {
-    runId, startedAt: at, durationMs: 0, region, target: 'test-alert', flavour: 'sample', host: 'example.openai.azure.com', deployment: undefined,
-    group: undefined, baseline: false, verdict: 'fail', findingCodes: ['silent_gap'], headline: TEST_TITLE, turns: 3, failingTurns: 1,
-    longestGapMs: 2600, coverage: 0.8, timeToFirstAudioMs: 400, sessionId: 'sess_sample', requestIds: { 'apim-request-id': 'sample' },
-    comparison: undefined, reportPath: '(none: sample card)', reportHtmlPath: '(none: sample card)',
+    runId,
+    startedAt: at,
+    durationMs: 0,
+    region,
+    target: 'test-alert',
+    flavour: 'sample',
+    host: 'example.openai.azure.com',
+    deployment: undefined,
+    group: undefined,
+    baseline: false,
+    verdict: 'fail',
+    findingCodes: ['silent_gap'],
+    headline: TEST_TITLE,
+    turns: 3,
+    failingTurns: 1,
+    longestGapMs: 2600,
+    coverage: 0.8,
+    timeToFirstAudioMs: 400,
+    sessionId: 'sess_sample',
+    requestIds: { 'apim-request-id': 'sample' },
+    comparison: undefined,
+    reportPath: '(none: sample card)',
+    reportHtmlPath: '(none: sample card)',
   };
   return {
-    id: `${TEST_ID_PREFIX}${region}:${runId}`, kind: 'alert', category: 'incident', createdAt: at, region, target: 'test-alert', summary,
+    id: `${TEST_ID_PREFIX}${region}:${runId}`,
+    kind: 'alert',
+    category: 'incident',
+    createdAt: at,
+    region,
+    target: 'test-alert',
+    summary,
     opening: { openedAt: at, runId, runStartedAt: at, headline: TEST_TITLE, failureClass: 'test' },
-    window: { failing: 1, of: 1 }, sinceOpen: { runs: 1, failing: 1 },
+    window: { failing: 1, of: 1 },
+    sinceOpen: { runs: 1, failing: 1 },
   };
 }

@@ -38,7 +38,11 @@ const KV_PLACEHOLDER_URL = 'https://key-vault-reference.invalid/';
 
 export async function validateCommand(argv: string[]): Promise<number> {
   const { values: f, positionals } = parse(argv, {
-    help: { type: 'boolean', short: 'h' }, settings: { type: 'string' }, targets: { type: 'string' }, connect: { type: 'boolean' }, 'timeout-ms': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+    settings: { type: 'string' },
+    targets: { type: 'string' },
+    connect: { type: 'boolean' },
+    'timeout-ms': { type: 'string' },
   });
   noPositionals(positionals);
   if (f.help) {
@@ -52,7 +56,13 @@ export async function validateCommand(argv: string[]): Promise<number> {
     ...env,
     ...(isKeyVaultReference(env.CANARY_WEBHOOK_URL) ? { CANARY_WEBHOOK_URL: KV_PLACEHOLDER_URL } : {}),
     // A targets file is checked on its own: the Function's storage is not needed for that.
-    ...(file ? { CANARY_TARGETS: undefined, CANARY_CONFIG_BLOB: f.targets, ...(hasStorage(env) ? {} : { CANARY_OUTPUT_DIR: NO_STORAGE }) } : {}),
+    ...(file
+      ? {
+          CANARY_TARGETS: undefined,
+          CANARY_CONFIG_BLOB: f.targets,
+          ...(hasStorage(env) ? {} : { CANARY_OUTPUT_DIR: NO_STORAGE }),
+        }
+      : {}),
   });
   const { targets, source } = file ?? (await loadTargets(settings, timeoutMs));
   const plan = buildPlan(settings, targets, env, loadCatalog(), source, { secretsElsewhere: file !== undefined });
@@ -64,14 +74,20 @@ export async function validateCommand(argv: string[]): Promise<number> {
     for (const p of plan.problems) console.error(`  ${p}`);
     return 2;
   }
-  console.log(`\nvalid: ${targets.length} target(s)${f.connect ? ', all connected' : ' (nothing probed; --connect opens one connection per target)'}`);
+  console.log(
+    `\nvalid: ${targets.length} target(s)${f.connect ? ', all connected' : ' (nothing probed; --connect opens one connection per target)'}`,
+  );
   return 0;
 }
 
 const NO_STORAGE = '(not configured: not needed to check a targets file)';
 
 function hasStorage(env: Env): boolean {
-  return Boolean(env.CANARY_STORAGE_CONNECTION_STRING?.trim() || env.CANARY_STORAGE_ACCOUNT_URL?.trim() || env.CANARY_OUTPUT_DIR?.trim());
+  return Boolean(
+    env.CANARY_STORAGE_CONNECTION_STRING?.trim() ||
+    env.CANARY_STORAGE_ACCOUNT_URL?.trim() ||
+    env.CANARY_OUTPUT_DIR?.trim(),
+  );
 }
 
 /** A targets file as `--targets` gives it: the config blob's shape (an array, or an object with `targets`). */
@@ -80,7 +96,10 @@ function targetsFile(path: string): { targets: TargetConfig[]; source: string } 
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new InputError(path, (err as { code?: unknown }).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(err as Error).message})`);
+    throw new InputError(
+      path,
+      (err as { code?: unknown }).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(err as Error).message})`,
+    );
   }
   return { targets: targetsOfConfig(text, path), source: path };
 }
@@ -98,20 +117,35 @@ function targetsOfConfig(text: string, source: string): TargetConfig[] {
 }
 
 /** Inline targets, or the config blob from the configured store (as the handler reads it). */
-async function loadTargets(settings: CanarySettings, timeoutMs: number): Promise<{ targets: TargetConfig[]; source: string }> {
+async function loadTargets(
+  settings: CanarySettings,
+  timeoutMs: number,
+): Promise<{ targets: TargetConfig[]; source: string }> {
   if (settings.targets) return { targets: settings.targets, source: 'CANARY_TARGETS' };
   const path = settings.configBlob!;
   const store = createStore(settings, { info: () => undefined, warn: () => undefined, error: () => undefined });
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ConfigError('CANARY_CONFIG_BLOB', `could not read "${path}" from ${store.description} within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(
+      () =>
+        reject(
+          new ConfigError(
+            'CANARY_CONFIG_BLOB',
+            `could not read "${path}" from ${store.description} within ${timeoutMs} ms`,
+          ),
+        ),
+      timeoutMs,
+    );
   });
   let body: Buffer | undefined;
   try {
     body = await Promise.race([store.get(path), deadline]);
   } catch (err) {
     if (err instanceof ConfigError) throw err;
-    throw new ConfigError('CANARY_CONFIG_BLOB', `could not read "${path}" from ${store.description}: ${(err as Error).message.split('\n')[0]}`);
+    throw new ConfigError(
+      'CANARY_CONFIG_BLOB',
+      `could not read "${path}" from ${store.description}: ${(err as Error).message.split('\n')[0]}`,
+    );
   } finally {
     clearTimeout(timer);
   }
@@ -121,37 +155,72 @@ async function loadTargets(settings: CanarySettings, timeoutMs: number): Promise
 }
 
 function printPlan(s: CanarySettings, env: Env, plan: Plan, source: string, settingsFile: string | undefined): void {
-  const storage = s.storage.kind === 'local' ? (s.storage.dir === NO_STORAGE ? NO_STORAGE : `local folder ${s.storage.dir}`) : s.storage.kind === 'connection-string' ? `Blob Storage by connection string, container ${s.storage.container}` : `${hostOf(s.storage.accountUrl)}, container ${s.storage.container}`;
-  const webhook = isKeyVaultReference(env.CANARY_WEBHOOK_URL) ? 'a Key Vault reference (resolved in Azure)' : s.webhook ? `${s.webhook.format} webhook at ${hostOf(s.webhook.url)}` : 'none: cards are written to alerts/ in the store';
-  console.log(`settings: ${settingsFile ? `the environment, then ${settingsFile}` : 'the environment'}; region ${s.region}`);
-  console.log(`schedule: ${s.schedule} (UTC); next runs ${nextRuns(s.schedule, new Date(), 3).map((d) => d.toISOString().replace('.000Z', 'Z')).join(', ')}`);
+  const storage =
+    s.storage.kind === 'local'
+      ? s.storage.dir === NO_STORAGE
+        ? NO_STORAGE
+        : `local folder ${s.storage.dir}`
+      : s.storage.kind === 'connection-string'
+        ? `Blob Storage by connection string, container ${s.storage.container}`
+        : `${hostOf(s.storage.accountUrl)}, container ${s.storage.container}`;
+  const webhook = isKeyVaultReference(env.CANARY_WEBHOOK_URL)
+    ? 'a Key Vault reference (resolved in Azure)'
+    : s.webhook
+      ? `${s.webhook.format} webhook at ${hostOf(s.webhook.url)}`
+      : 'none: cards are written to alerts/ in the store';
+  console.log(
+    `settings: ${settingsFile ? `the environment, then ${settingsFile}` : 'the environment'}; region ${s.region}`,
+  );
+  console.log(
+    `schedule: ${s.schedule} (UTC); next runs ${nextRuns(s.schedule, new Date(), 3)
+      .map((d) => d.toISOString().replace('.000Z', 'Z'))
+      .join(', ')}`,
+  );
   console.log(`storage:  ${storage}`);
-  console.log(`alerts:   ${webhook}; open after ${s.alertRule.k} failing of the last ${s.alertRule.n} runs, remind every ${s.alertRule.reminderHours} h`);
-  console.log(`targets (${source}): ${plan.targets.length}, ${s.concurrency} at a time, round deadline ${s.roundDeadlineMs / 1000} s`);
+  console.log(
+    `alerts:   ${webhook}; open after ${s.alertRule.k} failing of the last ${s.alertRule.n} runs, remind every ${s.alertRule.reminderHours} h`,
+  );
+  console.log(
+    `targets (${source}): ${plan.targets.length}, ${s.concurrency} at a time, round deadline ${s.roundDeadlineMs / 1000} s`,
+  );
   // what a run uses and costs: the projection `realtime-canary cost` prints (prices, text tokens, the schedule)
-  const projection = projectSettings(s, plan.targets.map((t) => t.config));
+  const projection = projectSettings(
+    s,
+    plan.targets.map((t) => t.config),
+  );
   let tokens = 0;
   plan.targets.forEach((t, i) => {
     const c = t.config;
     const e = t.endpoint;
-    const role = [c.group ? `group ${c.group}` : undefined, c.baseline ? 'baseline' : undefined].filter(Boolean).join(', ');
+    const role = [c.group ? `group ${c.group}` : undefined, c.baseline ? 'baseline' : undefined]
+      .filter(Boolean)
+      .join(', ');
     console.log(`\n  ${c.name}${role ? ` (${role})` : ''}`);
-    console.log(`    endpoint:  ${e ? `${redactUrl(e.url)} — ${e.flavour}, ${e.dialect} dialect` : 'not usable (see problems)'}`);
+    console.log(
+      `    endpoint:  ${e ? `${redactUrl(e.url)} — ${e.flavour}, ${e.dialect} dialect` : 'not usable (see problems)'}`,
+    );
     console.log(`    transport: ${t.transport}`);
     console.log(`    auth:      ${t.auth}`);
-    console.log(`    prompts:   ${t.prompts.map((p) => p.id).join(', ') || '-'}; ${t.turns} turn(s), ${s.turnTimeoutMs / 1000} s per turn`);
+    console.log(
+      `    prompts:   ${t.prompts.map((p) => p.id).join(', ') || '-'}; ${t.turns} turn(s), ${s.turnTimeoutMs / 1000} s per turn`,
+    );
     const row = projection.rows[i];
     if (row && t.prompts.length) {
       const { audioOut, audioIn } = row.tokensPerRun;
       tokens += audioOut + audioIn;
       const usd = row.usdPerRun !== null ? `, ≈ ${formatUsd(row.usdPerRun, { digits: 4, grouping: false })}` : '';
-      console.log(`    per run:   ≈ ${(audioOut / OUTPUT_AUDIO_TOKENS_PER_S).toFixed(0)} s of answer audio ≈ ${Math.round(audioOut)} output audio tokens (at ${OUTPUT_AUDIO_TOKENS_PER_S}/s), ${Math.round(audioIn)} input audio tokens (the conversation is re-sent each turn)${usd}`);
+      console.log(
+        `    per run:   ≈ ${(audioOut / OUTPUT_AUDIO_TOKENS_PER_S).toFixed(0)} s of answer audio ≈ ${Math.round(audioOut)} output audio tokens (at ${OUTPUT_AUDIO_TOKENS_PER_S}/s), ${Math.round(audioIn)} input audio tokens (the conversation is re-sent each turn)${usd}`,
+      );
     }
   });
   console.log(`\nper round: ≈ ${Math.round(tokens)} audio tokens over ${plan.targets.length} target(s)`);
-  console.log(`\ncost (as realtime-canary cost computes it; catalogue answers, no history):\n${formatProjection(projection)}`);
+  console.log(
+    `\ncost (as realtime-canary cost computes it; catalogue answers, no history):\n${formatProjection(projection)}`,
+  );
   const refs = keyVaultReferences(env).filter((r) => !plan.targets.some((t) => t.config.secretSetting === r.setting));
-  for (const r of refs) plan.notes.push(`${r.setting} is a Key Vault reference (${r.secret}); it cannot be resolved locally`);
+  for (const r of refs)
+    plan.notes.push(`${r.setting} is a Key Vault reference (${r.secret}); it cannot be resolved locally`);
   if (plan.notes.length) {
     console.log('\nnotes:');
     for (const n of plan.notes) console.log(`  ${n}`);
@@ -165,8 +234,14 @@ async function connectAll(s: CanarySettings, env: Env, plan: Plan, timeoutMs: nu
   const results = await Promise.all(
     plan.targets.map(async (t, i) => {
       if (!t.endpoint) return { name: t.config.name, line: 'skipped: endpoint not usable', ok: false };
-      if (t.transport !== 'websocket') return { name: t.config.name, line: `not checked: --connect opens WebSocket sessions, this target uses ${t.transport}`, ok: true };
-      if (!t.secretResolved && t.config.auth !== 'entra') return { name: t.config.name, line: 'skipped: its secret cannot be resolved here', ok: false };
+      if (t.transport !== 'websocket')
+        return {
+          name: t.config.name,
+          line: `not checked: --connect opens WebSocket sessions, this target uses ${t.transport}`,
+          ok: true,
+        };
+      if (!t.secretResolved && t.config.auth !== 'entra')
+        return { name: t.config.name, line: 'skipped: its secret cannot be resolved here', ok: false };
       let target;
       try {
         target = probeTarget(t.config, i, env, s.region, credential);

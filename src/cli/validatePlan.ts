@@ -42,7 +42,14 @@ export interface PlanOptions {
   secretsElsewhere?: boolean;
 }
 
-export function buildPlan(settings: CanarySettings, targets: readonly TargetConfig[], env: Env, catalog: readonly PromptSpec[], source: string, options: PlanOptions = {}): Plan {
+export function buildPlan(
+  settings: CanarySettings,
+  targets: readonly TargetConfig[],
+  env: Env,
+  catalog: readonly PromptSpec[],
+  source: string,
+  options: PlanOptions = {},
+): Plan {
   const problems: string[] = [];
   const notes: string[] = [];
   const plans = targets.map((t, i): TargetPlan => {
@@ -68,29 +75,45 @@ export function buildPlan(settings: CanarySettings, targets: readonly TargetConf
   for (const t of targets) if (t.group) groups.set(t.group, [...(groups.get(t.group) ?? []), t]);
   for (const [group, members] of groups) {
     const baselines = members.filter((m) => m.baseline).length;
-    if (members.length > 1 && baselines === 0) notes.push(`group ${group}: no baseline target, so its targets are not compared`);
+    if (members.length > 1 && baselines === 0)
+      notes.push(`group ${group}: no baseline target, so its targets are not compared`);
     if (baselines > 1) problems.push(`group ${group}: ${baselines} targets are marked baseline; mark one`);
   }
   return { targets: plans, problems, notes };
 }
 
 /** The target's auth in words; a missing secret goes to `missing` (the problems, or the notes for a file checked before upload). */
-function authOf(t: TargetConfig, env: Env, at: string, missing: string[], notes: string[]): { auth: string; resolved: boolean } {
+function authOf(
+  t: TargetConfig,
+  env: Env,
+  at: string,
+  missing: string[],
+  notes: string[],
+): { auth: string; resolved: boolean } {
   if (t.auth === 'none') return { auth: 'none (no credentials sent)', resolved: true };
   if (t.auth === 'entra') {
-    notes.push(`${t.name}: Entra ID token (scope ${t.scope ?? 'https://cognitiveservices.azure.com/.default'}) is fetched by the Function's identity at run time`);
+    notes.push(
+      `${t.name}: Entra ID token (scope ${t.scope ?? 'https://cognitiveservices.azure.com/.default'}) is fetched by the Function's identity at run time`,
+    );
     return { auth: 'Microsoft Entra ID', resolved: false };
   }
   const setting = t.secretSetting!;
   const value = env[setting]?.trim();
   if (!value) {
-    missing.push(`${at}.secretSetting: app setting "${setting}" is not set or empty${missing === notes ? ' here (it must be an app setting or Key Vault reference of the Function app)' : ''}`);
+    missing.push(
+      `${at}.secretSetting: app setting "${setting}" is not set or empty${missing === notes ? ' here (it must be an app setting or Key Vault reference of the Function app)' : ''}`,
+    );
     return { auth: `${t.auth} from app setting ${setting} (missing)`, resolved: false };
   }
   if (isKeyVaultReference(value)) {
     const [ref] = keyVaultReferences({ [setting]: value });
-    notes.push(`${t.name}: ${setting} is a Key Vault reference (${ref!.secret}); it cannot be resolved locally — in Azure the app's identity needs "Key Vault Secrets User" on the vault`);
-    return { auth: `${t.auth} from app setting ${setting} (Key Vault reference, not resolvable here)`, resolved: false };
+    notes.push(
+      `${t.name}: ${setting} is a Key Vault reference (${ref!.secret}); it cannot be resolved locally — in Azure the app's identity needs "Key Vault Secrets User" on the vault`,
+    );
+    return {
+      auth: `${t.auth} from app setting ${setting} (Key Vault reference, not resolvable here)`,
+      resolved: false,
+    };
   }
   return { auth: `${t.auth} from app setting ${setting} (set)`, resolved: true };
 }

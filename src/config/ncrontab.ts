@@ -12,7 +12,13 @@ const FIELDS = [
   { name: 'minute', min: 0, max: 59 },
   { name: 'hour', min: 0, max: 23 },
   { name: 'day', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12, names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'], base: 1 },
+  {
+    name: 'month',
+    min: 1,
+    max: 12,
+    names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'],
+    base: 1,
+  },
   { name: 'day-of-week', min: 0, max: 6, names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'], base: 0 },
 ] as const;
 
@@ -31,12 +37,34 @@ export interface NcrontabFields {
 /** Parses and validates a schedule; throws ConfigError naming the field and the bad value. */
 export function ncrontabFields(schedule: string, options: { allowEverySecond?: boolean } = {}): NcrontabFields {
   const fields = schedule.trim().split(/\s+/);
-  if (fields.length !== 6) throw new ConfigError(SETTING, `must have six fields (second minute hour day month day-of-week), got ${fields.length}: "${schedule}"`);
-  const [second, minute, hour, day, month, dayOfWeek] = fields.map((f, i) => expand(f, FIELDS[i]!)) as [Set<number>, Set<number>, Set<number>, Set<number>, Set<number>, Set<number>];
+  if (fields.length !== 6)
+    throw new ConfigError(
+      SETTING,
+      `must have six fields (second minute hour day month day-of-week), got ${fields.length}: "${schedule}"`,
+    );
+  const [second, minute, hour, day, month, dayOfWeek] = fields.map((f, i) => expand(f, FIELDS[i]!)) as [
+    Set<number>,
+    Set<number>,
+    Set<number>,
+    Set<number>,
+    Set<number>,
+    Set<number>,
+  ];
   if (second.size === 60 && !options.allowEverySecond) {
-    throw new ConfigError(SETTING, `"${schedule}" fires every second; a round cannot finish in a second (use e.g. "0 */10 * * * *"), or set CANARY_ALLOW_EVERY_SECOND=true if you really mean it`);
+    throw new ConfigError(
+      SETTING,
+      `"${schedule}" fires every second; a round cannot finish in a second (use e.g. "0 */10 * * * *"), or set CANARY_ALLOW_EVERY_SECOND=true if you really mean it`,
+    );
   }
-  return { second, minute, hour, day, month, dayOfWeek, restricted: { day: fields[3] !== '*', month: fields[4] !== '*', dayOfWeek: fields[5] !== '*' } };
+  return {
+    second,
+    minute,
+    hour,
+    day,
+    month,
+    dayOfWeek,
+    restricted: { day: fields[3] !== '*', month: fields[4] !== '*', dayOfWeek: fields[5] !== '*' },
+  };
 }
 
 /** Validates a schedule; throws ConfigError naming the field and the bad value. */
@@ -78,7 +106,8 @@ function value(token: string, text: string, field: Field): number {
     if (i < 0 || !('base' in field)) throw bad(text, field, 'use digits and * , - /');
     v = i + field.base;
   }
-  if (v < field.min || v > field.max) throw bad(text, field, `${field.name} must be from ${field.min} to ${field.max}, got ${v}`);
+  if (v < field.min || v > field.max)
+    throw bad(text, field, `${field.name} must be from ${field.min} to ${field.max}, got ${v}`);
   return v;
 }
 

@@ -23,9 +23,13 @@ export function looksLikeSecret(value: string): boolean {
 /** An app setting name: what `secretSetting` must hold. Refuses a pasted key without echoing it. */
 export function checkSettingName(name: string, field: string): void {
   if (looksLikeSecret(name)) {
-    throw new ConfigError(field, 'looks like a key or token, not the name of an app setting: put the secret in an app setting (or a Key Vault reference) and name that setting here (the value is not shown)');
+    throw new ConfigError(
+      field,
+      'looks like a key or token, not the name of an app setting: put the secret in an app setting (or a Key Vault reference) and name that setting here (the value is not shown)',
+    );
   }
-  if (!/^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/.test(name)) throw new ConfigError(field, 'must be the name of an app setting (letters, digits and _; the value is not shown)');
+  if (!/^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/.test(name))
+    throw new ConfigError(field, 'must be the name of an app setting (letters, digits and _; the value is not shown)');
 }
 
 /** Loopback hosts may use http (local receivers in tests and development); anything else must be https. */
@@ -41,7 +45,11 @@ export function checkWebhookUrl(raw: string, setting = 'CANARY_WEBHOOK_URL'): st
   } catch {
     throw new ConfigError(setting, 'is not a URL (the value is not shown: it is a secret)');
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) throw new ConfigError(setting, `must be an https URL, got a ${url.protocol.replace(':', '')} URL (the value is not shown: it is a secret)`);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname)))
+    throw new ConfigError(
+      setting,
+      `must be an https URL, got a ${url.protocol.replace(':', '')} URL (the value is not shown: it is a secret)`,
+    );
   if (!url.hostname) throw new ConfigError(setting, 'has no host (the value is not shown: it is a secret)');
   return url.toString();
 }
@@ -59,20 +67,30 @@ function fields(raw: string): Map<string, string> {
 export function checkStorageConnectionString(raw: string, setting = 'CANARY_STORAGE_CONNECTION_STRING'): void {
   const f = fields(raw);
   if (f.get('usedevelopmentstorage')?.toLowerCase() === 'true') return;
-  const hint = 'expected "AccountName=…;AccountKey=…;BlobEndpoint=…" (or "UseDevelopmentStorage=true"); the value is not shown';
+  const hint =
+    'expected "AccountName=…;AccountKey=…;BlobEndpoint=…" (or "UseDevelopmentStorage=true"); the value is not shown';
   if (f.size === 0) throw new ConfigError(setting, `is not a storage connection string: ${hint}`);
-  if (!f.get('accountname') && !f.get('blobendpoint')) throw new ConfigError(setting, `has neither AccountName nor BlobEndpoint: ${hint}`);
-  if (!f.get('accountkey') && !f.get('sharedaccesssignature')) throw new ConfigError(setting, `has neither AccountKey nor SharedAccessSignature: ${hint}`);
+  if (!f.get('accountname') && !f.get('blobendpoint'))
+    throw new ConfigError(setting, `has neither AccountName nor BlobEndpoint: ${hint}`);
+  if (!f.get('accountkey') && !f.get('sharedaccesssignature'))
+    throw new ConfigError(setting, `has neither AccountKey nor SharedAccessSignature: ${hint}`);
   const endpoint = f.get('blobendpoint');
-  if (endpoint !== undefined && !/^https?:\/\/[^/\s]+/.test(endpoint)) throw new ConfigError(setting, `has a BlobEndpoint that is not an http(s) URL: ${hint}`);
+  if (endpoint !== undefined && !/^https?:\/\/[^/\s]+/.test(endpoint))
+    throw new ConfigError(setting, `has a BlobEndpoint that is not an http(s) URL: ${hint}`);
   const protocol = f.get('defaultendpointsprotocol');
-  if (protocol !== undefined && protocol !== 'http' && protocol !== 'https') throw new ConfigError(setting, `has DefaultEndpointsProtocol "${protocol}" (must be http or https)`);
+  if (protocol !== undefined && protocol !== 'http' && protocol !== 'https')
+    throw new ConfigError(setting, `has DefaultEndpointsProtocol "${protocol}" (must be http or https)`);
 }
 
 /** APPLICATIONINSIGHTS_CONNECTION_STRING: needs an InstrumentationKey and a valid IngestionEndpoint if given. */
 export function checkAppInsightsConnectionString(raw: string, setting = 'APPLICATIONINSIGHTS_CONNECTION_STRING'): void {
   const f = fields(raw);
-  if (!f.get('instrumentationkey')) throw new ConfigError(setting, 'has no InstrumentationKey (copy the connection string from the Application Insights resource; the value is not shown)');
+  if (!f.get('instrumentationkey'))
+    throw new ConfigError(
+      setting,
+      'has no InstrumentationKey (copy the connection string from the Application Insights resource; the value is not shown)',
+    );
   const ingestion = f.get('ingestionendpoint');
-  if (ingestion !== undefined && !/^https:\/\/[^/\s]+/.test(ingestion)) throw new ConfigError(setting, 'has an IngestionEndpoint that is not an https URL (the value is not shown)');
+  if (ingestion !== undefined && !/^https:\/\/[^/\s]+/.test(ingestion))
+    throw new ConfigError(setting, 'has an IngestionEndpoint that is not an https URL (the value is not shown)');
 }

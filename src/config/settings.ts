@@ -86,24 +86,36 @@ export function loadSettings(env: Env, context: SettingsContext = {}): CanarySet
   validateNcrontab(schedule, { allowEverySecond: flag(env, 'CANARY_ALLOW_EVERY_SECOND') });
   const targetsJson = env.CANARY_TARGETS?.trim();
   const configBlob = env.CANARY_CONFIG_BLOB?.trim() || undefined;
-  if (!targetsJson && !configBlob) throw new ConfigError('CANARY_TARGETS', 'is required (a JSON array of targets), or set CANARY_CONFIG_BLOB to a config blob path');
+  if (!targetsJson && !configBlob)
+    throw new ConfigError(
+      'CANARY_TARGETS',
+      'is required (a JSON array of targets), or set CANARY_CONFIG_BLOB to a config blob path',
+    );
   const webhookRaw = env.CANARY_WEBHOOK_URL?.trim();
   let webhookUrl: string | undefined;
   try {
     webhookUrl = webhookRaw ? checkWebhookUrl(webhookRaw) : undefined;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    problems.push(new ConfigError(err.field, `${err.message.slice(err.field.length + 2)}; alert delivery is disabled until it is fixed (probing, reports and alert state go on)`));
+    problems.push(
+      new ConfigError(
+        err.field,
+        `${err.message.slice(err.field.length + 2)}; alert delivery is disabled until it is fixed (probing, reports and alert state go on)`,
+      ),
+    );
   }
   const format = env.CANARY_WEBHOOK_FORMAT?.trim() || 'teams';
-  if (format !== 'teams' && format !== 'json') throw new ConfigError('CANARY_WEBHOOK_FORMAT', 'must be "teams" or "json"');
+  if (format !== 'teams' && format !== 'json')
+    throw new ConfigError('CANARY_WEBHOOK_FORMAT', 'must be "teams" or "json"');
   const [k, n] = parseRule(env.CANARY_ALERT_RULE);
   const appInsights = env.APPLICATIONINSIGHTS_CONNECTION_STRING?.trim() || undefined;
   try {
     if (appInsights) checkAppInsightsConnectionString(appInsights);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    problems.push(new ConfigError(err.field, `${err.message.slice(err.field.length + 2)}; telemetry is disabled until it is fixed`));
+    problems.push(
+      new ConfigError(err.field, `${err.message.slice(err.field.length + 2)}; telemetry is disabled until it is fixed`),
+    );
   }
   const functionTimeoutMs = functionTimeout(env, context);
   return {
@@ -111,7 +123,10 @@ export function loadSettings(env: Env, context: SettingsContext = {}): CanarySet
     schedule,
     targets: targetsJson ? parseTargets(targetsJson) : undefined,
     configBlob,
-    prompts: (env.CANARY_PROMPTS?.trim() || 'count-to-twenty,nato-alphabet,days-of-week').split(',').map((p) => p.trim()).filter(Boolean),
+    prompts: (env.CANARY_PROMPTS?.trim() || 'count-to-twenty,nato-alphabet,days-of-week')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
     turns: int(env, 'CANARY_TURNS', 3, 1, 20),
     turnTimeoutMs: int(env, 'CANARY_TURN_TIMEOUT_MS', 30_000, 1000, 600_000),
     sessionTimeoutMs: int(env, 'CANARY_SESSION_TIMEOUT_MS', 180_000, 1000, 1_800_000),
@@ -126,7 +141,9 @@ export function loadSettings(env: Env, context: SettingsContext = {}): CanarySet
     webhook: webhookUrl ? { url: webhookRaw!, format } : undefined,
     linkTtlMinutes: int(env, 'CANARY_LINK_TTL_MINUTES', 24 * 60, 5, 7 * 24 * 60),
     linkScope: linkScope(env.CANARY_LINK_SCOPE),
-    appInsightsConnectionString: problems.some((p) => p.field === 'APPLICATIONINSIGHTS_CONNECTION_STRING') ? undefined : appInsights,
+    appInsightsConnectionString: problems.some((p) => p.field === 'APPLICATIONINSIGHTS_CONNECTION_STRING')
+      ? undefined
+      : appInsights,
     reportsSiteUrl: reportsSiteUrl(env),
     prices: env.CANARY_PRICES?.trim() ? parsePrices(env.CANARY_PRICES, 'CANARY_PRICES') : DEFAULT_PRICES,
     pricesBlob: blobPath(env, 'CANARY_PRICES_BLOB'),
@@ -148,13 +165,20 @@ function functionTimeout(env: Env, context: SettingsContext): number | undefined
  * by default 9 min or the function timeout minus the margin, whichever is shorter.
  */
 function roundDeadline(env: Env, functionTimeoutMs: number | undefined): number {
-  const ceiling = (functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS) - safetyMarginMs(functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS);
+  const ceiling =
+    (functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS) -
+    safetyMarginMs(functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS);
   const max = Math.min(3_600_000, Math.max(5_000, ceiling));
   const raw = env.CANARY_ROUND_DEADLINE_MS?.trim();
   if (!raw) return Math.min(540_000, max);
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 5000) throw new ConfigError('CANARY_ROUND_DEADLINE_MS', `must be a whole number from 5000 to ${max}, got "${raw}"`);
-  if (n > max) throw new ConfigError('CANARY_ROUND_DEADLINE_MS', `${n} ms leaves no safety margin below the function timeout (${functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS} ms): at most ${max}`);
+  if (!Number.isInteger(n) || n < 5000)
+    throw new ConfigError('CANARY_ROUND_DEADLINE_MS', `must be a whole number from 5000 to ${max}, got "${raw}"`);
+  if (n > max)
+    throw new ConfigError(
+      'CANARY_ROUND_DEADLINE_MS',
+      `${n} ms leaves no safety margin below the function timeout (${functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS} ms): at most ${max}`,
+    );
   return n;
 }
 
@@ -169,7 +193,11 @@ function flag(env: Env, name: string): boolean {
 /** Where the artifacts live (also read on its own by the reports HTTP function, which needs no targets). */
 export function loadStorageSettings(env: Env): StorageSettings {
   const container = env.CANARY_CONTAINER?.trim() || 'reports';
-  if (!/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/.test(container)) throw new ConfigError('CANARY_CONTAINER', 'must be a valid container name (3–63 lowercase letters, digits and hyphens)');
+  if (!/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/.test(container))
+    throw new ConfigError(
+      'CANARY_CONTAINER',
+      'must be a valid container name (3–63 lowercase letters, digits and hyphens)',
+    );
   const cs = env.CANARY_STORAGE_CONNECTION_STRING?.trim();
   if (cs) {
     checkStorageConnectionString(cs);
@@ -177,12 +205,19 @@ export function loadStorageSettings(env: Env): StorageSettings {
   }
   const url = env.CANARY_STORAGE_ACCOUNT_URL?.trim();
   if (url) {
-    if (!/^https?:\/\//.test(url)) throw new ConfigError('CANARY_STORAGE_ACCOUNT_URL', 'must be the blob endpoint URL, e.g. https://<account>.blob.core.windows.net/');
+    if (!/^https?:\/\//.test(url))
+      throw new ConfigError(
+        'CANARY_STORAGE_ACCOUNT_URL',
+        'must be the blob endpoint URL, e.g. https://<account>.blob.core.windows.net/',
+      );
     return { kind: 'account-url', accountUrl: url, clientId: env.AZURE_CLIENT_ID?.trim() || undefined, container };
   }
   const dir = env.CANARY_OUTPUT_DIR?.trim();
   if (dir) return { kind: 'local', dir };
-  throw new ConfigError('CANARY_STORAGE_ACCOUNT_URL', 'is required in Azure (or CANARY_STORAGE_CONNECTION_STRING for Azurite, or CANARY_OUTPUT_DIR for a local folder)');
+  throw new ConfigError(
+    'CANARY_STORAGE_ACCOUNT_URL',
+    'is required in Azure (or CANARY_STORAGE_CONNECTION_STRING for Azurite, or CANARY_OUTPUT_DIR for a local folder)',
+  );
 }
 
 function linkScope(raw: string | undefined): LinkScope {
@@ -204,7 +239,8 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
   return n;
 }
 
@@ -212,7 +248,8 @@ function usd(env: Env, name: string): number | undefined {
   const raw = env[name]?.trim();
   if (!raw) return undefined;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(name, `must be an amount in USD greater than 0, e.g. "25", got "${raw}"`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new ConfigError(name, `must be an amount in USD greater than 0, e.g. "25", got "${raw}"`);
   return n;
 }
 
@@ -220,8 +257,17 @@ function usd(env: Env, name: string): number | undefined {
 function blobPath(env: Env, name: string): string | undefined {
   const raw = env[name]?.trim();
   if (!raw) return undefined;
-  if (raw.length > 1024 || raw.startsWith('/') || raw.includes('\\') || /^[a-z]+:\/\//i.test(raw) || raw.split('/').some((seg) => seg === '..' || seg === '')) {
-    throw new ConfigError(name, `must be a blob path inside the container, e.g. "config/prices.json", got "${raw.slice(0, 80)}"`);
+  if (
+    raw.length > 1024 ||
+    raw.startsWith('/') ||
+    raw.includes('\\') ||
+    /^[a-z]+:\/\//i.test(raw) ||
+    raw.split('/').some((seg) => seg === '..' || seg === '')
+  ) {
+    throw new ConfigError(
+      name,
+      `must be a blob path inside the container, e.g. "config/prices.json", got "${raw.slice(0, 80)}"`,
+    );
   }
   return raw;
 }
@@ -230,7 +276,11 @@ function blobPath(env: Env, name: string): string | undefined {
 export function resolveSecret(setting: string, env: Env, at: string): string {
   const value = env[setting]?.trim();
   if (!value) throw new ConfigError(`${at}.secretSetting`, `app setting "${setting}" is not set or empty`);
-  if (value.startsWith('@Microsoft.KeyVault(')) throw new ConfigError(`${at}.secretSetting`, `app setting "${setting}" is an unresolved Key Vault reference: grant the app's identity "Key Vault Secrets User" and set keyVaultReferenceIdentity`);
+  if (value.startsWith('@Microsoft.KeyVault('))
+    throw new ConfigError(
+      `${at}.secretSetting`,
+      `app setting "${setting}" is an unresolved Key Vault reference: grant the app's identity "Key Vault Secrets User" and set keyVaultReferenceIdentity`,
+    );
   return value;
 }
 
@@ -240,5 +290,7 @@ export function resolveSecret(setting: string, env: Env, at: string): string {
  */
 export function reportsSiteUrl(env: Record<string, string | undefined>): string | undefined {
   const host = env.WEBSITE_HOSTNAME?.trim();
-  return env.CANARY_REPORTS_HTTP?.trim() === 'on' && host && /^[A-Za-z0-9.-]+(:\d+)?$/.test(host) ? `https://${host}` : undefined;
+  return env.CANARY_REPORTS_HTTP?.trim() === 'on' && host && /^[A-Za-z0-9.-]+(:\d+)?$/.test(host)
+    ? `https://${host}`
+    : undefined;
 }

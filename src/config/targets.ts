@@ -43,7 +43,28 @@ export interface TargetConfig extends EndpointSpec {
 }
 
 const INLINE_SECRET_FIELDS = ['apiKey', 'api_key', 'api-key', 'key', 'token', 'secret', 'password', 'bearer'];
-const KNOWN = new Set(['name', 'endpoint', 'resource', 'deployment', 'flavour', 'dialect', 'apiVersion', 'auth', 'secretSetting', 'scope', 'group', 'baseline', 'prompts', 'turns', 'insecureTls', 'transport', 'iceServers', 'webrtcFilter', 'sideband', 'dailyBudgetUsd']);
+const KNOWN = new Set([
+  'name',
+  'endpoint',
+  'resource',
+  'deployment',
+  'flavour',
+  'dialect',
+  'apiVersion',
+  'auth',
+  'secretSetting',
+  'scope',
+  'group',
+  'baseline',
+  'prompts',
+  'turns',
+  'insecureTls',
+  'transport',
+  'iceServers',
+  'webrtcFilter',
+  'sideband',
+  'dailyBudgetUsd',
+]);
 const AUTH_MODES: readonly AuthMode[] = ['api-key', 'entra', 'bearer', 'none'];
 /** The transports a target may name: every TransportKind (the compiler asks for a new one here) and `both`. */
 const TRANSPORTS: Readonly<Record<TransportKind | 'both', true>> = { websocket: true, webrtc: true, both: true };
@@ -58,7 +79,8 @@ export function parseTargets(json: string, source = 'CANARY_TARGETS'): TargetCon
   } catch (err) {
     throw new ConfigError(source, `is not valid JSON (${(err as Error).message})`);
   }
-  if (!Array.isArray(raw) || raw.length === 0) throw new ConfigError(source, 'must be a non-empty JSON array of targets');
+  if (!Array.isArray(raw) || raw.length === 0)
+    throw new ConfigError(source, 'must be a non-empty JSON array of targets');
   const parsed = raw.map((t, i) => parseTarget(t, `${source}[${i}]`));
   const seen = new Set<string>();
   const targets = parsed.flatMap((t, i) => expandTransports(t).map((x) => ({ x, i })));
@@ -88,58 +110,95 @@ function parseTarget(raw: unknown, at: string): TargetConfig {
   const o = raw as Record<string, unknown>;
   for (const key of Object.keys(o)) {
     if (INLINE_SECRET_FIELDS.includes(key)) {
-      throw new ConfigError(`${at}.${key}`, 'secrets are not allowed inline: put the value in an app setting (or Key Vault reference) and name that setting in "secretSetting"');
+      throw new ConfigError(
+        `${at}.${key}`,
+        'secrets are not allowed inline: put the value in an app setting (or Key Vault reference) and name that setting in "secretSetting"',
+      );
     }
-    if (!KNOWN.has(key)) throw new ConfigError(`${at}.${key}`, `is not a known field (known: ${[...KNOWN].join(', ')})`);
+    if (!KNOWN.has(key))
+      throw new ConfigError(`${at}.${key}`, `is not a known field (known: ${[...KNOWN].join(', ')})`);
   }
   const name = str(o, 'name', at, true)!;
-  if (!SAFE_NAME.test(name)) throw new ConfigError(`${at}.name`, 'must be 1–63 letters, digits, ".", "_" or "-", starting with a letter or digit');
+  if (!SAFE_NAME.test(name))
+    throw new ConfigError(
+      `${at}.name`,
+      'must be 1–63 letters, digits, ".", "_" or "-", starting with a letter or digit',
+    );
   const auth = (str(o, 'auth', at) ?? 'api-key') as AuthMode;
   if (!AUTH_MODES.includes(auth)) throw new ConfigError(`${at}.auth`, `must be one of ${AUTH_MODES.join(', ')}`);
   const flavour = str(o, 'flavour', at) as Flavour | undefined;
-  if (flavour && !FLAVOURS.includes(flavour)) throw new ConfigError(`${at}.flavour`, `must be one of ${FLAVOURS.join(', ')}`);
+  if (flavour && !FLAVOURS.includes(flavour))
+    throw new ConfigError(`${at}.flavour`, `must be one of ${FLAVOURS.join(', ')}`);
   const dialect = str(o, 'dialect', at) as Dialect | undefined;
-  if (dialect && dialect !== 'ga' && dialect !== 'beta') throw new ConfigError(`${at}.dialect`, 'must be "ga" or "beta"');
+  if (dialect && dialect !== 'ga' && dialect !== 'beta')
+    throw new ConfigError(`${at}.dialect`, 'must be "ga" or "beta"');
   const t: TargetConfig = {
-    name, auth, flavour, dialect,
-    endpoint: str(o, 'endpoint', at), resource: str(o, 'resource', at), deployment: str(o, 'deployment', at),
-    apiVersion: str(o, 'apiVersion', at), secretSetting: str(o, 'secretSetting', at), scope: str(o, 'scope', at), group: str(o, 'group', at),
-    baseline: bool(o, 'baseline', at), insecureTls: bool(o, 'insecureTls', at),
+    name,
+    auth,
+    flavour,
+    dialect,
+    endpoint: str(o, 'endpoint', at),
+    resource: str(o, 'resource', at),
+    deployment: str(o, 'deployment', at),
+    apiVersion: str(o, 'apiVersion', at),
+    secretSetting: str(o, 'secretSetting', at),
+    scope: str(o, 'scope', at),
+    group: str(o, 'group', at),
+    baseline: bool(o, 'baseline', at),
+    insecureTls: bool(o, 'insecureTls', at),
   };
-  if (!t.endpoint && !t.deployment) throw new ConfigError(`${at}.endpoint`, 'is required (or give resource + deployment)');
+  if (!t.endpoint && !t.deployment)
+    throw new ConfigError(`${at}.endpoint`, 'is required (or give resource + deployment)');
   if (t.secretSetting !== undefined) checkSettingName(t.secretSetting, `${at}.secretSetting`);
-  if ((auth === 'api-key' || auth === 'bearer') && !t.secretSetting) throw new ConfigError(`${at}.secretSetting`, `is required for auth "${auth}": name the app setting that holds the secret`);
+  if ((auth === 'api-key' || auth === 'bearer') && !t.secretSetting)
+    throw new ConfigError(
+      `${at}.secretSetting`,
+      `is required for auth "${auth}": name the app setting that holds the secret`,
+    );
   if (o.prompts !== undefined) {
-    if (!Array.isArray(o.prompts) || o.prompts.some((p) => typeof p !== 'string')) throw new ConfigError(`${at}.prompts`, 'must be an array of prompt ids');
+    if (!Array.isArray(o.prompts) || o.prompts.some((p) => typeof p !== 'string'))
+      throw new ConfigError(`${at}.prompts`, 'must be an array of prompt ids');
     t.prompts = o.prompts as string[];
   }
   const transport = str(o, 'transport', at);
   if (transport !== undefined) {
     if (!Object.hasOwn(TRANSPORTS, transport)) {
-      throw new ConfigError(`${at}.transport`, `must be ${TRANSPORT_NAMES.slice(0, -1).join(', ')} or ${TRANSPORT_NAMES.at(-1)}`);
+      throw new ConfigError(
+        `${at}.transport`,
+        `must be ${TRANSPORT_NAMES.slice(0, -1).join(', ')} or ${TRANSPORT_NAMES.at(-1)}`,
+      );
     }
     t.transport = transport as TransportKind | 'both';
   }
   if (o.iceServers !== undefined) {
-    if (!Array.isArray(o.iceServers) || o.iceServers.some((u) => typeof u !== 'string' || !/^(stun|stuns|turn|turns):/.test(u))) {
+    if (
+      !Array.isArray(o.iceServers) ||
+      o.iceServers.some((u) => typeof u !== 'string' || !/^(stun|stuns|turn|turns):/.test(u))
+    ) {
       throw new ConfigError(`${at}.iceServers`, 'must be an array of stun:, stuns:, turn: or turns: URLs');
     }
     t.iceServers = o.iceServers as string[];
   }
   const webrtcFilter = bool(o, 'webrtcFilter', at);
   const sideband = bool(o, 'sideband', at);
-  if ((webrtcFilter || sideband) && t.transport !== 'webrtc' && t.transport !== 'both') throw new ConfigError(`${at}.${webrtcFilter ? 'webrtcFilter' : 'sideband'}`, 'applies to WebRTC only: set "transport": "webrtc" or "both"');
+  if ((webrtcFilter || sideband) && t.transport !== 'webrtc' && t.transport !== 'both')
+    throw new ConfigError(
+      `${at}.${webrtcFilter ? 'webrtcFilter' : 'sideband'}`,
+      'applies to WebRTC only: set "transport": "webrtc" or "both"',
+    );
   if (webrtcFilter && flavour !== undefined && !isAzure(flavour)) {
     throw new ConfigError(`${at}.webrtcFilter`, `is Azure's data-channel filter; flavour "${flavour}" has none`);
   }
   if (webrtcFilter) t.webrtcFilter = true;
   if (sideband) t.sideband = true;
   if (o.turns !== undefined) {
-    if (!Number.isInteger(o.turns) || (o.turns as number) < 1 || (o.turns as number) > 20) throw new ConfigError(`${at}.turns`, 'must be a whole number from 1 to 20');
+    if (!Number.isInteger(o.turns) || (o.turns as number) < 1 || (o.turns as number) > 20)
+      throw new ConfigError(`${at}.turns`, 'must be a whole number from 1 to 20');
     t.turns = o.turns as number;
   }
   if (o.dailyBudgetUsd !== undefined) {
-    if (typeof o.dailyBudgetUsd !== 'number' || !Number.isFinite(o.dailyBudgetUsd) || o.dailyBudgetUsd <= 0) throw new ConfigError(`${at}.dailyBudgetUsd`, 'must be an amount in USD greater than 0');
+    if (typeof o.dailyBudgetUsd !== 'number' || !Number.isFinite(o.dailyBudgetUsd) || o.dailyBudgetUsd <= 0)
+      throw new ConfigError(`${at}.dailyBudgetUsd`, 'must be an amount in USD greater than 0');
     t.dailyBudgetUsd = o.dailyBudgetUsd;
   }
   return t;

@@ -53,20 +53,30 @@ export function parseThresholds(raw: string | undefined): Partial<DetectionConfi
   } catch (err) {
     throw new ConfigError(SETTING, `must be a JSON object (${(err as Error).message})`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(SETTING, 'must be a JSON object (not an array or a scalar)');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ConfigError(SETTING, 'must be a JSON object (not an array or a scalar)');
   const out: Partial<DetectionConfig> = {};
   const known = Object.keys(DEFAULT_DETECTION_CONFIG);
   for (const [key, v] of Object.entries(value)) {
-    if (!isThresholdKey(key)) throw new ConfigError(`${SETTING}.${key}`, `is not a known threshold (known: ${known.join(', ')})`);
+    if (!isThresholdKey(key))
+      throw new ConfigError(`${SETTING}.${key}`, `is not a known threshold (known: ${known.join(', ')})`);
     const range = THRESHOLD_RANGES[key];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ConfigError(`${SETTING}.${key}`, `must be a number, got ${JSON.stringify(v)}`);
-    if (range.integer && !Number.isInteger(v)) throw new ConfigError(`${SETTING}.${key}`, `must be a whole number, got ${v}`);
-    if (v < range.min || v > range.max) throw new ConfigError(`${SETTING}.${key}`, `must be from ${range.min} to ${range.max}, got ${v}`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new ConfigError(`${SETTING}.${key}`, `must be a number, got ${JSON.stringify(v)}`);
+    if (range.integer && !Number.isInteger(v))
+      throw new ConfigError(`${SETTING}.${key}`, `must be a whole number, got ${v}`);
+    if (v < range.min || v > range.max)
+      throw new ConfigError(`${SETTING}.${key}`, `must be from ${range.min} to ${range.max}, got ${v}`);
     out[key] = v;
   }
   const merged = { ...DEFAULT_DETECTION_CONFIG, ...out };
-  if (merged.underrunMajorMs < merged.underrunReportMs) throw new ConfigError(`${SETTING}.underrunMajorMs`, `must be at least underrunReportMs (${merged.underrunReportMs})`);
-  if (merged.stallMaxMs < merged.stallMinMs) throw new ConfigError(`${SETTING}.stallMaxMs`, `must be at least stallMinMs (${merged.stallMinMs})`);
+  if (merged.underrunMajorMs < merged.underrunReportMs)
+    throw new ConfigError(
+      `${SETTING}.underrunMajorMs`,
+      `must be at least underrunReportMs (${merged.underrunReportMs})`,
+    );
+  if (merged.stallMaxMs < merged.stallMinMs)
+    throw new ConfigError(`${SETTING}.stallMaxMs`, `must be at least stallMinMs (${merged.stallMinMs})`);
   return out;
 }
 

@@ -60,7 +60,8 @@ export interface ReservationRequest {
   estimateUsd: number | null;
 }
 
-export const entryKey = (r: Pick<LedgerEntry, 'region' | 'target' | 'runId' | 'attempt'>): string => `${r.runId}/${r.region}/${r.target}/${r.attempt}`;
+export const entryKey = (r: Pick<LedgerEntry, 'region' | 'target' | 'runId' | 'attempt'>): string =>
+  `${r.runId}/${r.region}/${r.target}/${r.attempt}`;
 
 export function emptyLedger(day: string, nowIso: string): Ledger {
   return { version: 1, day, entries: {}, marks: {}, updatedAt: nowIso };
@@ -84,7 +85,11 @@ export function refusal(ledger: Ledger, r: ReservationRequest, caps: Caps): stri
   if (r.estimateUsd === null) return 'no price for its model, so the budget cannot be kept';
   const total = spentUsd(ledger) + r.estimateUsd;
   if (caps.dailyUsd !== undefined && total > caps.dailyUsd + 1e-9) {
-    const [cap, spent, run] = [formatUsd(caps.dailyUsd, PLAIN2), formatUsd(spentUsd(ledger), PLAIN4), formatUsd(r.estimateUsd, PLAIN4)];
+    const [cap, spent, run] = [
+      formatUsd(caps.dailyUsd, PLAIN2),
+      formatUsd(spentUsd(ledger), PLAIN4),
+      formatUsd(r.estimateUsd, PLAIN4),
+    ];
     return `today's budget ${cap} would be exceeded (${spent} spent, about ${run} a run)`;
   }
   if (targetCap !== undefined && spentUsd(ledger, r.target) + r.estimateUsd > targetCap + 1e-9) {
@@ -97,7 +102,12 @@ export function refusal(ledger: Ledger, r: ReservationRequest, caps: Caps): stri
  * Reserves the requests in order, as many as the caps allow (a refused one does not stop later cheaper ones).
  * Idempotent: a request already in the ledger is granted again without a second reservation.
  */
-export function reserve(ledger: Ledger, requests: readonly ReservationRequest[], caps: Caps, nowIso: string): { ledger: Ledger; refused: Map<string, string> } {
+export function reserve(
+  ledger: Ledger,
+  requests: readonly ReservationRequest[],
+  caps: Caps,
+  nowIso: string,
+): { ledger: Ledger; refused: Map<string, string> } {
   const next: Ledger = { ...ledger, entries: { ...ledger.entries }, updatedAt: nowIso };
   const refused = new Map<string, string>();
   for (const r of requests) {
@@ -106,7 +116,15 @@ export function reserve(ledger: Ledger, requests: readonly ReservationRequest[],
     const why = refusal(next, r, caps);
     if (why) refused.set(key, why);
     // (a refusal for the daily budget is what `markBudget(…, exhausted)` turns into the 100 % mark)
-    else next.entries[key] = { target: r.target, region: r.region, runId: r.runId, attempt: r.attempt, reservedUsd: r.estimateUsd ?? 0, at: nowIso };
+    else
+      next.entries[key] = {
+        target: r.target,
+        region: r.region,
+        runId: r.runId,
+        attempt: r.attempt,
+        reservedUsd: r.estimateUsd ?? 0,
+        at: nowIso,
+      };
   }
   return { ledger: next, refused };
 }
@@ -123,7 +141,12 @@ export function settle(ledger: Ledger, actual: ReadonlyMap<string, number | null
     if (!e) continue;
     const cost = usd ?? e.reservedUsd;
     const t = settled[e.target] ?? { usd: 0, probes: 0, runUsd: 0, runs: 0 };
-    settled[e.target] = { usd: t.usd + cost, probes: t.probes + 1, runUsd: t.runUsd + (e.attempt === 1 ? cost : 0), runs: t.runs + (e.attempt === 1 ? 1 : 0) };
+    settled[e.target] = {
+      usd: t.usd + cost,
+      probes: t.probes + 1,
+      runUsd: t.runUsd + (e.attempt === 1 ? cost : 0),
+      runs: t.runs + (e.attempt === 1 ? 1 : 0),
+    };
     delete entries[key];
   }
   return { ...ledger, entries, settled, updatedAt: nowIso };
@@ -133,13 +156,18 @@ export function settle(ledger: Ledger, actual: ReadonlyMap<string, number | null
  * Marks newly reached (80 / 100 % of the daily budget); returns them so each is announced once per day. `exhausted`:
  * a probe was just refused for the daily budget — the budget is used up even though the spend stays below it.
  */
-export function markBudget(ledger: Ledger, dailyUsd: number | undefined, nowIso: string, exhausted = false): { ledger: Ledger; reached: ('80' | '100')[] } {
+export function markBudget(
+  ledger: Ledger,
+  dailyUsd: number | undefined,
+  nowIso: string,
+  exhausted = false,
+): { ledger: Ledger; reached: ('80' | '100')[] } {
   if (dailyUsd === undefined) return { ledger, reached: [] };
   const spent = exhausted ? dailyUsd : spentUsd(ledger);
   const reached: ('80' | '100')[] = [];
   const marks = { ...ledger.marks };
-  if (spent >= 0.8 * dailyUsd - 1e-9 && !marks['80']) (marks['80'] = nowIso), reached.push('80');
-  if (spent >= dailyUsd - 1e-9 && !marks['100']) (marks['100'] = nowIso), reached.push('100');
+  if (spent >= 0.8 * dailyUsd - 1e-9 && !marks['80']) ((marks['80'] = nowIso), reached.push('80'));
+  if (spent >= dailyUsd - 1e-9 && !marks['100']) ((marks['100'] = nowIso), reached.push('100'));
   return { ledger: reached.length ? { ...ledger, marks, updatedAt: nowIso } : ledger, reached };
 }
 

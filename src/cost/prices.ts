@@ -27,7 +27,15 @@ export interface PriceTable {
 /** The day the shipped prices were taken from the provider's pricing page. Check it: prices change. */
 export const PRICES_AS_OF = '2026-12-01';
 
-const RT2: ModelPrice = { textIn: 4, cachedTextIn: 0.4, textOut: 24, audioIn: 32, cachedAudioIn: 0.4, audioOut: 64, note: 'list price' };
+const RT2: ModelPrice = {
+  textIn: 4,
+  cachedTextIn: 0.4,
+  textOut: 24,
+  audioIn: 32,
+  cachedAudioIn: 0.4,
+  audioOut: 64,
+  note: 'list price',
+};
 
 /** Shipped defaults (see docs/deploy.md "Cost" for the sources and assumptions). */
 export const DEFAULT_PRICES: Readonly<PriceTable> = Object.freeze({
@@ -41,8 +49,24 @@ export const DEFAULT_PRICES: Readonly<PriceTable> = Object.freeze({
     // The first GA model (Aug 2025): same audio prices, text out $16.
     'gpt-realtime': { ...RT2, textOut: 16, note: 'list price (GA, Aug 2025)' },
     // Cached input follows gpt-realtime-mini's pattern: text $0.06, audio $0.30.
-    'gpt-realtime-2.1-mini': { textIn: 0.6, cachedTextIn: 0.06, textOut: 2.4, audioIn: 10, cachedAudioIn: 0.3, audioOut: 20, note: 'list price; cached input assumed as for gpt-realtime-mini' },
-    'gpt-realtime-mini': { textIn: 0.6, cachedTextIn: 0.06, textOut: 2.4, audioIn: 10, cachedAudioIn: 0.3, audioOut: 20, note: 'list price (Oct 2025)' },
+    'gpt-realtime-2.1-mini': {
+      textIn: 0.6,
+      cachedTextIn: 0.06,
+      textOut: 2.4,
+      audioIn: 10,
+      cachedAudioIn: 0.3,
+      audioOut: 20,
+      note: 'list price; cached input assumed as for gpt-realtime-mini',
+    },
+    'gpt-realtime-mini': {
+      textIn: 0.6,
+      cachedTextIn: 0.06,
+      textOut: 2.4,
+      audioIn: 10,
+      cachedAudioIn: 0.3,
+      audioOut: 20,
+      note: 'list price (Oct 2025)',
+    },
   },
 });
 
@@ -80,7 +104,8 @@ export function parsePrices(json: string, source: string, base: PriceTable = DEF
   if (!isRecord(raw)) throw new ConfigError(source, 'must be a JSON object of models (or {"asOf", "models"})');
   const modelsRaw = isRecord(raw.models) ? raw.models : raw;
   const asOf = typeof raw.asOf === 'string' ? raw.asOf : undefined;
-  if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new ConfigError(`${source}.asOf`, 'must be a date, YYYY-MM-DD');
+  if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf))
+    throw new ConfigError(`${source}.asOf`, 'must be a date, YYYY-MM-DD');
   const models: Record<string, ModelPrice> = { ...base.models };
   for (const [name, p] of Object.entries(modelsRaw)) {
     if (name === 'asOf') continue;
@@ -88,7 +113,11 @@ export function parsePrices(json: string, source: string, base: PriceTable = DEF
     const price = {} as Record<(typeof FIELDS)[number], number>;
     for (const f of FIELDS) {
       const v = p[f];
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ConfigError(`${source}.${name}.${f}`, `must be a price in USD per 1M tokens (a number ≥ 0), got ${JSON.stringify(v)}`);
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+        throw new ConfigError(
+          `${source}.${name}.${f}`,
+          `must be a price in USD per 1M tokens (a number ≥ 0), got ${JSON.stringify(v)}`,
+        );
       price[f] = v;
     }
     models[name] = { ...price, note: typeof p.note === 'string' ? p.note : 'override' };

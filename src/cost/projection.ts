@@ -10,7 +10,13 @@
 import { addTokens, priceTokens, zeroTokens, type TokenCounts } from './runCost.js';
 import { lookupPrice, type PriceTable } from './prices.js';
 import { modelOf } from '../realtime/flavours.js';
-import { DAYS_PER_MONTH, INPUT_AUDIO_TOKENS_PER_S, OUTPUT_AUDIO_TOKENS_PER_S, PCM_BYTES_PER_MS, SPEECH_CHARS_PER_S } from './rates.js';
+import {
+  DAYS_PER_MONTH,
+  INPUT_AUDIO_TOKENS_PER_S,
+  OUTPUT_AUDIO_TOKENS_PER_S,
+  PCM_BYTES_PER_MS,
+  SPEECH_CHARS_PER_S,
+} from './rates.js';
 
 /** Instructions and session text re-read on every response (the captured GA session: 59). */
 export const TEXT_INPUT_TOKENS_PER_RESPONSE = 60;
@@ -90,7 +96,13 @@ export interface Projection {
   /** Runs per day of one target in one region. */
   runsPerDayPerRegion: number;
   rows: TargetProjection[];
-  total: { runsPerDay: number; usdPerDay: number; usdPerMonth: number; storageBytesPerMonth: number; unpriced: string[] };
+  total: {
+    runsPerDay: number;
+    usdPerDay: number;
+    usdPerMonth: number;
+    storageBytesPerMonth: number;
+    unpriced: string[];
+  };
 }
 
 /** The model a configured target will report: its deployment, or the one its endpoint URL names. */
@@ -99,7 +111,11 @@ export function targetModel(t: CostTarget): string | null {
 }
 
 /** Tokens of one run of `turns` turns over `prompts`, from the catalogue (see the module comment). */
-export function catalogueRunTokens(turns: number, prompts: readonly string[], catalog: readonly PromptLength[]): { tokens: TokenCounts; audioMs: number } {
+export function catalogueRunTokens(
+  turns: number,
+  prompts: readonly string[],
+  catalog: readonly PromptLength[],
+): { tokens: TokenCounts; audioMs: number } {
   let tokens = zeroTokens();
   let contextAudio = 0;
   let audioMs = 0;
@@ -111,7 +127,14 @@ export function catalogueRunTokens(turns: number, prompts: readonly string[], ca
     const promptTokens = Math.round((promptMs / 1000) * INPUT_AUDIO_TOKENS_PER_S);
     const answerTokens = Math.round(answerS * OUTPUT_AUDIO_TOKENS_PER_S);
     contextAudio += promptTokens;
-    tokens = addTokens(tokens, { textIn: TEXT_INPUT_TOKENS_PER_RESPONSE, cachedTextIn: 0, audioIn: contextAudio, cachedAudioIn: 0, textOut: Math.ceil((p?.answer?.length ?? DEFAULT_ANSWER_CHARS) / 4), audioOut: answerTokens });
+    tokens = addTokens(tokens, {
+      textIn: TEXT_INPUT_TOKENS_PER_RESPONSE,
+      cachedTextIn: 0,
+      audioIn: contextAudio,
+      cachedAudioIn: 0,
+      textOut: Math.ceil((p?.answer?.length ?? DEFAULT_ANSWER_CHARS) / 4),
+      audioOut: answerTokens,
+    });
     contextAudio += answerTokens;
     audioMs += promptMs + answerS * 1000;
   }
@@ -121,7 +144,14 @@ export function catalogueRunTokens(turns: number, prompts: readonly string[], ca
 function mean(runs: readonly TokenCounts[]): TokenCounts {
   const sum = runs.reduce(addTokens, zeroTokens());
   const n = runs.length;
-  return { textIn: sum.textIn / n, cachedTextIn: sum.cachedTextIn / n, audioIn: sum.audioIn / n, cachedAudioIn: sum.cachedAudioIn / n, textOut: sum.textOut / n, audioOut: sum.audioOut / n };
+  return {
+    textIn: sum.textIn / n,
+    cachedTextIn: sum.cachedTextIn / n,
+    audioIn: sum.audioIn / n,
+    cachedAudioIn: sum.cachedAudioIn / n,
+    textOut: sum.textOut / n,
+    audioOut: sum.audioOut / n,
+  };
 }
 
 /** The projection of a configuration. */
@@ -142,7 +172,12 @@ export function projectCost(input: ProjectionInput): Projection {
     const price = lookupPrice(input.prices, model);
     const usdPerRun = price.ok ? priceTokens(tokensPerRun, price.price) : null;
     const row: TargetProjection = {
-      target: t.name, model, source: past.length ? 'history' : 'catalogue', basedOnRuns: past.length, tokensPerRun, usdPerRun,
+      target: t.name,
+      model,
+      source: past.length ? 'history' : 'catalogue',
+      basedOnRuns: past.length,
+      tokensPerRun,
+      usdPerRun,
       runsPerDay: runsDay,
       usdPerDay: usdPerRun === null ? null : usdPerRun * runsDay,
       usdPerMonth: usdPerRun === null ? null : usdPerRun * runsDay * DAYS_PER_MONTH,

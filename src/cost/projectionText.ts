@@ -9,11 +9,27 @@ const gb = (bytes: number): string => `${(bytes / 1e9).toFixed(1)} GB`;
 
 function pad(cells: string[][]): string[] {
   const widths = cells[0]!.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
-  return cells.map((r) => r.map((c, i) => (i === 0 || i === 1 || i === 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd());
+  return cells.map((r) =>
+    r
+      .map((c, i) => (i === 0 || i === 1 || i === 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 export function formatProjection(p: Projection): string {
-  const head = ['target', 'model', 'estimate', 'in text/audio', 'out text/audio', 'per run', 'runs/day', 'per day', 'per month', 'storage/month'];
+  const head = [
+    'target',
+    'model',
+    'estimate',
+    'in text/audio',
+    'out text/audio',
+    'per run',
+    'runs/day',
+    'per day',
+    'per month',
+    'storage/month',
+  ];
   const rows = p.rows.map((r) => [
     r.target,
     r.model ?? '?',
@@ -27,7 +43,18 @@ export function formatProjection(p: Projection): string {
     gb(r.storageBytesPerMonth),
   ]);
   const t = p.total;
-  const total = ['total', '', '', '', '', '', int(t.runsPerDay), usd(t.usdPerDay), usd(t.usdPerMonth), gb(t.storageBytesPerMonth)];
+  const total = [
+    'total',
+    '',
+    '',
+    '',
+    '',
+    '',
+    int(t.runsPerDay),
+    usd(t.usdPerDay),
+    usd(t.usdPerMonth),
+    gb(t.storageBytesPerMonth),
+  ];
   const lines = [
     `Schedule ${p.schedule}: ${int(p.runsPerDayPerRegion)} run(s) per target per region per day, ${p.regions} region(s).`,
     `Prices of ${p.pricesAsOf} (USD per 1M tokens; check the provider's page, they change). Tokens per run; a month is ${DAYS_PER_MONTH} days.`,
@@ -35,6 +62,9 @@ export function formatProjection(p: Projection): string {
     ...pad([head, ...rows, total]),
   ];
   for (const r of p.rows) if (r.noPrice) lines.push(`  ${r.target}: ${r.noPrice} — not in the total.`);
-  lines.push('', 'Catalogue estimates re-send the whole conversation as uncached input each turn (an upper bound). Failing runs add one confirmation probe each (CANARY_CONFIRM_RETRIES).');
+  lines.push(
+    '',
+    'Catalogue estimates re-send the whole conversation as uncached input each turn (an upper bound). Failing runs add one confirmation probe each (CANARY_CONFIRM_RETRIES).',
+  );
   return lines.join('\n');
 }

@@ -29,7 +29,15 @@ export interface TurnCost {
 }
 
 export type RunCost =
-  | { usd: number; currency: 'USD'; pricesAsOf: string; model: string; priceKey: string; perTurn: TurnCost[]; tokens: TokenCounts }
+  | {
+      usd: number;
+      currency: 'USD';
+      pricesAsOf: string;
+      model: string;
+      priceKey: string;
+      perTurn: TurnCost[];
+      tokens: TokenCounts;
+    }
   | { noPrice: string; model: string | null; perTurn: TurnCost[]; tokens: TokenCounts };
 
 export function zeroTokens(): TokenCounts {
@@ -38,8 +46,12 @@ export function zeroTokens(): TokenCounts {
 
 export function addTokens(a: TokenCounts, b: TokenCounts): TokenCounts {
   return {
-    textIn: a.textIn + b.textIn, cachedTextIn: a.cachedTextIn + b.cachedTextIn, audioIn: a.audioIn + b.audioIn,
-    cachedAudioIn: a.cachedAudioIn + b.cachedAudioIn, textOut: a.textOut + b.textOut, audioOut: a.audioOut + b.audioOut,
+    textIn: a.textIn + b.textIn,
+    cachedTextIn: a.cachedTextIn + b.cachedTextIn,
+    audioIn: a.audioIn + b.audioIn,
+    cachedAudioIn: a.cachedAudioIn + b.cachedAudioIn,
+    textOut: a.textOut + b.textOut,
+    audioOut: a.audioOut + b.audioOut,
   };
 }
 
@@ -84,10 +96,11 @@ export function priceTokens(tokens: TokenCounts, price: ModelPrice): number {
 
 /** The model the run talked to: `session.created`'s `session.model`, else the target's deployment (or the one its URL names). */
 export function runModel(trace: Trace): string | null {
-  for (const e of trace.entries) if (e.kind === 'recv' && e.type === EV.sessionCreated) {
-    const m = strAt(e.event, 'session', 'model');
-    if (m) return m;
-  }
+  for (const e of trace.entries)
+    if (e.kind === 'recv' && e.type === EV.sessionCreated) {
+      const m = strAt(e.event, 'session', 'model');
+      if (m) return m;
+    }
   return trace.meta.target.deployment || modelOf(trace.meta.target.url);
 }
 
@@ -109,9 +122,23 @@ export function runCost(trace: Trace, table: PriceTable): RunCost {
   const turns = [...turnTokens(trace)].sort((a, b) => a[0] - b[0]);
   const tokens = turns.reduce((acc, [, t]) => addTokens(acc, t), zeroTokens());
   const found = lookupPrice(table, model);
-  if (!found.ok) return { noPrice: found.reason, model, perTurn: turns.map(([turn, t]) => ({ turn, usd: null, tokens: t })), tokens };
+  if (!found.ok)
+    return {
+      noPrice: found.reason,
+      model,
+      perTurn: turns.map(([turn, t]) => ({ turn, usd: null, tokens: t })),
+      tokens,
+    };
   const perTurn = turns.map(([turn, t]) => ({ turn, usd: roundUsd(priceTokens(t, found.price)), tokens: t }));
-  return { usd: roundUsd(priceTokens(tokens, found.price)), currency: 'USD', pricesAsOf: table.asOf, model: model!, priceKey: found.key, perTurn, tokens };
+  return {
+    usd: roundUsd(priceTokens(tokens, found.price)),
+    currency: 'USD',
+    pricesAsOf: table.asOf,
+    model: model!,
+    priceKey: found.key,
+    perTurn,
+    tokens,
+  };
 }
 
 /** The dollars of a cost, or undefined when it has no price. */

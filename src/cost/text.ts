@@ -7,6 +7,9 @@ export function cardCostFooter(s: RunSummary): string | undefined {
   const parts: string[] = [];
   if (s.costUsd !== undefined) parts.push(`Run cost ${formatUsd(s.costUsd)}${s.model ? ` (${s.model})` : ''}`);
   else if (s.model) parts.push(`Run cost: no price for ${s.model}`);
-  if (s.attempts && s.attempts > 1) parts.push(`${s.attempts} probes${s.intermittent ? ', the confirmation passed (intermittent)' : ', failure confirmed'}`);
+  if (s.attempts && s.attempts > 1)
+    parts.push(
+      `${s.attempts} probes${s.intermittent ? ', the confirmation passed (intermittent)' : ', failure confirmed'}`,
+    );
   return parts.length ? parts.join(' · ') : undefined;
 }

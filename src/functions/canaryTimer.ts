@@ -9,7 +9,10 @@ import { canaryRound } from '../handlers/canaryRound.js';
 // A schedule the host cannot run (or one that fires every second) is said loudly at start, naming the setting;
 // the handler refuses it again at each invocation.
 try {
-  if (process.env.CANARY_SCHEDULE?.trim()) validateNcrontab(process.env.CANARY_SCHEDULE.trim(), { allowEverySecond: /^(true|1)$/i.test(process.env.CANARY_ALLOW_EVERY_SECOND?.trim() ?? '') });
+  if (process.env.CANARY_SCHEDULE?.trim())
+    validateNcrontab(process.env.CANARY_SCHEDULE.trim(), {
+      allowEverySecond: /^(true|1)$/i.test(process.env.CANARY_ALLOW_EVERY_SECOND?.trim() ?? ''),
+    });
 } catch (err) {
   console.error(`realtime-canary: configuration error: ${(err as Error).message}`);
 }

@@ -8,4 +8,9 @@ import { app } from '@azure/functions';
 import { reportsHttp } from '../handlers/reportsHttp.js';
 
 app.http('dashboard', { route: 'dashboard', methods: ['GET', 'HEAD'], authLevel: 'anonymous', handler: reportsHttp });
-app.http('reports', { route: 'reports/{*path}', methods: ['GET', 'HEAD'], authLevel: 'anonymous', handler: reportsHttp });
+app.http('reports', {
+  route: 'reports/{*path}',
+  methods: ['GET', 'HEAD'],
+  authLevel: 'anonymous',
+  handler: reportsHttp,
+});

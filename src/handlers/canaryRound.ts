@@ -32,7 +32,11 @@ export function makeCanaryHandler(env: () => Env = () => process.env, overrides:
     }
     const round = createRound(settings, currentEnv, { ...overrides, log });
     try {
-      const targets = settings.targets ?? (await withDeadline('reading CANARY_CONFIG_BLOB', 30_000, () => targetsFromBlob(round.store, settings.configBlob!)));
+      const targets =
+        settings.targets ??
+        (await withDeadline('reading CANARY_CONFIG_BLOB', 30_000, () =>
+          targetsFromBlob(round.store, settings.configBlob!),
+        ));
       return await round.run(targets);
     } finally {
       round.close();

@@ -40,7 +40,8 @@ export function checkedPath(raw: string | undefined): { path: string } | { refus
   if (path === DASHBOARD_PATH) return { path };
   const segments = path.split('/');
   if (segments[0] !== RUNS_ROOT) return { refused: `only the dashboard and ${RUNS_ROOT}/… are served` };
-  if (!segments.every((s) => SEGMENT.test(s) && s !== '.' && s !== '..')) return { refused: 'path segments must be plain names' };
+  if (!segments.every((s) => SEGMENT.test(s) && s !== '.' && s !== '..'))
+    return { refused: 'path segments must be plain names' };
   if (!SERVED.test(path)) return { refused: 'not a report artifact' };
   return { path };
 }
@@ -69,8 +70,13 @@ export function makeReportsHandler(env: () => Env = () => process.env, reader?: 
   let cached: ArtifactReader | undefined = reader;
   return async function reportsHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     const e = env();
-    if (e.CANARY_REPORTS_HTTP?.trim() !== 'on') return plain(404, 'Reports over HTTP are off (CANARY_REPORTS_HTTP is not "on"; the Bicep turns it on together with Entra sign-in).');
-    if (request.method !== 'GET' && request.method !== 'HEAD') return { ...plain(405, 'Only GET and HEAD.'), headers: { ...SECURITY_HEADERS, allow: 'GET, HEAD' } };
+    if (e.CANARY_REPORTS_HTTP?.trim() !== 'on')
+      return plain(
+        404,
+        'Reports over HTTP are off (CANARY_REPORTS_HTTP is not "on"; the Bicep turns it on together with Entra sign-in).',
+      );
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return { ...plain(405, 'Only GET and HEAD.'), headers: { ...SECURITY_HEADERS, allow: 'GET, HEAD' } };
     const checked = checkedPath(request.params.path);
     if ('refused' in checked) return plain(404, `Not served: ${checked.refused}.`);
     try {
@@ -78,7 +84,8 @@ export function makeReportsHandler(env: () => Env = () => process.env, reader?: 
       const artifact = await cached(checked.path);
       if (!artifact) return plain(404, 'No such report artifact.');
       const range = byteRange(request.headers.get('range'), artifact.size);
-      if (range === null) return { status: 416, headers: { ...SECURITY_HEADERS, 'content-range': `bytes */${artifact.size}` } };
+      if (range === null)
+        return { status: 416, headers: { ...SECURITY_HEADERS, 'content-range': `bytes */${artifact.size}` } };
       const [start, end] = range ?? [0, artifact.size - 1];
       const headers: Record<string, string> = {
         ...SECURITY_HEADERS,

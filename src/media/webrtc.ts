@@ -98,7 +98,13 @@ export class RtpStream {
   packet(payload: Buffer, o: { marker?: boolean; skipFrames?: number; skipSeq?: number } = {}): RtpPacket {
     this.#seq = (this.#seq + (o.skipSeq ?? 0)) & 0xffff;
     this.#ts = (this.#ts + (o.skipFrames ?? 0) * TICKS_PER_FRAME) >>> 0;
-    const header = new RtpHeader({ payloadType: this.payloadType, sequenceNumber: this.#seq, timestamp: this.#ts, ssrc: this.ssrc, marker: o.marker ?? false });
+    const header = new RtpHeader({
+      payloadType: this.payloadType,
+      sequenceNumber: this.#seq,
+      timestamp: this.#ts,
+      ssrc: this.ssrc,
+      marker: o.marker ?? false,
+    });
     this.#seq = (this.#seq + 1) & 0xffff;
     this.#ts = (this.#ts + TICKS_PER_FRAME) >>> 0;
     return new RtpPacket(header, payload);

@@ -55,7 +55,12 @@ export class AudioSpill {
   finish(): SpilledAudio {
     this.#write();
     this.#close();
-    return { path: this.#path, turns: this.#turns, created: this.#created, ...(this.#problem ? { problem: this.#problem } : {}) };
+    return {
+      path: this.#path,
+      turns: this.#turns,
+      created: this.#created,
+      ...(this.#problem ? { problem: this.#problem } : {}),
+    };
   }
 
   #write(): void {
@@ -66,7 +71,11 @@ export class AudioSpill {
     this.#pendingBytes = 0;
     try {
       // synchronous: a few hundred KiB into the page cache takes microseconds, and the order of writes stays the order of chunks
-      const written = this.#writev(this.#fd, pending.map((p) => p.buf!), pending[0]!.pos);
+      const written = this.#writev(
+        this.#fd,
+        pending.map((p) => p.buf!),
+        pending[0]!.pos,
+      );
       if (written !== bytes) throw new Error(`short write (${written} of ${bytes} bytes)`);
       for (const p of pending) delete p.buf;
     } catch (err) {

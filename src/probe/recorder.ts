@@ -10,7 +10,17 @@ import { scrub } from '../realtime/redact.js';
 import { eventItemId, eventResponseId, idFields } from '../trace/ids.js';
 import type { AudioSpill } from './audioSpill.js';
 import { decodePcmBase64, jsonDepthExceeds } from './safeJson.js';
-import type { AudioRef, InvalidFrameProblem, LimitExceededEntry, RecvEntry, SendEntry, SessionLimits, Trace, TraceEntry, TraceMeta } from '../trace/trace.js';
+import type {
+  AudioRef,
+  InvalidFrameProblem,
+  LimitExceededEntry,
+  RecvEntry,
+  SendEntry,
+  SessionLimits,
+  Trace,
+  TraceEntry,
+  TraceMeta,
+} from '../trace/trace.js';
 
 type Clock = () => number;
 type DistributiveOmit<T, K extends keyof TraceEntry> = T extends unknown ? Omit<T, K> : never;
@@ -95,8 +105,12 @@ export class TraceRecorder {
    * Records a client event and returns it as it must be sent: with an `event_id` (`evt_<prefix>_<n>`, unique in
    * the session) unless it has one. Appends keep a reference into the prompt audio instead of base64.
    */
-  recordSend(event: Record<string, unknown>, extra: Pick<SendEntry, 'audioRef' | 'byProbe'> = {}): Record<string, unknown> {
-    const withId = typeof event.event_id === 'string' ? event : { event_id: `evt_${this.#eventIdPrefix}_${++this.#sent}`, ...event };
+  recordSend(
+    event: Record<string, unknown>,
+    extra: Pick<SendEntry, 'audioRef' | 'byProbe'> = {},
+  ): Record<string, unknown> {
+    const withId =
+      typeof event.event_id === 'string' ? event : { event_id: `evt_${this.#eventIdPrefix}_${++this.#sent}`, ...event };
     const stored = { ...withId };
     if (extra.audioRef) delete stored.audio;
     this.add({ kind: 'send', type: String(event.type), event: stored, ...extra });
@@ -121,7 +135,8 @@ export class TraceRecorder {
     const size = data.length;
     if (!this.#admit(t)) return undefined;
     if (isBinary) return this.#invalid('binary-frame', size, data.subarray(0, 32).toString('hex'), t, false);
-    if (size > this.#oversizeBytes) return this.#invalid('oversize-frame', size, data.subarray(0, PREVIEW_CHARS).toString('utf8'), t);
+    if (size > this.#oversizeBytes)
+      return this.#invalid('oversize-frame', size, data.subarray(0, PREVIEW_CHARS).toString('utf8'), t);
     const text = data.toString('utf8');
     if (jsonDepthExceeds(text)) return this.#invalid('too-deep', size, text, t);
     let parsed: unknown;
@@ -130,7 +145,8 @@ export class TraceRecorder {
     } catch {
       return this.#invalid('malformed-json', size, text, t);
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return this.#invalid('not-an-object', size, text, t);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      return this.#invalid('not-an-object', size, text, t);
     const event = parsed as Record<string, unknown>;
     if (typeof event.type !== 'string') return this.#invalid('missing-type', size, text, t);
     const wireType = event.type;
@@ -149,8 +165,20 @@ export class TraceRecorder {
     }
     const pcm = decodePcmBase64(delta);
     if (!pcm) {
-      const why = delta.length % 4 !== 0 ? `${delta.length} characters, not a multiple of 4` : 'not whole PCM16 samples or not base64';
-      this.add({ kind: 'recv-invalid', problem: 'invalid-base64', size, preview: this.#preview(`${why}: ${delta.slice(0, 60)}`) }, t, turn);
+      const why =
+        delta.length % 4 !== 0
+          ? `${delta.length} characters, not a multiple of 4`
+          : 'not whole PCM16 samples or not base64';
+      this.add(
+        {
+          kind: 'recv-invalid',
+          problem: 'invalid-base64',
+          size,
+          preview: this.#preview(`${why}: ${delta.slice(0, 60)}`),
+        },
+        t,
+        turn,
+      );
       return recvRest();
     }
     const audio = this.#appendAudio(turn, pcm, { responseId: eventResponseId(event), itemId: eventItemId(event) }, t);
@@ -163,12 +191,22 @@ export class TraceRecorder {
    * transport whose audio is not base64 deltas (WebRTC decodes RTP itself and puts the ref on its own entries).
    * Undefined once the audio cap is crossed (the `limit-exceeded` entry is recorded).
    */
-  recordOutputPcm(turn: number, pcm: Buffer, meta: { responseId?: string; itemId?: string } = {}, t = this.now()): AudioRef | undefined {
+  recordOutputPcm(
+    turn: number,
+    pcm: Buffer,
+    meta: { responseId?: string; itemId?: string } = {},
+    t = this.now(),
+  ): AudioRef | undefined {
     if (this.#limit) return undefined;
     return this.#appendAudio(turn, pcm, { responseId: meta.responseId, itemId: meta.itemId }, t);
   }
 
-  #appendAudio(turn: number, pcm: Buffer, ids: Pick<AudioRef, 'responseId' | 'itemId'>, t: number): AudioRef | undefined {
+  #appendAudio(
+    turn: number,
+    pcm: Buffer,
+    ids: Pick<AudioRef, 'responseId' | 'itemId'>,
+    t: number,
+  ): AudioRef | undefined {
     if (this.#totalAudio + pcm.length > this.limits.maxAudioBytes) {
       this.#exceed('maxAudioBytes', this.#totalAudio + pcm.length, this.limits.maxAudioBytes, t);
       return undefined;
@@ -189,7 +227,8 @@ export class TraceRecorder {
   /** Counts one received frame against the event cap; false (nothing to record) once a cap is crossed. */
   #admit(t: number): boolean {
     if (this.#limit) return false;
-    if (this.#events + 1 > this.limits.maxEvents) return this.#exceed('maxEvents', this.#events + 1, this.limits.maxEvents, t);
+    if (this.#events + 1 > this.limits.maxEvents)
+      return this.#exceed('maxEvents', this.#events + 1, this.limits.maxEvents, t);
     this.#events++;
     return true;
   }
@@ -197,7 +236,8 @@ export class TraceRecorder {
   /** Counts bytes of a frame that the event log keeps against the frame-byte cap. */
   #admitBytes(bytes: number, t: number): boolean {
     if (this.#limit) return false;
-    if (this.#eventBytes + bytes > this.limits.maxEventBytes) return this.#exceed('maxEventBytes', this.#eventBytes + bytes, this.limits.maxEventBytes, t);
+    if (this.#eventBytes + bytes > this.limits.maxEventBytes)
+      return this.#exceed('maxEventBytes', this.#eventBytes + bytes, this.limits.maxEventBytes, t);
     this.#eventBytes += bytes;
     return true;
   }
@@ -208,7 +248,8 @@ export class TraceRecorder {
   }
 
   #invalid(problem: InvalidFrameProblem, size: number, text: string, t: number, scrubbed = true): undefined {
-    if (this.#admitBytes(size, t)) this.add({ kind: 'recv-invalid', problem, size, preview: scrubbed ? this.#preview(text) : text }, t);
+    if (this.#admitBytes(size, t))
+      this.add({ kind: 'recv-invalid', problem, size, preview: scrubbed ? this.#preview(text) : text }, t);
     return undefined;
   }
 
@@ -219,7 +260,8 @@ export class TraceRecorder {
   #turnOf(type: string, event: Record<string, unknown>): number {
     const responseId = eventResponseId(event);
     if (responseId === undefined) return this.turn;
-    if (type === EV.responseCreated && !this.#responseTurn.has(responseId)) this.#responseTurn.set(responseId, this.turn);
+    if (type === EV.responseCreated && !this.#responseTurn.has(responseId))
+      this.#responseTurn.set(responseId, this.turn);
     return this.#responseTurn.get(responseId) ?? this.turn;
   }
 

@@ -40,7 +40,12 @@ export class ScriptedSession {
     let sessionTimedOut = false;
     const deadline = setTimeout(() => {
       sessionTimedOut = true;
-      this.rec.add({ kind: 'timeout', scope: 'session', waitingFor: 'end of session', afterMs: this.o.sessionTimeoutMs });
+      this.rec.add({
+        kind: 'timeout',
+        scope: 'session',
+        waitingFor: 'end of session',
+        afterMs: this.o.sessionTimeoutMs,
+      });
       this.waiter.close();
     }, this.o.sessionTimeoutMs);
     try {
@@ -55,12 +60,34 @@ export class ScriptedSession {
 
   async #script(prompts: PromptSpec[]): Promise<SessionEndEntry['reason']> {
     const created = await this.waiter.waitFor((e) => e.type === EV.sessionCreated, this.o.connectTimeoutMs, 0);
-    if (created.kind === 'timeout') this.rec.add({ kind: 'timeout', scope: 'session-created', waitingFor: EV.sessionCreated, afterMs: this.o.connectTimeoutMs });
+    if (created.kind === 'timeout')
+      this.rec.add({
+        kind: 'timeout',
+        scope: 'session-created',
+        waitingFor: EV.sessionCreated,
+        afterMs: this.o.connectTimeoutMs,
+      });
     if (created.kind === 'closed') return this.#skipFrom(1, prompts);
 
-    this.#send(sessionUpdateEvent(this.dialect, { instructions: this.o.instructions, voice: this.o.voice, turnDetection: this.o.turnDetection, modality: this.o.modality }));
-    const updated = await this.waiter.waitFor((e) => e.type === EV.sessionUpdated || e.type === EV.error, this.o.connectTimeoutMs);
-    if (updated.kind === 'timeout') this.rec.add({ kind: 'timeout', scope: 'session-updated', waitingFor: EV.sessionUpdated, afterMs: this.o.connectTimeoutMs });
+    this.#send(
+      sessionUpdateEvent(this.dialect, {
+        instructions: this.o.instructions,
+        voice: this.o.voice,
+        turnDetection: this.o.turnDetection,
+        modality: this.o.modality,
+      }),
+    );
+    const updated = await this.waiter.waitFor(
+      (e) => e.type === EV.sessionUpdated || e.type === EV.error,
+      this.o.connectTimeoutMs,
+    );
+    if (updated.kind === 'timeout')
+      this.rec.add({
+        kind: 'timeout',
+        scope: 'session-updated',
+        waitingFor: EV.sessionUpdated,
+        afterMs: this.o.connectTimeoutMs,
+      });
     if (updated.kind === 'closed') return this.#skipFrom(1, prompts);
 
     for (let i = 0; i < prompts.length; i++) {
@@ -114,7 +141,8 @@ export class ScriptedSession {
       if (this.o.pace === 'realtime') {
         // timers may fire up to a millisecond early: wait again until the slice is due, never send ahead of the clock
         const due = clock.t0 + clock.k * this.o.chunkMs;
-        for (let wait = due - performance.now(); wait > 0 && !this.waiter.closed; wait = due - performance.now()) await this.waiter.sleep(Math.ceil(wait));
+        for (let wait = due - performance.now(); wait > 0 && !this.waiter.closed; wait = due - performance.now())
+          await this.waiter.sleep(Math.ceil(wait));
         if (this.waiter.closed) return;
       }
       clock.k++;
@@ -126,8 +154,12 @@ export class ScriptedSession {
   /** After a turn deadline: cancel whatever is open. False when the service does not answer even that. */
   async #cancelAfterTimeout(): Promise<boolean> {
     this.#send({ type: 'response.cancel' }, { byProbe: 'turn-timeout' });
-    const r = await this.waiter.waitFor((e) => e.type === EV.responseDone || (e.type === EV.error && isCancelNotActive(e.event)), this.o.cancelWaitMs);
-    if (r.kind === 'timeout') this.rec.add({ kind: 'timeout', scope: 'cancel', waitingFor: EV.responseDone, afterMs: this.o.cancelWaitMs });
+    const r = await this.waiter.waitFor(
+      (e) => e.type === EV.responseDone || (e.type === EV.error && isCancelNotActive(e.event)),
+      this.o.cancelWaitMs,
+    );
+    if (r.kind === 'timeout')
+      this.rec.add({ kind: 'timeout', scope: 'cancel', waitingFor: EV.responseDone, afterMs: this.o.cancelWaitMs });
     return r.kind === 'event';
   }
 

@@ -15,7 +15,14 @@ import { LoopMonitor } from './loopMonitor.js';
 import { PROBE_DEFAULTS, type ProbeOptions, type ResolvedProbeOptions } from './options.js';
 import { DEFAULT_SESSION_LIMITS, TraceRecorder } from './recorder.js';
 import { ScriptedSession } from './script.js';
-import { TRACE_FORMAT_VERSION, type SessionEndEntry, type SessionLimits, type Trace, type TraceOptions, type TransportKind } from '../trace/trace.js';
+import {
+  TRACE_FORMAT_VERSION,
+  type SessionEndEntry,
+  type SessionLimits,
+  type Trace,
+  type TraceOptions,
+  type TransportKind,
+} from '../trace/trace.js';
 import type { Transport } from './transport.js';
 import { transportFactory } from './transports.js';
 import { EventWaiter } from './waiter.js';
@@ -34,7 +41,10 @@ export function targetSecrets(target: ProbeTarget): string[] {
 }
 
 export function newRunId(now = new Date()): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomUUID().slice(0, 8)}`;
+  return `${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${randomUUID().slice(0, 8)}`;
 }
 
 export async function runProbe(target: ProbeTarget, options: ProbeOptions): Promise<Trace> {
@@ -48,25 +58,45 @@ export async function runProbe(target: ProbeTarget, options: ProbeOptions): Prom
   const runId = o.runId ?? newRunId(new Date(startEpochMs));
   const limits: SessionLimits = { ...DEFAULT_SESSION_LIMITS, ...stripUndefined(o.limits ?? {}) };
   const eventIdPrefix = /([0-9a-f]{8})$/.exec(runId)?.[1] ?? randomUUID().slice(0, 8);
-  const spill = o.audioSpillDir ? new AudioSpill(join(o.audioSpillDir, `${eventIdPrefix}-${randomUUID()}.pcm`)) : undefined;
+  const spill = o.audioSpillDir
+    ? new AudioSpill(join(o.audioSpillDir, `${eventIdPrefix}-${randomUUID()}.pcm`))
+    : undefined;
   const rec = new TraceRecorder(() => performance.now(), endpoint.dialect, secrets, { limits, eventIdPrefix, spill });
   const startedAt = new Date(startEpochMs).toISOString();
   const prompts = Array.from({ length: o.turns }, (_, i) => o.prompts[i % o.prompts.length]!);
   const traceOptions: TraceOptions = {
-    turns: o.turns, turnDetection: o.turnDetection, modality: o.modality, chunkMs: o.chunkMs,
-    turnTimeoutMs: o.turnTimeoutMs, sessionTimeoutMs: o.sessionTimeoutMs, connectTimeoutMs: o.connectTimeoutMs, settleMs: o.settleMs,
-    pace: o.pace, limits,
+    turns: o.turns,
+    turnDetection: o.turnDetection,
+    modality: o.modality,
+    chunkMs: o.chunkMs,
+    turnTimeoutMs: o.turnTimeoutMs,
+    sessionTimeoutMs: o.sessionTimeoutMs,
+    connectTimeoutMs: o.connectTimeoutMs,
+    settleMs: o.settleMs,
+    pace: o.pace,
+    limits,
   };
   let transportKind: TransportKind = typeof o.transport === 'string' ? o.transport : 'websocket';
   const finish = (): Trace =>
     rec.finish({
-      kind: 'meta', formatVersion: TRACE_FORMAT_VERSION, runId,
+      kind: 'meta',
+      formatVersion: TRACE_FORMAT_VERSION,
+      runId,
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
       target: {
-        name: target.name, flavour: endpoint.flavour, dialect: endpoint.dialect, transport: transportKind, url: redactUrl(endpoint.url),
-        host: endpoint.url.host, deployment: endpoint.deployment, region: target.region, ...(endpoint.notice ? { notice: endpoint.notice } : {}),
+        name: target.name,
+        flavour: endpoint.flavour,
+        dialect: endpoint.dialect,
+        transport: transportKind,
+        url: redactUrl(endpoint.url),
+        host: endpoint.url.host,
+        deployment: endpoint.deployment,
+        region: target.region,
+        ...(endpoint.notice ? { notice: endpoint.notice } : {}),
       },
-      startedAt, startEpochMs, options: traceOptions,
+      startedAt,
+      startEpochMs,
+      options: traceOptions,
       prompts: prompts.map((p, i) => ({ turn: i + 1, id: p.id, text: p.text, expect: p.expect, bytes: p.pcm.length })),
     });
   let completeTrace: ((trace: Trace) => void) | undefined;
@@ -89,9 +119,22 @@ export async function runProbe(target: ProbeTarget, options: ProbeOptions): Prom
   const waiter = new EventWaiter();
   let transport: Transport;
   try {
-    transport = await factory({ endpoint, headers, rec, waiter, secrets, connectTimeoutMs: o.connectTimeoutMs, insecureTls: o.insecureTls });
+    transport = await factory({
+      endpoint,
+      headers,
+      rec,
+      waiter,
+      secrets,
+      connectTimeoutMs: o.connectTimeoutMs,
+      insecureTls: o.insecureTls,
+    });
   } catch (err) {
-    rec.add({ kind: 'socket-error', errorClass: 'other', code: undefined, message: `the transport could not be loaded: ${(err as Error).message}` });
+    rec.add({
+      kind: 'socket-error',
+      errorClass: 'other',
+      code: undefined,
+      message: `the transport could not be loaded: ${(err as Error).message}`,
+    });
     return end('connect-failed');
   }
   transportKind = transport.kind;

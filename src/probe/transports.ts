@@ -16,6 +16,10 @@ const FACTORIES: Partial<Record<TransportKind, TransportFactory>> = {
 /** The factory of a transport kind; ConfigError when this build has none for it. */
 export function transportFactory(kind: TransportKind): TransportFactory {
   const f = FACTORIES[kind];
-  if (!f) throw new ConfigError('transport', `"${kind}" is not available in this build (known: ${Object.keys(FACTORIES).join(', ')})`);
+  if (!f)
+    throw new ConfigError(
+      'transport',
+      `"${kind}" is not available in this build (known: ${Object.keys(FACTORIES).join(', ')})`,
+    );
   return f;
 }

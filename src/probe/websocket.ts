@@ -66,13 +66,27 @@ class WebSocketTransport implements Transport {
         done({ ok: false, reason: 'connect-failed' });
       }, connectTimeoutMs + 500);
       ws.on('upgrade', (res: IncomingMessage) => {
-        rec.add({ kind: 'upgrade-response', status: res.statusCode ?? 101, statusText: res.statusMessage ?? '', headers: redactHeaders(res.headers) });
+        rec.add({
+          kind: 'upgrade-response',
+          status: res.statusCode ?? 101,
+          statusText: res.statusMessage ?? '',
+          headers: redactHeaders(res.headers),
+        });
       });
       ws.on('unexpected-response', (req: ClientRequest, res: IncomingMessage) => {
         const t = rec.now();
         rejecting = readRefusalBody(res, bodyWaitMs, (text) => {
           if (settled) return;
-          rec.add({ kind: 'upgrade-response', status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: redactHeaders(res.headers), body: scrub(text, secrets) }, t);
+          rec.add(
+            {
+              kind: 'upgrade-response',
+              status: res.statusCode ?? 0,
+              statusText: res.statusMessage ?? '',
+              headers: redactHeaders(res.headers),
+              body: scrub(text, secrets),
+            },
+            t,
+          );
           req.destroy();
           done({ ok: false, reason: 'rejected' });
         });
@@ -107,7 +121,9 @@ class WebSocketTransport implements Transport {
           rec.add({
             kind: 'close',
             code: limit ? LIMIT_CLOSE_CODE : code,
-            reason: limit ? `probe stopped reading: ${rec.limitExceeded?.limit ?? 'limit'} exceeded` : scrub(reason.toString('utf8'), secrets),
+            reason: limit
+              ? `probe stopped reading: ${rec.limitExceeded?.limit ?? 'limit'} exceeded`
+              : scrub(reason.toString('utf8'), secrets),
             initiatedBy: this.#clientClosing ? 'client' : 'server',
           });
         }
@@ -126,7 +142,10 @@ class WebSocketTransport implements Transport {
 
   sendAudio(slice: PromptSlice): void {
     if (!this.isOpen) return;
-    const event = this.ctx.rec.recordSend({ type: 'input_audio_buffer.append', audio: slice.pcm.toString('base64') }, { audioRef: { offset: slice.offset, bytes: slice.pcm.length } });
+    const event = this.ctx.rec.recordSend(
+      { type: 'input_audio_buffer.append', audio: slice.pcm.toString('base64') },
+      { audioRef: { offset: slice.offset, bytes: slice.pcm.length } },
+    );
     this.send(event);
   }
 

@@ -69,7 +69,13 @@ export interface SessionOptions {
   modality: OutputModality;
 }
 
-const SERVER_VAD = { type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 500, create_response: true };
+const SERVER_VAD = {
+  type: 'server_vad',
+  threshold: 0.5,
+  prefix_padding_ms: 300,
+  silence_duration_ms: 500,
+  create_response: true,
+};
 
 /** The `session.update` client event in the shape each dialect expects. */
 export function sessionUpdateEvent(dialect: Dialect, o: SessionOptions): Record<string, unknown> {

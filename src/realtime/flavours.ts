@@ -48,21 +48,51 @@ const AZURE = { service: 'azure', idHeaders: AZURE_ID_HEADERS } as const;
 const OPENAI = { service: 'openai', idHeaders: OPENAI_ID_HEADERS, webrtcFilter: false } as const;
 
 export const OPENAI_BETA_RETIRED = 'OpenAI turned off the beta Realtime interface in May 2026; use openai-ga';
-export const AZURE_PREVIEW_DEPRECATED = 'Azure deprecated the preview Realtime API on 2026-04-30; move to /openai/v1/realtime';
+export const AZURE_PREVIEW_DEPRECATED =
+  'Azure deprecated the preview Realtime API on 2026-04-30; move to /openai/v1/realtime';
 
 const ROWS = {
   'azure-ga': {
-    ...AZURE, dialect: 'ga', label: 'Azure GA', path: '/openai/v1/realtime', modelParam: 'model', refusesApiVersion: true,
-    webrtc: true, webrtcFilter: true, status: 'ga',
+    ...AZURE,
+    dialect: 'ga',
+    label: 'Azure GA',
+    path: '/openai/v1/realtime',
+    modelParam: 'model',
+    refusesApiVersion: true,
+    webrtc: true,
+    webrtcFilter: true,
+    status: 'ga',
   },
   'azure-preview': {
-    ...AZURE, dialect: 'beta', label: 'Azure preview', path: '/openai/realtime', modelParam: 'deployment', defaultApiVersion: '2025-04-01-preview',
-    webrtc: false, webrtcFilter: false, status: 'deprecated', message: AZURE_PREVIEW_DEPRECATED,
+    ...AZURE,
+    dialect: 'beta',
+    label: 'Azure preview',
+    path: '/openai/realtime',
+    modelParam: 'deployment',
+    defaultApiVersion: '2025-04-01-preview',
+    webrtc: false,
+    webrtcFilter: false,
+    status: 'deprecated',
+    message: AZURE_PREVIEW_DEPRECATED,
   },
-  'openai-ga': { ...OPENAI, dialect: 'ga', label: 'OpenAI', path: '/v1/realtime', modelParam: 'model', webrtc: true, status: 'ga' },
+  'openai-ga': {
+    ...OPENAI,
+    dialect: 'ga',
+    label: 'OpenAI',
+    path: '/v1/realtime',
+    modelParam: 'model',
+    webrtc: true,
+    status: 'ga',
+  },
   'openai-beta': {
-    ...OPENAI, dialect: 'beta', label: "OpenAI's beta interface", path: '/v1/realtime', modelParam: 'model', webrtc: false,
-    status: 'retired', message: OPENAI_BETA_RETIRED,
+    ...OPENAI,
+    dialect: 'beta',
+    label: "OpenAI's beta interface",
+    path: '/v1/realtime',
+    modelParam: 'model',
+    webrtc: false,
+    status: 'retired',
+    message: OPENAI_BETA_RETIRED,
   },
 } satisfies Record<string, FlavourInfo>;
 
@@ -133,7 +163,10 @@ export function flavourAtPath(path: string): Flavour | undefined {
 export function betaFlavourOf(flavour: Flavour): Flavour {
   const row = FLAVOUR_TABLE[flavour];
   if (row.service === 'azure') return flavour;
-  const beta = (f: Flavour): boolean => FLAVOUR_TABLE[f].service === row.service && FLAVOUR_TABLE[f].path === row.path && FLAVOUR_TABLE[f].dialect === 'beta';
+  const beta = (f: Flavour): boolean =>
+    FLAVOUR_TABLE[f].service === row.service &&
+    FLAVOUR_TABLE[f].path === row.path &&
+    FLAVOUR_TABLE[f].dialect === 'beta';
   return FLAVOURS.find(beta) ?? flavour;
 }
 
@@ -238,7 +271,8 @@ export function resolveEndpoint(spec: EndpointSpec): ResolvedEndpoint {
     flavour = spec.flavour ?? inferFlavour(url);
     const row = FLAVOUR_TABLE[flavour];
     if (spec.deployment && !url.searchParams.has(row.modelParam)) url.searchParams.set(row.modelParam, spec.deployment);
-    if (row.defaultApiVersion && !url.searchParams.has('api-version')) url.searchParams.set('api-version', spec.apiVersion ?? row.defaultApiVersion);
+    if (row.defaultApiVersion && !url.searchParams.has('api-version'))
+      url.searchParams.set('api-version', spec.apiVersion ?? row.defaultApiVersion);
   } else {
     flavour = spec.flavour ?? DEFAULT_FLAVOUR[spec.resource ? 'azure' : 'openai'];
     if (!spec.deployment) throw new ConfigError('deployment', 'is required when no endpoint URL is given');
@@ -248,14 +282,20 @@ export function resolveEndpoint(spec: EndpointSpec): ResolvedEndpoint {
   }
   const asked = FLAVOUR_TABLE[flavour];
   if (asked.refusesApiVersion && url.searchParams.has('api-version')) {
-    throw new ConfigError('endpoint', `${asked.label} (${asked.path}) URLs must not carry api-version: the service answers 401`);
+    throw new ConfigError(
+      'endpoint',
+      `${asked.label} (${asked.path}) URLs must not carry api-version: the service answers 401`,
+    );
   }
   const dialect = spec.dialect ?? dialectOf(flavour);
   // OpenAI + beta dialect is the retired beta interface, however it was asked for (flavour or --dialect beta).
   if (dialect === 'beta') flavour = betaFlavourOf(flavour);
   const info = FLAVOUR_TABLE[flavour];
   if (info.status === 'retired') {
-    throw new ConfigError(spec.dialect === 'beta' && spec.flavour !== flavour ? 'dialect' : 'flavour', info.message ?? `${flavour} is retired`);
+    throw new ConfigError(
+      spec.dialect === 'beta' && spec.flavour !== flavour ? 'dialect' : 'flavour',
+      info.message ?? `${flavour} is retired`,
+    );
   }
   const headers: Record<string, string> = {};
   const deployment = modelOf(url) ?? spec.deployment;

@@ -6,8 +6,17 @@
 import { maskKeyLike } from './keyLike.js';
 
 export { looksLikeSecret } from './keyLike.js';
-const SECRET_QUERY = /^(api-key|api_key|key|sig|token|access_token|code|client_secret|se|sp|sv|skoid|sktid|skt|ske|sks|skv|signature)$/i;
-const SECRET_HEADERS = new Set(['authorization', 'api-key', 'ocp-apim-subscription-key', 'cookie', 'set-cookie', 'proxy-authorization', 'x-api-key']);
+const SECRET_QUERY =
+  /^(api-key|api_key|key|sig|token|access_token|code|client_secret|se|sp|sv|skoid|sktid|skt|ske|sks|skv|signature)$/i;
+const SECRET_HEADERS = new Set([
+  'authorization',
+  'api-key',
+  'ocp-apim-subscription-key',
+  'cookie',
+  'set-cookie',
+  'proxy-authorization',
+  'x-api-key',
+]);
 export const REDACTED = '[redacted]';
 
 export function redactUrl(raw: string | URL): string {
@@ -27,14 +36,20 @@ export function redactUrl(raw: string | URL): string {
 
 /** Values of secret query parameters in a URL (e.g. an Azure `api-key`), so they can be scrubbed like keys. */
 export function urlSecrets(url: URL): string[] {
-  return [...url.searchParams.entries()].filter(([name, value]) => SECRET_QUERY.test(name) && value.length > 0).map(([, value]) => value);
+  return [...url.searchParams.entries()]
+    .filter(([name, value]) => SECRET_QUERY.test(name) && value.length > 0)
+    .map(([, value]) => value);
 }
 
 export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
-    out[name.toLowerCase()] = SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : Array.isArray(value) ? value.join(', ') : value;
+    out[name.toLowerCase()] = SECRET_HEADERS.has(name.toLowerCase())
+      ? REDACTED
+      : Array.isArray(value)
+        ? value.join(', ')
+        : value;
   }
   return out;
 }

@@ -35,7 +35,11 @@ export function baselineTimelines(report: Report, trace: Trace): Map<number, str
 
 /** The baseline's turn matching `t` (same prompt, else the same turn number). */
 export function baselineTurnOf(b: BaselineRun, t: ReportTurn): ReportTurn | undefined {
-  return b.report.turns.find((x) => x.turn === t.turn && x.promptId === t.promptId) ?? b.report.turns.find((x) => x.promptId !== null && x.promptId === t.promptId) ?? b.report.turns.find((x) => x.turn === t.turn);
+  return (
+    b.report.turns.find((x) => x.turn === t.turn && x.promptId === t.promptId) ??
+    b.report.turns.find((x) => x.promptId !== null && x.promptId === t.promptId) ??
+    b.report.turns.find((x) => x.turn === t.turn)
+  );
 }
 
 /** The comparison block of turn `t`; empty when the baseline has no such turn. */
@@ -46,13 +50,17 @@ export function baselineTurnHtml(b: BaselineRun, t: ReportTurn, attribution: str
   const mine = new Map(turnFacts(t).map(([k, v]) => [k, v]));
   const theirs = new Map(turnFacts(bt).map(([k, v]) => [k, v]));
   const labels = [...new Set([...mine.keys(), ...theirs.keys()])];
-  const rows = labels.map((k) => `<tr data-fact="${escapeAttr(k)}"><th>${escapeText(k)}</th><td class="target">${escapeText(mine.get(k) ?? '—')}</td><td class="baseline">${escapeText(theirs.get(k) ?? '—')}</td></tr>`);
+  const rows = labels.map(
+    (k) =>
+      `<tr data-fact="${escapeAttr(k)}"><th>${escapeText(k)}</th><td class="target">${escapeText(mine.get(k) ?? '—')}</td><td class="baseline">${escapeText(theirs.get(k) ?? '—')}</td></tr>`,
+  );
   const href = b.audioHref?.(bt.turn) ?? `${b.runHref.replace(/[^/]*$/, '')}${wavName('turn', bt.turn)}`;
   const rel = isRelative(href) ? ' data-rel="1"' : '';
   const audioMs = bt.metrics?.audio.totalMs ?? 0;
-  const player = audioMs > 0
-    ? `<figure><figcaption>Baseline answer, ${escapeText(ms(audioMs))}</figcaption><audio data-testid="audio-baseline" data-turn="${escapeAttr(t.turn)}" controls preload="none" data-src="${escapeAttr(href)}"${rel}></audio><p class="audio-error" hidden>The baseline's audio could not be loaded (its WAV is next to its report).</p></figure>`
-    : '<p class="muted">The baseline\'s answer had no audio.</p>';
+  const player =
+    audioMs > 0
+      ? `<figure><figcaption>Baseline answer, ${escapeText(ms(audioMs))}</figcaption><audio data-testid="audio-baseline" data-turn="${escapeAttr(t.turn)}" controls preload="none" data-src="${escapeAttr(href)}"${rel}></audio><p class="audio-error" hidden>The baseline's audio could not be loaded (its WAV is next to its report).</p></figure>`
+      : '<p class="muted">The baseline\'s answer had no audio.</p>';
   const timeline = b.timelines?.get(bt.turn) ?? '';
   const runRel = isRelative(b.runHref) ? ' data-rel="1"' : '';
   return `<section class="baseline-box" data-testid="baseline-turn" data-turn="${escapeAttr(t.turn)}">

@@ -13,7 +13,8 @@ export interface ConfigurationProblem {
   fix: string;
 }
 
-const REFUSAL_CODES = /\b(invalid_api_key|invalid_model|missing_model|model_not_found|beta_api_shape_disabled|unauthorized|forbidden)\b/;
+const REFUSAL_CODES =
+  /\b(invalid_api_key|invalid_model|missing_model|model_not_found|beta_api_shape_disabled|unauthorized|forbidden)\b/;
 
 /** The configuration problem of a run, or undefined when the run is not one (passed, or a service incident). */
 export function configurationProblem(report: Report): ConfigurationProblem | undefined {
@@ -37,13 +38,25 @@ export function configurationProblem(report: Report): ConfigurationProblem | und
     };
   }
   if (status === 403 || code === 'forbidden') {
-    return { what: what('get access to'), fix: 'The credential was accepted but not allowed (HTTP 403): assign the identity the "Cognitive Services OpenAI User" role on the resource, or allow the canary through the resource\'s network rules.' };
+    return {
+      what: what('get access to'),
+      fix: 'The credential was accepted but not allowed (HTTP 403): assign the identity the "Cognitive Services OpenAI User" role on the resource, or allow the canary through the resource\'s network rules.',
+    };
   }
   if (status === 404 || code === 'invalid_model' || code === 'missing_model' || code === 'model_not_found') {
-    return { what: what('find the deployment or model at'), fix: `Check the target's deployment / model name${report.target.deployment ? ` (“${report.target.deployment}”)` : ''}, the endpoint path and the api-version.` };
+    return {
+      what: what('find the deployment or model at'),
+      fix: `Check the target's deployment / model name${report.target.deployment ? ` (“${report.target.deployment}”)` : ''}, the endpoint path and the api-version.`,
+    };
   }
   if (code === 'beta_api_shape_disabled') {
-    return { what: what('use the beta interface of'), fix: 'OpenAI turned off the beta Realtime interface in May 2026: set the target\'s flavour to openai-ga.' };
+    return {
+      what: what('use the beta interface of'),
+      fix: "OpenAI turned off the beta Realtime interface in May 2026: set the target's flavour to openai-ga.",
+    };
   }
-  return { what: what('connect to'), fix: `${message ? `${message} ` : ''}Check the target's endpoint, credential and settings.`.trim() };
+  return {
+    what: what('connect to'),
+    fix: `${message ? `${message} ` : ''}Check the target's endpoint, credential and settings.`.trim(),
+  };
 }

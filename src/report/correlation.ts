@@ -16,7 +16,13 @@ import { iso } from './format.js';
 export interface TurnCorrelation {
   turn: number;
   verdict: string;
-  responses: { id: string; createdAt: string | null; doneAt: string | null; status: string | null; statusDetails: string | null }[];
+  responses: {
+    id: string;
+    createdAt: string | null;
+    doneAt: string | null;
+    status: string | null;
+    statusDetails: string | null;
+  }[];
   itemIds: string[];
   /** `event_id`s of the client events the probe sent in this turn (the service quotes them in `error.event_id`). */
   clientEventIds: string[];
@@ -110,7 +116,9 @@ export function correlationOf(report: Report, trace: Trace): Correlation {
       turn: t.turn,
       verdict: t.verdict,
       itemIds: t.itemIds,
-      clientEventIds: sent.filter((e) => e.turn === t.turn && e.type !== 'input_audio_buffer.append').flatMap((e) => strAt(e.event, 'event_id') ?? []),
+      clientEventIds: sent
+        .filter((e) => e.turn === t.turn && e.type !== 'input_audio_buffer.append')
+        .flatMap((e) => strAt(e.event, 'event_id') ?? []),
       findings: t.findings.map((f) => `${f.code} (${f.severity}): ${f.message}`),
       responses: t.responseIds.map((id) => {
         const mine = recv.filter((e) => e.turn === t.turn && responseIdOf(e) === id);

@@ -9,7 +9,9 @@ import type { RunSummary } from '../runSummary.js';
 import { escapeAttr, escapeText } from './escape.js';
 
 const tokenCells = (t: TokenCounts): string =>
-  [t.textIn, t.cachedTextIn, t.audioIn, t.cachedAudioIn, t.textOut, t.audioOut].map((n) => `<td class="num">${n}</td>`).join('');
+  [t.textIn, t.cachedTextIn, t.audioIn, t.cachedAudioIn, t.textOut, t.audioOut]
+    .map((n) => `<td class="num">${n}</td>`)
+    .join('');
 
 /** The run report's "Cost" section (and the confirmation attempts when a failure was re-probed). */
 export function runCostHtml(report: Report): string {
@@ -20,7 +22,10 @@ export function runCostHtml(report: Report): string {
   const head = priced
     ? `<p data-testid="run-cost" data-usd="${escapeAttr(c.usd)}">${escapeText(formatUsd(c.usd))} for this probe · ${escapeText(c.model)} at the prices of ${escapeText(c.pricesAsOf)} (USD per 1M tokens, price key ${escapeText(c.priceKey)})</p>`
     : `<p data-testid="run-cost" data-usd="">No price: ${escapeText(c.noPrice)}</p>`;
-  const rows = c.perTurn.map((t) => `<tr><td>turn ${escapeText(t.turn)}</td>${tokenCells(t.tokens)}<td class="num">${t.usd === null ? '—' : escapeText(formatUsd(t.usd))}</td></tr>`);
+  const rows = c.perTurn.map(
+    (t) =>
+      `<tr><td>turn ${escapeText(t.turn)}</td>${tokenCells(t.tokens)}<td class="num">${t.usd === null ? '—' : escapeText(formatUsd(t.usd))}</td></tr>`,
+  );
   const table = `<table class="rows"><thead><tr><th></th><th>text in</th><th>cached text</th><th>audio in</th><th>cached audio</th><th>text out</th><th>audio out</th><th>USD</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
   return `<section id="cost"><h2>Cost</h2>${head}${c.perTurn.length ? table : '<p class="muted">No response.done usage in this run.</p>'}</section>${confirmation}`;
 }
@@ -28,17 +33,28 @@ export function runCostHtml(report: Report): string {
 function confirmationHtml(report: Report): string {
   const k = report.confirmation;
   if (!k) return '';
-  const word = k.outcome === 'intermittent' ? 'Intermittent: the first probe failed, the confirmation passed. The findings above are the first probe\'s evidence.' : 'Confirmed: every confirmation probe failed too.';
-  const rows = k.attempts.map((a) => `<li>attempt ${escapeText(a.attempt)}: <b>${escapeText(a.verdict)}</b> ${escapeText(a.findingCodes.join(', '))}${a.headline ? ` — ${escapeText(a.headline)}` : ''}${a.sessionId ? ` · ${escapeText(a.sessionId)}` : ''}${a.report ? ` · <a href="${escapeAttr(a.report.replace(/\.json$/, '.html'))}">report</a>` : ''}</li>`);
+  const word =
+    k.outcome === 'intermittent'
+      ? "Intermittent: the first probe failed, the confirmation passed. The findings above are the first probe's evidence."
+      : 'Confirmed: every confirmation probe failed too.';
+  const rows = k.attempts.map(
+    (a) =>
+      `<li>attempt ${escapeText(a.attempt)}: <b>${escapeText(a.verdict)}</b> ${escapeText(a.findingCodes.join(', '))}${a.headline ? ` — ${escapeText(a.headline)}` : ''}${a.sessionId ? ` · ${escapeText(a.sessionId)}` : ''}${a.report ? ` · <a href="${escapeAttr(a.report.replace(/\.json$/, '.html'))}">report</a>` : ''}</li>`,
+  );
   return `<section id="confirmation" data-testid="confirmation" data-outcome="${escapeAttr(k.outcome)}"><h2>Confirmation</h2><p>${escapeText(word)}</p><ul>${rows.join('')}</ul></section>`;
 }
 
 const DAY_MS = 86_400_000;
 
 /** Month-to-date spend and the month's projection (spend so far ÷ days elapsed × days in the month). */
-export function monthProjection(days: Readonly<Record<string, number>>, now: Date): { mtdUsd: number; projectedUsd: number; daysInMonth: number } {
+export function monthProjection(
+  days: Readonly<Record<string, number>>,
+  now: Date,
+): { mtdUsd: number; projectedUsd: number; daysInMonth: number } {
   const month = now.toISOString().slice(0, 7);
-  const mtdUsd = Object.entries(days).filter(([d]) => d.startsWith(month)).reduce((a, [, v]) => a + v, 0);
+  const mtdUsd = Object.entries(days)
+    .filter(([d]) => d.startsWith(month))
+    .reduce((a, [, v]) => a + v, 0);
   const start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
   const daysInMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 0)).getUTCDate();
   const elapsed = Math.max(1 / 24, (now.getTime() - start) / DAY_MS);
@@ -50,8 +66,14 @@ export function monthProjection(days: Readonly<Record<string, number>>, now: Dat
  * `costUsd`, all regions together; "not probed: budget" lines counted in the cell), and the month so far with a
  * projection — from the spend ledgers when given (`monthDays`), else from the index lines of the window.
  */
-export function dashboardCostHtml(summaries: readonly RunSummary[], now: Date, monthDays?: Readonly<Record<string, number>>): string {
-  const days = Array.from({ length: 7 }, (_, i) => new Date(now.getTime() - (6 - i) * DAY_MS).toISOString().slice(0, 10));
+export function dashboardCostHtml(
+  summaries: readonly RunSummary[],
+  now: Date,
+  monthDays?: Readonly<Record<string, number>>,
+): string {
+  const days = Array.from({ length: 7 }, (_, i) =>
+    new Date(now.getTime() - (6 - i) * DAY_MS).toISOString().slice(0, 10),
+  );
   const targets = [...new Set(summaries.map((s) => s.target))].sort();
   const cell = new Map<string, { usd: number; runs: number; unpriced: number; skipped: number }>();
   const fromIndex: Record<string, number> = {};
@@ -71,8 +93,14 @@ export function dashboardCostHtml(summaries: readonly RunSummary[], now: Date, m
   const rows = targets.map((t) => {
     const cells = days.map((d) => {
       const c = cell.get(`${t}\u0000${d}`);
-      if (!c) return `<td class="num muted" data-testid="cost-cell" data-target="${escapeAttr(t)}" data-day="${d}" data-usd="0">—</td>`;
-      const notes = [c.unpriced ? `${c.unpriced} without price` : '', c.skipped ? `<span class="bad" data-testid="budget-skip">${c.skipped} not probed: budget</span>` : ''].filter(Boolean).join('<br>');
+      if (!c)
+        return `<td class="num muted" data-testid="cost-cell" data-target="${escapeAttr(t)}" data-day="${d}" data-usd="0">—</td>`;
+      const notes = [
+        c.unpriced ? `${c.unpriced} without price` : '',
+        c.skipped ? `<span class="bad" data-testid="budget-skip">${c.skipped} not probed: budget</span>` : '',
+      ]
+        .filter(Boolean)
+        .join('<br>');
       return `<td class="num" data-testid="cost-cell" data-target="${escapeAttr(t)}" data-day="${d}" data-usd="${c.usd.toFixed(6)}" title="${escapeAttr(`${c.runs} priced run(s)`)}">${escapeText(formatUsd(c.usd))}${notes ? `<div class="small">${notes}</div>` : ''}</td>`;
     });
     return `<tr><th class="label">${escapeText(t)}</th>${cells.join('')}</tr>`;

@@ -35,7 +35,10 @@ export interface DashboardOptions {
 
 /** The dashboard page for `summaries` as of `now`. */
 export function renderDashboard(summaries: readonly RunSummary[], now: Date, opts: DashboardOptions = {}): string {
-  const fleet = aggregateFleet(summaries.filter((s) => !s.notProbed), now);
+  const fleet = aggregateFleet(
+    summaries.filter((s) => !s.notProbed),
+    now,
+  );
   const title = opts.title ?? 'Realtime canary';
   const body = [
     `<header><h1>${escapeText(title)}</h1><p class="muted">As of ${escapeText(utc(now.getTime()))} · ${fleet.targets.length} target(s) · ${fleet.regions.length} region(s) · ${fleet.runs} run(s) in 7 days</p>${failingNow(fleet)}</header>`,
@@ -58,10 +61,19 @@ function failingNow(fleet: Fleet): string {
   if (!fleet.rows.length) return '<p>No runs in the last 7 days.</p>';
   const config = fleet.rows.filter((r) => r.latest.verdict !== 'pass' && r.latest.category === 'configuration');
   const bad = fleet.rows.filter((r) => r.latest.verdict !== 'pass' && r.latest.category !== 'configuration');
-  const list = (rows: FleetRow[]): string => rows.map((r) => `<a ${reportLinkAttrs(r.latest.reportHtmlPath)}>${escapeText(r.target)} @ ${escapeText(r.region)}</a>`).join(', ');
+  const list = (rows: FleetRow[]): string =>
+    rows
+      .map(
+        (r) => `<a ${reportLinkAttrs(r.latest.reportHtmlPath)}>${escapeText(r.target)} @ ${escapeText(r.region)}</a>`,
+      )
+      .join(', ');
   const parts = [
-    bad.length ? `<p class="bad" data-testid="failing-now">Failing now: ${list(bad)}</p>` : '<p class="ok">Every correctly configured target passed its latest run.</p>',
-    config.length ? `<p class="cfg" data-testid="misconfigured">Misconfigured (the canary could not authenticate or is set up wrong — not a service incident): ${list(config)}</p>` : '',
+    bad.length
+      ? `<p class="bad" data-testid="failing-now">Failing now: ${list(bad)}</p>`
+      : '<p class="ok">Every correctly configured target passed its latest run.</p>',
+    config.length
+      ? `<p class="cfg" data-testid="misconfigured">Misconfigured (the canary could not authenticate or is set up wrong — not a service incident): ${list(config)}</p>`
+      : '',
   ];
   return !bad.length && !config.length ? '<p class="ok">Every target passed its latest run.</p>' : parts.join('');
 }
@@ -90,7 +102,9 @@ function matrix(fleet: Fleet, now: Date, staleAfterMs: number): string {
         `first audio ${ms(s.timeToFirstAudioMs ?? null)} · longest gap ${ms(s.longestGapMs)} · coverage ${percent(s.coverage ?? null)}`,
         `passing: 24 h ${rate(r.last24h)} · 7 d ${rate(r.last7d)}`,
         `run ${s.runId}`,
-      ].filter(Boolean).join('\n');
+      ]
+        .filter(Boolean)
+        .join('\n');
       const config = s.verdict !== 'pass' && s.category === 'configuration';
       return `<td><a data-testid="matrix-cell" class="mx v-${config ? 'config' : escapeAttr(s.verdict)}${stale}" ${reportLinkAttrs(s.reportHtmlPath)} title="${escapeAttr(tip)}" data-target="${escapeAttr(s.target)}" data-region="${escapeAttr(s.region)}" data-run-id="${escapeAttr(s.runId)}" data-verdict="${escapeAttr(s.verdict)}"${config ? ' data-kind="configuration"' : ''}>${config ? 'config' : escapeText(s.verdict)}${stale ? ' · stale' : ''}</a><div class="small muted">24 h ${escapeText(rate(r.last24h))}<br>7 d ${escapeText(rate(r.last7d))}</div></td>`;
     });
@@ -120,13 +134,15 @@ function rowsTable(fleet: Fleet, kind: 'day' | 'week'): string {
 }
 
 function baselines(fleet: Fleet): string {
-  if (!fleet.pairs.length) return '<section><h2>Azure targets vs baseline</h2><p class="muted">No Azure target with a baseline group in the window.</p></section>';
+  if (!fleet.pairs.length)
+    return '<section><h2>Azure targets vs baseline</h2><p class="muted">No Azure target with a baseline group in the window.</p></section>';
   const side = (r: FleetRow | undefined): string =>
     r
       ? `<td><a ${reportLinkAttrs(r.latest.reportHtmlPath)}>${escapeText(r.target)}</a> <span class="muted">@ ${escapeText(r.region)}</span></td><td class="num">${escapeText(rate(r.last24h))}</td><td class="num">${escapeText(ms(median24(r, 'first')))}</td><td class="num">${escapeText(ms(median24(r, 'gap')))}</td>`
       : '<td colspan="4" class="muted">no baseline run in the window</td>';
   const rows = fleet.pairs.map(
-    (p) => `<tr data-target="${escapeAttr(p.row.target)}" data-region="${escapeAttr(p.row.region)}">${side(p.row)}${side(p.baseline)}<td>${escapeText(p.comparison ?? '—')}</td></tr>`,
+    (p) =>
+      `<tr data-target="${escapeAttr(p.row.target)}" data-region="${escapeAttr(p.row.region)}">${side(p.row)}${side(p.baseline)}<td>${escapeText(p.comparison ?? '—')}</td></tr>`,
   );
   return `<section><h2>Azure targets vs baseline <span class="muted small">(last 24 hours: passing, median first audio, worst gap)</span></h2><div class="scroll"><table data-testid="baselines" class="rows"><thead><tr><th>target</th><th>passing</th><th>first audio</th><th>worst gap</th><th>baseline</th><th>passing</th><th>first audio</th><th>worst gap</th><th>latest comparison</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
 }

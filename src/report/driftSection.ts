@@ -10,7 +10,9 @@ import { utc } from './format.js';
 const DRIFT = ['model_changed', 'behaviour_changed'];
 
 export function driftMarkersHtml(summaries: readonly RunSummary[]): string {
-  const changed = summaries.filter((s) => s.findingCodes.some((c) => DRIFT.includes(c))).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  const changed = summaries
+    .filter((s) => s.findingCodes.some((c) => DRIFT.includes(c)))
+    .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   if (!changed.length) return '';
   const items = changed.map((s) => {
     const code = s.findingCodes.filter((c) => DRIFT.includes(c)).join(', ');

@@ -23,10 +23,16 @@ export function escapeAttr(value: string | number | null | undefined): string {
  * `JSON.parse(el.textContent)` gives the value back unchanged.
  */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Encodes each `/`-separated segment of a relative path for use in a URL (`a b/c#d.wav` → `a%20b/c%23d.wav`). */
 export function encodePath(path: string): string {
-  return path.split('/').map((s) => (s === '..' || s === '.' ? s : encodeURIComponent(s))).join('/');
+  return path
+    .split('/')
+    .map((s) => (s === '..' || s === '.' ? s : encodeURIComponent(s)))
+    .join('/');
 }

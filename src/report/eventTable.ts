@@ -31,13 +31,14 @@ export function eventTable(trace: Trace): string {
     .join('');
   const all = trace.entries;
   const hidden = Math.max(0, all.length - MAX_EVENT_ROWS);
-  const rows = hidden === 0
-    ? all.map(row).join('\n')
-    : [
-        ...all.slice(0, HEAD_ROWS).map(row),
-        `<tr data-testid="events-omitted"><td colspan="5" class="muted">… ${hidden} events not drawn here — every event is in events.jsonl (and evidence.zip)</td></tr>`,
-        ...all.slice(all.length - (MAX_EVENT_ROWS - HEAD_ROWS)).map(row),
-      ].join('\n');
+  const rows =
+    hidden === 0
+      ? all.map(row).join('\n')
+      : [
+          ...all.slice(0, HEAD_ROWS).map(row),
+          `<tr data-testid="events-omitted"><td colspan="5" class="muted">… ${hidden} events not drawn here — every event is in events.jsonl (and evidence.zip)</td></tr>`,
+          ...all.slice(all.length - (MAX_EVENT_ROWS - HEAD_ROWS)).map(row),
+        ].join('\n');
   return `<details data-testid="event-table" class="events"><summary>All ${trace.entries.length} events <span class="muted">(t = ms since ${escapeText(utc(trace.meta.startEpochMs))}; click a payload to expand it)</span></summary>
 <div class="filters"><label>Type <select data-testid="event-filter"><option value="">all types</option>${options}</select></label>
 <label>Contains <input type="search" data-testid="event-search" placeholder="id, text, code…"></label> <span class="muted" data-testid="event-count"></span></div>
@@ -83,12 +84,21 @@ function details(e: TraceEntry): string {
       }
       return payload(e.event, `${e.size} B`);
     case 'send':
-      if (e.audioRef) return `<span class="mono">prompt offset ${escapeText(e.audioRef.offset)} · ${escapeText(e.audioRef.bytes)} B (${num(e.audioRef.bytes / BYTES_PER_MS)} ms)</span>`;
+      if (e.audioRef)
+        return `<span class="mono">prompt offset ${escapeText(e.audioRef.offset)} · ${escapeText(e.audioRef.bytes)} B (${num(e.audioRef.bytes / BYTES_PER_MS)} ms)</span>`;
       return payload(e.event, e.byProbe ? `sent by the probe: ${e.byProbe}` : '');
     case 'upgrade-request':
       return payload({ url: e.url, headers: e.headers }, '');
     case 'upgrade-response':
-      return payload({ status: e.status, statusText: e.statusText, headers: e.headers, ...(e.body === undefined ? {} : { body: e.body }) }, `HTTP ${e.status}`);
+      return payload(
+        {
+          status: e.status,
+          statusText: e.statusText,
+          headers: e.headers,
+          ...(e.body === undefined ? {} : { body: e.body }),
+        },
+        `HTTP ${e.status}`,
+      );
     case 'recv-invalid':
       return payload({ problem: e.problem, size: e.size, preview: e.preview }, e.problem);
     case 'timeout':

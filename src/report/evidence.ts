@@ -54,7 +54,13 @@ export async function evidenceZipParts(input: EvidenceInput): Promise<Uint8Array
   // the event log comes scrubbed line by line (serializeEvents); the other texts are scrubbed here
   const texts: [name: string, text: string][] = [
     config
-      ? [WHAT_TO_FIX_FILE, scrub(`${config.what}\n\nWhat to fix: ${config.fix}\n\nThis is a configuration problem of the canary, not a service incident: no support case is needed.\n`, secrets)]
+      ? [
+          WHAT_TO_FIX_FILE,
+          scrub(
+            `${config.what}\n\nWhat to fix: ${config.fix}\n\nThis is a configuration problem of the canary, not a service incident: no support case is needed.\n`,
+            secrets,
+          ),
+        ]
       : [SUPPORT_SUMMARY_FILE, scrub(`${supportSummary(report, correlationOf(report, trace))}\n`, secrets)],
     [REPORT_JSON, scrub(JSON.stringify(report, null, 2), secrets)],
     [EVENTS_JSONL, input.events ?? (await serializeEvents(trace, secrets))],

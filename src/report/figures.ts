@@ -17,12 +17,18 @@ export interface Figure {
 export function coverageFigure(m: TurnMetrics | null): Figure {
   if (!m) return { text: 'n/a', why: 'the turn did not run' };
   if (m.audio.bytes === 0) return { text: 'n/a', why: 'no audio arrived' };
-  if (m.connection.closedDuringTurn) return { text: 'n/a', why: 'the connection closed before the answer was complete, so its full length is unknown' };
+  if (m.connection.closedDuringTurn)
+    return { text: 'n/a', why: 'the connection closed before the answer was complete, so its full length is unknown' };
   if (!m.terminal.responseDone) return { text: 'n/a', why: 'no response.done, so the answer’s full length is unknown' };
   const usage = m.coverage.usageRatio;
-  if (usage !== null) return { text: percent(usage), why: `received audio ÷ the ${ratioBasis(m.coverage.audioTokensPerSecond)} the usage implies` };
+  if (usage !== null)
+    return {
+      text: percent(usage),
+      why: `received audio ÷ the ${ratioBasis(m.coverage.audioTokensPerSecond)} the usage implies`,
+    };
   const transcript = m.coverage.transcriptRatio;
-  if (transcript !== null) return { text: percent(transcript), why: 'received audio ÷ the speech the transcript implies' };
+  if (transcript !== null)
+    return { text: percent(transcript), why: 'received audio ÷ the speech the transcript implies' };
   return { text: 'n/a', why: 'neither usage nor a transcript to measure against' };
 }
 

@@ -108,7 +108,9 @@ export function aggregateFleet(summaries: readonly RunSummary[], now: Date): Fle
       (row.day[d] ??= { runs: [] }).runs.push(s);
     }
   }
-  const rows = [...byRow.values()].map((r) => toRow(r.all, r.day, r.week)).sort((a, b) => a.target.localeCompare(b.target) || a.region.localeCompare(b.region));
+  const rows = [...byRow.values()]
+    .map((r) => toRow(r.all, r.day, r.week))
+    .sort((a, b) => a.target.localeCompare(b.target) || a.region.localeCompare(b.region));
   return {
     now,
     dayStartMs,
@@ -123,13 +125,17 @@ export function aggregateFleet(summaries: readonly RunSummary[], now: Date): Fle
 }
 
 function toRow(all: RunSummary[], day: (Acc | undefined)[], week: (Acc | undefined)[]): FleetRow {
-  const newer = (a: RunSummary, b: RunSummary): RunSummary => (Date.parse(b.startedAt) > Date.parse(a.startedAt) ? b : a);
+  const newer = (a: RunSummary, b: RunSummary): RunSummary =>
+    Date.parse(b.startedAt) > Date.parse(a.startedAt) ? b : a;
   const latest = all.reduce(newer);
   const compared = all.filter((s) => s.comparison);
   const dayCells = Array.from(day, (a) => (a ? cell(a.runs) : undefined));
   const weekCells = Array.from(week, (a) => (a ? cell(a.runs) : undefined));
   const stats = (cells: (Cell | undefined)[]): WindowStats =>
-    cells.reduce<WindowStats>((s, c) => (c ? { runs: s.runs + c.runs, passing: s.passing + c.runs - c.fails - c.errors } : s), { runs: 0, passing: 0 });
+    cells.reduce<WindowStats>(
+      (s, c) => (c ? { runs: s.runs + c.runs, passing: s.passing + c.runs - c.fails - c.errors } : s),
+      { runs: 0, passing: 0 },
+    );
   return {
     target: latest.target,
     region: latest.region,
@@ -163,13 +169,27 @@ function cell(runs: RunSummary[]): Cell {
     // A run that could not probe (error) counts all its turns as failing; a missing count as one turn.
     const n = typeof s.turns === 'number' && s.turns > 0 ? s.turns : 1;
     turns += n;
-    failingTurns += s.verdict === 'error' ? n : Math.min(n, Math.max(0, typeof s.failingTurns === 'number' ? s.failingTurns : s.verdict === 'fail' ? 1 : 0));
-    if (typeof s.coverage === 'number') minCoverage = minCoverage === null ? s.coverage : Math.min(minCoverage, s.coverage);
+    failingTurns +=
+      s.verdict === 'error'
+        ? n
+        : Math.min(n, Math.max(0, typeof s.failingTurns === 'number' ? s.failingTurns : s.verdict === 'fail' ? 1 : 0));
+    if (typeof s.coverage === 'number')
+      minCoverage = minCoverage === null ? s.coverage : Math.min(minCoverage, s.coverage);
     if (typeof s.timeToFirstAudioMs === 'number') firstAudio.push(s.timeToFirstAudioMs);
     const worse = (RANK[s.verdict] ?? 0) - (RANK[run.verdict] ?? 0);
     if (worse > 0 || (worse === 0 && s.startedAt > run.startedAt)) run = s;
   }
-  return { runs: runs.length, fails, errors, run, firstAudioMs: median(firstAudio), longestGapMs, minCoverage, turns, failingTurns };
+  return {
+    runs: runs.length,
+    fails,
+    errors,
+    run,
+    firstAudioMs: median(firstAudio),
+    longestGapMs,
+    minCoverage,
+    turns,
+    failingTurns,
+  };
 }
 
 /** Median of a list; null when empty. */

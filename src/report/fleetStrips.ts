@@ -7,7 +7,15 @@
  * `data-slots`, `data-pitch` (px per slot; slot `i` spans x = i·pitch … (i+1)·pitch − 1).
  */
 import { encodePath, escapeAttr } from './escape.js';
-import { DAY_SLOT_MS, DAY_SLOTS, WEEK_SLOT_MS, WEEK_SLOTS, type Cell, type Fleet, type FleetRow } from './fleetAggregate.js';
+import {
+  DAY_SLOT_MS,
+  DAY_SLOTS,
+  WEEK_SLOT_MS,
+  WEEK_SLOTS,
+  type Cell,
+  type Fleet,
+  type FleetRow,
+} from './fleetAggregate.js';
 
 export type WindowKind = 'day' | 'week';
 
@@ -51,13 +59,26 @@ export function stripAxis(fleet: Fleet, kind: WindowKind): string {
     const x = ((t - start) / slotMs) * pitch;
     const d = new Date(t).toISOString();
     const text = kind === 'day' ? `${d.slice(11, 16)}` : `${d.slice(5, 10)}`;
-    labels.push(`<path d="M${x.toFixed(1)} 12v4"/><text x="${x.toFixed(1)}" y="10" text-anchor="middle">${text}</text>`);
+    labels.push(
+      `<path d="M${x.toFixed(1)} 12v4"/><text x="${x.toFixed(1)}" y="10" text-anchor="middle">${text}</text>`,
+    );
   }
   return `<svg class="axis" width="${width}" height="16" viewBox="0 0 ${width} 16">${labels.join('')}</svg>`;
 }
 
 /** A cell in the payload: `[slot, runs, fails, errors, runIndex, firstAudioMs, longestGapMs, minCoverage, turns, failingTurns]`. */
-export type PayloadCell = [number, number, number, number, number, number | null, number, number | null, number, number];
+export type PayloadCell = [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number | null,
+  number,
+  number | null,
+  number,
+  number,
+];
 /**
  * A run in the payload, strings as indexes into `strings`: `[hrefSegments, runId, startedAtSec, headline]` — the
  * report link is `hrefSegments.map(i => strings[i]).join('/')` (URL-encoded segments; empty: no link), the start
@@ -91,17 +112,44 @@ export function stripPayload(fleet: Fleet): StripPayload {
     if (i === undefined) {
       const href = reportHref(s.reportHtmlPath);
       const headline = s.verdict === 'pass' || !s.headline ? -1 : str(s.headline);
-      i = runs.push([href ? href.split('/').map(str) : [], str(s.runId), Math.round((Date.parse(s.startedAt) - fleet.weekStartMs) / 1000), headline]) - 1;
+      i =
+        runs.push([
+          href ? href.split('/').map(str) : [],
+          str(s.runId),
+          Math.round((Date.parse(s.startedAt) - fleet.weekStartMs) / 1000),
+          headline,
+        ]) - 1;
       index.set(key, i);
     }
     return i;
   };
   const cells = (list: (Cell | undefined)[]): PayloadCell[] =>
     list.flatMap((c, slot) =>
-      c ? [[slot, c.runs, c.fails, c.errors, runIndex(c), round(c.firstAudioMs), Math.round(c.longestGapMs), c.minCoverage === null ? null : Math.round(Math.min(1, c.minCoverage) * 1000) / 1000, c.turns, c.failingTurns] as PayloadCell] : [],
+      c
+        ? [
+            [
+              slot,
+              c.runs,
+              c.fails,
+              c.errors,
+              runIndex(c),
+              round(c.firstAudioMs),
+              Math.round(c.longestGapMs),
+              c.minCoverage === null ? null : Math.round(Math.min(1, c.minCoverage) * 1000) / 1000,
+              c.turns,
+              c.failingTurns,
+            ] as PayloadCell,
+          ]
+        : [],
     );
   const rows = fleet.rows.map((r) => ({ target: r.target, region: r.region, day: cells(r.day), week: cells(r.week) }));
-  return { day: { start: fleet.dayStartMs, slotMs: DAY_SLOT_MS }, week: { start: fleet.weekStartMs, slotMs: WEEK_SLOT_MS }, rows, runs, strings };
+  return {
+    day: { start: fleet.dayStartMs, slotMs: DAY_SLOT_MS },
+    week: { start: fleet.weekStartMs, slotMs: WEEK_SLOT_MS },
+    rows,
+    runs,
+    strings,
+  };
 }
 
 function round(v: number | null): number | null {
@@ -113,7 +161,13 @@ function round(v: number | null): number | null {
  * plain relative path (absolute, a scheme such as `javascript:`, or `..` segments), so it is never linked.
  */
 export function reportHref(path: string | undefined): string {
-  if (!path || path.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(path) || path.split('/').some((s) => s === '..' || s === '.')) return '';
+  if (
+    !path ||
+    path.startsWith('/') ||
+    /^[a-z][a-z0-9+.-]*:/i.test(path) ||
+    path.split('/').some((s) => s === '..' || s === '.')
+  )
+    return '';
   return encodePath(path);
 }
 

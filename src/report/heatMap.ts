@@ -55,12 +55,17 @@ function heatSvg(row: FleetRow, index: number, metric: HeatMetric, g: ReturnType
 /** Background cells (no run) for every hour of the window. */
 function gridPath(g: ReturnType<typeof grid>): string {
   let d = '';
-  for (let k = g.startHour; k < g.startHour + WEEK_SLOTS; k++) d += `M${(k % 24) * CELL} ${Math.floor(k / 24) * CELL}h${CELL - 1}v${CELL - 1}h-${CELL - 1}z`;
+  for (let k = g.startHour; k < g.startHour + WEEK_SLOTS; k++)
+    d += `M${(k % 24) * CELL} ${Math.floor(k / 24) * CELL}h${CELL - 1}v${CELL - 1}h-${CELL - 1}z`;
   return d;
 }
 
 function dayLabels(g: ReturnType<typeof grid>): string {
-  const labels = Array.from({ length: g.days }, (_, i) => `<text x="0" y="${i * CELL + CELL - 0.5}">${new Date(g.firstDayMs + i * DAY_MS).toISOString().slice(5, 10)}</text>`);
+  const labels = Array.from(
+    { length: g.days },
+    (_, i) =>
+      `<text x="0" y="${i * CELL + CELL - 0.5}">${new Date(g.firstDayMs + i * DAY_MS).toISOString().slice(5, 10)}</text>`,
+  );
   return `<svg class="heat-days" width="26" height="${g.days * CELL}" viewBox="0 0 26 ${g.days * CELL}">${labels.join('')}</svg>`;
 }
 
@@ -73,11 +78,15 @@ function table(fleet: Fleet): string {
   const g = grid(fleet);
   const index = new Map(fleet.rows.map((r, i) => [`${r.target}\u0000${r.region}`, i]));
   const head = fleet.regions.map((r) => `<th colspan="2" class="region">${escapeText(r)}</th>`).join('');
-  const sub = fleet.regions.map(() => `<th>failing turns<br>${hourAxis()}</th><th>worst gap<br>${hourAxis()}</th>`).join('');
+  const sub = fleet.regions
+    .map(() => `<th>failing turns<br>${hourAxis()}</th><th>worst gap<br>${hourAxis()}</th>`)
+    .join('');
   const rows = fleet.targets.map((target) => {
     const cells = fleet.regions.map((region) => {
       const i = index.get(`${target}\u0000${region}`);
-      return i === undefined ? '<td colspan="2" class="muted">—</td>' : `<td>${heatSvg(fleet.rows[i]!, i, 'fail', g)}</td><td class="gap-col">${heatSvg(fleet.rows[i]!, i, 'gap', g)}</td>`;
+      return i === undefined
+        ? '<td colspan="2" class="muted">—</td>'
+        : `<td>${heatSvg(fleet.rows[i]!, i, 'fail', g)}</td><td class="gap-col">${heatSvg(fleet.rows[i]!, i, 'gap', g)}</td>`;
     });
     return `<tr><th class="label">${escapeText(target)}</th><td>${dayLabels(g)}</td>${cells.join('')}</tr>`;
   });

@@ -51,7 +51,9 @@ export function renderRunHtml(report: Report, trace: Trace, opts: RunHtmlOptions
   const links: RunLinks = { ...(opts.baseline ? { baseline: opts.baseline.runHref } : {}), ...opts.links };
   const body = [
     headerHtml(report, links, config),
-    attribution && !config ? `<p class="attribution-top" data-testid="comparison">Compared with the baseline at the same minute: ${escapeText(attribution)}</p>` : '',
+    attribution && !config
+      ? `<p class="attribution-top" data-testid="comparison">Compared with the baseline at the same minute: ${escapeText(attribution)}</p>`
+      : '',
     findingsHtml(report),
     `<section id="turns"><h2>Turns</h2>${report.turns.map((t) => turnHtml(trace, t, audioHref, opts.baseline ? baselineTurnHtml(opts.baseline, t, attribution) : '')).join('\n')}</section>`,
     correlationHtml(correlation, config ? undefined : supportSummary(report, correlation)),
@@ -61,7 +63,13 @@ export function renderRunHtml(report: Report, trace: Trace, opts: RunHtmlOptions
   ].join('\n');
   return htmlPage({
     title: `${report.verdict.toUpperCase()} · ${report.target.name} · ${report.times.startedAt.slice(0, 16).replace('T', ' ')} UTC`,
-    css: SECTIONS_CSS + TURN_CSS + BASELINE_CSS + TIMELINE_CSS + EVENT_TABLE_CSS + 'footer{margin-top:32px;font-size:12px}.attribution-top{font-weight:600;border-left:3px solid var(--accent);padding-left:8px}',
+    css:
+      SECTIONS_CSS +
+      TURN_CSS +
+      BASELINE_CSS +
+      TIMELINE_CSS +
+      EVENT_TABLE_CSS +
+      'footer{margin-top:32px;font-size:12px}.attribution-top{font-weight:600;border-left:3px solid var(--accent);padding-left:8px}',
     body,
     script: RUN_SCRIPT,
   });

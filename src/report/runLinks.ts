@@ -37,7 +37,9 @@ export function storeLinks(o: StoreLinkInput): RunLinks {
   const dir = o.reportHtmlPath.split('/').slice(0, -2).join('/');
   return {
     dashboard: relativeTo(o.reportHtmlPath, DASHBOARD_PATH),
-    ...(o.baseline ? { baseline: relativeTo(o.reportHtmlPath, `${dir}/${safeSegment(o.baseline)}/${REPORT_HTML}`) } : {}),
+    ...(o.baseline
+      ? { baseline: relativeTo(o.reportHtmlPath, `${dir}/${safeSegment(o.baseline)}/${REPORT_HTML}`) }
+      : {}),
     ...(o.previousReportHtmlPath ? { previousRun: relativeTo(o.reportHtmlPath, o.previousReportHtmlPath) } : {}),
     ...(o.evidence === false ? {} : { evidence: EVIDENCE_ZIP }),
   };
@@ -60,7 +62,11 @@ export interface StoredBaseline {
 
 /** What the round keeps of a baseline's run ({@link StoredBaseline}): its timelines drawn now, its trace let go. */
 export function storedBaseline(run: StoredRun): StoredBaseline {
-  return { report: run.report, reportHtmlPath: run.reportHtmlPath, timelines: baselineTimelines(run.report, run.trace) };
+  return {
+    report: run.report,
+    reportHtmlPath: run.reportHtmlPath,
+    timelines: baselineTimelines(run.report, run.trace),
+  };
 }
 
 /**
@@ -68,7 +74,10 @@ export function storedBaseline(run: StoredRun): StoredBaseline {
  * evidence.zip) and, when the report has a comparison and the round has the baseline's run, the baseline's
  * same-minute turns side by side. The round calls `renderRunHtml(report, trace, storedRunOptions(…))`.
  */
-export function storedRunOptions(run: StoredRun, o: { baseline?: StoredBaseline; previousReportHtmlPath?: string; evidence?: boolean } = {}): RunHtmlOptions {
+export function storedRunOptions(
+  run: StoredRun,
+  o: { baseline?: StoredBaseline; previousReportHtmlPath?: string; evidence?: boolean } = {},
+): RunHtmlOptions {
   const links = storeLinks({
     reportHtmlPath: run.reportHtmlPath,
     ...(o.baseline ? { baseline: o.baseline.report.target.name } : {}),
@@ -76,5 +85,10 @@ export function storedRunOptions(run: StoredRun, o: { baseline?: StoredBaseline;
     ...(o.evidence === undefined ? {} : { evidence: o.evidence }),
   });
   if (o.baseline) links.baseline = relativeTo(run.reportHtmlPath, o.baseline.reportHtmlPath);
-  return { links, ...(o.baseline ? { baseline: { report: o.baseline.report, timelines: o.baseline.timelines, runHref: links.baseline! } } : {}) };
+  return {
+    links,
+    ...(o.baseline
+      ? { baseline: { report: o.baseline.report, timelines: o.baseline.timelines, runHref: links.baseline! } }
+      : {}),
+  };
 }

@@ -31,7 +31,8 @@ export interface RunLinks {
 /** "3 (1 failing)", "2, neither could run", "3 (1 failing, 1 could not run)". */
 export function turnsText(report: Report): string {
   const { turns, failingTurns, errorTurns } = report.summary;
-  if (turns > 0 && errorTurns === turns) return `${turns}, ${turns === 2 ? 'neither' : turns === 1 ? 'it' : 'none'} could run`;
+  if (turns > 0 && errorTurns === turns)
+    return `${turns}, ${turns === 2 ? 'neither' : turns === 1 ? 'it' : 'none'} could run`;
   return `${turns} (${failingTurns} failing${errorTurns ? `, ${errorTurns} could not run` : ''})`;
 }
 
@@ -61,7 +62,9 @@ ${linksHtml(links)}
 
 function linksHtml(links: RunLinks): string {
   const a = (id: string, href: string | undefined, text: string, extra = ''): string =>
-    href ? `<a class="btn" data-testid="${id}" data-href="${escapeAttr(href)}"${isRelative(href) ? ' data-rel="1"' : ''}${extra}>${text}</a>` : '';
+    href
+      ? `<a class="btn" data-testid="${id}" data-href="${escapeAttr(href)}"${isRelative(href) ? ' data-rel="1"' : ''}${extra}>${text}</a>`
+      : '';
   const parts = [
     a('download-evidence', links.evidence, '⬇ Download evidence', ' download="evidence.zip"'),
     a('link-baseline', links.baseline, 'Baseline’s run, same minute'),
@@ -74,7 +77,8 @@ function linksHtml(links: RunLinks): string {
 /** Every finding with its explanation, run-level first, then by turn. */
 export function findingsHtml(report: Report): string {
   const findings = [...report.findings, ...report.turns.flatMap((t) => t.findings)];
-  if (!findings.length) return '<section id="findings" data-testid="findings"><h2>Findings</h2><p class="muted">None: every turn was healthy.</p></section>';
+  if (!findings.length)
+    return '<section id="findings" data-testid="findings"><h2>Findings</h2><p class="muted">None: every turn was healthy.</p></section>';
   const items = findings.map((f) => {
     const help = FINDING_WORDS[f.code];
     const where = f.turn === null ? 'session' : `<a href="#turn-${escapeAttr(f.turn)}">turn ${escapeText(f.turn)}</a>`;
@@ -111,8 +115,12 @@ export function correlationHtml(c: Correlation, summary: string | undefined): st
   return `<section id="correlation" data-testid="correlation"><h2>${summary === undefined ? 'Ids' : 'Ids for support'}</h2>
 <dl class="ids">${facts.map(([k, v]) => `<div><dt>${escapeText(k)}</dt><dd class="mono">${escapeText(v)}</dd></div>`).join('')}</dl>
 ${rows.length ? `<table class="responses"><thead><tr><th>turn</th><th>response id</th><th>created (UTC)</th><th>done (UTC)</th><th>status</th></tr></thead><tbody>${rows.join('')}</tbody></table>` : ''}
-${summary === undefined ? '<p class="muted" data-testid="no-support-summary">No support case summary: this is a configuration problem of the canary, not a service incident.</p>' : `<h3>Support case summary <button type="button" data-testid="copy-support">Copy</button> <span class="muted" data-testid="copy-status" aria-live="polite"></span></h3>
-<textarea data-testid="support-summary" readonly rows="${Math.min(30, summary.split('\n').length + 1)}" spellcheck="false">${escapeText(summary)}</textarea>`}
+${
+  summary === undefined
+    ? '<p class="muted" data-testid="no-support-summary">No support case summary: this is a configuration problem of the canary, not a service incident.</p>'
+    : `<h3>Support case summary <button type="button" data-testid="copy-support">Copy</button> <span class="muted" data-testid="copy-status" aria-live="polite"></span></h3>
+<textarea data-testid="support-summary" readonly rows="${Math.min(30, summary.split('\n').length + 1)}" spellcheck="false">${escapeText(summary)}</textarea>`
+}
 </section>`;
 }
 

@@ -27,7 +27,9 @@ export function supportSummary(report: Report, c: Correlation): string {
   ];
   if (c.conversationIds.length) lines.push(`Conversation id(s): ${c.conversationIds.join(', ')}`);
   const lookup = c.ids.filter((id) => id.lookup);
-  lines.push(`Request ids: ${lookup.length ? lookup.map((id) => `${id.label} (${id.header}) ${id.value}`).join('; ') : '— (none in the upgrade headers)'}`);
+  lines.push(
+    `Request ids: ${lookup.length ? lookup.map((id) => `${id.label} (${id.header}) ${id.value}`).join('; ') : '— (none in the upgrade headers)'}`,
+  );
   for (const id of c.ids.filter((x) => !x.lookup)) lines.push(`${id.label} (${id.header}): ${id.value}`);
   lines.push('', 'Turns:');
   for (const t of c.turns) {

@@ -67,15 +67,22 @@ export function timelineModel(trace: Trace, turn: ReportTurn): TimelineModel | u
   const m = turn.metrics;
   if (!m) return undefined;
   const entries = trace.entries.filter((e) => e.turn === turn.turn);
-  const recv = (type: string): RecvEntry[] => entries.filter((e): e is RecvEntry => e.kind === 'recv' && e.type === type);
-  const deltas = recv(EV.audioDelta).filter((e): e is RecvEntry & { audio: NonNullable<RecvEntry['audio']> } => e.audio !== undefined);
+  const recv = (type: string): RecvEntry[] =>
+    entries.filter((e): e is RecvEntry => e.kind === 'recv' && e.type === type);
+  const deltas = recv(EV.audioDelta).filter(
+    (e): e is RecvEntry & { audio: NonNullable<RecvEntry['audio']> } => e.audio !== undefined,
+  );
   const anchorMs = fin(m.timing.anchorTraceMs ?? entries.find((e) => e.kind === 'turn-start')?.t ?? entries[0]?.t ?? 0);
   const wall = (t: number): number => t - anchorMs;
   const audio = trace.outputAudio.get(turn.turn) ?? Buffer.alloc(0);
   const audioMs = fin(m.audio.totalMs);
-  const truncated = turn.findings.filter((f) => f.code === 'audio_truncated' && f.atMs !== undefined && f.durationMs !== undefined);
+  const truncated = turn.findings.filter(
+    (f) => f.code === 'audio_truncated' && f.atMs !== undefined && f.durationMs !== undefined,
+  );
   const missing = truncated.find((f) => fin(f.atMs) >= audioMs - 1);
-  const playback = playbackLines(deltas, fin(m.playback.jitterBufferMs), m.playback.underruns).map((line) => line.map(([t, pos]): [number, number] => [wall(t), pos]));
+  const playback = playbackLines(deltas, fin(m.playback.jitterBufferMs), m.playback.underruns).map((line) =>
+    line.map(([t, pos]): [number, number] => [wall(t), pos]),
+  );
   const audioDone = recv(EV.audioDone).map((e) => ({ atMs: wall(e.t), label: 'audio .done' }));
   const responseDone = recv(EV.responseDone).map((e) => ({ atMs: wall(e.t), label: `response.done${statusOf(e)}` }));
   const turnEnd = entries.find((e) => e.kind === 'turn-end')?.t;
@@ -92,7 +99,11 @@ export function timelineModel(trace: Trace, turn: ReportTurn): TimelineModel | u
     bucketMs: BUCKET_MS,
     envelope: peakEnvelope(audio, BUCKET_MS),
     gaps: m.silence.gaps.map((g) => ({ fromMs: fin(g.atMs), durationMs: fin(g.durationMs) })),
-    underruns: m.playback.underruns.map((u) => ({ atMs: fin(u.atMs), wallMs: wall(fin(u.traceMs)), durationMs: fin(u.durationMs) })),
+    underruns: m.playback.underruns.map((u) => ({
+      atMs: fin(u.atMs),
+      wallMs: wall(fin(u.traceMs)),
+      durationMs: fin(u.durationMs),
+    })),
     missing: missing ? { fromMs: audioMs, durationMs: fin(missing.durationMs) } : undefined,
     late: truncated.filter((f) => f !== missing).map((f) => ({ fromMs: fin(f.atMs), durationMs: fin(f.durationMs) })),
     anchor: { label: m.timing.anchor ?? 'turn start', traceMs: anchorMs },
@@ -123,7 +134,11 @@ type Delta = RecvEntry & { audio: NonNullable<RecvEntry['audio']> };
  * line pauses exactly where the verdict says the listener heard a pause. Points are trace times and audio positions
  * (ms), one line per response.
  */
-export function playbackLines(deltas: readonly Delta[], jitterBufferMs: number, underruns: readonly Underrun[]): [number, number][][] {
+export function playbackLines(
+  deltas: readonly Delta[],
+  jitterBufferMs: number,
+  underruns: readonly Underrun[],
+): [number, number][][] {
   const byResponse = new Map<string, Delta[]>();
   for (const d of deltas) {
     const key = responseIdOf(d) ?? '';
@@ -139,7 +154,9 @@ export function playbackLines(deltas: readonly Delta[], jitterBufferMs: number, 
     let wall = first.t + jitterBufferMs;
     let pos = from;
     const line: [number, number][] = [[wall, pos]];
-    for (const u of underruns.filter((x) => fin(x.atMs) > from && fin(x.atMs) <= to + 1e-6).sort((a, b) => a.atMs - b.atMs)) {
+    for (const u of underruns
+      .filter((x) => fin(x.atMs) > from && fin(x.atMs) <= to + 1e-6)
+      .sort((a, b) => a.atMs - b.atMs)) {
       wall = fin(u.traceMs);
       pos = fin(u.atMs);
       line.push([wall, pos]);

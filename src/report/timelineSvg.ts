@@ -68,7 +68,9 @@ function axis(extentMs: number, y: number, side: 'top' | 'bottom'): string {
 }
 
 function audioLane(m: TimelineModel): string {
-  const out: string[] = [`<rect class="lane-bg" x="${ORIGIN_X}" y="${AUDIO.top}" width="${w(m.audioMs)}" height="${AUDIO.half * 2}"/>`];
+  const out: string[] = [
+    `<rect class="lane-bg" x="${ORIGIN_X}" y="${AUDIO.top}" width="${w(m.audioMs)}" height="${AUDIO.half * 2}"/>`,
+  ];
   for (const g of m.gaps) {
     out.push(
       `<g data-testid="gap" class="gap"><rect data-testid="gap-rect" data-gap-at-ms="${g.fromMs}" data-gap-ms="${g.durationMs}" x="${x(g.fromMs)}" y="${AUDIO.top - 10}" width="${w(g.durationMs)}" height="${AUDIO.half * 2 + 10}"/>` +
@@ -116,28 +118,55 @@ function shaded(kind: string, s: Span, top: number, height: number, label: strin
 function arrivalLane(m: TimelineModel): string {
   const h = ARRIVAL.bottom - ARRIVAL.top;
   const y = (audioMs: number): string => num(ARRIVAL.bottom - (m.audioMs > 0 ? (audioMs / m.audioMs) * h : 0));
-  const out: string[] = [`<rect class="lane-bg" x="${ORIGIN_X}" y="${ARRIVAL.top}" width="${w(m.wallEndMs)}" height="${h}"/>`];
-  for (const u of m.underruns) out.push(shaded('underrun-wall', { fromMs: u.wallMs, durationMs: u.durationMs }, ARRIVAL.top, h, `underrun ${ms(u.durationMs)}`));
+  const out: string[] = [
+    `<rect class="lane-bg" x="${ORIGIN_X}" y="${ARRIVAL.top}" width="${w(m.wallEndMs)}" height="${h}"/>`,
+  ];
+  for (const u of m.underruns)
+    out.push(
+      shaded(
+        'underrun-wall',
+        { fromMs: u.wallMs, durationMs: u.durationMs },
+        ARRIVAL.top,
+        h,
+        `underrun ${ms(u.durationMs)}`,
+      ),
+    );
   for (const s of m.stalls) out.push(shaded('stall', s, ARRIVAL.top, h, `stall ${ms(s.durationMs)}`));
   if (m.arrivals.length) {
     const steps = m.arrivals.map((a) => `H${x(a.atMs)}V${y(a.untilMs)}`).join('');
     const ticks = m.arrivals.map((a) => `M${x(a.atMs)} ${ARRIVAL.bottom}v-5`).join('');
-    out.push(`<g data-testid="arrivals" data-count="${m.arrivals.length}"><path class="arr" d="M${x(m.arrivals[0]!.atMs)} ${ARRIVAL.bottom}${steps}"/><path class="dtick" d="${ticks}"/></g>`);
+    out.push(
+      `<g data-testid="arrivals" data-count="${m.arrivals.length}"><path class="arr" d="M${x(m.arrivals[0]!.atMs)} ${ARRIVAL.bottom}${steps}"/><path class="dtick" d="${ticks}"/></g>`,
+    );
   }
   for (const line of m.playback) {
     out.push(`<path class="play" d="${line.map(([t, pos], i) => `${i ? 'L' : 'M'}${x(t)} ${y(pos)}`).join('')}"/>`);
   }
   out.push(marks('audio-done', m.audioDone, m.audioDoneMissing, 'no audio .done', ARRIVAL.top + 9, m.wallEndMs));
-  out.push(marks('response-done', m.responseDone, m.responseDoneMissing, 'no response.done', ARRIVAL.top + 20, m.wallEndMs));
+  out.push(
+    marks('response-done', m.responseDone, m.responseDoneMissing, 'no response.done', ARRIVAL.top + 20, m.wallEndMs),
+  );
   out.push(`<text x="4" y="${ARRIVAL.bottom}">${m.arrivals.length} deltas</text>`);
   return out.join('');
 }
 
-function marks(id: string, list: { atMs: number; label: string }[], missing: boolean, missingLabel: string, labelY: number, endMs: number): string {
+function marks(
+  id: string,
+  list: { atMs: number; label: string }[],
+  missing: boolean,
+  missingLabel: string,
+  labelY: number,
+  endMs: number,
+): string {
   const lines = list
-    .map((mk) => `<path d="M${x(mk.atMs)} ${ARRIVAL.top}V${ARRIVAL.bottom}"/><text x="${x(mk.atMs)}" dx="3" y="${labelY}">${escapeText(mk.label)}</text>`)
+    .map(
+      (mk) =>
+        `<path d="M${x(mk.atMs)} ${ARRIVAL.top}V${ARRIVAL.bottom}"/><text x="${x(mk.atMs)}" dx="3" y="${labelY}">${escapeText(mk.label)}</text>`,
+    )
     .join('');
-  const flag = missing ? `<text class="warn" x="${x(endMs)}" y="${labelY}" text-anchor="end">✕ ${escapeText(missingLabel)}</text>` : '';
+  const flag = missing
+    ? `<text class="warn" x="${x(endMs)}" y="${labelY}" text-anchor="end">✕ ${escapeText(missingLabel)}</text>`
+    : '';
   const at = list.map((mk) => num(mk.atMs)).join(' ');
   return `<g data-testid="${id}" class="mark${missing ? ' missing-mark' : ''}" data-missing="${missing}" data-at-ms="${escapeAttr(at)}">${lines}${flag}</g>`;
 }

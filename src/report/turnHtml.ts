@@ -28,7 +28,9 @@ export const defaultAudioHref: AudioHref = wavName;
 
 /** The markup of one turn; `extra` (the baseline's same-minute turn) goes after the transcript. */
 export function turnHtml(trace: Trace, t: ReportTurn, audioHref: AudioHref, extra = ''): string {
-  const prompt = t.promptText ? ` <span class="muted">${escapeText(t.promptId ?? '')}: “${escapeText(t.promptText)}”</span>` : '';
+  const prompt = t.promptText
+    ? ` <span class="muted">${escapeText(t.promptId ?? '')}: “${escapeText(t.promptText)}”</span>`
+    : '';
   const timeline = timelineBlock(trace, t);
   const n = escapeAttr(t.turn);
   return `<article class="turn" id="turn-${n}" data-testid="turn" data-turn="${n}">
@@ -59,7 +61,10 @@ function gapList(t: ReportTurn): string {
   if (!all.length) return '';
   const items = all.map((g) => {
     const w = gaps.find((x) => x.atMs === g.atMs);
-    const words = w && (w.before || w.after) ? ` — ≈ after ‘${escapeText(w.before || '…')}’, before ‘${escapeText(w.after || '…')}’` : '';
+    const words =
+      w && (w.before || w.after)
+        ? ` — ≈ after ‘${escapeText(w.before || '…')}’, before ‘${escapeText(w.after || '…')}’`
+        : '';
     const seek = Math.max(0, Math.round(g.atMs - 1000));
     return `<li data-testid="gap-words" data-gap-at-ms="${escapeAttr(g.atMs)}"><b>${escapeText(ms(g.durationMs))} silent</b> at ${escapeText(ms(g.atMs))} into the answer${words} <button type="button" data-testid="play-gap" data-turn="${escapeAttr(t.turn)}" data-seek-ms="${seek}">▶ play from 1 s before the gap</button></li>`;
   });
@@ -79,8 +84,16 @@ export function turnFacts(t: ReportTurn): TurnFact[] {
     ['first audio', ms(m.timing.firstAudioMs)],
     ['audio', `${ms(m.audio.totalMs)} in ${m.audio.deltas} deltas`],
     ['longest silence', ms(m.silence.longestSilentRunMs)],
-    ['silent gaps', m.silence.gaps.length ? `${m.silence.gaps.length} (longest ${ms(Math.max(...m.silence.gaps.map((g) => g.durationMs)))})` : 'none'],
-    ['underruns', m.playback.underruns.length ? `${m.playback.underruns.length} (${ms(m.playback.totalUnderrunMs)})` : 'none'],
+    [
+      'silent gaps',
+      m.silence.gaps.length
+        ? `${m.silence.gaps.length} (longest ${ms(Math.max(...m.silence.gaps.map((g) => g.durationMs)))})`
+        : 'none',
+    ],
+    [
+      'underruns',
+      m.playback.underruns.length ? `${m.playback.underruns.length} (${ms(m.playback.totalUnderrunMs)})` : 'none',
+    ],
     ['max delta gap', ms(m.delivery.audioGapMaxMs)],
     ['coverage', coverage.text, coverage.why],
     ['response', status],
@@ -95,16 +108,24 @@ function kpis(t: ReportTurn): string {
 }
 
 /** A player for a turn's answer or prompt WAV (nothing when the trace has no such audio). */
-export function player(trace: Trace, turn: number, kind: 'turn' | 'prompt', audioHref: AudioHref, testId = `audio-${kind}`): string {
+export function player(
+  trace: Trace,
+  turn: number,
+  kind: 'turn' | 'prompt',
+  audioHref: AudioHref,
+  testId = `audio-${kind}`,
+): string {
   const pcm = (kind === 'turn' ? trace.outputAudio : trace.promptAudio).get(turn);
   if (!pcm || pcm.length === 0) return '';
   const href = audioHref(kind, turn);
   const rel = isRelative(href) ? ' data-rel="1"' : '';
   const label = `${kind === 'turn' ? 'Answer (as received)' : 'Prompt (as sent)'}, ${ms(pcm.length / BYTES_PER_MS)}`;
   // preload="none": nothing is fetched (or decoded) until someone presses play, so the page is ready at once.
-  return `<figure><figcaption>${label} · <a data-testid="download-${kind}" data-href="${escapeAttr(href)}"${rel} download>${escapeText(href.split('/').pop()?.split('?')[0] ?? href)}</a></figcaption>` +
+  return (
+    `<figure><figcaption>${label} · <a data-testid="download-${kind}" data-href="${escapeAttr(href)}"${rel} download>${escapeText(href.split('/').pop()?.split('?')[0] ?? href)}</a></figcaption>` +
     `<audio data-testid="${testId}" data-turn="${turn}" controls preload="none" data-src="${escapeAttr(href)}"${rel}></audio>` +
-    `<p class="audio-error" hidden>The audio could not be loaded. Opened through a SAS link? A link to report.html alone does not authorize the WAV files next to it: use a link for the run folder (or container), or download ${escapeText(href)} from the storage account.</p></figure>`;
+    `<p class="audio-error" hidden>The audio could not be loaded. Opened through a SAS link? A link to report.html alone does not authorize the WAV files next to it: use a link for the run folder (or container), or download ${escapeText(href)} from the storage account.</p></figure>`
+  );
 }
 
 /** Relative URLs resolve against the report's own location (and get its SAS query, see the page script). */
@@ -116,7 +137,8 @@ function transcript(t: ReportTurn): string {
   if (!t.metrics) return '';
   const parts = transcriptParts(t);
   const source = t.metrics.transcript.source === 'output_text' ? ' (output text)' : '';
-  if (!parts.heard && !parts.afterAudio) return `<h4>Transcript${source}</h4><p data-testid="transcript" class="transcript muted">(none)</p>`;
+  if (!parts.heard && !parts.afterAudio)
+    return `<h4>Transcript${source}</h4><p data-testid="transcript" class="transcript muted">(none)</p>`;
   const after = parts.afterAudio
     ? ` <mark data-testid="transcript-after-audio" class="after" title="arrived after the last audio delta: never heard">${escapeText(parts.afterAudio)}</mark>`
     : '';

@@ -21,7 +21,8 @@ export function transcriptParts(turn: ReportTurn): TranscriptParts {
   const whole = m?.transcript.text ?? '';
   const cutShort = turn.findings.some((f) => f.code === 'audio_truncated');
   const trailing = Math.min(whole.length, Math.max(0, Math.round(m?.coverage.trailingTranscriptChars ?? 0)));
-  if (!cutShort || trailing === 0 || m?.transcript.source !== 'audio_transcript') return { heard: whole, afterAudio: '', cutShort };
+  if (!cutShort || trailing === 0 || m?.transcript.source !== 'audio_transcript')
+    return { heard: whole, afterAudio: '', cutShort };
   const cut = wordStart(whole, whole.length - trailing);
   return { heard: whole.slice(0, cut).trim(), afterAudio: whole.slice(cut).trim(), cutShort };
 }
@@ -41,7 +42,13 @@ export interface GapWords {
  */
 export function gapWords(turn: ReportTurn): GapWords[] {
   const m = turn.metrics;
-  if (!m || m.transcript.source !== 'audio_transcript' || m.silence.speechStartMs === null || m.silence.speechEndMs === null) return [];
+  if (
+    !m ||
+    m.transcript.source !== 'audio_transcript' ||
+    m.silence.speechStartMs === null ||
+    m.silence.speechEndMs === null
+  )
+    return [];
   const text = m.transcript.text;
   const gaps = [...m.silence.gaps].sort((a, b) => a.atMs - b.atMs);
   const silent = gaps.reduce((s, g) => s + g.durationMs, 0);
@@ -52,7 +59,12 @@ export function gapWords(turn: ReportTurn): GapWords[] {
     const spoken = g.atMs - m.silence.speechStartMs! - before;
     before += g.durationMs;
     const cut = wordStart(text, Math.round((Math.min(Math.max(spoken, 0), speech) / speech) * text.length));
-    return { atMs: g.atMs, durationMs: g.durationMs, before: lastWords(text.slice(0, cut)), after: firstWords(text.slice(cut)) };
+    return {
+      atMs: g.atMs,
+      durationMs: g.durationMs,
+      before: lastWords(text.slice(0, cut)),
+      after: firstWords(text.slice(cut)),
+    };
   });
 }
 

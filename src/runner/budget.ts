@@ -45,7 +45,10 @@ const NOT_PROBED = 'not probed: budget';
 export async function planRoundBudget(c: BudgetContext): Promise<RoundBudget> {
   const day = ledgerDay(c.now());
   const region = c.settings.region;
-  const caps: Caps = { dailyUsd: c.settings.dailyBudgetUsd, perTarget: Object.fromEntries(c.targets.map((t) => [t.name, t.dailyBudgetUsd])) };
+  const caps: Caps = {
+    dailyUsd: c.settings.dailyBudgetUsd,
+    perTarget: Object.fromEntries(c.targets.map((t) => [t.name, t.dailyBudgetUsd])),
+  };
   const capped = caps.dailyUsd !== undefined || c.targets.some((t) => t.dailyBudgetUsd !== undefined);
   const estimates = new Map<string, number | null>();
   let refused = new Map<string, string>();
@@ -54,11 +57,24 @@ export async function planRoundBudget(c: BudgetContext): Promise<RoundBudget> {
     const { schedule, turns, prompts } = c.settings;
     const catalog = promptLengths(c.catalog);
     const projection = projectCost({
-      targets: c.targets, regions: [region], schedule, runsPerDayPerRegion: runsPerDay(schedule), turns, prompts, catalog, prices: c.prices,
+      targets: c.targets,
+      regions: [region],
+      schedule,
+      runsPerDayPerRegion: runsPerDay(schedule),
+      turns,
+      prompts,
+      catalog,
+      prices: c.prices,
     });
     for (const row of projection.rows) estimates.set(row.target, meanActualUsd(today, row.target) ?? row.usdPerRun);
     const order = [...c.targets].sort((a, b) => Number(b.baseline ?? false) - Number(a.baseline ?? false));
-    const requests: ReservationRequest[] = order.map((t) => ({ target: t.name, region, runId: c.runId, attempt: 1, estimateUsd: estimates.get(t.name) ?? null }));
+    const requests: ReservationRequest[] = order.map((t) => ({
+      target: t.name,
+      region,
+      runId: c.runId,
+      attempt: 1,
+      estimateUsd: estimates.get(t.name) ?? null,
+    }));
     const r = await reserveInLedger(c.store, day, requests, caps, c.now());
     refused = r.refused;
     await announce(c, r.reached, spentUsd(r.ledger), day);
@@ -74,7 +90,13 @@ export async function planRoundBudget(c: BudgetContext): Promise<RoundBudget> {
     },
     async reserveConfirmation(target, attempt) {
       try {
-        const r = await reserveInLedger(c.store, day, [{ target, region, runId: c.runId, attempt, estimateUsd: estimates.get(target) ?? null }], caps, c.now());
+        const r = await reserveInLedger(
+          c.store,
+          day,
+          [{ target, region, runId: c.runId, attempt, estimateUsd: estimates.get(target) ?? null }],
+          caps,
+          c.now(),
+        );
         await announce(c, r.reached, spentUsd(r.ledger), day);
         return r.refused.size === 0;
       } catch (err) {
@@ -85,7 +107,9 @@ export async function planRoundBudget(c: BudgetContext): Promise<RoundBudget> {
     async settle(costs) {
       if (!costs.length) return;
       try {
-        const actual = new Map(costs.map((x) => [entryKey({ runId: c.runId, region, target: x.target, attempt: x.attempt }), x.usd]));
+        const actual = new Map(
+          costs.map((x) => [entryKey({ runId: c.runId, region, target: x.target, attempt: x.attempt }), x.usd]),
+        );
         const r = await settleInLedger(c.store, day, actual, caps.dailyUsd, c.now());
         await announce(c, r.reached, spentUsd(r.ledger), day);
       } catch (err) {
@@ -96,20 +120,33 @@ export async function planRoundBudget(c: BudgetContext): Promise<RoundBudget> {
 }
 
 /** One `budget` notification per mark reached (the ledger made sure each mark is reached once per day). */
-async function announce(c: BudgetContext, reached: readonly ('80' | '100')[], spent: number, day: string): Promise<void> {
+async function announce(
+  c: BudgetContext,
+  reached: readonly ('80' | '100')[],
+  spent: number,
+  day: string,
+): Promise<void> {
   const budget = c.settings.dailyBudgetUsd;
   if (budget === undefined) return;
   for (const mark of reached) {
     const at = c.now().toISOString();
     const amounts = `${formatUsd(spent, { digits: 2, grouping: false })} of ${formatUsd(budget, { digits: 2, grouping: false })} on ${day}`;
-    const headline = mark === '100'
-      ? `Daily budget used up: ${amounts}; targets it cannot cover are not probed until 00:00 UTC.`
-      : `80 % of the daily budget reached: ${amounts}.`;
+    const headline =
+      mark === '100'
+        ? `Daily budget used up: ${amounts}; targets it cannot cover are not probed until 00:00 UTC.`
+        : `80 % of the daily budget reached: ${amounts}.`;
     const summary = budgetSummary(c, at, headline, ledgerPath(day));
     const n: Notification = {
-      id: `budget:${c.settings.region}/${day}:${mark}`, kind: 'alert', category: 'budget', createdAt: at, region: c.settings.region, target: 'budget', summary,
+      id: `budget:${c.settings.region}/${day}:${mark}`,
+      kind: 'alert',
+      category: 'budget',
+      createdAt: at,
+      region: c.settings.region,
+      target: 'budget',
+      summary,
       opening: { openedAt: at, runId: c.runId, runStartedAt: at, headline, failureClass: `budget_${mark}` },
-      window: { failing: 0, of: 0 }, sinceOpen: { runs: 0, failing: 0 },
+      window: { failing: 0, of: 0 },
+      sinceOpen: { runs: 0, failing: 0 },
     };
     if (!(await c.notify(n).catch(() => false))) c.warn(`budget notification ${n.id} not delivered`);
   }
@@ -117,18 +154,64 @@ async function announce(c: BudgetContext, reached: readonly ('80' | '100')[], sp
 
 function budgetSummary(c: BudgetContext, at: string, headline: string, path: string): RunSummary {
   return {
-    runId: c.runId, startedAt: at, durationMs: 0, region: c.settings.region, target: 'budget', flavour: 'budget', host: '', deployment: 'daily budget', group: undefined,
-    baseline: false, verdict: 'error', findingCodes: [], headline, turns: 0, failingTurns: 0, longestGapMs: 0, coverage: undefined, timeToFirstAudioMs: undefined,
-    sessionId: undefined, requestIds: {}, comparison: undefined, reportPath: path, reportHtmlPath: DASHBOARD_PATH,
+    runId: c.runId,
+    startedAt: at,
+    durationMs: 0,
+    region: c.settings.region,
+    target: 'budget',
+    flavour: 'budget',
+    host: '',
+    deployment: 'daily budget',
+    group: undefined,
+    baseline: false,
+    verdict: 'error',
+    findingCodes: [],
+    headline,
+    turns: 0,
+    failingTurns: 0,
+    longestGapMs: 0,
+    coverage: undefined,
+    timeToFirstAudioMs: undefined,
+    sessionId: undefined,
+    requestIds: {},
+    comparison: undefined,
+    reportPath: path,
+    reportHtmlPath: DASHBOARD_PATH,
   };
 }
 
 /** The index line of a target the budget did not cover: a line, not silence (no alert state, no telemetry). */
-export function notProbedSummary(roundStartedAt: Date, runId: string, region: string, t: TargetConfig, reason: string): RunSummary {
+export function notProbedSummary(
+  roundStartedAt: Date,
+  runId: string,
+  region: string,
+  t: TargetConfig,
+  reason: string,
+): RunSummary {
   return {
-    runId, startedAt: roundStartedAt.toISOString(), durationMs: 0, region, target: t.name, flavour: t.flavour ?? 'unknown', host: '', deployment: t.deployment, group: t.group,
-    baseline: t.baseline ?? false, verdict: 'error', findingCodes: [], headline: reason, turns: 0, failingTurns: 0, longestGapMs: 0, coverage: undefined,
-    timeToFirstAudioMs: undefined, sessionId: undefined, requestIds: {}, comparison: undefined, reportPath: '', reportHtmlPath: DASHBOARD_PATH,
+    runId,
+    startedAt: roundStartedAt.toISOString(),
+    durationMs: 0,
+    region,
+    target: t.name,
+    flavour: t.flavour ?? 'unknown',
+    host: '',
+    deployment: t.deployment,
+    group: t.group,
+    baseline: t.baseline ?? false,
+    verdict: 'error',
+    findingCodes: [],
+    headline: reason,
+    turns: 0,
+    failingTurns: 0,
+    longestGapMs: 0,
+    coverage: undefined,
+    timeToFirstAudioMs: undefined,
+    sessionId: undefined,
+    requestIds: {},
+    comparison: undefined,
+    reportPath: '',
+    reportHtmlPath: DASHBOARD_PATH,
     notProbed: 'budget',
   };
 }

@@ -47,8 +47,15 @@ export function tallyOf(report: Report): RunTally {
   }
   const target = report.target;
   return {
-    verdict: report.verdict, turns: report.turns.length, failing, byCode, maxGapMs, findingCodes: report.summary.findingCodes,
-    endpoint: target ? `${target.flavour}/${target.host}/${target.deployment ?? ''}` : undefined, transport: target?.transport ?? 'websocket', worst: problem(report),
+    verdict: report.verdict,
+    turns: report.turns.length,
+    failing,
+    byCode,
+    maxGapMs,
+    findingCodes: report.summary.findingCodes,
+    endpoint: target ? `${target.flavour}/${target.host}/${target.deployment ?? ''}` : undefined,
+    transport: target?.transport ?? 'websocket',
+    worst: problem(report),
   };
 }
 
@@ -85,7 +92,10 @@ export function compareGroups(members: readonly GroupMember[]): Map<string, Repo
       const code = mostFrequent(t.byCode) ?? mostFrequent(b.byCode);
       const baseCount = code ? (b.byCode.get(code) ?? 0) : b.failing;
       const cause = verdictCause(t.verdict, b.verdict, t, b);
-      const subject = t.verdict === 'error' ? `${m.name}: could not be probed (${t.findingCodes.join(', ') || 'no session'})` : describe(m.name, t, code);
+      const subject =
+        t.verdict === 'error'
+          ? `${m.name}: could not be probed (${t.findingCodes.join(', ') || 'no session'})`
+          : describe(m.name, t, code);
       const message = `${subject}; baseline ${baseline.name}: ${baseCount} of ${b.turns} — ${cause}`;
       out.set(m.name, { group, baseline: baseline.name, message });
     }
@@ -114,7 +124,11 @@ const TRANSPORT_NAME = { websocket: 'WebSocket', webrtc: 'WebRTC' } as const;
  * Same deployment, both transports, same round: says whether a fault is transport-specific ("WebRTC clean,
  * WebSocket 2.6 s silent gap: the WebSocket path"). Fills `out` for both members; returns the members it paired.
  */
-function compareTransports(group: string, list: readonly GroupMember[], out: Map<string, ReportComparison>): Set<GroupMember> {
+function compareTransports(
+  group: string,
+  list: readonly GroupMember[],
+  out: Map<string, ReportComparison>,
+): Set<GroupMember> {
   const paired = new Set<GroupMember>();
   for (const ws of list.filter((m) => m.tally.endpoint && (m.tally.transport ?? 'websocket') === 'websocket')) {
     // the two halves of one `transport: "both"` target (`<name>` and `<name>-webrtc`, see config/targets.ts), or the
@@ -122,7 +136,9 @@ function compareTransports(group: string, list: readonly GroupMember[], out: Map
     // keys, scenarios or prompts) which pairs belong together is not known, so none is paired
     const same = list.filter((m) => m.tally.endpoint === ws.tally.endpoint);
     const unambiguous = same.length === 2;
-    const rtc = same.find((m) => m.tally.transport === 'webrtc' && (m.name === `${ws.name}-webrtc` || unambiguous) && !paired.has(m));
+    const rtc = same.find(
+      (m) => m.tally.transport === 'webrtc' && (m.name === `${ws.name}-webrtc` || unambiguous) && !paired.has(m),
+    );
     if (!rtc || paired.has(ws)) continue;
     paired.add(ws).add(rtc);
     const message = `${ws.name} (WebSocket) / ${rtc.name} (WebRTC): ${transportSentence(ws.tally, rtc.tally)}`;
@@ -138,14 +154,17 @@ function transportSentence(ws: RunTally, rtc: RunTally): string {
   const w = `${TRANSPORT_NAME.websocket} ${ws.worst ?? 'failing'}`;
   const r = `${TRANSPORT_NAME.webrtc} ${rtc.worst ?? 'failing'}`;
   if (wsBad && !rtcBad) return `WebRTC clean, ${w}: the WebSocket path`;
-  if (rtcBad && !wsBad) return `WebSocket clean, ${r}: the ${rtc.verdict === 'error' ? 'media path (UDP, TURN or DTLS)' : 'media path'}`;
+  if (rtcBad && !wsBad)
+    return `WebSocket clean, ${r}: the ${rtc.verdict === 'error' ? 'media path (UDP, TURN or DTLS)' : 'media path'}`;
   if (wsBad && rtcBad) return `both transports fail (${w}; ${r}): the model or the service, not a transport`;
   return 'WebSocket and WebRTC both clean';
 }
 
 /** The worst failing finding of a report, with its length: "2.6 s silent gap". */
 function problem(report: Report): string {
-  const findings = [...(report.findings ?? []), ...report.turns.flatMap((t) => t.findings)].filter((f) => isFailingSeverity(f.severity));
+  const findings = [...(report.findings ?? []), ...report.turns.flatMap((t) => t.findings)].filter((f) =>
+    isFailingSeverity(f.severity),
+  );
   const worst = findings.sort((a, b) => (b.durationMs ?? 0) - (a.durationMs ?? 0))[0];
   if (!worst) return report.verdict === 'error' ? 'could not be probed' : 'failing';
   const what = FINDING_WORDS[worst.code].plural.replace(/s$/, '');

@@ -24,7 +24,12 @@ export function needsConfirmation(run: TargetRun): boolean {
  * Probes again while the last attempt needs confirming, retries remain and `mayRetry(attempt)` allows it;
  * `again` answers undefined when the attempt could not run (too little of the round left), which ends the loop.
  */
-export async function probeConfirmed(first: TargetRun, again: (attempt: number) => Promise<TargetRun | undefined>, retries: number, mayRetry: (attempt: number) => Promise<boolean>): Promise<TargetRun[]> {
+export async function probeConfirmed(
+  first: TargetRun,
+  again: (attempt: number) => Promise<TargetRun | undefined>,
+  retries: number,
+  mayRetry: (attempt: number) => Promise<boolean>,
+): Promise<TargetRun[]> {
   const attempts = [first];
   while (needsConfirmation(attempts.at(-1)!) && attempts.length <= retries && (await mayRetry(attempts.length + 1))) {
     const next = await again(attempts.length + 1);
@@ -46,12 +51,17 @@ export function attemptUsd(run: TargetRun): number | null {
  * otherwise the first attempt's report with the confirmation block and the final verdict ({@link confirmReport}),
  * and the later attempts as confirmations to store beside it.
  */
-export function withConfirmation(attempts: readonly TargetRun[], render?: (report: Report, run: TargetRun) => string | undefined): TargetRun {
+export function withConfirmation(
+  attempts: readonly TargetRun[],
+  render?: (report: Report, run: TargetRun) => string | undefined,
+): TargetRun {
   const first = attempts[0]!;
   const report = first.artifacts.report;
   if (attempts.length < 2 || !isAnalysisReport(report)) return first;
   const confirmed = confirmReport(report, attempts.map(attemptEntry));
-  const confirmations = attempts.slice(1).map((a, i) => ({ dir: confirmDir(i + 2), trace: a.artifacts.trace, report: a.artifacts.report }));
+  const confirmations = attempts
+    .slice(1)
+    .map((a, i) => ({ dir: confirmDir(i + 2), trace: a.artifacts.trace, report: a.artifacts.report }));
   const html = render ? render(confirmed, first) : first.artifacts.html;
   return { ...first, artifacts: { ...first.artifacts, report: confirmed, html, confirmations } };
 }
@@ -62,7 +72,11 @@ export function withConfirmation(attempts: readonly TargetRun[], render?: (repor
  */
 export function confirmReport(report: Report, attempts: readonly ConfirmationAttempt[]): Report {
   const passed = attempts.at(-1)?.verdict === 'pass';
-  const confirmation: ReportConfirmation = { outcome: passed ? 'intermittent' : 'confirmed', firstVerdict: report.verdict, attempts: [...attempts] };
+  const confirmation: ReportConfirmation = {
+    outcome: passed ? 'intermittent' : 'confirmed',
+    firstVerdict: report.verdict,
+    attempts: [...attempts],
+  };
   return { ...report, verdict: passed ? 'pass' : report.verdict, confirmation };
 }
 
@@ -70,8 +84,13 @@ export function confirmReport(report: Report, attempts: readonly ConfirmationAtt
 function attemptEntry(run: TargetRun, i: number): ConfirmationAttempt {
   const s = summarize(run.artifacts.report, run.facts);
   const entry: ConfirmationAttempt = {
-    attempt: i + 1, sessionId: s.sessionId ?? null, startedAt: s.startedAt, verdict: s.verdict,
-    findingCodes: s.findingCodes, headline: s.headline ?? null, costUsd: attemptUsd(run),
+    attempt: i + 1,
+    sessionId: s.sessionId ?? null,
+    startedAt: s.startedAt,
+    verdict: s.verdict,
+    findingCodes: s.findingCodes,
+    headline: s.headline ?? null,
+    costUsd: attemptUsd(run),
   };
   if (i > 0) entry.report = confirmDir(i + 1) + REPORT_JSON;
   return entry;

@@ -31,7 +31,10 @@ export interface CostHookDeps {
   renderReportHtml?: (report: Report, trace: Trace, options?: RunHtmlOptions) => string;
 }
 
-type Settings = Pick<CanarySettings, 'prices' | 'pricesBlob' | 'dailyBudgetUsd' | 'confirmRetries' | 'schedule' | 'turns' | 'prompts' | 'region'>;
+type Settings = Pick<
+  CanarySettings,
+  'prices' | 'pricesBlob' | 'dailyBudgetUsd' | 'confirmRetries' | 'schedule' | 'turns' | 'prompts' | 'region'
+>;
 
 export function costHooks(settings: Settings, deps: CostHookDeps): RoundHooks {
   const now = deps.now ?? (() => new Date());
@@ -41,13 +44,31 @@ export function costHooks(settings: Settings, deps: CostHookDeps): RoundHooks {
   return {
     async plan(targets, round) {
       const prices = await roundPrices(deps.store, settings, deps.warn);
-      budget = await planRoundBudget({ store: deps.store, settings, targets, runId: round.runId, now, prices, catalog: deps.catalog, notify: deps.notify, warn: deps.warn });
+      budget = await planRoundBudget({
+        store: deps.store,
+        settings,
+        targets,
+        runId: round.runId,
+        now,
+        prices,
+        catalog: deps.catalog,
+        notify: deps.notify,
+        warn: deps.warn,
+      });
       const b = budget;
       const probe = targets.filter((t) => !b.refusal(t.name));
       planned = probe.map((t) => t.name);
       const skipped = targets.flatMap((t) => {
         const reason = b.refusal(t.name);
-        return reason ? [{ target: t.name, reason, summary: notProbedSummary(round.startedAt, round.runId, settings.region, t, reason) }] : [];
+        return reason
+          ? [
+              {
+                target: t.name,
+                reason,
+                summary: notProbedSummary(round.startedAt, round.runId, settings.region, t, reason),
+              },
+            ]
+          : [];
       });
       return { probe, skipped, prices };
     },
@@ -64,10 +85,18 @@ export function costHooks(settings: Settings, deps: CostHookDeps): RoundHooks {
       };
       // a run without an analysis (the probe hung, the analysis threw) has no report to carry the confirmation
       const retries = isAnalysisReport(run.artifacts.report) ? settings.confirmRetries : 0;
-      const attempts = await probeConfirmed(run, next, retries, async (n) => (budget ? budget.reserveConfirmation(target.name, n) : true));
+      const attempts = await probeConfirmed(run, next, retries, async (n) =>
+        budget ? budget.reserveConfirmation(target.name, n) : true,
+      );
       attempts.forEach((a, i) => costs.push({ target: target.name, attempt: i + 1, usd: attemptUsd(a) }));
       const render = deps.renderReportHtml;
-      const confirmed = withConfirmation(attempts, render ? (report, first) => (first.artifacts.trace ? render(report, first.artifacts.trace, first.htmlOptions) : undefined) : undefined);
+      const confirmed = withConfirmation(
+        attempts,
+        render
+          ? (report, first) =>
+              first.artifacts.trace ? render(report, first.artifacts.trace, first.htmlOptions) : undefined
+          : undefined,
+      );
       return withRunDrift(confirmed, deps.store, settings.region, deps.warn);
     },
     async end() {

@@ -28,14 +28,20 @@ export interface Round {
   close(): void;
 }
 
-export function createRound(settings: CanarySettings, env: Record<string, string | undefined>, overrides: RoundOverrides): Round {
+export function createRound(
+  settings: CanarySettings,
+  env: Record<string, string | undefined>,
+  overrides: RoundOverrides,
+): Round {
   const { log } = overrides;
   const catalog = overrides.catalog ?? loadCatalog();
   // the round's hard deadline: storage calls still in flight then are aborted (their writes spooled)
   const hard = new AbortController();
   const hardTimer = setTimeout(() => hard.abort(), settings.roundDeadlineMs);
   hardTimer.unref();
-  const store = overrides.store ?? createStore(settings, log, { signal: hard.signal, operationTimeoutMs: settings.storageTimeoutMs });
+  const store =
+    overrides.store ??
+    createStore(settings, log, { signal: hard.signal, operationTimeoutMs: settings.storageTimeoutMs });
   const deps: RoundDeps = {
     env,
     credential: entraCredential(settings),
@@ -48,7 +54,8 @@ export function createRound(settings: CanarySettings, env: Record<string, string
   };
   return {
     store,
-    run: (targets) => runRound(settings, targets, { ...deps, hooks: overrides.hooks ?? roundHooks(settings, catalog, deps) }),
+    run: (targets) =>
+      runRound(settings, targets, { ...deps, hooks: overrides.hooks ?? roundHooks(settings, catalog, deps) }),
     close: () => clearTimeout(hardTimer),
   };
 }
@@ -58,7 +65,11 @@ function roundHooks(settings: CanarySettings, catalog: readonly PromptSpec[], de
   const { store } = deps;
   const send = deps.notify ?? createNotifier(settings, store, deps.log);
   return costHooks(settings, {
-    store, catalog, warn: (m) => deps.log.warn(m), now: deps.now, renderReportHtml: deps.renderReportHtml,
+    store,
+    catalog,
+    warn: (m) => deps.log.warn(m),
+    now: deps.now,
+    renderReportHtml: deps.renderReportHtml,
     notify: async (n) => (send ? [true, 'delivered'].includes(await send(n)) : false),
   });
 }

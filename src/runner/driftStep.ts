@@ -14,7 +14,13 @@ import { isAnalysisReport } from '../sinks/runSink.js';
 import type { TargetRun } from './targetRun.js';
 
 /** The drift findings of one run (its fingerprint updated in the store). */
-export async function driftFindings(store: ArtifactStore, region: string, report: Report, trace: Trace, warn: (m: string) => void): Promise<Finding[]> {
+export async function driftFindings(
+  store: ArtifactStore,
+  region: string,
+  report: Report,
+  trace: Trace,
+  warn: (m: string) => void,
+): Promise<Finding[]> {
   try {
     const step = (cur: FingerprintState | undefined): DriftStep => nextFingerprint(cur, report, trace);
     return (await updateFingerprint(store, region, report.target.name, step)).findings;
@@ -25,7 +31,12 @@ export async function driftFindings(store: ArtifactStore, region: string, report
 }
 
 /** A run with its drift findings in its report, and its declared model for the group's model comparison. */
-export async function withRunDrift(run: TargetRun, store: ArtifactStore, region: string, warn: (m: string) => void): Promise<TargetRun> {
+export async function withRunDrift(
+  run: TargetRun,
+  store: ArtifactStore,
+  region: string,
+  warn: (m: string) => void,
+): Promise<TargetRun> {
   const { report, trace } = run.artifacts;
   if (!trace || !isAnalysisReport(report)) return run;
   const model = declaredOf(trace)?.model;
@@ -48,7 +59,11 @@ export function modelComparisons(members: readonly ModelMember[]): Map<string, R
   for (const base of members.filter((m) => m.baseline)) {
     for (const r of members.filter((x) => x.group === base.group && x !== base)) {
       if (!r.model || !base.model || r.model === base.model) continue;
-      out.set(r.name, { group: base.group, baseline: base.name, message: `${r.name} runs model “${r.model}”, baseline ${base.name} runs “${base.model}” in the same round: differences may be the model's, not the hosting layer's.` });
+      out.set(r.name, {
+        group: base.group,
+        baseline: base.name,
+        message: `${r.name} runs model “${r.model}”, baseline ${base.name} runs “${base.model}” in the same round: differences may be the model's, not the hosting layer's.`,
+      });
     }
   }
   return out;

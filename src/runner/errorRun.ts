@@ -20,11 +20,14 @@ export interface RunError {
 /** A sentence on what to do, by stage and (for configuration) by the field named. */
 export function fixFor(e: RunError): string {
   if (e.stage === 'configuration') {
-    if (/secretSetting/.test(e.message)) return 'Set the app setting this target names in "secretSetting" (or grant the app access to the Key Vault secret it references); the next round probes it.';
-    if (/^prompt/.test(e.message)) return 'Use a prompt id from the catalogue (prompts/) or a .wav path in CANARY_PROMPTS or the target\'s "prompts".';
+    if (/secretSetting/.test(e.message))
+      return 'Set the app setting this target names in "secretSetting" (or grant the app access to the Key Vault secret it references); the next round probes it.';
+    if (/^prompt/.test(e.message))
+      return 'Use a prompt id from the catalogue (prompts/) or a .wav path in CANARY_PROMPTS or the target\'s "prompts".';
     return 'Fix the named field of this target in CANARY_TARGETS (or the config blob); the next round probes it.';
   }
-  if (e.stage === 'probe') return 'The session did not end within the round deadline; check the endpoint, or lower CANARY_TURNS / raise CANARY_ROUND_DEADLINE_MS.';
+  if (e.stage === 'probe')
+    return 'The session did not end within the round deadline; check the endpoint, or lower CANARY_TURNS / raise CANARY_ROUND_DEADLINE_MS.';
   return 'The trace is kept next to this report (events.jsonl.gz): the service sent data the canary could not analyse or render. Report it with this run id.';
 }
 
@@ -35,14 +38,24 @@ export interface ErrorRun {
 }
 
 /** The {@link ErrorRun} of a target that failed at stage `e`. */
-export function errorRun(cfg: TargetConfig, e: RunError, at: { runId: string; startedAt: string; region: string; host: string; flavour: string }): ErrorRun {
+export function errorRun(
+  cfg: TargetConfig,
+  e: RunError,
+  at: { runId: string; startedAt: string; region: string; host: string; flavour: string },
+): ErrorRun {
   const category: RunCategory = e.stage === 'configuration' ? 'configuration' : 'incident';
   const fix = fixFor(e);
   const report: ErrorReport = {
     schemaVersion: 1,
     kind: 'error-report',
     runId: at.runId,
-    target: { name: cfg.name, flavour: at.flavour, host: at.host, deployment: cfg.deployment ?? null, region: at.region },
+    target: {
+      name: cfg.name,
+      flavour: at.flavour,
+      host: at.host,
+      deployment: cfg.deployment ?? null,
+      region: at.region,
+    },
     verdict: 'error',
     category,
     error: { stage: e.stage, message: e.message, fix },
@@ -58,5 +71,9 @@ export function errorRun(cfg: TargetConfig, e: RunError, at: { runId: string; st
 
 /** The error of a thrown value, as a stage and a message (a ConfigError's names its field). */
 export function runError(stage: RunError['stage'], err: unknown): RunError {
-  return { stage, message: err instanceof ConfigError ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+  return {
+    stage,
+    message:
+      err instanceof ConfigError ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+  };
 }

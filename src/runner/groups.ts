@@ -57,11 +57,20 @@ export class GroupBarrier {
     const held = this.#held.get(group) ?? [];
     this.#held.delete(group);
     this.#waiting.delete(group);
-    const members: GroupMember[] = held.map((h) => ({ name: h.cfg.name, group, baseline: h.cfg.baseline ?? false, tally: tally(h.run) }));
+    const members: GroupMember[] = held.map((h) => ({
+      name: h.cfg.name,
+      group,
+      baseline: h.cfg.baseline ?? false,
+      tally: tally(h.run),
+    }));
     const comparisons = compareGroups(members);
-    const models = modelComparisons(held.map((h) => ({ name: h.cfg.name, group, baseline: h.cfg.baseline ?? false, model: h.run.model })));
+    const models = modelComparisons(
+      held.map((h) => ({ name: h.cfg.name, group, baseline: h.cfg.baseline ?? false, model: h.run.model })),
+    );
     return held.map(({ cfg, run }) => {
-      const list = [comparisons.get(cfg.name), models.get(cfg.name)].filter((c): c is ReportComparison => c !== undefined);
+      const list = [comparisons.get(cfg.name), models.get(cfg.name)].filter(
+        (c): c is ReportComparison => c !== undefined,
+      );
       const report = run.artifacts.report;
       if (!list.length) return final(run);
       // an error run's report.json has no comparison: only its summary carries it
@@ -80,5 +89,9 @@ function tally(run: TargetRun): GroupMember['tally'] {
 
 /** A run's final summary, built once from its final report (./summarize.ts). */
 function final(run: TargetRun, errorComparison?: readonly ReportComparison[]): RunFinal {
-  return { summary: summarize(run.artifacts.report, run.facts, errorComparison), paths: run.artifacts.paths, secrets: run.artifacts.secrets };
+  return {
+    summary: summarize(run.artifacts.report, run.facts, errorComparison),
+    paths: run.artifacts.paths,
+    secrets: run.artifacts.secrets,
+  };
 }

@@ -3,7 +3,8 @@
  * started at all (its slot reports `not-started`); tasks already running are given their own deadlines by
  * the caller, so the pool always ends.
  */
-export type PoolResult<T> = { status: 'done'; value: T } | { status: 'failed'; error: unknown } | { status: 'not-started' };
+export type PoolResult<T> =
+  { status: 'done'; value: T } | { status: 'failed'; error: unknown } | { status: 'not-started' };
 
 export async function runPool<I, T>(
   items: readonly I[],

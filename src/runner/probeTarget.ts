@@ -7,13 +7,20 @@ import type { AuthSpec } from '../realtime/auth.js';
 import { resolveEndpoint } from '../realtime/flavours.js';
 import type { ProbeTarget } from '../probe/session.js';
 
-export function probeTarget(t: TargetConfig, index: number, env: Record<string, string | undefined>, region: string, credential: () => TokenCredential): ProbeTarget {
+export function probeTarget(
+  t: TargetConfig,
+  index: number,
+  env: Record<string, string | undefined>,
+  region: string,
+  credential: () => TokenCredential,
+): ProbeTarget {
   const at = `CANARY_TARGETS[${index}]`;
   let endpoint;
   try {
     endpoint = resolveEndpoint(t);
   } catch (err) {
-    if (err instanceof ConfigError) throw new ConfigError(`${at}.${err.field}`, err.message.slice(err.field.length + 2));
+    if (err instanceof ConfigError)
+      throw new ConfigError(`${at}.${err.field}`, err.message.slice(err.field.length + 2));
     throw err;
   }
   let auth: AuthSpec;

@@ -106,17 +106,31 @@ export function publishReserveMs(roundDeadlineMs: number): number {
   return Math.min(90_000, Math.max(3_000, Math.round(roundDeadlineMs * 0.2)));
 }
 
-export async function runRound(settings: CanarySettings, targets: readonly TargetConfig[], deps: RoundDeps): Promise<RoundResult> {
+export async function runRound(
+  settings: CanarySettings,
+  targets: readonly TargetConfig[],
+  deps: RoundDeps,
+): Promise<RoundResult> {
   const secrets = new Set<string>((deps.secrets ?? []).filter((s) => s.length >= 4));
   const log = scrubbingLog(deps.log, () => [...secrets]);
   const built = deps.sinks
     ? { sinks: deps.sinks, stats: deps.stats ?? { delivered: 0, pending: 0 } }
-    : createSinks(settings, { store: deps.store, env: deps.env, telemetry: deps.telemetry, log, notify: deps.notify, secrets: () => [...secrets] });
+    : createSinks(settings, {
+        store: deps.store,
+        env: deps.env,
+        telemetry: deps.telemetry,
+        log,
+        notify: deps.notify,
+        secrets: () => [...secrets],
+      });
   try {
     return await round(settings, targets, deps, { secrets, log, built });
   } finally {
     const close = async (s: RunSink): Promise<void> => {
-      if (s.close) await withDeadline(`closing the ${s.name} sink`, 5_000, () => s.close!()).catch((err: unknown) => log.warn(errorText(err)));
+      if (s.close)
+        await withDeadline(`closing the ${s.name} sink`, 5_000, () => s.close!()).catch((err: unknown) =>
+          log.warn(errorText(err)),
+        );
     };
     await Promise.all(built.sinks.map(close));
   }
@@ -129,7 +143,12 @@ interface Publishing {
   built: { sinks: RunSink[]; stats: AlertStats };
 }
 
-async function round(settings: CanarySettings, targets: readonly TargetConfig[], deps: RoundDeps, { secrets, log, built }: Publishing): Promise<RoundResult> {
+async function round(
+  settings: CanarySettings,
+  targets: readonly TargetConfig[],
+  deps: RoundDeps,
+  { secrets, log, built }: Publishing,
+): Promise<RoundResult> {
   const now = deps.now ?? (() => new Date());
   const started = now();
   const startedMs = Date.now();
@@ -138,20 +157,32 @@ async function round(settings: CanarySettings, targets: readonly TargetConfig[],
   const deadlineAt = startedMs + settings.roundDeadlineMs;
   const probeEndAt = deadlineAt - publishReserveMs(settings.roundDeadlineMs);
   const fc: FanOutContext = { log, now, roundStartedAt: started, deadlineAt, signal: deps.signal };
-  log.info(`round ${runId}: ${targets.length} target(s) from ${settings.region}, concurrency ${settings.concurrency}, deadline ${Math.round(settings.roundDeadlineMs / 1000)} s`);
+  log.info(
+    `round ${runId}: ${targets.length} target(s) from ${settings.region}, concurrency ${settings.concurrency}, deadline ${Math.round(settings.roundDeadlineMs / 1000)} s`,
+  );
   for (const p of settings.problems ?? []) log.error(`configuration error: ${p.message}`);
 
   const flush = deps.store.flush;
   if (flush) {
-    await withDeadline('spool upload', Math.min(60_000, Math.max(1_000, probeEndAt - Date.now() - settings.turnTimeoutMs)), () => flush()).then(
-      (f) => (f.uploaded > 0 || f.remaining > 0) && log.info(`spool: uploaded ${f.uploaded} artifact(s) from earlier runs, ${f.remaining} still waiting`),
+    await withDeadline(
+      'spool upload',
+      Math.min(60_000, Math.max(1_000, probeEndAt - Date.now() - settings.turnTimeoutMs)),
+      () => flush(),
+    ).then(
+      (f) =>
+        (f.uploaded > 0 || f.remaining > 0) &&
+        log.info(`spool: uploaded ${f.uploaded} artifact(s) from earlier runs, ${f.remaining} still waiting`),
       (err: unknown) => log.warn(`spool upload stopped: ${errorText(err)}; the rest waits for the next round`),
     );
   }
 
   const plan = await planRound(targets, deps.hooks, log, { runId, startedAt: started });
   const catalog = deps.catalog ?? loadCatalog();
-  const credential = deps.credential ?? (() => { throw new ConfigError('auth', 'entra targets need a credential'); });
+  const credential =
+    deps.credential ??
+    (() => {
+      throw new ConfigError('auth', 'entra targets need a credential');
+    });
   const barrier = new GroupBarrier(plan.probe);
   const outcomes: TargetOutcome[] = [];
   const publish = async (finals: RunFinal[]): Promise<void> => {
@@ -163,7 +194,21 @@ async function round(settings: CanarySettings, targets: readonly TargetConfig[],
   };
   let finished = 0;
   const publishing = new Slots(publishConcurrency(settings.concurrency));
-  const context = { settings, env: deps.env, catalog, credential, store: deps.store, runId, roundStartedAt: started, probeEndAt, secrets, renderReportHtml: deps.renderReportHtml, probe: { now, ...deps.probe }, prices: plan.prices, baselines: new Map() };
+  const context = {
+    settings,
+    env: deps.env,
+    catalog,
+    credential,
+    store: deps.store,
+    runId,
+    roundStartedAt: started,
+    probeEndAt,
+    secrets,
+    renderReportHtml: deps.renderReportHtml,
+    probe: { now, ...deps.probe },
+    prices: plan.prices,
+    baselines: new Map(),
+  };
   for (const s of plan.skipped) {
     const line = s.summary;
     if (line) await fanOut(built.sinks, `not-probed line of ${s.target}`, (k, ctx) => k.onNotProbed?.(line, ctx), fc);
@@ -185,12 +230,16 @@ async function round(settings: CanarySettings, targets: readonly TargetConfig[],
         if ('artifacts' in probed) r = probed;
         else {
           const spillProblem = probed.trace.spilledAudio?.problem;
-          if (spillProblem) log.warn(`${t.name}: its answer audio was kept in memory instead of on disk (${spillProblem})`);
+          if (spillProblem)
+            log.warn(`${t.name}: its answer audio was kept in memory instead of on disk (${spillProblem})`);
           r = await withDeadline(`target ${t.name}`, msUntil(deadlineAt), () => finishTarget(probed, context));
         }
         const afterRun = deps.hooks?.afterRun;
         // a confirmation re-probe gives the slot up while it runs, so re-probes never wait on each other's slots
-        if (afterRun) r = await afterRun(r, t, () => lease.outside(() => withDeadline(`target ${t.name}`, msUntil(deadlineAt), () => runTarget(t, i, context))));
+        if (afterRun)
+          r = await afterRun(r, t, () =>
+            lease.outside(() => withDeadline(`target ${t.name}`, msUntil(deadlineAt), () => runTarget(t, i, context))),
+          );
         deps.onProgress?.(`target ${++finished} of ${plan.probe.length}: ${t.name} → ${r.artifacts.report.verdict}`);
         await fanOut(built.sinks, `artifacts of ${t.name}`, (s, ctx) => s.onArtifacts?.(r.artifacts, ctx), fc);
         return r;
@@ -211,25 +260,60 @@ async function round(settings: CanarySettings, targets: readonly TargetConfig[],
   const order = new Map(targets.map((t, i) => [t.name, i]));
   outcomes.sort((a, b) => (order.get(a.summary.target) ?? 0) - (order.get(b.summary.target) ?? 0));
   const end = deps.hooks?.end;
-  if (end) await withDeadline('end-of-round step', msUntil(deadlineAt), () => end(outcomes.map((o) => o.summary))).catch((err: unknown) => log.warn(`end-of-round step failed: ${errorText(err)}`));
+  if (end)
+    await withDeadline('end-of-round step', msUntil(deadlineAt), () => end(outcomes.map((o) => o.summary))).catch(
+      (err: unknown) => log.warn(`end-of-round step failed: ${errorText(err)}`),
+    );
 
   const notProbed = [
     ...plan.skipped.map((s) => ({ target: s.target, reason: s.reason })),
-    ...results.flatMap((r, i) => (r.status === 'done' ? [] : [{ target: plan.probe[i]!.name, reason: r.status === 'not-started' ? 'round deadline reached before it started' : errorText(r.error) }])),
+    ...results.flatMap((r, i) =>
+      r.status === 'done'
+        ? []
+        : [
+            {
+              target: plan.probe[i]!.name,
+              reason: r.status === 'not-started' ? 'round deadline reached before it started' : errorText(r.error),
+            },
+          ],
+    ),
   ];
   for (const n of notProbed) log.error(`target ${n.target} not probed: ${n.reason}`);
 
-  await fanOut(built.sinks, 'end of round', (s, ctx) => s.onRoundEnd?.({ runId, summaries: outcomes.map((o) => o.summary) }, ctx), fc);
+  await fanOut(
+    built.sinks,
+    'end of round',
+    (s, ctx) => s.onRoundEnd?.({ runId, summaries: outcomes.map((o) => o.summary) }, ctx),
+    fc,
+  );
   const stats = built.stats;
-  const result: RoundResult = { runId, startedAt: started.toISOString(), durationMs: Date.now() - startedMs, outcomes, notProbed, notificationsDelivered: stats.delivered, notificationsPending: stats.pending };
+  const result: RoundResult = {
+    runId,
+    startedAt: started.toISOString(),
+    durationMs: Date.now() - startedMs,
+    outcomes,
+    notProbed,
+    notificationsDelivered: stats.delivered,
+    notificationsPending: stats.pending,
+  };
   const afterRound = deps.afterRound;
-  if (afterRound) await withDeadline('after-round step', msUntil(deadlineAt), () => afterRound(result)).catch((err: unknown) => log.warn(`after-round step failed: ${errorText(err)}`));
-  log.info(`round ${runId} done in ${(result.durationMs / 1000).toFixed(1)} s: ${outcomes.filter((o) => o.summary.verdict === 'pass').length} pass, ${outcomes.filter((o) => o.summary.verdict !== 'pass').length} not passing, ${notProbed.length} not probed; ${stats.delivered} notification(s) delivered, ${stats.pending} pending`);
+  if (afterRound)
+    await withDeadline('after-round step', msUntil(deadlineAt), () => afterRound(result)).catch((err: unknown) =>
+      log.warn(`after-round step failed: ${errorText(err)}`),
+    );
+  log.info(
+    `round ${runId} done in ${(result.durationMs / 1000).toFixed(1)} s: ${outcomes.filter((o) => o.summary.verdict === 'pass').length} pass, ${outcomes.filter((o) => o.summary.verdict !== 'pass').length} not passing, ${notProbed.length} not probed; ${stats.delivered} notification(s) delivered, ${stats.pending} pending`,
+  );
   return result;
 }
 
 /** The plan step, if any; a plan that fails probes everything (and says so) rather than nothing. */
-async function planRound(targets: readonly TargetConfig[], hooks: RoundHooks | undefined, log: RoundLog, round: RoundInfo): Promise<RoundPlan> {
+async function planRound(
+  targets: readonly TargetConfig[],
+  hooks: RoundHooks | undefined,
+  log: RoundLog,
+  round: RoundInfo,
+): Promise<RoundPlan> {
   if (!hooks?.plan) return { probe: [...targets], skipped: [] };
   try {
     return await hooks.plan(targets, round);

@@ -27,7 +27,10 @@ export function createStore(settings: CanarySettings, log: RoundLog, tuning: Sto
   return openStore(settings.storage, settings.spoolDir, {
     linkScope: settings.linkScope,
     ...tuning,
-    log: (e) => (e.event === 'uploaded' ? log.info(`spool: uploaded ${e.path}`) : log.warn(`spool: ${e.event} ${e.path}${'reason' in e ? ` (${e.reason})` : ''}`)),
+    log: (e) =>
+      e.event === 'uploaded'
+        ? log.info(`spool: uploaded ${e.path}`)
+        : log.warn(`spool: ${e.event} ${e.path}${'reason' in e ? ` (${e.reason})` : ''}`),
   });
 }
 
@@ -38,7 +41,8 @@ export function createNotifier(settings: CanarySettings, store: ArtifactStore, l
 
 export function entraCredential(settings: CanarySettings): () => TokenCredential {
   let cached: TokenCredential | undefined;
-  return () => (cached ??= azureCredential(settings.storage.kind === 'account-url' ? settings.storage.clientId : undefined));
+  return () =>
+    (cached ??= azureCredential(settings.storage.kind === 'account-url' ? settings.storage.clientId : undefined));
 }
 
 /**
@@ -51,19 +55,26 @@ export function settingSecrets(settings: CanarySettings, env: Record<string, str
   for (const [name, value] of Object.entries(env)) {
     const v = value?.trim() ?? '';
     // long, non-trivial values only: scrubbing "true" or a port number would corrupt every JSON document
-    if (/KEY|SECRET|TOKEN|PASSWORD|CONNECTION_STRING|WEBHOOK_URL/i.test(name) && v.length >= 8 && !/^(true|false|\d+)$/i.test(v)) out.push(v);
+    if (
+      /KEY|SECRET|TOKEN|PASSWORD|CONNECTION_STRING|WEBHOOK_URL/i.test(name) &&
+      v.length >= 8 &&
+      !/^(true|false|\d+)$/i.test(v)
+    )
+      out.push(v);
   }
   if (settings.webhook) {
     out.push(settings.webhook.url);
     try {
-      for (const [name, value] of new URL(settings.webhook.url).searchParams) if (/^(sig|code|token|key)$/i.test(name) && value) out.push(value);
+      for (const [name, value] of new URL(settings.webhook.url).searchParams)
+        if (/^(sig|code|token|key)$/i.test(name) && value) out.push(value);
     } catch {
       // validated at start; nothing more to collect
     }
   }
   if (settings.storage.kind === 'connection-string') {
     out.push(settings.storage.connectionString);
-    for (const m of settings.storage.connectionString.matchAll(/(?:AccountKey|SharedAccessSignature)=([^;]+)/gi)) out.push(m[1]!);
+    for (const m of settings.storage.connectionString.matchAll(/(?:AccountKey|SharedAccessSignature)=([^;]+)/gi))
+      out.push(m[1]!);
   }
   if (settings.appInsightsConnectionString) {
     const key = /InstrumentationKey=([^;]+)/i.exec(settings.appInsightsConnectionString)?.[1];

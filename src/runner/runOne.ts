@@ -36,7 +36,12 @@ export async function runOne(target: ProbeTarget, o: RunOneOptions): Promise<Run
   return { trace, report, dir: o.outDir };
 }
 
-export async function writeRunFolder(dir: string, trace: Trace, report: Report, secrets: readonly string[]): Promise<void> {
+export async function writeRunFolder(
+  dir: string,
+  trace: Trace,
+  report: Report,
+  secrets: readonly string[],
+): Promise<void> {
   await writeTrace(dir, trace, secrets);
   await writeFile(join(dir, REPORT_JSON), scrub(JSON.stringify(report, null, 2), secrets) + '\n');
 }

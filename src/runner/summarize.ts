@@ -30,8 +30,14 @@ export interface SummaryFacts {
  * The summary of `report`. `errorComparison`: an error run's same-round comparisons with its group (an error
  * report has no `comparison` of its own; an analysis report carries its comparisons, see ./comparison.ts).
  */
-export function summarize(report: Report | ErrorReport, facts: SummaryFacts, errorComparison?: readonly ReportComparison[]): RunSummary {
-  const summary = isAnalysisReport(report) ? analysisSummary(report, facts) : errorSummary(report, facts, errorComparison);
+export function summarize(
+  report: Report | ErrorReport,
+  facts: SummaryFacts,
+  errorComparison?: readonly ReportComparison[],
+): RunSummary {
+  const summary = isAnalysisReport(report)
+    ? analysisSummary(report, facts)
+    : errorSummary(report, facts, errorComparison);
   return scrubValue(summary, facts.secrets ?? []);
 }
 
@@ -72,7 +78,11 @@ function analysisSummary(report: Report, f: SummaryFacts): RunSummary {
 }
 
 /** The summary of a run that has no analysis (see ./errorRun.ts): an `error` line that says what failed. */
-function errorSummary(report: ErrorReport, f: SummaryFacts, comparison: readonly ReportComparison[] | undefined): RunSummary {
+function errorSummary(
+  report: ErrorReport,
+  f: SummaryFacts,
+  comparison: readonly ReportComparison[] | undefined,
+): RunSummary {
   const e = report.error;
   return {
     runId: report.runId,
@@ -88,7 +98,10 @@ function errorSummary(report: ErrorReport, f: SummaryFacts, comparison: readonly
     verdict: 'error',
     category: report.category,
     findingCodes: [],
-    headline: `${e.stage === 'configuration' ? 'configuration error' : `${e.stage} failed`}: ${e.message}`.slice(0, 400),
+    headline: `${e.stage === 'configuration' ? 'configuration error' : `${e.stage} failed`}: ${e.message}`.slice(
+      0,
+      400,
+    ),
     turns: 0,
     failingTurns: 0,
     longestGapMs: 0,

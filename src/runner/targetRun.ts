@@ -97,7 +97,11 @@ export async function runTarget(cfg: TargetConfig, index: number, c: TargetRunCo
  * is already a finished (error) run; otherwise the probed target, its audio still on disk when the context
  * spills it (`audioSpillDir`).
  */
-export async function probeTargetRun(cfg: TargetConfig, index: number, c: TargetRunContext): Promise<TargetRun | ProbedTarget> {
+export async function probeTargetRun(
+  cfg: TargetConfig,
+  index: number,
+  c: TargetRunContext,
+): Promise<TargetRun | ProbedTarget> {
   const { settings } = c;
   const paths = runPaths(c.runId, c.roundStartedAt, settings.region, cfg.name);
   const started = new Date();
@@ -113,15 +117,28 @@ export async function probeTargetRun(cfg: TargetConfig, index: number, c: Target
 
   const remaining = c.probeEndAt - Date.now();
   // a session squeezed below one turn's deadline would fail by our own doing: skip it, and say so
-  if (remaining < settings.turnTimeoutMs) throw new TooLateError(`only ${Math.round(remaining / 1000)} s of the round deadline left, less than one turn's deadline`);
-  const history = await readHistory(c.store, settings.region, cfg.name, Math.min(10_000, settings.storageTimeoutMs ?? 10_000));
+  if (remaining < settings.turnTimeoutMs)
+    throw new TooLateError(
+      `only ${Math.round(remaining / 1000)} s of the round deadline left, less than one turn's deadline`,
+    );
+  const history = await readHistory(
+    c.store,
+    settings.region,
+    cfg.name,
+    Math.min(10_000, settings.storageTimeoutMs ?? 10_000),
+  );
   const left = Math.max(1_000, c.probeEndAt - Date.now());
   let trace: Trace;
   try {
     trace = await withDeadline(`probe of ${cfg.name}`, Math.min(settings.sessionTimeoutMs, left) + PROBE_GRACE_MS, () =>
       runProbe(target, {
-        prompts, turns: cfg.turns ?? settings.turns, runId: c.runId, insecureTls: cfg.insecureTls, transport: targetTransport(cfg),
-        turnTimeoutMs: Math.min(settings.turnTimeoutMs, left), sessionTimeoutMs: Math.min(settings.sessionTimeoutMs, left),
+        prompts,
+        turns: cfg.turns ?? settings.turns,
+        runId: c.runId,
+        insecureTls: cfg.insecureTls,
+        transport: targetTransport(cfg),
+        turnTimeoutMs: Math.min(settings.turnTimeoutMs, left),
+        sessionTimeoutMs: Math.min(settings.sessionTimeoutMs, left),
         ...(c.audioSpillDir ? { audioSpillDir: c.audioSpillDir } : {}),
         ...c.probe,
       }),
@@ -141,7 +158,10 @@ export async function finishTarget(p: ProbedTarget, c: TargetRunContext): Promis
     await loadTraceAudio(trace);
   } catch (err) {
     delete trace.spilledAudio;
-    return fail({ stage: 'probe', message: `the recorded answer audio could not be read back: ${(err as Error).message}` });
+    return fail({
+      stage: 'probe',
+      message: `the recorded answer audio could not be read back: ${(err as Error).message}`,
+    });
   }
   let report: Report;
   let category: RunCategory | undefined;
@@ -161,7 +181,10 @@ export async function finishTarget(p: ProbedTarget, c: TargetRunContext): Promis
     if (c.renderReportHtml) {
       const baseline = cfg.group && !cfg.baseline ? c.baselines.get(cfg.group) : undefined;
       const previousReportHtmlPath = await previousReport(c.store, settings.region, cfg.name);
-      htmlOptions = storedRunOptions(stored, { ...(baseline ? { baseline } : {}), ...(previousReportHtmlPath ? { previousReportHtmlPath } : {}) });
+      htmlOptions = storedRunOptions(stored, {
+        ...(baseline ? { baseline } : {}),
+        ...(previousReportHtmlPath ? { previousReportHtmlPath } : {}),
+      });
       html = c.renderReportHtml(report, trace, htmlOptions);
     }
   } catch (err) {
@@ -176,13 +199,27 @@ export async function finishTarget(p: ProbedTarget, c: TargetRunContext): Promis
   }
   return {
     artifacts: { target: cfg.name, region: settings.region, paths, trace, report, html, secrets, history: samples },
-    facts: { region: settings.region, group: cfg.group, baseline: cfg.baseline ?? false, paths, ...(category ? { category } : {}), secrets },
+    facts: {
+      region: settings.region,
+      group: cfg.group,
+      baseline: cfg.baseline ?? false,
+      paths,
+      ...(category ? { category } : {}),
+      secrets,
+    },
     ...(htmlOptions ? { htmlOptions } : {}),
   };
 }
 
 /** An `error` run for the target, its trace kept when there is one. */
-function failedRun(cfg: TargetConfig, paths: RunPaths, started: Date, c: TargetRunContext, e: RunError, extra: { trace?: Trace; target?: ProbeTarget } = {}): TargetRun {
+function failedRun(
+  cfg: TargetConfig,
+  paths: RunPaths,
+  started: Date,
+  c: TargetRunContext,
+  e: RunError,
+  extra: { trace?: Trace; target?: ProbeTarget } = {},
+): TargetRun {
   const meta = extra.trace?.meta;
   const host = meta?.target.host ?? extra.target?.endpoint.url.host ?? hostOf(cfg.endpoint);
   const flavour = meta?.target.flavour ?? extra.target?.endpoint.flavour ?? cfg.flavour ?? 'unknown';
@@ -191,15 +228,33 @@ function failedRun(cfg: TargetConfig, paths: RunPaths, started: Date, c: TargetR
   const r = errorRun(cfg, e, { runId: c.runId, startedAt, region, host, flavour });
   const secrets = [...c.secrets];
   return {
-    artifacts: { target: cfg.name, region, paths, trace: extra.trace, report: scrubValue(r.report, secrets), html: r.html, secrets, history: [] },
-    facts: { region, group: cfg.group, baseline: cfg.baseline ?? false, paths, durationMs: Date.now() - started.getTime(), secrets },
+    artifacts: {
+      target: cfg.name,
+      region,
+      paths,
+      trace: extra.trace,
+      report: scrubValue(r.report, secrets),
+      html: r.html,
+      secrets,
+      history: [],
+    },
+    facts: {
+      region,
+      group: cfg.group,
+      baseline: cfg.baseline ?? false,
+      paths,
+      durationMs: Date.now() - started.getTime(),
+      secrets,
+    },
   };
 }
 
 /** The report.html of the target's previous run (its `latest/` summary), for the report's "previous run" link. */
 async function previousReport(store: ArtifactStore, region: string, target: string): Promise<string | undefined> {
   try {
-    const latest = await withDeadline(`latest run of ${target}`, 5_000, () => store.readJson<{ reportHtmlPath?: unknown }>(latestPath(region, target)));
+    const latest = await withDeadline(`latest run of ${target}`, 5_000, () =>
+      store.readJson<{ reportHtmlPath?: unknown }>(latestPath(region, target)),
+    );
     return typeof latest?.reportHtmlPath === 'string' ? latest.reportHtmlPath : undefined;
   } catch {
     return undefined;
@@ -207,9 +262,16 @@ async function previousReport(store: ArtifactStore, region: string, target: stri
 }
 
 /** The target's healthy history, or none when the store cannot say (a degraded store answers at once). */
-async function readHistory(store: ArtifactStore, region: string, target: string, budgetMs: number): Promise<DetectionHistory | undefined> {
+async function readHistory(
+  store: ArtifactStore,
+  region: string,
+  target: string,
+  budgetMs: number,
+): Promise<DetectionHistory | undefined> {
   try {
-    const samples = await withDeadline(`history of ${target}`, budgetMs, () => store.readJson<HistorySample[]>(historyPath(region, target)));
+    const samples = await withDeadline(`history of ${target}`, budgetMs, () =>
+      store.readJson<HistorySample[]>(historyPath(region, target)),
+    );
     return Array.isArray(samples) ? { target, samples } : undefined;
   } catch {
     return undefined;

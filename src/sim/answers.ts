@@ -37,7 +37,9 @@ type CatalogEntry = Pick<PromptSpec, 'id' | 'text' | 'answer' | 'pcm'>;
 
 /** Builds an answer book over `catalog`; prompts without an `answer` are never matched. */
 export function createAnswerBook(catalog: readonly CatalogEntry[], defaultAnswer?: string): AnswerBook {
-  const prompts = catalog.filter((p): p is CatalogEntry & { answer: string } => typeof p.answer === 'string' && p.answer.length > 0);
+  const prompts = catalog.filter(
+    (p): p is CatalogEntry & { answer: string } => typeof p.answer === 'string' && p.answer.length > 0,
+  );
   const fallback: Answer = {
     promptId: undefined,
     text: defaultAnswer ?? prompts.find((p) => p.id === 'count-to-twenty')?.answer ?? DEFAULT_ANSWER,

@@ -35,52 +35,170 @@ export function longAnswer(chapters = 4): string {
 }
 
 const list: Scenario[] = [
-  { name: 'healthy', description: 'Every turn completes: bursts of audio 4x faster than real time, transcript aligned to it.', delivery: BURSTY },
+  {
+    name: 'healthy',
+    description: 'Every turn completes: bursts of audio 4x faster than real time, transcript aligned to it.',
+    delivery: BURSTY,
+  },
   {
     name: 'healthy-bursty',
-    description: 'Healthy, with large jittery bursts (1.5 s of audio at 3x, up to 80 ms of jitter) and the natural pauses of the answer.',
+    description:
+      'Healthy, with large jittery bursts (1.5 s of audio at 3x, up to 80 ms of jitter) and the natural pauses of the answer.',
     delivery: { speed: 3, burstMs: 1500, jitterMs: 80 },
   },
   {
     name: 'multi-item',
-    description: 'Healthy: every answer comes as two audio items; the first item\'s audio .done arrives after the second item\'s first deltas.',
+    description:
+      "Healthy: every answer comes as two audio items; the first item's audio .done arrives after the second item's first deltas.",
     delivery: BURSTY,
     multiItem: true,
   },
-  faulty('late-deltas', 'Healthy variant, turn 1: the last 2 audio deltas arrive 200 ms after audio .done (and after response.done).', { kind: 'late-deltas', count: 2, afterMs: 200 }),
-  faulty('silent-gap', 'Turn 1: 2 s of digital silence inserted into the output audio at 4 s; the transcript goes on.', { kind: 'silent-gap', atMs: 4000, durationMs: 2000 }),
-  faulty('silent-gap-noise', 'Turn 1: 2 s of low-level noise (-60 dBFS) inserted into the output audio at 4 s.', { kind: 'silent-gap', atMs: 4000, durationMs: 2000, noiseDbfs: -60 }),
-  faulty('truncated', 'Turn 1: audio deltas stop at 12 s (about 60 % of the answer); the transcript completes and response.done says completed with full usage.', { kind: 'truncate-audio', atMs: 12000 }),
-  faulty('no-audio-done', 'Turn 1: the audio .done event never comes; everything else does.', { kind: 'no-audio-done' }),
-  faulty('no-response-done', 'Turn 1: after the last delta nothing more is sent (no .done events, no response.done); the socket stays open.', { kind: 'no-response-done' }),
-  faulty('stall', 'Turn 1: delivery pauses for 3 s at 5 s of audio, then resumes.', { kind: 'stall', atMs: 5000, durationMs: 3000 }),
-  faulty('drop', 'Turn 1: the TCP connection is destroyed at 3 s of audio, without a close frame (the client sees 1006).', { kind: 'drop', atMs: 3000 }),
-  faulty('close-1001', 'Turn 1: the server closes with 1001 (going away) at 3 s of audio.', { kind: 'close', atMs: 3000, code: 1001, reason: 'Your session hit the maximum duration of 60 minutes.' }),
-  faulty('close-1011', 'Turn 1: the server closes with 1011 (internal error) at 3 s of audio.', { kind: 'close', atMs: 3000, code: 1011, reason: 'Internal server error' }),
-  faulty('failed', 'Turn 1: response.done with status failed (server_error, naming the session id) at 3 s of audio.', { kind: 'status', status: 'failed', atMs: 3000 }),
-  faulty('incomplete', 'Turn 1: response.done with status incomplete (max_output_tokens) at 6 s of audio.', { kind: 'status', status: 'incomplete', reason: 'max_output_tokens', atMs: 6000 }),
-  faulty('cancelled', 'Turn 1: response.done with status cancelled (turn_detected) at 5 s of audio.', { kind: 'status', status: 'cancelled', reason: 'turn_detected', atMs: 5000 }),
-  faulty('error-event', 'Turn 1: an error event (server_error) at 2 s of audio; the response goes on and completes.', { kind: 'error-event', atMs: 2000 }),
-  faulty('slow-delivery', 'Turn 1: audio is delivered at 0.7x real time, slower than playback.', { kind: 'slow-delivery', speed: 0.7 }),
-  faulty('text-only', 'Turn 1: transcript deltas but no audio deltas; audio .done and response.done still come.', { kind: 'text-only' }),
-  faulty('slow-first-audio', 'Turn 1: the first audio delta arrives 4 s after response.create.', { kind: 'slow-first-audio', delayMs: 4000 }),
-  faulty('lose-last-deltas', 'Turn 1: the last 2 audio deltas never arrive; the transcript, audio .done and response.done completed with full usage do.', { kind: 'lose-last-deltas', count: 2 }),
-  faulty('silent-tail', 'Turn 1: from 12 s the audio goes on as digital silence to the end of the turn while the transcript continues.', { kind: 'silent-tail', atMs: 12000 }),
-  faulty('silent-tail-noise', 'Turn 1: from 12 s the audio goes on as low-level noise (-60 dBFS) to the end of the turn while the transcript continues.', { kind: 'silent-tail', atMs: 12000, noiseDbfs: -60 }),
-  faulty('failed-after-partial', 'Turn 1: at 3 s the item is closed as completed and response.done says failed (server_error), listing it in output.', { kind: 'failed-after-partial', atMs: 3000 }),
+  faulty(
+    'late-deltas',
+    'Healthy variant, turn 1: the last 2 audio deltas arrive 200 ms after audio .done (and after response.done).',
+    { kind: 'late-deltas', count: 2, afterMs: 200 },
+  ),
+  faulty(
+    'silent-gap',
+    'Turn 1: 2 s of digital silence inserted into the output audio at 4 s; the transcript goes on.',
+    { kind: 'silent-gap', atMs: 4000, durationMs: 2000 },
+  ),
+  faulty('silent-gap-noise', 'Turn 1: 2 s of low-level noise (-60 dBFS) inserted into the output audio at 4 s.', {
+    kind: 'silent-gap',
+    atMs: 4000,
+    durationMs: 2000,
+    noiseDbfs: -60,
+  }),
+  faulty(
+    'truncated',
+    'Turn 1: audio deltas stop at 12 s (about 60 % of the answer); the transcript completes and response.done says completed with full usage.',
+    { kind: 'truncate-audio', atMs: 12000 },
+  ),
+  faulty('no-audio-done', 'Turn 1: the audio .done event never comes; everything else does.', {
+    kind: 'no-audio-done',
+  }),
+  faulty(
+    'no-response-done',
+    'Turn 1: after the last delta nothing more is sent (no .done events, no response.done); the socket stays open.',
+    { kind: 'no-response-done' },
+  ),
+  faulty('stall', 'Turn 1: delivery pauses for 3 s at 5 s of audio, then resumes.', {
+    kind: 'stall',
+    atMs: 5000,
+    durationMs: 3000,
+  }),
+  faulty(
+    'drop',
+    'Turn 1: the TCP connection is destroyed at 3 s of audio, without a close frame (the client sees 1006).',
+    { kind: 'drop', atMs: 3000 },
+  ),
+  faulty('close-1001', 'Turn 1: the server closes with 1001 (going away) at 3 s of audio.', {
+    kind: 'close',
+    atMs: 3000,
+    code: 1001,
+    reason: 'Your session hit the maximum duration of 60 minutes.',
+  }),
+  faulty('close-1011', 'Turn 1: the server closes with 1011 (internal error) at 3 s of audio.', {
+    kind: 'close',
+    atMs: 3000,
+    code: 1011,
+    reason: 'Internal server error',
+  }),
+  faulty('failed', 'Turn 1: response.done with status failed (server_error, naming the session id) at 3 s of audio.', {
+    kind: 'status',
+    status: 'failed',
+    atMs: 3000,
+  }),
+  faulty('incomplete', 'Turn 1: response.done with status incomplete (max_output_tokens) at 6 s of audio.', {
+    kind: 'status',
+    status: 'incomplete',
+    reason: 'max_output_tokens',
+    atMs: 6000,
+  }),
+  faulty('cancelled', 'Turn 1: response.done with status cancelled (turn_detected) at 5 s of audio.', {
+    kind: 'status',
+    status: 'cancelled',
+    reason: 'turn_detected',
+    atMs: 5000,
+  }),
+  faulty('error-event', 'Turn 1: an error event (server_error) at 2 s of audio; the response goes on and completes.', {
+    kind: 'error-event',
+    atMs: 2000,
+  }),
+  faulty('slow-delivery', 'Turn 1: audio is delivered at 0.7x real time, slower than playback.', {
+    kind: 'slow-delivery',
+    speed: 0.7,
+  }),
+  faulty('text-only', 'Turn 1: transcript deltas but no audio deltas; audio .done and response.done still come.', {
+    kind: 'text-only',
+  }),
+  faulty('slow-first-audio', 'Turn 1: the first audio delta arrives 4 s after response.create.', {
+    kind: 'slow-first-audio',
+    delayMs: 4000,
+  }),
+  faulty(
+    'lose-last-deltas',
+    'Turn 1: the last 2 audio deltas never arrive; the transcript, audio .done and response.done completed with full usage do.',
+    { kind: 'lose-last-deltas', count: 2 },
+  ),
+  faulty(
+    'silent-tail',
+    'Turn 1: from 12 s the audio goes on as digital silence to the end of the turn while the transcript continues.',
+    { kind: 'silent-tail', atMs: 12000 },
+  ),
+  faulty(
+    'silent-tail-noise',
+    'Turn 1: from 12 s the audio goes on as low-level noise (-60 dBFS) to the end of the turn while the transcript continues.',
+    { kind: 'silent-tail', atMs: 12000, noiseDbfs: -60 },
+  ),
+  faulty(
+    'failed-after-partial',
+    'Turn 1: at 3 s the item is closed as completed and response.done says failed (server_error), listing it in output.',
+    { kind: 'failed-after-partial', atMs: 3000 },
+  ),
   {
     name: 'output-cap',
-    description: 'Every turn: a long answer (about 4 minutes) that stops with response.done incomplete / max_output_tokens once it passes 4096 output tokens (Azure gpt-realtime-2).',
+    description:
+      'Every turn: a long answer (about 4 minutes) that stops with response.done incomplete / max_output_tokens once it passes 4096 output tokens (Azure gpt-realtime-2).',
     delivery: { speed: 10, burstMs: 1000, jitterMs: 5 },
     answer: longAnswer(),
-    turns: [{ faults: [{ kind: 'output-cap', maxOutputTokens: 4096 }] }, { faults: [{ kind: 'output-cap', maxOutputTokens: 4096 }] }, { faults: [{ kind: 'output-cap', maxOutputTokens: 4096 }] }],
+    turns: [
+      { faults: [{ kind: 'output-cap', maxOutputTokens: 4096 }] },
+      { faults: [{ kind: 'output-cap', maxOutputTokens: 4096 }] },
+      { faults: [{ kind: 'output-cap', maxOutputTokens: 4096 }] },
+    ],
   },
-  faulty('close-4000', 'Turn 1: the server closes with 4000 (OpenAI request-shape close) at 3 s of audio.', { kind: 'close', atMs: 3000, code: 4000, reason: 'invalid_request_error' }),
-  openaiRefusal('openai-bad-key', 'invalid_api_key', 'OpenAI paths: 101, then error invalid_api_key and close 3000 in the same millisecond, whatever the key (Azure paths: HTTP 401).'),
-  openaiRefusal('openai-missing-key', 'missing_key', 'OpenAI paths: 101, then error "Missing bearer or basic authentication in header" and close 3000 (Azure paths: HTTP 401).'),
-  openaiRefusal('openai-bad-model', 'invalid_model', 'OpenAI paths: 101, then error invalid_model and close 4000 (Azure paths: HTTP 404 DeploymentNotFound).'),
-  openaiRefusal('openai-missing-model', 'missing_model', 'OpenAI paths: 101, then error missing_model and close 4000 (Azure paths: HTTP 404 DeploymentNotFound).'),
-  openaiRefusal('openai-beta-header', 'beta_api_shape_disabled', 'OpenAI paths: 101, then error beta_api_shape_disabled and close 4000, as for every beta request since May 2026 (Azure paths: served).'),
+  faulty('close-4000', 'Turn 1: the server closes with 4000 (OpenAI request-shape close) at 3 s of audio.', {
+    kind: 'close',
+    atMs: 3000,
+    code: 4000,
+    reason: 'invalid_request_error',
+  }),
+  openaiRefusal(
+    'openai-bad-key',
+    'invalid_api_key',
+    'OpenAI paths: 101, then error invalid_api_key and close 3000 in the same millisecond, whatever the key (Azure paths: HTTP 401).',
+  ),
+  openaiRefusal(
+    'openai-missing-key',
+    'missing_key',
+    'OpenAI paths: 101, then error "Missing bearer or basic authentication in header" and close 3000 (Azure paths: HTTP 401).',
+  ),
+  openaiRefusal(
+    'openai-bad-model',
+    'invalid_model',
+    'OpenAI paths: 101, then error invalid_model and close 4000 (Azure paths: HTTP 404 DeploymentNotFound).',
+  ),
+  openaiRefusal(
+    'openai-missing-model',
+    'missing_model',
+    'OpenAI paths: 101, then error missing_model and close 4000 (Azure paths: HTTP 404 DeploymentNotFound).',
+  ),
+  openaiRefusal(
+    'openai-beta-header',
+    'beta_api_shape_disabled',
+    'OpenAI paths: 101, then error beta_api_shape_disabled and close 4000, as for every beta request since May 2026 (Azure paths: served).',
+  ),
   reject(401, 'The upgrade is refused with HTTP 401, whatever the key.'),
   reject(403, 'The upgrade is refused with HTTP 403.'),
   reject(429, 'The upgrade is refused with HTTP 429 and retry-after.'),
@@ -94,4 +212,6 @@ const list: Scenario[] = [
 ];
 
 /** Built-in scenarios by name. */
-export const BUILTIN_SCENARIOS: Readonly<Record<string, Scenario>> = Object.freeze(Object.fromEntries(list.map((s) => [s.name, s])));
+export const BUILTIN_SCENARIOS: Readonly<Record<string, Scenario>> = Object.freeze(
+  Object.fromEntries(list.map((s) => [s.name, s])),
+);

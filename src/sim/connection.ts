@@ -9,7 +9,14 @@ import { BYTES_PER_MS } from '../audio/wav.js';
 import { isAzure, type Dialect, type Flavour } from '../realtime/flavours.js';
 import { EV, wireEventType } from '../realtime/events.js';
 import type { AnswerBook, TurnInput } from './answers.js';
-import { DEFAULT_VAD, sessionObject, transcriptionUsage, userItem, type ErrorBody, type SessionConfig } from './payloads.js';
+import {
+  DEFAULT_VAD,
+  sessionObject,
+  transcriptionUsage,
+  userItem,
+  type ErrorBody,
+  type SessionConfig,
+} from './payloads.js';
 import { createIdMinter, createRng, mixSeed } from './random.js';
 import { planResponse } from './response-plan.js';
 import { ResponseRunner } from './response-runner.js';
@@ -198,14 +205,19 @@ export class SimConnection {
         return;
       }
       case 'conversation.item.truncate':
-        this.#emit('conversation.item.truncated', { item_id: msg['item_id'] ?? null, content_index: msg['content_index'] ?? 0, audio_end_ms: msg['audio_end_ms'] ?? 0 });
+        this.#emit('conversation.item.truncated', {
+          item_id: msg['item_id'] ?? null,
+          content_index: msg['content_index'] ?? 0,
+          audio_end_ms: msg['audio_end_ms'] ?? 0,
+        });
         return;
       case 'response.create':
         if (this.#runner?.active) return fail(E.alreadyActive(this.#runner.id));
         this.#startResponse(responseModality(this.deps.dialect, msg['response']));
         return;
       case 'response.cancel':
-        if (!this.#runner?.active || (typeof msg['response_id'] === 'string' && msg['response_id'] !== this.#runner.id)) return fail(E.cancelNotActive());
+        if (!this.#runner?.active || (typeof msg['response_id'] === 'string' && msg['response_id'] !== this.#runner.id))
+          return fail(E.cancelNotActive());
         this.#runner.end('cancelled', 'client_cancelled');
         return;
       default:
@@ -276,7 +288,10 @@ export class SimConnection {
     const item = msg['item'];
     if (!isRecord(item)) return fail(E.missing('item'));
     const content = Array.isArray(item['content']) ? item['content'] : [];
-    const text = content.map((c: unknown) => (isRecord(c) && typeof c['text'] === 'string' ? c['text'] : '')).join(' ').trim();
+    const text = content
+      .map((c: unknown) => (isRecord(c) && typeof c['text'] === 'string' ? c['text'] : ''))
+      .join(' ')
+      .trim();
     const id = typeof item['id'] === 'string' ? item['id'] : this.#mint('item');
     this.#addUserItem(userItem(this.deps.dialect, id, content), this.#lastItemId);
     if (text) this.#lastInput = { text };
@@ -291,7 +306,8 @@ export class SimConnection {
     const turn = ++this.#responses;
     const session = modalityOverride ? { ...this.#session, modality: modalityOverride } : this.#session;
     const fixed = this.deps.scenario.answer;
-    const answer = fixed !== undefined ? { promptId: undefined, text: fixed } : this.deps.answers.answer(this.#lastInput);
+    const answer =
+      fixed !== undefined ? { promptId: undefined, text: fixed } : this.deps.answers.answer(this.#lastInput);
     const plan = planResponse({
       spoken: this.deps.speak(answer.text),
       faults: faultsForTurn(this.deps.scenario, turn),
@@ -299,7 +315,9 @@ export class SimConnection {
       modality: session.modality,
       rng: createRng(mixSeed('turn', this.deps.seed, turn)),
     });
-    this.deps.log(`${this.#session.id} turn ${turn}: answering ${answer.promptId ?? '(default)'} (${this.deps.scenario.name})`);
+    this.deps.log(
+      `${this.#session.id} turn ${turn}: answering ${answer.promptId ?? '(default)'} (${this.deps.scenario.name})`,
+    );
     const runner = new ResponseRunner(
       plan,
       {
@@ -317,7 +335,8 @@ export class SimConnection {
       {
         emit: (type, payload) => this.#emit(type, payload),
         drop: () => this.deps.ws.terminate(),
-        close: (code, reason) => this.deps.ws.close(code, Buffer.from(reason).subarray(0, MAX_CLOSE_REASON_BYTES).toString()),
+        close: (code, reason) =>
+          this.deps.ws.close(code, Buffer.from(reason).subarray(0, MAX_CLOSE_REASON_BYTES).toString()),
         log: this.deps.log,
       },
       (lastItemId, output) => {

@@ -44,17 +44,38 @@ export const DEFAULT_VAD: VadConfig = {
 };
 
 /** The silence the energy VAD waits for under `semantic_vad`, by eagerness (our model; the service's is semantic). */
-export const EAGERNESS_SILENCE_MS: Readonly<Record<Eagerness, number>> = { low: 1000, medium: 500, high: 200, auto: 500 };
+export const EAGERNESS_SILENCE_MS: Readonly<Record<Eagerness, number>> = {
+  low: 1000,
+  medium: 500,
+  high: 200,
+  auto: 500,
+};
 
 const PCM_FORMAT = { type: 'audio/pcm', rate: 24000 };
 
 /** `turn_detection` as a session reports it: GA key order for server VAD, `eagerness` only for semantic VAD. */
 export function turnDetectionObject(dialect: Dialect, td: VadConfig | null): Record<string, unknown> | null {
   if (!td) return null;
-  if (td.type === 'semantic_vad') return { type: 'semantic_vad', eagerness: td.eagerness ?? 'auto', create_response: td.create_response, interrupt_response: td.interrupt_response };
-  const common = { type: td.type, threshold: td.threshold, prefix_padding_ms: td.prefix_padding_ms, silence_duration_ms: td.silence_duration_ms };
+  if (td.type === 'semantic_vad')
+    return {
+      type: 'semantic_vad',
+      eagerness: td.eagerness ?? 'auto',
+      create_response: td.create_response,
+      interrupt_response: td.interrupt_response,
+    };
+  const common = {
+    type: td.type,
+    threshold: td.threshold,
+    prefix_padding_ms: td.prefix_padding_ms,
+    silence_duration_ms: td.silence_duration_ms,
+  };
   return dialect === 'ga'
-    ? { ...common, idle_timeout_ms: null, create_response: td.create_response, interrupt_response: td.interrupt_response }
+    ? {
+        ...common,
+        idle_timeout_ms: null,
+        create_response: td.create_response,
+        interrupt_response: td.interrupt_response,
+      }
     : { ...common, create_response: td.create_response, interrupt_response: td.interrupt_response };
 }
 
@@ -112,15 +133,25 @@ export function sessionObject(dialect: Dialect, s: SessionConfig): Record<string
 }
 
 /** GA wire items carry no `object` key (BRAVE, LLMGW); beta items carry `object: "realtime.item"`. */
-function item(dialect: Dialect, fields: { id: string; status: string; role: string; content: unknown[] }): Record<string, unknown> {
+function item(
+  dialect: Dialect,
+  fields: { id: string; status: string; role: string; content: unknown[] },
+): Record<string, unknown> {
   const { id, ...rest } = fields;
-  return dialect === 'ga' ? { id, type: 'message', ...rest } : { id, object: 'realtime.item', type: 'message', ...rest };
+  return dialect === 'ga'
+    ? { id, type: 'message', ...rest }
+    : { id, object: 'realtime.item', type: 'message', ...rest };
 }
 
 /** An assistant message item; `content` is empty while in progress. */
 export function assistantItem(
   dialect: Dialect,
-  it: { id: string; status: 'in_progress' | 'completed' | 'incomplete'; modality: 'audio' | 'text'; transcript: string },
+  it: {
+    id: string;
+    status: 'in_progress' | 'completed' | 'incomplete';
+    modality: 'audio' | 'text';
+    transcript: string;
+  },
 ): Record<string, unknown> {
   const content =
     it.status === 'in_progress'
@@ -132,7 +163,11 @@ export function assistantItem(
 }
 
 /** A user item made from committed input audio or from `conversation.item.create` (its content as given). */
-export function userItem(dialect: Dialect, id: string, content: unknown[] = [{ type: 'input_audio', transcript: null }]): Record<string, unknown> {
+export function userItem(
+  dialect: Dialect,
+  id: string,
+  content: unknown[] = [{ type: 'input_audio', transcript: null }],
+): Record<string, unknown> {
   return item(dialect, { id, status: 'completed', role: 'user', content });
 }
 
@@ -152,7 +187,9 @@ export function textTokens(text: string): number {
  * item; input: per user turn).
  */
 export function outputAudioTokens(audioMs: number, items: number): number {
-  return audioMs > 0 ? Math.round((audioMs / 1000) * OUTPUT_AUDIO_TOKENS_PER_S) + AUDIO_TOKEN_OVERHEAD_PER_ITEM * items : 0;
+  return audioMs > 0
+    ? Math.round((audioMs / 1000) * OUTPUT_AUDIO_TOKENS_PER_S) + AUDIO_TOKEN_OVERHEAD_PER_ITEM * items
+    : 0;
 }
 
 /** Input transcription usage: whisper-1 bills by duration, the gpt-4o-*-transcribe models by tokens (LLMGW). */
@@ -160,12 +197,27 @@ export function transcriptionUsage(model: string, audioMs: number, transcript: s
   if (model === 'whisper-1') return { type: 'duration', seconds: Math.ceil(audioMs / 1000) };
   const audio = Math.round((audioMs / 1000) * INPUT_AUDIO_TOKENS_PER_S);
   const out = textTokens(transcript);
-  return { type: 'tokens', total_tokens: audio + out, input_tokens: audio, input_token_details: { text_tokens: 0, audio_tokens: audio }, output_tokens: out };
+  return {
+    type: 'tokens',
+    total_tokens: audio + out,
+    input_tokens: audio,
+    input_token_details: { text_tokens: 0, audio_tokens: audio },
+    output_tokens: out,
+  };
 }
 
 /** `usage` of `response.done`: input and output audio tokens at the rates table's rates, plus its special tokens per audio item. */
-export function usage(u: { inputAudioMs: number; inputText: string; outputAudioMs: number; outputAudioItems: number; outputText: string }): Record<string, unknown> {
-  const inAudio = u.inputAudioMs > 0 ? Math.round((u.inputAudioMs / 1000) * INPUT_AUDIO_TOKENS_PER_S) + AUDIO_TOKEN_OVERHEAD_PER_ITEM : 0;
+export function usage(u: {
+  inputAudioMs: number;
+  inputText: string;
+  outputAudioMs: number;
+  outputAudioItems: number;
+  outputText: string;
+}): Record<string, unknown> {
+  const inAudio =
+    u.inputAudioMs > 0
+      ? Math.round((u.inputAudioMs / 1000) * INPUT_AUDIO_TOKENS_PER_S) + AUDIO_TOKEN_OVERHEAD_PER_ITEM
+      : 0;
   const inText = textTokens(u.inputText);
   const outAudio = outputAudioTokens(u.outputAudioMs, u.outputAudioItems);
   const outText = textTokens(u.outputText);
@@ -195,7 +247,12 @@ export function failedMessage(azure: boolean, sessionId: string): string {
 }
 
 /** `status_details` for a final status, as the service words it. */
-export function statusDetails(status: ResponseStatus, reason: string | undefined, sessionId: string, azure: boolean): Record<string, unknown> | null {
+export function statusDetails(
+  status: ResponseStatus,
+  reason: string | undefined,
+  sessionId: string,
+  azure: boolean,
+): Record<string, unknown> | null {
   switch (status) {
     case 'in_progress':
     case 'completed':
@@ -219,7 +276,15 @@ export function statusDetails(status: ResponseStatus, reason: string | undefined
 /** The `response` object of `response.created` / `response.done`. */
 export function responseObject(
   dialect: Dialect,
-  r: { id: string; status: ResponseStatus; statusDetails: Record<string, unknown> | null; output: unknown[]; conversationId: string; session: SessionConfig; usage: unknown },
+  r: {
+    id: string;
+    status: ResponseStatus;
+    statusDetails: Record<string, unknown> | null;
+    output: unknown[];
+    conversationId: string;
+    session: SessionConfig;
+    usage: unknown;
+  },
 ): Record<string, unknown> {
   const common = {
     object: 'realtime.response',
@@ -257,7 +322,12 @@ export function responseObject(
  * had `requests` and `tokens` (community thread 1094267).
  */
 export function rateLimits(dialect: Dialect, responses: number): unknown[] {
-  const tokens = { name: 'tokens', limit: 10_000_000, remaining: Math.max(0, 10_000_000 - 4096 * responses), reset_seconds: 0.052 };
+  const tokens = {
+    name: 'tokens',
+    limit: 10_000_000,
+    remaining: Math.max(0, 10_000_000 - 4096 * responses),
+    reset_seconds: 0.052,
+  };
   if (dialect === 'ga') return [tokens];
   return [{ name: 'requests', limit: 20000, remaining: Math.max(0, 20000 - responses), reset_seconds: 0.003 }, tokens];
 }

@@ -74,7 +74,7 @@ function findAll<K extends Fault['kind']>(faults: readonly Fault[], kind: K): Ex
   return faults.filter((f): f is Extract<Fault, { kind: K }> => f.kind === kind);
 }
 
-const toBytes = (ms: number): number => Math.floor(ms * BYTES_PER_MS / 2) * 2;
+const toBytes = (ms: number): number => Math.floor((ms * BYTES_PER_MS) / 2) * 2;
 
 /** Inserts silent gaps (sample-exact at `atMs * 48`), shifting the voice of later tokens. */
 function applyGaps(spoken: SpokenAnswer, faults: readonly Fault[], rng: Rng): { pcm: Buffer; tokens: SpokenToken[] } {
@@ -105,7 +105,11 @@ function applySilentTail(pcm: Buffer, faults: readonly Fault[], rng: Rng): Buffe
  * Where the output passes `maxOutputTokens` (audio at 20 tokens/s plus per-item overhead, text at 4 characters a
  * token), in audio ms on a 50 ms grid; undefined when the whole answer fits.
  */
-export function outputCapMs(pcmBytes: number, tokens: readonly SpokenToken[], maxOutputTokens: number): number | undefined {
+export function outputCapMs(
+  pcmBytes: number,
+  tokens: readonly SpokenToken[],
+  maxOutputTokens: number,
+): number | undefined {
   const audioMs = pcmBytes / BYTES_PER_MS;
   for (let ms = 50; ms <= audioMs; ms += 50) {
     const chars = tokens.filter((t) => t.startByte < ms * BYTES_PER_MS).reduce((n, t) => n + t.text.length, 0);
@@ -130,7 +134,7 @@ function cutChunks(bounds: readonly number[], rng: Rng, size: { min: number; max
   const chunks: Chunk[] = [];
   for (let item = 0; item + 1 < bounds.length; item++) {
     const [from, to] = [bounds[item] ?? 0, bounds[item + 1] ?? 0];
-    for (let start = from; start < to; ) {
+    for (let start = from; start < to;) {
       const end = Math.min(to, start + Math.max(2, toBytes(rng.int(Math.round(size.min), Math.round(size.max)))));
       chunks.push({ item, start, end, firstOfItem: start === from, lastOfItem: end === to });
       start = end;
@@ -147,9 +151,15 @@ function markersOf(faults: readonly Fault[]): Marker[] {
       const message = f.message ?? 'The server had an error while processing your request. Sorry about that!';
       markers.push({ atMs: f.atMs, step: (at) => ({ at, kind: 'error', code, message }) });
     } else if (f.kind === 'drop') markers.push({ atMs: f.atMs, step: (at) => ({ at, kind: 'drop' }) });
-    else if (f.kind === 'close') markers.push({ atMs: f.atMs, step: (at) => ({ at, kind: 'close', code: f.code, reason: f.reason }) });
-    else if (f.kind === 'status' && f.atMs !== undefined) markers.push({ atMs: f.atMs, step: (at) => ({ at, kind: 'end', status: f.status, reason: f.reason }) });
-    else if (f.kind === 'failed-after-partial') markers.push({ atMs: f.atMs, step: (at) => ({ at, kind: 'end', status: 'failed', reason: undefined, closeOpen: 'completed' }) });
+    else if (f.kind === 'close')
+      markers.push({ atMs: f.atMs, step: (at) => ({ at, kind: 'close', code: f.code, reason: f.reason }) });
+    else if (f.kind === 'status' && f.atMs !== undefined)
+      markers.push({ atMs: f.atMs, step: (at) => ({ at, kind: 'end', status: f.status, reason: f.reason }) });
+    else if (f.kind === 'failed-after-partial')
+      markers.push({
+        atMs: f.atMs,
+        step: (at) => ({ at, kind: 'end', status: 'failed', reason: undefined, closeOpen: 'completed' }),
+      });
   }
   return markers.sort((a, b) => a.atMs - b.atMs);
 }
@@ -162,11 +172,16 @@ export function planResponse(input: PlanInput): ResponsePlan {
   const pcm = applySilentTail(gapped.pcm, faults, rng);
   const split = find(faults, 'two-items') && tokens.length >= 2 ? splitToken(tokens, pcm.length) : -1;
   const bounds = split > 0 ? [0, tokens[split]?.startByte ?? 0, pcm.length] : [0, pcm.length];
-  const itemTokens = bounds.slice(1).map((_, i) => tokens.filter((_t, k) => (split > 0 ? (i === 0 ? k < split : k >= split) : true)));
+  const itemTokens = bounds
+    .slice(1)
+    .map((_, i) => tokens.filter((_t, k) => (split > 0 ? (i === 0 ? k < split : k >= split) : true)));
   itemTokens.forEach((list) => {
     if (list[0]) list[0] = { ...list[0], text: list[0].text.trimStart() };
   });
-  const items: PlannedItem[] = itemTokens.map((list, i) => ({ transcript: list.map((t) => t.text).join(''), audioBytes: (bounds[i + 1] ?? 0) - (bounds[i] ?? 0) }));
+  const items: PlannedItem[] = itemTokens.map((list, i) => ({
+    transcript: list.map((t) => t.text).join(''),
+    audioBytes: (bounds[i + 1] ?? 0) - (bounds[i] ?? 0),
+  }));
 
   const speed = find(faults, 'slow-delivery')?.speed ?? input.delivery?.speed ?? DEFAULT_SPEED;
   const burstMs = input.delivery?.burstMs ?? 0;
@@ -180,7 +195,10 @@ export function planResponse(input: PlanInput): ResponsePlan {
   const cap = find(faults, 'output-cap');
   const capMs = cap ? outputCapMs(pcm.length, tokens, cap.maxOutputTokens ?? 4096) : undefined;
   if (capMs !== undefined) {
-    markers.push({ atMs: capMs, step: (at) => ({ at, kind: 'end', status: 'incomplete', reason: 'max_output_tokens' }) });
+    markers.push({
+      atMs: capMs,
+      step: (at) => ({ at, kind: 'end', status: 'incomplete', reason: 'max_output_tokens' }),
+    });
     markers.sort((a, b) => a.atMs - b.atMs);
   }
 
@@ -199,13 +217,19 @@ export function planResponse(input: PlanInput): ResponsePlan {
     if (!jitter.has(b)) jitter.set(b, jitterMs > 0 ? rng.range(0, jitterMs) : 0);
     const startMs = c.start / BYTES_PER_MS;
     const stall = stalls.filter((s) => s.atMs <= startMs).reduce((sum, s) => sum + s.durationMs, 0);
-    t = Math.max(t, firstAudio + ((burstEnd.get(b) ?? 0) - firstEnd) / BYTES_PER_MS / speed + (jitter.get(b) ?? 0) + stall);
-    for (; mi < markers.length && (markers[mi]?.atMs ?? 0) <= startMs; mi++) steps.push((markers[mi] as Marker).step(t));
+    t = Math.max(
+      t,
+      firstAudio + ((burstEnd.get(b) ?? 0) - firstEnd) / BYTES_PER_MS / speed + (jitter.get(b) ?? 0) + stall,
+    );
+    for (; mi < markers.length && (markers[mi]?.atMs ?? 0) <= startMs; mi++)
+      steps.push((markers[mi] as Marker).step(t));
     if (c.firstOfItem && c.item > 0) steps.push({ at: t, kind: 'open-item', item: c.item });
     for (const tok of itemTokens[c.item] ?? []) {
-      if (tok.startByte >= c.start && (tok.startByte < c.end || c.lastOfItem)) steps.push({ at: t, kind: 'text', item: c.item, text: tok.text });
+      if (tok.startByte >= c.start && (tok.startByte < c.end || c.lastOfItem))
+        steps.push({ at: t, kind: 'text', item: c.item, text: tok.text });
     }
-    if (sendAudio && c.start < truncBytes) steps.push({ at: t, kind: 'audio', item: c.item, pcm: pcm.subarray(c.start, Math.min(c.end, truncBytes)) });
+    if (sendAudio && c.start < truncBytes)
+      steps.push({ at: t, kind: 'audio', item: c.item, pcm: pcm.subarray(c.start, Math.min(c.end, truncBytes)) });
     if (c.item === 1 && ++secondItemDeltas === 2) closeItem(steps, t, 0, faults, modality);
   });
   if (split > 0 && secondItemDeltas < 2) closeItem(steps, t, 0, faults, modality);
@@ -236,13 +260,25 @@ export function planResponse(input: PlanInput): ResponsePlan {
     if (late.holdResponseDone) doneAt = t + late.afterMs + 1;
   }
   closeItem(steps, t, last, faults, modality);
-  const status = faults.find((f): f is Extract<Fault, { kind: 'status' }> => f.kind === 'status' && f.atMs === undefined);
-  steps.push(status ? { at: doneAt, kind: 'end', status: status.status, reason: status.reason } : { at: doneAt, kind: 'response-done' });
+  const status = faults.find(
+    (f): f is Extract<Fault, { kind: 'status' }> => f.kind === 'status' && f.atMs === undefined,
+  );
+  steps.push(
+    status
+      ? { at: doneAt, kind: 'end', status: status.status, reason: status.reason }
+      : { at: doneAt, kind: 'response-done' },
+  );
   steps.sort((a, b) => a.at - b.at); // stable: equal times keep their planned order
   return { steps, items, pcm };
 }
 
-function closeItem(steps: Step[], at: number, item: number, faults: readonly Fault[], modality: 'audio' | 'text'): void {
+function closeItem(
+  steps: Step[],
+  at: number,
+  item: number,
+  faults: readonly Fault[],
+  modality: 'audio' | 'text',
+): void {
   if (modality === 'audio' && !find(faults, 'no-audio-done')) steps.push({ at, kind: 'audio-done', item });
   steps.push({ at, kind: 'close-item', item });
 }

@@ -98,7 +98,8 @@ export class ResponseRunner {
   start(): void {
     this.#t0 = performance.now();
     this.sink.emit(EV.responseCreated, { response: this.#response('in_progress', undefined, [], null) });
-    if (this.ctx.dialect === 'beta') this.sink.emit(EV.rateLimits, { rate_limits: rateLimits('beta', this.ctx.ordinal) });
+    if (this.ctx.dialect === 'beta')
+      this.sink.emit(EV.rateLimits, { rate_limits: rateLimits('beta', this.ctx.ordinal) });
     this.#pump();
   }
 
@@ -186,7 +187,11 @@ export class ResponseRunner {
         if (!it) return true;
         it.text += step.text;
         const pad = this.ctx.dialect === 'ga' ? { obfuscation: this.#obfuscation(step.text) } : {};
-        this.sink.emit(modality === 'audio' ? EV.transcriptDelta : EV.textDelta, { ...this.#base(step.item), delta: step.text, ...pad });
+        this.sink.emit(modality === 'audio' ? EV.transcriptDelta : EV.textDelta, {
+          ...this.#base(step.item),
+          delta: step.text,
+          ...pad,
+        });
         return true;
       }
       case 'audio': {
@@ -207,7 +212,9 @@ export class ResponseRunner {
         this.#closeItem(step.item, 'completed');
         return true;
       case 'error':
-        this.sink.emit(EV.error, { error: { type: 'server_error', code: step.code, message: step.message, param: null, event_id: null } });
+        this.sink.emit(EV.error, {
+          error: { type: 'server_error', code: step.code, message: step.message, param: null, event_id: null },
+        });
         return true;
       case 'drop':
         this.dispose();
@@ -249,11 +256,19 @@ export class ResponseRunner {
     const { modality } = this.ctx.session;
     // A failed response lists only the items it completed (openai-realtime-api-beta#116); usually none.
     const listed = status === 'failed' ? this.#items.filter((it) => it.closed === 'completed') : this.#items;
-    const output = listed.map((it) => assistantItem(this.ctx.dialect, { id: it.id, status: it.closed ?? 'incomplete', modality, transcript: it.text }));
+    const output = listed.map((it) =>
+      assistantItem(this.ctx.dialect, { id: it.id, status: it.closed ?? 'incomplete', modality, transcript: it.text }),
+    );
     const complete = status === 'completed';
-    const audioBytes = complete ? this.plan.items.reduce((s, it) => s + it.audioBytes, 0) : this.#items.reduce((s, it) => s + it.audioBytes, 0);
-    const text = complete ? this.plan.items.map((it) => it.transcript).join(' ') : this.#items.map((it) => it.text).join(' ');
-    const audioItems = complete ? this.plan.items.filter((it) => it.audioBytes > 0).length : this.#items.filter((it) => it.audioBytes > 0).length;
+    const audioBytes = complete
+      ? this.plan.items.reduce((s, it) => s + it.audioBytes, 0)
+      : this.#items.reduce((s, it) => s + it.audioBytes, 0);
+    const text = complete
+      ? this.plan.items.map((it) => it.transcript).join(' ')
+      : this.#items.map((it) => it.text).join(' ');
+    const audioItems = complete
+      ? this.plan.items.filter((it) => it.audioBytes > 0).length
+      : this.#items.filter((it) => it.audioBytes > 0).length;
     const u = usage({
       inputAudioMs: this.ctx.inputAudioMs,
       inputText: this.ctx.session.instructions + this.ctx.inputText,
@@ -271,7 +286,12 @@ export class ResponseRunner {
     this.onFinished(this.#items.at(-1)?.id ?? null, output);
   }
 
-  #response(status: ResponseStatus, reason: string | undefined, output: unknown[], u: unknown): Record<string, unknown> {
+  #response(
+    status: ResponseStatus,
+    reason: string | undefined,
+    output: unknown[],
+    u: unknown,
+  ): Record<string, unknown> {
     return responseObject(this.ctx.dialect, {
       id: this.ctx.responseId,
       status,

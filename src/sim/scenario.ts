@@ -70,7 +70,13 @@ export type CloseCode = (typeof CLOSE_CODES)[number];
  * OpenAI's refusals after the 101 (LLMGW capture): `error` then close 3000 (auth) / 4000 (request shape) in the
  * same millisecond. On Azure paths the same problem is refused at HTTP level instead (401 / 404).
  */
-export const OPENAI_REFUSALS = ['invalid_api_key', 'missing_key', 'invalid_model', 'missing_model', 'beta_api_shape_disabled'] as const;
+export const OPENAI_REFUSALS = [
+  'invalid_api_key',
+  'missing_key',
+  'invalid_model',
+  'missing_model',
+  'beta_api_shape_disabled',
+] as const;
 export type OpenAIRefusal = (typeof OPENAI_REFUSALS)[number];
 
 export type FaultKind = Fault['kind'];
@@ -155,7 +161,11 @@ const FAULT_FIELDS: { readonly [K in FaultKind]: Readonly<Record<string, FieldSp
   'slow-delivery': { speed: { type: 'number', min: 0.01, max: 1000 } },
   'text-only': {},
   'slow-first-audio': { delayMs: MS },
-  'late-deltas': { count: { type: 'number', min: 1, max: 1000 }, afterMs: { type: 'number', min: 0, max: 300 }, holdResponseDone: { type: 'boolean', optional: true } },
+  'late-deltas': {
+    count: { type: 'number', min: 1, max: 1000 },
+    afterMs: { type: 'number', min: 0, max: 300 },
+    holdResponseDone: { type: 'boolean', optional: true },
+  },
   'two-items': {},
   'lose-last-deltas': { count: { type: 'number', min: 1, max: 1000 } },
   'silent-tail': { atMs: MS, noiseDbfs: { type: 'number', min: -120, max: 0, optional: true } },
@@ -176,25 +186,32 @@ function checkField(path: string, value: unknown, spec: FieldSpec): void {
   }
   switch (spec.type) {
     case 'number':
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw new ConfigError(path, `must be a number, got ${JSON.stringify(value)}`);
-      if (value < spec.min || value > spec.max) throw new ConfigError(path, `must be between ${spec.min} and ${spec.max}, got ${value}`);
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        throw new ConfigError(path, `must be a number, got ${JSON.stringify(value)}`);
+      if (value < spec.min || value > spec.max)
+        throw new ConfigError(path, `must be between ${spec.min} and ${spec.max}, got ${value}`);
       return;
     case 'string':
       if (typeof value !== 'string') throw new ConfigError(path, `must be a string, got ${JSON.stringify(value)}`);
-      if (spec.oneOf && !spec.oneOf.includes(value)) throw new ConfigError(path, `must be one of ${spec.oneOf.join(', ')}, got "${value}"`);
-      if (spec.maxBytes !== undefined && Buffer.byteLength(value) > spec.maxBytes) throw new ConfigError(path, `must be at most ${spec.maxBytes} bytes of UTF-8`);
+      if (spec.oneOf && !spec.oneOf.includes(value))
+        throw new ConfigError(path, `must be one of ${spec.oneOf.join(', ')}, got "${value}"`);
+      if (spec.maxBytes !== undefined && Buffer.byteLength(value) > spec.maxBytes)
+        throw new ConfigError(path, `must be at most ${spec.maxBytes} bytes of UTF-8`);
       return;
     case 'boolean':
-      if (typeof value !== 'boolean') throw new ConfigError(path, `must be true or false, got ${JSON.stringify(value)}`);
+      if (typeof value !== 'boolean')
+        throw new ConfigError(path, `must be true or false, got ${JSON.stringify(value)}`);
       return;
     case 'code':
-      if (!spec.values.includes(value as number)) throw new ConfigError(path, `must be one of ${spec.values.join(', ')}, got ${JSON.stringify(value)}`);
+      if (!spec.values.includes(value as number))
+        throw new ConfigError(path, `must be one of ${spec.values.join(', ')}, got ${JSON.stringify(value)}`);
   }
 }
 
 function checkKeys(path: string, obj: Record<string, unknown>, allowed: readonly string[]): void {
   for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) throw new ConfigError(`${path}.${key}`, `is not a known field (known: ${allowed.join(', ') || 'none'})`);
+    if (!allowed.includes(key))
+      throw new ConfigError(`${path}.${key}`, `is not a known field (known: ${allowed.join(', ') || 'none'})`);
   }
 }
 
@@ -213,9 +230,20 @@ function validateFault(path: string, raw: unknown): Fault {
 /** Validates a scenario object (e.g. parsed from a user's JSON file). Errors name the offending field. */
 export function validateScenario(raw: unknown, path = 'scenario'): Scenario {
   if (!isRecord(raw)) throw new ConfigError(path, 'must be a JSON object');
-  checkKeys(path, raw, ['name', 'description', 'upgrade', 'turns', 'delivery', 'multiItem', 'refusal', 'answer', 'pingIntervalMs']);
+  checkKeys(path, raw, [
+    'name',
+    'description',
+    'upgrade',
+    'turns',
+    'delivery',
+    'multiItem',
+    'refusal',
+    'answer',
+    'pingIntervalMs',
+  ]);
   checkField(`${path}.name`, raw['name'], { type: 'string' });
-  if (!/^[A-Za-z0-9._-]+$/.test(raw['name'] as string)) throw new ConfigError(`${path}.name`, 'may only hold letters, digits, ".", "_" and "-"');
+  if (!/^[A-Za-z0-9._-]+$/.test(raw['name'] as string))
+    throw new ConfigError(`${path}.name`, 'may only hold letters, digits, ".", "_" and "-"');
   checkField(`${path}.description`, raw['description'], { type: 'string', optional: true });
   checkField(`${path}.multiItem`, raw['multiItem'], { type: 'boolean', optional: true });
   const out: Scenario = { name: raw['name'] as string, description: (raw['description'] as string | undefined) ?? '' };
@@ -225,7 +253,8 @@ export function validateScenario(raw: unknown, path = 'scenario'): Scenario {
   if (raw['refusal'] !== undefined) out.refusal = raw['refusal'] as OpenAIRefusal;
   checkField(`${path}.answer`, raw['answer'], { type: 'string', optional: true, maxBytes: 200_000 });
   if (raw['answer'] !== undefined) {
-    if (!/[\p{L}\p{N}]/u.test(raw['answer'] as string)) throw new ConfigError(`${path}.answer`, 'must hold at least one word');
+    if (!/[\p{L}\p{N}]/u.test(raw['answer'] as string))
+      throw new ConfigError(`${path}.answer`, 'must hold at least one word');
     out.answer = raw['answer'] as string;
   }
   checkField(`${path}.pingIntervalMs`, raw['pingIntervalMs'], { ...OPT_MS, max: 600_000 });
@@ -239,11 +268,13 @@ export function validateScenario(raw: unknown, path = 'scenario'): Scenario {
     checkField(`${path}.delivery.burstMs`, d['burstMs'], { ...OPT_MS, max: 60_000 });
     const sizes = d['deltaMs'];
     if (sizes !== undefined) {
-      if (!isRecord(sizes)) throw new ConfigError(`${path}.delivery.deltaMs`, 'must be an object { "min": ms, "max": ms }');
+      if (!isRecord(sizes))
+        throw new ConfigError(`${path}.delivery.deltaMs`, 'must be an object { "min": ms, "max": ms }');
       checkKeys(`${path}.delivery.deltaMs`, sizes, ['min', 'max']);
       checkField(`${path}.delivery.deltaMs.min`, sizes['min'], { type: 'number', min: 10, max: 10_000 });
       checkField(`${path}.delivery.deltaMs.max`, sizes['max'], { type: 'number', min: 10, max: 10_000 });
-      if ((sizes['max'] as number) < (sizes['min'] as number)) throw new ConfigError(`${path}.delivery.deltaMs.max`, 'must be at least deltaMs.min');
+      if ((sizes['max'] as number) < (sizes['min'] as number))
+        throw new ConfigError(`${path}.delivery.deltaMs.max`, 'must be at least deltaMs.min');
     }
     out.delivery = d as Delivery;
   }

@@ -18,7 +18,13 @@ import type { Scenario } from './scenario.js';
 import { speak, type SpokenAnswer } from './speech.js';
 import { createSelfSignedCert } from './tls.js';
 import { upgradeHeaders } from './upgrade-headers.js';
-import { judgeUpgrade, offeredProtocols, writeRefusal, type AfterUpgradeRefusal, type UpgradeTarget } from './upgrade.js';
+import {
+  judgeUpgrade,
+  offeredProtocols,
+  writeRefusal,
+  type AfterUpgradeRefusal,
+  type UpgradeTarget,
+} from './upgrade.js';
 import { createWebRtcHandler, type WebRtcSimOptions } from './webrtc/handler.js';
 
 export interface SimulatorOptions {
@@ -108,29 +114,52 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<RunningS
   };
   const cert = o.tls ? await createSelfSignedCert() : undefined;
   const webrtc = createWebRtcHandler({
-    apiKey, host, scenarios: all, defaultScenario: fallback, answers, speak: speakCached, seed, log, options: o.webrtc, nextOrdinal: () => ++ordinal,
+    apiKey,
+    host,
+    scenarios: all,
+    defaultScenario: fallback,
+    answers,
+    speak: speakCached,
+    seed,
+    log,
+    options: o.webrtc,
+    nextOrdinal: () => ++ordinal,
   });
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     if (webrtc.handle(req, res)) return;
     const realtime = /\/realtime\/?$/.test((req.url ?? '').split('?')[0] ?? '');
     res.writeHead(realtime ? 426 : 404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { code: realtime ? '426' : '404', message: realtime ? 'Upgrade Required: connect with a WebSocket.' : 'Resource not found' } }));
+    res.end(
+      JSON.stringify({
+        error: {
+          code: realtime ? '426' : '404',
+          message: realtime ? 'Upgrade Required: connect with a WebSocket.' : 'Resource not found',
+        },
+      }),
+    );
   };
-  const server: Server = cert ? createHttpsServer({ cert: cert.cert, key: cert.key }, onRequest) : createHttpServer(onRequest);
+  const server: Server = cert
+    ? createHttpsServer({ cert: cert.cert, key: cert.key }, onRequest)
+    : createHttpServer(onRequest);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_PAYLOAD,
     perMessageDeflate: false,
     // Select `realtime` (or another offered protocol), never one that carries the key: the 101 echoes it.
     handleProtocols: (protocols) =>
-      protocols.has('realtime') ? 'realtime' : ([...protocols].find((p) => !p.startsWith('openai-insecure-api-key.')) ?? false),
+      protocols.has('realtime')
+        ? 'realtime'
+        : ([...protocols].find((p) => !p.startsWith('openai-insecure-api-key.')) ?? false),
   });
   const headerRng = createRng(mixSeed('requests', seed));
   const mintRequestId = createIdMinter(headerRng);
   const mintEventId = createIdMinter(createRng(mixSeed('refusal-events', seed)));
-  const responseHeaders = (azure: boolean, req: IncomingMessage): Record<string, string> => upgradeHeaders(azure, req, mintRequestId, headerRng);
+  const responseHeaders = (azure: boolean, req: IncomingMessage): Record<string, string> =>
+    upgradeHeaders(azure, req, mintRequestId, headerRng);
   const extraHeaders = new WeakMap<IncomingMessage, Record<string, string>>();
-  wss.on('headers', (headers, req) => headers.push(...Object.entries(extraHeaders.get(req) ?? {}).map(([k, v]) => `${k}: ${v}`)));
+  wss.on('headers', (headers, req) =>
+    headers.push(...Object.entries(extraHeaders.get(req) ?? {}).map(([k, v]) => `${k}: ${v}`)),
+  );
   const sockets = new Set<WebSocket>();
   let ordinal = 0;
 
@@ -153,7 +182,11 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<RunningS
       });
     } catch (err) {
       log(`upgrade failed: ${(err as Error).stack ?? String(err)}`);
-      writeRefusal(socket, { status: 500, body: { error: { code: '500', message: 'Internal simulator error.' } }, headers: {} }, {});
+      writeRefusal(
+        socket,
+        { status: 500, body: { error: { code: '500', message: 'Internal simulator error.' } }, headers: {} },
+        {},
+      );
     }
   });
 
@@ -191,7 +224,9 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<RunningS
       onServerSend: o.onServerSend,
       log: (line) => log(`[${target.flavour}#${n}] ${line}`),
     });
-    log(`[${target.flavour}#${n}] connected: dialect ${target.dialect}, scenario ${target.scenario.name}${protocols.length ? `, subprotocols ${protocols.filter((p) => !p.startsWith('openai-insecure-api-key.')).join(' ')}` : ''}`);
+    log(
+      `[${target.flavour}#${n}] connected: dialect ${target.dialect}, scenario ${target.scenario.name}${protocols.length ? `, subprotocols ${protocols.filter((p) => !p.startsWith('openai-insecure-api-key.')).join(' ')}` : ''}`,
+    );
     conn.start();
   };
 
@@ -206,7 +241,9 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<RunningS
   // Render the answers of the caller's own scenarios, then the catalogue's, ahead of the first turn, one per tick,
   // so turns start without a synthesis pause (a built-in scenario's long answer renders when first used).
   const own = [...Object.values(o.scenarios ?? {}), ...(typeof o.scenario === 'object' ? [o.scenario] : [])];
-  const warm = [...new Set([...own.flatMap((s) => (s.answer !== undefined ? [s.answer] : [])), ...answers.knownAnswers()])];
+  const warm = [
+    ...new Set([...own.flatMap((s) => (s.answer !== undefined ? [s.answer] : [])), ...answers.knownAnswers()]),
+  ];
   let warmTimer: NodeJS.Immediate | undefined;
   let warmDone: () => void = () => {};
   const warmed = new Promise<void>((resolve) => (warmDone = resolve));

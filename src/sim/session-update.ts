@@ -10,13 +10,39 @@ import type { RequestError } from './protocol-errors.js';
 export type UpdateResult = { ok: true; session: SessionConfig } | { ok: false; error: RequestError };
 
 const GA_KEYS = [
-  'type', 'model', 'output_modalities', 'instructions', 'audio', 'tools', 'tool_choice', 'max_output_tokens',
-  'tracing', 'truncation', 'prompt', 'include', 'reasoning', 'parallel_tool_calls',
+  'type',
+  'model',
+  'output_modalities',
+  'instructions',
+  'audio',
+  'tools',
+  'tool_choice',
+  'max_output_tokens',
+  'tracing',
+  'truncation',
+  'prompt',
+  'include',
+  'reasoning',
+  'parallel_tool_calls',
 ];
 const BETA_KEYS = [
-  'model', 'modalities', 'instructions', 'voice', 'input_audio_format', 'output_audio_format', 'input_audio_transcription',
-  'input_audio_noise_reduction', 'turn_detection', 'tools', 'tool_choice', 'temperature', 'max_response_output_tokens',
-  'speed', 'tracing', 'include', 'client_secret',
+  'model',
+  'modalities',
+  'instructions',
+  'voice',
+  'input_audio_format',
+  'output_audio_format',
+  'input_audio_transcription',
+  'input_audio_noise_reduction',
+  'turn_detection',
+  'tools',
+  'tool_choice',
+  'temperature',
+  'max_response_output_tokens',
+  'speed',
+  'tracing',
+  'include',
+  'client_secret',
 ];
 
 type Raw = Record<string, unknown>;
@@ -30,16 +56,26 @@ const unknownParam = (param: string): { ok: false; error: RequestError } =>
   invalid('unknown_parameter', `Unknown parameter: '${param}'.`, param);
 
 function invalidValue(param: string, value: unknown, supported: string): { ok: false; error: RequestError } {
-  return invalid('invalid_value', `Invalid value: ${JSON.stringify(value)}. Supported values are: ${supported}.`, param);
+  return invalid(
+    'invalid_value',
+    `Invalid value: ${JSON.stringify(value)}. Supported values are: ${supported}.`,
+    param,
+  );
 }
 
 /** Validates a `turn_detection` value; `undefined` means "not given". */
-function turnDetection(raw: unknown, current: VadConfig | null, param: string): { ok: true; value: VadConfig | null } | { ok: false; error: RequestError } {
+function turnDetection(
+  raw: unknown,
+  current: VadConfig | null,
+  param: string,
+): { ok: true; value: VadConfig | null } | { ok: false; error: RequestError } {
   if (raw === null) return { ok: true, value: null };
   if (!isRecord(raw)) return invalid('invalid_type', `Invalid type for '${param}': expected an object or null.`, param);
-  if (raw['type'] !== 'server_vad' && raw['type'] !== 'semantic_vad') return invalidValue(`${param}.type`, raw['type'], "'server_vad' and 'semantic_vad'");
+  if (raw['type'] !== 'server_vad' && raw['type'] !== 'semantic_vad')
+    return invalidValue(`${param}.type`, raw['type'], "'server_vad' and 'semantic_vad'");
   const base = current ?? DEFAULT_VAD;
-  const pick = <T>(key: keyof VadConfig, ok: (v: unknown) => boolean): T | undefined => (ok(raw[key]) ? (raw[key] as T) : undefined);
+  const pick = <T>(key: keyof VadConfig, ok: (v: unknown) => boolean): T | undefined =>
+    ok(raw[key]) ? (raw[key] as T) : undefined;
   const num = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0;
   const bool = (v: unknown): boolean => typeof v === 'boolean';
   const create_response = pick<boolean>('create_response', bool) ?? base.create_response;
@@ -55,13 +91,27 @@ function turnDetection(raw: unknown, current: VadConfig | null, param: string): 
     const e: Eagerness = eagerness;
     return {
       ok: true,
-      value: { type: 'semantic_vad', threshold: DEFAULT_VAD.threshold, prefix_padding_ms: DEFAULT_VAD.prefix_padding_ms, silence_duration_ms: EAGERNESS_SILENCE_MS[e], create_response, interrupt_response, eagerness: e },
+      value: {
+        type: 'semantic_vad',
+        threshold: DEFAULT_VAD.threshold,
+        prefix_padding_ms: DEFAULT_VAD.prefix_padding_ms,
+        silence_duration_ms: EAGERNESS_SILENCE_MS[e],
+        create_response,
+        interrupt_response,
+        eagerness: e,
+      },
     };
   }
-  if (raw['eagerness'] !== undefined) return invalid('unknown_parameter', `Unknown parameter: '${param}.eagerness'.`, `${param}.eagerness`);
+  if (raw['eagerness'] !== undefined)
+    return invalid('unknown_parameter', `Unknown parameter: '${param}.eagerness'.`, `${param}.eagerness`);
   const serverBase = base.type === 'server_vad' ? base : DEFAULT_VAD;
   const threshold = pick<number>('threshold', num);
-  if (threshold !== undefined && threshold > 1) return invalid('decimal_above_max_value', `Invalid '${param}.threshold': decimal above maximum value. Expected a value <= 1, but got ${threshold} instead.`, `${param}.threshold`);
+  if (threshold !== undefined && threshold > 1)
+    return invalid(
+      'decimal_above_max_value',
+      `Invalid '${param}.threshold': decimal above maximum value. Expected a value <= 1, but got ${threshold} instead.`,
+      `${param}.threshold`,
+    );
   return {
     ok: true,
     value: {
@@ -75,9 +125,14 @@ function turnDetection(raw: unknown, current: VadConfig | null, param: string): 
   };
 }
 
-function modalityOf(list: unknown, param: string, allowBoth: boolean): { ok: true; value: 'audio' | 'text' } | { ok: false; error: RequestError } {
+function modalityOf(
+  list: unknown,
+  param: string,
+  allowBoth: boolean,
+): { ok: true; value: 'audio' | 'text' } | { ok: false; error: RequestError } {
   const valid = Array.isArray(list) && list.length > 0 && list.every((m) => m === 'audio' || m === 'text');
-  if (!valid || (!allowBoth && list.length > 1)) return invalidValue(param, list, allowBoth ? "['text'] and ['audio', 'text']" : "['audio'] and ['text']");
+  if (!valid || (!allowBoth && list.length > 1))
+    return invalidValue(param, list, allowBoth ? "['text'] and ['audio', 'text']" : "['audio'] and ['text']");
   return { ok: true, value: list.includes('audio') ? 'audio' : 'text' };
 }
 
@@ -94,15 +149,22 @@ export function applySessionUpdate(dialect: Dialect, current: SessionConfig, raw
   const next: SessionConfig = { ...current };
   if (typeof raw['instructions'] === 'string') next.instructions = raw['instructions'];
   if (dialect === 'ga') {
-    if (raw['type'] === undefined) return invalid('missing_required_parameter', "Missing required parameter: 'session.type'.", 'session.type');
-    if (raw['type'] !== 'realtime') return invalidValue('session.type', raw['type'], "'realtime' (the simulator does not offer 'transcription' sessions)");
+    if (raw['type'] === undefined)
+      return invalid('missing_required_parameter', "Missing required parameter: 'session.type'.", 'session.type');
+    if (raw['type'] !== 'realtime')
+      return invalidValue(
+        'session.type',
+        raw['type'],
+        "'realtime' (the simulator does not offer 'transcription' sessions)",
+      );
     if (raw['output_modalities'] !== undefined) {
       const m = modalityOf(raw['output_modalities'], 'session.output_modalities', false);
       if (!m.ok) return m;
       next.modality = m.value;
     }
     const audio = raw['audio'];
-    if (audio !== undefined && !isRecord(audio)) return invalid('invalid_type', "Invalid type for 'session.audio': expected an object.", 'session.audio');
+    if (audio !== undefined && !isRecord(audio))
+      return invalid('invalid_type', "Invalid type for 'session.audio': expected an object.", 'session.audio');
     const input = isRecord(audio) ? audio['input'] : undefined;
     const output = isRecord(audio) ? audio['output'] : undefined;
     if (isRecord(input) && 'turn_detection' in input) {

@@ -24,18 +24,42 @@ export async function createSelfSignedCert(openssl = 'openssl'): Promise<SelfSig
   try {
     const keyFile = join(dir, 'key.pem');
     const certFile = join(dir, 'cert.pem');
-    await run(openssl, [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=localhost',
-      '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1',
-    ], { timeout: 20_000 });
+    await run(
+      openssl,
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+        '-days',
+        '2',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1',
+      ],
+      { timeout: 20_000 },
+    );
     return { cert: await readFile(certFile, 'utf8'), key: await readFile(keyFile, 'utf8') };
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };
     if (e.code === 'ENOENT') {
-      throw new ConfigError('tls', `the simulator needs the "${openssl}" command to make a self-signed certificate, and it is not on PATH (install openssl, or run without tls)`);
+      throw new ConfigError(
+        'tls',
+        `the simulator needs the "${openssl}" command to make a self-signed certificate, and it is not on PATH (install openssl, or run without tls)`,
+      );
     }
-    throw new ConfigError('tls', `"${openssl}" failed to make a self-signed certificate: ${(e.stderr ?? e.message).trim()}`);
+    throw new ConfigError(
+      'tls',
+      `"${openssl}" failed to make a self-signed certificate: ${(e.stderr ?? e.message).trim()}`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -20,7 +20,12 @@ function chars(rng: Rng, alphabet: string, n: number): string {
 }
 
 /** The provider's upgrade headers for one request. */
-export function upgradeHeaders(azure: boolean, req: IncomingMessage, mintId: (prefix: string) => string, rng: Rng): Record<string, string> {
+export function upgradeHeaders(
+  azure: boolean,
+  req: IncomingMessage,
+  mintId: (prefix: string) => string,
+  rng: Rng,
+): Record<string, string> {
   if (azure) {
     const id = mintId('req');
     const headers: Record<string, string> = { 'apim-request-id': id, 'x-request-id': id, 'x-ms-region': 'Simulator' };

@@ -9,7 +9,15 @@
 import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { betaFlavourOf, dialectOf, flavourAtPath, flavourInfo, isAzure, type Dialect, type Flavour } from '../realtime/flavours.js';
+import {
+  betaFlavourOf,
+  dialectOf,
+  flavourAtPath,
+  flavourInfo,
+  isAzure,
+  type Dialect,
+  type Flavour,
+} from '../realtime/flavours.js';
 import type { OpenAIRefusal, Scenario } from './scenario.js';
 
 /** OpenAI's refusal after the 101: the `error` body, then a close frame. */
@@ -60,10 +68,18 @@ export function defaultRefusalBody(status: number, azure: boolean): unknown {
     return { error: { code: String(status), message: message[status] ?? STATUS_CODES[status] ?? 'Error' } };
   }
   const errors: Record<number, { message: string; type: string; code: string | null }> = {
-    401: { message: 'Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.', type: 'invalid_request_error', code: 'invalid_api_key' },
+    401: {
+      message: 'Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.',
+      type: 'invalid_request_error',
+      code: 'invalid_api_key',
+    },
     403: { message: 'You are not allowed to access this resource.', type: 'invalid_request_error', code: 'forbidden' },
     404: { message: 'Not found.', type: 'invalid_request_error', code: null },
-    429: { message: 'Rate limit reached for requests. Please try again in 10s.', type: 'requests', code: 'rate_limit_exceeded' },
+    429: {
+      message: 'Rate limit reached for requests. Please try again in 10s.',
+      type: 'requests',
+      code: 'rate_limit_exceeded',
+    },
     503: { message: 'The engine is currently overloaded, please try again later.', type: 'server_error', code: null },
   };
   const e = errors[status] ?? { message: STATUS_CODES[status] ?? 'Error', type: 'invalid_request_error', code: null };
@@ -71,7 +87,11 @@ export function defaultRefusalBody(status: number, azure: boolean): unknown {
 }
 
 function refuse(status: number, body: unknown, headers: Record<string, string> = {}, azure = false): UpgradeVerdict {
-  return { ok: false, azure, refusal: { status, body, headers: { ...(status === 429 ? { 'retry-after': '10' } : {}), ...headers } } };
+  return {
+    ok: false,
+    azure,
+    refusal: { status, body, headers: { ...(status === 429 ? { 'retry-after': '10' } : {}), ...headers } },
+  };
 }
 
 const AZURE_DEPLOYMENT_NOT_FOUND =
@@ -87,22 +107,35 @@ export function openaiRefusal(kind: OpenAIRefusal, model: string): AfterUpgradeR
   switch (kind) {
     case 'invalid_api_key':
       // The service quotes a masked key; the simulator quotes none of it (keys never reach a trace).
-      return make('invalid_api_key', 'Incorrect API key provided: sk-***…***. You can find your API key at https://platform.openai.com/account/api-keys.', 3000);
+      return make(
+        'invalid_api_key',
+        'Incorrect API key provided: sk-***…***. You can find your API key at https://platform.openai.com/account/api-keys.',
+        3000,
+      );
     case 'missing_key':
       return make(null, 'Missing bearer or basic authentication in header', 3000);
     case 'invalid_model':
       return make('invalid_model', `Model "${model.slice(0, 100)}" is not supported in realtime mode.`, 4000);
     case 'missing_model':
-      return make('missing_model', 'You must provide a model parameter, for example wss://api.openai.com/v1/realtime?model=gpt-realtime-1.5', 4000);
+      return make(
+        'missing_model',
+        'You must provide a model parameter, for example wss://api.openai.com/v1/realtime?model=gpt-realtime-1.5',
+        4000,
+      );
     case 'beta_api_shape_disabled':
-      return make('beta_api_shape_disabled', 'The Realtime Beta API is no longer supported. Please use /v1/realtime for the GA API.', 4000);
+      return make(
+        'beta_api_shape_disabled',
+        'The Realtime Beta API is no longer supported. Please use /v1/realtime for the GA API.',
+        4000,
+      );
   }
 }
 
 /** Azure's HTTP refusal for the same problem (beta is not an Azure problem: undefined). */
 function azureRefusal(kind: OpenAIRefusal): UpgradeVerdict | undefined {
   if (kind === 'invalid_api_key' || kind === 'missing_key') return refuse(401, defaultRefusalBody(401, true), {}, true);
-  if (kind === 'invalid_model' || kind === 'missing_model') return refuse(404, { error: { code: 'DeploymentNotFound', message: AZURE_DEPLOYMENT_NOT_FOUND } }, {}, true);
+  if (kind === 'invalid_model' || kind === 'missing_model')
+    return refuse(404, { error: { code: 'DeploymentNotFound', message: AZURE_DEPLOYMENT_NOT_FOUND } }, {}, true);
   return undefined;
 }
 
@@ -113,7 +146,10 @@ function header(req: IncomingMessage, name: string): string | undefined {
 
 /** Subprotocols the client offered (`Sec-WebSocket-Protocol`). */
 export function offeredProtocols(req: IncomingMessage): string[] {
-  return (header(req, 'sec-websocket-protocol') ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  return (header(req, 'sec-websocket-protocol') ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
 }
 
 /** Every credential the request carries, by where the flavour allows it. */
@@ -121,7 +157,8 @@ function presentedKeys(req: IncomingMessage, url: URL, azure: boolean): string[]
   const keys: string[] = [];
   const auth = header(req, 'authorization');
   if (auth && /^bearer\s+/i.test(auth)) keys.push(auth.replace(/^bearer\s+/i, '').trim());
-  for (const p of offeredProtocols(req)) if (p.startsWith('openai-insecure-api-key.')) keys.push(p.slice('openai-insecure-api-key.'.length));
+  for (const p of offeredProtocols(req))
+    if (p.startsWith('openai-insecure-api-key.')) keys.push(p.slice('openai-insecure-api-key.'.length));
   if (azure) {
     const h = header(req, 'api-key');
     if (h !== undefined) keys.push(h);
@@ -132,7 +169,12 @@ function presentedKeys(req: IncomingMessage, url: URL, azure: boolean): string[]
 }
 
 function missingParam(name: string): UpgradeVerdict {
-  return refuse(400, { error: { code: 'BadRequest', message: `Missing required query parameter: '${name}'.` } }, {}, true);
+  return refuse(
+    400,
+    { error: { code: 'BadRequest', message: `Missing required query parameter: '${name}'.` } },
+    {},
+    true,
+  );
 }
 
 /** Decides what to do with an upgrade request. Never throws. */
@@ -146,14 +188,25 @@ export function judgeUpgrade(req: IncomingMessage, rules: UpgradeRules): Upgrade
   const served = flavourAtPath(url.pathname.replace(/\/+$/, ''));
   if (!served) return refuse(404, { error: { code: '404', message: 'Resource not found' } });
   const azure = isAzure(served);
-  const betaAsked = /realtime=v1/i.test(header(req, 'openai-beta') ?? '') || offeredProtocols(req).includes('openai-beta.realtime-v1');
+  const betaAsked =
+    /realtime=v1/i.test(header(req, 'openai-beta') ?? '') || offeredProtocols(req).includes('openai-beta.realtime-v1');
   const flavour: Flavour = betaAsked ? betaFlavourOf(served) : served;
   const row = flavourInfo(flavour);
   const dialect = dialectOf(flavour);
   const scenarioName = url.searchParams.get('scenario');
   const scenario = scenarioName === null ? rules.defaultScenario : rules.scenarios.get(scenarioName);
   if (row.refusesApiVersion && url.searchParams.has('api-version')) {
-    return refuse(401, { error: { code: '401', message: `${AZURE_401} (The api-version query parameter is not supported on /openai/v1 endpoints.)` } }, {}, true);
+    return refuse(
+      401,
+      {
+        error: {
+          code: '401',
+          message: `${AZURE_401} (The api-version query parameter is not supported on /openai/v1 endpoints.)`,
+        },
+      },
+      {},
+      true,
+    );
   }
   const keys = presentedKeys(req, url, azure);
   const model = url.searchParams.get(row.modelParam) ?? '';
@@ -171,13 +224,21 @@ export function judgeUpgrade(req: IncomingMessage, rules: UpgradeRules): Upgrade
     if (!model) return accept(openaiRefusal('missing_model', model));
     if (!/realtime/i.test(model)) return accept(openaiRefusal('invalid_model', model));
   } else {
-    if (row.defaultApiVersion && !url.searchParams.get('api-version')) return refuse(404, defaultRefusalBody(404, true), {}, true);
+    if (row.defaultApiVersion && !url.searchParams.get('api-version'))
+      return refuse(404, defaultRefusalBody(404, true), {}, true);
     if (!model) return missingParam(row.modelParam);
   }
   if (!scenario) {
     return refuse(
       400,
-      { error: { message: `Unknown simulator scenario '${scenarioName}'. Known: ${[...rules.scenarios.keys()].join(', ')}.`, type: 'invalid_request_error', param: 'scenario', code: 'unknown_scenario' } },
+      {
+        error: {
+          message: `Unknown simulator scenario '${scenarioName}'. Known: ${[...rules.scenarios.keys()].join(', ')}.`,
+          type: 'invalid_request_error',
+          param: 'scenario',
+          code: 'unknown_scenario',
+        },
+      },
       {},
       azure,
     );
@@ -204,7 +265,10 @@ export function writeRefusal(socket: Duplex, refusal: Refusal, extraHeaders: Rec
     'content-length': String(Buffer.byteLength(body)),
     connection: 'close',
   };
-  const head = [`HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status] ?? ''}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+  const head = [
+    `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status] ?? ''}`,
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ];
   if (!socket.writable) {
     socket.destroy();
     return;

@@ -15,7 +15,15 @@ import type { Trace } from '../trace/trace.js';
 import { scrub } from '../realtime/redact.js';
 import type { ArtifactStore, Body } from '../store/artifactStore.js';
 import { gzipText } from '../store/gzip.js';
-import { contentTypeFor, EVENTS_GZ, EVIDENCE_ZIP, REPORT_HTML, REPORT_JSON, historyPath, rtpLogName } from '../store/layout.js';
+import {
+  contentTypeFor,
+  EVENTS_GZ,
+  EVIDENCE_ZIP,
+  REPORT_HTML,
+  REPORT_JSON,
+  historyPath,
+  rtpLogName,
+} from '../store/layout.js';
 import { errorText } from './fanOut.js';
 import { isAnalysisReport, type RunSink } from './runSink.js';
 
@@ -59,7 +67,9 @@ export function artifactsSink(store: DivertableStore, budgetMs = 90_000): RunSin
         await attempt(REPORT_JSON, () => put(paths.reportJson, scrub(JSON.stringify(run.report, null, 2), secrets)));
         const report = run.report;
         if (trace && isAnalysisReport(report)) {
-          await attempt(EVIDENCE_ZIP, async () => put(paths.dir + EVIDENCE_ZIP, await evidenceZipParts({ report, trace, secrets, events })));
+          await attempt(EVIDENCE_ZIP, async () =>
+            put(paths.dir + EVIDENCE_ZIP, await evidenceZipParts({ report, trace, secrets, events })),
+          );
         }
         if (run.html !== undefined) {
           const html = run.html;
@@ -69,14 +79,19 @@ export function artifactsSink(store: DivertableStore, budgetMs = 90_000): RunSin
           const dir = paths.dir + c.dir;
           const ct = c.trace;
           if (ct) {
-            await attempt(`${c.dir}events`, async () => put(dir + EVENTS_GZ, await gzipText(await serializeEvents(ct, secrets))));
+            await attempt(`${c.dir}events`, async () =>
+              put(dir + EVENTS_GZ, await gzipText(await serializeEvents(ct, secrets))),
+            );
             await attempt(`${c.dir}audio`, async () => {
               for (const [name, pcm] of traceAudio(ct)) await put(dir + name, wavParts(pcm));
             });
           }
-          await attempt(c.dir + REPORT_JSON, () => put(dir + REPORT_JSON, scrub(JSON.stringify(c.report, null, 2), secrets)));
+          await attempt(c.dir + REPORT_JSON, () =>
+            put(dir + REPORT_JSON, scrub(JSON.stringify(c.report, null, 2), secrets)),
+          );
         }
-        if (run.history.length > 0) await attempt('history', () => rememberHealthy(store, run.region, run.target, run.history));
+        if (run.history.length > 0)
+          await attempt('history', () => rememberHealthy(store, run.region, run.target, run.history));
       } finally {
         ctx.signal.removeEventListener('abort', onAbort);
       }
@@ -88,6 +103,13 @@ export function artifactsSink(store: DivertableStore, budgetMs = 90_000): RunSin
   };
 }
 
-async function rememberHealthy(store: ArtifactStore, region: string, target: string, samples: HistorySample[]): Promise<void> {
-  await store.updateJson<HistorySample[]>(historyPath(region, target), (cur) => [...(Array.isArray(cur) ? cur : []), ...samples].slice(-HISTORY_KEEP));
+async function rememberHealthy(
+  store: ArtifactStore,
+  region: string,
+  target: string,
+  samples: HistorySample[],
+): Promise<void> {
+  await store.updateJson<HistorySample[]>(historyPath(region, target), (cur) =>
+    [...(Array.isArray(cur) ? cur : []), ...samples].slice(-HISTORY_KEEP),
+  );
 }

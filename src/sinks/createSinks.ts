@@ -21,7 +21,12 @@ import type { Telemetry } from './telemetry.js';
 import type { WebhookOptions } from './alerts/webhook.js';
 
 /** Webhook timing inside the alert sink's budget: a receiver that never answers costs ≤ 25 s per notification. */
-export const ROUND_WEBHOOK: WebhookOptions = { attempts: 3, attemptTimeoutMs: 10_000, totalTimeoutMs: 25_000, maxRetryAfterMs: 10_000 };
+export const ROUND_WEBHOOK: WebhookOptions = {
+  attempts: 3,
+  attemptTimeoutMs: 10_000,
+  totalTimeoutMs: 25_000,
+  maxRetryAfterMs: 10_000,
+};
 
 /** Delivers one notification; stops retrying once `signal` is aborted (the alert budget is spent). */
 export type Notifier = (n: Notification, signal?: AbortSignal) => Promise<SendOutcome | boolean>;
@@ -31,22 +36,43 @@ export type Notifier = (n: Notification, signal?: AbortSignal) => Promise<SendOu
  * store. `undefined` when a webhook is configured but its setting is invalid: delivery is disabled (loudly, at
  * the start of each round) and notifications stay pending.
  */
-export function createNotifier(settings: CanarySettings, store: ArtifactStore, log: SinkLog, secrets: () => readonly string[] = () => [], webhook: WebhookOptions = ROUND_WEBHOOK): Notifier | undefined {
+export function createNotifier(
+  settings: CanarySettings,
+  store: ArtifactStore,
+  log: SinkLog,
+  secrets: () => readonly string[] = () => [],
+  webhook: WebhookOptions = ROUND_WEBHOOK,
+): Notifier | undefined {
   const hook = settings.webhook;
   if (!hook) {
     if (settings.problems?.some((p) => p.field === 'CANARY_WEBHOOK_URL')) return undefined;
     return async (n) => {
       const path = notificationFilePath(n.createdAt, n.summary.target, n.kind);
-      await store.put(path, JSON.stringify(scrubValue(renderPayload('teams', n, undefined, store.description), secrets()), null, 2), contentTypeFor(path));
+      await store.put(
+        path,
+        JSON.stringify(scrubValue(renderPayload('teams', n, undefined, store.description), secrets()), null, 2),
+        contentTypeFor(path),
+      );
       log.info(`${n.kind} for ${n.summary.target} written to ${path} (no CANARY_WEBHOOK_URL set)`);
       return 'delivered';
     };
   }
   return async (n, signal) => {
-    const r = await sendNotification(n, store, { webhookUrl: hook.url, format: hook.format, linkTtlMinutes: settings.linkTtlMinutes, storageLabel: store.description, webhook: { ...webhook, signal }, secrets: secrets(), siteUrl: settings.reportsSiteUrl });
+    const r = await sendNotification(n, store, {
+      webhookUrl: hook.url,
+      format: hook.format,
+      linkTtlMinutes: settings.linkTtlMinutes,
+      storageLabel: store.description,
+      webhook: { ...webhook, signal },
+      secrets: secrets(),
+      siteUrl: settings.reportsSiteUrl,
+    });
     const outcome = outcomeOf(r);
     if (r.delivered) log.info(`${n.kind} for ${n.summary.target} delivered to the webhook (${r.attempts} attempt(s))`);
-    else log.warn(`${n.kind} for ${n.summary.target} not delivered (${r.reason}, status ${r.status ?? 'none'}${r.error ? `, ${r.error}` : ''}, ${r.attempts} attempt(s)); ${outcome === 'rejected' ? 'the receiver refused it: it is retried a bounded number of times, then dropped' : 'it stays pending for the next run'}`);
+    else
+      log.warn(
+        `${n.kind} for ${n.summary.target} not delivered (${r.reason}, status ${r.status ?? 'none'}${r.error ? `, ${r.error}` : ''}, ${r.attempts} attempt(s)); ${outcome === 'rejected' ? 'the receiver refused it: it is retried a bounded number of times, then dropped' : 'it stays pending for the next run'}`,
+      );
     return outcome;
   };
 }
@@ -72,7 +98,13 @@ export function createSinks(settings: CanarySettings, inputs: SinkInputs): { sin
   const sinks: RunSink[] = [
     artifactsSink(inputs.store),
     indexSink(inputs.store),
-    alertSink({ store: inputs.store, rules: settings.alertRule, verdicts: verdictSpool(settings.spoolDir), send, stats }),
+    alertSink({
+      store: inputs.store,
+      rules: settings.alertRule,
+      verdicts: verdictSpool(settings.spoolDir),
+      send,
+      stats,
+    }),
     telemetrySink(inputs.telemetry ?? settingsTelemetry(settings, inputs.env ?? {}, inputs.log)),
     dashboardSink(inputs.store),
   ];

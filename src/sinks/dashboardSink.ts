@@ -17,9 +17,14 @@ const DAY_MS = 86_400_000;
 export async function loadFleet(store: ArtifactStore, now: Date, days = 7): Promise<FleetLoad> {
   const from = now.getTime() - days * DAY_MS;
   const paths = new Set<string>();
-  for (let t = from; t < now.getTime() + DAY_MS; t += DAY_MS) paths.add(dailyIndexPath(new Date(Math.min(t, now.getTime()))));
+  for (let t = from; t < now.getTime() + DAY_MS; t += DAY_MS)
+    paths.add(dailyIndexPath(new Date(Math.min(t, now.getTime()))));
   const bodies = await Promise.all([...paths].map((p) => store.get(p)));
-  return summariesFromIndex(bodies.map((b) => b?.toString('utf8')), from, now.getTime());
+  return summariesFromIndex(
+    bodies.map((b) => b?.toString('utf8')),
+    from,
+    now.getTime(),
+  );
 }
 
 /** The RunSummaries of the last `days` days (bad index lines skipped; see {@link loadFleet} for the count). */
@@ -35,12 +40,25 @@ export interface DashboardWritten {
 }
 
 /** Renders the dashboard from the store's index of the last 7 days and writes it to `index.html`. */
-export async function writeDashboard(store: ArtifactStore, now: Date, opts: Omit<DashboardOptions, 'skippedLines'> = {}): Promise<DashboardWritten> {
+export async function writeDashboard(
+  store: ArtifactStore,
+  now: Date,
+  opts: Omit<DashboardOptions, 'skippedLines'> = {},
+): Promise<DashboardWritten> {
   const load = await loadFleet(store, now);
   const monthSpend = opts.monthSpend ?? (await loadMonthSpend(store, now).catch(() => undefined));
-  const html = renderDashboard(load.summaries, now, { ...opts, skippedLines: load.skippedLines, monthSpend: monthSpend && Object.keys(monthSpend.days).length ? monthSpend : undefined });
+  const html = renderDashboard(load.summaries, now, {
+    ...opts,
+    skippedLines: load.skippedLines,
+    monthSpend: monthSpend && Object.keys(monthSpend.days).length ? monthSpend : undefined,
+  });
   await store.put(DASHBOARD_PATH, html, contentTypeFor(DASHBOARD_PATH));
-  return { path: DASHBOARD_PATH, runs: load.summaries.length, skippedLines: load.skippedLines, bytes: Buffer.byteLength(html) };
+  return {
+    path: DASHBOARD_PATH,
+    runs: load.summaries.length,
+    skippedLines: load.skippedLines,
+    bytes: Buffer.byteLength(html),
+  };
 }
 
 export function dashboardSink(store: ArtifactStore, budgetMs = 30_000): RunSink {

@@ -26,15 +26,25 @@ export interface FanOutContext {
 type Hook = (sink: RunSink, ctx: SinkContext) => Promise<void> | undefined;
 
 /** Runs `hook` on every sink that has it; resolves (never rejects) with the failures. `what` names the call for logs. */
-export async function fanOut(sinks: readonly RunSink[], what: string, hook: Hook, fc: FanOutContext): Promise<SinkFailure[]> {
+export async function fanOut(
+  sinks: readonly RunSink[],
+  what: string,
+  hook: Hook,
+  fc: FanOutContext,
+): Promise<SinkFailure[]> {
   const failures: SinkFailure[] = [];
   for (const stage of ['record', 'notify'] as const) {
     const group = sinks.filter((s) => s.stage === stage);
     const settled = await Promise.allSettled(
       group.map((sink) =>
-        withDeadline(`${sink.name} sink (${what})`, Math.min(sink.budgetMs, msUntil(fc.deadlineAt)), async (signal) => {
-          await hook(sink, { log: fc.log, now: fc.now, roundStartedAt: fc.roundStartedAt, signal });
-        }, fc.signal),
+        withDeadline(
+          `${sink.name} sink (${what})`,
+          Math.min(sink.budgetMs, msUntil(fc.deadlineAt)),
+          async (signal) => {
+            await hook(sink, { log: fc.log, now: fc.now, roundStartedAt: fc.roundStartedAt, signal });
+          },
+          fc.signal,
+        ),
       ),
     );
     settled.forEach((r, i) => {

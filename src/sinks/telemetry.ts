@@ -57,7 +57,11 @@ export interface TelemetrySettings {
 }
 
 /** Telemetry that records nothing. */
-export const noTelemetry: Telemetry = { trackRun: () => undefined, flush: async () => undefined, close: async () => undefined };
+export const noTelemetry: Telemetry = {
+  trackRun: () => undefined,
+  flush: async () => undefined,
+  close: async () => undefined,
+};
 
 /** The metrics sent per run, by name. */
 export function runMetrics(s: RunSummary): Record<string, number> {
@@ -68,11 +72,20 @@ export function runMetrics(s: RunSummary): Record<string, number> {
 }
 
 /** Adapts a client to {@link Telemetry}: the mapping from RunSummary to availability and metrics. */
-export function telemetryFromClient(client: AvailabilityClient, onError: (error: unknown) => void = () => undefined): Telemetry {
+export function telemetryFromClient(
+  client: AvailabilityClient,
+  onError: (error: unknown) => void = () => undefined,
+): Telemetry {
   return {
     trackRun(s) {
       try {
-        const dims = { target: s.target, region: s.region, deployment: s.deployment ?? '', flavour: s.flavour, verdict: s.verdict };
+        const dims = {
+          target: s.target,
+          region: s.region,
+          deployment: s.deployment ?? '',
+          flavour: s.flavour,
+          verdict: s.verdict,
+        };
         const measurements: Record<string, number> = { ...runMetrics(s), turns: s.turns };
         if (s.coverage !== undefined) measurements.coverage = s.coverage;
         client.trackAvailability({
@@ -81,7 +94,10 @@ export function telemetryFromClient(client: AvailabilityClient, onError: (error:
           duration: Math.max(0, s.durationMs),
           success: s.verdict === 'pass',
           runLocation: s.region,
-          message: (s.headline ?? (s.verdict === 'pass' ? 'pass' : `${s.verdict}: ${s.findingCodes.join(', ')}`)).slice(0, 1000),
+          message: (s.headline ?? (s.verdict === 'pass' ? 'pass' : `${s.verdict}: ${s.findingCodes.join(', ')}`)).slice(
+            0,
+            1000,
+          ),
           time: new Date(s.startedAt),
           properties: {
             ...dims,
@@ -94,7 +110,8 @@ export function telemetryFromClient(client: AvailabilityClient, onError: (error:
           },
           measurements,
         });
-        for (const [name, value] of Object.entries(runMetrics(s))) client.trackMetric({ name, value, properties: dims });
+        for (const [name, value] of Object.entries(runMetrics(s)))
+          client.trackMetric({ name, value, properties: dims });
       } catch (error) {
         onError(error);
       }

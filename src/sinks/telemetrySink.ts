@@ -30,7 +30,11 @@ export function telemetrySink(telemetry: Telemetry | Promise<Telemetry>, budgetM
  * The round's Application Insights client from the settings (a no-op without a connection string); its failures,
  * and a client that cannot be made, only warn.
  */
-export function settingsTelemetry(settings: Pick<CanarySettings, 'appInsightsConnectionString'>, env: Env, log: SinkLog): Promise<Telemetry> {
+export function settingsTelemetry(
+  settings: Pick<CanarySettings, 'appInsightsConnectionString'>,
+  env: Env,
+  log: SinkLog,
+): Promise<Telemetry> {
   const warn = (err: unknown): void => log.warn(`telemetry: ${err instanceof Error ? err.message : String(err)}`);
   const made = createTelemetry({
     connectionString: settings.appInsightsConnectionString,

@@ -32,16 +32,22 @@ export function openReader(storage: StorageSettings): ArtifactReader {
       const file = join(storage.dir, ...path.split('/'));
       const info = await stat(file).catch(() => undefined);
       if (!info?.isFile()) return undefined;
-      return { size: info.size, etag: `"${info.size}-${info.mtimeMs}"`, read: async (s, e) => (await readFile(file)).subarray(s, e + 1) };
+      return {
+        size: info.size,
+        etag: `"${info.size}-${info.mtimeMs}"`,
+        read: async (s, e) => (await readFile(file)).subarray(s, e + 1),
+      };
     };
   }
   const container = blobService(storage, READ_RETRY).getContainerClient(storage.container);
   return async (path) => {
     const blob = container.getBlobClient(path);
-    const props = await blob.getProperties({ abortSignal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS) }).catch((err: unknown) => {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    });
+    const props = await blob
+      .getProperties({ abortSignal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS) })
+      .catch((err: unknown) => {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      });
     if (!props) return undefined;
     return {
       size: props.contentLength ?? 0,

@@ -11,7 +11,12 @@ export type Sleep = (ms: number) => Promise<void>;
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /** Full-jitter delay before retry number `retry` (1 = the first retry). */
-export function fullJitterDelay(retry: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+export function fullJitterDelay(
+  retry: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, retry - 1));
   return Math.floor(random() * ceiling);
 }

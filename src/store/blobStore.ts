@@ -53,7 +53,12 @@ export const DEFAULT_OPERATION_TIMEOUT_MS = 20_000;
  * it, a refused connection fails in ~4 s and a black-holed endpoint in at most ~95 s; the spool wrapper then
  * stops calling the store for the rest of the run.
  */
-export const DEFAULT_SDK_RETRY: StorageRetryOptions = { maxTries: 3, tryTimeoutInMs: 15_000, retryDelayInMs: 500, maxRetryDelayInMs: 4_000 };
+export const DEFAULT_SDK_RETRY: StorageRetryOptions = {
+  maxTries: 3,
+  tryTimeoutInMs: 15_000,
+  retryDelayInMs: 500,
+  maxRetryDelayInMs: 4_000,
+};
 
 /** Append blocks are limited to 4 MiB. */
 const MAX_APPEND_BYTES = 4 * 1024 * 1024;
@@ -69,12 +74,18 @@ export function createBlobStore(settings: BlobSettings, options: BlobStoreOption
   const service = blobService(settings, { ...DEFAULT_SDK_RETRY, ...options.sdkRetry }, options.credential);
   const container = service.getContainerClient(settings.container);
   const links: LinkMaker | undefined =
-    settings.kind === 'account-url' ? userDelegationLinks(service, settings.container, options.now, options.linkScope) : undefined;
+    settings.kind === 'account-url'
+      ? userDelegationLinks(service, settings.container, options.now, options.linkScope)
+      : undefined;
   return new BlobStore(container, `blob:${service.accountName}/${settings.container}`, links, options);
 }
 
 /** The one place a BlobServiceClient is made: from a connection string, or the account URL with an Entra credential. */
-export function blobService(settings: BlobSettings, retryOptions: StorageRetryOptions, credential?: TokenCredential): BlobServiceClient {
+export function blobService(
+  settings: BlobSettings,
+  retryOptions: StorageRetryOptions,
+  credential?: TokenCredential,
+): BlobServiceClient {
   return settings.kind === 'connection-string'
     ? BlobServiceClient.fromConnectionString(settings.connectionString, { retryOptions })
     : new BlobServiceClient(settings.accountUrl, credential ?? azureCredential(settings.clientId), { retryOptions });
@@ -103,7 +114,11 @@ class BlobStore implements ArtifactStore, VersionedAccess {
     // one part goes as it is; several are streamed in order from where they sit (a factory, so a retry starts over)
     const data = parts.length === 1 ? parts[0]! : () => Readable.from(parts, { objectMode: false });
     await this.#op('put', path, (abortSignal) =>
-      this.#container.getBlockBlobClient(path).upload(data, parts.reduce((n, p) => n + p.byteLength, 0), { blobHTTPHeaders: { blobContentType: contentType }, abortSignal }),
+      this.#container.getBlockBlobClient(path).upload(
+        data,
+        parts.reduce((n, p) => n + p.byteLength, 0),
+        { blobHTTPHeaders: { blobContentType: contentType }, abortSignal },
+      ),
     );
   }
 
@@ -120,7 +135,8 @@ class BlobStore implements ArtifactStore, VersionedAccess {
 
   async appendLine(path: string, line: string): Promise<void> {
     const bytes = Buffer.from(asLine(line), 'utf8');
-    if (bytes.length > MAX_APPEND_BYTES) throw new RangeError(`${path}: a line of ${bytes.length} bytes exceeds the 4 MiB append block limit`);
+    if (bytes.length > MAX_APPEND_BYTES)
+      throw new RangeError(`${path}: a line of ${bytes.length} bytes exceeds the 4 MiB append block limit`);
     await this.#op('appendLine', path, async (abortSignal) => {
       const blob = this.#container.getAppendBlobClient(path);
       const create = async (): Promise<void> => {
@@ -162,7 +178,12 @@ class BlobStore implements ArtifactStore, VersionedAccess {
     });
   }
 
-  async writeIfVersion(path: string, body: Buffer, contentType: string, expected: string | undefined): Promise<boolean> {
+  async writeIfVersion(
+    path: string,
+    body: Buffer,
+    contentType: string,
+    expected: string | undefined,
+  ): Promise<boolean> {
     return this.#op('conditional put', path, async (abortSignal) => {
       try {
         await this.#container.getBlockBlobClient(path).upload(body, body.length, {
@@ -204,7 +225,12 @@ class BlobStore implements ArtifactStore, VersionedAccess {
   async #op<T>(operation: string, path: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const budget = this.#options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
     try {
-      return await withDeadline(`storage ${operation}`, budget, (signal) => this.#retried(signal, fn), this.#options.signal);
+      return await withDeadline(
+        `storage ${operation}`,
+        budget,
+        (signal) => this.#retried(signal, fn),
+        this.#options.signal,
+      );
     } catch (error) {
       if (error instanceof DeadlineError) throw new StoreUnavailableError(operation, path, { cause: error });
       if (isTransient(error)) throw new StoreUnavailableError(operation, path, { cause: error });

@@ -3,7 +3,17 @@
  * `updateJson` (ETag conditions) so every region and overlapping round sees one ledger. The rules are in
  * {@link ../cost/ledger.ts}.
  */
-import { emptyLedger, markBudget, reserve, settle, spentUsd, type Caps, type Ledger, type MonthSpend, type ReservationRequest } from '../cost/ledger.js';
+import {
+  emptyLedger,
+  markBudget,
+  reserve,
+  settle,
+  spentUsd,
+  type Caps,
+  type Ledger,
+  type MonthSpend,
+  type ReservationRequest,
+} from '../cost/ledger.js';
 import type { ArtifactStore } from './artifactStore.js';
 import { ledgerPath } from './layout.js';
 
@@ -17,7 +27,13 @@ export function readLedger(store: ArtifactStore, day: string): Promise<Ledger | 
  * Reserves what the caps allow; returns the refused requests by entry key with the reason, and the budget marks
  * reached for the first time (a refusal for the daily budget reaches 100 %).
  */
-export async function reserveInLedger(store: ArtifactStore, day: string, requests: readonly ReservationRequest[], caps: Caps, now: Date): Promise<{ refused: Map<string, string>; reached: ('80' | '100')[]; ledger: Ledger }> {
+export async function reserveInLedger(
+  store: ArtifactStore,
+  day: string,
+  requests: readonly ReservationRequest[],
+  caps: Caps,
+  now: Date,
+): Promise<{ refused: Map<string, string>; reached: ('80' | '100')[]; ledger: Ledger }> {
   let refused = new Map<string, string>();
   let reached: ('80' | '100')[] = [];
   const ledger = await store.updateJson<Ledger>(ledgerPath(day), (cur) => {
@@ -32,10 +48,20 @@ export async function reserveInLedger(store: ArtifactStore, day: string, request
 }
 
 /** Settles actual costs and returns the budget marks this update reached for the first time. */
-export async function settleInLedger(store: ArtifactStore, day: string, actual: ReadonlyMap<string, number | null>, dailyUsd: number | undefined, now: Date): Promise<{ ledger: Ledger; reached: ('80' | '100')[] }> {
+export async function settleInLedger(
+  store: ArtifactStore,
+  day: string,
+  actual: ReadonlyMap<string, number | null>,
+  dailyUsd: number | undefined,
+  now: Date,
+): Promise<{ ledger: Ledger; reached: ('80' | '100')[] }> {
   let reached: ('80' | '100')[] = [];
   const ledger = await store.updateJson<Ledger>(ledgerPath(day), (cur) => {
-    const step = markBudget(settle(cur ?? emptyLedger(day, now.toISOString()), actual, now.toISOString()), dailyUsd, now.toISOString());
+    const step = markBudget(
+      settle(cur ?? emptyLedger(day, now.toISOString()), actual, now.toISOString()),
+      dailyUsd,
+      now.toISOString(),
+    );
     reached = step.reached;
     return step.ledger;
   });

@@ -75,7 +75,12 @@ class LocalStore implements ArtifactStore, VersionedAccess {
     return body === undefined ? undefined : { body, etag: etagOf(body) };
   }
 
-  async writeIfVersion(path: string, body: Buffer, _contentType: string, expected: string | undefined): Promise<boolean> {
+  async writeIfVersion(
+    path: string,
+    body: Buffer,
+    _contentType: string,
+    expected: string | undefined,
+  ): Promise<boolean> {
     const file = this.#file(path);
     return this.#withLock(file, async () => {
       const current = await this.get(path);
@@ -140,9 +145,13 @@ class LocalStore implements ArtifactStore, VersionedAccess {
         break;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+        const age = await stat(lock).then(
+          (s) => Date.now() - s.mtimeMs,
+          () => 0,
+        );
         if (age > STALE_LOCK_MS) await unlink(lock).catch(() => undefined);
-        if (Date.now() - started > LOCK_TIMEOUT_MS) throw new Error(`${lock}: could not take the lock within ${LOCK_TIMEOUT_MS} ms`);
+        if (Date.now() - started > LOCK_TIMEOUT_MS)
+          throw new Error(`${lock}: could not take the lock within ${LOCK_TIMEOUT_MS} ms`);
         await this.sleep(fullJitterDelay(Math.min(attempt, 5), 5, 100));
       }
     }

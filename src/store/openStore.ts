@@ -9,7 +9,11 @@ import { withSpool, type SpoolingStore, type SpoolOptions } from './spool.js';
 import type { StorageSettings } from './storageSettings.js';
 
 /** Opens the store for a round, spooling into `spoolDir` while it is down. No I/O until first use. */
-export function openStore(settings: StorageSettings, spoolDir: string, tuning: BlobStoreOptions & SpoolOptions = {}): SpoolingStore {
+export function openStore(
+  settings: StorageSettings,
+  spoolDir: string,
+  tuning: BlobStoreOptions & SpoolOptions = {},
+): SpoolingStore {
   const { tripAfter, log, slowWriteMs, ...blob } = tuning;
   const inner = settings.kind === 'local' ? createLocalStore(settings.dir) : createBlobStore(settings, blob);
   return withSpool(inner, spoolDir, { tripAfter, log, slowWriteMs, now: tuning.now });

@@ -96,7 +96,13 @@ export function withSpool(inner: ArtifactStore, spoolDir: string, options: Spool
   };
   let seq = 0;
 
-  async function spool(op: SpoolEntry['op'], path: string, body: readonly Uint8Array[], contentType: string, reason: string): Promise<void> {
+  async function spool(
+    op: SpoolEntry['op'],
+    path: string,
+    body: readonly Uint8Array[],
+    contentType: string,
+    reason: string,
+  ): Promise<void> {
     await mkdir(spoolDir, { recursive: true });
     const stamp = `${String(now().getTime()).padStart(15, '0')}-${String(seq++).padStart(6, '0')}-${randomBytes(4).toString('hex')}`;
     await writeFile(join(spoolDir, `${stamp}.body`), body);
@@ -106,7 +112,13 @@ export function withSpool(inner: ArtifactStore, spoolDir: string, options: Spool
     log({ event: 'spooled', op, path, reason });
   }
 
-  async function write(op: SpoolEntry['op'], path: string, body: readonly Uint8Array[], contentType: string, send: () => Promise<void>): Promise<void> {
+  async function write(
+    op: SpoolEntry['op'],
+    path: string,
+    body: readonly Uint8Array[],
+    contentType: string,
+    send: () => Promise<void>,
+  ): Promise<void> {
     if (degraded) return spool(op, path, body, contentType, unavailableReason);
     const started = Date.now();
     try {
@@ -122,7 +134,10 @@ export function withSpool(inner: ArtifactStore, spoolDir: string, options: Spool
 
   /** A read (or state update) through the wrapper: fails fast once degraded, and an outage it meets trips it. */
   async function read<T>(operation: string, path: string, fn: () => Promise<T>): Promise<T> {
-    if (degraded) throw new StoreUnavailableError(operation, path, { cause: new Error('store marked unavailable earlier in this run') });
+    if (degraded)
+      throw new StoreUnavailableError(operation, path, {
+        cause: new Error('store marked unavailable earlier in this run'),
+      });
     try {
       return await fn();
     } catch (error) {
@@ -171,8 +186,14 @@ export function withSpool(inner: ArtifactStore, spoolDir: string, options: Spool
       return;
     }
     for (const claimed of names.filter((n) => n.includes(CLAIM_MARK))) {
-      const age = await stat(join(spoolDir, claimed)).then((s) => Date.now() - s.mtimeMs, () => 0);
-      if (age > STALE_CLAIM_MS) await rename(join(spoolDir, claimed), join(spoolDir, claimed.slice(0, claimed.indexOf(CLAIM_MARK)))).catch(() => undefined);
+      const age = await stat(join(spoolDir, claimed)).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
+      if (age > STALE_CLAIM_MS)
+        await rename(join(spoolDir, claimed), join(spoolDir, claimed.slice(0, claimed.indexOf(CLAIM_MARK)))).catch(
+          () => undefined,
+        );
     }
   }
 

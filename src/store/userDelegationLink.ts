@@ -31,7 +31,12 @@ export type LinkMaker = (path: string, ttlMinutes: number) => Promise<string>;
 export type LinkScope = 'container' | 'blob';
 
 /** A link maker over a BlobServiceClient that was built with a TokenCredential. */
-export function userDelegationLinks(service: BlobServiceClient, container: string, now: () => Date = () => new Date(), scope: LinkScope = 'container'): LinkMaker {
+export function userDelegationLinks(
+  service: BlobServiceClient,
+  container: string,
+  now: () => Date = () => new Date(),
+  scope: LinkScope = 'container',
+): LinkMaker {
   let cached: { key: UserDelegationKey; expiresOn: Date } | undefined;
   let pending: Promise<{ key: UserDelegationKey; expiresOn: Date }> | undefined;
 
@@ -39,7 +44,10 @@ export function userDelegationLinks(service: BlobServiceClient, container: strin
     if (cached && cached.expiresOn.getTime() >= until.getTime()) return cached.key;
     if (!pending) {
       const start = new Date(now().getTime() - SKEW_MS);
-      const minutes = Math.min(MAX_LINK_MINUTES, Math.max(KEY_MINUTES, (until.getTime() - now().getTime()) / 60_000 + 5));
+      const minutes = Math.min(
+        MAX_LINK_MINUTES,
+        Math.max(KEY_MINUTES, (until.getTime() - now().getTime()) / 60_000 + 5),
+      );
       const expiresOn = new Date(now().getTime() + minutes * 60_000);
       pending = service
         .getUserDelegationKey(start, expiresOn)
@@ -59,7 +67,9 @@ export function userDelegationLinks(service: BlobServiceClient, container: strin
     const sas = generateBlobSASQueryParameters(
       {
         containerName: container,
-        ...(scope === 'blob' ? { blobName: path, permissions: BlobSASPermissions.parse('r') } : { permissions: ContainerSASPermissions.parse('r') }),
+        ...(scope === 'blob'
+          ? { blobName: path, permissions: BlobSASPermissions.parse('r') }
+          : { permissions: ContainerSASPermissions.parse('r') }),
         startsOn,
         expiresOn,
         protocol: https ? SASProtocol.Https : SASProtocol.HttpsAndHttp,

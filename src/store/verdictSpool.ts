@@ -29,7 +29,8 @@ export interface VerdictSpool {
 }
 
 export function verdictSpool(spoolDir: string): VerdictSpool {
-  const dirOf = (region: string, target: string): string => join(spoolDir, 'verdicts', safeSegment(region), safeSegment(target));
+  const dirOf = (region: string, target: string): string =>
+    join(spoolDir, 'verdicts', safeSegment(region), safeSegment(target));
   return {
     async add(s) {
       const dir = dirOf(s.region, s.target);
@@ -67,7 +68,8 @@ export function verdictSpool(spoolDir: string): VerdictSpool {
       return {
         summaries,
         done: async () => void (await Promise.all(claimed.map((c) => unlink(c.file).catch(() => undefined)))),
-        release: async () => void (await Promise.all(claimed.map((c) => rename(c.file, join(dir, c.name)).catch(() => undefined)))),
+        release: async () =>
+          void (await Promise.all(claimed.map((c) => rename(c.file, join(dir, c.name)).catch(() => undefined)))),
       };
     },
   };

@@ -71,11 +71,17 @@ export class RtpLogWriter {
 
 /** Reads an RTP log. Throws InputError naming `source` when the bytes are not one. */
 export function readRtpLog(buf: Buffer, source = 'rtp log'): RtpRecord[] {
-  if (buf.length < HEADER_BYTES || buf.toString('latin1', 0, 4) !== RTP_LOG_MAGIC) throw new InputError(source, `is not an RTP log (no "${RTP_LOG_MAGIC}" header)`);
+  if (buf.length < HEADER_BYTES || buf.toString('latin1', 0, 4) !== RTP_LOG_MAGIC)
+    throw new InputError(source, `is not an RTP log (no "${RTP_LOG_MAGIC}" header)`);
   const version = buf.readUInt16LE(4);
   const size = buf.readUInt16LE(6);
-  if (version !== RTP_LOG_VERSION || size !== RTP_RECORD_BYTES) throw new InputError(source, `has RTP log version ${version} with ${size}-byte records; this build reads version ${RTP_LOG_VERSION}`);
-  if ((buf.length - HEADER_BYTES) % RTP_RECORD_BYTES !== 0) throw new InputError(source, `is truncated (${buf.length} bytes is not a whole number of records)`);
+  if (version !== RTP_LOG_VERSION || size !== RTP_RECORD_BYTES)
+    throw new InputError(
+      source,
+      `has RTP log version ${version} with ${size}-byte records; this build reads version ${RTP_LOG_VERSION}`,
+    );
+  if ((buf.length - HEADER_BYTES) % RTP_RECORD_BYTES !== 0)
+    throw new InputError(source, `is truncated (${buf.length} bytes is not a whole number of records)`);
   const out: RtpRecord[] = [];
   for (let at = HEADER_BYTES; at < buf.length; at += RTP_RECORD_BYTES) {
     const flags = buf.readUInt8(at + 22);

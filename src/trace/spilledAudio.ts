@@ -15,7 +15,7 @@ async function loadSpilledAudio(s: SpilledAudio): Promise<Map<number, Buffer>> {
     for (const [turn, parts] of s.turns) {
       const audio = Buffer.allocUnsafe(parts.reduce((n, p) => n + p.len, 0));
       let at = 0;
-      for (let i = 0; i < parts.length; ) {
+      for (let i = 0; i < parts.length;) {
         const p = parts[i]!;
         if (p.buf) {
           p.buf.copy(audio, at);
@@ -46,10 +46,18 @@ export async function loadTraceAudio(trace: Trace): Promise<void> {
   delete trace.spilledAudio;
 }
 
-async function readFully(file: FileHandle, into: Buffer, at: number, len: number, pos: number, path: string): Promise<void> {
-  for (let done = 0; done < len; ) {
+async function readFully(
+  file: FileHandle,
+  into: Buffer,
+  at: number,
+  len: number,
+  pos: number,
+  path: string,
+): Promise<void> {
+  for (let done = 0; done < len;) {
     const { bytesRead } = await file.read(into, at + done, len - done, pos + done);
-    if (bytesRead === 0) throw new Error(`${path} ends at byte ${pos + done}, ${len - done} bytes of recorded audio are missing`);
+    if (bytesRead === 0)
+      throw new Error(`${path} ends at byte ${pos + done}, ${len - done} bytes of recorded audio are missing`);
     done += bytesRead;
   }
 }

@@ -169,7 +169,8 @@ export interface InvalidFrameEntry extends Base {
   preview: string;
 }
 
-export type TimeoutScope = 'connect' | 'session-created' | 'session-updated' | 'turn' | 'cancel' | 'session' | 'close' | 'media';
+export type TimeoutScope =
+  'connect' | 'session-created' | 'session-updated' | 'turn' | 'cancel' | 'session' | 'close' | 'media';
 
 export interface TimeoutEntry extends Base {
   kind: 'timeout';
@@ -292,7 +293,15 @@ export interface TurnEndEntry extends Base {
 export interface SessionEndEntry extends Base {
   kind: 'session-end';
   /** Why the session ended: completed all turns, rejected, closed by the server, deadline, … */
-  reason: 'completed' | 'rejected' | 'connect-failed' | 'closed-by-server' | 'session-timeout' | 'stalled' | 'aborted' | 'limit-exceeded';
+  reason:
+    | 'completed'
+    | 'rejected'
+    | 'connect-failed'
+    | 'closed-by-server'
+    | 'session-timeout'
+    | 'stalled'
+    | 'aborted'
+    | 'limit-exceeded';
 }
 
 export type TraceEntry =
@@ -352,7 +361,13 @@ export interface SpilledAudio {
 }
 
 /** The entry type of one kind; works for entry types that carry several kinds (`ping` | `pong`). */
-export type EntryOfKind<K extends TraceEntry['kind']> = TraceEntry extends infer E ? (E extends { kind: infer EK } ? (K extends EK ? E & { kind: K } : never) : never) : never;
+export type EntryOfKind<K extends TraceEntry['kind']> = TraceEntry extends infer E
+  ? E extends { kind: infer EK }
+    ? K extends EK
+      ? E & { kind: K }
+      : never
+    : never
+  : never;
 
 /** The entries of one kind, typed. */
 export function entriesOfKind<K extends TraceEntry['kind']>(trace: Trace, kind: K): EntryOfKind<K>[] {
@@ -361,14 +376,18 @@ export function entriesOfKind<K extends TraceEntry['kind']>(trace: Trace, kind: 
 
 /** Received events of one normalized type. */
 export function received(trace: Trace, type: string, turn?: number): RecvEntry[] {
-  return trace.entries.filter((e): e is RecvEntry => e.kind === 'recv' && e.type === type && (turn === undefined || e.turn === turn));
+  return trace.entries.filter(
+    (e): e is RecvEntry => e.kind === 'recv' && e.type === type && (turn === undefined || e.turn === turn),
+  );
 }
 
 /** The output audio of one item, rebuilt from the audio refs of the turn. */
 export function itemAudio(trace: Trace, turn: number, itemId: string): Buffer {
   const audio = trace.outputAudio.get(turn) ?? Buffer.alloc(0);
   const parts = trace.entries
-    .filter((e): e is RecvEntry & { audio: AudioRef } => e.kind === 'recv' && e.turn === turn && e.audio?.itemId === itemId)
+    .filter(
+      (e): e is RecvEntry & { audio: AudioRef } => e.kind === 'recv' && e.turn === turn && e.audio?.itemId === itemId,
+    )
     .map((e) => audio.subarray(e.audio.offset, e.audio.offset + e.audio.bytes));
   return Buffer.concat(parts);
 }

@@ -46,7 +46,10 @@ export function parseEvents(text: string, source = EVENTS_JSONL): { meta: TraceM
   const meta = parsed[0] as TraceMeta;
   if (meta.kind !== 'meta') throw new InputError(`${source}:1`, 'must be the meta line ({"kind":"meta",…})');
   if (meta.formatVersion !== TRACE_FORMAT_VERSION) {
-    throw new InputError(`${source}:1`, `has trace format version ${String(meta.formatVersion)}; this build reads version ${TRACE_FORMAT_VERSION}`);
+    throw new InputError(
+      `${source}:1`,
+      `has trace format version ${String(meta.formatVersion)}; this build reads version ${TRACE_FORMAT_VERSION}`,
+    );
   }
   parsed.slice(1).forEach((e, i) => {
     if (typeof e.kind !== 'string') throw new InputError(`${source}:${i + 2}`, 'has no "kind"');
@@ -104,10 +107,16 @@ export async function readTrace(dir: string): Promise<Trace> {
     }
     return out;
   };
-  const trace: Trace = { meta, entries, outputAudio: await readWavs(turnWavName), promptAudio: await readWavs(promptWavName) };
+  const trace: Trace = {
+    meta,
+    entries,
+    outputAudio: await readWavs(turnWavName),
+    promptAudio: await readWavs(promptWavName),
+  };
   if (meta.target.transport === 'webrtc') {
     trace.rtp = new Map();
-    for (let turn = 0; turn <= meta.options.turns; turn++) if (names.has(rtpLogName(turn))) trace.rtp.set(turn, await readFile(join(dir, rtpLogName(turn))));
+    for (let turn = 0; turn <= meta.options.turns; turn++)
+      if (names.has(rtpLogName(turn))) trace.rtp.set(turn, await readFile(join(dir, rtpLogName(turn))));
   }
   return trace;
 }

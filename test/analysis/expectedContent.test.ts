@@ -25,7 +25,11 @@ describe('expected content: case-insensitive, whole words', () => {
   });
 
   it('lists found and missing terms; null when nothing is expected', () => {
-    expect(expectedContent('Alpha, bravo … zulu.', ['alpha', 'zulu', 'omega'])).toEqual({ terms: ['alpha', 'zulu', 'omega'], found: ['alpha', 'zulu'], missing: ['omega'] });
+    expect(expectedContent('Alpha, bravo … zulu.', ['alpha', 'zulu', 'omega'])).toEqual({
+      terms: ['alpha', 'zulu', 'omega'],
+      found: ['alpha', 'zulu'],
+      missing: ['omega'],
+    });
     expect(expectedContent('anything', [])).toBeNull();
     expect(expectedContent('anything', ['  '])).toBeNull();
   });

@@ -24,7 +24,11 @@ describe('healthy speech stays quiet', () => {
   it('a deployment that counts half the documented rate (10 tokens/s) is not truncation: more audio than usage never is', () => {
     // The old simulator's accounting: 100 tokens for 10 s. Coverage 2.0 (less the 3 overhead tokens: 97 tokens ≈ 4.85 s).
     const a = analyze(oneTurn({ pcm: speech(10_000), transcript: COUNT, audioTokens: 100 }).b);
-    expect(a.turns[0]!.metrics!.coverage).toMatchObject({ audioTokensPerSecond: 20, usageImpliedMs: 4850, usageRatio: 2.062 });
+    expect(a.turns[0]!.metrics!.coverage).toMatchObject({
+      audioTokensPerSecond: 20,
+      usageImpliedMs: 4850,
+      usageRatio: 2.062,
+    });
     expect(a.turns[0]!.findings).toEqual([]);
   });
 
@@ -36,12 +40,15 @@ describe('healthy speech stays quiet', () => {
   });
 
   it('overhead of 0 or 8 tokens instead of the assumed 3 is not truncation', () => {
-    for (const audioTokens of [200, 208]) expect(turnFindings(analyze(oneTurn({ pcm: speech(10_000), transcript: COUNT, audioTokens }).b))).toEqual([]);
+    for (const audioTokens of [200, 208])
+      expect(turnFindings(analyze(oneTurn({ pcm: speech(10_000), transcript: COUNT, audioTokens }).b))).toEqual([]);
   });
 
   it('usage six tokens (300 ms) over the audio is not truncation, ten tokens (500 ms: two short real deltas lost) is', () => {
     expect(turnFindings(analyze(oneTurn({ pcm: speech(10_000), transcript: COUNT, audioTokens: 209 }).b))).toEqual([]);
-    expect(turnFindings(analyze(oneTurn({ pcm: speech(10_000), transcript: COUNT, audioTokens: 213 }).b)).map((f) => f.code)).toEqual(['audio_truncated']);
+    expect(
+      turnFindings(analyze(oneTurn({ pcm: speech(10_000), transcript: COUNT, audioTokens: 213 }).b)).map((f) => f.code),
+    ).toEqual(['audio_truncated']);
   });
 });
 
@@ -50,7 +57,14 @@ describe('silent_gap', () => {
     const a = analyze(gapInTurn2Of3());
     expect(a.turns.map((t) => t.verdict)).toEqual(['pass', 'fail', 'pass']);
     expect(turnFindings(a, 2)).toEqual([
-      { code: 'silent_gap', severity: 'major', turn: 2, atMs: 4100, durationMs: 2300, message: '2.3 s of silence (below -50 dBFS) at 4.1 s into the answer; speech resumes after it.' },
+      {
+        code: 'silent_gap',
+        severity: 'major',
+        turn: 2,
+        atMs: 4100,
+        durationMs: 2300,
+        message: '2.3 s of silence (below -50 dBFS) at 4.1 s into the answer; speech resumes after it.',
+      },
     ]);
     expect(a.verdict).toBe('fail');
   });
@@ -64,7 +78,12 @@ describe('silent_gap', () => {
 describe('audio_truncated', () => {
   it('the final 1.5 s of a 12 s answer cut, transcript and usage complete', () => {
     const a = analyze(oneTurn({ pcm: speech(12_000), transcript: COUNT, keepBytes: 10_500 * MS }).b);
-    expect(a.turns[0]!.metrics!.coverage).toMatchObject({ usageImpliedMs: 12_000, usageRatio: 0.875, trailingTranscriptChars: 17, trailingTranscriptMs: 1133.3 });
+    expect(a.turns[0]!.metrics!.coverage).toMatchObject({
+      usageImpliedMs: 12_000,
+      usageRatio: 0.875,
+      trailingTranscriptChars: 17,
+      trailingTranscriptMs: 1133.3,
+    });
     expect(turnFindings(a)).toEqual([
       {
         code: 'audio_truncated',
@@ -82,21 +101,37 @@ describe('audio_truncated', () => {
   it('the final 1 s of a 10 s answer, on usage alone', () => {
     const a = analyze(oneTurn({ pcm: speech(9000), transcript: COUNT, audioTokens: 203 }).b);
     expect(turnFindings(a)).toEqual([
-      { code: 'audio_truncated', severity: 'major', turn: 1, atMs: 9000, durationMs: 1000, message: 'The audio ends at 9.0 s, about 1.0 s short: usage reports 203 audio tokens ≈ 10.0 s (received 90 %).' },
+      {
+        code: 'audio_truncated',
+        severity: 'major',
+        turn: 1,
+        atMs: 9000,
+        durationMs: 1000,
+        message: 'The audio ends at 9.0 s, about 1.0 s short: usage reports 203 audio tokens ≈ 10.0 s (received 90 %).',
+      },
     ]);
   });
 
   it('on the trailing transcript alone (no usage)', () => {
     const a = analyze(oneTurn({ pcm: speech(12_000), transcript: COUNT, keepBytes: 10_500 * MS, audioTokens: null }).b);
     expect(turnFindings(a).map((f) => [f.code, f.atMs, f.durationMs, f.message])).toEqual([
-      ['audio_truncated', 10_500, 1133.3, 'The audio ends at 10.5 s, about 1.1 s short: 17 characters of transcript (≈ 1.1 s) arrived after the last audio delta.'],
+      [
+        'audio_truncated',
+        10_500,
+        1133.3,
+        'The audio ends at 10.5 s, about 1.1 s short: 17 characters of transcript (≈ 1.1 s) arrived after the last audio delta.',
+      ],
     ]);
   });
 
   it('on transcript coverage alone: audio stops at 40 % (no usage, transcript not streamed after it)', () => {
     const a = analyze(oneTurn({ pcm: speech(4000), transcript: COUNT, audioTokens: null }).b);
     expect(turnFindings(a).map((f) => [f.code, f.durationMs, f.message])).toEqual([
-      ['audio_truncated', 6066.7, 'The audio ends at 4.0 s, about 6.1 s short: the 151-character transcript implies ≈ 10.1 s (received 40 %).'],
+      [
+        'audio_truncated',
+        6066.7,
+        'The audio ends at 4.0 s, about 6.1 s short: the 151-character transcript implies ≈ 10.1 s (received 40 %).',
+      ],
     ]);
   });
 
@@ -112,25 +147,59 @@ describe('no_audio', () => {
   it('a completed response with a transcript but no audio deltas', () => {
     const a = analyze(oneTurn({ pcm: speech(10_000), transcript: COUNT, keepBytes: 0 }).b);
     expect(turnFindings(a)).toEqual([
-      { code: 'no_audio', severity: 'critical', turn: 1, message: 'The response (status completed) carried no audio, although its transcript has 151 characters.' },
+      {
+        code: 'no_audio',
+        severity: 'critical',
+        turn: 1,
+        message: 'The response (status completed) carried no audio, although its transcript has 151 characters.',
+      },
     ]);
     expect(a.turns[0]!.verdict).toBe('fail');
   });
 
   it('audio that is all below the silence threshold', () => {
-    const a = analyze(oneTurn({ pcm: noise(3000, -60), transcript: 'Hello there.' }, { prompts: [{ id: 'hello', expect: [] }] }).b);
+    const a = analyze(
+      oneTurn({ pcm: noise(3000, -60), transcript: 'Hello there.' }, { prompts: [{ id: 'hello', expect: [] }] }).b,
+    );
     expect(turnFindings(a)).toEqual([
-      { code: 'no_audio', severity: 'critical', turn: 1, durationMs: 3000, message: '3.0 s of audio arrived but all of it is below -50 dBFS.' },
+      {
+        code: 'no_audio',
+        severity: 'critical',
+        turn: 1,
+        durationMs: 3000,
+        message: '3.0 s of audio arrived but all of it is below -50 dBFS.',
+      },
     ]);
   });
 });
 
 describe('delivery_stall and playback_underrun', () => {
   it('two stalls that starve the listener (990 ms and 1.6 s underruns)', () => {
-    const a = analyze(oneTurn({ pcm: speech(1000), transcript: 'One two three.', times: [510, 560, 2000, 2050, 4000] }, { prompts: [{ id: 'p', expect: [] }] }).b);
+    const a = analyze(
+      oneTurn(
+        { pcm: speech(1000), transcript: 'One two three.', times: [510, 560, 2000, 2050, 4000] },
+        { prompts: [{ id: 'p', expect: [] }] },
+      ).b,
+    );
     expect(turnFindings(a)).toEqual([
-      { code: 'delivery_stall', severity: 'major', turn: 1, atMs: 400, durationMs: 1440, traceMs: 560, message: "No audio for 1.4 s after 0.4 s of the answer had arrived; the listener's buffer ran dry for 990 ms." },
-      { code: 'delivery_stall', severity: 'major', turn: 1, atMs: 800, durationMs: 1950, traceMs: 2050, message: "No audio for 2.0 s after 0.8 s of the answer had arrived; the listener's buffer ran dry for 1.6 s." },
+      {
+        code: 'delivery_stall',
+        severity: 'major',
+        turn: 1,
+        atMs: 400,
+        durationMs: 1440,
+        traceMs: 560,
+        message: "No audio for 1.4 s after 0.4 s of the answer had arrived; the listener's buffer ran dry for 990 ms.",
+      },
+      {
+        code: 'delivery_stall',
+        severity: 'major',
+        turn: 1,
+        atMs: 800,
+        durationMs: 1950,
+        traceMs: 2050,
+        message: "No audio for 2.0 s after 0.8 s of the answer had arrived; the listener's buffer ran dry for 1.6 s.",
+      },
       {
         code: 'playback_underrun',
         severity: 'major',
@@ -138,23 +207,42 @@ describe('delivery_stall and playback_underrun', () => {
         atMs: 800,
         durationMs: 2590,
         traceMs: 2400,
-        message: 'A listener with a 100 ms jitter buffer would hear 2 dropouts waiting for audio, 2.6 s in all; the longest 1.6 s at 0.8 s into the answer.',
+        message:
+          'A listener with a 100 ms jitter buffer would hear 2 dropouts waiting for audio, 2.6 s in all; the longest 1.6 s at 0.8 s into the answer.',
       },
     ]);
   });
 
   it('a 1.5 s stall covered by the buffered audio is minor (reported, does not fail)', () => {
     const times = Array.from({ length: 30 }, (_, i) => 510 + i * 50 + (i >= 20 ? 1450 : 0));
-    const a = analyze(oneTurn({ pcm: speech(6000), transcript: 'One two three four five six.', times }, { prompts: [{ id: 'p', expect: [] }] }).b);
+    const a = analyze(
+      oneTurn(
+        { pcm: speech(6000), transcript: 'One two three four five six.', times },
+        { prompts: [{ id: 'p', expect: [] }] },
+      ).b,
+    );
     expect(turnFindings(a)).toEqual([
-      { code: 'delivery_stall', severity: 'minor', turn: 1, atMs: 4000, durationMs: 1500, traceMs: 1460, message: 'No audio for 1.5 s after 4.0 s of the answer had arrived; the buffered audio covered it.' },
+      {
+        code: 'delivery_stall',
+        severity: 'minor',
+        turn: 1,
+        atMs: 4000,
+        durationMs: 1500,
+        traceMs: 1460,
+        message: 'No audio for 1.5 s after 4.0 s of the answer had arrived; the buffered audio covered it.',
+      },
     ]);
     expect(a.turns[0]!.verdict).toBe('pass');
   });
 
   it('a gap from 3 s is a major stall even when buffered', () => {
     const times = Array.from({ length: 30 }, (_, i) => 510 + i * 50 + (i >= 20 ? 2950 : 0));
-    const a = analyze(oneTurn({ pcm: speech(6000), transcript: 'One two three four five six.', times }, { prompts: [{ id: 'p', expect: [] }] }).b);
+    const a = analyze(
+      oneTurn(
+        { pcm: speech(6000), transcript: 'One two three four five six.', times },
+        { prompts: [{ id: 'p', expect: [] }] },
+      ).b,
+    );
     expect(turnFindings(a).map((f) => [f.code, f.severity, f.durationMs])).toEqual([['delivery_stall', 'major', 3000]]);
   });
 });
@@ -163,9 +251,27 @@ describe('playback_underrun on its own', () => {
   const NO_EXPECT = { prompts: [{ id: 'p', expect: [] }] };
 
   it('one dropout of 300 ms early in the answer is minor', () => {
-    const a = analyze(oneTurn({ pcm: speech(2000), transcript: 'One two three.', times: [510, 1100, ...Array.from({ length: 8 }, (_, i) => 1150 + i * 50)] }, NO_EXPECT).b);
+    const a = analyze(
+      oneTurn(
+        {
+          pcm: speech(2000),
+          transcript: 'One two three.',
+          times: [510, 1100, ...Array.from({ length: 8 }, (_, i) => 1150 + i * 50)],
+        },
+        NO_EXPECT,
+      ).b,
+    );
     expect(turnFindings(a)).toEqual([
-      { code: 'playback_underrun', severity: 'minor', turn: 1, atMs: 200, durationMs: 290, traceMs: 810, message: 'A listener with a 100 ms jitter buffer would hear a 290 ms dropout at 0.2 s into the answer, waiting for audio.' },
+      {
+        code: 'playback_underrun',
+        severity: 'minor',
+        turn: 1,
+        atMs: 200,
+        durationMs: 290,
+        traceMs: 810,
+        message:
+          'A listener with a 100 ms jitter buffer would hear a 290 ms dropout at 0.2 s into the answer, waiting for audio.',
+      },
     ]);
     expect(a.turns[0]!.verdict).toBe('pass');
   });
@@ -178,7 +284,16 @@ describe('playback_underrun on its own', () => {
     const m = a.turns[0]!.metrics!;
     expect([m.playback.underruns.length, m.playback.totalUnderrunMs]).toEqual([27, 1350]);
     expect(turnFindings(a)).toEqual([
-      { code: 'playback_underrun', severity: 'major', turn: 1, atMs: 600, durationMs: 1350, traceMs: 1210, message: 'A listener with a 100 ms jitter buffer would hear 27 dropouts waiting for audio, 1.4 s in all; the longest 50 ms at 0.6 s into the answer.' },
+      {
+        code: 'playback_underrun',
+        severity: 'major',
+        turn: 1,
+        atMs: 600,
+        durationMs: 1350,
+        traceMs: 1210,
+        message:
+          'A listener with a 100 ms jitter buffer would hear 27 dropouts waiting for audio, 1.4 s in all; the longest 50 ms at 0.6 s into the answer.',
+      },
     ]);
   });
 });
@@ -187,7 +302,14 @@ describe('slow_first_audio', () => {
   it('first audio 4.2 s after response.create', () => {
     const a = analyze(oneTurn({ pcm: speech(10_000), transcript: COUNT, firstAudioMs: 4200 }).b);
     expect(turnFindings(a)).toEqual([
-      { code: 'slow_first_audio', severity: 'major', turn: 1, durationMs: 4200, traceMs: 4310, message: 'First audio arrived 4.2 s after response.create (threshold 3.0 s).' },
+      {
+        code: 'slow_first_audio',
+        severity: 'major',
+        turn: 1,
+        durationMs: 4200,
+        traceMs: 4310,
+        message: 'First audio arrived 4.2 s after response.create (threshold 3.0 s).',
+      },
     ]);
   });
 
@@ -207,7 +329,8 @@ describe('expected_content_missing', () => {
         code: 'expected_content_missing',
         severity: 'major',
         turn: 1,
-        message: 'The 143-character transcript does not contain “twenty”; it ends “…Fourteen. Fifteen. Sixteen. Seventeen. Eighteen. Nineteen.”.',
+        message:
+          'The 143-character transcript does not contain “twenty”; it ends “…Fourteen. Fifteen. Sixteen. Seventeen. Eighteen. Nineteen.”.',
       },
     ]);
   });
@@ -216,7 +339,11 @@ describe('expected_content_missing', () => {
 describe('audio_truncated does not fire on a mis-calibrated default ratio with fast speech', () => {
   it('10 tokens/s (half the documented rate), 17 characters/s, complete audio: no finding', () => {
     const a = analyze(oneTurn({ pcm: speech(8900), transcript: COUNT, audioTokens: 89 }).b);
-    expect(a.turns[0]!.metrics!.coverage).toMatchObject({ usageRatio: 2.07, transcriptRatio: 0.884, trailingTranscriptChars: 0 });
+    expect(a.turns[0]!.metrics!.coverage).toMatchObject({
+      usageRatio: 2.07,
+      transcriptRatio: 0.884,
+      trailingTranscriptChars: 0,
+    });
     expect(turnFindings(a)).toEqual([]);
   });
 

@@ -3,7 +3,16 @@ import { analyzeTrace, type DetectionConfig, type DetectionHistory } from '../..
 import type { RunAnalysis } from '../../src/analysis/metrics.js';
 import { buildReport } from '../../src/analysis/report.js';
 import { reportErrors } from './schema.js';
-import { answer, concat, silence, speech, TraceBuilder, type AnswerSpec, type BuilderOptions, type Played } from './traceBuilder.js';
+import {
+  answer,
+  concat,
+  silence,
+  speech,
+  TraceBuilder,
+  type AnswerSpec,
+  type BuilderOptions,
+  type Played,
+} from './traceBuilder.js';
 
 /** The reference answer to count-to-twenty: 151 characters. */
 export const COUNT =
@@ -18,7 +27,11 @@ export function oneTurn(spec: Omit<AnswerSpec, 'turn' | 'at'>, o: BuilderOptions
 }
 
 /** Analyses a builder's trace — and checks that its report validates against schema/report.schema.json. */
-export function analyze(b: TraceBuilder, config: Partial<DetectionConfig> = {}, history?: DetectionHistory): RunAnalysis {
+export function analyze(
+  b: TraceBuilder,
+  config: Partial<DetectionConfig> = {},
+  history?: DetectionHistory,
+): RunAnalysis {
   const trace = b.build();
   const analysis = analyzeTrace(trace, config, history);
   const errors = reportErrors(buildReport(trace, analysis));

@@ -5,7 +5,12 @@ import { buildReport } from '../../src/analysis/report.js';
 import { analyze, COUNT, oneTurn, turnFindings } from './helpers.js';
 import { healthySession, speech } from './traceBuilder.js';
 
-const sample = (promptId: string, audioMs: number, transcriptChars: number, outputAudioTokens: number | null) => ({ promptId, audioMs, transcriptChars, outputAudioTokens });
+const sample = (promptId: string, audioMs: number, transcriptChars: number, outputAudioTokens: number | null) => ({
+  promptId,
+  audioMs,
+  transcriptChars,
+  outputAudioTokens,
+});
 
 describe('learned rates', () => {
   it('median per prompt from 5 samples; per target otherwise; defaults below 5', () => {
@@ -16,13 +21,22 @@ describe('learned rates', () => {
       charsPerSecond: { value: 12, source: 'learned-prompt' },
       audioTokensPerSecond: { value: 24, source: 'learned-prompt' },
     });
-    expect(learnRates({ samples }, 't', 'planets', cfg).charsPerSecond).toEqual({ value: 12, source: 'learned-target' });
-    expect(learnRates({ samples: samples.slice(1) }, 't', 'count', cfg).charsPerSecond).toEqual({ value: 15, source: 'default' });
+    expect(learnRates({ samples }, 't', 'planets', cfg).charsPerSecond).toEqual({
+      value: 12,
+      source: 'learned-target',
+    });
+    expect(learnRates({ samples: samples.slice(1) }, 't', 'count', cfg).charsPerSecond).toEqual({
+      value: 15,
+      source: 'default',
+    });
     expect(learnRates({ target: 'other', samples }, 't', 'count', cfg).charsPerSecond.source).toBe('default');
   });
 
   it('ignores samples too short to say anything, and samples without usage for the usage ratio', () => {
-    const samples = [...Array.from({ length: 5 }, () => sample('p', 1500, 40, 15)), ...Array.from({ length: 5 }, () => sample('p', 10_000, 150, null))];
+    const samples = [
+      ...Array.from({ length: 5 }, () => sample('p', 1500, 40, 15)),
+      ...Array.from({ length: 5 }, () => sample('p', 10_000, 150, null)),
+    ];
     expect(learnRates({ samples }, 't', 'p', DEFAULT_DETECTION_CONFIG)).toEqual({
       charsPerSecond: { value: 15, source: 'learned-prompt' },
       audioTokensPerSecond: { value: 20, source: 'default' },
@@ -42,7 +56,9 @@ describe('learned rates', () => {
     const { b } = oneTurn({ pcm: speech(9000), transcript: COUNT, audioTokens: 103 });
     expect(turnFindings(analyze(b))).toEqual([]);
     const history = { samples: Array.from({ length: 5 }, () => sample('count-to-twenty', 10_000, 151, 103)) };
-    expect(turnFindings(analyze(b, {}, history)).map((f) => [f.code, f.durationMs])).toEqual([['audio_truncated', 1000]]);
+    expect(turnFindings(analyze(b, {}, history)).map((f) => [f.code, f.durationMs])).toEqual([
+      ['audio_truncated', 1000],
+    ]);
   });
 });
 
@@ -58,7 +74,14 @@ describe('a deployment whose token rate differs from the default', () => {
     const first = run();
     expect(first.analysis.turns[0]!.findings.map((f) => f.code)).toEqual(['audio_truncated']);
     const samples = historySamples(JSON.parse(JSON.stringify(first.report)));
-    expect(samples).toEqual([{ promptId: first.report.turns[0]!.promptId, audioMs: 10_000, transcriptChars: COUNT.length, outputAudioTokens: 253 }]);
+    expect(samples).toEqual([
+      {
+        promptId: first.report.turns[0]!.promptId,
+        audioMs: 10_000,
+        transcriptChars: COUNT.length,
+        outputAudioTokens: 253,
+      },
+    ]);
     const learned = run({ samples: Array.from({ length: 5 }, () => samples[0]!) });
     expect(learned.analysis.turns[0]!.metrics!.coverage.audioTokensSource).not.toBe('default');
     expect(learned.analysis.turns[0]!.findings).toEqual([]);

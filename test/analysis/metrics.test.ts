@@ -5,8 +5,6 @@ import { analyze, COUNT, gapInTurn2Of3, oneTurn } from './helpers.js';
 
 const oneTurn1 = (spec: Parameters<typeof oneTurn>[0]): TraceBuilder => oneTurn(spec).b;
 
-
-
 function metricsOf(b: TraceBuilder, turn = 1): TurnMetrics {
   const m = analyze(b).turns[turn - 1]!.metrics;
   if (!m) throw new Error('no metrics');
@@ -17,7 +15,12 @@ describe('metrics of a healthy turn (10 s of speech in 50 deltas of 200 ms, ever
   const m = metricsOf(healthySession(speech(10_000), COUNT).b);
 
   it('timing from response.create', () => {
-    expect(m.timing).toEqual({ anchor: 'response.create', anchorTraceMs: 110, firstAudioMs: 400, responseDoneMs: 2853 });
+    expect(m.timing).toEqual({
+      anchor: 'response.create',
+      anchorTraceMs: 110,
+      firstAudioMs: 400,
+      responseDoneMs: 2853,
+    });
   });
 
   it('audio, transcript and usage', () => {
@@ -27,7 +30,15 @@ describe('metrics of a healthy turn (10 s of speech in 50 deltas of 200 ms, ever
   });
 
   it('silence: natural pauses only', () => {
-    expect(m.silence).toEqual({ thresholdDbfs: -50, frameMs: 20, speechStartMs: 0, speechEndMs: 10_000, trailingSilenceMs: 0, gaps: [], longestSilentRunMs: 800 });
+    expect(m.silence).toEqual({
+      thresholdDbfs: -50,
+      frameMs: 20,
+      speechStartMs: 0,
+      speechEndMs: 10_000,
+      trailingSilenceMs: 0,
+      gaps: [],
+      longestSilentRunMs: 800,
+    });
   });
 
   it('delivery, playback', () => {
@@ -53,7 +64,15 @@ describe('metrics of a healthy turn (10 s of speech in 50 deltas of 200 ms, ever
   });
 
   it('terminal events and connection', () => {
-    expect(m.terminal).toMatchObject({ audioDone: true, responseDone: true, status: 'completed', statusDetails: null, lastDeltaToDoneMs: 3, deltasAfterAudioDone: 0, audioAfterDoneMs: 0 });
+    expect(m.terminal).toMatchObject({
+      audioDone: true,
+      responseDone: true,
+      status: 'completed',
+      statusDetails: null,
+      lastDeltaToDoneMs: 3,
+      deltasAfterAudioDone: 0,
+      audioAfterDoneMs: 0,
+    });
     expect(m.terminal.responses).toEqual([
       {
         responseId: 'resp_1',
@@ -62,7 +81,17 @@ describe('metrics of a healthy turn (10 s of speech in 50 deltas of 200 ms, ever
         statusDetails: null,
         cancelledByProbe: false,
         lastDeltaToDoneMs: 3,
-        items: [{ itemId: 'item_1', audioMs: 10_000, deltas: 50, audioDone: true, deltasAfterDone: 0, audioAfterDoneMs: 0, maxLatenessMs: null }],
+        items: [
+          {
+            itemId: 'item_1',
+            audioMs: 10_000,
+            deltas: 50,
+            audioDone: true,
+            deltasAfterDone: 0,
+            audioAfterDoneMs: 0,
+            maxLatenessMs: null,
+          },
+        ],
       },
     ]);
     expect(m.connection).toEqual({ errorEvents: [], invalidFrames: 0, closedDuringTurn: false });
@@ -82,7 +111,9 @@ describe('delivery gaps and the playback model', () => {
     // 200 ms deltas at 510, 560, then 2000 and 2050, then 4000. Playback starts at 610; the listener reaches the end
     // of delta 1 at 1010 and waits until 2000 (990 ms); it then plays until 2400, reaches the end of delta 3 at 2400
     // and waits until 4000 (1600 ms).
-    const m = metricsOf(oneTurn1({ pcm: speech(1000), transcript: 'One two three.', times: [510, 560, 2000, 2050, 4000] }));
+    const m = metricsOf(
+      oneTurn1({ pcm: speech(1000), transcript: 'One two three.', times: [510, 560, 2000, 2050, 4000] }),
+    );
     expect(m.playback.underruns).toEqual([
       { atMs: 400, traceMs: 1010, durationMs: 990 },
       { atMs: 800, traceMs: 2400, durationMs: 1600 },
@@ -93,7 +124,9 @@ describe('delivery gaps and the playback model', () => {
 
   it('a larger jitter buffer absorbs a short gap', () => {
     const times = [510, 560, 1100, 1150, 1200];
-    expect(metricsOf(oneTurn1({ pcm: speech(1000), transcript: 'One two.', times })).playback.underruns).toEqual([{ atMs: 400, traceMs: 1010, durationMs: 90 }]);
+    expect(metricsOf(oneTurn1({ pcm: speech(1000), transcript: 'One two.', times })).playback.underruns).toEqual([
+      { atMs: 400, traceMs: 1010, durationMs: 90 },
+    ]);
     const b = oneTurn1({ pcm: speech(1000), transcript: 'One two.', times });
     expect(analyze(b, { jitterBufferMs: 200 }).turns[0]!.metrics!.playback.underruns).toEqual([]);
   });
@@ -103,7 +136,8 @@ describe('time to first audio in server-VAD mode', () => {
   function vadTurn(withSpeechStopped: boolean): TraceBuilder {
     const b = new TraceBuilder({ turnDetection: 'server_vad' }).connect();
     b.startTurn(100, 1);
-    for (let i = 0; i < 5; i++) b.send(100 + i * 100, 'input_audio_buffer.append', {}, { audioRef: { offset: i * 4800, bytes: 4800 } });
+    for (let i = 0; i < 5; i++)
+      b.send(100 + i * 100, 'input_audio_buffer.append', {}, { audioRef: { offset: i * 4800, bytes: 4800 } });
     if (withSpeechStopped) b.recv(900, 'input_audio_buffer.speech_stopped', { audio_end_ms: 400, item_id: 'item_in' });
     b.recv(950, 'response.created', { response: { id: 'resp_1' } });
     b.delta(1300, speech(400));
@@ -114,33 +148,64 @@ describe('time to first audio in server-VAD mode', () => {
   }
 
   it('is measured from the speech_stopped receive time', () => {
-    expect(metricsOf(vadTurn(true)).timing).toEqual({ anchor: 'speech_stopped', anchorTraceMs: 900, firstAudioMs: 400, responseDoneMs: 410 });
+    expect(metricsOf(vadTurn(true)).timing).toEqual({
+      anchor: 'speech_stopped',
+      anchorTraceMs: 900,
+      firstAudioMs: 400,
+      responseDoneMs: 410,
+    });
   });
 
   it('falls back to the last append sent', () => {
-    expect(metricsOf(vadTurn(false)).timing).toEqual({ anchor: 'last_append', anchorTraceMs: 500, firstAudioMs: 800, responseDoneMs: 810 });
+    expect(metricsOf(vadTurn(false)).timing).toEqual({
+      anchor: 'last_append',
+      anchorTraceMs: 500,
+      firstAudioMs: 800,
+      responseDoneMs: 810,
+    });
   });
 });
 
 describe('coverage with a learned rate', () => {
   const history = (cps: number, tps: number, promptId = 'count-to-twenty', n = 5) => ({
     // Usage as the service reports it: the audio at `tps` plus the 3 tokens of per-item overhead.
-    samples: Array.from({ length: n }, () => ({ promptId, audioMs: 10_000, transcriptChars: cps * 10, outputAudioTokens: tps * 10 + 3 })),
+    samples: Array.from({ length: n }, () => ({
+      promptId,
+      audioMs: 10_000,
+      transcriptChars: cps * 10,
+      outputAudioTokens: tps * 10 + 3,
+    })),
   });
 
   it('uses the rates learned from the target history, per prompt first', () => {
     const b = healthySession(speech(10_000), COUNT).b;
     // A deployment that counts 25 tokens/s: the 200 audio tokens of this answer imply 8 s.
     const c = analyze(b, {}, history(12, 25)).turns[0]!.metrics!.coverage;
-    expect(c).toMatchObject({ charsPerSecond: 12, charsPerSecondSource: 'learned-prompt', transcriptImpliedMs: 12_583.3, transcriptRatio: 0.795 });
-    expect(c).toMatchObject({ audioTokensPerSecond: 25, audioTokensSource: 'learned-prompt', usageImpliedMs: 8000, usageRatio: 1.25 });
+    expect(c).toMatchObject({
+      charsPerSecond: 12,
+      charsPerSecondSource: 'learned-prompt',
+      transcriptImpliedMs: 12_583.3,
+      transcriptRatio: 0.795,
+    });
+    expect(c).toMatchObject({
+      audioTokensPerSecond: 25,
+      audioTokensSource: 'learned-prompt',
+      usageImpliedMs: 8000,
+      usageRatio: 1.25,
+    });
   });
 
   it('falls back to the whole target, then to the defaults', () => {
     const b = healthySession(speech(10_000), COUNT).b;
-    expect(analyze(b, {}, history(12, 20, 'planets')).turns[0]!.metrics!.coverage.charsPerSecondSource).toBe('learned-target');
-    expect(analyze(b, {}, history(12, 20, 'planets', 4)).turns[0]!.metrics!.coverage.charsPerSecondSource).toBe('default');
-    expect(analyze(b, {}, { target: 'other-target', ...history(12, 20) }).turns[0]!.metrics!.coverage.charsPerSecondSource).toBe('default');
+    expect(analyze(b, {}, history(12, 20, 'planets')).turns[0]!.metrics!.coverage.charsPerSecondSource).toBe(
+      'learned-target',
+    );
+    expect(analyze(b, {}, history(12, 20, 'planets', 4)).turns[0]!.metrics!.coverage.charsPerSecondSource).toBe(
+      'default',
+    );
+    expect(
+      analyze(b, {}, { target: 'other-target', ...history(12, 20) }).turns[0]!.metrics!.coverage.charsPerSecondSource,
+    ).toBe('default');
   });
 });
 

@@ -25,11 +25,15 @@ describe('probe_stall: the canary blocked itself', () => {
         durationMs: 4900,
         traceMs: 1555,
         message:
-          "The canary itself was blocked for 4.9 s (its event loop did not run) at 6.4 s into the turn; that explains 4.9 s of the 5.0 s without audio, which is not counted against the service.",
+          'The canary itself was blocked for 4.9 s (its event loop did not run) at 6.4 s into the turn; that explains 4.9 s of the 5.0 s without audio, which is not counted against the service.',
       },
     ]);
     expect(a.turns[0]!.verdict).toBe('pass');
-    expect(a.turns[0]!.metrics!.probe).toEqual({ loopDelay: { p50Ms: 0.4, p99Ms: 12.3, maxMs: 4900 }, stalls: [{ traceMs: 6455, durationMs: 4900 }], serverPings: 0 });
+    expect(a.turns[0]!.metrics!.probe).toEqual({
+      loopDelay: { p50Ms: 0.4, p99Ms: 12.3, maxMs: 4900 },
+      stalls: [{ traceMs: 6455, durationMs: 4900 }],
+      serverPings: 0,
+    });
   });
 
   it('the same gap without a probe stall is a major service stall; with pings in it, the service was alive but silent', () => {
@@ -38,7 +42,9 @@ describe('probe_stall: the canary blocked itself', () => {
     b.add(3000, { kind: 'ping', from: 'server' });
     const f = turnFindings(analyze(b)).find((x) => x.code === 'delivery_stall')!;
     expect([f.severity, f.durationMs]).toEqual(['major', 5000]);
-    expect(f.message).toBe("No audio for 5.0 s after 4.0 s of the answer had arrived; the listener's buffer ran dry for 1.9 s; server pings kept arriving (1): the service was alive but silent.");
+    expect(f.message).toBe(
+      "No audio for 5.0 s after 4.0 s of the answer had arrived; the listener's buffer ran dry for 1.9 s; server pings kept arriving (1): the service was alive but silent.",
+    );
   });
 
   it('a probe stall covering only part of a gap leaves the service its share', () => {

@@ -22,7 +22,11 @@ export const OPENAI_101_HEADERS: Record<string, string> = {
 /** A builder with the OpenAI GA target and its 101, without `session.created` (tests add what follows). */
 export function openAiUpgrade(o: BuilderOptions = {}, at = 895.7): TraceBuilder {
   const b = new TraceBuilder({ flavour: 'openai-ga', ...o });
-  b.add(0, { kind: 'upgrade-request', url: 'wss://api.openai.com/v1/realtime?model=gpt-realtime', headers: { authorization: '[redacted]' } });
+  b.add(0, {
+    kind: 'upgrade-request',
+    url: 'wss://api.openai.com/v1/realtime?model=gpt-realtime',
+    headers: { authorization: '[redacted]' },
+  });
   b.add(at, { kind: 'upgrade-response', status: 101, statusText: 'Switching Protocols', headers: OPENAI_101_HEADERS });
   return b;
 }
@@ -30,7 +34,10 @@ export function openAiUpgrade(o: BuilderOptions = {}, at = 895.7): TraceBuilder 
 /** An OpenAI GA session: 101, `session.created` 2.6 ms later, `session.updated` ~260 ms after the update. */
 export function openAiSession(o: BuilderOptions = {}): TraceBuilder {
   const b = openAiUpgrade(o, 888);
-  b.recv(890.6, 'session.created', { event_id: 'event_Ct1OVqJmiaDhg4nkh3JWr', session: { type: 'realtime', object: 'realtime.session', id: 'sess_Ct1OVZ9vNW62W3cUpSCqj', model: 'gpt-realtime' } });
+  b.recv(890.6, 'session.created', {
+    event_id: 'event_Ct1OVqJmiaDhg4nkh3JWr',
+    session: { type: 'realtime', object: 'realtime.session', id: 'sess_Ct1OVZ9vNW62W3cUpSCqj', model: 'gpt-realtime' },
+  });
   b.send(891, 'session.update', { session: { type: 'realtime' } });
   b.recv(1153.7, 'session.updated', { session: { type: 'realtime' } });
   return b;
@@ -85,10 +92,26 @@ export function realTurn(b: TraceBuilder, s: RealTurn): { doneAt: number; endAt:
   b.send(s.at + 5, 'input_audio_buffer.commit');
   b.recv(s.at + 260, 'input_audio_buffer.committed', { item_id: `item_user${s.turn}` });
   b.send(createAt, 'response.create');
-  b.recv(createAt + 280, 'response.created', { response: { object: 'realtime.response', id: rid, status: 'in_progress', status_details: null, output: [], conversation_id: 'conv_Ct1O', usage: null } });
+  b.recv(createAt + 280, 'response.created', {
+    response: {
+      object: 'realtime.response',
+      id: rid,
+      status: 'in_progress',
+      status_details: null,
+      output: [],
+      conversation_id: 'conv_Ct1O',
+      usage: null,
+    },
+  });
   const first = createAt + (s.firstAudioMs ?? 520);
-  b.recv(first - 3, 'response.output_item.added', { response_id: rid, output_index: 0, item: { id: iid, type: 'message', status: 'in_progress', role: 'assistant', content: [] } });
-  b.recv(first - 2, 'conversation.item.added', { item: { id: iid, type: 'message', status: 'in_progress', role: 'assistant', content: [] } });
+  b.recv(first - 3, 'response.output_item.added', {
+    response_id: rid,
+    output_index: 0,
+    item: { id: iid, type: 'message', status: 'in_progress', role: 'assistant', content: [] },
+  });
+  b.recv(first - 2, 'conversation.item.added', {
+    item: { id: iid, type: 'message', status: 'in_progress', role: 'assistant', content: [] },
+  });
   b.recv(first - 1, 'response.content_part.added', { ...ids, part: { type: 'audio', transcript: '' } });
   const rel = s.times ?? burstTimes(n, s.burst);
   const words = s.transcript.match(/\s*\S+/g) ?? [];
@@ -100,7 +123,11 @@ export function realTurn(b: TraceBuilder, s: RealTurn): { doneAt: number; endAt:
     const t = first + rel[i]!;
     // The transcript runs slightly ahead: the words of the next delta go out with this one.
     for (; w < words.length && w < Math.ceil(((i + 2) * words.length) / spoken); w++) {
-      b.recv(t - 0.4, 'response.output_audio_transcript.delta', { ...ids, delta: words[w], obfuscation: 'LBqdwEYsSEHbF' });
+      b.recv(t - 0.4, 'response.output_audio_transcript.delta', {
+        ...ids,
+        delta: words[w],
+        obfuscation: 'LBqdwEYsSEHbF',
+      });
     }
     if (i < keep) {
       b.delta(t, s.pcm.subarray(i * chunk, Math.min((i + 1) * chunk, s.pcm.length)), rid, iid);
@@ -111,8 +138,14 @@ export function realTurn(b: TraceBuilder, s: RealTurn): { doneAt: number; endAt:
   b.recv(last + 1, 'response.output_audio.done', ids);
   b.recv(last + 1.2, 'response.output_audio_transcript.done', { ...ids, transcript: s.transcript });
   b.recv(last + 1.3, 'response.content_part.done', { ...ids, part: { type: 'audio', transcript: s.transcript } });
-  b.recv(last + 2.3, 'conversation.item.done', { item: { id: iid, type: 'message', status: 'completed', role: 'assistant' } });
-  b.recv(last + 3.5, 'response.output_item.done', { response_id: rid, output_index: 0, item: { id: iid, status: 'completed' } });
+  b.recv(last + 2.3, 'conversation.item.done', {
+    item: { id: iid, type: 'message', status: 'completed', role: 'assistant' },
+  });
+  b.recv(last + 3.5, 'response.output_item.done', {
+    response_id: rid,
+    output_index: 0,
+    item: { id: iid, status: 'completed' },
+  });
   const audioTokens = s.audioTokens ?? realAudioTokens(s.pcm);
   const status = s.status ?? 'completed';
   const doneAt = last + 7.2;
@@ -130,13 +163,21 @@ export function realTurn(b: TraceBuilder, s: RealTurn): { doneAt: number; endAt:
         total_tokens: 132 + audioTokens + 41,
         input_tokens: 132,
         output_tokens: audioTokens + 41,
-        input_token_details: { text_tokens: 59, audio_tokens: 73, image_tokens: 0, cached_tokens: 64, cached_tokens_details: { text_tokens: 0, audio_tokens: 64, image_tokens: 0 } },
+        input_token_details: {
+          text_tokens: 59,
+          audio_tokens: 73,
+          image_tokens: 0,
+          cached_tokens: 64,
+          cached_tokens_details: { text_tokens: 0, audio_tokens: 64, image_tokens: 0 },
+        },
         output_token_details: { text_tokens: 41, audio_tokens: audioTokens },
       },
       metadata: null,
     },
   });
-  b.recv(doneAt + 43, 'rate_limits.updated', { rate_limits: [{ name: 'tokens', limit: 40000, remaining: 38490, reset_seconds: 2.265 }] });
+  b.recv(doneAt + 43, 'rate_limits.updated', {
+    rate_limits: [{ name: 'tokens', limit: 40000, remaining: 38490, reset_seconds: 2.265 }],
+  });
   const endAt = doneAt + 300;
   b.endTurn(endAt);
   return { doneAt, endAt, deltaTimes };

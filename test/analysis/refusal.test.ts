@@ -10,7 +10,10 @@ import type { TraceBuilder } from './traceBuilder.js';
  */
 function refused(code: string | null, message: string, closeCode: number, reason: string): TraceBuilder {
   const b = openAiUpgrade({}, 895.7);
-  b.recv(895.7, 'error', { event_id: 'event_CtRf1', error: { type: 'invalid_request_error', code, message, param: null, event_id: null } });
+  b.recv(895.7, 'error', {
+    event_id: 'event_CtRf1',
+    error: { type: 'invalid_request_error', code, message, param: null, event_id: null },
+  });
   b.close(895.7, closeCode, reason, 'server');
   b.turn = 1;
   b.endTurn(896, 'skipped');
@@ -20,7 +23,8 @@ function refused(code: string | null, message: string, closeCode: number, reason
   return b.sessionEnd(896.1, 'closed-by-server');
 }
 
-const KEY_MESSAGE = 'Incorrect API key provided: sk-proj-abc1***â€¦AAAA. You can find your API key at https://platform.openai.com/account/api-keys.';
+const KEY_MESSAGE =
+  'Incorrect API key provided: sk-proj-abc1***â€¦AAAA. You can find your API key at https://platform.openai.com/account/api-keys.';
 
 describe('OpenAI refusals after the 101 are connection_rejected, verdict error â€” never connection_dropped', () => {
   it('bad key: error invalid_api_key + close 3000', () => {
@@ -41,9 +45,24 @@ describe('OpenAI refusals after the 101 are connection_rejected, verdict error â
   });
 
   it.each([
-    ['invalid_model', 'Model "gpt-nope" is not supported in realtime mode.', 4000, 'invalid_request_error.invalid_model'],
-    ['missing_model', 'You must provide a model parameter, for example wss://api.openai.com/v1/realtime?model=gpt-realtime-1.5', 4000, 'invalid_request_error.missing_model'],
-    ['beta_api_shape_disabled', 'The Realtime Beta API is no longer supported. Please use /v1/realtime for the GA API.', 4000, 'invalid_request_error.beta_api_shape_disabled'],
+    [
+      'invalid_model',
+      'Model "gpt-nope" is not supported in realtime mode.',
+      4000,
+      'invalid_request_error.invalid_model',
+    ],
+    [
+      'missing_model',
+      'You must provide a model parameter, for example wss://api.openai.com/v1/realtime?model=gpt-realtime-1.5',
+      4000,
+      'invalid_request_error.missing_model',
+    ],
+    [
+      'beta_api_shape_disabled',
+      'The Realtime Beta API is no longer supported. Please use /v1/realtime for the GA API.',
+      4000,
+      'invalid_request_error.beta_api_shape_disabled',
+    ],
   ])('%s + close 4000', (code, message, closeCode, reason) => {
     const a = analyze(refused(code, message, closeCode, reason));
     expect(a.findings.map((f) => f.code)).toEqual(['connection_rejected']);
@@ -64,7 +83,13 @@ describe('OpenAI refusals after the 101 are connection_rejected, verdict error â
 
   it('a fatal error code before session.created is a refusal even when the close is a plain 1000 (model_not_found)', () => {
     const b = openAiUpgrade();
-    b.recv(900, 'error', { error: { type: 'invalid_request_error', code: 'model_not_found', message: 'The model `gpt-realtime-9` does not exist.' } });
+    b.recv(900, 'error', {
+      error: {
+        type: 'invalid_request_error',
+        code: 'model_not_found',
+        message: 'The model `gpt-realtime-9` does not exist.',
+      },
+    });
     b.close(901, 1000, '', 'server').sessionEnd(902, 'closed-by-server');
     const a = analyze(b);
     expect(a.findings.map((f) => f.code)).toEqual(['connection_rejected']);
@@ -72,7 +97,14 @@ describe('OpenAI refusals after the 101 are connection_rejected, verdict error â
   });
 
   it('an echoed key is masked in the message', () => {
-    const a = analyze(refused('invalid_api_key', 'Incorrect API key provided: sk-proj-Zx81kq0Pl3mN7vB2cX9. See docs.', 3000, 'invalid_request_error.invalid_api_key'));
+    const a = analyze(
+      refused(
+        'invalid_api_key',
+        'Incorrect API key provided: sk-proj-Zx81kq0Pl3mN7vB2cX9. See docs.',
+        3000,
+        'invalid_request_error.invalid_api_key',
+      ),
+    );
     expect(a.findings[0]!.message).toContain('Incorrect API key provided: sk-[redacted]. See docs.');
     expect(a.findings[0]!.message).not.toContain('Zx81kq0');
   });
@@ -101,7 +133,12 @@ describe('OpenAI refusals after the 101 are connection_rejected, verdict error â
 describe('an invalid upgrade', () => {
   it('101 with a bad Sec-WebSocket-Accept â†’ socket error (protocol) right after: connection_rejected with that reason', () => {
     const b = openAiUpgrade({}, 40);
-    b.add(41, { kind: 'socket-error', errorClass: 'protocol', code: undefined, message: 'Invalid Sec-WebSocket-Accept header' });
+    b.add(41, {
+      kind: 'socket-error',
+      errorClass: 'protocol',
+      code: undefined,
+      message: 'Invalid Sec-WebSocket-Accept header',
+    });
     b.close(41.5, 1006, '', 'server').sessionEnd(42, 'connect-failed');
     const a = analyze(b);
     expect(a.findings).toEqual([
@@ -127,12 +164,28 @@ describe('runCategory: a configuration problem or a service incident', () => {
       const trace = b.build(1);
       return runCategory(trace, analyzeTrace(trace));
     };
-    expect(cat(refused('invalid_api_key', KEY_MESSAGE, 3000, 'invalid_request_error.invalid_api_key'))).toBe('configuration');
-    expect(cat(refused('beta_api_shape_disabled', 'The Realtime Beta API is no longer supported.', 4000, 'invalid_request_error.beta_api_shape_disabled'))).toBe('configuration');
-    for (const status of [401, 404]) expect(cat(new TraceBuilder().connect({ status }).sessionEnd(41, 'rejected'))).toBe('configuration');
-    for (const status of [429, 503]) expect(cat(new TraceBuilder().connect({ status }).sessionEnd(41, 'rejected'))).toBe('incident');
+    expect(cat(refused('invalid_api_key', KEY_MESSAGE, 3000, 'invalid_request_error.invalid_api_key'))).toBe(
+      'configuration',
+    );
+    expect(
+      cat(
+        refused(
+          'beta_api_shape_disabled',
+          'The Realtime Beta API is no longer supported.',
+          4000,
+          'invalid_request_error.beta_api_shape_disabled',
+        ),
+      ),
+    ).toBe('configuration');
+    for (const status of [401, 404])
+      expect(cat(new TraceBuilder().connect({ status }).sessionEnd(41, 'rejected'))).toBe('configuration');
+    for (const status of [429, 503])
+      expect(cat(new TraceBuilder().connect({ status }).sessionEnd(41, 'rejected'))).toBe('incident');
     const dns = new TraceBuilder();
-    dns.add(0, { kind: 'upgrade-request', url: 'wss://nowhere.invalid/', headers: {} }).add(5, { kind: 'socket-error', errorClass: 'dns', code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND' }).sessionEnd(6, 'connect-failed');
+    dns
+      .add(0, { kind: 'upgrade-request', url: 'wss://nowhere.invalid/', headers: {} })
+      .add(5, { kind: 'socket-error', errorClass: 'dns', code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND' })
+      .sessionEnd(6, 'connect-failed');
     expect(cat(dns)).toBe('configuration');
     const drop = openAiUpgrade();
     drop.close(900, 1011, 'internal error', 'server').sessionEnd(901, 'closed-by-server');

@@ -23,7 +23,14 @@ function twoTurnTrace() {
   const b = new TraceBuilder().connect({ headers: HEADERS, sessionId: 'sess_ABC' });
   const p1 = answer(b, { turn: 1, at: 100, pcm: speech(10_000), transcript: COUNT });
   const pcm = concat(speech(4100), silence(2300), speech(5600));
-  const p2 = answer(b, { turn: 2, at: p1.endAt + 1, pcm, transcript: COUNT, keepBytes: 10_500 * 48, firstAudioMs: 600 });
+  const p2 = answer(b, {
+    turn: 2,
+    at: p1.endAt + 1,
+    pcm,
+    transcript: COUNT,
+    keepBytes: 10_500 * 48,
+    firstAudioMs: 600,
+  });
   b.close(p2.endAt + 5, 1000, 'probe finished', 'client').sessionEnd(p2.endAt + 6);
   return b.build();
 }
@@ -50,7 +57,11 @@ describe('buildReport', () => {
       region: 'swedencentral',
     });
     // Turn 2 (12 s in 60 deltas) ends at 7127; the probe closes at 7132 and the session ends at 7133.
-    expect(report.times).toEqual({ startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:07.133Z', durationMs: 7133 });
+    expect(report.times).toEqual({
+      startedAt: '2026-01-01T00:00:00.000Z',
+      endedAt: '2026-01-01T00:00:07.133Z',
+      durationMs: 7133,
+    });
     expect(report.options).toEqual({ turns: 2, turnDetection: 'manual', modality: 'audio', turnTimeoutMs: 30_000 });
   });
 
@@ -72,9 +83,27 @@ describe('buildReport', () => {
   });
 
   it('turns with prompt, metrics, findings and verdict; the run verdict and summary', () => {
-    expect(report.turns.map((t) => [t.turn, t.promptId, t.promptText, t.expect, t.outcome, t.verdict, t.findings.map((f) => f.code)])).toEqual([
+    expect(
+      report.turns.map((t) => [
+        t.turn,
+        t.promptId,
+        t.promptText,
+        t.expect,
+        t.outcome,
+        t.verdict,
+        t.findings.map((f) => f.code),
+      ]),
+    ).toEqual([
       [1, 'count-to-twenty', 'Count to twenty.', ['twenty'], 'response-done', 'pass', []],
-      [2, 'count-to-twenty', 'Count to twenty.', ['twenty'], 'response-done', 'fail', ['audio_truncated', 'silent_gap']],
+      [
+        2,
+        'count-to-twenty',
+        'Count to twenty.',
+        ['twenty'],
+        'response-done',
+        'fail',
+        ['audio_truncated', 'silent_gap'],
+      ],
     ]);
     expect(report.turns[1]!.metrics).toEqual(analysis.turns[1]!.metrics);
     expect([report.verdict, report.findings]).toEqual(['fail', []]);
@@ -83,7 +112,8 @@ describe('buildReport', () => {
       failingTurns: 1,
       errorTurns: 0,
       findingCodes: ['audio_truncated', 'silent_gap'],
-      headline: 'Turn 2: The audio ends at 10.5 s, about 1.5 s short: usage reports 243 audio tokens ≈ 12.0 s (received 88 %); 17 characters of transcript (≈ 1.1 s) arrived after the last audio delta.',
+      headline:
+        'Turn 2: The audio ends at 10.5 s, about 1.5 s short: usage reports 243 audio tokens ≈ 12.0 s (received 88 %); 17 characters of transcript (≈ 1.1 s) arrived after the last audio delta.',
       longestGapMs: 2300,
       minCoverage: 0.875,
       medianFirstAudioMs: 500,
@@ -95,7 +125,13 @@ describe('buildReport', () => {
     expect(JSON.stringify(buildReport(trace, analyzeTrace(trace)))).toBe(JSON.stringify(report));
     expect('comparison' in report || 'artifacts' in report).toBe(false);
     const withExtras = buildReport(trace, analysis, {
-      comparison: [{ group: 'eu', baseline: 'openai-direct', message: 'swedencentral: 1 of 2 turns truncated; baseline openai: 0 of 2.' }],
+      comparison: [
+        {
+          group: 'eu',
+          baseline: 'openai-direct',
+          message: 'swedencentral: 1 of 2 turns truncated; baseline openai: 0 of 2.',
+        },
+      ],
       artifacts: { events: 'events.jsonl', 'turn-1': 'turn-1.wav' },
     });
     expect(reportErrors(withExtras)).toEqual([]);
@@ -115,23 +151,37 @@ describe('buildReport', () => {
 
 describe('a rejected run', () => {
   it('reports verdict error with the rejection and validates', () => {
-    const b = new TraceBuilder().connect({ status: 401, body: 'Access denied', headers: { 'apim-request-id': 'apim-9' } }).sessionEnd(41, 'rejected');
+    const b = new TraceBuilder()
+      .connect({ status: 401, body: 'Access denied', headers: { 'apim-request-id': 'apim-9' } })
+      .sessionEnd(41, 'rejected');
     const trace = b.build(2);
     const report = buildReport(trace, analyzeTrace(trace));
     expect(reportErrors(report)).toEqual([]);
     expect(report.verdict).toBe('error');
-    expect(report.correlation).toMatchObject({ sessionId: null, requestIds: { 'apim-request-id': 'apim-9', 'x-ms-client-request-id': 'client-req-1' } });
+    expect(report.correlation).toMatchObject({
+      sessionId: null,
+      requestIds: { 'apim-request-id': 'apim-9', 'x-ms-client-request-id': 'client-req-1' },
+    });
     expect(report.turns.map((t) => [t.outcome, t.verdict, t.metrics])).toEqual([
       ['not-started', 'error', null],
       ['not-started', 'error', null],
     ]);
-    expect(report.summary).toMatchObject({ errorTurns: 2, findingCodes: ['connection_rejected'], headline: 'The WebSocket upgrade was rejected with HTTP 401 Unauthorized: “Access denied”.', minCoverage: null, medianFirstAudioMs: null });
+    expect(report.summary).toMatchObject({
+      errorTurns: 2,
+      findingCodes: ['connection_rejected'],
+      headline: 'The WebSocket upgrade was rejected with HTTP 401 Unauthorized: “Access denied”.',
+      minCoverage: null,
+      medianFirstAudioMs: null,
+    });
   });
 });
 
 describe('summarizeReport', () => {
   it('says turns that could not run as such, never "0 failing" (a refused key)', () => {
-    const trace = new TraceBuilder().connect({ status: 401, body: 'Access denied' }).sessionEnd(41, 'rejected').build(2);
+    const trace = new TraceBuilder()
+      .connect({ status: 401, body: 'Access denied' })
+      .sessionEnd(41, 'rejected')
+      .build(2);
     const head = summarizeReport(buildReport(trace, analyzeTrace(trace))).split('\n')[0]!;
     expect(head).toMatch(/^ERROR .* 2 turn\(s\), none could run$/);
     expect(head).not.toContain('0 failing');
@@ -163,7 +213,8 @@ describe('schema, code and documentation agree', () => {
 
   it('every threshold is in the schema and documented with its default', () => {
     expect(Object.keys(defs.DetectionConfig!.properties).sort()).toEqual(Object.keys(DEFAULT_DETECTION_CONFIG).sort());
-    for (const [key, value] of Object.entries(DEFAULT_DETECTION_CONFIG)) expect(docs).toMatch(new RegExp(`\`${key}\`[^\\n]*${String(value).replace('-', '[−-]')}`));
+    for (const [key, value] of Object.entries(DEFAULT_DETECTION_CONFIG))
+      expect(docs).toMatch(new RegExp(`\`${key}\`[^\\n]*${String(value).replace('-', '[−-]')}`));
   });
 
   it('every top-level field is documented', () => {

@@ -37,9 +37,13 @@ describe('silent runs inside the speech', () => {
   });
 
   it('counts low-level noise (−60 dBFS) as silence, not noise at −45 dBFS (unless the threshold says so)', () => {
-    expect(analyzeSilence(concat(speech(3000), noise(1500, -60), speech(3000)), cfg).gaps).toEqual([{ atMs: 3000, durationMs: 1500 }]);
+    expect(analyzeSilence(concat(speech(3000), noise(1500, -60), speech(3000)), cfg).gaps).toEqual([
+      { atMs: 3000, durationMs: 1500 },
+    ]);
     expect(analyzeSilence(concat(speech(3000), noise(1500, -45), speech(3000)), cfg).gaps).toEqual([]);
-    expect(analyzeSilence(concat(speech(3000), noise(1500, -45), speech(3000)), { ...cfg, silenceDbfs: -40 }).gaps).toEqual([{ atMs: 3000, durationMs: 1500 }]);
+    expect(
+      analyzeSilence(concat(speech(3000), noise(1500, -45), speech(3000)), { ...cfg, silenceDbfs: -40 }).gaps,
+    ).toEqual([{ atMs: 3000, durationMs: 1500 }]);
   });
 
   it('stays quiet on natural pauses (up to 800 ms) and reports from exactly 1000 ms', () => {
@@ -47,12 +51,18 @@ describe('silent runs inside the speech', () => {
     expect(healthy.gaps).toEqual([]);
     expect(healthy.longestSilentRunMs).toBe(800);
     expect(analyzeSilence(concat(speech(2000), silence(999), speech(2000)), cfg).gaps).toEqual([]);
-    expect(analyzeSilence(concat(speech(2000), silence(1000), speech(2000)), cfg).gaps).toEqual([{ atMs: 2000, durationMs: 1000 }]);
-    expect(analyzeSilence(concat(speech(2000), silence(1000), speech(2000)), { ...cfg, minSilentGapMs: 1500 }).gaps).toEqual([]);
+    expect(analyzeSilence(concat(speech(2000), silence(1000), speech(2000)), cfg).gaps).toEqual([
+      { atMs: 2000, durationMs: 1000 },
+    ]);
+    expect(
+      analyzeSilence(concat(speech(2000), silence(1000), speech(2000)), { ...cfg, minSilentGapMs: 1500 }).gaps,
+    ).toEqual([]);
   });
 
   it('measures gaps that do not sit on frame boundaries', () => {
-    expect(analyzeSilence(concat(speech(4110), silence(1337), speech(3000)), cfg).gaps).toEqual([{ atMs: 4110, durationMs: 1337 }]);
+    expect(analyzeSilence(concat(speech(4110), silence(1337), speech(3000)), cfg).gaps).toEqual([
+      { atMs: 4110, durationMs: 1337 },
+    ]);
   });
 
   it('ignores leading and trailing silence', () => {

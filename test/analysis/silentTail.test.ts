@@ -3,7 +3,13 @@ import { analyze, COUNT, oneTurn, turnFindings } from './helpers.js';
 import { realSession } from './realWire.js';
 import { concat, noise, silence, speech } from './traceBuilder.js';
 
-const pauses900 = [[300, 120], [260, 900], [340, 800], [280, 100], [320, 600]] as const;
+const pauses900 = [
+  [300, 120],
+  [260, 900],
+  [340, 800],
+  [280, 100],
+  [320, 600],
+] as const;
 
 describe('silent_tail: the audio goes silent while the transcript goes on', () => {
   it('digital silence for the last 5 s of a 10 s answer whose transcript implies 10 s: failing', () => {
@@ -26,14 +32,20 @@ describe('silent_tail: the audio goes silent while the transcript goes on', () =
 
   it('a low-level noise tail (−60 dBFS) is silence too', () => {
     const a = analyze(realSession([{ pcm: concat(speech(6000), noise(3990, -60)), transcript: COUNT }]));
-    expect(turnFindings(a).map((f) => [f.code, f.severity, f.atMs, f.durationMs])).toEqual([['silent_tail', 'major', 6000, 3990]]);
+    expect(turnFindings(a).map((f) => [f.code, f.severity, f.atMs, f.durationMs])).toEqual([
+      ['silent_tail', 'major', 6000, 3990],
+    ]);
   });
 
   it('the transcript streamed alongside the silent audio tells even when the speaking rate would not', () => {
     // A slow voice: 80 characters over 8 s of audio (10 characters/s); the last 3 s are silent while the words keep
     // coming. At the default 15 characters/s the transcript implies only 5.3 s, less than the 5 s of speech + 1 s.
     const text = 'One, two, three, four, five, six, seven, eight, nine, ten, eleven, twelve, go!!';
-    const a = analyze(realSession([{ pcm: concat(speech(5000), silence(2770)), transcript: text, deltaMs: 370 }], { prompts: [{ id: 'p', expect: [] }] }));
+    const a = analyze(
+      realSession([{ pcm: concat(speech(5000), silence(2770)), transcript: text, deltaMs: 370 }], {
+        prompts: [{ id: 'p', expect: [] }],
+      }),
+    );
     const f = turnFindings(a);
     expect(f.map((x) => [x.code, x.atMs])).toEqual([['silent_tail', 5000]]);
     expect(f[0]!.message).not.toContain('transcript implies');
@@ -48,13 +60,20 @@ describe('silent_tail: the audio goes silent while the transcript goes on', () =
 
   it('a second of trailing silence after an answer the transcript fully accounts for passes', () => {
     // 151 characters at 15/s ≈ 10.1 s; 10 s of speech, then 1.5 s of silence, the transcript all sent with the speech.
-    const a = analyze(realSession([{ pcm: concat(speech(10_000), noise(1470, -60)), transcript: COUNT, spokenMs: 10_000 }]));
+    const a = analyze(
+      realSession([{ pcm: concat(speech(10_000), noise(1470, -60)), transcript: COUNT, spokenMs: 10_000 }]),
+    );
     expect(a.turns[0]!.metrics!.silence.trailingSilenceMs).toBe(1470);
     expect(turnFindings(a)).toEqual([]);
   });
 
   it('healthy answers with natural pauses up to 900 ms pass', () => {
-    const a = analyze(realSession([{ pcm: speech(12_000, pauses900), transcript: COUNT }, { pcm: speech(20_000, pauses900), transcript: `${COUNT} ${COUNT}` }]));
+    const a = analyze(
+      realSession([
+        { pcm: speech(12_000, pauses900), transcript: COUNT },
+        { pcm: speech(20_000, pauses900), transcript: `${COUNT} ${COUNT}` },
+      ]),
+    );
     expect(a.turns.map((t) => [t.verdict, t.findings, t.metrics!.silence.longestSilentRunMs])).toEqual([
       ['pass', [], 900],
       ['pass', [], 900],

@@ -37,15 +37,30 @@ export class TraceBuilder {
     return this.add(t, { kind: 'recv', type, wireType: type, size: 100, event: { type, ...event } });
   }
 
-  send(t: number, type: string, event: Record<string, unknown> = {}, extra: { byProbe?: 'turn-timeout'; audioRef?: { offset: number; bytes: number } } = {}): this {
+  send(
+    t: number,
+    type: string,
+    event: Record<string, unknown> = {},
+    extra: { byProbe?: 'turn-timeout'; audioRef?: { offset: number; bytes: number } } = {},
+  ): this {
     return this.add(t, { kind: 'send', type, event: { type, ...event }, ...extra });
   }
 
   /** Upgrade request/response (101 unless told) and `session.created`. */
   connect(o: { status?: number; headers?: Record<string, string>; body?: string; sessionId?: string } = {}): this {
-    this.add(0, { kind: 'upgrade-request', url: 'wss://example.openai.azure.com/openai/v1/realtime?model=gpt-realtime', headers: { 'x-ms-client-request-id': 'client-req-1', 'api-key': '***' } });
+    this.add(0, {
+      kind: 'upgrade-request',
+      url: 'wss://example.openai.azure.com/openai/v1/realtime?model=gpt-realtime',
+      headers: { 'x-ms-client-request-id': 'client-req-1', 'api-key': '***' },
+    });
     const status = o.status ?? 101;
-    this.add(40, { kind: 'upgrade-response', status, statusText: status === 101 ? 'Switching Protocols' : 'Unauthorized', headers: o.headers ?? {}, ...(o.body ? { body: o.body } : {}) });
+    this.add(40, {
+      kind: 'upgrade-response',
+      status,
+      statusText: status === 101 ? 'Switching Protocols' : 'Unauthorized',
+      headers: o.headers ?? {},
+      ...(o.body ? { body: o.body } : {}),
+    });
     if (status === 101) this.recv(60, 'session.created', { session: { id: o.sessionId ?? 'sess_TEST1' } });
     return this;
   }
@@ -64,7 +79,14 @@ export class TraceBuilder {
     const prev = this.outputAudio.get(this.turn) ?? Buffer.alloc(0);
     this.outputAudio.set(this.turn, Buffer.concat([prev, pcm]));
     const event = { type: 'response.output_audio.delta', response_id: responseId, item_id: itemId };
-    return this.add(t, { kind: 'recv', type: 'response.output_audio.delta', wireType: event.type, size: pcm.length, event, audio: { offset: prev.length, bytes: pcm.length, responseId, itemId } });
+    return this.add(t, {
+      kind: 'recv',
+      type: 'response.output_audio.delta',
+      wireType: event.type,
+      size: pcm.length,
+      event,
+      audio: { offset: prev.length, bytes: pcm.length, responseId, itemId },
+    });
   }
 
   close(t: number, code: number, reason = '', initiatedBy: 'server' | 'client' = 'server'): this {
@@ -78,9 +100,25 @@ export class TraceBuilder {
   target(): Trace['meta']['target'] {
     const name = this.o.targetName ?? 'test-target';
     if (this.o.flavour?.startsWith('openai')) {
-      return { name, flavour: this.o.flavour, dialect: 'ga', url: 'wss://api.openai.com/v1/realtime?model=gpt-realtime', host: 'api.openai.com', deployment: undefined, region: undefined };
+      return {
+        name,
+        flavour: this.o.flavour,
+        dialect: 'ga',
+        url: 'wss://api.openai.com/v1/realtime?model=gpt-realtime',
+        host: 'api.openai.com',
+        deployment: undefined,
+        region: undefined,
+      };
     }
-    return { name, flavour: this.o.flavour ?? 'azure-ga', dialect: 'ga', url: 'wss://example.openai.azure.com/openai/v1/realtime?model=gpt-realtime', host: 'example.openai.azure.com', deployment: 'gpt-realtime', region: 'swedencentral' };
+    return {
+      name,
+      flavour: this.o.flavour ?? 'azure-ga',
+      dialect: 'ga',
+      url: 'wss://example.openai.azure.com/openai/v1/realtime?model=gpt-realtime',
+      host: 'example.openai.azure.com',
+      deployment: 'gpt-realtime',
+      region: 'swedencentral',
+    };
   }
 
   promptId(turn: number): string {
@@ -90,7 +128,13 @@ export class TraceBuilder {
   build(turns = Math.max(1, ...this.entries.map((e) => e.turn))): Trace {
     const prompts: TracePrompt[] = Array.from({ length: turns }, (_, i) => {
       const p = this.o.prompts?.[i % this.o.prompts.length];
-      return { turn: i + 1, id: p?.id ?? 'count-to-twenty', text: p?.text ?? 'Count to twenty.', expect: p?.expect ?? ['twenty'], bytes: 48_000 };
+      return {
+        turn: i + 1,
+        id: p?.id ?? 'count-to-twenty',
+        text: p?.text ?? 'Count to twenty.',
+        expect: p?.expect ?? ['twenty'],
+        bytes: 48_000,
+      };
     });
     return {
       meta: {
@@ -101,7 +145,16 @@ export class TraceBuilder {
         target: this.target(),
         startedAt: '2026-01-01T00:00:00.000Z',
         startEpochMs: Date.UTC(2026, 0, 1),
-        options: { turns, turnDetection: this.o.turnDetection ?? 'manual', modality: this.o.modality ?? 'audio', chunkMs: 100, turnTimeoutMs: 30_000, sessionTimeoutMs: 180_000, connectTimeoutMs: 10_000, settleMs: 300 },
+        options: {
+          turns,
+          turnDetection: this.o.turnDetection ?? 'manual',
+          modality: this.o.modality ?? 'audio',
+          chunkMs: 100,
+          turnTimeoutMs: 30_000,
+          sessionTimeoutMs: 180_000,
+          connectTimeoutMs: 10_000,
+          settleMs: 300,
+        },
         prompts,
       },
       entries: [...this.entries].sort((a, b) => a.t - b.t),
@@ -169,11 +222,14 @@ export function answer(b: TraceBuilder, s: AnswerSpec): Played {
   b.send(s.at + 5, 'input_audio_buffer.commit');
   const createAt = s.at + 10;
   b.send(createAt, 'response.create');
-  b.recv(createAt + 20, 'response.created', { response: { id: responseId, status: 'in_progress', conversation_id: 'conv_1' } });
+  b.recv(createAt + 20, 'response.created', {
+    response: { id: responseId, status: 'in_progress', conversation_id: 'conv_1' },
+  });
   const chunk = s.chunkBytes ?? 9600;
   const keep = text ? 0 : Math.min(s.keepBytes ?? s.pcm.length, s.pcm.length);
   const n = Math.ceil(s.pcm.length / chunk);
-  const times = s.times ?? Array.from({ length: n }, (_, i) => createAt + (s.firstAudioMs ?? 400) + i * (s.intervalMs ?? 50));
+  const times =
+    s.times ?? Array.from({ length: n }, (_, i) => createAt + (s.firstAudioMs ?? 400) + i * (s.intervalMs ?? 50));
   const words = s.transcript.match(/\s*\S+/g) ?? [];
   const ids = { response_id: responseId, item_id: itemId };
   const deltaTimes: number[] = [];
@@ -182,7 +238,10 @@ export function answer(b: TraceBuilder, s: AnswerSpec): Played {
     const t = times[i]!;
     // Each word's transcript goes out just before the delta that holds its share of the audio.
     for (; w < words.length && w < Math.ceil(((i + 1) * words.length) / n); w++) {
-      b.recv(t - 0.5, text ? 'response.output_text.delta' : 'response.output_audio_transcript.delta', { ...ids, delta: words[w] });
+      b.recv(t - 0.5, text ? 'response.output_text.delta' : 'response.output_audio_transcript.delta', {
+        ...ids,
+        delta: words[w],
+      });
     }
     if (i * chunk < keep) {
       b.delta(t, s.pcm.subarray(i * chunk, Math.min((i + 1) * chunk, keep)), responseId, itemId);
@@ -191,7 +250,10 @@ export function answer(b: TraceBuilder, s: AnswerSpec): Played {
   }
   const last = times[n - 1] ?? createAt + 400;
   if (!text && !s.omitAudioDone) b.recv(last + 1, 'response.output_audio.done', ids);
-  b.recv(last + 2, text ? 'response.output_text.done' : 'response.output_audio_transcript.done', { ...ids, [text ? 'text' : 'transcript']: s.transcript });
+  b.recv(last + 2, text ? 'response.output_text.done' : 'response.output_audio_transcript.done', {
+    ...ids,
+    [text ? 'text' : 'transcript']: s.transcript,
+  });
   let doneAt: number | undefined;
   if (!s.omitResponseDone) {
     doneAt = last + (s.doneAfterMs ?? 3);
@@ -203,7 +265,9 @@ export function answer(b: TraceBuilder, s: AnswerSpec): Played {
         status,
         status_details: s.statusDetails ?? (status === 'completed' ? null : { type: status }),
         conversation_id: 'conv_1',
-        ...(tokens === null ? {} : { usage: { output_token_details: { audio_tokens: text ? 0 : tokens, text_tokens: 20 } } }),
+        ...(tokens === null
+          ? {}
+          : { usage: { output_token_details: { audio_tokens: text ? 0 : tokens, text_tokens: 20 } } }),
       },
     });
   }
@@ -213,7 +277,12 @@ export function answer(b: TraceBuilder, s: AnswerSpec): Played {
 }
 
 /** A complete healthy session of `turns` turns, one `answer()` each, closed by the probe. */
-export function healthySession(pcm: Buffer, transcript: string, turns = 1, o: BuilderOptions = {}): { b: TraceBuilder; played: Played[] } {
+export function healthySession(
+  pcm: Buffer,
+  transcript: string,
+  turns = 1,
+  o: BuilderOptions = {},
+): { b: TraceBuilder; played: Played[] } {
   const b = new TraceBuilder(o).connect();
   b.send(70, 'session.update');
   b.recv(90, 'session.updated');

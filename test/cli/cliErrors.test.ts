@@ -25,7 +25,12 @@ let promptWav: string;
 beforeAll(async () => {
   promptWav = join(await mkdtemp(join(tmpdir(), 'rc-cli-prompt-')), 'my-prompt.wav');
   await writeFile(promptWav, encodeWav(shortCatalog()[0]!.pcm));
-  sim = await startSimulator({ port: 0, apiKey: KEY, catalog: shortCatalog(), scenarios: { fast: { name: 'fast', description: 'fast', delivery: { speed: 6, burstMs: 500 } } } });
+  sim = await startSimulator({
+    port: 0,
+    apiKey: KEY,
+    catalog: shortCatalog(),
+    scenarios: { fast: { name: 'fast', description: 'fast', delivery: { speed: 6, burstMs: 500 } } },
+  });
 });
 afterAll(async () => sim?.close());
 
@@ -36,7 +41,9 @@ describe('unknown flags', () => {
   it('name the flag and suggest the nearest known one, in one line, exit 2', async () => {
     const r = await runCli(['probe', '--endpont', sim.url('azure-ga'), '--api-key-env', 'RC_KEY']);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe('realtime-canary probe: --endpont: is not a known flag; did you mean --endpoint? (see --help)');
+    expect(r.stderr.trim()).toBe(
+      'realtime-canary probe: --endpont: is not a known flag; did you mean --endpoint? (see --help)',
+    );
     expect(r.out).not.toMatch(/To specify a positional argument/);
     const sim2 = await runCli(['sim', '--scenaro', 'drop']);
     expect(sim2.code).toBe(2);
@@ -88,20 +95,50 @@ describe('probe auth flags', () => {
       expect(r.out).not.toContain(value);
       expect(r.out).not.toContain(value.slice(0, 12));
     }
-    const stray = await runCli(['probe', '--endpoint', sim.url('openai-ga'), '--api-key-env', 'RC_KEY', KEY], { RC_KEY: KEY });
+    const stray = await runCli(['probe', '--endpoint', sim.url('openai-ga'), '--api-key-env', 'RC_KEY', KEY], {
+      RC_KEY: KEY,
+    });
     expect(stray.code).toBe(2);
-    expect(stray.stderr.trim()).toBe('realtime-canary probe: arguments: unexpected argument a value that looks like a secret (not shown); flags start with -- (see --help)');
+    expect(stray.stderr.trim()).toBe(
+      'realtime-canary probe: arguments: unexpected argument a value that looks like a secret (not shown); flags start with -- (see --help)',
+    );
     const typo = await runCli(['validate', 'connect']);
     expect(typo.stderr).toContain('unexpected argument "connect"');
-    for (const name of ['AZURE_OPENAI_KEY', 'OPENAI_API_KEY', 'RC_KEY', 'my_key', 'KEY_0123456789ABCDEF0123456789ABCDEF0']) expect(isVariableName(name), name).toBe(true);
+    for (const name of [
+      'AZURE_OPENAI_KEY',
+      'OPENAI_API_KEY',
+      'RC_KEY',
+      'my_key',
+      'KEY_0123456789ABCDEF0123456789ABCDEF0',
+    ])
+      expect(isVariableName(name), name).toBe(true);
   });
 
   it('--bearer-env, --no-auth and --pace reach the session', async () => {
     const out = await outDir();
-    const bearer = await runCli(['probe', '--endpoint', sim.url('openai-ga', { scenario: 'fast' }), '--bearer-env', 'RC_TOKEN', '--turns', '1', '--pace', 'burst', '--prompt', promptWav, '--out', out], { RC_TOKEN: KEY });
+    const bearer = await runCli(
+      [
+        'probe',
+        '--endpoint',
+        sim.url('openai-ga', { scenario: 'fast' }),
+        '--bearer-env',
+        'RC_TOKEN',
+        '--turns',
+        '1',
+        '--pace',
+        'burst',
+        '--prompt',
+        promptWav,
+        '--out',
+        out,
+      ],
+      { RC_TOKEN: KEY },
+    );
     expect(bearer.out).toMatch(/turn 1 of 1/);
     expect(bearer.code).toBe(0);
-    const meta = JSON.parse((await readFile(join(out, 'events.jsonl'), 'utf8')).split('\n')[0]!) as { options: { pace?: string } };
+    const meta = JSON.parse((await readFile(join(out, 'events.jsonl'), 'utf8')).split('\n')[0]!) as {
+      options: { pace?: string };
+    };
     expect(meta.options.pace).toBe('burst');
     const none = await runCli(['probe', '--endpoint', sim.url('openai-ga'), '--no-auth', '--out', await outDir()]);
     expect(none.code).toBe(2); // the simulator wants a key: no credentials were sent
@@ -136,7 +173,10 @@ describe('demo targets', () => {
     const targets = demoTargets((flavour, scenario) => `ws://127.0.0.1:1/${flavour}?scenario=${scenario}`);
     expect(targets.map((t) => t.endpoint).join(' ')).not.toContain('openai-beta');
     expect(targets.some((t) => t.flavour === 'openai-beta' || t.dialect === 'beta')).toBe(false);
-    expect(targets.find((t) => t.name === 'openai-wrong-key')).toMatchObject({ endpoint: expect.stringContaining('openai-ga'), secretSetting: 'DEMO_WRONG_KEY' });
+    expect(targets.find((t) => t.name === 'openai-wrong-key')).toMatchObject({
+      endpoint: expect.stringContaining('openai-ga'),
+      secretSetting: 'DEMO_WRONG_KEY',
+    });
     expect(targets.some((t) => t.endpoint?.endsWith('scenario=drop'))).toBe(true);
   });
 });

@@ -12,12 +12,21 @@ export interface CliResult {
   out: string;
 }
 
-export function runCli(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 60_000): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  timeoutMs = 60_000,
+): Promise<CliResult> {
   return new Promise((resolve) => {
     const merged: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ ...process.env, ...env })) if (v !== undefined && !(k in env && env[k] === undefined)) merged[k] = v;
+    for (const [k, v] of Object.entries({ ...process.env, ...env }))
+      if (v !== undefined && !(k in env && env[k] === undefined)) merged[k] = v;
     execFile(process.execPath, [CLI, ...args], { env: merged, timeout: timeoutMs }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
+      const code = err
+        ? typeof (err as { code?: unknown }).code === 'number'
+          ? (err as { code: number }).code
+          : -1
+        : 0;
       resolve({ code, stdout, stderr, out: stdout + stderr });
     });
   });

@@ -19,18 +19,27 @@ describe('bicepparam', () => {
     expect(p.schedule).toBe('0 */10 * * * *');
     const targets = p.targets as Record<string, unknown>[];
     expect(targets.map((t) => t.name)).toEqual(['aoai-swedencentral', 'aoai-francecentral', 'openai']);
-    expect(targets[2]).toMatchObject({ endpoint: 'wss://api.openai.com/v1/realtime?model=gpt-realtime', baseline: true });
+    expect(targets[2]).toMatchObject({
+      endpoint: 'wss://api.openai.com/v1/realtime?model=gpt-realtime',
+      baseline: true,
+    });
     expect(p.retentionDays).toEqual({ coolAfter: 30, deleteAfter: 90 });
     expect(p).not.toHaveProperty('webhookUrl');
   });
 });
 
 describe('cost inputs', () => {
-  it('uses the last runs\' real usage from report.json files when given a history folder', async () => {
+  it("uses the last runs' real usage from report.json files when given a history folder", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'rc-hist-'));
     const report = (at: string, audioOut: number) => ({
-      target: { name: 'openai' }, times: { startedAt: at },
-      cost: { usd: 0, model: 'gpt-realtime', perTurn: [{ turn: 1, usd: 0, tokens: {} }], tokens: { textIn: 100, cachedTextIn: 0, audioIn: 200, cachedAudioIn: 0, textOut: 50, audioOut } },
+      target: { name: 'openai' },
+      times: { startedAt: at },
+      cost: {
+        usd: 0,
+        model: 'gpt-realtime',
+        perTurn: [{ turn: 1, usd: 0, tokens: {} }],
+        tokens: { textIn: 100, cachedTextIn: 0, audioIn: 200, cachedAudioIn: 0, textOut: 50, audioOut },
+      },
     });
     for (const [i, a] of [1000, 2000, 3000].entries()) {
       await mkdir(join(dir, `runs/r${i}/openai`), { recursive: true });
@@ -49,7 +58,13 @@ describe('cost inputs', () => {
     const dir = await mkdtemp(join(tmpdir(), 'rc-cost-settings-'));
     const file = join(dir, 'local.settings.json');
     const targets = JSON.stringify([{ name: 't', endpoint: 'wss://x/v1/realtime?model=gpt-realtime', auth: 'none' }]);
-    await writeFile(file, JSON.stringify({ IsEncrypted: false, Values: { CANARY_TARGETS: targets, CANARY_TURNS: '2', CANARY_SCHEDULE: '0 0 * * * *' } }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        IsEncrypted: false,
+        Values: { CANARY_TARGETS: targets, CANARY_TURNS: '2', CANARY_SCHEDULE: '0 0 * * * *' },
+      }),
+    );
     const input = await costInput({ env: { CANARY_TURNS: '1' }, settingsFile: file });
     expect(input).toMatchObject({ turns: 1, schedule: '0 0 * * * *', runsPerDayPerRegion: 24 });
     expect(input.targets.map((t) => t.name)).toEqual(['t']);
@@ -72,6 +87,9 @@ describe('cost inputs', () => {
     const { projectSettings } = await import('../../src/cli/costConfig.js');
     const { loadSettings } = await import('../../src/config/settings.js');
     const settings = loadSettings({ CANARY_OUTPUT_DIR: '.', CANARY_TARGETS: JSON.stringify(input.targets) });
-    expect(projectSettings(settings, input.targets, { regions: [...input.regions] }).total.usdPerMonth).toBeCloseTo(projectCost(input).total.usdPerMonth, 9);
+    expect(projectSettings(settings, input.targets, { regions: [...input.regions] }).total.usdPerMonth).toBeCloseTo(
+      projectCost(input).total.usdPerMonth,
+      9,
+    );
   });
 });

@@ -26,21 +26,39 @@ beforeAll(async () => {
   promptWav = join(await mkdtemp(join(tmpdir(), 'rc-cli-prompt-')), 'my-prompt.wav');
   await writeFile(promptWav, encodeWav(shortCatalog()[0]!.pcm));
   sim = await startSimulator({
-    port: 0, apiKey: KEY, catalog: shortCatalog(),
+    port: 0,
+    apiKey: KEY,
+    catalog: shortCatalog(),
     scenarios: {
-      gap: { name: 'gap', description: 'gap', delivery: { speed: 6, burstMs: 500 }, turns: [{ faults: [] }, { faults: [{ kind: 'silent-gap', atMs: 2500, durationMs: 2000 }] }] },
-      cut: { name: 'cut', description: 'cut', delivery: { speed: 6, burstMs: 500 }, turns: [{ faults: [{ kind: 'truncate-audio', atMs: 4000 }] }] },
+      gap: {
+        name: 'gap',
+        description: 'gap',
+        delivery: { speed: 6, burstMs: 500 },
+        turns: [{ faults: [] }, { faults: [{ kind: 'silent-gap', atMs: 2500, durationMs: 2000 }] }],
+      },
+      cut: {
+        name: 'cut',
+        description: 'cut',
+        delivery: { speed: 6, burstMs: 500 },
+        turns: [{ faults: [{ kind: 'truncate-audio', atMs: 4000 }] }],
+      },
     },
   });
 });
 afterAll(async () => sim?.close());
 
-interface CliRun { code: number; out: string; dir: string }
+interface CliRun {
+  code: number;
+  out: string;
+  dir: string;
+}
 
 async function probe(args: string[], env: Record<string, string> = { RC_KEY: KEY }): Promise<CliRun> {
   const dir = await mkdtemp(join(tmpdir(), 'rc-cli-'));
   try {
-    const r = await run(process.execPath, [CLI, 'probe', '--out', dir, '--prompt', promptWav, ...args], { env: { ...process.env, ...env } });
+    const r = await run(process.execPath, [CLI, 'probe', '--out', dir, '--prompt', promptWav, ...args], {
+      env: { ...process.env, ...env },
+    });
     return { code: 0, out: r.stdout + r.stderr, dir };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -48,10 +66,13 @@ async function probe(args: string[], env: Record<string, string> = { RC_KEY: KEY
   }
 }
 
-async function reportOf(dir: string): Promise<{ verdict: string; turns: { findings: { code: string }[] }[]; findings: { code: string }[] }> {
+async function reportOf(
+  dir: string,
+): Promise<{ verdict: string; turns: { findings: { code: string }[] }[]; findings: { code: string }[] }> {
   return JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
 }
-const codes = (r: Awaited<ReturnType<typeof reportOf>>): string[] => [...new Set([...r.findings, ...r.turns.flatMap((t) => t.findings)].map((f) => f.code))].sort();
+const codes = (r: Awaited<ReturnType<typeof reportOf>>): string[] =>
+  [...new Set([...r.findings, ...r.turns.flatMap((t) => t.findings)].map((f) => f.code))].sort();
 
 describe('realtime-canary probe', () => {
   const runs = new Map<string, Promise<CliRun>>();
@@ -60,18 +81,42 @@ describe('realtime-canary probe', () => {
     runs.set('healthy', probe(['--endpoint', url('azure-ga'), '--api-key-env', 'RC_KEY', '--turns', '2']));
     runs.set('gap', probe(['--endpoint', url('azure-preview', 'gap'), '--api-key-env', 'RC_KEY', '--turns', '2']));
     runs.set('cut', probe(['--endpoint', url('azure-ga', 'cut'), '--api-key-env', 'RC_KEY', '--turns', '1']));
-    runs.set('no-done', probe(['--endpoint', url('azure-ga', 'no-response-done'), '--api-key-env', 'RC_KEY', '--turns', '1', '--timeout-ms', '4000']));
+    runs.set(
+      'no-done',
+      probe([
+        '--endpoint',
+        url('azure-ga', 'no-response-done'),
+        '--api-key-env',
+        'RC_KEY',
+        '--turns',
+        '1',
+        '--timeout-ms',
+        '4000',
+      ]),
+    );
     runs.set('rejected', probe(['--endpoint', url('azure-ga', 'reject-403'), '--api-key-env', 'RC_KEY']));
     runs.set('wrong-key', probe(['--endpoint', url('azure-ga'), '--api-key-env', 'RC_KEY'], { RC_KEY: 'not-the-key' }));
   });
 
   it('--transport webrtc probes the same deployment over WebRTC: call id, RTP log, decoded audio, healthy', async () => {
     // WebRTC audio plays out at real time (a ~20 s answer), so this run takes longer than the WebSocket ones
-    const r = await probe(['--endpoint', sim.url('azure-ga'), '--api-key-env', 'RC_KEY', '--turns', '1', '--transport', 'webrtc']);
+    const r = await probe([
+      '--endpoint',
+      sim.url('azure-ga'),
+      '--api-key-env',
+      'RC_KEY',
+      '--turns',
+      '1',
+      '--transport',
+      'webrtc',
+    ]);
     expect(r.out).toContain('webrtc');
     expect(r.code).toBe(0);
     expect(await readdir(r.dir)).toEqual(expect.arrayContaining(['rtp-1.bin', 'turn-1.wav', 'report.html']));
-    const report = JSON.parse(await readFile(join(r.dir, 'report.json'), 'utf8')) as { target: { transport?: string }; correlation: { callId?: string } };
+    const report = JSON.parse(await readFile(join(r.dir, 'report.json'), 'utf8')) as {
+      target: { transport?: string };
+      correlation: { callId?: string };
+    };
     expect(report.target.transport).toBe('webrtc');
     expect(report.correlation.callId).toMatch(/^rtc_/);
   }, 150_000);
@@ -80,7 +125,15 @@ describe('realtime-canary probe', () => {
     const r = await runs.get('healthy')!;
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/turn 2 of 2/);
-    expect((await readdir(r.dir)).sort()).toEqual(['events.jsonl', 'prompt-1.wav', 'prompt-2.wav', 'report.html', 'report.json', 'turn-1.wav', 'turn-2.wav']);
+    expect((await readdir(r.dir)).sort()).toEqual([
+      'events.jsonl',
+      'prompt-1.wav',
+      'prompt-2.wav',
+      'report.html',
+      'report.json',
+      'turn-1.wav',
+      'turn-2.wav',
+    ]);
     expect((await reportOf(r.dir)).verdict).toBe('pass');
     const html = await readFile(join(r.dir, 'report.html'), 'utf8');
     expect(html).toMatch(/^<!doctype html>/i);
@@ -93,7 +146,8 @@ describe('realtime-canary probe', () => {
     const r = await runs.get('gap')!;
     const blob = await mkdtemp(join(tmpdir(), 'rc-cli-blob-'));
     await writeFile(join(blob, 'events.jsonl.gz'), gzipSync(await readFile(join(r.dir, 'events.jsonl'))));
-    for (const f of await readdir(r.dir)) if (f.endsWith('.wav') || f === 'report.json') await copyFile(join(r.dir, f), join(blob, f));
+    for (const f of await readdir(r.dir))
+      if (f.endsWith('.wav') || f === 'report.json') await copyFile(join(r.dir, f), join(blob, f));
     const rendered = await run(process.execPath, [CLI, 'report', blob]);
     expect(rendered.stdout.trim()).toBe(join(blob, 'report.html'));
     const html = await readFile(join(blob, 'report.html'), 'utf8');
@@ -107,9 +161,13 @@ describe('realtime-canary probe', () => {
     const nested = join(container, 'runs', '2026', '11', '02', 'run-x', 'local', 'gap');
     await mkdir(nested, { recursive: true });
     await copyFile(join(blob, 'events.jsonl.gz'), join(nested, 'events.jsonl.gz'));
-    const top = await run(process.execPath, [CLI, 'report', container]).catch((e: { code: number; stderr: string }) => e);
+    const top = await run(process.execPath, [CLI, 'report', container]).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(top).toMatchObject({ code: 2 });
-    expect((top as { stderr: string }).stderr).toContain('is not a run folder, but has 1 below it (runs/2026/11/02/run-x/local/gap); pass one of them');
+    expect((top as { stderr: string }).stderr).toContain(
+      'is not a run folder, but has 1 below it (runs/2026/11/02/run-x/local/gap); pass one of them',
+    );
     await writeFile(join(blob, 'events.jsonl.gz'), 'not gzip');
     const broken = await run(process.execPath, [CLI, 'report', blob]).catch((e: { code: number; stderr: string }) => e);
     expect(broken).toMatchObject({ code: 2 });
@@ -138,8 +196,12 @@ describe('realtime-canary probe', () => {
       expect(r.out).not.toMatch(/\n\s+at /); // no stack trace
     }
     expect((await runs.get('wrong-key')!).out).toMatch(/401/);
-    expect((await runs.get('wrong-key')!).out).toMatch(/configuration problem \(credentials: key from \$RC_KEY\): The canary could not authenticate to 127\.0\.0\.1:\d+\. The key or token was refused \(HTTP 401\)/);
-    expect((await runs.get('rejected')!).out).toMatch(/configuration problem \(credentials: key from \$RC_KEY\): The canary could not get access to/);
+    expect((await runs.get('wrong-key')!).out).toMatch(
+      /configuration problem \(credentials: key from \$RC_KEY\): The canary could not authenticate to 127\.0\.0\.1:\d+\. The key or token was refused \(HTTP 401\)/,
+    );
+    expect((await runs.get('rejected')!).out).toMatch(
+      /configuration problem \(credentials: key from \$RC_KEY\): The canary could not get access to/,
+    );
     expect((await runs.get('healthy')!).out).not.toContain('configuration problem');
   });
 
@@ -158,7 +220,8 @@ describe('realtime-canary probe', () => {
       const report = await reportOf(r.dir);
       expect(reportErrors(report), name).toEqual([]);
       expect(r.out).not.toContain(KEY);
-      for (const f of await readdir(r.dir)) expect((await readFile(join(r.dir, f))).toString('latin1'), `${name}/${f}`).not.toContain(KEY);
+      for (const f of await readdir(r.dir))
+        expect((await readFile(join(r.dir, f))).toString('latin1'), `${name}/${f}`).not.toContain(KEY);
     }
   });
 });

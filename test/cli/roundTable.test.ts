@@ -7,16 +7,31 @@ import type { RunSummary } from '../../src/runSummary.js';
 import { makeRunSummary } from '../helpers/runSummary.js';
 
 const round = (summaries: RunSummary[]): RoundResult => ({
-  runId: 'r', startedAt: '2026-11-02T10:00:00Z', durationMs: 1, notificationsDelivered: 0, notificationsPending: 0,
-  outcomes: summaries.map((summary) => ({ summary, report: {} as Report })), notProbed: [{ target: 'late', reason: 'round deadline' }],
+  runId: 'r',
+  startedAt: '2026-11-02T10:00:00Z',
+  durationMs: 1,
+  notificationsDelivered: 0,
+  notificationsPending: 0,
+  outcomes: summaries.map((summary) => ({ summary, report: {} as Report })),
+  notProbed: [{ target: 'late', reason: 'round deadline' }],
 });
 
 describe('round table', () => {
   it('shows failing/turns for probed runs and "not run" for runs that could not start', () => {
-    const table = roundTable(round([
-      makeRunSummary({ target: 'gap', verdict: 'fail', turns: 2, failingTurns: 1, longestGapMs: 2700 }),
-      makeRunSummary({ target: 'wrong-key', verdict: 'error', turns: 2, failingTurns: 0, longestGapMs: 0, timeToFirstAudioMs: undefined, findingCodes: ['connection_rejected'] }),
-    ])).split('\n');
+    const table = roundTable(
+      round([
+        makeRunSummary({ target: 'gap', verdict: 'fail', turns: 2, failingTurns: 1, longestGapMs: 2700 }),
+        makeRunSummary({
+          target: 'wrong-key',
+          verdict: 'error',
+          turns: 2,
+          failingTurns: 0,
+          longestGapMs: 0,
+          timeToFirstAudioMs: undefined,
+          findingCodes: ['connection_rejected'],
+        }),
+      ]),
+    ).split('\n');
     expect(table[0]).toMatch(/^target\s+flavour\s+verdict\s+failing\s+longest gap\s+first audio\s+findings$/);
     expect(table[2]).toMatch(/^gap\s+azure-ga\s+FAIL\s+1\/2\s+2\.7 s\s+640 ms\s+silent_gap, playback_underrun$/);
     expect(table[3]).toMatch(/^wrong-key\s+azure-ga\s+ERROR\s+not run\s+-\s+-\s+connection_rejected$/);

@@ -28,15 +28,24 @@ const noSecrets = (out: string) => {
 
 describe('realtime-canary test-alert', () => {
   it('posts a marked sample card and reports the status and attempts, showing the host only', async () => {
-    const r = await runCli(['test-alert'], { CANARY_WEBHOOK_URL: hook.url, CANARY_WEBHOOK_FORMAT: undefined, CANARY_REGION: 'swedencentral' });
+    const r = await runCli(['test-alert'], {
+      CANARY_WEBHOOK_URL: hook.url,
+      CANARY_WEBHOOK_FORMAT: undefined,
+      CANARY_REGION: 'swedencentral',
+    });
     expect(r.code, r.out).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`delivered: HTTP 202 from ${hostPort().replace('.', '\\.')} \\(1 attempt, \\d+ ms\\)`));
+    expect(r.stdout).toMatch(
+      new RegExp(`delivered: HTTP 202 from ${hostPort().replace('.', '\\.')} \\(1 attempt, \\d+ ms\\)`),
+    );
     noSecrets(r.out);
     expect(hook.requests).toHaveLength(1);
     const card = hook.requests[0]!.json<TeamsEnvelope>();
     const content = card.attachments[0].content;
     const title = content.body[0]!.type === 'Container' ? content.body[0]!.items[0] : undefined;
-    expect(title).toMatchObject({ type: 'TextBlock', text: '🧪 TEST — realtime-canary test alert, no action needed (swedencentral)' });
+    expect(title).toMatchObject({
+      type: 'TextBlock',
+      text: '🧪 TEST — realtime-canary test alert, no action needed (swedencentral)',
+    });
     expect(JSON.stringify(content)).toMatch(/Nothing is wrong/);
     expect(adaptiveCardProblems(content)).toEqual([]);
   });
@@ -45,7 +54,10 @@ describe('realtime-canary test-alert', () => {
     hook.reply({ status: 503, headers: { 'retry-after': '0' } }, { status: 200 });
     const dir = await mkdtemp(join(tmpdir(), 'rc-test-alert-'));
     const file = join(dir, 'local.settings.json');
-    await writeFile(file, JSON.stringify({ IsEncrypted: false, Values: { CANARY_WEBHOOK_URL: hook.url, CANARY_WEBHOOK_FORMAT: 'json' } }));
+    await writeFile(
+      file,
+      JSON.stringify({ IsEncrypted: false, Values: { CANARY_WEBHOOK_URL: hook.url, CANARY_WEBHOOK_FORMAT: 'json' } }),
+    );
     const r = await runCli(['test-alert', '--settings', file], { CANARY_WEBHOOK_URL: undefined });
     expect(r.code, r.out).toBe(0);
     expect(r.stdout).toMatch(/sending a test alert \(json\)/);
@@ -53,7 +65,11 @@ describe('realtime-canary test-alert', () => {
     noSecrets(r.out);
     expect(hook.requests).toHaveLength(2);
     const p = hook.requests[1]!.json<JsonNotificationPayload>();
-    expect(p).toMatchObject({ schema: 'realtime-canary.notification/1', kind: 'alert', title: expect.stringContaining('TEST — realtime-canary test alert, no action needed') });
+    expect(p).toMatchObject({
+      schema: 'realtime-canary.notification/1',
+      kind: 'alert',
+      title: expect.stringContaining('TEST — realtime-canary test alert, no action needed'),
+    });
     expect(p.id.startsWith('test:')).toBe(true);
   });
 
@@ -61,15 +77,23 @@ describe('realtime-canary test-alert', () => {
     hook.reply({ status: 404 });
     const r = await runCli(['test-alert'], { CANARY_WEBHOOK_URL: hook.url });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`not delivered to ${hostPort().replace('.', '\\.')}: rejected \\(HTTP 404, 1 attempt\\); the workflow may have been deleted`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `not delivered to ${hostPort().replace('.', '\\.')}: rejected \\(HTTP 404, 1 attempt\\); the workflow may have been deleted`,
+      ),
+    );
     noSecrets(r.out);
   });
 
   it('exits 2 naming the setting when there is no usable webhook, never echoing it', async () => {
     const none = await runCli(['test-alert'], { CANARY_WEBHOOK_URL: undefined });
     expect(none.code).toBe(2);
-    expect(none.stderr.trim()).toBe('realtime-canary test-alert: CANARY_WEBHOOK_URL: is not set: nothing to send to (export it, or pass --settings local.settings.json)');
-    const kv = await runCli(['test-alert'], { CANARY_WEBHOOK_URL: '@Microsoft.KeyVault(VaultName=canary-kv;SecretName=teams-webhook-url)' });
+    expect(none.stderr.trim()).toBe(
+      'realtime-canary test-alert: CANARY_WEBHOOK_URL: is not set: nothing to send to (export it, or pass --settings local.settings.json)',
+    );
+    const kv = await runCli(['test-alert'], {
+      CANARY_WEBHOOK_URL: '@Microsoft.KeyVault(VaultName=canary-kv;SecretName=teams-webhook-url)',
+    });
     expect(kv.code).toBe(2);
     expect(kv.stderr).toMatch(/CANARY_WEBHOOK_URL: is a Key Vault reference \(canary-kv\/teams-webhook-url\)/);
     const notUrl = await runCli(['test-alert'], { CANARY_WEBHOOK_URL: 'ftp://x/sig=SECRETSIG' });

@@ -2,20 +2,40 @@ import { describe, expect, it } from 'vitest';
 import { loadSettings, resolveSecret, validateNcrontab } from '../../src/config/settings.js';
 import { parseTargets } from '../../src/config/targets.js';
 
-const target = { name: 'fr', endpoint: 'wss://x.openai.azure.com/openai/v1/realtime?model=m', auth: 'api-key', secretSetting: 'KEY_FR' };
+const target = {
+  name: 'fr',
+  endpoint: 'wss://x.openai.azure.com/openai/v1/realtime?model=m',
+  auth: 'api-key',
+  secretSetting: 'KEY_FR',
+};
 const base = { CANARY_TARGETS: JSON.stringify([target]), CANARY_OUTPUT_DIR: '/tmp/x' };
 
 describe('settings', () => {
   it('has documented defaults', () => {
     const s = loadSettings(base);
-    expect(s).toMatchObject({ region: 'local', schedule: '0 */10 * * * *', turns: 3, concurrency: 8, alertRule: { k: 2, n: 3, reminderHours: 6 }, webhook: undefined, storage: { kind: 'local', dir: '/tmp/x' } });
+    expect(s).toMatchObject({
+      region: 'local',
+      schedule: '0 */10 * * * *',
+      turns: 3,
+      concurrency: 8,
+      alertRule: { k: 2, n: 3, reminderHours: 6 },
+      webhook: undefined,
+      storage: { kind: 'local', dir: '/tmp/x' },
+    });
     expect(s.targets![0]!.name).toBe('fr');
   });
 
   it('picks the storage in order: connection string, account URL, local folder', () => {
-    expect(loadSettings({ ...base, CANARY_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }).storage.kind).toBe('connection-string');
-    expect(loadSettings({ ...base, CANARY_STORAGE_ACCOUNT_URL: 'https://a.blob.core.windows.net/', AZURE_CLIENT_ID: 'c1' }).storage).toMatchObject({ kind: 'account-url', clientId: 'c1', container: 'reports' });
-    expect(() => loadSettings({ CANARY_TARGETS: base.CANARY_TARGETS })).toThrow(/CANARY_STORAGE_ACCOUNT_URL: is required/);
+    expect(loadSettings({ ...base, CANARY_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }).storage.kind).toBe(
+      'connection-string',
+    );
+    expect(
+      loadSettings({ ...base, CANARY_STORAGE_ACCOUNT_URL: 'https://a.blob.core.windows.net/', AZURE_CLIENT_ID: 'c1' })
+        .storage,
+    ).toMatchObject({ kind: 'account-url', clientId: 'c1', container: 'reports' });
+    expect(() => loadSettings({ CANARY_TARGETS: base.CANARY_TARGETS })).toThrow(
+      /CANARY_STORAGE_ACCOUNT_URL: is required/,
+    );
   });
 
   it.each([
@@ -36,20 +56,27 @@ describe('settings', () => {
     ['ftp://secret-sig-123', /CANARY_WEBHOOK_URL: must be an https URL, got a ftp URL/],
     ['https://', /CANARY_WEBHOOK_URL: is not a URL/],
     ['http://hooks.example.com/x?sig=secret-sig-123', /CANARY_WEBHOOK_URL: must be an https URL, got a http URL/],
-  ])('a bad webhook URL (%s) disables alert delivery loudly without stopping the round or echoing the value', (url, message) => {
-    const s = loadSettings({ ...base, CANARY_WEBHOOK_URL: url });
-    expect(s.webhook).toBeUndefined();
-    expect(s.problems.map((p) => p.message).join('\n')).toMatch(message);
-    expect(s.problems[0]!.message).toMatch(/alert delivery is disabled/);
-    expect(s.problems[0]!.message).not.toContain('secret-sig-123');
-  });
+  ])(
+    'a bad webhook URL (%s) disables alert delivery loudly without stopping the round or echoing the value',
+    (url, message) => {
+      const s = loadSettings({ ...base, CANARY_WEBHOOK_URL: url });
+      expect(s.webhook).toBeUndefined();
+      expect(s.problems.map((p) => p.message).join('\n')).toMatch(message);
+      expect(s.problems[0]!.message).toMatch(/alert delivery is disabled/);
+      expect(s.problems[0]!.message).not.toContain('secret-sig-123');
+    },
+  );
 
   it('accepts valid NCRONTAB and resolves secrets by reference only', () => {
     expect(() => validateNcrontab('0 0 9 * * 1-5')).not.toThrow();
     expect(() => validateNcrontab('*/30 * * * * *')).not.toThrow();
     expect(resolveSecret('KEY_FR', { KEY_FR: 'k' }, 't')).toBe('k');
-    expect(() => resolveSecret('KEY_FR', {}, 'CANARY_TARGETS[0]')).toThrow(/CANARY_TARGETS\[0\]\.secretSetting: app setting "KEY_FR" is not set/);
-    expect(() => resolveSecret('KEY_FR', { KEY_FR: '@Microsoft.KeyVault(SecretUri=https://v/secrets/x)' }, 't')).toThrow(/unresolved Key Vault reference/);
+    expect(() => resolveSecret('KEY_FR', {}, 'CANARY_TARGETS[0]')).toThrow(
+      /CANARY_TARGETS\[0\]\.secretSetting: app setting "KEY_FR" is not set/,
+    );
+    expect(() =>
+      resolveSecret('KEY_FR', { KEY_FR: '@Microsoft.KeyVault(SecretUri=https://v/secrets/x)' }, 't'),
+    ).toThrow(/unresolved Key Vault reference/);
   });
 });
 
@@ -71,6 +98,12 @@ describe('targets', () => {
   });
 
   it('accepts entra targets by resource and deployment', () => {
-    expect(parseTargets(JSON.stringify([{ name: 'se', resource: 'myres', deployment: 'gpt-realtime', flavour: 'azure-ga', auth: 'entra', group: 'g' }]))[0]).toMatchObject({ auth: 'entra', resource: 'myres' });
+    expect(
+      parseTargets(
+        JSON.stringify([
+          { name: 'se', resource: 'myres', deployment: 'gpt-realtime', flavour: 'azure-ga', auth: 'entra', group: 'g' },
+        ]),
+      )[0],
+    ).toMatchObject({ auth: 'entra', resource: 'myres' });
   });
 });

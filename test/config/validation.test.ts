@@ -7,7 +7,12 @@ import { checkSettingName, looksLikeSecret } from '../../src/config/settingCheck
 import { parseTargets } from '../../src/config/targets.js';
 import { parseThresholds, THRESHOLD_RANGES } from '../../src/config/thresholds.js';
 
-const target = { name: 'fr', endpoint: 'wss://x.openai.azure.com/openai/v1/realtime?model=m', auth: 'api-key', secretSetting: 'KEY_FR' };
+const target = {
+  name: 'fr',
+  endpoint: 'wss://x.openai.azure.com/openai/v1/realtime?model=m',
+  auth: 'api-key',
+  secretSetting: 'KEY_FR',
+};
 const base = { CANARY_TARGETS: JSON.stringify([target]), CANARY_OUTPUT_DIR: '/tmp/x' };
 
 describe('CANARY_THRESHOLDS schema', () => {
@@ -36,7 +41,9 @@ describe('CANARY_THRESHOLDS schema', () => {
   });
 
   it('accepts valid overrides as numbers', () => {
-    expect(loadSettings({ ...base, CANARY_THRESHOLDS: '{"audioTokensPerSecond": 12.5, "minSilentGapMs": 800}' }).thresholds).toEqual({ audioTokensPerSecond: 12.5, minSilentGapMs: 800 });
+    expect(
+      loadSettings({ ...base, CANARY_THRESHOLDS: '{"audioTokensPerSecond": 12.5, "minSilentGapMs": 800}' }).thresholds,
+    ).toEqual({ audioTokensPerSecond: 12.5, minSilentGapMs: 800 });
   });
 });
 
@@ -56,9 +63,14 @@ describe('CANARY_SCHEDULE', () => {
   });
 
   it('accepts real schedules, names and an explicitly allowed every-second schedule', () => {
-    for (const s of ['0 */10 * * * *', '0 0 9 * * 1-5', '*/30 * * * * *', '0 0 6 * jan-mar mon,fri']) expect(loadSettings({ ...base, CANARY_SCHEDULE: s }).schedule).toBe(s);
-    expect(loadSettings({ ...base, CANARY_SCHEDULE: '* * * * * *', CANARY_ALLOW_EVERY_SECOND: 'true' }).schedule).toBe('* * * * * *');
-    expect(() => loadSettings({ ...base, CANARY_ALLOW_EVERY_SECOND: 'yes please' })).toThrow(/CANARY_ALLOW_EVERY_SECOND: must be true or false/);
+    for (const s of ['0 */10 * * * *', '0 0 9 * * 1-5', '*/30 * * * * *', '0 0 6 * jan-mar mon,fri'])
+      expect(loadSettings({ ...base, CANARY_SCHEDULE: s }).schedule).toBe(s);
+    expect(loadSettings({ ...base, CANARY_SCHEDULE: '* * * * * *', CANARY_ALLOW_EVERY_SECOND: 'true' }).schedule).toBe(
+      '* * * * * *',
+    );
+    expect(() => loadSettings({ ...base, CANARY_ALLOW_EVERY_SECOND: 'yes please' })).toThrow(
+      /CANARY_ALLOW_EVERY_SECOND: must be true or false/,
+    );
   });
 });
 
@@ -66,16 +78,26 @@ describe('connection strings and secret names', () => {
   it.each([
     ['garbage', /CANARY_STORAGE_CONNECTION_STRING: is not a storage connection string/],
     ['AccountName=a;Foo=bar', /CANARY_STORAGE_CONNECTION_STRING: has neither AccountKey nor SharedAccessSignature/],
-    ['AccountName=a;AccountKey=k;BlobEndpoint=ftp//x', /CANARY_STORAGE_CONNECTION_STRING: has a BlobEndpoint that is not an http\(s\) URL/],
+    [
+      'AccountName=a;AccountKey=k;BlobEndpoint=ftp//x',
+      /CANARY_STORAGE_CONNECTION_STRING: has a BlobEndpoint that is not an http\(s\) URL/,
+    ],
   ])('refuses a storage connection string %s naming the setting, not the value', (cs, message) => {
     expect(() => loadSettings({ ...base, CANARY_STORAGE_CONNECTION_STRING: cs })).toThrow(message);
-    expect(() => loadSettings({ ...base, CANARY_STORAGE_CONNECTION_STRING: `${cs};AccountKey=topsecretkey123;BlobEndpoint=ftp//x` })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('topsecretkey123') }));
+    expect(() =>
+      loadSettings({
+        ...base,
+        CANARY_STORAGE_CONNECTION_STRING: `${cs};AccountKey=topsecretkey123;BlobEndpoint=ftp//x`,
+      }),
+    ).toThrow(expect.objectContaining({ message: expect.not.stringContaining('topsecretkey123') }));
   });
 
   it('a bad App Insights connection string disables telemetry loudly, the round goes on', () => {
     const s = loadSettings({ ...base, APPLICATIONINSIGHTS_CONNECTION_STRING: 'IngestionEndpoint=https://x/' });
     expect(s.appInsightsConnectionString).toBeUndefined();
-    expect(s.problems[0]!.message).toMatch(/APPLICATIONINSIGHTS_CONNECTION_STRING: has no InstrumentationKey.*telemetry is disabled/);
+    expect(s.problems[0]!.message).toMatch(
+      /APPLICATIONINSIGHTS_CONNECTION_STRING: has no InstrumentationKey.*telemetry is disabled/,
+    );
   });
 
   it('refuses a key pasted into secretSetting, naming the field without printing the value', () => {
@@ -83,7 +105,9 @@ describe('connection strings and secret names', () => {
     const long = 'Fq7Z2xk9PqL0mN3vB8cR1tY6wE4uI5oAsDfGhJkLzXcVbNm12345';
     for (const pasted of [key, long, 'sk-proj-abc123def456ghi789']) {
       const attempt = () => parseTargets(JSON.stringify([{ ...target, secretSetting: pasted }]));
-      expect(attempt).toThrow(/CANARY_TARGETS\[0\]\.secretSetting: looks like a key or token, not the name of an app setting/);
+      expect(attempt).toThrow(
+        /CANARY_TARGETS\[0\]\.secretSetting: looks like a key or token, not the name of an app setting/,
+      );
       expect(attempt).toThrow(expect.objectContaining({ message: expect.not.stringContaining(pasted) }));
     }
     for (const name of ['KEY_FR', 'AOAI_KEY_SWEDENCENTRAL_2', 'OPENAI_API_KEY']) {
@@ -99,8 +123,14 @@ describe('round deadline below the function timeout', () => {
     expect(functionTimeoutFromHostJson('{"functionTimeout":"00:05:00"}')).toBe(300_000);
     expect(loadSettings(base, { functionTimeoutMs: 300_000 }).roundDeadlineMs).toBe(270_000);
     expect(loadSettings(base, { functionTimeoutMs: 600_000 }).roundDeadlineMs).toBe(540_000);
-    expect(loadSettings({ ...base, CANARY_FUNCTION_TIMEOUT: '00:02:00' }, { functionTimeoutMs: 600_000 }).roundDeadlineMs).toBe(90_000);
-    expect(() => loadSettings({ ...base, CANARY_ROUND_DEADLINE_MS: '590000' }, { functionTimeoutMs: 600_000 })).toThrow(/CANARY_ROUND_DEADLINE_MS: 590000 ms leaves no safety margin below the function timeout \(600000 ms\): at most 540000/);
-    expect(() => functionTimeoutFromHostJson('{"functionTimeout":"10 minutes"}')).toThrow(/host\.json\.functionTimeout: must be a time span/);
+    expect(
+      loadSettings({ ...base, CANARY_FUNCTION_TIMEOUT: '00:02:00' }, { functionTimeoutMs: 600_000 }).roundDeadlineMs,
+    ).toBe(90_000);
+    expect(() => loadSettings({ ...base, CANARY_ROUND_DEADLINE_MS: '590000' }, { functionTimeoutMs: 600_000 })).toThrow(
+      /CANARY_ROUND_DEADLINE_MS: 590000 ms leaves no safety margin below the function timeout \(600000 ms\): at most 540000/,
+    );
+    expect(() => functionTimeoutFromHostJson('{"functionTimeout":"10 minutes"}')).toThrow(
+      /host\.json\.functionTimeout: must be a time span/,
+    );
   });
 });

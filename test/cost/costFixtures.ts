@@ -15,16 +15,38 @@ export async function costStore(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'rc-cost-dash-'));
   const store = createLocalStore(root);
   const line = (day: string, target: string, cost: number | undefined, extra: Record<string, unknown> = {}) =>
-    JSON.stringify({ ...makeRunSummary({ runId: `r-${day}-${target}-${cost}`, startedAt: `${day}T08:00:00.000Z`, region: 'swedencentral', target, reportHtmlPath: 'x/report.html' }), ...(cost === undefined ? {} : { costUsd: cost }), ...extra });
+    JSON.stringify({
+      ...makeRunSummary({
+        runId: `r-${day}-${target}-${cost}`,
+        startedAt: `${day}T08:00:00.000Z`,
+        region: 'swedencentral',
+        target,
+        reportHtmlPath: 'x/report.html',
+      }),
+      ...(cost === undefined ? {} : { costUsd: cost }),
+      ...extra,
+    });
   await store.appendLine(dailyIndexPath('2026-11-09T08:00:00Z'), line('2026-11-09', 'aoai', 0.1));
   await store.appendLine(dailyIndexPath('2026-11-09T08:00:00Z'), line('2026-11-09', 'aoai', 0.15));
   await store.appendLine(dailyIndexPath('2026-11-10T08:00:00Z'), line('2026-11-10', 'aoai', 0.2));
   await store.appendLine(dailyIndexPath('2026-11-10T08:00:00Z'), line('2026-11-10', 'openai', 0.05));
-  await store.appendLine(dailyIndexPath('2026-11-10T08:00:00Z'), line('2026-11-10', 'openai', undefined, { notProbed: 'budget', headline: 'not probed: budget' }));
+  await store.appendLine(
+    dailyIndexPath('2026-11-10T08:00:00Z'),
+    line('2026-11-10', 'openai', undefined, { notProbed: 'budget', headline: 'not probed: budget' }),
+  );
   for (let d = 1; d <= 10; d++) {
     const day = `2026-11-${String(d).padStart(2, '0')}`;
-    const r = reserve(emptyLedger(day, `${day}T00:00:00Z`), [{ target: 'aoai', region: 'x', runId: 'r', attempt: 1, estimateUsd: 12 }], {}, `${day}T00:00:00Z`);
-    await store.put(ledgerPath(day), JSON.stringify(settle(r.ledger, new Map([['r/x/aoai/1', 10]]), `${day}T01:00:00Z`)), 'application/json');
+    const r = reserve(
+      emptyLedger(day, `${day}T00:00:00Z`),
+      [{ target: 'aoai', region: 'x', runId: 'r', attempt: 1, estimateUsd: 12 }],
+      {},
+      `${day}T00:00:00Z`,
+    );
+    await store.put(
+      ledgerPath(day),
+      JSON.stringify(settle(r.ledger, new Map([['r/x/aoai/1', 10]]), `${day}T01:00:00Z`)),
+      'application/json',
+    );
   }
   await writeDashboard(store, NOW);
   return root;

@@ -12,7 +12,9 @@ describe('dashboard cost section', () => {
   it('shows spend per target per day, budget skips, the month to date and the projection', async () => {
     const html = await readFile(join(await costStore(), 'index.html'), 'utf8');
     expect(html).toMatch(/data-testid="cost-cell" data-target="aoai" data-day="2026-11-09" data-usd="0\.250000"/);
-    expect(html).toMatch(/data-testid="cost-cell" data-target="openai" data-day="2026-11-10" data-usd="0\.050000"[^>]*>\$0\.0500<div class="small"><span class="bad" data-testid="budget-skip">1 not probed: budget/);
+    expect(html).toMatch(
+      /data-testid="cost-cell" data-target="openai" data-day="2026-11-10" data-usd="0\.050000"[^>]*>\$0\.0500<div class="small"><span class="bad" data-testid="budget-skip">1 not probed: budget/,
+    );
     // ledgers: $10 a day for 10 days; 9.5 days elapsed at noon on the 10th → 100 / 9.5 × 30
     expect(html).toMatch(/data-testid="cost-mtd" data-usd="100\.000000"/);
     expect(html).toMatch(new RegExp(`data-testid="cost-projection" data-usd="${((100 / 9.5) * 30).toFixed(6)}"`));

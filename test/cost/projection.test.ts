@@ -11,10 +11,23 @@ describe('projection', () => {
     // prompt 4 s → 40 tokens; answer 300 chars / 15 = 20 s → 400 audio tokens, 75 text tokens
     // turn 1 input audio 40, turn 2: 40 + 400 + 40 = 480 → 520 in total
     const { tokens } = catalogueRunTokens(2, ['a'], catalog);
-    expect(tokens).toEqual({ textIn: 120, cachedTextIn: 0, audioIn: 520, cachedAudioIn: 0, textOut: 150, audioOut: 800 });
+    expect(tokens).toEqual({
+      textIn: 120,
+      cachedTextIn: 0,
+      audioIn: 520,
+      cachedAudioIn: 0,
+      textOut: 150,
+      audioOut: 800,
+    });
     const p = projectCost({
-      targets: [{ name: 't', endpoint: 'wss://x/v1/realtime?model=gpt-realtime-2' }], regions: ['r1', 'r2'],
-      schedule: '0 0 * * * *', runsPerDayPerRegion: 24, turns: 2, prompts: ['a'], catalog, prices: DEFAULT_PRICES,
+      targets: [{ name: 't', endpoint: 'wss://x/v1/realtime?model=gpt-realtime-2' }],
+      regions: ['r1', 'r2'],
+      schedule: '0 0 * * * *',
+      runsPerDayPerRegion: 24,
+      turns: 2,
+      prompts: ['a'],
+      catalog,
+      prices: DEFAULT_PRICES,
     });
     // 120×4 + 520×32 + 150×24 + 800×64 = 480 + 16 640 + 3 600 + 51 200 = 71 920 per 1M
     expect(p.rows[0]!.usdPerRun).toBeCloseTo(0.07192, 6);
@@ -27,8 +40,14 @@ describe('projection', () => {
 
   it('an unknown model is listed as no price and left out of the total', () => {
     const p = projectCost({
-      targets: [{ name: 'u', deployment: 'my-custom-rt' }], regions: ['r'],
-      schedule: '0 */10 * * * *', runsPerDayPerRegion: 144, turns: 1, prompts: ['a'], catalog, prices: DEFAULT_PRICES,
+      targets: [{ name: 'u', deployment: 'my-custom-rt' }],
+      regions: ['r'],
+      schedule: '0 */10 * * * *',
+      runsPerDayPerRegion: 144,
+      turns: 1,
+      prompts: ['a'],
+      catalog,
+      prices: DEFAULT_PRICES,
     });
     expect(p.rows[0]!.usdPerRun).toBeNull();
     expect(p.total.unpriced).toEqual(['u']);

@@ -26,42 +26,76 @@ const at = (iso: string) => () => new Date(iso);
 async function storedReport(s: RunSummary): Promise<Report> {
   return JSON.parse((await allBlobs(world.azurite.connectionString)).get(s.reportPath)!.toString()) as Report;
 }
-const indexOf = (blobs: Map<string, Buffer>, day: string): RunSummary[] => (blobs.get(`index/${day}.jsonl`)?.toString().trim().split('\n') ?? []).map((l) => JSON.parse(l) as RunSummary);
+const indexOf = (blobs: Map<string, Buffer>, day: string): RunSummary[] =>
+  (blobs.get(`index/${day}.jsonl`)?.toString().trim().split('\n') ?? []).map((l) => JSON.parse(l) as RunSummary);
 
 describe('budget', () => {
   it('two overlapping rounds sharing a ledger never exceed the cap and report what they skipped', async () => {
     const targets = JSON.stringify([
-      { name: 'azure-a', endpoint: world.sim.url('azure-ga', { scenario: 'fast' }), auth: 'api-key', secretSetting: 'SIM_KEY', group: 'g' },
-      { name: 'openai-base', endpoint: world.sim.url('openai-ga', { scenario: 'fast' }), auth: 'api-key', secretSetting: 'SIM_KEY', group: 'g', baseline: true },
+      {
+        name: 'azure-a',
+        endpoint: world.sim.url('azure-ga', { scenario: 'fast' }),
+        auth: 'api-key',
+        secretSetting: 'SIM_KEY',
+        group: 'g',
+      },
+      {
+        name: 'openai-base',
+        endpoint: world.sim.url('openai-ga', { scenario: 'fast' }),
+        auth: 'api-key',
+        secretSetting: 'SIM_KEY',
+        group: 'g',
+        baseline: true,
+      },
     ]);
     // the catalogue's estimate of a run is the real service's (15 chars/s of speech); the simulator speaks this
     // short answer more slowly, so its runs cost about twice that. A first, uncapped round the same day gives the
     // planner each target's actual cost (the mean of today's runs), which it then reserves.
     const catalog = promptLengths(shortCatalog());
     const estimate = projectCost({
-      targets: parseTargets(targets), regions: ['x'], schedule: '0 */10 * * * *', runsPerDayPerRegion: 144,
-      turns: 1, prompts: ['count-to-twenty'], catalog, prices: DEFAULT_PRICES,
+      targets: parseTargets(targets),
+      regions: ['x'],
+      schedule: '0 */10 * * * *',
+      runsPerDayPerRegion: 144,
+      turns: 1,
+      prompts: ['count-to-twenty'],
+      catalog,
+      prices: DEFAULT_PRICES,
     }).rows[0]!.usdPerRun!;
-    await invoke({ ...(await env({ CANARY_TARGETS: targets, CANARY_CONFIRM_RETRIES: '0' })), CANARY_REGION: 'westus' }, { now: at('2026-11-25T07:50:00Z'), probe: { pace: 'burst' } });
-    const calibrated = JSON.parse((await allBlobs(world.azurite.connectionString)).get('ledger/2026-11-25.json')!.toString()) as Ledger;
+    await invoke(
+      { ...(await env({ CANARY_TARGETS: targets, CANARY_CONFIRM_RETRIES: '0' })), CANARY_REGION: 'westus' },
+      { now: at('2026-11-25T07:50:00Z'), probe: { pace: 'burst' } },
+    );
+    const calibrated = JSON.parse(
+      (await allBlobs(world.azurite.connectionString)).get('ledger/2026-11-25.json')!.toString(),
+    ) as Ledger;
     const means = ['azure-a', 'openai-base'].map((t) => meanActualUsd(calibrated, t)!);
     expect(Math.min(...means)).toBeGreaterThan(estimate); // the simulator's runs really are dearer than the catalogue says
     expect(Math.max(...means) / Math.min(...means)).toBeLessThan(1.15);
     // the budget covers what is spent so far and two of the four probes the overlapping rounds want
     const budget = spentUsd(calibrated) + Math.max(...means) * 2.5;
-    const base = await env({ CANARY_TARGETS: targets, CANARY_DAILY_BUDGET_USD: String(budget), CANARY_CONFIRM_RETRIES: '0' });
+    const base = await env({
+      CANARY_TARGETS: targets,
+      CANARY_DAILY_BUDGET_USD: String(budget),
+      CANARY_CONFIRM_RETRIES: '0',
+    });
     const before = world.hook.requests.length;
     const [a, b] = await Promise.all([
-      invoke({ ...base, CANARY_REGION: 'swedencentral' }, { now: at('2026-11-25T08:00:00Z'), probe: { pace: 'burst' } }),
+      invoke(
+        { ...base, CANARY_REGION: 'swedencentral' },
+        { now: at('2026-11-25T08:00:00Z'), probe: { pace: 'burst' } },
+      ),
       invoke({ ...base, CANARY_REGION: 'eastus2' }, { now: at('2026-11-25T08:00:00Z'), probe: { pace: 'burst' } }),
     ]);
     const probed = [...a.result.outcomes, ...b.result.outcomes];
     const skipped = [...a.result.notProbed, ...b.result.notProbed];
     expect(probed).toHaveLength(2);
     expect(skipped).toHaveLength(2);
-    for (const s of skipped) expect(s.reason).toMatch(/^not probed: budget \(today's budget \$[\d.]+ would be exceeded/);
+    for (const s of skipped)
+      expect(s.reason).toMatch(/^not probed: budget \(today's budget \$[\d.]+ would be exceeded/);
     // baselines first: every round that probed only one target probed its baseline
-    for (const r of [a, b]) if (r.result.outcomes.length === 1) expect(r.result.outcomes[0]!.summary.target).toBe('openai-base');
+    for (const r of [a, b])
+      if (r.result.outcomes.length === 1) expect(r.result.outcomes[0]!.summary.target).toBe('openai-base');
 
     const blobs = await allBlobs(world.azurite.connectionString);
     const ledger = JSON.parse(blobs.get('ledger/2026-11-25.json')!.toString()) as Ledger;
@@ -71,23 +105,47 @@ describe('budget', () => {
     expect(Object.values(ledger.settled!).every((t) => t.usd > 0)).toBe(true);
     expect(spentUsd(ledger)).toBeLessThanOrEqual(budget);
     const index = indexOf(blobs, '2026-11-25');
-    expect(index.filter((s) => s.notProbed === 'budget').map((s) => `${s.region}/${s.target}`).sort()).toEqual(skipped.map((s) => s.target).map((t) => index.find((x) => x.notProbed && x.target === t)!.region + '/' + t).sort());
+    expect(
+      index
+        .filter((s) => s.notProbed === 'budget')
+        .map((s) => `${s.region}/${s.target}`)
+        .sort(),
+    ).toEqual(
+      skipped
+        .map((s) => s.target)
+        .map((t) => index.find((x) => x.notProbed && x.target === t)!.region + '/' + t)
+        .sort(),
+    );
     expect(index.filter((s) => !s.notProbed).every((s) => typeof s.costUsd === 'number' && s.costUsd > 0)).toBe(true);
     // no alert state for a target that was not probed
-    for (const s of index.filter((x) => x.notProbed)) expect(blobs.has(`state/${s.region}/${s.target}.json`) && (JSON.parse(blobs.get(`state/${s.region}/${s.target}.json`)!.toString()) as AlertState).recent.some((r) => r.runId === s.runId)).toBe(false);
+    for (const s of index.filter((x) => x.notProbed))
+      expect(
+        blobs.has(`state/${s.region}/${s.target}.json`) &&
+          (JSON.parse(blobs.get(`state/${s.region}/${s.target}.json`)!.toString()) as AlertState).recent.some(
+            (r) => r.runId === s.runId,
+          ),
+      ).toBe(false);
 
     // 80 % (two reservations of 2.5) and 100 % (a probe refused): once each, not once per round
-    const budgetCards = world.hook.requests.slice(before).map((r) => r.body).filter((body) => /budget/i.test(body));
+    const budgetCards = world.hook.requests
+      .slice(before)
+      .map((r) => r.body)
+      .filter((body) => /budget/i.test(body));
     expect(budgetCards).toHaveLength(2);
     expect(ledger.marks['80']).toBeDefined();
     expect(ledger.marks['100']).toBeDefined();
 
     // a later round the same day: still capped, no new budget notification
-    const later = await invoke({ ...base, CANARY_REGION: 'swedencentral' }, { now: at('2026-11-25T08:10:00Z'), probe: { pace: 'burst' } });
+    const later = await invoke(
+      { ...base, CANARY_REGION: 'swedencentral' },
+      { now: at('2026-11-25T08:10:00Z'), probe: { pace: 'burst' } },
+    );
     expect(later.result.outcomes).toHaveLength(0);
     expect(later.result.notProbed).toHaveLength(2);
     expect(world.hook.requests.slice(before).filter((r) => /budget/i.test(r.body))).toHaveLength(2);
-    const after = JSON.parse((await allBlobs(world.azurite.connectionString)).get('ledger/2026-11-25.json')!.toString()) as Ledger;
+    const after = JSON.parse(
+      (await allBlobs(world.azurite.connectionString)).get('ledger/2026-11-25.json')!.toString(),
+    ) as Ledger;
     expect(spentUsd(after)).toBeLessThanOrEqual(budget);
   }, 120_000);
 });
@@ -118,7 +176,10 @@ describe('confirm before paging', () => {
     const proxy = await flakyProxy(world.sim.port, 1);
     try {
       const url = world.sim.url('azure-ga', { scenario: 'fast' }).replace(`:${world.sim.port}/`, `:${proxy.port}/`);
-      const e = await env({ CANARY_REGION: 'westeurope', CANARY_TARGETS: JSON.stringify([{ name: 'flaky', endpoint: url, auth: 'api-key', secretSetting: 'SIM_KEY' }]) });
+      const e = await env({
+        CANARY_REGION: 'westeurope',
+        CANARY_TARGETS: JSON.stringify([{ name: 'flaky', endpoint: url, auth: 'api-key', secretSetting: 'SIM_KEY' }]),
+      });
       const r = await invoke(e, { now: at('2026-11-26T09:00:00Z'), probe: { pace: 'burst' } });
       const { summary } = r.result.outcomes[0]!;
       const report = await storedReport(summary);
@@ -145,7 +206,17 @@ describe('confirm before paging', () => {
   }, 90_000);
 
   it('a persistent fault: a confirmed failure, counted once by the alert rules', async () => {
-    const e = await env({ CANARY_REGION: 'westeurope', CANARY_TARGETS: JSON.stringify([{ name: 'broken', endpoint: world.sim.url('azure-ga', { scenario: 'gap' }), auth: 'api-key', secretSetting: 'SIM_KEY' }]) });
+    const e = await env({
+      CANARY_REGION: 'westeurope',
+      CANARY_TARGETS: JSON.stringify([
+        {
+          name: 'broken',
+          endpoint: world.sim.url('azure-ga', { scenario: 'gap' }),
+          auth: 'api-key',
+          secretSetting: 'SIM_KEY',
+        },
+      ]),
+    });
     const r = await invoke(e, { now: at('2026-11-26T10:00:00Z'), probe: { pace: 'burst' } });
     const { summary } = r.result.outcomes[0]!;
     const report = await storedReport(summary);
@@ -156,11 +227,25 @@ describe('confirm before paging', () => {
     const blobs = await allBlobs(world.azurite.connectionString);
     const state = JSON.parse(blobs.get('state/westeurope/broken.json')!.toString()) as AlertState;
     expect(state.recent.map((x) => x.verdict)).toEqual(['fail']);
-    expect(summary.costUsd).toBeCloseTo(report.confirmation!.attempts.reduce((s, x) => s + x.costUsd!, 0), 6);
+    expect(summary.costUsd).toBeCloseTo(
+      report.confirmation!.attempts.reduce((s, x) => s + x.costUsd!, 0),
+      6,
+    );
   }, 90_000);
 
   it('a configuration error (a refused key) is not re-probed: another attempt cannot fix it', async () => {
-    const e = await env({ CANARY_REGION: 'northeurope', WRONG_KEY: 'not-the-simulator-key-42', CANARY_TARGETS: JSON.stringify([{ name: 'badkey', endpoint: world.sim.url('azure-ga', { scenario: 'fast' }), auth: 'api-key', secretSetting: 'WRONG_KEY' }]) });
+    const e = await env({
+      CANARY_REGION: 'northeurope',
+      WRONG_KEY: 'not-the-simulator-key-42',
+      CANARY_TARGETS: JSON.stringify([
+        {
+          name: 'badkey',
+          endpoint: world.sim.url('azure-ga', { scenario: 'fast' }),
+          auth: 'api-key',
+          secretSetting: 'WRONG_KEY',
+        },
+      ]),
+    });
     const r = await invoke(e, { now: at('2026-11-26T11:00:00Z'), probe: { pace: 'burst' } });
     const { summary } = r.result.outcomes[0]!;
     expect(summary).toMatchObject({ verdict: 'error', category: 'configuration' });

@@ -23,13 +23,23 @@ import { TraceBuilder } from '../analysis/traceBuilder.js';
 const TABLE: PriceTable = {
   asOf: '2026-12-01',
   currency: 'USD',
-  models: { 'gpt-realtime-2': { textIn: 4, cachedTextIn: 0.4, textOut: 24, audioIn: 32, cachedAudioIn: 0.4, audioOut: 64 } },
+  models: {
+    'gpt-realtime-2': { textIn: 4, cachedTextIn: 0.4, textOut: 24, audioIn: 32, cachedAudioIn: 0.4, audioOut: 64 },
+  },
 };
 
 /** Verbatim from github-bravedigger-openai_realtime_sip_gateway-ga-frames.jsonl. */
 const CAPTURED_USAGE = {
-  total_tokens: 320, input_tokens: 132, output_tokens: 188,
-  input_token_details: { text_tokens: 59, audio_tokens: 73, image_tokens: 0, cached_tokens: 64, cached_tokens_details: { text_tokens: 0, audio_tokens: 64, image_tokens: 0 } },
+  total_tokens: 320,
+  input_tokens: 132,
+  output_tokens: 188,
+  input_token_details: {
+    text_tokens: 59,
+    audio_tokens: 73,
+    image_tokens: 0,
+    cached_tokens: 64,
+    cached_tokens_details: { text_tokens: 0, audio_tokens: 64, image_tokens: 0 },
+  },
   output_token_details: { text_tokens: 41, audio_tokens: 147 },
 };
 
@@ -38,9 +48,20 @@ function tracedRun(model: string) {
   b.recv(61, 'session.created', { session: { id: 'sess_X', model } });
   const usages = [
     CAPTURED_USAGE,
-    { input_token_details: { text_tokens: 1200, audio_tokens: 450, cached_tokens: 1024, cached_tokens_details: { text_tokens: 1024, audio_tokens: 0 } }, output_token_details: { text_tokens: 120, audio_tokens: 1500 } },
+    {
+      input_token_details: {
+        text_tokens: 1200,
+        audio_tokens: 450,
+        cached_tokens: 1024,
+        cached_tokens_details: { text_tokens: 1024, audio_tokens: 0 },
+      },
+      output_token_details: { text_tokens: 120, audio_tokens: 1500 },
+    },
     // no per-modality split of the cached tokens: counted against audio first
-    { input_token_details: { text_tokens: 300, audio_tokens: 600, cached_tokens: 500 }, output_token_details: { text_tokens: 50, audio_tokens: 900 } },
+    {
+      input_token_details: { text_tokens: 300, audio_tokens: 600, cached_tokens: 500 },
+      output_token_details: { text_tokens: 50, audio_tokens: 900 },
+    },
   ];
   usages.forEach((usage, i) => {
     const turn = i + 1;
@@ -62,31 +83,71 @@ describe('cost of a run', () => {
     expect(cost.perTurn.map((t) => t.usd)).toEqual([0.010942, 0.114394, 0.0634]);
     expect(cost.usd).toBeCloseTo(0.188735, 6);
     expect(Math.round(cost.usd * 100) / 100).toBe(0.19);
-    expect(cost.tokens).toEqual({ textIn: 1559, cachedTextIn: 1024, audioIn: 1123, cachedAudioIn: 564, textOut: 211, audioOut: 2547 });
-    expect(cost).toMatchObject({ model: 'gpt-realtime-2', priceKey: 'gpt-realtime-2', pricesAsOf: '2026-12-01', currency: 'USD' });
+    expect(cost.tokens).toEqual({
+      textIn: 1559,
+      cachedTextIn: 1024,
+      audioIn: 1123,
+      cachedAudioIn: 564,
+      textOut: 211,
+      audioOut: 2547,
+    });
+    expect(cost).toMatchObject({
+      model: 'gpt-realtime-2',
+      priceKey: 'gpt-realtime-2',
+      pricesAsOf: '2026-12-01',
+      currency: 'USD',
+    });
   });
 
   it('a dated snapshot takes its model\'s price; an unknown model is "no price", not zero', () => {
     expect(lookupPrice(TABLE, 'gpt-realtime-2-2026-05-12')).toMatchObject({ ok: true, key: 'gpt-realtime-2' });
-    expect(lookupPrice(DEFAULT_PRICES, 'gpt-realtime-2.1-mini')).toMatchObject({ ok: true, key: 'gpt-realtime-2.1-mini' });
-    expect(lookupPrice(DEFAULT_PRICES, 'gpt-realtime-mini-2025-10-06')).toMatchObject({ ok: true, key: 'gpt-realtime-mini' });
+    expect(lookupPrice(DEFAULT_PRICES, 'gpt-realtime-2.1-mini')).toMatchObject({
+      ok: true,
+      key: 'gpt-realtime-2.1-mini',
+    });
+    expect(lookupPrice(DEFAULT_PRICES, 'gpt-realtime-mini-2025-10-06')).toMatchObject({
+      ok: true,
+      key: 'gpt-realtime-mini',
+    });
     const unknown = runCost(tracedRun('gpt-realtime-3'), DEFAULT_PRICES);
     expect(unknown).not.toHaveProperty('usd');
-    expect(unknown).toMatchObject({ noPrice: expect.stringContaining('no price for model "gpt-realtime-3"'), model: 'gpt-realtime-3' });
+    expect(unknown).toMatchObject({
+      noPrice: expect.stringContaining('no price for model "gpt-realtime-3"'),
+      model: 'gpt-realtime-3',
+    });
     expect(unknown.tokens.audioOut).toBe(2547);
   });
 
   it('usage without any detail counts input and output as text', () => {
-    expect(usageTokens({ input_tokens: 10, output_tokens: 7 })).toEqual({ textIn: 10, cachedTextIn: 0, audioIn: 0, cachedAudioIn: 0, textOut: 7, audioOut: 0 });
-    expect(usageTokens(null)).toEqual({ textIn: 0, cachedTextIn: 0, audioIn: 0, cachedAudioIn: 0, textOut: 0, audioOut: 0 });
+    expect(usageTokens({ input_tokens: 10, output_tokens: 7 })).toEqual({
+      textIn: 10,
+      cachedTextIn: 0,
+      audioIn: 0,
+      cachedAudioIn: 0,
+      textOut: 7,
+      audioOut: 0,
+    });
+    expect(usageTokens(null)).toEqual({
+      textIn: 0,
+      cachedTextIn: 0,
+      audioIn: 0,
+      cachedAudioIn: 0,
+      textOut: 0,
+      audioOut: 0,
+    });
   });
 
   it('price overrides are merged over the table and bad ones name the field', () => {
-    const t = parsePrices('{"asOf":"2027-01-02","models":{"my-deployment":{"textIn":1,"cachedTextIn":0.1,"textOut":2,"audioIn":3,"cachedAudioIn":0.3,"audioOut":4}}}', 'CANARY_PRICES');
+    const t = parsePrices(
+      '{"asOf":"2027-01-02","models":{"my-deployment":{"textIn":1,"cachedTextIn":0.1,"textOut":2,"audioIn":3,"cachedAudioIn":0.3,"audioOut":4}}}',
+      'CANARY_PRICES',
+    );
     expect(t.asOf).toBe('2027-01-02');
     expect(lookupPrice(t, 'my-deployment')).toMatchObject({ ok: true });
     expect(lookupPrice(t, 'gpt-realtime-2')).toMatchObject({ ok: true });
-    expect(() => parsePrices('{"x":{"textIn":-1}}', 'CANARY_PRICES')).toThrow(/CANARY_PRICES\.x\.textIn: must be a price/);
+    expect(() => parsePrices('{"x":{"textIn":-1}}', 'CANARY_PRICES')).toThrow(
+      /CANARY_PRICES\.x\.textIn: must be a price/,
+    );
     expect(() => parsePrices('[1]', 'CANARY_PRICES')).toThrow(/CANARY_PRICES: must be a JSON object/);
   });
 
@@ -112,7 +173,10 @@ describe('cost of a recorded simulator run', () => {
     const dir = await mkdtemp(join(tmpdir(), 'rc-cost-'));
     const catalog = loadCatalog();
     const endpoint = resolveEndpoint({ endpoint: sim.url('openai-ga', { deployment: 'gpt-realtime-2' }) });
-    const { report } = await runOne({ name: 'sim', endpoint, auth: { mode: 'api-key', key: 'k' } }, { probe: { prompts: [catalog[0]!], turns: 1, turnTimeoutMs: 20_000, settleMs: 200 }, outDir: dir });
+    const { report } = await runOne(
+      { name: 'sim', endpoint, auth: { mode: 'api-key', key: 'k' } },
+      { probe: { prompts: [catalog[0]!], turns: 1, turnTimeoutMs: 20_000, settleMs: 200 }, outDir: dir },
+    );
     const back = await readTrace(dir);
     const again = runCost(back, DEFAULT_PRICES);
     expect(again).toEqual(report.cost);
@@ -131,11 +195,30 @@ describe('cost in the sinks', () => {
     const { renderRunHtml } = await import('../../src/report/runHtml.js');
     const trace = tracedRun('gpt-realtime-2');
     const report = buildReport(trace, analyzeTrace(trace), { prices: TABLE });
-    const summary = summarize(report, { region: 'swedencentral', paths: { reportJson: 'r.json', reportHtml: 'r.html' } });
+    const summary = summarize(report, {
+      region: 'swedencentral',
+      paths: { reportJson: 'r.json', reportHtml: 'r.html' },
+    });
     expect(summary.costUsd).toBeCloseTo(0.188735, 6);
     expect(summary.model).toBe('gpt-realtime-2');
     expect(runMetrics(summary).costUsd).toBeCloseTo(0.188735, 6);
-    const n = { id: 'alert:x', kind: 'alert' as const, createdAt: summary.startedAt, region: 'swedencentral', target: summary.target, summary, opening: { openedAt: summary.startedAt, runId: summary.runId, runStartedAt: summary.startedAt, headline: undefined, failureClass: 'fail' }, window: { failing: 2, of: 3 }, sinceOpen: { runs: 1, failing: 1 } };
+    const n = {
+      id: 'alert:x',
+      kind: 'alert' as const,
+      createdAt: summary.startedAt,
+      region: 'swedencentral',
+      target: summary.target,
+      summary,
+      opening: {
+        openedAt: summary.startedAt,
+        runId: summary.runId,
+        runStartedAt: summary.startedAt,
+        headline: undefined,
+        failureClass: 'fail',
+      },
+      window: { failing: 2, of: 3 },
+      sinceOpen: { runs: 1, failing: 1 },
+    };
     expect(JSON.stringify(teamsCard(n))).toContain('Run cost $0.1887 (gpt-realtime-2)');
     const html = renderRunHtml(report, trace);
     expect(html).toMatch(/data-testid="run-cost" data-usd="0\.188735"/);

@@ -13,7 +13,9 @@ describe('formatUsd', () => {
   it('a fixed number of decimals, grouped (the cost table) or not (budget messages, validate)', () => {
     for (const x of [0, 0.000049, 0.08589, 12.345, 999.995, 1234.5, 3387.0449]) {
       for (const digits of [2, 4]) {
-        expect(formatUsd(x, { digits })).toBe(`$${x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`);
+        expect(formatUsd(x, { digits })).toBe(
+          `$${x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`,
+        );
         expect(formatUsd(x, { digits, grouping: false })).toBe(`$${x.toFixed(digits)}`);
       }
     }

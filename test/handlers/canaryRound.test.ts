@@ -18,12 +18,26 @@ const world = useRoundWorld();
 
 function targets(badScenario: string): string {
   return JSON.stringify([
-    { name: 'openai-direct', endpoint: world.sim.url('openai-ga', { scenario: 'fast' }), auth: 'api-key', secretSetting: 'SIM_KEY', group: 'g', baseline: true },
-    { name: 'azure-fc', endpoint: world.sim.url('azure-ga', { scenario: badScenario }), auth: 'api-key', secretSetting: 'SIM_KEY', group: 'g' },
+    {
+      name: 'openai-direct',
+      endpoint: world.sim.url('openai-ga', { scenario: 'fast' }),
+      auth: 'api-key',
+      secretSetting: 'SIM_KEY',
+      group: 'g',
+      baseline: true,
+    },
+    {
+      name: 'azure-fc',
+      endpoint: world.sim.url('azure-ga', { scenario: badScenario }),
+      auth: 'api-key',
+      secretSetting: 'SIM_KEY',
+      group: 'g',
+    },
   ]);
 }
 
-const env = (over: Record<string, string> = {}): Promise<Record<string, string>> => world.env({ CANARY_REGION: 'swedencentral', ...over });
+const env = (over: Record<string, string> = {}): Promise<Record<string, string>> =>
+  world.env({ CANARY_REGION: 'swedencentral', ...over });
 
 const at = (iso: string) => () => new Date(iso);
 type Card = { attachments: { content: { body: { text?: string }[] } }[] };
@@ -33,25 +47,45 @@ describe('scheduled canary round', () => {
   it('alerts once after 2 failing runs of 3, reminds after 6 h, recovers with a reference to the opening alert', async () => {
     const e = await env();
     const r1 = await invoke({ ...e, CANARY_TARGETS: targets('gap') }, { now: at('2026-11-24T08:00:00Z') });
-    expect(r1.result.outcomes.map((o) => [o.summary.target, o.summary.verdict])).toEqual([['openai-direct', 'pass'], ['azure-fc', 'fail']]);
+    expect(r1.result.outcomes.map((o) => [o.summary.target, o.summary.verdict])).toEqual([
+      ['openai-direct', 'pass'],
+      ['azure-fc', 'fail'],
+    ]);
     expect(world.hook.requests).toHaveLength(0); // 1 of 3 failing: no alert yet
 
     const blobs = await allBlobs(world.azurite.connectionString);
     const dir = [...blobs.keys()].find((k) => k.endsWith('/azure-fc/report.json'))!.replace('report.json', '');
     expect(dir).toMatch(/^runs\/2026\/11\/24\/[^/]+\/swedencentral\/azure-fc\/$/);
-    for (const f of ['events.jsonl.gz', 'turn-1.wav', 'prompt-1.wav', 'report.json', 'report.html', 'evidence.zip']) expect(blobs.has(dir + f)).toBe(true);
+    for (const f of ['events.jsonl.gz', 'turn-1.wav', 'prompt-1.wav', 'report.json', 'report.html', 'evidence.zip'])
+      expect(blobs.has(dir + f)).toBe(true);
     // the evidence download is published beside the report, ready for a support case
     const zip = unzipSync(new Uint8Array(blobs.get(dir + 'evidence.zip')!));
-    expect(Object.keys(zip).sort()).toEqual(['events.jsonl', 'prompt-1.wav', 'report.json', 'support-summary.txt', 'turn-1.wav']);
+    expect(Object.keys(zip).sort()).toEqual([
+      'events.jsonl',
+      'prompt-1.wav',
+      'report.json',
+      'support-summary.txt',
+      'turn-1.wav',
+    ]);
     expect(strFromU8(zip['support-summary.txt']!)).toMatch(/sess_/);
     const html1 = blobs.get(dir + 'report.html')!.toString();
     expect(html1).toContain('href="evidence.zip"');
     expect(html1).toContain('../../../../../../../index.html'); // the dashboard at the container root
     const events = parseEvents(gunzipSync(blobs.get(dir + 'events.jsonl.gz')!).toString('utf8'));
     expect(events.meta.target.name).toBe('azure-fc');
-    const report = JSON.parse(blobs.get(dir + 'report.json')!.toString()) as { verdict: string; comparison: { message: string }[] };
-    expect(report.comparison[0]!.message).toMatch(/azure-fc: 1 of 1 turns with silent gaps \(max 2\.\d s\); baseline openai-direct: 0 of 1 — the hosting layer is the likely cause/);
-    const index = blobs.get('index/2026-11-24.jsonl')!.toString().trim().split('\n').map((l) => JSON.parse(l) as RunSummary);
+    const report = JSON.parse(blobs.get(dir + 'report.json')!.toString()) as {
+      verdict: string;
+      comparison: { message: string }[];
+    };
+    expect(report.comparison[0]!.message).toMatch(
+      /azure-fc: 1 of 1 turns with silent gaps \(max 2\.\d s\); baseline openai-direct: 0 of 1 — the hosting layer is the likely cause/,
+    );
+    const index = blobs
+      .get('index/2026-11-24.jsonl')!
+      .toString()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RunSummary);
     expect(index.map((s) => s.target).sort()).toEqual(['azure-fc', 'openai-direct']);
     expect(JSON.parse(blobs.get('latest/swedencentral/azure-fc.json')!.toString()).verdict).toBe('fail');
 
@@ -74,27 +108,37 @@ describe('scheduled canary round', () => {
     expect(world.hook.requests).toHaveLength(2);
     expect(cardText(world.hook.requests[1]!.body).toLowerCase()).toContain('still');
 
-    for (const t of ['14:40', '14:50', '15:00']) await invoke({ ...e, CANARY_TARGETS: targets('fast') }, { now: at(`2026-11-24T${t}:00Z`) });
+    for (const t of ['14:40', '14:50', '15:00'])
+      await invoke({ ...e, CANARY_TARGETS: targets('fast') }, { now: at(`2026-11-24T${t}:00Z`) });
     expect(world.hook.requests).toHaveLength(3);
     const recovery = cardText(world.hook.requests[2]!.body);
     expect(recovery.toLowerCase()).toContain('recover');
     expect(recovery).toContain('08:10'); // refers to the opening alert
 
     // no secret in any blob or card: the simulator key, the webhook URL and its signature
-    const everything = [...(await allBlobs(world.azurite.connectionString)).values()].map((b) => (b[0] === 0x1f ? gunzipSync(b) : b).toString('latin1')).join('\n') + world.hook.requests.map((r) => r.body).join('\n');
+    const everything =
+      [...(await allBlobs(world.azurite.connectionString)).values()]
+        .map((b) => (b[0] === 0x1f ? gunzipSync(b) : b).toString('latin1'))
+        .join('\n') + world.hook.requests.map((r) => r.body).join('\n');
     for (const secret of [SIM_KEY, world.hook.url, world.hook.secret]) expect(everything).not.toContain(secret);
   }, 120_000);
 
   it('spools artifacts while storage is down and uploads them on the next run', async () => {
     const e = await env({ CANARY_ALERT_RULE: '1/1', CANARY_REGION: 'francecentral' });
-    const down = await invoke({ ...e, CANARY_TARGETS: targets('fast'), CANARY_STORAGE_CONNECTION_STRING: deadStorageConnectionString(1) });
+    const down = await invoke({
+      ...e,
+      CANARY_TARGETS: targets('fast'),
+      CANARY_STORAGE_CONNECTION_STRING: deadStorageConnectionString(1),
+    });
     expect(down.logs.join('\n')).toMatch(/spool/);
     const before = await allBlobs(world.azurite.connectionString);
     expect([...before.keys()].some((k) => k.includes('/francecentral/'))).toBe(false);
     const up = await invoke({ ...e, CANARY_TARGETS: targets('fast') });
     const after = await allBlobs(world.azurite.connectionString);
     const firstRun = down.result.runId;
-    expect([...after.keys()].filter((k) => k.includes(`/${firstRun}/francecentral/`) && k.endsWith('report.json'))).toHaveLength(2);
+    expect(
+      [...after.keys()].filter((k) => k.includes(`/${firstRun}/francecentral/`) && k.endsWith('report.json')),
+    ).toHaveLength(2);
     expect(up.logs.join('\n')).toMatch(/uploaded/);
   }, 120_000);
 
@@ -110,7 +154,10 @@ describe('scheduled canary round', () => {
 
   it('two overlapping handlers updating the same alert state lose nothing', async () => {
     const e = await env({ CANARY_REGION: 'westus3' });
-    const [a, b] = await Promise.all([invoke({ ...e, CANARY_TARGETS: targets('gap') }), invoke({ ...e, CANARY_TARGETS: targets('gap') })]);
+    const [a, b] = await Promise.all([
+      invoke({ ...e, CANARY_TARGETS: targets('gap') }),
+      invoke({ ...e, CANARY_TARGETS: targets('gap') }),
+    ]);
     const blobs = await allBlobs(world.azurite.connectionString);
     const state = JSON.parse(blobs.get('state/westus3/azure-fc.json')!.toString()) as AlertState;
     expect(state.recent.map((r) => r.runId).sort()).toEqual([a.result.runId, b.result.runId].sort());
@@ -121,16 +168,26 @@ describe('scheduled canary round', () => {
     const e = await env({ CANARY_REGION: 'norwayeast' });
     const store = BlobServiceClient.fromConnectionString(world.azurite.connectionString).getContainerClient(CONTAINER);
     await store.createIfNotExists();
-    await store.getBlockBlobClient('config/canary.json').upload(...body(JSON.stringify({ targets: JSON.parse(targets('fast')) })));
+    await store
+      .getBlockBlobClient('config/canary.json')
+      .upload(...body(JSON.stringify({ targets: JSON.parse(targets('fast')) })));
     const r = await invoke({ ...e, CANARY_TARGETS: '', CANARY_CONFIG_BLOB: 'config/canary.json' });
     expect(r.result.outcomes.map((o) => o.summary.target).sort()).toEqual(['azure-fc', 'openai-direct']); // published in the order the probes end
     await store.getBlockBlobClient('config/bad.json').upload(...body('{"targets": [{"name": "x"}]}'));
-    await expect(invoke({ ...e, CANARY_TARGETS: '', CANARY_CONFIG_BLOB: 'config/bad.json' })).rejects.toThrow(/config\/bad\.json targets\[0\]\.auth|config\/bad\.json targets\[0\]\.endpoint/);
-    await expect(invoke({ ...e, CANARY_TARGETS: '', CANARY_CONFIG_BLOB: 'config/missing.json' })).rejects.toThrow(/CANARY_CONFIG_BLOB: no blob at "config\/missing\.json"/);
+    await expect(invoke({ ...e, CANARY_TARGETS: '', CANARY_CONFIG_BLOB: 'config/bad.json' })).rejects.toThrow(
+      /config\/bad\.json targets\[0\]\.auth|config\/bad\.json targets\[0\]\.endpoint/,
+    );
+    await expect(invoke({ ...e, CANARY_TARGETS: '', CANARY_CONFIG_BLOB: 'config/missing.json' })).rejects.toThrow(
+      /CANARY_CONFIG_BLOB: no blob at "config\/missing\.json"/,
+    );
   }, 60_000);
 
   it('does not start sessions the round deadline cannot fit, and reports them as not probed', async () => {
-    const e = await env({ CANARY_REGION: 'brazilsouth', CANARY_ROUND_DEADLINE_MS: '5000', CANARY_TURN_TIMEOUT_MS: '15000' });
+    const e = await env({
+      CANARY_REGION: 'brazilsouth',
+      CANARY_ROUND_DEADLINE_MS: '5000',
+      CANARY_TURN_TIMEOUT_MS: '15000',
+    });
     const r = await invoke({ ...e, CANARY_TARGETS: targets('fast') });
     expect(r.result.outcomes).toHaveLength(0);
     expect(r.result.notProbed.map((n) => n.target)).toEqual(['openai-direct', 'azure-fc']);
@@ -140,7 +197,14 @@ describe('scheduled canary round', () => {
 
   it('names the field of a bad configuration', async () => {
     const e = await env();
-    await expect(invoke({ ...e, CANARY_TARGETS: '[{"name":"x","endpoint":"ws://h/v1/realtime","auth":"api-key","apiKey":"sk-inline"}]' })).rejects.toThrow(/CANARY_TARGETS\[0\]\.apiKey: secrets are not allowed inline/);
-    await expect(invoke({ ...e, CANARY_TARGETS: targets('fast'), CANARY_SCHEDULE: '*/5 * * * *' })).rejects.toThrow(/CANARY_SCHEDULE: must have six fields/);
+    await expect(
+      invoke({
+        ...e,
+        CANARY_TARGETS: '[{"name":"x","endpoint":"ws://h/v1/realtime","auth":"api-key","apiKey":"sk-inline"}]',
+      }),
+    ).rejects.toThrow(/CANARY_TARGETS\[0\]\.apiKey: secrets are not allowed inline/);
+    await expect(invoke({ ...e, CANARY_TARGETS: targets('fast'), CANARY_SCHEDULE: '*/5 * * * *' })).rejects.toThrow(
+      /CANARY_SCHEDULE: must have six fields/,
+    );
   });
 });

@@ -35,38 +35,85 @@ let deep: Hostile;
 beforeAll(async () => {
   [azurite, hook, sim] = await Promise.all([startAzurite(), startWebhookReceiver(), startShortSim()]);
   proxy = await startTcpProxy(azurite.port);
-  echo = await hostileServer({ reject: { status: 401, body: `{"error":{"message":"Incorrect API key provided: ${HOSTILE_KEY}"}}`, headers: { 'x-echo-key': HOSTILE_KEY } } });
+  echo = await hostileServer({
+    reject: {
+      status: 401,
+      body: `{"error":{"message":"Incorrect API key provided: ${HOSTILE_KEY}"}}`,
+      headers: { 'x-echo-key': HOSTILE_KEY },
+    },
+  });
   const nested = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000);
   deep = await hostileServer({
     onConnection: (ws) => {
       ws.send(JSON.stringify({ type: 'session.created', event_id: 'e1', session: { id: 'sess_deep' } }));
-      ws.on('message', () => ws.readyState === ws.OPEN && ws.send(`{"type":"response.created","event_id":"e2","deep":${nested}}`));
+      ws.on(
+        'message',
+        () => ws.readyState === ws.OPEN && ws.send(`{"type":"response.created","event_id":"e2","deep":${nested}}`),
+      );
     },
   });
 });
-afterAll(async () => Promise.all([azurite?.stop(), hook?.close(), sim?.close(), proxy?.close(), echo?.close(), deep?.close(), cleanupTempDirs()]));
+afterAll(async () =>
+  Promise.all([
+    azurite?.stop(),
+    hook?.close(),
+    sim?.close(),
+    proxy?.close(),
+    echo?.close(),
+    deep?.close(),
+    cleanupTempDirs(),
+  ]),
+);
 
-const viaProxy = (): string => `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=http://127.0.0.1:${proxy.port}/${AZURITE_ACCOUNT};`;
+const viaProxy = (): string =>
+  `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=http://127.0.0.1:${proxy.port}/${AZURITE_ACCOUNT};`;
 
 function healthyPair(): object[] {
   return [
-    { name: 'openai-direct', endpoint: sim.url('openai-ga', { scenario: 'fast' }), auth: 'api-key', secretSetting: 'SIM_KEY', group: 'g', baseline: true },
-    { name: 'azure-fc', endpoint: sim.url('azure-ga', { scenario: 'gap' }), auth: 'api-key', secretSetting: 'SIM_KEY', group: 'g' },
+    {
+      name: 'openai-direct',
+      endpoint: sim.url('openai-ga', { scenario: 'fast' }),
+      auth: 'api-key',
+      secretSetting: 'SIM_KEY',
+      group: 'g',
+      baseline: true,
+    },
+    {
+      name: 'azure-fc',
+      endpoint: sim.url('azure-ga', { scenario: 'gap' }),
+      auth: 'api-key',
+      secretSetting: 'SIM_KEY',
+      group: 'g',
+    },
   ];
 }
 
 async function env(region: string, over: Record<string, string> = {}): Promise<Record<string, string>> {
   return {
-    SIM_KEY, HOSTILE_KEY, CANARY_REGION: region, CANARY_STORAGE_CONNECTION_STRING: viaProxy(), CANARY_TURNS: '1', CANARY_PROMPTS: 'count-to-twenty',
-    CANARY_TURN_TIMEOUT_MS: '8000', CANARY_SESSION_TIMEOUT_MS: '12000', CANARY_WEBHOOK_URL: hook.url, CANARY_WEBHOOK_FORMAT: 'json',
-    CANARY_ROUND_DEADLINE_MS: String(DEADLINE_MS), CANARY_STORAGE_TIMEOUT_MS: '2000', CANARY_ALERT_RULE: '1/1',
-    CANARY_SPOOL_DIR: await tempDir('rc-hostile-spool-'), CANARY_TARGETS: JSON.stringify(healthyPair()), ...over,
+    SIM_KEY,
+    HOSTILE_KEY,
+    CANARY_REGION: region,
+    CANARY_STORAGE_CONNECTION_STRING: viaProxy(),
+    CANARY_TURNS: '1',
+    CANARY_PROMPTS: 'count-to-twenty',
+    CANARY_TURN_TIMEOUT_MS: '8000',
+    CANARY_SESSION_TIMEOUT_MS: '12000',
+    CANARY_WEBHOOK_URL: hook.url,
+    CANARY_WEBHOOK_FORMAT: 'json',
+    CANARY_ROUND_DEADLINE_MS: String(DEADLINE_MS),
+    CANARY_STORAGE_TIMEOUT_MS: '2000',
+    CANARY_ALERT_RULE: '1/1',
+    CANARY_SPOOL_DIR: await tempDir('rc-hostile-spool-'),
+    CANARY_TARGETS: JSON.stringify(healthyPair()),
+    ...over,
   };
 }
 
 /** Every byte the round left behind, as text: blobs (gunzipped), spool files, log lines, payloads. */
 async function everything(spoolDir: string, logs: string[], printed: string): Promise<string> {
-  const blobs = [...(await allBlobs(azurite.connectionString)).values()].map((b) => (b[0] === 0x1f ? gunzipSync(b) : b).toString('latin1'));
+  const blobs = [...(await allBlobs(azurite.connectionString)).values()].map((b) =>
+    (b[0] === 0x1f ? gunzipSync(b) : b).toString('latin1'),
+  );
   const spool: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
@@ -78,7 +125,13 @@ async function everything(spoolDir: string, logs: string[], printed: string): Pr
     }
   };
   await walk(spoolDir);
-  return [...blobs, ...spool, ...logs, ...hook.requests.map((r) => `${JSON.stringify(r.headers)}\n${r.body}`), printed].join('\n');
+  return [
+    ...blobs,
+    ...spool,
+    ...logs,
+    ...hook.requests.map((r) => `${JSON.stringify(r.headers)}\n${r.body}`),
+    printed,
+  ].join('\n');
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
@@ -103,7 +156,12 @@ describe('a hostile world', () => {
     const up = await invoke(e);
     const blobs = await allBlobs(azurite.connectionString);
     // each target's report (a failing target's confirmation probe, when the deadline allowed one, is in its confirm-2/)
-    expect([...blobs.keys()].filter((k) => k.includes(`/${down.result.runId}/hang-region/`) && k.endsWith('report.json') && !k.includes('/confirm-'))).toHaveLength(2);
+    expect(
+      [...blobs.keys()].filter(
+        (k) =>
+          k.includes(`/${down.result.runId}/hang-region/`) && k.endsWith('report.json') && !k.includes('/confirm-'),
+      ),
+    ).toHaveLength(2);
     const state = JSON.parse(blobs.get('state/hang-region/azure-fc.json')!.toString()) as AlertState;
     expect(state.recent.map((r) => r.runId)).toEqual([down.result.runId, up.result.runId]); // in run order
     expect(state.open).toBeDefined(); // the spooled verdict counted: 2 of 2 failing
@@ -116,21 +174,32 @@ describe('a hostile world', () => {
     ['refuse', 0],
     ['reset', 0],
     ['slow', 400],
-  ] as const)('storage that %s connections: the round holds its deadline and nothing is lost', async (mode, delay) => {
-    proxy.mode(mode, delay);
-    const region = `${mode}-region`;
-    const e = await env(region);
-    const [r, ms] = await timed(() => invoke(e));
-    expect(ms).toBeLessThan(DEADLINE_MS + MARGIN_MS);
-    expect(r.result.outcomes).toHaveLength(2);
-    proxy.mode('pass');
-    await invoke({ ...e, CANARY_TARGETS: JSON.stringify([healthyPair()[0]]) }); // uploads the spool
-    const blobs = await allBlobs(azurite.connectionString);
-    const index = [...blobs].filter(([k]) => k.startsWith('index/')).flatMap(([, b]) => b.toString().trim().split('\n')).map((l) => JSON.parse(l) as RunSummary);
-    const first = index.filter((s) => s.runId === r.result.runId && s.region === region).map((s) => s.target).sort();
-    expect(first).toEqual(['azure-fc', 'openai-direct']);
-    for (const t of ['openai-direct', 'azure-fc']) expect(blobs.has(`${r.result.outcomes.find((o) => o.summary.target === t)!.summary.reportPath}`)).toBe(true);
-  }, 120_000);
+  ] as const)(
+    'storage that %s connections: the round holds its deadline and nothing is lost',
+    async (mode, delay) => {
+      proxy.mode(mode, delay);
+      const region = `${mode}-region`;
+      const e = await env(region);
+      const [r, ms] = await timed(() => invoke(e));
+      expect(ms).toBeLessThan(DEADLINE_MS + MARGIN_MS);
+      expect(r.result.outcomes).toHaveLength(2);
+      proxy.mode('pass');
+      await invoke({ ...e, CANARY_TARGETS: JSON.stringify([healthyPair()[0]]) }); // uploads the spool
+      const blobs = await allBlobs(azurite.connectionString);
+      const index = [...blobs]
+        .filter(([k]) => k.startsWith('index/'))
+        .flatMap(([, b]) => b.toString().trim().split('\n'))
+        .map((l) => JSON.parse(l) as RunSummary);
+      const first = index
+        .filter((s) => s.runId === r.result.runId && s.region === region)
+        .map((s) => s.target)
+        .sort();
+      expect(first).toEqual(['azure-fc', 'openai-direct']);
+      for (const t of ['openai-direct', 'azure-fc'])
+        expect(blobs.has(`${r.result.outcomes.find((o) => o.summary.target === t)!.summary.reportPath}`)).toBe(true);
+    },
+    120_000,
+  );
 
   it('a webhook that accepts and never answers: the round holds its deadline, and the hung notification is not posted again', async () => {
     proxy.mode('pass');
@@ -139,7 +208,9 @@ describe('a hostile world', () => {
     const [first, ms] = await timed(() => invoke(e));
     expect(ms).toBeLessThan(DEADLINE_MS + MARGIN_MS);
     expect(first.result.notificationsDelivered).toBe(0);
-    const hung = hook.requests.filter((q) => q.body.includes('"region":"hook-region"')).map((q) => q.json<{ id: string }>().id);
+    const hung = hook.requests
+      .filter((q) => q.body.includes('"region":"hook-region"'))
+      .map((q) => q.json<{ id: string }>().id);
     expect(hung.length).toBeGreaterThan(0);
     hook.script(undefined);
     await invoke(e); // while its claim is leased, an overlapping or later round must not post it a second time
@@ -153,9 +224,25 @@ describe('a hostile world', () => {
       ...healthyPair(),
       { name: 'hostile-echo', endpoint: echo.url, auth: 'api-key', secretSetting: 'HOSTILE_KEY' },
       { name: 'hostile-deep', endpoint: deep.url, auth: 'api-key', secretSetting: 'HOSTILE_KEY' },
-      { name: 'render-bomb', endpoint: sim.url('azure-ga', { scenario: 'fast' }), auth: 'api-key', secretSetting: 'SIM_KEY' },
-      { name: 'missing-secret', endpoint: sim.url('azure-ga', { scenario: 'fast' }), auth: 'api-key', secretSetting: 'NOT_SET_ANYWHERE' },
-      { name: 'unknown-prompt', endpoint: sim.url('azure-ga', { scenario: 'fast' }), auth: 'api-key', secretSetting: 'SIM_KEY', prompts: ['no-such-prompt'] },
+      {
+        name: 'render-bomb',
+        endpoint: sim.url('azure-ga', { scenario: 'fast' }),
+        auth: 'api-key',
+        secretSetting: 'SIM_KEY',
+      },
+      {
+        name: 'missing-secret',
+        endpoint: sim.url('azure-ga', { scenario: 'fast' }),
+        auth: 'api-key',
+        secretSetting: 'NOT_SET_ANYWHERE',
+      },
+      {
+        name: 'unknown-prompt',
+        endpoint: sim.url('azure-ga', { scenario: 'fast' }),
+        auth: 'api-key',
+        secretSetting: 'SIM_KEY',
+        prompts: ['no-such-prompt'],
+      },
     ];
     const e = await env('hostile-region', { CANARY_TARGETS: JSON.stringify(targets), CANARY_CONCURRENCY: '7' });
     const renderReportHtml: typeof renderRunHtml = (report, trace) => {
@@ -172,24 +259,38 @@ describe('a hostile world', () => {
     expect(by.get('azure-fc')!.comparison).toMatch(/hosting layer/);
     expect(by.get('hostile-echo')).toMatchObject({ verdict: 'error', category: 'configuration' });
     expect(by.get('missing-secret')).toMatchObject({ verdict: 'error', category: 'configuration' });
-    expect(by.get('missing-secret')!.headline).toMatch(/CANARY_TARGETS\[5\]\.secretSetting: app setting "NOT_SET_ANYWHERE" is not set/);
+    expect(by.get('missing-secret')!.headline).toMatch(
+      /CANARY_TARGETS\[5\]\.secretSetting: app setting "NOT_SET_ANYWHERE" is not set/,
+    );
     expect(by.get('unknown-prompt')).toMatchObject({ verdict: 'error', category: 'configuration' });
     expect(by.get('render-bomb')).toMatchObject({ verdict: 'error', category: 'incident' });
     expect(by.get('render-bomb')!.headline).toMatch(/rendering failed: RangeError: Maximum call stack size exceeded/);
 
     const blobs = await allBlobs(azurite.connectionString);
-    const index = [...blobs].filter(([k]) => k.startsWith('index/')).flatMap(([, b]) => b.toString().trim().split('\n')).map((l) => JSON.parse(l) as RunSummary).filter((s) => s.runId === r.result.runId);
+    const index = [...blobs]
+      .filter(([k]) => k.startsWith('index/'))
+      .flatMap(([, b]) => b.toString().trim().split('\n'))
+      .map((l) => JSON.parse(l) as RunSummary)
+      .filter((s) => s.runId === r.result.runId);
     // an index line for every target, errors included (an append retried after an ambiguous failure may repeat a line: readers de-duplicate)
     expect([...new Set(index.map((s) => s.target))].sort()).toEqual([...by.keys()].sort());
     const bomb = by.get('render-bomb')!;
     expect(blobs.has(bomb.reportPath.replace('report.json', 'events.jsonl.gz'))).toBe(true); // its trace kept
-    const missing = JSON.parse(blobs.get(by.get('missing-secret')!.reportPath)!.toString()) as { error: { stage: string; fix: string } };
+    const missing = JSON.parse(blobs.get(by.get('missing-secret')!.reportPath)!.toString()) as {
+      error: { stage: string; fix: string };
+    };
     expect(missing.error).toMatchObject({ stage: 'configuration' });
     expect(missing.error.fix).toMatch(/Set the app setting/);
     expect(blobs.get('index.html')!.toString()).toContain('missing-secret'); // a dashboard cell
 
-    const posted = hook.requests.slice(before).map((q) => q.json<{ id: string; region: string; target: string; category?: string }>()).filter((p) => p.region === 'hostile-region');
-    const failing = [...by.values()].filter((s) => s.verdict !== 'pass').map((s) => s.target).sort();
+    const posted = hook.requests
+      .slice(before)
+      .map((q) => q.json<{ id: string; region: string; target: string; category?: string }>())
+      .filter((p) => p.region === 'hostile-region');
+    const failing = [...by.values()]
+      .filter((s) => s.verdict !== 'pass')
+      .map((s) => s.target)
+      .sort();
     expect(posted.map((p) => p.target).sort()).toEqual(failing); // every failing target alerted, each once
     expect(new Set(posted.map((p) => p.id)).size).toBe(posted.length);
     expect(posted.find((p) => p.target === 'missing-secret')!.category).toBe('configuration');

@@ -20,31 +20,50 @@ beforeAll(async () => {
   azurite = await startAzurite();
   const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('reports');
   await container.createIfNotExists();
-  const put = (name: string, body: string | Buffer): Promise<unknown> => container.getBlockBlobClient(name).upload(body, Buffer.byteLength(body));
+  const put = (name: string, body: string | Buffer): Promise<unknown> =>
+    container.getBlockBlobClient(name).upload(body, Buffer.byteLength(body));
   await put(`${RUN}/report.html`, REPORT);
   await put(`${RUN}/turn-1.wav`, WAV);
   await put('index.html', '<!doctype html><title>dashboard</title>');
   await put('state/swedencentral/azure-ga.json', '{"secret":"state"}');
   await put('config/targets.json', '[]');
-  env = { CANARY_REPORTS_HTTP: 'on', CANARY_STORAGE_CONNECTION_STRING: azurite.connectionString, CANARY_CONTAINER: 'reports' };
+  env = {
+    CANARY_REPORTS_HTTP: 'on',
+    CANARY_STORAGE_CONNECTION_STRING: azurite.connectionString,
+    CANARY_CONTAINER: 'reports',
+  };
 }, 60_000);
 
 afterAll(async () => {
   await azurite?.stop();
 });
 
-function get(route: string, path: string | undefined, headers: Record<string, string> = {}, method = 'GET'): HttpRequest {
-  return new HttpRequest({ method, url: `http://127.0.0.1/${route}${path ? `/${path}` : ''}`, headers, params: path === undefined ? {} : { path } });
+function get(
+  route: string,
+  path: string | undefined,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): HttpRequest {
+  return new HttpRequest({
+    method,
+    url: `http://127.0.0.1/${route}${path ? `/${path}` : ''}`,
+    headers,
+    params: path === undefined ? {} : { path },
+  });
 }
 
-async function call(req: HttpRequest, e: Record<string, string> = env): Promise<{ res: HttpResponseInit; headers: Headers; body: Buffer }> {
+async function call(
+  req: HttpRequest,
+  e: Record<string, string> = env,
+): Promise<{ res: HttpResponseInit; headers: Headers; body: Buffer }> {
   const handler = makeReportsHandler(() => e);
   const res = await handler(req, new InvocationContext({ functionName: 'reports' }));
   const chunks: Buffer[] = [];
   const b = res.body as unknown;
   if (typeof b === 'string') chunks.push(Buffer.from(b));
   else if (Buffer.isBuffer(b)) chunks.push(b);
-  else if (b && typeof (b as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') for await (const c of b as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(c));
+  else if (b && typeof (b as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function')
+    for await (const c of b as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(c));
   return { res, headers: new Headers(res.headers as Record<string, string>), body: Buffer.concat(chunks) };
 }
 
@@ -112,8 +131,12 @@ describe('reports HTTP function', () => {
   });
 
   it('says the store could not be read when it is down, without leaking the connection string', async () => {
-    const down = 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=c2VjcmV0LWtleQ==;BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;';
-    const { res, body } = await call(get('reports', `${RUN}/report.html`), { ...env, CANARY_STORAGE_CONNECTION_STRING: down });
+    const down =
+      'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=c2VjcmV0LWtleQ==;BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;';
+    const { res, body } = await call(get('reports', `${RUN}/report.html`), {
+      ...env,
+      CANARY_STORAGE_CONNECTION_STRING: down,
+    });
     expect(res.status).toBe(502);
     expect(body.toString()).not.toContain('c2VjcmV0LWtleQ');
   }, 60_000);

@@ -31,11 +31,21 @@ export interface RoundWorld {
 export function useRoundWorld(): RoundWorld {
   const world = {} as RoundWorld;
   world.env = async (over = {}) => ({
-    SIM_KEY, CANARY_STORAGE_CONNECTION_STRING: world.azurite.connectionString, CANARY_TURNS: '1', CANARY_PROMPTS: 'count-to-twenty',
-    CANARY_TURN_TIMEOUT_MS: '15000', CANARY_WEBHOOK_URL: world.hook.url, CANARY_SPOOL_DIR: await mkdtemp(join(tmpdir(), 'rc-spool-')), ...over,
+    SIM_KEY,
+    CANARY_STORAGE_CONNECTION_STRING: world.azurite.connectionString,
+    CANARY_TURNS: '1',
+    CANARY_PROMPTS: 'count-to-twenty',
+    CANARY_TURN_TIMEOUT_MS: '15000',
+    CANARY_WEBHOOK_URL: world.hook.url,
+    CANARY_SPOOL_DIR: await mkdtemp(join(tmpdir(), 'rc-spool-')),
+    ...over,
   });
   beforeAll(async () => {
-    [world.azurite, world.hook, world.sim] = await Promise.all([startAzurite(), startWebhookReceiver(), startShortSim()]);
+    [world.azurite, world.hook, world.sim] = await Promise.all([
+      startAzurite(),
+      startWebhookReceiver(),
+      startShortSim(),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([world.azurite?.stop(), world.hook?.close(), world.sim?.close()]);
@@ -55,7 +65,12 @@ export async function startShortSim(): Promise<RunningSimulator> {
     apiKey: SIM_KEY,
     catalog: shortCatalog(),
     scenarios: {
-      gap: { name: 'gap', description: '2 s gap at 2.5 s in every turn', delivery: { speed: 6, burstMs: 500 }, turns: [{ faults: [{ kind: 'silent-gap', atMs: 2500, durationMs: 2000 }] }] },
+      gap: {
+        name: 'gap',
+        description: '2 s gap at 2.5 s in every turn',
+        delivery: { speed: 6, burstMs: 500 },
+        turns: [{ faults: [{ kind: 'silent-gap', atMs: 2500, durationMs: 2000 }] }],
+      },
       fast: { name: 'fast', description: 'healthy, fast', delivery: { speed: 6, burstMs: 500 } },
     },
   });
@@ -71,9 +86,16 @@ export interface Invocation {
 }
 
 /** Calls the real handler with a real InvocationContext and collects its log lines. */
-export async function invoke(env: Record<string, string | undefined>, overrides: HandlerOverrides = {}): Promise<Invocation> {
+export async function invoke(
+  env: Record<string, string | undefined>,
+  overrides: HandlerOverrides = {},
+): Promise<Invocation> {
   const logs: string[] = [];
-  const context = new InvocationContext({ functionName: 'canaryRound', invocationId: `t-${Math.random()}`, logHandler: (level, ...args) => logs.push(`${level}: ${args.join(' ')}`) });
+  const context = new InvocationContext({
+    functionName: 'canaryRound',
+    invocationId: `t-${Math.random()}`,
+    logHandler: (level, ...args) => logs.push(`${level}: ${args.join(' ')}`),
+  });
   // burst pace: these rounds need the probe's speed, not real-time prompt audio (a test that needs pacing says so)
   const handler = makeCanaryHandler(() => env, { catalog: shortCatalog(), probe: { pace: 'burst' }, ...overrides });
   const result = await handler(timer(), context);
@@ -84,6 +106,7 @@ export async function invoke(env: Record<string, string | undefined>, overrides:
 export async function allBlobs(connectionString: string): Promise<Map<string, Buffer>> {
   const container = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(CONTAINER);
   const out = new Map<string, Buffer>();
-  for await (const b of container.listBlobsFlat()) out.set(b.name, await container.getBlobClient(b.name).downloadToBuffer());
+  for await (const b of container.listBlobsFlat())
+    out.set(b.name, await container.getBlobClient(b.name).downloadToBuffer());
   return out;
 }

@@ -5,8 +5,15 @@
  */
 import { createRequire } from 'node:module';
 
-interface AcEvent { phase: number; event: number; message: string }
-interface AcContext { eventCount: number; getEventAt(i: number): AcEvent }
+interface AcEvent {
+  phase: number;
+  event: number;
+  message: string;
+}
+interface AcContext {
+  eventCount: number;
+  getEventAt(i: number): AcEvent;
+}
 interface AcCard {
   parse(json: unknown, context: AcContext): void;
   validateProperties(): { validationEvents: AcEvent[] };

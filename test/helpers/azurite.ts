@@ -38,7 +38,16 @@ export interface AzuriteOptions {
 /** Starts Azurite and resolves once it listens. Always `stop()` it (afterAll). */
 export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurite> {
   const main = createRequire(import.meta.url).resolve('azurite/dist/src/blob/main.js');
-  const args = [main, '--blobHost', '127.0.0.1', '--blobPort', '0', '--inMemoryPersistence', '--extentMemoryLimit', '256'];
+  const args = [
+    main,
+    '--blobHost',
+    '127.0.0.1',
+    '--blobPort',
+    '0',
+    '--inMemoryPersistence',
+    '--extentMemoryLimit',
+    '256',
+  ];
   args.push('--silent', '--skipApiVersionCheck', '--loose', '--disableTelemetry');
   if (options.https) args.push('--cert', options.https.certPath, '--key', options.https.keyPath);
   if (options.oauth) args.push('--oauth', 'basic');
@@ -48,7 +57,10 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
 
   let output = '';
   const endpoint = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`Azurite did not start within ${options.timeoutMs ?? 30_000} ms:\n${output}`)), options.timeoutMs ?? 30_000);
+    const timer = setTimeout(
+      () => fail(new Error(`Azurite did not start within ${options.timeoutMs ?? 30_000} ms:\n${output}`)),
+      options.timeoutMs ?? 30_000,
+    );
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       const m = /successfully listens on (https?:\/\/[^\s]+)/.exec(output);

@@ -19,9 +19,20 @@ export function fakeEntraCredential(claims: { oid?: string; tid?: string; aud?: 
       scopes.push(...list);
       const now = Math.floor(Date.now() / 1000);
       const aud = claims.aud ?? (list[0] ?? 'https://storage.azure.com/.default').replace(/\/\.default$/, '');
-      const payload = { aud, iss: `https://sts.windows.net/${tid}/`, iat: now - 60, nbf: now - 60, exp: now + 3600, oid: claims.oid ?? '11111111-2222-3333-4444-555555555555', tid };
+      const payload = {
+        aud,
+        iss: `https://sts.windows.net/${tid}/`,
+        iat: now - 60,
+        nbf: now - 60,
+        exp: now + 3600,
+        oid: claims.oid ?? '11111111-2222-3333-4444-555555555555',
+        tid,
+      };
       const part = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
-      return { token: `${part({ alg: 'RS256', typ: 'JWT' })}.${part(payload)}.${Buffer.from('not-signed').toString('base64url')}`, expiresOnTimestamp: (now + 3600) * 1000 };
+      return {
+        token: `${part({ alg: 'RS256', typ: 'JWT' })}.${part(payload)}.${Buffer.from('not-signed').toString('base64url')}`,
+        expiresOnTimestamp: (now + 3600) * 1000,
+      };
     },
   };
 }

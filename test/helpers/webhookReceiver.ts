@@ -102,7 +102,10 @@ export async function startWebhookReceiver(options: { defaultReply?: ReceiverRep
 /** The id of a posted notification: `id` of a JSON payload, else the title (first text block) of a Teams card. */
 function notificationKey(body: string): string {
   try {
-    const v = JSON.parse(body) as { id?: string; attachments?: { content?: { body?: { items?: { text?: string }[]; text?: string }[] } }[] };
+    const v = JSON.parse(body) as {
+      id?: string;
+      attachments?: { content?: { body?: { items?: { text?: string }[]; text?: string }[] } }[];
+    };
     if (typeof v.id === 'string') return v.id;
     const first = v.attachments?.[0]?.content?.body?.[0];
     return first?.items?.[0]?.text ?? first?.text ?? body;

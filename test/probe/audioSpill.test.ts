@@ -23,7 +23,17 @@ function record(rec: TraceRecorder): void {
     rec.turn = turn;
     const pcm = Buffer.alloc(bytes);
     for (let i = 0; i < bytes; i++) pcm[i] = (n * 31 + i) & 0xff;
-    rec.recordFrame(Buffer.from(JSON.stringify({ type: 'response.output_audio.delta', response_id: response, item_id: `item_${turn}`, delta: pcm.toString('base64') })), false);
+    rec.recordFrame(
+      Buffer.from(
+        JSON.stringify({
+          type: 'response.output_audio.delta',
+          response_id: response,
+          item_id: `item_${turn}`,
+          delta: pcm.toString('base64'),
+        }),
+      ),
+      false,
+    );
   };
   rec.turn = 1;
   rec.recordFrame(Buffer.from(JSON.stringify({ type: 'response.created', response: { id: 'resp_1' } })), false);
@@ -83,7 +93,9 @@ describe('answer audio spilled to disk', () => {
   });
 
   it('keeps the audio in memory when the folder is not there, and says why', async () => {
-    const rec = new TraceRecorder(() => 0, 'ga', [], { spill: new AudioSpill(join(tmpdir(), 'rc-no-such-folder', 's.pcm')) });
+    const rec = new TraceRecorder(() => 0, 'ga', [], {
+      spill: new AudioSpill(join(tmpdir(), 'rc-no-such-folder', 's.pcm')),
+    });
     record(rec);
     const trace = rec.finish(meta);
     expect(trace.spilledAudio?.problem).toMatch(/could not create .*rc-no-such-folder.*ENOENT/);
@@ -98,7 +110,9 @@ describe('answer audio spilled to disk', () => {
       if (++calls > 1) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
       return writevSync(fd, buffers, position);
     };
-    const rec = new TraceRecorder(() => 0, 'ga', [], { spill: new AudioSpill(join(dir, 's.pcm'), { writev: failing }) });
+    const rec = new TraceRecorder(() => 0, 'ga', [], {
+      spill: new AudioSpill(join(dir, 's.pcm'), { writev: failing }),
+    });
     record(rec);
     const trace = rec.finish(meta);
     expect(calls).toBe(2);

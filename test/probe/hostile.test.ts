@@ -16,12 +16,25 @@ import { readTrace, serializeEvents, writeTrace } from '../../src/trace/traceFil
 import { hostileServer, type Hostile } from './hostileServer.js';
 
 const prompt = { id: 'p', text: 'p', answer: undefined, expect: [], pcm: Buffer.alloc(48 * 200) };
-const fast: ProbeOptions = { prompts: [prompt], turns: 1, turnTimeoutMs: 1500, cancelWaitMs: 300, connectTimeoutMs: 3000, settleMs: 50, sessionTimeoutMs: 8000, pace: 'burst' };
+const fast: ProbeOptions = {
+  prompts: [prompt],
+  turns: 1,
+  turnTimeoutMs: 1500,
+  cancelWaitMs: 300,
+  connectTimeoutMs: 3000,
+  settleMs: 50,
+  sessionTimeoutMs: 8000,
+  pace: 'burst',
+};
 const KEY = 'sk-hostile-KEY-0a1b2c3d4e5f60718293';
 let server: Hostile | undefined;
 afterEach(async () => server?.close());
 
-const target = (url: string) => ({ name: 't', endpoint: resolveEndpoint({ endpoint: url }), auth: { mode: 'api-key' as const, key: KEY } });
+const target = (url: string) => ({
+  name: 't',
+  endpoint: resolveEndpoint({ endpoint: url }),
+  auth: { mode: 'api-key' as const, key: KEY },
+});
 
 /** A minimal GA server; `answer` sends the frames of one response. */
 function scripted(answer: (ws: WebSocket, n: number) => void): (ws: WebSocket) => void {
@@ -37,12 +50,19 @@ function scripted(answer: (ws: WebSocket, n: number) => void): (ws: WebSocket) =
 }
 const created = (id: string) => JSON.stringify({ type: 'response.created', response: { id, status: 'in_progress' } });
 const done = (id: string) => JSON.stringify({ type: 'response.done', response: { id, status: 'completed' } });
-const delta = (id: string, b64: string) => JSON.stringify({ type: 'response.output_audio.delta', response_id: id, item_id: 'item_1', delta: b64 });
+const delta = (id: string, b64: string) =>
+  JSON.stringify({ type: 'response.output_audio.delta', response_id: id, item_id: 'item_1', delta: b64 });
 
 describe('hostile frames', () => {
   it('a frame nested 10 000 deep is kept as a scrubbed preview, never parsed, and the trace still serializes', async () => {
     const deep = `{"type":"x.deep","quote":"${KEY}","a":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
-    server = await hostileServer({ onConnection: scripted((ws) => { ws.send(created('resp_1')); ws.send(deep); ws.send(done('resp_1')); }) });
+    server = await hostileServer({
+      onConnection: scripted((ws) => {
+        ws.send(created('resp_1'));
+        ws.send(deep);
+        ws.send(done('resp_1'));
+      }),
+    });
     const trace = await runProbe(target(server.url), fast);
     const bad = entriesOfKind(trace, 'recv-invalid');
     expect(bad.map((e) => e.problem)).toEqual(['too-deep']);
@@ -71,28 +91,47 @@ describe('hostile frames', () => {
       }),
     });
     const trace = await runProbe(target(server.url), fast);
-    expect(entriesOfKind(trace, 'recv-invalid').map((e) => e.problem)).toEqual(['invalid-base64', 'invalid-base64', 'invalid-base64']);
+    expect(entriesOfKind(trace, 'recv-invalid').map((e) => e.problem)).toEqual([
+      'invalid-base64',
+      'invalid-base64',
+      'invalid-base64',
+    ]);
     expect(trace.outputAudio.get(1)!.equals(Buffer.alloc(1920, 7))).toBe(true);
     const deltas = trace.entries.filter((e) => e.kind === 'recv' && e.type === 'response.output_audio.delta');
-    expect(deltas.map((e) => (e.kind === 'recv' ? e.audio?.bytes : -1))).toEqual([960, undefined, undefined, undefined, 960]);
+    expect(deltas.map((e) => (e.kind === 'recv' ? e.audio?.bytes : -1))).toEqual([
+      960,
+      undefined,
+      undefined,
+      undefined,
+      960,
+    ]);
   });
 });
 
 describe('hostile handshakes', () => {
   it('a 101 without a valid Sec-WebSocket-Accept is recorded as exactly that', async () => {
     server = await hostileServer({
-      rawUpgrade: (_req, socket) => socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: bm90LXRoZS1yaWdodC1kaWdlc3Q=\r\n\r\n'),
+      rawUpgrade: (_req, socket) =>
+        socket.write(
+          'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: bm90LXRoZS1yaWdodC1kaWdlc3Q=\r\n\r\n',
+        ),
     });
     const trace = await runProbe(target(server.url), fast);
     expect(entriesOfKind(trace, 'upgrade-response')[0]!.status).toBe(101);
-    expect(entriesOfKind(trace, 'socket-error')[0]).toMatchObject({ errorClass: 'protocol', message: 'Invalid Sec-WebSocket-Accept header' });
+    expect(entriesOfKind(trace, 'socket-error')[0]).toMatchObject({
+      errorClass: 'protocol',
+      message: 'Invalid Sec-WebSocket-Accept header',
+    });
     expect(entriesOfKind(trace, 'session-end')[0]!.reason).toBe('connect-failed');
     expect(entriesOfKind(trace, 'close')).toHaveLength(0);
   });
 
   it('a 403 whose body never completes is the 403 rejection after a bounded wait, not a handshake timeout', async () => {
     server = await hostileServer({
-      rawUpgrade: (_req, socket) => socket.write(`HTTP/1.1 403 Forbidden\r\ncontent-type: application/json\r\ncontent-length: 5000\r\napim-request-id: 0f8fad5b-d9cb-469f-a165-70867728950e\r\n\r\n{"error":{"message":"no access, key ${KEY}`),
+      rawUpgrade: (_req, socket) =>
+        socket.write(
+          `HTTP/1.1 403 Forbidden\r\ncontent-type: application/json\r\ncontent-length: 5000\r\napim-request-id: 0f8fad5b-d9cb-469f-a165-70867728950e\r\n\r\n{"error":{"message":"no access, key ${KEY}`,
+        ),
     });
     const started = Date.now();
     const trace = await runProbe(target(server.url), { ...fast, connectTimeoutMs: 10_000 });
@@ -108,17 +147,23 @@ describe('hostile handshakes', () => {
     expect(entriesOfKind(trace, 'session-end')[0]!.reason).toBe('rejected');
   });
 
-  it('records the server\'s pings and the pongs ws sends back, with their times', async () => {
+  it("records the server's pings and the pongs ws sends back, with their times", async () => {
     server = await hostileServer({
       onConnection: scripted((ws) => {
         ws.send(created('resp_1'));
         ws.ping(Buffer.from('abcd'));
-        setTimeout(() => { ws.ping(); ws.send(done('resp_1')); }, 100);
+        setTimeout(() => {
+          ws.ping();
+          ws.send(done('resp_1'));
+        }, 100);
       }),
     });
     const trace = await runProbe(target(server.url), fast);
     const pings = entriesOfKind(trace, 'ping');
-    expect(pings.map((p) => [p.from, p.turn])).toEqual([['server', 1], ['server', 1]]);
+    expect(pings.map((p) => [p.from, p.turn])).toEqual([
+      ['server', 1],
+      ['server', 1],
+    ]);
     expect(entriesOfKind(trace, 'pong').map((p) => p.from)).toEqual(['client', 'client']);
     expect(pings[1]!.t - pings[0]!.t).toBeGreaterThanOrEqual(90);
   });

@@ -30,8 +30,12 @@ export async function hostileServer(opts: {
     last = req.headers;
     if (opts.rawUpgrade) return opts.rawUpgrade(req, socket);
     if (opts.reject) {
-      const h = Object.entries({ 'content-type': 'application/json', ...opts.reject.headers }).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-      socket.end(`HTTP/1.1 ${opts.reject.status} Nope\r\n${h}content-length: ${Buffer.byteLength(opts.reject.body)}\r\n\r\n${opts.reject.body}`);
+      const h = Object.entries({ 'content-type': 'application/json', ...opts.reject.headers })
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('');
+      socket.end(
+        `HTTP/1.1 ${opts.reject.status} Nope\r\n${h}content-length: ${Buffer.byteLength(opts.reject.body)}\r\n\r\n${opts.reject.body}`,
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => opts.onConnection?.(ws, req));

@@ -13,7 +13,15 @@ import { entriesOfKind, type Trace } from '../../src/trace/trace.js';
 import { hostileServer, type Hostile } from './hostileServer.js';
 
 const prompt = { id: 'p', text: 'p', answer: undefined, expect: [], pcm: Buffer.alloc(48 * 200) };
-const opts: ProbeOptions = { prompts: [prompt], turns: 2, turnTimeoutMs: 20_000, connectTimeoutMs: 5000, settleMs: 50, sessionTimeoutMs: 60_000, pace: 'burst' };
+const opts: ProbeOptions = {
+  prompts: [prompt],
+  turns: 2,
+  turnTimeoutMs: 20_000,
+  connectTimeoutMs: 5000,
+  settleMs: 50,
+  sessionTimeoutMs: 60_000,
+  pace: 'burst',
+};
 let server: Hostile | undefined;
 afterEach(async () => server?.close());
 
@@ -33,7 +41,10 @@ function flood(frame: () => string | Buffer) {
 async function probeFlood(frame: () => string | Buffer): Promise<{ trace: Trace; rssGrowthMiB: number }> {
   server = await hostileServer({ onConnection: flood(frame) });
   const before = process.memoryUsage().rss;
-  const trace = await runProbe({ name: 'flood', endpoint: resolveEndpoint({ endpoint: server.url }), auth: { mode: 'none' } }, opts);
+  const trace = await runProbe(
+    { name: 'flood', endpoint: resolveEndpoint({ endpoint: server.url }), auth: { mode: 'none' } },
+    opts,
+  );
   return { trace, rssGrowthMiB: (process.memoryUsage().rss - before) / 2 ** 20 };
 }
 
@@ -45,7 +56,11 @@ function expectCleanStop(trace: Trace, limit: keyof typeof DEFAULT_SESSION_LIMIT
   expect(entriesOfKind(trace, 'session-end').map((e) => e.reason)).toEqual(['limit-exceeded']);
   expect(entriesOfKind(trace, 'close')[0]).toMatchObject({ code: 1008, initiatedBy: 'client' });
   // the flood may cross the cap during setup (both turns skipped) or in turn 1 (closed, then skipped)
-  expect(entriesOfKind(trace, 'turn-end').map((e) => e.outcome).join()).toMatch(/^(closed|skipped),skipped$/);
+  expect(
+    entriesOfKind(trace, 'turn-end')
+      .map((e) => e.outcome)
+      .join(),
+  ).toMatch(/^(closed|skipped),skipped$/);
   expect(trace.meta.options.limits).toEqual(DEFAULT_SESSION_LIMITS);
   // nothing recorded after the cap (other than the close and the session's own end entries)
   const after = trace.entries.slice(trace.entries.indexOf(hit[0]!) + 1);
@@ -67,7 +82,12 @@ describe('per-session caps against flooding servers', () => {
   }, 60_000);
 
   it('a flood of tiny audio deltas stops at the event cap with its audio kept', async () => {
-    const frame = JSON.stringify({ type: 'response.output_audio.delta', response_id: 'resp_f', item_id: 'item_f', delta: 'AAAAAA==' }); // 2 samples
+    const frame = JSON.stringify({
+      type: 'response.output_audio.delta',
+      response_id: 'resp_f',
+      item_id: 'item_f',
+      delta: 'AAAAAA==',
+    }); // 2 samples
     const { trace, rssGrowthMiB } = await probeFlood(() => frame);
     expectCleanStop(trace, 'maxEvents');
     const deltas = trace.entries.filter((e) => e.kind === 'recv' && e.audio);
@@ -77,7 +97,12 @@ describe('per-session caps against flooding servers', () => {
   }, 60_000);
 
   it('huge audio deltas stop at the audio cap', async () => {
-    const frame = JSON.stringify({ type: 'response.output_audio.delta', response_id: 'resp_h', item_id: 'item_h', delta: Buffer.alloc(11 * 2 ** 20, 1).toString('base64') });
+    const frame = JSON.stringify({
+      type: 'response.output_audio.delta',
+      response_id: 'resp_h',
+      item_id: 'item_h',
+      delta: Buffer.alloc(11 * 2 ** 20, 1).toString('base64'),
+    });
     const { trace, rssGrowthMiB } = await probeFlood(() => frame);
     expectCleanStop(trace, 'maxAudioBytes');
     expect([...trace.outputAudio.values()].reduce((n, b) => n + b.length, 0)).toBe(4 * 11 * 2 ** 20); // four fit under 48 MiB, the fifth does not

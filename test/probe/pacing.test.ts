@@ -20,7 +20,10 @@ function answering(onCreate: (ws: WebSocket) => void = () => undefined) {
     ws.send(JSON.stringify({ type: 'session.created', session: { id: 'sess_p' } }));
     let n = 0;
     ws.on('message', (m) => {
-      const ev = JSON.parse(String(m)) as { type: string; session?: { audio?: { input?: { turn_detection?: unknown } } } };
+      const ev = JSON.parse(String(m)) as {
+        type: string;
+        session?: { audio?: { input?: { turn_detection?: unknown } } };
+      };
       if (ev.type === 'session.update') ws.send(JSON.stringify({ type: 'session.updated', session: {} }));
       if (ev.type !== 'response.create') return;
       const id = `resp_${++n}`;
@@ -33,14 +36,21 @@ function answering(onCreate: (ws: WebSocket) => void = () => undefined) {
 
 const opts = (pcmMs: number, o: Partial<ProbeOptions>): ProbeOptions => ({
   prompts: [{ id: 'p', text: 'p', answer: undefined, expect: [], pcm: Buffer.alloc(48 * pcmMs, 1) }],
-  turns: 1, turnTimeoutMs: 5000, settleMs: 20, ...o,
+  turns: 1,
+  turnTimeoutMs: 5000,
+  settleMs: 20,
+  ...o,
 });
-const appends = (trace: Trace): SendEntry[] => entriesOfKind(trace, 'send').filter((s) => s.type === 'input_audio_buffer.append');
+const appends = (trace: Trace): SendEntry[] =>
+  entriesOfKind(trace, 'send').filter((s) => s.type === 'input_audio_buffer.append');
 
 describe('prompt pacing', () => {
   it('real time: append k leaves at t0 + k·chunkMs, within a few ms, without drift', async () => {
     server = await hostileServer({ onConnection: answering() });
-    const trace = await runProbe({ name: 'pace', endpoint: resolveEndpoint({ endpoint: server.url }), auth: { mode: 'none' } }, opts(1500, { chunkMs: 20 }));
+    const trace = await runProbe(
+      { name: 'pace', endpoint: resolveEndpoint({ endpoint: server.url }), auth: { mode: 'none' } },
+      opts(1500, { chunkMs: 20 }),
+    );
     expect(trace.meta.options.pace).toBe('realtime');
     const sent = appends(trace);
     expect(sent).toHaveLength(75);
@@ -53,7 +63,9 @@ describe('prompt pacing', () => {
     // no drift: the last chunks are as close to their due time as the rest (relative sleeps would be ~80 ms late here)
     const tail = errors.slice(-10).reduce((a, b) => a + b, 0) / 10;
     expect(tail).toBeLessThan(10);
-    console.log(`real-time pacing, 75 × 20 ms: max lateness ${Math.max(...errors).toFixed(2)} ms, mean of the last 10 ${tail.toFixed(2)} ms`);
+    console.log(
+      `real-time pacing, 75 × 20 ms: max lateness ${Math.max(...errors).toFixed(2)} ms, mean of the last 10 ${tail.toFixed(2)} ms`,
+    );
     expect(sent.map((s) => s.audioRef!.offset)).toEqual(sent.map((_, k) => k * 20 * 48));
   });
 
@@ -65,14 +77,18 @@ describe('prompt pacing', () => {
         ws.on('message', (m) => {
           const ev = JSON.parse(String(m)) as { type: string };
           if (ev.type === 'session.update') ws.send(JSON.stringify({ type: 'session.updated', session: {} }));
-          if (ev.type === 'input_audio_buffer.append' && ++appended === 16) { // prompt (400 ms) + all of the 1200 ms silence
+          if (ev.type === 'input_audio_buffer.append' && ++appended === 16) {
+            // prompt (400 ms) + all of the 1200 ms silence
             ws.send(JSON.stringify({ type: 'response.created', response: { id: 'resp_v' } }));
             ws.send(JSON.stringify({ type: 'response.done', response: { id: 'resp_v', status: 'completed' } }));
           }
         });
       },
     });
-    const trace = await runProbe({ name: 'vad', endpoint: resolveEndpoint({ endpoint: server.url }), auth: { mode: 'none' } }, opts(400, { turnDetection: 'server_vad' }));
+    const trace = await runProbe(
+      { name: 'vad', endpoint: resolveEndpoint({ endpoint: server.url }), auth: { mode: 'none' } },
+      opts(400, { turnDetection: 'server_vad' }),
+    );
     const sent = appends(trace);
     expect(sent).toHaveLength(16);
     const t0 = sent[0]!.t;
@@ -83,14 +99,26 @@ describe('prompt pacing', () => {
 
   it('burst: the whole prompt goes out at once and the trace says so', async () => {
     server = await hostileServer({ onConnection: answering() });
-    const trace = await runProbe({ name: 'burst', endpoint: resolveEndpoint({ endpoint: server.url }), auth: { mode: 'none' } }, opts(1500, { pace: 'burst', chunkMs: 20 }));
+    const trace = await runProbe(
+      { name: 'burst', endpoint: resolveEndpoint({ endpoint: server.url }), auth: { mode: 'none' } },
+      opts(1500, { pace: 'burst', chunkMs: 20 }),
+    );
     const sent = appends(trace);
     expect(trace.meta.options.pace).toBe('burst');
     expect(sent[sent.length - 1]!.t - sent[0]!.t).toBeLessThan(750); // half the audio's duration
   });
 
   it('refuses chunks outside 20–100 ms', async () => {
-    await expect(runProbe({ name: 'x', endpoint: resolveEndpoint({ endpoint: 'ws://127.0.0.1:9/v1/realtime?model=m' }), auth: { mode: 'none' } }, opts(100, { chunkMs: 200 }))).rejects.toThrow(/chunkMs must be 20–100/);
+    await expect(
+      runProbe(
+        {
+          name: 'x',
+          endpoint: resolveEndpoint({ endpoint: 'ws://127.0.0.1:9/v1/realtime?model=m' }),
+          auth: { mode: 'none' },
+        },
+        opts(100, { chunkMs: 200 }),
+      ),
+    ).rejects.toThrow(/chunkMs must be 20–100/);
   });
 });
 
@@ -98,13 +126,20 @@ describe("the probe's own event-loop delay", () => {
   it('a 300 ms block of the loop during a turn is a probe-stall entry, and the turn loop-delay shows it', async () => {
     let blockedAt = 0;
     server = await hostileServer({
-      onConnection: answering(() => setTimeout(() => {
-        const until = performance.now() + 300;
-        blockedAt = performance.now();
-        while (performance.now() < until) { /* block the loop, as a busy neighbour would */ }
-      }, 100)),
+      onConnection: answering(() =>
+        setTimeout(() => {
+          const until = performance.now() + 300;
+          blockedAt = performance.now();
+          while (performance.now() < until) {
+            /* block the loop, as a busy neighbour would */
+          }
+        }, 100),
+      ),
     });
-    const trace = await runProbe({ name: 'stall', endpoint: resolveEndpoint({ endpoint: server.url }), auth: { mode: 'none' } }, opts(200, { pace: 'burst' }));
+    const trace = await runProbe(
+      { name: 'stall', endpoint: resolveEndpoint({ endpoint: server.url }), auth: { mode: 'none' } },
+      opts(200, { pace: 'burst' }),
+    );
     expect(blockedAt).toBeGreaterThan(0);
     const stalls = entriesOfKind(trace, 'probe-stall');
     const big = stalls.filter((s) => s.durationMs >= 250);

@@ -22,7 +22,10 @@ afterAll(async () => sim?.close());
 function probe(flavour: Flavour, scenario: string | undefined, o: Partial<ProbeOptions> = {}): Promise<Trace> {
   const endpoint = resolveEndpoint({ endpoint: sim.url(flavour, { scenario }) });
   // burst pace keeps the suite fast; the flavour test and the pacing test below run at real time
-  return runProbe({ name: `${flavour}-${scenario ?? 'healthy'}`, endpoint, auth: { mode: 'api-key', key: KEY } }, { prompts: [catalog[0]!], turns: 1, turnTimeoutMs: 15_000, settleMs: 400, pace: 'burst', ...o });
+  return runProbe(
+    { name: `${flavour}-${scenario ?? 'healthy'}`, endpoint, auth: { mode: 'api-key', key: KEY } },
+    { prompts: [catalog[0]!], turns: 1, turnTimeoutMs: 15_000, settleMs: 400, pace: 'burst', ...o },
+  );
 }
 
 /** RMS in dBFS of PCM16 bytes [from, to). */
@@ -42,7 +45,11 @@ const audioDeltas = (t: Trace, turn = 1): RecvEntry[] => received(t, 'response.o
 describe('probe against the simulator: flavours', () => {
   const flavourTraces = new Map<Flavour, Promise<Trace>>();
   beforeAll(() => {
-    for (const f of ['azure-ga', 'azure-preview', 'openai-ga'] as const) flavourTraces.set(f, probe(f, undefined, { prompts: catalog.slice(0, 3), turns: 3, pace: f === 'azure-ga' ? 'realtime' : 'burst' }));
+    for (const f of ['azure-ga', 'azure-preview', 'openai-ga'] as const)
+      flavourTraces.set(
+        f,
+        probe(f, undefined, { prompts: catalog.slice(0, 3), turns: 3, pace: f === 'azure-ga' ? 'realtime' : 'burst' }),
+      );
   });
   it.each([
     ['azure-ga', 'response.output_audio.delta'],
@@ -50,26 +57,43 @@ describe('probe against the simulator: flavours', () => {
     ['openai-ga', 'response.output_audio.delta'],
   ] as const)('%s completes three turns with its own event names', async (flavour, wireAudio) => {
     const trace = await flavourTraces.get(flavour)!;
-    expect(entriesOfKind(trace, 'turn-end').map((e) => e.outcome)).toEqual(['response-done', 'response-done', 'response-done']);
+    expect(entriesOfKind(trace, 'turn-end').map((e) => e.outcome)).toEqual([
+      'response-done',
+      'response-done',
+      'response-done',
+    ]);
     expect(entriesOfKind(trace, 'session-end')[0]!.reason).toBe('completed');
     expect(entriesOfKind(trace, 'upgrade-response')[0]!.status).toBe(101);
     expect(String((received(trace, 'session.created')[0]!.event.session as { id: string }).id)).toMatch(/^sess_/);
     for (const turn of [1, 2, 3]) {
       expect(audioDeltas(trace, turn)[0]!.wireType).toBe(wireAudio);
       expect(trace.outputAudio.get(turn)!.length).toBeGreaterThan(10_000 * 48); // ≥ 10 s of speech
-      expect((received(trace, 'response.done', turn)[0]!.event.response as { status: string }).status).toBe('completed');
+      expect((received(trace, 'response.done', turn)[0]!.event.response as { status: string }).status).toBe(
+        'completed',
+      );
     }
-    const itemEvents = trace.entries.filter((e): e is RecvEntry => e.kind === 'recv' && e.wireType.startsWith('conversation.item.'));
-    expect(itemEvents.some((e) => e.wireType === (flavour.endsWith('ga') ? 'conversation.item.added' : 'conversation.item.created'))).toBe(true);
+    const itemEvents = trace.entries.filter(
+      (e): e is RecvEntry => e.kind === 'recv' && e.wireType.startsWith('conversation.item.'),
+    );
+    expect(
+      itemEvents.some(
+        (e) => e.wireType === (flavour.endsWith('ga') ? 'conversation.item.added' : 'conversation.item.created'),
+      ),
+    ).toBe(true);
     expect(entriesOfKind(trace, 'close')[0]).toMatchObject({ code: 1000, initiatedBy: 'client' });
     expect(trace.meta.target.transport).toBe('websocket');
-    expect(trace.meta.target.notice).toBe(flavour === 'azure-preview' ? 'Azure deprecated the preview Realtime API on 2026-04-30; move to /openai/v1/realtime' : undefined);
+    expect(trace.meta.target.notice).toBe(
+      flavour === 'azure-preview'
+        ? 'Azure deprecated the preview Realtime API on 2026-04-30; move to /openai/v1/realtime'
+        : undefined,
+    );
     // every client event carries a session-unique event_id; Azure upgrades carry a client request id
     const ids = entriesOfKind(trace, 'send').map((s) => String(s.event.event_id));
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^evt_[0-9a-f]{8}_\d+$/);
     const clientRequestId = entriesOfKind(trace, 'upgrade-request')[0]!.headers['x-ms-client-request-id'];
-    if (flavour.startsWith('azure')) expect(clientRequestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    if (flavour.startsWith('azure'))
+      expect(clientRequestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     else expect(clientRequestId).toBeUndefined();
     // normalized ids on received events
     const done = received(trace, 'response.done', 1)[0]!;
@@ -81,24 +105,47 @@ describe('probe against the simulator: flavours', () => {
   });
 
   it('the retired openai-beta flavour is refused before connecting', () => {
-    expect(() => resolveEndpoint({ endpoint: sim.url('openai-ga'), dialect: 'beta' })).toThrow('OpenAI turned off the beta Realtime interface in May 2026; use openai-ga');
+    expect(() => resolveEndpoint({ endpoint: sim.url('openai-ga'), dialect: 'beta' })).toThrow(
+      'OpenAI turned off the beta Realtime interface in May 2026; use openai-ga',
+    );
   });
 });
 
 describe('probe against the simulator: every fault kind is in the trace as injected', () => {
   const faults = [
-    'silent-gap', 'silent-gap-noise', 'truncated', 'no-audio-done', 'no-response-done', 'stall', 'drop', 'close-1001', 'close-1011',
-    'failed', 'incomplete', 'cancelled', 'error-event', 'text-only', 'slow-first-audio', 'reject-401', 'reject-403', 'reject-429', 'reject-503',
-    'multi-item', 'late-deltas',
+    'silent-gap',
+    'silent-gap-noise',
+    'truncated',
+    'no-audio-done',
+    'no-response-done',
+    'stall',
+    'drop',
+    'close-1001',
+    'close-1011',
+    'failed',
+    'incomplete',
+    'cancelled',
+    'error-event',
+    'text-only',
+    'slow-first-audio',
+    'reject-401',
+    'reject-403',
+    'reject-429',
+    'reject-503',
+    'multi-item',
+    'late-deltas',
   ];
   const traces = new Map<string, Trace>();
   beforeAll(async () => {
-    const all = await Promise.all(faults.map((f) => probe('azure-ga', f, f === 'no-response-done' ? { turnTimeoutMs: 9000 } : {})));
+    const all = await Promise.all(
+      faults.map((f) => probe('azure-ga', f, f === 'no-response-done' ? { turnTimeoutMs: 9000 } : {})),
+    );
     faults.forEach((f, i) => traces.set(f, all[i]!));
     traces.set('gap-in-turn-2', await probe('azure-preview', 'gap-in-turn-2', { turns: 2 }));
   }, 120_000);
   const t = (name: string): Trace => traces.get(name)!;
-  const status = (tr: Trace): string => (received(tr, 'response.done', 1)[0]!.event.response as { status: string }).status;
+  const status = (tr: Trace): string =>
+    (received(tr, 'response.done', 1)[0]!.event.response as { status: string }).status;
 
   it('silent gap: digital silence at exactly the injected offset, speech around it', () => {
     const pcm = t('silent-gap').outputAudio.get(1)!;
@@ -129,7 +176,11 @@ describe('probe against the simulator: every fault kind is in the trace as injec
 
   it('no response.done: recorded as a turn timeout, then the probe cancels and the session goes on', () => {
     const tr = t('no-response-done');
-    expect(entriesOfKind(tr, 'timeout')[0]).toMatchObject({ scope: 'turn', waitingFor: 'response.done', afterMs: 9000 });
+    expect(entriesOfKind(tr, 'timeout')[0]).toMatchObject({
+      scope: 'turn',
+      waitingFor: 'response.done',
+      afterMs: 9000,
+    });
     expect(entriesOfKind(tr, 'send').find((s) => s.type === 'response.cancel')?.byProbe).toBe('turn-timeout');
     expect(entriesOfKind(tr, 'turn-end')[0]!.outcome).toBe('timeout');
   });
@@ -152,7 +203,9 @@ describe('probe against the simulator: every fault kind is in the trace as injec
   it('failed, incomplete and cancelled responses carry their status and details', () => {
     expect(status(t('failed'))).toBe('failed');
     // Azure's 2026 wording (MS Q&A 5821653): the short form, no session id in the message
-    expect(JSON.stringify(received(t('failed'), 'response.done')[0]!.event)).toMatch(/server_error.*The server had an error while processing your request\./);
+    expect(JSON.stringify(received(t('failed'), 'response.done')[0]!.event)).toMatch(
+      /server_error.*The server had an error while processing your request\./,
+    );
     expect(status(t('incomplete'))).toBe('incomplete');
     expect(JSON.stringify(received(t('incomplete'), 'response.done')[0]!.event)).toContain('max_output_tokens');
     expect(status(t('cancelled'))).toBe('cancelled');
@@ -195,7 +248,10 @@ describe('probe against the simulator: slow delivery', () => {
     const slowSim = await startSimulator({ port: 0, apiKey: KEY, catalog: [short], scenario: 'slow-delivery' });
     try {
       const endpoint = resolveEndpoint({ endpoint: slowSim.url('azure-ga') });
-      const trace = await runProbe({ name: 'slow', endpoint, auth: { mode: 'api-key', key: KEY } }, { prompts: [short], turns: 1, turnTimeoutMs: 20_000, pace: 'burst' });
+      const trace = await runProbe(
+        { name: 'slow', endpoint, auth: { mode: 'api-key', key: KEY } },
+        { prompts: [short], turns: 1, turnTimeoutMs: 20_000, pace: 'burst' },
+      );
       const ts = received(trace, 'response.output_audio.delta', 1).map((e) => e.t);
       const audioMs = trace.outputAudio.get(1)!.length / 48;
       expect(ts[ts.length - 1]! - ts[0]!).toBeGreaterThan(audioMs * 1.2);
@@ -218,9 +274,17 @@ describe('probe against the simulator: VAD turns and Entra ID', () => {
 
   it('Entra ID: the token from the credential goes in Authorization: Bearer and never into the trace', async () => {
     const scopes: string[] = [];
-    const credential = { getToken: async (scope: string | string[]) => (scopes.push(String(scope)), { token: KEY, expiresOnTimestamp: Date.now() + 3_600_000 }) };
+    const credential = {
+      getToken: async (scope: string | string[]) => (
+        scopes.push(String(scope)),
+        { token: KEY, expiresOnTimestamp: Date.now() + 3_600_000 }
+      ),
+    };
     const endpoint = resolveEndpoint({ endpoint: sim.url('azure-ga') });
-    const trace = await runProbe({ name: 'entra', endpoint, auth: { mode: 'entra', credential } }, { prompts: [catalog[0]!], turns: 1, pace: 'burst' });
+    const trace = await runProbe(
+      { name: 'entra', endpoint, auth: { mode: 'entra', credential } },
+      { prompts: [catalog[0]!], turns: 1, pace: 'burst' },
+    );
     expect(scopes).toEqual(['https://cognitiveservices.azure.com/.default']);
     expect(entriesOfKind(trace, 'upgrade-request')[0]!.headers.authorization).toBe('[redacted]');
     expect(entriesOfKind(trace, 'session-end')[0]!.reason).toBe('completed');

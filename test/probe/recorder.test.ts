@@ -14,7 +14,8 @@ import { itemAudio } from '../../src/trace/trace.js';
 import { testMeta } from '../helpers/traceMeta.js';
 
 let now = 0;
-const recorder = (limits?: ConstructorParameters<typeof TraceRecorder>[3]) => new TraceRecorder(() => now, 'ga', ['s3cret-value'], { eventIdPrefix: 'abcd1234', ...limits });
+const recorder = (limits?: ConstructorParameters<typeof TraceRecorder>[3]) =>
+  new TraceRecorder(() => now, 'ga', ['s3cret-value'], { eventIdPrefix: 'abcd1234', ...limits });
 const frame = (o: unknown): Buffer => Buffer.from(JSON.stringify(o));
 const meta = testMeta();
 
@@ -22,15 +23,25 @@ describe('recorder', () => {
   it('gives each client event a session-unique event_id, keeps one that is set, and records it in the send entry', () => {
     const rec = recorder();
     const a = rec.recordSend({ type: 'session.update' });
-    const b = rec.recordSend({ type: 'input_audio_buffer.append', audio: 'AAAA' }, { audioRef: { offset: 0, bytes: 3 } });
+    const b = rec.recordSend(
+      { type: 'input_audio_buffer.append', audio: 'AAAA' },
+      { audioRef: { offset: 0, bytes: 3 } },
+    );
     const c = rec.recordSend({ type: 'response.create', event_id: 'mine' });
     expect([a.event_id, b.event_id, c.event_id]).toEqual(['evt_abcd1234_1', 'evt_abcd1234_2', 'mine']);
     expect(b.audio).toBe('AAAA'); // what goes on the wire keeps its audio
     const sends = rec.entries.filter((e) => e.kind === 'send');
-    expect(sends.map((s) => s.kind === 'send' && s.event.event_id)).toEqual(['evt_abcd1234_1', 'evt_abcd1234_2', 'mine']);
+    expect(sends.map((s) => s.kind === 'send' && s.event.event_id)).toEqual([
+      'evt_abcd1234_1',
+      'evt_abcd1234_2',
+      'mine',
+    ]);
     expect(sends[1]!.kind === 'send' && 'audio' in sends[1]!.event).toBe(false);
     // an error echoing a client event id is tied to the send that caused it
-    const err = rec.recordFrame(frame({ type: 'error', error: { code: 'invalid_value', event_id: 'evt_abcd1234_2' } }), false)!;
+    const err = rec.recordFrame(
+      frame({ type: 'error', error: { code: 'invalid_value', event_id: 'evt_abcd1234_2' } }),
+      false,
+    )!;
     const cause = sendForEventId(rec.entries, String((err.event.error as { event_id: string }).event_id));
     expect(cause?.type).toBe('input_audio_buffer.append');
   });
@@ -40,7 +51,10 @@ describe('recorder', () => {
     rec.turn = 1;
     const created = rec.recordFrame(frame({ type: 'response.created', response: { id: 'resp_1' } }), false)!;
     const added = rec.recordFrame(frame({ type: 'conversation.item.added', item: { id: 'item_1' } }), false)!;
-    const delta = rec.recordFrame(frame({ type: 'response.output_audio.delta', response_id: 'resp_1', item_id: 'item_1', delta: 'AAAAAA==' }), false)!;
+    const delta = rec.recordFrame(
+      frame({ type: 'response.output_audio.delta', response_id: 'resp_1', item_id: 'item_1', delta: 'AAAAAA==' }),
+      false,
+    )!;
     const session = rec.recordFrame(frame({ type: 'session.updated', session: { id: 'sess_1' } }), false)!;
     expect([created.responseId, created.itemId]).toEqual(['resp_1', undefined]);
     expect([added.responseId, added.itemId]).toEqual([undefined, 'item_1']);
@@ -92,10 +106,19 @@ describe('serializers on any trace', () => {
     circular.self = circular;
     rec.add({ kind: 'recv', type: 'x.deep', wireType: 'x.deep', size: 1, event: { type: 'x.deep', a: deep } });
     rec.add({ kind: 'recv', type: 'x', wireType: 'x', size: 1, event: circular });
-    rec.add({ kind: 'recv', type: 'x.big', wireType: 'x.big', size: 1, event: { type: 'x.big', n: 10n } as unknown as Record<string, unknown> });
+    rec.add({
+      kind: 'recv',
+      type: 'x.big',
+      wireType: 'x.big',
+      size: 1,
+      event: { type: 'x.big', n: 10n } as unknown as Record<string, unknown>,
+    });
     const trace = rec.finish(meta);
     const text = await serializeEvents(trace);
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; type?: string; event?: { unserializable?: string } });
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; type?: string; event?: { unserializable?: string } });
     expect(lines.map((l) => l.type)).toEqual([undefined, 'x.deep', 'x', 'x.big']);
     for (const l of lines.slice(1)) expect(l.event?.unserializable).toBeTruthy();
     const dir = await mkdtemp(join(tmpdir(), 'rc-safe-'));
@@ -107,16 +130,49 @@ describe('serializers on any trace', () => {
   it('readTrace fills normalized ids for traces written before the recorder stored them', async () => {
     const old = [
       JSON.stringify(meta),
-      JSON.stringify({ t: 1, turn: 1, kind: 'recv', type: 'response.created', wireType: 'response.created', size: 9, event: { type: 'response.created', response: { id: 'resp_old' } } }),
-      JSON.stringify({ t: 2, turn: 1, kind: 'recv', type: 'response.output_audio.delta', wireType: 'response.audio.delta', size: 9, event: { type: 'response.audio.delta', response_id: 'resp_old', item_id: 'item_old' }, audio: { offset: 0, bytes: 0 } }),
-      JSON.stringify({ t: 3, turn: 1, kind: 'recv', type: 'session.updated', wireType: 'session.updated', size: 9, event: { type: 'session.updated' } }),
+      JSON.stringify({
+        t: 1,
+        turn: 1,
+        kind: 'recv',
+        type: 'response.created',
+        wireType: 'response.created',
+        size: 9,
+        event: { type: 'response.created', response: { id: 'resp_old' } },
+      }),
+      JSON.stringify({
+        t: 2,
+        turn: 1,
+        kind: 'recv',
+        type: 'response.output_audio.delta',
+        wireType: 'response.audio.delta',
+        size: 9,
+        event: { type: 'response.audio.delta', response_id: 'resp_old', item_id: 'item_old' },
+        audio: { offset: 0, bytes: 0 },
+      }),
+      JSON.stringify({
+        t: 3,
+        turn: 1,
+        kind: 'recv',
+        type: 'session.updated',
+        wireType: 'session.updated',
+        size: 9,
+        event: { type: 'session.updated' },
+      }),
     ].join('\n');
     const { entries } = parseEvents(old);
     const recv = entries.filter((e) => e.kind === 'recv');
-    expect(recv.map((e) => [responseIdOf(e), itemIdOf(e)])).toEqual([['resp_old', undefined], ['resp_old', 'item_old'], [undefined, undefined]]);
+    expect(recv.map((e) => [responseIdOf(e), itemIdOf(e)])).toEqual([
+      ['resp_old', undefined],
+      ['resp_old', 'item_old'],
+      [undefined, undefined],
+    ]);
     expect(recv.map((e) => e.responseId)).toEqual(['resp_old', 'resp_old', undefined]);
     const dir = await mkdtemp(join(tmpdir(), 'rc-old-'));
     await writeFile(join(dir, 'events.jsonl'), old + '\n');
-    expect((await readTrace(dir)).entries.filter((e) => e.kind === 'recv').map((e) => e.itemId)).toEqual([undefined, 'item_old', undefined]);
+    expect((await readTrace(dir)).entries.filter((e) => e.kind === 'recv').map((e) => e.itemId)).toEqual([
+      undefined,
+      'item_old',
+      undefined,
+    ]);
   });
 });

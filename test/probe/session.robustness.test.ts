@@ -7,7 +7,16 @@ import { entriesOfKind } from '../../src/trace/trace.js';
 import { hostileServer, type Hostile } from './hostileServer.js';
 
 const prompt = { id: 'p', text: 'p', answer: undefined, expect: [], pcm: Buffer.alloc(48 * 300) };
-const fast: ProbeOptions = { prompts: [prompt], turns: 2, turnTimeoutMs: 400, cancelWaitMs: 300, connectTimeoutMs: 1000, settleMs: 20, sessionTimeoutMs: 5000, pace: 'burst' };
+const fast: ProbeOptions = {
+  prompts: [prompt],
+  turns: 2,
+  turnTimeoutMs: 400,
+  cancelWaitMs: 300,
+  connectTimeoutMs: 1000,
+  settleMs: 20,
+  sessionTimeoutMs: 5000,
+  pace: 'burst',
+};
 const KEY = 'sk-test-SECRET-9f8e7d6c';
 let server: Hostile | undefined;
 afterEach(async () => server?.close());
@@ -18,7 +27,13 @@ function target(url: string) {
 
 describe('probe robustness', () => {
   it('records a rejected upgrade with status, headers and body, and never the key', async () => {
-    server = await hostileServer({ reject: { status: 401, body: `{"error":{"code":"401","message":"Access denied due to invalid subscription key ${KEY}"}}`, headers: { 'apim-request-id': 'req-123' } } });
+    server = await hostileServer({
+      reject: {
+        status: 401,
+        body: `{"error":{"code":"401","message":"Access denied due to invalid subscription key ${KEY}"}}`,
+        headers: { 'apim-request-id': 'req-123' },
+      },
+    });
     const trace = await runProbe(target(server.url), fast);
     const res = entriesOfKind(trace, 'upgrade-response')[0]!;
     expect(res.status).toBe(401);
@@ -31,7 +46,13 @@ describe('probe robustness', () => {
   });
 
   it('classifies a refused connection and a DNS failure instead of throwing', async () => {
-    const port = await new Promise<number>((r) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => r(p)); }); });
+    const port = await new Promise<number>((r) => {
+      const s = createServer();
+      s.listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => r(p));
+      });
+    });
     const refused = await runProbe(target(`ws://127.0.0.1:${port}/v1/realtime?model=m`), fast);
     expect(entriesOfKind(refused, 'socket-error')[0]!.errorClass).toBe('refused');
     expect(entriesOfKind(refused, 'session-end')[0]!.reason).toBe('connect-failed');
@@ -79,7 +100,10 @@ describe('probe robustness', () => {
     const close = entriesOfKind(trace, 'close')[0]!;
     expect(close.code).toBe(1006);
     expect(close.initiatedBy).toBe('server');
-    expect(entriesOfKind(trace, 'turn-end').map((t) => [t.turn, t.outcome])).toEqual([[1, 'closed'], [2, 'skipped']]);
+    expect(entriesOfKind(trace, 'turn-end').map((t) => [t.turn, t.outcome])).toEqual([
+      [1, 'closed'],
+      [2, 'skipped'],
+    ]);
     expect(entriesOfKind(trace, 'session-end')[0]!.reason).toBe('closed-by-server');
   });
 
@@ -104,13 +128,30 @@ describe('attribution and secrets in URLs', () => {
           if (ev.type === 'session.update') ws.send(JSON.stringify({ type: 'session.updated', session: {} }));
           if (ev.type !== 'response.create') return;
           const id = `resp_${++n}`;
-          const delta = (bytes: number) => JSON.stringify({ type: 'response.output_audio.delta', response_id: id, item_id: `item_${n}`, delta: Buffer.alloc(bytes, n).toString('base64') });
+          const delta = (bytes: number) =>
+            JSON.stringify({
+              type: 'response.output_audio.delta',
+              response_id: id,
+              item_id: `item_${n}`,
+              delta: Buffer.alloc(bytes, n).toString('base64'),
+            });
           ws.send(JSON.stringify({ type: 'response.created', response: { id } }));
           ws.send(delta(4800));
           const done = () => ws.send(JSON.stringify({ type: 'response.done', response: { id, status: 'completed' } }));
           if (n === 1) {
             done();
-            setTimeout(() => ws.send(JSON.stringify({ type: 'response.output_audio.delta', response_id: 'resp_1', item_id: 'item_1', delta: Buffer.alloc(960, 1).toString('base64') })), 250); // turn 2 has begun
+            setTimeout(
+              () =>
+                ws.send(
+                  JSON.stringify({
+                    type: 'response.output_audio.delta',
+                    response_id: 'resp_1',
+                    item_id: 'item_1',
+                    delta: Buffer.alloc(960, 1).toString('base64'),
+                  }),
+                ),
+              250,
+            ); // turn 2 has begun
           } else setTimeout(done, 600);
         });
       },
@@ -126,7 +167,10 @@ describe('attribution and secrets in URLs', () => {
     const secret = 'query-secret-3e2d1c';
     server = await hostileServer({ reject: { status: 401, body: `bad key ${secret}` } });
     const url = `${server.url}&api-key=${secret}`;
-    const trace = await runProbe({ name: 't', endpoint: resolveEndpoint({ endpoint: url }), auth: { mode: 'none' } }, fast);
+    const trace = await runProbe(
+      { name: 't', endpoint: resolveEndpoint({ endpoint: url }), auth: { mode: 'none' } },
+      fast,
+    );
     expect(entriesOfKind(trace, 'upgrade-response')[0]!.body).toBe('bad key [redacted]');
     expect(JSON.stringify(trace)).not.toContain(secret);
   });

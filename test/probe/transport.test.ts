@@ -21,9 +21,21 @@ function memoryTransport(log: { slices: PromptSlice[]; sent: Record<string, unkn
     };
     return {
       kind: 'webrtc',
-      get isOpen() { return open; },
+      get isOpen() {
+        return open;
+      },
       async connect() {
-        ctx.rec.add({ kind: 'http-exchange', stage: 'call', method: 'POST', url: 'http://x/v1/realtime/calls', requestHeaders: {}, status: 201, statusText: 'Created', headers: {}, durationMs: 1 });
+        ctx.rec.add({
+          kind: 'http-exchange',
+          stage: 'call',
+          method: 'POST',
+          url: 'http://x/v1/realtime/calls',
+          requestHeaders: {},
+          status: 201,
+          statusText: 'Created',
+          headers: {},
+          durationMs: 1,
+        });
         open = true;
         setTimeout(() => serverSends({ type: 'session.created', session: { id: 'sess_mem' } }), 5);
         return { ok: true };
@@ -36,7 +48,10 @@ function memoryTransport(log: { slices: PromptSlice[]; sent: Record<string, unkn
           const id = `resp_${++n}`;
           setTimeout(() => {
             serverSends({ type: 'response.created', response: { id } });
-            const ref = ctx.rec.recordOutputPcm(ctx.rec.turn, Buffer.alloc(4800, n), { responseId: id, itemId: `item_${n}` });
+            const ref = ctx.rec.recordOutputPcm(ctx.rec.turn, Buffer.alloc(4800, n), {
+              responseId: id,
+              itemId: `item_${n}`,
+            });
             expect(ref).toMatchObject({ offset: 0, bytes: 4800 });
             serverSends({ type: 'response.done', response: { id, status: 'completed' } });
           }, 5);
@@ -60,8 +75,18 @@ describe('the transport seam', () => {
     const log = { slices: [] as PromptSlice[], sent: [] as Record<string, unknown>[] };
     const pcm = Buffer.alloc(48 * 250, 5);
     const trace = await runProbe(
-      { name: 'mem', endpoint: resolveEndpoint({ endpoint: 'ws://127.0.0.1:9/v1/realtime?model=m' }), auth: { mode: 'none' } },
-      { prompts: [{ id: 'p', text: 'p', answer: undefined, expect: [], pcm }], turns: 2, settleMs: 10, pace: 'burst', transport: memoryTransport(log) },
+      {
+        name: 'mem',
+        endpoint: resolveEndpoint({ endpoint: 'ws://127.0.0.1:9/v1/realtime?model=m' }),
+        auth: { mode: 'none' },
+      },
+      {
+        prompts: [{ id: 'p', text: 'p', answer: undefined, expect: [], pcm }],
+        turns: 2,
+        settleMs: 10,
+        pace: 'burst',
+        transport: memoryTransport(log),
+      },
     );
     expect(trace.meta.target.transport).toBe('webrtc');
     expect(entriesOfKind(trace, 'turn-end').map((e) => e.outcome)).toEqual(['response-done', 'response-done']);
@@ -69,8 +94,21 @@ describe('the transport seam', () => {
     expect(trace.outputAudio.get(1)!.equals(Buffer.alloc(4800, 1))).toBe(true);
     expect(trace.outputAudio.get(2)!.equals(Buffer.alloc(4800, 2))).toBe(true);
     // 250 ms of prompt in 100 ms slices per turn, placed by offset; client events went through send() with ids
-    expect(log.slices.map((s) => [s.offset, s.pcm.length])).toEqual([[0, 4800], [4800, 4800], [9600, 2400], [0, 4800], [4800, 4800], [9600, 2400]]);
-    expect(log.sent.map((e) => e.type)).toEqual(['session.update', 'input_audio_buffer.commit', 'response.create', 'input_audio_buffer.commit', 'response.create']);
+    expect(log.slices.map((s) => [s.offset, s.pcm.length])).toEqual([
+      [0, 4800],
+      [4800, 4800],
+      [9600, 2400],
+      [0, 4800],
+      [4800, 4800],
+      [9600, 2400],
+    ]);
+    expect(log.sent.map((e) => e.type)).toEqual([
+      'session.update',
+      'input_audio_buffer.commit',
+      'response.create',
+      'input_audio_buffer.commit',
+      'response.create',
+    ]);
     expect(log.sent.every((e) => typeof e.event_id === 'string')).toBe(true);
     expect(entriesOfKind(trace, 'http-exchange')).toHaveLength(1);
     expect(entriesOfKind(trace, 'close')).toHaveLength(1);

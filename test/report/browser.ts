@@ -16,7 +16,11 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: await chromiumPath(), args: CHROMIUM_ARGS });
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.wav': 'audio/wav', '.json': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.wav': 'audio/wav',
+  '.json': 'application/json',
+};
 
 export interface StaticServer {
   url(path: string): string;
@@ -29,24 +33,38 @@ export interface StaticServer {
  * Serves `root` on 127.0.0.1. With `requireQuery`, files matching it are refused (403) unless the request carries
  * that query string — like Blob Storage refusing a sibling blob without the SAS.
  */
-export async function serveDir(root: string, o: { requireQuery?: { files: RegExp; query: string } } = {}): Promise<StaticServer> {
+export async function serveDir(
+  root: string,
+  o: { requireQuery?: { files: RegExp; query: string } } = {},
+): Promise<StaticServer> {
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     requests.push(url.pathname + url.search);
     const rel = normalize(decodeURIComponent(url.pathname)).replace(/^[/\\]+/, '');
     if (rel.startsWith('..')) return void res.writeHead(400).end();
-    if (o.requireQuery && o.requireQuery.files.test(rel) && url.search !== o.requireQuery.query) return void res.writeHead(403).end();
+    if (o.requireQuery && o.requireQuery.files.test(rel) && url.search !== o.requireQuery.query)
+      return void res.writeHead(403).end();
     readFile(join(root, rel)).then(
       (body) => {
         const type = TYPES[extname(rel)] ?? 'application/octet-stream';
         // Byte ranges, as Blob Storage serves them: media elements need them to seek.
         const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
-        if (!range || (range[1] === '' && range[2] === '')) return void res.writeHead(200, { 'content-type': type, 'content-length': body.length, 'accept-ranges': 'bytes' }).end(body);
+        if (!range || (range[1] === '' && range[2] === ''))
+          return void res
+            .writeHead(200, { 'content-type': type, 'content-length': body.length, 'accept-ranges': 'bytes' })
+            .end(body);
         const start = range[1] === '' ? Math.max(0, body.length - Number(range[2])) : Number(range[1]);
         const end = range[1] !== '' && range[2] !== '' ? Math.min(Number(range[2]), body.length - 1) : body.length - 1;
         if (start > end) return void res.writeHead(416, { 'content-range': `bytes */${body.length}` }).end();
-        res.writeHead(206, { 'content-type': type, 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${body.length}`, 'accept-ranges': 'bytes' }).end(body.subarray(start, end + 1));
+        res
+          .writeHead(206, {
+            'content-type': type,
+            'content-length': end - start + 1,
+            'content-range': `bytes ${start}-${end}/${body.length}`,
+            'accept-ranges': 'bytes',
+          })
+          .end(body.subarray(start, end + 1));
       },
       () => res.writeHead(404).end(),
     );
@@ -91,7 +109,11 @@ export function watch(page: Page): PageProblems {
 
 /** Saves a full-page screenshot under test-artifacts/ (git-ignored). */
 /** A new page at `url` with its problems watched from the first request on. */
-export async function openWatched(browser: Browser, url: string, viewport: { width: number; height: number }): Promise<{ page: Page; problems: PageProblems }> {
+export async function openWatched(
+  browser: Browser,
+  url: string,
+  viewport: { width: number; height: number },
+): Promise<{ page: Page; problems: PageProblems }> {
   const page = await browser.newPage({ viewport });
   const problems = watch(page);
   await page.goto(url);

@@ -29,10 +29,19 @@ describe('dashboard cost in Chromium', () => {
     const { page, problems } = await openWatched(browser, server.url('index.html'), { width: 1500, height: 1000 });
     const section = page.locator('[data-testid=cost]');
     expect(await section.isVisible()).toBe(true);
-    const cells = await page.$$eval('[data-testid=cost-cell]', (els) => els.map((e) => `${(e as HTMLElement).dataset.target}/${(e as HTMLElement).dataset.day}=${e.textContent?.split('\n')[0]}`));
+    const cells = await page.$$eval('[data-testid=cost-cell]', (els) =>
+      els.map(
+        (e) =>
+          `${(e as HTMLElement).dataset.target}/${(e as HTMLElement).dataset.day}=${e.textContent?.split('\n')[0]}`,
+      ),
+    );
     expect(cells).toContain('aoai/2026-11-09=$0.2500');
     expect(cells).toContain('aoai/2026-11-10=$0.2000');
-    expect(await page.locator('[data-testid=cost-cell][data-target=openai][data-day="2026-11-10"] [data-testid=budget-skip]').textContent()).toBe('1 not probed: budget');
+    expect(
+      await page
+        .locator('[data-testid=cost-cell][data-target=openai][data-day="2026-11-10"] [data-testid=budget-skip]')
+        .textContent(),
+    ).toBe('1 not probed: budget');
     expect(await page.locator('[data-testid=cost-mtd]').textContent()).toBe('$100.00');
     expect(await page.locator('[data-testid=cost-projection]').textContent()).toBe('$315.79');
     await screenshot(page, 'dashboard-cost');

@@ -52,13 +52,15 @@ beforeAll(async () => {
   summaries = fleetSummaries({ now, targets, regions, runs: 7 * 144, verdict });
   const store = createLocalStore(root);
   const byDay = new Map<string, string[]>();
-  for (const s of summaries) byDay.set(dailyIndexPath(s.startedAt), [...(byDay.get(dailyIndexPath(s.startedAt)) ?? []), JSON.stringify(s)]);
+  for (const s of summaries)
+    byDay.set(dailyIndexPath(s.startedAt), [...(byDay.get(dailyIndexPath(s.startedAt)) ?? []), JSON.stringify(s)]);
   for (const [path, lines] of byDay) {
     await mkdir(join(root, dirname(path)), { recursive: true });
     await writeFile(join(root, path), lines.join('\n') + '\n');
   }
   await writeDashboard(store, now);
-  for (const s of summaries.filter((x) => x.verdict === 'fail' || x === summaries[summaries.length - 1])) await writeReport(s);
+  for (const s of summaries.filter((x) => x.verdict === 'fail' || x === summaries[summaries.length - 1]))
+    await writeReport(s);
   server = await serveDir(root);
   browser = await browserStarting;
 }, 60_000);
@@ -83,12 +85,23 @@ async function reportShown(page: Page): Promise<{ target: string; runId: string;
 describe('dashboard in Chromium', () => {
   it('loads without errors and shows region × target with the latest verdicts', async () => {
     const { page, problems } = await open('index.html');
-    const cells = await page.$$eval('a[data-testid=matrix-cell]', (els) => els.map((a) => `${a.dataset.target}@${a.dataset.region}:${a.dataset.verdict}`));
-    expect(cells.sort()).toEqual(['aoai-a@eastus2:pass', 'aoai-a@swedencentral:pass', 'aoai-b@eastus2:fail', 'aoai-b@swedencentral:pass', 'openai@eastus2:pass', 'openai@swedencentral:pass']);
+    const cells = await page.$$eval('a[data-testid=matrix-cell]', (els) =>
+      els.map((a) => `${a.dataset.target}@${a.dataset.region}:${a.dataset.verdict}`),
+    );
+    expect(cells.sort()).toEqual([
+      'aoai-a@eastus2:pass',
+      'aoai-a@swedencentral:pass',
+      'aoai-b@eastus2:fail',
+      'aoai-b@swedencentral:pass',
+      'openai@eastus2:pass',
+      'openai@swedencentral:pass',
+    ]);
     expect(await page.locator('tr[data-testid=fleet-row]').count()).toBe(12); // 6 rows × (24 h, 7 d)
     expect(await page.locator('[data-testid=spark-first-audio]').count()).toBe(6);
     expect(await page.locator('table[data-testid=baselines] tbody tr').count()).toBe(4);
-    expect(await page.getAttribute('a[data-testid=matrix-cell][data-target=aoai-b][data-region=eastus2]', 'title')).toMatch(/FAIL[\s\S]*longest gap 2\.3 s/);
+    expect(
+      await page.getAttribute('a[data-testid=matrix-cell][data-target=aoai-b][data-region=eastus2]', 'title'),
+    ).toMatch(/FAIL[\s\S]*longest gap 2\.3 s/);
     await screenshot(page, 'dashboard');
     expect(problems.errors).toEqual([]);
     await page.close();
@@ -97,7 +110,10 @@ describe('dashboard in Chromium', () => {
   it('opens the latest run of a matrix cell', async () => {
     const { page, problems } = await open('index.html');
     const expected = summaries.filter((s) => s.target === 'aoai-b' && s.region === 'eastus2').at(-1)!;
-    await Promise.all([page.waitForURL((u) => u.pathname.endsWith('/report.html')), page.click('a[data-testid=matrix-cell][data-target=aoai-b][data-region=eastus2]')]);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname.endsWith('/report.html')),
+      page.click('a[data-testid=matrix-cell][data-target=aoai-b][data-region=eastus2]'),
+    ]);
     const shown = await reportShown(page);
     expect(shown.path).toBe(expected.reportHtmlPath);
     expect(shown.target).toContain('aoai-b');
@@ -108,8 +124,12 @@ describe('dashboard in Chromium', () => {
 
   it('shows a strip cell’s numbers on hover and opens its run on click', async () => {
     const { page, problems } = await open('index.html');
-    const expected = summaries.find((s) => s.target === 'aoai-b' && s.region === 'swedencentral' && s.verdict === 'fail')!;
-    const strip = page.locator('tr[data-testid=fleet-row][data-target=aoai-b][data-region=swedencentral] svg[data-kind=day]');
+    const expected = summaries.find(
+      (s) => s.target === 'aoai-b' && s.region === 'swedencentral' && s.verdict === 'fail',
+    )!;
+    const strip = page.locator(
+      'tr[data-testid=fleet-row][data-target=aoai-b][data-region=swedencentral] svg[data-kind=day]',
+    );
     const { slot, pitch } = await strip.evaluate((svg, runId) => {
       const data = JSON.parse(document.getElementById('fleet-data')!.textContent!) as StripPayload;
       const row = data.rows[Number(svg.getAttribute('data-row'))]!;
@@ -136,7 +156,13 @@ describe('dashboard in Chromium', () => {
 
   // load time is measured by `npm run bench:dashboard` (target < 2 s), not asserted here: timings belong in benchmarks
   it('renders the full 7 days × 144 runs × 20 target-regions without errors, one row per target and region', async () => {
-    const big = fleetSummaries({ now, targets: Array.from({ length: 10 }, (_, i) => ({ name: `t${i}`, group: 'g', baseline: i === 0 })), regions: ['a', 'b'], runs: 7 * 144, verdict: (_t, _r, i) => (i % 40 === 0 ? 'fail' : 'pass') });
+    const big = fleetSummaries({
+      now,
+      targets: Array.from({ length: 10 }, (_, i) => ({ name: `t${i}`, group: 'g', baseline: i === 0 })),
+      regions: ['a', 'b'],
+      runs: 7 * 144,
+      verdict: (_t, _r, i) => (i % 40 === 0 ? 'fail' : 'pass'),
+    });
     await writeFile(join(root, 'big.html'), renderDashboard(big, now));
     const { page, problems } = await open('big.html');
     expect(await page.locator('tr[data-testid=fleet-row]').count()).toBeGreaterThanOrEqual(20);

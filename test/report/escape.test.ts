@@ -5,7 +5,9 @@ import { HOSTILE } from './fixtures.js';
 
 describe('escaping', () => {
   it('escapes text so markup stays text', () => {
-    expect(escapeText(HOSTILE)).toBe('&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(2)&lt;/script&gt;"\'&amp;&lt;/textarea&gt;&lt;/script&gt;');
+    expect(escapeText(HOSTILE)).toBe(
+      '&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(2)&lt;/script&gt;"\'&amp;&lt;/textarea&gt;&lt;/script&gt;',
+    );
     expect(escapeText(null)).toBe('');
     expect(escapeText(42)).toBe('42');
   });

@@ -38,7 +38,14 @@ export function syntheticRun(o: SyntheticOptions = {}): SyntheticRun {
   for (let turn = 1; turn <= turns; turn++) {
     const pcm = turn === 1 && o.gap !== false ? concat(speech(4000), silence(2000), speech(15000)) : speech(21000);
     const keepBytes = turn === 2 && o.truncateTurn2AtMs !== undefined ? o.truncateTurn2AtMs * 48 : undefined;
-    const p = answer(b, { turn, at, pcm, transcript: o.transcript ?? COUNT, intervalMs: 50, ...(keepBytes === undefined ? {} : { keepBytes }) });
+    const p = answer(b, {
+      turn,
+      at,
+      pcm,
+      transcript: o.transcript ?? COUNT,
+      intervalMs: 50,
+      ...(keepBytes === undefined ? {} : { keepBytes }),
+    });
     at = p.endAt + 1;
   }
   b.close(at + 5, 1000, 'probe finished', 'client').sessionEnd(at + 6);

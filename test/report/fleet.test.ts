@@ -20,11 +20,22 @@ const targets = [
 
 describe('aggregateFleet', () => {
   it('bins runs into 10-minute and hourly slots, de-duplicates, and pairs Azure targets with their baseline', () => {
-    const summaries = fleetSummaries({ now, targets, regions: ['swedencentral', 'eastus2'], runs: 200, verdict: (t, _r, i) => (t === 'aoai-swe' && i === 0 ? 'fail' : 'pass') });
+    const summaries = fleetSummaries({
+      now,
+      targets,
+      regions: ['swedencentral', 'eastus2'],
+      runs: 200,
+      verdict: (t, _r, i) => (t === 'aoai-swe' && i === 0 ? 'fail' : 'pass'),
+    });
     const fleet = aggregateFleet([...summaries, ...summaries.slice(0, 10)], now);
     expect(fleet.duplicates).toBe(10);
     expect(fleet.runs).toBe(summaries.length);
-    expect(fleet.rows.map((r) => `${r.target}@${r.region}`)).toEqual(['aoai-swe@eastus2', 'aoai-swe@swedencentral', 'openai@eastus2', 'openai@swedencentral']);
+    expect(fleet.rows.map((r) => `${r.target}@${r.region}`)).toEqual([
+      'aoai-swe@eastus2',
+      'aoai-swe@swedencentral',
+      'openai@eastus2',
+      'openai@swedencentral',
+    ]);
     const row = fleet.rows[0]!;
     expect(row.day).toHaveLength(DAY_SLOTS);
     expect(row.week).toHaveLength(WEEK_SLOTS);
@@ -59,7 +70,13 @@ describe('aggregateFleet', () => {
 
 describe('renderDashboard', () => {
   it('escapes names and headlines and never links a hostile report path', () => {
-    const [s] = fleetSummaries({ now, targets: [{ name: `x${HOSTILE}` }], regions: [`r${HOSTILE}`], runs: 1, verdict: () => 'fail' });
+    const [s] = fleetSummaries({
+      now,
+      targets: [{ name: `x${HOSTILE}` }],
+      regions: [`r${HOSTILE}`],
+      runs: 1,
+      verdict: () => 'fail',
+    });
     const html = renderDashboard([{ ...s!, headline: HOSTILE, reportHtmlPath: 'javascript:alert(1)' }], now);
     expect(html).not.toContain('<img');
     expect(html.match(/<script\b/g)).toHaveLength(2); // the JSON data block and the page script
@@ -67,7 +84,13 @@ describe('renderDashboard', () => {
   });
 
   it('renders 20 rows × 7 days × 144 runs a day compactly (render time: npm run bench:dashboard)', () => {
-    const summaries = fleetSummaries({ now, targets: Array.from({ length: 10 }, (_, i) => ({ name: `t${i}`, group: 'g', baseline: i === 0 })), regions: ['a', 'b'], runs: 7 * 144, verdict: (_t, _r, i) => (i % 50 === 0 ? 'fail' : 'pass') });
+    const summaries = fleetSummaries({
+      now,
+      targets: Array.from({ length: 10 }, (_, i) => ({ name: `t${i}`, group: 'g', baseline: i === 0 })),
+      regions: ['a', 'b'],
+      runs: 7 * 144,
+      verdict: (_t, _r, i) => (i % 50 === 0 ? 'fail' : 'pass'),
+    });
     expect(summaries).toHaveLength(20_160);
     const html = renderDashboard(summaries, now);
     expect(Buffer.byteLength(html)).toBeLessThan(1_500_000);

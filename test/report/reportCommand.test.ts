@@ -23,7 +23,11 @@ async function runFolder(withReport: boolean): Promise<string> {
   const run = syntheticRun({ turns: 1 });
   const folder = join(dir, 'run');
   await writeTrace(folder, run.trace);
-  if (withReport) await writeFile(join(folder, 'report.json'), JSON.stringify({ ...run.report, target: { ...run.report.target, name: 'from-report-json' } }));
+  if (withReport)
+    await writeFile(
+      join(folder, 'report.json'),
+      JSON.stringify({ ...run.report, target: { ...run.report.target, name: 'from-report-json' } }),
+    );
   return folder;
 }
 

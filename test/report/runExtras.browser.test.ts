@@ -25,7 +25,8 @@ import { syntheticRun } from './fixtures.js';
 
 const ROUND = new Date('2026-01-01T00:00:00Z');
 const REGION = 'swedencentral';
-const ATTRIBUTION = 'azure-target: 1 of 3 turns with silent gaps (max 2.0 s); baseline openai-baseline: 0 of 3 — the hosting layer is the likely cause';
+const ATTRIBUTION =
+  'azure-target: 1 of 3 turns with silent gaps (max 2.0 s); baseline openai-baseline: 0 of 3 — the hosting layer is the likely cause';
 
 let root: string;
 let browser: Browser;
@@ -45,13 +46,24 @@ beforeAll(async () => {
   browser = await launchChromium();
   const base = syntheticRun({ gap: false, targetName: 'openai-baseline' });
   const run = syntheticRun({ targetName: 'azure-target' });
-  target = { report: { ...run.report, comparison: [{ group: 'g', baseline: 'openai-baseline', message: ATTRIBUTION }] }, trace: run.trace };
+  target = {
+    report: { ...run.report, comparison: [{ group: 'g', baseline: 'openai-baseline', message: ATTRIBUTION }] },
+    trace: run.trace,
+  };
   const previous = paths('azure-target', 'run-test-0', new Date('2025-12-31T23:50:00Z'));
   const opts = storedRunOptions(
     { ...target, reportHtmlPath: paths('azure-target').reportHtml },
-    { baseline: storedBaseline({ ...base, reportHtmlPath: paths('openai-baseline').reportHtml }), previousReportHtmlPath: previous.reportHtml },
+    {
+      baseline: storedBaseline({ ...base, reportHtmlPath: paths('openai-baseline').reportHtml }),
+      previousReportHtmlPath: previous.reportHtml,
+    },
   );
-  await publish(join(root, paths('openai-baseline').dir), base.report, base.trace, renderRunHtml(base.report, base.trace));
+  await publish(
+    join(root, paths('openai-baseline').dir),
+    base.report,
+    base.trace,
+    renderRunHtml(base.report, base.trace),
+  );
   const html = renderRunHtml(target.report, target.trace, opts);
   await publish(join(root, paths('azure-target').dir), target.report, target.trace, html);
   await mkdir(join(root, previous.dir), { recursive: true });
@@ -59,11 +71,20 @@ beforeAll(async () => {
   await writeFile(join(root, 'index.html'), '<!doctype html><title>dashboard</title><h1>dashboard</h1>');
 
   // A wrong key: HTTP 401 on the upgrade, both turns could not run.
-  const b = new TraceBuilder({ targetName: 'azure-wrong-key' }).connect({ status: 401, body: '{"error":{"code":"401","message":"Access denied due to invalid subscription key or wrong API endpoint."}}', headers: { 'apim-request-id': 'apim-401' } });
+  const b = new TraceBuilder({ targetName: 'azure-wrong-key' }).connect({
+    status: 401,
+    body: '{"error":{"code":"401","message":"Access denied due to invalid subscription key or wrong API endpoint."}}',
+    headers: { 'apim-request-id': 'apim-401' },
+  });
   b.close(50, 1006, '', 'server').sessionEnd(51, 'rejected');
   const trace = b.build(2);
   const report = buildReport(trace, analyzeTrace(trace));
-  await publish(join(root, paths('azure-wrong-key').dir), report, trace, renderRunHtml(report, trace, { links: storeLinks({ reportHtmlPath: paths('azure-wrong-key').reportHtml }) }));
+  await publish(
+    join(root, paths('azure-wrong-key').dir),
+    report,
+    trace,
+    renderRunHtml(report, trace, { links: storeLinks({ reportHtmlPath: paths('azure-wrong-key').reportHtml }) }),
+  );
   server = await serveDir(root);
 }, 60_000);
 
@@ -76,14 +97,16 @@ afterAll(async () => {
 const open = (name: string) => openWatched(browser, server.url(paths(name).reportHtml), { width: 1280, height: 900 });
 
 describe('the run report in Chromium', () => {
-  it('shows the baseline\'s same-minute turn side by side, with the attribution, its player and its waveform', async () => {
+  it("shows the baseline's same-minute turn side by side, with the attribution, its player and its waveform", async () => {
     const { page, problems } = await open('azure-target');
     expect(await page.locator('[data-testid=comparison]').textContent()).toContain(ATTRIBUTION);
     expect(await page.locator('[data-testid=baseline-turn]').count()).toBe(3);
     const turn1 = page.locator('[data-testid=baseline-turn][data-turn="1"]');
     expect(await turn1.locator('[data-testid=attribution]').textContent()).toBe(ATTRIBUTION);
     // The numbers differ where the runs differ: the target's gap, the baseline's none.
-    expect(await turn1.locator('tr[data-fact="silent gaps"] td.target').textContent()).toMatch(/^1 \(longest 2\.\d s\)$/);
+    expect(await turn1.locator('tr[data-fact="silent gaps"] td.target').textContent()).toMatch(
+      /^1 \(longest 2\.\d s\)$/,
+    );
     expect(await turn1.locator('tr[data-fact="silent gaps"] td.baseline').textContent()).toBe('none');
     expect(await turn1.locator('svg[data-testid=baseline-timeline] [data-testid=gap-rect]').count()).toBe(0);
     expect(await page.locator('svg[data-testid=timeline][data-turn="1"] [data-testid=gap-rect]').count()).toBe(1);
@@ -92,8 +115,15 @@ describe('the run report in Chromium', () => {
     expect(new Set(scales)).toEqual(new Set(['0.05']));
     // The baseline's player loads the baseline's WAV, next to its own report.
     const audio = turn1.locator('audio[data-testid=audio-baseline]');
-    await audio.evaluate((a: HTMLAudioElement) => { a.preload = 'metadata'; a.load(); });
-    await page.waitForFunction(() => (document.querySelector('[data-testid=baseline-turn] audio') as HTMLAudioElement).readyState >= 1, undefined, { timeout: 15_000 });
+    await audio.evaluate((a: HTMLAudioElement) => {
+      a.preload = 'metadata';
+      a.load();
+    });
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid=baseline-turn] audio') as HTMLAudioElement).readyState >= 1,
+      undefined,
+      { timeout: 15_000 },
+    );
     expect(await audio.evaluate((a: HTMLAudioElement) => a.currentSrc)).toMatch(/\/openai-baseline\/turn-1\.wav$/);
     expect(await audio.evaluate((a: HTMLAudioElement) => a.duration)).toBeCloseTo(21, 0);
     await screenshot(page, 'report-baseline-side-by-side');
@@ -103,8 +133,12 @@ describe('the run report in Chromium', () => {
     await page.close();
   });
 
-  it('links to the baseline\'s run, the previous run and the dashboard', async () => {
-    for (const [id, expected] of [['link-baseline', /\/openai-baseline\/report\.html$/], ['link-previous', /\/run-test-0\/swedencentral\/azure-target\/report\.html$/], ['link-dashboard', /\/index\.html$/]] as const) {
+  it("links to the baseline's run, the previous run and the dashboard", async () => {
+    for (const [id, expected] of [
+      ['link-baseline', /\/openai-baseline\/report\.html$/],
+      ['link-previous', /\/run-test-0\/swedencentral\/azure-target\/report\.html$/],
+      ['link-dashboard', /\/index\.html$/],
+    ] as const) {
       const { page, problems } = await open('azure-target');
       await Promise.all([page.waitForURL(expected), page.locator(`[data-testid=${id}]`).click()]);
       expect(await page.locator('h1').first().textContent()).toBeTruthy();
@@ -124,15 +158,24 @@ describe('the run report in Chromium', () => {
     expect(await item.textContent()).toMatch(/≈ after ‘[^’]+’, before ‘[^’]+’/);
     await item.locator('[data-testid=play-gap]').click();
     const audio = page.locator('audio[data-testid=audio-turn][data-turn="1"]');
-    await page.waitForFunction(() => {
-      const a = document.querySelector('audio[data-testid=audio-turn][data-turn="1"]') as HTMLAudioElement;
-      return a.readyState >= 1 && !a.seeking && a.currentTime > 0;
-    }, undefined, { timeout: 15_000 });
-    const at = await audio.evaluate((a: HTMLAudioElement) => { a.pause(); return a.currentTime; });
+    await page.waitForFunction(
+      () => {
+        const a = document.querySelector('audio[data-testid=audio-turn][data-turn="1"]') as HTMLAudioElement;
+        return a.readyState >= 1 && !a.seeking && a.currentTime > 0;
+      },
+      undefined,
+      { timeout: 15_000 },
+    );
+    const at = await audio.evaluate((a: HTMLAudioElement) => {
+      a.pause();
+      return a.currentTime;
+    });
     expect(at).toBeGreaterThanOrEqual((gapAtMs - 1000) / 1000 - 0.05);
     expect(at).toBeLessThan((gapAtMs - 1000) / 1000 + 1);
     // The cursor follows: it sits about 1 s (50 px) before the gap's left edge.
-    const cursor = Number(await page.locator('svg[data-testid=timeline][data-turn="1"] [data-testid=cursor]').getAttribute('x1'));
+    const cursor = Number(
+      await page.locator('svg[data-testid=timeline][data-turn="1"] [data-testid=cursor]').getAttribute('x1'),
+    );
     expect(cursor).toBeGreaterThan(64 + (gapAtMs - 1000) * 0.05 - 3);
     expect(cursor).toBeLessThan(64 + gapAtMs * 0.05);
     expect(problems.errors).toEqual([]);
@@ -141,15 +184,37 @@ describe('the run report in Chromium', () => {
 
   it('"Download evidence" gives a zip with the event log, the WAVs, report.json and the support summary', async () => {
     const { page, problems } = await open('azure-target');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=download-evidence]').click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-testid=download-evidence]').click(),
+    ]);
     expect(download.suggestedFilename()).toBe('evidence.zip');
     const file = join(root, 'downloaded.zip');
     await download.saveAs(file);
     const listing = execFileSync('unzip', ['-Z1', file], { encoding: 'utf8' }).trim().split('\n').sort();
-    expect(listing).toEqual(['events.jsonl', 'prompt-1.wav', 'prompt-2.wav', 'prompt-3.wav', 'report.json', 'support-summary.txt', 'turn-1.wav', 'turn-2.wav', 'turn-3.wav']);
+    expect(listing).toEqual([
+      'events.jsonl',
+      'prompt-1.wav',
+      'prompt-2.wav',
+      'prompt-3.wav',
+      'report.json',
+      'support-summary.txt',
+      'turn-1.wav',
+      'turn-2.wav',
+      'turn-3.wav',
+    ]);
     execFileSync('unzip', ['-tq', file]);
     const summary = execFileSync('unzip', ['-p', file, 'support-summary.txt'], { encoding: 'utf8' });
-    for (const s of ['Session id: sess_SYNTH', 'resp_1', 'resp_2', 'resp_3', 'APIM request id (apim-request-id) apim-123', 'Request id (x-request-id) req-456', 'Client region: swedencentral', 'Time window (UTC): 2026-01-01T00:00:00.000Z']) {
+    for (const s of [
+      'Session id: sess_SYNTH',
+      'resp_1',
+      'resp_2',
+      'resp_3',
+      'APIM request id (apim-request-id) apim-123',
+      'Request id (x-request-id) req-456',
+      'Client region: swedencentral',
+      'Time window (UTC): 2026-01-01T00:00:00.000Z',
+    ]) {
       expect(summary).toContain(s);
     }
     const report = JSON.parse(execFileSync('unzip', ['-p', file, 'report.json'], { encoding: 'utf8' })) as Report;
@@ -171,7 +236,10 @@ describe('the run report in Chromium', () => {
     expect(await page.locator('[data-testid=copy-support]').count()).toBe(0);
     expect(await page.locator('[data-testid=no-support-summary]').isVisible()).toBe(true);
     expect(await page.locator('[data-testid=header]').textContent()).toContain('2, neither could run');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=download-evidence]').click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-testid=download-evidence]').click(),
+    ]);
     const file = join(root, 'config.zip');
     await download.saveAs(file);
     const listing = execFileSync('unzip', ['-Z1', file], { encoding: 'utf8' }).trim().split('\n').sort();

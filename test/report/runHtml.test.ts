@@ -32,7 +32,9 @@ describe('renderRunHtml', () => {
     const gap = run.report.turns[0]!.metrics!.silence.gaps[0]!;
     expect(gap.atMs).toBeGreaterThanOrEqual(3900);
     expect(gap.atMs).toBeLessThanOrEqual(4100);
-    const rect = html.match(/data-testid="gap-rect" data-gap-at-ms="([\d.]+)" data-gap-ms="([\d.]+)" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/);
+    const rect = html.match(
+      /data-testid="gap-rect" data-gap-at-ms="([\d.]+)" data-gap-ms="([\d.]+)" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/,
+    );
     expect(rect).not.toBeNull();
     expect(Number(rect![1])).toBe(gap.atMs);
     expect(Number(rect![3])).toBeCloseTo(ORIGIN_X + gap.atMs * PX_PER_MS, 1);
@@ -58,7 +60,17 @@ describe('renderRunHtml', () => {
 
   it('lists the ids support asks for in the correlation block and the case summary', () => {
     const summary = html.match(/<textarea data-testid="support-summary"[^>]*>([\s\S]*?)<\/textarea>/)![1]!;
-    for (const id of ['sess_SYNTH', 'APIM request id (apim-request-id) apim-123', 'Request id (x-request-id) req-456', 'resp_1', 'resp_2', 'resp_3', 'example.openai.azure.com', 'gpt-realtime', 'swedencentral']) {
+    for (const id of [
+      'sess_SYNTH',
+      'APIM request id (apim-request-id) apim-123',
+      'Request id (x-request-id) req-456',
+      'resp_1',
+      'resp_2',
+      'resp_3',
+      'example.openai.azure.com',
+      'gpt-realtime',
+      'swedencentral',
+    ]) {
       expect(summary).toContain(id);
     }
     expect(summary).toMatch(/Time window \(UTC\): 2026-01-01T00:00:00\.000Z – 2026-01-01T/);
@@ -71,7 +83,11 @@ describe('renderRunHtml', () => {
   });
 
   it('escapes service-controlled text everywhere', () => {
-    const hostile = syntheticRun({ transcript: `Hello ${HOSTILE} world`, headers: { 'x-request-id': HOSTILE }, targetName: `t${HOSTILE}` });
+    const hostile = syntheticRun({
+      transcript: `Hello ${HOSTILE} world`,
+      headers: { 'x-request-id': HOSTILE },
+      targetName: `t${HOSTILE}`,
+    });
     const page = renderRunHtml(hostile.report, hostile.trace);
     expect(page).not.toContain('<img');
     expect(page).not.toContain('<script>alert');
@@ -99,7 +115,11 @@ describe('renderRunHtml on broken runs', () => {
   };
 
   it('renders a rejected connection (no turn ran) with the upgrade response', () => {
-    const b = new TraceBuilder().connect({ status: 401, body: `{"error":"${HOSTILE}"}`, headers: { 'apim-request-id': 'apim-401' } });
+    const b = new TraceBuilder().connect({
+      status: 401,
+      body: `{"error":"${HOSTILE}"}`,
+      headers: { 'apim-request-id': 'apim-401' },
+    });
     b.close(50, 1006, '', 'server').sessionEnd(51, 'rejected');
     const html = render(b);
     expect(html).toContain('data-verdict="error"');
@@ -111,7 +131,10 @@ describe('renderRunHtml on broken runs', () => {
 
   it('flags missing terminal events on the timeline', () => {
     const { b } = oneTurn({ pcm: speech(3000), transcript: 'One. Two.', omitAudioDone: true, omitResponseDone: true });
-    b.add(10_000, { kind: 'timeout', scope: 'turn', waitingFor: 'response.done', afterMs: 9000 }, 1).endTurn(10_001, 'timeout');
+    b.add(10_000, { kind: 'timeout', scope: 'turn', waitingFor: 'response.done', afterMs: 9000 }, 1).endTurn(
+      10_001,
+      'timeout',
+    );
     const html = render(b);
     expect(html).toMatch(/data-testid="audio-done" class="mark missing-mark" data-missing="true"/);
     expect(html).toMatch(/data-testid="response-done" class="mark missing-mark" data-missing="true"/);
@@ -128,8 +151,12 @@ describe('renderRunHtml on broken runs', () => {
 
   it("draws a flooded trace's first and last events only, and says where the rest are", () => {
     const b = new TraceBuilder().connect().startTurn(10, 1);
-    for (let i = 0; i < 20_000; i++) b.recv(20 + i * 0.01, 'response.output_audio_transcript.delta', { response_id: 'resp_1', delta: `w${i} ` });
-    b.add(300, { kind: 'limit-exceeded', limit: 'maxEvents', value: 20_001, max: 20_000 }).sessionEnd(301, 'limit-exceeded');
+    for (let i = 0; i < 20_000; i++)
+      b.recv(20 + i * 0.01, 'response.output_audio_transcript.delta', { response_id: 'resp_1', delta: `w${i} ` });
+    b.add(300, { kind: 'limit-exceeded', limit: 'maxEvents', value: 20_001, max: 20_000 }).sessionEnd(
+      301,
+      'limit-exceeded',
+    );
     const trace = b.build(1);
     const page = renderRunHtml(buildReport(trace, analyzeTrace(trace)), trace);
     const rows = page.match(/<tr data-type=/g)?.length ?? 0;

@@ -34,7 +34,11 @@ beforeAll(async () => {
   const [chromium] = await Promise.all([
     launchChromium(),
     runOne(
-      { name: 'sim-silent-gap', endpoint: resolveEndpoint({ endpoint: sim.url('azure-ga', { scenario: 'silent-gap' }) }), auth: { mode: 'api-key', key: 'sim-key' } },
+      {
+        name: 'sim-silent-gap',
+        endpoint: resolveEndpoint({ endpoint: sim.url('azure-ga', { scenario: 'silent-gap' }) }),
+        auth: { mode: 'api-key', key: 'sim-key' },
+      },
       { outDir: join(root, 'run'), probe: { prompts: loadCatalog().slice(0, 1), turns: 3 } },
     ).finally(() => sim.close()),
   ]);
@@ -44,7 +48,11 @@ beforeAll(async () => {
   vi.restoreAllMocks();
   report = JSON.parse(await readFile(join(root, 'run', 'report.json'), 'utf8')) as Report;
 
-  const hostile = syntheticRun({ turns: 1, transcript: `Hello ${HOSTILE} world`, headers: { 'x-request-id': HOSTILE } });
+  const hostile = syntheticRun({
+    turns: 1,
+    transcript: `Hello ${HOSTILE} world`,
+    headers: { 'x-request-id': HOSTILE },
+  });
   await writeTrace(join(root, 'hostile'), hostile.trace);
   await writeFile(join(root, 'hostile', 'report.html'), renderRunHtml(hostile.report, hostile.trace));
   server = await serveDir(root);
@@ -60,8 +68,15 @@ const open = (url: string) => openWatched(browser, url, { width: 1280, height: 9
 
 /** The players fetch nothing until played (preload="none"); make them load their metadata. */
 async function audioLoaded(page: Page): Promise<void> {
-  await page.$$eval('audio', (els) => els.forEach((a) => { (a as HTMLAudioElement).preload = 'metadata'; (a as HTMLAudioElement).load(); }));
-  await page.waitForFunction(() => [...document.querySelectorAll('audio')].every((a) => a.readyState >= 1), undefined, { timeout: 15_000 });
+  await page.$$eval('audio', (els) =>
+    els.forEach((a) => {
+      (a as HTMLAudioElement).preload = 'metadata';
+      (a as HTMLAudioElement).load();
+    }),
+  );
+  await page.waitForFunction(() => [...document.querySelectorAll('audio')].every((a) => a.readyState >= 1), undefined, {
+    timeout: 15_000,
+  });
 }
 
 describe('report.html in Chromium', () => {
@@ -104,7 +119,9 @@ describe('report.html in Chromium', () => {
 
     // The waveform has no bar exactly where the digital silence was injected (one bar per non-silent bucket).
     const bucketPx = geo.bucketMs * geo.scale;
-    const present = new Set([...geo.bars.matchAll(/M([\d.]+) /g)].map((m) => Math.round((Number(m[1]) - geo.origin) / bucketPx - 0.5)));
+    const present = new Set(
+      [...geo.bars.matchAll(/M([\d.]+) /g)].map((m) => Math.round((Number(m[1]) - geo.origin) / bucketPx - 0.5)),
+    );
     const last = Math.max(...present);
     let best = { start: 0, length: 0 };
     for (let i = 0, start = -1; i <= last; i++) {
@@ -117,12 +134,23 @@ describe('report.html in Chromium', () => {
     expect(Math.abs(best.start * geo.bucketMs - INJECTED.atMs)).toBeLessThanOrEqual(geo.bucketMs);
     expect(Math.abs(best.length * geo.bucketMs - INJECTED.durationMs)).toBeLessThanOrEqual(geo.bucketMs);
 
-    for (const turn of [2, 3]) expect(await page.locator(`svg[data-turn="${turn}"] [data-testid=gap-rect]`).count()).toBe(0);
-    expect(await page.locator('svg[data-turn="1"] [data-testid=response-done]').getAttribute('data-missing')).toBe('false');
-    expect(await page.locator('svg[data-turn="1"] [data-testid=audio-done]').getAttribute('data-missing')).toBe('false');
+    for (const turn of [2, 3])
+      expect(await page.locator(`svg[data-turn="${turn}"] [data-testid=gap-rect]`).count()).toBe(0);
+    expect(await page.locator('svg[data-turn="1"] [data-testid=response-done]').getAttribute('data-missing')).toBe(
+      'false',
+    );
+    expect(await page.locator('svg[data-turn="1"] [data-testid=audio-done]').getAttribute('data-missing')).toBe(
+      'false',
+    );
 
     // The players load their WAVs: durations match the audio in the report.
-    const durations = await page.$$eval('audio', (els) => els.map((a) => ({ id: a.getAttribute('data-testid'), turn: a.getAttribute('data-turn'), d: (a as HTMLAudioElement).duration })));
+    const durations = await page.$$eval('audio', (els) =>
+      els.map((a) => ({
+        id: a.getAttribute('data-testid'),
+        turn: a.getAttribute('data-turn'),
+        d: (a as HTMLAudioElement).duration,
+      })),
+    );
     expect(durations).toHaveLength(6);
     for (const d of durations.filter((x) => x.id === 'audio-turn')) {
       expect(d.d).toBeCloseTo(report.turns[Number(d.turn) - 1]!.metrics!.audio.totalMs / 1000, 1);
@@ -144,8 +172,12 @@ describe('report.html in Chromium', () => {
     expect(await page.locator('[data-testid=event-count]').textContent()).toMatch(/^3 of \d+ shown$/);
     await page.locator('[data-testid=event-filter]').selectOption('');
     await page.locator('[data-testid=event-search]').fill(report.correlation.sessionId!);
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=event-table] tbody tr:not([hidden])').length < 10);
-    expect(await page.locator('[data-testid=event-table] tbody tr:not([hidden])').first().textContent()).toContain('session.created');
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid=event-table] tbody tr:not([hidden])').length < 10,
+    );
+    expect(await page.locator('[data-testid=event-table] tbody tr:not([hidden])').first().textContent()).toContain(
+      'session.created',
+    );
 
     await page.locator('[data-testid=copy-support]').click();
     await page.waitForFunction(() => document.querySelector('[data-testid=copy-status]')!.textContent !== '');
@@ -154,10 +186,13 @@ describe('report.html in Chromium', () => {
     expect(copied).toContain(report.correlation.sessionId!);
     expect(copied).toContain(report.correlation.requestIds['apim-request-id']!);
 
-    await page.locator('audio[data-testid=audio-turn][data-turn="1"]').evaluate((a: HTMLAudioElement) => new Promise((r) => {
-      a.addEventListener('seeked', r, { once: true });
-      a.currentTime = 5;
-    }));
+    await page.locator('audio[data-testid=audio-turn][data-turn="1"]').evaluate(
+      (a: HTMLAudioElement) =>
+        new Promise((r) => {
+          a.addEventListener('seeked', r, { once: true });
+          a.currentTime = 5;
+        }),
+    );
     const cursorX = Number(await page.locator('svg[data-turn="1"] [data-testid=cursor]').getAttribute('x1'));
     expect(cursorX).toBeCloseTo(64 + 5000 * 0.05, 0);
     await screenshot(page, 'report-events-open');
@@ -168,24 +203,35 @@ describe('report.html in Chromium', () => {
   it('works from a local folder (file://)', async () => {
     const { page, problems } = await open(pathToFileURL(join(root, 'run', 'report.html')).href);
     await audioLoaded(page);
-    expect(await page.locator('audio[data-turn="1"][data-testid=audio-turn]').evaluate((a: HTMLAudioElement) => a.duration)).toBeGreaterThan(20);
+    expect(
+      await page.locator('audio[data-turn="1"][data-testid=audio-turn]').evaluate((a: HTMLAudioElement) => a.duration),
+    ).toBeGreaterThan(20);
     expect(problems.errors).toEqual([]);
     await page.close();
   });
 
   it('passes a SAS query on to the WAVs next to the report, and says so when they stay unauthorized', async () => {
-    const sas = await serveDir(join(root, 'run'), { requireQuery: { files: /\.wav$/, query: '?sv=2025-01-05&sig=abc%3D' } });
+    const sas = await serveDir(join(root, 'run'), {
+      requireQuery: { files: /\.wav$/, query: '?sv=2025-01-05&sig=abc%3D' },
+    });
     try {
       const { page, problems } = await open(sas.url('report.html?sv=2025-01-05&sig=abc%3D'));
       await audioLoaded(page);
       expect(sas.requests).toContain('/turn-1.wav?sv=2025-01-05&sig=abc%3D');
-      expect(await page.locator('[data-testid=download-turn]').first().getAttribute('href')).toBe('turn-1.wav?sv=2025-01-05&sig=abc%3D');
+      expect(await page.locator('[data-testid=download-turn]').first().getAttribute('href')).toBe(
+        'turn-1.wav?sv=2025-01-05&sig=abc%3D',
+      );
       expect(problems.errors).toEqual([]);
       await page.close();
 
       // A token that does not cover the siblings (a blob SAS for report.html only): the player explains.
       const refused = await open(sas.url('report.html?sv=2025-01-05&sig=other'));
-      await refused.page.$$eval('audio', (els) => els.forEach((a) => { (a as HTMLAudioElement).preload = 'metadata'; (a as HTMLAudioElement).load(); }));
+      await refused.page.$$eval('audio', (els) =>
+        els.forEach((a) => {
+          (a as HTMLAudioElement).preload = 'metadata';
+          (a as HTMLAudioElement).load();
+        }),
+      );
       await refused.page.waitForSelector('.audio-error:not([hidden])', { timeout: 10_000 });
       expect(refused.problems.errors.some((e) => e.startsWith('HTTP 403'))).toBe(true);
       await refused.page.close();

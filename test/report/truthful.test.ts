@@ -25,7 +25,9 @@ const fact = (html: string, name: string): string => html.match(new RegExp(`<dt>
 describe('truthful figures', () => {
   it('a connection dropped mid-answer shows coverage n/a with why, never above 100 %', () => {
     const b = new TraceBuilder().connect();
-    b.startTurn(100, 1).send(110, 'response.create').recv(130, 'response.created', { response: { id: 'resp_1', status: 'in_progress' } });
+    b.startTurn(100, 1)
+      .send(110, 'response.create')
+      .recv(130, 'response.created', { response: { id: 'resp_1', status: 'in_progress' } });
     b.recv(500, 'response.output_audio_transcript.delta', { response_id: 'resp_1', item_id: 'item_1', delta: 'One.' });
     for (let i = 0; i < 30; i++) b.delta(501 + i * 20, speech(200));
     b.close(1200, 1006, '', 'server').sessionEnd(1201, 'closed-by-server');
@@ -40,7 +42,15 @@ describe('truthful figures', () => {
   });
 
   it('labels every id by its header name and what it is', () => {
-    const b = new TraceBuilder().connect({ headers: { 'x-ms-region': 'Simulator', 'openai-version': '2025-08-28', 'apim-request-id': 'apim-1', 'cf-ray': '9a1b-ARN', 'x-request-id': 'req-2' } });
+    const b = new TraceBuilder().connect({
+      headers: {
+        'x-ms-region': 'Simulator',
+        'openai-version': '2025-08-28',
+        'apim-request-id': 'apim-1',
+        'cf-ray': '9a1b-ARN',
+        'x-request-id': 'req-2',
+      },
+    });
     b.close(60, 1000, '', 'client').sessionEnd(61);
     const { html } = render(b);
     expect(html).not.toContain('Request id (x-ms-region)');
@@ -54,7 +64,10 @@ describe('truthful figures', () => {
 
   it('a missing response.done with complete audio does not say the audio was cut short', () => {
     const { b } = oneTurn({ pcm: speech(3000), transcript: 'One. Two. Three.', omitResponseDone: true });
-    b.add(10_000, { kind: 'timeout', scope: 'turn', waitingFor: 'response.done', afterMs: 9000 }, 1).endTurn(10_001, 'timeout');
+    b.add(10_000, { kind: 'timeout', scope: 'turn', waitingFor: 'response.done', afterMs: 9000 }, 1).endTurn(
+      10_001,
+      'timeout',
+    );
     const { report, html } = render(b);
     expect(report.turns[0]!.findings.map((f) => f.code)).toContain('missing_response_done');
     expect(html).not.toMatch(/cut short/i);
@@ -62,7 +75,10 @@ describe('truthful figures', () => {
   });
 
   it('a wrong key does not say "2 (0 failing)" while both turns say ERROR, and is a configuration problem', () => {
-    const b = new TraceBuilder().connect({ status: 401, body: '{"error":{"code":"401","message":"Access denied due to invalid subscription key."}}' });
+    const b = new TraceBuilder().connect({
+      status: 401,
+      body: '{"error":{"code":"401","message":"Access denied due to invalid subscription key."}}',
+    });
     b.close(50, 1006, '', 'server').sessionEnd(51, 'rejected');
     const { report, html } = render(b, 2);
     expect(report.turns.map((t) => t.verdict)).toEqual(['error', 'error']);
@@ -105,7 +121,9 @@ describe('truthful figures', () => {
     const anchor = turn.metrics!.timing.anchorTraceMs!;
     const u = underruns[0]!;
     // a horizontal stretch of the dashed line: from when the buffer ran dry, for as long as the analysis says
-    const flat = line!.findIndex(([t, pos], i) => i > 0 && pos === line![i - 1]![1] && Math.abs(t - line![i - 1]![0] - u.durationMs) < 0.2);
+    const flat = line!.findIndex(
+      ([t, pos], i) => i > 0 && pos === line![i - 1]![1] && Math.abs(t - line![i - 1]![0] - u.durationMs) < 0.2,
+    );
     expect(flat).toBeGreaterThan(0);
     expect(line![flat - 1]![0]).toBeCloseTo(u.traceMs - anchor, 1);
     expect(line![flat]![1]).toBeCloseTo(u.atMs, 1);

@@ -10,15 +10,20 @@ describe('Slots', () => {
     const order: number[] = [];
     const release: (() => void)[] = [];
     const calls = [0, 1, 2, 3, 4].map((i) =>
-      slots.run(async () => {
-        inside++;
-        most = Math.max(most, inside);
-        order.push(i);
-        await new Promise<void>((r) => release.push(r));
-        inside--;
-        if (i === 1) throw new Error('publishing failed');
-        return i;
-      }).then(() => 'fulfilled', () => 'rejected'),
+      slots
+        .run(async () => {
+          inside++;
+          most = Math.max(most, inside);
+          order.push(i);
+          await new Promise<void>((r) => release.push(r));
+          inside--;
+          if (i === 1) throw new Error('publishing failed');
+          return i;
+        })
+        .then(
+          () => 'fulfilled',
+          () => 'rejected',
+        ),
     );
     while (order.length < 5) {
       await new Promise((r) => setTimeout(r, 1));

@@ -19,7 +19,9 @@ afterAll(() => sim?.close());
 
 function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)));
+  const deadline = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)),
+  );
   return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
 }
 
@@ -45,7 +47,10 @@ describe('@openai/agents-realtime OpenAIRealtimeWebSocket', () => {
       transport.connect({
         apiKey: 'sim-key',
         model: 'gpt-realtime-2',
-        initialSessionConfig: { outputModalities: ['audio'], audio: { input: { turnDetection: null as never }, output: { voice: 'marin' } } },
+        initialSessionConfig: {
+          outputModalities: ['audio'],
+          audio: { input: { turnDetection: null as never }, output: { voice: 'marin' } },
+        },
       }),
       10_000,
       'connect',
@@ -53,7 +58,11 @@ describe('@openai/agents-realtime OpenAIRealtimeWebSocket', () => {
     expect(transport.status).toBe('connected');
     const pcm = catalog[0]!.pcm;
     const parts = chunks(pcm, 100);
-    parts.forEach((c, i) => transport.sendAudio(c.buffer.slice(c.byteOffset, c.byteOffset + c.byteLength) as ArrayBuffer, { commit: i === parts.length - 1 }));
+    parts.forEach((c, i) =>
+      transport.sendAudio(c.buffer.slice(c.byteOffset, c.byteOffset + c.byteLength) as ArrayBuffer, {
+        commit: i === parts.length - 1,
+      }),
+    );
     transport.requestResponse();
     const done = await withDeadline(turnDone, 15_000, 'turn_done');
     transport.close();
@@ -69,12 +78,14 @@ describe('@openai/agents-realtime OpenAIRealtimeWebSocket', () => {
     expect(done.outputTokens).toBeGreaterThan(done.audioTokens);
   });
 
-  it('surfaces OpenAI\'s refusal of a wrong key (error invalid_api_key, then close 3000)', async () => {
+  it("surfaces OpenAI's refusal of a wrong key (error invalid_api_key, then close 3000)", async () => {
     const transport = new OpenAIRealtimeWebSocket({ url: sim.url('openai-ga') });
     const errors: { error?: { error?: { code?: unknown } } }[] = [];
     transport.on('error', (e) => errors.push(e as never));
     const disconnected = new Promise<void>((resolve) => transport.on('disconnected' as never, () => resolve()));
-    const connected = transport.connect({ apiKey: 'sk-not-the-key', model: 'gpt-realtime' }).catch((err: unknown) => err);
+    const connected = transport
+      .connect({ apiKey: 'sk-not-the-key', model: 'gpt-realtime' })
+      .catch((err: unknown) => err);
     await withDeadline(Promise.race([disconnected, connected.then(() => disconnected)]), 10_000, 'disconnect');
     await connected;
     expect(errors.map((e) => e.error?.error?.code)).toContain('invalid_api_key');

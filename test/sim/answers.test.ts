@@ -33,7 +33,14 @@ describe('the real prompt catalogue', () => {
 
   async function answerTo(pcm: Buffer, vad: boolean): Promise<unknown> {
     const c = await TestClient.open(sim.url('azure-preview'), { headers: { 'api-key': KEY } });
-    c.send(sessionUpdateEvent('beta', { instructions: '', voice: 'alloy', turnDetection: vad ? 'server_vad' : 'manual', modality: 'text' }));
+    c.send(
+      sessionUpdateEvent('beta', {
+        instructions: '',
+        voice: 'alloy',
+        turnDetection: vad ? 'server_vad' : 'manual',
+        modality: 'text',
+      }),
+    );
     await c.next('session.updated');
     c.appendPcm(vad ? Buffer.concat([pcm, Buffer.alloc(48 * 800)]) : pcm);
     if (!vad) {
@@ -60,9 +67,15 @@ describe('the real prompt catalogue', () => {
 describe('onServerSend', () => {
   it('reports every event right before it is sent, with its id, wire type and epoch time', async () => {
     const seen: { eventId: string; type: string; epochMs: number }[] = [];
-    const sim = await startSimulator({ catalog: testCatalog(), onServerSend: (i) => seen.push(i), scenario: { name: 'f', description: '', delivery: { speed: 20 } } });
+    const sim = await startSimulator({
+      catalog: testCatalog(),
+      onServerSend: (i) => seen.push(i),
+      scenario: { name: 'f', description: '', delivery: { speed: 20 } },
+    });
     const c = await TestClient.open(sim.url('azure-preview'), { headers: { 'api-key': KEY } });
-    c.send(sessionUpdateEvent('beta', { instructions: '', voice: 'alloy', turnDetection: 'manual', modality: 'audio' }));
+    c.send(
+      sessionUpdateEvent('beta', { instructions: '', voice: 'alloy', turnDetection: 'manual', modality: 'audio' }),
+    );
     c.appendPcm(testCatalog()[0]!.pcm);
     c.send({ type: 'input_audio_buffer.commit' });
     c.send({ type: 'response.create' });

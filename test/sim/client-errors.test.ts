@@ -12,13 +12,17 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 async function open(flavour: Flavour = 'openai-ga', manual = true): Promise<TestClient> {
-  const headers: Record<string, string> = flavour.startsWith('azure') ? { 'api-key': KEY } : { Authorization: `Bearer ${KEY}` };
+  const headers: Record<string, string> = flavour.startsWith('azure')
+    ? { 'api-key': KEY }
+    : { Authorization: `Bearer ${KEY}` };
   if (flavour === 'openai-beta') headers['OpenAI-Beta'] = 'realtime=v1';
   const c = await TestClient.open(sim.url(flavour), { headers });
   await c.next('session.created');
   if (manual) {
     const dialect = flavour === 'azure-ga' || flavour === 'openai-ga' ? 'ga' : 'beta';
-    c.send(sessionUpdateEvent(dialect, { instructions: '', voice: 'alloy', turnDetection: 'manual', modality: 'audio' }));
+    c.send(
+      sessionUpdateEvent(dialect, { instructions: '', voice: 'alloy', turnDetection: 'manual', modality: 'audio' }),
+    );
     await c.next('session.updated');
   }
   return c;
@@ -55,11 +59,17 @@ describe('errors with the real codes', () => {
     c.send({ type: 'response.create' });
     const e = await c.next('error');
     expect(errorOf(e)['code']).toBe('conversation_already_has_active_response');
-    expect(errorOf(e)['message']).toBe(`Conversation already has an active response in progress: ${id}. Wait until the response is finished before creating a new one.`);
+    expect(errorOf(e)['message']).toBe(
+      `Conversation already has an active response in progress: ${id}. Wait until the response is finished before creating a new one.`,
+    );
     await c.next('response.audio.delta');
     c.send({ type: 'response.cancel' });
     const done = await c.next('response.done');
-    expect(done['response']).toMatchObject({ id, status: 'cancelled', status_details: { type: 'cancelled', reason: 'client_cancelled' } });
+    expect(done['response']).toMatchObject({
+      id,
+      status: 'cancelled',
+      status_details: { type: 'cancelled', reason: 'client_cancelled' },
+    });
     // Open items are closed truthfully before response.done.
     const types = c.events.map((e) => e.type);
     expect(types.indexOf('response.audio.done')).toBeLessThan(types.indexOf('response.done'));
@@ -71,7 +81,11 @@ describe('errors with the real codes', () => {
     const c = await open('azure-preview');
     c.send({ type: 'response.cancel' });
     const e = await c.next('error');
-    expect(errorOf(e)).toMatchObject({ code: 'response_cancel_not_active', message: 'Cancellation failed: no active response found', type: 'invalid_request_error' });
+    expect(errorOf(e)).toMatchObject({
+      code: 'response_cancel_not_active',
+      message: 'Cancellation failed: no active response found',
+      type: 'invalid_request_error',
+    });
     c.close();
   });
 
@@ -104,9 +118,14 @@ describe('session.update per dialect', () => {
     const c = await open('azure-ga', false);
     c.send({ type: 'session.update', session: { instructions: 'x' } });
     expect(errorOf(await c.next('error'))).toMatchObject({ type: 'invalid_request_error', param: 'session.type' });
-    c.send(sessionUpdateEvent('beta', { instructions: '', voice: 'alloy', turnDetection: 'manual', modality: 'audio' }));
+    c.send(
+      sessionUpdateEvent('beta', { instructions: '', voice: 'alloy', turnDetection: 'manual', modality: 'audio' }),
+    );
     expect(errorOf(await c.next('error'))).toMatchObject({ code: 'unknown_parameter', param: 'session.modalities' });
-    c.send({ type: 'session.update', session: { type: 'realtime', output_modalities: ['audio'], audio: { input: { turn_detection: null } } } });
+    c.send({
+      type: 'session.update',
+      session: { type: 'realtime', output_modalities: ['audio'], audio: { input: { turn_detection: null } } },
+    });
     const s = (await c.next('session.updated'))['session'] as any;
     expect(s.audio.input.turn_detection).toBeNull();
     c.close();
@@ -132,13 +151,18 @@ describe('bad client input never breaks the session', () => {
     expect(errorOf(await c.next('error'))).toMatchObject({ param: 'audio' });
     c.send({ type: 'session.update', session: 'x' });
     await c.next('error');
-    c.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: catalog[0]!.text }] } });
+    c.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: catalog[0]!.text }] },
+    });
     await c.next('conversation.item.added');
     c.send({ type: 'response.create' });
     const done = await c.next('response.done', 15_000);
     expect((done['response'] as any).status).toBe('completed');
     // The text item was matched to the prompt by its text.
-    expect(c.events.find((e) => e.type === 'response.output_audio_transcript.done')?.['transcript']).toBe(catalog[0]!.answer);
+    expect(c.events.find((e) => e.type === 'response.output_audio_transcript.done')?.['transcript']).toBe(
+      catalog[0]!.answer,
+    );
     expect(c.ws.readyState).toBe(c.ws.OPEN);
     c.close();
   });
@@ -161,23 +185,45 @@ describe('bad client input never breaks the session', () => {
   it('survives a barrage of odd events and still answers', async () => {
     const c = await open('azure-ga');
     const odd: unknown[] = [
-      null, 42, 'str', [], {}, { type: 42 }, { type: '' }, { type: 'x'.repeat(10_000) },
-      { type: 'session.update' }, { type: 'session.update', session: null }, { type: 'session.update', session: { type: 'realtime', audio: 5 } },
+      null,
+      42,
+      'str',
+      [],
+      {},
+      { type: 42 },
+      { type: '' },
+      { type: 'x'.repeat(10_000) },
+      { type: 'session.update' },
+      { type: 'session.update', session: null },
+      { type: 'session.update', session: { type: 'realtime', audio: 5 } },
       { type: 'session.update', session: { type: 'realtime', audio: { input: 5, output: [] } } },
       { type: 'session.update', session: { type: 'realtime', audio: { input: { turn_detection: 'on' } } } },
-      { type: 'session.update', session: { type: 'realtime', audio: { input: { turn_detection: { type: 'server_vad', threshold: 7 } } } } },
+      {
+        type: 'session.update',
+        session: { type: 'realtime', audio: { input: { turn_detection: { type: 'server_vad', threshold: 7 } } } },
+      },
       { type: 'session.update', session: { type: 'realtime', output_modalities: ['audio', 'text'] } },
       { type: 'session.update', session: { type: 'realtime', output_modalities: 'audio' } },
-      { type: 'input_audio_buffer.append', audio: 12 }, { type: 'input_audio_buffer.append', audio: '' }, { type: 'input_audio_buffer.append', audio: 'AAA' },
+      { type: 'input_audio_buffer.append', audio: 12 },
+      { type: 'input_audio_buffer.append', audio: '' },
+      { type: 'input_audio_buffer.append', audio: 'AAA' },
       { type: 'input_audio_buffer.append', audio: 'AAE=' }, // one odd byte
-      { type: 'conversation.item.create' }, { type: 'conversation.item.create', item: { content: 'x' } }, { type: 'conversation.item.create', item: { content: [null, 1, { text: 5 }] } },
-      { type: 'conversation.item.delete' }, { type: 'conversation.item.truncate', item_id: 5 },
-      { type: 'response.create', response: 5 }, { type: 'response.cancel', response_id: {} },
-      { type: 'response.cancel' }, { type: 'input_audio_buffer.commit', event_id: 7 },
+      { type: 'conversation.item.create' },
+      { type: 'conversation.item.create', item: { content: 'x' } },
+      { type: 'conversation.item.create', item: { content: [null, 1, { text: 5 }] } },
+      { type: 'conversation.item.delete' },
+      { type: 'conversation.item.truncate', item_id: 5 },
+      { type: 'response.create', response: 5 },
+      { type: 'response.cancel', response_id: {} },
+      { type: 'response.cancel' },
+      { type: 'input_audio_buffer.commit', event_id: 7 },
     ];
     for (const o of odd) c.ws.send(JSON.stringify(o));
     c.send({ type: 'response.cancel' });
-    await c.next((e) => e.type === 'response.done' || (e.type === 'error' && (e['error'] as any).code === 'response_cancel_not_active'));
+    await c.next(
+      (e) =>
+        e.type === 'response.done' || (e.type === 'error' && (e['error'] as any).code === 'response_cancel_not_active'),
+    );
     expect(c.ws.readyState).toBe(c.ws.OPEN);
     c.send({ type: 'session.update', session: { type: 'realtime', audio: { input: { turn_detection: null } } } });
     await c.next('session.updated');

@@ -9,7 +9,8 @@ import { sessionUpdateEvent } from '../../src/realtime/events.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import { KEY, TestClient, decodeAudio, testCatalog, type ServerEvent } from './helpers.js';
 
-const fixture = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../fixtures/real-wire/${name}`, import.meta.url), 'utf8')) as T;
+const fixture = <T>(name: string): T =>
+  JSON.parse(readFileSync(new URL(`../fixtures/real-wire/${name}`, import.meta.url), 'utf8')) as T;
 interface TurnFixture {
   phases: Record<'connect' | 'session.update' | 'input_audio_buffer.commit' | 'response.create', string[]>;
   deltas: { types: string[]; first: string };
@@ -19,7 +20,14 @@ interface TurnFixture {
   usage: { outputAudioTokensPerSecond: number; inputAudioTokensPerSecond: number };
 }
 interface RefusalFixture {
-  cases: { name: string; request: { authorization?: string; model?: string | null; 'openai-beta'?: string }; code: string | null; message: string; closeCode: number; closeReason: string }[];
+  cases: {
+    name: string;
+    request: { authorization?: string; model?: string | null; 'openai-beta'?: string };
+    code: string | null;
+    message: string;
+    closeCode: number;
+    closeReason: string;
+  }[];
   error: Record<string, unknown>;
 }
 const turn = fixture<TurnFixture>('openai-ga-audio-turn.json');
@@ -54,7 +62,14 @@ describe('a healthy GA audio turn matches the captured one', () => {
     await c.next('session.created');
     phase['connect'] = [...c.events];
     let mark = c.events.length;
-    c.send(sessionUpdateEvent('ga', { instructions: 'Answer briefly.', voice: 'alloy', turnDetection: 'manual', modality: 'audio' }));
+    c.send(
+      sessionUpdateEvent('ga', {
+        instructions: 'Answer briefly.',
+        voice: 'alloy',
+        turnDetection: 'manual',
+        modality: 'audio',
+      }),
+    );
     await c.next('session.updated');
     phase['session.update'] = c.events.slice(mark);
     mark = c.events.length;
@@ -72,9 +87,17 @@ describe('a healthy GA audio turn matches the captured one', () => {
     c.close();
   });
 
-  it.each(['connect', 'session.update', 'input_audio_buffer.commit', 'response.create'] as const)('%s: the same sequence of event types', (name) => {
-    expect(collapse(phase[name]!.map((e) => e.type), turn.deltas.types)).toEqual(turn.phases[name]);
-  });
+  it.each(['connect', 'session.update', 'input_audio_buffer.commit', 'response.create'] as const)(
+    '%s: the same sequence of event types',
+    (name) => {
+      expect(
+        collapse(
+          phase[name]!.map((e) => e.type),
+          turn.deltas.types,
+        ),
+      ).toEqual(turn.phases[name]);
+    },
+  );
 
   it('deltas: only the captured delta types, the transcript first', () => {
     const deltas = phase['response.create']!.filter((e) => e.type.endsWith('.delta'));
@@ -88,7 +111,9 @@ describe('a healthy GA audio turn matches the captured one', () => {
       if (!e) throw new Error(`no ${type}`);
       return e;
     };
-    for (const type of Object.keys(turn.keys).filter((k) => k.includes('.') && !k.startsWith('session.audio') && !k.startsWith('usage.'))) {
+    for (const type of Object.keys(turn.keys).filter(
+      (k) => k.includes('.') && !k.startsWith('session.audio') && !k.startsWith('usage.'),
+    )) {
       expect([type, keysOf(first(type))]).toEqual([type, turn.keys[type]]);
     }
     const session = first('session.created')['session'] as Record<string, any>;
@@ -100,7 +125,8 @@ describe('a healthy GA audio turn matches the captured one', () => {
     expect(keysOf(done['usage'].input_token_details)).toEqual(turn.keys['usage.input_token_details']);
     expect(keysOf(done['usage'].output_token_details)).toEqual(turn.keys['usage.output_token_details']);
     for (const e of events.filter((x) => x['item'] !== undefined)) expect(keysOf(e['item'])).toEqual(turn.keys['item']);
-    for (const l of first('rate_limits.updated')['rate_limits'] as unknown[]) expect(keysOf(l)).toEqual(turn.keys['rate_limit']);
+    for (const l of first('rate_limits.updated')['rate_limits'] as unknown[])
+      expect(keysOf(l)).toEqual(turn.keys['rate_limit']);
   });
 
   it('the captured values: default VAD 0.5/300/200, audio/pcm 24 kHz, part type audio, tokens-only rate limits', () => {
@@ -109,13 +135,19 @@ describe('a healthy GA audio turn matches the captured one', () => {
     expect(session['audio'].input.turn_detection).toEqual(turn.values['session.audio.input.turn_detection']);
     expect(session['audio'].input.format).toEqual(turn.values['session.audio.input.format']);
     expect(find('response.content_part.added')['part']).toEqual(turn.values['response.content_part.added.part']);
-    const userItem = phase['input_audio_buffer.commit']!.find((e) => e.type === 'conversation.item.added')!['item'] as Record<string, unknown>;
+    const userItem = phase['input_audio_buffer.commit']!.find((e) => e.type === 'conversation.item.added')![
+      'item'
+    ] as Record<string, unknown>;
     expect(userItem['content']).toEqual(turn.values['user item content']);
     const done = find('response.done')['response'] as Record<string, any>;
     expect(done['output'][0].content[0].type).toBe(turn.values['assistant item content type']);
     expect(done['status_details']).toBe(turn.values['response.done.status_details (completed)']);
-    expect((find('response.created')['response'] as Record<string, unknown>)['usage']).toBe(turn.values['response.created.usage']);
-    expect((find('rate_limits.updated')['rate_limits'] as { name: string }[]).map((l) => l.name)).toEqual(turn.values['rate_limits names']);
+    expect((find('response.created')['response'] as Record<string, unknown>)['usage']).toBe(
+      turn.values['response.created.usage'],
+    );
+    expect((find('rate_limits.updated')['rate_limits'] as { name: string }[]).map((l) => l.name)).toEqual(
+      turn.values['rate_limits names'],
+    );
     const ids = new RegExp(turn.ids.pattern);
     for (const e of events) expect(e.event_id).toMatch(ids);
     expect(done['id']).toMatch(ids);
@@ -129,11 +161,13 @@ describe('a healthy GA audio turn matches the captured one', () => {
     }
     const done = events.find((e) => e.type === 'response.done')!['response'] as Record<string, any>;
     const outMs = decodeAudio(phase['response.create']!, 'response.output_audio.delta').length / 48;
-    const extraOut = done['usage'].output_token_details.audio_tokens - (outMs / 1000) * turn.usage.outputAudioTokensPerSecond;
+    const extraOut =
+      done['usage'].output_token_details.audio_tokens - (outMs / 1000) * turn.usage.outputAudioTokensPerSecond;
     expect(extraOut).toBeGreaterThan(0);
     expect(extraOut).toBeLessThan(6);
     const inMs = catalog[2]!.pcm.length / 48;
-    const extraIn = done['usage'].input_token_details.audio_tokens - (inMs / 1000) * turn.usage.inputAudioTokensPerSecond;
+    const extraIn =
+      done['usage'].input_token_details.audio_tokens - (inMs / 1000) * turn.usage.inputAudioTokensPerSecond;
     expect(extraIn).toBeGreaterThan(0);
     expect(extraIn).toBeLessThan(6);
   });
@@ -144,7 +178,8 @@ describe('OpenAI refusals match the captured ones', () => {
     const model = c.request.model === undefined ? 'gpt-realtime' : c.request.model;
     const url = `${sim.baseUrl}/v1/realtime${model === null ? '' : `?model=${model}`}`;
     const h: Record<string, string> = {};
-    if (c.request.authorization) h['Authorization'] = c.request.authorization === 'Bearer <key>' ? `Bearer ${KEY}` : 'Bearer sk-wrong-0000';
+    if (c.request.authorization)
+      h['Authorization'] = c.request.authorization === 'Bearer <key>' ? `Bearer ${KEY}` : 'Bearer sk-wrong-0000';
     if (c.request['openai-beta']) h['OpenAI-Beta'] = c.request['openai-beta'];
     const client = await TestClient.open(url, { headers: h });
     await client.waitClose(5000);
@@ -153,14 +188,16 @@ describe('OpenAI refusals match the captured ones', () => {
     expect(error).toMatchObject({ ...refusals.error, code: c.code });
     expect(String(error['message'])).toMatch(new RegExp(c.message));
     expect(client.closed).toEqual({ code: c.closeCode, reason: c.closeReason });
-    for (const [name, pattern] of Object.entries(headers.present)) expect([name, String(client.upgradeHeaders[name])]).toEqual([name, expect.stringMatching(new RegExp(pattern))]);
+    for (const [name, pattern] of Object.entries(headers.present))
+      expect([name, String(client.upgradeHeaders[name])]).toEqual([name, expect.stringMatching(new RegExp(pattern))]);
   });
 });
 
 describe('OpenAI upgrade headers match the captured ones', () => {
   it('has every captured header and none of those the real 101 never carries', async () => {
     const c = await TestClient.open(sim.url('openai-ga'), { headers: { Authorization: `Bearer ${KEY}` } });
-    for (const [name, pattern] of Object.entries(headers.present)) expect([name, String(c.upgradeHeaders[name])]).toEqual([name, expect.stringMatching(new RegExp(pattern))]);
+    for (const [name, pattern] of Object.entries(headers.present))
+      expect([name, String(c.upgradeHeaders[name])]).toEqual([name, expect.stringMatching(new RegExp(pattern))]);
     for (const name of headers.absent) expect([name, c.upgradeHeaders[name]]).toEqual([name, undefined]);
     expect(c.upgradeHeaders['sec-websocket-extensions']).toBeUndefined(); // the client offered no permessage-deflate
     c.close();

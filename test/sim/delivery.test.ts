@@ -8,14 +8,24 @@ const prompt = catalog[2]!;
 const spoken = speak(prompt.answer!, 1);
 const audioMs = spoken.pcm.length / 48;
 
-const fast = (name: string, ...faults: Fault[]): Scenario => ({ name, description: name, delivery: { speed: 20 }, turns: [{ faults }] });
+const fast = (name: string, ...faults: Fault[]): Scenario => ({
+  name,
+  description: name,
+  delivery: { speed: 20 },
+  turns: [{ faults }],
+});
 const scenarios: Scenario[] = [
   fast('late', { kind: 'late-deltas', count: 2, afterMs: 150 }),
   fast('stall', { kind: 'stall', atMs: 500, durationMs: 1000 }),
   fast('text-only', { kind: 'text-only' }),
   fast('slow-first', { kind: 'slow-first-audio', delayMs: 1500 }),
   { name: 'multi', description: '', delivery: { speed: 20 }, multiItem: true },
-  { name: 'gap-2', description: '', delivery: { speed: 20 }, turns: [{ faults: [] }, { faults: [{ kind: 'silent-gap', atMs: 300, durationMs: 700 }] }] },
+  {
+    name: 'gap-2',
+    description: '',
+    delivery: { speed: 20 },
+    turns: [{ faults: [] }, { faults: [{ kind: 'silent-gap', atMs: 300, durationMs: 700 }] }],
+  },
 ];
 
 let sim: RunningSimulator;
@@ -25,7 +35,9 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 async function session(scenario: string | undefined, s: RunningSimulator = sim): Promise<TestClient> {
-  const c = await TestClient.open(s.url('openai-ga', scenario ? { scenario } : {}), { headers: { Authorization: `Bearer ${KEY}` } });
+  const c = await TestClient.open(s.url('openai-ga', scenario ? { scenario } : {}), {
+    headers: { Authorization: `Bearer ${KEY}` },
+  });
   c.send(sessionUpdateEvent('ga', { instructions: '', voice: 'alloy', turnDetection: 'manual', modality: 'audio' }));
   await c.next('session.updated');
   return c;
@@ -70,7 +82,7 @@ describe('delivery', () => {
     c.close();
   });
 
-  it('multi-item: two audio items, the first item\'s audio .done after the second item\'s first deltas, audio in playback order', async () => {
+  it("multi-item: two audio items, the first item's audio .done after the second item's first deltas, audio in playback order", async () => {
     const c = await session('multi');
     const { start } = await playTurn(c);
     const events = c.events.slice(start);
@@ -83,7 +95,9 @@ describe('delivery', () => {
     expect(secondDeltaAt).toBeGreaterThan(0);
     expect(firstDoneAt).toBeGreaterThan(secondDeltaAt);
     expect(decodeAudio(events, AUDIO).equals(spoken.pcm)).toBe(true);
-    const transcripts = events.filter((e) => e.type === 'response.output_audio_transcript.done').map((e) => e['transcript']);
+    const transcripts = events
+      .filter((e) => e.type === 'response.output_audio_transcript.done')
+      .map((e) => e['transcript']);
     expect(transcripts.join(' ')).toBe(prompt.answer);
     c.close();
   });
@@ -91,7 +105,10 @@ describe('delivery', () => {
   it('stall: delivery pauses for the stall duration, then resumes', async () => {
     const c = await session('stall');
     const { start } = await playTurn(c);
-    const at = c.received.slice(start).filter((r) => r.event.type === AUDIO).map((r) => r.at);
+    const at = c.received
+      .slice(start)
+      .filter((r) => r.event.type === AUDIO)
+      .map((r) => r.at);
     const longest = Math.max(...at.slice(1).map((t, i) => t - at[i]!));
     expect(longest).toBeGreaterThan(950);
     expect(longest).toBeLessThan(1500);
@@ -131,7 +148,11 @@ describe('delivery', () => {
 describe('determinism', () => {
   it('the same seed gives the same audio bytes and event sequence; another seed does not', async () => {
     const run = async (seed: number): Promise<{ audio: Buffer; types: string[] }> => {
-      const s = await startSimulator({ catalog, seed, scenario: { name: 'jittery', description: '', delivery: { speed: 20, burstMs: 300, jitterMs: 10 } } });
+      const s = await startSimulator({
+        catalog,
+        seed,
+        scenario: { name: 'jittery', description: '', delivery: { speed: 20, burstMs: 300, jitterMs: 10 } },
+      });
       const c = await session(undefined, s);
       const { start } = await playTurn(c);
       const events = c.events.slice(start);
@@ -150,7 +171,9 @@ describe('determinism', () => {
 describe('server VAD', () => {
   it('detects the end of speech and creates the response by itself', async () => {
     const c = await session('healthy');
-    c.send(sessionUpdateEvent('ga', { instructions: '', voice: 'alloy', turnDetection: 'server_vad', modality: 'audio' }));
+    c.send(
+      sessionUpdateEvent('ga', { instructions: '', voice: 'alloy', turnDetection: 'server_vad', modality: 'audio' }),
+    );
     await c.next('session.updated');
     const spoken1500 = catalog[1]!; // a 1500 ms tone: answered by its speech length, not its byte length
     c.appendPcm(Buffer.concat([Buffer.alloc(300 * 48), spoken1500.pcm, Buffer.alloc(1000 * 48)]));
@@ -165,19 +188,27 @@ describe('server VAD', () => {
     await c.next('conversation.item.done');
     await c.next('response.created');
     await c.next('response.done', 20_000);
-    expect(c.events.find((e) => e.type === 'response.output_audio_transcript.done')?.['transcript']).toBe(spoken1500.answer);
+    expect(c.events.find((e) => e.type === 'response.output_audio_transcript.done')?.['transcript']).toBe(
+      spoken1500.answer,
+    );
     c.close();
   });
 
   it('speech during a response interrupts it: cancelled / turn_detected', async () => {
     const c = await session('healthy');
-    c.send({ type: 'session.update', session: { type: 'realtime', audio: { input: { turn_detection: { type: 'server_vad' } } } } });
+    c.send({
+      type: 'session.update',
+      session: { type: 'realtime', audio: { input: { turn_detection: { type: 'server_vad' } } } },
+    });
     await c.next('session.updated');
     c.appendPcm(Buffer.concat([tonePrompt(600), Buffer.alloc(600 * 48)]));
     await c.next('response.created');
     c.appendPcm(tonePrompt(300));
     const done = await c.next('response.done');
-    expect(done['response']).toMatchObject({ status: 'cancelled', status_details: { type: 'cancelled', reason: 'turn_detected' } });
+    expect(done['response']).toMatchObject({
+      status: 'cancelled',
+      status_details: { type: 'cancelled', reason: 'turn_detected' },
+    });
     c.close();
   });
 });

@@ -9,7 +9,12 @@ const word = spoken.tokens[2]!; // " Nice": the gap goes into the middle of its 
 const GAP_AT = Math.round((word.startByte + word.endByte) / 2 / 48);
 const GAP_MS = 1000;
 
-const fast = (name: string, ...faults: Fault[]): Scenario => ({ name, description: name, delivery: { speed: 20 }, turns: [{ faults }] });
+const fast = (name: string, ...faults: Fault[]): Scenario => ({
+  name,
+  description: name,
+  delivery: { speed: 20 },
+  turns: [{ faults }],
+});
 const scenarios: Scenario[] = [
   fast('gap', { kind: 'silent-gap', atMs: GAP_AT, durationMs: GAP_MS }),
   fast('gap-noise', { kind: 'silent-gap', atMs: GAP_AT, durationMs: GAP_MS, noiseDbfs: -60 }),
@@ -18,7 +23,12 @@ const scenarios: Scenario[] = [
   fast('no-audio-done', { kind: 'no-audio-done' }),
   fast('drop', { kind: 'drop', atMs: 500 }),
   fast('close-1011', { kind: 'close', atMs: 500, code: 1011, reason: 'Internal server error' }),
-  fast('close-1001', { kind: 'close', atMs: 500, code: 1001, reason: 'Your session hit the maximum duration of 60 minutes.' }),
+  fast('close-1001', {
+    kind: 'close',
+    atMs: 500,
+    code: 1001,
+    reason: 'Your session hit the maximum duration of 60 minutes.',
+  }),
   fast('failed', { kind: 'status', status: 'failed', atMs: 800 }),
   fast('incomplete', { kind: 'status', status: 'incomplete', atMs: 800 }),
   fast('cancelled-end', { kind: 'status', status: 'cancelled' }),
@@ -31,10 +41,12 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-const turn = (scenario: string, flavour: 'azure-ga' | 'openai-ga' = 'azure-ga'): Promise<TestClient> => manualTurn(sim, scenario, flavour, prompt.pcm);
+const turn = (scenario: string, flavour: 'azure-ga' | 'openai-ga' = 'azure-ga'): Promise<TestClient> =>
+  manualTurn(sim, scenario, flavour, prompt.pcm);
 
 const audioOf = (c: TestClient): Buffer => decodeAudio(c.events, 'response.output_audio.delta');
-const transcriptOf = (c: TestClient): unknown => c.events.find((e) => e.type === 'response.output_audio_transcript.done')?.['transcript'];
+const transcriptOf = (c: TestClient): unknown =>
+  c.events.find((e) => e.type === 'response.output_audio_transcript.done')?.['transcript'];
 
 describe('silent-gap', () => {
   it('digital silence of the injected length sits at exactly atMs * 48 bytes', async () => {
@@ -152,7 +164,10 @@ describe('status faults', () => {
   it('failed on Azure: the Azure GA wording', async () => {
     const c = await turn('failed');
     const r = (await c.next('response.done'))['response'] as any;
-    expect(r.status_details).toEqual({ type: 'failed', error: { type: 'server_error', code: null, message: 'The server had an error while processing your request.' } });
+    expect(r.status_details).toEqual({
+      type: 'failed',
+      error: { type: 'server_error', code: null, message: 'The server had an error while processing your request.' },
+    });
     c.close();
   });
 

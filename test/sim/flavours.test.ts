@@ -8,7 +8,10 @@ const catalog = testCatalog();
 let sim: RunningSimulator;
 
 beforeAll(async () => {
-  sim = await startSimulator({ catalog, scenario: { name: 'fast', description: 'fast healthy delivery', delivery: { speed: 25 } } });
+  sim = await startSimulator({
+    catalog,
+    scenario: { name: 'fast', description: 'fast healthy delivery', delivery: { speed: 25 } },
+  });
 });
 afterAll(() => sim.close());
 
@@ -34,7 +37,14 @@ describe.each(['azure-ga', 'azure-preview', 'openai-ga'] as Flavour[])('%s: a 3-
     expect(created.event_id).toMatch(/^event_[0-9A-Za-z]{21}$/);
     expect(c.events[0]?.type).toBe('session.created');
 
-    c.send(sessionUpdateEvent(dialect, { instructions: 'Answer briefly.', voice: 'alloy', turnDetection: 'manual', modality: 'audio' }));
+    c.send(
+      sessionUpdateEvent(dialect, {
+        instructions: 'Answer briefly.',
+        voice: 'alloy',
+        turnDetection: 'manual',
+        modality: 'audio',
+      }),
+    );
     const updated = await c.next('session.updated');
     const session = updated['session'] as Record<string, unknown>;
     if (dialect === 'ga') expect(session['type']).toBe('realtime');
@@ -83,7 +93,9 @@ describe.each(['azure-ga', 'azure-preview', 'openai-ga'] as Flavour[])('%s: a 3-
               'response.done',
             ];
       expect(shape(events)).toEqual(expected);
-      const limitNames = (events.find((e) => e.type === 'rate_limits.updated')?.['rate_limits'] as { name: string }[]).map((l) => l.name);
+      const limitNames = (
+        events.find((e) => e.type === 'rate_limits.updated')?.['rate_limits'] as { name: string }[]
+      ).map((l) => l.name);
       expect(limitNames).toEqual(dialect === 'ga' ? ['tokens'] : ['requests', 'tokens']);
       if (dialect === 'ga') expect(limits?.type).toBe('rate_limits.updated');
       // GA wire items carry no `object`; beta items do. GA text deltas carry an obfuscation string.
@@ -95,7 +107,9 @@ describe.each(['azure-ga', 'azure-preview', 'openai-ga'] as Flavour[])('%s: a 3-
         else expect(d['obfuscation']).toBeUndefined();
       }
       const deltaTypes = new Set(events.filter((e) => e.type.endsWith('.delta')).map((e) => e.type));
-      expect(deltaTypes).toEqual(new Set([w('response.output_audio.delta'), w('response.output_audio_transcript.delta')]));
+      expect(deltaTypes).toEqual(
+        new Set([w('response.output_audio.delta'), w('response.output_audio_transcript.delta')]),
+      );
       // Beta never sees GA names and vice versa.
       const names = events.map((e) => e.type).join(' ');
       if (dialect === 'beta') expect(names).not.toMatch(/output_audio|conversation\.item\.(added|done)/);
@@ -114,20 +128,51 @@ describe.each(['azure-ga', 'azure-preview', 'openai-ga'] as Flavour[])('%s: a 3-
       expect(transcript).toBe(prompt.answer);
       const item = response['output'][0];
       expect(item.content[0]).toEqual({ type: dialect === 'ga' ? 'output_audio' : 'audio', transcript: prompt.answer });
-      expect(events.find((e) => e.type === 'response.content_part.added')?.['part']).toEqual({ type: 'audio', transcript: '' });
+      expect(events.find((e) => e.type === 'response.content_part.added')?.['part']).toEqual({
+        type: 'audio',
+        transcript: '',
+      });
 
       const audio = decodeAudio(events, w('response.output_audio.delta'));
       // 20 tokens per second of assistant audio (1 per 50 ms) plus a few special tokens for the item.
       const overhead = response['usage'].output_token_details.audio_tokens - Math.round(audio.length / 48 / 50);
       expect(overhead).toBeGreaterThanOrEqual(1);
       expect(overhead).toBeLessThanOrEqual(5);
-      const deltas = events.filter((e) => e.type === w('response.output_audio.delta')).map((e) => Buffer.from(e['delta'] as string, 'base64').length / 48);
+      const deltas = events
+        .filter((e) => e.type === w('response.output_audio.delta'))
+        .map((e) => Buffer.from(e['delta'] as string, 'base64').length / 48);
       expect(Math.max(...deltas)).toBeLessThanOrEqual(500);
       expect(deltas.slice(0, -1).every((ms) => ms >= 200)).toBe(true);
       expect(Object.keys(response)).toEqual(
         dialect === 'ga'
-          ? ['object', 'id', 'status', 'status_details', 'output', 'conversation_id', 'output_modalities', 'max_output_tokens', 'audio', 'usage', 'metadata']
-          : ['object', 'id', 'status', 'status_details', 'output', 'conversation_id', 'modalities', 'voice', 'output_audio_format', 'temperature', 'max_output_tokens', 'metadata', 'usage'],
+          ? [
+              'object',
+              'id',
+              'status',
+              'status_details',
+              'output',
+              'conversation_id',
+              'output_modalities',
+              'max_output_tokens',
+              'audio',
+              'usage',
+              'metadata',
+            ]
+          : [
+              'object',
+              'id',
+              'status',
+              'status_details',
+              'output',
+              'conversation_id',
+              'modalities',
+              'voice',
+              'output_audio_format',
+              'temperature',
+              'max_output_tokens',
+              'metadata',
+              'usage',
+            ],
       );
       expect(response['usage'].total_tokens).toBe(response['usage'].input_tokens + response['usage'].output_tokens);
     }
@@ -139,7 +184,9 @@ describe('text-only sessions', () => {
   it.each(['azure-ga', 'azure-preview'] as Flavour[])('%s answers with text deltas', async (flavour) => {
     const dialect = dialectOf(flavour);
     const c = await connect(flavour);
-    c.send(sessionUpdateEvent(dialect, { instructions: '', voice: 'alloy', turnDetection: 'manual', modality: 'text' }));
+    c.send(
+      sessionUpdateEvent(dialect, { instructions: '', voice: 'alloy', turnDetection: 'manual', modality: 'text' }),
+    );
     await c.next('session.updated');
     c.appendPcm(catalog[0]!.pcm);
     c.send({ type: 'input_audio_buffer.commit' });
@@ -147,7 +194,9 @@ describe('text-only sessions', () => {
     const done = await c.next('response.done');
     const types = new Set(c.events.map((e) => e.type));
     expect(types.has(wireEventType('response.output_text.delta', dialect)!)).toBe(true);
-    expect(c.events.find((e) => e.type === wireEventType('response.output_text.done', dialect))?.['text']).toBe(catalog[0]!.answer);
+    expect(c.events.find((e) => e.type === wireEventType('response.output_text.done', dialect))?.['text']).toBe(
+      catalog[0]!.answer,
+    );
     expect([...types].some((t) => /audio\.(delta|done)$/.test(t))).toBe(false);
     expect((done['response'] as any).usage.output_token_details.audio_tokens).toBe(0);
     c.close();

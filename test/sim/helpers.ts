@@ -53,8 +53,14 @@ export class TestClient {
     return this.received.map((r) => r.event);
   }
 
-  static open(url: string, opts: { headers?: Record<string, string>; protocols?: string[]; ca?: string } = {}): Promise<TestClient> {
-    const ws = new WebSocket(url, opts.protocols ?? [], { headers: opts.headers ?? {}, ...(opts.ca ? { ca: opts.ca } : {}) });
+  static open(
+    url: string,
+    opts: { headers?: Record<string, string>; protocols?: string[]; ca?: string } = {},
+  ): Promise<TestClient> {
+    const ws = new WebSocket(url, opts.protocols ?? [], {
+      headers: opts.headers ?? {},
+      ...(opts.ca ? { ca: opts.ca } : {}),
+    });
     const client = new TestClient(ws);
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(client));
@@ -96,7 +102,10 @@ export class TestClient {
         }
       }
       const left = deadline - performance.now();
-      if (left <= 0 || this.closed) throw new Error(`timed out waiting for ${typeof match === 'string' ? match : 'event'}; got ${this.events.map((e) => e.type).join(', ')}`);
+      if (left <= 0 || this.closed)
+        throw new Error(
+          `timed out waiting for ${typeof match === 'string' ? match : 'event'}; got ${this.events.map((e) => e.type).join(', ')}`,
+        );
       await this.#changed(left);
     }
   }
@@ -110,7 +119,8 @@ export class TestClient {
 
   /** Streams PCM as `input_audio_buffer.append` events of `chunkMs`. */
   appendPcm(pcm: Buffer, chunkMs = 100): void {
-    for (const chunk of chunks(pcm, chunkMs)) this.send({ type: 'input_audio_buffer.append', audio: chunk.toString('base64') });
+    for (const chunk of chunks(pcm, chunkMs))
+      this.send({ type: 'input_audio_buffer.append', audio: chunk.toString('base64') });
   }
 
   close(): void {
@@ -125,7 +135,10 @@ export function chunks(pcm: Buffer, chunkMs: number): Buffer[] {
 }
 
 /** Attempts an upgrade that should be refused; resolves with its HTTP status, headers and JSON body. */
-export function refusedUpgrade(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: unknown }> {
+export function refusedUpgrade(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: unknown }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { headers });
     ws.once('open', () => {
@@ -136,7 +149,9 @@ export function refusedUpgrade(url: string, headers: Record<string, string> = {}
     ws.once('unexpected-response', (_req, res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: body ? JSON.parse(body) : undefined }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: body ? JSON.parse(body) : undefined }),
+      );
     });
   });
 }
@@ -145,7 +160,8 @@ export function refusedUpgrade(url: string, headers: Record<string, string> = {}
 export function tonePrompt(ms: number): Buffer {
   const samples = Math.round(ms * 24);
   const out = Buffer.alloc((samples + 200 * 24) * 2);
-  for (let i = 0; i < samples; i++) out.writeInt16LE(Math.round(4634 * Math.sin((2 * Math.PI * 150 * i) / 24000)), i * 2);
+  for (let i = 0; i < samples; i++)
+    out.writeInt16LE(Math.round(4634 * Math.sin((2 * Math.PI * 150 * i) / 24000)), i * 2);
   return out;
 }
 
@@ -153,8 +169,20 @@ export function tonePrompt(ms: number): Buffer {
 export function testCatalog(): PromptSpec[] {
   return [
     { id: 'short', text: 'Say three numbers.', answer: 'One, two, three.', expect: ['three'], pcm: tonePrompt(600) },
-    { id: 'colours', text: 'Name four colours.', answer: 'Red, green, blue. Yellow!', expect: ['yellow'], pcm: tonePrompt(1500) },
-    { id: 'greeting', text: 'Greet me.', answer: 'Hello there. Nice to meet you.', expect: ['hello'], pcm: tonePrompt(2400) },
+    {
+      id: 'colours',
+      text: 'Name four colours.',
+      answer: 'Red, green, blue. Yellow!',
+      expect: ['yellow'],
+      pcm: tonePrompt(1500),
+    },
+    {
+      id: 'greeting',
+      text: 'Greet me.',
+      answer: 'Hello there. Nice to meet you.',
+      expect: ['hello'],
+      pcm: tonePrompt(2400),
+    },
   ];
 }
 
@@ -172,7 +200,9 @@ export function rmsFrames(pcm: Buffer, frameMs = 20): number[] {
 
 /** Concatenated decoded audio of the given delta events. */
 export function decodeAudio(events: readonly ServerEvent[], deltaType: string): Buffer {
-  return Buffer.concat(events.filter((e) => e.type === deltaType).map((e) => Buffer.from(e['delta'] as string, 'base64')));
+  return Buffer.concat(
+    events.filter((e) => e.type === deltaType).map((e) => Buffer.from(e['delta'] as string, 'base64')),
+  );
 }
 
 export function sleep(ms: number): Promise<void> {
@@ -183,8 +213,14 @@ export function sleep(ms: number): Promise<void> {
  * One manual GA turn against `sim` with `scenario` (the prompt's audio appended, committed, response requested);
  * resolves with the client once `response.created` arrived.
  */
-export async function manualTurn(sim: RunningSimulator, scenario: string, flavour: 'azure-ga' | 'openai-ga', pcm: Buffer): Promise<TestClient> {
-  const headers: Record<string, string> = flavour === 'azure-ga' ? { 'api-key': KEY } : { Authorization: `Bearer ${KEY}` };
+export async function manualTurn(
+  sim: RunningSimulator,
+  scenario: string,
+  flavour: 'azure-ga' | 'openai-ga',
+  pcm: Buffer,
+): Promise<TestClient> {
+  const headers: Record<string, string> =
+    flavour === 'azure-ga' ? { 'api-key': KEY } : { Authorization: `Bearer ${KEY}` };
   const c = await TestClient.open(sim.url(flavour, { scenario }), { headers });
   c.send(sessionUpdateEvent('ga', { instructions: '', voice: 'alloy', turnDetection: 'manual', modality: 'audio' }));
   await c.next('session.updated');

@@ -13,7 +13,11 @@ import { chunks, testCatalog } from './helpers.js';
 const catalog = testCatalog();
 let sim: RunningSimulator;
 beforeAll(async () => {
-  sim = await startSimulator({ catalog, tls: true, scenario: { name: 'fast', description: '', delivery: { speed: 20 } } });
+  sim = await startSimulator({
+    catalog,
+    tls: true,
+    scenario: { name: 'fast', description: '', delivery: { speed: 20 } },
+  });
 });
 afterAll(() => sim?.close());
 
@@ -34,16 +38,23 @@ describe('the official openai realtime client', () => {
     rt.on('event', (e) => types.push(e.type));
     rt.on('response.output_audio.delta', (e) => (audioBytes += Buffer.from(e.delta, 'base64').length));
     rt.on('response.output_audio_transcript.done', (e) => (transcript = e.transcript));
-    const done = new Promise<{ status: string | undefined }>((resolve) => rt.on('response.done', (e) => resolve({ status: e.response.status })));
+    const done = new Promise<{ status: string | undefined }>((resolve) =>
+      rt.on('response.done', (e) => resolve({ status: e.response.status })),
+    );
     await new Promise<void>((resolve, reject) => {
       rt.socket.once('open', () => resolve());
       rt.socket.once('error', reject);
     });
     rt.send({
       type: 'session.update',
-      session: { type: 'realtime', output_modalities: ['audio'], audio: { input: { turn_detection: null }, output: { voice: 'marin' } } },
+      session: {
+        type: 'realtime',
+        output_modalities: ['audio'],
+        audio: { input: { turn_detection: null }, output: { voice: 'marin' } },
+      },
     });
-    for (const c of chunks(catalog[0]!.pcm, 100)) rt.send({ type: 'input_audio_buffer.append', audio: c.toString('base64') });
+    for (const c of chunks(catalog[0]!.pcm, 100))
+      rt.send({ type: 'input_audio_buffer.append', audio: c.toString('base64') });
     rt.send({ type: 'input_audio_buffer.commit' });
     rt.send({ type: 'response.create' });
     const result = await done;

@@ -4,7 +4,14 @@
  * output cap, OpenAI's 3000/4000 closes mid-session, semantic VAD, WebSocket pings and `error.event_id`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planResponse, speak, startSimulator, type Fault, type RunningSimulator, type Scenario } from '../../src/sim/index.js';
+import {
+  planResponse,
+  speak,
+  startSimulator,
+  type Fault,
+  type RunningSimulator,
+  type Scenario,
+} from '../../src/sim/index.js';
 import { createRng, mixSeed } from '../../src/sim/random.js';
 import { KEY, TestClient, decodeAudio, manualTurn, rmsFrames, sleep, testCatalog } from './helpers.js';
 
@@ -15,7 +22,12 @@ const audioMs = spoken.pcm.length / 48;
 const AUDIO = 'response.output_audio.delta';
 const TAIL_AT = 1200;
 
-const fast = (name: string, ...faults: Fault[]): Scenario => ({ name, description: name, delivery: { speed: 20 }, turns: [{ faults }] });
+const fast = (name: string, ...faults: Fault[]): Scenario => ({
+  name,
+  description: name,
+  delivery: { speed: 20 },
+  turns: [{ faults }],
+});
 const scenarios: Scenario[] = [
   fast('healthy-fast'),
   fast('lose-2', { kind: 'lose-last-deltas', count: 2 }),
@@ -35,11 +47,15 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-const turn = (scenario: string, flavour: 'azure-ga' | 'openai-ga' = 'openai-ga'): Promise<TestClient> => manualTurn(sim, scenario, flavour, prompt.pcm);
+const turn = (scenario: string, flavour: 'azure-ga' | 'openai-ga' = 'openai-ga'): Promise<TestClient> =>
+  manualTurn(sim, scenario, flavour, prompt.pcm);
 
-const deltas = (c: TestClient): Buffer[] => c.events.filter((e) => e.type === AUDIO).map((e) => Buffer.from(e['delta'] as string, 'base64'));
-const transcriptOf = (c: TestClient): unknown => c.events.find((e) => e.type === 'response.output_audio_transcript.done')?.['transcript'];
-const responseOf = async (c: TestClient): Promise<Record<string, any>> => (await c.next('response.done'))['response'] as Record<string, any>;
+const deltas = (c: TestClient): Buffer[] =>
+  c.events.filter((e) => e.type === AUDIO).map((e) => Buffer.from(e['delta'] as string, 'base64'));
+const transcriptOf = (c: TestClient): unknown =>
+  c.events.find((e) => e.type === 'response.output_audio_transcript.done')?.['transcript'];
+const responseOf = async (c: TestClient): Promise<Record<string, any>> =>
+  (await c.next('response.done'))['response'] as Record<string, any>;
 
 describe('lose-last-deltas', () => {
   it('the last 2 deltas never arrive; transcript, audio .done and a completed response.done with full usage do', async () => {
@@ -67,25 +83,28 @@ describe('silent-tail', () => {
   it.each([
     ['tail', undefined],
     ['tail-noise', -60],
-  ] as const)('%s: from atMs to the end the audio is silence (or noise at noiseDbfs), at full length, while the transcript goes on', async (scenario, noise) => {
-    const c = await turn(scenario);
-    const r = await responseOf(c);
-    const audio = decodeAudio(c.events, AUDIO);
-    expect(audio.length).toBe(spoken.pcm.length);
-    const at = TAIL_AT * 48;
-    expect(audio.subarray(0, at).equals(spoken.pcm.subarray(0, at))).toBe(true);
-    const tail = rmsFrames(audio.subarray(at));
-    expect(tail.length).toBe(Math.floor((audio.length - at) / (20 * 48)));
-    if (noise === undefined) expect(audio.subarray(at).every((b) => b === 0)).toBe(true);
-    else for (const db of tail) expect(Math.abs(db - noise)).toBeLessThan(2);
-    // Words the transcript still sends lie in the tail, where the original audio was voiced.
-    const wordsInTail = spoken.tokens.filter((t) => t.startByte >= at);
-    expect(wordsInTail.length).toBeGreaterThan(0);
-    expect(Math.max(...rmsFrames(spoken.pcm.subarray(at)))).toBeGreaterThan(-30);
-    expect(transcriptOf(c)).toBe(prompt.answer);
-    expect(r.status).toBe('completed');
-    c.close();
-  });
+  ] as const)(
+    '%s: from atMs to the end the audio is silence (or noise at noiseDbfs), at full length, while the transcript goes on',
+    async (scenario, noise) => {
+      const c = await turn(scenario);
+      const r = await responseOf(c);
+      const audio = decodeAudio(c.events, AUDIO);
+      expect(audio.length).toBe(spoken.pcm.length);
+      const at = TAIL_AT * 48;
+      expect(audio.subarray(0, at).equals(spoken.pcm.subarray(0, at))).toBe(true);
+      const tail = rmsFrames(audio.subarray(at));
+      expect(tail.length).toBe(Math.floor((audio.length - at) / (20 * 48)));
+      if (noise === undefined) expect(audio.subarray(at).every((b) => b === 0)).toBe(true);
+      else for (const db of tail) expect(Math.abs(db - noise)).toBeLessThan(2);
+      // Words the transcript still sends lie in the tail, where the original audio was voiced.
+      const wordsInTail = spoken.tokens.filter((t) => t.startByte >= at);
+      expect(wordsInTail.length).toBeGreaterThan(0);
+      expect(Math.max(...rmsFrames(spoken.pcm.subarray(at)))).toBeGreaterThan(-30);
+      expect(transcriptOf(c)).toBe(prompt.answer);
+      expect(r.status).toBe('completed');
+      c.close();
+    },
+  );
 });
 
 describe('failed-after-partial', () => {
@@ -94,7 +113,9 @@ describe('failed-after-partial', () => {
     const r = await responseOf(c);
     expect(r.status).toBe('failed');
     expect(r.status_details).toMatchObject({ type: 'failed', error: { type: 'server_error', code: null } });
-    expect(r.status_details.error.message).toContain(`include session ID in your message: ${(c.events[0]!['session'] as { id: string }).id}`);
+    expect(r.status_details.error.message).toContain(
+      `include session ID in your message: ${(c.events[0]!['session'] as { id: string }).id}`,
+    );
     expect(r.output).toHaveLength(1);
     expect(r.output[0]).toMatchObject({ type: 'message', status: 'completed', role: 'assistant' });
     const said = r.output[0].content[0].transcript as string;
@@ -102,7 +123,13 @@ describe('failed-after-partial', () => {
     expect(prompt.answer!.startsWith(said)).toBe(true);
     expect(said).not.toBe(prompt.answer);
     const types = c.events.map((e) => e.type);
-    for (const t of ['response.output_audio.done', 'response.output_audio_transcript.done', 'response.content_part.done', 'conversation.item.done', 'response.output_item.done']) {
+    for (const t of [
+      'response.output_audio.done',
+      'response.output_audio_transcript.done',
+      'response.content_part.done',
+      'conversation.item.done',
+      'response.output_item.done',
+    ]) {
       expect([t, types.indexOf(t) < types.indexOf('response.done')]).toEqual([t, true]);
     }
     expect(decodeAudio(c.events, AUDIO).length).toBeLessThan(spoken.pcm.length);
@@ -139,7 +166,10 @@ describe('output-cap', () => {
     });
     const end = plan.steps.find((s) => s.kind === 'end');
     expect(end).toMatchObject({ kind: 'end', status: 'incomplete', reason: 'max_output_tokens' });
-    const sent = plan.steps.filter((s) => s.at <= end!.at && s.kind === 'audio').reduce((n, s) => n + (s as { pcm: Buffer }).pcm.length, 0) / 48;
+    const sent =
+      plan.steps
+        .filter((s) => s.at <= end!.at && s.kind === 'audio')
+        .reduce((n, s) => n + (s as { pcm: Buffer }).pcm.length, 0) / 48;
     expect(sent).toBeGreaterThan(150_000);
     expect(sent).toBeLessThan(200_000);
   });
@@ -160,17 +190,31 @@ describe('session behaviours', () => {
   it('semantic VAD reports eagerness and no threshold or silence; a stray threshold is refused', async () => {
     const c = await TestClient.open(sim.url('openai-ga'), { headers: { Authorization: `Bearer ${KEY}` } });
     await c.next('session.created');
-    c.send({ type: 'session.update', event_id: 'evt_sem_1', session: { type: 'realtime', audio: { input: { turn_detection: { type: 'semantic_vad', eagerness: 'high' } } } } });
+    c.send({
+      type: 'session.update',
+      event_id: 'evt_sem_1',
+      session: { type: 'realtime', audio: { input: { turn_detection: { type: 'semantic_vad', eagerness: 'high' } } } },
+    });
     const td = ((await c.next('session.updated'))['session'] as any).audio.input.turn_detection;
     expect(td).toEqual({ type: 'semantic_vad', eagerness: 'high', create_response: true, interrupt_response: true });
-    c.send({ type: 'session.update', event_id: 'evt_sem_2', session: { type: 'realtime', audio: { input: { turn_detection: { type: 'semantic_vad', threshold: 0.5 } } } } });
+    c.send({
+      type: 'session.update',
+      event_id: 'evt_sem_2',
+      session: { type: 'realtime', audio: { input: { turn_detection: { type: 'semantic_vad', threshold: 0.5 } } } },
+    });
     const e = (await c.next('error'))['error'] as Record<string, unknown>;
-    expect(e).toMatchObject({ code: 'unknown_parameter', param: 'session.audio.input.turn_detection.threshold', event_id: 'evt_sem_2' });
+    expect(e).toMatchObject({
+      code: 'unknown_parameter',
+      param: 'session.audio.input.turn_detection.threshold',
+      event_id: 'evt_sem_2',
+    });
     c.close();
   });
 
   it('the server pings at the scenario interval', async () => {
-    const c = await TestClient.open(sim.url('openai-ga', { scenario: 'pings' }), { headers: { Authorization: `Bearer ${KEY}` } });
+    const c = await TestClient.open(sim.url('openai-ga', { scenario: 'pings' }), {
+      headers: { Authorization: `Bearer ${KEY}` },
+    });
     await c.next('session.created');
     await sleep(1100);
     expect(c.pings.length).toBeGreaterThanOrEqual(3);
@@ -189,7 +233,11 @@ describe('session behaviours', () => {
     c.close();
     quiet.close();
     await s.close();
-    const off = await startSimulator({ catalog, pingIntervalMs: 0, scenario: { name: 'p', description: '', pingIntervalMs: 0 } });
+    const off = await startSimulator({
+      catalog,
+      pingIntervalMs: 0,
+      scenario: { name: 'p', description: '', pingIntervalMs: 0 },
+    });
     const o = await TestClient.open(off.url('azure-ga'), { headers: { 'api-key': KEY } });
     await sleep(300);
     expect(o.pings).toEqual([]);

@@ -30,7 +30,8 @@ interface Healthy {
   deltaMs: number;
   burstDeltas: number;
 }
-const read = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../fixtures/real-wire/${name}`, import.meta.url), 'utf8')) as T;
+const read = <T>(name: string): T =>
+  JSON.parse(readFileSync(new URL(`../fixtures/real-wire/${name}`, import.meta.url), 'utf8')) as T;
 const fx = read<Healthy>('openai-ga-healthy-turn.json');
 const order = read<{ phases: Record<string, string[]> }>('openai-ga-audio-turn.json').phases;
 const headerNames = Object.keys(read<{ present: Record<string, string> }>('openai-upgrade-headers.json').present);
@@ -48,16 +49,35 @@ const HEADER_VALUES: Record<string, string> = {
 
 const spoken = speak(fx.transcript, 5);
 const audioMs = spoken.pcm.length / 48;
-const usage = { ...fx.usage, output_token_details: { ...fx.usage.output_token_details, audio_tokens: Math.round(audioMs / 50) + 3 } };
+const usage = {
+  ...fx.usage,
+  output_token_details: { ...fx.usage.output_token_details, audio_tokens: Math.round(audioMs / 50) + 3 },
+};
 
 let n = 0;
 const eventId = (): string => `event_Rw${String(++n).padStart(19, '0')}`;
-const frame = (type: string, body: Record<string, unknown>): string => JSON.stringify({ type, event_id: eventId(), ...body });
+const frame = (type: string, body: Record<string, unknown>): string =>
+  JSON.stringify({ type, event_id: eventId(), ...body });
 const base = { response_id: fx.responseId, item_id: fx.assistantItemId, output_index: 0, content_index: 0 };
-const item = (status: string, content: unknown[]): Record<string, unknown> => ({ id: fx.assistantItemId, type: 'message', status, role: 'assistant', content });
+const item = (status: string, content: unknown[]): Record<string, unknown> => ({
+  id: fx.assistantItemId,
+  type: 'message',
+  status,
+  role: 'assistant',
+  content,
+});
 const response = (status: string, output: unknown[], u: unknown): Record<string, unknown> => ({
-  object: 'realtime.response', id: fx.responseId, status, status_details: null, output, conversation_id: fx.conversationId,
-  output_modalities: ['audio'], max_output_tokens: 'inf', audio: { output: { format: { type: 'audio/pcm', rate: 24000 }, voice: 'alloy' } }, usage: u, metadata: null,
+  object: 'realtime.response',
+  id: fx.responseId,
+  status,
+  status_details: null,
+  output,
+  conversation_id: fx.conversationId,
+  output_modalities: ['audio'],
+  max_output_tokens: 'inf',
+  audio: { output: { format: { type: 'audio/pcm', rate: 24000 }, voice: 'alloy' } },
+  usage: u,
+  metadata: null,
 });
 
 /** The frames of the response, in bursts: each burst is sent in one go, 60 ms apart (far ahead of real time). */
@@ -76,10 +96,19 @@ function responseBursts(): string[][] {
     const end = Math.min(spoken.pcm.length, o + step);
     for (; word < spoken.tokens.length && (spoken.tokens[word]!.startByte < end || end === spoken.pcm.length); word++) {
       const delta = word === 0 ? spoken.tokens[word]!.text.trimStart() : spoken.tokens[word]!.text;
-      burst.push(frame('response.output_audio_transcript.delta', { ...base, delta, obfuscation: 'x'.repeat(Math.max(4, 16 - delta.length)) }));
+      burst.push(
+        frame('response.output_audio_transcript.delta', {
+          ...base,
+          delta,
+          obfuscation: 'x'.repeat(Math.max(4, 16 - delta.length)),
+        }),
+      );
     }
-    burst.push(frame('response.output_audio.delta', { ...base, delta: spoken.pcm.subarray(o, end).toString('base64') }));
-    if (burst.filter((f) => f.includes('output_audio.delta')).length === fx.burstDeltas) bursts.push(burst), (burst = []);
+    burst.push(
+      frame('response.output_audio.delta', { ...base, delta: spoken.pcm.subarray(o, end).toString('base64') }),
+    );
+    if (burst.filter((f) => f.includes('output_audio.delta')).length === fx.burstDeltas)
+      (bursts.push(burst), (burst = []));
   }
   if (burst.length) bursts.push(burst);
   const done = item('completed', [{ type: 'output_audio', transcript: fx.transcript }]);
@@ -110,9 +139,26 @@ beforeAll(async () => {
     send(frame('session.created', { session: fx.session }));
     ws.on('message', (data) => {
       const msg = JSON.parse(data.toString()) as { type: string };
-      if (msg.type === 'session.update') send(frame('session.updated', { session: { ...fx.session, audio: { ...(fx.session['audio'] as object), input: { ...((fx.session['audio'] as { input: object }).input), turn_detection: null } } } }));
+      if (msg.type === 'session.update')
+        send(
+          frame('session.updated', {
+            session: {
+              ...fx.session,
+              audio: {
+                ...(fx.session['audio'] as object),
+                input: { ...(fx.session['audio'] as { input: object }).input, turn_detection: null },
+              },
+            },
+          }),
+        );
       if (msg.type === 'input_audio_buffer.commit') {
-        const user = { id: fx.userItemId, type: 'message', status: 'completed', role: 'user', content: [{ type: 'input_audio', transcript: null }] };
+        const user = {
+          id: fx.userItemId,
+          type: 'message',
+          status: 'completed',
+          role: 'user',
+          content: [{ type: 'input_audio', transcript: null }],
+        };
         send(frame('input_audio_buffer.committed', { previous_item_id: null, item_id: fx.userItemId }));
         send(frame('conversation.item.added', { previous_item_id: null, item: user }));
         send(frame('conversation.item.done', { previous_item_id: null, item: user }));
@@ -120,7 +166,12 @@ beforeAll(async () => {
       if (msg.type === 'response.create') {
         const bursts = responseBursts();
         bursts.forEach((b, i) => timers.push(setTimeout(() => b.forEach(send), 200 + 60 * i)));
-        timers.push(setTimeout(() => send(frame('rate_limits.updated', { rate_limits: fx.rateLimits })), 200 + 60 * (bursts.length - 1) + 43));
+        timers.push(
+          setTimeout(
+            () => send(frame('rate_limits.updated', { rate_limits: fx.rateLimits })),
+            200 + 60 * (bursts.length - 1) + 43,
+          ),
+        );
       }
     });
   });
@@ -132,14 +183,30 @@ afterAll(() => new Promise<void>((r) => wss.close(() => r())));
 describe('a healthy GA turn replayed from the real-wire fixture', () => {
   let trace: Trace;
   beforeAll(async () => {
-    const prompt: PromptSpec = { id: 'replay', text: 'Dime algo.', answer: undefined, expect: ['ayudarte'], pcm: tonePrompt(800) };
+    const prompt: PromptSpec = {
+      id: 'replay',
+      text: 'Dime algo.',
+      answer: undefined,
+      expect: ['ayudarte'],
+      pcm: tonePrompt(800),
+    };
     const endpoint = resolveEndpoint({ endpoint: `ws://127.0.0.1:${port}/v1/realtime?model=gpt-realtime` });
-    trace = await runProbe({ name: 'real-wire-replay', endpoint, auth: { mode: 'api-key', key: 'sk-replay-key' } }, { prompts: [prompt], turns: 1, turnTimeoutMs: 15_000, settleMs: 300 });
+    trace = await runProbe(
+      { name: 'real-wire-replay', endpoint, auth: { mode: 'api-key', key: 'sk-replay-key' } },
+      { prompts: [prompt], turns: 1, turnTimeoutMs: 15_000, settleMs: 300 },
+    );
   }, 30_000);
 
   it('the replay follows the captured order', () => {
-    const collapsed = sentTypes.filter((t, i) => !(t.endsWith('.delta') && sentTypes[i - 1]?.endsWith('.delta'))).map((t) => (t.endsWith('.delta') ? '<deltas>' : t));
-    expect(collapsed).toEqual([...order['connect']!, ...order['session.update']!, ...order['input_audio_buffer.commit']!, ...order['response.create']!]);
+    const collapsed = sentTypes
+      .filter((t, i) => !(t.endsWith('.delta') && sentTypes[i - 1]?.endsWith('.delta')))
+      .map((t) => (t.endsWith('.delta') ? '<deltas>' : t));
+    expect(collapsed).toEqual([
+      ...order['connect']!,
+      ...order['session.update']!,
+      ...order['input_audio_buffer.commit']!,
+      ...order['response.create']!,
+    ]);
   });
 
   it('the probe records every frame, the audio and the 101 headers; nothing is unparsed or lost', () => {
@@ -147,10 +214,13 @@ describe('a healthy GA turn replayed from the real-wire fixture', () => {
     expect(recv.map((e) => e.type)).toEqual(sentTypes);
     expect(trace.entries.filter((e) => e.kind === 'recv-invalid')).toEqual([]);
     expect(trace.outputAudio.get(1)?.equals(spoken.pcm)).toBe(true);
-    const upgrade = trace.entries.find((e) => e.kind === 'upgrade-response') as { status: number; headers: Record<string, string> } | undefined;
+    const upgrade = trace.entries.find((e) => e.kind === 'upgrade-response') as
+      { status: number; headers: Record<string, string> } | undefined;
     expect(upgrade?.status).toBe(101);
     expect(upgrade?.headers['cf-ray']).toBe('8c1f0a2b3c4d5e6f-MAA');
-    expect(recv.findIndex((e) => e.type === 'rate_limits.updated')).toBeGreaterThan(recv.findIndex((e) => e.type === 'response.done'));
+    expect(recv.findIndex((e) => e.type === 'rate_limits.updated')).toBeGreaterThan(
+      recv.findIndex((e) => e.type === 'response.done'),
+    );
     expect(JSON.stringify(trace.entries)).not.toContain('sk-replay-key');
   });
 

@@ -2,11 +2,42 @@ import { describe, expect, it } from 'vitest';
 import { BUILTIN_SCENARIOS, faultsForTurn, scenarioFromJson } from '../../src/sim/index.js';
 
 const NAMES = [
-  'healthy', 'healthy-bursty', 'multi-item', 'late-deltas', 'silent-gap', 'silent-gap-noise', 'truncated', 'no-audio-done',
-  'no-response-done', 'stall', 'drop', 'close-1001', 'close-1011', 'failed', 'incomplete', 'cancelled', 'error-event',
-  'slow-delivery', 'text-only', 'slow-first-audio', 'reject-401', 'reject-403', 'reject-429', 'reject-503', 'gap-in-turn-2',
-  'lose-last-deltas', 'silent-tail', 'silent-tail-noise', 'failed-after-partial', 'output-cap', 'close-4000',
-  'openai-bad-key', 'openai-missing-key', 'openai-bad-model', 'openai-missing-model', 'openai-beta-header',
+  'healthy',
+  'healthy-bursty',
+  'multi-item',
+  'late-deltas',
+  'silent-gap',
+  'silent-gap-noise',
+  'truncated',
+  'no-audio-done',
+  'no-response-done',
+  'stall',
+  'drop',
+  'close-1001',
+  'close-1011',
+  'failed',
+  'incomplete',
+  'cancelled',
+  'error-event',
+  'slow-delivery',
+  'text-only',
+  'slow-first-audio',
+  'reject-401',
+  'reject-403',
+  'reject-429',
+  'reject-503',
+  'gap-in-turn-2',
+  'lose-last-deltas',
+  'silent-tail',
+  'silent-tail-noise',
+  'failed-after-partial',
+  'output-cap',
+  'close-4000',
+  'openai-bad-key',
+  'openai-missing-key',
+  'openai-bad-model',
+  'openai-missing-model',
+  'openai-beta-header',
 ];
 
 describe('BUILTIN_SCENARIOS', () => {
@@ -36,22 +67,82 @@ describe('scenarioFromJson', () => {
     ['no name', { turns: [] }, /^scenario\.name: is required/],
     ['a bad name', { name: 'a b' }, /^scenario\.name: may only hold/],
     ['an unknown field', { name: 'x', speed: 2 }, /^scenario\.speed: is not a known field/],
-    ['an unknown fault kind', { name: 'x', turns: [{ faults: [{ kind: 'explode' }] }] }, /^scenario\.turns\[0\]\.faults\[0\]\.kind: must be one of .*silent-gap/],
-    ['a missing atMs', { name: 'x', turns: [{ faults: [{ kind: 'drop' }] }] }, /^scenario\.turns\[0\]\.faults\[0\]\.atMs: is required/],
-    ['a string atMs', { name: 'x', turns: [{}, { faults: [{ kind: 'stall', atMs: '1', durationMs: 5 }] }] }, /^scenario\.turns\[1\]\.faults\[0\]\.atMs: must be a number/],
-    ['late deltas beyond 300 ms', { name: 'x', turns: [{ faults: [{ kind: 'late-deltas', count: 1, afterMs: 500 }] }] }, /afterMs: must be between 0 and 300/],
-    ['a bad close code', { name: 'x', turns: [{ faults: [{ kind: 'close', atMs: 1, code: 4001, reason: '' }] }] }, /code: must be one of 1000, 1001, 1011, 3000, 4000/],
-    ['a lose-last-deltas without count', { name: 'x', turns: [{ faults: [{ kind: 'lose-last-deltas' }] }] }, /faults\[0\]\.count: is required/],
-    ['a silent-tail with loud noise', { name: 'x', turns: [{ faults: [{ kind: 'silent-tail', atMs: 5, noiseDbfs: 3 }] }] }, /noiseDbfs: must be between -120 and 0/],
-    ['an output cap of zero', { name: 'x', turns: [{ faults: [{ kind: 'output-cap', maxOutputTokens: 0 }] }] }, /maxOutputTokens: must be between 1 and/],
-    ['a failed-after-partial without atMs', { name: 'x', turns: [{ faults: [{ kind: 'failed-after-partial' }] }] }, /faults\[0\]\.atMs: is required/],
-    ['an unknown refusal', { name: 'x', refusal: 'nope' }, /^scenario\.refusal: must be one of invalid_api_key, missing_key/],
+    [
+      'an unknown fault kind',
+      { name: 'x', turns: [{ faults: [{ kind: 'explode' }] }] },
+      /^scenario\.turns\[0\]\.faults\[0\]\.kind: must be one of .*silent-gap/,
+    ],
+    [
+      'a missing atMs',
+      { name: 'x', turns: [{ faults: [{ kind: 'drop' }] }] },
+      /^scenario\.turns\[0\]\.faults\[0\]\.atMs: is required/,
+    ],
+    [
+      'a string atMs',
+      { name: 'x', turns: [{}, { faults: [{ kind: 'stall', atMs: '1', durationMs: 5 }] }] },
+      /^scenario\.turns\[1\]\.faults\[0\]\.atMs: must be a number/,
+    ],
+    [
+      'late deltas beyond 300 ms',
+      { name: 'x', turns: [{ faults: [{ kind: 'late-deltas', count: 1, afterMs: 500 }] }] },
+      /afterMs: must be between 0 and 300/,
+    ],
+    [
+      'a bad close code',
+      { name: 'x', turns: [{ faults: [{ kind: 'close', atMs: 1, code: 4001, reason: '' }] }] },
+      /code: must be one of 1000, 1001, 1011, 3000, 4000/,
+    ],
+    [
+      'a lose-last-deltas without count',
+      { name: 'x', turns: [{ faults: [{ kind: 'lose-last-deltas' }] }] },
+      /faults\[0\]\.count: is required/,
+    ],
+    [
+      'a silent-tail with loud noise',
+      { name: 'x', turns: [{ faults: [{ kind: 'silent-tail', atMs: 5, noiseDbfs: 3 }] }] },
+      /noiseDbfs: must be between -120 and 0/,
+    ],
+    [
+      'an output cap of zero',
+      { name: 'x', turns: [{ faults: [{ kind: 'output-cap', maxOutputTokens: 0 }] }] },
+      /maxOutputTokens: must be between 1 and/,
+    ],
+    [
+      'a failed-after-partial without atMs',
+      { name: 'x', turns: [{ faults: [{ kind: 'failed-after-partial' }] }] },
+      /faults\[0\]\.atMs: is required/,
+    ],
+    [
+      'an unknown refusal',
+      { name: 'x', refusal: 'nope' },
+      /^scenario\.refusal: must be one of invalid_api_key, missing_key/,
+    ],
     ['an empty answer', { name: 'x', answer: ' . ' }, /^scenario\.answer: must hold at least one word/],
-    ['delta sizes upside down', { name: 'x', delivery: { deltaMs: { min: 400, max: 200 } } }, /^scenario\.delivery\.deltaMs\.max: must be at least deltaMs\.min/],
-    ['tiny deltas', { name: 'x', delivery: { deltaMs: { min: 1, max: 2 } } }, /^scenario\.delivery\.deltaMs\.min: must be between 10 and 10000/],
-    ['a bad status', { name: 'x', turns: [{ faults: [{ kind: 'status', status: 'weird' }] }] }, /status: must be one of failed, incomplete, cancelled/],
-    ['an extra fault field', { name: 'x', turns: [{ faults: [{ kind: 'no-audio-done', atMs: 3 }] }] }, /faults\[0\]\.atMs: is not a known field/],
-    ['a bad upgrade status', { name: 'x', upgrade: { status: 500 } }, /^scenario\.upgrade\.status: must be one of 401, 403, 429, 503/],
+    [
+      'delta sizes upside down',
+      { name: 'x', delivery: { deltaMs: { min: 400, max: 200 } } },
+      /^scenario\.delivery\.deltaMs\.max: must be at least deltaMs\.min/,
+    ],
+    [
+      'tiny deltas',
+      { name: 'x', delivery: { deltaMs: { min: 1, max: 2 } } },
+      /^scenario\.delivery\.deltaMs\.min: must be between 10 and 10000/,
+    ],
+    [
+      'a bad status',
+      { name: 'x', turns: [{ faults: [{ kind: 'status', status: 'weird' }] }] },
+      /status: must be one of failed, incomplete, cancelled/,
+    ],
+    [
+      'an extra fault field',
+      { name: 'x', turns: [{ faults: [{ kind: 'no-audio-done', atMs: 3 }] }] },
+      /faults\[0\]\.atMs: is not a known field/,
+    ],
+    [
+      'a bad upgrade status',
+      { name: 'x', upgrade: { status: 500 } },
+      /^scenario\.upgrade\.status: must be one of 401, 403, 429, 503/,
+    ],
     ['a negative speed', { name: 'x', delivery: { speed: -1 } }, /^scenario\.delivery\.speed: must be between/],
     ['turns not an array', { name: 'x', turns: {} }, /^scenario\.turns: must be an array/],
   ];
@@ -62,7 +153,11 @@ describe('scenarioFromJson', () => {
 
   it('accepts a user scenario', () => {
     const s = scenarioFromJson(
-      JSON.stringify({ name: 'mine', delivery: { speed: 2 }, turns: [{ faults: [] }, { faults: [{ kind: 'silent-gap', atMs: 100, durationMs: 1500, noiseDbfs: -60 }] }] }),
+      JSON.stringify({
+        name: 'mine',
+        delivery: { speed: 2 },
+        turns: [{ faults: [] }, { faults: [{ kind: 'silent-gap', atMs: 100, durationMs: 1500, noiseDbfs: -60 }] }],
+      }),
     );
     expect(s.description).toBe('');
     expect(faultsForTurn(s, 2)).toEqual([{ kind: 'silent-gap', atMs: 100, durationMs: 1500, noiseDbfs: -60 }]);

@@ -74,23 +74,36 @@ describe('speak: the answer sounds like speech', () => {
 });
 
 describe('planResponse', () => {
-  const plan = planResponse({ spoken, faults: [], delivery: { speed: 4, burstMs: 500, jitterMs: 5 }, modality: 'audio', rng: createRng(3) });
-  const old = planResponse({ spoken, faults: [], delivery: { speed: 4, deltaMs: { min: 100, max: 200 } }, modality: 'audio', rng: createRng(3) });
-  const sizes = (p: typeof plan): number[] => p.steps.filter((s): s is Extract<Step, { kind: 'audio' }> => s.kind === 'audio').map((s) => s.pcm.length / 48);
+  const plan = planResponse({
+    spoken,
+    faults: [],
+    delivery: { speed: 4, burstMs: 500, jitterMs: 5 },
+    modality: 'audio',
+    rng: createRng(3),
+  });
+  const old = planResponse({
+    spoken,
+    faults: [],
+    delivery: { speed: 4, deltaMs: { min: 100, max: 200 } },
+    modality: 'audio',
+    rng: createRng(3),
+  });
+  const sizes = (p: typeof plan): number[] =>
+    p.steps.filter((s): s is Extract<Step, { kind: 'audio' }> => s.kind === 'audio').map((s) => s.pcm.length / 48);
 
   it('cuts deltas of 200–500 ms by default (the real service averages ~370 ms), 100–200 ms when the delivery asks for them', () => {
     const real = sizes(plan).slice(0, -1);
     expect(real.length).toBeGreaterThan(3);
-    for (const ms of real) expect(ms).toBeGreaterThanOrEqual(200), expect(ms).toBeLessThanOrEqual(500);
+    for (const ms of real) (expect(ms).toBeGreaterThanOrEqual(200), expect(ms).toBeLessThanOrEqual(500));
     const mean = real.reduce((a, b) => a + b, 0) / real.length;
     expect(mean).toBeGreaterThan(280);
     expect(mean).toBeLessThan(420);
     const small = sizes(old).slice(0, -1);
-    for (const ms of small) expect(ms).toBeGreaterThanOrEqual(100), expect(ms).toBeLessThanOrEqual(200);
+    for (const ms of small) (expect(ms).toBeGreaterThanOrEqual(100), expect(ms).toBeLessThanOrEqual(200));
     expect(small.length).toBeGreaterThan(real.length * 1.5);
   });
 
-  it('sends each word\'s transcript right before the delta holding its voice onset', () => {
+  it("sends each word's transcript right before the delta holding its voice onset", () => {
     let offset = 0;
     const pending: string[] = [];
     const audio = plan.steps.filter((s): s is Extract<Step, { kind: 'audio' }> => s.kind === 'audio');

@@ -6,7 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:https';
 import { gunzipSync } from 'node:zlib';
-import { createTelemetry, noTelemetry, telemetryFromClient, type AvailabilityClient } from '../../src/sinks/telemetry.js';
+import {
+  createTelemetry,
+  noTelemetry,
+  telemetryFromClient,
+  type AvailabilityClient,
+} from '../../src/sinks/telemetry.js';
 import { fakeEntraCredential } from '../helpers/entraToken.js';
 import { makeRunSummary } from '../helpers/runSummary.js';
 import { selfSignedCert, trustCertificate, type TestCert } from '../helpers/tlsCert.js';
@@ -38,12 +43,25 @@ describe('telemetry adapter', () => {
         duration: 18_400,
         message: '2.3 s of silence at 4.1 s into the answer',
         time: new Date('2026-11-02T10:00:00.000Z'),
-        properties: expect.objectContaining({ deployment: 'gpt-realtime', findingCodes: 'silent_gap,playback_underrun', runId: 'run-20261102T1000Z' }),
-        measurements: expect.objectContaining({ failingTurns: 3, longestGapMs: 3100, timeToFirstAudioMs: 640, coverage: 0.82 }),
+        properties: expect.objectContaining({
+          deployment: 'gpt-realtime',
+          findingCodes: 'silent_gap,playback_underrun',
+          runId: 'run-20261102T1000Z',
+        }),
+        measurements: expect.objectContaining({
+          failingTurns: 3,
+          longestGapMs: 3100,
+          timeToFirstAudioMs: 640,
+          coverage: 0.82,
+        }),
       }),
     ]);
     expect(calls.filter(([k]) => k === 'metric').map(([, m]) => m)).toEqual([
-      { name: 'failingTurns', value: 3, properties: expect.objectContaining({ target: 'aoai-sweden', region: 'swedencentral' }) },
+      {
+        name: 'failingTurns',
+        value: 3,
+        properties: expect.objectContaining({ target: 'aoai-sweden', region: 'swedencentral' }),
+      },
       { name: 'longestGapMs', value: 3100, properties: expect.any(Object) },
       { name: 'timeToFirstAudioMs', value: 640, properties: expect.any(Object) },
     ]);
@@ -53,7 +71,13 @@ describe('telemetry adapter', () => {
   it('never throws into the round, and is a no-op without a connection string', async () => {
     const errors: unknown[] = [];
     const broken = telemetryFromClient(
-      { trackAvailability: () => { throw new Error('boom'); }, trackMetric: () => undefined, flush: () => Promise.reject(new Error('down')) },
+      {
+        trackAvailability: () => {
+          throw new Error('boom');
+        },
+        trackMetric: () => undefined,
+        flush: () => Promise.reject(new Error('down')),
+      },
       (e) => errors.push(e),
     );
     expect(() => broken.trackRun(makeRunSummary())).not.toThrow();
@@ -96,7 +120,8 @@ describe('applicationinsights 3.x against a local ingestion endpoint', () => {
     await cert?.dispose();
   });
 
-  const connectionString = () => `InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://127.0.0.1:${port}/`;
+  const connectionString = () =>
+    `InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://127.0.0.1:${port}/`;
   const all = () => received.flatMap((r) => r.envelopes.map((e) => ({ ...e, auth: r.auth })));
 
   it('sends an availability item (name = target, runLocation = region) and the metrics', async (ctx) => {
@@ -116,8 +141,16 @@ describe('applicationinsights 3.x against a local ingestion endpoint', () => {
     expect(availability[0]!.auth).toBeUndefined();
     const metrics = all()
       .filter((e) => e.data.baseType === 'MetricData')
-      .flatMap((e) => (e.data.baseData.metrics as Array<{ name: string; value: number }>).map((m) => [m.name, m.value]));
-    expect(metrics).toEqual(expect.arrayContaining([['failingTurns', 3], ['longestGapMs', 3100], ['timeToFirstAudioMs', 640]]));
+      .flatMap((e) =>
+        (e.data.baseData.metrics as Array<{ name: string; value: number }>).map((m) => [m.name, m.value]),
+      );
+    expect(metrics).toEqual(
+      expect.arrayContaining([
+        ['failingTurns', 3],
+        ['longestGapMs', 3100],
+        ['timeToFirstAudioMs', 640],
+      ]),
+    );
   });
 
   it('authenticates ingestion with Entra when given a credential', async (ctx) => {

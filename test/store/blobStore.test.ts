@@ -10,7 +10,11 @@ let store: ArtifactStore;
 
 beforeAll(async () => {
   azurite = await startAzurite();
-  store = createBlobStore({ kind: 'connection-string', connectionString: azurite.connectionString, container: 'canary' });
+  store = createBlobStore({
+    kind: 'connection-string',
+    connectionString: azurite.connectionString,
+    container: 'canary',
+  });
 });
 afterAll(async () => azurite?.stop());
 
@@ -41,7 +45,11 @@ describe('blob store on Azurite', () => {
 
   it('appendLine creates the append blob once and keeps every line of concurrent appenders', async () => {
     const index = dailyIndexPath('2026-11-02T10:00:00Z');
-    const other = createBlobStore({ kind: 'connection-string', connectionString: azurite.connectionString, container: 'canary' });
+    const other = createBlobStore({
+      kind: 'connection-string',
+      connectionString: azurite.connectionString,
+      container: 'canary',
+    });
     const lines = Array.from({ length: 40 }, (_, i) => JSON.stringify({ runId: `r${i}`, target: 't' }));
     await Promise.all(lines.map((line, i) => (i % 2 ? store : other).appendLine(index, line)));
     const stored = (await store.get(index))!.toString('utf8');
@@ -51,8 +59,16 @@ describe('blob store on Azurite', () => {
 
   it('updateJson: concurrent updaters against real ETag conflicts all land', async () => {
     const path = 'state/test/counter.json';
-    const a = createBlobStore({ kind: 'connection-string', connectionString: azurite.connectionString, container: 'canary' });
-    const b = createBlobStore({ kind: 'connection-string', connectionString: azurite.connectionString, container: 'canary' });
+    const a = createBlobStore({
+      kind: 'connection-string',
+      connectionString: azurite.connectionString,
+      container: 'canary',
+    });
+    const b = createBlobStore({
+      kind: 'connection-string',
+      connectionString: azurite.connectionString,
+      container: 'canary',
+    });
     let calls = 0;
     const add = (s: ArtifactStore, who: string) =>
       s.updateJson<{ seen: string[] }>(path, (cur) => {

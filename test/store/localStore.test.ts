@@ -24,12 +24,16 @@ describe('local store', () => {
     expect(await store.list('nope/')).toEqual([]);
     await Promise.all(Array.from({ length: 30 }, (_, i) => store.appendLine('index/d.jsonl', `{"i":${i}}`)));
     const lines = (await store.get('index/d.jsonl'))!.toString().trimEnd().split('\n');
-    expect(lines.map((l) => (JSON.parse(l) as { i: number }).i).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(lines.map((l) => (JSON.parse(l) as { i: number }).i).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 30 }, (_, i) => i),
+    );
   });
 
   it('updateJson: concurrent in-process updaters lose nothing, and leave no lock or temp files', async () => {
     const store = await fresh();
-    await Promise.all(Array.from({ length: 25 }, (_, i) => store.updateJson<number[]>('state/r/t.json', (cur) => [...(cur ?? []), i])));
+    await Promise.all(
+      Array.from({ length: 25 }, (_, i) => store.updateJson<number[]>('state/r/t.json', (cur) => [...(cur ?? []), i])),
+    );
     const final = await store.readJson<number[]>('state/r/t.json');
     expect([...final!].sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i));
     const root = fileURLToPath((await store.readLink('state', 1))!);

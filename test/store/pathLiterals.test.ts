@@ -47,8 +47,10 @@ function literals(file: string): { text: string; line: number; node: ts.Node }[]
     if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) return;
     let text: string | undefined;
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) text = node.text;
-    else if (ts.isTemplateExpression(node)) text = node.head.text + node.templateSpans.map((s) => `*${s.literal.text}`).join('');
-    if (text !== undefined) out.push({ text, line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1, node });
+    else if (ts.isTemplateExpression(node))
+      text = node.head.text + node.templateSpans.map((s) => `*${s.literal.text}`).join('');
+    if (text !== undefined)
+      out.push({ text, line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1, node });
     node.forEachChild(visit);
   };
   visit(source);
@@ -86,14 +88,40 @@ describe('stored paths', () => {
   });
 
   it('recognizes what a path-building literal looks like, and what is prose', () => {
-    const folders = ['runs/*/x', 'runs/demo-history.html', 'state/*/*.json', 'latest/', 'index/*.jsonl', 'fingerprint/*', 'ledger/*.json', 'alerts/*'];
+    const folders = [
+      'runs/*/x',
+      'runs/demo-history.html',
+      'state/*/*.json',
+      'latest/',
+      'index/*.jsonl',
+      'fingerprint/*',
+      'ledger/*.json',
+      'alerts/*',
+    ];
     for (const p of [...folders, 'confirm-*/']) {
       expect(isStoredPath(p), p).toBe(true);
     }
-    for (const p of ['report.json', '*/report.html', 'index.html', 'evidence.zip', 'events.jsonl.gz', 'turn-*.wav', '*-*.wav', 'rtp-*.bin']) {
+    for (const p of [
+      'report.json',
+      '*/report.html',
+      'index.html',
+      'evidence.zip',
+      'events.jsonl.gz',
+      'turn-*.wav',
+      '*-*.wav',
+      'rtp-*.bin',
+    ]) {
       expect(isStoredPath(p), p).toBe(true);
     }
-    for (const p of ['.wav', 'runs', 'runs/day', 'see report.json next to it', 'events.jsonl, WAVs, report.json', 'application/json', 'package.json']) {
+    for (const p of [
+      '.wav',
+      'runs',
+      'runs/day',
+      'see report.json next to it',
+      'events.jsonl, WAVs, report.json',
+      'application/json',
+      'package.json',
+    ]) {
       expect(isStoredPath(p), p).toBe(false);
     }
   });

@@ -12,7 +12,12 @@ import { deadStorageConnectionString, startAzurite, type Azurite } from '../help
 afterAll(cleanupTempDirs);
 
 /** Fast retries so a dead store gives up in milliseconds, not the production ~10 s. */
-const FAST: Partial<BlobStoreOptions> = { sdkRetry: { maxTries: 2, retryDelayInMs: 5, maxRetryDelayInMs: 10, tryTimeoutInMs: 2_000 }, attempts: 2, baseDelayMs: 5, maxDelayMs: 10 };
+const FAST: Partial<BlobStoreOptions> = {
+  sdkRetry: { maxTries: 2, retryDelayInMs: 5, maxRetryDelayInMs: 10, tryTimeoutInMs: 2_000 },
+  attempts: 2,
+  baseDelayMs: 5,
+  maxDelayMs: 10,
+};
 
 async function deadPort(): Promise<number> {
   const server = createServer();
@@ -31,7 +36,14 @@ afterAll(async () => azurite?.stop());
 describe('spool', () => {
   it('keeps writes locally while storage is down and uploads them, oldest first, on the next run', async () => {
     const spoolDir = await tempDir('spool-');
-    const dead = createBlobStore({ kind: 'connection-string', connectionString: deadStorageConnectionString(await deadPort()), container: 'canary' }, FAST);
+    const dead = createBlobStore(
+      {
+        kind: 'connection-string',
+        connectionString: deadStorageConnectionString(await deadPort()),
+        container: 'canary',
+      },
+      FAST,
+    );
     const events: SpoolEvent[] = [];
     let clock = Date.parse('2026-11-02T10:00:00Z');
     const run1 = withSpool(dead, spoolDir, { log: (e) => events.push(e), now: () => new Date(clock++) });
@@ -47,7 +59,11 @@ describe('spool', () => {
     // Reads and state updates are not spooled: they report the outage.
     await expect(run1.get('latest/r/t.json')).rejects.toBeInstanceOf(StoreUnavailableError);
 
-    const live = createBlobStore({ kind: 'connection-string', connectionString: azurite.connectionString, container: 'canary' });
+    const live = createBlobStore({
+      kind: 'connection-string',
+      connectionString: azurite.connectionString,
+      container: 'canary',
+    });
     await live.appendLine('index/2026-11-02.jsonl', '{"runId":"earlier"}');
     const run2 = withSpool(live, spoolDir);
     expect(await run2.flush()).toEqual({ uploaded: 5, remaining: 0, deadLettered: 0 });
@@ -62,7 +78,14 @@ describe('spool', () => {
 
   it('a flush that hits a down store stops, keeps the rest, and trips the wrapper', async () => {
     const spoolDir = await tempDir('spool-');
-    const dead = createBlobStore({ kind: 'connection-string', connectionString: deadStorageConnectionString(await deadPort()), container: 'canary' }, FAST);
+    const dead = createBlobStore(
+      {
+        kind: 'connection-string',
+        connectionString: deadStorageConnectionString(await deadPort()),
+        container: 'canary',
+      },
+      FAST,
+    );
     const first = withSpool(dead, spoolDir);
     await first.put('a.json', '1', 'application/json');
     await first.put('b.json', '2', 'application/json');
@@ -99,6 +122,9 @@ describe('spool', () => {
     const dead = await readdir(join(spoolDir, 'dead'));
     expect(dead).toHaveLength(2);
     const meta = dead.find((f) => f.endsWith('.json'))!;
-    expect(JSON.parse(await readFile(join(spoolDir, 'dead', meta), 'utf8'))).toMatchObject({ op: 'put', path: 'poison.json' });
+    expect(JSON.parse(await readFile(join(spoolDir, 'dead', meta), 'utf8'))).toMatchObject({
+      op: 'put',
+      path: 'poison.json',
+    });
   });
 });

@@ -22,7 +22,10 @@ afterAll(async () => Promise.all([azurite?.stop(), proxy?.close(), cleanupTempDi
 const viaProxyConnection = (): string =>
   `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=http://127.0.0.1:${proxy.port}/${AZURITE_ACCOUNT};`;
 const viaProxy = () =>
-  createBlobStore({ kind: 'connection-string', connectionString: viaProxyConnection(), container: 'timeouts' }, { operationTimeoutMs: 800 });
+  createBlobStore(
+    { kind: 'connection-string', connectionString: viaProxyConnection(), container: 'timeouts' },
+    { operationTimeoutMs: 800 },
+  );
 
 describe('storage time bounds', () => {
   it('a black-holed store fails each operation within its budget; the spool takes writes and fails reads at once', async () => {
@@ -40,7 +43,10 @@ describe('storage time bounds', () => {
     await expect(spooled.updateJson('state/x.json', () => ({}))).rejects.toBeInstanceOf(StoreUnavailableError);
     expect(Date.now() - r).toBeLessThan(200); // no network wait once it is known to be down
     proxy.mode('pass');
-    expect(await withSpool(viaProxy(), (spooled.description.match(/spool: (.*)\)$/) ?? [])[1]!).flush()).toMatchObject({ uploaded: 1, remaining: 0 });
+    expect(await withSpool(viaProxy(), (spooled.description.match(/spool: (.*)\)$/) ?? [])[1]!).flush()).toMatchObject({
+      uploaded: 1,
+      remaining: 0,
+    });
   });
 
   it('a store that answers, but slowly, is marked unavailable and the rest of the run spools', async () => {

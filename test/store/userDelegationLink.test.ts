@@ -24,7 +24,10 @@ beforeAll(async () => {
   trustCertificate(cert.cert);
   azurite = await startAzurite({ https: cert, oauth: true });
   credential = fakeEntraCredential({ oid: 'aaaaaaaa-1111-2222-3333-bbbbbbbbbbbb' });
-  store = createBlobStore({ kind: 'account-url', accountUrl: azurite.accountUrl, clientId: undefined, container: 'canary' }, { credential, now: () => now });
+  store = createBlobStore(
+    { kind: 'account-url', accountUrl: azurite.accountUrl, clientId: undefined, container: 'canary' },
+    { credential, now: () => now },
+  );
 });
 afterAll(async () => {
   await azurite?.stop();
@@ -69,11 +72,20 @@ describe('user-delegation report links', () => {
     const sibling = await request(`${azurite.accountUrl}/canary/${dir}turn-1.wav${query}`);
     expect(sibling.statusCode).toBe(200);
     await sibling.body.dump();
-    const write = await request(`${azurite.accountUrl}/canary/${dir}new.wav${query}`, { method: 'PUT', body: 'x', headers: { 'x-ms-blob-type': 'BlockBlob' } });
+    const write = await request(`${azurite.accountUrl}/canary/${dir}new.wav${query}`, {
+      method: 'PUT',
+      body: 'x',
+      headers: { 'x-ms-blob-type': 'BlockBlob' },
+    });
     await write.body.dump();
     expect(write.statusCode).toBe(403);
 
-    const settings = { kind: 'account-url', accountUrl: azurite.accountUrl, clientId: undefined, container: 'canary' } as const;
+    const settings = {
+      kind: 'account-url',
+      accountUrl: azurite.accountUrl,
+      clientId: undefined,
+      container: 'canary',
+    } as const;
     const strict = createBlobStore(settings, { credential, now: () => now, linkScope: 'blob' });
     const strictQuery = new URL((await strict.readLink(`${dir}report.html`, 30))!).search;
     const refused = await request(`${azurite.accountUrl}/canary/${dir}turn-1.wav${strictQuery}`);

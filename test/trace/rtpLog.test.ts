@@ -3,7 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { readRtpLog, RTP_RECORD_BYTES, RtpLogWriter, type RtpRecord } from '../../src/trace/rtpLog.js';
 
-const rec = (i: number): RtpRecord => ({ t: 1000.125 + i * 20.001, seq: (65530 + i) & 0xffff, timestamp: (0xfffffc00 + i * 960) >>> 0, size: 60 + (i % 7), marker: i === 0, payloadType: 111, pcmOffset: i * 960, pcmBytes: 960, undecodable: i === 3 });
+const rec = (i: number): RtpRecord => ({
+  t: 1000.125 + i * 20.001,
+  seq: (65530 + i) & 0xffff,
+  timestamp: (0xfffffc00 + i * 960) >>> 0,
+  size: 60 + (i % 7),
+  marker: i === 0,
+  payloadType: 111,
+  pcmOffset: i * 960,
+  pcmBytes: 960,
+  undecodable: i === 3,
+});
 
 describe('RTP log', () => {
   it('round-trips records across sequence and timestamp wrap, growing past its first buffer', () => {

@@ -25,7 +25,9 @@ async function tinyServer(): Promise<Hostile> {
         const ids = { response_id: `resp_${n}`, item_id: `item_${n}`, output_index: 0, content_index: 0 };
         ws.send(JSON.stringify({ type: 'response.created', response: { id: `resp_${n}`, status: 'in_progress' } }));
         for (const bytes of [4800, 4802, 960]) {
-          ws.send(JSON.stringify({ type: 'response.audio.delta', ...ids, delta: Buffer.alloc(bytes, n).toString('base64') }));
+          ws.send(
+            JSON.stringify({ type: 'response.audio.delta', ...ids, delta: Buffer.alloc(bytes, n).toString('base64') }),
+          );
         }
         ws.send(JSON.stringify({ type: 'response.audio_transcript.done', ...ids, transcript: 'héllo <b>' }));
         ws.send(JSON.stringify({ type: 'response.audio.done', ...ids }));
@@ -38,9 +40,14 @@ async function tinyServer(): Promise<Hostile> {
 describe('trace files', () => {
   it('round-trips a recorded session through events.jsonl and WAV files losslessly', async () => {
     server = await tinyServer();
-    const endpoint = resolveEndpoint({ endpoint: server.url.replace('/openai/v1/realtime?model=test', '/openai/realtime?api-version=x&deployment=d') });
+    const endpoint = resolveEndpoint({
+      endpoint: server.url.replace('/openai/v1/realtime?model=test', '/openai/realtime?api-version=x&deployment=d'),
+    });
     const prompt = { id: 'p', text: 't', answer: undefined, expect: ['hello'], pcm: Buffer.alloc(48 * 250, 3) };
-    const trace = await runProbe({ name: 'rt', endpoint, auth: { mode: 'none' } }, { prompts: [prompt], turns: 2, settleMs: 30, pace: 'burst' });
+    const trace = await runProbe(
+      { name: 'rt', endpoint, auth: { mode: 'none' } },
+      { prompts: [prompt], turns: 2, settleMs: 30, pace: 'burst' },
+    );
 
     expect(trace.meta.target.dialect).toBe('beta');
     const deltas = trace.entries.filter((e) => e.kind === 'recv' && e.type === 'response.output_audio.delta');

@@ -15,16 +15,22 @@ const traces = new Map<string, Promise<Trace>>();
 beforeAll(async () => {
   sim = await startWebRtcSim();
   // Three sessions at a time: the positions are judged to 50 ms, and the machine has two shared cores.
-  const batch = (names: string[]): Promise<unknown> => Promise.all(names.map((s) => {
-    const p = probeWebRtc(sim, s === 't1-dtx' ? 'azure-ga' : 'openai-ga', s);
-    traces.set(s, p);
-    return p;
-  }));
+  const batch = (names: string[]): Promise<unknown> =>
+    Promise.all(
+      names.map((s) => {
+        const p = probeWebRtc(sim, s === 't1-dtx' ? 'azure-ga' : 'openai-ga', s);
+        traces.set(s, p);
+        return p;
+      }),
+    );
   void batch(['t1-stall', 't1-loss', 'dtls-fail']).then(() => batch(['t1-dtx', 't1-jitter', 'rtp-no-media']));
 });
 afterAll(async () => sim?.close());
 
-const mediaFindings = (t: Trace): Finding[] => analyzeTrace(t).turns.flatMap((x) => x.findings).filter((f) => MEDIA.includes(f.code));
+const mediaFindings = (t: Trace): Finding[] =>
+  analyzeTrace(t)
+    .turns.flatMap((x) => x.findings)
+    .filter((f) => MEDIA.includes(f.code));
 
 describe('RTP faults are told apart by cause', () => {
   it.each([
@@ -42,7 +48,8 @@ describe('RTP faults are told apart by cause', () => {
     const f = near[0]!;
     expect(Math.abs(f.atMs! - FAULT_AT_MS)).toBeLessThanOrEqual(50);
     expect(found.filter((x) => x !== f).every((x) => x.code === 'media_jitter' && x.severity === 'minor')).toBe(true);
-    if (durationMs !== undefined) expect(Math.abs(f.durationMs! - durationMs)).toBeLessThanOrEqual(code === 'media_stall' ? 150 : 40);
+    if (durationMs !== undefined)
+      expect(Math.abs(f.durationMs! - durationMs)).toBeLessThanOrEqual(code === 'media_stall' ? 150 : 40);
     const analysis = analyzeTrace(trace);
     // The generic WebSocket-style findings do not double-report what the media detectors explain.
     expect(analysis.turns[0]!.findings.map((x) => x.code)).not.toEqual(expect.arrayContaining(['delivery_stall']));

@@ -33,11 +33,18 @@ describe('WebRTC against the simulator', () => {
   it.each(['openai-ga', 'azure-ga'] as const)('%s completes three turns over WebRTC', async (flavour) => {
     const trace = await traces.get(flavour)!;
     expect(trace.meta.target.transport).toBe('webrtc');
-    expect(entriesOfKind(trace, 'turn-end').map((e) => e.outcome)).toEqual(['response-done', 'response-done', 'response-done']);
+    expect(entriesOfKind(trace, 'turn-end').map((e) => e.outcome)).toEqual([
+      'response-done',
+      'response-done',
+      'response-done',
+    ]);
     expect(entriesOfKind(trace, 'session-end')[0]!.reason).toBe('completed');
 
     const http = entriesOfKind(trace, 'http-exchange');
-    expect(http.map((e) => [e.stage, e.status])).toEqual([['client-secret', 200], ['call', 201]]);
+    expect(http.map((e) => [e.stage, e.status])).toEqual([
+      ['client-secret', 200],
+      ['call', 201],
+    ]);
     const prefix = flavour === 'azure-ga' ? '/openai/v1/realtime' : '/v1/realtime';
     expect(new URL(http[0]!.url).pathname).toBe(`${prefix}/client_secrets`);
     expect(new URL(http[1]!.url).pathname).toBe(`${prefix}/calls`);
@@ -47,11 +54,19 @@ describe('WebRTC against the simulator', () => {
     const call = entriesOfKind(trace, 'webrtc-call')[0]!;
     expect(call.callId).toMatch(/^rtc_/);
     expect(call.location).toBe(`/v1/realtime/calls/${call.callId}`);
-    expect(entriesOfKind(trace, 'webrtc-stage').map((e) => [e.stage, e.ok])).toEqual([['gather', true], ['ice', true], ['dtls', true], ['datachannel', true], ['media', true]]);
+    expect(entriesOfKind(trace, 'webrtc-stage').map((e) => [e.stage, e.ok])).toEqual([
+      ['gather', true],
+      ['ice', true],
+      ['dtls', true],
+      ['datachannel', true],
+      ['media', true],
+    ]);
 
     expect(received(trace, 'session.created')).toHaveLength(1);
     for (const turn of [1, 2, 3]) {
-      expect((received(trace, 'response.done', turn)[0]!.event.response as { status: string }).status).toBe('completed');
+      expect((received(trace, 'response.done', turn)[0]!.event.response as { status: string }).status).toBe(
+        'completed',
+      );
       const started = received(trace, 'output_audio_buffer.started', turn)[0]!;
       const stopped = received(trace, 'output_audio_buffer.stopped', turn)[0]!;
       expect(stopped.t - started.t).toBeGreaterThan(2_000); // played out in real time …
@@ -66,7 +81,9 @@ describe('WebRTC against the simulator', () => {
       expect(rms(pcm)).toBeGreaterThan(0.01); // decoded speech, not silence
     }
     const analysis = analyzeTrace(trace);
-    expect(analysis.turns.flatMap((t) => t.findings).filter((f) => f.severity === 'major' || f.severity === 'critical')).toEqual([]);
+    expect(
+      analysis.turns.flatMap((t) => t.findings).filter((f) => f.severity === 'major' || f.severity === 'critical'),
+    ).toEqual([]);
     expect(analysis.verdict).toBe('pass');
   });
 

@@ -16,28 +16,57 @@ export const KEY = 'webrtc-test-key-7c2e';
 export const FAULT_AT_MS = 1000;
 
 export const TURN1_FAULTS: Record<string, WebRtcScenario> = {
-  't1-stall': { name: 't1-stall', description: '', turns: [[{ kind: 'rtp-stall', atMs: FAULT_AT_MS, durationMs: 1500 }]] },
+  't1-stall': {
+    name: 't1-stall',
+    description: '',
+    turns: [[{ kind: 'rtp-stall', atMs: FAULT_AT_MS, durationMs: 1500 }]],
+  },
   't1-loss': { name: 't1-loss', description: '', turns: [[{ kind: 'rtp-loss', atMs: FAULT_AT_MS, durationMs: 600 }]] },
   't1-dtx': { name: 't1-dtx', description: '', turns: [[{ kind: 'rtp-dtx', atMs: FAULT_AT_MS, durationMs: 1200 }]] },
-  't1-jitter': { name: 't1-jitter', description: '', turns: [[{ kind: 'rtp-jitter', atMs: FAULT_AT_MS, durationMs: 1000, jitterMs: 400 }]] },
+  't1-jitter': {
+    name: 't1-jitter',
+    description: '',
+    turns: [[{ kind: 'rtp-jitter', atMs: FAULT_AT_MS, durationMs: 1000, jitterMs: 400 }]],
+  },
 };
 
 /** The catalogue with short answers that still carry each prompt's expected words. */
 export function shortCatalog(): PromptSpec[] {
-  return loadCatalog().map((p) => ({ ...p, answer: `Sure. One, two, three, four, five, six, seven. ${p.expect.join(', ')}.` }));
+  return loadCatalog().map((p) => ({
+    ...p,
+    answer: `Sure. One, two, three, four, five, six, seven. ${p.expect.join(', ')}.`,
+  }));
 }
 
 export async function startWebRtcSim(): Promise<RunningSimulator> {
-  const sim = await startSimulator({ port: 0, apiKey: KEY, catalog: shortCatalog(), webrtc: { scenarios: TURN1_FAULTS } });
+  const sim = await startSimulator({
+    port: 0,
+    apiKey: KEY,
+    catalog: shortCatalog(),
+    webrtc: { scenarios: TURN1_FAULTS },
+  });
   await new Promise((r) => setTimeout(r, 500)); // let the simulator render its answers before the first turn
   return sim;
 }
 
 /** One probe session over WebRTC through the shared scripted session (the `webrtc` transport). */
-export function probeWebRtc(sim: RunningSimulator, flavour: 'openai-ga' | 'azure-ga', scenario: string | undefined, o: Partial<ProbeOptions> = {}, webrtc: WebRtcOptions = {}): Promise<Trace> {
+export function probeWebRtc(
+  sim: RunningSimulator,
+  flavour: 'openai-ga' | 'azure-ga',
+  scenario: string | undefined,
+  o: Partial<ProbeOptions> = {},
+  webrtc: WebRtcOptions = {},
+): Promise<Trace> {
   const endpoint = resolveEndpoint({ endpoint: sim.url(flavour, { scenario }) });
   return runProbe(
     { name: `${flavour}-webrtc-${scenario ?? 'healthy'}`, endpoint, auth: { mode: 'api-key', key: KEY } },
-    { prompts: shortCatalog(), turns: 1, turnTimeoutMs: 20_000, settleMs: 200, ...o, transport: webrtcTransportWith({ mediaTimeoutMs: 3_000, ...webrtc }) },
+    {
+      prompts: shortCatalog(),
+      turns: 1,
+      turnTimeoutMs: 20_000,
+      settleMs: 200,
+      ...o,
+      transport: webrtcTransportWith({ mediaTimeoutMs: 3_000, ...webrtc }),
+    },
   );
 }

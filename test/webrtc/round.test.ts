@@ -18,15 +18,27 @@ import { KEY, shortCatalog } from './helpers.js';
 let sim: RunningSimulator;
 beforeAll(async () => {
   sim = await startSimulator({
-    port: 0, apiKey: KEY, catalog: shortCatalog(),
+    port: 0,
+    apiKey: KEY,
+    catalog: shortCatalog(),
     scenarios: {
-      'ws-gap': { name: 'ws-gap', description: '', turns: [{ faults: [{ kind: 'silent-gap', atMs: 1000, durationMs: 2600 }] }] },
+      'ws-gap': {
+        name: 'ws-gap',
+        description: '',
+        turns: [{ faults: [{ kind: 'silent-gap', atMs: 1000, durationMs: 2600 }] }],
+      },
       'rtc-stall': { name: 'rtc-stall', description: '' },
     },
-    webrtc: { scenarios: {
-      'ws-gap': { name: 'ws-gap', description: '' },
-      'rtc-stall': { name: 'rtc-stall', description: '', turns: [[{ kind: 'rtp-stall', atMs: 1000, durationMs: 1500 }]] },
-    } },
+    webrtc: {
+      scenarios: {
+        'ws-gap': { name: 'ws-gap', description: '' },
+        'rtc-stall': {
+          name: 'rtc-stall',
+          description: '',
+          turns: [[{ kind: 'rtp-stall', atMs: 1000, durationMs: 1500 }]],
+        },
+      },
+    },
   });
   await new Promise((r) => setTimeout(r, 500));
 });
@@ -37,19 +49,40 @@ afterAll(async () => {
 
 it('attributes a WebSocket-only gap to the WebSocket path and a WebRTC-only stall to the media path', async () => {
   const out = await tempDir('webrtc-round-');
-  const target = (name: string, scenario: string): object => ({ name, endpoint: sim.url('azure-ga', { scenario }), auth: 'api-key', secretSetting: 'SIM_KEY', transport: 'both', turns: 1 });
+  const target = (name: string, scenario: string): object => ({
+    name,
+    endpoint: sim.url('azure-ga', { scenario }),
+    auth: 'api-key',
+    secretSetting: 'SIM_KEY',
+    transport: 'both',
+    turns: 1,
+  });
   const env = {
-    SIM_KEY: KEY, CANARY_REGION: 'local', CANARY_OUTPUT_DIR: out, CANARY_SPOOL_DIR: `${out}/.spool`, CANARY_TURNS: '1',
-    CANARY_TARGETS: JSON.stringify([target('gap', 'ws-gap'), target('stall', 'rtc-stall')]), CANARY_PROMPTS: 'count-to-twenty', CANARY_CONCURRENCY: '4',
+    SIM_KEY: KEY,
+    CANARY_REGION: 'local',
+    CANARY_OUTPUT_DIR: out,
+    CANARY_SPOOL_DIR: `${out}/.spool`,
+    CANARY_TURNS: '1',
+    CANARY_TARGETS: JSON.stringify([target('gap', 'ws-gap'), target('stall', 'rtc-stall')]),
+    CANARY_PROMPTS: 'count-to-twenty',
+    CANARY_CONCURRENCY: '4',
   };
   const settings = loadSettings(env);
   const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const store = createStore(settings, log);
-  const result = await runRound(settings, settings.targets!, { store, env, log, notify: createNotifier(settings, store, log), probe: { settleMs: 200 } });
+  const result = await runRound(settings, settings.targets!, {
+    store,
+    env,
+    log,
+    notify: createNotifier(settings, store, log),
+    probe: { settleMs: 200 },
+  });
   // the round keeps only the summaries; the reports are read back from the store as a user would
   const report = async (name: string): Promise<Report> => {
     const s = result.outcomes.find((o) => o.summary.target === name)!.summary;
-    return JSON.parse(await readFile(join(out, s.reportHtmlPath.replace(/report\.html$/, 'report.json')), 'utf8')) as Report;
+    return JSON.parse(
+      await readFile(join(out, s.reportHtmlPath.replace(/report\.html$/, 'report.json')), 'utf8'),
+    ) as Report;
   };
   const comparison = async (name: string): Promise<string | undefined> => (await report(name)).comparison?.[0]?.message;
   expect(result.outcomes.map((o) => o.summary.target).sort()).toEqual(['gap', 'gap-webrtc', 'stall', 'stall-webrtc']);

@@ -30,7 +30,11 @@ describe('WebRTC sideband', () => {
   it('with webrtcfilter=on, the sideband brings the events the data channel does not, and both turns complete', async () => {
     const trace = await filtered;
     const http = entriesOfKind(trace, 'http-exchange');
-    expect(http.map((e) => [e.stage, e.status])).toEqual([['client-secret', 200], ['call', 201], ['sideband', 101]]);
+    expect(http.map((e) => [e.stage, e.status])).toEqual([
+      ['client-secret', 200],
+      ['call', 201],
+      ['sideband', 101],
+    ]);
     const calls = new URL(http[1]!.url);
     expect(calls.searchParams.get('webrtcfilter')).toBe('on');
     const sideband = new URL(http[2]!.url);
@@ -64,10 +68,21 @@ describe('WebRTC sideband', () => {
   });
 
   it('targets take webrtcFilter and sideband for WebRTC only, the filter for Azure only', () => {
-    const base = { name: 'a', endpoint: 'wss://x.openai.azure.com/openai/v1/realtime?model=gpt-realtime', auth: 'api-key', secretSetting: 'K' };
-    expect(parseTargets(JSON.stringify([{ ...base, transport: 'webrtc', webrtcFilter: true }]))[0]).toMatchObject({ webrtcFilter: true });
+    const base = {
+      name: 'a',
+      endpoint: 'wss://x.openai.azure.com/openai/v1/realtime?model=gpt-realtime',
+      auth: 'api-key',
+      secretSetting: 'K',
+    };
+    expect(parseTargets(JSON.stringify([{ ...base, transport: 'webrtc', webrtcFilter: true }]))[0]).toMatchObject({
+      webrtcFilter: true,
+    });
     expect(() => parseTargets(JSON.stringify([{ ...base, webrtcFilter: true }]))).toThrow(/webrtcFilter.*WebRTC only/);
-    expect(() => parseTargets(JSON.stringify([{ ...base, transport: 'webrtc', flavour: 'openai-ga', webrtcFilter: true }]))).toThrow(/Azure's data-channel filter/);
-    expect(() => parseTargets(JSON.stringify([{ ...base, transport: 'webrtc', sideband: 'yes' }]))).toThrow(/sideband: must be true or false/);
+    expect(() =>
+      parseTargets(JSON.stringify([{ ...base, transport: 'webrtc', flavour: 'openai-ga', webrtcFilter: true }])),
+    ).toThrow(/Azure's data-channel filter/);
+    expect(() => parseTargets(JSON.stringify([{ ...base, transport: 'webrtc', sideband: 'yes' }]))).toThrow(
+      /sideband: must be true or false/,
+    );
   });
 });

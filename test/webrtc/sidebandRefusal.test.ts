@@ -19,19 +19,31 @@ beforeAll(async () => {
   refusing = createServer((_req, res) => res.end());
   refusing.on('upgrade', (_req, socket) => {
     const body = JSON.stringify({ error: { code: 'call_not_found', message: `No call; your key ${KEY} is fine` } });
-    socket.end(`HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\napim-request-id: apim-sb-1\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\napim-request-id: apim-sb-1\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
   });
   silent = createTcpServer((s) => void held.push(s)); // accepts, never answers
   stalling = createServer((_req, res) => res.end());
   stalling.on('upgrade', (_req, socket) => {
     held.push(socket);
-    socket.write('HTTP/1.1 403 Forbidden\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"error":{"code":"Forbid'); // and never the rest
+    socket.write(
+      'HTTP/1.1 403 Forbidden\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"error":{"code":"Forbid',
+    ); // and never the rest
   });
-  await Promise.all([refusing, stalling].map((srv) => new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))).concat(new Promise<void>((r) => silent.listen(0, '127.0.0.1', r))));
+  await Promise.all(
+    [refusing, stalling]
+      .map((srv) => new Promise<void>((r) => srv.listen(0, '127.0.0.1', r)))
+      .concat(new Promise<void>((r) => silent.listen(0, '127.0.0.1', r))),
+  );
 });
 afterAll(async () => {
   held.forEach((s) => s.destroy());
-  await Promise.all([new Promise((r) => refusing.close(r)), new Promise((r) => stalling.close(r)), new Promise((r) => silent.close(r))]);
+  await Promise.all([
+    new Promise((r) => refusing.close(r)),
+    new Promise((r) => stalling.close(r)),
+    new Promise((r) => silent.close(r)),
+  ]);
 });
 
 const recorder = (): TraceRecorder => new TraceRecorder(() => performance.now(), 'ga', [KEY]);
@@ -46,7 +58,13 @@ describe('openSideband', () => {
     expect(ws).toBeUndefined();
     expect(status).toBe(404);
     const [entry] = rec.entries.filter((e) => e.kind === 'http-exchange');
-    expect(entry).toMatchObject({ stage: 'sideband', method: 'GET', status: 404, headers: { 'apim-request-id': 'apim-sb-1' }, requestHeaders: { 'api-key': '[redacted]' } });
+    expect(entry).toMatchObject({
+      stage: 'sideband',
+      method: 'GET',
+      status: 404,
+      headers: { 'apim-request-id': 'apim-sb-1' },
+      requestHeaders: { 'api-key': '[redacted]' },
+    });
     expect(entry!.kind === 'http-exchange' && entry!.body).toContain('call_not_found');
     expect(JSON.stringify(rec.entries)).not.toContain(KEY);
   });
@@ -54,7 +72,14 @@ describe('openSideband', () => {
   it('gives up on a server that never answers at its deadline, and says so', async () => {
     const rec = recorder();
     const started = performance.now();
-    const { ws, status } = await openSideband(rec, new URL(`ws://127.0.0.1:${port(silent)}/v1/realtime?call_id=rtc_x`), { Authorization: `Bearer ${KEY}` }, 400, () => [KEY], noop);
+    const { ws, status } = await openSideband(
+      rec,
+      new URL(`ws://127.0.0.1:${port(silent)}/v1/realtime?call_id=rtc_x`),
+      { Authorization: `Bearer ${KEY}` },
+      400,
+      () => [KEY],
+      noop,
+    );
     expect(ws).toBeUndefined();
     expect(status).toBe(0);
     expect(performance.now() - started).toBeLessThan(5_000);
@@ -66,12 +91,21 @@ describe('openSideband', () => {
 
   it('records a refusal whose body never completes once, with what arrived, at its bound', async () => {
     const rec = recorder();
-    const { ws, status } = await openSideband(rec, new URL(`ws://127.0.0.1:${port(stalling)}/v1/realtime?call_id=rtc_y`), { 'api-key': KEY }, 600, () => [KEY], noop);
+    const { ws, status } = await openSideband(
+      rec,
+      new URL(`ws://127.0.0.1:${port(stalling)}/v1/realtime?call_id=rtc_y`),
+      { 'api-key': KEY },
+      600,
+      () => [KEY],
+      noop,
+    );
     expect(ws).toBeUndefined();
     expect(status).toBe(403);
     const entries = rec.entries.filter((e) => e.kind === 'http-exchange');
     expect(entries).toHaveLength(1); // not also a "did not open" entry when the deadline passes mid-body
     expect(closes).toEqual([]); // onClose is for a sideband that was open: none of these was
-    expect(entries[0]!.kind === 'http-exchange' && entries[0]!.body).toMatch(/^\{"error":\{"code":"Forbid…\[body incomplete after 600 ms\]$/);
+    expect(entries[0]!.kind === 'http-exchange' && entries[0]!.body).toMatch(
+      /^\{"error":\{"code":"Forbid…\[body incomplete after 600 ms\]$/,
+    );
   });
 });

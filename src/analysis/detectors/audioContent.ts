@@ -37,8 +37,17 @@ export const noAudio: TurnDetector = {
     if (modality !== 'audio' || !answered(ctx)) return [];
     const status = metrics.terminal.status ?? 'unknown';
     if (metrics.audio.bytes === 0) {
-      const said = metrics.transcript.length ? `, although its ${metrics.transcript.source === 'output_text' ? 'text' : 'transcript'} has ${metrics.transcript.length} characters` : '';
-      return [{ code: 'no_audio', severity: 'critical', turn: view.turn, message: `The response (status ${status}) carried no audio${said}.` }];
+      const said = metrics.transcript.length
+        ? `, although its ${metrics.transcript.source === 'output_text' ? 'text' : 'transcript'} has ${metrics.transcript.length} characters`
+        : '';
+      return [
+        {
+          code: 'no_audio',
+          severity: 'critical',
+          turn: view.turn,
+          message: `The response (status ${status}) carried no audio${said}.`,
+        },
+      ];
     }
     if (metrics.silence.speechStartMs === null && metrics.audio.totalMs >= config.minSilentGapMs) {
       return [

@@ -31,18 +31,37 @@ export const connectionRejected: RunDetector = {
     const upgrade = trace.entries.find((e): e is UpgradeResponseEntry => e.kind === 'upgrade-response');
     if (upgrade && upgrade.status !== 101) {
       const body = upgrade.body?.trim() ? `: ${quote(clip(maskKeys(upgrade.body), 120))}` : '';
-      return [rejected(upgrade.t, `The WebSocket upgrade was rejected with HTTP ${upgrade.status} ${upgrade.statusText}${body}.`)];
+      return [
+        rejected(
+          upgrade.t,
+          `The WebSocket upgrade was rejected with HTTP ${upgrade.status} ${upgrade.statusText}${body}.`,
+        ),
+      ];
     }
     if (upgrade) {
       const end = connection.sessionEnd;
-      return end?.reason === 'rejected' ? [rejected(end.traceMs, 'The upgrade was answered 101 but the session was refused before it started (session ended: rejected).')] : [];
+      return end?.reason === 'rejected'
+        ? [
+            rejected(
+              end.traceMs,
+              'The upgrade was answered 101 but the session was refused before it started (session ended: rejected).',
+            ),
+          ]
+        : [];
     }
     const err = trace.entries.find((e): e is SocketErrorEntry => e.kind === 'socket-error');
     const timeout = trace.entries.find((e): e is TimeoutEntry => e.kind === 'timeout' && e.scope === 'connect');
     const end = connection.sessionEnd;
-    if (err) return [rejected(err.t, `Could not connect: ${err.errorClass}${err.code ? ` ${err.code}` : ''} (${clip(maskKeys(err.message), 120)}).`)];
+    if (err)
+      return [
+        rejected(
+          err.t,
+          `Could not connect: ${err.errorClass}${err.code ? ` ${err.code}` : ''} (${clip(maskKeys(err.message), 120)}).`,
+        ),
+      ];
     if (timeout) return [rejected(timeout.t, `Could not connect: no upgrade response within ${dur(timeout.afterMs)}.`)];
-    if (end && (end.reason === 'rejected' || end.reason === 'connect-failed')) return [rejected(end.traceMs, `Could not connect (session ended: ${end.reason}).`)];
+    if (end && (end.reason === 'rejected' || end.reason === 'connect-failed'))
+      return [rejected(end.traceMs, `Could not connect (session ended: ${end.reason}).`)];
     return [];
   },
 };
@@ -62,13 +81,20 @@ export const connectionDropped: RunDetector = {
     if (refusalAfterUpgrade(trace)) return []; // a refusal, not a drop: connection_rejected says so
     if (close.code !== 1006 && close.initiatedBy !== 'server') return [];
     const during = views.find((v) => closeDuringTurn(v, close));
-    const skipped = views.filter((v) => neverRan(v) && v.turn > (during?.turn ?? 0) && v.fromMs >= close.t - 1e-6).length;
+    const skipped = views.filter(
+      (v) => neverRan(v) && v.turn > (during?.turn ?? 0) && v.fromMs >= close.t - 1e-6,
+    ).length;
     const early = connection.sessionEnd?.reason === 'closed-by-server';
     if (!isAbnormalClose(close) && !during && !skipped && !early) return [];
-    const how = close.code === 1006 ? '1006, no close frame' : `${close.code}${close.reason ? ` ${quote(clip(maskKeys(close.reason), 120))}` : ''}`;
+    const how =
+      close.code === 1006
+        ? '1006, no close frame'
+        : `${close.code}${close.reason ? ` ${quote(clip(maskKeys(close.reason), 120))}` : ''}`;
     const err = connection.socketErrors.find((e) => e.traceMs <= close.t + 1e-6);
     const cause = err ? ` after a socket error (${err.errorClass}${err.code ? ` ${err.code}` : ''})` : '';
-    const where = during ? ` during turn ${during.turn}, ${sec(close.t - during.fromMs)} into the turn` : ` at ${sec(close.t)} into the session`;
+    const where = during
+      ? ` during turn ${during.turn}, ${sec(close.t - during.fromMs)} into the turn`
+      : ` at ${sec(close.t)} into the session`;
     const rest = skipped ? `; ${skipped} later turn${skipped > 1 ? 's were' : ' was'} skipped` : '';
     return [
       {
@@ -87,7 +113,10 @@ export const sessionSetupStall: RunDetector = {
   name: 'delivery_stall',
   detect({ trace }): Finding[] {
     return trace.entries
-      .filter((e): e is TimeoutEntry => e.kind === 'timeout' && (e.scope === 'session-created' || e.scope === 'session-updated'))
+      .filter(
+        (e): e is TimeoutEntry =>
+          e.kind === 'timeout' && (e.scope === 'session-created' || e.scope === 'session-updated'),
+      )
       .map((e) => ({
         code: 'delivery_stall' as const,
         severity: 'critical' as const,
@@ -104,6 +133,9 @@ export const setupErrors: RunDetector = {
   name: 'server_error_event',
   detect({ trace }): Finding[] {
     const quoted = refusalAfterUpgrade(trace)?.error;
-    return errorFindings(trace.entries.filter((e) => e.turn <= 0 && e !== quoted), null);
+    return errorFindings(
+      trace.entries.filter((e) => e.turn <= 0 && e !== quoted),
+      null,
+    );
   },
 };

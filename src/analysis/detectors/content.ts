@@ -12,7 +12,8 @@ export const expectedContentMissing: TurnDetector = {
   name: 'expected_content_missing',
   detect(ctx): Finding[] {
     const expected = ctx.metrics.expected;
-    if (!expected || !expected.missing.length || !answered(ctx) || ctx.metrics.terminal.status !== 'completed') return [];
+    if (!expected || !expected.missing.length || !answered(ctx) || ctx.metrics.terminal.status !== 'completed')
+      return [];
     const terms = expected.missing.map(quote).join(', ');
     const t = ctx.metrics.transcript;
     const message = t.length

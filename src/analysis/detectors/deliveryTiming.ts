@@ -30,7 +30,10 @@ export function serviceGapMs(g: WallGap, stalls: readonly BlockedInterval[]): nu
 }
 
 /** An underrun less the time the probe was blocked while the listener waited. */
-export function serviceUnderrunMs(u: ModelledUnderrun | { traceMs: number; durationMs: number }, stalls: readonly BlockedInterval[]): number {
+export function serviceUnderrunMs(
+  u: ModelledUnderrun | { traceMs: number; durationMs: number },
+  stalls: readonly BlockedInterval[],
+): number {
   return u.durationMs - blockedWithin(stalls, u.traceMs, u.traceMs + u.durationMs);
 }
 
@@ -57,7 +60,9 @@ export const deliveryStall: TurnDetector = {
         const starvedMs = u === undefined ? 0 : serviceUnderrunMs(u, blocked);
         const starved = starvedMs >= config.underrunReportMs;
         const at = r.deltas[g.nextDelta]!.audio.offset / BYTES_PER_MS;
-        const effect = starved ? `the listener's buffer ran dry for ${dur(starvedMs)}` : 'the buffered audio covered it';
+        const effect = starved
+          ? `the listener's buffer ran dry for ${dur(starvedMs)}`
+          : 'the buffered audio covered it';
         const own = gapMs < g.durationMs ? ` (${dur(g.durationMs - gapMs)} of it the canary itself was blocked)` : '';
         out.push({
           code: 'delivery_stall',
@@ -71,7 +76,12 @@ export const deliveryStall: TurnDetector = {
       }
       const from = r.deltas[0]?.t ?? r.openStart;
       for (const g of eventGaps(r, view.entries, from)) {
-        if (g.durationMs < config.stallMaxMs || stalls.some((s) => overlaps(s, g)) || serviceGapMs(g, blocked) < config.stallMaxMs) continue;
+        if (
+          g.durationMs < config.stallMaxMs ||
+          stalls.some((s) => overlaps(s, g)) ||
+          serviceGapMs(g, blocked) < config.stallMaxMs
+        )
+          continue;
         const received = audioBefore(r, g.fromMs);
         const until = r.done && r.done.t <= g.toMs ? 'until response.done' : 'while the response stayed open';
         out.push({
@@ -103,7 +113,10 @@ export const playbackUnderrun: TurnDetector = {
       .map((u) => ({ ...u, durationMs: ms1(serviceUnderrunMs(u, blocked)) }))
       .filter((u) => u.durationMs >= 1);
     const total = ms1(underruns.reduce((s, u) => s + u.durationMs, 0));
-    const longest = underruns.reduce<(typeof underruns)[number] | undefined>((m, u) => (!m || u.durationMs > m.durationMs ? u : m), undefined);
+    const longest = underruns.reduce<(typeof underruns)[number] | undefined>(
+      (m, u) => (!m || u.durationMs > m.durationMs ? u : m),
+      undefined,
+    );
     if (!longest || (longest.durationMs < config.underrunReportMs && total < config.underrunMajorMs)) return [];
     const major = longest.durationMs >= config.underrunMajorMs || total >= config.underrunMajorMs;
     const listener = `A listener with a ${dur(config.jitterBufferMs)} jitter buffer would hear`;
@@ -111,7 +124,17 @@ export const playbackUnderrun: TurnDetector = {
       underruns.length === 1
         ? `${listener} a ${dur(longest.durationMs)} dropout at ${sec(longest.atMs)} into the answer, waiting for audio.`
         : `${listener} ${underruns.length} dropouts waiting for audio, ${dur(total)} in all; the longest ${dur(longest.durationMs)} at ${sec(longest.atMs)} into the answer.`;
-    return [{ code: 'playback_underrun', severity: major ? 'major' : 'minor', turn: view.turn, atMs: longest.atMs, durationMs: total, traceMs: longest.traceMs, message }];
+    return [
+      {
+        code: 'playback_underrun',
+        severity: major ? 'major' : 'minor',
+        turn: view.turn,
+        atMs: longest.atMs,
+        durationMs: total,
+        traceMs: longest.traceMs,
+        message,
+      },
+    ];
   },
 };
 
@@ -121,7 +144,12 @@ export const slowFirstAudio: TurnDetector = {
   detect({ view, metrics, config }): Finding[] {
     const t = metrics.timing;
     if (t.firstAudioMs === null || t.firstAudioMs < config.slowFirstAudioMs) return [];
-    const from = t.anchor === 'response.create' ? 'response.create' : t.anchor === 'speech_stopped' ? 'the end of speech (speech_stopped)' : 'the last audio sent';
+    const from =
+      t.anchor === 'response.create'
+        ? 'response.create'
+        : t.anchor === 'speech_stopped'
+          ? 'the end of speech (speech_stopped)'
+          : 'the last audio sent';
     return [
       {
         code: 'slow_first_audio',

@@ -32,4 +32,10 @@ export const TURN_DETECTORS: readonly TurnDetector[] = [
   implausibleUsage,
 ];
 
-export const RUN_DETECTORS: readonly RunDetector[] = [connectionRejected, connectionDropped, sessionSetupStall, setupErrors, sessionLimitExceeded];
+export const RUN_DETECTORS: readonly RunDetector[] = [
+  connectionRejected,
+  connectionDropped,
+  sessionSetupStall,
+  setupErrors,
+  sessionLimitExceeded,
+];

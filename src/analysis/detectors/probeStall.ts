@@ -26,15 +26,21 @@ export const probeStall: TurnDetector = {
       for (const g of audioGaps(r)) {
         if (g.durationMs < config.stallMinMs) continue;
         const blocked = blockedWithin(all, g.fromMs, g.toMs);
-        if (blocked > 0) note(stallsWithin(all, g.fromMs, g.toMs), `${dur(blocked)} of the ${dur(g.durationMs)} without audio`);
+        if (blocked > 0)
+          note(stallsWithin(all, g.fromMs, g.toMs), `${dur(blocked)} of the ${dur(g.durationMs)} without audio`);
       }
       for (const u of modelPlayback(r.deltas, config.jitterBufferMs)) {
         if (u.durationMs < config.underrunReportMs) continue;
         const blocked = blockedWithin(all, u.traceMs, u.traceMs + u.durationMs);
-        if (blocked > 0) note(stallsWithin(all, u.traceMs, u.traceMs + u.durationMs), `${dur(blocked)} of the listener's ${dur(u.durationMs)} dropout at ${sec(u.atMs)} into the answer`);
+        if (blocked > 0)
+          note(
+            stallsWithin(all, u.traceMs, u.traceMs + u.durationMs),
+            `${dur(blocked)} of the listener's ${dur(u.durationMs)} dropout at ${sec(u.atMs)} into the answer`,
+          );
       }
     }
-    const open = (s: BlockedInterval): boolean => view.responses.some((r) => s.fromMs < r.openEnd && s.toMs > r.openStart);
+    const open = (s: BlockedInterval): boolean =>
+      view.responses.some((r) => s.fromMs < r.openEnd && s.toMs > r.openStart);
     const out: Finding[] = [];
     for (const s of all) {
       const what = explained.get(s);

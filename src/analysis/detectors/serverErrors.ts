@@ -18,7 +18,12 @@ export function errorFindings(entries: readonly TraceEntry[], turn: number | nul
       const type = strAt(e.event, 'error', 'type') ?? 'unknown';
       const code = strAt(e.event, 'error', 'code');
       const message = strAt(e.event, 'error', 'message');
-      const severity: Severity = type === 'server_error' ? 'critical' : code === 'response_cancel_not_active' && probeCancelled ? 'info' : 'major';
+      const severity: Severity =
+        type === 'server_error'
+          ? 'critical'
+          : code === 'response_cancel_not_active' && probeCancelled
+            ? 'info'
+            : 'major';
       return {
         code: 'server_error_event' as const,
         severity,
@@ -35,7 +40,8 @@ export function errorFindings(entries: readonly TraceEntry[], turn: number | nul
 const PROBLEM_TEXT: Partial<Record<InvalidFrameProblem, (n: number) => string>> = {
   'invalid-base64': (n) =>
     `${n} audio delta${n > 1 ? 's' : ''} carried a delta that is not valid base64 PCM16; nothing was decoded, so ${n > 1 ? 'their' : 'its'} audio is missing from the turn`,
-  'too-deep': (n) => `${n} frame${n > 1 ? 's were' : ' was'} JSON nested deeper than the canary reads; kept as a preview only, not parsed`,
+  'too-deep': (n) =>
+    `${n} frame${n > 1 ? 's were' : ' was'} JSON nested deeper than the canary reads; kept as a preview only, not parsed`,
 };
 
 /** Unreadable frames: one finding for each special problem (invalid base64, too deep), one for all the others. */
@@ -45,7 +51,14 @@ function invalidFrameFindings(entries: readonly TraceEntry[], turn: number | nul
   const rest: InvalidFrameEntry[] = [];
   for (const [problem, text] of Object.entries(PROBLEM_TEXT) as [InvalidFrameProblem, (n: number) => string][]) {
     const these = invalid.filter((e) => e.problem === problem);
-    if (these.length) out.push({ code: 'server_error_event', severity: 'major', turn, traceMs: ms1(these[0]!.t), message: `The service sent frames the canary could not use: ${text(these.length)}.` });
+    if (these.length)
+      out.push({
+        code: 'server_error_event',
+        severity: 'major',
+        turn,
+        traceMs: ms1(these[0]!.t),
+        message: `The service sent frames the canary could not use: ${text(these.length)}.`,
+      });
   }
   for (const e of invalid) if (!(e.problem in PROBLEM_TEXT)) rest.push(e);
   if (rest.length) {

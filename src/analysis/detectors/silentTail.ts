@@ -29,8 +29,10 @@ export const silentTail: TurnDetector = {
     const tailChars = transcriptCharsAfterPosition(view.responses, view.deltas, speechEndMs + config.frameMs);
     const tailMs = cps > 0 ? (tailChars * 1000) / cps : 0;
     const clauses: string[] = [];
-    if (remainingMs >= config.silentTailSpeechMs) clauses.push(`the ${metrics.transcript.length}-character transcript implies ≈ ${sec(implied!)} of speech`);
-    if (tailMs >= config.trailingTranscriptMinMs) clauses.push(`${tailChars} characters of transcript (≈ ${sec(tailMs)}) arrived while the audio was silent`);
+    if (remainingMs >= config.silentTailSpeechMs)
+      clauses.push(`the ${metrics.transcript.length}-character transcript implies ≈ ${sec(implied!)} of speech`);
+    if (tailMs >= config.trailingTranscriptMinMs)
+      clauses.push(`${tailChars} characters of transcript (≈ ${sec(tailMs)}) arrived while the audio was silent`);
     if (!clauses.length) return [];
     return [
       {

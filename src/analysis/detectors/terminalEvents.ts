@@ -44,7 +44,11 @@ export const missingResponseDone: TurnDetector = {
       if (r.done && !cancelledByProbe(r)) continue;
       const openFor = r.openEnd - r.openStart;
       const from = r.requestedAt !== undefined ? 'response.create' : 'response.created';
-      const how = cancelledByProbe(r) ? 'the probe cancelled the response' : view.end?.outcome === 'closed' ? 'the connection closed' : 'the turn ended';
+      const how = cancelledByProbe(r)
+        ? 'the probe cancelled the response'
+        : view.end?.outcome === 'closed'
+          ? 'the connection closed'
+          : 'the turn ended';
       out.push({
         code: 'missing_response_done',
         severity: 'critical',
@@ -54,7 +58,8 @@ export const missingResponseDone: TurnDetector = {
         message: `response.done did not arrive within ${dur(openFor)} of ${from}; ${how}.`,
       });
     }
-    const timedOut = view.end?.outcome === 'timeout' || view.entries.some((e) => e.kind === 'timeout' && e.scope === 'turn');
+    const timedOut =
+      view.end?.outcome === 'timeout' || view.entries.some((e) => e.kind === 'timeout' && e.scope === 'turn');
     if (!view.responses.length && view.start && timedOut) {
       const waited = (view.end?.t ?? view.toMs) - view.start.t;
       out.push({
@@ -77,7 +82,8 @@ export const missingResponseDone: TurnDetector = {
 function outputCapClause(done: Record<string, unknown>): string {
   const used = numAt(done, 'response', 'usage', 'output_tokens');
   const max = numAt(done, 'response', 'max_output_tokens');
-  const usedText = used !== undefined && Number.isInteger(used) && used >= 0 && used <= 1e7 ? ` after ${used} output tokens` : '';
+  const usedText =
+    used !== undefined && Number.isInteger(used) && used >= 0 && used <= 1e7 ? ` after ${used} output tokens` : '';
   const maxText = max !== undefined ? ` (max_output_tokens ${max})` : '';
   return `: the answer hit the deployment's output cap${usedText}${maxText} — the prompt's answer is longer than this deployment allows (Azure caps gpt-realtime-2 at 4096 output tokens); a configuration or prompt issue, not an outage`;
 }

@@ -28,7 +28,10 @@ export const sessionLimitExceeded: RunDetector = {
       .filter((e): e is LimitExceededEntry => e.kind === 'limit-exceeded')
       .map((e) => {
         const what = WHAT[e.limit] ?? String(e.limit);
-        const audio = e.limit === 'maxAudioBytes' && typeof e.value === 'number' && Number.isFinite(e.value) ? ` (≈ ${sec(e.value / BYTES_PER_MS)} of audio)` : '';
+        const audio =
+          e.limit === 'maxAudioBytes' && typeof e.value === 'number' && Number.isFinite(e.value)
+            ? ` (≈ ${sec(e.value / BYTES_PER_MS)} of audio)`
+            : '';
         return {
           code: 'session_limit_exceeded' as const,
           severity: 'major' as const,

@@ -27,9 +27,13 @@ export function truncationEvidence(ctx: TurnContext): { clauses: string[]; missi
   const c = metrics.coverage;
   const audioMs = metrics.audio.totalMs;
   const trailing = c.trailingTranscriptMs >= config.trailingTranscriptMinMs;
-  const minCoverage = c.charsPerSecondSource === 'default' ? config.transcriptCoverageMin : config.learnedTranscriptCoverageMin;
+  const minCoverage =
+    c.charsPerSecondSource === 'default' ? config.transcriptCoverageMin : config.learnedTranscriptCoverageMin;
   const shortTranscript =
-    c.transcriptImpliedMs !== null && c.transcriptRatio !== null && c.transcriptImpliedMs >= config.minImpliedSpeechMs && c.transcriptRatio < minCoverage;
+    c.transcriptImpliedMs !== null &&
+    c.transcriptRatio !== null &&
+    c.transcriptImpliedMs >= config.minImpliedSpeechMs &&
+    c.transcriptRatio < minCoverage;
 
   let usage = false;
   if (c.usageImpliedMs !== null && c.usageRatio !== null) {
@@ -40,11 +44,24 @@ export function truncationEvidence(ctx: TurnContext): { clauses: string[]; missi
     if (usage && c.audioTokensSource === 'default' && c.usageRatio < config.defaultUsageCoverageFloor) usage = trailing;
   }
   const clauses: string[] = [];
-  if (usage) clauses.push(`usage reports ${metrics.usage.outputAudioTokens} audio tokens ≈ ${sec(c.usageImpliedMs!)} (received ${pct(c.usageRatio!)})`);
-  if (trailing) clauses.push(`${c.trailingTranscriptChars} characters of transcript (≈ ${sec(c.trailingTranscriptMs)}) arrived after the last audio delta`);
-  if (shortTranscript) clauses.push(`the ${metrics.transcript.length}-character transcript implies ≈ ${sec(c.transcriptImpliedMs!)} (received ${pct(c.transcriptRatio!)})`);
+  if (usage)
+    clauses.push(
+      `usage reports ${metrics.usage.outputAudioTokens} audio tokens ≈ ${sec(c.usageImpliedMs!)} (received ${pct(c.usageRatio!)})`,
+    );
+  if (trailing)
+    clauses.push(
+      `${c.trailingTranscriptChars} characters of transcript (≈ ${sec(c.trailingTranscriptMs)}) arrived after the last audio delta`,
+    );
+  if (shortTranscript)
+    clauses.push(
+      `the ${metrics.transcript.length}-character transcript implies ≈ ${sec(c.transcriptImpliedMs!)} (received ${pct(c.transcriptRatio!)})`,
+    );
   if (!clauses.length) return undefined;
-  const missingMs = usage ? c.usageImpliedMs! - audioMs : trailing ? c.trailingTranscriptMs : c.transcriptImpliedMs! - audioMs;
+  const missingMs = usage
+    ? c.usageImpliedMs! - audioMs
+    : trailing
+      ? c.trailingTranscriptMs
+      : c.transcriptImpliedMs! - audioMs;
   return { clauses, missingMs: ms1(missingMs) };
 }
 
@@ -77,7 +94,13 @@ export const audioTruncated: TurnDetector = {
   name: 'audio_truncated',
   detect(ctx): Finding[] {
     const { metrics, view } = ctx;
-    if (metrics.audio.bytes === 0 || !answered(ctx) || !metrics.terminal.responseDone || metrics.terminal.status === 'cancelled') return [];
+    if (
+      metrics.audio.bytes === 0 ||
+      !answered(ctx) ||
+      !metrics.terminal.responseDone ||
+      metrics.terminal.status === 'cancelled'
+    )
+      return [];
     const out = lateDeltaFindings(ctx);
     const evidence = truncationEvidence(ctx);
     if (evidence) {

@@ -37,7 +37,11 @@ export function mediaTimelineTrace(trace: Trace, spurts: Map<number, Talkspurt[]
   return synthesize(trace, spurts, (p, s) => s.packets[0]!.t + p.mediaMs);
 }
 
-function synthesize(trace: Trace, spurts: Map<number, Talkspurt[]>, timeOf: (p: Talkspurt['packets'][number], s: Talkspurt) => number): Trace {
+function synthesize(
+  trace: Trace,
+  spurts: Map<number, Talkspurt[]>,
+  timeOf: (p: Talkspurt['packets'][number], s: Talkspurt) => number,
+): Trace {
   const synthetic: TraceEntry[] = [];
   const outputAudio = new Map(trace.outputAudio);
   for (const [turn, list] of spurts) {
@@ -49,9 +53,20 @@ function synthesize(trace: Trace, spurts: Map<number, Talkspurt[]>, timeOf: (p: 
         const next = s.packets[k + 1];
         const bytes = next ? Math.round((next.mediaMs - p.mediaMs) * BYTES_PER_MS) : p.pcmBytes;
         const entry: RecvEntry = {
-          kind: 'recv', t: timeOf(p, s), turn, type: EV.audioDelta, wireType: 'rtp', size: p.pcmBytes, event: { type: 'rtp' },
+          kind: 'recv',
+          t: timeOf(p, s),
+          turn,
+          type: EV.audioDelta,
+          wireType: 'rtp',
+          size: p.pcmBytes,
+          event: { type: 'rtp' },
           ...(owner?.responseId ? { responseId: owner.responseId } : {}),
-          audio: { offset: base + Math.round(p.mediaMs * BYTES_PER_MS), bytes, responseId: owner?.responseId, itemId: owner?.itemId },
+          audio: {
+            offset: base + Math.round(p.mediaMs * BYTES_PER_MS),
+            bytes,
+            responseId: owner?.responseId,
+            itemId: owner?.itemId,
+          },
         };
         synthetic.push(entry);
       });
@@ -59,7 +74,10 @@ function synthesize(trace: Trace, spurts: Map<number, Talkspurt[]>, timeOf: (p: 
     });
     outputAudio.set(turn, mediaTimelinePcm(trace.outputAudio.get(turn) ?? Buffer.alloc(0), list));
   }
-  const entries = mergeByTime(trace.entries, synthetic.sort((a, b) => a.t - b.t));
+  const entries = mergeByTime(
+    trace.entries,
+    synthetic.sort((a, b) => a.t - b.t),
+  );
   return { meta: trace.meta, entries, outputAudio, promptAudio: trace.promptAudio };
 }
 

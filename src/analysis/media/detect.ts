@@ -29,7 +29,12 @@ const JITTER_CLUSTER_MS = 2_000;
  * Media findings of one turn. Arrival gaps mostly covered by `blocked` (the probe itself was not running) are
  * not blamed on the path.
  */
-export function detectMedia(turn: number, spurts: readonly Talkspurt[], config: DetectionConfig, blocked: readonly Blocked[] = []): Finding[] {
+export function detectMedia(
+  turn: number,
+  spurts: readonly Talkspurt[],
+  config: DetectionConfig,
+  blocked: readonly Blocked[] = [],
+): Finding[] {
   const out: Finding[] = [];
   let heardBase = 0;
   for (const s of spurts) {
@@ -45,7 +50,13 @@ function silenceStart(ps: readonly MediaPacket[], i: number): number {
   return prev ? prev.heardMs + FRAME_MS : 0;
 }
 
-function detectSpurt(turn: number, s: Talkspurt, c: DetectionConfig, base: number, blocked: readonly Blocked[]): Finding[] {
+function detectSpurt(
+  turn: number,
+  s: Talkspurt,
+  c: DetectionConfig,
+  base: number,
+  blocked: readonly Blocked[],
+): Finding[] {
   const out: Finding[] = [];
   const ps = s.packets;
   let best = Infinity; // the path's best delay (arrival − media time) so far
@@ -56,7 +67,12 @@ function detectSpurt(turn: number, s: Talkspurt, c: DetectionConfig, base: numbe
     jitter = undefined;
     if (j.underrunMs < c.underrunReportMs) return;
     out.push({
-      code: 'media_jitter', severity: j.underrunMs >= c.underrunMajorMs ? 'major' : 'minor', turn, atMs: ms1(base + j.atMs), durationMs: ms1(j.underrunMs), traceMs: ms1(j.traceMs),
+      code: 'media_jitter',
+      severity: j.underrunMs >= c.underrunMajorMs ? 'major' : 'minor',
+      turn,
+      atMs: ms1(base + j.atMs),
+      durationMs: ms1(j.underrunMs),
+      traceMs: ms1(j.traceMs),
       message: `RTP packets came up to ${dur(j.maxLateMs)} late (more than the ${dur(c.jitterBufferMs)} playout buffer) from ${sec(base + j.atMs)} of the answer as heard, then caught up; the listener heard ${dur(j.underrunMs)} of dropouts. Nothing was lost.`,
     });
   };
@@ -69,23 +85,41 @@ function detectSpurt(turn: number, s: Talkspurt, c: DetectionConfig, base: numbe
     if (p.lostBefore >= MIN_LOST_PACKETS) {
       const lostMs = p.lostBefore * 20;
       out.push({
-        code: 'media_loss', severity: lostMs >= c.underrunReportMs ? 'major' : 'minor', turn, atMs: ms1(base + at), durationMs: ms1(lostMs), traceMs: ms1(ps[i - 1]!.t),
+        code: 'media_loss',
+        severity: lostMs >= c.underrunReportMs ? 'major' : 'minor',
+        turn,
+        atMs: ms1(base + at),
+        durationMs: ms1(lostMs),
+        traceMs: ms1(ps[i - 1]!.t),
         message: `${p.lostBefore} RTP packets (${dur(lostMs)} of audio) were lost at ${sec(base + at)} of the answer as heard: the sequence number jumped by ${p.lostBefore + 1}.`,
       });
     } else if (p.lostBefore === 0 && p.dtxBeforeMs >= MIN_DTX_MS) {
       out.push({
-        code: 'media_dtx', severity: p.dtxBeforeMs >= c.minSilentGapMs ? 'major' : 'info', turn, atMs: ms1(base + at), durationMs: ms1(p.dtxBeforeMs), traceMs: ms1(ps[i - 1]!.t),
+        code: 'media_dtx',
+        severity: p.dtxBeforeMs >= c.minSilentGapMs ? 'major' : 'info',
+        turn,
+        atMs: ms1(base + at),
+        durationMs: ms1(p.dtxBeforeMs),
+        traceMs: ms1(ps[i - 1]!.t),
         message: `The stream carried ${dur(p.dtxBeforeMs)} of silence (not sent, DTX) at ${sec(base + at)} of the answer as heard: the RTP timestamp jumped with no packet missing.`,
       });
     }
     if (p.underrunMs > 0 && i > 0 && !probeWasBlocked(blocked, ps[i - 1]!.t, p.t, p.excessMs)) {
-      const recovers = ps.slice(i + 1).find((q) => q.mediaMs - p.mediaMs <= RECOVERY_WINDOW_MS && q.t - q.mediaMs - best < (late - best) / 2);
+      const recovers = ps
+        .slice(i + 1)
+        .find((q) => q.mediaMs - p.mediaMs <= RECOVERY_WINDOW_MS && q.t - q.mediaMs - best < (late - best) / 2);
       if (recovers) {
         const start = ps[Math.min(excursionStart, i)]!;
         const startIdx = ps.indexOf(start);
         if (!jitter || p.heardMs - jitter.lastHeard > JITTER_CLUSTER_MS) {
           flushJitter();
-          jitter = { atMs: silenceStart(ps, startIdx), traceMs: start.t, underrunMs: 0, maxLateMs: 0, lastHeard: p.heardMs };
+          jitter = {
+            atMs: silenceStart(ps, startIdx),
+            traceMs: start.t,
+            underrunMs: 0,
+            maxLateMs: 0,
+            lastHeard: p.heardMs,
+          };
         }
         jitter.underrunMs += p.underrunMs;
         jitter.maxLateMs = Math.max(jitter.maxLateMs, late - best);
@@ -93,7 +127,12 @@ function detectSpurt(turn: number, s: Talkspurt, c: DetectionConfig, base: numbe
       } else if (p.underrunMs >= c.underrunReportMs && p.lostBefore === 0) {
         const silenceAt = silenceStart(ps, i);
         out.push({
-          code: 'media_stall', severity: p.underrunMs >= c.underrunMajorMs ? 'major' : 'minor', turn, atMs: ms1(base + silenceAt), durationMs: ms1(p.underrunMs), traceMs: ms1(ps[i - 1]!.t),
+          code: 'media_stall',
+          severity: p.underrunMs >= c.underrunMajorMs ? 'major' : 'minor',
+          turn,
+          atMs: ms1(base + silenceAt),
+          durationMs: ms1(p.underrunMs),
+          traceMs: ms1(ps[i - 1]!.t),
           message: `RTP stopped for ${dur(p.excessMs + 20)} after ${sec(base + silenceAt)} of the answer as heard, then resumed with contiguous timestamps (sender or network paused; the audio itself is complete): the listener heard ${dur(p.underrunMs)} of silence.`,
         });
         best = late; // the path's delay moved: measure later lateness from here

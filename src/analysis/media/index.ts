@@ -23,7 +23,14 @@ export { buildTalkspurts, mediaTimelinePcm, rfc3550Jitter, type MediaPacket, typ
 /** Generic audio-delivery findings: on WebRTC the RTP detectors judge delivery instead. */
 const DELIVERY: ReadonlySet<FindingCode> = new Set(['delivery_stall', 'playback_underrun']);
 /** What a turn without any media cannot be blamed for. */
-const NEEDS_MEDIA: ReadonlySet<FindingCode> = new Set(['no_audio', 'audio_truncated', 'silent_gap', 'delivery_stall', 'playback_underrun', 'slow_first_audio']);
+const NEEDS_MEDIA: ReadonlySet<FindingCode> = new Set([
+  'no_audio',
+  'audio_truncated',
+  'silent_gap',
+  'delivery_stall',
+  'playback_underrun',
+  'slow_first_audio',
+]);
 
 /** Whether analyzeTrace should take the WebRTC path for this trace. */
 export function isWebRtcTrace(trace: Trace): boolean {
@@ -34,30 +41,53 @@ export function isWebRtcTrace(trace: Trace): boolean {
 export function analyzeWebRtc(trace: Trace, config: DetectionConfig, base: (t: Trace) => RunAnalysis): RunAnalysis {
   const spurts = turnTalkspurts(trace, config.jitterBufferMs);
   const run = base(asHeardTrace(trace, spurts));
-  const runFindings = [...setupFindings(trace), ...run.findings.filter((f) => !(f.code === 'connection_rejected' && setupFailed(trace)))];
+  const runFindings = [
+    ...setupFindings(trace),
+    ...run.findings.filter((f) => !(f.code === 'connection_rejected' && setupFailed(trace))),
+  ];
   const blocked = probeBlocked(trace);
-  const turns = run.turns.map((t) => mediaTurn(trace, t, detectMedia(t.turn, spurts.get(t.turn) ?? [], config, blocked)));
+  const turns = run.turns.map((t) =>
+    mediaTurn(trace, t, detectMedia(t.turn, spurts.get(t.turn) ?? [], config, blocked)),
+  );
   const findings = sortFindings(runFindings);
-  const mediaError = findings.some((f) => f.code === 'media_setup_failed') || turns.some((t) => t.findings.some((f) => f.code === 'no_media'));
+  const mediaError =
+    findings.some((f) => f.code === 'media_setup_failed') ||
+    turns.some((t) => t.findings.some((f) => f.code === 'no_media'));
   return { ...run, turns, findings, verdict: mediaError ? 'error' : runVerdict(turns, findings) };
 }
 
 function mediaTurn(trace: Trace, t: TurnAnalysis, media: Finding[]): TurnAnalysis {
-  const noMedia = trace.entries.find((e) => e.kind === 'timeout' && e.scope === 'media' && e.turn === t.turn && e.waitingFor === 'RTP audio');
+  const noMedia = trace.entries.find(
+    (e) => e.kind === 'timeout' && e.scope === 'media' && e.turn === t.turn && e.waitingFor === 'RTP audio',
+  );
   const packets = trace.rtp?.get(t.turn)?.length ?? 0;
   const extra: Finding[] = [...media];
   if (noMedia && packets <= 8) {
     extra.push({
-      code: 'no_media', severity: 'critical', turn: t.turn, traceMs: ms1(noMedia.t),
+      code: 'no_media',
+      severity: 'critical',
+      turn: t.turn,
+      traceMs: ms1(noMedia.t),
       message: `No RTP audio arrived within ${noMedia.kind === 'timeout' ? dur(noMedia.afterMs) : 'the deadline'} of response.created, while events kept coming on the data channel: the media path (UDP/SRTP) is broken, not the model.`,
     });
   }
   const drop = noMedia ? NEEDS_MEDIA : DELIVERY;
   const dtxOrLoss = media.filter((f) => f.code === 'media_dtx' || f.code === 'media_loss');
-  const kept = t.findings.filter((f) => !drop.has(f.code) && !lateDeltaRule(f) && !(f.code === 'silent_gap' && dtxOrLoss.length > 0 && explainedSilence(f, dtxOrLoss)));
+  const kept = t.findings.filter(
+    (f) =>
+      !drop.has(f.code) &&
+      !lateDeltaRule(f) &&
+      !(f.code === 'silent_gap' && dtxOrLoss.length > 0 && explainedSilence(f, dtxOrLoss)),
+  );
   const findings = sortFindings([...kept, ...extra]);
   const failing = findings.some((f) => isFailingSeverity(f.severity));
-  const verdict = extra.some((f) => f.code === 'no_media') ? 'error' : failing ? 'fail' : t.verdict === 'error' ? 'error' : 'pass';
+  const verdict = extra.some((f) => f.code === 'no_media')
+    ? 'error'
+    : failing
+      ? 'fail'
+      : t.verdict === 'error'
+        ? 'error'
+        : 'pass';
   return { ...t, findings, verdict };
 }
 
@@ -76,7 +106,11 @@ function explainedSilence(gap: Finding, media: Finding[]): boolean {
 }
 
 function setupFailed(trace: Trace): boolean {
-  return trace.entries.some((e) => (e.kind === 'webrtc-stage' && !e.ok && e.stage !== 'media') || (e.kind === 'http-exchange' && (e.status === 0 || e.status >= 400)));
+  return trace.entries.some(
+    (e) =>
+      (e.kind === 'webrtc-stage' && !e.ok && e.stage !== 'media') ||
+      (e.kind === 'http-exchange' && (e.status === 0 || e.status >= 400)),
+  );
 }
 
 const STAGE_NAME: Record<WebRtcStageEntry['stage'], string> = {
@@ -90,19 +124,36 @@ const STAGE_NAME: Record<WebRtcStageEntry['stage'], string> = {
 /** `media_setup_failed` for a failed stage; `connection_rejected` naming the WebRTC request for an HTTP refusal. */
 function setupFindings(trace: Trace): Finding[] {
   const out: Finding[] = [];
-  const http = trace.entries.find((e): e is HttpExchangeEntry => e.kind === 'http-exchange' && (e.status === 0 || e.status >= 400));
+  const http = trace.entries.find(
+    (e): e is HttpExchangeEntry => e.kind === 'http-exchange' && (e.status === 0 || e.status >= 400),
+  );
   if (http) {
-    const what = http.stage === 'client-secret' ? 'The ephemeral-key request (client_secrets)' : 'The WebRTC call request (SDP offer)';
+    const what =
+      http.stage === 'client-secret'
+        ? 'The ephemeral-key request (client_secrets)'
+        : 'The WebRTC call request (SDP offer)';
     const body = http.body?.trim() ? `: ${quote(clip(http.body, 120))}` : '';
     out.push({
-      code: 'connection_rejected', severity: 'critical', turn: null, traceMs: ms1(http.t),
-      message: http.status === 0 ? `${what} got no response (${clip(http.error ?? 'network failure', 120)}).` : `${what} was refused with HTTP ${http.status} ${http.statusText}${body}.`,
+      code: 'connection_rejected',
+      severity: 'critical',
+      turn: null,
+      traceMs: ms1(http.t),
+      message:
+        http.status === 0
+          ? `${what} got no response (${clip(http.error ?? 'network failure', 120)}).`
+          : `${what} was refused with HTTP ${http.status} ${http.statusText}${body}.`,
     });
   }
-  const stage = trace.entries.find((e): e is WebRtcStageEntry => e.kind === 'webrtc-stage' && !e.ok && e.stage !== 'media');
+  const stage = trace.entries.find(
+    (e): e is WebRtcStageEntry => e.kind === 'webrtc-stage' && !e.ok && e.stage !== 'media',
+  );
   if (stage) {
     out.push({
-      code: 'media_setup_failed', severity: 'critical', turn: null, traceMs: ms1(stage.t), durationMs: ms1(stage.durationMs),
+      code: 'media_setup_failed',
+      severity: 'critical',
+      turn: null,
+      traceMs: ms1(stage.t),
+      durationMs: ms1(stage.durationMs),
       message: `WebRTC failed at ${STAGE_NAME[stage.stage]}${stage.detail ? `: ${stage.detail}` : ''}. The media path is blocked; the model was not reached.`,
     });
   }

@@ -56,7 +56,11 @@ export interface Blocked {
  * Splits the log into talkspurts (at marker bits) and models both timelines. Arrival delay that falls inside
  * `blocked` is the probe's own, not the path's: the listener model does not hear it.
  */
-export function buildTalkspurts(records: readonly RtpRecord[], jitterBufferMs: number, blocked: readonly Blocked[] = []): Talkspurt[] {
+export function buildTalkspurts(
+  records: readonly RtpRecord[],
+  jitterBufferMs: number,
+  blocked: readonly Blocked[] = [],
+): Talkspurt[] {
   const spurts: RtpRecord[][] = [];
   for (const r of records) {
     if (r.marker || spurts.length === 0) spurts.push([]);
@@ -101,7 +105,19 @@ function model(records: RtpRecord[], jitterBufferMs: number, blocked: readonly B
     const playAt = Math.max(due, arrived);
     const underrunMs = prev ? Math.max(0, arrived - due) : 0;
     const excessMs = prev ? r.t - prev.t - (mediaMs - prev.mediaMs) : 0;
-    const p: MediaPacket = { t: r.t, seq, mediaMs, lostBefore, dtxBeforeMs, excessMs, playAt, heardMs: playAt - playStart, underrunMs, pcmOffset: r.pcmOffset, pcmBytes: r.pcmBytes };
+    const p: MediaPacket = {
+      t: r.t,
+      seq,
+      mediaMs,
+      lostBefore,
+      dtxBeforeMs,
+      excessMs,
+      playAt,
+      heardMs: playAt - playStart,
+      underrunMs,
+      pcmOffset: r.pcmOffset,
+      pcmBytes: r.pcmBytes,
+    };
     packets.push(p);
     prev = p;
   }
@@ -134,7 +150,8 @@ export function mediaTimelinePcm(arrivalPcm: Buffer, spurts: readonly Talkspurt[
   const parts: Buffer[] = [];
   for (const s of spurts) {
     const out = Buffer.alloc(Math.round(s.mediaMs * BYTES_PER_MS));
-    for (const p of s.packets) arrivalPcm.copy(out, Math.round(p.mediaMs * BYTES_PER_MS), p.pcmOffset, p.pcmOffset + p.pcmBytes);
+    for (const p of s.packets)
+      arrivalPcm.copy(out, Math.round(p.mediaMs * BYTES_PER_MS), p.pcmOffset, p.pcmOffset + p.pcmBytes);
     parts.push(out);
   }
   return Buffer.concat(parts);

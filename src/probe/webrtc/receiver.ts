@@ -43,7 +43,17 @@ export class RtpReceiver {
     let log = this.#logs.get(turn);
     if (!log) this.#logs.set(turn, (log = new RtpLogWriter()));
     const h = rtp.header;
-    log.add({ t, seq: h.sequenceNumber, timestamp: h.timestamp, size: rtp.payload.length, marker: h.marker, payloadType: h.payloadType, pcmOffset, pcmBytes: pcm?.length ?? 0, undecodable: !pcm });
+    log.add({
+      t,
+      seq: h.sequenceNumber,
+      timestamp: h.timestamp,
+      size: rtp.payload.length,
+      marker: h.marker,
+      payloadType: h.payloadType,
+      pcmOffset,
+      pcmBytes: pcm?.length ?? 0,
+      undecodable: !pcm,
+    });
     return true;
   }
 

@@ -24,7 +24,14 @@ export interface SidebandHandlers {
  * Opens the sideband and records its upgrade. `ws` is undefined (and recorded) when it is refused (`status` is the
  * answer's HTTP status) or does not open in time (`status` 0).
  */
-export function openSideband(rec: TraceRecorder, url: URL, headers: Record<string, string>, timeoutMs: number, secrets: () => readonly string[], on: SidebandHandlers): Promise<{ ws?: WebSocket; status: number }> {
+export function openSideband(
+  rec: TraceRecorder,
+  url: URL,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  secrets: () => readonly string[],
+  on: SidebandHandlers,
+): Promise<{ ws?: WebSocket; status: number }> {
   const t0 = rec.now();
   let status = 0;
   const record = (r: ExchangeResult): void => {
@@ -39,7 +46,12 @@ export function openSideband(rec: TraceRecorder, url: URL, headers: Record<strin
       clearTimeout(timer);
       resolve(ws ? { ws, status } : { status });
     };
-    const ws = new WebSocket(url, { headers, handshakeTimeout: timeoutMs, maxPayload: MAX_FRAME, perMessageDeflate: false });
+    const ws = new WebSocket(url, {
+      headers,
+      handshakeTimeout: timeoutMs,
+      maxPayload: MAX_FRAME,
+      perMessageDeflate: false,
+    });
     let refusing = false;
     const timer = setTimeout(() => {
       if (refusing) return; // a refusal is being read, under its own bound
@@ -47,7 +59,9 @@ export function openSideband(rec: TraceRecorder, url: URL, headers: Record<strin
       ws.terminate();
       settle(undefined);
     }, timeoutMs);
-    ws.on('upgrade', (res) => record({ status: res.statusCode ?? 101, statusText: res.statusMessage ?? '', headers: res.headers }));
+    ws.on('upgrade', (res) =>
+      record({ status: res.statusCode ?? 101, statusText: res.statusMessage ?? '', headers: res.headers }),
+    );
     ws.on('unexpected-response', (req, res) => {
       refusing = true;
       readRefusalBody(res, Math.min(MAX_BODY_WAIT_MS, timeoutMs), (body) => {

@@ -98,17 +98,34 @@ export class WebRtcTransport implements Transport {
     const o = this.d.options ?? {};
     const urls = webrtcUrls(endpoint, { filter: o.filter });
     const standard = this.d.headers;
-    for (const [k, v] of Object.entries(standard)) if (/^(authorization|api-key)$/i.test(k)) this.d.secrets.push(v.replace(/^Bearer\s+/i, ''));
+    for (const [k, v] of Object.entries(standard))
+      if (/^(authorization|api-key)$/i.test(k)) this.d.secrets.push(v.replace(/^Bearer\s+/i, ''));
     const secrets = (): readonly string[] => this.d.secrets;
     const session = { type: 'realtime', model: endpoint.deployment ?? 'gpt-realtime' };
     let callAuth = standard;
     if (!o.unified) {
-      const res = await recordedPost(rec, { stage: 'client-secret', url: urls.clientSecrets, headers: { ...standard, 'content-type': 'application/json' }, body: JSON.stringify({ session }), timeoutMs: this.d.connectTimeoutMs }, secrets);
+      const res = await recordedPost(
+        rec,
+        {
+          stage: 'client-secret',
+          url: urls.clientSecrets,
+          headers: { ...standard, 'content-type': 'application/json' },
+          body: JSON.stringify({ session }),
+          timeoutMs: this.d.connectTimeoutMs,
+        },
+        secrets,
+      );
       if (!res) return { ok: false, reason: 'connect-failed' };
       if (res.status < 200 || res.status >= 300) return { ok: false, reason: 'rejected' };
       const ek = parseValue(res.text);
       if (!ek) {
-        rec.add({ kind: 'webrtc-stage', stage: 'gather', ok: false, durationMs: 0, detail: 'the client_secrets answer has no "value" (ephemeral key)' });
+        rec.add({
+          kind: 'webrtc-stage',
+          stage: 'gather',
+          ok: false,
+          durationMs: 0,
+          detail: 'the client_secrets answer has no "value" (ephemeral key)',
+        });
         return { ok: false, reason: 'rejected' };
       }
       this.d.secrets.push(ek);
@@ -123,13 +140,42 @@ export class WebRtcTransport implements Transport {
     this.#audio.onTrack.subscribe((track) => track.onReceiveRtp.subscribe((rtp) => this.#onRtp(rtp)));
     const g0 = rec.now();
     await pc.setLocalDescription(await pc.createOffer());
-    const gathered = await waitFor(pc.iceGatheringState === 'complete', pc.iceGatheringStateChange, (s) => s === 'complete', GATHER_DEADLINE_MS);
-    this.#stage('gather', gathered, g0, gathered ? undefined : `ICE gathering did not complete within ${GATHER_DEADLINE_MS} ms`);
+    const gathered = await waitFor(
+      pc.iceGatheringState === 'complete',
+      pc.iceGatheringStateChange,
+      (s) => s === 'complete',
+      GATHER_DEADLINE_MS,
+    );
+    this.#stage(
+      'gather',
+      gathered,
+      g0,
+      gathered ? undefined : `ICE gathering did not complete within ${GATHER_DEADLINE_MS} ms`,
+    );
     const offer = pc.localDescription?.sdp ?? '';
 
     const res = o.unified
-      ? await recordedPost(rec, { stage: 'call', url: urls.calls, ...unifiedForm(standard, offer, session), timeoutMs: this.d.connectTimeoutMs }, secrets)
-      : await recordedPost(rec, { stage: 'call', url: urls.calls, headers: { ...callAuth, 'content-type': 'application/sdp' }, body: offer, timeoutMs: this.d.connectTimeoutMs }, secrets);
+      ? await recordedPost(
+          rec,
+          {
+            stage: 'call',
+            url: urls.calls,
+            ...unifiedForm(standard, offer, session),
+            timeoutMs: this.d.connectTimeoutMs,
+          },
+          secrets,
+        )
+      : await recordedPost(
+          rec,
+          {
+            stage: 'call',
+            url: urls.calls,
+            headers: { ...callAuth, 'content-type': 'application/sdp' },
+            body: offer,
+            timeoutMs: this.d.connectTimeoutMs,
+          },
+          secrets,
+        );
     if (!res) return this.#fail('connect-failed');
     if (res.status !== 201 && res.status !== 200) return this.#fail('rejected');
     const location = res.headers.get('location') ?? '';
@@ -142,28 +188,65 @@ export class WebRtcTransport implements Transport {
     try {
       await pc.setRemoteDescription({ type: 'answer', sdp: res.text });
     } catch (err) {
-      rec.add({ kind: 'webrtc-stage', stage: 'ice', ok: false, durationMs: 0, detail: `the SDP answer could not be applied: ${(err as Error).message}` });
+      rec.add({
+        kind: 'webrtc-stage',
+        stage: 'ice',
+        ok: false,
+        durationMs: 0,
+        detail: `the SDP answer could not be applied: ${(err as Error).message}`,
+      });
       return this.#fail('connect-failed');
     }
     const left = (): number => Math.max(0, this.d.connectTimeoutMs - (rec.now() - a0));
-    const ice = await waitFor(pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed', pc.iceConnectionStateChange, (s) => s === 'connected' || s === 'completed' || s === 'failed', left());
+    const ice = await waitFor(
+      pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed',
+      pc.iceConnectionStateChange,
+      (s) => s === 'connected' || s === 'completed' || s === 'failed',
+      left(),
+    );
     if (!ice || pc.iceConnectionState === 'failed') {
-      this.#stage('ice', false, a0, pc.iceConnectionState === 'failed' ? 'ICE connectivity checks failed: no candidate pair works (UDP blocked, or no route to the service; TURN over TCP/TLS may be needed)' : `ICE did not connect within ${this.d.connectTimeoutMs} ms (UDP blocked?)`);
+      this.#stage(
+        'ice',
+        false,
+        a0,
+        pc.iceConnectionState === 'failed'
+          ? 'ICE connectivity checks failed: no candidate pair works (UDP blocked, or no route to the service; TURN over TCP/TLS may be needed)'
+          : `ICE did not connect within ${this.d.connectTimeoutMs} ms (UDP blocked?)`,
+      );
       return this.#fail('connect-failed');
     }
     this.#stage('ice', true, a0);
     const dtls = pc.dtlsTransports[0];
     const d0 = rec.now();
-    const dtlsOk = dtls ? await waitFor(dtls.state === 'connected', dtls.onStateChange, (s) => s === 'connected' || s === 'failed' || s === 'closed', left()) : false;
+    const dtlsOk = dtls
+      ? await waitFor(
+          dtls.state === 'connected',
+          dtls.onStateChange,
+          (s) => s === 'connected' || s === 'failed' || s === 'closed',
+          left(),
+        )
+      : false;
     if (!dtlsOk || dtls?.state !== 'connected') {
-      this.#stage('dtls', false, d0, dtls?.state === 'failed' ? 'the DTLS handshake failed (certificate fingerprint mismatch or handshake error): no SRTP keys' : `DTLS did not connect within ${this.d.connectTimeoutMs} ms`);
+      this.#stage(
+        'dtls',
+        false,
+        d0,
+        dtls?.state === 'failed'
+          ? 'the DTLS handshake failed (certificate fingerprint mismatch or handshake error): no SRTP keys'
+          : `DTLS did not connect within ${this.d.connectTimeoutMs} ms`,
+      );
       return this.#fail('connect-failed');
     }
     this.#stage('dtls', true, d0);
     const c0 = rec.now();
     const open = await waitFor(dc.readyState === 'open', dc.stateChange, (s) => s === 'open' || s === 'closed', left());
     if (!open || dc.readyState !== 'open') {
-      this.#stage('datachannel', false, c0, `the oai-events data channel did not open within ${this.d.connectTimeoutMs} ms`);
+      this.#stage(
+        'datachannel',
+        false,
+        c0,
+        `the oai-events data channel did not open within ${this.d.connectTimeoutMs} ms`,
+      );
       return this.#fail('connect-failed');
     }
     this.#stage('datachannel', true, c0);
@@ -199,18 +282,23 @@ export class WebRtcTransport implements Transport {
   /** Resolves once the queued prompt audio has been sent (or after `maxMs`). */
   async drained(maxMs: number): Promise<void> {
     const until = Date.now() + maxMs;
-    while (this.#framesSent < this.#framesQueued && !this.#closed && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    while (this.#framesSent < this.#framesQueued && !this.#closed && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 10));
   }
 
   /** Closes after the answers still playing out have ended (`output_audio_buffer.stopped`, bounded). */
   async close(): Promise<void> {
     if (this.#closed) return;
     const until = Date.now() + PLAYOUT_DRAIN_MAX_MS;
-    while (!this.#closed && (this.#playing.size > 0 || this.#queued.length > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    while (!this.#closed && (this.#playing.size > 0 || this.#queued.length > 0) && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 20));
     if (this.#closed) return;
     this.#clientClosing = true;
     const pc = this.#pc;
-    await Promise.race([pc ? pc.close().catch(() => undefined) : Promise.resolve(), new Promise((r) => setTimeout(r, CLOSE_DEADLINE_MS))]);
+    await Promise.race([
+      pc ? pc.close().catch(() => undefined) : Promise.resolve(),
+      new Promise((r) => setTimeout(r, CLOSE_DEADLINE_MS)),
+    ]);
     this.#onClosed(1000, 'probe finished');
   }
 
@@ -238,7 +326,11 @@ export class WebRtcTransport implements Transport {
   #onEvent(data: string | Buffer): void {
     const t = this.d.rec.now();
     if (this.#closed) return;
-    const entry = this.d.rec.recordFrame(typeof data === 'string' ? Buffer.from(data, 'utf8') : data, typeof data !== 'string', t);
+    const entry = this.d.rec.recordFrame(
+      typeof data === 'string' ? Buffer.from(data, 'utf8') : data,
+      typeof data !== 'string',
+      t,
+    );
     if (this.d.rec.limitExceeded) return void this.#stopForLimit();
     if (!entry) return;
     const responseId = responseIdOf(entry);
@@ -264,16 +356,29 @@ export class WebRtcTransport implements Transport {
     if (this.#closed) return;
     if (!this.#sawMedia) {
       this.#sawMedia = true;
-      this.d.rec.add({ kind: 'webrtc-stage', stage: 'media', ok: true, durationMs: 0, detail: `first RTP packet (payload type ${rtp.header.payloadType})` }, t);
+      this.d.rec.add(
+        {
+          kind: 'webrtc-stage',
+          stage: 'media',
+          ok: true,
+          durationMs: 0,
+          detail: `first RTP packet (payload type ${rtp.header.payloadType})`,
+        },
+        t,
+      );
     }
-    const newSpurt = this.#playTurn === undefined || rtp.header.marker || (this.#queued.length > 0 && t - this.#lastRtpAt > TALKSPURT_GAP_MS);
+    const newSpurt =
+      this.#playTurn === undefined ||
+      rtp.header.marker ||
+      (this.#queued.length > 0 && t - this.#lastRtpAt > TALKSPURT_GAP_MS);
     if (newSpurt) {
       this.#playTurn = this.#queued.shift() ?? this.#playTurn ?? this.d.rec.turn;
       if (this.#mediaTimer) clearTimeout(this.#mediaTimer);
       this.#mediaTimer = undefined;
     }
     this.#lastRtpAt = t;
-    if (!this.receiver.receive(rtp, t, this.#playTurn ?? this.d.rec.turn) || this.d.rec.limitExceeded) void this.#stopForLimit();
+    if (!this.receiver.receive(rtp, t, this.#playTurn ?? this.d.rec.turn) || this.d.rec.limitExceeded)
+      void this.#stopForLimit();
   }
 
   /** A response with audio must bring RTP within the deadline; else a `media` timeout names the stage. */
@@ -285,7 +390,17 @@ export class WebRtcTransport implements Transport {
       this.#mediaTimer = undefined;
       if (this.#closed) return;
       this.d.rec.add({ kind: 'timeout', scope: 'media', waitingFor: 'RTP audio', afterMs }, this.d.rec.now(), turn);
-      this.d.rec.add({ kind: 'webrtc-stage', stage: 'media', ok: false, durationMs: afterMs, detail: `no RTP packet within ${afterMs} ms of response.created` }, this.d.rec.now(), turn);
+      this.d.rec.add(
+        {
+          kind: 'webrtc-stage',
+          stage: 'media',
+          ok: false,
+          durationMs: afterMs,
+          detail: `no RTP packet within ${afterMs} ms of response.created`,
+        },
+        this.d.rec.now(),
+        turn,
+      );
       this.#queued = []; // the answers that never started will not
     }, afterMs);
   }
@@ -296,14 +411,21 @@ export class WebRtcTransport implements Transport {
     this.#closed = true;
     this.#releaseAll();
     this.#clientClosing = true;
-    await Promise.race([this.#pc?.close().catch(() => undefined), new Promise((r) => setTimeout(r, CLOSE_DEADLINE_MS))]);
+    await Promise.race([
+      this.#pc?.close().catch(() => undefined),
+      new Promise((r) => setTimeout(r, CLOSE_DEADLINE_MS)),
+    ]);
     this.#closed = false;
     this.#onClosed(1009, 'session limit exceeded');
   }
 
   #watchPeer(pc: RTCPeerConnection): void {
     pc.connectionStateChange.subscribe((s) => {
-      if ((s === 'failed' || s === 'disconnected' || s === 'closed') && !this.#clientClosing && this.#dc?.readyState === 'open') {
+      if (
+        (s === 'failed' || s === 'disconnected' || s === 'closed') &&
+        !this.#clientClosing &&
+        this.#dc?.readyState === 'open'
+      ) {
         this.d.rec.add({ kind: 'socket-error', errorClass: 'reset', code: undefined, message: `peer connection ${s}` });
         this.#onClosed(1006, `peer connection ${s}`);
       }
@@ -314,14 +436,24 @@ export class WebRtcTransport implements Transport {
   async #openSideband(url: URL, callId: string): Promise<'open' | 'rejected' | 'connect-failed'> {
     const { rec } = this.d;
     if (!callId) {
-      rec.add({ kind: 'socket-error', errorClass: 'protocol', code: undefined, message: 'the call answer has no Location with a call id: the sideband (?call_id=) cannot be opened' });
+      rec.add({
+        kind: 'socket-error',
+        errorClass: 'protocol',
+        code: undefined,
+        message: 'the call answer has no Location with a call id: the sideband (?call_id=) cannot be opened',
+      });
       return 'rejected';
     }
     const { ws, status } = await openSideband(rec, url, this.d.headers, this.d.connectTimeoutMs, () => this.d.secrets, {
       onMessage: (data) => !isAudioDelta(data) && this.#dedup.first(data) && this.#onEvent(data.toString('utf8')), // text frames
       onClose: (code, reason) => {
         if (this.#closed || this.#clientClosing) return;
-        rec.add({ kind: 'socket-error', errorClass: 'reset', code: undefined, message: `the sideband WebSocket closed during the call (${code}${reason ? ` ${reason}` : ''})` });
+        rec.add({
+          kind: 'socket-error',
+          errorClass: 'reset',
+          code: undefined,
+          message: `the sideband WebSocket closed during the call (${code}${reason ? ` ${reason}` : ''})`,
+        });
         // with the filter on, the sideband is the only path for most events: the session cannot go on without it
         if (this.d.options?.filter) this.#onClosed(1006, 'sideband closed');
       },
@@ -333,7 +465,13 @@ export class WebRtcTransport implements Transport {
   }
 
   #stage(stage: WebRtcStage, ok: boolean, since: number, detail?: string): void {
-    this.d.rec.add({ kind: 'webrtc-stage', stage, ok, durationMs: Math.round((this.d.rec.now() - since) * 10) / 10, ...(detail ? { detail } : {}) });
+    this.d.rec.add({
+      kind: 'webrtc-stage',
+      stage,
+      ok,
+      durationMs: Math.round((this.d.rec.now() - since) * 10) / 10,
+      ...(detail ? { detail } : {}),
+    });
   }
 
   #fail(reason: 'rejected' | 'connect-failed'): ConnectOutcome {

@@ -17,7 +17,10 @@ const CARRIED = ['scenario'];
 
 export function webrtcUrls(endpoint: ResolvedEndpoint, o: { filter?: boolean } = {}): WebRtcUrls {
   if (!flavourInfo(endpoint.flavour).webrtc) {
-    throw new ConfigError('transport', `WebRTC needs a GA endpoint (${webrtcFlavours().join(' or ')}), not ${endpoint.flavour}`);
+    throw new ConfigError(
+      'transport',
+      `WebRTC needs a GA endpoint (${webrtcFlavours().join(' or ')}), not ${endpoint.flavour}`,
+    );
   }
   const http = endpoint.url.protocol === 'ws:' ? 'http:' : 'https:';
   const prefix = endpoint.url.pathname.replace(/\/realtime\/?$/, '/realtime');

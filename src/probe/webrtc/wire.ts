@@ -5,10 +5,18 @@
 import { FRAME_BYTES } from '../../media/frames.js';
 
 /** The unified `/realtime/calls` form: the SDP offer and the session, posted with the standard key. */
-export function unifiedForm(standard: Record<string, string>, offer: string, session: object): { headers: Record<string, string>; body: string } {
+export function unifiedForm(
+  standard: Record<string, string>,
+  offer: string,
+  session: object,
+): { headers: Record<string, string>; body: string } {
   const boundary = `----canary${Math.random().toString(16).slice(2)}`;
-  const part = (name: string, type: string, body: string): string => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\nContent-Type: ${type}\r\n\r\n${body}\r\n`;
-  const body = part('sdp', 'application/sdp', offer) + part('session', 'application/json', JSON.stringify(session)) + `--${boundary}--\r\n`;
+  const part = (name: string, type: string, body: string): string =>
+    `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\nContent-Type: ${type}\r\n\r\n${body}\r\n`;
+  const body =
+    part('sdp', 'application/sdp', offer) +
+    part('session', 'application/json', JSON.stringify(session)) +
+    `--${boundary}--\r\n`;
   return { headers: { ...standard, 'content-type': `multipart/form-data; boundary=${boundary}` }, body };
 }
 
@@ -20,7 +28,9 @@ export function speaks(event: Record<string, unknown>): boolean {
 
 export function parseValue(text: string): string | undefined {
   try {
-    const v = (JSON.parse(text) as { value?: unknown; client_secret?: { value?: unknown } }).value ?? (JSON.parse(text) as { client_secret?: { value?: unknown } }).client_secret?.value;
+    const v =
+      (JSON.parse(text) as { value?: unknown; client_secret?: { value?: unknown } }).value ??
+      (JSON.parse(text) as { client_secret?: { value?: unknown } }).client_secret?.value;
     return typeof v === 'string' && v.length > 0 ? v : undefined;
   } catch {
     return undefined;
@@ -52,7 +62,12 @@ interface Watchable<T> {
 }
 
 /** Resolves true when `already`, or when the event matches `until` within `ms`; false on the deadline. */
-export async function waitFor<T>(already: boolean, ev: Watchable<T>, until: (v: T) => boolean, ms: number): Promise<boolean> {
+export async function waitFor<T>(
+  already: boolean,
+  ev: Watchable<T>,
+  until: (v: T) => boolean,
+  ms: number,
+): Promise<boolean> {
   if (already) return true;
   if (ms <= 0) return false;
   let timer: NodeJS.Timeout | undefined;

@@ -62,7 +62,13 @@ export class SimCall {
     this.#pc = createPeer({ bindAddress: deps.bindAddress }, { iceLite: true });
     this.#pc.onDataChannel.subscribe((dc) => {
       if (dc.readyState === 'open') this.#onChannel(dc);
-      else dc.stateChange.watch((s) => s === 'open').then(() => this.#onChannel(dc), () => undefined);
+      else
+        dc.stateChange
+          .watch((s) => s === 'open')
+          .then(
+            () => this.#onChannel(dc),
+            () => undefined,
+          );
     });
     this.#pc.onTrack.subscribe((track) => track.onReceiveRtp.subscribe((rtp) => this.#onPromptRtp(rtp.payload)));
     this.#pc.connectionStateChange.subscribe((s) => {
@@ -78,7 +84,12 @@ export class SimCall {
     await this.#pc.setLocalDescription(await this.#pc.createAnswer());
     await waitGathered(this.#pc);
     const sdp = this.#pc.localDescription?.sdp ?? '';
-    return this.deps.media?.dtlsFailure ? sdp.replace(/(a=fingerprint:\S+ )([0-9A-Fa-f:]+)/g, (_m, p: string, fp: string) => p + fp.split(':').reverse().join(':')) : sdp;
+    return this.deps.media?.dtlsFailure
+      ? sdp.replace(
+          /(a=fingerprint:\S+ )([0-9A-Fa-f:]+)/g,
+          (_m, p: string, fp: string) => p + fp.split(':').reverse().join(':'),
+        )
+      : sdp;
   }
 
   addSideband(ws: WebSocket): void {
@@ -182,7 +193,8 @@ export class SimCall {
   /** Routes one outgoing server event; false keeps it off the data channel. */
   #onServerEvent(event: Record<string, unknown>, text: string): boolean {
     const type = String(event.type);
-    const responseId = typeof event.response_id === 'string' ? event.response_id : (event.response as { id?: string } | undefined)?.id;
+    const responseId =
+      typeof event.response_id === 'string' ? event.response_id : (event.response as { id?: string } | undefined)?.id;
     if (type === EV.responseCreated && responseId) this.#responseTurn.set(responseId, ++this.#responses);
     if (AUDIO_DELTA_TYPES.has(type) && responseId) {
       const pcm = Buffer.from(String(event.delta ?? ''), 'base64');
@@ -192,7 +204,8 @@ export class SimCall {
     }
     if (type === EV.responseDone && responseId) {
       const status = (event.response as { status?: string } | undefined)?.status;
-      if (status === 'cancelled' && this.#sender?.clear()) queueMicrotask(() => this.#emitExtra('output_audio_buffer.cleared', responseId));
+      if (status === 'cancelled' && this.#sender?.clear())
+        queueMicrotask(() => this.#emitExtra('output_audio_buffer.cleared', responseId));
       else this.#sender?.end(responseId);
     }
     for (const ws of this.#sideband) if (ws.readyState === ws.OPEN) ws.send(text);
@@ -201,7 +214,11 @@ export class SimCall {
 
   /** The WebRTC-only events, which the session machinery does not know. */
   #emitExtra(type: string, responseId: string | undefined): void {
-    const text = JSON.stringify({ type, event_id: this.#mint('event'), ...(responseId ? { response_id: responseId } : {}) });
+    const text = JSON.stringify({
+      type,
+      event_id: this.#mint('event'),
+      ...(responseId ? { response_id: responseId } : {}),
+    });
     for (const ws of this.#sideband) if (ws.readyState === ws.OPEN) ws.send(text);
     if (this.#dc?.readyState === 'open') this.#dc.send(text);
   }

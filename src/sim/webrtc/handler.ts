@@ -70,7 +70,9 @@ interface Ephemeral {
 type Reply = { status: number; headers?: Record<string, string>; body: string | object };
 
 export function createWebRtcHandler(d: WebRtcHandlerDeps): WebRtcHandler {
-  const media = new Map<string, WebRtcScenario>(Object.entries({ ...BUILTIN_WEBRTC_SCENARIOS, ...(d.options?.scenarios ?? {}) }));
+  const media = new Map<string, WebRtcScenario>(
+    Object.entries({ ...BUILTIN_WEBRTC_SCENARIOS, ...(d.options?.scenarios ?? {}) }),
+  );
   const mint = createIdMinter(createRng(mixSeed('webrtc', d.seed)));
   const keys = new Map<string, Ephemeral>();
   const calls = new Map<string, SimCall>();
@@ -79,8 +81,14 @@ export function createWebRtcHandler(d: WebRtcHandlerDeps): WebRtcHandler {
   const send = (res: ServerResponse, azure: boolean, r: Reply): void => {
     const body = typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
     const id = mint('req');
-    const ids = azure ? { 'apim-request-id': id, 'x-request-id': id, 'x-ms-region': 'Simulator' } : { 'x-request-id': id, 'openai-version': '2020-10-01' };
-    res.writeHead(r.status, { 'content-type': typeof r.body === 'string' ? 'application/sdp' : 'application/json', ...ids, ...r.headers });
+    const ids = azure
+      ? { 'apim-request-id': id, 'x-request-id': id, 'x-ms-region': 'Simulator' }
+      : { 'x-request-id': id, 'openai-version': '2020-10-01' };
+    res.writeHead(r.status, {
+      'content-type': typeof r.body === 'string' ? 'application/sdp' : 'application/json',
+      ...ids,
+      ...r.headers,
+    });
     res.end(body);
   };
 
@@ -97,7 +105,18 @@ export function createWebRtcHandler(d: WebRtcHandlerDeps): WebRtcHandler {
     if (name === null) return { scenario: d.defaultScenario, media: undefined };
     const m = media.get(name);
     const scenario = m ? d.scenarios.get(m.base ?? 'healthy') : d.scenarios.get(name);
-    if (!scenario) return { status: 400, body: { error: { message: `Unknown simulator scenario '${name}'.`, type: 'invalid_request_error', param: 'scenario', code: 'unknown_scenario' } } };
+    if (!scenario)
+      return {
+        status: 400,
+        body: {
+          error: {
+            message: `Unknown simulator scenario '${name}'.`,
+            type: 'invalid_request_error',
+            param: 'scenario',
+            code: 'unknown_scenario',
+          },
+        },
+      };
     return { scenario, media: m };
   };
 
@@ -105,12 +124,26 @@ export function createWebRtcHandler(d: WebRtcHandlerDeps): WebRtcHandler {
     if (standardKey(req, azure) !== d.apiKey) return { status: 401, body: defaultRefusalBody(401, azure) as object };
     const picked = pick(url);
     if ('status' in picked) return picked;
-    if (picked.scenario.upgrade) return { status: picked.scenario.upgrade.status, body: (picked.scenario.upgrade.body ?? defaultRefusalBody(picked.scenario.upgrade.status, azure)) as object };
+    if (picked.scenario.upgrade)
+      return {
+        status: picked.scenario.upgrade.status,
+        body: (picked.scenario.upgrade.body ?? defaultRefusalBody(picked.scenario.upgrade.status, azure)) as object,
+      };
     let parsed: { session?: Record<string, unknown>; expires_after?: { seconds?: number } };
     try {
       parsed = body.length ? (JSON.parse(body.toString('utf8')) as typeof parsed) : {};
     } catch {
-      return { status: 400, body: { error: { message: 'We could not parse the JSON body of your request.', type: 'invalid_request_error', param: null, code: null } } };
+      return {
+        status: 400,
+        body: {
+          error: {
+            message: 'We could not parse the JSON body of your request.',
+            type: 'invalid_request_error',
+            param: null,
+            code: null,
+          },
+        },
+      };
     }
     const session = { type: 'realtime', model: 'gpt-realtime', ...(parsed.session ?? {}) };
     const ttl = Math.min(7200, Math.max(10, Number(parsed.expires_after?.seconds ?? EK_TTL_DEFAULT_S)));
@@ -130,31 +163,89 @@ export function createWebRtcHandler(d: WebRtcHandlerDeps): WebRtcHandler {
     if (/^multipart\/form-data/i.test(type)) {
       if (key !== d.apiKey) return { status: 401, body: defaultRefusalBody(401, azure) as object };
       const fields = parseMultipart(body, type);
-      if (!fields?.sdp) return { status: 400, body: { error: { message: "Missing required form field 'sdp'.", type: 'invalid_request_error', param: 'sdp', code: null } } };
+      if (!fields?.sdp)
+        return {
+          status: 400,
+          body: {
+            error: {
+              message: "Missing required form field 'sdp'.",
+              type: 'invalid_request_error',
+              param: 'sdp',
+              code: null,
+            },
+          },
+        };
       offer = fields.sdp;
       try {
         model = String((JSON.parse(fields.session ?? '{}') as { model?: unknown }).model ?? 'gpt-realtime');
       } catch {
-        return { status: 400, body: { error: { message: "Form field 'session' is not valid JSON.", type: 'invalid_request_error', param: 'session', code: null } } };
+        return {
+          status: 400,
+          body: {
+            error: {
+              message: "Form field 'session' is not valid JSON.",
+              type: 'invalid_request_error',
+              param: 'session',
+              code: null,
+            },
+          },
+        };
       }
     } else {
       const ek = key ? keys.get(key) : undefined;
-      if (!ek || ek.expiresAt * 1000 < Date.now() || ek.azure !== azure) return { status: 401, body: defaultRefusalBody(401, azure) as object };
-      if (!/^application\/sdp/i.test(type)) return { status: 400, body: { error: { message: `Content-Type must be application/sdp, got '${type}'.`, type: 'invalid_request_error', param: null, code: null } } };
+      if (!ek || ek.expiresAt * 1000 < Date.now() || ek.azure !== azure)
+        return { status: 401, body: defaultRefusalBody(401, azure) as object };
+      if (!/^application\/sdp/i.test(type))
+        return {
+          status: 400,
+          body: {
+            error: {
+              message: `Content-Type must be application/sdp, got '${type}'.`,
+              type: 'invalid_request_error',
+              param: null,
+              code: null,
+            },
+          },
+        };
       offer = body.toString('utf8');
       model = ek.model;
     }
-    if (!/^v=0/m.test(offer) || !/^m=audio /m.test(offer)) return { status: 400, body: { error: { message: 'The SDP offer is invalid: it needs an audio m-line.', type: 'invalid_request_error', param: 'sdp', code: 'invalid_offer' } } };
+    if (!/^v=0/m.test(offer) || !/^m=audio /m.test(offer))
+      return {
+        status: 400,
+        body: {
+          error: {
+            message: 'The SDP offer is invalid: it needs an audio m-line.',
+            type: 'invalid_request_error',
+            param: 'sdp',
+            code: 'invalid_offer',
+          },
+        },
+      };
     const picked = pick(url);
     if ('status' in picked) return picked;
-    if (picked.scenario.upgrade) return { status: picked.scenario.upgrade.status, body: (picked.scenario.upgrade.body ?? defaultRefusalBody(picked.scenario.upgrade.status, azure)) as object };
+    if (picked.scenario.upgrade)
+      return {
+        status: picked.scenario.upgrade.status,
+        body: (picked.scenario.upgrade.body ?? defaultRefusalBody(picked.scenario.upgrade.status, azure)) as object,
+      };
     const callId = `rtc_${mint('call').slice(5)}`;
     const n = d.nextOrdinal();
     const sim = new SimCall({
-      callId, flavour, dialect: 'ga', model, scenario: picked.scenario, media: picked.media,
+      callId,
+      flavour,
+      dialect: 'ga',
+      model,
+      scenario: picked.scenario,
+      media: picked.media,
       filter: flavourInfo(flavour).webrtcFilter && url.searchParams.get('webrtcfilter') === 'on',
-      answers: d.answers, speak: d.speak, seed: d.seed, ordinal: n, bindAddress: d.host,
-      onRtpSend: d.options?.onRtpSend, onEnded: () => calls.delete(callId),
+      answers: d.answers,
+      speak: d.speak,
+      seed: d.seed,
+      ordinal: n,
+      bindAddress: d.host,
+      onRtpSend: d.options?.onRtpSend,
+      onEnded: () => calls.delete(callId),
       log: (line) => d.log(`[${flavour}/webrtc#${n}] ${line}`),
     });
     calls.set(callId, sim);
@@ -164,7 +255,17 @@ export function createWebRtcHandler(d: WebRtcHandlerDeps): WebRtcHandler {
       return { status: 201, headers: { location: callLocation(callId) }, body: answer };
     } catch (err) {
       sim.end(`offer refused: ${(err as Error).message}`);
-      return { status: 400, body: { error: { message: `The SDP offer could not be applied: ${(err as Error).message}`, type: 'invalid_request_error', param: 'sdp', code: 'invalid_offer' } } };
+      return {
+        status: 400,
+        body: {
+          error: {
+            message: `The SDP offer could not be applied: ${(err as Error).message}`,
+            type: 'invalid_request_error',
+            param: 'sdp',
+            code: 'invalid_offer',
+          },
+        },
+      };
     }
   };
 
@@ -175,19 +276,53 @@ export function createWebRtcHandler(d: WebRtcHandlerDeps): WebRtcHandler {
       if (!route) return false;
       const azure = isAzure(route.flavour);
       if (req.method !== 'POST') {
-        send(res, azure, { status: 405, headers: { allow: 'POST' }, body: { error: { message: `Method ${req.method} not allowed; use POST.`, type: 'invalid_request_error', param: null, code: null } } });
+        send(res, azure, {
+          status: 405,
+          headers: { allow: 'POST' },
+          body: {
+            error: {
+              message: `Method ${req.method} not allowed; use POST.`,
+              type: 'invalid_request_error',
+              param: null,
+              code: null,
+            },
+          },
+        });
         return true;
       }
-      readBody(req).then(
-        async (body) => {
-          if (!body) return send(res, azure, { status: 413, body: { error: { message: `Body larger than ${MAX_BODY} bytes.`, type: 'invalid_request_error', param: null, code: null } } });
-          send(res, azure, route.endpoint === 'calls' ? await call(req, url, route.flavour, body) : clientSecret(req, url, azure, body));
-        },
-        () => res.destroy(),
-      ).catch((err: unknown) => {
-        d.log(`webrtc request failed: ${(err as Error).stack ?? String(err)}`);
-        if (!res.headersSent) send(res, azure, { status: 500, body: { error: { message: 'Internal simulator error.', type: 'server_error', param: null, code: null } } });
-      });
+      readBody(req)
+        .then(
+          async (body) => {
+            if (!body)
+              return send(res, azure, {
+                status: 413,
+                body: {
+                  error: {
+                    message: `Body larger than ${MAX_BODY} bytes.`,
+                    type: 'invalid_request_error',
+                    param: null,
+                    code: null,
+                  },
+                },
+              });
+            send(
+              res,
+              azure,
+              route.endpoint === 'calls'
+                ? await call(req, url, route.flavour, body)
+                : clientSecret(req, url, azure, body),
+            );
+          },
+          () => res.destroy(),
+        )
+        .catch((err: unknown) => {
+          d.log(`webrtc request failed: ${(err as Error).stack ?? String(err)}`);
+          if (!res.headersSent)
+            send(res, azure, {
+              status: 500,
+              body: { error: { message: 'Internal simulator error.', type: 'server_error', param: null, code: null } },
+            });
+        });
       return true;
     },
     upgrade(req, socket, head) {
@@ -197,8 +332,25 @@ export function createWebRtcHandler(d: WebRtcHandlerDeps): WebRtcHandler {
       if (callId === null || !flavour || !flavourInfo(flavour).webrtc) return false;
       const azure = isAzure(flavour);
       const target = calls.get(callId);
-      if (standardKey(req, azure) !== d.apiKey) writeRefusal(socket, { status: 401, body: defaultRefusalBody(401, azure), headers: {} }, {});
-      else if (!target) writeRefusal(socket, { status: 404, body: { error: { message: `No call '${callId}'.`, type: 'invalid_request_error', param: 'call_id', code: 'call_not_found' } }, headers: {} }, {});
+      if (standardKey(req, azure) !== d.apiKey)
+        writeRefusal(socket, { status: 401, body: defaultRefusalBody(401, azure), headers: {} }, {});
+      else if (!target)
+        writeRefusal(
+          socket,
+          {
+            status: 404,
+            body: {
+              error: {
+                message: `No call '${callId}'.`,
+                type: 'invalid_request_error',
+                param: 'call_id',
+                code: 'call_not_found',
+              },
+            },
+            headers: {},
+          },
+          {},
+        );
       else wss.handleUpgrade(req, socket, head, (ws) => target.addSideband(ws));
       return true;
     },

@@ -61,7 +61,18 @@ export class MediaSender {
     if (this.#closed) return;
     let p = this.#queue.find((q) => q.responseId === responseId);
     if (!p) {
-      p = { responseId, faults: faults(), pcm: [], queued: 0, frames: 0, audioMs: 0, done: false, started: false, stalled: new Set(), lostFrames: 0 };
+      p = {
+        responseId,
+        faults: faults(),
+        pcm: [],
+        queued: 0,
+        frames: 0,
+        audioMs: 0,
+        done: false,
+        started: false,
+        stalled: new Set(),
+        lostFrames: 0,
+      };
       this.#queue.push(p);
     }
     p.pcm.push(pcm);
@@ -114,7 +125,9 @@ export class MediaSender {
       return this.#queue.length > 0;
     }
     const frame = this.#take(p);
-    const lost = p.faults.some((f) => f.kind === 'rtp-loss' && p.audioMs >= f.atMs && p.audioMs < f.atMs + f.durationMs);
+    const lost = p.faults.some(
+      (f) => f.kind === 'rtp-loss' && p.audioMs >= f.atMs && p.audioMs < f.atMs + f.durationMs,
+    );
     const audioMs = p.audioMs;
     p.audioMs += FRAME_MS;
     p.frames++;
@@ -123,10 +136,16 @@ export class MediaSender {
       this.#skipTs++;
       return true;
     }
-    const packet = this.#stream.packet(this.#codec.encode(frame), { marker: !p.started, skipFrames: this.#skipTs, skipSeq: this.#skipSeq });
+    const packet = this.#stream.packet(this.#codec.encode(frame), {
+      marker: !p.started,
+      skipFrames: this.#skipTs,
+      skipSeq: this.#skipSeq,
+    });
     this.#skipTs = 0;
     this.#skipSeq = 0;
-    const jitter = p.faults.find((f) => f.kind === 'rtp-jitter' && audioMs >= f.atMs && audioMs < f.atMs + f.durationMs);
+    const jitter = p.faults.find(
+      (f) => f.kind === 'rtp-jitter' && audioMs >= f.atMs && audioMs < f.atMs + f.durationMs,
+    );
     if (jitter && jitter.kind === 'rtp-jitter') this.#sendLate(packet, jitter.jitterMs);
     else if (this.#late.length) this.#sendLate(packet, 0);
     else this.#send(packet);
@@ -153,11 +172,17 @@ export class MediaSender {
     this.#lateTimer = undefined;
     const now = performance.now();
     while (this.#late[0] && this.#late[0].at <= now + 0.5 && !this.#closed) this.#send(this.#late.shift()!.packet);
-    if (this.#late[0] && !this.#closed) this.#lateTimer = setTimeout(this.#drainLate, Math.max(1, this.#late[0].at - now));
+    if (this.#late[0] && !this.#closed)
+      this.#lateTimer = setTimeout(this.#drainLate, Math.max(1, this.#late[0].at - now));
   };
 
   #send(packet: RtpPacket): void {
-    this.deps.onRtpSend?.({ callId: this.deps.callId, seq: packet.header.sequenceNumber, timestamp: packet.header.timestamp, epochMs: performance.timeOrigin + performance.now() });
+    this.deps.onRtpSend?.({
+      callId: this.deps.callId,
+      seq: packet.header.sequenceNumber,
+      timestamp: packet.header.timestamp,
+      epochMs: performance.timeOrigin + performance.now(),
+    });
     this.deps.send(packet);
   }
 

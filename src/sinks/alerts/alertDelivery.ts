@@ -16,7 +16,12 @@ export const CLAIM_LEASE_MS = 15 * 60_000;
 export const MAX_REJECTIONS = 3;
 
 /** Claims every pending notification not claimed by someone else within the lease. Pure. */
-export function claimPending(state: AlertState, by: string, now: Date, leaseMs = CLAIM_LEASE_MS): { state: AlertState; claimed: Notification[] } {
+export function claimPending(
+  state: AlertState,
+  by: string,
+  now: Date,
+  leaseMs = CLAIM_LEASE_MS,
+): { state: AlertState; claimed: Notification[] } {
   const claims = { ...(state.claims ?? {}) };
   const claimed: Notification[] = [];
   for (const n of state.pending) {
@@ -36,7 +41,13 @@ export interface Settled {
 }
 
 /** Applies delivery outcomes of notifications claimed by `by`; releases its other claims. Pure. */
-export function settleDeliveries(state: AlertState, by: string, outcomes: ReadonlyMap<string, SendOutcome>, now: Date, maxRejections = MAX_REJECTIONS): Settled {
+export function settleDeliveries(
+  state: AlertState,
+  by: string,
+  outcomes: ReadonlyMap<string, SendOutcome>,
+  now: Date,
+  maxRejections = MAX_REJECTIONS,
+): Settled {
   const rejections = { ...(state.rejections ?? {}) };
   const gone = new Set<string>();
   const dropped: string[] = [];
@@ -52,10 +63,19 @@ export function settleDeliveries(state: AlertState, by: string, outcomes: Readon
   }
   const pending = state.pending.filter((n) => !gone.has(n.id));
   const live = new Set(pending.map((n) => n.id));
-  const claims = Object.fromEntries(Object.entries(state.claims ?? {}).filter(([id, c]) => live.has(id) && c.by !== by));
+  const claims = Object.fromEntries(
+    Object.entries(state.claims ?? {}).filter(([id, c]) => live.has(id) && c.by !== by),
+  );
   const kept = Object.fromEntries(Object.entries(rejections).filter(([id]) => live.has(id)));
   const delivered = [...outcomes.values()].includes('delivered');
-  const next: AlertState = { ...state, pending, claims, rejections: kept, updatedAt: now.toISOString(), ...(delivered ? { lastDeliveredAt: now.toISOString() } : {}) };
+  const next: AlertState = {
+    ...state,
+    pending,
+    claims,
+    rejections: kept,
+    updatedAt: now.toISOString(),
+    ...(delivered ? { lastDeliveredAt: now.toISOString() } : {}),
+  };
   if (Object.keys(next.claims!).length === 0) delete next.claims;
   if (Object.keys(next.rejections!).length === 0) delete next.rejections;
   return { state: next, dropped };

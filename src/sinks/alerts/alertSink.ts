@@ -35,7 +35,8 @@ function storeDown(err: unknown): boolean {
 }
 
 export function alertSink(o: AlertSinkOptions): RunSink {
-  const apply = (s: RunSummary, ctx: SinkContext): Promise<unknown> => applyRun(o.store, s, ctx.now(), o.rules, ctx.log);
+  const apply = (s: RunSummary, ctx: SinkContext): Promise<unknown> =>
+    applyRun(o.store, s, ctx.now(), o.rules, ctx.log);
   return {
     name: 'alerts',
     budgetMs: o.budgetMs ?? 60_000,
@@ -50,13 +51,21 @@ export function alertSink(o: AlertSinkOptions): RunSink {
         await earlier.release();
         if (!storeDown(err)) throw err;
         await o.verdicts.add(summary);
-        ctx.log.warn(`alert state of ${summary.target} unreachable (${(err as Error).message}); its verdict is spooled and counts towards the alert rule when storage is back`);
+        ctx.log.warn(
+          `alert state of ${summary.target} unreachable (${(err as Error).message}); its verdict is spooled and counts towards the alert rule when storage is back`,
+        );
         return;
       }
       await earlier.done();
-      if (earlier.summaries.length) ctx.log.info(`${summary.target}: ${earlier.summaries.length} verdict(s) recorded during a storage outage applied to the alert state`);
+      if (earlier.summaries.length)
+        ctx.log.info(
+          `${summary.target}: ${earlier.summaries.length} verdict(s) recorded during a storage outage applied to the alert state`,
+        );
       if (!o.send) return;
-      const r = await deliverPending(o.store, summary.region, summary.target, o.send, ctx.now, { signal: ctx.signal, log: ctx.log });
+      const r = await deliverPending(o.store, summary.region, summary.target, o.send, ctx.now, {
+        signal: ctx.signal,
+        log: ctx.log,
+      });
       o.stats.delivered += r.delivered.length;
       o.stats.pending += r.pending.length;
     },

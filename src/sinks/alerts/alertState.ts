@@ -128,10 +128,22 @@ export function isFailingVerdict(verdict: Verdict): boolean {
 }
 
 /** Applies one run to the alert state. Pure: same inputs, same output. */
-export function nextAlertState(prev: AlertState | undefined, run: RunSummary, now: Date, rules: AlertRules = DEFAULT_ALERT_RULES): AlertStep {
+export function nextAlertState(
+  prev: AlertState | undefined,
+  run: RunSummary,
+  now: Date,
+  rules: AlertRules = DEFAULT_ALERT_RULES,
+): AlertStep {
   checkRules(rules);
   const nowIso = now.toISOString();
-  const base: AlertState = prev ?? { version: 1, region: run.region, target: run.target, recent: [], pending: [], updatedAt: nowIso };
+  const base: AlertState = prev ?? {
+    version: 1,
+    region: run.region,
+    target: run.target,
+    recent: [],
+    pending: [],
+    updatedAt: nowIso,
+  };
   if (base.recent.some((r) => r.runId === run.runId)) return { state: base, notifications: [] };
 
   const recent = [...base.recent, { runId: run.runId, at: run.startedAt, verdict: run.verdict }]
@@ -191,11 +203,22 @@ export function nextAlertState(prev: AlertState | undefined, run: RunSummary, no
 export function withoutDelivered(state: AlertState, ids: readonly string[], now: Date): AlertState {
   if (ids.length === 0) return state;
   const gone = new Set(ids);
-  return { ...state, pending: state.pending.filter((n) => !gone.has(n.id)), lastDeliveredAt: now.toISOString(), updatedAt: now.toISOString() };
+  return {
+    ...state,
+    pending: state.pending.filter((n) => !gone.has(n.id)),
+    lastDeliveredAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
 }
 
 function openingOf(open: OpenAlert): OpeningAlert {
-  return { openedAt: open.openedAt, runId: open.runId, runStartedAt: open.runStartedAt, headline: open.headline, failureClass: open.failureClass };
+  return {
+    openedAt: open.openedAt,
+    runId: open.runId,
+    runStartedAt: open.runStartedAt,
+    headline: open.headline,
+    failureClass: open.failureClass,
+  };
 }
 
 /** Appends new notifications; a reminder or recovery supersedes undelivered reminders of the same alert. */
@@ -216,6 +239,7 @@ function timeOf(iso: string, fallback: Date): number {
 function checkRules(rules: AlertRules): void {
   const { k, n, reminderHours } = rules;
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`alert rule n must be an integer ≥ 1, got ${n}`);
-  if (!Number.isInteger(k) || k < 1 || k > n) throw new RangeError(`alert rule k must be an integer in 1…n (${n}), got ${k}`);
+  if (!Number.isInteger(k) || k < 1 || k > n)
+    throw new RangeError(`alert rule k must be an integer in 1…n (${n}), got ${k}`);
   if (!(reminderHours > 0)) throw new RangeError(`alert rule reminderHours must be > 0, got ${reminderHours}`);
 }

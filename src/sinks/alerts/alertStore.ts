@@ -11,7 +11,14 @@ import type { ArtifactStore } from '../../store/artifactStore.js';
 import { alertStatePath, contentTypeFor, corruptStatePath } from '../../store/layout.js';
 import type { RunSummary } from '../../runSummary.js';
 import { asOutcome, claimPending, MAX_REJECTIONS, settleDeliveries, type SendOutcome } from './alertDelivery.js';
-import { nextAlertState, withoutDelivered, type AlertRules, type AlertState, type AlertStep, type Notification } from './alertState.js';
+import {
+  nextAlertState,
+  withoutDelivered,
+  type AlertRules,
+  type AlertState,
+  type AlertStep,
+  type Notification,
+} from './alertState.js';
 
 /** Pending notifications older than this are dropped by {@link deliverPending} (stale, or rejected for good). */
 export const MAX_PENDING_AGE_HOURS = 48;
@@ -31,13 +38,25 @@ const quiet: AlertStoreLog = { warn: () => undefined, error: () => undefined };
 
 function checked(current: AlertState | undefined): AlertState | undefined {
   if (current === undefined) return undefined;
-  const ok = typeof current === 'object' && current !== null && !Array.isArray(current) && Array.isArray(current.recent) && Array.isArray(current.pending);
+  const ok =
+    typeof current === 'object' &&
+    current !== null &&
+    !Array.isArray(current) &&
+    Array.isArray(current.recent) &&
+    Array.isArray(current.pending);
   if (!ok) throw new CorruptStateError('is not an alert state');
   return current;
 }
 
 /** `updateJson` on a state blob, moving a corrupt blob aside and starting again from nothing. */
-async function updateState(store: ArtifactStore, region: string, target: string, now: Date, log: AlertStoreLog, fn: (current: AlertState | undefined) => AlertState): Promise<AlertState> {
+async function updateState(
+  store: ArtifactStore,
+  region: string,
+  target: string,
+  now: Date,
+  log: AlertStoreLog,
+  fn: (current: AlertState | undefined) => AlertState,
+): Promise<AlertState> {
   const path = alertStatePath(region, target);
   try {
     return await store.updateJson<AlertState>(path, (current) => fn(checked(current)));
@@ -47,13 +66,21 @@ async function updateState(store: ArtifactStore, region: string, target: string,
     const body = await store.get(path);
     if (body) await store.put(aside, body, contentTypeFor(aside));
     await store.put(path, JSON.stringify(emptyState(region, target, now), null, 2) + '\n', contentTypeFor(path));
-    log.error(`alert state of ${region}/${target} could not be read (${error.message}); moved aside to ${aside} and rebuilt`);
+    log.error(
+      `alert state of ${region}/${target} could not be read (${error.message}); moved aside to ${aside} and rebuilt`,
+    );
     return store.updateJson<AlertState>(path, (current) => fn(checked(current)));
   }
 }
 
 /** Applies one run to its (region, target) alert state and stores it. Returns the stored state and the notifications this run created. */
-export async function applyRun(store: ArtifactStore, run: RunSummary, now: Date, rules?: AlertRules, log: AlertStoreLog = quiet): Promise<AlertStep> {
+export async function applyRun(
+  store: ArtifactStore,
+  run: RunSummary,
+  now: Date,
+  rules?: AlertRules,
+  log: AlertStoreLog = quiet,
+): Promise<AlertStep> {
   let notifications: Notification[] = [];
   const state = await updateState(store, run.region, run.target, now, log, (current) => {
     const step = nextAlertState(current, run, now, rules);
@@ -69,7 +96,13 @@ export function readAlertState(store: ArtifactStore, region: string, target: str
 }
 
 /** Removes delivered notifications from `pending`. A no-op when there is no state or nothing to remove. */
-export async function markDelivered(store: ArtifactStore, region: string, target: string, ids: readonly string[], now: Date): Promise<AlertState | undefined> {
+export async function markDelivered(
+  store: ArtifactStore,
+  region: string,
+  target: string,
+  ids: readonly string[],
+  now: Date,
+): Promise<AlertState | undefined> {
   if (ids.length === 0) return readAlertState(store, region, target);
   if ((await readAlertState(store, region, target)) === undefined) return undefined;
   return store.updateJson<AlertState>(alertStatePath(region, target), (current) =>
@@ -112,7 +145,11 @@ export async function deliverPending(
   options: DeliverOptions = {},
 ): Promise<PendingDelivery> {
   const result: PendingDelivery = { delivered: [], pending: [], expired: [], dropped: [] };
-  if ((await readAlertState(store, region, target).catch((e: unknown) => (e instanceof InputError ? undefined : Promise.reject(e)))) === undefined) {
+  if (
+    (await readAlertState(store, region, target).catch((e: unknown) =>
+      e instanceof InputError ? undefined : Promise.reject(e),
+    )) === undefined
+  ) {
     // nothing stored (or corrupt: applyRun rebuilds it) — nothing to deliver
     return { delivered: [], pending: [], expired: [] };
   }
@@ -123,7 +160,9 @@ export async function deliverPending(
   const claimedState = await updateState(store, region, target, now(), log, (current) => {
     const base = current ?? emptyState(region, target, now());
     result.expired = base.pending.filter((n) => Date.parse(n.createdAt) < oldest).map((n) => n.id);
-    const fresh = result.expired.length ? { ...base, pending: base.pending.filter((n) => !result.expired.includes(n.id)) } : base;
+    const fresh = result.expired.length
+      ? { ...base, pending: base.pending.filter((n) => !result.expired.includes(n.id)) }
+      : base;
     const step = claimPending(fresh, by, now());
     claimed = step.claimed;
     return step.state;
@@ -142,7 +181,10 @@ export async function deliverPending(
     dropped = step.dropped;
     return step.state;
   });
-  for (const id of dropped) log.error(`notification ${id} dropped: the receiver rejected it for good ${MAX_REJECTIONS} times (check the webhook and its payload format); the notifications after it go on`);
+  for (const id of dropped)
+    log.error(
+      `notification ${id} dropped: the receiver rejected it for good ${MAX_REJECTIONS} times (check the webhook and its payload format); the notifications after it go on`,
+    );
   result.delivered = [...outcomes].filter(([, o]) => o === 'delivered').map(([id]) => id);
   result.dropped = dropped;
   const done = new Set([...result.delivered, ...dropped]);

@@ -25,21 +25,42 @@ export interface NotificationLinks {
 export function linkPaths(n: Notification): { report: string; evidence: string; dashboard: string } {
   const report = n.summary.reportHtmlPath;
   const slash = report.lastIndexOf('/');
-  return { report, evidence: slash >= 0 ? `${report.slice(0, slash)}/${EVIDENCE_ZIP}` : EVIDENCE_ZIP, dashboard: DASHBOARD_PATH };
+  return {
+    report,
+    evidence: slash >= 0 ? `${report.slice(0, slash)}/${EVIDENCE_ZIP}` : EVIDENCE_ZIP,
+    dashboard: DASHBOARD_PATH,
+  };
 }
 
 /** Stable links through the reports site at `siteUrl` (see {@link reportsSiteUrl}). */
 export function siteLinks(n: Notification, siteUrl: string): NotificationLinks {
   const base = siteUrl.replace(/\/+$/, '');
   const paths = linkPaths(n);
-  return { reportUrl: `${base}/reports/${encodePath(paths.report)}`, evidenceUrl: `${base}/reports/${encodePath(paths.evidence)}`, dashboardUrl: `${base}/dashboard` };
+  return {
+    reportUrl: `${base}/reports/${encodePath(paths.report)}`,
+    evidenceUrl: `${base}/reports/${encodePath(paths.evidence)}`,
+    dashboardUrl: `${base}/dashboard`,
+  };
 }
 
 /** The reports site's links when there is one, else the links the store can make, each independently (a failure leaves that one out). */
-export async function notificationLinks(n: Notification, store: LinkMaker, ttlMinutes: number, siteUrl?: string): Promise<NotificationLinks> {
+export async function notificationLinks(
+  n: Notification,
+  store: LinkMaker,
+  ttlMinutes: number,
+  siteUrl?: string,
+): Promise<NotificationLinks> {
   if (siteUrl) return siteLinks(n, siteUrl);
   const paths = linkPaths(n);
   const link = (path: string): Promise<string | undefined> => store.readLink(path, ttlMinutes).catch(() => undefined);
-  const [reportUrl, evidenceUrl, dashboardUrl] = await Promise.all([link(paths.report), link(paths.evidence), link(paths.dashboard)]);
-  return { ...(reportUrl ? { reportUrl } : {}), ...(evidenceUrl ? { evidenceUrl } : {}), ...(dashboardUrl ? { dashboardUrl } : {}) };
+  const [reportUrl, evidenceUrl, dashboardUrl] = await Promise.all([
+    link(paths.report),
+    link(paths.evidence),
+    link(paths.dashboard),
+  ]);
+  return {
+    ...(reportUrl ? { reportUrl } : {}),
+    ...(evidenceUrl ? { evidenceUrl } : {}),
+    ...(dashboardUrl ? { dashboardUrl } : {}),
+  };
 }

@@ -12,8 +12,12 @@ export function cardPlain(text: string): string {
   return text
     .replace(/\\(?=[!-/:-@[-`{-~])/g, '\\\\')
     .replace(/[*[\]<>~]/g, '\\$&')
-    .replace(/_/g, (m, i: number, s: string) => (/[A-Za-z0-9]/.test(s[i - 1] ?? '') && /[A-Za-z0-9]/.test(s[i + 1] ?? '') ? m : '\\_'))
-    .replace(/^(\s*)([-+]|#+|\d+[.)])(?=\s|$)/gm, (_m, space: string, marker: string) => (/\d/.test(marker) ? `${space}${marker.slice(0, -1)}\\${marker.slice(-1)}` : `${space}\\${marker}`))
+    .replace(/_/g, (m, i: number, s: string) =>
+      /[A-Za-z0-9]/.test(s[i - 1] ?? '') && /[A-Za-z0-9]/.test(s[i + 1] ?? '') ? m : '\\_',
+    )
+    .replace(/^(\s*)([-+]|#+|\d+[.)])(?=\s|$)/gm, (_m, space: string, marker: string) =>
+      /\d/.test(marker) ? `${space}${marker.slice(0, -1)}\\${marker.slice(-1)}` : `${space}\\${marker}`,
+    )
     .replace(/:\/\//g, ':\u200b//')
     .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}\u200b.`);
 }

@@ -25,7 +25,12 @@
  */
 import type { Notification } from './alertState.js';
 import type { NotificationLinks } from './cardLinks.js';
-import { notificationCategory, notificationPlainText, notificationTitle, type NotificationCategory } from './notificationText.js';
+import {
+  notificationCategory,
+  notificationPlainText,
+  notificationTitle,
+  type NotificationCategory,
+} from './notificationText.js';
 
 /** The `schema` value of the current payload version. */
 export const JSON_PAYLOAD_SCHEMA = 'realtime-canary.notification/1';
@@ -44,7 +49,11 @@ export interface JsonNotificationPayload extends Notification {
 }
 
 /** The JSON payload for a notification. `reportUrl` is the report link, if the store could make one; `links` the others. */
-export function jsonPayload(n: Notification, reportUrl?: string, links: NotificationLinks = {}): JsonNotificationPayload {
+export function jsonPayload(
+  n: Notification,
+  reportUrl?: string,
+  links: NotificationLinks = {},
+): JsonNotificationPayload {
   return {
     schema: JSON_PAYLOAD_SCHEMA,
     ...n,

@@ -47,16 +47,27 @@ export function notificationTitle(n: Notification): string {
   const where = `${n.target} @ ${n.region}`;
   const category = notificationCategory(n);
   if (isTestNotification(n)) return `🧪 ${TEST_TITLE} (${n.region})`;
-  if (category === 'budget') return `${ICONS.budget} Budget @ ${n.region}: ${firstClause(n.summary.headline ?? n.opening.headline ?? 'spend budget reached')}`;
+  if (category === 'budget')
+    return `${ICONS.budget} Budget @ ${n.region}: ${firstClause(n.summary.headline ?? n.opening.headline ?? 'spend budget reached')}`;
   if (n.kind === 'recovery') return `${ICONS.recovery} ${where}: recovered`;
   const what = category === 'configuration' ? configurationProblem(n.summary) : whatWentWrong(n.summary);
-  if (category === 'configuration') return `${ICONS.configuration} ${where}: ${n.kind === 'reminder' ? 'still ' : ''}${what}`;
-  return n.kind === 'reminder' ? `${ICONS.reminder} ${where}: still failing — ${what}` : `${ICONS.alert} ${where}: ${what}`;
+  if (category === 'configuration')
+    return `${ICONS.configuration} ${where}: ${n.kind === 'reminder' ? 'still ' : ''}${what}`;
+  return n.kind === 'reminder'
+    ? `${ICONS.reminder} ${where}: still failing — ${what}`
+    : `${ICONS.alert} ${where}: ${what}`;
 }
 
 /** One line under the title: which deployment, flavour and host. */
 export function targetLine(s: RunSummary): string {
-  return [probedName(s) !== s.target ? s.deployment : undefined, s.flavour, s.host, s.group ? `group ${s.group}` : undefined].filter(Boolean).join(' · ');
+  return [
+    probedName(s) !== s.target ? s.deployment : undefined,
+    s.flavour,
+    s.host,
+    s.group ? `group ${s.group}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 /**
@@ -67,11 +78,19 @@ export function leadText(n: Notification, secretSetting?: string): string {
   const o = n.opening;
   const category = notificationCategory(n);
   const opened = `opened ${shortTime(o.openedAt)} by run ${o.runId}${o.headline ? `: ${o.headline}` : ''}`;
-  if (isTestNotification(n)) return 'A sample card sent by "realtime-canary test-alert" to check that alerts reach this channel. Nothing is wrong; the figures below are made up.';
+  if (isTestNotification(n))
+    return 'A sample card sent by "realtime-canary test-alert" to check that alerts reach this channel. Nothing is wrong; the figures below are made up.';
   if (category === 'budget') return n.summary.headline ?? o.headline ?? 'The spend budget was reached.';
-  if (n.kind === 'recovery') return `Recovered after ${duration(Date.parse(n.createdAt) - Date.parse(o.openedAt))} (${n.window.of} passing runs in a row). The alert was ${opened}`;
-  const latest = category === 'configuration' ? configurationAdvice(n.summary, secretSetting) : (n.summary.headline ?? `Verdict ${n.summary.verdict} (${n.summary.findingCodes.join(', ') || 'no finding codes'}).`);
-  return n.kind === 'reminder' ? `Still failing: ${n.sinceOpen.failing} of ${n.sinceOpen.runs} runs since the alert ${opened}. Latest: ${latest}` : latest;
+  if (n.kind === 'recovery')
+    return `Recovered after ${duration(Date.parse(n.createdAt) - Date.parse(o.openedAt))} (${n.window.of} passing runs in a row). The alert was ${opened}`;
+  const latest =
+    category === 'configuration'
+      ? configurationAdvice(n.summary, secretSetting)
+      : (n.summary.headline ??
+        `Verdict ${n.summary.verdict} (${n.summary.findingCodes.join(', ') || 'no finding codes'}).`);
+  return n.kind === 'reminder'
+    ? `Still failing: ${n.sinceOpen.failing} of ${n.sinceOpen.runs} runs since the alert ${opened}. Latest: ${latest}`
+    : latest;
 }
 
 /** Core facts, in display order; the ones not in {@link CORE_FACTS} are dropped first when space is short. */
@@ -87,11 +106,20 @@ export function notificationFacts(n: Notification): Fact[] {
           ...(s.headline && n.kind !== 'recovery' ? [{ title: 'Service said', value: s.headline }] : []),
         ]
       : [
-          { title: 'Verdict', value: s.findingCodes.length ? `${s.verdict} (${s.findingCodes.join(', ')})` : s.verdict },
+          {
+            title: 'Verdict',
+            value: s.findingCodes.length ? `${s.verdict} (${s.findingCodes.join(', ')})` : s.verdict,
+          },
           { title: 'Failing turns', value: `${s.failingTurns} of ${s.turns}` },
           { title: 'Longest gap', value: s.longestGapMs > 0 ? seconds(s.longestGapMs) : 'none' },
-          { title: 'Coverage', value: s.coverage === undefined ? 'n/a' : `${Math.round(Math.min(1, Math.max(0, s.coverage)) * 100)} %` },
-          { title: 'Time to first audio', value: s.timeToFirstAudioMs === undefined ? 'n/a' : `${Math.round(s.timeToFirstAudioMs)} ms` },
+          {
+            title: 'Coverage',
+            value: s.coverage === undefined ? 'n/a' : `${Math.round(Math.min(1, Math.max(0, s.coverage)) * 100)} %`,
+          },
+          {
+            title: 'Time to first audio',
+            value: s.timeToFirstAudioMs === undefined ? 'n/a' : `${Math.round(s.timeToFirstAudioMs)} ms`,
+          },
         ];
   facts.push(
     { title: 'Failing runs', value: `${n.window.failing} of the last ${n.window.of}` },
@@ -99,16 +127,26 @@ export function notificationFacts(n: Notification): Fact[] {
     { title: 'Request ids', value: requestIds(s.requestIds) },
     { title: 'Run', value: `${s.runId} · ${shortTime(s.startedAt)}` },
   );
-  if (n.kind !== 'alert') facts.push({ title: 'Open since', value: `${shortTime(n.opening.openedAt)} (run ${n.opening.runId})` });
+  if (n.kind !== 'alert')
+    facts.push({ title: 'Open since', value: `${shortTime(n.opening.openedAt)} (run ${n.opening.runId})` });
   return facts;
 }
 
 /** Facts that survive any shrinking. */
-export const CORE_FACTS = new Set(['Verdict', 'Failing turns', 'Longest gap', 'Coverage', 'Time to first audio', 'Host']);
+export const CORE_FACTS = new Set([
+  'Verdict',
+  'Failing turns',
+  'Longest gap',
+  'Coverage',
+  'Time to first audio',
+  'Host',
+]);
 
 /** The comparison with the baseline, for incidents only (a configuration problem is never the hosting layer's). */
 export function comparisonText(n: Notification): string | undefined {
-  return notificationCategory(n) === 'incident' && n.summary.comparison ? `Comparison: ${n.summary.comparison}` : undefined;
+  return notificationCategory(n) === 'incident' && n.summary.comparison
+    ? `Comparison: ${n.summary.comparison}`
+    : undefined;
 }
 
 /** A plain-text rendering of the whole notification (for receivers that show text only). */
@@ -129,10 +167,20 @@ function rejectedStatus(s: RunSummary): number | undefined {
 /** What kind of configuration problem a run's headline describes: the HTTP status or the service's refusal code. */
 function refusalKind(s: RunSummary): 'auth' | 'access' | 'model' | 'beta' | 'other' {
   const status = rejectedStatus(s);
-  const code = /\b(invalid_api_key|unauthorized|forbidden|invalid_model|missing_model|model_not_found|beta_api_shape_disabled)\b/i.exec(s.headline ?? '')?.[1]?.toLowerCase();
-  if (status === 401 || code === 'invalid_api_key' || code === 'unauthorized' || /\bauthenticat/i.test(s.headline ?? '')) return 'auth';
+  const code =
+    /\b(invalid_api_key|unauthorized|forbidden|invalid_model|missing_model|model_not_found|beta_api_shape_disabled)\b/i
+      .exec(s.headline ?? '')?.[1]
+      ?.toLowerCase();
+  if (
+    status === 401 ||
+    code === 'invalid_api_key' ||
+    code === 'unauthorized' ||
+    /\bauthenticat/i.test(s.headline ?? '')
+  )
+    return 'auth';
   if (status === 403 || code === 'forbidden') return 'access';
-  if (status === 404 || code === 'invalid_model' || code === 'missing_model' || code === 'model_not_found') return 'model';
+  if (status === 404 || code === 'invalid_model' || code === 'missing_model' || code === 'model_not_found')
+    return 'model';
   if (code === 'beta_api_shape_disabled') return 'beta';
   return 'other';
 }

@@ -34,17 +34,31 @@ export interface NotifyOptions {
 }
 
 /** The payload for a notification in a format. */
-export function renderPayload(format: WebhookFormat, n: Notification, reportUrl: string | undefined, storageLabel?: string, links: NotificationLinks = {}): unknown {
+export function renderPayload(
+  format: WebhookFormat,
+  n: Notification,
+  reportUrl: string | undefined,
+  storageLabel?: string,
+  links: NotificationLinks = {},
+): unknown {
   if (format === 'json') return jsonPayload(n, reportUrl, links);
   const reportLocation = storageLabel ? `${storageLabel}: ${n.summary.reportHtmlPath}` : undefined;
   return teamsCard(n, { ...links, reportUrl, reportLocation });
 }
 
 /** Links, renders and posts one notification. Never throws for remote failures. */
-export async function sendNotification(n: Notification, store: ArtifactStore, options: NotifyOptions): Promise<DeliveryResult> {
+export async function sendNotification(
+  n: Notification,
+  store: ArtifactStore,
+  options: NotifyOptions,
+): Promise<DeliveryResult> {
   const links = await notificationLinks(n, store, options.linkTtlMinutes ?? DEFAULT_LINK_TTL_MINUTES, options.siteUrl);
   // the notification's text is scrubbed, not the links: they are the read-only links made for this card on purpose
-  return postJson(options.webhookUrl, renderPayload(options.format, scrubValue(n, options.secrets ?? []), links.reportUrl, options.storageLabel, links), options.webhook);
+  return postJson(
+    options.webhookUrl,
+    renderPayload(options.format, scrubValue(n, options.secrets ?? []), links.reportUrl, options.storageLabel, links),
+    options.webhook,
+  );
 }
 
 /**

@@ -12,7 +12,17 @@
 import { cardCostFooter } from '../../cost/text.js';
 import type { Notification } from './alertState.js';
 import { cardPlain } from './cardText.js';
-import { clip, comparisonText, CORE_FACTS, isTestNotification, leadText, notificationCategory, notificationFacts, notificationTitle, targetLine } from './notificationText.js';
+import {
+  clip,
+  comparisonText,
+  CORE_FACTS,
+  isTestNotification,
+  leadText,
+  notificationCategory,
+  notificationFacts,
+  notificationTitle,
+  targetLine,
+} from './notificationText.js';
 
 /** Cap of the serialized envelope (Teams rejects ~28 KB; 20 KB leaves margin). */
 export const MAX_ENVELOPE_BYTES = 20_000;
@@ -43,7 +53,15 @@ type Color = 'Attention' | 'Warning' | 'Good' | 'Accent';
 /** The subset of Adaptive Card elements this card uses. */
 export type CardElement =
   | { type: 'Container'; style: Style; bleed: boolean; items: CardElement[] }
-  | { type: 'TextBlock'; text: string; wrap: true; size?: 'Small' | 'Medium' | 'Large'; weight?: 'Bolder'; isSubtle?: boolean; color?: Color }
+  | {
+      type: 'TextBlock';
+      text: string;
+      wrap: true;
+      size?: 'Small' | 'Medium' | 'Large';
+      weight?: 'Bolder';
+      isSubtle?: boolean;
+      color?: Color;
+    }
   | { type: 'FactSet'; facts: Array<{ title: string; value: string }> };
 
 /** Link and size options of {@link teamsCard}. */
@@ -110,7 +128,11 @@ export function envelopeBytes(envelope: TeamsEnvelope): number {
 }
 
 /** A TextBlock of plain text, cut at `max` code points. */
-function text(value: string, max: number, extra: Omit<Extract<CardElement, { type: 'TextBlock' }>, 'type' | 'text' | 'wrap'> = {}): CardElement {
+function text(
+  value: string,
+  max: number,
+  extra: Omit<Extract<CardElement, { type: 'TextBlock' }>, 'type' | 'text' | 'wrap'> = {},
+): CardElement {
   return { type: 'TextBlock', text: cardPlain(clip(value, max)), wrap: true, ...extra };
 }
 
@@ -143,20 +165,38 @@ function render(n: Notification, options: TeamsCardOptions, limits: Limits): Tea
 }
 
 /** The buttons the delivery side could link; the "where is the report" text when the report itself has no link. */
-function linkPart(n: Notification, options: TeamsCardOptions, limits: Limits, body: CardElement[]): OpenUrl[] | undefined {
+function linkPart(
+  n: Notification,
+  options: TeamsCardOptions,
+  limits: Limits,
+  body: CardElement[],
+): OpenUrl[] | undefined {
   const category = notificationCategory(n);
   const actions: OpenUrl[] = [];
   if (category === 'budget') {
     const dashboard = options.dashboardUrl ?? options.reportUrl;
     if (dashboard) actions.push({ type: 'Action.OpenUrl', title: 'Open dashboard', url: dashboard });
-    else body.push(text(`Dashboard: ${options.reportLocation ?? n.summary.reportHtmlPath}`, limits.text, { size: 'Small', isSubtle: true }));
+    else
+      body.push(
+        text(`Dashboard: ${options.reportLocation ?? n.summary.reportHtmlPath}`, limits.text, {
+          size: 'Small',
+          isSubtle: true,
+        }),
+      );
     return actions.length ? actions : undefined;
   }
   if (options.reportUrl) actions.push({ type: 'Action.OpenUrl', title: 'Open report', url: options.reportUrl });
-  else body.push(text(`Report: ${options.reportLocation ?? n.summary.reportHtmlPath}`, limits.text, { size: 'Small', isSubtle: true }));
+  else
+    body.push(
+      text(`Report: ${options.reportLocation ?? n.summary.reportHtmlPath}`, limits.text, {
+        size: 'Small',
+        isSubtle: true,
+      }),
+    );
   if (options.dashboardUrl) actions.push({ type: 'Action.OpenUrl', title: 'Dashboard', url: options.dashboardUrl });
   // The evidence zip: a support request's attachments, or for a configuration problem the event log and what to fix.
-  if (options.evidenceUrl && n.kind !== 'recovery') actions.push({ type: 'Action.OpenUrl', title: 'Download evidence', url: options.evidenceUrl });
+  if (options.evidenceUrl && n.kind !== 'recovery')
+    actions.push({ type: 'Action.OpenUrl', title: 'Download evidence', url: options.evidenceUrl });
   return actions.length ? actions : undefined;
 }
 
@@ -166,7 +206,9 @@ function minimal(n: Notification, options: TeamsCardOptions, maxBytes: number): 
     text(notificationTitle(n), 100, { size: 'Large', weight: 'Bolder', color: lookOf(n).color }),
     text(`Details did not fit in a Teams card. Report: ${n.summary.reportHtmlPath}`, 400),
   ];
-  const withLink = options.reportUrl ? envelopeOf(body, [{ type: 'Action.OpenUrl', title: 'Open report', url: options.reportUrl }]) : undefined;
+  const withLink = options.reportUrl
+    ? envelopeOf(body, [{ type: 'Action.OpenUrl', title: 'Open report', url: options.reportUrl }])
+    : undefined;
   return withLink && envelopeBytes(withLink) <= maxBytes ? withLink : envelopeOf(body, undefined);
 }
 

@@ -59,7 +59,14 @@ export type DeliveryResult =
       error?: string;
     };
 
-const DEFAULTS = { attempts: 4, attemptTimeoutMs: 10_000, totalTimeoutMs: 60_000, baseDelayMs: 1_000, maxDelayMs: 15_000, maxRetryAfterMs: 30_000 };
+const DEFAULTS = {
+  attempts: 4,
+  attemptTimeoutMs: 10_000,
+  totalTimeoutMs: 60_000,
+  baseDelayMs: 1_000,
+  maxDelayMs: 15_000,
+  maxRetryAfterMs: 30_000,
+};
 
 type Attempt = { status: number; retryAfter: string | undefined } | { error: string };
 
@@ -90,7 +97,10 @@ export async function postJson(url: string, payload: unknown, options: WebhookOp
     }
     if (attempt === o.attempts) break;
     const retryAfter = 'retryAfter' in last ? parseRetryAfter(last.retryAfter, now()) : undefined;
-    const delayMs = retryAfter !== undefined ? Math.min(retryAfter, o.maxRetryAfterMs) : fullJitterDelay(attempt, o.baseDelayMs, o.maxDelayMs, options.random);
+    const delayMs =
+      retryAfter !== undefined
+        ? Math.min(retryAfter, o.maxRetryAfterMs)
+        : fullJitterDelay(attempt, o.baseDelayMs, o.maxDelayMs, options.random);
     if (elapsed() + delayMs >= o.totalTimeoutMs) {
       log({ sink: 'webhook', attempt, outcome: 'failed', status, error });
       return failed('deadline', last, attempt);
@@ -103,7 +113,14 @@ export async function postJson(url: string, payload: unknown, options: WebhookOp
   return failed('exhausted', last, o.attempts);
 
   function failed(reason: 'rejected' | 'exhausted' | 'deadline', a: Attempt, attempts: number): DeliveryResult {
-    return { delivered: false, reason, attempts, elapsedMs: elapsed(), status: 'status' in a ? a.status : undefined, ...('error' in a ? { error: a.error } : {}) };
+    return {
+      delivered: false,
+      reason,
+      attempts,
+      elapsedMs: elapsed(),
+      status: 'status' in a ? a.status : undefined,
+      ...('error' in a ? { error: a.error } : {}),
+    };
   }
 }
 
@@ -124,7 +141,13 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
   return Number.isNaN(at) || !/[a-z]/i.test(v) ? undefined : Math.max(0, at - nowMs);
 }
 
-async function attemptOnce(url: string, body: string, timeoutMs: number, dispatcher: Dispatcher | undefined, outer?: AbortSignal): Promise<Attempt> {
+async function attemptOnce(
+  url: string,
+  body: string,
+  timeoutMs: number,
+  dispatcher: Dispatcher | undefined,
+  outer?: AbortSignal,
+): Promise<Attempt> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   const onOuter = (): void => abort.abort();

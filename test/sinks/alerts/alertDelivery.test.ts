@@ -23,7 +23,8 @@ let azurite: Azurite;
 let hook: WebhookReceiver;
 const T0 = Date.parse('2026-11-02T10:00:00Z');
 const at = (min: number) => new Date(T0 + min * 60_000);
-const open = (): ArtifactStore => createBlobStore({ kind: 'connection-string', connectionString: azurite.connectionString, container: 'delivery' });
+const open = (): ArtifactStore =>
+  createBlobStore({ kind: 'connection-string', connectionString: azurite.connectionString, container: 'delivery' });
 const FAST = { attempts: 1, attemptTimeoutMs: 3_000, totalTimeoutMs: 3_000 };
 
 beforeAll(async () => {
@@ -33,12 +34,21 @@ afterAll(async () => Promise.all([azurite?.stop(), hook?.close(), cleanupTempDir
 afterEach(() => hook.script(undefined));
 
 function sender(store: ArtifactStore) {
-  return async (n: Notification) => outcomeOf(await sendNotification(n, store, { webhookUrl: hook.url, format: 'json', webhook: FAST }));
+  return async (n: Notification) =>
+    outcomeOf(await sendNotification(n, store, { webhookUrl: hook.url, format: 'json', webhook: FAST }));
 }
 
 async function failTwice(store: ArtifactStore, target: string, minute = 0): Promise<void> {
-  await applyRun(store, makeRunSummary({ target, runId: `${target}-1`, startedAt: at(minute).toISOString(), verdict: 'fail' }), at(minute + 1));
-  await applyRun(store, makeRunSummary({ target, runId: `${target}-2`, startedAt: at(minute + 10).toISOString(), verdict: 'fail' }), at(minute + 11));
+  await applyRun(
+    store,
+    makeRunSummary({ target, runId: `${target}-1`, startedAt: at(minute).toISOString(), verdict: 'fail' }),
+    at(minute + 1),
+  );
+  await applyRun(
+    store,
+    makeRunSummary({ target, runId: `${target}-2`, startedAt: at(minute + 10).toISOString(), verdict: 'fail' }),
+    at(minute + 11),
+  );
 }
 
 describe('exactly-once delivery', () => {
@@ -47,7 +57,10 @@ describe('exactly-once delivery', () => {
       const target = `overlap-${round}`;
       const [a, b] = [open(), open()];
       await failTwice(a, target);
-      const [ra, rb] = await Promise.all([deliverPending(a, 'swedencentral', target, sender(a), () => at(12)), deliverPending(b, 'swedencentral', target, sender(b), () => at(12))]);
+      const [ra, rb] = await Promise.all([
+        deliverPending(a, 'swedencentral', target, sender(a), () => at(12)),
+        deliverPending(b, 'swedencentral', target, sender(b), () => at(12)),
+      ]);
       expect([...ra.delivered, ...rb.delivered]).toEqual([`alert:swedencentral/${target}:${target}-2`]);
       expect(hook.countById().get(`alert:swedencentral/${target}:${target}-2`)).toBe(1);
       expect((await readAlertState(a, 'swedencentral', target))!.pending).toEqual([]);
@@ -61,18 +74,29 @@ describe('exactly-once delivery', () => {
     const lines: string[] = [];
     const log = { warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m) };
     await failTwice(store, target);
-    hook.script((req) => (req.json<{ kind: string; target: string }>().kind === 'alert' ? { status: 400, body: 'Bad payload' } : { status: 202 }));
+    hook.script((req) =>
+      req.json<{ kind: string; target: string }>().kind === 'alert'
+        ? { status: 400, body: 'Bad payload' }
+        : { status: 202 },
+    );
     for (let i = 1; i < MAX_REJECTIONS; i++) {
       const r = await deliverPending(store, 'swedencentral', target, sender(store), () => at(12 + i), { log });
       expect(r.delivered).toEqual([]);
       expect(r.pending).toEqual([`alert:swedencentral/${target}:${target}-2`]); // not dropped yet: bounded retries
     }
     // three passing runs recover while the alert is still undeliverable: the recovery goes out in the same pass
-    for (let i = 3; i <= 5; i++) await applyRun(store, makeRunSummary({ target, runId: `${target}-${i}`, startedAt: at(20 + i).toISOString(), verdict: 'pass' }), at(21 + i));
+    for (let i = 3; i <= 5; i++)
+      await applyRun(
+        store,
+        makeRunSummary({ target, runId: `${target}-${i}`, startedAt: at(20 + i).toISOString(), verdict: 'pass' }),
+        at(21 + i),
+      );
     const last = await deliverPending(store, 'swedencentral', target, sender(store), () => at(40), { log });
     expect(last.dropped).toEqual([`alert:swedencentral/${target}:${target}-2`]);
     expect(last.delivered).toEqual([`recovery:swedencentral/${target}:${target}-5`]);
-    expect(lines.join('\n')).toMatch(/notification alert:swedencentral\/rejected:rejected-2 dropped: the receiver rejected it for good 3 times/);
+    expect(lines.join('\n')).toMatch(
+      /notification alert:swedencentral\/rejected:rejected-2 dropped: the receiver rejected it for good 3 times/,
+    );
     expect((await readAlertState(store, 'swedencentral', target))!.pending).toEqual([]);
   });
 
@@ -82,22 +106,41 @@ describe('exactly-once delivery', () => {
     const lines: string[] = [];
     await store.put(alertStatePath('swedencentral', target), '{"recent": [tor', 'application/json');
     const log = { warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m) };
-    await applyRun(store, makeRunSummary({ target, runId: 'c1', startedAt: at(0).toISOString(), verdict: 'fail' }), at(1), undefined, log);
-    const step = await applyRun(store, makeRunSummary({ target, runId: 'c2', startedAt: at(10).toISOString(), verdict: 'fail' }), at(11), undefined, log);
+    await applyRun(
+      store,
+      makeRunSummary({ target, runId: 'c1', startedAt: at(0).toISOString(), verdict: 'fail' }),
+      at(1),
+      undefined,
+      log,
+    );
+    const step = await applyRun(
+      store,
+      makeRunSummary({ target, runId: 'c2', startedAt: at(10).toISOString(), verdict: 'fail' }),
+      at(11),
+      undefined,
+      log,
+    );
     expect(step.notifications.map((n) => n.kind)).toEqual(['alert']);
-    const aside = (await store.list(`state/swedencentral/${target}.corrupt-`));
+    const aside = await store.list(`state/swedencentral/${target}.corrupt-`);
     expect(aside).toHaveLength(1);
     expect((await store.get(aside[0]!))!.toString()).toBe('{"recent": [tor');
-    expect(lines.join('\n')).toMatch(/alert state of swedencentral\/corrupt could not be read .*moved aside to state\/swedencentral\/corrupt\.corrupt-/);
+    expect(lines.join('\n')).toMatch(
+      /alert state of swedencentral\/corrupt could not be read .*moved aside to state\/swedencentral\/corrupt\.corrupt-/,
+    );
     await store.put(alertStatePath('swedencentral', 'shape'), '[1,2,3]', 'application/json');
-    await expect(applyRun(store, makeRunSummary({ target: 'shape', runId: 's1', verdict: 'fail' }), at(1))).resolves.toBeDefined();
+    await expect(
+      applyRun(store, makeRunSummary({ target: 'shape', runId: 's1', verdict: 'fail' }), at(1)),
+    ).resolves.toBeDefined();
   });
 });
 
 describe('spool shared by two processes', () => {
   it('uploads every spooled entry exactly once when two rounds flush the same folder at once', async () => {
     const spoolDir = await tempDir('shared-spool-');
-    const down: ArtifactStore = { ...createLocalStore(await tempDir('unused-')), put: async () => Promise.reject(Object.assign(new Error('down'), { code: 'ECONNREFUSED' })) };
+    const down: ArtifactStore = {
+      ...createLocalStore(await tempDir('unused-')),
+      put: async () => Promise.reject(Object.assign(new Error('down'), { code: 'ECONNREFUSED' })),
+    };
     const writer = withSpool(down, spoolDir);
     for (let i = 0; i < 40; i++) await writer.put(`runs/r${i}.json`, `{"i":${i}}`, 'application/json');
     const target = createLocalStore(await tempDir('target-'));
@@ -111,7 +154,10 @@ describe('spool shared by two processes', () => {
         return target.put(path, body, type);
       },
     });
-    const [a, b] = await Promise.all([withSpool(counting(), spoolDir).flush(), withSpool(counting(), spoolDir).flush()]);
+    const [a, b] = await Promise.all([
+      withSpool(counting(), spoolDir).flush(),
+      withSpool(counting(), spoolDir).flush(),
+    ]);
     expect(a.uploaded + b.uploaded).toBe(40);
     expect(a.uploaded).toBeGreaterThan(0);
     expect(b.uploaded).toBeGreaterThan(0);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PENDING, nextAlertState, withoutDelivered, type AlertState, type Notification } from '../../../src/sinks/alerts/alertState.js';
+import {
+  MAX_PENDING,
+  nextAlertState,
+  withoutDelivered,
+  type AlertState,
+  type Notification,
+} from '../../../src/sinks/alerts/alertState.js';
 import type { Verdict } from '../../../src/analysis/findings.js';
 import { makeRunSummary } from '../../helpers/runSummary.js';
 
@@ -15,7 +21,12 @@ function play(verdicts: string, stepMin = 10, from?: AlertState, startIndex = 0)
   [...verdicts].forEach((c, j) => {
     const i = startIndex + j;
     const at = new Date(T0 + i * stepMin * MIN);
-    const run = makeRunSummary({ runId: `run-${i}`, startedAt: at.toISOString(), verdict: V[c]!, headline: c === 'P' ? undefined : `problem in run ${i}` });
+    const run = makeRunSummary({
+      runId: `run-${i}`,
+      startedAt: at.toISOString(),
+      verdict: V[c]!,
+      headline: c === 'P' ? undefined : `problem in run ${i}`,
+    });
     const step = nextAlertState(state, run, new Date(at.getTime() + 30_000));
     state = step.state;
     for (const n of step.notifications) {
@@ -36,7 +47,12 @@ describe('alert rules (k = 2 of n = 3, reminder every 6 h)', () => {
       region: 'swedencentral',
       target: 'aoai-sweden',
       window: { failing: 2, of: 2 },
-      opening: { runId: 'run-1', headline: 'problem in run 1', failureClass: 'silent_gap', openedAt: '2026-11-02T10:10:30.000Z' },
+      opening: {
+        runId: 'run-1',
+        headline: 'problem in run 1',
+        failureClass: 'silent_gap',
+        openedAt: '2026-11-02T10:10:30.000Z',
+      },
     });
     expect(state.open).toMatchObject({ runId: 'run-1', reminders: 0 });
     expect(state.pending.map((n) => n.id)).toEqual(['alert:swedencentral/aoai-sweden:run-1']);
@@ -50,7 +66,16 @@ describe('alert rules (k = 2 of n = 3, reminder every 6 h)', () => {
     const { log, all } = play('EE');
     expect(log).toEqual(['1:alert']);
     expect(all[0]!.opening.failureClass).toBe('silent_gap'); // the first finding code; 'error' when there is none
-    const bare = nextAlertState(play('E').state, makeRunSummary({ runId: 'x', startedAt: new Date(T0 + 20 * MIN).toISOString(), verdict: 'error', findingCodes: [] }), new Date(T0 + 21 * MIN));
+    const bare = nextAlertState(
+      play('E').state,
+      makeRunSummary({
+        runId: 'x',
+        startedAt: new Date(T0 + 20 * MIN).toISOString(),
+        verdict: 'error',
+        findingCodes: [],
+      }),
+      new Date(T0 + 21 * MIN),
+    );
     expect(bare.notifications[0]!.opening.failureClass).toBe('error');
   });
 
@@ -77,7 +102,13 @@ describe('alert rules (k = 2 of n = 3, reminder every 6 h)', () => {
     const { log, all, state } = play('PPP', 60, opened.state, 2);
     expect(log).toEqual(['4:recovery']);
     const recovery = all[0]!;
-    expect(recovery.opening).toEqual({ openedAt: '2026-11-02T10:10:30.000Z', runId: 'run-1', runStartedAt: '2026-11-02T10:10:00.000Z', headline: 'problem in run 1', failureClass: 'silent_gap' });
+    expect(recovery.opening).toEqual({
+      openedAt: '2026-11-02T10:10:30.000Z',
+      runId: 'run-1',
+      runStartedAt: '2026-11-02T10:10:00.000Z',
+      headline: 'problem in run 1',
+      failureClass: 'silent_gap',
+    });
     expect(recovery.id).toBe('recovery:swedencentral/aoai-sweden:run-4');
     expect(recovery.summary.verdict).toBe('pass');
     expect(state.open).toBeUndefined();
@@ -96,7 +127,11 @@ describe('alert rules (k = 2 of n = 3, reminder every 6 h)', () => {
 
   it('ignores a run it has already seen (retried or duplicated updates)', () => {
     const { state } = play('FF');
-    const again = nextAlertState(state, makeRunSummary({ runId: 'run-1', verdict: 'fail' }), new Date(T0 + 7 * 3_600_000));
+    const again = nextAlertState(
+      state,
+      makeRunSummary({ runId: 'run-1', verdict: 'fail' }),
+      new Date(T0 + 7 * 3_600_000),
+    );
     expect(again.notifications).toEqual([]);
     expect(again.state).toBe(state);
   });
@@ -116,7 +151,11 @@ describe('alert rules (k = 2 of n = 3, reminder every 6 h)', () => {
 
   it('orders late runs by start time and validates the rules', () => {
     const { state } = play('FP');
-    const late = nextAlertState(state, makeRunSummary({ runId: 'late', startedAt: new Date(T0 - 10 * MIN).toISOString(), verdict: 'fail' }), new Date(T0 + 30 * MIN));
+    const late = nextAlertState(
+      state,
+      makeRunSummary({ runId: 'late', startedAt: new Date(T0 - 10 * MIN).toISOString(), verdict: 'fail' }),
+      new Date(T0 + 30 * MIN),
+    );
     expect(late.state.recent.map((r) => r.runId)).toEqual(['late', 'run-0', 'run-1']);
     expect(late.notifications.map((n) => n.kind)).toEqual(['alert']);
     const run = makeRunSummary();

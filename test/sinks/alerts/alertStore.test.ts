@@ -18,7 +18,8 @@ let azurite: Azurite;
 let hook: WebhookReceiver | undefined;
 const T0 = Date.parse('2026-11-02T10:00:00Z');
 const at = (min: number) => new Date(T0 + min * 60_000);
-const open = (): ArtifactStore => createBlobStore({ kind: 'connection-string', connectionString: azurite.connectionString, container: 'alerts' });
+const open = (): ArtifactStore =>
+  createBlobStore({ kind: 'connection-string', connectionString: azurite.connectionString, container: 'alerts' });
 
 beforeAll(async () => {
   azurite = await startAzurite();
@@ -29,7 +30,9 @@ afterEach(async () => hook?.close());
 describe('alert state in blob storage', () => {
   it('two handlers applying runs at once lose nothing, and regions do not share state', async () => {
     const [a, b] = [open(), open()];
-    const runs = Array.from({ length: 3 }, (_, i) => makeRunSummary({ runId: `r${i}`, startedAt: at(i).toISOString(), verdict: i < 2 ? 'fail' : 'pass' }));
+    const runs = Array.from({ length: 3 }, (_, i) =>
+      makeRunSummary({ runId: `r${i}`, startedAt: at(i).toISOString(), verdict: i < 2 ? 'fail' : 'pass' }),
+    );
     // Two overlapping handlers applying a run each, at the same moment, to the same (region, target).
     await Promise.all(runs.slice(0, 2).map((run, i) => applyRun(i % 2 ? a : b, run, at(30))));
     const state = await readAlertState(a, 'swedencentral', 'aoai-sweden');
@@ -40,7 +43,11 @@ describe('alert state in blob storage', () => {
     const other = makeRunSummary({ runId: 'r0', region: 'francecentral', verdict: 'fail' });
     await Promise.all([applyRun(a, other, at(31)), applyRun(b, runs[2]!, at(31))]);
     expect((await readAlertState(a, 'francecentral', 'aoai-sweden'))!.recent.map((r) => r.runId)).toEqual(['r0']);
-    expect((await readAlertState(a, 'swedencentral', 'aoai-sweden'))!.recent.map((r) => r.runId)).toEqual(['r0', 'r1', 'r2']);
+    expect((await readAlertState(a, 'swedencentral', 'aoai-sweden'))!.recent.map((r) => r.runId)).toEqual([
+      'r0',
+      'r1',
+      'r2',
+    ]);
   });
 
   it('an alert the webhook did not take stays pending and is delivered by the next run; no secret in the state blob', async () => {
@@ -48,20 +55,44 @@ describe('alert state in blob storage', () => {
     hook = await startWebhookReceiver();
     const target = 'aoai-pending';
     const send = (n: Parameters<typeof sendNotification>[0]) =>
-      sendNotification(n, store, { webhookUrl: hook!.url, format: 'teams', webhook: { attempts: 2, baseDelayMs: 5, maxDelayMs: 10 } }).then((r) => r.delivered);
+      sendNotification(n, store, {
+        webhookUrl: hook!.url,
+        format: 'teams',
+        webhook: { attempts: 2, baseDelayMs: 5, maxDelayMs: 10 },
+      }).then((r) => r.delivered);
 
     // Run 1 and 2 fail → alert; the receiver is failing (500 twice = both attempts).
     hook.reply({ status: 500 }, { status: 500 });
-    await applyRun(store, makeRunSummary({ target, runId: 'p1', startedAt: at(0).toISOString(), verdict: 'fail' }), at(1));
-    const step = await applyRun(store, makeRunSummary({ target, runId: 'p2', startedAt: at(10).toISOString(), verdict: 'fail' }), at(11));
+    await applyRun(
+      store,
+      makeRunSummary({ target, runId: 'p1', startedAt: at(0).toISOString(), verdict: 'fail' }),
+      at(1),
+    );
+    const step = await applyRun(
+      store,
+      makeRunSummary({ target, runId: 'p2', startedAt: at(10).toISOString(), verdict: 'fail' }),
+      at(11),
+    );
     expect(step.notifications.map((n) => n.kind)).toEqual(['alert']);
-    expect(await deliverPending(store, 'swedencentral', target, send, () => at(11))).toEqual({ delivered: [], pending: [step.notifications[0]!.id], expired: [] });
+    expect(await deliverPending(store, 'swedencentral', target, send, () => at(11))).toEqual({
+      delivered: [],
+      pending: [step.notifications[0]!.id],
+      expired: [],
+    });
     expect(hook.requests).toHaveLength(2);
 
     // Run 3 fails again: no new notification, but the pending alert goes out now.
-    const third = await applyRun(store, makeRunSummary({ target, runId: 'p3', startedAt: at(20).toISOString(), verdict: 'fail' }), at(21));
+    const third = await applyRun(
+      store,
+      makeRunSummary({ target, runId: 'p3', startedAt: at(20).toISOString(), verdict: 'fail' }),
+      at(21),
+    );
     expect(third.notifications).toEqual([]);
-    expect(await deliverPending(store, 'swedencentral', target, send, () => at(21))).toEqual({ delivered: [step.notifications[0]!.id], pending: [], expired: [] });
+    expect(await deliverPending(store, 'swedencentral', target, send, () => at(21))).toEqual({
+      delivered: [step.notifications[0]!.id],
+      pending: [],
+      expired: [],
+    });
     expect(hook.requests).toHaveLength(3);
     const card = hook.requests[2]!.json<TeamsEnvelope>();
     expect(JSON.stringify(card)).toContain('🔴 aoai-pending @ swedencentral: 3.1 s silent gap in 3 of 6 turns');
@@ -78,9 +109,23 @@ describe('alert state in blob storage', () => {
   it('drops notifications that stayed undeliverable for 48 h; markDelivered tolerates missing state', async () => {
     const store = open();
     const target = 'aoai-stale';
-    await applyRun(store, makeRunSummary({ target, runId: 's1', startedAt: at(0).toISOString(), verdict: 'fail' }), at(1));
-    await applyRun(store, makeRunSummary({ target, runId: 's2', startedAt: at(10).toISOString(), verdict: 'fail' }), at(11));
-    const result = await deliverPending(store, 'swedencentral', target, async () => false, () => at(49 * 60));
+    await applyRun(
+      store,
+      makeRunSummary({ target, runId: 's1', startedAt: at(0).toISOString(), verdict: 'fail' }),
+      at(1),
+    );
+    await applyRun(
+      store,
+      makeRunSummary({ target, runId: 's2', startedAt: at(10).toISOString(), verdict: 'fail' }),
+      at(11),
+    );
+    const result = await deliverPending(
+      store,
+      'swedencentral',
+      target,
+      async () => false,
+      () => at(49 * 60),
+    );
     expect(result).toEqual({ delivered: [], pending: [], expired: ['alert:swedencentral/aoai-stale:s2'] });
     expect((await readAlertState(store, 'swedencentral', target))!.pending).toEqual([]);
     expect(await markDelivered(store, 'nowhere', 'nothing', ['x'], at(0))).toBeUndefined();

@@ -15,7 +15,13 @@ import { renderPayload, sendNotification } from '../../../src/sinks/alerts/notif
 import type { ArtifactStore } from '../../../src/store/artifactStore.js';
 import { startWebhookReceiver } from '../../helpers/webhookReceiver.js';
 import type { RunSummary } from '../../../src/runSummary.js';
-import { envelopeBytes, MAX_ENVELOPE_BYTES, teamsCard, type CardElement, type TeamsEnvelope } from '../../../src/sinks/alerts/teamsCard.js';
+import {
+  envelopeBytes,
+  MAX_ENVELOPE_BYTES,
+  teamsCard,
+  type CardElement,
+  type TeamsEnvelope,
+} from '../../../src/sinks/alerts/teamsCard.js';
 import { adaptiveCardProblems, parsedVersion } from '../../helpers/adaptiveCards.js';
 import { makeRunSummary } from '../../helpers/runSummary.js';
 
@@ -24,7 +30,8 @@ const LINKS = {
   dashboardUrl: 'https://canary-app.azurewebsites.net/dashboard',
   evidenceUrl: 'https://canary-app.azurewebsites.net/reports/runs/r/evidence.zip',
 };
-const AZURE_401 = 'The WebSocket upgrade was rejected with HTTP 401 Unauthorized: Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.';
+const AZURE_401 =
+  'The WebSocket upgrade was rejected with HTTP 401 Unauthorized: Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.';
 
 /** The alert (and, with `recover`, the recovery) of a target failing twice with this summary. */
 function notify(overrides: Partial<RunSummary>, recover = false): Notification[] {
@@ -33,7 +40,13 @@ function notify(overrides: Partial<RunSummary>, recover = false): Notification[]
   const out: Notification[] = [];
   const verdicts = recover ? ['fail', 'fail', 'pass', 'pass', 'pass'] : ['fail', 'fail'];
   verdicts.forEach((verdict, i) => {
-    const run = makeRunSummary({ ...overrides, runId: `run-${i}`, startedAt: new Date(t0 + i * 600_000).toISOString(), verdict: verdict as 'fail' | 'pass', ...(verdict === 'pass' ? { headline: undefined, findingCodes: [], category: undefined } : {}) });
+    const run = makeRunSummary({
+      ...overrides,
+      runId: `run-${i}`,
+      startedAt: new Date(t0 + i * 600_000).toISOString(),
+      verdict: verdict as 'fail' | 'pass',
+      ...(verdict === 'pass' ? { headline: undefined, findingCodes: [], category: undefined } : {}),
+    });
     const step = nextAlertState(state, run, new Date(t0 + i * 600_000 + 30_000));
     state = step.state;
     out.push(...step.notifications);
@@ -45,14 +58,28 @@ const alertOf = (overrides: Partial<RunSummary>): Notification => notify(overrid
 
 function texts(envelope: TeamsEnvelope): string[] {
   const walk = (els: CardElement[]): string[] =>
-    els.flatMap((e) => (e.type === 'TextBlock' ? [e.text] : e.type === 'Container' ? walk(e.items) : e.facts.map((f) => `${f.title}: ${f.value}`)));
+    els.flatMap((e) =>
+      e.type === 'TextBlock'
+        ? [e.text]
+        : e.type === 'Container'
+          ? walk(e.items)
+          : e.facts.map((f) => `${f.title}: ${f.value}`),
+    );
   return walk(envelope.attachments[0].content.body);
 }
 const buttons = (env: TeamsEnvelope) => (env.attachments[0].content.actions ?? []).map((a) => a.title);
 
 const CONFIG: Partial<RunSummary> = {
-  category: 'configuration', verdict: 'error', findingCodes: ['connection_rejected'], headline: AZURE_401, failingTurns: 0, turns: 0,
-  longestGapMs: 0, coverage: undefined, timeToFirstAudioMs: undefined, sessionId: undefined,
+  category: 'configuration',
+  verdict: 'error',
+  findingCodes: ['connection_rejected'],
+  headline: AZURE_401,
+  failingTurns: 0,
+  turns: 0,
+  longestGapMs: 0,
+  coverage: undefined,
+  timeToFirstAudioMs: undefined,
+  sessionId: undefined,
   comparison: 'aoai-sweden: 0 of 0 turns; baseline openai: 0 of 6 — the hosting layer is the likely cause',
 };
 
@@ -60,8 +87,12 @@ describe('incident cards', () => {
   it('title the target, the region and what went wrong', () => {
     const n = alertOf({ target: 'azure-francecentral', longestGapMs: 2600, failingTurns: 2, turns: 3 });
     expect(texts(teamsCard(n))[0]).toBe('🔴 azure-francecentral @ swedencentral: 2.6 s silent gap in 2 of 3 turns');
-    expect(texts(teamsCard(alertOf({ findingCodes: ['audio_truncated'], failingTurns: 1, turns: 1 })))[0]).toBe('🔴 aoai-sweden @ swedencentral: audio cut short in 1 of 1 turn');
-    expect(texts(teamsCard(alertOf({ findingCodes: ['connection_dropped'] })))[0]).toBe('🔴 aoai-sweden @ swedencentral: connection dropped');
+    expect(texts(teamsCard(alertOf({ findingCodes: ['audio_truncated'], failingTurns: 1, turns: 1 })))[0]).toBe(
+      '🔴 aoai-sweden @ swedencentral: audio cut short in 1 of 1 turn',
+    );
+    expect(texts(teamsCard(alertOf({ findingCodes: ['connection_dropped'] })))[0]).toBe(
+      '🔴 aoai-sweden @ swedencentral: connection dropped',
+    );
   });
 
   it('have buttons for the report, the dashboard and the evidence zip, and work with any of them missing', () => {
@@ -76,7 +107,8 @@ describe('incident cards', () => {
     expect(buttons(noReport)).toEqual(['Dashboard']);
     expect(texts(noReport)).toContain(`Report: ${n.summary.reportHtmlPath.replace(/_/g, '\\_')}`);
     expect(teamsCard(n).attachments[0].content.actions).toBeUndefined();
-    for (const env of [full, noReport, teamsCard(n)]) expect(adaptiveCardProblems(env.attachments[0].content)).toEqual([]);
+    for (const env of [full, noReport, teamsCard(n)])
+      expect(adaptiveCardProblems(env.attachments[0].content)).toEqual([]);
   });
 
   it('recovery cards are green, link the report and offer no evidence zip', () => {
@@ -93,8 +125,12 @@ describe('configuration cards', () => {
     const n = alertOf(CONFIG);
     const env = teamsCard(n, { ...LINKS, secretSetting: 'AOAI_SWEDEN_KEY' });
     const t = texts(env);
-    expect(t[0]).toBe('⚙️ aoai-sweden @ swedencentral: the canary could not authenticate to canary-swe.openai.azure.com');
-    expect(t).toContain('The canary could not authenticate to canary-swe.openai.azure.com (HTTP 401): rotate the key in Key Vault secret AOAI_SWEDEN_KEY.');
+    expect(t[0]).toBe(
+      '⚙️ aoai-sweden @ swedencentral: the canary could not authenticate to canary-swe.openai.azure.com',
+    );
+    expect(t).toContain(
+      'The canary could not authenticate to canary-swe.openai.azure.com (HTTP 401): rotate the key in Key Vault secret AOAI_SWEDEN_KEY.',
+    );
     expect(env.attachments[0].content.body[0]).toMatchObject({ type: 'Container', style: 'accent' });
     const all = t.join('\n');
     expect(all).not.toMatch(/hosting layer|Comparison|support/i);
@@ -103,40 +139,74 @@ describe('configuration cards', () => {
     expect(buttons(env)).toEqual(['Open report', 'Dashboard', 'Download evidence']);
     expect(adaptiveCardProblems(env.attachments[0].content)).toEqual([]);
     // Without the secret's name it still says what to do.
-    expect(texts(teamsCard(n)).join('\n')).toMatch(/\(HTTP 401\): rotate the key in the Key Vault secret \(or app setting\) the target's secretSetting names/);
+    expect(texts(teamsCard(n)).join('\n')).toMatch(
+      /\(HTTP 401\): rotate the key in the Key Vault secret \(or app setting\) the target's secretSetting names/,
+    );
     // The plain-text rendering (JSON payload) tells the same story.
     const p = jsonPayload(n, LINKS.reportUrl, LINKS);
     expect(p.title).toBe(t[0]);
     expect(p.text).not.toMatch(/hosting layer/);
-    expect(p).toMatchObject({ category: 'configuration', summary: { category: 'configuration' }, dashboardUrl: LINKS.dashboardUrl, evidenceUrl: LINKS.evidenceUrl });
+    expect(p).toMatchObject({
+      category: 'configuration',
+      summary: { category: 'configuration' },
+      dashboardUrl: LINKS.dashboardUrl,
+      evidenceUrl: LINKS.evidenceUrl,
+    });
   });
 
   it('are chosen by the notification category too, and name what to fix for each kind of refusal', () => {
     const card = (headline: string, extra: Partial<Notification> = {}) => {
-      const n: Notification = { ...alertOf({ ...CONFIG, category: undefined, headline }), category: 'configuration', ...extra };
+      const n: Notification = {
+        ...alertOf({ ...CONFIG, category: undefined, headline }),
+        category: 'configuration',
+        ...extra,
+      };
       const env = teamsCard(n);
       expect(adaptiveCardProblems(env.attachments[0].content)).toEqual([]);
       return texts(env);
     };
     const notFound = card('The WebSocket upgrade was rejected with HTTP 404 Not Found: DeploymentNotFound.');
-    expect(notFound[0]).toBe('⚙️ aoai-sweden @ swedencentral: the canary could not find the deployment at canary-swe.openai.azure.com');
-    expect(notFound).toContain('Fix the target\'s configuration: the deployment or model "gpt-realtime" was not found at canary-swe.openai.azure.com (HTTP 404); check its name, the endpoint path and the api-version.');
-    const openai = card('OpenAI refused the session after the upgrade: error invalid_api_key “Incorrect API key provided.” and close 3000.');
-    expect(openai[0]).toBe('⚙️ aoai-sweden @ swedencentral: the canary could not authenticate to canary-swe.openai.azure.com');
+    expect(notFound[0]).toBe(
+      '⚙️ aoai-sweden @ swedencentral: the canary could not find the deployment at canary-swe.openai.azure.com',
+    );
+    expect(notFound).toContain(
+      'Fix the target\'s configuration: the deployment or model "gpt-realtime" was not found at canary-swe.openai.azure.com (HTTP 404); check its name, the endpoint path and the api-version.',
+    );
+    const openai = card(
+      'OpenAI refused the session after the upgrade: error invalid_api_key “Incorrect API key provided.” and close 3000.',
+    );
+    expect(openai[0]).toBe(
+      '⚙️ aoai-sweden @ swedencentral: the canary could not authenticate to canary-swe.openai.azure.com',
+    );
     const forbidden = card('The WebSocket upgrade was rejected with HTTP 403 Forbidden.');
-    expect(forbidden.join('\n')).toMatch(/not allowed \(HTTP 403\): assign the identity the "Cognitive Services OpenAI User" role/);
+    expect(forbidden.join('\n')).toMatch(
+      /not allowed \(HTTP 403\): assign the identity the "Cognitive Services OpenAI User" role/,
+    );
     const beta = card('OpenAI refused the session: error beta_api_shape_disabled.');
     expect(beta.join('\n')).toContain("set the target's flavour to openai-ga");
     const missing = card('CANARY_TARGETS[2].secretSetting: app setting "AOAI_KEY" is not set or empty');
-    expect(missing[0]).toBe("⚙️ aoai-sweden @ swedencentral: the canary's configuration for canary-swe.openai.azure.com needs fixing");
-    expect(missing).toContain('Fix the target\'s configuration: CANARY_TARGETS\\[2\\].secretSetting: app setting "AOAI_KEY" is not set or empty');
+    expect(missing[0]).toBe(
+      "⚙️ aoai-sweden @ swedencentral: the canary's configuration for canary-swe.openai.azure.com needs fixing",
+    );
+    expect(missing).toContain(
+      'Fix the target\'s configuration: CANARY_TARGETS\\[2\\].secretSetting: app setting "AOAI_KEY" is not set or empty',
+    );
   });
 });
 
 describe('budget cards', () => {
   it('are a simple card with the headline and a dashboard button', () => {
     const headline = '80 % of the daily budget reached: $8.02 of $10.00 on 2026-11-02.';
-    const base = alertOf({ target: 'budget', flavour: 'budget', host: '', deployment: undefined, group: undefined, headline, findingCodes: [], reportHtmlPath: 'index.html' });
+    const base = alertOf({
+      target: 'budget',
+      flavour: 'budget',
+      host: '',
+      deployment: undefined,
+      group: undefined,
+      headline,
+      findingCodes: [],
+      reportHtmlPath: 'index.html',
+    });
     const n: Notification = { ...base, category: 'budget', target: 'budget' };
     const env = teamsCard(n, { reportUrl: LINKS.dashboardUrl, dashboardUrl: LINKS.dashboardUrl });
     const t = texts(env);
@@ -149,10 +219,14 @@ describe('budget cards', () => {
 });
 
 describe('service text in a card', () => {
-  const hostile = 'Error: see [the docs](http://evil.example/phish) **now** <at>oncall</at> _urgent_ ~~x~~ and https://evil.example/a or www.evil.example\n- item\n1. step\n# head\n> quote';
+  const hostile =
+    'Error: see [the docs](http://evil.example/phish) **now** <at>oncall</at> _urgent_ ~~x~~ and https://evil.example/a or www.evil.example\n- item\n1. step\n# head\n> quote';
 
   it('is escaped so it shows as plain text: no link, emphasis, mention, list or auto-link', () => {
-    const env = teamsCard(alertOf({ headline: hostile, sessionId: '**sess**', requestIds: { 'x-request-id': '[id](https://x.example)' } }), LINKS);
+    const env = teamsCard(
+      alertOf({ headline: hostile, sessionId: '**sess**', requestIds: { 'x-request-id': '[id](https://x.example)' } }),
+      LINKS,
+    );
     const all = texts(env).join('\n');
     expect(all).not.toMatch(/(?<!\\)\[the docs(?<!\\)\]\(/);
     expect(all).toContain('\\[the docs\\](http:\u200b//evil.example/phish)');
@@ -169,7 +243,9 @@ describe('service text in a card', () => {
     const seen = (s: string) => s.replace(/\\([!-/:-@[-`{-~])/g, '$1').replace(/\u200b/g, '');
     expect(seen(cardPlain(hostile))).toBe(hostile);
     expect(seen(cardPlain('C:\\path\\*x and silent_gap 2.3 s'))).toBe('C:\\path\\*x and silent_gap 2.3 s');
-    expect(cardPlain('silent_gap, playback_underrun, 2.3 s, apim-request-id')).toBe('silent_gap, playback_underrun, 2.3 s, apim-request-id');
+    expect(cardPlain('silent_gap, playback_underrun, 2.3 s, apim-request-id')).toBe(
+      'silent_gap, playback_underrun, 2.3 s, apim-request-id',
+    );
     expect(adaptiveCardProblems(env.attachments[0].content)).toEqual([]);
   });
 });
@@ -230,8 +306,13 @@ describe('links', () => {
       },
     };
     const links = await notificationLinks(n, store, 60);
-    expect(links).toEqual({ reportUrl: `https://acct.blob.core.windows.net/reports/${n.summary.reportHtmlPath}?sig=x`, dashboardUrl: 'https://acct.blob.core.windows.net/reports/index.html?sig=x' });
-    expect(asked.sort()).toEqual([`${linkPaths(n).evidence}@60`, `${n.summary.reportHtmlPath}@60`, 'index.html@60'].sort());
+    expect(links).toEqual({
+      reportUrl: `https://acct.blob.core.windows.net/reports/${n.summary.reportHtmlPath}?sig=x`,
+      dashboardUrl: 'https://acct.blob.core.windows.net/reports/index.html?sig=x',
+    });
+    expect(asked.sort()).toEqual(
+      [`${linkPaths(n).evidence}@60`, `${n.summary.reportHtmlPath}@60`, 'index.html@60'].sort(),
+    );
     const env = renderPayload('teams', n, links.reportUrl, undefined, links) as TeamsEnvelope;
     expect(buttons(env)).toEqual(['Open report', 'Dashboard']);
   });
@@ -239,22 +320,43 @@ describe('links', () => {
 
 describe('stable links through the reports site', () => {
   it('are used when the function app serves the reports (CANARY_REPORTS_HTTP=on), never the expiring store links', async () => {
-    expect(reportsSiteUrl({ CANARY_REPORTS_HTTP: 'on', WEBSITE_HOSTNAME: 'canary-swe.azurewebsites.net' })).toBe('https://canary-swe.azurewebsites.net');
-    expect(reportsSiteUrl({ CANARY_REPORTS_HTTP: 'off', WEBSITE_HOSTNAME: 'canary-swe.azurewebsites.net' })).toBeUndefined();
+    expect(reportsSiteUrl({ CANARY_REPORTS_HTTP: 'on', WEBSITE_HOSTNAME: 'canary-swe.azurewebsites.net' })).toBe(
+      'https://canary-swe.azurewebsites.net',
+    );
+    expect(
+      reportsSiteUrl({ CANARY_REPORTS_HTTP: 'off', WEBSITE_HOSTNAME: 'canary-swe.azurewebsites.net' }),
+    ).toBeUndefined();
     expect(reportsSiteUrl({ CANARY_REPORTS_HTTP: 'on' })).toBeUndefined();
     expect(reportsSiteUrl({ CANARY_REPORTS_HTTP: 'on', WEBSITE_HOSTNAME: 'evil.example/x?' })).toBeUndefined();
     const n = alertOf({ reportHtmlPath: 'runs/2026/11/02/run 1/swedencentral/aoai-sweden/report.html' });
     let asked = 0;
-    const store = { readLink: async () => { asked++; return 'https://acct.blob.core.windows.net/x?sig=EXPIRING'; } } as unknown as ArtifactStore;
+    const store = {
+      readLink: async () => {
+        asked++;
+        return 'https://acct.blob.core.windows.net/x?sig=EXPIRING';
+      },
+    } as unknown as ArtifactStore;
     const hook = await startWebhookReceiver();
     try {
-      const r = await sendNotification(n, store, { webhookUrl: hook.url, format: 'teams', siteUrl: 'https://canary-swe.azurewebsites.net' });
+      const r = await sendNotification(n, store, {
+        webhookUrl: hook.url,
+        format: 'teams',
+        siteUrl: 'https://canary-swe.azurewebsites.net',
+      });
       expect(r.delivered).toBe(true);
       const env = hook.requests[0]!.json<TeamsEnvelope>();
       expect(env.attachments[0].content.actions).toEqual([
-        { type: 'Action.OpenUrl', title: 'Open report', url: 'https://canary-swe.azurewebsites.net/reports/runs/2026/11/02/run%201/swedencentral/aoai-sweden/report.html' },
+        {
+          type: 'Action.OpenUrl',
+          title: 'Open report',
+          url: 'https://canary-swe.azurewebsites.net/reports/runs/2026/11/02/run%201/swedencentral/aoai-sweden/report.html',
+        },
         { type: 'Action.OpenUrl', title: 'Dashboard', url: 'https://canary-swe.azurewebsites.net/dashboard' },
-        { type: 'Action.OpenUrl', title: 'Download evidence', url: 'https://canary-swe.azurewebsites.net/reports/runs/2026/11/02/run%201/swedencentral/aoai-sweden/evidence.zip' },
+        {
+          type: 'Action.OpenUrl',
+          title: 'Download evidence',
+          url: 'https://canary-swe.azurewebsites.net/reports/runs/2026/11/02/run%201/swedencentral/aoai-sweden/evidence.zip',
+        },
       ]);
       expect(asked).toBe(0);
       // Without the site, the store's links as before.

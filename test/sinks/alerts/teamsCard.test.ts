@@ -4,11 +4,18 @@ import { JSON_PAYLOAD_SCHEMA, jsonPayload } from '../../../src/sinks/alerts/json
 import { renderPayload } from '../../../src/sinks/alerts/notify.js';
 import type { FindingCode } from '../../../src/analysis/findings.js';
 import type { RunSummary } from '../../../src/runSummary.js';
-import { envelopeBytes, MAX_ENVELOPE_BYTES, teamsCard, type CardElement, type TeamsEnvelope } from '../../../src/sinks/alerts/teamsCard.js';
+import {
+  envelopeBytes,
+  MAX_ENVELOPE_BYTES,
+  teamsCard,
+  type CardElement,
+  type TeamsEnvelope,
+} from '../../../src/sinks/alerts/teamsCard.js';
 import { makeRunSummary } from '../../helpers/runSummary.js';
 import { adaptiveCardProblems } from '../../helpers/adaptiveCards.js';
 
-const SAS = 'https://acct.blob.core.windows.net/canary/runs/r/report.html?sv=2025-01-05&sp=r&skoid=x&sig=SECRETSIGNATURE%3D';
+const SAS =
+  'https://acct.blob.core.windows.net/canary/runs/r/report.html?sv=2025-01-05&sp=r&skoid=x&sig=SECRETSIGNATURE%3D';
 
 /** The notifications of an alert's life: alert, reminder 6 h later, recovery. */
 function lifecycle(overrides: Partial<RunSummary> = {}): Record<'alert' | 'reminder' | 'recovery', Notification> {
@@ -17,7 +24,13 @@ function lifecycle(overrides: Partial<RunSummary> = {}): Record<'alert' | 'remin
   const out: Partial<Record<string, Notification>> = {};
   const verdicts = ['fail', 'fail', ...Array(36).fill('fail'), 'pass', 'pass', 'pass'] as const;
   verdicts.forEach((verdict, i) => {
-    const run = makeRunSummary({ ...overrides, runId: `run-${i}`, startedAt: new Date(t0 + i * 600_000).toISOString(), verdict, ...(verdict === 'pass' ? { headline: undefined, findingCodes: [] } : {}) });
+    const run = makeRunSummary({
+      ...overrides,
+      runId: `run-${i}`,
+      startedAt: new Date(t0 + i * 600_000).toISOString(),
+      verdict,
+      ...(verdict === 'pass' ? { headline: undefined, findingCodes: [] } : {}),
+    });
     const step = nextAlertState(state, run, new Date(t0 + i * 600_000 + 30_000));
     state = step.state;
     for (const n of step.notifications) out[n.kind] ??= n;
@@ -27,18 +40,34 @@ function lifecycle(overrides: Partial<RunSummary> = {}): Record<'alert' | 'remin
 
 function texts(envelope: TeamsEnvelope): string[] {
   const walk = (els: CardElement[]): string[] =>
-    els.flatMap((e) => (e.type === 'TextBlock' ? [e.text] : e.type === 'Container' ? walk(e.items) : e.facts.map((f) => `${f.title}: ${f.value}`)));
+    els.flatMap((e) =>
+      e.type === 'TextBlock'
+        ? [e.text]
+        : e.type === 'Container'
+          ? walk(e.items)
+          : e.facts.map((f) => `${f.title}: ${f.value}`),
+    );
   return walk(envelope.attachments[0].content.body);
 }
 
 describe('Teams card', () => {
   it('is an Adaptive Card 1.4 in the Workflows envelope, titled "<state> <target> @ <region>: <what>", with the facts', () => {
-    const { alert } = lifecycle({ comparison: 'francecentral: 3 of 6 turns with silent gaps (max 3.1 s); baseline openai: 0 of 6 — the hosting layer is the likely cause' });
+    const { alert } = lifecycle({
+      comparison:
+        'francecentral: 3 of 6 turns with silent gaps (max 3.1 s); baseline openai: 0 of 6 — the hosting layer is the likely cause',
+    });
     const env = teamsCard(alert, { reportUrl: SAS });
     expect(env.type).toBe('message');
     expect(env.attachments).toHaveLength(1);
-    expect(env.attachments[0]).toMatchObject({ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null });
-    expect(env.attachments[0].content).toMatchObject({ type: 'AdaptiveCard', version: '1.4', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json' });
+    expect(env.attachments[0]).toMatchObject({
+      contentType: 'application/vnd.microsoft.card.adaptive',
+      contentUrl: null,
+    });
+    expect(env.attachments[0].content).toMatchObject({
+      type: 'AdaptiveCard',
+      version: '1.4',
+      $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    });
     const t = texts(env);
     expect(t[0]).toBe('🔴 aoai-sweden @ swedencentral: 3.1 s silent gap in 3 of 6 turns');
     expect(t[1]).toBe('gpt-realtime · azure-ga · canary-swe.openai.azure.com · group gpt-realtime');
@@ -75,11 +104,15 @@ describe('Teams card', () => {
     const r = texts(teamsCard(reminder));
     expect(r[0]).toBe('🟠 aoai-sweden @ swedencentral: still failing — 3.1 s silent gap in 3 of 6 turns');
     expect(r).toContain('Open since: 2026-11-02 10:10 UTC (run run-1)');
-    expect(r.join('\n')).toContain('Still failing: 37 of 37 runs since the alert opened 2026-11-02 10:10 UTC by run run-1: 2.3 s of silence');
+    expect(r.join('\n')).toContain(
+      'Still failing: 37 of 37 runs since the alert opened 2026-11-02 10:10 UTC by run run-1: 2.3 s of silence',
+    );
     const envelope = teamsCard(recovery, { reportUrl: SAS });
     const c = texts(envelope);
     expect(c[0]).toBe('✅ aoai-sweden @ swedencentral: recovered');
-    expect(c.join('\n')).toContain('The alert was opened 2026-11-02 10:10 UTC by run run-1: 2.3 s of silence at 4.1 s into the answer');
+    expect(c.join('\n')).toContain(
+      'The alert was opened 2026-11-02 10:10 UTC by run run-1: 2.3 s of silence at 4.1 s into the answer',
+    );
     expect(c).toContain('Verdict: pass');
     expect(envelope.attachments[0].content.body[0]).toMatchObject({ type: 'Container', style: 'good' });
   });
@@ -103,7 +136,8 @@ describe('Teams card', () => {
     expect(t[0]!.startsWith('🔴 t-xxxx')).toBe(true);
     expect(t[0]!.endsWith('…')).toBe(true);
     expect(adaptiveCardProblems(env.attachments[0].content)).toEqual([]);
-    for (const fact of ['Failing turns: 3 of 6', 'Longest gap: 3.1 s', 'Coverage: 82 %', 'Time to first audio: 640 ms']) expect(t).toContain(fact);
+    for (const fact of ['Failing turns: 3 of 6', 'Longest gap: 3.1 s', 'Coverage: 82 %', 'Time to first audio: 640 ms'])
+      expect(t).toContain(fact);
     expect(env.attachments[0].content.actions?.[0]?.url).toBe(SAS);
     // No broken surrogate pairs from cutting inside an emoji.
     expect(JSON.stringify(env)).not.toMatch(/\\ud[89a-f][0-9a-f]{2}/i); // JSON.stringify escapes only lone surrogates

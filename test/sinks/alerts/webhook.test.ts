@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
-import { parseRetryAfter, postJson, type DeliveryResult, type WebhookLogEvent, type WebhookOptions } from '../../../src/sinks/alerts/webhook.js';
+import {
+  parseRetryAfter,
+  postJson,
+  type DeliveryResult,
+  type WebhookLogEvent,
+  type WebhookOptions,
+} from '../../../src/sinks/alerts/webhook.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhookReceiver.js';
 
 let hook: WebhookReceiver | undefined;
@@ -10,7 +16,12 @@ afterEach(async () => hook?.close());
 function harness(extra: WebhookOptions = {}) {
   const sleeps: number[] = [];
   const logs: WebhookLogEvent[] = [];
-  const options: WebhookOptions = { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5, log: (e) => logs.push(e), ...extra };
+  const options: WebhookOptions = {
+    sleep: async (ms) => void sleeps.push(ms),
+    random: () => 0.5,
+    log: (e) => logs.push(e),
+    ...extra,
+  };
   return { sleeps, logs, options };
 }
 
@@ -43,13 +54,20 @@ describe('webhook delivery', () => {
     expect(result).toMatchObject({ delivered: true, status: 202, attempts: 2 });
     expect(sleeps).toEqual([2000]);
     expect(hook.requests).toHaveLength(2);
-    expect(logs.map((l) => [l.outcome, l.status, l.delayMs])).toEqual([['retrying', 429, 2000], ['delivered', 202, undefined]]);
+    expect(logs.map((l) => [l.outcome, l.status, l.delayMs])).toEqual([
+      ['retrying', 429, 2000],
+      ['delivered', 202, undefined],
+    ]);
     expectNoSecret(hook, result, logs);
   });
 
   it('honours Retry-After as an HTTP date, and caps long ones', async () => {
     hook = await startWebhookReceiver();
-    hook.reply({ status: 503, headers: { 'retry-after': new Date(Date.now() + 5_000).toUTCString() } }, { status: 429, headers: { 'retry-after': '3600' } }, { status: 202 });
+    hook.reply(
+      { status: 503, headers: { 'retry-after': new Date(Date.now() + 5_000).toUTCString() } },
+      { status: 429, headers: { 'retry-after': '3600' } },
+      { status: 202 },
+    );
     const { options, sleeps } = harness({ maxRetryAfterMs: 20_000, totalTimeoutMs: 120_000 });
     expect(await postJson(hook.url, {}, options)).toMatchObject({ delivered: true, attempts: 3 });
     expect(sleeps[0]).toBeGreaterThan(3_000);
@@ -79,7 +97,13 @@ describe('webhook delivery', () => {
     hook = await startWebhookReceiver({ defaultReply: { status: 400, body: 'Bad card' } });
     const { options, sleeps, logs } = harness();
     const result = await postJson(hook.url, {}, options);
-    expect(result).toEqual({ delivered: false, reason: 'rejected', status: 400, attempts: 1, elapsedMs: expect.any(Number) });
+    expect(result).toEqual({
+      delivered: false,
+      reason: 'rejected',
+      status: 400,
+      attempts: 1,
+      elapsedMs: expect.any(Number),
+    });
     expect(hook.requests).toHaveLength(1);
     expect(sleeps).toEqual([]);
     hook.reply({ status: 404 }, { status: 413 });
@@ -90,7 +114,12 @@ describe('webhook delivery', () => {
   it('gives up after the bounded number of attempts', async () => {
     hook = await startWebhookReceiver({ defaultReply: { status: 503 } });
     const { options, sleeps } = harness({ attempts: 3 });
-    expect(await postJson(hook.url, {}, options)).toMatchObject({ delivered: false, reason: 'exhausted', status: 503, attempts: 3 });
+    expect(await postJson(hook.url, {}, options)).toMatchObject({
+      delivered: false,
+      reason: 'exhausted',
+      status: 503,
+      attempts: 3,
+    });
     expect(hook.requests).toHaveLength(3);
     expect(sleeps).toHaveLength(2);
   });
@@ -100,7 +129,13 @@ describe('webhook delivery', () => {
     const { options, logs } = harness({ attempts: 2, attemptTimeoutMs: 200 });
     const started = Date.now();
     const result = await postJson(hook.url, {}, options);
-    expect(result).toMatchObject({ delivered: false, reason: 'exhausted', attempts: 2, error: 'timeout', status: undefined });
+    expect(result).toMatchObject({
+      delivered: false,
+      reason: 'exhausted',
+      attempts: 2,
+      error: 'timeout',
+      status: undefined,
+    });
     expect(Date.now() - started).toBeGreaterThanOrEqual(390);
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(hook.requests).toHaveLength(2);
@@ -111,7 +146,12 @@ describe('webhook delivery', () => {
     hook = await startWebhookReceiver();
     hook.reply({ status: 429, headers: { 'retry-after': '20' } });
     const { options, sleeps } = harness({ totalTimeoutMs: 10_000 });
-    expect(await postJson(hook.url, {}, options)).toMatchObject({ delivered: false, reason: 'deadline', status: 429, attempts: 1 });
+    expect(await postJson(hook.url, {}, options)).toMatchObject({
+      delivered: false,
+      reason: 'deadline',
+      status: 429,
+      attempts: 1,
+    });
     expect(sleeps).toEqual([]);
   });
 
