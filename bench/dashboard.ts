@@ -93,7 +93,8 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length
 const now = new Date('2026-11-24T12:00:00.000Z');
 const summaries = synthesize(now);
 console.log(
-  `bench:dashboard — ${summaries.length.toLocaleString('en')} RunSummaries (7 days × 144 runs × ${TARGETS} targets × ${REGIONS} regions), node ${process.version}`,
+  `bench:dashboard — ${summaries.length.toLocaleString('en')} RunSummaries (7 days × 144 runs × ${TARGETS} targets ` +
+    `× ${REGIONS} regions), node ${process.version}`,
 );
 
 const renders: number[] = [];
@@ -148,7 +149,8 @@ try {
 }
 const readyMs = median(ready);
 console.log(
-  `browser (Chromium ${browser.version()}), ${LOADS} loads: load event median ${median(loads).toFixed(0)} ms; load-to-ready median ${readyMs.toFixed(0)} ms, max ${Math.max(...ready).toFixed(0)} ms (target < 2000 ms)`,
+  `browser (Chromium ${browser.version()}), ${LOADS} loads: load event median ${median(loads).toFixed(0)} ms; ` +
+    `load-to-ready median ${readyMs.toFixed(0)} ms, max ${Math.max(...ready).toFixed(0)} ms (target < 2000 ms)`,
 );
 if (errors.length) console.log(`console errors: ${errors.join(' | ')}`);
 process.exitCode = readyMs < 2000 && errors.length === 0 ? 0 : 1;

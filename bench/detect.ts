@@ -55,7 +55,8 @@ for (const [name, c] of corpora) {
   const kinds = new Set(faulty.map((x) => x.kind)).size;
   const turns = c.cases.reduce((s, x) => s + x.prompts.length, 0);
   console.log(
-    `  ${name}: ${faulty.length} faulty runs (${kinds} kinds, ${faulty.filter((x) => x.prompts.length > 1).length} in multi-turn sessions) + ${c.cases.length - faulty.length} healthy runs; ${turns} turns`,
+    `  ${name}: ${faulty.length} faulty runs (${kinds} ` +
+      `kinds, ${faulty.filter((x) => x.prompts.length > 1).length} in multi-turn sessions) + ${c.cases.length - faulty.length} healthy runs; ${turns} turns`,
   );
 }
 
@@ -99,9 +100,15 @@ const pad = (s: string | number, n: number): string => String(s).padEnd(n);
 const lpad = (s: string | number, n: number): string => String(s).padStart(n);
 const cell = (a: number, b: number): string => (b ? `${lpad(`${a}/${b}`, 5)} ${lpad(pct(a, b), 5)}` : lpad('—', 11));
 const W = 26;
+/** One line of the table: the label, then one right-aligned column a value. */
+const row = (label: string, values: readonly (string | number)[]): string =>
+  `${pad(label, 62)}${values.map((v) => lpad(v, W)).join('')}`;
 console.log('');
 console.log(
-  `${pad('recall per fault kind (failing, where expected)', 62)}${runs.map((r) => lpad(r.name, W)).join('')}${runs.map((r) => lpad(`baseline ${r.name}`, W)).join('')}`,
+  row('recall per fault kind (failing, where expected)', [
+    ...runs.map((r) => r.name),
+    ...runs.map((r) => `baseline ${r.name}`),
+  ]),
 );
 const kinds = [...new Set(sums.flatMap((s) => [...s.perKind.keys()]))];
 for (const kind of kinds) {
@@ -109,14 +116,23 @@ for (const kind of kinds) {
   const label = `  ${pad(kind, 21)} → ${e.codes.join(' | ')}${e.scope === 'run' ? ' (run)' : ''}`;
   const k = sums.map((s) => s.perKind.get(kind));
   console.log(
-    `${pad(label, 62)}${k.map((x) => lpad(x ? cell(x.hits, x.runs) : '—', W)).join('')}${k.map((x) => lpad(x ? cell(x.baselineHits, x.runs) : '—', W)).join('')}`,
+    row(label, [
+      ...k.map((x) => (x ? cell(x.hits, x.runs) : '—')),
+      ...k.map((x) => (x ? cell(x.baselineHits, x.runs) : '—')),
+    ]),
   );
 }
 console.log(
-  `${pad('  all fault kinds', 62)}${sums.map((s) => lpad(cell(s.hits, s.faulty), W)).join('')}${sums.map((s) => lpad(cell(s.baselineHits, s.faulty), W)).join('')}`,
+  row('  all fault kinds', [
+    ...sums.map((s) => cell(s.hits, s.faulty)),
+    ...sums.map((s) => cell(s.baselineHits, s.faulty)),
+  ]),
 );
 console.log(
-  `${pad('false positives on healthy runs (any failing finding)', 62)}${sums.map((s) => lpad(`${s.falsePositives.length}/${s.healthy}`, W)).join('')}${sums.map((s) => lpad(`${s.baselineFalsePositives}/${s.healthy}`, W)).join('')}`,
+  row('false positives on healthy runs (any failing finding)', [
+    ...sums.map((s) => `${s.falsePositives.length}/${s.healthy}`),
+    ...sums.map((s) => `${s.baselineFalsePositives}/${s.healthy}`),
+  ]),
 );
 console.log(
   `${pad('failing findings on the healthy turns of faulty runs', 62)}${sums
@@ -142,11 +158,17 @@ console.log(
   `${pad('  gap position error, mean / max (ms)', 62)}${sums.map((s) => lpad(`${f1(s.gaps.meanPosErr)} / ${f1(s.gaps.maxPosErr)}`, W)).join('')}`,
 );
 console.log(
-  `${pad('label check: runs whose labels match their trace', 62)}${runs.map((r) => lpad(`${r.traces.size - new Set(r.labelProblems.map((p) => p.split(':')[0])).size}/${r.corpus.cases.length}`, W)).join('')}`,
+  row(
+    'label check: runs whose labels match their trace',
+    runs.map(
+      (r) => `${r.traces.size - new Set(r.labelProblems.map((p) => p.split(':')[0])).size}/${r.corpus.cases.length}`,
+    ),
+  ),
 );
 console.log('');
 console.log(
-  `analysis speed: ${passes} passes over ${allTraces.length} traces (${(audioMsPerPass / 60_000).toFixed(1)} min of audio each) in ${(cpuMs / 1000).toFixed(2)} s CPU → ${speedX.toFixed(0)}× real time`,
+  `analysis speed: ${passes} passes over ${allTraces.length} traces (${(audioMsPerPass / 60_000).toFixed(1)} ` +
+    `min of audio each) in ${(cpuMs / 1000).toFixed(2)} s CPU → ${speedX.toFixed(0)}× real time`,
 );
 
 for (const r of runs) {

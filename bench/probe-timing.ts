@@ -40,7 +40,8 @@ const sent = await sim.stop();
 
 const stats: LagStats = lagStats(traces, sent);
 console.log(
-  `sessions completed: ${traces.filter((t) => t.entries.some((e) => e.kind === 'session-end' && e.reason === 'completed')).length}/${sessions} in ${wallS.toFixed(1)} s`,
+  `sessions completed: ${traces.filter((t) => t.entries.some((e) => e.kind === 'session-end' && e.reason === 'completed')).length}/${sessions} ` +
+    `in ${wallS.toFixed(1)} s`,
 );
 console.log(`audio deltas matched: ${stats.count}`);
 console.log(

@@ -112,7 +112,8 @@ const sampler = setInterval(() => {
   if (m.rss > peakRss) [peakRss, atPeak] = [m.rss, m];
 }, 100);
 console.log(
-  `bench:round (${flood ? 'one flooding target among them' : 'plain'}) — ${count} targets × 3 turns, concurrency ${values.concurrency}, node ${process.version}, load average ${loadavg()[0]!.toFixed(2)}`,
+  `bench:round (${flood ? 'one flooding target among them' : 'plain'}) — ${count} targets × 3 turns, ` +
+    `concurrency ${values.concurrency}, node ${process.version}, load average ${loadavg()[0]!.toFixed(2)}`,
 );
 const started = performance.now();
 const result = await round.run(settings.targets!);
@@ -145,20 +146,24 @@ console.log(
 // the code before the streaming change is gone from this tree: its figures, measured by this bench, are recorded here
 if (!flood)
   console.log(
-    `  before streaming: 365 MB at concurrency 16, 342 MB at 8 (this bench at commit 228d8ad); 434 MB as issue 10 measured it, the simulator on a thread of the probe's process`,
+    `  before streaming: 365 MB at concurrency 16, 342 MB at 8 (this bench at commit 228d8ad); 434 MB as issue 10 ` +
+      `measured it, the simulator on a thread of the probe's process`,
   );
 if (atPeak)
   console.log(
-    `  at the peak:      heap ${mib(atPeak.heapUsed)} of ${mib(atPeak.heapTotal)} MB, buffers ${mib(atPeak.arrayBuffers)} MB, other external ${mib(atPeak.external - atPeak.arrayBuffers)} MB`,
+    `  at the peak:      heap ${mib(atPeak.heapUsed)} of ${mib(atPeak.heapTotal)} MB, ` +
+      `buffers ${mib(atPeak.arrayBuffers)} MB, other external ${mib(atPeak.external - atPeak.arrayBuffers)} MB`,
   );
 console.log(
-  `timing error:      p50 ${lag.p50.toFixed(2)} ms   p99 ${lag.p99.toFixed(2)} ms   max ${lag.max.toFixed(2)} ms over ${lag.count} audio deltas   (target p99 ≤ 20 ms)`,
+  `timing error:      p50 ${lag.p50.toFixed(2)} ms   p99 ${lag.p99.toFixed(2)} ms   max ${lag.max.toFixed(2)} ms ` +
+    `over ${lag.count} audio deltas   (target p99 ≤ 20 ms)`,
 );
 console.log(
   `event-loop delay:  p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms   max ${(loop.max / 1e6).toFixed(1)} ms (probe process)`,
 );
 console.log(
-  `verdicts:          ${JSON.stringify(verdicts)} (every 10th target has an injected fault${flood ? '; target-07 floods' : ''}); published ${result.outcomes.length} of ${count}; not probed: ${result.notProbed.length}`,
+  `verdicts:          ${JSON.stringify(verdicts)} (every 10th target has an injected ` +
+    `fault${flood ? '; target-07 floods' : ''}); published ${result.outcomes.length} of ${count}; not probed: ${result.notProbed.length}`,
 );
 const notPassing = result.outcomes
   .filter((o) => o.summary.verdict !== 'pass')

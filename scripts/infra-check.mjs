@@ -84,5 +84,6 @@ if (problems.size > 0) {
   process.exit(1);
 }
 console.log(
-  `infra:check: passed — ${bicepFiles.length} .bicep and ${paramFiles.length} .bicepparam file(s), ${steps} check(s), 0 errors, 0 warnings in ${((Date.now() - started) / 1000).toFixed(1)} s; ARM JSON in ${rel(ARM_OUT_DIR)}/`,
+  `infra:check: passed — ${bicepFiles.length} .bicep and ${paramFiles.length} .bicepparam file(s), ${steps} ` +
+    `check(s), 0 errors, 0 warnings in ${((Date.now() - started) / 1000).toFixed(1)} s; ARM JSON in ${rel(ARM_OUT_DIR)}/`,
 );

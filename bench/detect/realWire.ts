@@ -117,7 +117,9 @@ export function buildRealWireCorpus(baseCatalog: readonly PromptSpec[]): Corpus 
         turns,
         faults: [fault],
         tail: { atMs, noiseDbfs },
-        note: `audio ${noiseDbfs === undefined ? 'digitally silent' : 'at −60 dBFS noise'} from ${(atMs / 1000).toFixed(2)} s (${Math.round(frac * 100)} %) to the end`,
+        note:
+          `audio ${noiseDbfs === undefined ? 'digitally silent' : 'at −60 dBFS noise'} ` +
+          `from ${(atMs / 1000).toFixed(2)} s (${Math.round(frac * 100)} %) to the end`,
       });
     }
   }

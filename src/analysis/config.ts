@@ -28,7 +28,10 @@ export interface DetectionConfig {
    * `underrunReportMs`). Default 1000 ms.
    */
   stallMinMs: number;
-  /** Gaps between audio deltas from this long are major stalls regardless, and so is any stretch this long with no server event at all while a response is open. Default 3000 ms. */
+  /**
+   * Gaps between audio deltas from this long are major stalls regardless, and so is any stretch this long with no
+   * server event at all while a response is open. Default 3000 ms.
+   */
   stallMaxMs: number;
   /** `slow_first_audio` from this time to first audio. Default 3000 ms. */
   slowFirstAudioMs: number;

@@ -121,7 +121,8 @@ export function nextFingerprint(prev: FingerprintState | undefined, report: Repo
       findings.push(
         info(
           'model_changed',
-          `The service now declares model “${declared.model ?? 'none'}”; the last healthy run (${state.healthy!.runId}) declared “${ref.model ?? 'none'}”.`,
+          `The service now declares model “${declared.model ?? 'none'}”; the last healthy run ` +
+            `(${state.healthy!.runId}) declared “${ref.model ?? 'none'}”.`,
         ),
       );
     const rest = (['voice', 'vad', 'maxOutputTokens', 'outputFormat'] as const).filter((k) => declared[k] !== ref[k]);
@@ -129,7 +130,8 @@ export function nextFingerprint(prev: FingerprintState | undefined, report: Repo
       findings.push(
         info(
           'behaviour_changed',
-          `The service's declared defaults changed since the last healthy run: ${rest.map((k) => `${k} ${ref[k] ?? 'none'} → ${declared[k] ?? 'none'}`).join(', ')}.`,
+          `The service's declared defaults changed since the last healthy ` +
+            `run: ${rest.map((k) => `${k} ${ref[k] ?? 'none'} → ${declared[k] ?? 'none'}`).join(', ')}.`,
         ),
       );
     state.announced = [...state.announced, keyOf(declared)].slice(-20);

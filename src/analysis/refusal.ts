@@ -68,7 +68,9 @@ export function refusalAfterUpgrade(trace: Trace): Refusal | undefined {
     return {
       t: err?.t ?? close!.t,
       error: err,
-      message: `${stop(`${who} refused the session: ${clip(maskKeys(code), 80)}${text ? ` — ${clip(maskKeys(text), 200)}` : ''}`)}${closed} This is a configuration problem (key, model or API shape), not an outage.`,
+      message:
+        `${stop(`${who} refused the session: ${clip(maskKeys(code), 80)}${text ? ` — ${clip(maskKeys(text), 200)}` : ''}`)}${closed} ` +
+        `This is a configuration problem (key, model or API shape), not an outage.`,
     };
   }
   if (created) return undefined;
@@ -79,7 +81,10 @@ export function refusalAfterUpgrade(trace: Trace): Refusal | undefined {
     return {
       t: broken.t,
       error: undefined,
-      message: `The upgrade was answered 101 but the WebSocket handshake was invalid (${broken.errorClass}${broken.code ? ` ${broken.code}` : ''}: ${clip(maskKeys(broken.message), 160)}); no session was opened. Check the endpoint, or a proxy in between.`,
+      message:
+        `The upgrade was answered 101 but the WebSocket handshake was invalid ` +
+        `(${broken.errorClass}${broken.code ? ` ${broken.code}` : ''}: ${clip(maskKeys(broken.message), 160)}); no ` +
+        `session was opened. Check the endpoint, or a proxy in between.`,
     };
   }
   return undefined;

@@ -50,7 +50,8 @@ export function demoTargets(url: (flavour: Flavour, scenario: string) => string)
     t('azure-ga-stall', 'azure-ga', 'stall'),
     t('azure-ga-no-response-done', 'azure-ga', 'no-response-done'),
     t('azure-ga-drop', 'azure-ga', 'drop'),
-    t('openai-wrong-key', 'openai-ga', 'healthy', { secretSetting: 'DEMO_WRONG_KEY' }), // OpenAI retired the beta interface; a wrong key is what can still go wrong there
+    // OpenAI retired the beta interface; a wrong key is what can still go wrong there
+    t('openai-wrong-key', 'openai-ga', 'healthy', { secretSetting: 'DEMO_WRONG_KEY' }),
     t('azure-ga-wrong-key', 'azure-ga', 'healthy', { secretSetting: 'DEMO_WRONG_KEY' }),
     // a deployment over WebRTC (Opus RTP + the oai-events data channel), compared with the same one over WebSocket
     t('azure-ga-webrtc', 'azure-ga', 'healthy', { transport: 'webrtc', turns: 1 }),

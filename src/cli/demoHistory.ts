@@ -207,7 +207,9 @@ export async function writeDemoHistory(
     await store.put(path, `${lines.join('\n')}\n${existing}`, contentTypeFor(path));
   }
   const body =
-    '<h1>Synthetic history</h1><p>This run was made up by <code>npm start -- --history</code> so the dashboard looks like a week of production. It has no report; the real demo rounds (run ids starting with <code>run-</code>) do.</p><p><a href="../index.html">Back to the dashboard</a></p>';
+    '<h1>Synthetic history</h1><p>This run was made up by <code>npm start -- --history</code> so the dashboard ' +
+    'looks like a week of production. It has no report; the real demo rounds (run ids starting with ' +
+    '<code>run-</code>) do.</p><p><a href="../index.html">Back to the dashboard</a></p>';
   await store.put(
     DEMO_HISTORY_PAGE,
     htmlPage({ title: 'Synthetic history', css: '', body, script: '' }),

@@ -49,7 +49,10 @@ export async function readRunFolder(dir: string): Promise<Trace> {
   return { meta, entries, outputAudio: await wavs(turnWavName), promptAudio: await wavs(promptWavName) };
 }
 
-/** Run folders (holding events.jsonl or events.jsonl.gz) under `dir`, e.g. a container downloaded with `az storage blob download-batch`; bounded depth and count. */
+/**
+ * Run folders (holding events.jsonl or events.jsonl.gz) under `dir`, e.g. a container downloaded with `az storage blob
+ * download-batch`; bounded depth and count.
+ */
 export async function runFoldersBelow(dir: string, depth = 8, limit = 200): Promise<string[]> {
   const found: string[] = [];
   const walk = async (d: string, left: number): Promise<void> => {

@@ -1,7 +1,8 @@
 /**
  * The settings the operator commands (`validate`, `test-alert`) read, exactly as the Function would see them: the
  * environment, plus the `Values` of a `local.settings.json` (`--settings FILE`) for every setting the environment
- * does not already set (what `func start` does: it skips local settings already defined in the environment). Key Vault references (`@Microsoft.KeyVault(...)`) are resolved only in Azure; they are listed by setting
+ * does not already set (what `func start` does: it skips local settings already defined in the environment). Key Vault
+ * references (`@Microsoft.KeyVault(...)`) are resolved only in Azure; they are listed by setting
  * and secret name so the operator knows what could not be checked here. No value is ever printed.
  */
 import { readFileSync } from 'node:fs';

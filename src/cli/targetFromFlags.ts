@@ -54,7 +54,8 @@ function authFromFlags(f: TargetFlags, env: NodeJS.ProcessEnv): AuthSpec {
   if (given.length === 0) {
     throw new UsageError(
       'auth',
-      'no auth flag given: add --api-key-env NAME (key in environment variable NAME), --bearer-env NAME (a token), --entra (Microsoft Entra ID), or --no-auth for an unauthenticated endpoint',
+      'no auth flag given: add --api-key-env NAME (key in environment variable NAME), --bearer-env NAME (a token), ' +
+        '--entra (Microsoft Entra ID), or --no-auth for an unauthenticated endpoint',
     );
   }
   if (given.length > 1)
@@ -71,7 +72,8 @@ function secretFromEnv(flag: string, name: string, env: NodeJS.ProcessEnv): stri
   if (!isVariableName(name)) {
     throw new UsageError(
       `--${flag}`,
-      'expects the NAME of an environment variable holding the secret, but the value given looks like a secret itself (not shown); put it in a variable, e.g. export AZURE_OPENAI_KEY=…, and pass its name',
+      'expects the NAME of an environment variable holding the secret, but the value given looks like a secret ' +
+        'itself (not shown); put it in a variable, e.g. export AZURE_OPENAI_KEY=…, and pass its name',
     );
   }
   const value = env[name];

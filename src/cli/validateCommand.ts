@@ -210,7 +210,9 @@ function printPlan(s: CanarySettings, env: Env, plan: Plan, source: string, sett
       tokens += audioOut + audioIn;
       const usd = row.usdPerRun !== null ? `, ≈ ${formatUsd(row.usdPerRun, { digits: 4, grouping: false })}` : '';
       console.log(
-        `    per run:   ≈ ${(audioOut / OUTPUT_AUDIO_TOKENS_PER_S).toFixed(0)} s of answer audio ≈ ${Math.round(audioOut)} output audio tokens (at ${OUTPUT_AUDIO_TOKENS_PER_S}/s), ${Math.round(audioIn)} input audio tokens (the conversation is re-sent each turn)${usd}`,
+        `    per run:   ≈ ${(audioOut / OUTPUT_AUDIO_TOKENS_PER_S).toFixed(0)} s of answer audio ` +
+          `≈ ${Math.round(audioOut)} output audio tokens ` +
+          `(at ${OUTPUT_AUDIO_TOKENS_PER_S}/s), ${Math.round(audioIn)} input audio tokens (the conversation is re-sent each turn)${usd}`,
       );
     }
   });

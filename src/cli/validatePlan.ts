@@ -101,14 +101,16 @@ function authOf(
   const value = env[setting]?.trim();
   if (!value) {
     missing.push(
-      `${at}.secretSetting: app setting "${setting}" is not set or empty${missing === notes ? ' here (it must be an app setting or Key Vault reference of the Function app)' : ''}`,
+      `${at}.secretSetting: app setting "${setting}" is not set or ` +
+        `empty${missing === notes ? ' here (it must be an app setting or Key Vault reference of the Function app)' : ''}`,
     );
     return { auth: `${t.auth} from app setting ${setting} (missing)`, resolved: false };
   }
   if (isKeyVaultReference(value)) {
     const [ref] = keyVaultReferences({ [setting]: value });
     notes.push(
-      `${t.name}: ${setting} is a Key Vault reference (${ref!.secret}); it cannot be resolved locally — in Azure the app's identity needs "Key Vault Secrets User" on the vault`,
+      `${t.name}: ${setting} is a Key Vault reference (${ref!.secret}); it cannot be resolved locally — in Azure ` +
+        `the app's identity needs "Key Vault Secrets User" on the vault`,
     );
     return {
       auth: `${t.auth} from app setting ${setting} (Key Vault reference, not resolvable here)`,

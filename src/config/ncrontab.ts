@@ -53,7 +53,8 @@ export function ncrontabFields(schedule: string, options: { allowEverySecond?: b
   if (second.size === 60 && !options.allowEverySecond) {
     throw new ConfigError(
       SETTING,
-      `"${schedule}" fires every second; a round cannot finish in a second (use e.g. "0 */10 * * * *"), or set CANARY_ALLOW_EVERY_SECOND=true if you really mean it`,
+      `"${schedule}" fires every second; a round cannot finish in a second (use e.g. "0 */10 * * * *"), or set ` +
+        `CANARY_ALLOW_EVERY_SECOND=true if you really mean it`,
     );
   }
   return {

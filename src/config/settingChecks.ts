@@ -25,7 +25,8 @@ export function checkSettingName(name: string, field: string): void {
   if (looksLikeSecret(name)) {
     throw new ConfigError(
       field,
-      'looks like a key or token, not the name of an app setting: put the secret in an app setting (or a Key Vault reference) and name that setting here (the value is not shown)',
+      'looks like a key or token, not the name of an app setting: put the secret in an app setting (or a Key Vault ' +
+        'reference) and name that setting here (the value is not shown)',
     );
   }
   if (!/^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/.test(name))

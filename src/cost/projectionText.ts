@@ -64,7 +64,8 @@ export function formatProjection(p: Projection): string {
   for (const r of p.rows) if (r.noPrice) lines.push(`  ${r.target}: ${r.noPrice} — not in the total.`);
   lines.push(
     '',
-    'Catalogue estimates re-send the whole conversation as uncached input each turn (an upper bound). Failing runs add one confirmation probe each (CANARY_CONFIRM_RETRIES).',
+    'Catalogue estimates re-send the whole conversation as uncached input each turn (an upper bound). Failing runs ' +
+      'add one confirmation probe each (CANARY_CONFIRM_RETRIES).',
   );
   return lines.join('\n');
 }

@@ -25,7 +25,8 @@ const MAX_PATH = 512;
  * anywhere else, no framing, no forms, no plugins.
  */
 export const REPORTS_CSP =
-  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; media-src 'self'; connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; media-src " +
+  "'self'; connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /** The blob path a request asks for, or why it is refused. Pure: exported for tests. */
 export function checkedPath(raw: string | undefined): { path: string } | { refused: string } {

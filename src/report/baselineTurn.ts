@@ -52,29 +52,40 @@ export function baselineTurnHtml(b: BaselineRun, t: ReportTurn, attribution: str
   const labels = [...new Set([...mine.keys(), ...theirs.keys()])];
   const rows = labels.map(
     (k) =>
-      `<tr data-fact="${escapeAttr(k)}"><th>${escapeText(k)}</th><td class="target">${escapeText(mine.get(k) ?? '—')}</td><td class="baseline">${escapeText(theirs.get(k) ?? '—')}</td></tr>`,
+      `<tr data-fact="${escapeAttr(k)}"><th>${escapeText(k)}</th><td ` +
+      `class="target">${escapeText(mine.get(k) ?? '—')}</td><td class="baseline">${escapeText(theirs.get(k) ?? '—')}</td></tr>`,
   );
   const href = b.audioHref?.(bt.turn) ?? `${b.runHref.replace(/[^/]*$/, '')}${wavName('turn', bt.turn)}`;
   const rel = isRelative(href) ? ' data-rel="1"' : '';
   const audioMs = bt.metrics?.audio.totalMs ?? 0;
   const player =
     audioMs > 0
-      ? `<figure><figcaption>Baseline answer, ${escapeText(ms(audioMs))}</figcaption><audio data-testid="audio-baseline" data-turn="${escapeAttr(t.turn)}" controls preload="none" data-src="${escapeAttr(href)}"${rel}></audio><p class="audio-error" hidden>The baseline's audio could not be loaded (its WAV is next to its report).</p></figure>`
+      ? `<figure><figcaption>Baseline answer, ${escapeText(ms(audioMs))}</figcaption>` +
+        `<audio data-testid="audio-baseline" data-turn="${escapeAttr(t.turn)}" controls preload="none" ` +
+        `data-src="${escapeAttr(href)}"${rel}></audio><p class="audio-error" hidden>The baseline's audio could not ` +
+        `be loaded (its WAV is next to its report).</p></figure>`
       : '<p class="muted">The baseline\'s answer had no audio.</p>';
   const timeline = b.timelines?.get(bt.turn) ?? '';
   const runRel = isRelative(b.runHref) ? ' data-rel="1"' : '';
-  return `<section class="baseline-box" data-testid="baseline-turn" data-turn="${escapeAttr(t.turn)}">
-<h4>Baseline at the same minute: ${escapeText(name)} <span class="badge v-${escapeAttr(bt.verdict)}">${escapeText(bt.verdict)}</span> <a data-testid="baseline-run" data-href="${escapeAttr(b.runHref)}"${runRel}>open its run</a></h4>
+  return (
+    `<section class="baseline-box" data-testid="baseline-turn" data-turn="${escapeAttr(t.turn)}">
+<h4>Baseline at the same minute: ${escapeText(name)} <span ` +
+    `class="badge v-${escapeAttr(bt.verdict)}">${escapeText(bt.verdict)}</span> <a data-testid="baseline-run" ` +
+    `data-href="${escapeAttr(b.runHref)}"${runRel}>open its run</a></h4>
 ${attribution && t.verdict !== 'pass' ? `<p class="attribution" data-testid="attribution">${escapeText(attribution)}</p>` : ''}
-<div class="compare"><table data-testid="baseline-compare"><thead><tr><th></th><th>this target</th><th>baseline ${escapeText(name)}</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+<div class="compare"><table data-testid="baseline-compare"><thead><tr><th></th><th>this target</th>` +
+    `<th>baseline ${escapeText(name)}</th></tr></thead><tbody>${rows.join('')}</tbody></table>
 <div class="players">${player}</div></div>
 ${timeline ? `<p class="muted small">The baseline's turn ${escapeText(bt.turn)} on the same scale:</p>${timeline}` : ''}
-</section>`;
+</section>`
+  );
 }
 
 /** CSS for the baseline block. */
-export const BASELINE_CSS = `
+export const BASELINE_CSS =
+  `
 .baseline-box{margin:14px 0 4px;padding:6px 0 2px;border-top:3px solid var(--accent)}
 .baseline-box h4{margin:2px 0 6px}.baseline-box .compare{display:flex;flex-wrap:wrap;gap:8px 32px;align-items:flex-start}
-.baseline-box table{font-size:12.5px}.baseline-box th,.baseline-box td{padding:1px 10px;vertical-align:middle}.baseline-box td.baseline{color:var(--muted)}.baseline td{font-variant-numeric:tabular-nums}.attribution{font-weight:600;margin:4px 0 8px}
+.baseline-box table{font-size:12.5px}.baseline-box th,.baseline-box td{padding:1px 10px;vertical-align:middle}` +
+  `.baseline-box td.baseline{color:var(--muted)}.baseline td{font-variant-numeric:tabular-nums}.attribution{font-weight:600;margin:4px 0 8px}
 `;

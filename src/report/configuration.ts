@@ -33,20 +33,26 @@ export function configurationProblem(report: Report): ConfigurationProblem | und
     return {
       what: what('authenticate to'),
       fix: azure
-        ? 'The key or token was refused (HTTP 401). Rotate the key in the Key Vault secret (or app setting) the target names, or, with Entra auth, check that the identity has a token for https://cognitiveservices.azure.com and the "Cognitive Services OpenAI User" role.'
+        ? 'The key or token was refused (HTTP 401). Rotate the key in the Key Vault secret (or app setting) the ' +
+          'target names, or, with Entra auth, check that the identity has a token for ' +
+          'https://cognitiveservices.azure.com and the "Cognitive Services OpenAI User" role.'
         : 'The API key was refused. Put a valid OpenAI key in the secret (or app setting) the target names.',
     };
   }
   if (status === 403 || code === 'forbidden') {
     return {
       what: what('get access to'),
-      fix: 'The credential was accepted but not allowed (HTTP 403): assign the identity the "Cognitive Services OpenAI User" role on the resource, or allow the canary through the resource\'s network rules.',
+      fix:
+        'The credential was accepted but not allowed (HTTP 403): assign the identity the "Cognitive Services ' +
+        'OpenAI User" role on the resource, or allow the canary through the resource\'s network rules.',
     };
   }
   if (status === 404 || code === 'invalid_model' || code === 'missing_model' || code === 'model_not_found') {
     return {
       what: what('find the deployment or model at'),
-      fix: `Check the target's deployment / model name${report.target.deployment ? ` (“${report.target.deployment}”)` : ''}, the endpoint path and the api-version.`,
+      fix:
+        `Check the target's deployment / model ` +
+        `name${report.target.deployment ? ` (“${report.target.deployment}”)` : ''}, the endpoint path and the api-version.`,
     };
   }
   if (code === 'beta_api_shape_disabled') {

@@ -20,14 +20,20 @@ export function runCostHtml(report: Report): string {
   if (!c) return confirmation;
   const priced = 'usd' in c;
   const head = priced
-    ? `<p data-testid="run-cost" data-usd="${escapeAttr(c.usd)}">${escapeText(formatUsd(c.usd))} for this probe · ${escapeText(c.model)} at the prices of ${escapeText(c.pricesAsOf)} (USD per 1M tokens, price key ${escapeText(c.priceKey)})</p>`
+    ? `<p data-testid="run-cost" data-usd="${escapeAttr(c.usd)}">${escapeText(formatUsd(c.usd))} for this probe ` +
+      `· ${escapeText(c.model)} at the prices of ${escapeText(c.pricesAsOf)} (USD per 1M tokens, price key ${escapeText(c.priceKey)})</p>`
     : `<p data-testid="run-cost" data-usd="">No price: ${escapeText(c.noPrice)}</p>`;
   const rows = c.perTurn.map(
     (t) =>
       `<tr><td>turn ${escapeText(t.turn)}</td>${tokenCells(t.tokens)}<td class="num">${t.usd === null ? '—' : escapeText(formatUsd(t.usd))}</td></tr>`,
   );
-  const table = `<table class="rows"><thead><tr><th></th><th>text in</th><th>cached text</th><th>audio in</th><th>cached audio</th><th>text out</th><th>audio out</th><th>USD</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
-  return `<section id="cost"><h2>Cost</h2>${head}${c.perTurn.length ? table : '<p class="muted">No response.done usage in this run.</p>'}</section>${confirmation}`;
+  const table =
+    `<table class="rows"><thead><tr><th></th><th>text in</th><th>cached text</th><th>audio in</th>` +
+    `<th>cached audio</th><th>text out</th><th>audio out</th><th>USD</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return (
+    `<section id="cost">` +
+    `<h2>Cost</h2>${head}${c.perTurn.length ? table : '<p class="muted">No response.done usage in this run.</p>'}</section>${confirmation}`
+  );
 }
 
 function confirmationHtml(report: Report): string {
@@ -37,11 +43,17 @@ function confirmationHtml(report: Report): string {
     k.outcome === 'intermittent'
       ? "Intermittent: the first probe failed, the confirmation passed. The findings above are the first probe's evidence."
       : 'Confirmed: every confirmation probe failed too.';
-  const rows = k.attempts.map(
-    (a) =>
-      `<li>attempt ${escapeText(a.attempt)}: <b>${escapeText(a.verdict)}</b> ${escapeText(a.findingCodes.join(', '))}${a.headline ? ` — ${escapeText(a.headline)}` : ''}${a.sessionId ? ` · ${escapeText(a.sessionId)}` : ''}${a.report ? ` · <a href="${escapeAttr(a.report.replace(/\.json$/, '.html'))}">report</a>` : ''}</li>`,
+  const rows = k.attempts.map((a) => {
+    const headline = a.headline ? ` — ${escapeText(a.headline)}` : '';
+    const session = a.sessionId ? ` · ${escapeText(a.sessionId)}` : '';
+    const link = a.report ? ` · <a href="${escapeAttr(a.report.replace(/\.json$/, '.html'))}">report</a>` : '';
+    const codes = escapeText(a.findingCodes.join(', '));
+    return `<li>attempt ${escapeText(a.attempt)}: <b>${escapeText(a.verdict)}</b> ${codes}${headline}${session}${link}</li>`;
+  });
+  return (
+    `<section id="confirmation" data-testid="confirmation" data-outcome="${escapeAttr(k.outcome)}">` +
+    `<h2>Confirmation</h2><p>${escapeText(word)}</p><ul>${rows.join('')}</ul></section>`
   );
-  return `<section id="confirmation" data-testid="confirmation" data-outcome="${escapeAttr(k.outcome)}"><h2>Confirmation</h2><p>${escapeText(word)}</p><ul>${rows.join('')}</ul></section>`;
 }
 
 const DAY_MS = 86_400_000;
@@ -101,15 +113,28 @@ export function dashboardCostHtml(
       ]
         .filter(Boolean)
         .join('<br>');
-      return `<td class="num" data-testid="cost-cell" data-target="${escapeAttr(t)}" data-day="${d}" data-usd="${c.usd.toFixed(6)}" title="${escapeAttr(`${c.runs} priced run(s)`)}">${escapeText(formatUsd(c.usd))}${notes ? `<div class="small">${notes}</div>` : ''}</td>`;
+      return (
+        `<td class="num" data-testid="cost-cell" data-target="${escapeAttr(t)}" data-day="${d}" ` +
+        `data-usd="${c.usd.toFixed(6)}" ` +
+        `title="${escapeAttr(`${c.runs} priced run(s)`)}">${escapeText(formatUsd(c.usd))}${notes ? `<div class="small">${notes}</div>` : ''}</td>`
+      );
     });
     return `<tr><th class="label">${escapeText(t)}</th>${cells.join('')}</tr>`;
   });
   const m = monthProjection(monthDays ?? fromIndex, now);
   const source = monthDays ? 'from the spend ledgers' : 'from the runs of the last 7 days only (no spend ledger yet)';
-  const month = `<p data-testid="cost-month">Month to date: <b data-testid="cost-mtd" data-usd="${m.mtdUsd.toFixed(6)}">${escapeText(formatUsd(m.mtdUsd))}</b> · projected for the month: <b data-testid="cost-projection" data-usd="${m.projectedUsd.toFixed(6)}">${escapeText(formatUsd(m.projectedUsd))}</b> <span class="muted small">(${escapeText(source)}; spend so far ÷ days elapsed × ${m.daysInMonth} days)</span></p>`;
+  const month =
+    `<p data-testid="cost-month">Month to date: <b data-testid="cost-mtd" ` +
+    `data-usd="${m.mtdUsd.toFixed(6)}">${escapeText(formatUsd(m.mtdUsd))}</b> · projected for the month: <b ` +
+    `data-testid="cost-projection" ` +
+    `data-usd="${m.projectedUsd.toFixed(6)}">${escapeText(formatUsd(m.projectedUsd))}</b> <span ` +
+    `class="muted small">(${escapeText(source)}; spend so far ÷ days elapsed × ${m.daysInMonth} days)</span></p>`;
   const table = targets.length
-    ? `<div class="scroll"><table data-testid="cost-table" class="rows"><thead><tr><th>target</th>${days.map((d) => `<th>${d.slice(5)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`
+    ? `<div class="scroll"><table data-testid="cost-table" class="rows"><thead><tr>` +
+      `<th>target</th>${days.map((d) => `<th>${d.slice(5)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`
     : '<p class="muted">No runs.</p>';
-  return `<section id="cost" data-testid="cost"><h2>Cost <span class="muted small">(USD per target per UTC day, all regions; probes of the canary only)</span></h2>${month}${table}</section>`;
+  return (
+    `<section id="cost" data-testid="cost"><h2>Cost <span class="muted small">(USD per target per UTC day, ` +
+    `all regions; probes of the canary only)</span></h2>${month}${table}</section>`
+  );
 }

@@ -41,15 +41,19 @@ export function renderDashboard(summaries: readonly RunSummary[], now: Date, opt
   );
   const title = opts.title ?? 'Realtime canary';
   const body = [
-    `<header><h1>${escapeText(title)}</h1><p class="muted">As of ${escapeText(utc(now.getTime()))} · ${fleet.targets.length} target(s) · ${fleet.regions.length} region(s) · ${fleet.runs} run(s) in 7 days</p>${failingNow(fleet)}</header>`,
+    `<header><h1>${escapeText(title)}</h1><p class="muted">As of ${escapeText(utc(now.getTime()))} ` +
+      `· ${fleet.targets.length} target(s) · ${fleet.regions.length} region(s) · ${fleet.runs} run(s) in 7 days</p>${failingNow(fleet)}</header>`,
     matrix(fleet, now, opts.staleAfterMs ?? 30 * 60_000),
     heatMaps(fleet),
     `<section><h2>Last 24 hours <span class="muted small">(10-minute slots, oldest left)</span></h2>${rowsTable(fleet, 'day')}</section>`,
-    `<section><h2>Last 7 days <span class="muted small">(hourly slots; sparklines: hourly median time to first audio, hourly longest gap)</span></h2>${rowsTable(fleet, 'week')}</section>`,
+    `<section><h2>Last 7 days <span class="muted small">(hourly slots; sparklines: hourly median time to first ` +
+      `audio, hourly longest gap)</span></h2>${rowsTable(fleet, 'week')}</section>`,
     baselines(fleet),
     dashboardCostHtml(summaries, now, opts.monthSpend?.days),
     driftMarkersHtml(summaries),
-    `<footer class="muted small"><p><span class="key c-p"></span> pass <span class="key c-fx"></span> some failing <span class="key c-f"></span> fail <span class="key c-e"></span> error (probe could not run) <span class="key c-none"></span> no run. Hover a cell for its numbers, click it for the run's report.</p>` +
+    `<footer class="muted small"><p><span class="key c-p"></span> pass <span class="key c-fx">` +
+      `</span> some failing <span class="key c-f"></span> fail <span class="key c-e">` +
+      `</span> error (probe could not run) <span class="key c-none"></span> no run. Hover a cell for its numbers, click it for the run's report.</p>` +
       `${opts.skippedLines ? `<p>${opts.skippedLines} index line(s) could not be read and are not shown.</p>` : ''}</footer>`,
     `<div data-testid="tooltip" class="tooltip" hidden></div>`,
     `<script type="application/json" id="fleet-data">${jsonForScript(stripPayload(fleet))}</script>`,
@@ -72,7 +76,8 @@ function failingNow(fleet: Fleet): string {
       ? `<p class="bad" data-testid="failing-now">Failing now: ${list(bad)}</p>`
       : '<p class="ok">Every correctly configured target passed its latest run.</p>',
     config.length
-      ? `<p class="cfg" data-testid="misconfigured">Misconfigured (the canary could not authenticate or is set up wrong — not a service incident): ${list(config)}</p>`
+      ? `<p class="cfg" data-testid="misconfigured">Misconfigured (the canary could not authenticate or is set up ` +
+        `wrong — not a service incident): ${list(config)}</p>`
       : '',
   ];
   return !bad.length && !config.length ? '<p class="ok">Every target passed its latest run.</p>' : parts.join('');
@@ -97,7 +102,9 @@ function matrix(fleet: Fleet, now: Date, staleAfterMs: number): string {
       const ageMs = now.getTime() - Date.parse(s.startedAt);
       const stale = ageMs > staleAfterMs ? ' stale' : '';
       const tip = [
-        `${s.target} @ ${s.region}: latest run ${s.verdict.toUpperCase()}${s.verdict !== 'pass' && s.category === 'configuration' ? ' (configuration problem, not a service incident)' : ''} at ${utc(s.startedAt)} (${Math.round(ageMs / 60_000)} min ago)`,
+        `${s.target} @ ${s.region}: latest ` +
+          `run ${s.verdict.toUpperCase()}${s.verdict !== 'pass' && s.category === 'configuration' ? ' (configuration problem, not a service incident)' : ''} ` +
+          `at ${utc(s.startedAt)} (${Math.round(ageMs / 60_000)} min ago)`,
         s.headline ?? '',
         `first audio ${ms(s.timeToFirstAudioMs ?? null)} · longest gap ${ms(s.longestGapMs)} · coverage ${percent(s.coverage ?? null)}`,
         `passing: 24 h ${rate(r.last24h)} · 7 d ${rate(r.last7d)}`,
@@ -106,16 +113,30 @@ function matrix(fleet: Fleet, now: Date, staleAfterMs: number): string {
         .filter(Boolean)
         .join('\n');
       const config = s.verdict !== 'pass' && s.category === 'configuration';
-      return `<td><a data-testid="matrix-cell" class="mx v-${config ? 'config' : escapeAttr(s.verdict)}${stale}" ${reportLinkAttrs(s.reportHtmlPath)} title="${escapeAttr(tip)}" data-target="${escapeAttr(s.target)}" data-region="${escapeAttr(s.region)}" data-run-id="${escapeAttr(s.runId)}" data-verdict="${escapeAttr(s.verdict)}"${config ? ' data-kind="configuration"' : ''}>${config ? 'config' : escapeText(s.verdict)}${stale ? ' · stale' : ''}</a><div class="small muted">24 h ${escapeText(rate(r.last24h))}<br>7 d ${escapeText(rate(r.last7d))}</div></td>`;
+      const kind = config ? ' data-kind="configuration"' : '';
+      const word = `${config ? 'config' : escapeText(s.verdict)}${stale ? ' · stale' : ''}`;
+      return (
+        `<td><a data-testid="matrix-cell" ` +
+        `class="mx v-${config ? 'config' : escapeAttr(s.verdict)}${stale}" ${reportLinkAttrs(s.reportHtmlPath)} ` +
+        `title="${escapeAttr(tip)}" data-target="${escapeAttr(s.target)}" data-region="${escapeAttr(s.region)}" ` +
+        `data-run-id="${escapeAttr(s.runId)}" data-verdict="${escapeAttr(s.verdict)}"${kind}>${word}</a>` +
+        `<div class="small muted">24 h ${escapeText(rate(r.last24h))}<br>7 d ${escapeText(rate(r.last7d))}</div></td>`
+      );
     });
     return `<tr><th>${escapeText(target)}</th>${cells.join('')}</tr>`;
   });
-  return `<section><h2>Now: latest run per region and target</h2><table data-testid="matrix" class="matrix"><thead><tr><th>target \\ region</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+  return (
+    `<section><h2>Now: latest run per region and target</h2><table data-testid="matrix" class="matrix"><thead>` +
+    `<tr><th>target \\ region</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></section>`
+  );
 }
 
 function label(r: FleetRow): string {
   const tags = [r.flavour, r.baseline ? 'baseline' : ''].filter(Boolean).join(', ');
-  return `<th class="label"><a ${reportLinkAttrs(r.latest.reportHtmlPath)}>${escapeText(r.target)}</a><div class="small muted">@ ${escapeText(r.region)}${tags ? ` · ${escapeText(tags)}` : ''}</div></th>`;
+  return (
+    `<th class="label"><a ${reportLinkAttrs(r.latest.reportHtmlPath)}>${escapeText(r.target)}</a>` +
+    `<div class="small muted">@ ${escapeText(r.region)}${tags ? ` · ${escapeText(tags)}` : ''}</div></th>`
+  );
 }
 
 function rowsTable(fleet: Fleet, kind: 'day' | 'week'): string {
@@ -128,9 +149,15 @@ function rowsTable(fleet: Fleet, kind: 'day' | 'week'): string {
         ? `<td>${sparkline(r.firstAudioSeries, { width: 104, height: 22, testId: 'spark-first-audio', label: `${r.target} time to first audio` })}</td>` +
           `<td>${sparkline(r.gapSeries, { width: 104, height: 22, testId: 'spark-gap', label: `${r.target} longest gap` })}</td>`
         : '';
-    return `<tr data-testid="fleet-row" data-target="${escapeAttr(r.target)}" data-region="${escapeAttr(r.region)}">${label(r)}<td>${stripSvg(r, i, kind)}</td><td class="num">${escapeText(rate(stats))}</td>${sparks}</tr>`;
+    return (
+      `<tr data-testid="fleet-row" data-target="${escapeAttr(r.target)}" ` +
+      `data-region="${escapeAttr(r.region)}">${label(r)}<td>${stripSvg(r, i, kind)}</td><td class="num">${escapeText(rate(stats))}</td>${sparks}</tr>`
+    );
   });
-  return `<div class="scroll"><table class="rows"><thead><tr><th></th><th>${stripAxis(fleet, kind)}</th><th>passing</th>${extraHead}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+  return (
+    `<div class="scroll"><table class="rows"><thead><tr><th></th><th>${stripAxis(fleet, kind)}</th>` +
+    `<th>passing</th>${extraHead}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`
+  );
 }
 
 function baselines(fleet: Fleet): string {
@@ -138,13 +165,21 @@ function baselines(fleet: Fleet): string {
     return '<section><h2>Azure targets vs baseline</h2><p class="muted">No Azure target with a baseline group in the window.</p></section>';
   const side = (r: FleetRow | undefined): string =>
     r
-      ? `<td><a ${reportLinkAttrs(r.latest.reportHtmlPath)}>${escapeText(r.target)}</a> <span class="muted">@ ${escapeText(r.region)}</span></td><td class="num">${escapeText(rate(r.last24h))}</td><td class="num">${escapeText(ms(median24(r, 'first')))}</td><td class="num">${escapeText(ms(median24(r, 'gap')))}</td>`
+      ? `<td><a ${reportLinkAttrs(r.latest.reportHtmlPath)}>${escapeText(r.target)}</a> <span ` +
+        `class="muted">@ ${escapeText(r.region)}</span></td><td class="num">${escapeText(rate(r.last24h))}</td>` +
+        `<td class="num">${escapeText(ms(median24(r, 'first')))}</td><td class="num">${escapeText(ms(median24(r, 'gap')))}</td>`
       : '<td colspan="4" class="muted">no baseline run in the window</td>';
   const rows = fleet.pairs.map(
     (p) =>
-      `<tr data-target="${escapeAttr(p.row.target)}" data-region="${escapeAttr(p.row.region)}">${side(p.row)}${side(p.baseline)}<td>${escapeText(p.comparison ?? '—')}</td></tr>`,
+      `<tr data-target="${escapeAttr(p.row.target)}" ` +
+      `data-region="${escapeAttr(p.row.region)}">${side(p.row)}${side(p.baseline)}<td>${escapeText(p.comparison ?? '—')}</td></tr>`,
   );
-  return `<section><h2>Azure targets vs baseline <span class="muted small">(last 24 hours: passing, median first audio, worst gap)</span></h2><div class="scroll"><table data-testid="baselines" class="rows"><thead><tr><th>target</th><th>passing</th><th>first audio</th><th>worst gap</th><th>baseline</th><th>passing</th><th>first audio</th><th>worst gap</th><th>latest comparison</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
+  return (
+    `<section><h2>Azure targets vs baseline <span class="muted small">(last 24 hours: passing, median first ` +
+    `audio, worst gap)</span></h2><div class="scroll"><table data-testid="baselines" class="rows"><thead><tr>` +
+    `<th>target</th><th>passing</th><th>first audio</th><th>worst gap</th><th>baseline</th><th>passing</th>` +
+    `<th>first audio</th><th>worst gap</th><th>latest comparison</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`
+  );
 }
 
 /** Over the last 24 h: the median of the slots' median first audio, or the worst gap. */
@@ -154,15 +189,22 @@ function median24(r: FleetRow, what: 'first' | 'gap'): number | null {
   return median(cells.map((c) => c.firstAudioMs).filter((v): v is number => v !== null));
 }
 
-const DASHBOARD_CSS = `
-body{max-width:1560px}.small{font-size:12px}.ok{color:var(--pass);font-weight:600}.bad{color:var(--fail);font-weight:600}.cfg{color:var(--error);font-weight:600}.v-config{background:var(--error)}
-.matrix td,.matrix th{text-align:center}.matrix tbody th{text-align:left}.mx{display:inline-block;min-width:64px;padding:2px 8px;border-radius:10px;color:#fff;font-weight:600;text-decoration:none;text-transform:uppercase;font-size:12px}
-.mx.stale{opacity:.55;outline:2px dashed var(--muted)}.scroll{overflow-x:auto}.rows td,.rows th{padding:2px 8px;vertical-align:middle}.rows .label{white-space:nowrap;text-align:left}.rows .label div{white-space:normal;max-width:210px}
+const DASHBOARD_CSS =
+  `
+body{max-width:1560px}.small{font-size:12px}.ok{color:var(--pass);font-weight:600}` +
+  `.bad{color:var(--fail);font-weight:600}.cfg{color:var(--error);font-weight:600}.v-config{background:var(--error)}
+.matrix td,.matrix th{text-align:center}.matrix tbody th{text-align:left}` +
+  `.mx{display:inline-block;min-width:64px;padding:2px 8px;border-radius:10px;color:#fff;font-weight:600;` +
+  `text-decoration:none;text-transform:uppercase;font-size:12px}
+.mx.stale{opacity:.55;outline:2px dashed var(--muted)}.scroll{overflow-x:auto}` +
+  `.rows td,.rows th{padding:2px 8px;vertical-align:middle}.rows .label{white-space:nowrap;text-align:left}.rows .label div{white-space:normal;max-width:210px}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}.strip{display:block;cursor:pointer}
 .c-p{fill:var(--pass);background:var(--pass)}.c-fx{fill:var(--fail);opacity:.45;background:var(--fail)}.c-f{fill:var(--fail);background:var(--fail)}
 .c-e{fill:var(--error);background:var(--error)}.c-ex{fill:var(--error);opacity:.45;background:var(--error)}.c-none{fill:var(--none);background:var(--none)}
 .axis{display:block;overflow:visible}.axis text{fill:var(--muted);font-size:10px}.axis path{stroke:var(--muted)}
-.spark{display:inline-flex;flex-direction:column;white-space:nowrap}.spark path{fill:none;stroke:var(--accent);stroke-width:1.3}.spark-text{font-size:11px;color:var(--muted);white-space:normal;max-width:120px;line-height:1.2}
+.spark{display:inline-flex;flex-direction:column;white-space:nowrap}.spark ` +
+  `path{fill:none;stroke:var(--accent);stroke-width:1.3}.spark-text{font-size:11px;color:var(--muted);white-space:normal;max-width:120px;line-height:1.2}
 .key{display:inline-block;width:12px;height:12px;vertical-align:middle;margin-left:10px;border-radius:2px}
-.tooltip{position:fixed;z-index:10;pointer-events:none;background:var(--panel);color:var(--fg);border:1px solid var(--line);border-radius:6px;padding:6px 8px;font-size:12px;white-space:pre-line;max-width:420px;box-shadow:0 2px 8px rgba(0,0,0,.25)}
+.tooltip{position:fixed;z-index:10;pointer-events:none;background:var(--panel);color:var(--fg);border:1px solid ` +
+  `var(--line);border-radius:6px;padding:6px 8px;font-size:12px;white-space:pre-line;max-width:420px;box-shadow:0 2px 8px rgba(0,0,0,.25)}
 `;

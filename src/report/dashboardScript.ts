@@ -4,7 +4,8 @@
  * report on click, and — when the page was opened with a query string (a Blob Storage SAS link) — appends that query to
  * the relative report links, as the run report does for its audio (see ./runScript.ts for when a SAS covers them).
  */
-export const DASHBOARD_SCRIPT = `(() => {
+export const DASHBOARD_SCRIPT =
+  `(() => {
 'use strict';
 const data = JSON.parse(document.getElementById('fleet-data').textContent);
 const q = location.search;
@@ -60,7 +61,8 @@ const heatAt = (svg, ev) => {
     for (const c of data.rows[row].week) cells.set(c[0], c);
     index.set(key, cells);
   }
-  return { row: data.rows[row], kind: 'week', slot, cell: slot >= 0 && slot < 168 ? cells.get(slot) : undefined, inside: slot >= 0 && slot < 168 && col >= 0 && col < 24 };
+  return { row: data.rows[row], kind: 'week', slot, cell: slot >= 0 && slot < 168 ? cells.get(slot) : undefined, ` +
+  `inside: slot >= 0 && slot < 168 && col >= 0 && col < 24 };
 };
 const describeHeat = (hit) => {
   const w = data.week, from = w.start + hit.slot * w.slotMs;
@@ -68,7 +70,8 @@ const describeHeat = (hit) => {
   const c = hit.cell;
   if (!c) return head + '\\nno run';
   const rate = c[8] ? Math.round((c[9] / c[8]) * 100) : 0;
-  const lines = [head, c[1] + ' run(s) · failing turns ' + c[9] + ' of ' + c[8] + ' (' + rate + ' %)', 'worst gap ' + msText(c[6]) + ' · first audio ' + msText(c[5])];
+  const lines = [head, c[1] + ' run(s) · failing turns ' + c[9] + ' of ' + c[8] + ' (' + rate + ' %)', 'worst gap ` +
+  `' + msText(c[6]) + ' · first audio ' + msText(c[5])];
   const run = runOf(c);
   if (run.headline) lines.push(run.headline);
   lines.push((c[2] + c[3] ? 'click: worst run ' : 'click: run ') + run.runId);

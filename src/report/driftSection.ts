@@ -16,7 +16,16 @@ export function driftMarkersHtml(summaries: readonly RunSummary[]): string {
   if (!changed.length) return '';
   const items = changed.map((s) => {
     const code = s.findingCodes.filter((c) => DRIFT.includes(c)).join(', ');
-    return `<li data-testid="drift-marker" data-target="${escapeAttr(s.target)}" data-region="${escapeAttr(s.region)}" data-run-id="${escapeAttr(s.runId)}" data-code="${escapeAttr(code)}">${escapeText(utc(s.startedAt))} · <a ${reportLinkAttrs(s.reportHtmlPath)}>${escapeText(s.target)} @ ${escapeText(s.region)}</a>: ${escapeText(code)}${s.model ? ` (now ${escapeText(s.model)})` : ''}</li>`;
+    return (
+      `<li data-testid="drift-marker" data-target="${escapeAttr(s.target)}" ` +
+      `data-region="${escapeAttr(s.region)}" data-run-id="${escapeAttr(s.runId)}" ` +
+      `data-code="${escapeAttr(code)}">${escapeText(utc(s.startedAt))} · ` +
+      `<a ${reportLinkAttrs(s.reportHtmlPath)}>${escapeText(s.target)} ` +
+      `@ ${escapeText(s.region)}</a>: ${escapeText(code)}${s.model ? ` (now ${escapeText(s.model)})` : ''}</li>`
+    );
   });
-  return `<section id="drift"><h2>Service changes <span class="muted small">(the model or behaviour changed since the last healthy run)</span></h2><ul>${items.join('')}</ul></section>`;
+  return (
+    `<section id="drift"><h2>Service changes <span class="muted small">(the model or behaviour changed since ` +
+    `the last healthy run)</span></h2><ul>${items.join('')}</ul></section>`
+  );
 }

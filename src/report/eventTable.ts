@@ -36,15 +36,20 @@ export function eventTable(trace: Trace): string {
       ? all.map(row).join('\n')
       : [
           ...all.slice(0, HEAD_ROWS).map(row),
-          `<tr data-testid="events-omitted"><td colspan="5" class="muted">… ${hidden} events not drawn here — every event is in events.jsonl (and evidence.zip)</td></tr>`,
+          `<tr data-testid="events-omitted"><td colspan="5" class="muted">… ${hidden} events not drawn here — ` +
+            `every event is in events.jsonl (and evidence.zip)</td></tr>`,
           ...all.slice(all.length - (MAX_EVENT_ROWS - HEAD_ROWS)).map(row),
         ].join('\n');
-  return `<details data-testid="event-table" class="events"><summary>All ${trace.entries.length} events <span class="muted">(t = ms since ${escapeText(utc(trace.meta.startEpochMs))}; click a payload to expand it)</span></summary>
+  return (
+    `<details data-testid="event-table" class="events"><summary>All ${trace.entries.length} events <span ` +
+    `class="muted">(t = ms since ${escapeText(utc(trace.meta.startEpochMs))}; click a payload to expand it)</span></summary>
 <div class="filters"><label>Type <select data-testid="event-filter"><option value="">all types</option>${options}</select></label>
-<label>Contains <input type="search" data-testid="event-search" placeholder="id, text, code…"></label> <span class="muted" data-testid="event-count"></span></div>
+<label>Contains <input type="search" data-testid="event-search" placeholder="id, text, code…">` +
+    `</label> <span class="muted" data-testid="event-count"></span></div>
 <table><thead><tr><th>t (ms)</th><th>turn</th><th></th><th>type</th><th>details</th></tr></thead><tbody>
 ${rows}
-</tbody></table></details>`;
+</tbody></table></details>`
+  );
 }
 
 const DIRECTION: Record<TraceEntry['kind'], string> = {
@@ -72,7 +77,10 @@ const DIRECTION: Record<TraceEntry['kind'], string> = {
 function row(e: TraceEntry): string {
   const type = entryType(e);
   const wire = e.kind === 'recv' && e.wireType !== e.type ? ` title="on the wire: ${escapeAttr(e.wireType)}"` : '';
-  return `<tr data-type="${escapeAttr(type)}"><td class="num">${num(Number(e.t), 3)}</td><td class="num">${escapeText(e.turn || '')}</td><td>${DIRECTION[e.kind] ?? '•'}</td><td${wire}>${escapeText(type)}</td><td>${details(e)}</td></tr>`;
+  return (
+    `<tr data-type="${escapeAttr(type)}"><td class="num">${num(Number(e.t), 3)}</td>` +
+    `<td class="num">${escapeText(e.turn || '')}</td><td>${DIRECTION[e.kind] ?? '•'}</td><td${wire}>${escapeText(type)}</td><td>${details(e)}</td></tr>`
+  );
 }
 
 function details(e: TraceEntry): string {
@@ -80,12 +88,19 @@ function details(e: TraceEntry): string {
     case 'recv':
       if (e.audio) {
         const a = e.audio;
-        return `<span class="mono">offset ${escapeText(a.offset)} · ${escapeText(a.bytes)} B (${num(a.bytes / BYTES_PER_MS)} ms at ${num(a.offset / BYTES_PER_MS)} ms) · ${escapeText(responseIdOf(e) ?? '—')} / ${escapeText(itemIdOf(e) ?? '—')}</span>`;
+        return (
+          `<span class="mono">offset ${escapeText(a.offset)} · ${escapeText(a.bytes)} B ` +
+          `(${num(a.bytes / BYTES_PER_MS)} ms at ${num(a.offset / BYTES_PER_MS)} ms) ` +
+          `· ${escapeText(responseIdOf(e) ?? '—')} / ${escapeText(itemIdOf(e) ?? '—')}</span>`
+        );
       }
       return payload(e.event, `${e.size} B`);
     case 'send':
       if (e.audioRef)
-        return `<span class="mono">prompt offset ${escapeText(e.audioRef.offset)} · ${escapeText(e.audioRef.bytes)} B (${num(e.audioRef.bytes / BYTES_PER_MS)} ms)</span>`;
+        return (
+          `<span class="mono">prompt offset ${escapeText(e.audioRef.offset)} ` +
+          `· ${escapeText(e.audioRef.bytes)} B (${num(e.audioRef.bytes / BYTES_PER_MS)} ms)</span>`
+        );
       return payload(e.event, e.byProbe ? `sent by the probe: ${e.byProbe}` : '');
     case 'upgrade-request':
       return payload({ url: e.url, headers: e.headers }, '');

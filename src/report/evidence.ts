@@ -57,7 +57,8 @@ export async function evidenceZipParts(input: EvidenceInput): Promise<Uint8Array
       ? [
           WHAT_TO_FIX_FILE,
           scrub(
-            `${config.what}\n\nWhat to fix: ${config.fix}\n\nThis is a configuration problem of the canary, not a service incident: no support case is needed.\n`,
+            `${config.what}\n\nWhat to fix: ${config.fix}\n\nThis is a configuration problem of the canary, not a ` +
+              `service incident: no support case is needed.\n`,
             secrets,
           ),
         ]

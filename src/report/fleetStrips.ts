@@ -44,7 +44,11 @@ export function stripSvg(row: FleetRow, index: number, kind: WindowKind): string
     byClass.set(cls, list);
   });
   const paths = [...byClass].map(([cls, d]) => `<path class="c-${cls}" d="${d.join('')}"/>`).join('');
-  return `<svg data-testid="strip" class="strip" data-kind="${kind}" data-row="${index}" data-slots="${slots}" data-pitch="${pitch}" width="${width}" height="${HEIGHT}" viewBox="0 0 ${width} ${HEIGHT}"><rect class="c-none" y="1" width="${width}" height="${HEIGHT - 2}"/>${paths}</svg>`;
+  return (
+    `<svg data-testid="strip" class="strip" data-kind="${kind}" data-row="${index}" data-slots="${slots}" ` +
+    `data-pitch="${pitch}" width="${width}" height="${HEIGHT}" viewBox="0 0 ${width} ${HEIGHT}">` +
+    `<rect class="c-none" y="1" width="${width}" height="${HEIGHT - 2}"/>${paths}</svg>`
+  );
 }
 
 /** Hour (day strip) or day (week strip) labels above the strips. */

@@ -49,7 +49,13 @@ function heatSvg(row: FleetRow, index: number, metric: HeatMetric, g: ReturnType
   const w = 24 * CELL;
   const h = g.days * CELL;
   const paths = [...byClass].map(([cls, d]) => `<path class="${cls}" d="${d.join('')}"/>`).join('');
-  return `<svg data-testid="heat" class="heat" data-metric="${metric}" data-row="${index}" data-start-hour="${g.startHour}" data-cell="${CELL}" data-days="${g.days}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${escapeAttr(`${row.target} @ ${row.region}: hourly ${metric === 'fail' ? 'failing-turn rate' : 'worst gap'}`)}"><path class="hn" d="${gridPath(g)}"/>${paths}</svg>`;
+  return (
+    `<svg data-testid="heat" class="heat" data-metric="${metric}" data-row="${index}" ` +
+    `data-start-hour="${g.startHour}" data-cell="${CELL}" data-days="${g.days}" width="${w}" height="${h}" ` +
+    `viewBox="0 0 ${w} ${h}" role="img" ` +
+    `aria-label="${escapeAttr(`${row.target} @ ${row.region}: hourly ${metric === 'fail' ? 'failing-turn rate' : 'worst gap'}`)}">` +
+    `<path class="hn" d="${gridPath(g)}"/>${paths}</svg>`
+  );
 }
 
 /** Background cells (no run) for every hour of the window. */
@@ -90,26 +96,39 @@ function table(fleet: Fleet): string {
     });
     return `<tr><th class="label">${escapeText(target)}</th><td>${dayLabels(g)}</td>${cells.join('')}</tr>`;
   });
-  return `<div class="scroll"><table data-testid="heat-map" class="heat-table"><thead><tr><th rowspan="2">target \\ region</th><th rowspan="2" class="small muted">UTC<br>day</th>${head}</tr><tr>${sub}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+  return (
+    `<div class="scroll"><table data-testid="heat-map" class="heat-table"><thead><tr>` +
+    `<th rowspan="2">target \\ region</th><th rowspan="2" class="small muted">UTC<br>day</th>${head}</tr>` +
+    `<tr>${sub}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`
+  );
 }
 
 /** The heat map with its legend. */
 export function heatMaps(fleet: Fleet): string {
   if (!fleet.rows.length) return '';
   const key = (cls: string, text: string): string => `<span class="hk ${cls}"></span>${escapeText(text)}`;
-  return `<section data-testid="heat-maps"><h2>Last 7 days by hour <span class="muted small">(each grid: one row per UTC day, one column per UTC hour; hover for the numbers, click for the worst run)</span></h2>
+  return (
+    `<section data-testid="heat-maps"><h2>Last 7 days by hour <span class="muted small">(each grid: one row ` +
+    `per UTC day, one column per UTC hour; hover for the numbers, click for the worst run)</span></h2>
 ${table(fleet)}
-<p class="small muted legend">Failing turns: ${key('h0', '0 %')} ${key('h1', '≤ 10 %')} ${key('h2', '≤ 25 %')} ${key('h3', '≤ 50 %')} ${key('h4', '> 50 %')} ${key('he', 'could not run')} · Worst gap: ${key('g0', '< 0.5 s')} ${key('g1', '< 1 s')} ${key('g2', '< 2 s')} ${key('g3', '≥ 2 s')} · ${key('hn', 'no run')}</p></section>`;
+<p class="small muted legend">Failing turns: ${key('h0', '0 %')} ${key('h1', '≤ 10 %')} ${key('h2', '≤ 25 %')} ` +
+    `${key('h3', '≤ 50 %')} ${key('h4', '> 50 %')} ${key('he', 'could not run')} ` +
+    `· Worst gap: ${key('g0', '< 0.5 s')} ${key('g1', '< 1 s')} ${key('g2', '< 2 s')} ${key('g3', '≥ 2 s')} · ${key('hn', 'no run')}</p></section>`
+  );
 }
 
-export const HEAT_CSS = `
+export const HEAT_CSS =
+  `
 .heat-table td,.heat-table th{padding:2px 4px;border:0;vertical-align:top}.heat-table td.gap-col{padding-right:14px}
-.heat-table th{font-size:11px;text-align:left;font-weight:600}.heat-table th.region{font-size:13px;color:var(--fg);border-bottom:1px solid var(--line)}.heat-table tbody th.label{font-size:12px;white-space:nowrap}
+.heat-table th{font-size:11px;text-align:left;font-weight:600}.heat-table ` +
+  `th.region{font-size:13px;color:var(--fg);border-bottom:1px solid var(--line)}.heat-table tbody th.label{font-size:12px;white-space:nowrap}
 .heat{display:block;cursor:pointer}.heat-days text{fill:var(--muted);font-size:6.5px}.heat-axis text{fill:var(--muted);font-size:8px}
-.hn{fill:var(--none);opacity:.45}.he{fill:var(--error);opacity:.8}.h0{fill:var(--pass);opacity:.55}.h1{fill:#e3b341}.h2{fill:#f0883e}.h3{fill:#e5534b}.h4{fill:#a40e26}
+.hn{fill:var(--none);opacity:.45}.he{fill:var(--error);opacity:.8}.h0{fill:var(--pass);opacity:.55}` +
+  `.h1{fill:#e3b341}.h2{fill:#f0883e}.h3{fill:#e5534b}.h4{fill:#a40e26}
 .g0{fill:var(--pass);opacity:.55}.g1{fill:#9ecae1}.g2{fill:#4292c6}.g3{fill:#08306b}
 @media (prefers-color-scheme:dark){.g3{fill:#c6dbef}.h4{fill:#ff7b72}}
 .hk{display:inline-block;width:10px;height:10px;margin:0 3px 0 10px;vertical-align:middle;border-radius:2px}
-.hk.hn{background:var(--none)}.hk.he{background:var(--error)}.hk.h0,.hk.g0{background:var(--pass);opacity:.55}.hk.h1{background:#e3b341}.hk.h2{background:#f0883e}.hk.h3{background:#e5534b}.hk.h4{background:#a40e26}
+.hk.hn{background:var(--none)}.hk.he{background:var(--error)}.hk.h0,.hk.g0{background:var(--pass);opacity:.55}` +
+  `.hk.h1{background:#e3b341}.hk.h2{background:#f0883e}.hk.h3{background:#e5534b}.hk.h4{background:#a40e26}
 .hk.g1{background:#9ecae1}.hk.g2{background:#4292c6}.hk.g3{background:#08306b}
 `;

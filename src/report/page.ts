@@ -18,7 +18,8 @@ export interface PageParts {
 }
 
 /** Colours and type shared by the pages; light by default, dark when the system prefers it. */
-export const THEME_CSS = `
+export const THEME_CSS =
+  `
 :root{color-scheme:light dark;--bg:#fff;--fg:#1b1f24;--muted:#5b6470;--line:#d7dce2;--panel:#f5f7f9;--accent:#0b62c4;
 --pass:#1f883d;--fail:#cf222e;--error:#9a6700;--none:#c9ced6;--gap:rgba(207,34,46,.16);--under:rgba(154,103,0,.22);--wave:#4a6fa5;--mark:#ffe08a}
 @media (prefers-color-scheme:dark){:root{--bg:#0f1318;--fg:#e6e9ee;--muted:#9aa4b1;--line:#2c333c;--panel:#171c23;--accent:#58a6ff;
@@ -30,7 +31,8 @@ a{color:var(--accent)}code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Men
 .muted{color:var(--muted)}.badge{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600;color:#fff;font-size:12px;text-transform:uppercase}
 .v-pass{background:var(--pass)}.v-fail{background:var(--fail)}.v-error{background:var(--error)}
 table{border-collapse:collapse}th,td{text-align:left;padding:3px 8px;border-bottom:1px solid var(--line);vertical-align:top}
-th{font-weight:600;color:var(--muted)}button,select,input{font:inherit;color:inherit;background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:3px 8px}
+th{font-weight:600;color:var(--muted)}button,select,input{font:inherit;color:inherit;background:var(--panel);` +
+  `border:1px solid var(--line);border-radius:6px;padding:3px 8px}
 button{cursor:pointer}
 `;
 

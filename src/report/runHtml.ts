@@ -49,17 +49,22 @@ export function renderRunHtml(report: Report, trace: Trace, opts: RunHtmlOptions
   const config = configurationProblem(report);
   const attribution = report.comparison?.[0]?.message;
   const links: RunLinks = { ...(opts.baseline ? { baseline: opts.baseline.runHref } : {}), ...opts.links };
+  const turns = report.turns.map((t) =>
+    turnHtml(trace, t, audioHref, opts.baseline ? baselineTurnHtml(opts.baseline, t, attribution) : ''),
+  );
   const body = [
     headerHtml(report, links, config),
     attribution && !config
       ? `<p class="attribution-top" data-testid="comparison">Compared with the baseline at the same minute: ${escapeText(attribution)}</p>`
       : '',
     findingsHtml(report),
-    `<section id="turns"><h2>Turns</h2>${report.turns.map((t) => turnHtml(trace, t, audioHref, opts.baseline ? baselineTurnHtml(opts.baseline, t, attribution) : '')).join('\n')}</section>`,
+    `<section id="turns"><h2>Turns</h2>${turns.join('\n')}</section>`,
     correlationHtml(correlation, config ? undefined : supportSummary(report, correlation)),
     runCostHtml(report),
     `<section id="events"><h2>Events</h2>${eventTable(trace)}</section>`,
-    `<footer class="muted"><p>${escapeText(report.tool.name)} ${escapeText(report.tool.version)} · run ${escapeText(report.runId)} · report schema ${report.schemaVersion}. The same data is in report.json and events.jsonl next to this page.</p></footer>`,
+    `<footer class="muted"><p>${escapeText(report.tool.name)} ${escapeText(report.tool.version)} · ` +
+      `run ${escapeText(report.runId)} · report schema ${report.schemaVersion}. The same data is in report.json ` +
+      `and events.jsonl next to this page.</p></footer>`,
   ].join('\n');
   return htmlPage({
     title: `${report.verdict.toUpperCase()} · ${report.target.name} · ${report.times.startedAt.slice(0, 16).replace('T', ' ')} UTC`,

@@ -13,7 +13,8 @@
  * - copies the support case summary;
  * - filters the event table by type and text, and expands a payload on click.
  */
-export const RUN_SCRIPT = `(() => {
+export const RUN_SCRIPT =
+  `(() => {
 'use strict';
 const q = location.search;
 const withQuery = (u) => (q && q.length > 1 ? u + (u.includes('?') ? '&' : '?') + q.slice(1) : u);
@@ -30,7 +31,8 @@ for (const el of document.querySelectorAll('[data-src],[data-href]')) {
     el.href = url;
   }
 }
-for (const [player, lane] of [['audio-turn', 'timeline'], ['audio-baseline', 'baseline-timeline']]) for (const audio of document.querySelectorAll('audio[data-testid="' + player + '"]')) {
+for (const [player, lane] of [['audio-turn', 'timeline'], ['audio-baseline', 'baseline-timeline']]) for (const ` +
+  `audio of document.querySelectorAll('audio[data-testid="' + player + '"]')) {
   const svg = document.querySelector('svg[data-testid="' + lane + '"][data-turn="' + audio.dataset.turn + '"]');
   if (!svg) continue;
   const scale = Number(svg.dataset.pxPerMs), x0 = Number(svg.dataset.originX), laneBottom = Number(svg.dataset.audioLaneBottom);

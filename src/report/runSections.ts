@@ -49,15 +49,23 @@ export function headerHtml(report: Report, links: RunLinks = {}, config?: Config
     ['turns', turnsText(report)],
   ];
   const headline = config
-    ? `<div class="config-problem" data-testid="configuration-problem"><p><b>Configuration problem, not a service incident.</b> ${escapeText(config.what)} Nothing is wrong with the service that a support case could fix.</p><p><b>What to fix:</b> ${escapeText(config.fix)}</p></div>`
+    ? `<div class="config-problem" data-testid="configuration-problem"><p>` +
+      `<b>Configuration problem, not a service incident.</b> ${escapeText(config.what)} Nothing is wrong with the ` +
+      `service that a support case could fix.</p><p><b>What to fix:</b> ${escapeText(config.fix)}</p></div>`
     : `<p class="headline">${escapeText(report.summary.headline ?? (report.verdict === 'pass' ? 'Every turn healthy.' : 'No failing finding.'))}</p>`;
-  return `<header data-testid="header" data-verdict="${escapeAttr(report.verdict)}" data-kind="${config ? 'configuration' : 'incident'}">
-<h1><span class="badge v-${config ? 'config' : escapeAttr(report.verdict)}">${config ? 'configuration' : escapeText(report.verdict)}</span> ${escapeText(t.name)} <span class="muted">· ${escapeText(t.host)}</span></h1>
+  return (
+    `<header data-testid="header" data-verdict="${escapeAttr(report.verdict)}" data-kind="${config ? 'configuration' : 'incident'}">
+<h1><span ` +
+    `class="badge v-${config ? 'config' : escapeAttr(report.verdict)}">${config ? 'configuration' : escapeText(report.verdict)}</span> ${escapeText(t.name)} ` +
+    `<span class="muted">· ${escapeText(t.host)}</span></h1>
 ${headline}
 ${linksHtml(links)}
 <dl class="facts">${facts.map(([k, v]) => `<div><dt>${escapeText(k)}</dt><dd>${escapeText(v)}</dd></div>`).join('')}</dl>
-<nav class="muted"><a href="#findings">Findings</a> · ${report.turns.map((x) => `<a href="#turn-${escapeAttr(x.turn)}">Turn ${escapeText(x.turn)}</a>`).join(' · ')} · <a href="#correlation">${config ? 'Ids' : 'Ids for support'}</a> · <a href="#events">Events</a></nav>
-</header>`;
+<nav class="muted"><a href="#findings">Findings</a> ` +
+    `· ${report.turns.map((x) => `<a href="#turn-${escapeAttr(x.turn)}">Turn ${escapeText(x.turn)}</a>`).join(' · ')} ` +
+    `· <a href="#correlation">${config ? 'Ids' : 'Ids for support'}</a> · <a href="#events">Events</a></nav>
+</header>`
+  );
 }
 
 function linksHtml(links: RunLinks): string {
@@ -82,7 +90,13 @@ export function findingsHtml(report: Report): string {
   const items = findings.map((f) => {
     const help = FINDING_WORDS[f.code];
     const where = f.turn === null ? 'session' : `<a href="#turn-${escapeAttr(f.turn)}">turn ${escapeText(f.turn)}</a>`;
-    return `<li data-code="${escapeAttr(f.code)}" data-turn="${escapeAttr(f.turn)}"><details><summary><span class="sev sev-${escapeAttr(f.severity)}">${escapeText(f.severity)}</span> <b>${escapeText(help?.title ?? f.code)}</b> <span class="muted">(${where}, <code>${escapeText(f.code)}</code>)</span> — ${escapeText(f.message)}</summary><p class="explain">${escapeText(help?.explanation ?? '')}</p></details></li>`;
+    return (
+      `<li data-code="${escapeAttr(f.code)}" data-turn="${escapeAttr(f.turn)}"><details><summary>` +
+      `<span class="sev sev-${escapeAttr(f.severity)}">${escapeText(f.severity)}</span> ` +
+      `<b>${escapeText(help?.title ?? f.code)}</b> <span class="muted">(${where}, ` +
+      `<code>${escapeText(f.code)}</code>)</span> — ${escapeText(f.message)}</summary>` +
+      `<p class="explain">${escapeText(help?.explanation ?? '')}</p></details></li>`
+    );
   });
   return `<section id="findings" data-testid="findings"><h2>Findings</h2><ul class="findings">${items.join('')}</ul></section>`;
 }
@@ -109,29 +123,41 @@ export function correlationHtml(c: Correlation, summary: string | undefined): st
   const rows = c.turns.flatMap((t) =>
     t.responses.map(
       (r) =>
-        `<tr><td>${escapeText(t.turn)}</td><td class="mono">${escapeText(r.id)}</td><td class="mono">${escapeText(r.createdAt ?? '—')}</td><td class="mono">${escapeText(r.doneAt ?? 'never')}</td><td>${escapeText(r.status ?? '—')}${r.statusDetails ? ` <code>${escapeText(r.statusDetails)}</code>` : ''}</td></tr>`,
+        `<tr><td>${escapeText(t.turn)}</td><td class="mono">${escapeText(r.id)}</td>` +
+        `<td class="mono">${escapeText(r.createdAt ?? '—')}</td><td ` +
+        `class="mono">${escapeText(r.doneAt ?? 'never')}</td>` +
+        `<td>${escapeText(r.status ?? '—')}${r.statusDetails ? ` <code>${escapeText(r.statusDetails)}</code>` : ''}</td></tr>`,
     ),
   );
+  const head =
+    '<thead><tr><th>turn</th><th>response id</th><th>created (UTC)</th><th>done (UTC)</th><th>status</th></tr></thead>';
+  const table = rows.length ? `<table class="responses">${head}<tbody>${rows.join('')}</tbody></table>` : '';
+  const copy = '<button type="button" data-testid="copy-support">Copy</button>';
+  const copyStatus = '<span class="muted" data-testid="copy-status" aria-live="polite"></span>';
   return `<section id="correlation" data-testid="correlation"><h2>${summary === undefined ? 'Ids' : 'Ids for support'}</h2>
 <dl class="ids">${facts.map(([k, v]) => `<div><dt>${escapeText(k)}</dt><dd class="mono">${escapeText(v)}</dd></div>`).join('')}</dl>
-${rows.length ? `<table class="responses"><thead><tr><th>turn</th><th>response id</th><th>created (UTC)</th><th>done (UTC)</th><th>status</th></tr></thead><tbody>${rows.join('')}</tbody></table>` : ''}
+${table}
 ${
   summary === undefined
     ? '<p class="muted" data-testid="no-support-summary">No support case summary: this is a configuration problem of the canary, not a service incident.</p>'
-    : `<h3>Support case summary <button type="button" data-testid="copy-support">Copy</button> <span class="muted" data-testid="copy-status" aria-live="polite"></span></h3>
+    : `<h3>Support case summary ${copy} ${copyStatus}</h3>
 <textarea data-testid="support-summary" readonly rows="${Math.min(30, summary.split('\n').length + 1)}" spellcheck="false">${escapeText(summary)}</textarea>`
 }
 </section>`;
 }
 
 /** CSS for the header, findings and correlation sections. */
-export const SECTIONS_CSS = `
+export const SECTIONS_CSS =
+  `
 .headline{font-size:15px;margin:4px 0 8px}.facts,.ids{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:6px 18px;margin:8px 0}
 .facts dt,.ids dt{color:var(--muted);font-size:12px}.facts dd,.ids dd{margin:0;font-weight:600;overflow-wrap:anywhere}
 .ids{grid-template-columns:repeat(auto-fill,minmax(300px,1fr))}.findings{list-style:none;padding:0}.findings li{margin:4px 0}
 .findings summary{cursor:pointer}.explain{margin:4px 0 8px 18px;color:var(--muted);max-width:900px}
-textarea{width:100%;field-sizing:content;max-height:80vh;font:12.5px/1.4 ui-monospace,Menlo,Consolas,monospace;background:var(--panel);color:var(--fg);border:1px solid var(--line);border-radius:6px;padding:8px}
+textarea{width:100%;field-sizing:content;max-height:80vh;font:12.5px/1.4 ` +
+  `ui-monospace,Menlo,Consolas,monospace;background:var(--panel);color:var(--fg);border:1px solid var(--line);border-radius:6px;padding:8px}
 .responses{margin:8px 0;font-size:12.5px}
-.run-links{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}.btn{display:inline-block;padding:3px 10px;border:1px solid var(--line);border-radius:6px;background:var(--panel);text-decoration:none;font-size:13px}
-.v-config{background:var(--error)}.config-problem{border-left:4px solid var(--error);background:var(--panel);padding:6px 12px;margin:8px 0;border-radius:0 6px 6px 0}.config-problem p{margin:4px 0}
+.run-links{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}.btn{display:inline-block;padding:3px 10px;border:1px ` +
+  `solid var(--line);border-radius:6px;background:var(--panel);text-decoration:none;font-size:13px}
+.v-config{background:var(--error)}.config-problem{border-left:4px solid ` +
+  `var(--error);background:var(--panel);padding:6px 12px;margin:8px 0;border-radius:0 6px 6px 0}.config-problem p{margin:4px 0}
 `;

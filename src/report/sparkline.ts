@@ -29,5 +29,9 @@ export function sparkline(series: readonly (number | null)[], o: SparklineOption
   });
   const last = [...series].reverse().find((v): v is number => v !== null);
   const text = values.length ? `last ${ms(last ?? null)} · max ${ms(max)}` : 'no data';
-  return `<span class="spark"><svg data-testid="${o.testId}" width="${o.width}" height="${o.height}" viewBox="0 0 ${o.width} ${o.height}" role="img" aria-label="${escapeAttr(`${o.label}: ${text}`)}"><path d="${d}"/></svg><span class="spark-text">${escapeText(text)}</span></span>`;
+  return (
+    `<span class="spark"><svg data-testid="${o.testId}" width="${o.width}" height="${o.height}" ` +
+    `viewBox="0 0 ${o.width} ${o.height}" role="img" aria-label="${escapeAttr(`${o.label}: ${text}`)}">` +
+    `<path d="${d}"/></svg><span class="spark-text">${escapeText(text)}</span></span>`
+  );
 }

@@ -46,7 +46,8 @@ export function supportSummary(report: Report, c: Correlation): string {
   for (const f of report.findings) lines.push(`- Session: ${f.code} (${f.severity}): ${f.message}`);
   lines.push(
     '',
-    'Evidence attached (evidence.zip): events.jsonl (every client and server event with receive times), turn-<n>.wav (the audio as received, PCM16 24 kHz mono), report.json.',
+    'Evidence attached (evidence.zip): events.jsonl (every client and server event with receive times), ' +
+      'turn-<n>.wav (the audio as received, PCM16 24 kHz mono), report.json.',
     `Captured by ${c.tool}, run ${c.runId}.`,
   );
   return lines.join('\n');

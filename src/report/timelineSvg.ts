@@ -42,13 +42,17 @@ export function timelineSvg(m: TimelineModel, testId = 'timeline'): string {
   const extentMs = Math.max(m.audioMs + (m.missing?.durationMs ?? 0), m.wallEndMs, 1000);
   const width = Math.ceil(ORIGIN_X + extentMs * PX_PER_MS + RIGHT);
   const parts = [
-    `<svg data-testid="${testId}" class="timeline" data-turn="${m.turn}" data-px-per-ms="${PX_PER_MS}" data-origin-x="${ORIGIN_X}" data-bucket-ms="${m.bucketMs}" data-audio-ms="${m.audioMs}" data-audio-lane-bottom="${AUDIO_LANE_BOTTOM}" width="${width}" height="${HEIGHT}" viewBox="0 0 ${width} ${HEIGHT}" role="img" aria-label="Turn ${m.turn} timeline">`,
+    `<svg data-testid="${testId}" class="timeline" data-turn="${m.turn}" data-px-per-ms="${PX_PER_MS}" ` +
+      `data-origin-x="${ORIGIN_X}" data-bucket-ms="${m.bucketMs}" data-audio-ms="${m.audioMs}" ` +
+      `data-audio-lane-bottom="${AUDIO_LANE_BOTTOM}" width="${width}" height="${HEIGHT}" viewBox="0 ` +
+      `0 ${width} ${HEIGHT}" role="img" aria-label="Turn ${m.turn} timeline">`,
     `<text class="lane" x="4" y="${AUDIO.mid + 4}">audio</text><text class="lane" x="4" y="${(ARRIVAL.top + ARRIVAL.bottom) / 2 + 4}">arrival</text>`,
     axis(m.audioMs + (m.missing?.durationMs ?? 0), 12, 'top'),
     axis(m.wallEndMs, HEIGHT - 6, 'bottom'),
     audioLane(m),
     arrivalLane(m),
-    `<line data-testid="cursor" class="cursor" x1="${ORIGIN_X}" x2="${ORIGIN_X}" y1="${AUDIO.top - 4}" y2="${AUDIO.mid + AUDIO.half + 4}" visibility="hidden"/>`,
+    `<line data-testid="cursor" class="cursor" x1="${ORIGIN_X}" x2="${ORIGIN_X}" y1="${AUDIO.top - 4}" ` +
+      `y2="${AUDIO.mid + AUDIO.half + 4}" visibility="hidden"/>`,
     '</svg>',
   ];
   return parts.join('');
@@ -73,7 +77,8 @@ function audioLane(m: TimelineModel): string {
   ];
   for (const g of m.gaps) {
     out.push(
-      `<g data-testid="gap" class="gap"><rect data-testid="gap-rect" data-gap-at-ms="${g.fromMs}" data-gap-ms="${g.durationMs}" x="${x(g.fromMs)}" y="${AUDIO.top - 10}" width="${w(g.durationMs)}" height="${AUDIO.half * 2 + 10}"/>` +
+      `<g data-testid="gap" class="gap"><rect data-testid="gap-rect" data-gap-at-ms="${g.fromMs}" ` +
+        `data-gap-ms="${g.durationMs}" x="${x(g.fromMs)}" y="${AUDIO.top - 10}" width="${w(g.durationMs)}" height="${AUDIO.half * 2 + 10}"/>` +
         `<text x="${x(g.fromMs + g.durationMs / 2)}" y="${AUDIO.top - 1}" text-anchor="middle">gap ${escapeText(ms(g.durationMs))}</text></g>`,
     );
   }
@@ -83,14 +88,17 @@ function audioLane(m: TimelineModel): string {
   if (m.missing) {
     const s = m.missing;
     out.push(
-      `<g data-testid="missing-audio" data-at-ms="${s.fromMs}" data-missing-ms="${s.durationMs}"><rect class="missing" x="${x(s.fromMs)}" y="${AUDIO.top}" width="${w(s.durationMs)}" height="${AUDIO.half * 2}"/>` +
+      `<g data-testid="missing-audio" data-at-ms="${s.fromMs}" data-missing-ms="${s.durationMs}">` +
+        `<rect class="missing" x="${x(s.fromMs)}" y="${AUDIO.top}" width="${w(s.durationMs)}" height="${AUDIO.half * 2}"/>` +
         `<text class="warn" x="${x(s.fromMs)}" dx="4" y="${AUDIO.mid + 4}">audio ends here: ≈ ${escapeText(ms(s.durationMs))} missing</text></g>`,
     );
   }
   for (const u of m.underruns) {
     out.push(
-      `<g data-testid="underrun" class="underrun" data-at-ms="${u.atMs}" data-underrun-ms="${u.durationMs}"><path d="M${x(u.atMs)} ${AUDIO.top - 8}V${AUDIO.mid + AUDIO.half}"/>` +
-        `<path class="tri" d="M${x(u.atMs)} ${AUDIO.top - 2}l-4 -6h8z"/><text x="${x(u.atMs)}" dx="5" y="${AUDIO.top - 3}">underrun ${escapeText(ms(u.durationMs))}</text></g>`,
+      `<g data-testid="underrun" class="underrun" data-at-ms="${u.atMs}" data-underrun-ms="${u.durationMs}">` +
+        `<path d="M${x(u.atMs)} ${AUDIO.top - 8}V${AUDIO.mid + AUDIO.half}"/>` +
+        `<path class="tri" d="M${x(u.atMs)} ${AUDIO.top - 2}l-4 -6h8z"/>` +
+        `<text x="${x(u.atMs)}" dx="5" y="${AUDIO.top - 3}">underrun ${escapeText(ms(u.durationMs))}</text></g>`,
     );
   }
   return out.join('');
@@ -110,7 +118,8 @@ function waveform(m: TimelineModel): string {
 
 function shaded(kind: string, s: Span, top: number, height: number, label: string): string {
   return (
-    `<g data-testid="${kind}" class="${kind}" data-from-ms="${num(s.fromMs)}" data-duration-ms="${s.durationMs}"><rect x="${x(s.fromMs)}" y="${top}" width="${w(s.durationMs)}" height="${height}"/>` +
+    `<g data-testid="${kind}" class="${kind}" data-from-ms="${num(s.fromMs)}" data-duration-ms="${s.durationMs}">` +
+    `<rect x="${x(s.fromMs)}" y="${top}" width="${w(s.durationMs)}" height="${height}"/>` +
     `<text x="${x(s.fromMs)}" dx="2" y="${top + height - 3}">${escapeText(label)}</text></g>`
   );
 }
@@ -136,7 +145,8 @@ function arrivalLane(m: TimelineModel): string {
     const steps = m.arrivals.map((a) => `H${x(a.atMs)}V${y(a.untilMs)}`).join('');
     const ticks = m.arrivals.map((a) => `M${x(a.atMs)} ${ARRIVAL.bottom}v-5`).join('');
     out.push(
-      `<g data-testid="arrivals" data-count="${m.arrivals.length}"><path class="arr" d="M${x(m.arrivals[0]!.atMs)} ${ARRIVAL.bottom}${steps}"/><path class="dtick" d="${ticks}"/></g>`,
+      `<g data-testid="arrivals" data-count="${m.arrivals.length}"><path class="arr" ` +
+        `d="M${x(m.arrivals[0]!.atMs)} ${ARRIVAL.bottom}${steps}"/><path class="dtick" d="${ticks}"/></g>`,
     );
   }
   for (const line of m.playback) {

@@ -40,9 +40,19 @@ ${kpis(t)}
 ${timeline}
 ${gapList(t)}
 ${transcript(t)}
-${t.findings.length ? `<ul class="turn-findings">${t.findings.map((f) => `<li><span class="sev sev-${escapeAttr(f.severity)}">${escapeText(f.severity)}</span> <code>${escapeText(f.code)}</code> ${escapeText(f.message)}</li>`).join('')}</ul>` : ''}
+${turnFindings(t)}
 ${extra}
 </article>`;
+}
+
+/** The turn's own findings as a list (nothing when it has none). */
+function turnFindings(t: ReportTurn): string {
+  const items = t.findings.map(
+    (f) =>
+      `<li><span class="sev sev-${escapeAttr(f.severity)}">${escapeText(f.severity)}</span> ` +
+      `<code>${escapeText(f.code)}</code> ${escapeText(f.message)}</li>`,
+  );
+  return items.length ? `<ul class="turn-findings">${items.join('')}</ul>` : '';
 }
 
 /** The timeline of a turn with its legend, or a note that it did not run. */
@@ -50,7 +60,11 @@ export function timelineBlock(trace: Trace, t: ReportTurn, testId = 'timeline', 
   const model = timelineModel(trace, t);
   if (model && !legend) return `<div class="tl-wrap">${timelineSvg(model, testId)}</div>`;
   return model
-    ? `<div class="tl-wrap">${timelineSvg(model, testId)}</div><p class="legend muted">Top: the answer audio by position (${PX_PER_MS * 1000} px per second) — waveform, silent gaps shaded, underruns marked where playback stopped. Bottom: the same audio by arrival on the wall clock since ${escapeText(model.anchor.label)} — received audio (solid), a listener playing it with a ${t.metrics?.playback.jitterBufferMs ?? 0} ms buffer (dashed), <code>.done</code> events. Click the audio lane to play from there.</p>`
+    ? `<div class="tl-wrap">${timelineSvg(model, testId)}</div><p class="legend muted">Top: the answer audio by ` +
+        `position (${PX_PER_MS * 1000} px per second) — waveform, silent gaps shaded, underruns marked where ` +
+        `playback stopped. Bottom: the same audio by arrival on the wall clock ` +
+        `since ${escapeText(model.anchor.label)} — received audio (solid), a listener playing it with ` +
+        `a ${t.metrics?.playback.jitterBufferMs ?? 0} ms buffer (dashed), <code>.done</code> events. Click the audio lane to play from there.</p>`
     : '<p class="muted">This turn did not run.</p>';
 }
 
@@ -66,7 +80,11 @@ function gapList(t: ReportTurn): string {
         ? ` — ≈ after ‘${escapeText(w.before || '…')}’, before ‘${escapeText(w.after || '…')}’`
         : '';
     const seek = Math.max(0, Math.round(g.atMs - 1000));
-    return `<li data-testid="gap-words" data-gap-at-ms="${escapeAttr(g.atMs)}"><b>${escapeText(ms(g.durationMs))} silent</b> at ${escapeText(ms(g.atMs))} into the answer${words} <button type="button" data-testid="play-gap" data-turn="${escapeAttr(t.turn)}" data-seek-ms="${seek}">▶ play from 1 s before the gap</button></li>`;
+    return (
+      `<li data-testid="gap-words" data-gap-at-ms="${escapeAttr(g.atMs)}">` +
+      `<b>${escapeText(ms(g.durationMs))} silent</b> at ${escapeText(ms(g.atMs))} into the answer${words} <button ` +
+      `type="button" data-testid="play-gap" data-turn="${escapeAttr(t.turn)}" data-seek-ms="${seek}">▶ play from 1 s before the gap</button></li>`
+    );
   });
   return `<ul class="gaps">${items.join('')}</ul>`;
 }
@@ -104,7 +122,12 @@ export function turnFacts(t: ReportTurn): TurnFact[] {
 function kpis(t: ReportTurn): string {
   if (!t.metrics) return `<p class="kpis muted">outcome: ${escapeText(t.outcome)}</p>`;
   const items = turnFacts(t);
-  return `<dl class="kpis">${items.map(([k, v, why]) => `<div${why ? ` data-testid="kpi-${k}" title="${escapeAttr(why)}"` : ''}><dt>${k}</dt><dd>${escapeText(v)}${why && v === 'n/a' ? ` <span class="muted small">(${escapeText(why)})</span>` : ''}</dd></div>`).join('')}</dl>`;
+  const cells = items.map(([k, v, why]) => {
+    const attrs = why ? ` data-testid="kpi-${k}" title="${escapeAttr(why)}"` : '';
+    const note = why && v === 'n/a' ? ` <span class="muted small">(${escapeText(why)})</span>` : '';
+    return `<div${attrs}><dt>${k}</dt><dd>${escapeText(v)}${note}</dd></div>`;
+  });
+  return `<dl class="kpis">${cells.join('')}</dl>`;
 }
 
 /** A player for a turn's answer or prompt WAV (nothing when the trace has no such audio). */
@@ -122,9 +145,12 @@ export function player(
   const label = `${kind === 'turn' ? 'Answer (as received)' : 'Prompt (as sent)'}, ${ms(pcm.length / BYTES_PER_MS)}`;
   // preload="none": nothing is fetched (or decoded) until someone presses play, so the page is ready at once.
   return (
-    `<figure><figcaption>${label} · <a data-testid="download-${kind}" data-href="${escapeAttr(href)}"${rel} download>${escapeText(href.split('/').pop()?.split('?')[0] ?? href)}</a></figcaption>` +
+    `<figure><figcaption>${label} · <a data-testid="download-${kind}" data-href="${escapeAttr(href)}"${rel} ` +
+    `download>${escapeText(href.split('/').pop()?.split('?')[0] ?? href)}</a></figcaption>` +
     `<audio data-testid="${testId}" data-turn="${turn}" controls preload="none" data-src="${escapeAttr(href)}"${rel}></audio>` +
-    `<p class="audio-error" hidden>The audio could not be loaded. Opened through a SAS link? A link to report.html alone does not authorize the WAV files next to it: use a link for the run folder (or container), or download ${escapeText(href)} from the storage account.</p></figure>`
+    `<p class="audio-error" hidden>The audio could not be loaded. Opened through a SAS link? A link to report.html ` +
+    `alone does not authorize the WAV files next to it: use a link for the run folder (or container), or ` +
+    `download ${escapeText(href)} from the storage account.</p></figure>`
   );
 }
 
@@ -143,17 +169,21 @@ function transcript(t: ReportTurn): string {
     ? ` <mark data-testid="transcript-after-audio" class="after" title="arrived after the last audio delta: never heard">${escapeText(parts.afterAudio)}</mark>`
     : '';
   const note = parts.afterAudio
-    ? '<p class="muted small">The audio was cut short: the <mark class="after">marked</mark> text arrived after the last audio delta, so a listener never heard it.</p>'
+    ? '<p class="muted small">The audio was cut short: the <mark class="after">marked</mark> text arrived after ' +
+      'the last audio delta, so a listener never heard it.</p>'
     : parts.cutShort
-      ? '<p class="muted small">The audio was cut short, but no transcript text arrived after the last audio delta, so the unheard part cannot be located in the text.</p>'
+      ? '<p class="muted small">The audio was cut short, but no transcript text arrived after the last audio ' +
+        'delta, so the unheard part cannot be located in the text.</p>'
       : '';
   return `<h4>Transcript${source}</h4><p data-testid="transcript" class="transcript">${escapeText(parts.heard)}${after}</p>${note}`;
 }
 
 /** CSS for the turn sections. */
-export const TURN_CSS = `
+export const TURN_CSS =
+  `
 .turn{border-top:1px solid var(--line);padding-top:4px;margin-top:18px}.turn h4{margin:10px 0 4px;font-size:14px}
-.kpis{display:flex;flex-wrap:wrap;gap:6px 22px;margin:6px 0}.kpis div{min-width:90px}.kpis dt{color:var(--muted);font-size:12px}.kpis dd{margin:0;font-weight:600}
+.kpis{display:flex;flex-wrap:wrap;gap:6px 22px;margin:6px 0}.kpis div{min-width:90px}` +
+  `.kpis dt{color:var(--muted);font-size:12px}.kpis dd{margin:0;font-weight:600}
 .players{display:flex;flex-wrap:wrap;gap:12px 28px}.players figure{margin:4px 0}.players figcaption{font-size:12px;color:var(--muted)}
 .players audio{width:340px;height:36px}.audio-error{color:var(--fail);max-width:340px;font-size:12px}
 .legend{font-size:12px;margin:2px 0 8px}.transcript{background:var(--panel);padding:8px 10px;border-radius:6px;margin:4px 0}

@@ -62,7 +62,9 @@ export function modelComparisons(members: readonly ModelMember[]): Map<string, R
       out.set(r.name, {
         group: base.group,
         baseline: base.name,
-        message: `${r.name} runs model “${r.model}”, baseline ${base.name} runs “${base.model}” in the same round: differences may be the model's, not the hosting layer's.`,
+        message:
+          `${r.name} runs model “${r.model}”, baseline ${base.name} runs “${base.model}” in the same round: ` +
+          `differences may be the model's, not the hosting layer's.`,
       });
     }
   }

@@ -21,7 +21,10 @@ export interface RunError {
 export function fixFor(e: RunError): string {
   if (e.stage === 'configuration') {
     if (/secretSetting/.test(e.message))
-      return 'Set the app setting this target names in "secretSetting" (or grant the app access to the Key Vault secret it references); the next round probes it.';
+      return (
+        'Set the app setting this target names in "secretSetting" (or grant the app access to the Key Vault ' +
+        'secret it references); the next round probes it.'
+      );
     if (/^prompt/.test(e.message))
       return 'Use a prompt id from the catalogue (prompts/) or a .wav path in CANARY_PROMPTS or the target\'s "prompts".';
     return 'Fix the named field of this target in CANARY_TARGETS (or the config blob); the next round probes it.';
@@ -61,10 +64,12 @@ export function errorRun(
     error: { stage: e.stage, message: e.message, fix },
     times: { startedAt: at.startedAt },
   };
-  const html = `<!doctype html><html lang="en"><meta charset="utf-8"><title>ERROR · ${escapeText(cfg.name)}</title>
+  const html =
+    `<!doctype html><html lang="en"><meta charset="utf-8"><title>ERROR · ${escapeText(cfg.name)}</title>
 <body style="font-family:system-ui,sans-serif;max-width:760px;margin:24px auto"><h1>ERROR · ${escapeText(cfg.name)}</h1>
 <p>Run ${escapeText(at.runId)} · ${escapeText(at.startedAt)} · ${escapeText(at.region)}</p>
-<h2>${escapeText(e.stage === 'configuration' ? 'Configuration problem' : `The ${e.stage} failed`)}</h2><pre style="white-space:pre-wrap">${escapeText(e.message)}</pre>
+<h2>${escapeText(e.stage === 'configuration' ? 'Configuration problem' : `The ${e.stage} failed`)}</h2>` +
+    `<pre style="white-space:pre-wrap">${escapeText(e.message)}</pre>
 <h2>What to do</h2><p>${escapeText(fix)}</p></body></html>`;
   return { report, html };
 }

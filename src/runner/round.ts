@@ -158,7 +158,8 @@ async function round(
   const probeEndAt = deadlineAt - publishReserveMs(settings.roundDeadlineMs);
   const fc: FanOutContext = { log, now, roundStartedAt: started, deadlineAt, signal: deps.signal };
   log.info(
-    `round ${runId}: ${targets.length} target(s) from ${settings.region}, concurrency ${settings.concurrency}, deadline ${Math.round(settings.roundDeadlineMs / 1000)} s`,
+    `round ${runId}: ${targets.length} target(s) from ${settings.region}, concurrency ${settings.concurrency}, ` +
+      `deadline ${Math.round(settings.roundDeadlineMs / 1000)} s`,
   );
   for (const p of settings.problems ?? []) log.error(`configuration error: ${p.message}`);
 
@@ -302,7 +303,10 @@ async function round(
       log.warn(`after-round step failed: ${errorText(err)}`),
     );
   log.info(
-    `round ${runId} done in ${(result.durationMs / 1000).toFixed(1)} s: ${outcomes.filter((o) => o.summary.verdict === 'pass').length} pass, ${outcomes.filter((o) => o.summary.verdict !== 'pass').length} not passing, ${notProbed.length} not probed; ${stats.delivered} notification(s) delivered, ${stats.pending} pending`,
+    `round ${runId} done in ${(result.durationMs / 1000).toFixed(1)} ` +
+      `s: ${outcomes.filter((o) => o.summary.verdict === 'pass').length} ` +
+      `pass, ${outcomes.filter((o) => o.summary.verdict !== 'pass').length} not passing, ${notProbed.length} not ` +
+      `probed; ${stats.delivered} notification(s) delivered, ${stats.pending} pending`,
   );
   return result;
 }

@@ -10,7 +10,8 @@ import { firstSpeechMs, type VadSettings } from './vad.js';
 
 /** Used when the catalogue has no `count-to-twenty` entry. */
 export const DEFAULT_ANSWER =
-  'Sure. One. Two. Three. Four. Five. Six. Seven. Eight. Nine. Ten. Eleven. Twelve. Thirteen. Fourteen. Fifteen. Sixteen. Seventeen. Eighteen. Nineteen. Twenty.';
+  'Sure. One. Two. Three. Four. Five. Six. Seven. Eight. Nine. Ten. Eleven. Twelve. Thirteen. Fourteen. Fifteen. ' +
+  'Sixteen. Seventeen. Eighteen. Nineteen. Twenty.';
 /** Length tolerance for byte matching: one 100 ms append chunk. */
 export const MATCH_TOLERANCE_BYTES = 100 * BYTES_PER_MS;
 const SPEECH_TOLERANCE_MS = 120;

@@ -159,7 +159,8 @@ const list: Scenario[] = [
   {
     name: 'output-cap',
     description:
-      'Every turn: a long answer (about 4 minutes) that stops with response.done incomplete / max_output_tokens once it passes 4096 output tokens (Azure gpt-realtime-2).',
+      'Every turn: a long answer (about 4 minutes) that stops with response.done incomplete / max_output_tokens ' +
+      'once it passes 4096 output tokens (Azure gpt-realtime-2).',
     delivery: { speed: 10, burstMs: 1000, jitterMs: 5 },
     answer: longAnswer(),
     turns: [

@@ -242,7 +242,8 @@ export type ResponseStatus = 'in_progress' | 'completed' | 'cancelled' | 'failed
 export function failedMessage(azure: boolean, sessionId: string): string {
   return azure
     ? 'The server had an error while processing your request.'
-    : 'The server had an error while processing your request. Sorry about that! Please contact us through our help center at help.openai.com if the error persists. ' +
+    : 'The server had an error while processing your request. Sorry about that! Please contact us through our help ' +
+        'center at help.openai.com if the error persists. ' +
         `(include session ID in your message: ${sessionId}). We recommend you retry your request.`;
 }
 

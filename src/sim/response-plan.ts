@@ -1,6 +1,7 @@
 /**
  * Plans one response as a timeline of steps (pure and deterministic): the answer's audio is cut into
- * deltas of 200–500 ms (the real service's size; `delivery.deltaMs` changes it), each word's transcript delta is placed right before the delta that holds the start of
+ * deltas of 200–500 ms (the real service's size; `delivery.deltaMs` changes it), each word's transcript delta is placed
+ * right before the delta that holds the start of
  * that word's voice, delivery times follow the scenario's speed and bursts, and faults are applied.
  *
  * Step times `at` are milliseconds after `response.create`. The runner turns steps into wire events.

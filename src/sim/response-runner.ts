@@ -1,6 +1,7 @@
 /**
  * Plays a planned response on a connection: sends `response.created` (and, in beta, `rate_limits.updated`),
- * then each step at its time; GA sends `rate_limits.updated` ~40 ms after `response.done` (LLMGW: +43 ms), tracking what was actually sent so that early ends (cancel, `status` faults, VAD
+ * then each step at its time; GA sends `rate_limits.updated` ~40 ms after `response.done` (LLMGW: +43 ms), tracking
+ * what was actually sent so that early ends (cancel, `status` faults, VAD
  * interruption) close open items truthfully. One timer at a time; `dispose()` clears it.
  */
 import { performance } from 'node:perf_hooks';
@@ -128,7 +129,10 @@ export class ResponseRunner {
     this.#active = false;
   }
 
-  /** Obfuscation padding of a text delta: `delta + obfuscation` fills 16 characters (the captured deltas: "The" + 13, "Hi" + 14, "Hello" + 11), at least 4 beyond that. */
+  /**
+   * Obfuscation padding of a text delta: `delta + obfuscation` fills 16 characters (the captured deltas: "The" + 13,
+   * "Hi" + 14, "Hello" + 11), at least 4 beyond that.
+   */
   #obfuscation(delta: string): string {
     const n = Math.max(4, 16 - delta.length);
     let out = '';

@@ -224,8 +224,10 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<RunningS
       onServerSend: o.onServerSend,
       log: (line) => log(`[${target.flavour}#${n}] ${line}`),
     });
+    const shown = protocols.filter((p) => !p.startsWith('openai-insecure-api-key.'));
     log(
-      `[${target.flavour}#${n}] connected: dialect ${target.dialect}, scenario ${target.scenario.name}${protocols.length ? `, subprotocols ${protocols.filter((p) => !p.startsWith('openai-insecure-api-key.')).join(' ')}` : ''}`,
+      `[${target.flavour}#${n}] connected: dialect ${target.dialect}, scenario ${target.scenario.name}` +
+        (protocols.length ? `, subprotocols ${shown.join(' ')}` : ''),
     );
     conn.start();
   };

@@ -38,7 +38,9 @@ export function upgradeHeaders(
   return {
     server: 'cloudflare',
     'cf-ray': `${chars(rng, HEX, 16)}-SIM`,
-    'set-cookie': `__cf_bm=${chars(rng, COOKIE_CHARS, 43)}-${Math.floor(Date.now() / 1000)}-1.0.1.1-${chars(rng, COOKIE_CHARS, 40)}; path=/; expires=${expires}; domain=.api.openai.com; HttpOnly; Secure; SameSite=None`,
+    'set-cookie':
+      `__cf_bm=${chars(rng, COOKIE_CHARS, 43)}-${Math.floor(Date.now() / 1000)}-1.0.1.1-${chars(rng, COOKIE_CHARS, 40)};` +
+      ` path=/; expires=${expires}; domain=.api.openai.com; HttpOnly; Secure; SameSite=None`,
     'x-openai-proxy-wasm': 'v0.1',
     'cf-cache-status': 'DYNAMIC',
     'strict-transport-security': 'max-age=31536000; includeSubDomains; preload',

@@ -53,7 +53,8 @@ export interface UpgradeRules {
 }
 
 const AZURE_401 =
-  'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.';
+  'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an ' +
+  'active subscription and use a correct regional API endpoint for your resource.';
 
 /** The service's usual error body for a status, in the style of each provider. */
 export function defaultRefusalBody(status: number, azure: boolean): unknown {

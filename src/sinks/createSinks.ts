@@ -71,7 +71,11 @@ export function createNotifier(
     if (r.delivered) log.info(`${n.kind} for ${n.summary.target} delivered to the webhook (${r.attempts} attempt(s))`);
     else
       log.warn(
-        `${n.kind} for ${n.summary.target} not delivered (${r.reason}, status ${r.status ?? 'none'}${r.error ? `, ${r.error}` : ''}, ${r.attempts} attempt(s)); ${outcome === 'rejected' ? 'the receiver refused it: it is retried a bounded number of times, then dropped' : 'it stays pending for the next run'}`,
+        `${n.kind} for ${n.summary.target} not delivered (${r.reason}, ` +
+          `status ${r.status ?? 'none'}${r.error ? `, ${r.error}` : ''}, ${r.attempts} attempt(s)); ` +
+          (outcome === 'rejected'
+            ? 'the receiver refused it: it is retried a bounded number of times, then dropped'
+            : 'it stays pending for the next run'),
       );
     return outcome;
   };

@@ -256,7 +256,10 @@ class BlobStore implements ArtifactStore, VersionedAccess {
     );
   }
 
-  /** Creates the container once per store. A refusal other than a transient one (e.g. 403 for an identity without container rights) is taken to mean the infrastructure created it. */
+  /**
+   * Creates the container once per store. A refusal other than a transient one (e.g. 403 for an identity without
+   * container rights) is taken to mean the infrastructure created it.
+   */
   #ensureContainer(abortSignal: AbortSignal): Promise<void> {
     this.#containerReady ??= this.#container.createIfNotExists({ abortSignal }).then(
       () => undefined,

@@ -16,7 +16,8 @@ describe('session_limit_exceeded', () => {
       'maxAudioBytes',
       201_326_592,
       200_000_000,
-      "The service sent more audio bytes than the canary's per-session cap allows: 201,326,592 (≈ 4194.3 s of audio) against a cap of 200,000,000 (maxAudioBytes)",
+      "The service sent more audio bytes than the canary's per-session cap allows: 201,326,592 (≈ 4194.3 s of " +
+        'audio) against a cap of 200,000,000 (maxAudioBytes)',
     ],
     [
       'maxEvents',
@@ -63,7 +64,8 @@ describe('unreadable frames get their own clear findings', () => {
       [
         'server_error_event',
         'major',
-        'The service sent frames the canary could not use: 2 audio deltas carried a delta that is not valid base64 PCM16; nothing was decoded, so their audio is missing from the turn.',
+        'The service sent frames the canary could not use: 2 audio deltas carried a delta that is not valid base64 ' +
+          'PCM16; nothing was decoded, so their audio is missing from the turn.',
       ],
       [
         'server_error_event',
@@ -147,7 +149,9 @@ describe('incomplete / max_output_tokens: the answer is longer than the deployme
     expect(f.map((x) => [x.severity, x.message])).toEqual([
       [
         'major',
-        "response.done reported status incomplete (max_output_tokens): the answer hit the deployment's output cap after 204 output tokens — the prompt's answer is longer than this deployment allows (Azure caps gpt-realtime-2 at 4096 output tokens); a configuration or prompt issue, not an outage.",
+        "response.done reported status incomplete (max_output_tokens): the answer hit the deployment's output cap " +
+          "after 204 output tokens — the prompt's answer is longer than this deployment allows (Azure caps " +
+          'gpt-realtime-2 at 4096 output tokens); a configuration or prompt issue, not an outage.',
       ],
     ]);
   });

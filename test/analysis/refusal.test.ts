@@ -36,7 +36,9 @@ describe('OpenAI refusals after the 101 are connection_rejected, verdict error �
         turn: null,
         traceMs: 895.7,
         message:
-          'OpenAI refused the session: invalid_api_key — Incorrect API key provided: sk-[redacted]***…AAAA. You can find your API key at https://platform.openai.com/account/api-keys. The service closed with 3000 “invalid_request_error.invalid_api_key”. This is a configuration problem (key, model or API shape), not an outage.',
+          'OpenAI refused the session: invalid_api_key — Incorrect API key provided: sk-[redacted]***…AAAA. You ' +
+          'can find your API key at https://platform.openai.com/account/api-keys. The service closed with 3000 ' +
+          '“invalid_request_error.invalid_api_key”. This is a configuration problem (key, model or API shape), not an outage.',
       },
     ]);
     expect(a.turns.flatMap((t) => t.findings)).toEqual([]);
@@ -76,7 +78,8 @@ describe('OpenAI refusals after the 101 are connection_rejected, verdict error �
     expect(a.findings.map((f) => [f.code, f.message])).toEqual([
       [
         'connection_rejected',
-        'OpenAI refused the session: invalid_request_error — Missing bearer or basic authentication in header. The service closed with 3000 “invalid_request_error”. This is a configuration problem (key, model or API shape), not an outage.',
+        'OpenAI refused the session: invalid_request_error — Missing bearer or basic authentication in header. The ' +
+          'service closed with 3000 “invalid_request_error”. This is a configuration problem (key, model or API shape), not an outage.',
       ],
     ]);
   });
@@ -148,7 +151,8 @@ describe('an invalid upgrade', () => {
         turn: null,
         traceMs: 41,
         message:
-          'The upgrade was answered 101 but the WebSocket handshake was invalid (protocol: Invalid Sec-WebSocket-Accept header); no session was opened. Check the endpoint, or a proxy in between.',
+          'The upgrade was answered 101 but the WebSocket handshake was invalid (protocol: Invalid ' +
+          'Sec-WebSocket-Accept header); no session was opened. Check the endpoint, or a proxy in between.',
       },
     ]);
     expect(a.verdict).toBe('error');

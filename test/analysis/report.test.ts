@@ -113,7 +113,8 @@ describe('buildReport', () => {
       errorTurns: 0,
       findingCodes: ['audio_truncated', 'silent_gap'],
       headline:
-        'Turn 2: The audio ends at 10.5 s, about 1.5 s short: usage reports 243 audio tokens ≈ 12.0 s (received 88 %); 17 characters of transcript (≈ 1.1 s) arrived after the last audio delta.',
+        'Turn 2: The audio ends at 10.5 s, about 1.5 s short: usage reports 243 audio tokens ≈ 12.0 s (received 88 ' +
+        '%); 17 characters of transcript (≈ 1.1 s) arrived after the last audio delta.',
       longestGapMs: 2300,
       minCoverage: 0.875,
       medianFirstAudioMs: 500,
@@ -196,7 +197,8 @@ describe('summarizeReport', () => {
       '      “…Twelve. Thirteen. Fourteen. Fifteen. Sixteen. Seventeen. Eighteen. Nineteen. Twenty.”',
       '  turn 2 count-to-twenty: FAIL  first audio 600 ms · audio 10.5 s · longest gap 2.3 s · coverage 88 % · max delivery gap 50 ms · status completed',
       '      “…Twelve. Thirteen. Fourteen. Fifteen. Sixteen. Seventeen. Eighteen. Nineteen. Twenty.”',
-      '    ✗ audio_truncated (major): The audio ends at 10.5 s, about 1.5 s short: usage reports 243 audio tokens ≈ 12.0 s (received 88 %); 17 characters of transcript (≈ 1.1 s) arrived after the last audio delta.',
+      '    ✗ audio_truncated (major): The audio ends at 10.5 s, about 1.5 s short: usage reports 243 audio tokens ' +
+        '≈ 12.0 s (received 88 %); 17 characters of transcript (≈ 1.1 s) arrived after the last audio delta.',
       '    ✗ silent_gap (major): 2.3 s of silence (below -50 dBFS) at 4.1 s into the answer; speech resumes after it.',
     ]);
   });

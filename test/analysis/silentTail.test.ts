@@ -23,7 +23,13 @@ describe('silent_tail: the audio goes silent while the transcript goes on', () =
         atMs: 5000,
         durationMs: 4990,
         message: expect.stringMatching(
-          /^The audio goes silent at 5\.0 s and stays silent \(below -50 dBFS\) for the last 5\.0 s of the answer, while the 151-character transcript implies ≈ 10\.1 s of speech and \d+ characters of transcript \(≈ \d\.\d s\) arrived while the audio was silent: the voice stopped before the answer did\.$/,
+          new RegExp(
+            /^The audio goes silent at 5\.0 s and stays silent \(below -50 dBFS\) for the last 5\.0 s of the answer, /
+              .source +
+              /while the 151-character transcript implies ≈ 10\.1 s of speech and \d+ characters of transcript /
+                .source +
+              /\(≈ \d\.\d s\) arrived while the audio was silent: the voice stopped before the answer did\.$/.source,
+          ),
         ),
       },
     ]);

@@ -169,7 +169,9 @@ describe('response_not_completed', () => {
       [
         'response_not_completed',
         'major',
-        "response.done reported status incomplete (max_output_tokens): the answer hit the deployment's output cap — the prompt's answer is longer than this deployment allows (Azure caps gpt-realtime-2 at 4096 output tokens); a configuration or prompt issue, not an outage.",
+        "response.done reported status incomplete (max_output_tokens): the answer hit the deployment's output cap " +
+          "— the prompt's answer is longer than this deployment allows (Azure caps gpt-realtime-2 at 4096 output " +
+          'tokens); a configuration or prompt issue, not an outage.',
       ],
     ]);
     const can = analyze(
@@ -268,7 +270,8 @@ describe('connection_rejected → verdict error', () => {
         turn: null,
         traceMs: 40,
         message:
-          'The WebSocket upgrade was rejected with HTTP 401 Unauthorized: “{"error":{"code":"401","message":"Access denied due to invalid subscription key."}}”.',
+          'The WebSocket upgrade was rejected with HTTP 401 Unauthorized: ' +
+          '“{"error":{"code":"401","message":"Access denied due to invalid subscription key."}}”.',
       },
     ]);
     expect(a.turns.map((t) => [t.outcome, t.verdict, t.metrics])).toEqual([['not-started', 'error', null]]);

@@ -99,7 +99,8 @@ describe('dashboard with 7 days of history', () => {
       boxes: [...document.querySelectorAll('.scroll, section')].flatMap((el) =>
         el.scrollWidth - el.clientWidth > 1
           ? [
-              `${el.querySelector('h2')?.textContent ?? el.parentElement?.querySelector('h2')?.textContent ?? el.className}: ${el.scrollWidth - el.clientWidth} px [${[...el.querySelectorAll('thead th')].map((t) => Math.round(t.getBoundingClientRect().width)).join(',')}]`,
+              `${el.querySelector('h2')?.textContent ?? el.parentElement?.querySelector('h2')?.textContent ?? el.className}: ${el.scrollWidth - el.clientWidth} ` +
+                `px [${[...el.querySelectorAll('thead th')].map((t) => Math.round(t.getBoundingClientRect().width)).join(',')}]`,
             ]
           : [],
       ),

@@ -123,7 +123,9 @@ export const sessionSetupStall: RunDetector = {
         turn: null,
         durationMs: ms1(e.afterMs),
         traceMs: ms1(e.t),
-        message: `${e.waitingFor || (e.scope === 'session-created' ? 'session.created' : 'session.updated')} did not arrive within ${dur(e.afterMs)}; no turn could start${keepaliveClause(trace.entries, e.t - e.afterMs, e.t)}.`,
+        message:
+          `${e.waitingFor || (e.scope === 'session-created' ? 'session.created' : 'session.updated')} did ` +
+          `not arrive within ${dur(e.afterMs)}; no turn could start${keepaliveClause(trace.entries, e.t - e.afterMs, e.t)}.`,
       }));
   },
 };

@@ -91,7 +91,9 @@ export const deliveryStall: TurnDetector = {
           atMs: ms1(received),
           durationMs: ms1(g.durationMs),
           traceMs: ms1(g.fromMs),
-          message: `No server event at all for ${dur(g.durationMs)} ${until}, after ${sec(received)} of audio${keepaliveClause(trace.entries, g.fromMs, g.toMs)}.`,
+          message:
+            `No server event at all for ${dur(g.durationMs)} ${until}, after ${sec(received)} of ` +
+            `audio${keepaliveClause(trace.entries, g.fromMs, g.toMs)}.`,
         });
       }
     }
@@ -123,7 +125,8 @@ export const playbackUnderrun: TurnDetector = {
     const message =
       underruns.length === 1
         ? `${listener} a ${dur(longest.durationMs)} dropout at ${sec(longest.atMs)} into the answer, waiting for audio.`
-        : `${listener} ${underruns.length} dropouts waiting for audio, ${dur(total)} in all; the longest ${dur(longest.durationMs)} at ${sec(longest.atMs)} into the answer.`;
+        : `${listener} ${underruns.length} dropouts waiting for audio, ${dur(total)} in all; the ` +
+          `longest ${dur(longest.durationMs)} at ${sec(longest.atMs)} into the answer.`;
     return [
       {
         code: 'playback_underrun',

@@ -39,7 +39,8 @@ export function errorFindings(entries: readonly TraceEntry[], turn: number | nul
 /** What each special kind of unreadable frame means for the reader. */
 const PROBLEM_TEXT: Partial<Record<InvalidFrameProblem, (n: number) => string>> = {
   'invalid-base64': (n) =>
-    `${n} audio delta${n > 1 ? 's' : ''} carried a delta that is not valid base64 PCM16; nothing was decoded, so ${n > 1 ? 'their' : 'its'} audio is missing from the turn`,
+    `${n} audio delta${n > 1 ? 's' : ''} carried a delta that is not valid base64 PCM16; nothing was decoded, ` +
+    `so ${n > 1 ? 'their' : 'its'} audio is missing from the turn`,
   'too-deep': (n) =>
     `${n} frame${n > 1 ? 's were' : ' was'} JSON nested deeper than the canary reads; kept as a preview only, not parsed`,
 };

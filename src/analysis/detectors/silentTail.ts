@@ -41,7 +41,9 @@ export const silentTail: TurnDetector = {
         turn: view.turn,
         atMs: speechEndMs,
         durationMs: ms1(trailingSilenceMs),
-        message: `The audio goes silent at ${sec(speechEndMs)} and stays silent (below ${config.silenceDbfs} dBFS) for the last ${dur(trailingSilenceMs)} of the answer, while ${clauses.join(' and ')}: the voice stopped before the answer did.`,
+        message:
+          `The audio goes silent at ${sec(speechEndMs)} and stays silent (below ${config.silenceDbfs} dBFS) ` +
+          `for the last ${dur(trailingSilenceMs)} of the answer, while ${clauses.join(' and ')}: the voice stopped before the answer did.`,
       },
     ];
   },

@@ -85,7 +85,10 @@ function outputCapClause(done: Record<string, unknown>): string {
   const usedText =
     used !== undefined && Number.isInteger(used) && used >= 0 && used <= 1e7 ? ` after ${used} output tokens` : '';
   const maxText = max !== undefined ? ` (max_output_tokens ${max})` : '';
-  return `: the answer hit the deployment's output cap${usedText}${maxText} — the prompt's answer is longer than this deployment allows (Azure caps gpt-realtime-2 at 4096 output tokens); a configuration or prompt issue, not an outage`;
+  return (
+    `: the answer hit the deployment's output cap${usedText}${maxText} — the prompt's answer is longer than ` +
+    `this deployment allows (Azure caps gpt-realtime-2 at 4096 output tokens); a configuration or prompt issue, not an outage`
+  );
 }
 
 /**

@@ -37,7 +37,9 @@ export const sessionLimitExceeded: RunDetector = {
           severity: 'major' as const,
           turn: e.turn > 0 ? e.turn : null,
           traceMs: ms1(e.t),
-          message: `The service sent more ${what} than the canary's per-session cap allows: ${count(e.value)}${audio} against a cap of ${count(e.max)} (${e.limit}); the probe stopped reading and ended the session.`,
+          message:
+            `The service sent more ${what} than the canary's per-session cap ` +
+            `allows: ${count(e.value)}${audio} against a cap of ${count(e.max)} (${e.limit}); the probe stopped reading and ended the session.`,
         };
       });
   },

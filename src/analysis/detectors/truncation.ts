@@ -83,7 +83,9 @@ function lateDeltaFindings(ctx: TurnContext): Finding[] {
         atMs: ms1(late[0]!.audio.offset / BYTES_PER_MS),
         durationMs: ms1(lateMs),
         traceMs: ms1(doneAt),
-        message: `${dur(lateMs)} of audio (${late.length} deltas) arrived up to ${dur(lastLateness)} after the audio .done of item ${item.id ?? '(no id)'}, beyond the ${dur(grace)} grace period; a client that stops at .done loses it.`,
+        message:
+          `${dur(lateMs)} of audio (${late.length} deltas) arrived up to ${dur(lastLateness)} after the ` +
+          `audio .done of item ${item.id ?? '(no id)'}, beyond the ${dur(grace)} grace period; a client that stops at .done loses it.`,
       });
     }
   }

@@ -73,7 +73,9 @@ function detectSpurt(
       atMs: ms1(base + j.atMs),
       durationMs: ms1(j.underrunMs),
       traceMs: ms1(j.traceMs),
-      message: `RTP packets came up to ${dur(j.maxLateMs)} late (more than the ${dur(c.jitterBufferMs)} playout buffer) from ${sec(base + j.atMs)} of the answer as heard, then caught up; the listener heard ${dur(j.underrunMs)} of dropouts. Nothing was lost.`,
+      message:
+        `RTP packets came up to ${dur(j.maxLateMs)} late (more than the ${dur(c.jitterBufferMs)} playout ` +
+        `buffer) from ${sec(base + j.atMs)} of the answer as heard, then caught up; the listener heard ${dur(j.underrunMs)} of dropouts. Nothing was lost.`,
     });
   };
   let excursionStart = 0;
@@ -91,7 +93,9 @@ function detectSpurt(
         atMs: ms1(base + at),
         durationMs: ms1(lostMs),
         traceMs: ms1(ps[i - 1]!.t),
-        message: `${p.lostBefore} RTP packets (${dur(lostMs)} of audio) were lost at ${sec(base + at)} of the answer as heard: the sequence number jumped by ${p.lostBefore + 1}.`,
+        message:
+          `${p.lostBefore} RTP packets (${dur(lostMs)} of audio) were lost at ${sec(base + at)} of the ` +
+          `answer as heard: the sequence number jumped by ${p.lostBefore + 1}.`,
       });
     } else if (p.lostBefore === 0 && p.dtxBeforeMs >= MIN_DTX_MS) {
       out.push({
@@ -101,7 +105,9 @@ function detectSpurt(
         atMs: ms1(base + at),
         durationMs: ms1(p.dtxBeforeMs),
         traceMs: ms1(ps[i - 1]!.t),
-        message: `The stream carried ${dur(p.dtxBeforeMs)} of silence (not sent, DTX) at ${sec(base + at)} of the answer as heard: the RTP timestamp jumped with no packet missing.`,
+        message:
+          `The stream carried ${dur(p.dtxBeforeMs)} of silence (not sent, DTX) at ${sec(base + at)} of the ` +
+          `answer as heard: the RTP timestamp jumped with no packet missing.`,
       });
     }
     if (p.underrunMs > 0 && i > 0 && !probeWasBlocked(blocked, ps[i - 1]!.t, p.t, p.excessMs)) {
@@ -133,7 +139,10 @@ function detectSpurt(
           atMs: ms1(base + silenceAt),
           durationMs: ms1(p.underrunMs),
           traceMs: ms1(ps[i - 1]!.t),
-          message: `RTP stopped for ${dur(p.excessMs + 20)} after ${sec(base + silenceAt)} of the answer as heard, then resumed with contiguous timestamps (sender or network paused; the audio itself is complete): the listener heard ${dur(p.underrunMs)} of silence.`,
+          message:
+            `RTP stopped for ${dur(p.excessMs + 20)} after ${sec(base + silenceAt)} of the answer as heard, ` +
+            `then resumed with contiguous timestamps (sender or network paused; the audio itself is complete): the ` +
+            `listener heard ${dur(p.underrunMs)} of silence.`,
         });
         best = late; // the path's delay moved: measure later lateness from here
       }

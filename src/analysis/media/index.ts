@@ -68,7 +68,9 @@ function mediaTurn(trace: Trace, t: TurnAnalysis, media: Finding[]): TurnAnalysi
       severity: 'critical',
       turn: t.turn,
       traceMs: ms1(noMedia.t),
-      message: `No RTP audio arrived within ${noMedia.kind === 'timeout' ? dur(noMedia.afterMs) : 'the deadline'} of response.created, while events kept coming on the data channel: the media path (UDP/SRTP) is broken, not the model.`,
+      message:
+        `No RTP audio arrived within ${noMedia.kind === 'timeout' ? dur(noMedia.afterMs) : 'the deadline'} ` +
+        `of response.created, while events kept coming on the data channel: the media path (UDP/SRTP) is broken, not the model.`,
     });
   }
   const drop = noMedia ? NEEDS_MEDIA : DELIVERY;

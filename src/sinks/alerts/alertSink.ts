@@ -52,7 +52,8 @@ export function alertSink(o: AlertSinkOptions): RunSink {
         if (!storeDown(err)) throw err;
         await o.verdicts.add(summary);
         ctx.log.warn(
-          `alert state of ${summary.target} unreachable (${(err as Error).message}); its verdict is spooled and counts towards the alert rule when storage is back`,
+          `alert state of ${summary.target} unreachable (${(err as Error).message}); its verdict is spooled and ` +
+            `counts towards the alert rule when storage is back`,
         );
         return;
       }

@@ -183,7 +183,8 @@ export async function deliverPending(
   });
   for (const id of dropped)
     log.error(
-      `notification ${id} dropped: the receiver rejected it for good ${MAX_REJECTIONS} times (check the webhook and its payload format); the notifications after it go on`,
+      `notification ${id} dropped: the receiver rejected it for good ${MAX_REJECTIONS} times (check the webhook ` +
+        `and its payload format); the notifications after it go on`,
     );
   result.delivered = [...outcomes].filter(([, o]) => o === 'delivered').map(([id]) => id);
   result.dropped = dropped;

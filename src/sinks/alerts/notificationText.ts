@@ -209,11 +209,22 @@ export function configurationAdvice(s: RunSummary, secretSetting?: string): stri
   const http = status ? ` (HTTP ${status})` : '';
   switch (refusalKind(s)) {
     case 'auth':
-      return `The canary could not authenticate to ${host}${http}: ${secretSetting ? `rotate the key in Key Vault secret ${secretSetting}` : "rotate the key in the Key Vault secret (or app setting) the target's secretSetting names, or, with Entra ID, check the identity's token and role"}.`;
+      return `The canary could not authenticate to ${host}${http}: ${
+        secretSetting
+          ? `rotate the key in Key Vault secret ${secretSetting}`
+          : "rotate the key in the Key Vault secret (or app setting) the target's secretSetting names, " +
+            "or, with Entra ID, check the identity's token and role"
+      }.`;
     case 'access':
-      return `The credential was accepted but not allowed${http}: assign the identity the "Cognitive Services OpenAI User" role on the resource, or let the canary through its network rules.`;
+      return (
+        `The credential was accepted but not allowed${http}: assign the identity the "Cognitive Services ` +
+        `OpenAI User" role on the resource, or let the canary through its network rules.`
+      );
     case 'model':
-      return `Fix the target's configuration: the deployment or model${s.deployment ? ` "${s.deployment}"` : ''} was not found at ${host}${http}; check its name, the endpoint path and the api-version.`;
+      return (
+        `Fix the target's configuration: the deployment or model${s.deployment ? ` "${s.deployment}"` : ''} ` +
+        `was not found at ${host}${http}; check its name, the endpoint path and the api-version.`
+      );
     case 'beta':
       return "Fix the target's configuration: OpenAI turned off the beta Realtime interface; set the target's flavour to openai-ga.";
     case 'other':

@@ -31,7 +31,8 @@ const LINKS = {
   evidenceUrl: 'https://canary-app.azurewebsites.net/reports/runs/r/evidence.zip',
 };
 const AZURE_401 =
-  'The WebSocket upgrade was rejected with HTTP 401 Unauthorized: Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.';
+  'The WebSocket upgrade was rejected with HTTP 401 Unauthorized: Access denied due to invalid subscription key or ' +
+  'wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.';
 
 /** The alert (and, with `recover`, the recovery) of a target failing twice with this summary. */
 function notify(overrides: Partial<RunSummary>, recover = false): Notification[] {
@@ -170,7 +171,8 @@ describe('configuration cards', () => {
       '⚙️ aoai-sweden @ swedencentral: the canary could not find the deployment at canary-swe.openai.azure.com',
     );
     expect(notFound).toContain(
-      'Fix the target\'s configuration: the deployment or model "gpt-realtime" was not found at canary-swe.openai.azure.com (HTTP 404); check its name, the endpoint path and the api-version.',
+      'Fix the target\'s configuration: the deployment or model "gpt-realtime" was not found at ' +
+        'canary-swe.openai.azure.com (HTTP 404); check its name, the endpoint path and the api-version.',
     );
     const openai = card(
       'OpenAI refused the session after the upgrade: error invalid_api_key “Incorrect API key provided.” and close 3000.',
@@ -220,7 +222,8 @@ describe('budget cards', () => {
 
 describe('service text in a card', () => {
   const hostile =
-    'Error: see [the docs](http://evil.example/phish) **now** <at>oncall</at> _urgent_ ~~x~~ and https://evil.example/a or www.evil.example\n- item\n1. step\n# head\n> quote';
+    'Error: see [the docs](http://evil.example/phish) **now** <at>oncall</at> _urgent_ ~~x~~ and ' +
+    'https://evil.example/a or www.evil.example\n- item\n1. step\n# head\n> quote';
 
   it('is escaped so it shows as plain text: no link, emphasis, mention, list or auto-link', () => {
     const env = teamsCard(
