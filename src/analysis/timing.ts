@@ -1,7 +1,8 @@
 /**
- * Latency of a turn: from `response.create` sent (manual turns), or from the end of speech in server-VAD mode
- * (the `input_audio_buffer.speech_stopped` receive time, else the last append sent), to the first audio delta
- * and to `response.done`.
+ * Latency of a turn: from `response.create` sent (manual turns; from the turn's clock when the probe recorded a later
+ * one: a refused create sent again, a WebRTC create that left behind the prompt audio or the previous answer's
+ * playout), or from the end of speech in server-VAD mode (the `input_audio_buffer.speech_stopped` receive time,
+ * else the last append sent), to the first audio delta and to `response.done`.
  */
 import type { TurnDetection } from '../realtime/events.js';
 import { EV } from '../realtime/events.js';
@@ -14,7 +15,10 @@ import type { TurnView } from './turnView.js';
 export function timingAnchor(view: TurnView, mode: TurnDetection): { anchor: TimingAnchor; t: number } | undefined {
   if (mode === 'manual') {
     const create = view.entries.find((e) => e.kind === 'send' && e.type === 'response.create');
-    return create ? { anchor: 'response.create', t: create.t } : undefined;
+    if (!create) return undefined;
+    const firstAudio = view.deltas[0]?.t ?? Infinity;
+    const clocks = view.entries.filter((e) => e.kind === 'turn-clock' && e.t >= create.t && e.t <= firstAudio);
+    return { anchor: 'response.create', t: Math.max(create.t, ...clocks.map((e) => e.t)) };
   }
   const firstAnswer = Math.min(view.deltas[0]?.t ?? Infinity, ...view.responses.map((r) => r.created?.t ?? Infinity));
   const before = view.entries.filter((e) => e.t <= firstAnswer);

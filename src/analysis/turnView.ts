@@ -123,14 +123,14 @@ function lastEventAt(r: ResponseView): number {
 function groupResponses(entries: TraceEntry[]): ResponseView[] {
   const responses: ResponseView[] = [];
   const byId = new Map<string, ResponseView>();
-  const pendingCreates: number[] = [];
+  const pendingCreates: { t: number; eventId: unknown }[] = [];
   let current: ResponseView | undefined;
 
   const get = (id: string | undefined, t: number): ResponseView => {
     if (id === undefined && current) return current;
     const known = id === undefined ? undefined : byId.get(id);
     if (known) return known;
-    const r = newResponse(id, t, pendingCreates.shift());
+    const r = newResponse(id, t, pendingCreates.shift()?.t);
     responses.push(r);
     if (id !== undefined) byId.set(id, r);
     current = r;
@@ -139,7 +139,7 @@ function groupResponses(entries: TraceEntry[]): ResponseView[] {
 
   for (const e of entries) {
     if (e.kind === 'send') {
-      if (e.type === 'response.create') pendingCreates.push(e.t);
+      if (e.type === 'response.create') pendingCreates.push({ t: e.t, eventId: e.event.event_id });
       if (e.type === 'response.cancel' && e.byProbe) {
         // The probe's cancel names no response: it hits the open one, or the one its response.create asked for.
         const id = strAt(e.event, 'response_id');
@@ -148,6 +148,13 @@ function groupResponses(entries: TraceEntry[]): ResponseView[] {
       continue;
     }
     if (e.kind !== 'recv') continue;
+    if (isRefusal(e)) {
+      // a create refused because a response was active opens nothing (the probe sends it again)
+      const named = strAt(e.event, 'error', 'event_id');
+      const i = named === undefined ? pendingCreates.length - 1 : pendingCreates.findIndex((c) => c.eventId === named);
+      if (i >= 0) pendingCreates.splice(i, 1);
+      continue;
+    }
     switch (e.type) {
       case EV.responseCreated:
         get(responseIdOf(e), e.t).created ??= e;
@@ -173,8 +180,13 @@ function groupResponses(entries: TraceEntry[]): ResponseView[] {
     }
   }
   // A response.create that never got an answer still opened a response.
-  for (const t of pendingCreates) responses.push(newResponse(undefined, t, t));
+  for (const { t } of pendingCreates) responses.push(newResponse(undefined, t, t));
   return responses;
+}
+
+/** A `response.create` refused with `conversation_already_has_active_response` (no response follows it). */
+export function isRefusal(e: RecvEntry): boolean {
+  return e.type === EV.error && strAt(e.event, 'error', 'code') === 'conversation_already_has_active_response';
 }
 
 /** An audio ref with usable numbers (a hostile or hand-edited trace may hold anything). */

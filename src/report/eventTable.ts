@@ -70,6 +70,7 @@ const DIRECTION: Record<TraceEntry['kind'], string> = {
   'webrtc-call': '•',
   'webrtc-stage': '•',
   'turn-start': '•',
+  'turn-clock': '•',
   'turn-end': '•',
   'session-end': '•',
 };
@@ -124,6 +125,8 @@ function details(e: TraceEntry): string {
       return `code ${escapeText(e.code)}${e.reason ? ` “${escapeText(e.reason)}”` : ''}, started by the ${escapeText(e.initiatedBy)}`;
     case 'turn-start':
       return `prompt ${escapeText(e.promptId)}`;
+    case 'turn-clock':
+      return `the turn's clock starts (${escapeText(e.cause)})`;
     case 'turn-end':
       return `outcome ${escapeText(e.outcome)}`;
     case 'session-end':

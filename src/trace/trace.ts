@@ -52,6 +52,8 @@ export interface TraceOptions {
   connectTimeoutMs: number;
   /** How long the probe keeps listening after `response.done` before it starts the next turn. */
   settleMs: number;
+  /** How long it listens for a second generation after a response that ended in a preamble. Absent in older traces. */
+  generationWindowMs?: number;
   /**
    * How prompt audio was sent: `realtime` (absolute-clock pacing, as a microphone would) or `burst` (as fast as
    * the event loop allows). Absent in older traces: read as `burst`.
@@ -169,8 +171,9 @@ export interface InvalidFrameEntry extends Base {
   preview: string;
 }
 
+/** `playout`: WebRTC, the answer was still playing out to the listener when the probe stopped waiting for it. */
 export type TimeoutScope =
-  'connect' | 'session-created' | 'session-updated' | 'turn' | 'cancel' | 'session' | 'close' | 'media';
+  'connect' | 'session-created' | 'session-updated' | 'turn' | 'cancel' | 'session' | 'close' | 'media' | 'playout';
 
 export interface TimeoutEntry extends Base {
   kind: 'timeout';
@@ -285,6 +288,18 @@ export interface TurnStartEntry extends Base {
 
 export type TurnOutcome = 'response-done' | 'timeout' | 'closed' | 'skipped';
 
+/**
+ * When the turn's clock starts, where that is later than the `response.create` the probe sent first: the moment the
+ * service could begin this turn's answer. `resent`: the create was refused (`conversation_already_has_active_response`)
+ * and sent again once the active response was over. `sent`: WebRTC, the create left the data channel behind the
+ * prompt's RTP audio. `played-out`: WebRTC, the previous answer was still playing out when the create left, and ended
+ * now. Analysis measures first audio and `response.done` from the turn's last clock before its first audio.
+ */
+export interface TurnClockEntry extends Base {
+  kind: 'turn-clock';
+  cause: 'resent' | 'sent' | 'played-out';
+}
+
 export interface TurnEndEntry extends Base {
   kind: 'turn-end';
   outcome: TurnOutcome;
@@ -321,6 +336,7 @@ export type TraceEntry =
   | WebRtcCallEntry
   | WebRtcStageEntry
   | TurnStartEntry
+  | TurnClockEntry
   | TurnEndEntry
   | SessionEndEntry;
 

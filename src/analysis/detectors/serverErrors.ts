@@ -1,6 +1,7 @@
 /**
  * `server_error_event`: `error` events and frames that could not be read. A `server_error` is critical; a
- * `response_cancel_not_active` right after the probe's own cancel is a harmless race (info); the rest are major.
+ * `response_cancel_not_active` right after the probe's own cancel is a harmless race (info), and so is a
+ * `conversation_already_has_active_response` the probe answered by sending its create again; the rest are major.
  */
 import type { InvalidFrameEntry, InvalidFrameProblem, RecvEntry, TraceEntry } from '../../trace/trace.js';
 import { EV } from '../../realtime/events.js';
@@ -8,10 +9,12 @@ import type { Finding, Severity } from '../findings.js';
 import { ms1, strAt } from '../fields.js';
 import { clip, maskKeys, quote } from '../format.js';
 import type { TurnDetector } from './types.js';
+import { isRefusal } from '../turnView.js';
 
 /** Findings for the `error` events and invalid frames among `entries`, attributed to `turn`. */
 export function errorFindings(entries: readonly TraceEntry[], turn: number | null): Finding[] {
   const probeCancelled = entries.some((e) => e.kind === 'send' && e.type === 'response.cancel' && e.byProbe);
+  const resentAt = entries.filter((e) => e.kind === 'turn-clock' && e.cause === 'resent').map((e) => e.t);
   const out: Finding[] = entries
     .filter((e): e is RecvEntry => e.kind === 'recv' && e.type === EV.error)
     .map((e) => {
@@ -21,7 +24,7 @@ export function errorFindings(entries: readonly TraceEntry[], turn: number | nul
       const severity: Severity =
         type === 'server_error'
           ? 'critical'
-          : code === 'response_cancel_not_active' && probeCancelled
+          : (code === 'response_cancel_not_active' && probeCancelled) || (isRefusal(e) && resentAt.some((t) => t > e.t))
             ? 'info'
             : 'major';
       return {
