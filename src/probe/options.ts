@@ -26,7 +26,21 @@ export interface ProbeOptions {
   turnTimeoutMs?: number;
   sessionTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** How long the probe keeps listening after a turn's `response.done` for trailing events or another generation. */
   settleMs?: number;
+  /**
+   * After a response that ended in a spoken preamble (its last output item's `phase` is not `final_answer`), how
+   * long the probe listens for the answer's second generation before the next prompt (default 8 000 ms, at most
+   * {@link MAX_GENERATION_WINDOW_MS}):
+   * reasoning models think 0.5–8 s between preamble and answer (issue 19's example: the answer 1.2 s after it).
+   */
+  generationWindowMs?: number;
+  /**
+   * WebRTC: how long after a turn's last `response.done` the probe waits for the answer to play out before it
+   * records a `playout` timeout and goes on (default 60 000 ms: answers play in real time, the catalogue's longest
+   * ~25 s).
+   */
+  playoutTimeoutMs?: number;
   /** Wait for `response.done` after the probe's own `response.cancel`. */
   cancelWaitMs?: number;
   insecureTls?: boolean;
@@ -44,6 +58,9 @@ export interface ProbeOptions {
   audioSpillDir?: string;
 }
 
+/** The longest generation window a probe accepts (`generationWindowMs`). */
+export const MAX_GENERATION_WINDOW_MS = 30_000;
+
 export const PROBE_DEFAULTS = {
   turns: 3,
   turnDetection: 'manual' as TurnDetection,
@@ -56,7 +73,9 @@ export const PROBE_DEFAULTS = {
   sessionTimeoutMs: 180_000,
   connectTimeoutMs: 10_000,
   settleMs: 300,
+  generationWindowMs: 8_000,
   cancelWaitMs: 2_000,
+  playoutTimeoutMs: 60_000,
 };
 
 export type ResolvedProbeOptions = typeof PROBE_DEFAULTS & ProbeOptions;

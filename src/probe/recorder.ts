@@ -52,11 +52,18 @@ export interface RecorderOptions {
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+/** Server events that show the service's VAD has the current turn's input. */
+const VAD_INPUT: ReadonlySet<string> = new Set([EV.speechStarted, EV.speechStopped, EV.committed]);
 
 export class TraceRecorder {
   readonly entries: TraceEntry[] = [];
   /** The turn new entries belong to (0 before the first turn). */
   turn = 0;
+  /**
+   * The latest turn whose input the service has (see `inputGiven`): a response created now answers it. Until a turn's
+   * input is given, a new response — a second generation arriving late — still belongs to the turn before.
+   */
+  #inputTurn = 0;
   readonly limits: SessionLimits;
   readonly #start: number;
   readonly #oversizeBytes: number;
@@ -83,6 +90,14 @@ export class TraceRecorder {
     this.limits = o.limits ?? DEFAULT_SESSION_LIMITS;
     this.#eventIdPrefix = o.eventIdPrefix ?? 'probe';
     this.#spill = o.spill;
+  }
+
+  /**
+   * The current turn's input is with the service: the probe sent its `response.create` (manual turns), or the
+   * service's VAD heard it (any `input_audio_buffer` speech or commit event; the recorder sees those itself).
+   */
+  inputGiven(): void {
+    this.#inputTurn = this.turn;
   }
 
   /** ms since the session started, to the microsecond. */
@@ -254,14 +269,16 @@ export class TraceRecorder {
   }
 
   /**
-   * The turn an event belongs to: the turn in which its response was created (so a late delta of turn 1
-   * that arrives after turn 2 started still counts for turn 1), else the current turn.
+   * The turn an event belongs to: the turn whose input its response answers (so a late delta of turn 1 that
+   * arrives after turn 2 started still counts for turn 1, and so does a second response the service starts for
+   * turn 1 while turn 2's prompt is still being sent), else the current turn.
    */
   #turnOf(type: string, event: Record<string, unknown>): number {
+    if (VAD_INPUT.has(type)) this.inputGiven();
     const responseId = eventResponseId(event);
     if (responseId === undefined) return this.turn;
     if (type === EV.responseCreated && !this.#responseTurn.has(responseId))
-      this.#responseTurn.set(responseId, this.turn);
+      this.#responseTurn.set(responseId, this.#inputTurn > 0 ? this.#inputTurn : this.turn);
     return this.#responseTurn.get(responseId) ?? this.turn;
   }
 

@@ -1,8 +1,9 @@
 /**
  * The scripted turns of one session, on any Transport: session.update, then per turn the prompt audio (paced
  * at real time by default: chunk k leaves at t0 + k·chunkMs on one absolute clock, VAD trailing silence
- * included), commit + response.create (manual turns), the wait for response.done with its deadline, the
- * cancel after a turn timeout, and the per-turn loop-delay entry. Every wait ends; nothing here throws.
+ * included), commit + response.create (manual turns), the wait until the turn's answer is over (its
+ * generations, a refused create sent again, the playout: generations.ts), the cancel after a turn timeout, and
+ * the per-turn loop-delay entry. Every wait ends; nothing here throws.
  */
 import { performance } from 'node:perf_hooks';
 import { EV } from '../realtime/events.js';
@@ -16,6 +17,7 @@ import type { TraceRecorder } from './recorder.js';
 import type { SessionEndEntry, TurnOutcome } from '../trace/trace.js';
 import type { Transport } from './transport.js';
 import type { EventWaiter } from './waiter.js';
+import { awaitTurn } from './generations.js';
 
 /** Silence appended after the prompt in server-VAD mode, so the service detects the end of speech. */
 const VAD_TRAILING_SILENCE_MS = 1_200;
@@ -114,20 +116,18 @@ export class ScriptedSession {
     const since = this.waiter.mark();
     const clock: AudioClock = { t0: performance.now(), k: 0 };
     await this.#streamAudio(prompt.pcm, 0, clock);
+    let createId: string | undefined;
     if (this.o.turnDetection === 'manual') {
       this.#send({ type: 'input_audio_buffer.commit' });
-      this.#send({ type: 'response.create' });
+      this.rec.inputGiven();
+      const create = this.#send({ type: 'response.create' });
+      createId = typeof create?.event_id === 'string' ? create.event_id : undefined;
     } else {
       await this.#streamAudio(Buffer.alloc(VAD_TRAILING_SILENCE_MS * BYTES_PER_MS), prompt.pcm.length, clock);
+      this.rec.inputGiven(); // all of it is sent: a response from now on answers it, VAD events or not
     }
-    const done = await this.waiter.waitFor((e) => e.type === EV.responseDone, this.o.turnTimeoutMs, since);
-    if (done.kind === 'closed') return 'closed';
-    if (done.kind === 'timeout') {
-      this.rec.add({ kind: 'timeout', scope: 'turn', waitingFor: EV.responseDone, afterMs: this.o.turnTimeoutMs });
-      return 'timeout';
-    }
-    await this.waiter.sleep(this.o.settleMs); // let trailing events land before the next turn's appends
-    return this.waiter.closed ? 'closed' : 'response-done';
+    const { transport, rec, waiter, o } = this;
+    return awaitTurn({ transport, rec, waiter, o, send: (event) => this.#send(event) }, since, createId);
   }
 
   /**
@@ -171,9 +171,14 @@ export class ScriptedSession {
     return 'closed-by-server';
   }
 
-  #send(event: Record<string, unknown>, extra: Parameters<TraceRecorder['recordSend']>[1] = {}): void {
-    if (!this.transport.isOpen) return;
-    this.transport.send(this.rec.recordSend(event, extra));
+  #send(
+    event: Record<string, unknown>,
+    extra: Parameters<TraceRecorder['recordSend']>[1] = {},
+  ): Record<string, unknown> | undefined {
+    if (!this.transport.isOpen) return undefined;
+    const sent = this.rec.recordSend(event, extra);
+    this.transport.send(sent);
+    return sent;
   }
 }
 

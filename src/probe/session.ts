@@ -12,7 +12,7 @@ import { isAzure, type ResolvedEndpoint } from '../realtime/flavours.js';
 import { redactUrl, urlSecrets } from '../realtime/redact.js';
 import { AudioSpill } from './audioSpill.js';
 import { LoopMonitor } from './loopMonitor.js';
-import { PROBE_DEFAULTS, type ProbeOptions, type ResolvedProbeOptions } from './options.js';
+import { MAX_GENERATION_WINDOW_MS, PROBE_DEFAULTS, type ProbeOptions, type ResolvedProbeOptions } from './options.js';
 import { DEFAULT_SESSION_LIMITS, TraceRecorder } from './recorder.js';
 import { ScriptedSession } from './script.js';
 import {
@@ -51,6 +51,8 @@ export async function runProbe(target: ProbeTarget, options: ProbeOptions): Prom
   const o: ResolvedProbeOptions = { ...PROBE_DEFAULTS, ...stripUndefined(options), prompts: options.prompts };
   if (o.prompts.length === 0) throw new Error('runProbe needs at least one prompt');
   if (!(o.chunkMs >= 20 && o.chunkMs <= 100)) throw new Error(`chunkMs must be 20–100 ms, got ${o.chunkMs}`);
+  if (!(o.generationWindowMs >= 0 && o.generationWindowMs <= MAX_GENERATION_WINDOW_MS))
+    throw new Error(`generationWindowMs must be 0–${MAX_GENERATION_WINDOW_MS} ms, got ${o.generationWindowMs}`);
   const factory = typeof o.transport === 'function' ? o.transport : transportFactory(o.transport ?? 'websocket');
   const { endpoint } = target;
   const secrets = targetSecrets(target);
@@ -73,6 +75,7 @@ export async function runProbe(target: ProbeTarget, options: ProbeOptions): Prom
     sessionTimeoutMs: o.sessionTimeoutMs,
     connectTimeoutMs: o.connectTimeoutMs,
     settleMs: o.settleMs,
+    generationWindowMs: o.generationWindowMs,
     pace: o.pace,
     limits,
   };

@@ -48,6 +48,12 @@ export interface Transport {
    * `input_audio_buffer.append`; WebRTC encodes Opus and sends RTP.
    */
   sendAudio(slice: PromptSlice): void;
+  /**
+   * Optional: whether an answer is still playing out to the listener. WebRTC plays audio in real time, seconds after
+   * `response.done`; true until `output_audio_buffer.stopped` (or, when the service sends no such events, until the
+   * last RTP packet has played). Absent on the WebSocket, whose audio arrives as fast as it is made.
+   */
+  readonly playingOut?: boolean;
   /** Closes (client-initiated) and resolves once the close is recorded; bounded. */
   close(): Promise<void>;
   /** Optional: adds what the transport kept outside the recorder to the finished trace (WebRTC: `trace.rtp`). */

@@ -5,7 +5,8 @@
  */
 import type { RecvEntry } from '../trace/trace.js';
 
-export type WaitResult = { kind: 'event'; entry: RecvEntry } | { kind: 'timeout' } | { kind: 'closed' };
+/** `next`: the mark just after the matching event (a later wait from there sees only what came after it). */
+export type WaitResult = { kind: 'event'; entry: RecvEntry; next: number } | { kind: 'timeout' } | { kind: 'closed' };
 
 interface Pending {
   match: (e: RecvEntry) => boolean;
@@ -19,8 +20,8 @@ export class EventWaiter {
 
   /** Feeds a received event to the waits that match it. */
   deliver(entry: RecvEntry): void {
-    this.#seen.push(entry);
-    for (const p of [...this.#pending]) if (p.match(entry)) p.finish({ kind: 'event', entry });
+    const next = this.#seen.push(entry);
+    for (const p of [...this.#pending]) if (p.match(entry)) p.finish({ kind: 'event', entry, next });
   }
 
   /** The socket is gone (or the session deadline passed): every current and future wait ends with `closed`. */
@@ -39,8 +40,8 @@ export class EventWaiter {
   }
 
   waitFor(match: (e: RecvEntry) => boolean, timeoutMs: number, since = this.mark()): Promise<WaitResult> {
-    const earlier = this.#seen.slice(since).find(match);
-    if (earlier) return Promise.resolve({ kind: 'event', entry: earlier });
+    for (let i = Math.max(0, since); i < this.#seen.length; i++)
+      if (match(this.#seen[i]!)) return Promise.resolve({ kind: 'event', entry: this.#seen[i]!, next: i + 1 });
     if (this.#closed) return Promise.resolve({ kind: 'closed' });
     return new Promise((resolve) => {
       const p: Pending = {
