@@ -16,6 +16,7 @@ import type { EventWaiter } from '../waiter.js';
 import { recordedPost } from './http.js';
 import { FRAME_BYTES } from '../../media/frames.js';
 import { createPeer, FramePacer, negotiatedOpusPt, OpusCodec, RtpStream, type IceConfig } from '../../media/webrtc.js';
+import { PlayoutTracker } from './playout.js';
 import { RtpReceiver, type MediaSink } from './receiver.js';
 import { EventDedup, isAudioDelta, openSideband } from './sideband.js';
 import { parseValue, speaks, takeFrame, unifiedForm, waitFor } from './wire.js';
@@ -70,7 +71,8 @@ export class WebRtcTransport implements Transport {
   #framesQueued = 0;
   #framesSent = 0;
   #burstStart = true;
-  #outEvents: { afterFrame: number; text: string }[] = [];
+  /** Events waiting behind queued prompt audio; `createTurn` marks a `response.create` (of that turn). */
+  #outEvents: { afterFrame: number; text: string; createTurn: number | undefined }[] = [];
   #closed = false;
   #clientClosing = false;
   #mediaTimer: NodeJS.Timeout | undefined;
@@ -79,6 +81,8 @@ export class WebRtcTransport implements Transport {
   #lastRtpAt = 0;
   #sawMedia = false;
   readonly #playing = new Set<string>();
+  readonly #playout = new PlayoutTracker(() => this.d.rec.now());
+  #clockPoll: NodeJS.Timeout | undefined;
   #emptyTicks = 0;
   #released = false;
   #sideband: WebSocket | undefined;
@@ -91,6 +95,10 @@ export class WebRtcTransport implements Transport {
 
   get isOpen(): boolean {
     return !this.#closed && this.#dc?.readyState === 'open';
+  }
+
+  get playingOut(): boolean {
+    return !this.#closed && this.#playout.playing;
   }
 
   async connect(): Promise<ConnectOutcome> {
@@ -261,9 +269,36 @@ export class WebRtcTransport implements Transport {
   send(event: Record<string, unknown>): boolean {
     if (!this.isOpen) return false;
     const text = JSON.stringify(event);
-    if (this.#framesSent < this.#framesQueued) this.#outEvents.push({ afterFrame: this.#framesQueued, text });
-    else this.#dc!.send(text);
+    const createTurn = event.type === 'response.create' ? this.d.rec.turn : undefined;
+    if (this.#framesSent < this.#framesQueued)
+      this.#outEvents.push({ afterFrame: this.#framesQueued, text, createTurn });
+    else {
+      this.#dc!.send(text);
+      if (createTurn !== undefined) this.#createLeft(createTurn, false);
+    }
     return true;
+  }
+
+  /**
+   * A `response.create` left the data channel: the turn's clock starts now when it waited behind prompt audio, or
+   * later, when the answer still playing out ends (until then the service could not start the next one).
+   */
+  #createLeft(turn: number, late: boolean): void {
+    const t = this.d.rec.now();
+    if (this.#clockPoll) clearInterval(this.#clockPoll);
+    this.#clockPoll = undefined;
+    if (!this.#playout.playing) {
+      if (late) this.d.rec.add({ kind: 'turn-clock', cause: 'sent' }, t, turn);
+      return;
+    }
+    const poll = (this.#clockPoll = setInterval(() => {
+      const now = this.d.rec.now();
+      if (this.#closed || now - t > PLAYOUT_DRAIN_MAX_MS) return void clearInterval(poll);
+      if (this.#playout.playing) return;
+      clearInterval(poll);
+      const endedAt = Math.min(now, Math.max(t, this.#playout.endedAt));
+      this.d.rec.add({ kind: 'turn-clock', cause: 'played-out' }, endedAt, turn);
+    }, 20));
   }
 
   /** Queues prompt audio; it leaves as 20 ms Opus frames on an absolute clock, and later events wait for it. */
@@ -290,7 +325,7 @@ export class WebRtcTransport implements Transport {
   async close(): Promise<void> {
     if (this.#closed) return;
     const until = Date.now() + PLAYOUT_DRAIN_MAX_MS;
-    while (!this.#closed && (this.#playing.size > 0 || this.#queued.length > 0) && Date.now() < until)
+    while (!this.#closed && (this.#playout.playing || this.#queued.length > 0) && Date.now() < until)
       await new Promise((r) => setTimeout(r, 20));
     if (this.#closed) return;
     this.#clientClosing = true;
@@ -318,7 +353,9 @@ export class WebRtcTransport implements Transport {
     this.#framesSent++;
     while (this.#outEvents[0] && this.#outEvents[0].afterFrame <= this.#framesSent) {
       const e = this.#outEvents.shift()!;
-      if (this.#dc?.readyState === 'open') this.#dc.send(e.text);
+      if (this.#dc?.readyState !== 'open') continue;
+      this.#dc.send(e.text);
+      if (e.createTurn !== undefined) this.#createLeft(e.createTurn, true);
     }
     return true;
   }
@@ -336,12 +373,18 @@ export class WebRtcTransport implements Transport {
     const responseId = responseIdOf(entry);
     if (entry.type === EV.responseCreated && speaks(entry.event)) {
       this.#queued.push(entry.turn);
+      if (responseId) this.#playout.created(responseId, t);
       if (this.#playing.size === 0) this.#armMediaDeadline();
     }
-    if (entry.type === 'output_audio_buffer.started' && responseId) this.#playing.add(responseId);
-    if ((entry.type === 'output_audio_buffer.stopped' || entry.type === 'output_audio_buffer.cleared') && responseId) {
-      this.#playing.delete(responseId);
-      if (this.#queued.length && this.#playing.size === 0) this.#armMediaDeadline();
+    if (entry.type === EV.responseDone && responseId) this.#playout.done(responseId);
+    if (entry.type === 'output_audio_buffer.started' && responseId) {
+      this.#playing.add(responseId);
+      this.#playout.started(responseId);
+    }
+    if (entry.type === 'output_audio_buffer.stopped' || entry.type === 'output_audio_buffer.cleared') {
+      this.#playout.stopped(responseId, t);
+      if (responseId) this.#playing.delete(responseId);
+      if (responseId && this.#queued.length && this.#playing.size === 0) this.#armMediaDeadline();
     }
     this.d.waiter.deliver(entry);
   }
@@ -377,6 +420,7 @@ export class WebRtcTransport implements Transport {
       this.#mediaTimer = undefined;
     }
     this.#lastRtpAt = t;
+    this.#playout.rtp(t);
     if (!this.receiver.receive(rtp, t, this.#playTurn ?? this.d.rec.turn) || this.d.rec.limitExceeded)
       void this.#stopForLimit();
   }
@@ -402,6 +446,7 @@ export class WebRtcTransport implements Transport {
         turn,
       );
       this.#queued = []; // the answers that never started will not
+      this.#playout.mediaGaveUp(this.d.rec.now());
     }, afterMs);
   }
 
@@ -498,6 +543,8 @@ export class WebRtcTransport implements Transport {
     this.#sideband = undefined;
     if (this.#mediaTimer) clearTimeout(this.#mediaTimer);
     this.#mediaTimer = undefined;
+    if (this.#clockPoll) clearInterval(this.#clockPoll);
+    this.#clockPoll = undefined;
     if (!this.#released) this.#encoder.dispose();
     this.#released = true;
     this.receiver.dispose();
