@@ -71,11 +71,14 @@ export function noPositionals(positionals: readonly string[]): void {
 }
 
 /** A whole number from a flag, with a clear error. */
-export function intFlag(name: string, raw: string | undefined, fallback: number, min = 0): number {
+export function intFlag(name: string, raw: string | undefined, fallback: number, min = 0, max = Infinity): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min)
-    throw new UsageError(`--${name}`, `expects a whole number ≥ ${min}, got "${raw}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(
+      `--${name}`,
+      `expects a whole number ${max === Infinity ? `≥ ${min}` : `from ${min} to ${max}`}, got "${raw}"`,
+    );
   return n;
 }
 

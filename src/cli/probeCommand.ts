@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadCatalog, resolvePrompts } from '../prompts/catalog.js';
-import { PROBE_DEFAULTS, type Pace, type ProbeOptions } from '../probe/options.js';
+import { MAX_GENERATION_WINDOW_MS, PROBE_DEFAULTS, type Pace, type ProbeOptions } from '../probe/options.js';
 import { targetSecrets } from '../probe/session.js';
 import { scrub } from '../realtime/redact.js';
 import { configurationProblem } from '../report/configuration.js';
@@ -57,6 +57,8 @@ Session:
   --pace realtime|burst   stream prompt audio at speaking speed (realtime, default) or as fast as possible (burst)
   --text                  ask for text-only answers
   --timeout-ms N          per-turn deadline for response.done (default ${PROBE_DEFAULTS.turnTimeoutMs})
+  --generation-window-ms N  after a spoken preamble, how long to listen for the answer's second generation
+                          (default ${PROBE_DEFAULTS.generationWindowMs}, at most ${MAX_GENERATION_WINDOW_MS})
   --session-timeout-ms N  whole-session deadline (default ${PROBE_DEFAULTS.sessionTimeoutMs})
   --out DIR               run folder (default ./canary-output/probe-<time>): events.jsonl, WAVs, report.json, report.html
 Exit codes: 0 healthy, 1 findings, 2 usage/configuration error or the session could not start.`;
@@ -89,6 +91,7 @@ export async function probeCommand(argv: string[]): Promise<number> {
     text: { type: 'boolean' },
     'timeout-ms': { type: 'string' },
     'session-timeout-ms': { type: 'string' },
+    'generation-window-ms': { type: 'string' },
     out: { type: 'string' },
   });
   noPositionals(positionals);
@@ -133,6 +136,13 @@ export async function probeCommand(argv: string[]): Promise<number> {
     modality: f.text ? 'text' : 'audio',
     turnTimeoutMs: intFlag('timeout-ms', f['timeout-ms'], PROBE_DEFAULTS.turnTimeoutMs, 1),
     sessionTimeoutMs: intFlag('session-timeout-ms', f['session-timeout-ms'], PROBE_DEFAULTS.sessionTimeoutMs, 1),
+    generationWindowMs: intFlag(
+      'generation-window-ms',
+      f['generation-window-ms'],
+      PROBE_DEFAULTS.generationWindowMs,
+      0,
+      MAX_GENERATION_WINDOW_MS,
+    ),
     insecureTls: f['insecure-tls'],
     onProgress: (line) => console.log(`  ${line}`),
   };

@@ -12,6 +12,7 @@ import { validateNcrontab } from './ncrontab.js';
 import { checkAppInsightsConnectionString, checkStorageConnectionString, checkWebhookUrl } from './settingChecks.js';
 import { parseThresholds } from './thresholds.js';
 import { parseTargets, type TargetConfig } from './targets.js';
+import { MAX_GENERATION_WINDOW_MS, PROBE_DEFAULTS } from '../probe/options.js';
 import { DEFAULT_PRICES, parsePrices, type PriceTable } from '../cost/prices.js';
 import type { StorageSettings } from '../store/storageSettings.js';
 import type { LinkScope } from '../store/userDelegationLink.js';
@@ -36,6 +37,8 @@ export interface CanarySettings {
   prompts: string[];
   turns: number;
   turnTimeoutMs: number;
+  /** How long a probe listens for the answer's second generation after a spoken preamble (CANARY_GENERATION_WINDOW_MS). */
+  generationWindowMs: number;
   sessionTimeoutMs: number;
   /** The round writes what it has by this deadline: below the function timeout by a safety margin. */
   roundDeadlineMs: number;
@@ -129,6 +132,13 @@ export function loadSettings(env: Env, context: SettingsContext = {}): CanarySet
       .filter(Boolean),
     turns: int(env, 'CANARY_TURNS', 3, 1, 20),
     turnTimeoutMs: int(env, 'CANARY_TURN_TIMEOUT_MS', 30_000, 1000, 600_000),
+    generationWindowMs: int(
+      env,
+      'CANARY_GENERATION_WINDOW_MS',
+      PROBE_DEFAULTS.generationWindowMs,
+      0,
+      MAX_GENERATION_WINDOW_MS,
+    ),
     sessionTimeoutMs: int(env, 'CANARY_SESSION_TIMEOUT_MS', 180_000, 1000, 1_800_000),
     roundDeadlineMs: roundDeadline(env, functionTimeoutMs),
     functionTimeoutMs,

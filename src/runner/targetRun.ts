@@ -138,6 +138,7 @@ export async function probeTargetRun(
         insecureTls: cfg.insecureTls,
         transport: targetTransport(cfg),
         turnTimeoutMs: Math.min(settings.turnTimeoutMs, left),
+        generationWindowMs: settings.generationWindowMs,
         sessionTimeoutMs: Math.min(settings.sessionTimeoutMs, left),
         ...(c.audioSpillDir ? { audioSpillDir: c.audioSpillDir } : {}),
         ...c.probe,

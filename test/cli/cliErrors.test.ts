@@ -55,6 +55,17 @@ describe('unknown flags', () => {
     expect(missing.stderr.trim()).toBe('realtime-canary report: --out: expects a value');
   });
 
+  it('an out-of-range --generation-window-ms is refused naming the flag and its bounds, exit 2', async () => {
+    const r = await runCli(
+      ['probe', '--endpoint', sim.url('azure-ga'), '--api-key-env', 'RC_KEY', '--generation-window-ms', '40000'],
+      { RC_KEY: KEY },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      'realtime-canary probe: --generation-window-ms: expects a whole number from 0 to 30000, got "40000"',
+    );
+  });
+
   it('suggestions come from edit distance (swaps count once) and a unique prefix', () => {
     expect(editDistance('endpont', 'endpoint')).toBe(1);
     expect(editDistance('trusn', 'turns')).toBe(2);
