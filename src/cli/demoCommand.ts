@@ -54,7 +54,7 @@ export function demoTargets(url: (flavour: Flavour, scenario: string) => string)
     t('openai-wrong-key', 'openai-ga', 'healthy', { secretSetting: 'DEMO_WRONG_KEY' }),
     t('azure-ga-wrong-key', 'azure-ga', 'healthy', { secretSetting: 'DEMO_WRONG_KEY' }),
     // a deployment over WebRTC (Opus RTP + the oai-events data channel), compared with the same one over WebSocket
-    t('azure-ga-webrtc', 'azure-ga', 'healthy', { transport: 'webrtc', turns: 1 }),
+    t('azure-ga-webrtc', 'azure-ga', 'healthy', { transport: 'webrtc', turns: 3 }),
   ];
 }
 
