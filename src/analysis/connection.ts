@@ -4,7 +4,8 @@
  */
 import type { CloseEntry, RecvEntry, Trace, UpgradeResponseEntry } from '../trace/trace.js';
 import { EV } from '../realtime/events.js';
-import { ms1, strAt } from './fields.js';
+import { strAt } from '../json.js';
+import { ms1 } from './fields.js';
 import { maskKeys } from './format.js';
 import type { ConnectionMetrics, ErrorEventSummary, TurnConnectionMetrics } from './metrics.js';
 import type { TurnView } from './turnView.js';

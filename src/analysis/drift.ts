@@ -7,7 +7,8 @@
  */
 import type { Trace } from '../trace/trace.js';
 import type { Report } from './report.js';
-import { numAt, objAt, strAt } from './fields.js';
+import { numAt, objAt, strAt } from '../json.js';
+import { median, ratio3 } from './fields.js';
 import type { Finding } from './findings.js';
 
 /** What the service declared in `session.created` (GA or beta shape). */
@@ -85,7 +86,7 @@ export function behaviourSample(report: Report): BehaviourSample {
   return {
     at: report.times.startedAt,
     firstAudioMs: report.summary.medianFirstAudioMs,
-    charsPerSecond: rates.length ? p50(rates) : null,
+    charsPerSecond: median(rates),
   };
 }
 
@@ -93,8 +94,8 @@ export function behaviourOf(samples: readonly BehaviourSample[]): Behaviour {
   const fa = samples.map((s) => s.firstAudioMs).filter((x): x is number => x !== null);
   const cps = samples.map((s) => s.charsPerSecond).filter((x): x is number => x !== null);
   return {
-    firstAudioP50Ms: fa.length ? p50(fa) : null,
-    charsPerSecondP50: cps.length ? round3(p50(cps)) : null,
+    firstAudioP50Ms: median(fa),
+    charsPerSecondP50: cps.length ? ratio3(median(cps)!) : null,
     samples: samples.length,
   };
 }
@@ -173,14 +174,4 @@ function changes(ref: Behaviour, day: Behaviour): string[] {
 
 function info(code: 'model_changed' | 'behaviour_changed', message: string): Finding {
   return { code, severity: 'info', turn: null, message };
-}
-
-function p50(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

@@ -4,6 +4,7 @@
  * healthy turns replaces the default; per prompt when there are enough samples of that prompt, else per target.
  */
 import type { DetectionConfig } from './config.js';
+import { median, ratio3 } from './fields.js';
 import type { CoverageMetrics, RateSource } from './metrics.js';
 
 /** One healthy turn of the target, as remembered by the caller (e.g. from earlier reports). */
@@ -68,20 +69,10 @@ function learn(
   const rates = (list: HistorySample[]): number[] =>
     list.map(rateOf).filter((r): r is number => r !== undefined && r > 0);
   const forPrompt = promptId === null ? [] : rates(samples.filter((s) => s.promptId === promptId));
-  if (forPrompt.length >= minSamples) return { value: round3(median(forPrompt)), source: 'learned-prompt' };
+  if (forPrompt.length >= minSamples) return { value: ratio3(median(forPrompt)!), source: 'learned-prompt' };
   const all = rates(samples);
-  if (all.length >= minSamples) return { value: round3(median(all)), source: 'learned-target' };
+  if (all.length >= minSamples) return { value: ratio3(median(all)!), source: 'learned-target' };
   return { value: fallback, source: 'default' };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }
 
 /** The shape of a report this module reads samples from (structural, so it takes report.json as parsed JSON). */

@@ -8,7 +8,7 @@
 import type { CloseEntry, RecvEntry, SocketErrorEntry, Trace, UpgradeResponseEntry } from '../trace/trace.js';
 import { EV } from '../realtime/events.js';
 import { isAzure, type Flavour } from '../realtime/flavours.js';
-import { strAt } from './fields.js';
+import { strAt } from '../json.js';
 import { clip, maskKeys, quote } from './format.js';
 
 /** `error` codes that mean the service will not open this session, whatever the close says. */

@@ -3,6 +3,7 @@
  * the longest silent gap, the worst coverage and the typical time to first audio.
  */
 import { findingCodes, findingRank, isFailingSeverity, type Finding, type FindingCode } from './findings.js';
+import { median, ms1 } from './fields.js';
 import type { RunAnalysis } from './metrics.js';
 
 export interface ReportSummary {
@@ -34,6 +35,8 @@ export function reportSummary(analysis: RunAnalysis): ReportSummary {
     .map((m) => m.coverage.usageRatio ?? m.coverage.transcriptRatio)
     .filter((r): r is number => r !== null);
   const firstAudio = metrics.map((m) => m.timing.firstAudioMs).filter((x): x is number => x !== null);
+  // the first-audio times are 0.1 ms already, so only the mean of an even count's middle two is rounded
+  const medianFirstAudio = median(firstAudio);
   return {
     turns: analysis.turns.length,
     failingTurns: analysis.turns.filter((t) => t.verdict === 'fail').length,
@@ -42,13 +45,6 @@ export function reportSummary(analysis: RunAnalysis): ReportSummary {
     headline: worst ? `${worst.turn === null ? '' : `Turn ${worst.turn}: `}${worst.message}` : null,
     longestGapMs: metrics.reduce((m, x) => Math.max(m, ...x.silence.gaps.map((g) => g.durationMs)), 0),
     minCoverage: coverage.length ? Math.min(...coverage) : null,
-    medianFirstAudioMs: median(firstAudio),
+    medianFirstAudioMs: medianFirstAudio === null ? null : ms1(medianFirstAudio),
   };
-}
-
-function median(xs: number[]): number | null {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : Math.round(((s[mid - 1]! + s[mid]!) / 2) * 10) / 10;
 }

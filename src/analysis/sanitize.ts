@@ -5,11 +5,11 @@
  * string belongs, a plain object for payloads, audio refs only when their numbers are usable). Pure: the input is
  * not modified.
  */
+import { isRecord } from '../json.js';
 import type { Trace, TraceEntry, TraceMeta, TracePrompt } from '../trace/trace.js';
 
 type Loose = Record<string, unknown>;
 
-const isObj = (v: unknown): v is Loose => v !== null && typeof v === 'object' && !Array.isArray(v);
 const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
 const optStr = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
@@ -21,7 +21,7 @@ const oneOf = <T extends string>(v: unknown, allowed: readonly T[], fallback: T)
 const OUTCOMES = ['response-done', 'timeout', 'closed', 'skipped'] as const;
 
 function headers(v: unknown): Record<string, string> {
-  if (!isObj(v)) return {};
+  if (!isRecord(v)) return {};
   const out: Record<string, string> = {};
   for (const [k, x] of Object.entries(v)) if (typeof x === 'string' || typeof x === 'number') out[k] = String(x);
   return out;
@@ -29,7 +29,7 @@ function headers(v: unknown): Record<string, string> {
 
 /** One entry, coerced; undefined when it cannot be an entry at all. */
 function entry(raw: unknown): TraceEntry | undefined {
-  if (!isObj(raw) || typeof raw.kind !== 'string' || typeof raw.t !== 'number' || !Number.isFinite(raw.t))
+  if (!isRecord(raw) || typeof raw.kind !== 'string' || typeof raw.t !== 'number' || !Number.isFinite(raw.t))
     return undefined;
   const e: Loose = { ...raw, turn: int(raw.turn, 0) };
   switch (raw.kind) {
@@ -37,17 +37,17 @@ function entry(raw: unknown): TraceEntry | undefined {
       if (typeof raw.type !== 'string') return undefined;
       e.wireType = str(raw.wireType, raw.type);
       e.size = num(raw.size, 0);
-      e.event = isObj(raw.event) ? raw.event : {};
+      e.event = isRecord(raw.event) ? raw.event : {};
       for (const k of ['responseId', 'itemId'] as const) if (typeof raw[k] !== 'string') delete e[k];
       const a = raw.audio;
-      if (isObj(a) && count(a.offset) && count(a.bytes))
+      if (isRecord(a) && count(a.offset) && count(a.bytes))
         e.audio = { offset: a.offset, bytes: a.bytes, responseId: optStr(a.responseId), itemId: optStr(a.itemId) };
       else delete e.audio;
       break;
     }
     case 'send':
       e.type = str(raw.type);
-      e.event = isObj(raw.event) ? raw.event : {};
+      e.event = isRecord(raw.event) ? raw.event : {};
       break;
     case 'recv-invalid':
       e.problem = str(raw.problem, 'malformed-json');
@@ -105,9 +105,9 @@ function entry(raw: unknown): TraceEntry | undefined {
 }
 
 function meta(raw: TraceMeta): TraceMeta {
-  const m: Loose = isObj(raw) ? raw : {};
+  const m: Loose = isRecord(raw) ? raw : {};
   const prompts: TracePrompt[] = (Array.isArray(m.prompts) ? m.prompts : []).flatMap((p: unknown) =>
-    isObj(p) && typeof p.turn === 'number' && Number.isFinite(p.turn)
+    isRecord(p) && typeof p.turn === 'number' && Number.isFinite(p.turn)
       ? [
           {
             ...(p as unknown as TracePrompt),
@@ -118,8 +118,8 @@ function meta(raw: TraceMeta): TraceMeta {
         ]
       : [],
   );
-  const options = isObj(m.options) ? m.options : {};
-  const target = isObj(m.target) ? m.target : {};
+  const options = isRecord(m.options) ? m.options : {};
+  const target = isRecord(m.target) ? m.target : {};
   return {
     ...(m as unknown as TraceMeta),
     target: {

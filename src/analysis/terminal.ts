@@ -4,7 +4,8 @@
  */
 import { BYTES_PER_MS } from '../audio/wav.js';
 import type { RecvEntry } from '../trace/trace.js';
-import { ms1, objAt, strAt } from './fields.js';
+import { objAt, strAt } from '../json.js';
+import { ms1 } from './fields.js';
 import type {
   IgnoredUsage,
   ItemTerminal,

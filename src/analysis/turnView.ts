@@ -5,7 +5,7 @@
 import { EV } from '../realtime/events.js';
 import { itemIdOf, responseIdOf } from '../trace/ids.js';
 import type { AudioRef, RecvEntry, Trace, TraceEntry, TurnEndEntry, TurnStartEntry } from '../trace/trace.js';
-import { strAt } from './fields.js';
+import { strAt } from '../json.js';
 
 /** A received audio delta (its bytes are in the turn's output audio). */
 export type AudioDelta = RecvEntry & { audio: AudioRef };

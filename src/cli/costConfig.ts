@@ -20,6 +20,7 @@ import {
 } from '../cost/projection.js';
 import type { TokenCounts } from '../cost/runCost.js';
 import { ConfigError, InputError } from '../errors.js';
+import { isRecord } from '../json.js';
 import { loadCatalog, type PromptSpec } from '../prompts/catalog.js';
 import { REPORT_JSON } from '../store/layout.js';
 import { bicepParams } from './bicepparam.js';
@@ -62,8 +63,7 @@ export async function costInput(src: CostSources): Promise<ProjectionInput> {
     if (Array.isArray(p.targets)) targets = parseTargets(JSON.stringify(p.targets), `${src.bicepparamFile} targets`);
     if (typeof p.schedule === 'string') env.CANARY_SCHEDULE = p.schedule;
     const extra = p.extraAppSettings;
-    if (extra && typeof extra === 'object' && !Array.isArray(extra))
-      for (const [k, v] of Object.entries(extra)) if (typeof v === 'string') env[k] = v;
+    if (isRecord(extra)) for (const [k, v] of Object.entries(extra)) if (typeof v === 'string') env[k] = v;
   }
   if (src.targetsFile) targets = parseTargets(await readText(src.targetsFile, 'targets'), src.targetsFile);
   if (!targets && !env.CANARY_TARGETS?.trim())

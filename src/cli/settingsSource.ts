@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import { isRecord } from '../json.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -26,7 +27,7 @@ export function operatorEnv(settingsFile: string | undefined, env: Env = process
     );
   }
   const values = parsed !== null && typeof parsed === 'object' ? (parsed as { Values?: unknown }).Values : undefined;
-  if (values === null || typeof values !== 'object' || Array.isArray(values))
+  if (!isRecord(values))
     throw new InputError(settingsFile, 'has no "Values" object (the shape of local.settings.json)');
   if ((parsed as { IsEncrypted?: unknown }).IsEncrypted === true)
     throw new InputError(

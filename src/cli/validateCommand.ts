@@ -9,6 +9,7 @@ import { loadSettings, type CanarySettings } from '../config/settings.js';
 import { parseTargets, type TargetConfig } from '../config/targets.js';
 import { readFileSync } from 'node:fs';
 import { ConfigError, InputError } from '../errors.js';
+import { parseConfigJson } from '../json.js';
 import { loadCatalog } from '../prompts/catalog.js';
 import { redactUrl } from '../realtime/redact.js';
 import { probeTarget } from '../runner/probeTarget.js';
@@ -106,12 +107,7 @@ function targetsFile(path: string): { targets: TargetConfig[]; source: string } 
 
 /** The targets of a config blob's text, validated; errors name the source and the field. */
 function targetsOfConfig(text: string, source: string): TargetConfig[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(source, `is not valid JSON (${(err as Error).message})`);
-  }
+  const parsed = parseConfigJson(text, source);
   const list = Array.isArray(parsed) ? parsed : (parsed as { targets?: unknown } | null)?.targets;
   return parseTargets(JSON.stringify(list ?? null), source);
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { parseConfigJson } from '../json.js';
 
 /** Flex Consumption's default when host.json sets none (30 min). */
 export const DEFAULT_FUNCTION_TIMEOUT_MS = 30 * 60_000;
@@ -30,12 +31,7 @@ export function safetyMarginMs(functionTimeoutMs: number): number {
 
 /** `functionTimeout` from a host.json text, or undefined when it has none (or is unbounded). */
 export function functionTimeoutFromHostJson(text: string): number | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError('host.json', `is not valid JSON (${(err as Error).message})`);
-  }
+  const parsed = parseConfigJson(text, 'host.json');
   const v = (parsed as { functionTimeout?: unknown } | null)?.functionTimeout;
   if (v === undefined) return undefined;
   if (typeof v !== 'string') throw new ConfigError('host.json.functionTimeout', 'must be a string hh:mm:ss');

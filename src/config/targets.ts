@@ -3,6 +3,7 @@
  * reference: `secretSetting` names an app setting (which Azure may back with a Key Vault reference).
  */
 import { ConfigError } from '../errors.js';
+import { isRecord, parseConfigJson } from '../json.js';
 import { checkSettingName } from './settingChecks.js';
 import { FLAVOURS, isAzure, type Dialect, type EndpointSpec, type Flavour } from '../realtime/flavours.js';
 import type { TransportKind } from '../trace/trace.js';
@@ -73,12 +74,7 @@ const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 /** Parses and validates the targets JSON. Errors name the field, e.g. `CANARY_TARGETS[1].deployment`. */
 export function parseTargets(json: string, source = 'CANARY_TARGETS'): TargetConfig[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch (err) {
-    throw new ConfigError(source, `is not valid JSON (${(err as Error).message})`);
-  }
+  const raw = parseConfigJson(json, source);
   if (!Array.isArray(raw) || raw.length === 0)
     throw new ConfigError(source, 'must be a non-empty JSON array of targets');
   const parsed = raw.map((t, i) => parseTarget(t, `${source}[${i}]`));
@@ -106,8 +102,8 @@ function expandTransports(t: TargetConfig): TargetConfig[] {
 }
 
 function parseTarget(raw: unknown, at: string): TargetConfig {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(at, 'must be an object');
-  const o = raw as Record<string, unknown>;
+  if (!isRecord(raw)) throw new ConfigError(at, 'must be an object');
+  const o = raw;
   for (const key of Object.keys(o)) {
     if (INLINE_SECRET_FIELDS.includes(key)) {
       throw new ConfigError(

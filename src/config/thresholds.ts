@@ -6,6 +6,7 @@
  */
 import { DEFAULT_DETECTION_CONFIG, type DetectionConfig } from '../analysis/config.js';
 import { ConfigError } from '../errors.js';
+import { isRecord, parseConfigJson } from '../json.js';
 
 /** The accepted range of one threshold (inclusive), and whether it must be a whole number. */
 export interface ThresholdRange {
@@ -47,14 +48,8 @@ const SETTING = 'CANARY_THRESHOLDS';
 export function parseThresholds(raw: string | undefined): Partial<DetectionConfig> {
   const text = raw?.trim();
   if (!text) return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(SETTING, `must be a JSON object (${(err as Error).message})`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new ConfigError(SETTING, 'must be a JSON object (not an array or a scalar)');
+  const value = parseConfigJson(text, SETTING, 'must be a JSON object');
+  if (!isRecord(value)) throw new ConfigError(SETTING, 'must be a JSON object (not an array or a scalar)');
   const out: Partial<DetectionConfig> = {};
   const known = Object.keys(DEFAULT_DETECTION_CONFIG);
   for (const [key, v] of Object.entries(value)) {

@@ -4,6 +4,7 @@
  * how to add one (`CANARY_PRICES` JSON or a `CANARY_PRICES_BLOB`). Pure data and functions, no I/O.
  */
 import { ConfigError } from '../errors.js';
+import { isRecord, parseConfigJson } from '../json.js';
 
 /** USD per 1M tokens. Cached input is billed instead of (not on top of) the uncached input rate. */
 export interface ModelPrice {
@@ -95,12 +96,7 @@ const FIELDS = ['textIn', 'cachedTextIn', 'textOut', 'audioIn', 'cachedAudioIn',
  * model's whole entry). Errors name the field.
  */
 export function parsePrices(json: string, source: string, base: PriceTable = DEFAULT_PRICES): PriceTable {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch (err) {
-    throw new ConfigError(source, `is not valid JSON (${(err as Error).message})`);
-  }
+  const raw = parseConfigJson(json, source);
   if (!isRecord(raw)) throw new ConfigError(source, 'must be a JSON object of models (or {"asOf", "models"})');
   const modelsRaw = isRecord(raw.models) ? raw.models : raw;
   const asOf = typeof raw.asOf === 'string' ? raw.asOf : undefined;
@@ -123,8 +119,4 @@ export function parsePrices(json: string, source: string, base: PriceTable = DEF
     models[name] = { ...price, note: typeof p.note === 'string' ? p.note : 'override' };
   }
   return { asOf: asOf ?? base.asOf, currency: 'USD', models };
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -6,7 +6,7 @@
  */
 import type { RecvEntry, Trace } from '../trace/trace.js';
 import { EV } from '../realtime/events.js';
-import { numAt, objAt, strAt } from '../analysis/fields.js';
+import { numAt, objAt, strAt } from '../json.js';
 import { modelOf } from '../realtime/flavours.js';
 import { lookupPrice, type ModelPrice, type PriceTable } from './prices.js';
 import { roundUsd } from './usd.js';

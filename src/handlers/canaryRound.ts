@@ -9,6 +9,7 @@ import { loadSettings, type CanarySettings } from '../config/settings.js';
 import { withDeadline } from '../deadline.js';
 import { parseTargets, type TargetConfig } from '../config/targets.js';
 import { ConfigError } from '../errors.js';
+import { parseConfigJson } from '../json.js';
 import { createRound, type RoundOverrides } from '../runner/createRound.js';
 import type { RoundLog, RoundResult } from '../runner/round.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
@@ -47,12 +48,7 @@ export function makeCanaryHandler(env: () => Env = () => process.env, overrides:
 async function targetsFromBlob(store: ArtifactStore, path: string): Promise<TargetConfig[]> {
   const body = await store.get(path);
   if (!body) throw new ConfigError('CANARY_CONFIG_BLOB', `no blob at "${path}" in ${store.description}`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch (err) {
-    throw new ConfigError('CANARY_CONFIG_BLOB', `"${path}" is not valid JSON (${(err as Error).message})`);
-  }
+  const parsed = parseConfigJson(body.toString('utf8'), 'CANARY_CONFIG_BLOB', `"${path}" is not valid JSON`);
   const targets = Array.isArray(parsed) ? parsed : (parsed as { targets?: unknown }).targets;
   return parseTargets(JSON.stringify(targets ?? null), `${path} targets`);
 }

@@ -4,6 +4,7 @@
  * entries. Bounded: past a per-session cap (SessionLimits) it records one `limit-exceeded` entry and ignores
  * everything after it; the transport then stops reading (`limitExceeded`).
  */
+import { isRecord } from '../json.js';
 import { normalizeEventType, EV } from '../realtime/events.js';
 import type { Dialect } from '../realtime/flavours.js';
 import { scrub } from '../realtime/redact.js';
@@ -160,9 +161,8 @@ export class TraceRecorder {
     } catch {
       return this.#invalid('malformed-json', size, text, t);
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-      return this.#invalid('not-an-object', size, text, t);
-    const event = parsed as Record<string, unknown>;
+    if (!isRecord(parsed)) return this.#invalid('not-an-object', size, text, t);
+    const event = parsed;
     if (typeof event.type !== 'string') return this.#invalid('missing-type', size, text, t);
     const wireType = event.type;
     const type = normalizeEventType(wireType, this.dialect);

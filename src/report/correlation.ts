@@ -5,7 +5,7 @@
  * version, region and the UTC time of every response's start and end. Pure data; {@link ./supportSummary.ts}, the
  * page and the evidence zip render it.
  */
-import { objAt, strAt } from '../analysis/fields.js';
+import { objAt, strAt } from '../json.js';
 import { declaredOf } from '../analysis/drift.js';
 import type { Report } from '../analysis/report.js';
 import { responseIdOf } from '../trace/ids.js';

@@ -9,10 +9,11 @@
  * ./fleetStrips.ts); `[data-testid=spark-first-audio]`, `[data-testid=spark-gap]`; `table[data-testid=baselines]`;
  * `script#fleet-data` (the JSON payload); `[data-testid=tooltip]`.
  */
+import { median } from '../analysis/fields.js';
 import type { RunSummary } from '../runSummary.js';
 import { DASHBOARD_SCRIPT } from './dashboardScript.js';
 import { escapeAttr, escapeText, jsonForScript } from './escape.js';
-import { aggregateFleet, median, type Fleet, type FleetRow, type WindowStats } from './fleetAggregate.js';
+import { aggregateFleet, type Fleet, type FleetRow, type WindowStats } from './fleetAggregate.js';
 import { ms, percent, utc } from './format.js';
 import { htmlPage } from './page.js';
 import { reportLinkAttrs, stripAxis, stripPayload, stripSvg } from './fleetStrips.js';

@@ -5,6 +5,7 @@
  * baseline. Pure and linear in the number of summaries; duplicates (same run id, region and target — a retried
  * append) are counted once.
  */
+import { median } from '../analysis/fields.js';
 import type { Verdict } from '../analysis/findings.js';
 import { isAzure } from '../realtime/flavours.js';
 import type { RunSummary } from '../runSummary.js';
@@ -190,14 +191,6 @@ function cell(runs: RunSummary[]): Cell {
     turns,
     failingTurns,
   };
-}
-
-/** Median of a list; null when empty. */
-export function median(xs: number[]): number | null {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 function baselinePairs(rows: FleetRow[]): BaselinePair[] {

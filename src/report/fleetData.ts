@@ -4,6 +4,7 @@
  * never fatal. Reading the index from the store and writing `index.html` is the dashboard sink's job
  * (src/sinks/dashboardSink.ts).
  */
+import { isRecord } from '../json.js';
 import type { RunSummary } from '../runSummary.js';
 
 const VERDICTS = new Set(['pass', 'fail', 'error']);
@@ -45,8 +46,8 @@ export function parseSummary(line: string): RunSummary | undefined {
   } catch {
     return undefined;
   }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
-  const s = v as Record<string, unknown>;
+  if (!isRecord(v)) return undefined;
+  const s = v;
   const strings = ['runId', 'startedAt', 'region', 'target', 'flavour', 'reportHtmlPath'] as const;
   if (!strings.every((k) => typeof s[k] === 'string' && s[k] !== '')) return undefined;
   if (!VERDICTS.has(s.verdict as string) || Number.isNaN(Date.parse(s.startedAt as string))) return undefined;

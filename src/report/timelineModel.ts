@@ -10,7 +10,7 @@ import { responseIdOf } from '../trace/ids.js';
 import type { RecvEntry, Trace } from '../trace/trace.js';
 import { EV } from '../realtime/events.js';
 import type { Underrun } from '../analysis/metrics.js';
-import { objAt, strAt } from '../analysis/fields.js';
+import { objAt, strAt } from '../json.js';
 import { peakEnvelope } from './envelope.js';
 
 /** Envelope bucket: one bar of the waveform per 40 ms of audio. */

@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { WebSocket } from 'ws';
 import { BYTES_PER_MS } from '../audio/wav.js';
+import { isRecord } from '../json.js';
 import { isAzure, type Dialect, type Flavour } from '../realtime/flavours.js';
 import { EV, wireEventType } from '../realtime/events.js';
 import type { AnswerBook, TurnInput } from './answers.js';
@@ -65,7 +66,6 @@ const MAX_CLOSE_REASON_BYTES = 123;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 type Raw = Record<string, unknown>;
-const isRecord = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A simulated session bound to one socket. */
 export class SimConnection {

@@ -7,6 +7,7 @@
  * which for a healthy delivery is also where a listener would hear it.
  */
 import { ConfigError } from '../errors.js';
+import { isRecord, parseConfigJson } from '../json.js';
 
 /** One injected misbehaviour. */
 export type Fault =
@@ -175,10 +176,6 @@ const FAULT_FIELDS: { readonly [K in FaultKind]: Readonly<Record<string, FieldSp
 
 const FAULT_KINDS = Object.keys(FAULT_FIELDS) as FaultKind[];
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function checkField(path: string, value: unknown, spec: FieldSpec): void {
   if (value === undefined) {
     if (spec.type !== 'code' && spec.optional) return;
@@ -307,11 +304,6 @@ function validateUpgrade(path: string, u: unknown): UpgradeReject {
 
 /** Parses and validates a user-provided scenario from JSON text. Throws ConfigError naming the field. */
 export function scenarioFromJson(text: string): Scenario {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError('scenario', `is not valid JSON (${(err as Error).message})`);
-  }
+  const raw = parseConfigJson(text, 'scenario');
   return validateScenario(raw);
 }

@@ -3,6 +3,7 @@
  * `session.type: "realtime"`; the beta/preview dialect rejects GA fields such as `session.type` with
  * `unknown_parameter`, and GA rejects beta fields the same way. Returns the merged session or the error.
  */
+import { isRecord } from '../json.js';
 import type { Dialect } from '../realtime/flavours.js';
 import { DEFAULT_VAD, EAGERNESS_SILENCE_MS, type Eagerness, type SessionConfig, type VadConfig } from './payloads.js';
 import type { RequestError } from './protocol-errors.js';
@@ -44,9 +45,6 @@ const BETA_KEYS = [
   'include',
   'client_secret',
 ];
-
-type Raw = Record<string, unknown>;
-const isRecord = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function invalid(code: string, message: string, param: string | null): { ok: false; error: RequestError } {
   return { ok: false, error: { type: 'invalid_request_error', code, message, param } };

@@ -6,11 +6,11 @@
  * before that. Readers of a trace use {@link responseIdOf} / {@link itemIdOf}, which fall back, for entries without
  * a stored id (synthetic or hand-built ones), to the audio ref's id, then to the event's own fields.
  */
+import { isRecord } from '../json.js';
 import type { AudioRef, RecvEntry, SendEntry, TraceEntry } from './trace.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const field = (v: unknown, key: string): unknown => (isObject(v) ? v[key] : undefined);
+const field = (v: unknown, key: string): unknown => (isRecord(v) ? v[key] : undefined);
 
 /** The response id a raw server event names, if any. */
 export function eventResponseId(event: Record<string, unknown>): string | undefined {

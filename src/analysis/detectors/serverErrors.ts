@@ -6,7 +6,8 @@
 import type { InvalidFrameEntry, InvalidFrameProblem, RecvEntry, TraceEntry } from '../../trace/trace.js';
 import { EV } from '../../realtime/events.js';
 import type { Finding, Severity } from '../findings.js';
-import { ms1, strAt } from '../fields.js';
+import { strAt } from '../../json.js';
+import { ms1 } from '../fields.js';
 import { clip, maskKeys, quote } from '../format.js';
 import type { TurnDetector } from './types.js';
 import { isRefusal } from '../turnView.js';

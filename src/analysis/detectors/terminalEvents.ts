@@ -8,7 +8,7 @@ import type { Finding } from '../findings.js';
 import { ms1 } from '../fields.js';
 import { clip, dur, maskKeys, quote } from '../format.js';
 import { cancelledByProbe, statusDetails } from '../terminal.js';
-import { numAt, strAt } from '../fields.js';
+import { numAt, strAt } from '../../json.js';
 import type { TurnDetector } from './types.js';
 
 /** `missing_audio_done`: an item carried audio, its response finished (and did not fail), but its audio `.done` never came. */

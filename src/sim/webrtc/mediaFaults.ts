@@ -6,6 +6,7 @@
  * `atMs` is audio time into the turn's response (20 ms frames), as in the event faults.
  */
 import { ConfigError } from '../../errors.js';
+import { isRecord } from '../../json.js';
 
 export type MediaFault =
   /** The sender pauses for `durationMs` at `atMs`, then resumes: arrival gap, RTP seq +1 and timestamp +20 ms. */
@@ -68,8 +69,7 @@ const KINDS = ['rtp-stall', 'rtp-loss', 'rtp-dtx', 'rtp-jitter'] as const;
 
 /** Validates a user-provided WebRTC scenario; errors name the field. */
 export function validateWebRtcScenario(raw: unknown, path = 'webrtcScenario'): WebRtcScenario {
-  const rec = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!rec(raw)) throw new ConfigError(path, 'must be a JSON object');
+  if (!isRecord(raw)) throw new ConfigError(path, 'must be a JSON object');
   if (typeof raw.name !== 'string' || !/^[A-Za-z0-9._-]+$/.test(raw.name))
     throw new ConfigError(`${path}.name`, 'must be a name of letters, digits, ".", "_" and "-"');
   const turns = raw.turns ?? [];
@@ -78,7 +78,7 @@ export function validateWebRtcScenario(raw: unknown, path = 'webrtcScenario'): W
     if (!Array.isArray(t)) throw new ConfigError(`${path}.turns[${i}]`, 'must be an array of faults');
     t.forEach((f: unknown, j) => {
       const p = `${path}.turns[${i}][${j}]`;
-      if (!rec(f) || !(KINDS as readonly unknown[]).includes(f.kind))
+      if (!isRecord(f) || !(KINDS as readonly unknown[]).includes(f.kind))
         throw new ConfigError(`${p}.kind`, `must be one of ${KINDS.join(', ')}`);
       for (const k of ['atMs', 'durationMs', ...(f.kind === 'rtp-jitter' ? ['jitterMs'] : [])]) {
         const v = f[k];

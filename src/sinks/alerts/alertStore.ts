@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { InputError } from '../../errors.js';
+import { isRecord } from '../../json.js';
 import type { ArtifactStore } from '../../store/artifactStore.js';
 import { alertStatePath, contentTypeFor, corruptStatePath } from '../../store/layout.js';
 import type { RunSummary } from '../../runSummary.js';
@@ -38,12 +39,7 @@ const quiet: AlertStoreLog = { warn: () => undefined, error: () => undefined };
 
 function checked(current: AlertState | undefined): AlertState | undefined {
   if (current === undefined) return undefined;
-  const ok =
-    typeof current === 'object' &&
-    current !== null &&
-    !Array.isArray(current) &&
-    Array.isArray(current.recent) &&
-    Array.isArray(current.pending);
+  const ok = isRecord(current) && Array.isArray(current.recent) && Array.isArray(current.pending);
   if (!ok) throw new CorruptStateError('is not an alert state');
   return current;
 }
