@@ -10,7 +10,8 @@ import { loadSettings } from '../config/settings.js';
 import type { TargetConfig } from '../config/targets.js';
 import { resolveEndpoint, type Flavour } from '../realtime/flavours.js';
 import { createRound } from '../runner/createRound.js';
-import type { RoundLog, RoundResult, RoundStore } from '../runner/round.js';
+import type { LineLog } from '../log.js';
+import type { RoundResult, RoundStore } from '../runner/round.js';
 import { intFlag, noPositionals, parse } from './args.js';
 import { hookLines } from './demoHooks.js';
 import { printRoundTable } from './roundTable.js';
@@ -91,7 +92,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
       CANARY_SPOOL_DIR: resolve(out, '.spool'),
     };
     const settings = loadSettings(env);
-    const log: RoundLog = f.quiet
+    const log: LineLog = f.quiet
       ? { info: () => undefined, warn: () => undefined, error: (m) => console.error(m) }
       : {
           info: (m) => console.log(`  ${m}`),

@@ -11,7 +11,8 @@ import { parseTargets, type TargetConfig } from '../config/targets.js';
 import { ConfigError } from '../errors.js';
 import { parseConfigJson } from '../json.js';
 import { createRound, type RoundOverrides } from '../runner/createRound.js';
-import type { RoundLog, RoundResult } from '../runner/round.js';
+import type { LineLog } from '../log.js';
+import type { RoundResult } from '../runner/round.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 
 type Env = Record<string, string | undefined>;
@@ -21,7 +22,7 @@ export type HandlerOverrides = Omit<RoundOverrides, 'log'>;
 
 export function makeCanaryHandler(env: () => Env = () => process.env, overrides: HandlerOverrides = {}) {
   return async function canaryRoundHandler(timer: Timer, context: InvocationContext): Promise<RoundResult> {
-    const log: RoundLog = { info: (m) => context.log(m), warn: (m) => context.warn(m), error: (m) => context.error(m) };
+    const log: LineLog = { info: (m) => context.log(m), warn: (m) => context.warn(m), error: (m) => context.error(m) };
     if (timer.isPastDue) context.warn('the timer is running late (isPastDue); running the round now');
     const currentEnv = env();
     let settings: CanarySettings;

@@ -4,14 +4,8 @@
  * the round's log lines go through it too ({@link scrubbingLog}), so a key the service echoed back in an error
  * message or a header never leaves the process.
  */
+import type { LineLog } from '../log.js';
 import { scrub } from './redact.js';
-
-/** A logger of plain lines (the round's log, a sink's log). */
-export interface LineLog {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
 
 /** A copy of `value` with every string scrubbed (object keys included). Plain data only (JSON-like). */
 export function scrubValue<T>(value: T, secrets: readonly string[]): T {

@@ -11,14 +11,15 @@ import { loadCatalog, type PromptSpec } from '../prompts/catalog.js';
 import { renderRunHtml } from '../report/runHtml.js';
 import { costHooks } from './costHooks.js';
 import type { RoundHooks } from './hooks.js';
-import { runRound, type RoundDeps, type RoundLog, type RoundResult, type RoundStore } from './round.js';
+import type { LineLog } from '../log.js';
+import { runRound, type RoundDeps, type RoundResult, type RoundStore } from './round.js';
 import { createNotifier, createStore, entraCredential, settingSecrets } from './roundDeps.js';
 
 /**
  * The caller's log, and what it replaces (tests). bench:round leaves parts out: `renderReportHtml: undefined` (no
  * report.html) and `hooks: {}` (no budget, confirmation or drift).
  */
-export type RoundOverrides = Partial<Omit<RoundDeps, 'env' | 'log'>> & { log: RoundLog };
+export type RoundOverrides = Partial<Omit<RoundDeps, 'env' | 'log'>> & { log: LineLog };
 
 /** One round, composed: read the targets through its store if need be, `run` it once, then `close` it. */
 export interface Round {

@@ -9,6 +9,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { LineLog } from '../log.js';
 import type { TokenCredential } from '@azure/identity';
 import type { Report } from '../analysis/report.js';
 import type { CanarySettings } from '../config/settings.js';
@@ -33,12 +34,6 @@ import type { RoundHooks, RoundInfo, RoundPlan } from './hooks.js';
 import { runPool, Slots } from './pool.js';
 import { finishTarget, probeTargetRun, runTarget, type TargetRun } from './targetRun.js';
 
-export interface RoundLog {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
-
 /** The store a round reads history from and writes through (the spool wrapper adds flush and markUnavailable). */
 export type RoundStore = ArtifactStore & {
   flush?: () => Promise<{ uploaded: number; remaining: number }>;
@@ -48,7 +43,7 @@ export type RoundStore = ArtifactStore & {
 export interface RoundDeps {
   store: RoundStore;
   env: Record<string, string | undefined>;
-  log: RoundLog;
+  log: LineLog;
   /** The sinks to publish to (the round closes them when it is over); default: {@link createSinks} from the settings, the store, `notify` and `telemetry`. */
   sinks?: RunSink[];
   /** Alert counters the given `sinks` update (with `sinks`). */
@@ -139,7 +134,7 @@ export async function runRound(
 /** What a round publishes through: its sinks, its log and the secrets both scrub. */
 interface Publishing {
   secrets: Set<string>;
-  log: RoundLog;
+  log: LineLog;
   built: { sinks: RunSink[]; stats: AlertStats };
 }
 
@@ -315,7 +310,7 @@ async function round(
 async function planRound(
   targets: readonly TargetConfig[],
   hooks: RoundHooks | undefined,
-  log: RoundLog,
+  log: LineLog,
   round: RoundInfo,
 ): Promise<RoundPlan> {
   if (!hooks?.plan) return { probe: [...targets], skipped: [] };

@@ -9,11 +9,10 @@ import type { TokenCredential } from '@azure/identity';
 import type { CanarySettings } from '../config/settings.js';
 import { azureCredential } from '../azure/credential.js';
 import { createNotifier as notifierFromSettings, type Notifier } from '../sinks/createSinks.js';
-import type { SinkLog } from '../sinks/runSink.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { openStore } from '../store/openStore.js';
 import type { SpoolingStore } from '../store/spool.js';
-import type { RoundLog } from './round.js';
+import type { LineLog } from '../log.js';
 
 /** Store tuning a round uses (tests shorten it). */
 export interface StoreTuning {
@@ -23,7 +22,7 @@ export interface StoreTuning {
   signal?: AbortSignal;
 }
 
-export function createStore(settings: CanarySettings, log: RoundLog, tuning: StoreTuning = {}): SpoolingStore {
+export function createStore(settings: CanarySettings, log: LineLog, tuning: StoreTuning = {}): SpoolingStore {
   return openStore(settings.storage, settings.spoolDir, {
     linkScope: settings.linkScope,
     ...tuning,
@@ -35,7 +34,7 @@ export function createStore(settings: CanarySettings, log: RoundLog, tuning: Sto
 }
 
 /** Where notifications go (see ../sinks/createSinks.ts); `undefined` when the webhook setting is invalid. */
-export function createNotifier(settings: CanarySettings, store: ArtifactStore, log: SinkLog): Notifier | undefined {
+export function createNotifier(settings: CanarySettings, store: ArtifactStore, log: LineLog): Notifier | undefined {
   return notifierFromSettings(settings, store, log, () => settingSecrets(settings));
 }
 

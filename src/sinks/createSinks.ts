@@ -14,7 +14,8 @@ import { artifactsSink, type DivertableStore } from './artifactsSink.js';
 import { dashboardSink } from './dashboardSink.js';
 import { indexSink } from './indexSink.js';
 import { outcomeOf, renderPayload, sendNotification } from './alerts/notify.js';
-import type { RunSink, SinkLog } from './runSink.js';
+import type { LineLog } from '../log.js';
+import type { RunSink } from './runSink.js';
 import { scrubValue } from '../realtime/scrubValue.js';
 import { settingsTelemetry, telemetrySink } from './telemetrySink.js';
 import type { Telemetry } from './telemetry.js';
@@ -39,7 +40,7 @@ export type Notifier = (n: Notification, signal?: AbortSignal) => Promise<SendOu
 export function createNotifier(
   settings: CanarySettings,
   store: ArtifactStore,
-  log: SinkLog,
+  log: LineLog,
   secrets: () => readonly string[] = () => [],
   webhook: WebhookOptions = ROUND_WEBHOOK,
 ): Notifier | undefined {
@@ -88,7 +89,7 @@ export interface SinkInputs {
   env?: Record<string, string | undefined>;
   /** Replaces the telemetry client the settings would make (tests). */
   telemetry?: Telemetry;
-  log: SinkLog;
+  log: LineLog;
   /** Replaces the notifier the settings would build (tests, the demo). */
   notify?: Notifier;
   /** Secrets known to the round (scrubbed from payloads). */

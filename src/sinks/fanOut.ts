@@ -4,7 +4,8 @@
  * skipped, and never stops another sink or another target. `record` sinks complete before `notify` sinks.
  */
 import { msUntil, withDeadline } from '../deadline.js';
-import type { RunSink, SinkContext, SinkLog } from './runSink.js';
+import type { LineLog } from '../log.js';
+import type { RunSink, SinkContext } from './runSink.js';
 
 /** One sink that did not finish. */
 export interface SinkFailure {
@@ -14,7 +15,7 @@ export interface SinkFailure {
 
 /** Where a fan-out runs: the round's log, clock and hard deadline. */
 export interface FanOutContext {
-  log: SinkLog;
+  log: LineLog;
   now: () => Date;
   roundStartedAt: Date;
   /** Epoch ms (real clock) by which every call must have ended. */

@@ -15,15 +15,13 @@ import type { HistorySample } from '../analysis/history.js';
 import type { Report } from '../analysis/report.js';
 import type { Trace } from '../trace/trace.js';
 import type { RunSummary } from '../runSummary.js';
-import type { LineLog } from '../realtime/scrubValue.js';
+import type { LineLog } from '../log.js';
 import type { RunPaths } from '../store/layout.js';
-
-/** Log lines of a round (already scrubbed by the round's logger, ../realtime/scrubValue.ts). */
-export type SinkLog = LineLog;
 
 /** What every call gets besides its data. */
 export interface SinkContext {
-  log: SinkLog;
+  /** The round's log lines (already scrubbed by the round's logger, ../realtime/scrubValue.ts). */
+  log: LineLog;
   /** Evaluation time (injectable; drives alert rules). */
   now: () => Date;
   roundStartedAt: Date;

@@ -3,7 +3,8 @@
  * end of the round. It owns its client — made from the settings unless one is given — and closes it with the round.
  */
 import type { CanarySettings } from '../config/settings.js';
-import type { RunSink, SinkLog } from './runSink.js';
+import type { LineLog } from '../log.js';
+import type { RunSink } from './runSink.js';
 import { createTelemetry, noTelemetry, type Telemetry } from './telemetry.js';
 import { scrubValue } from '../realtime/scrubValue.js';
 
@@ -33,7 +34,7 @@ export function telemetrySink(telemetry: Telemetry | Promise<Telemetry>, budgetM
 export function settingsTelemetry(
   settings: Pick<CanarySettings, 'appInsightsConnectionString'>,
   env: Env,
-  log: SinkLog,
+  log: LineLog,
 ): Promise<Telemetry> {
   const warn = (err: unknown): void => log.warn(`telemetry: ${err instanceof Error ? err.message : String(err)}`);
   const made = createTelemetry({

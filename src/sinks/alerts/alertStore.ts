@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { InputError } from '../../errors.js';
+import type { LineLog } from '../../log.js';
 import { isRecord } from '../../json.js';
 import type { ArtifactStore } from '../../store/artifactStore.js';
 import { alertStatePath, contentTypeFor, corruptStatePath } from '../../store/layout.js';
@@ -29,11 +30,8 @@ class CorruptStateError extends Error {
   override readonly name = 'CorruptStateError';
 }
 
-/** Optional log of moved-aside state and dropped notifications. */
-export interface AlertStoreLog {
-  warn(message: string): void;
-  error(message: string): void;
-}
+/** Optional log of moved-aside state and dropped notifications (warnings and errors only). */
+type AlertStoreLog = Pick<LineLog, 'warn' | 'error'>;
 
 const quiet: AlertStoreLog = { warn: () => undefined, error: () => undefined };
 
