@@ -1,12 +1,11 @@
 /**
  * The simulator's built-in scenarios. Names are stable: the CLI's `--scenario`, `npm start` and the
  * benchmarks use them. Fault scenarios put their fault in turn 1 (later turns are healthy), except
- * `gap-in-turn-2`. Offsets suit the catalogue's answers, which last 20–22 s of audio.
+ * `gap-in-turn-2`. Offsets suit the catalogue's answers, which last 20–22 s of audio. The reasoning generation's
+ * and 2026's failure scenarios are in builtin-reasoning.ts.
  */
-import type { Delivery, Fault, OpenAIRefusal, Scenario } from './scenario.js';
-
-/** The real service's style: a burst of ~0.5 s of audio at a time, well faster than playback. */
-const BURSTY: Delivery = { speed: 4, burstMs: 500, jitterMs: 5 };
+import { BURSTY, REASONING_SCENARIOS } from './builtin-reasoning.js';
+import type { Fault, OpenAIRefusal, Scenario } from './scenario.js';
 
 function faulty(name: string, description: string, ...faults: Fault[]): Scenario {
   return { name, description, delivery: BURSTY, turns: [{ faults }] };
@@ -201,8 +200,8 @@ const list: Scenario[] = [
     'OpenAI paths: 101, then error beta_api_shape_disabled and close 4000, as for every beta request since May 2026 (Azure paths: served).',
   ),
   reject(401, 'The upgrade is refused with HTTP 401, whatever the key.'),
-  reject(403, 'The upgrade is refused with HTTP 403.'),
-  reject(429, 'The upgrade is refused with HTTP 429 and retry-after.'),
+  reject(403, 'The upgrade is refused with HTTP 403 (on Azure: the network-rule 403, as reject-403-network).'),
+  reject(429, 'The upgrade is refused with HTTP 429, retry-after (and on Azure retry-after-ms).'),
   reject(503, 'The upgrade is refused with HTTP 503.'),
   {
     name: 'gap-in-turn-2',
@@ -210,6 +209,7 @@ const list: Scenario[] = [
     delivery: BURSTY,
     turns: [{ faults: [] }, { faults: [{ kind: 'silent-gap', atMs: 4000, durationMs: 2000 }] }],
   },
+  ...REASONING_SCENARIOS,
 ];
 
 /** Built-in scenarios by name. */

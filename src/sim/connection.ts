@@ -1,27 +1,22 @@
 /**
  * One simulated Realtime session on an accepted WebSocket: sends `session.created`, answers client events
- * with the real names, payloads and error codes of its dialect, runs server VAD, and plays responses
- * through ResponseRunner. Bad client input becomes an `error` event; nothing here throws to the server.
+ * with the real names, payloads and error codes of its dialect, runs server VAD, hands turns to its Responses
+ * (responses.ts), and ends the session at its cap. Bad client input becomes an `error` event; nothing here throws
+ * to the server.
  */
 import { performance } from 'node:perf_hooks';
 import type { WebSocket } from 'ws';
 import { BYTES_PER_MS } from '../audio/wav.js';
 import { isRecord } from '../json.js';
-import { isAzure, type Dialect, type Flavour } from '../realtime/flavours.js';
+import type { Dialect, Flavour } from '../realtime/flavours.js';
 import { EV, wireEventType } from '../realtime/events.js';
 import type { AnswerBook, TurnInput } from './answers.js';
-import {
-  DEFAULT_VAD,
-  sessionObject,
-  transcriptionUsage,
-  userItem,
-  type ErrorBody,
-  type SessionConfig,
-} from './payloads.js';
+import { transcriptionUsage, userItem, type ErrorBody } from './payloads.js';
+import { DEFAULT_VAD, sessionObject, type SessionConfig } from './session-payloads.js';
+import { MAX_SESSION_MS, sessionExpired } from './failures.js';
 import { createIdMinter, createRng, mixSeed } from './random.js';
-import { planResponse } from './response-plan.js';
-import { ResponseRunner } from './response-runner.js';
-import { faultsForTurn, type Scenario } from './scenario.js';
+import { Responses } from './responses.js';
+import type { Scenario } from './scenario.js';
 import { protocolErrors as E, type RequestError } from './protocol-errors.js';
 import { applySessionUpdate, responseModality } from './session-update.js';
 import type { SpokenAnswer } from './speech.js';
@@ -80,10 +75,8 @@ export class SimConnection {
   #pendingItemId: string | undefined;
   #lastInput: TurnInput = { bytes: 0 };
   #inputAudioMs = 0;
-  #responses = 0;
-  #runner: ResponseRunner | undefined;
-  /** Every runner that may still hold a timer (late deltas outlive `response.done`). */
-  readonly #runners = new Set<ResponseRunner>();
+  readonly #responses: Responses;
+  #expiry: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(private readonly deps: ConnectionDeps) {
@@ -96,10 +89,33 @@ export class SimConnection {
       instructions: 'You are a helpful assistant. (realtime-canary simulator)',
       turnDetection: { ...DEFAULT_VAD },
       transcriptionModel: null,
-      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+      expiresAt: Math.floor((Date.now() + (deps.scenario.maxSessionMs ?? MAX_SESSION_MS)) / 1000),
+      outputFormat: 'audio/pcm',
+      reasoningEffort: undefined,
     };
     this.#conversationId = this.#mint('conv');
     this.#configureVad();
+    this.#responses = new Responses({
+      ...deps,
+      conversationId: this.#conversationId,
+      mint: this.#mint,
+      sink: {
+        emit: (type, payload) => this.#emit(type, payload),
+        drop: () => deps.ws.terminate(),
+        close: (code, reason) =>
+          deps.ws.close(code, Buffer.from(reason).subarray(0, MAX_CLOSE_REASON_BYTES).toString()),
+        log: deps.log,
+      },
+      session: () => this.#session,
+      input: () => ({ lastInput: this.#lastInput, inputAudioMs: this.#inputAudioMs }),
+      lastItemId: () => this.#lastItemId,
+      finished: (lastItemId, output) => {
+        if (lastItemId) this.#lastItemId = lastItemId;
+        for (const item of output) this.#keep(item);
+      },
+      closed: () => this.#closed,
+      safely: (fn) => this.#safely(fn),
+    });
   }
 
   get sessionId(): string {
@@ -116,14 +132,28 @@ export class SimConnection {
       this.dispose();
     });
     this.#emit(EV.sessionCreated, { session: sessionObject(this.deps.dialect, this.#session) });
+    this.#expiry = setTimeout(() => this.#expire(), this.deps.scenario.maxSessionMs ?? MAX_SESSION_MS);
   }
 
   /** Clears every timer; idempotent. */
   dispose(): void {
     this.#closed = true;
-    for (const r of this.#runners) r.dispose();
-    this.#runners.clear();
-    this.#runner = undefined;
+    if (this.#expiry) clearTimeout(this.#expiry);
+    this.#expiry = undefined;
+    this.#responses.dispose();
+  }
+
+  /** The session hit its maximum duration: `error` `session_expired`, then close 1001 with the same words. */
+  #expire(): void {
+    this.#expiry = undefined;
+    this.#safely(() => {
+      const { error, closeCode, closeReason } = sessionExpired();
+      this.#responses.dispose();
+      this.#emit(EV.error, { error: { ...error, event_id: null } });
+      this.deps.log(`${this.#session.id}: session hit its maximum duration; closing ${closeCode}`);
+      this.deps.ws.close(closeCode, closeReason);
+      this.dispose();
+    });
   }
 
   #safely(fn: () => void): void {
@@ -211,14 +241,16 @@ export class SimConnection {
           audio_end_ms: msg['audio_end_ms'] ?? 0,
         });
         return;
-      case 'response.create':
-        if (this.#runner?.active) return fail(E.alreadyActive(this.#runner.id));
-        this.#startResponse(responseModality(this.deps.dialect, msg['response']));
+      case 'response.create': {
+        // livekit/agents PR 6818: the refusal names the client's event_id, and nothing follows it.
+        const busy = this.#responses.busyWith;
+        if (busy) return fail(E.alreadyActive(busy));
+        this.#responses.start(responseModality(this.deps.dialect, msg['response']));
         return;
+      }
       case 'response.cancel':
-        if (!this.#runner?.active || (typeof msg['response_id'] === 'string' && msg['response_id'] !== this.#runner.id))
+        if (!this.#responses.cancel(typeof msg['response_id'] === 'string' ? msg['response_id'] : undefined))
           return fail(E.cancelNotActive());
-        this.#runner.end('cancelled', 'client_cancelled');
         return;
       default:
         return fail(E.unknownType(msg['type']));
@@ -236,12 +268,12 @@ export class SimConnection {
       if (e.kind === 'start') {
         this.#pendingItemId = this.#mint('item');
         this.#emit(EV.speechStarted, { audio_start_ms: e.ms, item_id: this.#pendingItemId });
-        if (this.#runner?.active && td.interrupt_response) this.#runner.end('cancelled', 'turn_detected');
+        if (td.interrupt_response) this.#responses.interrupt();
         continue;
       }
       this.#emit(EV.speechStopped, { audio_end_ms: e.ms, item_id: this.#pendingItemId });
       this.#commit(Math.min(this.#totalBytes, e.ms * BYTES_PER_MS), { bytes: 0, speechMs: e.speechMs, vad: td });
-      if (td.create_response && !this.#runner?.active) this.#startResponse(undefined);
+      if (td.create_response && !this.#responses.busyWith) this.#responses.start(undefined);
     }
   }
 
@@ -300,54 +332,5 @@ export class SimConnection {
   #configureVad(): void {
     const td = this.#session.turnDetection;
     this.#vad = td ? new EnergyVad(td, this.#totalBytes / BYTES_PER_MS) : undefined;
-  }
-
-  #startResponse(modalityOverride: 'audio' | 'text' | undefined): void {
-    const turn = ++this.#responses;
-    const session = modalityOverride ? { ...this.#session, modality: modalityOverride } : this.#session;
-    const fixed = this.deps.scenario.answer;
-    const answer =
-      fixed !== undefined ? { promptId: undefined, text: fixed } : this.deps.answers.answer(this.#lastInput);
-    const plan = planResponse({
-      spoken: this.deps.speak(answer.text),
-      faults: faultsForTurn(this.deps.scenario, turn),
-      delivery: this.deps.scenario.delivery,
-      modality: session.modality,
-      rng: createRng(mixSeed('turn', this.deps.seed, turn)),
-    });
-    this.deps.log(
-      `${this.#session.id} turn ${turn}: answering ${answer.promptId ?? '(default)'} (${this.deps.scenario.name})`,
-    );
-    const runner = new ResponseRunner(
-      plan,
-      {
-        dialect: this.deps.dialect,
-        azure: isAzure(this.deps.flavour),
-        session,
-        responseId: this.#mint('resp'),
-        conversationId: this.#conversationId,
-        previousItemId: this.#lastItemId,
-        ordinal: turn,
-        inputAudioMs: this.#inputAudioMs,
-        inputText: 'text' in this.#lastInput ? this.#lastInput.text : '',
-        mintId: this.#mint,
-      },
-      {
-        emit: (type, payload) => this.#emit(type, payload),
-        drop: () => this.deps.ws.terminate(),
-        close: (code, reason) =>
-          this.deps.ws.close(code, Buffer.from(reason).subarray(0, MAX_CLOSE_REASON_BYTES).toString()),
-        log: this.deps.log,
-      },
-      (lastItemId, output) => {
-        if (lastItemId) this.#lastItemId = lastItemId;
-        for (const item of output) this.#keep(item);
-        if (this.#runner === runner) this.#runner = undefined;
-      },
-    );
-    for (const r of this.#runners) if (r.settled) this.#runners.delete(r);
-    this.#runners.add(runner);
-    this.#runner = runner;
-    runner.start();
   }
 }

@@ -6,9 +6,8 @@
  */
 export { startSimulator, type RunningSimulator, type SimulatorOptions } from './server.js';
 export { BUILTIN_SCENARIOS } from './builtin-scenarios.js';
+export { scenarioFromJson, validateScenario } from './scenario-json.js';
 export {
-  scenarioFromJson,
-  validateScenario,
   faultsForTurn,
   CLOSE_CODES,
   OPENAI_REFUSALS,
@@ -34,3 +33,15 @@ export { createAnswerBook, DEFAULT_ANSWER, type Answer, type AnswerBook } from '
 export { speak, type SpokenAnswer, type SpokenToken } from './speech.js';
 export { planResponse, type ResponsePlan, type Step } from './response-plan.js';
 export type { ServerSendObserver } from './connection.js';
+export {
+  profileOf,
+  PROFILE_NAMES,
+  PREAMBLES,
+  REASONING_EFFORTS,
+  REASONING_PAUSE_MS,
+  DEFAULT_REASONING_EFFORT,
+  type ProfileName,
+  type ReasoningEffort,
+} from './profiles.js';
+export { DEMO_REASONING_MS } from './builtin-reasoning.js';
+export type { Phase } from './payloads.js';

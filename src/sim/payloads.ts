@@ -4,138 +4,18 @@
  */
 import { AUDIO_TOKEN_OVERHEAD_PER_ITEM, INPUT_AUDIO_TOKENS_PER_S, OUTPUT_AUDIO_TOKENS_PER_S } from '../cost/rates.js';
 import type { Dialect } from '../realtime/flavours.js';
+import { BETA_FORMAT_NAMES, formatObject, type SessionConfig } from './session-payloads.js';
 
-export type Eagerness = 'low' | 'medium' | 'high' | 'auto';
+/** An output item's role in a reasoning model's answer (Azure "GPT Realtime 2.x": `commentary` or `final_answer`). */
+export type Phase = 'commentary' | 'final_answer';
 
 /**
- * Turn detection as the simulator tracks it. `threshold` and `silence_duration_ms` drive the energy VAD for
- * both types; a `semantic_vad` session reports only `eagerness` (its silence comes from `eagerness`).
+ * GA wire items carry no `object` key (BRAVE, LLMGW); beta items carry `object: "realtime.item"`. A reasoning
+ * model's items carry `phase` after `role` (no capture shows its place; the key is what clients read).
  */
-export interface VadConfig {
-  type: 'server_vad' | 'semantic_vad';
-  threshold: number;
-  prefix_padding_ms: number;
-  silence_duration_ms: number;
-  create_response: boolean;
-  interrupt_response: boolean;
-  eagerness?: Eagerness;
-}
-
-/** The session as the simulator tracks it (dialect-neutral). */
-export interface SessionConfig {
-  id: string;
-  model: string;
-  modality: 'audio' | 'text';
-  voice: string;
-  instructions: string;
-  turnDetection: VadConfig | null;
-  transcriptionModel: string | null;
-  expiresAt: number;
-}
-
-/** The service's default: server VAD on, 0.5 / 300 / 200 ms (BRAVE and LLMGW `session.created`). */
-export const DEFAULT_VAD: VadConfig = {
-  type: 'server_vad',
-  threshold: 0.5,
-  prefix_padding_ms: 300,
-  silence_duration_ms: 200,
-  create_response: true,
-  interrupt_response: true,
-};
-
-/** The silence the energy VAD waits for under `semantic_vad`, by eagerness (our model; the service's is semantic). */
-export const EAGERNESS_SILENCE_MS: Readonly<Record<Eagerness, number>> = {
-  low: 1000,
-  medium: 500,
-  high: 200,
-  auto: 500,
-};
-
-const PCM_FORMAT = { type: 'audio/pcm', rate: 24000 };
-
-/** `turn_detection` as a session reports it: GA key order for server VAD, `eagerness` only for semantic VAD. */
-export function turnDetectionObject(dialect: Dialect, td: VadConfig | null): Record<string, unknown> | null {
-  if (!td) return null;
-  if (td.type === 'semantic_vad')
-    return {
-      type: 'semantic_vad',
-      eagerness: td.eagerness ?? 'auto',
-      create_response: td.create_response,
-      interrupt_response: td.interrupt_response,
-    };
-  const common = {
-    type: td.type,
-    threshold: td.threshold,
-    prefix_padding_ms: td.prefix_padding_ms,
-    silence_duration_ms: td.silence_duration_ms,
-  };
-  return dialect === 'ga'
-    ? {
-        ...common,
-        idle_timeout_ms: null,
-        create_response: td.create_response,
-        interrupt_response: td.interrupt_response,
-      }
-    : { ...common, create_response: td.create_response, interrupt_response: td.interrupt_response };
-}
-
-/** The `session` object of `session.created` / `session.updated`. */
-export function sessionObject(dialect: Dialect, s: SessionConfig): Record<string, unknown> {
-  if (dialect === 'ga') {
-    return {
-      type: 'realtime',
-      object: 'realtime.session',
-      id: s.id,
-      model: s.model,
-      output_modalities: [s.modality],
-      instructions: s.instructions,
-      tools: [],
-      tool_choice: 'auto',
-      max_output_tokens: 'inf',
-      tracing: null,
-      truncation: 'auto',
-      prompt: null,
-      expires_at: s.expiresAt,
-      audio: {
-        input: {
-          format: PCM_FORMAT,
-          transcription: s.transcriptionModel ? { model: s.transcriptionModel } : null,
-          noise_reduction: null,
-          turn_detection: turnDetectionObject('ga', s.turnDetection),
-        },
-        output: { format: PCM_FORMAT, voice: s.voice, speed: 1 },
-      },
-      include: null,
-    };
-  }
-  return {
-    id: s.id,
-    object: 'realtime.session',
-    expires_at: s.expiresAt,
-    input_audio_noise_reduction: null,
-    turn_detection: turnDetectionObject('beta', s.turnDetection),
-    input_audio_format: 'pcm16',
-    input_audio_transcription: s.transcriptionModel ? { model: s.transcriptionModel } : null,
-    client_secret: null,
-    include: null,
-    model: s.model,
-    modalities: s.modality === 'audio' ? ['audio', 'text'] : ['text'],
-    instructions: s.instructions,
-    voice: s.voice,
-    output_audio_format: 'pcm16',
-    tool_choice: 'auto',
-    temperature: 0.8,
-    max_response_output_tokens: 'inf',
-    speed: 1,
-    tracing: null,
-    tools: [],
-  };
-}
-
-/** GA wire items carry no `object` key (BRAVE, LLMGW); beta items carry `object: "realtime.item"`. */
 function item(
   dialect: Dialect,
-  fields: { id: string; status: string; role: string; content: unknown[] },
+  fields: { id: string; status: string; role: string; phase?: Phase; content: unknown[] },
 ): Record<string, unknown> {
   const { id, ...rest } = fields;
   return dialect === 'ga'
@@ -151,6 +31,7 @@ export function assistantItem(
     status: 'in_progress' | 'completed' | 'incomplete';
     modality: 'audio' | 'text';
     transcript: string;
+    phase?: Phase;
   },
 ): Record<string, unknown> {
   const content =
@@ -159,7 +40,8 @@ export function assistantItem(
       : it.modality === 'audio'
         ? [{ type: dialect === 'ga' ? 'output_audio' : 'audio', transcript: it.transcript }]
         : [{ type: dialect === 'ga' ? 'output_text' : 'text', text: it.transcript }];
-  return item(dialect, { id: it.id, status: it.status, role: 'assistant', content });
+  const phase = it.phase ? { phase: it.phase } : {};
+  return item(dialect, { id: it.id, status: it.status, role: 'assistant', ...phase, content });
 }
 
 /** A user item made from committed input audio or from `conversation.item.create` (its content as given). */
@@ -206,13 +88,18 @@ export function transcriptionUsage(model: string, audioMs: number, transcript: s
   };
 }
 
-/** `usage` of `response.done`: input and output audio tokens at the rates table's rates, plus its special tokens per audio item. */
+/**
+ * `usage` of `response.done`: input and output audio tokens at the rates table's rates, plus its special tokens per
+ * audio item. A reasoning model's reasoning tokens are counted inside `output_token_details.text_tokens`
+ * (realtime-wire-2026.md §1.2): the realtime usage has no `reasoning_tokens` field.
+ */
 export function usage(u: {
   inputAudioMs: number;
   inputText: string;
   outputAudioMs: number;
   outputAudioItems: number;
   outputText: string;
+  reasoningTokens?: number;
 }): Record<string, unknown> {
   const inAudio =
     u.inputAudioMs > 0
@@ -220,7 +107,7 @@ export function usage(u: {
       : 0;
   const inText = textTokens(u.inputText);
   const outAudio = outputAudioTokens(u.outputAudioMs, u.outputAudioItems);
-  const outText = textTokens(u.outputText);
+  const outText = textTokens(u.outputText) + (u.reasoningTokens ?? 0);
   return {
     total_tokens: inAudio + inText + outAudio + outText,
     input_tokens: inAudio + inText,
@@ -237,42 +124,6 @@ export function usage(u: {
 }
 
 export type ResponseStatus = 'in_progress' | 'completed' | 'cancelled' | 'failed' | 'incomplete';
-
-/** The `failed` message: Azure GA's short form (MS Q&A 5821653), OpenAI's 2025+ wording (openai-realtime-api-beta#116). */
-export function failedMessage(azure: boolean, sessionId: string): string {
-  return azure
-    ? 'The server had an error while processing your request.'
-    : 'The server had an error while processing your request. Sorry about that! Please contact us through our help ' +
-        'center at help.openai.com if the error persists. ' +
-        `(include session ID in your message: ${sessionId}). We recommend you retry your request.`;
-}
-
-/** `status_details` for a final status, as the service words it. */
-export function statusDetails(
-  status: ResponseStatus,
-  reason: string | undefined,
-  sessionId: string,
-  azure: boolean,
-): Record<string, unknown> | null {
-  switch (status) {
-    case 'in_progress':
-    case 'completed':
-      return null;
-    case 'cancelled':
-      return { type: 'cancelled', reason: reason ?? 'turn_detected' };
-    case 'incomplete':
-      return { type: 'incomplete', reason: reason ?? 'max_output_tokens' };
-    case 'failed':
-      return {
-        type: 'failed',
-        error: {
-          type: 'server_error',
-          code: reason ?? null,
-          message: failedMessage(azure, sessionId),
-        },
-      };
-  }
-}
 
 /** The `response` object of `response.created` / `response.done`. */
 export function responseObject(
@@ -301,7 +152,7 @@ export function responseObject(
       ...common,
       output_modalities: [r.session.modality],
       max_output_tokens: 'inf',
-      audio: { output: { format: PCM_FORMAT, voice: r.session.voice } },
+      audio: { output: { format: formatObject(r.session.outputFormat), voice: r.session.voice } },
       usage: r.usage,
       metadata: null,
     };
@@ -310,7 +161,7 @@ export function responseObject(
     ...common,
     modalities: r.session.modality === 'audio' ? ['audio', 'text'] : ['text'],
     voice: r.session.voice,
-    output_audio_format: 'pcm16',
+    output_audio_format: BETA_FORMAT_NAMES[r.session.outputFormat],
     temperature: 0.8,
     max_output_tokens: 'inf',
     metadata: null,

@@ -8,6 +8,8 @@
  */
 import { BYTES_PER_MS } from '../audio/wav.js';
 import type { Rng } from './random.js';
+import type { FailureKind } from './failures.js';
+import type { Phase } from './payloads.js';
 import type { Delivery, Fault } from './scenario.js';
 import { outputAudioTokens } from './payloads.js';
 import { fillerPcm, type SpokenAnswer, type SpokenToken } from './speech.js';
@@ -24,8 +26,18 @@ export type Step =
   | { at: number; kind: 'error'; code: string; message: string }
   | { at: number; kind: 'drop' }
   | { at: number; kind: 'close'; code: number; reason: string }
-  /** Ends the response; `closeOpen: 'completed'` first closes the open items as completed (a failed response listing them). */
-  | { at: number; kind: 'end'; status: EndStatus; reason: string | undefined; closeOpen?: 'completed' }
+  /**
+   * Ends the response; `closeOpen: 'completed'` first closes the open items as completed (a failed response listing
+   * them); `failure` words a failed one (default `server_error`).
+   */
+  | {
+      at: number;
+      kind: 'end';
+      status: EndStatus;
+      reason: string | undefined;
+      closeOpen?: 'completed';
+      failure?: FailureKind;
+    }
   | { at: number; kind: 'halt' }
   | { at: number; kind: 'response-done' };
 
@@ -34,6 +46,8 @@ export interface PlannedItem {
   transcript: string;
   /** Audio the model generated for this item (what `usage` reports), in bytes. */
   audioBytes: number;
+  /** A reasoning model's item phase (absent on the classic profile). */
+  phase?: Phase;
 }
 
 export interface ResponsePlan {
@@ -41,6 +55,10 @@ export interface ResponsePlan {
   items: PlannedItem[];
   /** The generated audio (gaps included), concatenated: what a perfect delivery would play. */
   pcm: Buffer;
+  /** Reasoning tokens billed (inside `output_token_details.text_tokens`). */
+  reasoningTokens?: number;
+  /** PCM16 is sent whatever output format the session asked for (`ignore-output-format`). */
+  ignoreOutputFormat?: boolean;
 }
 
 export interface PlanInput {
@@ -165,9 +183,31 @@ function markersOf(faults: readonly Fault[]): Marker[] {
   return markers.sort((a, b) => a.atMs - b.atMs);
 }
 
+/** A response refused before any output (capacity, rate limit): `response.done` `failed` after `afterMs`. */
+function refusedPlan(faults: readonly Fault[]): ResponsePlan | undefined {
+  const capacity = find(faults, 'capacity-failure');
+  const limit = find(faults, 'rate-limit');
+  if (!capacity && !limit) return undefined;
+  const failure: FailureKind = capacity ? 'capacity' : limit?.window === 'rpd' ? 'rate-limit-rpd' : 'rate-limit-rpm';
+  const at = capacity ? (capacity.afterMs ?? 400) : 30;
+  return {
+    steps: [{ at, kind: 'end', status: 'failed', reason: undefined, failure }],
+    items: [],
+    pcm: Buffer.alloc(0),
+  };
+}
+
+/** Every `every`-th audio step is followed by a byte-identical copy at the same time. */
+function repeatDeltas(steps: Step[], every: number): Step[] {
+  let n = 0;
+  return steps.flatMap((s) => (s.kind === 'audio' && ++n % every === 0 ? [s, { ...s }] : [s]));
+}
+
 /** Builds the timeline of one response. */
 export function planResponse(input: PlanInput): ResponsePlan {
   const { faults, rng, modality } = input;
+  const refused = refusedPlan(faults);
+  if (refused) return refused;
   const gapped = applyGaps(input.spoken, faults, rng);
   const { tokens } = gapped;
   const pcm = applySilentTail(gapped.pcm, faults, rng);
@@ -261,6 +301,8 @@ export function planResponse(input: PlanInput): ResponsePlan {
     if (late.holdResponseDone) doneAt = t + late.afterMs + 1;
   }
   closeItem(steps, t, last, faults, modality);
+  const repeat = find(faults, 'repeat-deltas');
+  if (repeat) steps.splice(0, steps.length, ...repeatDeltas(steps, repeat.every ?? 5));
   const status = faults.find(
     (f): f is Extract<Fault, { kind: 'status' }> => f.kind === 'status' && f.atMs === undefined,
   );
@@ -270,7 +312,7 @@ export function planResponse(input: PlanInput): ResponsePlan {
       : { at: doneAt, kind: 'response-done' },
   );
   steps.sort((a, b) => a.at - b.at); // stable: equal times keep their planned order
-  return { steps, items, pcm };
+  return { steps, items, pcm, ...(find(faults, 'ignore-output-format') ? { ignoreOutputFormat: true } : {}) };
 }
 
 function closeItem(

@@ -13,13 +13,15 @@ import {
   contentPart,
   rateLimits,
   responseObject,
-  statusDetails,
   usage,
+  type Phase,
   type ResponseStatus,
-  type SessionConfig,
 } from './payloads.js';
+import type { SessionConfig } from './session-payloads.js';
+import { billsInput, statusDetails, type FailureKind } from './failures.js';
 import type { EndStatus, ResponsePlan, Step } from './response-plan.js';
 import { BYTES_PER_MS } from '../audio/wav.js';
+import { pcm16ToG711 } from '../audio/g711.js';
 
 /** GA sends `rate_limits.updated` this long after `response.done` (LLMGW: 43 ms). */
 export const GA_RATE_LIMITS_AFTER_DONE_MS = 40;
@@ -56,6 +58,7 @@ export interface ResponseContext {
 
 interface ItemProgress {
   id: string;
+  phase: Phase | undefined;
   audioBytes: number;
   text: string;
   audioDone: boolean;
@@ -77,7 +80,11 @@ export class ResponseRunner {
     private readonly plan: ResponsePlan,
     private readonly ctx: ResponseContext,
     private readonly sink: ResponseSink,
-    private readonly onFinished: (lastItemId: string | null, output: Record<string, unknown>[]) => void,
+    private readonly onFinished: (
+      lastItemId: string | null,
+      output: Record<string, unknown>[],
+      status: ResponseStatus,
+    ) => void,
   ) {
     this.#pad = createRng(mixSeed('obfuscation', ctx.responseId));
   }
@@ -108,7 +115,7 @@ export class ResponseRunner {
    * Ends the response early: open items are closed as `incomplete` (or, with `closeOpen: 'completed'` on a failed
    * response, as completed and listed in its output), then `response.done` with `status`.
    */
-  end(status: EndStatus, reason: string | undefined, closeOpen?: 'completed'): void {
+  end(status: EndStatus, reason: string | undefined, closeOpen?: 'completed', failure?: FailureKind): void {
     if (!this.#active) return;
     this.#stop();
     if (status !== 'failed' || closeOpen) {
@@ -118,7 +125,7 @@ export class ResponseRunner {
         this.#closeItem(i, closeOpen ?? 'incomplete');
       });
     }
-    this.#finish(status, reason);
+    this.#finish(status, reason, failure);
   }
 
   /** Stops all timers without sending anything (the connection is going away). */
@@ -179,8 +186,9 @@ export class ResponseRunner {
       case 'open-item': {
         const id = this.ctx.mintId('item');
         const previous = step.item === 0 ? this.ctx.previousItemId : (this.#items[step.item - 1]?.id ?? null);
-        this.#items[step.item] = { id, audioBytes: 0, text: '', audioDone: false, closed: undefined };
-        const item = assistantItem(this.ctx.dialect, { id, status: 'in_progress', modality, transcript: '' });
+        const phase = this.plan.items[step.item]?.phase;
+        this.#items[step.item] = { id, phase, audioBytes: 0, text: '', audioDone: false, closed: undefined };
+        const item = assistantItem(this.ctx.dialect, { id, status: 'in_progress', modality, transcript: '', phase });
         this.sink.emit(EV.outputItemAdded, { response_id: this.ctx.responseId, output_index: step.item, item });
         this.sink.emit(EV.itemAdded, { previous_item_id: previous, item });
         this.sink.emit(EV.contentPartAdded, { ...this.#base(step.item), part: contentPart(modality, '') });
@@ -202,7 +210,12 @@ export class ResponseRunner {
         const it = this.#items[step.item];
         if (!it) return true;
         it.audioBytes += step.pcm.length;
-        this.sink.emit(EV.audioDelta, { ...this.#base(step.item), delta: step.pcm.toString('base64') });
+        const format = this.ctx.session.outputFormat;
+        const bytes =
+          format === 'audio/pcm' || this.plan.ignoreOutputFormat
+            ? step.pcm
+            : pcm16ToG711(step.pcm, format === 'audio/pcmu' ? 'pcmu' : 'pcma');
+        this.sink.emit(EV.audioDelta, { ...this.#base(step.item), delta: bytes.toString('base64') });
         return true;
       }
       case 'audio-done': {
@@ -229,7 +242,7 @@ export class ResponseRunner {
         this.sink.close(step.code, step.reason);
         return false;
       case 'end':
-        this.end(step.status, step.reason, step.closeOpen);
+        this.end(step.status, step.reason, step.closeOpen, step.failure);
         return false;
       case 'halt':
         this.#stop();
@@ -248,20 +261,26 @@ export class ResponseRunner {
     if (modality === 'audio') this.sink.emit(EV.transcriptDone, { ...this.#base(i), transcript: it.text });
     else this.sink.emit(EV.textDone, { ...this.#base(i), text: it.text });
     this.sink.emit(EV.contentPartDone, { ...this.#base(i), part: contentPart(modality, it.text) });
-    const item = assistantItem(this.ctx.dialect, { id: it.id, status, modality, transcript: it.text });
+    const item = assistantItem(this.ctx.dialect, { id: it.id, status, modality, transcript: it.text, phase: it.phase });
     // GA order (LLMGW): conversation.item.done before response.output_item.done; beta has no conversation.item.done.
     const previous = i === 0 ? this.ctx.previousItemId : (this.#items[i - 1]?.id ?? null);
     this.sink.emit(EV.itemDone, { previous_item_id: previous, item });
     this.sink.emit(EV.outputItemDone, { response_id: this.ctx.responseId, output_index: i, item });
   }
 
-  #finish(status: ResponseStatus, reason: string | undefined): void {
+  #finish(status: ResponseStatus, reason: string | undefined, failure?: FailureKind): void {
     this.#active = false;
     const { modality } = this.ctx.session;
     // A failed response lists only the items it completed (openai-realtime-api-beta#116); usually none.
     const listed = status === 'failed' ? this.#items.filter((it) => it.closed === 'completed') : this.#items;
     const output = listed.map((it) =>
-      assistantItem(this.ctx.dialect, { id: it.id, status: it.closed ?? 'incomplete', modality, transcript: it.text }),
+      assistantItem(this.ctx.dialect, {
+        id: it.id,
+        status: it.closed ?? 'incomplete',
+        modality,
+        transcript: it.text,
+        phase: it.phase,
+      }),
     );
     const complete = status === 'completed';
     const audioBytes = complete
@@ -273,21 +292,24 @@ export class ResponseRunner {
     const audioItems = complete
       ? this.plan.items.filter((it) => it.audioBytes > 0).length
       : this.#items.filter((it) => it.audioBytes > 0).length;
+    const billed = !failure || billsInput(failure);
+    const answered = complete || this.#items.some((it) => it.phase === 'final_answer');
     const u = usage({
-      inputAudioMs: this.ctx.inputAudioMs,
-      inputText: this.ctx.session.instructions + this.ctx.inputText,
+      inputAudioMs: billed ? this.ctx.inputAudioMs : 0,
+      inputText: billed ? this.ctx.session.instructions + this.ctx.inputText : '',
       outputAudioMs: modality === 'audio' ? audioBytes / BYTES_PER_MS : 0,
       outputAudioItems: modality === 'audio' ? audioItems : 0,
       outputText: text,
+      ...(answered && this.plan.reasoningTokens ? { reasoningTokens: this.plan.reasoningTokens } : {}),
     });
-    this.sink.emit(EV.responseDone, { response: this.#response(status, reason, output, u) });
+    this.sink.emit(EV.responseDone, { response: this.#response(status, reason, output, u, failure) });
     if (this.ctx.dialect === 'ga') {
       this.#tail = setTimeout(() => {
         this.#tail = undefined;
         this.sink.emit(EV.rateLimits, { rate_limits: rateLimits('ga', this.ctx.ordinal) });
       }, GA_RATE_LIMITS_AFTER_DONE_MS);
     }
-    this.onFinished(this.#items.at(-1)?.id ?? null, output);
+    this.onFinished(this.#items.at(-1)?.id ?? null, output, status);
   }
 
   #response(
@@ -295,11 +317,13 @@ export class ResponseRunner {
     reason: string | undefined,
     output: unknown[],
     u: unknown,
+    failure?: FailureKind,
   ): Record<string, unknown> {
+    const who = { azure: this.ctx.azure, sessionId: this.ctx.session.id, model: this.ctx.session.model };
     return responseObject(this.ctx.dialect, {
       id: this.ctx.responseId,
       status,
-      statusDetails: statusDetails(status, reason, this.ctx.session.id, this.ctx.azure),
+      statusDetails: statusDetails(status, reason, who, failure),
       output,
       conversationId: this.ctx.conversationId,
       session: this.ctx.session,

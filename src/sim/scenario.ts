@@ -6,8 +6,7 @@
  * Times called `atMs` are *audio time*: milliseconds into the response's output audio (48 bytes per ms),
  * which for a healthy delivery is also where a listener would hear it.
  */
-import { ConfigError } from '../errors.js';
-import { isRecord, parseConfigJson } from '../json.js';
+import type { ProfileName } from './profiles.js';
 
 /** One injected misbehaviour. */
 export type Fault =
@@ -61,7 +60,36 @@ export type Fault =
    * Azure's output cap: once the answer's output tokens (audio at 20/s plus text) exceed `maxOutputTokens`
    * (default 4096, reported for Azure gpt-realtime-2), `response.done` `incomplete` / `max_output_tokens`.
    */
-  | { kind: 'output-cap'; maxOutputTokens?: number };
+  | { kind: 'output-cap'; maxOutputTokens?: number }
+  /**
+   * The reasoning generation's commonest complaint (community thread 1381276): the turn's response speaks only its
+   * `commentary` preamble ("Let me check that for you.") and ends `completed`; no `final_answer` follows.
+   */
+  | { kind: 'preamble-only' }
+  /**
+   * Two message generations for one user turn (livekit/agents#5684, #5768): the response speaks only the preamble,
+   * then `afterMs` (default 1200) after its `response.done` a second `response.created` arrives unasked (no
+   * `response.create`) carrying the `final_answer`; with `audio: false` that answer has a transcript but no audio.
+   * Between the two a `response.create` is refused with `conversation_already_has_active_response`.
+   */
+  | { kind: 'second-generation'; afterMs?: number; audio?: boolean }
+  /**
+   * Azure's capacity failure (Microsoft Q&A 5846034): `afterMs` (default 400) after `response.created`, `response.done`
+   * `failed` with `inference_service_unavailable_error`; no output, input billed, zero output tokens.
+   */
+  | { kind: 'capacity-failure'; afterMs?: number }
+  /**
+   * A rate limit on the response: `response.done` `failed` with `rate_limit_exceeded` worded as the service words a
+   * requests-per-minute (`rpm`) or requests-per-day (`rpd`) limit (openai-agents-js#1022); no output, nothing billed.
+   */
+  | { kind: 'rate-limit'; window: 'rpm' | 'rpd' }
+  /** Every `every`-th audio delta (default 5) is sent twice, byte-identical, back to back; usage counts it once. */
+  | { kind: 'repeat-deltas'; every?: number }
+  /**
+   * A requested G.711 output format (`audio/pcmu`, `audio/pcma`) is echoed as accepted but PCM16 24 kHz is sent
+   * (PatterAI/Patter#154, AVA-AI-Voice-Agent-for-Asterisk PR 192); without the fault the simulator sends G.711.
+   */
+  | { kind: 'ignore-output-format' };
 
 /** Close codes a `close` fault may send. */
 export const CLOSE_CODES = [1000, 1001, 1011, 3000, 4000] as const;
@@ -77,6 +105,10 @@ export const OPENAI_REFUSALS = [
   'invalid_model',
   'missing_model',
   'beta_api_shape_disabled',
+  /** A retired model: OpenAI `model_not_found` ("has been deprecated") + 4000; Azure HTTP 404. */
+  'model_not_found',
+  /** A model that cannot do realtime: OpenAI `invalid_model` + 4000; Azure HTTP 400 `OpperationNotSupported`. */
+  'model_cannot_realtime',
 ] as const;
 export type OpenAIRefusal = (typeof OPENAI_REFUSALS)[number];
 
@@ -102,9 +134,15 @@ export interface Delivery {
   deltaMs?: { min: number; max: number };
 }
 
+/** Why a 403 was given (Azure's troubleshooting guide): a network rule, or a resource suspended for abuse. */
+export const FORBIDDEN_REASONS = ['network', 'suspended'] as const;
+export type ForbiddenReason = (typeof FORBIDDEN_REASONS)[number];
+
 /** The upgrade is refused with this HTTP status. */
 export interface UpgradeReject {
-  status: 401 | 403 | 429 | 503;
+  status: 400 | 401 | 403 | 429 | 503;
+  /** For a 403 without a `body`: which of Azure's 403s (default `network`). */
+  reason?: ForbiddenReason;
   /** JSON body (default: the service's usual error body for the status). */
   body?: unknown;
   headers?: Record<string, string>;
@@ -126,26 +164,35 @@ export interface Scenario {
   answer?: string;
   /** WebSocket ping interval for this scenario's connections, ms (0 = none; default: the simulator's, ~20 s). */
   pingIntervalMs?: number;
+  /** Forces the model profile (default: the one of the model the URL names, see profiles.ts). */
+  profile?: ProfileName;
+  /** Reasoning profile only: the preamble forced on / off on every turn, and the reasoning pause pinned (ms). */
+  reasoning?: { preamble?: boolean; reasoningMs?: number };
+  /** Faults added to every turn (after the turn's own). */
+  everyTurn?: Fault[];
+  /** The session hits the service's maximum duration after this many ms (default 60 minutes, as OpenAI). */
+  maxSessionMs?: number;
 }
 
 /** The faults planned for `turn` (1-based). */
 export function faultsForTurn(scenario: Scenario, turn: number): Fault[] {
-  const faults = [...(scenario.turns?.[turn - 1]?.faults ?? [])];
+  const faults = [...(scenario.turns?.[turn - 1]?.faults ?? []), ...(scenario.everyTurn ?? [])];
   if (scenario.multiItem && !faults.some((f) => f.kind === 'two-items')) faults.push({ kind: 'two-items' });
   return faults;
 }
 
-type FieldSpec =
+/** How one field of a fault (or scenario) is validated. */
+export type FieldSpec =
   | { type: 'number'; min: number; max: number; optional?: boolean }
   | { type: 'string'; optional?: boolean; oneOf?: readonly string[]; maxBytes?: number }
   | { type: 'boolean'; optional?: boolean }
   | { type: 'code'; values: readonly number[] };
 
-const MS = { type: 'number', min: 0, max: 3_600_000 } as const;
-const OPT_MS = { ...MS, optional: true } as const;
+export const MS = { type: 'number', min: 0, max: 3_600_000 } as const;
+export const OPT_MS = { ...MS, optional: true } as const;
 
-/** Field table per fault kind: the validator below is driven by it. */
-const FAULT_FIELDS: { readonly [K in FaultKind]: Readonly<Record<string, FieldSpec>> } = {
+/** Field table per fault kind: the JSON validator (scenario-json.ts) is driven by it. */
+export const FAULT_FIELDS: { readonly [K in FaultKind]: Readonly<Record<string, FieldSpec>> } = {
   'silent-gap': { atMs: MS, durationMs: MS, noiseDbfs: { type: 'number', min: -120, max: 0, optional: true } },
   'truncate-audio': { atMs: MS },
   'no-audio-done': {},
@@ -172,138 +219,12 @@ const FAULT_FIELDS: { readonly [K in FaultKind]: Readonly<Record<string, FieldSp
   'silent-tail': { atMs: MS, noiseDbfs: { type: 'number', min: -120, max: 0, optional: true } },
   'failed-after-partial': { atMs: MS },
   'output-cap': { maxOutputTokens: { type: 'number', min: 1, max: 1_000_000, optional: true } },
+  'preamble-only': {},
+  'second-generation': { afterMs: { ...OPT_MS, max: 60_000 }, audio: { type: 'boolean', optional: true } },
+  'capacity-failure': { afterMs: { ...OPT_MS, max: 60_000 } },
+  'rate-limit': { window: { type: 'string', oneOf: ['rpm', 'rpd'] } },
+  'repeat-deltas': { every: { type: 'number', min: 1, max: 1000, optional: true } },
+  'ignore-output-format': {},
 };
 
-const FAULT_KINDS = Object.keys(FAULT_FIELDS) as FaultKind[];
-
-function checkField(path: string, value: unknown, spec: FieldSpec): void {
-  if (value === undefined) {
-    if (spec.type !== 'code' && spec.optional) return;
-    throw new ConfigError(path, 'is required');
-  }
-  switch (spec.type) {
-    case 'number':
-      if (typeof value !== 'number' || !Number.isFinite(value))
-        throw new ConfigError(path, `must be a number, got ${JSON.stringify(value)}`);
-      if (value < spec.min || value > spec.max)
-        throw new ConfigError(path, `must be between ${spec.min} and ${spec.max}, got ${value}`);
-      return;
-    case 'string':
-      if (typeof value !== 'string') throw new ConfigError(path, `must be a string, got ${JSON.stringify(value)}`);
-      if (spec.oneOf && !spec.oneOf.includes(value))
-        throw new ConfigError(path, `must be one of ${spec.oneOf.join(', ')}, got "${value}"`);
-      if (spec.maxBytes !== undefined && Buffer.byteLength(value) > spec.maxBytes)
-        throw new ConfigError(path, `must be at most ${spec.maxBytes} bytes of UTF-8`);
-      return;
-    case 'boolean':
-      if (typeof value !== 'boolean')
-        throw new ConfigError(path, `must be true or false, got ${JSON.stringify(value)}`);
-      return;
-    case 'code':
-      if (!spec.values.includes(value as number))
-        throw new ConfigError(path, `must be one of ${spec.values.join(', ')}, got ${JSON.stringify(value)}`);
-  }
-}
-
-function checkKeys(path: string, obj: Record<string, unknown>, allowed: readonly string[]): void {
-  for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key))
-      throw new ConfigError(`${path}.${key}`, `is not a known field (known: ${allowed.join(', ') || 'none'})`);
-  }
-}
-
-function validateFault(path: string, raw: unknown): Fault {
-  if (!isRecord(raw)) throw new ConfigError(path, 'must be an object with a "kind"');
-  const kind = raw['kind'];
-  if (typeof kind !== 'string' || !(FAULT_KINDS as string[]).includes(kind)) {
-    throw new ConfigError(`${path}.kind`, `must be one of ${FAULT_KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
-  }
-  const fields = FAULT_FIELDS[kind as FaultKind];
-  checkKeys(path, raw, ['kind', ...Object.keys(fields)]);
-  for (const [name, spec] of Object.entries(fields)) checkField(`${path}.${name}`, raw[name], spec);
-  return raw as unknown as Fault;
-}
-
-/** Validates a scenario object (e.g. parsed from a user's JSON file). Errors name the offending field. */
-export function validateScenario(raw: unknown, path = 'scenario'): Scenario {
-  if (!isRecord(raw)) throw new ConfigError(path, 'must be a JSON object');
-  checkKeys(path, raw, [
-    'name',
-    'description',
-    'upgrade',
-    'turns',
-    'delivery',
-    'multiItem',
-    'refusal',
-    'answer',
-    'pingIntervalMs',
-  ]);
-  checkField(`${path}.name`, raw['name'], { type: 'string' });
-  if (!/^[A-Za-z0-9._-]+$/.test(raw['name'] as string))
-    throw new ConfigError(`${path}.name`, 'may only hold letters, digits, ".", "_" and "-"');
-  checkField(`${path}.description`, raw['description'], { type: 'string', optional: true });
-  checkField(`${path}.multiItem`, raw['multiItem'], { type: 'boolean', optional: true });
-  const out: Scenario = { name: raw['name'] as string, description: (raw['description'] as string | undefined) ?? '' };
-  if (raw['multiItem'] !== undefined) out.multiItem = raw['multiItem'] as boolean;
-  if (raw['upgrade'] !== undefined) out.upgrade = validateUpgrade(`${path}.upgrade`, raw['upgrade']);
-  checkField(`${path}.refusal`, raw['refusal'], { type: 'string', optional: true, oneOf: OPENAI_REFUSALS });
-  if (raw['refusal'] !== undefined) out.refusal = raw['refusal'] as OpenAIRefusal;
-  checkField(`${path}.answer`, raw['answer'], { type: 'string', optional: true, maxBytes: 200_000 });
-  if (raw['answer'] !== undefined) {
-    if (!/[\p{L}\p{N}]/u.test(raw['answer'] as string))
-      throw new ConfigError(`${path}.answer`, 'must hold at least one word');
-    out.answer = raw['answer'] as string;
-  }
-  checkField(`${path}.pingIntervalMs`, raw['pingIntervalMs'], { ...OPT_MS, max: 600_000 });
-  if (raw['pingIntervalMs'] !== undefined) out.pingIntervalMs = raw['pingIntervalMs'] as number;
-  if (raw['delivery'] !== undefined) {
-    const d = raw['delivery'];
-    if (!isRecord(d)) throw new ConfigError(`${path}.delivery`, 'must be an object');
-    checkKeys(`${path}.delivery`, d, ['speed', 'jitterMs', 'burstMs', 'deltaMs']);
-    checkField(`${path}.delivery.speed`, d['speed'], { type: 'number', min: 0.01, max: 1000, optional: true });
-    checkField(`${path}.delivery.jitterMs`, d['jitterMs'], { ...OPT_MS, max: 60_000 });
-    checkField(`${path}.delivery.burstMs`, d['burstMs'], { ...OPT_MS, max: 60_000 });
-    const sizes = d['deltaMs'];
-    if (sizes !== undefined) {
-      if (!isRecord(sizes))
-        throw new ConfigError(`${path}.delivery.deltaMs`, 'must be an object { "min": ms, "max": ms }');
-      checkKeys(`${path}.delivery.deltaMs`, sizes, ['min', 'max']);
-      checkField(`${path}.delivery.deltaMs.min`, sizes['min'], { type: 'number', min: 10, max: 10_000 });
-      checkField(`${path}.delivery.deltaMs.max`, sizes['max'], { type: 'number', min: 10, max: 10_000 });
-      if ((sizes['max'] as number) < (sizes['min'] as number))
-        throw new ConfigError(`${path}.delivery.deltaMs.max`, 'must be at least deltaMs.min');
-    }
-    out.delivery = d as Delivery;
-  }
-  if (raw['turns'] !== undefined) {
-    const turns = raw['turns'];
-    if (!Array.isArray(turns)) throw new ConfigError(`${path}.turns`, 'must be an array of { "faults": [...] }');
-    out.turns = turns.map((t: unknown, i) => {
-      const tp = `${path}.turns[${i}]`;
-      if (!isRecord(t)) throw new ConfigError(tp, 'must be an object with "faults"');
-      checkKeys(tp, t, ['faults']);
-      const faults = t['faults'] ?? [];
-      if (!Array.isArray(faults)) throw new ConfigError(`${tp}.faults`, 'must be an array');
-      return { faults: faults.map((f: unknown, j) => validateFault(`${tp}.faults[${j}]`, f)) };
-    });
-  }
-  return out;
-}
-
-function validateUpgrade(path: string, u: unknown): UpgradeReject {
-  if (!isRecord(u)) throw new ConfigError(path, 'must be an object with a "status"');
-  checkKeys(path, u, ['status', 'body', 'headers']);
-  checkField(`${path}.status`, u['status'], { type: 'code', values: [401, 403, 429, 503] });
-  const headers = u['headers'];
-  if (headers !== undefined) {
-    if (!isRecord(headers)) throw new ConfigError(`${path}.headers`, 'must be an object of header names to strings');
-    for (const [k, v] of Object.entries(headers)) checkField(`${path}.headers.${k}`, v, { type: 'string' });
-  }
-  return u as unknown as UpgradeReject;
-}
-
-/** Parses and validates a user-provided scenario from JSON text. Throws ConfigError naming the field. */
-export function scenarioFromJson(text: string): Scenario {
-  const raw = parseConfigJson(text, 'scenario');
-  return validateScenario(raw);
-}
+export const FAULT_KINDS = Object.keys(FAULT_FIELDS) as FaultKind[];

@@ -5,7 +5,17 @@
  */
 import { isRecord } from '../json.js';
 import type { Dialect } from '../realtime/flavours.js';
-import { DEFAULT_VAD, EAGERNESS_SILENCE_MS, type Eagerness, type SessionConfig, type VadConfig } from './payloads.js';
+import {
+  BETA_FORMAT_NAMES,
+  DEFAULT_VAD,
+  EAGERNESS_SILENCE_MS,
+  OUTPUT_FORMATS,
+  type Eagerness,
+  type OutputFormat,
+  type SessionConfig,
+  type VadConfig,
+} from './session-payloads.js';
+import { REASONING_EFFORTS, type ReasoningEffort } from './profiles.js';
 import type { RequestError } from './protocol-errors.js';
 
 export type UpdateResult = { ok: true; session: SessionConfig } | { ok: false; error: RequestError };
@@ -134,6 +144,26 @@ function modalityOf(
   return { ok: true, value: list.includes('audio') ? 'audio' : 'text' };
 }
 
+/** GA `audio.output.format`: `{type: "audio/pcm", rate: 24000}`, `{type: "audio/pcmu"}` or `{type: "audio/pcma"}`. */
+function gaOutputFormat(raw: unknown): { ok: true; value: OutputFormat } | { ok: false; error: RequestError } {
+  const param = 'session.audio.output.format';
+  if (!isRecord(raw)) return invalid('invalid_type', `Invalid type for '${param}': expected an object.`, param);
+  const type = raw['type'];
+  if (!OUTPUT_FORMATS.includes(type as OutputFormat))
+    return invalidValue(`${param}.type`, type, OUTPUT_FORMATS.map((f) => `'${f}'`).join(', '));
+  if (type === 'audio/pcm' && raw['rate'] !== undefined && raw['rate'] !== 24000)
+    return invalidValue(`${param}.rate`, raw['rate'], '24000');
+  return { ok: true, value: type as OutputFormat };
+}
+
+/** `reasoning.effort` (GA): one of minimal, low, medium, high, xhigh. */
+function reasoningEffort(raw: unknown): { ok: true; value: ReasoningEffort } | { ok: false; error: RequestError } {
+  const effort = isRecord(raw) ? raw['effort'] : undefined;
+  if (!REASONING_EFFORTS.includes(effort as ReasoningEffort))
+    return invalidValue('session.reasoning.effort', effort, REASONING_EFFORTS.map((e) => `'${e}'`).join(', '));
+  return { ok: true, value: effort as ReasoningEffort };
+}
+
 function transcription(raw: unknown): string | null {
   return isRecord(raw) && typeof raw['model'] === 'string' ? raw['model'] : null;
 }
@@ -172,6 +202,16 @@ export function applySessionUpdate(dialect: Dialect, current: SessionConfig, raw
     }
     if (isRecord(input) && 'transcription' in input) next.transcriptionModel = transcription(input['transcription']);
     if (isRecord(output) && typeof output['voice'] === 'string') next.voice = output['voice'];
+    if (isRecord(output) && output['format'] !== undefined) {
+      const f = gaOutputFormat(output['format']);
+      if (!f.ok) return f;
+      next.outputFormat = f.value;
+    }
+    if (raw['reasoning'] !== undefined) {
+      const r = reasoningEffort(raw['reasoning']);
+      if (!r.ok) return r;
+      next.reasoningEffort = r.value;
+    }
     return { ok: true, session: next };
   }
   if (raw['modalities'] !== undefined) {
@@ -186,6 +226,17 @@ export function applySessionUpdate(dialect: Dialect, current: SessionConfig, raw
   }
   if ('input_audio_transcription' in raw) next.transcriptionModel = transcription(raw['input_audio_transcription']);
   if (typeof raw['voice'] === 'string') next.voice = raw['voice'];
+  if (raw['output_audio_format'] !== undefined) {
+    const names = Object.entries(BETA_FORMAT_NAMES);
+    const found = names.find(([, name]) => name === raw['output_audio_format']);
+    if (!found)
+      return invalidValue(
+        'session.output_audio_format',
+        raw['output_audio_format'],
+        names.map(([, n]) => `'${n}'`).join(', '),
+      );
+    next.outputFormat = found[0] as OutputFormat;
+  }
   return { ok: true, session: next };
 }
 

@@ -15,23 +15,27 @@ import {
   flavourAtPath,
   flavourInfo,
   isAzure,
+  modelOf,
   type Dialect,
   type Flavour,
 } from '../realtime/flavours.js';
-import type { OpenAIRefusal, Scenario } from './scenario.js';
+import {
+  AZURE_401_MESSAGE,
+  azureRefusal,
+  defaultRefusalBody,
+  openaiRefusal,
+  refusalHeaders,
+  type AfterUpgradeRefusal,
+} from './refusals.js';
+import type { Scenario } from './scenario.js';
 
-/** OpenAI's refusal after the 101: the `error` body, then a close frame. */
-export interface AfterUpgradeRefusal {
-  error: { type: 'invalid_request_error'; code: string | null; message: string; param: null; event_id: null };
-  closeCode: 3000 | 4000;
-  closeReason: string;
-}
+export type { AfterUpgradeRefusal } from './refusals.js';
 
 /** An accepted upgrade (possibly one OpenAI refuses right after the 101). */
 export interface UpgradeTarget {
   flavour: Flavour;
   dialect: Dialect;
-  /** Model or deployment named in the URL. */
+  /** Model or deployment named in the URL (`modelOf`); it picks the model profile (profiles.ts). */
   model: string;
   scenario: Scenario;
   refusal?: AfterUpgradeRefusal;
@@ -52,92 +56,12 @@ export interface UpgradeRules {
   defaultScenario: Scenario;
 }
 
-const AZURE_401 =
-  'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an ' +
-  'active subscription and use a correct regional API endpoint for your resource.';
-
-/** The service's usual error body for a status, in the style of each provider. */
-export function defaultRefusalBody(status: number, azure: boolean): unknown {
-  if (azure) {
-    const message: Record<number, string> = {
-      401: AZURE_401,
-      403: 'Access denied due to Virtual Network/Firewall rules.',
-      404: 'Resource not found',
-      429: 'Requests to the Realtime API have exceeded the rate limit of your current pricing tier. Please retry after 10 seconds.',
-      503: 'The service is temporarily unable to process your request. Please try again later.',
-    };
-    return { error: { code: String(status), message: message[status] ?? STATUS_CODES[status] ?? 'Error' } };
-  }
-  const errors: Record<number, { message: string; type: string; code: string | null }> = {
-    401: {
-      message: 'Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.',
-      type: 'invalid_request_error',
-      code: 'invalid_api_key',
-    },
-    403: { message: 'You are not allowed to access this resource.', type: 'invalid_request_error', code: 'forbidden' },
-    404: { message: 'Not found.', type: 'invalid_request_error', code: null },
-    429: {
-      message: 'Rate limit reached for requests. Please try again in 10s.',
-      type: 'requests',
-      code: 'rate_limit_exceeded',
-    },
-    503: { message: 'The engine is currently overloaded, please try again later.', type: 'server_error', code: null },
-  };
-  const e = errors[status] ?? { message: STATUS_CODES[status] ?? 'Error', type: 'invalid_request_error', code: null };
-  return { error: { ...e, param: null } };
-}
-
 function refuse(status: number, body: unknown, headers: Record<string, string> = {}, azure = false): UpgradeVerdict {
   return {
     ok: false,
     azure,
-    refusal: { status, body, headers: { ...(status === 429 ? { 'retry-after': '10' } : {}), ...headers } },
+    refusal: { status, body, headers: { ...refusalHeaders(status, azure), ...headers } },
   };
-}
-
-const AZURE_DEPLOYMENT_NOT_FOUND =
-  'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.';
-
-/** OpenAI's `error` + close for a problem found after the 101, worded as captured (LLMGW probes 7c, 8b, 10–11b). */
-export function openaiRefusal(kind: OpenAIRefusal, model: string): AfterUpgradeRefusal {
-  const make = (code: string | null, message: string, closeCode: 3000 | 4000): AfterUpgradeRefusal => ({
-    error: { type: 'invalid_request_error', code, message, param: null, event_id: null },
-    closeCode,
-    closeReason: code ? `invalid_request_error.${code}` : 'invalid_request_error',
-  });
-  switch (kind) {
-    case 'invalid_api_key':
-      // The service quotes a masked key; the simulator quotes none of it (keys never reach a trace).
-      return make(
-        'invalid_api_key',
-        'Incorrect API key provided: sk-***…***. You can find your API key at https://platform.openai.com/account/api-keys.',
-        3000,
-      );
-    case 'missing_key':
-      return make(null, 'Missing bearer or basic authentication in header', 3000);
-    case 'invalid_model':
-      return make('invalid_model', `Model "${model.slice(0, 100)}" is not supported in realtime mode.`, 4000);
-    case 'missing_model':
-      return make(
-        'missing_model',
-        'You must provide a model parameter, for example wss://api.openai.com/v1/realtime?model=gpt-realtime-1.5',
-        4000,
-      );
-    case 'beta_api_shape_disabled':
-      return make(
-        'beta_api_shape_disabled',
-        'The Realtime Beta API is no longer supported. Please use /v1/realtime for the GA API.',
-        4000,
-      );
-  }
-}
-
-/** Azure's HTTP refusal for the same problem (beta is not an Azure problem: undefined). */
-function azureRefusal(kind: OpenAIRefusal): UpgradeVerdict | undefined {
-  if (kind === 'invalid_api_key' || kind === 'missing_key') return refuse(401, defaultRefusalBody(401, true), {}, true);
-  if (kind === 'invalid_model' || kind === 'missing_model')
-    return refuse(404, { error: { code: 'DeploymentNotFound', message: AZURE_DEPLOYMENT_NOT_FOUND } }, {}, true);
-  return undefined;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -202,7 +126,7 @@ export function judgeUpgrade(req: IncomingMessage, rules: UpgradeRules): Upgrade
       {
         error: {
           code: '401',
-          message: `${AZURE_401} (The api-version query parameter is not supported on /openai/v1 endpoints.)`,
+          message: `${AZURE_401_MESSAGE} (The api-version query parameter is not supported on /openai/v1 endpoints.)`,
         },
       },
       {},
@@ -210,7 +134,7 @@ export function judgeUpgrade(req: IncomingMessage, rules: UpgradeRules): Upgrade
     );
   }
   const keys = presentedKeys(req, url, azure);
-  const model = url.searchParams.get(row.modelParam) ?? '';
+  const model = modelOf(url) ?? '';
   // OpenAI: every problem of the request is an error + close after the 101, auth first (close 3000).
   const accept = (refusal?: AfterUpgradeRefusal): UpgradeVerdict => ({
     ok: true,
@@ -227,7 +151,7 @@ export function judgeUpgrade(req: IncomingMessage, rules: UpgradeRules): Upgrade
   } else {
     if (row.defaultApiVersion && !url.searchParams.get('api-version'))
       return refuse(404, defaultRefusalBody(404, true), {}, true);
-    if (!model) return missingParam(row.modelParam);
+    if (!url.searchParams.get(row.modelParam)) return missingParam(row.modelParam);
   }
   if (!scenario) {
     return refuse(
@@ -246,12 +170,12 @@ export function judgeUpgrade(req: IncomingMessage, rules: UpgradeRules): Upgrade
   }
   if (scenario.refusal) {
     if (!azure) return accept(openaiRefusal(scenario.refusal, model));
-    const http = azureRefusal(scenario.refusal);
-    if (http) return http;
+    const http = azureRefusal(scenario.refusal, model);
+    if (http) return refuse(http.status, http.body, {}, true);
   }
   if (scenario.upgrade) {
-    const { status, body, headers } = scenario.upgrade;
-    return refuse(status, body ?? defaultRefusalBody(status, azure), headers, azure);
+    const { status, body, headers, reason } = scenario.upgrade;
+    return refuse(status, body ?? defaultRefusalBody(status, azure, reason, model), headers, azure);
   }
   return accept();
 }

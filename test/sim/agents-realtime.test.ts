@@ -13,7 +13,18 @@ import { chunks, testCatalog } from './helpers.js';
 const catalog = testCatalog();
 let sim: RunningSimulator;
 beforeAll(async () => {
-  sim = await startSimulator({ catalog, scenario: { name: 'fast', description: '', delivery: { speed: 20 } } });
+  sim = await startSimulator({
+    catalog,
+    scenario: { name: 'fast', description: '', delivery: { speed: 20 } },
+    scenarios: {
+      'fast-reasoning': {
+        name: 'fast-reasoning',
+        description: '',
+        delivery: { speed: 20 },
+        reasoning: { preamble: true, reasoningMs: 300 },
+      },
+    },
+  });
 });
 afterAll(() => sim?.close());
 
@@ -76,6 +87,35 @@ describe('@openai/agents-realtime OpenAIRealtimeWebSocket', () => {
     expect(audioBytes).toBeGreaterThan(48 * 500);
     expect(done.audioTokens).toBeGreaterThanOrEqual(Math.round(audioBytes / 48 / 50)); // 20 tokens per second of audio
     expect(done.outputTokens).toBeGreaterThan(done.audioTokens);
+  });
+
+  it('parses the reasoning wire (gpt-realtime-2.1: phase on items, commentary then final_answer) up to turn_done', async () => {
+    const transport = new OpenAIRealtimeWebSocket({
+      url: sim.url('openai-ga', { deployment: 'gpt-realtime-2.1', scenario: 'fast-reasoning' }),
+    });
+    const errors: unknown[] = [];
+    transport.on('error', (e) => errors.push(e));
+    const turnDone = new Promise<unknown[]>((resolve) =>
+      transport.on('turn_done', (e) => resolve(e.response.output as unknown[])),
+    );
+    await withDeadline(
+      transport.connect({
+        apiKey: 'sim-key',
+        model: 'gpt-realtime-2.1',
+        initialSessionConfig: { outputModalities: ['audio'], audio: { input: { turnDetection: null as never } } },
+      }),
+      10_000,
+      'connect',
+    );
+    const pcm = catalog[0]!.pcm;
+    transport.sendAudio(pcm.buffer.slice(pcm.byteOffset, pcm.byteOffset + pcm.byteLength) as ArrayBuffer, {
+      commit: true,
+    });
+    transport.requestResponse();
+    const output = await withDeadline(turnDone, 15_000, 'turn_done');
+    transport.close();
+    expect(errors).toEqual([]);
+    expect(output).toHaveLength(2); // both items survive the SDK's schemas
   });
 
   it("surfaces OpenAI's refusal of a wrong key (error invalid_api_key, then close 3000)", async () => {

@@ -38,6 +38,23 @@ const NAMES = [
   'openai-bad-model',
   'openai-missing-model',
   'openai-beta-header',
+  // the reasoning generation and the failures reported in 2026 (builtin-reasoning.ts)
+  'reasoning-healthy',
+  'reasoning',
+  'reasoning-gap',
+  'preamble-only',
+  'two-generations',
+  'second-generation-silent',
+  'capacity-unavailable',
+  'rate-limit-rpm',
+  'rate-limit-rpd',
+  'reject-403-suspended',
+  'reject-403-network',
+  'reject-400-operation-not-supported',
+  'model-retired',
+  'pcmu-ignored',
+  'repeated-audio',
+  'session-max-duration',
 ];
 
 describe('BUILTIN_SCENARIOS', () => {
@@ -50,6 +67,17 @@ describe('BUILTIN_SCENARIOS', () => {
     expect(s.name).toBe(name);
     expect(s.description.length).toBeGreaterThan(10);
     expect(scenarioFromJson(JSON.stringify(s))).toEqual(s);
+  });
+
+  it("everyTurn adds its faults to every turn, after the turn's own", () => {
+    const s = {
+      name: 'x',
+      description: '',
+      everyTurn: [{ kind: 'text-only' as const }],
+      turns: [{ faults: [{ kind: 'no-audio-done' as const }] }],
+    };
+    expect(faultsForTurn(s, 1)).toEqual([{ kind: 'no-audio-done' }, { kind: 'text-only' }]);
+    expect(faultsForTurn(s, 7)).toEqual([{ kind: 'text-only' }]);
   });
 
   it('gap-in-turn-2 has its fault in turn 2 only; multi-item adds two-items to every turn', () => {
@@ -141,9 +169,41 @@ describe('scenarioFromJson', () => {
     [
       'a bad upgrade status',
       { name: 'x', upgrade: { status: 500 } },
-      /^scenario\.upgrade\.status: must be one of 401, 403, 429, 503/,
+      /^scenario\.upgrade\.status: must be one of 400, 401, 403, 429, 503/,
     ],
     ['a negative speed', { name: 'x', delivery: { speed: -1 } }, /^scenario\.delivery\.speed: must be between/],
+    [
+      'a reason on a non-403',
+      { name: 'x', upgrade: { status: 429, reason: 'suspended' } },
+      /^scenario\.upgrade\.reason: only applies to status 403/,
+    ],
+    [
+      'a bad 403 reason',
+      { name: 'x', upgrade: { status: 403, reason: 'abuse' } },
+      /^scenario\.upgrade\.reason: must be one of network, suspended/,
+    ],
+    ['an unknown profile', { name: 'x', profile: 'thinking' }, /^scenario\.profile: must be one of classic, reasoning/],
+    [
+      'a string reasoning pause',
+      { name: 'x', reasoning: { reasoningMs: '2s' } },
+      /^scenario\.reasoning\.reasoningMs: must be a number/,
+    ],
+    [
+      'an unknown reasoning field',
+      { name: 'x', reasoning: { effort: 'high' } },
+      /^scenario\.reasoning\.effort: is not a known field/,
+    ],
+    [
+      'everyTurn not an array',
+      { name: 'x', everyTurn: { kind: 'text-only' } },
+      /^scenario\.everyTurn: must be an array/,
+    ],
+    [
+      'a bad rate-limit window',
+      { name: 'x', everyTurn: [{ kind: 'rate-limit', window: 'rph' }] },
+      /^scenario\.everyTurn\[0\]\.window: must be one of rpm, rpd/,
+    ],
+    ['a zero session cap', { name: 'x', maxSessionMs: 0 }, /^scenario\.maxSessionMs: must be between 1 and 3600000/],
     ['turns not an array', { name: 'x', turns: {} }, /^scenario\.turns: must be an array/],
   ];
   it.each(bad)('rejects %s, naming the field', (_what, value, message) => {

@@ -14,7 +14,8 @@ import type { AnswerBook } from '../answers.js';
 import { createIdMinter, createRng, mixSeed } from '../random.js';
 import type { Scenario } from '../scenario.js';
 import type { SpokenAnswer } from '../speech.js';
-import { defaultRefusalBody, writeRefusal } from '../upgrade.js';
+import { defaultRefusalBody } from '../refusals.js';
+import { writeRefusal } from '../upgrade.js';
 import { SimCall } from './call.js';
 import { BUILTIN_WEBRTC_SCENARIOS, type WebRtcScenario } from './mediaFaults.js';
 import type { RtpSendObserver } from './mediaSender.js';
@@ -127,7 +128,8 @@ export function createWebRtcHandler(d: WebRtcHandlerDeps): WebRtcHandler {
     if (picked.scenario.upgrade)
       return {
         status: picked.scenario.upgrade.status,
-        body: (picked.scenario.upgrade.body ?? defaultRefusalBody(picked.scenario.upgrade.status, azure)) as object,
+        body: (picked.scenario.upgrade.body ??
+          defaultRefusalBody(picked.scenario.upgrade.status, azure, picked.scenario.upgrade.reason)) as object,
       };
     let parsed: { session?: Record<string, unknown>; expires_after?: { seconds?: number } };
     try {
@@ -227,7 +229,8 @@ export function createWebRtcHandler(d: WebRtcHandlerDeps): WebRtcHandler {
     if (picked.scenario.upgrade)
       return {
         status: picked.scenario.upgrade.status,
-        body: (picked.scenario.upgrade.body ?? defaultRefusalBody(picked.scenario.upgrade.status, azure)) as object,
+        body: (picked.scenario.upgrade.body ??
+          defaultRefusalBody(picked.scenario.upgrade.status, azure, picked.scenario.upgrade.reason)) as object,
       };
     const callId = `rtc_${mint('call').slice(5)}`;
     const n = d.nextOrdinal();
