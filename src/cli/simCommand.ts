@@ -9,6 +9,10 @@ const HELP = `realtime-canary sim [--port N] [--host H] [--scenario NAME|FILE.js
 Serves every flavour at its real path (${servedPaths().join(', ')}), and WebRTC
 (…/realtime/client_secrets, …/realtime/calls; scenarios rtp-stall, rtp-loss, rtp-dtx, rtp-jitter, rtp-no-media, dtls-fail).
 A connection may pick a scenario with ?scenario=NAME on its URL; --scenario sets the default.
+The model the URL names picks the model profile: gpt-realtime-2.1 and gpt-realtime-2.1-mini answer as
+reasoning models (phase on every item, a spoken commentary preamble before longer reasoning, a reasoning
+pause per reasoning.effort, then the final_answer); any other name answers as today's models. The
+reasoning-* scenarios (and preamble-only, two-generations, second-generation-silent) force the reasoning one.
   --port N        port (default 8765; 0 = any free port)
   --api-key KEY   the key clients must send (default sim-key)
   --tls           serve wss:// with a self-signed certificate (needs openssl)
@@ -30,7 +34,8 @@ export async function simCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (f.list) {
-    for (const [name, s] of Object.entries(BUILTIN_SCENARIOS)) console.log(`${name.padEnd(20)} ${s.description}`);
+    const width = Math.max(...Object.keys(BUILTIN_SCENARIOS).map((n) => n.length)) + 2;
+    for (const [name, s] of Object.entries(BUILTIN_SCENARIOS)) console.log(`${name.padEnd(width)}${s.description}`);
     return 0;
   }
   let scenario: string | ReturnType<typeof scenarioFromJson> | undefined = f.scenario;
