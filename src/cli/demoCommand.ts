@@ -28,16 +28,23 @@ is kept. Everything lands in DIR (default ./canary-output).
 
 const SIM_KEY = 'demo-sim-key';
 
-/** The demo's targets: one group, OpenAI direct as the baseline, each Azure flavour with a fault. */
-export function demoTargets(url: (flavour: Flavour, scenario: string) => string): TargetConfig[] {
+/** The deployment the reasoning targets name: the simulator gives it the reasoning profile (src/sim/profiles.ts). */
+const REASONING_DEPLOYMENT = 'gpt-realtime-2.1';
+
+/**
+ * The demo's targets: one group, OpenAI direct as the baseline, each Azure flavour with a fault, and two
+ * gpt-realtime-2.1 deployments (a healthy reasoning one: preamble, 2.8 s of reasoning, answer; a preamble-only one).
+ */
+export function demoTargets(url: (flavour: Flavour, scenario: string, deployment?: string) => string): TargetConfig[] {
   const t = (
     name: string,
     flavour: Parameters<typeof url>[0],
     scenario: string,
     extra: Partial<TargetConfig> = {},
+    deployment?: string,
   ): TargetConfig => ({
     name,
-    endpoint: url(flavour, scenario),
+    endpoint: url(flavour, scenario, deployment),
     auth: 'api-key',
     secretSetting: 'DEMO_SIM_KEY',
     group: 'demo',
@@ -56,6 +63,9 @@ export function demoTargets(url: (flavour: Flavour, scenario: string) => string)
     t('azure-ga-wrong-key', 'azure-ga', 'healthy', { secretSetting: 'DEMO_WRONG_KEY' }),
     // a deployment over WebRTC (Opus RTP + the oai-events data channel), compared with the same one over WebSocket
     t('azure-ga-webrtc', 'azure-ga', 'healthy', { transport: 'webrtc', turns: 3 }),
+    // the reasoning generation: phase on every item, a spoken preamble, the model thinking in silence, the answer
+    t('azure-ga-reasoning', 'azure-ga', 'reasoning-healthy', {}, REASONING_DEPLOYMENT),
+    t('azure-ga-preamble-only', 'azure-ga', 'preamble-only', {}, REASONING_DEPLOYMENT),
   ];
 }
 
@@ -78,7 +88,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const sim = await startSimulator({ port: 0, apiKey: SIM_KEY });
   console.log(`simulator listening on ${sim.baseUrl}`);
   try {
-    const targets = demoTargets((flavour, scenario) => sim.url(flavour, { scenario }));
+    const targets = demoTargets((flavour, scenario, deployment) => sim.url(flavour, { scenario, deployment }));
     const env = {
       DEMO_SIM_KEY: SIM_KEY,
       DEMO_WRONG_KEY: 'not-the-key',
@@ -87,7 +97,8 @@ export async function demoCommand(argv: string[]): Promise<number> {
       CANARY_TARGETS: JSON.stringify(targets),
       CANARY_TURNS: '2',
       CANARY_PROMPTS: 'count-to-twenty,nato-alphabet',
-      CANARY_TURN_TIMEOUT_MS: '12000',
+      // a reasoning turn takes ~10.5 s (preamble, 2.8 s of reasoning, a 20 s answer at 4x): leave it room under load
+      CANARY_TURN_TIMEOUT_MS: '15000',
       CANARY_CONCURRENCY: '10',
       CANARY_SPOOL_DIR: resolve(out, '.spool'),
     };
