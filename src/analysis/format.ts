@@ -18,7 +18,10 @@ export function pct(ratio: number): string {
   return `${Math.round(ratio * 100)} %`;
 }
 
-/** Shortens a server-provided string for a one-sentence message. */
+/**
+ * Shortens a server-provided string for a one-sentence message: white space folded to one line, cut anywhere at
+ * `max` (alerts keep line breaks and cut at a word: ../sinks/alerts/notificationText.ts `clipAtWord`).
+ */
 export function clip(text: string, max = 160): string {
   const t = text.replace(/\s+/g, ' ').trim();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;

@@ -12,6 +12,7 @@ import type { ArtifactStore } from '../store/artifactStore.js';
 import { contentTypeFor, dailyIndexPath, DEMO_HISTORY_PAGE } from '../store/layout.js';
 import type { FindingCode, Verdict } from '../analysis/findings.js';
 import type { RunSummary } from '../runSummary.js';
+import { seconds } from '../report/format.js';
 import { htmlPage } from '../report/page.js';
 import { UsageError } from './args.js';
 
@@ -99,7 +100,7 @@ function outcome(target: HistoryTarget, region: string, at: number, now: number,
     return {
       verdict: 'fail',
       codes: ['silent_gap'],
-      headline: `Turn 1: ${(gapMs / 1000).toFixed(1)} s of silence at 4.0 s into the answer.`,
+      headline: `Turn 1: ${seconds(gapMs)} of silence at 4.0 s into the answer.`,
       gapMs,
       failingTurns: 1,
     };

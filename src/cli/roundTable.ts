@@ -1,4 +1,5 @@
 /** A plain-text table of a round's outcomes for the terminal. */
+import { seconds } from '../report/format.js';
 import type { RoundResult } from '../runner/round.js';
 
 export function roundTable(r: RoundResult): string {
@@ -7,7 +8,7 @@ export function roundTable(r: RoundResult): string {
     s.flavour,
     s.verdict.toUpperCase(),
     s.verdict === 'error' && s.failingTurns === 0 ? 'not run' : `${s.failingTurns}/${s.turns}`, // "0/2" next to ERROR would read as healthy
-    s.longestGapMs > 0 ? `${(s.longestGapMs / 1000).toFixed(1)} s` : '-',
+    s.longestGapMs > 0 ? seconds(s.longestGapMs) : '-',
     s.timeToFirstAudioMs !== undefined ? `${Math.round(s.timeToFirstAudioMs)} ms` : '-',
     s.findingCodes.join(', ') || '-',
   ]);

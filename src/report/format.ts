@@ -19,9 +19,17 @@ export function ms(value: number | null | undefined): string {
   return value === null || value === undefined || !Number.isFinite(value) ? '—' : dur(value);
 }
 
-/** "18.6 s" or "2 min 05 s" for a run's duration. */
+/**
+ * "18.6 s": seconds with one decimal as `toFixed` rounds them, for a run's, a round's or a gap's length in logs,
+ * tables and cards (finding messages use ../analysis/format.ts `sec`, which rounds to the nearest 0.1 s first).
+ */
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** "18.6 s" or "2 min 05 s" for a run's duration (to the second). */
 export function duration(value: number): string {
-  if (value < 60_000) return `${(value / 1000).toFixed(1)} s`;
+  if (value < 60_000) return seconds(value);
   const s = Math.round(value / 1000);
   return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
 }

@@ -7,6 +7,7 @@
  */
 import type { Report, ReportComparison } from '../analysis/report.js';
 import { FINDING_WORDS, isFailingSeverity, type FindingCode, type Verdict } from '../analysis/findings.js';
+import { seconds } from '../report/format.js';
 import type { TransportKind } from '../trace/trace.js';
 
 export interface GroupMember {
@@ -66,7 +67,7 @@ export function errorTally(findingCodes: FindingCode[] = []): RunTally {
 
 function describe(name: string, t: TurnTally, code: FindingCode | undefined): string {
   if (!code) return `${name}: ${t.failing} of ${t.turns} turns failing`;
-  const gap = code === 'silent_gap' && t.maxGapMs > 0 ? ` (max ${(t.maxGapMs / 1000).toFixed(1)} s)` : '';
+  const gap = code === 'silent_gap' && t.maxGapMs > 0 ? ` (max ${seconds(t.maxGapMs)})` : '';
   return `${name}: ${t.byCode.get(code) ?? 0} of ${t.turns} turns with ${FINDING_WORDS[code].plural}${gap}`;
 }
 
@@ -168,5 +169,5 @@ function problem(report: Report): string {
   const worst = findings.sort((a, b) => (b.durationMs ?? 0) - (a.durationMs ?? 0))[0];
   if (!worst) return report.verdict === 'error' ? 'could not be probed' : 'failing';
   const what = FINDING_WORDS[worst.code].plural.replace(/s$/, '');
-  return worst.durationMs ? `${(worst.durationMs / 1000).toFixed(1)} s ${what}` : what;
+  return worst.durationMs ? `${seconds(worst.durationMs)} ${what}` : what;
 }

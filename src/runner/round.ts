@@ -20,6 +20,7 @@ import { loadCatalog, type PromptSpec } from '../prompts/catalog.js';
 import type { ProbeOptions } from '../probe/options.js';
 import { newRunId } from '../probe/session.js';
 import type { Trace } from '../trace/trace.js';
+import { seconds } from '../report/format.js';
 import type { RunHtmlOptions } from '../report/runHtml.js';
 import type { RunSummary } from '../runSummary.js';
 import type { AlertStats } from '../sinks/alerts/alertSink.js';
@@ -297,11 +298,10 @@ async function round(
     await withDeadline('after-round step', msUntil(deadlineAt), () => afterRound(result)).catch((err: unknown) =>
       log.warn(`after-round step failed: ${errorText(err)}`),
     );
+  const passing = outcomes.filter((o) => o.summary.verdict === 'pass').length;
   log.info(
-    `round ${runId} done in ${(result.durationMs / 1000).toFixed(1)} ` +
-      `s: ${outcomes.filter((o) => o.summary.verdict === 'pass').length} ` +
-      `pass, ${outcomes.filter((o) => o.summary.verdict !== 'pass').length} not passing, ${notProbed.length} not ` +
-      `probed; ${stats.delivered} notification(s) delivered, ${stats.pending} pending`,
+    `round ${runId} done in ${seconds(result.durationMs)}: ${passing} pass, ${outcomes.length - passing} not passing, ` +
+      `${notProbed.length} not probed; ${stats.delivered} notification(s) delivered, ${stats.pending} pending`,
   );
   return result;
 }

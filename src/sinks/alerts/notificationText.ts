@@ -10,6 +10,7 @@
 import { FINDING_WORDS, type FindingCode, type FindingWords } from '../../analysis/findings.js';
 import type { Notification } from './alertState.js';
 import type { RunSummary } from '../../runSummary.js';
+import { seconds } from '../../report/format.js';
 
 /** One label/value row of a card FactSet (and of the plain text). */
 export interface Fact {
@@ -82,7 +83,7 @@ export function leadText(n: Notification, secretSetting?: string): string {
     return 'A sample card sent by "realtime-canary test-alert" to check that alerts reach this channel. Nothing is wrong; the figures below are made up.';
   if (category === 'budget') return n.summary.headline ?? o.headline ?? 'The spend budget was reached.';
   if (n.kind === 'recovery')
-    return `Recovered after ${duration(Date.parse(n.createdAt) - Date.parse(o.openedAt))} (${n.window.of} passing runs in a row). The alert was ${opened}`;
+    return `Recovered after ${durationInMinutes(Date.parse(n.createdAt) - Date.parse(o.openedAt))} (${n.window.of} passing runs in a row). The alert was ${opened}`;
   const latest =
     category === 'configuration'
       ? configurationAdvice(n.summary, secretSetting)
@@ -272,7 +273,7 @@ function firstClause(text: string): string {
  * Removes control characters (keeps newlines) and cuts at `max` code points, marking the cut with `…`. The cut
  * falls on a word boundary when one is in the second half of the allowed length, so words are never split.
  */
-export function clip(text: string, max: number): string {
+export function clipAtWord(text: string, max: number): string {
   const clean = text.replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, ' ');
   const chars = Array.from(clean);
   if (chars.length <= max) return clean;
@@ -292,17 +293,14 @@ function requestIds(ids: Record<string, string>): string {
   return entries.length ? entries.map(([k, v]) => `${k}: ${v}`).join(', ') : 'n/a';
 }
 
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
-
 /** `2026-11-02 10:00 UTC` from an ISO time (the input unchanged if it is not one). */
 export function shortTime(iso: string): string {
   const t = Date.parse(iso);
   return Number.isNaN(t) ? iso : new Date(t).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
 }
 
-function duration(ms: number): string {
+/** "2 h 5 min": a length to the minute (how long an alert was open). */
+function durationInMinutes(ms: number): string {
   if (!(ms > 0)) return '0 min';
   const minutes = Math.round(ms / 60_000);
   const h = Math.floor(minutes / 60);

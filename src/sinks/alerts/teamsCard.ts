@@ -13,7 +13,7 @@ import { cardCostFooter } from '../../cost/text.js';
 import type { Notification } from './alertState.js';
 import { cardPlain } from './cardText.js';
 import {
-  clip,
+  clipAtWord,
   comparisonText,
   CORE_FACTS,
   isTestNotification,
@@ -133,14 +133,14 @@ function text(
   max: number,
   extra: Omit<Extract<CardElement, { type: 'TextBlock' }>, 'type' | 'text' | 'wrap'> = {},
 ): CardElement {
-  return { type: 'TextBlock', text: cardPlain(clip(value, max)), wrap: true, ...extra };
+  return { type: 'TextBlock', text: cardPlain(clipAtWord(value, max)), wrap: true, ...extra };
 }
 
 function render(n: Notification, options: TeamsCardOptions, limits: Limits): TeamsEnvelope {
   const look = lookOf(n);
   const facts = notificationFacts(n)
     .filter((f) => limits.allFacts || CORE_FACTS.has(f.title))
-    .map((f) => ({ title: cardPlain(f.title), value: cardPlain(clip(f.value, limits.fact)) }));
+    .map((f) => ({ title: cardPlain(f.title), value: cardPlain(clipAtWord(f.value, limits.fact)) }));
   const subtitle = targetLine(n.summary);
   const body: CardElement[] = [
     {

@@ -10,7 +10,7 @@ import { nextAlertState, type AlertState, type Notification } from '../../../src
 import { linkPaths, notificationLinks, reportsSiteUrl, type LinkMaker } from '../../../src/sinks/alerts/cardLinks.js';
 import { cardPlain } from '../../../src/sinks/alerts/cardText.js';
 import { jsonPayload } from '../../../src/sinks/alerts/jsonPayload.js';
-import { clip } from '../../../src/sinks/alerts/notificationText.js';
+import { clipAtWord } from '../../../src/sinks/alerts/notificationText.js';
 import { renderPayload, sendNotification } from '../../../src/sinks/alerts/notify.js';
 import type { ArtifactStore } from '../../../src/store/artifactStore.js';
 import { startWebhookReceiver } from '../../helpers/webhookReceiver.js';
@@ -255,10 +255,10 @@ describe('service text in a card', () => {
 
 describe('cutting text', () => {
   it('cuts at a word boundary with …, and hard-cuts only a word longer than half the room', () => {
-    expect(clip('Make sure to provide a valid key for an active subscription', 20)).toBe('Make sure to…');
-    expect(clip('Make sure to provide', 20)).toBe('Make sure to provide');
-    expect(clip('x'.repeat(30), 10)).toBe('xxxxxxxxx…');
-    expect(Array.from(clip('🔥'.repeat(30), 10))).toHaveLength(10);
+    expect(clipAtWord('Make sure to provide a valid key for an active subscription', 20)).toBe('Make sure to…');
+    expect(clipAtWord('Make sure to provide', 20)).toBe('Make sure to provide');
+    expect(clipAtWord('x'.repeat(30), 10)).toBe('xxxxxxxxx…');
+    expect(Array.from(clipAtWord('🔥'.repeat(30), 10))).toHaveLength(10);
     const n = alertOf({ headline: `${'word '.repeat(1000)}end` });
     const lead = texts(teamsCard(n, { maxBytes: 6_000 })).find((s) => s.startsWith('word'))!;
     expect(lead.endsWith('word…')).toBe(true);
