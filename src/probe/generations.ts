@@ -53,6 +53,7 @@ export async function awaitTurn(d: AnswerDeps, since: number, createId: string |
     if (r.kind === 'closed') return 'closed';
     if (r.kind === 'timeout') return timedOut(d, EV.responseDone);
     if (r.entry.type === EV.responseDone) return awaitGenerations(d, r.next, r.entry);
+    d.rec.inputRefused();
     if (retries >= MAX_CREATE_RETRIES)
       return timedOut(d, `response.create accepted (refused ${retries + 1} times: ${REFUSED})`);
     // the active response is someone else's generation: let it end (and play out) before asking again
@@ -62,6 +63,7 @@ export async function awaitTurn(d: AnswerDeps, since: number, createId: string |
     const quiet = await awaitGenerations(d, active.next, active.entry);
     if (quiet !== 'response-done') return quiet;
     since = d.waiter.mark();
+    d.rec.inputGiven();
     const resent = d.send({ type: 'response.create' });
     if (!resent) return 'closed';
     d.rec.add({ kind: 'turn-clock', cause: 'resent' });

@@ -101,6 +101,11 @@ export class TraceRecorder {
     this.#inputTurn = this.turn;
   }
 
+  /** The service refused the current turn's `response.create`: a response it starts now is still the turn before's. */
+  inputRefused(): void {
+    this.#inputTurn = this.turn - 1;
+  }
+
   /** ms since the session started, to the microsecond. */
   now(): number {
     return round3(this.clock() - this.#start);

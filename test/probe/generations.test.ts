@@ -57,6 +57,7 @@ function realtimeServer(
     const items = new Map<string, { id: string }>();
     const s: ServerSide = {
       active: undefined,
+      decided: false,
       refusals: 0,
       accepted: 0,
       speak(gen: Gen = {}): string {
@@ -91,7 +92,7 @@ function realtimeServer(
       if (ev.type === 'input_audio_buffer.append') onAppend?.(s);
       if (ev.type !== 'response.create') return;
       beforeCreate?.(s);
-      if (s.active) {
+      if (s.active || s.decided) {
         s.refusals++;
         ws.send(
           JSON.stringify({
@@ -100,7 +101,7 @@ function realtimeServer(
             error: {
               type: 'invalid_request_error',
               code: 'conversation_already_has_active_response',
-              message: `Conversation already has an active response in progress: ${s.active}. Wait until the response is finished before creating a new one.`,
+              message: `Conversation already has an active response in progress: ${s.active ?? 'resp_next'}. Wait until the response is finished before creating a new one.`,
               param: null,
               event_id: ev.event_id,
             },
@@ -116,6 +117,8 @@ function realtimeServer(
 
 interface ServerSide {
   active: string | undefined;
+  /** A second generation is decided but not created yet: the conversation is busy all the same. */
+  decided: boolean;
   refusals: number;
   /** Creates accepted so far. */
   accepted: number;
@@ -168,6 +171,27 @@ describe('two generations are one turn', () => {
     expect(createdTurns(trace)).toEqual([1, 1, 2, 2]);
     const turn2 = entriesOfKind(trace, 'turn-start')[1]!;
     expect(turn2.t).toBeGreaterThan(doneOf(trace, 'resp_2').t);
+  });
+
+  it('a create refused while the second generation is decided but not yet created: that generation is still the turn before', async () => {
+    server = await hostileServer({
+      onConnection: realtimeServer((s, n) => {
+        s.speak();
+        if (n !== 1) return;
+        s.decided = true;
+        setTimeout(() => {
+          s.decided = false;
+          s.speak();
+        }, 600);
+      }),
+    });
+    // the probe asks again right away (no window, prompt sent at once): the create is refused before resp_2 exists
+    const trace = await runProbe(target(server.url), { ...fast, generationWindowMs: 0 });
+    const refusal = received(trace, 'error')[0]!;
+    expect(refusal.t).toBeLessThan(received(trace, 'response.created')[1]!.t);
+    expect(createdTurns(trace)).toEqual([1, 1, 2]);
+    expect(sends(trace, 'response.create', 2)).toHaveLength(2);
+    expect(entriesOfKind(trace, 'turn-end').map((e) => e.outcome)).toEqual(['response-done', 'response-done']);
   });
 
   it('a generation that starts while the next prompt is sent belongs to the turn before; the refused create is sent again and answered', async () => {
