@@ -4,6 +4,7 @@
  * anything that looks like a key even when nobody configured it (keyLike.ts).
  */
 import { maskKeyLike } from './keyLike.js';
+import { secretForms } from './secretForms.js';
 
 export { looksLikeSecret } from './keyLike.js';
 const SECRET_QUERY =
@@ -55,16 +56,32 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
 }
 
 /**
- * Replaces every occurrence of the given secret values (and their URL-encoded forms) in `text`, then masks
- * anything else that looks like a key or a bearer token (an OpenAI key the service echoed, a JWT, a SAS `sig=`).
+ * Replaces every occurrence of the given secret values in `text` — in every form they take in what is written
+ * (./secretForms.ts: JSON-escaped, URL-encoded, HTML-escaped, base64 at any alignment) — then masks anything else
+ * that looks like a key or a bearer token (an OpenAI key the service echoed, a JWT, a SAS `sig=`).
  */
 export function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const s of secrets) {
-    if (s.length < 4) continue;
-    out = out.split(s).join(REDACTED);
-    const enc = encodeURIComponent(s);
-    if (enc !== s) out = out.split(enc).join(REDACTED);
-  }
+  for (const form of formsOf(secrets)) if (out.includes(form)) out = out.replaceAll(form, REDACTED);
   return maskKeyLike(out, REDACTED);
+}
+
+/** Secrets shorter than this are not scrubbed: a 3-character "secret" would corrupt every document. */
+const MIN_SECRET = 4;
+/** Lists of secrets whose forms were computed, by their text; cleared when it holds this many. */
+const FORMS_CACHE_SIZE = 256;
+const formsCache = new Map<string, readonly string[]>();
+
+/** The forms of every secret of the list, longest first (a webhook URL goes before the signature inside it). */
+function formsOf(secrets: readonly string[]): readonly string[] {
+  if (secrets.length === 0) return [];
+  const cacheKey = secrets.join('\u0000');
+  let forms = formsCache.get(cacheKey);
+  if (!forms) {
+    const all = new Set(secrets.filter((s) => s.length >= MIN_SECRET).flatMap(secretForms));
+    forms = [...all].sort((a, b) => b.length - a.length);
+    if (formsCache.size >= FORMS_CACHE_SIZE) formsCache.clear();
+    formsCache.set(cacheKey, forms);
+  }
+  return forms;
 }

@@ -1,0 +1,73 @@
+/**
+ * Finds a secret in text or files in every encoding it may take, independently of the scrubber's own list
+ * (src/realtime/secretForms.ts): as given, JSON-escaped, URL-encoded, HTML-escaped, and inside any run of base64
+ * or base64url text, decoded at each of the 4 character offsets (so the secret's bytes are found at any alignment
+ * within a longer base64 text). gzip files are scanned unzipped. Used by the tests of "no secret at any exit".
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+
+/** The encodings of `secret` found in `text` (empty when none). */
+export function leaks(text: string, secret: string): string[] {
+  const found: string[] = [];
+  const plain: [string, string][] = [
+    ['as given', secret],
+    ['JSON-escaped', JSON.stringify(secret).slice(1, -1)],
+    [
+      'JSON-escaped for a script block',
+      JSON.stringify(secret)
+        .slice(1, -1)
+        .replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`),
+    ],
+    ['JSON-escaped twice', JSON.stringify(JSON.stringify(secret).slice(1, -1)).slice(1, -1)],
+    ['URL-encoded', encodeURIComponent(secret)],
+    ['form-encoded', new URLSearchParams({ s: secret }).toString().slice(2)],
+    ['HTML-escaped', html(secret)],
+    ['HTML-attribute-escaped', html(secret).replace(/"/g, '&quot;').replace(/'/g, '&#39;')],
+  ];
+  for (const [name, form] of plain) if (text.includes(form)) found.push(name);
+  const bytes = Buffer.from(secret, 'utf8');
+  for (const run of text.match(/[A-Za-z0-9+/_-]{12,}/g) ?? []) {
+    const std = run.replace(/-/g, '+').replace(/_/g, '/');
+    for (let offset = 0; offset < 4; offset++) {
+      if (Buffer.from(std.slice(offset), 'base64').includes(bytes)) {
+        found.push(run === std ? 'base64' : 'base64url');
+        return found;
+      }
+    }
+  }
+  return found;
+}
+
+function html(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Each file under `dir` (recursively) with the encodings of each secret found in it: `{ file, secret, found }`. */
+export async function scanFolder(
+  dir: string,
+  secrets: readonly string[],
+): Promise<{ file: string; secret: string; found: string[] }[]> {
+  const out: { file: string; secret: string; found: string[] }[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    out.push(...scanBytes(relative(dir, path), await readFile(path), secrets));
+  }
+  return out;
+}
+
+/** The encodings of each secret found in one file's bytes (gunzipped first when gzip), with the file's name. */
+export function scanBytes(
+  file: string,
+  bytes: Buffer,
+  secrets: readonly string[],
+): { file: string; secret: string; found: string[] }[] {
+  const text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('latin1');
+  return secrets.map((secret) => ({ file, secret, found: [...leaks(text, secret), ...pathLeak(file, secret)] }));
+}
+
+function pathLeak(file: string, secret: string): string[] {
+  return file.includes(secret) ? ['in the path'] : [];
+}
