@@ -1,7 +1,7 @@
 /** Command-line parsing shared by the commands: typed options, one-line usage errors that name the flag. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../errors.js';
-import { looksLikeSecret } from '../realtime/redact.js';
+import { nameLooksLikeKey, shown } from '../config/shown.js';
 
 export class UsageError extends ConfigError {}
 
@@ -63,10 +63,14 @@ export function editDistance(a: string, b: string): number {
 export function noPositionals(positionals: readonly string[]): void {
   const first = positionals[0];
   if (first === undefined) return;
-  const shown = looksLikeSecret(first) ? 'a value that looks like a secret (not shown)' : `"${first.slice(0, 80)}"`;
+  const quoted = nameLooksLikeKey(first)
+    ? 'a value that looks like a secret (not shown)'
+    : /^[\x20-\x7e]{1,80}$/.test(first)
+      ? `"${first}"`
+      : shown(first);
   throw new UsageError(
     'arguments',
-    `unexpected argument ${shown}${positionals.length > 1 ? ` and ${positionals.length - 1} more` : ''}; flags start with -- (see --help)`,
+    `unexpected argument ${quoted}${positionals.length > 1 ? ` and ${positionals.length - 1} more` : ''}; flags start with -- (see --help)`,
   );
 }
 
@@ -77,7 +81,7 @@ export function intFlag(name: string, raw: string | undefined, fallback: number,
   if (!Number.isInteger(n) || n < min || n > max)
     throw new UsageError(
       `--${name}`,
-      `expects a whole number ${max === Infinity ? `≥ ${min}` : `from ${min} to ${max}`}, got "${raw}"`,
+      `expects a whole number ${max === Infinity ? `≥ ${min}` : `from ${min} to ${max}`}, got ${shown(raw)}`,
     );
   return n;
 }
@@ -85,6 +89,6 @@ export function intFlag(name: string, raw: string | undefined, fallback: number,
 export function oneOf<T extends string>(name: string, raw: string | undefined, allowed: readonly T[], fallback: T): T {
   if (raw === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(raw))
-    throw new UsageError(`--${name}`, `expects one of ${allowed.join(', ')}, got "${raw}"`);
+    throw new UsageError(`--${name}`, `expects one of ${allowed.join(', ')}, got ${shown(raw)}`);
   return raw as T;
 }

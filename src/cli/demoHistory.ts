@@ -7,6 +7,7 @@
  * store layout (src/store/layout.ts), before the real demo rounds' lines. Deterministic (a seeded generator), and
  * marked: every synthetic run id starts with `hist-` and links to one page that says it has no report.
  */
+import { shown } from '../config/shown.js';
 import { isAzure } from '../realtime/flavours.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { contentTypeFor, dailyIndexPath, DEMO_HISTORY_PAGE } from '../store/layout.js';
@@ -32,7 +33,7 @@ export function parseHistory(raw: string): number {
   const m = /^(\d+)\s*(d|h)$/.exec(raw.trim());
   const ms = m ? Number(m[1]) * (m[2] === 'd' ? DAY_MS : 3_600_000) : NaN;
   if (!(ms > 0) || ms > 7 * DAY_MS)
-    throw new UsageError('--history', `expects a span like 7d or 12h, at most 7d; got "${raw}"`);
+    throw new UsageError('--history', `expects a span like 7d or 12h, at most 7d; got ${shown(raw)}`);
   return ms;
 }
 

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { parseConfigJson } from '../json.js';
+import { shown } from './shown.js';
 
 /** Flex Consumption's default when host.json sets none (30 min). */
 export const DEFAULT_FUNCTION_TIMEOUT_MS = 30 * 60_000;
@@ -16,9 +17,9 @@ export function parseTimeSpan(text: string, source: string): number | undefined 
   const t = text.trim();
   if (t === '-1') return undefined;
   const m = /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})$/.exec(t);
-  if (!m) throw new ConfigError(source, `must be a time span hh:mm:ss (or -1), got "${t}"`);
+  if (!m) throw new ConfigError(source, `must be a time span hh:mm:ss (or -1), got ${shown(t)}`);
   const [d, h, min, s] = [m[1] ?? '0', m[2]!, m[3]!, m[4]!].map(Number) as [number, number, number, number];
-  if (min > 59 || s > 59) throw new ConfigError(source, `has minutes or seconds above 59: "${t}"`);
+  if (min > 59 || s > 59) throw new ConfigError(source, 'has minutes or seconds above 59');
   const ms = (((d * 24 + h) * 60 + min) * 60 + s) * 1000;
   if (ms <= 0) throw new ConfigError(source, 'must be longer than zero');
   return ms;

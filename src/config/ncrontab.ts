@@ -5,6 +5,7 @@
  * takes far longer than a second, so it is almost certainly a typo for a minute schedule.
  */
 import { ConfigError } from '../errors.js';
+import { shown } from './shown.js';
 
 const SETTING = 'CANARY_SCHEDULE';
 const FIELDS = [
@@ -40,7 +41,7 @@ export function ncrontabFields(schedule: string, options: { allowEverySecond?: b
   if (fields.length !== 6)
     throw new ConfigError(
       SETTING,
-      `must have six fields (second minute hour day month day-of-week), got ${fields.length}: "${schedule}"`,
+      `must have six fields (second minute hour day month day-of-week), got ${fields.length}: ${shown(schedule)}`,
     );
   const [second, minute, hour, day, month, dayOfWeek] = fields.map((f, i) => expand(f, FIELDS[i]!)) as [
     Set<number>,
@@ -53,7 +54,7 @@ export function ncrontabFields(schedule: string, options: { allowEverySecond?: b
   if (second.size === 60 && !options.allowEverySecond) {
     throw new ConfigError(
       SETTING,
-      `"${schedule}" fires every second; a round cannot finish in a second (use e.g. "0 */10 * * * *"), or set ` +
+      `${shown(schedule)} fires every second; a round cannot finish in a second (use e.g. "0 */10 * * * *"), or set ` +
         `CANARY_ALLOW_EVERY_SECOND=true if you really mean it`,
     );
   }
@@ -113,5 +114,5 @@ function value(token: string, text: string, field: Field): number {
 }
 
 function bad(text: string, field: Field, why: string): ConfigError {
-  return new ConfigError(SETTING, `field "${text}" (${field.name}) is not valid NCRONTAB: ${why}`);
+  return new ConfigError(SETTING, `field ${shown(text)} (${field.name}) is not valid NCRONTAB: ${why}`);
 }

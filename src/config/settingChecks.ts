@@ -1,10 +1,13 @@
 /**
  * Checks of individual setting values that name the setting and never print the value when it may be a
- * secret: webhook URLs (parsed, host required, https), storage and App Insights connection strings, and the
- * names of secret app settings (a key pasted where its setting's *name* belongs is refused).
+ * secret: webhook URLs (parsed, host required, https), storage and App Insights connection strings, the
+ * names of secret app settings (a key pasted where its setting's *name* belongs is refused), and the names a
+ * canary gives things — region, target, group — which end up in blob paths, log lines and card titles.
  */
 import { ConfigError } from '../errors.js';
 import { looksLikeSecret as keyLike } from '../realtime/redact.js';
+import type { SecretSetting } from './secrets.js';
+import { nameLooksLikeKey, shown } from './shown.js';
 
 /**
  * Whether a value looks like a key or token rather than a setting name: the scrubber's own key patterns
@@ -31,6 +34,70 @@ export function checkSettingName(name: string, field: string): void {
   }
   if (!/^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/.test(name))
     throw new ConfigError(field, 'must be the name of an app setting (letters, digits and _; the value is not shown)');
+}
+
+/** What a region, target or group name may hold: 1–63 letters, digits, `.`, `_` and `-`, starting with a letter or digit. */
+export const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+/**
+ * A region, target or group name: from the safe character set (no space, no line break, nothing a path or a card
+ * title would read otherwise), not the value of a secret setting (`secrets`: [name, value] pairs), not key-like.
+ * The error names the field and never the value.
+ */
+export function checkName(name: string, field: string, secrets: readonly SecretSetting[] = []): string {
+  if (!SAFE_NAME.test(name))
+    throw new ConfigError(
+      field,
+      `must be 1–63 letters, digits, ".", "_" or "-", starting with a letter or digit; got ${shown(name)}`,
+    );
+  refuseSecretValue(name, field, secrets, ': names end up in blob paths, logs and alerts');
+  if (nameLooksLikeKey(name))
+    throw new ConfigError(
+      field,
+      'looks like a key or token (20 or more letters and digits in a row): names end up in blob paths, logs and alerts; separate words with "-", "." or "_" (the value is not shown)',
+    );
+  return name;
+}
+
+/** A blob path inside the canary's container (no leading slash, no `..`, no URL, nothing key-like); the error never shows it. */
+export function checkBlobPath(raw: string, setting: string): string {
+  if (
+    raw.length > 1024 ||
+    raw.startsWith('/') ||
+    raw.includes('\\') ||
+    /^[a-z]+:\/\//i.test(raw) ||
+    /[\x00-\x1f\x7f]/.test(raw) ||
+    raw.split('/').some((seg) => seg === '..' || seg === '')
+  ) {
+    throw new ConfigError(
+      setting,
+      `must be a blob path inside the container, e.g. "config/prices.json", got ${shown(raw)}`,
+    );
+  }
+  if (raw.split('/').some(nameLooksLikeKey))
+    throw new ConfigError(setting, 'looks like a key or token, not a blob path (the value is not shown)');
+  return raw;
+}
+
+/**
+ * A local folder (CANARY_OUTPUT_DIR, CANARY_SPOOL_DIR): no control characters, and not holding the value of a
+ * secret setting (`secrets`: [name, value]); any other path is the operator's choice.
+ */
+export function checkFolder(raw: string, setting: string, secrets: readonly SecretSetting[]): string {
+  if (/[\x00-\x1f\x7f]/.test(raw))
+    throw new ConfigError(setting, 'must be a folder path without control characters (the value is not shown)');
+  refuseSecretValue(raw, setting, secrets, '');
+  return raw;
+}
+
+/** Refuses a value holding the value of a secret setting (`secrets`: [name, value]), naming that setting. */
+function refuseSecretValue(value: string, field: string, secrets: readonly SecretSetting[], why: string): void {
+  const holds = secrets.find(([, secret]) => value.includes(secret));
+  if (holds)
+    throw new ConfigError(
+      field,
+      `holds the value of the secret app setting ${holds[0]}${why} (the value is not shown)`,
+    );
 }
 
 /** Loopback hosts may use http (local receivers in tests and development); anything else must be https. */
@@ -80,7 +147,7 @@ export function checkStorageConnectionString(raw: string, setting = 'CANARY_STOR
     throw new ConfigError(setting, `has a BlobEndpoint that is not an http(s) URL: ${hint}`);
   const protocol = f.get('defaultendpointsprotocol');
   if (protocol !== undefined && protocol !== 'http' && protocol !== 'https')
-    throw new ConfigError(setting, `has DefaultEndpointsProtocol "${protocol}" (must be http or https)`);
+    throw new ConfigError(setting, `has DefaultEndpointsProtocol ${shown(protocol)} (must be http or https)`);
 }
 
 /** APPLICATIONINSIGHTS_CONNECTION_STRING: needs an InstrumentationKey and a valid IngestionEndpoint if given. */

@@ -9,7 +9,16 @@ import type { DetectionConfig } from '../analysis/config.js';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_FUNCTION_TIMEOUT_MS, parseTimeSpan, safetyMarginMs } from './hostTimeout.js';
 import { validateNcrontab } from './ncrontab.js';
-import { checkAppInsightsConnectionString, checkStorageConnectionString, checkWebhookUrl } from './settingChecks.js';
+import { nameLooksLikeKey, shown } from './shown.js';
+import {
+  checkAppInsightsConnectionString,
+  checkBlobPath,
+  checkFolder,
+  checkName,
+  checkStorageConnectionString,
+  checkWebhookUrl,
+} from './settingChecks.js';
+import { secretSettings } from './secrets.js';
 import { parseThresholds } from './thresholds.js';
 import { parseTargets, type TargetConfig } from './targets.js';
 import { MAX_GENERATION_WINDOW_MS, PROBE_DEFAULTS } from '../probe/options.js';
@@ -85,10 +94,12 @@ type Env = Record<string, string | undefined>;
 
 export function loadSettings(env: Env, context: SettingsContext = {}): CanarySettings {
   const problems: ConfigError[] = [];
+  // names (region, targets, groups) must not carry the value of a secret setting
+  const secrets = secretSettings(env);
   const schedule = env.CANARY_SCHEDULE?.trim() || DEFAULT_SCHEDULE;
   validateNcrontab(schedule, { allowEverySecond: flag(env, 'CANARY_ALLOW_EVERY_SECOND') });
   const targetsJson = env.CANARY_TARGETS?.trim();
-  const configBlob = env.CANARY_CONFIG_BLOB?.trim() || undefined;
+  const configBlob = blobPath(env, 'CANARY_CONFIG_BLOB');
   if (!targetsJson && !configBlob)
     throw new ConfigError(
       'CANARY_TARGETS',
@@ -122,9 +133,9 @@ export function loadSettings(env: Env, context: SettingsContext = {}): CanarySet
   }
   const functionTimeoutMs = functionTimeout(env, context);
   return {
-    region: env.CANARY_REGION?.trim() || 'local',
+    region: checkName(env.CANARY_REGION?.trim() || 'local', 'CANARY_REGION', secrets),
     schedule,
-    targets: targetsJson ? parseTargets(targetsJson) : undefined,
+    targets: targetsJson ? parseTargets(targetsJson, 'CANARY_TARGETS', secrets) : undefined,
     configBlob,
     prompts: (env.CANARY_PROMPTS?.trim() || 'count-to-twenty,nato-alphabet,days-of-week')
       .split(',')
@@ -147,7 +158,7 @@ export function loadSettings(env: Env, context: SettingsContext = {}): CanarySet
     thresholds: parseThresholds(env.CANARY_THRESHOLDS),
     alertRule: { k, n, reminderHours: int(env, 'CANARY_REMINDER_HOURS', 6, 1, 24 * 14) },
     storage: loadStorageSettings(env),
-    spoolDir: env.CANARY_SPOOL_DIR?.trim() || join(tmpdir(), 'realtime-canary-spool'),
+    spoolDir: folder(env, 'CANARY_SPOOL_DIR') ?? join(tmpdir(), 'realtime-canary-spool'),
     webhook: webhookUrl ? { url: webhookRaw!, format } : undefined,
     linkTtlMinutes: int(env, 'CANARY_LINK_TTL_MINUTES', 24 * 60, 5, 7 * 24 * 60),
     linkScope: linkScope(env.CANARY_LINK_SCOPE),
@@ -183,7 +194,7 @@ function roundDeadline(env: Env, functionTimeoutMs: number | undefined): number 
   if (!raw) return Math.min(540_000, max);
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 5000)
-    throw new ConfigError('CANARY_ROUND_DEADLINE_MS', `must be a whole number from 5000 to ${max}, got "${raw}"`);
+    throw new ConfigError('CANARY_ROUND_DEADLINE_MS', `must be a whole number from 5000 to ${max}, got ${shown(raw)}`);
   if (n > max)
     throw new ConfigError(
       'CANARY_ROUND_DEADLINE_MS',
@@ -192,18 +203,28 @@ function roundDeadline(env: Env, functionTimeoutMs: number | undefined): number 
   return n;
 }
 
+function blobPath(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw ? checkBlobPath(raw, name) : undefined;
+}
+
+function folder(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw ? checkFolder(raw, name, secretSettings(env)) : undefined;
+}
+
 function flag(env: Env, name: string): boolean {
   const raw = env[name]?.trim().toLowerCase();
   if (!raw) return false;
   if (raw === 'true' || raw === '1') return true;
   if (raw === 'false' || raw === '0') return false;
-  throw new ConfigError(name, `must be true or false, got "${env[name]}"`);
+  throw new ConfigError(name, `must be true or false, got ${shown(env[name]!)}`);
 }
 
 /** Where the artifacts live (also read on its own by the reports HTTP function, which needs no targets). */
 export function loadStorageSettings(env: Env): StorageSettings {
   const container = env.CANARY_CONTAINER?.trim() || 'reports';
-  if (!/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/.test(container))
+  if (!/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/.test(container) || nameLooksLikeKey(container))
     throw new ConfigError(
       'CANARY_CONTAINER',
       'must be a valid container name (3–63 lowercase letters, digits and hyphens)',
@@ -222,7 +243,7 @@ export function loadStorageSettings(env: Env): StorageSettings {
       );
     return { kind: 'account-url', accountUrl: url, clientId: env.AZURE_CLIENT_ID?.trim() || undefined, container };
   }
-  const dir = env.CANARY_OUTPUT_DIR?.trim();
+  const dir = folder(env, 'CANARY_OUTPUT_DIR');
   if (dir) return { kind: 'local', dir };
   throw new ConfigError(
     'CANARY_STORAGE_ACCOUNT_URL',
@@ -250,7 +271,7 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   if (!raw) return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max)
-    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got ${shown(raw)}`);
   return n;
 }
 
@@ -259,27 +280,8 @@ function usd(env: Env, name: string): number | undefined {
   if (!raw) return undefined;
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0)
-    throw new ConfigError(name, `must be an amount in USD greater than 0, e.g. "25", got "${raw}"`);
+    throw new ConfigError(name, `must be an amount in USD greater than 0, e.g. "25", got ${shown(raw)}`);
   return n;
-}
-
-/** A blob path inside the canary's container (no leading slash, no `..`, no URL). */
-function blobPath(env: Env, name: string): string | undefined {
-  const raw = env[name]?.trim();
-  if (!raw) return undefined;
-  if (
-    raw.length > 1024 ||
-    raw.startsWith('/') ||
-    raw.includes('\\') ||
-    /^[a-z]+:\/\//i.test(raw) ||
-    raw.split('/').some((seg) => seg === '..' || seg === '')
-  ) {
-    throw new ConfigError(
-      name,
-      `must be a blob path inside the container, e.g. "config/prices.json", got "${raw.slice(0, 80)}"`,
-    );
-  }
-  return raw;
 }
 
 /** Reads the secret a target refers to. The error names the setting, never the value. */

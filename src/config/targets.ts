@@ -4,7 +4,9 @@
  */
 import { ConfigError } from '../errors.js';
 import { isRecord, parseConfigJson } from '../json.js';
-import { checkSettingName } from './settingChecks.js';
+import { checkName, checkSettingName } from './settingChecks.js';
+import type { SecretSetting } from './secrets.js';
+import { fieldOf } from './shown.js';
 import { FLAVOURS, isAzure, type Dialect, type EndpointSpec, type Flavour } from '../realtime/flavours.js';
 import type { TransportKind } from '../trace/trace.js';
 
@@ -70,14 +72,20 @@ const AUTH_MODES: readonly AuthMode[] = ['api-key', 'entra', 'bearer', 'none'];
 /** The transports a target may name: every TransportKind (the compiler asks for a new one here) and `both`. */
 const TRANSPORTS: Readonly<Record<TransportKind | 'both', true>> = { websocket: true, webrtc: true, both: true };
 const TRANSPORT_NAMES = Object.keys(TRANSPORTS).map((k) => `"${k}"`);
-const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
-/** Parses and validates the targets JSON. Errors name the field, e.g. `CANARY_TARGETS[1].deployment`. */
-export function parseTargets(json: string, source = 'CANARY_TARGETS'): TargetConfig[] {
+/**
+ * Parses and validates the targets JSON. Errors name the field, e.g. `CANARY_TARGETS[1].deployment`, never a value
+ * that may be a secret; a name or group holding the value of one of `secrets` ([setting, value]) is refused.
+ */
+export function parseTargets(
+  json: string,
+  source = 'CANARY_TARGETS',
+  secrets: readonly SecretSetting[] = [],
+): TargetConfig[] {
   const raw = parseConfigJson(json, source);
   if (!Array.isArray(raw) || raw.length === 0)
     throw new ConfigError(source, 'must be a non-empty JSON array of targets');
-  const parsed = raw.map((t, i) => parseTarget(t, `${source}[${i}]`));
+  const parsed = raw.map((t, i) => parseTarget(t, `${source}[${i}]`, secrets));
   const seen = new Set<string>();
   const targets = parsed.flatMap((t, i) => expandTransports(t).map((x) => ({ x, i })));
   targets.forEach(({ x, i }) => {
@@ -101,7 +109,7 @@ function expandTransports(t: TargetConfig): TargetConfig[] {
   ];
 }
 
-function parseTarget(raw: unknown, at: string): TargetConfig {
+function parseTarget(raw: unknown, at: string, secrets: readonly SecretSetting[]): TargetConfig {
   if (!isRecord(raw)) throw new ConfigError(at, 'must be an object');
   const o = raw;
   for (const key of Object.keys(o)) {
@@ -112,14 +120,9 @@ function parseTarget(raw: unknown, at: string): TargetConfig {
       );
     }
     if (!KNOWN.has(key))
-      throw new ConfigError(`${at}.${key}`, `is not a known field (known: ${[...KNOWN].join(', ')})`);
+      throw new ConfigError(fieldOf(at, key), `is not a known field (known: ${[...KNOWN].join(', ')})`);
   }
-  const name = str(o, 'name', at, true)!;
-  if (!SAFE_NAME.test(name))
-    throw new ConfigError(
-      `${at}.name`,
-      'must be 1–63 letters, digits, ".", "_" or "-", starting with a letter or digit',
-    );
+  const name = checkName(str(o, 'name', at, true)!, `${at}.name`, secrets);
   const auth = (str(o, 'auth', at) ?? 'api-key') as AuthMode;
   if (!AUTH_MODES.includes(auth)) throw new ConfigError(`${at}.auth`, `must be one of ${AUTH_MODES.join(', ')}`);
   const flavour = str(o, 'flavour', at) as Flavour | undefined;
@@ -139,7 +142,7 @@ function parseTarget(raw: unknown, at: string): TargetConfig {
     apiVersion: str(o, 'apiVersion', at),
     secretSetting: str(o, 'secretSetting', at),
     scope: str(o, 'scope', at),
-    group: str(o, 'group', at),
+    group: optionalName(str(o, 'group', at), `${at}.group`, secrets),
     baseline: bool(o, 'baseline', at),
     insecureTls: bool(o, 'insecureTls', at),
   };
@@ -198,6 +201,10 @@ function parseTarget(raw: unknown, at: string): TargetConfig {
     t.dailyBudgetUsd = o.dailyBudgetUsd;
   }
   return t;
+}
+
+function optionalName(name: string | undefined, field: string, secrets: readonly SecretSetting[]): string | undefined {
+  return name === undefined ? undefined : checkName(name, field, secrets);
 }
 
 function str(o: Record<string, unknown>, key: string, at: string, required = false): string | undefined {

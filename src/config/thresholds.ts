@@ -7,6 +7,7 @@
 import { DEFAULT_DETECTION_CONFIG, type DetectionConfig } from '../analysis/config.js';
 import { ConfigError } from '../errors.js';
 import { isRecord, parseConfigJson } from '../json.js';
+import { fieldOf, shownJson } from './shown.js';
 
 /** The accepted range of one threshold (inclusive), and whether it must be a whole number. */
 export interface ThresholdRange {
@@ -54,10 +55,10 @@ export function parseThresholds(raw: string | undefined): Partial<DetectionConfi
   const known = Object.keys(DEFAULT_DETECTION_CONFIG);
   for (const [key, v] of Object.entries(value)) {
     if (!isThresholdKey(key))
-      throw new ConfigError(`${SETTING}.${key}`, `is not a known threshold (known: ${known.join(', ')})`);
+      throw new ConfigError(fieldOf(SETTING, key), `is not a known threshold (known: ${known.join(', ')})`);
     const range = THRESHOLD_RANGES[key];
     if (typeof v !== 'number' || !Number.isFinite(v))
-      throw new ConfigError(`${SETTING}.${key}`, `must be a number, got ${JSON.stringify(v)}`);
+      throw new ConfigError(`${SETTING}.${key}`, `must be a number, got ${shownJson(v)}`);
     if (range.integer && !Number.isInteger(v))
       throw new ConfigError(`${SETTING}.${key}`, `must be a whole number, got ${v}`);
     if (v < range.min || v > range.max)

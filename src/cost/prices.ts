@@ -5,6 +5,7 @@
  */
 import { ConfigError } from '../errors.js';
 import { isRecord, parseConfigJson } from '../json.js';
+import { fieldOf, shownJson } from '../config/shown.js';
 
 /** USD per 1M tokens. Cached input is billed instead of (not on top of) the uncached input rate. */
 export interface ModelPrice {
@@ -105,14 +106,14 @@ export function parsePrices(json: string, source: string, base: PriceTable = DEF
   const models: Record<string, ModelPrice> = { ...base.models };
   for (const [name, p] of Object.entries(modelsRaw)) {
     if (name === 'asOf') continue;
-    if (!isRecord(p)) throw new ConfigError(`${source}.${name}`, 'must be an object of prices per 1M tokens');
+    if (!isRecord(p)) throw new ConfigError(fieldOf(source, name), 'must be an object of prices per 1M tokens');
     const price = {} as Record<(typeof FIELDS)[number], number>;
     for (const f of FIELDS) {
       const v = p[f];
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
         throw new ConfigError(
-          `${source}.${name}.${f}`,
-          `must be a price in USD per 1M tokens (a number ≥ 0), got ${JSON.stringify(v)}`,
+          `${fieldOf(source, name)}.${f}`,
+          `must be a price in USD per 1M tokens (a number ≥ 0), got ${shownJson(v)}`,
         );
       price[f] = v;
     }

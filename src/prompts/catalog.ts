@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, ConfigError } from '../errors.js';
+import { shownName } from '../config/shown.js';
 import { wavToPcm16, BYTES_PER_MS } from '../audio/wav.js';
 import { packageFile } from '../version.js';
 
@@ -72,6 +73,6 @@ export function resolvePrompts(refs: readonly string[], catalog: readonly Prompt
     if (ref.toLowerCase().endsWith('.wav')) {
       return { id: basename(ref, '.wav'), text: undefined, answer: undefined, expect: [], pcm: readPromptWav(resolve(ref)) };
     }
-    throw new ConfigError('prompt', `"${ref}" is neither a catalogue id (${catalog.map((p) => p.id).join(', ')}) nor a .wav file`);
+    throw new ConfigError('prompt', `${shownName(ref)} is neither a catalogue id (${catalog.map((p) => p.id).join(', ')}) nor a .wav file`);
   });
 }

@@ -13,7 +13,8 @@ import { costHooks } from './costHooks.js';
 import type { RoundHooks } from './hooks.js';
 import type { LineLog } from '../log.js';
 import { runRound, type RoundDeps, type RoundResult, type RoundStore } from './round.js';
-import { createNotifier, createStore, entraCredential, settingSecrets } from './roundDeps.js';
+import { settingSecrets } from '../config/secrets.js';
+import { createNotifier, createStore, entraCredential } from './roundDeps.js';
 
 /**
  * The caller's log, and what it replaces (tests). bench:round leaves parts out: `renderReportHtml: undefined` (no

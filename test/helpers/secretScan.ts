@@ -2,11 +2,14 @@
  * Finds a secret in text or files in every encoding it may take, independently of the scrubber's own list
  * (src/realtime/secretForms.ts): as given, JSON-escaped, URL-encoded, HTML-escaped, and inside any run of base64
  * or base64url text, decoded at each of the 4 character offsets (so the secret's bytes are found at any alignment
- * within a longer base64 text). gzip files are scanned unzipped. Used by the tests of "no secret at any exit".
+ * within a longer base64 text), and — for a token-like secret — any 10 characters of it. gzip files are scanned unzipped. Used by the tests of "no secret at any exit".
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+
+/** The length of a part of a token-like secret that counts as a leak. */
+const PART = 10;
 
 /** The encodings of `secret` found in `text` (empty when none). */
 export function leaks(text: string, secret: string): string[] {
@@ -27,6 +30,13 @@ export function leaks(text: string, secret: string): string[] {
     ['HTML-attribute-escaped', html(secret).replace(/"/g, '&quot;').replace(/'/g, '&#39;')],
   ];
   for (const [name, form] of plain) if (text.includes(form)) found.push(name);
+  // a token-like secret must not show in part either (an error quoting its first characters)
+  if (/^[A-Za-z0-9_-]{20,}$/.test(secret))
+    for (let i = 0; i + PART <= secret.length; i++)
+      if (text.includes(secret.slice(i, i + PART))) {
+        found.push(`${PART} characters of it`);
+        break;
+      }
   const bytes = Buffer.from(secret, 'utf8');
   for (const run of text.match(/[A-Za-z0-9+/_-]{12,}/g) ?? []) {
     const std = run.replace(/-/g, '+').replace(/_/g, '/');

@@ -1,0 +1,57 @@
+/**
+ * The secret values a configuration holds, which every exit scrubs (../realtime/redact.ts): the value of every
+ * app setting whose name says it is a secret (`…KEY…`, `…SECRET…`, `…TOKEN…`, `…PASSWORD…`, connection strings,
+ * the webhook URL), of every setting a target names in `secretSetting`, and the parts of settings that are secrets
+ * themselves (the webhook URL's signature, account keys and SAS tokens, the instrumentation key). Key Vault
+ * references are not secrets (they name one) and are left out.
+ */
+import type { CanarySettings } from './settings.js';
+
+type Env = Record<string, string | undefined>;
+
+/** A secret app setting: its name and its value. */
+export type SecretSetting = readonly [name: string, value: string];
+
+const SECRET_NAME = /KEY|SECRET|TOKEN|PASSWORD|CONNECTION_STRING|WEBHOOK_URL/i;
+
+/** The secret-named settings of `env` and those named in `also` (a target's `secretSetting`), as [name, value]. */
+export function secretSettings(env: Env, also: readonly string[] = []): SecretSetting[] {
+  const out: SecretSetting[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    const v = value?.trim() ?? '';
+    if (!SECRET_NAME.test(name) && !also.includes(name)) continue;
+    // long, non-trivial values only: scrubbing "true" or a port number would corrupt every JSON document
+    if (v.length >= 8 && !/^(true|false|\d+)$/i.test(v) && !v.startsWith('@Microsoft.KeyVault(')) out.push([name, v]);
+  }
+  return out;
+}
+
+/** The values of {@link secretSettings}. */
+export function envSecrets(env: Env, also: readonly string[] = []): string[] {
+  return secretSettings(env, also).map(([, value]) => value);
+}
+
+/** Every secret value of the settings and their environment (see the file comment). */
+export function settingSecrets(settings: CanarySettings, env: Env = {}): string[] {
+  const named = (settings.targets ?? []).flatMap((t) => (t.secretSetting ? [t.secretSetting] : []));
+  const out = envSecrets(env, named);
+  if (settings.webhook) {
+    out.push(settings.webhook.url);
+    try {
+      for (const [name, value] of new URL(settings.webhook.url).searchParams)
+        if (/^(sig|code|token|key)$/i.test(name) && value) out.push(value);
+    } catch {
+      // validated at start; nothing more to collect
+    }
+  }
+  if (settings.storage.kind === 'connection-string') {
+    out.push(settings.storage.connectionString);
+    for (const m of settings.storage.connectionString.matchAll(/(?:AccountKey|SharedAccessSignature)=([^;]+)/gi))
+      out.push(m[1]!);
+  }
+  if (settings.appInsightsConnectionString) {
+    const key = /InstrumentationKey=([^;]+)/i.exec(settings.appInsightsConnectionString)?.[1];
+    if (key) out.push(key);
+  }
+  return [...new Set(out.filter((s) => s.length >= 4))];
+}
