@@ -5,6 +5,8 @@
 import { app } from '@azure/functions';
 import { DEFAULT_SCHEDULE, validateNcrontab } from '../config/settings.js';
 import { canaryRound } from '../handlers/canaryRound.js';
+import { envSecrets } from '../config/secrets.js';
+import { scrub } from '../realtime/redact.js';
 
 // A schedule the host cannot run (or one that fires every second) is said loudly at start, naming the setting;
 // the handler refuses it again at each invocation.
@@ -14,7 +16,7 @@ try {
       allowEverySecond: /^(true|1)$/i.test(process.env.CANARY_ALLOW_EVERY_SECOND?.trim() ?? ''),
     });
 } catch (err) {
-  console.error(`realtime-canary: configuration error: ${(err as Error).message}`);
+  console.error(scrub(`realtime-canary: configuration error: ${(err as Error).message}`, envSecrets(process.env)));
 }
 
 app.timer('canaryRound', {

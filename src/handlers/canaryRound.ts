@@ -5,7 +5,9 @@
  */
 import type { InvocationContext, Timer } from '@azure/functions';
 import { readHostFunctionTimeout } from '../config/hostTimeout.js';
+import { envSecrets, secretSettings, settingSecrets, type SecretSetting } from '../config/secrets.js';
 import { loadSettings, type CanarySettings } from '../config/settings.js';
+import { scrubError, scrubbingLog } from '../realtime/scrubValue.js';
 import { withDeadline } from '../deadline.js';
 import { parseTargets, type TargetConfig } from '../config/targets.js';
 import { ConfigError } from '../errors.js';
@@ -22,36 +24,48 @@ export type HandlerOverrides = Omit<RoundOverrides, 'log'>;
 
 export function makeCanaryHandler(env: () => Env = () => process.env, overrides: HandlerOverrides = {}) {
   return async function canaryRoundHandler(timer: Timer, context: InvocationContext): Promise<RoundResult> {
-    const log: LineLog = { info: (m) => context.log(m), warn: (m) => context.warn(m), error: (m) => context.error(m) };
-    if (timer.isPastDue) context.warn('the timer is running late (isPastDue); running the round now');
     const currentEnv = env();
+    // every line logged and every error thrown is scrubbed of the settings' secrets, known before they are parsed
+    let secrets = envSecrets(currentEnv);
+    const log: LineLog = scrubbingLog(
+      { info: (m) => context.log(m), warn: (m) => context.warn(m), error: (m) => context.error(m) },
+      () => secrets,
+    );
+    if (timer.isPastDue) log.warn('the timer is running late (isPastDue); running the round now');
     let settings: CanarySettings;
     try {
       settings = loadSettings(currentEnv, { functionTimeoutMs: readHostFunctionTimeout() });
     } catch (err) {
-      context.error(`configuration error: ${(err as Error).message}`);
-      throw err;
+      log.error(`configuration error: ${(err as Error).message}`);
+      throw scrubError(err, secrets);
     }
+    secrets = settingSecrets(settings, currentEnv);
     const round = createRound(settings, currentEnv, { ...overrides, log });
     try {
       const targets =
         settings.targets ??
         (await withDeadline('reading CANARY_CONFIG_BLOB', 30_000, () =>
-          targetsFromBlob(round.store, settings.configBlob!),
+          targetsFromBlob(round.store, settings.configBlob!, secretSettings(currentEnv)),
         ));
       return await round.run(targets);
+    } catch (err) {
+      throw scrubError(err, secrets);
     } finally {
       round.close();
     }
   };
 }
 
-async function targetsFromBlob(store: ArtifactStore, path: string): Promise<TargetConfig[]> {
+async function targetsFromBlob(
+  store: ArtifactStore,
+  path: string,
+  secrets: readonly SecretSetting[],
+): Promise<TargetConfig[]> {
   const body = await store.get(path);
   if (!body) throw new ConfigError('CANARY_CONFIG_BLOB', `no blob at "${path}" in ${store.description}`);
   const parsed = parseConfigJson(body.toString('utf8'), 'CANARY_CONFIG_BLOB', `"${path}" is not valid JSON`);
   const targets = Array.isArray(parsed) ? parsed : (parsed as { targets?: unknown }).targets;
-  return parseTargets(JSON.stringify(targets ?? null), `${path} targets`);
+  return parseTargets(JSON.stringify(targets ?? null), `${path} targets`, secrets);
 }
 
 /** The handler the Functions host calls (reads process.env). */

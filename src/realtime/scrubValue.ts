@@ -1,8 +1,8 @@
 /**
  * Scrubbing at the exits that take structured data (alert-state blobs, webhook payloads, telemetry, index
  * lines): every string inside a JSON-like value goes through the one scrubber beside it (./redact.ts), and
- * the round's log lines go through it too ({@link scrubbingLog}), so a key the service echoed back in an error
- * message or a header never leaves the process.
+ * so do the round's log lines ({@link scrubbingLog}) and the errors the Function throws ({@link scrubError}), so a
+ * key the service echoed back in an error message or a header never leaves the process.
  */
 import type { LineLog } from '../log.js';
 import { scrub } from './redact.js';
@@ -21,6 +21,14 @@ function walk(v: unknown, secrets: readonly string[]): unknown {
     return out;
   }
   return v;
+}
+
+/** `err` with its message and stack scrubbed (the same object, so its class and fields stay), for rethrowing. */
+export function scrubError(err: unknown, secrets: readonly string[]): Error {
+  if (!(err instanceof Error)) return new Error(scrub(String(err), secrets));
+  err.message = scrub(err.message, secrets);
+  if (err.stack) err.stack = scrub(err.stack, secrets);
+  return err;
 }
 
 /** A log whose every line is scrubbed with the secrets known at the time it is written. */

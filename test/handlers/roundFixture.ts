@@ -85,12 +85,12 @@ export interface Invocation {
   logs: string[];
 }
 
-/** Calls the real handler with a real InvocationContext and collects its log lines. */
+/** Calls the real handler with a real InvocationContext and collects its log lines (into `logs`, also when it throws). */
 export async function invoke(
   env: Record<string, string | undefined>,
   overrides: HandlerOverrides = {},
+  logs: string[] = [],
 ): Promise<Invocation> {
-  const logs: string[] = [];
   const context = new InvocationContext({
     functionName: 'canaryRound',
     invocationId: `t-${Math.random()}`,
