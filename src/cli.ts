@@ -5,6 +5,8 @@
  */
 import { closestFlag } from './cli/args.js';
 import { ConfigError, InputError } from './errors.js';
+import { shownName } from './config/shown.js';
+import { scrubPrinted } from './cli/printed.js';
 import { TOOL_VERSION } from './version.js';
 
 const HELP = `realtime-canary ${TOOL_VERSION} — finds Realtime API deployments that stop emitting audio
@@ -46,7 +48,9 @@ export async function main(argv: string[]): Promise<number> {
   const load = COMMANDS[name];
   if (!load) {
     const guess = closestFlag(name, Object.keys(COMMANDS));
-    console.error(`realtime-canary: unknown command "${name}"${guess ? `; did you mean ${guess}?` : ''}\n\n${HELP}`);
+    console.error(
+      `realtime-canary: unknown command ${shownName(name)}${guess ? `; did you mean ${guess}?` : ''}\n\n${HELP}`,
+    );
     return 2;
   }
   try {
@@ -64,6 +68,10 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Commands that serve until stopped; every other command is done when its promise settles. */
 const LONG_RUNNING = new Set(['sim']);
+
+// every line printed from here on is scrubbed of the secrets the process knows (./cli/printed.ts)
+scrubPrinted(process.stdout, process.env);
+scrubPrinted(process.stderr, process.env);
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -1,11 +1,13 @@
 /**
  * `validate --connect`: one short connection per target — the WebSocket upgrade and the first server event,
  * which must be `session.created` — then a clean close. Says OK or why not (HTTP status, close code, network
- * error), never the response body (services echo parts of keys) or a header value. Bounded by one deadline.
+ * error), never the response body (services echo parts of keys) or a header value, and scrubbed of the key it
+ * sent (a reason phrase or an event type may echo it). Bounded by one deadline.
  */
 import WebSocket from 'ws';
 import { authHeaders } from '../realtime/auth.js';
-import type { ProbeTarget } from '../probe/session.js';
+import { scrub } from '../realtime/redact.js';
+import { targetSecrets, type ProbeTarget } from '../probe/session.js';
 
 export type ConnectCheck = { ok: true; ms: number } | { ok: false; problem: string };
 
@@ -33,7 +35,7 @@ export async function connectCheck(target: ProbeTarget, timeoutMs: number, insec
       ws.removeAllListeners();
       ws.on('error', () => undefined);
       ws.terminate();
-      resolve(r);
+      resolve(r.ok ? r : { ok: false, problem: scrub(r.problem, targetSecrets(target)) });
     };
     const timer = setTimeout(
       () => finish({ ok: false, problem: `no session.created within ${timeoutMs} ms` }),

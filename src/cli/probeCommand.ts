@@ -13,6 +13,7 @@ import { runOne } from '../runner/runOne.js';
 import { REPORT_HTML } from '../store/layout.js';
 import { intFlag, noPositionals, oneOf, parse } from './args.js';
 import { targetFromFlags } from './targetFromFlags.js';
+import { knowSecrets } from './printed.js';
 import { targetTransport } from '../probe/webrtc/factory.js';
 import type { TransportKind } from '../trace/trace.js';
 import { FLAVOURS, flavourInfo, isAzure } from '../realtime/flavours.js';
@@ -100,6 +101,7 @@ export async function probeCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const target = targetFromFlags(f);
+  knowSecrets(targetSecrets(target));
   const catalog = loadCatalog();
   const prompts = resolvePrompts(f.prompt ?? ['count-to-twenty'], catalog);
   const turns = intFlag('turns', f.turns, PROBE_DEFAULTS.turns, 1);

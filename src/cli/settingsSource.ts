@@ -3,12 +3,16 @@
  * environment, plus the `Values` of a `local.settings.json` (`--settings FILE`) for every setting the environment
  * does not already set (what `func start` does: it skips local settings already defined in the environment). Key Vault
  * references (`@Microsoft.KeyVault(...)`) are resolved only in Azure; they are listed by setting
- * and secret name so the operator knows what could not be checked here. No value is ever printed.
+ * and secret name so the operator knows what could not be checked here. No value is ever printed: the secrets a
+ * file holds are scrubbed from everything printed from then on (./printed.ts).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { isRecord } from '../json.js';
+import { isRecord, jsonSyntax } from '../json.js';
+import { envSecrets } from '../config/secrets.js';
+import { fieldOf } from '../config/shown.js';
+import { knowSecrets } from './printed.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -23,7 +27,11 @@ export function operatorEnv(settingsFile: string | undefined, env: Env = process
     const code = (err as { code?: unknown }).code;
     throw new InputError(
       settingsFile,
-      code === 'ENOENT' ? 'does not exist' : `is not readable JSON (${(err as Error).message})`,
+      code === 'ENOENT'
+        ? 'does not exist'
+        : err instanceof SyntaxError
+          ? `is not valid JSON (${jsonSyntax(err)})`
+          : `cannot be read (${String(code ?? (err as Error).message)})`,
     );
   }
   const values = parsed !== null && typeof parsed === 'object' ? (parsed as { Values?: unknown }).Values : undefined;
@@ -36,9 +44,10 @@ export function operatorEnv(settingsFile: string | undefined, env: Env = process
     );
   const out: Env = { ...env };
   for (const [name, value] of Object.entries(values as Record<string, unknown>)) {
-    if (typeof value !== 'string') throw new InputError(settingsFile, `Values.${name} must be a string`);
+    if (typeof value !== 'string') throw new InputError(settingsFile, `${fieldOf('Values', name)} must be a string`);
     if (!out[name]) out[name] = value;
   }
+  knowSecrets(envSecrets(out));
   return out;
 }
 

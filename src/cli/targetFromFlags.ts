@@ -4,7 +4,9 @@
  * silently connects unauthenticated, and a key pasted where a variable name belongs is refused unechoed.
  */
 import { DefaultAzureCredential } from '@azure/identity';
-import type { AuthSpec } from '../realtime/auth.js';
+import { authSecrets, type AuthSpec } from '../realtime/auth.js';
+import type { SecretSetting } from '../config/secrets.js';
+import { checkName } from '../config/settingChecks.js';
 import { resolveEndpoint, type Dialect, type Flavour, FLAVOURS } from '../realtime/flavours.js';
 import type { ProbeTarget } from '../probe/session.js';
 import { looksLikeSecret } from '../realtime/redact.js';
@@ -39,11 +41,14 @@ export function targetFromFlags(f: TargetFlags, env: NodeJS.ProcessEnv = process
     dialect,
     apiVersion: f['api-version'],
   });
+  const auth = authFromFlags(f, env);
+  // labels end up in the run folder's files and the printed lines: a safe name, not the key sent
+  const sent = authSecrets(auth).map((v): SecretSetting => [f['api-key-env'] ?? f['bearer-env'] ?? 'auth', v]);
   return {
-    name: f.name ?? endpoint.deployment ?? endpoint.url.host,
+    name: f.name === undefined ? (endpoint.deployment ?? endpoint.url.host) : checkName(f.name, '--name', sent),
     endpoint,
-    auth: authFromFlags(f, env),
-    region: f.region,
+    auth,
+    region: f.region === undefined ? undefined : checkName(f.region, '--region', sent),
   };
 }
 

@@ -10,6 +10,8 @@ import { parseTargets, type TargetConfig } from '../config/targets.js';
 import { readFileSync } from 'node:fs';
 import { ConfigError, InputError } from '../errors.js';
 import { parseConfigJson } from '../json.js';
+import { envSecrets, secretSettings, type SecretSetting } from '../config/secrets.js';
+import { knowSecrets } from './printed.js';
 import { loadCatalog } from '../prompts/catalog.js';
 import { redactUrl } from '../realtime/redact.js';
 import { probeTarget } from '../runner/probeTarget.js';
@@ -52,7 +54,8 @@ export async function validateCommand(argv: string[]): Promise<number> {
   }
   const timeoutMs = intFlag('timeout-ms', f['timeout-ms'], 15_000, 100);
   const env = operatorEnv(f.settings);
-  const file = f.targets ? targetsFile(f.targets) : undefined;
+  const secrets = secretSettings(env);
+  const file = f.targets ? targetsFile(f.targets, secrets) : undefined;
   const settings = loadSettings({
     ...env,
     ...(isKeyVaultReference(env.CANARY_WEBHOOK_URL) ? { CANARY_WEBHOOK_URL: KV_PLACEHOLDER_URL } : {}),
@@ -60,12 +63,18 @@ export async function validateCommand(argv: string[]): Promise<number> {
     ...(file
       ? {
           CANARY_TARGETS: undefined,
-          CANARY_CONFIG_BLOB: f.targets,
+          CANARY_CONFIG_BLOB: 'targets-file.json', // stands in for the file, which is read here
           ...(hasStorage(env) ? {} : { CANARY_OUTPUT_DIR: NO_STORAGE }),
         }
       : {}),
   });
-  const { targets, source } = file ?? (await loadTargets(settings, timeoutMs));
+  const { targets, source } = file ?? (await loadTargets(settings, timeoutMs, secrets));
+  knowSecrets(
+    envSecrets(
+      env,
+      targets.flatMap((t) => (t.secretSetting ? [t.secretSetting] : [])),
+    ),
+  );
   const plan = buildPlan(settings, targets, env, loadCatalog(), source, { secretsElsewhere: file !== undefined });
   printPlan(settings, env, plan, source, f.settings);
   let failed = plan.problems.length > 0;
@@ -92,7 +101,7 @@ function hasStorage(env: Env): boolean {
 }
 
 /** A targets file as `--targets` gives it: the config blob's shape (an array, or an object with `targets`). */
-function targetsFile(path: string): { targets: TargetConfig[]; source: string } {
+function targetsFile(path: string, secrets: readonly SecretSetting[]): { targets: TargetConfig[]; source: string } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -102,20 +111,21 @@ function targetsFile(path: string): { targets: TargetConfig[]; source: string } 
       (err as { code?: unknown }).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(err as Error).message})`,
     );
   }
-  return { targets: targetsOfConfig(text, path), source: path };
+  return { targets: targetsOfConfig(text, path, secrets), source: path };
 }
 
 /** The targets of a config blob's text, validated; errors name the source and the field. */
-function targetsOfConfig(text: string, source: string): TargetConfig[] {
+function targetsOfConfig(text: string, source: string, secrets: readonly SecretSetting[]): TargetConfig[] {
   const parsed = parseConfigJson(text, source);
   const list = Array.isArray(parsed) ? parsed : (parsed as { targets?: unknown } | null)?.targets;
-  return parseTargets(JSON.stringify(list ?? null), source);
+  return parseTargets(JSON.stringify(list ?? null), source, secrets);
 }
 
 /** Inline targets, or the config blob from the configured store (as the handler reads it). */
 async function loadTargets(
   settings: CanarySettings,
   timeoutMs: number,
+  secrets: readonly SecretSetting[],
 ): Promise<{ targets: TargetConfig[]; source: string }> {
   if (settings.targets) return { targets: settings.targets, source: 'CANARY_TARGETS' };
   const path = settings.configBlob!;
@@ -147,7 +157,7 @@ async function loadTargets(
   }
   if (!body) throw new ConfigError('CANARY_CONFIG_BLOB', `no blob at "${path}" in ${store.description}`);
   const source = `${path} targets`;
-  return { targets: targetsOfConfig(body.toString('utf8'), source), source };
+  return { targets: targetsOfConfig(body.toString('utf8'), source, secrets), source };
 }
 
 function printPlan(s: CanarySettings, env: Env, plan: Plan, source: string, settingsFile: string | undefined): void {

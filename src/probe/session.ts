@@ -113,6 +113,8 @@ export async function runProbe(target: ProbeTarget, options: ProbeOptions): Prom
   let headers: Record<string, string>;
   try {
     headers = { ...endpoint.headers, ...(await authHeaders(target.auth, endpoint.flavour)) };
+    // an Entra token is known only now: it is scrubbed like a key from everything recorded
+    if (target.auth.mode === 'entra') secrets.push(headers.Authorization!.replace(/^Bearer /, ''));
   } catch (err) {
     rec.add({ kind: 'socket-error', errorClass: 'auth', code: undefined, message: (err as Error).message });
     return end('connect-failed');

@@ -60,12 +60,14 @@ export async function scanFolder(
   secrets: readonly string[],
 ): Promise<{ file: string; secret: string; found: string[] }[]> {
   const out: { file: string; secret: string; found: string[] }[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    out.push(...scanBytes(relative(dir, path), await readFile(path), secrets));
-  }
+  for (const file of await filesUnder(dir)) out.push(...scanBytes(file, await readFile(join(dir, file)), secrets));
   return out;
+}
+
+/** The files under `dir`, recursively, as paths relative to it. */
+export async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)));
 }
 
 /** The encodings of each secret found in one file's bytes (gunzipped first when gzip), with the file's name. */

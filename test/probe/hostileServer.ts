@@ -12,7 +12,8 @@ export interface Hostile {
 }
 
 export async function hostileServer(opts: {
-  reject?: { status: number; body: string; headers?: Record<string, string> };
+  /** Refuses the upgrade with this status, reason phrase (default `Nope`), body and headers. */
+  reject?: { status: number; reason?: string; body: string; headers?: Record<string, string> };
   onConnection?: (ws: WebSocket, req: IncomingMessage) => void;
   upgradeHeaders?: Record<string, string>;
   /** Answers the upgrade by hand on the raw socket (e.g. a 101 with a wrong Sec-WebSocket-Accept). */
@@ -34,7 +35,7 @@ export async function hostileServer(opts: {
         .map(([k, v]) => `${k}: ${v}\r\n`)
         .join('');
       socket.end(
-        `HTTP/1.1 ${opts.reject.status} Nope\r\n${h}content-length: ${Buffer.byteLength(opts.reject.body)}\r\n\r\n${opts.reject.body}`,
+        `HTTP/1.1 ${opts.reject.status} ${opts.reject.reason ?? 'Nope'}\r\n${h}content-length: ${Buffer.byteLength(opts.reject.body)}\r\n\r\n${opts.reject.body}`,
       );
       return;
     }
