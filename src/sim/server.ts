@@ -13,7 +13,6 @@ import { loadCatalog, type PromptSpec } from '../prompts/catalog.js';
 import { createAnswerBook } from './answers.js';
 import { BUILTIN_SCENARIOS } from './builtin-scenarios.js';
 import { SimConnection, type ServerSendObserver } from './connection.js';
-import { PREAMBLES } from './profiles.js';
 import { createIdMinter, createRng, mixSeed } from './random.js';
 import type { Scenario } from './scenario.js';
 import { speak, type SpokenAnswer } from './speech.js';
@@ -245,11 +244,7 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<RunningS
   // so turns start without a synthesis pause (a built-in scenario's long answer renders when first used).
   const own = [...Object.values(o.scenarios ?? {}), ...(typeof o.scenario === 'object' ? [o.scenario] : [])];
   const warm = [
-    ...new Set([
-      ...own.flatMap((s) => (s.answer !== undefined ? [s.answer] : [])),
-      ...answers.knownAnswers(),
-      ...PREAMBLES,
-    ]),
+    ...new Set([...own.flatMap((s) => (s.answer !== undefined ? [s.answer] : [])), ...answers.knownAnswers()]),
   ];
   let warmTimer: NodeJS.Immediate | undefined;
   let warmDone: () => void = () => {};
