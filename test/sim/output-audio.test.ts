@@ -106,18 +106,24 @@ describe('output formats', () => {
 });
 
 describe('repeated audio', () => {
-  it('every fifth delta is sent twice, byte-identical and back to back; usage counts the audio once', async () => {
-    const plain = await manualTurn(sim, 'fast', 'openai-ga', prompt.pcm);
-    const plainDone = (await plain.next('response.done'))['response'] as any;
-    const rep = await manualTurn(sim, 'fast-repeat', 'openai-ga', prompt.pcm);
-    const repDone = (await rep.next('response.done'))['response'] as any;
-    const deltas = (c: TestClient): string[] =>
-      c.events.filter((e) => e.type === AUDIO).map((e) => e['delta'] as string);
-    const expected = deltas(plain).flatMap((d, i) => ((i + 1) % 5 === 0 ? [d, d] : [d]));
-    expect(deltas(plain).length).toBeGreaterThanOrEqual(5);
-    expect(deltas(rep)).toEqual(expected);
-    expect(repDone.usage.output_token_details).toEqual(plainDone.usage.output_token_details);
-    plain.close();
-    rep.close();
-  });
+  it.each([
+    ['fast', 'fast-repeat'],
+    ['healthy', 'repeated-audio'],
+  ])(
+    'every fifth delta is sent twice, byte-identical and back to back; usage counts it once (%s vs %s)',
+    async (base, faulty) => {
+      const plain = await manualTurn(sim, base, 'openai-ga', prompt.pcm);
+      const plainDone = (await plain.next('response.done'))['response'] as any;
+      const rep = await manualTurn(sim, faulty, 'openai-ga', prompt.pcm);
+      const repDone = (await rep.next('response.done'))['response'] as any;
+      const deltas = (c: TestClient): string[] =>
+        c.events.filter((e) => e.type === AUDIO).map((e) => e['delta'] as string);
+      const expected = deltas(plain).flatMap((d, i) => ((i + 1) % 5 === 0 ? [d, d] : [d]));
+      expect(deltas(plain).length).toBeGreaterThanOrEqual(5);
+      expect(deltas(rep)).toEqual(expected);
+      expect(repDone.usage.output_token_details).toEqual(plainDone.usage.output_token_details);
+      plain.close();
+      rep.close();
+    },
+  );
 });

@@ -289,3 +289,33 @@ describe('turns that end early or come twice', () => {
     c.close();
   });
 });
+
+describe('the built-in reasoning scenarios, by name (at their own delivery speed)', () => {
+  /** Per response on the connection: the phases of its output, and whether audio came with it. */
+  async function signature(scenario: string, wait: (c: TestClient) => Promise<void>): Promise<string[]> {
+    const c = await turn(scenario, 'gpt-realtime');
+    await wait(c);
+    const out = c.events
+      .filter((e) => e.type === 'response.done')
+      .map((e) => {
+        const r = e['response'] as { id: string; status: string; output: { phase: string }[] };
+        const audio = c.events.some((a) => a.type === AUDIO && a['response_id'] === r.id);
+        return `${r.status}:${r.output.map((i) => i.phase).join('+')}${audio ? '' : ':no-audio'}`;
+      });
+    c.close();
+    return out;
+  }
+  const doneTimes = (n: number) => async (c: TestClient) => {
+    for (let i = 0; i < n; i++) await c.next('response.done', 15_000);
+  };
+
+  it.each([
+    ['reasoning-healthy', 1, ['completed:commentary+final_answer']],
+    ['reasoning-gap', 1, ['completed:commentary+final_answer']],
+    ['preamble-only', 1, ['completed:commentary']],
+    ['two-generations', 2, ['completed:commentary', 'completed:final_answer']],
+    ['second-generation-silent', 2, ['completed:commentary', 'completed:final_answer:no-audio']],
+  ] as const)('%s', async (scenario, responses, expected) => {
+    expect(await signature(scenario, doneTimes(responses))).toEqual(expected);
+  });
+});
