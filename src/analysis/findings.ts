@@ -7,7 +7,10 @@
 /** Every finding code, in the order reports list them. */
 export const FINDING_CODES = [
   'connection_rejected',
+  'rate_limited',
+  'capacity_unavailable',
   'connection_dropped',
+  'session_max_duration',
   'server_error_event',
   'missing_response_done',
   'response_not_completed',
@@ -57,12 +60,49 @@ export const FINDING_WORDS: Readonly<Record<FindingCode, FindingWords>> = {
   connection_rejected: {
     title: 'Connection rejected',
     explanation:
-      'The WebSocket upgrade was refused, so no session started. The HTTP status and body say why (401/403: key, ' +
-      'token or role assignment; 404: deployment or path; 429: quota or rate limit; 5xx: service side). The ' +
-      'request ids in the correlation block identify the attempt.',
+      'No session started: the WebSocket upgrade was refused, no connection could be made, or the service refused ' +
+      'the session right after the upgrade. The HTTP status and body say why — 401: key or token; 403: a suspended ' +
+      'resource ("temporarily blocked"), a network rule, a private endpoint or a missing role; 400 ' +
+      '`OpperationNotSupported`: a model that cannot do realtime; 404: deployment or path; 5xx: service side (429 ' +
+      'and 503 are `rate_limited` and `capacity_unavailable`). The problem block above says which, and what to fix; ' +
+      'the request ids in the correlation block identify the attempt.',
     plural: 'connection_rejected',
     alert: 'connection refused',
     alertDetail: 'http-status',
+  },
+  rate_limited: {
+    title: 'Rate limited',
+    explanation:
+      'The service refused the request for quota: an upgrade answered HTTP 429, or a response failed (or an `error` ' +
+      'came) with `rate_limit_exceeded`. The message names the limit when the service does — requests per minute ' +
+      '(RPM) or per day (RPD), tokens per minute (TPM) — and how long the service asked to wait (`retry-after-ms`, ' +
+      '`Retry-After`, "try again in …"). A capacity or quota problem, not an outage: retry, raise the quota or move ' +
+      'region. One finding per turn, instead of the failed response and its missing audio.',
+    plural: 'rate limits',
+    alert: 'rate limited',
+    alertDetail: 'none',
+  },
+  capacity_unavailable: {
+    title: 'No capacity',
+    explanation:
+      'The service had no capacity for the request: `response.done` `failed` with ' +
+      '`inference_service_unavailable_error` ("The server is overloaded or not ready yet"; the input is billed, no ' +
+      'output comes), or an upgrade answered HTTP 503. Transient and regional: retry, raise the quota or move the ' +
+      'deployment to another region. Not a server bug for a support case.',
+    plural: 'capacity failures',
+    alert: 'no capacity',
+    alertDetail: 'none',
+  },
+  session_max_duration: {
+    title: 'Session hit its maximum duration',
+    explanation:
+      'The service ended the session at its maximum duration (close 1001 "Your session hit the maximum duration of ' +
+      '…"; OpenAI caps sessions at 60 minutes, Azure reportedly at about 30). When the session really ran that long, ' +
+      "the canary's session is too long for the service (fewer turns or a lower CANARY_SESSION_TIMEOUT_MS); when it " +
+      'was cut far short of the cap it names, the service ended it early.',
+    plural: 'sessions ended at their maximum duration',
+    alert: 'session ended at its maximum duration',
+    alertDetail: 'none',
   },
   connection_dropped: {
     title: 'Connection dropped',
@@ -306,6 +346,8 @@ export interface Finding {
   durationMs?: number;
   /** When it happened on the trace clock (ms since the session started), where it applies. */
   traceMs?: number;
+  /** Throttling findings: how long the service asked to wait before trying again, ms. */
+  retryAfterMs?: number;
   /** One sentence with the numbers, for humans. */
   message: string;
 }

@@ -13,6 +13,16 @@ export function sec(ms: number): string {
   return `${(Math.round(ms / 100) / 10).toFixed(1)} s`;
 }
 
+/** A longer span for people: "644 ms", "10 s", "1 min 26 s", "2 h 5 min". */
+export function span(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const min = Math.floor(s / 60);
+  if (min < 60) return `${min} min${s % 60 ? ` ${s % 60} s` : ''}`;
+  return `${Math.floor(min / 60)} h${min % 60 ? ` ${min % 60} min` : ''}`;
+}
+
 /** "80 %". */
 export function pct(ratio: number): string {
   return `${Math.round(ratio * 100)} %`;

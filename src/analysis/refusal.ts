@@ -10,6 +10,7 @@ import { EV } from '../realtime/events.js';
 import { isAzure, type Flavour } from '../realtime/flavours.js';
 import { strAt } from '../json.js';
 import { clip, maskKeys, quote } from './format.js';
+import { throttleOfErrorEvent } from './throttle.js';
 
 /** `error` codes that mean the service will not open this session, whatever the close says. */
 export const FATAL_SESSION_ERROR_CODES: ReadonlySet<string> = new Set([
@@ -24,6 +25,12 @@ export const FATAL_SESSION_ERROR_CODES: ReadonlySet<string> = new Set([
 export const REFUSAL_CLOSE_CODES: ReadonlySet<number> = new Set([3000, 4000]);
 
 export interface Refusal {
+  /** `refused`: an `error` and/or a 3000 / 4000 close; `handshake`: the 101 itself was invalid. */
+  kind: 'refused' | 'handshake';
+  /** The refusing error's `code` (null codes and close-only refusals: undefined), e.g. `invalid_api_key`. */
+  code: string | undefined;
+  /** The close that came with it, if any. */
+  close: CloseEntry | undefined;
   /** Trace time of the refusal (the error event, the close or the socket error). */
   t: number;
   message: string;
@@ -52,6 +59,7 @@ export function refusalAfterUpgrade(trace: Trace): Refusal | undefined {
   const created = trace.entries.find((e) => e.kind === 'recv' && e.type === EV.sessionCreated);
   const before = (t: number): boolean => created === undefined || t < created.t;
   const errors = trace.entries.filter((e): e is RecvEntry => e.kind === 'recv' && e.type === EV.error && before(e.t));
+  if (errors.some((e) => throttleOfErrorEvent(e))) return undefined; // throttled, not refused: rate_limited says so
   const close = trace.entries.find((e): e is CloseEntry => e.kind === 'close' && before(e.t));
   const fatal = errors.find((e) => FATAL_SESSION_ERROR_CODES.has(strAt(e.event, 'error', 'code') ?? ''));
   const refusedByClose = close !== undefined && REFUSAL_CLOSE_CODES.has(close.code);
@@ -66,6 +74,9 @@ export function refusalAfterUpgrade(trace: Trace): Refusal | undefined {
       ? ` The service closed with ${close.code}${close.reason ? ` ${quote(clip(maskKeys(close.reason), 80))}` : ''}.`
       : '';
     return {
+      kind: 'refused',
+      code: err ? strAt(err.event, 'error', 'code') : undefined,
+      close,
       t: err?.t ?? close!.t,
       error: err,
       message:
@@ -79,6 +90,9 @@ export function refusalAfterUpgrade(trace: Trace): Refusal | undefined {
   );
   if (broken) {
     return {
+      kind: 'handshake',
+      code: undefined,
+      close,
       t: broken.t,
       error: undefined,
       message:

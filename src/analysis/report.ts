@@ -15,6 +15,7 @@ import type { Finding, Verdict } from './findings.js';
 import type { ConnectionMetrics, RunAnalysis, TurnMetrics, TurnStatus } from './metrics.js';
 import { reportSummary, type ReportSummary } from './reportSummary.js';
 import { sanitizeTrace } from './sanitize.js';
+import { runProblem, type RunProblem } from './category.js';
 import { runCost, type RunCost } from '../cost/runCost.js';
 import { DEFAULT_PRICES, type PriceTable } from '../cost/prices.js';
 
@@ -77,6 +78,11 @@ export interface Report {
   correlation: ReportCorrelation;
   connection: ConnectionMetrics;
   verdict: Verdict;
+  /**
+   * What kind of problem a run that did not pass is (configuration, capacity or incident), what to do and the setting
+   * to fix; absent for a pass (and in reports written before 2026-12). Every surface reads this one classification.
+   */
+  problem?: RunProblem;
   /** Run-level findings; turn findings are under `turns[]`. */
   findings: Finding[];
   summary: ReportSummary;
@@ -152,6 +158,7 @@ export function buildReport(input: Trace, analysis: RunAnalysis, extras: ReportE
     correlation: correlation(trace, analysis),
     connection: analysis.connection,
     verdict: analysis.verdict,
+    ...problemField(trace, analysis),
     findings: analysis.findings,
     summary: reportSummary(analysis),
     turns: analysis.turns.map((t) => {
@@ -175,6 +182,11 @@ export function buildReport(input: Trace, analysis: RunAnalysis, extras: ReportE
   if (extras.comparison) report.comparison = extras.comparison;
   if (extras.artifacts) report.artifacts = { ...extras.artifacts };
   return report;
+}
+
+function problemField(trace: Trace, analysis: RunAnalysis): { problem?: RunProblem } {
+  const problem = runProblem(trace, analysis);
+  return problem ? { problem } : {};
 }
 
 const REQUEST_ID_HEADER =

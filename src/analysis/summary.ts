@@ -20,7 +20,7 @@ export function summarizeReport(report: Report): string {
       ? `${notRun} turn(s), none could run`
       : `${report.summary.turns} turn(s), ${report.summary.failingTurns} failing${notRun ? `, ${notRun} could not run` : ''}`;
   const lines = [
-    `${report.verdict.toUpperCase()}  ${t.name} (${where})  ${counts}` +
+    `${report.verdict.toUpperCase()}${kindOf(report)}  ${t.name} (${where})  ${counts}` +
       (report.correlation.sessionId ? `  session ${report.correlation.sessionId}` : ''),
   ];
   for (const turn of report.turns) lines.push(...turnLines(turn));
@@ -30,6 +30,12 @@ export function summarizeReport(report: Report): string {
   }
   for (const c of report.comparison ?? []) lines.push(`  compared with ${c.baseline} (${c.group}): ${c.message}`);
   return lines.join('\n');
+}
+
+/** " (configuration)" / " (capacity)" after the verdict: the run's classification, when it is not an incident. */
+function kindOf(report: Report): string {
+  const category = report.problem?.category;
+  return category && category !== 'incident' ? ` (${category})` : '';
 }
 
 function turnLines(turn: ReportTurn): string[] {

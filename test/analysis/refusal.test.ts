@@ -160,7 +160,7 @@ describe('an invalid upgrade', () => {
 });
 
 describe('runCategory: a configuration problem or a service incident', () => {
-  it('refusals after the 101, HTTP 401/404 and DNS are configuration; HTTP 429 / 503 and a 1011 drop are incidents', async () => {
+  it('refusals after the 101, HTTP 401/404 and DNS are configuration; HTTP 429 / 503 capacity; a 1011 drop an incident', async () => {
     const { runCategory } = await import('../../src/analysis/index.js');
     const { analyzeTrace } = await import('../../src/analysis/index.js');
     const { TraceBuilder } = await import('./traceBuilder.js');
@@ -184,7 +184,7 @@ describe('runCategory: a configuration problem or a service incident', () => {
     for (const status of [401, 404])
       expect(cat(new TraceBuilder().connect({ status }).sessionEnd(41, 'rejected'))).toBe('configuration');
     for (const status of [429, 503])
-      expect(cat(new TraceBuilder().connect({ status }).sessionEnd(41, 'rejected'))).toBe('incident');
+      expect(cat(new TraceBuilder().connect({ status }).sessionEnd(41, 'rejected'))).toBe('capacity');
     const dns = new TraceBuilder();
     dns
       .add(0, { kind: 'upgrade-request', url: 'wss://nowhere.invalid/', headers: {} })

@@ -4,6 +4,7 @@
 import type { Finding } from '../findings.js';
 import { dur, sec } from '../format.js';
 import { cancelledByProbe } from '../terminal.js';
+import { throttledTurn } from './capacity.js';
 import type { TurnContext, TurnDetector } from './types.js';
 
 /** `silent_gap`: a silent run inside the speech of at least `minSilentGapMs`. */
@@ -28,13 +29,14 @@ export function answered(ctx: TurnContext): boolean {
 
 /**
  * `no_audio`: a finished audio-mode response with no audio bytes, or whose audio is all below the silence
- * threshold. Not raised in text-only mode, nor when the response never finished (`missing_response_done` says so).
+ * threshold. Not raised in text-only mode, nor when the response never finished (`missing_response_done` says so),
+ * nor when it was throttled (`rate_limited` / `capacity_unavailable` say so).
  */
 export const noAudio: TurnDetector = {
   name: 'no_audio',
   detect(ctx): Finding[] {
     const { view, metrics, config, modality } = ctx;
-    if (modality !== 'audio' || !answered(ctx)) return [];
+    if (modality !== 'audio' || !answered(ctx) || throttledTurn(view)) return []; // throttled: ./capacity.ts
     const status = metrics.terminal.status ?? 'unknown';
     if (metrics.audio.bytes === 0) {
       const said = metrics.transcript.length

@@ -2,7 +2,7 @@
  * Run-level detectors: the connection could not be made, it dropped, the session never got going, and error
  * events outside any turn. A drop during a turn is attributed to that turn.
  */
-import type { SocketErrorEntry, TimeoutEntry, UpgradeResponseEntry } from '../../trace/trace.js';
+import type { CloseEntry, SocketErrorEntry, TimeoutEntry, UpgradeResponseEntry } from '../../trace/trace.js';
 import { closeDuringTurn, isAbnormalClose } from '../connection.js';
 import type { Finding } from '../findings.js';
 import { ms1 } from '../fields.js';
@@ -10,6 +10,9 @@ import { clip, dur, maskKeys, quote, sec } from '../format.js';
 import type { TurnView } from '../turnView.js';
 import { keepaliveClause } from '../probeHealth.js';
 import { refusalAfterUpgrade } from '../refusal.js';
+import { sessionCap } from '../sessionCap.js';
+import { throttleOfErrorEvent } from '../throttle.js';
+import { classifyUpgradeRefusal } from '../upgradeRefusal.js';
 import { errorFindings } from './serverErrors.js';
 import type { RunDetector } from './types.js';
 
@@ -19,8 +22,8 @@ export function neverRan(view: TurnView): boolean {
 }
 
 /**
- * `connection_rejected`: the upgrade was answered with something other than 101, no connection could be made, or
- * the service refused the session right after a 101 (see refusal.ts).
+ * `connection_rejected`: the upgrade was answered with something other than 101 (but 429 / 503, which are throttling:
+ * ./capacity.ts), no connection could be made, or the service refused the session right after a 101 (see refusal.ts).
  */
 export const connectionRejected: RunDetector = {
   name: 'connection_rejected',
@@ -30,6 +33,7 @@ export const connectionRejected: RunDetector = {
     if (connection.established) return [];
     const upgrade = trace.entries.find((e): e is UpgradeResponseEntry => e.kind === 'upgrade-response');
     if (upgrade && upgrade.status !== 101) {
+      if (classifyUpgradeRefusal(upgrade, trace.meta.startEpochMs).throttle) return []; // rate_limited / capacity_unavailable
       const body = upgrade.body?.trim() ? `: ${quote(clip(maskKeys(upgrade.body), 120))}` : '';
       return [
         rejected(
@@ -70,20 +74,40 @@ function rejected(t: number, message: string): Finding {
   return { code: 'connection_rejected', severity: 'critical', turn: null, traceMs: ms1(t), message };
 }
 
+/** Where in the session a close at `t` fell: the turn in progress, the later turns it skipped, in words. */
+export interface CloseContext {
+  during: TurnView | undefined;
+  skipped: number;
+  /** " during turn 2, 3.1 s into the turn" / " at 4.0 s into the session". */
+  where: string;
+  /** "; 2 later turns were skipped", or nothing. */
+  rest: string;
+}
+
+export function closeContext(views: readonly TurnView[], close: CloseEntry): CloseContext {
+  const during = views.find((v) => closeDuringTurn(v, close));
+  const skipped = views.filter((v) => neverRan(v) && v.turn > (during?.turn ?? 0) && v.fromMs >= close.t - 1e-6).length;
+  const where = during
+    ? ` during turn ${during.turn}, ${sec(close.t - during.fromMs)} into the turn`
+    : ` at ${sec(close.t)} into the session`;
+  const rest = skipped ? `; ${skipped} later turn${skipped > 1 ? 's were' : ' was'} skipped` : '';
+  return { during, skipped, where, rest };
+}
+
 /**
  * `connection_dropped`: the server closed the socket (or it died, 1006) abnormally or before the probe was done.
- * Critical when a turn was in progress (attributed to it) or later turns were skipped; major otherwise.
+ * Critical when a turn was in progress (attributed to it) or later turns were skipped; major otherwise. Not for a
+ * refusal (`connection_rejected`), a session ended at its maximum duration (`session_max_duration`) or one the
+ * service closed after throttling it before it started (`rate_limited`).
  */
 export const connectionDropped: RunDetector = {
   name: 'connection_dropped',
   detect({ trace, views, connection, close }): Finding[] {
     if (!close || !(connection.established || connection.upgradeStatus === 101)) return [];
-    if (refusalAfterUpgrade(trace)) return []; // a refusal, not a drop: connection_rejected says so
+    if (refusalAfterUpgrade(trace) || sessionCap(trace)) return [];
+    if (!connection.established && trace.entries.some((e) => e.kind === 'recv' && throttleOfErrorEvent(e))) return [];
     if (close.code !== 1006 && close.initiatedBy !== 'server') return [];
-    const during = views.find((v) => closeDuringTurn(v, close));
-    const skipped = views.filter(
-      (v) => neverRan(v) && v.turn > (during?.turn ?? 0) && v.fromMs >= close.t - 1e-6,
-    ).length;
+    const { during, skipped, where, rest } = closeContext(views, close);
     const early = connection.sessionEnd?.reason === 'closed-by-server';
     if (!isAbnormalClose(close) && !during && !skipped && !early) return [];
     const how =
@@ -92,10 +116,6 @@ export const connectionDropped: RunDetector = {
         : `${close.code}${close.reason ? ` ${quote(clip(maskKeys(close.reason), 120))}` : ''}`;
     const err = connection.socketErrors.find((e) => e.traceMs <= close.t + 1e-6);
     const cause = err ? ` after a socket error (${err.errorClass}${err.code ? ` ${err.code}` : ''})` : '';
-    const where = during
-      ? ` during turn ${during.turn}, ${sec(close.t - during.fromMs)} into the turn`
-      : ` at ${sec(close.t)} into the session`;
-    const rest = skipped ? `; ${skipped} later turn${skipped > 1 ? 's were' : ' was'} skipped` : '';
     return [
       {
         code: 'connection_dropped',

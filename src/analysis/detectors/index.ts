@@ -2,12 +2,14 @@
  * The detector registry: every turn detector and every run detector, in report order.
  */
 import { noAudio, silentGap } from './audioContent.js';
+import { setupThrottled, throttling } from './capacity.js';
 import { connectionDropped, connectionRejected, sessionSetupStall, setupErrors } from './connection.js';
 import { expectedContentMissing } from './content.js';
 import { deliveryStall, playbackUnderrun, slowFirstAudio } from './deliveryTiming.js';
 import { serverErrorEvent } from './serverErrors.js';
 import { missingAudioDone, missingResponseDone, responseNotCompleted } from './terminalEvents.js';
 import { probeStall } from './probeStall.js';
+import { sessionMaxDuration } from './sessionCap.js';
 import { silentTail } from './silentTail.js';
 import { implausibleUsage, sessionLimitExceeded } from './traceIntegrity.js';
 import { audioTruncated } from './truncation.js';
@@ -16,6 +18,7 @@ import type { RunDetector, TurnDetector } from './types.js';
 export type { RunContext, RunDetector, TurnContext, TurnDetector } from './types.js';
 
 export const TURN_DETECTORS: readonly TurnDetector[] = [
+  throttling,
   serverErrorEvent,
   missingResponseDone,
   responseNotCompleted,
@@ -34,7 +37,9 @@ export const TURN_DETECTORS: readonly TurnDetector[] = [
 
 export const RUN_DETECTORS: readonly RunDetector[] = [
   connectionRejected,
+  setupThrottled,
   connectionDropped,
+  sessionMaxDuration,
   sessionSetupStall,
   setupErrors,
   sessionLimitExceeded,

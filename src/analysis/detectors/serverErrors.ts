@@ -2,6 +2,8 @@
  * `server_error_event`: `error` events and frames that could not be read. A `server_error` is critical; a
  * `response_cancel_not_active` right after the probe's own cancel is a harmless race (info), and so is a
  * `conversation_already_has_active_response` the probe answered by sending its create again; the rest are major.
+ * Throttling errors (`rate_limited`, `capacity_unavailable`) and the session cap's `session_expired`
+ * (`session_max_duration`) have findings of their own.
  */
 import type { InvalidFrameEntry, InvalidFrameProblem, RecvEntry, TraceEntry } from '../../trace/trace.js';
 import { EV } from '../../realtime/events.js';
@@ -9,6 +11,8 @@ import type { Finding, Severity } from '../findings.js';
 import { strAt } from '../../json.js';
 import { ms1 } from '../fields.js';
 import { clip, maskKeys, quote } from '../format.js';
+import { isSessionCapError } from '../sessionCap.js';
+import { throttleOfErrorEvent } from '../throttle.js';
 import type { TurnDetector } from './types.js';
 import { isRefusal } from '../turnView.js';
 
@@ -18,6 +22,7 @@ export function errorFindings(entries: readonly TraceEntry[], turn: number | nul
   const resentAt = entries.filter((e) => e.kind === 'turn-clock' && e.cause === 'resent').map((e) => e.t);
   const out: Finding[] = entries
     .filter((e): e is RecvEntry => e.kind === 'recv' && e.type === EV.error)
+    .filter((e) => !throttleOfErrorEvent(e) && !isSessionCapError(e))
     .map((e) => {
       const type = strAt(e.event, 'error', 'type') ?? 'unknown';
       const code = strAt(e.event, 'error', 'code');

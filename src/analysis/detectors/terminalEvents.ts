@@ -9,6 +9,8 @@ import { ms1 } from '../fields.js';
 import { clip, dur, maskKeys, quote } from '../format.js';
 import { cancelledByProbe, statusDetails } from '../terminal.js';
 import { numAt, strAt } from '../../json.js';
+import { throttleOfDone } from '../throttle.js';
+import { throttledTurn } from './capacity.js';
 import type { TurnDetector } from './types.js';
 
 /** `missing_audio_done`: an item carried audio, its response finished (and did not fail), but its audio `.done` never came. */
@@ -60,7 +62,7 @@ export const missingResponseDone: TurnDetector = {
     }
     const timedOut =
       view.end?.outcome === 'timeout' || view.entries.some((e) => e.kind === 'timeout' && e.scope === 'turn');
-    if (!view.responses.length && view.start && timedOut) {
+    if (!view.responses.length && view.start && timedOut && !throttledTurn(view)) {
       const waited = (view.end?.t ?? view.toMs) - view.start.t;
       out.push({
         code: 'missing_response_done',
@@ -101,7 +103,7 @@ export const responseNotCompleted: TurnDetector = {
   detect({ view }): Finding[] {
     const out: Finding[] = [];
     for (const r of view.responses) {
-      if (!r.done || cancelledByProbe(r)) continue;
+      if (!r.done || cancelledByProbe(r) || throttleOfDone(r.done)) continue; // throttled: ./capacity.ts
       const status = strAt(r.done.event, 'response', 'status') ?? '(none)';
       if (status === 'completed') continue;
       const sd = statusDetails(r.done);

@@ -10,6 +10,7 @@
 import { request, type Dispatcher } from 'undici';
 import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
 import { fullJitterDelay, realSleep, type Sleep } from '../../store/backoff.js';
+import { parseRetryAfter } from '../../analysis/retryAfter.js';
 
 /** Retry, timeout and test hooks of {@link postJson}; defaults in parentheses. */
 export interface WebhookOptions {
@@ -127,18 +128,6 @@ export async function postJson(url: string, payload: unknown, options: WebhookOp
 /** 408, 429 and 5xx are worth another attempt. */
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
-}
-
-/**
- * Milliseconds to wait from a `Retry-After` value: delta-seconds (`"120"`) or an HTTP date, relative to
- * `nowMs`. `undefined` when absent or unparseable; never negative.
- */
-export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
-  if (value === undefined) return undefined;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) || !/[a-z]/i.test(v) ? undefined : Math.max(0, at - nowMs);
 }
 
 async function attemptOnce(

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import {
-  parseRetryAfter,
   postJson,
   type DeliveryResult,
   type WebhookLogEvent,
@@ -167,19 +166,5 @@ describe('webhook delivery', () => {
     expect(JSON.stringify([result, logs])).not.toMatch(/TOPSECRET|workflows|127\.0\.0\.1/);
     const bad: DeliveryResult = await postJson('not a url sig=TOPSECRET', {}, options);
     expect(bad).toEqual({ delivered: false, reason: 'invalid-url', status: undefined, attempts: 0, elapsedMs: 0 });
-  });
-});
-
-describe('parseRetryAfter', () => {
-  const now = Date.parse('2026-11-02T10:00:00Z');
-  it('reads seconds and HTTP dates, never negative, undefined when unusable', () => {
-    expect(parseRetryAfter('0', now)).toBe(0);
-    expect(parseRetryAfter(' 17 ', now)).toBe(17_000);
-    expect(parseRetryAfter('Mon, 02 Nov 2026 10:00:30 GMT', now)).toBe(30_000);
-    expect(parseRetryAfter('Mon, 02 Nov 2026 09:00:00 GMT', now)).toBe(0);
-    expect(parseRetryAfter(undefined, now)).toBeUndefined();
-    expect(parseRetryAfter('soon', now)).toBeUndefined();
-    expect(parseRetryAfter('-5', now)).toBeUndefined();
-    expect(parseRetryAfter('1.5', now)).toBeUndefined();
   });
 });
