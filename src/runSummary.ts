@@ -3,7 +3,7 @@
  * The round builds one per target from its report.json; alert state, cards, webhooks, telemetry and the
  * daily index all consume this shape (one line of `index/<yyyy-mm-dd>.jsonl` is exactly one RunSummary).
  */
-import type { RunCategory } from './analysis/category.js';
+import type { RunCategory, RunProblem } from './analysis/category.js';
 import type { FindingCode, Verdict } from './analysis/findings.js';
 
 export interface RunSummary {
@@ -21,12 +21,19 @@ export interface RunSummary {
   baseline: boolean;
   verdict: Verdict;
   /**
-   * What kind of problem a non-passing run is: `incident` (the service misbehaved) or `configuration` (the canary
-   * could not authenticate or was misconfigured: 401/403, bad key or model, expired token, missing secret, unknown
-   * prompt). Configuration problems are alerted with their own title and text and never as a service outage.
-   * Absent in older summaries: read as `incident`.
+   * What kind of problem a non-passing run is (report.json's `problem.category`): `incident` (the service
+   * misbehaved), `configuration` (the canary could not authenticate or was misconfigured: a refused key, a missing
+   * role, a network rule, a suspended resource, a model that cannot do realtime, a missing secret, an unknown prompt)
+   * or `capacity` (rate limited, or no capacity: transient, counted by K-of-N like an incident). Configuration and
+   * capacity problems are alerted with their own title and text, never as a service outage and never with a support
+   * case. Absent in older summaries: read as `incident`.
    */
   category?: RunCategory;
+  /**
+   * A configuration or capacity problem: its kind, what happened, what to do, the setting to fix (as the target's
+   * configuration names it) and the wait the service asked for. Absent for a pass, an incident and older summaries.
+   */
+  problem?: Omit<RunProblem, 'category'>;
   /** Distinct finding codes, most severe first (e.g. ["silent_gap", "playback_underrun"]). */
   findingCodes: FindingCode[];
   /** One-line human description of the worst problem, e.g. "2.3 s of silence at 4.1 s into the answer". */

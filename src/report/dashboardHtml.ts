@@ -64,8 +64,9 @@ export function renderDashboard(summaries: readonly RunSummary[], now: Date, opt
 
 function failingNow(fleet: Fleet): string {
   if (!fleet.rows.length) return '<p>No runs in the last 7 days.</p>';
-  const config = fleet.rows.filter((r) => r.latest.verdict !== 'pass' && r.latest.category === 'configuration');
-  const bad = fleet.rows.filter((r) => r.latest.verdict !== 'pass' && r.latest.category !== 'configuration');
+  const config = fleet.rows.filter((r) => kindOf(r.latest) === 'configuration');
+  const capacity = fleet.rows.filter((r) => kindOf(r.latest) === 'capacity');
+  const bad = fleet.rows.filter((r) => r.latest.verdict !== 'pass' && !kindOf(r.latest));
   const list = (rows: FleetRow[]): string =>
     rows
       .map(
@@ -80,9 +81,24 @@ function failingNow(fleet: Fleet): string {
       ? `<p class="cfg" data-testid="misconfigured">Misconfigured (the canary could not authenticate or is set up ` +
         `wrong — not a service incident): ${list(config)}</p>`
       : '',
+    capacity.length
+      ? `<p class="cfg" data-testid="capacity">Capacity or quota (rate limited or no capacity — transient, not a service incident): ${list(capacity)}</p>`
+      : '',
   ];
-  return !bad.length && !config.length ? '<p class="ok">Every target passed its latest run.</p>' : parts.join('');
+  return !bad.length && !config.length && !capacity.length
+    ? '<p class="ok">Every target passed its latest run.</p>'
+    : parts.join('');
 }
+
+/** A failing run that is not a service incident: `configuration` or `capacity` (the run's own classification). */
+function kindOf(s: RunSummary): 'configuration' | 'capacity' | undefined {
+  return s.verdict !== 'pass' && (s.category === 'configuration' || s.category === 'capacity') ? s.category : undefined;
+}
+
+const KIND_WORDS = {
+  configuration: { cell: 'config', tip: 'configuration problem, not a service incident' },
+  capacity: { cell: 'capacity', tip: 'capacity or quota, not a service incident' },
+} as const;
 
 function rate(s: WindowStats): string {
   if (!s.runs) return '—';
@@ -102,9 +118,10 @@ function matrix(fleet: Fleet, now: Date, staleAfterMs: number): string {
       const s = r.latest;
       const ageMs = now.getTime() - Date.parse(s.startedAt);
       const stale = ageMs > staleAfterMs ? ' stale' : '';
+      const kind = kindOf(s);
       const tip = [
         `${s.target} @ ${s.region}: latest ` +
-          `run ${s.verdict.toUpperCase()}${s.verdict !== 'pass' && s.category === 'configuration' ? ' (configuration problem, not a service incident)' : ''} ` +
+          `run ${s.verdict.toUpperCase()}${kind ? ` (${KIND_WORDS[kind].tip})` : ''} ` +
           `at ${utc(s.startedAt)} (${Math.round(ageMs / 60_000)} min ago)`,
         s.headline ?? '',
         `first audio ${ms(s.timeToFirstAudioMs ?? null)} · longest gap ${ms(s.longestGapMs)} · coverage ${percent(s.coverage ?? null)}`,
@@ -113,14 +130,14 @@ function matrix(fleet: Fleet, now: Date, staleAfterMs: number): string {
       ]
         .filter(Boolean)
         .join('\n');
-      const config = s.verdict !== 'pass' && s.category === 'configuration';
-      const kind = config ? ' data-kind="configuration"' : '';
-      const word = `${config ? 'config' : escapeText(s.verdict)}${stale ? ' · stale' : ''}`;
+      const cell = kind ? KIND_WORDS[kind].cell : undefined;
+      const word = `${cell ?? escapeText(s.verdict)}${stale ? ' · stale' : ''}`;
       return (
         `<td><a data-testid="matrix-cell" ` +
-        `class="mx v-${config ? 'config' : escapeAttr(s.verdict)}${stale}" ${reportLinkAttrs(s.reportHtmlPath)} ` +
+        `class="mx v-${cell ?? escapeAttr(s.verdict)}${stale}" ${reportLinkAttrs(s.reportHtmlPath)} ` +
         `title="${escapeAttr(tip)}" data-target="${escapeAttr(s.target)}" data-region="${escapeAttr(s.region)}" ` +
-        `data-run-id="${escapeAttr(s.runId)}" data-verdict="${escapeAttr(s.verdict)}"${kind}>${word}</a>` +
+        `data-run-id="${escapeAttr(s.runId)}" data-verdict="${escapeAttr(s.verdict)}"` +
+        `${kind ? ` data-kind="${kind}"` : ''}>${word}</a>` +
         `<div class="small muted">24 h ${escapeText(rate(r.last24h))}<br>7 d ${escapeText(rate(r.last7d))}</div></td>`
       );
     });
@@ -193,7 +210,8 @@ function median24(r: FleetRow, what: 'first' | 'gap'): number | null {
 const DASHBOARD_CSS =
   `
 body{max-width:1560px}.small{font-size:12px}.ok{color:var(--pass);font-weight:600}` +
-  `.bad{color:var(--fail);font-weight:600}.cfg{color:var(--error);font-weight:600}.v-config{background:var(--error)}
+  `.bad{color:var(--fail);font-weight:600}.cfg{color:var(--error);font-weight:600}` +
+  `.v-config,.v-capacity{background:var(--error)}
 .matrix td,.matrix th{text-align:center}.matrix tbody th{text-align:left}` +
   `.mx{display:inline-block;min-width:64px;padding:2px 8px;border-radius:10px;color:#fff;font-weight:600;` +
   `text-decoration:none;text-transform:uppercase;font-size:12px}

@@ -2,9 +2,9 @@
  * `evidence.zip`, written next to report.html at publish time: everything a support engineer (or the on-call
  * engineer) needs from one run in one download — the event log (`events.jsonl`), the answer and prompt WAVs,
  * `report.json`, and `support-summary.txt`, ready to paste into an Azure support request (session id, response
- * ids, request ids, region, times in UTC). A configuration problem of the canary carries `what-to-fix.txt` instead:
- * there is nothing to send to support. Pure: the same inputs give the same bytes (entries are stamped with the
- * run's start time, not the clock). Secrets are scrubbed from every text file. The text files are deflated on
+ * ids, request ids, region, times in UTC). A configuration problem of the canary, or a capacity problem (rate
+ * limited, no capacity), carries `what-to-fix.txt` instead: there is nothing to send to support. Pure: the same
+ * inputs give the same bytes (entries are stamped with the run's start time, not the clock). Secrets are scrubbed from every text file. The text files are deflated on
  * zlib's thread pool (a flooded event log is 30 MB: deflating it on the event loop stalled every other session
  * for seconds); each WAV's PCM goes in as it sits in the trace (stored: PCM barely compresses), and the archive
  * is handed to the store as parts, so the audio is never copied to be zipped.
@@ -18,7 +18,7 @@ import { EVENTS_JSONL, REPORT_JSON } from '../store/layout.js';
 import { serializeEvents, traceAudio } from '../trace/traceFile.js';
 import type { Trace } from '../trace/trace.js';
 import { scrub } from '../realtime/redact.js';
-import { configurationProblem } from './configuration.js';
+import { reportProblem, type ReportProblem } from './configuration.js';
 import { correlationOf } from './correlation.js';
 import { supportSummary } from './supportSummary.js';
 
@@ -50,18 +50,11 @@ export async function evidenceZipParts(input: EvidenceInput): Promise<Uint8Array
   const { report, trace } = input;
   const secrets = input.secrets ?? [];
   const mtime = Number.isNaN(Date.parse(report.times.startedAt)) ? 0 : Date.parse(report.times.startedAt);
-  const config = configurationProblem(report);
+  const problem = reportProblem(report);
   // the event log comes scrubbed line by line (serializeEvents); the other texts are scrubbed here
   const texts: [name: string, text: string][] = [
-    config
-      ? [
-          WHAT_TO_FIX_FILE,
-          scrub(
-            `${config.what}\n\nWhat to fix: ${config.fix}\n\nThis is a configuration problem of the canary, not a ` +
-              `service incident: no support case is needed.\n`,
-            secrets,
-          ),
-        ]
+    problem
+      ? [WHAT_TO_FIX_FILE, scrub(whatToFix(problem), secrets)]
       : [SUPPORT_SUMMARY_FILE, scrub(`${supportSummary(report, correlationOf(report, trace))}\n`, secrets)],
     [REPORT_JSON, scrub(JSON.stringify(report, null, 2), secrets)],
     [EVENTS_JSONL, input.events ?? (await serializeEvents(trace, secrets))],
@@ -91,4 +84,13 @@ export async function evidenceZipParts(input: EvidenceInput): Promise<Uint8Array
   }
   zip.end();
   return chunks;
+}
+
+/** `what-to-fix.txt`: a configuration or capacity problem in words, instead of a support case summary. */
+function whatToFix(p: ReportProblem): string {
+  const kind =
+    p.category === 'configuration'
+      ? 'This is a configuration problem of the canary, not a service incident: no support case is needed.'
+      : 'This is a capacity or quota problem, not a service incident: retry, raise the quota or move region; no support case is needed.';
+  return `${p.what}\n\n${p.category === 'configuration' ? 'What to fix' : 'What to do'}: ${p.fix}\n\n${kind}\n`;
 }

@@ -7,7 +7,7 @@
 import type { Report } from '../analysis/report.js';
 import type { Trace } from '../trace/trace.js';
 import { BASELINE_CSS, baselineTurnHtml, type BaselineRun } from './baselineTurn.js';
-import { configurationProblem } from './configuration.js';
+import { reportProblem } from './configuration.js';
 import { correlationOf } from './correlation.js';
 import { escapeText } from './escape.js';
 import { EVENT_TABLE_CSS, eventTable } from './eventTable.js';
@@ -46,20 +46,20 @@ export interface RunHtmlOptions {
 export function renderRunHtml(report: Report, trace: Trace, opts: RunHtmlOptions = {}): string {
   const audioHref = opts.audioHref ?? defaultAudioHref;
   const correlation = correlationOf(report, trace);
-  const config = configurationProblem(report);
+  const problem = reportProblem(report);
   const attribution = report.comparison?.[0]?.message;
   const links: RunLinks = { ...(opts.baseline ? { baseline: opts.baseline.runHref } : {}), ...opts.links };
   const turns = report.turns.map((t) =>
     turnHtml(trace, t, audioHref, opts.baseline ? baselineTurnHtml(opts.baseline, t, attribution) : ''),
   );
   const body = [
-    headerHtml(report, links, config),
-    attribution && !config
+    headerHtml(report, links, problem),
+    attribution && !problem
       ? `<p class="attribution-top" data-testid="comparison">Compared with the baseline at the same minute: ${escapeText(attribution)}</p>`
       : '',
     findingsHtml(report),
     `<section id="turns"><h2>Turns</h2>${turns.join('\n')}</section>`,
-    correlationHtml(correlation, config ? undefined : supportSummary(report, correlation)),
+    correlationHtml(correlation, problem ? undefined : supportSummary(report, correlation), problem),
     runCostHtml(report),
     `<section id="events"><h2>Events</h2>${eventTable(trace)}</section>`,
     `<footer class="muted"><p>${escapeText(report.tool.name)} ${escapeText(report.tool.version)} · ` +

@@ -2,9 +2,9 @@
  * The run report's header, findings and correlation sections. Everything from the service or the configuration
  * is escaped here.
  *
- * DOM hooks: `[data-testid=header]` with `data-verdict` and `data-kind` (`incident` | `configuration`),
- * `[data-testid=configuration-problem]`, `nav[data-testid=run-links]` with `a[data-testid=link-baseline]`,
- * `a[data-testid=link-previous]`, `a[data-testid=link-dashboard]`, `a[data-testid=download-evidence]`,
+ * DOM hooks: `[data-testid=header]` with `data-verdict` and `data-kind` (`incident` | `configuration` |
+ * `capacity`), `[data-testid=configuration-problem]` / `[data-testid=capacity-problem]`, `nav[data-testid=run-links]`
+ * with `a[data-testid=link-baseline]`, `a[data-testid=link-previous]`, `a[data-testid=link-dashboard]`, `a[data-testid=download-evidence]`,
  * `[data-testid=findings]` with `li[data-code]`, `[data-testid=correlation]` (ids `div[data-header]`),
  * `textarea[data-testid=support-summary]`, `button[data-testid=copy-support]`.
  */
@@ -13,7 +13,7 @@ import type { Report } from '../analysis/report.js';
 import { escapeAttr, escapeText } from './escape.js';
 import { isRelative } from './turnHtml.js';
 import { duration, utc } from './format.js';
-import type { ConfigurationProblem } from './configuration.js';
+import type { ReportProblem } from './configuration.js';
 import type { Correlation } from './correlation.js';
 
 /** Links from a run's report to the pages around it; relative ones resolve against the report. */
@@ -37,7 +37,7 @@ export function turnsText(report: Report): string {
 }
 
 /** The header: verdict, target, flavour, region, deployment, UTC time, duration, the headline and the links. */
-export function headerHtml(report: Report, links: RunLinks = {}, config?: ConfigurationProblem): string {
+export function headerHtml(report: Report, links: RunLinks = {}, problem?: ReportProblem): string {
   const t = report.target;
   const facts: [string, string][] = [
     ['target', t.name],
@@ -48,23 +48,47 @@ export function headerHtml(report: Report, links: RunLinks = {}, config?: Config
     ['duration', duration(report.times.durationMs)],
     ['turns', turnsText(report)],
   ];
-  const headline = config
-    ? `<div class="config-problem" data-testid="configuration-problem"><p>` +
-      `<b>Configuration problem, not a service incident.</b> ${escapeText(config.what)} Nothing is wrong with the ` +
-      `service that a support case could fix.</p><p><b>What to fix:</b> ${escapeText(config.fix)}</p></div>`
+  const kind = problem?.category ?? 'incident';
+  const headline = problem
+    ? problemBox(problem)
     : `<p class="headline">${escapeText(report.summary.headline ?? (report.verdict === 'pass' ? 'Every turn healthy.' : 'No failing finding.'))}</p>`;
+  const badge = problem
+    ? `<span class="badge v-${kind}">${kind}</span>`
+    : `<span class="badge v-${escapeAttr(report.verdict)}">${escapeText(report.verdict)}</span>`;
   return (
-    `<header data-testid="header" data-verdict="${escapeAttr(report.verdict)}" data-kind="${config ? 'configuration' : 'incident'}">
-<h1><span ` +
-    `class="badge v-${config ? 'config' : escapeAttr(report.verdict)}">${config ? 'configuration' : escapeText(report.verdict)}</span> ${escapeText(t.name)} ` +
+    `<header data-testid="header" data-verdict="${escapeAttr(report.verdict)}" data-kind="${kind}">
+<h1>${badge} ${escapeText(t.name)} ` +
     `<span class="muted">· ${escapeText(t.host)}</span></h1>
 ${headline}
 ${linksHtml(links)}
 <dl class="facts">${facts.map(([k, v]) => `<div><dt>${escapeText(k)}</dt><dd>${escapeText(v)}</dd></div>`).join('')}</dl>
 <nav class="muted"><a href="#findings">Findings</a> ` +
     `· ${report.turns.map((x) => `<a href="#turn-${escapeAttr(x.turn)}">Turn ${escapeText(x.turn)}</a>`).join(' · ')} ` +
-    `· <a href="#correlation">${config ? 'Ids' : 'Ids for support'}</a> · <a href="#events">Events</a></nav>
+    `· <a href="#correlation">${problem ? 'Ids' : 'Ids for support'}</a> · <a href="#events">Events</a></nav>
 </header>`
+  );
+}
+
+/** Why a report has no support case summary. */
+function noSummaryReason(problem: ReportProblem | undefined): string {
+  return problem?.category === 'capacity'
+    ? 'this is a capacity or quota problem (retry, raise the quota or move region), not a service incident'
+    : 'this is a configuration problem of the canary, not a service incident';
+}
+
+/** What a configuration or capacity problem is and what to do: in the header, instead of the headline. */
+function problemBox(p: ReportProblem): string {
+  const [title, then, label] =
+    p.category === 'configuration'
+      ? [
+          'Configuration problem, not a service incident.',
+          'Nothing is wrong with the service that a support case could fix.',
+          'What to fix:',
+        ]
+      : ['Capacity or quota, not a service incident.', 'It is transient; retrying is the first remedy.', 'What to do:'];
+  return (
+    `<div class="${p.category}-problem problem-box" data-testid="${p.category}-problem">` +
+    `<p><b>${title}</b> ${escapeText(p.what)} ${then}</p><p><b>${label}</b> ${escapeText(p.fix)}</p></div>`
   );
 }
 
@@ -101,8 +125,11 @@ export function findingsHtml(report: Report): string {
   return `<section id="findings" data-testid="findings"><h2>Findings</h2><ul class="findings">${items.join('')}</ul></section>`;
 }
 
-/** The ids support asks for, and (for an incident, not a configuration problem) the ready-to-paste case summary. */
-export function correlationHtml(c: Correlation, summary: string | undefined): string {
+/**
+ * The ids support asks for, and (for an incident, not a configuration or capacity problem) the ready-to-paste case
+ * summary; without one, `problem` says why there is none.
+ */
+export function correlationHtml(c: Correlation, summary: string | undefined, problem?: ReportProblem): string {
   const facts: [string, string][] = [
     ['Session id', c.sessionId ?? '—'],
     ['Conversation ids', c.conversationIds.join(', ') || '—'],
@@ -139,7 +166,7 @@ export function correlationHtml(c: Correlation, summary: string | undefined): st
 ${table}
 ${
   summary === undefined
-    ? '<p class="muted" data-testid="no-support-summary">No support case summary: this is a configuration problem of the canary, not a service incident.</p>'
+    ? `<p class="muted" data-testid="no-support-summary">No support case summary: ${noSummaryReason(problem)}.</p>`
     : `<h3>Support case summary ${copy} ${copyStatus}</h3>
 <textarea data-testid="support-summary" readonly rows="${Math.min(30, summary.split('\n').length + 1)}" spellcheck="false">${escapeText(summary)}</textarea>`
 }
@@ -158,6 +185,6 @@ textarea{width:100%;field-sizing:content;max-height:80vh;font:12.5px/1.4 ` +
 .responses{margin:8px 0;font-size:12.5px}
 .run-links{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}.btn{display:inline-block;padding:3px 10px;border:1px ` +
   `solid var(--line);border-radius:6px;background:var(--panel);text-decoration:none;font-size:13px}
-.v-config{background:var(--error)}.config-problem{border-left:4px solid ` +
-  `var(--error);background:var(--panel);padding:6px 12px;margin:8px 0;border-radius:0 6px 6px 0}.config-problem p{margin:4px 0}
+.v-configuration,.v-capacity{background:var(--error)}.problem-box{border-left:4px solid ` +
+  `var(--error);background:var(--panel);padding:6px 12px;margin:8px 0;border-radius:0 6px 6px 0}.problem-box p{margin:4px 0}
 `;

@@ -4,7 +4,8 @@
  * its report is still the first probe's, with that failure's findings as evidence, and a `confirmation` block that
  * lists every attempt; when every attempt fails the failure is *confirmed*. Only the run's final verdict reaches
  * the alert rules, so K-of-N counts confirmed failures. Configuration problems (a refused key, a missing secret)
- * are not re-probed: another attempt cannot fix them. Confirmation probes are stored next to the run's report in
+ * are not re-probed: another attempt cannot fix them; nor is a throttled run whose service asked to wait over a
+ * minute. Capacity problems otherwise are, as incidents: they are transient. Confirmation probes are stored next to the run's report in
  * `confirm-<n>/` (by the artifacts sink).
  */
 import type { ConfirmationAttempt, Report, ReportConfirmation } from '../analysis/report.js';
@@ -14,10 +15,19 @@ import { confirmDir, REPORT_JSON } from '../store/layout.js';
 import { summarize } from './summarize.js';
 import type { TargetRun } from './targetRun.js';
 
-/** Whether a run is worth confirming: it did not pass, and not because the canary is misconfigured. */
+/** A throttled run whose service asked to wait longer than this is not probed again at once (it cannot pass yet). */
+export const CONFIRM_MAX_RETRY_AFTER_MS = 60_000;
+
+/**
+ * Whether a run is worth confirming: it did not pass, not because the canary is misconfigured, and not throttled
+ * with a wait longer than {@link CONFIRM_MAX_RETRY_AFTER_MS} (a spent daily quota: probing again only spends more).
+ */
 export function needsConfirmation(run: TargetRun): boolean {
   const r = run.artifacts.report;
-  return r.verdict !== 'pass' && (isAnalysisReport(r) ? run.facts.category : r.category) !== 'configuration';
+  if (r.verdict === 'pass') return false;
+  if (!isAnalysisReport(r)) return r.category !== 'configuration';
+  const p = r.problem;
+  return p?.category !== 'configuration' && !((p?.retryAfterMs ?? 0) > CONFIRM_MAX_RETRY_AFTER_MS);
 }
 
 /**

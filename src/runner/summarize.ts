@@ -3,7 +3,7 @@
  * from the run's final report — after the drift, confirmation and group-comparison steps, which change the
  * report, never a summary — and the facts of the round the report does not hold.
  */
-import type { RunCategory } from '../analysis/category.js';
+import { problemOf, type RunProblem } from '../analysis/problems.js';
 import type { Report, ReportComparison } from '../analysis/report.js';
 import { costFields } from '../cost/summaryFields.js';
 import type { RunSummary } from '../runSummary.js';
@@ -18,8 +18,6 @@ export interface SummaryFacts {
   group?: string;
   baseline?: boolean;
   paths: Pick<RunPaths, 'reportJson' | 'reportHtml'>;
-  /** Of an analysis report: its first probe's category (left out once the run passes); an error report has its own. */
-  category?: RunCategory;
   /** Of an error report: how long the attempt took (an analysis report has `times.durationMs`). */
   durationMs?: number;
   /** Scrubbed from every string of the summary. */
@@ -44,7 +42,8 @@ export function summarize(
 function analysisSummary(report: Report, f: SummaryFacts): RunSummary {
   const s = report.summary;
   const { attempts, intermittent, ...cost } = costFields(report);
-  const category = report.verdict === 'pass' ? undefined : f.category;
+  // the first probe's classification, left out once the run passes (an intermittent failure is a pass)
+  const problem = report.verdict === 'pass' ? undefined : report.problem;
   return {
     runId: report.runId,
     startedAt: report.times.startedAt,
@@ -71,7 +70,8 @@ function analysisSummary(report: Report, f: SummaryFacts): RunSummary {
     reportHtmlPath: f.paths.reportHtml,
     ...cost,
     // the category, then the confirmation: the order of an index line's fields stays what it always was
-    ...(category ? { category } : {}),
+    ...(problem ? { category: problem.category } : {}),
+    ...problemSummary(problem),
     ...(attempts !== undefined ? { attempts } : {}),
     ...(intermittent ? { intermittent } : {}),
   };
@@ -97,6 +97,9 @@ function errorSummary(
     baseline: f.baseline ?? false,
     verdict: 'error',
     category: report.category,
+    ...(report.category === 'configuration'
+      ? problemSummary(problemOf('target-settings', { host: report.target.host }, { advice: e.fix }))
+      : {}),
     findingCodes: [],
     headline: `${e.stage === 'configuration' ? 'configuration error' : `${e.stage} failed`}: ${e.message}`.slice(
       0,
@@ -113,6 +116,13 @@ function errorSummary(
     reportPath: f.paths.reportJson,
     reportHtmlPath: f.paths.reportHtml,
   };
+}
+
+/** The summary's `problem`: a configuration or capacity problem's words (an incident's are its findings). */
+function problemSummary(problem: RunProblem | undefined): Pick<RunSummary, 'problem'> {
+  if (!problem || problem.category === 'incident') return {};
+  const { category: _, ...rest } = problem;
+  return { problem: rest };
 }
 
 function messages(comparison: readonly ReportComparison[] | undefined): string | undefined {

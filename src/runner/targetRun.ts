@@ -5,7 +5,6 @@
  * one). Only "too late to start" is thrown (the round reports it as not probed).
  */
 import type { TokenCredential } from '@azure/identity';
-import { runCategory, type RunCategory } from '../analysis/category.js';
 import { analyzeTrace, historySamples, type DetectionHistory, type HistorySample } from '../analysis/index.js';
 import { buildReport, type Report } from '../analysis/report.js';
 import type { PriceTable } from '../cost/prices.js';
@@ -26,6 +25,7 @@ import type { ArtifactStore } from '../store/artifactStore.js';
 import { historyPath, latestPath, runPaths, type RunPaths } from '../store/layout.js';
 import { errorRun, runError, type RunError } from './errorRun.js';
 import { probeTarget } from './probeTarget.js';
+import { withSettingToFix } from './settingToFix.js';
 import type { SummaryFacts } from './summarize.js';
 
 /**
@@ -165,11 +165,9 @@ export async function finishTarget(p: ProbedTarget, c: TargetRunContext): Promis
     });
   }
   let report: Report;
-  let category: RunCategory | undefined;
   try {
     const analysis = analyzeTrace(trace, settings.thresholds, p.history);
-    report = buildReport(trace, analysis, { prices: c.prices });
-    category = runCategory(trace, analysis) ?? undefined;
+    report = withSettingToFix(buildReport(trace, analysis, { prices: c.prices }), cfg);
   } catch (err) {
     return fail(runError('analysis', err));
   }
@@ -205,7 +203,6 @@ export async function finishTarget(p: ProbedTarget, c: TargetRunContext): Promis
       group: cfg.group,
       baseline: cfg.baseline ?? false,
       paths,
-      ...(category ? { category } : {}),
       secrets,
     },
     ...(htmlOptions ? { htmlOptions } : {}),

@@ -56,8 +56,25 @@ describe('buildEvidenceZip', () => {
     const files = unzipSync(await buildEvidenceZip({ report: buildReport(trace, analyzeTrace(trace)), trace }));
     expect(Object.keys(files).sort()).toEqual(['events.jsonl', 'report.json', 'what-to-fix.txt']);
     expect(strFromU8(files['what-to-fix.txt']!)).toMatch(
-      /could not find the deployment or model at example\.openai\.azure\.com[\s\S]*“gpt-realtime”/,
+      /could not find the deployment or model “gpt-realtime” at example\.openai\.azure\.com[\s\S]*Setting to fix: the target's deployment/,
     );
+  });
+
+  it('a capacity problem (HTTP 429) carries what to do, never a support case summary', async () => {
+    const b = new TraceBuilder().connect({
+      status: 429,
+      body: '{"error":{"code":"429","message":"Rate limit reached."}}',
+      headers: { 'retry-after-ms': '4000' },
+    });
+    b.sessionEnd(41, 'rejected');
+    const trace = b.build(1);
+    const files = unzipSync(await buildEvidenceZip({ report: buildReport(trace, analyzeTrace(trace)), trace }));
+    expect(Object.keys(files).sort()).toEqual(['events.jsonl', 'report.json', 'what-to-fix.txt']);
+    const text = strFromU8(files['what-to-fix.txt']!);
+    expect(text).toMatch(/^Rate limited by example\.openai\.azure\.com; retry after 4 s\./);
+    expect(text).toContain('What to do: Capacity/quota, not an outage: retry, raise the quota or move region.');
+    expect(text).toContain('This is a capacity or quota problem, not a service incident');
+    expect(text).not.toMatch(/Subject:|Session id|support request/);
   });
 });
 

@@ -89,12 +89,29 @@ describe('truthful figures', () => {
     expect(html).not.toContain('<textarea data-testid="support-summary"');
   });
 
-  it('a service-side refusal (HTTP 503) stays an incident with a support summary', () => {
-    const b = new TraceBuilder().connect({ status: 503, body: 'Service Unavailable' });
+  it('a service-side refusal (HTTP 500) stays an incident with a support summary', () => {
+    const b = new TraceBuilder().connect({ status: 500, body: 'Internal Server Error' });
     b.close(50, 1006, '', 'server').sessionEnd(51, 'rejected');
     const { html } = render(b);
     expect(html).toContain('data-kind="incident"');
     expect(html).toContain('<textarea data-testid="support-summary"');
+  });
+
+  it('no capacity (HTTP 503, Retry-After) is capacity: what to do and the wait, no support summary', () => {
+    const b = new TraceBuilder().connect({
+      status: 503,
+      body: 'Service Unavailable',
+      headers: { 'retry-after': '20' },
+    });
+    b.close(50, 1006, '', 'server').sessionEnd(51, 'rejected');
+    const { report, html } = render(b);
+    expect(report.problem).toMatchObject({ category: 'capacity', kind: 'capacity-unavailable', retryAfterMs: 20_000 });
+    expect(html).toContain('data-kind="capacity"');
+    expect(html).toContain('data-testid="capacity-problem"');
+    expect(html).toContain('retry after 20 s.');
+    expect(html).toContain('Capacity/quota, not an outage: retry, raise the quota or move region.');
+    expect(html).not.toContain('<textarea data-testid="support-summary"');
+    expect(html).toContain('this is a capacity or quota problem');
   });
 
   it('places the words around a silent gap ("after ‘Five.’")', () => {

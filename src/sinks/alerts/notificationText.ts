@@ -3,11 +3,15 @@
  * value) and a plain-text summary. Plain text only: no markdown, no HTML, no escaping here (the card escapes what
  * Teams would read as markdown, see ./cardText.ts; the payloads are built with JSON.stringify).
  *
- * Three kinds of problem read differently: a service `incident` (what went wrong, in how many turns), a
- * `configuration` problem of the canary itself (what to fix: rotate the key, fix the target — never a support
- * case, never "the hosting layer"), and the spend `budget`.
+ * Four kinds of problem read differently: a service `incident` (what went wrong, in how many turns), a
+ * `configuration` problem of the canary itself (what to fix and the setting to fix it in — never a support case,
+ * never "the hosting layer"), `capacity` (rate limited or no capacity: retry, raise the quota or move region, with the
+ * wait the service asked for — never a support case either), and the spend `budget`. Configuration and capacity
+ * words come from the run's classification (RunSummary.problem, from report.json's `problem`), never re-derived.
  */
 import { FINDING_WORDS, type FindingCode, type FindingWords } from '../../analysis/findings.js';
+import { span } from '../../analysis/format.js';
+import { CAPACITY_ADVICE } from '../../analysis/problems.js';
 import type { Notification } from './alertState.js';
 import type { RunSummary } from '../../runSummary.js';
 import { seconds } from '../../report/format.js';
@@ -33,7 +37,14 @@ export function isTestNotification(n: Notification): boolean {
   return n.id.startsWith(TEST_ID_PREFIX);
 }
 
-const ICONS = { alert: '🔴', reminder: '🟠', recovery: '✅', configuration: '⚙️', budget: '💰' } as const;
+const ICONS = {
+  alert: '🔴',
+  reminder: '🟠',
+  recovery: '✅',
+  configuration: '⚙️',
+  capacity: '⏳',
+  budget: '💰',
+} as const;
 
 /** What a run probed, for the line under the title: the deployment if known, else the target name. */
 export function probedName(s: RunSummary): string {
@@ -51,9 +62,12 @@ export function notificationTitle(n: Notification): string {
   if (category === 'budget')
     return `${ICONS.budget} Budget @ ${n.region}: ${firstClause(n.summary.headline ?? n.opening.headline ?? 'spend budget reached')}`;
   if (n.kind === 'recovery') return `${ICONS.recovery} ${where}: recovered`;
-  const what = category === 'configuration' ? configurationProblem(n.summary) : whatWentWrong(n.summary);
+  const still = n.kind === 'reminder' ? 'still ' : '';
   if (category === 'configuration')
-    return `${ICONS.configuration} ${where}: ${n.kind === 'reminder' ? 'still ' : ''}${what}`;
+    return `${ICONS.configuration} ${where}: ${still}${configurationProblem(n.summary)}`;
+  if (category === 'capacity')
+    return `${ICONS.capacity} ${where}: ${still}capacity/quota — ${capacityProblem(n.summary)}`;
+  const what = whatWentWrong(n.summary);
   return n.kind === 'reminder'
     ? `${ICONS.reminder} ${where}: still failing — ${what}`
     : `${ICONS.alert} ${where}: ${what}`;
@@ -72,10 +86,10 @@ export function targetLine(s: RunSummary): string {
 }
 
 /**
- * The main sentence: the headline for alerts and reminders (for configuration problems, what to fix), a reference
- * to the opening alert for recoveries. `secretSetting` names the app setting / Key Vault secret of the target's key.
+ * The main sentence: the headline for alerts and reminders (for configuration and capacity problems, what to do), a
+ * reference to the opening alert for recoveries.
  */
-export function leadText(n: Notification, secretSetting?: string): string {
+export function leadText(n: Notification): string {
   const o = n.opening;
   const category = notificationCategory(n);
   const opened = `opened ${shortTime(o.openedAt)} by run ${o.runId}${o.headline ? `: ${o.headline}` : ''}`;
@@ -86,9 +100,11 @@ export function leadText(n: Notification, secretSetting?: string): string {
     return `Recovered after ${durationInMinutes(Date.parse(n.createdAt) - Date.parse(o.openedAt))} (${n.window.of} passing runs in a row). The alert was ${opened}`;
   const latest =
     category === 'configuration'
-      ? configurationAdvice(n.summary, secretSetting)
-      : (n.summary.headline ??
-        `Verdict ${n.summary.verdict} (${n.summary.findingCodes.join(', ') || 'no finding codes'}).`);
+      ? configurationAdvice(n.summary)
+      : category === 'capacity'
+        ? (n.summary.problem?.advice ?? CAPACITY_ADVICE)
+        : (n.summary.headline ??
+          `Verdict ${n.summary.verdict} (${n.summary.findingCodes.join(', ') || 'no finding codes'}).`);
   return n.kind === 'reminder'
     ? `Still failing: ${n.sinceOpen.failing} of ${n.sinceOpen.runs} runs since the alert ${opened}. Latest: ${latest}`
     : latest;
@@ -99,29 +115,40 @@ export function notificationFacts(n: Notification): Fact[] {
   const s = n.summary;
   const category = notificationCategory(n);
   if (category === 'budget') return [{ title: 'Run', value: `${s.runId} · ${shortTime(s.startedAt)}` }];
+  const said = s.headline && n.kind !== 'recovery' ? [{ title: 'Service said', value: s.headline }] : [];
   const facts: Fact[] =
     category === 'configuration'
       ? [
           { title: 'Verdict', value: `${s.verdict} (configuration)` },
           { title: 'Host', value: s.host || 'n/a' },
-          ...(s.headline && n.kind !== 'recovery' ? [{ title: 'Service said', value: s.headline }] : []),
+          ...(s.problem?.settingValue ? [{ title: 'Setting to fix', value: s.problem.settingValue }] : []),
+          ...said,
         ]
-      : [
-          {
-            title: 'Verdict',
-            value: s.findingCodes.length ? `${s.verdict} (${s.findingCodes.join(', ')})` : s.verdict,
-          },
-          { title: 'Failing turns', value: `${s.failingTurns} of ${s.turns}` },
-          { title: 'Longest gap', value: s.longestGapMs > 0 ? seconds(s.longestGapMs) : 'none' },
-          {
-            title: 'Coverage',
-            value: s.coverage === undefined ? 'n/a' : `${Math.round(Math.min(1, Math.max(0, s.coverage)) * 100)} %`,
-          },
-          {
-            title: 'Time to first audio',
-            value: s.timeToFirstAudioMs === undefined ? 'n/a' : `${Math.round(s.timeToFirstAudioMs)} ms`,
-          },
-        ];
+      : category === 'capacity'
+        ? [
+            { title: 'Verdict', value: `${s.verdict} (capacity: ${s.findingCodes.join(', ') || 'throttled'})` },
+            { title: 'Host', value: s.host || 'n/a' },
+            ...(s.problem?.retryAfterMs !== undefined
+              ? [{ title: 'Retry after', value: span(s.problem.retryAfterMs) }]
+              : []),
+            ...said,
+          ]
+        : [
+            {
+              title: 'Verdict',
+              value: s.findingCodes.length ? `${s.verdict} (${s.findingCodes.join(', ')})` : s.verdict,
+            },
+            { title: 'Failing turns', value: `${s.failingTurns} of ${s.turns}` },
+            { title: 'Longest gap', value: s.longestGapMs > 0 ? seconds(s.longestGapMs) : 'none' },
+            {
+              title: 'Coverage',
+              value: s.coverage === undefined ? 'n/a' : `${Math.round(Math.min(1, Math.max(0, s.coverage)) * 100)} %`,
+            },
+            {
+              title: 'Time to first audio',
+              value: s.timeToFirstAudioMs === undefined ? 'n/a' : `${Math.round(s.timeToFirstAudioMs)} ms`,
+            },
+          ];
   facts.push(
     { title: 'Failing runs', value: `${n.window.failing} of the last ${n.window.of}` },
     { title: 'Session id', value: s.sessionId ?? 'n/a' },
@@ -136,6 +163,8 @@ export function notificationFacts(n: Notification): Fact[] {
 /** Facts that survive any shrinking. */
 export const CORE_FACTS = new Set([
   'Verdict',
+  'Setting to fix',
+  'Retry after',
   'Failing turns',
   'Longest gap',
   'Coverage',
@@ -143,7 +172,7 @@ export const CORE_FACTS = new Set([
   'Host',
 ]);
 
-/** The comparison with the baseline, for incidents only (a configuration problem is never the hosting layer's). */
+/** The comparison with the baseline, for incidents only (a configuration or capacity problem is not the hosting layer's). */
 export function comparisonText(n: Notification): string | undefined {
   return notificationCategory(n) === 'incident' && n.summary.comparison
     ? `Comparison: ${n.summary.comparison}`
@@ -151,8 +180,8 @@ export function comparisonText(n: Notification): string | undefined {
 }
 
 /** A plain-text rendering of the whole notification (for receivers that show text only). */
-export function notificationPlainText(n: Notification, secretSetting?: string): string {
-  const lines = [notificationTitle(n), targetLine(n.summary), leadText(n, secretSetting)];
+export function notificationPlainText(n: Notification): string {
+  const lines = [notificationTitle(n), targetLine(n.summary), leadText(n)];
   const comparison = comparisonText(n);
   if (comparison) lines.push(comparison);
   for (const f of notificationFacts(n)) lines.push(`${f.title}: ${f.value}`);
@@ -165,72 +194,20 @@ function rejectedStatus(s: RunSummary): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** What kind of configuration problem a run's headline describes: the HTTP status or the service's refusal code. */
-function refusalKind(s: RunSummary): 'auth' | 'access' | 'model' | 'beta' | 'other' {
-  const status = rejectedStatus(s);
-  const code =
-    /\b(invalid_api_key|unauthorized|forbidden|invalid_model|missing_model|model_not_found|beta_api_shape_disabled)\b/i
-      .exec(s.headline ?? '')?.[1]
-      ?.toLowerCase();
-  if (
-    status === 401 ||
-    code === 'invalid_api_key' ||
-    code === 'unauthorized' ||
-    /\bauthenticat/i.test(s.headline ?? '')
-  )
-    return 'auth';
-  if (status === 403 || code === 'forbidden') return 'access';
-  if (status === 404 || code === 'invalid_model' || code === 'missing_model' || code === 'model_not_found')
-    return 'model';
-  if (code === 'beta_api_shape_disabled') return 'beta';
-  return 'other';
-}
-
-/** The short "what" of a configuration problem, for the title. */
+/** The short "what" of a configuration problem, for the title (the run's classification; older summaries: generic). */
 export function configurationProblem(s: RunSummary): string {
-  const host = s.host || 'the endpoint';
-  switch (refusalKind(s)) {
-    case 'auth':
-      return `the canary could not authenticate to ${host}`;
-    case 'access':
-      return `the canary is not allowed to use ${host}`;
-    case 'model':
-      return `the canary could not find the deployment at ${host}`;
-    case 'beta':
-      return `the target uses the retired beta interface of ${host}`;
-    case 'other':
-      return `the canary's configuration for ${s.host || s.target} needs fixing`;
-  }
+  return s.problem?.what ?? `the canary's configuration for ${s.host || s.target} needs fixing`;
 }
 
-/** What to do about a configuration problem (no support case: this is ours to fix). */
-export function configurationAdvice(s: RunSummary, secretSetting?: string): string {
-  const host = s.host || 'the endpoint';
-  const status = rejectedStatus(s);
-  const http = status ? ` (HTTP ${status})` : '';
-  switch (refusalKind(s)) {
-    case 'auth':
-      return `The canary could not authenticate to ${host}${http}: ${
-        secretSetting
-          ? `rotate the key in Key Vault secret ${secretSetting}`
-          : "rotate the key in the Key Vault secret (or app setting) the target's secretSetting names, " +
-            "or, with Entra ID, check the identity's token and role"
-      }.`;
-    case 'access':
-      return (
-        `The credential was accepted but not allowed${http}: assign the identity the "Cognitive Services ` +
-        `OpenAI User" role on the resource, or let the canary through its network rules.`
-      );
-    case 'model':
-      return (
-        `Fix the target's configuration: the deployment or model${s.deployment ? ` "${s.deployment}"` : ''} ` +
-        `was not found at ${host}${http}; check its name, the endpoint path and the api-version.`
-      );
-    case 'beta':
-      return "Fix the target's configuration: OpenAI turned off the beta Realtime interface; set the target's flavour to openai-ga.";
-    case 'other':
-      return `Fix the target's configuration: ${s.headline ?? 'the probe could not start'}`;
-  }
+/** What to do about a configuration problem (no support case: this is ours to fix), and the setting to fix it in. */
+export function configurationAdvice(s: RunSummary): string {
+  const advice = s.problem?.advice ?? `Fix the target's configuration: ${s.headline ?? 'the probe could not start'}`;
+  return s.problem?.settingValue ? `${advice} Setting to fix: ${s.problem.settingValue}.` : advice;
+}
+
+/** The short "what" of a capacity problem, for the title: the limit and the wait, when known. */
+export function capacityProblem(s: RunSummary): string {
+  return s.problem?.what ?? `throttled by ${s.host || 'the service'}`;
 }
 
 /** The short "what went wrong" of an incident, from the most severe finding, e.g. `2.6 s silent gap in 2 of 3 turns`. */

@@ -74,8 +74,6 @@ export interface TeamsCardOptions {
   evidenceUrl?: string;
   /** Where the report is when there is no link, e.g. `container canary, runs/2026/…/report.html`. Default: the summary's reportHtmlPath. */
   reportLocation?: string;
-  /** The app setting (Key Vault secret) that holds the target's key: named in configuration alerts. Not a secret itself. */
-  secretSetting?: string;
   /** Default {@link MAX_ENVELOPE_BYTES}. */
   maxBytes?: number;
 }
@@ -97,11 +95,15 @@ const LEVELS: Limits[] = [
 ];
 
 /** Container style and title colour of each look. */
-const LOOK: Record<'alert' | 'reminder' | 'recovery' | 'configuration' | 'budget', { style: Style; color: Color }> = {
+const LOOK: Record<
+  'alert' | 'reminder' | 'recovery' | 'configuration' | 'capacity' | 'budget',
+  { style: Style; color: Color }
+> = {
   alert: { style: 'attention', color: 'Attention' },
   reminder: { style: 'warning', color: 'Warning' },
   recovery: { style: 'good', color: 'Good' },
   configuration: { style: 'accent', color: 'Accent' },
+  capacity: { style: 'warning', color: 'Warning' },
   budget: { style: 'warning', color: 'Warning' },
 };
 
@@ -152,7 +154,7 @@ function render(n: Notification, options: TeamsCardOptions, limits: Limits): Tea
         ...(subtitle ? [text(subtitle, limits.title, { size: 'Small', isSubtle: true })] : []),
       ],
     },
-    text(leadText(n, options.secretSetting), limits.text),
+    text(leadText(n), limits.text),
   ];
   if (facts.length) body.push({ type: 'FactSet', facts });
   const comparison = comparisonText(n);

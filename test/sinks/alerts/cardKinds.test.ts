@@ -1,7 +1,8 @@
 /**
- * The three kinds of card (incident, configuration, budget) and what makes them readable in ten seconds: the
- * title says target, region and what went wrong; a configuration problem says what to fix and never blames the
- * service; service text stays plain text (no links, emphasis or mentions smuggled in); texts are cut between
+ * The four kinds of card (incident, configuration, capacity, budget) and what makes them readable in ten seconds: the
+ * title says target, region and what went wrong; a configuration problem says what to fix and the setting to fix it
+ * in, and never blames the service; a capacity problem says retry, raise the quota or move region, with the wait the
+ * service asked for, and never drafts a support case; service text stays plain text (no links, emphasis or mentions smuggled in); texts are cut between
  * words; the buttons open the report, the dashboard and the evidence zip when they could be linked; and every
  * card passes the Adaptive Cards parser of the `adaptivecards` package with no error or warning.
  */
@@ -24,6 +25,15 @@ import {
 } from '../../../src/sinks/alerts/teamsCard.js';
 import { adaptiveCardProblems, parsedVersion } from '../../helpers/adaptiveCards.js';
 import { makeRunSummary } from '../../helpers/runSummary.js';
+import { problemOf, type ProblemKind, type RunProblem } from '../../../src/analysis/problems.js';
+
+const HOST = 'canary-swe.openai.azure.com';
+
+/** A summary's `problem`, in the words of the one table (as the round writes it from report.json). */
+function problemFor(kind: ProblemKind, extra: Partial<RunProblem> = {}): RunSummary['problem'] {
+  const { category: _, ...rest } = problemOf(kind, { host: HOST }, extra);
+  return rest;
+}
 
 const LINKS = {
   reportUrl: 'https://canary-app.azurewebsites.net/reports/runs/r/report.html',
@@ -72,6 +82,7 @@ const buttons = (env: TeamsEnvelope) => (env.attachments[0].content.actions ?? [
 
 const CONFIG: Partial<RunSummary> = {
   category: 'configuration',
+  problem: problemFor('auth', { settingValue: "the target's secretSetting AOAI_SWEDEN_KEY" }),
   verdict: 'error',
   findingCodes: ['connection_rejected'],
   headline: AZURE_401,
@@ -122,16 +133,19 @@ describe('incident cards', () => {
 });
 
 describe('configuration cards', () => {
-  it('say what to fix, in their own colour, without a comparison or the hosting layer', () => {
+  it('say what to fix and the setting to fix it in, in their own colour, without a comparison or the hosting layer', () => {
     const n = alertOf(CONFIG);
-    const env = teamsCard(n, { ...LINKS, secretSetting: 'AOAI_SWEDEN_KEY' });
+    const env = teamsCard(n, LINKS);
     const t = texts(env);
     expect(t[0]).toBe(
       '⚙️ aoai-sweden @ swedencentral: the canary could not authenticate to canary-swe.openai.azure.com',
     );
     expect(t).toContain(
-      'The canary could not authenticate to canary-swe.openai.azure.com (HTTP 401): rotate the key in Key Vault secret AOAI_SWEDEN_KEY.',
+      "The key or token was refused: rotate the key in the app setting (or Key Vault secret) the target's " +
+        "secretSetting names; with Entra ID, check the token's scope and the identity's role. Setting to fix: the " +
+        "target's secretSetting AOAI_SWEDEN_KEY.",
     );
+    expect(t).toContain("Setting to fix: the target's secretSetting AOAI_SWEDEN_KEY");
     expect(env.attachments[0].content.body[0]).toMatchObject({ type: 'Container', style: 'accent' });
     const all = t.join('\n');
     expect(all).not.toMatch(/hosting layer|Comparison|support/i);
@@ -139,26 +153,23 @@ describe('configuration cards', () => {
     expect(all).toContain('Access denied due to invalid subscription key');
     expect(buttons(env)).toEqual(['Open report', 'Dashboard', 'Download evidence']);
     expect(adaptiveCardProblems(env.attachments[0].content)).toEqual([]);
-    // Without the secret's name it still says what to do.
-    expect(texts(teamsCard(n)).join('\n')).toMatch(
-      /\(HTTP 401\): rotate the key in the Key Vault secret \(or app setting\) the target's secretSetting names/,
-    );
     // The plain-text rendering (JSON payload) tells the same story.
     const p = jsonPayload(n, LINKS.reportUrl, LINKS);
     expect(p.title).toBe(t[0]);
-    expect(p.text).not.toMatch(/hosting layer/);
+    expect(p.text).not.toMatch(/hosting layer|support/i);
+    expect(p.text).toContain("Setting to fix: the target's secretSetting AOAI_SWEDEN_KEY");
     expect(p).toMatchObject({
       category: 'configuration',
-      summary: { category: 'configuration' },
+      summary: { category: 'configuration', problem: { kind: 'auth', setting: 'credential' } },
       dashboardUrl: LINKS.dashboardUrl,
       evidenceUrl: LINKS.evidenceUrl,
     });
   });
 
-  it('are chosen by the notification category too, and name what to fix for each kind of refusal', () => {
-    const card = (headline: string, extra: Partial<Notification> = {}) => {
+  it('are chosen by the notification category too, and say what to do for each kind of refusal', () => {
+    const card = (problem: RunSummary['problem'], extra: Partial<Notification> = {}) => {
       const n: Notification = {
-        ...alertOf({ ...CONFIG, category: undefined, headline }),
+        ...alertOf({ ...CONFIG, category: undefined, problem }),
         category: 'configuration',
         ...extra,
       };
@@ -166,33 +177,70 @@ describe('configuration cards', () => {
       expect(adaptiveCardProblems(env.attachments[0].content)).toEqual([]);
       return texts(env);
     };
-    const notFound = card('The WebSocket upgrade was rejected with HTTP 404 Not Found: DeploymentNotFound.');
+    const notFound = card(problemFor('not-found', { settingValue: 'the target\'s deployment "gpt-realtime"' }));
     expect(notFound[0]).toBe(
-      '⚙️ aoai-sweden @ swedencentral: the canary could not find the deployment at canary-swe.openai.azure.com',
+      '⚙️ aoai-sweden @ swedencentral: the canary could not find the deployment or model at canary-swe.openai.azure.com',
     );
-    expect(notFound).toContain(
-      'Fix the target\'s configuration: the deployment or model "gpt-realtime" was not found at ' +
-        'canary-swe.openai.azure.com (HTTP 404); check its name, the endpoint path and the api-version.',
+    expect(notFound.join('\n')).toContain('Setting to fix: the target\'s deployment "gpt-realtime".');
+    const suspended = card(problemFor('suspended'));
+    expect(suspended[0]).toBe(
+      '⚙️ aoai-sweden @ swedencentral: the resource behind canary-swe.openai.azure.com is suspended (“temporarily blocked”)',
     );
-    const openai = card(
-      'OpenAI refused the session after the upgrade: error invalid_api_key “Incorrect API key provided.” and close 3000.',
+    expect(suspended.join('\n')).toContain('its owner must resolve it with Microsoft');
+    expect(card(problemFor('network')).join('\n')).toContain("in the resource's Networking firewall rules");
+    expect(card(problemFor('model-capability')).join('\n')).toContain(
+      "point the target's deployment at a realtime model",
     );
-    expect(openai[0]).toBe(
-      '⚙️ aoai-sweden @ swedencentral: the canary could not authenticate to canary-swe.openai.azure.com',
-    );
-    const forbidden = card('The WebSocket upgrade was rejected with HTTP 403 Forbidden.');
-    expect(forbidden.join('\n')).toMatch(
-      /not allowed \(HTTP 403\): assign the identity the "Cognitive Services OpenAI User" role/,
-    );
-    const beta = card('OpenAI refused the session: error beta_api_shape_disabled.');
-    expect(beta.join('\n')).toContain("set the target's flavour to openai-ga");
-    const missing = card('CANARY_TARGETS[2].secretSetting: app setting "AOAI_KEY" is not set or empty');
-    expect(missing[0]).toBe(
+    expect(card(problemFor('beta-retired')).join('\n')).toContain("set the target's flavour to openai-ga");
+    // a summary from before runs were classified: still a configuration card, with the headline as what to fix
+    const older = card(undefined);
+    expect(older[0]).toBe(
       "⚙️ aoai-sweden @ swedencentral: the canary's configuration for canary-swe.openai.azure.com needs fixing",
     );
-    expect(missing).toContain(
-      'Fix the target\'s configuration: CANARY_TARGETS\\[2\\].secretSetting: app setting "AOAI_KEY" is not set or empty',
+    expect(older.join('\n')).toContain(
+      "Fix the target's configuration: The WebSocket upgrade was rejected with HTTP 401",
     );
+  });
+});
+
+describe('capacity cards', () => {
+  const CAPACITY: Partial<RunSummary> = {
+    category: 'capacity',
+    verdict: 'fail',
+    findingCodes: ['rate_limited'],
+    headline:
+      'Turn 1: The response failed: rate limit reached — requests per day (RPD); the service asks to wait 1 min 26 s ' +
+      '(requests/rate_limit_exceeded: “Rate limit reached for gpt-4o-mini-realtime in organization org-xx on ' +
+      'requests per day (RPD): Limit 1000, Used 1000, Requested 1. Please try again in 1m26.4s.”).',
+    failingTurns: 1,
+    turns: 1,
+    comparison: 'aoai-sweden: 1 of 1 turns; baseline openai: 0 of 1 — the hosting layer is the likely cause',
+    problem: problemFor('rate-limited', {
+      what: `rate limited by ${HOST}: requests per day (RPD); retry after 1 min 26 s`,
+      limit: 'RPD',
+      retryAfterMs: 86_400,
+    }),
+  };
+
+  it('say capacity/quota with the wait, in their own colour, with no support case, comparison or hosting layer', () => {
+    const n = alertOf(CAPACITY);
+    const env = teamsCard(n, LINKS);
+    const t = texts(env);
+    expect(t[0]).toBe(
+      '⏳ aoai-sweden @ swedencentral: capacity/quota — rate limited by canary-swe.openai.azure.com: requests per day (RPD); retry after 1 min 26 s',
+    );
+    expect(t[2]).toBe('Capacity/quota, not an outage: retry, raise the quota or move region.');
+    expect(t).toContain('Retry after: 1 min 26 s');
+    expect(t).toContain('Verdict: fail (capacity: rate_limited)');
+    expect(env.attachments[0].content.body[0]).toMatchObject({ type: 'Container', style: 'warning' });
+    const all = t.join('\n');
+    expect(all).not.toMatch(/support|hosting layer|Comparison|configuration/i);
+    expect(adaptiveCardProblems(env.attachments[0].content)).toEqual([]);
+    const p = jsonPayload(n, LINKS.reportUrl, LINKS);
+    expect(p).toMatchObject({ category: 'capacity', title: t[0] });
+    expect(p.text).not.toMatch(/support|hosting layer/i);
+    // a reminder says "still"
+    expect(texts(teamsCard({ ...n, kind: 'reminder' }))[0]).toMatch(/: still capacity\/quota — rate limited/);
   });
 });
 
