@@ -5,12 +5,13 @@ import { loadCatalog, resolvePrompts } from '../prompts/catalog.js';
 import { MAX_GENERATION_WINDOW_MS, PROBE_DEFAULTS, type Pace, type ProbeOptions } from '../probe/options.js';
 import { targetSecrets } from '../probe/session.js';
 import { scrub } from '../realtime/redact.js';
-import { configurationProblem } from '../report/configuration.js';
+import { reportProblem } from '../report/configuration.js';
 import { renderRunHtml } from '../report/runHtml.js';
 import { summarizeReport } from '../analysis/summary.js';
 import { ConfigError } from '../errors.js';
 import { runOne } from '../runner/runOne.js';
-import { REPORT_HTML } from '../store/layout.js';
+import { REPORT_HTML, REPORT_JSON } from '../store/layout.js';
+import { settingFlag } from './settingFlag.js';
 import { intFlag, noPositionals, oneOf, parse } from './args.js';
 import { targetFromFlags } from './targetFromFlags.js';
 import { knowSecrets } from './printed.js';
@@ -148,11 +149,23 @@ export async function probeCommand(argv: string[]): Promise<number> {
     insecureTls: f['insecure-tls'],
     onProgress: (line) => console.log(`  ${line}`),
   };
-  const { report, trace } = await runOne(target, { outDir, probe });
-  await writeFile(join(outDir, REPORT_HTML), scrub(renderRunHtml(report, trace), targetSecrets(target)));
+  const run = await runOne(target, { outDir, probe });
+  const { trace } = run;
+  const secrets = targetSecrets(target);
+  let report = run.report;
+  const setting = report.problem?.setting;
+  if (report.problem && setting) {
+    // the flag that fixes it, named in report.json and report.html as the round names the target's setting
+    report = { ...report, problem: { ...report.problem, settingValue: settingFlag(f, setting) } };
+    await writeFile(join(outDir, REPORT_JSON), scrub(JSON.stringify(report, null, 2), secrets) + '\n');
+  }
+  await writeFile(join(outDir, REPORT_HTML), scrub(renderRunHtml(report, trace), secrets));
   console.log(summarizeReport(report));
-  const problem = configurationProblem(report);
-  if (problem) console.log(`configuration problem (credentials: ${auth}): ${problem.what} ${problem.fix}`);
+  const problem = reportProblem(report);
+  if (problem)
+    console.log(
+      `${problem.category === 'capacity' ? 'capacity/quota problem, not an outage' : 'configuration problem'} (credentials: ${auth}): ${problem.what} ${problem.fix}`,
+    );
   console.log(`run folder: ${outDir}`);
   console.log(`report: ${join(outDir, REPORT_HTML)}`);
   return report.verdict === 'pass' ? 0 : report.verdict === 'fail' ? 1 : 2;

@@ -6,6 +6,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { analyzeTrace } from '../analysis/index.js';
+import { runProblem } from '../analysis/category.js';
+import type { Trace } from '../trace/trace.js';
 import { REPORT_SCHEMA_VERSION, buildReport, type Report } from '../analysis/report.js';
 import { InputError } from '../errors.js';
 import { encodePath } from '../report/escape.js';
@@ -40,7 +42,8 @@ export async function reportCommand(argv: string[]): Promise<number> {
   }
   const dir = resolve(positionals[0]!);
   const trace = await readRunFolder(dir);
-  const report = (await readReport(join(dir, REPORT_JSON))) ?? buildReport(trace, analyzeTrace(trace));
+  const stored = await readReport(join(dir, REPORT_JSON));
+  const report = stored ? withProblem(stored, trace) : buildReport(trace, analyzeTrace(trace));
   if (report.runId !== trace.meta.runId) {
     throw new InputError(
       join(dir, REPORT_JSON),
@@ -59,6 +62,13 @@ export async function reportCommand(argv: string[]): Promise<number> {
   }
   console.log(out);
   return 0;
+}
+
+/** A report.json written before runs were classified (no `problem`) gets its classification from the trace. */
+function withProblem(report: Report, trace: Trace): Report {
+  if (report.verdict === 'pass' || report.problem) return report;
+  const problem = runProblem(trace, analyzeTrace(trace));
+  return problem ? { ...report, problem } : report;
 }
 
 /** report.json of the folder, undefined when there is none; InputError when it is unreadable or of another version. */

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,6 +18,15 @@ import { shortCatalog } from '../handlers/roundFixture.js';
 import { encodeWav } from '../../src/audio/wav.js';
 
 const run = promisify(execFile);
+
+/** A loopback port nothing listens on (it was free a moment ago). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
 const CLI = join(import.meta.dirname, '../../dist/src/cli.js');
 const KEY = 'sk-cli-SECRET-0a9b8c7d6e';
 let sim: RunningSimulator;
@@ -197,12 +207,38 @@ describe('realtime-canary probe', () => {
     }
     expect((await runs.get('wrong-key')!).out).toMatch(/401/);
     expect((await runs.get('wrong-key')!).out).toMatch(
-      /configuration problem \(credentials: key from \$RC_KEY\): The canary could not authenticate to 127\.0\.0\.1:\d+\. The key or token was refused \(HTTP 401\)/,
+      /configuration problem \(credentials: key from \$RC_KEY\): The canary could not authenticate to 127\.0\.0\.1:\d+\. The key or token was refused: .* Setting to fix: --api-key-env RC_KEY\./,
     );
     expect((await runs.get('rejected')!).out).toMatch(
-      /configuration problem \(credentials: key from \$RC_KEY\): The canary could not get access to/,
+      /configuration problem \(credentials: key from \$RC_KEY\): A network rule of 127\.0\.0\.1:\d+ denies the canary\./,
     );
     expect((await runs.get('healthy')!).out).not.toContain('configuration problem');
+  });
+
+  it('a refused connection (ECONNREFUSED) reads as configuration in the output, report.json and report.html alike', async () => {
+    const port = await closedPort();
+    const r = await probe([
+      '--endpoint',
+      `ws://127.0.0.1:${port}/openai/v1/realtime?model=gpt-realtime`,
+      '--api-key-env',
+      'RC_KEY',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/^ERROR \(configuration\) /m);
+    expect(r.out).toMatch(
+      new RegExp(
+        `configuration problem \\(credentials: key from \\$RC_KEY\\): The canary could not reach 127\\.0\\.0\\.1:${port}\\. .*ECONNREFUSED.* Setting to fix: --endpoint\\.`,
+      ),
+    );
+    const report = JSON.parse(await readFile(join(r.dir, 'report.json'), 'utf8'));
+    expect(report.problem).toMatchObject({
+      category: 'configuration',
+      kind: 'unreachable',
+      settingValue: '--endpoint',
+    });
+    const html = await readFile(join(r.dir, 'report.html'), 'utf8');
+    expect(html).toContain('data-kind="configuration"');
+    expect(html).not.toContain('<textarea data-testid="support-summary"');
   });
 
   it('exits 2 on usage errors, naming the problem', async () => {
