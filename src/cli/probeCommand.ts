@@ -162,10 +162,10 @@ export async function probeCommand(argv: string[]): Promise<number> {
   await writeFile(join(outDir, REPORT_HTML), scrub(renderRunHtml(report, trace), secrets));
   console.log(summarizeReport(report));
   const problem = reportProblem(report);
-  if (problem)
-    console.log(
-      `${problem.category === 'capacity' ? 'capacity/quota problem, not an outage' : 'configuration problem'} (credentials: ${auth}): ${problem.what} ${problem.fix}`,
-    );
+  if (problem) {
+    const kind = problem.category === 'capacity' ? 'capacity/quota problem, not an outage' : 'configuration problem';
+    console.log(`${kind} (credentials: ${auth}): ${problem.what} ${problem.fix}`);
+  }
   console.log(`run folder: ${outDir}`);
   console.log(`report: ${join(outDir, REPORT_HTML)}`);
   return report.verdict === 'pass' ? 0 : report.verdict === 'fail' ? 1 : 2;

@@ -4,10 +4,11 @@
  * `report.json`, and `support-summary.txt`, ready to paste into an Azure support request (session id, response
  * ids, request ids, region, times in UTC). A configuration problem of the canary, or a capacity problem (rate
  * limited, no capacity), carries `what-to-fix.txt` instead: there is nothing to send to support. Pure: the same
- * inputs give the same bytes (entries are stamped with the run's start time, not the clock). Secrets are scrubbed from every text file. The text files are deflated on
- * zlib's thread pool (a flooded event log is 30 MB: deflating it on the event loop stalled every other session
- * for seconds); each WAV's PCM goes in as it sits in the trace (stored: PCM barely compresses), and the archive
- * is handed to the store as parts, so the audio is never copied to be zipped.
+ * inputs give the same bytes (entries are stamped with the run's start time, not the clock). Secrets are scrubbed
+ * from every text file. The text files are deflated on zlib's thread pool (a flooded event log is 30 MB:
+ * deflating it on the event loop stalled every other session for seconds); each WAV's PCM goes in as it sits in the
+ * trace (stored: PCM barely compresses), and the archive is handed to the store as parts, so the audio is never
+ * copied to be zipped.
  */
 import { promisify } from 'node:util';
 import { crc32, deflateRaw } from 'node:zlib';

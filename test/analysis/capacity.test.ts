@@ -11,7 +11,9 @@ import { analyze, COUNT, turnFindings } from './helpers.js';
 import { answer, speech, TraceBuilder } from './traceBuilder.js';
 
 const RPD =
-  'Rate limit reached for gpt-4o-mini-realtime in organization org-xx on requests per day (RPD): Limit 1000, Used 1000, Requested 1. Please try again in 1m26.4s. Visit https://platform.openai.com/account/rate-limits to learn more.';
+  'Rate limit reached for gpt-4o-mini-realtime in organization org-xx on requests per day (RPD): Limit 1000, Used ' +
+  '1000, Requested 1. Please try again in 1m26.4s. Visit https://platform.openai.com/account/rate-limits to learn ' +
+  'more.';
 const CAPACITY = {
   code: 'inference_service_unavailable_error',
   type: 'service_unavailable_error',
@@ -59,7 +61,9 @@ describe('capacity_unavailable', () => {
     const f = turnFindings(a)[0]!;
     expect(f).toMatchObject({ severity: 'critical', turn: 1 });
     expect(f.message).toBe(
-      'The response failed: the service had no capacity; 14012 input tokens were billed and nothing came back (service_unavailable_error/inference_service_unavailable_error: “The server is overloaded or not ready yet. Please try again later.”).',
+      'The response failed: the service had no capacity; 14012 input tokens were billed and nothing came back ' +
+        '(service_unavailable_error/inference_service_unavailable_error: “The server is overloaded or not ready yet. ' +
+        'Please try again later.”).',
     );
     expect(a.verdict).toBe('fail');
     expect(problem).toMatchObject({ category: 'capacity', kind: 'capacity-unavailable' });
@@ -160,7 +164,8 @@ describe('upgrade refusals, by status, with the advice that fits', () => {
     expect(codes(a)).toEqual(['rate_limited']);
     expect(a.findings[0]).toMatchObject({ severity: 'critical', turn: null, retryAfterMs: 12_500 });
     expect(a.findings[0]!.message).toBe(
-      'The WebSocket upgrade was refused with HTTP 429 Unauthorized: rate limit reached — requests per minute (RPM); the service asks to wait 13 s: “Requests to the Realtime API have exceeded the call rate limit of your tier.”.',
+      'The WebSocket upgrade was refused with HTTP 429 Unauthorized: rate limit reached — requests per minute (RPM); ' +
+        'the service asks to wait 13 s: “Requests to the Realtime API have exceeded the call rate limit of your tier.”.',
     );
     expect(a.verdict).toBe('error');
     expect(problem).toMatchObject({ category: 'capacity', kind: 'rate-limited', retryAfterMs: 12_500, limit: 'RPM' });
@@ -259,7 +264,9 @@ describe('session_max_duration', () => {
     const f = turnFindings(a)[0]!;
     expect(f).toMatchObject({ code: 'session_max_duration', severity: 'critical', turn: 1 });
     expect(f.message).toBe(
-      'The service ended the session at its maximum duration (close 1001 “Your session hit the maximum duration of 60 minutes.”) after 540 ms during turn 1, 0.5 s into the turn; 1 later turn was skipped — far short of the maximum of 1 h it names: the service ended the session early.',
+      'The service ended the session at its maximum duration (close 1001 “Your session hit the maximum duration of ' +
+        '60 minutes.”) after 540 ms during turn 1, 0.5 s into the turn; 1 later turn was skipped — far short of the ' +
+        'maximum of 1 h it names: the service ended the session early.',
     );
     expect(problem?.category).toBe('incident');
   });

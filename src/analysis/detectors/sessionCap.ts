@@ -21,7 +21,8 @@ export const sessionMaxDuration: RunDetector = {
     const how = cap.close ? `close ${cap.close.code} ` : '';
     const named = cap.capMs !== undefined ? ` of ${span(cap.capMs)}` : '';
     const verdict = cap.reachedCap
-      ? `the session ran as long as the service allows: the canary's session is too long for it (fewer turns or a lower CANARY_SESSION_TIMEOUT_MS), not an outage`
+      ? "the session ran as long as the service allows: the canary's session is too long for it (fewer turns or a " +
+        'lower CANARY_SESSION_TIMEOUT_MS), not an outage'
       : `far short of the maximum${named} it names: the service ended the session early`;
     return [
       {
@@ -30,7 +31,9 @@ export const sessionMaxDuration: RunDetector = {
         turn: during?.turn ?? null,
         traceMs: ms1(cap.t),
         durationMs: ms1(cap.elapsedMs),
-        message: `The service ended the session at its maximum duration (${how}${quote(clip(maskKeys(cap.said), 120))}) after ${span(cap.elapsedMs)}${where}${rest} — ${verdict}.`,
+        message:
+          `The service ended the session at its maximum duration (${how}${quote(clip(maskKeys(cap.said), 120))}) ` +
+          `after ${span(cap.elapsedMs)}${where}${rest} — ${verdict}.`,
       },
     ];
   },
