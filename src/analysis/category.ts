@@ -22,7 +22,7 @@ import { sanitizeTrace } from './sanitize.js';
 import { sessionCap } from './sessionCap.js';
 import { limitWords, throttleOfDone, throttleOfErrorEvent, type Throttle } from './throttle.js';
 import { span } from './format.js';
-import { classifyUpgradeRefusal, type UpgradeRefusalKind } from './upgradeRefusal.js';
+import { classifyUpgradeRefusal } from './upgradeRefusal.js';
 
 export type { RunCategory, RunProblem } from './problems.js';
 
@@ -105,21 +105,6 @@ function firstThrottle(trace: Trace): Throttle | undefined {
   return undefined;
 }
 
-/** Refused-upgrade kinds that are problem kinds of the same name (the rest map below). */
-const SAME: ReadonlySet<UpgradeRefusalKind> = new Set([
-  'auth',
-  'role',
-  'suspended',
-  'network',
-  'private-endpoint',
-  'key-auth-disabled',
-  'forbidden',
-  'model-capability',
-  'bad-request',
-  'not-found',
-  'redirect',
-]);
-
 /** Refusal codes after a 101 (OpenAI) and what they mean. */
 const REFUSAL_CODES: Readonly<Record<string, ProblemKind>> = {
   invalid_api_key: 'auth',
@@ -148,8 +133,7 @@ function rejection(trace: Trace, place: ProblemPlace): RunProblem {
   }
   const upgrade = upgradeOf(trace);
   if (upgrade && upgrade.status !== 101) {
-    const kind = classifyUpgradeRefusal(upgrade, trace.meta.startEpochMs).kind;
-    return problemOf(SAME.has(kind) ? (kind as ProblemKind) : 'service', place);
+    return problemOf(classifyUpgradeRefusal(upgrade, trace.meta.startEpochMs).kind, place);
   }
   const err = trace.entries.find((e) => e.kind === 'socket-error');
   if (err?.kind === 'socket-error' && !upgrade) {

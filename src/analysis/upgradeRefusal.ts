@@ -8,28 +8,13 @@
  */
 import type { UpgradeResponseEntry } from '../trace/trace.js';
 import { objAt, strAt } from '../json.js';
+import type { ProblemKind } from './problems.js';
 import { retryAfterOfHeaders } from './retryAfter.js';
 import { throttleOf, type Throttle } from './throttle.js';
 
-/** What a refused upgrade means. */
-export type UpgradeRefusalKind =
-  | 'rate-limited'
-  | 'capacity-unavailable'
-  | 'auth'
-  | 'role'
-  | 'suspended'
-  | 'network'
-  | 'private-endpoint'
-  | 'key-auth-disabled'
-  | 'forbidden'
-  | 'model-capability'
-  | 'bad-request'
-  | 'not-found'
-  | 'redirect'
-  | 'service-error';
-
 export interface UpgradeRefusal {
-  kind: UpgradeRefusalKind;
+  /** What the refusal means, in the problem vocabulary (`service` for a service-side status). */
+  kind: ProblemKind;
   status: number;
   /** The body's `error.code` and message (or its text), for matching and quoting. */
   code: string | undefined;
@@ -39,7 +24,7 @@ export interface UpgradeRefusal {
 }
 
 /** 403 bodies, in the order they are told apart (first match wins). */
-const FORBIDDEN: readonly [UpgradeRefusalKind, RegExp][] = [
+const FORBIDDEN: readonly [ProblemKind, RegExp][] = [
   ['suspended', /temporarily blocked/i],
   ['private-endpoint', /public access is disabled|private endpoint/i],
   ['network', /virtual network|firewall|network (acl|rule)|ip address/i],
@@ -72,7 +57,7 @@ export function classifyUpgradeRefusal(upgrade: UpgradeResponseEntry, startEpoch
   if (status === 404) return { ...base, kind: 'not-found' };
   if (status >= 300 && status < 400) return { ...base, kind: 'redirect' };
   if (status >= 400 && status < 500 && status !== 408) return { ...base, kind: 'bad-request' };
-  return { ...base, kind: 'service-error' };
+  return { ...base, kind: 'service' };
 }
 
 /** `error.code` and `error.message` of a JSON body (Azure and OpenAI both nest them), else the text itself. */
