@@ -23,11 +23,13 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
   'no-response-done': turn('missing_response_done'),
   stall: turn('delivery_stall'),
   drop: turn('connection_dropped'),
-  'close-1001': turn('connection_dropped'),
+  /** Close 1001 "Your session hit the maximum duration of 60 minutes." a few seconds in: the cap, cut short. */
+  'close-1001': turn('session_max_duration'),
   'close-1011': turn('connection_dropped'),
   'status-failed': turn('response_not_completed'),
   'status-incomplete': turn('response_not_completed'),
-  'error-event': turn('server_error_event'),
+  /** Error events of several codes; a `rate_limit_exceeded` one is the throttle's own finding. */
+  'error-event': turn('server_error_event', 'rate_limited'),
   'slow-delivery': turn('playback_underrun'),
   'text-only': turn('no_audio'),
   'slow-first-audio': turn('slow_first_audio'),

@@ -102,7 +102,7 @@ export const PROBLEM_WORDS: Readonly<Record<ProblemKind, KindWords>> = {
     category: 'configuration',
     setting: 'credential',
     what: (h) => `the canary could not authenticate to ${h}`,
-    // The Entra scope wording (which scope was used, and the other to try) is the lifecycle slice's: authAdvice().
+    // With Entra ID the scope used (and the other to try) is named where the target is known: runner/settingToFix.ts.
     advice:
       "The key or token was refused: rotate the key in the app setting (or Key Vault secret) the target's " +
       "secretSetting names; with Entra ID, check the token's scope and the identity's role.",

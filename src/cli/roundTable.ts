@@ -6,7 +6,8 @@ export function roundTable(r: RoundResult): string {
   const rows = r.outcomes.map(({ summary: s }) => [
     s.target,
     s.flavour,
-    s.verdict.toUpperCase(),
+    // the run's classification, as the probe prints it: ERROR (configuration), FAIL (capacity)
+    `${s.verdict.toUpperCase()}${s.verdict !== 'pass' && s.category && s.category !== 'incident' ? ` (${s.category})` : ''}`,
     s.verdict === 'error' && s.failingTurns === 0 ? 'not run' : `${s.failingTurns}/${s.turns}`, // "0/2" next to ERROR would read as healthy
     s.longestGapMs > 0 ? seconds(s.longestGapMs) : '-',
     s.timeToFirstAudioMs !== undefined ? `${Math.round(s.timeToFirstAudioMs)} ms` : '-',
