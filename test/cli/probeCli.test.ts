@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,17 +15,10 @@ import { reportErrors } from '../analysis/schema.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import { shortCatalog } from '../handlers/roundFixture.js';
 import { encodeWav } from '../../src/audio/wav.js';
+import { closedPort } from '../helpers/closedPort.js';
 
 const run = promisify(execFile);
 
-/** A loopback port nothing listens on (it was free a moment ago). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
 const CLI = join(import.meta.dirname, '../../dist/src/cli.js');
 const KEY = 'sk-cli-SECRET-0a9b8c7d6e';
 let sim: RunningSimulator;

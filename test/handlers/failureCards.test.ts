@@ -6,16 +6,24 @@
  * the setting to fix as the target names it.
  */
 import { strFromU8, unzipSync } from 'fflate';
-import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/analysis/report.js';
 import type { RunSummary } from '../../src/runSummary.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
+import { closedPort } from '../helpers/closedPort.js';
 import { allBlobs, invoke, shortCatalog, SIM_KEY, useRoundWorld } from './roundFixture.js';
+
+/** A target of this test: a key from `secretSetting` (the simulator's, unless told). */
+const target = (name: string, endpoint: string, secretSetting = 'SIM_KEY') => ({
+  name,
+  endpoint,
+  auth: 'api-key',
+  secretSetting,
+});
 
 const world = useRoundWorld();
 let sim: RunningSimulator;
-let closedPort: number;
+let refusedPort: number;
 
 beforeAll(async () => {
   sim = await startSimulator({
@@ -35,10 +43,7 @@ beforeAll(async () => {
       },
     },
   });
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  closedPort = (server.address() as AddressInfo).port;
-  await new Promise<void>((done) => server.close(() => done()));
+  refusedPort = await closedPort();
 });
 afterAll(async () => sim?.close());
 
@@ -63,25 +68,10 @@ describe('the round classifies every refusal once, and every surface says the sa
       CANARY_ALERT_RULE: '1/1',
       WRONG_KEY: 'not-the-key',
       CANARY_TARGETS: JSON.stringify([
-        {
-          name: 'busy',
-          endpoint: sim.url('azure-ga', { scenario: 'reject-503' }),
-          auth: 'api-key',
-          secretSetting: 'SIM_KEY',
-        },
-        {
-          name: 'quota',
-          endpoint: sim.url('azure-ga', { scenario: 'quota' }),
-          auth: 'api-key',
-          secretSetting: 'SIM_KEY',
-        },
-        {
-          name: 'nothing-there',
-          endpoint: `ws://127.0.0.1:${closedPort}/openai/v1/realtime?model=gpt-realtime`,
-          auth: 'api-key',
-          secretSetting: 'SIM_KEY',
-        },
-        { name: 'wrong-key', endpoint: sim.url('azure-ga'), auth: 'api-key', secretSetting: 'WRONG_KEY' },
+        target('busy', sim.url('azure-ga', { scenario: 'reject-503' })),
+        target('quota', sim.url('azure-ga', { scenario: 'quota' })),
+        target('nothing-there', `ws://127.0.0.1:${refusedPort}/openai/v1/realtime?model=gpt-realtime`),
+        target('wrong-key', sim.url('azure-ga'), 'WRONG_KEY'),
       ]),
     });
     const { result } = await invoke(e);
@@ -111,9 +101,9 @@ describe('the round classifies every refusal once, and every surface says the sa
       expect(card).toContain('"style":"warning"');
     }
     const refused = posted.get('nothing-there')!;
-    expect(refused).toContain(`⚙️ nothing-there @ ${region}: the canary could not reach 127.0.0.1:${closedPort}`);
+    expect(refused).toContain(`⚙️ nothing-there @ ${region}: the canary could not reach 127.0.0.1:${refusedPort}`);
     expect(refused).toContain('ECONNREFUSED');
-    expect(refused).toContain(`"title":"Setting to fix","value":"the target's endpoint (127.0.0.1:${closedPort})"`);
+    expect(refused).toContain(`"title":"Setting to fix","value":"the target's endpoint (127.0.0.1:${refusedPort})"`);
     expect(posted.get('wrong-key')!).toContain(
       `"title":"Setting to fix","value":"the target's secretSetting WRONG_KEY"`,
     );
