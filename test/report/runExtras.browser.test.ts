@@ -231,7 +231,9 @@ describe('the run report in Chromium', () => {
     expect(await page.locator('[data-testid=header]').getAttribute('data-kind')).toBe('configuration');
     const problem = await page.locator('[data-testid=configuration-problem]').textContent();
     expect(problem).toContain('The canary could not authenticate to example.openai.azure.com');
-    expect(problem).toMatch(/What to fix: .*Rotate the key/);
+    expect(problem).toMatch(
+      /What to fix: The key or token was refused: rotate the key .* Setting to fix: the target.s secretSetting/,
+    );
     expect(await page.locator('[data-testid=support-summary]').count()).toBe(0);
     expect(await page.locator('[data-testid=copy-support]').count()).toBe(0);
     expect(await page.locator('[data-testid=no-support-summary]').isVisible()).toBe(true);
