@@ -22,7 +22,8 @@ import { secretSettings } from './secrets.js';
 import { parseThresholds } from './thresholds.js';
 import { parseTargets, type TargetConfig } from './targets.js';
 import { MAX_GENERATION_WINDOW_MS, PROBE_DEFAULTS } from '../probe/options.js';
-import { DEFAULT_PRICES, parsePrices, type PriceTable } from '../cost/prices.js';
+import { DEFAULT_PRICES, type PriceTable } from '../cost/prices.js';
+import { parsePrices } from './prices.js';
 import type { StorageSettings } from '../store/storageSettings.js';
 import type { LinkScope } from '../store/userDelegationLink.js';
 

@@ -1,11 +1,9 @@
 /**
  * The shipped price table of the realtime models (USD per 1M tokens, list prices on the date below) and its
  * lookup. A model that is not in the table has no price — never zero: the caller reports "no price" and says
- * how to add one (`CANARY_PRICES` JSON or a `CANARY_PRICES_BLOB`). Pure data and functions, no I/O.
+ * how to add one (`CANARY_PRICES` JSON or a `CANARY_PRICES_BLOB`, parsed by ../config/prices.ts). Pure data and
+ * functions, no I/O.
  */
-import { ConfigError } from '../errors.js';
-import { isRecord, parseConfigJson } from '../json.js';
-import { fieldOf, shownJson } from '../config/shown.js';
 
 /** USD per 1M tokens. Cached input is billed instead of (not on top of) the uncached input rate. */
 export interface ModelPrice {
@@ -87,37 +85,4 @@ export function lookupPrice(table: PriceTable, model: string | null | undefined)
     if (m === k || (m.startsWith(k) && /^-\d{4}-\d{2}-\d{2}$/.test(m.slice(k.length)))) return { ok: true, key, price };
   }
   return { ok: false, reason: `no price for model "${model}" (add it with CANARY_PRICES or CANARY_PRICES_BLOB)` };
-}
-
-const FIELDS = ['textIn', 'cachedTextIn', 'textOut', 'audioIn', 'cachedAudioIn', 'audioOut'] as const;
-
-/**
- * Parses a price override: `{"asOf"?: "YYYY-MM-DD", "models": {"<model>": {textIn, cachedTextIn, textOut, audioIn,
- * cachedAudioIn, audioOut}}}` or just the `models` object. The models are merged over `base` (an override replaces a
- * model's whole entry). Errors name the field.
- */
-export function parsePrices(json: string, source: string, base: PriceTable = DEFAULT_PRICES): PriceTable {
-  const raw = parseConfigJson(json, source);
-  if (!isRecord(raw)) throw new ConfigError(source, 'must be a JSON object of models (or {"asOf", "models"})');
-  const modelsRaw = isRecord(raw.models) ? raw.models : raw;
-  const asOf = typeof raw.asOf === 'string' ? raw.asOf : undefined;
-  if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf))
-    throw new ConfigError(`${source}.asOf`, 'must be a date, YYYY-MM-DD');
-  const models: Record<string, ModelPrice> = { ...base.models };
-  for (const [name, p] of Object.entries(modelsRaw)) {
-    if (name === 'asOf') continue;
-    if (!isRecord(p)) throw new ConfigError(fieldOf(source, name), 'must be an object of prices per 1M tokens');
-    const price = {} as Record<(typeof FIELDS)[number], number>;
-    for (const f of FIELDS) {
-      const v = p[f];
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
-        throw new ConfigError(
-          `${fieldOf(source, name)}.${f}`,
-          `must be a price in USD per 1M tokens (a number ≥ 0), got ${shownJson(v)}`,
-        );
-      price[f] = v;
-    }
-    models[name] = { ...price, note: typeof p.note === 'string' ? p.note : 'override' };
-  }
-  return { asOf: asOf ?? base.asOf, currency: 'USD', models };
 }

@@ -1,5 +1,6 @@
 /** The prices a round uses: the settings' table, with the CANARY_PRICES_BLOB merged over it when one is configured. */
-import { parsePrices, type PriceTable } from '../cost/prices.js';
+import { parsePrices } from '../config/prices.js';
+import type { PriceTable } from '../cost/prices.js';
 import type { CanarySettings } from '../config/settings.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 

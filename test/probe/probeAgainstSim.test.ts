@@ -7,7 +7,7 @@ import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import type { ProbeOptions } from '../../src/probe/options.js';
 import { runProbe } from '../../src/probe/session.js';
 import { loadCatalog, type PromptSpec } from '../../src/prompts/catalog.js';
-import { resolveEndpoint, type Flavour } from '../../src/realtime/flavours.js';
+import { isAzure, resolveEndpoint, type Flavour } from '../../src/realtime/flavours.js';
 import { entriesOfKind, received, type RecvEntry, type Trace } from '../../src/trace/trace.js';
 
 const KEY = 'probe-test-key-5b1f';
@@ -92,7 +92,7 @@ describe('probe against the simulator: flavours', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^evt_[0-9a-f]{8}_\d+$/);
     const clientRequestId = entriesOfKind(trace, 'upgrade-request')[0]!.headers['x-ms-client-request-id'];
-    if (flavour.startsWith('azure'))
+    if (isAzure(flavour))
       expect(clientRequestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     else expect(clientRequestId).toBeUndefined();
     // normalized ids on received events

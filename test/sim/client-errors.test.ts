@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Flavour } from '../../src/realtime/flavours.js';
+import { isAzure, type Flavour } from '../../src/realtime/flavours.js';
 import { sessionUpdateEvent } from '../../src/realtime/events.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import { KEY, TestClient, testCatalog } from './helpers.js';
@@ -12,9 +12,7 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 async function open(flavour: Flavour = 'openai-ga', manual = true): Promise<TestClient> {
-  const headers: Record<string, string> = flavour.startsWith('azure')
-    ? { 'api-key': KEY }
-    : { Authorization: `Bearer ${KEY}` };
+  const headers: Record<string, string> = isAzure(flavour) ? { 'api-key': KEY } : { Authorization: `Bearer ${KEY}` };
   if (flavour === 'openai-beta') headers['OpenAI-Beta'] = 'realtime=v1';
   const c = await TestClient.open(sim.url(flavour), { headers });
   await c.next('session.created');
