@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeWav } from '../../src/audio/wav.js';
-import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
+import type { RunningSimulator } from '../../src/sim/index.js';
+import { startEchoingSim } from '../helpers/echoingSim.js';
 import { shortCatalog } from '../handlers/roundFixture.js';
 import { cleanupTempDirs, tempDir } from '../helpers/tempDirs.js';
 import { leaks, scanFolder } from '../helpers/secretScan.js';
@@ -27,26 +28,7 @@ let promptWav: string;
 beforeAll(async () => {
   promptWav = join(await tempDir('rc-echo-prompt-'), 'prompt.wav');
   await writeFile(promptWav, encodeWav(shortCatalog()[0]!.pcm));
-  const catalog = shortCatalog().map((p) => ({ ...p, answer: `Sure. Your key is ${KEY}. One. Two. Three.` }));
-  sim = await startSimulator({
-    port: 0,
-    apiKey: KEY,
-    catalog,
-    scenarios: {
-      echo: {
-        name: 'echo',
-        description: 'echoes the key in an error event, as given and in base64',
-        delivery: { speed: 6, burstMs: 500 },
-        turns: [
-          {
-            faults: [
-              { kind: 'error-event', atMs: 300, message: `Incorrect API key provided: ${KEY} (Basic ${BASIC})` },
-            ],
-          },
-        ],
-      },
-    },
-  });
+  sim = await startEchoingSim(KEY);
   refusing = await hostileServer({
     reject: {
       status: 401,

@@ -8,38 +8,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
+import type { RunningSimulator } from '../../src/sim/index.js';
+import { startEchoingSim } from '../helpers/echoingSim.js';
 import { filesUnder, leaks, scanFolder } from '../helpers/secretScan.js';
 import { cleanupTempDirs, tempDir } from '../helpers/tempDirs.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhookReceiver.js';
-import { invoke, shortCatalog } from './roundFixture.js';
+import { invoke } from './roundFixture.js';
 
 const KEY = 'gw7Qm2Xr9Lp4Vt8Kc3Nb6Hd1Zs';
-const BASIC = Buffer.from(`canary:${KEY}`).toString('base64');
 
 let sim: RunningSimulator;
 let hook: WebhookReceiver;
 beforeAll(async () => {
   hook = await startWebhookReceiver();
-  sim = await startSimulator({
-    port: 0,
-    apiKey: KEY,
-    catalog: shortCatalog().map((p) => ({ ...p, answer: `Sure. Your key is ${KEY}. One. Two. Three.` })),
-    scenarios: {
-      echo: {
-        name: 'echo',
-        description: 'echoes the key in an error event, as given and in base64',
-        delivery: { speed: 6, burstMs: 500 },
-        turns: [
-          {
-            faults: [
-              { kind: 'error-event', atMs: 300, message: `Incorrect API key provided: ${KEY} (Basic ${BASIC})` },
-            ],
-          },
-        ],
-      },
-    },
-  });
+  sim = await startEchoingSim(KEY);
 });
 afterAll(async () => Promise.all([sim?.close(), hook?.close(), cleanupTempDirs()]));
 
