@@ -26,32 +26,39 @@ export function secretSettings(env: Env, also: readonly string[] = []): SecretSe
   return out;
 }
 
-/** The values of {@link secretSettings}. */
+/** The values of {@link secretSettings}, with the secrets inside them (see {@link withParts}). */
 export function envSecrets(env: Env, also: readonly string[] = []): string[] {
-  return secretSettings(env, also).map(([, value]) => value);
+  return unique(secretSettings(env, also).flatMap(([, value]) => withParts(value)));
 }
 
 /** Every secret value of the settings and their environment (see the file comment). */
 export function settingSecrets(settings: CanarySettings, env: Env = {}): string[] {
   const named = (settings.targets ?? []).flatMap((t) => (t.secretSetting ? [t.secretSetting] : []));
-  const out = envSecrets(env, named);
-  if (settings.webhook) {
-    out.push(settings.webhook.url);
+  const held = [
+    settings.webhook?.url,
+    settings.storage.kind === 'connection-string' ? settings.storage.connectionString : undefined,
+    settings.appInsightsConnectionString,
+  ];
+  return unique([...envSecrets(env, named), ...held.flatMap((v) => (v ? withParts(v) : []))]);
+}
+
+/**
+ * A secret value and the secrets inside it, which may be written on their own: a URL's signature or code (a
+ * webhook's `sig`), a connection string's AccountKey, SharedAccessSignature or InstrumentationKey.
+ */
+function withParts(value: string): string[] {
+  const out = [value];
+  if (/^https?:\/\//i.test(value)) {
     try {
-      for (const [name, value] of new URL(settings.webhook.url).searchParams)
-        if (/^(sig|code|token|key)$/i.test(name) && value) out.push(value);
+      for (const [name, v] of new URL(value).searchParams) if (/^(sig|code|token|key)$/i.test(name) && v) out.push(v);
     } catch {
-      // validated at start; nothing more to collect
+      // not a URL after all: the value alone
     }
   }
-  if (settings.storage.kind === 'connection-string') {
-    out.push(settings.storage.connectionString);
-    for (const m of settings.storage.connectionString.matchAll(/(?:AccountKey|SharedAccessSignature)=([^;]+)/gi))
-      out.push(m[1]!);
-  }
-  if (settings.appInsightsConnectionString) {
-    const key = /InstrumentationKey=([^;]+)/i.exec(settings.appInsightsConnectionString)?.[1];
-    if (key) out.push(key);
-  }
-  return [...new Set(out.filter((s) => s.length >= 4))];
+  for (const m of value.matchAll(/(?:AccountKey|SharedAccessSignature|InstrumentationKey)=([^;]+)/gi)) out.push(m[1]!);
+  return out;
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values.filter((s) => s.length >= 4))];
 }

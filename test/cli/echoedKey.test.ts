@@ -88,6 +88,33 @@ describe('a key the service echoes back', () => {
     expect(r.out).toMatch(/HTTP 401/);
   });
 
+  it('probe --name and --region: a key or a line break is refused, naming the flag, never repeated', async () => {
+    for (const [flag, value] of [
+      ['--region', KEY],
+      ['--name', `eu-${KEY}`],
+      ['--region', 'westeurope\nPASS  forged line'],
+    ]) {
+      const r = await runCli(
+        [
+          'probe',
+          '--endpoint',
+          refusing.url,
+          '--api-key-env',
+          'GATEWAY_CRED',
+          flag!,
+          value!,
+          '--out',
+          await tempDir('rc-'),
+        ],
+        ENV,
+      );
+      expect(r.code, r.out).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^realtime-canary probe: ${flag}: `));
+      await expectNoKey(r);
+      expect(r.out).not.toContain('forged line');
+    }
+  });
+
   it('validate --connect: not in the refusal text nor a first event whose type carries it', async () => {
     const target = (name: string, endpoint: string): object => ({
       name,
