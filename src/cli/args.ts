@@ -21,6 +21,8 @@ function usageErrorOf(err: unknown, options: Options): UsageError {
   const message = err instanceof Error ? err.message : String(err);
   const flag = /'(-{1,2}[^' ]+)/.exec(message)?.[1];
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag) {
+    if (nameLooksLikeKey(flag.replace(/^-+/, '')))
+      return new UsageError('arguments', 'an unknown flag looks like a secret (not shown; see --help)');
     const guess = closestFlag(flag.replace(/^-+/, '').replace(/=.*$/, ''), Object.keys(options));
     return new UsageError(flag, `is not a known flag${guess ? `; did you mean --${guess}?` : ''} (see --help)`);
   }

@@ -88,7 +88,7 @@ describe('a key the service echoes back', () => {
     expect(r.out).toMatch(/HTTP 401/);
   });
 
-  it('probe --name and --region: a key or a line break is refused, naming the flag, never repeated', async () => {
+  it('probe --name and --region (and a key typed as a flag or a command): refused, never repeated', async () => {
     for (const [flag, value] of [
       ['--region', KEY],
       ['--name', `eu-${KEY}`],
@@ -112,6 +112,12 @@ describe('a key the service echoes back', () => {
       expect(r.stderr).toMatch(new RegExp(`^realtime-canary probe: ${flag}: `));
       await expectNoKey(r);
       expect(r.out).not.toContain('forged line');
+    }
+    // a key typed as a flag, or as the command
+    for (const args of [['probe', `--${KEY}`], [KEY]]) {
+      const r = await runCli(args, ENV);
+      expect(r.code, r.out).toBe(2);
+      await expectNoKey(r);
     }
   });
 
