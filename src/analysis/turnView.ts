@@ -3,7 +3,7 @@
  * Pure bookkeeping, no judgement.
  */
 import { EV } from '../realtime/events.js';
-import { itemIdOf, responseIdOf } from '../trace/ids.js';
+import { eventResponseId, itemIdOf, responseIdOf } from '../trace/ids.js';
 import type { AudioRef, RecvEntry, Trace, TraceEntry, TurnEndEntry, TurnStartEntry } from '../trace/trace.js';
 import { strAt } from '../json.js';
 
@@ -142,7 +142,7 @@ function groupResponses(entries: TraceEntry[]): ResponseView[] {
       if (e.type === 'response.create') pendingCreates.push({ t: e.t, eventId: e.event.event_id });
       if (e.type === 'response.cancel' && e.byProbe) {
         // The probe's cancel names no response: it hits the open one, or the one its response.create asked for.
-        const id = strAt(e.event, 'response_id');
+        const id = eventResponseId(e.event);
         if (id !== undefined || current || pendingCreates.length) get(id, e.t).cancelByProbeAt ??= e.t;
       }
       continue;

@@ -10,6 +10,7 @@ import type { RTCDataChannel, RTCPeerConnection, RTCRtpTransceiver } from 'werif
 import { EV } from '../../realtime/events.js';
 import type { Dialect, Flavour } from '../../realtime/flavours.js';
 import { createPeer, negotiatedOpusPt, OpusCodec } from '../../media/webrtc.js';
+import { eventResponseId } from '../../trace/ids.js';
 import type { AnswerBook } from '../answers.js';
 import { SimConnection } from '../connection.js';
 import { createIdMinter, createRng, mixSeed } from '../random.js';
@@ -193,8 +194,7 @@ export class SimCall {
   /** Routes one outgoing server event; false keeps it off the data channel. */
   #onServerEvent(event: Record<string, unknown>, text: string): boolean {
     const type = String(event.type);
-    const responseId =
-      typeof event.response_id === 'string' ? event.response_id : (event.response as { id?: string } | undefined)?.id;
+    const responseId = eventResponseId(event);
     if (type === EV.responseCreated && responseId) this.#responseTurn.set(responseId, ++this.#responses);
     if (AUDIO_DELTA_TYPES.has(type) && responseId) {
       const pcm = Buffer.from(String(event.delta ?? ''), 'base64');
