@@ -54,7 +54,8 @@ export function checkName(name: string, field: string, secrets: readonly SecretS
   if (nameLooksLikeKey(name))
     throw new ConfigError(
       field,
-      'looks like a key or token (20 or more letters and digits in a row): names end up in blob paths, logs and alerts; separate words with "-", "." or "_" (the value is not shown)',
+      'looks like a key or token (20 or more letters and digits in a row): names end up in blob paths, logs and ' +
+        'alerts; separate words with "-", "." or "_" (the value is not shown)',
     );
   return name;
 }

@@ -96,8 +96,10 @@ export function leadText(n: Notification): string {
   if (isTestNotification(n))
     return 'A sample card sent by "realtime-canary test-alert" to check that alerts reach this channel. Nothing is wrong; the figures below are made up.';
   if (category === 'budget') return n.summary.headline ?? o.headline ?? 'The spend budget was reached.';
-  if (n.kind === 'recovery')
-    return `Recovered after ${durationInMinutes(Date.parse(n.createdAt) - Date.parse(o.openedAt))} (${n.window.of} passing runs in a row). The alert was ${opened}`;
+  if (n.kind === 'recovery') {
+    const openFor = durationInMinutes(Date.parse(n.createdAt) - Date.parse(o.openedAt));
+    return `Recovered after ${openFor} (${n.window.of} passing runs in a row). The alert was ${opened}`;
+  }
   const latest =
     category === 'configuration'
       ? configurationAdvice(n.summary)
