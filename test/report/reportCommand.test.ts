@@ -6,6 +6,9 @@ import { reportCommand } from '../../src/cli/reportCommand.js';
 import { ConfigError, InputError } from '../../src/errors.js';
 import { writeTrace } from '../../src/trace/traceFile.js';
 import { syntheticRun } from './fixtures.js';
+import { analyzeTrace } from '../../src/analysis/index.js';
+import { buildReport } from '../../src/analysis/report.js';
+import { TraceBuilder } from '../analysis/traceBuilder.js';
 
 let dir: string;
 let printed: string[];
@@ -46,6 +49,20 @@ describe('realtime-canary report', () => {
     const folder = await runFolder(false);
     expect(await reportCommand([folder])).toBe(0);
     expect(await readFile(join(folder, 'report.html'), 'utf8')).toContain('synthetic-target');
+  });
+
+  it('classifies a report.json written before runs were (no problem) from its trace: a 401 is configuration', async () => {
+    const b = new TraceBuilder().connect({ status: 401, body: '{"error":{"code":"401","message":"Access denied."}}' });
+    const trace = b.sessionEnd(41, 'rejected').build(1);
+    const { problem: _, ...old } = buildReport(trace, analyzeTrace(trace));
+    const folder = join(dir, 'old');
+    await writeTrace(folder, trace);
+    await writeFile(join(folder, 'report.json'), JSON.stringify(old));
+    expect(await reportCommand([folder])).toBe(0);
+    const html = await readFile(join(folder, 'report.html'), 'utf8');
+    expect(html).toContain('data-kind="configuration"');
+    expect(html).toContain('The canary could not authenticate to example.openai.azure.com.');
+    expect(html).not.toContain('<textarea data-testid="support-summary"');
   });
 
   it('points the players at the run folder when --out writes elsewhere', async () => {

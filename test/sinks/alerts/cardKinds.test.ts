@@ -222,6 +222,14 @@ describe('capacity cards', () => {
     }),
   };
 
+  it('open by the K-of-N rule like an incident (transient: not on the first failure) and recover the same way', () => {
+    const all = notify(CAPACITY, true);
+    expect(all.map((n) => [n.kind, n.summary.runId, n.category])).toEqual([
+      ['alert', 'run-1', 'capacity'], // 2 of 2 failing, not run-0 alone
+      ['recovery', 'run-4', undefined],
+    ]);
+  });
+
   it('say capacity/quota with the wait, in their own colour, with no support case, comparison or hosting layer', () => {
     const n = alertOf(CAPACITY);
     const env = teamsCard(n, LINKS);
