@@ -64,4 +64,9 @@ export interface RunSummary {
   attempts?: number;
   /** The first probe failed and its confirmation passed: the verdict is `pass`, the first failure's evidence is kept. */
   intermittent?: boolean;
+  /**
+   * Set while a mute (CANARY_MUTE) covers the target: the run is probed and reported, its notifications are held
+   * (src/sinks/alerts/mute.ts). `scope` is what the mute covers (`target aoai-sweden`, `group gpt-realtime`).
+   */
+  muted?: { until: string; scope: string; reason?: string };
 }

@@ -1,32 +1,53 @@
 /**
- * `realtime-canary test-alert [--settings local.settings.json]`: sends a clearly marked sample card ("TEST —
- * realtime-canary test alert, no action needed") to the configured webhook (CANARY_WEBHOOK_URL, in the format of
- * CANARY_WEBHOOK_FORMAT) through the same delivery code as real alerts, and reports the HTTP result. The webhook URL
- * is a secret: only its host is printed.
+ * `realtime-canary test-alert [--settings local.settings.json] [--resolve]`: sends a clearly marked sample alert
+ * ("TEST — realtime-canary test alert, no action needed") to every configured channel — the webhook
+ * (CANARY_WEBHOOK_URL, as a Teams card or JSON) and PagerDuty (CANARY_WEBHOOK_FORMAT lists pagerduty; an `info`
+ * trigger with dedup key `test-alert@<region>`) — through the same delivery code as real alerts, and reports each
+ * HTTP result. `--resolve` resolves the PagerDuty test alert. Secrets are never printed: of the webhook only its
+ * host, of the routing key nothing.
  */
 import type { Notification } from '../sinks/alerts/alertState.js';
 import { renderPayload } from '../sinks/alerts/notify.js';
 import { TEST_ID_PREFIX, TEST_TITLE } from '../sinks/alerts/notificationText.js';
+import { pagerDutyEvents } from '../sinks/alerts/pagerDuty.js';
 import type { RunSummary } from '../runSummary.js';
-import { postJson, type WebhookOptions } from '../sinks/alerts/webhook.js';
+import { postJson, type DeliveryResult, type WebhookOptions } from '../sinks/alerts/webhook.js';
 import { scrub, urlSecrets } from '../realtime/redact.js';
+import {
+  checkRoutingKey,
+  parseWebhookFormats,
+  PAGERDUTY_EVENTS_URL,
+  type ChatFormat,
+} from '../config/alertChannels.js';
 import { ConfigError } from '../errors.js';
 import { noPositionals, parse } from './args.js';
 import { hostOf, isKeyVaultReference, keyVaultReferences, operatorEnv, type Env } from './settingsSource.js';
 
-const HELP = `realtime-canary test-alert [--settings FILE]
+const HELP = `realtime-canary test-alert [--settings FILE] [--resolve]
 
-Sends a sample card marked "${TEST_TITLE}" to the webhook in CANARY_WEBHOOK_URL (format CANARY_WEBHOOK_FORMAT,
-teams or json), with the retries real alerts get, and prints the HTTP status and the number of attempts. The URL is
-never printed, only its host.
+Sends a sample alert marked "${TEST_TITLE}" to every channel the settings configure: the webhook in
+CANARY_WEBHOOK_URL (format teams or json) and, when CANARY_WEBHOOK_FORMAT lists pagerduty, PagerDuty (an "info"
+trigger with dedup key test-alert@<region>, routing key CANARY_PAGERDUTY_ROUTING_KEY), with the retries real alerts
+get, and prints each HTTP status and the number of attempts. Secrets are never printed (of the webhook only its host).
 
   --settings FILE   read app settings from a local.settings.json (its "Values" where the environment sets none, as func start does)
-Exit codes: 0 delivered, 1 the webhook did not take it, 2 no or unusable webhook setting.`;
+  --resolve         resolve the PagerDuty test alert (send this after the page arrived); the webhook gets nothing
+Exit codes: 0 delivered everywhere, 1 a channel did not take it, 2 no or unusable channel setting.`;
+
+/** One place a test alert goes. */
+interface TestChannel {
+  name: string;
+  host: string;
+  url: string;
+  payloads: unknown[];
+  secrets: string[];
+}
 
 export async function testAlertCommand(argv: string[], webhook: WebhookOptions = {}): Promise<number> {
   const { values: f, positionals } = parse(argv, {
     help: { type: 'boolean', short: 'h' },
     settings: { type: 'string' },
+    resolve: { type: 'boolean' },
   });
   noPositionals(positionals);
   if (f.help) {
@@ -34,50 +55,88 @@ export async function testAlertCommand(argv: string[], webhook: WebhookOptions =
     return 0;
   }
   const env = operatorEnv(f.settings);
-  const { url, format } = webhookSetting(env);
-  const host = hostOf(url);
-  const n = sampleNotification(env.CANARY_REGION?.trim() || 'local', new Date());
-  const payload = renderPayload(format, n, undefined);
-  console.log(`sending a test alert (${format}) to ${host} …`);
-  const r = await postJson(url, payload, webhook);
+  const n = sampleNotification(env.CANARY_REGION?.trim() || 'local', new Date(), f.resolve ? 'recovery' : 'alert');
+  const channels = testChannels(env, n);
+  let failed = 0;
+  for (const c of channels) {
+    if (c.payloads.length === 0) {
+      console.log(`${c.name}: nothing to resolve`);
+      continue;
+    }
+    console.log(`sending a test ${f.resolve ? 'resolve' : 'alert'} (${c.name}) to ${c.host} …`);
+    for (const payload of c.payloads) if (!report(c, await postJson(c.url, payload, webhook))) failed++;
+  }
+  return failed ? 1 : 0;
+}
+
+/** The channels of the settings with what to post to each; a ConfigError naming the setting when there is none. */
+function testChannels(env: Env, n: Notification): TestChannel[] {
+  const formats = parseWebhookFormats(env.CANARY_WEBHOOK_FORMAT);
+  const out: TestChannel[] = [];
+  const chat = formats.find((x): x is ChatFormat => x !== 'pagerduty');
+  if (chat && (env.CANARY_WEBHOOK_URL?.trim() || !formats.includes('pagerduty'))) {
+    const { url, format } = webhookSetting(env, chat);
+    out.push({
+      name: format,
+      host: hostOf(url),
+      url,
+      payloads: n.kind === 'recovery' ? [] : [renderPayload(format, n, undefined)],
+      secrets: [url, ...urlSecrets(safeUrl(url))],
+    });
+  }
+  if (formats.includes('pagerduty')) {
+    const raw = env.CANARY_PAGERDUTY_ROUTING_KEY?.trim();
+    const key = isKeyVaultReference(raw) ? unresolved('CANARY_PAGERDUTY_ROUTING_KEY', raw!) : checkRoutingKey(raw);
+    const url = env.CANARY_PAGERDUTY_URL?.trim() || PAGERDUTY_EVENTS_URL;
+    out.push({ name: 'pagerduty', host: hostOf(url), url, payloads: pagerDutyEvents(n, key), secrets: [key] });
+  }
+  return out;
+}
+
+/** Prints one post's result (scrubbed); true when delivered. */
+function report(c: TestChannel, r: DeliveryResult): boolean {
   const attempts = `${r.attempts} attempt${r.attempts === 1 ? '' : 's'}`;
   if (r.delivered) {
-    console.log(`delivered: HTTP ${r.status} from ${host} (${attempts}, ${Math.round(r.elapsedMs)} ms)`);
-    return 0;
+    console.log(`delivered: HTTP ${r.status} from ${c.host} (${attempts}, ${Math.round(r.elapsedMs)} ms)`);
+    return true;
   }
   const detail = [r.status !== undefined ? `HTTP ${r.status}` : 'no HTTP answer', r.error, attempts]
     .filter(Boolean)
     .join(', ');
-  console.error(
-    scrub(`not delivered to ${host}: ${r.reason} (${detail})${hint(r.status)}`, [url, ...urlSecrets(safeUrl(url))]),
-  );
-  return 1;
+  console.error(scrub(`not delivered to ${c.host}: ${r.reason} (${detail})${hint(c.name, r.status)}`, c.secrets));
+  return false;
 }
 
-/** The webhook URL and format from the settings, or a ConfigError naming the setting (never its value). */
-export function webhookSetting(env: Env): { url: string; format: 'teams' | 'json' } {
+/** The webhook URL and its chat format from the settings, or a ConfigError naming the setting (never its value). */
+function webhookSetting(env: Env, format: ChatFormat = 'teams'): { url: string; format: ChatFormat } {
   const raw = env.CANARY_WEBHOOK_URL?.trim();
   if (!raw)
     throw new ConfigError(
       'CANARY_WEBHOOK_URL',
       'is not set: nothing to send to (export it, or pass --settings local.settings.json)',
     );
-  if (isKeyVaultReference(raw)) {
-    const [ref] = keyVaultReferences({ CANARY_WEBHOOK_URL: raw });
-    throw new ConfigError(
-      'CANARY_WEBHOOK_URL',
-      `is a Key Vault reference (${ref!.secret}), which only the Function app resolves; run test-alert with the URL itself in the environment`,
-    );
-  }
+  if (isKeyVaultReference(raw)) unresolved('CANARY_WEBHOOK_URL', raw);
   if (!/^https?:\/\//i.test(raw) || hostOf(raw) === 'an unparsable URL')
     throw new ConfigError('CANARY_WEBHOOK_URL', 'must be an http(s) URL (the value is not shown: it is a secret)');
-  const format = env.CANARY_WEBHOOK_FORMAT?.trim() || 'teams';
-  if (format !== 'teams' && format !== 'json')
-    throw new ConfigError('CANARY_WEBHOOK_FORMAT', 'must be "teams" or "json"');
   return { url: raw, format };
 }
 
-function hint(status: number | undefined): string {
+/** A Key Vault reference only the Function app resolves: a ConfigError naming the setting and the secret. */
+function unresolved(setting: string, raw: string): never {
+  const [ref] = keyVaultReferences({ [setting]: raw });
+  throw new ConfigError(
+    setting,
+    `is a Key Vault reference (${ref!.secret}), which only the Function app resolves; run test-alert with the value itself in the environment`,
+  );
+}
+
+function hint(channel: string, status: number | undefined): string {
+  if (channel === 'pagerduty') {
+    if (status === 400)
+      return '; PagerDuty refused the event: check CANARY_PAGERDUTY_ROUTING_KEY (an Events API v2 integration key)';
+    if (status === 429) return '; PagerDuty rate-limited the integration key: try again in a minute';
+    return '';
+  }
   if (status === 401 || status === 403) return "; the URL's signature may be wrong or the flow turned off";
   if (status === 404)
     return '; the workflow may have been deleted: create the Teams workflow again and update CANARY_WEBHOOK_URL';
@@ -93,8 +152,8 @@ function safeUrl(url: string): URL {
   }
 }
 
-/** A made-up alert, marked as a test in its id (title, text and look follow from that). */
-export function sampleNotification(region: string, now: Date): Notification {
+/** A made-up alert (or, with `kind` recovery, its resolution), marked as a test in its id (title, text and look follow). */
+function sampleNotification(region: string, now: Date, kind: 'alert' | 'recovery' = 'alert'): Notification {
   const at = now.toISOString();
   const runId = `test-${at.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
   const summary: RunSummary = {
@@ -124,7 +183,7 @@ export function sampleNotification(region: string, now: Date): Notification {
   };
   return {
     id: `${TEST_ID_PREFIX}${region}:${runId}`,
-    kind: 'alert',
+    kind,
     category: 'incident',
     createdAt: at,
     region,

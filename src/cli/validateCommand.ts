@@ -18,7 +18,8 @@ import { probeTarget } from '../runner/probeTarget.js';
 import { createStore, entraCredential } from '../runner/roundDeps.js';
 import { connectCheck } from './connectCheck.js';
 import { intFlag, noPositionals, parse } from './args.js';
-import { nextRuns } from './schedule.js';
+import { muteScope } from '../config/mute.js';
+import { nextRuns } from '../config/scheduleTimes.js';
 import { hostOf, isKeyVaultReference, keyVaultReferences, operatorEnv, type Env } from './settingsSource.js';
 import { buildPlan, type Plan } from './validatePlan.js';
 import { projectSettings } from './costConfig.js';
@@ -38,6 +39,8 @@ Exit codes: 0 valid (and, with --connect, every target connected), 2 a problem, 
 
 /** Placeholder for a Key Vault reference in a setting loadSettings validates by shape (resolved in Azure only). */
 const KV_PLACEHOLDER_URL = 'https://key-vault-reference.invalid/';
+/** Stands in for a routing key held in Key Vault, which only the Function app resolves. */
+const KV_PLACEHOLDER_KEY = 'KeyVaultReferenceResolvedInAzure0';
 
 export async function validateCommand(argv: string[]): Promise<number> {
   const { values: f, positionals } = parse(argv, {
@@ -59,6 +62,9 @@ export async function validateCommand(argv: string[]): Promise<number> {
   const settings = loadSettings({
     ...env,
     ...(isKeyVaultReference(env.CANARY_WEBHOOK_URL) ? { CANARY_WEBHOOK_URL: KV_PLACEHOLDER_URL } : {}),
+    ...(isKeyVaultReference(env.CANARY_PAGERDUTY_ROUTING_KEY)
+      ? { CANARY_PAGERDUTY_ROUTING_KEY: KV_PLACEHOLDER_KEY }
+      : {}),
     // A targets file is checked on its own: the Function's storage is not needed for that.
     ...(file
       ? {
@@ -76,6 +82,8 @@ export async function validateCommand(argv: string[]): Promise<number> {
     ),
   );
   const plan = buildPlan(settings, targets, env, loadCatalog(), source, { secretsElsewhere: file !== undefined });
+  // settings that disable a channel or telemetry in Azure (the round logs them as configuration errors)
+  plan.problems.push(...settings.problems.map((p) => p.message));
   printPlan(settings, env, plan, source, f.settings);
   let failed = plan.problems.length > 0;
   if (f.connect) failed = !(await connectAll(settings, env, plan, timeoutMs)) || failed;
@@ -174,6 +182,10 @@ function printPlan(s: CanarySettings, env: Env, plan: Plan, source: string, sett
     : s.webhook
       ? `${s.webhook.format} webhook at ${hostOf(s.webhook.url)}`
       : 'none: cards are written to alerts/ in the store';
+  const paging = s.pagerDuty ? `, PagerDuty at ${hostOf(s.pagerDuty.url)}` : '';
+  const mutes = s.mutes.length
+    ? `; muted: ${s.mutes.map((m) => `${muteScope(m)} until ${m.until.replace('.000Z', 'Z')}`).join(', ')}`
+    : '';
   console.log(
     `settings: ${settingsFile ? `the environment, then ${settingsFile}` : 'the environment'}; region ${s.region}`,
   );
@@ -184,7 +196,7 @@ function printPlan(s: CanarySettings, env: Env, plan: Plan, source: string, sett
   );
   console.log(`storage:  ${storage}`);
   console.log(
-    `alerts:   ${webhook}; open after ${s.alertRule.k} failing of the last ${s.alertRule.n} runs, remind every ${s.alertRule.reminderHours} h`,
+    `alerts:   ${webhook}${paging}; open after ${s.alertRule.k} failing of the last ${s.alertRule.n} runs, remind every ${s.alertRule.reminderHours} h${mutes}`,
   );
   console.log(
     `targets (${source}): ${plan.targets.length}, ${s.concurrency} at a time, round deadline ${s.roundDeadlineMs / 1000} s`,

@@ -2,7 +2,8 @@
  * The secret values a configuration holds, which every exit scrubs (../realtime/redact.ts): the value of every
  * app setting whose name says it is a secret (`…KEY…`, `…SECRET…`, `…TOKEN…`, `…PASSWORD…`, connection strings,
  * the webhook URL), of every setting a target names in `secretSetting`, and the parts of settings that are secrets
- * themselves (the webhook URL's signature, account keys and SAS tokens, the instrumentation key). Key Vault
+ * themselves (the webhook URL's signature, the PagerDuty routing key, account keys and SAS tokens, the
+ * instrumentation key). Key Vault
  * references are not secrets (they name one) and are left out.
  */
 import type { CanarySettings } from './settings.js';
@@ -36,6 +37,7 @@ export function settingSecrets(settings: CanarySettings, env: Env = {}): string[
   const named = (settings.targets ?? []).flatMap((t) => (t.secretSetting ? [t.secretSetting] : []));
   const held = [
     settings.webhook?.url,
+    settings.pagerDuty?.routingKey,
     settings.storage.kind === 'connection-string' ? settings.storage.connectionString : undefined,
     settings.appInsightsConnectionString,
   ];

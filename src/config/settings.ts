@@ -16,9 +16,10 @@ import {
   checkFolder,
   checkName,
   checkStorageConnectionString,
-  checkWebhookUrl,
 } from './settingChecks.js';
 import { secretSettings } from './secrets.js';
+import { loadAlertChannels, type AlertChannelSettings, type PagerDutySettings } from './alertChannels.js';
+import { parseMutes, type Mute } from './mute.js';
 import { parseThresholds } from './thresholds.js';
 import { parseTargets, type TargetConfig } from './targets.js';
 import { MAX_GENERATION_WINDOW_MS, PROBE_DEFAULTS } from '../probe/options.js';
@@ -62,7 +63,12 @@ export interface CanarySettings {
   alertRule: AlertRule;
   storage: StorageSettings;
   spoolDir: string;
-  webhook: { url: string; format: 'teams' | 'json' } | undefined;
+  /** The chat webhook (CANARY_WEBHOOK_URL in the chat format of CANARY_WEBHOOK_FORMAT), see ./alertChannels.ts. */
+  webhook: AlertChannelSettings['webhook'];
+  /** PagerDuty Events API v2, when CANARY_WEBHOOK_FORMAT lists pagerduty and its routing key is usable. */
+  pagerDuty: PagerDutySettings | undefined;
+  /** Maintenance windows (CANARY_MUTE): notifications of these targets and groups are held until they end. */
+  mutes: Mute[];
   /** Minutes a report link in an alert stays valid. */
   linkTtlMinutes: number;
   /** What a report link authorizes: `container` (read-only; the report's audio plays) or just the `blob`. */
@@ -106,22 +112,8 @@ export function loadSettings(env: Env, context: SettingsContext = {}): CanarySet
       'CANARY_TARGETS',
       'is required (a JSON array of targets), or set CANARY_CONFIG_BLOB to a config blob path',
     );
-  const webhookRaw = env.CANARY_WEBHOOK_URL?.trim();
-  let webhookUrl: string | undefined;
-  try {
-    webhookUrl = webhookRaw ? checkWebhookUrl(webhookRaw) : undefined;
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    problems.push(
-      new ConfigError(
-        err.field,
-        `${err.message.slice(err.field.length + 2)}; alert delivery is disabled until it is fixed (probing, reports and alert state go on)`,
-      ),
-    );
-  }
-  const format = env.CANARY_WEBHOOK_FORMAT?.trim() || 'teams';
-  if (format !== 'teams' && format !== 'json')
-    throw new ConfigError('CANARY_WEBHOOK_FORMAT', 'must be "teams" or "json"');
+  const channels = loadAlertChannels(env);
+  problems.push(...channels.problems);
   const [k, n] = parseRule(env.CANARY_ALERT_RULE);
   const appInsights = env.APPLICATIONINSIGHTS_CONNECTION_STRING?.trim() || undefined;
   try {
@@ -160,7 +152,9 @@ export function loadSettings(env: Env, context: SettingsContext = {}): CanarySet
     alertRule: { k, n, reminderHours: int(env, 'CANARY_REMINDER_HOURS', 6, 1, 24 * 14) },
     storage: loadStorageSettings(env),
     spoolDir: folder(env, 'CANARY_SPOOL_DIR') ?? join(tmpdir(), 'realtime-canary-spool'),
-    webhook: webhookUrl ? { url: webhookRaw!, format } : undefined,
+    webhook: channels.webhook,
+    pagerDuty: channels.pagerDuty,
+    mutes: parseMutes(env.CANARY_MUTE),
     linkTtlMinutes: int(env, 'CANARY_LINK_TTL_MINUTES', 24 * 60, 5, 7 * 24 * 60),
     linkScope: linkScope(env.CANARY_LINK_SCOPE),
     appInsightsConnectionString: problems.some((p) => p.field === 'APPLICATIONINSIGHTS_CONNECTION_STRING')

@@ -14,7 +14,8 @@ import type { RoundHooks } from './hooks.js';
 import type { LineLog } from '../log.js';
 import { runRound, type RoundDeps, type RoundResult, type RoundStore } from './round.js';
 import { settingSecrets } from '../config/secrets.js';
-import { createNotifier, createStore, entraCredential } from './roundDeps.js';
+import { createChannels, createStore, entraCredential } from './roundDeps.js';
+import { sendToAll } from '../sinks/alerts/channels.js';
 
 /**
  * The caller's log, and what it replaces (tests). bench:round leaves parts out: `renderReportHtml: undefined` (no
@@ -65,13 +66,13 @@ export function createRound(
 /** Budget, confirmation and drift (./costHooks.ts); budget notices go where the round's alerts go. */
 function roundHooks(settings: CanarySettings, catalog: readonly PromptSpec[], deps: RoundDeps): RoundHooks {
   const { store } = deps;
-  const send = deps.notify ?? createNotifier(settings, store, deps.log);
+  const channels = deps.channels ?? createChannels(settings, store, deps.log);
   return costHooks(settings, {
     store,
     catalog,
     warn: (m) => deps.log.warn(m),
     now: deps.now,
     renderReportHtml: deps.renderReportHtml,
-    notify: async (n) => (send ? [true, 'delivered'].includes(await send(n)) : false),
+    notify: (n) => sendToAll(channels, n),
   });
 }

@@ -24,7 +24,9 @@ import { seconds } from '../report/format.js';
 import type { RunHtmlOptions } from '../report/runHtml.js';
 import type { RunSummary } from '../runSummary.js';
 import type { AlertStats } from '../sinks/alerts/alertSink.js';
-import { createSinks, type Notifier } from '../sinks/createSinks.js';
+import type { Channel } from '../sinks/alerts/channels.js';
+import { withMute } from '../sinks/alerts/mute.js';
+import { createSinks } from '../sinks/createSinks.js';
 import { errorText, fanOut, type FanOutContext } from '../sinks/fanOut.js';
 import type { RunFinal, RunSink } from '../sinks/runSink.js';
 import { scrubbingLog } from '../realtime/scrubValue.js';
@@ -49,8 +51,8 @@ export interface RoundDeps {
   sinks?: RunSink[];
   /** Alert counters the given `sinks` update (with `sinks`). */
   stats?: AlertStats;
-  /** Delivers one notification (used when `sinks` is not given). Never throws for remote failures. */
-  notify?: Notifier;
+  /** Where notifications go (used when `sinks` is not given); default: the channels of the settings. */
+  channels?: readonly Channel[];
   /** Replaces the telemetry client the settings would make (used when `sinks` is not given). */
   telemetry?: Telemetry;
   credential?: () => TokenCredential;
@@ -116,7 +118,7 @@ export async function runRound(
         env: deps.env,
         telemetry: deps.telemetry,
         log,
-        notify: deps.notify,
+        channels: deps.channels,
         secrets: () => [...secrets],
       });
   try {
@@ -182,8 +184,9 @@ async function round(
     });
   const barrier = new GroupBarrier(plan.probe);
   const outcomes: TargetOutcome[] = [];
-  const publish = async (finals: RunFinal[]): Promise<void> => {
-    for (const f of finals) {
+  const publish = async (runs: RunFinal[]): Promise<void> => {
+    // a muted target is probed and published as usual; its summary says so and its alerts hold their notifications
+    for (const f of runs.map((r) => ({ ...r, summary: withMute(r.summary, settings.mutes, now()) }))) {
       await fanOut(built.sinks, `summary of ${f.summary.target}`, (s, ctx) => s.onSummary?.(f, ctx), fc);
       outcomes.push({ summary: f.summary });
       log.info(`${f.summary.target}: ${f.summary.verdict}${f.summary.headline ? ` — ${f.summary.headline}` : ''}`);

@@ -9,11 +9,11 @@ import type { TokenCredential } from '@azure/identity';
 import type { CanarySettings } from '../config/settings.js';
 import { settingSecrets } from '../config/secrets.js';
 import { azureCredential } from '../azure/credential.js';
-import { createNotifier as notifierFromSettings, type Notifier } from '../sinks/createSinks.js';
+import { createChannels as channelsFromSettings, type Channel } from '../sinks/alerts/channels.js';
+import type { LineLog } from '../log.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { openStore } from '../store/openStore.js';
 import type { SpoolingStore } from '../store/spool.js';
-import type { LineLog } from '../log.js';
 
 /** Store tuning a round uses (tests shorten it). */
 export interface StoreTuning {
@@ -34,9 +34,9 @@ export function createStore(settings: CanarySettings, log: LineLog, tuning: Stor
   });
 }
 
-/** Where notifications go (see ../sinks/createSinks.ts); `undefined` when the webhook setting is invalid. */
-export function createNotifier(settings: CanarySettings, store: ArtifactStore, log: LineLog): Notifier | undefined {
-  return notifierFromSettings(settings, store, log, () => settingSecrets(settings));
+/** Where notifications go (see ../sinks/alerts/channels.ts), with the settings' secrets scrubbed from them. */
+export function createChannels(settings: CanarySettings, store: ArtifactStore, log: LineLog): Channel[] {
+  return channelsFromSettings(settings, store, log, () => settingSecrets(settings));
 }
 
 export function entraCredential(settings: CanarySettings): () => TokenCredential {

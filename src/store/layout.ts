@@ -19,6 +19,9 @@
  * history/<region>/<target>.json                                     healthy turns the analysis learns rates from
  * fingerprint/<region>/<target>.json                                 the model and defaults last seen (drift)
  * alerts/<time>-<target>-<kind>.json                                 notifications, when no webhook is configured
+ * heartbeats/<region>.json                                          the region's last round (the watchdog reads it)
+ * watchdog/<region>.json                                            AlertState of "this region is silent" (ETag-guarded)
+ * mutes/<mute>.json                                                 a CANARY_MUTE seen on, and its end message (ETag-guarded)
  * ledger/<yyyy-mm-dd>.json                                           the day's spend ledger (ETag-guarded)
  * index.html                                                        the dashboard
  * ```
@@ -119,14 +122,38 @@ export function dailyIndexPath(at: Date | string): string {
   return `index/${y}-${m}-${d}.jsonl`;
 }
 
+/** The prefix of every (region, target) alert state. */
+export const ALERT_STATE_PREFIX = 'state/';
+
 /** The alert state blob of a (region, target) pair. */
 export function alertStatePath(region: string, target: string): string {
-  return `state/${safeSegment(region)}/${safeSegment(target)}.json`;
+  return `${ALERT_STATE_PREFIX}${safeSegment(region)}/${safeSegment(target)}.json`;
 }
 
-/** Where an unreadable alert state blob is moved before it is rebuilt. */
-export function corruptStatePath(region: string, target: string, at: Date): string {
-  return `state/${safeSegment(region)}/${safeSegment(target)}.corrupt-${at.toISOString().replace(/[:.]/g, '-')}.json`;
+/** Where an unreadable state blob (`….json`) is moved before it is rebuilt: `….corrupt-<time>.json` beside it. */
+export function corruptPath(path: string, at: Date): string {
+  return `${path.replace(/\.json$/, '')}.corrupt-${at.toISOString().replace(/[:.]/g, '-')}.json`;
+}
+
+/** The prefix of every region's heartbeat (`list` it to find the regions). */
+export const HEARTBEATS_PREFIX = 'heartbeats/';
+
+/** The heartbeat a region writes at the end of every round. */
+export function heartbeatPath(region: string): string {
+  return `${HEARTBEATS_PREFIX}${safeSegment(region)}.json`;
+}
+
+/** The prefix of the watchdog's alert states. */
+export const WATCHDOG_PREFIX = 'watchdog/';
+
+/** The watchdog's alert state about one region ("silent since …"), shared by every region that watches it. */
+export function watchdogStatePath(region: string): string {
+  return `${WATCHDOG_PREFIX}${safeSegment(region)}.json`;
+}
+
+/** The state of one mute (CANARY_MUTE entry): seen on, and its end message. `key` names the mute (../sinks/alerts/mute.ts). */
+export function muteStatePath(key: string): string {
+  return `mutes/${safeSegment(key)}.json`;
 }
 
 /** The healthy-turn history of a (region, target) pair. */

@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
-import { nextRuns } from '../../src/cli/schedule.js';
+import { nextRuns } from '../../src/config/scheduleTimes.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { projectSettings } from '../../src/cli/costConfig.js';
 import { runCli } from './cliRun.js';

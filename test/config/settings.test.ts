@@ -45,7 +45,7 @@ describe('settings', () => {
     [{ CANARY_TURNS: 'three' }, /CANARY_TURNS: must be a whole number from 1 to 20/],
     [{ CANARY_GENERATION_WINDOW_MS: '60000' }, /CANARY_GENERATION_WINDOW_MS: must be a whole number from 0 to 30000/],
     [{ CANARY_ALERT_RULE: '3/2' }, /CANARY_ALERT_RULE: needs 1 ≤ K ≤ N/],
-    [{ CANARY_WEBHOOK_FORMAT: 'slack' }, /CANARY_WEBHOOK_FORMAT: must be "teams" or "json"/],
+    [{ CANARY_WEBHOOK_FORMAT: 'slack' }, /CANARY_WEBHOOK_FORMAT: must be "teams", "json", "pagerduty".*"slack" is not/],
     [{ CANARY_THRESHOLDS: '[1]' }, /CANARY_THRESHOLDS: must be a JSON object/],
     [{ CANARY_CONTAINER: 'Bad_Name' }, /CANARY_CONTAINER: must be a valid container name/],
     [{ CANARY_TARGETS: '' }, /CANARY_TARGETS: is required/],

@@ -102,9 +102,9 @@ export async function invoke(
   return { result, logs };
 }
 
-/** Every blob in the container with its bytes. */
-export async function allBlobs(connectionString: string): Promise<Map<string, Buffer>> {
-  const container = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(CONTAINER);
+/** Every blob in the container (default the fixture's) with its bytes. */
+export async function allBlobs(connectionString: string, name = CONTAINER): Promise<Map<string, Buffer>> {
+  const container = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(name);
   const out = new Map<string, Buffer>();
   for await (const b of container.listBlobsFlat())
     out.set(b.name, await container.getBlobClient(b.name).downloadToBuffer());

@@ -10,7 +10,7 @@ import type { Report } from '../../src/analysis/report.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
 import { runRound } from '../../src/runner/round.js';
-import { createNotifier, createStore } from '../../src/runner/roundDeps.js';
+import { createChannels, createStore } from '../../src/runner/roundDeps.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import { cleanupTempDirs, tempDir } from '../helpers/tempDirs.js';
 import { KEY, shortCatalog } from './helpers.js';
@@ -74,7 +74,7 @@ it('attributes a WebSocket-only gap to the WebSocket path and a WebRTC-only stal
     store,
     env,
     log,
-    notify: createNotifier(settings, store, log),
+    channels: createChannels(settings, store, log),
     probe: { settleMs: 200 },
   });
   // the round keeps only the summaries; the reports are read back from the store as a user would

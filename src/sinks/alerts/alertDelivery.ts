@@ -1,9 +1,12 @@
 /**
- * Exactly-once delivery bookkeeping on the alert state, as pure functions: a round first *claims* the pending
- * notifications it will post (stored under the state's ETag, so an overlapping round sees the claim and skips
- * them), posts them, then *settles* the outcomes: delivered ones leave `pending`, ones the receiver could not
- * take now are released for the next round, and ones it rejected for good are retried a bounded number of
- * times and then dropped — never blocking the notifications behind them (a recovery included).
+ * Exactly-once delivery bookkeeping on the alert state, as pure functions, per channel (Teams, a JSON receiver,
+ * PagerDuty, the store's alerts/ folder): a round first *claims* the deliveries it will post — one per pending
+ * notification and channel that takes it, keyed `<id>><channel>` — stored under the state's ETag, so an
+ * overlapping round sees the claim and skips them; it posts them, then *settles* the outcomes: a delivered one is
+ * done for that channel, one the channel could not take now is released for the next round, and one it rejected
+ * for good is retried a bounded number of times and then dropped for that channel — never blocking the
+ * notifications behind it (a recovery included). A notification leaves `pending` once every channel that takes it
+ * is done with it, so a channel that is down, or disabled by a bad setting, never holds back the others.
  */
 import type { AlertState, Notification } from './alertState.js';
 
@@ -12,23 +15,54 @@ export type SendOutcome = 'delivered' | 'retry' | 'rejected';
 
 /** A claim older than this is abandoned (its round died or ran out of time) and may be taken again. */
 export const CLAIM_LEASE_MS = 15 * 60_000;
-/** A notification the receiver rejected this many times is dropped (with a log line). */
+/** A notification a channel rejected this many times is dropped for that channel (with a log line). */
 export const MAX_REJECTIONS = 3;
 
-/** Claims every pending notification not claimed by someone else within the lease. Pure. */
+/** What the bookkeeping needs to know of a channel (./channels.ts). */
+export interface ChannelRoute {
+  readonly name: string;
+  /** false: configured but unusable (a bad setting): nothing is claimed for it, its notifications wait. */
+  readonly usable: boolean;
+  /** Whether this channel takes this notification at all (PagerDuty takes no reminders, for instance). */
+  accepts(n: Notification): boolean;
+}
+
+/** One notification to post to one channel. */
+export interface Delivery {
+  notification: Notification;
+  channel: string;
+}
+
+/** The key of one delivery in `claims` and `rejections`. */
+export function deliveryKey(id: string, channel: string): string {
+  return `${id}>${channel}`;
+}
+
+/** The notification id of a delivery key (undefined for a key written before deliveries had channels). */
+function idOfKey(key: string): string | undefined {
+  const cut = key.lastIndexOf('>');
+  return cut > 0 ? key.slice(0, cut) : undefined;
+}
+
+/** Claims, oldest notification first, every delivery not done and not claimed by someone else within the lease. Pure. */
 export function claimPending(
   state: AlertState,
   by: string,
   now: Date,
+  channels: readonly ChannelRoute[],
   leaseMs = CLAIM_LEASE_MS,
-): { state: AlertState; claimed: Notification[] } {
+): { state: AlertState; claimed: Delivery[] } {
   const claims = { ...(state.claims ?? {}) };
-  const claimed: Notification[] = [];
+  const claimed: Delivery[] = [];
   for (const n of state.pending) {
-    const c = claims[n.id];
-    if (c && c.by !== by && now.getTime() - Date.parse(c.at) < leaseMs) continue;
-    claims[n.id] = { by, at: now.toISOString() };
-    claimed.push(n);
+    for (const channel of channels) {
+      if (!channel.usable || !channel.accepts(n) || state.sent?.[n.id]?.includes(channel.name)) continue;
+      const key = deliveryKey(n.id, channel.name);
+      const c = claims[key];
+      if (c && c.by !== by && now.getTime() - Date.parse(c.at) < leaseMs) continue;
+      claims[key] = { by, at: now.toISOString() };
+      claimed.push({ notification: n, channel: channel.name });
+    }
   }
   return { state: { ...state, claims }, claimed };
 }
@@ -36,52 +70,52 @@ export function claimPending(
 /** What {@link settleDeliveries} did besides updating the state. */
 export interface Settled {
   state: AlertState;
-  /** Dropped after {@link MAX_REJECTIONS} rejections. */
+  /** Delivery keys dropped after {@link MAX_REJECTIONS} rejections. */
   dropped: string[];
 }
 
-/** Applies delivery outcomes of notifications claimed by `by`; releases its other claims. Pure. */
+/** Applies delivery outcomes (by delivery key) of deliveries claimed by `by`; releases its other claims. Pure. */
 export function settleDeliveries(
   state: AlertState,
   by: string,
   outcomes: ReadonlyMap<string, SendOutcome>,
   now: Date,
+  channels: readonly ChannelRoute[],
   maxRejections = MAX_REJECTIONS,
 ): Settled {
   const rejections = { ...(state.rejections ?? {}) };
-  const gone = new Set<string>();
+  const sent: Record<string, string[]> = { ...(state.sent ?? {}) };
   const dropped: string[] = [];
-  for (const [id, outcome] of outcomes) {
-    if (outcome === 'delivered') gone.add(id);
+  const done = (key: string): void => {
+    const [id, channel] = [idOfKey(key)!, key.slice(key.lastIndexOf('>') + 1)];
+    sent[id] = [...new Set([...(sent[id] ?? []), channel])];
+  };
+  for (const [key, outcome] of outcomes) {
+    if (outcome === 'delivered') done(key);
     if (outcome === 'rejected') {
-      rejections[id] = (rejections[id] ?? 0) + 1;
-      if (rejections[id]! >= maxRejections) {
-        gone.add(id);
-        dropped.push(id);
+      rejections[key] = (rejections[key] ?? 0) + 1;
+      if (rejections[key]! >= maxRejections) {
+        done(key);
+        dropped.push(key);
       }
     }
   }
-  const pending = state.pending.filter((n) => !gone.has(n.id));
+  const complete = (n: Notification): boolean =>
+    channels.every((c) => !c.accepts(n) || (sent[n.id] ?? []).includes(c.name));
+  const pending = state.pending.filter((n) => !complete(n));
   const live = new Set(pending.map((n) => n.id));
-  const claims = Object.fromEntries(
-    Object.entries(state.claims ?? {}).filter(([id, c]) => live.has(id) && c.by !== by),
-  );
-  const kept = Object.fromEntries(Object.entries(rejections).filter(([id]) => live.has(id)));
-  const delivered = [...outcomes.values()].includes('delivered');
+  const mine = (key: string): boolean => live.has(idOfKey(key) ?? '');
+  const claims = Object.fromEntries(Object.entries(state.claims ?? {}).filter(([k, c]) => mine(k) && c.by !== by));
   const next: AlertState = {
     ...state,
     pending,
     claims,
-    rejections: kept,
+    rejections: Object.fromEntries(Object.entries(rejections).filter(([k]) => mine(k))),
+    sent: Object.fromEntries(Object.entries(sent).filter(([id]) => live.has(id))),
     updatedAt: now.toISOString(),
-    ...(delivered ? { lastDeliveredAt: now.toISOString() } : {}),
+    ...([...outcomes.values()].includes('delivered') ? { lastDeliveredAt: now.toISOString() } : {}),
   };
-  if (Object.keys(next.claims!).length === 0) delete next.claims;
-  if (Object.keys(next.rejections!).length === 0) delete next.rejections;
+  for (const field of ['claims', 'rejections', 'sent'] as const)
+    if (Object.keys(next[field]!).length === 0) delete next[field];
   return { state: next, dropped };
-}
-
-/** Maps the older boolean answer of a sender onto an outcome (true delivered, false retry). */
-export function asOutcome(answer: SendOutcome | boolean): SendOutcome {
-  return answer === true ? 'delivered' : answer === false ? 'retry' : answer;
 }

@@ -2,16 +2,17 @@
  * The alert sink: applies each final run to its (region, target) alert state and delivers that target's
  * pending notifications exactly once (./alertStore.ts). While storage is down the verdict is kept in the
  * verdict spool and applied, in run order, by the first round that reaches the state again, so runs recorded
- * during an outage still count towards K-of-N. Delivery has its own budget; `send` undefined (a bad webhook
- * setting) keeps notifications pending without posting.
+ * during an outage still count towards K-of-N. Delivery, to every channel (./channels.ts), has its own budget;
+ * a channel disabled by a bad setting keeps its notifications pending without posting. While a target is muted
+ * (CANARY_MUTE, `summary.muted`) its new notifications are held in its state instead (./mute.ts).
  */
 import { DeadlineError } from '../../deadline.js';
 import type { RunSummary } from '../../runSummary.js';
 import { StoreUnavailableError, type ArtifactStore } from '../../store/artifactStore.js';
 import type { VerdictSpool } from '../../store/verdictSpool.js';
-import type { SendOutcome } from './alertDelivery.js';
-import type { AlertRules, Notification } from './alertState.js';
-import { applyRun, deliverPending } from './alertStore.js';
+import type { AlertRules } from './alertState.js';
+import { applyRun, deliverPending, targetStateRef } from './alertStore.js';
+import type { Channel } from './channels.js';
 import type { RunSink, SinkContext } from '../runSink.js';
 
 /** Counts a round reports at its end. */
@@ -24,8 +25,8 @@ export interface AlertSinkOptions {
   store: ArtifactStore;
   rules: AlertRules;
   verdicts: VerdictSpool;
-  /** Posts one notification; undefined = delivery disabled (notifications stay pending). */
-  send: ((n: Notification, signal?: AbortSignal) => Promise<SendOutcome | boolean>) | undefined;
+  /** Where notifications go. */
+  channels: readonly Channel[];
   stats: AlertStats;
   budgetMs?: number;
 }
@@ -62,8 +63,7 @@ export function alertSink(o: AlertSinkOptions): RunSink {
         ctx.log.info(
           `${summary.target}: ${earlier.summaries.length} verdict(s) recorded during a storage outage applied to the alert state`,
         );
-      if (!o.send) return;
-      const r = await deliverPending(o.store, summary.region, summary.target, o.send, ctx.now, {
+      const r = await deliverPending(o.store, targetStateRef(summary.region, summary.target), o.channels, ctx.now, {
         signal: ctx.signal,
         log: ctx.log,
       });

@@ -22,6 +22,9 @@
 import type { RunCategory } from '../../analysis/category.js';
 import type { Verdict } from '../../analysis/findings.js';
 import type { RunSummary } from '../../runSummary.js';
+import type { MutedNotification, MuteEnd } from './mute.js';
+import type { NoticeText } from './notices.js';
+import type { RegionSilence } from './watchdog.js';
 
 /** Thresholds of the alert rules (see the module comment). */
 export interface AlertRules {
@@ -75,10 +78,11 @@ export interface Notification {
   id: string;
   kind: NotificationKind;
   /**
-   * What the notification is about: a service `incident`, a `configuration` problem of the canary itself, or the
-   * spend `budget` (80 % / 100 % of the daily budget). Absent in older state: read as `incident`.
+   * What the notification is about: a service `incident`, a `configuration` problem of the canary itself, the
+   * spend `budget` (80 % / 100 % of the daily budget), a region whose canary went silent (`watchdog`, see
+   * ./watchdog.ts) or the end of a mute (`mute`, see ./mute.ts). Absent in older state: read as `incident`.
    */
-  category?: RunCategory | 'budget';
+  category?: RunCategory | 'budget' | 'watchdog' | 'mute';
   createdAt: string;
   region: string;
   target: string;
@@ -90,6 +94,12 @@ export interface Notification {
   window: { failing: number; of: number };
   /** Runs and failing runs since the alert opened. */
   sinceOpen: { runs: number; failing: number };
+  /** `watchdog` notifications: the silent region's last heartbeat and who noticed. */
+  silence?: RegionSilence;
+  /** `mute` notifications: the mute that ended and what is still failing. */
+  muteEnd?: MuteEnd;
+  /** The words of a notification that is not about a run (watchdog, mute end), made with it (./notices.ts). */
+  notice?: NoticeText;
 }
 
 /** The stored state of one (region, target): `state/<region>/<target>.json`. */
@@ -105,13 +115,18 @@ export interface AlertState {
   lastRecovery?: { at: string; runId: string; opening: OpeningAlert };
   lastDeliveredAt?: string;
   /**
-   * Pending notifications a round has claimed for delivery, by id (who, when). Claims are written under the
-   * state's ETag before anything is posted, so two overlapping rounds (or regions) never post the same one;
-   * a claim older than its lease is taken to be abandoned. See ./alertDelivery.ts.
+   * Deliveries a round has claimed, by delivery key (notification id and channel, see ./alertDelivery.ts): who,
+   * when. Claims are written under the state's ETag before anything is posted, so two overlapping rounds (or
+   * regions) never post the same notification to the same channel twice; a claim older than its lease is taken
+   * to be abandoned.
    */
   claims?: Record<string, { by: string; at: string }>;
-  /** Deliveries the receiver rejected for good (4xx other than 408/429), by notification id. */
+  /** Deliveries the receiver rejected for good (4xx other than 408/429), by delivery key. */
   rejections?: Record<string, number>;
+  /** Channels a still-pending notification is done with (delivered, or dropped after rejections), by id. */
+  sent?: Record<string, string[]>;
+  /** Notifications a mute (CANARY_MUTE) held back instead of delivering, oldest first (see ./mute.ts). */
+  muted?: MutedNotification[];
   updatedAt: string;
 }
 
@@ -197,18 +212,6 @@ export function nextAlertState(
   if (state.open === undefined) delete state.open;
   state.pending = queue(base.pending, notifications);
   return { state, notifications };
-}
-
-/** The state with the given notifications removed from `pending` (they were delivered). Pure. */
-export function withoutDelivered(state: AlertState, ids: readonly string[], now: Date): AlertState {
-  if (ids.length === 0) return state;
-  const gone = new Set(ids);
-  return {
-    ...state,
-    pending: state.pending.filter((n) => !gone.has(n.id)),
-    lastDeliveredAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-  };
 }
 
 function openingOf(open: OpenAlert): OpeningAlert {

@@ -1,26 +1,29 @@
 /**
- * Alert state in the store: `state/<region>/<target>.json`, changed only through `updateJson` (ETag
- * conditions), so two regions or two overlapping runs never overwrite each other's verdicts or pending
- * notifications, and never post the same notification twice (claims, see ./alertDelivery.ts). A state blob
- * that cannot be read (bad JSON, not an alert state) is moved aside to `state/…corrupt-<time>.json` and
- * rebuilt, so one bad blob never disables a target's alerts. The rules themselves are in ./alertState.ts.
+ * Alert state in the store: `state/<region>/<target>.json` (and the watchdog's and the mutes' states, which have
+ * the same shape: ./watchdogSink.ts, ./muteSink.ts), changed only through `updateJson` (ETag conditions), so two
+ * regions or two overlapping runs never overwrite each other's verdicts or pending notifications, and never post
+ * the same notification to a channel twice (claims, see ./alertDelivery.ts). A state blob that cannot be read
+ * (bad JSON, not an alert state) is moved aside to `….corrupt-<time>.json` and rebuilt, so one bad blob never
+ * disables a target's alerts. The rules themselves are in ./alertState.ts; a mute's hold in ./mute.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { InputError } from '../../errors.js';
 import type { LineLog } from '../../log.js';
 import { isRecord } from '../../json.js';
 import type { ArtifactStore } from '../../store/artifactStore.js';
-import { alertStatePath, contentTypeFor, corruptStatePath } from '../../store/layout.js';
+import { alertStatePath, contentTypeFor, corruptPath } from '../../store/layout.js';
 import type { RunSummary } from '../../runSummary.js';
-import { asOutcome, claimPending, MAX_REJECTIONS, settleDeliveries, type SendOutcome } from './alertDelivery.js';
 import {
-  nextAlertState,
-  withoutDelivered,
-  type AlertRules,
-  type AlertState,
-  type AlertStep,
-  type Notification,
-} from './alertState.js';
+  claimPending,
+  deliveryKey,
+  MAX_REJECTIONS,
+  settleDeliveries,
+  type Delivery,
+  type SendOutcome,
+} from './alertDelivery.js';
+import { nextAlertState, type AlertRules, type AlertState, type AlertStep, type Notification } from './alertState.js';
+import type { Channel } from './channels.js';
+import { holdMuted } from './mute.js';
 
 /** Pending notifications older than this are dropped by {@link deliverPending} (stale, or rejected for good). */
 export const MAX_PENDING_AGE_HOURS = 48;
@@ -35,39 +38,53 @@ type AlertStoreLog = Pick<LineLog, 'warn' | 'error'>;
 
 const quiet: AlertStoreLog = { warn: () => undefined, error: () => undefined };
 
-function checked(current: AlertState | undefined): AlertState | undefined {
+function checked<S extends AlertState>(current: S | undefined): S | undefined {
   if (current === undefined) return undefined;
   const ok = isRecord(current) && Array.isArray(current.recent) && Array.isArray(current.pending);
   if (!ok) throw new CorruptStateError('is not an alert state');
   return current;
 }
 
+/** Where one alert state lives: a target's (`state/<region>/<target>.json`), a watched region's, a mute's. */
+export interface StateRef {
+  /** The region and target every notification of this state carries. */
+  region: string;
+  target: string;
+  path: string;
+}
+
+/** The alert state of a (region, target) pair. */
+export function targetStateRef(region: string, target: string): StateRef {
+  return { region, target, path: alertStatePath(region, target) };
+}
+
 /** `updateJson` on a state blob, moving a corrupt blob aside and starting again from nothing. */
-async function updateState(
+export async function updateState<S extends AlertState = AlertState>(
   store: ArtifactStore,
-  region: string,
-  target: string,
+  ref: StateRef,
   now: Date,
   log: AlertStoreLog,
-  fn: (current: AlertState | undefined) => AlertState,
-): Promise<AlertState> {
-  const path = alertStatePath(region, target);
+  fn: (current: S | undefined) => S,
+): Promise<S> {
+  const { path } = ref;
   try {
-    return await store.updateJson<AlertState>(path, (current) => fn(checked(current)));
+    return await store.updateJson<S>(path, (current) => fn(checked(current)));
   } catch (error) {
     if (!(error instanceof InputError) && !(error instanceof CorruptStateError)) throw error;
-    const aside = corruptStatePath(region, target, now);
+    const aside = corruptPath(path, now);
     const body = await store.get(path);
     if (body) await store.put(aside, body, contentTypeFor(aside));
-    await store.put(path, JSON.stringify(emptyState(region, target, now), null, 2) + '\n', contentTypeFor(path));
-    log.error(
-      `alert state of ${region}/${target} could not be read (${error.message}); moved aside to ${aside} and rebuilt`,
-    );
-    return store.updateJson<AlertState>(path, (current) => fn(checked(current)));
+    await store.put(path, JSON.stringify(emptyState(ref, now), null, 2) + '\n', contentTypeFor(path));
+    log.error(`alert state ${path} could not be read (${error.message}); moved aside to ${aside} and rebuilt`);
+    return store.updateJson<S>(path, (current) => fn(checked(current)));
   }
 }
 
-/** Applies one run to its (region, target) alert state and stores it. Returns the stored state and the notifications this run created. */
+/**
+ * Applies one run to its (region, target) alert state and stores it; while the run's target is muted
+ * (`run.muted`) its new notifications are held instead of queued. Returns the stored state and the notifications
+ * this run created (held ones included).
+ */
 export async function applyRun(
   store: ArtifactStore,
   run: RunSummary,
@@ -76,12 +93,17 @@ export async function applyRun(
   log: AlertStoreLog = quiet,
 ): Promise<AlertStep> {
   let notifications: Notification[] = [];
-  const state = await updateState(store, run.region, run.target, now, log, (current) => {
-    const step = nextAlertState(current, run, now, rules);
+  const state = await updateState(store, targetStateRef(run.region, run.target), now, log, (current) => {
+    const step = holdMuted(nextAlertState(current, run, now, rules), run);
     notifications = step.notifications; // the last call's result is the one stored
     return step.state;
   });
   return { state, notifications };
+}
+
+/** A state (or other small JSON blob) as stored, or undefined when there is none or it is not JSON (the next update rebuilds it). */
+export async function readStateOrSkip<T>(store: ArtifactStore, path: string): Promise<T | undefined> {
+  return store.readJson<T>(path).catch((e: unknown) => (e instanceof InputError ? undefined : Promise.reject(e)));
 }
 
 /** The stored alert state, if any. */
@@ -89,29 +111,15 @@ export function readAlertState(store: ArtifactStore, region: string, target: str
   return store.readJson<AlertState>(alertStatePath(region, target));
 }
 
-/** Removes delivered notifications from `pending`. A no-op when there is no state or nothing to remove. */
-export async function markDelivered(
-  store: ArtifactStore,
-  region: string,
-  target: string,
-  ids: readonly string[],
-  now: Date,
-): Promise<AlertState | undefined> {
-  if (ids.length === 0) return readAlertState(store, region, target);
-  if ((await readAlertState(store, region, target)) === undefined) return undefined;
-  return store.updateJson<AlertState>(alertStatePath(region, target), (current) =>
-    current === undefined ? emptyState(region, target, now) : withoutDelivered(current, ids, now),
-  );
-}
-
-/** What {@link deliverPending} did, by notification id. */
+/** What {@link deliverPending} did. */
 export interface PendingDelivery {
+  /** Deliveries made, by delivery key (`<id>><channel>`, ./alertDelivery.ts). */
   delivered: string[];
-  /** Still pending: the receiver could not take them now, or another round holds their claim. */
+  /** Notification ids still pending: a channel could not take them now, or another round holds their claim. */
   pending: string[];
-  /** Dropped because older than {@link MAX_PENDING_AGE_HOURS}. */
+  /** Notification ids dropped because older than {@link MAX_PENDING_AGE_HOURS}. */
   expired: string[];
-  /** Dropped because the receiver rejected them for good, repeatedly. */
+  /** Delivery keys dropped because the channel rejected them for good, repeatedly. */
   dropped?: string[];
 }
 
@@ -125,69 +133,67 @@ export interface DeliverOptions {
 }
 
 /**
- * Delivers the pending notifications of one (region, target), oldest first, exactly once across overlapping
- * rounds: they are claimed under the ETag first, then posted, then settled. A notification the receiver cannot
- * take now stops the pass (it is likely down; the rest wait for the next run); one it rejects for good is
- * counted and skipped, so it never blocks the ones behind it. `send` must not throw for remote failures.
+ * Delivers the pending notifications of one alert state exactly once per channel across overlapping rounds and
+ * regions: they are claimed under the ETag first, then posted, then settled. The channels post side by side,
+ * each its notifications oldest first: a notification a channel cannot take now stops that channel's pass (it is
+ * likely down; the rest wait for the next run) and never the other channels'; one it rejects for good is counted
+ * and skipped, so it never blocks the ones behind it. A channel's `send` must not throw for remote failures.
  */
 export async function deliverPending(
   store: ArtifactStore,
-  region: string,
-  target: string,
-  send: (notification: Notification, signal?: AbortSignal) => Promise<SendOutcome | boolean>,
+  ref: StateRef,
+  channels: readonly Channel[],
   now: () => Date = () => new Date(),
   options: DeliverOptions = {},
 ): Promise<PendingDelivery> {
   const result: PendingDelivery = { delivered: [], pending: [], expired: [], dropped: [] };
-  if (
-    (await readAlertState(store, region, target).catch((e: unknown) =>
-      e instanceof InputError ? undefined : Promise.reject(e),
-    )) === undefined
-  ) {
-    // nothing stored (or corrupt: applyRun rebuilds it) — nothing to deliver
-    return { delivered: [], pending: [], expired: [] };
-  }
+  const stored = await readStateOrSkip<AlertState>(store, ref.path);
+  // nothing stored (or corrupt: the next update rebuilds it), or nowhere to deliver
+  if (stored === undefined || channels.length === 0) return { delivered: [], pending: [], expired: [] };
   const by = options.claimer ?? randomUUID();
   const log = options.log ?? quiet;
   const oldest = now().getTime() - MAX_PENDING_AGE_HOURS * 3_600_000;
-  let claimed: Notification[] = [];
-  const claimedState = await updateState(store, region, target, now(), log, (current) => {
-    const base = current ?? emptyState(region, target, now());
+  let claimed: Delivery[] = [];
+  const claimedState = await updateState(store, ref, now(), log, (current) => {
+    const base = current ?? emptyState(ref, now());
     result.expired = base.pending.filter((n) => Date.parse(n.createdAt) < oldest).map((n) => n.id);
     const fresh = result.expired.length
       ? { ...base, pending: base.pending.filter((n) => !result.expired.includes(n.id)) }
       : base;
-    const step = claimPending(fresh, by, now());
+    const step = claimPending(fresh, by, now(), channels);
     claimed = step.claimed;
     return step.state;
   });
   const outcomes = new Map<string, SendOutcome>();
-  let stopped = false;
-  for (const n of claimed) {
-    if (stopped || options.signal?.aborted) break;
-    const outcome = asOutcome(await send(n, options.signal));
-    outcomes.set(n.id, outcome);
-    if (outcome === 'retry') stopped = true;
-  }
+  await Promise.all(
+    channels.map(async (channel) => {
+      for (const d of claimed.filter((c) => c.channel === channel.name)) {
+        if (options.signal?.aborted) return;
+        const outcome = await channel.send(d.notification, options.signal);
+        outcomes.set(deliveryKey(d.notification.id, channel.name), outcome);
+        if (outcome === 'retry') return;
+      }
+    }),
+  );
   let dropped: string[] = [];
-  await updateState(store, region, target, now(), log, (current) => {
-    const step = settleDeliveries(current ?? emptyState(region, target, now()), by, outcomes, now());
+  const settled = await updateState(store, ref, now(), log, (current) => {
+    const step = settleDeliveries(current ?? emptyState(ref, now()), by, outcomes, now(), channels);
     dropped = step.dropped;
     return step.state;
   });
-  for (const id of dropped)
+  for (const key of dropped)
     log.error(
-      `notification ${id} dropped: the receiver rejected it for good ${MAX_REJECTIONS} times (check the webhook ` +
-        `and its payload format); the notifications after it go on`,
+      `notification ${key} dropped: the channel rejected it for good ${MAX_REJECTIONS} times (check its setting ` +
+        `and payload format); the notifications after it go on`,
     );
-  result.delivered = [...outcomes].filter(([, o]) => o === 'delivered').map(([id]) => id);
+  result.delivered = [...outcomes].filter(([, o]) => o === 'delivered').map(([key]) => key);
   result.dropped = dropped;
-  const done = new Set([...result.delivered, ...dropped]);
-  result.pending = claimedState.pending.map((n) => n.id).filter((id) => !done.has(id));
+  const left = new Set(settled.pending.map((n) => n.id));
+  result.pending = claimedState.pending.map((n) => n.id).filter((id) => left.has(id));
   if (result.dropped.length === 0) delete result.dropped;
   return result;
 }
 
-function emptyState(region: string, target: string, now: Date): AlertState {
-  return { version: 1, region, target, recent: [], pending: [], updatedAt: now.toISOString() };
+function emptyState(ref: StateRef, now: Date): AlertState {
+  return { version: 1, region: ref.region, target: ref.target, recent: [], pending: [], updatedAt: now.toISOString() };
 }

@@ -59,6 +59,7 @@ export function notificationTitle(n: Notification): string {
   const where = `${n.target} @ ${n.region}`;
   const category = notificationCategory(n);
   if (isTestNotification(n)) return `🧪 ${TEST_TITLE} (${n.region})`;
+  if (n.notice) return n.notice.title;
   if (category === 'budget')
     return `${ICONS.budget} Budget @ ${n.region}: ${firstClause(n.summary.headline ?? n.opening.headline ?? 'spend budget reached')}`;
   if (n.kind === 'recovery') return `${ICONS.recovery} ${where}: recovered`;
@@ -95,6 +96,7 @@ export function leadText(n: Notification): string {
   const opened = `opened ${shortTime(o.openedAt)} by run ${o.runId}${o.headline ? `: ${o.headline}` : ''}`;
   if (isTestNotification(n))
     return 'A sample card sent by "realtime-canary test-alert" to check that alerts reach this channel. Nothing is wrong; the figures below are made up.';
+  if (n.notice) return n.notice.lead;
   if (category === 'budget') return n.summary.headline ?? o.headline ?? 'The spend budget was reached.';
   if (n.kind === 'recovery') {
     const openFor = durationInMinutes(Date.parse(n.createdAt) - Date.parse(o.openedAt));
@@ -116,6 +118,7 @@ export function leadText(n: Notification): string {
 export function notificationFacts(n: Notification): Fact[] {
   const s = n.summary;
   const category = notificationCategory(n);
+  if (n.notice) return n.notice.facts;
   if (category === 'budget') return [{ title: 'Run', value: `${s.runId} · ${shortTime(s.startedAt)}` }];
   const said = s.headline && n.kind !== 'recovery' ? [{ title: 'Service said', value: s.headline }] : [];
   const facts: Fact[] =
@@ -278,8 +281,8 @@ export function shortTime(iso: string): string {
   return Number.isNaN(t) ? iso : new Date(t).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
 }
 
-/** "2 h 5 min": a length to the minute (how long an alert was open). */
-function durationInMinutes(ms: number): string {
+/** "2 h 5 min": a length to the minute (how long an alert was open, a region was silent). */
+export function durationInMinutes(ms: number): string {
   if (!(ms > 0)) return '0 min';
   const minutes = Math.round(ms / 60_000);
   const h = Math.floor(minutes / 60);

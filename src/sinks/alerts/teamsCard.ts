@@ -96,7 +96,7 @@ const LEVELS: Limits[] = [
 
 /** Container style and title colour of each look. */
 const LOOK: Record<
-  'alert' | 'reminder' | 'recovery' | 'configuration' | 'capacity' | 'budget',
+  'alert' | 'reminder' | 'recovery' | 'configuration' | 'capacity' | 'budget' | 'watchdog' | 'mute',
   { style: Style; color: Color }
 > = {
   alert: { style: 'attention', color: 'Attention' },
@@ -105,6 +105,8 @@ const LOOK: Record<
   configuration: { style: 'accent', color: 'Accent' },
   capacity: { style: 'warning', color: 'Warning' },
   budget: { style: 'warning', color: 'Warning' },
+  watchdog: { style: 'attention', color: 'Attention' },
+  mute: { style: 'accent', color: 'Accent' },
 };
 
 function lookOf(n: Notification): (typeof LOOK)[keyof typeof LOOK] {
@@ -175,7 +177,8 @@ function linkPart(
 ): OpenUrl[] | undefined {
   const category = notificationCategory(n);
   const actions: OpenUrl[] = [];
-  if (category === 'budget') {
+  // notices about no single run (budget, a silent region, a mute's end) point at the dashboard
+  if (category === 'budget' || category === 'watchdog' || category === 'mute') {
     const dashboard = options.dashboardUrl ?? options.reportUrl;
     if (dashboard) actions.push({ type: 'Action.OpenUrl', title: 'Open dashboard', url: dashboard });
     else

@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_REJECTIONS } from '../../../src/sinks/alerts/alertDelivery.js';
-import { applyRun, deliverPending, readAlertState } from '../../../src/sinks/alerts/alertStore.js';
+import { applyRun, deliverPending, readAlertState, targetStateRef } from '../../../src/sinks/alerts/alertStore.js';
 import { outcomeOf, sendNotification } from '../../../src/sinks/alerts/notify.js';
 import type { Notification } from '../../../src/sinks/alerts/alertState.js';
 import type { ArtifactStore } from '../../../src/store/artifactStore.js';
@@ -18,6 +18,7 @@ import { startAzurite, type Azurite } from '../../helpers/azurite.js';
 import { makeRunSummary } from '../../helpers/runSummary.js';
 import { cleanupTempDirs, tempDir } from '../../helpers/tempDirs.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhookReceiver.js';
+import { testChannel } from '../../helpers/channels.js';
 
 let azurite: Azurite;
 let hook: WebhookReceiver;
@@ -34,9 +35,14 @@ afterAll(async () => Promise.all([azurite?.stop(), hook?.close(), cleanupTempDir
 afterEach(() => hook.script(undefined));
 
 function sender(store: ArtifactStore) {
-  return async (n: Notification) =>
-    outcomeOf(await sendNotification(n, store, { webhookUrl: hook.url, format: 'json', webhook: FAST }));
+  return [
+    testChannel(async (n: Notification) =>
+      outcomeOf(await sendNotification(n, store, { webhookUrl: hook.url, format: 'json', webhook: FAST })),
+    ),
+  ];
 }
+const ref = (target: string) => targetStateRef('swedencentral', target);
+const key = (id: string) => `${id}>webhook`;
 
 async function failTwice(store: ArtifactStore, target: string, minute = 0): Promise<void> {
   await applyRun(
@@ -58,10 +64,10 @@ describe('exactly-once delivery', () => {
       const [a, b] = [open(), open()];
       await failTwice(a, target);
       const [ra, rb] = await Promise.all([
-        deliverPending(a, 'swedencentral', target, sender(a), () => at(12)),
-        deliverPending(b, 'swedencentral', target, sender(b), () => at(12)),
+        deliverPending(a, ref(target), sender(a), () => at(12)),
+        deliverPending(b, ref(target), sender(b), () => at(12)),
       ]);
-      expect([...ra.delivered, ...rb.delivered]).toEqual([`alert:swedencentral/${target}:${target}-2`]);
+      expect([...ra.delivered, ...rb.delivered]).toEqual([key(`alert:swedencentral/${target}:${target}-2`)]);
       expect(hook.countById().get(`alert:swedencentral/${target}:${target}-2`)).toBe(1);
       expect((await readAlertState(a, 'swedencentral', target))!.pending).toEqual([]);
       expect((await readAlertState(a, 'swedencentral', target))!.claims).toBeUndefined();
@@ -80,7 +86,7 @@ describe('exactly-once delivery', () => {
         : { status: 202 },
     );
     for (let i = 1; i < MAX_REJECTIONS; i++) {
-      const r = await deliverPending(store, 'swedencentral', target, sender(store), () => at(12 + i), { log });
+      const r = await deliverPending(store, ref(target), sender(store), () => at(12 + i), { log });
       expect(r.delivered).toEqual([]);
       expect(r.pending).toEqual([`alert:swedencentral/${target}:${target}-2`]); // not dropped yet: bounded retries
     }
@@ -91,11 +97,11 @@ describe('exactly-once delivery', () => {
         makeRunSummary({ target, runId: `${target}-${i}`, startedAt: at(20 + i).toISOString(), verdict: 'pass' }),
         at(21 + i),
       );
-    const last = await deliverPending(store, 'swedencentral', target, sender(store), () => at(40), { log });
-    expect(last.dropped).toEqual([`alert:swedencentral/${target}:${target}-2`]);
-    expect(last.delivered).toEqual([`recovery:swedencentral/${target}:${target}-5`]);
+    const last = await deliverPending(store, ref(target), sender(store), () => at(40), { log });
+    expect(last.dropped).toEqual([key(`alert:swedencentral/${target}:${target}-2`)]);
+    expect(last.delivered).toEqual([key(`recovery:swedencentral/${target}:${target}-5`)]);
     expect(lines.join('\n')).toMatch(
-      /notification alert:swedencentral\/rejected:rejected-2 dropped: the receiver rejected it for good 3 times/,
+      /notification alert:swedencentral\/rejected:rejected-2>webhook dropped: the channel rejected it for good 3 times/,
     );
     expect((await readAlertState(store, 'swedencentral', target))!.pending).toEqual([]);
   });
@@ -125,7 +131,7 @@ describe('exactly-once delivery', () => {
     expect(aside).toHaveLength(1);
     expect((await store.get(aside[0]!))!.toString()).toBe('{"recent": [tor');
     expect(lines.join('\n')).toMatch(
-      /alert state of swedencentral\/corrupt could not be read .*moved aside to state\/swedencentral\/corrupt\.corrupt-/,
+      /alert state state\/swedencentral\/corrupt\.json could not be read .*moved aside to state\/swedencentral\/corrupt\.corrupt-/,
     );
     await store.put(alertStatePath('swedencentral', 'shape'), '[1,2,3]', 'application/json');
     await expect(

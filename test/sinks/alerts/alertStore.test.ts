@@ -4,11 +4,12 @@
  * (the webhook URL or its signature) ends up in the state blob.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { applyRun, deliverPending, markDelivered, readAlertState } from '../../../src/sinks/alerts/alertStore.js';
+import { applyRun, deliverPending, readAlertState, targetStateRef } from '../../../src/sinks/alerts/alertStore.js';
+import { testChannel } from '../../helpers/channels.js';
 import type { ArtifactStore } from '../../../src/store/artifactStore.js';
 import { createBlobStore } from '../../../src/store/blobStore.js';
 import { alertStatePath } from '../../../src/store/layout.js';
-import { sendNotification } from '../../../src/sinks/alerts/notify.js';
+import { outcomeOf, sendNotification } from '../../../src/sinks/alerts/notify.js';
 import type { TeamsEnvelope } from '../../../src/sinks/alerts/teamsCard.js';
 import { startAzurite, type Azurite } from '../../helpers/azurite.js';
 import { makeRunSummary } from '../../helpers/runSummary.js';
@@ -54,12 +55,15 @@ describe('alert state in blob storage', () => {
     const store = open();
     hook = await startWebhookReceiver();
     const target = 'aoai-pending';
-    const send = (n: Parameters<typeof sendNotification>[0]) =>
-      sendNotification(n, store, {
-        webhookUrl: hook!.url,
-        format: 'teams',
-        webhook: { attempts: 2, baseDelayMs: 5, maxDelayMs: 10 },
-      }).then((r) => r.delivered);
+    const send = [
+      testChannel((n) =>
+        sendNotification(n, store, {
+          webhookUrl: hook!.url,
+          format: 'teams',
+          webhook: { attempts: 2, baseDelayMs: 5, maxDelayMs: 10 },
+        }).then(outcomeOf),
+      ),
+    ];
 
     // Run 1 and 2 fail → alert; the receiver is failing (500 twice = both attempts).
     hook.reply({ status: 500 }, { status: 500 });
@@ -74,7 +78,7 @@ describe('alert state in blob storage', () => {
       at(11),
     );
     expect(step.notifications.map((n) => n.kind)).toEqual(['alert']);
-    expect(await deliverPending(store, 'swedencentral', target, send, () => at(11))).toEqual({
+    expect(await deliverPending(store, targetStateRef('swedencentral', target), send, () => at(11))).toEqual({
       delivered: [],
       pending: [step.notifications[0]!.id],
       expired: [],
@@ -88,8 +92,8 @@ describe('alert state in blob storage', () => {
       at(21),
     );
     expect(third.notifications).toEqual([]);
-    expect(await deliverPending(store, 'swedencentral', target, send, () => at(21))).toEqual({
-      delivered: [step.notifications[0]!.id],
+    expect(await deliverPending(store, targetStateRef('swedencentral', target), send, () => at(21))).toEqual({
+      delivered: [`${step.notifications[0]!.id}>webhook`],
       pending: [],
       expired: [],
     });
@@ -106,7 +110,7 @@ describe('alert state in blob storage', () => {
     expect(blob).not.toMatch(/sig=/);
   });
 
-  it('drops notifications that stayed undeliverable for 48 h; markDelivered tolerates missing state', async () => {
+  it('drops notifications that stayed undeliverable for 48 h; delivering tolerates missing state', async () => {
     const store = open();
     const target = 'aoai-stale';
     await applyRun(
@@ -121,13 +125,15 @@ describe('alert state in blob storage', () => {
     );
     const result = await deliverPending(
       store,
-      'swedencentral',
-      target,
-      async () => false,
+      targetStateRef('swedencentral', target),
+      [testChannel(async () => 'retry')],
       () => at(49 * 60),
     );
     expect(result).toEqual({ delivered: [], pending: [], expired: ['alert:swedencentral/aoai-stale:s2'] });
     expect((await readAlertState(store, 'swedencentral', target))!.pending).toEqual([]);
-    expect(await markDelivered(store, 'nowhere', 'nothing', ['x'], at(0))).toBeUndefined();
+    const nowhere = await deliverPending(store, targetStateRef('nowhere', 'nothing'), [
+      testChannel(async () => 'retry'),
+    ]);
+    expect(nowhere).toEqual({ delivered: [], pending: [], expired: [] });
   });
 });
