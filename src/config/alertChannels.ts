@@ -87,8 +87,8 @@ export function loadAlertChannels(env: Env): AlertChannelSettings {
   } else if (key)
     problems.push(
       new ConfigError(
-        'CANARY_PAGERDUTY_ROUTING_KEY',
-        'is set but CANARY_WEBHOOK_FORMAT does not list pagerduty, so nothing is paged (e.g. "teams,pagerduty")',
+        'CANARY_WEBHOOK_FORMAT',
+        'does not list pagerduty although CANARY_PAGERDUTY_ROUTING_KEY is set, so nothing is paged (e.g. "teams,pagerduty")',
       ),
     );
   return { webhook, chatFormat, pagerDuty, paging, problems };

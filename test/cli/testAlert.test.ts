@@ -104,4 +104,72 @@ describe('realtime-canary test-alert', () => {
     expect(down.stderr).toMatch(/not delivered to 127\.0\.0\.1:1: (exhausted|deadline) \(no HTTP answer, ECONNREFUSED/);
     noSecrets(down.out);
   }, 120_000);
+
+  it('pages PagerDuty beside the webhook (an info trigger), resolves it with --resolve, and never prints the routing key', async () => {
+    const pd = await startWebhookReceiver();
+    try {
+      const key = 'TestRoutingKey0123456789abcdefAB';
+      const env = {
+        CANARY_WEBHOOK_URL: hook.url,
+        CANARY_WEBHOOK_FORMAT: 'teams,pagerduty',
+        CANARY_PAGERDUTY_ROUTING_KEY: key,
+        CANARY_PAGERDUTY_URL: pd.url,
+        CANARY_REGION: 'swedencentral',
+      };
+      const r = await runCli(['test-alert'], env);
+      expect(r.code, r.out).toBe(0);
+      expect(r.stdout).toMatch(/sending a test alert \(teams\)/);
+      expect(r.stdout).toMatch(/sending a test alert \(pagerduty\)/);
+      expect(r.out).not.toContain(key);
+      noSecrets(r.out);
+      expect(hook.requests).toHaveLength(1);
+      expect(pd.requests.map((q) => q.json())).toEqual([
+        expect.objectContaining({
+          routing_key: key,
+          event_action: 'trigger',
+          dedup_key: 'test-alert@swedencentral',
+          payload: expect.objectContaining({
+            severity: 'info',
+            summary: '🧪 TEST — realtime-canary test alert, no action needed (swedencentral)',
+          }),
+        }),
+      ]);
+      const resolved = await runCli(['test-alert', '--resolve'], env);
+      expect(resolved.code, resolved.out).toBe(0);
+      expect(resolved.stdout).toMatch(/teams: nothing to resolve/);
+      expect(hook.requests).toHaveLength(1);
+      expect(pd.requests[1]!.json()).toEqual({
+        routing_key: key,
+        event_action: 'resolve',
+        dedup_key: 'test-alert@swedencentral',
+      });
+      pd.reply({ status: 400 });
+      const refused = await runCli(['test-alert'], {
+        ...env,
+        CANARY_WEBHOOK_URL: undefined,
+        CANARY_WEBHOOK_FORMAT: 'pagerduty',
+      });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(
+        /rejected \(HTTP 400, 1 attempt\); PagerDuty refused the event: check CANARY_PAGERDUTY_ROUTING_KEY/,
+      );
+      expect(refused.out).not.toContain(key);
+    } finally {
+      await pd.close();
+    }
+  }, 120_000);
+
+  it('exits 2 naming the PagerDuty setting when the routing key is missing or not one, never echoing it', async () => {
+    const missing = await runCli(['test-alert'], { CANARY_WEBHOOK_URL: undefined, CANARY_WEBHOOK_FORMAT: 'pagerduty' });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/CANARY_PAGERDUTY_ROUTING_KEY: is not set/);
+    const bad = await runCli(['test-alert'], {
+      CANARY_WEBHOOK_URL: undefined,
+      CANARY_WEBHOOK_FORMAT: 'pagerduty',
+      CANARY_PAGERDUTY_ROUTING_KEY: 'not-a-key-PLUGH',
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/CANARY_PAGERDUTY_ROUTING_KEY: is not a PagerDuty routing key/);
+    expect(bad.out).not.toContain('PLUGH');
+  }, 60_000);
 });

@@ -32,13 +32,18 @@ export function linkPaths(n: Notification): { report: string; evidence: string; 
   };
 }
 
+/** Whether a notification is about one run (a notice — budget, a silent region, a mute's end — has no evidence zip). */
+function aboutRun(n: Notification): boolean {
+  return n.summary.reportHtmlPath !== DASHBOARD_PATH;
+}
+
 /** Stable links through the reports site at `siteUrl` (see {@link reportsSiteUrl}). */
 export function siteLinks(n: Notification, siteUrl: string): NotificationLinks {
   const base = siteUrl.replace(/\/+$/, '');
   const paths = linkPaths(n);
   return {
     reportUrl: `${base}/reports/${encodePath(paths.report)}`,
-    evidenceUrl: `${base}/reports/${encodePath(paths.evidence)}`,
+    ...(aboutRun(n) ? { evidenceUrl: `${base}/reports/${encodePath(paths.evidence)}` } : {}),
     dashboardUrl: `${base}/dashboard`,
   };
 }
@@ -55,7 +60,7 @@ export async function notificationLinks(
   const link = (path: string): Promise<string | undefined> => store.readLink(path, ttlMinutes).catch(() => undefined);
   const [reportUrl, evidenceUrl, dashboardUrl] = await Promise.all([
     link(paths.report),
-    link(paths.evidence),
+    aboutRun(n) ? link(paths.evidence) : undefined,
     link(paths.dashboard),
   ]);
   return {

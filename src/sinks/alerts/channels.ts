@@ -139,7 +139,11 @@ function logged(log: LineLog, n: Notification, where: string, r: DeliveryResult)
   if (r.delivered) log.info(`${n.kind} for ${n.summary.target} delivered to ${where} (${r.attempts} attempt(s))`);
   else
     log.warn(
-      `${n.kind} for ${n.summary.target} not delivered to ${where} (${r.reason}, status ${r.status ?? 'none'}${r.error ? `, ${r.error}` : ''}, ${r.attempts} attempt(s)); ${outcome === 'rejected' ? 'the receiver refused it: it is retried a bounded number of times, then dropped' : 'it stays pending for the next run'}`,
+      `${n.kind} for ${n.summary.target} not delivered to ${where} (${r.reason}, ` +
+        `status ${r.status ?? 'none'}${r.error ? `, ${r.error}` : ''}, ${r.attempts} attempt(s)); ` +
+        (outcome === 'rejected'
+          ? 'the receiver refused it: it is retried a bounded number of times, then dropped'
+          : 'it stays pending for the next run'),
     );
   return outcome;
 }

@@ -69,14 +69,19 @@ export function silenceNotice(kind: NotificationKind, s: RegionSilence, openedAt
     { title: 'Noticed by', value: `the canary in ${s.noticedBy}` },
     ...(s.targets?.length ? [{ title: 'Targets it probes', value: s.targets.join(', ') }] : []),
   ];
+  const opened = openedAt ? ` The alert was opened ${shortTime(openedAt)}.` : '';
   if (kind === 'recovery')
     return {
       title: s.lastRoundAt
         ? `✅ ${s.region}: the canary is running again`
         : `✅ ${s.region}: no longer watched (its heartbeat was removed)`,
       lead: s.lastRoundAt
-        ? `The canary in ${s.region} finished a round at ${shortTime(s.lastRoundAt)}${s.silentSince ? ` after ${durationInMinutes(Date.parse(s.lastRoundAt) - Date.parse(s.silentSince))} of silence` : ''}.${openedAt ? ` The alert was opened ${shortTime(openedAt)}.` : ''}`
-        : `The heartbeat of ${s.region} was removed, so the region is taken as retired and no longer watched.${openedAt ? ` The alert was opened ${shortTime(openedAt)}.` : ''}`,
+        ? `The canary in ${s.region} finished a round at ${shortTime(s.lastRoundAt)}` +
+          (s.silentSince
+            ? ` after ${durationInMinutes(Date.parse(s.lastRoundAt) - Date.parse(s.silentSince))} of silence`
+            : '') +
+          `.${opened}`
+        : `The heartbeat of ${s.region} was removed, so the region is taken as retired and no longer watched.${opened}`,
       facts,
     };
   const still = kind === 'reminder' ? 'still ' : '';

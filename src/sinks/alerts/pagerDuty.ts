@@ -103,6 +103,8 @@ export function pagerDutyEvents(n: Notification, routingKey: string, links: Noti
       ...(links.dashboardUrl ? { client_url: links.dashboardUrl } : {}),
     }));
   const s = n.summary;
+  // a notice about no single run (a silent region) has the dashboard as its page
+  const noRun = s.reportHtmlPath === DASHBOARD_PATH;
   return [
     {
       routing_key: routingKey,
@@ -126,12 +128,12 @@ export function pagerDutyEvents(n: Notification, routingKey: string, links: Noti
           run: s.runId,
           sessionId: s.sessionId ?? null,
           requestIds: s.requestIds,
-          report: s.reportHtmlPath === DASHBOARD_PATH ? null : s.reportHtmlPath,
+          report: noRun ? null : s.reportHtmlPath,
           ...(n.silence ? { silence: n.silence } : {}),
           text: notificationPlainText(n),
         },
       },
-      links: linkList(links),
+      links: linkList(noRun ? { dashboardUrl: links.dashboardUrl } : links),
       client: TOOL_NAME,
       ...(links.dashboardUrl ? { client_url: links.dashboardUrl } : {}),
     },
