@@ -1,9 +1,10 @@
 // realtime-canary: timer-triggered Azure Functions (Node 22, Flex Consumption) that probe OpenAI
 // Realtime deployments from several regions, write reports to a private Blob container and post
-// alerts to a Teams Workflows webhook.
+// alerts to a Teams Workflows webhook and/or PagerDuty.
 //
 // Shared: reports storage (+ lifecycle policy), Log Analytics + Application Insights (Entra-only
-// ingestion), Key Vault (RBAC) with the secrets, and one user-assigned identity with its roles.
+// ingestion), Key Vault (RBAC) with the secrets, one user-assigned identity with its roles, and an
+// Azure Monitor alert rule + action group for a region that sends no probe results.
 // Per region in `regions`: a Flex Consumption plan, a function app and its own host storage.
 // No keys or connection strings anywhere: every data-plane call is made as the identity.
 targetScope = 'resourceGroup'
@@ -40,13 +41,28 @@ param retentionDays retention = {
   deleteAfter: 90
 }
 
-@description('Payload format of the alert webhook: a Teams Adaptive Card envelope, or plain JSON for other receivers.')
-@allowed(['teams', 'json'])
+@description('Where alerts go (CANARY_WEBHOOK_FORMAT): the webhook as a Teams Adaptive Card or plain JSON, PagerDuty Events API v2, or a chat format and PagerDuty together.')
+@allowed(['teams', 'json', 'pagerduty', 'teams,pagerduty', 'json,pagerduty'])
 param webhookFormat string = 'teams'
 
 @description('Teams Workflows "When a Teams webhook request is received" URL (or another webhook), stored in Key Vault. Empty: the webhook already in Key Vault is kept, so a redeploy without it never wipes alerting.')
 @secure()
 param webhookUrl string = ''
+
+@description('Integration Key of a PagerDuty Events API v2 integration, stored in Key Vault; used when webhookFormat lists pagerduty. Empty: the key already in Key Vault is kept.')
+@secure()
+param pagerDutyRoutingKey string = ''
+
+@description('Email address Azure Monitor notifies when a region sends no probe result for silenceAlertMinutes (the canary\'s dead-man\'s switch). Empty: the alert still fires in the portal.')
+param alertEmail string = ''
+
+@description('Webhook Azure Monitor posts that alert to, in its common alert schema (e.g. a PagerDuty "Microsoft Azure" integration URL); stored in the action group. Empty: email only. Not the Teams Workflows URL: that one only takes the canary\'s cards.')
+@secure()
+param monitorWebhookUrl string = ''
+
+@description('Minutes without a probe result from a region before Azure Monitor alerts; must exceed the schedule\'s interval.')
+@allowed([15, 30, 45, 60, 120, 180, 360, 720, 1440])
+param silenceAlertMinutes int = 30
 
 @description('Post alerts to the webhook stored in Key Vault. false: no webhook (the canary writes its cards to alerts/ in the reports container). With true and no webhook ever stored, the canary logs a configuration error naming the missing secret and keeps probing.')
 param alertsEnabled bool = true
@@ -102,6 +118,8 @@ var names = {
   appInsights: 'appi-canary-${token}'
   keyVault: 'kv-canary-${take(token, 12)}'
   reports: 'streports${token}'
+  actionGroup: 'ag-canary-${token}'
+  silenceRule: 'alert-canary-silent-${token}'
 }
 
 // Per region: seeds the app, plan and host storage names.
@@ -111,6 +129,10 @@ var reportsAccountUrl = 'https://${names.reports}.blob.${environment().suffixes.
 
 // App setting names whose values live in Key Vault.
 var webhookSetting = 'CANARY_WEBHOOK_URL'
+var pagerDutySetting = 'CANARY_PAGERDUTY_ROUTING_KEY'
+// Which channels webhookFormat turns on: the chat webhook (teams or json) and PagerDuty.
+var chatAlerts = alertsEnabled && webhookFormat != 'pagerduty'
+var paging = alertsEnabled && contains(webhookFormat, 'pagerduty')
 var openAiKeySetting = 'OPENAI_API_KEY'
 // App Service Authentication reads the sign-in client secret from this setting.
 var authSecretSetting = 'MICROSOFT_PROVIDER_AUTHENTICATION_SECRET'
@@ -150,6 +172,8 @@ module keyVault 'modules/keyvault.bicep' = {
     name: names.keyVault
     webhookUrl: webhookUrl
     webhookSecretName: secretNameFor(webhookSetting)
+    pagerDutyRoutingKey: pagerDutyRoutingKey
+    pagerDutySecretName: secretNameFor(pagerDutySetting)
     openAiApiKey: openAiApiKey
     openAiApiKeySecretName: secretNameFor(openAiKeySetting)
     azureOpenAiKeys: azureOpenAiKeys
@@ -189,11 +213,15 @@ module openAiAccess 'modules/openai-access.bicep' = [
   }
 ]
 
-// Secrets reach the apps only as Key Vault references resolved by the identity. The webhook reference
-// does not depend on webhookUrl being given now: an empty parameter keeps the secret stored before.
+// Secrets reach the apps only as Key Vault references resolved by the identity. The webhook and routing
+// key references do not depend on the values being given now: an empty parameter keeps the secret stored
+// before.
 var secretSettings = union(
-  alertsEnabled
+  chatAlerts
     ? { '${webhookSetting}': keyVaultReference(keyVault.outputs.vaultUri, secretNameFor(webhookSetting)) }
+    : {},
+  paging
+    ? { '${pagerDutySetting}': keyVaultReference(keyVault.outputs.vaultUri, secretNameFor(pagerDutySetting)) }
     : {},
   reportsSignIn
     ? { '${authSecretSetting}': keyVaultReference(keyVault.outputs.vaultUri, secretNameFor(authSecretSetting)) }
@@ -213,11 +241,27 @@ var sharedSettings = union(extraAppSettings, secretSettings, {
   CANARY_TARGETS: string(targets)
   CANARY_CONTAINER: reportsContainerName
   CANARY_STORAGE_ACCOUNT_URL: reportsAccountUrl
-  CANARY_WEBHOOK_FORMAT: webhookFormat
+  CANARY_WEBHOOK_FORMAT: alertsEnabled ? webhookFormat : 'teams'
   AZURE_CLIENT_ID: identity.properties.clientId
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
 })
+
+// Azure Monitor's own alert for a region that sends no probe results (the whole canary dead included).
+module monitorAlerts 'modules/monitor-alerts.bicep' = {
+  name: 'canary-monitor-alerts'
+  params: {
+    location: location
+    appInsightsId: monitoring.outputs.appInsightsId
+    regions: regions
+    silenceMinutes: silenceAlertMinutes
+    actionGroupName: names.actionGroup
+    ruleName: names.silenceRule
+    email: alertEmail
+    webhookUrl: monitorWebhookUrl
+    tags: allTags
+  }
+}
 
 module regional 'modules/region.bicep' = [
   for (region, i) in regions: {
@@ -263,4 +307,5 @@ output CANARY_REPORTS_ACCOUNT string = reports.outputs.name
 output CANARY_CONTAINER string = reports.outputs.containerName
 output CANARY_STORAGE_ACCOUNT_URL string = reportsAccountUrl
 output CANARY_KEY_VAULT_NAME string = keyVault.outputs.name
+output CANARY_SILENCE_ALERT_RULE_ID string = monitorAlerts.outputs.ruleId
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.connectionString

@@ -2,6 +2,8 @@
 // `azd up` (azd evaluates this file with its environment's values in the process environment).
 // Secrets are read from environment variables at deployment time and are never committed:
 //   export CANARY_WEBHOOK_URL='https://…'                      # Teams Workflows webhook
+//   export CANARY_PAGERDUTY_ROUTING_KEY='…'                    # only with webhookFormat 'teams,pagerduty' or 'pagerduty'
+//   export CANARY_MONITOR_WEBHOOK_URL='https://…'              # optional: Azure Monitor's silence alert to a webhook
 //   export CANARY_OPENAI_API_KEY='sk-…'                        # only for openai-* targets
 //   export CANARY_AZURE_OPENAI_KEYS='{"AZURE_OPENAI_KEY_FRANCE":"…"}'  # only for api-key Azure targets
 // With azd, `azd env set CANARY_WEBHOOK_URL '…'` stores them in the environment instead.
@@ -63,10 +65,19 @@ param retentionDays = {
 // e.g. '/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.CognitiveServices/accounts/my-aoai-swedencentral'.
 param openAiAccountIds = []
 
+// 'teams', 'json', 'pagerduty', or a chat format and PagerDuty together: 'teams,pagerduty'.
 param webhookFormat = 'teams'
 // Empty keeps the webhook already stored in Key Vault (a redeploy never wipes alerting); alertsEnabled = false turns it off.
 param webhookUrl = readEnvironmentVariable('CANARY_WEBHOOK_URL', '')
+// PagerDuty Events API v2 integration key, used when webhookFormat lists pagerduty; empty keeps the stored one.
+param pagerDutyRoutingKey = readEnvironmentVariable('CANARY_PAGERDUTY_ROUTING_KEY', '')
 param alertsEnabled = true
+
+// Azure Monitor alerts when a region sends no probe result for silenceAlertMinutes (every region dead included):
+// to this address and, when set, to a webhook taking Azure Monitor's common alert schema.
+param alertEmail = readEnvironmentVariable('CANARY_ALERT_EMAIL', '')
+param monitorWebhookUrl = readEnvironmentVariable('CANARY_MONITOR_WEBHOOK_URL', '')
+param silenceAlertMinutes = 30
 param openAiApiKey = readEnvironmentVariable('CANARY_OPENAI_API_KEY', '')
 param azureOpenAiKeys = json(readEnvironmentVariable('CANARY_AZURE_OPENAI_KEYS', '{}'))
 

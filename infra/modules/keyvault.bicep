@@ -23,6 +23,13 @@ param openAiApiKey string = ''
 @secure()
 param azureOpenAiKeys { *: string } = {}
 
+@description('PagerDuty Events API v2 routing key; no secret is created when empty.')
+@secure()
+param pagerDutyRoutingKey string = ''
+
+@description('Secret name used for pagerDutyRoutingKey.')
+param pagerDutySecretName string
+
 @description('Client secret of the reports site\'s Entra app registration; no secret is created when empty.')
 @secure()
 param authClientSecret string = ''
@@ -63,6 +70,15 @@ resource webhookSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!emp
   properties: {
     value: webhookUrl
     contentType: 'text/uri-list'
+  }
+}
+
+resource pagerDutySecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(pagerDutyRoutingKey)) {
+  parent: vault
+  name: pagerDutySecretName
+  properties: {
+    value: pagerDutyRoutingKey
+    contentType: 'text/plain'
   }
 }
 

@@ -35,7 +35,10 @@ const OPENAI_ACCOUNTS = [
   '/subscriptions/44444444-4444-4444-4444-444444444444/resourceGroups/rg-other/providers/Microsoft.CognitiveServices/accounts/aoai-elsewhere',
 ];
 // Recognisable secret values: none may show up outside the parameters file.
-const SECRETS = ['SENTINEL-WEBHOOK-7f3a', 'SENTINEL-OPENAI-KEY-91c2', 'SENTINEL-AZURE-KEY-55d0', 'SENTINEL-AUTH-SECRET-0b9e'];
+const SECRETS = ['SENTINEL-WEBHOOK-7f3a', 'SENTINEL-OPENAI-KEY-91c2', 'SENTINEL-AZURE-KEY-55d0', 'SENTINEL-AUTH-SECRET-0b9e', 'SENTINELPAGERDUTYKEY0123456789ab'];
+// Azure Monitor's webhook: the action group holds it (the platform posts to it), the only place it may flow.
+const MONITOR_WEBHOOK = 'https://events.pagerduty.example/integration/monitor-7d1e/enqueue';
+const ALERT_EMAIL = 'oncall@example.com';
 const AUTH_CLIENT_ID = '66666666-6666-6666-6666-666666666666';
 const AUTH_GROUP = '77777777-7777-7777-7777-777777777777';
 
@@ -66,6 +69,10 @@ param azureOpenAiKeys = { AZURE_OPENAI_KEY_FRANCE: '${SECRETS[2]}' }
 param reportsAuthClientId = '${AUTH_CLIENT_ID}'
 param reportsAuthClientSecret = '${SECRETS[3]}'
 param reportsAllowedGroupId = '${AUTH_GROUP}'
+param webhookFormat = 'teams,pagerduty'
+param pagerDutyRoutingKey = '${SECRETS[4]}'
+param alertEmail = '${ALERT_EMAIL}'
+param monitorWebhookUrl = '${MONITOR_WEBHOOK}'
 `,
   );
   return file;
@@ -130,11 +137,13 @@ function secureLeaks(template: Json, where = 'main'): string[] {
         const [top, resName, ...rest] = p;
         const res = top === 'resources' ? template.resources[resName!] : undefined;
         const intoSecret = res?.type === 'Microsoft.KeyVault/vaults/secrets' && rest.join('.') === 'properties.value';
+        // an action group's webhook receiver holds its URL itself: Azure Monitor posts to it
+        const intoActionGroup = res?.type === 'Microsoft.Insights/actionGroups' && rest.join('.') === 'properties.webhookReceivers';
         const intoSecureParam =
           res?.type === 'Microsoft.Resources/deployments' &&
           rest[0] === 'properties' && rest[1] === 'parameters' && rest[3] === 'value' &&
           isSecureType(res.properties.template?.parameters?.[rest[2]!]);
-        if (!intoSecret && !intoSecureParam) leaks.push(`${where}: ${p.join('.')} = ${v}`);
+        if (!intoSecret && !intoSecureParam && !intoActionGroup) leaks.push(`${where}: ${p.join('.')} = ${v}`);
       }
     }
   };
@@ -186,6 +195,8 @@ describe.skipIf(!dotnet.available)(`infra/main.bicep compiled with the Bicep CLI
       expect(main.parameters.webhookUrl).toMatchObject({ type: 'securestring', defaultValue: '' });
       expect(main.parameters.openAiApiKey).toMatchObject({ type: 'securestring', defaultValue: '' });
       expect(main.parameters.azureOpenAiKeys).toMatchObject({ type: 'secureObject', defaultValue: {} });
+      expect(main.parameters.pagerDutyRoutingKey).toMatchObject({ type: 'securestring', defaultValue: '' });
+      expect(main.parameters.monitorWebhookUrl).toMatchObject({ type: 'securestring', defaultValue: '' });
     });
 
     it('lets secret values flow only into Key Vault secrets (never app settings, outputs or plain module parameters)', () => {
@@ -198,6 +209,7 @@ describe.skipIf(!dotnet.available)(`infra/main.bicep compiled with the Bicep CLI
         "[items(parameters('azureOpenAiKeys'))[copyIndex()].value]",
         "[parameters('authClientSecret')]",
         "[parameters('openAiApiKey')]",
+        "[parameters('pagerDutyRoutingKey')]",
         "[parameters('webhookUrl')]",
       ]);
     });
@@ -208,8 +220,10 @@ describe.skipIf(!dotnet.available)(`infra/main.bicep compiled with the Bicep CLI
       expect(main.variables.webhookSetting).toBe('CANARY_WEBHOOK_URL');
       expect(main.variables.openAiKeySetting).toBe('OPENAI_API_KEY');
       const settings: string = main.resources.regional.properties.parameters.appSettings.value;
-      // CANARY_WEBHOOK_URL, the sign-in secret, OPENAI_API_KEY and one per azureOpenAiKeys entry, all via the vault's URI
-      expect(settings.match(/__bicep\.keyVaultReference\(reference\('keyVault'\)\.outputs\.vaultUri\.value, /g)).toHaveLength(4);
+      // CANARY_WEBHOOK_URL, CANARY_PAGERDUTY_ROUTING_KEY, the sign-in secret, OPENAI_API_KEY and one per azureOpenAiKeys entry, all via the vault's URI
+      expect(settings.match(/__bicep\.keyVaultReference\(reference\('keyVault'\)\.outputs\.vaultUri\.value, /g)).toHaveLength(5);
+      expect(main.variables.pagerDutySetting).toBe('CANARY_PAGERDUTY_ROUTING_KEY');
+      expect(settings).toContain("if(variables('paging'), createObject(format('{0}', variables('pagerDutySetting')), __bicep.keyVaultReference(");
       expect(settings).toContain("createObject(format('{0}', variables('webhookSetting')), __bicep.keyVaultReference(");
       expect(settings).toContain("createObject(format('{0}', variables('openAiKeySetting')), __bicep.keyVaultReference(");
       expect(settings).toContain("toObject(objectKeys(parameters('azureOpenAiKeys')), lambda('name', lambdaVariables('name')), lambda('name', __bicep.keyVaultReference(");
@@ -222,7 +236,7 @@ describe.skipIf(!dotnet.available)(`infra/main.bicep compiled with the Bicep CLI
         ['CANARY_TARGETS', "string(parameters('targets'))"],
         ['CANARY_CONTAINER', "parameters('reportsContainerName')"],
         ['CANARY_STORAGE_ACCOUNT_URL', "variables('reportsAccountUrl')"],
-        ['CANARY_WEBHOOK_FORMAT', "parameters('webhookFormat')"],
+        ['CANARY_WEBHOOK_FORMAT', "if(parameters('alertsEnabled'), parameters('webhookFormat'), 'teams')"],
         ['AZURE_CLIENT_ID', "reference('identity').clientId"],
         ['APPLICATIONINSIGHTS_CONNECTION_STRING', "reference('monitoring').outputs.connectionString.value"],
         ['APPLICATIONINSIGHTS_AUTHENTICATION_STRING', "format('ClientId={0};Authorization=AAD', reference('identity').clientId)"],
@@ -233,7 +247,10 @@ describe.skipIf(!dotnet.available)(`infra/main.bicep compiled with the Bicep CLI
       expect(settings.startsWith("[union(parameters('extraAppSettings'), ")).toBe(true);
       expect(main.variables.reportsAccountUrl).toBe("[format('https://{0}.blob.{1}/', variables('names').reports, environment().suffixes.storage)]");
       expect(main.parameters.schedule.defaultValue).toBe('0 */10 * * * *');
-      expect(main.parameters.webhookFormat).toMatchObject({ defaultValue: 'teams', allowedValues: ['teams', 'json'] });
+      expect(main.parameters.webhookFormat).toMatchObject({
+        defaultValue: 'teams',
+        allowedValues: ['teams', 'json', 'pagerduty', 'teams,pagerduty', 'json,pagerduty'],
+      });
       expect(main.parameters.reportsContainerName.defaultValue).toBe('reports');
 
       const region = main.resources.regional.properties.template;
@@ -255,12 +272,15 @@ describe.skipIf(!dotnet.available)(`infra/main.bicep compiled with the Bicep CLI
 
     it('keeps the webhook already in Key Vault when a redeploy does not pass it, unless alerts are turned off', () => {
       const settings: string = main.resources.regional.properties.parameters.appSettings.value;
-      // the app setting depends on alertsEnabled only, never on webhookUrl being given this time …
-      expect(settings).toContain("if(parameters('alertsEnabled'), createObject(format('{0}', variables('webhookSetting')), __bicep.keyVaultReference(");
+      // the app setting depends on alertsEnabled and the format only, never on webhookUrl being given this time …
+      expect(main.variables.chatAlerts).toBe("[and(parameters('alertsEnabled'), not(equals(parameters('webhookFormat'), 'pagerduty')))]");
+      expect(main.variables.paging).toBe("[and(parameters('alertsEnabled'), contains(parameters('webhookFormat'), 'pagerduty'))]");
+      expect(settings).toContain("if(variables('chatAlerts'), createObject(format('{0}', variables('webhookSetting')), __bicep.keyVaultReference(");
       expect(settings).not.toMatch(/empty\(parameters\('webhookUrl'\)\)/);
       // … while the secret itself is written only when a value is given, so an empty parameter leaves it alone
       const vault = main.resources.keyVault.properties.template;
       expect(vault.resources.webhookSecret.condition).toBe("[not(empty(parameters('webhookUrl')))]");
+      expect(vault.resources.pagerDutySecret.condition).toBe("[not(empty(parameters('pagerDutyRoutingKey')))]");
       expect(main.parameters.alertsEnabled).toMatchObject({ type: 'bool', defaultValue: true });
     });
 
@@ -338,6 +358,48 @@ describe.skipIf(!dotnet.available)(`infra/main.bicep compiled with the Bicep CLI
       expect(component!.resource.properties.DisableLocalAuth).toBe(true);
       const [workspace] = resourcesOfType(main, 'Microsoft.OperationalInsights/workspaces');
       expect(workspace!.resource.properties.features.disableLocalAuth).toBe(true);
+    });
+
+    it('alerts through Azure Monitor when a region sends no availability result for 30 minutes, via an action group', () => {
+      const [rule] = resourcesOfType(main, 'Microsoft.Insights/scheduledQueryRules');
+      const [group] = resourcesOfType(main, 'Microsoft.Insights/actionGroups');
+      expect(rule?.where).toBe('main/monitorAlerts');
+      expect(group?.where).toBe('main/monitorAlerts');
+      const module = main.resources.monitorAlerts;
+      expect(module.properties.parameters).toMatchObject({
+        appInsightsId: { value: "[reference('monitoring').outputs.appInsightsId.value]" },
+        regions: { value: "[parameters('regions')]" },
+        silenceMinutes: { value: "[parameters('silenceAlertMinutes')]" },
+        email: { value: "[parameters('alertEmail')]" },
+        webhookUrl: { value: "[parameters('monitorWebhookUrl')]" },
+      });
+      expect(main.parameters.silenceAlertMinutes.defaultValue).toBe(30);
+      const template = module.properties.template;
+      expect(template.parameters.webhookUrl.type).toBe('securestring');
+      const r = rule!.resource;
+      expect(r).toMatchObject({ kind: 'LogAlert' });
+      expect(r.properties).toMatchObject({
+        severity: 1,
+        evaluationFrequency: 'PT5M',
+        autoMitigate: true,
+        scopes: ["[parameters('appInsightsId')]"],
+        actions: { actionGroups: ["[resourceId('Microsoft.Insights/actionGroups', parameters('actionGroupName'))]"] },
+      });
+      const condition = r.properties.criteria.allOf[0];
+      expect(condition).toMatchObject({ query: "[variables('silentRegionsQuery')]", timeAggregation: 'Count', operator: 'GreaterThan', threshold: 0 });
+      expect(condition.dimensions).toEqual([{ name: 'location', operator: 'Include', values: ['*'] }]);
+      expect(template.variables.silentRegionsQuery).toContain(
+        "format('let seen = availabilityResults | where timestamp > ago({0}m) | distinct location;', parameters('silenceMinutes'))",
+      );
+      expect(template.variables.silentRegionsQuery).toContain("format('let expected = dynamic({0});', string(parameters('regions')))");
+      const g = group!.resource;
+      expect(g.location).toBe('global');
+      expect(g.properties.emailReceivers).toBe(
+        "[if(empty(parameters('email')), createArray(), createArray(createObject('name', 'canary-email', 'emailAddress', parameters('email'), 'useCommonAlertSchema', true())))]",
+      );
+      expect(g.properties.webhookReceivers).toBe(
+        "[if(empty(parameters('webhookUrl')), createArray(), createArray(createObject('name', 'canary-webhook', 'serviceUri', parameters('webhookUrl'), 'useCommonAlertSchema', true())))]",
+      );
     });
 
     it('names the role definitions it grants with the built-in GUIDs', () => {
@@ -487,6 +549,28 @@ describe.skipIf(!dotnet.available)(`infra/main.bicep compiled with the Bicep CLI
         { delete: { daysAfterModificationGreaterThan: 45 } },
       ]);
       expect(rules.every((r: Json) => r.definition.filters.prefixMatch[0] === 'reports/')).toBe(true);
+    });
+
+    it('alerts per region with no availability result in the last 30 minutes, to the email and the monitor webhook', () => {
+      const [rule] = ofType('Microsoft.Insights/scheduledQueryRules');
+      const [group] = ofType('Microsoft.Insights/actionGroups');
+      const [component] = ofType('Microsoft.Insights/components');
+      expect(rule.properties.windowSize).toBe('PT30M');
+      expect(rule.properties.scopes).toEqual([component.id]);
+      expect(rule.properties.actions.actionGroups).toEqual([group.id]);
+      expect(rule.properties.criteria.allOf[0].query).toBe(
+        [
+          `let expected = dynamic(${JSON.stringify(REGIONS)});`,
+          'let seen = availabilityResults | where timestamp > ago(30m) | distinct location;',
+          'print location = expected',
+          '| mv-expand location to typeof(string)',
+          '| join kind=leftanti seen on location',
+        ].join('\n'),
+      );
+      expect(group.properties.emailReceivers).toEqual([{ name: 'canary-email', emailAddress: ALERT_EMAIL, useCommonAlertSchema: true }]);
+      // the webhook is a secure parameter: the prediction keeps it an expression, so its value shows nowhere
+      expect(group.properties.webhookReceivers).toMatch(/'serviceUri', parameters\('webhookUrl'\)/);
+      expect(JSON.stringify(snap)).not.toContain(MONITOR_WEBHOOK);
     });
 
     it('never carries a secret value into the predicted resources or outputs', () => {
