@@ -9,7 +9,7 @@
  *   "kind": "alert",                                             // alert | reminder | recovery
  *   "createdAt": "2026-11-02T10:01:12.000Z",
  *   "region": "swedencentral", "target": "aoai-sweden",
- *   "category": "incident",                                      // incident | configuration | capacity | budget (absent: incident)
+ *   "category": "incident",                                      // incident | configuration | capacity | budget | watchdog | mute
  *   "title": "🔴 aoai-sweden @ swedencentral: 3.1 s silent gap in 3 of 6 turns",
  *   "text": "…plain-text rendering, several lines…",
  *   "opening": { "openedAt", "runId", "runStartedAt", "headline", "failureClass" },
@@ -19,7 +19,9 @@
  *   "reportUrl": "https://…?sv=…&sig=…" | null,                 // read-only link, if any
  *   "reportPath": "runs/2026/11/02/…/report.html",
  *   "dashboardUrl": "https://…/index.html" | null,               // the fleet dashboard, if it could be linked
- *   "evidenceUrl": "https://…/evidence.zip" | null               // the run's evidence zip, if it could be linked
+ *   "evidenceUrl": "https://…/evidence.zip" | null,              // the run's evidence zip, if it could be linked
+ *   "silence": { "region", "lastRoundAt", "intervalMs", "silentForMs", "noticedBy", … },  // watchdog only
+ *   "muteEnd": { "scope", "until", "held", "stillFailing": [{ "target", "region", … }] }  // mute only
  * }
  * ```
  */
