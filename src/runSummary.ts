@@ -70,3 +70,31 @@ export interface RunSummary {
    */
   muted?: { until: string; scope: string; reason?: string };
 }
+
+/** The figures of a summary with no probe behind it (a notice, a target not probed): nothing measured. */
+export function noRunFigures(): Pick<
+  RunSummary,
+  | 'durationMs'
+  | 'findingCodes'
+  | 'turns'
+  | 'failingTurns'
+  | 'longestGapMs'
+  | 'coverage'
+  | 'timeToFirstAudioMs'
+  | 'sessionId'
+  | 'requestIds'
+  | 'comparison'
+> {
+  return {
+    durationMs: 0,
+    findingCodes: [],
+    turns: 0,
+    failingTurns: 0,
+    longestGapMs: 0,
+    coverage: undefined,
+    timeToFirstAudioMs: undefined,
+    sessionId: undefined,
+    requestIds: {},
+    comparison: undefined,
+  };
+}

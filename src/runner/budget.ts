@@ -14,7 +14,8 @@ import { projectCost, promptLengths } from '../cost/projection.js';
 import { formatUsd } from '../cost/usd.js';
 import type { PromptSpec } from '../prompts/catalog.js';
 import type { Notification } from '../sinks/alerts/alertState.js';
-import type { RunSummary } from '../runSummary.js';
+import { noticeSummary } from '../sinks/alerts/notices.js';
+import { noRunFigures, type RunSummary } from '../runSummary.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { ledgerDay, readLedger, reserveInLedger, settleInLedger } from '../store/budgetLedger.js';
 import { DASHBOARD_PATH, ledgerPath } from '../store/layout.js';
@@ -152,32 +153,17 @@ async function announce(
   }
 }
 
+/** A budget notice's summary: a notice's (../sinks/alerts/notices.ts) naming the day's ledger. */
 function budgetSummary(c: BudgetContext, at: string, headline: string, path: string): RunSummary {
-  return {
+  const notice = noticeSummary({
     runId: c.runId,
-    startedAt: at,
-    durationMs: 0,
+    at,
     region: c.settings.region,
     target: 'budget',
-    flavour: 'budget',
-    host: '',
-    deployment: 'daily budget',
-    group: undefined,
-    baseline: false,
     verdict: 'error',
-    findingCodes: [],
     headline,
-    turns: 0,
-    failingTurns: 0,
-    longestGapMs: 0,
-    coverage: undefined,
-    timeToFirstAudioMs: undefined,
-    sessionId: undefined,
-    requestIds: {},
-    comparison: undefined,
-    reportPath: path,
-    reportHtmlPath: DASHBOARD_PATH,
-  };
+  });
+  return { ...notice, flavour: 'budget', deployment: 'daily budget', reportPath: path };
 }
 
 /** The index line of a target the budget did not cover: a line, not silence (no alert state, no telemetry). */
@@ -189,9 +175,9 @@ export function notProbedSummary(
   reason: string,
 ): RunSummary {
   return {
+    ...noRunFigures(),
     runId,
     startedAt: roundStartedAt.toISOString(),
-    durationMs: 0,
     region,
     target: t.name,
     flavour: t.flavour ?? 'unknown',
@@ -200,16 +186,7 @@ export function notProbedSummary(
     group: t.group,
     baseline: t.baseline ?? false,
     verdict: 'error',
-    findingCodes: [],
     headline: reason,
-    turns: 0,
-    failingTurns: 0,
-    longestGapMs: 0,
-    coverage: undefined,
-    timeToFirstAudioMs: undefined,
-    sessionId: undefined,
-    requestIds: {},
-    comparison: undefined,
     reportPath: '',
     reportHtmlPath: DASHBOARD_PATH,
     notProbed: 'budget',

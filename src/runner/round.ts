@@ -47,7 +47,10 @@ export interface RoundDeps {
   store: RoundStore;
   env: Record<string, string | undefined>;
   log: LineLog;
-  /** The sinks to publish to (the round closes them when it is over); default: {@link createSinks} from the settings, the store, `notify` and `telemetry`. */
+  /**
+   * The sinks to publish to (the round closes them when it is over); default: {@link createSinks} from the
+   * settings, the store, `channels` and `telemetry`.
+   */
   sinks?: RunSink[];
   /** Alert counters the given `sinks` update (with `sinks`). */
   stats?: AlertStats;

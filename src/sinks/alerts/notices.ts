@@ -5,7 +5,7 @@
  * (./notificationText.ts reads `notice` first).
  */
 import type { Verdict } from '../../analysis/findings.js';
-import type { RunSummary } from '../../runSummary.js';
+import { noRunFigures, type RunSummary } from '../../runSummary.js';
 import { DASHBOARD_PATH } from '../../store/layout.js';
 import type { NotificationKind } from './alertState.js';
 import type { MuteEnd } from './mute.js';
@@ -29,9 +29,9 @@ export function noticeSummary(o: {
   headline: string;
 }): RunSummary {
   return {
+    ...noRunFigures(),
     runId: o.runId,
     startedAt: o.at,
-    durationMs: 0,
     region: o.region,
     target: o.target,
     flavour: '',
@@ -40,16 +40,7 @@ export function noticeSummary(o: {
     group: undefined,
     baseline: false,
     verdict: o.verdict,
-    findingCodes: [],
     headline: o.headline,
-    turns: 0,
-    failingTurns: 0,
-    longestGapMs: 0,
-    coverage: undefined,
-    timeToFirstAudioMs: undefined,
-    sessionId: undefined,
-    requestIds: {},
-    comparison: undefined,
     reportPath: '',
     reportHtmlPath: DASHBOARD_PATH,
   };

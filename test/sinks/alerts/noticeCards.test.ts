@@ -9,30 +9,31 @@ import { jsonPayload } from '../../../src/sinks/alerts/jsonPayload.js';
 import { notificationPlainText } from '../../../src/sinks/alerts/notificationText.js';
 import { muteEndNotice, noticeSummary } from '../../../src/sinks/alerts/notices.js';
 import { teamsCard, type TeamsEnvelope } from '../../../src/sinks/alerts/teamsCard.js';
-import { observeRegion, type Heartbeat } from '../../../src/sinks/alerts/watchdog.js';
+import { observeRegion } from '../../../src/sinks/alerts/watchdog.js';
+import { makeHeartbeat, minute } from '../../helpers/heartbeat.js';
 import { adaptiveCardProblems } from '../../helpers/adaptiveCards.js';
 
-const T0 = Date.parse('2026-11-24T08:00:00Z');
-const min = (m: number) => new Date(T0 + m * 60_000);
 const DASHBOARD = 'https://canary-app.azurewebsites.net/dashboard';
-const beat = (m: number): Heartbeat => ({
-  version: 1,
-  region: 'eastus2',
-  at: min(m).toISOString(),
-  roundId: `round-${m}`,
-  roundStartedAt: min(m).toISOString(),
-  schedule: '0 */10 * * * *',
-  nextRunAt: min(m + 10).toISOString(),
-  intervalMs: 600_000,
-  silentAfter: min(m + 20).toISOString(),
-  targets: ['aoai', 'openai'],
-});
 
 const json = (e: TeamsEnvelope) => JSON.stringify(e.attachments[0].content);
 
 function silence(): Notification[] {
-  const opened = observeRegion(undefined, 'eastus2', beat(0), { region: 'westeurope', roundId: 'w1' }, min(34), 6);
-  const back = observeRegion(opened.state, 'eastus2', beat(50), { region: 'westeurope', roundId: 'w2' }, min(52), 6);
+  const opened = observeRegion(
+    undefined,
+    'eastus2',
+    makeHeartbeat(0),
+    { region: 'westeurope', roundId: 'w1' },
+    minute(34),
+    6,
+  );
+  const back = observeRegion(
+    opened.state,
+    'eastus2',
+    makeHeartbeat(50),
+    { region: 'westeurope', roundId: 'w2' },
+    minute(52),
+    6,
+  );
   return [...opened.notifications, ...back.notifications];
 }
 
@@ -63,14 +64,14 @@ describe('notice cards', () => {
   it('the end of a mute: what is still failing, what was held, the reason', () => {
     const muteEnd = {
       scope: 'group gpt-realtime',
-      until: min(60).toISOString(),
+      until: minute(60).toISOString(),
       reason: 'planned upgrade',
       held: 3,
       stillFailing: [
         {
           target: 'aoai-sweden',
           region: 'swedencentral',
-          openedAt: min(10).toISOString(),
+          openedAt: minute(10).toISOString(),
           headline: '2.6 s silent gap',
           failureClass: 'silent_gap',
           category: 'incident',
@@ -79,7 +80,7 @@ describe('notice cards', () => {
       stillMuted: ['aoai-france @ francecentral (target aoai-france)'],
     };
     const notice = muteEndNotice(muteEnd);
-    const at = min(61).toISOString();
+    const at = minute(61).toISOString();
     const summary = noticeSummary({
       runId: 'r',
       at,

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { nextAlertState, type AlertState, type Notification } from '../../../src/sinks/alerts/alertState.js';
 import { pagerDutyEvents, pagerDutySeverity } from '../../../src/sinks/alerts/pagerDuty.js';
 import { observeRegion } from '../../../src/sinks/alerts/watchdog.js';
+import { makeHeartbeat, minute } from '../../helpers/heartbeat.js';
 import { makeRunSummary } from '../../helpers/runSummary.js';
 import type { RunSummary } from '../../../src/runSummary.js';
 
@@ -89,26 +90,8 @@ describe('PagerDuty events', () => {
   });
 
   it('pages a silent region as an error under its own key, links only to the dashboard', () => {
-    const hb = {
-      version: 1 as const,
-      region: 'eastus2',
-      at: new Date(T0).toISOString(),
-      roundId: 'r',
-      roundStartedAt: new Date(T0).toISOString(),
-      schedule: '0 */10 * * * *',
-      nextRunAt: new Date(T0 + 600_000).toISOString(),
-      intervalMs: 600_000,
-      silentAfter: new Date(T0 + 1_200_000).toISOString(),
-      targets: [],
-    };
-    const [n] = observeRegion(
-      undefined,
-      'eastus2',
-      hb,
-      { region: 'westeurope', roundId: 'w' },
-      new Date(T0 + 1_800_000),
-      6,
-    ).notifications;
+    const observer = { region: 'westeurope', roundId: 'w' };
+    const [n] = observeRegion(undefined, 'eastus2', makeHeartbeat(0), observer, minute(30), 6).notifications;
     const [e] = pagerDutyEvents(n!, KEY, { dashboardUrl: LINKS.dashboardUrl });
     expect(e).toMatchObject({
       event_action: 'trigger',

@@ -6,32 +6,18 @@
 import { describe, expect, it } from 'vitest';
 import type { Notification } from '../../../src/sinks/alerts/alertState.js';
 import { observeRegion, type Heartbeat, type WatchdogState } from '../../../src/sinks/alerts/watchdog.js';
-
-const T0 = Date.parse('2026-11-24T08:00:00Z');
-const min = (m: number) => new Date(T0 + m * 60_000);
-const beat = (m: number): Heartbeat => ({
-  version: 1,
-  region: 'eastus2',
-  at: min(m).toISOString(),
-  roundId: `round-${m}`,
-  roundStartedAt: min(m).toISOString(),
-  schedule: '0 */10 * * * *',
-  nextRunAt: min(m + 10).toISOString(),
-  intervalMs: 600_000,
-  silentAfter: min(m + 20).toISOString(),
-  targets: ['aoai', 'openai'],
-});
+import { makeHeartbeat, minute } from '../../helpers/heartbeat.js';
 
 function observe(prev: WatchdogState | undefined, hb: Heartbeat | undefined, by: string, m: number) {
-  return observeRegion(prev, 'eastus2', hb, { region: by, roundId: `${by}-${m}` }, min(m), 6);
+  return observeRegion(prev, 'eastus2', hb, { region: by, roundId: `${by}-${m}` }, minute(m), 6);
 }
 
 const kinds = (ns: Notification[]) => ns.map((n) => n.kind);
 
 describe('watchdog rules', () => {
   it('alerts once when silent past the deadline, from whichever region notices; reminds after 6 h; recovers once', () => {
-    expect(observe(undefined, beat(0), 'westeurope', 20).notifications).toEqual([]); // not past 08:20 yet
-    const opened = observe(undefined, beat(0), 'westeurope', 21);
+    expect(observe(undefined, makeHeartbeat(0), 'westeurope', 20).notifications).toEqual([]); // not past 08:20 yet
+    const opened = observe(undefined, makeHeartbeat(0), 'westeurope', 21);
     expect(kinds(opened.notifications)).toEqual(['alert']);
     const alert = opened.notifications[0]!;
     expect(alert).toMatchObject({
@@ -42,7 +28,7 @@ describe('watchdog rules', () => {
       opening: { failureClass: 'region_silent' },
       silence: {
         region: 'eastus2',
-        lastRoundAt: min(0).toISOString(),
+        lastRoundAt: minute(0).toISOString(),
         silentForMs: 21 * 60_000,
         noticedBy: 'westeurope',
       },
@@ -51,28 +37,28 @@ describe('watchdog rules', () => {
     expect(opened.state.pending.map((n) => n.category)).toEqual(['watchdog']);
     expect(opened.state.open!.failureClass).toBe('region_silent');
 
-    const again = observe(opened.state, beat(0), 'northeurope', 22);
+    const again = observe(opened.state, makeHeartbeat(0), 'northeurope', 22);
     expect(again.notifications).toEqual([]);
-    const reminded = observe(again.state, beat(0), 'northeurope', 21 + 6 * 60);
+    const reminded = observe(again.state, makeHeartbeat(0), 'northeurope', 21 + 6 * 60);
     expect(kinds(reminded.notifications)).toEqual(['reminder']);
     expect(reminded.notifications[0]!.notice!.title).toMatch(/^💤 eastus2: the canary is still silent/);
 
-    const back = observe(reminded.state, beat(400), 'westeurope', 405);
+    const back = observe(reminded.state, makeHeartbeat(400), 'westeurope', 405);
     expect(kinds(back.notifications)).toEqual(['recovery']);
     expect(back.notifications[0]!.notice!.title).toBe('✅ eastus2: the canary is running again');
     expect(back.notifications[0]!.notice!.lead).toMatch(/after 6 h 40 min of silence/);
     expect(back.state.open).toBeUndefined();
-    expect(back.state.heartbeat!.at).toBe(min(400).toISOString());
+    expect(back.state.heartbeat!.at).toBe(minute(400).toISOString());
 
     // a round that read the heartbeat before eastus2 came back judges by the newer one the state has seen
-    const stale = observe(back.state, beat(0), 'northeurope', 406);
+    const stale = observe(back.state, makeHeartbeat(0), 'northeurope', 406);
     expect(stale.notifications).toEqual([]);
     expect(stale.state.open).toBeUndefined();
   });
 
   it('closes an open alert about a region whose heartbeat was removed, and otherwise observes nothing without one', () => {
     expect(observe(undefined, undefined, 'westeurope', 30)).toMatchObject({ notifications: [] });
-    const opened = observe(undefined, beat(0), 'westeurope', 30);
+    const opened = observe(undefined, makeHeartbeat(0), 'westeurope', 30);
     const retired = observe(opened.state, undefined, 'westeurope', 40);
     expect(kinds(retired.notifications)).toEqual(['recovery']);
     expect(retired.notifications[0]!.notice!.title).toBe('✅ eastus2: no longer watched (its heartbeat was removed)');
