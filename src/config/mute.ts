@@ -5,6 +5,7 @@
  * when it ends, one message says so. Errors name the entry and field, e.g. `CANARY_MUTE[1].until`.
  */
 import { ConfigError } from '../errors.js';
+import { isRecord, parseConfigJson } from '../json.js';
 
 /** One maintenance window. */
 export interface Mute {
@@ -29,21 +30,15 @@ const KNOWN = new Set(['target', 'group', 'until', 'reason']);
 export function parseMutes(raw: string | undefined): Mute[] {
   const text = raw?.trim();
   if (!text) return [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(SETTING, `is not valid JSON (${(err as Error).message})`);
-  }
+  const parsed = parseConfigJson(text, SETTING);
   if (!Array.isArray(parsed))
     throw new ConfigError(SETTING, 'must be a JSON array, e.g. [{"target":"aoai-sweden","until":"2026-11-24T18:00Z"}]');
   if (parsed.length > MAX_MUTES) throw new ConfigError(SETTING, `has ${parsed.length} mutes; at most ${MAX_MUTES}`);
   return parsed.map((m, i) => parseMute(m, `${SETTING}[${i}]`));
 }
 
-function parseMute(raw: unknown, at: string): Mute {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(at, 'must be an object');
-  const o = raw as Record<string, unknown>;
+function parseMute(o: unknown, at: string): Mute {
+  if (!isRecord(o)) throw new ConfigError(at, 'must be an object');
   for (const key of Object.keys(o))
     if (!KNOWN.has(key))
       throw new ConfigError(`${at}.${key.slice(0, 40)}`, 'is not a known field (known: target, group, until, reason)');

@@ -1,8 +1,8 @@
 /**
  * The one factory from settings to the sinks a round publishes to (cloudprober's surfacer registry): artifacts,
  * index, alerts (the targets', the watchdog's over the other regions, the mutes' end messages, all through the
- * same channels: ./alerts/channels.ts), telemetry, dashboard. Adding a sink = one file plus one line here (and its setting); a sink that
- * owns a client makes it here too and releases it in its `close`, which the round calls.
+ * same channels: ./alerts/channels.ts), telemetry, dashboard. Adding a sink = one file plus one line here (and its
+ * setting); a sink that owns a client makes it here too and releases it in its `close`, which the round calls.
  */
 import type { CanarySettings } from '../config/settings.js';
 import { verdictSpool } from '../store/verdictSpool.js';
