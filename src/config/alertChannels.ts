@@ -7,6 +7,7 @@
  */
 import { ConfigError } from '../errors.js';
 import { checkWebhookUrl } from './settingChecks.js';
+import { shown } from './shown.js';
 
 /** The chat webhook's payload format. */
 export type ChatFormat = 'teams' | 'json';
@@ -43,10 +44,12 @@ const FORMAT_HELP = 'must be "teams", "json", "pagerduty", or a chat format and 
 
 /** The formats CANARY_WEBHOOK_FORMAT lists (default `teams`); throws ConfigError naming the setting. */
 export function parseWebhookFormats(raw: string | undefined): WebhookFormatName[] {
-  const names = (raw?.trim() || 'teams').split(',').map((f) => f.trim().toLowerCase());
-  for (const name of names)
+  const given = (raw?.trim() || 'teams').split(',').map((f) => f.trim());
+  const names = given.map((f) => f.toLowerCase());
+  names.forEach((name, i) => {
     if (!FORMATS.includes(name as WebhookFormatName))
-      throw new ConfigError('CANARY_WEBHOOK_FORMAT', `${FORMAT_HELP}; "${name.slice(0, 40)}" is not one of them`);
+      throw new ConfigError('CANARY_WEBHOOK_FORMAT', `${FORMAT_HELP}; ${shown(given[i]!)} is not one of them`);
+  });
   if (new Set(names).size !== names.length)
     throw new ConfigError('CANARY_WEBHOOK_FORMAT', `${FORMAT_HELP}; a format is listed twice`);
   if (names.includes('teams') && names.includes('json'))

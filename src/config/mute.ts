@@ -6,6 +6,7 @@
  */
 import { ConfigError } from '../errors.js';
 import { isRecord, parseConfigJson } from '../json.js';
+import { fieldOf } from './shown.js';
 
 /** One maintenance window. */
 export interface Mute {
@@ -41,7 +42,7 @@ function parseMute(o: unknown, at: string): Mute {
   if (!isRecord(o)) throw new ConfigError(at, 'must be an object');
   for (const key of Object.keys(o))
     if (!KNOWN.has(key))
-      throw new ConfigError(`${at}.${key.slice(0, 40)}`, 'is not a known field (known: target, group, until, reason)');
+      throw new ConfigError(fieldOf(at, key), 'is not a known field (known: target, group, until, reason)');
   if ((o.target === undefined) === (o.group === undefined))
     throw new ConfigError(at, 'must name exactly one "target" or one "group"');
   const which = o.target !== undefined ? 'target' : 'group';
