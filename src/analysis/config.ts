@@ -24,15 +24,23 @@ export interface DetectionConfig {
   underrunMajorMs: number;
   /**
    * A gap between audio deltas of at least this, while the response is open, is a `delivery_stall`: minor when the
-   * audio already buffered covered it, major when it made the listener's buffer run dry (an underrun of at least
-   * `underrunReportMs`). Default 1000 ms.
+   * audio already buffered covered it (whatever its length: the listener heard nothing wrong), major when it made the
+   * listener's buffer run dry (an underrun of at least `underrunReportMs`). Default 1000 ms.
    */
   stallMinMs: number;
   /**
-   * Gaps between audio deltas from this long are major stalls regardless, and so is any stretch this long with no
-   * server event at all while a response is open. Default 3000 ms.
+   * Any stretch this long with no server event at all while a response is open is a `delivery_stall` (judged like a
+   * gap). Default 3000 ms.
    */
   stallMaxMs: number;
+  /**
+   * On a reasoning model, the silence the listener hears between a spoken preamble (`commentary`) and the next item
+   * is the model thinking: `long_reasoning` from this long. Default 10 000 ms: healthy reasoning pauses run up to
+   * ~8 s (the acceptance range of issue 19), the margin covers the playback model's jitter buffer; dead air past
+   * 10 s is what users report as broken (5–20 s after a preamble, field-2026-12.md F4). Also the extra time to first
+   * audio a reasoning model that speaks no preamble is allowed before `slow_first_audio`.
+   */
+  reasoningMaxMs: number;
   /** `slow_first_audio` from this time to first audio. Default 3000 ms. */
   slowFirstAudioMs: number;
   /** Audio deltas up to this long after their item's audio `.done` are tolerated; later ones rule `audio_truncated`. Default 500 ms. */
@@ -74,6 +82,14 @@ export interface DetectionConfig {
   defaultUsageCoverageFloor: number;
   /** Transcript text that arrived after the last audio delta and implies at least this much speech rules `audio_truncated`. Default 700 ms. */
   trailingTranscriptMinMs: number;
+  /**
+   * `audio_format_mismatch` when the bytes per usage-implied ms are within this factor of another format's than the
+   * one requested (PCM16 at 24 kHz: 48; G.711: 8) — ×6 apart, so 1.3 leaves no overlap and room for ±30 % of
+   * accounting noise. Default 1.3.
+   */
+  formatRatioTolerance: number;
+  /** … judged only when usage implies at least this much audio (a few tokens of overhead dominate shorter answers). Default 1000 ms. */
+  formatCheckMinMs: number;
   /** Healthy samples needed before a learned rate replaces a default. Default 5. */
   historyMinSamples: number;
   /** Trailing silence (after the last non-silent audio, to the end of the audio) judged as a `silent_tail` from this long. Default 1000 ms. */
@@ -92,6 +108,7 @@ export const DEFAULT_DETECTION_CONFIG: Readonly<DetectionConfig> = Object.freeze
   underrunMajorMs: 1000,
   stallMinMs: 1000,
   stallMaxMs: 3000,
+  reasoningMaxMs: 10_000,
   slowFirstAudioMs: 3000,
   audioDoneGraceMs: 500,
   speechCharsPerSecond: SPEECH_CHARS_PER_S,
@@ -104,6 +121,8 @@ export const DEFAULT_DETECTION_CONFIG: Readonly<DetectionConfig> = Object.freeze
   usageShortfallFraction: 0.015,
   defaultUsageCoverageFloor: 0.3,
   trailingTranscriptMinMs: 700,
+  formatRatioTolerance: 1.3,
+  formatCheckMinMs: 1000,
   historyMinSamples: 5,
   silentTailMinMs: 1000,
   silentTailSpeechMs: 1000,

@@ -2,12 +2,14 @@
  * Coverage: how much of the answer the audio covers — against the speech its transcript implies at the
  * target's speaking rate, and against the audio its `usage` tokens imply (less a few tokens of per-item overhead).
  */
+import type { DetectionConfig } from './config.js';
 import { ms1, ratio3 } from './fields.js';
 import type { Rates } from './history.js';
 import type { CoverageMetrics } from './metrics.js';
 
 export interface CoverageInput {
   audioMs: number;
+  bytes: number;
   transcriptChars: number;
   outputAudioTokens: number | null;
   trailingTranscriptChars: number;
@@ -35,7 +37,24 @@ export function coverageMetrics(input: CoverageInput, rates: Rates): CoverageMet
     audioTokensSource: rates.audioTokensPerSecond.source,
     usageImpliedMs: usageImpliedMs === null ? null : ms1(usageImpliedMs),
     usageRatio: usageImpliedMs === null ? null : ratio3(input.audioMs / usageImpliedMs),
+    usageBytesPerMs: usageImpliedMs === null ? null : ratio3(input.bytes / usageImpliedMs),
     trailingTranscriptChars: input.trailingTranscriptChars,
     trailingTranscriptMs: cps > 0 ? ms1((input.trailingTranscriptChars * 1000) / cps) : 0,
   };
+}
+
+/**
+ * Audio received beyond what usage accounts for (ms), when the excess reaches the tolerance a shortfall needs
+ * (`usageShortfallMinMs` and `usageShortfallFraction` of the usage-implied length); 0 otherwise.
+ */
+export function audioBeyondUsageMs(
+  c: Pick<CoverageMetrics, 'usageImpliedMs'>,
+  audioMs: number,
+  config: Pick<DetectionConfig, 'usageShortfallMinMs' | 'usageShortfallFraction'>,
+): number {
+  if (c.usageImpliedMs === null) return 0;
+  const excess = audioMs - c.usageImpliedMs;
+  return excess >= Math.max(config.usageShortfallMinMs, config.usageShortfallFraction * c.usageImpliedMs)
+    ? ms1(excess)
+    : 0;
 }

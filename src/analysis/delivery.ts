@@ -1,10 +1,12 @@
 /**
  * Delivery timing on the wall clock: gaps between consecutive audio deltas of a response, and stretches with no
- * server event at all while a response is open.
+ * server event at all while a response is open. On a reasoning model the wait after a spoken preamble for the next
+ * item is the model thinking (phases.ts), not delivery: it is left out of both.
  */
 import type { TraceEntry } from '../trace/trace.js';
 import { ms1 } from './fields.js';
 import type { DeliveryMetrics } from './metrics.js';
+import { reasoningStarts } from './phases.js';
 import type { ResponseView } from './turnView.js';
 
 /** A wall-clock stretch without audio (or without any event). */
@@ -17,10 +19,12 @@ export interface WallGap {
   nextDelta: number;
 }
 
-/** Gaps between consecutive audio deltas of one response. */
+/** Gaps between consecutive audio deltas of one response, its reasoning pauses excepted. */
 export function audioGaps(r: ResponseView): WallGap[] {
   const gaps: WallGap[] = [];
+  const reasoning = reasoningStarts(r);
   for (let i = 1; i < r.deltas.length; i++) {
+    if (reasoning.has(i)) continue;
     const from = r.deltas[i - 1]!.t;
     const to = r.deltas[i]!.t;
     gaps.push({ fromMs: from, toMs: to, durationMs: to - from, nextDelta: i });
@@ -30,15 +34,19 @@ export function audioGaps(r: ResponseView): WallGap[] {
 
 /**
  * Stretches with no server event while `r` was open, from `from` (default: the response's open start) to its open end.
- * Every received entry of the turn counts, whatever response or type it belongs to.
+ * Every received entry of the turn counts, whatever response or type it belongs to. Nothing inside a reasoning pause
+ * (from a preamble's last delta to the next item's first, both received events) is a gap.
  */
 export function eventGaps(r: ResponseView, turnEntries: readonly TraceEntry[], from = r.openStart): WallGap[] {
+  const pauses = [...reasoningStarts(r)].map((i) => ({ fromMs: r.deltas[i - 1]!.t, toMs: r.deltas[i]!.t }));
+  const reasoning = (a: number, b: number): boolean => pauses.some((p) => p.fromMs <= a && b <= p.toMs);
   const gaps: WallGap[] = [];
   let prev = from;
   for (const e of turnEntries) {
     if ((e.kind !== 'recv' && e.kind !== 'recv-invalid') || e.t < from) continue;
     if (e.t > r.openEnd) break;
-    if (e.t > prev) gaps.push({ fromMs: prev, toMs: e.t, durationMs: e.t - prev, nextDelta: -1 });
+    if (e.t > prev && !reasoning(prev, e.t))
+      gaps.push({ fromMs: prev, toMs: e.t, durationMs: e.t - prev, nextDelta: -1 });
     prev = e.t;
   }
   if (r.openEnd > prev) gaps.push({ fromMs: prev, toMs: r.openEnd, durationMs: r.openEnd - prev, nextDelta: -1 });

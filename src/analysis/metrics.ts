@@ -17,6 +17,16 @@ export interface TimingMetrics {
   firstAudioMs: number | null;
   /** Anchor → `response.done` (the last one of the turn). */
   responseDoneMs: number | null;
+  /**
+   * Anchor → first audio of the final answer: of the first item with audio that is not a spoken preamble
+   * (`commentary`). Without phases (a non-reasoning model) the same as `firstAudioMs`; null when no answer audio came.
+   */
+  finalAnswerMs: number | null;
+  /**
+   * The model reasoning, as the listener hears it: from the end of the preamble's audio (through the playback model)
+   * to the first audio of the final answer, summed over the preambles before it; null when no preamble preceded it.
+   */
+  reasoningMs: number | null;
 }
 
 export interface AudioMetrics {
@@ -28,6 +38,21 @@ export interface AudioMetrics {
   oddLengthDeltas: number;
   /** Distinct audio items that carried audio. */
   items: number;
+  /** Deltas that repeat an earlier delta of their item byte for byte (digital silence aside). */
+  repeated: RepeatMetrics;
+  /**
+   * The output format the probe asked for in `session.update` (else the one the service declared), as named on the
+   * wire (`audio/pcm`, `audio/pcmu`, `pcm16`, `g711_ulaw`, …); null when neither names one.
+   */
+  requestedFormat: string | null;
+}
+
+export interface RepeatMetrics {
+  deltas: number;
+  /** Audio in those deltas. */
+  ms: number;
+  /** Position of the first of them in the output audio; null when none. */
+  firstAtMs: number | null;
 }
 
 export type TranscriptSource = 'audio_transcript' | 'output_text' | 'none';
@@ -85,6 +110,51 @@ export interface DeliveryMetrics {
   eventGapMaxMs: number | null;
 }
 
+/**
+ * What an assistant output item is on a reasoning model (`item.phase`): a spoken preamble (`commentary`, "Let me
+ * check that…") or the answer (`final_answer`).
+ */
+export type Phase = 'commentary' | 'final_answer';
+
+/** One assistant item of the turn (announced, or carrying audio): its phase and its audio. */
+export interface ItemAudioMetrics {
+  responseId: string | null;
+  itemId: string | null;
+  /** Null when the item carries no phase (a non-reasoning model). */
+  phase: Phase | null;
+  /** Position of its first audio in the turn's output audio; null when it carried none. */
+  atMs: number | null;
+  audioMs: number;
+  deltas: number;
+  /** Its audio has speech (not all of it below `silenceDbfs`). */
+  audible: boolean;
+  firstDeltaTraceMs: number | null;
+  lastDeltaTraceMs: number | null;
+  /** When the modelled listener finished hearing its audio (the playback model). */
+  heardEndTraceMs: number | null;
+}
+
+/** The silence between a spoken preamble and the next item, as the listener hears it: the model reasoning. */
+export interface ReasoningPause {
+  /** The commentary item before the pause, and the item after it. */
+  afterItemId: string | null;
+  beforeItemId: string | null;
+  /** Position in the output audio where the pause falls (the next item's first audio). */
+  atMs: number;
+  /** Trace time the listener finished hearing the preamble. */
+  traceMs: number;
+  durationMs: number;
+}
+
+export interface PhaseMetrics {
+  /** Some item carries a `phase`: the turn was answered by a reasoning model. */
+  reasoning: boolean;
+  /** Every assistant item of the turn, in the order they began. */
+  items: ItemAudioMetrics[];
+  /** Reasoning pauses (reasoning turns only). */
+  pauses: ReasoningPause[];
+}
+
 /** A stretch where the modelled listener had nothing to play. */
 export interface Underrun {
   /** Position in the output audio where playback stopped. */
@@ -115,6 +185,8 @@ export interface CoverageMetrics {
   /** Audio the usage tokens imply; null without usage. */
   usageImpliedMs: number | null;
   usageRatio: number | null;
+  /** Output audio bytes per ms of usage-implied audio: ≈ 48 for PCM16 at 24 kHz, ≈ 8 for G.711; null without usage. */
+  usageBytesPerMs: number | null;
   /** Transcript characters received after the response's last audio delta, and the speech they imply. */
   trailingTranscriptChars: number;
   trailingTranscriptMs: number;
@@ -198,6 +270,7 @@ export interface ProbeMetrics {
 export interface TurnMetrics {
   timing: TimingMetrics;
   audio: AudioMetrics;
+  phases: PhaseMetrics;
   transcript: TranscriptMetrics;
   usage: UsageMetrics;
   silence: SilenceMetrics;

@@ -2,6 +2,8 @@
  * A short human-readable summary of a report for the CLI: a headline, then a few lines per turn (the key numbers
  * and each finding), then run-level findings.
  */
+import type { DetectionConfig } from './config.js';
+import { audioBeyondUsageMs } from './coverage.js';
 import type { Finding } from './findings.js';
 import { dur, pct, sec, tail } from './format.js';
 import type { TurnMetrics } from './metrics.js';
@@ -23,7 +25,7 @@ export function summarizeReport(report: Report): string {
     `${report.verdict.toUpperCase()}${kindOf(report)}  ${t.name} (${where})  ${counts}` +
       (report.correlation.sessionId ? `  session ${report.correlation.sessionId}` : ''),
   ];
-  for (const turn of report.turns) lines.push(...turnLines(turn));
+  for (const turn of report.turns) lines.push(...turnLines(turn, report.detection.config));
   if (report.findings.length) {
     lines.push('  run:');
     lines.push(...report.findings.map(findingLine));
@@ -38,22 +40,29 @@ function kindOf(report: Report): string {
   return category && category !== 'incident' ? ` (${category})` : '';
 }
 
-function turnLines(turn: ReportTurn): string[] {
+function turnLines(turn: ReportTurn, config: DetectionConfig): string[] {
   const head = `  turn ${turn.turn}${turn.promptId ? ` ${turn.promptId}` : ''}: ${turn.verdict.toUpperCase()}`;
   const m = turn.metrics;
-  const lines = [m ? `${head}  ${keyNumbers(m)}` : `${head}  (${turn.outcome}: the turn did not run)`];
+  const lines = [m ? `${head}  ${keyNumbers(m, config)}` : `${head}  (${turn.outcome}: the turn did not run)`];
   if (m?.transcript.text) lines.push(`      “${tail(m.transcript.text, 90)}”`);
   lines.push(...turn.findings.map(findingLine));
   return lines;
 }
 
-function keyNumbers(m: TurnMetrics): string {
+function keyNumbers(m: TurnMetrics, config: DetectionConfig): string {
   const parts: string[] = [];
   if (m.timing.firstAudioMs !== null) parts.push(`first audio ${dur(m.timing.firstAudioMs)}`);
+  // A reasoning model's pause after its preamble is thinking, shown as such (not as a gap or a stall).
+  if (m.timing.reasoningMs !== null) parts.push(`thought ${sec(m.timing.reasoningMs)}`);
+  if (m.timing.reasoningMs !== null && m.timing.finalAnswerMs !== null)
+    parts.push(`answer at ${sec(m.timing.finalAnswerMs)}`);
   parts.push(`audio ${sec(m.audio.totalMs)}`);
   if (m.silence.gaps.length) parts.push(`longest gap ${sec(Math.max(...m.silence.gaps.map((g) => g.durationMs)))}`);
   const coverage = m.coverage.usageRatio ?? m.coverage.transcriptRatio;
-  if (coverage !== null && m.audio.bytes > 0) parts.push(`coverage ${pct(coverage)}`);
+  // Above 100 % is not healthier than 100 %: more audio than usage accounts for was sent twice or is not speech.
+  const beyond =
+    audioBeyondUsageMs(m.coverage, m.audio.totalMs, config) > 0 ? ' (more audio than usage accounts for)' : '';
+  if (coverage !== null && m.audio.bytes > 0) parts.push(`coverage ${pct(coverage)}${beyond}`);
   if (m.delivery.audioGapMaxMs !== null) parts.push(`max delivery gap ${dur(m.delivery.audioGapMaxMs)}`);
   if (m.terminal.status) parts.push(`status ${m.terminal.status}`);
   else parts.push('no response.done');

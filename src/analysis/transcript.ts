@@ -23,17 +23,24 @@ export function transcriptMetrics(responses: readonly ResponseView[]): Transcrip
 function joinItems(deltas: readonly TextDelta[], done: readonly TextDelta[]): string {
   const order: (string | undefined)[] = [];
   for (const d of [...deltas, ...done]) if (!order.includes(d.itemId)) order.push(d.itemId);
-  return order
-    .map((itemId) => {
-      const final = done.find((d) => d.itemId === itemId && d.text.trim() !== '');
-      return final
-        ? final.text
-        : deltas
-            .filter((d) => d.itemId === itemId)
-            .map((d) => d.text)
-            .join('');
-    })
-    .join(' ');
+  return order.map((itemId) => itemText(deltas, done, itemId)).join(' ');
+}
+
+/** One item's text: its `.done` text when present, else its deltas. */
+function itemText(deltas: readonly TextDelta[], done: readonly TextDelta[], itemId: string | undefined): string {
+  const final = done.find((d) => d.itemId === itemId && d.text.trim() !== '');
+  return final
+    ? final.text
+    : deltas
+        .filter((d) => d.itemId === itemId)
+        .map((d) => d.text)
+        .join('');
+}
+
+/** The audio transcript of one item (whitespace collapsed); empty when it has none. */
+export function itemTranscript(responses: readonly ResponseView[], itemId: string | null): string {
+  if (itemId === null) return '';
+  return normalizeText(responses.map((r) => itemText(r.transcriptDeltas, r.transcriptDone, itemId)).join(' '));
 }
 
 /** Transcript characters (whitespace collapsed) received after the last audio delta of each response. */

@@ -13,13 +13,16 @@ import { expectedContent } from './expectedContent.js';
 import { ms1 } from './fields.js';
 import type { Rates } from './history.js';
 import type { PlaybackMetrics, TurnMetrics } from './metrics.js';
-import { modelPlayback } from './playback.js';
+import { requestedOutputFormat } from './outputFormat.js';
+import { phaseMetrics } from './phases.js';
+import { playResponse, type Playback } from './playback.js';
 import { probeMetrics, probeStalls } from './probeHealth.js';
 import { analyzeSilence } from './silence.js';
 import { terminalMetrics, usageMetrics } from './terminal.js';
 import { timingMetrics } from './timing.js';
 import { trailingTranscriptChars, transcriptMetrics } from './transcript.js';
-import type { TurnView } from './turnView.js';
+import { repeatedAudio } from './repeats.js';
+import type { ResponseView, TurnView } from './turnView.js';
 
 /** Everything measured about one turn. */
 export function measureTurn(
@@ -35,23 +38,29 @@ export function measureTurn(
   const usage = usageMetrics(view.responses);
   const prompt = trace.meta.prompts.find((p) => p.turn === view.turn);
   const audioItems = new Set(view.deltas.map((d) => `${responseIdOf(d) ?? ''}/${itemIdOf(d) ?? ''}`));
+  const playbacks = new Map(view.responses.map((r) => [r, playResponse(r, config.jitterBufferMs)]));
+  const phases = phaseMetrics(view, config, playbacks);
   return {
-    timing: timingMetrics(view, trace.meta.options.turnDetection),
+    timing: timingMetrics(view, trace.meta.options.turnDetection, phases),
     audio: {
       totalMs: ms1(audioMs),
       bytes,
       deltas: view.deltas.length,
       oddLengthDeltas: view.deltas.filter((d) => d.audio.bytes % 2 !== 0).length,
       items: audioItems.size,
+      repeated: repeatedAudio(view),
+      requestedFormat: requestedOutputFormat(trace, view.fromMs),
     },
+    phases: phases.metrics,
     transcript,
     usage,
-    silence: analyzeSilence(view.audio, config),
+    silence: phases.silence ?? analyzeSilence(view.audio, config),
     delivery: deliveryMetrics(view.responses, view.entries),
-    playback: playbackMetrics(view, config.jitterBufferMs),
+    playback: playbackMetrics(playbacks, config.jitterBufferMs),
     coverage: coverageMetrics(
       {
         audioMs,
+        bytes,
         transcriptChars: transcript.length,
         outputAudioTokens: usage.outputAudioTokens,
         trailingTranscriptChars: trailingTranscriptChars(view.responses),
@@ -67,9 +76,7 @@ export function measureTurn(
   };
 }
 
-function playbackMetrics(view: TurnView, jitterBufferMs: number): PlaybackMetrics {
-  const underruns = view.responses
-    .flatMap((r) => modelPlayback(r.deltas, jitterBufferMs))
-    .map(({ delta: _delta, ...u }) => u);
+function playbackMetrics(playbacks: ReadonlyMap<ResponseView, Playback>, jitterBufferMs: number): PlaybackMetrics {
+  const underruns = [...playbacks.values()].flatMap((p) => p.underruns).map(({ delta: _delta, ...u }) => u);
   return { jitterBufferMs, underruns, totalUnderrunMs: ms1(underruns.reduce((s, u) => s + u.durationMs, 0)) };
 }

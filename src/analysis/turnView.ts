@@ -5,7 +5,8 @@
 import { EV } from '../realtime/events.js';
 import { eventResponseId, itemIdOf, responseIdOf } from '../trace/ids.js';
 import type { AudioRef, RecvEntry, Trace, TraceEntry, TurnEndEntry, TurnStartEntry } from '../trace/trace.js';
-import { strAt } from '../json.js';
+import { objAt, strAt } from '../json.js';
+import type { Phase } from './metrics.js';
 
 /** A received audio delta (its bytes are in the turn's output audio). */
 export type AudioDelta = RecvEntry & { audio: AudioRef };
@@ -23,6 +24,16 @@ export interface ItemView {
   deltas: AudioDelta[];
   /** The item's audio `.done`. */
   done: RecvEntry | undefined;
+  /** `item.phase` on a reasoning model; undefined on others. */
+  phase: Phase | undefined;
+}
+
+/** An assistant message item the service announced (`response.output_item.added`, or `response.done` output). */
+export interface MessageView {
+  id: string;
+  phase: Phase | undefined;
+  /** When it was first announced. */
+  t: number;
 }
 
 export interface ResponseView {
@@ -35,6 +46,8 @@ export interface ResponseView {
   cancelByProbeAt: number | undefined;
   deltas: AudioDelta[];
   items: ItemView[];
+  /** Assistant message items announced for this response, audio or not, in announcement order. */
+  messages: MessageView[];
   transcriptDeltas: TextDelta[];
   textDeltas: TextDelta[];
   /** Audio transcript / text `.done` payloads, in arrival order. */
@@ -122,6 +135,8 @@ function lastEventAt(r: ResponseView): number {
 
 function groupResponses(entries: TraceEntry[]): ResponseView[] {
   const responses: ResponseView[] = [];
+  /** `item.phase` by item id, from every event that describes an item (conversation events name no response). */
+  const phases = new Map<string, Phase>();
   const byId = new Map<string, ResponseView>();
   const pendingCreates: { t: number; eventId: unknown }[] = [];
   let current: ResponseView | undefined;
@@ -171,9 +186,28 @@ function groupResponses(entries: TraceEntry[]): ResponseView[] {
       case EV.textDone:
         addText(get(responseIdOf(e), e.t), e);
         break;
+      case EV.outputItemAdded:
+      case EV.outputItemDone: {
+        const item = objAt(e.event, 'item');
+        notePhase(phases, item);
+        // Item events never open a response: they join the one they name, or the open one.
+        const id = responseIdOf(e);
+        const r = id === undefined ? current : byId.get(id);
+        if (r && item) addMessage(r, item, e.t);
+        break;
+      }
+      case EV.itemAdded:
+      case EV.itemDone:
+        notePhase(phases, objAt(e.event, 'item'));
+        break;
       case EV.responseDone: {
         const r = get(responseIdOf(e), e.t);
         r.done ??= e;
+        const output = objAt(e.event, 'response')?.['output'];
+        for (const item of Array.isArray(output) ? output : []) {
+          notePhase(phases, item);
+          addMessage(r, item, e.t);
+        }
         if (current === r) current = undefined;
         break;
       }
@@ -181,12 +215,36 @@ function groupResponses(entries: TraceEntry[]): ResponseView[] {
   }
   // A response.create that never got an answer still opened a response.
   for (const { t } of pendingCreates) responses.push(newResponse(undefined, t, t));
+  for (const r of responses) {
+    for (const item of r.items) item.phase = item.id === undefined ? undefined : phases.get(item.id);
+    for (const m of r.messages) m.phase ??= phases.get(m.id);
+  }
   return responses;
 }
 
 /** A `response.create` refused with `conversation_already_has_active_response` (no response follows it). */
 export function isRefusal(e: RecvEntry): boolean {
   return e.type === EV.error && strAt(e.event, 'error', 'code') === 'conversation_already_has_active_response';
+}
+
+/** The `phase` of an item payload, when it is one the analysis knows. */
+function phaseOf(item: unknown): Phase | undefined {
+  const phase = strAt(item, 'phase');
+  return phase === 'commentary' || phase === 'final_answer' ? phase : undefined;
+}
+
+function notePhase(phases: Map<string, Phase>, item: unknown): void {
+  const id = strAt(item, 'id');
+  const phase = phaseOf(item);
+  if (id && phase) phases.set(id, phase);
+}
+
+/** Records an assistant message item of `r` (other output items — function calls, reasoning — are not speech). */
+function addMessage(r: ResponseView, item: unknown, t: number): void {
+  const id = strAt(item, 'id');
+  const role = strAt(item, 'role');
+  if (!id || strAt(item, 'type') !== 'message' || (role !== undefined && role !== 'assistant')) return;
+  if (!r.messages.some((m) => m.id === id)) r.messages.push({ id, phase: phaseOf(item), t });
 }
 
 /** An audio ref with usable numbers (a hostile or hand-edited trace may hold anything). */
@@ -211,6 +269,7 @@ function newResponse(id: string | undefined, t: number, requestedAt: number | un
     cancelByProbeAt: undefined,
     deltas: [],
     items: [],
+    messages: [],
     transcriptDeltas: [],
     textDeltas: [],
     transcriptDone: [],
@@ -222,7 +281,7 @@ function newResponse(id: string | undefined, t: number, requestedAt: number | un
 
 function audioItem(r: ResponseView, itemId: string | undefined): ItemView {
   let item = r.items.find((i) => i.id === itemId);
-  if (!item) r.items.push((item = { id: itemId, deltas: [], done: undefined }));
+  if (!item) r.items.push((item = { id: itemId, deltas: [], done: undefined, phase: undefined }));
   return item;
 }
 

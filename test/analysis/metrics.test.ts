@@ -20,11 +20,22 @@ describe('metrics of a healthy turn (10 s of speech in 50 deltas of 200 ms, ever
       anchorTraceMs: 110,
       firstAudioMs: 400,
       responseDoneMs: 2853,
+      // A non-reasoning answer is all final answer: it begins with the first audio, and nobody reasoned aloud.
+      finalAnswerMs: 400,
+      reasoningMs: null,
     });
   });
 
   it('audio, transcript and usage', () => {
-    expect(m.audio).toEqual({ totalMs: 10_000, bytes: 480_000, deltas: 50, oddLengthDeltas: 0, items: 1 });
+    expect(m.audio).toEqual({
+      totalMs: 10_000,
+      bytes: 480_000,
+      deltas: 50,
+      oddLengthDeltas: 0,
+      items: 1,
+      repeated: { deltas: 0, ms: 0, firstAtMs: null },
+      requestedFormat: null,
+    });
     expect(m.transcript).toEqual({ text: COUNT, length: 151, source: 'audio_transcript' });
     expect(m.usage).toEqual({ outputAudioTokens: 203, outputTextTokens: 20, ignored: [] });
   });
@@ -57,6 +68,7 @@ describe('metrics of a healthy turn (10 s of speech in 50 deltas of 200 ms, ever
       audioTokensSource: 'default',
       usageImpliedMs: 10_000,
       usageRatio: 1,
+      usageBytesPerMs: 48,
       trailingTranscriptChars: 0,
       trailingTranscriptMs: 0,
     });
@@ -153,6 +165,8 @@ describe('time to first audio in server-VAD mode', () => {
       anchorTraceMs: 900,
       firstAudioMs: 400,
       responseDoneMs: 410,
+      finalAnswerMs: 400,
+      reasoningMs: null,
     });
   });
 
@@ -162,6 +176,8 @@ describe('time to first audio in server-VAD mode', () => {
       anchorTraceMs: 500,
       firstAudioMs: 800,
       responseDoneMs: 810,
+      finalAnswerMs: 800,
+      reasoningMs: null,
     });
   });
 });

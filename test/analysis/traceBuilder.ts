@@ -203,6 +203,8 @@ export interface AnswerSpec {
   responseId?: string;
   itemId?: string;
   modality?: OutputModality;
+  /** Every n-th delta is sent twice, the copy byte-identical and right after it (repeated audio). */
+  repeatEvery?: number;
 }
 
 export interface Played {
@@ -244,7 +246,9 @@ export function answer(b: TraceBuilder, s: AnswerSpec): Played {
       });
     }
     if (i * chunk < keep) {
-      b.delta(t, s.pcm.subarray(i * chunk, Math.min((i + 1) * chunk, keep)), responseId, itemId);
+      const pcm = s.pcm.subarray(i * chunk, Math.min((i + 1) * chunk, keep));
+      b.delta(t, pcm, responseId, itemId);
+      if (s.repeatEvery && (i + 1) % s.repeatEvery === 0) b.delta(t + 1, pcm, responseId, itemId);
       deltaTimes.push(t);
     }
   }

@@ -33,6 +33,8 @@ describe('CANARY_THRESHOLDS schema', () => {
     ['{"minSilentGapMs": "800"}', /CANARY_THRESHOLDS\.minSilentGapMs: must be a number, got "800"/],
     ['{"historyMinSamples": 2.5}', /CANARY_THRESHOLDS\.historyMinSamples: must be a whole number/],
     ['{"stallMinMs": 5000, "stallMaxMs": 2000}', /CANARY_THRESHOLDS\.stallMaxMs: must be at least stallMinMs/],
+    ['{"reasoningMaxMs": 200}', /CANARY_THRESHOLDS\.reasoningMaxMs: must be from 500 to 120000, got 200/],
+    ['{"formatRatioTolerance": 3}', /CANARY_THRESHOLDS\.formatRatioTolerance: must be from 1.01 to 2.4, got 3/],
     ['[1]', /CANARY_THRESHOLDS: must be a JSON object/],
     ['{bad', /CANARY_THRESHOLDS: must be a JSON object/],
   ])('refuses %s naming the key', (raw, message) => {
@@ -42,8 +44,11 @@ describe('CANARY_THRESHOLDS schema', () => {
 
   it('accepts valid overrides as numbers', () => {
     expect(
-      loadSettings({ ...base, CANARY_THRESHOLDS: '{"audioTokensPerSecond": 12.5, "minSilentGapMs": 800}' }).thresholds,
-    ).toEqual({ audioTokensPerSecond: 12.5, minSilentGapMs: 800 });
+      loadSettings({
+        ...base,
+        CANARY_THRESHOLDS: '{"audioTokensPerSecond": 12.5, "minSilentGapMs": 800, "reasoningMaxMs": 15000}',
+      }).thresholds,
+    ).toEqual({ audioTokensPerSecond: 12.5, minSilentGapMs: 800, reasoningMaxMs: 15_000 });
   });
 });
 

@@ -8,7 +8,7 @@ import { audioGaps, eventGaps, type WallGap } from '../delivery.js';
 import type { Finding } from '../findings.js';
 import { ms1 } from '../fields.js';
 import { dur, sec } from '../format.js';
-import { modelPlayback, type ModelledUnderrun } from '../playback.js';
+import { playResponse, type ModelledUnderrun } from '../playback.js';
 import { blockedWithin, keepaliveClause, probeStalls, type BlockedInterval } from '../probeHealth.js';
 import type { ResponseView } from '../turnView.js';
 import type { TurnDetector } from './types.js';
@@ -38,10 +38,10 @@ export function serviceUnderrunMs(
 }
 
 /**
- * `delivery_stall`: while a response is open, a gap between audio deltas of at least `stallMinMs` — major when it
- * makes the listener's buffer run dry (underrun ≥ `underrunReportMs`) or lasts `stallMaxMs`, minor when the audio
- * already buffered covered it; or a stretch of `stallMaxMs` with no server event at all (major; counted from the
- * first audio delta, so slow first audio is not also a stall).
+ * `delivery_stall`: while a response is open, a gap between audio deltas of at least `stallMinMs`, or a stretch of
+ * `stallMaxMs` with no server event at all (counted from the first audio delta, so slow first audio is not also a
+ * stall). Pages follow the listener: major when the listener's buffer ran dry (for at least `underrunReportMs`),
+ * minor — reported, never failing the turn — when the audio already buffered covered it, however long it lasted.
  */
 export const deliveryStall: TurnDetector = {
   name: 'delivery_stall',
@@ -49,7 +49,7 @@ export const deliveryStall: TurnDetector = {
     const out: Finding[] = [];
     const blocked = probeStalls(trace);
     for (const r of view.responses) {
-      const underruns = modelPlayback(r.deltas, config.jitterBufferMs);
+      const { underruns, heardUntil } = playResponse(r, config.jitterBufferMs);
       const stalls: WallGap[] = [];
       for (const g of audioGaps(r)) {
         if (g.durationMs < config.stallMinMs) continue;
@@ -66,7 +66,7 @@ export const deliveryStall: TurnDetector = {
         const own = gapMs < g.durationMs ? ` (${dur(g.durationMs - gapMs)} of it the canary itself was blocked)` : '';
         out.push({
           code: 'delivery_stall',
-          severity: starved || gapMs >= config.stallMaxMs ? 'major' : 'minor',
+          severity: starved ? 'major' : 'minor',
           turn: view.turn,
           atMs: ms1(at),
           durationMs: ms1(gapMs),
@@ -84,16 +84,20 @@ export const deliveryStall: TurnDetector = {
           continue;
         const received = audioBefore(r, g.fromMs);
         const until = r.done && r.done.t <= g.toMs ? 'until response.done' : 'while the response stayed open';
+        // The listener plays on while it has audio: the stall is heard only once the buffered audio ran out.
+        const last = r.deltas.findLastIndex((d) => d.t <= g.fromMs);
+        const dry = { traceMs: heardUntil[last] ?? g.fromMs, durationMs: g.toMs - (heardUntil[last] ?? g.fromMs) };
+        const covered = serviceUnderrunMs(dry, blocked) < config.underrunReportMs;
         out.push({
           code: 'delivery_stall',
-          severity: 'major',
+          severity: covered ? 'minor' : 'major',
           turn: view.turn,
           atMs: ms1(received),
           durationMs: ms1(g.durationMs),
           traceMs: ms1(g.fromMs),
           message:
             `No server event at all for ${dur(g.durationMs)} ${until}, after ${sec(received)} of ` +
-            `audio${keepaliveClause(trace.entries, g.fromMs, g.toMs)}.`,
+            `audio${covered ? '; the buffered audio covered it' : ''}${keepaliveClause(trace.entries, g.fromMs, g.toMs)}.`,
         });
       }
     }
@@ -141,12 +145,19 @@ export const playbackUnderrun: TurnDetector = {
   },
 };
 
-/** `slow_first_audio`: time to first audio of at least `slowFirstAudioMs`. */
+/**
+ * `slow_first_audio`: time to first audio of at least `slowFirstAudioMs`. A reasoning model that speaks no preamble
+ * thinks before its first audio, so when that audio is the final answer the model is allowed `reasoningMaxMs` more.
+ */
 export const slowFirstAudio: TurnDetector = {
   name: 'slow_first_audio',
   detect({ view, metrics, config }): Finding[] {
     const t = metrics.timing;
-    if (t.firstAudioMs === null || t.firstAudioMs < config.slowFirstAudioMs) return [];
+    const thinking =
+      metrics.phases.reasoning &&
+      metrics.phases.items.find((i) => i.firstDeltaTraceMs !== null)?.phase !== 'commentary';
+    const threshold = config.slowFirstAudioMs + (thinking ? config.reasoningMaxMs : 0);
+    if (t.firstAudioMs === null || t.firstAudioMs < threshold) return [];
     const from =
       t.anchor === 'response.create'
         ? 'response.create'
@@ -160,7 +171,7 @@ export const slowFirstAudio: TurnDetector = {
         turn: view.turn,
         durationMs: t.firstAudioMs,
         traceMs: ms1(view.deltas[0]!.t),
-        message: `First audio arrived ${sec(t.firstAudioMs)} after ${from} (threshold ${sec(config.slowFirstAudioMs)}).`,
+        message: `First audio arrived ${sec(t.firstAudioMs)} after ${from} (threshold ${sec(config.slowFirstAudioMs)}${thinking ? `, plus ${sec(config.reasoningMaxMs)} for a reasoning model that answered without a spoken preamble` : ''}).`,
       },
     ];
   },

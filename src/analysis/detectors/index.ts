@@ -3,6 +3,7 @@
  */
 import { noAudio, silentGap } from './audioContent.js';
 import { setupThrottled, throttling } from './capacity.js';
+import { audioFormatMismatch, repeatedAudio } from './audioIntegrity.js';
 import { connectionDropped, connectionRejected, sessionSetupStall, setupErrors } from './connection.js';
 import { expectedContentMissing } from './content.js';
 import { deliveryStall, playbackUnderrun, slowFirstAudio } from './deliveryTiming.js';
@@ -10,6 +11,7 @@ import { serverErrorEvent } from './serverErrors.js';
 import { missingAudioDone, missingResponseDone, responseNotCompleted } from './terminalEvents.js';
 import { probeStall } from './probeStall.js';
 import { sessionMaxDuration } from './sessionCap.js';
+import { longReasoning, preambleOnly, secondGenerationSilent } from './reasoning.js';
 import { silentTail } from './silentTail.js';
 import { implausibleUsage, sessionLimitExceeded } from './traceIntegrity.js';
 import { audioTruncated } from './truncation.js';
@@ -23,12 +25,17 @@ export const TURN_DETECTORS: readonly TurnDetector[] = [
   missingResponseDone,
   responseNotCompleted,
   noAudio,
+  preambleOnly,
+  secondGenerationSilent,
+  audioFormatMismatch,
   missingAudioDone,
   audioTruncated,
+  repeatedAudio,
   silentGap,
   deliveryStall,
   playbackUnderrun,
   slowFirstAudio,
+  longReasoning,
   expectedContentMissing,
   silentTail,
   probeStall,

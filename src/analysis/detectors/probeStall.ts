@@ -9,7 +9,7 @@ import { audioGaps } from '../delivery.js';
 import type { Finding } from '../findings.js';
 import { ms1 } from '../fields.js';
 import { dur, sec } from '../format.js';
-import { modelPlayback } from '../playback.js';
+import { playResponse } from '../playback.js';
 import { blockedWithin, probeStalls, stallsWithin, type BlockedInterval } from '../probeHealth.js';
 import type { TurnDetector } from './types.js';
 
@@ -29,7 +29,7 @@ export const probeStall: TurnDetector = {
         if (blocked > 0)
           note(stallsWithin(all, g.fromMs, g.toMs), `${dur(blocked)} of the ${dur(g.durationMs)} without audio`);
       }
-      for (const u of modelPlayback(r.deltas, config.jitterBufferMs)) {
+      for (const u of playResponse(r, config.jitterBufferMs).underruns) {
         if (u.durationMs < config.underrunReportMs) continue;
         const blocked = blockedWithin(all, u.traceMs, u.traceMs + u.durationMs);
         if (blocked > 0)
