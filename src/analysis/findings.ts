@@ -156,7 +156,9 @@ export const FINDING_WORDS: Readonly<Record<FindingCode, FindingWords>> = {
   preamble_only: {
     title: 'Only a preamble, no answer',
     explanation:
-      'A reasoning model spoke its preamble (an item with phase `commentary`, such as "Let me check that…") and ended the turn without a final answer: the caller hears "let me check" and then dead air. Reported for turns the service finished; the preamble\'s transcript is quoted.',
+      'A reasoning model spoke its preamble (an item with phase `commentary`, such as "Let me check that…") and ' +
+      'ended the turn without a final answer: the caller hears "let me check" and then dead air. Reported for ' +
+      "turns the service finished; the preamble's transcript is quoted.",
     plural: 'preamble-only turns',
     alert: 'only a preamble, no answer',
     alertDetail: 'turns',
@@ -164,7 +166,10 @@ export const FINDING_WORDS: Readonly<Record<FindingCode, FindingWords>> = {
   second_generation_silent: {
     title: 'Second generation silent',
     explanation:
-      'The service announced a further message for the same user turn (a second output item, or a second response nobody asked for) but its audio never arrived, or arrived silent. Clients that expect one generation per turn drop it; here the service did not deliver it. The caller hears the first generation (often only a preamble) and nothing of the rest.',
+      'The service announced a further message for the same user turn (a second output item, or a second response ' +
+      'nobody asked for) but its audio never arrived, or arrived silent. Clients that expect one generation per ' +
+      'turn drop it; here the service did not deliver it. The caller hears the first generation (often only a ' +
+      'preamble) and nothing of the rest.',
     plural: 'silent second generations',
     alert: 'second generation without audio',
     alertDetail: 'turns',
@@ -172,7 +177,10 @@ export const FINDING_WORDS: Readonly<Record<FindingCode, FindingWords>> = {
   audio_format_mismatch: {
     title: 'Audio format not the one requested',
     explanation:
-      'The bytes do not fit the requested output format: per millisecond of audio that `usage` accounts for, PCM16 at 24 kHz takes 48 bytes and G.711 takes 8. A ratio about ×6 off means the service sent the other format (e.g. PCM16 when G.711 was asked for): a client decoding it as requested plays static or chipmunk audio. Durations measured on such audio are not to be trusted.',
+      'The bytes do not fit the requested output format: per millisecond of audio that `usage` accounts for, ' +
+      'PCM16 at 24 kHz takes 48 bytes and G.711 takes 8. A ratio about ×6 off means the service sent the other ' +
+      'format (e.g. PCM16 when G.711 was asked for): a client decoding it as requested plays static or chipmunk ' +
+      'audio. Durations measured on such audio are not to be trusted.',
     plural: 'audio in the wrong format',
     alert: 'audio format not the one requested',
     alertDetail: 'turns',
@@ -199,7 +207,9 @@ export const FINDING_WORDS: Readonly<Record<FindingCode, FindingWords>> = {
   repeated_audio: {
     title: 'Repeated audio',
     explanation:
-      'More audio arrived than `usage` accounts for, and some deltas are byte-for-byte copies of earlier ones: audio sent twice. Real speech never repeats a chunk exactly, so the listener hears the answer stutter or replay. A coverage above 100 % is this, not a healthy answer.',
+      'More audio arrived than `usage` accounts for, and some deltas are byte-for-byte copies of earlier ones: ' +
+      'audio sent twice. Real speech never repeats a chunk exactly, so the listener hears the answer stutter or ' +
+      'replay. A coverage above 100 % is this, not a healthy answer.',
     plural: 'repeated audio',
     alert: 'audio sent twice',
     alertDetail: 'turns',
@@ -244,7 +254,10 @@ export const FINDING_WORDS: Readonly<Record<FindingCode, FindingWords>> = {
   long_reasoning: {
     title: 'Long reasoning pause',
     explanation:
-      'A reasoning model spoke a preamble, then thought in silence longer than `reasoningMaxMs` before it went on: the caller hears dead air after "let me think". Shorter pauses are normal reasoning and only measured (`timing.reasoningMs`). The pause is measured as the listener hears it, from the end of the preamble as played to the next audio.',
+      'A reasoning model spoke a preamble, then thought in silence longer than `reasoningMaxMs` before it went ' +
+      'on: the caller hears dead air after "let me think". Shorter pauses are normal reasoning and only measured ' +
+      '(`timing.reasoningMs`). The pause is measured as the listener hears it, from the end of the preamble as ' +
+      'played to the next audio.',
     plural: 'long reasoning pauses',
     alert: 'long silence after the preamble',
     alertDetail: 'turns',

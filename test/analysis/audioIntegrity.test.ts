@@ -79,7 +79,9 @@ describe('audio_format_mismatch', () => {
     const found = turnFindings(analyze(turn));
     expect(found.map((f) => [f.code, f.severity])).toEqual([['audio_format_mismatch', 'major']]);
     expect(found[0]!.message).toBe(
-      'The audio is not in the requested format (audio/pcmu, G.711 at 8 kHz, 8 bytes per ms): 278300 bytes for the 5.8 s usage accounts for (119 audio tokens) is 48.0 bytes per ms — PCM16 at 24 kHz. A client decoding it as requested plays noise.',
+      'The audio is not in the requested format (audio/pcmu, G.711 at 8 kHz, 8 bytes per ms): 278300 bytes for the ' +
+        '5.8 s usage accounts for (119 audio tokens) is 48.0 bytes per ms — PCM16 at 24 kHz. A client decoding it as ' +
+        'requested plays noise.',
     );
   });
 

@@ -186,7 +186,8 @@ describe('preamble_only', () => {
         atMs: 1600,
         traceMs: 510 + LISTENER_JITTER_MS + 1600,
         message:
-          "The turn's only speech is the spoken preamble “Let me check that for you.” (1.6 s, phase commentary); the response completed without a final answer, so the caller hears the preamble and then nothing.",
+          "The turn's only speech is the spoken preamble “Let me check that for you.” (1.6 s, phase commentary); " +
+          'the response completed without a final answer, so the caller hears the preamble and then nothing.',
       },
     ]);
     expect([a.turns[0]!.verdict, a.verdict]).toEqual(['fail', 'fail']);
@@ -214,7 +215,8 @@ describe('second_generation_silent', () => {
     ]);
     expect(buildReport(b.build(), a).summary.headline).toBe(`Turn 1: ${found[0]!.message}`);
     expect(found[0]!.message).toBe(
-      `The turn's second generation (item item_1_2, final_answer, in a second response nobody asked for, resp_1_2) carried no audio, although its transcript reads “${ANSWER}”: the caller heard only the first generation.`,
+      "The turn's second generation (item item_1_2, final_answer, in a second response nobody asked for, resp_1_2) " +
+        `carried no audio, although its transcript reads “${ANSWER}”: the caller heard only the first generation.`,
     );
   });
 

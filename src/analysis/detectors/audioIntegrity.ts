@@ -32,7 +32,12 @@ export const audioFormatMismatch: TurnDetector = {
         code: 'audio_format_mismatch',
         severity: 'major',
         turn: view.turn,
-        message: `The audio is not in the requested format (${requested}${FORMAT_NAMES[asked]}, ${FORMAT_BYTES_PER_MS[asked]} bytes per ms): ${metrics.audio.bytes} bytes for the ${sec(c.usageImpliedMs)} usage accounts for (${metrics.usage.outputAudioTokens} audio tokens) is ${c.usageBytesPerMs.toFixed(1)} bytes per ms — ${FORMAT_NAMES[sent]}. A client decoding it as requested plays noise.`,
+        message:
+          `The audio is not in the requested format (${requested}${FORMAT_NAMES[asked]}, ` +
+          `${FORMAT_BYTES_PER_MS[asked]} bytes per ms): ${metrics.audio.bytes} bytes for the ` +
+          `${sec(c.usageImpliedMs)} usage accounts for (${metrics.usage.outputAudioTokens} audio tokens) is ` +
+          `${c.usageBytesPerMs.toFixed(1)} bytes per ms — ${FORMAT_NAMES[sent]}. A client decoding it as requested ` +
+          'plays noise.',
       },
     ];
   },
@@ -57,7 +62,10 @@ export const repeatedAudio: TurnDetector = {
         turn: view.turn,
         atMs: rep.firstAtMs,
         durationMs: rep.ms,
-        message: `${sec(excess)} more audio arrived than usage accounts for (coverage ${pct(metrics.coverage.usageRatio ?? 0)}), and ${rep.deltas} deltas (${dur(rep.ms)}) repeat earlier ones byte for byte, the first at ${sec(rep.firstAtMs)} into the answer: the listener hears the answer stutter.`,
+        message:
+          `${sec(excess)} more audio arrived than usage accounts for (coverage ` +
+          `${pct(metrics.coverage.usageRatio ?? 0)}), and ${rep.deltas} deltas (${dur(rep.ms)}) repeat earlier ones ` +
+          `byte for byte, the first at ${sec(rep.firstAtMs)} into the answer: the listener hears the answer stutter.`,
       },
     ];
   },

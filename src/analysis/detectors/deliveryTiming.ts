@@ -157,6 +157,9 @@ export const slowFirstAudio: TurnDetector = {
       metrics.phases.reasoning &&
       metrics.phases.items.find((i) => i.firstDeltaTraceMs !== null)?.phase !== 'commentary';
     const threshold = config.slowFirstAudioMs + (thinking ? config.reasoningMaxMs : 0);
+    const allowance = thinking
+      ? `, plus ${sec(config.reasoningMaxMs)} for a reasoning model that answered without a spoken preamble`
+      : '';
     if (t.firstAudioMs === null || t.firstAudioMs < threshold) return [];
     const from =
       t.anchor === 'response.create'
@@ -171,7 +174,7 @@ export const slowFirstAudio: TurnDetector = {
         turn: view.turn,
         durationMs: t.firstAudioMs,
         traceMs: ms1(view.deltas[0]!.t),
-        message: `First audio arrived ${sec(t.firstAudioMs)} after ${from} (threshold ${sec(config.slowFirstAudioMs)}${thinking ? `, plus ${sec(config.reasoningMaxMs)} for a reasoning model that answered without a spoken preamble` : ''}).`,
+        message: `First audio arrived ${sec(t.firstAudioMs)} after ${from} (threshold ${sec(config.slowFirstAudioMs)}${allowance}).`,
       },
     ];
   },

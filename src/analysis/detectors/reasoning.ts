@@ -42,7 +42,10 @@ export const longReasoning: TurnDetector = {
           atMs: p.atMs,
           durationMs: ms1(ms),
           traceMs: p.traceMs,
-          message: `After its spoken preamble${saying(view.responses, p.afterItemId)} the model was silent for ${sec(ms)} before ${next === 'final_answer' ? 'the final answer began' : 'it spoke again'} (reasoning allowance ${sec(config.reasoningMaxMs)}): the caller heard dead air.`,
+          message:
+            `After its spoken preamble${saying(view.responses, p.afterItemId)} the model was silent for ${sec(ms)} ` +
+            `before ${next === 'final_answer' ? 'the final answer began' : 'it spoke again'} (reasoning allowance ` +
+            `${sec(config.reasoningMaxMs)}): the caller heard dead air.`,
         },
       ];
     });
@@ -71,7 +74,10 @@ export const preambleOnly: TurnDetector = {
         turn: view.turn,
         atMs: metrics.audio.totalMs,
         ...(last.heardEndTraceMs === null ? {} : { traceMs: last.heardEndTraceMs }),
-        message: `The turn's only speech is the spoken preamble${said ? ` ${quote(clip(said, 80))}` : ''} (${dur(audioMs)}, phase commentary); the response completed without a final answer, so the caller hears the preamble and then nothing.`,
+        message:
+          `The turn's only speech is the spoken preamble${said ? ` ${quote(clip(said, 80))}` : ''} (${dur(audioMs)}, ` +
+          'phase commentary); the response completed without a final answer, so the caller hears the preamble and ' +
+          'then nothing.',
       },
     ];
   },
@@ -123,6 +129,8 @@ function silentGeneration(
     turn: view.turn,
     ...(item.atMs === null ? {} : { atMs: item.atMs }),
     ...(r.done ? { traceMs: ms1(r.done.t) } : {}),
-    message: `The turn's second generation (${which}) ${what}${said ? `, although its transcript reads${said}` : ''}: the caller heard only the first generation.`,
+    message:
+      `The turn's second generation (${which}) ${what}${said ? `, although its transcript reads${said}` : ''}: ` +
+      'the caller heard only the first generation.',
   };
 }
