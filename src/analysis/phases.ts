@@ -11,7 +11,7 @@ import { ms1 } from './fields.js';
 import type { ItemAudioMetrics, Phase, PhaseMetrics, ReasoningPause, SilenceMetrics } from './metrics.js';
 import type { Playback } from './playback.js';
 import { SAMPLES_PER_MS } from './pcm.js';
-import { analyzeSilence } from './silence.js';
+import { analyzeSilence, noSpeech } from './silence.js';
 import type { AudioDelta, ResponseView, TurnView } from './turnView.js';
 
 /**
@@ -158,21 +158,13 @@ function itemSilence(items: readonly ItemAudio[], bytes: number, config: Detecti
   const spoken = items
     .filter((x) => x.silence && x.silence.speechStartMs !== null)
     .sort((a, b) => a.deltas[0]!.audio.offset - b.deltas[0]!.audio.offset);
-  const base = { thresholdDbfs: config.silenceDbfs, frameMs: config.frameMs };
   const first = spoken[0];
   const last = spoken[spoken.length - 1];
-  if (!first || !last)
-    return {
-      ...base,
-      speechStartMs: null,
-      speechEndMs: null,
-      trailingSilenceMs: null,
-      gaps: [],
-      longestSilentRunMs: 0,
-    };
+  if (!first || !last) return noSpeech(config);
   const speechEndMs = ms1(turnPosition(last.deltas, last.silence!.speechEndMs!));
   return {
-    ...base,
+    thresholdDbfs: config.silenceDbfs,
+    frameMs: config.frameMs,
     speechStartMs: ms1(turnPosition(first.deltas, first.silence!.speechStartMs!)),
     speechEndMs,
     trailingSilenceMs: ms1(Math.floor(bytes / 2) / SAMPLES_PER_MS - speechEndMs),

@@ -15,24 +15,29 @@ export function analyzeSilence(
   config: Pick<DetectionConfig, 'frameMs' | 'silenceDbfs' | 'minSilentGapMs'>,
 ): SilenceMetrics {
   const energy = windowEnergy(pcm);
-  const base = { thresholdDbfs: config.silenceDbfs, frameMs: config.frameMs };
   const runs = silentRuns(energy, config.frameMs, powerOfDbfs(config.silenceDbfs));
-  if (!runs)
-    return {
-      ...base,
-      speechStartMs: null,
-      speechEndMs: null,
-      trailingSilenceMs: null,
-      gaps: [],
-      longestSilentRunMs: 0,
-    };
+  if (!runs) return noSpeech(config);
   return {
-    ...base,
+    thresholdDbfs: config.silenceDbfs,
+    frameMs: config.frameMs,
     speechStartMs: ms1(runs.speechStart),
     speechEndMs: ms1(runs.speechEnd),
     trailingSilenceMs: ms1(energy.samples / SAMPLES_PER_MS - runs.speechEnd),
     gaps: runs.inside.filter((r) => r.durationMs >= config.minSilentGapMs),
     longestSilentRunMs: runs.inside.reduce((m, r) => Math.max(m, r.durationMs), 0),
+  };
+}
+
+/** The silence metrics of audio without speech (all of it below the threshold, or none at all). */
+export function noSpeech(config: Pick<DetectionConfig, 'frameMs' | 'silenceDbfs'>): SilenceMetrics {
+  return {
+    thresholdDbfs: config.silenceDbfs,
+    frameMs: config.frameMs,
+    speechStartMs: null,
+    speechEndMs: null,
+    trailingSilenceMs: null,
+    gaps: [],
+    longestSilentRunMs: 0,
   };
 }
 
