@@ -7,6 +7,7 @@ import { FINDING_CODES, FINDING_WORDS } from '../../src/analysis/findings.js';
 import { analyzeTrace } from '../../src/analysis/index.js';
 import { buildReport } from '../../src/analysis/report.js';
 import { oneTurn } from '../analysis/helpers.js';
+import { phasedSession } from '../analysis/reasoningTrace.js';
 import { speech, TraceBuilder } from '../analysis/traceBuilder.js';
 import { HOSTILE, syntheticRun } from './fixtures.js';
 
@@ -165,5 +166,19 @@ describe('renderRunHtml on broken runs', () => {
     expect(page).toContain('limit-exceeded'); // the end of the session is drawn
     expect(Buffer.byteLength(page)).toBeLessThan(5_000_000);
     expect(rows).toBe(5000);
+  });
+
+  it('renders a reasoning turn: the preamble, a long reasoning pause and a silent second generation', () => {
+    const b = phasedSession({
+      items: [
+        { phase: 'commentary', pcm: speech(1500), transcript: 'Let me check.' },
+        { phase: 'final_answer', pcm: speech(3000), transcript: 'Twenty.', pauseMs: 11_000 },
+        { phase: 'final_answer', pcm: speech(2000), transcript: 'Anything else?', newResponse: true, noAudio: true },
+      ],
+    });
+    const html = render(b);
+    expect(html).toContain(FINDING_WORDS.long_reasoning.title);
+    expect(html).toContain(FINDING_WORDS.second_generation_silent.title);
+    expect(html).toContain('Let me check.');
   });
 });
