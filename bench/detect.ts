@@ -113,7 +113,7 @@ console.log(
 const kinds = [...new Set(sums.flatMap((s) => [...s.perKind.keys()]))];
 for (const kind of kinds) {
   const e = expectationOf(kind);
-  const label = `  ${pad(kind, 21)} → ${e.codes.join(' | ')}${e.scope === 'run' ? ' (run)' : ''}`;
+  const label = `  ${pad(kind, 21)} → ${e.codes.join(' | ')}${e.scope === 'run' ? ' (run)' : ''}${e.asHeard ? ' (if heard)' : ''}`;
   const k = sums.map((s) => s.perKind.get(kind));
   console.log(
     row(label, [

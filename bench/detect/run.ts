@@ -163,9 +163,12 @@ export function problemLines(r: CorpusRun): string[] {
     const c: Case = s.case;
     const why = s.crashed
       ? `crashed: ${s.crashed.split('\n')[0]}`
-      : s.foundNonFailing
-        ? `${c.expect!.codes.join('|')} found but not failing`
-        : `expected ${c.expect!.codes.join(' or ')}${c.expect!.scope === 'run' ? ' (run level)' : ''}, got [${s.faultyTurnCodes.join(', ')}]`;
+      : s.covered
+        ? `the buffered audio covered it: expected ${c.expect!.codes.join(' or ')} reported and the turn passing, ` +
+          `got failing [${s.faultyTurnCodes.join(', ')}]`
+        : s.foundNonFailing
+          ? `${c.expect!.codes.join('|')} found but not failing`
+          : `expected ${c.expect!.codes.join(' or ')}${c.expect!.scope === 'run' ? ' (run level)' : ''}, got [${s.faultyTurnCodes.join(', ')}]`;
     const gapInfo = s.gaps
       .map(
         (g) =>

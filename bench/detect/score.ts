@@ -4,7 +4,12 @@
  * gap, failing findings on healthy turns, and the naive baseline, which only checks that each turn's
  * `response.done` says `completed` (a run that never got a turn counts as flagged).
  */
-import { isFailingSeverity, type Finding, type RunAnalysis } from '../../src/analysis/index.js';
+import {
+  DEFAULT_DETECTION_CONFIG,
+  isFailingSeverity,
+  type Finding,
+  type RunAnalysis,
+} from '../../src/analysis/index.js';
 import type { RecvEntry, Trace } from '../../src/trace/trace.js';
 import type { Case, TruthGap } from './corpus.js';
 
@@ -22,6 +27,8 @@ export interface RunScore {
   detected: boolean;
   /** An expected code was present but only as minor/info. */
   foundNonFailing: boolean;
+  /** An `asHeard` fault the listener never heard (the buffered audio covered it): expected reported, turn passing. */
+  covered: boolean;
   /** Codes of failing findings in the faulty turn, or of the run for run-level expectations (diagnostics). */
   faultyTurnCodes: string[];
   /** Failing findings in turns that should be healthy (all turns of a healthy run; other ran turns of a faulty run; run-level findings of healthy runs). */
@@ -52,6 +59,23 @@ export function baselineFlags(trace: Trace, turns: number): Map<number, boolean>
   return flags;
 }
 
+/**
+ * Whether a listener of turn `turn` ran out of audio for at least `underrunReportMs`, from the delta arrival times
+ * alone: playback starts `jitterBufferMs` after the first delta, runs in real time and resumes when audio arrives.
+ */
+export function listenerRanDry(trace: Trace, turn: number): boolean {
+  const { jitterBufferMs, underrunReportMs } = DEFAULT_DETECTION_CONFIG;
+  const deltas = trace.entries.filter(
+    (e): e is RecvEntry => e.kind === 'recv' && e.turn === turn && e.audio !== undefined,
+  );
+  let playedUntil = (deltas[0]?.t ?? 0) + jitterBufferMs;
+  for (const d of deltas) {
+    if (d.t - playedUntil >= underrunReportMs) return true;
+    playedUntil = Math.max(playedUntil, d.t) + d.audio!.bytes / 48;
+  }
+  return false;
+}
+
 export function scoreRun(
   c: Case,
   trace: Trace | undefined,
@@ -64,6 +88,7 @@ export function scoreRun(
     crashed,
     detected: false,
     foundNonFailing: false,
+    covered: false,
     faultyTurnCodes: [],
     healthyTurnFailures: [],
     gaps: c.gaps.map((truth) => ({ truth, found: undefined })),
@@ -83,6 +108,7 @@ export function scoreRun(
 
   let detected = false;
   let foundNonFailing = false;
+  let covered = false;
   let faultyTurnCodes: string[] = [];
   const gaps: GapMeasure[] = base.gaps;
   if (c.expect) {
@@ -95,6 +121,9 @@ export function scoreRun(
     const primary = findings.filter((f) => codes.includes(f.code));
     detected = primary.some((f) => isFailingSeverity(f.severity));
     foundNonFailing = !detected && primary.length > 0;
+    // A fault the listener never heard is reported, and the turn passes.
+    covered = c.expect.asHeard === true && !listenerRanDry(trace, c.expect.turn);
+    if (covered) detected = primary.length > 0 && !findings.some((f) => isFailingSeverity(f.severity));
     for (const g of gaps) {
       const cands = findings.filter(
         (f) => f.code === 'silent_gap' && f.atMs !== undefined && f.durationMs !== undefined,
@@ -115,6 +144,7 @@ export function scoreRun(
     ...base,
     detected,
     foundNonFailing,
+    covered,
     faultyTurnCodes,
     healthyTurnFailures,
     gaps,

@@ -43,21 +43,30 @@ interface ItemAudio {
   silence: SilenceMetrics | undefined;
 }
 
-/** The turn's assistant items (announced or carrying audio), in the order they began. */
-function turnItems(view: TurnView, config: DetectionConfig): ItemAudio[] {
+/**
+ * The turn's assistant items (announced or carrying audio), in the order they began. Each item's audio is analysed
+ * on its own — except the only item with audio of a turn without phases, whose audio is the turn's (`turnSilence`).
+ */
+function turnItems(view: TurnView, config: DetectionConfig, turnSilence: SilenceMetrics | undefined): ItemAudio[] {
   const out: ItemAudio[] = [];
+  const single = turnSilence && view.responses.flatMap((r) => r.items).filter((i) => i.deltas.length).length === 1;
+  const silenceOf = (deltas: readonly AudioDelta[]): SilenceMetrics | undefined => {
+    if (!deltas.length) return undefined;
+    if (single) return turnSilence;
+    return analyzeSilence(
+      Buffer.concat(deltas.map((d) => view.audio.subarray(d.audio.offset, d.audio.offset + d.audio.bytes))),
+      config,
+    );
+  };
   for (const r of view.responses) {
     for (const item of r.items) {
-      const pcm = Buffer.concat(
-        item.deltas.map((d) => view.audio.subarray(d.audio.offset, d.audio.offset + d.audio.bytes)),
-      );
       out.push({
         response: r,
         id: item.id,
         phase: item.phase,
         deltas: item.deltas,
         firstSeen: item.deltas[0]?.t ?? item.done?.t ?? r.openStart,
-        silence: item.deltas.length ? analyzeSilence(pcm, config) : undefined,
+        silence: silenceOf(item.deltas),
       });
     }
     for (const m of r.messages) {
@@ -84,30 +93,31 @@ function turnPosition(deltas: readonly AudioDelta[], localMs: number): number {
 /** What {@link phaseMetrics} measured. */
 export interface PhaseMeasure {
   metrics: PhaseMetrics;
-  /** The turn's silence judged per item (reasoning turns); undefined: judge the turn's audio as a whole. */
-  silence: SilenceMetrics | undefined;
+  /** The turn's silence: judged per item on a reasoning turn, else the turn's audio as a whole. */
+  silence: SilenceMetrics;
   /** Trace time of the final answer's first audio: the first item with audio that is not commentary. */
   answerTraceMs: number | null;
   /** The reasoning pauses before the final answer, summed; null when no preamble preceded it. */
   reasoningMs: number | null;
 }
 
-/** Per-item phase and audio metrics of a turn, and its reasoning pauses. */
+/** Per-item phase and audio metrics of a turn, its reasoning pauses, and its silence. */
 export function phaseMetrics(
   view: TurnView,
   config: DetectionConfig,
   playbacks: ReadonlyMap<ResponseView, Playback>,
 ): PhaseMeasure {
-  const items = turnItems(view, config);
-  const measured = items.map((x) => itemMetrics(x, playbacks.get(x.response)));
   const reasoning = isReasoningTurn(view);
+  const turnSilence = reasoning ? undefined : analyzeSilence(view.audio, config);
+  const items = turnItems(view, config, turnSilence);
+  const measured = items.map((x) => itemMetrics(x, playbacks.get(x.response)));
   const withAudio = measured.filter((x) => x.firstDeltaTraceMs !== null);
   const answer = withAudio.findIndex((x) => x.phase !== 'commentary');
   const found = reasoning ? pauses(withAudio) : [];
   const before = found.filter((p) => p.index <= answer);
   return {
     metrics: { reasoning, items: measured, pauses: found.map(({ index: _index, ...p }) => p) },
-    silence: reasoning ? itemSilence(items, view.audio.length, config) : undefined,
+    silence: turnSilence ?? itemSilence(items, view.audio.length, config),
     answerTraceMs: answer < 0 ? null : withAudio[answer]!.firstDeltaTraceMs,
     reasoningMs: answer < 0 || !before.length ? null : ms1(before.reduce((s, p) => s + p.durationMs, 0)),
   };

@@ -17,7 +17,6 @@ import { requestedOutputFormat } from './outputFormat.js';
 import { phaseMetrics } from './phases.js';
 import { playResponse, type Playback } from './playback.js';
 import { probeMetrics, probeStalls } from './probeHealth.js';
-import { analyzeSilence } from './silence.js';
 import { terminalMetrics, usageMetrics } from './terminal.js';
 import { timingMetrics } from './timing.js';
 import { trailingTranscriptChars, transcriptMetrics } from './transcript.js';
@@ -54,7 +53,7 @@ export function measureTurn(
     phases: phases.metrics,
     transcript,
     usage,
-    silence: phases.silence ?? analyzeSilence(view.audio, config),
+    silence: phases.silence,
     delivery: deliveryMetrics(view.responses, view.entries),
     playback: playbackMetrics(playbacks, config.jitterBufferMs),
     coverage: coverageMetrics(
