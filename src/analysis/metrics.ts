@@ -41,10 +41,12 @@ export interface AudioMetrics {
   /** Deltas that repeat an earlier delta of their item byte for byte (digital silence aside). */
   repeated: RepeatMetrics;
   /**
-   * The output format the probe asked for in `session.update` (else the one the service declared), as named on the
-   * wire (`audio/pcm`, `audio/pcmu`, `pcm16`, `g711_ulaw`, …); null when neither names one.
+   * The output format the probe asked for in `session.update`, as named on the wire (`audio/pcm`, `audio/pcmu`,
+   * `pcm16`, `g711_ulaw`, …); null when it named none.
    */
   requestedFormat: string | null;
+  /** The output format the service declared (`session.updated` / `session.created`); null when it named none. */
+  declaredFormat: string | null;
 }
 
 export interface RepeatMetrics {

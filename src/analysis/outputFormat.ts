@@ -1,6 +1,6 @@
 /**
- * The output audio format: the one the probe asked for (`session.update`), or else the one the service declared,
- * against the one its bytes say it sent. Usage accounts for output audio in time (20 tokens per second), so the
+ * The output audio format: the one the probe asked for (`session.update`) and the one the service declared, against
+ * the one its bytes say it sent. Usage accounts for output audio in time (20 tokens per second), so the
  * bytes per usage-implied millisecond name the format: PCM16 at 24 kHz is 48 bytes per ms, G.711 (μ-law or A-law,
  * 8 kHz) 8 — a format the service ignored shows as a ×6 or ×1/6 ratio (field-2026-12.md F2, §5.1).
  */
@@ -32,19 +32,19 @@ function outputFormatOf(event: Record<string, unknown>): string | undefined {
 }
 
 /**
- * The output format in force before trace time `t`: the last one the probe asked for in a `session.update`, else the
- * last one the service declared (`session.updated` / `session.created`); null when neither names one.
+ * The output formats in force before trace time `t`: the last one the probe asked for in a `session.update`, and the
+ * last one the service declared (`session.updated` / `session.created`); null when none names one.
  */
-export function requestedOutputFormat(trace: Trace, t: number): string | null {
-  let asked: string | undefined;
-  let declared: string | undefined;
+export function outputFormats(trace: Trace, t: number): { requested: string | null; declared: string | null } {
+  let requested: string | null = null;
+  let declared: string | null = null;
   for (const e of trace.entries) {
     if (e.t > t) break;
-    if (e.kind === 'send' && e.type === 'session.update') asked = outputFormatOf(e.event) ?? asked;
+    if (e.kind === 'send' && e.type === 'session.update') requested = outputFormatOf(e.event) ?? requested;
     if (e.kind === 'recv' && (e.type === 'session.updated' || e.type === 'session.created'))
       declared = outputFormatOf(e.event) ?? declared;
   }
-  return asked ?? declared ?? null;
+  return { requested, declared };
 }
 
 /** The format whose bytes per ms `bytesPerMs` is within a factor `tolerance` of; undefined when none is. */

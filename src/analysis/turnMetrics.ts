@@ -13,7 +13,7 @@ import { expectedContent } from './expectedContent.js';
 import { ms1 } from './fields.js';
 import type { Rates } from './history.js';
 import type { PlaybackMetrics, TurnMetrics } from './metrics.js';
-import { requestedOutputFormat } from './outputFormat.js';
+import { outputFormats } from './outputFormat.js';
 import { phaseMetrics } from './phases.js';
 import { playResponse, type Playback } from './playback.js';
 import { probeMetrics, probeStalls } from './probeHealth.js';
@@ -39,6 +39,7 @@ export function measureTurn(
   const audioItems = new Set(view.deltas.map((d) => `${responseIdOf(d) ?? ''}/${itemIdOf(d) ?? ''}`));
   const playbacks = new Map(view.responses.map((r) => [r, playResponse(r, config.jitterBufferMs)]));
   const phases = phaseMetrics(view, config, playbacks);
+  const formats = outputFormats(trace, view.fromMs);
   return {
     timing: timingMetrics(view, trace.meta.options.turnDetection, phases),
     audio: {
@@ -48,7 +49,8 @@ export function measureTurn(
       oddLengthDeltas: view.deltas.filter((d) => d.audio.bytes % 2 !== 0).length,
       items: audioItems.size,
       repeated: repeatedAudio(view),
-      requestedFormat: requestedOutputFormat(trace, view.fromMs),
+      requestedFormat: formats.requested,
+      declaredFormat: formats.declared,
     },
     phases: phases.metrics,
     transcript,

@@ -67,7 +67,7 @@ describe('audio_format_mismatch', () => {
     expect(m.coverage.usageBytesPerMs).toBeCloseTo(8, 0);
     const found = turnFindings(a);
     expect(found[0]).toMatchObject({ code: 'audio_format_mismatch', severity: 'major' });
-    expect(found[0]!.message).toContain('(audio/pcm, PCM16 at 24 kHz, 48 bytes per ms)');
+    expect(found[0]!.message).toContain('not in the format requested (audio/pcm, PCM16 at 24 kHz, 48 bytes per ms)');
     expect(found[0]!.message).toContain('— G.711 at 8 kHz');
     expect(buildReport(turn.build(), a).summary.headline).toBe(`Turn 1: ${found[0]!.message}`);
   });
@@ -79,18 +79,30 @@ describe('audio_format_mismatch', () => {
     const found = turnFindings(analyze(turn));
     expect(found.map((f) => [f.code, f.severity])).toEqual([['audio_format_mismatch', 'major']]);
     expect(found[0]!.message).toBe(
-      'The audio is not in the requested format (audio/pcmu, G.711 at 8 kHz, 8 bytes per ms): 278300 bytes for the ' +
+      'The audio is not in the format requested (audio/pcmu, G.711 at 8 kHz, 8 bytes per ms): 278300 bytes for the ' +
         '5.8 s usage accounts for (119 audio tokens) is 48.0 bytes per ms — PCM16 at 24 kHz. A client decoding it as ' +
         'requested plays noise.',
     );
   });
 
-  it('the format the service declared counts when the probe asked for none (beta names)', () => {
+  it('the format the service declared counts too (beta names): it said G.711 and sent PCM16', () => {
     const b = new TraceBuilder(NO_EXPECT).connect();
+    b.send(70, 'session.update', { session: { output_audio_format: 'pcm16' } });
     b.recv(90, 'session.updated', { session: { output_audio_format: 'g711_ulaw' } });
     const a = analyze(withTurn(b, { pcm: SIX_S, transcript: 'One two three.' }));
-    expect(a.turns[0]!.metrics!.audio.requestedFormat).toBe('g711_ulaw');
-    expect(turnFindings(a).map((f) => f.code)).toEqual(['audio_format_mismatch']);
+    expect(a.turns[0]!.metrics!.audio).toMatchObject({ requestedFormat: 'pcm16', declaredFormat: 'g711_ulaw' });
+    const found = turnFindings(a);
+    expect(found.map((f) => f.code)).toEqual(['audio_format_mismatch']);
+    expect(found[0]!.message).toMatch(
+      /^The audio is not in the format the service declared \(g711_ulaw, G\.711 at 8 kHz/,
+    );
+  });
+
+  it('PCM16 asked, declared and sent is no finding', () => {
+    const b = new TraceBuilder(NO_EXPECT).connect();
+    b.send(70, 'session.update', { session: { audio: { output: { format: { type: 'audio/pcm', rate: 24000 } } } } });
+    b.recv(90, 'session.updated', { session: { audio: { output: { format: { type: 'audio/pcm', rate: 24000 } } } } });
+    expect(turnFindings(analyze(withTurn(b, { pcm: SIX_S, transcript: 'One two three.' })))).toEqual([]);
   });
 
   it('a cut leaving 1/6 of the audio while the transcript goes on is audio_truncated, not a format', () => {

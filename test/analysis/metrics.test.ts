@@ -35,6 +35,7 @@ describe('metrics of a healthy turn (10 s of speech in 50 deltas of 200 ms, ever
       items: 1,
       repeated: { deltas: 0, ms: 0, firstAtMs: null },
       requestedFormat: null,
+      declaredFormat: null,
     });
     expect(m.transcript).toEqual({ text: COUNT, length: 151, source: 'audio_transcript' });
     expect(m.usage).toEqual({ outputAudioTokens: 203, outputTextTokens: 20, ignored: [] });

@@ -11,8 +11,9 @@ import type { TurnDetector } from './types.js';
 
 /**
  * `audio_format_mismatch`: the bytes per usage-implied ms fit another format than the one requested (PCM16 when none
- * is named), within `formatRatioTolerance`, for a completed answer whose usage implies at least `formatCheckMinMs`
- * and whose transcript did not go on after the audio (that is a cut, `audio_truncated`).
+ * is named) or the one the service declared, within `formatRatioTolerance`, for a completed answer whose usage
+ * implies at least `formatCheckMinMs` and whose transcript did not go on after the audio (that is a cut,
+ * `audio_truncated`).
  */
 export const audioFormatMismatch: TurnDetector = {
   name: 'audio_format_mismatch',
@@ -23,20 +24,23 @@ export const audioFormatMismatch: TurnDetector = {
     if (c.usageBytesPerMs === null || c.usageImpliedMs === null || c.usageImpliedMs < config.formatCheckMinMs)
       return [];
     if (c.trailingTranscriptMs >= config.trailingTranscriptMinMs) return [];
-    const asked = formatFamily(metrics.audio.requestedFormat) ?? 'pcm16';
     const sent = formatOfRatio(c.usageBytesPerMs, config.formatRatioTolerance);
-    if (!sent || sent === asked) return [];
-    const requested = metrics.audio.requestedFormat ? `${metrics.audio.requestedFormat}, ` : '';
+    const { requestedFormat, declaredFormat } = metrics.audio;
+    const asked = formatFamily(requestedFormat) ?? 'pcm16';
+    const declared = formatFamily(declaredFormat);
+    if (!sent || (sent === asked && (declared === undefined || sent === declared))) return [];
+    const [what, name, family] =
+      sent !== asked ? ['requested', requestedFormat, asked] : ['the service declared', declaredFormat, declared!];
     return [
       {
         code: 'audio_format_mismatch',
         severity: 'major',
         turn: view.turn,
         message:
-          `The audio is not in the requested format (${requested}${FORMAT_NAMES[asked]}, ` +
-          `${FORMAT_BYTES_PER_MS[asked]} bytes per ms): ${metrics.audio.bytes} bytes for the ` +
+          `The audio is not in the format ${what} (${name ? `${name}, ` : ''}${FORMAT_NAMES[family]}, ` +
+          `${FORMAT_BYTES_PER_MS[family]} bytes per ms): ${metrics.audio.bytes} bytes for the ` +
           `${sec(c.usageImpliedMs)} usage accounts for (${metrics.usage.outputAudioTokens} audio tokens) is ` +
-          `${c.usageBytesPerMs.toFixed(1)} bytes per ms — ${FORMAT_NAMES[sent]}. A client decoding it as requested ` +
+          `${c.usageBytesPerMs.toFixed(1)} bytes per ms — ${FORMAT_NAMES[sent]}. A client decoding it as ${what} ` +
           'plays noise.',
       },
     ];
