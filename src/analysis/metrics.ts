@@ -24,7 +24,8 @@ export interface TimingMetrics {
   finalAnswerMs: number | null;
   /**
    * The model reasoning, as the listener hears it: from the end of the preamble's audio (through the playback model)
-   * to the first audio of the final answer, summed over the preambles before it; null when no preamble preceded it.
+   * to the start of the final answer (its first delta plus the jitter buffer, as the listener started the first item),
+   * summed over the preambles before it; null when no preamble preceded it.
    */
   reasoningMs: number | null;
 }

@@ -1,7 +1,7 @@
 /**
  * Reasoning models, per item: each assistant item's phase (`commentary`: a spoken preamble; `final_answer`) and its
  * audio, and the pauses in which the model reasoned — from the end of a preamble's audio as the listener hears it
- * (the playback model) to the next item's first audio. Bookkeeping and measurement, no judgement: the detectors
+ * (the playback model) to when the listener starts the next item. Bookkeeping and measurement, no judgement: the detectors
  * (detectors/reasoning.ts) decide what is too long or missing.
  */
 import { BYTES_PER_MS } from '../audio/wav.js';
@@ -113,7 +113,7 @@ export function phaseMetrics(
   const measured = items.map((x) => itemMetrics(x, playbacks.get(x.response)));
   const withAudio = measured.filter((x) => x.firstDeltaTraceMs !== null);
   const answer = withAudio.findIndex((x) => x.phase !== 'commentary');
-  const found = reasoning ? pauses(withAudio) : [];
+  const found = reasoning ? pauses(withAudio, config.jitterBufferMs) : [];
   const before = found.filter((p) => p.index <= answer);
   return {
     metrics: { reasoning, items: measured, pauses: found.map(({ index: _index, ...p }) => p) },
@@ -141,8 +141,14 @@ function itemMetrics(x: ItemAudio, playback: Playback | undefined): ItemAudioMet
   };
 }
 
-/** The silence after each commentary item's audio (as heard) until the next item's first audio. */
-function pauses(withAudio: readonly ItemAudioMetrics[]): (ReasoningPause & { index: number })[] {
+/**
+ * The silence after each commentary item's audio (as heard) until the next item's first audio is heard: its first
+ * delta plus the jitter buffer, the listener starting it as it started the first.
+ */
+function pauses(
+  withAudio: readonly ItemAudioMetrics[],
+  jitterBufferMs: number,
+): (ReasoningPause & { index: number })[] {
   const out: (ReasoningPause & { index: number })[] = [];
   for (let i = 1; i < withAudio.length; i++) {
     const before = withAudio[i - 1]!;
@@ -154,7 +160,7 @@ function pauses(withAudio: readonly ItemAudioMetrics[]): (ReasoningPause & { ind
       beforeItemId: next.itemId,
       atMs: next.atMs!,
       traceMs: before.heardEndTraceMs,
-      durationMs: ms1(Math.max(0, next.firstDeltaTraceMs! - before.heardEndTraceMs)),
+      durationMs: ms1(Math.max(0, next.firstDeltaTraceMs! + jitterBufferMs - before.heardEndTraceMs)),
     });
   }
   return out;

@@ -5,8 +5,8 @@
  * missing delta arrives (no re-buffering).
  *
  * On a reasoning model the wait after a spoken preamble (`commentary`) for the next item is the model thinking, not
- * delivery: the listener resumes when that item arrives, and the wait is a reasoning pause (phases.ts), never an
- * underrun.
+ * delivery: the listener starts that item as it started the first — at its first delta plus the jitter buffer — and
+ * the silence before it is a reasoning pause (phases.ts), never an underrun.
  */
 import { BYTES_PER_MS } from '../audio/wav.js';
 import { ms1 } from './fields.js';
@@ -28,8 +28,9 @@ export interface Playback {
 }
 
 /**
- * The playback of one response's deltas (in arrival order, which is playback order). A wait before a delta whose
- * index is in `pauses` is not an underrun.
+ * The playback of one response's deltas (in arrival order, which is playback order). A delta whose index is in
+ * `pauses` starts a new item after reasoning: played from its arrival plus the jitter buffer (or right after the
+ * audio before it, if that is later), never an underrun.
  */
 export function modelPlayback(
   deltas: readonly AudioDelta[],
@@ -45,14 +46,15 @@ export function modelPlayback(
   for (let i = 1; i < deltas.length; i++) {
     const d = deltas[i]!;
     const durationMs = d.audio.bytes / BYTES_PER_MS;
-    if (d.t > playedUntil + 1e-6) {
-      if (!pauses.has(i))
-        underruns.push({
-          atMs: ms1(d.audio.offset / BYTES_PER_MS),
-          traceMs: ms1(playedUntil),
-          durationMs: ms1(d.t - playedUntil),
-          delta: i,
-        });
+    if (pauses.has(i)) {
+      playedUntil = Math.max(playedUntil, d.t + jitterBufferMs) + durationMs;
+    } else if (d.t > playedUntil + 1e-6) {
+      underruns.push({
+        atMs: ms1(d.audio.offset / BYTES_PER_MS),
+        traceMs: ms1(playedUntil),
+        durationMs: ms1(d.t - playedUntil),
+        delta: i,
+      });
       playedUntil = d.t + durationMs;
     } else {
       playedUntil += durationMs;

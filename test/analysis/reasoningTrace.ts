@@ -18,8 +18,9 @@ export interface PhasedItem {
   pcm: Buffer;
   transcript: string;
   /**
-   * Silence the listener hears between the previous item's audio (as played: its first delta + the jitter buffer +
-   * its length, delivery being ahead of real time) and this item's first delta. Default 0.
+   * Silence a listener hears between the previous item's audio and this one's, delivery being ahead of real time: this
+   * item's first delta comes the previous item's length plus the pause after the previous item's first delta (as the
+   * simulator times it: the listener starts each item at its first delta plus the same jitter buffer). Default 0.
    */
   pauseMs?: number;
   /** Explicit delta times (override the pacing). */
@@ -70,7 +71,7 @@ export function phasedAnswer(b: TraceBuilder, s: PhasedTurn): PhasedPlayed {
   });
   const chunk = s.chunkBytes ?? 9600;
   const firstDeltaAt: (number | undefined)[] = [];
-  let heardEnd: number | undefined; // when the listener finishes the previous item
+  let heardEnd: number | undefined; // when the previous item's audio ends, for a listener starting at its first delta
   let next = createAt + (s.firstAudioMs ?? 400);
   let lastDone = createAt;
   groups.forEach((g, gi) => {
@@ -104,7 +105,7 @@ export function phasedAnswer(b: TraceBuilder, s: PhasedTurn): PhasedPlayed {
       b.recv(last + 2, 'response.output_audio_transcript.done', { ...ids, transcript: spec.transcript });
       b.recv(last + 2.5, 'response.output_item.done', { response_id: g.id, item: { ...item, status: 'completed' } });
       firstDeltaAt.push(spec.noAudio ? undefined : times[0]);
-      heardEnd = spec.noAudio ? last : times[0]! + LISTENER_JITTER_MS + spec.pcm.length / BYTES_PER_MS;
+      heardEnd = spec.noAudio ? last : times[0]! + spec.pcm.length / BYTES_PER_MS;
       end = last + 3;
       next = end;
     }
