@@ -1,0 +1,199 @@
+/**
+ * The reasoning generation end to end over loopback: the real probe against the simulator's built-in scenarios of
+ * issue 19 (and a few pinned here), analysed as a round would. A healthy reasoning turn passes with its reasoning
+ * time within 50 ms of what the simulator planned; every new finding shows up for the scenario that causes it; a
+ * stall the buffered audio covered is reported minor with the turn passing (issue 20 §2).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeTrace, isFailingSeverity } from '../../src/analysis/index.js';
+import type { RunAnalysis, TurnAnalysis } from '../../src/analysis/metrics.js';
+import { buildReport } from '../../src/analysis/report.js';
+import type { ProbeOptions } from '../../src/probe/options.js';
+import { runProbe } from '../../src/probe/session.js';
+import { webSocketTransport } from '../../src/probe/websocket.js';
+import { loadCatalog, type PromptSpec } from '../../src/prompts/catalog.js';
+import { resolveEndpoint } from '../../src/realtime/flavours.js';
+import { DEMO_REASONING_MS, startSimulator, type RunningSimulator, type Scenario } from '../../src/sim/index.js';
+import type { Trace } from '../../src/trace/trace.js';
+import type { TransportFactory } from '../../src/probe/transport.js';
+
+const KEY = 'reasoning-loopback-key-7d3e';
+const BURSTY = { speed: 4, burstMs: 500, jitterMs: 5 };
+const pinned = (name: string, reasoningMs: number): Scenario => ({
+  name,
+  description: name,
+  profile: 'reasoning',
+  reasoning: { preamble: true, reasoningMs },
+  delivery: BURSTY,
+});
+const stall = (name: string, atMs: number, durationMs: number): Scenario => ({
+  name,
+  description: name,
+  delivery: BURSTY,
+  turns: [{ faults: [{ kind: 'stall', atMs, durationMs }] }],
+});
+const OWN: Scenario[] = [
+  pinned('r-500', 500),
+  pinned('r-8000', 8000),
+  pinned('r-long', 12_000),
+  stall('stall-covered', 6000, 2000),
+  stall('stall-heard', 1000, 3000),
+];
+
+/** The probe asks for PCM16; a client that asks for G.711 is stood in by a transport that asks on the wire. */
+const asksForPcmu: TransportFactory = (ctx) => {
+  const ws = webSocketTransport(ctx);
+  const send = ws.send.bind(ws);
+  ws.send = (event) => {
+    if (event['type'] !== 'session.update') return send(event);
+    const session = event['session'] as { audio: { output: Record<string, unknown> } };
+    const output = { ...session.audio.output, format: { type: 'audio/pcmu' } };
+    return send({ ...event, session: { ...session, audio: { ...session.audio, output } } });
+  };
+  return ws;
+};
+
+let sim: RunningSimulator;
+let prompt: PromptSpec;
+const runs = new Map<string, Promise<{ trace: Trace; analysis: RunAnalysis }>>();
+
+function probe(
+  scenario: string,
+  o: Partial<ProbeOptions> = {},
+  deployment = 'gpt-realtime-2.1',
+): Promise<{ trace: Trace; analysis: RunAnalysis }> {
+  const endpoint = resolveEndpoint({ endpoint: sim.url('azure-ga', { scenario, deployment }) });
+  return runProbe(
+    { name: scenario, endpoint, auth: { mode: 'api-key', key: KEY } },
+    {
+      prompts: [prompt],
+      turns: 1,
+      turnTimeoutMs: 40_000,
+      settleMs: 400,
+      generationWindowMs: 3000,
+      pace: 'burst',
+      ...o,
+    },
+  ).then((trace) => ({ trace, analysis: analyzeTrace(trace) }));
+}
+
+beforeAll(async () => {
+  sim = await startSimulator({ port: 0, apiKey: KEY, scenarios: Object.fromEntries(OWN.map((s) => [s.name, s])) });
+  prompt = loadCatalog()[0]!;
+  const reasoning = [
+    'reasoning-healthy',
+    'reasoning-gap',
+    'preamble-only',
+    'two-generations',
+    'r-500',
+    'r-8000',
+    'r-long',
+  ];
+  for (const s of [...reasoning, 'second-generation-silent']) runs.set(s, probe(s));
+  // Today's (non-reasoning) model for the rest.
+  for (const s of ['repeated-audio', 'stall-covered', 'stall-heard']) runs.set(s, probe(s, {}, 'gpt-realtime'));
+  runs.set('pcmu-ignored', probe('pcmu-ignored', { transport: asksForPcmu }));
+}, 30_000);
+afterAll(async () => sim?.close());
+
+async function turnOf(scenario: string): Promise<TurnAnalysis> {
+  const { analysis } = await runs.get(scenario)!;
+  expect(analysis.turns).toHaveLength(1);
+  return analysis.turns[0]!;
+}
+/** The codes of the turn's failing findings (a loaded machine may add the canary's own minor probe_stall). */
+const codes = (t: TurnAnalysis): string[] => t.findings.filter((f) => isFailingSeverity(f.severity)).map((f) => f.code);
+
+describe('a healthy reasoning turn over loopback', () => {
+  it.each([
+    ['r-500', 500],
+    ['reasoning-healthy', DEMO_REASONING_MS],
+    ['r-8000', 8000],
+  ] as const)(
+    '%s: preamble, %i ms of reasoning, answer — passes, reasoning time within 50 ms',
+    async (scenario, ms) => {
+      const t = await turnOf(scenario);
+      expect([codes(t), t.verdict]).toEqual([[], 'pass']);
+      const m = t.metrics!;
+      expect(m.phases.items.map((i) => i.phase)).toEqual(['commentary', 'final_answer']);
+      expect(Math.abs(m.timing.reasoningMs! - ms)).toBeLessThanOrEqual(50);
+      expect(m.timing.finalAnswerMs! - m.timing.firstAudioMs!).toBeGreaterThan(ms);
+      expect(m.playback.underruns).toEqual([]);
+    },
+    60_000,
+  );
+
+  it('two generations (the answer as a second response nobody asked for) are one passing turn', async () => {
+    const t = await turnOf('two-generations');
+    expect([codes(t), t.verdict, t.responseIds.length]).toEqual([[], 'pass', 2]);
+    expect(t.metrics!.phases.items.map((i) => i.phase)).toEqual(['commentary', 'final_answer']);
+    expect(t.metrics!.timing.finalAnswerMs).not.toBeNull();
+  }, 60_000);
+});
+
+describe('each new finding, from the scenario that causes it', () => {
+  it('reasoning-gap: the hole inside the final answer is a silent_gap where it is in the turn audio', async () => {
+    const t = await turnOf('reasoning-gap');
+    expect(codes(t)).toEqual(['silent_gap']);
+    // 2 s of silence injected 4 s into the answer, after the preamble; the run found is the injected span plus the
+    // natural pauses it touches on either side (≤ 800 ms each), the way the simulator speaks.
+    const injectedAt = t.metrics!.phases.items[1]!.atMs! + 4000;
+    const gap = t.findings.find((f) => f.code === 'silent_gap')!;
+    expect(gap.atMs!).toBeLessThanOrEqual(injectedAt + 50);
+    expect(gap.atMs!).toBeGreaterThanOrEqual(injectedAt - 800);
+    expect(gap.atMs! + gap.durationMs!).toBeGreaterThanOrEqual(injectedAt + 2000 - 50);
+    expect(gap.atMs! + gap.durationMs!).toBeLessThanOrEqual(injectedAt + 2000 + 800);
+  }, 60_000);
+
+  it('r-long: 12 s of silence after the preamble is long_reasoning', async () => {
+    const t = await turnOf('r-long');
+    expect(codes(t)).toEqual(['long_reasoning']);
+    expect(Math.abs(t.metrics!.phases.pauses[0]!.durationMs - 12_000)).toBeLessThanOrEqual(50);
+    // The finding counts the service's share: less any time the canary itself was blocked meanwhile.
+    expect(t.findings.find((f) => f.code === 'long_reasoning')!.durationMs!).toBeGreaterThan(10_000);
+  }, 60_000);
+
+  it('preamble-only: the caller hears "let me check" and nothing', async () => {
+    const t = await turnOf('preamble-only');
+    expect(codes(t)).toContain('preamble_only');
+    expect(t.verdict).toBe('fail');
+  }, 60_000);
+
+  it('second-generation-silent: the unasked answer carries a transcript and no audio', async () => {
+    const { trace, analysis } = await runs.get('second-generation-silent')!;
+    const t = analysis.turns[0]!;
+    expect(codes(t)[0]).toBe('second_generation_silent');
+    const silent = t.findings.find((f) => f.code === 'second_generation_silent')!;
+    expect(silent.message).toMatch(/in a second response nobody asked for, .*carried no audio/);
+    expect(buildReport(trace, analysis).summary.headline).toBe(`Turn 1: ${silent.message}`);
+  }, 60_000);
+
+  it('repeated-audio: every fifth delta sent twice is repeated_audio, and coverage above 100 %', async () => {
+    const t = await turnOf('repeated-audio');
+    expect(codes(t)).toEqual(['repeated_audio']);
+    expect(t.metrics!.coverage.usageRatio).toBeGreaterThan(1.1);
+    expect(t.metrics!.audio.repeated.deltas).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('pcmu-ignored: G.711 asked for and declared, PCM16 sent (×6) is audio_format_mismatch', async () => {
+    const t = await turnOf('pcmu-ignored');
+    expect(t.metrics!.audio.declaredFormat).toBe('audio/pcmu');
+    expect(t.metrics!.coverage.usageBytesPerMs).toBeGreaterThan(40);
+    expect(codes(t)).toEqual(['audio_format_mismatch']);
+  }, 60_000);
+});
+
+describe('pages follow the listener, over loopback', () => {
+  it('a 2 s stall after 6 s of 4× audio: the buffer covered it — minor, the turn passes', async () => {
+    const t = await turnOf('stall-covered');
+    expect(t.findings.filter((f) => f.code === 'delivery_stall').map((f) => f.severity)).toEqual(['minor']);
+    expect([codes(t), t.verdict]).toEqual([[], 'pass']);
+  }, 60_000);
+
+  it('a 3 s stall after 1 s of audio: the caller hears it — major, the turn fails', async () => {
+    const t = await turnOf('stall-heard');
+    expect(codes(t)).toContain('delivery_stall');
+    expect(t.findings.find((f) => f.code === 'delivery_stall')!.severity).toBe('major');
+    expect(t.verdict).toBe('fail');
+  }, 60_000);
+});
