@@ -20,11 +20,13 @@ import {
 import { secretSettings } from './secrets.js';
 import { loadAlertChannels, type AlertChannelSettings, type PagerDutySettings } from './alertChannels.js';
 import { parseMutes, type Mute } from './mute.js';
+import { parseModelRetirements } from './modelRetirements.js';
 import { parseThresholds } from './thresholds.js';
 import { parseTargets, type TargetConfig } from './targets.js';
 import { MAX_GENERATION_WINDOW_MS, PROBE_DEFAULTS } from '../probe/options.js';
 import { DEFAULT_PRICES, type PriceTable } from '../cost/prices.js';
 import { parsePrices } from './prices.js';
+import type { ModelRetirement } from '../realtime/lifecycle.js';
 import type { StorageSettings } from '../store/storageSettings.js';
 import type { LinkScope } from '../store/userDelegationLink.js';
 
@@ -84,6 +86,10 @@ export interface CanarySettings {
   dailyBudgetUsd: number | undefined;
   /** Confirmation probes after a failing one before it counts (CANARY_CONFIRM_RETRIES, default 1; 0 = off). */
   confirmRetries: number;
+  /** The model-retirement table: the shipped rows with CANARY_MODEL_RETIREMENTS applied. */
+  modelRetirements: ModelRetirement[];
+  /** Ask OpenAI's `GET /v1/models/{id}` for a `shutdown_date`, once a day per model (CANARY_MODEL_LOOKUP=on; default off). */
+  modelLookup: boolean;
   /**
    * Problems that disable one sink but not the round (a bad webhook URL disables alert delivery, a bad App
    * Insights connection string disables telemetry): logged as errors at the start of every round.
@@ -165,6 +171,8 @@ export function loadSettings(env: Env, context: SettingsContext = {}): CanarySet
     pricesBlob: blobPath(env, 'CANARY_PRICES_BLOB'),
     dailyBudgetUsd: usd(env, 'CANARY_DAILY_BUDGET_USD'),
     confirmRetries: int(env, 'CANARY_CONFIRM_RETRIES', 1, 0, 3),
+    modelRetirements: parseModelRetirements(env.CANARY_MODEL_RETIREMENTS),
+    modelLookup: onOff(env, 'CANARY_MODEL_LOOKUP'),
     problems,
   };
 }
@@ -206,6 +214,12 @@ function blobPath(env: Env, name: string): string | undefined {
 function folder(env: Env, name: string): string | undefined {
   const raw = env[name]?.trim();
   return raw ? checkFolder(raw, name, secretSettings(env)) : undefined;
+}
+
+function onOff(env: Env, name: string): boolean {
+  const raw = env[name]?.trim().toLowerCase() || 'off';
+  if (raw !== 'on' && raw !== 'off') throw new ConfigError(name, 'must be "on" or "off"');
+  return raw === 'on';
 }
 
 function flag(env: Env, name: string): boolean {
