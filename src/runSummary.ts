@@ -58,6 +58,8 @@ export interface RunSummary {
   costUsd?: number;
   /** The model the run talked to (session.created `session.model`, else the deployment). */
   model?: string;
+  /** Set when the run has a `model_retiring` finding: the model, its retirement day and the replacement its source names. */
+  retirement?: { model: string; retiresOn: string; replacement?: string };
   /** `budget`: the target was not probed because the daily budget was spent (an index line says so; no alert state). */
   notProbed?: 'budget';
   /** Probes of this run: 1, or 2+ when a failure was re-probed to confirm it (CANARY_CONFIRM_RETRIES). */

@@ -41,6 +41,7 @@ export const FINDING_CODES = [
   'media_jitter',
   'model_changed',
   'behaviour_changed',
+  'model_retiring',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -379,6 +380,14 @@ export const FINDING_WORDS: Readonly<Record<FindingCode, FindingWords>> = {
     plural: 'behaviour_changed',
     alert: "the service's declared defaults or typical latency changed",
     alertDetail: 'none',
+  },
+  model_retiring: {
+    title: 'Model retiring soon',
+    explanation:
+      "The model this run talked to (as `session.created` names it, else as the URL does) retires within 30 days, or is past its retirement date, by the canary's dated retirement table (src/realtime/lifecycle.ts, changed by CANARY_MODEL_RETIREMENTS; for OpenAI targets, optionally OpenAI's own `shutdown_date`). From that day the service refuses sessions for it: move the deployment to the replacement before then. Informational: the run is judged as usual, and one card announces it.",
+    plural: 'model_retiring',
+    alert: 'the model retires soon',
+    alertDetail: 'model',
   },
 };
 

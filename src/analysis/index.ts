@@ -10,7 +10,9 @@ import { RUN_DETECTORS, TURN_DETECTORS } from './detectors/index.js';
 import { neverRan } from './detectors/connection.js';
 import { sortFindings, type Finding } from './findings.js';
 import { sanitizeTrace } from './sanitize.js';
+import { MODEL_RETIREMENTS, type ModelRetirement } from '../realtime/lifecycle.js';
 import { learnRates, type DetectionHistory } from './history.js';
+import { withModelLifecycle } from './lifecycle.js';
 import { analyzeWebRtc, isWebRtcTrace } from './media/index.js';
 import type { RunAnalysis, TurnAnalysis } from './metrics.js';
 import { measureTurn } from './turnMetrics.js';
@@ -43,15 +45,22 @@ export { FATAL_SESSION_ERROR_CODES, REFUSAL_CLOSE_CODES } from './refusal.js';
  * Analyses a trace: per-turn metrics and findings, run-level findings, verdicts.
  * @param config overrides of {@link DEFAULT_DETECTION_CONFIG}
  * @param history the target's healthy past turns, to learn its speaking rate and usage ratio
+ * @param retirements the model-retirement table the run's model is looked up in (./lifecycle.ts)
  */
 export function analyzeTrace(
   input: Trace,
   config: Partial<DetectionConfig> = {},
   history?: DetectionHistory,
+  retirements: readonly ModelRetirement[] = MODEL_RETIREMENTS,
 ): RunAnalysis {
   const trace = sanitizeTrace(input);
   const cfg = resolveConfig(config);
-  if (isWebRtcTrace(trace)) return analyzeWebRtc(trace, cfg, (heard) => analyzeTrace(heard, config, history));
+  if (isWebRtcTrace(trace))
+    return withModelLifecycle(
+      trace,
+      analyzeWebRtc(trace, cfg, (heard) => analyzeTrace(heard, config, history, [])),
+      retirements,
+    );
   const views = buildTurnViews(trace);
   const close = trace.entries.find((e): e is CloseEntry => e.kind === 'close');
   const connection = connectionMetrics(trace);
@@ -67,7 +76,11 @@ export function analyzeTrace(
     ),
   );
   const findings = sortFindings(runFound.filter((f) => f.turn === null));
-  return { turns, findings, verdict: runVerdict(turns, findings), connection, config: cfg };
+  return withModelLifecycle(
+    trace,
+    { turns, findings, verdict: runVerdict(turns, findings), connection, config: cfg },
+    retirements,
+  );
 }
 
 function analyzeTurn(

@@ -5,6 +5,7 @@
 import type { TurnOutcome } from '../trace/trace.js';
 import type { DetectionConfig } from './config.js';
 import type { Finding, Verdict } from './findings.js';
+import type { ModelLifecycle } from './lifecycle.js';
 
 /** What the latencies are measured from: `response.create` sent (manual turns), or the end of speech (server VAD). */
 export type TimingAnchor = 'response.create' | 'speech_stopped' | 'last_append';
@@ -338,4 +339,6 @@ export interface RunAnalysis {
   connection: ConnectionMetrics;
   /** The thresholds the run was judged with. */
   config: DetectionConfig;
+  /** The run's model in the retirement table; absent when the table does not know it. */
+  lifecycle?: ModelLifecycle;
 }

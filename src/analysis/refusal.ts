@@ -44,7 +44,7 @@ function stop(text: string): string {
 }
 
 /** Who refused, in words. */
-function serviceName(flavour: Flavour | string): string {
+export function serviceName(flavour: Flavour | string): string {
   try {
     return isAzure(flavour as Flavour) ? 'Azure OpenAI' : 'OpenAI';
   } catch {

@@ -12,6 +12,7 @@ import type { DetectionConfig } from './config.js';
 import { strAt } from '../json.js';
 import { ms1 } from './fields.js';
 import type { Finding, Verdict } from './findings.js';
+import type { ModelLifecycle } from './lifecycle.js';
 import type { ConnectionMetrics, RunAnalysis, TurnMetrics, TurnStatus } from './metrics.js';
 import { reportSummary, type ReportSummary } from './reportSummary.js';
 import { sanitizeTrace } from './sanitize.js';
@@ -95,6 +96,8 @@ export interface Report {
   cost?: RunCost;
   /** Set when a failing probe was re-probed before it counted (CANARY_CONFIRM_RETRIES); this report is the first attempt's. */
   confirmation?: ReportConfirmation;
+  /** The run's model in the retirement table (its retirement day and source); absent when the table does not know it. */
+  lifecycle?: ModelLifecycle;
 }
 
 /** The attempts of a confirmed (or not) failure: `intermittent` when a confirmation passed, `confirmed` when all failed. */
@@ -181,6 +184,7 @@ export function buildReport(input: Trace, analysis: RunAnalysis, extras: ReportE
   };
   if (extras.comparison) report.comparison = extras.comparison;
   if (extras.artifacts) report.artifacts = { ...extras.artifacts };
+  if (analysis.lifecycle) report.lifecycle = { ...analysis.lifecycle };
   return report;
 }
 

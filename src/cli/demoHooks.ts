@@ -1,8 +1,9 @@
 /**
  * The demo's account of the steps the Function runs around each probe (../runner/costHooks.ts), read from the last
  * round and the store: which failures a confirmation probe confirmed or found intermittent, the spend the day's
- * ledger recorded, and the drift fingerprints kept per target.
+ * ledger recorded, the drift fingerprints kept per target, and the models that retire soon.
  */
+import { retirementPhrase } from '../analysis/lifecycle.js';
 import { spentUsd } from '../cost/ledger.js';
 import { formatUsd } from '../cost/usd.js';
 import type { RoundResult } from '../runner/round.js';
@@ -13,7 +14,7 @@ import { fingerprintPath, ledgerPath } from '../store/layout.js';
 
 const DRIFT = new Set<string>(['model_changed', 'behaviour_changed']);
 
-/** One line per step: confirmation, budget, drift. */
+/** One line per step: confirmation, budget, drift, model lifecycle. */
 export async function hookLines(
   r: RoundResult,
   store: ArtifactStore,
@@ -44,6 +45,11 @@ export async function hookLines(
     ),
   );
   const drifted = summaries.filter((s) => s.findingCodes.some((c) => DRIFT.has(c))).map((s) => s.target);
+  const retiring = summaries.flatMap((s) =>
+    s.retirement
+      ? [`${s.target} runs ${retirementPhrase(s.retirement.model, s.retirement.retiresOn, s.startedAt)}`]
+      : [],
+  );
   const change = drifted.length ? `changed: ${drifted.join(', ')}` : 'no model or behaviour change';
   const spent = ledger && formatUsd(spentUsd(ledger), { digits: 4, grouping: false });
   const spend = spent
@@ -57,5 +63,6 @@ export async function hookLines(
     `confirmation: ${again.length ? `${again.length} failure(s) probed again before counting; ${outcomes.join('; ')}` : 'no failure to probe again'}`,
     `budget: ${spend}; ${cap}`,
     `drift: ${kept.filter(Boolean).length} of ${summaries.length} targets have a model fingerprint; ${change}`,
+    `lifecycle: ${retiring.length ? retiring.join('; ') : 'no model retires within 30 days'}`,
   ];
 }

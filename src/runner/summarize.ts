@@ -69,11 +69,25 @@ function analysisSummary(report: Report, f: SummaryFacts): RunSummary {
     reportPath: f.paths.reportJson,
     reportHtmlPath: f.paths.reportHtml,
     ...cost,
+    ...retirementOf(report),
     // the category, then the confirmation: the order of an index line's fields stays what it always was
     ...(problem ? { category: problem.category } : {}),
     ...problemSummary(problem),
     ...(attempts !== undefined ? { attempts } : {}),
     ...(intermittent ? { intermittent } : {}),
+  };
+}
+
+/** The model's retirement, when the run announces it (`model_retiring`): the dashboard's "Service changes" line. */
+function retirementOf(report: Report): Pick<RunSummary, 'retirement'> {
+  const life = report.lifecycle;
+  if (!life || !report.summary.findingCodes.includes('model_retiring')) return {};
+  return {
+    retirement: {
+      model: life.model,
+      retiresOn: life.retiresOn,
+      ...(life.replacement ? { replacement: life.replacement } : {}),
+    },
   };
 }
 

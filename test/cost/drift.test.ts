@@ -93,10 +93,11 @@ describe('model drift across simulator runs', () => {
     expect(codes(third)).not.toContain('model_changed');
     const stored = await createLocalStore(dir).readJson<FingerprintState>('fingerprint/swedencentral/aoai.json');
     expect(stored!.healthy!.declared.model).toBe('gpt-realtime-2');
-    // the dashboard marks the change once
+    // the dashboard marks the change once (Azure's gpt-realtime-2 retired on 2026-08-31: it has its own line too)
     await writeDashboard(createLocalStore(dir), new Date('2026-11-27T08:30:00Z')); // the round's clock stamps the probes too
     const html = await readFile(join(dir, 'index.html'), 'utf8');
-    expect(html.match(/data-testid="drift-marker"/g)).toHaveLength(1);
+    expect(html.match(/data-testid="drift-marker"[^>]*data-code="model_changed"/g)).toHaveLength(1);
+    expect(html.match(/data-testid="drift-marker" data-target="aoai"[^>]*data-code="model_retiring"/g)).toHaveLength(1);
     expect(html).toMatch(
       /data-testid="drift-marker" data-target="aoai" data-region="swedencentral"[^>]*data-code="model_changed"/,
     );

@@ -1,0 +1,234 @@
+/**
+ * Model lifecycle in the analysis, on the run's own day (the trace's start time, injected here — never today's
+ * date): the 30-day window of `model_retiring`, a model past its day that still answers, a refusal of a retired
+ * model worded "retired on <date>" (after a 101 on OpenAI, in an HTTP body on Azure), the same refusal before the
+ * day left alone, and a 401 to an Entra token naming its scope. Every report validates against the schema.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyzeTrace } from '../../src/analysis/index.js';
+import { retiredInText } from '../../src/analysis/lifecycle.js';
+import { buildReport } from '../../src/analysis/report.js';
+import { configurationProblem } from '../../src/report/configuration.js';
+import type { ModelRetirement } from '../../src/realtime/lifecycle.js';
+import type { Trace } from '../../src/trace/trace.js';
+import { openAiSession, openAiUpgrade } from './realWire.js';
+import { reportErrors } from './schema.js';
+import { TraceBuilder } from './traceBuilder.js';
+
+/** The trace as if it had started at `iso`. */
+function on(trace: Trace, iso: string): Trace {
+  trace.meta.startedAt = iso;
+  trace.meta.startEpochMs = Date.parse(iso);
+  return trace;
+}
+
+/** An Azure session whose `session.created` declares `model`, closed by the probe (no turns). */
+function azureSession(model: string): Trace {
+  const b = new TraceBuilder({ flavour: 'azure-ga' });
+  b.add(0, {
+    kind: 'upgrade-request',
+    url: 'wss://example.openai.azure.com/openai/v1/realtime?model=voice',
+    headers: {},
+  });
+  b.add(40, { kind: 'upgrade-response', status: 101, statusText: 'Switching Protocols', headers: {} });
+  b.recv(60, 'session.created', { session: { id: 'sess_1', model } });
+  b.close(100, 1000, 'probe finished', 'client').sessionEnd(101);
+  return b.build(1);
+}
+
+function analyse(trace: Trace, table?: readonly ModelRetirement[]) {
+  const a = analyzeTrace(trace, {}, undefined, table);
+  const report = buildReport(trace, a);
+  expect(reportErrors(JSON.parse(JSON.stringify(report)))).toEqual([]);
+  return { a, report, retiring: a.findings.filter((f) => f.code === 'model_retiring') };
+}
+
+describe('model_retiring: the model session.created declares, on the run’s day', () => {
+  const mini = 'gpt-realtime-mini-2025-12-15'; // Azure: retires 2026-12-15
+
+  it('is an info finding 30 days before the day, naming the day, the days left and the source; the verdict stays', () => {
+    const { a, report, retiring } = analyse(on(azureSession(mini), '2026-11-15T23:59:00.000Z'));
+    expect(retiring).toHaveLength(1);
+    expect(retiring[0]).toMatchObject({ severity: 'info', turn: null });
+    expect(retiring[0]!.message).toMatch(
+      /^Model “gpt-realtime-mini-2025-12-15” retires on 2026-12-15, in 30 days: move the deployment to a current model before then\. Source: Microsoft Learn, “Model retirement schedule”.*\(checked 2026-12-07\)\.$/,
+    );
+    expect(report.lifecycle).toMatchObject({
+      service: 'azure',
+      model: mini,
+      from: 'session.created',
+      retiresOn: '2026-12-15',
+      daysLeft: 30,
+      replacement: null,
+      versionUnknown: false,
+    });
+    expect(report.lifecycle!.note).toMatch(/2027-06-15.*earlier one is used/);
+    expect(report.summary.findingCodes).toContain('model_retiring');
+    expect(a.verdict).toBe(analyzeTrace(on(azureSession(mini), '2026-10-01T00:00:00.000Z')).verdict);
+  });
+
+  it('is not raised 31 days before, but the report still carries the model’s lifecycle', () => {
+    const { retiring, report } = analyse(on(azureSession(mini), '2026-11-14T12:00:00.000Z'));
+    expect(retiring).toEqual([]);
+    expect(report.lifecycle).toMatchObject({ retiresOn: '2026-12-15', daysLeft: 31 });
+  });
+
+  it('names the replacement where the source does, and says "in 1 day" the day before', () => {
+    const { retiring } = analyse(on(openAiSession().build(1), '2027-01-19T08:00:00.000Z'));
+    expect(retiring[0]!.message).toMatch(
+      /^Model “gpt-realtime” retires on 2027-01-20, in 1 day: move the deployment to gpt-realtime-2\.1 before then\./,
+    );
+  });
+
+  it('a model past its day that still answered says it was due, and when', () => {
+    const { retiring, report } = analyse(on(azureSession('gpt-realtime-2-2026-05-06'), '2026-09-03T00:00:00.000Z'));
+    expect(report.lifecycle!.daysLeft).toBe(-3);
+    expect(retiring[0]!.message).toMatch(
+      /^Model “gpt-realtime-2-2026-05-06” was due to retire on 2026-08-31, 3 days before this run, and still answered: move the deployment to gpt-realtime-2\.1\./,
+    );
+  });
+
+  it('a model without a version takes the version due next and says so', () => {
+    const { retiring, report } = analyse(on(azureSession('gpt-realtime-mini'), '2026-12-07T10:00:00.000Z'));
+    expect(report.lifecycle).toMatchObject({ retiresOn: '2026-12-15', versionUnknown: true, daysLeft: 8 });
+    expect(retiring[0]!.message).toContain('(its version is not named: the date of the version due next)');
+  });
+
+  it('uses the table it is given: an override moves the day out of the window', () => {
+    const table: ModelRetirement[] = [
+      {
+        service: 'azure',
+        model: 'gpt-realtime-mini',
+        version: '2025-12-15',
+        retiresOn: '2027-06-15',
+        source: 's',
+        checkedOn: '2026-12-01',
+      },
+    ];
+    const { retiring, report } = analyse(on(azureSession(mini), '2026-12-07T10:00:00.000Z'), table);
+    expect(retiring).toEqual([]);
+    expect(report.lifecycle).toMatchObject({ retiresOn: '2027-06-15', source: 's' });
+  });
+
+  it('says nothing of a model the table does not know', () => {
+    const { report, retiring } = analyse(on(azureSession('gpt-realtime-2.1-2026-07-07'), '2026-12-07T10:00:00.000Z'));
+    expect(retiring).toEqual([]);
+    expect(report.lifecycle!.retiresOn).toBe('2027-06-25');
+    expect(analyse(on(azureSession('my-own-model'), '2026-12-07T10:00:00.000Z')).report.lifecycle).toBeUndefined();
+  });
+});
+
+/** OpenAI's refusal of a model after the 101 (LLMGW's shape): `error` + close 4000. */
+function openAiRefused(model: string, code: string): Trace {
+  const b = openAiUpgrade({}, 895.7);
+  b.entries[0] = { ...b.entries[0]!, url: `wss://api.openai.com/v1/realtime?model=${model}` } as never;
+  b.recv(895.7, 'error', {
+    event_id: 'event_1',
+    error: {
+      type: 'invalid_request_error',
+      code,
+      message: `The model ${model} does not exist or you do not have access to it.`,
+    },
+  });
+  b.close(895.7, 4000, `invalid_request_error.${code}`, 'server');
+  b.turn = 1;
+  b.endTurn(896, 'skipped');
+  b.turn = 0;
+  b.sessionEnd(896.1, 'closed-by-server');
+  const trace = b.build(1);
+  trace.meta.target = {
+    ...trace.meta.target,
+    url: `wss://api.openai.com/v1/realtime?model=${model}`,
+    deployment: model,
+  };
+  return trace;
+}
+
+describe('a refusal of a retired model says "retired on <date>"', () => {
+  it('OpenAI model_not_found after the preview models were shut down', () => {
+    const { a, report, retiring } = analyse(
+      on(openAiRefused('gpt-4o-realtime-preview-2024-12-17', 'model_not_found'), '2026-06-01T00:00:00.000Z'),
+    );
+    const rejected = a.findings.filter((f) => f.code === 'connection_rejected');
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]!.message).toMatch(
+      /^Model “gpt-4o-realtime-preview-2024-12-17” was retired on 2026-05-07 \(https:\/\/www\.modelcostwatch\.com\/[^)]*\): OpenAI answered model_not_found \(“The model .* does not exist or you do not have access to it\.”\)\. Nothing will bring it back: /,
+    );
+    expect(rejected[0]!.message).toContain('move the deployment to gpt-realtime and update the target');
+    expect(rejected[0]!.message).not.toMatch(/rejected|refused/);
+    expect(retiring).toEqual([]);
+    expect(a.verdict).toBe('error');
+    expect(report.lifecycle).toMatchObject({ from: 'url', daysLeft: -25 });
+    expect(retiredInText(report.summary.headline)).toEqual({
+      model: 'gpt-4o-realtime-preview-2024-12-17',
+      on: '2026-05-07',
+    });
+    expect(configurationProblem(report)).toEqual({
+      what: 'The model “gpt-4o-realtime-preview-2024-12-17” was retired on 2026-05-07: api.openai.com no longer serves it.',
+      fix: "Move the deployment to gpt-realtime and update the target's model or deployment.",
+    });
+  });
+
+  it('OpenAI invalid_model on the retirement day itself', () => {
+    const { a } = analyse(
+      on(openAiRefused('gpt-realtime-mini-2025-10-06', 'invalid_model'), '2026-07-23T00:00:00.000Z'),
+    );
+    expect(a.findings[0]!.message).toMatch(/^Model “gpt-realtime-mini-2025-10-06” was retired on 2026-07-23 /);
+  });
+
+  it('the same refusal before the day is the ordinary refusal, and a refusal for another reason is left alone', () => {
+    const before = analyse(on(openAiRefused('gpt-4o-realtime-preview', 'model_not_found'), '2026-05-06T23:00:00.000Z'));
+    expect(before.a.findings[0]!.message).toMatch(/^OpenAI refused the session: model_not_found/);
+    const key = analyse(on(openAiRefused('gpt-4o-realtime-preview', 'invalid_api_key'), '2026-06-01T00:00:00.000Z'));
+    expect(key.a.findings[0]!.message).toMatch(/^OpenAI refused the session: invalid_api_key/);
+  });
+
+  it('an Azure upgrade refused with HTTP 404 and model_not_found in its body', () => {
+    const b = new TraceBuilder({ flavour: 'azure-ga' }).connect({
+      status: 404,
+      body: JSON.stringify({
+        error: { code: 'model_not_found', message: 'The model gpt-realtime-2 is no longer available.' },
+      }),
+    });
+    b.sessionEnd(50, 'rejected');
+    const trace = b.build(1);
+    trace.meta.target = { ...trace.meta.target, deployment: 'gpt-realtime-2' };
+    const { a } = analyse(on(trace, '2026-09-10T00:00:00.000Z'));
+    expect(a.findings.map((f) => f.code)).toEqual(['connection_rejected']);
+    expect(a.findings[0]!.message).toMatch(
+      /^Model “gpt-realtime-2” was retired on 2026-08-31 \(Microsoft Learn.*\): Azure OpenAI answered model_not_found \(“The model gpt-realtime-2 is no longer available\.”\)\. .*move the deployment to gpt-realtime-2\.1/,
+    );
+  });
+});
+
+describe('a 401 to an Entra ID token names the scope it was requested for', () => {
+  function refused401(auth: Trace['meta']['target']['auth']): Trace {
+    const b = new TraceBuilder({ flavour: 'azure-ga' }).connect({
+      status: 401,
+      body: '{"error":{"code":"PermissionDenied","message":"Principal does not have access to API/Operation."}}',
+    });
+    b.sessionEnd(50, 'rejected');
+    const trace = b.build(1);
+    trace.meta.target = { ...trace.meta.target, ...(auth ? { auth } : {}) };
+    return trace;
+  }
+
+  it('and suggests the other documented scope, in the finding and the report', () => {
+    const { a, report } = analyse(refused401({ mode: 'entra', scope: 'https://cognitiveservices.azure.com/.default' }));
+    expect(a.findings[0]!.message).toContain(
+      'The Entra ID token was requested for scope https://cognitiveservices.azure.com/.default; if the identity and its role assignment are right, set the target\'s "scope" (CLI: --scope) to https://ai.azure.com/.default and try again.',
+    );
+    expect(configurationProblem(report)!.fix).toMatch(
+      /^The Entra ID token, requested for scope https:\/\/cognitiveservices\.azure\.com\/\.default, was refused \(HTTP 401\)\. Set the target's "scope" \(CLI: --scope\) to https:\/\/ai\.azure\.com\/\.default/,
+    );
+    const other = analyse(refused401({ mode: 'entra', scope: 'https://ai.azure.com/.default' }));
+    expect(other.a.findings[0]!.message).toMatch(
+      /scope https:\/\/ai\.azure\.com\/\.default; .* to https:\/\/cognitiveservices\.azure\.com\/\.default and try again\.$/,
+    );
+  });
+
+  it('says nothing of scopes for a key, or a trace that did not record its auth', () => {
+    expect(analyse(refused401({ mode: 'api-key' })).a.findings[0]!.message).not.toContain('scope');
+    expect(analyse(refused401(undefined)).a.findings[0]!.message).not.toContain('scope');
+  });
+});
