@@ -3,7 +3,8 @@
  * round's prices and reserves each target's estimated cost in the day's spend ledger (./budget.ts), holding back
  * what the budget cannot cover as "not probed: budget" index lines; `afterRun` re-probes a failing run to confirm
  * it (./confirm.ts, each confirmation reserved too) and applies the drift step (./driftStep.ts); `end` settles
- * the ledger with the actual cost of every probe and announces the 80 % / 100 % marks.
+ * the ledger with the actual cost of every probe and announces the 80 % / 100 % marks, and the retirement notices
+ * of models that retire soon (./retirementNotice.ts: one card each).
  */
 import type { RunHtmlOptions } from '../report/runHtml.js';
 import type { Report } from '../analysis/report.js';
@@ -16,6 +17,7 @@ import type { ArtifactStore } from '../store/artifactStore.js';
 import { notProbedSummary, planRoundBudget, type RoundBudget } from './budget.js';
 import { attemptUsd, probeConfirmed, withConfirmation } from './confirm.js';
 import { withRunDrift } from './driftStep.js';
+import { retirementNotices } from './retirementNotice.js';
 import type { RoundHooks } from './hooks.js';
 import { roundPrices } from './roundPrices.js';
 import { TooLateError, type TargetRun } from './targetRun.js';
@@ -23,7 +25,7 @@ import { TooLateError, type TargetRun } from './targetRun.js';
 export interface CostHookDeps {
   store: ArtifactStore;
   catalog: readonly PromptSpec[];
-  /** Delivers a budget notification; true when delivered. */
+  /** Delivers a budget or retirement notification; true when delivered. */
   notify: (n: Notification) => Promise<boolean>;
   warn: (m: string) => void;
   now?: () => Date;
@@ -38,6 +40,7 @@ type Settings = Pick<
 
 export function costHooks(settings: Settings, deps: CostHookDeps): RoundHooks {
   const now = deps.now ?? (() => new Date());
+  const notices = retirementNotices({ store: deps.store, notify: deps.notify, warn: deps.warn, now });
   let budget: RoundBudget | undefined;
   const costs: { target: string; attempt: number; usd: number | null }[] = [];
   let planned: string[] = [];
@@ -97,13 +100,16 @@ export function costHooks(settings: Settings, deps: CostHookDeps): RoundHooks {
               first.artifacts.trace ? render(report, first.artifacts.trace, first.htmlOptions) : undefined
           : undefined,
       );
-      return withRunDrift(confirmed, deps.store, settings.region, deps.warn);
+      const drifted = await withRunDrift(confirmed, deps.store, settings.region, deps.warn);
+      notices.note(drifted);
+      return drifted;
     },
-    async end() {
+    async end(summaries) {
       // targets that never reached the service this round (deadline) cost nothing: release their reservation
       const seen = new Set(costs.map((c) => c.target));
       const unspent = planned.filter((t) => !seen.has(t)).map((target) => ({ target, attempt: 1, usd: 0 }));
       await budget?.settle([...costs, ...unspent]);
+      await notices.announce(summaries);
     },
   };
 }

@@ -18,6 +18,8 @@
  * state/<region>/<target>.corrupt-<time>.json                        a state blob that could not be read, moved aside
  * history/<region>/<target>.json                                     healthy turns the analysis learns rates from
  * fingerprint/<region>/<target>.json                                 the model and defaults last seen (drift)
+ * retirement/<target>.json                                          model retirements already announced (one card each)
+ * models/<service>/<model>.json                                      the live lookup's last answer about a model
  * alerts/<time>-<target>-<kind>.json                                 notifications, when no webhook is configured
  * heartbeats/<region>.json                                          the region's last round (the watchdog reads it)
  * watchdog/<region>.json                                            AlertState of "this region is silent" (ETag-guarded)
@@ -164,6 +166,16 @@ export function historyPath(region: string, target: string): string {
 /** The drift fingerprint of a (region, target) pair. */
 export function fingerprintPath(region: string, target: string): string {
   return `fingerprint/${safeSegment(region)}/${safeSegment(target)}.json`;
+}
+
+/** The model retirements already announced for a target, all regions together (one card per model and day). */
+export function retirementNoticePath(target: string): string {
+  return `retirement/${safeSegment(target)}.json`;
+}
+
+/** The live lookup's last answer about a model of a service (CANARY_MODEL_LOOKUP). */
+export function modelCheckPath(service: string, model: string): string {
+  return `models/${safeSegment(service)}/${safeSegment(model)}.json`;
 }
 
 /** A notification written to the store because no webhook is configured. */

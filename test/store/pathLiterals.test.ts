@@ -23,7 +23,7 @@ const NOT_YET: Record<string, string> = {};
  * file at its end.
  */
 const STORED_PATH = [
-  /^(runs|state|latest|index|history|fingerprint|ledger|alerts)\/($|.*[*./])/,
+  /^(runs|state|latest|index|history|fingerprint|ledger|alerts|retirement|models)\/($|.*[*./])/,
   /^confirm-/,
   /(^|[/*])(report\.json|report\.html|index\.html|evidence\.zip|events\.jsonl(\.gz)?)$/,
   /[\w*-]\.(jsonl|wav|bin)$/,

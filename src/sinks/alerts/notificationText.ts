@@ -12,6 +12,7 @@
 import { FINDING_WORDS, type FindingCode, type FindingWords } from '../../analysis/findings.js';
 import { span } from '../../analysis/format.js';
 import { CAPACITY_ADVICE } from '../../analysis/problems.js';
+import { retirementPhrase } from '../../analysis/lifecycle.js';
 import type { Notification } from './alertState.js';
 import type { RunSummary } from '../../runSummary.js';
 import { seconds } from '../../report/format.js';
@@ -44,6 +45,7 @@ const ICONS = {
   configuration: '⚙️',
   capacity: '⏳',
   budget: '💰',
+  lifecycle: '📅',
 } as const;
 
 /** What a run probed, for the line under the title: the deployment if known, else the target name. */
@@ -62,6 +64,7 @@ export function notificationTitle(n: Notification): string {
   if (n.notice) return n.notice.title;
   if (category === 'budget')
     return `${ICONS.budget} Budget @ ${n.region}: ${firstClause(n.summary.headline ?? n.opening.headline ?? 'spend budget reached')}`;
+  if (category === 'lifecycle') return `${ICONS.lifecycle} ${where}: ${retirementTitle(n.summary)}`;
   if (n.kind === 'recovery') return `${ICONS.recovery} ${where}: recovered`;
   const still = n.kind === 'reminder' ? 'still ' : '';
   if (category === 'configuration')
@@ -98,6 +101,7 @@ export function leadText(n: Notification): string {
     return 'A sample card sent by "realtime-canary test-alert" to check that alerts reach this channel. Nothing is wrong; the figures below are made up.';
   if (n.notice) return n.notice.lead;
   if (category === 'budget') return n.summary.headline ?? o.headline ?? 'The spend budget was reached.';
+  if (category === 'lifecycle') return o.headline ?? retirementTitle(n.summary);
   if (n.kind === 'recovery') {
     const openFor = durationInMinutes(Date.parse(n.createdAt) - Date.parse(o.openedAt));
     return `Recovered after ${openFor} (${n.window.of} passing runs in a row). The alert was ${opened}`;
@@ -120,6 +124,13 @@ export function notificationFacts(n: Notification): Fact[] {
   const category = notificationCategory(n);
   if (n.notice) return n.notice.facts;
   if (category === 'budget') return [{ title: 'Run', value: `${s.runId} · ${shortTime(s.startedAt)}` }];
+  if (category === 'lifecycle')
+    return [
+      { title: 'Model', value: s.retirement?.model ?? s.model ?? 'n/a' },
+      { title: 'Retires on', value: s.retirement?.retiresOn ?? 'n/a' },
+      { title: 'Replacement', value: s.retirement?.replacement ?? 'none named by the source' },
+      { title: 'Run', value: `${s.runId} · ${shortTime(s.startedAt)}` },
+    ];
   const said = s.headline && n.kind !== 'recovery' ? [{ title: 'Service said', value: s.headline }] : [];
   const facts: Fact[] =
     category === 'configuration'
@@ -197,6 +208,12 @@ export function notificationPlainText(n: Notification): string {
 function rejectedStatus(s: RunSummary): number | undefined {
   const m = /\bHTTP (\d{3})\b/.exec(s.headline ?? '');
   return m ? Number(m[1]) : undefined;
+}
+
+/** `<model> retires on <day>` (or was due to), from the run's retirement. */
+function retirementTitle(s: RunSummary): string {
+  const r = s.retirement;
+  return r ? `model ${retirementPhrase(r.model, r.retiresOn, s.startedAt)}` : 'the model retires soon';
 }
 
 /** The short "what" of a configuration problem, for the title (the run's classification; older summaries: generic). */

@@ -2,7 +2,7 @@
  * The Teams message for a notification: an Adaptive Card 1.4 (what the Workflows "post card" path renders
  * reliably) in the envelope the "When a Teams webhook request is received" trigger accepts. Each kind looks like
  * itself: incidents red (reminders amber, recoveries green), configuration problems blue with what to fix and no
- * baseline comparison, budget notices amber. All text is shown as plain text (./cardText.ts). Buttons open the
+ * baseline comparison, budget notices amber, a model's retirement notice blue. All text is shown as plain text (./cardText.ts). Buttons open the
  * report, the dashboard and the evidence zip when the delivery side could link them.
  *
  * The serialized envelope is kept within {@link MAX_ENVELOPE_BYTES} (Teams rejects ~28 KB): long texts are cut at
@@ -96,7 +96,7 @@ const LEVELS: Limits[] = [
 
 /** Container style and title colour of each look. */
 const LOOK: Record<
-  'alert' | 'reminder' | 'recovery' | 'configuration' | 'capacity' | 'budget' | 'watchdog' | 'mute',
+  'alert' | 'reminder' | 'recovery' | 'configuration' | 'capacity' | 'budget' | 'watchdog' | 'mute' | 'lifecycle',
   { style: Style; color: Color }
 > = {
   alert: { style: 'attention', color: 'Attention' },
@@ -107,6 +107,7 @@ const LOOK: Record<
   budget: { style: 'warning', color: 'Warning' },
   watchdog: { style: 'attention', color: 'Attention' },
   mute: { style: 'accent', color: 'Accent' },
+  lifecycle: { style: 'accent', color: 'Accent' },
 };
 
 function lookOf(n: Notification): (typeof LOOK)[keyof typeof LOOK] {

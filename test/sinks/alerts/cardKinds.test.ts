@@ -20,10 +20,9 @@ import {
   envelopeBytes,
   MAX_ENVELOPE_BYTES,
   teamsCard,
-  type CardElement,
   type TeamsEnvelope,
 } from '../../../src/sinks/alerts/teamsCard.js';
-import { adaptiveCardProblems, parsedVersion } from '../../helpers/adaptiveCards.js';
+import { adaptiveCardProblems, cardTexts, parsedVersion } from '../../helpers/adaptiveCards.js';
 import { makeRunSummary } from '../../helpers/runSummary.js';
 import { problemOf, type ProblemKind, type RunProblem } from '../../../src/analysis/problems.js';
 
@@ -67,17 +66,7 @@ function notify(overrides: Partial<RunSummary>, recover = false): Notification[]
 
 const alertOf = (overrides: Partial<RunSummary>): Notification => notify(overrides)[0]!;
 
-function texts(envelope: TeamsEnvelope): string[] {
-  const walk = (els: CardElement[]): string[] =>
-    els.flatMap((e) =>
-      e.type === 'TextBlock'
-        ? [e.text]
-        : e.type === 'Container'
-          ? walk(e.items)
-          : e.facts.map((f) => `${f.title}: ${f.value}`),
-    );
-  return walk(envelope.attachments[0].content.body);
-}
+const texts = cardTexts;
 const buttons = (env: TeamsEnvelope) => (env.attachments[0].content.actions ?? []).map((a) => a.title);
 
 const CONFIG: Partial<RunSummary> = {

@@ -8,11 +8,10 @@ import {
   envelopeBytes,
   MAX_ENVELOPE_BYTES,
   teamsCard,
-  type CardElement,
   type TeamsEnvelope,
 } from '../../../src/sinks/alerts/teamsCard.js';
 import { makeRunSummary } from '../../helpers/runSummary.js';
-import { adaptiveCardProblems } from '../../helpers/adaptiveCards.js';
+import { adaptiveCardProblems, cardTexts } from '../../helpers/adaptiveCards.js';
 
 const SAS =
   'https://acct.blob.core.windows.net/canary/runs/r/report.html?sv=2025-01-05&sp=r&skoid=x&sig=SECRETSIGNATURE%3D';
@@ -38,17 +37,7 @@ function lifecycle(overrides: Partial<RunSummary> = {}): Record<'alert' | 'remin
   return out as Record<'alert' | 'reminder' | 'recovery', Notification>;
 }
 
-function texts(envelope: TeamsEnvelope): string[] {
-  const walk = (els: CardElement[]): string[] =>
-    els.flatMap((e) =>
-      e.type === 'TextBlock'
-        ? [e.text]
-        : e.type === 'Container'
-          ? walk(e.items)
-          : e.facts.map((f) => `${f.title}: ${f.value}`),
-    );
-  return walk(envelope.attachments[0].content.body);
-}
+const texts = cardTexts;
 
 describe('Teams card', () => {
   it('is an Adaptive Card 1.4 in the Workflows envelope, titled "<state> <target> @ <region>: <what>", with the facts', () => {
