@@ -34,6 +34,7 @@ import type { Telemetry } from '../sinks/telemetry.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { GroupBarrier } from './groups.js';
 import type { RoundHooks, RoundInfo, RoundPlan } from './hooks.js';
+import { modelLookup } from './modelLookup.js';
 import { runPool, Slots } from './pool.js';
 import { finishTarget, probeTargetRun, runTarget, type TargetRun } from './targetRun.js';
 
@@ -211,6 +212,7 @@ async function round(
     probe: { now, ...deps.probe },
     prices: plan.prices,
     baselines: new Map(),
+    retirementsFor: modelLookup({ enabled: settings.modelLookup, store: deps.store, now, warn: (m) => log.warn(m) }),
   };
   for (const s of plan.skipped) {
     const line = s.summary;

@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyzeTrace, type DetectionConfig, type TargetHistory } from '../analysis/index.js';
 import { buildReport, type Report } from '../analysis/report.js';
+import type { ModelRetirement } from '../realtime/lifecycle.js';
 import { scrub } from '../realtime/redact.js';
 import type { ProbeOptions } from '../probe/options.js';
 import { runProbe, targetSecrets, type ProbeTarget } from '../probe/session.js';
@@ -24,13 +25,15 @@ export interface RunOneOptions {
   probe: ProbeOptions;
   detection?: Partial<DetectionConfig>;
   history?: TargetHistory;
+  /** The model-retirement table (default: the shipped one). */
+  retirements?: readonly ModelRetirement[];
   /** Write the run folder here (omit to keep everything in memory). */
   outDir?: string;
 }
 
 export async function runOne(target: ProbeTarget, o: RunOneOptions): Promise<RunResult> {
   const trace = await runProbe(target, o.probe);
-  const analysis = analyzeTrace(trace, o.detection, o.history);
+  const analysis = analyzeTrace(trace, o.detection, o.history, o.retirements);
   const report = buildReport(trace, analysis);
   if (o.outDir) await writeRunFolder(o.outDir, trace, report, targetSecrets(target));
   return { trace, report, dir: o.outDir };

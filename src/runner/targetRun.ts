@@ -8,6 +8,7 @@ import type { TokenCredential } from '@azure/identity';
 import { analyzeTrace, historySamples, type DetectionHistory, type HistorySample } from '../analysis/index.js';
 import { buildReport, type Report } from '../analysis/report.js';
 import type { PriceTable } from '../cost/prices.js';
+import type { ModelRetirement } from '../realtime/lifecycle.js';
 import type { CanarySettings } from '../config/settings.js';
 import type { TargetConfig } from '../config/targets.js';
 import { withDeadline } from '../deadline.js';
@@ -24,6 +25,7 @@ import { scrubValue } from '../realtime/scrubValue.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { historyPath, latestPath, runPaths, type RunPaths } from '../store/layout.js';
 import { errorRun, runError, type RunError } from './errorRun.js';
+import type { RetirementsFor } from './modelLookup.js';
 import { probeTarget } from './probeTarget.js';
 import { withSettingToFix } from './settingToFix.js';
 import type { SummaryFacts } from './summarize.js';
@@ -66,6 +68,11 @@ export interface TargetRunContext {
   prices?: PriceTable;
   /** Keep each session's output audio in a file here until its analysis (see ../probe/audioSpill.ts). */
   audioSpillDir?: string;
+  /**
+   * The retirement table for a target: the settings' table plus what the live lookup found (./modelLookup.ts).
+   * Started beside the probe, awaited before the analysis; never rejects. Default: the settings' table.
+   */
+  retirementsFor?: RetirementsFor;
 }
 
 /** Thrown when too little of the round is left to give a session one turn. */
@@ -84,6 +91,8 @@ export interface ProbedTarget {
   target: ProbeTarget;
   trace: Trace;
   history: DetectionHistory | undefined;
+  /** The retirement table the analysis looks the run's model up in. */
+  retirements: Promise<readonly ModelRetirement[]>;
 }
 
 /** A target's configuration, history and probe, then its analysis and rendering (one call). */
@@ -114,6 +123,8 @@ export async function probeTargetRun(
     return failedRun(cfg, paths, started, c, runError('configuration', err));
   }
   for (const s of targetSecrets(target)) c.secrets.add(s);
+  const table = settings.modelRetirements;
+  const retirements = c.retirementsFor ? c.retirementsFor(target, table) : Promise.resolve(table);
 
   const remaining = c.probeEndAt - Date.now();
   // a session squeezed below one turn's deadline would fail by our own doing: skip it, and say so
@@ -147,7 +158,7 @@ export async function probeTargetRun(
   } catch (err) {
     return failedRun(cfg, paths, started, c, runError('probe', err), { target });
   }
-  return { cfg, paths, started, target, trace, history };
+  return { cfg, paths, started, target, trace, history, retirements };
 }
 
 /** The second half of {@link runTarget}: the trace's audio read back, analysis, report.html. */
@@ -166,7 +177,7 @@ export async function finishTarget(p: ProbedTarget, c: TargetRunContext): Promis
   }
   let report: Report;
   try {
-    const analysis = analyzeTrace(trace, settings.thresholds, p.history);
+    const analysis = analyzeTrace(trace, settings.thresholds, p.history, await p.retirements);
     report = withSettingToFix(buildReport(trace, analysis, { prices: c.prices }), cfg);
   } catch (err) {
     return fail(runError('analysis', err));
