@@ -48,7 +48,7 @@ type target = {
   @description('Name of the app setting holding the key or token (OPENAI_API_KEY or a name from azureOpenAiKeys). Never the key itself.')
   secretSetting: string?
 
-  @description('Entra token scope (default https://cognitiveservices.azure.com/.default).')
+  @description('Entra ID only: the token scope, an https:// resource URI ending in /.default (default https://cognitiveservices.azure.com/.default; Azure\'s troubleshooting guide also names https://ai.azure.com/.default).')
   scope: string?
 
   @description('Comparison group: targets in one group are compared within a round.')

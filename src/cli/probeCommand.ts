@@ -4,11 +4,13 @@ import { join, resolve } from 'node:path';
 import { loadCatalog, resolvePrompts } from '../prompts/catalog.js';
 import { MAX_GENERATION_WINDOW_MS, PROBE_DEFAULTS, type Pace, type ProbeOptions } from '../probe/options.js';
 import { targetSecrets } from '../probe/session.js';
+import { DEFAULT_ENTRA_SCOPE, FOUNDRY_ENTRA_SCOPE } from '../realtime/auth.js';
 import { scrub } from '../realtime/redact.js';
 import { reportProblem } from '../report/configuration.js';
 import { renderRunHtml } from '../report/runHtml.js';
 import { summarizeReport } from '../analysis/summary.js';
 import { ConfigError } from '../errors.js';
+import { parseModelRetirements } from '../config/modelRetirements.js';
 import { runOne } from '../runner/runOne.js';
 import { REPORT_HTML, REPORT_JSON } from '../store/layout.js';
 import { settingFlag } from './settingFlag.js';
@@ -45,7 +47,8 @@ Auth (exactly one):
   --bearer-env NAME       read a bearer token (e.g. an ephemeral key) from environment variable NAME
   --entra                 Microsoft Entra ID via DefaultAzureCredential (managed identity, az login, …)
   --no-auth               send no credentials (an endpoint that needs none)
-  --scope S               token scope (default https://cognitiveservices.azure.com/.default)
+  --scope S               Entra token scope (default ${DEFAULT_ENTRA_SCOPE};
+                          Azure's troubleshooting guide also names ${FOUNDRY_ENTRA_SCOPE})
   --name N, --region R    labels in the report
   --insecure-tls          accept a self-signed certificate (the simulator's --tls)
 Session:
@@ -149,7 +152,8 @@ export async function probeCommand(argv: string[]): Promise<number> {
     insecureTls: f['insecure-tls'],
     onProgress: (line) => console.log(`  ${line}`),
   };
-  const run = await runOne(target, { outDir, probe });
+  const retirements = parseModelRetirements(process.env.CANARY_MODEL_RETIREMENTS);
+  const run = await runOne(target, { outDir, probe, retirements });
   const { trace } = run;
   const secrets = targetSecrets(target);
   let report = run.report;

@@ -10,6 +10,7 @@ import { checkName } from '../config/settingChecks.js';
 import { resolveEndpoint, type Dialect, type Flavour, FLAVOURS } from '../realtime/flavours.js';
 import type { ProbeTarget } from '../probe/session.js';
 import { looksLikeSecret } from '../realtime/redact.js';
+import { checkEntraScope } from '../config/settingChecks.js';
 import { oneOf, UsageError } from './args.js';
 
 export interface TargetFlags {
@@ -65,6 +66,8 @@ function authFromFlags(f: TargetFlags, env: NodeJS.ProcessEnv): AuthSpec {
   }
   if (given.length > 1)
     throw new UsageError(`--${given[0]}`, `cannot be combined with --${given[1]}: choose one way to authenticate`);
+  if (f.scope !== undefined && !f.entra) throw new UsageError('--scope', 'only applies with --entra');
+  if (f.scope !== undefined) checkEntraScope(f.scope, '--scope');
   if (f.entra) return { mode: 'entra', credential: new DefaultAzureCredential(), scope: f.scope };
   if (f['no-auth']) return { mode: 'none' };
   if (f['api-key-env'] !== undefined)

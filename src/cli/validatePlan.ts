@@ -8,6 +8,7 @@ import type { CanarySettings } from '../config/settings.js';
 import type { TargetConfig } from '../config/targets.js';
 import { ConfigError, InputError } from '../errors.js';
 import { resolvePrompts, type PromptSpec } from '../prompts/catalog.js';
+import { DEFAULT_ENTRA_SCOPE } from '../realtime/auth.js';
 import { resolveEndpoint, type ResolvedEndpoint } from '../realtime/flavours.js';
 import { isKeyVaultReference, keyVaultReferences, type Env } from './settingsSource.js';
 
@@ -93,7 +94,7 @@ function authOf(
   if (t.auth === 'none') return { auth: 'none (no credentials sent)', resolved: true };
   if (t.auth === 'entra') {
     notes.push(
-      `${t.name}: Entra ID token (scope ${t.scope ?? 'https://cognitiveservices.azure.com/.default'}) is fetched by the Function's identity at run time`,
+      `${t.name}: Entra ID token (scope ${t.scope ?? DEFAULT_ENTRA_SCOPE}) is fetched by the Function's identity at run time`,
     );
     return { auth: 'Microsoft Entra ID', resolved: false };
   }

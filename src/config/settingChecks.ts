@@ -1,10 +1,12 @@
 /**
  * Checks of individual setting values that name the setting and never print the value when it may be a
  * secret: webhook URLs (parsed, host required, https), storage and App Insights connection strings, the
- * names of secret app settings (a key pasted where its setting's *name* belongs is refused), and the names a
- * canary gives things — region, target, group — which end up in blob paths, log lines and card titles.
+ * names of secret app settings (a key pasted where its setting's *name* belongs is refused), the names a
+ * canary gives things — region, target, group — which end up in blob paths, log lines and card titles, and Entra ID
+ * scopes.
  */
 import { ConfigError } from '../errors.js';
+import { FOUNDRY_ENTRA_SCOPE } from '../realtime/auth.js';
 import { looksLikeSecret as keyLike } from '../realtime/redact.js';
 import type { SecretSetting } from './secrets.js';
 import { nameLooksLikeKey, shown } from './shown.js';
@@ -162,4 +164,20 @@ export function checkAppInsightsConnectionString(raw: string, setting = 'APPLICA
   const ingestion = f.get('ingestionendpoint');
   if (ingestion !== undefined && !/^https:\/\/[^/\s]+/.test(ingestion))
     throw new ConfigError(setting, 'has an IngestionEndpoint that is not an https URL (the value is not shown)');
+}
+
+/** An Entra ID resource scope: an `https://` resource URI ending in `/.default` (a target's `scope`, `--scope`). */
+export function checkEntraScope(scope: string, field: string): void {
+  let ok = false;
+  try {
+    const u = new URL(scope);
+    ok = u.protocol === 'https:' && !/\s/.test(scope) && scope.endsWith('/.default') && !u.search && !u.hash;
+  } catch {
+    ok = false;
+  }
+  if (!ok)
+    throw new ConfigError(
+      field,
+      `must be an https:// resource scope ending in /.default, e.g. "${FOUNDRY_ENTRA_SCOPE}"`,
+    );
 }

@@ -4,7 +4,7 @@
  */
 import { ConfigError } from '../errors.js';
 import { isRecord, parseConfigJson } from '../json.js';
-import { checkName, checkSettingName } from './settingChecks.js';
+import { checkEntraScope, checkName, checkSettingName } from './settingChecks.js';
 import type { SecretSetting } from './secrets.js';
 import { fieldOf } from './shown.js';
 import { FLAVOURS, isAzure, type Dialect, type EndpointSpec, type Flavour } from '../realtime/flavours.js';
@@ -19,7 +19,10 @@ export interface TargetConfig extends EndpointSpec {
   auth: AuthMode;
   /** Name of the app setting that holds the key or token (api-key / bearer). */
   secretSetting?: string;
-  /** Entra token scope (default https://cognitiveservices.azure.com/.default). */
+  /**
+   * Entra ID only: the token scope (default https://cognitiveservices.azure.com/.default; Azure's troubleshooting
+   * guide names https://ai.azure.com/.default). An `https://` resource URI ending in `/.default`.
+   */
   scope?: string;
   /** Targets in one group are compared in each round. */
   group?: string;
@@ -149,6 +152,11 @@ function parseTarget(raw: unknown, at: string, secrets: readonly SecretSetting[]
   if (!t.endpoint && !t.deployment)
     throw new ConfigError(`${at}.endpoint`, 'is required (or give resource + deployment)');
   if (t.secretSetting !== undefined) checkSettingName(t.secretSetting, `${at}.secretSetting`);
+  if (t.scope !== undefined) {
+    if (auth !== 'entra')
+      throw new ConfigError(`${at}.scope`, `applies to "auth": "entra" only (this target's auth is "${auth}")`);
+    checkEntraScope(t.scope, `${at}.scope`);
+  }
   if ((auth === 'api-key' || auth === 'bearer') && !t.secretSetting)
     throw new ConfigError(
       `${at}.secretSetting`,

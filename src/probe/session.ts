@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { authHeaders, authSecrets, type AuthSpec } from '../realtime/auth.js';
+import { authHeaders, authRecord, authSecrets, type AuthSpec } from '../realtime/auth.js';
 import { isAzure, type ResolvedEndpoint } from '../realtime/flavours.js';
 import { redactUrl, urlSecrets } from '../realtime/redact.js';
 import { AudioSpill } from './audioSpill.js';
@@ -96,6 +96,7 @@ export async function runProbe(target: ProbeTarget, options: ProbeOptions): Prom
         deployment: endpoint.deployment,
         region: target.region,
         ...(endpoint.notice ? { notice: endpoint.notice } : {}),
+        auth: authRecord(target.auth),
       },
       startedAt,
       startEpochMs,

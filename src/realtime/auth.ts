@@ -6,7 +6,15 @@ import type { TokenCredential } from '@azure/identity';
 import type { Flavour } from './flavours.js';
 import { isAzure } from './flavours.js';
 
+/** The Entra ID token scope by default: the one Azure's WebRTC sample (2026-01) uses, still accepted. */
 export const DEFAULT_ENTRA_SCOPE = 'https://cognitiveservices.azure.com/.default';
+/** The scope Azure's "Troubleshoot common HTTP errors" guide (2026-09-20) names for Azure OpenAI endpoints. */
+export const FOUNDRY_ENTRA_SCOPE = 'https://ai.azure.com/.default';
+
+/** The documented scope to try when a token for `scope` was refused: the other of the two. */
+export function otherEntraScope(scope: string): string {
+  return scope === DEFAULT_ENTRA_SCOPE ? FOUNDRY_ENTRA_SCOPE : DEFAULT_ENTRA_SCOPE;
+}
 
 export type AuthSpec =
   | { mode: 'none' }
@@ -16,6 +24,16 @@ export type AuthSpec =
   | { mode: 'bearer'; token: string }
   /** Microsoft Entra ID through @azure/identity. */
   | { mode: 'entra'; credential: TokenCredential; scope?: string };
+
+/** How a session authenticated, as the trace records it: the mode and, for Entra ID, the token scope — never a secret. */
+export interface AuthRecord {
+  mode: AuthSpec['mode'];
+  scope?: string;
+}
+
+export function authRecord(auth: AuthSpec): AuthRecord {
+  return auth.mode === 'entra' ? { mode: 'entra', scope: auth.scope ?? DEFAULT_ENTRA_SCOPE } : { mode: auth.mode };
+}
 
 /** Headers that authenticate the upgrade request. */
 export async function authHeaders(auth: AuthSpec, flavour: Flavour): Promise<Record<string, string>> {

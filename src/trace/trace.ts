@@ -8,6 +8,7 @@
  * On disk: `events.jsonl` (the meta line, then one entry per line) plus `turn-<n>.wav` (output audio)
  * and `prompt-<n>.wav` (what was sent). See traceFile.ts.
  */
+import type { AuthRecord } from '../realtime/auth.js';
 import type { Dialect, Flavour } from '../realtime/flavours.js';
 import type { OutputModality, TurnDetection } from '../realtime/events.js';
 
@@ -30,6 +31,8 @@ export interface TraceTarget {
   region: string | undefined;
   /** A deprecation notice for the flavour (e.g. Azure preview), from the flavour table. Absent when none. */
   notice?: string;
+  /** How the probe authenticated: the mode and the Entra ID token scope (never a key or token). Absent in older traces. */
+  auth?: AuthRecord;
 }
 
 export interface TracePrompt {

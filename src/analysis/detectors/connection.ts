@@ -9,6 +9,7 @@ import { ms1 } from '../fields.js';
 import { clip, dur, maskKeys, quote, sec } from '../format.js';
 import type { TurnView } from '../turnView.js';
 import { keepaliveClause } from '../probeHealth.js';
+import { entraScopeAdvice } from '../entraScope.js';
 import { refusalAfterUpgrade } from '../refusal.js';
 import { sessionCap } from '../sessionCap.js';
 import { throttleOfErrorEvent } from '../throttle.js';
@@ -38,7 +39,7 @@ export const connectionRejected: RunDetector = {
       return [
         rejected(
           upgrade.t,
-          `The WebSocket upgrade was rejected with HTTP ${upgrade.status} ${upgrade.statusText}${body}.`,
+          `The WebSocket upgrade was rejected with HTTP ${upgrade.status} ${upgrade.statusText}${body}.${entraScopeAdvice(trace, upgrade.status)}`,
         ),
       ];
     }

@@ -7,6 +7,7 @@
  * WebRTC rules: `response.done` before the audio ends is normal (`output_audio_buffer.stopped` marks the end).
  * Pure.
  */
+import { entraScopeAdvice } from '../entraScope.js';
 import type { HttpExchangeEntry, Trace, WebRtcStageEntry } from '../../trace/trace.js';
 import type { DetectionConfig } from '../config.js';
 import { ms1 } from '../fields.js';
@@ -143,7 +144,7 @@ function setupFindings(trace: Trace): Finding[] {
       message:
         http.status === 0
           ? `${what} got no response (${clip(http.error ?? 'network failure', 120)}).`
-          : `${what} was refused with HTTP ${http.status} ${http.statusText}${body}.`,
+          : `${what} was refused with HTTP ${http.status} ${http.statusText}${body}.${entraScopeAdvice(trace, http.status)}`,
     });
   }
   const stage = trace.entries.find(
