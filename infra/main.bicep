@@ -104,7 +104,7 @@ param instanceMemoryMB int = 2048
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
-@description('Further non-secret app settings for every region, e.g. { CANARY_ALERT_RULE: \'2/3\', CANARY_TURNS: \'3\' }. The settings above take precedence; put secrets in azureOpenAiKeys instead.')
+@description('Further non-secret app settings for every region, e.g. { CANARY_ALERT_RULE: \'2/3\', CANARY_TURNS: \'3\', CANARY_MODEL_LOOKUP: \'on\', CANARY_MODEL_RETIREMENTS: \'[…]\' }. The settings above take precedence; put secrets in azureOpenAiKeys instead.')
 param extraAppSettings { *: string } = {}
 
 @description('Extra tags for every resource.')
