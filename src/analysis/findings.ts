@@ -384,7 +384,11 @@ export const FINDING_WORDS: Readonly<Record<FindingCode, FindingWords>> = {
   model_retiring: {
     title: 'Model retiring soon',
     explanation:
-      "The model this run talked to (as `session.created` names it, else as the URL does) retires within 30 days, or is past its retirement date, by the canary's dated retirement table (src/realtime/lifecycle.ts, changed by CANARY_MODEL_RETIREMENTS; for OpenAI targets, optionally OpenAI's own `shutdown_date`). From that day the service refuses sessions for it: move the deployment to the replacement before then. Informational: the run is judged as usual, and one card announces it.",
+      'The model `session.created` names retires within 30 days of the run, or is past its retirement day and still ' +
+      "answered, by the canary's dated retirement table (src/realtime/lifecycle.ts, changed by " +
+      "CANARY_MODEL_RETIREMENTS; for OpenAI targets optionally OpenAI's own `shutdown_date`). From that day the " +
+      'service refuses sessions for it: move the deployment to the replacement before then. Informational: the run ' +
+      'is judged as usual, and one card announces it.',
     plural: 'model_retiring',
     alert: 'the model retires soon',
     alertDetail: 'model',

@@ -7,9 +7,9 @@
  */
 import { findRetirement, MODEL_RETIREMENTS, type ModelRetirement } from '../realtime/lifecycle.js';
 import { isFlavour, modelOf, serviceOf, type Service } from '../realtime/flavours.js';
+import { strAt } from '../json.js';
 import type { HttpExchangeEntry, Trace, UpgradeResponseEntry } from '../trace/trace.js';
 import { declaredOf } from './drift.js';
-import { strAt } from './fields.js';
 import { sortFindings, type Finding } from './findings.js';
 import { clip, maskKeys, quote } from './format.js';
 import type { RunAnalysis } from './metrics.js';
@@ -98,20 +98,26 @@ export function withModelLifecycle(
 }
 
 function retiringFinding(life: ModelLifecycle): Finding {
+  const days = (n: number): string => `${n} day${n === 1 ? '' : 's'}`;
+  const late = life.daysLeft < 0 ? `, ${days(-life.daysLeft)} before this run,` : '';
   const when =
     life.daysLeft > 0
-      ? `retires on ${life.retiresOn}, in ${life.daysLeft} day${life.daysLeft === 1 ? '' : 's'}`
-      : `was due to retire on ${life.retiresOn}${life.daysLeft < 0 ? `, ${-life.daysLeft} day${life.daysLeft === -1 ? '' : 's'} before this run,` : ''} and still answered`;
+      ? `retires on ${life.retiresOn}, in ${days(life.daysLeft)}`
+      : `was due to retire on ${life.retiresOn}${late} and still answered`;
   const version = life.versionUnknown ? ' (its version is not named: the date of the version due next)' : '';
-  const move = life.replacement
-    ? `move the deployment to ${life.replacement}`
-    : 'move the deployment to a current model';
+  const by = life.daysLeft > 0 ? ' before then' : '';
   return {
     code: 'model_retiring',
     severity: 'info',
     turn: null,
-    message: `Model “${life.model}”${version} ${when}: ${move}${life.daysLeft > 0 ? ' before then' : ''}. Source: ${life.source} (checked ${life.checkedOn}).`,
+    message:
+      `Model “${life.model}”${version} ${when}: ${moveTo(life)}${by}. ` +
+      `Source: ${life.source} (checked ${life.checkedOn}).`,
   };
+}
+
+function moveTo(life: ModelLifecycle): string {
+  return `move the deployment to ${life.replacement ?? 'a current model'}`;
 }
 
 /** The words of a refusal of a model whose retirement day has come, or undefined when that is not what happened. */
@@ -120,10 +126,11 @@ function retiredRefusal(trace: Trace, life: ModelLifecycle): string | undefined 
   const refused = refusalOf(trace);
   if (!refused || !GONE_CODES.has(refused.code)) return undefined;
   const said = refused.text ? ` (${quote(clip(maskKeys(refused.text), 160))})` : '';
-  const move = life.replacement
-    ? `move the deployment to ${life.replacement}`
-    : 'move the deployment to a current model';
-  return `${retiredWords(life.model, life.retiresOn)} (${life.source}): ${serviceName(trace.meta.target.flavour)} answered ${refused.code}${said}. Nothing will bring it back: ${move} and update the target. A configuration change, not an outage.`;
+  const who = serviceName(trace.meta.target.flavour);
+  return (
+    `${retiredWords(life.model, life.retiresOn)} (${life.source}): ${who} answered ${refused.code}${said}. ` +
+    `Nothing will bring it back: ${moveTo(life)} and update the target. A configuration change, not an outage.`
+  );
 }
 
 /** The model and day of a retired-model refusal, read back from its message (the alert card's title). */

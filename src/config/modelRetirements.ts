@@ -5,6 +5,7 @@
  * error names the row and the field.
  */
 import { ConfigError } from '../errors.js';
+import { isRecord, parseConfigJson } from '../json.js';
 import {
   MODEL_RETIREMENTS,
   withRetirementChanges,
@@ -20,12 +21,7 @@ const MODEL = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 export function parseModelRetirements(raw: string | undefined, setting = SETTING): ModelRetirement[] {
   const text = raw?.trim();
   if (!text) return [...MODEL_RETIREMENTS];
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(setting, `is not valid JSON (${(err as Error).message})`);
-  }
+  const value = parseConfigJson(text, setting);
   if (!Array.isArray(value))
     throw new ConfigError(
       setting,
@@ -38,8 +34,8 @@ export function parseModelRetirements(raw: string | undefined, setting = SETTING
 }
 
 function parseRow(raw: unknown, at: string): RetirementChange {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(at, 'must be an object');
-  const o = raw as Record<string, unknown>;
+  if (!isRecord(raw)) throw new ConfigError(at, 'must be an object');
+  const o = raw;
   for (const key of Object.keys(o))
     if (!KNOWN.includes(key))
       throw new ConfigError(`${at}.${key}`, `is not a known field (known: ${KNOWN.join(', ')})`);

@@ -32,10 +32,13 @@ const AZURE_SCHEDULE = 'Microsoft Learn, “Model retirement schedule” (Azure 
 const AZURE_2X =
   'Microsoft Learn, “GPT Realtime 2.x” (2026-09-21): the current models are gpt-realtime-2.1 and 2.1-mini';
 const OPENAI_2027 =
-  'https://docs.retellai.com/deprecation-notice/2027/01-19_model_replacements ; https://dev.to/max_bob/openai-api-deprecations-2026-2027-every-shutdown-date-and-recommended-replacement-gpt-4o-2ffm (checked against /v1/models on 2026-10-27)';
+  'https://docs.retellai.com/deprecation-notice/2027/01-19_model_replacements ; ' +
+  'https://dev.to/max_bob/openai-api-deprecations-2026-2027-every-shutdown-date-and-recommended-replacement-gpt-4o-2ffm ' +
+  '(checked against /v1/models on 2026-10-27)';
 const OPENAI_PREVIEW = 'https://www.modelcostwatch.com/openai/deprecations/gpt-4o-preview-audio-realtime-models';
 const TWO_ROWS =
-  "Microsoft's own table lists this version twice with different dates; the earlier one is used, because a notice that comes early costs one info card and one that comes late costs an outage.";
+  "Microsoft's own table lists this version twice with different dates; the earlier one is used, because a notice " +
+  'that comes early costs one info card and one that comes late costs an outage.';
 
 const azure = (
   row: Omit<ModelRetirement, 'service' | 'source' | 'checkedOn'>,
@@ -61,7 +64,9 @@ export const MODEL_RETIREMENTS: readonly ModelRetirement[] = Object.freeze([
     version: '2026-05-06',
     retiresOn: '2026-08-31',
     replacement: 'gpt-realtime-2.1',
-    note: `A Preview model. A copy of the schedule from 2026-07-07 listed it as GA retiring 2027-05-06; the label and the date changed by 2026-09-02. Replacement: ${AZURE_2X}.`,
+    note:
+      'A Preview model. A copy of the schedule from 2026-07-07 listed it as GA retiring 2027-05-06; the label and ' +
+      `the date changed by 2026-09-02. Replacement: ${AZURE_2X}.`,
   }),
   ...(['gpt-realtime-2.1', 'gpt-realtime-2.1-mini'] as const).map((model) =>
     azure({

@@ -51,7 +51,10 @@ describe('model_retiring: the model session.created declares, on the run’s day
     expect(retiring).toHaveLength(1);
     expect(retiring[0]).toMatchObject({ severity: 'info', turn: null });
     expect(retiring[0]!.message).toMatch(
-      /^Model “gpt-realtime-mini-2025-12-15” retires on 2026-12-15, in 30 days: move the deployment to a current model before then\. Source: Microsoft Learn, “Model retirement schedule”.*\(checked 2026-12-07\)\.$/,
+      new RegExp(
+        '^Model “gpt-realtime-mini-2025-12-15” retires on 2026-12-15, in 30 days: move the deployment to a current ' +
+          'model before then\\. Source: Microsoft Learn, “Model retirement schedule”.*\\(checked 2026-12-07\\)\\.$',
+      ),
     );
     expect(report.lifecycle).toMatchObject({
       service: 'azure',
@@ -152,7 +155,10 @@ describe('a refusal of a retired model says "retired on <date>"', () => {
     const rejected = a.findings.filter((f) => f.code === 'connection_rejected');
     expect(rejected).toHaveLength(1);
     expect(rejected[0]!.message).toMatch(
-      /^Model “gpt-4o-realtime-preview-2024-12-17” was retired on 2026-05-07 \(https:\/\/www\.modelcostwatch\.com\/[^)]*\): OpenAI answered model_not_found \(“The model .* does not exist or you do not have access to it\.”\)\. Nothing will bring it back: /,
+      /^Model “gpt-4o-realtime-preview-2024-12-17” was retired on 2026-05-07 \(https:\/\/www\.modelcostwatch\.com\/[^)]*\): /,
+    );
+    expect(rejected[0]!.message).toMatch(
+      /: OpenAI answered model_not_found \(“The model .* does not exist or you do not have access to it\.”\)\. Nothing will/,
     );
     expect(rejected[0]!.message).toContain('move the deployment to gpt-realtime and update the target');
     expect(rejected[0]!.message).not.toMatch(/rejected|refused/);
@@ -195,8 +201,9 @@ describe('a refusal of a retired model says "retired on <date>"', () => {
     trace.meta.target = { ...trace.meta.target, deployment: 'gpt-realtime-2' };
     const { a } = analyse(on(trace, '2026-09-10T00:00:00.000Z'));
     expect(a.findings.map((f) => f.code)).toEqual(['connection_rejected']);
+    expect(a.findings[0]!.message).toMatch(/^Model “gpt-realtime-2” was retired on 2026-08-31 \(Microsoft Learn.*\): /);
     expect(a.findings[0]!.message).toMatch(
-      /^Model “gpt-realtime-2” was retired on 2026-08-31 \(Microsoft Learn.*\): Azure OpenAI answered model_not_found \(“The model gpt-realtime-2 is no longer available\.”\)\. .*move the deployment to gpt-realtime-2\.1/,
+      /Azure OpenAI answered model_not_found \(“The model gpt-realtime-2 is no longer available\.”\)\. .*move the deployment to gpt-realtime-2\.1/,
     );
   });
 });
@@ -216,10 +223,14 @@ describe('a 401 to an Entra ID token names the scope it was requested for', () =
   it('and suggests the other documented scope, in the finding and the report', () => {
     const { a, report } = analyse(refused401({ mode: 'entra', scope: 'https://cognitiveservices.azure.com/.default' }));
     expect(a.findings[0]!.message).toContain(
-      'The Entra ID token was requested for scope https://cognitiveservices.azure.com/.default; if the identity and its role assignment are right, set the target\'s "scope" (CLI: --scope) to https://ai.azure.com/.default and try again.',
+      'The Entra ID token was requested for scope https://cognitiveservices.azure.com/.default; if the identity and ' +
+        'its role assignment are right, set the target\'s "scope" (CLI: --scope) to https://ai.azure.com/.default and try again.',
     );
     expect(configurationProblem(report)!.fix).toMatch(
-      /^The Entra ID token, requested for scope https:\/\/cognitiveservices\.azure\.com\/\.default, was refused \(HTTP 401\)\. Set the target's "scope" \(CLI: --scope\) to https:\/\/ai\.azure\.com\/\.default/,
+      /^The Entra ID token, requested for scope https:\/\/cognitiveservices\.azure\.com\/\.default, was refused \(HTTP 401\)\. /,
+    );
+    expect(configurationProblem(report)!.fix).toContain(
+      'Set the target\'s "scope" (CLI: --scope) to https://ai.azure.com/.default',
     );
     const other = analyse(refused401({ mode: 'entra', scope: 'https://ai.azure.com/.default' }));
     expect(other.a.findings[0]!.message).toMatch(

@@ -58,7 +58,8 @@ describe('the Entra ID scope of a session', () => {
     const rejected = a.findings.find((f) => f.code === 'connection_rejected')!;
     expect(rejected.message).toMatch(/^The WebSocket upgrade was rejected with HTTP 401 /);
     expect(rejected.message).toContain(
-      `The Entra ID token was requested for scope ${FOUNDRY_ENTRA_SCOPE}; if the identity and its role assignment are right, set the target's "scope" (CLI: --scope) to ${DEFAULT_ENTRA_SCOPE} and try again.`,
+      `The Entra ID token was requested for scope ${FOUNDRY_ENTRA_SCOPE}; if the identity and its role assignment ` +
+        `are right, set the target's "scope" (CLI: --scope) to ${DEFAULT_ENTRA_SCOPE} and try again.`,
     );
     expect(JSON.stringify({ ...trace, outputAudio: undefined, promptAudio: undefined })).not.toContain(token);
   });

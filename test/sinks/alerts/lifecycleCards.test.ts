@@ -41,7 +41,8 @@ function configurationAlert(headline: string, over: Partial<RunSummary> = {}): N
 
 describe('the retirement notice', () => {
   const message =
-    'Model “gpt-realtime-mini-2025-12-15” retires on 2026-12-15, in 7 days: move the deployment to a current model before then. Source: Microsoft Learn (checked 2026-12-07). Also listed as 2027-06-15.';
+    'Model “gpt-realtime-mini-2025-12-15” retires on 2026-12-15, in 7 days: move the deployment to a current model ' +
+    'before then. Source: Microsoft Learn (checked 2026-12-07). Also listed as 2027-06-15.';
   const summary = makeRunSummary({
     startedAt: '2026-12-08T10:00:00.000Z',
     findingCodes: ['model_retiring'],
@@ -78,7 +79,9 @@ describe('the retirement notice', () => {
 describe('configuration cards of this slice', () => {
   it('a retired model: "was retired on <date>" in the title, and the move to make', () => {
     const headline =
-      'Model “gpt-4o-realtime-preview” was retired on 2026-05-07 (https://www.modelcostwatch.com/…): OpenAI answered model_not_found (“The model does not exist”). Nothing will bring it back: move the deployment to gpt-realtime and update the target. A configuration change, not an outage.';
+      'Model “gpt-4o-realtime-preview” was retired on 2026-05-07 (https://www.modelcostwatch.com/…): OpenAI answered ' +
+      'model_not_found (“The model does not exist”). Nothing will bring it back: move the deployment to gpt-realtime ' +
+      'and update the target. A configuration change, not an outage.';
     const env = teamsCard(configurationAlert(headline, { host: 'api.openai.com', flavour: 'openai-ga' }));
     const t = texts(env);
     expect(t[0]).toBe('⚙️ aoai-sweden @ swedencentral: model gpt-4o-realtime-preview was retired on 2026-05-07');
@@ -89,13 +92,17 @@ describe('configuration cards of this slice', () => {
 
   it('a 401 to an Entra token: the scope it was requested for and the one to try', () => {
     const headline =
-      'The WebSocket upgrade was rejected with HTTP 401 Unauthorized: “PermissionDenied”. The Entra ID token was requested for scope https://cognitiveservices.azure.com/.default; if the identity and its role assignment are right, set the target\'s "scope" (CLI: --scope) to https://ai.azure.com/.default and try again.';
+      'The WebSocket upgrade was rejected with HTTP 401 Unauthorized: “PermissionDenied”. The Entra ID token was ' +
+      'requested for scope https://cognitiveservices.azure.com/.default; if the identity and its role assignment are ' +
+      'right, set the target\'s "scope" (CLI: --scope) to https://ai.azure.com/.default and try again.';
     const t = texts(teamsCard(configurationAlert(headline)));
     expect(t[0]).toBe(
       '⚙️ aoai-sweden @ swedencentral: the canary could not authenticate to canary-swe.openai.azure.com',
     );
     expect(t[2]).toBe(
-      'canary-swe.openai.azure.com refused the canary\'s Entra ID token (HTTP 401), requested for scope https://cognitiveservices.azure.com/.default: set the target\'s "scope" to https://ai.azure.com/.default (Azure\'s troubleshooting guide names it), or check the identity\'s "Cognitive Services OpenAI User" role on the resource.',
+      "canary-swe.openai.azure.com refused the canary's Entra ID token (HTTP 401), requested for scope " +
+        'https://cognitiveservices.azure.com/.default: set the target\'s "scope" to https://ai.azure.com/.default ' +
+        '(the other documented scope), or check the identity\'s "Cognitive Services OpenAI User" role on the resource.',
     );
     expect(t.join('\n')).not.toMatch(/rotate the key/);
   });
