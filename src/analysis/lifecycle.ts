@@ -2,8 +2,9 @@
  * Model lifecycle, judged per run: the model this run talked to (`session.created`, else the model or deployment the
  * URL names) looked up in the retirement table on the run's own day (the trace's start time: no clock). A model that
  * retires within {@link RETIRING_WITHIN_DAYS} days, or is past its date and still answered, gets an info
- * `model_retiring` finding; a session refused with `model_not_found` / `invalid_model` on or after the model's
- * retirement date is worded as a retirement ("retired on <date>"), not as a refusal of unknown cause. Pure.
+ * `model_retiring` finding; a session refused with `model_not_found` / `invalid_model` (on Azure also a 404) on or
+ * after the model's retirement date is worded as a retirement ("retired on <date>"), not as a refusal of unknown
+ * cause. Pure.
  */
 import { findRetirement, MODEL_RETIREMENTS, type ModelRetirement } from '../realtime/lifecycle.js';
 import { isFlavour, modelOf, serviceOf, type Service } from '../realtime/flavours.js';
@@ -124,7 +125,9 @@ function moveTo(life: ModelLifecycle): string {
 function retiredRefusal(trace: Trace, life: ModelLifecycle): string | undefined {
   if (life.daysLeft > 0) return undefined;
   const refused = refusalOf(trace);
-  if (!refused || !GONE_CODES.has(refused.code)) return undefined;
+  // Azure answers a deployment of a retired model version with 404 (the one report found; unconfirmed on realtime)
+  const gone = refused && (GONE_CODES.has(refused.code) || (life.service === 'azure' && refused.status === 404));
+  if (!gone) return undefined;
   const said = refused.text ? ` (${quote(clip(maskKeys(refused.text), 160))})` : '';
   const who = serviceName(trace.meta.target.flavour);
   return (
@@ -139,8 +142,11 @@ export function retiredInText(text: string | null | undefined): { model: string;
   return m ? { model: m[1]!, on: m[2]! } : undefined;
 }
 
-/** The service's refusal code and message: the `error` after a 101, else the JSON body of a refused upgrade or WebRTC request. */
-function refusalOf(trace: Trace): { code: string; text: string | undefined } | undefined {
+/**
+ * The service's refusal: the `error` after a 101, else a refused upgrade or WebRTC request (its status, and the
+ * code and message of its JSON body when it has one; the code is `HTTP <status>` otherwise).
+ */
+function refusalOf(trace: Trace): { code: string; text: string | undefined; status?: number } | undefined {
   const err = refusalAfterUpgrade(trace)?.error;
   if (err) {
     const code = strAt(err.event, 'error', 'code');
@@ -150,12 +156,17 @@ function refusalOf(trace: Trace): { code: string; text: string | undefined } | u
     (e): e is UpgradeResponseEntry | HttpExchangeEntry =>
       (e.kind === 'upgrade-response' || e.kind === 'http-exchange') && e.status >= 400,
   );
-  if (!http?.body) return undefined;
+  if (!http) return undefined;
+  let body: unknown;
   try {
-    const body: unknown = JSON.parse(http.body);
-    const code = strAt(body, 'error', 'code');
-    return code ? { code, text: strAt(body, 'error', 'message') } : undefined;
+    body = http.body ? JSON.parse(http.body) : undefined;
   } catch {
-    return undefined;
+    body = undefined;
   }
+  const code = strAt(body, 'error', 'code');
+  return {
+    code: code && !/^\d+$/.test(code) ? code : `HTTP ${http.status}`,
+    text: strAt(body, 'error', 'message'),
+    status: http.status,
+  };
 }

@@ -206,6 +206,22 @@ describe('a refusal of a retired model says "retired on <date>"', () => {
       /Azure OpenAI answered model_not_found \(“The model gpt-realtime-2 is no longer available\.”\)\. .*move the deployment to gpt-realtime-2\.1/,
     );
   });
+  it('an Azure 404 without a code, for a deployment named after a retired model, and not before its day', () => {
+    const refused404 = (iso: string) => {
+      const b = new TraceBuilder({ flavour: 'azure-ga' }).connect({
+        status: 404,
+        body: '{"error":{"code":"404","message":"Resource not found"}}',
+      });
+      b.sessionEnd(50, 'rejected');
+      const trace = b.build(1);
+      trace.meta.target = { ...trace.meta.target, deployment: 'gpt-realtime-2' };
+      return analyse(on(trace, iso)).a.findings[0]!.message;
+    };
+    expect(refused404('2026-09-01T00:00:00.000Z')).toMatch(
+      /^Model “gpt-realtime-2” was retired on 2026-08-31 .*: Azure OpenAI answered HTTP 404 \(“Resource not found”\)\./,
+    );
+    expect(refused404('2026-08-30T00:00:00.000Z')).toMatch(/^The WebSocket upgrade was rejected with HTTP 404/);
+  });
 });
 
 describe('a 401 to an Entra ID token names the scope it was requested for', () => {
