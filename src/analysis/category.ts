@@ -17,6 +17,8 @@ import {
   type RunCategory,
   type RunProblem,
 } from './problems.js';
+import { withEntraScope } from './entraScope.js';
+import { retiredProblem } from './lifecycle.js';
 import { refusalAfterUpgrade } from './refusal.js';
 import { sanitizeTrace } from './sanitize.js';
 import { sessionCap } from './sessionCap.js';
@@ -37,7 +39,8 @@ export function runProblem(input: Trace, analysis: RunAnalysis): RunProblem | nu
   const trace = sanitizeTrace(input);
   const place = { host: trace.meta.target.host, deployment: trace.meta.target.deployment };
   const all = [...analysis.findings, ...analysis.turns.flatMap((t) => t.findings)];
-  if (all.some((f) => f.code === 'connection_rejected')) return rejection(trace, place);
+  if (all.some((f) => f.code === 'connection_rejected'))
+    return retiredProblem(trace, analysis, place) ?? withEntraScope(rejection(trace, place), trace);
   const failing = all.filter((f) => isFailingSeverity(f.severity));
   const causes = turnCauses(failing, trace);
   const kinds = failing.map((f) => causes.get(f.turn) ?? kindOf(f, analysis));

@@ -2,26 +2,31 @@
  * A 401 to an Entra ID token may be the token's scope, not the identity: Azure's troubleshooting guide (2026-09-20)
  * names `https://ai.azure.com/.default` for Azure OpenAI endpoints while the canary (and Azure's own WebRTC sample)
  * use `https://cognitiveservices.azure.com/.default` by default. The refusal then says which scope the token was
- * for (the trace records it, never the token) and which one to try; the alert card reads the same sentence back
- * with {@link scopesInText}. Pure.
+ * for (the trace records it, never the token) and which one to try, in the finding and in the run's problem (the
+ * advice every surface prints). Pure.
  */
 import { otherEntraScope } from '../realtime/auth.js';
 import type { Trace } from '../trace/trace.js';
+import type { RunProblem } from './problems.js';
 
-const USED = 'The Entra ID token was requested for scope ';
-const TRY = ' and try again.';
-const SENTENCE = /The Entra ID token was requested for scope (\S+); .*? to (\S+) and try again\./;
-
-/** A sentence (with a leading space) for a refusal with HTTP `status`, or '' when it is not a 401 to an Entra token. */
-export function entraScopeAdvice(trace: Trace, status: number): string {
+/** The scope sentence of a session that sent an Entra token, or undefined when it sent none. */
+function scopeSentence(trace: Trace): string | undefined {
   const auth = trace.meta.target.auth;
-  if (status !== 401 || auth?.mode !== 'entra' || !auth.scope) return '';
-  const other = otherEntraScope(auth.scope);
-  return ` ${USED}${auth.scope}; if the identity and its role assignment are right, set the target's "scope" (CLI: --scope) to ${other}${TRY}`;
+  if (auth?.mode !== 'entra' || !auth.scope) return undefined;
+  return (
+    `The Entra ID token was requested for scope ${auth.scope}; if the identity and its role assignment are right, ` +
+    `set the target's "scope" (CLI: --scope) to ${otherEntraScope(auth.scope)}, the other documented scope, and try again.`
+  );
 }
 
-/** The scope used and the one to try, read back from a message that carries {@link entraScopeAdvice}'s sentence. */
-export function scopesInText(text: string | undefined): { used: string; other: string } | undefined {
-  const m = SENTENCE.exec(text ?? '');
-  return m ? { used: m[1]!, other: m[2]! } : undefined;
+/** The sentence (with a leading space) for a refusal with HTTP `status`: '' unless it is a 401 to an Entra token. */
+export function entraScopeAdvice(trace: Trace, status: number): string {
+  const sentence = status === 401 ? scopeSentence(trace) : undefined;
+  return sentence ? ` ${sentence}` : '';
+}
+
+/** An `auth` problem of a session that sent an Entra token, with the scope it was requested for and the one to try. */
+export function withEntraScope(problem: RunProblem, trace: Trace): RunProblem {
+  const sentence = problem.kind === 'auth' ? scopeSentence(trace) : undefined;
+  return sentence ? { ...problem, advice: [problem.advice, sentence].filter(Boolean).join(' ') } : problem;
 }

@@ -14,6 +14,7 @@ import { declaredOf } from './drift.js';
 import { sortFindings, type Finding } from './findings.js';
 import { clip, maskKeys, quote } from './format.js';
 import type { RunAnalysis } from './metrics.js';
+import { problemOf, type ProblemPlace, type RunProblem } from './problems.js';
 import { refusalAfterUpgrade, serviceName } from './refusal.js';
 
 /** A model retiring within this many days of the run gets `model_retiring`. */
@@ -23,9 +24,6 @@ export const RETIRING_WITHIN_DAYS = 30;
 const GONE_CODES: ReadonlySet<string> = new Set(['model_not_found', 'invalid_model']);
 
 const DAY_MS = 86_400_000;
-
-const retiredWords = (model: string, on: string): string => `Model “${model}” was retired on ${on}`;
-const RETIRED = /Model “([^”]+)” was retired on (\d{4}-\d{2}-\d{2})/;
 
 /** `<model> retires on <day>`, or `was due to retire on` once the run's day (an ISO time or day) has reached it. */
 export function retirementPhrase(model: string, retiresOn: string, runAt: string): string {
@@ -121,25 +119,35 @@ function moveTo(life: ModelLifecycle): string {
   return `move the deployment to ${life.replacement ?? 'a current model'}`;
 }
 
-/** The words of a refusal of a model whose retirement day has come, or undefined when that is not what happened. */
-function retiredRefusal(trace: Trace, life: ModelLifecycle): string | undefined {
+/** The refusal of a model whose retirement day has come, or undefined when that is not what happened. */
+function goneRefusal(trace: Trace, life: ModelLifecycle): { code: string; text: string | undefined } | undefined {
   if (life.daysLeft > 0) return undefined;
   const refused = refusalOf(trace);
   // Azure answers a deployment of a retired model version with 404 (the one report found; unconfirmed on realtime)
   const gone = refused && (GONE_CODES.has(refused.code) || (life.service === 'azure' && refused.status === 404));
-  if (!gone) return undefined;
+  return gone ? refused : undefined;
+}
+
+/** The words of a refusal of a model whose retirement day has come, or undefined when that is not what happened. */
+function retiredRefusal(trace: Trace, life: ModelLifecycle): string | undefined {
+  const refused = goneRefusal(trace, life);
+  if (!refused) return undefined;
   const said = refused.text ? ` (${quote(clip(maskKeys(refused.text), 160))})` : '';
   const who = serviceName(trace.meta.target.flavour);
   return (
-    `${retiredWords(life.model, life.retiresOn)} (${life.source}): ${who} answered ${refused.code}${said}. ` +
+    `Model “${life.model}” was retired on ${life.retiresOn} (${life.source}): ${who} answered ${refused.code}${said}. ` +
     `Nothing will bring it back: ${moveTo(life)} and update the target. A configuration change, not an outage.`
   );
 }
 
-/** The model and day of a retired-model refusal, read back from its message (the alert card's title). */
-export function retiredInText(text: string | null | undefined): { model: string; on: string } | undefined {
-  const m = RETIRED.exec(text ?? '');
-  return m ? { model: m[1]!, on: m[2]! } : undefined;
+/** The run's problem when its session was refused because its model retired (`model-retired`), else undefined. */
+export function retiredProblem(trace: Trace, analysis: RunAnalysis, place: ProblemPlace): RunProblem | undefined {
+  const life = analysis.lifecycle;
+  if (!life || !goneRefusal(trace, life)) return undefined;
+  return problemOf('model-retired', place, {
+    what: `model “${life.model}” was retired on ${life.retiresOn} (${place.host} no longer serves it)`,
+    ...(life.replacement ? { advice: `Its source names ${life.replacement} as the replacement.` } : {}),
+  });
 }
 
 /**

@@ -41,6 +41,7 @@ export const PROBLEM_KINDS = [
   'model-capability',
   'bad-request',
   'not-found',
+  'model-retired',
   'redirect',
   'beta-retired',
   'unreachable',
@@ -102,7 +103,7 @@ export const PROBLEM_WORDS: Readonly<Record<ProblemKind, KindWords>> = {
     category: 'configuration',
     setting: 'credential',
     what: (h) => `the canary could not authenticate to ${h}`,
-    // With Entra ID the scope used (and the other to try) is named where the target is known: runner/settingToFix.ts.
+    // With Entra ID the analysis adds the scope the token was requested for and the other to try (./entraScope.ts).
     advice:
       "The key or token was refused: rotate the key in the app setting (or Key Vault secret) the target's " +
       "secretSetting names; with Entra ID, check the token's scope and the identity's role.",
@@ -176,6 +177,14 @@ export const PROBLEM_WORDS: Readonly<Record<ProblemKind, KindWords>> = {
     setting: 'deployment',
     what: (h, d) => `the canary could not find the deployment or model${d} at ${h}`,
     advice: "Check the target's deployment (or model) name, the endpoint path and the api-version.",
+  },
+  'model-retired': {
+    category: 'configuration',
+    setting: 'deployment',
+    what: (h, d) => `the model${d} at ${h} was retired`,
+    advice:
+      "A retired model does not come back: move the deployment to a current model and point the target's " +
+      'deployment at it.',
   },
   redirect: {
     category: 'configuration',

@@ -17,7 +17,7 @@ export function settingOfTarget(cfg: TargetConfig, setting: TargetSetting, host:
 function settingWords(cfg: TargetConfig, setting: TargetSetting, host: string): string {
   switch (setting) {
     case 'credential':
-      // the hook for a 401 with Entra ID: the scope that was used is named here (the other scope to try goes here too)
+      // a 401 with Entra ID: the scope that was used; the analysis advice names the other one to try (entraScope.ts)
       if (cfg.auth === 'entra') return `scope ${cfg.scope ?? DEFAULT_ENTRA_SCOPE} (Entra ID)`;
       return cfg.secretSetting ? `secretSetting ${cfg.secretSetting}` : `auth "${cfg.auth}"`;
     case 'auth':

@@ -6,35 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../src/analysis/index.js';
-import { retiredInText } from '../../src/analysis/lifecycle.js';
 import { buildReport } from '../../src/analysis/report.js';
-import { configurationProblem } from '../../src/report/configuration.js';
 import type { ModelRetirement } from '../../src/realtime/lifecycle.js';
 import type { Trace } from '../../src/trace/trace.js';
-import { openAiSession, openAiUpgrade } from './realWire.js';
+import { azureSession, on, openAiRefused, refused401 } from './lifecycleTraces.js';
+import { openAiSession } from './realWire.js';
 import { reportErrors } from './schema.js';
 import { TraceBuilder } from './traceBuilder.js';
-
-/** The trace as if it had started at `iso`. */
-function on(trace: Trace, iso: string): Trace {
-  trace.meta.startedAt = iso;
-  trace.meta.startEpochMs = Date.parse(iso);
-  return trace;
-}
-
-/** An Azure session whose `session.created` declares `model`, closed by the probe (no turns). */
-function azureSession(model: string): Trace {
-  const b = new TraceBuilder({ flavour: 'azure-ga' });
-  b.add(0, {
-    kind: 'upgrade-request',
-    url: 'wss://example.openai.azure.com/openai/v1/realtime?model=voice',
-    headers: {},
-  });
-  b.add(40, { kind: 'upgrade-response', status: 101, statusText: 'Switching Protocols', headers: {} });
-  b.recv(60, 'session.created', { session: { id: 'sess_1', model } });
-  b.close(100, 1000, 'probe finished', 'client').sessionEnd(101);
-  return b.build(1);
-}
 
 function analyse(trace: Trace, table?: readonly ModelRetirement[]) {
   const a = analyzeTrace(trace, {}, undefined, table);
@@ -121,32 +99,6 @@ describe('model_retiring: the model session.created declares, on the run’s day
   });
 });
 
-/** OpenAI's refusal of a model after the 101 (LLMGW's shape): `error` + close 4000. */
-function openAiRefused(model: string, code: string): Trace {
-  const b = openAiUpgrade({}, 895.7);
-  b.entries[0] = { ...b.entries[0]!, url: `wss://api.openai.com/v1/realtime?model=${model}` } as never;
-  b.recv(895.7, 'error', {
-    event_id: 'event_1',
-    error: {
-      type: 'invalid_request_error',
-      code,
-      message: `The model ${model} does not exist or you do not have access to it.`,
-    },
-  });
-  b.close(895.7, 4000, `invalid_request_error.${code}`, 'server');
-  b.turn = 1;
-  b.endTurn(896, 'skipped');
-  b.turn = 0;
-  b.sessionEnd(896.1, 'closed-by-server');
-  const trace = b.build(1);
-  trace.meta.target = {
-    ...trace.meta.target,
-    url: `wss://api.openai.com/v1/realtime?model=${model}`,
-    deployment: model,
-  };
-  return trace;
-}
-
 describe('a refusal of a retired model says "retired on <date>"', () => {
   it('OpenAI model_not_found after the preview models were shut down', () => {
     const { a, report, retiring } = analyse(
@@ -165,13 +117,15 @@ describe('a refusal of a retired model says "retired on <date>"', () => {
     expect(retiring).toEqual([]);
     expect(a.verdict).toBe('error');
     expect(report.lifecycle).toMatchObject({ from: 'url', daysLeft: -25 });
-    expect(retiredInText(report.summary.headline)).toEqual({
-      model: 'gpt-4o-realtime-preview-2024-12-17',
-      on: '2026-05-07',
-    });
-    expect(configurationProblem(report)).toEqual({
-      what: 'The model “gpt-4o-realtime-preview-2024-12-17” was retired on 2026-05-07: api.openai.com no longer serves it.',
-      fix: "Move the deployment to gpt-realtime and update the target's model or deployment.",
+    expect(report.summary.headline).toMatch(/^Model “gpt-4o-realtime-preview-2024-12-17” was retired on 2026-05-07 /);
+    expect(report.problem).toEqual({
+      category: 'configuration',
+      kind: 'model-retired',
+      what: 'model “gpt-4o-realtime-preview-2024-12-17” was retired on 2026-05-07 (api.openai.com no longer serves it)',
+      setting: 'deployment',
+      advice:
+        "A retired model does not come back: move the deployment to a current model and point the target's " +
+        'deployment at it. Its source names gpt-realtime as the replacement.',
     });
   });
 
@@ -225,37 +179,26 @@ describe('a refusal of a retired model says "retired on <date>"', () => {
 });
 
 describe('a 401 to an Entra ID token names the scope it was requested for', () => {
-  function refused401(auth: Trace['meta']['target']['auth']): Trace {
-    const b = new TraceBuilder({ flavour: 'azure-ga' }).connect({
-      status: 401,
-      body: '{"error":{"code":"PermissionDenied","message":"Principal does not have access to API/Operation."}}',
-    });
-    b.sessionEnd(50, 'rejected');
-    const trace = b.build(1);
-    trace.meta.target = { ...trace.meta.target, ...(auth ? { auth } : {}) };
-    return trace;
-  }
-
   it('and suggests the other documented scope, in the finding and the report', () => {
     const { a, report } = analyse(refused401({ mode: 'entra', scope: 'https://cognitiveservices.azure.com/.default' }));
-    expect(a.findings[0]!.message).toContain(
+    const sentence =
       'The Entra ID token was requested for scope https://cognitiveservices.azure.com/.default; if the identity and ' +
-        'its role assignment are right, set the target\'s "scope" (CLI: --scope) to https://ai.azure.com/.default and try again.',
-    );
-    expect(configurationProblem(report)!.fix).toMatch(
-      /^The Entra ID token, requested for scope https:\/\/cognitiveservices\.azure\.com\/\.default, was refused \(HTTP 401\)\. /,
-    );
-    expect(configurationProblem(report)!.fix).toContain(
-      'Set the target\'s "scope" (CLI: --scope) to https://ai.azure.com/.default',
-    );
+      'its role assignment are right, set the target\'s "scope" (CLI: --scope) to https://ai.azure.com/.default, the ' +
+      'other documented scope, and try again.';
+    expect(a.findings[0]!.message).toMatch(/^The WebSocket upgrade was rejected with HTTP 401 /);
+    expect(a.findings[0]!.message.endsWith(` ${sentence}`)).toBe(true);
+    expect(report.problem).toMatchObject({ kind: 'auth', setting: 'credential' });
+    expect(report.problem!.advice!.endsWith(` ${sentence}`)).toBe(true);
     const other = analyse(refused401({ mode: 'entra', scope: 'https://ai.azure.com/.default' }));
     expect(other.a.findings[0]!.message).toMatch(
-      /scope https:\/\/ai\.azure\.com\/\.default; .* to https:\/\/cognitiveservices\.azure\.com\/\.default and try again\.$/,
+      /scope https:\/\/ai\.azure\.com\/\.default; .* to https:\/\/cognitiveservices\.azure\.com\/\.default, the other documented scope, and try again\.$/,
     );
   });
 
   it('says nothing of scopes for a key, or a trace that did not record its auth', () => {
-    expect(analyse(refused401({ mode: 'api-key' })).a.findings[0]!.message).not.toContain('scope');
-    expect(analyse(refused401(undefined)).a.findings[0]!.message).not.toContain('scope');
+    for (const run of [analyse(refused401({ mode: 'api-key' })), analyse(refused401(undefined))]) {
+      expect(run.a.findings[0]!.message).not.toContain('Entra');
+      expect(run.report.problem!.advice).not.toContain('was requested for scope');
+    }
   });
 });

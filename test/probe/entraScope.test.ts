@@ -59,7 +59,7 @@ describe('the Entra ID scope of a session', () => {
     expect(rejected.message).toMatch(/^The WebSocket upgrade was rejected with HTTP 401 /);
     expect(rejected.message).toContain(
       `The Entra ID token was requested for scope ${FOUNDRY_ENTRA_SCOPE}; if the identity and its role assignment ` +
-        `are right, set the target's "scope" (CLI: --scope) to ${DEFAULT_ENTRA_SCOPE} and try again.`,
+        `are right, set the target's "scope" (CLI: --scope) to ${DEFAULT_ENTRA_SCOPE}, the other documented scope, and try again.`,
     );
     expect(JSON.stringify({ ...trace, outputAudio: undefined, promptAudio: undefined })).not.toContain(token);
   });

@@ -11,7 +11,7 @@ import { buildReport } from '../../src/analysis/report.js';
 import { loadCatalog } from '../../src/prompts/catalog.js';
 import { runProbe } from '../../src/probe/session.js';
 import { resolveEndpoint, type Flavour } from '../../src/realtime/flavours.js';
-import { configurationProblem } from '../../src/report/configuration.js';
+import { reportProblem } from '../../src/report/configuration.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 
 const KEY = 'retired-model-test-key-3f9a';
@@ -41,9 +41,11 @@ describe('a retired model, refused by the simulator', () => {
     expect(message).toMatch(/OpenAI answered model_not_found \(“The model .* has been deprecated/);
     expect(message).toContain('move the deployment to gpt-realtime and update the target');
     expect(runCategory(trace, analysis)).toBe('configuration');
-    expect(configurationProblem(report)!.what).toBe(
-      `The model “gpt-4o-realtime-preview” was retired on 2026-05-07: ${trace.meta.target.host} no longer serves it.`,
-    );
+    expect(reportProblem(report)).toMatchObject({
+      category: 'configuration',
+      what: `Model “gpt-4o-realtime-preview” was retired on 2026-05-07 (${trace.meta.target.host} no longer serves it).`,
+    });
+    expect(reportProblem(report)!.fix).toMatch(/Its source names gpt-realtime as the replacement\. Setting to fix: /);
   });
 
   it('Azure: a 404 for a deployment named after a retired model reads "was retired on 2026-08-31"', async () => {
