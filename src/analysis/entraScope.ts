@@ -25,8 +25,11 @@ export function entraScopeAdvice(trace: Trace, status: number): string {
   return sentence ? ` ${sentence}` : '';
 }
 
-/** An `auth` problem of a session that sent an Entra token, with the scope it was requested for and the one to try. */
+/**
+ * An `auth` or `role` problem (a 401 either way) of a session that sent an Entra token, with the scope the token was
+ * requested for and the one to try: a token for the wrong audience is refused like an identity without the role.
+ */
 export function withEntraScope(problem: RunProblem, trace: Trace): RunProblem {
-  const sentence = problem.kind === 'auth' ? scopeSentence(trace) : undefined;
+  const sentence = problem.kind === 'auth' || problem.kind === 'role' ? scopeSentence(trace) : undefined;
   return sentence ? { ...problem, advice: [problem.advice, sentence].filter(Boolean).join(' ') } : problem;
 }

@@ -187,7 +187,8 @@ describe('a 401 to an Entra ID token names the scope it was requested for', () =
       'other documented scope, and try again.';
     expect(a.findings[0]!.message).toMatch(/^The WebSocket upgrade was rejected with HTTP 401 /);
     expect(a.findings[0]!.message.endsWith(` ${sentence}`)).toBe(true);
-    expect(report.problem).toMatchObject({ kind: 'auth', setting: 'credential' });
+    // PermissionDenied reads as the identity's role (docs/report-schema.md); the scope may be the cause all the same
+    expect(report.problem).toMatchObject({ kind: 'role', category: 'configuration' });
     expect(report.problem!.advice!.endsWith(` ${sentence}`)).toBe(true);
     const other = analyse(refused401({ mode: 'entra', scope: 'https://ai.azure.com/.default' }));
     expect(other.a.findings[0]!.message).toMatch(

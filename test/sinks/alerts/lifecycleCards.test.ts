@@ -9,8 +9,12 @@ import { nextAlertState, type Notification } from '../../../src/sinks/alerts/ale
 import { jsonPayload } from '../../../src/sinks/alerts/jsonPayload.js';
 import { teamsCard, type TeamsEnvelope } from '../../../src/sinks/alerts/teamsCard.js';
 import type { RunSummary } from '../../../src/runSummary.js';
+import type { Trace } from '../../../src/trace/trace.js';
+import { analyzeTrace } from '../../../src/analysis/index.js';
+import { buildReport } from '../../../src/analysis/report.js';
 import { retirementNotification } from '../../../src/runner/retirementNotice.js';
 import { adaptiveCardProblems, cardTexts } from '../../helpers/adaptiveCards.js';
+import { on, openAiRefused, refused401 } from '../../analysis/lifecycleTraces.js';
 import { makeRunSummary } from '../../helpers/runSummary.js';
 
 /** The card's texts as a person reads them (the zero-width spaces that break auto-links removed). */
@@ -77,32 +81,32 @@ describe('the retirement notice', () => {
 });
 
 describe('configuration cards of this slice', () => {
+  /** The summary's problem as the round builds it: the real analysis of `trace`, report.json's problem. */
+  function problemOf(trace: Trace): NonNullable<RunSummary['problem']> {
+    const { category: _, ...problem } = buildReport(trace, analyzeTrace(trace)).problem!;
+    return problem;
+  }
+
   it('a retired model: "was retired on <date>" in the title, and the move to make', () => {
-    const headline =
-      'Model “gpt-4o-realtime-preview” was retired on 2026-05-07 (https://www.modelcostwatch.com/…): OpenAI answered ' +
-      'model_not_found (“The model does not exist”). Nothing will bring it back: move the deployment to gpt-realtime ' +
-      'and update the target. A configuration change, not an outage.';
-    const env = teamsCard(configurationAlert(headline, { host: 'api.openai.com', flavour: 'openai-ga' }));
+    const problem = problemOf(on(openAiRefused('gpt-4o-realtime-preview', 'model_not_found'), '2026-06-01T00:00:00Z'));
+    const env = teamsCard(configurationAlert('refused', { host: 'api.openai.com', flavour: 'openai-ga', problem }));
     const t = texts(env);
-    expect(t[0]).toBe('⚙️ aoai-sweden @ swedencentral: model gpt-4o-realtime-preview was retired on 2026-05-07');
-    expect(t).toContain(headline);
+    expect(t[0]).toBe(
+      '⚙️ aoai-sweden @ swedencentral: model “gpt-4o-realtime-preview” was retired on 2026-05-07 (api.openai.com no longer serves it)',
+    );
+    expect(t.join('\n')).toContain('move the deployment to a current model');
     expect(t.join('\n')).not.toMatch(/could not find the deployment|rejected/);
     expect(adaptiveCardProblems(env.attachments[0].content)).toEqual([]);
   });
 
   it('a 401 to an Entra token: the scope it was requested for and the one to try', () => {
-    const headline =
-      'The WebSocket upgrade was rejected with HTTP 401 Unauthorized: “PermissionDenied”. The Entra ID token was ' +
-      'requested for scope https://cognitiveservices.azure.com/.default; if the identity and its role assignment are ' +
-      'right, set the target\'s "scope" (CLI: --scope) to https://ai.azure.com/.default and try again.';
-    const t = texts(teamsCard(configurationAlert(headline)));
-    expect(t[0]).toBe(
-      '⚙️ aoai-sweden @ swedencentral: the canary could not authenticate to canary-swe.openai.azure.com',
-    );
-    expect(t[2]).toBe(
-      "canary-swe.openai.azure.com refused the canary's Entra ID token (HTTP 401), requested for scope " +
-        'https://cognitiveservices.azure.com/.default: set the target\'s "scope" to https://ai.azure.com/.default ' +
-        '(the other documented scope), or check the identity\'s "Cognitive Services OpenAI User" role on the resource.',
+    const problem = problemOf(refused401({ mode: 'entra', scope: 'https://cognitiveservices.azure.com/.default' }));
+    const t = texts(teamsCard(configurationAlert('refused', { problem })));
+    expect(t[0]).toMatch(/^⚙️ aoai-sweden @ swedencentral: the canary's identity lacks the data-plane role on /);
+    expect(t.join('\n')).toContain(
+      'The Entra ID token was requested for scope https://cognitiveservices.azure.com/.default; if the identity and ' +
+        'its role assignment are right, set the target\'s "scope" (CLI: --scope) to https://ai.azure.com/.default, ' +
+        'the other documented scope, and try again.',
     );
     expect(t.join('\n')).not.toMatch(/rotate the key/);
   });
