@@ -15,8 +15,7 @@ import type { Report } from '../analysis/report.js';
 import type { CanarySettings } from '../config/settings.js';
 import type { TargetConfig } from '../config/targets.js';
 import { msUntil, withDeadline } from '../deadline.js';
-import { ConfigError } from '../errors.js';
-import { loadCatalog, type PromptSpec } from '../prompts/catalog.js';
+import type { PromptSpec } from '../prompts/catalog.js';
 import type { ProbeOptions } from '../probe/options.js';
 import { newRunId } from '../probe/session.js';
 import type { Trace } from '../trace/trace.js';
@@ -25,7 +24,6 @@ import type { RunHtmlOptions } from '../report/runHtml.js';
 import type { RunSummary } from '../runSummary.js';
 import type { AlertStats } from '../sinks/alerts/alertSink.js';
 import type { Channel } from '../sinks/alerts/channels.js';
-import { withMute } from '../sinks/alerts/mute.js';
 import { createSinks } from '../sinks/createSinks.js';
 import { errorText, fanOut, type FanOutContext } from '../sinks/fanOut.js';
 import type { RunFinal, RunSink } from '../sinks/runSink.js';
@@ -34,9 +32,9 @@ import type { Telemetry } from '../sinks/telemetry.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { GroupBarrier } from './groups.js';
 import type { RoundHooks, RoundInfo, RoundPlan } from './hooks.js';
-import { modelLookup } from './modelLookup.js';
 import { runPool, Slots } from './pool.js';
-import { finishTarget, probeTargetRun, runTarget, type TargetRun } from './targetRun.js';
+import { publishFinals, recordTarget, targetRunContext, type RunPublishing } from './publishRun.js';
+import type { TargetRun } from './targetRun.js';
 
 /** The store a round reads history from and writes through (the spool wrapper adds flush and markUnavailable). */
 export type RoundStore = ArtifactStore & {
@@ -180,40 +178,24 @@ async function round(
   }
 
   const plan = await planRound(targets, deps.hooks, log, { runId, startedAt: started });
-  const catalog = deps.catalog ?? loadCatalog();
-  const credential =
-    deps.credential ??
-    (() => {
-      throw new ConfigError('auth', 'entra targets need a credential');
-    });
   const barrier = new GroupBarrier(plan.probe);
   const outcomes: TargetOutcome[] = [];
-  const publish = async (runs: RunFinal[]): Promise<void> => {
-    // a muted target is probed and published as usual; its summary says so and its alerts hold their notifications
-    for (const f of runs.map((r) => ({ ...r, summary: withMute(r.summary, settings.mutes, now()) }))) {
-      await fanOut(built.sinks, `summary of ${f.summary.target}`, (s, ctx) => s.onSummary?.(f, ctx), fc);
-      outcomes.push({ summary: f.summary });
-      log.info(`${f.summary.target}: ${f.summary.verdict}${f.summary.headline ? ` — ${f.summary.headline}` : ''}`);
-    }
-  };
   let finished = 0;
-  const publishing = new Slots(publishConcurrency(settings.concurrency));
-  const context = {
+  const p: RunPublishing = {
     settings,
-    env: deps.env,
-    catalog,
-    credential,
-    store: deps.store,
-    runId,
-    roundStartedAt: started,
-    probeEndAt,
-    secrets,
-    renderReportHtml: deps.renderReportHtml,
-    probe: { now, ...deps.probe },
-    prices: plan.prices,
-    baselines: new Map(),
-    retirementsFor: modelLookup({ enabled: settings.modelLookup, store: deps.store, now, warn: (m) => log.warn(m) }),
+    sinks: built.sinks,
+    fc,
+    log,
+    hooks: deps.hooks,
+    slots: new Slots(publishConcurrency(settings.concurrency)),
+    deadlineAt,
+    onRecorded: (t, r) =>
+      deps.onProgress?.(`target ${++finished} of ${plan.probe.length}: ${t.name} → ${r.artifacts.report.verdict}`),
   };
+  const publish = async (runs: RunFinal[]): Promise<void> => {
+    for (const summary of await publishFinals(runs, p)) outcomes.push({ summary });
+  };
+  const context = targetRunContext(settings, deps, { runId, started, probeEndAt, secrets, log, prices: plan.prices });
   for (const s of plan.skipped) {
     const line = s.summary;
     if (line) await fanOut(built.sinks, `not-probed line of ${s.target}`, (k, ctx) => k.onNotProbed?.(line, ctx), fc);
@@ -227,35 +209,11 @@ async function round(
   const results = await runPool(plan.probe, settings.concurrency, probeEndAt, async (t, i) => {
     let run: TargetRun;
     try {
-      const probed = await withDeadline(`target ${t.name}`, msUntil(deadlineAt), () => probeTargetRun(t, i, spilling));
-      // from its analysis to its artifacts written a run holds its audio, WAVs, zip and report: a few at a time.
-      // Each sink's budget starts when the run's turn comes; the round deadline bounds the wait.
-      run = await publishing.run(async (lease) => {
-        let r: TargetRun;
-        if ('artifacts' in probed) r = probed;
-        else {
-          const spillProblem = probed.trace.spilledAudio?.problem;
-          if (spillProblem)
-            log.warn(`${t.name}: its answer audio was kept in memory instead of on disk (${spillProblem})`);
-          r = await withDeadline(`target ${t.name}`, msUntil(deadlineAt), () => finishTarget(probed, context));
-        }
-        const afterRun = deps.hooks?.afterRun;
-        // a confirmation re-probe gives the slot up while it runs, so re-probes never wait on each other's slots
-        if (afterRun)
-          r = await afterRun(r, t, () =>
-            lease.outside(() => withDeadline(`target ${t.name}`, msUntil(deadlineAt), () => runTarget(t, i, context))),
-          );
-        deps.onProgress?.(`target ${++finished} of ${plan.probe.length}: ${t.name} → ${r.artifacts.report.verdict}`);
-        await fanOut(built.sinks, `artifacts of ${t.name}`, (s, ctx) => s.onArtifacts?.(r.artifacts, ctx), fc);
-        return r;
-      });
+      run = await recordTarget(t, i, context, spilling, p);
     } catch (err) {
       await publish(barrier.abandon(t));
       throw err;
     }
-    run.artifacts.trace = undefined; // published: let the trace and its audio go
-    run.artifacts.html = undefined;
-    run.artifacts.confirmations = undefined;
     await publish(barrier.arrive(t, run));
   });
   // sessions abandoned at a deadline leave their spill files behind
