@@ -8,6 +8,7 @@ import type { Finding } from './findings.js';
 import { dur, pct, sec, tail } from './format.js';
 import type { TurnMetrics } from './metrics.js';
 import type { Report, ReportTurn } from './report.js';
+import { turnLine } from './turnLine.js';
 
 const MARK: Record<Finding['severity'], string> = { critical: '✗', major: '✗', minor: '!', info: 'i' };
 
@@ -41,22 +42,18 @@ function kindOf(report: Report): string {
 }
 
 function turnLines(turn: ReportTurn, config: DetectionConfig): string[] {
-  const head = `  turn ${turn.turn}${turn.promptId ? ` ${turn.promptId}` : ''}: ${turn.verdict.toUpperCase()}`;
   const m = turn.metrics;
-  const lines = [m ? `${head}  ${keyNumbers(m, config)}` : `${head}  (${turn.outcome}: the turn did not run)`];
+  const lines = [
+    `  turn ${turn.turn}${turn.promptId ? ` ${turn.promptId}` : ''}: ${turnLine(turn, m ? keyNumbers(m, config) : [])}`,
+  ];
   if (m?.transcript.text) lines.push(`      “${tail(m.transcript.text, 90)}”`);
   lines.push(...turn.findings.map(findingLine));
   return lines;
 }
 
-function keyNumbers(m: TurnMetrics, config: DetectionConfig): string {
-  const parts: string[] = [];
-  if (m.timing.firstAudioMs !== null) parts.push(`first audio ${dur(m.timing.firstAudioMs)}`);
-  // A reasoning model's pause after its preamble is thinking, shown as such (not as a gap or a stall).
-  if (m.timing.reasoningMs !== null) parts.push(`thought ${sec(m.timing.reasoningMs)}`);
-  if (m.timing.reasoningMs !== null && m.timing.finalAnswerMs !== null)
-    parts.push(`answer at ${sec(m.timing.finalAnswerMs)}`);
-  parts.push(`audio ${sec(m.audio.totalMs)}`);
+/** The CLI's numbers after the turn line's latencies. */
+function keyNumbers(m: TurnMetrics, config: DetectionConfig): string[] {
+  const parts = [`audio ${sec(m.audio.totalMs)}`];
   if (m.silence.gaps.length) parts.push(`longest gap ${sec(Math.max(...m.silence.gaps.map((g) => g.durationMs)))}`);
   const coverage = m.coverage.usageRatio ?? m.coverage.transcriptRatio;
   // Above 100 % is not healthier than 100 %: more audio than usage accounts for was sent twice or is not speech.
@@ -66,7 +63,7 @@ function keyNumbers(m: TurnMetrics, config: DetectionConfig): string {
   if (m.delivery.audioGapMaxMs !== null) parts.push(`max delivery gap ${dur(m.delivery.audioGapMaxMs)}`);
   if (m.terminal.status) parts.push(`status ${m.terminal.status}`);
   else parts.push('no response.done');
-  return parts.join(' · ');
+  return parts;
 }
 
 function findingLine(f: Finding): string {

@@ -3,6 +3,7 @@
  * where, and every id the support engineer will ask for, turn by turn. Pure.
  */
 import type { Report } from '../analysis/report.js';
+import { turnLine } from '../analysis/turnLine.js';
 import { isAzure } from '../realtime/flavours.js';
 import type { Correlation } from './correlation.js';
 import { duration } from './format.js';
@@ -33,7 +34,8 @@ export function supportSummary(report: Report, c: Correlation): string {
   for (const id of c.ids.filter((x) => !x.lookup)) lines.push(`${id.label} (${id.header}): ${id.value}`);
   lines.push('', 'Turns:');
   for (const t of c.turns) {
-    lines.push(`- Turn ${t.turn}: ${t.verdict.toUpperCase()}`);
+    const turn = report.turns.find((x) => x.turn === t.turn);
+    lines.push(`- Turn ${t.turn}: ${turn ? turnLine(turn) : t.verdict.toUpperCase()}`);
     for (const r of t.responses) {
       const status = r.status ? `, status ${r.status}${r.statusDetails ? ` ${r.statusDetails}` : ''}` : '';
       lines.push(`  response ${r.id}: created ${r.createdAt ?? '—'}, done ${r.doneAt ?? 'never'}${status}`);
