@@ -9,7 +9,7 @@ import type { ReportTurn } from '../analysis/report.js';
 import { responseIdOf } from '../trace/ids.js';
 import type { RecvEntry, Trace } from '../trace/trace.js';
 import { EV } from '../realtime/events.js';
-import type { Underrun } from '../analysis/metrics.js';
+import type { Phase, Underrun } from '../analysis/metrics.js';
 import { objAt, strAt } from '../json.js';
 import { peakEnvelope } from './envelope.js';
 
@@ -42,6 +42,16 @@ export interface TimelineModel {
   missing: Span | undefined;
   /** Audio that arrived after its item's `.done`, beyond the grace period, audio axis. */
   late: Span[];
+  /**
+   * A reasoning model's items with audio, by phase (report: `metrics.phases.items`), audio axis: the spoken preamble
+   * (`commentary`) and the `final_answer`; empty on a turn without phases.
+   */
+  phases: (Span & { phase: Phase })[];
+  /**
+   * The model reasoning after a preamble (report: `metrics.phases.pauses`): where the listener paused in the audio
+   * (`atMs`, audio axis), and when and for how long on the wall-clock axis.
+   */
+  reasoning: { atMs: number; wallMs: number; durationMs: number }[];
   /** What the wall-clock axis starts at (e.g. `response.create`), and its trace time. */
   anchor: { label: string; traceMs: number };
   /** Delta arrivals: wall-clock ms since the anchor, and the audio position (ms) received by then. */
@@ -106,6 +116,17 @@ export function timelineModel(trace: Trace, turn: ReportTurn): TimelineModel | u
     })),
     missing: missing ? { fromMs: audioMs, durationMs: fin(missing.durationMs) } : undefined,
     late: truncated.filter((f) => f !== missing).map((f) => ({ fromMs: fin(f.atMs), durationMs: fin(f.durationMs) })),
+    // report.json from before phases were measured has none
+    phases: (m.phases?.items ?? []).flatMap((i) =>
+      i.phase !== null && i.atMs !== null && i.audioMs > 0
+        ? [{ phase: i.phase, fromMs: fin(i.atMs), durationMs: fin(i.audioMs) }]
+        : [],
+    ),
+    reasoning: (m.phases?.pauses ?? []).map((p) => ({
+      atMs: fin(p.atMs),
+      wallMs: wall(fin(p.traceMs)),
+      durationMs: fin(p.durationMs),
+    })),
     anchor: { label: m.timing.anchor ?? 'turn start', traceMs: anchorMs },
     arrivals: deltas.map((d) => ({ atMs: wall(d.t), untilMs: (d.audio.offset + d.audio.bytes) / BYTES_PER_MS })),
     playback,

@@ -5,17 +5,24 @@
  * - **audio** (x = position in the answer audio): the waveform envelope — one vertical bar per
  *   {@link BUCKET_MS} bucket, `M{x} {y1}V{y2}` with x the bucket's centre; buckets that are digital silence (all
  *   samples 0) have no bar at all, any other audio at least a hairline — silent gaps shaded and labelled with their
- *   length, playback underruns marked where playback stopped, missing audio after a cut drawn as a dashed box;
+ *   length, playback underruns marked where playback stopped, missing audio after a cut drawn as a dashed box; on a
+ *   reasoning model's turn the spoken preamble (`commentary`) and the final answer shaded in two tints, and the
+ *   reasoning pause between them marked where the listener waited, labelled with its length ("reasoning 2.8 s");
  * - **arrival** (x = wall-clock ms since the anchor, usually `response.create`; y = audio position received):
  *   the received audio as a step line, one tick per delta, the modelled listener's playback position (dashed),
- *   underruns and delivery stalls shaded, audio `.done` and `response.done` as vertical lines, or flagged missing.
+ *   underruns, delivery stalls and reasoning pauses shaded, audio `.done` and `response.done` as vertical lines, or
+ *   flagged missing.
  *
  * DOM hooks (stable, for tests and tools): `svg[data-testid=timeline]` carries `data-turn`, `data-px-per-ms`,
  * `data-origin-x`, `data-bucket-ms`, `data-audio-ms`; gap rects `[data-testid=gap]` carry `data-gap-at-ms` and
  * `data-gap-ms`; underruns `[data-testid=underrun]` carry `data-at-ms`, `data-underrun-ms`; `[data-testid=waveform]`,
  * `[data-testid=arrivals]` (`data-count`), `[data-testid=audio-done]` / `[data-testid=response-done]` (`data-missing`),
- * `[data-testid=missing-audio]`, `[data-testid=stall]`, `[data-testid=cursor]`.
+ * `[data-testid=missing-audio]`, `[data-testid=stall]`, `[data-testid=cursor]`; `[data-testid=phase]` (class
+ * `phase-commentary` or `phase-final_answer`, `data-phase`, `data-from-ms`, `data-duration-ms`),
+ * `[data-testid=reasoning-mark]` (audio lane: `data-at-ms`, `data-reasoning-ms`) and `[data-testid=reasoning]`
+ * (arrival lane: `data-from-ms`, `data-duration-ms`, like the other shaded spans).
  */
+import { sec } from '../analysis/format.js';
 import { escapeAttr, escapeText } from './escape.js';
 import { ms, num } from './format.js';
 import { BUCKET_MS, type Span, type TimelineModel } from './timelineModel.js';
@@ -75,6 +82,18 @@ function audioLane(m: TimelineModel): string {
   const out: string[] = [
     `<rect class="lane-bg" x="${ORIGIN_X}" y="${AUDIO.top}" width="${w(m.audioMs)}" height="${AUDIO.half * 2}"/>`,
   ];
+  for (const p of m.phases)
+    out.push(
+      `<rect data-testid="phase" class="phase-${p.phase}" data-phase="${p.phase}" data-from-ms="${num(p.fromMs)}" ` +
+        `data-duration-ms="${num(p.durationMs)}" x="${x(p.fromMs)}" y="${AUDIO.top}" width="${w(p.durationMs)}" height="${AUDIO.half * 2}"/>`,
+    );
+  for (const r of m.reasoning) {
+    out.push(
+      `<g data-testid="reasoning-mark" class="reasoning" data-at-ms="${num(r.atMs)}" data-reasoning-ms="${num(r.durationMs)}">` +
+        `<path d="M${x(r.atMs)} ${AUDIO.top - 8}V${AUDIO.mid + AUDIO.half}"/>` +
+        `<text x="${x(r.atMs)}" dx="4" y="${AUDIO.top - 3}">${escapeText(reasoningLabel(r.durationMs))}</text></g>`,
+    );
+  }
   for (const g of m.gaps) {
     out.push(
       `<g data-testid="gap" class="gap"><rect data-testid="gap-rect" data-gap-at-ms="${g.fromMs}" ` +
@@ -116,6 +135,11 @@ function waveform(m: TimelineModel): string {
   return `<path data-testid="waveform" class="wave" stroke-width="${num(bucketPx * 0.8, 2)}" d="${bars.join('')}"/>`;
 }
 
+/** "reasoning 2.8 s": seconds as the turn line writes "thought 2.8 s" (../analysis/turnLine.ts). */
+function reasoningLabel(durationMs: number): string {
+  return `reasoning ${sec(durationMs)}`;
+}
+
 function shaded(kind: string, s: Span, top: number, height: number, label: string): string {
   return (
     `<g data-testid="${kind}" class="${kind}" data-from-ms="${num(s.fromMs)}" data-duration-ms="${s.durationMs}">` +
@@ -141,6 +165,10 @@ function arrivalLane(m: TimelineModel): string {
       ),
     );
   for (const s of m.stalls) out.push(shaded('stall', s, ARRIVAL.top, h, `stall ${ms(s.durationMs)}`));
+  for (const r of m.reasoning)
+    out.push(
+      shaded('reasoning', { fromMs: r.wallMs, durationMs: r.durationMs }, ARRIVAL.top, h, reasoningLabel(r.durationMs)),
+    );
   if (m.arrivals.length) {
     const steps = m.arrivals.map((a) => `H${x(a.atMs)}V${y(a.untilMs)}`).join('');
     const ticks = m.arrivals.map((a) => `M${x(a.atMs)} ${ARRIVAL.bottom}v-5`).join('');
@@ -194,4 +222,9 @@ export const TIMELINE_CSS = `
 .timeline .arr{fill:none;stroke:var(--accent);stroke-width:1.5}.timeline .dtick{stroke:var(--accent)}
 .timeline .play{fill:none;stroke:var(--fg);stroke-dasharray:4 3;opacity:.7}.timeline .mark path{stroke:var(--pass);stroke-width:1.5}
 .timeline .cursor{stroke:var(--fail);stroke-width:1.5}
+.timeline .phase-commentary,.sw-commentary{fill:rgba(130,80,223,.2);background:rgba(130,80,223,.2)}
+.timeline .phase-final_answer,.sw-final_answer{fill:rgba(31,136,61,.14);background:rgba(31,136,61,.14)}
+.timeline .reasoning path{stroke:#8250df;stroke-width:1.5;stroke-dasharray:3 2}.timeline .reasoning rect{fill:rgba(130,80,223,.12)}
+.timeline .reasoning text{fill:#8250df;font-weight:600}
+.sw{display:inline-block;width:12px;height:10px;border:1px solid var(--line);vertical-align:-1px}
 `;

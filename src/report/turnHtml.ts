@@ -4,19 +4,21 @@
  * after the audio stopped marked) and the turn's findings; with a baseline, its same-minute turn below on the same
  * scale (./baselineTurn.ts).
  *
- * DOM hooks: `article[data-testid=turn][data-turn]`, `audio[data-testid=audio-turn]`, `audio[data-testid=audio-prompt]`
+ * DOM hooks: `article[data-testid=turn][data-turn]`, `[data-testid=turn-line]` (the one turn line,
+ * ../analysis/turnLine.ts), `[data-testid=phase-legend]` (a reasoning turn's timeline legend), `audio[data-testid=audio-turn]`, `audio[data-testid=audio-prompt]`
  * (the URL is in `data-src`; the page script sets `src`), `[data-testid=transcript]`,
  * `mark[data-testid=transcript-after-audio]`, `li[data-testid=gap-words]` with `button[data-testid=play-gap]`
  * (`data-turn`, `data-seek-ms` = gap − 1000 ms, at least 0), `[data-testid=kpi-coverage]` (`title` says why n/a).
  */
 import type { ReportTurn } from '../analysis/report.js';
+import { turnLine } from '../analysis/turnLine.js';
 import { BYTES_PER_MS } from '../audio/wav.js';
 import { wavName } from '../store/layout.js';
 import type { Trace } from '../trace/trace.js';
 import { escapeAttr, escapeText } from './escape.js';
 import { coverageFigure } from './figures.js';
 import { ms } from './format.js';
-import { timelineModel } from './timelineModel.js';
+import { timelineModel, type TimelineModel } from './timelineModel.js';
 import { PX_PER_MS, timelineSvg } from './timelineSvg.js';
 import { gapWords, transcriptParts } from './turnText.js';
 
@@ -35,6 +37,7 @@ export function turnHtml(trace: Trace, t: ReportTurn, audioHref: AudioHref, extr
   const n = escapeAttr(t.turn);
   return `<article class="turn" id="turn-${n}" data-testid="turn" data-turn="${n}">
 <h3>Turn ${n} <span class="badge v-${escapeAttr(t.verdict)}">${escapeText(t.verdict)}</span>${prompt}</h3>
+<p class="turn-line" data-testid="turn-line">${escapeText(turnLine(t))}</p>
 ${kpis(t)}
 <div class="players">${player(trace, t.turn, 'turn', audioHref)}${player(trace, t.turn, 'prompt', audioHref)}</div>
 ${timeline}
@@ -64,8 +67,20 @@ export function timelineBlock(trace: Trace, t: ReportTurn, testId = 'timeline', 
         `position (${PX_PER_MS * 1000} px per second) — waveform, silent gaps shaded, underruns marked where ` +
         `playback stopped. Bottom: the same audio by arrival on the wall clock ` +
         `since ${escapeText(model.anchor.label)} — received audio (solid), a listener playing it with ` +
-        `a ${t.metrics?.playback.jitterBufferMs ?? 0} ms buffer (dashed), <code>.done</code> events. Click the audio lane to play from there.</p>`
+        `a ${t.metrics?.playback.jitterBufferMs ?? 0} ms buffer (dashed), <code>.done</code> events. Click the audio lane to play from there.</p>` +
+        phaseLegend(model)
     : '<p class="muted">This turn did not run.</p>';
+}
+
+/** On a reasoning model's turn: which tint is the spoken preamble, which the final answer, and what the pause is. */
+function phaseLegend(model: TimelineModel): string {
+  if (!model.phases.length && !model.reasoning.length) return '';
+  return (
+    `<p class="legend muted" data-testid="phase-legend"><span class="sw sw-commentary"></span> spoken preamble ` +
+    `(<code>commentary</code>) · <span class="sw sw-final_answer"></span> final answer (<code>final_answer</code>) · ` +
+    `<span class="reasoning-key">┆ reasoning</span>: the model thinking between them, as the listener waits — its ` +
+    `length is labelled, and judged by <code>reasoningMaxMs</code>, not as a gap or a stall.</p>`
+  );
 }
 
 /** Each silent gap: where, how long, the words around it, and a button that plays from 1 s before it. */
@@ -182,6 +197,7 @@ function transcript(t: ReportTurn): string {
 export const TURN_CSS =
   `
 .turn{border-top:1px solid var(--line);padding-top:4px;margin-top:18px}.turn h4{margin:10px 0 4px;font-size:14px}
+.turn-line{white-space:pre-wrap;font-weight:600;margin:2px 0}.reasoning-key{color:#8250df;font-weight:600}
 .kpis{display:flex;flex-wrap:wrap;gap:6px 22px;margin:6px 0}.kpis div{min-width:90px}` +
   `.kpis dt{color:var(--muted);font-size:12px}.kpis dd{margin:0;font-weight:600}
 .players{display:flex;flex-wrap:wrap;gap:12px 28px}.players figure{margin:4px 0}.players figcaption{font-size:12px;color:var(--muted)}
