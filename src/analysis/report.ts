@@ -35,6 +35,8 @@ export interface ReportTarget {
   region: string | null;
   /** How the probe reached the service; absent for the WebSocket (the default). */
   transport?: TransportKind;
+  /** The flavour table's deprecation notice (Azure preview), as the trace recorded it; absent for GA flavours. */
+  notice?: string;
 }
 
 export interface ReportCorrelation {
@@ -146,6 +148,7 @@ export function buildReport(input: Trace, analysis: RunAnalysis, extras: ReportE
       deployment: meta.target.deployment ?? null,
       region: meta.target.region ?? null,
       ...(meta.target.transport === 'webrtc' ? { transport: meta.target.transport } : {}),
+      ...(typeof meta.target.notice === 'string' && meta.target.notice ? { notice: meta.target.notice } : {}),
     },
     times: {
       startedAt: meta.startedAt,

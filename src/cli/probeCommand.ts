@@ -128,6 +128,7 @@ export async function probeCommand(argv: string[]): Promise<number> {
   console.log(
     `probing ${target.endpoint.url.host} (${target.endpoint.flavour}, ${target.endpoint.dialect} dialect, ${transport}, ${auth}), ${turns} turn(s)`,
   );
+  if (target.endpoint.notice) console.log(`note: ${target.endpoint.notice}`);
   const probe: ProbeOptions = {
     prompts,
     turns,

@@ -60,7 +60,7 @@ export function headerHtml(report: Report, links: RunLinks = {}, problem?: Repor
 <h1>${badge} ${escapeText(t.name)} ` +
     `<span class="muted">· ${escapeText(t.host)}</span></h1>
 ${headline}
-${linksHtml(links)}
+${t.notice ? `<p class="notice" data-testid="flavour-notice">⚠ ${escapeText(t.notice)}</p>\n` : ''}${linksHtml(links)}
 <dl class="facts">${facts.map(([k, v]) => `<div><dt>${escapeText(k)}</dt><dd>${escapeText(v)}</dd></div>`).join('')}</dl>
 <nav class="muted"><a href="#findings">Findings</a> ` +
     `· ${report.turns.map((x) => `<a href="#turn-${escapeAttr(x.turn)}">Turn ${escapeText(x.turn)}</a>`).join(' · ')} ` +

@@ -16,6 +16,7 @@ import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import { shortCatalog } from '../handlers/roundFixture.js';
 import { encodeWav } from '../../src/audio/wav.js';
 import { closedPort } from '../helpers/closedPort.js';
+import { AZURE_PREVIEW_DEPRECATED } from '../../src/realtime/flavours.js';
 
 const run = promisify(execFile);
 
@@ -174,6 +175,21 @@ describe('realtime-canary probe', () => {
     const broken = await run(process.execPath, [CLI, 'report', blob]).catch((e: { code: number; stderr: string }) => e);
     expect(broken).toMatchObject({ code: 2 });
     expect((broken as { stderr: string }).stderr).toMatch(/events\.jsonl\.gz: is not a readable gzip file/);
+  });
+
+  it('says azure-preview is deprecated in its output, report.json and report.html; a GA flavour says nothing', async () => {
+    const preview = await runs.get('gap')!;
+    expect(preview.out).toContain(`note: ${AZURE_PREVIEW_DEPRECATED}`);
+    const json = JSON.parse(await readFile(join(preview.dir, 'report.json'), 'utf8')) as {
+      target: { notice?: string };
+    };
+    expect(json.target.notice).toBe(AZURE_PREVIEW_DEPRECATED);
+    const html = await readFile(join(preview.dir, 'report.html'), 'utf8');
+    expect(html).toMatch(/data-testid="flavour-notice">[^<]*Azure deprecated the preview Realtime API on 2026-04-30/);
+    const ga = await runs.get('healthy')!;
+    expect(ga.out).not.toContain('note: ');
+    expect(JSON.parse(await readFile(join(ga.dir, 'report.json'), 'utf8')).target.notice).toBeUndefined();
+    expect(await readFile(join(ga.dir, 'report.html'), 'utf8')).not.toContain('flavour-notice');
   });
 
   it('exits 1 with the right finding codes for injected faults', async () => {
