@@ -10,8 +10,9 @@ import type { Notification } from '../sinks/alerts/alertState.js';
 import { renderPayload } from '../sinks/alerts/notify.js';
 import { TEST_ID_PREFIX, TEST_TITLE } from '../sinks/alerts/notificationText.js';
 import { pagerDutyEvents } from '../sinks/alerts/pagerDuty.js';
+import { ROUND_WEBHOOK } from '../sinks/alerts/channels.js';
 import type { RunSummary } from '../runSummary.js';
-import { postJson, type DeliveryResult, type WebhookOptions } from '../sinks/alerts/webhook.js';
+import { postJson, type DeliveryResult } from '../sinks/alerts/webhook.js';
 import { scrub, urlSecrets } from '../realtime/redact.js';
 import {
   checkRoutingKey,
@@ -27,8 +28,9 @@ const HELP = `realtime-canary test-alert [--settings FILE] [--resolve]
 
 Sends a sample alert marked "${TEST_TITLE}" to every channel the settings configure: the webhook in
 CANARY_WEBHOOK_URL (format teams or json) and, when CANARY_WEBHOOK_FORMAT lists pagerduty, PagerDuty (an "info"
-trigger with dedup key test-alert@<region>, routing key CANARY_PAGERDUTY_ROUTING_KEY), with the retries real alerts
-get, and prints each HTTP status and the number of attempts. Secrets are never printed (of the webhook only its host).
+trigger with dedup key test-alert@<region>, routing key CANARY_PAGERDUTY_ROUTING_KEY), with the retries a round gives
+real alerts (at most ${ROUND_WEBHOOK.attempts} attempts per channel), and prints each HTTP status and the number of attempts.
+Secrets are never printed (of the webhook only its host).
 
   --settings FILE   read app settings from a local.settings.json (its "Values" where the environment sets none, as func start does)
   --resolve         resolve the PagerDuty test alert (send this after the page arrived); the webhook gets nothing
@@ -43,7 +45,7 @@ interface TestChannel {
   secrets: string[];
 }
 
-export async function testAlertCommand(argv: string[], webhook: WebhookOptions = {}): Promise<number> {
+export async function testAlertCommand(argv: string[]): Promise<number> {
   const { values: f, positionals } = parse(argv, {
     help: { type: 'boolean', short: 'h' },
     settings: { type: 'string' },
@@ -64,7 +66,7 @@ export async function testAlertCommand(argv: string[], webhook: WebhookOptions =
       continue;
     }
     console.log(`sending a test ${f.resolve ? 'resolve' : 'alert'} (${c.name}) to ${c.host} …`);
-    for (const payload of c.payloads) if (!report(c, await postJson(c.url, payload, webhook))) failed++;
+    for (const payload of c.payloads) if (!report(c, await postJson(c.url, payload, ROUND_WEBHOOK))) failed++;
   }
   return failed ? 1 : 0;
 }

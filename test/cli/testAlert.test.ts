@@ -12,6 +12,7 @@ import { adaptiveCardProblems } from '../helpers/adaptiveCards.js';
 import type { TeamsEnvelope } from '../../src/sinks/alerts/teamsCard.js';
 import type { JsonNotificationPayload } from '../../src/sinks/alerts/jsonPayload.js';
 import { runCli } from './cliRun.js';
+import { ROUND_WEBHOOK } from '../../src/sinks/alerts/channels.js';
 
 let hook: WebhookReceiver;
 beforeEach(async () => {
@@ -72,6 +73,17 @@ describe('realtime-canary test-alert', () => {
     });
     expect(p.id.startsWith('test:')).toBe(true);
   });
+
+  it('makes as many attempts as a round makes for a real alert (one constant), then exits 1 saying how many', async () => {
+    const attempts = ROUND_WEBHOOK.attempts!;
+    hook.reply(...Array.from({ length: attempts + 2 }, () => ({ status: 503, headers: { 'retry-after': '0' } })));
+    const r = await runCli(['test-alert'], { CANARY_WEBHOOK_URL: hook.url, CANARY_WEBHOOK_FORMAT: undefined });
+    expect(r.code, r.out).toBe(1);
+    expect(hook.requests).toHaveLength(attempts);
+    expect(r.stderr).toContain(`: exhausted (HTTP 503, ${attempts} attempts)`);
+    expect(attempts).toBe(3); // what README's limits table and test-alert --help say
+    expect((await runCli(['test-alert', '--help'])).stdout).toContain(`at most ${attempts} attempts per channel`);
+  }, 60_000);
 
   it('exits 1 when the webhook refuses it, with the status and a hint', async () => {
     hook.reply({ status: 404 });
