@@ -21,7 +21,8 @@ extraAppSettings).
   --targets FILE      a CANARY_TARGETS JSON file
   --regions a,b,…     regions that each probe every target (default: the bicepparam's, else CANARY_REGION)
   --history DIR       a folder with report.json files (an output folder, a downloaded container): the last runs'
-                      real usage replaces the catalogue estimate
+                      real usage replaces the catalogue estimate of each target of the same name; the targets
+                      still come from one of the sources above
   --last N            runs per target to average from the history (default 20)
   --json              print the projection as JSON
 Exit codes: 0 printed, 2 usage or configuration error.`;

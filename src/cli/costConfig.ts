@@ -41,6 +41,10 @@ export interface CostSources {
   lastRuns?: number;
 }
 
+/** Why `--history` alone is not enough: it replaces the estimate of configured targets, it does not name them. */
+export const HISTORY_NEEDS_TARGETS =
+  " (--history only replaces the estimate of the targets these name with their last runs' usage, matched by target name)";
+
 async function readText(path: string, what: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
@@ -69,7 +73,7 @@ export async function costInput(src: CostSources): Promise<ProjectionInput> {
   if (!targets && !env.CANARY_TARGETS?.trim())
     throw new ConfigError(
       'targets',
-      'none given: pass --bicepparam, --targets FILE, --settings local.settings.json or set CANARY_TARGETS',
+      `none given: pass --bicepparam, --targets FILE, --settings local.settings.json or set CANARY_TARGETS${src.historyDir ? HISTORY_NEEDS_TARGETS : ''}`,
     );
   // storage does not matter for a projection; the rest is validated exactly as the Function validates it
   const settings = loadSettings({

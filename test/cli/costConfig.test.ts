@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bicepParams } from '../../src/cli/bicepparam.js';
-import { costInput } from '../../src/cli/costConfig.js';
+import { costInput, HISTORY_NEEDS_TARGETS } from '../../src/cli/costConfig.js';
+import { runCli } from './cliRun.js';
 import { projectCost } from '../../src/cost/projection.js';
 import { formatProjection } from '../../src/cost/projectionText.js';
 
@@ -52,6 +53,31 @@ describe('cost inputs', () => {
     expect(row.tokensPerRun.audioOut).toBe(2500); // the last two: 2000 and 3000
     expect(p.rows.find((r) => r.target === 'aoai-swedencentral')!.source).toBe('catalogue');
     expect(p.regions).toBe(3);
+  });
+
+  it('cost --history DIR alone exits 2 saying it needs the targets too; with --targets it prints the history estimate', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rc-hist-cli-'));
+    await mkdir(join(dir, 'runs/r1/t'), { recursive: true });
+    const tokens = { textIn: 100, cachedTextIn: 0, audioIn: 200, cachedAudioIn: 0, textOut: 50, audioOut: 900 };
+    const cost = { usd: 0, model: 'gpt-realtime', perTurn: [{ turn: 1, usd: 0, tokens }], tokens };
+    const run = { target: { name: 't' }, times: { startedAt: '2026-11-20T00:00:00Z' }, cost };
+    await writeFile(join(dir, 'runs/r1/t/report.json'), JSON.stringify(run));
+    const env = { CANARY_TARGETS: undefined, CANARY_CONFIG_BLOB: undefined };
+    const alone = await runCli(['cost', '--history', dir], env);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr.trim()).toBe(
+      'realtime-canary cost: targets: none given: pass --bicepparam, --targets FILE, --settings local.settings.json or ' +
+        `set CANARY_TARGETS${HISTORY_NEEDS_TARGETS}`,
+    );
+    const targets = join(dir, 'targets.json');
+    await writeFile(
+      targets,
+      JSON.stringify([{ name: 't', endpoint: 'wss://x/v1/realtime?model=gpt-realtime', auth: 'none' }]),
+    );
+    const both = await runCli(['cost', '--targets', targets, '--history', dir], env);
+    expect(both.code, both.out).toBe(0);
+    expect(both.stdout).toMatch(/^t\s.*last 1 run\(s\)/m);
+    expect((await runCli(['cost', '--help'])).stdout).toContain('still come from one of the sources above');
   });
 
   it('reads --settings like validate: the environment wins, the file fills in what it does not set', async () => {
