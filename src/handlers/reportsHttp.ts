@@ -5,11 +5,13 @@
  * Read-only and path-checked: only the dashboard (`index.html`) and files under `runs/` with a known artifact
  * extension are served; alert state, the ledger, spooled data, config blobs and anything outside the container
  * are refused. In Azure the app sits behind App Service Authentication (Entra ID, see infra/modules/region.bicep),
- * and the handler answers only when `CANARY_REPORTS_HTTP=on` (which the Bicep sets only together with that auth),
- * so the reports are never public by accident. No registration side effect here (see ../functions/reportsHttp.ts).
+ * and the handler answers only when `CANARY_REPORTS_HTTP=on` (which the Bicep sets only together with that auth)
+ * and only to a request that sign-in let through (its `x-ms-client-principal` header), so the reports are never public
+ * by accident — not even with the setting on and the sign-in off. No registration side effect here (see ../functions/reportsHttp.ts).
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { loadStorageSettings } from '../config/settings.js';
+import { isRecord } from '../json.js';
 import { openReader, type ArtifactReader } from '../store/artifactReader.js';
 import { contentTypeFor, DASHBOARD_PATH, RUNS_ROOT } from '../store/layout.js';
 
@@ -56,6 +58,24 @@ export function byteRange(header: string | null, size: number): [number, number]
   return start <= end && start < size ? [start, end] : null;
 }
 
+/** Upper bound of the principal header we decode (App Service's are a few KB). */
+const MAX_PRINCIPAL = 16 * 1024;
+
+/**
+ * Whether App Service Authentication signed the caller in: it sets `x-ms-client-principal` (base64 JSON with a
+ * `claims` array) on every authenticated request and removes one a client sends, so a request without it did not
+ * pass the sign-in — App Service Authentication is off, or the request reached the app another way.
+ */
+export function signedIn(principal: string | null): boolean {
+  if (!principal || principal.length > MAX_PRINCIPAL) return false;
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(principal, 'base64').toString('utf8'));
+    return isRecord(decoded) && Array.isArray(decoded.claims);
+  } catch {
+    return false;
+  }
+}
+
 const SECURITY_HEADERS = {
   'content-security-policy': REPORTS_CSP,
   'x-content-type-options': 'nosniff',
@@ -75,6 +95,12 @@ export function makeReportsHandler(env: () => Env = () => process.env, reader?: 
       return plain(
         404,
         'Reports over HTTP are off (CANARY_REPORTS_HTTP is not "on"; the Bicep turns it on together with Entra sign-in).',
+      );
+    if (!signedIn(request.headers.get('x-ms-client-principal')))
+      return plain(
+        401,
+        'Sign-in required: no App Service Authentication identity (x-ms-client-principal) on this request. Turn on ' +
+          'App Service Authentication (Entra ID) for the app; the Bicep does so together with CANARY_REPORTS_HTTP=on.',
       );
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return { ...plain(405, 'Only GET and HEAD.'), headers: { ...SECURITY_HEADERS, allow: 'GET, HEAD' } };

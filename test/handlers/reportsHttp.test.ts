@@ -1,13 +1,19 @@
 /**
  * The reports site against real Azurite, called with real HttpRequest / InvocationContext objects: it serves a
- * report, its audio (with byte ranges) and the dashboard with the right Content-Type and CSP, and refuses path
- * traversal, anything outside runs/ and the dashboard, and every write.
+ * report, its audio (with byte ranges) and the dashboard with the right Content-Type and CSP to a caller App Service
+ * Authentication signed in, and refuses an unsigned caller, path traversal, anything outside runs/ and the
+ * dashboard, and every write. In local-folder mode a byte range reads only its bytes (measured in bytes the process
+ * read, /proc/self/io), not the whole file.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { byteRange, checkedPath, makeReportsHandler, REPORTS_CSP } from '../../src/handlers/reportsHttp.js';
 import { startAzurite, type Azurite } from '../helpers/azurite.js';
+import { cleanupTempDirs, tempDir } from '../helpers/tempDirs.js';
 
 const RUN = 'runs/2026/12/01/20261201T101000Z-abcd1234/swedencentral/azure-ga';
 const REPORT = '<!doctype html><title>report</title><p>2.6 s silent gap</p>';
@@ -35,19 +41,25 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await azurite?.stop();
+  await Promise.all([azurite?.stop(), cleanupTempDirs()]);
 });
+
+/** What App Service Authentication sets on a signed-in request: base64 JSON with the caller's claims. */
+const PRINCIPAL = Buffer.from(
+  JSON.stringify({ auth_typ: 'aad', claims: [{ typ: 'name', val: 'oncall@example.com' }], name_typ: 'name' }),
+).toString('base64');
 
 function get(
   route: string,
   path: string | undefined,
   headers: Record<string, string> = {},
   method = 'GET',
+  principal: string | null = PRINCIPAL,
 ): HttpRequest {
   return new HttpRequest({
     method,
     url: `http://127.0.0.1/${route}${path ? `/${path}` : ''}`,
-    headers,
+    headers: { ...(principal === null ? {} : { 'x-ms-client-principal': principal }), ...headers },
     params: path === undefined ? {} : { path },
   });
 }
@@ -130,6 +142,17 @@ describe('reports HTTP function', () => {
     expect(body.toString()).toContain('CANARY_REPORTS_HTTP');
   });
 
+  it('serves nobody App Service Authentication did not sign in, with the setting on', async () => {
+    for (const principal of [null, '', 'not-base64-json', Buffer.from('{"claims":"x"}').toString('base64')]) {
+      const { res, body } = await call(get('reports', `${RUN}/report.html`, {}, 'GET', principal));
+      expect(res.status, String(principal)).toBe(401);
+      expect(body.toString()).toContain('x-ms-client-principal');
+      expect(body.toString()).not.toContain('2.6 s silent gap');
+    }
+    const dashboard = await call(get('dashboard', undefined, {}, 'GET', null));
+    expect(dashboard.res.status).toBe(401);
+  });
+
   it('says the store could not be read when it is down, without leaking the connection string', async () => {
     const down =
       'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=c2VjcmV0LWtleQ==;BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;';
@@ -140,6 +163,43 @@ describe('reports HTTP function', () => {
     expect(res.status).toBe(502);
     expect(body.toString()).not.toContain('c2VjcmV0LWtleQ');
   }, 60_000);
+});
+
+/** Bytes this process has read through read(2) and friends so far (Linux). */
+const bytesRead = (): number => Number(/rchar:\s*(\d+)/.exec(readFileSync('/proc/self/io', 'utf8'))![1]);
+const MB = 1024 * 1024;
+
+describe('local-folder mode (CANARY_OUTPUT_DIR)', () => {
+  it.runIf(existsSync('/proc/self/io'))(
+    '20 concurrent 1-byte ranges of a 200 MB WAV read their bytes, not the file 20 times',
+    async () => {
+      const dir = await tempDir('rc-reports-');
+      const path = `${RUN}/turn-2.wav`;
+      const file = join(dir, ...path.split('/'));
+      await mkdir(dirname(file), { recursive: true });
+      // sparse: 200 MB long, no disk used; byte i × 10 MB + 7 holds i + 1, so each answer is checkable
+      const at = (i: number): number => i * 10 * MB + 7;
+      const fh = await open(file, 'w');
+      await fh.truncate(200 * MB);
+      for (let i = 0; i < 20; i++) await fh.write(Buffer.from([i + 1]), 0, 1, at(i));
+      await fh.close();
+      const local = { CANARY_REPORTS_HTTP: 'on', CANARY_OUTPUT_DIR: dir };
+
+      const before = bytesRead();
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => call(get('reports', path, { range: `bytes=${at(i)}-${at(i)}` }), local)),
+      );
+      const read = bytesRead() - before;
+
+      answers.forEach(({ res, headers, body }, i) => {
+        expect(res.status).toBe(206);
+        expect(headers.get('content-range')).toBe(`bytes ${at(i)}-${at(i)}/${200 * MB}`);
+        expect([...body]).toEqual([i + 1]);
+      });
+      // reading the whole file per request is 4 GB; the ranges themselves are 20 bytes (plus the process's own chatter)
+      expect(read).toBeLessThan(4 * MB);
+    },
+  );
 });
 
 describe('path and range rules', () => {
