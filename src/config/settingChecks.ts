@@ -5,6 +5,7 @@
  * canary gives things — region, target, group — which end up in blob paths, log lines and card titles, and Entra ID
  * scopes.
  */
+import { BlobServiceClient } from '@azure/storage-blob';
 import { ConfigError } from '../errors.js';
 import { FOUNDRY_ENTRA_SCOPE } from '../realtime/auth.js';
 import { looksLikeSecret as keyLike } from '../realtime/redact.js';
@@ -151,6 +152,20 @@ export function checkStorageConnectionString(raw: string, setting = 'CANARY_STOR
   const protocol = f.get('defaultendpointsprotocol');
   if (protocol !== undefined && protocol !== 'http' && protocol !== 'https')
     throw new ConfigError(setting, `has DefaultEndpointsProtocol ${shown(protocol)} (must be http or https)`);
+  // what the SDK itself refuses (it reads an AccountKey only beside DefaultEndpointsProtocol, else wants a SAS) is
+  // refused here, naming the setting, instead of an "Invalid BlobEndpoint" from the first round's store
+  try {
+    BlobServiceClient.fromConnectionString(raw);
+  } catch (err) {
+    const said = /^Invalid [A-Za-z]+/.exec(err instanceof Error ? err.message : '')?.[0] ?? 'it is not accepted';
+    const keyWithoutProtocol = f.has('accountkey') && protocol === undefined;
+    throw new ConfigError(
+      setting,
+      `is refused by the Storage SDK (${said})` +
+        (keyWithoutProtocol ? ': an AccountKey needs DefaultEndpointsProtocol=https (or http) beside it' : '') +
+        `; ${hint}`,
+    );
+  }
 }
 
 /** APPLICATIONINSIGHTS_CONNECTION_STRING: needs an InstrumentationKey and a valid IngestionEndpoint if given. */

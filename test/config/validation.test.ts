@@ -87,6 +87,15 @@ describe('connection strings and secret names', () => {
       'AccountName=a;AccountKey=k;BlobEndpoint=ftp//x',
       /CANARY_STORAGE_CONNECTION_STRING: has a BlobEndpoint that is not an http\(s\) URL/,
     ],
+    // what the Storage SDK refuses when the store opens: an AccountKey without DefaultEndpointsProtocol, no suffix
+    [
+      'AccountName=a;AccountKey=c2VjcmV0',
+      /^CANARY_STORAGE_CONNECTION_STRING: is refused by the Storage SDK \(Invalid BlobEndpoint\): an AccountKey needs DefaultEndpointsProtocol/,
+    ],
+    [
+      'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=c2VjcmV0',
+      /^CANARY_STORAGE_CONNECTION_STRING: is refused by the Storage SDK \(Invalid EndpointSuffix\); expected/,
+    ],
   ])('refuses a storage connection string %s naming the setting, not the value', (cs, message) => {
     expect(() => loadSettings({ ...base, CANARY_STORAGE_CONNECTION_STRING: cs })).toThrow(message);
     expect(() =>
