@@ -32,8 +32,9 @@ export interface TimingMetrics {
 }
 
 export interface AudioMetrics {
-  /** Output audio in ms (bytes / 48). */
+  /** Output audio in ms (its decoded PCM16 24 kHz bytes / 48). */
   totalMs: number;
+  /** Output audio bytes as received (PCM16: 48 per ms; G.711 μ-law the probe decoded: 8 per ms). */
   bytes: number;
   deltas: number;
   /** Deltas with an odd byte count (half a sample). */

@@ -6,7 +6,7 @@
  */
 import type { Trace } from '../trace/trace.js';
 import { BYTES_PER_MS } from '../audio/wav.js';
-import { objAt, strAt } from '../json.js';
+import { sessionOutputFormat } from '../realtime/events.js';
 
 /** The audio formats the realtime services speak, by how many bytes a millisecond of each takes. */
 export type FormatFamily = 'pcm16' | 'g711';
@@ -26,11 +26,6 @@ export function formatFamily(name: string | null): FormatFamily | undefined {
   return undefined;
 }
 
-function outputFormatOf(event: Record<string, unknown>): string | undefined {
-  const session = objAt(event, 'session');
-  return strAt(session, 'audio', 'output', 'format', 'type') ?? strAt(session, 'output_audio_format');
-}
-
 /**
  * The output formats in force before trace time `t`: the last one the probe asked for in a `session.update`, and the
  * last one the service declared (`session.updated` / `session.created`); null when none names one.
@@ -40,9 +35,9 @@ export function outputFormats(trace: Trace, t: number): { requested: string | nu
   let declared: string | null = null;
   for (const e of trace.entries) {
     if (e.t > t) break;
-    if (e.kind === 'send' && e.type === 'session.update') requested = outputFormatOf(e.event) ?? requested;
+    if (e.kind === 'send' && e.type === 'session.update') requested = sessionOutputFormat(e.event) ?? requested;
     if (e.kind === 'recv' && (e.type === 'session.updated' || e.type === 'session.created'))
-      declared = outputFormatOf(e.event) ?? declared;
+      declared = sessionOutputFormat(e.event) ?? declared;
   }
   return { requested, declared };
 }

@@ -41,7 +41,13 @@ function entry(raw: unknown): TraceEntry | undefined {
       for (const k of ['responseId', 'itemId'] as const) if (typeof raw[k] !== 'string') delete e[k];
       const a = raw.audio;
       if (isRecord(a) && count(a.offset) && count(a.bytes))
-        e.audio = { offset: a.offset, bytes: a.bytes, responseId: optStr(a.responseId), itemId: optStr(a.itemId) };
+        e.audio = {
+          offset: a.offset,
+          bytes: a.bytes,
+          ...(count(a.wireBytes) ? { wireBytes: a.wireBytes } : {}),
+          responseId: optStr(a.responseId),
+          itemId: optStr(a.itemId),
+        };
       else delete e.audio;
       break;
     }

@@ -31,8 +31,10 @@ export function measureTurn(
   rates: Rates,
   close: CloseEntry | undefined,
 ): TurnMetrics {
-  const bytes = view.deltas.reduce((s, d) => s + d.audio.bytes, 0);
-  const audioMs = bytes / BYTES_PER_MS;
+  const decoded = view.deltas.reduce((s, d) => s + d.audio.bytes, 0);
+  const audioMs = decoded / BYTES_PER_MS;
+  // as they came over the wire (G.711 decoded by the probe counts its own bytes): what the format check weighs
+  const bytes = view.deltas.reduce((s, d) => s + (d.audio.wireBytes ?? d.audio.bytes), 0);
   const transcript = transcriptMetrics(view.responses);
   const usage = usageMetrics(view.responses);
   const prompt = trace.meta.prompts.find((p) => p.turn === view.turn);

@@ -1,8 +1,9 @@
 /**
- * G.711 at 8 kHz from the product's PCM16LE 24 kHz mono: the `audio/pcmu` (μ-law) and `audio/pcma` (A-law) output
- * formats of the Realtime API. Each 8 kHz sample is the mean of three 24 kHz samples (a crude low-pass before
- * decimation, adequate for speech-like test audio), then companded as ITU-T G.711 specifies: one byte per sample,
- * 8 bytes per millisecond (PCM16 at 24 kHz is 48).
+ * G.711 at 8 kHz to and from the product's PCM16LE 24 kHz mono: the `audio/pcmu` (μ-law) and `audio/pcma` (A-law)
+ * output formats of the Realtime API. Encoding (the simulator): each 8 kHz sample is the mean of three 24 kHz samples
+ * (a crude low-pass before decimation, adequate for speech-like test audio), then companded as ITU-T G.711
+ * specifies: one byte per sample, 8 bytes per millisecond (PCM16 at 24 kHz is 48). Decoding (the probe, for a
+ * session that asked for `audio/pcmu`): expanded as G.711 specifies, then brought to 24 kHz by linear interpolation.
  */
 
 export type G711Law = 'pcmu' | 'pcma';
@@ -48,6 +49,27 @@ export function pcm16ToG711(pcm: Buffer, law: G711Law): Buffer {
     let n = 0;
     for (let k = o * 3; k < Math.min(samples, o * 3 + 3); k++, n++) sum += pcm.readInt16LE(k * 2);
     out[o] = encode(Math.round(sum / n));
+  }
+  return out;
+}
+
+/** One μ-law byte to a linear 16-bit sample (ITU-T G.711). */
+export function muLawToLinear(byte: number): number {
+  const u = ~byte & 0xff;
+  const magnitude = ((((u & 0x0f) << 3) + MU_BIAS) << ((u >> 4) & 7)) - MU_BIAS;
+  return u & 0x80 ? -magnitude : magnitude;
+}
+
+/**
+ * μ-law at 8 kHz to PCM16LE 24 kHz mono: three output samples per byte, interpolated linearly towards the next
+ * sample (the last one of the chunk is held), so a chunk of N bytes is N/8 ms and 6·N bytes of PCM16.
+ */
+export function muLawToPcm16(g711: Buffer): Buffer {
+  const out = Buffer.alloc(g711.length * 6);
+  for (let i = 0; i < g711.length; i++) {
+    const a = muLawToLinear(g711[i]!);
+    const b = i + 1 < g711.length ? muLawToLinear(g711[i + 1]!) : a;
+    for (let k = 0; k < 3; k++) out.writeInt16LE(Math.round(a + ((b - a) * k) / 3), (i * 3 + k) * 2);
   }
   return out;
 }

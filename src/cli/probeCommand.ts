@@ -6,6 +6,7 @@ import { MAX_GENERATION_WINDOW_MS, PROBE_DEFAULTS, type Pace, type ProbeOptions 
 import { targetSecrets } from '../probe/session.js';
 import { DEFAULT_ENTRA_SCOPE, FOUNDRY_ENTRA_SCOPE } from '../realtime/auth.js';
 import { scrub } from '../realtime/redact.js';
+import { OUTPUT_AUDIO_FORMATS, type OutputAudioFormat } from '../realtime/events.js';
 import { reportProblem } from '../report/configuration.js';
 import { renderRunHtml } from '../report/runHtml.js';
 import { summarizeReport } from '../analysis/summary.js';
@@ -61,6 +62,8 @@ Session:
   --sideband              webrtc only: also receive every event on the sideband WebSocket (?call_id=)
   --pace realtime|burst   stream prompt audio at speaking speed (realtime, default) or as fast as possible (burst)
   --text                  ask for text-only answers
+  --output-format F       pcm16 (default) or pcmu: ask for G.711 μ-law output, as telephony clients do (websocket only);
+                          a service that ignores it and sends PCM16 is an audio_format_mismatch
   --timeout-ms N          per-turn deadline for response.done (default ${PROBE_DEFAULTS.turnTimeoutMs})
   --generation-window-ms N  after a spoken preamble, how long to listen for the answer's second generation
                           (default ${PROBE_DEFAULTS.generationWindowMs}, at most ${MAX_GENERATION_WINDOW_MS})
@@ -94,6 +97,7 @@ export async function probeCommand(argv: string[]): Promise<number> {
     turns: { type: 'string' },
     mode: { type: 'string' },
     text: { type: 'boolean' },
+    'output-format': { type: 'string' },
     'timeout-ms': { type: 'string' },
     'session-timeout-ms': { type: 'string' },
     'generation-window-ms': { type: 'string' },
@@ -114,6 +118,9 @@ export async function probeCommand(argv: string[]): Promise<number> {
   const transport = oneOf<TransportKind>('transport', f.transport, ['websocket', 'webrtc'], 'websocket');
   for (const flag of ['ice-server', 'webrtc-filter', 'sideband'] as const)
     if (f[flag] && transport !== 'webrtc') throw new ConfigError(`--${flag}`, 'only applies with --transport webrtc');
+  const outputFormat = oneOf<OutputAudioFormat>('output-format', f['output-format'], OUTPUT_AUDIO_FORMATS, 'pcm16');
+  if (outputFormat !== 'pcm16' && transport !== 'websocket')
+    throw new ConfigError('--output-format', 'applies to the WebSocket only (WebRTC carries Opus)');
   if (f['webrtc-filter'] && !isAzure(target.endpoint.flavour)) {
     throw new ConfigError('--webrtc-filter', `is Azure's data-channel filter; ${target.endpoint.flavour} has none`);
   }
@@ -141,6 +148,7 @@ export async function probeCommand(argv: string[]): Promise<number> {
     }),
     turnDetection: mode === 'vad' ? 'server_vad' : 'manual',
     modality: f.text ? 'text' : 'audio',
+    outputFormat,
     turnTimeoutMs: intFlag('timeout-ms', f['timeout-ms'], PROBE_DEFAULTS.turnTimeoutMs, 1),
     sessionTimeoutMs: intFlag('session-timeout-ms', f['session-timeout-ms'], PROBE_DEFAULTS.sessionTimeoutMs, 1),
     generationWindowMs: intFlag(

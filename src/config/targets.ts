@@ -9,6 +9,7 @@ import type { SecretSetting } from './secrets.js';
 import { fieldOf } from './shown.js';
 import { FLAVOURS, isAzure, type Dialect, type EndpointSpec, type Flavour } from '../realtime/flavours.js';
 import type { TransportKind } from '../trace/trace.js';
+import { OUTPUT_AUDIO_FORMATS, type OutputAudioFormat } from '../realtime/events.js';
 
 export type AuthMode = 'api-key' | 'entra' | 'bearer' | 'none';
 
@@ -44,6 +45,11 @@ export interface TargetConfig extends EndpointSpec {
   webrtcFilter?: boolean;
   /** WebRTC only: also receive every event on the sideband WebSocket (`?call_id=`); implied by `webrtcFilter`. */
   sideband?: boolean;
+  /**
+   * The output audio format the probe asks for (WebSocket only): `pcm16` (default) or `pcmu` (G.711 μ-law, as
+   * telephony clients ask), so a service that ignores the request and sends PCM16 shows as `audio_format_mismatch`.
+   */
+  outputFormat?: OutputAudioFormat;
   /** Spend cap of this target per UTC day in USD, all regions together (on top of CANARY_DAILY_BUDGET_USD). */
   dailyBudgetUsd?: number;
 }
@@ -70,6 +76,7 @@ const KNOWN = new Set([
   'webrtcFilter',
   'sideband',
   'dailyBudgetUsd',
+  'outputFormat',
 ]);
 const AUTH_MODES: readonly AuthMode[] = ['api-key', 'entra', 'bearer', 'none'];
 /** The transports a target may name: every TransportKind (the compiler asks for a new one here) and `both`. */
@@ -202,6 +209,17 @@ function parseTarget(raw: unknown, at: string, secrets: readonly SecretSetting[]
     if (!Number.isInteger(o.turns) || (o.turns as number) < 1 || (o.turns as number) > 20)
       throw new ConfigError(`${at}.turns`, 'must be a whole number from 1 to 20');
     t.turns = o.turns as number;
+  }
+  const outputFormat = str(o, 'outputFormat', at);
+  if (outputFormat !== undefined) {
+    if (!(OUTPUT_AUDIO_FORMATS as readonly string[]).includes(outputFormat))
+      throw new ConfigError(`${at}.outputFormat`, `must be ${OUTPUT_AUDIO_FORMATS.map((f) => `"${f}"`).join(' or ')}`);
+    if (outputFormat !== 'pcm16' && t.transport !== undefined && t.transport !== 'websocket')
+      throw new ConfigError(
+        `${at}.outputFormat`,
+        'applies to the WebSocket only (WebRTC carries Opus): drop it or use "transport": "websocket"',
+      );
+    t.outputFormat = outputFormat as OutputAudioFormat;
   }
   if (o.dailyBudgetUsd !== undefined) {
     if (typeof o.dailyBudgetUsd !== 'number' || !Number.isFinite(o.dailyBudgetUsd) || o.dailyBudgetUsd <= 0)

@@ -2,7 +2,7 @@
  * What a caller can ask of a probe session (ProbeOptions) and the defaults of what it leaves out: read by the
  * session (session.ts) and by the scripted turns (script.ts), and kept apart from both so neither imports the other.
  */
-import type { OutputModality, TurnDetection } from '../realtime/events.js';
+import type { OutputAudioFormat, OutputModality, TurnDetection } from '../realtime/events.js';
 import type { PromptSpec } from '../prompts/catalog.js';
 import type { SessionLimits, TransportKind } from '../trace/trace.js';
 import type { TransportFactory } from './transport.js';
@@ -17,6 +17,11 @@ export interface ProbeOptions {
   turns?: number;
   turnDetection?: TurnDetection;
   modality?: OutputModality;
+  /**
+   * The output audio format asked for in `session.update` (WebSocket only): `pcm16` (default) or `pcmu` — G.711
+   * μ-law, as telephony clients ask, which the recorder decodes to PCM16 while the service says it sends it.
+   */
+  outputFormat?: OutputAudioFormat;
   instructions?: string;
   voice?: string;
   /** Prompt audio chunk length, 20–100 ms. */
@@ -65,6 +70,7 @@ export const PROBE_DEFAULTS = {
   turns: 3,
   turnDetection: 'manual' as TurnDetection,
   modality: 'audio' as OutputModality,
+  outputFormat: 'pcm16' as OutputAudioFormat,
   instructions: 'You are a test voice. Answer the request fully, speaking clearly, without asking questions.',
   voice: 'alloy',
   chunkMs: 100,

@@ -1,11 +1,13 @@
 /**
  * Records what the service does, as it happens: every frame with its receive time, audio decoded into
- * per-turn buffers, sends with their send time and their `event_id`. No judgement: odd frames become explicit
+ * per-turn buffers (PCM16 24 kHz; G.711 μ-law expanded to it while the session says it sends `audio/pcmu`, as a
+ * client that trusts `session.updated` plays it), sends with their send time and their `event_id`. No judgement: odd frames become explicit
  * entries. Bounded: past a per-session cap (SessionLimits) it records one `limit-exceeded` entry and ignores
  * everything after it; the transport then stops reading (`limitExceeded`).
  */
 import { isRecord } from '../json.js';
-import { normalizeEventType, EV } from '../realtime/events.js';
+import { MU_LAW_FORMAT_NAMES, normalizeEventType, sessionOutputFormat, EV } from '../realtime/events.js';
+import { muLawToPcm16 } from '../audio/g711.js';
 import type { Dialect } from '../realtime/flavours.js';
 import { scrub } from '../realtime/redact.js';
 import { eventItemId, eventResponseId, idFields } from '../trace/ids.js';
@@ -79,6 +81,9 @@ export class TraceRecorder {
   #eventBytes = 0;
   #totalAudio = 0;
   #limit: LimitExceededEntry | undefined;
+  /** The output format the probe last asked for, and the one the service last declared (wire names). */
+  #requestedFormat: string | undefined;
+  #declaredFormat: string | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -134,6 +139,7 @@ export class TraceRecorder {
       typeof event.event_id === 'string' ? event : { event_id: `evt_${this.#eventIdPrefix}_${++this.#sent}`, ...event };
     const stored = { ...withId };
     if (extra.audioRef) delete stored.audio;
+    if (event.type === 'session.update') this.#requestedFormat = sessionOutputFormat(event) ?? this.#requestedFormat;
     this.add({ kind: 'send', type: String(event.type), event: stored, ...extra });
     return withId;
   }
@@ -172,6 +178,8 @@ export class TraceRecorder {
     const wireType = event.type;
     const type = normalizeEventType(wireType, this.dialect);
     const turn = this.#turnOf(type, event);
+    if (type === EV.sessionCreated || type === EV.sessionUpdated)
+      this.#declaredFormat = sessionOutputFormat(event) ?? this.#declaredFormat;
     const ids = idFields(event);
     const { delta, ...rest } = event;
     const isAudio = type === EV.audioDelta;
@@ -183,12 +191,11 @@ export class TraceRecorder {
       this.add({ kind: 'recv-invalid', problem: 'bad-audio', size, preview: `delta is ${typeof delta}` }, t, turn);
       return recvRest();
     }
-    const pcm = decodePcmBase64(delta);
-    if (!pcm) {
+    const muLaw = MU_LAW_FORMAT_NAMES.includes(this.#declaredFormat ?? this.#requestedFormat ?? '');
+    const wire = decodePcmBase64(delta, muLaw ? 1 : 2);
+    if (!wire) {
       const why =
-        delta.length % 4 !== 0
-          ? `${delta.length} characters, not a multiple of 4`
-          : 'not whole PCM16 samples or not base64';
+        delta.length % 4 !== 0 ? `${delta.length} characters, not a multiple of 4` : 'not whole samples or not base64';
       this.add(
         {
           kind: 'recv-invalid',
@@ -201,7 +208,9 @@ export class TraceRecorder {
       );
       return recvRest();
     }
-    const audio = this.#appendAudio(turn, pcm, { responseId: eventResponseId(event), itemId: eventItemId(event) }, t);
+    const pcm = muLaw ? muLawToPcm16(wire) : wire;
+    const refIds = { responseId: eventResponseId(event), itemId: eventItemId(event) };
+    const audio = this.#appendAudio(turn, pcm, muLaw ? { ...refIds, wireBytes: wire.length } : refIds, t);
     if (!audio) return undefined;
     return this.add({ kind: 'recv', type, wireType, size, ...ids, event: rest, audio }, t, turn);
   }
@@ -224,7 +233,7 @@ export class TraceRecorder {
   #appendAudio(
     turn: number,
     pcm: Buffer,
-    ids: Pick<AudioRef, 'responseId' | 'itemId'>,
+    ids: Pick<AudioRef, 'responseId' | 'itemId' | 'wireBytes'>,
     t: number,
   ): AudioRef | undefined {
     if (this.#totalAudio + pcm.length > this.limits.maxAudioBytes) {

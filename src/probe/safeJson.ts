@@ -36,11 +36,11 @@ function isEscaped(text: string, quote: number): boolean {
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
- * Decodes a base64 PCM16 audio delta strictly: padded standard base64 of a whole number of samples.
- * Undefined when it is not (Buffer.from would silently decode garbage into noise).
+ * Decodes a base64 audio delta strictly: padded standard base64 of a whole number of samples (`sampleBytes`: 2 for
+ * PCM16, 1 for G.711). Undefined when it is not (Buffer.from would silently decode garbage into noise).
  */
-export function decodePcmBase64(s: string): Buffer | undefined {
+export function decodePcmBase64(s: string, sampleBytes: 1 | 2 = 2): Buffer | undefined {
   if (s.length % 4 !== 0 || !BASE64.test(s)) return undefined;
   const pcm = Buffer.from(s, 'base64');
-  return pcm.length % 2 === 0 ? pcm : undefined;
+  return pcm.length % sampleBytes === 0 ? pcm : undefined;
 }

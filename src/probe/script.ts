@@ -77,6 +77,7 @@ export class ScriptedSession {
         voice: this.o.voice,
         turnDetection: this.o.turnDetection,
         modality: this.o.modality,
+        outputFormat: this.o.outputFormat,
       }),
     );
     const updated = await this.waiter.waitFor(

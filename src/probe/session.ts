@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { authHeaders, authRecord, authSecrets, type AuthSpec } from '../realtime/auth.js';
 import { isAzure, type ResolvedEndpoint } from '../realtime/flavours.js';
 import { redactUrl, urlSecrets } from '../realtime/redact.js';
+import { OUTPUT_AUDIO_FORMATS } from '../realtime/events.js';
 import { AudioSpill } from './audioSpill.js';
 import { LoopMonitor } from './loopMonitor.js';
 import { MAX_GENERATION_WINDOW_MS, PROBE_DEFAULTS, type ProbeOptions, type ResolvedProbeOptions } from './options.js';
@@ -53,6 +54,10 @@ export async function runProbe(target: ProbeTarget, options: ProbeOptions): Prom
   if (!(o.chunkMs >= 20 && o.chunkMs <= 100)) throw new Error(`chunkMs must be 20–100 ms, got ${o.chunkMs}`);
   if (!(o.generationWindowMs >= 0 && o.generationWindowMs <= MAX_GENERATION_WINDOW_MS))
     throw new Error(`generationWindowMs must be 0–${MAX_GENERATION_WINDOW_MS} ms, got ${o.generationWindowMs}`);
+  if (!OUTPUT_AUDIO_FORMATS.includes(o.outputFormat))
+    throw new Error(`outputFormat must be ${OUTPUT_AUDIO_FORMATS.join(' or ')}, got ${String(o.outputFormat)}`);
+  if (o.outputFormat !== 'pcm16' && o.transport === 'webrtc')
+    throw new Error(`outputFormat ${o.outputFormat} applies to the WebSocket only (WebRTC carries Opus)`);
   const factory = typeof o.transport === 'function' ? o.transport : transportFactory(o.transport ?? 'websocket');
   const { endpoint } = target;
   const secrets = targetSecrets(target);

@@ -2,6 +2,7 @@
  * One normalized event vocabulary for the whole product. The GA names are the normalized names;
  * beta / Azure preview names are mapped here and nowhere else.
  */
+import { strAt } from '../json.js';
 import type { Dialect } from './flavours.js';
 
 /** beta wire name → normalized (GA) name. Everything not listed is the same in both dialects. */
@@ -62,11 +63,34 @@ export const EV = {
 export type TurnDetection = 'manual' | 'server_vad';
 export type OutputModality = 'audio' | 'text';
 
+/** The output audio formats the probe can ask for: PCM16 at 24 kHz (default), or G.711 μ-law at 8 kHz. */
+export const OUTPUT_AUDIO_FORMATS = ['pcm16', 'pcmu'] as const;
+export type OutputAudioFormat = (typeof OUTPUT_AUDIO_FORMATS)[number];
+
+/** Each format as `session.update` names it: GA `audio.output.format`, beta `output_audio_format`. */
+const OUTPUT_FORMAT_WIRE: Readonly<Record<OutputAudioFormat, { ga: Record<string, unknown>; beta: string }>> = {
+  pcm16: { ga: { type: 'audio/pcm', rate: 24000 }, beta: 'pcm16' },
+  pcmu: { ga: { type: 'audio/pcmu' }, beta: 'g711_ulaw' },
+};
+
+/** Wire names of G.711 μ-law output (GA, beta): audio the probe decodes to PCM16 when a session says it sends it. */
+export const MU_LAW_FORMAT_NAMES: readonly string[] = ['audio/pcmu', 'g711_ulaw'];
+
+/**
+ * The output audio format a `session.update` asks for or a `session.created` / `session.updated` declares, as named
+ * on the wire (GA `session.audio.output.format.type`, beta `session.output_audio_format`); undefined when none.
+ */
+export function sessionOutputFormat(event: Record<string, unknown>): string | undefined {
+  return strAt(event, 'session', 'audio', 'output', 'format', 'type') ?? strAt(event, 'session', 'output_audio_format');
+}
+
 export interface SessionOptions {
   instructions: string;
   voice: string;
   turnDetection: TurnDetection;
   modality: OutputModality;
+  /** Default `pcm16`. */
+  outputFormat?: OutputAudioFormat;
 }
 
 const SERVER_VAD = {
@@ -80,6 +104,7 @@ const SERVER_VAD = {
 /** The `session.update` client event in the shape each dialect expects. */
 export function sessionUpdateEvent(dialect: Dialect, o: SessionOptions): Record<string, unknown> {
   const turnDetection = o.turnDetection === 'server_vad' ? { ...SERVER_VAD, interrupt_response: false } : null;
+  const output = OUTPUT_FORMAT_WIRE[o.outputFormat ?? 'pcm16'];
   if (dialect === 'ga') {
     return {
       type: 'session.update',
@@ -89,7 +114,7 @@ export function sessionUpdateEvent(dialect: Dialect, o: SessionOptions): Record<
         instructions: o.instructions,
         audio: {
           input: { format: { type: 'audio/pcm', rate: 24000 }, turn_detection: turnDetection },
-          output: { format: { type: 'audio/pcm', rate: 24000 }, voice: o.voice },
+          output: { format: output.ga, voice: o.voice },
         },
       },
     };
@@ -101,7 +126,7 @@ export function sessionUpdateEvent(dialect: Dialect, o: SessionOptions): Record<
       instructions: o.instructions,
       voice: o.voice,
       input_audio_format: 'pcm16',
-      output_audio_format: 'pcm16',
+      output_audio_format: output.beta,
       turn_detection: turnDetection,
     },
   };

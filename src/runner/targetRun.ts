@@ -148,6 +148,7 @@ export async function probeTargetRun(
         runId: c.runId,
         insecureTls: cfg.insecureTls,
         transport: targetTransport(cfg),
+        ...(cfg.outputFormat ? { outputFormat: cfg.outputFormat } : {}),
         turnTimeoutMs: Math.min(settings.turnTimeoutMs, left),
         generationWindowMs: settings.generationWindowMs,
         sessionTimeoutMs: Math.min(settings.sessionTimeoutMs, left),

@@ -94,7 +94,13 @@ export interface TraceMeta {
 export interface AudioRef {
   /** Byte offset in the turn's output audio (`turn-<n>.wav`). */
   offset: number;
+  /** Bytes of decoded PCM16 24 kHz in the turn's output audio. */
   bytes: number;
+  /**
+   * Bytes as they came over the wire, when the probe decoded them (G.711 μ-law, 1 byte per 8 kHz sample, in a
+   * session that said it sends `audio/pcmu`); absent when the wire carried PCM16 as it is.
+   */
+  wireBytes?: number;
   responseId: string | undefined;
   itemId: string | undefined;
 }

@@ -10,12 +10,10 @@ import type { RunAnalysis, TurnAnalysis } from '../../src/analysis/metrics.js';
 import { buildReport } from '../../src/analysis/report.js';
 import type { ProbeOptions } from '../../src/probe/options.js';
 import { runProbe } from '../../src/probe/session.js';
-import { webSocketTransport } from '../../src/probe/websocket.js';
 import { loadCatalog, type PromptSpec } from '../../src/prompts/catalog.js';
-import { resolveEndpoint } from '../../src/realtime/flavours.js';
+import { resolveEndpoint, type Flavour } from '../../src/realtime/flavours.js';
 import { DEMO_REASONING_MS, startSimulator, type RunningSimulator, type Scenario } from '../../src/sim/index.js';
 import type { Trace } from '../../src/trace/trace.js';
-import type { TransportFactory } from '../../src/probe/transport.js';
 
 const KEY = 'reasoning-loopback-key-7d3e';
 const BURSTY = { speed: 4, burstMs: 500, jitterMs: 5 };
@@ -40,19 +38,6 @@ const OWN: Scenario[] = [
   stall('stall-heard', 1000, 3000),
 ];
 
-/** The probe asks for PCM16; a client that asks for G.711 is stood in by a transport that asks on the wire. */
-const asksForPcmu: TransportFactory = (ctx) => {
-  const ws = webSocketTransport(ctx);
-  const send = ws.send.bind(ws);
-  ws.send = (event) => {
-    if (event['type'] !== 'session.update') return send(event);
-    const session = event['session'] as { audio: { output: Record<string, unknown> } };
-    const output = { ...session.audio.output, format: { type: 'audio/pcmu' } };
-    return send({ ...event, session: { ...session, audio: { ...session.audio, output } } });
-  };
-  return ws;
-};
-
 let sim: RunningSimulator;
 let prompt: PromptSpec;
 const runs = new Map<string, Promise<{ trace: Trace; analysis: RunAnalysis }>>();
@@ -61,8 +46,9 @@ function probe(
   scenario: string,
   o: Partial<ProbeOptions> = {},
   deployment = 'gpt-realtime-2.1',
+  flavour: Flavour = 'azure-ga',
 ): Promise<{ trace: Trace; analysis: RunAnalysis }> {
-  const endpoint = resolveEndpoint({ endpoint: sim.url('azure-ga', { scenario, deployment }) });
+  const endpoint = resolveEndpoint({ endpoint: sim.url(flavour, { scenario, deployment }) });
   return runProbe(
     { name: scenario, endpoint, auth: { mode: 'api-key', key: KEY } },
     {
@@ -92,7 +78,10 @@ beforeAll(async () => {
   for (const s of [...reasoning, 'second-generation-silent']) runs.set(s, probe(s));
   // Today's (non-reasoning) model for the rest.
   for (const s of ['repeated-audio', 'stall-covered', 'stall-heard']) runs.set(s, probe(s, {}, 'gpt-realtime'));
-  runs.set('pcmu-ignored', probe('pcmu-ignored', { transport: asksForPcmu }));
+  // the probe asks for G.711 μ-law (outputFormat pcmu): one service ignores it, the other honours it
+  runs.set('pcmu-ignored', probe('pcmu-ignored', { outputFormat: 'pcmu' }, 'gpt-realtime'));
+  runs.set('pcmu-honest', probe('healthy', { outputFormat: 'pcmu' }, 'gpt-realtime'));
+  runs.set('pcmu-honest-beta', probe('healthy', { outputFormat: 'pcmu' }, 'gpt-realtime', 'azure-preview'));
 }, 30_000);
 afterAll(async () => sim?.close());
 
@@ -175,12 +164,28 @@ describe('each new finding, from the scenario that causes it', () => {
     expect(t.metrics!.audio.repeated.deltas).toBeGreaterThan(0);
   }, 60_000);
 
-  it('pcmu-ignored: G.711 asked for and declared, PCM16 sent (×6) is audio_format_mismatch', async () => {
+  it('pcmu-ignored: the probe asks for G.711, the service declares it and sends PCM16 (×6): audio_format_mismatch', async () => {
     const t = await turnOf('pcmu-ignored');
-    expect(t.metrics!.audio.declaredFormat).toBe('audio/pcmu');
+    expect([t.metrics!.audio.requestedFormat, t.metrics!.audio.declaredFormat]).toEqual(['audio/pcmu', 'audio/pcmu']);
     expect(t.metrics!.coverage.usageBytesPerMs).toBeGreaterThan(40);
-    expect(codes(t)).toEqual(['audio_format_mismatch']);
+    expect(codes(t)).toContain('audio_format_mismatch');
+    expect(t.verdict).toBe('fail');
   }, 60_000);
+
+  it.each(['pcmu-honest', 'pcmu-honest-beta'])(
+    '%s: G.711 asked for and sent is decoded to PCM16 — the turn passes, its audio as long as usage says',
+    async (name) => {
+      const { trace, analysis } = await runs.get(name)!;
+      const t = analysis.turns[0]!;
+      expect(t.metrics!.audio.requestedFormat).toMatch(/^(audio\/pcmu|g711_ulaw)$/);
+      expect(t.metrics!.coverage.usageBytesPerMs).toBeLessThan(10); // 8 bytes a ms on the wire
+      expect([codes(t), t.verdict]).toEqual([[], 'pass']);
+      expect(Math.abs(t.metrics!.coverage.usageRatio! - 1)).toBeLessThan(0.05);
+      // the turn's WAV holds speech at 24 kHz, 48 bytes a ms of the decoded audio
+      expect(trace.outputAudio.get(1)!.length).toBe(Math.round(t.metrics!.audio.totalMs * 48));
+    },
+    60_000,
+  );
 });
 
 describe('pages follow the listener, over loopback', () => {

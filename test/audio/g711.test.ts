@@ -1,6 +1,9 @@
-/** G.711 encoding of the simulator's G.711 output formats: the standard's code points, and a faithful round trip. */
+/**
+ * G.711: the simulator's encoding (the standard's code points, a faithful round trip) and the probe's μ-law decoding
+ * (every code point as the standard expands it, 8 kHz brought back to 24 kHz).
+ */
 import { describe, expect, it } from 'vitest';
-import { aLaw, muLaw, pcm16ToG711 } from '../../src/audio/g711.js';
+import { aLaw, muLaw, muLawToLinear, muLawToPcm16, pcm16ToG711 } from '../../src/audio/g711.js';
 
 /** Reference decoders (ITU-T G.711), written independently of the encoder. */
 function muLawDecode(byte: number): number {
@@ -40,5 +43,38 @@ describe('G.711', () => {
     expect([...pcm16ToG711(pcm, 'pcmu')]).toEqual([muLaw(200), muLaw(-3000)]);
     expect([...pcm16ToG711(pcm, 'pcma')]).toEqual([aLaw(200), aLaw(-3000)]);
     expect(pcm16ToG711(Buffer.alloc(48 * 100), 'pcmu')).toHaveLength(8 * 100); // 100 ms: 48 → 8 bytes a ms
+  });
+
+  it('decodes every μ-law code point as the standard expands it', () => {
+    for (let b = 0; b < 256; b++) expect(muLawToLinear(b)).toBe(muLawDecode(b));
+  });
+
+  it('brings μ-law at 8 kHz back to PCM16 at 24 kHz: 6 bytes per byte, interpolated, the length kept', () => {
+    const bytes = Buffer.from([muLaw(0), muLaw(3000), muLaw(-3000)]);
+    const pcm = muLawToPcm16(bytes);
+    expect(pcm).toHaveLength(18);
+    const samples = Array.from({ length: 9 }, (_, i) => pcm.readInt16LE(i * 2));
+    const [a, b, c] = [...bytes].map(muLawDecode) as [number, number, number];
+    expect(samples).toEqual([
+      a,
+      Math.round(a + (b - a) / 3),
+      Math.round(a + (2 * (b - a)) / 3),
+      b,
+      Math.round(b + (c - b) / 3),
+      Math.round(b + (2 * (c - b)) / 3),
+      c,
+      c,
+      c,
+    ]);
+    // a 200 Hz tone survives the trip through 8 kHz μ-law: 100 ms in, 100 ms out, within the companding step
+    const tone = Buffer.alloc(48 * 100);
+    for (let i = 0; i < tone.length / 2; i++)
+      tone.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 200 * i) / 24000)), i * 2);
+    const back = muLawToPcm16(pcm16ToG711(tone, 'pcmu'));
+    expect(back).toHaveLength(tone.length);
+    let err = 0;
+    for (let i = 3; i < tone.length / 2 - 3; i++)
+      err = Math.max(err, Math.abs(back.readInt16LE(i * 2) - tone.readInt16LE(i * 2)));
+    expect(err).toBeLessThan(800);
   });
 });
