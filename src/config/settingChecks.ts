@@ -105,7 +105,7 @@ function refuseSecretValue(value: string, field: string, secrets: readonly Secre
 }
 
 /** Loopback hosts may use http (local receivers in tests and development); anything else must be https. */
-function isLoopback(host: string): boolean {
+export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 

@@ -22,6 +22,7 @@ import { loadAlertChannels, type AlertChannelSettings, type PagerDutySettings } 
 import { parseMutes, type Mute } from './mute.js';
 import { parseModelRetirements } from './modelRetirements.js';
 import { parseThresholds } from './thresholds.js';
+import { loadQuotaSettings, type QuotaSettings } from './quotaBudgets.js';
 import { parseTargets, type TargetConfig } from './targets.js';
 import { MAX_GENERATION_WINDOW_MS, PROBE_DEFAULTS } from '../probe/options.js';
 import { DEFAULT_PRICES, type PriceTable } from '../cost/prices.js';
@@ -84,6 +85,8 @@ export interface CanarySettings {
   pricesBlob: string | undefined;
   /** Spend cap per UTC day for this canary's store, all regions together (CANARY_DAILY_BUDGET_USD); none when absent. */
   dailyBudgetUsd: number | undefined;
+  /** Session budgets per deployment and per key (CANARY_MAX_SESSIONS_PER_…, CANARY_KEY_MAX_SESSIONS_PER_…), see ./quotaBudgets.ts. */
+  quota: QuotaSettings;
   /** Confirmation probes after a failing one before it counts (CANARY_CONFIRM_RETRIES, default 1; 0 = off). */
   confirmRetries: number;
   /** The model-retirement table: the shipped rows with CANARY_MODEL_RETIREMENTS applied. */
@@ -170,6 +173,7 @@ export function loadSettings(env: Env, context: SettingsContext = {}): CanarySet
     prices: env.CANARY_PRICES?.trim() ? parsePrices(env.CANARY_PRICES, 'CANARY_PRICES') : DEFAULT_PRICES,
     pricesBlob: blobPath(env, 'CANARY_PRICES_BLOB'),
     dailyBudgetUsd: usd(env, 'CANARY_DAILY_BUDGET_USD'),
+    quota: loadQuotaSettings(env),
     confirmRetries: int(env, 'CANARY_CONFIRM_RETRIES', 1, 0, 3),
     modelRetirements: parseModelRetirements(env.CANARY_MODEL_RETIREMENTS),
     modelLookup: onOff(env, 'CANARY_MODEL_LOOKUP'),

@@ -7,6 +7,8 @@ import { isRecord, parseConfigJson } from '../json.js';
 import { checkEntraScope, checkName, checkSettingName } from './settingChecks.js';
 import type { SecretSetting } from './secrets.js';
 import { fieldOf } from './shown.js';
+import { parseEvery } from './every.js';
+import { checkBudget, MAX_BUDGET, QUOTA_TARGET_FIELDS } from './quotaBudgets.js';
 import { FLAVOURS, isAzure, type Dialect, type EndpointSpec, type Flavour } from '../realtime/flavours.js';
 import type { TransportKind } from '../trace/trace.js';
 import { OUTPUT_AUDIO_FORMATS, type OutputAudioFormat } from '../realtime/events.js';
@@ -52,7 +54,23 @@ export interface TargetConfig extends EndpointSpec {
   outputFormat?: OutputAudioFormat;
   /** Spend cap of this target per UTC day in USD, all regions together (on top of CANARY_DAILY_BUDGET_USD). */
   dailyBudgetUsd?: number;
+  /** How often this target is probed (`"5m"`, `"30m"`, `"1h"`; default: the round's schedule), see ./every.ts. */
+  every?: string;
+  /** Session budget of this target's deployment per minute / per day (overrides CANARY_MAX_SESSIONS_PER_…). */
+  maxSessionsPerMinute?: number;
+  maxSessionsPerDay?: number;
+  /** Session budget of this target's key per minute / per day (overrides CANARY_KEY_MAX_SESSIONS_PER_…). */
+  keyMaxSessionsPerMinute?: number;
+  keyMaxSessionsPerDay?: number;
 }
+
+/** The target fields of the session budgets (./quotaBudgets.ts), each with its ceiling. */
+const BUDGET_FIELDS = [
+  QUOTA_TARGET_FIELDS.deployment.perMinute,
+  QUOTA_TARGET_FIELDS.deployment.perDay,
+  QUOTA_TARGET_FIELDS.key.perMinute,
+  QUOTA_TARGET_FIELDS.key.perDay,
+] as const;
 
 const INLINE_SECRET_FIELDS = ['apiKey', 'api_key', 'api-key', 'key', 'token', 'secret', 'password', 'bearer'];
 const KNOWN = new Set([
@@ -77,6 +95,8 @@ const KNOWN = new Set([
   'sideband',
   'dailyBudgetUsd',
   'outputFormat',
+  'every',
+  ...BUDGET_FIELDS,
 ]);
 const AUTH_MODES: readonly AuthMode[] = ['api-key', 'entra', 'bearer', 'none'];
 /** The transports a target may name: every TransportKind (the compiler asks for a new one here) and `both`. */
@@ -226,6 +246,13 @@ function parseTarget(raw: unknown, at: string, secrets: readonly SecretSetting[]
       throw new ConfigError(`${at}.dailyBudgetUsd`, 'must be an amount in USD greater than 0');
     t.dailyBudgetUsd = o.dailyBudgetUsd;
   }
+  if (o.every !== undefined) {
+    parseEvery(o.every, `${at}.every`);
+    t.every = o.every as string;
+  }
+  for (const f of BUDGET_FIELDS)
+    if (o[f] !== undefined)
+      t[f] = checkBudget(o[f], `${at}.${f}`, f.endsWith('PerDay') ? MAX_BUDGET.perDay : MAX_BUDGET.perMinute);
   return t;
 }
 

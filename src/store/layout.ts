@@ -25,6 +25,8 @@
  * watchdog/<region>.json                                            AlertState of "this region is silent" (ETag-guarded)
  * mutes/<mute>.json                                                 a CANARY_MUTE seen on, and its end message (ETag-guarded)
  * ledger/<yyyy-mm-dd>.json                                           the day's spend ledger (ETag-guarded)
+ * quota/<deployment|key>/<id>.json                                  sessions started against a budget (ETag-guarded)
+ * plan/<region>/rotation.json                                       where the next full round starts (ETag-guarded)
  * index.html                                                        the dashboard
  * ```
  *
@@ -186,6 +188,16 @@ export function notificationFilePath(createdAt: string, target: string, kind: st
 /** The spend ledger of a UTC day (`yyyy-mm-dd`). */
 export function ledgerPath(day: string): string {
   return `ledger/${day}.json`;
+}
+
+/** The counter of one session budget (a deployment's or a key's), shared by every region and process. */
+export function quotaCounterPath(kind: 'deployment' | 'key', id: string): string {
+  return `quota/${kind}/${safeSegment(id)}.json`;
+}
+
+/** A region's rotation point: the target a round too full for every due target starts with next time. */
+export function rotationPath(region: string): string {
+  return `plan/${safeSegment(region)}/rotation.json`;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
