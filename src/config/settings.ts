@@ -169,7 +169,7 @@ export function loadSettings(env: Env, context: SettingsContext = {}): CanarySet
     appInsightsConnectionString: problems.some((p) => p.field === 'APPLICATIONINSIGHTS_CONNECTION_STRING')
       ? undefined
       : appInsights,
-    reportsSiteUrl: reportsSiteUrl(env),
+    reportsSiteUrl: onOff(env, 'CANARY_REPORTS_HTTP') ? reportsSiteUrl(env) : undefined,
     prices: env.CANARY_PRICES?.trim() ? parsePrices(env.CANARY_PRICES, 'CANARY_PRICES') : DEFAULT_PRICES,
     pricesBlob: blobPath(env, 'CANARY_PRICES_BLOB'),
     dailyBudgetUsd: usd(env, 'CANARY_DAILY_BUDGET_USD'),

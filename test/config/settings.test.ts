@@ -26,6 +26,18 @@ describe('settings', () => {
     expect(s.targets![0]!.name).toBe('fr');
   });
 
+  it('CANARY_REPORTS_HTTP is on or off (what the Bicep writes); anything else is refused naming it', () => {
+    const site = { ...base, WEBSITE_HOSTNAME: 'canary-sweden.azurewebsites.net' };
+    expect(loadSettings({ ...site, CANARY_REPORTS_HTTP: 'on' }).reportsSiteUrl).toBe(
+      'https://canary-sweden.azurewebsites.net',
+    );
+    expect(loadSettings({ ...site, CANARY_REPORTS_HTTP: 'off' }).reportsSiteUrl).toBeUndefined();
+    expect(loadSettings(site).reportsSiteUrl).toBeUndefined();
+    expect(() => loadSettings({ ...site, CANARY_REPORTS_HTTP: 'yes' })).toThrow(
+      /CANARY_REPORTS_HTTP: must be "on" or "off"/,
+    );
+  });
+
   it('picks the storage in order: connection string, account URL, local folder', () => {
     expect(loadSettings({ ...base, CANARY_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }).storage.kind).toBe(
       'connection-string',
