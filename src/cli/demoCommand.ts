@@ -26,7 +26,8 @@ target is probed once more to confirm it, the spend goes to the day's ledger, ea
 is kept. Everything lands in DIR (default ./canary-output).
 --history 7d also fills the dashboard with a week of synthetic rounds (run ids hist-…), so it looks like production.`;
 
-const SIM_KEY = 'demo-sim-key';
+/** The key the demo's simulator expects (the targets' DEMO_SIM_KEY). */
+export const DEMO_SIM_KEY = 'demo-sim-key';
 
 /** The deployment the reasoning targets name: the simulator gives it the reasoning profile (src/sim/profiles.ts). */
 const REASONING_DEPLOYMENT = 'gpt-realtime-2.1';
@@ -69,6 +70,26 @@ export function demoTargets(url: (flavour: Flavour, scenario: string, deployment
   ];
 }
 
+/**
+ * The app settings the demo's rounds run with: the Function's own defaults (confirmation, the spend ledger, drift)
+ * except for shorter sessions, written to `out`.
+ */
+export function demoEnv(out: string, targets: readonly TargetConfig[]): Record<string, string> {
+  return {
+    DEMO_SIM_KEY,
+    DEMO_WRONG_KEY: 'not-the-key',
+    CANARY_REGION: 'local',
+    CANARY_OUTPUT_DIR: out,
+    CANARY_TARGETS: JSON.stringify(targets),
+    CANARY_TURNS: '2',
+    CANARY_PROMPTS: 'count-to-twenty,nato-alphabet',
+    // a reasoning turn takes ~10.5 s (preamble, 2.8 s of reasoning, a 20 s answer at 4x): leave it room under load
+    CANARY_TURN_TIMEOUT_MS: '15000',
+    CANARY_CONCURRENCY: '10',
+    CANARY_SPOOL_DIR: resolve(out, '.spool'),
+  };
+}
+
 export async function demoCommand(argv: string[]): Promise<number> {
   const { values: f, positionals } = parse(argv, {
     help: { type: 'boolean', short: 'h' },
@@ -85,23 +106,11 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const out = resolve(f.out ?? 'canary-output');
   const rounds = intFlag('rounds', f.rounds, 2, 1);
   const historyMs = f.history === undefined ? undefined : parseHistory(f.history);
-  const sim = await startSimulator({ port: 0, apiKey: SIM_KEY });
+  const sim = await startSimulator({ port: 0, apiKey: DEMO_SIM_KEY });
   console.log(`simulator listening on ${sim.baseUrl}`);
   try {
     const targets = demoTargets((flavour, scenario, deployment) => sim.url(flavour, { scenario, deployment }));
-    const env = {
-      DEMO_SIM_KEY: SIM_KEY,
-      DEMO_WRONG_KEY: 'not-the-key',
-      CANARY_REGION: 'local',
-      CANARY_OUTPUT_DIR: out,
-      CANARY_TARGETS: JSON.stringify(targets),
-      CANARY_TURNS: '2',
-      CANARY_PROMPTS: 'count-to-twenty,nato-alphabet',
-      // a reasoning turn takes ~10.5 s (preamble, 2.8 s of reasoning, a 20 s answer at 4x): leave it room under load
-      CANARY_TURN_TIMEOUT_MS: '15000',
-      CANARY_CONCURRENCY: '10',
-      CANARY_SPOOL_DIR: resolve(out, '.spool'),
-    };
+    const env = demoEnv(out, targets);
     const settings = loadSettings(env);
     const log: LineLog = f.quiet
       ? { info: () => undefined, warn: () => undefined, error: (m) => console.error(m) }
