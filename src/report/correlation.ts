@@ -1,8 +1,9 @@
 /**
- * The ids and times support asks for, gathered from the report and the trace: session, conversation, response
- * and item ids, the upgrade's headers each labelled by what it is (`apim-request-id`, `x-request-id`, `cf-ray`,
+ * The ids and times support asks for, gathered from the report and the trace: session, WebRTC call, conversation,
+ * response and item ids, the upgrade's headers each labelled by what it is (`apim-request-id`, `x-request-id`, `cf-ray`,
  * `x-ms-client-request-id`, …), the client event ids the probe sent, endpoint host, deployment, model, API
- * version, region and the UTC time of every response's start and end. Pure data; {@link ./supportSummary.ts}, the
+ * version, region, the transport (a WebRTC call's endpoint is the URL its SDP offer was posted to, not the WebSocket
+ * URL) and the UTC time of every response's start and end. Pure data; {@link ./supportSummary.ts}, the
  * page and the evidence zip render it.
  */
 import { objAt, strAt } from '../json.js';
@@ -46,7 +47,10 @@ export interface Correlation {
   flavour: string;
   dialect: string;
   endpointHost: string;
+  /** What the probe connected to: the WebSocket URL, or a WebRTC call's `…/realtime/calls` URL (secrets removed). */
   endpoint: string;
+  /** How the probe reached the service, as people write it. */
+  transport: TransportName;
   deployment: string | null;
   /** The model named in `session.created`, if any. */
   model: string | null;
@@ -54,6 +58,8 @@ export interface Correlation {
   apiVersion: string | null;
   region: string | null;
   sessionId: string | null;
+  /** WebRTC: the call id `rtc_…` (report.json `correlation.callId`). */
+  callId: string | null;
   conversationIds: string[];
   /** The upgrade's id-like headers, labelled. */
   ids: LabelledId[];
@@ -61,6 +67,14 @@ export interface Correlation {
   endedAt: string;
   turns: TurnCorrelation[];
   tool: string;
+}
+
+/** The transport's name in a report, a support summary and a card. */
+export type TransportName = 'WebSocket' | 'WebRTC';
+
+/** "WebRTC" or "WebSocket" (report.json `target.transport`, absent for the WebSocket). */
+export function transportName(report: Report): TransportName {
+  return report.target.transport === 'webrtc' ? 'WebRTC' : 'WebSocket';
 }
 
 /** What a header of the upgrade is, by name; unknown headers are called by their name. */
@@ -101,12 +115,14 @@ export function correlationOf(report: Report, trace: Trace): Correlation {
     flavour: report.target.flavour,
     dialect: report.target.dialect,
     endpointHost: report.target.host,
-    endpoint: report.target.endpoint,
+    endpoint: callEndpoint(report, trace) ?? report.target.endpoint,
+    transport: transportName(report),
     deployment: report.target.deployment,
     model: declaredOf(trace)?.model ?? null,
     apiVersion: queryParam(report.target.endpoint, 'api-version'),
     region: report.target.region,
     sessionId: report.correlation.sessionId,
+    callId: report.correlation.callId ?? null,
     conversationIds: report.correlation.conversationIds,
     ids: Object.entries(report.correlation.requestIds).map(([k, v]) => labelId(k, v)),
     startedAt: report.times.startedAt,
@@ -135,6 +151,13 @@ export function correlationOf(report: Report, trace: Trace): Correlation {
       }),
     })),
   };
+}
+
+/** WebRTC: the URL the SDP offer was posted to (the `call` exchange, recorded with its secrets removed). */
+function callEndpoint(report: Report, trace: Trace): string | undefined {
+  if (report.target.transport !== 'webrtc') return undefined;
+  const call = trace.entries.find((e) => e.kind === 'http-exchange' && e.stage === 'call');
+  return call?.kind === 'http-exchange' ? call.url : undefined;
 }
 
 function queryParam(url: string, name: string): string | null {

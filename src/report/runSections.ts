@@ -14,7 +14,7 @@ import { escapeAttr, escapeText } from './escape.js';
 import { isRelative } from './turnHtml.js';
 import { duration, utc } from './format.js';
 import type { ReportProblem } from './configuration.js';
-import type { Correlation } from './correlation.js';
+import { transportName, type Correlation } from './correlation.js';
 
 /** Links from a run's report to the pages around it; relative ones resolve against the report. */
 export interface RunLinks {
@@ -36,12 +36,13 @@ export function turnsText(report: Report): string {
   return `${turns} (${failingTurns} failing${errorTurns ? `, ${errorTurns} could not run` : ''})`;
 }
 
-/** The header: verdict, target, flavour, region, deployment, UTC time, duration, the headline and the links. */
+/** The header: verdict, target, flavour, transport, region, deployment, UTC time, duration, the headline and the links. */
 export function headerHtml(report: Report, links: RunLinks = {}, problem?: ReportProblem): string {
   const t = report.target;
   const facts: [string, string][] = [
     ['target', t.name],
     ['flavour', `${t.flavour} (${t.dialect})`],
+    ['transport', transportName(report)],
     ['region', t.region ?? '—'],
     ['deployment', t.deployment ?? '—'],
     ['started', utc(report.times.startedAt)],
@@ -132,6 +133,7 @@ export function findingsHtml(report: Report): string {
 export function correlationHtml(c: Correlation, summary: string | undefined, problem?: ReportProblem): string {
   const facts: [string, string][] = [
     ['Session id', c.sessionId ?? '—'],
+    ...(c.callId ? [['WebRTC call id', c.callId] as [string, string]] : []),
     ['Conversation ids', c.conversationIds.join(', ') || '—'],
     ['Response ids', c.turns.flatMap((t) => t.responses.map((r) => r.id)).join(', ') || '—'],
     ['Item ids', c.turns.flatMap((t) => t.itemIds).join(', ') || '—'],
@@ -140,7 +142,8 @@ export function correlationHtml(c: Correlation, summary: string | undefined, pro
     ['Started (UTC)', c.startedAt],
     ['Ended (UTC)', c.endedAt],
     ['Endpoint host', c.endpointHost],
-    ['Endpoint', c.endpoint],
+    ['Transport', c.transport],
+    [c.transport === 'WebRTC' ? 'Endpoint (WebRTC call)' : 'Endpoint', c.endpoint],
     ['Deployment', c.deployment ?? '—'],
     ['Model', c.model ?? '—'],
     ['API version', c.apiVersion ?? '—'],

@@ -23,9 +23,11 @@ export function supportSummary(report: Report, c: Correlation): string {
     `Endpoint host: ${c.endpointHost}`,
     `Deployment: ${c.deployment ?? '—'}${c.model ? `   Model: ${c.model}` : ''}`,
     `API: ${c.flavour} (${c.dialect} dialect)${c.apiVersion ? `, api-version ${c.apiVersion}` : ''}`,
+    `Transport: ${c.transport}${c.transport === 'WebRTC' ? ` (call endpoint ${c.endpoint})` : ''}`,
     `Client region: ${c.region ?? 'unknown'}`,
     `Session id: ${c.sessionId ?? '— (no session.created)'}`,
   ];
+  if (c.transport === 'WebRTC') lines.push(`WebRTC call id: ${c.callId ?? '— (no call was created)'}`);
   if (c.conversationIds.length) lines.push(`Conversation id(s): ${c.conversationIds.join(', ')}`);
   const lookup = c.ids.filter((id) => id.lookup);
   lines.push(
@@ -49,7 +51,11 @@ export function supportSummary(report: Report, c: Correlation): string {
   lines.push(
     '',
     'Evidence attached (evidence.zip): events.jsonl (every client and server event with receive times), ' +
-      'turn-<n>.wav (the audio as received, PCM16 24 kHz mono), report.json.',
+      'turn-<n>.wav (the audio as received, PCM16 24 kHz mono), ' +
+      (c.transport === 'WebRTC'
+        ? 'rtp-<n>.bin (every RTP packet received: arrival time, sequence number, RTP timestamp, size), '
+        : '') +
+      'report.json.',
     `Captured by ${c.tool}, run ${c.runId}.`,
   );
   return lines.join('\n');
