@@ -47,6 +47,8 @@ export interface RunSummary {
   /** Median time to first audio over the turns, ms. */
   timeToFirstAudioMs: number | undefined;
   sessionId: string | undefined;
+  /** WebRTC: the call id `rtc_…` (report.json `correlation.callId`); support asks for it. Absent over the WebSocket. */
+  callId?: string;
   /** Request / correlation ids from the upgrade response headers (apim-request-id, x-request-id, …). */
   requestIds: Record<string, string>;
   /** The comparison of this target with its group's baseline in the same round, if any. */

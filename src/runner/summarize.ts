@@ -64,6 +64,7 @@ function analysisSummary(report: Report, f: SummaryFacts): RunSummary {
     coverage: s.minCoverage ?? undefined,
     timeToFirstAudioMs: s.medianFirstAudioMs ?? undefined,
     sessionId: report.correlation.sessionId ?? undefined,
+    ...(report.correlation.callId ? { callId: report.correlation.callId } : {}),
     requestIds: report.correlation.requestIds,
     comparison: messages(report.comparison),
     reportPath: f.paths.reportJson,

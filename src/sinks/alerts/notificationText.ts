@@ -168,6 +168,7 @@ export function notificationFacts(n: Notification): Fact[] {
   facts.push(
     { title: 'Failing runs', value: `${n.window.failing} of the last ${n.window.of}` },
     { title: 'Session id', value: s.sessionId ?? 'n/a' },
+    ...(s.callId ? [{ title: 'WebRTC call id', value: s.callId }] : []),
     { title: 'Request ids', value: requestIds(s.requestIds) },
     { title: 'Run', value: `${s.runId} · ${shortTime(s.startedAt)}` },
   );
