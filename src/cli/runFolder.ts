@@ -1,14 +1,14 @@
 /**
  * Reads a run folder for `realtime-canary report`: one written by `probe` (events.jsonl) or one downloaded from
- * Blob Storage (events.jsonl.gz next to the WAVs, e.g. with `az storage blob download-batch`).
+ * Blob Storage (events.jsonl.gz next to the WAVs and, for WebRTC, the RTP logs `rtp-<n>.bin`, e.g. with
+ * `az storage blob download-batch`).
  */
 import { access, readFile, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { parseWav } from '../audio/wav.js';
 import { InputError } from '../errors.js';
 import type { Trace } from '../trace/trace.js';
-import { EVENTS_GZ, EVENTS_JSONL, promptWavName, turnWavName } from '../store/layout.js';
-import { parseEvents, readTrace } from '../trace/traceFile.js';
+import { EVENTS_GZ, EVENTS_JSONL } from '../store/layout.js';
+import { parseEvents, readTrace, readTraceFiles } from '../trace/traceFile.js';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 
@@ -36,17 +36,7 @@ export async function readRunFolder(dir: string): Promise<Trace> {
   } catch (err) {
     throw new InputError(path, `is not a readable gzip file (${(err as Error).message})`);
   }
-  const { meta, entries } = parseEvents(text, path);
-  const names = new Set(await readdir(dir));
-  const wavs = async (name: (turn: number) => string): Promise<Map<number, Buffer>> => {
-    const out = new Map<number, Buffer>();
-    for (let turn = 0; turn <= meta.options.turns; turn++) {
-      const file = join(dir, name(turn));
-      if (names.has(name(turn))) out.set(turn, Buffer.from(parseWav(await readFile(file), file).data));
-    }
-    return out;
-  };
-  return { meta, entries, outputAudio: await wavs(turnWavName), promptAudio: await wavs(promptWavName) };
+  return readTraceFiles(dir, parseEvents(text, path));
 }
 
 /**

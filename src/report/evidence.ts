@@ -1,21 +1,21 @@
 /**
  * `evidence.zip`, written next to report.html at publish time: everything a support engineer (or the on-call
- * engineer) needs from one run in one download — the event log (`events.jsonl`), the answer and prompt WAVs,
- * `report.json`, and `support-summary.txt`, ready to paste into an Azure support request (session id, response
- * ids, request ids, region, times in UTC). A configuration problem of the canary, or a capacity problem (rate
- * limited, no capacity), carries `what-to-fix.txt` instead: there is nothing to send to support. Pure: the same
- * inputs give the same bytes (entries are stamped with the run's start time, not the clock). Secrets are scrubbed
- * from every text file. The text files are deflated on zlib's thread pool (a flooded event log is 30 MB:
- * deflating it on the event loop stalled every other session for seconds); each WAV's PCM goes in as it sits in the
- * trace (stored: PCM barely compresses), and the archive is handed to the store as parts, so the audio is never
- * copied to be zipped.
+ * engineer) needs from one run in one download — the event log (`events.jsonl`), the answer and prompt WAVs, a
+ * WebRTC run's RTP logs (`rtp-<n>.bin`), `report.json`, and `support-summary.txt`, ready to paste into an Azure
+ * support request (session id, WebRTC call id, response ids, request ids, region, times in UTC). A configuration
+ * problem of the canary, or a capacity problem (rate limited, no capacity), carries `what-to-fix.txt` instead: there
+ * is nothing to send to support. Pure: the same inputs give the same bytes (entries are stamped with the run's start
+ * time, not the clock). Secrets are scrubbed from every text file. The text files are deflated on zlib's thread pool
+ * (a flooded event log is 30 MB: deflating it on the event loop stalled every other session for seconds); each WAV's
+ * PCM and each RTP log go in as they sit in the trace (stored: PCM barely compresses), and the archive is handed to
+ * the store as parts, so the audio is never copied to be zipped.
  */
 import { promisify } from 'node:util';
 import { crc32, deflateRaw } from 'node:zlib';
 import { Zip, ZipPassThrough, type ZipInputFile } from 'fflate';
 import { wavParts } from '../audio/wav.js';
 import type { Report } from '../analysis/report.js';
-import { EVENTS_JSONL, REPORT_JSON } from '../store/layout.js';
+import { EVENTS_JSONL, REPORT_JSON, rtpLogName } from '../store/layout.js';
 import { serializeEvents, traceAudio } from '../trace/traceFile.js';
 import type { Trace } from '../trace/trace.js';
 import { scrub } from '../realtime/redact.js';
@@ -77,12 +77,15 @@ export async function evidenceZipParts(input: EvidenceInput): Promise<Uint8Array
     zip.add(file);
     file.ondata!(null, d.data, true);
   }
-  for (const [name, pcm] of traceAudio(trace)) {
+  const stored = (name: string, parts: readonly Uint8Array[]): void => {
     const file = new ZipPassThrough(name);
     file.mtime = mtime;
     zip.add(file);
-    wavParts(pcm).forEach((part, i, parts) => file.push(part, i === parts.length - 1));
-  }
+    parts.forEach((part, i) => file.push(part, i === parts.length - 1));
+  };
+  for (const [name, pcm] of traceAudio(trace)) stored(name, wavParts(pcm));
+  // WebRTC: every received RTP packet (arrival time, sequence number, RTP timestamp), what media findings are read from
+  for (const [turn, log] of trace.rtp ?? []) stored(rtpLogName(turn), [log]);
   zip.end();
   return chunks;
 }

@@ -96,7 +96,14 @@ export async function readTrace(dir: string): Promise<Trace> {
   } catch {
     throw new InputError(dir, `has no ${EVENTS_JSONL}; is it a run folder written by "realtime-canary probe"?`);
   }
-  const { meta, entries } = parseEvents(text, join(dir, EVENTS_JSONL));
+  return readTraceFiles(dir, parseEvents(text, join(dir, EVENTS_JSONL)));
+}
+
+/**
+ * The trace of a parsed event log and the files next to it in `dir`: the WAVs and, for WebRTC, the RTP logs (also
+ * for a folder downloaded from the store, whose event log is events.jsonl.gz).
+ */
+export async function readTraceFiles(dir: string, { meta, entries }: Pick<Trace, 'meta' | 'entries'>): Promise<Trace> {
   const names = new Set(await readdir(dir));
   const readWavs = async (name: (turn: number) => string): Promise<Map<number, Buffer>> => {
     const out = new Map<number, Buffer>();
