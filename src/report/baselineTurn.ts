@@ -8,7 +8,7 @@
  * `svg[data-testid=baseline-timeline]`, `a[data-testid=baseline-run]`.
  */
 import type { Report, ReportTurn } from '../analysis/report.js';
-import type { Trace } from '../trace/trace.js';
+import type { Trace, TransportKind } from '../trace/trace.js';
 import { wavName } from '../store/layout.js';
 import { escapeAttr, escapeText } from './escape.js';
 import { ms } from './format.js';
@@ -42,13 +42,18 @@ export function baselineTurnOf(b: BaselineRun, t: ReportTurn): ReportTurn | unde
   );
 }
 
-/** The comparison block of turn `t`; empty when the baseline has no such turn. */
-export function baselineTurnHtml(b: BaselineRun, t: ReportTurn, attribution: string | undefined): string {
+/** The comparison block of turn `t` (of a run over `transport`); empty when the baseline has no such turn. */
+export function baselineTurnHtml(
+  b: BaselineRun,
+  t: ReportTurn,
+  attribution: string | undefined,
+  transport?: TransportKind,
+): string {
   const bt = baselineTurnOf(b, t);
   if (!bt) return '';
   const name = b.report.target.name;
-  const mine = new Map(turnFacts(t).map(([k, v]) => [k, v]));
-  const theirs = new Map(turnFacts(bt).map(([k, v]) => [k, v]));
+  const mine = new Map(turnFacts(t, transport).map(([k, v]) => [k, v]));
+  const theirs = new Map(turnFacts(bt, b.report.target.transport).map(([k, v]) => [k, v]));
   const labels = [...new Set([...mine.keys(), ...theirs.keys()])];
   const rows = labels.map(
     (k) =>

@@ -50,7 +50,12 @@ export function renderRunHtml(report: Report, trace: Trace, opts: RunHtmlOptions
   const attribution = report.comparison?.[0]?.message;
   const links: RunLinks = { ...(opts.baseline ? { baseline: opts.baseline.runHref } : {}), ...opts.links };
   const turns = report.turns.map((t) =>
-    turnHtml(trace, t, audioHref, opts.baseline ? baselineTurnHtml(opts.baseline, t, attribution) : ''),
+    turnHtml(
+      trace,
+      t,
+      audioHref,
+      opts.baseline ? baselineTurnHtml(opts.baseline, t, attribution, report.target.transport) : '',
+    ),
   );
   const body = [
     headerHtml(report, links, problem),

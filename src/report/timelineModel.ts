@@ -2,7 +2,8 @@
  * What a turn's timeline shows, as data: the audio (envelope, silent gaps, underruns, missing or late audio) on
  * the playback-position axis, and the delivery (delta arrivals, the modelled listener, `.done` events, stalls)
  * on the wall-clock axis. Pure: computed from the report's turn and the trace, nothing is measured twice
- * differently — gaps, underruns, the listener and stalls come from the report; arrivals and terminal events from the trace.
+ * differently — gaps, underruns, the listener and stalls come from the report; arrivals and terminal events from the trace
+ * (a WebRTC turn's arrivals are its RTP packets, read through analysis's own as-heard view).
  */
 import { BYTES_PER_MS } from '../audio/wav.js';
 import type { ReportTurn } from '../analysis/report.js';
@@ -11,6 +12,7 @@ import type { RecvEntry, Trace } from '../trace/trace.js';
 import { EV } from '../realtime/events.js';
 import type { Phase, Underrun } from '../analysis/metrics.js';
 import { objAt, strAt } from '../json.js';
+import { asHeardTrace, isWebRtcTrace, turnTalkspurts } from '../analysis/media/index.js';
 import { peakEnvelope } from './envelope.js';
 
 /** Envelope bucket: one bar of the waveform per 40 ms of audio. */
@@ -54,8 +56,10 @@ export interface TimelineModel {
   reasoning: { atMs: number; wallMs: number; durationMs: number }[];
   /** What the wall-clock axis starts at (e.g. `response.create`), and its trace time. */
   anchor: { label: string; traceMs: number };
-  /** Delta arrivals: wall-clock ms since the anchor, and the audio position (ms) received by then. */
+  /** Delta (WebRTC: RTP packet) arrivals: wall-clock ms since the anchor, and the audio position (ms) received by then. */
   arrivals: { atMs: number; untilMs: number }[];
+  /** What arrived: audio deltas on the WebSocket, RTP packets over WebRTC. */
+  arrivalUnit: 'deltas' | 'RTP packets';
   /** The modelled listener's playback position over wall-clock time, one polyline per response. */
   playback: [wallMs: number, audioMs: number][][];
   /** Delivery stalls (report findings), wall-clock axis. */
@@ -73,9 +77,10 @@ export interface TimelineModel {
 const fin = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
 /** The timeline of one turn; undefined for a turn that never ran. */
-export function timelineModel(trace: Trace, turn: ReportTurn): TimelineModel | undefined {
+export function timelineModel(source: Trace, turn: ReportTurn): TimelineModel | undefined {
   const m = turn.metrics;
   if (!m) return undefined;
+  const trace = judgedView(source, fin(m.playback.jitterBufferMs));
   const entries = trace.entries.filter((e) => e.turn === turn.turn);
   const recv = (type: string): RecvEntry[] =>
     entries.filter((e): e is RecvEntry => e.kind === 'recv' && e.type === type);
@@ -129,6 +134,7 @@ export function timelineModel(trace: Trace, turn: ReportTurn): TimelineModel | u
     })),
     anchor: { label: m.timing.anchor ?? 'turn start', traceMs: anchorMs },
     arrivals: deltas.map((d) => ({ atMs: wall(d.t), untilMs: (d.audio.offset + d.audio.bytes) / BYTES_PER_MS })),
+    arrivalUnit: trace === source ? 'deltas' : 'RTP packets',
     playback,
     stalls: turn.findings
       .filter((f) => f.code === 'delivery_stall' && f.traceMs !== undefined && f.durationMs !== undefined)
@@ -139,6 +145,20 @@ export function timelineModel(trace: Trace, turn: ReportTurn): TimelineModel | u
     responseDoneMissing: !m.terminal.responseDone,
     wallEndMs: Math.max(0, ...ends),
   };
+}
+
+const views = new WeakMap<Trace, Trace>();
+
+/**
+ * The trace as analysis judged it: a WebRTC trace's RTP log as audio deltas at the packets' arrival times over the
+ * media-timeline PCM (analysis/media: the as-heard view the metrics and findings were computed on), so the arrival
+ * lane draws RTP arrival and gaps sit where the report says; a WebSocket trace as it is.
+ */
+function judgedView(trace: Trace, jitterBufferMs: number): Trace {
+  if (!isWebRtcTrace(trace)) return trace;
+  let view = views.get(trace);
+  if (!view) views.set(trace, (view = asHeardTrace(trace, turnTalkspurts(trace, jitterBufferMs))));
+  return view;
 }
 
 function statusOf(e: RecvEntry): string {

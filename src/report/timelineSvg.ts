@@ -16,7 +16,7 @@
  * DOM hooks (stable, for tests and tools): `svg[data-testid=timeline]` carries `data-turn`, `data-px-per-ms`,
  * `data-origin-x`, `data-bucket-ms`, `data-audio-ms`; gap rects `[data-testid=gap]` carry `data-gap-at-ms` and
  * `data-gap-ms`; underruns `[data-testid=underrun]` carry `data-at-ms`, `data-underrun-ms`; `[data-testid=waveform]`,
- * `[data-testid=arrivals]` (`data-count`), `[data-testid=audio-done]` / `[data-testid=response-done]` (`data-missing`),
+ * `[data-testid=arrivals]` (`data-count`, `data-unit`: deltas or RTP packets), `[data-testid=audio-done]` / `[data-testid=response-done]` (`data-missing`),
  * `[data-testid=missing-audio]`, `[data-testid=stall]`, `[data-testid=cursor]`; `[data-testid=phase]` (class
  * `phase-commentary` or `phase-final_answer`, `data-phase`, `data-from-ms`, `data-duration-ms`),
  * `[data-testid=reasoning-mark]` (audio lane: `data-at-ms`, `data-reasoning-ms`) and `[data-testid=reasoning]`
@@ -173,7 +173,7 @@ function arrivalLane(m: TimelineModel): string {
     const steps = m.arrivals.map((a) => `H${x(a.atMs)}V${y(a.untilMs)}`).join('');
     const ticks = m.arrivals.map((a) => `M${x(a.atMs)} ${ARRIVAL.bottom}v-5`).join('');
     out.push(
-      `<g data-testid="arrivals" data-count="${m.arrivals.length}"><path class="arr" ` +
+      `<g data-testid="arrivals" data-count="${m.arrivals.length}" data-unit="${m.arrivalUnit}"><path class="arr" ` +
         `d="M${x(m.arrivals[0]!.atMs)} ${ARRIVAL.bottom}${steps}"/><path class="dtick" d="${ticks}"/></g>`,
     );
   }
@@ -184,7 +184,8 @@ function arrivalLane(m: TimelineModel): string {
   out.push(
     marks('response-done', m.responseDone, m.responseDoneMissing, 'no response.done', ARRIVAL.top + 20, m.wallEndMs),
   );
-  out.push(`<text x="4" y="${ARRIVAL.bottom}">${m.arrivals.length} deltas</text>`);
+  const unit = m.arrivalUnit === 'RTP packets' ? 'RTP' : 'deltas';
+  out.push(`<text x="4" y="${ARRIVAL.bottom}">${m.arrivals.length} ${unit}</text>`);
   return out.join('');
 }
 

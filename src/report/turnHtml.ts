@@ -14,7 +14,7 @@ import type { ReportTurn } from '../analysis/report.js';
 import { turnLine } from '../analysis/turnLine.js';
 import { BYTES_PER_MS } from '../audio/wav.js';
 import { wavName } from '../store/layout.js';
-import type { Trace } from '../trace/trace.js';
+import type { Trace, TransportKind } from '../trace/trace.js';
 import { escapeAttr, escapeText } from './escape.js';
 import { coverageFigure } from './figures.js';
 import { ms } from './format.js';
@@ -38,7 +38,7 @@ export function turnHtml(trace: Trace, t: ReportTurn, audioHref: AudioHref, extr
   return `<article class="turn" id="turn-${n}" data-testid="turn" data-turn="${n}">
 <h3>Turn ${n} <span class="badge v-${escapeAttr(t.verdict)}">${escapeText(t.verdict)}</span>${prompt}</h3>
 <p class="turn-line" data-testid="turn-line">${escapeText(turnLine(t))}</p>
-${kpis(t)}
+${kpis(t, trace.meta.target.transport)}
 <div class="players">${player(trace, t.turn, 'turn', audioHref)}${player(trace, t.turn, 'prompt', audioHref)}</div>
 ${timeline}
 ${gapList(t)}
@@ -66,10 +66,17 @@ export function timelineBlock(trace: Trace, t: ReportTurn, testId = 'timeline', 
     ? `<div class="tl-wrap">${timelineSvg(model, testId)}</div><p class="legend muted">Top: the answer audio by ` +
         `position (${PX_PER_MS * 1000} px per second) — waveform, silent gaps shaded, underruns marked where ` +
         `playback stopped. Bottom: the same audio by arrival on the wall clock ` +
-        `since ${escapeText(model.anchor.label)} — received audio (solid), a listener playing it with ` +
+        `since ${escapeText(model.anchor.label)} — ${arrivalWords(model)}, a listener playing it with ` +
         `a ${t.metrics?.playback.jitterBufferMs ?? 0} ms buffer (dashed), <code>.done</code> events. Click the audio lane to play from there.</p>` +
         phaseLegend(model)
     : '<p class="muted">This turn did not run.</p>';
+}
+
+/** What the arrival lane's solid line is: audio deltas, or (WebRTC) RTP packets. */
+function arrivalWords(model: TimelineModel): string {
+  return model.arrivalUnit === 'RTP packets'
+    ? 'the RTP packets as they arrived (solid, a tick per packet)'
+    : 'received audio (solid)';
 }
 
 /** On a reasoning model's turn: which tint is the spoken preamble, which the final answer, and what the pause is. */
@@ -107,15 +114,18 @@ function gapList(t: ReportTurn): string {
 /** One key number of a turn: label, value and (for figures that can be n/a) what it is measured against. */
 export type TurnFact = [label: string, value: string, why?: string];
 
-/** The key numbers of a turn (the baseline comparison lists the same ones); empty for a turn that did not run. */
-export function turnFacts(t: ReportTurn): TurnFact[] {
+/**
+ * The key numbers of a turn (the baseline comparison lists the same ones); empty for a turn that did not run. Over
+ * WebRTC the audio came in RTP packets (analysis counts each as a delta of its as-heard view).
+ */
+export function turnFacts(t: ReportTurn, transport?: TransportKind): TurnFact[] {
   const m = t.metrics;
   if (!m) return [];
   const coverage = coverageFigure(m);
   const status = m.terminal.status ?? (m.terminal.responseDone ? '—' : 'no response.done');
   return [
     ['first audio', ms(m.timing.firstAudioMs)],
-    ['audio', `${ms(m.audio.totalMs)} in ${m.audio.deltas} deltas`],
+    ['audio', `${ms(m.audio.totalMs)} in ${m.audio.deltas} ${transport === 'webrtc' ? 'RTP packets' : 'deltas'}`],
     ['longest silence', ms(m.silence.longestSilentRunMs)],
     [
       'silent gaps',
@@ -134,9 +144,9 @@ export function turnFacts(t: ReportTurn): TurnFact[] {
   ];
 }
 
-function kpis(t: ReportTurn): string {
+function kpis(t: ReportTurn, transport: TransportKind | undefined): string {
   if (!t.metrics) return `<p class="kpis muted">outcome: ${escapeText(t.outcome)}</p>`;
-  const items = turnFacts(t);
+  const items = turnFacts(t, transport);
   const cells = items.map(([k, v, why]) => {
     const attrs = why ? ` data-testid="kpi-${k}" title="${escapeAttr(why)}"` : '';
     const note = why && v === 'n/a' ? ` <span class="muted small">(${escapeText(why)})</span>` : '';
