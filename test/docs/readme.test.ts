@@ -12,6 +12,11 @@ import { describe, expect, it } from 'vitest';
 import { demoTargets } from '../../src/cli/demoCommand.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { PAGERDUTY_EVENTS_URL, parseWebhookFormats } from '../../src/config/alertChannels.js';
+import {
+  DEFAULT_DEPLOYMENT_BUDGET,
+  DEFAULT_KEY_BUDGET,
+  DEFAULT_OPENAI_KEY_PER_DAY,
+} from '../../src/config/quotaBudgets.js';
 import { runCli } from '../cli/cliRun.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -76,8 +81,11 @@ describe('README and docs/deploy.md', () => {
       .filter((f) => f.endsWith('.ts'))
       .map((f) => read(`src/config/${f}`))
       .join('\n');
-    const read_ = new Set([...config.matchAll(/\b(CANARY_[A-Z0-9_]+)\b/g)].map((m) => m[1]!));
-    const documented = new Set(settingsRows().flatMap((r) => r.names));
+    // a name ending in _ is a prefix in a comment (CANARY_MAX_SESSIONS_PER_…)
+    const read_ = new Set([...config.matchAll(/\b(CANARY_[A-Z0-9_]*[A-Z0-9])\b(?!_)/g)].map((m) => m[1]!));
+    const names = settingsRows().flatMap((r) => r.names);
+    const documented = new Set(names);
+    expect(names.length, 'a setting in two rows').toBe(documented.size);
     expect([...read_].filter((s) => !documented.has(s))).toEqual([]);
     expect([...documented].filter((s) => !config.includes(s))).toEqual([]);
     const example = read('local.settings.example.json');
@@ -109,6 +117,10 @@ describe('README and docs/deploy.md', () => {
       CANARY_LINK_TTL_MINUTES: String(s.linkTtlMinutes),
       CANARY_LINK_SCOPE: s.linkScope,
       CANARY_MODEL_LOOKUP: s.modelLookup ? 'on' : 'off',
+      CANARY_MAX_SESSIONS_PER_MINUTE: String(DEFAULT_DEPLOYMENT_BUDGET.perMinute),
+      CANARY_MAX_SESSIONS_PER_DAY: String(DEFAULT_DEPLOYMENT_BUDGET.perDay),
+      CANARY_KEY_MAX_SESSIONS_PER_MINUTE: String(DEFAULT_KEY_BUDGET.perMinute),
+      CANARY_KEY_MAX_SESSIONS_PER_DAY: String(DEFAULT_OPENAI_KEY_PER_DAY),
     };
     const rows = settingsRows();
     for (const [name, value] of Object.entries(defaults)) {
