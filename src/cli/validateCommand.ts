@@ -35,7 +35,8 @@ Loads settings and targets the way the Function does and prints the plan; probes
                     uploading it; secrets it names that are not set here are noted, not errors (they live in Azure)
   --connect         open one short connection per target (upgrade + session.created) and report OK or refused
   --timeout-ms N    deadline per connection and for reading CANARY_CONFIG_BLOB (default 15000)
-Exit codes: 0 valid (and, with --connect, every target connected), 2 a problem, named on its line.`;
+Exit codes: 0 valid (and, with --connect, every target it checked connected; WebRTC targets are named as not
+checked), 2 a problem, named on its line.`;
 
 /** Placeholder for a Key Vault reference in a setting loadSettings validates by shape (resolved in Azure only). */
 const KV_PLACEHOLDER_URL = 'https://key-vault-reference.invalid/';
@@ -86,16 +87,25 @@ export async function validateCommand(argv: string[]): Promise<number> {
   plan.problems.push(...settings.problems.map((p) => p.message));
   printPlan(settings, env, plan, source, f.settings);
   let failed = plan.problems.length > 0;
-  if (f.connect) failed = !(await connectAll(settings, env, plan, timeoutMs)) || failed;
+  const connected = f.connect ? await connectAll(settings, env, plan, timeoutMs) : undefined;
+  if (connected && !connected.ok) failed = true;
   if (failed) {
     console.error(`\n${plan.problems.length} problem(s):`);
     for (const p of plan.problems) console.error(`  ${p}`);
     return 2;
   }
-  console.log(
-    `\nvalid: ${targets.length} target(s)${f.connect ? ', all connected' : ' (nothing probed; --connect opens one connection per target)'}`,
-  );
+  console.log(`\nvalid: ${targets.length} target(s)${connectedWords(connected)}`);
   return 0;
+}
+
+/** What --connect did, for the last line: never "all connected" when some targets were not checked. */
+function connectedWords(c: Connected | undefined): string {
+  if (!c) return ' (nothing probed; --connect opens one connection per target)';
+  if (!c.unchecked.length) return ', all connected';
+  return (
+    `, ${c.connected} connected over WebSocket; not checked: ${c.unchecked.join(', ')} ` +
+    '(WebRTC: --connect opens WebSocket sessions only, so their media path is untested)'
+  );
 }
 
 const NO_STORAGE = '(not configured: not needed to check a targets file)';
@@ -247,8 +257,15 @@ function printPlan(s: CanarySettings, env: Env, plan: Plan, source: string, sett
   }
 }
 
-/** One short connection per target whose secret could be resolved here; prints OK/refused; true when all connected. */
-async function connectAll(s: CanarySettings, env: Env, plan: Plan, timeoutMs: number): Promise<boolean> {
+/** What --connect found: whether every checked target connected, how many did, and which were not checked. */
+interface Connected {
+  ok: boolean;
+  connected: number;
+  unchecked: string[];
+}
+
+/** One short connection per target whose secret could be resolved here; prints OK/refused/not checked. */
+async function connectAll(s: CanarySettings, env: Env, plan: Plan, timeoutMs: number): Promise<Connected> {
   console.log('\nconnecting (upgrade + session.created):');
   const credential = entraCredential(s);
   const results = await Promise.all(
@@ -259,6 +276,7 @@ async function connectAll(s: CanarySettings, env: Env, plan: Plan, timeoutMs: nu
           name: t.config.name,
           line: `not checked: --connect opens WebSocket sessions, this target uses ${t.transport}`,
           ok: true,
+          unchecked: true,
         };
       if (!t.secretResolved && t.config.auth !== 'entra')
         return { name: t.config.name, line: 'skipped: its secret cannot be resolved here', ok: false };
@@ -276,5 +294,10 @@ async function connectAll(s: CanarySettings, env: Env, plan: Plan, timeoutMs: nu
     console.log(`  ${r.name.padEnd(24)} ${r.line}`);
     if (!r.ok) plan.problems.push(`${r.name}: ${r.line}`);
   }
-  return results.every((r) => r.ok);
+  const unchecked = results.filter((r) => 'unchecked' in r).map((r) => r.name);
+  return {
+    ok: results.every((r) => r.ok),
+    connected: results.filter((r) => r.ok).length - unchecked.length,
+    unchecked,
+  };
 }

@@ -183,6 +183,23 @@ describe('realtime-canary validate', () => {
     expect(ok.code, ok.out).toBe(0);
     expect(ok.out).toContain('all connected');
   });
+
+  it('--connect never says "all connected" when WebRTC targets were not checked; it names them', async () => {
+    const r = await runCli(['validate', '--connect', '--timeout-ms', '5000'], {
+      ...base(),
+      CANARY_TARGETS: JSON.stringify([
+        { name: 'ws', endpoint: sim.url('azure-ga'), auth: 'api-key', secretSetting: 'SIM_KEY' },
+        { name: 'pair', endpoint: sim.url('openai-ga'), auth: 'api-key', secretSetting: 'SIM_KEY', transport: 'both' },
+      ]),
+      SIM_KEY: KEY,
+    });
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/pair-webrtc\s+not checked: --connect opens WebSocket sessions, this target uses webrtc/);
+    expect(r.out).not.toContain('all connected');
+    expect(r.out).toMatch(
+      /valid: 3 target\(s\), 2 connected over WebSocket; not checked: pair-webrtc \(WebRTC: --connect opens WebSocket sessions only/,
+    );
+  });
 });
 
 describe('schedule', () => {
