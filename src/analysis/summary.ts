@@ -24,7 +24,8 @@ export function summarizeReport(report: Report): string {
       : `${report.summary.turns} turn(s), ${report.summary.failingTurns} failing${notRun ? `, ${notRun} could not run` : ''}`;
   const lines = [
     `${report.verdict.toUpperCase()}${kindOf(report)}  ${t.name} (${where})  ${counts}` +
-      (report.correlation.sessionId ? `  session ${report.correlation.sessionId}` : ''),
+      (report.correlation.sessionId ? `  session ${report.correlation.sessionId}` : '') +
+      (report.correlation.callId ? `  WebRTC call ${report.correlation.callId}` : ''),
   ];
   for (const turn of report.turns) lines.push(...turnLines(turn, report.detection.config));
   if (report.findings.length) {

@@ -13,6 +13,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../src/analysis/index.js';
 import { buildReport, type Report } from '../../src/analysis/report.js';
+import { summarizeReport } from '../../src/analysis/summary.js';
 import { readRunFolder } from '../../src/cli/runFolder.js';
 import { correlationOf } from '../../src/report/correlation.js';
 import { buildEvidenceZip } from '../../src/report/evidence.js';
@@ -66,8 +67,9 @@ it('is a WebRTC call the service named, with RTP logged, failing on the injected
 });
 
 describe('the call id everywhere support and on-call look', () => {
-  it('"Ids for support" lists the WebRTC call id', () => {
+  it('"Ids for support" lists the WebRTC call id, and the CLI\'s headline names it', () => {
     expect(factOf(sectionOf('correlation'), 'WebRTC call id')).toBe(callId);
+    expect(summarizeReport(report).split('\n')[0]).toContain(`  WebRTC call ${callId}`);
   });
 
   it('the support case summary names the call id and the transport with its endpoint', () => {
