@@ -46,6 +46,12 @@ export interface RunSummary {
   coverage: number | undefined;
   /** Median time to first audio over the turns, ms. */
   timeToFirstAudioMs: number | undefined;
+  /**
+   * Per turn, in turn order, the turns that measured it: time to first audio and time to the final answer's first
+   * audio (ms; report.json `turns[].metrics.timing.firstAudioMs` / `finalAnswerMs`; without phases the two are the
+   * same). The dashboard's p50 / p95 per target and day. Absent for a run without analysis and in older lines.
+   */
+  timing?: { firstAudioMs: number[]; finalAnswerMs: number[] };
   sessionId: string | undefined;
   /** WebRTC: the call id `rtc_…` (report.json `correlation.callId`); support asks for it. Absent over the WebSocket. */
   callId?: string;

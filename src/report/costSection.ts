@@ -18,11 +18,12 @@ export function runCostHtml(report: Report): string {
   const c = report.cost;
   const confirmation = confirmationHtml(report);
   if (!c) return confirmation;
-  const priced = 'usd' in c;
-  const head = priced
-    ? `<p data-testid="run-cost" data-usd="${escapeAttr(c.usd)}">${escapeText(formatUsd(c.usd))} for this probe ` +
-      `· ${escapeText(c.model)} at the prices of ${escapeText(c.pricesAsOf)} (USD per 1M tokens, price key ${escapeText(c.priceKey)})</p>`
-    : `<p data-testid="run-cost" data-usd="">No price: ${escapeText(c.noPrice)}</p>`;
+  const head = !('usd' in c)
+    ? `<p data-testid="run-cost" data-usd="">No price: ${escapeText(c.noPrice)}</p>`
+    : !c.perTurn.length
+      ? `<p data-testid="run-cost" data-usd="">Cost unknown: no response carried usage (${escapeText(c.model)}).</p>`
+      : `<p data-testid="run-cost" data-usd="${escapeAttr(c.usd)}">${escapeText(formatUsd(c.usd))} for this probe ` +
+        `· ${escapeText(c.model)} at the prices of ${escapeText(c.pricesAsOf)} (USD per 1M tokens, price key ${escapeText(c.priceKey)})</p>`;
   const rows = c.perTurn.map(
     (t) =>
       `<tr><td>turn ${escapeText(t.turn)}</td>${tokenCells(t.tokens)}<td class="num">${t.usd === null ? '—' : escapeText(formatUsd(t.usd))}</td></tr>`,

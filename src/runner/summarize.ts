@@ -63,6 +63,7 @@ function analysisSummary(report: Report, f: SummaryFacts): RunSummary {
     longestGapMs: s.longestGapMs,
     coverage: s.minCoverage ?? undefined,
     timeToFirstAudioMs: s.medianFirstAudioMs ?? undefined,
+    timing: turnTiming(report),
     sessionId: report.correlation.sessionId ?? undefined,
     ...(report.correlation.callId ? { callId: report.correlation.callId } : {}),
     requestIds: report.correlation.requestIds,
@@ -77,6 +78,16 @@ function analysisSummary(report: Report, f: SummaryFacts): RunSummary {
     ...(attempts !== undefined ? { attempts } : {}),
     ...(intermittent ? { intermittent } : {}),
   };
+}
+
+/** The per-turn latencies the dashboard's percentiles are drawn from (turns that did not measure one are left out). */
+function turnTiming(report: Report): NonNullable<RunSummary['timing']> {
+  const of = (k: 'firstAudioMs' | 'finalAnswerMs'): number[] =>
+    report.turns.flatMap((t) => {
+      const v = t.metrics?.timing[k];
+      return typeof v === 'number' ? [v] : [];
+    });
+  return { firstAudioMs: of('firstAudioMs'), finalAnswerMs: of('finalAnswerMs') };
 }
 
 /** The model's retirement, when the run announces it (`model_retiring`): the dashboard's "Service changes" line. */
