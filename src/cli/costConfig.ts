@@ -8,20 +8,14 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Report } from '../analysis/report.js';
-import { runsPerDay } from '../config/runsPerDay.js';
-import { DEFAULT_SCHEDULE, loadSettings, type CanarySettings } from '../config/settings.js';
+import { DEFAULT_SCHEDULE, loadSettings } from '../config/settings.js';
 import { parseTargets, type TargetConfig } from '../config/targets.js';
-import {
-  projectCost,
-  promptLengths,
-  type CostTarget,
-  type Projection,
-  type ProjectionInput,
-} from '../cost/projection.js';
+import type { ProjectionInput } from '../cost/projection.js';
+import { settingsProjectionInput } from '../cost/settingsProjection.js';
 import type { TokenCounts } from '../cost/runCost.js';
 import { ConfigError, InputError } from '../errors.js';
 import { isRecord } from '../json.js';
-import { loadCatalog, type PromptSpec } from '../prompts/catalog.js';
+import { loadCatalog } from '../prompts/catalog.js';
 import { REPORT_JSON } from '../store/layout.js';
 import { bicepParams } from './bicepparam.js';
 import { operatorEnv, type Env } from './settingsSource.js';
@@ -83,49 +77,12 @@ export async function costInput(src: CostSources): Promise<ProjectionInput> {
   });
   if (!regions.length) regions = src.regions ?? [settings.region];
   if (src.regions) regions = src.regions;
-  const catalog = promptLengths(loadCatalog());
   const history = src.historyDir ? await readHistory(src.historyDir, src.lastRuns ?? 20) : undefined;
-  const schedule = settings.schedule || DEFAULT_SCHEDULE;
-  return {
-    targets: settings.targets ?? [],
-    regions,
-    schedule,
-    runsPerDayPerRegion: runsPerDay(schedule),
-    turns: settings.turns,
-    prompts: settings.prompts,
-    catalog,
-    prices: settings.prices,
-    history,
-  };
-}
-
-/**
- * The projection of already-loaded settings (what `validate` prints): every region in `regions` (default the
- * settings' own) probes every target; the catalogue defaults to the shipped prompts.
- */
-export function projectSettings(
-  settings: CanarySettings,
-  targets: readonly CostTarget[],
-  o: {
-    regions?: string[];
-    catalog?: readonly PromptSpec[];
-    history?: ReadonlyMap<string, readonly TokenCounts[]>;
-  } = {},
-): Projection {
-  const catalog = promptLengths(o.catalog ?? loadCatalog());
-  const { schedule, turns, prompts, prices } = settings;
-  const regions = o.regions ?? [settings.region];
-  return projectCost({
-    targets,
-    regions,
-    schedule,
-    runsPerDayPerRegion: runsPerDay(schedule),
-    turns,
-    prompts,
-    catalog,
-    prices,
-    history: o.history,
-  });
+  return settingsProjectionInput(
+    { ...settings, schedule: settings.schedule || DEFAULT_SCHEDULE },
+    settings.targets ?? [],
+    { regions, catalog: loadCatalog(), history },
+  );
 }
 
 /** Token totals of the last `n` runs per target name, from every report.json under `dir` (newest last). */

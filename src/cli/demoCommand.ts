@@ -17,6 +17,8 @@ import { hookLines } from './demoHooks.js';
 import { printRoundTable } from './roundTable.js';
 import { parseHistory, writeDemoHistory } from './demoHistory.js';
 import { writeDashboard } from '../sinks/dashboardSink.js';
+import { loadCatalog } from '../prompts/catalog.js';
+import { writeStaleRegion } from './demoStale.js';
 
 const HELP = `realtime-canary demo [--out DIR] [--rounds N] [--history 7d] [--quiet]
 
@@ -130,21 +132,28 @@ export async function demoCommand(argv: string[]): Promise<number> {
         round.close();
       }
     }
+    const historyTargets = targets.map((t) => ({
+      name: t.name,
+      flavour: resolveEndpoint(t).flavour,
+      group: t.group,
+      baseline: t.baseline,
+    }));
     if (historyMs !== undefined && last) {
-      const { store } = last;
-      const historyTargets = targets.map((t) => ({
-        name: t.name,
-        flavour: resolveEndpoint(t).flavour,
-        group: t.group,
-        baseline: t.baseline,
-      }));
-      const n = await writeDemoHistory(store, historyTargets, new Date(), historyMs, [
+      const n = await writeDemoHistory(last.store, historyTargets, new Date(), historyMs, [
         settings.region,
         'swedencentral',
         'francecentral',
       ]);
-      await writeDashboard(store, new Date());
-      console.log(`\nhistory: ${n} synthetic run(s) over ${f.history} added to the daily index; dashboard regenerated`);
+      console.log(`\nhistory: ${n} synthetic run(s) over ${f.history} added to the daily index`);
+    }
+    if (last) {
+      // a fixture, labelled as one: a second region whose canary stopped, so the dashboard shows what STALE looks like
+      const stale = await writeStaleRegion(last.store, historyTargets, new Date());
+      await writeDashboard(last.store, new Date(), { settings, catalog: loadCatalog() });
+      console.log(
+        `\nfixture: region ${stale.region} is made up — ${stale.runs} passing run(s), the last at ${stale.lastRunAt}, and ` +
+          `its heartbeat — so the dashboard shows a region whose canary stopped: its cells are STALE, listed under "Stale"`,
+      );
     }
     if (last) {
       printRoundTable(last.result);

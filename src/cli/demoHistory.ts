@@ -4,13 +4,15 @@
  * continue the week), with the failures its name promises (the
  * silent-gap target has gaps, the wrong key never authenticates, …) and one regional incident (francecentral,
  * two days ago, three hours of truncated audio on the Azure targets). Lines go into the daily index files of the
- * store layout (src/store/layout.ts), before the real demo rounds' lines. Deterministic (a seeded generator), and
+ * store layout (src/store/layout.ts), before the real demo rounds' lines, with a heartbeat for each synthetic region
+ * (every 20 minutes, so the dashboard does not call them stale). Deterministic (a seeded generator), and
  * marked: every synthetic run id starts with `hist-` and links to one page that says it has no report.
  */
 import { shown } from '../config/shown.js';
 import { isAzure } from '../realtime/flavours.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
-import { contentTypeFor, dailyIndexPath, DEMO_HISTORY_PAGE } from '../store/layout.js';
+import { contentTypeFor, dailyIndexPath, DEMO_HISTORY_PAGE, heartbeatPath } from '../store/layout.js';
+import type { Heartbeat } from '../sinks/alerts/watchdog.js';
 import type { FindingCode, Verdict } from '../analysis/findings.js';
 import type { RunSummary } from '../runSummary.js';
 import { seconds } from '../report/format.js';
@@ -208,6 +210,25 @@ export async function writeDemoHistory(
     const existing = (await store.get(path))?.toString('utf8') ?? '';
     await store.put(path, `${lines.join('\n')}\n${existing}`, contentTypeFor(path));
   }
+  // the synthetic regions run every 20 minutes: their heartbeats say so (a region with one of its own keeps it)
+  const last = summaries.at(-1);
+  for (const region of regions)
+    if (last && !(await store.get(heartbeatPath(region)))) {
+      const at = Date.parse(last.startedAt);
+      const hb: Heartbeat = {
+        version: 1,
+        region,
+        at: last.startedAt,
+        roundId: last.runId,
+        roundStartedAt: last.startedAt,
+        schedule: '0 */20 * * * *',
+        nextRunAt: new Date(at + STEP_MS).toISOString(),
+        intervalMs: STEP_MS,
+        silentAfter: new Date(at + 2 * STEP_MS).toISOString(),
+        targets: targets.map((t) => t.name),
+      };
+      await store.put(heartbeatPath(region), JSON.stringify(hb), contentTypeFor(heartbeatPath(region)));
+    }
   const body =
     '<h1>Synthetic history</h1><p>This run was made up by <code>npm start -- --history</code> so the dashboard ' +
     'looks like a week of production. It has no report; the real demo rounds (run ids starting with ' +

@@ -22,7 +22,7 @@ import { muteScope } from '../config/mute.js';
 import { nextRuns } from '../config/scheduleTimes.js';
 import { hostOf, isKeyVaultReference, keyVaultReferences, operatorEnv, type Env } from './settingsSource.js';
 import { buildPlan, type Plan } from './validatePlan.js';
-import { projectSettings } from './costConfig.js';
+import { projectSettings } from '../cost/settingsProjection.js';
 import { OUTPUT_AUDIO_TOKENS_PER_S } from '../cost/rates.js';
 import { formatProjection } from '../cost/projectionText.js';
 import { formatUsd } from '../cost/usd.js';
@@ -215,6 +215,7 @@ function printPlan(s: CanarySettings, env: Env, plan: Plan, source: string, sett
   const projection = projectSettings(
     s,
     plan.targets.map((t) => t.config),
+    { catalog: loadCatalog() },
   );
   let tokens = 0;
   plan.targets.forEach((t, i) => {

@@ -3,7 +3,10 @@ import type { Projection } from './projection.js';
 import { DAYS_PER_MONTH } from './rates.js';
 import { formatUsd } from './usd.js';
 
-const usd = (x: number | null, digits = 2): string => (x === null ? 'no price' : formatUsd(x, { digits }));
+/** An amount of the projection as `cost` prints it (the dashboard prints the month with it too). */
+export const projectionUsd = (x: number | null, digits = 2): string =>
+  x === null ? 'no price' : formatUsd(x, { digits });
+const usd = projectionUsd;
 const int = (x: number): string => Math.round(x).toLocaleString('en-US');
 const gb = (bytes: number): string => `${(bytes / 1e9).toFixed(1)} GB`;
 

@@ -1,8 +1,12 @@
 /**
  * The dashboard's only script (inline, hashed into the CSP; it holds no data — it reads the JSON payload in
- * `script#fleet-data`). It shows a tooltip with a strip or heat-map cell's numbers on hover, opens the cell's run
- * report on click, and — when the page was opened with a query string (a Blob Storage SAS link) — appends that query to
- * the relative report links, as the run report does for its audio (see ./runScript.ts for when a SAS covers them).
+ * `script#fleet-data` and the cells' data attributes). It judges staleness against the browser's own clock, on load
+ * and every 30 s: a matrix cell or status item whose time (`data-at`) is more than two of its region's intervals
+ * (`data-interval-ms`) old is STALE — its own look and word, neither failing nor passing — and listed under "Stale"
+ * (the rule of ./fleetStatus.ts `isStale`); a mute whose end has passed no longer hides a cell's group. It shows a
+ * tooltip with a strip or heat-map cell's numbers on hover, opens the cell's run report on click, and — when the
+ * page was opened with a query string (a Blob Storage SAS link) — appends that query to the relative report links,
+ * as the run report does for its audio (see ./runScript.ts for when a SAS covers them).
  */
 export const DASHBOARD_SCRIPT =
   `(() => {
@@ -11,6 +15,40 @@ const data = JSON.parse(document.getElementById('fleet-data').textContent);
 const q = location.search;
 const withQuery = (u) => (q && q.length > 1 ? u + (u.includes('?') ? '&' : '?') + q.slice(1) : u);
 if (q && q.length > 1) for (const a of document.querySelectorAll('a[data-rel]')) a.setAttribute('href', withQuery(a.getAttribute('href')));
+const isStale = (el, now) => now - Number(el.dataset.at) > 2 * Number(el.dataset.intervalMs);
+const since = (ms) => { const m = Math.max(0, Math.round(ms / 60000)); return m < 120 ? m + ' min' : Math.round(m / 60) + ' h'; };
+const groups = new Map([...document.querySelectorAll('[data-group]')].map((g) => [g.dataset.group, g]));
+const judge = () => {
+  const now = Date.now();
+  for (const a of document.querySelectorAll('a[data-testid="matrix-cell"]')) {
+    const stale = isStale(a, now);
+    a.classList.toggle('stale', stale);
+    a.textContent = stale ? 'stale' : a.dataset.word;
+  }
+  for (const li of document.querySelectorAll('li[data-testid="status-item"]')) {
+    const muted = li.dataset.mutedUntil !== undefined && now < Number(li.dataset.mutedUntil);
+    const home = li.dataset.home === 'muted' && !muted ? li.dataset.kind : li.dataset.home;
+    const g = groups.get(isStale(li, now) ? 'stale' : home);
+    const note = li.querySelector('.stale-note');
+    if (note) note.textContent = ' — no run for ' + since(now - Number(li.dataset.at)) + '; a run every ' + li.dataset.every;
+    const ul = g && g.querySelector('ul');
+    if (ul && li.parentElement !== ul) ul.appendChild(li);
+  }
+  for (const el of document.querySelectorAll('span.ago[data-t]')) el.textContent = '(' + since(now - Number(el.dataset.t)) + ' ago)';
+  let needs = false;
+  for (const [name, g] of groups) {
+    if (name === 'pass') continue;
+    const n = g.querySelectorAll('li').length;
+    g.hidden = n === 0;
+    const count = g.querySelector('.count');
+    if (count) count.textContent = String(n);
+    if (n && name !== 'muted') needs = true;
+  }
+  const clear = document.querySelector('[data-testid="all-clear"]');
+  if (clear) clear.hidden = needs || !document.querySelector('li[data-testid="status-item"]');
+};
+judge();
+setInterval(judge, 30000);
 const tip = document.querySelector('[data-testid="tooltip"]');
 const index = new Map();
 const cellAt = (svg, ev) => {

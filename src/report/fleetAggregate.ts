@@ -2,8 +2,11 @@
  * The fleet dashboard's numbers, aggregated from the daily index (one RunSummary per run): one row per
  * (target, region) with its runs binned into 10-minute slots over the last 24 hours and hourly slots over the last
  * 7 days, hourly series of time to first audio and longest gap, and each Azure target paired with its group's
- * baseline. Pure and linear in the number of summaries; duplicates (same run id, region and target — a retried
- * append) are counted once.
+ * baseline. "Not probed" lines (budget, quota, round full) are no runs: they are kept as the row's newest line when
+ * they are newer than its last run, never binned. Rows are ordered by group (the group with the worst cell first),
+ * the baseline first in its group, then the worst cell first: what needs a person is on top, the baseline beside
+ * the targets it is compared with. Pure and linear in the number of summaries; duplicates (same run id, region and
+ * target — a retried append) are counted once.
  */
 import { median } from '../analysis/fields.js';
 import type { Verdict } from '../analysis/findings.js';
@@ -42,7 +45,10 @@ export interface FleetRow {
   flavour: string;
   group: string | undefined;
   baseline: boolean;
+  /** The newest run (a "not probed" line when the row has no run in the window). */
   latest: RunSummary;
+  /** The row's newest line when it is a "not probed" line newer than its last run. */
+  notProbed: RunSummary | undefined;
   /** The newest run that carries a comparison with its baseline. */
   latestCompared: RunSummary | undefined;
   day: (Cell | undefined)[];
@@ -88,10 +94,17 @@ export function aggregateFleet(summaries: readonly RunSummary[], now: Date): Fle
   const dayStartMs = nowMs - DAY_SLOTS * DAY_SLOT_MS;
   const seen = new Set<string>();
   const byRow = new Map<string, { day: (Acc | undefined)[]; week: (Acc | undefined)[]; all: RunSummary[] }>();
+  const notProbed = new Map<string, RunSummary>();
   let duplicates = 0;
   for (const s of summaries) {
     const at = Date.parse(s.startedAt);
     if (!(at >= weekStartMs && at <= nowMs)) continue;
+    if (s.notProbed) {
+      const key = `${s.target}\u0000${s.region}`;
+      const known = notProbed.get(key);
+      if (!known || at > Date.parse(known.startedAt)) notProbed.set(key, s);
+      continue;
+    }
     const id = `${s.runId}\u0000${s.region}\u0000${s.target}`;
     if (seen.has(id)) {
       duplicates++;
@@ -109,26 +122,58 @@ export function aggregateFleet(summaries: readonly RunSummary[], now: Date): Fle
       (row.day[d] ??= { runs: [] }).runs.push(s);
     }
   }
-  const rows = [...byRow.values()]
-    .map((r) => toRow(r.all, r.day, r.week))
-    .sort((a, b) => a.target.localeCompare(b.target) || a.region.localeCompare(b.region));
+  for (const key of notProbed.keys())
+    if (!byRow.has(key)) byRow.set(key, { day: new Array(DAY_SLOTS), week: new Array(WEEK_SLOTS), all: [] });
+  const rows = orderRows([...byRow].map(([key, r]) => toRow(r.all, r.day, r.week, notProbed.get(key))));
   return {
     now,
     dayStartMs,
     weekStartMs,
     rows,
     regions: [...new Set(rows.map((r) => r.region))].sort(),
-    targets: [...new Set(rows.map((r) => r.target))].sort(),
+    targets: [...new Set(rows.map((r) => r.target))],
     pairs: baselinePairs(rows),
     runs: seen.size,
     duplicates,
   };
 }
 
-function toRow(all: RunSummary[], day: (Acc | undefined)[], week: (Acc | undefined)[]): FleetRow {
+/** How urgent a row's newest line is: an incident, capacity, configuration, not probed, passing. */
+function urgency(r: FleetRow): number {
+  if (r.notProbed) return 3;
+  const s = r.latest;
+  if (s.verdict === 'pass') return 4;
+  return s.category === 'capacity' ? 1 : s.category === 'configuration' ? 2 : 0;
+}
+
+/** Groups together (the one with the most urgent row first), each group's baseline first, then the most urgent. */
+function orderRows(rows: FleetRow[]): FleetRow[] {
+  const groupRank = new Map<string, number>();
+  for (const r of rows) groupRank.set(r.group ?? '', Math.min(groupRank.get(r.group ?? '') ?? 9, urgency(r)));
+  // targets keep one position in every region: a target's urgency is its worst region's
+  const targetRank = new Map<string, number>();
+  for (const r of rows) targetRank.set(r.target, Math.min(targetRank.get(r.target) ?? 9, urgency(r)));
+  const g = (r: FleetRow): number => groupRank.get(r.group ?? '')!;
+  return rows.sort(
+    (a, b) =>
+      g(a) - g(b) ||
+      (a.group ?? '\uffff').localeCompare(b.group ?? '\uffff') ||
+      Number(b.baseline) - Number(a.baseline) ||
+      targetRank.get(a.target)! - targetRank.get(b.target)! ||
+      a.target.localeCompare(b.target) ||
+      a.region.localeCompare(b.region),
+  );
+}
+
+function toRow(
+  all: RunSummary[],
+  day: (Acc | undefined)[],
+  week: (Acc | undefined)[],
+  notProbed: RunSummary | undefined,
+): FleetRow {
   const newer = (a: RunSummary, b: RunSummary): RunSummary =>
     Date.parse(b.startedAt) > Date.parse(a.startedAt) ? b : a;
-  const latest = all.reduce(newer);
+  const latest = all.length ? all.reduce(newer) : notProbed!;
   const compared = all.filter((s) => s.comparison);
   const dayCells = Array.from(day, (a) => (a ? cell(a.runs) : undefined));
   const weekCells = Array.from(week, (a) => (a ? cell(a.runs) : undefined));
@@ -144,6 +189,7 @@ function toRow(all: RunSummary[], day: (Acc | undefined)[], week: (Acc | undefin
     group: latest.group,
     baseline: latest.baseline,
     latest,
+    notProbed: notProbed && (!all.length || newer(latest, notProbed) === notProbed) ? notProbed : undefined,
     latestCompared: compared.length ? compared.reduce(newer) : undefined,
     day: dayCells,
     week: weekCells,

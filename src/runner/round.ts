@@ -122,6 +122,7 @@ export async function runRound(
         log,
         channels: deps.channels,
         secrets: () => [...secrets],
+        catalog: deps.catalog,
       });
   try {
     return await round(settings, targets, deps, { secrets, log, built });

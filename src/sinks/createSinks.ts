@@ -5,6 +5,7 @@
  * setting); a sink that owns a client makes it here too and releases it in its `close`, which the round calls.
  */
 import type { CanarySettings } from '../config/settings.js';
+import type { CataloguePrompt } from '../cost/projection.js';
 import { verdictSpool } from '../store/verdictSpool.js';
 import { alertSink, type AlertStats } from './alerts/alertSink.js';
 import { createChannels, type Channel } from './alerts/channels.js';
@@ -30,6 +31,8 @@ export interface SinkInputs {
   channels?: readonly Channel[];
   /** Secrets known to the round (scrubbed from payloads). */
   secrets?: () => readonly string[];
+  /** The prompt catalogue (the dashboard's month projection). */
+  catalog?: readonly CataloguePrompt[];
 }
 
 /** The round's sinks, in publishing order, and the alert counters the round reports. */
@@ -49,7 +52,7 @@ export function createSinks(settings: CanarySettings, inputs: SinkInputs): { sin
     watchdogSink({ store: inputs.store, settings, channels, stats }),
     muteSink({ store: inputs.store, settings, channels, stats }),
     telemetrySink(inputs.telemetry ?? settingsTelemetry(settings, inputs.env ?? {}, inputs.log)),
-    dashboardSink(inputs.store),
+    dashboardSink(inputs.store, { settings, catalog: inputs.catalog }),
   ];
   return { sinks, stats };
 }

@@ -110,12 +110,13 @@ describe('cost inputs', () => {
     const input = await costInput({ bicepparamFile: 'infra/main.bicepparam' });
     const text = formatProjection(projectCost(input));
     expect(readFileSync('docs/deploy.md', 'utf8')).toContain(text);
-    const { projectSettings } = await import('../../src/cli/costConfig.js');
+    const { projectSettings } = await import('../../src/cost/settingsProjection.js');
+    const { loadCatalog } = await import('../../src/prompts/catalog.js');
     const { loadSettings } = await import('../../src/config/settings.js');
     const settings = loadSettings({ CANARY_OUTPUT_DIR: '.', CANARY_TARGETS: JSON.stringify(input.targets) });
-    expect(projectSettings(settings, input.targets, { regions: [...input.regions] }).total.usdPerMonth).toBeCloseTo(
-      projectCost(input).total.usdPerMonth,
-      9,
-    );
+    expect(
+      projectSettings(settings, input.targets, { regions: [...input.regions], catalog: loadCatalog() }).total
+        .usdPerMonth,
+    ).toBeCloseTo(projectCost(input).total.usdPerMonth, 9);
   });
 });

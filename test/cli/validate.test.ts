@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import { nextRuns } from '../../src/config/scheduleTimes.js';
 import { loadSettings } from '../../src/config/settings.js';
-import { projectSettings } from '../../src/cli/costConfig.js';
+import { projectSettings } from '../../src/cost/settingsProjection.js';
+import { loadCatalog } from '../../src/prompts/catalog.js';
 import { runCli } from './cliRun.js';
 
 const KEY = 'sim-validate-SECRET-5f4e3d2c1b';
@@ -93,6 +94,7 @@ describe('realtime-canary validate', () => {
     const projected = projectSettings(
       loadSettings({ CANARY_TARGETS: targets(), CANARY_TURNS: '3', CANARY_OUTPUT_DIR: join(dir, 'out') }),
       JSON.parse(targets()) as Parameters<typeof projectSettings>[1],
+      { catalog: loadCatalog() },
     );
     for (const row of projected.rows) {
       const line = new RegExp(

@@ -1,4 +1,7 @@
-/** A local store laid out as in Blob Storage with index lines carrying costs, a budget skip, and spend ledgers. */
+/**
+ * A local store laid out as in Blob Storage with index lines carrying costs, a budget skip, and spend ledgers; its
+ * dashboard written with a configuration, so it projects the month as `realtime-canary cost` does.
+ */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +10,8 @@ import { writeDashboard } from '../../src/sinks/dashboardSink.js';
 import { dailyIndexPath, ledgerPath } from '../../src/store/layout.js';
 import { createLocalStore } from '../../src/store/localStore.js';
 import { makeRunSummary } from '../helpers/runSummary.js';
+import { loadSettings } from '../../src/config/settings.js';
+import { loadCatalog } from '../../src/prompts/catalog.js';
 
 export const NOW = new Date('2026-11-10T12:00:00.000Z');
 
@@ -48,6 +53,27 @@ export async function costStore(): Promise<string> {
       'application/json',
     );
   }
-  await writeDashboard(store, NOW);
+  await writeDashboard(store, NOW, { settings: COST_SETTINGS, catalog: loadCatalog() });
   return root;
 }
+
+/** The configuration the dashboard projects the month for: the two targets of the index lines. */
+export const COST_SETTINGS = loadSettings({
+  CANARY_OUTPUT_DIR: '.',
+  CANARY_REGION: 'swedencentral',
+  CANARY_TARGETS: JSON.stringify([
+    {
+      name: 'aoai',
+      endpoint: 'wss://x.openai.azure.com/openai/v1/realtime?model=gpt-realtime',
+      auth: 'api-key',
+      secretSetting: 'K',
+    },
+    {
+      name: 'openai',
+      endpoint: 'wss://api.openai.com/v1/realtime?model=gpt-realtime',
+      auth: 'api-key',
+      secretSetting: 'K',
+    },
+  ]),
+  K: 'test-key-not-used',
+});

@@ -151,7 +151,9 @@ describe('the round classifies every refusal once, and every surface says the sa
       expect(dashboard, target).toMatch(
         new RegExp(`data-target="${target}" data-region="${region}"[^>]*data-kind="${kind}"`),
       );
-    expect(dashboard).toMatch(/data-testid="capacity">Capacity or quota[^<]*<a [^>]*>busy @ francecentral/);
+    expect(dashboard).toMatch(
+      /data-testid="capacity">[\s\S]*?<li [^>]*data-home="capacity"[^>]*><a [^>]*>busy @ francecentral/,
+    );
     expect(JSON.parse(blobs.get(`${runDir('wrong-key')}report.json`)!.toString()).problem.settingValue).toBe(
       "the target's secretSetting WRONG_KEY",
     );

@@ -108,14 +108,19 @@ export function watch(page: Page): PageProblems {
 }
 
 /** Saves a full-page screenshot under test-artifacts/ (git-ignored). */
-/** A new page at `url` with its problems watched from the first request on. */
+/**
+ * A new page at `url` with its problems watched from the first request on. `now`: the browser's clock reads this
+ * (Date.now and new Date, fixed; timers keep running) — a dashboard judges staleness by it.
+ */
 export async function openWatched(
   browser: Browser,
   url: string,
   viewport: { width: number; height: number },
+  o: { now?: Date } = {},
 ): Promise<{ page: Page; problems: PageProblems }> {
   const page = await browser.newPage({ viewport });
   const problems = watch(page);
+  if (o.now) await page.clock.setFixedTime(o.now);
   await page.goto(url);
   return { page, problems };
 }

@@ -1,12 +1,16 @@
 /// <reference lib="dom" />
 /**
  * The dashboard's cost section in real Chromium: spend per target per day, a "not probed: budget" cell, the
- * month-to-date total and its projection, written by writeDashboard from index lines and spend ledgers.
+ * month-to-date total and the month's projection (the one `realtime-canary cost` prints), written by writeDashboard
+ * from index lines, spend ledgers and the configuration.
  */
 import { rm } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { costStore } from '../cost/costFixtures.js';
+import { COST_SETTINGS, costStore } from '../cost/costFixtures.js';
+import { costInput } from '../../src/cli/costConfig.js';
+import { projectCost } from '../../src/cost/projection.js';
+import { formatProjection } from '../../src/cost/projectionText.js';
 import { launchChromium, openWatched, screenshot, serveDir, type StaticServer } from './browser.js';
 
 let root: string;
@@ -43,7 +47,11 @@ describe('dashboard cost in Chromium', () => {
         .textContent(),
     ).toBe('1 not probed: budget');
     expect(await page.locator('[data-testid=cost-mtd]').textContent()).toBe('$100.00');
-    expect(await page.locator('[data-testid=cost-projection]').textContent()).toBe('$315.79');
+    // the month as `realtime-canary cost` prints it for the same configuration and region
+    const env = { CANARY_TARGETS: JSON.stringify(COST_SETTINGS.targets), CANARY_REGION: 'swedencentral', K: 'k' };
+    const printed = formatProjection(projectCost(await costInput({ env, regions: ['swedencentral'] })));
+    const total = /^total\s.*\s(\$[\d,]+\.\d\d)\s+[\d.]+ GB$/m.exec(printed)![1]!;
+    expect(await page.locator('[data-testid=cost-projection]').textContent()).toBe(total);
     await screenshot(page, 'dashboard-cost');
     expect(problems.errors).toEqual([]);
     await page.close();

@@ -71,7 +71,8 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-const open = (path: string) => openWatched(browser, server.url(path), { width: 1500, height: 1000 });
+// the page judges staleness by the browser's clock: it reads the fleet's own `now`
+const open = (path: string) => openWatched(browser, server.url(path), { width: 1500, height: 1000 }, { now });
 
 async function reportShown(page: Page): Promise<{ target: string; runId: string; path: string }> {
   await page.waitForSelector('[data-testid=header]');

@@ -58,7 +58,12 @@ describe('dashboard with 7 days of history', () => {
   });
 
   it('draws region × target heat maps, fits 1400 px and shows no debug text', async () => {
-    const { page, problems } = await openWatched(browser, server.url('index.html'), { width: 1400, height: 1000 });
+    const { page, problems } = await openWatched(
+      browser,
+      server.url('index.html'),
+      { width: 1400, height: 1000 },
+      { now },
+    );
     expect(await page.locator('table[data-testid=heat-map]').count()).toBe(1);
     expect(await page.locator('svg[data-testid=heat]').count()).toBe(2 * TARGETS.length * HISTORY_REGIONS.length);
     // Coloured, not grey: most hours of the week have a run.
@@ -125,7 +130,12 @@ describe('dashboard with 7 days of history', () => {
   });
 
   it("shows a heat-map cell's numbers on hover and opens its run on click", async () => {
-    const { page, problems } = await openWatched(browser, server.url('index.html'), { width: 1400, height: 1000 });
+    const { page, problems } = await openWatched(
+      browser,
+      server.url('index.html'),
+      { width: 1400, height: 1000 },
+      { now },
+    );
     const heat = page
       .locator('svg[data-testid=heat][data-metric=fail]')
       .filter({ has: page.locator('path.h3,path.h4') })

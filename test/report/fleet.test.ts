@@ -30,13 +30,14 @@ describe('aggregateFleet', () => {
     const fleet = aggregateFleet([...summaries, ...summaries.slice(0, 10)], now);
     expect(fleet.duplicates).toBe(10);
     expect(fleet.runs).toBe(summaries.length);
+    // the group's baseline first, beside the targets it is compared with
     expect(fleet.rows.map((r) => `${r.target}@${r.region}`)).toEqual([
-      'aoai-swe@eastus2',
-      'aoai-swe@swedencentral',
       'openai@eastus2',
       'openai@swedencentral',
+      'aoai-swe@eastus2',
+      'aoai-swe@swedencentral',
     ]);
-    const row = fleet.rows[0]!;
+    const row = fleet.rows[2]!;
     expect(row.day).toHaveLength(DAY_SLOTS);
     expect(row.week).toHaveLength(WEEK_SLOTS);
     expect(row.last24h.runs).toBe(144);
