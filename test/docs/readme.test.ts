@@ -17,6 +17,8 @@ import {
   DEFAULT_KEY_BUDGET,
   DEFAULT_OPENAI_KEY_PER_DAY,
 } from '../../src/config/quotaBudgets.js';
+import { costInput } from '../../src/cli/costConfig.js';
+import { projectCost } from '../../src/cost/projection.js';
 import { runCli } from '../cli/cliRun.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -177,6 +179,34 @@ describe('README and docs/deploy.md', () => {
     }
     expect(parsed).toEqual([]);
   }, 120_000);
+
+  it('quote the cost figures `realtime-canary cost` computes', async () => {
+    const one = (env: Record<string, string> = {}) =>
+      costInput({
+        env: {
+          CANARY_TARGETS: JSON.stringify([{ name: 't', resource: 'x', deployment: 'gpt-realtime', auth: 'entra' }]),
+          ...env,
+        },
+      }).then((input) => projectCost(input));
+    const base = await one();
+    const usd = (n: number, digits = 0) =>
+      `$${n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })}`;
+    const [run, day, month] = [
+      usd(base.rows[0]!.usdPerRun!, 2),
+      usd(base.total.usdPerDay),
+      usd(base.total.usdPerMonth),
+    ];
+    expect(README).toContain(`about **${run} a run, ${day} a day, ${month} a month**`);
+    const fleet = projectCost(await costInput({ bicepparamFile: join(ROOT, 'infra/main.bicepparam') }));
+    const gb = Math.round(fleet.total.storageBytesPerMonth / 1e10) * 10;
+    expect(README).toContain(
+      `about **${usd(Math.round(fleet.total.usdPerMonth / 100) * 100)} a month** plus ~${gb} GB of WAVs and reports a month`,
+    );
+    const oneTurn = (await one({ CANARY_TURNS: '1' })).rows[0]!.usdPerRun! / base.rows[0]!.usdPerRun!;
+    expect(README).toContain('`CANARY_TURNS=1` is about a fifth of the cost');
+    expect(oneTurn).toBeGreaterThan(0.15);
+    expect(oneTurn).toBeLessThan(0.25);
+  });
 
   it("count the demo's targets as the code builds them", () => {
     const targets = demoTargets(

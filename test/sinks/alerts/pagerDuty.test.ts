@@ -1,7 +1,7 @@
 /**
  * What PagerDuty gets (Events API v2): a trigger per alert with dedup key target@region, a resolve per recovery,
- * nothing for reminders and budget notices, severity by category (unknown categories still page), links to the
- * report, evidence and dashboard, and a summary within PagerDuty's 1024 characters.
+ * nothing for reminders, budget and model-retirement notices, severity by category (unknown categories still page),
+ * links to the report, evidence and dashboard, and a summary within PagerDuty's 1024 characters.
  */
 import { describe, expect, it } from 'vitest';
 import { nextAlertState, type AlertState, type Notification } from '../../../src/sinks/alerts/alertState.js';
@@ -77,6 +77,9 @@ describe('PagerDuty events', () => {
     expect(pagerDutyEvents(config!, KEY)[0]).toMatchObject({ payload: { severity: 'warning' }, links: [] });
     const budget: Notification = { ...config!, category: 'budget' };
     expect(pagerDutyEvents(budget, KEY)).toEqual([]);
+    // a 📅 retirement notice is announced once and never resolved: it stays in the chat channel
+    const retiring: Notification = { ...config!, category: 'lifecycle' };
+    expect(pagerDutyEvents(retiring, KEY)).toEqual([]);
   });
 
   it('keeps the summary within 1024 characters', () => {
