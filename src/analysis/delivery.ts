@@ -1,8 +1,11 @@
 /**
  * Delivery timing on the wall clock: gaps between consecutive audio deltas of a response, and stretches with no
  * server event at all while a response is open. On a reasoning model the wait after a spoken preamble for the next
- * item is the model thinking (phases.ts), not delivery: it is left out of both.
+ * item is the model thinking (phases.ts), not delivery: it is left out of both — and so is the wait after a preamble
+ * that is the response's last audio, until the response ends (the answer comes as another generation, or the
+ * response fails: a capacity failure after "let me think" is the failure, not also a stall).
  */
+import { itemIdOf } from '../trace/ids.js';
 import type { TraceEntry } from '../trace/trace.js';
 import { ms1 } from './fields.js';
 import type { DeliveryMetrics } from './metrics.js';
@@ -35,10 +38,14 @@ export function audioGaps(r: ResponseView): WallGap[] {
 /**
  * Stretches with no server event while `r` was open, from `from` (default: the response's open start) to its open end.
  * Every received entry of the turn counts, whatever response or type it belongs to. Nothing inside a reasoning pause
- * (from a preamble's last delta to the next item's first, both received events) is a gap.
+ * (from a preamble's last delta to the next item's first, both received events; or to the response's end when the
+ * preamble was its last audio) is a gap.
  */
 export function eventGaps(r: ResponseView, turnEntries: readonly TraceEntry[], from = r.openStart): WallGap[] {
   const pauses = [...reasoningStarts(r)].map((i) => ({ fromMs: r.deltas[i - 1]!.t, toMs: r.deltas[i]!.t }));
+  const last = r.deltas[r.deltas.length - 1];
+  if (last && r.items.find((i) => i.id === itemIdOf(last))?.phase === 'commentary')
+    pauses.push({ fromMs: last.t, toMs: r.openEnd });
   const reasoning = (a: number, b: number): boolean => pauses.some((p) => p.fromMs <= a && b <= p.toMs);
   const gaps: WallGap[] = [];
   let prev = from;
@@ -49,7 +56,8 @@ export function eventGaps(r: ResponseView, turnEntries: readonly TraceEntry[], f
       gaps.push({ fromMs: prev, toMs: e.t, durationMs: e.t - prev, nextDelta: -1 });
     prev = e.t;
   }
-  if (r.openEnd > prev) gaps.push({ fromMs: prev, toMs: r.openEnd, durationMs: r.openEnd - prev, nextDelta: -1 });
+  if (r.openEnd > prev && !reasoning(prev, r.openEnd))
+    gaps.push({ fromMs: prev, toMs: r.openEnd, durationMs: r.openEnd - prev, nextDelta: -1 });
   return gaps;
 }
 

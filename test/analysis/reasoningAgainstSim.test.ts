@@ -5,7 +5,7 @@
  * stall the buffered audio covered is reported minor with the turn passing (issue 20 §2).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeTrace, isFailingSeverity } from '../../src/analysis/index.js';
+import { analyzeTrace, isFailingSeverity, runCategory } from '../../src/analysis/index.js';
 import type { RunAnalysis, TurnAnalysis } from '../../src/analysis/metrics.js';
 import { buildReport } from '../../src/analysis/report.js';
 import type { ProbeOptions } from '../../src/probe/options.js';
@@ -79,6 +79,8 @@ beforeAll(async () => {
   // Today's (non-reasoning) model for the rest.
   for (const s of ['repeated-audio', 'stall-covered', 'stall-heard']) runs.set(s, probe(s, {}, 'gpt-realtime'));
   // the probe asks for G.711 μ-law (outputFormat pcmu): one service ignores it, the other honours it
+  // 2026's capacity failures on the reasoning generation: after "let me think", the response fails
+  for (const s of ['capacity-unavailable', 'rate-limit-rpm', 'rate-limit-rpd']) runs.set(s, probe(s));
   runs.set('pcmu-ignored', probe('pcmu-ignored', { outputFormat: 'pcmu' }, 'gpt-realtime'));
   runs.set('pcmu-honest', probe('healthy', { outputFormat: 'pcmu' }, 'gpt-realtime'));
   runs.set('pcmu-honest-beta', probe('healthy', { outputFormat: 'pcmu' }, 'gpt-realtime', 'azure-preview'));
@@ -186,6 +188,39 @@ describe('each new finding, from the scenario that causes it', () => {
     },
     60_000,
   );
+});
+
+describe('each new scenario gives its finding and its category', () => {
+  it.each([
+    ['reasoning-gap', 'silent_gap', 'incident'],
+    ['r-long', 'long_reasoning', 'incident'],
+    ['preamble-only', 'preamble_only', 'incident'],
+    ['second-generation-silent', 'second_generation_silent', 'incident'],
+    ['repeated-audio', 'repeated_audio', 'incident'],
+    ['pcmu-ignored', 'audio_format_mismatch', 'incident'],
+    ['capacity-unavailable', 'capacity_unavailable', 'capacity'],
+    ['rate-limit-rpm', 'rate_limited', 'capacity'],
+    ['rate-limit-rpd', 'rate_limited', 'capacity'],
+  ] as const)(
+    '%s → %s, %s',
+    async (scenario, code, category) => {
+      const { trace, analysis } = await runs.get(scenario)!;
+      expect(codes(analysis.turns[0]!)).toContain(code);
+      expect(runCategory(trace, analysis)).toBe(category);
+    },
+    60_000,
+  );
+
+  it('a capacity failure after the spoken preamble is the failure alone: the thinking before it is no stall', async () => {
+    for (const [scenario, code] of [
+      ['capacity-unavailable', 'capacity_unavailable'],
+      ['rate-limit-rpd', 'rate_limited'],
+    ] as const) {
+      const t = await turnOf(scenario);
+      expect(t.metrics!.phases.items.map((i) => i.phase)).toEqual(['commentary']);
+      expect(codes(t), scenario).toEqual([code]);
+    }
+  }, 60_000);
 });
 
 describe('pages follow the listener, over loopback', () => {
