@@ -11,7 +11,8 @@ import { flavourUrl, type Flavour } from '../src/realtime/flavours.js';
 
 export interface SimProcess {
   port: number;
-  url(flavour: Flavour, scenario?: string): string;
+  /** The URL of `flavour` naming model (or Azure deployment) `deployment` (default gpt-realtime). */
+  url(flavour: Flavour, scenario?: string, deployment?: string): string;
   /** Stops the simulator and returns its send times by event id (empty when `recordSends` was off). */
   stop(): Promise<Map<string, number>>;
 }
@@ -55,8 +56,8 @@ export async function startSimProcess(apiKey: string, options: SimProcessOptions
   });
   return {
     port,
-    url: (flavour, scenario) => {
-      const url = flavourUrl(flavour, `ws://127.0.0.1:${port}`, 'gpt-realtime');
+    url: (flavour, scenario, deployment = 'gpt-realtime') => {
+      const url = flavourUrl(flavour, `ws://127.0.0.1:${port}`, deployment);
       if (scenario) url.searchParams.set('scenario', scenario);
       return url.toString();
     },

@@ -20,6 +20,7 @@
  */
 import { speak, type Fault, type Scenario, type SpokenAnswer } from '../../src/sim/index.js';
 import type { PromptSpec } from '../../src/prompts/catalog.js';
+import type { OutputAudioFormat } from '../../src/realtime/events.js';
 import type { Flavour } from '../../src/realtime/flavours.js';
 import { expectationOf, type Expectation } from './expected.js';
 
@@ -94,12 +95,24 @@ export interface TruthGap {
   durationMs: number;
 }
 
+/** What the simulator plans for one turn of a reasoning model: its spoken preamble, if any, and that audio's bytes. */
+export interface PlannedTurn {
+  preamble: string | undefined;
+  preambleBytes: number;
+}
+
 export interface Case {
   id: string;
   /** A key of EXPECTED (expected.ts), or 'healthy'. */
   kind: string;
   healthy: boolean;
   flavour: Flavour;
+  /** The model (or Azure deployment) the URL names: it picks the simulator's model profile (default gpt-realtime). */
+  deployment?: string;
+  /** The output format the probe asks for (default PCM16). */
+  outputFormat?: OutputAudioFormat;
+  /** Reasoning models: the simulator's plan of each turn (index = turn − 1), for the labels and the gaps' truth. */
+  planned?: PlannedTurn[];
   /** One prompt per turn. */
   prompts: PromptSpec[];
   scenario: Scenario;
@@ -214,6 +227,8 @@ export interface Spec {
   extraMs?: number;
   /** Overrides the flavour rotation. */
   flavour?: Flavour;
+  deployment?: string;
+  outputFormat?: OutputAudioFormat;
   /** Scenario extras (refusal, answer, …). */
   scenario?: Partial<Scenario>;
   tail?: Case['tail'];
@@ -257,6 +272,8 @@ export function caseBuilder(o: {
       kind: s.kind,
       healthy,
       flavour,
+      ...(s.deployment ? { deployment: s.deployment } : {}),
+      ...(s.outputFormat ? { outputFormat: s.outputFormat } : {}),
       prompts,
       scenario,
       expect: healthy ? undefined : { turn: s.turn, ...expectationOf(s.kind) },

@@ -1,14 +1,19 @@
 /**
  * What each labeled fault kind of bench:detect must produce — the one place to edit when the analysis gains a
  * code. A run counts as detected when ANY of `codes` is found with a failing severity: in the faulty turn
- * (`scope: 'turn'`) or among the run-level findings (`scope: 'run'`, for refusals before any turn ran).
+ * (`scope: 'turn'`) or among the run-level findings (`scope: 'run'`, for refusals before any turn ran) — and, where
+ * a `category` is named, when the run's one classification (report.json `problem.category`) is that category.
  *
  * Codes are strings, not FindingCode, so a code the analysis does not have yet (e.g. `silent_tail`, being added
  * on another branch) can already be named here.
  */
+import type { RunCategory } from '../../src/analysis/category.js';
+
 export interface Expectation {
   codes: readonly string[];
   scope: 'turn' | 'run';
+  /** The run's category (analysis/category.ts) the fault must be classified as. */
+  category?: RunCategory;
   /**
    * Pages follow the listener (issue 20): the code must fail the turn only when the listener heard the fault — its
    * buffer ran dry, worked out from the delta arrival times (score.ts) — and be reported with the turn passing
@@ -19,6 +24,10 @@ export interface Expectation {
 
 const turn = (...codes: string[]): Expectation => ({ codes, scope: 'turn' });
 const run = (...codes: string[]): Expectation => ({ codes, scope: 'run' });
+/** A service incident, a capacity problem (transient, never a support case), a configuration problem of the canary. */
+const incident = (e: Expectation): Expectation => ({ ...e, category: 'incident' });
+const capacity = (e: Expectation): Expectation => ({ ...e, category: 'capacity' });
+const configuration = (e: Expectation): Expectation => ({ ...e, category: 'configuration' });
 
 export const EXPECTED: Readonly<Record<string, Expectation>> = {
   // --- The original corpus's kinds.
@@ -55,6 +64,34 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
   'openai-bad-model': run('connection_rejected'),
   'openai-missing-model': run('connection_rejected'),
   'openai-beta-header': run('connection_rejected'),
+  // --- Reasoning models and 2026's failures (issue 19; field-2026-12.md §1–2): each with its category.
+  /** Silence after the spoken preamble past `reasoningMaxMs` (10 s). */
+  'long-reasoning': incident(turn('long_reasoning')),
+  /** The response speaks only its commentary preamble ("let me check…") and completes. */
+  'preamble-only': incident(turn('preamble_only')),
+  /** The answer comes as a second response nobody asked for, with a transcript and no audio. */
+  'second-generation-silent': incident(turn('second_generation_silent')),
+  /** A hole inside the final answer, after the preamble and the reasoning pause: a gap at its true position. */
+  'answer-gap': incident(turn('silent_gap')),
+  'answer-gap-noise': incident(turn('silent_gap')),
+  /** `failed` / `inference_service_unavailable_error`: no capacity. */
+  capacity: capacity(turn('capacity_unavailable')),
+  'rate-limit-rpm': capacity(turn('rate_limited')),
+  'rate-limit-rpd': capacity(turn('rate_limited')),
+  /** Upgrades refused: 429 (retry-after) and 503 are capacity; 403 suspended / network and 400 are configuration. */
+  'reject-429': capacity(run('rate_limited')),
+  'reject-503': capacity(run('capacity_unavailable')),
+  'reject-403-suspended': configuration(run('connection_rejected')),
+  'reject-403-network': configuration(run('connection_rejected')),
+  'reject-400-model': configuration(run('connection_rejected')),
+  /** A retired model: OpenAI model_not_found after the 101, Azure 404. */
+  'model-retired': configuration(run('connection_rejected')),
+  /** Every fifth delta sent twice, byte-identical. */
+  'repeated-audio': incident(turn('repeated_audio')),
+  /** error session_expired + close 1001 "Your session hit the maximum duration…" a few seconds in. */
+  'session-cap': incident(turn('session_max_duration')),
+  /** `audio/pcmu` asked for and declared, PCM16 sent. */
+  'pcmu-ignored': incident(turn('audio_format_mismatch')),
 };
 
 /** The expectation of a kind (throws on a kind nobody labeled). */

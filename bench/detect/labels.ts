@@ -4,7 +4,8 @@
  * the fault ends the response early), and every injected gap sits in the received audio where the label says
  * (digital zeros, or noise near −60 dBFS), with the turn's audio as long as the plan plus the gaps; a silent tail
  * is silent (or noise) from its start to the end at full length; lost last deltas leave the audio short of the
- * plan; a refused connection ran no turn.
+ * plan; a refused connection ran no turn. A reasoning model's turn says its planned preamble first (a preamble-only
+ * turn nothing else), and its gaps sit after the preamble's audio.
  */
 import type { RecvEntry, Trace } from '../../src/trace/trace.js';
 import type { SpokenAnswer } from '../../src/sim/index.js';
@@ -27,9 +28,16 @@ export function checkLabels(c: Case, trace: Trace, spoken: ReadonlyMap<string, S
         .map((e) => String(e.event.delta ?? ''))
         .join(''),
     );
-    const answer = squash(c.scenario.answer ?? p.answer ?? '');
+    const preamble = c.planned?.[i]?.preamble ?? '';
+    const faulty = c.expect?.turn === turn;
+    const answer = squash(
+      faulty && c.kind === 'preamble-only' ? preamble : preamble + (c.scenario.answer ?? p.answer ?? ''),
+    );
     const endsEarly =
-      c.expect?.turn === turn && /^(drop|close-|status-|no-response-done|failed-after-partial|output-cap)/.test(c.kind);
+      faulty &&
+      /^(drop|close-|status-|no-response-done|failed-after-partial|output-cap|capacity|rate-limit|session-cap)/.test(
+        c.kind,
+      );
     if (endsEarly ? !answer.startsWith(text) : text !== answer)
       problems.push(`turn ${turn}: transcript "${text.slice(0, 40)}…" is not the planned answer to ${p.id}`);
   });
@@ -59,6 +67,7 @@ export function checkLabels(c: Case, trace: Trace, spoken: ReadonlyMap<string, S
   if (gapTurn !== undefined) {
     const pcm = trace.outputAudio.get(gapTurn) ?? Buffer.alloc(0);
     const planned =
+      (c.planned?.[gapTurn - 1]?.preambleBytes ?? 0) +
       spoken.get(c.prompts[gapTurn - 1]!.id)!.pcm.length +
       c.gaps.reduce((s, g) => s + Math.round(g.injectedMs * BYTES_PER_MS), 0);
     if (pcm.length !== planned) problems.push(`turn ${gapTurn}: ${pcm.length} bytes of audio, planned ${planned}`);

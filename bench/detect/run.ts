@@ -6,6 +6,7 @@
 import { analyzeTrace, type DetectionConfig, type RunAnalysis } from '../../src/analysis/index.js';
 import { runProbe } from '../../src/probe/session.js';
 import type { Trace } from '../../src/trace/trace.js';
+import { faultsForTurn } from '../../src/sim/index.js';
 import { resolveEndpoint } from '../../src/realtime/flavours.js';
 import type { SimProcess } from '../simProcess.js';
 import type { Case, Corpus } from './corpus.js';
@@ -41,10 +42,16 @@ export async function runCorpus(
   const lane = async (): Promise<void> => {
     for (let c = queue.shift(); c; c = queue.shift()) {
       try {
-        const endpoint = resolveEndpoint({ endpoint: sim.url(c.flavour, c.scenario.name) });
+        const endpoint = resolveEndpoint({ endpoint: sim.url(c.flavour, c.scenario.name, c.deployment) });
         const trace = await runProbe(
           { name: c.id, endpoint, auth: { mode: 'api-key', key } },
-          { prompts: c.prompts, turns: c.prompts.length, turnTimeoutMs: c.turnTimeoutMs, settleMs: SETTLE_MS },
+          {
+            prompts: c.prompts,
+            turns: c.prompts.length,
+            turnTimeoutMs: c.turnTimeoutMs,
+            settleMs: SETTLE_MS,
+            ...(c.outputFormat ? { outputFormat: c.outputFormat } : {}),
+          },
         );
         traces.set(c.id, trace);
       } catch (err) {
@@ -105,6 +112,11 @@ export interface CorpusSummary {
     maxPosErr: number;
   };
   longestHealthySilenceMs: number;
+  /**
+   * Healthy turns with a spoken preamble and a pinned reasoning pause: |reasoning time measured − the plan's|, ms
+   * (a turn whose reasoning time was not measured counts as Infinity).
+   */
+  reasoningErrors: number[];
 }
 
 const mean = (xs: number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
@@ -147,6 +159,7 @@ export function summarize(r: CorpusRun): CorpusSummary {
       meanPosErr: mean(posErr),
       maxPosErr: max(posErr),
     },
+    reasoningErrors: healthyScores.flatMap((s) => reasoningErrors(s.case, r.analyses.get(s.case.id))),
     longestHealthySilenceMs: Math.max(
       0,
       ...healthyScores.flatMap(
@@ -156,6 +169,17 @@ export function summarize(r: CorpusRun): CorpusSummary {
   };
 }
 
+/** Per healthy turn of `c` that spoke a preamble before a pinned pause: how far the measured reasoning time is off. */
+function reasoningErrors(c: Case, a: RunAnalysis | undefined): number[] {
+  const pinned = c.scenario.reasoning?.reasoningMs;
+  if (pinned === undefined || !c.planned) return [];
+  return c.planned.flatMap((p, i) => {
+    if (!p.preamble || faultsForTurn(c.scenario, i + 1).length) return [];
+    const ms = a?.turns.find((t) => t.turn === i + 1)?.metrics?.timing.reasoningMs;
+    return [ms === null || ms === undefined ? Infinity : Math.abs(ms - pinned)];
+  });
+}
+
 /** One line per miss / false positive, with what was found instead. */
 export function problemLines(r: CorpusRun): string[] {
   const lines: string[] = [];
@@ -163,12 +187,14 @@ export function problemLines(r: CorpusRun): string[] {
     const c: Case = s.case;
     const why = s.crashed
       ? `crashed: ${s.crashed.split('\n')[0]}`
-      : s.covered
-        ? `the buffered audio covered it: expected ${c.expect!.codes.join(' or ')} reported and the turn passing, ` +
-          `got failing [${s.faultyTurnCodes.join(', ')}]`
-        : s.foundNonFailing
-          ? `${c.expect!.codes.join('|')} found but not failing`
-          : `expected ${c.expect!.codes.join(' or ')}${c.expect!.scope === 'run' ? ' (run level)' : ''}, got [${s.faultyTurnCodes.join(', ')}]`;
+      : s.wrongCategory !== undefined
+        ? `found [${s.faultyTurnCodes.join(', ')}] but classified ${s.wrongCategory}, expected ${c.expect!.category}`
+        : s.covered
+          ? `the buffered audio covered it: expected ${c.expect!.codes.join(' or ')} reported and the turn passing, ` +
+            `got failing [${s.faultyTurnCodes.join(', ')}]`
+          : s.foundNonFailing
+            ? `${c.expect!.codes.join('|')} found but not failing`
+            : `expected ${c.expect!.codes.join(' or ')}${c.expect!.scope === 'run' ? ' (run level)' : ''}, got [${s.faultyTurnCodes.join(', ')}]`;
     const gapInfo = s.gaps
       .map(
         (g) =>

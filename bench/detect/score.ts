@@ -1,12 +1,14 @@
 /**
  * Scoring of one labeled run: did the analysis find one of the expected codes (expected.ts) with a failing
- * severity — in the faulty turn, or among the run-level findings for refusals — what it measured for each true
+ * severity — in the faulty turn, or among the run-level findings for refusals — and classify the run in the expected
+ * category where one is named, what it measured for each true
  * gap, failing findings on healthy turns, and the naive baseline, which only checks that each turn's
  * `response.done` says `completed` (a run that never got a turn counts as flagged).
  */
 import {
   DEFAULT_DETECTION_CONFIG,
   isFailingSeverity,
+  runCategory,
   type Finding,
   type RunAnalysis,
 } from '../../src/analysis/index.js';
@@ -31,6 +33,8 @@ export interface RunScore {
   covered: boolean;
   /** Codes of failing findings in the faulty turn, or of the run for run-level expectations (diagnostics). */
   faultyTurnCodes: string[];
+  /** The run's category when the expectation names one and the analysis classified the run otherwise. */
+  wrongCategory: string | undefined;
   /** Failing findings in turns that should be healthy (all turns of a healthy run; other ran turns of a faulty run; run-level findings of healthy runs). */
   healthyTurnFailures: Finding[];
   gaps: GapMeasure[];
@@ -90,6 +94,7 @@ export function scoreRun(
     foundNonFailing: false,
     covered: false,
     faultyTurnCodes: [],
+    wrongCategory: undefined,
     healthyTurnFailures: [],
     gaps: c.gaps.map((truth) => ({ truth, found: undefined })),
     baselineDetected: false,
@@ -110,6 +115,7 @@ export function scoreRun(
   let foundNonFailing = false;
   let covered = false;
   let faultyTurnCodes: string[] = [];
+  let wrongCategory: string | undefined;
   const gaps: GapMeasure[] = base.gaps;
   if (c.expect) {
     const findings =
@@ -137,6 +143,11 @@ export function scoreRun(
       g.found = best ? { atMs: best.atMs!, durationMs: best.durationMs! } : undefined;
     }
     if (gaps.some((g) => g.found === undefined)) detected = false;
+    const category = c.expect.category === undefined ? undefined : runCategory(trace, analysis);
+    if (category !== c.expect.category) {
+      wrongCategory = String(category);
+      detected = false;
+    }
   }
 
   const flags = baselineFlags(trace, c.prompts.length);
@@ -146,6 +157,7 @@ export function scoreRun(
     foundNonFailing,
     covered,
     faultyTurnCodes,
+    wrongCategory,
     healthyTurnFailures,
     gaps,
     baselineDetected: faultTurn !== undefined && flags.get(faultTurn) === true,
