@@ -34,6 +34,7 @@ export const FINDING_CODES = [
   'implausible_usage',
   // WebRTC (src/analysis/media): the media path, told apart by cause.
   'media_setup_failed',
+  'handshake_answer_unusable',
   'no_media',
   'media_stall',
   'media_loss',
@@ -316,6 +317,18 @@ export const FINDING_WORDS: Readonly<Record<FindingCode, FindingWords>> = {
       'a certificate mismatch — not the model. The probe could not run, so the verdict is error.',
     plural: 'a failed WebRTC setup',
     alert: 'WebRTC media path could not be set up',
+    alertDetail: 'none',
+  },
+  handshake_answer_unusable: {
+    title: 'WebRTC handshake answer unusable',
+    explanation:
+      'A WebRTC handshake request was answered with success, but the answer could not be used: an SDP answer that ' +
+      'is not SDP or lacks the audio section, ICE credentials or DTLS fingerprint, an ephemeral-key answer without ' +
+      'a key, or an answer larger than the probe reads (256 KiB). It is the service (or a proxy in front of it) that ' +
+      'answered wrongly — not the network path, not the canary: the media path was never tried, so the verdict is ' +
+      'error. The HTTP exchange in events.jsonl.gz holds the start of the answer.',
+    plural: 'unusable WebRTC handshake answers',
+    alert: 'unusable WebRTC handshake answer',
     alertDetail: 'none',
   },
   no_media: {

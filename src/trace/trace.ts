@@ -262,6 +262,11 @@ export interface HttpExchangeEntry extends Base {
   body?: string;
   /** Network failure or deadline, when there was no response. */
   error?: string;
+  /**
+   * A successful (2xx) answer the probe could not use: larger than it reads, not SDP, no ephemeral key. The service's
+   * answer is bad (`body` holds its start); the media path was never tried.
+   */
+  problem?: string;
   /** How long the exchange took, ms. */
   durationMs: number;
 }

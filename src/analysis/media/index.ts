@@ -3,7 +3,8 @@
  * timeline.ts); the existing detectors run on the as-heard view (synthetic audio deltas at the packets' arrival
  * times over the media-timeline PCM, asHeard.ts); the media detectors (detect.ts) tell stall, loss, DTX and jitter
  * apart and replace the generic delivery findings they explain. A failed ICE/DTLS/data-channel stage and a
- * missing media stream get their own findings and an `error` verdict: the media path, never a model outage.
+ * missing media stream get their own findings and an `error` verdict: the media path, never a model outage; an
+ * unusable handshake answer (not SDP, too large, no ephemeral key) is the service's, never "the media path is blocked".
  * WebRTC rules: `response.done` before the audio ends is normal (`output_audio_buffer.stopped` marks the end).
  * Pure.
  */
@@ -52,7 +53,7 @@ export function analyzeWebRtc(trace: Trace, config: DetectionConfig, base: (t: T
   );
   const findings = sortFindings(runFindings);
   const mediaError =
-    findings.some((f) => f.code === 'media_setup_failed') ||
+    findings.some((f) => f.code === 'media_setup_failed' || f.code === 'handshake_answer_unusable') ||
     turns.some((t) => t.findings.some((f) => f.code === 'no_media'));
   return { ...run, turns, findings, verdict: mediaError ? 'error' : runVerdict(turns, findings) };
 }
@@ -112,7 +113,7 @@ function setupFailed(trace: Trace): boolean {
   return trace.entries.some(
     (e) =>
       (e.kind === 'webrtc-stage' && !e.ok && e.stage !== 'media') ||
-      (e.kind === 'http-exchange' && (e.status === 0 || e.status >= 400)),
+      (e.kind === 'http-exchange' && (e.status === 0 || e.status >= 400 || e.problem !== undefined)),
   );
 }
 
@@ -124,17 +125,32 @@ const STAGE_NAME: Record<WebRtcStageEntry['stage'], string> = {
   media: 'the media stream',
 };
 
-/** `media_setup_failed` for a failed stage; `connection_rejected` naming the WebRTC request for an HTTP refusal. */
+/**
+ * `media_setup_failed` for a failed stage; `connection_rejected` naming the WebRTC request for an HTTP refusal;
+ * `handshake_answer_unusable` for a successful answer the probe could not use (the service's, not the path's).
+ */
 function setupFindings(trace: Trace): Finding[] {
   const out: Finding[] = [];
   const http = trace.entries.find(
     (e): e is HttpExchangeEntry => e.kind === 'http-exchange' && (e.status === 0 || e.status >= 400),
   );
+  const what = (e: HttpExchangeEntry): string =>
+    e.stage === 'client-secret' ? 'The ephemeral-key request (client_secrets)' : 'The WebRTC call request (SDP offer)';
+  const unusable = trace.entries.find(
+    (e): e is HttpExchangeEntry => e.kind === 'http-exchange' && e.problem !== undefined,
+  );
+  if (unusable) {
+    out.push({
+      code: 'handshake_answer_unusable',
+      severity: 'critical',
+      turn: null,
+      traceMs: ms1(unusable.t),
+      message:
+        `${what(unusable)} was answered with HTTP ${unusable.status}, but ${clip(unusable.problem!, 160)}. ` +
+        `The service's answer is bad, not the media path: the call was never tried.`,
+    });
+  }
   if (http) {
-    const what =
-      http.stage === 'client-secret'
-        ? 'The ephemeral-key request (client_secrets)'
-        : 'The WebRTC call request (SDP offer)';
     const body = http.body?.trim() ? `: ${quote(clip(http.body, 120))}` : '';
     out.push({
       code: 'connection_rejected',
@@ -143,8 +159,8 @@ function setupFindings(trace: Trace): Finding[] {
       traceMs: ms1(http.t),
       message:
         http.status === 0
-          ? `${what} got no response (${clip(http.error ?? 'network failure', 120)}).`
-          : `${what} was refused with HTTP ${http.status} ${http.statusText}${body}.${entraScopeAdvice(trace, http.status)}`,
+          ? `${what(http)} got no response (${clip(http.error ?? 'network failure', 120)}).`
+          : `${what(http)} was refused with HTTP ${http.status} ${http.statusText}${body}.${entraScopeAdvice(trace, http.status)}`,
     });
   }
   const stage = trace.entries.find(

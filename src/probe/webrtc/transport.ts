@@ -19,7 +19,7 @@ import { createPeer, FramePacer, negotiatedOpusPt, OpusCodec, RtpStream, type Ic
 import { PlayoutTracker } from './playout.js';
 import { RtpReceiver, type MediaSink } from './receiver.js';
 import { EventDedup, isAudioDelta, openSideband } from './sideband.js';
-import { parseValue, speaks, takeFrame, unifiedForm, waitFor } from './wire.js';
+import { parseValue, sdpAnswerProblem, speaks, takeFrame, unifiedForm, waitFor } from './wire.js';
 import { webrtcUrls } from './urls.js';
 
 export interface WebRtcOptions {
@@ -120,22 +120,13 @@ export class WebRtcTransport implements Transport {
           headers: { ...standard, 'content-type': 'application/json' },
           body: JSON.stringify({ session }),
           timeoutMs: this.d.connectTimeoutMs,
+          check: (text) => (parseValue(text) ? undefined : 'the client_secrets answer has no "value" (ephemeral key)'),
         },
         secrets,
       );
       if (!res) return { ok: false, reason: 'connect-failed' };
-      if (res.status < 200 || res.status >= 300) return { ok: false, reason: 'rejected' };
-      const ek = parseValue(res.text);
-      if (!ek) {
-        rec.add({
-          kind: 'webrtc-stage',
-          stage: 'gather',
-          ok: false,
-          durationMs: 0,
-          detail: 'the client_secrets answer has no "value" (ephemeral key)',
-        });
-        return { ok: false, reason: 'rejected' };
-      }
+      if (res.status < 200 || res.status >= 300 || res.problem) return { ok: false, reason: 'rejected' };
+      const ek = parseValue(res.text)!;
       this.d.secrets.push(ek);
       callAuth = { Authorization: `Bearer ${ek}` };
     }
@@ -170,6 +161,7 @@ export class WebRtcTransport implements Transport {
             url: urls.calls,
             ...unifiedForm(standard, offer, session),
             timeoutMs: this.d.connectTimeoutMs,
+            check: sdpAnswerProblem,
           },
           secrets,
         )
@@ -181,11 +173,12 @@ export class WebRtcTransport implements Transport {
             headers: { ...callAuth, 'content-type': 'application/sdp' },
             body: offer,
             timeoutMs: this.d.connectTimeoutMs,
+            check: sdpAnswerProblem,
           },
           secrets,
         );
     if (!res) return this.#fail('connect-failed');
-    if (res.status !== 201 && res.status !== 200) return this.#fail('rejected');
+    if ((res.status !== 201 && res.status !== 200) || res.problem) return this.#fail('rejected');
     const location = res.headers.get('location') ?? '';
     const callId = location.split('/').pop() ?? '';
     if (callId) rec.add({ kind: 'webrtc-call', callId, location });

@@ -1,6 +1,6 @@
 /**
- * Small pure pieces of the WebRTC transport: reading the ephemeral key, the unified multipart form, cutting prompt
- * audio into 20 ms frames, and waiting on a werift event with a deadline.
+ * Small pure pieces of the WebRTC transport: reading the ephemeral key, what makes an SDP answer unusable, the
+ * unified multipart form, cutting prompt audio into 20 ms frames, and waiting on a werift event with a deadline.
  */
 import { FRAME_BYTES } from '../../media/frames.js';
 
@@ -35,6 +35,21 @@ export function parseValue(text: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Why the service's SDP answer cannot set up a call, or undefined when it can be tried: SDP at all (`v=0` first), an
+ * audio section, ICE credentials and a DTLS fingerprint — without any of them the media path is never tried, so a
+ * failure is the answer's, not the network's.
+ */
+export function sdpAnswerProblem(sdp: string): string | undefined {
+  if (!/^v=0\r?$/m.test(sdp.trimStart().split('\n', 1)[0] ?? ''))
+    return 'the SDP answer is not SDP (its first line is not "v=0")';
+  if (!/^m=audio /m.test(sdp)) return 'the SDP answer has no audio section (m=audio)';
+  if (!/^a=ice-ufrag:/m.test(sdp) || !/^a=ice-pwd:/m.test(sdp))
+    return 'the SDP answer has no ICE credentials (a=ice-ufrag, a=ice-pwd)';
+  if (!/^a=fingerprint:/m.test(sdp)) return 'the SDP answer has no DTLS fingerprint (a=fingerprint)';
+  return undefined;
 }
 
 /** One 20 ms frame from the head of `queue` (consumed in place); undefined when empty. */
