@@ -45,6 +45,8 @@ export interface DashboardOptions {
   regionIntervals?: Readonly<Record<string, number>>;
   /** The interval of a region without a heartbeat (default 15 min: stale after 30 min). */
   defaultIntervalMs?: number;
+  /** Targets probed at their own, longer interval (`every`, ms). */
+  targetIntervals?: Readonly<Record<string, number>>;
   /** When the open alert of each `target\u0000region` opened (ISO). */
   openAlerts?: ReadonlyMap<string, string>;
   /** CANARY_MUTE as configured here. */
@@ -61,6 +63,7 @@ export function renderDashboard(summaries: readonly RunSummary[], now: Date, opt
   const ctx: FleetContext = {
     regionIntervals: opts.regionIntervals ?? {},
     defaultIntervalMs: opts.defaultIntervalMs ?? 15 * 60_000,
+    targetIntervals: opts.targetIntervals ?? {},
     openAlerts: opts.openAlerts ?? new Map(),
     mutes: opts.mutes ?? [],
   };

@@ -24,6 +24,8 @@ export interface Detection {
   intervalMs: number;
   k: number;
   n: number;
+  /** Targets probed at their own interval (`every`, ms), which detect at their own pace. */
+  every?: readonly { target: string; everyMs: number }[];
 }
 
 const GROUPS: Record<Exclude<HomeGroup, 'pass'> | 'stale', { testId: string; title: string; note: string }> = {
@@ -68,7 +70,15 @@ export function detectLine(d: Detection): string {
   return (
     `Time to detect with these settings: ${spanText(w.fromMs, w.toMs)} — a run every ${spanText(d.intervalMs, d.intervalMs)} ` +
     `(CANARY_SCHEDULE ${d.schedule}) × an alert when ${d.k} of the last ${d.n} runs fail (CANARY_ALERT_RULE ${d.k}/${d.n}); ` +
-    `plus the probe itself.`
+    `plus the probe itself.` +
+    (d.every?.length
+      ? ` Targets with their own interval: ${d.every
+          .map((e) => {
+            const t = detectWindowMs(e.everyMs, d.k);
+            return `${e.target} (every ${spanText(e.everyMs, e.everyMs)}) ${spanText(t.fromMs, t.toMs)}`;
+          })
+          .join(', ')}.`
+      : '')
   );
 }
 

@@ -2,7 +2,8 @@
  * What each (target, region) of the fleet dashboard is now, pure: the group its newest index line puts it in
  * (failing, capacity, configuration, not probed, muted, passing), the words that say what broke ("2.6 s silent gap
  * in 2 of 3 turns", the alert's own words), when its alert opened, and whether it is stale — no index line for more
- * than two of its region's intervals (the watchdog's rule, ../sinks/alerts/watchdog.ts). Staleness is decided again
+ * than two of its region's intervals, or of its own `every` when that is longer (the watchdog's rule,
+ * ../sinks/alerts/watchdog.ts). Staleness is decided again
  * in the browser against `Date.now()` by the page script with the same rule ({@link isStale}); what is computed
  * here is the page as of its rendering. Also the time a fault takes to alert with the configured schedule and rule.
  */
@@ -21,6 +22,8 @@ export interface FleetContext {
   regionIntervals: Readonly<Record<string, number>>;
   /** The interval of a region without a heartbeat. */
   defaultIntervalMs: number;
+  /** Targets probed at their own, longer interval (`every`): a cell's interval is the longer of the two. */
+  targetIntervals: Readonly<Record<string, number>>;
   /** Open alerts by `target\u0000region`: when each opened (ISO). */
   openAlerts: ReadonlyMap<string, string>;
   /** Mutes configured here (CANARY_MUTE); an index line's own `muted` counts too. */
@@ -60,7 +63,10 @@ export const rowKey = (target: string, region: string): string => `${target}\u00
 export function rowStatus(row: FleetRow, ctx: FleetContext, now: Date): RowStatus {
   const line = row.notProbed ?? row.latest;
   const atMs = Date.parse(line.startedAt);
-  const intervalMs = ctx.regionIntervals[row.region] ?? ctx.defaultIntervalMs;
+  const intervalMs = Math.max(
+    ctx.regionIntervals[row.region] ?? ctx.defaultIntervalMs,
+    ctx.targetIntervals[row.target] ?? 0,
+  );
   const kind: RowStatus['kind'] = row.notProbed
     ? 'not-probed'
     : (problemKind(row.latest) ?? (row.latest.verdict === 'pass' ? 'pass' : 'failing'));

@@ -13,6 +13,7 @@ import { DASHBOARD_PATH, HEARTBEATS_PREFIX, alertStatePath, contentTypeFor, dail
 import { loadMonthSpend } from '../store/budgetLedger.js';
 import type { CanarySettings } from '../config/settings.js';
 import { nextRuns } from '../config/scheduleTimes.js';
+import { parseEvery } from '../config/every.js';
 import type { CataloguePrompt } from '../cost/projection.js';
 import { projectSettings } from '../cost/settingsProjection.js';
 import { rowKey } from '../report/fleetStatus.js';
@@ -74,18 +75,28 @@ export async function writeDashboard(
   const regionIntervals = given.regionIntervals ?? (await readIntervals(store));
   const regions = [...new Set([...Object.keys(regionIntervals), ...load.summaries.map((s) => s.region)])].sort();
   const ownInterval = settings ? scheduleInterval(settings.schedule, now) : undefined;
+  const every = (settings?.targets ?? []).flatMap((t) =>
+    t.every === undefined ? [] : [{ target: t.name, everyMs: parseEvery(t.every, `${t.name}.every`) }],
+  );
   const html = renderDashboard(load.summaries, now, {
     ...given,
     skippedLines: load.skippedLines,
     monthSpend: monthSpend && Object.keys(monthSpend.days).length ? monthSpend : undefined,
     regionIntervals,
     defaultIntervalMs: given.defaultIntervalMs ?? ownInterval,
+    targetIntervals: given.targetIntervals ?? Object.fromEntries(every.map((e) => [e.target, e.everyMs])),
     openAlerts: given.openAlerts ?? (await readOpenAlerts(store, load.summaries)),
     mutes: given.mutes ?? settings?.mutes,
     detection:
       given.detection ??
       (settings && ownInterval
-        ? { schedule: settings.schedule, intervalMs: ownInterval, k: settings.alertRule.k, n: settings.alertRule.n }
+        ? {
+            schedule: settings.schedule,
+            intervalMs: ownInterval,
+            k: settings.alertRule.k,
+            n: settings.alertRule.n,
+            every: every.filter((e) => e.everyMs !== ownInterval),
+          }
         : undefined),
     projection:
       given.projection ??

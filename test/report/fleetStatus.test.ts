@@ -32,6 +32,7 @@ function line(target: string, region: string, agoMin: number, o: Partial<RunSumm
 const ctx = (o: Partial<FleetContext> = {}): FleetContext => ({
   regionIntervals: { swedencentral: 10 * MIN, eastus2: 10 * MIN },
   defaultIntervalMs: 15 * MIN,
+  targetIntervals: {},
   openAlerts: new Map(),
   mutes: [],
   ...o,
@@ -103,6 +104,12 @@ describe('rowStatus', () => {
     // a region without a heartbeat: the default interval
     const other = aggregateFleet([line('aoai-ok', 'westus', 25)], now).rows[0]!;
     expect(rowStatus(other, c, now)).toMatchObject({ intervalMs: 15 * MIN, stale: false });
+    // a target probed every hour (its own `every`) is not stale 45 min after its run
+    const hourly = fleet.rows.find((x) => x.target === 'aoai-ok' && x.region === 'eastus2')!;
+    expect(rowStatus(hourly, { ...c, targetIntervals: { 'aoai-ok': 60 * MIN } }, now)).toMatchObject({
+      intervalMs: 60 * MIN,
+      stale: false,
+    });
   });
 
   it('ends a mute at its end, and takes a configured mute that the run did not carry', () => {
@@ -149,6 +156,14 @@ describe('the dashboard page', () => {
       /: 10–15 min — a run every 5 min/,
     );
     expect(spanText(30_000, 60_000)).toBe('30 s–1 min');
+    const every = detectLine({
+      schedule: '0 */10 * * * *',
+      intervalMs: 10 * MIN,
+      k: 2,
+      n: 3,
+      every: [{ target: 'slow', everyMs: 120 * MIN }],
+    });
+    expect(every).toMatch(/Targets with their own interval: slow \(every 2 h\) 2–4 h\.$/);
   });
 
   it('puts the baseline first in its group and the failing targets above the passing ones', () => {
