@@ -28,9 +28,12 @@ export function createStore(settings: CanarySettings, log: LineLog, tuning: Stor
     linkScope: settings.linkScope,
     ...tuning,
     log: (e) =>
-      e.event === 'uploaded'
-        ? log.info(`spool: uploaded ${e.path}`)
-        : log.warn(`spool: ${e.event} ${e.path}${'reason' in e ? ` (${e.reason})` : ''}`),
+      e.event === 'uploaded' || e.event === 'dead-letter-retried' || e.event === 'leftovers-removed'
+        ? log.info(`spool: ${e.event} ${e.path}${'removed' in e ? ` (${e.removed} file(s) a failed write left)` : ''}`)
+        : log.warn(
+            `spool: ${e.event} ${e.path}${'reason' in e ? ` (${e.reason})` : ''}` +
+              ('retryAt' in e && e.retryAt ? `; tried again after ${e.retryAt}` : ''),
+          ),
   });
 }
 

@@ -19,13 +19,27 @@
  * by renaming its metadata file (atomic; only one process wins) before uploading it, so no entry is uploaded
  * twice. A claim left by a process that died is released after {@link STALE_CLAIM_MS}.
  *
+ * Nothing is dropped: a write refused for authorization (401/403, a role assignment still propagating) stops
+ * the flush like an outage and waits for a later round; an entry the store rejects for good, or whose path no
+ * client can address, is moved to `<spoolDir>/dead/` and retried there with backoff; what a failed write left
+ * behind is removed (./spoolHousekeeping.ts). `flush()` reports how many dead letters are waiting.
+ *
  * Order caveat: a spooled `appendLine` uploaded by `flush()` lands after lines appended since; index readers
  * must not rely on line order. A flush interrupted between upload and removal uploads that entry again.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bodyParts, StoreUnavailableError, type ArtifactStore, type Body } from './artifactStore.js';
+import {
+  claim,
+  deadLetterDelayMs,
+  moveEntry,
+  releaseStaleClaims,
+  removeLeftovers,
+  unaddressable,
+} from './spoolHousekeeping.js';
+import { isAuthorizationFailure } from './storageErrors.js';
 
 /** The metadata file of one spooled write. */
 export interface SpoolEntry {
@@ -35,6 +49,9 @@ export interface SpoolEntry {
   spooledAt: string;
   /** Why the write was spooled (error name and message of the inner store, no secrets). */
   reason: string;
+  /** Times it was dead-lettered, and when it is tried again (set in `dead/`). */
+  deadLetters?: number;
+  retryAt?: string;
 }
 
 /** Structured log events (no bodies, no secrets). */
@@ -42,7 +59,9 @@ export type SpoolEvent =
   | { event: 'spooled'; op: SpoolEntry['op']; path: string; reason: string }
   | { event: 'uploaded'; path: string }
   | { event: 'flush-stopped'; path: string; reason: string }
-  | { event: 'dead-lettered'; path: string; reason: string }
+  | { event: 'dead-lettered'; path: string; reason: string; retryAt?: string }
+  | { event: 'dead-letter-retried'; path: string }
+  | { event: 'leftovers-removed'; path: string; removed: number }
   | { event: 'unavailable'; path: string; reason: string };
 
 /** What {@link SpoolingStore.flush} did. */
@@ -50,8 +69,10 @@ export interface FlushResult {
   uploaded: number;
   /** Entries still spooled (store down again, or entries moved aside). */
   remaining: number;
-  /** Entries moved to `<spoolDir>/dead/` because the store rejected them permanently (not an outage). */
+  /** Entries moved to `<spoolDir>/dead/` by this flush because the store rejected them (not an outage). */
   deadLettered: number;
+  /** Dead letters waiting in `<spoolDir>/dead/` after this flush (each retried with backoff). */
+  deadLetters: number;
 }
 
 /** Options of {@link withSpool}. */
@@ -75,10 +96,6 @@ export interface SpoolingStore extends ArtifactStore {
   /** Stop calling the inner store for the rest of this run (it is too slow or out of budget). */
   markUnavailable(reason: string): void;
 }
-
-/** A claimed entry whose claimer has not finished within this long is given back to the queue. */
-export const STALE_CLAIM_MS = 10 * 60_000;
-const CLAIM_MARK = '.claimed-';
 
 /** Wraps `inner` with a spool in `spoolDir` (created when first needed). */
 export function withSpool(inner: ArtifactStore, spoolDir: string, options: SpoolOptions = {}): SpoolingStore {
@@ -105,10 +122,16 @@ export function withSpool(inner: ArtifactStore, spoolDir: string, options: Spool
   ): Promise<void> {
     await mkdir(spoolDir, { recursive: true });
     const stamp = `${String(now().getTime()).padStart(15, '0')}-${String(seq++).padStart(6, '0')}-${randomBytes(4).toString('hex')}`;
-    await writeFile(join(spoolDir, `${stamp}.body`), body);
     const entry: SpoolEntry = { op, path, contentType, spooledAt: now().toISOString(), reason };
-    await writeFile(join(spoolDir, `${stamp}.json.tmp`), JSON.stringify(entry));
-    await rename(join(spoolDir, `${stamp}.json.tmp`), join(spoolDir, `${stamp}.json`));
+    try {
+      await writeFile(join(spoolDir, `${stamp}.body`), body);
+      await writeFile(join(spoolDir, `${stamp}.json.tmp`), JSON.stringify(entry));
+      await rename(join(spoolDir, `${stamp}.json.tmp`), join(spoolDir, `${stamp}.json`));
+    } catch (error) {
+      // a full disk: remove the partial body and metadata, so the spool does not stay full for the next outage
+      for (const f of [`${stamp}.body`, `${stamp}.json.tmp`]) await unlink(join(spoolDir, f)).catch(() => undefined);
+      throw error;
+    }
     log({ event: 'spooled', op, path, reason });
   }
 
@@ -155,55 +178,53 @@ export function withSpool(inner: ArtifactStore, spoolDir: string, options: Spool
     }
   }
 
-  /** Moves an entry the store rejects for good (or that cannot be read) to `<spoolDir>/dead/`. */
-  async function deadLetter(stamp: string, name: string, reason: string, path = name): Promise<void> {
-    await mkdir(join(spoolDir, 'dead'), { recursive: true });
-    await rename(join(spoolDir, `${stamp}.body`), join(spoolDir, 'dead', `${stamp}.body`)).catch(() => undefined);
-    await rename(join(spoolDir, name), join(spoolDir, 'dead', `${stamp}.json`)).catch(() => undefined);
-    log({ event: 'dead-lettered', path, reason });
+  /**
+   * Moves an entry the store rejects (or that cannot be read or addressed) to `<spoolDir>/dead/`, to be tried again
+   * after {@link deadLetterDelayMs}; an entry whose metadata cannot be read stays there (counted, never retried).
+   */
+  async function deadLetter(stamp: string, name: string, reason: string, entry?: SpoolEntry): Promise<void> {
+    const dead = join(spoolDir, 'dead');
+    await mkdir(dead, { recursive: true });
+    if (entry) {
+      const deadLetters = (entry.deadLetters ?? 0) + 1;
+      const retryAt = new Date(now().getTime() + deadLetterDelayMs(deadLetters)).toISOString();
+      await writeFile(join(spoolDir, name), JSON.stringify({ ...entry, reason, deadLetters, retryAt }));
+      log({ event: 'dead-lettered', path: entry.path, reason, retryAt });
+    } else log({ event: 'dead-lettered', path: name, reason });
+    await moveEntry(spoolDir, dead, stamp, name);
   }
 
-  /** Takes an entry for this process (atomic rename); undefined when another process took it first. */
-  async function claim(name: string): Promise<string | undefined> {
-    const claimed = `${name}${CLAIM_MARK}${process.pid}-${randomBytes(4).toString('hex')}`;
-    try {
-      await rename(join(spoolDir, name), join(spoolDir, claimed));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
-    const t = new Date();
-    await utimes(join(spoolDir, claimed), t, t).catch(() => undefined);
-    return claimed;
-  }
-
-  /** Gives back claims older than STALE_CLAIM_MS (their process died between claim and upload). */
-  async function releaseStaleClaims(): Promise<void> {
-    let names: string[];
-    try {
-      names = await readdir(spoolDir);
-    } catch {
-      return;
-    }
-    for (const claimed of names.filter((n) => n.includes(CLAIM_MARK))) {
-      const age = await stat(join(spoolDir, claimed)).then(
-        (s) => Date.now() - s.mtimeMs,
-        () => 0,
+  /** Puts the dead letters whose retry time has come back in the queue (their stamps keep them oldest first). */
+  async function retryDeadLetters(): Promise<number> {
+    const dead = join(spoolDir, 'dead');
+    const names = (await readdir(dead).catch(() => [] as string[])).filter((n) => n.endsWith('.json'));
+    let waiting = 0;
+    for (const name of names) {
+      const entry = await readFile(join(dead, name), 'utf8').then(
+        (t) => JSON.parse(t) as SpoolEntry,
+        () => undefined,
       );
-      if (age > STALE_CLAIM_MS)
-        await rename(join(spoolDir, claimed), join(spoolDir, claimed.slice(0, claimed.indexOf(CLAIM_MARK)))).catch(
-          () => undefined,
-        );
+      if (!entry || Date.parse(entry.retryAt ?? '') > now().getTime()) {
+        waiting++;
+        continue;
+      }
+      await moveEntry(dead, spoolDir, name.slice(0, -'.json'.length), name);
+      log({ event: 'dead-letter-retried', path: entry.path });
     }
+    return waiting;
   }
 
   async function flush(): Promise<FlushResult> {
-    const result: FlushResult = { uploaded: 0, remaining: 0, deadLettered: 0 };
-    await releaseStaleClaims();
+    const result: FlushResult = { uploaded: 0, remaining: 0, deadLettered: 0, deadLetters: 0 };
+    await releaseStaleClaims(spoolDir);
+    const removed = await removeLeftovers(spoolDir, now().getTime());
+    if (removed) log({ event: 'leftovers-removed', path: spoolDir, removed });
+    const waiting = await retryDeadLetters();
+    const done = (r: FlushResult): FlushResult => ({ ...r, deadLetters: waiting + r.deadLettered });
     const names = await entries();
     for (const [i, name] of names.entries()) {
       const stamp = name.slice(0, -'.json'.length);
-      const claimed = await claim(name);
+      const claimed = await claim(spoolDir, name);
       if (claimed === undefined) continue; // another process is uploading it
       let entry: SpoolEntry;
       let body: Buffer;
@@ -216,18 +237,25 @@ export function withSpool(inner: ArtifactStore, spoolDir: string, options: Spool
         result.deadLettered++;
         continue;
       }
+      const why = unaddressable(entry.path);
+      if (why) {
+        await deadLetter(stamp, claimed, `quarantined: ${why}`, entry);
+        result.deadLettered++;
+        continue;
+      }
       try {
         if (entry.op === 'put') await inner.put(entry.path, body, entry.contentType);
         else await inner.appendLine(entry.path, body.toString('utf8'));
       } catch (error) {
-        if (error instanceof StoreUnavailableError) {
+        // an outage, or an identity whose role assignment is still propagating: keep it all for a later round
+        if (error instanceof StoreUnavailableError || isAuthorizationFailure(error)) {
           degraded = true;
           await rename(join(spoolDir, claimed), join(spoolDir, name)).catch(() => undefined);
           log({ event: 'flush-stopped', path: entry.path, reason: describe(error) });
           result.remaining = names.length - i;
-          return result;
+          return done(result);
         }
-        await deadLetter(stamp, claimed, describe(error), entry.path);
+        await deadLetter(stamp, claimed, describe(error), entry);
         result.deadLettered++;
         continue;
       }
@@ -236,7 +264,7 @@ export function withSpool(inner: ArtifactStore, spoolDir: string, options: Spool
       log({ event: 'uploaded', path: entry.path });
       result.uploaded++;
     }
-    return result;
+    return done(result);
   }
 
   return {
@@ -268,7 +296,9 @@ export function withSpool(inner: ArtifactStore, spoolDir: string, options: Spool
 /** Error name, message and its cause's code — enough to diagnose, with no request URLs. */
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const cause = error.cause as { code?: unknown; statusCode?: unknown } | undefined;
-  const detail = cause ? ` (${[cause.statusCode, cause.code].filter((x) => x !== undefined).join(' ')})` : '';
+  // a RestError carries its status itself; a StoreUnavailableError in its cause
+  const from = (error.cause ?? error) as { code?: unknown; statusCode?: unknown };
+  const fields = [from.statusCode, from.code].filter((x) => x !== undefined);
+  const detail = fields.length ? ` (${fields.join(' ')})` : '';
   return `${error.name}: ${error.message}${detail}`;
 }

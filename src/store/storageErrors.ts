@@ -19,6 +19,14 @@ export function statusOf(error: unknown): number | undefined {
   return typeof s === 'number' ? s : undefined;
 }
 
+/** An error's message, or its HTTP status and service code when it has no message (a 403 to a HEAD request). */
+export function storageErrorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (error.message) return error.message;
+  const { statusCode, code } = fields(error);
+  return [error.name, statusCode && `HTTP ${statusCode}`, code].filter(Boolean).join(' ');
+}
+
 /** 404: blob or container missing. */
 export function isNotFound(error: unknown): boolean {
   return statusOf(error) === 404;
@@ -31,11 +39,20 @@ export function isPreconditionFailure(error: unknown): boolean {
 }
 
 /**
+ * 401 or 403: the identity is not (yet) allowed — a role assignment takes minutes to propagate, so a write refused
+ * this way is kept and tried again on a later round, never dropped.
+ */
+export function isAuthorizationFailure(error: unknown): boolean {
+  const s = statusOf(error);
+  return s === 401 || s === 403;
+}
+
+/**
  * Worth retrying: no answer at all (connection refused or reset, DNS, timeout, aborted try), 408, 429 and
  * 5xx. Authorization failures, 404 and precondition failures are not.
  */
 export function isTransient(error: unknown): boolean {
   const s = statusOf(error);
-  if (s === undefined) return !(error instanceof TypeError || error instanceof RangeError);
+  if (s === undefined) return !(error instanceof TypeError || error instanceof RangeError || error instanceof URIError);
   return s === 408 || s === 429 || s >= 500;
 }

@@ -50,7 +50,7 @@ describe('local store', () => {
   it('openStore gives the same spooling interface for a local folder', async () => {
     const dir = await tempDir('open-store-');
     const store = openStore({ kind: 'local', dir: join(dir, 'out') }, join(dir, 'spool'));
-    expect(await store.flush()).toEqual({ uploaded: 0, remaining: 0, deadLettered: 0 });
+    expect(await store.flush()).toEqual({ uploaded: 0, remaining: 0, deadLettered: 0, deadLetters: 0 });
     await store.put('latest/r/t.json', '{"ok":true}', 'application/json');
     expect(await createLocalStore(join(dir, 'out')).readJson('latest/r/t.json')).toEqual({ ok: true });
     expect(store.degraded).toBe(false);

@@ -66,7 +66,7 @@ describe('spool', () => {
     });
     await live.appendLine('index/2026-11-02.jsonl', '{"runId":"earlier"}');
     const run2 = withSpool(live, spoolDir);
-    expect(await run2.flush()).toEqual({ uploaded: 5, remaining: 0, deadLettered: 0 });
+    expect(await run2.flush()).toEqual({ uploaded: 5, remaining: 0, deadLettered: 0, deadLetters: 0 });
     expect(await run2.pending()).toBe(0);
     expect((await readdir(spoolDir)).filter((f) => !f.startsWith('.'))).toEqual([]);
 
@@ -90,7 +90,7 @@ describe('spool', () => {
     await first.put('a.json', '1', 'application/json');
     await first.put('b.json', '2', 'application/json');
     const again = withSpool(dead, spoolDir);
-    expect(await again.flush()).toEqual({ uploaded: 0, remaining: 2, deadLettered: 0 });
+    expect(await again.flush()).toEqual({ uploaded: 0, remaining: 2, deadLettered: 0, deadLetters: 0 });
     expect(again.degraded).toBe(true);
     await again.put('c.json', '3', 'application/json'); // straight to the spool, behind a and b
     expect(await again.pending()).toBe(3);
@@ -117,7 +117,12 @@ describe('spool', () => {
     const first = withSpool(down, spoolDir);
     await first.put('poison.json', '{}', 'application/json');
     await first.put('fine.json', '{"ok":1}', 'application/json');
-    expect(await withSpool(picky, spoolDir).flush()).toEqual({ uploaded: 1, remaining: 0, deadLettered: 1 });
+    expect(await withSpool(picky, spoolDir).flush()).toEqual({
+      uploaded: 1,
+      remaining: 0,
+      deadLettered: 1,
+      deadLetters: 1,
+    });
     expect(await target.readJson('fine.json')).toEqual({ ok: 1 });
     const dead = await readdir(join(spoolDir, 'dead'));
     expect(dead).toHaveLength(2);
