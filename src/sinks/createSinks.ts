@@ -1,6 +1,6 @@
 /**
  * The one factory from settings to the sinks a round publishes to (cloudprober's surfacer registry): artifacts,
- * index, alerts (the targets', the watchdog's over the other regions, the mutes' end messages, all through the
+ * index, verdicts (the alert state, a durable write), alerts (the targets', the watchdog's over the other regions, the mutes' end messages, all through the
  * same channels: ./alerts/channels.ts), telemetry, dashboard. Adding a sink = one file plus one line here (and its
  * setting); a sink that owns a client makes it here too and releases it in its `close`, which the round calls.
  */
@@ -10,6 +10,7 @@ import { verdictSpool } from '../store/verdictSpool.js';
 import { alertSink, type AlertStats } from './alerts/alertSink.js';
 import { createChannels, type Channel } from './alerts/channels.js';
 import { muteSink } from './alerts/muteSink.js';
+import { verdictSink } from './alerts/verdictSink.js';
 import { watchdogSink } from './alerts/watchdogSink.js';
 import { artifactsSink, type DivertableStore } from './artifactsSink.js';
 import { dashboardSink } from './dashboardSink.js';
@@ -42,13 +43,8 @@ export function createSinks(settings: CanarySettings, inputs: SinkInputs): { sin
   const sinks: RunSink[] = [
     artifactsSink(inputs.store),
     indexSink(inputs.store),
-    alertSink({
-      store: inputs.store,
-      rules: settings.alertRule,
-      verdicts: verdictSpool(settings.spoolDir),
-      channels,
-      stats,
-    }),
+    verdictSink({ store: inputs.store, rules: settings.alertRule, verdicts: verdictSpool(settings.spoolDir) }),
+    alertSink({ store: inputs.store, channels, stats }),
     watchdogSink({ store: inputs.store, settings, channels, stats }),
     muteSink({ store: inputs.store, settings, channels, stats }),
     telemetrySink(inputs.telemetry ?? settingsTelemetry(settings, inputs.env ?? {}, inputs.log)),
