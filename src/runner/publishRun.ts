@@ -14,11 +14,12 @@ import { ConfigError } from '../errors.js';
 import { loadCatalog } from '../prompts/catalog.js';
 import type { RunSummary } from '../runSummary.js';
 import { withMute } from '../sinks/alerts/mute.js';
-import { fanOut, type FanOutContext } from '../sinks/fanOut.js';
+import { fanOut, type FanOutContext, type Hook } from '../sinks/fanOut.js';
 import type { RunFinal, RunSink } from '../sinks/runSink.js';
 import type { RoundHooks } from './hooks.js';
 import { modelLookup } from './modelLookup.js';
 import type { Slots } from './pool.js';
+import type { Publisher } from './publisher.js';
 import type { RoundDeps } from './round.js';
 import { finishTarget, probeTargetRun, runTarget, type TargetRun, type TargetRunContext } from './targetRun.js';
 
@@ -27,6 +28,11 @@ export interface RunPublishing {
   settings: Pick<CanarySettings, 'mutes'>;
   sinks: readonly RunSink[];
   fc: FanOutContext;
+  /**
+   * The round's ordering (./publisher.ts: durable writes first, notifications after them in the background under
+   * their own deadline); without it each call runs every stage in place, `record` before `notify`.
+   */
+  publisher?: Publisher;
   log: LineLog;
   /** The after-run step (confirmation, drift); its `plan` and `end` are the caller's. */
   hooks?: RoundHooks;
@@ -70,7 +76,7 @@ export async function recordTarget(
         lease.outside(() => withDeadline(`target ${t.name}`, msUntil(deadlineAt), () => runTarget(t, index, context))),
       );
     p.onRecorded?.(t, r);
-    await fanOut(p.sinks, `artifacts of ${t.name}`, (s, ctx) => s.onArtifacts?.(r.artifacts, ctx), p.fc);
+    await publishTo(p, `artifacts of ${t.name}`, (s, ctx) => s.onArtifacts?.(r.artifacts, ctx));
     return r;
   });
   run.artifacts.trace = undefined; // published: let the trace and its audio go
@@ -86,11 +92,16 @@ export async function recordTarget(
 export async function publishFinals(runs: readonly RunFinal[], p: RunPublishing): Promise<RunSummary[]> {
   const out: RunSummary[] = [];
   for (const f of runs.map((r) => ({ ...r, summary: withMute(r.summary, p.settings.mutes, p.fc.now()) }))) {
-    await fanOut(p.sinks, `summary of ${f.summary.target}`, (s, ctx) => s.onSummary?.(f, ctx), p.fc);
+    await publishTo(p, `summary of ${f.summary.target}`, (s, ctx) => s.onSummary?.(f, ctx));
     out.push(f.summary);
     p.log.info(`${f.summary.target}: ${f.summary.verdict}${f.summary.headline ? ` — ${f.summary.headline}` : ''}`);
   }
   return out;
+}
+
+/** One hook of every sink, through the round's publisher when there is one. */
+function publishTo(p: RunPublishing, what: string, hook: Hook): Promise<unknown> {
+  return p.publisher ? p.publisher.publish(what, hook) : fanOut(p.sinks, what, hook, p.fc);
 }
 
 /** What one run of a round (or one prober message) is: its run id, start, probe deadline, secrets and prices. */

@@ -1,8 +1,9 @@
 /**
  * One scheduled round: every target probed concurrently (bounded) and each run published as soon as its probe
  * ends (streaming: artifacts first, then — once its group's comparison is known — index, alerts, telemetry),
- * through one fan-out over the sinks (../sinks/fanOut.ts): a failing or hanging sink, or a hostile target,
- * never stops the others. Time is bounded end to end: probes must end by `probeEndAt`, every sink call has its
+ * through one fan-out over the sinks (../sinks/fanOut.ts), durable writes before notifications (./publisher.ts):
+ * a failing or hanging sink, or a hostile target, never stops the others, and no storage call stands in front of
+ * the first probe. Time is bounded end to end: probes must end by `probeEndAt`, every sink call has its
  * own budget, and the round returns by its deadline (derived from the Functions timeout, see ../config). When it
  * is over, whatever happened, it closes its sinks (a sink may own a client, like telemetry's).
  */
@@ -31,6 +32,7 @@ import { scrubbingLog } from '../realtime/scrubValue.js';
 import type { Telemetry } from '../sinks/telemetry.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { GroupBarrier } from './groups.js';
+import { notificationReserveMs, publisher as roundPublisher, uploadSpool } from './publisher.js';
 import type { RoundHooks, RoundInfo, RoundPlan } from './hooks.js';
 import { runPool, Slots } from './pool.js';
 import { publishFinals, recordTarget, targetRunContext, type RunPublishing } from './publishRun.js';
@@ -38,7 +40,7 @@ import type { TargetRun } from './targetRun.js';
 
 /** The store a round reads history from and writes through (the spool wrapper adds flush and markUnavailable). */
 export type RoundStore = ArtifactStore & {
-  flush?: () => Promise<{ uploaded: number; remaining: number }>;
+  flush?: () => Promise<{ uploaded: number; remaining: number; deadLetters?: number }>;
   markUnavailable?: (reason: string) => void;
 };
 
@@ -94,6 +96,8 @@ export interface RoundResult {
   notProbed: { target: string; reason: string }[];
   notificationsDelivered: number;
   notificationsPending: number;
+  /** Spooled writes the store refused, waiting in the spool's dead/ folder (retried with backoff). */
+  spoolDeadLetters?: number;
 }
 
 /** How many finished probes may write their artifacts at once: a quarter of the probe concurrency, at least 2. */
@@ -158,25 +162,22 @@ async function round(
   const deadlineAt = startedMs + settings.roundDeadlineMs;
   const probeEndAt = deadlineAt - publishReserveMs(settings.roundDeadlineMs);
   const fc: FanOutContext = { log, now, roundStartedAt: started, deadlineAt, signal: deps.signal };
+  // earlier rounds' spooled writes are uploaded beside the first probes; this round's durable writes wait for them
+  const spool = uploadSpool(
+    deps.store,
+    Math.min(60_000, Math.max(1_000, probeEndAt - Date.now() - settings.turnTimeoutMs)),
+    log,
+  );
+  const publisher = roundPublisher(built.sinks, fc, {
+    ready: spool,
+    notifyEndAt: deadlineAt - notificationReserveMs(settings.roundDeadlineMs),
+    notifying: settings.concurrency,
+  });
   log.info(
     `round ${runId}: ${targets.length} target(s) from ${settings.region}, concurrency ${settings.concurrency}, ` +
       `deadline ${Math.round(settings.roundDeadlineMs / 1000)} s`,
   );
   for (const p of settings.problems ?? []) log.error(`configuration error: ${p.message}`);
-
-  const flush = deps.store.flush;
-  if (flush) {
-    await withDeadline(
-      'spool upload',
-      Math.min(60_000, Math.max(1_000, probeEndAt - Date.now() - settings.turnTimeoutMs)),
-      () => flush(),
-    ).then(
-      (f) =>
-        (f.uploaded > 0 || f.remaining > 0) &&
-        log.info(`spool: uploaded ${f.uploaded} artifact(s) from earlier runs, ${f.remaining} still waiting`),
-      (err: unknown) => log.warn(`spool upload stopped: ${errorText(err)}; the rest waits for the next round`),
-    );
-  }
 
   const plan = await planRound(targets, deps.hooks, log, { runId, startedAt: started });
   const barrier = new GroupBarrier(plan.probe);
@@ -186,6 +187,7 @@ async function round(
     settings,
     sinks: built.sinks,
     fc,
+    publisher,
     log,
     hooks: deps.hooks,
     slots: new Slots(publishConcurrency(settings.concurrency)),
@@ -197,10 +199,13 @@ async function round(
     for (const summary of await publishFinals(runs, p)) outcomes.push({ summary });
   };
   const context = targetRunContext(settings, deps, { runId, started, probeEndAt, secrets, log, prices: plan.prices });
-  for (const s of plan.skipped) {
-    const line = s.summary;
-    if (line) await fanOut(built.sinks, `not-probed line of ${s.target}`, (k, ctx) => k.onNotProbed?.(line, ctx), fc);
-  }
+  // written beside the probes, not in front of them
+  const skippedLines = Promise.all(
+    plan.skipped.map((s) => {
+      const line = s.summary;
+      return line && publisher.publish(`not-probed line of ${s.target}`, (k, ctx) => k.onNotProbed?.(line, ctx));
+    }),
+  );
   const spillDir = await mkdtemp(join(deps.tempDir ?? tmpdir(), 'realtime-canary-audio-')).catch((err: unknown) => {
     log.warn(`answer audio stays in memory this round: no temporary folder (${errorText(err)})`);
     return undefined;
@@ -220,6 +225,7 @@ async function round(
   // sessions abandoned at a deadline leave their spill files behind
   if (spillDir) await rm(spillDir, { recursive: true, force: true }).catch(() => undefined);
   await publish(barrier.drain());
+  await Promise.all([skippedLines, publisher.settled()]);
   // published as each probe ended; reported in the configured order, so tables and results read the same every round
   const order = new Map(targets.map((t, i) => [t.name, i]));
   outcomes.sort((a, b) => (order.get(a.summary.target) ?? 0) - (order.get(b.summary.target) ?? 0));
@@ -259,6 +265,7 @@ async function round(
     notProbed,
     notificationsDelivered: stats.delivered,
     notificationsPending: stats.pending,
+    spoolDeadLetters: (await spool).deadLetters,
   };
   const afterRound = deps.afterRound;
   if (afterRound)
@@ -268,7 +275,8 @@ async function round(
   const passing = outcomes.filter((o) => o.summary.verdict === 'pass').length;
   log.info(
     `round ${runId} done in ${seconds(result.durationMs)}: ${passing} pass, ${outcomes.length - passing} not passing, ` +
-      `${notProbed.length} not probed; ${stats.delivered} notification(s) delivered, ${stats.pending} pending`,
+      `${notProbed.length} not probed; ${stats.delivered} notification(s) delivered, ${stats.pending} pending` +
+      (result.spoolDeadLetters ? `; ${result.spoolDeadLetters} spooled write(s) dead-lettered` : ''),
   );
   return result;
 }

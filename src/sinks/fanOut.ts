@@ -22,9 +22,11 @@ export interface FanOutContext {
   deadlineAt: number;
   /** The round's own signal (aborted at its deadline). */
   signal?: AbortSignal;
+  /** The stages to run (default both, `record` first): a round runs a run's notifications after its durable writes. */
+  stages?: readonly RunSink['stage'][];
 }
 
-type Hook = (sink: RunSink, ctx: SinkContext) => Promise<void> | undefined;
+export type Hook = (sink: RunSink, ctx: SinkContext) => Promise<void> | undefined;
 
 /** Runs `hook` on every sink that has it; resolves (never rejects) with the failures. `what` names the call for logs. */
 export async function fanOut(
@@ -34,7 +36,7 @@ export async function fanOut(
   fc: FanOutContext,
 ): Promise<SinkFailure[]> {
   const failures: SinkFailure[] = [];
-  for (const stage of ['record', 'notify'] as const) {
+  for (const stage of fc.stages ?? (['record', 'notify'] as const)) {
     const group = sinks.filter((s) => s.stage === stage);
     const settled = await Promise.allSettled(
       group.map((sink) =>
