@@ -1,7 +1,9 @@
 /**
  * The budget of one round: before probing, reserve each target's estimated cost in the day's ledger (baselines
  * first; the estimate is the mean actual cost of the target's runs today, else the catalogue projection); targets
- * the caps cannot cover are "not probed: budget". Confirmation probes reserve their own share. After the round the
+ * the caps cannot cover are "not probed: budget". The ledger gets {@link LEDGER_BUDGET_MS}: a round with a cap waits
+ * that long at most (a ledger still unknown then refuses what a cap covers, with a log line); a round without one
+ * does not wait at all (the reservation is recorded beside the probes). Confirmation probes reserve their own share. After the round the
  * reservations are settled with the actual costs, and the 80 % / 100 % marks are announced once each per day as
  * `budget` notifications. Without any cap the ledger still records the spend (the dashboard reads it).
  */
@@ -19,6 +21,8 @@ import { noRunFigures, type RunSummary } from '../runSummary.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { ledgerDay, readLedger, reserveInLedger, settleInLedger } from '../store/budgetLedger.js';
 import { DASHBOARD_PATH, ledgerPath } from '../store/layout.js';
+import { withDeadline } from '../deadline.js';
+import { storageErrorText } from '../store/storageErrors.js';
 
 export interface BudgetContext {
   store: ArtifactStore;
@@ -42,6 +46,11 @@ export interface RoundBudget {
 }
 
 const NOT_PROBED = 'not probed: budget';
+/**
+ * How long a round's plan waits for the spend ledger (read and reservation together) before deciding without it;
+ * a black-holed store then costs the first probes 5 s, not the storage timeout.
+ */
+export const LEDGER_BUDGET_MS = 5_000;
 
 export async function planRoundBudget(c: BudgetContext): Promise<RoundBudget> {
   const day = ledgerDay(c.now());
@@ -53,7 +62,7 @@ export async function planRoundBudget(c: BudgetContext): Promise<RoundBudget> {
   const capped = caps.dailyUsd !== undefined || c.targets.some((t) => t.dailyBudgetUsd !== undefined);
   const estimates = new Map<string, number | null>();
   let refused = new Map<string, string>();
-  try {
+  const reserveAll = async (): Promise<Awaited<ReturnType<typeof reserveInLedger>>> => {
     const today = await readLedger(c.store, day);
     const { schedule, turns, prompts } = c.settings;
     const catalog = promptLengths(c.catalog);
@@ -76,20 +85,34 @@ export async function planRoundBudget(c: BudgetContext): Promise<RoundBudget> {
       attempt: 1,
       estimateUsd: estimates.get(t.name) ?? null,
     }));
-    const r = await reserveInLedger(c.store, day, requests, caps, c.now());
-    refused = r.refused;
-    await announce(c, r.reached, spentUsd(r.ledger), day);
-  } catch (err) {
-    const why = `the spend ledger ${ledgerPath(day)} is unavailable (${err instanceof Error ? err.message : String(err)})`;
-    if (!capped) c.warn(`${why}; probing without recording the spend`);
-    else for (const t of c.targets) refused.set(entryKey({ runId: c.runId, region, target: t.name, attempt: 1 }), why);
-  }
+    return reserveInLedger(c.store, day, requests, caps, c.now());
+  };
+  const reserved = withDeadline(`the spend ledger ${ledgerPath(day)}`, LEDGER_BUDGET_MS, reserveAll).then(
+    async (r) => {
+      refused = r.refused;
+      await announce(c, r.reached, spentUsd(r.ledger), day);
+    },
+    (err: unknown) => {
+      const why = `the spend ledger ${ledgerPath(day)} is unavailable (${storageErrorText(err)})`;
+      if (!capped) return c.warn(`${why}; probing without recording the spend`);
+      // a cap that cannot be checked is treated as reached: the targets under one are not probed this round
+      const held = c.targets.filter((t) => caps.dailyUsd !== undefined || t.dailyBudgetUsd !== undefined);
+      for (const t of held) refused.set(entryKey({ runId: c.runId, region, target: t.name, attempt: 1 }), why);
+      c.warn(
+        `${why}; ${held.length} target(s) under a spending cap not probed this round (a cap that cannot be ` +
+          `checked is treated as reached), ${c.targets.length - held.length} without a cap probed`,
+      );
+    },
+  );
+  // the caps decide what is probed, so a capped round waits (≤ LEDGER_BUDGET_MS); otherwise probing starts at once
+  if (capped) await reserved;
   return {
     refusal(target) {
       const why = refused.get(entryKey({ runId: c.runId, region, target, attempt: 1 }));
       return why === undefined ? undefined : `${NOT_PROBED} (${why})`;
     },
     async reserveConfirmation(target, attempt) {
+      await reserved;
       try {
         const r = await reserveInLedger(
           c.store,
@@ -106,6 +129,7 @@ export async function planRoundBudget(c: BudgetContext): Promise<RoundBudget> {
       }
     },
     async settle(costs) {
+      await reserved;
       if (!costs.length) return;
       try {
         const actual = new Map(

@@ -14,7 +14,8 @@ import type { Trace } from '../trace/trace.js';
 import type { Notification } from '../sinks/alerts/alertState.js';
 import { isAnalysisReport } from '../sinks/runSink.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
-import { notProbedSummary, planRoundBudget, type RoundBudget } from './budget.js';
+import { LEDGER_BUDGET_MS, notProbedSummary, planRoundBudget, type RoundBudget } from './budget.js';
+import { withDeadline } from '../deadline.js';
 import { attemptUsd, probeConfirmed, withConfirmation } from './confirm.js';
 import { withRunDrift } from './driftStep.js';
 import { retirementNotices } from './retirementNotice.js';
@@ -46,7 +47,13 @@ export function costHooks(settings: Settings, deps: CostHookDeps): RoundHooks {
   let planned: string[] = [];
   return {
     async plan(targets, round) {
-      const prices = await roundPrices(deps.store, settings, deps.warn);
+      // the prices blob (when configured) gets the ledger's short budget: a black-holed store never holds the probes
+      const prices = await withDeadline(`CANARY_PRICES_BLOB ${settings.pricesBlob}`, LEDGER_BUDGET_MS, () =>
+        roundPrices(deps.store, settings, deps.warn),
+      ).catch((err: unknown) => {
+        deps.warn(`${(err as Error).message}; using the shipped prices of ${settings.prices.asOf}`);
+        return settings.prices;
+      });
       budget = await planRoundBudget({
         store: deps.store,
         settings,

@@ -90,7 +90,8 @@ export interface ProbedTarget {
   started: Date;
   target: ProbeTarget;
   trace: Trace;
-  history: DetectionHistory | undefined;
+  /** Read beside the probe (never in front of it); never rejects. */
+  history: Promise<DetectionHistory | undefined>;
   /** The retirement table the analysis looks the run's model up in. */
   retirements: Promise<readonly ModelRetirement[]>;
 }
@@ -132,7 +133,7 @@ export async function probeTargetRun(
     throw new TooLateError(
       `only ${Math.round(remaining / 1000)} s of the round deadline left, less than one turn's deadline`,
     );
-  const history = await readHistory(
+  const history = readHistory(
     c.store,
     settings.region,
     cfg.name,
@@ -178,7 +179,7 @@ export async function finishTarget(p: ProbedTarget, c: TargetRunContext): Promis
   }
   let report: Report;
   try {
-    const analysis = analyzeTrace(trace, settings.thresholds, p.history, await p.retirements);
+    const analysis = analyzeTrace(trace, settings.thresholds, await p.history, await p.retirements);
     report = withSettingToFix(buildReport(trace, analysis, { prices: c.prices }), cfg);
   } catch (err) {
     return fail(runError('analysis', err));
