@@ -25,7 +25,10 @@ import { nextAlertState, type AlertRules, type AlertState, type AlertStep, type 
 import type { Channel } from './channels.js';
 import { holdMuted } from './mute.js';
 
-/** Pending notifications older than this are dropped by {@link deliverPending} (stale, or rejected for good). */
+/**
+ * Pending notifications older than this are dropped by {@link deliverPending}, each with a log line — except the
+ * alert of an alert still open, which waits (before its reminders) until a channel takes it.
+ */
 export const MAX_PENDING_AGE_HOURS = 48;
 
 /** The stored state was not an alert state. */
@@ -156,7 +159,9 @@ export async function deliverPending(
   let claimed: Delivery[] = [];
   const claimedState = await updateState(store, ref, now(), log, (current) => {
     const base = current ?? emptyState(ref, now());
-    result.expired = base.pending.filter((n) => Date.parse(n.createdAt) < oldest).map((n) => n.id);
+    // the alert of an alert still open never expires: the channel must see it before any reminder for it
+    const stillOpen = (n: Notification): boolean => n.kind === 'alert' && base.open?.runId === n.opening.runId;
+    result.expired = base.pending.filter((n) => Date.parse(n.createdAt) < oldest && !stillOpen(n)).map((n) => n.id);
     const fresh = result.expired.length
       ? { ...base, pending: base.pending.filter((n) => !result.expired.includes(n.id)) }
       : base;
@@ -164,12 +169,21 @@ export async function deliverPending(
     claimed = step.claimed;
     return step.state;
   });
+  for (const id of result.expired)
+    log.warn(
+      `notification ${id} expired: not delivered within ${MAX_PENDING_AGE_HOURS} h (the app stopped, the clock ` +
+        `jumped or every channel failed); dropped`,
+    );
   const outcomes = new Map<string, SendOutcome>();
   await Promise.all(
     channels.map(async (channel) => {
+      const unseen = new Set<string>(); // alerts this channel did not take: their reminders wait behind them
       for (const d of claimed.filter((c) => c.channel === channel.name)) {
         if (options.signal?.aborted) return;
+        const { kind, opening } = d.notification;
+        if (kind === 'reminder' && unseen.has(opening.runId)) continue;
         const outcome = await channel.send(d.notification, options.signal);
+        if (kind === 'alert' && outcome !== 'delivered') unseen.add(opening.runId);
         outcomes.set(deliveryKey(d.notification.id, channel.name), outcome);
         if (outcome === 'retry') return;
       }

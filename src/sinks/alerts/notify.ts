@@ -40,10 +40,11 @@ export function renderPayload(
   reportUrl: string | undefined,
   storageLabel?: string,
   links: NotificationLinks = {},
+  minimal = false,
 ): unknown {
   if (format === 'json') return jsonPayload(n, reportUrl, links);
   const reportLocation = storageLabel ? `${storageLabel}: ${n.summary.reportHtmlPath}` : undefined;
-  return teamsCard(n, { ...links, reportUrl, reportLocation });
+  return teamsCard(n, { ...links, reportUrl, reportLocation, minimal });
 }
 
 /** Links, renders and posts one notification. Never throws for remote failures. */
@@ -54,11 +55,20 @@ export async function sendNotification(
 ): Promise<DeliveryResult> {
   const links = await notificationLinks(n, store, options.linkTtlMinutes ?? DEFAULT_LINK_TTL_MINUTES, options.siteUrl);
   // the notification's text is scrubbed, not the links: they are the read-only links made for this card on purpose
-  return postJson(
-    options.webhookUrl,
-    renderPayload(options.format, scrubValue(n, options.secrets ?? []), links.reportUrl, options.storageLabel, links),
-    options.webhook,
-  );
+  const payload = (minimal: boolean): unknown =>
+    renderPayload(
+      options.format,
+      scrubValue(n, options.secrets ?? []),
+      links.reportUrl,
+      options.storageLabel,
+      links,
+      minimal,
+    );
+  const r = await postJson(options.webhookUrl, payload(false), options.webhook);
+  if (options.format !== 'teams' || r.delivered || r.status !== 413) return r;
+  // the receiver's limit is below ours: once more as the minimal card (title and report pointer), which always fits
+  const again = await postJson(options.webhookUrl, payload(true), options.webhook);
+  return { ...again, attempts: r.attempts + again.attempts };
 }
 
 /**

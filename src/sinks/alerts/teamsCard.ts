@@ -7,7 +7,8 @@
  *
  * The serialized envelope is kept within {@link MAX_ENVELOPE_BYTES} (Teams rejects ~28 KB): long texts are cut at
  * word boundaries, then the optional facts and the comparison are dropped, then, as a last resort, everything but
- * the title and a pointer to the report.
+ * the title and a pointer to the report — the minimal card, which always fits (and is posted again on its own
+ * when a receiver with a smaller limit answers 413 Payload Too Large: ./notify.ts).
  */
 import { cardCostFooter } from '../../cost/text.js';
 import type { Notification } from './alertState.js';
@@ -76,6 +77,8 @@ export interface TeamsCardOptions {
   reportLocation?: string;
   /** Default {@link MAX_ENVELOPE_BYTES}. */
   maxBytes?: number;
+  /** The last resort at once: title and report pointer (what is posted after a receiver answered 413). */
+  minimal?: boolean;
 }
 
 interface Limits {
@@ -120,6 +123,7 @@ function lookOf(n: Notification): (typeof LOOK)[keyof typeof LOOK] {
 /** Builds the Teams envelope for a notification, never larger than `maxBytes` once JSON-serialized. */
 export function teamsCard(n: Notification, options: TeamsCardOptions = {}): TeamsEnvelope {
   const maxBytes = options.maxBytes ?? MAX_ENVELOPE_BYTES;
+  if (options.minimal) return minimal(n, options, maxBytes);
   for (const limits of LEVELS) {
     const envelope = render(n, options, limits);
     if (envelopeBytes(envelope) <= maxBytes) return envelope;
