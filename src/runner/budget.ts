@@ -47,10 +47,12 @@ export interface RoundBudget {
 
 const NOT_PROBED = 'not probed: budget';
 /**
- * How long a round's plan waits for the spend ledger (read and reservation together) before deciding without it;
- * a black-holed store then costs the first probes 5 s, not the storage timeout.
+ * How long a round's plan waits for the spend ledger (read and reservation together) before deciding without it:
+ * a black-holed store costs a capped round's first probes 10 s, not the storage timeout (20 s) per call; long
+ * enough that a slow but working store (a read and a conditional write, a few conflicts) is not taken for a dead
+ * one, since a ledger unknown with a cap holds the capped targets back. An uncapped round never waits for it.
  */
-export const LEDGER_BUDGET_MS = 5_000;
+export const LEDGER_BUDGET_MS = 10_000;
 
 export async function planRoundBudget(c: BudgetContext): Promise<RoundBudget> {
   const day = ledgerDay(c.now());

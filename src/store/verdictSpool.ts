@@ -37,8 +37,13 @@ export function verdictSpool(spoolDir: string): VerdictSpool {
       await mkdir(dir, { recursive: true });
       const name = `${s.startedAt.replace(/[:.]/g, '-')}-${safeSegment(s.runId)}.json`;
       const temp = join(dir, `.${name}.${randomBytes(4).toString('hex')}.tmp`);
-      await writeFile(temp, JSON.stringify(s));
-      await rename(temp, join(dir, name));
+      try {
+        await writeFile(temp, JSON.stringify(s));
+        await rename(temp, join(dir, name));
+      } catch (error) {
+        await unlink(temp).catch(() => undefined); // a full disk: leave no partial file behind
+        throw error;
+      }
     },
     async take(region, target) {
       const dir = dirOf(region, target);
