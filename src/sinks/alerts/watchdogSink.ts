@@ -8,6 +8,7 @@
  */
 import type { CanarySettings } from '../../config/settings.js';
 import { silenceDeadline } from '../../config/scheduleTimes.js';
+import { SAFE_NAME } from '../../config/settingChecks.js';
 import type { ArtifactStore } from '../../store/artifactStore.js';
 import { HEARTBEATS_PREFIX, heartbeatPath, WATCHDOG_PREFIX, watchdogStatePath } from '../../store/layout.js';
 import type { RoundEnd, RunSink, SinkContext } from '../runSink.js';
@@ -76,6 +77,7 @@ async function otherRegions(o: WatchdogSinkOptions, ctx: SinkContext): Promise<M
     if (
       hb &&
       typeof hb.region === 'string' &&
+      SAFE_NAME.test(hb.region) && // a region name, never a line break into a card title
       !Number.isNaN(Date.parse(hb.at)) &&
       !Number.isNaN(Date.parse(hb.silentAfter))
     )
@@ -87,7 +89,8 @@ async function otherRegions(o: WatchdogSinkOptions, ctx: SinkContext): Promise<M
     if (beating.has(path.slice(WATCHDOG_PREFIX.length)) || path.includes('.corrupt-') || path.endsWith(`/${own}`))
       continue;
     const state = await readStateOrSkip<WatchdogState>(o.store, path);
-    if (state?.open && state.region !== o.settings.region) regions.set(state.region, undefined);
+    if (state?.open && state.region !== o.settings.region && SAFE_NAME.test(state.region))
+      regions.set(state.region, undefined);
   }
   return regions;
 }
