@@ -152,7 +152,9 @@ export async function demoCommand(argv: string[]): Promise<number> {
       await writeDashboard(last.store, new Date(), { settings, catalog: loadCatalog() });
       console.log(
         `\nfixture: region ${stale.region} is made up — ${stale.runs} passing run(s), the last at ${stale.lastRunAt}, and ` +
-          `its heartbeat — so the dashboard shows a region whose canary stopped: its cells are STALE, listed under "Stale"`,
+          `its heartbeat — so the dashboard shows a region whose canary stopped: its cells are STALE, listed under "Stale". ` +
+          `The page judges by your browser's clock: nothing runs the demo on its schedule, so its own region turns ` +
+          `STALE too once 20 minutes have passed`,
       );
     }
     if (last) {

@@ -61,7 +61,9 @@ beforeAll(async () => {
     }
   for (const s of lines) await store.appendLine(dailyIndexPath(s.startedAt), JSON.stringify(s));
   for (const region of REGIONS) {
-    const hb = { version: 1, region, at: now.toISOString(), intervalMs: 10 * MIN, silentAfter: now.toISOString() };
+    // swedencentral runs every 10 minutes, eastus2 every 30 (each region's heartbeat says so)
+    const intervalMs = region === 'eastus2' ? 30 * MIN : 10 * MIN;
+    const hb = { version: 1, region, at: now.toISOString(), intervalMs, silentAfter: now.toISOString() };
     await store.put(heartbeatPath(region), JSON.stringify(hb), 'application/json');
   }
   // the rules opened aoai-gap's alert at its second failing run; aoai-trunc's is not open yet (a run behind)
@@ -145,20 +147,22 @@ describe('dashboard: what, where, since when', () => {
   });
 
   it('shows a cell as STALE when the browser’s clock says its region has been silent for two intervals', async () => {
-    // 16 min later the newest runs (5 min before `now`) are 21 min old: past two 10-minute intervals
+    // 16 min later the newest runs (5 min before `now`) are 21 min old: past two of swedencentral's 10-minute
+    // intervals, not of eastus2's 30
     const { page, problems } = await open(new Date(now.getTime() + 16 * MIN));
     const c = cell(page, 'aoai-gap', 'swedencentral');
     expect(await c.innerText()).toBe('STALE');
     expect(await c.getAttribute('class')).toContain('stale');
     const look = await c.evaluate((a) => getComputedStyle(a).backgroundImage);
     expect(look).toContain('repeating-linear-gradient');
-    expect(await cell(page, 'aoai-ok', 'eastus2').innerText()).toBe('STALE');
+    expect(await cell(page, 'aoai-ok', 'swedencentral').innerText()).toBe('STALE');
+    expect(await cell(page, 'aoai-ok', 'eastus2').innerText()).toBe('PASS');
     // neither failing nor passing: listed under "Stale", "Failing now" is gone
     expect(await page.locator('[data-testid=failing-now]').isHidden()).toBe(true);
     const stale = await items(page, 'stale');
-    expect(stale).toHaveLength(8);
+    expect(stale.sort()).toEqual(['aoai-gap', 'aoai-ok', 'aoai-trunc', 'openai'].map((t) => `${t}@swedencentral`));
     expect(stale).toContain('aoai-gap@swedencentral');
-    expect(await page.locator('[data-testid=stale] .count').innerText()).toBe('8');
+    expect(await page.locator('[data-testid=stale] .count').innerText()).toBe('4');
     expect(
       await page.locator('[data-testid=stale] li[data-target=aoai-gap][data-region=swedencentral]').innerText(),
     ).toContain('no run for 21 min; a run every 10 min');
