@@ -14,10 +14,10 @@ const HELP = `realtime-canary ${TOOL_VERSION} — finds Realtime API deployments
 Usage:
   realtime-canary probe --endpoint <url> [options]   probe one deployment, write events, audio and report.json
   realtime-canary sim [--port N] [--scenario NAME]   serve the built-in Realtime simulator
-  realtime-canary demo [--out DIR]                   simulator + healthy and faulty probes (what npm start runs)
+  realtime-canary demo [--out DIR]                   simulator + scheduled rounds over faulty targets (what npm start runs)
   realtime-canary report <run-dir>                   render report.html for a run folder (local or from Blob Storage)
   realtime-canary validate [--settings FILE]         check settings and targets as the Function loads them; print the plan
-  realtime-canary test-alert [--settings FILE]       send a marked sample card to the configured webhook
+  realtime-canary test-alert [--settings FILE]       send a marked sample alert to every channel (webhook, PagerDuty)
   realtime-canary cost [--bicepparam FILE]           what a configuration costs per run, day and month
   realtime-canary --help | --version
 

@@ -67,6 +67,18 @@ describe('README and docs/deploy.md', () => {
     expect(missing).toEqual([]);
   });
 
+  it("show every top-level folder of the store's layout (src/store/layout.ts) in the blob layout", () => {
+    const layout = read('src/store/layout.ts');
+    const prefixes = new Set([...layout.matchAll(/[`']([a-z]+)\//g)].map((m) => m[1]!));
+    for (const mime of ['application', 'audio', 'text']) prefixes.delete(mime); // content types
+    prefixes.add(/RUNS_ROOT = '([a-z]+)'/.exec(layout)![1]!);
+    expect(prefixes.size).toBeGreaterThan(10);
+    const block = README.split('**Blob layout**')[1]!.split('```')[1]!;
+    expect([...prefixes].filter((p) => !new RegExp(`^${p}/`, 'm').test(block) && !block.includes(` ${p}/`))).toEqual(
+      [],
+    );
+  });
+
   it('run only npm scripts package.json has', () => {
     const scripts = Object.keys((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts);
     const used = new Set<string>();
