@@ -68,8 +68,12 @@ export interface RunSummary {
   model?: string;
   /** Set when the run has a `model_retiring` finding: the model, its retirement day and the replacement its source names. */
   retirement?: { model: string; retiresOn: string; replacement?: string };
-  /** `budget`: the target was not probed because the daily budget was spent (an index line says so; no alert state). */
-  notProbed?: 'budget';
+  /**
+   * The target was not probed this round (an index line says so, its `headline` the reason; no alert state): the
+   * daily spend `budget` was spent, a session `quota` (per deployment or key) was used up, or the `round full` — more
+   * targets were due than the round could probe (they are probed in rotation).
+   */
+  notProbed?: NotProbedKind;
   /** Probes of this run: 1, or 2+ when a failure was re-probed to confirm it (CANARY_CONFIRM_RETRIES). */
   attempts?: number;
   /** The first probe failed and its confirmation passed: the verdict is `pass`, the first failure's evidence is kept. */
@@ -80,6 +84,9 @@ export interface RunSummary {
    */
   muted?: { until: string; scope: string; reason?: string };
 }
+
+/** Why a target was not probed (see {@link RunSummary.notProbed}). */
+export type NotProbedKind = 'budget' | 'quota' | 'round full';
 
 /** The figures of a summary with no probe behind it (a notice, a target not probed): nothing measured. */
 export function noRunFigures(): Pick<

@@ -17,7 +17,7 @@ import { formatUsd } from '../cost/usd.js';
 import type { PromptSpec } from '../prompts/catalog.js';
 import type { Notification } from '../sinks/alerts/alertState.js';
 import { noticeSummary } from '../sinks/alerts/notices.js';
-import { noRunFigures, type RunSummary } from '../runSummary.js';
+import { noRunFigures, type NotProbedKind, type RunSummary } from '../runSummary.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
 import { ledgerDay, readLedger, reserveInLedger, settleInLedger } from '../store/budgetLedger.js';
 import { DASHBOARD_PATH, ledgerPath } from '../store/layout.js';
@@ -192,13 +192,17 @@ function budgetSummary(c: BudgetContext, at: string, headline: string, path: str
   return { ...notice, flavour: 'budget', deployment: 'daily budget', reportPath: path };
 }
 
-/** The index line of a target the budget did not cover: a line, not silence (no alert state, no telemetry). */
+/**
+ * The index line of a target not probed — the budget did not cover it, a session quota was used up, the round was
+ * full: a line, not silence (no alert state, no telemetry).
+ */
 export function notProbedSummary(
   roundStartedAt: Date,
   runId: string,
   region: string,
   t: TargetConfig,
   reason: string,
+  kind: NotProbedKind = 'budget',
 ): RunSummary {
   return {
     ...noRunFigures(),
@@ -215,7 +219,7 @@ export function notProbedSummary(
     headline: reason,
     reportPath: '',
     reportHtmlPath: DASHBOARD_PATH,
-    notProbed: 'budget',
+    notProbed: kind,
   };
 }
 

@@ -21,7 +21,7 @@ import { withRunDrift } from './driftStep.js';
 import { retirementNotices } from './retirementNotice.js';
 import type { RoundHooks } from './hooks.js';
 import { roundPrices } from './roundPrices.js';
-import { TooLateError, type TargetRun } from './targetRun.js';
+import { NotSentError, type TargetRun } from './targetRun.js';
 
 export interface CostHookDeps {
   store: ArtifactStore;
@@ -87,7 +87,7 @@ export function costHooks(settings: Settings, deps: CostHookDeps): RoundHooks {
         try {
           return await again();
         } catch (err) {
-          if (!(err instanceof TooLateError)) throw err;
+          if (!(err instanceof NotSentError)) throw err;
           deps.warn(`confirmation ${attempt} of ${target.name} skipped: ${err.message}`);
           costs.push({ target: target.name, attempt, usd: 0 }); // reserved, never probed
           return undefined;

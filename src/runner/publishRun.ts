@@ -20,6 +20,7 @@ import type { RoundHooks } from './hooks.js';
 import { modelLookup } from './modelLookup.js';
 import type { Slots } from './pool.js';
 import type { Publisher } from './publisher.js';
+import { QuotaRefusedError, quotaReason, type QuotaGate } from './quotaGate.js';
 import type { RoundDeps } from './round.js';
 import { finishTarget, probeTargetRun, runTarget, type TargetRun, type TargetRunContext } from './targetRun.js';
 
@@ -40,6 +41,8 @@ export interface RunPublishing {
   slots: Slots;
   /** Epoch ms (real clock): every step of the run ends by then. */
   deadlineAt: number;
+  /** Claims each confirmation retry's session against the budgets (a refused one is not sent: ./quotaGate.ts). */
+  quota?: QuotaGate;
   /** Called once a run's artifacts are written (progress lines). */
   onRecorded?: (target: TargetConfig, run: TargetRun) => void;
 }
@@ -73,7 +76,11 @@ export async function recordTarget(
     // a confirmation re-probe gives the slot up while it runs, so re-probes never wait on each other's slots
     if (afterRun)
       r = await afterRun(r, t, () =>
-        lease.outside(() => withDeadline(`target ${t.name}`, msUntil(deadlineAt), () => runTarget(t, index, context))),
+        lease.outside(async () => {
+          const claim = await p.quota?.claim(t, 'confirm');
+          if (claim && !claim.ok) throw new QuotaRefusedError(quotaReason(claim));
+          return withDeadline(`target ${t.name}`, msUntil(deadlineAt), () => runTarget(t, index, context));
+        }),
       );
     p.onRecorded?.(t, r);
     await publishTo(p, `artifacts of ${t.name}`, (s, ctx) => s.onArtifacts?.(r.artifacts, ctx));

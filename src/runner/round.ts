@@ -31,8 +31,12 @@ import type { RunFinal, RunSink } from '../sinks/runSink.js';
 import { scrubbingLog } from '../realtime/scrubValue.js';
 import type { Telemetry } from '../sinks/telemetry.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
+import { roundIntake } from './fairRound.js';
 import { GroupBarrier } from './groups.js';
 import { notificationReserveMs, publisher as roundPublisher, uploadSpool } from './publisher.js';
+import { loadCatalog } from '../prompts/catalog.js';
+import { QuotaRefusedError, quotaReason, type QuotaGate } from './quotaGate.js';
+import { readRotation } from './roundSelection.js';
 import type { RoundHooks, RoundInfo, RoundPlan } from './hooks.js';
 import { runPool, Slots } from './pool.js';
 import { publishFinals, recordTarget, targetRunContext, type RunPublishing } from './publishRun.js';
@@ -72,6 +76,8 @@ export interface RoundDeps {
   probe?: Partial<ProbeOptions>;
   /** Progress lines (target m of M). */
   onProgress?: (line: string) => void;
+  /** Claims session starts against the budgets (default: a gate over the settings' budgets and this store). */
+  quota?: QuotaGate;
   /** Secret values from the settings (webhook URL, connection strings) to scrub from every exit. */
   secrets?: readonly string[];
   /** Aborted at the round's hard deadline (the store's operations listen to it). */
@@ -178,8 +184,28 @@ async function round(
       `deadline ${Math.round(settings.roundDeadlineMs / 1000)} s`,
   );
   for (const p of settings.problems ?? []) log.error(`configuration error: ${p.message}`);
+  const rotation = readRotation(deps.store, settings.region); // awaited only by a full round, briefly
 
-  const plan = await planRound(targets, deps.hooks, log, { runId, startedAt: started });
+  const catalog = deps.catalog ?? loadCatalog();
+  const intake = await roundIntake(
+    {
+      settings,
+      targets,
+      store: deps.store,
+      catalog,
+      runId,
+      started,
+      now,
+      probeEndAt,
+      log,
+      // written beside the probes, not in front of them
+      publishLine: (line) =>
+        publisher.publish(`not-probed line of ${line.target}`, (k, ctx) => k.onNotProbed?.(line, ctx)),
+      quota: deps.quota,
+    },
+    rotation,
+  );
+  const plan = await planRound(intake.selection.probe, deps.hooks, log, { runId, startedAt: started });
   const barrier = new GroupBarrier(plan.probe);
   const outcomes: TargetOutcome[] = [];
   let finished = 0;
@@ -190,6 +216,7 @@ async function round(
     publisher,
     log,
     hooks: deps.hooks,
+    quota: intake.gate,
     slots: new Slots(publishConcurrency(settings.concurrency)),
     deadlineAt,
     onRecorded: (t, r) =>
@@ -198,14 +225,9 @@ async function round(
   const publish = async (runs: RunFinal[]): Promise<void> => {
     for (const summary of await publishFinals(runs, p)) outcomes.push({ summary });
   };
-  const context = targetRunContext(settings, deps, { runId, started, probeEndAt, secrets, log, prices: plan.prices });
-  // written beside the probes, not in front of them
-  const skippedLines = Promise.all(
-    plan.skipped.map((s) => {
-      const line = s.summary;
-      return line && publisher.publish(`not-probed line of ${s.target}`, (k, ctx) => k.onNotProbed?.(line, ctx));
-    }),
-  );
+  const frame = { runId, started, probeEndAt, secrets, log, prices: plan.prices };
+  const context = targetRunContext(settings, { ...deps, catalog }, frame);
+  void intake.publishLines(plan.skipped.flatMap((s) => s.summary ?? []));
   const spillDir = await mkdtemp(join(deps.tempDir ?? tmpdir(), 'realtime-canary-audio-')).catch((err: unknown) => {
     log.warn(`answer audio stays in memory this round: no temporary folder (${errorText(err)})`);
     return undefined;
@@ -214,6 +236,12 @@ async function round(
   const spilling = spillDir ? { ...context, audioSpillDir: spillDir } : context;
   const results = await runPool(plan.probe, settings.concurrency, probeEndAt, async (t, i) => {
     let run: TargetRun;
+    const claim = await intake.gate.claim(t, 'probe');
+    if (!claim.ok) {
+      await publish(barrier.abandon(t));
+      void intake.publishLines([intake.line(t, quotaReason(claim), 'quota')]);
+      throw new QuotaRefusedError(quotaReason(claim));
+    }
     try {
       run = await recordTarget(t, i, context, spilling, p);
     } catch (err) {
@@ -225,7 +253,9 @@ async function round(
   // sessions abandoned at a deadline leave their spill files behind
   if (spillDir) await rm(spillDir, { recursive: true, force: true }).catch(() => undefined);
   await publish(barrier.drain());
-  await Promise.all([skippedLines, publisher.settled()]);
+  const heldBack = await intake.finish(plan.probe, results); // the targets the deadline cut get their lines too
+  await intake.written();
+  await publisher.settled();
   // published as each probe ended; reported in the configured order, so tables and results read the same every round
   const order = new Map(targets.map((t, i) => [t.name, i]));
   outcomes.sort((a, b) => (order.get(a.summary.target) ?? 0) - (order.get(b.summary.target) ?? 0));
@@ -235,20 +265,9 @@ async function round(
       (err: unknown) => log.warn(`end-of-round step failed: ${errorText(err)}`),
     );
 
-  const notProbed = [
-    ...plan.skipped.map((s) => ({ target: s.target, reason: s.reason })),
-    ...results.flatMap((r, i) =>
-      r.status === 'done'
-        ? []
-        : [
-            {
-              target: plan.probe[i]!.name,
-              reason: r.status === 'not-started' ? 'round deadline reached before it started' : errorText(r.error),
-            },
-          ],
-    ),
-  ];
-  for (const n of notProbed) log.error(`target ${n.target} not probed: ${n.reason}`);
+  const notProbed = [...plan.skipped.map((s) => ({ target: s.target, reason: s.reason })), ...heldBack];
+  const full = new Set(intake.selection.full.map((t) => t.name)); // logged in one line by the intake
+  for (const n of notProbed) if (!full.has(n.target)) log.error(`target ${n.target} not probed: ${n.reason}`);
 
   await fanOut(
     built.sinks,

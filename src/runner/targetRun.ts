@@ -75,8 +75,13 @@ export interface TargetRunContext {
   retirementsFor?: RetirementsFor;
 }
 
+/** A session that was not started, for a reason the round reports as "not probed" (never an error run). */
+export class NotSentError extends Error {
+  override readonly name: string = 'NotSentError';
+}
+
 /** Thrown when too little of the round is left to give a session one turn. */
-export class TooLateError extends Error {
+export class TooLateError extends NotSentError {
   override readonly name = 'TooLateError';
 }
 

@@ -1,7 +1,8 @@
 /**
  * The one factory from settings to the sinks a round publishes to (cloudprober's surfacer registry): artifacts,
- * index, verdicts (the alert state, a durable write), alerts (the targets', the watchdog's over the other regions, the mutes' end messages, all through the
- * same channels: ./alerts/channels.ts), telemetry, dashboard. Adding a sink = one file plus one line here (and its
+ * index, verdicts (the alert state, a durable write), alerts (the targets', the round's digest — ./alerts/digest.ts —,
+ * the watchdog's over the other regions, the mutes' end messages, all through the same channels:
+ * ./alerts/channels.ts), telemetry, dashboard. Adding a sink = one file plus one line here (and its
  * setting); a sink that owns a client makes it here too and releases it in its `close`, which the round calls.
  */
 import type { CanarySettings } from '../config/settings.js';
@@ -9,6 +10,7 @@ import type { CataloguePrompt } from '../cost/projection.js';
 import { verdictSpool } from '../store/verdictSpool.js';
 import { alertSink, type AlertStats } from './alerts/alertSink.js';
 import { createChannels, type Channel } from './alerts/channels.js';
+import { roundDigest } from './alerts/digest.js';
 import { muteSink } from './alerts/muteSink.js';
 import { verdictSink } from './alerts/verdictSink.js';
 import { watchdogSink } from './alerts/watchdogSink.js';
@@ -40,11 +42,13 @@ export interface SinkInputs {
 export function createSinks(settings: CanarySettings, inputs: SinkInputs): { sinks: RunSink[]; stats: AlertStats } {
   const stats: AlertStats = { delivered: 0, pending: 0 };
   const channels = inputs.channels ?? createChannels(settings, inputs.store, inputs.log, inputs.secrets);
+  const digest = roundDigest(channels);
   const sinks: RunSink[] = [
     artifactsSink(inputs.store),
     indexSink(inputs.store),
     verdictSink({ store: inputs.store, rules: settings.alertRule, verdicts: verdictSpool(settings.spoolDir) }),
-    alertSink({ store: inputs.store, channels, stats }),
+    alertSink({ store: inputs.store, channels: digest.channels, stats }),
+    digest.sink,
     watchdogSink({ store: inputs.store, settings, channels, stats }),
     muteSink({ store: inputs.store, settings, channels, stats }),
     telemetrySink(inputs.telemetry ?? settingsTelemetry(settings, inputs.env ?? {}, inputs.log)),

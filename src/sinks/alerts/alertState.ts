@@ -80,10 +80,10 @@ export interface Notification {
   /**
    * What the notification is about: a service `incident`, a `configuration` problem of the canary itself, the
    * spend `budget` (80 % / 100 % of the daily budget), a region whose canary went silent (`watchdog`, see
-   * ./watchdog.ts), the end of a mute (`mute`, see ./mute.ts) or a model's `lifecycle` (it retires soon: one card per
-   * model and date). Absent in older state: read as `incident`.
+   * ./watchdog.ts), the end of a mute (`mute`, see ./mute.ts), a model's `lifecycle` (it retires soon: one card per
+   * model and date) or a round's `digest` (./digest.ts). Absent in older state: read as `incident`.
    */
-  category?: RunCategory | 'budget' | 'watchdog' | 'mute' | 'lifecycle';
+  category?: RunCategory | 'budget' | 'watchdog' | 'mute' | 'lifecycle' | 'digest';
   createdAt: string;
   region: string;
   target: string;

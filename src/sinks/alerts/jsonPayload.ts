@@ -9,7 +9,7 @@
  *   "kind": "alert",                                             // alert | reminder | recovery
  *   "createdAt": "2026-11-02T10:01:12.000Z",
  *   "region": "swedencentral", "target": "aoai-sweden",
- *   "category": "incident",                                      // incident | configuration | capacity | budget | watchdog | mute | lifecycle
+ *   "category": "incident",                                      // incident | configuration | capacity | budget | watchdog | mute | lifecycle | digest
  *   "title": "🔴 aoai-sweden @ swedencentral: 3.1 s silent gap in 3 of 6 turns",
  *   "text": "…plain-text rendering, several lines…",
  *   "opening": { "openedAt", "runId", "runStartedAt", "headline", "failureClass" },

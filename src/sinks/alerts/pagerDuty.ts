@@ -68,13 +68,13 @@ export function dedupKey(target: string, region: string): string {
 }
 
 /**
- * Whether PagerDuty takes a notification: alerts and recoveries (not reminders, not budget or model-retirement
- * notices: nothing resolves those, and a retirement's trigger would share the target's dedup key with its incidents).
+ * Whether PagerDuty takes a notification: alerts and recoveries (not reminders, not budget, model-retirement
+ * or round-digest notices: nothing resolves those, and a retirement's trigger would share the target's dedup key with its incidents).
  */
 export function pagesFor(n: Notification): boolean {
   const category = notificationCategory(n);
   if (isTestNotification(n)) return true;
-  if (category === 'budget' || category === 'lifecycle') return false;
+  if (category === 'budget' || category === 'lifecycle' || category === 'digest') return false;
   if (category === 'mute') return (n.muteEnd?.stillFailing.length ?? 0) > 0;
   return n.kind === 'alert' || n.kind === 'recovery';
 }

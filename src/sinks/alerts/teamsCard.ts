@@ -99,7 +99,16 @@ const LEVELS: Limits[] = [
 
 /** Container style and title colour of each look. */
 const LOOK: Record<
-  'alert' | 'reminder' | 'recovery' | 'configuration' | 'capacity' | 'budget' | 'watchdog' | 'mute' | 'lifecycle',
+  | 'alert'
+  | 'reminder'
+  | 'recovery'
+  | 'configuration'
+  | 'capacity'
+  | 'budget'
+  | 'watchdog'
+  | 'mute'
+  | 'lifecycle'
+  | 'digest',
   { style: Style; color: Color }
 > = {
   alert: { style: 'attention', color: 'Attention' },
@@ -111,6 +120,7 @@ const LOOK: Record<
   watchdog: { style: 'attention', color: 'Attention' },
   mute: { style: 'accent', color: 'Accent' },
   lifecycle: { style: 'accent', color: 'Accent' },
+  digest: { style: 'warning', color: 'Warning' },
 };
 
 function lookOf(n: Notification): (typeof LOOK)[keyof typeof LOOK] {
@@ -183,7 +193,7 @@ function linkPart(
   const category = notificationCategory(n);
   const actions: OpenUrl[] = [];
   // notices about no single run (budget, a silent region, a mute's end) point at the dashboard
-  if (category === 'budget' || category === 'watchdog' || category === 'mute') {
+  if (category === 'budget' || category === 'watchdog' || category === 'mute' || category === 'digest') {
     const dashboard = options.dashboardUrl ?? options.reportUrl;
     if (dashboard) actions.push({ type: 'Action.OpenUrl', title: 'Open dashboard', url: dashboard });
     else
