@@ -40,6 +40,7 @@ export function settingSecrets(settings: CanarySettings, env: Env = {}): string[
     settings.pagerDuty?.routingKey,
     settings.storage.kind === 'connection-string' ? settings.storage.connectionString : undefined,
     settings.appInsightsConnectionString,
+    settings.queue?.connection.kind === 'connection-string' ? settings.queue.connection.connectionString : undefined,
   ];
   return unique([...envSecrets(env, named), ...held.flatMap((v) => (v ? withParts(v) : []))]);
 }

@@ -6,6 +6,7 @@
  * scopes.
  */
 import { BlobServiceClient } from '@azure/storage-blob';
+import { QueueServiceClient } from '@azure/storage-queue';
 import { ConfigError } from '../errors.js';
 import { FOUNDRY_ENTRA_SCOPE } from '../realtime/auth.js';
 import { looksLikeSecret as keyLike } from '../realtime/redact.js';
@@ -136,26 +137,31 @@ function fields(raw: string): Map<string, string> {
 }
 
 /** CANARY_STORAGE_CONNECTION_STRING: `UseDevelopmentStorage=true`, or an account with a key or SAS and a valid endpoint. */
-export function checkStorageConnectionString(raw: string, setting = 'CANARY_STORAGE_CONNECTION_STRING'): void {
+export function checkStorageConnectionString(
+  raw: string,
+  setting = 'CANARY_STORAGE_CONNECTION_STRING',
+  service: 'blob' | 'queue' = 'blob',
+): void {
   const f = fields(raw);
   if (f.get('usedevelopmentstorage')?.toLowerCase() === 'true') return;
-  const hint =
-    'expected "AccountName=…;AccountKey=…;BlobEndpoint=…" (or "UseDevelopmentStorage=true"); the value is not shown';
+  const Endpoint = service === 'blob' ? 'BlobEndpoint' : 'QueueEndpoint';
+  const hint = `expected "AccountName=…;AccountKey=…;${Endpoint}=…" (or "UseDevelopmentStorage=true"); the value is not shown`;
   if (f.size === 0) throw new ConfigError(setting, `is not a storage connection string: ${hint}`);
-  if (!f.get('accountname') && !f.get('blobendpoint'))
-    throw new ConfigError(setting, `has neither AccountName nor BlobEndpoint: ${hint}`);
+  const endpoint = f.get(Endpoint.toLowerCase());
+  if (!f.get('accountname') && !endpoint)
+    throw new ConfigError(setting, `has neither AccountName nor ${Endpoint}: ${hint}`);
   if (!f.get('accountkey') && !f.get('sharedaccesssignature'))
     throw new ConfigError(setting, `has neither AccountKey nor SharedAccessSignature: ${hint}`);
-  const endpoint = f.get('blobendpoint');
   if (endpoint !== undefined && !/^https?:\/\/[^/\s]+/.test(endpoint))
-    throw new ConfigError(setting, `has a BlobEndpoint that is not an http(s) URL: ${hint}`);
+    throw new ConfigError(setting, `has a ${Endpoint} that is not an http(s) URL: ${hint}`);
   const protocol = f.get('defaultendpointsprotocol');
   if (protocol !== undefined && protocol !== 'http' && protocol !== 'https')
     throw new ConfigError(setting, `has DefaultEndpointsProtocol ${shown(protocol)} (must be http or https)`);
   // what the SDK itself refuses (it reads an AccountKey only beside DefaultEndpointsProtocol, else wants a SAS) is
   // refused here, naming the setting, instead of an "Invalid BlobEndpoint" from the first round's store
   try {
-    BlobServiceClient.fromConnectionString(raw);
+    if (service === 'blob') BlobServiceClient.fromConnectionString(raw);
+    else QueueServiceClient.fromConnectionString(raw);
   } catch (err) {
     const said = /^Invalid [A-Za-z]+/.exec(err instanceof Error ? err.message : '')?.[0] ?? 'it is not accepted';
     const keyWithoutProtocol = f.has('accountkey') && protocol === undefined;

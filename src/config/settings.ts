@@ -27,6 +27,7 @@ import { parseTargets, type TargetConfig } from './targets.js';
 import { MAX_GENERATION_WINDOW_MS, PROBE_DEFAULTS } from '../probe/options.js';
 import { DEFAULT_PRICES, type PriceTable } from '../cost/prices.js';
 import { parsePrices } from './prices.js';
+import { canaryMode, loadQueueSettings, type CanaryMode, type QueueSettings } from './queueSettings.js';
 import type { ModelRetirement } from '../realtime/lifecycle.js';
 import type { StorageSettings } from '../store/storageSettings.js';
 import type { LinkScope } from '../store/userDelegationLink.js';
@@ -43,6 +44,10 @@ export interface AlertRule {
 }
 
 export interface CanarySettings {
+  /** CANARY_MODE: `round` (one process probes every target each round) or `queue` (planner + prober), ./queueSettings.ts. */
+  mode: CanaryMode;
+  /** The probe queue (queue mode only). */
+  queue: QueueSettings | undefined;
   region: string;
   schedule: string;
   /** Inline targets (CANARY_TARGETS); when absent, `configBlob` names a JSON blob holding them. */
@@ -134,7 +139,10 @@ export function loadSettings(env: Env, context: SettingsContext = {}): CanarySet
     );
   }
   const functionTimeoutMs = functionTimeout(env, context);
+  const mode = canaryMode(env);
   return {
+    mode,
+    queue: loadQueueSettings(env, mode),
     region: checkName(env.CANARY_REGION?.trim() || 'local', 'CANARY_REGION', secrets),
     schedule,
     targets: targetsJson ? parseTargets(targetsJson, 'CANARY_TARGETS', secrets) : undefined,

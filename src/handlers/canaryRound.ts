@@ -42,18 +42,27 @@ export function makeCanaryHandler(env: () => Env = () => process.env, overrides:
     secrets = settingSecrets(settings, currentEnv);
     const round = createRound(settings, currentEnv, { ...overrides, log });
     try {
-      const targets =
-        settings.targets ??
-        (await withDeadline('reading CANARY_CONFIG_BLOB', 30_000, () =>
-          targetsFromBlob(round.store, settings.configBlob!, secretSettings(currentEnv)),
-        ));
-      return await round.run(targets);
+      return await round.run(await configuredTargets(settings, round.store, currentEnv));
     } catch (err) {
       throw scrubError(err, secrets);
     } finally {
       round.close();
     }
   };
+}
+
+/** The targets: CANARY_TARGETS, or the config blob CANARY_CONFIG_BLOB names (read each invocation, bounded). */
+export async function configuredTargets(
+  settings: CanarySettings,
+  store: ArtifactStore,
+  env: Env,
+): Promise<TargetConfig[]> {
+  return (
+    settings.targets ??
+    (await withDeadline('reading CANARY_CONFIG_BLOB', 30_000, () =>
+      targetsFromBlob(store, settings.configBlob!, secretSettings(env)),
+    ))
+  );
 }
 
 async function targetsFromBlob(

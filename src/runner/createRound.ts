@@ -36,6 +36,19 @@ export function createRound(
   env: Record<string, string | undefined>,
   overrides: RoundOverrides,
 ): Round {
+  const { deps, close } = composeRound(settings, env, overrides);
+  return { store: deps.store, run: (targets) => runRound(settings, targets, deps), close };
+}
+
+/**
+ * The composition itself, for a round or for one queued probe (./prober.ts): the deps with their hooks, and
+ * `close`, which stops the hard-deadline timer (`settings.roundDeadlineMs` after the call).
+ */
+export function composeRound(
+  settings: CanarySettings,
+  env: Record<string, string | undefined>,
+  overrides: RoundOverrides,
+): { deps: RoundDeps & { store: RoundStore }; close(): void } {
   const { log } = overrides;
   const catalog = overrides.catalog ?? loadCatalog();
   // the round's hard deadline: storage calls still in flight then are aborted (their writes spooled)
@@ -56,9 +69,7 @@ export function createRound(
     store,
   };
   return {
-    store,
-    run: (targets) =>
-      runRound(settings, targets, { ...deps, hooks: overrides.hooks ?? roundHooks(settings, catalog, deps) }),
+    deps: { ...deps, store, hooks: overrides.hooks ?? roundHooks(settings, catalog, deps) },
     close: () => clearTimeout(hardTimer),
   };
 }

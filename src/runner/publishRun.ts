@@ -14,7 +14,7 @@ import { ConfigError } from '../errors.js';
 import { loadCatalog } from '../prompts/catalog.js';
 import type { RunSummary } from '../runSummary.js';
 import { withMute } from '../sinks/alerts/mute.js';
-import { fanOut, type FanOutContext, type Hook } from '../sinks/fanOut.js';
+import { fanOut, type FanOutContext, type Hook, type SinkFailure } from '../sinks/fanOut.js';
 import type { RunFinal, RunSink } from '../sinks/runSink.js';
 import type { RoundHooks } from './hooks.js';
 import { modelLookup } from './modelLookup.js';
@@ -43,6 +43,8 @@ export interface RunPublishing {
   deadlineAt: number;
   /** Claims each confirmation retry's session against the budgets (a refused one is not sent: ./quotaGate.ts). */
   quota?: QuotaGate;
+  /** Every sink call that failed is added here when given (the prober's "was the run recorded?"). */
+  failures?: SinkFailure[];
   /** Called once a run's artifacts are written (progress lines). */
   onRecorded?: (target: TargetConfig, run: TargetRun) => void;
 }
@@ -83,7 +85,8 @@ export async function recordTarget(
         }),
       );
     p.onRecorded?.(t, r);
-    await publishTo(p, `artifacts of ${t.name}`, (s, ctx) => s.onArtifacts?.(r.artifacts, ctx));
+    const failed = await publishTo(p, `artifacts of ${t.name}`, (s, ctx) => s.onArtifacts?.(r.artifacts, ctx));
+    p.failures?.push(...failed);
     return r;
   });
   run.artifacts.trace = undefined; // published: let the trace and its audio go
@@ -99,7 +102,8 @@ export async function recordTarget(
 export async function publishFinals(runs: readonly RunFinal[], p: RunPublishing): Promise<RunSummary[]> {
   const out: RunSummary[] = [];
   for (const f of runs.map((r) => ({ ...r, summary: withMute(r.summary, p.settings.mutes, p.fc.now()) }))) {
-    await publishTo(p, `summary of ${f.summary.target}`, (s, ctx) => s.onSummary?.(f, ctx));
+    const failed = await publishTo(p, `summary of ${f.summary.target}`, (s, ctx) => s.onSummary?.(f, ctx));
+    p.failures?.push(...failed);
     out.push(f.summary);
     p.log.info(`${f.summary.target}: ${f.summary.verdict}${f.summary.headline ? ` — ${f.summary.headline}` : ''}`);
   }
@@ -107,7 +111,7 @@ export async function publishFinals(runs: readonly RunFinal[], p: RunPublishing)
 }
 
 /** One hook of every sink, through the round's publisher when there is one. */
-function publishTo(p: RunPublishing, what: string, hook: Hook): Promise<unknown> {
+function publishTo(p: RunPublishing, what: string, hook: Hook): Promise<SinkFailure[]> {
   return p.publisher ? p.publisher.publish(what, hook) : fanOut(p.sinks, what, hook, p.fc);
 }
 
