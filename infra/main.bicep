@@ -6,10 +6,13 @@
 // ingestion), Key Vault (RBAC) with the secrets, one user-assigned identity with its roles, and an
 // Azure Monitor alert rule + action group for a region that sends no probe results.
 // Per region in `regions`: a Flex Consumption plan, a function app and its own host storage.
+// `mode = 'queue'` adds, per region, the probe queue and its poison queue on the host storage
+// (identity-based, with the identity's queue role on both) and, shared, an alert on probes moved
+// to the poison queue.
 // No keys or connection strings anywhere: every data-plane call is made as the identity.
 targetScope = 'resourceGroup'
 
-import { keyVaultReference, retention, secretNameFor, target } from 'modules/common.bicep'
+import { keyVaultReference, poisonQueueOf, retention, secretNameFor, target } from 'modules/common.bicep'
 
 @description('Name of the environment (azd sets it); seeds resource names and the azd-env-name tag.')
 @minLength(1)
@@ -99,10 +102,19 @@ param reportReaderPrincipalType string = 'User'
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
 
-@description('Maximum instances per regional app (the timer runs as a singleton; a small bound caps cost).')
+@description('Maximum instances per regional app, 40-1000 (Flex Consumption\'s range). Round mode uses one (the timer is a singleton). Queue mode scales the prober out up to this bound, each instance running at most 12 probes (host.json batchSize 8 + newBatchThreshold 4); every Flex app of the subscription in a region draws on one regional memory quota (512,000 MB, 250 instances of 2 GB, when last documented), so the default of 40 caps cost and leaves room. See docs/deploy.md, "Queue mode".')
 @minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 40
+
+@description('How each region runs (CANARY_MODE): \'round\' — the timer probes every due target in one process; \'queue\' — the timer plans every minute and enqueues each due probe on the region\'s host storage, a queue-triggered prober runs it on instances of its own. See docs/deploy.md, "Queue mode".')
+@allowed(['round', 'queue'])
+param mode string = 'round'
+
+@description('Queue mode: the probe queue on each region\'s host storage (CANARY_QUEUE_NAME); its poison queue is <name>-poison. 3-56 lower-case letters, digits and single hyphens.')
+@minLength(3)
+@maxLength(56)
+param queueName string = 'canary-probes'
 
 @description('Further non-secret app settings for every region, e.g. { CANARY_ALERT_RULE: \'2/3\', CANARY_TURNS: \'3\', CANARY_MODEL_LOOKUP: \'on\', CANARY_MODEL_RETIREMENTS: \'[…]\' }. The settings above take precedence; put secrets in azureOpenAiKeys instead.')
 param extraAppSettings { *: string } = {}
@@ -120,6 +132,7 @@ var names = {
   reports: 'streports${token}'
   actionGroup: 'ag-canary-${token}'
   silenceRule: 'alert-canary-silent-${token}'
+  poisonRule: 'alert-canary-poison-${token}'
 }
 
 // Per region: seeds the app, plan and host storage names.
@@ -259,6 +272,8 @@ module monitorAlerts 'modules/monitor-alerts.bicep' = {
     ruleName: names.silenceRule
     email: alertEmail
     webhookUrl: monitorWebhookUrl
+    poisonQueueName: mode == 'queue' ? poisonQueueOf(queueName) : ''
+    poisonRuleName: names.poisonRule
     tags: allTags
   }
 }
@@ -278,6 +293,8 @@ module regional 'modules/region.bicep' = [
       appSettings: sharedSettings
       instanceMemoryMB: instanceMemoryMB
       maximumInstanceCount: maximumInstanceCount
+      mode: mode
+      queueName: queueName
       reportsAuth: {
         clientId: reportsAuthClientId
         clientSecretSettingName: authSecretSetting

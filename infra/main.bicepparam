@@ -54,6 +54,12 @@ param targets = [
 // Every 10 minutes, UTC.
 param schedule = '0 */10 * * * *'
 
+// 'round': each region's timer probes every due target in one process.
+// 'queue': the timer enqueues each due probe on the region's host storage and a queue-triggered prober runs it on
+// instances of its own, at most maximumInstanceCount (40-1000) per region (docs/deploy.md, "Queue mode").
+param mode = 'round'
+param maximumInstanceCount = 40
+
 param reportsContainerName = 'reports'
 
 param retentionDays = {

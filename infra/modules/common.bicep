@@ -9,7 +9,7 @@ var roleIds = {
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe' // Storage Blob Data Contributor (reports)
   storageBlobDataReader: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1' // Storage Blob Data Reader (people reading reports)
   storageBlobDelegator: 'db58b8e5-c6ad-4a2a-8342-4190687cbf4a' // Storage Blob Delegator (user-delegation SAS links)
-  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // Storage Queue Data Contributor (host storage)
+  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // Storage Queue Data Contributor (host storage, probe queues)
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // Storage Table Data Contributor (host storage)
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6' // Key Vault Secrets User (Key Vault references)
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb' // Monitoring Metrics Publisher (Entra-only App Insights ingestion)
@@ -86,3 +86,7 @@ func secretNameFor(settingName string) string => toLower(replace(settingName, '_
 @description('App setting value that App Service resolves from Key Vault (versionless, so rotations are picked up).')
 func keyVaultReference(vaultUri string, secretName string) string =>
   '@Microsoft.KeyVault(SecretUri=${vaultUri}secrets/${secretName}/)'
+
+@export()
+@description('The poison queue of a queue-triggered function: the Functions host moves a message there after maxDequeueCount failed attempts (src/queue/probeQueue.ts names it the same way).')
+func poisonQueueOf(queueName string) string => '${queueName}-poison'

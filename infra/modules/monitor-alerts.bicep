@@ -5,6 +5,13 @@
 // regions' watchdog covers one region going silent while the others run). It notifies an action
 // group: an email address and, when given, a webhook that takes Azure Monitor's common alert
 // schema (the Teams Workflows webhook of the canary's own cards does not).
+//
+// In queue mode, a second rule on the same group: probe messages moved to the poison queue. Azure
+// Monitor has no per-queue length metric (the storage account's QueueMessageCount counts every
+// queue of the account, hourly, the probes waiting for their start included), so the rule reads the
+// Functions host's own log line in Application Insights — the queue extension writes a warning
+// "Message has reached MaxDequeueCount of N. Moving message to queue '<name>-poison'." for each
+// message it moves — and fires per function app (cloud_RoleName) when any was moved in the window.
 
 @description('Location of the alert rule (the Application Insights component\'s).')
 param location string
@@ -33,7 +40,13 @@ param email string = ''
 @secure()
 param webhookUrl string = ''
 
-@description('Tags for both resources.')
+@description('Queue mode: the poison queue whose arrivals alert (the probe queue\'s name + -poison); empty in round mode: no such rule.')
+param poisonQueueName string = ''
+
+@description('Name of the poison-queue alert rule (used only with poisonQueueName).')
+param poisonRuleName string = ''
+
+@description('Tags for every resource.')
 param tags object = {}
 
 resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
@@ -103,6 +116,65 @@ resource silentRegion 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
           dimensions: [
             {
               name: 'location'
+              operator: 'Include'
+              values: [
+                '*'
+              ]
+            }
+          ]
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    actions: {
+      actionGroups: [
+        actionGroup.id
+      ]
+    }
+  }
+}
+
+// The host's line, counted per app; itemCount undoes Application Insights' sampling (a kept line stands for
+// itemCount lines). The quotes around the name keep canary-probes-poison from matching canary-probes-poison-2.
+var poisonedQuery = join(
+  [
+    'traces'
+    '| where message has "MaxDequeueCount" and message contains "Moving message to queue \'${poisonQueueName}\'"'
+    '| summarize poisoned = sum(itemCount) by cloud_RoleName'
+  ],
+  '\n'
+)
+
+resource poisonedProbes 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = if (!empty(poisonQueueName)) {
+  name: poisonRuleName
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'realtime-canary: probe messages moved to ${poisonQueueName}'
+    description: 'The Functions host moved probe messages to the poison queue: the prober threw on every attempt (maxDequeueCount), i.e. the canary\'s own fault — settings it could not load, a message it could not read, or a run it could write neither to storage nor to its spool. Those probes were not recorded. See docs/deploy.md, "Queue mode".'
+    severity: 2
+    enabled: true
+    scopes: [
+      appInsightsId
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    autoMitigate: true
+    criteria: {
+      allOf: [
+        {
+          query: poisonedQuery
+          timeAggregation: 'Total'
+          metricMeasureColumn: 'poisoned'
+          operator: 'GreaterThan'
+          threshold: 0
+          dimensions: [
+            {
+              name: 'cloud_RoleName'
               operator: 'Include'
               values: [
                 '*'

@@ -1,8 +1,10 @@
 // One canary region: a Flex Consumption (FC1) plan and function app, with its own host storage
 // account (so the timer's blob-lease singleton and host id never collide with another region's)
 // reached through the user-assigned identity. The app settings passed in are shared by every
-// region; this module adds the region label and the identity-based AzureWebJobsStorage settings.
-import { roleIds } from 'common.bicep'
+// region; this module adds the region label, the mode, the identity-based AzureWebJobsStorage
+// settings and, in queue mode, the probe queue and its poison queue on the host storage with the
+// identity-based CANARY_QUEUE connection the prober's trigger and the planner use.
+import { poisonQueueOf, roleIds } from 'common.bicep'
 
 @description('Azure region of this canary; also its CANARY_REGION label.')
 param location string
@@ -43,6 +45,15 @@ param instanceMemoryMB int = 2048
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
+@description('CANARY_MODE: round (the timer probes every due target in one process) or queue (the timer enqueues each due probe, a queue-triggered prober runs it).')
+@allowed(['round', 'queue'])
+param mode string = 'round'
+
+@description('Queue mode: the probe queue on the host storage (CANARY_QUEUE_NAME); 3-56 lower-case letters, digits and single hyphens, room left for -poison.')
+@minLength(3)
+@maxLength(56)
+param queueName string = 'canary-probes'
+
 @description('Sign-in for the reports site (App Service Authentication with Microsoft Entra ID). Empty clientId: no sign-in, and the reports site stays off.')
 param reportsAuth {
   @description('Client id of the Entra app registration.')
@@ -62,6 +73,13 @@ param appTags object = {}
 var deploymentContainerName = 'app-package'
 var storageSuffix = environment().suffixes.storage
 var hostBlobUri = 'https://${hostStorageName}.blob.${storageSuffix}/'
+var hostQueueUri = 'https://${hostStorageName}.queue.${storageSuffix}/'
+var queueMode = mode == 'queue'
+// The probe queue, and the poison queue the host moves a message to after maxDequeueCount (host.json) failures.
+var probeQueueNames = [
+  queueName
+  poisonQueueOf(queueName)
+]
 
 resource hostStorage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
   name: hostStorageName
@@ -120,6 +138,36 @@ resource hostRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   }
 ]
 
+resource hostQueueService 'Microsoft.Storage/storageAccounts/queueServices@2025-06-01' = if (queueMode) {
+  parent: hostStorage
+  name: 'default'
+}
+
+// Created here so the trigger has its queue before the planner's first tick, and the poison queue can be
+// inspected (and alerted on) before anything was ever poisoned.
+resource probeQueues 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-06-01' = [
+  for name in probeQueueNames: if (queueMode) {
+    parent: hostQueueService
+    name: name
+  }
+]
+
+// The planner sends (and creates the queues when missing), the trigger reads, updates and deletes, the host
+// writes the poison queue, and the canary reads its length: Storage Queue Data Contributor, on these two queues.
+// (The account-wide grant above is the runtime's; this one is queue mode's own, so narrowing the runtime's grant
+// later cannot take the prober's access with it.)
+resource probeQueueRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (name, i) in probeQueueNames: if (queueMode) {
+    name: guid(probeQueues[i].id, identityPrincipalId, roleIds.storageQueueDataContributor)
+    scope: probeQueues[i]
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.storageQueueDataContributor)
+      principalId: identityPrincipalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
@@ -139,14 +187,29 @@ var hostStorageSettings = {
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identityClientId
   AzureWebJobsStorage__blobServiceUri: hostBlobUri
-  AzureWebJobsStorage__queueServiceUri: 'https://${hostStorageName}.queue.${storageSuffix}/'
+  AzureWebJobsStorage__queueServiceUri: hostQueueUri
   AzureWebJobsStorage__tableServiceUri: 'https://${hostStorageName}.table.${storageSuffix}/'
 }
+
+// Queue mode's connection, read the way the host reads a trigger's (CANARY_QUEUE__*): the queue endpoint as the
+// user-assigned identity, no key (src/config/queueSettings.ts reads the same settings for the planner).
+var queueSettings = queueMode
+  ? {
+      CANARY_QUEUE__queueServiceUri: hostQueueUri
+      CANARY_QUEUE__credential: 'managedidentity'
+      CANARY_QUEUE__clientId: identityClientId
+      CANARY_QUEUE_NAME: queueName
+    }
+  : {}
 
 var signIn = !empty(reportsAuth.clientId)
 
 // The reports HTTP function answers only behind the sign-in configured below.
-var settings = union(appSettings, hostStorageSettings, { CANARY_REGION: location, CANARY_REPORTS_HTTP: signIn ? 'on' : 'off' })
+var settings = union(appSettings, hostStorageSettings, queueSettings, {
+  CANARY_REGION: location
+  CANARY_MODE: mode
+  CANARY_REPORTS_HTTP: signIn ? 'on' : 'off'
+})
 
 resource site 'Microsoft.Web/sites@2025-03-01' = {
   name: appName
@@ -190,10 +253,11 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
       appSettings: [for setting in items(settings): { name: setting.key, value: setting.value }]
     }
   }
-  // The host needs its storage roles before it first starts.
+  // The host needs its storage roles (and in queue mode the prober its queues) before it first starts.
   dependsOn: [
     deploymentContainer
     hostRoles
+    probeQueueRoles
   ]
 }
 

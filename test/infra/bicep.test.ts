@@ -2,13 +2,12 @@
 // scripts/bicep.mjs) and checks what the deployment would do: the compiled ARM JSON for the
 // structure, and `bicep snapshot` of a three-region parameters file for the evaluated resources.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  INFRA_DIR, TOOLS_DIR, buildArm, buildParams, ensureBicep, findDotnet, lint, snapshot,
+  INFRA_DIR, buildArm, buildParams, ensureBicep, findDotnet, lint, snapshot,
 } from '../../scripts/bicep.mjs';
-
-type Json = any;
+import { resourcesOfType, templates, TEST_DIR, writeMainParams, type Json } from './arm.js';
 
 const dotnet = findDotnet();
 const skipReason = dotnet.available ? '' : `dotnet not found (${dotnet.reason}): the Bicep CLI comes from NuGet`;
@@ -42,17 +41,10 @@ const ALERT_EMAIL = 'oncall@example.com';
 const AUTH_CLIENT_ID = '66666666-6666-6666-6666-666666666666';
 const AUTH_GROUP = '77777777-7777-7777-7777-777777777777';
 
-const TEST_DIR = join(TOOLS_DIR, '..', 'infra-test');
-
 function writeTestParams(): string {
-  mkdirSync(TEST_DIR, { recursive: true });
-  const file = join(TEST_DIR, 'three-regions.bicepparam');
-  const using = relative(TEST_DIR, join(INFRA_DIR, 'main.bicep')).split('\\').join('/');
-  writeFileSync(
-    file,
-    `using '${using}'
-
-param environmentName = 'citest'
+  return writeMainParams(
+    'three-regions',
+    `param environmentName = 'citest'
 param regions = ${JSON.stringify(REGIONS).replaceAll('"', "'")}
 param targets = [
   { name: 'aoai-sweden', resource: 'aoai-same-rg', deployment: 'gpt-realtime', flavour: 'azure-ga', auth: 'entra', group: 'g' }
@@ -75,7 +67,6 @@ param alertEmail = '${ALERT_EMAIL}'
 param monitorWebhookUrl = '${MONITOR_WEBHOOK}'
 `,
   );
-  return file;
 }
 
 /** Every value in a JSON tree with its path. */
@@ -86,24 +77,6 @@ function* walk(node: Json, path: string[] = []): Generator<[string[], Json]> {
   }
 }
 
-/** The template and every nested (module) template, each with its path in the tree. */
-function templates(template: Json, path = 'main'): Array<{ path: string; template: Json }> {
-  const out = [{ path, template }];
-  for (const [name, res] of Object.entries<Json>(template.resources ?? {})) {
-    if (res.type === 'Microsoft.Resources/deployments' && res.properties?.template) {
-      out.push(...templates(res.properties.template, `${path}/${name}`));
-    }
-  }
-  return out;
-}
-
-function resourcesOfType(template: Json, type: string): Array<{ where: string; name: string; resource: Json }> {
-  return templates(template).flatMap(({ path, template: t }) =>
-    Object.entries<Json>(t.resources ?? {})
-      .filter(([, r]) => r.type === type && !r.existing)
-      .map(([name, resource]) => ({ where: path, name, resource })),
-  );
-}
 
 const isSecureType = (p: Json) => p?.type === 'securestring' || p?.type === 'secureObject';
 
@@ -255,13 +228,13 @@ describe.skipIf(!dotnet.available)(`infra/main.bicep compiled with the Bicep CLI
 
       const region = main.resources.regional.properties.template;
       expect(region.variables.settings).toBe(
-        "[union(parameters('appSettings'), variables('hostStorageSettings'), createObject('CANARY_REGION', parameters('location'), 'CANARY_REPORTS_HTTP', if(variables('signIn'), 'on', 'off')))]",
+        "[union(parameters('appSettings'), variables('hostStorageSettings'), variables('queueSettings'), createObject('CANARY_REGION', parameters('location'), 'CANARY_MODE', parameters('mode'), 'CANARY_REPORTS_HTTP', if(variables('signIn'), 'on', 'off')))]",
       );
       expect(region.variables.hostStorageSettings).toEqual({
         AzureWebJobsStorage__credential: 'managedidentity',
         AzureWebJobsStorage__clientId: "[parameters('identityClientId')]",
         AzureWebJobsStorage__blobServiceUri: "[variables('hostBlobUri')]",
-        AzureWebJobsStorage__queueServiceUri: "[format('https://{0}.queue.{1}/', parameters('hostStorageName'), variables('storageSuffix'))]",
+        AzureWebJobsStorage__queueServiceUri: "[variables('hostQueueUri')]",
         AzureWebJobsStorage__tableServiceUri: "[format('https://{0}.table.{1}/', parameters('hostStorageName'), variables('storageSuffix'))]",
       });
       expect(region.resources.site.properties.siteConfig.copy[0]).toMatchObject({
