@@ -198,4 +198,15 @@ describe.skipIf(!dotnet.available)(`queue mode in infra/main.bicep${skipReason ?
       expect.stringMatching(/^alert-canary-silent-/),
     ]);
   });
+
+  it("is described in docs/deploy.md's queue-mode section and runbook under the names the template deploys", () => {
+    const deploy = readFileSync(join(ROOT, 'docs/deploy.md'), 'utf8');
+    const section = deploy.split('\n## Queue mode\n')[1];
+    expect(section, 'a "## Queue mode" section').toBeDefined();
+    for (const name of ["mode = 'queue'", 'maximumInstanceCount', 'CANARY_QUEUE__queueServiceUri', DEFAULT_QUEUE_NAME]) {
+      expect(section, name).toContain(name);
+    }
+    const runbook = deploy.split('### Runbook: what each card means and what to do first')[1]!.split('\n### ')[0]!;
+    expect(runbook).toContain('Azure Monitor `alert-canary-poison-…`');
+  });
 });
