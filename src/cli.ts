@@ -77,8 +77,10 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
     // a finished one-shot command exits even if a library left a handle open (werift keeps a UDP socket pair per
-    // WebRTC call after close); stdout and stderr are flushed by then
-    if (!LONG_RUNNING.has(process.argv[2] ?? '')) setImmediate(() => process.exit(code));
+    // WebRTC call after close) — once stdout and stderr are flushed: a pipe takes a long plan (5,000 targets) in
+    // pieces, and exiting earlier cut it off
+    const exit = (): void => void process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+    if (!LONG_RUNNING.has(process.argv[2] ?? '')) setImmediate(exit);
   },
   (err: unknown) => {
     console.error(

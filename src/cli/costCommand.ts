@@ -1,11 +1,15 @@
 /**
  * `realtime-canary cost`: what a configuration costs per run, per day and per month, per target and in total,
  * plus storage growth — from the settings the Function reads, the shipped bicepparam, or a targets file, and
- * the last runs' real usage when a folder of reports is given.
+ * the last runs' real usage when a folder of reports is given — and beside it each deployment's and key's planned
+ * session starts against its budget (../runner/planCheck.ts), refusing (exit 2) a plan that cannot fit.
  */
 import { resolve } from 'node:path';
-import { costInput } from './costConfig.js';
-import { projectCost } from '../cost/projection.js';
+import { costConfiguration, projectionInputOf } from './costConfig.js';
+import { projectCost, promptLengths } from '../cost/projection.js';
+import { loadCatalog } from '../prompts/catalog.js';
+import { checkPlan } from '../runner/planCheck.js';
+import { formatPlanCheck } from './planCheckText.js';
 import { formatProjection } from '../cost/projectionText.js';
 import { intFlag, parse } from './args.js';
 
@@ -24,8 +28,10 @@ extraAppSettings).
                       real usage replaces the catalogue estimate of each target of the same name; the targets
                       still come from one of the sources above
   --last N            runs per target to average from the history (default 20)
-  --json              print the projection as JSON
-Exit codes: 0 printed, 2 usage or configuration error.`;
+  --json              print the projection as JSON (the session plan under "sessions")
+Beside the money: each deployment's and key's planned session starts per minute and per day, from every region,
+against its budget, and whether the round fits its due targets (as validate checks them).
+Exit codes: 0 printed, 2 usage or configuration error, or a plan that does not fit (printed, then the reasons).`;
 
 export async function costCommand(argv: string[]): Promise<number> {
   const { values: f } = parse(argv, {
@@ -42,7 +48,7 @@ export async function costCommand(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const input = await costInput({
+  const config = await costConfiguration({
     env: process.env,
     bicepparamFile: f.bicepparam && resolve(f.bicepparam),
     settingsFile: f.settings && resolve(f.settings),
@@ -54,7 +60,21 @@ export async function costCommand(argv: string[]): Promise<number> {
     historyDir: f.history && resolve(f.history),
     lastRuns: intFlag('last', f.last, 20, 1),
   });
-  const p = projectCost(input);
-  console.log(f.json ? JSON.stringify(p, null, 2) : formatProjection(p));
-  return 0;
+  const p = projectCost(projectionInputOf(config));
+  // the session starts each deployment and key gets from every region, against its budget
+  const check = checkPlan({
+    targets: config.targets,
+    settings: config.settings,
+    lengths: promptLengths(loadCatalog()),
+    regions: config.regions.length,
+    at: new Date(),
+  });
+  const text = formatPlanCheck(check, { all: true });
+  console.log(
+    f.json ? JSON.stringify({ ...p, sessions: check }, null, 2) : `${formatProjection(p)}\n\n${text.lines.join('\n')}`,
+  );
+  if (!text.refusals.length) return 0;
+  console.error(`\nthe plan does not fit (${text.refusals.length} problem(s)):`);
+  for (const r of text.refusals) console.error(`  ${r}`);
+  return 2;
 }

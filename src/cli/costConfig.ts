@@ -8,7 +8,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Report } from '../analysis/report.js';
-import { DEFAULT_SCHEDULE, loadSettings } from '../config/settings.js';
+import { DEFAULT_SCHEDULE, loadSettings, type CanarySettings } from '../config/settings.js';
 import { parseTargets, type TargetConfig } from '../config/targets.js';
 import type { ProjectionInput } from '../cost/projection.js';
 import { settingsProjectionInput } from '../cost/settingsProjection.js';
@@ -50,8 +50,30 @@ async function readText(path: string, what: string): Promise<string> {
   }
 }
 
+/** The configuration a projection is made of: the settings as the Function validates them, the targets, regions, history. */
+export interface CostConfiguration {
+  settings: CanarySettings;
+  targets: TargetConfig[];
+  regions: string[];
+  history: Map<string, TokenCounts[]> | undefined;
+}
+
 /** Everything {@link projectCost} needs, from the sources. */
 export async function costInput(src: CostSources): Promise<ProjectionInput> {
+  return projectionInputOf(await costConfiguration(src));
+}
+
+/** The projection's input of a configuration. */
+export function projectionInputOf(c: CostConfiguration): ProjectionInput {
+  return settingsProjectionInput(c.settings, c.targets, {
+    regions: c.regions,
+    catalog: loadCatalog(),
+    history: c.history,
+  });
+}
+
+/** The settings, targets, regions and history the sources give. */
+export async function costConfiguration(src: CostSources): Promise<CostConfiguration> {
   const env = operatorEnv(src.settingsFile, src.env ?? {});
   let regions: string[] = [];
   let targets: TargetConfig[] | undefined;
@@ -78,11 +100,12 @@ export async function costInput(src: CostSources): Promise<ProjectionInput> {
   if (!regions.length) regions = src.regions ?? [settings.region];
   if (src.regions) regions = src.regions;
   const history = src.historyDir ? await readHistory(src.historyDir, src.lastRuns ?? 20) : undefined;
-  return settingsProjectionInput(
-    { ...settings, schedule: settings.schedule || DEFAULT_SCHEDULE },
-    settings.targets ?? [],
-    { regions, catalog: loadCatalog(), history },
-  );
+  return {
+    settings: { ...settings, schedule: settings.schedule || DEFAULT_SCHEDULE },
+    targets: settings.targets ?? [],
+    regions,
+    history,
+  };
 }
 
 /** Token totals of the last `n` runs per target name, from every report.json under `dir` (newest last). */

@@ -2,8 +2,9 @@
  * `realtime-canary validate [--settings local.settings.json] [--connect]`: loads the settings and targets exactly as
  * the Function does (the environment, a local.settings.json's Values, CANARY_TARGETS or the CANARY_CONFIG_BLOB from
  * the configured store), resolves the secrets (by name; Key Vault references are listed as not resolvable here),
- * and prints the plan: targets, flavour, transport, schedule (next runs), prompts, turns, estimated tokens per run.
- * Nothing is probed unless --connect (then one short connection per target). Secrets are never printed.
+ * and prints the plan: targets, flavour, transport, schedule (next runs), prompts, turns, estimated tokens per run,
+ * and the plan check — session starts against each deployment's and key's budget, the round's fit — refusing a plan
+ * that cannot fit (./planCheckText.ts). Nothing is probed unless --connect (then one short connection per target). Secrets are never printed.
  */
 import { loadSettings, type CanarySettings } from '../config/settings.js';
 import { parseTargets, type TargetConfig } from '../config/targets.js';
@@ -26,6 +27,9 @@ import { projectSettings } from '../cost/settingsProjection.js';
 import { OUTPUT_AUDIO_TOKENS_PER_S } from '../cost/rates.js';
 import { formatProjection } from '../cost/projectionText.js';
 import { formatUsd } from '../cost/usd.js';
+import { promptLengths } from '../cost/projection.js';
+import { checkPlan } from '../runner/planCheck.js';
+import { formatPlanCheck } from './planCheckText.js';
 
 const HELP = `realtime-canary validate [--settings FILE] [--targets FILE] [--connect] [--timeout-ms N]
 
@@ -35,6 +39,8 @@ Loads settings and targets the way the Function does and prints the plan; probes
                     uploading it; secrets it names that are not set here are noted, not errors (they live in Azure)
   --connect         open one short connection per target (upgrade + session.created) and report OK or refused
   --timeout-ms N    deadline per connection and for reading CANARY_CONFIG_BLOB (default 15000)
+Prints the planned session starts against each deployment's and key's budget and whether the round fits its due
+targets; a plan a budget cannot hold, or a round whose rotation needs more than 2 rounds, is a problem.
 Exit codes: 0 valid (and, with --connect, every target it checked connected; WebRTC targets are named as not
 checked), 2 a problem, named on its line.`;
 
@@ -86,6 +92,14 @@ export async function validateCommand(argv: string[]): Promise<number> {
   // settings that disable a channel or telemetry in Azure (the round logs them as configuration errors)
   plan.problems.push(...settings.problems.map((p) => p.message));
   printPlan(settings, env, plan, source, f.settings);
+  const check = formatPlanCheck(
+    checkPlan({ targets, settings, lengths: promptLengths(loadCatalog()), at: new Date() }),
+  );
+  console.log(
+    `\n${check.lines.join('\n')}\n(this region alone: regions that probe the same deployments share their budgets — ` +
+      '`realtime-canary cost --regions a,b` checks them together)',
+  );
+  plan.problems.push(...check.refusals);
   let failed = plan.problems.length > 0;
   const connected = f.connect ? await connectAll(settings, env, plan, timeoutMs) : undefined;
   if (connected && !connected.ok) failed = true;

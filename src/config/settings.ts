@@ -35,6 +35,8 @@ import type { LinkScope } from '../store/userDelegationLink.js';
 export { validateNcrontab } from './ncrontab.js';
 
 export const DEFAULT_SCHEDULE = '0 */10 * * * *';
+/** The most sessions a round runs side by side (CANARY_CONCURRENCY). */
+export const MAX_CONCURRENCY = 200;
 
 export interface AlertRule {
   /** Open an alert after `k` failing runs of the last `n`. */
@@ -163,7 +165,7 @@ export function loadSettings(env: Env, context: SettingsContext = {}): CanarySet
     sessionTimeoutMs: int(env, 'CANARY_SESSION_TIMEOUT_MS', 180_000, 1000, 1_800_000),
     roundDeadlineMs: roundDeadline(env, functionTimeoutMs),
     functionTimeoutMs,
-    concurrency: int(env, 'CANARY_CONCURRENCY', 8, 1, 200),
+    concurrency: int(env, 'CANARY_CONCURRENCY', 8, 1, MAX_CONCURRENCY),
     storageTimeoutMs: int(env, 'CANARY_STORAGE_TIMEOUT_MS', 20_000, 500, 120_000),
     thresholds: parseThresholds(env.CANARY_THRESHOLDS),
     alertRule: { k, n, reminderHours: int(env, 'CANARY_REMINDER_HOURS', 6, 1, 24 * 14) },

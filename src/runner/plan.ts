@@ -27,6 +27,11 @@ export function jitterMsOf(target: Pick<TargetConfig, 'name' | 'deployment' | 'e
   return digest.readUIntBE(0, 6) % Math.floor(everyMs);
 }
 
+/** The first start at or after `fromMs` of a target with this interval and jitter (epoch ms). */
+export function nextStartAt(everyMs: number, jitterMs: number, fromMs: number): number {
+  return Math.ceil((fromMs - jitterMs) / everyMs) * everyMs + jitterMs;
+}
+
 /** One probe due in a window: the target and when it starts (epoch ms). */
 export interface DueProbe {
   target: TargetConfig;
@@ -48,8 +53,7 @@ export function dueProbes(
   targets.forEach((target, i) => {
     const every = everyMsOf(target, roundEveryMs);
     const jitter = jitterMsOf(target, every);
-    for (let at = Math.ceil((fromMs - jitter) / every) * every + jitter; at < toMs; at += every)
-      out.push({ target, startAt: at, i });
+    for (let at = nextStartAt(every, jitter, fromMs); at < toMs; at += every) out.push({ target, startAt: at, i });
   });
   return out.sort((a, b) => a.startAt - b.startAt || a.i - b.i).map(({ target, startAt }) => ({ target, startAt }));
 }

@@ -19,7 +19,7 @@ export interface QuotaGate {
 }
 
 /** At most this many waits for a per-minute budget per start. */
-const MAX_WAITS = 5;
+export const MAX_QUOTA_WAITS = 5;
 
 export interface QuotaGateOptions {
   ledger: QuotaLedger;
@@ -36,7 +36,7 @@ export function quotaGate(o: QuotaGateOptions): QuotaGate {
     async claim(target, kind) {
       if (!o.ledger.scopesOf(target.name).length) return { ok: true };
       let r = await o.ledger.claim(target, o.now().getTime(), kind);
-      for (let waits = 0; !r.ok && r.retryAt !== undefined && waits < MAX_WAITS; waits++) {
+      for (let waits = 0; !r.ok && r.retryAt !== undefined && waits < MAX_QUOTA_WAITS; waits++) {
         const waitMs = Math.max(0, r.retryAt - o.now().getTime()) + 50;
         if (Date.now() + waitMs > o.latestStartAt()) break;
         await sleep(waitMs);

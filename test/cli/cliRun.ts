@@ -21,13 +21,18 @@ export function runCli(
     const merged: Record<string, string> = {};
     for (const [k, v] of Object.entries({ ...process.env, ...env }))
       if (v !== undefined && !(k in env && env[k] === undefined)) merged[k] = v;
-    execFile(process.execPath, [CLI, ...args], { env: merged, timeout: timeoutMs }, (err, stdout, stderr) => {
-      const code = err
-        ? typeof (err as { code?: unknown }).code === 'number'
-          ? (err as { code: number }).code
-          : -1
-        : 0;
-      resolve({ code, stdout, stderr, out: stdout + stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env: merged, timeout: timeoutMs, maxBuffer: 64 << 20 },
+      (err, stdout, stderr) => {
+        const code = err
+          ? typeof (err as { code?: unknown }).code === 'number'
+            ? (err as { code: number }).code
+            : -1
+          : 0;
+        resolve({ code, stdout, stderr, out: stdout + stderr });
+      },
+    );
   });
 }
