@@ -6,7 +6,7 @@
  * same plans. No secret is printed.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './cliRun.js';
@@ -134,5 +134,13 @@ describe('cost: sessions beside the money', () => {
     const parsed = JSON.parse(json.stdout) as { sessions: { scopes: { label: string; perDay: number }[] } };
     expect(parsed.sessions.scopes.find((s) => s.label === 'key AOAI_KEY')?.perDay).toBe(288);
     for (const r of [ok, three, over, json]) expect(r.out).not.toContain(KEY);
+  });
+
+  it('docs/deploy.md shows the sessions cost prints for the shipped bicepparam', async () => {
+    const r = await runCli(['cost', '--bicepparam', 'infra/main.bicepparam'], env());
+    expect(r.code, r.out).toBe(0);
+    const sessions = r.stdout.slice(r.stdout.indexOf('\nsessions: ') + 1).trimEnd();
+    expect(sessions).toMatch(/^sessions: 3 target\(s\), ≈ 1,296 session starts a day from 3 regions/);
+    expect(await readFile('docs/deploy.md', 'utf8')).toContain(sessions);
   });
 });
