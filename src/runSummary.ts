@@ -71,7 +71,8 @@ export interface RunSummary {
   /**
    * The target was not probed this round (an index line says so, its `headline` the reason; no alert state): the
    * daily spend `budget` was spent, a session `quota` (per deployment or key) was used up, or the `round full` — more
-   * targets were due than the round could probe (they are probed in rotation).
+   * targets were due than the round could probe (they are probed in rotation). In queue mode, `queue`: the planner
+   * could not enqueue the probe, or its message was dequeued past its `notAfter` (stale).
    */
   notProbed?: NotProbedKind;
   /** Probes of this run: 1, or 2+ when a failure was re-probed to confirm it (CANARY_CONFIRM_RETRIES). */
@@ -86,7 +87,7 @@ export interface RunSummary {
 }
 
 /** Why a target was not probed (see {@link RunSummary.notProbed}). */
-export type NotProbedKind = 'budget' | 'quota' | 'round full';
+export type NotProbedKind = 'budget' | 'quota' | 'round full' | 'queue';
 
 /** The figures of a summary with no probe behind it (a notice, a target not probed): nothing measured. */
 export function noRunFigures(): Pick<

@@ -12,7 +12,7 @@ import type { TargetConfig } from '../config/targets.js';
 import { withDeadline } from '../deadline.js';
 import type { ProbeMessage } from '../queue/probeMessage.js';
 import { scrubbingLog } from '../realtime/scrubValue.js';
-import type { RunSummary } from '../runSummary.js';
+import type { NotProbedKind, RunSummary } from '../runSummary.js';
 import { createSinks } from '../sinks/createSinks.js';
 import { errorText, fanOut, type FanOutContext, type SinkFailure } from '../sinks/fanOut.js';
 import type { RunSink } from '../sinks/runSink.js';
@@ -81,7 +81,7 @@ export async function runProbeMessage(
     if (late > 0) {
       const reason = `not probed: stale (dequeued ${Math.round((clock() - Date.parse(m.startAt)) / 1000)} s after its planned start)`;
       log.warn(`${target.name}: ${reason}; its message was dropped`);
-      await notProbedLine(sinks, fc, settings, m, target, reason);
+      await notProbedLine(sinks, fc, settings, m, target, reason, 'queue');
       return { kind: 'dropped', reason };
     }
     // the message becomes visible at whole seconds: wait out the rest of the jitter (bounded)
@@ -103,13 +103,15 @@ export async function runProbeMessage(
       quotaGate({
         ledger: new QuotaLedger({ store: deps.store, targets, quota: settings.quota, warn: (w) => log.warn(w) }),
         now: fc.now,
-        latestStartAt: () => probeEndAt - settings.turnTimeoutMs,
+        // a per-minute budget may hold the start back, never past the message's notAfter (on the real clock)
+        latestStartAt: () =>
+          Math.min(probeEndAt - settings.turnTimeoutMs, Date.parse(m.notAfter) - clock() + Date.now()),
       });
     const claim = await quota.claim(target, 'probe');
     if (!claim.ok) {
       const reason = quotaReason(claim);
       log.warn(`${target.name}: ${reason}`);
-      await notProbedLine(sinks, fc, settings, m, target, reason);
+      await notProbedLine(sinks, fc, settings, m, target, reason, 'quota');
       return { kind: 'not-probed', reason };
     }
     log.info(`probe of ${target.name} for run ${m.runId} starting`);
@@ -165,8 +167,9 @@ async function notProbedLine(
   m: ProbeMessage,
   t: TargetConfig,
   reason: string,
+  kind: NotProbedKind,
 ): Promise<void> {
-  const line = notProbedSummary(new Date(m.runStartedAt), m.runId, settings.region, t, reason);
+  const line = notProbedSummary(new Date(m.runStartedAt), m.runId, settings.region, t, reason, kind);
   await fanOut(sinks, `not-probed line of ${t.name}`, (k, ctx) => k.onNotProbed?.(line, ctx), fc);
 }
 
