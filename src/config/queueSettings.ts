@@ -25,6 +25,8 @@ export interface QueueSettings {
 }
 
 export const DEFAULT_QUEUE_NAME = 'canary-probes';
+/** Queue mode's planner runs every minute, at second 0 (NCRONTAB, UTC); each run plans up to the end of the next minute. */
+export const PLANNER_SCHEDULE = '0 * * * * *';
 export const DEFAULT_PROBE_LATE_MS = 60_000;
 
 type Env = Record<string, string | undefined>;
@@ -35,6 +37,19 @@ export function canaryMode(env: Env): CanaryMode {
   if (raw !== 'round' && raw !== 'queue')
     throw new ConfigError('CANARY_MODE', `must be "round" or "queue", got ${shown(env.CANARY_MODE!)}`);
   return raw;
+}
+
+/**
+ * The mode the app registers its functions for, read once at start (undefined when invalid): an invalid CANARY_MODE
+ * registers the round's timer, which says so at start (../functions/canaryTimer.ts) and fails each invocation
+ * naming the setting.
+ */
+export function modeAtStart(env: Env): CanaryMode | undefined {
+  try {
+    return canaryMode(env);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The queue's settings: required in queue mode, undefined in round mode. */

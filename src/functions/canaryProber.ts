@@ -5,17 +5,10 @@
  * app needs no queue. The handler lives in ../handlers (no registration side effect there).
  */
 import { app } from '@azure/functions';
-import { canaryMode, DEFAULT_QUEUE_NAME } from '../config/queueSettings.js';
+import { DEFAULT_QUEUE_NAME, modeAtStart } from '../config/queueSettings.js';
 import { canaryProber } from '../handlers/canaryProber.js';
 
-let mode: string | undefined;
-try {
-  mode = canaryMode(process.env);
-} catch {
-  mode = undefined; // the timer's registration says so (../functions/canaryTimer.ts)
-}
-
-if (mode === 'queue')
+if (modeAtStart(process.env) === 'queue')
   app.storageQueue('canaryProber', {
     queueName: process.env.CANARY_QUEUE_NAME?.trim() ? '%CANARY_QUEUE_NAME%' : DEFAULT_QUEUE_NAME,
     connection: 'CANARY_QUEUE',

@@ -38,21 +38,26 @@ export interface DueProbe {
   startAt: number;
 }
 
+/** Where in its interval a target starts (default: its own {@link jitterMsOf}). */
+export type OffsetOf = (target: TargetConfig, everyMs: number) => number;
+
 /**
  * Every probe due in `[fromMs, toMs)`: each target at every `startAt` in the window with
- * `startAt ≡ jitter (mod every)` — none when its interval is longer than the window and its offset falls outside,
- * several when it is shorter. Sorted by start, then by the targets' order.
+ * `startAt ≡ offset (mod every)` — none when its interval is longer than the window and its offset falls outside,
+ * several when it is shorter. Sorted by start, then by the targets' order. The queue's planner gives a group's
+ * members an offset in their baseline's minute (./plannerWindow.ts).
  */
 export function dueProbes(
   targets: readonly TargetConfig[],
   fromMs: number,
   toMs: number,
   roundEveryMs: number,
+  offsetOf: OffsetOf = jitterMsOf,
 ): DueProbe[] {
   const out: (DueProbe & { i: number })[] = [];
   targets.forEach((target, i) => {
     const every = everyMsOf(target, roundEveryMs);
-    const jitter = jitterMsOf(target, every);
+    const jitter = offsetOf(target, every);
     for (let at = nextStartAt(every, jitter, fromMs); at < toMs; at += every) out.push({ target, startAt: at, i });
   });
   return out.sort((a, b) => a.startAt - b.startAt || a.i - b.i).map(({ target, startAt }) => ({ target, startAt }));

@@ -56,3 +56,17 @@ export function createSinks(settings: CanarySettings, inputs: SinkInputs): { sin
   ];
   return { sinks, stats };
 }
+
+/**
+ * Queue mode's planner, once a minute: the sinks whose end-of-round step the probers skip — the heartbeat and the
+ * watchdog over the other regions, the mutes' end messages, the dashboard regenerated from the index.
+ */
+export function endOfRoundSinks(settings: CanarySettings, inputs: SinkInputs): RunSink[] {
+  const stats: AlertStats = { delivered: 0, pending: 0 };
+  const channels = inputs.channels ?? createChannels(settings, inputs.store, inputs.log, inputs.secrets);
+  return [
+    watchdogSink({ store: inputs.store, settings, channels, stats }),
+    muteSink({ store: inputs.store, settings, channels, stats }),
+    dashboardSink(inputs.store, { settings, catalog: inputs.catalog }),
+  ];
+}

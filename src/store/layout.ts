@@ -27,6 +27,8 @@
  * ledger/<yyyy-mm-dd>.json                                           the day's spend ledger (ETag-guarded)
  * quota/<deployment|key>/<id>.json                                  sessions started against a budget (ETag-guarded)
  * plan/<region>/rotation.json                                       where the next full round starts (ETag-guarded)
+ * plan/<region>/planner.lease                                       queue mode: the blob whose lease makes one planner per region
+ * plan/<region>/planner.json                                        queue mode: the window planned so far (ETag-guarded)
  * index.html                                                        the dashboard
  * ```
  *
@@ -198,6 +200,16 @@ export function quotaCounterPath(kind: 'deployment' | 'key', id: string): string
 /** A region's rotation point: the target a round too full for every due target starts with next time. */
 export function rotationPath(region: string): string {
   return `plan/${safeSegment(region)}/rotation.json`;
+}
+
+/** Queue mode: the empty blob whose lease lets one planner per region run at a time. */
+export function plannerLeasePath(region: string): string {
+  return `plan/${safeSegment(region)}/planner.lease`;
+}
+
+/** Queue mode: how far a region's planner has planned, and the minute its end-of-round step last ran. */
+export function plannerStatePath(region: string): string {
+  return `plan/${safeSegment(region)}/planner.json`;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
