@@ -265,6 +265,6 @@ function storageSetting(s: CanarySettings): string {
 
 function queueSetting(s: CanarySettings): string {
   return s.queue?.connection.kind === 'service-url'
-    ? "CANARY_QUEUE__queueServiceUri and the app identity's Storage Queue Data Message Sender role"
+    ? "CANARY_QUEUE__queueServiceUri and the app identity's Storage Queue Data Contributor role"
     : 'CANARY_QUEUE';
 }
