@@ -57,6 +57,8 @@ export interface CostTarget {
   /** Azure deployment name or OpenAI model, and the endpoint URL: where the model's name is read from. */
   deployment?: string;
   endpoint?: string;
+  /** Runs per region per day when the target has its own interval (`every`); absent: the schedule's. */
+  runsPerDayPerRegion?: number;
 }
 
 export interface ProjectionInput {
@@ -167,7 +169,7 @@ export function projectCost(input: ProjectionInput): Projection {
     // storage: prompt audio from the catalogue, answer audio from the tokens (OUTPUT_AUDIO_TOKENS_PER_S)
     const promptMs = cat.audioMs - (cat.tokens.audioOut / OUTPUT_AUDIO_TOKENS_PER_S) * 1000;
     const wavBytes = ((promptMs + (tokensPerRun.audioOut / OUTPUT_AUDIO_TOKENS_PER_S) * 1000) / 1000) * WAV_BYTES_PER_S;
-    const runsDay = perRegion * regions;
+    const runsDay = (t.runsPerDayPerRegion ?? perRegion) * regions;
     const model = targetModel(t);
     const price = lookupPrice(input.prices, model);
     const usdPerRun = price.ok ? priceTokens(tokensPerRun, price.price) : null;

@@ -59,7 +59,10 @@ export function formatProjection(p: Projection): string {
     gb(t.storageBytesPerMonth),
   ];
   const lines = [
-    `Schedule ${p.schedule}: ${int(p.runsPerDayPerRegion)} run(s) per target per region per day, ${p.regions} region(s).`,
+    `Schedule ${p.schedule}: ${int(p.runsPerDayPerRegion)} run(s) per target per region per day, ${p.regions} region(s)` +
+      (p.rows.some((r) => r.runsPerDay !== p.runsPerDayPerRegion * p.regions)
+        ? ' (targets with their own "every" differ).'
+        : '.'),
     `Prices of ${p.pricesAsOf} (USD per 1M tokens; check the provider's page, they change). Tokens per run; a month is ${DAYS_PER_MONTH} days.`,
     '',
     ...pad([head, ...rows, total]),

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_PRICES } from '../../src/cost/prices.js';
 import { catalogueRunTokens, projectCost } from '../../src/cost/projection.js';
 import { formatProjection } from '../../src/cost/projectionText.js';
+import { projectSettings, targetRunsPerDay } from '../../src/cost/settingsProjection.js';
 
 describe('projection', () => {
   const catalog = [{ id: 'a', promptMs: 4000, answer: 'x'.repeat(300) }];
@@ -52,5 +53,47 @@ describe('projection', () => {
     expect(p.rows[0]!.usdPerRun).toBeNull();
     expect(p.total.unpriced).toEqual(['u']);
     expect(formatProjection(p)).toContain('no price for model "my-custom-rt"');
+  });
+});
+
+describe("a target's own interval (every)", () => {
+  const catalog = [{ id: 'a', pcm: { length: 4 * 48_000 }, answer: 'x'.repeat(300) }]; // 4 s of PCM16 at 24 kHz
+  const settings = {
+    region: 'r1',
+    schedule: '0 */10 * * * *', // 144 rounds a day
+    turns: 1,
+    prompts: ['a'],
+    prices: DEFAULT_PRICES,
+  };
+  const targets = [
+    { name: 'plain', deployment: 'gpt-realtime' },
+    { name: 'hourly', deployment: 'gpt-realtime', every: '1h' },
+    { name: 'fast', deployment: 'gpt-realtime', every: '5m' },
+  ];
+  const runs = (mode: 'round' | 'queue') =>
+    projectSettings({ ...settings, mode }, targets, { regions: ['r1', 'r2'], catalog }).rows.map((r) => [
+      r.target,
+      r.runsPerDay,
+    ]);
+
+  it('runs as often as its interval, never more often than the rounds in round mode; at its own pace in queue mode', () => {
+    expect(runs('round')).toEqual([
+      ['plain', 288],
+      ['hourly', 48],
+      ['fast', 288],
+    ]);
+    expect(runs('queue')).toEqual([
+      ['plain', 288],
+      ['hourly', 48],
+      ['fast', 576],
+    ]);
+  });
+
+  it('is costed at its own rate, and the table says the targets differ from the schedule', () => {
+    const p = projectSettings(settings, targets, { regions: ['r1'], catalog });
+    const [plain, hourly] = p.rows;
+    expect(hourly!.usdPerDay! / plain!.usdPerDay!).toBeCloseTo(24 / 144, 9);
+    expect(formatProjection(p)).toContain('(targets with their own "every" differ)');
+    expect(() => targetRunsPerDay({ name: 'bad', every: '90s' }, 144)).toThrow(/bad\.every/);
   });
 });
