@@ -7,9 +7,12 @@
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import type { TraceRecorder } from './recorder.js';
 
+/** Default of {@link LoopMonitorOptions.stallFloorMs}: lateness below it is only in the turn's `loop-delay`. */
+export const STALL_FLOOR_MS = 50;
+
 export interface LoopMonitorOptions {
   tickMs?: number;
-  /** Only wake-ups later than this become `probe-stall` entries. */
+  /** Only wake-ups later than this become `probe-stall` entries (default {@link STALL_FLOOR_MS}). */
   stallFloorMs?: number;
   /** At most this many `probe-stall` entries per session. */
   maxStalls?: number;
@@ -33,7 +36,7 @@ export class LoopMonitor {
     o: LoopMonitorOptions = {},
   ) {
     this.#tickMs = o.tickMs ?? 10;
-    this.#floorMs = o.stallFloorMs ?? 50;
+    this.#floorMs = o.stallFloorMs ?? STALL_FLOOR_MS;
     this.#maxStalls = o.maxStalls ?? 200;
   }
 

@@ -1,8 +1,9 @@
 /**
  * The reasoning generation end to end over loopback: the real probe against the simulator's built-in scenarios of
  * issue 19 (and a few pinned here), analysed as a round would. A healthy reasoning turn passes with its reasoning
- * time within 50 ms of what the simulator planned; every new finding shows up for the scenario that causes it; a
- * stall the buffered audio covered is reported minor with the turn passing (issue 20 §2).
+ * time within 50 ms of what the simulator planned — plus, on a busy machine, the time its trace says the canary was
+ * blocked (../helpers/loadAllowance.ts; the bench holds the 50 ms) —; every new finding shows up for the scenario that
+ * causes it; a stall the buffered audio covered is reported minor with the turn passing (issue 20 §2).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeTrace, isFailingSeverity, runCategory } from '../../src/analysis/index.js';
@@ -14,6 +15,7 @@ import { loadCatalog, type PromptSpec } from '../../src/prompts/catalog.js';
 import { resolveEndpoint, type Flavour } from '../../src/realtime/flavours.js';
 import { DEMO_REASONING_MS, startSimulator, type RunningSimulator, type Scenario } from '../../src/sim/index.js';
 import type { Trace } from '../../src/trace/trace.js';
+import { blockedMs, reasoningAllowanceMs } from '../helpers/loadAllowance.js';
 
 const KEY = 'reasoning-loopback-key-7d3e';
 const BURSTY = { speed: 4, burstMs: 500, jitterMs: 5 };
@@ -101,13 +103,14 @@ describe('a healthy reasoning turn over loopback', () => {
     ['reasoning-healthy', DEMO_REASONING_MS],
     ['r-8000', 8000],
   ] as const)(
-    '%s: preamble, %i ms of reasoning, answer — passes, reasoning time within 50 ms',
+    '%s: preamble, %i ms of reasoning, answer — passes, reasoning time within 50 ms (+ the canary blocked)',
     async (scenario, ms) => {
       const t = await turnOf(scenario);
       expect([codes(t), t.verdict]).toEqual([[], 'pass']);
       const m = t.metrics!;
       expect(m.phases.items.map((i) => i.phase)).toEqual(['commentary', 'final_answer']);
-      expect(Math.abs(m.timing.reasoningMs! - ms)).toBeLessThanOrEqual(50);
+      const { trace } = await runs.get(scenario)!;
+      expect(Math.abs(m.timing.reasoningMs! - ms)).toBeLessThanOrEqual(reasoningAllowanceMs(trace, m));
       expect(m.timing.finalAnswerMs! - m.timing.firstAudioMs!).toBeGreaterThan(ms);
       expect(m.playback.underruns).toEqual([]);
     },
@@ -136,12 +139,23 @@ describe('each new finding, from the scenario that causes it', () => {
     expect(gap.atMs! + gap.durationMs!).toBeLessThanOrEqual(injectedAt + 2000 + 800);
   }, 60_000);
 
-  it('r-long: 12 s of silence after the preamble is long_reasoning', async () => {
+  it('r-long: 12 s of silence after the preamble is long_reasoning, an incident — unless the canary was blocked for it', async () => {
+    const { trace, analysis } = await runs.get('r-long')!;
     const t = await turnOf('r-long');
-    expect(codes(t)).toEqual(['long_reasoning']);
-    expect(Math.abs(t.metrics!.phases.pauses[0]!.durationMs - 12_000)).toBeLessThanOrEqual(50);
-    // The finding counts the service's share: less any time the canary itself was blocked meanwhile.
-    expect(t.findings.find((f) => f.code === 'long_reasoning')!.durationMs!).toBeGreaterThan(10_000);
+    const pause = t.metrics!.phases.pauses[0]!;
+    expect(Math.abs(pause.durationMs - 12_000)).toBeLessThanOrEqual(reasoningAllowanceMs(trace, t.metrics!));
+    // The finding counts the service's share: the pause less the time the canary itself was blocked meanwhile. On an
+    // idle machine that is the whole 12 s; a machine so loaded that the canary lost more than 2 s of it must not
+    // blame the service, and the turn then passes.
+    const share = pause.durationMs - blockedMs(trace, pause.traceMs, pause.traceMs + pause.durationMs);
+    if (share >= analysis.config.reasoningMaxMs) {
+      expect(codes(t)).toEqual(['long_reasoning']);
+      expect(t.findings.find((f) => f.code === 'long_reasoning')!.durationMs!).toBeCloseTo(share, 0);
+      expect(runCategory(trace, analysis)).toBe('incident');
+    } else {
+      expect(pause.durationMs).toBeGreaterThanOrEqual(analysis.config.reasoningMaxMs);
+      expect([codes(t), t.verdict]).toEqual([[], 'pass']);
+    }
   }, 60_000);
 
   it('preamble-only: the caller hears "let me check" and nothing', async () => {
@@ -193,7 +207,6 @@ describe('each new finding, from the scenario that causes it', () => {
 describe('each new scenario gives its finding and its category', () => {
   it.each([
     ['reasoning-gap', 'silent_gap', 'incident'],
-    ['r-long', 'long_reasoning', 'incident'],
     ['preamble-only', 'preamble_only', 'incident'],
     ['second-generation-silent', 'second_generation_silent', 'incident'],
     ['repeated-audio', 'repeated_audio', 'incident'],

@@ -22,6 +22,7 @@ import { supportSummary } from '../../src/report/supportSummary.js';
 import { runOne } from '../../src/runner/runOne.js';
 import { DEMO_REASONING_MS, startSimulator } from '../../src/sim/index.js';
 import type { Trace } from '../../src/trace/trace.js';
+import { reasoningAllowanceMs } from '../helpers/loadAllowance.js';
 import { launchChromium, openWatched, screenshot, serveDir, type StaticServer } from './browser.js';
 
 interface Run {
@@ -82,6 +83,8 @@ const stated = (line: string, label: string): number | undefined => {
   const m = new RegExp(`${label} (\\d+(?:\\.\\d)?) (ms|s)`).exec(line);
   return m ? Number(m[1]) * (m[2] === 's' ? 1000 : 1) : undefined;
 };
+/** The label the timeline gives a reasoning pause: its measured length to a tenth of a second. */
+const pauseLabel = (durationMs: number): string => `reasoning ${(Math.round(durationMs / 100) / 10).toFixed(1)} s`;
 const lineOf = (html: string): string => /data-testid="turn-line">([^<]*)</.exec(html)![1]!.replace(/&amp;/g, '&');
 
 describe('a healthy reasoning turn in report.html', () => {
@@ -89,7 +92,10 @@ describe('a healthy reasoning turn in report.html', () => {
     const m = turnOf(reasoning).metrics!;
     expect(turnOf(reasoning).verdict).toBe('pass');
     expect(m.phases.items.map((i) => i.phase)).toEqual(['commentary', 'final_answer']);
-    expect(Math.abs(m.timing.reasoningMs! - DEMO_REASONING_MS)).toBeLessThanOrEqual(50);
+    // 50 ms on an idle machine (npm run bench:detect), plus the time the trace says the canary was blocked
+    expect(Math.abs(m.timing.reasoningMs! - DEMO_REASONING_MS)).toBeLessThanOrEqual(
+      reasoningAllowanceMs(reasoning.trace, m),
+    );
   });
 
   it('shades the preamble and the final answer in their own tints, where their audio is', () => {
@@ -113,9 +119,13 @@ describe('a healthy reasoning turn in report.html', () => {
   });
 
   it('labels the reasoning pause with its measured length, on both lanes', () => {
-    const pause = turnOf(reasoning).metrics!.phases.pauses[0]!;
-    const label = `reasoning ${(Math.round(pause.durationMs / 100) / 10).toFixed(1)} s`;
-    expect(label).toMatch(/^reasoning 2\.[789] s$/);
+    const m = turnOf(reasoning).metrics!;
+    const pause = m.phases.pauses[0]!;
+    expect(Math.abs(pause.durationMs - DEMO_REASONING_MS)).toBeLessThanOrEqual(
+      reasoningAllowanceMs(reasoning.trace, m),
+    );
+    const label = pauseLabel(pause.durationMs);
+    expect(label).toMatch(/^reasoning \d+\.\d s$/);
     const mark =
       /<g data-testid="reasoning-mark"[^>]*data-at-ms="([^"]+)" data-reasoning-ms="([^"]+)">.*?<text[^>]*>([^<]+)<\/text>/.exec(
         reasoning.html,
@@ -165,7 +175,7 @@ describe('in Chromium', () => {
     const pause = turnOf(reasoning).metrics!.phases.pauses[0]!;
     const label = page.locator('[data-testid=reasoning] text');
     expect(await label.isVisible()).toBe(true);
-    expect(await label.textContent()).toMatch(/^reasoning 2\.[789] s$/);
+    expect(await label.textContent()).toBe(pauseLabel(pause.durationMs));
     expect(await page.locator('[data-testid=reasoning-mark] text').isVisible()).toBe(true);
     // the shaded pause is as wide as the pause on the timeline's scale (50 px per second)
     const box = await page.locator('[data-testid=reasoning] rect').boundingBox();
