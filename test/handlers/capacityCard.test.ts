@@ -6,6 +6,7 @@
  */
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { isFailingSeverity } from '../../src/analysis/findings.js';
 import type { Report } from '../../src/analysis/report.js';
 import { allBlobs, invoke, useRoundWorld } from './roundFixture.js';
 
@@ -28,9 +29,9 @@ describe('a capacity failure of the reasoning generation, through a round', () =
       CANARY_TARGETS: JSON.stringify([target('overloaded', 'capacity-unavailable'), target('spent', 'rate-limit-rpd')]),
     });
     const { result } = await invoke(e);
-    expect(result.outcomes.map((o) => [o.summary.target, o.summary.category, o.summary.findingCodes])).toEqual([
-      ['overloaded', 'capacity', ['capacity_unavailable']],
-      ['spent', 'capacity', ['rate_limited']],
+    expect(result.outcomes.map((o) => [o.summary.target, o.summary.category])).toEqual([
+      ['overloaded', 'capacity'],
+      ['spent', 'capacity'],
     ]);
 
     const cards = world.hook.requests.map((r) => JSON.stringify((JSON.parse(r.body) as Card).attachments[0]!.content));
@@ -44,11 +45,18 @@ describe('a capacity failure of the reasoning generation, through a round', () =
     }
 
     const blobs = await allBlobs(world.azurite.connectionString);
+    const failing: Record<string, string> = { overloaded: 'capacity_unavailable', spent: 'rate_limited' };
     for (const name of ['overloaded', 'spent']) {
       const dir = [...blobs.keys()]
         .find((k) => k.includes(`/${region}/${name}/`) && k.endsWith('/report.json'))!
         .replace('report.json', '');
-      expect((JSON.parse(blobs.get(`${dir}report.json`)!.toString()) as Report).problem?.category).toBe('capacity');
+      const report = JSON.parse(blobs.get(`${dir}report.json`)!.toString()) as Report;
+      expect(report.problem?.category).toBe('capacity');
+      // the failure alone: a loaded machine may add the canary's own minor probe_stall, which the index line lists too
+      const findings = [...report.findings, ...report.turns.flatMap((t) => t.findings)];
+      expect(findings.filter((f) => isFailingSeverity(f.severity)).map((f) => f.code)).toEqual([failing[name]]);
+      const summary = result.outcomes.find((o) => o.summary.target === name)!.summary;
+      expect(summary.findingCodes).toEqual(report.summary.findingCodes);
       const html = blobs.get(`${dir}report.html`)!.toString();
       expect(html, name).not.toContain('<textarea data-testid="support-summary"');
       expect(html, name).toContain('data-testid="no-support-summary"');
