@@ -13,6 +13,7 @@ import { gunzipSync } from 'node:zlib';
 import type { RunningSimulator } from '../../src/sim/index.js';
 import type { RunSummary } from '../../src/runSummary.js';
 import type { AlertState } from '../../src/sinks/alerts/alertState.js';
+import { DIGEST_AFTER } from '../../src/sinks/alerts/digest.js';
 import { roundTable } from '../../src/cli/roundTable.js';
 import { renderRunHtml } from '../../src/report/runHtml.js';
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type Azurite } from '../helpers/azurite.js';
@@ -25,6 +26,13 @@ import { allBlobs, invoke, SIM_KEY, startShortSim } from './roundFixture.js';
 const HOSTILE_KEY = 'hk-7f3a9c2e-echoed-back-by-the-service-51d0';
 const DEADLINE_MS = 20_000;
 const MARGIN_MS = 4_000;
+/**
+ * The seven-target round's deadline. Since rounds plan what fits (runner/roundFit.ts), 20 s does not hold its seven
+ * sessions (six of ~12.3 s expected and unknown-prompt's ~26.8 s, against 7 × 16 s × 0.8 = 89.6 s planned): one
+ * target went to the next round as "not probed: round full" — right for the product, but which one followed the
+ * rotation, i.e. the clock, and its outcome is this test's to check. 40 s plans them all with room for a slow start.
+ */
+const HOSTILE_DEADLINE_MS = 40_000;
 
 let azurite: Azurite;
 let proxy: TcpProxy;
@@ -247,14 +255,19 @@ describe('a hostile world', () => {
         prompts: ['no-such-prompt'],
       },
     ];
-    const e = await env('hostile-region', { CANARY_TARGETS: JSON.stringify(targets), CANARY_CONCURRENCY: '7' });
+    const e = await env('hostile-region', {
+      CANARY_TARGETS: JSON.stringify(targets),
+      CANARY_CONCURRENCY: '7',
+      CANARY_ROUND_DEADLINE_MS: String(HOSTILE_DEADLINE_MS),
+    });
     const renderReportHtml: typeof renderRunHtml = (report, trace) => {
       if (report.target.name === 'render-bomb') throw new RangeError('Maximum call stack size exceeded');
       return renderRunHtml(report, trace);
     };
     const before = hook.requests.length;
     const [r, ms] = await timed(() => invoke(e, { renderReportHtml }));
-    expect(ms).toBeLessThan(DEADLINE_MS + MARGIN_MS);
+    expect(ms).toBeLessThan(HOSTILE_DEADLINE_MS + MARGIN_MS);
+    expect(r.result.notProbed).toEqual([]); // every target fits the round
     const by = new Map(r.result.outcomes.map((o) => [o.summary.target, o.summary]));
     expect([...by.keys()].sort()).toEqual(targets.map((t) => (t as { name: string }).name).sort());
     expect(by.get('openai-direct')!.verdict).toBe('pass');
@@ -288,14 +301,31 @@ describe('a hostile world', () => {
 
     const posted = hook.requests
       .slice(before)
-      .map((q) => q.json<{ id: string; region: string; target: string; category?: string }>())
+      .map((q) =>
+        q.json<{
+          id: string;
+          region: string;
+          target: string;
+          category?: string;
+          notice?: { facts: { title: string; value: string }[] };
+        }>(),
+      )
       .filter((p) => p.region === 'hostile-region' && p.category !== 'lifecycle');
     const failing = [...by.values()]
       .filter((s) => s.verdict !== 'pass')
       .map((s) => s.target)
       .sort();
-    expect(posted.map((p) => p.target).sort()).toEqual(failing); // every failing target alerted, each once
+    // every failing target alerted, each once: the first DIGEST_AFTER in a card each, the rest (six fail here) listed
+    // in the round's one digest card
     expect(new Set(posted.map((p) => p.id)).size).toBe(posted.length);
+    const own = posted.filter((p) => p.category !== 'digest').map((p) => p.target);
+    expect(own).toHaveLength(Math.min(failing.length, DIGEST_AFTER));
+    const folded = failing.filter((t) => !own.includes(t));
+    expect(own.every((t) => failing.includes(t))).toBe(true);
+    const digests = posted.filter((p) => p.category === 'digest');
+    expect(digests.map((p) => p.target)).toEqual(folded.length ? ['round'] : []);
+    const listed = digests[0]?.notice?.facts.find((f) => f.title === 'Alerts')?.value ?? '';
+    for (const t of folded) expect(listed, t).toContain(`${t} — ${by.get(t)!.headline}`);
     expect(posted.find((p) => p.target === 'missing-secret')!.category).toBe('configuration');
 
     const all = await everything(e.CANARY_SPOOL_DIR!, r.logs, roundTable(r.result));
