@@ -24,6 +24,7 @@ import type { Verdict } from '../../analysis/findings.js';
 import type { RunSummary } from '../../runSummary.js';
 import type { MutedNotification, MuteEnd } from './mute.js';
 import type { NoticeText } from './notices.js';
+import type { PoisonCount } from './poison.js';
 import type { RegionSilence } from './watchdog.js';
 
 /** Thresholds of the alert rules (see the module comment). */
@@ -80,10 +81,11 @@ export interface Notification {
   /**
    * What the notification is about: a service `incident`, a `configuration` problem of the canary itself, the
    * spend `budget` (80 % / 100 % of the daily budget), a region whose canary went silent (`watchdog`, see
-   * ./watchdog.ts), the end of a mute (`mute`, see ./mute.ts), a model's `lifecycle` (it retires soon: one card per
+   * ./watchdog.ts), probe messages in queue mode's poison queue (`poison`, see ./poison.ts), the end of a mute
+   * (`mute`, see ./mute.ts), a model's `lifecycle` (it retires soon: one card per
    * model and date) or a round's `digest` (./digest.ts). Absent in older state: read as `incident`.
    */
-  category?: RunCategory | 'budget' | 'watchdog' | 'mute' | 'lifecycle' | 'digest';
+  category?: RunCategory | 'budget' | 'watchdog' | 'poison' | 'mute' | 'lifecycle' | 'digest';
   createdAt: string;
   region: string;
   target: string;
@@ -97,9 +99,11 @@ export interface Notification {
   sinceOpen: { runs: number; failing: number };
   /** `watchdog` notifications: the silent region's last heartbeat and who noticed. */
   silence?: RegionSilence;
+  /** `poison` notifications: the poison queue, its count and the most messages seen while open. */
+  poison?: PoisonCount;
   /** `mute` notifications: the mute that ended and what is still failing. */
   muteEnd?: MuteEnd;
-  /** The words of a notification that is not about a run (watchdog, mute end), made with it (./notices.ts). */
+  /** The words of a notification that is not about a run (watchdog, poison queue, mute end), made with it (./notices.ts). */
   notice?: NoticeText;
 }
 

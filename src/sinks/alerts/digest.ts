@@ -24,7 +24,13 @@ const MAX_NAMES = 20;
 function aboutRuns(n: Notification): boolean {
   const c = n.category;
   return (
-    !isTestNotification(n) && c !== 'budget' && c !== 'watchdog' && c !== 'mute' && c !== 'lifecycle' && c !== 'digest'
+    !isTestNotification(n) &&
+    c !== 'budget' &&
+    c !== 'watchdog' &&
+    c !== 'poison' &&
+    c !== 'mute' &&
+    c !== 'lifecycle' &&
+    c !== 'digest'
   );
 }
 

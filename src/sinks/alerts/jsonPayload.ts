@@ -9,7 +9,7 @@
  *   "kind": "alert",                                             // alert | reminder | recovery
  *   "createdAt": "2026-11-02T10:01:12.000Z",
  *   "region": "swedencentral", "target": "aoai-sweden",
- *   "category": "incident",                                      // incident | configuration | capacity | budget | watchdog | mute | lifecycle | digest
+ *   "category": "incident",                                      // incident | configuration | capacity | budget | watchdog | poison | mute | lifecycle | digest
  *   "title": "🔴 aoai-sweden @ swedencentral: 3.1 s silent gap in 3 of 6 turns",
  *   "text": "…plain-text rendering, several lines…",
  *   "opening": { "openedAt", "runId", "runStartedAt", "headline", "failureClass" },
@@ -21,6 +21,7 @@
  *   "dashboardUrl": "https://…/index.html" | null,               // the fleet dashboard, if it could be linked
  *   "evidenceUrl": "https://…/evidence.zip" | null,              // the run's evidence zip, if it could be linked
  *   "silence": { "region", "lastRoundAt", "intervalMs", "silentForMs", "noticedBy", … },  // watchdog only
+ *   "poison": { "region", "queue", "count", "at", "peak" },  // poison only (queue mode's poison queue)
  *   "muteEnd": { "scope", "until", "held", "stillFailing": [{ "target", "region", … }] }  // mute only
  * }
  * ```

@@ -1,6 +1,6 @@
 /**
- * Notifications that are not about one run — a region whose canary went silent (./watchdog.ts) and the end of a
- * mute (./mute.ts): the run summary they carry (made up, like a budget notice's: no report, the dashboard
+ * Notifications that are not about one run — a region whose canary went silent (./watchdog.ts), probe messages in
+ * queue mode's poison queue (./poison.ts) and the end of a mute (./mute.ts): the run summary they carry (made up, like a budget notice's: no report, the dashboard
  * instead) and their words, made once with the notification and shown by every format as they are
  * (./notificationText.ts reads `notice` first).
  */
@@ -10,6 +10,7 @@ import { DASHBOARD_PATH } from '../../store/layout.js';
 import type { NotificationKind } from './alertState.js';
 import type { MuteEnd } from './mute.js';
 import { durationInMinutes, shortTime, type Fact } from './notificationText.js';
+import type { PoisonCount } from './poison.js';
 import type { RegionSilence } from './watchdog.js';
 
 /** Title, main sentence and facts of a notice. Plain text (each format escapes it its own way). */
@@ -85,6 +86,50 @@ export function silenceNotice(kind: NotificationKind, s: RegionSilence, openedAt
       `is a configuration error logged at the start of its rounds?`,
     facts: [...facts.slice(0, 2), { title: 'Silent for', value: durationInMinutes(s.silentForMs) }, ...facts.slice(2)],
   };
+}
+
+/** `3 probe messages in canary-probes-poison` */
+export function poisonHeadline(p: PoisonCount): string {
+  return `${messages(p.count)} in ${p.queue}`;
+}
+
+/**
+ * The words of a poison-queue notification: what the messages mean (the canary's own fault, never the service's)
+ * and what to do first — the same as docs/deploy.md's runbook row.
+ */
+export function poisonNotice(kind: NotificationKind, p: PoisonCount, openedAt?: string): NoticeText {
+  const facts: Fact[] = [
+    { title: 'Poison queue', value: p.queue },
+    { title: 'Messages now', value: `${p.count} (approximate), at most ${p.peak} since the alert opened` },
+    { title: 'Checked', value: `${shortTime(p.at)} by the planner in ${p.region}` },
+  ];
+  const opened = openedAt ? ` The alert was opened ${shortTime(openedAt)}.` : '';
+  if (kind === 'recovery')
+    return {
+      title: `✅ ${p.region}: the poison queue ${p.queue} is empty again`,
+      lead:
+        `The poison queue ${p.queue} of the canary in ${p.region} is empty again (cleared, or its messages expired); ` +
+        `it held at most ${messages(p.peak)}.${opened}`,
+      facts: [facts[0]!, { title: 'Most messages while open', value: String(p.peak) }, facts[2]!],
+    };
+  const still = kind === 'reminder' ? 'still ' : '';
+  return {
+    title: `☠️ ${p.region}: ${still}${messages(p.count)} in the poison queue ${p.queue}`,
+    lead:
+      (kind === 'reminder' ? `The poison queue has not been cleared.${opened} ` : '') +
+      `The prober in ${p.region} threw on both attempts for ${p.count === 1 ? 'this probe' : 'these probes'}, so the ` +
+      `Functions host moved ${p.count === 1 ? 'its message' : 'their messages'} to ${p.queue}: the canary's own fault, ` +
+      `never the service's (settings it cannot load, a message it cannot read, a run it could write neither to storage ` +
+      `nor to its spool). Those probes are recorded nowhere: no index line, no report, no card. First search the app's ` +
+      `log for "configuration error:" (then every message fails: fix the setting), then for the prober's errors; ` +
+      `check the app's identity can reach the host storage and the reports account; then peek at and clear the ` +
+      `poison queue (docs/deploy.md, "The poison queue and its alert"). This alert recovers once it is empty.`,
+    facts,
+  };
+}
+
+function messages(n: number): string {
+  return `${n} probe message${n === 1 ? '' : 's'}`;
 }
 
 /** The words of the message that ends a mute. */

@@ -1,11 +1,12 @@
 /**
  * PagerDuty Events API v2 (`POST https://events.pagerduty.com/v2/enqueue`): the events a notification becomes. An
  * alert `trigger`s with `dedup_key` = `<target>@<region>` (so PagerDuty folds every trigger of one target in one
- * region into one alert), its recovery `resolve`s that key; reminders and budget notices page no one (PagerDuty
+ * region into one alert; a silent region's is `_watchdog@<region>`, a poison queue's `_poison@<region>`), its recovery `resolve`s that key; reminders and budget notices page no one (PagerDuty
  * keeps the alert open by itself). The end of a mute triggers each target still failing, whose alert the mute
- * held. Severity follows the category: a service `incident` is critical, `capacity` (quota, rate limits) and a
- * silent canary (`watchdog`) are errors, the canary's own `configuration` a warning; a category this code does
- * not know reads as an error, so it still pages. Links: the report, the evidence zip and the dashboard.
+ * held. Severity follows the category: a service `incident` is critical, `capacity` (quota, rate limits), a
+ * silent canary (`watchdog`) and probes in queue mode's poison queue (`poison`: probes the canary lost, so their
+ * targets went unwatched — like a silent region) are errors, the canary's own `configuration` a warning; a
+ * category this code does not know reads as an error, so it still pages. Links: the report, the evidence zip and the dashboard.
  *
  * The routing key is a secret: it is only ever in the body posted to PagerDuty, never in a log line, a state
  * blob or an error (see ./channels.ts).
@@ -54,6 +55,7 @@ const SEVERITY: Readonly<Record<string, PagerDutySeverity>> = {
   incident: 'critical',
   capacity: 'error',
   watchdog: 'error',
+  poison: 'error',
   configuration: 'warning',
 };
 
@@ -133,6 +135,7 @@ export function pagerDutyEvents(n: Notification, routingKey: string, links: Noti
           requestIds: s.requestIds,
           report: noRun ? null : s.reportHtmlPath,
           ...(n.silence ? { silence: n.silence } : {}),
+          ...(n.poison ? { poison: n.poison } : {}),
           text: notificationPlainText(n),
         },
       },

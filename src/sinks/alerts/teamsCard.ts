@@ -106,6 +106,7 @@ const LOOK: Record<
   | 'capacity'
   | 'budget'
   | 'watchdog'
+  | 'poison'
   | 'mute'
   | 'lifecycle'
   | 'digest',
@@ -118,6 +119,7 @@ const LOOK: Record<
   capacity: { style: 'warning', color: 'Warning' },
   budget: { style: 'warning', color: 'Warning' },
   watchdog: { style: 'attention', color: 'Attention' },
+  poison: { style: 'attention', color: 'Attention' },
   mute: { style: 'accent', color: 'Accent' },
   lifecycle: { style: 'accent', color: 'Accent' },
   digest: { style: 'warning', color: 'Warning' },
@@ -192,8 +194,14 @@ function linkPart(
 ): OpenUrl[] | undefined {
   const category = notificationCategory(n);
   const actions: OpenUrl[] = [];
-  // notices about no single run (budget, a silent region, a mute's end) point at the dashboard
-  if (category === 'budget' || category === 'watchdog' || category === 'mute' || category === 'digest') {
+  // notices about no single run (budget, a silent region, the poison queue, a mute's end) point at the dashboard
+  if (
+    category === 'budget' ||
+    category === 'watchdog' ||
+    category === 'poison' ||
+    category === 'mute' ||
+    category === 'digest'
+  ) {
     const dashboard = options.dashboardUrl ?? options.reportUrl;
     if (dashboard) actions.push({ type: 'Action.OpenUrl', title: 'Open dashboard', url: dashboard });
     else

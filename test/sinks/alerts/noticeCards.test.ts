@@ -1,5 +1,5 @@
 /**
- * The cards of notices about no single run — a silent region, its recovery, a mute's end — read as themselves
+ * The cards of notices about no single run — a silent region, its recovery, queue mode's poison queue, a mute's end — read as themselves
  * (their own title, main sentence and facts), open the dashboard rather than a report, pass the Adaptive Cards
  * parser, and say the same in the JSON payload.
  */
@@ -9,6 +9,7 @@ import { jsonPayload } from '../../../src/sinks/alerts/jsonPayload.js';
 import { notificationPlainText } from '../../../src/sinks/alerts/notificationText.js';
 import { muteEndNotice, noticeSummary } from '../../../src/sinks/alerts/notices.js';
 import { teamsCard, type TeamsEnvelope } from '../../../src/sinks/alerts/teamsCard.js';
+import { observePoison } from '../../../src/sinks/alerts/poison.js';
 import { observeRegion } from '../../../src/sinks/alerts/watchdog.js';
 import { makeHeartbeat, minute } from '../../helpers/heartbeat.js';
 import { adaptiveCardProblems } from '../../helpers/adaptiveCards.js';
@@ -58,6 +59,30 @@ describe('notice cards', () => {
 
     const payload = jsonPayload(alert!, undefined, { dashboardUrl: DASHBOARD });
     expect(payload).toMatchObject({ category: 'watchdog', region: 'eastus2', evidenceUrl: null });
+    expect(payload.text).toBe(notificationPlainText(alert!));
+  });
+
+  it('the poison queue: the count, the queue, what it means and what to do first; the dashboard button', () => {
+    const where = { region: 'swedencentral', queue: 'canary-probes-poison' };
+    const opened = observePoison(undefined, 4, { ...where, runId: 'p1' }, minute(5), 6);
+    const back = observePoison(opened.state, 0, { ...where, runId: 'p2' }, minute(65), 6);
+    const [alert, recovery] = [...opened.notifications, ...back.notifications];
+    const card = teamsCard(alert!, { dashboardUrl: DASHBOARD });
+    const content = card.attachments[0].content;
+    expect(adaptiveCardProblems(content)).toEqual([]);
+    expect(json(card)).toContain('☠️ swedencentral: 4 probe messages in the poison queue canary-probes-poison');
+    expect(json(card)).toContain("the canary's own fault, never the service's");
+    expect(json(card)).toContain('4 (approximate), at most 4 since the alert opened');
+    expect(content.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Open dashboard', url: DASHBOARD }]);
+    expect(content.body[0]).toMatchObject({ style: 'attention' });
+
+    const good = teamsCard(recovery!, { dashboardUrl: DASHBOARD });
+    expect(adaptiveCardProblems(good.attachments[0].content)).toEqual([]);
+    expect(json(good)).toContain('✅ swedencentral: the poison queue canary-probes-poison is empty again');
+    expect(good.attachments[0].content.body[0]).toMatchObject({ style: 'good' });
+
+    const payload = jsonPayload(alert!, undefined, { dashboardUrl: DASHBOARD });
+    expect(payload).toMatchObject({ category: 'poison', poison: { count: 4 }, evidenceUrl: null });
     expect(payload.text).toBe(notificationPlainText(alert!));
   });
 
