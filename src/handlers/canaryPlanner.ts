@@ -1,7 +1,7 @@
 /**
  * Queue mode's planner handler (issue 22 §2): the timer, once a minute → settings → ../runner/planner.ts, which
  * enqueues the probes due in the coming minute under the region's blob lease and runs the minute's end-of-round
- * step. Queue mode needs Blob Storage (the lease, and a store every prober instance shares): a local folder is a
+ * step (with the poison queue's check: ../sinks/alerts/poisonSink.ts). Queue mode needs Blob Storage (the lease, and a store every prober instance shares): a local folder is a
  * configuration error naming CANARY_MODE. No registration side effect here (see ../functions/canaryPlanner.ts).
  */
 import type { InvocationContext, Timer } from '@azure/functions';
@@ -57,19 +57,17 @@ export function makePlannerHandler(env: () => Env = () => process.env, overrides
     timerId.unref();
     const store = createStore(settings, log, { signal: hard.signal, operationTimeoutMs: settings.storageTimeoutMs });
     const catalog = loadCatalog();
-    const sinks = endOfRoundSinks(settings, {
-      store,
-      env: currentEnv,
-      log,
-      channels: overrides.channels,
-      secrets: () => secrets,
-      catalog,
-    });
+    const queue = overrides.queue ?? openProbeQueue(parts.queue);
+    const sinks = endOfRoundSinks(
+      settings,
+      { store, env: currentEnv, log, channels: overrides.channels, secrets: () => secrets, catalog },
+      queue,
+    );
     try {
       const targets = await configuredTargets(settings, store, currentEnv);
       return await runPlanner(settings, targets, {
         store,
-        queue: overrides.queue ?? openProbeQueue(parts.queue),
+        queue,
         lease: overrides.lease ?? blobLease(parts.storage, plannerLeasePath(settings.region)),
         log,
         sinks,

@@ -3,8 +3,8 @@
  * lease (an overlapping invocation enqueues nothing) it claims its window in the planner state (./plannerWindow.ts:
  * a retried or overlapping planner never plans one probe twice), enqueues one message per probe due in it — the
  * jittered start as the message's initial visibility delay, `notAfter` = start + CANARY_PROBE_LATE_MS — and then,
- * at most once a minute, runs the end-of-round step the probers skip: heartbeat and watchdog, mutes, and the
- * dashboard regenerated from the index. It claims no budget: the prober does, before each probe. A probe it could
+ * at most once a minute, runs the end-of-round step the probers skip: heartbeat and watchdog, mutes, the poison
+ * queue's card, and the dashboard regenerated from the index. It claims no budget: the prober does, before each probe. A probe it could
  * not enqueue gets a "not probed: queue" index line, so every due probe ends as one line. One log line a minute
  * says what was due, enqueued and skipped (with reasons). Storage and queue faults are logged naming the setting
  * to check, and every call is bounded: the planner ends within {@link PLANNER_DEADLINE_MS}.
@@ -45,7 +45,7 @@ export interface PlannerDeps {
   queue: ProbeQueue;
   lease: BlobLease;
   log: LineLog;
-  /** The end-of-round sinks (watchdog, mutes, dashboard: ../sinks/createSinks.ts `endOfRoundSinks`). */
+  /** The end-of-round sinks (watchdog, mutes, poison queue, dashboard: ../sinks/createSinks.ts `endOfRoundSinks`). */
   sinks: readonly RunSink[];
   /** Names this invocation in the planner state (the host's invocation id). */
   invocationId: string;

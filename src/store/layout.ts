@@ -23,6 +23,7 @@
  * alerts/<time>-<target>-<kind>.json                                 notifications, when no webhook is configured
  * heartbeats/<region>.json                                          the region's last round (the watchdog reads it)
  * watchdog/<region>.json                                            AlertState of "this region is silent" (ETag-guarded)
+ * poison/<region>.json                                              queue mode: AlertState of "probes in the poison queue" (ETag-guarded)
  * mutes/<mute>.json                                                 a CANARY_MUTE seen on, and its end message (ETag-guarded)
  * ledger/<yyyy-mm-dd>.json                                           the day's spend ledger (ETag-guarded)
  * quota/<deployment|key>/<id>.json                                  sessions started against a budget (ETag-guarded)
@@ -155,6 +156,11 @@ export const WATCHDOG_PREFIX = 'watchdog/';
 /** The watchdog's alert state about one region ("silent since …"), shared by every region that watches it. */
 export function watchdogStatePath(region: string): string {
   return `${WATCHDOG_PREFIX}${safeSegment(region)}.json`;
+}
+
+/** Queue mode: the alert state of the region's poison queue ("N probe messages in …", ../sinks/alerts/poison.ts). */
+export function poisonStatePath(region: string): string {
+  return `poison/${safeSegment(region)}.json`;
 }
 
 /** The state of one mute (CANARY_MUTE entry): seen on, and its end message. `key` names the mute (../sinks/alerts/mute.ts). */

@@ -1,14 +1,14 @@
 /**
  * docs/deploy.md's runbook matches the cards: every title the code writes — an incident's alert, reminder and
- * recovery, a configuration, capacity, budget and retirement card, a silent region and its return, a mute's end and
- * the test card — matches a title in the runbook's first column (`…` and `<…>` standing for any text, figures for
+ * recovery, a configuration, capacity, budget and retirement card, a silent region and its return, queue mode's
+ * poison queue (its alert, reminder and recovery), a mute's end and the test card — matches a title in the runbook's first column (`…` and `<…>` standing for any text, figures for
  * any figures), so a new kind of card or a changed title fails here until the runbook says what it means.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { nextAlertState, type AlertState, type Notification } from '../../src/sinks/alerts/alertState.js';
 import { notificationTitle, TEST_ID_PREFIX } from '../../src/sinks/alerts/notificationText.js';
-import { muteEndNotice, silenceNotice } from '../../src/sinks/alerts/notices.js';
+import { muteEndNotice, poisonNotice, silenceNotice } from '../../src/sinks/alerts/notices.js';
 import { PROBLEM_WORDS } from '../../src/analysis/problems.js';
 import type { RunSummary } from '../../src/runSummary.js';
 import { makeRunSummary } from '../helpers/runSummary.js';
@@ -94,6 +94,12 @@ describe("docs/deploy.md's runbook", () => {
       silenceNotice('reminder', silence).title,
       silenceNotice('recovery', silence).title,
       silenceNotice('recovery', { ...silence, lastRoundAt: undefined }).title,
+      ...(['alert', 'reminder', 'recovery'] as const).flatMap((kind) =>
+        [1, 3].map(
+          (count) =>
+            poisonNotice(kind, { region: 'swedencentral', queue: 'canary-probes-poison', count, at, peak: 3 }).title,
+        ),
+      ),
       ...[[], [{ target: 'aoai-fr', region: 'francecentral', openedAt: at, headline: 'x' }]].map(
         (stillFailing) =>
           muteEndNotice({
