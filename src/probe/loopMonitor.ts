@@ -32,7 +32,7 @@ export class LoopMonitor {
   #maxLate = 0;
 
   constructor(
-    private readonly rec: TraceRecorder,
+    private readonly rec: Pick<TraceRecorder, 'add'>,
     o: LoopMonitorOptions = {},
   ) {
     this.#tickMs = o.tickMs ?? 10;

@@ -4,11 +4,14 @@
  * and the loop is blocked, so a wall-clock pause is not what was planned. The canary records that itself — the
  * intervals its event loop was blocked (`probe-stall`, read with analysis/probeHealth.ts) and each turn's worst loop
  * lateness (`loop-delay`) — so a test allows the plan's precision (50 ms: `npm run bench:detect` holds an idle machine
- * to it) plus what the trace says the canary lost, never a fixed, generous margin.
+ * to it) plus what the trace says the canary lost, never a fixed, generous margin. A test that talks to the simulator
+ * without the probe watches its own loop with the probe's monitor ({@link watchLoop}).
  */
-import { blockedWithin, probeStalls } from '../../src/analysis/probeHealth.js';
+import { performance } from 'node:perf_hooks';
+import { blockedWithin, probeStalls, type BlockedInterval } from '../../src/analysis/probeHealth.js';
 import type { TurnMetrics } from '../../src/analysis/metrics.js';
-import { STALL_FLOOR_MS } from '../../src/probe/loopMonitor.js';
+import { LoopMonitor, STALL_FLOOR_MS } from '../../src/probe/loopMonitor.js';
+import type { NewEntry } from '../../src/probe/recorder.js';
 import type { Trace } from '../../src/trace/trace.js';
 
 /** How close to the plan a measurement is on an idle machine (the benches' target). */
@@ -31,4 +34,35 @@ export function reasoningAllowanceMs(trace: Trace, m: TurnMetrics): number {
   const to = from + m.timing.finalAnswerMs!;
   const unrecorded = Math.min(m.probe.loopDelay?.maxMs ?? STALL_FLOOR_MS, STALL_FLOOR_MS);
   return PLAN_PRECISION_MS + blockedMs(trace, from, to) + unrecorded;
+}
+
+/** This process's event loop, watched by the probe's own monitor; times on the `performance.now()` clock. */
+export interface LoopWatch {
+  /**
+   * The most the loop can have delayed what happened within [fromMs, toMs]: the time it was recorded blocked, plus
+   * one lateness under the stall floor, which no stall records.
+   */
+  lostMs(fromMs: number, toMs: number): number;
+  stop(): void;
+}
+
+/** Starts watching this process's event loop (a simulator in the test's process shares it). */
+export function watchLoop(): LoopWatch {
+  const stalls: BlockedInterval[] = [];
+  const monitor = new LoopMonitor(
+    {
+      add: <E extends NewEntry>(entry: E): E & { t: number; turn: number } => {
+        const t = performance.now();
+        const e: NewEntry = entry;
+        if (e.kind === 'probe-stall') stalls.push({ fromMs: t - e.durationMs, toMs: t, durationMs: e.durationMs });
+        return { ...entry, t, turn: 0 };
+      },
+    },
+    { maxStalls: 100_000 },
+  );
+  monitor.start();
+  return {
+    lostMs: (fromMs, toMs) => blockedWithin(stalls, fromMs, toMs) + STALL_FLOOR_MS,
+    stop: () => monitor.stop(),
+  };
 }
