@@ -90,8 +90,12 @@ export function artifactsSink(store: DivertableStore, budgetMs = 90_000): RunSin
             put(dir + REPORT_JSON, scrub(JSON.stringify(c.report, null, 2), secrets)),
           );
         }
+        // the analysis's learning, not the run's record (and not spoolable: an ETag-guarded update): a warning, so a
+        // queued probe is not retried — probed again — for it
         if (run.history.length > 0)
-          await attempt('history', () => rememberHealthy(store, run.region, run.target, run.history));
+          await rememberHealthy(store, run.region, run.target, run.history).catch((err: unknown) =>
+            ctx.log.warn(`${run.target}: its healthy turns were not added to the history (${errorText(err)})`),
+          );
       } finally {
         ctx.signal.removeEventListener('abort', onAbort);
       }
