@@ -213,7 +213,7 @@ describe('queue mode: the planner', () => {
         raw(n, {
           every: '2m',
           maxSessionsPerMinute: 1,
-          endpoint: world.sim.url('openai-ga', { scenario: 'fast', deployment: 'dq-deployment' }),
+          endpoint: world.sim.url('openai-ga', { scenario: 'fast', deployment: 'gpt-realtime-dq' }),
         }),
       [base!],
       every,
