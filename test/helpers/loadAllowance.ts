@@ -12,7 +12,7 @@ import { blockedWithin, probeStalls, type BlockedInterval } from '../../src/anal
 import type { TurnMetrics } from '../../src/analysis/metrics.js';
 import { LoopMonitor, STALL_FLOOR_MS } from '../../src/probe/loopMonitor.js';
 import type { NewEntry } from '../../src/probe/recorder.js';
-import type { Trace } from '../../src/trace/trace.js';
+import { entriesOfKind, type Trace } from '../../src/trace/trace.js';
 
 /** How close to the plan a measurement is on an idle machine (the benches' target). */
 export const PLAN_PRECISION_MS = 50;
@@ -20,6 +20,20 @@ export const PLAN_PRECISION_MS = 50;
 /** How long (ms) the probe's event loop was blocked within [fromMs, toMs] of the trace clock, by its `probe-stall`s. */
 export function blockedMs(trace: Trace, fromMs: number, toMs: number): number {
   return blockedWithin(probeStalls(trace), fromMs, toMs);
+}
+
+/**
+ * The most the probe's loop can have delayed what it recorded within [fromMs, toMs] of the trace clock: its recorded
+ * blocks there, plus one lateness under the stall floor (the worst its turns' `loop-delay` saw, up to that floor).
+ */
+export function lostInTrace(trace: Trace, fromMs: number, toMs: number): number {
+  const worst = entriesOfKind(trace, 'loop-delay').map((e) => e.maxMs);
+  return blockedMs(trace, fromMs, toMs) + unrecordedMs(worst.length ? Math.max(...worst) : undefined);
+}
+
+/** A lateness under the stall floor: the worst lateness seen, up to that floor (the floor when unknown). */
+function unrecordedMs(worstMs: number | null | undefined): number {
+  return Math.min(worstMs ?? STALL_FLOOR_MS, STALL_FLOOR_MS);
 }
 
 /**
@@ -32,8 +46,7 @@ export function blockedMs(trace: Trace, fromMs: number, toMs: number): number {
 export function reasoningAllowanceMs(trace: Trace, m: TurnMetrics): number {
   const from = m.timing.anchorTraceMs!;
   const to = from + m.timing.finalAnswerMs!;
-  const unrecorded = Math.min(m.probe.loopDelay?.maxMs ?? STALL_FLOOR_MS, STALL_FLOOR_MS);
-  return PLAN_PRECISION_MS + blockedMs(trace, from, to) + unrecorded;
+  return PLAN_PRECISION_MS + blockedMs(trace, from, to) + unrecordedMs(m.probe.loopDelay?.maxMs);
 }
 
 /** This process's event loop, watched by the probe's own monitor; times on the `performance.now()` clock. */
