@@ -21,10 +21,10 @@ afterAll(async () => Promise.all([azurite?.stop(), proxy?.close(), cleanupTempDi
 
 const viaProxyConnection = (): string =>
   `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=http://127.0.0.1:${proxy.port}/${AZURITE_ACCOUNT};`;
-const viaProxy = () =>
+const viaProxy = (operationTimeoutMs = 800) =>
   createBlobStore(
     { kind: 'connection-string', connectionString: viaProxyConnection(), container: 'timeouts' },
-    { operationTimeoutMs: 800 },
+    { operationTimeoutMs },
   );
 
 describe('storage time bounds', () => {
@@ -49,7 +49,11 @@ describe('storage time bounds', () => {
     expect(proxy.connections).toBe(tried);
     expect(Date.now() - r).toBeLessThan(3_000);
     proxy.mode('pass');
-    expect(await withSpool(viaProxy(), (spooled.description.match(/spool: (.*)\)$/) ?? [])[1]!).flush()).toMatchObject({
+    // the store is back: uploaded under a budget a busy machine's Azurite keeps (beside two busy loops a write took
+    // longer than 800 ms and stayed in the spool)
+    expect(
+      await withSpool(viaProxy(30_000), (spooled.description.match(/spool: (.*)\)$/) ?? [])[1]!).flush(),
+    ).toMatchObject({
       uploaded: 1,
       remaining: 0,
     });
