@@ -1,12 +1,14 @@
 /**
  * Acceptance for the media-path analysis over loopback: each RTP fault the simulator injects is found with the
- * finding that names its cause, at its position on the as-heard timeline (within 50 ms); a DTLS failure and a
- * call without media get their own findings and an error verdict (exit 2), never a model outage.
+ * finding that names its cause, at its position on the as-heard timeline (within 50 ms, plus what the probe's loop
+ * lost on a busy machine); a DTLS failure and a call without media get their own findings and an error verdict
+ * (exit 2), never a model outage.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeTrace, type Finding, type FindingCode } from '../../src/analysis/index.js';
 import { entriesOfKind, type Trace } from '../../src/trace/trace.js';
 import type { RunningSimulator } from '../../src/sim/index.js';
+import { lostInTrace } from '../helpers/loadAllowance.js';
 import { FAULT_AT_MS, probeWebRtc, startWebRtcSim } from './helpers.js';
 
 const MEDIA: FindingCode[] = ['media_stall', 'media_loss', 'media_dtx', 'media_jitter'];
@@ -46,10 +48,12 @@ describe('RTP faults are told apart by cause', () => {
     const near = found.filter((f) => Math.abs(f.atMs! - FAULT_AT_MS) <= 300);
     expect(near.map((f) => f.code)).toEqual([code]);
     const f = near[0]!;
-    expect(Math.abs(f.atMs! - FAULT_AT_MS)).toBeLessThanOrEqual(50);
+    // 50 ms, plus what the probe's loop lost in the session: packets it read late move the as-heard timeline
+    const lost = lostInTrace(trace, 0, Infinity);
+    expect(Math.abs(f.atMs! - FAULT_AT_MS)).toBeLessThanOrEqual(50 + lost);
     expect(found.filter((x) => x !== f).every((x) => x.code === 'media_jitter' && x.severity === 'minor')).toBe(true);
     if (durationMs !== undefined)
-      expect(Math.abs(f.durationMs! - durationMs)).toBeLessThanOrEqual(code === 'media_stall' ? 150 : 40);
+      expect(Math.abs(f.durationMs! - durationMs)).toBeLessThanOrEqual((code === 'media_stall' ? 150 : 40) + lost);
     const analysis = analyzeTrace(trace);
     // The generic WebSocket-style findings do not double-report what the media detectors explain.
     expect(analysis.turns[0]!.findings.map((x) => x.code)).not.toEqual(expect.arrayContaining(['delivery_stall']));
