@@ -125,7 +125,10 @@ class BlobStore implements ArtifactStore, VersionedAccess {
   async get(path: string): Promise<Buffer | undefined> {
     return this.#op('get', path, async (abortSignal) => {
       try {
-        return await this.#container.getBlobClient(path).downloadToBuffer(0, undefined, { abortSignal });
+        // one GET for the whole blob: downloadToBuffer asks for the size first and then for that many bytes, so a
+        // blob another process rewrites in between reads torn (a prefix of a longer version) or answers 416
+        const response = await this.#container.getBlobClient(path).download(0, undefined, { abortSignal });
+        return await readAll(response.readableStreamBody);
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;

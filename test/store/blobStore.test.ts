@@ -35,6 +35,30 @@ describe('blob store on Azurite', () => {
     expect(await store.list('no-such-prefix/')).toEqual([]);
   });
 
+  it('a read while another process rewrites the blob gets one whole version, never a torn one', async () => {
+    // a ledger-sized JSON whose length changes with every write: a read that asks for the size first and then
+    // for that many bytes (downloadToBuffer) returns a prefix of a longer version or runs past a shorter one
+    const body = (n: number): string => JSON.stringify({ n, pad: 'x'.repeat((n % 7) * 300) });
+    await store.put('torn/ledger.json', body(0), 'application/json');
+    let writing = true;
+    const writer = (async () => {
+      for (let n = 1; writing; n++) await store.put('torn/ledger.json', body(n), 'application/json');
+    })();
+    const torn: string[] = [];
+    for (let i = 0; i < 150; i++) {
+      const text = (await store.get('torn/ledger.json'))!.toString('utf8');
+      try {
+        const v = JSON.parse(text) as { n: number; pad: string };
+        if (text !== body(v.n)) torn.push(text.slice(0, 40));
+      } catch {
+        torn.push(text.slice(0, 40));
+      }
+    }
+    writing = false;
+    await writer;
+    expect(torn).toEqual([]);
+  }, 60_000);
+
   it('writes a body given in parts (a WAV header and its PCM) as one blob, byte for byte', async () => {
     const pcm = Buffer.alloc(300_000);
     for (let i = 0; i < pcm.length; i++) pcm[i] = (i * 7) & 0xff;
