@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeTrace, type Finding, type FindingCode } from '../../src/analysis/index.js';
+import { probeStalls } from '../../src/analysis/probeHealth.js';
 import { entriesOfKind, type Trace } from '../../src/trace/trace.js';
 import type { RunningSimulator } from '../../src/sim/index.js';
 import { lostInTrace } from '../helpers/loadAllowance.js';
@@ -43,15 +44,22 @@ describe('RTP faults are told apart by cause', () => {
   ] as const)('%s gives %s at the injected position', async (scenario, code, durationMs) => {
     const trace = await traces.get(scenario)!;
     const found = mediaFindings(trace);
-    // The fault's own cause, at its place; no other cause claims that place. (Elsewhere, the shared machine may
-    // add a minor jitter finding of its own: timers late under load are jitter.)
-    const near = found.filter((f) => Math.abs(f.atMs! - FAULT_AT_MS) <= 300);
-    expect(near.map((f) => f.code)).toEqual([code]);
-    const f = near[0]!;
+    // The fault's own cause, at its place; no other cause claims that place. A loaded machine makes jitter of its
+    // own (the simulator's sender shares this process's loop): a minor media_jitter anywhere, and — when the probe
+    // recorded its loop blocked in this session — any media_jitter, near the fault too. Never another cause.
+    const loaded = probeStalls(trace).length > 0;
+    const machineJitter = (x: Finding): boolean => x.code === 'media_jitter' && (x.severity === 'minor' || loaded);
     // 50 ms, plus what the probe's loop lost in the session: packets it read late move the as-heard timeline
     const lost = lostInTrace(trace, 0, Infinity);
+    const near = found.filter((x) => Math.abs(x.atMs! - FAULT_AT_MS) <= 300 + lost);
+    const own = near
+      .filter((x) => x.code === code)
+      .sort((a, b) => Math.abs(a.atMs! - FAULT_AT_MS) - Math.abs(b.atMs! - FAULT_AT_MS));
+    expect(own.length, JSON.stringify(found)).toBeGreaterThan(0);
+    const f = own[0]!;
+    expect(near.filter((x) => x !== f).every((x) => loaded && x.code === 'media_jitter')).toBe(true);
     expect(Math.abs(f.atMs! - FAULT_AT_MS)).toBeLessThanOrEqual(50 + lost);
-    expect(found.filter((x) => x !== f).every((x) => x.code === 'media_jitter' && x.severity === 'minor')).toBe(true);
+    expect(found.filter((x) => x !== f).every(machineJitter)).toBe(true);
     if (durationMs !== undefined)
       expect(Math.abs(f.durationMs! - durationMs)).toBeLessThanOrEqual((code === 'media_stall' ? 150 : 40) + lost);
     const analysis = analyzeTrace(trace);
