@@ -213,7 +213,11 @@ async function notEnqueuedLines(
   if (lost) deps.log.error(`planner: ${lost} "not probed: queue" line(s) could not be written either`);
 }
 
-/** The minute's end-of-round step: the runs published in the last two minutes go to the sinks as the "round". */
+/**
+ * The minute's end-of-round step: the runs published in the last two minutes go to the sinks as the "round", and
+ * the not-probed lines of one settled minute — the one whose probes are all past their `notAfter` — go to the
+ * digest (consecutive minutes take consecutive minutes, so a line is in one digest at most).
+ */
 async function endOfRound(
   c: PlannerClaim,
   deps: PlannerDeps,
@@ -221,11 +225,18 @@ async function endOfRound(
   clock: () => number,
   deadlineAt: number,
 ): Promise<void> {
-  const summaries = await withDeadline('reading the index', STATE_BUDGET_MS, () =>
-    recentRuns(deps.store, settings.region, c.minuteMs - 2 * MINUTE_MS, clock()),
+  const settledTo = c.minuteMs - MINUTE_MS - settings.queue!.lateMs;
+  const lines = await withDeadline('reading the index', STATE_BUDGET_MS, () =>
+    regionLines(deps.store, settings.region, settledTo - MINUTE_MS, clock()),
   ).catch((err: unknown) => {
     deps.log.warn(`planner: the index could not be read (${errorText(err)}); the heartbeat lists no targets`);
     return [];
+  });
+  const recentFrom = c.minuteMs - 2 * MINUTE_MS;
+  const summaries = lines.filter((s) => !s.notProbed && Date.parse(s.startedAt) >= recentFrom);
+  const settled = lines.filter((s) => {
+    const at = Date.parse(s.startedAt);
+    return s.notProbed && at >= settledTo - MINUTE_MS && at < settledTo;
   });
   const fc: FanOutContext = {
     log: deps.log,
@@ -233,6 +244,8 @@ async function endOfRound(
     roundStartedAt: new Date(c.minuteMs),
     deadlineAt,
   };
+  for (const line of settled)
+    await fanOut(deps.sinks, `not-probed line of ${line.target}`, (s, ctx) => s.onNotProbed?.(line, ctx), fc);
   await fanOut(
     deps.sinks,
     'end of minute',
@@ -241,15 +254,15 @@ async function endOfRound(
   );
 }
 
-/** The region's runs (not the not-probed lines) that started in `[fromMs, toMs]`, from the daily index. */
-async function recentRuns(store: ArtifactStore, region: string, fromMs: number, toMs: number): Promise<RunSummary[]> {
+/** The region's index lines (runs and not-probed lines) that started in `[fromMs, toMs]`, from the daily index. */
+async function regionLines(store: ArtifactStore, region: string, fromMs: number, toMs: number): Promise<RunSummary[]> {
   const paths = [...new Set([dailyIndexPath(new Date(fromMs)), dailyIndexPath(new Date(toMs))])];
   const bodies = await Promise.all(paths.map((p) => store.get(p)));
   return summariesFromIndex(
     bodies.map((b) => b?.toString('utf8')),
     fromMs,
     toMs,
-  ).summaries.filter((s) => !s.notProbed && s.region === region);
+  ).summaries.filter((s) => s.region === region);
 }
 
 function iso(ms: number): string {

@@ -70,6 +70,7 @@ export function endOfRoundSinks(settings: CanarySettings, inputs: SinkInputs, qu
   const channels = inputs.channels ?? createChannels(settings, inputs.store, inputs.log, inputs.secrets);
   const q = settings.queue;
   return [
+    roundDigest(channels).sink, // the planner feeds it the not-probed lines of a settled minute
     watchdogSink({ store: inputs.store, settings, channels, stats }),
     muteSink({ store: inputs.store, settings, channels, stats }),
     ...(queue && q

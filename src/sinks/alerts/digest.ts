@@ -1,6 +1,8 @@
 /**
  * One card for a round the operator should hear about once, not target by target (issue 21 §4): the targets it did
- * not probe because it was full ("not probed: round full") or a session budget was used up ("not probed: quota"),
+ * not probe because it was full ("not probed: round full"), a session budget was used up ("not probed: quota") or,
+ * in queue mode, their message came stale or was never enqueued ("not probed: queue"; the planner feeds the
+ * minute's lines from the index, since the probers run elsewhere),
  * and — past {@link DIGEST_AFTER} run notifications in one round — the alerts, reminders and recoveries that would
  * each have been a card. The first {@link DIGEST_AFTER} go out as they happen (an incident is not held until the
  * round ends); the rest are folded: their alert state counts them delivered to the chat channel (webhook or the
@@ -63,7 +65,8 @@ export function roundDigest(inner: readonly Channel[], limit = DIGEST_AFTER): Ro
     budgetMs: 30_000,
     stage: 'notify',
     async onNotProbed(summary) {
-      if (summary.notProbed === 'round full' || summary.notProbed === 'quota') skipped.push(summary);
+      const kind = summary.notProbed;
+      if (kind === 'round full' || kind === 'quota' || kind === 'queue') skipped.push(summary);
     },
     async onRoundEnd(end, ctx) {
       const first = skipped[0] ?? end.summaries[0];
@@ -95,8 +98,9 @@ export interface DigestInput {
 export function digestNotification(d: DigestInput): Notification | undefined {
   const full = d.notProbed.filter((s) => s.notProbed === 'round full');
   const quota = d.notProbed.filter((s) => s.notProbed === 'quota');
-  if (!full.length && !quota.length && !d.folded.length) return undefined;
-  const notice = digestNotice(d, full, quota);
+  const queue = d.notProbed.filter((s) => s.notProbed === 'queue');
+  if (!full.length && !quota.length && !queue.length && !d.folded.length) return undefined;
+  const notice = digestNotice(d, { full, quota, queue });
   const headline = notice.title.replace(/^📋 /, '');
   return {
     id: `digest:${d.region}:${d.runId}`,
@@ -121,13 +125,20 @@ function names(list: readonly string[]): string {
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-function digestNotice(d: DigestInput, full: readonly RunSummary[], quota: readonly RunSummary[]): NoticeText {
+interface Skipped {
+  full: readonly RunSummary[];
+  quota: readonly RunSummary[];
+  queue: readonly RunSummary[];
+}
+
+function digestNotice(d: DigestInput, { full, quota, queue }: Skipped): NoticeText {
   const alerts = d.folded.filter((n) => n.kind === 'alert');
   const reminders = d.folded.filter((n) => n.kind === 'reminder');
   const recoveries = d.folded.filter((n) => n.kind === 'recovery');
   const parts = [
     ...(full.length ? [`${plural(full.length, 'target')} not probed (round full)`] : []),
     ...(quota.length ? [`${plural(quota.length, 'probe')} not sent (quota)`] : []),
+    ...(queue.length ? [`${plural(queue.length, 'probe')} dropped by the queue`] : []),
     ...(d.folded.length ? [`${plural(d.folded.length, 'notification')} in one card`] : []),
   ];
   const lead: string[] = [];
@@ -144,6 +155,15 @@ function digestNotice(d: DigestInput, full: readonly RunSummary[], quota: readon
         `was used up ("not probed: quota"); raise the budget (maxSessionsPerMinute / maxSessionsPerDay, ` +
         `CANARY_MAX_SESSIONS_PER_…) only if the provider's quota allows, or probe less often.`,
     );
+  if (queue.length)
+    lead.push(
+      `Queue mode: ${plural(queue.length, 'probe was', 'probes were')} not probed because ${
+        queue.length === 1 ? 'its message' : 'their messages'
+      } reached a prober after the planned start plus CANARY_PROBE_LATE_MS (stale) or could not be enqueued ` +
+        `("not probed: queue", each with its reason on the dashboard). Stale messages mean too few prober instances ` +
+        `for the plan: raise maximumInstanceCount or probe less often; not enqueued means the queue itself (the ` +
+        `planner's log names the setting).`,
+    );
   if (d.folded.length)
     lead.push(
       `More than ${DIGEST_AFTER} notifications in one round: ${plural(d.folded.length, 'is', 'are')} listed here instead ` +
@@ -155,6 +175,7 @@ function digestNotice(d: DigestInput, full: readonly RunSummary[], quota: readon
     { title: 'Round', value: `${d.runId} · ${shortTime(d.at)}` },
     ...(full.length ? [{ title: 'Not probed: round full', value: names(full.map((s) => s.target)) }] : []),
     ...(quota.length ? [{ title: 'Not probed: quota', value: names(quota.map((s) => s.target)) }] : []),
+    ...(queue.length ? [{ title: 'Not probed: queue', value: names(queue.map((s) => s.target)) }] : []),
     ...(alerts.length ? [{ title: 'Alerts', value: names(alerts.map(line)) }] : []),
     ...(reminders.length ? [{ title: 'Still failing', value: names(reminders.map(line)) }] : []),
     ...(recoveries.length ? [{ title: 'Recovered', value: names(recoveries.map(line)) }] : []),
