@@ -12,7 +12,7 @@ import { readTrace, writeTrace } from '../../src/trace/traceFile.js';
 import { readRtpLog } from '../../src/trace/rtpLog.js';
 import type { RunningSimulator } from '../../src/sim/index.js';
 import { cleanupTempDirs, tempDir } from '../helpers/tempDirs.js';
-import { KEY, probeWebRtc, startWebRtcSim } from './helpers.js';
+import { KEY, probeWebRtc, stagesOf, startWebRtcSim } from './helpers.js';
 
 let sim: RunningSimulator;
 const traces = new Map<string, Promise<Trace>>();
@@ -33,11 +33,10 @@ describe('WebRTC against the simulator', () => {
   it.each(['openai-ga', 'azure-ga'] as const)('%s completes three turns over WebRTC', async (flavour) => {
     const trace = await traces.get(flavour)!;
     expect(trace.meta.target.transport).toBe('webrtc');
-    expect(entriesOfKind(trace, 'turn-end').map((e) => e.outcome)).toEqual([
-      'response-done',
-      'response-done',
-      'response-done',
-    ]);
+    expect(
+      entriesOfKind(trace, 'turn-end').map((e) => e.outcome),
+      stagesOf(trace),
+    ).toEqual(['response-done', 'response-done', 'response-done']);
     expect(entriesOfKind(trace, 'session-end')[0]!.reason).toBe('completed');
 
     const http = entriesOfKind(trace, 'http-exchange');

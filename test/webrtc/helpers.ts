@@ -7,7 +7,7 @@ import type { ProbeOptions } from '../../src/probe/options.js';
 import { runProbe } from '../../src/probe/session.js';
 import { webrtcTransportWith } from '../../src/probe/webrtc/factory.js';
 import type { WebRtcOptions } from '../../src/probe/webrtc/transport.js';
-import type { Trace } from '../../src/trace/trace.js';
+import { entriesOfKind, type Trace } from '../../src/trace/trace.js';
 import { resolveEndpoint } from '../../src/realtime/flavours.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import type { WebRtcScenario } from '../../src/sim/webrtc/mediaFaults.js';
@@ -65,8 +65,18 @@ export function probeWebRtc(
       turns: 1,
       turnTimeoutMs: 20_000,
       settleMs: 200,
+      // these tests judge the media, not how fast the handshake is: werift's ICE and DTLS run in this process's
+      // JavaScript, and beside two busy loops they can take longer than production's 10 s
+      connectTimeoutMs: 60_000,
       ...o,
       transport: webrtcTransportWith({ mediaTimeoutMs: 3_000, ...webrtc }),
     },
   );
+}
+
+/** The trace's WebRTC stages, one line each: what a failed assertion on a session that never got going shows. */
+export function stagesOf(trace: Trace): string {
+  return entriesOfKind(trace, 'webrtc-stage')
+    .map((e) => JSON.stringify(e))
+    .join('\n');
 }

@@ -10,7 +10,7 @@ import { BYTES_PER_MS } from '../../src/audio/wav.js';
 import { loadCatalog, type PromptSpec } from '../../src/prompts/catalog.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import { entriesOfKind, received, type Trace } from '../../src/trace/trace.js';
-import { KEY, probeWebRtc } from './helpers.js';
+import { KEY, probeWebRtc, stagesOf } from './helpers.js';
 
 /** Prompts of 0.8–1.7 s (told apart by length) whose answers take ~9 s to play. */
 function longAnswers(): PromptSpec[] {
@@ -45,11 +45,10 @@ const failing = (trace: Trace, turn: number) =>
 describe('WebRTC turn-taking', () => {
   it.each(['openai-ga', 'azure-ga'] as const)('%s: a healthy 3-turn probe passes', async (flavour) => {
     const trace = await traces.get(flavour)!;
-    expect(entriesOfKind(trace, 'turn-end').map((e) => e.outcome)).toEqual([
-      'response-done',
-      'response-done',
-      'response-done',
-    ]);
+    expect(
+      entriesOfKind(trace, 'turn-end').map((e) => e.outcome),
+      stagesOf(trace),
+    ).toEqual(['response-done', 'response-done', 'response-done']);
     for (const turn of [1, 2]) {
       const done = received(trace, 'response.done', turn)[0]!;
       const stopped = received(trace, 'output_audio_buffer.stopped', turn)[0]!;
