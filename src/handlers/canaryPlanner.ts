@@ -5,13 +5,9 @@
  * configuration error naming CANARY_MODE. No registration side effect here (see ../functions/canaryPlanner.ts).
  */
 import type { InvocationContext, Timer } from '@azure/functions';
-import { readHostFunctionTimeout } from '../config/hostTimeout.js';
-import { envSecrets, settingSecrets } from '../config/secrets.js';
-import { loadSettings, type CanarySettings } from '../config/settings.js';
+import type { CanarySettings } from '../config/settings.js';
 import { ConfigError } from '../errors.js';
-import type { LineLog } from '../log.js';
 import { openProbeQueue, type ProbeQueue } from '../queue/probeQueue.js';
-import { scrubError, scrubbingLog } from '../realtime/scrubValue.js';
 import { runPlanner, PLANNER_DEADLINE_MS, type PlannerResult } from '../runner/planner.js';
 import { createStore } from '../runner/roundDeps.js';
 import { endOfRoundSinks } from '../sinks/createSinks.js';
@@ -22,6 +18,7 @@ import type { QueueSettings } from '../config/queueSettings.js';
 import { plannerLeasePath } from '../store/layout.js';
 import { loadCatalog } from '../prompts/catalog.js';
 import { configuredTargets } from './canaryRound.js';
+import { startHandler } from './handlerStart.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -36,22 +33,10 @@ export interface PlannerOverrides {
 export function makePlannerHandler(env: () => Env = () => process.env, overrides: PlannerOverrides = {}) {
   return async function canaryPlannerHandler(timer: Timer, context: InvocationContext): Promise<PlannerResult> {
     const currentEnv = env();
-    let secrets = envSecrets(currentEnv);
-    const log: LineLog = scrubbingLog(
-      { info: (m) => context.log(m), warn: (m) => context.warn(m), error: (m) => context.error(m) },
-      () => secrets,
-    );
+    const start = startHandler(currentEnv, context);
+    const { log } = start;
     if (timer.isPastDue) log.warn('the planner timer is running late (isPastDue); planning from now');
-    let settings: CanarySettings;
-    let parts: QueueParts;
-    try {
-      settings = loadSettings(currentEnv, { functionTimeoutMs: readHostFunctionTimeout() });
-      parts = queueParts(settings);
-    } catch (err) {
-      log.error(`configuration error: ${(err as Error).message}`);
-      throw scrubError(err, secrets);
-    }
-    secrets = settingSecrets(settings, currentEnv);
+    const { settings, more: parts } = start.load(queueParts);
     const hard = new AbortController();
     const timerId = setTimeout(() => hard.abort(), PLANNER_DEADLINE_MS + 5_000);
     timerId.unref();
@@ -60,7 +45,7 @@ export function makePlannerHandler(env: () => Env = () => process.env, overrides
     const queue = overrides.queue ?? openProbeQueue(parts.queue);
     const sinks = endOfRoundSinks(
       settings,
-      { store, env: currentEnv, log, channels: overrides.channels, secrets: () => secrets, catalog },
+      { store, env: currentEnv, log, channels: overrides.channels, secrets: start.secrets, catalog },
       queue,
     );
     try {
@@ -75,7 +60,7 @@ export function makePlannerHandler(env: () => Env = () => process.env, overrides
         clock: overrides.clock,
       });
     } catch (err) {
-      throw scrubError(err, secrets);
+      throw start.scrub(err);
     } finally {
       clearTimeout(timerId);
     }

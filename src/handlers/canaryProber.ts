@@ -8,15 +8,11 @@
  * No registration side effect here (see ../functions/canaryProber.ts).
  */
 import type { InvocationContext } from '@azure/functions';
-import { readHostFunctionTimeout } from '../config/hostTimeout.js';
-import { envSecrets, settingSecrets } from '../config/secrets.js';
-import { loadSettings, type CanarySettings } from '../config/settings.js';
-import type { LineLog } from '../log.js';
 import { readProbeMessage } from '../queue/probeMessage.js';
-import { scrubError, scrubbingLog } from '../realtime/scrubValue.js';
 import { composeRound } from '../runner/createRound.js';
 import { runProbeMessage, type ProberDeps, type ProberOutcome } from '../runner/prober.js';
 import { configuredTargets, type HandlerOverrides } from './canaryRound.js';
+import { startHandler } from './handlerStart.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -26,11 +22,8 @@ export type ProberOverrides = HandlerOverrides & Pick<ProberDeps, 'quota' | 'clo
 export function makeProberHandler(env: () => Env = () => process.env, overrides: ProberOverrides = {}) {
   return async function canaryProberHandler(entry: unknown, context: InvocationContext): Promise<ProberOutcome> {
     const currentEnv = env();
-    let secrets = envSecrets(currentEnv);
-    const log: LineLog = scrubbingLog(
-      { info: (m) => context.log(m), warn: (m) => context.warn(m), error: (m) => context.error(m) },
-      () => secrets,
-    );
+    const start = startHandler(currentEnv, context);
+    const { log } = start;
     let message;
     try {
       message = readProbeMessage(entry);
@@ -40,20 +33,13 @@ export function makeProberHandler(env: () => Env = () => process.env, overrides:
     }
     const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
     if (dequeueCount > 1) log.warn(`${message.target}: attempt ${dequeueCount} of this message (an earlier one ended)`);
-    let settings: CanarySettings;
-    try {
-      settings = loadSettings(currentEnv, { functionTimeoutMs: readHostFunctionTimeout() });
-    } catch (err) {
-      log.error(`configuration error: ${(err as Error).message}`);
-      throw scrubError(err, secrets);
-    }
-    secrets = settingSecrets(settings, currentEnv);
+    const { settings } = start.load();
     const { deps, close } = composeRound(settings, currentEnv, { ...overrides, log });
     try {
       const targets = await configuredTargets(settings, deps.store, currentEnv);
       return await runProbeMessage(settings, targets, message, { ...deps, ...pick(overrides) });
     } catch (err) {
-      throw scrubError(err, secrets);
+      throw start.scrub(err);
     } finally {
       close();
     }

@@ -4,18 +4,16 @@
  * `new InvocationContext(...)`.
  */
 import type { InvocationContext, Timer } from '@azure/functions';
-import { readHostFunctionTimeout } from '../config/hostTimeout.js';
-import { envSecrets, secretSettings, settingSecrets, type SecretSetting } from '../config/secrets.js';
-import { loadSettings, type CanarySettings } from '../config/settings.js';
-import { scrubError, scrubbingLog } from '../realtime/scrubValue.js';
+import { secretSettings, type SecretSetting } from '../config/secrets.js';
+import type { CanarySettings } from '../config/settings.js';
 import { withDeadline } from '../deadline.js';
 import { parseTargets, type TargetConfig } from '../config/targets.js';
 import { ConfigError } from '../errors.js';
 import { parseConfigJson } from '../json.js';
 import { createRound, type RoundOverrides } from '../runner/createRound.js';
-import type { LineLog } from '../log.js';
 import type { RoundResult } from '../runner/round.js';
 import type { ArtifactStore } from '../store/artifactStore.js';
+import { startHandler } from './handlerStart.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -26,25 +24,15 @@ export function makeCanaryHandler(env: () => Env = () => process.env, overrides:
   return async function canaryRoundHandler(timer: Timer, context: InvocationContext): Promise<RoundResult> {
     const currentEnv = env();
     // every line logged and every error thrown is scrubbed of the settings' secrets, known before they are parsed
-    let secrets = envSecrets(currentEnv);
-    const log: LineLog = scrubbingLog(
-      { info: (m) => context.log(m), warn: (m) => context.warn(m), error: (m) => context.error(m) },
-      () => secrets,
-    );
+    const start = startHandler(currentEnv, context);
+    const { log } = start;
     if (timer.isPastDue) log.warn('the timer is running late (isPastDue); running the round now');
-    let settings: CanarySettings;
-    try {
-      settings = loadSettings(currentEnv, { functionTimeoutMs: readHostFunctionTimeout() });
-    } catch (err) {
-      log.error(`configuration error: ${(err as Error).message}`);
-      throw scrubError(err, secrets);
-    }
-    secrets = settingSecrets(settings, currentEnv);
+    const { settings } = start.load();
     const round = createRound(settings, currentEnv, { ...overrides, log });
     try {
       return await round.run(await configuredTargets(settings, round.store, currentEnv));
     } catch (err) {
-      throw scrubError(err, secrets);
+      throw start.scrub(err);
     } finally {
       round.close();
     }

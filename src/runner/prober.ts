@@ -13,7 +13,6 @@ import { withDeadline } from '../deadline.js';
 import type { ProbeMessage } from '../queue/probeMessage.js';
 import { scrubbingLog } from '../realtime/scrubValue.js';
 import type { NotProbedKind, RunSummary } from '../runSummary.js';
-import { createSinks } from '../sinks/createSinks.js';
 import { errorText, fanOut, type FanOutContext, type SinkFailure } from '../sinks/fanOut.js';
 import type { RunSink } from '../sinks/runSink.js';
 import { notProbedSummary } from './budget.js';
@@ -22,7 +21,7 @@ import { publishFinals, recordTarget, targetRunContext, type RunPublishing } fro
 import { QuotaLedger } from './quota.js';
 import { quotaGate, quotaReason } from './quotaGate.js';
 import { queueFinals } from './queueGroups.js';
-import { publishReserveMs, type RoundDeps } from './round.js';
+import { publishReserveMs, roundSinks, type RoundDeps } from './round.js';
 
 /** What became of one message. */
 export type ProberOutcome =
@@ -63,16 +62,7 @@ export async function runProbeMessage(
   const startedAt = new Date(m.runStartedAt);
   const deadlineAt = clock() + settings.roundDeadlineMs;
   const fc: FanOutContext = { log, now: deps.now ?? (() => new Date()), roundStartedAt: startedAt, deadlineAt };
-  const built = deps.sinks
-    ? { sinks: deps.sinks }
-    : createSinks(settings, {
-        store: deps.store,
-        env: deps.env,
-        telemetry: deps.telemetry,
-        log,
-        channels: deps.channels,
-        secrets: () => [...secrets],
-      });
+  const built = roundSinks(settings, deps, log, secrets);
   const failures: SinkFailure[] = [];
   // the round-end hooks (dashboard, heartbeat, mutes) are the planner's, once a minute, not every probe's
   const sinks = built.sinks.map((s): RunSink => ({ ...s, onRoundEnd: undefined }));

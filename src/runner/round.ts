@@ -123,17 +123,7 @@ export async function runRound(
 ): Promise<RoundResult> {
   const secrets = new Set<string>((deps.secrets ?? []).filter((s) => s.length >= 4));
   const log = scrubbingLog(deps.log, () => [...secrets]);
-  const built = deps.sinks
-    ? { sinks: deps.sinks, stats: deps.stats ?? { delivered: 0, pending: 0 } }
-    : createSinks(settings, {
-        store: deps.store,
-        env: deps.env,
-        telemetry: deps.telemetry,
-        log,
-        channels: deps.channels,
-        secrets: () => [...secrets],
-        catalog: deps.catalog,
-      });
+  const built = roundSinks(settings, deps, log, secrets);
   try {
     return await round(settings, targets, deps, { secrets, log, built });
   } finally {
@@ -145,6 +135,25 @@ export async function runRound(
     };
     await Promise.all(built.sinks.map(close));
   }
+}
+
+/** The sinks a round (or one queued probe) publishes to: the ones given, or those the settings make. */
+export function roundSinks(
+  settings: CanarySettings,
+  deps: RoundDeps,
+  log: LineLog,
+  secrets: ReadonlySet<string>,
+): { sinks: RunSink[]; stats: AlertStats } {
+  if (deps.sinks) return { sinks: deps.sinks, stats: deps.stats ?? { delivered: 0, pending: 0 } };
+  return createSinks(settings, {
+    store: deps.store,
+    env: deps.env,
+    telemetry: deps.telemetry,
+    log,
+    channels: deps.channels,
+    secrets: () => [...secrets],
+    catalog: deps.catalog,
+  });
 }
 
 /** What a round publishes through: its sinks, its log and the secrets both scrub. */
