@@ -15,7 +15,7 @@
  * Usage: npm run bench:fanout [-- --targets 1000 --deployments 200 --per-minute 2 --every 5m --processes 1,2,4]
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,7 +28,7 @@ import type { RunSummary } from '../src/runSummary.js';
 import type { Trace } from '../src/trace/trace.js';
 import { parseEvents } from '../src/trace/traceFile.js';
 import { openStore } from '../src/store/openStore.js';
-import { startAzurite } from '../test/helpers/azurite.js';
+import { startAzurite, type Azurite } from '../test/helpers/azurite.js';
 import type { HostReport } from './functionsHost.js';
 import { lagStats } from './lag.js';
 import { startSimProcess } from './simProcess.js';
@@ -49,12 +49,11 @@ const PER_MINUTE = Number(values['per-minute']);
 const HOST = join(import.meta.dirname, 'functionsHost.js');
 const ROOT = join(import.meta.dirname, '../..');
 const KEY = 'fanout-bench-key';
+const LOGS = join(ROOT, 'test-artifacts/bench-fanout');
 
 const work = await mkdtemp(join(tmpdir(), 'rc-bench-fanout-'));
 const prompt = join(work, 'one-second.wav');
 await writeFile(prompt, encodeWav(readPromptWav(join(ROOT, 'prompts/count-to-twenty.wav')).subarray(0, 48_000)));
-const azurite = await startAzurite({ queue: true });
-const blobs = BlobServiceClient.fromConnectionString(azurite.connectionString);
 
 console.log(
   `bench:fanout — ${TARGETS} simulator targets on ${DEPLOYMENTS} deployments (budget ${PER_MINUTE} session(s) a minute each), ` +
@@ -65,8 +64,16 @@ console.log(
     'answers at 6× real time; host.json bounds each prober process to 8 + 4 messages',
 );
 let failed = false;
-for (const n of values.processes!.split(',').map(Number)) failed = (await runFanout(n)) || failed;
-await azurite.stop();
+for (const n of values.processes!.split(',').map(Number)) {
+  // a fresh Azurite for each N: its in-memory store holds 256 MB, and one N's runs (audio, event logs, reports) take
+  // much of it — the third N on a shared one met "Size limit … will be exceeded" and spooled its runs
+  const azurite = await startAzurite({ queue: true });
+  try {
+    failed = (await runFanout(n, azurite)) || failed;
+  } finally {
+    await azurite.stop();
+  }
+}
 await rm(work, { recursive: true, force: true });
 process.exit(failed ? 1 : 0);
 
@@ -91,7 +98,8 @@ async function stopHost(p: Proc): Promise<void> {
 }
 
 /** One N: returns true when a probe was lost or a budget exceeded. */
-async function runFanout(n: number): Promise<boolean> {
+async function runFanout(n: number, azurite: Azurite): Promise<boolean> {
+  const blobs = BlobServiceClient.fromConnectionString(azurite.connectionString);
   const sim = await startSimProcess(KEY, {
     scenarios: {
       short: {
@@ -258,6 +266,21 @@ async function runFanout(n: number): Promise<boolean> {
     if (r.event === 'invocation' && !r.ok)
       said.set(`failed invocation: ${r.error}`, (said.get(`failed invocation: ${r.error}`) ?? 0) + 1);
   for (const [text, count] of [...said].sort((a, b) => b[1] - a[1]).slice(0, 6)) console.log(`  ${count} × ${text}`);
+  // every line in full, in the order it was said, for the cause behind a count above
+  const logFile = join(LOGS, `n${n}.log`);
+  await mkdir(LOGS, { recursive: true });
+  await writeFile(
+    logFile,
+    [planner, ...probers]
+      .flatMap((p, i) => p.reports.map((r) => ({ r, who: i === 0 ? 'planner' : `prober ${i}` })))
+      .sort((a, b) => a.r.at - b.r.at)
+      .map(
+        ({ r, who }) =>
+          `${new Date(r.at).toISOString()} ${who} ${r.event === 'log' ? `${r.level}: ${r.text}` : JSON.stringify(r)}`,
+      )
+      .join('\n') + '\n',
+  );
+  console.log(`  every line the processes said: ${logFile}`);
   return lost !== 0 || busiestClaims > PER_MINUTE || busiestStarts > PER_MINUTE;
 }
 
