@@ -145,11 +145,7 @@ class LocalStore implements ArtifactStore, VersionedAccess {
         break;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        const age = await stat(lock).then(
-          (s) => Date.now() - s.mtimeMs,
-          () => 0,
-        );
-        if (age > STALE_LOCK_MS) await unlink(lock).catch(() => undefined);
+        if ((await lockAge(lock)) > STALE_LOCK_MS) await unlink(lock).catch(() => undefined);
         if (Date.now() - started > LOCK_TIMEOUT_MS)
           throw new Error(`${lock}: could not take the lock within ${LOCK_TIMEOUT_MS} ms`);
         await this.sleep(fullJitterDelay(Math.min(attempt, 5), 5, 100));
@@ -160,6 +156,25 @@ class LocalStore implements ArtifactStore, VersionedAccess {
     } finally {
       await unlink(lock).catch(() => undefined);
     }
+  }
+}
+
+/**
+ * How long ago `lock` was taken, on the file system's own clock: its mtime against that of a file written now beside
+ * it. Against Date.now() a share's clock, or a faked process clock, made a held lock look a year old, and it was
+ * broken while held (updates lost). 0 when the lock is gone.
+ */
+async function lockAge(lock: string): Promise<number> {
+  const taken = await stat(lock).catch(() => undefined);
+  if (!taken) return 0;
+  const probe = `${lock}${TEMP_MARK}now-${process.pid}-${randomBytes(4).toString('hex')}`; // listings skip it
+  try {
+    await writeFile(probe, '');
+    return (await stat(probe)).mtimeMs - taken.mtimeMs;
+  } catch {
+    return 0;
+  } finally {
+    await rm(probe, { force: true });
   }
 }
 

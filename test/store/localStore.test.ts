@@ -1,5 +1,5 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { readdir } from 'node:fs/promises';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { readdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cleanupTempDirs, tempDir } from '../helpers/tempDirs.js';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,28 @@ describe('local store', () => {
     expect([...final!].sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i));
     const root = fileURLToPath((await store.readLink('state', 1))!);
     expect(await readdir(join(root, 'r'))).toEqual(['t.json']);
+  });
+
+  it("a held lock is not broken when this process's clock is far ahead of the file system's (a share, a faked clock)", async () => {
+    const store = await fresh();
+    await store.updateJson<number[]>('state/r/t.json', () => [0]);
+    const root = fileURLToPath((await store.readLink('state', 1))!);
+    const lock = join(root, 'r', 't.json.lock');
+    await writeFile(lock, ''); // another process holds it, taken a moment ago by the file system's clock
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 365 * 86_400_000, shouldAdvanceTime: true });
+    try {
+      let done = false;
+      const update = store
+        .updateJson<number[]>('state/r/t.json', (cur) => [...(cur ?? []), 1])
+        .then(() => (done = true));
+      await new Promise((r) => setTimeout(r, 400));
+      expect(done, 'the update went ahead while the lock was held').toBe(false);
+      await unlink(lock);
+      await update;
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await store.readJson<number[]>('state/r/t.json')).toEqual([0, 1]);
   });
 
   it('refuses paths that escape the folder; links are file URLs (not SAS)', async () => {
