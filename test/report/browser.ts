@@ -11,9 +11,16 @@ import { CHROMIUM_ARGS, chromiumPath } from '../../bench/chromium.js';
 
 export const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 
-/** Headless Chromium with networking side channels off. */
+/**
+ * Headless Chromium with networking side channels off, and without libfaketime: under `npm run test:future` it
+ * slowed Chromium's threads to a crawl (a dashboard load took 43 s, at load average 20). The pages read the clock only
+ * where a test sets it (openWatched's `now`), so the year ahead is still the Node side's.
+ */
 export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: await chromiumPath(), args: CHROMIUM_ARGS });
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && k !== 'LD_PRELOAD' && !k.startsWith('FAKETIME')) env[k] = v;
+  return chromium.launch({ executablePath: await chromiumPath(), args: CHROMIUM_ARGS, env });
 }
 
 const TYPES: Record<string, string> = {
