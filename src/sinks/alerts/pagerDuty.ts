@@ -132,6 +132,8 @@ export function pagerDutyEvents(n: Notification, routingKey: string, links: Noti
           failingRuns: `${n.window.failing} of the last ${n.window.of}`,
           run: s.runId,
           sessionId: s.sessionId ?? null,
+          // the id a WebRTC support case asks for first (the card, report and evidence.zip carry it too)
+          ...(s.callId ? { webrtcCallId: s.callId } : {}),
           requestIds: s.requestIds,
           report: noRun ? null : s.reportHtmlPath,
           ...(n.silence ? { silence: n.silence } : {}),

@@ -65,6 +65,15 @@ describe('PagerDuty events', () => {
     ]);
   });
 
+  it("carries a WebRTC run's call id beside the session and request ids, and no such field for a WebSocket run", () => {
+    const details = (over: Partial<RunSummary>): Record<string, unknown> => {
+      const [event] = pagerDutyEvents(lifecycle(over, ['fail'])[0]!, KEY, LINKS);
+      return event && 'payload' in event ? event.payload.custom_details : {};
+    };
+    expect(details({ callId: 'rtc_u1_9c2f0d' })).toMatchObject({ webrtcCallId: 'rtc_u1_9c2f0d', run: 'r0' });
+    expect(details({})).not.toHaveProperty('webrtcCallId');
+  });
+
   it('takes its severity from the category; categories it does not know page as errors', () => {
     expect(['incident', 'capacity', 'configuration', 'watchdog', 'something-new'].map(pagerDutySeverity)).toEqual([
       'critical',
